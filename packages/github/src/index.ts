@@ -1,0 +1,2 @@
+export { createGitHubClient } from './client.ts';
+export type { GitHubClient, GitHubClientOptions } from './client.ts';
