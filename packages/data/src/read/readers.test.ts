@@ -1,0 +1,137 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FileFormatError, InputError } from '@mlship/errors';
+import { readColumns } from './read-columns.ts';
+import { valueText, type Column, type ColumnBatch } from './columns.ts';
+
+const DATA = join(import.meta.dirname, '../../../../node_modules/vega-datasets/data');
+const dir = mkdtempSync(join(tmpdir(), 'mlship-read-'));
+
+async function collect(path: string, options = {}): Promise<ColumnBatch[]> {
+  const out: ColumnBatch[] = [];
+  for await (const b of readColumns(path, options)) out.push(b);
+  return out;
+}
+
+function texts(batches: ColumnBatch[], name: string): (string | null)[] {
+  return batches.flatMap((b) => {
+    const c = b.columns.get(name)! as Column;
+    return Array.from({ length: b.rowCount }, (_, i) => valueText(c, i));
+  });
+}
+
+function write(name: string, content: string | Uint8Array): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+test('CSV: seattle-weather matches an independent line split, across small batches', async () => {
+  const path = join(DATA, 'seattle-weather.csv');
+  const lines = readFileSync(path, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+  const batches = await collect(path, { batchRows: 100 });
+  assert.equal(batches.reduce((s, b) => s + b.rowCount, 0), lines.length);
+  assert.equal(batches.length, Math.ceil(lines.length / 100));
+  let sum = 0;
+  for (const b of batches) {
+    const c = b.columns.get('temp_max')!;
+    assert.equal(c.kind, 'numeric');
+    if (c.kind === 'numeric') for (const v of c.values) sum += v;
+  }
+  const expected = lines.reduce((s, l) => s + Number(l[2]), 0);
+  assert.ok(Math.abs(sum - expected) < 1e-6);
+  assert.deepEqual(texts(batches, 'weather'), lines.map((l) => l[5]));
+  assert.equal(batches[1]!.source.firstRow, 102);
+});
+
+test('CSV: quotes, escaped quotes, CRLF, BOM, embedded newlines and null tokens', async () => {
+  const path = write('quoted.csv', '\uFEFFname,score,note\r\n"Smith, J",1.5,"say ""hi"""\r\nAnn,NA,"two\r\nlines"\r\nBob,,x\r\n');
+  const batches = await collect(path);
+  assert.deepEqual(texts(batches, 'name'), ['Smith, J', 'Ann', 'Bob']);
+  assert.deepEqual(texts(batches, 'note'), ['say "hi"', 'two\r\nlines', 'x']);
+  assert.deepEqual(texts(batches, 'score'), ['1.5', null, null]);
+});
+
+test('CSV: text in a numeric column is counted invalid, with samples', async () => {
+  const rows = Array.from({ length: 30 }, (_, i) => `${i}`);
+  rows[25] = 'oops';
+  const batches = await collect(write('invalid.csv', `x\n${rows.join('\n')}\n`), { batchRows: 10 });
+  const invalid = batches.map((b) => b.columns.get('x')!).map((c) => (c.kind === 'numeric' ? c.invalid.count : -1));
+  assert.deepEqual(invalid, [0, 0, 1]);
+  const last = batches[2]!.columns.get('x')!;
+  assert.ok(last.kind === 'numeric' && last.invalid.samples[0] === 'oops' && last.nulls[5] === 1);
+});
+
+test('CSV: a ragged row is an error naming file and line', async () => {
+  const path = write('ragged.csv', 'a,b\n1,2\n3,4,5\n');
+  await assert.rejects(collect(path), (e: unknown) => e instanceof FileFormatError && /ragged\.csv:3: row has 3 fields but the header has 2/.test(e.message) && e.location?.line === 3);
+});
+
+test('CSV: an unclosed quote (a truncated file) is an error naming the line', async () => {
+  const path = write('truncated.csv', 'a,b\n1,2\n3,"abc\n');
+  await assert.rejects(collect(path), /truncated\.csv:3: quoted field is not closed/);
+});
+
+test('CSV: a header-only file yields its columns with no rows; an empty file is an error', async () => {
+  const batches = await collect(write('header.csv', 'a,b\n'));
+  assert.equal(batches.length, 1);
+  assert.deepEqual([...batches[0]!.columns.keys()], ['a', 'b']);
+  await assert.rejects(collect(write('empty.csv', '')), /empty\.csv: the file is empty/);
+});
+
+test('column selection decodes only the named columns; an absent one is an error', async () => {
+  const batches = await collect(join(DATA, 'seattle-weather.csv'), { columns: ['wind'] });
+  assert.deepEqual([...batches[0]!.columns.keys()], ['wind']);
+  await assert.rejects(collect(join(DATA, 'seattle-weather.csv'), { columns: ['humidity'] }), /column 'humidity' is not in the header/);
+  await assert.rejects(collect(join(DATA, 'flights-3m.parquet'), { columns: ['humidity'] }), /column 'humidity' is not in the file/);
+});
+
+test('JSON array: penguins keeps real missing values as nulls', async () => {
+  const path = join(DATA, 'penguins.json');
+  const records = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>[];
+  const batches = await collect(path);
+  const mass = texts(batches, 'Body Mass (g)');
+  assert.equal(mass.length, records.length);
+  assert.equal(mass.filter((v) => v === null).length, records.filter((r) => r['Body Mass (g)'] === null).length);
+  assert.ok(mass.filter((v) => v === null).length > 0);
+});
+
+test('JSON Lines: reads records; a broken line is an error naming the line', async () => {
+  const good = write('ok.jsonl', '{"a":1,"b":"x"}\n\n{"a":2.5,"b":null}\n');
+  const batches = await collect(good);
+  assert.deepEqual(texts(batches, 'a'), ['1', '2.5']);
+  assert.deepEqual(texts(batches, 'b'), ['x', null]);
+  const bad = write('bad.jsonl', '{"a":1}\n{"a":\n');
+  await assert.rejects(collect(bad), (e: unknown) => e instanceof FileFormatError && /bad\.jsonl:2: not valid JSON/.test(e.message));
+});
+
+test('Parquet: flights-3m row group slices keep row order and decode timestamps to milliseconds', async () => {
+  const batches: ColumnBatch[] = [];
+  for await (const b of readColumns(join(DATA, 'flights-3m.parquet'), { columns: ['date', 'origin'], batchRows: 100_000 })) {
+    batches.push(b);
+    if (batches.length === 4) break;
+  }
+  assert.equal(batches[0]!.rowCount, 100_000);
+  assert.equal(batches[2]!.rowCount, 72_727); // the rest of the first 272,727-row group
+  assert.equal(batches[3]!.source.firstRow, 272_728);
+  const date = batches[0]!.columns.get('date')!;
+  assert.ok(date.kind === 'numeric' && date.timestamp);
+  assert.equal(valueText(date, 0), '2001-01-01T00:01:00.000Z');
+});
+
+test('Parquet: a truncated file is a one-line error', async () => {
+  const bytes = readFileSync(join(DATA, 'flights-3m.parquet')).subarray(0, 10_000);
+  await assert.rejects(collect(write('cut.parquet', bytes)), /cut\.parquet: not a readable Parquet file/);
+});
+
+test('globs read files in order; a missing path or unknown extension is an error', async () => {
+  write('part-1.csv', 'a\n1\n2\n');
+  write('part-2.csv', 'a\n3\n');
+  const batches = await collect(join(dir, 'part-*.csv'));
+  assert.deepEqual(texts(batches, 'a'), ['1', '2', '3']);
+  await assert.rejects(collect(join(dir, 'nope.csv')), InputError);
+  await assert.rejects(collect(write('data.xlsx', 'x')), /unknown data format '\.xlsx'/);
+});
