@@ -1,0 +1,25 @@
+// Markdown building blocks for PR reports. Pure: no I/O, no GitHub calls.
+export { renderTable, escapeTableCell } from './table.ts';
+export type { TableOptions, ColumnAlign } from './table.ts';
+export { formatNumber, formatPercent, formatDelta, deltaDirection } from './format.ts';
+export type { NumberFormatOptions, DeltaFormatOptions, DeltaDirection } from './format.ts';
+export { statusBadge } from './badge.ts';
+export type { Status } from './badge.ts';
+export { collapsible, escapeHtml } from './details.ts';
+export { xyChart, barChart, histogramComparison } from './chart.ts';
+export type { XyChart, ChartSeries } from './chart.ts';
+export { sparkline, unicodeBar } from './sparkline.ts';
+export {
+  normaliseKey,
+  escapeKey,
+  stickyMarker,
+  hasStickyMarker,
+  defaultReportKey,
+  readCommentPointers,
+  commentPointer,
+  withCommentPointer,
+} from './marker.ts';
+export { truncateMarkdown, truncationNote, nextBlockState, COMMENT_LIMIT_CHARS } from './truncate.ts';
+export type { TruncateOptions, TruncateResult, BlockState } from './truncate.ts';
+export { composeReport, overallStatus } from './compose.ts';
+export type { ReportSection, ComposeOptions } from './compose.ts';
