@@ -1,0 +1,128 @@
+// The slice of GitHub's GraphQL schema that mlship's callers use: reading a
+// PR's or issue's comments page by page, one comment by node id, and
+// minimizing (hiding) a comment. Names and types follow GitHub's schema.
+export const GRAPHQL_SDL = /* GraphQL */ `
+  scalar DateTime
+  scalar URI
+
+  interface Node {
+    id: ID!
+  }
+
+  interface Actor {
+    login: String!
+  }
+
+  type User implements Actor & Node {
+    id: ID!
+    login: String!
+  }
+
+  type Bot implements Actor & Node {
+    id: ID!
+    login: String!
+  }
+
+  interface Minimizable {
+    isMinimized: Boolean!
+    minimizedReason: String
+    viewerCanMinimize: Boolean!
+  }
+
+  type IssueComment implements Node & Minimizable {
+    id: ID!
+    databaseId: Int
+    body: String!
+    author: Actor
+    createdAt: DateTime!
+    updatedAt: DateTime!
+    url: URI!
+    viewerDidAuthor: Boolean!
+    viewerCanUpdate: Boolean!
+    isMinimized: Boolean!
+    minimizedReason: String
+    viewerCanMinimize: Boolean!
+  }
+
+  type PageInfo {
+    hasNextPage: Boolean!
+    hasPreviousPage: Boolean!
+    startCursor: String
+    endCursor: String
+  }
+
+  type IssueCommentEdge {
+    cursor: String!
+    node: IssueComment
+  }
+
+  type IssueCommentConnection {
+    nodes: [IssueComment]
+    edges: [IssueCommentEdge]
+    pageInfo: PageInfo!
+    totalCount: Int!
+  }
+
+  type PullRequest implements Node {
+    id: ID!
+    number: Int!
+    title: String!
+    comments(first: Int, after: String, last: Int, before: String): IssueCommentConnection!
+  }
+
+  type Issue implements Node {
+    id: ID!
+    number: Int!
+    title: String!
+    comments(first: Int, after: String, last: Int, before: String): IssueCommentConnection!
+  }
+
+  type Repository implements Node {
+    id: ID!
+    name: String!
+    nameWithOwner: String!
+    pullRequest(number: Int!): PullRequest
+    issue(number: Int!): Issue
+  }
+
+  type Query {
+    node(id: ID!): Node
+    repository(owner: String!, name: String!): Repository
+    viewer: User!
+  }
+
+  enum ReportedContentClassifiers {
+    SPAM
+    ABUSE
+    OFF_TOPIC
+    OUTDATED
+    DUPLICATE
+    RESOLVED
+  }
+
+  input MinimizeCommentInput {
+    subjectId: ID!
+    classifier: ReportedContentClassifiers!
+    clientMutationId: String
+  }
+
+  input UnminimizeCommentInput {
+    subjectId: ID!
+    clientMutationId: String
+  }
+
+  type MinimizeCommentPayload {
+    clientMutationId: String
+    minimizedComment: Minimizable
+  }
+
+  type UnminimizeCommentPayload {
+    clientMutationId: String
+    unminimizedComment: Minimizable
+  }
+
+  type Mutation {
+    minimizeComment(input: MinimizeCommentInput!): MinimizeCommentPayload
+    unminimizeComment(input: UnminimizeCommentInput!): UnminimizeCommentPayload
+  }
+`;
