@@ -1,0 +1,103 @@
+// Profiles a stream of column batches, and merges profiles (of shards) into
+// the profile of the whole.
+import { FileFormatError } from '@mlship/errors';
+import type { ColumnBatch } from '../read/columns.ts';
+import { CategoricalProfiler, NumericProfiler } from './column-profilers.ts';
+import { ProfileSchema, type Profile } from './profile-schema.ts';
+
+export interface ProfileOptions {
+  /**
+   * A reference profile (the training data's): its histogram cuts are reused
+   * so the new histograms are exact and comparable bin for bin.
+   */
+  reference?: Profile;
+}
+
+export class DataProfiler {
+  rowCount = 0;
+  readonly columns = new Map<string, NumericProfiler | CategoricalProfiler>();
+  private readonly referenceCuts = new Map<string, number[]>();
+
+  constructor(options: ProfileOptions = {}) {
+    for (const c of options.reference?.columns ?? []) {
+      if (c.kind === 'numeric' && c.histogram) this.referenceCuts.set(c.name, c.histogram.cuts);
+    }
+  }
+
+  update(batch: ColumnBatch): void {
+    for (const [name, column] of batch.columns) {
+      let profiler = this.columns.get(name);
+      if (profiler === undefined) {
+        profiler = column.kind === 'numeric'
+          ? new NumericProfiler(name, column.timestamp, this.referenceCuts.get(name))
+          : new CategoricalProfiler(name);
+        this.columns.set(name, profiler);
+      }
+      if (profiler instanceof NumericProfiler && column.kind === 'numeric') profiler.update(column, batch.rowCount);
+      else if (profiler instanceof CategoricalProfiler && column.kind === 'categorical') profiler.update(column, batch.rowCount);
+      else {
+        throw new FileFormatError(
+          `${batch.source.file}: column '${name}' holds ${column.kind === 'numeric' ? 'numbers' : 'text'} here but ${column.kind === 'numeric' ? 'text' : 'numbers'} in earlier rows; make its type consistent`,
+          { location: { file: batch.source.file, line: batch.source.firstRow } },
+        );
+      }
+    }
+    this.rowCount += batch.rowCount;
+  }
+
+  finish(): Profile {
+    return { schemaVersion: 1, rowCount: this.rowCount, columns: [...this.columns.values()].map((c) => c.finish()) };
+  }
+}
+
+export async function profileBatches(batches: AsyncIterable<ColumnBatch>, options: ProfileOptions = {}): Promise<Profile> {
+  const profiler = new DataProfiler(options);
+  for await (const batch of batches) profiler.update(batch);
+  return profiler.finish();
+}
+
+/**
+ * The profile of the union of the shards' data. Counts, moments, min/max and
+ * histograms on shared cuts merge exactly; quantiles and distinct counts within
+ * their sketches' error. Columns must agree in name, order and kind.
+ */
+export function mergeProfiles(profiles: readonly Profile[]): Profile {
+  const [first, ...rest] = profiles;
+  if (first === undefined) throw new Error('mergeProfiles needs at least one profile');
+  const merged = new DataProfiler();
+  merged.rowCount = first.rowCount;
+  for (const c of first.columns) merged.columns.set(c.name, c.kind === 'numeric' ? NumericProfiler.fromProfile(c) : CategoricalProfiler.fromProfile(c));
+  rest.forEach((profile, i) => {
+    const names = profile.columns.map((c) => c.name).join(', ');
+    const expected = first.columns.map((c) => c.name).join(', ');
+    if (names !== expected) throw new FileFormatError(`profile ${i + 2} has columns (${names}) but profile 1 has (${expected}); profile every shard with the same columns`);
+    merged.rowCount += profile.rowCount;
+    for (const c of profile.columns) {
+      const into = merged.columns.get(c.name)!;
+      if (into instanceof NumericProfiler && c.kind === 'numeric') into.merge(NumericProfiler.fromProfile(c));
+      else if (into instanceof CategoricalProfiler && c.kind === 'categorical') into.merge(CategoricalProfiler.fromProfile(c));
+      else throw new FileFormatError(`profile ${i + 2}: column '${c.name}' is ${c.kind} but ${into instanceof NumericProfiler ? 'numeric' : 'categorical'} in profile 1`);
+    }
+  });
+  return merged.finish();
+}
+
+/** Parses a profile file's JSON text; errors name the file and the field. */
+export function parseProfile(text: string, file: string): Profile {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new FileFormatError(`${file}: not valid JSON (${(cause as Error).message})`, { location: { file }, cause });
+  }
+  const version = (json as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (version !== 1) {
+    throw new FileFormatError(`${file}: profile schemaVersion ${JSON.stringify(version)} is not supported (expected 1); re-create it with 'mlship data profile'`, { location: { file } });
+  }
+  const parsed = ProfileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new FileFormatError(`${file}: invalid profile at ${issue.path.join('.')}: ${issue.message}`, { location: { file } });
+  }
+  return parsed.data;
+}

@@ -1,0 +1,128 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readColumns } from '../read/read-columns.ts';
+import type { ColumnBatch } from '../read/columns.ts';
+import { DataProfiler, mergeProfiles, parseProfile, profileBatches } from './data-profiler.ts';
+import type { CategoricalProfile, NumericProfile, Profile } from './profile-schema.ts';
+
+const DATA = join(import.meta.dirname, '../../../../node_modules/vega-datasets/data');
+
+function numeric(p: Profile, name: string): NumericProfile {
+  const c = p.columns.find((x) => x.name === name);
+  assert.ok(c && c.kind === 'numeric', name);
+  return c;
+}
+function categorical(p: Profile, name: string): CategoricalProfile {
+  const c = p.columns.find((x) => x.name === name);
+  assert.ok(c && c.kind === 'categorical', name);
+  return c;
+}
+function close(a: number | null, b: number, tolerance = 1e-9): void {
+  assert.ok(a !== null && Math.abs(a - b) <= tolerance * Math.max(1, Math.abs(b)), `${a} != ${b}`);
+}
+
+test('penguins: counts, nulls, mean, stdev, min/max and categories match an independent computation', async () => {
+  const records = JSON.parse(readFileSync(join(DATA, 'penguins.json'), 'utf8')) as Record<string, number | string | null>[];
+  const profile = await profileBatches(readColumns(join(DATA, 'penguins.json')));
+  assert.equal(profile.rowCount, 344);
+  for (const name of ['Beak Length (mm)', 'Body Mass (g)']) {
+    const values = records.map((r) => r[name]).filter((v): v is number => typeof v === 'number');
+    const mean = values.reduce((s, v) => s + v, 0) / values.length;
+    const variance = values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - 1);
+    const p = numeric(profile, name);
+    assert.equal(p.nullCount, 344 - values.length);
+    assert.ok(p.nullCount > 0, 'penguins has real missing values');
+    assert.equal(p.finiteCount, values.length);
+    close(p.mean, mean);
+    close(p.stdev, Math.sqrt(variance));
+    assert.equal(p.min, Math.min(...values));
+    assert.equal(p.max, Math.max(...values));
+  }
+  const species = categorical(profile, 'Species');
+  const counts = new Map<string, number>();
+  for (const r of records) counts.set(String(r.Species), (counts.get(String(r.Species)) ?? 0) + 1);
+  assert.deepEqual(Object.fromEntries(species.topValues.items), Object.fromEntries(counts));
+  assert.equal(species.distinctEstimate, 3);
+  const sex = categorical(profile, 'Sex');
+  assert.equal(sex.nullCount, records.filter((r) => r.Sex === null).length);
+});
+
+test('seattle-weather: categories, distinct count and medians match the raw CSV', async () => {
+  const lines = readFileSync(join(DATA, 'seattle-weather.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+  const profile = await profileBatches(readColumns(join(DATA, 'seattle-weather.csv'), { batchRows: 500 }));
+  const weather = categorical(profile, 'weather');
+  assert.equal(weather.distinctEstimate, new Set(lines.map((l) => l[5])).size);
+  assert.equal(weather.topValues.items[0]![1], lines.filter((l) => l[5] === weather.topValues.items[0]![0]).length);
+  const temps = lines.map((l) => Number(l[2])).sort((a, b) => a - b);
+  const tempMax = numeric(profile, 'temp_max');
+  // 1,461 values stay below the sketch's first compaction, so its median is exact.
+  assert.equal(tempMax.percentiles.p50, temps[Math.ceil(0.5 * temps.length) - 1]);
+  assert.equal(tempMax.distinctEstimate, new Set(temps).size);
+  const date = categorical(profile, 'date');
+  assert.equal(date.distinctEstimate, lines.length);
+});
+
+test('NaN, infinities and unparsable text are counted apart from nulls', async () => {
+  const batch: ColumnBatch = {
+    rowCount: 6,
+    source: { file: 'mem', firstRow: 1 },
+    columns: new Map([['x', {
+      kind: 'numeric',
+      values: Float64Array.from([1, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN, 3]),
+      nulls: Uint8Array.from([0, 0, 0, 0, 1, 0]),
+      timestamp: false,
+      invalid: { count: 1, samples: ['n/a?'] },
+    }]]),
+  };
+  const profiler = new DataProfiler();
+  profiler.update(batch);
+  const x = numeric(profiler.finish(), 'x');
+  assert.deepEqual([x.nullCount, x.nanCount, x.posInfCount, x.negInfCount, x.invalidCount, x.finiteCount], [1, 1, 1, 1, 1, 2]);
+  close(x.mean, 2);
+});
+
+test('merge of shard profiles equals the profile of the whole (cars, three shards, through JSON)', async () => {
+  const path = join(DATA, 'cars.json');
+  const records = JSON.parse(readFileSync(path, 'utf8')) as Record<string, number | string | null>[];
+  const whole = await profileBatches(readColumns(path));
+  // Shards profiled against the whole's cuts, as a matrix job profiles against a reference.
+  const shards: Profile[] = [];
+  const profilers = [0, 1, 2].map(() => new DataProfiler({ reference: whole }));
+  let i = 0;
+  for await (const batch of readColumns(path, { batchRows: 50 })) profilers[i++ % 3]!.update(batch);
+  for (const p of profilers) shards.push(parseProfile(JSON.stringify(p.finish()), 'shard.json'));
+  const againstWhole = new DataProfiler({ reference: whole });
+  for await (const batch of readColumns(path)) againstWhole.update(batch);
+  const expected = againstWhole.finish();
+  const merged = mergeProfiles(shards);
+  // Associative: merging in another grouping gives the same exact statistics.
+  const regrouped = mergeProfiles([shards[0]!, mergeProfiles([shards[1]!, shards[2]!])]);
+  for (const result of [merged, regrouped]) {
+    assert.equal(result.rowCount, 406);
+    for (const name of ['Miles_per_Gallon', 'Horsepower', 'Weight_in_lbs', 'Acceleration']) {
+      const m = numeric(result, name);
+      const w = numeric(expected, name);
+      assert.deepEqual([m.count, m.nullCount, m.finiteCount, m.min, m.max], [w.count, w.nullCount, w.finiteCount, w.min, w.max]);
+      close(m.mean, w.mean!, 1e-12);
+      close(m.stdev, w.stdev!, 1e-12);
+      assert.deepEqual(m.histogram, w.histogram);
+      assert.equal(m.histogram?.exact, true);
+      assert.ok(Math.abs(m.distinctEstimate - w.distinctEstimate) <= Math.ceil(0.05 * w.distinctEstimate));
+      const sorted = records.map((r) => r[name]).filter((v): v is number => typeof v === 'number').sort((a, b) => a - b);
+      for (const [key, v] of Object.entries(m.percentiles)) {
+        const rank = sorted.filter((x) => x <= v).length / sorted.length;
+        const q = Number(key.slice(1)) / 100;
+        assert.ok(rank >= q - 0.03 && sorted.filter((x) => x < v).length / sorted.length <= q + 0.03, `${name} ${key}`);
+      }
+    }
+    assert.deepEqual(categorical(result, 'Origin').topValues, categorical(expected, 'Origin').topValues);
+  }
+});
+
+test('a profile file with another schemaVersion or a bad field is a one-line error', () => {
+  assert.throws(() => parseProfile('{"schemaVersion":2}', 'p.json'), /p\.json: profile schemaVersion 2 is not supported/);
+  assert.throws(() => parseProfile('{"schemaVersion":1,"rowCount":-1,"columns":[]}', 'p.json'), /p\.json: invalid profile at rowCount/);
+  assert.throws(() => parseProfile('{"schemaVersion":1,', 'p.json'), /p\.json: not valid JSON/);
+});
