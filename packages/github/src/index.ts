@@ -1,2 +1,19 @@
 export { createGitHubClient } from './client.ts';
 export type { GitHubClient, GitHubClientOptions } from './client.ts';
+export type { RepoRef } from './repo-ref.ts';
+export { formatRepo } from './repo-ref.ts';
+export {
+  listIssueComments,
+  createIssueComment,
+  updateIssueComment,
+  listCommitComments,
+  createCommitComment,
+  updateCommitComment,
+} from './comments.ts';
+export type { StoredComment } from './comments.ts';
+export { getIssue, setIssueBody } from './issues.ts';
+export type { IssueSummary } from './issues.ts';
+export { openPullRequestsForHead } from './pulls.ts';
+export type { PullRequestHead } from './pulls.ts';
+export { fetchCommentNodes } from './authorship.ts';
+export type { CommentNode } from './authorship.ts';

@@ -1,0 +1,45 @@
+// The port the sticky-comment logic talks to, and its GitHub implementation.
+// Tests of the logic use an in-memory store; end-to-end tests use GitHub's
+// emulator through this implementation.
+import {
+  createCommitComment,
+  createIssueComment,
+  fetchCommentNodes,
+  getIssue,
+  listCommitComments,
+  listIssueComments,
+  setIssueBody,
+  updateCommitComment,
+  updateIssueComment,
+  type CommentNode,
+  type GitHubClient,
+  type RepoRef,
+  type StoredComment,
+} from '@mlship/github';
+import type { ReportTarget } from './target.ts';
+
+export interface CommentStore {
+  /** The PR/issue body (where the comment pointers live). */
+  readIssueBody(issueNumber: number): Promise<string | null>;
+  writeIssueBody(issueNumber: number, body: string): Promise<void>;
+  /** Every comment on the target, all pages. */
+  listComments(target: ReportTarget): Promise<StoredComment[]>;
+  /** Comments by node id, with whether this token's identity wrote them. */
+  commentNodes(nodeIds: readonly string[]): Promise<Map<string, CommentNode>>;
+  /** Never retried inside: a lost response may still have created it. */
+  createComment(target: ReportTarget, body: string): Promise<StoredComment>;
+  updateComment(target: ReportTarget, commentId: number, body: string): Promise<StoredComment>;
+}
+
+export function gitHubCommentStore(client: GitHubClient, repo: RepoRef): CommentStore {
+  return {
+    readIssueBody: async (n) => (await getIssue(client, repo, n)).body,
+    writeIssueBody: (n, body) => setIssueBody(client, repo, n, body),
+    listComments: (t) => (t.kind === 'issue' ? listIssueComments(client, repo, t.number) : listCommitComments(client, repo, t.sha)),
+    commentNodes: (ids) => fetchCommentNodes(client, ids),
+    createComment: (t, body) =>
+      t.kind === 'issue' ? createIssueComment(client, repo, t.number, body) : createCommitComment(client, repo, t.sha, body),
+    updateComment: (t, id, body) =>
+      t.kind === 'issue' ? updateIssueComment(client, repo, id, body) : updateCommitComment(client, repo, id, body),
+  };
+}

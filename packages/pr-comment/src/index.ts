@@ -1,0 +1,13 @@
+// Posting a markdown report as a sticky PR/issue/commit comment: the report
+// action and `mlship report` both call postReport.
+export { postReport, ReportInputsSchema, summaryMarkdown, SUMMARY_LIMIT_BYTES } from './post-report.ts';
+export type { PostReportOptions, PostReportDeps, PostReportResult, ReportInputs } from './post-report.ts';
+export { createReportDeps, parseRepo } from './runtime.ts';
+export type { RuntimeOptions } from './runtime.ts';
+export { resolveTarget, describeTarget, TargetInputSchema } from './target.ts';
+export type { ReportTarget, TargetInput, EventContext, TargetLookups, ResolvedTarget } from './target.ts';
+export { upsertStickyComment } from './sticky-comment.ts';
+export type { StickyAction, StickyResult, StickyOptions } from './sticky-comment.ts';
+export { gitHubCommentStore } from './comment-store.ts';
+export type { CommentStore } from './comment-store.ts';
+export { accessError, withAccessErrors } from './access-errors.ts';
