@@ -1,0 +1,500 @@
+// Every registry rule, over a RegistryStore: publish (draft, upload, claim,
+// publish, log), resolve in a bounded number of store reads, stage changes as
+// events whose counter is taken atomically, and verified downloads.
+import { readFile } from 'node:fs/promises';
+import { InputError, FileFormatError } from '@mlship/errors';
+import {
+  contentDigest,
+  MANIFEST_ASSET,
+  ManifestSchema,
+  serializeManifest,
+  type AssetRole,
+  type DatasetRef,
+  type Manifest,
+  type ModelSignature,
+} from './manifest.ts';
+import { RegistryConflictError, RegistryRuleError, NotFoundError } from './registry-errors.ts';
+import { type RegistryEvent } from './registry-event.ts';
+import { applyChange, currentVersion, EMPTY_STATE, latestVersion, stageMap, type RegistryState, type StateChange } from './registry-state.ts';
+import type { RegistryStore, StagedFile, StoredVersion } from './registry-store.ts';
+import { checkActor, checkPromotion, DEFAULT_POLICY, stageRule, type StagePolicy } from './stage-policy.ts';
+import {
+  assertModelName,
+  assertStageName,
+  formatGtoTag,
+  normalizeVersion,
+  parseModelReference,
+  type GtoTag,
+} from './tag-grammar.ts';
+import { bumpVersion, highestVersion, type BumpKind } from './version-bump.ts';
+import { digestBytes, digestFile } from './file-digest.ts';
+import { verifiedDownload } from './verified-download.ts';
+
+export interface RegistryContext {
+  /** Who acts: GITHUB_ACTOR in Actions, the OS user in the CLI. */
+  actor: string;
+  stagePolicy?: StagePolicy;
+  clock?: () => Date;
+  /** Reads an ONNX model's signature; passed in so the registry does not load ONNX code itself. */
+  readSignature?: (bytes: Uint8Array, file: string) => ModelSignature;
+  /** Bounds retries when other jobs take the event counter first. */
+  maxAttempts?: number;
+  /** Waits between retries (tests pass a no-op). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface PublishFile {
+  path: string;
+  role: AssetRole;
+}
+
+export interface PublishRequest {
+  name: string;
+  /** Exactly one of version and bump. */
+  version?: string;
+  bump?: BumpKind;
+  files: PublishFile[];
+  commit?: string;
+  repository?: string;
+  pullRequest?: number;
+  workflowRunUrl?: string;
+  datasets?: DatasetRef[];
+  params?: Record<string, string | number | boolean | null>;
+  metrics?: Record<string, number>;
+  parentVersion?: string;
+}
+
+export interface PublishResult {
+  name: string;
+  version: string;
+  tag: string;
+  url: string;
+  manifest: Manifest;
+  /** false when this exact content was already published (a re-run). */
+  created: boolean;
+}
+
+export interface ResolvedVersion {
+  name: string;
+  version: string;
+  tag: string;
+  url: string;
+  manifest: Manifest;
+  /** Stages this version holds now. */
+  stages: string[];
+  deprecated: boolean;
+}
+
+export interface StageChangeResult {
+  name: string;
+  stage: string;
+  version: string | undefined;
+  previousVersion: string | undefined;
+  /** The GTO tag recorded, or undefined when nothing had to change. */
+  tag: string | undefined;
+  counter: number | undefined;
+}
+
+export interface HistoryEntry {
+  counter: number;
+  action: RegistryEvent['action'];
+  version: string | undefined;
+  stage: string | undefined;
+  actor: string;
+  createdAt: string;
+  commit: string;
+  tag: string;
+  message: string | undefined;
+}
+
+export interface ModelListing {
+  name: string;
+  versions: string[];
+  latest: string | undefined;
+  stages: Record<string, string>;
+  deprecated: boolean;
+}
+
+const DEFAULT_ATTEMPTS = 12;
+// A stale head is a few events behind at most (writers move it right after
+// appending); the bound turns a corrupt log into an error instead of a loop.
+const MAX_EVENTS_BEHIND_HEAD = 1000;
+
+export class RegistryService {
+  readonly store: RegistryStore;
+  private readonly ctx: Required<Omit<RegistryContext, 'readSignature'>> & Pick<RegistryContext, 'readSignature'>;
+
+  constructor(store: RegistryStore, ctx: RegistryContext) {
+    this.store = store;
+    this.ctx = {
+      actor: ctx.actor,
+      stagePolicy: ctx.stagePolicy ?? DEFAULT_POLICY,
+      clock: ctx.clock ?? (() => new Date()),
+      readSignature: ctx.readSignature,
+      maxAttempts: ctx.maxAttempts ?? DEFAULT_ATTEMPTS,
+      sleep: ctx.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+    };
+  }
+
+  // ---- publish ----
+
+  async publish(req: PublishRequest): Promise<PublishResult> {
+    const name = assertModelName(req.name);
+    if ((req.version === undefined) === (req.bump === undefined)) {
+      throw new InputError(`give exactly one of version (e.g. v1.2.0) and bump (patch, minor or major) to publish ${name}`);
+    }
+    const explicit = req.version === undefined ? undefined : normalizeVersion(req.version);
+    const files = await this.hashFiles(req.files);
+    const commit = req.commit ?? (await this.store.defaultCommit());
+    const digest = contentDigest(name, commit, files);
+    const head = await this.latestEvent(name, true);
+    const state = head?.state ?? EMPTY_STATE;
+    if (state.deprecated) throw new RegistryRuleError(`model ${name} is deprecated; publish under a new name`);
+
+    let version = explicit ?? (await this.store.findStagedVersion(name, digest));
+    if (!version) {
+      // A re-run of a bump publish whose first run completed: same content, same version.
+      const highest = highestVersion(state.versions);
+      const top = highest ? await this.store.readVersion(name, highest) : null;
+      if (top?.published && top.contentDigest === digest) return this.existing(top, name);
+      version = bumpVersion(state.versions, req.bump!);
+    }
+
+    for (let attempt = 1; attempt <= this.ctx.maxAttempts; attempt++) {
+      const stored = await this.store.readVersion(name, version);
+      if (stored?.published) {
+        if (stored.contentDigest === digest) {
+          await this.appendRegistration(name, version, commit);
+          return this.existing(stored, name);
+        }
+        if (explicit) {
+          throw new RegistryRuleError(`${name}@${version} already exists with different content; publish a new version (bump: patch) instead`);
+        }
+        version = bumpVersion([...state.versions, version], req.bump!);
+        continue;
+      }
+      const manifest = await this.buildManifest(req, name, version, commit, digest, files, state);
+      const manifestBytes = await this.store.stageVersion({
+        name, version, commit, contentDigest: digest, files, manifest: serializeManifest(manifest),
+      });
+      const claim = await this.store.claimVersion(name, version, commit, digest);
+      if (claim === 'other') {
+        if (explicit) {
+          throw new RegistryRuleError(`${name}@${version} was just taken by another publish with different content; publish a new version instead`);
+        }
+        version = bumpVersion([...state.versions, version], req.bump!);
+        continue;
+      }
+      const url = await this.store.publishVersion(name, version);
+      await this.appendRegistration(name, version, commit);
+      return {
+        name, version, tag: `${name}@${version}`, url, created: true,
+        manifest: ManifestSchema.parse(JSON.parse(new TextDecoder().decode(manifestBytes))),
+      };
+    }
+    throw new RegistryConflictError(`could not find a free version for ${name} after ${this.ctx.maxAttempts} attempts; re-run the publish`);
+  }
+
+  private async existing(stored: StoredVersion, name: string): Promise<PublishResult> {
+    const manifest = await this.readManifest(stored);
+    return { name, version: stored.version, tag: `${name}@${stored.version}`, url: stored.url, manifest, created: false };
+  }
+
+  private async hashFiles(files: PublishFile[]): Promise<(StagedFile & { role: AssetRole })[]> {
+    if (!files.some((f) => f.role === 'model')) throw new InputError('files: give at least one model file (e.g. model.onnx) to publish');
+    // ONNX first: the manifest's signature and downloads' default asset come from the first model.
+    const ordered = [...files].sort((a, b) => rank(a) - rank(b));
+    const out: (StagedFile & { role: AssetRole })[] = [];
+    for (const f of ordered) {
+      const staged = await digestFile(f.path);
+      if (staged.name === MANIFEST_ASSET) throw new InputError(`files: '${f.path}' is named ${MANIFEST_ASSET}, which mlship writes; rename it`);
+      if (out.some((o) => o.name === staged.name)) throw new InputError(`files: two files are named '${staged.name}'; asset names must be unique, rename one`);
+      out.push({ ...staged, role: f.role });
+    }
+    return out;
+  }
+
+  private async buildManifest(
+    req: PublishRequest, name: string, version: string, commit: string, digest: string,
+    files: (StagedFile & { role: AssetRole })[], state: RegistryState,
+  ): Promise<Manifest> {
+    const onnx = files.find((f) => f.role === 'model' && f.name.toLowerCase().endsWith('.onnx'));
+    const signature = onnx && this.ctx.readSignature ? this.ctx.readSignature(await readFile(onnx.path!), onnx.path!) : undefined;
+    const parent = req.parentVersion === undefined ? highestVersion(state.versions) : normalizeVersion(req.parentVersion, 'parent-version');
+    return ManifestSchema.parse({
+      schemaVersion: 1,
+      name, version, contentDigest: digest,
+      createdAt: this.ctx.clock().toISOString(),
+      actor: this.ctx.actor,
+      assets: files.map((f) => ({ name: f.name, role: f.role, sha256: f.sha256, sizeBytes: f.sizeBytes })),
+      ...(signature ? { signature } : {}),
+      source: {
+        commit,
+        ...(req.repository ? { repository: req.repository } : {}),
+        ...(req.pullRequest ? { pullRequest: req.pullRequest } : {}),
+        ...(req.workflowRunUrl ? { workflowRunUrl: req.workflowRunUrl } : {}),
+      },
+      datasets: req.datasets ?? [],
+      params: req.params ?? {},
+      metrics: req.metrics ?? {},
+      ...(parent && parent !== version ? { parentVersion: parent } : {}),
+    });
+  }
+
+  private async appendRegistration(name: string, version: string, commit: string): Promise<void> {
+    await this.appendEvent(name, (state) => {
+      if (state.versions.includes(version)) return null;
+      return { change: { action: 'register', version }, tag: { action: 'register', name, version }, commit };
+    });
+  }
+
+  // ---- reading ----
+
+  /** The newest event: the head pointer, then forward while newer events exist. */
+  async latestEvent(name: string, repair = false): Promise<RegistryEvent | null> {
+    let event = await this.store.readHead(name);
+    const walked: RegistryEvent[] = [];
+    for (let i = 0; i < MAX_EVENTS_BEHIND_HEAD; i++) {
+      const next = await this.store.readEvent(name, (event?.counter ?? 0) + 1);
+      if (!next) {
+        if (repair && event && walked.length > 0) {
+          for (const e of walked) await this.store.ensureGtoTag(e);
+          await this.store.writeHead(event);
+        }
+        return event;
+      }
+      walked.push(next);
+      event = next;
+    }
+    throw new RegistryConflictError(`the event log of ${name} runs more than ${MAX_EVENTS_BEHIND_HEAD} events past its head; run 'mlship registry history ${name}' to inspect it`);
+  }
+
+  async resolve(reference: string): Promise<ResolvedVersion> {
+    const ref = parseModelReference(reference);
+    const head = await this.latestEvent(ref.name);
+    if (!head) throw new NotFoundError(`no model '${ref.name}' in the registry at ${this.store.location}; publish it first`);
+    const state = head.state;
+    let version: string | undefined;
+    if (ref.kind === 'stage') {
+      version = currentVersion(state, ref.stage);
+      if (!version) throw new NotFoundError(`${ref.name} has no version in stage '${ref.stage}'; promote one with 'mlship registry promote ${ref.name} VERSION ${ref.stage}'`);
+    } else if (ref.kind === 'latest') {
+      version = latestVersion(state);
+      if (!version) throw new NotFoundError(`${ref.name} has no registered versions; publish one first`);
+    } else {
+      version = ref.version;
+      if (!state.versions.includes(version)) {
+        throw new NotFoundError(`${ref.name}@${version} is not a registered version (never published, or deprecated); see 'mlship registry list ${ref.name}'`);
+      }
+    }
+    const stored = await this.store.readVersion(ref.name, version);
+    if (!stored?.published) {
+      throw new NotFoundError(`${ref.name}@${version} is registered but its release is missing or unpublished; re-run its publish job`);
+    }
+    const manifest = await this.readManifest(stored);
+    const stages = Object.entries(stageMap(state)).filter(([, v]) => v === version).map(([s]) => s);
+    return { name: ref.name, version, tag: `${ref.name}@${version}`, url: stored.url, manifest, stages, deprecated: state.deprecated };
+  }
+
+  private async readManifest(stored: StoredVersion): Promise<Manifest> {
+    const where = `${stored.name}@${stored.version}/${MANIFEST_ASSET}`;
+    const asset = stored.assets.find((a) => a.name === MANIFEST_ASSET);
+    if (!asset) throw new FileFormatError(`${where} is missing from the release; the version is damaged: publish a new version`);
+    const bytes = await collect(await this.store.readAsset(stored.name, stored.version, MANIFEST_ASSET));
+    const own = digestBytes(MANIFEST_ASSET, bytes).sha256;
+    if (asset.digest && asset.digest !== `sha256:${own}`) {
+      throw new FileFormatError(`${where} does not match its recorded digest ${asset.digest}; the release was altered: do not use it`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(new TextDecoder().decode(bytes));
+    } catch {
+      throw new FileFormatError(`${where} is not valid JSON; the version is damaged: publish a new version`);
+    }
+    const manifest = ManifestSchema.safeParse(parsed);
+    if (!manifest.success) {
+      const issue = manifest.error.issues[0]!;
+      throw new FileFormatError(`${where}: ${issue.path.join('.')}: ${issue.message}; the manifest is not mlship schemaVersion 1`);
+    }
+    if (stored.contentDigest && manifest.data.contentDigest !== stored.contentDigest) {
+      throw new FileFormatError(`${where} describes different content than the version's tag records; do not use this version`);
+    }
+    return manifest.data;
+  }
+
+  async download(reference: string, destDir: string, assets?: string[]): Promise<{ resolved: ResolvedVersion; files: string[] }> {
+    const resolved = await this.resolve(reference);
+    const stored = (await this.store.readVersion(resolved.name, resolved.version))!;
+    const wanted = assets?.length ? assets : resolved.manifest.assets.map((a) => a.name);
+    const files: string[] = [];
+    for (const assetName of wanted) {
+      const expected = resolved.manifest.assets.find((a) => a.name === assetName);
+      if (!expected) {
+        const names = resolved.manifest.assets.map((a) => a.name).join(', ');
+        throw new InputError(`asset '${assetName}' is not part of ${resolved.tag}; choose from: ${names}`);
+      }
+      const storedAsset = stored.assets.find((a) => a.name === assetName);
+      if (!storedAsset) throw new FileFormatError(`${resolved.tag}: asset '${assetName}' listed in its manifest is missing from the release; publish a new version`);
+      files.push(await verifiedDownload({
+        label: `${resolved.tag}/${assetName}`,
+        destDir, expected, storedDigest: storedAsset.digest,
+        open: () => this.store.readAsset(resolved.name, resolved.version, assetName),
+      }));
+    }
+    return { resolved, files };
+  }
+
+  // ---- stages ----
+
+  async promote(req: { name: string; version: string; stage: string; message?: string }): Promise<StageChangeResult> {
+    const name = assertModelName(req.name);
+    const stage = assertStageName(req.stage);
+    const version = normalizeVersion(req.version);
+    const rule = stageRule(this.ctx.stagePolicy, stage);
+    const stored = await this.store.readVersion(name, version);
+    if (!stored?.published || !stored.commit) {
+      throw new RegistryRuleError(`${name}@${version} is not a published version; publish it first or pick one from 'mlship registry list ${name}'`);
+    }
+    const commit = stored.commit;
+    const passedChecks = rule.requiredChecks.length > 0 ? await this.store.passedChecks(commit) : [];
+    let previousVersion: string | undefined;
+    const appended = await this.appendEvent(name, (state) => {
+      previousVersion = currentVersion(state, stage);
+      if (previousVersion === version) return null;
+      checkPromotion(this.ctx.stagePolicy, state, { name, version, stage, actor: this.ctx.actor, passedChecks });
+      return { change: { action: 'assign', version, stage }, tag: { action: 'assign', name, stage }, commit, message: req.message };
+    });
+    return { name, stage, version, previousVersion, tag: appended?.tag, counter: appended?.counter };
+  }
+
+  async rollback(req: { name: string; stage: string; message?: string }): Promise<StageChangeResult> {
+    const name = assertModelName(req.name);
+    const stage = assertStageName(req.stage);
+    stageRule(this.ctx.stagePolicy, stage);
+    checkActor(this.ctx.stagePolicy, stage, this.ctx.actor);
+    let from: string | undefined;
+    let to: string | undefined;
+    let commit = '';
+    const appended = await this.appendEvent(name, async (state) => {
+      const stack = state.stages[stage] ?? [];
+      from = stack.at(-1);
+      to = stack.at(-2);
+      if (!from || !to) {
+        throw new RegistryRuleError(`${name} has no previous version in stage '${stage}' to roll back to; promote a version instead`);
+      }
+      commit = (await this.store.readVersion(name, from))?.commit ?? commit;
+      return { change: { action: 'unassign', version: from, stage }, tag: { action: 'unassign', name, stage }, commit, message: req.message ?? `rollback to ${to}` };
+    });
+    return { name, stage, version: to, previousVersion: from, tag: appended?.tag, counter: appended?.counter };
+  }
+
+  /** Deregisters one version (`NAME@vX.Y.Z!`), or deprecates the whole model (`NAME@deprecated`). */
+  async deprecate(req: { name: string; version?: string; message?: string }): Promise<{ name: string; version: string | undefined; tag: string | undefined; stagesLeft: string[] }> {
+    const name = assertModelName(req.name);
+    const version = req.version === undefined ? undefined : normalizeVersion(req.version);
+    let stagesLeft: string[] = [];
+    const appended = await this.appendEvent(name, async (state) => {
+      if (version === undefined) {
+        if (state.deprecated) return null;
+        const latest = latestVersion(state);
+        const commit = latest ? (await this.store.readVersion(name, latest))?.commit : undefined;
+        return { change: { action: 'deprecate' }, tag: { action: 'deprecate', name }, commit: commit ?? (await this.store.defaultCommit()), message: req.message };
+      }
+      if (!state.versions.includes(version)) {
+        const stored = await this.store.readVersion(name, version);
+        if (stored?.published) return null; // already deregistered
+        throw new NotFoundError(`${name}@${version} is not a registered version; see 'mlship registry list ${name}'`);
+      }
+      stagesLeft = Object.entries(stageMap(state)).filter(([, v]) => v === version).map(([s]) => s);
+      const commit = (await this.store.readVersion(name, version))?.commit ?? (await this.store.defaultCommit());
+      return { change: { action: 'deregister', version }, tag: { action: 'deregister', name, version }, commit, message: req.message };
+    });
+    return { name, version, tag: appended?.tag, stagesLeft };
+  }
+
+  /**
+   * Appends one event: reads the newest state, lets `plan` decide (null: nothing
+   * to do), and takes the next counter atomically. When another job took it,
+   * re-reads and plans again, so rules are always checked against the state
+   * the event lands on.
+   */
+  private async appendEvent(
+    name: string,
+    plan: (state: RegistryState) => Promise<PlannedEvent | null> | PlannedEvent | null,
+  ): Promise<RegistryEvent | null> {
+    for (let attempt = 1; attempt <= this.ctx.maxAttempts; attempt++) {
+      const head = await this.latestEvent(name, true);
+      const state = head?.state ?? EMPTY_STATE;
+      const planned = await plan(state);
+      if (!planned) return null;
+      const counter = (head?.counter ?? 0) + 1;
+      const event: RegistryEvent = {
+        schemaVersion: 1,
+        counter,
+        action: planned.change.action,
+        name,
+        ...(planned.change.version ? { version: planned.change.version } : {}),
+        ...(planned.change.stage ? { stage: planned.change.stage } : {}),
+        // Registrations keep GTO's plain `name@vX.Y.Z`; every other event carries the counter.
+        tag: formatGtoTag(planned.tag.action === 'register' ? planned.tag : { ...planned.tag, counter }),
+        commit: planned.commit,
+        actor: this.ctx.actor,
+        createdAt: this.ctx.clock().toISOString(),
+        ...(planned.message ? { message: planned.message } : {}),
+        state: applyChange(state, planned.change),
+      };
+      if (await this.store.appendEvent(event)) {
+        await this.store.writeHead(event);
+        return event;
+      }
+      // Jittered backoff so parallel jobs do not collide on the next counter in lockstep.
+      await this.ctx.sleep(Math.floor(Math.random() * 40 * attempt));
+    }
+    throw new RegistryConflictError(
+      `other jobs changed ${name} ${this.ctx.maxAttempts} times while this change was retried; re-run the job (nothing was written)`,
+    );
+  }
+
+  // ---- audit ----
+
+  async history(nameInput: string): Promise<HistoryEntry[]> {
+    const name = assertModelName(nameInput);
+    const events = await this.store.listEvents(name);
+    return events.map((e) => ({
+      counter: e.counter, action: e.action, version: e.version, stage: e.stage,
+      actor: e.actor, createdAt: e.createdAt, commit: e.commit, tag: e.tag, message: e.message,
+    }));
+  }
+
+  async list(nameInput?: string): Promise<ModelListing[]> {
+    const names = nameInput === undefined ? await this.store.listNames() : [assertModelName(nameInput)];
+    const out: ModelListing[] = [];
+    for (const name of names) {
+      const head = await this.latestEvent(name);
+      if (!head) {
+        if (nameInput !== undefined) throw new NotFoundError(`no model '${name}' in the registry at ${this.store.location}; publish it first`);
+        continue;
+      }
+      out.push({ name, versions: head.state.versions, latest: latestVersion(head.state), stages: stageMap(head.state), deprecated: head.state.deprecated });
+    }
+    return out;
+  }
+}
+
+interface PlannedEvent {
+  change: StateChange;
+  tag: GtoTag;
+  commit: string;
+  message?: string | undefined;
+}
+
+function rank(f: PublishFile): number {
+  if (f.role !== 'model') return 2;
+  return f.path.toLowerCase().endsWith('.onnx') ? 0 : 1;
+}
+
+async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for await (const c of chunks) parts.push(c);
+  return Buffer.concat(parts);
+}

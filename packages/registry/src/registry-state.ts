@@ -1,0 +1,83 @@
+// The registry's state as a pure fold over its events, following GTO's rules:
+// a stage's current version is the latest assignment not undone (by an
+// unassignment or by deregistering the version). Each stage keeps a stack of
+// still-assigned versions, so unassigning the top (a rollback) uncovers the
+// version that held the stage before.
+import { z } from 'zod';
+import type { TagAction } from './tag-grammar.ts';
+import { compareVersions, highestVersion } from './version-bump.ts';
+
+export const RegistryStateSchema = z.object({
+  /** Registered, not deregistered; ascending SemVer. */
+  versions: z.array(z.string()),
+  /** Per stage, still-assigned versions in assignment order; the last holds the stage. */
+  stages: z.record(z.string(), z.array(z.string())),
+  deprecated: z.boolean(),
+});
+export type RegistryState = z.infer<typeof RegistryStateSchema>;
+
+export const EMPTY_STATE: RegistryState = { versions: [], stages: {}, deprecated: false };
+
+export interface StateChange {
+  action: TagAction;
+  version?: string | undefined;
+  stage?: string | undefined;
+}
+
+export function applyChange(state: RegistryState, change: StateChange): RegistryState {
+  const stages = { ...state.stages };
+  const without = (list: readonly string[] | undefined, v: string) => (list ?? []).filter((x) => x !== v);
+  switch (change.action) {
+    case 'register': {
+      const v = change.version!;
+      if (state.versions.includes(v)) return state;
+      return { ...state, versions: [...state.versions, v].sort(compareVersions) };
+    }
+    case 'deregister': {
+      const v = change.version!;
+      for (const stage of Object.keys(stages)) stages[stage] = without(stages[stage], v);
+      return { ...state, versions: state.versions.filter((x) => x !== v), stages: prune(stages) };
+    }
+    case 'assign': {
+      const v = change.version!;
+      // GTO ignores assignments of versions it does not know; so do we.
+      if (!state.versions.includes(v)) return state;
+      stages[change.stage!] = [...without(stages[change.stage!], v), v];
+      return { ...state, stages };
+    }
+    case 'unassign': {
+      stages[change.stage!] = without(stages[change.stage!], change.version!);
+      return { ...state, stages: prune(stages) };
+    }
+    case 'deprecate':
+      return { ...state, deprecated: true };
+  }
+}
+
+function prune(stages: Record<string, string[]>): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(stages).filter(([, list]) => list.length > 0));
+}
+
+export function foldChanges(changes: Iterable<StateChange>, from: RegistryState = EMPTY_STATE): RegistryState {
+  let state = from;
+  for (const change of changes) state = applyChange(state, change);
+  return state;
+}
+
+export function currentVersion(state: RegistryState, stage: string): string | undefined {
+  return state.stages[stage]?.at(-1);
+}
+
+export function latestVersion(state: RegistryState): string | undefined {
+  return highestVersion(state.versions);
+}
+
+/** Stage -> version currently holding it. */
+export function stageMap(state: RegistryState): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [stage, list] of Object.entries(state.stages)) {
+    const top = list.at(-1);
+    if (top) out[stage] = top;
+  }
+  return out;
+}
