@@ -1,0 +1,86 @@
+// Metric values against published references (scikit-learn docstring
+// examples) and hand-computed small cases.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { classificationMetrics } from './classification-metrics.ts';
+import { regressionMetrics } from './regression-metrics.ts';
+import { rankingMetrics, scoreOrder } from './ranking-metrics.ts';
+
+const close = (actual: number | undefined, expected: number, tolerance = 1e-9) =>
+  assert.ok(actual !== undefined && Math.abs(actual - expected) <= tolerance, `${actual} ≠ ${expected}`);
+
+/** Binary probabilities [N, 2] from P(class 1). */
+const binary = (p1: number[]) => Float64Array.from(p1.flatMap((p) => [1 - p, p]));
+
+test('roc_auc_score and average_precision_score docstring examples: 0.75 and 0.8333', () => {
+  const m = classificationMetrics(Int32Array.of(0, 0, 1, 1), { predicted: Int32Array.of(0, 0, 0, 1), probabilities: binary([0.1, 0.4, 0.35, 0.8]) }, 2);
+  close(m.values.roc_auc, 0.75);
+  close(m.values.pr_auc, 0.8333333333333333);
+});
+
+test('log_loss docstring example (ham/spam): 0.21616', () => {
+  // classes sorted as sklearn does: ham = 0, spam = 1; rows are spam, ham, ham, spam.
+  const p = Float64Array.of(0.1, 0.9, 0.9, 0.1, 0.8, 0.2, 0.35, 0.65);
+  const m = classificationMetrics(Int32Array.of(1, 0, 0, 1), { predicted: Int32Array.of(1, 0, 0, 1), probabilities: p }, 2);
+  close(m.values.log_loss, 0.21616187468057912, 1e-12);
+});
+
+test('precision_recall_fscore_support docstring example, macro: 0.222, 0.333, 0.267', () => {
+  // cat = 0, dog = 1, pig = 2
+  const truth = Int32Array.of(0, 1, 2, 0, 1, 2);
+  const predicted = Int32Array.of(0, 2, 1, 0, 0, 1);
+  const m = classificationMetrics(truth, { predicted }, 3);
+  close(m.values.macro_precision, 0.2222222222222222);
+  close(m.values.macro_recall, 0.3333333333333333);
+  close(m.values.macro_f1, 0.26666666666666666);
+  assert.deepEqual(m.confusion, [[2, 0, 0], [1, 0, 1], [0, 2, 0]]);
+  close(m.values.accuracy, 2 / 6);
+});
+
+test('accuracy_score docstring example: 0.5', () => {
+  close(classificationMetrics(Int32Array.of(0, 2, 1, 3), { predicted: Int32Array.of(0, 1, 2, 3) }, 4).values.accuracy, 0.5);
+});
+
+test('expected calibration error, hand-computed over 10 equal-width bins', () => {
+  // Top-label confidences 0.95 (right), 0.95 (wrong), 0.65 (right), 0.55 (right):
+  // bin 9: |1.9 − 1| = 0.9; bin 6: |0.65 − 1| = 0.35; bin 5: |0.55 − 1| = 0.45; ECE = 1.7 / 4.
+  const truth = Int32Array.of(1, 0, 0, 1);
+  const probabilities = binary([0.95, 0.95, 0.35, 0.55]);
+  const m = classificationMetrics(truth, { predicted: Int32Array.of(1, 1, 0, 1), probabilities }, 2);
+  close(m.values.ece, 1.7 / 4, 1e-12);
+});
+
+test('multi-class ROC AUC is the one-vs-rest macro average, hand-computed', () => {
+  // Scores per row for classes 0, 1, 2; one-vs-rest AUCs: class 0 = 1, class 1 = 0.75, class 2 = 1.
+  const truth = Int32Array.of(0, 1, 2, 1);
+  const p = Float64Array.of(0.7, 0.2, 0.1, 0.3, 0.4, 0.3, 0.1, 0.2, 0.7, 0.2, 0.2, 0.6);
+  const m = classificationMetrics(truth, { predicted: Int32Array.of(0, 1, 2, 2), probabilities: p }, 3);
+  // class 1: positives scores 0.4, 0.2; negatives 0.2, 0.2 → pairs: (0.4>0.2)×2 = 2, (0.2 vs 0.2) ties 2×½ = 1 → 3/4.
+  close(m.values.roc_auc, (1 + 0.75 + 1) / 3);
+});
+
+test('weighted ranking metrics equal the unweighted ones on duplicated rows', () => {
+  const scores = [0.1, 0.4, 0.35, 0.8, 0.4, 0.9];
+  const labels = [0, 1, 0, 1, 0, 1];
+  const weights = [2, 1, 3, 1, 0, 2];
+  const dupScores: number[] = [];
+  const dupLabels: number[] = [];
+  scores.forEach((s, i) => { for (let k = 0; k < weights[i]!; k++) { dupScores.push(s); dupLabels.push(labels[i]!); } });
+  const weighted = rankingMetrics(scoreOrder(scores), (r) => labels[r] === 1, weights);
+  const duplicated = rankingMetrics(scoreOrder(dupScores), (r) => dupLabels[r] === 1);
+  close(weighted.rocAuc, duplicated.rocAuc, 1e-12);
+  close(weighted.averagePrecision, duplicated.averagePrecision, 1e-12);
+});
+
+test('regression docstring examples: MAE 0.5, RMSE √0.375, R² 0.9486, MAPE 0.3273', () => {
+  const m = regressionMetrics(Float64Array.of(3, -0.5, 2, 7), [2.5, 0.0, 2, 8]);
+  close(m.mae, 0.5);
+  close(m.rmse, Math.sqrt(0.375));
+  close(m.r2, 0.9486081370449679, 1e-12);
+  close(m.mape, 0.3273809523809524, 1e-12);
+});
+
+test('R² is exact for large offsets (sum of squares around the first value)', () => {
+  const truth = Float64Array.of(1e9 + 1, 1e9 + 2, 1e9 + 3);
+  close(regressionMetrics(truth, [1e9 + 1, 1e9 + 2, 1e9 + 4]).r2, 1 - 1 / 2, 1e-9);
+});

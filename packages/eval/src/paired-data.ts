@@ -1,0 +1,86 @@
+// Both models' outputs on the same holdout rows: the unit every paired
+// statistic (bootstrap, McNemar, slices) works on.
+import { buildRankCache, classificationMetrics } from './classification-metrics.ts';
+import type { ClassifierOutputs, ClassificationMetrics, RankCache } from './classification-metrics.ts';
+import { regressionMetrics } from './regression-metrics.ts';
+import type { MetricName } from './metric-names.ts';
+
+export interface PairedClassification {
+  task: 'classification';
+  classes: string[];
+  /** True class index per row. */
+  truth: Int32Array;
+  baseline: ClassifierOutputs;
+  candidate: ClassifierOutputs;
+}
+
+export interface PairedRegression {
+  task: 'regression';
+  truth: Float64Array;
+  baseline: Float64Array;
+  candidate: Float64Array;
+}
+
+export type PairedData = PairedClassification | PairedRegression;
+
+export type MetricValues = Partial<Record<MetricName, number>>;
+
+export interface PairedMetrics {
+  baseline: MetricValues;
+  candidate: MetricValues;
+  /** Classification only: confusion matrices and per-class scores. */
+  baselineDetail?: ClassificationMetrics;
+  candidateDetail?: ClassificationMetrics;
+}
+
+export function rowCount(data: PairedData): number {
+  return data.truth.length;
+}
+
+/** The same rows of every array, copied compactly so weighted passes stay sequential. */
+export function subsetPaired(data: PairedData, rows: Int32Array): PairedData {
+  if (data.task === 'regression') {
+    return { task: 'regression', truth: pick(data.truth, rows), baseline: pick(data.baseline, rows), candidate: pick(data.candidate, rows) };
+  }
+  const c = data.classes.length;
+  const outputs = (o: ClassifierOutputs): ClassifierOutputs => {
+    const out: ClassifierOutputs = { predicted: pick(o.predicted, rows) };
+    if (o.probabilities) {
+      const p = new (o.probabilities.constructor as Float64ArrayConstructor)(rows.length * c);
+      for (let k = 0; k < rows.length; k++) p.set(o.probabilities.subarray(rows[k]! * c, rows[k]! * c + c), k * c);
+      out.probabilities = p;
+    }
+    return out;
+  };
+  return { task: 'classification', classes: data.classes, truth: pick(data.truth, rows), baseline: outputs(data.baseline), candidate: outputs(data.candidate) };
+}
+
+function pick<T extends Int32Array | Float64Array>(values: T, rows: Int32Array): T {
+  const out = new (values.constructor as { new (n: number): T })(rows.length);
+  for (let k = 0; k < rows.length; k++) out[k] = values[rows[k]!]!;
+  return out;
+}
+
+/** Sorting done once per data set, reused by every weighted evaluation of it. */
+export interface PairedCache {
+  baseline?: RankCache;
+  candidate?: RankCache;
+}
+
+export function buildPairedCache(data: PairedData): PairedCache {
+  if (data.task === 'regression') return {};
+  const n = data.truth.length;
+  const c = data.classes.length;
+  return { baseline: buildRankCache(data.baseline, c, n), candidate: buildRankCache(data.candidate, c, n) };
+}
+
+/** Every metric of both models on the rows, weighted when weights are given. */
+export function pairedMetrics(data: PairedData, weights?: ArrayLike<number>, cache: PairedCache = buildPairedCache(data)): PairedMetrics {
+  if (data.task === 'regression') {
+    return { baseline: regressionMetrics(data.truth, data.baseline, weights), candidate: regressionMetrics(data.truth, data.candidate, weights) };
+  }
+  const c = data.classes.length;
+  const base = classificationMetrics(data.truth, data.baseline, c, { weights, ranks: cache.baseline });
+  const cand = classificationMetrics(data.truth, data.candidate, c, { weights, ranks: cache.candidate });
+  return { baseline: base.values, candidate: cand.values, baselineDetail: base, candidateDetail: cand };
+}
