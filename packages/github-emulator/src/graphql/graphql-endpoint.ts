@@ -67,11 +67,17 @@ function rootResolvers(core: EmulatorCore, token: TokenRecord) {
     url: issueCommentHtmlUrl(core, repo, record),
     viewerDidAuthor: record.user.id === token.user.id,
     viewerCanUpdate: canWrite && record.user.id === token.user.id,
+    // GitHub serves every PR as an issue too: `issue` is set for PR comments as well.
+    issue: (): unknown => issueLike(repo, repo.issues.get(record.issueNumber)!, 'Issue'),
+    pullRequest: (): unknown => {
+      const issue = repo.issues.get(record.issueNumber)!;
+      return issue.pullRequest ? issueLike(repo, issue, 'PullRequest') : null;
+    },
     isMinimized: record.minimized.isMinimized,
     minimizedReason: record.minimized.reason,
     viewerCanMinimize: canWrite,
   });
-  const connection = (repo: RepoRecord, issue: IssueRecord, args: { first?: number; after?: string; last?: number; before?: string }) => {
+  const connection = (repo: RepoRecord, issue: IssueRecord, args: { first?: number; after?: string; last?: number; before?: string }): Record<string, unknown> => {
     const all = repo.issueComments.filter((c) => c.issueNumber === issue.number);
     if (args.first == null && args.last == null) {
       throw new GraphqlFailure('You must provide a `first` or `last` value to properly paginate the `comments` connection.', 'MISSING_PAGINATION_BOUNDARIES');

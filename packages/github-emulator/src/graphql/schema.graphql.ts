@@ -39,6 +39,8 @@ export const GRAPHQL_SDL = /* GraphQL */ `
     url: URI!
     viewerDidAuthor: Boolean!
     viewerCanUpdate: Boolean!
+    issue: Issue!
+    pullRequest: PullRequest
     isMinimized: Boolean!
     minimizedReason: String
     viewerCanMinimize: Boolean!
