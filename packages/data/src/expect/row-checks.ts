@@ -1,0 +1,271 @@
+// Checks that judge each row of a column, consuming column batches. Text
+// predicates run once per dictionary entry, then per row only a code lookup.
+import type { CategoricalColumn, Column, NumericColumn } from '../read/columns.ts';
+import { parseNumber } from '../read/columns.ts';
+import { hashNumber, hashString } from '../sketch/hyperloglog.ts';
+
+const MAX_SAMPLES = 5;
+
+export abstract class RowCheck {
+  failing = 0;
+  checked = 0;
+  readonly samples = new Set<string>();
+
+  update(column: Column, rowCount: number): void {
+    if (column.kind === 'numeric') this.updateNumeric(column, rowCount);
+    else this.updateCategorical(column, rowCount);
+  }
+
+  protected sample(text: string): void {
+    if (this.samples.size < MAX_SAMPLES) this.samples.add(text);
+  }
+
+  /** Non-null rows of a numeric column failing `fails`. */
+  protected scanNumeric(column: NumericColumn, rowCount: number, fails: (v: number) => boolean): void {
+    const { values, nulls } = column;
+    for (let i = 0; i < rowCount; i++) {
+      if (nulls[i] === 1) continue;
+      this.checked++;
+      const v = values[i]!;
+      if (fails(v)) {
+        this.failing++;
+        if (this.samples.size < MAX_SAMPLES) this.sample(column.timestamp ? new Date(v).toISOString() : String(v));
+      }
+    }
+  }
+
+  /** Non-null rows of a categorical column whose dictionary entry fails `fails`. */
+  protected scanCategorical(column: CategoricalColumn, rowCount: number, fails: (text: string) => boolean): void {
+    const { codes, dictionary } = column;
+    const failing = Uint8Array.from(dictionary, (d) => (fails(d) ? 1 : 0));
+    for (let i = 0; i < rowCount; i++) {
+      const c = codes[i]!;
+      if (c < 0) continue;
+      this.checked++;
+      if (failing[c] === 1) {
+        this.failing++;
+        if (this.samples.size < MAX_SAMPLES) this.sample(dictionary[c]!);
+      }
+    }
+  }
+
+  protected abstract updateNumeric(column: NumericColumn, rowCount: number): void;
+  protected abstract updateCategorical(column: CategoricalColumn, rowCount: number): void;
+}
+
+export type ColumnType = 'number' | 'integer' | 'string' | 'boolean' | 'timestamp';
+const BOOLEAN_TEXT = new Set(['true', 'false', 'True', 'False', 'TRUE', 'FALSE']);
+const DATE_TEXT = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+export class TypeCheck extends RowCheck {
+  private readonly type: ColumnType;
+  constructor(type: ColumnType) {
+    super();
+    this.type = type;
+  }
+
+  protected updateNumeric(column: NumericColumn, rowCount: number): void {
+    // Text that did not parse as a number is the clearest type failure.
+    this.checked += column.invalid.count;
+    this.failing += column.invalid.count;
+    for (const s of column.invalid.samples) this.sample(s);
+    const type = this.type;
+    if (type === 'number' || type === 'string') return this.scanNumeric(column, rowCount, () => false);
+    if (type === 'integer') return this.scanNumeric(column, rowCount, (v) => !Number.isInteger(v));
+    if (type === 'boolean') return this.scanNumeric(column, rowCount, (v) => v !== 0 && v !== 1);
+    const timestamp = column.timestamp;
+    this.scanNumeric(column, rowCount, () => !timestamp);
+  }
+
+  protected updateCategorical(column: CategoricalColumn, rowCount: number): void {
+    const type = this.type;
+    if (type === 'string') return this.scanCategorical(column, rowCount, () => false);
+    if (type === 'number') return this.scanCategorical(column, rowCount, (t) => parseNumber(t) === undefined);
+    if (type === 'integer') return this.scanCategorical(column, rowCount, (t) => !Number.isInteger(parseNumber(t)));
+    if (type === 'boolean') return this.scanCategorical(column, rowCount, (t) => !BOOLEAN_TEXT.has(t));
+    this.scanCategorical(column, rowCount, (t) => !DATE_TEXT.test(t) || Number.isNaN(Date.parse(t)));
+  }
+}
+
+/** Counts nulls over all rows; text that failed to parse as a number is present, not null. */
+export class NotNullCheck extends RowCheck {
+  protected updateNumeric(column: NumericColumn, rowCount: number): void {
+    let nulls = 0;
+    for (let i = 0; i < rowCount; i++) nulls += column.nulls[i]!;
+    this.checked += rowCount;
+    this.failing += nulls - column.invalid.count;
+  }
+
+  protected updateCategorical(column: CategoricalColumn, rowCount: number): void {
+    let nulls = 0;
+    for (let i = 0; i < rowCount; i++) if (column.codes[i]! < 0) nulls++;
+    this.checked += rowCount;
+    this.failing += nulls;
+  }
+}
+
+export class BetweenCheck extends RowCheck {
+  private readonly min: number;
+  private readonly max: number;
+  constructor(min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY) {
+    super();
+    this.min = min;
+    this.max = max;
+  }
+
+  protected updateNumeric(column: NumericColumn, rowCount: number): void {
+    const { min, max } = this;
+    // NaN fails: it is not between anything.
+    this.scanNumeric(column, rowCount, (v) => !(v >= min && v <= max));
+  }
+
+  protected updateCategorical(column: CategoricalColumn, rowCount: number): void {
+    const { min, max } = this;
+    this.scanCategorical(column, rowCount, (t) => {
+      const v = parseNumber(t);
+      return v === undefined || !(v >= min && v <= max);
+    });
+  }
+}
+
+export class InSetCheck extends RowCheck {
+  private readonly texts: Set<string>;
+  private readonly numbers: Set<number>;
+  constructor(values: readonly (string | number | boolean)[]) {
+    super();
+    this.texts = new Set(values.map(String));
+    this.numbers = new Set(values.map((v) => (typeof v === 'number' ? v : parseNumber(String(v)))).filter((v): v is number => v !== undefined));
+  }
+
+  protected updateNumeric(column: NumericColumn, rowCount: number): void {
+    const numbers = this.numbers;
+    this.scanNumeric(column, rowCount, (v) => !numbers.has(v));
+  }
+
+  protected updateCategorical(column: CategoricalColumn, rowCount: number): void {
+    const texts = this.texts;
+    this.scanCategorical(column, rowCount, (t) => !texts.has(t));
+  }
+}
+
+export class RegexCheck extends RowCheck {
+  private readonly pattern: RegExp;
+  constructor(pattern: string) {
+    super();
+    this.pattern = new RegExp(pattern, 'u');
+  }
+
+  protected updateNumeric(column: NumericColumn, rowCount: number): void {
+    const pattern = this.pattern;
+    this.scanNumeric(column, rowCount, (v) => !pattern.test(String(v)));
+  }
+
+  protected updateCategorical(column: CategoricalColumn, rowCount: number): void {
+    const pattern = this.pattern;
+    this.scanCategorical(column, rowCount, (t) => !pattern.test(t));
+  }
+}
+
+export class LengthCheck extends RowCheck {
+  private readonly min: number;
+  private readonly max: number;
+  constructor(min = 0, max = Number.POSITIVE_INFINITY) {
+    super();
+    this.min = min;
+    this.max = max;
+  }
+
+  protected updateNumeric(column: NumericColumn, rowCount: number): void {
+    const { min, max } = this;
+    this.scanNumeric(column, rowCount, (v) => {
+      const n = String(v).length;
+      return n < min || n > max;
+    });
+  }
+
+  protected updateCategorical(column: CategoricalColumn, rowCount: number): void {
+    const { min, max } = this;
+    this.scanCategorical(column, rowCount, (t) => t.length < min || t.length > max);
+  }
+}
+
+/**
+ * Every non-null row whose value occurs more than once fails. Needs a count per
+ * distinct value, so memory grows with the column's cardinality.
+ */
+export class UniqueCheck extends RowCheck {
+  private readonly counts = new Map<string | number, number>();
+
+  protected updateNumeric(column: NumericColumn, rowCount: number): void {
+    const { values, nulls } = column;
+    for (let i = 0; i < rowCount; i++) {
+      if (nulls[i] === 1) continue;
+      this.checked++;
+      const v = values[i]!;
+      this.counts.set(v, (this.counts.get(v) ?? 0) + 1);
+    }
+  }
+
+  protected updateCategorical(column: CategoricalColumn, rowCount: number): void {
+    const perCode = new Int32Array(column.dictionary.length);
+    for (let i = 0; i < rowCount; i++) {
+      const c = column.codes[i]!;
+      if (c >= 0) perCode[c]!++;
+    }
+    column.dictionary.forEach((text, c) => {
+      if (perCode[c]! > 0) this.counts.set(text, (this.counts.get(text) ?? 0) + perCode[c]!);
+    });
+    for (const n of perCode) this.checked += n;
+  }
+
+  /** Tallies the duplicates once all rows are seen. */
+  finish(): void {
+    this.failing = 0;
+    for (const [value, n] of this.counts) {
+      if (n < 2) continue;
+      this.failing += n;
+      this.sample(String(value));
+    }
+  }
+}
+
+/**
+ * Rows equal to an earlier row in every column. Rows are compared by a 52-bit
+ * hash of all their values (a false match is about n²/2⁵³, negligible below
+ * 10⁷ rows).
+ */
+export class DuplicateRowsCheck {
+  failing = 0;
+  checked = 0;
+  private readonly seen = new Set<number>();
+
+  update(columns: Iterable<Column>, rowCount: number): void {
+    const high = new Uint32Array(rowCount).fill(0x811c9dc5);
+    const low = new Uint32Array(rowCount).fill(0x01000193);
+    let lane = 0;
+    for (const column of columns) {
+      const salt = ++lane * 0x9e3779b9;
+      if (column.kind === 'numeric') {
+        for (let i = 0; i < rowCount; i++) {
+          const h = column.nulls[i] === 1 ? 0x5bd1e995 : hashNumber(column.values[i]!);
+          high[i] = Math.imul(high[i]! ^ h, 0x01000193);
+          low[i] = Math.imul(low[i]! ^ (h + salt), 0x85ebca6b);
+        }
+      } else {
+        const entryHashes = Uint32Array.from(column.dictionary, hashString);
+        for (let i = 0; i < rowCount; i++) {
+          const c = column.codes[i]!;
+          const h = c < 0 ? 0x5bd1e995 : entryHashes[c]!;
+          high[i] = Math.imul(high[i]! ^ h, 0x01000193);
+          low[i] = Math.imul(low[i]! ^ (h + salt), 0x85ebca6b);
+        }
+      }
+    }
+    for (let i = 0; i < rowCount; i++) {
+      const key = (high[i]! & 0xfffff) * 2 ** 32 + (low[i]! >>> 0);
+      if (this.seen.has(key)) this.failing++;
+      else this.seen.add(key);
+    }
+    this.checked += rowCount;
+  }
+}
