@@ -48,6 +48,10 @@ export function loadSpec(name: SpecName): LoadedSpec {
   (addFormatsModule as unknown as (a: Ajv) => Ajv)(ajv);
   // Formats the GitHub description uses that ajv-formats does not define.
   ajv.addFormat('timestamp', true);
+  // GitHub sends "" for unset URL fields (a deployment status's target_url,
+  // log_url, environment_url) although the description says format uri.
+  const uri = ajv.formats['uri'];
+  ajv.addFormat('uri', (value: string) => value === '' || (typeof uri === 'function' ? uri(value) : uri instanceof RegExp ? uri.test(value) : true));
   ajv.addSchema({ $id: SCHEMA_ROOT_ID, components }, SCHEMA_ROOT_ID);
   const loaded: LoadedSpec = { operations: collectOperations(raw, components), ajv };
   specs.set(name, loaded);
