@@ -19,7 +19,8 @@ function rowVerdict(row: MetricRow): string {
 }
 
 function gateLine(g: GateOutcome): string {
-  const scope = g.scope === 'all rows' ? '' : ` — ${g.scope}`;
+  const sliced = (g.kind === 'floor' || g.kind === 'non-inferiority') && g.scope !== 'all rows';
+  const scope = sliced ? ` — ${g.scope}` : '';
   return `- ${statusBadge(g.verdict).split(' ')[0]} **${g.gate}**${scope}: ${g.reason}`;
 }
 

@@ -1,6 +1,7 @@
 export {
   readOnnxSignature,
   readOnnxMetadata,
+  readOnnxClassLabels,
   ModelSignatureSchema,
   TensorSignatureSchema,
   ElementTypeSchema,

@@ -3,7 +3,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { FileFormatError, InputError } from '@mlship/errors';
-import { readOnnxMetadata, readOnnxSignature } from './signature.ts';
+import { readOnnxClassLabels, readOnnxMetadata, readOnnxSignature } from './signature.ts';
 import type { ModelSignature } from './signature.ts';
 
 export type FeedData = Float32Array | Float64Array | BigInt64Array | Int32Array | string[];
@@ -25,6 +25,10 @@ export interface LoadedModel {
   signature: ModelSignature;
   /** The model's metadata_props (feature names recorded by exporters, etc.). */
   metadata: Record<string, string>;
+  /** Class labels in probability-column order, when the graph records them. */
+  classLabels: string[] | undefined;
+  /** The model file's bytes (for hashing and size budgets). */
+  bytes: Uint8Array;
   /** Runs one batch; feeds are keyed by input name. */
   run(feeds: Record<string, FeedTensor>): Promise<Record<string, OutputTensor>>;
   release(): Promise<void>;
@@ -58,6 +62,8 @@ export async function loadModel(source: string | Uint8Array, name?: string): Pro
     sizeBytes: bytes.byteLength,
     signature,
     metadata,
+    classLabels: readOnnxClassLabels(bytes),
+    bytes,
     async run(feeds) {
       const tensors: Record<string, Tensor> = {};
       for (const [key, feed] of Object.entries(feeds)) {

@@ -44,3 +44,10 @@ test('a truncated model is rejected', () => {
   const bytes = buildLinearClassifierOnnx({ featureCount: 3, weights: [[1, 2, 3]], bias: [0], classes: ['a', 'b'] });
   assert.throws(() => readOnnxSignature(bytes.subarray(0, bytes.length / 2), 'm.onnx'), FileFormatError);
 });
+
+test('class labels come back in probability-column order', async () => {
+  const { readOnnxClassLabels } = await import('./signature.ts');
+  assert.deepEqual(readOnnxClassLabels(buildLinearClassifierOnnx({ featureCount: 1, weights: [[1], [2], [3]], bias: [0, 0, 0], classes: ['z', 'a', 'm'] })), ['z', 'a', 'm']);
+  assert.deepEqual(readOnnxClassLabels(buildLinearClassifierOnnx({ featureCount: 1, weights: [[1]], bias: [0], classes: [0, 1] })), ['0', '1']);
+  assert.equal(readOnnxClassLabels(buildLinearRegressorOnnx({ featureCount: 1, weights: [1], bias: 0 })), undefined);
+});

@@ -1,0 +1,170 @@
+// The holdout in memory, columnar: feature columns per batch (as the data
+// package decodes them), the label as class codes or numbers, and the
+// slice/fairness columns concatenated for slicing.
+import { readColumns } from '@mlship/data';
+import type { Column, ColumnBatch } from '@mlship/data';
+import { FileFormatError, InputError } from '@mlship/errors';
+import type { SliceColumn, Task } from '@mlship/eval';
+
+export interface HoldoutBatch {
+  rowCount: number;
+  /** Numeric feature columns; nulls are NaN. */
+  features: Map<string, Float64Array>;
+}
+
+export interface Holdout {
+  source: string;
+  rows: number;
+  batches: HoldoutBatch[];
+  /** Classification: class code per row into `labelValues`; regression: the numbers. */
+  label: { kind: 'classes'; codes: Int32Array; values: string[] } | { kind: 'numbers'; values: Float64Array };
+  /** Slice and fairness columns over all rows. */
+  groups: Map<string, SliceColumn>;
+}
+
+export type ReadBatches = (path: string, options: { columns: string[]; batchRows?: number }) => AsyncIterable<ColumnBatch>;
+
+export interface HoldoutRequest {
+  path: string;
+  task: Task;
+  label: string;
+  features: string[];
+  groupColumns: string[];
+  batchRows?: number;
+}
+
+export async function readHoldout(req: HoldoutRequest, read: ReadBatches = readColumns): Promise<Holdout> {
+  const columns = [...new Set([req.label, ...req.features, ...req.groupColumns])];
+  const batches: HoldoutBatch[] = [];
+  const labelCodes: Int32Array[] = [];
+  const labelNumbers: Float64Array[] = [];
+  const classIndex = new Map<string, number>();
+  const groupParts = new Map<string, Column[]>(req.groupColumns.map((c) => [c, []]));
+  let rows = 0;
+  for await (const batch of read(req.path, { columns, ...(req.batchRows ? { batchRows: req.batchRows } : {}) })) {
+    const features = new Map<string, Float64Array>();
+    for (const name of req.features) features.set(name, numericFeature(batch, name));
+    batches.push({ rowCount: batch.rowCount, features });
+    const label = batch.columns.get(req.label)!;
+    if (req.task === 'classification') labelCodes.push(classCodes(batch, label, req.label, classIndex));
+    else labelNumbers.push(numericLabel(batch, label, req.label));
+    for (const [name, parts] of groupParts) parts.push(batch.columns.get(name)!);
+    rows += batch.rowCount;
+  }
+  if (rows === 0) throw new InputError(`${req.path}: the holdout has no rows; give a data file with labelled rows`);
+  const groups = new Map<string, SliceColumn>();
+  for (const [name, parts] of groupParts) groups.set(name, concatColumn(parts, rows));
+  const label: Holdout['label'] = req.task === 'classification'
+    ? { kind: 'classes', codes: concat(labelCodes, rows, Int32Array), values: [...classIndex.keys()] }
+    : { kind: 'numbers', values: concat(labelNumbers, rows, Float64Array) };
+  return { source: req.path, rows, batches, label, groups };
+}
+
+function where(batch: ColumnBatch, row: number): string {
+  return `${batch.source.file}: row ${batch.source.firstRow + row}`;
+}
+
+function numericFeature(batch: ColumnBatch, name: string): Float64Array {
+  const col = batch.columns.get(name)!;
+  if (col.kind !== 'numeric') {
+    const sample = col.dictionary[col.codes.find((c) => c >= 0) ?? 0] ?? '';
+    throw new FileFormatError(`${batch.source.file}: feature column '${name}' is not numeric (e.g. '${sample}'); encode it as numbers before scoring`, {
+      location: { file: batch.source.file },
+    });
+  }
+  const out = Float64Array.from(col.values);
+  for (let i = 0; i < out.length; i++) if (col.nulls[i]) out[i] = Number.NaN;
+  return out;
+}
+
+function classCodes(batch: ColumnBatch, col: Column, name: string, classIndex: Map<string, number>): Int32Array {
+  const codes = new Int32Array(batch.rowCount);
+  if (col.kind === 'categorical') {
+    const map = col.dictionary.map((v) => {
+      let k = classIndex.get(v);
+      if (k === undefined) classIndex.set(v, (k = classIndex.size));
+      return k;
+    });
+    for (let i = 0; i < codes.length; i++) {
+      const c = col.codes[i]!;
+      if (c < 0) throw missingLabel(batch, i, name);
+      codes[i] = map[c]!;
+    }
+    return codes;
+  }
+  // Integer class labels (0/1, 1..k) read as numbers; they key classes by their text.
+  for (let i = 0; i < codes.length; i++) {
+    if (col.nulls[i]) throw missingLabel(batch, i, name);
+    const key = String(col.values[i]);
+    let k = classIndex.get(key);
+    if (k === undefined) classIndex.set(key, (k = classIndex.size));
+    codes[i] = k;
+  }
+  return codes;
+}
+
+function numericLabel(batch: ColumnBatch, col: Column, name: string): Float64Array {
+  if (col.kind !== 'numeric') {
+    const sample = col.dictionary[col.codes.find((c) => c >= 0) ?? 0] ?? '';
+    throw new FileFormatError(`${batch.source.file}: label column '${name}' holds text ('${sample}') but the task is regression; use --task classification or a numeric label`, {
+      location: { file: batch.source.file },
+    });
+  }
+  for (let i = 0; i < batch.rowCount; i++) if (col.nulls[i]) throw missingLabel(batch, i, name);
+  return col.values;
+}
+
+function missingLabel(batch: ColumnBatch, row: number, name: string): FileFormatError {
+  return new FileFormatError(`${where(batch, row)}: label '${name}' is missing; drop unlabelled rows from the holdout`, {
+    location: { file: batch.source.file, line: batch.source.firstRow + row },
+  });
+}
+
+function concat<T extends Int32Array | Float64Array>(parts: T[], total: number, Ctor: { new (n: number): T }): T {
+  const out = new Ctor(total);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+/** One column over all batches; categorical dictionaries are merged. */
+function concatColumn(parts: Column[], total: number): SliceColumn {
+  if (parts.every((p) => p.kind === 'numeric')) {
+    const values = new Float64Array(total);
+    const nulls = new Uint8Array(total);
+    let offset = 0;
+    for (const p of parts) {
+      values.set(p.values, offset);
+      nulls.set(p.nulls, offset);
+      offset += p.values.length;
+    }
+    return { kind: 'numeric', values, nulls };
+  }
+  const dictionary: string[] = [];
+  const index = new Map<string, number>();
+  const codes = new Int32Array(total);
+  let offset = 0;
+  for (const p of parts) {
+    if (p.kind === 'numeric') {
+      for (let i = 0; i < p.values.length; i++) codes[offset + i] = p.nulls[i] ? -1 : code(String(p.values[i]));
+      offset += p.values.length;
+      continue;
+    }
+    const map = p.dictionary.map(code);
+    for (let i = 0; i < p.codes.length; i++) codes[offset + i] = p.codes[i]! < 0 ? -1 : map[p.codes[i]!]!;
+    offset += p.codes.length;
+  }
+  return { kind: 'categorical', codes, dictionary };
+
+  function code(v: string): number {
+    let k = index.get(v);
+    if (k === undefined) {
+      index.set(v, (k = dictionary.length));
+      dictionary.push(v);
+    }
+    return k;
+  }
+}

@@ -1,0 +1,280 @@
+// `mlship validate`: scores a candidate and the production baseline on the
+// same holdout and decides, with evidence, whether the candidate may ship.
+// The I/O lives here (files, ONNX Runtime, the clock); every decision is a
+// pure function from @mlship/eval.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { InputError } from '@mlship/errors';
+import { loadModel } from '@mlship/onnx';
+import type { LoadedModel, OutputTensor } from '@mlship/onnx';
+import {
+  buildModelCard, classificationMetrics, defaultPolicy, diffSignatures, evaluateBudgets, evaluatePaired, fairnessOutcome,
+  orderGates, outputSanity, overallVerdict, parsePolicy, regressionMetrics, robustnessOutcome, seededRandom, sliceRows,
+  summariseComparison, validationSection,
+} from '@mlship/eval';
+import type { GateOutcome, ModelCard, PairedData, Policy, SignatureChange, ValidationResult } from '@mlship/eval';
+import type { ReportSection } from '@mlship/report';
+import { readHoldout } from './holdout.ts';
+import type { Holdout, ReadBatches } from './holdout.ts';
+import { mapInputs, mappedColumns } from './input-mapping.ts';
+import type { InputFeed } from './input-mapping.ts';
+import { buildFeeds, classMapping, classifierOutputs, outputRoles, regressionOutputs, runModel } from './scoring.ts';
+import type { TensorCache } from './scoring.ts';
+import { measureLatency } from './latency.ts';
+
+export const ValidateOptionsSchema = z.object({
+  candidate: z.string().min(1),
+  /** A model path, or a registry reference such as churn@prod. */
+  baseline: z.string().min(1),
+  data: z.string().min(1),
+  task: z.enum(['classification', 'regression']).optional(),
+  label: z.string().min(1).optional(),
+  policy: z.string().min(1).optional(),
+  /** Where the result JSON, report section and model card are written. */
+  outDir: z.string().min(1).default('mlship-validate'),
+});
+export type ValidateOptions = z.input<typeof ValidateOptionsSchema>;
+
+export interface ValidateAdapters {
+  /** Resolves a registry reference (NAME@stage, NAME@vX.Y.Z) to a local model file. */
+  resolveModel?: (reference: string) => Promise<{ path: string; version: string }>;
+  readBatches?: ReadBatches;
+  now?: () => number;
+}
+
+export interface ValidateOutcome {
+  result: ValidationResult;
+  section: ReportSection;
+  modelCard: ModelCard;
+  paths: { result: string; report: string; modelCard: string; modelCardJson: string };
+}
+
+const REFERENCE = /^[A-Za-z0-9][A-Za-z0-9_/-]*@[A-Za-z0-9.#_-]+$/;
+
+export async function validate(input: ValidateOptions, adapters: ValidateAdapters = {}): Promise<ValidateOutcome> {
+  const options = ValidateOptionsSchema.parse(input);
+  const now = adapters.now ?? (() => performance.now());
+  const timings: Record<string, number> = {};
+  const started = now();
+  const policy = options.policy ? parsePolicy(await readText(options.policy, 'policy'), options.policy, options.task) : defaultPolicy();
+  const task = options.task ?? policy.task;
+  const label = options.label ?? policy.label;
+  if (!task) throw new InputError(`the task is not set; pass --task classification|regression (action input 'task') or set 'task:' in the policy`);
+  if (!label) throw new InputError(`the label column is not set; pass --label COLUMN (action input 'label') or set 'label:' in the policy`);
+
+  const baselineRef = await resolveBaseline(options.baseline, adapters);
+  const [candidate, baseline] = await Promise.all([loadModel(options.candidate), loadModel(baselineRef.path)]);
+  try {
+    const signatureChanges: SignatureChange[] = [
+      ...diffSignatures(baseline.signature, candidate.signature, 'baseline'),
+      ...(policy.serving_contract ? diffSignatures(policy.serving_contract, candidate.signature, 'serving contract') : []),
+    ];
+    const feeds = { candidate: mapInputs(candidate, policy, options.policy), baseline: mapInputs(baseline, policy, options.policy) };
+    const features = mappedColumns([feeds.candidate, feeds.baseline]);
+    const groupColumns = [...new Set([...policy.slices.map((s) => s.column), ...(policy.sanity.fairness ? [policy.sanity.fairness.column] : [])])];
+
+    let t = now();
+    const holdout = await readHoldout({ path: options.data, task, label, features, groupColumns }, adapters.readBatches);
+    timings.decodeMs = now() - t;
+
+    t = now();
+    const caches: TensorCache[] = holdout.batches.map(() => new Map());
+    const rawCandidate = await runModel(candidate, feeds.candidate, holdout, caches, task, now);
+    const rawBaseline = await runModel(baseline, feeds.baseline, holdout, caches, task, now);
+    let data: PairedData;
+    let classes: string[] | undefined;
+    if (task === 'classification') {
+      const mapping = classMapping(holdout);
+      const cand = classifierOutputs(rawCandidate, holdout.rows, mapping, policy.classes);
+      const base = classifierOutputs(rawBaseline, holdout.rows, mapping, policy.classes);
+      classes = mapping.classes;
+      const truth = (holdout.label as { codes: Int32Array }).codes;
+      data = { task, classes, truth, candidate: widen(cand, classes.length), baseline: widen(base, classes.length) };
+    } else {
+      data = { task, truth: (holdout.label as { values: Float64Array }).values, candidate: regressionOutputs(rawCandidate, holdout.rows), baseline: regressionOutputs(rawBaseline, holdout.rows) };
+    }
+    timings.scoringMs = now() - t;
+    timings.inferenceMs = rawCandidate.inferenceMs + rawBaseline.inferenceMs;
+
+    t = now();
+    const slices = policy.slices.flatMap((spec) => sliceRows({ column: spec.column, ...(spec.bins ? { bins: spec.bins } : {}), ...(spec.max_values ? { maxValues: spec.max_values } : {}) }, holdout.groups.get(spec.column)!));
+    const evaluation = evaluatePaired(data, slices, policy);
+    timings.statisticsMs = now() - t;
+
+    t = now();
+    const sanity = sanityGates(data, policy, holdout);
+    if (policy.sanity.robustness && data.task === 'classification') {
+      sanity.push(await robustness(candidate, feeds.candidate, holdout, policy.sanity.robustness, policy.bootstrap.seed));
+    }
+    const latency = policy.latency.batch_sizes.length
+      ? await measureLatency([{ role: 'baseline', model: baseline, feeds: feeds.baseline }, { role: 'candidate', model: candidate, feeds: feeds.candidate }], holdout, policy.latency.batch_sizes, policy.latency.repeats, now)
+      : [];
+    timings.latencyMs = now() - t;
+    const budgetBatch = latency.find((l) => l.model === 'candidate' && l.batchSize === policy.budgets.latency_batch_size);
+    const budgets = evaluateBudgets(policy, { modelSizeBytes: candidate.sizeBytes, ...(budgetBatch ? { latencyP95Ms: budgetBatch.p95Ms } : {}) });
+    const signatureGates: GateOutcome[] = signatureChanges.filter((c) => c.breaking).map((c) => ({
+      gate: `${c.side} '${c.name}' compatible`, kind: 'signature', scope: 'signature', verdict: 'fail', reason: c.message,
+    }));
+    const gates = orderGates([...signatureGates, ...evaluation.gates, ...sanity, ...budgets]);
+
+    const result: ValidationResult = {
+      schemaVersion: 1,
+      verdict: overallVerdict(gates),
+      task,
+      label,
+      data: { source: options.data, rows: holdout.rows, features },
+      candidate: modelInfo(options.candidate, candidate),
+      baseline: { ...modelInfo(options.baseline, baseline), ...(baselineRef.version ? { version: baselineRef.version } : {}) },
+      ...(classes ? { classes } : {}),
+      metrics: evaluation.overall.comparisons.map(summariseComparison),
+      ...(evaluation.mcnemar ? { mcnemar: evaluation.mcnemar } : {}),
+      slices: evaluation.slices.map((s) => ({ name: s.scope, column: s.column, rows: s.rows, metrics: s.comparisons.map(summariseComparison), ...(s.mcnemar ? { mcnemar: s.mcnemar } : {}) })),
+      latency,
+      signatureChanges,
+      gates,
+      bootstrap: { replicates: policy.bootstrap.replicates, seed: policy.bootstrap.seed, confidence: policy.confidence, resampledRows: evaluation.resampledRows, multipleTesting: policy.multiple_testing },
+      timingsMs: timings,
+    };
+    const base = evaluation.full.baselineDetail;
+    const cand = evaluation.full.candidateDetail;
+    if (classes && base && cand) {
+      result.confusion = { classes, baseline: base.confusion, candidate: cand.confusion };
+      result.perClass = classes.map((c, k) => ({
+        class: c,
+        support: cand.perClass.support[k]!,
+        baseline: { precision: base.perClass.precision[k]!, recall: base.perClass.recall[k]!, f1: base.perClass.f1[k]! },
+        candidate: { precision: cand.perClass.precision[k]!, recall: cand.perClass.recall[k]!, f1: cand.perClass.f1[k]! },
+      }));
+    }
+    timings.totalMs = now() - started;
+    return await writeOutputs(result, policy, options.outDir);
+  } finally {
+    await Promise.all([candidate.release(), baseline.release()]);
+  }
+}
+
+async function readText(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new InputError(`${path}: cannot read the ${what} file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check the path`, { cause: error });
+  }
+}
+
+async function resolveBaseline(baseline: string, adapters: ValidateAdapters): Promise<{ path: string; version?: string }> {
+  if (existsSync(baseline) || !REFERENCE.test(baseline)) return { path: baseline };
+  if (!adapters.resolveModel) {
+    throw new InputError(`baseline '${baseline}' is not a file and no registry is configured; give a model path or a registry (--registry DIR)`);
+  }
+  return adapters.resolveModel(baseline);
+}
+
+function modelInfo(source: string, model: LoadedModel) {
+  return { source, sizeBytes: model.sizeBytes, sha256: createHash('sha256').update(model.bytes).digest('hex') };
+}
+
+/** Probabilities laid out for the final class count (a later model may have added a class). */
+function widen(outputs: { predicted: Int32Array; probabilities?: Float32Array | Float64Array }, classCount: number) {
+  const p = outputs.probabilities;
+  if (!p) return outputs;
+  const rows = outputs.predicted.length;
+  const width = p.length / Math.max(1, rows);
+  if (width === classCount) return outputs;
+  const wide = new Float32Array(rows * classCount);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < width; j++) wide[i * classCount + j] = p[i * width + j]!;
+  return { predicted: outputs.predicted, probabilities: wide };
+}
+
+function sanityGates(data: PairedData, policy: Policy, holdout: Holdout): GateOutcome[] {
+  const gates: GateOutcome[] = [];
+  if (data.task === 'classification') {
+    gates.push(...outputSanity('candidate', {
+      ...(data.candidate.probabilities ? { probabilities: data.candidate.probabilities } : {}),
+      classCount: data.classes.length,
+      predicted: data.candidate.predicted,
+      truthClassCount: new Set(data.truth).size,
+      tolerance: policy.sanity.probability_tolerance,
+    }));
+  } else {
+    gates.push(...outputSanity('candidate', { predictions: data.candidate, tolerance: policy.sanity.probability_tolerance }));
+  }
+  const fairness = policy.sanity.fairness;
+  if (fairness) {
+    // Rows without a group value are not a protected group; a handful of them would only add noise.
+    const groups = sliceRows({ column: fairness.column }, holdout.groups.get(fairness.column)!).filter((g) => !g.name.endsWith('= (missing)'));
+    const byGroup = groups.map((g) => {
+      const value = data.task === 'classification'
+        ? classificationMetrics(pick(data.truth, g.rows), { predicted: pick(data.candidate.predicted, g.rows) }, data.classes.length).values[fairness.metric as 'accuracy']
+        : regressionMetrics(pick(data.truth, g.rows), pick(data.candidate, g.rows))[fairness.metric as 'mae'];
+      return { group: g.name, value: value ?? Number.NaN, rows: g.rows.length };
+    });
+    gates.push(fairnessOutcome(fairness.column, fairness.metric, byGroup, fairness.max_gap));
+  }
+  return gates;
+}
+
+function pick<T extends Int32Array | Float64Array>(values: T, rows: Int32Array): T {
+  const out = new (values.constructor as { new (n: number): T })(rows.length);
+  for (let k = 0; k < rows.length; k++) out[k] = values[rows[k]!]!;
+  return out;
+}
+
+/** Share of the first rows whose class changes under Gaussian noise of `noise` standard deviations per feature. */
+async function robustness(
+  model: LoadedModel,
+  feeds: InputFeed[],
+  holdout: Holdout,
+  config: { noise: number; max_flip_rate: number; rows: number },
+  seed: number,
+): Promise<GateOutcome> {
+  const first = holdout.batches[0]!;
+  const n = Math.min(config.rows, first.rowCount);
+  const random = seededRandom(seed ^ 0x5eed);
+  const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const clean = new Map<string, Float64Array>();
+  const noisy = new Map<string, Float64Array>();
+  for (const [name, col] of first.features) {
+    const head = col.subarray(0, n);
+    let mean = 0;
+    for (const v of head) mean += v / n;
+    let variance = 0;
+    for (const v of head) variance += (v - mean) ** 2 / n;
+    const sd = Math.sqrt(variance);
+    clean.set(name, head);
+    noisy.set(name, Float64Array.from(head, (v) => v + config.noise * sd * gaussian()));
+  }
+  const roles = outputRoles(model, 'classification');
+  const classOf = (out: Record<string, OutputTensor>, i: number): string => {
+    if (roles.label) return String(out[roles.label.name]!.data[i]);
+    const p = out[roles.probabilities!.name]!.data as Float32Array;
+    const width = p.length / n;
+    let top = 0;
+    for (let c = 1; c < width; c++) if (p[i * width + c]! > p[i * width + top]!) top = c;
+    return String(top);
+  };
+  const before = await model.run(buildFeeds({ rowCount: n, features: clean }, feeds, new Map()));
+  const after = await model.run(buildFeeds({ rowCount: n, features: noisy }, feeds, new Map()));
+  let flips = 0;
+  for (let i = 0; i < n; i++) if (classOf(before, i) !== classOf(after, i)) flips++;
+  return robustnessOutcome('candidate', flips / n, config.max_flip_rate, config.noise, n);
+}
+
+async function writeOutputs(result: ValidationResult, policy: Policy, outDir: string): Promise<ValidateOutcome> {
+  const section = validationSection(result);
+  const modelCard = buildModelCard(result, policy.model_card);
+  await mkdir(outDir, { recursive: true });
+  const paths = {
+    result: join(outDir, 'validation.json'),
+    report: join(outDir, 'validation.md'),
+    modelCard: join(outDir, 'model-card.md'),
+    modelCardJson: join(outDir, 'model-card.json'),
+  };
+  await writeFile(paths.result, `${JSON.stringify(result, null, 2)}\n`);
+  await writeFile(paths.report, `${section.markdown}\n`);
+  await writeFile(paths.modelCard, modelCard.markdown);
+  await writeFile(paths.modelCardJson, `${JSON.stringify(modelCard.json, null, 2)}\n`);
+  return { result, section, modelCard, paths };
+}
