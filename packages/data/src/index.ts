@@ -13,3 +13,7 @@ export type { LoadedExpectations } from './expect/load-expectations.ts';
 export { ExpectationChecker } from './expect/expectation-checker.ts';
 export type { CheckOptions } from './expect/expectation-checker.ts';
 export type { CheckResult, ExpectationReport, TestOutcome } from './expect/check-result.ts';
+export { compareProfiles } from './drift/compare-profiles.ts';
+export type { DriftReport, ColumnDrift, CategoryShare } from './drift/compare-profiles.ts';
+export { DriftOptionsSchema } from './drift/drift-options.ts';
+export type { DriftOptions, DriftOptionsInput } from './drift/drift-options.ts';

@@ -1,0 +1,115 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { readColumns } from '../read/read-columns.ts';
+import type { Column, ColumnBatch } from '../read/columns.ts';
+import { DataProfiler, profileBatches } from '../profile/data-profiler.ts';
+import { compareProfiles } from './compare-profiles.ts';
+
+const DATA = join(import.meta.dirname, '../../../../node_modules/vega-datasets/data');
+
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+/** The rows of `batch` where keep[i] === 1, with numeric values passed through `transform`. */
+function subset(batch: ColumnBatch, keep: Uint8Array, transform: (name: string, v: number) => number = (_n, v) => v): ColumnBatch {
+  const rows: number[] = [];
+  for (let i = 0; i < batch.rowCount; i++) if (keep[i] === 1) rows.push(i);
+  const columns = new Map<string, Column>();
+  for (const [name, c] of batch.columns) {
+    if (c.kind === 'numeric') {
+      columns.set(name, {
+        ...c,
+        values: Float64Array.from(rows, (i) => (c.nulls[i] ? Number.NaN : transform(name, c.values[i]!))),
+        nulls: Uint8Array.from(rows, (i) => c.nulls[i]!),
+      });
+    } else {
+      columns.set(name, { ...c, codes: Int32Array.from(rows, (i) => c.codes[i]!) });
+    }
+  }
+  return { rowCount: rows.length, columns, source: batch.source };
+}
+
+test('false alarms: disjoint random halves of 1.09M flights do not drift; a shifted copy drifts in the shifted columns only', async () => {
+  const rand = lcg(7);
+  const halves: [ColumnBatch[], ColumnBatch[]] = [[], []];
+  let groups = 0;
+  for await (const batch of readColumns(join(DATA, 'flights-3m.parquet'), { batchRows: 272_727 })) {
+    const keep = Uint8Array.from({ length: batch.rowCount }, () => (rand() < 0.5 ? 1 : 0));
+    halves[0].push(subset(batch, keep));
+    halves[1].push(subset(batch, keep.map((k) => 1 - k)));
+    if (++groups === 4) break;
+  }
+  const reference = await profileBatches((async function* () { yield* halves[0]; })());
+  assert.ok(reference.rowCount > 500_000);
+  const same = new DataProfiler({ reference });
+  const shifted = new DataProfiler({ reference });
+  for (const batch of halves[1]) {
+    same.update(batch);
+    // delay + 20 minutes (about half its sd), distance x 1.3
+    shifted.update(subset(batch, new Uint8Array(batch.rowCount).fill(1), (name, v) => (name === 'delay' ? v + 20 : name === 'distance' ? v * 1.3 : v)));
+  }
+  const noDrift = compareProfiles(reference, same.finish());
+  assert.deepEqual(noDrift.columns.filter((c) => c.drifted).map((c) => c.column), []);
+  assert.equal(noDrift.datasetDrift, false);
+  assert.equal(noDrift.columns.find((c) => c.column === 'date')!.skipped, 'timestamp column (time moves on)');
+  for (const c of noDrift.columns.filter((x) => x.skipped === null)) assert.ok(c.effect < c.threshold / 4, `${c.column} ${c.effect}`);
+
+  const drift = compareProfiles(reference, shifted.finish());
+  assert.deepEqual(drift.columns.filter((c) => c.drifted).map((c) => c.column).sort(), ['delay', 'distance'], JSON.stringify(drift.columns.map((c) => [c.column, c.measures, c.qValue])));
+  assert.equal(drift.comparedCount, 4);
+  assert.equal(drift.datasetDrift, true, 'two of four compared columns is the default 50% share');
+  const delay = drift.columns.find((c) => c.column === 'delay')!;
+  assert.ok(delay.qValue < 1e-6 && delay.measures.wasserstein! > 0.3);
+});
+
+test('small samples: noise between 150-row halves is not flagged, a large shift is', async () => {
+  const batches: ColumnBatch[] = [];
+  for await (const b of readColumns(join(DATA, 'penguins.json'))) batches.push(b);
+  const rand = lcg(3);
+  const keep = Uint8Array.from({ length: batches[0]!.rowCount }, () => (rand() < 0.5 ? 1 : 0));
+  const a = new DataProfiler();
+  a.update(subset(batches[0]!, keep));
+  const reference = a.finish();
+  const b = new DataProfiler({ reference });
+  b.update(subset(batches[0]!, keep.map((k) => 1 - k)));
+  const report = compareProfiles(reference, b.finish());
+  assert.deepEqual(report.columns.filter((c) => c.drifted).map((c) => c.column), []);
+  const shifted = new DataProfiler({ reference });
+  shifted.update(subset(batches[0]!, keep.map((k) => 1 - k), (name, v) => (name === 'Body Mass (g)' ? v + 800 : v)));
+  const drift = compareProfiles(reference, shifted.finish());
+  assert.deepEqual(drift.columns.filter((c) => c.drifted).map((c) => c.column), ['Body Mass (g)']);
+});
+
+test('categories: new and vanished categories are findings; thresholds can be overridden', async () => {
+  const batches: ColumnBatch[] = [];
+  for await (const b of readColumns(join(DATA, 'seattle-weather.csv'))) batches.push(b);
+  const batch = batches[0]!;
+  const reference = await profileBatches((async function* () { yield batch; })());
+  const weather = batch.columns.get('weather')!;
+  assert.ok(weather.kind === 'categorical');
+  const snow = weather.dictionary.indexOf('snow');
+  const rain = weather.dictionary.indexOf('rain');
+  const rand = lcg(5);
+  // No snow any more, and a quarter of the rain is now labelled 'hail'.
+  const keep = Uint8Array.from(weather.codes, (c) => (c === snow ? 0 : 1));
+  const current = subset(batch, keep);
+  const codes = (current.columns.get('weather') as typeof weather).codes;
+  const dictionary = [...weather.dictionary, 'hail'];
+  current.columns.set('weather', { kind: 'categorical', dictionary, codes: codes.map((c) => (c === rain && rand() < 0.25 ? dictionary.length - 1 : c)) });
+  const profiler = new DataProfiler({ reference });
+  profiler.update(current);
+  const report = compareProfiles(reference, profiler.finish());
+  const w = report.columns.find((c) => c.column === 'weather')!;
+  assert.deepEqual(w.newCategories.map((n) => n.value), ['hail']);
+  assert.deepEqual(w.vanishedCategories.map((n) => n.value), ['snow']);
+  assert.ok(report.findings.some((f) => f.includes("'weather': 1 new category")));
+  assert.ok(report.findings.some((f) => f.includes('snow')));
+  assert.equal(report.columns.find((c) => c.column === 'date')!.skipped, 'identifier-like (most values distinct)');
+  assert.equal(w.drifted, w.measures.jensenShannon! >= 0.1);
+  const strict = compareProfiles(reference, profiler.finish(), { thresholds: { jensenShannon: 0.01 } });
+  assert.equal(strict.columns.find((c) => c.column === 'weather')!.drifted, true);
+  assert.equal(strict.options.thresholds.psi, 0.1, 'other thresholds keep their defaults');
+});

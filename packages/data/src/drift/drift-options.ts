@@ -1,0 +1,33 @@
+// Drift settings: every threshold has a default documented in docs/data.md
+// and can be overridden (a YAML/JSON file, action input or CLI flag).
+import { z } from 'zod';
+
+export const NumericMethodSchema = z.enum(['psi', 'ks', 'wasserstein', 'jensen-shannon']);
+export const CategoricalMethodSchema = z.enum(['jensen-shannon', 'psi', 'cramers-v']);
+
+export const DriftOptionsSchema = z.strictObject({
+  /** The effect size that decides numeric drift. */
+  numericMethod: NumericMethodSchema.default('psi'),
+  /** The effect size that decides categorical drift. */
+  categoricalMethod: CategoricalMethodSchema.default('jensen-shannon'),
+  thresholds: z.strictObject({
+    psi: z.number().positive().default(0.1),
+    ks: z.number().positive().max(1).default(0.1),
+    /** Wasserstein distance divided by the reference standard deviation. */
+    wasserstein: z.number().positive().default(0.1),
+    jensenShannon: z.number().positive().max(1).default(0.1),
+    cramersV: z.number().positive().max(1).default(0.1),
+  }).default({ psi: 0.1, ks: 0.1, wasserstein: 0.1, jensenShannon: 0.1, cramersV: 0.1 }),
+  /** False discovery rate across columns (Benjamini-Hochberg) for the significance gate. */
+  alpha: z.number().positive().max(1).default(0.05),
+  /** The data set drifts when at least this share of compared columns drift. */
+  datasetDriftShare: z.number().positive().max(1).default(0.5),
+  /** New categories are a finding of their own when their rows are at least this share of the current rows. */
+  newCategoryShare: z.number().min(0).max(1).default(0.01),
+  /** Categories holding at least this share of reference rows are reported when they vanish. */
+  vanishedCategoryShare: z.number().min(0).max(1).default(0.01),
+  /** Columns not compared (identifiers, timestamps are skipped anyway). */
+  ignore: z.array(z.string()).default([]),
+});
+export type DriftOptions = z.infer<typeof DriftOptionsSchema>;
+export type DriftOptionsInput = z.input<typeof DriftOptionsSchema>;

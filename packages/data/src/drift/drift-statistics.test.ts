@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { KllSketch } from '../sketch/kll.ts';
+import {
+  benjaminiHochberg, chiSquareHomogeneity, chiSquareSurvival, compareDistributions, jensenShannonDistance, ksPValue, populationStabilityIndex,
+} from './drift-statistics.ts';
+
+test('PSI and Jensen-Shannon: zero for equal shares, known values otherwise', () => {
+  assert.equal(populationStabilityIndex([10, 20, 30], [1, 2, 3]), 0);
+  // (0.6-0.5) ln(0.6/0.5) + (0.4-0.5) ln(0.4/0.5)
+  const expected = 0.1 * Math.log(1.2) - 0.1 * Math.log(0.8);
+  assert.ok(Math.abs(populationStabilityIndex([50, 50], [60, 40]) - expected) < 1e-9);
+  assert.equal(jensenShannonDistance([1, 1], [2, 2]), 0);
+  assert.ok(Math.abs(jensenShannonDistance([1, 0], [0, 1]) - 1) < 1e-12, 'disjoint supports are at distance 1 in base 2');
+});
+
+test('KS D and Wasserstein from sketches match the exact values on small samples', () => {
+  const a = new KllSketch();
+  const b = new KllSketch();
+  for (const v of [1, 2, 3, 4]) a.update(v);
+  for (const v of [3, 4, 5, 6]) b.update(v);
+  const { ks, wasserstein } = compareDistributions(a, b);
+  assert.equal(ks, 0.5);
+  assert.ok(Math.abs(wasserstein - 2) < 1e-12); // every quantile moved by 2
+});
+
+test('KS p-value, chi-square survival and Cramer V agree with reference values', () => {
+  // Kolmogorov distribution: Q(1.36) ~ 0.049 (the 5% critical value).
+  const n = 1_000_000;
+  const d = 1.36 / Math.sqrt(n / 2);
+  assert.ok(Math.abs(ksPValue(d, n, n) - 0.05) < 0.002);
+  assert.ok(Math.abs(chiSquareSurvival(3.841, 1) - 0.05) < 1e-3);
+  assert.ok(Math.abs(chiSquareSurvival(18.307, 10) - 0.05) < 1e-3);
+  const t = chiSquareHomogeneity([50, 50], [50, 50]);
+  assert.deepEqual([t.chiSquare, t.cramersV, t.pValue], [0, 0, 1]);
+  assert.ok(Math.abs(chiSquareHomogeneity([100, 0], [0, 100]).cramersV - 1) < 1e-12);
+});
+
+test('Benjamini-Hochberg adjusts p-values as the textbook example does', () => {
+  const q = benjaminiHochberg([0.01, 0.04, 0.03, 0.005]);
+  assert.deepEqual(q.map((x) => Number(x.toFixed(4))), [0.02, 0.04, 0.04, 0.02]);
+});

@@ -1,0 +1,164 @@
+// The distances and tests drift is judged by. Pure functions of counts and
+// sketches.
+import { KllSketch } from '../sketch/kll.ts';
+
+/** Proportions with empty bins lifted to a small floor, so logarithms stay finite. */
+function smoothed(counts: readonly number[], floor = 1e-4): number[] {
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (total === 0) return counts.map(() => 1 / counts.length);
+  const p = counts.map((c) => Math.max(c / total, floor));
+  const sum = p.reduce((a, b) => a + b, 0);
+  return p.map((x) => x / sum);
+}
+
+/** Population stability index: sum over bins of (a - e) ln(a / e). */
+export function populationStabilityIndex(reference: readonly number[], current: readonly number[]): number {
+  const e = smoothed(reference);
+  const a = smoothed(current);
+  let psi = 0;
+  for (let i = 0; i < e.length; i++) psi += (a[i]! - e[i]!) * Math.log(a[i]! / e[i]!);
+  return psi;
+}
+
+/** Jensen-Shannon distance with base-2 logarithms: in [0, 1]. */
+export function jensenShannonDistance(reference: readonly number[], current: readonly number[]): number {
+  const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+  const tp = sum(reference);
+  const tq = sum(current);
+  if (tp === 0 || tq === 0) return tp === tq ? 0 : 1;
+  let divergence = 0;
+  for (let i = 0; i < reference.length; i++) {
+    const p = reference[i]! / tp;
+    const q = current[i]! / tq;
+    const m = (p + q) / 2;
+    if (p > 0) divergence += 0.5 * p * Math.log2(p / m);
+    if (q > 0) divergence += 0.5 * q * Math.log2(q / m);
+  }
+  return Math.sqrt(Math.max(0, divergence));
+}
+
+/**
+ * KS D = sup |F_ref - F_cur| and the 1-Wasserstein distance (area between the
+ * CDFs), both from the quantile sketches, so within their rank error.
+ */
+export function compareDistributions(reference: KllSketch, current: KllSketch): { ks: number; wasserstein: number } {
+  const r = reference.sortedView();
+  const c = current.sortedView();
+  let i = 0;
+  let j = 0;
+  let fr = 0;
+  let fc = 0;
+  let ks = 0;
+  let wasserstein = 0;
+  let previous = Number.NaN;
+  while (i < r.values.length || j < c.values.length) {
+    const x = j >= c.values.length || (i < r.values.length && r.values[i]! <= c.values[j]!) ? r.values[i]! : c.values[j]!;
+    if (!Number.isNaN(previous)) wasserstein += Math.abs(fr - fc) * (x - previous);
+    while (i < r.values.length && r.values[i] === x) fr = r.cumulative[i++]! / r.total;
+    while (j < c.values.length && c.values[j] === x) fc = c.cumulative[j++]! / c.total;
+    ks = Math.max(ks, Math.abs(fr - fc));
+    previous = x;
+  }
+  return { ks, wasserstein };
+}
+
+/** Asymptotic two-sample KS p-value (Kolmogorov distribution, Stephens' small-sample correction). */
+export function ksPValue(d: number, n1: number, n2: number): number {
+  const ne = (n1 * n2) / (n1 + n2);
+  if (ne <= 0) return 1;
+  const sqrtNe = Math.sqrt(ne);
+  const lambda = (sqrtNe + 0.12 + 0.11 / sqrtNe) * d;
+  if (lambda < 1e-3) return 1;
+  let sum = 0;
+  for (let k = 1; k <= 100; k++) {
+    const term = (k % 2 === 1 ? 2 : -2) * Math.exp(-2 * k * k * lambda * lambda);
+    sum += term;
+    if (Math.abs(term) < 1e-12) break;
+  }
+  return Math.min(1, Math.max(0, sum));
+}
+
+/** Chi-square test of homogeneity for two count vectors over the same categories. */
+export function chiSquareHomogeneity(reference: readonly number[], current: readonly number[]): { chiSquare: number; df: number; pValue: number; cramersV: number } {
+  const n1 = reference.reduce((a, b) => a + b, 0);
+  const n2 = current.reduce((a, b) => a + b, 0);
+  const n = n1 + n2;
+  let chiSquare = 0;
+  let categories = 0;
+  for (let i = 0; i < reference.length; i++) {
+    const column = reference[i]! + current[i]!;
+    if (column === 0) continue;
+    categories++;
+    const e1 = (column * n1) / n;
+    const e2 = (column * n2) / n;
+    chiSquare += (reference[i]! - e1) ** 2 / e1 + (current[i]! - e2) ** 2 / e2;
+  }
+  const df = Math.max(1, categories - 1);
+  // For a 2 x k table, Cramer's V = sqrt(chi2 / (n * (min(2, k) - 1))) = sqrt(chi2 / n).
+  return { chiSquare, df, pValue: n > 0 ? chiSquareSurvival(chiSquare, df) : 1, cramersV: n > 0 ? Math.sqrt(chiSquare / n) : 0 };
+}
+
+/** P(X >= x) for X ~ chi-square(df): the regularised upper incomplete gamma Q(df/2, x/2). */
+export function chiSquareSurvival(x: number, df: number): number {
+  if (x <= 0) return 1;
+  return upperGammaRegularised(df / 2, x / 2);
+}
+
+// Numerical Recipes' series and continued fraction for the incomplete gamma function.
+function upperGammaRegularised(a: number, x: number): number {
+  const lnGammaA = logGamma(a);
+  if (x < a + 1) {
+    let term = 1 / a;
+    let sum = term;
+    for (let n = 1; n < 1000; n++) {
+      term *= x / (a + n);
+      sum += term;
+      if (Math.abs(term) < Math.abs(sum) * 1e-15) break;
+    }
+    return Math.max(0, 1 - sum * Math.exp(-x + a * Math.log(x) - lnGammaA));
+  }
+  let b = x + 1 - a;
+  let c = 1 / 1e-300;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i < 1000; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (Math.abs(d) < 1e-300) d = 1e-300;
+    c = b + an / c;
+    if (Math.abs(c) < 1e-300) c = 1e-300;
+    d = 1 / d;
+    const delta = d * c;
+    h *= delta;
+    if (Math.abs(delta - 1) < 1e-15) break;
+  }
+  return Math.min(1, Math.exp(-x + a * Math.log(x) - lnGammaA) * h);
+}
+
+/** Lanczos approximation of ln Gamma(x), x > 0. */
+function logGamma(x: number): number {
+  const g = [76.18009172947146, -86.50532032941677, 24.01409824083091, -1.231739572450155, 0.1208650973866179e-2, -0.5395239384953e-5];
+  let y = x;
+  const tmp = x + 5.5 - (x + 0.5) * Math.log(x + 5.5);
+  let series = 1.000000000190015;
+  for (const c of g) series += c / ++y;
+  return -tmp + Math.log((2.5066282746310005 * series) / x);
+}
+
+/**
+ * Benjamini-Hochberg: which p-values are discoveries at false discovery rate
+ * alpha. Returns the adjusted p-values (q-values) in input order.
+ */
+export function benjaminiHochberg(pValues: readonly number[]): number[] {
+  const m = pValues.length;
+  const order = pValues.map((p, i) => [p, i] as const).sort((a, b) => a[0] - b[0]);
+  const adjusted = new Array<number>(m);
+  let running = 1;
+  for (let rank = m; rank >= 1; rank--) {
+    const [p, index] = order[rank - 1]!;
+    running = Math.min(running, (p * m) / rank);
+    adjusted[index] = running;
+  }
+  return adjusted;
+}
