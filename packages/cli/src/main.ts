@@ -4,6 +4,7 @@ import type { CliCommand, CliIO } from './command.ts';
 
 // Loaded on demand so `mlship data` never pays for ONNX Runtime, and so on.
 const commands: Record<string, () => Promise<{ default: CliCommand }>> = {
+  report: () => import(\x27./commands/report.ts\x27),
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {

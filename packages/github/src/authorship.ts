@@ -17,13 +17,20 @@ export interface CommentNode {
   commitSha: string | undefined;
 }
 
-const QUERY = `query mlshipCommentNodes($ids: [ID!]!) {
-  nodes(ids: $ids) {
-    __typename
-    ... on IssueComment { id databaseId body url viewerDidAuthor issue { number } }
-    ... on CommitComment { id databaseId body url viewerDidAuthor commit { oid } }
-  }
-}`;
+// Aliased node(id:) lookups rather than nodes(ids:): one request still, and a
+// missing id nulls only its own alias.
+const FIELDS = {
+  issue: '... on IssueComment { id databaseId body url viewerDidAuthor issue { number } pullRequest { number } }',
+  commit: '... on CommitComment { id databaseId body url viewerDidAuthor commit { oid } }',
+};
+
+function nodesQuery(count: number, kind: CommentKind): string {
+  const vars = Array.from({ length: count }, (_, i) => `$id${i}: ID!`).join(', ');
+  const nodes = Array.from({ length: count }, (_, i) => `c${i}: node(id: $id${i}) { ${FIELDS[kind]} }`).join('\n  ');
+  return `query mlshipCommentNodes(${vars}) {\n  ${nodes}\n}`;
+}
+
+export type CommentKind = 'issue' | 'commit';
 
 interface RawNode {
   __typename?: string;
@@ -33,38 +40,40 @@ interface RawNode {
   url?: string;
   viewerDidAuthor?: boolean;
   issue?: { number: number } | null;
+  pullRequest?: { number: number } | null;
   commit?: { oid: string } | null;
 }
 
 const MAX_IDS_PER_QUERY = 100;
 
 /**
- * Looks up comments by node id in one GraphQL request per 100 ids. Ids that
- * no longer exist (a deleted comment), or name something that is not a
- * comment, come back undefined rather than failing the lookup.
+ * Looks up comments of one kind by node id, one GraphQL request per 100 ids.
+ * Ids that no longer exist (a deleted comment), or name something else, are
+ * left out rather than failing the lookup.
  */
-export async function fetchCommentNodes(client: GitHubClient, nodeIds: readonly string[]): Promise<Map<string, CommentNode>> {
+export async function fetchCommentNodes(client: GitHubClient, nodeIds: readonly string[], kind: CommentKind): Promise<Map<string, CommentNode>> {
   const found = new Map<string, CommentNode>();
   for (let start = 0; start < nodeIds.length; start += MAX_IDS_PER_QUERY) {
     const ids = nodeIds.slice(start, start + MAX_IDS_PER_QUERY);
-    let nodes: Array<RawNode | null>;
+    const variables = Object.fromEntries(ids.map((id, i) => [`id${i}`, id]));
+    let data: Record<string, RawNode | null>;
     try {
-      nodes = (await client.graphql<{ nodes: Array<RawNode | null> }>(QUERY, { ids })).nodes;
+      data = await client.graphql<Record<string, RawNode | null>>(nodesQuery(ids.length, kind), variables);
     } catch (error) {
-      // NOT_FOUND for a deleted id still returns the other nodes as data.
+      // GitHub answers NOT_FOUND for a deleted id, and still returns the other nodes.
       const onlyMissing = error instanceof GraphqlResponseError && error.errors?.every((e) => e.type === 'NOT_FOUND');
       if (!onlyMissing) throw error;
-      nodes = (error.data as { nodes?: Array<RawNode | null> } | undefined)?.nodes ?? [];
+      data = (error.data as Record<string, RawNode | null> | undefined) ?? {};
     }
-    for (const node of nodes) {
-      if (!node?.id || node.databaseId === undefined || typeof node.body !== 'string') continue;
+    for (const node of Object.values(data)) {
+      if (!node?.id || typeof node.databaseId !== 'number' || typeof node.body !== 'string') continue;
       found.set(node.id, {
         nodeId: node.id,
         id: node.databaseId,
         body: node.body,
         htmlUrl: node.url ?? '',
         viewerDidAuthor: node.viewerDidAuthor === true,
-        issueNumber: node.issue?.number,
+        issueNumber: node.pullRequest?.number ?? node.issue?.number,
         commitSha: node.commit?.oid,
       });
     }

@@ -16,4 +16,4 @@ export type { IssueSummary } from './issues.ts';
 export { openPullRequestsForHead } from './pulls.ts';
 export type { PullRequestHead } from './pulls.ts';
 export { fetchCommentNodes } from './authorship.ts';
-export type { CommentNode } from './authorship.ts';
+export type { CommentNode, CommentKind } from './authorship.ts';

@@ -24,8 +24,8 @@ export interface CommentStore {
   writeIssueBody(issueNumber: number, body: string): Promise<void>;
   /** Every comment on the target, all pages. */
   listComments(target: ReportTarget): Promise<StoredComment[]>;
-  /** Comments by node id, with whether this token's identity wrote them. */
-  commentNodes(nodeIds: readonly string[]): Promise<Map<string, CommentNode>>;
+  /** Comments on targets of this kind by node id, with whether this token's identity wrote them. */
+  commentNodes(target: ReportTarget, nodeIds: readonly string[]): Promise<Map<string, CommentNode>>;
   /** Never retried inside: a lost response may still have created it. */
   createComment(target: ReportTarget, body: string): Promise<StoredComment>;
   updateComment(target: ReportTarget, commentId: number, body: string): Promise<StoredComment>;
@@ -36,7 +36,7 @@ export function gitHubCommentStore(client: GitHubClient, repo: RepoRef): Comment
     readIssueBody: async (n) => (await getIssue(client, repo, n)).body,
     writeIssueBody: (n, body) => setIssueBody(client, repo, n, body),
     listComments: (t) => (t.kind === 'issue' ? listIssueComments(client, repo, t.number) : listCommitComments(client, repo, t.sha)),
-    commentNodes: (ids) => fetchCommentNodes(client, ids),
+    commentNodes: (t, ids) => fetchCommentNodes(client, ids, t.kind),
     createComment: (t, body) =>
       t.kind === 'issue' ? createIssueComment(client, repo, t.number, body) : createCommitComment(client, repo, t.sha, body),
     updateComment: (t, id, body) =>

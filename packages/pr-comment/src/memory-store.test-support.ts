@@ -54,7 +54,7 @@ export class MemoryStore implements CommentStore {
     this.calls.push('listComments');
     return this.on(target).map((r) => this.#stored(r));
   }
-  async commentNodes(ids: readonly string[]) {
+  async commentNodes(_target: ReportTarget, ids: readonly string[]) {
     this.calls.push('commentNodes');
     const found = new Map<string, CommentNode>();
     for (const r of this.rows.filter((r) => ids.includes(r.nodeId))) {

@@ -76,7 +76,7 @@ async function readReportFile(deps: PostReportDeps, path: string): Promise<strin
     return await deps.readReport(path);
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    if (code === 'ENOENT') throw new InputError(`input 'report': file '${path}' does not exist; write the report before this step or fix the path`, { cause: error });
+    if (code === 'ENOENT') throw new InputError(`report: the report file '${path}' does not exist; write it before this step or fix the path (input 'report')`, { cause: error });
     if (code === 'EISDIR') throw new InputError(`input 'report': '${path}' is a directory; give the markdown file's path`, { cause: error });
     throw error;
   }

@@ -36,7 +36,7 @@ function isOurs(node: CommentNode | undefined, target: ReportTarget, key: string
 
 /** The comment the pointer names, if it is really ours for this key and target. */
 async function followPointer(store: CommentStore, target: ReportTarget, key: string, nodeId: string): Promise<CommentNode | undefined> {
-  const node = (await store.commentNodes([nodeId])).get(nodeId);
+  const node = (await store.commentNodes(target, [nodeId])).get(nodeId);
   return isOurs(node, target, key) ? node : undefined;
 }
 
@@ -48,7 +48,7 @@ async function followPointer(store: CommentStore, target: ReportTarget, key: str
 async function scan(store: CommentStore, target: ReportTarget, key: string): Promise<CommentNode | undefined> {
   const candidates = (await store.listComments(target)).filter((c) => hasStickyMarker(c.body, key));
   if (candidates.length === 0) return undefined;
-  const nodes = await store.commentNodes(candidates.map((c) => c.nodeId));
+  const nodes = await store.commentNodes(target, candidates.map((c) => c.nodeId));
   return candidates
     .map((c) => nodes.get(c.nodeId))
     .filter((n): n is CommentNode => n?.viewerDidAuthor === true && hasStickyMarker(n.body, key))

@@ -1,0 +1,149 @@
+// postReport with the real GitHub adapters against the emulator, in process:
+// the request counts and the never-duplicate guarantees at the HTTP level.
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { createGitHubClient, openPullRequestsForHead } from '@mlship/github';
+import { startEmulator, type GitHubEmulator, type PullRequestHandle, type RepoHandle } from '@mlship/github-emulator';
+import { stickyMarker } from '@mlship/report';
+import { gitHubCommentStore } from './comment-store.ts';
+import { postReport, type PostReportDeps } from './post-report.ts';
+import type { TargetInput } from './target.ts';
+
+let gh: GitHubEmulator;
+let repo: RepoHandle;
+let pr: PullRequestHandle;
+const BOT = 'github-actions[bot]';
+const WRITE = { contents: 'write', 'pull-requests': 'write', issues: 'write', metadata: 'read' } as const;
+
+before(async () => {
+  gh = await startEmulator();
+});
+after(async () => {
+  await gh.stop();
+});
+let n = 0;
+beforeEach(() => {
+  repo = gh.createRepo({ owner: 'octo', name: `x${n++}` });
+  gh.createCommit(repo, { branch: 'main', message: 'init' });
+  gh.createCommit(repo, { branch: 'feature', message: 'train' });
+  pr = gh.createPullRequest(repo, { head: 'feature', base: 'main', title: 'Train', body: 'Please review.', user: 'alice' });
+});
+
+function deps(report: string, options: { permissions?: Record<string, string>; eventName?: string; payload?: unknown; throttle?: boolean } = {}): PostReportDeps & { summary: string[]; warnings: string[] } {
+  const token = gh.createToken({ login: BOT, type: 'Bot', permissions: (options.permissions ?? WRITE) as never });
+  // The throttling plugin (which waits out rate limits) is off unless a test needs it: its
+  // one-write-per-second queue would slow every test.
+  const client = createGitHubClient({ token, baseUrl: gh.apiUrl, throttle: options.throttle ?? false });
+  const ref = { owner: repo.owner, repo: repo.name };
+  const summary: string[] = [];
+  const warnings: string[] = [];
+  return {
+    store: gitHubCommentStore(client, ref),
+    lookups: { openPullRequestsForHead: (owner, branch) => openPullRequestsForHead(client, ref, owner, branch) },
+    context: { eventName: options.eventName ?? 'workflow_dispatch', payload: options.payload ?? {}, sha: pr.headSha, ref: 'refs/heads/feature', repo: ref, workflow: 'CI', job: 'eval' },
+    readReport: async () => report,
+    writeSummary: async (m) => void summary.push(m),
+    runUrl: 'https://github.test/run/1',
+    warn: (m) => void warnings.push(m),
+    summary,
+    warnings,
+  };
+}
+
+const post = (target: TargetInput, d: PostReportDeps, key?: string) => postReport({ reportPath: 'report.md', target, key }, d);
+const comments = () => gh.repo(repo).issueComments.filter((c) => c.issueNumber === pr.number);
+
+test('create, then update in place: one comment, pointer in the body, full report in the summary', async () => {
+  const first = await post(`pr/${pr.number}`, deps('# v1'));
+  assert.equal(first.action, 'created');
+  const second = await post(`pr/${pr.number}`, deps('# v2'));
+  assert.equal(second.action, 'updated');
+  assert.equal(second.commentId, first.commentId);
+  assert.deepEqual(comments().map((c) => c.body), [`${stickyMarker('CI/eval')}\n# v2`]);
+  assert.match(gh.repo(repo).issues.get(pr.number)!.body!, /^Please review\.\n\n<!-- mlship:comments \{"CI\/eval":"[^"]+"\} -->$/);
+  assert.deepEqual(gh.violations, []);
+});
+
+test('an update costs 3 requests with 5 or 1,000 comments on the PR', async () => {
+  await post(`pr/${pr.number}`, deps('# v1'));
+  for (const total of [5, 1000]) {
+    while (comments().length < total) gh.addIssueComment(repo, pr.number, { body: `review ${comments().length}`, user: 'alice' });
+    gh.clearRequests();
+    const result = await post(`pr/${pr.number}`, deps(`# with ${total}`));
+    assert.equal(result.action, 'updated');
+    assert.deepEqual(
+      gh.requests.map((r) => `${r.method} ${r.operationId}`),
+      ['GET issues/get', 'POST graphql', 'PATCH issues/update-comment'],
+      `${total} comments`,
+    );
+  }
+});
+
+test('without the pointer the scan follows every page and repairs the pointer', async () => {
+  await post(`pr/${pr.number}`, deps('# v1'));
+  for (let i = 0; i < 250; i++) gh.addIssueComment(repo, pr.number, { body: `review ${i}`, user: 'alice' });
+  gh.repo(repo).issues.get(pr.number)!.body = 'A human rewrote the description.';
+  const result = await post(`pr/${pr.number}`, deps('# v2'));
+  assert.equal(result.action, 'updated');
+  assert.equal(comments().filter((c) => c.user.login === BOT).length, 1);
+  assert.match(gh.repo(repo).issues.get(pr.number)!.body!, /^A human rewrote the description\.\n\n<!-- mlship:comments/);
+});
+
+test("another identity's comment with our marker is left alone", async () => {
+  gh.addIssueComment(repo, pr.number, { body: `${stickyMarker('CI/eval')}\nforged`, user: 'mallory' });
+  await post(`pr/${pr.number}`, deps('# mine'));
+  assert.deepEqual(comments().map((c) => `${c.user.login}: ${c.body.split('\n')[1]}`), ['mallory: forged', `${BOT}: # mine`]);
+});
+
+test('a dropped create response does not duplicate the comment', async () => {
+  gh.inject({ method: 'POST', path: `/repos/${repo.fullName}/issues/${pr.number}/comments`, fault: { drop: 'after' } });
+  gh.clearRequests();
+  const result = await post(`pr/${pr.number}`, deps('# once'));
+  assert.equal(result.action, 'created');
+  assert.equal(comments().length, 1);
+  assert.deepEqual(gh.requests.filter((r) => r.fault).map((r) => `${r.method} ${r.fault}`), ['POST drop after']);
+});
+
+test('5xx and rate limits on every kind of request: still exactly one comment', async () => {
+  const base = `/repos/${repo.fullName}/issues/${pr.number}`;
+  gh.inject({ method: 'GET', path: base, fault: { status: 502 } });
+  gh.inject({ method: 'POST', path: `${base}/comments`, fault: { status: 500 } });
+  gh.inject({ method: 'POST', path: `${base}/comments`, fault: { rateLimit: 'secondary', retryAfterSeconds: 1 } });
+  gh.clearRequests();
+  await post(`pr/${pr.number}`, deps('# v1', { throttle: true }));
+  gh.inject({ method: 'POST', path: '/graphql', fault: { status: 503 } });
+  gh.inject({ method: 'PATCH', path: /\/issues\/comments\//, fault: { drop: 'after' } });
+  await post(`pr/${pr.number}`, deps('# v2', { throttle: true }));
+  assert.deepEqual(comments().map((c) => c.body.split('\n')[1]), ['# v2']);
+  assert.ok(gh.requests.filter((r) => r.fault).length >= 5, gh.requests.map((r) => `${r.method} ${r.path} ${r.fault ?? ''}`).join('\n'));
+  assert.deepEqual(gh.violations, []);
+});
+
+test('push: the open PR of the branch, else a commit comment', async () => {
+  const push = { eventName: 'push', payload: { ref: 'refs/heads/feature', after: pr.headSha } };
+  const result = await post('auto', deps('# pushed', push));
+  assert.deepEqual(result.target, { kind: 'issue', number: pr.number });
+});
+
+test('missing permission: one actionable error, nothing written', async () => {
+  await assert.rejects(post(`pr/${pr.number}`, deps('# no', { permissions: { 'pull-requests': 'read', metadata: 'read' } })), {
+    name: 'GitHubAccessError',
+    message: `report: the token cannot write comments on ${repo.fullName}#${pr.number}; add \`permissions: pull-requests: write\` to the job (fork PRs: use the workflow_run pattern, see docs/report.md)`,
+  });
+  assert.equal(comments().length, 0);
+});
+
+test('an absent PR is one actionable error', async () => {
+  await assert.rejects(post('pr/999', deps('# none')), { name: 'GitHubAccessError', message: /octo\/x\d+#999: GitHub has no pull request or issue there/ });
+});
+
+test('an over-long report is cut in the comment and whole in the summary', async () => {
+  const report = `# Big\n\n${'| row | 0.123 |\n'.repeat(6000)}`;
+  const d = deps(report);
+  const result = await post(`pr/${pr.number}`, d);
+  assert.equal(result.truncated, true);
+  const body = comments()[0]!.body;
+  assert.ok(body.length <= 65_536);
+  assert.match(body, /the full report is in the \[job summary\]\(https:\/\/github\.test\/run\/1\)/);
+  assert.equal(d.summary[0], report);
+});
