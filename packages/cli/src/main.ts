@@ -4,7 +4,7 @@ import type { CliCommand, CliIO } from './command.ts';
 
 // Loaded on demand so `mlship data` never pays for ONNX Runtime, and so on.
 const commands: Record<string, () => Promise<{ default: CliCommand }>> = {
-  report: () => import(\x27./commands/report.ts\x27),
+  report: () => import('./commands/report.ts'),
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
