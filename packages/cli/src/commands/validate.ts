@@ -1,0 +1,97 @@
+// mlship validate: is the candidate at least as good as production? The same
+// library call the validate action makes, from a terminal.
+import { parseArgs } from 'node:util';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir, userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { InputError } from '@mlship/errors';
+import { LocalStore, RegistryService } from '@mlship/registry';
+import { readOnnxSignature } from '@mlship/onnx';
+import { validate } from '@mlship/validate';
+import type { CliCommand } from '../command.ts';
+
+const USAGE = `usage: mlship validate --candidate model.onnx --baseline prod.onnx|NAME@prod --data holdout.csv
+                       [--label COLUMN] [--task classification|regression] [--policy policy.yml]
+                       [--out-dir DIR] [--registry DIR] [--json]`;
+
+const FlagsSchema = z.object({
+  candidate: z.string({ error: 'is required' }),
+  baseline: z.string({ error: 'is required' }),
+  data: z.string({ error: 'is required' }),
+  label: z.string().optional(),
+  task: z.enum(['classification', 'regression']).optional(),
+  policy: z.string().optional(),
+  'out-dir': z.string().default('mlship-validate'),
+  registry: z.string().optional(),
+  json: z.boolean().default(false),
+});
+
+function parseFlags(argv: string[]) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        candidate: { type: 'string' }, baseline: { type: 'string' }, data: { type: 'string' }, label: { type: 'string' },
+        task: { type: 'string' }, policy: { type: 'string' }, 'out-dir': { type: 'string' }, registry: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    throw new InputError(`mlship validate: ${(error as Error).message}\n${USAGE}`);
+  }
+  const flags = FlagsSchema.safeParse(parsed.values);
+  if (!flags.success) {
+    const issue = flags.error.issues[0]!;
+    throw new InputError(`mlship validate: --${String(issue.path[0])} ${issue.message}\n${USAGE}`);
+  }
+  return flags.data;
+}
+
+const command: CliCommand = {
+  summary: 'validate a candidate ONNX model against the production baseline',
+  async run(argv, io) {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      io.stdout(`${USAGE}\n`);
+      return 0;
+    }
+    const flags = parseFlags(argv);
+    const at = (p: string | undefined) => (p === undefined ? undefined : resolve(io.cwd, p));
+    const registryDir = at(flags.registry);
+    const outcome = await validate(
+      {
+        candidate: at(flags.candidate)!,
+        // A registry reference is not a path; resolve() would turn it into one.
+        baseline: /^[^./][^/]*@/.test(flags.baseline) ? flags.baseline : at(flags.baseline)!,
+        data: at(flags.data)!,
+        outDir: at(flags['out-dir'])!,
+        ...(flags.task ? { task: flags.task } : {}),
+        ...(flags.label ? { label: flags.label } : {}),
+        ...(flags.policy ? { policy: at(flags.policy)! } : {}),
+      },
+      registryDir ? { resolveModel: (reference) => fromLocalRegistry(registryDir, reference) } : {},
+    );
+    const { result, paths } = outcome;
+    if (flags.json) {
+      io.stdout(`${JSON.stringify({ ...result, outputs: paths }, null, 2)}\n`);
+    } else {
+      io.stdout(`mlship validate: ${result.verdict.toUpperCase()} — ${result.candidate.source} vs ${result.baseline.source} on ${result.data.rows} rows\n`);
+      for (const g of result.gates.filter((x) => x.verdict !== 'pass')) io.stdout(`  ${g.verdict.padEnd(12)} ${g.gate}${g.scope === 'all rows' ? '' : ` [${g.scope}]`}: ${g.reason}\n`);
+      io.stdout(`  ${result.gates.filter((x) => x.verdict === 'pass').length} of ${result.gates.length} gates passed\n`);
+      io.stdout(`  report: ${paths.report}\n  model card: ${paths.modelCard}\n  result: ${paths.result}\n`);
+    }
+    return result.verdict === 'fail' ? 1 : 0;
+  },
+};
+
+/** NAME@stage or NAME@vX.Y.Z from a local registry directory, checksum-verified. */
+async function fromLocalRegistry(root: string, reference: string): Promise<{ path: string; version: string }> {
+  const service = new RegistryService(new LocalStore(root), { actor: userInfo().username, readSignature: readOnnxSignature });
+  const { resolved, files } = await service.download(reference, await mkdtemp(join(tmpdir(), 'mlship-baseline-')));
+  const model = files.find((f) => f.endsWith('.onnx'));
+  if (!model) throw new InputError(`${resolved.tag} has no .onnx asset; publish the model file with it`);
+  return { path: model, version: resolved.tag };
+}
+
+export default command;
