@@ -11,7 +11,7 @@ export type Fault =
 export interface FaultRule {
   /** HTTP method to match (any when absent) */
   method?: string;
-  /** matched against the API path without its prefix, e.g. "/repos/o/r/issues/1/comments" */
+  /** the API path without its prefix, e.g. "/repos/o/r/issues/1/comments": a string must equal it, a RegExp must match it */
   path?: RegExp | string;
   /** how many matching requests it applies to (default 1) */
   times?: number;
@@ -44,7 +44,7 @@ export class FaultQueue {
 function matches(rule: FaultRule, method: string, path: string): boolean {
   if (rule.method && rule.method.toUpperCase() !== method.toUpperCase()) return false;
   if (rule.path === undefined) return true;
-  return typeof rule.path === 'string' ? path === rule.path || path.startsWith(rule.path) : rule.path.test(path);
+  return typeof rule.path === 'string' ? path === rule.path : rule.path.test(path);
 }
 
 export function describeFault(fault: Fault): string {
