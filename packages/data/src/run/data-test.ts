@@ -1,0 +1,118 @@
+// One data test: a single streaming pass over the data feeds the profiler and
+// the expectation checks; drift then compares profiles. This is what the
+// action and `mlship data test` call.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { FileFormatError } from '@mlship/errors';
+import { readColumns } from '../read/read-columns.ts';
+import { DataProfiler, parseProfile } from '../profile/data-profiler.ts';
+import type { Profile } from '../profile/profile-schema.ts';
+import { parseExpectations } from '../expect/load-expectations.ts';
+import { ExpectationChecker } from '../expect/expectation-checker.ts';
+import type { ExpectationReport, TestOutcome } from '../expect/check-result.ts';
+import { compareProfiles, type DriftReport } from '../drift/compare-profiles.ts';
+import type { DriftOptionsInput } from '../drift/drift-options.ts';
+import { dataTestSection, type DataTestSection } from './report-section.ts';
+
+export const FailOnSchema = z.enum(['error', 'warn', 'never']);
+export type FailOn = z.infer<typeof FailOnSchema>;
+
+export interface DataTestInput {
+  /** Data file path or glob. */
+  data: string;
+  /** Expectations YAML path. */
+  expectations?: string | undefined;
+  /** Reference profile JSON path (the production model's training data). */
+  referenceProfile?: string | undefined;
+  drift?: DriftOptionsInput | undefined;
+  failOn: FailOn;
+  /** Where profile.json, data-test.json and data-test.md are written. */
+  outputDir: string;
+}
+
+export interface DataTestResult {
+  /** pass, warn or fail: failed error checks or data-set drift fail; failed warn checks, drifted columns and findings warn. */
+  outcome: TestOutcome;
+  /** Whether the outcome reaches the fail-on level (the step should fail). */
+  failed: boolean;
+  rowCount: number;
+  expectations: ExpectationReport | null;
+  drift: DriftReport | null;
+  profilePath: string;
+  reportPath: string;
+  markdownPath: string;
+  section: DataTestSection;
+}
+
+export interface DataTestClock {
+  now(): Date;
+}
+
+export async function runDataTest(input: DataTestInput, clock: DataTestClock = { now: () => new Date() }): Promise<DataTestResult> {
+  const reference = input.referenceProfile ? await readProfileFile(input.referenceProfile) : undefined;
+  const loaded = input.expectations ? parseExpectations(await readText(input.expectations), input.expectations) : undefined;
+  const checker = loaded
+    ? new ExpectationChecker(loaded.expectations, { lineOf: loaded.lineOf, now: clock.now(), ...(reference ? { reference } : {}) })
+    : undefined;
+  const profiler = new DataProfiler(reference ? { reference } : {});
+  for await (const batch of readColumns(input.data)) {
+    profiler.update(batch);
+    checker?.update(batch);
+  }
+  const profile = profiler.finish();
+  const expectations = checker?.finish(profile) ?? null;
+  const drift = reference ? compareProfiles(reference, profile, input.drift ?? {}) : null;
+  const outcome = combinedOutcome(expectations, drift);
+  const section = dataTestSection({
+    data: input.data,
+    expectationsFile: input.expectations ?? null,
+    referenceFile: input.referenceProfile ?? null,
+    rowCount: profile.rowCount,
+    columnCount: profile.columns.length,
+    outcome,
+    expectations,
+    drift,
+  });
+  await mkdir(input.outputDir, { recursive: true });
+  const profilePath = join(input.outputDir, 'profile.json');
+  const reportPath = join(input.outputDir, 'data-test.json');
+  const markdownPath = join(input.outputDir, 'data-test.md');
+  await writeFile(profilePath, `${JSON.stringify(profile)}\n`);
+  await writeFile(reportPath, `${JSON.stringify({ schemaVersion: 1, outcome, rowCount: profile.rowCount, expectations, drift }, null, 2)}\n`);
+  await writeFile(markdownPath, section.markdown);
+  return {
+    outcome,
+    failed: reaches(outcome, input.failOn),
+    rowCount: profile.rowCount,
+    expectations,
+    drift,
+    profilePath,
+    reportPath,
+    markdownPath,
+    section,
+  };
+}
+
+export function combinedOutcome(expectations: ExpectationReport | null, drift: DriftReport | null): TestOutcome {
+  if (expectations?.outcome === 'fail' || drift?.datasetDrift) return 'fail';
+  if (expectations?.outcome === 'warn' || (drift && (drift.driftedCount > 0 || drift.findings.length > 0))) return 'warn';
+  return 'pass';
+}
+
+export function reaches(outcome: TestOutcome, failOn: FailOn): boolean {
+  if (failOn === 'never') return false;
+  return outcome === 'fail' || (failOn === 'warn' && outcome === 'warn');
+}
+
+export async function readProfileFile(path: string): Promise<Profile> {
+  return parseProfile(await readText(path), path);
+}
+
+async function readText(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new FileFormatError(`${path}: cannot read (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}); check the path`, { location: { file: path }, cause });
+  }
+}
