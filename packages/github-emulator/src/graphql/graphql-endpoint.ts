@@ -121,6 +121,28 @@ function rootResolvers(core: EmulatorCore, token: TokenRecord) {
     const parsed = parseNodeId(id);
     return parsed?.kind === 'IC' ? core.findIssueComment(Number(parsed.id)) : undefined;
   };
+  // Commit comments are read with the contents permission, like their REST routes.
+  const commitCommentNode = (id: string) => {
+    if (token.permissions.contents === undefined) throw new GraphqlFailure('Resource not accessible by integration', 'FORBIDDEN');
+    const commentId = Number(parseNodeId(id)?.id);
+    for (const repo of core.state.repos.values()) {
+      const record = repo.commitComments.find((c) => c.id === commentId);
+      if (!record) continue;
+      return {
+        __typename: 'CommitComment',
+        id,
+        databaseId: record.id,
+        body: record.body,
+        author: actor(record.user),
+        createdAt: record.createdAt,
+        updatedAt: record.updatedAt,
+        url: `${core.urls.serverUrl}/${repo.fullName}/commit/${record.commitId}#commitcomment-${record.id}`,
+        viewerDidAuthor: record.user.id === token.user.id,
+        commit: { __typename: 'Commit', id: nodeId('C', record.commitId), oid: record.commitId },
+      };
+    }
+    return null;
+  };
   const setMinimized = (input: { subjectId: string; classifier?: string }, minimized: boolean) => {
     const found = findComment(input.subjectId);
     if (!found) throw new GraphqlFailure(`Could not resolve to a node with the global id of '${input.subjectId}'`, 'NOT_FOUND');
@@ -131,6 +153,7 @@ function rootResolvers(core: EmulatorCore, token: TokenRecord) {
   return {
     viewer: () => actor(token.user),
     node: ({ id }: { id: string }) => {
+      if (parseNodeId(id)?.kind === 'CC') return commitCommentNode(id);
       requireRead();
       const found = findComment(id);
       return found ? comment(found.repo, found.comment) : null;

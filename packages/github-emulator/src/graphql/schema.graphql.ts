@@ -46,6 +46,23 @@ export const GRAPHQL_SDL = /* GraphQL */ `
     viewerCanMinimize: Boolean!
   }
 
+  type Commit implements Node {
+    id: ID!
+    oid: String!
+  }
+
+  type CommitComment implements Node {
+    id: ID!
+    databaseId: Int
+    body: String!
+    author: Actor
+    createdAt: DateTime!
+    updatedAt: DateTime!
+    url: URI!
+    viewerDidAuthor: Boolean!
+    commit: Commit
+  }
+
   type PageInfo {
     hasNextPage: Boolean!
     hasPreviousPage: Boolean!
