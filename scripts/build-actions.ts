@@ -2,7 +2,7 @@
 // action.yml runs (actions/NAME/dist/index.js), as the GitHub runner needs:
 // no install step happens on the runner.
 import { build, type BuildOptions } from 'esbuild';
-import { readdirSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, existsSync, mkdirSync, writeFileSync, readFileSync, cpSync } from 'node:fs';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,6 +20,36 @@ export function distPath(action: string): string {
   return join(repoRoot, 'actions', action, 'dist', 'index.js');
 }
 
+/**
+ * Optional actions/NAME/build.json, for an action that needs a native addon:
+ * `external` import patterns esbuild must leave alone (e.g. "*.node"), and
+ * `copy` entries ({ from: path under the repo root, to: path under
+ * actions/NAME }) committed beside the bundle so it runs with no install.
+ */
+export interface ActionBuildConfig {
+  external?: string[];
+  copy?: { from: string; to: string }[];
+}
+
+export function buildConfig(action: string): ActionBuildConfig {
+  const file = join(repoRoot, 'actions', action, 'build.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ActionBuildConfig) : {};
+}
+
+/** Every file a build copies: [source, destination] as absolute paths. */
+export function copiedFiles(action: string): [string, string][] {
+  return (buildConfig(action).copy ?? []).flatMap(({ from, to }) => {
+    const source = join(repoRoot, from);
+    const dest = join(repoRoot, 'actions', action, to);
+    if (!existsSync(source)) throw new Error(`actions/${action}/build.json: '${from}' does not exist; run pnpm install`);
+    const names = readdirSync(source, { recursive: true, withFileTypes: true }).filter((d) => !d.isDirectory());
+    return names.map((d) => {
+      const rel = join(d.parentPath, d.name).slice(source.length);
+      return [join(source, rel), join(dest, rel)] as [string, string];
+    });
+  });
+}
+
 function options(action: string): BuildOptions {
   return {
     absWorkingDir: repoRoot,
@@ -32,6 +62,7 @@ function options(action: string): BuildOptions {
     banner: {
       js: "import { createRequire as __mlshipCreateRequire } from 'node:module'; const require = __mlshipCreateRequire(import.meta.url);",
     },
+    external: buildConfig(action).external ?? [],
     legalComments: 'none',
     charset: 'utf8',
     logLevel: 'warning',
@@ -54,6 +85,10 @@ async function main(): Promise<void> {
     const text = await bundleAction(action);
     mkdirSync(dirname(distPath(action)), { recursive: true });
     writeFileSync(distPath(action), text);
+    for (const [source, dest] of copiedFiles(action)) {
+      mkdirSync(dirname(dest), { recursive: true });
+      cpSync(source, dest, { dereference: true });
+    }
     console.log(`actions/${action}/dist/index.js  ${(text.length / 1024).toFixed(0)} KiB`);
   }
 }

@@ -32,7 +32,8 @@ export function metricTable(rows: readonly MetricRow[], confidence: number): str
   );
 }
 
-export function validationSection(result: ValidationResult): ReportSection & { markdown: string } {
+/** The section; with a model card, it is appended collapsed (front matter shown as a YAML block). */
+export function validationSection(result: ValidationResult, modelCardMarkdown?: string): ReportSection {
   const parts: string[] = [];
   const failed = result.gates.filter((g) => g.verdict === 'fail');
   const inconclusive = result.gates.filter((g) => g.verdict === 'inconclusive');
@@ -63,6 +64,7 @@ export function validationSection(result: ValidationResult): ReportSection & { m
   if (result.perClass) parts.push(collapsible('Per-class precision / recall / F1', perClassTable(result)));
   if (result.latency.length) parts.push(collapsible('Latency on this runner', latencyTable(result)));
   if (charts.length) parts.push(collapsible('Charts', charts.join('\n\n')));
+  if (modelCardMarkdown) parts.push(collapsible('Model card', cardForComment(modelCardMarkdown)));
   return {
     id: 'validation',
     title: 'Model validation',
@@ -102,4 +104,11 @@ function latencyTable(result: ValidationResult): string {
     result.latency.map((l) => [l.model, l.batchSize, f(l.p50Ms), f(l.p95Ms), f(l.p99Ms), Math.round(l.rowsPerSecond).toLocaleString('en-US')]),
     { align: ['left', 'right', 'right', 'right', 'right', 'right'] },
   );
+}
+
+/** Front matter would render as a rule and a heading inside a comment; show it as YAML, and nest the headings. */
+function cardForComment(card: string): string {
+  const match = /^---\n([\s\S]*?)\n---\n/.exec(card);
+  const body = (match ? card.slice(match[0].length) : card).replace(/^(#{1,4}) /gm, (_, hashes: string) => `${hashes}## `);
+  return match ? `\`\`\`yaml\n${match[1]}\n\`\`\`\n\n${body}` : body;
 }

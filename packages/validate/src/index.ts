@@ -4,3 +4,7 @@ export { readHoldout } from './holdout.ts';
 export type { Holdout, HoldoutBatch, ReadBatches } from './holdout.ts';
 export { mapInputs } from './input-mapping.ts';
 export type { InputFeed } from './input-mapping.ts';
+export { publishValidation, ValidateActionInputsSchema } from './publish.ts';
+export type { PublishOptions } from './publish.ts';
+export { writeDemoModels, penguinsPath, DEMO_FEATURES, DEMO_CLASSES } from './demo-models.ts';
+export type { DemoFiles } from './demo-models.ts';

@@ -263,8 +263,8 @@ async function robustness(
 }
 
 async function writeOutputs(result: ValidationResult, policy: Policy, outDir: string): Promise<ValidateOutcome> {
-  const section = validationSection(result);
   const modelCard = buildModelCard(result, policy.model_card);
+  const section = validationSection(result, modelCard.markdown);
   await mkdir(outDir, { recursive: true });
   const paths = {
     result: join(outDir, 'validation.json'),

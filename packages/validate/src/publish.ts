@@ -1,0 +1,71 @@
+// Where a validation is shown on GitHub besides the PR comment: the job
+// summary (the full section, never truncated) and a check run whose
+// conclusion is the verdict, so branch protection can require it.
+import { appendFile, readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { GitHubAccessError, InputError } from '@mlship/errors';
+import { createGitHubClient } from '@mlship/github';
+import type { GitHubClient } from '@mlship/github';
+import type { Verdict } from '@mlship/eval';
+import { ValidateOptionsSchema } from './validate.ts';
+import type { ValidateOutcome } from './validate.ts';
+
+/** The action's inputs: the library options plus where to publish. */
+export const ValidateActionInputsSchema = ValidateOptionsSchema.extend({
+  checkName: z.string().optional(),
+  token: z.string().optional(),
+});
+
+export interface PublishOptions {
+  checkName: string | undefined;
+  token: string | undefined;
+  env: Record<string, string | undefined>;
+  /** Injected client (tests); otherwise built from the token and GITHUB_API_URL. */
+  client?: GitHubClient;
+}
+
+const CONCLUSION: Record<Verdict, 'success' | 'failure' | 'neutral'> = { pass: 'success', fail: 'failure', inconclusive: 'neutral' };
+/** GitHub's limit for a check run's output.summary. */
+const CHECK_SUMMARY_LIMIT = 65_535;
+
+export async function publishValidation(outcome: ValidateOutcome, options: PublishOptions): Promise<{ checkRunUrl?: string }> {
+  const { env } = options;
+  const summaryFile = env.GITHUB_STEP_SUMMARY;
+  if (summaryFile) await appendFile(summaryFile, `### Model validation\n\n${outcome.section.markdown}\n`);
+  if (!options.checkName || !(options.token || options.client)) return {};
+  const repository = env.GITHUB_REPOSITORY;
+  if (!repository?.includes('/')) throw new InputError(`GITHUB_REPOSITORY is not set; the check run needs the repository (owner/name)`);
+  const [owner, repo] = repository.split('/') as [string, string];
+  const headSha = await pullRequestHead(env) ?? env.GITHUB_SHA;
+  if (!headSha) throw new InputError('GITHUB_SHA is not set; the check run needs the commit it reports on');
+  const client = options.client ?? createGitHubClient({ token: options.token!, ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}) });
+  const { verdict } = outcome.result;
+  const failed = outcome.result.gates.filter((g) => g.verdict === 'fail');
+  const title = verdict === 'pass' ? 'Candidate passes every gate'
+    : verdict === 'fail' ? `${failed.length} gate${failed.length === 1 ? '' : 's'} failed: ${failed[0]!.gate}`
+    : 'Inconclusive: more holdout rows are needed';
+  try {
+    const response = await client.rest.checks.create({
+      owner, repo, name: options.checkName, head_sha: headSha, status: 'completed', conclusion: CONCLUSION[verdict],
+      output: { title: title.slice(0, 255), summary: outcome.section.markdown.slice(0, CHECK_SUMMARY_LIMIT) },
+    });
+    return { checkRunUrl: response.data.html_url ?? undefined };
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    if (status === 403 || status === 404) {
+      throw new GitHubAccessError(`cannot create the '${options.checkName}' check run on ${repository} (HTTP ${status}); give the job 'permissions: checks: write', or set check-name to '' to skip it`, { status, cause: error });
+    }
+    throw error;
+  }
+}
+
+/** On pull_request events GITHUB_SHA is a merge commit; the check belongs on the PR's head commit. */
+async function pullRequestHead(env: Record<string, string | undefined>): Promise<string | undefined> {
+  if (!env.GITHUB_EVENT_PATH) return undefined;
+  try {
+    const event = JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) as { pull_request?: { head?: { sha?: string } } };
+    return event.pull_request?.head?.sha;
+  } catch {
+    return undefined;
+  }
+}
