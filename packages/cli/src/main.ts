@@ -4,6 +4,7 @@ import type { CliCommand, CliIO } from './command.ts';
 
 // Loaded on demand so `mlship data` never pays for ONNX Runtime, and so on.
 const commands: Record<string, () => Promise<{ default: CliCommand }>> = {
+  data: () => import('./commands/data.ts'),
   validate: () => import('./commands/validate.ts'),
   report: () => import('./commands/report.ts'),
 };

@@ -1,6 +1,7 @@
 // Drift settings: every threshold has a default documented in docs/data.md
 // and can be overridden (a YAML/JSON file, action input or CLI flag).
 import { z } from 'zod';
+import { parseYamlFile } from '../expect/load-expectations.ts';
 
 export const NumericMethodSchema = z.enum(['psi', 'ks', 'wasserstein', 'jensen-shannon']);
 export const CategoricalMethodSchema = z.enum(['jensen-shannon', 'psi', 'cramers-v']);
@@ -31,3 +32,8 @@ export const DriftOptionsSchema = z.strictObject({
 });
 export type DriftOptions = z.infer<typeof DriftOptionsSchema>;
 export type DriftOptionsInput = z.input<typeof DriftOptionsSchema>;
+
+/** Reads drift settings from YAML or JSON text; errors name the file and line. */
+export function parseDriftOptions(text: string, file: string): DriftOptions {
+  return parseYamlFile(DriftOptionsSchema, text, file).value;
+}

@@ -1,6 +1,7 @@
-// Parses an expectations YAML file; every error names the file and the line
-// of the offending key or value.
+// Parses expectations (and other YAML settings files); every error names the
+// file and the line of the offending key or value.
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import type { z } from 'zod';
 import { FileFormatError } from '@mlship/errors';
 import { ExpectationsSchema, type Expectations } from './expectations-schema.ts';
 
@@ -12,6 +13,15 @@ export interface LoadedExpectations {
 }
 
 export function parseExpectations(text: string, file: string): LoadedExpectations {
+  const { value, lineOf } = parseYamlFile(ExpectationsSchema, text, file);
+  return { expectations: value, file, lineOf };
+}
+
+/**
+ * Parses a YAML (or JSON) file against a schema; errors name the file, the line
+ * of the offending key or value, and the path.
+ */
+export function parseYamlFile<S extends z.ZodType>(schema: S, text: string, file: string): { value: z.infer<S>; lineOf: (path: readonly (string | number)[]) => number | undefined } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const yamlError = doc.errors[0];
@@ -20,7 +30,7 @@ export function parseExpectations(text: string, file: string): LoadedExpectation
     throw new FileFormatError(`${file}:${line}: invalid YAML: ${yamlError.message.split('\n')[0]}`, { location: { file, line }, cause: yamlError });
   }
   const lineOf = (path: readonly (string | number)[]): number | undefined => nodeLine(doc, lineCounter, path);
-  const parsed = ExpectationsSchema.safeParse(doc.toJS() ?? {});
+  const parsed = schema.safeParse(doc.toJS() ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
@@ -32,9 +42,8 @@ export function parseExpectations(text: string, file: string): LoadedExpectation
     const message = issue.code === 'unrecognized_keys' ? `unknown key '${keys[0]}'` : issue.message;
     throw new FileFormatError(`${file}:${line}: ${where}: ${message}`, { location: { file, line } });
   }
-  return { expectations: parsed.data, file, lineOf };
+  return { value: parsed.data, lineOf };
 }
-
 /** The line of the deepest existing node on the path (the key's line for map entries). */
 function nodeLine(doc: Document, lineCounter: LineCounter, path: readonly (string | number)[]): number | undefined {
   for (let depth = path.length; depth >= 0; depth--) {

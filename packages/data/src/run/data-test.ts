@@ -12,7 +12,7 @@ import { parseExpectations } from '../expect/load-expectations.ts';
 import { ExpectationChecker } from '../expect/expectation-checker.ts';
 import type { ExpectationReport, TestOutcome } from '../expect/check-result.ts';
 import { compareProfiles, type DriftReport } from '../drift/compare-profiles.ts';
-import type { DriftOptionsInput } from '../drift/drift-options.ts';
+import { parseDriftOptions, type DriftOptionsInput } from '../drift/drift-options.ts';
 import { dataTestSection, type DataTestSection } from './report-section.ts';
 
 export const FailOnSchema = z.enum(['error', 'warn', 'never']);
@@ -26,6 +26,8 @@ export interface DataTestInput {
   /** Reference profile JSON path (the production model's training data). */
   referenceProfile?: string | undefined;
   drift?: DriftOptionsInput | undefined;
+  /** A YAML/JSON file of drift settings (methods, thresholds); overrides `drift`. */
+  driftConfig?: string | undefined;
   failOn: FailOn;
   /** Where profile.json, data-test.json and data-test.md are written. */
   outputDir: string;
@@ -50,6 +52,7 @@ export interface DataTestClock {
 }
 
 export async function runDataTest(input: DataTestInput, clock: DataTestClock = { now: () => new Date() }): Promise<DataTestResult> {
+  const driftOptions = input.driftConfig ? parseDriftOptions(await readText(input.driftConfig), input.driftConfig) : input.drift ?? {};
   const reference = input.referenceProfile ? await readProfileFile(input.referenceProfile) : undefined;
   const loaded = input.expectations ? parseExpectations(await readText(input.expectations), input.expectations) : undefined;
   const checker = loaded
@@ -62,7 +65,7 @@ export async function runDataTest(input: DataTestInput, clock: DataTestClock = {
   }
   const profile = profiler.finish();
   const expectations = checker?.finish(profile) ?? null;
-  const drift = reference ? compareProfiles(reference, profile, input.drift ?? {}) : null;
+  const drift = reference ? compareProfiles(reference, profile, driftOptions) : null;
   const outcome = combinedOutcome(expectations, drift);
   const section = dataTestSection({
     data: input.data,
@@ -109,7 +112,7 @@ export async function readProfileFile(path: string): Promise<Profile> {
   return parseProfile(await readText(path), path);
 }
 
-async function readText(path: string): Promise<string> {
+export async function readText(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (cause) {

@@ -1,0 +1,160 @@
+// mlship data test|profile|infer|drift|merge: the data-test action's library
+// calls from a terminal.
+import { parseArgs } from 'node:util';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { InputError } from '@mlship/errors';
+import {
+  DataProfiler, FailOnSchema, compareProfiles, inferExpectations, mergeProfiles, parseDriftOptions, readColumns, readProfileFile, readText, runDataTest,
+  type DriftReport, type Profile,
+} from '@mlship/data';
+import type { CliCommand, CliIO } from '../command.ts';
+
+const USAGE = `usage: mlship data test DATA [--expectations FILE] [--reference PROFILE] [--drift-config FILE]
+                        [--fail-on error|warn|never] [--output-dir DIR] [--json]
+       mlship data profile DATA [--reference PROFILE] [--output FILE] [--json]
+       mlship data infer DATA [--output FILE] [--max-domain N]
+       mlship data drift DATA|--profile PROFILE --reference PROFILE [--drift-config FILE] [--json]
+       mlship data merge PROFILE... --output FILE [--json]
+DATA is a .csv, .jsonl, .json or .parquet file, or a glob of them.`;
+
+const OPTIONS = {
+  expectations: { type: 'string' },
+  reference: { type: 'string' },
+  'drift-config': { type: 'string' },
+  'fail-on': { type: 'string' },
+  'output-dir': { type: 'string' },
+  output: { type: 'string' },
+  profile: { type: 'string' },
+  'max-domain': { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+const FlagsSchema = z.object({
+  expectations: z.string().optional(),
+  reference: z.string().optional(),
+  'drift-config': z.string().optional(),
+  'fail-on': FailOnSchema.default('error'),
+  'output-dir': z.string().default('mlship-data'),
+  output: z.string().optional(),
+  profile: z.string().optional(),
+  'max-domain': z.coerce.number().int().positive().optional(),
+  json: z.boolean().default(false),
+});
+type Flags = z.infer<typeof FlagsSchema>;
+
+function parse(argv: string[]): { sub: string; positionals: string[]; flags: Flags } {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+  } catch (error) {
+    throw new InputError(`mlship data: ${(error as Error).message}\n${USAGE}`);
+  }
+  const [sub = '', ...positionals] = parsed.positionals;
+  const flags = FlagsSchema.safeParse(parsed.values);
+  if (!flags.success) {
+    const issue = flags.error.issues[0]!;
+    throw new InputError(`mlship data ${sub}: --${String(issue.path[0])} ${issue.message}\n${USAGE}`);
+  }
+  return { sub, positionals, flags: flags.data };
+}
+
+function one(sub: string, positionals: string[]): string {
+  if (positionals.length !== 1) throw new InputError(`mlship data ${sub}: give exactly one DATA path or quoted glob (got ${positionals.length})\n${USAGE}`);
+  return positionals[0]!;
+}
+
+async function profileOf(data: string, reference: Profile | undefined): Promise<Profile> {
+  const profiler = new DataProfiler(reference ? { reference } : {});
+  for await (const batch of readColumns(data)) profiler.update(batch);
+  return profiler.finish();
+}
+
+async function writeOrPrint(io: CliIO, path: string | undefined, text: string): Promise<void> {
+  if (path) await writeFile(resolve(io.cwd, path), text);
+  else io.stdout(text);
+}
+
+function driftLines(drift: DriftReport): string {
+  const lines = [`drift: ${drift.driftedCount} of ${drift.comparedCount} columns drifted${drift.datasetDrift ? ' — the data set drifted' : ''}`];
+  for (const c of drift.columns) {
+    if (c.skipped !== null && !c.drifted) lines.push(`  ${c.column.padEnd(24)} not compared: ${c.skipped}`);
+    else if (c.skipped !== null) lines.push(`  ${c.column.padEnd(24)} DRIFTED: ${c.skipped}`);
+    else lines.push(`  ${c.column.padEnd(24)} ${c.drifted ? 'DRIFTED' : 'stable '} ${c.method} ${c.effect.toPrecision(3)} (threshold ${c.threshold}), q ${c.qValue.toPrecision(2)}`);
+  }
+  for (const f of drift.findings) lines.push(`  finding: ${f}`);
+  return `${lines.join('\n')}\n`;
+}
+
+const command: CliCommand = {
+  summary: 'data tests, profiles, schema inference and drift (test|profile|infer|drift|merge)',
+  async run(argv, io) {
+    if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
+      io.stdout(`${USAGE}\n`);
+      return argv.length === 0 ? 2 : 0;
+    }
+    const { sub, positionals, flags } = parse(argv);
+    const at = (p: string) => resolve(io.cwd, p);
+    const reference = flags.reference ? await readProfileFile(at(flags.reference)) : undefined;
+    switch (sub) {
+      case 'test': {
+        const result = await runDataTest({
+          data: at(one(sub, positionals)),
+          expectations: flags.expectations && at(flags.expectations),
+          referenceProfile: flags.reference && at(flags.reference),
+          driftConfig: flags['drift-config'] && at(flags['drift-config']),
+          failOn: flags['fail-on'],
+          outputDir: at(flags['output-dir']),
+        });
+        if (flags.json) {
+          const { section: _section, ...rest } = result;
+          io.stdout(`${JSON.stringify(rest, null, 2)}\n`);
+        } else {
+          io.stdout(`mlship data test: ${result.outcome.toUpperCase()} — ${result.rowCount} rows\n`);
+          for (const c of result.expectations?.checks.filter((x) => !x.passed) ?? []) {
+            io.stdout(`  ${c.severity.padEnd(5)} ${c.id}${c.line ? ` (line ${c.line})` : ''}: expected ${c.expected}; ${c.observed}${c.samples.length ? `; e.g. ${c.samples.join(', ')}` : ''}\n`);
+          }
+          if (result.drift) io.stdout(driftLines(result.drift));
+          io.stdout(`report: ${result.markdownPath}\nprofile: ${result.profilePath}\n`);
+        }
+        return result.failed ? 1 : 0;
+      }
+      case 'profile': {
+        const profile = await profileOf(at(one(sub, positionals)), reference);
+        const text = `${JSON.stringify(profile, null, flags.json || !flags.output ? 2 : undefined)}\n`;
+        await writeOrPrint(io, flags.output, text);
+        if (flags.output && !flags.json) io.stdout(`mlship data profile: ${profile.rowCount} rows, ${profile.columns.length} columns -> ${flags.output}\n`);
+        return 0;
+      }
+      case 'infer': {
+        const data = one(sub, positionals);
+        const profile = await profileOf(at(data), undefined);
+        const yaml = inferExpectations(profile, { source: data, ...(flags['max-domain'] ? { maxDomainSize: flags['max-domain'] } : {}) });
+        await writeOrPrint(io, flags.output, yaml);
+        if (flags.output) io.stdout(`mlship data infer: expectations for ${profile.columns.length} columns -> ${flags.output}; review them before committing\n`);
+        return 0;
+      }
+      case 'drift': {
+        if (!reference) throw new InputError(`mlship data drift: --reference PROFILE is required\n${USAGE}`);
+        const current = flags.profile ? await readProfileFile(at(flags.profile)) : await profileOf(at(one(sub, positionals)), reference);
+        const options = flags['drift-config'] ? parseDriftOptions(await readText(at(flags['drift-config'])), flags['drift-config']) : {};
+        const drift = compareProfiles(reference, current, options);
+        io.stdout(flags.json ? `${JSON.stringify(drift, null, 2)}\n` : driftLines(drift));
+        return drift.datasetDrift ? 1 : 0;
+      }
+      case 'merge': {
+        if (positionals.length === 0) throw new InputError(`mlship data merge: give the shard profiles to merge\n${USAGE}`);
+        if (!flags.output) throw new InputError(`mlship data merge: --output FILE is required\n${USAGE}`);
+        const merged = mergeProfiles(await Promise.all(positionals.map((p) => readProfileFile(at(p)))));
+        await writeFile(at(flags.output), `${JSON.stringify(merged)}\n`);
+        io.stdout(flags.json ? `${JSON.stringify({ rowCount: merged.rowCount, output: flags.output })}\n` : `mlship data merge: ${positionals.length} profiles, ${merged.rowCount} rows -> ${flags.output}\n`);
+        return 0;
+      }
+      default:
+        throw new InputError(`mlship data: unknown subcommand '${sub}'\n${USAGE}`);
+    }
+  },
+};
+
+export default command;
