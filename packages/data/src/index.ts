@@ -23,3 +23,5 @@ export { runDataTest, readProfileFile, readText, combinedOutcome, reaches, FailO
 export type { DataTestInput, DataTestResult, DataTestClock, FailOn } from './run/data-test.ts';
 export { dataTestSection } from './run/report-section.ts';
 export type { DataTestSection, DataTestSummary } from './run/report-section.ts';
+export { DataTestActionInputsSchema } from './run/action-inputs.ts';
+export type { DataTestActionInputs } from './run/action-inputs.ts';

@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { FailOnSchema } from './data-test.ts';
+
+/** The data-test action's inputs (camelCase here, kebab-case in action.yml). */
+export const DataTestActionInputsSchema = z.object({
+  data: z.string({ error: 'is required' }),
+  expectations: z.string().optional(),
+  referenceProfile: z.string().optional(),
+  driftConfig: z.string().optional(),
+  failOn: FailOnSchema.default('error'),
+  outputDir: z.string().default('mlship-data'),
+});
+export type DataTestActionInputs = z.infer<typeof DataTestActionInputsSchema>;
