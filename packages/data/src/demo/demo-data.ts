@@ -73,10 +73,10 @@ export async function writeDemoData(outDir: string, source = penguinsPath()): Pr
   // Every third row is new data; the rest trained the production model.
   const train = rows.filter((_, i) => i % 3 !== 0);
   const incoming = rows.filter((_, i) => i % 3 === 0);
-  const broken = incoming.map((r, i) => ({
+  const broken = incoming.map((r, i): Record<string, string | number | null> => ({
     ...r,
-    'Body Mass (g)': i % 10 < 3 && typeof r['Body Mass (g)'] === 'number' ? r['Body Mass (g)'] / 1000 : r['Body Mass (g)'],
-    Island: i % 10 === 5 ? 'Anvers' : r.Island,
+    'Body Mass (g)': i % 10 < 3 && typeof r['Body Mass (g)'] === 'number' ? r['Body Mass (g)'] / 1000 : r['Body Mass (g)'] ?? null,
+    Island: i % 10 === 5 ? 'Anvers' : r.Island ?? null,
   }));
   const files: DemoDataFiles = {
     train: join(outDir, 'train.csv'),
