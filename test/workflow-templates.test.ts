@@ -1,0 +1,53 @@
+// Workflow templates are code users copy: every mlship step they use must
+// name a real action, pass only inputs it declares and every input it requires.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { repoRoot } from '../scripts/build-actions.ts';
+import { readActions } from '../scripts/generate-action-docs.ts';
+
+const dir = join(repoRoot, 'workflows-templates');
+const templates = readdirSync(dir).filter((f) => f.endsWith('.yml'));
+const actions = readActions();
+
+interface Step { uses?: string; with?: Record<string, unknown> }
+interface Job { permissions?: unknown; steps?: Step[] }
+
+test('there are templates for pull requests, fork reports and drift', () => {
+  for (const name of ['mlship-pull-request.yml', 'mlship-fork-report.yml', 'mlship-drift.yml']) assert.ok(templates.includes(name), name);
+});
+
+for (const file of templates) {
+  const workflow = parse(readFileSync(join(dir, file), 'utf8')) as { permissions?: unknown; jobs: Record<string, Job> };
+
+  test(`${file}: has GitHub's properties file`, () => {
+    const propsFile = join(dir, file.replace(/\.yml$/, '.properties.json'));
+    assert.ok(existsSync(propsFile), `${propsFile} is missing`);
+    const props = JSON.parse(readFileSync(propsFile, 'utf8')) as Record<string, unknown>;
+    for (const key of ['name', 'description', 'iconName', 'categories', 'filePatterns']) assert.ok(key in props, `${file}: properties lack ${key}`);
+  });
+
+  test(`${file}: starts from no permissions and widens per job`, () => {
+    assert.deepEqual(workflow.permissions, {});
+    for (const [name, job] of Object.entries(workflow.jobs)) assert.ok(job.permissions, `${file}: job ${name} declares no permissions`);
+  });
+
+  test(`${file}: every mlship step names a real action with inputs it declares`, () => {
+    for (const job of Object.values(workflow.jobs)) {
+      for (const step of job.steps ?? []) {
+        const match = step.uses?.match(/^mlship\/mlship\/actions\/([a-z-]+)@/);
+        if (step.uses?.startsWith('actions/')) assert.match(step.uses, /@[0-9a-f]{40}$/, `${file}: ${step.uses} is not pinned by SHA`);
+        if (!match) continue;
+        const action = actions.get(match[1]!);
+        assert.ok(action, `${file}: ${step.uses} names no action in actions/`);
+        const given = Object.keys(step.with ?? {});
+        for (const input of given) assert.ok(input in action.inputs, `${file}: ${match[1]} has no input '${input}'`);
+        for (const [input, spec] of Object.entries(action.inputs)) {
+          if (spec.required && spec.default === undefined) assert.ok(given.includes(input), `${file}: ${match[1]} requires '${input}'`);
+        }
+      }
+    }
+  });
+}
