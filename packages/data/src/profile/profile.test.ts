@@ -126,3 +126,37 @@ test('a profile file with another schemaVersion or a bad field is a one-line err
   assert.throws(() => parseProfile('{"schemaVersion":1,"rowCount":-1,"columns":[]}', 'p.json'), /p\.json: invalid profile at rowCount/);
   assert.throws(() => parseProfile('{"schemaVersion":1,', 'p.json'), /p\.json: not valid JSON/);
 });
+
+test('merge at scale: four shards of flights-200k match exact quantiles and distinct counts within sketch error', async () => {
+  const path = join(DATA, 'flights-200k.json');
+  const records = JSON.parse(readFileSync(path, 'utf8')) as { delay: number; distance: number }[];
+  const shards: Profile[] = [];
+  for await (const batch of readColumns(path, { batchRows: 50_000 })) {
+    const profiler = new DataProfiler();
+    profiler.update(batch);
+    shards.push(parseProfile(JSON.stringify(profiler.finish()), 'shard.json'));
+  }
+  assert.equal(shards.length, Math.ceil(records.length / 50_000));
+  const merged = mergeProfiles(shards);
+  assert.equal(merged.rowCount, records.length);
+  for (const name of ['delay', 'distance'] as const) {
+    const values = Float64Array.from(records, (r) => r[name]).sort();
+    const m = numeric(merged, name);
+    assert.equal(m.min, values[0]);
+    assert.equal(m.max, values.at(-1));
+    const mean = values.reduce((s, v) => s + v, 0) / values.length;
+    close(m.mean, mean, 1e-9);
+    for (const [key, v] of Object.entries(m.percentiles)) {
+      const q = Number(key.slice(1)) / 100;
+      let below = 0;
+      let atOrBelow = 0;
+      for (const x of values) {
+        if (x < v) below++;
+        if (x <= v) atOrBelow++;
+      }
+      assert.ok(atOrBelow / values.length >= q - 0.01 && below / values.length <= q + 0.01, `${name} ${key}: rank ${below / values.length}..${atOrBelow / values.length}`);
+    }
+    const distinct = new Set(values).size;
+    assert.ok(Math.abs(m.distinctEstimate / distinct - 1) < 0.05, `${name} distinct ${m.distinctEstimate} vs ${distinct}`);
+  }
+});

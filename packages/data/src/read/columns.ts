@@ -207,7 +207,9 @@ const NUMBER = /^\s*[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|in
 /** Parses decimal text, NaN and ±Infinity; undefined when the text is not a number. */
 export function parseNumber(text: string): number | undefined {
   const v = Number(text);
-  if (!Number.isNaN(v)) return text.trim() === '' ? undefined : v;
+  // Number('') and Number('  ') are 0: only a zero can be blank text.
+  if (v !== 0 && !Number.isNaN(v)) return v;
+  if (v === 0) return text.trim() === '' ? undefined : v;
   if (!NUMBER.test(text)) return undefined;
   const t = text.trim().toLowerCase().replace(/^\+/, '');
   if (t === 'nan') return Number.NaN;
