@@ -202,7 +202,7 @@ export class ExpectationChecker {
         out.push({
           id: `columns.${column}.newCategoryShare`, column, check: 'newCategoryShare', severity: limit.severity, passed: share <= limit.max,
           checkedCount: nonNull, failingCount: newRows, failingShare: share, expected,
-          observed: `${newRows} of ${nonNull} rows in ${fresh.length} new categories (${formatShare(share)})`,
+          observed: `${newRows} of ${nonNull} rows in ${fresh.length} new ${fresh.length === 1 ? 'category' : 'categories'} (${formatShare(share)})`,
           samples: fresh.slice(0, 5).map(([v]) => v), line: lineOf(['columns', column, 'newCategoryShare']),
         });
       }
