@@ -46891,7 +46891,8 @@ var ColumnBuilder = class {
 var NUMBER = /^\s*[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|inf(?:inity)?|nan)\s*$/i;
 function parseNumber(text) {
   const v = Number(text);
-  if (!Number.isNaN(v)) return text.trim() === "" ? void 0 : v;
+  if (v !== 0 && !Number.isNaN(v)) return v;
+  if (v === 0) return text.trim() === "" ? void 0 : v;
   if (!NUMBER.test(text)) return void 0;
   const t = text.trim().toLowerCase().replace(/^\+/, "");
   if (t === "nan") return Number.NaN;
@@ -56768,7 +56769,7 @@ var ExpectationChecker = class {
           failingCount: newRows,
           failingShare: share,
           expected,
-          observed: `${newRows} of ${nonNull} rows in ${fresh.length} new categories (${formatShare(share)})`,
+          observed: `${newRows} of ${nonNull} rows in ${fresh.length} new ${fresh.length === 1 ? "category" : "categories"} (${formatShare(share)})`,
           samples: fresh.slice(0, 5).map(([v]) => v),
           line: lineOf(["columns", column, "newCategoryShare"])
         });
