@@ -55574,7 +55574,8 @@ function readFileColumns(file2, options = {}) {
 async function resolveDataFiles(pattern, cwd = process.cwd()) {
   if (!/[*?[{]/.test(pattern)) {
     const info = await stat2(pattern).catch(() => void 0);
-    if (!info?.isFile()) throw new InputError(`data file '${pattern}' does not exist; give a file path or a glob such as 'data/*.csv'`);
+    if (!info) throw new InputError(`data file '${pattern}' does not exist; give a file path or a glob such as 'data/*.csv'`);
+    if (!info.isFile()) throw new InputError(`data path '${pattern}' is not a file; give a file or a glob such as '${pattern.replace(/\/$/, "")}/*.csv'`);
     return [pattern];
   }
   const files = [];

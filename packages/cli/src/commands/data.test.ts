@@ -55,3 +55,11 @@ test('bad input is a one-line error naming the file and line; unknown subcommand
   assert.match(unknown.stderr, /unknown subcommand 'frobnicate'\nusage: mlship data test/);
   assert.match((await run(['drift', 'a.csv'])).stderr, /--reference PROFILE is required/);
 });
+
+test('infer --json prints the expectations as JSON, with defaults filled in', async () => {
+  const { code, stdout } = await run(['infer', join(DATA, 'seattle-weather.csv'), '--json']);
+  assert.equal(code, 0);
+  const expectations = JSON.parse(stdout);
+  assert.equal(expectations.schemaVersion, 1);
+  assert.deepEqual(expectations.columns.weather.inSet, { values: ['drizzle', 'fog', 'rain', 'snow', 'sun'], mostly: 1, severity: 'error' });
+});

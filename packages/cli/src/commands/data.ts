@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '@mlship/errors';
 import {
-  DataProfiler, FailOnSchema, compareProfiles, inferExpectations, mergeProfiles, parseDriftOptions, readColumns, readProfileFile, readText, runDataTest,
+  DataProfiler, FailOnSchema, compareProfiles, inferExpectations, mergeProfiles, parseDriftOptions, parseExpectations, readColumns, readProfileFile, readText, runDataTest,
   type DriftReport, type Profile,
 } from '@mlship/data';
 import type { CliCommand, CliIO } from '../command.ts';
@@ -14,7 +14,7 @@ import type { CliCommand, CliIO } from '../command.ts';
 const USAGE = `usage: mlship data test DATA [--expectations FILE] [--reference PROFILE] [--drift-config FILE]
                         [--fail-on error|warn|never] [--output-dir DIR] [--json]
        mlship data profile DATA [--reference PROFILE] [--output FILE] [--json]
-       mlship data infer DATA [--output FILE] [--max-domain N]
+       mlship data infer DATA [--output FILE] [--max-domain N] [--json]
        mlship data drift DATA|--profile PROFILE --reference PROFILE [--drift-config FILE] [--json]
        mlship data merge PROFILE... --output FILE [--json]
 DATA is a .csv, .jsonl, .json or .parquet file, or a glob of them.`;
@@ -131,8 +131,8 @@ const command: CliCommand = {
         const data = one(sub, positionals);
         const profile = await profileOf(at(data), undefined);
         const yaml = inferExpectations(profile, { source: data, ...(flags['max-domain'] ? { maxDomainSize: flags['max-domain'] } : {}) });
-        await writeOrPrint(io, flags.output, yaml);
-        if (flags.output) io.stdout(`mlship data infer: expectations for ${profile.columns.length} columns -> ${flags.output}; review them before committing\n`);
+        await writeOrPrint(io, flags.output, flags.json ? `${JSON.stringify(parseExpectations(yaml, 'inferred').expectations, null, 2)}\n` : yaml);
+        if (flags.output && !flags.json) io.stdout(`mlship data infer: expectations for ${profile.columns.length} columns -> ${flags.output}; review them before committing\n`);
         return 0;
       }
       case 'drift': {

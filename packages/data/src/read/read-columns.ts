@@ -46,7 +46,8 @@ export function readFileColumns(file: string, options: ReadOptions = {}): AsyncG
 export async function resolveDataFiles(pattern: string, cwd = process.cwd()): Promise<string[]> {
   if (!/[*?[{]/.test(pattern)) {
     const info = await stat(pattern).catch(() => undefined);
-    if (!info?.isFile()) throw new InputError(`data file '${pattern}' does not exist; give a file path or a glob such as 'data/*.csv'`);
+    if (!info) throw new InputError(`data file '${pattern}' does not exist; give a file path or a glob such as 'data/*.csv'`);
+    if (!info.isFile()) throw new InputError(`data path '${pattern}' is not a file; give a file or a glob such as '${pattern.replace(/\/$/, '')}/*.csv'`);
     return [pattern];
   }
   const files: string[] = [];
