@@ -55660,163 +55660,176 @@ var METRIC_LABELS = {
 };
 
 // packages/eval/src/ranking-metrics.ts
+var PACKED_SORT_MAX_ROWS = 2 ** 21;
 function scoreOrder(scores) {
   const n = scores.length;
+  const f32 = new Float32Array(1);
+  const u322 = new Uint32Array(f32.buffer);
+  const sortable = (v) => {
+    f32[0] = Number.isNaN(v) ? -Infinity : v === 0 ? 0 : v;
+    const bits2 = u322[0];
+    return bits2 & 2147483648 ? ~bits2 >>> 0 : (bits2 | 2147483648) >>> 0;
+  };
   const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  const keyed = new Float64Array(n);
-  for (let i = 0; i < n; i++) keyed[i] = scores[i];
-  order.sort((a, b) => keyed[a] - keyed[b]);
+  const keys = new Uint32Array(n);
+  for (let i = 0; i < n; i++) keys[i] = sortable(scores[i]);
+  if (n <= PACKED_SORT_MAX_ROWS) {
+    const packed = new Float64Array(n);
+    for (let i = 0; i < n; i++) packed[i] = (4294967295 - keys[i]) * PACKED_SORT_MAX_ROWS + i;
+    packed.sort();
+    for (let k = 0; k < n; k++) order[k] = packed[k] % PACKED_SORT_MAX_ROWS;
+  } else {
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((a, b) => keys[b] - keys[a] || a - b);
+  }
   const groupEnd = new Uint8Array(n);
-  for (let k = 0; k < n; k++) groupEnd[k] = k === n - 1 || keyed[order[k + 1]] !== keyed[order[k]] ? 1 : 0;
+  for (let k = 0; k < n; k++) groupEnd[k] = k === n - 1 || keys[order[k + 1]] !== keys[order[k]] ? 1 : 0;
   return { order, groupEnd };
 }
-function rankingMetrics(sorted, positive, weights) {
+function positivesInOrder(sorted, isPositive) {
+  return Uint8Array.from(sorted.order, (row) => isPositive(row) ? 1 : 0);
+}
+function rankingMetrics(sorted, positives, weights) {
   const { order, groupEnd } = sorted;
   const n = order.length;
-  let negBelow = 0;
-  let aucSum = 0;
+  let posAbove = 0;
+  let negAbove = 0;
+  let pairs = 0;
+  let apSum = 0;
   let posGroup = 0;
   let negGroup = 0;
-  let posTotal = 0;
   for (let k = 0; k < n; k++) {
-    const row = order[k];
-    const w = weights ? weights[row] : 1;
-    if (positive(row)) posGroup += w;
-    else negGroup += w;
+    const w = weights ? weights[order[k]] : 1;
+    const pos = positives[k];
+    posGroup += w * pos;
+    negGroup += w * (1 - pos);
     if (groupEnd[k]) {
-      aucSum += posGroup * (negBelow + 0.5 * negGroup);
-      negBelow += negGroup;
-      posTotal += posGroup;
+      pairs += negGroup * (posAbove + 0.5 * posGroup);
+      posAbove += posGroup;
+      negAbove += negGroup;
+      if (posGroup > 0) apSum += posGroup * (posAbove / (posAbove + negAbove));
       posGroup = 0;
       negGroup = 0;
     }
   }
-  const rocAuc = posTotal > 0 && negBelow > 0 ? aucSum / (posTotal * negBelow) : Number.NaN;
-  let tp = 0;
-  let fp = 0;
-  let ap = 0;
-  let tpGroup = 0;
-  let fpGroup = 0;
-  for (let k = n - 1; k >= 0; k--) {
-    const row = order[k];
-    const w = weights ? weights[row] : 1;
-    if (positive(row)) tpGroup += w;
-    else fpGroup += w;
-    if (k === 0 || groupEnd[k - 1]) {
-      tp += tpGroup;
-      fp += fpGroup;
-      if (tpGroup > 0) ap += tpGroup / posTotal * (tp / (tp + fp));
-      tpGroup = 0;
-      fpGroup = 0;
-    }
-  }
-  return { rocAuc, averagePrecision: posTotal > 0 ? ap : Number.NaN };
+  const rocAuc = posAbove > 0 && negAbove > 0 ? pairs / (posAbove * negAbove) : Number.NaN;
+  return { rocAuc, averagePrecision: posAbove > 0 ? apSum / posAbove : Number.NaN };
 }
 
 // packages/eval/src/classification-metrics.ts
 var LOG_LOSS_EPSILON = 1e-15;
 var CALIBRATION_BINS = 10;
-function buildRankCache(outputs, classCount, rows) {
-  const p = outputs.probabilities;
-  if (!p) return void 0;
-  const byClass = [];
-  const scores = new Float64Array(rows);
-  for (let c = 0; c < classCount; c++) {
-    if (classCount === 2 && c === 0) {
-      byClass.push(void 0);
-      continue;
-    }
-    for (let i = 0; i < rows; i++) scores[i] = p[i * classCount + c];
-    byClass.push(scoreOrder(scores));
-  }
-  return { byClass };
-}
-function classificationMetrics(truth, outputs, classCount, options = {}) {
-  const { weights } = options;
+function prepareClassifier(truth, outputs, classCount) {
   const n = truth.length;
-  const confusion = Array.from({ length: classCount }, () => new Array(classCount).fill(0));
-  let total = 0;
+  const cell = new Int32Array(n);
+  for (let i = 0; i < n; i++) cell[i] = truth[i] * classCount + outputs.predicted[i];
+  const p = outputs.probabilities;
+  if (!p) return { classCount, cell };
+  const logLoss = new Float64Array(n);
+  const bin = new Uint8Array(n);
+  const confidence = new Float64Array(n);
+  const topCorrect = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    const w = weights ? weights[i] : 1;
-    if (w === 0) continue;
-    confusion[truth[i]][outputs.predicted[i]] += w;
-    total += w;
+    const base = i * classCount;
+    logLoss[i] = -Math.log(Math.min(Math.max(p[base + truth[i]], LOG_LOSS_EPSILON), 1 - LOG_LOSS_EPSILON));
+    let top = 0;
+    for (let c = 1; c < classCount; c++) if (p[base + c] > p[base + top]) top = c;
+    const conf = p[base + top];
+    confidence[i] = conf;
+    bin[i] = Math.min(CALIBRATION_BINS - 1, Math.max(0, Math.floor(conf * CALIBRATION_BINS)));
+    topCorrect[i] = top === truth[i] ? 1 : 0;
   }
+  const ranks = [];
+  const scores = new Float64Array(n);
+  for (let c = classCount === 2 ? 1 : 0; c < classCount; c++) {
+    for (let i = 0; i < n; i++) scores[i] = p[i * classCount + c];
+    const order = scoreOrder(scores);
+    ranks.push({ order, positives: positivesInOrder(order, (row) => truth[row] === c) });
+  }
+  return { classCount, cell, probability: { logLoss, bin, confidence, topCorrect, ranks } };
+}
+function classificationMetrics(truth, outputs, classCount, weights) {
+  return preparedMetrics(prepareClassifier(truth, outputs, classCount), weights);
+}
+function preparedMetrics(prepared, weights) {
+  const c = prepared.classCount;
+  const n = prepared.cell.length;
+  const cells = new Float64Array(c * c);
+  const prob = prepared.probability;
+  const binCount = new Float64Array(CALIBRATION_BINS);
+  const binConfidence = new Float64Array(CALIBRATION_BINS);
+  const binCorrect = new Float64Array(CALIBRATION_BINS);
+  let logLoss = 0;
+  let total = 0;
+  const cell = prepared.cell;
+  if (!weights) {
+    for (let i = 0; i < n; i++) cells[cell[i]] += 1;
+    total = n;
+  } else {
+    for (let i = 0; i < n; i++) {
+      const w = weights[i];
+      cells[cell[i]] += w;
+      total += w;
+    }
+  }
+  if (prob) {
+    const { logLoss: rowLogLoss, bin, confidence, topCorrect } = prob;
+    for (let i = 0; i < n; i++) {
+      const w = weights ? weights[i] : 1;
+      logLoss += w * rowLogLoss[i];
+      const b = bin[i];
+      binCount[b] += w;
+      binConfidence[b] += w * confidence[i];
+      binCorrect[b] += w * topCorrect[i];
+    }
+  }
+  const confusion = Array.from({ length: c }, (_, t) => Array.from(cells.subarray(t * c, t * c + c)));
   const precision = [];
   const recall = [];
   const f1 = [];
   const support = [];
   let correct = 0;
-  for (let c = 0; c < classCount; c++) {
-    const tp = confusion[c][c];
+  const present = [];
+  for (let k = 0; k < c; k++) {
+    const tp = confusion[k][k];
     correct += tp;
-    let predictedC = 0;
-    let actualC = 0;
-    for (let k = 0; k < classCount; k++) {
-      predictedC += confusion[k][c];
-      actualC += confusion[c][k];
+    let predictedK = 0;
+    let actualK = 0;
+    for (let j = 0; j < c; j++) {
+      predictedK += confusion[j][k];
+      actualK += confusion[k][j];
     }
-    const p = predictedC > 0 ? tp / predictedC : 0;
-    const r = actualC > 0 ? tp / actualC : 0;
+    const p = predictedK > 0 ? tp / predictedK : 0;
+    const r = actualK > 0 ? tp / actualK : 0;
     precision.push(p);
     recall.push(r);
     f1.push(p + r > 0 ? 2 * p * r / (p + r) : 0);
-    support.push(actualC);
+    support.push(actualK);
+    present.push(actualK > 0 || predictedK > 0);
   }
-  const present = support.map((s, c) => s > 0 || confusion.some((row) => row[c] > 0));
-  const macro = (xs) => mean(xs.filter((_, c) => present[c]));
+  const macro = (xs) => mean(xs.filter((_, k) => present[k]));
   const values = {
     accuracy: total > 0 ? correct / total : Number.NaN,
     macro_precision: macro(precision),
     macro_recall: macro(recall),
     macro_f1: macro(f1)
   };
-  if (outputs.probabilities) Object.assign(values, probabilityMetrics(truth, outputs.probabilities, classCount, options));
+  if (prob) {
+    let ece = 0;
+    for (let b = 0; b < CALIBRATION_BINS; b++) ece += Math.abs(binConfidence[b] - binCorrect[b]);
+    const aucs = [];
+    const aps = [];
+    for (const rank of prob.ranks) {
+      const { rocAuc, averagePrecision } = rankingMetrics(rank.order, rank.positives, weights);
+      if (!Number.isNaN(rocAuc)) aucs.push(rocAuc);
+      if (!Number.isNaN(averagePrecision)) aps.push(averagePrecision);
+    }
+    values.log_loss = total > 0 ? logLoss / total : Number.NaN;
+    values.ece = total > 0 ? ece / total : Number.NaN;
+    values.roc_auc = mean(aucs);
+    values.pr_auc = mean(aps);
+  }
   return { values, confusion, perClass: { precision, recall, f1, support } };
-}
-function probabilityMetrics(truth, p, classCount, options) {
-  const { weights } = options;
-  const n = truth.length;
-  const binCount = new Float64Array(CALIBRATION_BINS);
-  const binConfidence = new Float64Array(CALIBRATION_BINS);
-  const binCorrect = new Float64Array(CALIBRATION_BINS);
-  let logLoss = 0;
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    const w = weights ? weights[i] : 1;
-    if (w === 0) continue;
-    const base = i * classCount;
-    const pTrue = Math.min(Math.max(p[base + truth[i]], LOG_LOSS_EPSILON), 1 - LOG_LOSS_EPSILON);
-    logLoss -= w * Math.log(pTrue);
-    let top = 0;
-    for (let c = 1; c < classCount; c++) if (p[base + c] > p[base + top]) top = c;
-    const confidence = p[base + top];
-    const bin = Math.min(CALIBRATION_BINS - 1, Math.max(0, Math.floor(confidence * CALIBRATION_BINS)));
-    binCount[bin] += w;
-    binConfidence[bin] += w * confidence;
-    if (top === truth[i]) binCorrect[bin] += w;
-    total += w;
-  }
-  let ece = 0;
-  for (let b = 0; b < CALIBRATION_BINS; b++) ece += Math.abs(binConfidence[b] - binCorrect[b]);
-  const ranks = options.ranks ?? buildRankCache({ predicted: new Int32Array(0), probabilities: p }, classCount, n);
-  const aucs = [];
-  const aps = [];
-  for (let c = classCount === 2 ? 1 : 0; c < classCount; c++) {
-    const order = ranks.byClass[c];
-    if (!order) continue;
-    const { rocAuc, averagePrecision } = rankingMetrics(order, (row) => truth[row] === c, weights);
-    if (!Number.isNaN(rocAuc)) aucs.push(rocAuc);
-    if (!Number.isNaN(averagePrecision)) aps.push(averagePrecision);
-  }
-  return {
-    log_loss: total > 0 ? logLoss / total : Number.NaN,
-    ece: total > 0 ? ece / total : Number.NaN,
-    // Multi-class: one-vs-rest macro averages (sklearn multi_class='ovr', average='macro').
-    roc_auc: mean(aucs),
-    pr_auc: mean(aps)
-  };
 }
 function mean(xs) {
   return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN;
@@ -55867,7 +55880,11 @@ function subsetPaired(data, rows) {
     const out = { predicted: pick2(o.predicted, rows) };
     if (o.probabilities) {
       const p = new o.probabilities.constructor(rows.length * c);
-      for (let k = 0; k < rows.length; k++) p.set(o.probabilities.subarray(rows[k] * c, rows[k] * c + c), k * c);
+      const src = o.probabilities;
+      for (let k = 0; k < rows.length; k++) {
+        const from = rows[k] * c;
+        for (let j = 0; j < c; j++) p[k * c + j] = src[from + j];
+      }
       out.probabilities = p;
     }
     return out;
@@ -55881,17 +55898,15 @@ function pick2(values, rows) {
 }
 function buildPairedCache(data) {
   if (data.task === "regression") return {};
-  const n = data.truth.length;
   const c = data.classes.length;
-  return { baseline: buildRankCache(data.baseline, c, n), candidate: buildRankCache(data.candidate, c, n) };
+  return { baseline: prepareClassifier(data.truth, data.baseline, c), candidate: prepareClassifier(data.truth, data.candidate, c) };
 }
 function pairedMetrics(data, weights, cache = buildPairedCache(data)) {
   if (data.task === "regression") {
     return { baseline: regressionMetrics(data.truth, data.baseline, weights), candidate: regressionMetrics(data.truth, data.candidate, weights) };
   }
-  const c = data.classes.length;
-  const base = classificationMetrics(data.truth, data.baseline, c, { weights, ranks: cache.baseline });
-  const cand = classificationMetrics(data.truth, data.candidate, c, { weights, ranks: cache.candidate });
+  const base = preparedMetrics(cache.baseline, weights);
+  const cand = preparedMetrics(cache.candidate, weights);
   return { baseline: base.values, candidate: cand.values, baselineDetail: base, candidateDetail: cand };
 }
 
@@ -55930,6 +55945,11 @@ function sampleWithoutReplacement(n, k, random) {
   }
   return pool.slice(0, k).sort();
 }
+function drawBootstrapCounts(weights, random) {
+  const m = weights.length;
+  weights.fill(0);
+  for (let k = 0; k < m; k++) weights[random() * m | 0] += 1;
+}
 
 // packages/eval/src/bootstrap.ts
 function pairedBootstrap(data, full, options) {
@@ -55947,8 +55967,7 @@ function pairedBootstrap(data, full, options) {
   const candidates = metrics.map(() => new Float64Array(options.replicates));
   const weights = new Float64Array(m);
   for (let r = 0; r < options.replicates; r++) {
-    weights.fill(0);
-    for (let k = 0; k < m; k++) weights[Math.floor(random() * m)] += 1;
+    drawBootstrapCounts(weights, random);
     const rep = pairedMetrics(sample, weights, cache);
     for (const [j, metric] of metrics.entries()) {
       const dStar = rep.candidate[metric] - rep.baseline[metric];
@@ -56515,7 +56534,7 @@ var PolicySchema = external_exports.strictObject({
   bootstrap: external_exports.strictObject({
     replicates: external_exports.number().int().min(100).max(1e5).default(1e3),
     seed: external_exports.number().int().default(20240601),
-    max_rows: external_exports.number().int().min(100).default(2e4)
+    max_rows: external_exports.number().int().min(100).default(1e4)
   }).prefault({}),
   multiple_testing: external_exports.enum(["holm", "benjamini-hochberg"]).default("holm"),
   slices: external_exports.array(external_exports.strictObject({
@@ -56610,6 +56629,7 @@ function parsePolicy(text, file2, task) {
 }
 
 // packages/eval/src/evaluate.ts
+var SLICE_MIN_RESAMPLED_ROWS = 2e3;
 function bootstrapOptions(policy) {
   return { replicates: policy.bootstrap.replicates, seed: policy.bootstrap.seed, confidence: policy.confidence, maxRows: policy.bootstrap.max_rows };
 }
@@ -56618,10 +56638,11 @@ function evaluatePaired(data, slices, policy) {
   const full = pairedMetrics(data);
   const boot = pairedBootstrap(data, full, options);
   const overall = { scope: "all rows", rows: boot.rows, comparisons: boot.comparisons };
+  const sliceMaxRows = Math.max(SLICE_MIN_RESAMPLED_ROWS, Math.floor(options.maxRows / Math.max(1, slices.length)));
   const sliceResults = slices.map((slice, k) => {
     const sub = subsetPaired(data, slice.rows);
     const subFull = pairedMetrics(sub);
-    const sb = slice.rows.length > 0 ? pairedBootstrap(sub, subFull, { ...options, seed: options.seed + 7919 * (k + 1) }) : void 0;
+    const sb = slice.rows.length > 0 ? pairedBootstrap(sub, subFull, { ...options, maxRows: sliceMaxRows, seed: options.seed + 7919 * (k + 1) }) : void 0;
     const result = { scope: slice.name, column: slice.column, rows: slice.rows.length, comparisons: sb?.comparisons ?? [] };
     const m2 = mcnemarOf(sub);
     if (m2) result.mcnemar = m2;
@@ -57255,7 +57276,8 @@ var ColumnBuilder = class {
 var NUMBER = /^\s*[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|inf(?:inity)?|nan)\s*$/i;
 function parseNumber(text) {
   const v = Number(text);
-  if (!Number.isNaN(v)) return text.trim() === "" ? void 0 : v;
+  if (v !== 0 && !Number.isNaN(v)) return v;
+  if (v === 0) return text.trim() === "" ? void 0 : v;
   if (!NUMBER.test(text)) return void 0;
   const t = text.trim().toLowerCase().replace(/^\+/, "");
   if (t === "nan") return Number.NaN;
@@ -65809,18 +65831,21 @@ async function* readParquet(file2, options = {}) {
     const scan = await parquetScan({ file: buffer, metadata, columns: plans.map((p) => p.name), compressors, parsers });
     let batches = 0;
     for (const range of scan.ranges) {
-      const decoded = [];
+      const rows = range.rowEnd - range.rowStart;
+      const group = [];
       for (const plan of plans) {
+        let data;
         try {
-          decoded.push(await scan.readColumn({ column: plan.name, ...range }));
+          data = await scan.readColumn({ column: plan.name, ...range });
         } catch (cause) {
           throw new FileFormatError(`${file2}: column '${plan.name}' rows ${range.rowStart}-${range.rowEnd} cannot be decoded (${cause.message})`, { location: { file: file2 }, cause });
         }
+        group.push(toColumn(plan, data, 0, rows));
       }
-      for (let start = 0; start < range.rowEnd - range.rowStart; start += batchRows2) {
-        const end = Math.min(start + batchRows2, range.rowEnd - range.rowStart);
+      for (let start = 0; start < rows; start += batchRows2) {
+        const end = Math.min(start + batchRows2, rows);
         const columns = /* @__PURE__ */ new Map();
-        plans.forEach((plan, i) => columns.set(plan.name, toColumn(plan, decoded[i], start, end)));
+        plans.forEach((plan, i) => columns.set(plan.name, sliceColumn(group[i], start, end)));
         batches++;
         yield { rowCount: end - start, columns, source: { file: file2, firstRow: range.rowStart + start + 1 } };
       }
@@ -65865,6 +65890,10 @@ function kindOf(e) {
   if (logical === "DECIMAL" || converted === "DECIMAL" || logical === "FLOAT16") return { kind: "numeric", timestamp };
   const numeric = e.type === "INT32" || e.type === "INT64" || e.type === "FLOAT" || e.type === "DOUBLE" || e.type === "INT96";
   return { kind: numeric ? "numeric" : "categorical", timestamp };
+}
+function sliceColumn(column, start, end) {
+  if (column.kind === "categorical") return { ...column, codes: column.codes.subarray(start, end) };
+  return { ...column, values: column.values.subarray(start, end), nulls: column.nulls.subarray(start, end) };
 }
 function toColumn(plan, data, start, end) {
   const n = end - start;
@@ -65937,7 +65966,8 @@ function readFileColumns(file2, options = {}) {
 async function resolveDataFiles(pattern, cwd = process.cwd()) {
   if (!/[*?[{]/.test(pattern)) {
     const info = await stat3(pattern).catch(() => void 0);
-    if (!info?.isFile()) throw new InputError(`data file '${pattern}' does not exist; give a file path or a glob such as 'data/*.csv'`);
+    if (!info) throw new InputError(`data file '${pattern}' does not exist; give a file path or a glob such as 'data/*.csv'`);
+    if (!info.isFile()) throw new InputError(`data path '${pattern}' is not a file; give a file or a glob such as '${pattern.replace(/\/$/, "")}/*.csv'`);
     return [pattern];
   }
   const files = [];
@@ -66142,6 +66172,58 @@ var DriftOptionsSchema = external_exports.strictObject({
 // packages/data/src/run/data-test.ts
 var FailOnSchema = external_exports.enum(["error", "warn", "never"]);
 
+// packages/data/src/run/action-inputs.ts
+var DataTestActionInputsSchema = external_exports.object({
+  data: external_exports.string({ error: "is required" }),
+  expectations: external_exports.string().optional(),
+  referenceProfile: external_exports.string().optional(),
+  driftConfig: external_exports.string().optional(),
+  failOn: FailOnSchema.default("error"),
+  outputDir: external_exports.string().default("mlship-data")
+});
+
+// packages/validate/src/feature-tensors.ts
+function buildFeeds(batch, feeds, cache) {
+  const out = {};
+  for (const feed of feeds) {
+    const key = `${feed.elementType}|${feed.rank}|${feed.columns.join("\0")}`;
+    let tensor = cache.get(key);
+    if (!tensor) {
+      tensor = featureTensor(batch, feed);
+      cache.set(key, tensor);
+    }
+    out[feed.input] = tensor;
+  }
+  return out;
+}
+function featureTensor(batch, feed) {
+  const n = batch.rowCount;
+  const f2 = feed.columns.length;
+  const dims = feed.rank <= 1 ? [n] : [n, f2];
+  const columns = feed.columns.map((name) => batch.features.get(name));
+  if (feed.elementType === "int64") {
+    const data = new BigInt64Array(n * f2);
+    for (let j = 0; j < f2; j++) {
+      const col = columns[j];
+      for (let i = 0; i < n; i++) data[i * f2 + j] = BigInt(Math.round(col[i]));
+    }
+    return { data, dims };
+  }
+  return { data: feed.elementType === "float32" ? transpose(new Float32Array(n * f2), columns, n) : transpose(new Float64Array(n * f2), columns, n), dims };
+}
+function transpose(data, columns, n) {
+  const f2 = columns.length;
+  const block = 1024;
+  for (let start = 0; start < n; start += block) {
+    const end = Math.min(n, start + block);
+    for (let j = 0; j < f2; j++) {
+      const col = columns[j];
+      for (let i = start, k = start * f2 + j; i < end; i++, k += f2) data[k] = col[i];
+    }
+  }
+  return data;
+}
+
 // packages/validate/src/holdout.ts
 async function readHoldout(req, read = readColumns) {
   const columns = [.../* @__PURE__ */ new Set([req.label, ...req.features, ...req.groupColumns])];
@@ -66154,7 +66236,9 @@ async function readHoldout(req, read = readColumns) {
   for await (const batch of read(req.path, { columns, ...req.batchRows ? { batchRows: req.batchRows } : {} })) {
     const features = /* @__PURE__ */ new Map();
     for (const name of req.features) features.set(name, numericFeature(batch, name));
-    batches.push({ rowCount: batch.rowCount, features });
+    const tensors = /* @__PURE__ */ new Map();
+    for (const feeds of req.feeds) buildFeeds({ rowCount: batch.rowCount, features }, feeds, tensors);
+    batches.push({ rowCount: batch.rowCount, features, tensors });
     const label2 = batch.columns.get(req.label);
     if (req.task === "classification") labelCodes.push(classCodes(batch, label2, req.label, classIndex));
     else labelNumbers.push(numericLabel(batch, label2, req.label));
@@ -66164,8 +66248,15 @@ async function readHoldout(req, read = readColumns) {
   if (rows === 0) throw new InputError(`${req.path}: the holdout has no rows; give a data file with labelled rows`);
   const groups2 = /* @__PURE__ */ new Map();
   for (const [name, parts] of groupParts) groups2.set(name, concatColumn(parts, rows));
-  const label = req.task === "classification" ? { kind: "classes", codes: concat2(labelCodes, rows, Int32Array), values: [...classIndex.keys()] } : { kind: "numbers", values: concat2(labelNumbers, rows, Float64Array) };
+  const label = req.task === "classification" ? sortedClasses(concat2(labelCodes, rows, Int32Array), [...classIndex.keys()]) : { kind: "numbers", values: concat2(labelNumbers, rows, Float64Array) };
   return { source: req.path, rows, batches, label, groups: groups2 };
+}
+function sortedClasses(codes, seen) {
+  const numeric = seen.every((v) => v.trim() !== "" && Number.isFinite(Number(v)));
+  const values = [...seen].sort((a, b) => numeric ? Number(a) - Number(b) : a < b ? -1 : a > b ? 1 : 0);
+  const remap = Int32Array.from(seen, (v) => values.indexOf(v));
+  for (let i = 0; i < codes.length; i++) codes[i] = remap[codes[i]];
+  return { kind: "classes", codes, values };
 }
 function where(batch, row) {
   return `${batch.source.file}: row ${batch.source.firstRow + row}`;
@@ -66309,38 +66400,6 @@ function mappedColumns(feeds) {
 }
 
 // packages/validate/src/scoring.ts
-function buildFeeds(batch, feeds, cache) {
-  const out = {};
-  for (const feed of feeds) {
-    const key = `${feed.elementType}|${feed.rank}|${feed.columns.join("\0")}`;
-    let tensor = cache.get(key);
-    if (!tensor) {
-      tensor = featureTensor(batch, feed);
-      cache.set(key, tensor);
-    }
-    out[feed.input] = tensor;
-  }
-  return out;
-}
-function featureTensor(batch, feed) {
-  const n = batch.rowCount;
-  const f2 = feed.columns.length;
-  const dims = feed.rank <= 1 ? [n] : [n, f2];
-  if (feed.elementType === "int64") {
-    const data2 = new BigInt64Array(n * f2);
-    feed.columns.forEach((name, j) => {
-      const col = batch.features.get(name);
-      for (let i = 0; i < n; i++) data2[i * f2 + j] = BigInt(Math.round(col[i]));
-    });
-    return { data: data2, dims };
-  }
-  const data = feed.elementType === "float32" ? new Float32Array(n * f2) : new Float64Array(n * f2);
-  for (let j = 0; j < f2; j++) {
-    const col = batch.features.get(feed.columns[j]);
-    for (let i = 0, k = j; i < n; i++, k += f2) data[k] = col[i];
-  }
-  return { data, dims };
-}
 function outputRoles(model, task) {
   const outs = model.signature.outputs;
   const zipmap = outs.find((o) => o.elementType === "sequence" || o.elementType === "map");
@@ -66361,6 +66420,7 @@ function outputRoles(model, task) {
 function names(outs) {
   return outs.map((o) => `${o.name}: ${o.elementType}`).join(", ");
 }
+var DENSE_LABELS = 1024;
 function classMapping(holdout) {
   const classes = holdout.label.kind === "classes" ? [...holdout.label.values] : [];
   return { classes, index: new Map(classes.map((c, i) => [c, i])) };
@@ -66373,12 +66433,12 @@ function classIndexOf(mapping, value) {
   }
   return k;
 }
-async function runModel(model, feeds, holdout, caches, task, now) {
+async function runModel(model, feeds, holdout, task, now) {
   const roles = outputRoles(model, task);
   const batches = [];
   let inferenceMs = 0;
-  for (const [b, batch] of holdout.batches.entries()) {
-    const tensors = buildFeeds(batch, feeds, caches[b]);
+  for (const batch of holdout.batches) {
+    const tensors = buildFeeds(batch, feeds, batch.tensors);
     const start = now();
     batches.push(await model.run(tensors));
     inferenceMs += now() - start;
@@ -66397,15 +66457,30 @@ function classifierOutputs(raw, rows, mapping, policyClasses) {
   const columnClasses = probabilities ? probabilityClasses(raw, width, policyClasses) : void 0;
   const columnIndex = columnClasses?.map((c2) => classIndexOf(mapping, c2));
   const labelCodes = /* @__PURE__ */ new Map();
+  const codeOf = (key) => {
+    let k = labelCodes.get(key);
+    if (k === void 0) labelCodes.set(key, k = classIndexOf(mapping, key));
+    return k;
+  };
+  const dense = new Int32Array(DENSE_LABELS).fill(-1);
   for (const out of raw.batches) {
     const n = batchRows(out, raw.roles);
     if (label) {
       const data = out[label.name].data;
-      for (let i = 0; i < n; i++) {
-        const key = String(data[i]);
-        let k = labelCodes.get(key);
-        if (k === void 0) labelCodes.set(key, k = classIndexOf(mapping, key));
-        predicted[offset + i] = k;
+      if (data instanceof BigInt64Array) {
+        const words = new Int32Array(data.buffer, data.byteOffset, n * 2);
+        for (let i = 0; i < n; i++) {
+          const low = words[2 * i];
+          if (words[2 * i + 1] === 0 && low >= 0 && low < DENSE_LABELS) {
+            let k = dense[low];
+            if (k < 0) dense[low] = k = codeOf(String(low));
+            predicted[offset + i] = k;
+          } else {
+            predicted[offset + i] = codeOf(String(data[i]));
+          }
+        }
+      } else {
+        for (let i = 0; i < n; i++) predicted[offset + i] = codeOf(String(data[i]));
       }
     } else {
       const p = out[probabilities.name].data;
@@ -66421,12 +66496,20 @@ function classifierOutputs(raw, rows, mapping, policyClasses) {
   const c = mapping.classes.length;
   const probs = new Float32Array(rows * c);
   offset = 0;
-  const identity = columnIndex.every((g2, j) => g2 === j) && width === c;
+  const targets = Int32Array.from(columnIndex);
+  const identity = width === c && targets.every((g2, j) => g2 === j);
   for (const out of raw.batches) {
     const p = out[probabilities.name].data;
     const n = batchRows(out, raw.roles);
-    if (identity) probs.set(p.subarray(0, n * c), offset * c);
-    else for (let i = 0; i < n; i++) for (let j = 0; j < width; j++) probs[(offset + i) * c + columnIndex[j]] = p[i * width + j];
+    if (identity) {
+      probs.set(p.subarray(0, n * c), offset * c);
+    } else {
+      for (let i = 0; i < n; i++) {
+        const from = i * width;
+        const to = (offset + i) * c;
+        for (let j = 0; j < width; j++) probs[to + targets[j]] = p[from + j];
+      }
+    }
     offset += n;
   }
   return { predicted, probabilities: probs };
@@ -66539,12 +66622,11 @@ async function validate2(input2, adapters = {}) {
     const features = mappedColumns([feeds.candidate, feeds.baseline]);
     const groupColumns = [.../* @__PURE__ */ new Set([...policy.slices.map((s) => s.column), ...policy.sanity.fairness ? [policy.sanity.fairness.column] : []])];
     let t = now();
-    const holdout = await readHoldout({ path: options.data, task, label, features, groupColumns }, adapters.readBatches);
+    const holdout = await readHoldout({ path: options.data, task, label, features, groupColumns, feeds: [feeds.candidate, feeds.baseline] }, adapters.readBatches);
     timings.decodeMs = now() - t;
     t = now();
-    const caches = holdout.batches.map(() => /* @__PURE__ */ new Map());
-    const rawCandidate = await runModel(candidate, feeds.candidate, holdout, caches, task, now);
-    const rawBaseline = await runModel(baseline, feeds.baseline, holdout, caches, task, now);
+    const rawCandidate = await runModel(candidate, feeds.candidate, holdout, task, now);
+    const rawBaseline = await runModel(baseline, feeds.baseline, holdout, task, now);
     let data;
     let classes;
     if (task === "classification") {

@@ -9,7 +9,7 @@
 // by √(m/n) around the full-data estimate (every metric here is a smooth
 // statistic with √n convergence, which is what makes the rescaling valid);
 // at or below `maxRows` it is the exact paired percentile bootstrap.
-import { seededRandom, sampleWithoutReplacement } from './random.ts';
+import { drawBootstrapCounts, seededRandom, sampleWithoutReplacement } from './random.ts';
 import { buildPairedCache, pairedMetrics, rowCount, subsetPaired } from './paired-data.ts';
 import type { PairedData, PairedMetrics } from './paired-data.ts';
 import type { MetricName } from './metric-names.ts';
@@ -23,7 +23,7 @@ export interface BootstrapOptions {
   maxRows: number;
 }
 
-export const DEFAULT_BOOTSTRAP: BootstrapOptions = { replicates: 1000, seed: 20240601, confidence: 0.95, maxRows: 20_000 };
+export const DEFAULT_BOOTSTRAP: BootstrapOptions = { replicates: 1000, seed: 20240601, confidence: 0.95, maxRows: 10_000 };
 
 export interface MetricComparison {
   metric: MetricName;
@@ -61,8 +61,7 @@ export function pairedBootstrap(data: PairedData, full: PairedMetrics, options: 
   const candidates = metrics.map(() => new Float64Array(options.replicates));
   const weights = new Float64Array(m);
   for (let r = 0; r < options.replicates; r++) {
-    weights.fill(0);
-    for (let k = 0; k < m; k++) weights[Math.floor(random() * m)]! += 1;
+    drawBootstrapCounts(weights, random);
     const rep = pairedMetrics(sample, weights, cache);
     for (const [j, metric] of metrics.entries()) {
       const dStar = rep.candidate[metric]! - rep.baseline[metric]!;

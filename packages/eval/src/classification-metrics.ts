@@ -1,6 +1,9 @@
 // Classification metrics of one model on (optionally weighted) rows. Weights
-// are the bootstrap's multinomial counts; without weights every row counts once.
-import { rankingMetrics, scoreOrder } from './ranking-metrics.ts';
+// are the bootstrap's multinomial counts; without weights every row counts
+// once. Everything per row that does not depend on the weights (the confusion
+// cell, −log p, the calibration bin, the ranking) is prepared once, so a
+// bootstrap replicate is two tight passes over the rows.
+import { positivesInOrder, rankingMetrics, scoreOrder } from './ranking-metrics.ts';
 import type { ScoreOrder } from './ranking-metrics.ts';
 import type { ClassificationMetric } from './metric-names.ts';
 
@@ -23,125 +26,139 @@ export const LOG_LOSS_EPSILON = 1e-15;
 /** Equal-width confidence bins for the expected calibration error. */
 export const CALIBRATION_BINS = 10;
 
-/** Score orders for ROC/PR curves: one per class (one-vs-rest), or only the positive class for binary tasks. */
-export interface RankCache {
-  byClass: (ScoreOrder | undefined)[];
+export interface PreparedClassifier {
+  classCount: number;
+  /** truth · C + predicted per row. */
+  cell: Int32Array;
+  probability?: {
+    logLoss: Float64Array;
+    /** Calibration bin of the top-label confidence. */
+    bin: Uint8Array;
+    confidence: Float64Array;
+    topCorrect: Uint8Array;
+    /** One-vs-rest rankings: every class, or only the positive class of a binary task. */
+    ranks: { order: ScoreOrder; positives: Uint8Array }[];
+  };
 }
 
-export function buildRankCache(outputs: ClassifierOutputs, classCount: number, rows: number): RankCache | undefined {
-  const p = outputs.probabilities;
-  if (!p) return undefined;
-  const byClass: (ScoreOrder | undefined)[] = [];
-  const scores = new Float64Array(rows);
-  for (let c = 0; c < classCount; c++) {
-    if (classCount === 2 && c === 0) {
-      byClass.push(undefined);
-      continue;
-    }
-    for (let i = 0; i < rows; i++) scores[i] = p[i * classCount + c]!;
-    byClass.push(scoreOrder(scores));
-  }
-  return { byClass };
-}
-
-export function classificationMetrics(
-  truth: Int32Array,
-  outputs: ClassifierOutputs,
-  classCount: number,
-  options: { weights?: ArrayLike<number>; ranks?: RankCache } = {},
-): ClassificationMetrics {
-  const { weights } = options;
+export function prepareClassifier(truth: Int32Array, outputs: ClassifierOutputs, classCount: number): PreparedClassifier {
   const n = truth.length;
-  const confusion = Array.from({ length: classCount }, () => new Array<number>(classCount).fill(0));
-  let total = 0;
+  const cell = new Int32Array(n);
+  for (let i = 0; i < n; i++) cell[i] = truth[i]! * classCount + outputs.predicted[i]!;
+  const p = outputs.probabilities;
+  if (!p) return { classCount, cell };
+  const logLoss = new Float64Array(n);
+  const bin = new Uint8Array(n);
+  const confidence = new Float64Array(n);
+  const topCorrect = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    const w = weights ? weights[i]! : 1;
-    if (w === 0) continue;
-    confusion[truth[i]!]![outputs.predicted[i]!]! += w;
-    total += w;
+    const base = i * classCount;
+    logLoss[i] = -Math.log(Math.min(Math.max(p[base + truth[i]!]!, LOG_LOSS_EPSILON), 1 - LOG_LOSS_EPSILON));
+    let top = 0;
+    for (let c = 1; c < classCount; c++) if (p[base + c]! > p[base + top]!) top = c;
+    const conf = p[base + top]!;
+    confidence[i] = conf;
+    bin[i] = Math.min(CALIBRATION_BINS - 1, Math.max(0, Math.floor(conf * CALIBRATION_BINS)));
+    topCorrect[i] = top === truth[i] ? 1 : 0;
   }
+  const ranks: { order: ScoreOrder; positives: Uint8Array }[] = [];
+  const scores = new Float64Array(n);
+  for (let c = classCount === 2 ? 1 : 0; c < classCount; c++) {
+    for (let i = 0; i < n; i++) scores[i] = p[i * classCount + c]!;
+    const order = scoreOrder(scores);
+    ranks.push({ order, positives: positivesInOrder(order, (row) => truth[row] === c) });
+  }
+  return { classCount, cell, probability: { logLoss, bin, confidence, topCorrect, ranks } };
+}
+
+export function classificationMetrics(truth: Int32Array, outputs: ClassifierOutputs, classCount: number, weights?: ArrayLike<number>): ClassificationMetrics {
+  return preparedMetrics(prepareClassifier(truth, outputs, classCount), weights);
+}
+
+export function preparedMetrics(prepared: PreparedClassifier, weights?: ArrayLike<number>): ClassificationMetrics {
+  const c = prepared.classCount;
+  const n = prepared.cell.length;
+  const cells = new Float64Array(c * c);
+  const prob = prepared.probability;
+  const binCount = new Float64Array(CALIBRATION_BINS);
+  const binConfidence = new Float64Array(CALIBRATION_BINS);
+  const binCorrect = new Float64Array(CALIBRATION_BINS);
+  let logLoss = 0;
+  let total = 0;
+  // Typed arrays in locals and one loop per case keep this loop monomorphic:
+  // it runs once per bootstrap replicate over every sampled row.
+  const cell = prepared.cell;
+  if (!weights) {
+    for (let i = 0; i < n; i++) cells[cell[i]!]! += 1;
+    total = n;
+  } else {
+    for (let i = 0; i < n; i++) {
+      const w = weights[i]!;
+      cells[cell[i]!]! += w;
+      total += w;
+    }
+  }
+  if (prob) {
+    const { logLoss: rowLogLoss, bin, confidence, topCorrect } = prob;
+    for (let i = 0; i < n; i++) {
+      const w = weights ? weights[i]! : 1;
+      logLoss += w * rowLogLoss[i]!;
+      const b = bin[i]!;
+      binCount[b]! += w;
+      binConfidence[b]! += w * confidence[i]!;
+      binCorrect[b]! += w * topCorrect[i]!;
+    }
+  }
+  const confusion = Array.from({ length: c }, (_, t) => Array.from(cells.subarray(t * c, t * c + c)));
   const precision: number[] = [];
   const recall: number[] = [];
   const f1: number[] = [];
   const support: number[] = [];
   let correct = 0;
-  for (let c = 0; c < classCount; c++) {
-    const tp = confusion[c]![c]!;
+  const present: boolean[] = [];
+  for (let k = 0; k < c; k++) {
+    const tp = confusion[k]![k]!;
     correct += tp;
-    let predictedC = 0;
-    let actualC = 0;
-    for (let k = 0; k < classCount; k++) {
-      predictedC += confusion[k]![c]!;
-      actualC += confusion[c]![k]!;
+    let predictedK = 0;
+    let actualK = 0;
+    for (let j = 0; j < c; j++) {
+      predictedK += confusion[j]![k]!;
+      actualK += confusion[k]![j]!;
     }
     // sklearn's zero_division=0: an undefined ratio counts as 0.
-    const p = predictedC > 0 ? tp / predictedC : 0;
-    const r = actualC > 0 ? tp / actualC : 0;
+    const p = predictedK > 0 ? tp / predictedK : 0;
+    const r = actualK > 0 ? tp / actualK : 0;
     precision.push(p);
     recall.push(r);
     f1.push(p + r > 0 ? (2 * p * r) / (p + r) : 0);
-    support.push(actualC);
+    support.push(actualK);
+    // Macro averages run over the classes present in the truth or the predictions (sklearn's label set).
+    present.push(actualK > 0 || predictedK > 0);
   }
-  // Macro averages over the classes present in the truth or the predictions (sklearn's label set).
-  const present = support.map((s, c) => s > 0 || confusion.some((row) => row[c]! > 0));
-  const macro = (xs: number[]) => mean(xs.filter((_, c) => present[c]));
+  const macro = (xs: number[]) => mean(xs.filter((_, k) => present[k]));
   const values: ClassificationMetrics['values'] = {
     accuracy: total > 0 ? correct / total : Number.NaN,
     macro_precision: macro(precision),
     macro_recall: macro(recall),
     macro_f1: macro(f1),
   };
-  if (outputs.probabilities) Object.assign(values, probabilityMetrics(truth, outputs.probabilities, classCount, options));
-  return { values, confusion, perClass: { precision, recall, f1, support } };
-}
-
-function probabilityMetrics(
-  truth: Int32Array,
-  p: Float32Array | Float64Array,
-  classCount: number,
-  options: { weights?: ArrayLike<number>; ranks?: RankCache },
-): Partial<Record<ClassificationMetric, number>> {
-  const { weights } = options;
-  const n = truth.length;
-  const binCount = new Float64Array(CALIBRATION_BINS);
-  const binConfidence = new Float64Array(CALIBRATION_BINS);
-  const binCorrect = new Float64Array(CALIBRATION_BINS);
-  let logLoss = 0;
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    const w = weights ? weights[i]! : 1;
-    if (w === 0) continue;
-    const base = i * classCount;
-    const pTrue = Math.min(Math.max(p[base + truth[i]!]!, LOG_LOSS_EPSILON), 1 - LOG_LOSS_EPSILON);
-    logLoss -= w * Math.log(pTrue);
-    let top = 0;
-    for (let c = 1; c < classCount; c++) if (p[base + c]! > p[base + top]!) top = c;
-    const confidence = p[base + top]!;
-    const bin = Math.min(CALIBRATION_BINS - 1, Math.max(0, Math.floor(confidence * CALIBRATION_BINS)));
-    binCount[bin]! += w;
-    binConfidence[bin]! += w * confidence;
-    if (top === truth[i]) binCorrect[bin]! += w;
-    total += w;
-  }
-  let ece = 0;
-  for (let b = 0; b < CALIBRATION_BINS; b++) ece += Math.abs(binConfidence[b]! - binCorrect[b]!);
-  const ranks = options.ranks ?? buildRankCache({ predicted: new Int32Array(0), probabilities: p }, classCount, n);
-  const aucs: number[] = [];
-  const aps: number[] = [];
-  for (let c = classCount === 2 ? 1 : 0; c < classCount; c++) {
-    const order = ranks!.byClass[c];
-    if (!order) continue;
-    const { rocAuc, averagePrecision } = rankingMetrics(order, (row) => truth[row] === c, weights);
-    if (!Number.isNaN(rocAuc)) aucs.push(rocAuc);
-    if (!Number.isNaN(averagePrecision)) aps.push(averagePrecision);
-  }
-  return {
-    log_loss: total > 0 ? logLoss / total : Number.NaN,
-    ece: total > 0 ? ece / total : Number.NaN,
+  if (prob) {
+    let ece = 0;
+    for (let b = 0; b < CALIBRATION_BINS; b++) ece += Math.abs(binConfidence[b]! - binCorrect[b]!);
+    const aucs: number[] = [];
+    const aps: number[] = [];
+    for (const rank of prob.ranks) {
+      const { rocAuc, averagePrecision } = rankingMetrics(rank.order, rank.positives, weights);
+      if (!Number.isNaN(rocAuc)) aucs.push(rocAuc);
+      if (!Number.isNaN(averagePrecision)) aps.push(averagePrecision);
+    }
+    values.log_loss = total > 0 ? logLoss / total : Number.NaN;
+    values.ece = total > 0 ? ece / total : Number.NaN;
     // Multi-class: one-vs-rest macro averages (sklearn multi_class='ovr', average='macro').
-    roc_auc: mean(aucs),
-    pr_auc: mean(aps),
-  };
+    values.roc_auc = mean(aucs);
+    values.pr_auc = mean(aps);
+  }
+  return { values, confusion, perClass: { precision, recall, f1, support } };
 }
 
 function mean(xs: number[]): number {

@@ -27,6 +27,8 @@ export interface PairedEvaluation {
   gates: GateOutcome[];
 }
 
+const SLICE_MIN_RESAMPLED_ROWS = 2000;
+
 export function bootstrapOptions(policy: Policy): BootstrapOptions {
   return { replicates: policy.bootstrap.replicates, seed: policy.bootstrap.seed, confidence: policy.confidence, maxRows: policy.bootstrap.max_rows };
 }
@@ -36,11 +38,14 @@ export function evaluatePaired(data: PairedData, slices: readonly Slice[], polic
   const full = pairedMetrics(data);
   const boot = pairedBootstrap(data, full, options);
   const overall: ScopeComparisons = { scope: 'all rows', rows: boot.rows, comparisons: boot.comparisons };
+  // Slices share the replicate budget: each draws on at most max_rows / (number of slices) rows
+  // (never fewer than 2,000), so twenty slices cost about what the whole holdout does.
+  const sliceMaxRows = Math.max(SLICE_MIN_RESAMPLED_ROWS, Math.floor(options.maxRows / Math.max(1, slices.length)));
   const sliceResults = slices.map((slice, k): SliceEvaluation => {
     const sub = subsetPaired(data, slice.rows);
     const subFull = pairedMetrics(sub);
     // A seed per slice keeps slices independent and each one reproducible on its own.
-    const sb = slice.rows.length > 0 ? pairedBootstrap(sub, subFull, { ...options, seed: options.seed + 7919 * (k + 1) }) : undefined;
+    const sb = slice.rows.length > 0 ? pairedBootstrap(sub, subFull, { ...options, maxRows: sliceMaxRows, seed: options.seed + 7919 * (k + 1) }) : undefined;
     const result: SliceEvaluation = { scope: slice.name, column: slice.column, rows: slice.rows.length, comparisons: sb?.comparisons ?? [] };
     const m = mcnemarOf(sub);
     if (m) result.mcnemar = m;

@@ -2,10 +2,10 @@
 // the PR section and the model card. ONNX Runtime and files stay outside.
 export { CLASSIFICATION_METRICS, REGRESSION_METRICS, METRIC_LABELS, higherIsBetter, isMetricName, metricsOf } from './metric-names.ts';
 export type { ClassificationMetric, RegressionMetric, MetricName, Task } from './metric-names.ts';
-export { classificationMetrics, buildRankCache, LOG_LOSS_EPSILON, CALIBRATION_BINS } from './classification-metrics.ts';
-export type { ClassifierOutputs, ClassificationMetrics, RankCache } from './classification-metrics.ts';
+export { classificationMetrics, prepareClassifier, preparedMetrics, LOG_LOSS_EPSILON, CALIBRATION_BINS } from './classification-metrics.ts';
+export type { ClassifierOutputs, ClassificationMetrics, PreparedClassifier } from './classification-metrics.ts';
 export { regressionMetrics } from './regression-metrics.ts';
-export { rankingMetrics, scoreOrder } from './ranking-metrics.ts';
+export { rankingMetrics, scoreOrder, positivesInOrder } from './ranking-metrics.ts';
 export type { ScoreOrder } from './ranking-metrics.ts';
 export { pairedMetrics, subsetPaired, buildPairedCache, rowCount } from './paired-data.ts';
 export type { PairedData, PairedClassification, PairedRegression, PairedMetrics, MetricValues } from './paired-data.ts';

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classificationMetrics } from './classification-metrics.ts';
 import { regressionMetrics } from './regression-metrics.ts';
-import { rankingMetrics, scoreOrder } from './ranking-metrics.ts';
+import { positivesInOrder, rankingMetrics, scoreOrder } from './ranking-metrics.ts';
 
 const close = (actual: number | undefined, expected: number, tolerance = 1e-9) =>
   assert.ok(actual !== undefined && Math.abs(actual - expected) <= tolerance, `${actual} ≠ ${expected}`);
@@ -66,8 +66,10 @@ test('weighted ranking metrics equal the unweighted ones on duplicated rows', ()
   const dupScores: number[] = [];
   const dupLabels: number[] = [];
   scores.forEach((s, i) => { for (let k = 0; k < weights[i]!; k++) { dupScores.push(s); dupLabels.push(labels[i]!); } });
-  const weighted = rankingMetrics(scoreOrder(scores), (r) => labels[r] === 1, weights);
-  const duplicated = rankingMetrics(scoreOrder(dupScores), (r) => dupLabels[r] === 1);
+  const order = scoreOrder(scores);
+  const dupOrder = scoreOrder(dupScores);
+  const weighted = rankingMetrics(order, positivesInOrder(order, (r) => labels[r] === 1), weights);
+  const duplicated = rankingMetrics(dupOrder, positivesInOrder(dupOrder, (r) => dupLabels[r] === 1));
   close(weighted.rocAuc, duplicated.rocAuc, 1e-12);
   close(weighted.averagePrecision, duplicated.averagePrecision, 1e-12);
 });

@@ -1,7 +1,7 @@
 // Both models' outputs on the same holdout rows: the unit every paired
 // statistic (bootstrap, McNemar, slices) works on.
-import { buildRankCache, classificationMetrics } from './classification-metrics.ts';
-import type { ClassifierOutputs, ClassificationMetrics, RankCache } from './classification-metrics.ts';
+import { prepareClassifier, preparedMetrics } from './classification-metrics.ts';
+import type { ClassifierOutputs, ClassificationMetrics, PreparedClassifier } from './classification-metrics.ts';
 import { regressionMetrics } from './regression-metrics.ts';
 import type { MetricName } from './metric-names.ts';
 
@@ -47,7 +47,11 @@ export function subsetPaired(data: PairedData, rows: Int32Array): PairedData {
     const out: ClassifierOutputs = { predicted: pick(o.predicted, rows) };
     if (o.probabilities) {
       const p = new (o.probabilities.constructor as Float64ArrayConstructor)(rows.length * c);
-      for (let k = 0; k < rows.length; k++) p.set(o.probabilities.subarray(rows[k]! * c, rows[k]! * c + c), k * c);
+      const src = o.probabilities;
+      for (let k = 0; k < rows.length; k++) {
+        const from = rows[k]! * c;
+        for (let j = 0; j < c; j++) p[k * c + j] = src[from + j]!;
+      }
       out.probabilities = p;
     }
     return out;
@@ -61,17 +65,16 @@ function pick<T extends Int32Array | Float64Array>(values: T, rows: Int32Array):
   return out;
 }
 
-/** Sorting done once per data set, reused by every weighted evaluation of it. */
+/** Per-row work (sorting, logs) done once per data set, reused by every weighted evaluation of it. */
 export interface PairedCache {
-  baseline?: RankCache;
-  candidate?: RankCache;
+  baseline?: PreparedClassifier;
+  candidate?: PreparedClassifier;
 }
 
 export function buildPairedCache(data: PairedData): PairedCache {
   if (data.task === 'regression') return {};
-  const n = data.truth.length;
   const c = data.classes.length;
-  return { baseline: buildRankCache(data.baseline, c, n), candidate: buildRankCache(data.candidate, c, n) };
+  return { baseline: prepareClassifier(data.truth, data.baseline, c), candidate: prepareClassifier(data.truth, data.candidate, c) };
 }
 
 /** Every metric of both models on the rows, weighted when weights are given. */
@@ -79,8 +82,7 @@ export function pairedMetrics(data: PairedData, weights?: ArrayLike<number>, cac
   if (data.task === 'regression') {
     return { baseline: regressionMetrics(data.truth, data.baseline, weights), candidate: regressionMetrics(data.truth, data.candidate, weights) };
   }
-  const c = data.classes.length;
-  const base = classificationMetrics(data.truth, data.baseline, c, { weights, ranks: cache.baseline });
-  const cand = classificationMetrics(data.truth, data.candidate, c, { weights, ranks: cache.candidate });
+  const base = preparedMetrics(cache.baseline!, weights);
+  const cand = preparedMetrics(cache.candidate!, weights);
   return { baseline: base.values, candidate: cand.values, baselineDetail: base, candidateDetail: cand };
 }

@@ -65,7 +65,7 @@ export const PolicySchema = z.strictObject({
   bootstrap: z.strictObject({
     replicates: z.number().int().min(100).max(100_000).default(1000),
     seed: z.number().int().default(20240601),
-    max_rows: z.number().int().min(100).default(20_000),
+    max_rows: z.number().int().min(100).default(10_000),
   }).prefault({}),
   multiple_testing: z.enum(['holm', 'benjamini-hochberg']).default('holm'),
   slices: z.array(z.strictObject({

@@ -40,3 +40,13 @@ export function sampleWithoutReplacement(n: number, k: number, random: Random): 
   }
   return pool.slice(0, k).sort();
 }
+
+/**
+ * Multinomial bootstrap counts: `draws` rows drawn with replacement from
+ * `weights.length`, written as a count per row.
+ */
+export function drawBootstrapCounts(weights: Float64Array, random: Random): void {
+  const m = weights.length;
+  weights.fill(0);
+  for (let k = 0; k < m; k++) weights[(random() * m) | 0]! += 1;
+}

@@ -3,76 +3,89 @@
 // counts) instead of re-sorting resampled rows, so each replicate is O(n).
 
 export interface ScoreOrder {
-  /** Row indices in ascending score order. */
+  /** Row indices in descending score order. */
   order: Int32Array;
   /** 1 where the next row in `order` has a different score (end of a tie group). */
   groupEnd: Uint8Array;
 }
 
-/** Sorts rows by score once; ties are kept together so they count as ties (AUC += ½). */
+/** Rows up to this count sort by packed (score, index) keys in a native numeric sort. */
+const PACKED_SORT_MAX_ROWS = 2 ** 21;
+
+/**
+ * Sorts rows by score once; ties are kept together so they count as ties
+ * (AUC += ½). Scores are compared at float32 precision — what ONNX models
+ * output — which lets a million rows sort as packed numbers without a
+ * comparator callback (about 10× faster).
+ */
 export function scoreOrder(scores: ArrayLike<number>): ScoreOrder {
   const n = scores.length;
+  const f32 = new Float32Array(1);
+  const u32 = new Uint32Array(f32.buffer);
+  // Order-preserving map of a float32 to an unsigned integer: flip negatives entirely, set the sign bit of positives.
+  const sortable = (v: number) => {
+    f32[0] = Number.isNaN(v) ? -Infinity : v === 0 ? 0 : v;
+    const bits = u32[0]!;
+    return bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
+  };
   const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  // Sorting a copy of the keys beside the indices is much faster than a comparator over an index array.
-  const keyed = new Float64Array(n);
-  for (let i = 0; i < n; i++) keyed[i] = scores[i]!;
-  order.sort((a, b) => keyed[a]! - keyed[b]!);
+  const keys = new Uint32Array(n);
+  for (let i = 0; i < n; i++) keys[i] = sortable(scores[i]!);
+  if (n <= PACKED_SORT_MAX_ROWS) {
+    // Descending by score: pack the complemented key above the index; both fit a double exactly (< 2^53).
+    const packed = new Float64Array(n);
+    for (let i = 0; i < n; i++) packed[i] = (0xffffffff - keys[i]!) * PACKED_SORT_MAX_ROWS + i;
+    packed.sort();
+    for (let k = 0; k < n; k++) order[k] = packed[k]! % PACKED_SORT_MAX_ROWS;
+  } else {
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((a, b) => keys[b]! - keys[a]! || a - b);
+  }
   const groupEnd = new Uint8Array(n);
-  for (let k = 0; k < n; k++) groupEnd[k] = k === n - 1 || keyed[order[k + 1]!] !== keyed[order[k]!] ? 1 : 0;
+  for (let k = 0; k < n; k++) groupEnd[k] = k === n - 1 || keys[order[k + 1]!] !== keys[order[k]!] ? 1 : 0;
   return { order, groupEnd };
+}
+
+/** 1 at position k when the row at order[k] is a positive: computed once, read by every replicate. */
+export function positivesInOrder(sorted: ScoreOrder, isPositive: (row: number) => boolean): Uint8Array {
+  return Uint8Array.from(sorted.order, (row) => (isPositive(row) ? 1 : 0));
 }
 
 /**
  * ROC AUC (Mann-Whitney: P(score⁺ > score⁻) + ½P(tie)) and average precision
- * (sklearn's definition: Σ (Rₖ − Rₖ₋₁)·Pₖ over distinct thresholds), with
- * optional row weights. NaN when a class is absent.
+ * (sklearn's definition: Σ (Rₖ − Rₖ₋₁)·Pₖ over distinct thresholds), in one
+ * descending pass with optional row weights. NaN when a class is absent.
  */
 export function rankingMetrics(
   sorted: ScoreOrder,
-  positive: (row: number) => boolean,
+  positives: Uint8Array,
   weights?: ArrayLike<number>,
 ): { rocAuc: number; averagePrecision: number } {
   const { order, groupEnd } = sorted;
   const n = order.length;
-  let negBelow = 0;
-  let aucSum = 0;
+  let posAbove = 0;
+  let negAbove = 0;
+  let pairs = 0;
+  let apSum = 0;
   let posGroup = 0;
   let negGroup = 0;
-  let posTotal = 0;
+  // Branch-free accumulation: labels and zero weights are unpredictable, and
+  // this loop runs once per bootstrap replicate over every sampled row.
   for (let k = 0; k < n; k++) {
-    const row = order[k]!;
-    const w = weights ? weights[row]! : 1;
-    if (positive(row)) posGroup += w;
-    else negGroup += w;
+    const w = weights ? weights[order[k]!]! : 1;
+    const pos = positives[k]!;
+    posGroup += w * pos;
+    negGroup += w * (1 - pos);
     if (groupEnd[k]) {
-      aucSum += posGroup * (negBelow + 0.5 * negGroup);
-      negBelow += negGroup;
-      posTotal += posGroup;
+      // Each negative here is outranked by every positive above and ties with half of this group's.
+      pairs += negGroup * (posAbove + 0.5 * posGroup);
+      posAbove += posGroup;
+      negAbove += negGroup;
+      if (posGroup > 0) apSum += posGroup * (posAbove / (posAbove + negAbove));
       posGroup = 0;
       negGroup = 0;
     }
   }
-  const rocAuc = posTotal > 0 && negBelow > 0 ? aucSum / (posTotal * negBelow) : Number.NaN;
-  // Descending thresholds for precision/recall.
-  let tp = 0;
-  let fp = 0;
-  let ap = 0;
-  let tpGroup = 0;
-  let fpGroup = 0;
-  for (let k = n - 1; k >= 0; k--) {
-    const row = order[k]!;
-    const w = weights ? weights[row]! : 1;
-    if (positive(row)) tpGroup += w;
-    else fpGroup += w;
-    // groupEnd[k - 1] marks the boundary below row k in descending order.
-    if (k === 0 || groupEnd[k - 1]) {
-      tp += tpGroup;
-      fp += fpGroup;
-      if (tpGroup > 0) ap += (tpGroup / posTotal) * (tp / (tp + fp));
-      tpGroup = 0;
-      fpGroup = 0;
-    }
-  }
-  return { rocAuc, averagePrecision: posTotal > 0 ? ap : Number.NaN };
+  const rocAuc = posAbove > 0 && negAbove > 0 ? pairs / (posAbove * negAbove) : Number.NaN;
+  return { rocAuc, averagePrecision: posAbove > 0 ? apSum / posAbove : Number.NaN };
 }

@@ -5,11 +5,13 @@ import { readColumns } from '@mlship/data';
 import type { Column, ColumnBatch } from '@mlship/data';
 import { FileFormatError, InputError } from '@mlship/errors';
 import type { SliceColumn, Task } from '@mlship/eval';
+import { buildFeeds } from './feature-tensors.ts';
+import type { FeatureBatch, TensorCache } from './feature-tensors.ts';
+import type { InputFeed } from './input-mapping.ts';
 
-export interface HoldoutBatch {
-  rowCount: number;
-  /** Numeric feature columns; nulls are NaN. */
-  features: Map<string, Float64Array>;
+export interface HoldoutBatch extends FeatureBatch {
+  /** The models' input tensors for this batch, built while decoding. */
+  tensors: TensorCache;
 }
 
 export interface Holdout {
@@ -30,6 +32,8 @@ export interface HoldoutRequest {
   label: string;
   features: string[];
   groupColumns: string[];
+  /** Each model's input mapping: their tensors are built per batch as it is decoded. */
+  feeds: InputFeed[][];
   batchRows?: number;
 }
 
@@ -44,7 +48,9 @@ export async function readHoldout(req: HoldoutRequest, read: ReadBatches = readC
   for await (const batch of read(req.path, { columns, ...(req.batchRows ? { batchRows: req.batchRows } : {}) })) {
     const features = new Map<string, Float64Array>();
     for (const name of req.features) features.set(name, numericFeature(batch, name));
-    batches.push({ rowCount: batch.rowCount, features });
+    const tensors: TensorCache = new Map();
+    for (const feeds of req.feeds) buildFeeds({ rowCount: batch.rowCount, features }, feeds, tensors);
+    batches.push({ rowCount: batch.rowCount, features, tensors });
     const label = batch.columns.get(req.label)!;
     if (req.task === 'classification') labelCodes.push(classCodes(batch, label, req.label, classIndex));
     else labelNumbers.push(numericLabel(batch, label, req.label));
@@ -55,9 +61,22 @@ export async function readHoldout(req: HoldoutRequest, read: ReadBatches = readC
   const groups = new Map<string, SliceColumn>();
   for (const [name, parts] of groupParts) groups.set(name, concatColumn(parts, rows));
   const label: Holdout['label'] = req.task === 'classification'
-    ? { kind: 'classes', codes: concat(labelCodes, rows, Int32Array), values: [...classIndex.keys()] }
+    ? sortedClasses(concat(labelCodes, rows, Int32Array), [...classIndex.keys()])
     : { kind: 'numbers', values: concat(labelNumbers, rows, Float64Array) };
   return { source: req.path, rows, batches, label, groups };
+}
+
+/**
+ * Classes in sorted order (numerically when every label is a number), as
+ * sklearn orders `classes_` — so exported models' probability columns line up
+ * with no reordering.
+ */
+function sortedClasses(codes: Int32Array, seen: string[]): { kind: 'classes'; codes: Int32Array; values: string[] } {
+  const numeric = seen.every((v) => v.trim() !== '' && Number.isFinite(Number(v)));
+  const values = [...seen].sort((a, b) => (numeric ? Number(a) - Number(b) : a < b ? -1 : a > b ? 1 : 0));
+  const remap = Int32Array.from(seen, (v) => values.indexOf(v));
+  for (let i = 0; i < codes.length; i++) codes[i] = remap[codes[i]!]!;
+  return { kind: 'classes', codes, values };
 }
 
 function where(batch: ColumnBatch, row: number): string {

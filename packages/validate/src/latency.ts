@@ -4,7 +4,7 @@ import type { LatencyRow } from '@mlship/eval';
 import type { LoadedModel } from '@mlship/onnx';
 import type { Holdout } from './holdout.ts';
 import type { InputFeed } from './input-mapping.ts';
-import { buildFeeds } from './scoring.ts';
+import { buildFeeds } from './feature-tensors.ts';
 
 const WARMUP_RUNS = 3;
 

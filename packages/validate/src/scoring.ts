@@ -2,48 +2,12 @@
 // what the statistics need: a class index (and the probabilities in the
 // holdout's class order) or a number per row.
 import { InputError } from '@mlship/errors';
-import type { FeedTensor, LoadedModel, OutputTensor, TensorSignature } from '@mlship/onnx';
+import type { LoadedModel, OutputTensor, TensorSignature } from '@mlship/onnx';
 import type { ClassifierOutputs } from '@mlship/eval';
-import type { Holdout, HoldoutBatch } from './holdout.ts';
+import type { Holdout } from './holdout.ts';
+import { buildFeeds } from './feature-tensors.ts';
+import type { TensorCache } from './feature-tensors.ts';
 import type { InputFeed } from './input-mapping.ts';
-
-/** Tensors built once per batch and shared by both models when their mappings agree. */
-export type TensorCache = Map<string, FeedTensor>;
-
-export function buildFeeds(batch: HoldoutBatch, feeds: InputFeed[], cache: TensorCache): Record<string, FeedTensor> {
-  const out: Record<string, FeedTensor> = {};
-  for (const feed of feeds) {
-    const key = `${feed.elementType}|${feed.rank}|${feed.columns.join('\u0000')}`;
-    let tensor = cache.get(key);
-    if (!tensor) {
-      tensor = featureTensor(batch, feed);
-      cache.set(key, tensor);
-    }
-    out[feed.input] = tensor;
-  }
-  return out;
-}
-
-/** Row-major [N, F] from F columns. */
-function featureTensor(batch: HoldoutBatch, feed: InputFeed): FeedTensor {
-  const n = batch.rowCount;
-  const f = feed.columns.length;
-  const dims = feed.rank <= 1 ? [n] : [n, f];
-  if (feed.elementType === 'int64') {
-    const data = new BigInt64Array(n * f);
-    feed.columns.forEach((name, j) => {
-      const col = batch.features.get(name)!;
-      for (let i = 0; i < n; i++) data[i * f + j] = BigInt(Math.round(col[i]!));
-    });
-    return { data, dims };
-  }
-  const data = feed.elementType === 'float32' ? new Float32Array(n * f) : new Float64Array(n * f);
-  for (let j = 0; j < f; j++) {
-    const col = batch.features.get(feed.columns[j]!)!;
-    for (let i = 0, k = j; i < n; i++, k += f) data[k] = col[i]!;
-  }
-  return { data, dims };
-}
 
 export interface OutputRoles {
   label?: TensorSignature;
@@ -88,6 +52,8 @@ export interface ClassMapping {
   index: Map<string, number>;
 }
 
+const DENSE_LABELS = 1024;
+
 export function classMapping(holdout: Holdout): ClassMapping {
   const classes = holdout.label.kind === 'classes' ? [...holdout.label.values] : [];
   return { classes, index: new Map(classes.map((c, i) => [c, i])) };
@@ -114,15 +80,14 @@ export async function runModel(
   model: LoadedModel,
   feeds: InputFeed[],
   holdout: Holdout,
-  caches: TensorCache[],
   task: 'classification' | 'regression',
   now: () => number,
 ): Promise<RawScores> {
   const roles = outputRoles(model, task);
   const batches: Record<string, OutputTensor>[] = [];
   let inferenceMs = 0;
-  for (const [b, batch] of holdout.batches.entries()) {
-    const tensors = buildFeeds(batch, feeds, caches[b]!);
+  for (const batch of holdout.batches) {
+    const tensors = buildFeeds(batch, feeds, batch.tensors);
     const start = now();
     batches.push(await model.run(tensors));
     inferenceMs += now() - start;
@@ -147,15 +112,32 @@ export function classifierOutputs(raw: RawScores, rows: number, mapping: ClassMa
   const columnClasses = probabilities ? probabilityClasses(raw, width, policyClasses) : undefined;
   const columnIndex = columnClasses?.map((c) => classIndexOf(mapping, c));
   const labelCodes = new Map<string, number>();
+  const codeOf = (key: string) => {
+    let k = labelCodes.get(key);
+    if (k === undefined) labelCodes.set(key, (k = classIndexOf(mapping, key)));
+    return k;
+  };
+  // Integer labels in a small range go through a dense table: no string per row.
+  const dense = new Int32Array(DENSE_LABELS).fill(-1);
   for (const out of raw.batches) {
     const n = batchRows(out, raw.roles);
     if (label) {
       const data = out[label.name]!.data;
-      for (let i = 0; i < n; i++) {
-        const key = String(data[i]);
-        let k = labelCodes.get(key);
-        if (k === undefined) labelCodes.set(key, (k = classIndexOf(mapping, key)));
-        predicted[offset + i] = k;
+      if (data instanceof BigInt64Array) {
+        // Read int64 as two int32 words (little-endian): no BigInt conversion per row.
+        const words = new Int32Array(data.buffer, data.byteOffset, n * 2);
+        for (let i = 0; i < n; i++) {
+          const low = words[2 * i]!;
+          if (words[2 * i + 1] === 0 && low >= 0 && low < DENSE_LABELS) {
+            let k = dense[low]!;
+            if (k < 0) dense[low] = k = codeOf(String(low));
+            predicted[offset + i] = k;
+          } else {
+            predicted[offset + i] = codeOf(String(data[i]));
+          }
+        }
+      } else {
+        for (let i = 0; i < n; i++) predicted[offset + i] = codeOf(String(data[i]));
       }
     } else {
       const p = out[probabilities!.name]!.data as Float32Array;
@@ -172,12 +154,20 @@ export function classifierOutputs(raw: RawScores, rows: number, mapping: ClassMa
   const c = mapping.classes.length;
   const probs = new Float32Array(rows * c);
   offset = 0;
-  const identity = columnIndex!.every((g, j) => g === j) && width === c;
+  const targets = Int32Array.from(columnIndex!);
+  const identity = width === c && targets.every((g, j) => g === j);
   for (const out of raw.batches) {
     const p = out[probabilities.name]!.data as Float32Array;
     const n = batchRows(out, raw.roles);
-    if (identity) probs.set(p.subarray(0, n * c), offset * c);
-    else for (let i = 0; i < n; i++) for (let j = 0; j < width; j++) probs[(offset + i) * c + columnIndex![j]!] = p[i * width + j]!;
+    if (identity) {
+      probs.set(p.subarray(0, n * c), offset * c);
+    } else {
+      for (let i = 0; i < n; i++) {
+        const from = i * width;
+        const to = (offset + i) * c;
+        for (let j = 0; j < width; j++) probs[to + targets[j]!] = p[from + j]!;
+      }
+    }
     offset += n;
   }
   return { predicted, probabilities: probs };

@@ -21,8 +21,8 @@ import { readHoldout } from './holdout.ts';
 import type { Holdout, ReadBatches } from './holdout.ts';
 import { mapInputs, mappedColumns } from './input-mapping.ts';
 import type { InputFeed } from './input-mapping.ts';
-import { buildFeeds, classMapping, classifierOutputs, outputRoles, regressionOutputs, runModel } from './scoring.ts';
-import type { TensorCache } from './scoring.ts';
+import { classMapping, classifierOutputs, outputRoles, regressionOutputs, runModel } from './scoring.ts';
+import { buildFeeds } from './feature-tensors.ts';
 import { measureLatency } from './latency.ts';
 
 export const ValidateOptionsSchema = z.object({
@@ -77,13 +77,12 @@ export async function validate(input: ValidateOptions, adapters: ValidateAdapter
     const groupColumns = [...new Set([...policy.slices.map((s) => s.column), ...(policy.sanity.fairness ? [policy.sanity.fairness.column] : [])])];
 
     let t = now();
-    const holdout = await readHoldout({ path: options.data, task, label, features, groupColumns }, adapters.readBatches);
+    const holdout = await readHoldout({ path: options.data, task, label, features, groupColumns, feeds: [feeds.candidate, feeds.baseline] }, adapters.readBatches);
     timings.decodeMs = now() - t;
 
     t = now();
-    const caches: TensorCache[] = holdout.batches.map(() => new Map());
-    const rawCandidate = await runModel(candidate, feeds.candidate, holdout, caches, task, now);
-    const rawBaseline = await runModel(baseline, feeds.baseline, holdout, caches, task, now);
+    const rawCandidate = await runModel(candidate, feeds.candidate, holdout, task, now);
+    const rawBaseline = await runModel(baseline, feeds.baseline, holdout, task, now);
     let data: PairedData;
     let classes: string[] | undefined;
     if (task === 'classification') {

@@ -1,0 +1,133 @@
+// Benchmark: validate a candidate against a baseline on 1,000,000 rows × 30
+// features (two logistic models built with the ONNX builder). Prints, in one
+// run:
+//   1. the scoring step (tensors built from columns, both models run, outputs
+//      turned into classes and probabilities) beside raw InferenceSession.run
+//      on the same prebuilt batches — target ≤ 1.25×;
+//   2. the whole validate job (decode, scoring, metrics, slices, bootstrap
+//      intervals, McNemar, gates, latency, report) beside its floor: the
+//      data's decode time plus the raw inference time of both models —
+//      target ≤ 3×.
+import { mkdirSync, createWriteStream, existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { buildLinearClassifierOnnx, loadModel } from '@mlship/onnx';
+import { seededRandom, DEFAULT_BOOTSTRAP } from '@mlship/eval';
+import { readColumns } from '@mlship/data';
+import { validate, readHoldout, mapInputs } from '@mlship/validate';
+import { defaultPolicy } from '@mlship/eval';
+import { classMapping, classifierOutputs, runModel } from '../packages/validate/src/scoring.ts';
+import { buildFeeds } from '../packages/validate/src/feature-tensors.ts';
+
+const ROWS = Number(process.env.MLSHIP_BENCH_ROWS ?? 1_000_000);
+const FEATURES = 30;
+const REGIONS = ['north', 'south', 'east', 'west', 'central'];
+const dir = join(import.meta.dirname, 'out', 'validate-1m');
+mkdirSync(dir, { recursive: true });
+const names = Array.from({ length: FEATURES }, (_, j) => `x${j}`);
+const random = seededRandom(11);
+const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+const trueWeights = names.map(() => gaussian() * 0.5);
+
+const dataPath = join(dir, `holdout-${ROWS}.csv`);
+if (!existsSync(dataPath)) {
+  const t = performance.now();
+  const out = createWriteStream(dataPath);
+  out.write(`label,region,${names.join(',')}\n`);
+  const x = new Float64Array(FEATURES);
+  for (let i = 0; i < ROWS; i++) {
+    let z = 0.2;
+    for (let j = 0; j < FEATURES; j++) z += trueWeights[j]! * (x[j] = gaussian());
+    const label = random() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
+    const line = `${label},${REGIONS[i % REGIONS.length]},${Array.from(x, (v) => v.toFixed(4)).join(',')}\n`;
+    if (!out.write(line)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  console.log(`wrote ${dataPath} in ${((performance.now() - t) / 1000).toFixed(1)} s (generated once, reused)`);
+}
+
+// Baseline: the true weights blurred; candidate: a little closer to the truth.
+const baselineWeights = trueWeights.map((w) => w + 0.15 * gaussian());
+const candidateWeights = trueWeights.map((w, j) => 0.5 * (w + baselineWeights[j]!) + 0.02 * gaussian());
+const baselinePath = join(dir, 'baseline.onnx');
+const candidatePath = join(dir, 'candidate.onnx');
+writeFileSync(baselinePath, buildLinearClassifierOnnx({ featureNames: names, weights: [baselineWeights], bias: [0.2], classes: [0, 1] }));
+writeFileSync(candidatePath, buildLinearClassifierOnnx({ featureNames: names, weights: [candidateWeights], bias: [0.2], classes: [0, 1] }));
+const policyPath = join(dir, 'policy.yml');
+writeFileSync(policyPath, `schemaVersion: 1
+task: classification
+label: label
+bootstrap: { replicates: ${DEFAULT_BOOTSTRAP.replicates}, seed: 1 }
+slices:
+  - column: region
+gates:
+  - accuracy >= 0.7
+  - metric: accuracy
+    max_drop: 0.005
+    per_slice: true
+  - metric: roc_auc
+    max_drop: 0.005
+  - metric: log_loss
+    max_increase: 0.01
+`);
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
+
+// ---- 1. scoring step vs raw InferenceSession.run on the same batches
+{
+  const [candidate, baseline] = await Promise.all([loadModel(candidatePath), loadModel(baselinePath)]);
+  const policy = defaultPolicy();
+  const feeds = { candidate: mapInputs(candidate, policy, undefined), baseline: mapInputs(baseline, policy, undefined) };
+  // The floor's decode: the data package's reader alone, every column the job reads.
+  let t = performance.now();
+  let decodedRows = 0;
+  for await (const batch of readColumns(dataPath, { columns: ['label', 'region', ...names] })) decodedRows += batch.rowCount;
+  const decodeMs = performance.now() - t;
+  // The holdout as validate holds it: columns plus each batch's input tensor, built while decoding.
+  t = performance.now();
+  const holdout = await readHoldout({ path: dataPath, task: 'classification', label: 'label', features: names, groupColumns: ['region'], feeds: [feeds.candidate, feeds.baseline] });
+  const holdoutMs = performance.now() - t;
+  if (holdout.rows !== decodedRows) throw new Error('row counts differ');
+  const prebuilt = holdout.batches.map((b) => buildFeeds(b, feeds.candidate, b.tensors));
+  // Warm both sessions once.
+  await candidate.run(prebuilt[0]!);
+  await baseline.run(prebuilt[0]!);
+
+  const rawRuns: number[] = [];
+  const scoreRuns: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    t = performance.now();
+    for (const tensors of prebuilt) {
+      await candidate.run(tensors);
+      await baseline.run(tensors);
+    }
+    rawRuns.push(performance.now() - t);
+    t = performance.now();
+    const now = () => performance.now();
+    const rc = await runModel(candidate, feeds.candidate, holdout, 'classification', now);
+    const rb = await runModel(baseline, feeds.baseline, holdout, 'classification', now);
+    const mapping = classMapping(holdout);
+    classifierOutputs(rc, holdout.rows, mapping, undefined);
+    classifierOutputs(rb, holdout.rows, mapping, undefined);
+    scoreRuns.push(performance.now() - t);
+  }
+  const raw = Math.min(...rawRuns);
+  const score = Math.min(...scoreRuns);
+  console.log(`\n${holdout.rows.toLocaleString('en-US')} rows × ${FEATURES} features, ${holdout.batches.length} batches, two models (best of 3)`);
+  console.log(`decode (CSV → columns, data package)    ${seconds(decodeMs)}`);
+  console.log(`read holdout (decode + input tensors)   ${seconds(holdoutMs)}`);
+  console.log(`raw InferenceSession.run, both models   ${seconds(raw)}`);
+  console.log(`scoring step, both models               ${seconds(score)}   ratio ${(score / raw).toFixed(2)}× (target ≤ 1.25×; runs + outputs → classes and probabilities)`);
+  await Promise.all([candidate.release(), baseline.release()]);
+
+  // ---- 2. the whole validate job vs its floor
+  const floor = decodeMs + raw;
+  t = performance.now();
+  const outcome = await validate({ candidate: candidatePath, baseline: baselinePath, data: dataPath, policy: policyPath, outDir: join(dir, 'result') });
+  const whole = performance.now() - t;
+  const tm = outcome.result.timingsMs;
+  console.log(`\nwhole validate job                      ${seconds(whole)}   ratio ${(whole / floor).toFixed(2)}× of floor ${seconds(floor)} (decode + raw inference; target ≤ 3×)`);
+  console.log(`  inside: decode ${seconds(tm.decodeMs!)}, scoring ${seconds(tm.scoringMs!)}, statistics (metrics, ${outcome.result.slices.length} slices, ${outcome.result.bootstrap.replicates}-replicate bootstrap, McNemar, gates) ${seconds(tm.statisticsMs!)}, sanity + latency ${seconds(tm.latencyMs!)}`);
+  console.log(`  verdict ${outcome.result.verdict}; Δ accuracy ${outcome.result.metrics.find((m) => m.metric === 'accuracy')!.delta.toFixed(4)} CI [${outcome.result.metrics.find((m) => m.metric === 'accuracy')!.deltaCi.map((v) => v.toFixed(4)).join(', ')}]`);
+}
