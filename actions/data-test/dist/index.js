@@ -55446,18 +55446,21 @@ async function* readParquet(file2, options = {}) {
     const scan = await parquetScan({ file: buffer, metadata, columns: plans.map((p) => p.name), compressors, parsers });
     let batches = 0;
     for (const range of scan.ranges) {
-      const decoded = [];
+      const rows = range.rowEnd - range.rowStart;
+      const group = [];
       for (const plan of plans) {
+        let data;
         try {
-          decoded.push(await scan.readColumn({ column: plan.name, ...range }));
+          data = await scan.readColumn({ column: plan.name, ...range });
         } catch (cause) {
           throw new FileFormatError(`${file2}: column '${plan.name}' rows ${range.rowStart}-${range.rowEnd} cannot be decoded (${cause.message})`, { location: { file: file2 }, cause });
         }
+        group.push(toColumn(plan, data, 0, rows));
       }
-      for (let start = 0; start < range.rowEnd - range.rowStart; start += batchRows) {
-        const end = Math.min(start + batchRows, range.rowEnd - range.rowStart);
+      for (let start = 0; start < rows; start += batchRows) {
+        const end = Math.min(start + batchRows, rows);
         const columns = /* @__PURE__ */ new Map();
-        plans.forEach((plan, i) => columns.set(plan.name, toColumn(plan, decoded[i], start, end)));
+        plans.forEach((plan, i) => columns.set(plan.name, sliceColumn(group[i], start, end)));
         batches++;
         yield { rowCount: end - start, columns, source: { file: file2, firstRow: range.rowStart + start + 1 } };
       }
@@ -55502,6 +55505,10 @@ function kindOf(e) {
   if (logical === "DECIMAL" || converted === "DECIMAL" || logical === "FLOAT16") return { kind: "numeric", timestamp };
   const numeric = e.type === "INT32" || e.type === "INT64" || e.type === "FLOAT" || e.type === "DOUBLE" || e.type === "INT96";
   return { kind: numeric ? "numeric" : "categorical", timestamp };
+}
+function sliceColumn(column, start, end) {
+  if (column.kind === "categorical") return { ...column, codes: column.codes.subarray(start, end) };
+  return { ...column, values: column.values.subarray(start, end), nulls: column.nulls.subarray(start, end) };
 }
 function toColumn(plan, data, start, end) {
   const n = end - start;

@@ -38,18 +38,23 @@ export async function* readParquet(file: string, options: ReadOptions = {}): Asy
     const scan = await parquetScan({ file: buffer, metadata, columns: plans.map((p) => p.name), compressors, parsers });
     let batches = 0;
     for (const range of scan.ranges) {
-      const decoded: DecodedArray[] = [];
+      const rows = range.rowEnd - range.rowStart;
+      // Each column is converted as soon as it is decoded, so hyparquet's row
+      // group of JS values can be collected before the next column is read.
+      const group: Column[] = [];
       for (const plan of plans) {
+        let data: DecodedArray;
         try {
-          decoded.push(await scan.readColumn({ column: plan.name, ...range }));
+          data = await scan.readColumn({ column: plan.name, ...range });
         } catch (cause) {
           throw new FileFormatError(`${file}: column '${plan.name}' rows ${range.rowStart}-${range.rowEnd} cannot be decoded (${(cause as Error).message})`, { location: { file }, cause });
         }
+        group.push(toColumn(plan, data, 0, rows));
       }
-      for (let start = 0; start < range.rowEnd - range.rowStart; start += batchRows) {
-        const end = Math.min(start + batchRows, range.rowEnd - range.rowStart);
+      for (let start = 0; start < rows; start += batchRows) {
+        const end = Math.min(start + batchRows, rows);
         const columns = new Map<string, Column>();
-        plans.forEach((plan, i) => columns.set(plan.name, toColumn(plan, decoded[i]!, start, end)));
+        plans.forEach((plan, i) => columns.set(plan.name, sliceColumn(group[i]!, start, end)));
         batches++;
         yield { rowCount: end - start, columns, source: { file, firstRow: range.rowStart + start + 1 } };
       }
@@ -99,6 +104,12 @@ function kindOf(e: SchemaElement): { kind: 'numeric' | 'categorical'; timestamp:
   if (logical === 'DECIMAL' || converted === 'DECIMAL' || logical === 'FLOAT16') return { kind: 'numeric', timestamp };
   const numeric = e.type === 'INT32' || e.type === 'INT64' || e.type === 'FLOAT' || e.type === 'DOUBLE' || e.type === 'INT96';
   return { kind: numeric ? 'numeric' : 'categorical', timestamp };
+}
+
+/** Rows [start, end) as views on the row group's arrays; slices share the dictionary. */
+function sliceColumn(column: Column, start: number, end: number): Column {
+  if (column.kind === 'categorical') return { ...column, codes: column.codes.subarray(start, end) };
+  return { ...column, values: column.values.subarray(start, end), nulls: column.nulls.subarray(start, end) };
 }
 
 function toColumn(plan: ColumnPlan, data: DecodedArray, start: number, end: number): Column {
