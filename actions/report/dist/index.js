@@ -40909,6 +40909,9 @@ function accessError(error63, operation, context) {
       { status, cause: error63 }
     );
   }
+  if (status !== void 0 && status >= 500 && error63.name === "HttpError") {
+    return new GitHubAccessError(`report: GitHub kept failing on ${context.where} (${status}: ${message}) after retries; re-run the job`, { status, cause: error63 });
+  }
   return error63;
 }
 function withAccessErrors(store, context) {

@@ -44,6 +44,10 @@ export function accessError(error: unknown, operation: 'read' | 'write', context
       { status, cause: error },
     );
   }
+  // An outage or a dropped connection that outlasted the retries: not a bug to report.
+  if (status !== undefined && status >= 500 && (error as { name?: unknown }).name === 'HttpError') {
+    return new GitHubAccessError(`report: GitHub kept failing on ${context.where} (${status}: ${message}) after retries; re-run the job`, { status, cause: error });
+  }
   return error;
 }
 

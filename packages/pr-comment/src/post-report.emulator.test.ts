@@ -123,6 +123,13 @@ test('push: the open PR of the branch, else a commit comment', async () => {
   const push = { eventName: 'push', payload: { ref: 'refs/heads/feature', after: pr.headSha } };
   const result = await post('auto', deps('# pushed', push));
   assert.deepEqual(result.target, { kind: 'issue', number: pr.number });
+  const main = gh.repo(repo).refs.get('refs/heads/main')!.sha;
+  const toMain = { eventName: 'push', payload: { ref: 'refs/heads/main', after: main } };
+  const first = await post('auto', deps('# on main', toMain));
+  const second = await post('auto', deps('# on main, again', toMain));
+  assert.deepEqual(second.target, { kind: 'commit', sha: main });
+  assert.equal(second.commentId, first.commentId);
+  assert.deepEqual(gh.repo(repo).commitComments.map((c) => [c.commitId, c.body.split('\n')[1]]), [[main, '# on main, again']]);
 });
 
 test('missing permission: one actionable error, nothing written', async () => {
