@@ -56605,7 +56605,8 @@ var ExpectationChecker = class {
     for (const [column, checks] of Object.entries(expectations.columns)) {
       if (checks.newCategoryShare && !options.reference) {
         const line = options.lineOf?.(["columns", column, "newCategoryShare"]);
-        throw new InputError(`expectations${line ? ` line ${line}` : ""}: columns.${column}.newCategoryShare needs a reference profile; give one (reference-profile / --reference) or remove the check`);
+        const file2 = options.file ?? "expectations";
+        throw new InputError(`${file2}${line ? `:${line}` : ""}: columns.${column}.newCategoryShare needs a reference profile; give one (reference-profile / --reference) or remove the check`, { location: { file: file2, ...line ? { line } : {} } });
       }
     }
   }
@@ -57446,7 +57447,7 @@ async function runDataTest(input2, clock = { now: () => /* @__PURE__ */ new Date
   const driftOptions = input2.driftConfig ? parseDriftOptions(await readText(input2.driftConfig), input2.driftConfig) : input2.drift ?? {};
   const reference = input2.referenceProfile ? await readProfileFile(input2.referenceProfile) : void 0;
   const loaded = input2.expectations ? parseExpectations(await readText(input2.expectations), input2.expectations) : void 0;
-  const checker = loaded ? new ExpectationChecker(loaded.expectations, { lineOf: loaded.lineOf, now: clock.now(), ...reference ? { reference } : {} }) : void 0;
+  const checker = loaded ? new ExpectationChecker(loaded.expectations, { lineOf: loaded.lineOf, file: loaded.file, now: clock.now(), ...reference ? { reference } : {} }) : void 0;
   const profiler = new DataProfiler(reference ? { reference } : {});
   for await (const batch of readColumns(input2.data)) {
     profiler.update(batch);

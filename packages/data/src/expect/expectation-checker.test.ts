@@ -14,7 +14,7 @@ const NOW = new Date('2016-01-02T00:00:00Z');
 
 async function check(path: string, yaml: string, reference?: Profile, batchRows = 100): Promise<ExpectationReport> {
   const loaded = parseExpectations(yaml, 'e.yml');
-  const checker = new ExpectationChecker(loaded.expectations, { lineOf: loaded.lineOf, now: NOW, ...(reference ? { reference } : {}) });
+  const checker = new ExpectationChecker(loaded.expectations, { lineOf: loaded.lineOf, file: loaded.file, now: NOW, ...(reference ? { reference } : {}) });
   const profiler = new DataProfiler();
   for await (const batch of readColumns(path, { batchRows })) {
     checker.update(batch);
@@ -139,7 +139,7 @@ columns:
 `);
   const type = result(report, 'columns.x.type');
   assert.deepEqual([type.failingCount, type.checkedCount, type.samples], [1, 151, ['seven']]);
-  await assert.rejects(check(path, 'schemaVersion: 1\ncolumns:\n  c:\n    newCategoryShare: { max: 0.1 }\n'), /line 4: columns\.c\.newCategoryShare needs a reference profile/);
+  await assert.rejects(check(path, 'schemaVersion: 1\ncolumns:\n  c:\n    newCategoryShare: { max: 0.1 }\n'), /e\.yml:4: columns\.c\.newCategoryShare needs a reference profile/);
   const withRef = await check(join(DATA, 'seattle-weather.csv'), 'schemaVersion: 1\ncolumns:\n  weather:\n    newCategoryShare: { max: 0 }\n', reference);
   assert.equal(result(withRef, 'columns.weather.newCategoryShare').passed, true);
 });

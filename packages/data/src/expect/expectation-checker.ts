@@ -24,6 +24,8 @@ interface PlannedRowCheck {
 export interface CheckOptions {
   /** Line lookup for results, from `parseExpectations`. */
   lineOf?: (path: readonly (string | number)[]) => number | undefined;
+  /** The expectations file, for error messages. */
+  file?: string;
   /** Needed by `newCategoryShare`. */
   reference?: Profile;
   /** The clock for `freshness`. */
@@ -46,7 +48,8 @@ export class ExpectationChecker {
     for (const [column, checks] of Object.entries(expectations.columns)) {
       if (checks.newCategoryShare && !options.reference) {
         const line = options.lineOf?.(['columns', column, 'newCategoryShare']);
-        throw new InputError(`expectations${line ? ` line ${line}` : ''}: columns.${column}.newCategoryShare needs a reference profile; give one (reference-profile / --reference) or remove the check`);
+        const file = options.file ?? 'expectations';
+        throw new InputError(`${file}${line ? `:${line}` : ''}: columns.${column}.newCategoryShare needs a reference profile; give one (reference-profile / --reference) or remove the check`, { location: { file, ...(line ? { line } : {}) } });
       }
     }
   }

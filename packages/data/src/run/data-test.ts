@@ -56,7 +56,7 @@ export async function runDataTest(input: DataTestInput, clock: DataTestClock = {
   const reference = input.referenceProfile ? await readProfileFile(input.referenceProfile) : undefined;
   const loaded = input.expectations ? parseExpectations(await readText(input.expectations), input.expectations) : undefined;
   const checker = loaded
-    ? new ExpectationChecker(loaded.expectations, { lineOf: loaded.lineOf, now: clock.now(), ...(reference ? { reference } : {}) })
+    ? new ExpectationChecker(loaded.expectations, { lineOf: loaded.lineOf, file: loaded.file, now: clock.now(), ...(reference ? { reference } : {}) })
     : undefined;
   const profiler = new DataProfiler(reference ? { reference } : {});
   for await (const batch of readColumns(input.data)) {
