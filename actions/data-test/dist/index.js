@@ -24845,7 +24845,7 @@ var require_lexer = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/parse/lexer.js"(exports) {
     "use strict";
     var cst = require_cst();
-    function isEmpty(ch) {
+    function isEmpty2(ch) {
       switch (ch) {
         case void 0:
         case " ":
@@ -24923,7 +24923,7 @@ var require_lexer = __commonJS({
         }
         if (ch === "-" || ch === ".") {
           const dt = this.buffer.substr(offset, 3);
-          if ((dt === "---" || dt === "...") && isEmpty(this.buffer[offset + 3]))
+          if ((dt === "---" || dt === "...") && isEmpty2(this.buffer[offset + 3]))
             return -1;
         }
         return offset;
@@ -25022,7 +25022,7 @@ var require_lexer = __commonJS({
           if (!this.atEnd && !this.hasChars(4))
             return this.setNext("line-start");
           const s = this.peek(3);
-          if ((s === "---" || s === "...") && isEmpty(this.charAt(3))) {
+          if ((s === "---" || s === "...") && isEmpty2(this.charAt(3))) {
             yield* this.pushCount(3);
             this.indentValue = 0;
             this.indentNext = 0;
@@ -25030,7 +25030,7 @@ var require_lexer = __commonJS({
           }
         }
         this.indentValue = yield* this.pushSpaces(false);
-        if (this.indentNext > this.indentValue && !isEmpty(this.charAt(1)))
+        if (this.indentNext > this.indentValue && !isEmpty2(this.charAt(1)))
           this.indentNext = this.indentValue;
         return yield* this.parseBlockStart();
       }
@@ -25038,7 +25038,7 @@ var require_lexer = __commonJS({
         const [ch0, ch1] = this.peek(2);
         if (!ch1 && !this.atEnd)
           return this.setNext("block-start");
-        if ((ch0 === "-" || ch0 === "?" || ch0 === ":") && isEmpty(ch1)) {
+        if ((ch0 === "-" || ch0 === "?" || ch0 === ":") && isEmpty2(ch1)) {
           const n = (yield* this.pushCount(1)) + (yield* this.pushSpaces(true));
           this.indentNext = this.indentValue + 1;
           this.indentValue += n;
@@ -25102,7 +25102,7 @@ var require_lexer = __commonJS({
         const line = this.getLine();
         if (line === null)
           return this.setNext("flow");
-        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
+        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty2(line[3])) {
           const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
           if (!atFlowEndMarker) {
             this.flowLevel = 0;
@@ -25144,7 +25144,7 @@ var require_lexer = __commonJS({
             return yield* this.parseQuotedScalar();
           case ":": {
             const next = this.charAt(1);
-            if (this.flowKey || isEmpty(next) || next === ",") {
+            if (this.flowKey || isEmpty2(next) || next === ",") {
               this.flowKey = false;
               yield* this.pushCount(1);
               yield* this.pushSpaces(true);
@@ -25207,7 +25207,7 @@ var require_lexer = __commonJS({
           else if (ch !== "-")
             break;
         }
-        return yield* this.pushUntil((ch) => isEmpty(ch) || ch === "#");
+        return yield* this.pushUntil((ch) => isEmpty2(ch) || ch === "#");
       }
       *parseBlockScalar() {
         let nl = this.pos - 1;
@@ -25289,10 +25289,10 @@ var require_lexer = __commonJS({
         while (ch = this.buffer[++i]) {
           if (ch === ":") {
             const next = this.buffer[i + 1];
-            if (isEmpty(next) || inFlow && flowIndicatorChars.has(next))
+            if (isEmpty2(next) || inFlow && flowIndicatorChars.has(next))
               break;
             end = i;
-          } else if (isEmpty(ch)) {
+          } else if (isEmpty2(ch)) {
             let next = this.buffer[i + 1];
             if (ch === "\r") {
               if (next === "\n") {
@@ -25359,7 +25359,7 @@ var require_lexer = __commonJS({
             case ":": {
               const inFlow = this.flowLevel > 0;
               const ch1 = this.charAt(1);
-              if (isEmpty(ch1) || inFlow && flowIndicatorChars.has(ch1)) {
+              if (isEmpty2(ch1) || inFlow && flowIndicatorChars.has(ch1)) {
                 if (!inFlow)
                   this.indentNext = this.indentValue + 1;
                 else if (this.flowKey)
@@ -25378,7 +25378,7 @@ var require_lexer = __commonJS({
         if (this.charAt(1) === "<") {
           let i = this.pos + 2;
           let ch = this.buffer[i];
-          while (!isEmpty(ch) && ch !== ">")
+          while (!isEmpty2(ch) && ch !== ">")
             ch = this.buffer[++i];
           return yield* this.pushToIndex(ch === ">" ? i + 1 : i, false);
         } else {
@@ -46863,6 +46863,7 @@ var ColumnBuilder = class {
   }
   /** Hands out the batch's column and starts an empty one of the same kind. */
   take(capacity) {
+    const undecided = this.kind === void 0 && this.pending.every((v) => v === null);
     this.decideKind(capacity);
     const n = this.length;
     let column;
@@ -46885,6 +46886,7 @@ var ColumnBuilder = class {
       this.dictionaryIndex = /* @__PURE__ */ new Map();
     }
     this.length = 0;
+    if (undecided) this.kind = void 0;
     return column;
   }
 };
@@ -56025,6 +56027,11 @@ var NumericProfiler = class _NumericProfiler {
     this.mean += delta * n / total;
     this.m2 += m2 + delta * delta * before * n / total;
   }
+  /** Rows that are null in a batch where the column had no kind yet. */
+  addNulls(rows) {
+    this.count += rows;
+    this.nullCount += rows;
+  }
   merge(other) {
     this.count += other.count;
     this.nullCount += other.nullCount;
@@ -56150,6 +56157,10 @@ var CategoricalProfiler = class _CategoricalProfiler {
     this.count += rowCount;
     this.nullCount += nulls;
   }
+  addNulls(rows) {
+    this.count += rows;
+    this.nullCount += rows;
+  }
   merge(other) {
     this.count += other.count;
     this.nullCount += other.nullCount;
@@ -56199,12 +56210,15 @@ var DataProfiler = class {
   update(batch) {
     for (const [name, column] of batch.columns) {
       let profiler = this.columns.get(name);
-      if (profiler === void 0) {
-        profiler = column.kind === "numeric" ? new NumericProfiler(name, column.timestamp, this.referenceCuts.get(name)) : new CategoricalProfiler(name);
+      if (profiler === void 0 || isEmpty(profiler) && column.kind === "numeric" && profiler instanceof CategoricalProfiler) {
+        const fresh = column.kind === "numeric" ? new NumericProfiler(name, column.timestamp, this.referenceCuts.get(name)) : new CategoricalProfiler(name);
+        if (profiler) fresh.addNulls(profiler.count);
+        profiler = fresh;
         this.columns.set(name, profiler);
       }
       if (profiler instanceof NumericProfiler && column.kind === "numeric") profiler.update(column, batch.rowCount);
       else if (profiler instanceof CategoricalProfiler && column.kind === "categorical") profiler.update(column, batch.rowCount);
+      else if (profiler instanceof NumericProfiler && column.kind === "categorical" && allNull(column.codes, batch.rowCount)) profiler.addNulls(batch.rowCount);
       else {
         throw new FileFormatError(
           `${batch.source.file}: column '${name}' holds ${column.kind === "numeric" ? "numbers" : "text"} here but ${column.kind === "numeric" ? "text" : "numbers"} in earlier rows; make its type consistent`,
@@ -56218,6 +56232,13 @@ var DataProfiler = class {
     return { schemaVersion: 1, rowCount: this.rowCount, columns: [...this.columns.values()].map((c) => c.finish()) };
   }
 };
+function isEmpty(profiler) {
+  return profiler.count === profiler.nullCount;
+}
+function allNull(codes, rowCount) {
+  for (let i = 0; i < rowCount; i++) if (codes[i] !== -1) return false;
+  return true;
+}
 function parseProfile(text, file2) {
   let json2;
   try {

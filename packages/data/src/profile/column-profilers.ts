@@ -99,6 +99,12 @@ export class NumericProfiler {
     this.m2 += m2 + (delta * delta * before * n) / total;
   }
 
+  /** Rows that are null in a batch where the column had no kind yet. */
+  addNulls(rows: number): void {
+    this.count += rows;
+    this.nullCount += rows;
+  }
+
   merge(other: NumericProfiler): void {
     this.count += other.count;
     this.nullCount += other.nullCount;
@@ -224,6 +230,11 @@ export class CategoricalProfiler {
     }
     this.count += rowCount;
     this.nullCount += nulls;
+  }
+
+  addNulls(rows: number): void {
+    this.count += rows;
+    this.nullCount += rows;
   }
 
   merge(other: CategoricalProfiler): void {

@@ -27,14 +27,18 @@ export class DataProfiler {
   update(batch: ColumnBatch): void {
     for (const [name, column] of batch.columns) {
       let profiler = this.columns.get(name);
-      if (profiler === undefined) {
-        profiler = column.kind === 'numeric'
+      if (profiler === undefined || (isEmpty(profiler) && column.kind === 'numeric' && profiler instanceof CategoricalProfiler)) {
+        // A column seen only as nulls so far takes the kind of its first values.
+        const fresh = column.kind === 'numeric'
           ? new NumericProfiler(name, column.timestamp, this.referenceCuts.get(name))
           : new CategoricalProfiler(name);
+        if (profiler) fresh.addNulls(profiler.count);
+        profiler = fresh;
         this.columns.set(name, profiler);
       }
       if (profiler instanceof NumericProfiler && column.kind === 'numeric') profiler.update(column, batch.rowCount);
       else if (profiler instanceof CategoricalProfiler && column.kind === 'categorical') profiler.update(column, batch.rowCount);
+      else if (profiler instanceof NumericProfiler && column.kind === 'categorical' && allNull(column.codes, batch.rowCount)) profiler.addNulls(batch.rowCount);
       else {
         throw new FileFormatError(
           `${batch.source.file}: column '${name}' holds ${column.kind === 'numeric' ? 'numbers' : 'text'} here but ${column.kind === 'numeric' ? 'text' : 'numbers'} in earlier rows; make its type consistent`,
@@ -48,6 +52,15 @@ export class DataProfiler {
   finish(): Profile {
     return { schemaVersion: 1, rowCount: this.rowCount, columns: [...this.columns.values()].map((c) => c.finish()) };
   }
+}
+
+function isEmpty(profiler: NumericProfiler | CategoricalProfiler): boolean {
+  return profiler.count === profiler.nullCount;
+}
+
+function allNull(codes: Int32Array, rowCount: number): boolean {
+  for (let i = 0; i < rowCount; i++) if (codes[i] !== -1) return false;
+  return true;
 }
 
 export async function profileBatches(batches: AsyncIterable<ColumnBatch>, options: ProfileOptions = {}): Promise<Profile> {
@@ -74,8 +87,16 @@ export function mergeProfiles(profiles: readonly Profile[]): Profile {
     merged.rowCount += profile.rowCount;
     for (const c of profile.columns) {
       const into = merged.columns.get(c.name)!;
-      if (into instanceof NumericProfiler && c.kind === 'numeric') into.merge(NumericProfiler.fromProfile(c));
-      else if (into instanceof CategoricalProfiler && c.kind === 'categorical') into.merge(CategoricalProfiler.fromProfile(c));
+      const incoming = c.kind === 'numeric' ? NumericProfiler.fromProfile(c) : CategoricalProfiler.fromProfile(c);
+      // A shard that saw only nulls in a column has no kind of its own.
+      if (isEmpty(into) && into.constructor !== incoming.constructor) {
+        incoming.addNulls(into.count);
+        merged.columns.set(c.name, incoming);
+        continue;
+      }
+      if (into instanceof NumericProfiler && incoming instanceof NumericProfiler) into.merge(incoming);
+      else if (into instanceof CategoricalProfiler && incoming instanceof CategoricalProfiler) into.merge(incoming);
+      else if (isEmpty(incoming)) into.addNulls(incoming.count);
       else throw new FileFormatError(`profile ${i + 2}: column '${c.name}' is ${c.kind} but ${into instanceof NumericProfiler ? 'numeric' : 'categorical'} in profile 1`);
     }
   });

@@ -160,3 +160,28 @@ test('merge at scale: four shards of flights-200k match exact quantiles and dist
     assert.ok(Math.abs(m.distinctEstimate / distinct - 1) < 0.05, `${name} distinct ${m.distinctEstimate} vs ${distinct}`);
   }
 });
+
+test('a column with only nulls in its first batch (or shard) takes the kind of its first values', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'mlship-profile-'));
+  const path = join(dir, 'sparse.csv');
+  writeFileSync(path, `id,late\n${Array.from({ length: 30 }, (_, i) => `${i},${i < 20 ? '' : i / 2}`).join('\n')}\n`);
+  const batches = [];
+  for await (const b of readColumns(path, { batchRows: 10 })) batches.push(b);
+  assert.deepEqual(batches.map((b) => b.columns.get('late')!.kind), ['categorical', 'categorical', 'numeric']);
+  const profile = await profileBatches(readColumns(path, { batchRows: 10 }));
+  const late = numeric(profile, 'late');
+  assert.deepEqual([late.count, late.nullCount, late.finiteCount, late.min, late.max], [30, 20, 10, 10, 14.5]);
+  // Shards: the first saw only nulls.
+  const shards = [];
+  for (const b of batches) {
+    const p = new DataProfiler();
+    p.update(b);
+    shards.push(p.finish());
+  }
+  const merged = numeric(mergeProfiles(shards), 'late');
+  assert.deepEqual([merged.count, merged.nullCount, merged.finiteCount], [30, 20, 10]);
+  const reversed = numeric(mergeProfiles([...shards].reverse()), 'late');
+  assert.deepEqual([reversed.count, reversed.nullCount, reversed.finiteCount], [30, 20, 10]);
+});

@@ -59,8 +59,8 @@ export function valueText(column: Column, row: number): string | null {
 
 /**
  * Collects one column's values for a batch. The kind is fixed by the first
- * value-bearing batch (see `decideKind`): text readers start undecided and keep
- * raw strings until the first batch is complete.
+ * batch with a value (see `decideKind`): text readers start undecided and keep
+ * raw strings until such a batch is complete.
  */
 export class ColumnBuilder {
   kind: 'numeric' | 'categorical' | undefined;
@@ -176,6 +176,9 @@ export class ColumnBuilder {
 
   /** Hands out the batch's column and starts an empty one of the same kind. */
   take(capacity: number): Column {
+    // A batch of only nulls says nothing about the kind: it goes out as an
+    // all-null text column and the next batch decides.
+    const undecided = this.kind === undefined && this.pending.every((v) => v === null);
     this.decideKind(capacity);
     const n = this.length;
     let column: Column;
@@ -198,6 +201,7 @@ export class ColumnBuilder {
       this.dictionaryIndex = new Map();
     }
     this.length = 0;
+    if (undecided) this.kind = undefined;
     return column;
   }
 }
