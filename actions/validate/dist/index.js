@@ -56501,25 +56501,27 @@ var ThresholdGateSchema = external_exports.strictObject({
 }).refine((g2) => [g2.min, g2.max, g2.max_drop, g2.max_increase].filter((v) => v !== void 0).length === 1, {
   error: "a gate sets exactly one of min, max, max_drop, max_increase"
 });
-var GateSchema = external_exports.union([
-  external_exports.string().transform((text, ctx) => {
-    const m = GATE_SHORTHAND.exec(text);
-    if (!m) {
-      ctx.addIssue({ code: "custom", message: `cannot read gate '${text}'; write it as 'metric >= number' or 'metric <= number'` });
-      return external_exports.NEVER;
-    }
-    if (!isMetricName(m[1])) {
-      ctx.addIssue({ code: "custom", message: `unknown metric '${m[1]}'` });
-      return external_exports.NEVER;
-    }
-    const value = Number(m[3]);
-    const gate = { metric: m[1], per_slice: false };
-    if (m[2] === ">=") gate.min = value;
-    else gate.max = value;
-    return gate;
-  }),
-  ThresholdGateSchema
-]);
+var GateSchema = external_exports.unknown().transform((value, ctx) => {
+  if (typeof value !== "string") {
+    const parsed = ThresholdGateSchema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    for (const issue3 of parsed.error.issues) ctx.addIssue({ code: "custom", message: issue3.message, path: issue3.path });
+    return external_exports.NEVER;
+  }
+  const m = GATE_SHORTHAND.exec(value);
+  if (!m) {
+    ctx.addIssue({ code: "custom", message: `cannot read gate '${value}'; write it as 'metric >= number' or 'metric <= number'` });
+    return external_exports.NEVER;
+  }
+  if (!isMetricName(m[1])) {
+    ctx.addIssue({ code: "custom", message: `unknown metric '${m[1]}'` });
+    return external_exports.NEVER;
+  }
+  const gate = { metric: m[1], per_slice: false };
+  if (m[2] === ">=") gate.min = Number(m[3]);
+  else gate.max = Number(m[3]);
+  return gate;
+});
 var PolicySchema = external_exports.strictObject({
   schemaVersion: external_exports.literal(1).default(1),
   task: external_exports.enum(["classification", "regression"]).optional(),
@@ -57248,6 +57250,7 @@ var ColumnBuilder = class {
   }
   /** Hands out the batch's column and starts an empty one of the same kind. */
   take(capacity) {
+    const undecided = this.kind === void 0 && this.pending.every((v) => v === null);
     this.decideKind(capacity);
     const n = this.length;
     let column;
@@ -57270,6 +57273,7 @@ var ColumnBuilder = class {
       this.dictionaryIndex = /* @__PURE__ */ new Map();
     }
     this.length = 0;
+    if (undecided) this.kind = void 0;
     return column;
   }
 };
@@ -66234,6 +66238,7 @@ async function readHoldout(req, read = readColumns) {
   const groupParts = new Map(req.groupColumns.map((c) => [c, []]));
   let rows = 0;
   for await (const batch of read(req.path, { columns, ...req.batchRows ? { batchRows: req.batchRows } : {} })) {
+    if (batch.rowCount === 0) continue;
     const features = /* @__PURE__ */ new Map();
     for (const name of req.features) features.set(name, numericFeature(batch, name));
     const tensors = /* @__PURE__ */ new Map();

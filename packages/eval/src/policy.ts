@@ -30,26 +30,32 @@ const ThresholdGateSchema = z.strictObject({
 
 type ThresholdGate = z.output<typeof ThresholdGateSchema>;
 
-/** "accuracy >= 0.9" is the same as { metric: accuracy, min: 0.9 }. */
-const GateSchema = z.union([
-  z.string().transform((text, ctx): ThresholdGate => {
-    const m = GATE_SHORTHAND.exec(text);
-    if (!m) {
-      ctx.addIssue({ code: 'custom', message: `cannot read gate '${text}'; write it as 'metric >= number' or 'metric <= number'` });
-      return z.NEVER;
-    }
-    if (!isMetricName(m[1]!)) {
-      ctx.addIssue({ code: 'custom', message: `unknown metric '${m[1]}'` });
-      return z.NEVER;
-    }
-    const value = Number(m[3]);
-    const gate: ThresholdGate = { metric: m[1] as MetricName, per_slice: false };
-    if (m[2] === '>=') gate.min = value;
-    else gate.max = value;
-    return gate;
-  }),
-  ThresholdGateSchema,
-]);
+/**
+ * A gate: "accuracy >= 0.9" is the same as { metric: accuracy, min: 0.9 }.
+ * Dispatched by hand rather than with z.union, whose error would hide which
+ * part of the gate is wrong behind "Invalid input".
+ */
+const GateSchema = z.unknown().transform((value, ctx): ThresholdGate => {
+  if (typeof value !== 'string') {
+    const parsed = ThresholdGateSchema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+    return z.NEVER;
+  }
+  const m = GATE_SHORTHAND.exec(value);
+  if (!m) {
+    ctx.addIssue({ code: 'custom', message: `cannot read gate '${value}'; write it as 'metric >= number' or 'metric <= number'` });
+    return z.NEVER;
+  }
+  if (!isMetricName(m[1]!)) {
+    ctx.addIssue({ code: 'custom', message: `unknown metric '${m[1]}'` });
+    return z.NEVER;
+  }
+  const gate: ThresholdGate = { metric: m[1] as MetricName, per_slice: false };
+  if (m[2] === '>=') gate.min = Number(m[3]);
+  else gate.max = Number(m[3]);
+  return gate;
+});
 
 export const PolicySchema = z.strictObject({
   schemaVersion: z.literal(1).default(1),

@@ -46,6 +46,7 @@ export async function readHoldout(req: HoldoutRequest, read: ReadBatches = readC
   const groupParts = new Map<string, Column[]>(req.groupColumns.map((c) => [c, []]));
   let rows = 0;
   for await (const batch of read(req.path, { columns, ...(req.batchRows ? { batchRows: req.batchRows } : {}) })) {
+    if (batch.rowCount === 0) continue;
     const features = new Map<string, Float64Array>();
     for (const name of req.features) features.set(name, numericFeature(batch, name));
     const tensors: TensorCache = new Map();
