@@ -56996,6 +56996,9 @@ function compareProfiles(reference, current, input2 = {}) {
     if (!cur) continue;
     if (options.ignore.includes(ref.name)) {
       columns.push(skipped(ref.name, ref.kind, "ignored by configuration"));
+    } else if (cur.count > 0 && cur.count === cur.nullCount && ref.count > ref.nullCount) {
+      findings.push(`column '${ref.name}' is entirely null now`);
+      columns.push({ ...skipped(ref.name, ref.kind, "entirely null now"), drifted: true });
     } else if (ref.kind !== cur.kind) {
       findings.push(`column '${ref.name}' changed type: ${ref.kind} in the reference, ${cur.kind} now`);
       columns.push({ ...skipped(ref.name, ref.kind, `type changed to ${cur.kind}`), drifted: true });
@@ -57020,7 +57023,7 @@ function compareProfiles(reference, current, input2 = {}) {
     }
   }
   const driftedCount = columns.filter((c) => c.drifted).length;
-  const comparedCount = compared.length + columns.filter((c) => c.skipped?.startsWith("type changed")).length;
+  const comparedCount = compared.length + columns.filter((c) => c.skipped !== null && c.drifted).length;
   const driftedShare = comparedCount > 0 ? driftedCount / comparedCount : 0;
   const missingColumns = reference.columns.filter((c) => !currentByName.has(c.name)).map((c) => c.name);
   for (const m of missingColumns) findings.push(`column '${m}' of the reference is missing`);

@@ -113,3 +113,16 @@ test('categories: new and vanished categories are findings; thresholds can be ov
   assert.equal(strict.columns.find((c) => c.column === 'weather')!.drifted, true);
   assert.equal(strict.options.thresholds.psi, 0.1, 'other thresholds keep their defaults');
 });
+
+test('a column that is entirely null now, or changed type, drifts as a finding of its own', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'mlship-drift-'));
+  writeFileSync(join(dir, 'ref.csv'), `a,b\n${Array.from({ length: 50 }, (_, i) => `${i},${i}`).join('\n')}\n`);
+  writeFileSync(join(dir, 'now.csv'), `a,b\n${Array.from({ length: 50 }, (_, i) => `,x${i % 3}`).join('\n')}\n`);
+  const reference = await profileBatches(readColumns(join(dir, 'ref.csv')));
+  const report = compareProfiles(reference, await profileBatches(readColumns(join(dir, 'now.csv'))));
+  assert.deepEqual(report.columns.map((c) => [c.column, c.skipped, c.drifted]), [['a', 'entirely null now', true], ['b', 'type changed to categorical', true]]);
+  assert.deepEqual(report.findings, ["column 'a' is entirely null now", "column 'b' changed type: numeric in the reference, categorical now"]);
+  assert.equal(report.datasetDrift, true);
+});
