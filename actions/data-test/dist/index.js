@@ -46943,6 +46943,10 @@ async function* readCsv(file2, options = {}) {
   const onRecord = (recordLine) => {
     if (header === void 0) {
       header = fields.map((f, i) => f.trim() || `column_${i + 1}`);
+      const repeated = header.find((name, i) => header.indexOf(name) !== i);
+      if (repeated !== void 0) {
+        throw new FileFormatError(`${file2}:${recordLine}: column '${repeated}' appears twice in the header; give columns unique names`, { location: { file: file2, line: recordLine } });
+      }
       const wanted = options.columns;
       for (const name of wanted ?? []) {
         if (!header.includes(name)) {

@@ -43,6 +43,10 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
   const onRecord = (recordLine: number): void => {
     if (header === undefined) {
       header = fields.map((f, i) => f.trim() || `column_${i + 1}`);
+      const repeated = header.find((name, i) => header!.indexOf(name) !== i);
+      if (repeated !== undefined) {
+        throw new FileFormatError(`${file}:${recordLine}: column '${repeated}' appears twice in the header; give columns unique names`, { location: { file, line: recordLine } });
+      }
       const wanted = options.columns;
       for (const name of wanted ?? []) {
         if (!header.includes(name)) {

@@ -70,6 +70,10 @@ test('CSV: a ragged row is an error naming file and line', async () => {
   await assert.rejects(collect(path), (e: unknown) => e instanceof FileFormatError && /ragged\.csv:3: row has 3 fields but the header has 2/.test(e.message) && e.location?.line === 3);
 });
 
+test('CSV: a repeated header name is an error', async () => {
+  await assert.rejects(collect(write('twice.csv', 'a,b,a\n1,2,3\n')), /twice\.csv:1: column 'a' appears twice in the header/);
+});
+
 test('CSV: an unclosed quote (a truncated file) is an error naming the line', async () => {
   const path = write('truncated.csv', 'a,b\n1,2\n3,"abc\n');
   await assert.rejects(collect(path), /truncated\.csv:3: quoted field is not closed/);
