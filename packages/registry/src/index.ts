@@ -20,4 +20,6 @@ export type {
 } from './registry-service.ts';
 export type { RegistryStore } from './registry-store.ts';
 export { LocalStore } from './local-store.ts';
+export { GitHubStore } from './github-store.ts';
+export type { GitHubStoreOptions } from './github-store.ts';
 export type { LocalStoreOptions } from './local-store.ts';

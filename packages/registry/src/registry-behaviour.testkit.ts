@@ -188,7 +188,8 @@ export function registryBehaviour(label: string, open: () => Promise<RegistryHar
     const dest2 = await mkdtemp(join(tmpdir(), 'mlship-registry-dl-'));
     const original = await readFile(files[1]!.path);
     const tampered = Buffer.from(original);
-    tampered[tampered.length - 1] ^= 0xff;
+    const last = tampered.length - 1;
+    tampered.writeUInt8(tampered.readUInt8(last) ^ 0xff, last);
     await h.tamper('churn', 'v1.0.0', 'model.onnx', tampered);
     await assert.rejects(reg.download('churn@prod', dest2, ['model.onnx']),
       (e: unknown) => e instanceof IntegrityError && /churn@v1\.0\.0\/model\.onnx: sha256 [0-9a-f]{64} .* does not match/.test(e.message));

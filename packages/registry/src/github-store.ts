@@ -1,0 +1,378 @@
+// The registry on GitHub with no other service: every version is a Release
+// tagged `NAME@vX.Y.Z` (an annotated tag, as GTO writes it), every event an
+// annotated tag object referenced twice: by `refs/mlship/events/NAME/N`, whose
+// atomic create (`POST /git/refs`, 422 when it exists) takes counter N, and by
+// its GTO tag (`refs/tags/NAME#STAGE#N`, ...). `refs/mlship/head/NAME` names
+// the newest event, whose message carries the state, so resolving a stage
+// reads a fixed number of objects however many versions exist.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { GitHubClient } from '@mlship/github';
+import { GitHubAccessError } from '@mlship/errors';
+import { formatEventMessage, parseEventMessage, type RegistryEvent } from './registry-event.ts';
+import type { ClaimResult, RegistryStore, StageRequest, StoredAsset, StoredVersion } from './registry-store.ts';
+import { MANIFEST_ASSET } from './manifest.ts';
+
+const EVENTS_PREFIX = 'mlship/events/';
+const HEAD_PREFIX = 'mlship/head/';
+// Drafts are the newest releases; a re-run's draft is found within these pages.
+const DRAFT_SEARCH_PAGES = 5;
+
+export interface GitHubStoreOptions {
+  client: GitHubClient;
+  owner: string;
+  repo: string;
+}
+
+interface ReleaseAssetJson {
+  id: number;
+  name: string;
+  size: number;
+  digest?: string | null;
+}
+
+interface ReleaseJson {
+  id: number;
+  tag_name: string;
+  draft: boolean;
+  html_url: string;
+  upload_url: string;
+  body?: string | null;
+  assets: ReleaseAssetJson[];
+}
+
+export class GitHubStore implements RegistryStore {
+  readonly location: string;
+  private readonly client: GitHubClient;
+  private readonly owner: string;
+  private readonly repo: string;
+  /** Tag object sha of each event this store read or wrote, to point the head at it. */
+  private readonly eventShas = new Map<string, string>();
+  private readonly assetIds = new Map<string, number>();
+
+  constructor(options: GitHubStoreOptions) {
+    this.client = options.client;
+    this.owner = options.owner;
+    this.repo = options.repo;
+    this.location = `github:${options.owner}/${options.repo}`;
+  }
+
+  private get base() {
+    return { owner: this.owner, repo: this.repo };
+  }
+
+  // ---- event log ----
+
+  async readHead(name: string): Promise<RegistryEvent | null> {
+    return this.readEventAt(`${HEAD_PREFIX}${name}`);
+  }
+
+  async readEvent(name: string, counter: number): Promise<RegistryEvent | null> {
+    return this.readEventAt(`${EVENTS_PREFIX}${name}/${counter}`);
+  }
+
+  private async readEventAt(ref: string): Promise<RegistryEvent | null> {
+    const sha = await this.refSha(ref);
+    if (!sha) return null;
+    const event = await this.readEventObject(sha);
+    if (event) this.eventShas.set(eventKey(event), sha);
+    return event;
+  }
+
+  private async readEventObject(sha: string): Promise<RegistryEvent | null> {
+    const tag = await this.call('read a registry event tag', () => this.client.rest.git.getTag({ ...this.base, tag_sha: sha }));
+    return parseEventMessage(tag.data.message);
+  }
+
+  async appendEvent(event: RegistryEvent): Promise<boolean> {
+    const sha = await this.createTagObject(event.tag, formatEventMessage(event), event.commit, event.actor, event.createdAt);
+    const created = await this.createRefOnce(`refs/${EVENTS_PREFIX}${event.name}/${event.counter}`, sha);
+    if (!created) return false;
+    this.eventShas.set(eventKey(event), sha);
+    await this.ensureGtoTag(event);
+    return true;
+  }
+
+  async ensureGtoTag(event: RegistryEvent): Promise<void> {
+    // A registration's GTO tag is the version's own tag, taken when it was claimed.
+    if (event.action === 'register') return;
+    const sha = this.eventShas.get(eventKey(event)) ?? (await this.refSha(`${EVENTS_PREFIX}${event.name}/${event.counter}`));
+    if (!sha) return;
+    // Exists already: written by an earlier attempt, or by GTO itself racing on the same counter.
+    await this.createRefOnce(`refs/tags/${event.tag}`, sha);
+  }
+
+  async writeHead(event: RegistryEvent): Promise<void> {
+    const sha = this.eventShas.get(eventKey(event));
+    if (!sha) return;
+    const ref = `${HEAD_PREFIX}${event.name}`;
+    try {
+      await this.client.rest.git.updateRef({ ...this.base, ref, sha, force: true });
+    } catch (error) {
+      if (statusOf(error) !== 422 && statusOf(error) !== 404) throw this.accessError('move the registry head', error);
+      if (!(await this.createRefOnce(`refs/${ref}`, sha))) {
+        await this.call('move the registry head', () => this.client.rest.git.updateRef({ ...this.base, ref, sha, force: true }));
+      }
+    }
+  }
+
+  async listEvents(name: string): Promise<RegistryEvent[]> {
+    const prefix = `refs/${EVENTS_PREFIX}${name}/`;
+    const refs = await this.call('list registry events', () =>
+      this.client.paginate(this.client.rest.git.listMatchingRefs, { ...this.base, ref: `${EVENTS_PREFIX}${name}/`, per_page: 100 }));
+    // `team/` also matches the events of `team/churn`: keep refs ending in the counter only.
+    const ours = refs
+      .map((r) => ({ counter: Number(r.ref.slice(prefix.length)), sha: r.object.sha }))
+      .filter((r) => /^\d+$/.test(String(r.counter)) && r.counter > 0)
+      .sort((a, b) => a.counter - b.counter);
+    const events: RegistryEvent[] = [];
+    for (const r of ours) {
+      const event = await this.readEventObject(r.sha);
+      if (event) events.push(event);
+    }
+    return events;
+  }
+
+  async listNames(): Promise<string[]> {
+    const refs = await this.call('list registry models', () =>
+      this.client.paginate(this.client.rest.git.listMatchingRefs, { ...this.base, ref: HEAD_PREFIX, per_page: 100 }));
+    return refs.map((r) => r.ref.slice(`refs/${HEAD_PREFIX}`.length)).sort();
+  }
+
+  // ---- versions ----
+
+  async readVersion(name: string, version: string): Promise<StoredVersion | null> {
+    let release: ReleaseJson;
+    try {
+      release = (await this.client.rest.repos.getReleaseByTag({ ...this.base, tag: `${name}@${version}` })).data as ReleaseJson;
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
+      throw this.accessError(`read release ${name}@${version}`, error);
+    }
+    return this.toStoredVersion(name, version, release);
+  }
+
+  private toStoredVersion(name: string, version: string, release: ReleaseJson): StoredVersion {
+    const marker = parseMarker(release.body ?? '');
+    const assets: StoredAsset[] = release.assets.map((a) => {
+      this.assetIds.set(`${name}@${version}/${a.name}`, a.id);
+      return { name: a.name, sizeBytes: a.size, ...(a.digest ? { digest: a.digest } : {}) };
+    });
+    return {
+      name, version, published: !release.draft, url: release.html_url,
+      contentDigest: marker?.name === name && marker.version === version ? marker.content : undefined,
+      commit: marker?.commit,
+      assets,
+    };
+  }
+
+  async findStagedVersion(name: string, contentDigest: string): Promise<string | null> {
+    const draft = await this.findDraft((m) => m.name === name && m.content === contentDigest);
+    return draft ? parseMarker(draft.body ?? '')!.version : null;
+  }
+
+  private async findDraft(match: (marker: PublishMarker) => boolean): Promise<ReleaseJson | null> {
+    let pages = 0;
+    const iterator = this.client.paginate.iterator(this.client.rest.repos.listReleases, { ...this.base, per_page: 100 });
+    for await (const page of iterator) {
+      for (const release of page.data as ReleaseJson[]) {
+        const marker = release.draft ? parseMarker(release.body ?? '') : null;
+        if (marker && match(marker)) return release;
+      }
+      if (++pages >= DRAFT_SEARCH_PAGES) break;
+    }
+    return null;
+  }
+
+  async stageVersion(req: StageRequest): Promise<Uint8Array> {
+    const isOurs = (m: PublishMarker) => m.name === req.name && m.version === req.version && m.content === req.contentDigest;
+    let draft = await this.findDraft(isOurs);
+    if (!draft) {
+      const body = formatMarker({ name: req.name, version: req.version, content: req.contentDigest, commit: req.commit });
+      draft = (await this.call(`create a draft release for ${req.name}@${req.version}`, () =>
+        this.client.rest.repos.createRelease({
+          ...this.base, tag_name: `${req.name}@${req.version}`, target_commitish: req.commit,
+          name: `${req.name} ${req.version}`, body, draft: true,
+        }))).data as ReleaseJson;
+    }
+    const existing = new Map(draft.assets.map((a) => [a.name, a]));
+    for (const file of req.files) {
+      const have = existing.get(file.name);
+      if (have?.digest === `sha256:${file.sha256}`) continue; // uploaded whole by an earlier run
+      if (have) await this.call('replace a partial asset', () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: have.id }));
+      await this.upload(draft, file.name, file.bytes ?? (await readFile(file.path!)), file.sha256);
+    }
+    const staged = existing.get(MANIFEST_ASSET);
+    if (staged) {
+      // A re-run keeps the manifest of the first run, so the version has one history.
+      this.assetIds.set(`${req.name}@${req.version}/${MANIFEST_ASSET}`, staged.id);
+      return this.downloadAsset(staged.id);
+    }
+    await this.upload(draft, MANIFEST_ASSET, req.manifest, createHash('sha256').update(req.manifest).digest('hex'));
+    return req.manifest;
+  }
+
+  private async upload(release: ReleaseJson, name: string, bytes: Uint8Array, sha256: string): Promise<void> {
+    try {
+      // upload_url is a URI template (`...{?name,label}`) on the uploads host, which octokit expands.
+      const res = await this.client.request({
+        method: 'POST', url: release.upload_url, name,
+        headers: { 'content-type': 'application/octet-stream', 'content-length': bytes.byteLength },
+        data: bytes,
+      } as never);
+      const asset = (res as { data: ReleaseAssetJson }).data;
+      if (asset.digest && asset.digest !== `sha256:${sha256}`) {
+        await this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: asset.id });
+        throw new GitHubAccessError(`upload of ${name} to ${release.tag_name} arrived corrupted (digest ${asset.digest}); re-run the publish`);
+      }
+    } catch (error) {
+      if (error instanceof GitHubAccessError) throw error;
+      // 422: an earlier try of this request got through before its answer was lost.
+      if (statusOf(error) !== 422) throw this.accessError(`upload ${name} to ${release.tag_name}`, error);
+      const assets = (await this.call('list release assets', () =>
+        this.client.rest.repos.listReleaseAssets({ ...this.base, release_id: release.id, per_page: 100 }))).data as ReleaseAssetJson[];
+      const there = assets.find((a) => a.name === name);
+      if (there?.digest !== `sha256:${sha256}`) throw this.accessError(`upload ${name} to ${release.tag_name}`, error);
+    }
+  }
+
+  async claimVersion(name: string, version: string, commit: string, contentDigest: string): Promise<ClaimResult> {
+    const tag = `${name}@${version}`;
+    const message = `Registering artifact ${name} version ${version}\n\n${CONTENT_TRAILER}${contentDigest}\n`;
+    const sha = await this.createTagObject(tag, message, commit, undefined, undefined);
+    if (await this.createRefOnce(`refs/tags/${tag}`, sha)) return 'claimed';
+    const existing = await this.refObject(`tags/${tag}`);
+    if (existing?.type !== 'tag') return 'other';
+    const object = await this.call(`read tag ${tag}`, () => this.client.rest.git.getTag({ ...this.base, tag_sha: existing.sha }));
+    return object.data.message.includes(`${CONTENT_TRAILER}${contentDigest}`) ? 'ours' : 'other';
+  }
+
+  async publishVersion(name: string, version: string): Promise<string> {
+    const published = await this.readVersion(name, version);
+    if (published) return published.url;
+    const draft = await this.findDraft((m) => m.name === name && m.version === version);
+    if (!draft) throw new GitHubAccessError(`the draft release of ${name}@${version} disappeared before it was published; re-run the publish`);
+    const res = await this.call(`publish release ${name}@${version}`, () =>
+      this.client.rest.repos.updateRelease({ ...this.base, release_id: draft.id, draft: false, make_latest: 'false' }));
+    return (res.data as ReleaseJson).html_url;
+  }
+
+  async readAsset(name: string, version: string, asset: string): Promise<AsyncIterable<Uint8Array>> {
+    const key = `${name}@${version}/${asset}`;
+    if (!this.assetIds.has(key)) await this.readVersion(name, version);
+    const id = this.assetIds.get(key);
+    if (id === undefined) throw new GitHubAccessError(`${key} is not an asset of its release`);
+    return oneChunk(await this.downloadAsset(id));
+  }
+
+  private async downloadAsset(id: number): Promise<Uint8Array> {
+    const res = await this.call('download a release asset', () =>
+      this.client.request('GET /repos/{owner}/{repo}/releases/assets/{asset_id}', {
+        ...this.base, asset_id: id, headers: { accept: 'application/octet-stream' },
+      }));
+    return new Uint8Array(res.data as unknown as ArrayBuffer);
+  }
+
+  async passedChecks(commit: string): Promise<string[]> {
+    const runs = await this.call(`list check runs of ${commit}`, () =>
+      this.client.paginate(this.client.rest.checks.listForRef, { ...this.base, ref: commit, per_page: 100 }));
+    return runs.filter((r) => r.conclusion === 'success').map((r) => r.name);
+  }
+
+  async defaultCommit(): Promise<string> {
+    const repo = await this.call(`read ${this.owner}/${this.repo}`, () => this.client.rest.repos.get(this.base));
+    const sha = await this.refSha(`heads/${repo.data.default_branch}`);
+    if (!sha) throw new GitHubAccessError(`${this.owner}/${this.repo} has no commit on ${repo.data.default_branch}; pass the commit to publish`);
+    return sha;
+  }
+
+  // ---- git helpers ----
+
+  private async createTagObject(tag: string, message: string, commit: string, actor: string | undefined, date: string | undefined): Promise<string> {
+    const tagger = actor ? { tagger: { name: actor, email: `${actor}@users.noreply.github.com`, ...(date ? { date } : {}) } } : {};
+    const res = await this.call(`create tag ${tag}`, () =>
+      this.client.rest.git.createTag({ ...this.base, tag, message, object: commit, type: 'commit', ...tagger }));
+    return res.data.sha;
+  }
+
+  /** true when this call created the ref (or an earlier try of it did); false when someone else holds it. */
+  private async createRefOnce(ref: string, sha: string): Promise<boolean> {
+    try {
+      await this.client.rest.git.createRef({ ...this.base, ref, sha });
+      return true;
+    } catch (error) {
+      if (statusOf(error) !== 422) throw this.accessError(`create ${ref}`, error);
+      const existing = await this.refSha(ref.slice('refs/'.length));
+      if (!existing) throw this.accessError(`create ${ref}`, error);
+      return existing === sha;
+    }
+  }
+
+  private async refObject(ref: string): Promise<{ sha: string; type: string } | null> {
+    try {
+      return (await this.client.rest.git.getRef({ ...this.base, ref })).data.object;
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
+      throw this.accessError(`read ${ref}`, error);
+    }
+  }
+
+  private async refSha(ref: string): Promise<string | null> {
+    return (await this.refObject(ref))?.sha ?? null;
+  }
+
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw this.accessError(what, error);
+    }
+  }
+
+  private accessError(what: string, error: unknown): GitHubAccessError {
+    const status = statusOf(error);
+    const repo = `${this.owner}/${this.repo}`;
+    const why =
+      status === 401 ? 'the token is invalid or expired; pass a valid token'
+      : status === 403 || status === 429 ? 'GitHub refused or rate-limited it; give the job `permissions: contents: write` (and `checks: read`), or re-run later if rate-limited'
+      : status === 404 ? `${repo} or the object was not found; check the repository name and that the token can see it`
+      : status !== undefined && status >= 500 ? 'GitHub failed to answer; re-run the job (the registry is left consistent)'
+      : `GitHub answered ${status ?? 'nothing'}; re-run the job`;
+    return new GitHubAccessError(`could not ${what} in ${repo}: ${why}`, { ...(status === undefined ? {} : { status }), cause: error });
+  }
+}
+
+const CONTENT_TRAILER = 'mlship-content: ';
+
+interface PublishMarker {
+  name: string;
+  version: string;
+  content: string;
+  commit: string;
+}
+
+const MARKER_RE = /<!-- mlship:publish name=(\S+) version=(\S+) content=([0-9a-f]{64}) commit=(\S+) -->/;
+
+function formatMarker(m: PublishMarker): string {
+  return `<!-- mlship:publish name=${m.name} version=${m.version} content=${m.content} commit=${m.commit} -->\n`
+    + `Model **${m.name}** ${m.version}, published by mlship. Every asset's sha256 is in \`manifest.json\`; `
+    + `fetch it with \`mlship registry download ${m.name}@${m.version}\`, which verifies them.\n`;
+}
+
+function parseMarker(body: string): PublishMarker | null {
+  const m = MARKER_RE.exec(body);
+  return m ? { name: m[1]!, version: m[2]!, content: m[3]!, commit: m[4]! } : null;
+}
+
+function eventKey(event: Pick<RegistryEvent, 'name' | 'counter'>): string {
+  return `${event.name}#${event.counter}`;
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+async function* oneChunk(bytes: Uint8Array): AsyncIterable<Uint8Array> {
+  yield bytes;
+}
