@@ -55686,8 +55686,11 @@ function scoreOrder(scores) {
   for (let k = 0; k < n; k++) groupEnd[k] = k === n - 1 || keys[order[k + 1]] !== keys[order[k]] ? 1 : 0;
   return { order, groupEnd };
 }
-function positivesInOrder(sorted, isPositive) {
-  return Uint8Array.from(sorted.order, (row) => isPositive(row) ? 1 : 0);
+function positivesInOrder(sorted, truth, positive) {
+  const { order } = sorted;
+  const out = new Uint8Array(order.length);
+  for (let k = 0; k < order.length; k++) out[k] = truth[order[k]] === positive ? 1 : 0;
+  return out;
 }
 function rankingMetrics(sorted, positives, weights) {
   const { order, groupEnd } = sorted;
@@ -55744,7 +55747,7 @@ function prepareClassifier(truth, outputs, classCount) {
   for (let c = classCount === 2 ? 1 : 0; c < classCount; c++) {
     for (let i = 0; i < n; i++) scores[i] = p[i * classCount + c];
     const order = scoreOrder(scores);
-    ranks.push({ order, positives: positivesInOrder(order, (row) => truth[row] === c) });
+    ranks.push({ order, positives: positivesInOrder(order, truth, c) });
   }
   return { classCount, cell, probability: { logLoss, bin, confidence, topCorrect, ranks } };
 }
@@ -55957,9 +55960,9 @@ function pairedBootstrap(data, full, options) {
   const random = seededRandom(options.seed);
   const m = Math.min(n, options.maxRows);
   const sample = m < n ? subsetPaired(data, sampleWithoutReplacement(n, m, random)) : data;
-  const sampleMetrics = m < n ? pairedMetrics(sample) : full;
-  const scale = Math.sqrt(m / n);
   const cache = buildPairedCache(sample);
+  const sampleMetrics = m < n ? pairedMetrics(sample, void 0, cache) : full;
+  const scale = Math.sqrt(m / n);
   const metrics = Object.keys(full.candidate).filter(
     (k) => Number.isFinite(full.candidate[k]) && Number.isFinite(full.baseline[k])
   );
@@ -57330,6 +57333,10 @@ async function* readCsv(file2, options = {}) {
   const onRecord = (recordLine) => {
     if (header === void 0) {
       header = fields.map((f2, i) => f2.trim() || `column_${i + 1}`);
+      const repeated = header.find((name, i) => header.indexOf(name) !== i);
+      if (repeated !== void 0) {
+        throw new FileFormatError(`${file2}:${recordLine}: column '${repeated}' appears twice in the header; give columns unique names`, { location: { file: file2, line: recordLine } });
+      }
       const wanted = options.columns;
       for (const name of wanted ?? []) {
         if (!header.includes(name)) {

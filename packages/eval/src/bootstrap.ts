@@ -51,9 +51,9 @@ export function pairedBootstrap(data: PairedData, full: PairedMetrics, options: 
   const random = seededRandom(options.seed);
   const m = Math.min(n, options.maxRows);
   const sample = m < n ? subsetPaired(data, sampleWithoutReplacement(n, m, random)) : data;
-  const sampleMetrics = m < n ? pairedMetrics(sample) : full;
-  const scale = Math.sqrt(m / n);
   const cache = buildPairedCache(sample);
+  const sampleMetrics = m < n ? pairedMetrics(sample, undefined, cache) : full;
+  const scale = Math.sqrt(m / n);
   const metrics = (Object.keys(full.candidate) as MetricName[]).filter(
     (k) => Number.isFinite(full.candidate[k]) && Number.isFinite(full.baseline[k]),
   );

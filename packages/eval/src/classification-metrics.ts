@@ -66,7 +66,7 @@ export function prepareClassifier(truth: Int32Array, outputs: ClassifierOutputs,
   for (let c = classCount === 2 ? 1 : 0; c < classCount; c++) {
     for (let i = 0; i < n; i++) scores[i] = p[i * classCount + c]!;
     const order = scoreOrder(scores);
-    ranks.push({ order, positives: positivesInOrder(order, (row) => truth[row] === c) });
+    ranks.push({ order, positives: positivesInOrder(order, truth, c) });
   }
   return { classCount, cell, probability: { logLoss, bin, confidence, topCorrect, ranks } };
 }

@@ -68,8 +68,8 @@ test('weighted ranking metrics equal the unweighted ones on duplicated rows', ()
   scores.forEach((s, i) => { for (let k = 0; k < weights[i]!; k++) { dupScores.push(s); dupLabels.push(labels[i]!); } });
   const order = scoreOrder(scores);
   const dupOrder = scoreOrder(dupScores);
-  const weighted = rankingMetrics(order, positivesInOrder(order, (r) => labels[r] === 1), weights);
-  const duplicated = rankingMetrics(dupOrder, positivesInOrder(dupOrder, (r) => dupLabels[r] === 1));
+  const weighted = rankingMetrics(order, positivesInOrder(order, labels, 1), weights);
+  const duplicated = rankingMetrics(dupOrder, positivesInOrder(dupOrder, dupLabels, 1));
   close(weighted.rocAuc, duplicated.rocAuc, 1e-12);
   close(weighted.averagePrecision, duplicated.averagePrecision, 1e-12);
 });

@@ -46,9 +46,12 @@ export function scoreOrder(scores: ArrayLike<number>): ScoreOrder {
   return { order, groupEnd };
 }
 
-/** 1 at position k when the row at order[k] is a positive: computed once, read by every replicate. */
-export function positivesInOrder(sorted: ScoreOrder, isPositive: (row: number) => boolean): Uint8Array {
-  return Uint8Array.from(sorted.order, (row) => (isPositive(row) ? 1 : 0));
+/** 1 at position k when the row at order[k] has class `positive`: computed once, read by every replicate. */
+export function positivesInOrder(sorted: ScoreOrder, truth: ArrayLike<number>, positive: number): Uint8Array {
+  const { order } = sorted;
+  const out = new Uint8Array(order.length);
+  for (let k = 0; k < order.length; k++) out[k] = truth[order[k]!] === positive ? 1 : 0;
+  return out;
 }
 
 /**
