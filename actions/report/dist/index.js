@@ -40928,7 +40928,8 @@ function withAccessErrors(store, context) {
     listComments: guard("read", store.listComments),
     commentNodes: guard("read", store.commentNodes),
     createComment: guard("write", store.createComment),
-    updateComment: guard("write", store.updateComment)
+    updateComment: guard("write", store.updateComment),
+    deleteIssueComment: guard("write", store.deleteIssueComment)
   };
 }
 
@@ -40942,11 +40943,14 @@ async function followPointer(store, target, key, nodeId) {
   const node2 = (await store.commentNodes(target, [nodeId])).get(nodeId);
   return isOurs(node2, target, key) ? node2 : void 0;
 }
-async function scan(store, target, key) {
+async function scanAll(store, target, key) {
   const candidates = (await store.listComments(target)).filter((c) => hasStickyMarker(c.body, key));
-  if (candidates.length === 0) return void 0;
+  if (candidates.length === 0) return [];
   const nodes = await store.commentNodes(target, candidates.map((c) => c.nodeId));
-  return candidates.map((c) => nodes.get(c.nodeId)).filter((n) => n?.viewerDidAuthor === true && hasStickyMarker(n.body, key)).sort((a, b) => a.id - b.id)[0];
+  return candidates.map((c) => nodes.get(c.nodeId)).filter((n) => n?.viewerDidAuthor === true && hasStickyMarker(n.body, key)).sort((a, b) => a.id - b.id);
+}
+async function scan(store, target, key) {
+  return (await scanAll(store, target, key))[0];
 }
 function isAmbiguous(error63) {
   const status = error63.status;
@@ -40970,39 +40974,62 @@ async function updateIfChanged(store, target, existing, body) {
   const updated = await store.updateComment(target, existing.id, body);
   return { action: "updated", ...same, commentUrl: updated.htmlUrl || existing.htmlUrl };
 }
-async function savePointer(store, issueNumber, key, nodeId, warn) {
+async function savePointer(store, target, key, posted, body, warn) {
   try {
-    const body = await store.readIssueBody(issueNumber);
-    if (commentPointer(body, key) === nodeId) return;
-    await store.writeIssueBody(issueNumber, withCommentPointer(body, key, nodeId));
+    const description = await store.readIssueBody(target.number);
+    const current = commentPointer(description, key);
+    if (current === posted.nodeId) return posted;
+    if (current && posted.action === "created") {
+      const first = await followPointer(store, target, key, current);
+      if (first) {
+        await store.deleteIssueComment(posted.commentId);
+        return { ...await updateIfChanged(store, target, first, body), action: "updated" };
+      }
+    }
+    await store.writeIssueBody(target.number, withCommentPointer(description, key, posted.nodeId));
   } catch (error63) {
-    warn(`report: the comment was posted, but its pointer could not be saved in #${issueNumber}'s description (${error63.message}); the next update will scan the comments instead`);
+    warn(`report: the comment was posted, but its pointer could not be saved in #${target.number}'s description (${error63.message}); the next update will scan the comments instead`);
+  }
+  return posted;
+}
+async function removeDuplicates(store, duplicates, warn) {
+  for (const duplicate of duplicates) {
+    try {
+      await store.deleteIssueComment(duplicate.id);
+    } catch (error63) {
+      warn(`report: could not delete duplicate report comment ${duplicate.id} (${error63.message})`);
+      return;
+    }
   }
 }
 async function findExisting(store, target, key, bodyHint) {
   const hinted = commentPointer(bodyHint, key);
   if (hinted) {
     const node2 = await followPointer(store, target, key, hinted);
-    if (node2) return { found: node2, pointer: hinted };
+    if (node2) return { found: node2, duplicates: [], pointer: hinted };
   }
   const pointer = commentPointer(await store.readIssueBody(target.number), key);
   if (pointer && pointer !== hinted) {
     const node2 = await followPointer(store, target, key, pointer);
-    if (node2) return { found: node2, pointer };
+    if (node2) return { found: node2, duplicates: [], pointer };
   }
-  return { found: await scan(store, target, key), pointer };
+  const [found, ...duplicates] = await scanAll(store, target, key);
+  return { found, duplicates, pointer };
 }
 async function upsertStickyComment(store, target, body, options) {
   const { key } = options;
+  const warn = options.warn ?? (() => {
+  });
   if (target.kind === "commit") {
     const existing = await scan(store, target, key);
-    const { nodeId: _, ...result2 } = existing ? await updateIfChanged(store, target, existing, body) : await createExactlyOnce(store, target, key, body);
+    const { nodeId: _2, ...result2 } = existing ? await updateIfChanged(store, target, existing, body) : await createExactlyOnce(store, target, key, body);
     return result2;
   }
-  const { found, pointer } = await findExisting(store, target, key, options.bodyHint);
-  const { nodeId, ...result } = found ? await updateIfChanged(store, target, found, body) : await createExactlyOnce(store, target, key, body);
-  if (nodeId !== pointer) await savePointer(store, target.number, key, nodeId, options.warn ?? (() => {
-  }));
+  const { found, duplicates, pointer } = await findExisting(store, target, key, options.bodyHint);
+  let posted = found ? await updateIfChanged(store, target, found, body) : await createExactlyOnce(store, target, key, body);
+  if (posted.nodeId !== pointer) posted = await savePointer(store, target, key, posted, body, warn);
+  await removeDuplicates(store, duplicates, warn);
+  const { nodeId: _, ...result } = posted;
   return result;
 }
 
@@ -45489,6 +45516,9 @@ async function updateIssueComment(client, ref, commentId, body) {
   const { data } = await client.rest.issues.updateComment({ ...ref, comment_id: commentId, body });
   return toStored(data);
 }
+async function deleteIssueComment(client, ref, commentId) {
+  await client.rest.issues.deleteComment({ ...ref, comment_id: commentId });
+}
 async function listCommitComments(client, ref, sha) {
   const comments = await client.paginate(client.rest.repos.listCommentsForCommit, { ...ref, commit_sha: sha, per_page: PAGE_SIZE });
   return comments.map(toStored);
@@ -45567,7 +45597,8 @@ function gitHubCommentStore(client, repo) {
     listComments: (t) => t.kind === "issue" ? listIssueComments(client, repo, t.number) : listCommitComments(client, repo, t.sha),
     commentNodes: (t, ids) => fetchCommentNodes(client, ids, t.kind),
     createComment: (t, body) => t.kind === "issue" ? createIssueComment(client, repo, t.number, body) : createCommitComment(client, repo, t.sha, body),
-    updateComment: (t, id, body) => t.kind === "issue" ? updateIssueComment(client, repo, id, body) : updateCommitComment(client, repo, id, body)
+    updateComment: (t, id, body) => t.kind === "issue" ? updateIssueComment(client, repo, id, body) : updateCommitComment(client, repo, id, body),
+    deleteIssueComment: (id) => deleteIssueComment(client, repo, id)
   };
 }
 

@@ -49,6 +49,10 @@ export async function updateIssueComment(client: GitHubClient, ref: RepoRef, com
   return toStored(data);
 }
 
+export async function deleteIssueComment(client: GitHubClient, ref: RepoRef, commentId: number): Promise<void> {
+  await client.rest.issues.deleteComment({ ...ref, comment_id: commentId });
+}
+
 export async function listCommitComments(client: GitHubClient, ref: RepoRef, sha: string): Promise<StoredComment[]> {
   const comments = await client.paginate(client.rest.repos.listCommentsForCommit, { ...ref, commit_sha: sha, per_page: PAGE_SIZE });
   return comments.map(toStored);

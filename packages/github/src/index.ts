@@ -6,6 +6,7 @@ export {
   listIssueComments,
   createIssueComment,
   updateIssueComment,
+  deleteIssueComment,
   listCommitComments,
   createCommitComment,
   updateCommitComment,

@@ -69,5 +69,6 @@ export function withAccessErrors(store: CommentStore, context: AccessContext): C
     commentNodes: guard('read', store.commentNodes),
     createComment: guard('write', store.createComment),
     updateComment: guard('write', store.updateComment),
+    deleteIssueComment: guard('write', store.deleteIssueComment),
   };
 }

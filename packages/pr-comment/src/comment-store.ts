@@ -4,6 +4,7 @@
 import {
   createCommitComment,
   createIssueComment,
+  deleteIssueComment,
   fetchCommentNodes,
   getIssue,
   listCommitComments,
@@ -29,6 +30,8 @@ export interface CommentStore {
   /** Never retried inside: a lost response may still have created it. */
   createComment(target: ReportTarget, body: string): Promise<StoredComment>;
   updateComment(target: ReportTarget, commentId: number, body: string): Promise<StoredComment>;
+  /** Removes a duplicate of our own issue/PR comment. */
+  deleteIssueComment(commentId: number): Promise<void>;
 }
 
 export function gitHubCommentStore(client: GitHubClient, repo: RepoRef): CommentStore {
@@ -41,5 +44,6 @@ export function gitHubCommentStore(client: GitHubClient, repo: RepoRef): Comment
       t.kind === 'issue' ? createIssueComment(client, repo, t.number, body) : createCommitComment(client, repo, t.sha, body),
     updateComment: (t, id, body) =>
       t.kind === 'issue' ? updateIssueComment(client, repo, id, body) : updateCommitComment(client, repo, id, body),
+    deleteIssueComment: (id) => deleteIssueComment(client, repo, id),
   };
 }

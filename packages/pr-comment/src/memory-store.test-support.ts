@@ -21,6 +21,8 @@ export class MemoryStore implements CommentStore {
   calls: string[] = [];
   /** Faults for the next createComment calls: 'after' creates then fails, 'before' fails. */
   createFaults: Array<'before' | 'after' | 403> = [];
+  /** Runs just before a create lands: a concurrent run doing its own work. */
+  beforeCreate: (() => void) | undefined;
   #next = 1;
 
   constructor(viewer = 'github-actions[bot]') {
@@ -67,9 +69,14 @@ export class MemoryStore implements CommentStore {
     const fault = this.createFaults.shift();
     if (fault === 403) throw Object.assign(new Error('Resource not accessible by integration'), { status: 403 });
     if (fault === 'before') throw Object.assign(new Error('fetch failed'), { status: 500 });
+    this.beforeCreate?.();
     const row = this.add(target, body);
     if (fault === 'after') throw Object.assign(new Error('socket hang up'), { status: 500 });
     return this.#stored(row);
+  }
+  async deleteIssueComment(id: number) {
+    this.calls.push('deleteIssueComment');
+    this.rows = this.rows.filter((r) => r.id !== id);
   }
   async updateComment(_target: ReportTarget, id: number, body: string) {
     this.calls.push('updateComment');

@@ -149,3 +149,27 @@ test('two keys on one PR keep two comments and one pointer index', async () => {
   assert.deepEqual(store.on(PR).map((r) => r.body), [body('model', 'a2'), body('model-2', 'b')]);
   assert.equal(store.bodies.get(12)!.match(/mlship:comments/g)!.length, 1);
 });
+
+test('a concurrent run that created the same key first wins: ours is deleted, the report goes into theirs', async () => {
+  const store = new MemoryStore();
+  store.bodies.set(12, 'desc');
+  store.beforeCreate = () => {
+    store.beforeCreate = undefined;
+    const theirs = store.add(PR, body('m', 'from the other run'));
+    store.bodies.set(12, withCommentPointer('desc', 'm', theirs.nodeId));
+  };
+  const result = await upsertStickyComment(store, PR, body('m', 'ours'), { key: 'm' });
+  assert.deepEqual(store.on(PR).map((r) => r.body), [body('m', 'ours')]);
+  assert.equal(result.commentId, store.on(PR)[0]!.id);
+  assert.equal(result.action, 'updated');
+});
+
+test('duplicates of our comment found by a scan are removed, the oldest kept', async () => {
+  const store = new MemoryStore();
+  const oldest = store.add(PR, body('m', 'old 1'));
+  store.add(PR, body('m', 'old 2'));
+  store.add(PR, body('m', 'human copy'), 'someone');
+  const result = await upsertStickyComment(store, PR, body('m', 'new'), { key: 'm' });
+  assert.equal(result.commentId, oldest.id);
+  assert.deepEqual(store.on(PR).map((r) => `${r.author}: ${r.body.split('\n')[1]}`), ['github-actions[bot]: new', 'someone: human copy']);
+});

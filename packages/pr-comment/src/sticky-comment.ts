@@ -45,14 +45,18 @@ async function followPointer(store: CommentStore, target: ReportTarget, key: str
  * first. The marker filter runs on the listed bodies, so authorship costs one
  * GraphQL request per 100 candidates (normally 0 or 1 candidates).
  */
-async function scan(store: CommentStore, target: ReportTarget, key: string): Promise<CommentNode | undefined> {
+async function scanAll(store: CommentStore, target: ReportTarget, key: string): Promise<CommentNode[]> {
   const candidates = (await store.listComments(target)).filter((c) => hasStickyMarker(c.body, key));
-  if (candidates.length === 0) return undefined;
+  if (candidates.length === 0) return [];
   const nodes = await store.commentNodes(target, candidates.map((c) => c.nodeId));
   return candidates
     .map((c) => nodes.get(c.nodeId))
     .filter((n): n is CommentNode => n?.viewerDidAuthor === true && hasStickyMarker(n.body, key))
-    .sort((a, b) => a.id - b.id)[0];
+    .sort((a, b) => a.id - b.id);
+}
+
+async function scan(store: CommentStore, target: ReportTarget, key: string): Promise<CommentNode | undefined> {
+  return (await scanAll(store, target, key))[0];
 }
 
 /** A failure after which the comment may or may not exist. */
@@ -91,50 +95,83 @@ async function updateIfChanged(store: CommentStore, target: ReportTarget, existi
  * before, change only the pointer comment, skip when already right. A body
  * edited by a person in the instant between read and write could lose that
  * edit; the window is one round trip, once per key per PR (docs/report.md).
+ *
+ * When we just created the comment and the body already points at another
+ * comment of ours for this key, a concurrent run of the same key created it
+ * first: ours is deleted and the report goes into theirs, so one comment stays.
  */
-async function savePointer(store: CommentStore, issueNumber: number, key: string, nodeId: string, warn: (m: string) => void): Promise<void> {
+async function savePointer(store: CommentStore, target: IssueTarget, key: string, posted: Posted, body: string, warn: (m: string) => void): Promise<Posted> {
   try {
-    const body = await store.readIssueBody(issueNumber);
-    if (commentPointer(body, key) === nodeId) return;
-    await store.writeIssueBody(issueNumber, withCommentPointer(body, key, nodeId));
+    const description = await store.readIssueBody(target.number);
+    const current = commentPointer(description, key);
+    if (current === posted.nodeId) return posted;
+    if (current && posted.action === 'created') {
+      const first = await followPointer(store, target, key, current);
+      if (first) {
+        await store.deleteIssueComment(posted.commentId);
+        return { ...(await updateIfChanged(store, target, first, body)), action: 'updated' };
+      }
+    }
+    await store.writeIssueBody(target.number, withCommentPointer(description, key, posted.nodeId));
   } catch (error) {
-    warn(`report: the comment was posted, but its pointer could not be saved in #${issueNumber}'s description (${(error as Error).message}); the next update will scan the comments instead`);
+    warn(`report: the comment was posted, but its pointer could not be saved in #${target.number}'s description (${(error as Error).message}); the next update will scan the comments instead`);
+  }
+  return posted;
+}
+
+/** Our other comments for the key (duplicates left by an older tool or a lost race), removed best-effort. */
+async function removeDuplicates(store: CommentStore, duplicates: readonly CommentNode[], warn: (m: string) => void): Promise<void> {
+  for (const duplicate of duplicates) {
+    try {
+      await store.deleteIssueComment(duplicate.id);
+    } catch (error) {
+      warn(`report: could not delete duplicate report comment ${duplicate.id} (${(error as Error).message})`);
+      return;
+    }
   }
 }
 
+type IssueTarget = ReportTarget & { kind: 'issue' };
+
 interface Lookup {
   found: CommentNode | undefined;
+  /** Our other comments for this key, found by a scan. */
+  duplicates: CommentNode[];
   /** The pointer currently in the body (undefined when none). */
   pointer: string | undefined;
 }
 
 /** 1 request when the event's body points at our comment; 2 when the current body does; a full scan otherwise. */
-async function findExisting(store: CommentStore, target: ReportTarget & { kind: 'issue' }, key: string, bodyHint: string | null | undefined): Promise<Lookup> {
+async function findExisting(store: CommentStore, target: IssueTarget, key: string, bodyHint: string | null | undefined): Promise<Lookup> {
   const hinted = commentPointer(bodyHint, key);
   if (hinted) {
     const node = await followPointer(store, target, key, hinted);
-    if (node) return { found: node, pointer: hinted };
+    if (node) return { found: node, duplicates: [], pointer: hinted };
   }
   // The event's copy of the body may predate the pointer: read the current one.
   const pointer = commentPointer(await store.readIssueBody(target.number), key);
   if (pointer && pointer !== hinted) {
     const node = await followPointer(store, target, key, pointer);
-    if (node) return { found: node, pointer };
+    if (node) return { found: node, duplicates: [], pointer };
   }
-  return { found: await scan(store, target, key), pointer };
+  const [found, ...duplicates] = await scanAll(store, target, key);
+  return { found, duplicates, pointer };
 }
 
 /** Creates the key's comment on the target, or updates it in place. */
 export async function upsertStickyComment(store: CommentStore, target: ReportTarget, body: string, options: StickyOptions): Promise<StickyResult> {
   const { key } = options;
+  const warn = options.warn ?? (() => {});
   if (target.kind === 'commit') {
     // Commit comments have no body to hold a pointer; commits carry few comments.
     const existing = await scan(store, target, key);
     const { nodeId: _, ...result } = existing ? await updateIfChanged(store, target, existing, body) : await createExactlyOnce(store, target, key, body);
     return result;
   }
-  const { found, pointer } = await findExisting(store, target, key, options.bodyHint);
-  const { nodeId, ...result } = found ? await updateIfChanged(store, target, found, body) : await createExactlyOnce(store, target, key, body);
-  if (nodeId !== pointer) await savePointer(store, target.number, key, nodeId, options.warn ?? (() => {}));
+  const { found, duplicates, pointer } = await findExisting(store, target, key, options.bodyHint);
+  let posted = found ? await updateIfChanged(store, target, found, body) : await createExactlyOnce(store, target, key, body);
+  if (posted.nodeId !== pointer) posted = await savePointer(store, target, key, posted, body, warn);
+  await removeDuplicates(store, duplicates, warn);
+  const { nodeId: _, ...result } = posted;
   return result;
 }
