@@ -1,0 +1,131 @@
+// Faults at every write of a publish and a promotion: after the failure the
+// registry shows the operation fully or not at all, and a re-run completes it
+// exactly once.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startEmulator, type Fault, type GitHubEmulator } from '@mlship/github-emulator';
+import { createGitHubClient, type GitHubClient } from '@mlship/github';
+import { readOnnxSignature } from '@mlship/onnx';
+import { GitHubStore } from './github-store.ts';
+import { RegistryService } from './registry-service.ts';
+import { modelFiles } from './registry-behaviour.testkit.ts';
+import type { PublishFile } from './registry-service.ts';
+
+interface World {
+  gh: GitHubEmulator;
+  commit: string;
+  registry(client?: GitHubClient): RegistryService;
+  /** A client whose k-th write (1-based) meets `fault`; no retries, so every fault surfaces. */
+  faultyClient(k: number, fault: Fault): GitHubClient;
+  writes(): number;
+}
+
+async function world(): Promise<World> {
+  const gh = await startEmulator();
+  const repo = gh.createRepo({ owner: 'octo-org', name: 'models', defaultBranch: 'main', immutableReleases: true });
+  const commit = gh.createCommit(repo, { branch: 'main', message: 'Train' });
+  const token = gh.createToken({ login: 'alice', permissions: { contents: 'write', metadata: 'read' } });
+  const client = (): GitHubClient => createGitHubClient({ token, baseUrl: gh.apiUrl, throttle: false });
+  let writes = 0;
+  return {
+    gh, commit,
+    registry: (c = client()) => new RegistryService(new GitHubStore({ client: c, owner: repo.owner, repo: repo.name }), {
+      actor: 'alice', readSignature: readOnnxSignature, sleep: async () => {},
+    }),
+    faultyClient: (k, fault) => {
+      const c = client();
+      writes = 0;
+      c.hook.before('request', (options) => {
+        (options.request as { retries?: number }).retries = 0;
+        if (options.method === 'GET') return;
+        if (++writes === k) gh.inject({ method: options.method, fault });
+      });
+      return c;
+    },
+    writes: () => writes,
+  };
+}
+
+// A write that was applied but whose answer was lost is the hard case, so every
+// write meets it; the faults that stop a write before it applies take turns.
+const APPLIED_FAULT: [string, Fault] = ['dropped after the write', { drop: 'after' }];
+const REFUSED_FAULTS: [string, Fault][] = [
+  ['500', { status: 500 }],
+  ['dropped before the write', { drop: 'before' }],
+  ['secondary rate limit', { rateLimit: 'secondary', retryAfterSeconds: 1 }],
+  ['primary rate limit', { rateLimit: 'primary' }],
+];
+const faultsFor = (k: number): [string, Fault][] => [APPLIED_FAULT, REFUSED_FAULTS[k % REFUSED_FAULTS.length]!];
+
+async function assertPublishAllOrNothing(w: World, files: PublishFile[]): Promise<'complete' | 'absent'> {
+  const reg = w.registry();
+  const listed = await reg.list('churn').then((l) => l[0]!.versions, () => [] as string[]);
+  const release = w.gh.state.repos.get('octo-org/models')!.releases.find((r) => r.tagName === 'churn@v1.0.0' && !r.draft);
+  if (release) assert.deepEqual(release.assets.map((a) => a.name).sort(), ['card.md', 'manifest.json', 'metrics.json', 'model.onnx'], 'a published release has every asset');
+  if (listed.length === 0) return 'absent';
+  assert.deepEqual(listed, ['v1.0.0']);
+  assert.ok(release, 'a registered version has a published release');
+  const resolved = await reg.resolve('churn@v1.0.0');
+  assert.equal(resolved.manifest.assets.length, files.length);
+  return 'complete';
+}
+
+test('publish under a fault at each write: all or nothing, and a re-run completes it once', async () => {
+  const files = await modelFiles(1);
+  const clean = await world();
+  await clean.registry(clean.faultyClient(0, { status: 500 })).publish({ name: 'churn', version: 'v1.0.0', files, commit: clean.commit });
+  const writes = clean.writes();
+  await clean.gh.stop();
+  assert.ok(writes >= 8, `a publish makes ${writes} writes`);
+
+  for (let k = 1; k <= writes; k++) {
+    for (const [label, fault] of faultsFor(k)) {
+      const w = await world();
+      try {
+        const failed = await w.registry(w.faultyClient(k, fault)).publish({ name: 'churn', version: 'v1.0.0', files, commit: w.commit }).then(() => false, () => true);
+        const after = await assertPublishAllOrNothing(w, files);
+        if (!failed) assert.equal(after, 'complete', `write ${k}, ${label}: success means complete`);
+        const rerun = await w.registry().publish({ name: 'churn', version: 'v1.0.0', files, commit: w.commit });
+        assert.equal(rerun.version, 'v1.0.0');
+        assert.equal(await assertPublishAllOrNothing(w, files), 'complete');
+        const history = await w.registry().history('churn');
+        assert.deepEqual(history.map((e) => e.tag), ['churn@v1.0.0'], `write ${k}, ${label}: one registration`);
+        const published = w.gh.state.repos.get('octo-org/models')!.releases.filter((r) => !r.draft);
+        assert.equal(published.length, 1, `write ${k}, ${label}: one published release`);
+        assert.deepEqual(w.gh.violations, []);
+      } finally {
+        await w.gh.stop();
+      }
+    }
+  }
+});
+
+test('promotion under a fault at each write: all or nothing, a re-run completes it once, GTO tag repaired', async () => {
+  for (let k = 1; k <= 4; k++) {
+    for (const [label, fault] of [APPLIED_FAULT, ...REFUSED_FAULTS.filter((_, i) => i % 4 === k - 1)]) {
+      const w = await world();
+      try {
+        const setup = w.registry();
+        await setup.publish({ name: 'churn', version: 'v1.0.0', files: await modelFiles(1), commit: w.commit });
+        await setup.publish({ name: 'churn', version: 'v1.1.0', files: await modelFiles(2), commit: w.commit });
+        await setup.promote({ name: 'churn', version: 'v1.0.0', stage: 'prod' });
+
+        await w.registry(w.faultyClient(k, fault)).promote({ name: 'churn', version: 'v1.1.0', stage: 'prod' }).catch(() => undefined);
+        const reg = w.registry();
+        const assigned = (await reg.history('churn')).filter((e) => e.action === 'assign' && e.version === 'v1.1.0');
+        assert.ok(assigned.length <= 1, `write ${k}, ${label}: at most one assignment`);
+        assert.equal((await reg.resolve('churn@prod')).version, assigned.length ? 'v1.1.0' : 'v1.0.0', `write ${k}, ${label}: prod agrees with history`);
+
+        await reg.promote({ name: 'churn', version: 'v1.1.0', stage: 'prod' });
+        const history = await reg.history('churn');
+        assert.deepEqual(history.map((e) => e.tag), ['churn@v1.0.0', 'churn@v1.1.0', 'churn#prod#3', 'churn#prod#4'], `write ${k}, ${label}`);
+        const refs = w.gh.state.repos.get('octo-org/models')!.refs;
+        assert.ok(refs.has('refs/tags/churn#prod#4'), `write ${k}, ${label}: the GTO tag exists after the re-run`);
+        assert.equal((await reg.resolve('churn@prod')).version, 'v1.1.0');
+        assert.deepEqual(w.gh.violations, []);
+      } finally {
+        await w.gh.stop();
+      }
+    }
+  }
+});
