@@ -60,7 +60,11 @@ export class EmulatorServer {
     let instance: EmulatorServer | undefined;
     const server = createServer((req, res) => {
       // The instance exists before the server listens, so before any request.
-      void instance?.handle(req, res);
+      instance?.handle(req, res).catch((error: unknown) => {
+        // An emulator bug must not crash the test process; answer 500 and say why.
+        console.error('github-emulator:', error);
+        if (!res.headersSent && !res.destroyed) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Emulator error' }));
+      });
     });
     server.keepAliveTimeout = 1000;
     await new Promise<void>((resolve, reject) => {
