@@ -6,7 +6,8 @@ import { createRequire } from 'node:module';
 import { Ajv, type ValidateFunction, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 
-export type SpecName = 'api.github.com';
+/** The descriptions @octokit/openapi ships: GitHub.com, GHEC and GitHub Enterprise Server releases. */
+export type SpecName = 'api.github.com' | 'ghec' | 'ghes-3.17' | 'ghes-3.18' | 'ghes-3.19';
 
 export interface OpenApiParameter {
   name: string;

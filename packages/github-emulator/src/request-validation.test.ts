@@ -38,6 +38,28 @@ test('a missing required field is a 422 violation', async () => {
   assert.ok(f.gh.violations.some((v) => v.operationId === 'git/create-ref' && /sha/.test(v.message)));
 });
 
+test('an extra property where the schema forbids one is a 422 violation', async () => {
+  const status = await statusOf(
+    f.octokit.request('POST /repos/{owner}/{repo}/issues', {
+      owner: f.owner,
+      repo: f.name,
+      title: 'x',
+      issue_field_values: [{ field_id: 1, value: 'v', colour: 'red' }],
+    } as never),
+  );
+  assert.equal(status, 422);
+  assert.ok(f.gh.violations.some((v) => v.operationId === 'issues/create' && /unexpected property "colour"/.test(v.message)));
+  assert.equal([...f.gh.repo(f.repo).issues.values()].some((i) => i.title === 'x'), false);
+});
+
+test('a value outside an enum is a 422 violation and changes nothing', async () => {
+  const status = await statusOf(
+    f.octokit.request('POST /repos/{owner}/{repo}/statuses/{sha}', { owner: f.owner, repo: f.name, sha: f.pr.headSha, state: 'green' } as never),
+  );
+  assert.equal(status, 422);
+  assert.equal(f.gh.repo(f.repo).statuses.length, 0);
+});
+
 test('an unknown route is 404 and a violation', async () => {
   const status = await statusOf(f.octokit.request('GET /repos/{owner}/{repo}/no-such-thing', { owner: f.owner, repo: f.name }));
   assert.equal(status, 404);
