@@ -40923,13 +40923,13 @@ function withAccessErrors(store, context) {
     }
   };
   return {
-    readIssueBody: guard("read", store.readIssueBody),
-    writeIssueBody: guard("write", store.writeIssueBody),
-    listComments: guard("read", store.listComments),
-    commentNodes: guard("read", store.commentNodes),
-    createComment: guard("write", store.createComment),
-    updateComment: guard("write", store.updateComment),
-    deleteIssueComment: guard("write", store.deleteIssueComment)
+    readIssueBody: guard("read", store.readIssueBody.bind(store)),
+    writeIssueBody: guard("write", store.writeIssueBody.bind(store)),
+    listComments: guard("read", store.listComments.bind(store)),
+    commentNodes: guard("read", store.commentNodes.bind(store)),
+    createComment: guard("write", store.createComment.bind(store)),
+    updateComment: guard("write", store.updateComment.bind(store)),
+    deleteIssueComment: guard("write", store.deleteIssueComment.bind(store))
   };
 }
 
@@ -41142,7 +41142,8 @@ async function postReport(options, deps) {
   const key = options.key === void 0 ? defaultReportKey(deps.context.workflow, deps.context.job) : normaliseKey(options.key);
   const marker = stickyMarker(key);
   const { markdown, truncated } = truncateMarkdown(report, {
-    note: truncationNote(deps.runUrl),
+    // Outside Actions there is no job summary to point at.
+    note: deps.writeSummary ? truncationNote(deps.runUrl) : "> [!NOTE]\n> This report was cut to fit GitHub's comment limit.\n",
     limitChars: COMMENT_LIMIT_CHARS - marker.length - 1
   });
   const body = `${marker}

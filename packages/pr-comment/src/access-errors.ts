@@ -63,12 +63,12 @@ export function withAccessErrors(store: CommentStore, context: AccessContext): C
       }
     };
   return {
-    readIssueBody: guard('read', store.readIssueBody),
-    writeIssueBody: guard('write', store.writeIssueBody),
-    listComments: guard('read', store.listComments),
-    commentNodes: guard('read', store.commentNodes),
-    createComment: guard('write', store.createComment),
-    updateComment: guard('write', store.updateComment),
-    deleteIssueComment: guard('write', store.deleteIssueComment),
+    readIssueBody: guard('read', store.readIssueBody.bind(store)),
+    writeIssueBody: guard('write', store.writeIssueBody.bind(store)),
+    listComments: guard('read', store.listComments.bind(store)),
+    commentNodes: guard('read', store.commentNodes.bind(store)),
+    createComment: guard('write', store.createComment.bind(store)),
+    updateComment: guard('write', store.updateComment.bind(store)),
+    deleteIssueComment: guard('write', store.deleteIssueComment.bind(store)),
   };
 }

@@ -92,7 +92,8 @@ export async function postReport(options: PostReportOptions, deps: PostReportDep
   const key = options.key === undefined ? defaultReportKey(deps.context.workflow, deps.context.job) : normaliseKey(options.key);
   const marker = stickyMarker(key);
   const { markdown, truncated } = truncateMarkdown(report, {
-    note: truncationNote(deps.runUrl),
+    // Outside Actions there is no job summary to point at.
+    note: deps.writeSummary ? truncationNote(deps.runUrl) : "> [!NOTE]\n> This report was cut to fit GitHub's comment limit.\n",
     limitChars: COMMENT_LIMIT_CHARS - marker.length - 1,
   });
   const body = `${marker}\n${markdown}`;
