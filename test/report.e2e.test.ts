@@ -192,3 +192,24 @@ test('a create that keeps failing ends in one error and no duplicate', async () 
   assert.equal(r.annotations.length, 1);
   assert.match(r.annotations[0]!.message, new RegExp(`^report: GitHub kept failing on ${repo.fullName}#${pr.number} \\(500: [^)]+\\) after retries; re-run the job$`));
 });
+
+test('GitHub Enterprise Server: the same run against a GHES 3.17 API description', async () => {
+  const ghes = await startEmulator({ spec: 'ghes-3.17' });
+  try {
+    const r0 = ghes.createRepo({ owner: 'corp', name: 'model' });
+    ghes.createCommit(r0, { branch: 'main', message: 'init' });
+    ghes.createCommit(r0, { branch: 'feature', message: 'train' });
+    const p0 = ghes.createPullRequest(r0, { head: 'feature', base: 'main', title: 'Train', user: 'alice' });
+    writeFileSync(join(workspace, 'report.md'), '# on GHES\n');
+    const token = ghes.createToken({ login: BOT, type: 'Bot', permissions: JOB_TOKEN });
+    const options = { inputs: { report: 'report.md' }, event: webhookEvent('pull_request', 'opened', { repo: r0, pr: p0 }), emulator: ghes, token, cwd: workspace };
+    assert.equal((await runBundledAction('report', options)).exitCode, 0);
+    writeFileSync(join(workspace, 'report.md'), '# on GHES, updated\n');
+    const r = await runBundledAction('report', options);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.deepEqual(ghes.repo(r0).issueComments.map((c) => c.body), [`${MARKER}\n# on GHES, updated\n`]);
+    assert.deepEqual(ghes.violations, []);
+  } finally {
+    await ghes.stop();
+  }
+});
