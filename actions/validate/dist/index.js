@@ -55765,25 +55765,23 @@ function preparedMetrics(prepared, weights) {
   let logLoss = 0;
   let total = 0;
   const cell = prepared.cell;
-  if (!weights) {
-    for (let i = 0; i < n; i++) cells[cell[i]] += 1;
-    total = n;
-  } else {
-    for (let i = 0; i < n; i++) {
-      const w = weights[i];
-      cells[cell[i]] += w;
-      total += w;
-    }
-  }
   if (prob) {
     const { logLoss: rowLogLoss, bin, confidence, topCorrect } = prob;
     for (let i = 0; i < n; i++) {
       const w = weights ? weights[i] : 1;
+      cells[cell[i]] += w;
+      total += w;
       logLoss += w * rowLogLoss[i];
       const b = bin[i];
       binCount[b] += w;
       binConfidence[b] += w * confidence[i];
       binCorrect[b] += w * topCorrect[i];
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const w = weights ? weights[i] : 1;
+      cells[cell[i]] += w;
+      total += w;
     }
   }
   const confusion = Array.from({ length: c }, (_, t) => Array.from(cells.subarray(t * c, t * c + c)));
@@ -55836,6 +55834,49 @@ function preparedMetrics(prepared, weights) {
 }
 function mean(xs) {
   return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN;
+}
+function subsetPrepared(parent, rows) {
+  const m = rows.length;
+  const cell = new Int32Array(m);
+  for (let k = 0; k < m; k++) cell[k] = parent.cell[rows[k]];
+  const prob = parent.probability;
+  if (!prob) return { classCount: parent.classCount, cell };
+  const logLoss = new Float64Array(m);
+  const bin = new Uint8Array(m);
+  const confidence = new Float64Array(m);
+  const topCorrect = new Uint8Array(m);
+  const local = new Int32Array(parent.cell.length).fill(-1);
+  for (let k = 0; k < m; k++) {
+    const row = rows[k];
+    local[row] = k;
+    logLoss[k] = prob.logLoss[row];
+    bin[k] = prob.bin[row];
+    confidence[k] = prob.confidence[row];
+    topCorrect[k] = prob.topCorrect[row];
+  }
+  const ranks = prob.ranks.map(({ order, positives }) => {
+    const subOrder = new Int32Array(m);
+    const subPositives = new Uint8Array(m);
+    const groupEnd = new Uint8Array(m);
+    let j = 0;
+    let lastParentPosition = -1;
+    for (let k = 0; k < order.order.length; k++) {
+      const at = local[order.order[k]];
+      if (at < 0) continue;
+      if (j > 0) groupEnd[j - 1] = hasGroupEnd(order.groupEnd, lastParentPosition, k) ? 1 : 0;
+      subOrder[j] = at;
+      subPositives[j] = positives[k];
+      lastParentPosition = k;
+      j++;
+    }
+    if (j > 0) groupEnd[j - 1] = 1;
+    return { order: { order: subOrder, groupEnd }, positives: subPositives };
+  });
+  return { classCount: parent.classCount, cell, probability: { logLoss, bin, confidence, topCorrect, ranks } };
+}
+function hasGroupEnd(groupEnd, from, to) {
+  for (let k = from; k < to; k++) if (groupEnd[k]) return true;
+  return false;
 }
 
 // packages/eval/src/regression-metrics.ts
@@ -55904,6 +55945,12 @@ function buildPairedCache(data) {
   const c = data.classes.length;
   return { baseline: prepareClassifier(data.truth, data.baseline, c), candidate: prepareClassifier(data.truth, data.candidate, c) };
 }
+function subsetCache(cache, rows) {
+  const out = {};
+  if (cache.baseline) out.baseline = subsetPrepared(cache.baseline, rows);
+  if (cache.candidate) out.candidate = subsetPrepared(cache.candidate, rows);
+  return out;
+}
 function pairedMetrics(data, weights, cache = buildPairedCache(data)) {
   if (data.task === "regression") {
     return { baseline: regressionMetrics(data.truth, data.baseline, weights), candidate: regressionMetrics(data.truth, data.candidate, weights) };
@@ -55914,28 +55961,62 @@ function pairedMetrics(data, weights, cache = buildPairedCache(data)) {
 }
 
 // packages/eval/src/random.ts
-function seededRandom(seed) {
-  let s = seed >>> 0;
-  const splitmix = () => {
-    s = s + 2654435769 >>> 0;
-    let z3 = s;
-    z3 = Math.imul(z3 ^ z3 >>> 16, 2246822507) >>> 0;
-    z3 = Math.imul(z3 ^ z3 >>> 13, 3266489909) >>> 0;
-    return (z3 ^ z3 >>> 16) >>> 0;
-  };
-  let a = splitmix();
-  let b = splitmix();
-  let c = splitmix();
-  let d = splitmix();
-  return () => {
-    const t = (a + b >>> 0) + d >>> 0;
-    d = d + 1 >>> 0;
-    a = b ^ b >>> 9;
-    b = c + (c << 3) >>> 0;
-    c = c << 21 | c >>> 11;
-    c = c + t >>> 0;
+var Sfc32 = class {
+  a;
+  b;
+  c;
+  d;
+  constructor(seed) {
+    let s = seed >>> 0;
+    const splitmix = () => {
+      s = s + 2654435769 >>> 0;
+      let z3 = s;
+      z3 = Math.imul(z3 ^ z3 >>> 16, 2246822507) >>> 0;
+      z3 = Math.imul(z3 ^ z3 >>> 13, 3266489909) >>> 0;
+      return (z3 ^ z3 >>> 16) >>> 0;
+    };
+    this.a = splitmix();
+    this.b = splitmix();
+    this.c = splitmix();
+    this.d = splitmix();
+  }
+  /** Uniform in [0, 1). */
+  next() {
+    const t = (this.a + this.b >>> 0) + this.d >>> 0;
+    this.d = this.d + 1 >>> 0;
+    this.a = this.b ^ this.b >>> 9;
+    this.b = this.c + (this.c << 3) >>> 0;
+    this.c = this.c << 21 | this.c >>> 11;
+    this.c = this.c + t >>> 0;
     return t / 4294967296;
-  };
+  }
+  /**
+   * Multinomial bootstrap counts: weights.length rows drawn with replacement
+   * from weights.length, written as a count per row. The same sequence as
+   * calling next() once per draw.
+   */
+  drawCounts(weights) {
+    const m = weights.length;
+    weights.fill(0);
+    let { a, b, c, d } = this;
+    for (let k = 0; k < m; k++) {
+      const t = (a + b >>> 0) + d >>> 0;
+      d = d + 1 >>> 0;
+      a = b ^ b >>> 9;
+      b = c + (c << 3) >>> 0;
+      c = c << 21 | c >>> 11;
+      c = c + t >>> 0;
+      weights[t / 4294967296 * m | 0] += 1;
+    }
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
+  }
+};
+function seededRandom(seed) {
+  const generator = new Sfc32(seed);
+  return () => generator.next();
 }
 function sampleWithoutReplacement(n, k, random) {
   const pool = new Int32Array(n);
@@ -55948,19 +56029,16 @@ function sampleWithoutReplacement(n, k, random) {
   }
   return pool.slice(0, k).sort();
 }
-function drawBootstrapCounts(weights, random) {
-  const m = weights.length;
-  weights.fill(0);
-  for (let k = 0; k < m; k++) weights[random() * m | 0] += 1;
-}
 
 // packages/eval/src/bootstrap.ts
-function pairedBootstrap(data, full, options) {
+function pairedBootstrap(data, full, options, dataCache) {
   const n = rowCount(data);
-  const random = seededRandom(options.seed);
+  const generator = new Sfc32(options.seed);
+  const random = () => generator.next();
   const m = Math.min(n, options.maxRows);
-  const sample = m < n ? subsetPaired(data, sampleWithoutReplacement(n, m, random)) : data;
-  const cache = buildPairedCache(sample);
+  const rows = m < n ? sampleWithoutReplacement(n, m, random) : void 0;
+  const sample = rows ? subsetPaired(data, rows) : data;
+  const cache = rows ? dataCache ? subsetCache(dataCache, rows) : buildPairedCache(sample) : dataCache ?? buildPairedCache(sample);
   const sampleMetrics = m < n ? pairedMetrics(sample, void 0, cache) : full;
   const scale = Math.sqrt(m / n);
   const metrics = Object.keys(full.candidate).filter(
@@ -55970,7 +56048,7 @@ function pairedBootstrap(data, full, options) {
   const candidates = metrics.map(() => new Float64Array(options.replicates));
   const weights = new Float64Array(m);
   for (let r = 0; r < options.replicates; r++) {
-    drawBootstrapCounts(weights, random);
+    generator.drawCounts(weights);
     const rep = pairedMetrics(sample, weights, cache);
     for (const [j, metric] of metrics.entries()) {
       const dStar = rep.candidate[metric] - rep.baseline[metric];
@@ -56640,14 +56718,16 @@ function bootstrapOptions(policy) {
 }
 function evaluatePaired(data, slices, policy) {
   const options = bootstrapOptions(policy);
-  const full = pairedMetrics(data);
-  const boot = pairedBootstrap(data, full, options);
+  const cache = buildPairedCache(data);
+  const full = pairedMetrics(data, void 0, cache);
+  const boot = pairedBootstrap(data, full, options, cache);
   const overall = { scope: "all rows", rows: boot.rows, comparisons: boot.comparisons };
   const sliceMaxRows = Math.max(SLICE_MIN_RESAMPLED_ROWS, Math.floor(options.maxRows / Math.max(1, slices.length)));
   const sliceResults = slices.map((slice, k) => {
     const sub = subsetPaired(data, slice.rows);
-    const subFull = pairedMetrics(sub);
-    const sb = slice.rows.length > 0 ? pairedBootstrap(sub, subFull, { ...options, maxRows: sliceMaxRows, seed: options.seed + 7919 * (k + 1) }) : void 0;
+    const subCacheOf = subsetCache(cache, slice.rows);
+    const subFull = pairedMetrics(sub, void 0, subCacheOf);
+    const sb = slice.rows.length > 0 ? pairedBootstrap(sub, subFull, { ...options, maxRows: sliceMaxRows, seed: options.seed + 7919 * (k + 1) }, subCacheOf) : void 0;
     const result = { scope: slice.name, column: slice.column, rows: slice.rows.length, comparisons: sb?.comparisons ?? [] };
     const m2 = mcnemarOf(sub);
     if (m2) result.mcnemar = m2;
@@ -56906,6 +56986,96 @@ function barChart(title, values, yLabel) {
 
 // packages/report/src/marker.ts
 var PointerIndexSchema = external_exports.record(external_exports.string(), external_exports.string());
+
+// packages/report/src/truncate.ts
+var COMMENT_LIMIT_CHARS = 65536;
+var CLEAN = { fence: void 0, detailsDepth: 0, inTag: false };
+function isClean(state) {
+  return state.fence === void 0 && state.detailsDepth === 0 && !state.inTag;
+}
+function nextBlockState(state, line) {
+  if (state.fence !== void 0) {
+    const close = /^ {0,3}(`{3,}|~{3,})[ \t]*\r?\n?$/.exec(line);
+    const closes = close && close[1][0] === state.fence[0] && close[1].length >= state.fence.length;
+    return closes ? { ...state, fence: void 0 } : state;
+  }
+  if (!state.inTag) {
+    const open4 = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line.replace(/\r?\n$/, ""));
+    if (open4 && !(open4[1][0] === "`" && open4[2].includes("`"))) return { ...state, fence: open4[1] };
+  }
+  const text = line.replace(/(`+)[^`]*?\1/g, "");
+  let { detailsDepth, inTag } = state;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inTag) {
+      if (ch === ">") inTag = false;
+      continue;
+    }
+    if (ch !== "<") continue;
+    const rest = text.slice(i, i + 11).toLowerCase();
+    if (rest.startsWith("</details>")) detailsDepth = Math.max(0, detailsDepth - 1);
+    else if (/^<details[\s>]/.test(rest)) detailsDepth += 1;
+    if (/^<[a-z/!]/i.test(rest)) inTag = true;
+  }
+  return { fence: void 0, detailsDepth, inTag };
+}
+function closers(state) {
+  return (state.fence !== void 0 ? `${state.fence}
+` : "") + "\n</details>\n".repeat(state.detailsDepth);
+}
+function truncationNote(runUrl2) {
+  const where2 = runUrl2 ? `[job summary](${runUrl2})` : "job summary";
+  return `> [!NOTE]
+> This report was cut to fit GitHub's comment limit; the full report is in the ${where2}.
+`;
+}
+function truncateMarkdown(markdown, options) {
+  const limit = options.limitChars ?? COMMENT_LIMIT_CHARS;
+  if (markdown.length <= limit) return { markdown, truncated: false };
+  const tail = `
+${options.note}`;
+  const budget = limit - tail.length;
+  if (budget < 0) throw new RangeError(`truncation note (${tail.length} chars) does not fit in ${limit}`);
+  const boundaries = [{ end: 0, state: CLEAN }];
+  let state = CLEAN;
+  let start = 0;
+  while (start < markdown.length) {
+    const newline = markdown.indexOf("\n", start);
+    const end = newline === -1 ? markdown.length : newline + 1;
+    if (end > budget) break;
+    const line = markdown.slice(start, end);
+    state = nextBlockState(state, line);
+    boundaries.push({ end, state });
+    start = end;
+  }
+  const fits = (b) => b.end + closers(b.state).length <= budget;
+  const clean = boundaries.findLast((b) => isClean(b.state) && fits(b));
+  const closable = boundaries.findLast((b) => !b.state.inTag && fits(b)) ?? clean;
+  const chosen = clean.end * 2 >= closable.end ? clean : closable;
+  let body = markdown.slice(0, chosen.end);
+  let open4 = chosen.state;
+  const next = markdown.slice(chosen.end, markdown.indexOf("\n", chosen.end) + 1 || markdown.length);
+  if (chosen === boundaries.at(-1) && open4.fence === void 0 && !/^\s*\|/.test(next)) {
+    const partial2 = `${cutLine(next, budget - body.length - closers(open4).length - 1)}
+`;
+    const after = nextBlockState(open4, partial2);
+    if (partial2 !== "\n" && !after.inTag && body.length + partial2.length + closers(after).length <= budget) {
+      body += partial2;
+      open4 = after;
+    }
+  }
+  return { markdown: `${body}${closers(open4)}${tail}`, truncated: true };
+}
+function cutLine(line, room) {
+  if (room <= 0) return "";
+  let cut = line.slice(0, room);
+  const space = cut.lastIndexOf(" ");
+  cut = space > 0 ? cut.slice(0, space) : "";
+  const lastOpen = cut.lastIndexOf("<");
+  if (lastOpen !== -1 && cut.indexOf(">", lastOpen) === -1) cut = cut.slice(0, lastOpen);
+  if ((cut.match(/`/g)?.length ?? 0) % 2 === 1) cut = cut.slice(0, cut.lastIndexOf("`"));
+  return cut.trimEnd();
+}
 
 // packages/eval/src/pr-section.ts
 var f = (x) => formatNumber(x, { significantDigits: 4 });
@@ -71191,7 +71361,7 @@ ${outcome.section.markdown}
       head_sha: headSha,
       status: "completed",
       conclusion: CONCLUSION[verdict],
-      output: { title: title.slice(0, 255), summary: outcome.section.markdown.slice(0, CHECK_SUMMARY_LIMIT) }
+      output: { title: title.slice(0, 255), summary: truncateMarkdown(outcome.section.markdown, { limitChars: CHECK_SUMMARY_LIMIT, note: truncationNote(runUrl(env)) }).markdown }
     });
     return { checkRunUrl: response.data.html_url ?? void 0 };
   } catch (error63) {
@@ -71201,6 +71371,10 @@ ${outcome.section.markdown}
     }
     throw error63;
   }
+}
+function runUrl(env) {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = env;
+  return server && repo && run ? `${server}/${repo}/actions/runs/${run}` : void 0;
 }
 async function pullRequestHead(env) {
   if (!env.GITHUB_EVENT_PATH) return void 0;

@@ -9,9 +9,9 @@
 // by √(m/n) around the full-data estimate (every metric here is a smooth
 // statistic with √n convergence, which is what makes the rescaling valid);
 // at or below `maxRows` it is the exact paired percentile bootstrap.
-import { drawBootstrapCounts, seededRandom, sampleWithoutReplacement } from './random.ts';
-import { buildPairedCache, pairedMetrics, rowCount, subsetPaired } from './paired-data.ts';
-import type { PairedData, PairedMetrics } from './paired-data.ts';
+import { Sfc32, sampleWithoutReplacement } from './random.ts';
+import { buildPairedCache, pairedMetrics, rowCount, subsetCache, subsetPaired } from './paired-data.ts';
+import type { PairedCache, PairedData, PairedMetrics } from './paired-data.ts';
 import type { MetricName } from './metric-names.ts';
 
 export interface BootstrapOptions {
@@ -46,12 +46,17 @@ export interface BootstrapResult {
   comparisons: MetricComparison[];
 }
 
-export function pairedBootstrap(data: PairedData, full: PairedMetrics, options: BootstrapOptions): BootstrapResult {
+/** `cache` is the whole data set's prepared terms, when the caller has them. */
+export function pairedBootstrap(data: PairedData, full: PairedMetrics, options: BootstrapOptions, dataCache?: PairedCache): BootstrapResult {
   const n = rowCount(data);
-  const random = seededRandom(options.seed);
+  const generator = new Sfc32(options.seed);
+  const random = () => generator.next();
   const m = Math.min(n, options.maxRows);
-  const sample = m < n ? subsetPaired(data, sampleWithoutReplacement(n, m, random)) : data;
-  const cache = buildPairedCache(sample);
+  const rows = m < n ? sampleWithoutReplacement(n, m, random) : undefined;
+  const sample = rows ? subsetPaired(data, rows) : data;
+  const cache = rows
+    ? (dataCache ? subsetCache(dataCache, rows) : buildPairedCache(sample))
+    : (dataCache ?? buildPairedCache(sample));
   const sampleMetrics = m < n ? pairedMetrics(sample, undefined, cache) : full;
   const scale = Math.sqrt(m / n);
   const metrics = (Object.keys(full.candidate) as MetricName[]).filter(
@@ -61,7 +66,7 @@ export function pairedBootstrap(data: PairedData, full: PairedMetrics, options: 
   const candidates = metrics.map(() => new Float64Array(options.replicates));
   const weights = new Float64Array(m);
   for (let r = 0; r < options.replicates; r++) {
-    drawBootstrapCounts(weights, random);
+    generator.drawCounts(weights);
     const rep = pairedMetrics(sample, weights, cache);
     for (const [j, metric] of metrics.entries()) {
       const dStar = rep.candidate[metric]! - rep.baseline[metric]!;

@@ -3,7 +3,7 @@
 // and the metric gates. Pure: outputs in, numbers and verdicts out.
 import { pairedBootstrap } from './bootstrap.ts';
 import type { BootstrapOptions, MetricComparison } from './bootstrap.ts';
-import { pairedMetrics, subsetPaired } from './paired-data.ts';
+import { buildPairedCache, pairedMetrics, subsetCache, subsetPaired } from './paired-data.ts';
 import type { PairedData, PairedMetrics } from './paired-data.ts';
 import { discordantPairs, mcnemarTest } from './mcnemar.ts';
 import type { McNemarResult } from './mcnemar.ts';
@@ -35,17 +35,19 @@ export function bootstrapOptions(policy: Policy): BootstrapOptions {
 
 export function evaluatePaired(data: PairedData, slices: readonly Slice[], policy: Policy): PairedEvaluation {
   const options = bootstrapOptions(policy);
-  const full = pairedMetrics(data);
-  const boot = pairedBootstrap(data, full, options);
+  const cache = buildPairedCache(data);
+  const full = pairedMetrics(data, undefined, cache);
+  const boot = pairedBootstrap(data, full, options, cache);
   const overall: ScopeComparisons = { scope: 'all rows', rows: boot.rows, comparisons: boot.comparisons };
   // Slices share the replicate budget: each draws on at most max_rows / (number of slices) rows
   // (never fewer than 2,000), so twenty slices cost about what the whole holdout does.
   const sliceMaxRows = Math.max(SLICE_MIN_RESAMPLED_ROWS, Math.floor(options.maxRows / Math.max(1, slices.length)));
   const sliceResults = slices.map((slice, k): SliceEvaluation => {
     const sub = subsetPaired(data, slice.rows);
-    const subFull = pairedMetrics(sub);
+    const subCacheOf = subsetCache(cache, slice.rows);
+    const subFull = pairedMetrics(sub, undefined, subCacheOf);
     // A seed per slice keeps slices independent and each one reproducible on its own.
-    const sb = slice.rows.length > 0 ? pairedBootstrap(sub, subFull, { ...options, maxRows: sliceMaxRows, seed: options.seed + 7919 * (k + 1) }) : undefined;
+    const sb = slice.rows.length > 0 ? pairedBootstrap(sub, subFull, { ...options, maxRows: sliceMaxRows, seed: options.seed + 7919 * (k + 1) }, subCacheOf) : undefined;
     const result: SliceEvaluation = { scope: slice.name, column: slice.column, rows: slice.rows.length, comparisons: sb?.comparisons ?? [] };
     const m = mcnemarOf(sub);
     if (m) result.mcnemar = m;

@@ -86,3 +86,24 @@ test('R² is exact for large offsets (sum of squares around the first value)', (
   const truth = Float64Array.of(1e9 + 1, 1e9 + 2, 1e9 + 3);
   close(regressionMetrics(truth, [1e9 + 1, 1e9 + 2, 1e9 + 4]).r2, 1 - 1 / 2, 1e-9);
 });
+
+test('a subset prepared from the whole set scores exactly like the subset prepared alone, ties included', async () => {
+  const { prepareClassifier, preparedMetrics, subsetPrepared } = await import('./classification-metrics.ts');
+  const n = 400;
+  const truth = Int32Array.from({ length: n }, (_, i) => (i * 7) % 3);
+  // Coarse scores make many ties across and within the subset.
+  const probabilities = Float64Array.from({ length: n * 3 }, (_, k) => {
+    const row = Math.floor(k / 3);
+    const raw = [((row * 13) % 5) / 10, ((row * 5) % 4) / 10, 0.1];
+    const sum = raw[0]! + raw[1]! + raw[2]!;
+    return raw[k % 3]! / sum;
+  });
+  const predicted = Int32Array.from({ length: n }, (_, i) => (i * 11) % 3);
+  const rows = Int32Array.from({ length: n }, (_, i) => i).filter((i) => i % 3 !== 1 && i % 7 !== 0);
+  const pick = <T extends Int32Array | Float64Array>(a: T, width = 1) =>
+    (a.constructor as unknown as { from(x: number[]): T }).from([...rows].flatMap((r) => Array.from({ length: width }, (_, j) => a[r * width + j]!)));
+  const alone = preparedMetrics(prepareClassifier(pick(truth), { predicted: pick(predicted), probabilities: pick(probabilities, 3) }, 3));
+  const derived = preparedMetrics(subsetPrepared(prepareClassifier(truth, { predicted, probabilities }, 3), rows));
+  for (const [k, v] of Object.entries(alone.values)) close(derived.values[k as keyof typeof alone.values], v, 1e-12);
+  assert.deepEqual(derived.confusion, alone.confusion);
+});

@@ -1,6 +1,6 @@
 // Both models' outputs on the same holdout rows: the unit every paired
 // statistic (bootstrap, McNemar, slices) works on.
-import { prepareClassifier, preparedMetrics } from './classification-metrics.ts';
+import { prepareClassifier, preparedMetrics, subsetPrepared } from './classification-metrics.ts';
 import type { ClassifierOutputs, ClassificationMetrics, PreparedClassifier } from './classification-metrics.ts';
 import { regressionMetrics } from './regression-metrics.ts';
 import type { MetricName } from './metric-names.ts';
@@ -75,6 +75,14 @@ export function buildPairedCache(data: PairedData): PairedCache {
   if (data.task === 'regression') return {};
   const c = data.classes.length;
   return { baseline: prepareClassifier(data.truth, data.baseline, c), candidate: prepareClassifier(data.truth, data.candidate, c) };
+}
+
+/** The cache of a subset of rows, derived from the whole set's without sorting again. */
+export function subsetCache(cache: PairedCache, rows: Int32Array): PairedCache {
+  const out: PairedCache = {};
+  if (cache.baseline) out.baseline = subsetPrepared(cache.baseline, rows);
+  if (cache.candidate) out.candidate = subsetPrepared(cache.candidate, rows);
+  return out;
 }
 
 /** Every metric of both models on the rows, weighted when weights are given. */

@@ -7,6 +7,7 @@ import { GitHubAccessError, InputError } from '@mlship/errors';
 import { createGitHubClient } from '@mlship/github';
 import type { GitHubClient } from '@mlship/github';
 import type { Verdict } from '@mlship/eval';
+import { truncateMarkdown, truncationNote } from '@mlship/report';
 import { ValidateOptionsSchema } from './validate.ts';
 import type { ValidateOutcome } from './validate.ts';
 
@@ -47,7 +48,7 @@ export async function publishValidation(outcome: ValidateOutcome, options: Publi
   try {
     const response = await client.rest.checks.create({
       owner, repo, name: options.checkName, head_sha: headSha, status: 'completed', conclusion: CONCLUSION[verdict],
-      output: { title: title.slice(0, 255), summary: outcome.section.markdown.slice(0, CHECK_SUMMARY_LIMIT) },
+      output: { title: title.slice(0, 255), summary: truncateMarkdown(outcome.section.markdown, { limitChars: CHECK_SUMMARY_LIMIT, note: truncationNote(runUrl(env)) }).markdown },
     });
     return { checkRunUrl: response.data.html_url ?? undefined };
   } catch (error) {
@@ -57,6 +58,11 @@ export async function publishValidation(outcome: ValidateOutcome, options: Publi
     }
     throw error;
   }
+}
+
+function runUrl(env: Record<string, string | undefined>): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = env;
+  return server && repo && run ? `${server}/${repo}/actions/runs/${run}` : undefined;
 }
 
 /** On pull_request events GITHUB_SHA is a merge commit; the check belongs on the PR's head commit. */
