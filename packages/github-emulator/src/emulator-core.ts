@@ -2,6 +2,7 @@
 // API use (so seeded data and API-created data look the same).
 import { createHash } from 'node:crypto';
 import type {
+  CommitCommentRecord,
   CommitRecord,
   EmulatorState,
   IssueCommentRecord,
@@ -191,6 +192,15 @@ export class EmulatorCore {
     };
     repo.issueComments.push(comment);
     return comment;
+  }
+
+  /** Finds a commit comment by its id in any repository. */
+  findCommitComment(id: number): { repo: RepoRecord; comment: CommitCommentRecord } | undefined {
+    for (const repo of this.state.repos.values()) {
+      const comment = repo.commitComments.find((c) => c.id === id);
+      if (comment) return { repo, comment };
+    }
+    return undefined;
   }
 
   /** Finds an issue comment by its id in any repository. */

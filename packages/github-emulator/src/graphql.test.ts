@@ -52,6 +52,42 @@ test('node(id:) returns an issue comment and minimizeComment hides it', async ()
   assert.equal(f.gh.repo(f.repo).issueComments.find((c) => c.id === data.id)?.minimized.isMinimized, true);
 });
 
+test('node(id:) resolves commit comments and tells PR comments from issue comments', async () => {
+  const main = f.gh.repo(f.repo).refs.get('refs/heads/main')?.sha ?? '';
+  const commitComment = await f.octokit.rest.repos.createCommitComment({ owner: f.owner, repo: f.name, commit_sha: main, body: 'on main' });
+  const prComment = await f.octokit.rest.issues.createComment({ owner: f.owner, repo: f.name, issue_number: f.pr.number, body: 'on the PR' });
+  const result = await f.octokit.graphql<{
+    a: { body: string; commit: { oid: string }; viewerDidAuthor: boolean };
+    b: { issue: { number: number }; pullRequest: { number: number } | null };
+  }>(
+    `query($a: ID!, $b: ID!) {
+      a: node(id: $a) { ... on CommitComment { body commit { oid } viewerDidAuthor } }
+      b: node(id: $b) { ... on IssueComment { issue { number } pullRequest { number } } }
+    }`,
+    { a: commitComment.data.node_id, b: prComment.data.node_id },
+  );
+  assert.deepEqual(result.a, { body: 'on main', commit: { oid: main }, viewerDidAuthor: true });
+  assert.deepEqual(result.b, { issue: { number: f.pr.number }, pullRequest: { number: f.pr.number } });
+});
+
+test('a deleted comment id is NOT_FOUND while the other aliases still resolve', async () => {
+  const kept = await f.octokit.rest.issues.createComment({ owner: f.owner, repo: f.name, issue_number: f.pr.number, body: 'kept' });
+  const gone = await f.octokit.rest.issues.createComment({ owner: f.owner, repo: f.name, issue_number: f.pr.number, body: 'gone' });
+  await f.octokit.rest.issues.deleteComment({ owner: f.owner, repo: f.name, comment_id: gone.data.id });
+  await assert.rejects(
+    f.octokit.graphql(`query($a: ID!, $b: ID!) { a: node(id: $a) { ... on IssueComment { body } } b: node(id: $b) { ... on IssueComment { body } } }`, {
+      a: kept.data.node_id,
+      b: gone.data.node_id,
+    }),
+    (error: { errors: Array<{ type: string; message: string }>; data: Record<string, unknown> }) => {
+      assert.deepEqual(error.errors.map((e) => e.type), ['NOT_FOUND']);
+      assert.equal(error.errors[0]?.message, `Could not resolve to a node with the global id of '${gone.data.node_id}'`);
+      assert.deepEqual(error.data, { a: { body: 'kept' }, b: null });
+      return true;
+    },
+  );
+});
+
 test('issue(number:) serves issue comments the same way', async () => {
   const issue = f.gh.createIssue(f.repo, { title: 'an issue' });
   f.gh.addIssueComment(f.repo, issue, { body: 'hello', user: 'alice' });
@@ -76,7 +112,7 @@ test('more than 100 per page is refused like GitHub', async () => {
   );
 });
 
-test('a token without issue or PR access cannot read comments', async () => {
-  const contentsOnly = clientFor(f.gh, f.gh.createToken({ login: 'github-actions[bot]', type: 'Bot', permissions: { contents: 'read' } }));
+test('a token without issue, PR or contents access cannot read comments', async () => {
+  const contentsOnly = clientFor(f.gh, f.gh.createToken({ login: 'github-actions[bot]', type: 'Bot', permissions: { metadata: 'read', checks: 'read' } }));
   await assert.rejects(contentsOnly.graphql(COMMENTS_QUERY, { owner: f.owner, name: f.name, number: f.pr.number }), /Resource not accessible by integration/);
 });

@@ -85,6 +85,7 @@ export interface CommitCommentRecord {
   user: UserRecord;
   createdAt: string;
   updatedAt: string;
+  minimized: { isMinimized: boolean; reason: string | null };
 }
 
 export interface ReleaseAssetRecord {

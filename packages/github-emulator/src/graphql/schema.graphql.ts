@@ -1,6 +1,6 @@
 // The slice of GitHub's GraphQL schema that mlship's callers use: reading a
-// PR's or issue's comments page by page, one comment by node id, and
-// minimizing (hiding) a comment. Names and types follow GitHub's schema.
+// PR's or issue's comments page by page, comments (issue or commit) by node
+// id, and minimizing (hiding) a comment. Names and types follow GitHub's schema.
 export const GRAPHQL_SDL = /* GraphQL */ `
   scalar DateTime
   scalar URI
@@ -86,6 +86,7 @@ export const GRAPHQL_SDL = /* GraphQL */ `
     id: ID!
     number: Int!
     title: String!
+    url: URI!
     comments(first: Int, after: String, last: Int, before: String): IssueCommentConnection!
   }
 
@@ -93,6 +94,7 @@ export const GRAPHQL_SDL = /* GraphQL */ `
     id: ID!
     number: Int!
     title: String!
+    url: URI!
     comments(first: Int, after: String, last: Int, before: String): IssueCommentConnection!
   }
 

@@ -162,6 +162,7 @@ export const gitHandlers: Record<string, RepoHandler> = {
       user: ctx.token.user,
       createdAt: at,
       updatedAt: at,
+      minimized: { isMinimized: false, reason: null },
     };
     ctx.repo.commitComments.push(comment);
     return { status: 201, body: commitCommentJson(ctx.core, ctx.repo, comment) };

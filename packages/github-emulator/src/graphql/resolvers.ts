@@ -1,0 +1,190 @@
+// Hand-written resolvers over the emulator's state for the schema slice in
+// schema.graphql.ts. Objects carry __typename so interfaces resolve.
+import type { EmulatorCore } from '../emulator-core.ts';
+import { issueCommentHtmlUrl, nodeId, parseNodeId, repoHtmlUrl } from '../representations.ts';
+import type { CommitCommentRecord, IssueCommentRecord, IssueRecord, RepoRecord, TokenRecord, UserRecord } from '../state.ts';
+
+const MAX_PAGE_SIZE = 100;
+
+/** A failure GitHub reports with a top-level `type` (NOT_FOUND, FORBIDDEN ...). */
+export class GraphqlFailure extends Error {
+  readonly extensions: Record<string, unknown>;
+  constructor(message: string, type: string) {
+    super(message);
+    this.extensions = { type };
+  }
+}
+
+interface PageArgs {
+  first?: number;
+  after?: string;
+  last?: number;
+  before?: string;
+}
+
+type Json = Record<string, unknown>;
+
+export function rootResolvers(core: EmulatorCore, token: TokenRecord): Json {
+  const permissions = token.permissions;
+  const canRead = permissions.issues !== undefined || permissions['pull-requests'] !== undefined || permissions.contents !== undefined;
+  const canWrite = permissions.issues === 'write' || permissions['pull-requests'] === 'write' || permissions.contents === 'write';
+  const requireRead = () => {
+    if (!canRead) throw new GraphqlFailure('Resource not accessible by integration', 'FORBIDDEN');
+  };
+
+  const actor = (user: UserRecord): Json => ({
+    __typename: user.type === 'Bot' ? 'Bot' : 'User',
+    id: nodeId(user.type === 'Bot' ? 'BOT' : 'U', user.id),
+    login: user.login,
+  });
+
+  const viewerFields = (user: UserRecord, minimized: { isMinimized: boolean; reason: string | null }): Json => ({
+    author: actor(user),
+    viewerDidAuthor: user.id === token.user.id,
+    viewerCanUpdate: canWrite && user.id === token.user.id,
+    isMinimized: minimized.isMinimized,
+    minimizedReason: minimized.reason,
+    viewerCanMinimize: canWrite,
+  });
+
+  const issueComment = (repo: RepoRecord, record: IssueCommentRecord): Json => {
+    const issue = repo.issues.get(record.issueNumber);
+    return {
+      __typename: 'IssueComment',
+      id: nodeId('IC', record.id),
+      databaseId: record.id,
+      body: record.body,
+      createdAt: record.createdAt,
+      updatedAt: record.updatedAt,
+      url: issueCommentHtmlUrl(core, repo, record),
+      // On GitHub a PR comment's `issue` is the PR's issue; `pullRequest` is null on plain issues.
+      issue: () => (issue ? issueLike(repo, issue, 'Issue') : null),
+      pullRequest: () => (issue?.pullRequest ? issueLike(repo, issue, 'PullRequest') : null),
+      ...viewerFields(record.user, record.minimized),
+    };
+  };
+
+  const commitComment = (repo: RepoRecord, record: CommitCommentRecord): Json => ({
+    __typename: 'CommitComment',
+    id: nodeId('CC', record.id),
+    databaseId: record.id,
+    body: record.body,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    url: `${repoHtmlUrl(core, repo)}/commit/${record.commitId}#commitcomment-${record.id}`,
+    path: record.path,
+    position: record.position,
+    commit: () => {
+      const commit = repo.commits.get(record.commitId);
+      return commit ? { __typename: 'Commit', id: nodeId('C', commit.sha), oid: commit.sha, message: commit.message } : null;
+    },
+    ...viewerFields(record.user, record.minimized),
+  });
+
+  const connection = (repo: RepoRecord, issue: IssueRecord, args: PageArgs): Json => {
+    const all = repo.issueComments.filter((c) => c.issueNumber === issue.number);
+    if (args.first == null && args.last == null) {
+      throw new GraphqlFailure('You must provide a `first` or `last` value to properly paginate the `comments` connection.', 'MISSING_PAGINATION_BOUNDARIES');
+    }
+    for (const [name, value] of [['first', args.first], ['last', args.last]] as const) {
+      if (value != null && (value < 0 || value > MAX_PAGE_SIZE)) {
+        throw new GraphqlFailure(`Requesting ${value} records on the \`comments\` connection exceeds the \`${name}\` limit of ${MAX_PAGE_SIZE} records.`, 'EXCESSIVE_PAGINATION');
+      }
+    }
+    let start = 0;
+    let end = all.length;
+    if (args.after) start = Math.max(start, cursorIndex(args.after) + 1);
+    if (args.before) end = Math.min(end, cursorIndex(args.before));
+    if (args.first != null) end = Math.min(end, start + args.first);
+    if (args.last != null) start = Math.max(start, end - args.last);
+    const edges = all.slice(start, Math.max(start, end)).map((c, i) => ({ cursor: toCursor(start + i), node: issueComment(repo, c) }));
+    return {
+      nodes: edges.map((e) => e.node),
+      edges,
+      totalCount: all.length,
+      pageInfo: {
+        hasNextPage: end < all.length,
+        hasPreviousPage: start > 0,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      },
+    };
+  };
+
+  function issueLike(repo: RepoRecord, issue: IssueRecord, typename: 'Issue' | 'PullRequest'): Json {
+    return {
+      __typename: typename,
+      id: nodeId(typename === 'PullRequest' ? 'PR' : 'I', issue.id),
+      number: issue.number,
+      title: issue.title,
+      url: `${repoHtmlUrl(core, repo)}/${issue.pullRequest ? 'pull' : 'issues'}/${issue.number}`,
+      comments: (args: PageArgs) => connection(repo, issue, args),
+    };
+  }
+
+  /** The comment a node id names, or a NOT_FOUND failure worded like GitHub's. */
+  const commentNode = (id: string): Json => {
+    const parsed = parseNodeId(id);
+    const number = Number(parsed?.id);
+    const issueHit = parsed?.kind === 'IC' ? core.findIssueComment(number) : undefined;
+    if (issueHit) return issueComment(issueHit.repo, issueHit.comment);
+    const commitHit = parsed?.kind === 'CC' ? core.findCommitComment(number) : undefined;
+    if (commitHit) return commitComment(commitHit.repo, commitHit.comment);
+    throw new GraphqlFailure(`Could not resolve to a node with the global id of '${id}'`, 'NOT_FOUND');
+  };
+
+  const setMinimized = (input: { subjectId: string; classifier?: string }, minimized: boolean): Json => {
+    const parsed = parseNodeId(input.subjectId);
+    const number = Number(parsed?.id);
+    const hit = (parsed?.kind === 'IC' ? core.findIssueComment(number) : undefined) ?? (parsed?.kind === 'CC' ? core.findCommitComment(number) : undefined);
+    if (!hit) throw new GraphqlFailure(`Could not resolve to a node with the global id of '${input.subjectId}'`, 'NOT_FOUND');
+    if (!canWrite) throw new GraphqlFailure('Resource not accessible by integration', 'FORBIDDEN');
+    hit.comment.minimized = { isMinimized: minimized, reason: minimized ? (input.classifier ?? 'OUTDATED').toLowerCase() : null };
+    return commentNode(input.subjectId);
+  };
+
+  return {
+    viewer: () => actor(token.user),
+    node: ({ id }: { id: string }) => {
+      requireRead();
+      return commentNode(id);
+    },
+    repository: ({ owner, name }: { owner: string; name: string }) => {
+      requireRead();
+      const repo = core.findRepo(owner, name);
+      if (!repo) throw new GraphqlFailure(`Could not resolve to a Repository with the name '${owner}/${name}'.`, 'NOT_FOUND');
+      const byNumber = (number: number, wantPull: boolean) => {
+        const issue = repo.issues.get(number);
+        if (!issue || Boolean(issue.pullRequest) !== wantPull) {
+          throw new GraphqlFailure(`Could not resolve to ${wantPull ? 'a PullRequest' : 'an Issue'} with the number of ${number}.`, 'NOT_FOUND');
+        }
+        return issueLike(repo, issue, wantPull ? 'PullRequest' : 'Issue');
+      };
+      return {
+        __typename: 'Repository',
+        id: nodeId('R', repo.id),
+        name: repo.name,
+        nameWithOwner: repo.fullName,
+        pullRequest: ({ number }: { number: number }) => byNumber(number, true),
+        issue: ({ number }: { number: number }) => byNumber(number, false),
+      };
+    },
+    minimizeComment: ({ input }: { input: { subjectId: string; classifier: string; clientMutationId?: string } }) => ({
+      clientMutationId: input.clientMutationId ?? null,
+      minimizedComment: setMinimized(input, true),
+    }),
+    unminimizeComment: ({ input }: { input: { subjectId: string; clientMutationId?: string } }) => ({
+      clientMutationId: input.clientMutationId ?? null,
+      unminimizedComment: setMinimized(input, false),
+    }),
+  };
+}
+
+function toCursor(index: number): string {
+  return Buffer.from(`cursor:v2:${index}`).toString('base64');
+}
+
+function cursorIndex(cursor: string): number {
+  const match = /^cursor:v2:(\d+)$/.exec(Buffer.from(cursor, 'base64').toString('utf8'));
+  return match ? Number(match[1]) : -1;
+}
