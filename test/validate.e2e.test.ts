@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type GitHubEmulator, type TokenPermissions } from '@mlship/github-emulator';
 import { writeDemoModels, type DemoFiles } from '@mlship/validate';
+import { createGitHubClient } from '@mlship/github';
+import { GitHubStore, RegistryService } from '@mlship/registry';
+import { readOnnxSignature } from '@mlship/onnx';
 import { runBundledAction, webhookEvent } from './harness/index.ts';
 
 const BOT = 'github-actions[bot]';
@@ -31,13 +34,14 @@ afterEach(() => {
   assert.deepEqual(gh.violations, [], 'every request and response matched the OpenAPI description');
 });
 
-async function run(candidate: string, permissions: TokenPermissions = JOB_TOKEN) {
+async function run(candidate: string, permissions: TokenPermissions = JOB_TOKEN, options: { baseline?: string; prepare?: (repo: ReturnType<GitHubEmulator['createRepo']>) => Promise<void> } = {}) {
   const repo = gh.createRepo({ owner: 'octo-org', name: `penguins-${serial++}` });
   gh.createCommit(repo, { branch: 'main', message: 'init' });
   gh.createCommit(repo, { branch: 'feature/model', message: 'Retrain' });
   const pr = gh.createPullRequest(repo, { head: 'feature/model', base: 'main', title: 'Retrain', body: '', user: 'alice' });
+  await options.prepare?.(repo);
   const result = await runBundledAction('validate', {
-    inputs: { candidate, baseline: 'models/baseline.onnx', data: 'models/holdout.csv', policy: 'models/policy.yml', 'out-dir': `out-${serial}` },
+    inputs: { candidate, baseline: options.baseline ?? 'models/baseline.onnx', data: 'models/holdout.csv', policy: 'models/policy.yml', 'out-dir': `out-${serial}` },
     event: webhookEvent('pull_request', 'synchronize', { repo, pr }),
     emulator: gh,
     token: gh.createToken({ login: BOT, type: 'Bot', permissions }),
@@ -86,4 +90,22 @@ test('a corrupt model fails the step with an annotation naming the file', async 
   assert.equal(result.exitCode, 1);
   assert.equal(result.annotations[0]?.file, 'models/corrupt.onnx');
   assert.match(result.annotations[0]!.message, /^models\/corrupt\.onnx: not a valid ONNX model/);
+});
+
+test('the baseline can be penguins@prod in the release registry of the repository, checksum-verified', async () => {
+  const { result } = await run('models/candidate.onnx', JOB_TOKEN, {
+    baseline: 'penguins@prod',
+    prepare: async (repo) => {
+      const token = gh.createToken({ login: 'release-bot[bot]', type: 'Bot', permissions: { contents: 'write', checks: 'read', metadata: 'read' } });
+      const client = createGitHubClient({ token, baseUrl: gh.apiUrl, throttle: false });
+      const registry = new RegistryService(new GitHubStore({ client, owner: repo.owner, repo: repo.name }), { actor: 'release-bot', readSignature: readOnnxSignature });
+      const published = await registry.publish({ name: 'penguins', version: '1.0.0', files: [{ path: demo.baseline, role: 'model' }], commit: gh.createCommit(repo, { branch: 'main', message: 'Train penguins v1' }) });
+      await registry.promote({ name: 'penguins', version: published.version, stage: 'prod' });
+    },
+  });
+  assert.equal(result.exitCode, 0, result.stderr);
+  const written = JSON.parse(readFileSync(join(workspace, result.outputs['result-path']!), 'utf8'));
+  assert.equal(written.baseline.source, 'penguins@prod');
+  assert.equal(written.baseline.version, 'penguins@v1.0.0');
+  assert.equal(written.verdict, 'pass');
 });

@@ -35162,6 +35162,2219 @@ var require_light = __commonJS({
   }
 });
 
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/internal/constants.js
+var require_constants6 = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/internal/constants.js"(exports, module) {
+    "use strict";
+    var SEMVER_SPEC_VERSION = "2.0.0";
+    var MAX_LENGTH2 = 256;
+    var MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER || /* istanbul ignore next */
+    9007199254740991;
+    var MAX_SAFE_COMPONENT_LENGTH = 16;
+    var MAX_SAFE_BUILD_LENGTH = MAX_LENGTH2 - 6;
+    var WHITESPACE_CHARACTERS = [
+      "	",
+      "\n",
+      "\v",
+      "\f",
+      "\r",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      "\u2028",
+      "\u2029",
+      " ",
+      " ",
+      "　",
+      "\uFEFF"
+    ];
+    var RELEASE_TYPES = [
+      "major",
+      "premajor",
+      "minor",
+      "preminor",
+      "patch",
+      "prepatch",
+      "prerelease"
+    ];
+    module.exports = {
+      MAX_LENGTH: MAX_LENGTH2,
+      MAX_SAFE_COMPONENT_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      MAX_SAFE_INTEGER,
+      WHITESPACE_CHARACTERS,
+      RELEASE_TYPES,
+      SEMVER_SPEC_VERSION,
+      FLAG_INCLUDE_PRERELEASE: 1,
+      FLAG_LOOSE: 2
+    };
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/internal/debug.js
+var require_debug = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/internal/debug.js"(exports, module) {
+    "use strict";
+    var debug2 = typeof process === "object" && process.env && process.env.NODE_DEBUG && /\bsemver\b/i.test(process.env.NODE_DEBUG) ? (...args) => console.error("SEMVER", ...args) : () => {
+    };
+    module.exports = debug2;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/internal/re.js
+var require_re = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/internal/re.js"(exports, module) {
+    "use strict";
+    var {
+      MAX_SAFE_COMPONENT_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      MAX_LENGTH: MAX_LENGTH2
+    } = require_constants6();
+    var debug2 = require_debug();
+    exports = module.exports = {};
+    var re = exports.re = [];
+    var safeRe = exports.safeRe = [];
+    var src = exports.src = [];
+    var safeSrc = exports.safeSrc = [];
+    var t = exports.t = {};
+    var R = 0;
+    var LETTERDASHNUMBER = "[a-zA-Z0-9-]";
+    var safeRegexReplacements = [
+      ["\\s", 1],
+      ["\\d", MAX_LENGTH2],
+      [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH]
+    ];
+    var makeSafeRegex = (value) => {
+      for (const [token, max] of safeRegexReplacements) {
+        value = value.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
+      }
+      return value;
+    };
+    var createToken = (name, value, isGlobal) => {
+      const safe = makeSafeRegex(value);
+      const index = R++;
+      debug2(name, index, value);
+      t[name] = index;
+      src[index] = value;
+      safeSrc[index] = safe;
+      re[index] = new RegExp(value, isGlobal ? "g" : void 0);
+      safeRe[index] = new RegExp(safe, isGlobal ? "g" : void 0);
+    };
+    createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
+    createToken("NUMERICIDENTIFIERLOOSE", "\\d+");
+    createToken("NONNUMERICIDENTIFIER", `\\d*[a-zA-Z-]${LETTERDASHNUMBER}*`);
+    createToken("MAINVERSION", `(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})`);
+    createToken("MAINVERSIONLOOSE", `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})`);
+    createToken("PRERELEASEIDENTIFIER", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIER]})`);
+    createToken("PRERELEASEIDENTIFIERLOOSE", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIERLOOSE]})`);
+    createToken("PRERELEASE", `(?:-(${src[t.PRERELEASEIDENTIFIER]}(?:\\.${src[t.PRERELEASEIDENTIFIER]})*))`);
+    createToken("PRERELEASELOOSE", `(?:-?(${src[t.PRERELEASEIDENTIFIERLOOSE]}(?:\\.${src[t.PRERELEASEIDENTIFIERLOOSE]})*))`);
+    createToken("BUILDIDENTIFIER", `${LETTERDASHNUMBER}+`);
+    createToken("BUILD", `(?:\\+(${src[t.BUILDIDENTIFIER]}(?:\\.${src[t.BUILDIDENTIFIER]})*))`);
+    createToken("FULLPLAIN", `v?${src[t.MAINVERSION]}${src[t.PRERELEASE]}?${src[t.BUILD]}?`);
+    createToken("FULL", `^${src[t.FULLPLAIN]}$`);
+    createToken("LOOSEPLAIN", `[v=\\s]*${src[t.MAINVERSIONLOOSE]}${src[t.PRERELEASELOOSE]}?${src[t.BUILD]}?`);
+    createToken("LOOSE", `^${src[t.LOOSEPLAIN]}$`);
+    createToken("GTLT", "((?:<|>)?=?)");
+    createToken("XRANGEIDENTIFIERLOOSE", `${src[t.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`);
+    createToken("XRANGEIDENTIFIER", `${src[t.NUMERICIDENTIFIER]}|x|X|\\*`);
+    createToken("XRANGEPLAIN", `[v=\\s]*(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:${src[t.PRERELEASE]})?${src[t.BUILD]}?)?)?`);
+    createToken("XRANGEPLAINLOOSE", `[v=\\s]*(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:${src[t.PRERELEASELOOSE]})?${src[t.BUILD]}?)?)?`);
+    createToken("XRANGE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAIN]}$`);
+    createToken("XRANGELOOSE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("COERCEPLAIN", `${"(^|[^\\d])(\\d{1,"}${MAX_SAFE_COMPONENT_LENGTH}})(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?`);
+    createToken("COERCE", `${src[t.COERCEPLAIN]}(?:$|[^\\d])`);
+    createToken("COERCEFULL", src[t.COERCEPLAIN] + `(?:${src[t.PRERELEASE]})?(?:${src[t.BUILD]})?(?:$|[^\\d])`);
+    createToken("COERCERTL", src[t.COERCE], true);
+    createToken("COERCERTLFULL", src[t.COERCEFULL], true);
+    createToken("LONETILDE", "(?:~>?)");
+    createToken("TILDETRIM", `(\\s*)${src[t.LONETILDE]}\\s+`, true);
+    exports.tildeTrimReplace = "$1~";
+    createToken("TILDE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAIN]}$`);
+    createToken("TILDELOOSE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("LONECARET", "(?:\\^)");
+    createToken("CARETTRIM", `(\\s*)${src[t.LONECARET]}\\s+`, true);
+    exports.caretTrimReplace = "$1^";
+    createToken("CARET", `^${src[t.LONECARET]}${src[t.XRANGEPLAIN]}$`);
+    createToken("CARETLOOSE", `^${src[t.LONECARET]}${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("COMPARATORLOOSE", `^${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]})$|^$`);
+    createToken("COMPARATOR", `^${src[t.GTLT]}\\s*(${src[t.FULLPLAIN]})$|^$`);
+    createToken("COMPARATORTRIM", `(\\s*)${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]}|${src[t.XRANGEPLAIN]})`, true);
+    exports.comparatorTrimReplace = "$1$2$3";
+    createToken("HYPHENRANGE", `^\\s*(${src[t.XRANGEPLAIN]})\\s+-\\s+(${src[t.XRANGEPLAIN]})\\s*$`);
+    createToken("HYPHENRANGELOOSE", `^\\s*(${src[t.XRANGEPLAINLOOSE]})\\s+-\\s+(${src[t.XRANGEPLAINLOOSE]})\\s*$`);
+    createToken("STAR", "(<|>)?=?\\s*\\*");
+    createToken("GTE0", "^\\s*>=\\s*0\\.0\\.0\\s*$");
+    createToken("GTE0PRE", "^\\s*>=\\s*0\\.0\\.0-0\\s*$");
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/internal/parse-options.js
+var require_parse_options = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/internal/parse-options.js"(exports, module) {
+    "use strict";
+    var looseOption = Object.freeze({ loose: true });
+    var emptyOpts = Object.freeze({});
+    var parseOptions = (options) => {
+      if (!options) {
+        return emptyOpts;
+      }
+      if (typeof options !== "object") {
+        return looseOption;
+      }
+      return options;
+    };
+    module.exports = parseOptions;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/internal/identifiers.js
+var require_identifiers = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/internal/identifiers.js"(exports, module) {
+    "use strict";
+    var numeric = /^[0-9]+$/;
+    var compareIdentifiers = (a, b) => {
+      if (typeof a === "number" && typeof b === "number") {
+        return a === b ? 0 : a < b ? -1 : 1;
+      }
+      const anum = numeric.test(a);
+      const bnum = numeric.test(b);
+      if (anum && bnum) {
+        a = +a;
+        b = +b;
+      }
+      return a === b ? 0 : anum && !bnum ? -1 : bnum && !anum ? 1 : a < b ? -1 : 1;
+    };
+    var rcompareIdentifiers = (a, b) => compareIdentifiers(b, a);
+    module.exports = {
+      compareIdentifiers,
+      rcompareIdentifiers
+    };
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/classes/semver.js
+var require_semver = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/classes/semver.js"(exports, module) {
+    "use strict";
+    var debug2 = require_debug();
+    var { MAX_LENGTH: MAX_LENGTH2, MAX_SAFE_INTEGER } = require_constants6();
+    var { safeRe: re, t } = require_re();
+    var parseOptions = require_parse_options();
+    var { compareIdentifiers } = require_identifiers();
+    var isPrereleaseIdentifier = (prerelease, identifier) => {
+      const identifiers = identifier.split(".");
+      if (identifiers.length > prerelease.length) {
+        return false;
+      }
+      for (let i = 0; i < identifiers.length; i++) {
+        if (compareIdentifiers(prerelease[i], identifiers[i]) !== 0) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var SemVer = class _SemVer {
+      constructor(version2, options) {
+        options = parseOptions(options);
+        if (version2 instanceof _SemVer) {
+          if (version2.loose === !!options.loose && version2.includePrerelease === !!options.includePrerelease) {
+            return version2;
+          } else {
+            version2 = version2.version;
+          }
+        } else if (typeof version2 !== "string") {
+          throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version2}".`);
+        }
+        if (version2.length > MAX_LENGTH2) {
+          throw new TypeError(
+            `version is longer than ${MAX_LENGTH2} characters`
+          );
+        }
+        debug2("SemVer", version2, options);
+        this.options = options;
+        this.loose = !!options.loose;
+        this.includePrerelease = !!options.includePrerelease;
+        const m = version2.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL]);
+        if (!m) {
+          throw new TypeError(`Invalid Version: ${version2}`);
+        }
+        this.raw = version2;
+        this.major = +m[1];
+        this.minor = +m[2];
+        this.patch = +m[3];
+        if (this.major > MAX_SAFE_INTEGER || this.major < 0) {
+          throw new TypeError("Invalid major version");
+        }
+        if (this.minor > MAX_SAFE_INTEGER || this.minor < 0) {
+          throw new TypeError("Invalid minor version");
+        }
+        if (this.patch > MAX_SAFE_INTEGER || this.patch < 0) {
+          throw new TypeError("Invalid patch version");
+        }
+        if (!m[4]) {
+          this.prerelease = [];
+        } else {
+          this.prerelease = m[4].split(".").map((id) => {
+            if (/^[0-9]+$/.test(id)) {
+              const num = +id;
+              if (num >= 0 && num < MAX_SAFE_INTEGER) {
+                return num;
+              }
+            }
+            return id;
+          });
+        }
+        this.build = m[5] ? m[5].split(".") : [];
+        this.format();
+      }
+      format() {
+        this.version = `${this.major}.${this.minor}.${this.patch}`;
+        if (this.prerelease.length) {
+          this.version += `-${this.prerelease.join(".")}`;
+        }
+        return this.version;
+      }
+      toString() {
+        return this.version;
+      }
+      compare(other) {
+        debug2("SemVer.compare", this.version, this.options, other);
+        if (!(other instanceof _SemVer)) {
+          if (typeof other === "string" && other === this.version) {
+            return 0;
+          }
+          other = new _SemVer(other, this.options);
+        }
+        if (other.version === this.version) {
+          return 0;
+        }
+        return this.compareMain(other) || this.comparePre(other);
+      }
+      compareMain(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        if (this.major < other.major) {
+          return -1;
+        }
+        if (this.major > other.major) {
+          return 1;
+        }
+        if (this.minor < other.minor) {
+          return -1;
+        }
+        if (this.minor > other.minor) {
+          return 1;
+        }
+        if (this.patch < other.patch) {
+          return -1;
+        }
+        if (this.patch > other.patch) {
+          return 1;
+        }
+        return 0;
+      }
+      comparePre(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        if (this.prerelease.length && !other.prerelease.length) {
+          return -1;
+        } else if (!this.prerelease.length && other.prerelease.length) {
+          return 1;
+        } else if (!this.prerelease.length && !other.prerelease.length) {
+          return 0;
+        }
+        let i = 0;
+        do {
+          const a = this.prerelease[i];
+          const b = other.prerelease[i];
+          debug2("prerelease compare", i, a, b);
+          if (a === void 0 && b === void 0) {
+            return 0;
+          } else if (b === void 0) {
+            return 1;
+          } else if (a === void 0) {
+            return -1;
+          } else if (a === b) {
+            continue;
+          } else {
+            return compareIdentifiers(a, b);
+          }
+        } while (++i);
+      }
+      compareBuild(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        let i = 0;
+        do {
+          const a = this.build[i];
+          const b = other.build[i];
+          debug2("build compare", i, a, b);
+          if (a === void 0 && b === void 0) {
+            return 0;
+          } else if (b === void 0) {
+            return 1;
+          } else if (a === void 0) {
+            return -1;
+          } else if (a === b) {
+            continue;
+          } else {
+            return compareIdentifiers(a, b);
+          }
+        } while (++i);
+      }
+      // preminor will bump the version up to the next minor release, and immediately
+      // down to pre-release. premajor and prepatch work the same way.
+      inc(release, identifier, identifierBase) {
+        if (release.startsWith("pre")) {
+          if (!identifier && identifierBase === false) {
+            throw new Error("invalid increment argument: identifier is empty");
+          }
+          if (identifier) {
+            const match = `-${identifier}`.match(this.options.loose ? re[t.PRERELEASELOOSE] : re[t.PRERELEASE]);
+            if (!match || match[1] !== identifier) {
+              throw new Error(`invalid identifier: ${identifier}`);
+            }
+          }
+        }
+        switch (release) {
+          case "premajor":
+            this.prerelease.length = 0;
+            this.patch = 0;
+            this.minor = 0;
+            this.major++;
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "preminor":
+            this.prerelease.length = 0;
+            this.patch = 0;
+            this.minor++;
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "prepatch":
+            this.prerelease.length = 0;
+            this.inc("patch", identifier, identifierBase);
+            this.inc("pre", identifier, identifierBase);
+            break;
+          // If the input is a non-prerelease version, this acts the same as
+          // prepatch.
+          case "prerelease":
+            if (this.prerelease.length === 0) {
+              this.inc("patch", identifier, identifierBase);
+            }
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "release":
+            if (this.prerelease.length === 0) {
+              throw new Error(`version ${this.raw} is not a prerelease`);
+            }
+            this.prerelease.length = 0;
+            break;
+          case "major":
+            if (this.minor !== 0 || this.patch !== 0 || this.prerelease.length === 0) {
+              this.major++;
+            }
+            this.minor = 0;
+            this.patch = 0;
+            this.prerelease = [];
+            break;
+          case "minor":
+            if (this.patch !== 0 || this.prerelease.length === 0) {
+              this.minor++;
+            }
+            this.patch = 0;
+            this.prerelease = [];
+            break;
+          case "patch":
+            if (this.prerelease.length === 0) {
+              this.patch++;
+            }
+            this.prerelease = [];
+            break;
+          // This probably shouldn't be used publicly.
+          // 1.0.0 'pre' would become 1.0.0-0 which is the wrong direction.
+          case "pre": {
+            const base = Number(identifierBase) ? 1 : 0;
+            if (this.prerelease.length === 0) {
+              this.prerelease = [base];
+            } else {
+              let i = this.prerelease.length;
+              while (--i >= 0) {
+                if (typeof this.prerelease[i] === "number") {
+                  this.prerelease[i]++;
+                  i = -2;
+                }
+              }
+              if (i === -1) {
+                if (identifier === this.prerelease.join(".") && identifierBase === false) {
+                  throw new Error("invalid increment argument: identifier already exists");
+                }
+                this.prerelease.push(base);
+              }
+            }
+            if (identifier) {
+              let prerelease = [identifier, base];
+              if (identifierBase === false) {
+                prerelease = [identifier];
+              }
+              if (isPrereleaseIdentifier(this.prerelease, identifier)) {
+                const prereleaseBase = this.prerelease[identifier.split(".").length];
+                if (isNaN(prereleaseBase)) {
+                  this.prerelease = prerelease;
+                }
+              } else {
+                this.prerelease = prerelease;
+              }
+            }
+            break;
+          }
+          default:
+            throw new Error(`invalid increment argument: ${release}`);
+        }
+        this.raw = this.format();
+        if (this.build.length) {
+          this.raw += `+${this.build.join(".")}`;
+        }
+        return this;
+      }
+    };
+    module.exports = SemVer;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/parse.js
+var require_parse2 = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/parse.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var parse5 = (version2, options, throwErrors = false) => {
+      if (version2 instanceof SemVer) {
+        return version2;
+      }
+      try {
+        return new SemVer(version2, options);
+      } catch (er) {
+        if (!throwErrors) {
+          return null;
+        }
+        throw er;
+      }
+    };
+    module.exports = parse5;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/valid.js
+var require_valid = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/valid.js"(exports, module) {
+    "use strict";
+    var parse5 = require_parse2();
+    var valid = (version2, options) => {
+      const v = parse5(version2, options);
+      return v ? v.version : null;
+    };
+    module.exports = valid;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/clean.js
+var require_clean = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/clean.js"(exports, module) {
+    "use strict";
+    var parse5 = require_parse2();
+    var clean = (version2, options) => {
+      const s = parse5(version2.trim().replace(/^[=v]+/, ""), options);
+      return s ? s.version : null;
+    };
+    module.exports = clean;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/inc.js
+var require_inc = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/inc.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var inc = (version2, release, options, identifier, identifierBase) => {
+      if (typeof options === "string") {
+        identifierBase = identifier;
+        identifier = options;
+        options = void 0;
+      }
+      try {
+        return new SemVer(
+          version2 instanceof SemVer ? version2.version : version2,
+          options
+        ).inc(release, identifier, identifierBase).version;
+      } catch (er) {
+        return null;
+      }
+    };
+    module.exports = inc;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/diff.js
+var require_diff = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/diff.js"(exports, module) {
+    "use strict";
+    var parse5 = require_parse2();
+    var diff = (version1, version2) => {
+      const v1 = parse5(version1, null, true);
+      const v2 = parse5(version2, null, true);
+      const comparison = v1.compare(v2);
+      if (comparison === 0) {
+        return null;
+      }
+      const v1Higher = comparison > 0;
+      const highVersion = v1Higher ? v1 : v2;
+      const lowVersion = v1Higher ? v2 : v1;
+      const highHasPre = !!highVersion.prerelease.length;
+      const lowHasPre = !!lowVersion.prerelease.length;
+      if (lowHasPre && !highHasPre) {
+        if (!lowVersion.patch && !lowVersion.minor) {
+          return "major";
+        }
+        if (lowVersion.compareMain(highVersion) === 0) {
+          if (lowVersion.minor && !lowVersion.patch) {
+            return "minor";
+          }
+          return "patch";
+        }
+      }
+      const prefix2 = highHasPre ? "pre" : "";
+      if (v1.major !== v2.major) {
+        return prefix2 + "major";
+      }
+      if (v1.minor !== v2.minor) {
+        return prefix2 + "minor";
+      }
+      if (v1.patch !== v2.patch) {
+        return prefix2 + "patch";
+      }
+      return "prerelease";
+    };
+    module.exports = diff;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/major.js
+var require_major = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/major.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var major = (a, loose) => new SemVer(a, loose).major;
+    module.exports = major;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/minor.js
+var require_minor = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/minor.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var minor = (a, loose) => new SemVer(a, loose).minor;
+    module.exports = minor;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/patch.js
+var require_patch = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/patch.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var patch = (a, loose) => new SemVer(a, loose).patch;
+    module.exports = patch;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/prerelease.js
+var require_prerelease = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/prerelease.js"(exports, module) {
+    "use strict";
+    var parse5 = require_parse2();
+    var prerelease = (version2, options) => {
+      const parsed = parse5(version2, options);
+      return parsed && parsed.prerelease.length ? parsed.prerelease : null;
+    };
+    module.exports = prerelease;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/compare.js
+var require_compare = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/compare.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var compare = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
+    module.exports = compare;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/rcompare.js
+var require_rcompare = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/rcompare.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var rcompare = (a, b, loose) => compare(b, a, loose);
+    module.exports = rcompare;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/compare-loose.js
+var require_compare_loose = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/compare-loose.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var compareLoose = (a, b) => compare(a, b, true);
+    module.exports = compareLoose;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/compare-build.js
+var require_compare_build = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/compare-build.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var compareBuild = (a, b, loose) => {
+      const versionA = new SemVer(a, loose);
+      const versionB = new SemVer(b, loose);
+      return versionA.compare(versionB) || versionA.compareBuild(versionB);
+    };
+    module.exports = compareBuild;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/sort.js
+var require_sort = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/sort.js"(exports, module) {
+    "use strict";
+    var compareBuild = require_compare_build();
+    var sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose));
+    module.exports = sort;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/rsort.js
+var require_rsort = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/rsort.js"(exports, module) {
+    "use strict";
+    var compareBuild = require_compare_build();
+    var rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose));
+    module.exports = rsort;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/gt.js
+var require_gt = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/gt.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var gt = (a, b, loose) => compare(a, b, loose) > 0;
+    module.exports = gt;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/lt.js
+var require_lt = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/lt.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var lt = (a, b, loose) => compare(a, b, loose) < 0;
+    module.exports = lt;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/eq.js
+var require_eq = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/eq.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var eq = (a, b, loose) => compare(a, b, loose) === 0;
+    module.exports = eq;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/neq.js
+var require_neq = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/neq.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var neq = (a, b, loose) => compare(a, b, loose) !== 0;
+    module.exports = neq;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/gte.js
+var require_gte = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/gte.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var gte = (a, b, loose) => compare(a, b, loose) >= 0;
+    module.exports = gte;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/lte.js
+var require_lte = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/lte.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var lte = (a, b, loose) => compare(a, b, loose) <= 0;
+    module.exports = lte;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/cmp.js
+var require_cmp = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/cmp.js"(exports, module) {
+    "use strict";
+    var eq = require_eq();
+    var neq = require_neq();
+    var gt = require_gt();
+    var gte = require_gte();
+    var lt = require_lt();
+    var lte = require_lte();
+    var cmp = (a, op, b, loose) => {
+      switch (op) {
+        case "===":
+          if (typeof a === "object") {
+            a = a.version;
+          }
+          if (typeof b === "object") {
+            b = b.version;
+          }
+          return a === b;
+        case "!==":
+          if (typeof a === "object") {
+            a = a.version;
+          }
+          if (typeof b === "object") {
+            b = b.version;
+          }
+          return a !== b;
+        case "":
+        case "=":
+        case "==":
+          return eq(a, b, loose);
+        case "!=":
+          return neq(a, b, loose);
+        case ">":
+          return gt(a, b, loose);
+        case ">=":
+          return gte(a, b, loose);
+        case "<":
+          return lt(a, b, loose);
+        case "<=":
+          return lte(a, b, loose);
+        default:
+          throw new TypeError(`Invalid operator: ${op}`);
+      }
+    };
+    module.exports = cmp;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/coerce.js
+var require_coerce = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/coerce.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var parse5 = require_parse2();
+    var { safeRe: re, t } = require_re();
+    var coerce = (version2, options) => {
+      if (version2 instanceof SemVer) {
+        return version2;
+      }
+      if (typeof version2 === "number") {
+        version2 = String(version2);
+      }
+      if (typeof version2 !== "string") {
+        return null;
+      }
+      options = options || {};
+      let match = null;
+      if (!options.rtl) {
+        match = version2.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
+      } else {
+        const coerceRtlRegex = options.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
+        let next;
+        while ((next = coerceRtlRegex.exec(version2)) && (!match || match.index + match[0].length !== version2.length)) {
+          if (!match || next.index + next[0].length !== match.index + match[0].length) {
+            match = next;
+          }
+          coerceRtlRegex.lastIndex = next.index + next[1].length + next[2].length;
+        }
+        coerceRtlRegex.lastIndex = -1;
+      }
+      if (match === null) {
+        return null;
+      }
+      const major = match[2];
+      const minor = match[3] || "0";
+      const patch = match[4] || "0";
+      const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
+      const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
+      return parse5(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+    };
+    module.exports = coerce;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/truncate.js
+var require_truncate = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/truncate.js"(exports, module) {
+    "use strict";
+    var parse5 = require_parse2();
+    var constants3 = require_constants6();
+    var SemVer = require_semver();
+    var truncate = (version2, truncation, options) => {
+      if (!constants3.RELEASE_TYPES.includes(truncation)) {
+        return null;
+      }
+      const clonedVersion = cloneInputVersion(version2, options);
+      return clonedVersion && doTruncation(clonedVersion, truncation);
+    };
+    var cloneInputVersion = (version2, options) => {
+      const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
+      return parse5(versionStringToParse, options);
+    };
+    var doTruncation = (version2, truncation) => {
+      if (isPrerelease(truncation)) {
+        return version2.version;
+      }
+      version2.prerelease = [];
+      switch (truncation) {
+        case "major":
+          version2.minor = 0;
+          version2.patch = 0;
+          break;
+        case "minor":
+          version2.patch = 0;
+          break;
+      }
+      return version2.format();
+    };
+    var isPrerelease = (type) => {
+      return type.startsWith("pre");
+    };
+    module.exports = truncate;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/internal/lrucache.js
+var require_lrucache = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/internal/lrucache.js"(exports, module) {
+    "use strict";
+    var LRUCache = class {
+      constructor() {
+        this.max = 1e3;
+        this.map = /* @__PURE__ */ new Map();
+      }
+      get(key) {
+        const value = this.map.get(key);
+        if (value === void 0) {
+          return void 0;
+        } else {
+          this.map.delete(key);
+          this.map.set(key, value);
+          return value;
+        }
+      }
+      delete(key) {
+        return this.map.delete(key);
+      }
+      set(key, value) {
+        const deleted = this.delete(key);
+        if (!deleted && value !== void 0) {
+          if (this.map.size >= this.max) {
+            const firstKey = this.map.keys().next().value;
+            this.delete(firstKey);
+          }
+          this.map.set(key, value);
+        }
+        return this;
+      }
+    };
+    module.exports = LRUCache;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/internal/trim-comparator-whitespace.js
+var require_trim_comparator_whitespace = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/internal/trim-comparator-whitespace.js"(exports, module) {
+    "use strict";
+    var {
+      MAX_LENGTH: MAX_LENGTH2,
+      MAX_SAFE_BUILD_LENGTH,
+      WHITESPACE_CHARACTERS
+    } = require_constants6();
+    var whitespace = new Uint8Array(65536);
+    for (const char of WHITESPACE_CHARACTERS) {
+      whitespace[char.charCodeAt(0)] = 1;
+    }
+    var isWhitespace = (char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1;
+    var isVersionPrefix = (char) => char === "v" || char === "=" || isWhitespace(char);
+    var isDigit = (char) => char !== void 0 && char >= "0" && char <= "9";
+    var isLetter = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
+    var isIdentifierCharacter = (char) => isDigit(char) || isLetter(char) || char === "-";
+    var isVersionStart = (char) => isDigit(char) || char === "x" || char === "X" || char === "*";
+    var findDigitsEndIndex = (range, start, limit, digitRuns) => {
+      if (!isDigit(range[start])) {
+        return start;
+      }
+      if (start >= digitRuns.start && start < digitRuns.end) {
+        return Math.min(start + limit, digitRuns.end);
+      }
+      if (start >= digitRuns.previousStart && start < digitRuns.previousEnd) {
+        return Math.min(start + limit, digitRuns.previousEnd);
+      }
+      let end = start + 1;
+      while (isDigit(range[end])) {
+        end++;
+      }
+      digitRuns.previousStart = digitRuns.start;
+      digitRuns.previousEnd = digitRuns.end;
+      digitRuns.start = start;
+      digitRuns.end = end;
+      return Math.min(start + limit, end);
+    };
+    var findVersionNumberEndIndex = (range, start, loose, digitRuns) => {
+      if (!loose && range[start] === "0") {
+        return start + 1;
+      }
+      return findDigitsEndIndex(range, start, loose ? MAX_LENGTH2 : MAX_LENGTH2 + 1, digitRuns);
+    };
+    var findPrereleaseIdentifierEndIndex = (range, start, loose, digitRuns) => {
+      const digitsEnd = findDigitsEndIndex(range, start, MAX_LENGTH2, digitRuns);
+      if (isLetter(range[digitsEnd]) || range[digitsEnd] === "-") {
+        let end = digitsEnd + 1;
+        const limit = end + MAX_SAFE_BUILD_LENGTH;
+        while (end < limit && isIdentifierCharacter(range[end])) {
+          end++;
+        }
+        return end;
+      }
+      return findVersionNumberEndIndex(range, start, loose, digitRuns);
+    };
+    var findPrereleaseEndIndex = (range, start, loose, digitRuns) => {
+      const hyphen = range[start] === "-";
+      if (!loose && !hyphen) {
+        return start;
+      }
+      const identifierStart = start + (hyphen ? 1 : 0);
+      let end = findPrereleaseIdentifierEndIndex(range, identifierStart, loose, digitRuns);
+      if (end === identifierStart) {
+        if (!loose || !hyphen) {
+          return start;
+        }
+        end = findPrereleaseIdentifierEndIndex(range, start, loose, digitRuns);
+      }
+      while (range[end] === ".") {
+        const next = findPrereleaseIdentifierEndIndex(range, end + 1, loose, digitRuns);
+        if (next === end + 1) {
+          break;
+        }
+        end = next;
+      }
+      return end;
+    };
+    var findBuildIdentifierEndIndex = (range, start) => {
+      let end = start;
+      while (end - start < MAX_SAFE_BUILD_LENGTH && isIdentifierCharacter(range[end])) {
+        end++;
+      }
+      return end;
+    };
+    var findBuildEndIndex = (range, start) => {
+      if (range[start] !== "+") {
+        return start;
+      }
+      let end = findBuildIdentifierEndIndex(range, start + 1);
+      if (end === start + 1) {
+        return start;
+      }
+      while (range[end] === ".") {
+        const next = findBuildIdentifierEndIndex(range, end + 1);
+        if (next === end + 1) {
+          break;
+        }
+        end = next;
+      }
+      return end;
+    };
+    var findLooseFullVersionEndIndex = (range, start, digitRuns) => {
+      let end = start;
+      for (let component = 0; component < 3; component++) {
+        const next = findVersionNumberEndIndex(range, end, true, digitRuns);
+        if (next === end) {
+          return start;
+        }
+        end = next;
+        if (component < 2) {
+          if (range[end] !== ".") {
+            return start;
+          }
+          end++;
+        }
+      }
+      const prereleaseEnd = findPrereleaseEndIndex(range, end, true, digitRuns);
+      return findBuildEndIndex(range, prereleaseEnd);
+    };
+    var findPartialVersionComponentEndIndex = (range, start, digitRuns) => {
+      if (isDigit(range[start])) {
+        return findVersionNumberEndIndex(range, start, false, digitRuns);
+      }
+      return isVersionStart(range[start]) ? start + 1 : start;
+    };
+    var findPartialVersionEndIndex = (range, start, digitRuns) => {
+      let end = findPartialVersionComponentEndIndex(range, start, digitRuns);
+      for (let component = 0; component < 2; component++) {
+        if (range[end] !== ".") {
+          return end;
+        }
+        const next = findPartialVersionComponentEndIndex(range, end + 1, digitRuns);
+        if (next === end + 1) {
+          return end;
+        }
+        end = next;
+      }
+      const prereleaseEnd = findPrereleaseEndIndex(range, end, false, digitRuns);
+      return findBuildEndIndex(range, prereleaseEnd);
+    };
+    var findVersionEndIndex = (range, start, digitRuns) => {
+      const fullVersionEnd = findLooseFullVersionEndIndex(range, start, digitRuns);
+      return fullVersionEnd !== start ? fullVersionEnd : findPartialVersionEndIndex(range, start, digitRuns);
+    };
+    var findRemovableWhitespaceIndex = (range, matchStart) => {
+      let position = matchStart;
+      if (isWhitespace(range[position])) {
+        position++;
+      }
+      if (range[position] === "<" || range[position] === ">") {
+        position++;
+      }
+      if (range[position] === "=") {
+        position++;
+      }
+      return isWhitespace(range[position]) ? position : -1;
+    };
+    var trimComparatorWhitespace = (range) => {
+      let result = "";
+      let copyFrom = 0;
+      let cursor = 0;
+      const digitRuns = { start: -1, end: -1, previousStart: -1, previousEnd: -1 };
+      while (cursor < range.length) {
+        const matchStart = cursor;
+        if (range[cursor] === "<" || range[cursor] === ">") {
+          cursor++;
+        } else if (!isVersionPrefix(range[cursor]) && !isVersionStart(range[cursor])) {
+          cursor++;
+          continue;
+        }
+        while (cursor < range.length && isVersionPrefix(range[cursor])) {
+          cursor++;
+        }
+        if (!isVersionStart(range[cursor])) {
+          continue;
+        }
+        const whitespacePosition = findRemovableWhitespaceIndex(range, matchStart);
+        if (whitespacePosition !== -1) {
+          result += range.slice(copyFrom, whitespacePosition);
+          copyFrom = whitespacePosition + 1;
+        }
+        cursor = findVersionEndIndex(range, cursor, digitRuns);
+      }
+      return result + range.slice(copyFrom);
+    };
+    module.exports = trimComparatorWhitespace;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/classes/range.js
+var require_range = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/classes/range.js"(exports, module) {
+    "use strict";
+    var SPACE_CHARACTERS = /\s+/g;
+    var Range2 = class _Range {
+      constructor(range, options) {
+        options = parseOptions(options);
+        if (range instanceof _Range) {
+          if (range.loose === !!options.loose && range.includePrerelease === !!options.includePrerelease) {
+            return range;
+          } else {
+            return new _Range(range.raw, options);
+          }
+        }
+        if (range instanceof Comparator) {
+          this.raw = range.value;
+          this.set = [[range]];
+          this.formatted = void 0;
+          return this;
+        }
+        this.options = options;
+        this.loose = !!options.loose;
+        this.includePrerelease = !!options.includePrerelease;
+        this.raw = range.trim().replace(SPACE_CHARACTERS, " ");
+        this.set = this.raw.split("||").map((r) => this.parseRange(r.trim())).filter((c) => c.length);
+        if (!this.set.length) {
+          throw new TypeError(`Invalid SemVer Range: ${this.raw}`);
+        }
+        if (this.set.length > 1) {
+          const first = this.set[0];
+          this.set = this.set.filter((c) => !isNullSet(c[0]));
+          if (this.set.length === 0) {
+            this.set = [first];
+          } else if (this.set.length > 1) {
+            for (const c of this.set) {
+              if (c.length === 1 && isAny(c[0])) {
+                this.set = [c];
+                break;
+              }
+            }
+          }
+        }
+        this.formatted = void 0;
+      }
+      get range() {
+        if (this.formatted === void 0) {
+          this.formatted = "";
+          for (let i = 0; i < this.set.length; i++) {
+            if (i > 0) {
+              this.formatted += "||";
+            }
+            const comps = this.set[i];
+            for (let k = 0; k < comps.length; k++) {
+              if (k > 0) {
+                this.formatted += " ";
+              }
+              this.formatted += comps[k].toString().trim();
+            }
+          }
+        }
+        return this.formatted;
+      }
+      format() {
+        return this.range;
+      }
+      toString() {
+        return this.range;
+      }
+      parseRange(range) {
+        range = range.replace(BUILDSTRIPRE, "");
+        const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
+        const memoKey = memoOpts + ":" + range;
+        const cached2 = cache.get(memoKey);
+        if (cached2) {
+          return cached2;
+        }
+        const loose = this.options.loose;
+        const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE];
+        range = range.replace(hr, hyphenReplace(this.options.includePrerelease));
+        debug2("hyphen replace", range);
+        range = trimComparatorWhitespace(range);
+        debug2("comparator trim", range);
+        range = range.replace(re[t.TILDETRIM], tildeTrimReplace);
+        debug2("tilde trim", range);
+        range = range.replace(re[t.CARETTRIM], caretTrimReplace);
+        debug2("caret trim", range);
+        let rangeList = range.split(" ").map((comp) => parseComparator(comp, this.options)).join(" ").split(/\s+/).map((comp) => replaceGTE0(comp, this.options));
+        if (loose) {
+          rangeList = rangeList.filter((comp) => {
+            debug2("loose invalid filter", comp, this.options);
+            return !!comp.match(re[t.COMPARATORLOOSE]);
+          });
+        }
+        debug2("range list", rangeList);
+        const rangeMap = /* @__PURE__ */ new Map();
+        const comparators = rangeList.map((comp) => new Comparator(comp, this.options));
+        for (const comp of comparators) {
+          if (isNullSet(comp)) {
+            return [comp];
+          }
+          rangeMap.set(comp.value, comp);
+        }
+        if (rangeMap.size > 1 && rangeMap.has("")) {
+          rangeMap.delete("");
+        }
+        const result = [...rangeMap.values()];
+        cache.set(memoKey, result);
+        return result;
+      }
+      intersects(range, options) {
+        if (!(range instanceof _Range)) {
+          throw new TypeError("a Range is required");
+        }
+        return this.set.some((thisComparators) => {
+          return isSatisfiable(thisComparators, options) && range.set.some((rangeComparators) => {
+            return isSatisfiable(rangeComparators, options) && thisComparators.every((thisComparator) => {
+              return rangeComparators.every((rangeComparator) => {
+                return thisComparator.intersects(rangeComparator, options);
+              });
+            });
+          });
+        });
+      }
+      // if ANY of the sets match ALL of its comparators, then pass
+      test(version2) {
+        if (!version2) {
+          return false;
+        }
+        if (typeof version2 === "string") {
+          try {
+            version2 = new SemVer(version2, this.options);
+          } catch (er) {
+            return false;
+          }
+        }
+        for (let i = 0; i < this.set.length; i++) {
+          if (testSet(this.set[i], version2, this.options)) {
+            return true;
+          }
+        }
+        return false;
+      }
+    };
+    module.exports = Range2;
+    var LRU = require_lrucache();
+    var cache = new LRU();
+    var parseOptions = require_parse_options();
+    var Comparator = require_comparator();
+    var debug2 = require_debug();
+    var SemVer = require_semver();
+    var trimComparatorWhitespace = require_trim_comparator_whitespace();
+    var {
+      safeRe: re,
+      src,
+      t,
+      tildeTrimReplace,
+      caretTrimReplace
+    } = require_re();
+    var { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = require_constants6();
+    var BUILDSTRIPRE = new RegExp(src[t.BUILD], "g");
+    var isNullSet = (c) => c.value === "<0.0.0-0";
+    var isAny = (c) => c.value === "";
+    var isSatisfiable = (comparators, options) => {
+      let result = true;
+      const remainingComparators = comparators.slice();
+      let testComparator = remainingComparators.pop();
+      while (result && remainingComparators.length) {
+        result = remainingComparators.every((otherComparator) => {
+          return testComparator.intersects(otherComparator, options);
+        });
+        testComparator = remainingComparators.pop();
+      }
+      return result;
+    };
+    var parseComparator = (comp, options) => {
+      comp = comp.replace(re[t.BUILD], "");
+      debug2("comp", comp, options);
+      comp = replaceCarets(comp, options);
+      debug2("caret", comp);
+      comp = replaceTildes(comp, options);
+      debug2("tildes", comp);
+      comp = replaceXRanges(comp, options);
+      debug2("xrange", comp);
+      comp = replaceStars(comp, options);
+      debug2("stars", comp);
+      return comp;
+    };
+    var isX = (id) => !id || id.toLowerCase() === "x" || id === "*";
+    var invalidXRangeOrder = (M2, m, p) => isX(M2) && !isX(m) || isX(m) && p && !isX(p);
+    var replaceTildes = (comp, options) => {
+      return comp.trim().split(/\s+/).map((c) => replaceTilde(c, options)).join(" ");
+    };
+    var replaceTilde = (comp, options) => {
+      const r = options.loose ? re[t.TILDELOOSE] : re[t.TILDE];
+      const z3 = options.includePrerelease ? "-0" : "";
+      return comp.replace(r, (_, M2, m, p, pr) => {
+        debug2("tilde", comp, _, M2, m, p, pr);
+        let ret;
+        if (isX(M2)) {
+          ret = "";
+        } else if (isX(m)) {
+          ret = `>=${M2}.0.0${z3} <${+M2 + 1}.0.0-0`;
+        } else if (isX(p)) {
+          ret = `>=${M2}.${m}.0${z3} <${M2}.${+m + 1}.0-0`;
+        } else if (pr) {
+          debug2("replaceTilde pr", pr);
+          ret = `>=${M2}.${m}.${p}-${pr} <${M2}.${+m + 1}.0-0`;
+        } else {
+          ret = `>=${M2}.${m}.${p} <${M2}.${+m + 1}.0-0`;
+        }
+        debug2("tilde return", ret);
+        return ret;
+      });
+    };
+    var replaceCarets = (comp, options) => {
+      return comp.trim().split(/\s+/).map((c) => replaceCaret(c, options)).join(" ");
+    };
+    var replaceCaret = (comp, options) => {
+      debug2("caret", comp, options);
+      const r = options.loose ? re[t.CARETLOOSE] : re[t.CARET];
+      const z3 = options.includePrerelease ? "-0" : "";
+      return comp.replace(r, (_, M2, m, p, pr) => {
+        debug2("caret", comp, _, M2, m, p, pr);
+        let ret;
+        if (isX(M2)) {
+          ret = "";
+        } else if (isX(m)) {
+          ret = `>=${M2}.0.0${z3} <${+M2 + 1}.0.0-0`;
+        } else if (isX(p)) {
+          if (M2 === "0") {
+            ret = `>=${M2}.${m}.0${z3} <${M2}.${+m + 1}.0-0`;
+          } else {
+            ret = `>=${M2}.${m}.0${z3} <${+M2 + 1}.0.0-0`;
+          }
+        } else if (pr) {
+          debug2("replaceCaret pr", pr);
+          if (M2 === "0") {
+            if (m === "0") {
+              ret = `>=${M2}.${m}.${p}-${pr} <${M2}.${m}.${+p + 1}-0`;
+            } else {
+              ret = `>=${M2}.${m}.${p}-${pr} <${M2}.${+m + 1}.0-0`;
+            }
+          } else {
+            ret = `>=${M2}.${m}.${p}-${pr} <${+M2 + 1}.0.0-0`;
+          }
+        } else {
+          debug2("no pr");
+          if (M2 === "0") {
+            if (m === "0") {
+              ret = `>=${M2}.${m}.${p} <${M2}.${m}.${+p + 1}-0`;
+            } else {
+              ret = `>=${M2}.${m}.${p} <${M2}.${+m + 1}.0-0`;
+            }
+          } else {
+            ret = `>=${M2}.${m}.${p} <${+M2 + 1}.0.0-0`;
+          }
+        }
+        debug2("caret return", ret);
+        return ret;
+      });
+    };
+    var replaceXRanges = (comp, options) => {
+      debug2("replaceXRanges", comp, options);
+      return comp.split(/\s+/).map((c) => replaceXRange(c, options)).join(" ");
+    };
+    var replaceXRange = (comp, options) => {
+      comp = comp.trim();
+      const r = options.loose ? re[t.XRANGELOOSE] : re[t.XRANGE];
+      return comp.replace(r, (ret, gtlt, M2, m, p, pr) => {
+        debug2("xRange", comp, ret, gtlt, M2, m, p, pr);
+        if (invalidXRangeOrder(M2, m, p)) {
+          return comp;
+        }
+        const xM = isX(M2);
+        const xm = xM || isX(m);
+        const xp = xm || isX(p);
+        const anyX = xp;
+        if (gtlt === "=" && anyX) {
+          gtlt = "";
+        }
+        pr = options.includePrerelease ? "-0" : "";
+        if (xM) {
+          if (gtlt === ">" || gtlt === "<") {
+            ret = "<0.0.0-0";
+          } else {
+            ret = "*";
+          }
+        } else if (gtlt && anyX) {
+          if (xm) {
+            m = 0;
+          }
+          p = 0;
+          if (gtlt === ">") {
+            gtlt = ">=";
+            if (xm) {
+              M2 = +M2 + 1;
+              m = 0;
+              p = 0;
+            } else {
+              m = +m + 1;
+              p = 0;
+            }
+          } else if (gtlt === "<=") {
+            gtlt = "<";
+            if (xm) {
+              M2 = +M2 + 1;
+            } else {
+              m = +m + 1;
+            }
+          }
+          if (gtlt === "<") {
+            pr = "-0";
+          }
+          ret = `${gtlt + M2}.${m}.${p}${pr}`;
+        } else if (xm) {
+          ret = `>=${M2}.0.0${pr} <${+M2 + 1}.0.0-0`;
+        } else if (xp) {
+          ret = `>=${M2}.${m}.0${pr} <${M2}.${+m + 1}.0-0`;
+        }
+        debug2("xRange return", ret);
+        return ret;
+      });
+    };
+    var replaceStars = (comp, options) => {
+      debug2("replaceStars", comp, options);
+      return comp.trim().replace(re[t.STAR], "");
+    };
+    var replaceGTE0 = (comp, options) => {
+      debug2("replaceGTE0", comp, options);
+      return comp.trim().replace(re[options.includePrerelease ? t.GTE0PRE : t.GTE0], "");
+    };
+    var hyphenReplace = (incPr) => ($0, from, fM, fm, fp, fpr, fb, to, tM, tm, tp, tpr) => {
+      if (isX(fM)) {
+        from = "";
+      } else if (isX(fm)) {
+        from = `>=${fM}.0.0${incPr ? "-0" : ""}`;
+      } else if (isX(fp)) {
+        from = `>=${fM}.${fm}.0${incPr ? "-0" : ""}`;
+      } else if (fpr) {
+        from = `>=${from}`;
+      } else {
+        from = `>=${from}${incPr ? "-0" : ""}`;
+      }
+      if (isX(tM)) {
+        to = "";
+      } else if (isX(tm)) {
+        to = `<${+tM + 1}.0.0-0`;
+      } else if (isX(tp)) {
+        to = `<${tM}.${+tm + 1}.0-0`;
+      } else if (tpr) {
+        to = `<=${tM}.${tm}.${tp}-${tpr}`;
+      } else if (incPr) {
+        to = `<${tM}.${tm}.${+tp + 1}-0`;
+      } else {
+        to = `<=${to}`;
+      }
+      return `${from} ${to}`.trim();
+    };
+    var testSet = (set2, version2, options) => {
+      for (let i = 0; i < set2.length; i++) {
+        if (!set2[i].test(version2)) {
+          return false;
+        }
+      }
+      if (version2.prerelease.length && !options.includePrerelease) {
+        for (let i = 0; i < set2.length; i++) {
+          debug2(set2[i].semver);
+          if (set2[i].semver === Comparator.ANY) {
+            continue;
+          }
+          if (set2[i].semver.prerelease.length > 0) {
+            const allowed = set2[i].semver;
+            if (allowed.major === version2.major && allowed.minor === version2.minor && allowed.patch === version2.patch) {
+              return true;
+            }
+          }
+        }
+        return false;
+      }
+      return true;
+    };
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/classes/comparator.js
+var require_comparator = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/classes/comparator.js"(exports, module) {
+    "use strict";
+    var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
+    var Comparator = class _Comparator {
+      static get ANY() {
+        return ANY;
+      }
+      constructor(comp, options) {
+        options = parseOptions(options);
+        if (comp instanceof _Comparator) {
+          if (comp.loose === !!options.loose) {
+            return comp;
+          } else {
+            comp = comp.value;
+          }
+        }
+        comp = comp.trim().split(/\s+/).join(" ");
+        debug2("comparator", comp, options);
+        this.options = options;
+        this.loose = !!options.loose;
+        this.parse(comp);
+        if (this.semver === ANY) {
+          this.value = "";
+        } else {
+          this.value = this.operator + this.semver.version;
+        }
+        debug2("comp", this);
+      }
+      parse(comp) {
+        const r = this.options.loose ? re[t.COMPARATORLOOSE] : re[t.COMPARATOR];
+        const m = comp.match(r);
+        if (!m) {
+          throw new TypeError(`Invalid comparator: ${comp}`);
+        }
+        this.operator = m[1] !== void 0 ? m[1] : "";
+        if (this.operator === "=") {
+          this.operator = "";
+        }
+        if (!m[2]) {
+          this.semver = ANY;
+        } else {
+          this.semver = new SemVer(m[2], this.options.loose);
+        }
+      }
+      toString() {
+        return this.value;
+      }
+      test(version2) {
+        debug2("Comparator.test", version2, this.options.loose);
+        if (this.semver === ANY || version2 === ANY) {
+          return true;
+        }
+        if (typeof version2 === "string") {
+          try {
+            version2 = new SemVer(version2, this.options);
+          } catch (er) {
+            return false;
+          }
+        }
+        return cmp(version2, this.operator, this.semver, this.options);
+      }
+      intersects(comp, options) {
+        if (!(comp instanceof _Comparator)) {
+          throw new TypeError("a Comparator is required");
+        }
+        if (this.operator === "") {
+          if (this.value === "") {
+            return true;
+          }
+          return new Range2(comp.value, options).test(this.value);
+        } else if (comp.operator === "") {
+          if (comp.value === "") {
+            return true;
+          }
+          return new Range2(this.value, options).test(comp.semver);
+        }
+        options = parseOptions(options);
+        if (options.includePrerelease && (this.value === "<0.0.0-0" || comp.value === "<0.0.0-0")) {
+          return false;
+        }
+        if (!options.includePrerelease && (this.value.startsWith("<0.0.0") || comp.value.startsWith("<0.0.0"))) {
+          return false;
+        }
+        if (this.operator.startsWith(">") && comp.operator.startsWith(">")) {
+          return true;
+        }
+        if (this.operator.startsWith("<") && comp.operator.startsWith("<")) {
+          return true;
+        }
+        if (this.semver.version === comp.semver.version && this.operator.includes("=") && comp.operator.includes("=")) {
+          return true;
+        }
+        if (cmp(this.semver, "<", comp.semver, options) && this.operator.startsWith(">") && comp.operator.startsWith("<")) {
+          return true;
+        }
+        if (cmp(this.semver, ">", comp.semver, options) && this.operator.startsWith("<") && comp.operator.startsWith(">")) {
+          return true;
+        }
+        return false;
+      }
+    };
+    module.exports = Comparator;
+    var parseOptions = require_parse_options();
+    var { safeRe: re, t } = require_re();
+    var cmp = require_cmp();
+    var debug2 = require_debug();
+    var SemVer = require_semver();
+    var Range2 = require_range();
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/satisfies.js
+var require_satisfies = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/functions/satisfies.js"(exports, module) {
+    "use strict";
+    var Range2 = require_range();
+    var satisfies = (version2, range, options) => {
+      try {
+        range = new Range2(range, options);
+      } catch (er) {
+        return false;
+      }
+      return range.test(version2);
+    };
+    module.exports = satisfies;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/ranges/to-comparators.js
+var require_to_comparators = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/ranges/to-comparators.js"(exports, module) {
+    "use strict";
+    var Range2 = require_range();
+    var toComparators = (range, options) => new Range2(range, options).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" "));
+    module.exports = toComparators;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/ranges/max-satisfying.js
+var require_max_satisfying = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/ranges/max-satisfying.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range2 = require_range();
+    var maxSatisfying = (versions, range, options) => {
+      let max = null;
+      let maxSV = null;
+      let rangeObj = null;
+      try {
+        rangeObj = new Range2(range, options);
+      } catch (er) {
+        return null;
+      }
+      versions.forEach((v) => {
+        if (rangeObj.test(v)) {
+          if (!max || maxSV.compare(v) === -1) {
+            max = v;
+            maxSV = new SemVer(max, options);
+          }
+        }
+      });
+      return max;
+    };
+    module.exports = maxSatisfying;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/ranges/min-satisfying.js
+var require_min_satisfying = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/ranges/min-satisfying.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range2 = require_range();
+    var minSatisfying = (versions, range, options) => {
+      let min = null;
+      let minSV = null;
+      let rangeObj = null;
+      try {
+        rangeObj = new Range2(range, options);
+      } catch (er) {
+        return null;
+      }
+      versions.forEach((v) => {
+        if (rangeObj.test(v)) {
+          if (!min || minSV.compare(v) === 1) {
+            min = v;
+            minSV = new SemVer(min, options);
+          }
+        }
+      });
+      return min;
+    };
+    module.exports = minSatisfying;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/ranges/min-version.js
+var require_min_version = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/ranges/min-version.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range2 = require_range();
+    var gt = require_gt();
+    var minVersion = (range, loose) => {
+      range = new Range2(range, loose);
+      let minver = new SemVer("0.0.0");
+      if (range.test(minver)) {
+        return minver;
+      }
+      minver = new SemVer("0.0.0-0");
+      if (range.test(minver)) {
+        return minver;
+      }
+      minver = null;
+      for (let i = 0; i < range.set.length; ++i) {
+        const comparators = range.set[i];
+        let setMin = null;
+        comparators.forEach((comparator) => {
+          const compver = new SemVer(comparator.semver.version);
+          switch (comparator.operator) {
+            case ">":
+              if (compver.prerelease.length === 0) {
+                compver.patch++;
+              } else {
+                compver.prerelease.push(0);
+              }
+              compver.raw = compver.format();
+            /* fallthrough */
+            case "":
+            case ">=":
+              if (!setMin || gt(compver, setMin)) {
+                setMin = compver;
+              }
+              break;
+            case "<":
+            case "<=":
+              break;
+            /* istanbul ignore next */
+            default:
+              throw new Error(`Unexpected operation: ${comparator.operator}`);
+          }
+        });
+        if (setMin && (!minver || gt(minver, setMin))) {
+          minver = setMin;
+        }
+      }
+      if (minver && range.test(minver)) {
+        return minver;
+      }
+      return null;
+    };
+    module.exports = minVersion;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/ranges/valid.js
+var require_valid2 = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/ranges/valid.js"(exports, module) {
+    "use strict";
+    var Range2 = require_range();
+    var validRange = (range, options) => {
+      try {
+        return new Range2(range, options).range || "*";
+      } catch (er) {
+        return null;
+      }
+    };
+    module.exports = validRange;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/ranges/outside.js
+var require_outside = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/ranges/outside.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Comparator = require_comparator();
+    var { ANY } = Comparator;
+    var Range2 = require_range();
+    var satisfies = require_satisfies();
+    var gt = require_gt();
+    var lt = require_lt();
+    var lte = require_lte();
+    var gte = require_gte();
+    var outside = (version2, range, hilo, options) => {
+      version2 = new SemVer(version2, options);
+      range = new Range2(range, options);
+      let gtfn, ltefn, ltfn, comp, ecomp;
+      switch (hilo) {
+        case ">":
+          gtfn = gt;
+          ltefn = lte;
+          ltfn = lt;
+          comp = ">";
+          ecomp = ">=";
+          break;
+        case "<":
+          gtfn = lt;
+          ltefn = gte;
+          ltfn = gt;
+          comp = "<";
+          ecomp = "<=";
+          break;
+        default:
+          throw new TypeError('Must provide a hilo val of "<" or ">"');
+      }
+      if (satisfies(version2, range, options)) {
+        return false;
+      }
+      for (let i = 0; i < range.set.length; ++i) {
+        const comparators = range.set[i];
+        let high = null;
+        let low = null;
+        comparators.forEach((comparator) => {
+          if (comparator.semver === ANY) {
+            comparator = new Comparator(">=0.0.0");
+          }
+          high = high || comparator;
+          low = low || comparator;
+          if (gtfn(comparator.semver, high.semver, options)) {
+            high = comparator;
+          } else if (ltfn(comparator.semver, low.semver, options)) {
+            low = comparator;
+          }
+        });
+        if (high.operator === comp || high.operator === ecomp) {
+          return false;
+        }
+        if ((!low.operator || low.operator === comp) && ltefn(version2, low.semver)) {
+          return false;
+        } else if (low.operator === ecomp && ltfn(version2, low.semver)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    module.exports = outside;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/ranges/gtr.js
+var require_gtr = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/ranges/gtr.js"(exports, module) {
+    "use strict";
+    var outside = require_outside();
+    var gtr = (version2, range, options) => outside(version2, range, ">", options);
+    module.exports = gtr;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/ranges/ltr.js
+var require_ltr = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/ranges/ltr.js"(exports, module) {
+    "use strict";
+    var outside = require_outside();
+    var ltr = (version2, range, options) => outside(version2, range, "<", options);
+    module.exports = ltr;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/ranges/intersects.js
+var require_intersects = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/ranges/intersects.js"(exports, module) {
+    "use strict";
+    var Range2 = require_range();
+    var intersects = (r1, r2, options) => {
+      r1 = new Range2(r1, options);
+      r2 = new Range2(r2, options);
+      return r1.intersects(r2, options);
+    };
+    module.exports = intersects;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/ranges/simplify.js
+var require_simplify = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/ranges/simplify.js"(exports, module) {
+    "use strict";
+    var satisfies = require_satisfies();
+    var compare = require_compare();
+    module.exports = (versions, range, options) => {
+      const set2 = [];
+      let first = null;
+      let prev = null;
+      const v = versions.sort((a, b) => compare(a, b, options));
+      for (const version2 of v) {
+        const included = satisfies(version2, range, options);
+        if (included) {
+          prev = version2;
+          if (!first) {
+            first = version2;
+          }
+        } else {
+          if (prev) {
+            set2.push([first, prev]);
+          }
+          prev = null;
+          first = null;
+        }
+      }
+      if (first) {
+        set2.push([first, null]);
+      }
+      const ranges = [];
+      for (const [min, max] of set2) {
+        if (min === max) {
+          ranges.push(min);
+        } else if (!max && min === v[0]) {
+          ranges.push("*");
+        } else if (!max) {
+          ranges.push(`>=${min}`);
+        } else if (min === v[0]) {
+          ranges.push(`<=${max}`);
+        } else {
+          ranges.push(`${min} - ${max}`);
+        }
+      }
+      const simplified = ranges.join(" || ");
+      const original = typeof range.raw === "string" ? range.raw : String(range);
+      return simplified.length < original.length ? simplified : range;
+    };
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/ranges/subset.js
+var require_subset = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/ranges/subset.js"(exports, module) {
+    "use strict";
+    var Range2 = require_range();
+    var Comparator = require_comparator();
+    var { ANY } = Comparator;
+    var satisfies = require_satisfies();
+    var compare = require_compare();
+    var subset = (sub, dom, options = {}) => {
+      if (sub === dom) {
+        return true;
+      }
+      sub = new Range2(sub, options);
+      dom = new Range2(dom, options);
+      let sawNonNull = false;
+      OUTER: for (const simpleSub of sub.set) {
+        for (const simpleDom of dom.set) {
+          const isSub = simpleSubset(simpleSub, simpleDom, options);
+          sawNonNull = sawNonNull || isSub !== null;
+          if (isSub) {
+            continue OUTER;
+          }
+        }
+        if (sawNonNull) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var minimumVersionWithPreRelease = [new Comparator(">=0.0.0-0")];
+    var minimumVersion = [new Comparator(">=0.0.0")];
+    var simpleSubset = (sub, dom, options) => {
+      if (sub === dom) {
+        return true;
+      }
+      if (sub.length === 1 && sub[0].semver === ANY) {
+        if (dom.length === 1 && dom[0].semver === ANY) {
+          return true;
+        } else if (options.includePrerelease) {
+          sub = minimumVersionWithPreRelease;
+        } else {
+          sub = minimumVersion;
+        }
+      }
+      if (dom.length === 1 && dom[0].semver === ANY) {
+        if (options.includePrerelease) {
+          return true;
+        } else {
+          dom = minimumVersion;
+        }
+      }
+      const eqSet = /* @__PURE__ */ new Set();
+      let gt, lt;
+      for (const c of sub) {
+        if (c.operator === ">" || c.operator === ">=") {
+          gt = higherGT(gt, c, options);
+        } else if (c.operator === "<" || c.operator === "<=") {
+          lt = lowerLT(lt, c, options);
+        } else {
+          eqSet.add(c.semver);
+        }
+      }
+      if (eqSet.size > 1) {
+        return null;
+      }
+      let gtltComp;
+      if (gt && lt) {
+        gtltComp = compare(gt.semver, lt.semver, options);
+        if (gtltComp > 0) {
+          return null;
+        } else if (gtltComp === 0 && (gt.operator !== ">=" || lt.operator !== "<=")) {
+          return null;
+        }
+      }
+      for (const eq of eqSet) {
+        if (gt && !satisfies(eq, String(gt), options)) {
+          return null;
+        }
+        if (lt && !satisfies(eq, String(lt), options)) {
+          return null;
+        }
+        for (const c of dom) {
+          if (!satisfies(eq, String(c), options)) {
+            return false;
+          }
+        }
+        return true;
+      }
+      let higher, lower;
+      let hasDomLT, hasDomGT;
+      let needDomLTPre = lt && !options.includePrerelease && lt.semver.prerelease.length ? lt.semver : false;
+      let needDomGTPre = gt && !options.includePrerelease && gt.semver.prerelease.length ? gt.semver : false;
+      if (needDomLTPre && needDomLTPre.prerelease.length === 1 && lt.operator === "<" && needDomLTPre.prerelease[0] === 0) {
+        needDomLTPre = false;
+      }
+      for (const c of dom) {
+        hasDomGT = hasDomGT || c.operator === ">" || c.operator === ">=";
+        hasDomLT = hasDomLT || c.operator === "<" || c.operator === "<=";
+        if (gt) {
+          if (needDomGTPre) {
+            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomGTPre.major && c.semver.minor === needDomGTPre.minor && c.semver.patch === needDomGTPre.patch) {
+              needDomGTPre = false;
+            }
+          }
+          if (c.operator === ">" || c.operator === ">=") {
+            higher = higherGT(gt, c, options);
+            if (higher === c && higher !== gt) {
+              return false;
+            }
+          } else if (gt.operator === ">=" && !c.test(gt.semver)) {
+            return false;
+          }
+        }
+        if (lt) {
+          if (needDomLTPre) {
+            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomLTPre.major && c.semver.minor === needDomLTPre.minor && c.semver.patch === needDomLTPre.patch) {
+              needDomLTPre = false;
+            }
+          }
+          if (c.operator === "<" || c.operator === "<=") {
+            lower = lowerLT(lt, c, options);
+            if (lower === c && lower !== lt) {
+              return false;
+            }
+          } else if (lt.operator === "<=" && !c.test(lt.semver)) {
+            return false;
+          }
+        }
+        if (!c.operator && (lt || gt) && gtltComp !== 0) {
+          return false;
+        }
+      }
+      if (gt && hasDomLT && !lt && gtltComp !== 0) {
+        return false;
+      }
+      if (lt && hasDomGT && !gt && gtltComp !== 0) {
+        return false;
+      }
+      if (needDomGTPre || needDomLTPre) {
+        return false;
+      }
+      return true;
+    };
+    var higherGT = (a, b, options) => {
+      if (!a) {
+        return b;
+      }
+      const comp = compare(a.semver, b.semver, options);
+      return comp > 0 ? a : comp < 0 ? b : b.operator === ">" && a.operator === ">=" ? b : a;
+    };
+    var lowerLT = (a, b, options) => {
+      if (!a) {
+        return b;
+      }
+      const comp = compare(a.semver, b.semver, options);
+      return comp < 0 ? a : comp > 0 ? b : b.operator === "<" && a.operator === "<=" ? b : a;
+    };
+    module.exports = subset;
+  }
+});
+
+// node_modules/.pnpm/semver@7.8.6/node_modules/semver/index.js
+var require_semver2 = __commonJS({
+  "node_modules/.pnpm/semver@7.8.6/node_modules/semver/index.js"(exports, module) {
+    "use strict";
+    var internalRe = require_re();
+    var constants3 = require_constants6();
+    var SemVer = require_semver();
+    var identifiers = require_identifiers();
+    var parse5 = require_parse2();
+    var valid = require_valid();
+    var clean = require_clean();
+    var inc = require_inc();
+    var diff = require_diff();
+    var major = require_major();
+    var minor = require_minor();
+    var patch = require_patch();
+    var prerelease = require_prerelease();
+    var compare = require_compare();
+    var rcompare = require_rcompare();
+    var compareLoose = require_compare_loose();
+    var compareBuild = require_compare_build();
+    var sort = require_sort();
+    var rsort = require_rsort();
+    var gt = require_gt();
+    var lt = require_lt();
+    var eq = require_eq();
+    var neq = require_neq();
+    var gte = require_gte();
+    var lte = require_lte();
+    var cmp = require_cmp();
+    var coerce = require_coerce();
+    var truncate = require_truncate();
+    var Comparator = require_comparator();
+    var Range2 = require_range();
+    var satisfies = require_satisfies();
+    var toComparators = require_to_comparators();
+    var maxSatisfying = require_max_satisfying();
+    var minSatisfying = require_min_satisfying();
+    var minVersion = require_min_version();
+    var validRange = require_valid2();
+    var outside = require_outside();
+    var gtr = require_gtr();
+    var ltr = require_ltr();
+    var intersects = require_intersects();
+    var simplifyRange = require_simplify();
+    var subset = require_subset();
+    module.exports = {
+      parse: parse5,
+      valid,
+      clean,
+      inc,
+      diff,
+      major,
+      minor,
+      patch,
+      prerelease,
+      compare,
+      rcompare,
+      compareLoose,
+      compareBuild,
+      sort,
+      rsort,
+      gt,
+      lt,
+      eq,
+      neq,
+      gte,
+      lte,
+      cmp,
+      coerce,
+      truncate,
+      Comparator,
+      Range: Range2,
+      satisfies,
+      toComparators,
+      maxSatisfying,
+      minSatisfying,
+      minVersion,
+      validRange,
+      outside,
+      gtr,
+      ltr,
+      intersects,
+      simplifyRange,
+      subset,
+      SemVer,
+      re: internalRe.re,
+      src: internalRe.src,
+      tokens: internalRe.t,
+      SEMVER_SPEC_VERSION: constants3.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants3.RELEASE_TYPES,
+      compareIdentifiers: identifiers.compareIdentifiers,
+      rcompareIdentifiers: identifiers.rcompareIdentifiers
+    };
+  }
+});
+
 // node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/command.js
 import * as os from "os";
 
@@ -39671,7 +41884,7 @@ function handleIntersectionResults(result, left, right) {
   const unrecKeys = /* @__PURE__ */ new Map();
   let unrecIssue;
   const keyIssues = /* @__PURE__ */ new Map();
-  const collect = (iss, side) => {
+  const collect2 = (iss, side) => {
     let keys;
     if (iss.code === "unrecognized_keys" && !iss.path?.length) {
       unrecIssue ?? (unrecIssue = iss);
@@ -39692,11 +41905,11 @@ function handleIntersectionResults(result, left, right) {
     return true;
   };
   for (const iss of left.issues) {
-    if (!collect(iss, "l"))
+    if (!collect2(iss, "l"))
       result.issues.push(iss);
   }
   for (const iss of right.issues) {
-    if (!collect(iss, "r"))
+    if (!collect2(iss, "r"))
       result.issues.push(iss);
   }
   const bothKeys = [...unrecKeys].filter(([, f2]) => f2.l && f2.r).map(([k]) => k);
@@ -55820,8 +58033,8 @@ function preparedMetrics(prepared, weights) {
     for (let b = 0; b < CALIBRATION_BINS; b++) ece += Math.abs(binConfidence[b] - binCorrect[b]);
     const aucs = [];
     const aps = [];
-    for (const rank of prob.ranks) {
-      const { rocAuc, averagePrecision } = rankingMetrics(rank.order, rank.positives, weights);
+    for (const rank2 of prob.ranks) {
+      const { rocAuc, averagePrecision } = rankingMetrics(rank2.order, rank2.positives, weights);
       if (!Number.isNaN(rocAuc)) aucs.push(rocAuc);
       if (!Number.isNaN(averagePrecision)) aps.push(averagePrecision);
     }
@@ -71332,7 +73545,9 @@ function createGitHubClient(options) {
 // packages/validate/src/publish.ts
 var ValidateActionInputsSchema = ValidateOptionsSchema.extend({
   checkName: external_exports.string().optional(),
-  token: external_exports.string().optional()
+  token: external_exports.string().optional(),
+  /** Where a NAME@stage baseline is resolved: github:<owner>/<repo> (default: this repository) or local:<dir>. */
+  registry: external_exports.string().optional()
 });
 var CONCLUSION = { pass: "success", fail: "failure", inconclusive: "neutral" };
 var CHECK_SUMMARY_LIMIT = 65535;
@@ -71386,11 +73601,1315 @@ async function pullRequestHead(env) {
   }
 }
 
+// packages/validate/src/registry-baseline.ts
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join as join6 } from "node:path";
+
+// packages/registry/src/tag-grammar.ts
+var NAME_SOURCE = "[a-zA-Z0-9](?:[a-zA-Z0-9\\-/_]*[a-zA-Z0-9])?";
+var STAGE_SOURCE = "[a-z0-9](?:[a-z0-9\\-_]*[a-z0-9])?";
+var IDENT = "(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)";
+var SEMVER_SOURCE = `v(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)(?:-${IDENT}(?:\\.${IDENT})*)?(?:\\+[0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*)?`;
+var NAME_RE = new RegExp(`^${NAME_SOURCE}$`);
+var STAGE_RE = new RegExp(`^${STAGE_SOURCE}$`);
+var VERSION_RE = new RegExp(`^${SEMVER_SOURCE}$`);
+var TAG_RE = new RegExp(
+  `^(?<name>${NAME_SOURCE})(?:(?:#(?<stage>${STAGE_SOURCE})|@(?<version>${SEMVER_SOURCE}))(?<cancel>!?)|@(?<deprecated>deprecated))(?:#(?<counter>[0-9]+))?$`
+);
+var isModelName = (value) => NAME_RE.test(value);
+var isStageName = (value) => STAGE_RE.test(value);
+var isStrictVersion = (value) => VERSION_RE.test(value);
+function formatGtoTag(tag) {
+  const counter = tag.counter === void 0 ? "" : `#${tag.counter}`;
+  switch (tag.action) {
+    case "register":
+      return `${tag.name}@${tag.version}${counter}`;
+    case "deregister":
+      return `${tag.name}@${tag.version}!${counter}`;
+    case "assign":
+      return `${tag.name}#${tag.stage}${counter}`;
+    case "unassign":
+      return `${tag.name}#${tag.stage}!${counter}`;
+    case "deprecate":
+      return `${tag.name}@deprecated${counter}`;
+  }
+}
+function assertModelName(name, input2 = "name") {
+  if (!isModelName(name)) {
+    throw new InputError(
+      `${input2} '${name}' is not a valid model name: use letters, digits, '-', '_' and '/', starting and ending with a letter or digit`
+    );
+  }
+  return name;
+}
+function assertStageName(stage, input2 = "stage") {
+  if (!isStageName(stage)) {
+    throw new InputError(`${input2} '${stage}' is not a valid stage: use lowercase letters, digits, '-' and '_' (e.g. staging, prod)`);
+  }
+  return stage;
+}
+function normalizeVersion(version2, input2 = "version") {
+  const withV = version2.startsWith("v") ? version2 : `v${version2}`;
+  if (!isStrictVersion(withV)) {
+    throw new InputError(`${input2} '${version2}' is not strict SemVer: write it as vMAJOR.MINOR.PATCH, e.g. v1.2.3`);
+  }
+  return withV;
+}
+function parseModelReference(reference, input2 = "reference") {
+  const hash2 = reference.lastIndexOf("#");
+  const at = reference.lastIndexOf("@");
+  const split = Math.max(hash2, at);
+  if (split <= 0) {
+    throw new InputError(`${input2} '${reference}' must be NAME@STAGE, NAME@vX.Y.Z or NAME@latest, e.g. churn@prod`);
+  }
+  const name = assertModelName(reference.slice(0, split), input2);
+  const target = reference.slice(split + 1);
+  if (target === "latest" || target === "greatest") return { name, kind: "latest" };
+  if (/^v?\d/.test(target)) return { name, kind: "version", version: normalizeVersion(target, input2) };
+  return { name, kind: "stage", stage: assertStageName(target, input2) };
+}
+
+// packages/registry/src/version-bump.ts
+var import_semver = __toESM(require_semver2(), 1);
+function compareVersions(a, b) {
+  return import_semver.default.compare(a.slice(1), b.slice(1));
+}
+function highestVersion(versions) {
+  let best;
+  for (const v of versions) if (best === void 0 || compareVersions(v, best) > 0) best = v;
+  return best;
+}
+function bumpVersion(versions, kind) {
+  const highest = highestVersion(versions) ?? "v0.0.0";
+  const base = import_semver.default.parse(highest.slice(1));
+  const core = `${base.major}.${base.minor}.${base.patch}`;
+  return `v${import_semver.default.inc(core, kind)}`;
+}
+
+// packages/registry/src/registry-state.ts
+var RegistryStateSchema = external_exports.object({
+  /** Registered, not deregistered; ascending SemVer. */
+  versions: external_exports.array(external_exports.string()),
+  /** Per stage, still-assigned versions in assignment order; the last holds the stage. */
+  stages: external_exports.record(external_exports.string(), external_exports.array(external_exports.string())),
+  deprecated: external_exports.boolean()
+});
+var EMPTY_STATE = { versions: [], stages: {}, deprecated: false };
+function applyChange(state, change) {
+  const stages = { ...state.stages };
+  const without = (list, v) => (list ?? []).filter((x) => x !== v);
+  switch (change.action) {
+    case "register": {
+      const v = change.version;
+      if (state.versions.includes(v)) return state;
+      return { ...state, versions: [...state.versions, v].sort(compareVersions) };
+    }
+    case "deregister": {
+      const v = change.version;
+      for (const stage of Object.keys(stages)) stages[stage] = without(stages[stage], v);
+      return { ...state, versions: state.versions.filter((x) => x !== v), stages: prune(stages) };
+    }
+    case "assign": {
+      const v = change.version;
+      if (!state.versions.includes(v)) return state;
+      stages[change.stage] = [...without(stages[change.stage], v), v];
+      return { ...state, stages };
+    }
+    case "unassign": {
+      stages[change.stage] = without(stages[change.stage], change.version);
+      return { ...state, stages: prune(stages) };
+    }
+    case "deprecate":
+      return { ...state, deprecated: true };
+  }
+}
+function prune(stages) {
+  return Object.fromEntries(Object.entries(stages).filter(([, list]) => list.length > 0));
+}
+function currentVersion(state, stage) {
+  return state.stages[stage]?.at(-1);
+}
+function latestVersion(state) {
+  return highestVersion(state.versions);
+}
+function stageMap(state) {
+  const out = {};
+  for (const [stage, list] of Object.entries(state.stages)) {
+    const top = list.at(-1);
+    if (top) out[stage] = top;
+  }
+  return out;
+}
+
+// packages/registry/src/registry-event.ts
+var RegistryEventSchema = external_exports.object({
+  schemaVersion: external_exports.literal(1),
+  counter: external_exports.number().int().positive(),
+  action: external_exports.enum(["register", "deregister", "assign", "unassign", "deprecate"]),
+  name: external_exports.string(),
+  version: external_exports.string().optional(),
+  stage: external_exports.string().optional(),
+  /** The GTO tag that records this event for GTO and git users. */
+  tag: external_exports.string(),
+  /** The git commit the event's tag points at (the version's commit). */
+  commit: external_exports.string(),
+  actor: external_exports.string(),
+  createdAt: external_exports.string(),
+  /** Why, in the user's words (`--message`), or what mlship did (rollback). */
+  message: external_exports.string().optional(),
+  state: RegistryStateSchema
+});
+var TRAILER = "mlship-event: ";
+function formatEventMessage(event) {
+  return `${describeEvent(event)}
+
+${TRAILER}${JSON.stringify(event)}
+`;
+}
+function parseEventMessage(message) {
+  const line = message.split("\n").find((l) => l.startsWith(TRAILER));
+  if (!line) return null;
+  const parsed = RegistryEventSchema.safeParse(JSON.parse(line.slice(TRAILER.length)));
+  return parsed.success ? parsed.data : null;
+}
+function describeEvent(e) {
+  switch (e.action) {
+    case "register":
+      return `Registering artifact ${e.name} version ${e.version}`;
+    case "deregister":
+      return `Deregistering artifact ${e.name} version ${e.version}`;
+    case "assign":
+      return `Assigning stage ${e.stage} to artifact ${e.name} version ${e.version}`;
+    case "unassign":
+      return `Unassigning stage ${e.stage} from artifact ${e.name} version ${e.version}`;
+    case "deprecate":
+      return `Deprecating artifact ${e.name}`;
+  }
+}
+
+// packages/registry/src/manifest.ts
+import { createHash as createHash2 } from "node:crypto";
+var Sha256 = external_exports.string().regex(/^[0-9a-f]{64}$/, "expected a lowercase hex sha256");
+var AssetRoleSchema = external_exports.enum(["model", "card", "metrics", "data-profile", "other"]);
+var ManifestAssetSchema = external_exports.object({
+  name: external_exports.string().min(1),
+  role: AssetRoleSchema,
+  sha256: Sha256,
+  sizeBytes: external_exports.number().int().nonnegative()
+});
+var DatasetRefSchema = external_exports.object({
+  id: external_exports.string().min(1),
+  sha256: Sha256.optional(),
+  uri: external_exports.string().optional()
+});
+var TensorSignatureSchema2 = external_exports.object({
+  name: external_exports.string().min(1),
+  elementType: external_exports.string(),
+  shape: external_exports.array(external_exports.union([external_exports.number().int().nonnegative(), external_exports.string(), external_exports.null()]))
+});
+var ModelSignatureSchema2 = external_exports.object({ inputs: external_exports.array(TensorSignatureSchema2), outputs: external_exports.array(TensorSignatureSchema2) });
+var JsonScalar = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]);
+var ManifestSchema = external_exports.object({
+  schemaVersion: external_exports.literal(1),
+  name: external_exports.string(),
+  version: external_exports.string(),
+  /** sha256 of name, commit and every asset's name and sha256: equal means the same version content. */
+  contentDigest: Sha256,
+  createdAt: external_exports.string(),
+  actor: external_exports.string(),
+  assets: external_exports.array(ManifestAssetSchema).min(1),
+  /** Inputs and outputs of the first ONNX model asset, read from the file. */
+  signature: ModelSignatureSchema2.optional(),
+  source: external_exports.object({
+    commit: external_exports.string(),
+    repository: external_exports.string().optional(),
+    pullRequest: external_exports.number().int().positive().optional(),
+    workflowRunUrl: external_exports.string().optional()
+  }),
+  datasets: external_exports.array(DatasetRefSchema),
+  params: external_exports.record(external_exports.string(), JsonScalar),
+  metrics: external_exports.record(external_exports.string(), external_exports.number()),
+  parentVersion: external_exports.string().optional()
+});
+var MANIFEST_ASSET = "manifest.json";
+function contentDigest(name, commit, assets) {
+  const sorted = [...assets].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0).map((a) => [a.name, a.sha256]);
+  return createHash2("sha256").update(JSON.stringify([name, commit, sorted])).digest("hex");
+}
+function serializeManifest(manifest) {
+  return new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}
+`);
+}
+
+// packages/registry/src/stage-policy.ts
+var import_yaml4 = __toESM(require_dist2(), 1);
+
+// packages/registry/src/registry-errors.ts
+var RegistryConflictError = class extends UserError {
+  name = "RegistryConflictError";
+};
+var RegistryRuleError = class extends UserError {
+  name = "RegistryRuleError";
+};
+var IntegrityError = class extends UserError {
+  name = "IntegrityError";
+};
+var NotFoundError = class extends UserError {
+  name = "NotFoundError";
+};
+
+// packages/registry/src/stage-policy.ts
+var StageName = external_exports.string().refine(isStageName, "stage names use lowercase letters, digits, - and _");
+var StagePolicySchema = external_exports.object({
+  schemaVersion: external_exports.literal(1).default(1),
+  /** When true, a stage may only be assigned to a version that holds the stage listed before it (or its `requires`). */
+  enforceOrder: external_exports.boolean().default(false),
+  stages: external_exports.array(
+    external_exports.object({
+      name: StageName,
+      /** The stage a version must hold first; defaults to the previous stage when enforceOrder is on. */
+      requires: StageName.optional(),
+      /** GitHub logins allowed to assign or roll back this stage; everyone when absent. */
+      actors: external_exports.array(external_exports.string().min(1)).optional(),
+      /** Check runs that must have succeeded on the version's commit. */
+      requiredChecks: external_exports.array(external_exports.string().min(1)).default([])
+    })
+  ).min(1)
+}).superRefine((policy, ctx) => {
+  const names2 = policy.stages.map((s) => s.name);
+  for (const stage of policy.stages) {
+    if (stage.requires && !names2.includes(stage.requires)) {
+      ctx.addIssue({ code: "custom", message: `stage '${stage.name}' requires unknown stage '${stage.requires}'` });
+    }
+  }
+});
+var DEFAULT_POLICY = StagePolicySchema.parse({
+  stages: [{ name: "dev" }, { name: "staging" }, { name: "canary" }, { name: "prod" }]
+});
+function parseStagePolicy(text, file2) {
+  let raw;
+  try {
+    raw = (0, import_yaml4.parse)(text);
+  } catch (error63) {
+    throw new FileFormatError(`${file2}: not valid YAML (${error63.message.split("\n")[0]}); fix the syntax`, { location: { file: file2 }, cause: error63 });
+  }
+  const parsed = StagePolicySchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue3 = parsed.error.issues[0];
+    const path = issue3.path.join(".") || "(top level)";
+    throw new FileFormatError(`${file2}: ${path}: ${issue3.message}; see docs/registry.md#stage-policy`, { location: { file: file2 } });
+  }
+  return parsed.data;
+}
+function stageRule(policy, stage) {
+  const rule = policy.stages.find((s) => s.name === stage);
+  if (!rule) {
+    const allowed = policy.stages.map((s) => s.name).join(", ");
+    throw new RegistryRuleError(`stage '${stage}' is not allowed; use one of: ${allowed} (or add it to the stage policy)`);
+  }
+  return rule;
+}
+function requiredPriorStage(policy, stage) {
+  const rule = stageRule(policy, stage);
+  if (rule.requires) return rule.requires;
+  if (!policy.enforceOrder) return void 0;
+  const index = policy.stages.indexOf(rule);
+  return index > 0 ? policy.stages[index - 1].name : void 0;
+}
+function checkActor(policy, stage, actor) {
+  const rule = stageRule(policy, stage);
+  if (rule.actors && !rule.actors.includes(actor)) {
+    throw new RegistryRuleError(
+      `${actor} may not change stage '${stage}'; ask one of ${rule.actors.join(", ")} or add ${actor} to the stage's actors in the policy`
+    );
+  }
+}
+function checkPromotion(policy, state, p) {
+  if (state.deprecated) throw new RegistryRuleError(`model ${p.name} is deprecated; publish under a new name to keep promoting`);
+  if (!state.versions.includes(p.version)) {
+    throw new RegistryRuleError(`${p.name}@${p.version} is not a registered version; publish it first or pick one from 'mlship registry list ${p.name}'`);
+  }
+  const rule = stageRule(policy, p.stage);
+  checkActor(policy, p.stage, p.actor);
+  const prior = requiredPriorStage(policy, p.stage);
+  if (prior && !(state.stages[prior] ?? []).includes(p.version)) {
+    throw new RegistryRuleError(`${p.name}@${p.version} must be in stage '${prior}' before '${p.stage}'; promote it to ${prior} first`);
+  }
+  const missing = rule.requiredChecks.filter((c) => !p.passedChecks.includes(c));
+  if (missing.length > 0) {
+    throw new RegistryRuleError(
+      `${p.name}@${p.version} cannot enter '${p.stage}': required check(s) ${missing.join(", ")} have not succeeded on its commit; run them first`
+    );
+  }
+}
+
+// packages/registry/src/registry-service.ts
+import { readFile as readFile5 } from "node:fs/promises";
+
+// packages/registry/src/file-digest.ts
+import { createHash as createHash3 } from "node:crypto";
+import { createReadStream as createReadStream3 } from "node:fs";
+import { stat as stat4 } from "node:fs/promises";
+import { basename } from "node:path";
+async function digestFile(path) {
+  let sizeBytes;
+  try {
+    sizeBytes = (await stat4(path)).size;
+  } catch (error63) {
+    throw new FileFormatError(`${path}: cannot read it (${error63.code ?? "error"}); check the path`, { location: { file: path }, cause: error63 });
+  }
+  const hash2 = createHash3("sha256");
+  for await (const chunk of createReadStream3(path)) hash2.update(chunk);
+  return { name: basename(path), sizeBytes, sha256: hash2.digest("hex"), path };
+}
+function digestBytes(name, bytes) {
+  return { name, sizeBytes: bytes.byteLength, sha256: createHash3("sha256").update(bytes).digest("hex"), bytes };
+}
+
+// packages/registry/src/verified-download.ts
+import { createHash as createHash4 } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdir as mkdir3, rename as rename2, rm as rm2 } from "node:fs/promises";
+import { join as join3 } from "node:path";
+import { once } from "node:events";
+async function verifiedDownload(d) {
+  await mkdir3(d.destDir, { recursive: true });
+  const target = join3(d.destDir, d.expected.name);
+  const partial2 = `${target}.partial`;
+  const hash2 = createHash4("sha256");
+  let size = 0;
+  try {
+    const out = createWriteStream(partial2);
+    for await (const chunk of await d.open()) {
+      hash2.update(chunk);
+      size += chunk.byteLength;
+      if (!out.write(chunk)) await once(out, "drain");
+    }
+    out.end();
+    await once(out, "close");
+    const actual = hash2.digest("hex");
+    if (actual !== d.expected.sha256 || size !== d.expected.sizeBytes) {
+      throw new IntegrityError(
+        `${d.label}: sha256 ${actual} (${size} bytes) does not match the manifest's ${d.expected.sha256} (${d.expected.sizeBytes} bytes); the asset was altered or truncated, so it was not saved: do not use this version`
+      );
+    }
+    if (d.storedDigest && d.storedDigest !== `sha256:${actual}`) {
+      throw new IntegrityError(`${d.label}: sha256 ${actual} does not match the release's digest ${d.storedDigest}; it was not saved: do not use this version`);
+    }
+    await rename2(partial2, target);
+    return target;
+  } catch (error63) {
+    await rm2(partial2, { force: true });
+    throw error63;
+  }
+}
+
+// packages/registry/src/registry-service.ts
+var DEFAULT_ATTEMPTS = 12;
+var MAX_EVENTS_BEHIND_HEAD = 1e3;
+var RegistryService = class {
+  store;
+  ctx;
+  constructor(store, ctx) {
+    this.store = store;
+    this.ctx = {
+      actor: ctx.actor,
+      stagePolicy: ctx.stagePolicy ?? DEFAULT_POLICY,
+      clock: ctx.clock ?? (() => /* @__PURE__ */ new Date()),
+      readSignature: ctx.readSignature,
+      maxAttempts: ctx.maxAttempts ?? DEFAULT_ATTEMPTS,
+      sleep: ctx.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)))
+    };
+  }
+  // ---- publish ----
+  async publish(req) {
+    const name = assertModelName(req.name);
+    if (req.version === void 0 === (req.bump === void 0)) {
+      throw new InputError(`give exactly one of version (e.g. v1.2.0) and bump (patch, minor or major) to publish ${name}`);
+    }
+    const explicit = req.version === void 0 ? void 0 : normalizeVersion(req.version);
+    const files = await this.hashFiles(req.files);
+    const commit = req.commit ?? await this.store.defaultCommit();
+    const digest = contentDigest(name, commit, files);
+    const head = await this.latestEvent(name, true);
+    const state = head?.state ?? EMPTY_STATE;
+    if (state.deprecated) throw new RegistryRuleError(`model ${name} is deprecated; publish under a new name`);
+    let version2 = explicit ?? await this.store.findStagedVersion(name, digest);
+    if (!version2) {
+      const highest = highestVersion(state.versions);
+      const top = highest ? await this.store.readVersion(name, highest) : null;
+      if (top?.published && top.contentDigest === digest) return this.existing(top, name);
+      version2 = bumpVersion(state.versions, req.bump);
+    }
+    for (let attempt = 1; attempt <= this.ctx.maxAttempts; attempt++) {
+      const stored = await this.store.readVersion(name, version2);
+      if (stored?.published) {
+        if (stored.contentDigest === digest) {
+          await this.appendRegistration(name, version2, commit);
+          return this.existing(stored, name);
+        }
+        if (explicit) {
+          throw new RegistryRuleError(`${name}@${version2} already exists with different content; publish a new version (bump: patch) instead`);
+        }
+        version2 = bumpVersion([...state.versions, version2], req.bump);
+        continue;
+      }
+      const manifest = await this.buildManifest(req, name, version2, commit, digest, files, state);
+      const manifestBytes = await this.store.stageVersion({
+        name,
+        version: version2,
+        commit,
+        contentDigest: digest,
+        files,
+        manifest: serializeManifest(manifest)
+      });
+      const claim2 = await this.store.claimVersion(name, version2, commit, digest);
+      if (claim2 === "other") {
+        if (explicit) {
+          throw new RegistryRuleError(`${name}@${version2} was just taken by another publish with different content; publish a new version instead`);
+        }
+        version2 = bumpVersion([...state.versions, version2], req.bump);
+        continue;
+      }
+      const url2 = await this.store.publishVersion(name, version2);
+      await this.appendRegistration(name, version2, commit);
+      return {
+        name,
+        version: version2,
+        tag: `${name}@${version2}`,
+        url: url2,
+        created: true,
+        manifest: ManifestSchema.parse(JSON.parse(new TextDecoder().decode(manifestBytes)))
+      };
+    }
+    throw new RegistryConflictError(`could not find a free version for ${name} after ${this.ctx.maxAttempts} attempts; re-run the publish`);
+  }
+  async existing(stored, name) {
+    const manifest = await this.readManifest(stored);
+    return { name, version: stored.version, tag: `${name}@${stored.version}`, url: stored.url, manifest, created: false };
+  }
+  async hashFiles(files) {
+    if (!files.some((f2) => f2.role === "model")) throw new InputError("files: give at least one model file (e.g. model.onnx) to publish");
+    const ordered = [...files].sort((a, b) => rank(a) - rank(b));
+    const out = [];
+    for (const f2 of ordered) {
+      const staged = await digestFile(f2.path);
+      if (staged.name === MANIFEST_ASSET) throw new InputError(`files: '${f2.path}' is named ${MANIFEST_ASSET}, which mlship writes; rename it`);
+      if (out.some((o) => o.name === staged.name)) throw new InputError(`files: two files are named '${staged.name}'; asset names must be unique, rename one`);
+      out.push({ ...staged, role: f2.role });
+    }
+    return out;
+  }
+  async buildManifest(req, name, version2, commit, digest, files, state) {
+    const onnx2 = files.find((f2) => f2.role === "model" && f2.name.toLowerCase().endsWith(".onnx"));
+    const signature = onnx2 && this.ctx.readSignature ? this.ctx.readSignature(await readFile5(onnx2.path), onnx2.path) : void 0;
+    const parent = req.parentVersion === void 0 ? highestVersion(state.versions) : normalizeVersion(req.parentVersion, "parent-version");
+    return ManifestSchema.parse({
+      schemaVersion: 1,
+      name,
+      version: version2,
+      contentDigest: digest,
+      createdAt: this.ctx.clock().toISOString(),
+      actor: this.ctx.actor,
+      assets: files.map((f2) => ({ name: f2.name, role: f2.role, sha256: f2.sha256, sizeBytes: f2.sizeBytes })),
+      ...signature ? { signature } : {},
+      source: {
+        commit,
+        ...req.repository ? { repository: req.repository } : {},
+        ...req.pullRequest ? { pullRequest: req.pullRequest } : {},
+        ...req.workflowRunUrl ? { workflowRunUrl: req.workflowRunUrl } : {}
+      },
+      datasets: req.datasets ?? [],
+      params: req.params ?? {},
+      metrics: req.metrics ?? {},
+      ...parent && parent !== version2 ? { parentVersion: parent } : {}
+    });
+  }
+  async appendRegistration(name, version2, commit) {
+    await this.appendEvent(name, (state) => {
+      if (state.versions.includes(version2)) return null;
+      return { change: { action: "register", version: version2 }, tag: { action: "register", name, version: version2 }, commit };
+    });
+  }
+  // ---- reading ----
+  /** The newest event: the head pointer, then forward while newer events exist. */
+  async latestEvent(name, repair = false) {
+    let event = await this.store.readHead(name);
+    const walked = [];
+    for (let i = 0; i < MAX_EVENTS_BEHIND_HEAD; i++) {
+      const next = await this.store.readEvent(name, (event?.counter ?? 0) + 1);
+      if (!next) {
+        if (repair && event && walked.length > 0) {
+          for (const e of walked) await this.store.ensureGtoTag(e);
+          await this.store.writeHead(event);
+        }
+        return event;
+      }
+      walked.push(next);
+      event = next;
+    }
+    throw new RegistryConflictError(`the event log of ${name} runs more than ${MAX_EVENTS_BEHIND_HEAD} events past its head; run 'mlship registry history ${name}' to inspect it`);
+  }
+  async resolve(reference) {
+    const ref = parseModelReference(reference);
+    const head = await this.latestEvent(ref.name);
+    if (!head) throw new NotFoundError(`no model '${ref.name}' in the registry at ${this.store.location}; publish it first`);
+    const state = head.state;
+    let version2;
+    if (ref.kind === "stage") {
+      version2 = currentVersion(state, ref.stage);
+      if (!version2) throw new NotFoundError(`${ref.name} has no version in stage '${ref.stage}'; promote one with 'mlship registry promote ${ref.name} VERSION ${ref.stage}'`);
+    } else if (ref.kind === "latest") {
+      version2 = latestVersion(state);
+      if (!version2) throw new NotFoundError(`${ref.name} has no registered versions; publish one first`);
+    } else {
+      version2 = ref.version;
+      if (!state.versions.includes(version2)) {
+        throw new NotFoundError(`${ref.name}@${version2} is not a registered version (never published, or deprecated); see 'mlship registry list ${ref.name}'`);
+      }
+    }
+    const stored = await this.store.readVersion(ref.name, version2);
+    if (!stored?.published) {
+      throw new NotFoundError(`${ref.name}@${version2} is registered but its release is missing or unpublished; re-run its publish job`);
+    }
+    const manifest = await this.readManifest(stored);
+    const stages = Object.entries(stageMap(state)).filter(([, v]) => v === version2).map(([s]) => s);
+    return { name: ref.name, version: version2, tag: `${ref.name}@${version2}`, url: stored.url, manifest, stages, deprecated: state.deprecated };
+  }
+  async readManifest(stored) {
+    const where2 = `${stored.name}@${stored.version}/${MANIFEST_ASSET}`;
+    const asset = stored.assets.find((a) => a.name === MANIFEST_ASSET);
+    if (!asset) throw new FileFormatError(`${where2} is missing from the release; the version is damaged: publish a new version`);
+    const bytes = await collect(await this.store.readAsset(stored.name, stored.version, MANIFEST_ASSET));
+    const own2 = digestBytes(MANIFEST_ASSET, bytes).sha256;
+    if (asset.digest && asset.digest !== `sha256:${own2}`) {
+      throw new FileFormatError(`${where2} does not match its recorded digest ${asset.digest}; the release was altered: do not use it`);
+    }
+    let parsed;
+    try {
+      parsed = JSON.parse(new TextDecoder().decode(bytes));
+    } catch {
+      throw new FileFormatError(`${where2} is not valid JSON; the version is damaged: publish a new version`);
+    }
+    const manifest = ManifestSchema.safeParse(parsed);
+    if (!manifest.success) {
+      const issue3 = manifest.error.issues[0];
+      throw new FileFormatError(`${where2}: ${issue3.path.join(".")}: ${issue3.message}; the manifest is not mlship schemaVersion 1`);
+    }
+    if (stored.contentDigest && manifest.data.contentDigest !== stored.contentDigest) {
+      throw new FileFormatError(`${where2} describes different content than the version's tag records; do not use this version`);
+    }
+    return manifest.data;
+  }
+  async download(reference, destDir, assets) {
+    const resolved = await this.resolve(reference);
+    const stored = await this.store.readVersion(resolved.name, resolved.version);
+    const wanted = assets?.length ? assets : resolved.manifest.assets.map((a) => a.name);
+    const files = [];
+    for (const assetName of wanted) {
+      const expected = resolved.manifest.assets.find((a) => a.name === assetName);
+      if (!expected) {
+        const names2 = resolved.manifest.assets.map((a) => a.name).join(", ");
+        throw new InputError(`asset '${assetName}' is not part of ${resolved.tag}; choose from: ${names2}`);
+      }
+      const storedAsset = stored.assets.find((a) => a.name === assetName);
+      if (!storedAsset) throw new FileFormatError(`${resolved.tag}: asset '${assetName}' listed in its manifest is missing from the release; publish a new version`);
+      files.push(await verifiedDownload({
+        label: `${resolved.tag}/${assetName}`,
+        destDir,
+        expected,
+        storedDigest: storedAsset.digest,
+        open: () => this.store.readAsset(resolved.name, resolved.version, assetName)
+      }));
+    }
+    return { resolved, files };
+  }
+  // ---- stages ----
+  async promote(req) {
+    const name = assertModelName(req.name);
+    const stage = assertStageName(req.stage);
+    const version2 = normalizeVersion(req.version);
+    const rule = stageRule(this.ctx.stagePolicy, stage);
+    const stored = await this.store.readVersion(name, version2);
+    if (!stored?.published || !stored.commit) {
+      throw new RegistryRuleError(`${name}@${version2} is not a published version; publish it first or pick one from 'mlship registry list ${name}'`);
+    }
+    const commit = stored.commit;
+    const passedChecks = rule.requiredChecks.length > 0 ? await this.store.passedChecks(commit) : [];
+    let previousVersion;
+    const appended = await this.appendEvent(name, (state) => {
+      previousVersion = currentVersion(state, stage);
+      if (previousVersion === version2) return null;
+      checkPromotion(this.ctx.stagePolicy, state, { name, version: version2, stage, actor: this.ctx.actor, passedChecks });
+      return { change: { action: "assign", version: version2, stage }, tag: { action: "assign", name, stage }, commit, message: req.message };
+    });
+    return { name, stage, version: version2, previousVersion, tag: appended?.tag, counter: appended?.counter };
+  }
+  async rollback(req) {
+    const name = assertModelName(req.name);
+    const stage = assertStageName(req.stage);
+    stageRule(this.ctx.stagePolicy, stage);
+    checkActor(this.ctx.stagePolicy, stage, this.ctx.actor);
+    let from;
+    let to;
+    let commit = "";
+    const appended = await this.appendEvent(name, async (state) => {
+      const stack = state.stages[stage] ?? [];
+      from = stack.at(-1);
+      to = stack.at(-2);
+      if (!from || !to) {
+        throw new RegistryRuleError(`${name} has no previous version in stage '${stage}' to roll back to; promote a version instead`);
+      }
+      commit = (await this.store.readVersion(name, from))?.commit ?? commit;
+      return { change: { action: "unassign", version: from, stage }, tag: { action: "unassign", name, stage }, commit, message: req.message ?? `rollback to ${to}` };
+    });
+    return { name, stage, version: to, previousVersion: from, tag: appended?.tag, counter: appended?.counter };
+  }
+  /** Deregisters one version (`NAME@vX.Y.Z!`), or deprecates the whole model (`NAME@deprecated`). */
+  async deprecate(req) {
+    const name = assertModelName(req.name);
+    const version2 = req.version === void 0 ? void 0 : normalizeVersion(req.version);
+    let stagesLeft = [];
+    const appended = await this.appendEvent(name, async (state) => {
+      if (version2 === void 0) {
+        if (state.deprecated) return null;
+        const latest = latestVersion(state);
+        const commit2 = latest ? (await this.store.readVersion(name, latest))?.commit : void 0;
+        return { change: { action: "deprecate" }, tag: { action: "deprecate", name }, commit: commit2 ?? await this.store.defaultCommit(), message: req.message };
+      }
+      if (!state.versions.includes(version2)) {
+        const stored = await this.store.readVersion(name, version2);
+        if (stored?.published) return null;
+        throw new NotFoundError(`${name}@${version2} is not a registered version; see 'mlship registry list ${name}'`);
+      }
+      stagesLeft = Object.entries(stageMap(state)).filter(([, v]) => v === version2).map(([s]) => s);
+      const commit = (await this.store.readVersion(name, version2))?.commit ?? await this.store.defaultCommit();
+      return { change: { action: "deregister", version: version2 }, tag: { action: "deregister", name, version: version2 }, commit, message: req.message };
+    });
+    return { name, version: version2, tag: appended?.tag, stagesLeft };
+  }
+  /**
+   * Appends one event: reads the newest state, lets `plan` decide (null: nothing
+   * to do), and takes the next counter atomically. When another job took it,
+   * re-reads and plans again, so rules are always checked against the state
+   * the event lands on.
+   */
+  async appendEvent(name, plan) {
+    for (let attempt = 1; attempt <= this.ctx.maxAttempts; attempt++) {
+      const head = await this.latestEvent(name, true);
+      const state = head?.state ?? EMPTY_STATE;
+      const planned = await plan(state);
+      if (!planned) return null;
+      const counter = (head?.counter ?? 0) + 1;
+      const event = {
+        schemaVersion: 1,
+        counter,
+        action: planned.change.action,
+        name,
+        ...planned.change.version ? { version: planned.change.version } : {},
+        ...planned.change.stage ? { stage: planned.change.stage } : {},
+        // Registrations keep GTO's plain `name@vX.Y.Z`; every other event carries the counter.
+        tag: formatGtoTag(planned.tag.action === "register" ? planned.tag : { ...planned.tag, counter }),
+        commit: planned.commit,
+        actor: this.ctx.actor,
+        createdAt: this.ctx.clock().toISOString(),
+        ...planned.message ? { message: planned.message } : {},
+        state: applyChange(state, planned.change)
+      };
+      if (await this.store.appendEvent(event)) {
+        await this.store.writeHead(event);
+        return event;
+      }
+      await this.ctx.sleep(Math.floor(Math.random() * 40 * attempt));
+    }
+    throw new RegistryConflictError(
+      `other jobs changed ${name} ${this.ctx.maxAttempts} times while this change was retried; re-run the job (nothing was written)`
+    );
+  }
+  // ---- audit ----
+  async history(nameInput) {
+    const name = assertModelName(nameInput);
+    const events = await this.store.listEvents(name);
+    return events.map((e) => ({
+      counter: e.counter,
+      action: e.action,
+      version: e.version,
+      stage: e.stage,
+      actor: e.actor,
+      createdAt: e.createdAt,
+      commit: e.commit,
+      tag: e.tag,
+      message: e.message
+    }));
+  }
+  async list(nameInput) {
+    const names2 = nameInput === void 0 ? await this.store.listNames() : [assertModelName(nameInput)];
+    const out = [];
+    for (const name of names2) {
+      const head = await this.latestEvent(name);
+      if (!head) {
+        if (nameInput !== void 0) throw new NotFoundError(`no model '${name}' in the registry at ${this.store.location}; publish it first`);
+        continue;
+      }
+      out.push({ name, versions: head.state.versions, latest: latestVersion(head.state), stages: stageMap(head.state), deprecated: head.state.deprecated });
+    }
+    return out;
+  }
+};
+function rank(f2) {
+  if (f2.role !== "model") return 2;
+  return f2.path.toLowerCase().endsWith(".onnx") ? 0 : 1;
+}
+async function collect(chunks) {
+  const parts = [];
+  for await (const c of chunks) parts.push(c);
+  return Buffer.concat(parts);
+}
+
+// packages/registry/src/local-store.ts
+import { createReadStream as createReadStream4 } from "node:fs";
+import { copyFile as copyFile2, link, mkdir as mkdir4, readdir as readdir2, readFile as readFile6, rename as rename3, rm as rm3, stat as stat5, writeFile as writeFile3 } from "node:fs/promises";
+import { join as join4 } from "node:path";
+import { randomBytes } from "node:crypto";
+var VersionRecordSchema = external_exports.object({
+  contentDigest: external_exports.string(),
+  commit: external_exports.string(),
+  /** Asset name -> sha256 recorded when staged: the local counterpart of GitHub's asset digest. */
+  assets: external_exports.record(external_exports.string(), external_exports.object({ sha256: external_exports.string(), sizeBytes: external_exports.number() }))
+});
+var LocalStore = class {
+  location;
+  root;
+  options;
+  constructor(root, options = {}) {
+    this.root = root;
+    this.location = `local:${root}`;
+    this.options = options;
+  }
+  modelDir(name) {
+    return join4(this.root, "models", encodeURIComponent(name));
+  }
+  eventPath(name, counter) {
+    return join4(this.modelDir(name), "events", `${String(counter).padStart(10, "0")}.json`);
+  }
+  async readHead(name) {
+    return readEventFile(join4(this.modelDir(name), "head.json"));
+  }
+  async readEvent(name, counter) {
+    return readEventFile(this.eventPath(name, counter));
+  }
+  async appendEvent(event) {
+    const target = this.eventPath(event.name, event.counter);
+    const temp = await this.writeAside(join4(this.modelDir(event.name), "events"), JSON.stringify(event));
+    try {
+      await link(temp, target);
+      return true;
+    } catch (error63) {
+      if (error63.code === "EEXIST") return false;
+      throw error63;
+    } finally {
+      await rm3(temp, { force: true });
+    }
+  }
+  async ensureGtoTag() {
+  }
+  async writeHead(event) {
+    const dir = this.modelDir(event.name);
+    const temp = await this.writeAside(dir, JSON.stringify(event));
+    await rename3(temp, join4(dir, "head.json"));
+  }
+  async listEvents(name) {
+    const dir = join4(this.modelDir(name), "events");
+    const files = (await readdirOrEmpty(dir)).filter((f2) => /^\d{10}\.json$/.test(f2)).sort();
+    const events = [];
+    for (const f2 of files) {
+      const event = await readEventFile(join4(dir, f2));
+      if (event) events.push(event);
+    }
+    return events;
+  }
+  async listNames() {
+    return (await readdirOrEmpty(join4(this.root, "models"))).map(decodeURIComponent).sort();
+  }
+  async readVersion(name, version2) {
+    const dir = join4(this.modelDir(name), "versions", version2);
+    const record2 = await readVersionRecord(dir);
+    return record2 ? toStoredVersion(name, version2, dir, record2, true) : null;
+  }
+  async findStagedVersion(name, contentDigest2) {
+    const suffix = `-${contentDigest2.slice(0, 16)}`;
+    const staged = (await readdirOrEmpty(join4(this.modelDir(name), "staging"))).find((d) => d.endsWith(suffix));
+    return staged ? staged.slice(0, -suffix.length) : null;
+  }
+  stagingDir(name, version2, contentDigest2) {
+    return join4(this.modelDir(name), "staging", `${version2}-${contentDigest2.slice(0, 16)}`);
+  }
+  async stageVersion(req) {
+    const dir = this.stagingDir(req.name, req.version, req.contentDigest);
+    await mkdir4(dir, { recursive: true });
+    const assets = {};
+    for (const file2 of req.files) {
+      const target = join4(dir, file2.name);
+      assets[file2.name] = { sha256: file2.sha256, sizeBytes: file2.sizeBytes };
+      if ((await stat5(target).catch(() => null))?.size === file2.sizeBytes) continue;
+      const temp = join4(dir, `.${file2.name}.${randomBytes(6).toString("hex")}`);
+      if (file2.path) await copyFile2(file2.path, temp);
+      else await writeFile3(temp, file2.bytes);
+      await rename3(temp, target);
+    }
+    const manifestPath = join4(dir, MANIFEST_ASSET);
+    const manifest = await readFile6(manifestPath).catch(() => null) ?? req.manifest;
+    if (manifest === req.manifest) await rename3(await this.writeAside(dir, manifest), manifestPath);
+    const m = digestBytes(MANIFEST_ASSET, manifest);
+    assets[MANIFEST_ASSET] = { sha256: m.sha256, sizeBytes: m.sizeBytes };
+    const record2 = { contentDigest: req.contentDigest, commit: req.commit, assets };
+    await rename3(await this.writeAside(dir, JSON.stringify(record2, null, 2)), join4(dir, "version.json"));
+    return manifest;
+  }
+  async claimVersion(name, version2, _commit, contentDigest2) {
+    const target = join4(this.modelDir(name), "versions", version2);
+    await mkdir4(join4(this.modelDir(name), "versions"), { recursive: true });
+    try {
+      await rename3(this.stagingDir(name, version2, contentDigest2), target);
+      return "claimed";
+    } catch (error63) {
+      const code = error63.code;
+      if (code !== "ENOTEMPTY" && code !== "EEXIST" && code !== "ENOENT") throw error63;
+      const existing = await readVersionRecord(target);
+      if (!existing) throw error63;
+      if (existing.contentDigest !== contentDigest2) return "other";
+      await rm3(this.stagingDir(name, version2, contentDigest2), { recursive: true, force: true });
+      return "ours";
+    }
+  }
+  async publishVersion(name, version2) {
+    return join4(this.modelDir(name), "versions", version2);
+  }
+  async readAsset(name, version2, asset) {
+    return createReadStream4(join4(this.modelDir(name), "versions", version2, asset));
+  }
+  async passedChecks(commit) {
+    return this.options.passedChecks ? this.options.passedChecks(commit) : [];
+  }
+  async defaultCommit() {
+    return this.options.defaultCommit ? this.options.defaultCommit() : "unknown";
+  }
+  async writeAside(dir, content) {
+    await mkdir4(dir, { recursive: true });
+    const temp = join4(dir, `.tmp-${process.pid}-${randomBytes(6).toString("hex")}`);
+    await writeFile3(temp, content);
+    return temp;
+  }
+};
+async function readdirOrEmpty(dir) {
+  try {
+    return (await readdir2(dir)).filter((f2) => !f2.startsWith("."));
+  } catch (error63) {
+    if (error63.code === "ENOENT") return [];
+    throw error63;
+  }
+}
+async function readEventFile(path) {
+  const text = await readFile6(path, "utf8").catch((error63) => {
+    if (error63.code === "ENOENT") return null;
+    throw error63;
+  });
+  return text === null ? null : RegistryEventSchema.parse(JSON.parse(text));
+}
+async function readVersionRecord(dir) {
+  const text = await readFile6(join4(dir, "version.json"), "utf8").catch(() => null);
+  return text === null ? null : VersionRecordSchema.parse(JSON.parse(text));
+}
+function toStoredVersion(name, version2, dir, record2, published) {
+  return {
+    name,
+    version: version2,
+    published,
+    url: dir,
+    contentDigest: record2.contentDigest,
+    commit: record2.commit,
+    assets: Object.entries(record2.assets).map(([asset, a]) => ({ name: asset, sizeBytes: a.sizeBytes, digest: `sha256:${a.sha256}` }))
+  };
+}
+
+// packages/registry/src/github-store.ts
+import { createHash as createHash5 } from "node:crypto";
+import { readFile as readFile7 } from "node:fs/promises";
+var EVENTS_PREFIX = "mlship/events/";
+var HEAD_PREFIX = "mlship/head/";
+var DRAFT_SEARCH_PAGES = 5;
+var GitHubStore = class {
+  location;
+  client;
+  owner;
+  repo;
+  /** Tag object sha of each event this store read or wrote, to point the head at it. */
+  eventShas = /* @__PURE__ */ new Map();
+  assetIds = /* @__PURE__ */ new Map();
+  constructor(options) {
+    this.client = options.client;
+    this.owner = options.owner;
+    this.repo = options.repo;
+    this.location = `github:${options.owner}/${options.repo}`;
+  }
+  get base() {
+    return { owner: this.owner, repo: this.repo };
+  }
+  // ---- event log ----
+  async readHead(name) {
+    return this.readEventAt(`${HEAD_PREFIX}${name}`);
+  }
+  async readEvent(name, counter) {
+    return this.readEventAt(`${EVENTS_PREFIX}${name}/${counter}`);
+  }
+  async readEventAt(ref) {
+    const sha = await this.refSha(ref);
+    if (!sha) return null;
+    const event = await this.readEventObject(sha);
+    if (event) this.eventShas.set(eventKey(event), sha);
+    return event;
+  }
+  async readEventObject(sha) {
+    const tag = await this.call("read a registry event tag", () => this.client.rest.git.getTag({ ...this.base, tag_sha: sha }));
+    return parseEventMessage(tag.data.message);
+  }
+  async appendEvent(event) {
+    const sha = await this.createTagObject(event.tag, formatEventMessage(event), event.commit, event.actor, event.createdAt);
+    const created = await this.createRefOnce(`refs/${EVENTS_PREFIX}${event.name}/${event.counter}`, sha);
+    if (!created) return false;
+    this.eventShas.set(eventKey(event), sha);
+    await this.ensureGtoTag(event);
+    return true;
+  }
+  async ensureGtoTag(event) {
+    if (event.action === "register") return;
+    const sha = this.eventShas.get(eventKey(event)) ?? await this.refSha(`${EVENTS_PREFIX}${event.name}/${event.counter}`);
+    if (!sha) return;
+    await this.createRefOnce(`refs/tags/${event.tag}`, sha);
+  }
+  async writeHead(event) {
+    const sha = this.eventShas.get(eventKey(event));
+    if (!sha) return;
+    const ref = `${HEAD_PREFIX}${event.name}`;
+    try {
+      await this.client.rest.git.updateRef({ ...this.base, ref, sha, force: true });
+    } catch (error63) {
+      if (statusOf(error63) !== 422 && statusOf(error63) !== 404) throw this.accessError("move the registry head", error63);
+      if (!await this.createRefOnce(`refs/${ref}`, sha)) {
+        await this.call("move the registry head", () => this.client.rest.git.updateRef({ ...this.base, ref, sha, force: true }));
+      }
+    }
+  }
+  async listEvents(name) {
+    const prefix2 = `refs/${EVENTS_PREFIX}${name}/`;
+    const refs = await this.call("list registry events", () => this.client.paginate(this.client.rest.git.listMatchingRefs, { ...this.base, ref: `${EVENTS_PREFIX}${name}/`, per_page: 100 }));
+    const ours = refs.map((r) => ({ counter: Number(r.ref.slice(prefix2.length)), sha: r.object.sha })).filter((r) => /^\d+$/.test(String(r.counter)) && r.counter > 0).sort((a, b) => a.counter - b.counter);
+    const events = [];
+    for (const r of ours) {
+      const event = await this.readEventObject(r.sha);
+      if (event) events.push(event);
+    }
+    return events;
+  }
+  async listNames() {
+    const refs = await this.call("list registry models", () => this.client.paginate(this.client.rest.git.listMatchingRefs, { ...this.base, ref: HEAD_PREFIX, per_page: 100 }));
+    return refs.map((r) => r.ref.slice(`refs/${HEAD_PREFIX}`.length)).sort();
+  }
+  // ---- versions ----
+  async readVersion(name, version2) {
+    let release;
+    try {
+      release = (await this.client.rest.repos.getReleaseByTag({ ...this.base, tag: `${name}@${version2}` })).data;
+    } catch (error63) {
+      if (statusOf(error63) === 404) return null;
+      throw this.accessError(`read release ${name}@${version2}`, error63);
+    }
+    return this.toStoredVersion(name, version2, release);
+  }
+  toStoredVersion(name, version2, release) {
+    const marker = parseMarker(release.body ?? "");
+    const assets = release.assets.map((a) => {
+      this.assetIds.set(`${name}@${version2}/${a.name}`, a.id);
+      return { name: a.name, sizeBytes: a.size, ...a.digest ? { digest: a.digest } : {} };
+    });
+    return {
+      name,
+      version: version2,
+      published: !release.draft,
+      url: release.html_url,
+      contentDigest: marker?.name === name && marker.version === version2 ? marker.content : void 0,
+      commit: marker?.commit,
+      assets
+    };
+  }
+  async findStagedVersion(name, contentDigest2) {
+    const draft = await this.findDraft((m) => m.name === name && m.content === contentDigest2);
+    return draft ? parseMarker(draft.body ?? "").version : null;
+  }
+  async findDraft(match) {
+    let pages = 0;
+    const iterator2 = this.client.paginate.iterator(this.client.rest.repos.listReleases, { ...this.base, per_page: 100 });
+    for await (const page of iterator2) {
+      for (const release of page.data) {
+        const marker = release.draft ? parseMarker(release.body ?? "") : null;
+        if (marker && match(marker)) return release;
+      }
+      if (++pages >= DRAFT_SEARCH_PAGES) break;
+    }
+    return null;
+  }
+  async stageVersion(req) {
+    const isOurs = (m) => m.name === req.name && m.version === req.version && m.content === req.contentDigest;
+    let draft = await this.findDraft(isOurs);
+    if (!draft) {
+      const body = formatMarker({ name: req.name, version: req.version, content: req.contentDigest, commit: req.commit });
+      draft = (await this.call(`create a draft release for ${req.name}@${req.version}`, () => this.client.rest.repos.createRelease({
+        ...this.base,
+        tag_name: `${req.name}@${req.version}`,
+        target_commitish: req.commit,
+        name: `${req.name} ${req.version}`,
+        body,
+        draft: true
+      }))).data;
+    }
+    const existing = new Map(draft.assets.map((a) => [a.name, a]));
+    for (const file2 of req.files) {
+      const have = existing.get(file2.name);
+      if (have?.digest === `sha256:${file2.sha256}`) continue;
+      if (have) await this.call("replace a partial asset", () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: have.id }));
+      await this.upload(draft, file2.name, file2.bytes ?? await readFile7(file2.path), file2.sha256);
+    }
+    const staged = existing.get(MANIFEST_ASSET);
+    if (staged) {
+      this.assetIds.set(`${req.name}@${req.version}/${MANIFEST_ASSET}`, staged.id);
+      return this.downloadAsset(staged.id);
+    }
+    await this.upload(draft, MANIFEST_ASSET, req.manifest, createHash5("sha256").update(req.manifest).digest("hex"));
+    return req.manifest;
+  }
+  async upload(release, name, bytes, sha256) {
+    try {
+      const res = await this.client.request({
+        method: "POST",
+        url: release.upload_url,
+        name,
+        headers: { "content-type": "application/octet-stream", "content-length": bytes.byteLength },
+        data: bytes
+      });
+      const asset = res.data;
+      if (asset.digest && asset.digest !== `sha256:${sha256}`) {
+        await this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: asset.id });
+        throw new GitHubAccessError(`upload of ${name} to ${release.tag_name} arrived corrupted (digest ${asset.digest}); re-run the publish`);
+      }
+    } catch (error63) {
+      if (error63 instanceof GitHubAccessError) throw error63;
+      if (statusOf(error63) !== 422) throw this.accessError(`upload ${name} to ${release.tag_name}`, error63);
+      const assets = (await this.call("list release assets", () => this.client.rest.repos.listReleaseAssets({ ...this.base, release_id: release.id, per_page: 100 }))).data;
+      const there = assets.find((a) => a.name === name);
+      if (there?.digest !== `sha256:${sha256}`) throw this.accessError(`upload ${name} to ${release.tag_name}`, error63);
+    }
+  }
+  async claimVersion(name, version2, commit, contentDigest2) {
+    const tag = `${name}@${version2}`;
+    const message = `Registering artifact ${name} version ${version2}
+
+${CONTENT_TRAILER}${contentDigest2}
+`;
+    const sha = await this.createTagObject(tag, message, commit, void 0, void 0);
+    if (await this.createRefOnce(`refs/tags/${tag}`, sha)) return "claimed";
+    const existing = await this.refObject(`tags/${tag}`);
+    if (existing?.type !== "tag") return "other";
+    const object2 = await this.call(`read tag ${tag}`, () => this.client.rest.git.getTag({ ...this.base, tag_sha: existing.sha }));
+    return object2.data.message.includes(`${CONTENT_TRAILER}${contentDigest2}`) ? "ours" : "other";
+  }
+  async publishVersion(name, version2) {
+    const published = await this.readVersion(name, version2);
+    if (published) return published.url;
+    const draft = await this.findDraft((m) => m.name === name && m.version === version2);
+    if (!draft) throw new GitHubAccessError(`the draft release of ${name}@${version2} disappeared before it was published; re-run the publish`);
+    const res = await this.call(`publish release ${name}@${version2}`, () => this.client.rest.repos.updateRelease({ ...this.base, release_id: draft.id, draft: false, make_latest: "false" }));
+    return res.data.html_url;
+  }
+  async readAsset(name, version2, asset) {
+    const key = `${name}@${version2}/${asset}`;
+    if (!this.assetIds.has(key)) await this.readVersion(name, version2);
+    const id = this.assetIds.get(key);
+    if (id === void 0) throw new GitHubAccessError(`${key} is not an asset of its release`);
+    return oneChunk(await this.downloadAsset(id));
+  }
+  async downloadAsset(id) {
+    const res = await this.call("download a release asset", () => this.client.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
+      ...this.base,
+      asset_id: id,
+      headers: { accept: "application/octet-stream" }
+    }));
+    return new Uint8Array(res.data);
+  }
+  async passedChecks(commit) {
+    const runs = await this.call(`list check runs of ${commit}`, () => this.client.paginate(this.client.rest.checks.listForRef, { ...this.base, ref: commit, per_page: 100 }));
+    return runs.filter((r) => r.conclusion === "success").map((r) => r.name);
+  }
+  async defaultCommit() {
+    const repo = await this.call(`read ${this.owner}/${this.repo}`, () => this.client.rest.repos.get(this.base));
+    const sha = await this.refSha(`heads/${repo.data.default_branch}`);
+    if (!sha) throw new GitHubAccessError(`${this.owner}/${this.repo} has no commit on ${repo.data.default_branch}; pass the commit to publish`);
+    return sha;
+  }
+  // ---- git helpers ----
+  async createTagObject(tag, message, commit, actor, date5) {
+    const tagger = actor ? { tagger: { name: actor, email: `${actor}@users.noreply.github.com`, ...date5 ? { date: date5 } : {} } } : {};
+    const res = await this.call(`create tag ${tag}`, () => this.client.rest.git.createTag({ ...this.base, tag, message, object: commit, type: "commit", ...tagger }));
+    return res.data.sha;
+  }
+  /** true when this call created the ref (or an earlier try of it did); false when someone else holds it. */
+  async createRefOnce(ref, sha) {
+    try {
+      await this.client.rest.git.createRef({ ...this.base, ref, sha });
+      return true;
+    } catch (error63) {
+      if (statusOf(error63) !== 422) throw this.accessError(`create ${ref}`, error63);
+      const existing = await this.refSha(ref.slice("refs/".length));
+      if (!existing) throw this.accessError(`create ${ref}`, error63);
+      return existing === sha;
+    }
+  }
+  async refObject(ref) {
+    try {
+      return (await this.client.rest.git.getRef({ ...this.base, ref })).data.object;
+    } catch (error63) {
+      if (statusOf(error63) === 404) return null;
+      throw this.accessError(`read ${ref}`, error63);
+    }
+  }
+  async refSha(ref) {
+    return (await this.refObject(ref))?.sha ?? null;
+  }
+  async call(what, fn) {
+    try {
+      return await fn();
+    } catch (error63) {
+      throw this.accessError(what, error63);
+    }
+  }
+  accessError(what, error63) {
+    const status = statusOf(error63);
+    const repo = `${this.owner}/${this.repo}`;
+    const why = status === 401 ? "the token is invalid or expired; pass a valid token" : status === 403 || status === 429 ? "GitHub refused or rate-limited it; give the job `permissions: contents: write` (and `checks: read`), or re-run later if rate-limited" : status === 404 ? `${repo} or the object was not found; check the repository name and that the token can see it` : status !== void 0 && status >= 500 ? "GitHub failed to answer; re-run the job (the registry is left consistent)" : `GitHub answered ${status ?? "nothing"}; re-run the job`;
+    return new GitHubAccessError(`could not ${what} in ${repo}: ${why}`, { ...status === void 0 ? {} : { status }, cause: error63 });
+  }
+};
+var CONTENT_TRAILER = "mlship-content: ";
+var MARKER_RE = /<!-- mlship:publish name=(\S+) version=(\S+) content=([0-9a-f]{64}) commit=(\S+) -->/;
+function formatMarker(m) {
+  return `<!-- mlship:publish name=${m.name} version=${m.version} content=${m.content} commit=${m.commit} -->
+Model **${m.name}** ${m.version}, published by mlship. Every asset's sha256 is in \`manifest.json\`; fetch it with \`mlship registry download ${m.name}@${m.version}\`, which verifies them.
+`;
+}
+function parseMarker(body) {
+  const m = MARKER_RE.exec(body);
+  return m ? { name: m[1], version: m[2], content: m[3], commit: m[4] } : null;
+}
+function eventKey(event) {
+  return `${event.name}#${event.counter}`;
+}
+function statusOf(error63) {
+  const status = error63?.status;
+  return typeof status === "number" ? status : void 0;
+}
+async function* oneChunk(bytes) {
+  yield bytes;
+}
+
+// packages/registry/src/registry-command.ts
+var import_yaml5 = __toESM(require_dist2(), 1);
+import { existsSync as existsSync3 } from "node:fs";
+import { readFile as readFile8 } from "node:fs/promises";
+import { isAbsolute as isAbsolute2, join as join5 } from "node:path";
+var RegistryInputsSchema = external_exports.object({
+  command: external_exports.enum(["publish", "resolve", "download", "promote", "rollback", "deprecate", "history", "list"]),
+  name: external_exports.string().optional(),
+  version: external_exports.string().optional(),
+  bump: external_exports.enum(["patch", "minor", "major"]).optional(),
+  stage: external_exports.string().optional(),
+  /** Model files, one per line (ONNX first in the manifest). */
+  files: external_exports.string().optional(),
+  card: external_exports.string().optional(),
+  metrics: external_exports.string().optional(),
+  dataProfile: external_exports.string().optional(),
+  /** A JSON or YAML file of training parameters. */
+  params: external_exports.string().optional(),
+  /** One per line: `id=path` (hashed) or `id=sha256:<hex>`. */
+  datasets: external_exports.string().optional(),
+  parentVersion: external_exports.string().optional(),
+  message: external_exports.string().optional(),
+  /** Stage policy file; `.github/mlship-registry.yml` when it exists. */
+  policy: external_exports.string().optional(),
+  /** Where `download` writes the assets. */
+  path: external_exports.string().optional(),
+  token: external_exports.string().optional()
+});
+var RegistryActionInputsSchema = RegistryInputsSchema.extend({
+  /** owner/name; the workflow's repository when empty. */
+  repository: external_exports.string().optional()
+});
+var DEFAULT_POLICY_FILE = ".github/mlship-registry.yml";
+async function loadStagePolicy(policyPath, cwd) {
+  const file2 = policyPath ?? (existsSync3(join5(cwd, DEFAULT_POLICY_FILE)) ? DEFAULT_POLICY_FILE : void 0);
+  if (!file2) return void 0;
+  const text = await readFile8(resolvePath(cwd, file2), "utf8").catch(() => {
+    throw new InputError(`policy '${file2}' cannot be read; check the path (relative to the workspace)`);
+  });
+  return parseStagePolicy(text, file2);
+}
+function resolvePath(cwd, path) {
+  return isAbsolute2(path) ? path : join5(cwd, path);
+}
+
+// packages/registry/src/registry-entry.ts
+async function openRegistry(options) {
+  const stagePolicy = await loadStagePolicy(options.policy, options.cwd);
+  const ctx = {
+    actor: options.actor,
+    ...stagePolicy ? { stagePolicy } : {},
+    ...options.readSignature ? { readSignature: options.readSignature } : {}
+  };
+  if (options.location.startsWith("local:")) {
+    const dir = options.location.slice("local:".length);
+    return new RegistryService(new LocalStore(dir.startsWith("/") ? dir : `${options.cwd}/${dir}`, options.localCommit ? { defaultCommit: options.localCommit } : {}), ctx);
+  }
+  const match = /^github:([^/\s]+)\/([^/\s]+)$/.exec(options.location);
+  if (!match) throw new InputError(`registry '${options.location}' must be local:<dir> or github:<owner>/<repo>`);
+  if (!options.token) throw new InputError(`a token is required for the GitHub registry: pass token (GITHUB_TOKEN with contents: write)`);
+  const client = createGitHubClient({ token: options.token, ...options.env.GITHUB_API_URL ? { baseUrl: options.env.GITHUB_API_URL } : {} });
+  return new RegistryService(new GitHubStore({ client, owner: match[1], repo: match[2] }), ctx);
+}
+
+// packages/validate/src/registry-baseline.ts
+function registryBaseline(options) {
+  return async (reference) => {
+    const location = /^(local|github):/.test(options.location) ? options.location : `local:${options.location}`;
+    const registry2 = await openRegistry({ ...options, location, readSignature: readOnnxSignature });
+    const { resolved, files } = await registry2.download(reference, await mkdtemp(join6(tmpdir(), "mlship-baseline-")));
+    const model = files.find((f2) => f2.endsWith(".onnx"));
+    if (!model) throw new InputError(`${resolved.tag} has no .onnx asset; publish the model file with it`);
+    return { path: model, version: resolved.tag };
+  };
+}
+
 // actions/validate/src/index.ts
 await runAction(async () => {
   const inputs = readInputs(ValidateActionInputsSchema);
-  const outcome = await validate2(inputs);
-  const published = await publishValidation(outcome, { checkName: inputs.checkName, token: inputs.token, env: process.env });
+  const env = process.env;
+  const resolveModel = registryBaseline({
+    location: inputs.registry ?? `github:${env.GITHUB_REPOSITORY}`,
+    cwd: env.GITHUB_WORKSPACE ?? process.cwd(),
+    env,
+    token: inputs.token,
+    actor: env.GITHUB_ACTOR ?? "github-actions"
+  });
+  const outcome = await validate2(inputs, { resolveModel });
+  const published = await publishValidation(outcome, { checkName: inputs.checkName, token: inputs.token, env });
   setOutputs({
     verdict: outcome.result.verdict,
     reportPath: outcome.paths.report,

@@ -1,10 +1,15 @@
 import { runAction, readInputs, setOutputs } from '@mlship/actions-kit';
-import { publishValidation, validate, ValidateActionInputsSchema } from '@mlship/validate';
+import { publishValidation, registryBaseline, validate, ValidateActionInputsSchema } from '@mlship/validate';
 
 await runAction(async () => {
   const inputs = readInputs(ValidateActionInputsSchema);
-  const outcome = await validate(inputs);
-  const published = await publishValidation(outcome, { checkName: inputs.checkName, token: inputs.token, env: process.env });
+  const env = process.env;
+  const resolveModel = registryBaseline({
+    location: inputs.registry ?? `github:${env.GITHUB_REPOSITORY}`,
+    cwd: env.GITHUB_WORKSPACE ?? process.cwd(), env, token: inputs.token, actor: env.GITHUB_ACTOR ?? 'github-actions',
+  });
+  const outcome = await validate(inputs, { resolveModel });
+  const published = await publishValidation(outcome, { checkName: inputs.checkName, token: inputs.token, env });
   setOutputs({
     verdict: outcome.result.verdict,
     reportPath: outcome.paths.report,

@@ -15,6 +15,8 @@ import type { ValidateOutcome } from './validate.ts';
 export const ValidateActionInputsSchema = ValidateOptionsSchema.extend({
   checkName: z.string().optional(),
   token: z.string().optional(),
+  /** Where a NAME@stage baseline is resolved: github:<owner>/<repo> (default: this repository) or local:<dir>. */
+  registry: z.string().optional(),
 });
 
 export interface PublishOptions {

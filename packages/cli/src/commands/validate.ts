@@ -1,19 +1,16 @@
 // mlship validate: is the candidate at least as good as production? The same
 // library call the validate action makes, from a terminal.
 import { parseArgs } from 'node:util';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir, userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '@mlship/errors';
-import { LocalStore, RegistryService } from '@mlship/registry';
-import { readOnnxSignature } from '@mlship/onnx';
-import { validate } from '@mlship/validate';
+import { registryBaseline, validate } from '@mlship/validate';
 import type { CliCommand } from '../command.ts';
 
 const USAGE = `usage: mlship validate --candidate model.onnx --baseline prod.onnx|NAME@prod --data holdout.csv
                        [--label COLUMN] [--task classification|regression] [--policy policy.yml]
-                       [--out-dir DIR] [--registry DIR] [--json]`;
+                       [--out-dir DIR] [--registry DIR|local:DIR|github:OWNER/REPO] [--json]`;
 
 const FlagsSchema = z.object({
   candidate: z.string({ error: 'is required' }),
@@ -58,7 +55,7 @@ const command: CliCommand = {
     }
     const flags = parseFlags(argv);
     const at = (p: string | undefined) => (p === undefined ? undefined : resolve(io.cwd, p));
-    const registryDir = at(flags.registry);
+    const registry = flags.registry;
     const outcome = await validate(
       {
         candidate: at(flags.candidate)!,
@@ -70,7 +67,9 @@ const command: CliCommand = {
         ...(flags.label ? { label: flags.label } : {}),
         ...(flags.policy ? { policy: at(flags.policy)! } : {}),
       },
-      registryDir ? { resolveModel: (reference) => fromLocalRegistry(registryDir, reference) } : {},
+      registry
+        ? { resolveModel: registryBaseline({ location: registry, cwd: io.cwd, env: io.env, token: io.env.GITHUB_TOKEN, actor: userInfo().username }) }
+        : {},
     );
     const { result, paths } = outcome;
     if (flags.json) {
@@ -84,14 +83,5 @@ const command: CliCommand = {
     return result.verdict === 'fail' ? 1 : 0;
   },
 };
-
-/** NAME@stage or NAME@vX.Y.Z from a local registry directory, checksum-verified. */
-async function fromLocalRegistry(root: string, reference: string): Promise<{ path: string; version: string }> {
-  const service = new RegistryService(new LocalStore(root), { actor: userInfo().username, readSignature: readOnnxSignature });
-  const { resolved, files } = await service.download(reference, await mkdtemp(join(tmpdir(), 'mlship-baseline-')));
-  const model = files.find((f) => f.endsWith('.onnx'));
-  if (!model) throw new InputError(`${resolved.tag} has no .onnx asset; publish the model file with it`);
-  return { path: model, version: resolved.tag };
-}
 
 export default command;
