@@ -1,5 +1,6 @@
 // Injected faults: the failure modes a GitHub client meets in real life,
 // applied to the next matching requests.
+import { jsonAnswer, type Answer } from './answers.ts';
 
 export type Fault =
   | { status: 500 | 502 | 503 }
@@ -52,4 +53,34 @@ export function describeFault(fault: Fault): string {
   if ('rateLimit' in fault) return `rate limit ${fault.rateLimit}`;
   if ('drop' in fault) return `drop ${fault.drop}`;
   return `delay ${fault.delayMs} ms`;
+}
+
+const RATE_LIMIT_DOCS = 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api';
+
+/** The answer a status or rate-limit fault gives instead of processing; undefined for the other kinds. */
+export function faultAnswer(fault: Fault): Answer | undefined {
+  if ('status' in fault) {
+    const message = fault.status === 500 ? 'Server Error' : fault.status === 502 ? 'Bad Gateway' : 'Service Unavailable';
+    return jsonAnswer(fault.status, { message });
+  }
+  if (!('rateLimit' in fault)) return undefined;
+  if (fault.rateLimit === 'primary') {
+    // Resets in a second so clients that wait for x-ratelimit-reset stay fast in tests.
+    const resetSeconds = Math.floor(Date.now() / 1000) + 1;
+    return jsonAnswer(
+      403,
+      { message: 'API rate limit exceeded for installation. If you reach out to GitHub Support for help, please include the request ID.', documentation_url: RATE_LIMIT_DOCS, status: '403' },
+      { 'x-ratelimit-limit': '1000', 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '1000', 'x-ratelimit-reset': String(resetSeconds), 'x-ratelimit-resource': 'core' },
+    );
+  }
+  return jsonAnswer(
+    403,
+    {
+      message:
+        'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.',
+      documentation_url: `${RATE_LIMIT_DOCS}#about-secondary-rate-limits`,
+      status: '403',
+    },
+    { 'retry-after': String(fault.retryAfterSeconds ?? 60) },
+  );
 }

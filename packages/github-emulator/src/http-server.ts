@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GitHubHttpError, notFound, type HandlerResult, type RequestContext } from './handler.ts';
 import { EmulatorCore } from './emulator-core.ts';
-import { FaultQueue, describeFault, type Fault } from './faults.ts';
+import { FaultQueue, describeFault, faultAnswer } from './faults.ts';
+import { jsonAnswer, type Answer } from './answers.ts';
 import { describeAjvError, validateAgainst, type LoadedSpec, type OpenApiOperation } from './openapi-schemas.ts';
 import { RouteTable } from './openapi-routes.ts';
 import { isPermitted } from './permissions.ts';
@@ -34,11 +35,6 @@ const UNDOCUMENTED_ANSWERS: Record<string, number[]> = {
   'repos/delete-release-asset': [422],
 };
 
-interface Answer {
-  status: number;
-  headers: Record<string, string>;
-  body?: Buffer;
-}
 
 export class EmulatorServer {
   readonly core: EmulatorCore;
@@ -117,45 +113,13 @@ export class EmulatorServer {
       res.destroy();
       return;
     }
-    const answer = this.#faultAnswer(fault) ?? (await this.#process(method, apiPath, url, req, rawBody, entry));
+    const answer = (fault && faultAnswer(fault)) || (await this.#process(method, apiPath, url, req, rawBody, entry));
     entry.status = answer.status;
     if (fault && 'drop' in fault && fault.drop === 'after') {
       res.destroy();
       return;
     }
     this.#send(res, answer);
-  }
-
-  #faultAnswer(fault: Fault | undefined): Answer | undefined {
-    if (!fault) return undefined;
-    const resetSeconds = Math.floor(Date.now() / 1000) + 1;
-    if ('status' in fault) {
-      return jsonAnswer(fault.status, { message: fault.status === 500 ? 'Server Error' : fault.status === 502 ? 'Bad Gateway' : 'Service Unavailable' });
-    }
-    if ('rateLimit' in fault && fault.rateLimit === 'primary') {
-      return jsonAnswer(
-        403,
-        {
-          message: 'API rate limit exceeded for installation. If you reach out to GitHub Support for help, please include the request ID.',
-          documentation_url: 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api',
-          status: '403',
-        },
-        { 'x-ratelimit-limit': '1000', 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '1000', 'x-ratelimit-reset': String(resetSeconds), 'x-ratelimit-resource': 'core' },
-      );
-    }
-    if ('rateLimit' in fault && fault.rateLimit === 'secondary') {
-      return jsonAnswer(
-        403,
-        {
-          message:
-            'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.',
-          documentation_url: 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits',
-          status: '403',
-        },
-        { 'retry-after': String(fault.retryAfterSeconds ?? 60) },
-      );
-    }
-    return undefined;
   }
 
   async #process(method: string, apiPath: string, url: URL, req: IncomingMessage, rawBody: Buffer, entry: RequestLogEntry): Promise<Answer> {
@@ -168,7 +132,7 @@ export class EmulatorServer {
       if (!this.core.spendRateLimit(token)) return this.#rateLimited(token);
       const body = parseJson(rawBody);
       const result = await handleGraphql(this.core, token, body.ok ? body.value : undefined);
-      return this.#withRateHeaders(jsonAnswer(200, result), token);
+      return this.#withRateHeaders(jsonAnswer(200, result), token, 'graphql');
     }
     const route = this.#routes.match(method, apiPath);
     if (!route) {
@@ -235,14 +199,14 @@ export class EmulatorServer {
     );
   }
 
-  #withRateHeaders(answer: Answer, token: TokenRecord | undefined): Answer {
+  #withRateHeaders(answer: Answer, token: TokenRecord | undefined, resource: 'core' | 'graphql' = 'core'): Answer {
     const limit = token?.rateLimit ?? { limit: UNAUTHENTICATED_LIMIT, used: 0, resetEpochSeconds: Math.floor(Date.now() / 1000) + 3600 };
     answer.headers = {
       'x-ratelimit-limit': String(limit.limit),
       'x-ratelimit-remaining': String(Math.max(0, limit.limit - limit.used)),
       'x-ratelimit-used': String(limit.used),
       'x-ratelimit-reset': String(limit.resetEpochSeconds),
-      'x-ratelimit-resource': 'core',
+      'x-ratelimit-resource': resource,
       ...answer.headers,
     };
     return answer;
@@ -273,14 +237,6 @@ function forbidden(docsUrl: string): GitHubHttpError {
   return new GitHubHttpError(403, { message: 'Resource not accessible by integration', documentation_url: docsUrl, status: '403' });
 }
 
-function jsonAnswer(status: number, body: unknown, headers: Record<string, string> = {}): Answer {
-  if (body === undefined || status === 204) return { status, headers: { ...headers } };
-  return {
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'x-github-media-type': 'github.v3; format=json', ...headers },
-    body: Buffer.from(JSON.stringify(body)),
-  };
-}
 
 function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false } {
   if (raw.length === 0) return { ok: true, value: undefined };
