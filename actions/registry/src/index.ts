@@ -1,0 +1,14 @@
+import { runAction, readInputs, setOutputs } from '@mlship/actions-kit';
+import { commandContextFromEnv, openRegistry, RegistryActionInputsSchema, runRegistryCommand } from '@mlship/registry';
+
+await runAction(async () => {
+  const inputs = readInputs(RegistryActionInputsSchema);
+  const cwd = process.env.GITHUB_WORKSPACE ?? process.cwd();
+  const registry = await openRegistry({
+    location: `github:${inputs.repository ?? process.env.GITHUB_REPOSITORY}`, cwd, env: process.env,
+    token: inputs.token, actor: process.env.GITHUB_ACTOR ?? 'github-actions', policy: inputs.policy,
+  });
+  const result = await runRegistryCommand(inputs, registry, commandContextFromEnv(process.env, cwd));
+  console.log(result.text);
+  setOutputs(result.outputs);
+});

@@ -1,0 +1,225 @@
+// One registry command (publish, resolve, download, promote, rollback,
+// deprecate, history, list) from the action's inputs or the CLI's flags, so
+// both entry points do exactly the same thing.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { FileFormatError, InputError } from '@mlship/errors';
+import type { DatasetRef } from './manifest.ts';
+import type { PublishFile, RegistryService } from './registry-service.ts';
+import { parseStagePolicy, type StagePolicy } from './stage-policy.ts';
+import { formatModelReference, parseModelReference } from './tag-grammar.ts';
+import { digestFile } from './file-digest.ts';
+
+const lines = (value: string | undefined) => (value ?? '').split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
+
+export const RegistryInputsSchema = z.object({
+  command: z.enum(['publish', 'resolve', 'download', 'promote', 'rollback', 'deprecate', 'history', 'list']),
+  name: z.string().optional(),
+  version: z.string().optional(),
+  bump: z.enum(['patch', 'minor', 'major']).optional(),
+  stage: z.string().optional(),
+  /** Model files, one per line (ONNX first in the manifest). */
+  files: z.string().optional(),
+  card: z.string().optional(),
+  metrics: z.string().optional(),
+  dataProfile: z.string().optional(),
+  /** A JSON or YAML file of training parameters. */
+  params: z.string().optional(),
+  /** One per line: `id=path` (hashed) or `id=sha256:<hex>`. */
+  datasets: z.string().optional(),
+  parentVersion: z.string().optional(),
+  message: z.string().optional(),
+  /** Stage policy file; `.github/mlship-registry.yml` when it exists. */
+  policy: z.string().optional(),
+  /** Where `download` writes the assets. */
+  path: z.string().optional(),
+  token: z.string().optional(),
+});
+export type RegistryInputs = z.infer<typeof RegistryInputsSchema>;
+
+/** The action's inputs: the command's, plus the repository holding the registry. */
+export const RegistryActionInputsSchema = RegistryInputsSchema.extend({
+  /** owner/name; the workflow's repository when empty. */
+  repository: z.string().optional(),
+});
+
+export interface CommandContext {
+  cwd: string;
+  /** Provenance recorded in the manifest on publish. */
+  commit?: string | undefined;
+  repository?: string | undefined;
+  pullRequest?: number | undefined;
+  workflowRunUrl?: string | undefined;
+}
+
+export interface CommandResult {
+  /** Step outputs / `--json` fields. */
+  outputs: Record<string, string | undefined>;
+  /** A few lines for people (job summary, terminal). */
+  text: string;
+}
+
+export const DEFAULT_POLICY_FILE = '.github/mlship-registry.yml';
+
+/** The stage policy named by the input, or the repository's default file, or none. */
+export async function loadStagePolicy(policyPath: string | undefined, cwd: string): Promise<StagePolicy | undefined> {
+  const file = policyPath ?? (existsSync(join(cwd, DEFAULT_POLICY_FILE)) ? DEFAULT_POLICY_FILE : undefined);
+  if (!file) return undefined;
+  const text = await readFile(resolvePath(cwd, file), 'utf8').catch(() => {
+    throw new InputError(`policy '${file}' cannot be read; check the path (relative to the workspace)`);
+  });
+  return parseStagePolicy(text, file);
+}
+
+export async function runRegistryCommand(inputs: RegistryInputs, registry: RegistryService, ctx: CommandContext): Promise<CommandResult> {
+  const name = () => required(inputs.name, 'name', 'the model name, e.g. churn');
+  switch (inputs.command) {
+    case 'publish': {
+      const published = await registry.publish({
+        name: name(),
+        ...(inputs.version ? { version: inputs.version } : {}),
+        ...(inputs.bump ? { bump: inputs.bump } : {}),
+        files: publishFiles(inputs, ctx.cwd),
+        ...(ctx.commit ? { commit: ctx.commit } : {}),
+        ...(ctx.repository ? { repository: ctx.repository } : {}),
+        ...(ctx.pullRequest ? { pullRequest: ctx.pullRequest } : {}),
+        ...(ctx.workflowRunUrl ? { workflowRunUrl: ctx.workflowRunUrl } : {}),
+        datasets: await datasetRefs(inputs.datasets, ctx.cwd),
+        ...(inputs.params ? { params: await readParams(inputs.params, ctx.cwd) } : {}),
+        ...(inputs.metrics ? { metrics: await readMetrics(inputs.metrics, ctx.cwd) } : {}),
+        ...(inputs.parentVersion ? { parentVersion: inputs.parentVersion } : {}),
+      });
+      return {
+        outputs: {
+          version: published.version, tag: published.tag, releaseUrl: published.url,
+          manifest: JSON.stringify(published.manifest), created: String(published.created),
+        },
+        text: `${published.created ? 'published' : 'already published (same content)'} ${published.tag}: ${published.url}`,
+      };
+    }
+    case 'resolve':
+    case 'download': {
+      const reference = referenceOf(inputs, name());
+      if (inputs.command === 'resolve') {
+        const r = await registry.resolve(reference);
+        return {
+          outputs: { version: r.version, tag: r.tag, releaseUrl: r.url, manifest: JSON.stringify(r.manifest), stages: r.stages.join(','), sha256: r.manifest.assets[0]!.sha256 },
+          text: `${reference} -> ${r.tag} (${r.url})${r.stages.length ? ` holds ${r.stages.join(', ')}` : ''}`,
+        };
+      }
+      const dest = resolvePath(ctx.cwd, inputs.path ?? 'model');
+      const { resolved, files } = await registry.download(reference, dest, lines(inputs.files));
+      return {
+        outputs: { version: resolved.version, tag: resolved.tag, releaseUrl: resolved.url, manifest: JSON.stringify(resolved.manifest), path: dest, modelPath: files[0] },
+        text: `downloaded ${resolved.tag} to ${dest} (${files.length} files, sha256 verified)`,
+      };
+    }
+    case 'promote': {
+      const r = await registry.promote({
+        name: name(), version: required(inputs.version, 'version', 'the version to promote, e.g. v1.2.0'),
+        stage: required(inputs.stage, 'stage', 'the stage, e.g. prod'), ...(inputs.message ? { message: inputs.message } : {}),
+      });
+      return {
+        outputs: { version: r.version, tag: r.tag, stage: r.stage, previousVersion: r.previousVersion, changed: String(r.tag !== undefined) },
+        text: r.tag ? `${r.name}@${r.stage}: ${r.previousVersion ?? '(none)'} -> ${r.version} (${r.tag})` : `${r.name}@${r.stage} is already ${r.version}`,
+      };
+    }
+    case 'rollback': {
+      const r = await registry.rollback({ name: name(), stage: required(inputs.stage, 'stage', 'the stage to roll back, e.g. prod'), ...(inputs.message ? { message: inputs.message } : {}) });
+      return {
+        outputs: { version: r.version, tag: r.tag, stage: r.stage, previousVersion: r.previousVersion, changed: 'true' },
+        text: `${r.name}@${r.stage} rolled back: ${r.previousVersion} -> ${r.version} (${r.tag})`,
+      };
+    }
+    case 'deprecate': {
+      const r = await registry.deprecate({ name: name(), ...(inputs.version ? { version: inputs.version } : {}), ...(inputs.message ? { message: inputs.message } : {}) });
+      const what = r.version ? `${r.name}@${r.version}` : `model ${r.name}`;
+      return {
+        outputs: { version: r.version, tag: r.tag, changed: String(r.tag !== undefined) },
+        text: r.tag ? `deprecated ${what} (${r.tag})${r.stagesLeft.length ? `; it left ${r.stagesLeft.join(', ')}` : ''}` : `${what} was already deprecated`,
+      };
+    }
+    case 'history': {
+      const entries = await registry.history(name());
+      const table = entries.map((e) => `${String(e.counter).padStart(4)}  ${e.createdAt}  ${e.actor.padEnd(16)} ${e.tag.padEnd(28)} ${e.commit.slice(0, 12)}${e.message ? `  ${e.message}` : ''}`);
+      return { outputs: { history: JSON.stringify(entries), count: String(entries.length) }, text: table.join('\n') || `no events for ${inputs.name}` };
+    }
+    case 'list': {
+      const models = await registry.list(inputs.name);
+      const text = models.map((m) => {
+        const stages = Object.entries(m.stages).map(([s, v]) => `${s}=${v}`).join(' ');
+        return `${m.name}${m.deprecated ? ' (deprecated)' : ''}: ${m.versions.length} versions, latest ${m.latest ?? '-'}${stages ? `; ${stages}` : ''}`;
+      });
+      return { outputs: { models: JSON.stringify(models) }, text: text.join('\n') || 'the registry is empty' };
+    }
+  }
+}
+
+function required(value: string | undefined, input: string, what: string): string {
+  if (!value) throw new InputError(`input '${input}' is required for this command: give ${what}`);
+  return value;
+}
+
+function referenceOf(inputs: RegistryInputs, name: string): string {
+  if (inputs.stage && inputs.version) throw new InputError(`give stage or version to choose a version of ${name}, not both`);
+  if (inputs.stage) return formatModelReference(parseModelReference(`${name}@${inputs.stage}`, 'stage'));
+  if (inputs.version) return formatModelReference(parseModelReference(`${name}@${inputs.version}`, 'version'));
+  return `${name}@latest`;
+}
+
+function resolvePath(cwd: string, path: string): string {
+  return isAbsolute(path) ? path : join(cwd, path);
+}
+
+function publishFiles(inputs: RegistryInputs, cwd: string): PublishFile[] {
+  const files: PublishFile[] = lines(inputs.files).map((p) => ({ path: resolvePath(cwd, p), role: 'model' }));
+  if (files.length === 0) throw new InputError(`input 'files' is required to publish: list the model file(s), e.g. model.onnx`);
+  if (inputs.card) files.push({ path: resolvePath(cwd, inputs.card), role: 'card' });
+  if (inputs.metrics) files.push({ path: resolvePath(cwd, inputs.metrics), role: 'metrics' });
+  if (inputs.dataProfile) files.push({ path: resolvePath(cwd, inputs.dataProfile), role: 'data-profile' });
+  return files;
+}
+
+async function readStructured(path: string, cwd: string, input: string): Promise<unknown> {
+  const text = await readFile(resolvePath(cwd, path), 'utf8').catch(() => {
+    throw new InputError(`${input} '${path}' cannot be read; check the path`);
+  });
+  try {
+    return parseYaml(text);
+  } catch (error) {
+    throw new FileFormatError(`${path}: not valid JSON or YAML (${(error as Error).message.split('\n')[0]})`, { location: { file: path } });
+  }
+}
+
+async function readParams(path: string, cwd: string): Promise<Record<string, string | number | boolean | null>> {
+  const raw = await readStructured(path, cwd, 'params');
+  const parsed = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).safeParse(raw);
+  if (!parsed.success) throw new FileFormatError(`${path}: params must be a flat map of names to strings, numbers or booleans`, { location: { file: path } });
+  return parsed.data;
+}
+
+/** The numbers of a metrics file: a flat map, or the numbers under a top-level `metrics` key. */
+async function readMetrics(path: string, cwd: string): Promise<Record<string, number>> {
+  const raw = await readStructured(path, cwd, 'metrics');
+  const source = (raw && typeof raw === 'object' && 'metrics' in raw ? (raw as { metrics: unknown }).metrics : raw) as Record<string, unknown> | null;
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(source ?? {})) if (typeof v === 'number' && Number.isFinite(v)) out[k] = v;
+  return out;
+}
+
+async function datasetRefs(value: string | undefined, cwd: string): Promise<DatasetRef[]> {
+  const refs: DatasetRef[] = [];
+  for (const line of lines(value)) {
+    const eq = line.indexOf('=');
+    if (eq <= 0) throw new InputError(`datasets: '${line}' must be id=path or id=sha256:<hex>`);
+    const id = line.slice(0, eq);
+    const target = line.slice(eq + 1);
+    const pinned = /^sha256:([0-9a-f]{64})$/.exec(target);
+    if (pinned) refs.push({ id, sha256: pinned[1]! });
+    else refs.push({ id, uri: target, sha256: (await digestFile(resolvePath(cwd, target))).sha256 });
+  }
+  return refs;
+}

@@ -1,0 +1,62 @@
+// Wiring for entry points (the action and the CLI): builds the store and the
+// registry from a token, the environment and the stage policy file.
+import { readFileSync } from 'node:fs';
+import { createGitHubClient } from '@mlship/github';
+import { InputError } from '@mlship/errors';
+import { GitHubStore } from './github-store.ts';
+import { LocalStore } from './local-store.ts';
+import { RegistryService, type RegistryContext } from './registry-service.ts';
+import { loadStagePolicy, type CommandContext } from './registry-command.ts';
+
+export interface OpenRegistryOptions {
+  /** `local:<dir>` or `github:<owner>/<repo>`. */
+  location: string;
+  cwd: string;
+  env: Record<string, string | undefined>;
+  token?: string | undefined;
+  actor: string;
+  policy?: string | undefined;
+  readSignature?: RegistryContext['readSignature'];
+  /** The commit a local publish records when none is given. */
+  localCommit?: () => Promise<string>;
+}
+
+export async function openRegistry(options: OpenRegistryOptions): Promise<RegistryService> {
+  const stagePolicy = await loadStagePolicy(options.policy, options.cwd);
+  const ctx: RegistryContext = {
+    actor: options.actor,
+    ...(stagePolicy ? { stagePolicy } : {}),
+    ...(options.readSignature ? { readSignature: options.readSignature } : {}),
+  };
+  if (options.location.startsWith('local:')) {
+    const dir = options.location.slice('local:'.length);
+    return new RegistryService(new LocalStore(dir.startsWith('/') ? dir : `${options.cwd}/${dir}`, options.localCommit ? { defaultCommit: options.localCommit } : {}), ctx);
+  }
+  const match = /^github:([^/\s]+)\/([^/\s]+)$/.exec(options.location);
+  if (!match) throw new InputError(`registry '${options.location}' must be local:<dir> or github:<owner>/<repo>`);
+  if (!options.token) throw new InputError(`a token is required for the GitHub registry: pass token (GITHUB_TOKEN with contents: write)`);
+  const client = createGitHubClient({ token: options.token, ...(options.env.GITHUB_API_URL ? { baseUrl: options.env.GITHUB_API_URL } : {}) });
+  return new RegistryService(new GitHubStore({ client, owner: match[1]!, repo: match[2]! }), ctx);
+}
+
+/** Provenance of a run on GitHub Actions, for the manifest. */
+export function commandContextFromEnv(env: Record<string, string | undefined>, cwd: string): CommandContext {
+  const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+  return {
+    cwd,
+    commit: env.GITHUB_SHA,
+    repository: env.GITHUB_REPOSITORY,
+    pullRequest: pullRequestNumber(env.GITHUB_EVENT_PATH),
+    workflowRunUrl: env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
+  };
+}
+
+function pullRequestNumber(eventPath: string | undefined): number | undefined {
+  if (!eventPath) return undefined;
+  try {
+    const event = JSON.parse(readFileSync(eventPath, 'utf8')) as { pull_request?: { number?: unknown } };
+    return typeof event.pull_request?.number === 'number' ? event.pull_request.number : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,147 @@
+// The bundled registry action run as the runner runs it, against the GitHub
+// emulator: publish, promote, resolve, download, rollback, deprecate and
+// history through inputs and outputs, and its one-line errors.
+import { test, before, after, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmulator, type GitHubEmulator, type RepoHandle } from '@mlship/github-emulator';
+import { buildLinearClassifierOnnx } from '@mlship/onnx';
+import { runBundledAction, webhookEvent } from './harness/index.ts';
+
+let gh: GitHubEmulator;
+let serial = 0;
+
+before(async () => {
+  gh = await startEmulator();
+});
+after(async () => {
+  await gh.stop();
+});
+afterEach(() => {
+  assert.deepEqual(gh.violations, [], 'every request and response matched the OpenAPI description');
+});
+
+function newRepo(): { repo: RepoHandle; sha: string; workspace: string; token: string } {
+  const repo = gh.createRepo({ owner: 'octo-org', name: `models-${serial++}`, defaultBranch: 'main', immutableReleases: true });
+  const sha = gh.createCommit(repo, { branch: 'main', message: 'Train churn model' });
+  const workspace = mkdtempSync(join(tmpdir(), 'mlship-registry-e2e-'));
+  writeFileSync(join(workspace, 'model.onnx'), buildLinearClassifierOnnx({ weights: [[1, 2]], bias: [0], classes: ['no', 'yes'] }));
+  writeFileSync(join(workspace, 'card.md'), '# churn\n');
+  writeFileSync(join(workspace, 'metrics.json'), JSON.stringify({ metrics: { accuracy: 0.91, f1: 0.8 } }));
+  writeFileSync(join(workspace, 'params.yml'), 'learning_rate: 0.1\nepochs: 20\n');
+  writeFileSync(join(workspace, 'train.csv'), 'a,b\n1,2\n');
+  const token = gh.createToken({ login: 'github-actions[bot]', type: 'Bot', permissions: { contents: 'write', metadata: 'read' } });
+  return { repo, sha, workspace, token };
+}
+
+function runner(r: ReturnType<typeof newRepo>) {
+  return (inputs: Record<string, string>, actor = 'alice') =>
+    runBundledAction('registry', {
+      inputs, emulator: gh, token: r.token, cwd: r.workspace, actor, timeoutMs: 60_000,
+      event: webhookEvent('push', '', { repo: r.repo, sha: r.sha }),
+    });
+}
+
+test('publish, promote, resolve, download, rollback and history through the action', async () => {
+  const r = newRepo();
+  const run = runner(r);
+  const publish = await run({
+    command: 'publish', name: 'churn', bump: 'minor', files: 'model.onnx', card: 'card.md', metrics: 'metrics.json',
+    params: 'params.yml', datasets: 'train=train.csv',
+  });
+  assert.equal(publish.exitCode, 0, publish.stderr);
+  assert.equal(publish.outputs['version'], 'v0.1.0');
+  assert.equal(publish.outputs['tag'], 'churn@v0.1.0');
+  assert.equal(publish.outputs['created'], 'true');
+  assert.match(publish.outputs['release-url'] ?? '', /\/releases\/tag\/churn(@|%40)v0\.1\.0$/);
+  const manifest = JSON.parse(publish.outputs['manifest']!);
+  assert.equal(manifest.source.commit, r.sha);
+  assert.equal(manifest.source.repository, r.repo.fullName);
+  assert.match(manifest.source.workflowRunUrl, /\/actions\/runs\/1658821493$/);
+  assert.equal(manifest.actor, 'alice');
+  assert.deepEqual(manifest.metrics, { accuracy: 0.91, f1: 0.8 });
+  assert.deepEqual(manifest.params, { learning_rate: 0.1, epochs: 20 });
+  assert.equal(manifest.datasets[0].id, 'train');
+  assert.match(manifest.datasets[0].sha256, /^[0-9a-f]{64}$/);
+
+  const rerun = await run({ command: 'publish', name: 'churn', bump: 'minor', files: 'model.onnx', card: 'card.md', metrics: 'metrics.json', params: 'params.yml', datasets: 'train=train.csv' });
+  assert.equal(rerun.exitCode, 0, rerun.stderr);
+  assert.equal(rerun.outputs['version'], 'v0.1.0', 'a re-run of the same job publishes nothing new');
+  assert.equal(rerun.outputs['created'], 'false');
+
+  writeFileSync(join(r.workspace, 'model.onnx'), buildLinearClassifierOnnx({ weights: [[3, 1]], bias: [0], classes: ['no', 'yes'] }));
+  const second = await run({ command: 'publish', name: 'churn', bump: 'patch', files: 'model.onnx' });
+  assert.equal(second.outputs['version'], 'v0.1.1', second.stderr);
+
+  assert.equal((await run({ command: 'promote', name: 'churn', version: 'v0.1.0', stage: 'prod' })).outputs['tag'], 'churn#prod#3');
+  const promoted = await run({ command: 'promote', name: 'churn', version: 'v0.1.1', stage: 'prod', message: 'better f1' });
+  assert.equal(promoted.outputs['previous-version'], 'v0.1.0');
+  assert.equal(promoted.outputs['changed'], 'true');
+
+  const resolved = await run({ command: 'resolve', name: 'churn', stage: 'prod' });
+  assert.equal(resolved.exitCode, 0, resolved.stderr);
+  assert.equal(resolved.outputs['version'], 'v0.1.1');
+  assert.equal(resolved.outputs['stages'], 'prod');
+
+  const download = await run({ command: 'download', name: 'churn', stage: 'prod', path: 'fetched' });
+  assert.equal(download.exitCode, 0, download.stderr);
+  assert.deepEqual(readFileSync(join(r.workspace, 'fetched', 'model.onnx')), readFileSync(join(r.workspace, 'model.onnx')));
+  assert.equal(download.outputs['model-path'], join(r.workspace, 'fetched', 'model.onnx'));
+
+  const rollback = await run({ command: 'rollback', name: 'churn', stage: 'prod' });
+  assert.equal(rollback.outputs['version'], 'v0.1.0', rollback.stderr);
+  assert.equal(rollback.outputs['tag'], 'churn#prod!#5');
+
+  const history = await run({ command: 'history', name: 'churn' });
+  const events = JSON.parse(history.outputs['history']!) as { tag: string; actor: string; commit: string; message?: string }[];
+  assert.deepEqual(events.map((e) => e.tag), ['churn@v0.1.0', 'churn@v0.1.1', 'churn#prod#3', 'churn#prod#4', 'churn#prod!#5']);
+  assert.ok(events.every((e) => e.actor === 'alice' && e.commit === r.sha));
+  assert.equal(events[3]!.message, 'better f1');
+});
+
+test('bad input and refused operations fail with one actionable error line', async () => {
+  const r = newRepo();
+  const run = runner(r);
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ command: 'publish', name: 'bad name', version: 'v1.0.0', files: 'model.onnx' }, /not a valid model name/],
+    [{ command: 'publish', name: 'churn', version: '1.0', files: 'model.onnx' }, /strict SemVer/],
+    [{ command: 'publish', name: 'churn', version: 'v1.0.0', files: 'missing.onnx' }, /missing\.onnx: cannot read it/],
+    [{ command: 'teleport', name: 'churn' }, /input 'command' 'teleport' is invalid/],
+    [{ command: 'resolve', name: 'churn', stage: 'prod' }, /no model 'churn' in the registry/],
+  ];
+  for (const [inputs, message] of cases) {
+    const result = await run(inputs);
+    assert.equal(result.exitCode, 1, JSON.stringify(inputs));
+    const errors = result.annotations.filter((a) => a.level === 'error');
+    assert.equal(errors.length, 1, `${JSON.stringify(inputs)}: ${result.stdout}`);
+    assert.match(errors[0]!.message, message);
+    assert.ok(!errors[0]!.message.includes('\n'));
+  }
+  assert.equal((await run({ command: 'publish', name: 'churn', version: 'v1.0.0', files: 'model.onnx' })).exitCode, 0);
+  const exists = await run({ command: 'publish', name: 'churn', version: 'v1.0.0', files: 'card.md' });
+  assert.match(exists.annotations[0]!.message, /churn@v1\.0\.0 already exists with different content/);
+
+  writeFileSync(join(r.workspace, 'policy.yml'), 'enforceOrder: true\nstages:\n  - name: staging\n  - name: prod\n    actors: [release-bot]\n');
+  const outOfOrder = await run({ command: 'promote', name: 'churn', version: 'v1.0.0', stage: 'prod', policy: 'policy.yml' }, 'release-bot');
+  assert.match(outOfOrder.annotations[0]!.message, /must be in stage 'staging' before 'prod'/);
+  const unknownStage = await run({ command: 'promote', name: 'churn', version: 'v1.0.0', stage: 'qa', policy: 'policy.yml' });
+  assert.match(unknownStage.annotations[0]!.message, /stage 'qa' is not allowed; use one of: staging, prod/);
+  assert.equal((await run({ command: 'promote', name: 'churn', version: 'v1.0.0', stage: 'staging', policy: 'policy.yml' })).exitCode, 0);
+  const notAllowed = await run({ command: 'promote', name: 'churn', version: 'v1.0.0', stage: 'prod', policy: 'policy.yml' });
+  assert.match(notAllowed.annotations[0]!.message, /alice may not change stage 'prod'/);
+  assert.equal((await run({ command: 'promote', name: 'churn', version: 'v1.0.0', stage: 'prod', policy: 'policy.yml' }, 'release-bot')).exitCode, 0);
+});
+
+test('a read-only token cannot publish: the error says which permission to grant', async () => {
+  const r = newRepo();
+  const readOnly = gh.createToken({ login: 'github-actions[bot]', type: 'Bot', permissions: { contents: 'read', metadata: 'read' } });
+  const result = await runBundledAction('registry', {
+    inputs: { command: 'publish', name: 'churn', version: 'v1.0.0', files: 'model.onnx' },
+    emulator: gh, token: readOnly, cwd: r.workspace, event: webhookEvent('push', '', { repo: r.repo, sha: r.sha }),
+  });
+  assert.equal(result.exitCode, 1);
+  assert.match(result.annotations[0]!.message, /contents: write/);
+  assert.equal(gh.repo(r.repo).releases.length, 0);
+});
