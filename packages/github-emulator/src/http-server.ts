@@ -35,7 +35,6 @@ const UNDOCUMENTED_ANSWERS: Record<string, number[]> = {
   'repos/delete-release-asset': [422],
 };
 
-
 export class EmulatorServer {
   readonly core: EmulatorCore;
   readonly requests: RequestLogEntry[] = [];
@@ -217,9 +216,10 @@ export class EmulatorServer {
     const operationId = operation.operationId;
     const key = operation.responseSchemas.has(String(result.status)) ? String(result.status) : operation.responseSchemas.has('default') ? 'default' : undefined;
     const record = (message: string) => this.violations.push({ direction: 'response', operationId, method, path, message });
-    // GitHub answers 401 and rate-limit 403s on every operation without documenting them per operation.
+    // GitHub answers 401, 403 (permissions, rate limits) and 404 (absent or hidden resources)
+    // on every operation without documenting them per operation.
     if (key === undefined) {
-      const known = result.status === 401 || result.status === 403 || UNDOCUMENTED_ANSWERS[operationId]?.includes(result.status);
+      const known = [401, 403, 404].includes(result.status) || UNDOCUMENTED_ANSWERS[operationId]?.includes(result.status);
       if (!known) record(`status ${result.status} is not documented for this operation`);
       return;
     }

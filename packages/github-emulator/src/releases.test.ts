@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { startFixture, statusOf, type Fixture } from './test-fixture.ts';
+import { startFixture, statusOf, clientFor, type Fixture } from './test-fixture.ts';
 
 let f: Fixture;
 let immutable: Fixture;
@@ -106,6 +106,35 @@ test('an immutable release locks its assets and tag after publish', async () => 
   assert.equal(await statusOf(fx.octokit.rest.repos.updateReleaseAsset({ owner: fx.owner, repo: fx.name, asset_id: asset.data.id, name: 'x' })), 422);
   assert.equal(await statusOf(fx.octokit.rest.git.deleteRef({ owner: fx.owner, repo: fx.name, ref: 'tags/m@v1.0.0' })), 422);
   assert.equal(fx.gh.repo(fx.repo).releases[0]?.assets.length, 1);
+});
+
+test('assets are listed and described; deleting a release removes it', async () => {
+  const release = await f.octokit.rest.repos.createRelease({ owner: f.owner, repo: f.name, tag_name: 'bye@v1', draft: true });
+  await upload(f, release.data.upload_url, 'a.txt', Buffer.from('a'));
+  await upload(f, release.data.upload_url, 'b.txt', Buffer.from('bb'));
+  const assets = await f.octokit.rest.repos.listReleaseAssets({ owner: f.owner, repo: f.name, release_id: release.data.id });
+  assert.deepEqual(assets.data.map((a) => [a.name, a.size, a.state]), [['a.txt', 1, 'uploaded'], ['b.txt', 2, 'uploaded']]);
+  const one = await f.octokit.rest.repos.getReleaseAsset({ owner: f.owner, repo: f.name, asset_id: assets.data[1]?.id ?? 0 });
+  assert.equal(one.data.name, 'b.txt');
+  await f.octokit.rest.repos.deleteRelease({ owner: f.owner, repo: f.name, release_id: release.data.id });
+  assert.equal(await statusOf(f.octokit.rest.repos.getRelease({ owner: f.owner, repo: f.name, release_id: release.data.id })), 404);
+});
+
+test('drafts are hidden from tokens that cannot push', async () => {
+  const draft = await f.octokit.rest.repos.createRelease({ owner: f.owner, repo: f.name, tag_name: 'hidden@v1', draft: true });
+  const reader = clientFor(f.gh, f.gh.createToken({ login: 'reader', permissions: { contents: 'read' } }));
+  assert.equal(await statusOf(reader.rest.repos.getRelease({ owner: f.owner, repo: f.name, release_id: draft.data.id })), 404);
+  const listed = await reader.rest.repos.listReleases({ owner: f.owner, repo: f.name, per_page: 100 });
+  assert.equal(listed.data.some((r) => r.id === draft.data.id), false);
+});
+
+test('a second published release for one tag is refused', async () => {
+  await f.octokit.rest.repos.createRelease({ owner: f.owner, repo: f.name, tag_name: 'once@v1' });
+  await assert.rejects(f.octokit.rest.repos.createRelease({ owner: f.owner, repo: f.name, tag_name: 'once@v1' }), (error: { status: number; response: { data: { errors: Array<{ code: string; field: string }> } } }) => {
+    assert.equal(error.status, 422);
+    assert.deepEqual(error.response.data.errors.map((e) => [e.code, e.field]), [['already_exists', 'tag_name']]);
+    return true;
+  });
 });
 
 test('release traffic produces no OpenAPI violations', () => {
