@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator, type GitHubEmulator, type PullRequestHandle, type RepoHandle } from '@mlship/github-emulator';
-import { runActionDir, webhookEvent, inputEnvName, parseKeyValueFile } from './index.ts';
+import { runActionDir, runBundledAction, webhookEvent, inputEnvName, parseKeyValueFile } from './index.ts';
 
 const FIXTURE = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'echo-action');
 
@@ -56,6 +56,11 @@ test('a failing action reports its exit code and error annotation', async () => 
 test('an action that does not finish is killed at the timeout', async () => {
   const event = webhookEvent('push', '', { repo, sha: pr.baseSha });
   await assert.rejects(runActionDir(FIXTURE, { inputs: { message: 'x', mode: 'hang' }, event, emulator: gh, token, timeoutMs: 500 }), /timed out after 500 ms/);
+});
+
+test('a bundled action without its dist file is refused with the fix', async () => {
+  const event = webhookEvent('push', '', { repo, sha: pr.baseSha });
+  await assert.rejects(runBundledAction('no-such-action', { event, emulator: gh, token }), /actions\/no-such-action\/dist\/index.js is missing: run npm run build/);
 });
 
 test('pull_request events are rewritten to the emulator repository and PR', () => {

@@ -3,7 +3,7 @@
 // commands in a temp dir, and the event payload on disk; then reads back
 // outputs, summary, env, state and annotations.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,10 +46,14 @@ export interface ActionRunResult {
 
 /** Runs actions/<name> (its committed dist bundle). */
 export function runBundledAction(name: string, options: RunActionOptions): Promise<ActionRunResult> {
-  return runActionDir(join(REPO_ROOT, 'actions', name), options);
+  const dir = join(REPO_ROOT, 'actions', name);
+  if (!existsSync(join(dir, 'dist', 'index.js'))) {
+    return Promise.reject(new Error(`actions/${name}/dist/index.js is missing: run npm run build`));
+  }
+  return runActionDir(dir, options);
 }
 
-/** Runs the node action whose action.yml is in `actionDir` (main, then post if declared). */
+/** Runs the node action whose action.yml is in `actionDir` (pre, main and post as declared). */
 export async function runActionDir(actionDir: string, options: RunActionOptions): Promise<ActionRunResult> {
   const metadata = readActionMetadata(actionDir);
   const temp = mkdtempSync(join(tmpdir(), 'mlship-runner-'));
@@ -135,19 +139,21 @@ export async function runActionDir(actionDir: string, options: RunActionOptions)
 
     const started = performance.now();
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const main = await runNode(join(actionDir, metadata.main), env, workspace, timeoutMs);
-    let stdout = main.stdout;
-    let stderr = main.stderr;
-    let exitCode = main.exitCode;
-    const state = parseKeyValueFile(readFileSync(files.state, 'utf8'));
-    if (metadata.post) {
-      // The runner hands saved state to the post step as STATE_<name>.
+    let stdout = '';
+    let stderr = '';
+    let exitCode: number | null = 0;
+    // The runner's order: pre, main (only if pre succeeded), then post with the saved state.
+    for (const phase of ['pre', 'main', 'post'] as const) {
+      const script = metadata[phase];
+      if (!script || (phase === 'main' && exitCode !== 0)) continue;
+      const state = parseKeyValueFile(readFileSync(files.state, 'utf8'));
       const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]));
-      const post = await runNode(join(actionDir, metadata.post), { ...env, ...stateEnv }, workspace, timeoutMs);
-      stdout += post.stdout;
-      stderr += post.stderr;
-      if (exitCode === 0) exitCode = post.exitCode;
+      const run = await runNode(join(actionDir, script), { ...env, ...stateEnv }, workspace, timeoutMs);
+      stdout += run.stdout;
+      stderr += run.stderr;
+      if (exitCode === 0) exitCode = run.exitCode;
     }
+    const state = parseKeyValueFile(readFileSync(files.state, 'utf8'));
     return {
       exitCode,
       outputs: parseKeyValueFile(readFileSync(files.output, 'utf8')),
