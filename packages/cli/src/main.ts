@@ -6,6 +6,7 @@ import type { CliCommand, CliIO } from './command.ts';
 const commands: Record<string, () => Promise<{ default: CliCommand }>> = {
   data: () => import('./commands/data.ts'),
   validate: () => import('./commands/validate.ts'),
+  registry: () => import('./commands/registry.ts'),
   report: () => import('./commands/report.ts'),
 };
 

@@ -1,0 +1,51 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildLinearClassifierOnnx } from '@mlship/onnx';
+import { main } from '../main.ts';
+
+function workspace() {
+  const dir = mkdtempSync(join(tmpdir(), 'mlship-registry-cli-'));
+  writeFileSync(join(dir, 'model.onnx'), buildLinearClassifierOnnx({ weights: [[1, 2]], bias: [0], classes: ['no', 'yes'] }));
+  writeFileSync(join(dir, 'card.md'), '# churn\n');
+  const run = async (...argv: string[]) => {
+    let stdout = '';
+    let stderr = '';
+    const code = await main(['registry', ...argv], { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd: dir, env: { GITHUB_ACTOR: 'alice' } });
+    return { code, stdout, stderr };
+  };
+  return { dir, run };
+}
+
+test('publish, promote, resolve and download against the default local registry', async () => {
+  const { dir, run } = workspace();
+  const published = await run('publish', 'churn', 'model.onnx', '--bump', 'minor', '--card', 'card.md', '--json');
+  assert.equal(published.code, 0, published.stderr);
+  const json = JSON.parse(published.stdout);
+  assert.equal(json.version, 'v0.1.0');
+  assert.deepEqual(json.manifest.signature.inputs[0].shape, ['N', 2]);
+  assert.ok(existsSync(join(dir, '.mlship/registry/models/churn/versions/v0.1.0/model.onnx')));
+
+  assert.match((await run('promote', 'churn', 'v0.1.0', 'prod')).stdout, /churn@prod: \(none\) -> v0\.1\.0 \(churn#prod#2\)/);
+  assert.match((await run('resolve', 'churn@prod')).stdout, /churn@prod -> churn@v0\.1\.0 .* holds prod/);
+  const download = await run('download', 'churn@prod', '--output', 'out', '--json');
+  assert.equal(download.code, 0, download.stderr);
+  assert.deepEqual(readFileSync(join(dir, 'out', 'model.onnx')), readFileSync(join(dir, 'model.onnx')));
+  const history = JSON.parse((await run('history', 'churn', '--json')).stdout);
+  assert.deepEqual(history.history.map((e: { tag: string }) => e.tag), ['churn@v0.1.0', 'churn#prod#2']);
+  assert.match((await run('list')).stdout, /churn: 1 versions, latest v0\.1\.0; prod=v0\.1\.0/);
+});
+
+test('usage mistakes and refused operations are one-line errors', async () => {
+  const { run } = workspace();
+  const missing = await run('promote', 'churn');
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /^mlship: error: mlship registry: promote needs VERSION\n/);
+  const bad = await run('resolve', 'churn');
+  assert.match(bad.stderr, /must be NAME@STAGE, NAME@vX\.Y\.Z or NAME@latest/);
+  const none = await run('resolve', 'churn@prod');
+  assert.match(none.stderr, /^mlship: error: no model 'churn' in the registry at local:\S+; publish it first\n$/);
+  assert.equal((await run('frobnicate')).code, 1);
+});

@@ -1,0 +1,131 @@
+// mlship registry: the registry action's commands from a terminal, against a
+// local directory (default .mlship/registry) or a GitHub repository.
+import { parseArgs } from 'node:util';
+import { execFile } from 'node:child_process';
+import { userInfo } from 'node:os';
+import { InputError } from '@mlship/errors';
+import { readOnnxSignature } from '@mlship/onnx';
+import { openRegistry, parseModelReference, runRegistryCommand, type RegistryInputs } from '@mlship/registry';
+import type { CliCommand } from '../command.ts';
+
+const USAGE = `usage: mlship registry <command> [options]
+  publish NAME FILE... (--version vX.Y.Z | --bump patch|minor|major) [--card F] [--metrics F]
+          [--data-profile F] [--params F] [--dataset ID=PATH]... [--parent-version V] [--commit SHA]
+  resolve NAME@STAGE|NAME@vX.Y.Z|NAME@latest
+  download NAME@REF [--output DIR] [--asset NAME]...
+  promote NAME VERSION STAGE [--message M]
+  rollback NAME STAGE [--message M]
+  deprecate NAME [VERSION] [--message M]
+  history NAME
+  list [NAME]
+options: --registry local:DIR|github:OWNER/REPO (default local:.mlship/registry, or $MLSHIP_REGISTRY)
+         --token T (default $GITHUB_TOKEN)  --policy FILE  --actor LOGIN  --json`;
+
+const OPTIONS = {
+  version: { type: 'string' }, bump: { type: 'string' }, card: { type: 'string' }, metrics: { type: 'string' },
+  'data-profile': { type: 'string' }, params: { type: 'string' }, dataset: { type: 'string', multiple: true },
+  'parent-version': { type: 'string' }, commit: { type: 'string' }, output: { type: 'string' },
+  asset: { type: 'string', multiple: true }, message: { type: 'string' }, registry: { type: 'string' },
+  token: { type: 'string' }, policy: { type: 'string' }, actor: { type: 'string' }, json: { type: 'boolean' },
+} as const;
+
+type Flags = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+function usageError(message: string): InputError {
+  return new InputError(`mlship registry: ${message}\n${USAGE}`);
+}
+
+/** The shared command's inputs from positionals and flags. */
+function toInputs(sub: string, args: string[], flags: Flags): RegistryInputs {
+  const at = (i: number, what: string) => args[i] ?? (() => { throw usageError(`${sub} needs ${what}`); })();
+  const common = { ...(flags.message ? { message: flags.message } : {}) };
+  switch (sub) {
+    case 'publish': {
+      if (args.length < 2) throw usageError('publish needs NAME and at least one model FILE');
+      return {
+        command: 'publish', name: args[0], files: args.slice(1).join('\n'),
+        ...(flags.version ? { version: flags.version } : {}),
+        ...(flags.bump ? { bump: flags.bump as 'patch' } : {}),
+        ...(flags.card ? { card: flags.card } : {}),
+        ...(flags.metrics ? { metrics: flags.metrics } : {}),
+        ...(flags['data-profile'] ? { dataProfile: flags['data-profile'] } : {}),
+        ...(flags.params ? { params: flags.params } : {}),
+        ...(flags.dataset?.length ? { datasets: flags.dataset.join('\n') } : {}),
+        ...(flags['parent-version'] ? { parentVersion: flags['parent-version'] } : {}),
+      };
+    }
+    case 'resolve':
+    case 'download': {
+      const ref = parseModelReference(at(0, 'NAME@REF (e.g. churn@prod)'));
+      return {
+        command: sub, name: ref.name,
+        ...(ref.kind === 'stage' ? { stage: ref.stage } : ref.kind === 'version' ? { version: ref.version } : {}),
+        ...(flags.output ? { path: flags.output } : {}),
+        ...(flags.asset?.length ? { files: flags.asset.join('\n') } : {}),
+      };
+    }
+    case 'promote':
+      return { command: 'promote', name: at(0, 'NAME'), version: at(1, 'VERSION'), stage: at(2, 'STAGE'), ...common };
+    case 'rollback':
+      return { command: 'rollback', name: at(0, 'NAME'), stage: at(1, 'STAGE'), ...common };
+    case 'deprecate':
+      return { command: 'deprecate', name: at(0, 'NAME'), ...(args[1] ? { version: args[1] } : {}), ...common };
+    case 'history':
+      return { command: 'history', name: at(0, 'NAME') };
+    case 'list':
+      return { command: 'list', ...(args[0] ? { name: args[0] } : {}) };
+    default:
+      throw usageError(`unknown command '${sub}'`);
+  }
+}
+
+function gitHead(cwd: string): Promise<string> {
+  return new Promise((resolve) => {
+    execFile('git', ['rev-parse', 'HEAD'], { cwd }, (error, stdout) => resolve(error ? 'unknown' : stdout.trim()));
+  });
+}
+
+const JSON_OUTPUTS = new Set(['manifest', 'history', 'models']);
+
+const command: CliCommand = {
+  summary: 'model registry on GitHub Releases or a directory: publish, promote, resolve, download, history',
+  async run(argv, io) {
+    const [sub, ...rest] = argv;
+    if (!sub || sub === '--help' || sub === '-h') {
+      io.stdout(`${USAGE}\n`);
+      return sub ? 0 : 2;
+    }
+    let parsed;
+    try {
+      parsed = parseArgs({ args: rest, options: OPTIONS, allowPositionals: true });
+    } catch (error) {
+      throw usageError((error as Error).message);
+    }
+    const flags = parsed.values;
+    const inputs = toInputs(sub, parsed.positionals, flags);
+    if (inputs.bump && !['patch', 'minor', 'major'].includes(inputs.bump)) throw usageError(`--bump must be patch, minor or major, not '${inputs.bump}'`);
+    const registry = await openRegistry({
+      location: flags.registry ?? io.env.MLSHIP_REGISTRY ?? 'local:.mlship/registry',
+      cwd: io.cwd, env: io.env,
+      token: flags.token ?? io.env.GITHUB_TOKEN,
+      actor: flags.actor ?? io.env.GITHUB_ACTOR ?? userInfo().username,
+      policy: flags.policy,
+      readSignature: readOnnxSignature,
+      localCommit: () => gitHead(io.cwd),
+    });
+    const commit = flags.commit ?? (registry.store.location.startsWith('github:') ? io.env.GITHUB_SHA : await gitHead(io.cwd));
+    const result = await runRegistryCommand(inputs, registry, { cwd: io.cwd, ...(commit && commit !== 'unknown' ? { commit } : {}) });
+    if (flags.json) {
+      const json: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(result.outputs)) {
+        if (value !== undefined) json[key] = JSON_OUTPUTS.has(key) ? JSON.parse(value) : value;
+      }
+      io.stdout(`${JSON.stringify(json, null, 2)}\n`);
+    } else {
+      io.stdout(`${result.text}\n`);
+    }
+    return 0;
+  },
+};
+
+export default command;
