@@ -75,6 +75,27 @@ test('pull_request events are rewritten to the emulator repository and PR', () =
   assert.equal(event.headRef, 'feature/x');
 });
 
+test('workflow_run events name the PR run, and fork PRs have no pull_requests like on GitHub', () => {
+  const event = webhookEvent('workflow_run', 'completed', { repo, pr });
+  assert.equal(event.sha, pr.baseSha);
+  const same = event.payload['workflow_run'] as {
+    head_sha: string;
+    head_branch: string;
+    pull_requests: Array<{ number: number }>;
+    repository: { full_name: string };
+  };
+  assert.equal(same.head_sha, pr.headSha);
+  assert.equal(same.head_branch, 'feature/x');
+  assert.deepEqual(same.pull_requests.map((p) => p.number), [pr.number]);
+  assert.equal(same.repository.full_name, 'octo-org/churn-model');
+  const fork = webhookEvent('workflow_run', 'completed', { repo, pr, forkOwner: 'mallory' }).payload['workflow_run'] as {
+    pull_requests: unknown[];
+    head_repository: { full_name: string };
+  };
+  assert.deepEqual(fork.pull_requests, []);
+  assert.equal(fork.head_repository.full_name, 'mallory/churn-model');
+});
+
 test('input names become INPUT_ variables like the runner makes them', () => {
   assert.equal(inputEnvName('report-path'), 'INPUT_REPORT-PATH');
   assert.equal(inputEnvName('my input'), 'INPUT_MY_INPUT');

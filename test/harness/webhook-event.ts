@@ -18,10 +18,15 @@ export interface WebhookEvent {
 export interface WebhookEventOptions {
   repo: RepoHandle;
   pr?: PullRequestHandle;
-  /** GITHUB_SHA; defaults to the PR head, else required for push-like events */
+  /** GITHUB_SHA; defaults to the PR head (the PR base for workflow_run), else required */
   sha?: string;
   /** GITHUB_REF for non-PR events (default refs/heads/<default branch>) */
   ref?: string;
+  /**
+   * workflow_run events for a PR from a fork owned by this login: GitHub then
+   * leaves `workflow_run.pull_requests` empty and names the fork as head_repository.
+   */
+  forkOwner?: string;
 }
 
 interface ExampleGroup {
@@ -52,8 +57,12 @@ export function webhookEvent(name: string, action: string, options: WebhookEvent
     rewriteRepository(pull['head'] as Record<string, unknown>, options.repo, 'repo');
     rewriteRepository(pull['base'] as Record<string, unknown>, options.repo, 'repo');
   }
-  const sha = options.sha ?? pr?.headSha;
+  // A workflow_run workflow runs on the default branch (GITHUB_SHA is its tip, approximated
+  // by the PR's base); the PR's head is the triggering run's head_sha.
+  const sha = options.sha ?? (name === 'workflow_run' ? pr?.baseSha : pr?.headSha);
   if (!sha) throw new Error(`webhookEvent(${name}): give a sha (or a pr)`);
+  const run = payload['workflow_run'] as Record<string, unknown> | undefined;
+  if (run) rewriteWorkflowRun(run, options, pr?.headSha ?? sha);
   if (name === 'push') Object.assign(payload, { after: sha, ref: options.ref ?? `refs/heads/${options.repo.defaultBranch}` });
   if (pr && (name === 'pull_request' || name === 'pull_request_target')) {
     return { name, payload, sha, ref: `refs/pull/${pr.number}/merge`, headRef: pr.head, baseRef: pr.base };
@@ -70,4 +79,34 @@ function rewriteRepository(holder: Record<string, unknown>, repo: RepoHandle, ke
   repository['default_branch'] = repo.defaultBranch;
   const owner = repository['owner'] as Record<string, unknown> | undefined;
   if (owner) owner['login'] = repo.owner;
+}
+
+/** The triggering run of a workflow_run event: the PR's run when a pr is given. */
+function rewriteWorkflowRun(run: Record<string, unknown>, options: WebhookEventOptions, headSha: string): void {
+  const { repo, pr } = options;
+  rewriteRepository(run, repo, 'repository');
+  rewriteRepository(run, repo, 'head_repository');
+  run['head_sha'] = headSha;
+  run['head_branch'] = pr?.head ?? repo.defaultBranch;
+  if (!pr) return;
+  run['event'] = 'pull_request';
+  run['conclusion'] ??= 'success';
+  if (options.forkOwner) {
+    const head = run['head_repository'] as Record<string, unknown>;
+    head['full_name'] = `${options.forkOwner}/${repo.name}`;
+    (head['owner'] as Record<string, unknown>)['login'] = options.forkOwner;
+    head['id'] = repo.id + 1;
+    run['pull_requests'] = [];
+    return;
+  }
+  const repoRef = { id: repo.id, name: repo.name, url: `https://api.github.com/repos/${repo.fullName}` };
+  run['pull_requests'] = [
+    {
+      id: pr.id,
+      number: pr.number,
+      url: `https://api.github.com/repos/${repo.fullName}/pulls/${pr.number}`,
+      head: { ref: pr.head, sha: pr.headSha, repo: repoRef },
+      base: { ref: pr.base, sha: pr.baseSha, repo: repoRef },
+    },
+  ];
 }
