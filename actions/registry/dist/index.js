@@ -50757,6 +50757,7 @@ var RegistryService = class {
       });
       const claim2 = await this.store.claimVersion(name, version2, commit, digest);
       if (claim2 === "other") {
+        await this.store.discardStaged(name, version2, digest);
         if (explicit) {
           throw new RegistryRuleError(`${name}@${version2} was just taken by another publish with different content; publish a new version instead`);
         }
@@ -51174,6 +51175,9 @@ var LocalStore = class {
       return "ours";
     }
   }
+  async discardStaged(name, version2, contentDigest2) {
+    await rm3(this.stagingDir(name, version2, contentDigest2), { recursive: true, force: true });
+  }
   async publishVersion(name, version2) {
     return join2(this.modelDir(name), "versions", version2);
   }
@@ -51229,7 +51233,7 @@ import { createHash as createHash4 } from "node:crypto";
 import { readFile as readFile3 } from "node:fs/promises";
 var EVENTS_PREFIX = "mlship/events/";
 var HEAD_PREFIX = "mlship/head/";
-var DRAFT_SEARCH_PAGES = 5;
+var DRAFT_SEARCH_PAGES = 2;
 var GitHubStore = class {
   location;
   client;
@@ -51238,6 +51242,8 @@ var GitHubStore = class {
   /** Tag object sha of each event this store read or wrote, to point the head at it. */
   eventShas = /* @__PURE__ */ new Map();
   assetIds = /* @__PURE__ */ new Map();
+  /** Draft release id of each version this store staged, so publishing does not search again. */
+  draftIds = /* @__PURE__ */ new Map();
   constructor(options) {
     this.client = options.client;
     this.owner = options.owner;
@@ -51364,6 +51370,7 @@ var GitHubStore = class {
         draft: true
       }))).data;
     }
+    this.draftIds.set(`${req.name}@${req.version}`, draft.id);
     const existing = new Map(draft.assets.map((a) => [a.name, a]));
     for (const file2 of req.files) {
       const have = existing.get(file2.name);
@@ -51417,10 +51424,22 @@ ${CONTENT_TRAILER}${contentDigest2}
   async publishVersion(name, version2) {
     const published = await this.readVersion(name, version2);
     if (published) return published.url;
-    const draft = await this.findDraft((m) => m.name === name && m.version === version2);
-    if (!draft) throw new GitHubAccessError(`the draft release of ${name}@${version2} disappeared before it was published; re-run the publish`);
-    const res = await this.call(`publish release ${name}@${version2}`, () => this.client.rest.repos.updateRelease({ ...this.base, release_id: draft.id, draft: false, make_latest: "false" }));
+    const draftId = this.draftIds.get(`${name}@${version2}`) ?? (await this.findDraft((m) => m.name === name && m.version === version2))?.id;
+    if (draftId === void 0) throw new GitHubAccessError(`the draft release of ${name}@${version2} disappeared before it was published; re-run the publish`);
+    const res = await this.call(`publish release ${name}@${version2}`, () => this.client.rest.repos.updateRelease({ ...this.base, release_id: draftId, draft: false, make_latest: "false" }));
+    await this.deleteDrafts(name, version2);
     return res.data.html_url;
+  }
+  async discardStaged(name, version2, contentDigest2) {
+    await this.deleteDrafts(name, version2, contentDigest2);
+  }
+  /** Drafts of this version left by lost answers or by a publish that lost the race (all, or one content's). */
+  async deleteDrafts(name, version2, contentDigest2) {
+    for (let pass = 0; pass < 10; pass++) {
+      const draft = await this.findDraft((m) => m.name === name && m.version === version2 && (contentDigest2 === void 0 || m.content === contentDigest2));
+      if (!draft) return;
+      await this.call("delete a leftover draft release", () => this.client.rest.repos.deleteRelease({ ...this.base, release_id: draft.id }));
+    }
   }
   async readAsset(name, version2, asset) {
     const key = `${name}@${version2}/${asset}`;

@@ -92,6 +92,8 @@ test('publish under a fault at each write: all or nothing, and a re-run complete
         assert.deepEqual(history.map((e) => e.tag), ['churn@v1.0.0'], `write ${k}, ${label}: one registration`);
         const published = w.gh.state.repos.get('octo-org/models')!.releases.filter((r) => !r.draft);
         assert.equal(published.length, 1, `write ${k}, ${label}: one published release`);
+        const drafts = w.gh.state.repos.get('octo-org/models')!.releases.filter((r) => r.draft);
+        assert.equal(drafts.length, 0, `write ${k}, ${label}: no draft left behind`);
         assert.deepEqual(w.gh.violations, []);
       } finally {
         await w.gh.stop();

@@ -15,8 +15,9 @@ import { MANIFEST_ASSET } from './manifest.ts';
 
 const EVENTS_PREFIX = 'mlship/events/';
 const HEAD_PREFIX = 'mlship/head/';
-// Drafts are the newest releases; a re-run's draft is found within these pages.
-const DRAFT_SEARCH_PAGES = 5;
+// Releases list newest first, so a re-run's draft is on the first pages; one
+// not found there only costs a second draft, never a wrong version.
+const DRAFT_SEARCH_PAGES = 2;
 
 export interface GitHubStoreOptions {
   client: GitHubClient;
@@ -49,6 +50,8 @@ export class GitHubStore implements RegistryStore {
   /** Tag object sha of each event this store read or wrote, to point the head at it. */
   private readonly eventShas = new Map<string, string>();
   private readonly assetIds = new Map<string, number>();
+  /** Draft release id of each version this store staged, so publishing does not search again. */
+  private readonly draftIds = new Map<string, number>();
 
   constructor(options: GitHubStoreOptions) {
     this.client = options.client;
@@ -195,6 +198,7 @@ export class GitHubStore implements RegistryStore {
           name: `${req.name} ${req.version}`, body, draft: true,
         }))).data as ReleaseJson;
     }
+    this.draftIds.set(`${req.name}@${req.version}`, draft.id);
     const existing = new Map(draft.assets.map((a) => [a.name, a]));
     for (const file of req.files) {
       const have = existing.get(file.name);
@@ -250,11 +254,26 @@ export class GitHubStore implements RegistryStore {
   async publishVersion(name: string, version: string): Promise<string> {
     const published = await this.readVersion(name, version);
     if (published) return published.url;
-    const draft = await this.findDraft((m) => m.name === name && m.version === version);
-    if (!draft) throw new GitHubAccessError(`the draft release of ${name}@${version} disappeared before it was published; re-run the publish`);
+    const draftId = this.draftIds.get(`${name}@${version}`) ?? (await this.findDraft((m) => m.name === name && m.version === version))?.id;
+    if (draftId === undefined) throw new GitHubAccessError(`the draft release of ${name}@${version} disappeared before it was published; re-run the publish`);
     const res = await this.call(`publish release ${name}@${version}`, () =>
-      this.client.rest.repos.updateRelease({ ...this.base, release_id: draft.id, draft: false, make_latest: 'false' }));
+      this.client.rest.repos.updateRelease({ ...this.base, release_id: draftId, draft: false, make_latest: 'false' }));
+    await this.deleteDrafts(name, version);
     return (res.data as ReleaseJson).html_url;
+  }
+
+  async discardStaged(name: string, version: string, contentDigest: string): Promise<void> {
+    await this.deleteDrafts(name, version, contentDigest);
+  }
+
+  /** Drafts of this version left by lost answers or by a publish that lost the race (all, or one content's). */
+  private async deleteDrafts(name: string, version: string, contentDigest?: string): Promise<void> {
+    // Bounded: each pass deletes one; more than a few means something else keeps creating them.
+    for (let pass = 0; pass < 10; pass++) {
+      const draft = await this.findDraft((m) => m.name === name && m.version === version && (contentDigest === undefined || m.content === contentDigest));
+      if (!draft) return;
+      await this.call('delete a leftover draft release', () => this.client.rest.repos.deleteRelease({ ...this.base, release_id: draft.id }));
+    }
   }
 
   async readAsset(name: string, version: string, asset: string): Promise<AsyncIterable<Uint8Array>> {

@@ -157,6 +157,10 @@ export class LocalStore implements RegistryStore {
     }
   }
 
+  async discardStaged(name: string, version: string, contentDigest: string): Promise<void> {
+    await rm(this.stagingDir(name, version, contentDigest), { recursive: true, force: true });
+  }
+
   async publishVersion(name: string, version: string): Promise<string> {
     // The claim's rename already made the version visible.
     return join(this.modelDir(name), 'versions', version);

@@ -179,6 +179,7 @@ export class RegistryService {
       });
       const claim = await this.store.claimVersion(name, version, commit, digest);
       if (claim === 'other') {
+        await this.store.discardStaged(name, version, digest);
         if (explicit) {
           throw new RegistryRuleError(`${name}@${version} was just taken by another publish with different content; publish a new version instead`);
         }

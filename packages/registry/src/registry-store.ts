@@ -67,7 +67,10 @@ export interface RegistryStore {
   stageVersion(request: StageRequest): Promise<Uint8Array>;
   /** Atomically takes the version's tag; 'ours' when a previous run of this content took it. */
   claimVersion(name: string, version: string, commit: string, contentDigest: string): Promise<ClaimResult>;
+  /** Publishes the claimed version (and drops other staged copies of it). */
   publishVersion(name: string, version: string): Promise<string>;
+  /** Drops what a publish staged when another publish took the version. */
+  discardStaged(name: string, version: string, contentDigest: string): Promise<void>;
   readAsset(name: string, version: string, asset: string): Promise<AsyncIterable<Uint8Array>>;
 
   /** Names of checks that succeeded on a commit (for the stage policy's requiredChecks). */
