@@ -168,7 +168,7 @@ export class EmulatorServer {
       if (repoHandler) {
         const repo = this.core.findRepo(route.params['owner'] ?? '', route.params['repo'] ?? '');
         if (!repo) throw notFound(ctx);
-        if (!isPermitted(token.permissions, operation.operationId, method)) throw forbidden(operation.docsUrl);
+        if (!isPermitted(token.permissions, operation.operationId, method)) throw forbidden(operation.docsUrl, token);
         return finish(repoHandler({ ...ctx, repo }));
       }
       if (globalHandler) return finish(globalHandler(ctx));
@@ -233,8 +233,10 @@ export class EmulatorServer {
   }
 }
 
-function forbidden(docsUrl: string): GitHubHttpError {
-  return new GitHubHttpError(403, { message: 'Resource not accessible by integration', documentation_url: docsUrl, status: '403' });
+/** GitHub names the kind of token that fell short: an app installation (GITHUB_TOKEN) or a personal access token. */
+function forbidden(docsUrl: string, token: TokenRecord): GitHubHttpError {
+  const kind = token.user.type === 'Bot' ? 'integration' : 'personal access token';
+  return new GitHubHttpError(403, { message: `Resource not accessible by ${kind}`, documentation_url: docsUrl, status: '403' });
 }
 
 

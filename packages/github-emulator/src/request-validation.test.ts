@@ -93,6 +93,11 @@ test('a permission the token lacks is 403 "Resource not accessible by integratio
   assert.equal(list.status, 200);
 });
 
+test('a personal access token lacking a permission is told so in its own words', async () => {
+  const pat = f.gh.createToken({ login: 'alice', permissions: { contents: 'read' } });
+  await assert.rejects(clientFor(f.gh, pat).rest.git.createRef({ owner: f.owner, repo: f.name, ref: 'refs/heads/x', sha: f.pr.headSha }), /Resource not accessible by personal access token/);
+});
+
 test('GET /user is refused for an installation token', async () => {
   assert.equal(await statusOf(f.octokit.rest.users.getAuthenticated()), 403);
   const pat = f.gh.createToken({ login: 'alice' });
