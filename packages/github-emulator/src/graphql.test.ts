@@ -88,6 +88,16 @@ test('a deleted comment id is NOT_FOUND while the other aliases still resolve', 
   );
 });
 
+test('node(id:) of a pull request pages its comments', async () => {
+  const { data } = await f.octokit.rest.pulls.get({ owner: f.owner, repo: f.name, pull_number: f.pr.number });
+  const result = await f.octokit.graphql<{ node: { number: number; comments: { totalCount: number } } }>(
+    `query($id: ID!) { node(id: $id) { ... on PullRequest { number comments(first: 1) { totalCount } } } }`,
+    { id: data.node_id },
+  );
+  assert.equal(result.node.number, f.pr.number);
+  assert.equal(result.node.comments.totalCount, f.gh.repo(f.repo).issueComments.filter((c) => c.issueNumber === f.pr.number).length);
+});
+
 test('issue(number:) serves issue comments the same way', async () => {
   const issue = f.gh.createIssue(f.repo, { title: 'an issue' });
   f.gh.addIssueComment(f.repo, issue, { body: 'hello', user: 'alice' });

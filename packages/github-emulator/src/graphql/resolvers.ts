@@ -122,14 +122,25 @@ export function rootResolvers(core: EmulatorCore, token: TokenRecord): Json {
     };
   }
 
-  /** The comment a node id names, or a NOT_FOUND failure worded like GitHub's. */
-  const commentNode = (id: string): Json => {
+  const findIssue = (id: number): { repo: RepoRecord; issue: IssueRecord } | undefined => {
+    for (const repo of core.state.repos.values()) {
+      for (const issue of repo.issues.values()) if (issue.id === id) return { repo, issue };
+    }
+    return undefined;
+  };
+
+  /** The comment, issue or PR a node id names, or a NOT_FOUND failure worded like GitHub's. */
+  const resolveNode = (id: string): Json => {
     const parsed = parseNodeId(id);
     const number = Number(parsed?.id);
     const issueHit = parsed?.kind === 'IC' ? core.findIssueComment(number) : undefined;
     if (issueHit) return issueComment(issueHit.repo, issueHit.comment);
     const commitHit = parsed?.kind === 'CC' ? core.findCommitComment(number) : undefined;
     if (commitHit) return commitComment(commitHit.repo, commitHit.comment);
+    const issue = parsed?.kind === 'I' || parsed?.kind === 'PR' ? findIssue(number) : undefined;
+    if (issue && Boolean(issue.issue.pullRequest) === (parsed?.kind === 'PR')) {
+      return issueLike(issue.repo, issue.issue, parsed?.kind === 'PR' ? 'PullRequest' : 'Issue');
+    }
     throw new GraphqlFailure(`Could not resolve to a node with the global id of '${id}'`, 'NOT_FOUND');
   };
 
@@ -140,14 +151,14 @@ export function rootResolvers(core: EmulatorCore, token: TokenRecord): Json {
     if (!hit) throw new GraphqlFailure(`Could not resolve to a node with the global id of '${input.subjectId}'`, 'NOT_FOUND');
     if (!canWrite) throw new GraphqlFailure('Resource not accessible by integration', 'FORBIDDEN');
     hit.comment.minimized = { isMinimized: minimized, reason: minimized ? (input.classifier ?? 'OUTDATED').toLowerCase() : null };
-    return commentNode(input.subjectId);
+    return resolveNode(input.subjectId);
   };
 
   return {
     viewer: () => actor(token.user),
     node: ({ id }: { id: string }) => {
       requireRead();
-      return commentNode(id);
+      return resolveNode(id);
     },
     repository: ({ owner, name }: { owner: string; name: string }) => {
       requireRead();
