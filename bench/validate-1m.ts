@@ -16,7 +16,7 @@ import { seededRandom, DEFAULT_BOOTSTRAP } from '@mlship/eval';
 import { readColumns } from '@mlship/data';
 import { validate, readHoldout, mapInputs } from '@mlship/validate';
 import { defaultPolicy } from '@mlship/eval';
-import { classMapping, classifierOutputs, runModel } from '../packages/validate/src/scoring.ts';
+import { classMapping, scoreClassifier } from '../packages/validate/src/scoring.ts';
 import { buildFeeds } from '../packages/validate/src/feature-tensors.ts';
 
 const ROWS = Number(process.env.MLSHIP_BENCH_ROWS ?? 1_000_000);
@@ -109,11 +109,9 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
     collect();
     t = performance.now();
     const now = () => performance.now();
-    const rc = await runModel(candidate, feeds.candidate, holdout, 'classification', now);
-    const rb = await runModel(baseline, feeds.baseline, holdout, 'classification', now);
     const mapping = classMapping(holdout);
-    classifierOutputs(rc, holdout.rows, mapping, undefined);
-    classifierOutputs(rb, holdout.rows, mapping, undefined);
+    await scoreClassifier(candidate, feeds.candidate, holdout, mapping, undefined, now);
+    await scoreClassifier(baseline, feeds.baseline, holdout, mapping, undefined, now);
     scoreRuns.push(performance.now() - t);
   }
   const raw = Math.min(...rawRuns);

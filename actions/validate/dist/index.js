@@ -68840,49 +68840,103 @@ async function runModel(model, feeds, holdout, task, now) {
   }
   return { model, roles, batches, inferenceMs };
 }
+async function scoreClassifier(model, feeds, holdout, mapping, policyClasses, now) {
+  const roles = outputRoles(model, "classification");
+  const known = model.classLabels ?? policyClasses;
+  if (roles.probabilities && !known) {
+    const raw = await runModel(model, feeds, holdout, "classification", now);
+    return { outputs: classifierOutputs(raw, holdout.rows, mapping, policyClasses), inferenceMs: raw.inferenceMs };
+  }
+  const { label, probabilities } = roles;
+  const rows = holdout.rows;
+  const predicted = new Int32Array(rows);
+  const targets = known ? Int32Array.from(known, (c2) => classIndexOf(mapping, c2)) : new Int32Array(0);
+  const width = targets.length;
+  const declared = probabilities?.shape[1];
+  if (probabilities && typeof declared === "number" && declared !== width) {
+    throw new InputError(`${model.file}: ${declared} probability columns but ${width} class labels (${known.join(", ")}); fix 'classes' in the policy`);
+  }
+  const c = mapping.classes.length;
+  const probs = probabilities ? new Float32Array(rows * c) : void 0;
+  const inOrder = width === c && targets.every((g2, j) => g2 === j);
+  const labels = new LabelCodes(mapping);
+  let inferenceMs = 0;
+  let offset = 0;
+  for (const batch of holdout.batches) {
+    const n = batch.rowCount;
+    const start = now();
+    const out = await model.run(buildFeeds(batch, feeds, batch.tensors));
+    inferenceMs += now() - start;
+    if (probabilities) {
+      const p = out[probabilities.name].data;
+      if (inOrder) probs.set(p.subarray(0, n * c), offset * c);
+      else for (let i = 0; i < n; i++) for (let j = 0; j < width; j++) probs[(offset + i) * c + targets[j]] = p[i * width + j];
+    }
+    if (label) labels.write(out[label.name].data, n, predicted, offset);
+    else {
+      const p = out[probabilities.name].data;
+      for (let i = 0; i < n; i++) {
+        let top = 0;
+        for (let j = 1; j < width; j++) if (p[i * width + j] > p[i * width + top]) top = j;
+        predicted[offset + i] = targets[top];
+      }
+    }
+    offset += n;
+  }
+  return { outputs: probs ? { predicted, probabilities: probs } : { predicted }, inferenceMs };
+}
+var LabelCodes = class {
+  mapping;
+  codes = /* @__PURE__ */ new Map();
+  dense = new Int32Array(DENSE_LABELS).fill(-1);
+  constructor(mapping) {
+    this.mapping = mapping;
+  }
+  codeOf(key) {
+    let k = this.codes.get(key);
+    if (k === void 0) this.codes.set(key, k = classIndexOf(this.mapping, key));
+    return k;
+  }
+  write(data, n, predicted, offset) {
+    if (!(data instanceof BigInt64Array)) {
+      for (let i = 0; i < n; i++) predicted[offset + i] = this.codeOf(String(data[i]));
+      return;
+    }
+    const words = new Int32Array(data.buffer, data.byteOffset, n * 2);
+    const dense = this.dense;
+    for (let i = 0; i < n; i++) {
+      const low = words[2 * i];
+      if (words[2 * i + 1] === 0 && low >= 0 && low < DENSE_LABELS) {
+        let k = dense[low];
+        if (k < 0) dense[low] = k = this.codeOf(String(low));
+        predicted[offset + i] = k;
+      } else {
+        predicted[offset + i] = this.codeOf(String(data[i]));
+      }
+    }
+  }
+};
 function classifierOutputs(raw, rows, mapping, policyClasses) {
   const { label, probabilities } = raw.roles;
   const predicted = new Int32Array(rows);
-  let offset = 0;
   let width = 0;
   if (probabilities) {
     const first = raw.batches[0]?.[probabilities.name];
     width = first ? first.dims[first.dims.length - 1] ?? 0 : 0;
   }
   const columnClasses = probabilities ? probabilityClasses(raw, width, policyClasses) : void 0;
-  const columnIndex = columnClasses?.map((c2) => classIndexOf(mapping, c2));
-  const labelCodes = /* @__PURE__ */ new Map();
-  const codeOf = (key) => {
-    let k = labelCodes.get(key);
-    if (k === void 0) labelCodes.set(key, k = classIndexOf(mapping, key));
-    return k;
-  };
-  const dense = new Int32Array(DENSE_LABELS).fill(-1);
+  const targets = Int32Array.from(columnClasses ?? [], (c2) => classIndexOf(mapping, c2));
+  const labels = new LabelCodes(mapping);
+  let offset = 0;
   for (const out of raw.batches) {
     const n = batchRows(out, raw.roles);
-    if (label) {
-      const data = out[label.name].data;
-      if (data instanceof BigInt64Array) {
-        const words = new Int32Array(data.buffer, data.byteOffset, n * 2);
-        for (let i = 0; i < n; i++) {
-          const low = words[2 * i];
-          if (words[2 * i + 1] === 0 && low >= 0 && low < DENSE_LABELS) {
-            let k = dense[low];
-            if (k < 0) dense[low] = k = codeOf(String(low));
-            predicted[offset + i] = k;
-          } else {
-            predicted[offset + i] = codeOf(String(data[i]));
-          }
-        }
-      } else {
-        for (let i = 0; i < n; i++) predicted[offset + i] = codeOf(String(data[i]));
-      }
-    } else {
+    if (label) labels.write(out[label.name].data, n, predicted, offset);
+    else {
       const p = out[probabilities.name].data;
       for (let i = 0; i < n; i++) {
         let top = 0;
-        for (let c2 = 1; c2 < width; c2++) if (p[i * width + c2] > p[i * width + top]) top = c2;
-        predicted[offset + i] = columnIndex[top];
+        for (let j = 1; j < width; j++) if (p[i * width + j] > p[i * width + top]) top = j;
+        predicted[offset + i] = targets[top];
       }
     }
     offset += n;
@@ -68891,20 +68945,10 @@ function classifierOutputs(raw, rows, mapping, policyClasses) {
   const c = mapping.classes.length;
   const probs = new Float32Array(rows * c);
   offset = 0;
-  const targets = Int32Array.from(columnIndex);
-  const identity = width === c && targets.every((g2, j) => g2 === j);
   for (const out of raw.batches) {
     const p = out[probabilities.name].data;
     const n = batchRows(out, raw.roles);
-    if (identity) {
-      probs.set(p.subarray(0, n * c), offset * c);
-    } else {
-      for (let i = 0; i < n; i++) {
-        const from = i * width;
-        const to = (offset + i) * c;
-        for (let j = 0; j < width; j++) probs[to + targets[j]] = p[from + j];
-      }
-    }
+    for (let i = 0; i < n; i++) for (let j = 0; j < width; j++) probs[(offset + i) * c + targets[j]] = p[i * width + j];
     offset += n;
   }
   return { predicted, probabilities: probs };
@@ -69020,22 +69064,23 @@ async function validate2(input2, adapters = {}) {
     const holdout = await readHoldout({ path: options.data, task, label, features, groupColumns, feeds: [feeds.candidate, feeds.baseline] }, adapters.readBatches);
     timings.decodeMs = now() - t;
     t = now();
-    const rawCandidate = await runModel(candidate, feeds.candidate, holdout, task, now);
-    const rawBaseline = await runModel(baseline, feeds.baseline, holdout, task, now);
     let data;
     let classes;
     if (task === "classification") {
       const mapping = classMapping(holdout);
-      const cand2 = classifierOutputs(rawCandidate, holdout.rows, mapping, policy.classes);
-      const base2 = classifierOutputs(rawBaseline, holdout.rows, mapping, policy.classes);
+      const cand2 = await scoreClassifier(candidate, feeds.candidate, holdout, mapping, policy.classes, now);
+      const base2 = await scoreClassifier(baseline, feeds.baseline, holdout, mapping, policy.classes, now);
       classes = mapping.classes;
       const truth = holdout.label.codes;
-      data = { task, classes, truth, candidate: widen(cand2, classes.length), baseline: widen(base2, classes.length) };
+      data = { task, classes, truth, candidate: widen(cand2.outputs, classes.length), baseline: widen(base2.outputs, classes.length) };
+      timings.inferenceMs = cand2.inferenceMs + base2.inferenceMs;
     } else {
+      const rawCandidate = await runModel(candidate, feeds.candidate, holdout, task, now);
+      const rawBaseline = await runModel(baseline, feeds.baseline, holdout, task, now);
       data = { task, truth: holdout.label.values, candidate: regressionOutputs(rawCandidate, holdout.rows), baseline: regressionOutputs(rawBaseline, holdout.rows) };
+      timings.inferenceMs = rawCandidate.inferenceMs + rawBaseline.inferenceMs;
     }
     timings.scoringMs = now() - t;
-    timings.inferenceMs = rawCandidate.inferenceMs + rawBaseline.inferenceMs;
     t = now();
     const slices = policy.slices.flatMap((spec) => sliceRows({ column: spec.column, ...spec.bins ? { bins: spec.bins } : {}, ...spec.max_values ? { maxValues: spec.max_values } : {} }, holdout.groups.get(spec.column)));
     const evaluation = evaluatePaired(data, slices, policy);
@@ -74066,6 +74111,7 @@ var RegistryService = class {
       });
       const claim2 = await this.store.claimVersion(name, version2, commit, digest);
       if (claim2 === "other") {
+        await this.store.discardStaged(name, version2, digest);
         if (explicit) {
           throw new RegistryRuleError(`${name}@${version2} was just taken by another publish with different content; publish a new version instead`);
         }
@@ -74483,6 +74529,9 @@ var LocalStore = class {
       return "ours";
     }
   }
+  async discardStaged(name, version2, contentDigest2) {
+    await rm3(this.stagingDir(name, version2, contentDigest2), { recursive: true, force: true });
+  }
   async publishVersion(name, version2) {
     return join4(this.modelDir(name), "versions", version2);
   }
@@ -74538,7 +74587,8 @@ import { createHash as createHash5 } from "node:crypto";
 import { readFile as readFile7 } from "node:fs/promises";
 var EVENTS_PREFIX = "mlship/events/";
 var HEAD_PREFIX = "mlship/head/";
-var DRAFT_SEARCH_PAGES = 5;
+var DRAFT_SEARCH_PAGES = 2;
+var DRAFT_SEARCH_PAGE_SIZE = 30;
 var GitHubStore = class {
   location;
   client;
@@ -74547,6 +74597,8 @@ var GitHubStore = class {
   /** Tag object sha of each event this store read or wrote, to point the head at it. */
   eventShas = /* @__PURE__ */ new Map();
   assetIds = /* @__PURE__ */ new Map();
+  /** Draft release id of each version this store staged, so publishing does not search again. */
+  draftIds = /* @__PURE__ */ new Map();
   constructor(options) {
     this.client = options.client;
     this.owner = options.owner;
@@ -74649,7 +74701,7 @@ var GitHubStore = class {
   }
   async findDraft(match) {
     let pages = 0;
-    const iterator2 = this.client.paginate.iterator(this.client.rest.repos.listReleases, { ...this.base, per_page: 100 });
+    const iterator2 = this.client.paginate.iterator(this.client.rest.repos.listReleases, { ...this.base, per_page: DRAFT_SEARCH_PAGE_SIZE });
     for await (const page of iterator2) {
       for (const release of page.data) {
         const marker = release.draft ? parseMarker(release.body ?? "") : null;
@@ -74673,6 +74725,7 @@ var GitHubStore = class {
         draft: true
       }))).data;
     }
+    this.draftIds.set(`${req.name}@${req.version}`, draft.id);
     const existing = new Map(draft.assets.map((a) => [a.name, a]));
     for (const file2 of req.files) {
       const have = existing.get(file2.name);
@@ -74726,10 +74779,22 @@ ${CONTENT_TRAILER}${contentDigest2}
   async publishVersion(name, version2) {
     const published = await this.readVersion(name, version2);
     if (published) return published.url;
-    const draft = await this.findDraft((m) => m.name === name && m.version === version2);
-    if (!draft) throw new GitHubAccessError(`the draft release of ${name}@${version2} disappeared before it was published; re-run the publish`);
-    const res = await this.call(`publish release ${name}@${version2}`, () => this.client.rest.repos.updateRelease({ ...this.base, release_id: draft.id, draft: false, make_latest: "false" }));
+    const draftId = this.draftIds.get(`${name}@${version2}`) ?? (await this.findDraft((m) => m.name === name && m.version === version2))?.id;
+    if (draftId === void 0) throw new GitHubAccessError(`the draft release of ${name}@${version2} disappeared before it was published; re-run the publish`);
+    const res = await this.call(`publish release ${name}@${version2}`, () => this.client.rest.repos.updateRelease({ ...this.base, release_id: draftId, draft: false, make_latest: "false" }));
+    await this.deleteDrafts(name, version2);
     return res.data.html_url;
+  }
+  async discardStaged(name, version2, contentDigest2) {
+    await this.deleteDrafts(name, version2, contentDigest2);
+  }
+  /** Drafts of this version left by lost answers or by a publish that lost the race (all, or one content's). */
+  async deleteDrafts(name, version2, contentDigest2) {
+    for (let pass = 0; pass < 10; pass++) {
+      const draft = await this.findDraft((m) => m.name === name && m.version === version2 && (contentDigest2 === void 0 || m.content === contentDigest2));
+      if (!draft) return;
+      await this.call("delete a leftover draft release", () => this.client.rest.repos.deleteRelease({ ...this.base, release_id: draft.id }));
+    }
   }
   async readAsset(name, version2, asset) {
     const key = `${name}@${version2}/${asset}`;

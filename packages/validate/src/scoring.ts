@@ -76,13 +76,7 @@ export interface RawScores {
   inferenceMs: number;
 }
 
-export async function runModel(
-  model: LoadedModel,
-  feeds: InputFeed[],
-  holdout: Holdout,
-  task: 'classification' | 'regression',
-  now: () => number,
-): Promise<RawScores> {
+export async function runModel(model: LoadedModel, feeds: InputFeed[], holdout: Holdout, task: 'classification' | 'regression', now: () => number): Promise<RawScores> {
   const roles = outputRoles(model, task);
   const batches: Record<string, OutputTensor>[] = [];
   let inferenceMs = 0;
@@ -95,79 +89,149 @@ export async function runModel(
   return { model, roles, batches, inferenceMs };
 }
 
+export interface ScoredClassifier {
+  outputs: ClassifierOutputs;
+  /** Time inside the model's run() alone. */
+  inferenceMs: number;
+}
+
+/**
+ * Scores a classifier batch by batch into the final arrays: class index per
+ * row, and probabilities in the holdout's class order, converting each
+ * batch's outputs as soon as it is scored (while they are in cache). When the
+ * probability columns are already in the holdout's class order they are
+ * copied as one block. (Preallocated ONNX Runtime outputs were measured
+ * slower: the binding copies into them.)
+ */
+export async function scoreClassifier(
+  model: LoadedModel,
+  feeds: InputFeed[],
+  holdout: Holdout,
+  mapping: ClassMapping,
+  policyClasses: string[] | undefined,
+  now: () => number,
+): Promise<ScoredClassifier> {
+  const roles = outputRoles(model, 'classification');
+  const known = model.classLabels ?? policyClasses;
+  if (roles.probabilities && !known) {
+    // Columns must be learnt from the labels over every row first.
+    const raw = await runModel(model, feeds, holdout, 'classification', now);
+    return { outputs: classifierOutputs(raw, holdout.rows, mapping, policyClasses), inferenceMs: raw.inferenceMs };
+  }
+  const { label, probabilities } = roles;
+  const rows = holdout.rows;
+  const predicted = new Int32Array(rows);
+  const targets = known ? Int32Array.from(known, (c) => classIndexOf(mapping, c)) : new Int32Array(0);
+  const width = targets.length;
+  const declared = probabilities?.shape[1];
+  if (probabilities && typeof declared === 'number' && declared !== width) {
+    throw new InputError(`${model.file}: ${declared} probability columns but ${width} class labels (${known!.join(', ')}); fix 'classes' in the policy`);
+  }
+  const c = mapping.classes.length;
+  const probs = probabilities ? new Float32Array(rows * c) : undefined;
+  const inOrder = width === c && targets.every((g, j) => g === j);
+  const labels = new LabelCodes(mapping);
+  let inferenceMs = 0;
+  let offset = 0;
+  for (const batch of holdout.batches) {
+    const n = batch.rowCount;
+    const start = now();
+    const out = await model.run(buildFeeds(batch, feeds, batch.tensors));
+    inferenceMs += now() - start;
+    if (probabilities) {
+      const p = out[probabilities.name]!.data as Float32Array;
+      if (inOrder) probs!.set(p.subarray(0, n * c), offset * c);
+      else for (let i = 0; i < n; i++) for (let j = 0; j < width; j++) probs![(offset + i) * c + targets[j]!] = p[i * width + j]!;
+    }
+    if (label) labels.write(out[label.name]!.data, n, predicted, offset);
+    else {
+      const p = out[probabilities!.name]!.data as Float32Array;
+      for (let i = 0; i < n; i++) {
+        let top = 0;
+        for (let j = 1; j < width; j++) if (p[i * width + j]! > p[i * width + top]!) top = j;
+        predicted[offset + i] = targets[top]!;
+      }
+    }
+    offset += n;
+  }
+  return { outputs: probs ? { predicted, probabilities: probs } : { predicted }, inferenceMs };
+}
+
+/** Label values → class indices; integer labels in a small range go through a dense table, no string per row. */
+class LabelCodes {
+  private readonly mapping: ClassMapping;
+  private readonly codes = new Map<string, number>();
+  private readonly dense = new Int32Array(DENSE_LABELS).fill(-1);
+
+  constructor(mapping: ClassMapping) {
+    this.mapping = mapping;
+  }
+
+  private codeOf(key: string): number {
+    let k = this.codes.get(key);
+    if (k === undefined) this.codes.set(key, (k = classIndexOf(this.mapping, key)));
+    return k;
+  }
+
+  write(data: OutputTensor['data'], n: number, predicted: Int32Array, offset: number): void {
+    if (!(data instanceof BigInt64Array)) {
+      for (let i = 0; i < n; i++) predicted[offset + i] = this.codeOf(String(data[i]));
+      return;
+    }
+    // int64 read as two int32 words (little-endian): no BigInt conversion per row.
+    const words = new Int32Array(data.buffer, data.byteOffset, n * 2);
+    const dense = this.dense;
+    for (let i = 0; i < n; i++) {
+      const low = words[2 * i]!;
+      if (words[2 * i + 1] === 0 && low >= 0 && low < DENSE_LABELS) {
+        let k = dense[low]!;
+        if (k < 0) dense[low] = k = this.codeOf(String(low));
+        predicted[offset + i] = k;
+      } else {
+        predicted[offset + i] = this.codeOf(String(data[i]));
+      }
+    }
+  }
+}
+
 /**
  * Class index per row and probabilities re-ordered into the shared class
- * order. `columnClasses` names the model's probability columns (from the
- * graph, the policy, or — failing both — learnt from its labels).
+ * order, from every batch's raw outputs, learning the probability columns'
+ * classes from the labels the model gives where each column is the largest.
  */
 export function classifierOutputs(raw: RawScores, rows: number, mapping: ClassMapping, policyClasses: string[] | undefined): ClassifierOutputs {
   const { label, probabilities } = raw.roles;
   const predicted = new Int32Array(rows);
-  let offset = 0;
   let width = 0;
   if (probabilities) {
     const first = raw.batches[0]?.[probabilities.name];
     width = first ? first.dims[first.dims.length - 1] ?? 0 : 0;
   }
   const columnClasses = probabilities ? probabilityClasses(raw, width, policyClasses) : undefined;
-  const columnIndex = columnClasses?.map((c) => classIndexOf(mapping, c));
-  const labelCodes = new Map<string, number>();
-  const codeOf = (key: string) => {
-    let k = labelCodes.get(key);
-    if (k === undefined) labelCodes.set(key, (k = classIndexOf(mapping, key)));
-    return k;
-  };
-  // Integer labels in a small range go through a dense table: no string per row.
-  const dense = new Int32Array(DENSE_LABELS).fill(-1);
+  const targets = Int32Array.from(columnClasses ?? [], (c) => classIndexOf(mapping, c));
+  const labels = new LabelCodes(mapping);
+  let offset = 0;
   for (const out of raw.batches) {
     const n = batchRows(out, raw.roles);
-    if (label) {
-      const data = out[label.name]!.data;
-      if (data instanceof BigInt64Array) {
-        // Read int64 as two int32 words (little-endian): no BigInt conversion per row.
-        const words = new Int32Array(data.buffer, data.byteOffset, n * 2);
-        for (let i = 0; i < n; i++) {
-          const low = words[2 * i]!;
-          if (words[2 * i + 1] === 0 && low >= 0 && low < DENSE_LABELS) {
-            let k = dense[low]!;
-            if (k < 0) dense[low] = k = codeOf(String(low));
-            predicted[offset + i] = k;
-          } else {
-            predicted[offset + i] = codeOf(String(data[i]));
-          }
-        }
-      } else {
-        for (let i = 0; i < n; i++) predicted[offset + i] = codeOf(String(data[i]));
-      }
-    } else {
+    if (label) labels.write(out[label.name]!.data, n, predicted, offset);
+    else {
       const p = out[probabilities!.name]!.data as Float32Array;
       for (let i = 0; i < n; i++) {
         let top = 0;
-        for (let c = 1; c < width; c++) if (p[i * width + c]! > p[i * width + top]!) top = c;
-        predicted[offset + i] = columnIndex![top]!;
+        for (let j = 1; j < width; j++) if (p[i * width + j]! > p[i * width + top]!) top = j;
+        predicted[offset + i] = targets[top]!;
       }
     }
     offset += n;
   }
   if (!probabilities) return { predicted };
-  // Probabilities in the shared class order (classes the model never outputs get 0).
   const c = mapping.classes.length;
   const probs = new Float32Array(rows * c);
   offset = 0;
-  const targets = Int32Array.from(columnIndex!);
-  const identity = width === c && targets.every((g, j) => g === j);
   for (const out of raw.batches) {
     const p = out[probabilities.name]!.data as Float32Array;
     const n = batchRows(out, raw.roles);
-    if (identity) {
-      probs.set(p.subarray(0, n * c), offset * c);
-    } else {
-      for (let i = 0; i < n; i++) {
-        const from = i * width;
-        const to = (offset + i) * c;
-        for (let j = 0; j < width; j++) probs[to + targets[j]!] = p[from + j]!;
-      }
-    }
+    for (let i = 0; i < n; i++) for (let j = 0; j < width; j++) probs[(offset + i) * c + targets[j]!] = p[i * width + j]!;
     offset += n;
   }
   return { predicted, probabilities: probs };
@@ -189,7 +253,6 @@ function probabilityClasses(raw: RawScores, width: number, policyClasses: string
   if (!raw.roles.label) {
     throw new InputError(`${raw.model.file}: the model outputs probabilities without class labels; list the classes in column order under 'classes:' in the policy`);
   }
-  // Learn each column's class from the label the model gives where that column is the largest.
   const votes = Array.from({ length: width }, () => new Map<string, number>());
   for (const out of raw.batches) {
     const p = out[raw.roles.probabilities!.name]!.data as Float32Array;

@@ -21,7 +21,7 @@ import { readHoldout } from './holdout.ts';
 import type { Holdout, ReadBatches } from './holdout.ts';
 import { mapInputs, mappedColumns } from './input-mapping.ts';
 import type { InputFeed } from './input-mapping.ts';
-import { classMapping, classifierOutputs, outputRoles, regressionOutputs, runModel } from './scoring.ts';
+import { classMapping, outputRoles, regressionOutputs, runModel, scoreClassifier } from './scoring.ts';
 import { buildFeeds } from './feature-tensors.ts';
 import { measureLatency } from './latency.ts';
 
@@ -81,22 +81,23 @@ export async function validate(input: ValidateOptions, adapters: ValidateAdapter
     timings.decodeMs = now() - t;
 
     t = now();
-    const rawCandidate = await runModel(candidate, feeds.candidate, holdout, task, now);
-    const rawBaseline = await runModel(baseline, feeds.baseline, holdout, task, now);
     let data: PairedData;
     let classes: string[] | undefined;
     if (task === 'classification') {
       const mapping = classMapping(holdout);
-      const cand = classifierOutputs(rawCandidate, holdout.rows, mapping, policy.classes);
-      const base = classifierOutputs(rawBaseline, holdout.rows, mapping, policy.classes);
+      const cand = await scoreClassifier(candidate, feeds.candidate, holdout, mapping, policy.classes, now);
+      const base = await scoreClassifier(baseline, feeds.baseline, holdout, mapping, policy.classes, now);
       classes = mapping.classes;
       const truth = (holdout.label as { codes: Int32Array }).codes;
-      data = { task, classes, truth, candidate: widen(cand, classes.length), baseline: widen(base, classes.length) };
+      data = { task, classes, truth, candidate: widen(cand.outputs, classes.length), baseline: widen(base.outputs, classes.length) };
+      timings.inferenceMs = cand.inferenceMs + base.inferenceMs;
     } else {
+      const rawCandidate = await runModel(candidate, feeds.candidate, holdout, task, now);
+      const rawBaseline = await runModel(baseline, feeds.baseline, holdout, task, now);
       data = { task, truth: (holdout.label as { values: Float64Array }).values, candidate: regressionOutputs(rawCandidate, holdout.rows), baseline: regressionOutputs(rawBaseline, holdout.rows) };
+      timings.inferenceMs = rawCandidate.inferenceMs + rawBaseline.inferenceMs;
     }
     timings.scoringMs = now() - t;
-    timings.inferenceMs = rawCandidate.inferenceMs + rawBaseline.inferenceMs;
 
     t = now();
     const slices = policy.slices.flatMap((spec) => sliceRows({ column: spec.column, ...(spec.bins ? { bins: spec.bins } : {}), ...(spec.max_values ? { maxValues: spec.max_values } : {}) }, holdout.groups.get(spec.column)!));
