@@ -1,0 +1,44 @@
+// The README's first command: the demo must tell the whole story and leave
+// its evidence where it says.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalStore, RegistryService } from '@mlship/registry';
+import { main } from '../main.ts';
+
+test('mlship demo: a failing push, a passing push, one sticky comment, v1.1.0 in prod', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mlship-demo-'));
+  let stdout = '';
+  let stderr = '';
+  const code = await main(['demo', '--dir', dir], {
+    stdout: (t) => { stdout += t; },
+    stderr: (t) => { stderr += t; },
+    cwd: process.cwd(),
+    env: {},
+  });
+  assert.equal(code, 0, stderr);
+
+  assert.match(stdout, /first push[^\n]*\n\s+→ data FAIL, model FAIL \(first failed gate: [^)]+\); PR comment (\d+) created/);
+  const created = /PR comment (\d+) created/.exec(stdout)![1];
+  assert.match(stdout, new RegExp(`→ data PASS, model PASS; PR comment ${created} updated`));
+  assert.match(stdout, /The pull request has 1 mlship comment/);
+
+  const failing = readFileSync(join(dir, 'push-1', 'report.md'), 'utf8');
+  assert.match(failing.split('\n')[0]!, /^## ❌ mlship · penguins/);
+  // Failed gates come first in the validation section.
+  const validation = failing.slice(failing.indexOf('Model validation'));
+  assert.match(validation.slice(0, 400), /❌/);
+
+  const comment = readFileSync(join(dir, 'pr-comment.md'), 'utf8');
+  assert.match(comment, /^<!-- mlship:report key="penguins" -->\n## ✅ mlship · penguins/);
+  assert.match(comment, /<summary>Model card<\/summary>/);
+  assert.ok(!comment.includes('`/'), 'the report shows workspace-relative paths, not absolute ones');
+
+  const registry = new RegistryService(new LocalStore(join(dir, 'registry')), { actor: 'test' });
+  const prod = await registry.resolve('penguins@prod');
+  assert.equal(prod.version, 'v1.1.0');
+  assert.deepEqual(prod.manifest.assets.map((a) => a.role).sort(), ['card', 'data-profile', 'model']);
+  assert.ok(existsSync(join(dir, 'push-2', 'validate', 'model-card.md')));
+});

@@ -1,0 +1,163 @@
+// mlship demo: the whole lifecycle of a model change on one machine, with the
+// embedded GitHub emulator and a local-directory registry, through the same
+// library calls the actions make. It tells the story of one pull request:
+// a broken feature pipeline is caught, the fix passes, the model ships.
+import { parseArgs } from 'node:util';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { InputError } from '@mlship/errors';
+import { startEmulator, type GitHubEmulator, type RepoHandle } from '@mlship/github-emulator';
+import { runDataTest, writeDemoData } from '@mlship/data';
+import { LocalStore, RegistryService } from '@mlship/registry';
+import { readOnnxSignature } from '@mlship/onnx';
+import { validate, writeDemoModels } from '@mlship/validate';
+import { postReport, createReportDeps } from '@mlship/pr-comment';
+import { composeReport, type ReportSection } from '@mlship/report';
+import type { CliCommand, CliIO } from '../command.ts';
+
+const MODEL = 'penguins';
+const BOT = 'github-actions[bot]';
+
+interface Story {
+  io: CliIO;
+  dir: string;
+  gh: GitHubEmulator;
+  repo: RepoHandle;
+  pr: number;
+  token: string;
+  registry: RegistryService;
+}
+
+const command: CliCommand = {
+  summary: 'run the whole lifecycle locally: data tests, training, registry, validation, PR report',
+  async run(argv, io) {
+    let flags;
+    try {
+      flags = parseArgs({ args: argv, options: { dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }).values;
+    } catch (error) {
+      throw new InputError(`mlship demo: ${(error as Error).message}; usage: mlship demo [--dir DIR]`);
+    }
+    if (flags.help) {
+      io.stdout('usage: mlship demo [--dir DIR]   (default .mlship/demo; wiped and written anew)\n');
+      return 0;
+    }
+    const dir = resolve(io.cwd, flags.dir ?? '.mlship/demo');
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    const gh = await startEmulator();
+    try {
+      return await tell(io, dir, gh);
+    } finally {
+      await gh.stop();
+    }
+  },
+};
+
+async function tell(io: CliIO, dir: string, gh: GitHubEmulator): Promise<number> {
+  const say = (line = '') => io.stdout(`${line}\n`);
+  const rel = (path: string) => relative(io.cwd, path) || '.';
+  say('mlship demo: one model pull request, from data tests to production, on this machine');
+  say(`  work dir ${rel(dir)}  ·  GitHub emulator ${gh.apiUrl}  ·  registry local:${rel(join(dir, 'registry'))}`);
+
+  const repo = gh.createRepo({ owner: 'demo-org', name: MODEL, defaultBranch: 'main' });
+  gh.createCommit(repo, { branch: 'main', message: 'Species classifier v1 (flipper length, body mass)' });
+  gh.createCommit(repo, { branch: 'bill-features', message: 'Add bill measurements to the features' });
+  const pr = gh.createPullRequest(repo, {
+    head: 'bill-features', base: 'main', user: 'alice',
+    title: 'Use bill length and depth in the species classifier',
+    body: 'The bill measurements separate Adelie from Chinstrap penguins.',
+  });
+  const token = gh.createToken({
+    login: BOT, type: 'Bot',
+    permissions: { contents: 'write', 'pull-requests': 'write', issues: 'write', checks: 'write', metadata: 'read' },
+  });
+  const registry = new RegistryService(new LocalStore(join(dir, 'registry')), { actor: 'alice', readSignature: readOnnxSignature });
+  const story: Story = { io, dir, gh, repo, pr: pr.number, token, registry };
+
+  say();
+  say('1. Production today');
+  const data = await writeDemoData(join(dir, 'data'));
+  const models = await writeDemoModels(join(dir, 'models'));
+  say(`   trained on ${models.training.rows} Palmer penguins (vega-datasets): baseline uses flipper length and body mass`);
+  const v1 = await registry.publish({
+    name: MODEL, version: '1.0.0', commit: repo.defaultBranch,
+    files: [{ path: models.baseline, role: 'model' }, { path: data.referenceProfile, role: 'data-profile' }],
+  });
+  await registry.promote({ name: MODEL, version: v1.version, stage: 'staging' });
+  await registry.promote({ name: MODEL, version: v1.version, stage: 'prod' });
+  say(`   published ${v1.tag} (${v1.manifest.assets.length} assets, sha256-pinned) and promoted staging → prod`);
+
+  say();
+  say(`2. Pull request #${pr.number} "${'Use bill length and depth'}…": first push, with a broken feature pipeline`);
+  const broken = await checkPullRequest(story, 'push-1', data.incomingBroken, models.degraded, data);
+  say(`   → ${broken}`);
+
+  say();
+  say('3. Second push: the pipeline fixed');
+  const fixed = await checkPullRequest(story, 'push-2', data.incoming, models.candidate, data);
+  say(`   → ${fixed}`);
+
+  say();
+  say('4. Merged and released');
+  const v2 = await registry.publish({
+    name: MODEL, bump: 'minor', commit: 'bill-features', pullRequest: pr.number, parentVersion: v1.version,
+    files: [
+      { path: models.candidate, role: 'model' },
+      { path: join(dir, 'push-2', 'validate', 'model-card.md'), role: 'card' },
+      { path: join(dir, 'push-2', 'data', 'profile.json'), role: 'data-profile' },
+    ],
+  });
+  await registry.promote({ name: MODEL, version: v2.version, stage: 'staging' });
+  await registry.promote({ name: MODEL, version: v2.version, stage: 'prod' });
+  const prod = await registry.resolve(`${MODEL}@prod`);
+  say(`   published ${v2.tag} with its model card and data profile; ${MODEL}@prod is now ${prod.version}`);
+  const back = await registry.rollback({ name: MODEL, stage: 'prod', message: 'demo: the rollback path' });
+  say(`   rollback drill: prod → ${back.version}; then forward again`);
+  await registry.promote({ name: MODEL, version: v2.version, stage: 'prod' });
+  const history = await registry.history(MODEL);
+  for (const e of history) say(`     #${e.counter} ${e.action.padEnd(10)} ${(e.version ?? '').padEnd(6)} ${(e.stage ?? '').padEnd(8)} ${e.tag}`);
+
+  const comments = gh.repo(repo).issueComments.filter((c) => c.issueNumber === pr.number);
+  const finalComment = join(dir, 'pr-comment.md');
+  await writeFile(finalComment, comments.at(-1)?.body ?? '');
+  say();
+  say(`The pull request has ${comments.length} mlship comment, updated in place on each push. Read it: ${rel(finalComment)}`);
+  say(`Per-push reports, data profiles, model cards and results are under ${rel(dir)}/push-1 and push-2.`);
+  return 0;
+}
+
+/** One CI run on the pull request: data tests, validation, the sticky report. */
+async function checkPullRequest(story: Story, run: string, incoming: string, candidate: string, data: { expectations: string; referenceProfile: string }): Promise<string> {
+  const out = join(story.dir, run);
+  // Paths as a workflow would write them, relative to the workspace, so the report shows them so.
+  const rel = (path: string) => relative(story.io.cwd, path);
+  const dataTest = await runDataTest({
+    data: rel(incoming), expectations: rel(data.expectations), referenceProfile: rel(data.referenceProfile),
+    failOn: 'error', outputDir: join(out, 'data'),
+  });
+  const outcome = await validate(
+    { candidate: rel(candidate), baseline: `${MODEL}@prod`, data: rel(join(story.dir, 'models', 'holdout.csv')), policy: rel(join(story.dir, 'models', 'policy.yml')), outDir: join(out, 'validate') },
+    { resolveModel: (reference) => downloadModel(story.registry, reference, join(out, 'baseline')) },
+  );
+  const sections: ReportSection[] = [dataTest.section, outcome.section];
+  const reportPath = join(out, 'report.md');
+  await writeFile(reportPath, composeReport(sections, { title: `mlship · ${MODEL}` }));
+  const posted = await postReport(
+    { reportPath, target: `pr/${story.pr}`, key: MODEL },
+    await createReportDeps({ token: story.token, env: {}, repo: story.repo.fullName, apiUrl: story.gh.apiUrl }),
+  );
+  const firstFailure = outcome.result.gates.find((g) => g.verdict === 'fail');
+  const verdicts = `data ${dataTest.outcome.toUpperCase()}, model ${outcome.result.verdict.toUpperCase()}`;
+  const reason = firstFailure ? ` (first failed gate: ${firstFailure.gate}${firstFailure.scope === 'all rows' ? '' : ` [${firstFailure.scope}]`})` : '';
+  return `${verdicts}${reason}; PR comment ${posted.commentId} ${posted.action}`;
+}
+
+async function downloadModel(registry: RegistryService, reference: string, dest: string): Promise<{ path: string; version: string }> {
+  const { resolved, files } = await registry.download(reference, dest);
+  const model = resolved.manifest.assets.find((a) => a.role === 'model');
+  const path = files.find((f) => model && f.endsWith(model.name));
+  if (!path) throw new InputError(`${reference} has no model asset in the registry; publish it with a model file`);
+  return { path, version: resolved.version };
+}
+
+export default command;
