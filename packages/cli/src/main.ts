@@ -5,9 +5,10 @@ import type { CliCommand, CliIO } from './command.ts';
 // Loaded on demand so `mlship data` never pays for ONNX Runtime, and so on.
 const commands: Record<string, () => Promise<{ default: CliCommand }>> = {
   data: () => import('./commands/data.ts'),
-  validate: () => import('./commands/validate.ts'),
-  registry: () => import('./commands/registry.ts'),
+  demo: () => import('./commands/demo.ts'),
   report: () => import('./commands/report.ts'),
+  registry: () => import('./commands/registry.ts'),
+  validate: () => import('./commands/validate.ts'),
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
