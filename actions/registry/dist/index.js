@@ -51234,6 +51234,7 @@ import { readFile as readFile3 } from "node:fs/promises";
 var EVENTS_PREFIX = "mlship/events/";
 var HEAD_PREFIX = "mlship/head/";
 var DRAFT_SEARCH_PAGES = 2;
+var DRAFT_SEARCH_PAGE_SIZE = 30;
 var GitHubStore = class {
   location;
   client;
@@ -51346,7 +51347,7 @@ var GitHubStore = class {
   }
   async findDraft(match) {
     let pages = 0;
-    const iterator2 = this.client.paginate.iterator(this.client.rest.repos.listReleases, { ...this.base, per_page: 100 });
+    const iterator2 = this.client.paginate.iterator(this.client.rest.repos.listReleases, { ...this.base, per_page: DRAFT_SEARCH_PAGE_SIZE });
     for await (const page of iterator2) {
       for (const release of page.data) {
         const marker = release.draft ? parseMarker(release.body ?? "") : null;

@@ -15,9 +15,11 @@ import { MANIFEST_ASSET } from './manifest.ts';
 
 const EVENTS_PREFIX = 'mlship/events/';
 const HEAD_PREFIX = 'mlship/head/';
-// Releases list newest first, so a re-run's draft is on the first pages; one
-// not found there only costs a second draft, never a wrong version.
+// Releases list newest first, so a re-run's draft is among the newest; one not
+// found there only costs a second draft, never a wrong version. Small pages
+// keep a publish from reading every release of a large registry.
 const DRAFT_SEARCH_PAGES = 2;
+const DRAFT_SEARCH_PAGE_SIZE = 30;
 
 export interface GitHubStoreOptions {
   client: GitHubClient;
@@ -176,7 +178,7 @@ export class GitHubStore implements RegistryStore {
 
   private async findDraft(match: (marker: PublishMarker) => boolean): Promise<ReleaseJson | null> {
     let pages = 0;
-    const iterator = this.client.paginate.iterator(this.client.rest.repos.listReleases, { ...this.base, per_page: 100 });
+    const iterator = this.client.paginate.iterator(this.client.rest.repos.listReleases, { ...this.base, per_page: DRAFT_SEARCH_PAGE_SIZE });
     for await (const page of iterator) {
       for (const release of page.data as ReleaseJson[]) {
         const marker = release.draft ? parseMarker(release.body ?? '') : null;
