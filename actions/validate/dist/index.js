@@ -58605,14 +58605,15 @@ function judge(gate, scope, alpha, adjusted) {
     const se = standardError(kind === "floor" ? c.candidateReplicates : c.deltaReplicates);
     const needed = rowsToDecide(scope.rows, se, observed - threshold, alpha / (adjusted?.tests ?? 1));
     if (needed !== void 0) outcome.rowsNeeded = needed;
-    const more = needed === void 0 ? "the estimate sits on the threshold, so more rows will not settle it" : `about ${needed.toLocaleString("en-US")} rows (${Math.max(0, needed - scope.rows).toLocaleString("en-US")} more) would decide it`;
+    const more = needed === void 0 ? "the estimate sits on the threshold, so more rows will not settle it" : `about ${needed.toLocaleString("en-US")} rows (${Math.max(0, needed - scope.rows).toLocaleString("en-US")} more) would decide it with 80% power`;
     outcome.reason = `${what} ${fmt(observed)} [${fmt(ci[0])}, ${fmt(ci[1])}] straddles ${fmt(threshold)} on ${scope.rows.toLocaleString("en-US")} rows; ${more}${level}`;
   }
   return outcome;
 }
+var DECISION_POWER = 0.8;
 function rowsToDecide(rows, standardError2, gap, alpha) {
   if (!(Math.abs(gap) > 0) || !Number.isFinite(standardError2)) return void 0;
-  const z3 = normalQuantile(1 - alpha);
+  const z3 = normalQuantile(1 - alpha) + normalQuantile(DECISION_POWER);
   return Math.ceil(rows * (z3 * standardError2 / Math.abs(gap)) ** 2);
 }
 function standardError(values) {

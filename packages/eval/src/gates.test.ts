@@ -27,7 +27,7 @@ test('non-inferiority is judged on the confidence bound: pass, fail, inconclusiv
   const [unsure] = evaluateMetricGates(policy, scope('all rows', comparison(-0.005, -0.02, 0.01)), []);
   assert.equal(unsure?.verdict, 'inconclusive');
   assert.ok(unsure!.rowsNeeded! > 1000, String(unsure?.rowsNeeded));
-  assert.match(unsure!.reason, /rows \([\d,]+ more\) would decide it/);
+  assert.match(unsure!.reason, /rows \([\d,]+ more\) would decide it with 80% power/);
 });
 
 test('floors use the candidate interval', () => {

@@ -127,19 +127,24 @@ function judge(
     const needed = rowsToDecide(scope.rows, se, observed - threshold, alpha / (adjusted?.tests ?? 1));
     if (needed !== undefined) outcome.rowsNeeded = needed;
     const more = needed === undefined ? 'the estimate sits on the threshold, so more rows will not settle it'
-      : `about ${needed.toLocaleString('en-US')} rows (${Math.max(0, needed - scope.rows).toLocaleString('en-US')} more) would decide it`;
+      : `about ${needed.toLocaleString('en-US')} rows (${Math.max(0, needed - scope.rows).toLocaleString('en-US')} more) would decide it with 80% power`;
     outcome.reason = `${what} ${fmt(observed)} [${fmt(ci[0])}, ${fmt(ci[1])}] straddles ${fmt(threshold)} on ${scope.rows.toLocaleString('en-US')} rows; ${more}${level}`;
   }
   return outcome;
 }
 
+/** The chance that the larger sample decides the gate, if the effect is what was observed. */
+export const DECISION_POWER = 0.8;
+
 /**
- * Rows at which the interval would exclude the threshold if the effect stays
- * where it is: the standard error shrinks as 1/√n, so n' = n·(z·se/|gap|)².
+ * Rows at which the interval would exclude the threshold with 80% power if
+ * the effect is where it is now: the standard error shrinks as 1/√n, so
+ * n' = n·((z₁₋α + z_power)·se/|gap|)² — the usual sample-size formula with
+ * the variance measured on this holdout (for paired accuracy, se² ≈ p_disagree/n).
  */
 export function rowsToDecide(rows: number, standardError: number, gap: number, alpha: number): number | undefined {
   if (!(Math.abs(gap) > 0) || !Number.isFinite(standardError)) return undefined;
-  const z = normalQuantile(1 - alpha);
+  const z = normalQuantile(1 - alpha) + normalQuantile(DECISION_POWER);
   return Math.ceil(rows * ((z * standardError) / Math.abs(gap)) ** 2);
 }
 

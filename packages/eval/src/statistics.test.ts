@@ -78,8 +78,10 @@ test('bootstrap standard error of Δ accuracy matches the analytic paired value,
   }
 });
 
-test('rows to decide scale as (z·se/gap)²', () => {
-  // se 0.01 at n = 1000, gap 0.01, one-sided α = 0.025 → z = 1.96 → n' = 1000·1.96² ≈ 3842.
-  assert.equal(rowsToDecide(1000, 0.01, 0.01, 0.025), 3842);
-  assert.equal(rowsToDecide(1000, 0.01, 0, 0.025), undefined);
+test('rows to decide reproduce the paired sample size for 0.90 → 0.88 accuracy with 10% disagreement: about 1,960 pairs', () => {
+  // Paired accuracy difference: se² ≈ p_disagree / n. With 10% disagreement measured on 500 rows,
+  // detecting a 0.02 drop (α 0.05 two-sided, 80% power) needs (1.96 + 0.84)²·0.1/0.02² ≈ 1,962 pairs.
+  const n = 500;
+  assert.equal(rowsToDecide(n, Math.sqrt(0.1 / n), 0.02, 0.025), 1963);
+  assert.equal(rowsToDecide(n, Math.sqrt(0.1 / n), 0, 0.025), undefined);
 });
