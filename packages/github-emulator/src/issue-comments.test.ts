@@ -20,6 +20,21 @@ test('a created comment is stored with its author and links to the PR', async ()
   assert.equal(stored?.body, 'report v1');
 });
 
+test('a comment over 65,536 characters is refused like GitHub', async () => {
+  const atLimit = 'é'.repeat(65_536);
+  const ok = await f.octokit.rest.issues.createComment({ owner: f.owner, repo: f.name, issue_number: f.pr.number, body: atLimit });
+  assert.equal(ok.data.body?.length, 65_536);
+  await assert.rejects(
+    f.octokit.rest.issues.updateComment({ owner: f.owner, repo: f.name, comment_id: ok.data.id, body: `${atLimit}x` }),
+    (error: { status: number; response: { data: { errors: Array<{ message: string }> } } }) => {
+      assert.equal(error.status, 422);
+      assert.equal(error.response.data.errors[0]?.message, 'Body is too long (maximum is 65536 characters)');
+      return true;
+    },
+  );
+  assert.equal(f.gh.repo(f.repo).issueComments.find((c) => c.id === ok.data.id)?.body, atLimit);
+});
+
 test('update and delete change the stored comment', async () => {
   const { data } = await f.octokit.rest.issues.createComment({ owner: f.owner, repo: f.name, issue_number: f.pr.number, body: 'old' });
   const updated = await f.octokit.rest.issues.updateComment({ owner: f.owner, repo: f.name, comment_id: data.id, body: 'new' });

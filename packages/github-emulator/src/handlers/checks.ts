@@ -2,9 +2,14 @@
 import { bodyOf, intParam, notFound, unprocessable, validationFailed, type RepoContext, type RepoHandler } from '../handler.ts';
 import { checkRunJson, combinedStatusJson, deploymentJson, deploymentStatusJson, statusJson } from '../representations-git.ts';
 import { paginate } from '../pagination.ts';
+import { assertMaxChars, CHECK_OUTPUT_MAX_CHARS } from '../body-limits.ts';
 import type { CheckRunRecord, CommitStatusRecord, DeploymentRecord, DeploymentStatusRecord } from '../state.ts';
 
 function applyCheckRunFields(ctx: RepoContext, run: CheckRunRecord, body: Record<string, unknown>): void {
+  const output = body['output'] as { title?: string; summary?: string; text?: string; annotations?: unknown[] } | undefined;
+  // Checked before anything changes: a refused update leaves the run as it was.
+  assertMaxChars(ctx, 'CheckRun', 'output.summary', output?.summary, CHECK_OUTPUT_MAX_CHARS);
+  assertMaxChars(ctx, 'CheckRun', 'output.text', output?.text, CHECK_OUTPUT_MAX_CHARS);
   if (typeof body['name'] === 'string') run.name = body['name'];
   if (typeof body['details_url'] === 'string') run.detailsUrl = body['details_url'];
   if (typeof body['external_id'] === 'string') run.externalId = body['external_id'];
@@ -20,7 +25,6 @@ function applyCheckRunFields(ctx: RepoContext, run: CheckRunRecord, body: Record
     run.completedAt ??= ctx.core.now();
     if (run.conclusion === null) throw validationFailed(ctx, [{ resource: 'CheckRun', code: 'missing_field', field: 'conclusion' }]);
   }
-  const output = body['output'] as { title?: string; summary?: string; text?: string; annotations?: unknown[] } | undefined;
   if (output) {
     run.output = {
       title: output.title ?? run.output.title,

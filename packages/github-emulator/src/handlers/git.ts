@@ -2,6 +2,7 @@
 import { bodyOf, notFound, unprocessable, validationFailed, type RepoContext, type RepoHandler } from '../handler.ts';
 import { commitCommentJson, commitJson, gitCommitJson, refJson, tagObjectJson } from '../representations-git.ts';
 import { paginate } from '../pagination.ts';
+import { assertMaxChars, COMMENT_BODY_MAX_CHARS } from '../body-limits.ts';
 import type { GitRefRecord, TagObjectRecord } from '../state.ts';
 
 function fullRef(ref: string): string {
@@ -151,6 +152,7 @@ export const gitHandlers: Record<string, RepoHandler> = {
     const commit = ctx.core.resolveCommit(ctx.repo, ctx.params['commit_sha'] ?? '');
     if (!commit) throw notFound(ctx);
     const body = bodyOf(ctx);
+    assertMaxChars(ctx, 'CommitComment', 'data', body['body'], COMMENT_BODY_MAX_CHARS);
     const at = ctx.core.now();
     const comment = {
       id: ctx.core.nextId(),
@@ -172,6 +174,7 @@ export const gitHandlers: Record<string, RepoHandler> = {
 
   'repos/update-commit-comment': (ctx) => {
     const comment = findCommitComment(ctx);
+    assertMaxChars(ctx, 'CommitComment', 'data', bodyOf(ctx)['body'], COMMENT_BODY_MAX_CHARS);
     comment.body = String(bodyOf(ctx)['body']);
     comment.updatedAt = ctx.core.now();
     return { status: 200, body: commitCommentJson(ctx.core, ctx.repo, comment) };

@@ -2,6 +2,7 @@
 import { bodyOf, intParam, notFound, validationFailed, type RepoContext, type RepoHandler } from '../handler.ts';
 import { issueCommentJson, issueJson, pullJson } from '../representations.ts';
 import { paginate } from '../pagination.ts';
+import { assertMaxChars, COMMENT_BODY_MAX_CHARS } from '../body-limits.ts';
 import type { IssueRecord } from '../state.ts';
 
 function findIssue(ctx: RepoContext): IssueRecord {
@@ -34,6 +35,7 @@ export const issueHandlers: Record<string, RepoHandler> = {
 
   'issues/create': (ctx) => {
     const body = bodyOf(ctx);
+    assertMaxChars(ctx, 'Issue', 'body', body['body'], COMMENT_BODY_MAX_CHARS);
     const issue = ctx.core.createIssue(ctx.repo, {
       title: String(body['title']),
       body: typeof body['body'] === 'string' ? body['body'] : null,
@@ -45,6 +47,7 @@ export const issueHandlers: Record<string, RepoHandler> = {
   'issues/update': (ctx) => {
     const issue = findIssue(ctx);
     const body = bodyOf(ctx);
+    assertMaxChars(ctx, 'Issue', 'body', body['body'], COMMENT_BODY_MAX_CHARS);
     if (typeof body['title'] === 'string') issue.title = body['title'];
     if (typeof body['body'] === 'string' || body['body'] === null) issue.body = body['body'];
     if (body['state'] === 'open' || body['state'] === 'closed') {
@@ -99,6 +102,7 @@ export const issueHandlers: Record<string, RepoHandler> = {
 
   'issues/create-comment': (ctx) => {
     const issue = findIssue(ctx);
+    assertMaxChars(ctx, 'IssueComment', 'data', bodyOf(ctx)['body'], COMMENT_BODY_MAX_CHARS);
     const comment = ctx.core.addIssueComment(ctx.repo, issue.number, { body: String(bodyOf(ctx)['body']), user: ctx.token.user });
     const json = issueCommentJson(ctx.core, ctx.repo, comment);
     return { status: 201, body: json, headers: { location: String(json['url']) } };
@@ -108,6 +112,7 @@ export const issueHandlers: Record<string, RepoHandler> = {
 
   'issues/update-comment': (ctx) => {
     const comment = findComment(ctx);
+    assertMaxChars(ctx, 'IssueComment', 'data', bodyOf(ctx)['body'], COMMENT_BODY_MAX_CHARS);
     comment.body = String(bodyOf(ctx)['body']);
     comment.updatedAt = ctx.core.now();
     return { status: 200, body: issueCommentJson(ctx.core, ctx.repo, comment) };

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { bodyOf, intParam, notFound, unprocessable, validationFailed, type RepoContext, type RepoHandler } from '../handler.ts';
 import { assetJson, releaseJson } from '../representations-git.ts';
 import { paginate } from '../pagination.ts';
+import { assertMaxChars, RELEASE_BODY_MAX_CHARS } from '../body-limits.ts';
 import { BLOB_PATH_PREFIX } from './blobs.ts';
 import type { ReleaseAssetRecord, ReleaseRecord, RepoRecord } from '../state.ts';
 import type { EmulatorCore } from '../emulator-core.ts';
@@ -66,6 +67,7 @@ function releaseDate(core: EmulatorCore, repo: RepoRecord, release: ReleaseRecor
 export const releaseHandlers: Record<string, RepoHandler> = {
   'repos/create-release': (ctx) => {
     const body = bodyOf(ctx);
+    assertMaxChars(ctx, 'Release', 'body', body['body'], RELEASE_BODY_MAX_CHARS);
     const tagName = String(body['tag_name']);
     const draft = body['draft'] === true;
     if (!draft) assertTagFree(ctx, tagName);
@@ -116,6 +118,7 @@ export const releaseHandlers: Record<string, RepoHandler> = {
   'repos/update-release': (ctx) => {
     const release = findRelease(ctx);
     const body = bodyOf(ctx);
+    assertMaxChars(ctx, 'Release', 'body', body['body'], RELEASE_BODY_MAX_CHARS);
     const newTag = typeof body['tag_name'] === 'string' ? body['tag_name'] : undefined;
     if (newTag !== undefined && newTag !== release.tagName) {
       if (release.immutable) throw unprocessable(ctx, 'Cannot change the tag of an immutable release.');
