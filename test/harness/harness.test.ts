@@ -53,6 +53,14 @@ test('a failing action reports its exit code and error annotation', async () => 
   );
 });
 
+test('a step summary over 1 MiB is dropped with the runner\'s error', async () => {
+  const event = webhookEvent('push', '', { repo, sha: pr.baseSha });
+  const r = await runActionDir(FIXTURE, { inputs: { message: 'x', mode: 'big-summary' }, event, emulator: gh, token, timeoutMs: 20_000 });
+  assert.equal(r.exitCode, 0);
+  assert.equal(r.summary, '');
+  assert.ok(r.annotations.some((a) => a.level === 'error' && /upload aborted, supports content up to a size of 1024k, got 1025k/.test(a.message)));
+});
+
 test('an action that does not finish is killed at the timeout', async () => {
   const event = webhookEvent('push', '', { repo, sha: pr.baseSha });
   await assert.rejects(runActionDir(FIXTURE, { inputs: { message: 'x', mode: 'hang' }, event, emulator: gh, token, timeoutMs: 500 }), /timed out after 500 ms/);

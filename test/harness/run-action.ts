@@ -154,13 +154,14 @@ export async function runActionDir(actionDir: string, options: RunActionOptions)
       if (exitCode === 0) exitCode = run.exitCode;
     }
     const state = parseKeyValueFile(readFileSync(files.state, 'utf8'));
+    const summary = readSummary(files.summary);
     return {
       exitCode,
       outputs: parseKeyValueFile(readFileSync(files.output, 'utf8')),
-      summary: readFileSync(files.summary, 'utf8'),
+      summary: summary.text,
       env: parseKeyValueFile(readFileSync(files.env, 'utf8')),
       state,
-      annotations: parseAnnotations(stdout),
+      annotations: [...parseAnnotations(stdout), ...summary.annotations],
       stdout,
       stderr,
       durationMs: performance.now() - started,
@@ -168,6 +169,16 @@ export async function runActionDir(actionDir: string, options: RunActionOptions)
   } finally {
     rmSync(temp, { recursive: true, force: true });
   }
+}
+
+/** The runner drops a step summary over 1 MiB and logs an error instead (the step still passes). */
+const SUMMARY_MAX_BYTES = 1024 * 1024;
+
+function readSummary(file: string): { text: string; annotations: Annotation[] } {
+  const bytes = readFileSync(file);
+  if (bytes.length <= SUMMARY_MAX_BYTES) return { text: bytes.toString('utf8'), annotations: [] };
+  const message = `$GITHUB_STEP_SUMMARY upload aborted, supports content up to a size of 1024k, got ${Math.ceil(bytes.length / 1024)}k.`;
+  return { text: '', annotations: [{ level: 'error', message }] };
 }
 
 /** INPUT_<NAME>: upper-cased, spaces to underscores, dashes kept (as the runner does). */
