@@ -51459,7 +51459,9 @@ ${CONTENT_TRAILER}${contentDigest2}
   }
   async passedChecks(commit) {
     const runs = await this.call(`list check runs of ${commit}`, () => this.client.paginate(this.client.rest.checks.listForRef, { ...this.base, ref: commit, per_page: 100 }));
-    return runs.filter((r) => r.conclusion === "success").map((r) => r.name);
+    const newest = /* @__PURE__ */ new Map();
+    for (const run of runs) if ((newest.get(run.name)?.id ?? -1) < run.id) newest.set(run.name, run);
+    return [...newest.values()].filter((r) => r.conclusion === "success").map((r) => r.name);
   }
   async defaultCommit() {
     const repo = await this.call(`read ${this.owner}/${this.repo}`, () => this.client.rest.repos.get(this.base));

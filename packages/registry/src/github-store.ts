@@ -297,7 +297,10 @@ export class GitHubStore implements RegistryStore {
   async passedChecks(commit: string): Promise<string[]> {
     const runs = await this.call(`list check runs of ${commit}`, () =>
       this.client.paginate(this.client.rest.checks.listForRef, { ...this.base, ref: commit, per_page: 100 }));
-    return runs.filter((r) => r.conclusion === 'success').map((r) => r.name);
+    // A check re-run after a failure counts by its newest run (the highest id).
+    const newest = new Map<string, (typeof runs)[number]>();
+    for (const run of runs) if ((newest.get(run.name)?.id ?? -1) < run.id) newest.set(run.name, run);
+    return [...newest.values()].filter((r) => r.conclusion === 'success').map((r) => r.name);
   }
 
   async defaultCommit(): Promise<string> {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { buildLinearClassifierOnnx } from '@mlship/onnx';
 import { main } from '../main.ts';
 
@@ -48,4 +49,26 @@ test('usage mistakes and refused operations are one-line errors', async () => {
   const none = await run('resolve', 'churn@prod');
   assert.match(none.stderr, /^mlship: error: no model 'churn' in the registry at local:\S+; publish it first\n$/);
   assert.equal((await run('frobnicate')).code, 1);
+});
+
+test('eight processes promoting different versions to prod at once: one winner per counter, history complete', async () => {
+  const { dir, run } = workspace();
+  const versions = Array.from({ length: 8 }, (_, i) => `v1.${i}.0`);
+  for (const [i, v] of versions.entries()) {
+    writeFileSync(join(dir, 'model.onnx'), buildLinearClassifierOnnx({ weights: [[i, 2]], bias: [0], classes: ['no', 'yes'] }));
+    assert.equal((await run('publish', 'churn', 'model.onnx', '--version', v)).code, 0);
+  }
+  const cli = join(import.meta.dirname, '..', 'main.ts');
+  const codes = await Promise.all(versions.map((v) => new Promise<number>((resolveCode) => {
+    const child = spawn(process.execPath, [cli, 'registry', 'promote', 'churn', v, 'prod', '--json'], { cwd: dir, stdio: 'ignore', env: { ...process.env, GITHUB_ACTOR: 'alice' } });
+    child.on('exit', (code) => resolveCode(code ?? -1));
+  })));
+  const history = JSON.parse((await run('history', 'churn', '--json')).stdout).history as { counter: number; action: string; version: string }[];
+  assert.deepEqual(history.map((e) => e.counter), history.map((_, i) => i + 1));
+  const assigned = history.filter((e) => e.action === 'assign');
+  assert.equal(assigned.length, codes.filter((c) => c === 0).length, 'every process that succeeded is in the history, no other');
+  assert.ok(codes.every((c) => c === 0 || c === 1));
+  assert.equal(new Set(assigned.map((e) => e.version)).size, assigned.length);
+  const prod = JSON.parse((await run('resolve', 'churn@prod', '--json')).stdout);
+  assert.equal(prod.version, assigned.at(-1)!.version);
 });
