@@ -60,6 +60,22 @@ test('deployments filter by environment and keep their statuses', async () => {
   assert.equal(stored?.statuses.at(-1)?.state, 'inactive');
 });
 
+test('a deployment is refused with 409 while required contexts have not passed', async () => {
+  const sha = f.gh.createCommit(f.repo, { branch: 'release', message: 'candidate' });
+  await f.octokit.rest.repos.createCommitStatus({ owner: f.owner, repo: f.name, sha, state: 'failure', context: 'mlship/eval' });
+  await assert.rejects(f.octokit.rest.repos.createDeployment({ owner: f.owner, repo: f.name, ref: 'release', auto_merge: false }), (error: { status: number; response: { data: { message: string } } }) => {
+    assert.equal(error.status, 409);
+    assert.equal(error.response.data.message, 'Conflict: Commit status checks failed for release.');
+    return true;
+  });
+  // An empty list skips the check, as on GitHub.
+  const forced = await f.octokit.rest.repos.createDeployment({ owner: f.owner, repo: f.name, ref: 'release', auto_merge: false, required_contexts: [] });
+  assert.equal(forced.status, 201);
+  await f.octokit.rest.repos.createCommitStatus({ owner: f.owner, repo: f.name, sha, state: 'success', context: 'mlship/eval' });
+  const passing = await f.octokit.rest.repos.createDeployment({ owner: f.owner, repo: f.name, ref: 'release', auto_merge: false });
+  assert.equal(passing.status, 201);
+});
+
 test('checks, statuses and deployments traffic produces no OpenAPI violations', () => {
   assert.deepEqual(f.gh.violations, []);
 });

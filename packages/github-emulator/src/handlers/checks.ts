@@ -1,5 +1,5 @@
 // Check runs, commit statuses and deployments.
-import { bodyOf, intParam, notFound, unprocessable, validationFailed, type RepoContext, type RepoHandler } from '../handler.ts';
+import { GitHubHttpError, bodyOf, intParam, notFound, unprocessable, validationFailed, type RepoContext, type RepoHandler } from '../handler.ts';
 import { checkRunJson, combinedStatusJson, deploymentJson, deploymentStatusJson, statusJson } from '../representations-git.ts';
 import { paginate } from '../pagination.ts';
 import { assertMaxChars, CHECK_OUTPUT_MAX_CHARS } from '../body-limits.ts';
@@ -48,6 +48,37 @@ function findDeployment(ctx: RepoContext): DeploymentRecord {
   const deployment = ctx.repo.deployments.find((d) => d.id === id);
   if (!deployment) throw notFound(ctx);
   return deployment;
+}
+
+/**
+ * GitHub refuses a deployment whose commit checks have not passed: every
+ * context (commit status or check run) when required_contexts is omitted,
+ * the listed ones otherwise, none for an empty list.
+ */
+function assertRequiredContextsPass(ctx: RepoContext, sha: string, ref: string, requiredContexts: unknown): void {
+  const latest = new Map<string, string>();
+  for (const status of ctx.repo.statuses) if (status.sha === sha) latest.set(status.context, status.state);
+  for (const run of ctx.repo.checkRuns) {
+    if (run.headSha !== sha) continue;
+    const passed = run.status === 'completed' && ['success', 'neutral', 'skipped'].includes(run.conclusion ?? '');
+    latest.set(run.name, passed ? 'success' : run.status === 'completed' ? 'failure' : 'pending');
+  }
+  const required = Array.isArray(requiredContexts) ? requiredContexts.map(String) : [...latest.keys()];
+  const failing = required.filter((context) => latest.get(context) !== 'success');
+  if (failing.length === 0) return;
+  throw new GitHubHttpError(409, {
+    message: `Conflict: Commit status checks failed for ${ref}.`,
+    errors: [
+      {
+        contexts: failing.map((context) => ({ context, state: latest.get(context) ?? 'missing' })),
+        resource: 'Deployment',
+        field: 'required_contexts',
+        code: 'invalid',
+      },
+    ],
+    documentation_url: ctx.operation.docsUrl,
+    status: '409',
+  });
 }
 
 export const checkHandlers: Record<string, RepoHandler> = {
@@ -136,6 +167,7 @@ export const checkHandlers: Record<string, RepoHandler> = {
     const ref = String(body['ref']);
     const commit = ctx.core.resolveCommit(ctx.repo, ref);
     if (!commit) throw unprocessable(ctx, `No ref found for: ${ref}`);
+    assertRequiredContextsPass(ctx, commit.sha, ref, body['required_contexts']);
     const environment = typeof body['environment'] === 'string' ? body['environment'] : 'production';
     const at = ctx.core.now();
     const deployment: DeploymentRecord = {
