@@ -98,7 +98,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
   const scoreRuns: number[] = [];
   // Collect garbage before each timed step so neither pays for the other's allocations.
   const collect = () => (globalThis as { gc?: () => void }).gc?.();
-  for (let round = 0; round < 5; round++) {
+  for (let round = 0; round < 9; round++) {
     collect();
     t = performance.now();
     for (const tensors of prebuilt) {
@@ -116,7 +116,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
   }
   const raw = Math.min(...rawRuns);
   const score = Math.min(...scoreRuns);
-  console.log(`\n${holdout.rows.toLocaleString('en-US')} rows × ${FEATURES} features, ${holdout.batches.length} batches, two models (best of 5)`);
+  console.log(`\n${holdout.rows.toLocaleString('en-US')} rows × ${FEATURES} features, ${holdout.batches.length} batches, two models (best of 9)`);
   console.log(`decode (CSV → columns, data package)    ${seconds(decodeMs)}`);
   console.log(`read holdout (decode + input tensors)   ${seconds(holdoutMs)}`);
   console.log(`raw InferenceSession.run, both models   ${seconds(raw)}`);

@@ -41884,7 +41884,7 @@ function handleIntersectionResults(result, left, right) {
   const unrecKeys = /* @__PURE__ */ new Map();
   let unrecIssue;
   const keyIssues = /* @__PURE__ */ new Map();
-  const collect2 = (iss, side) => {
+  const collect = (iss, side) => {
     let keys;
     if (iss.code === "unrecognized_keys" && !iss.path?.length) {
       unrecIssue ?? (unrecIssue = iss);
@@ -41905,11 +41905,11 @@ function handleIntersectionResults(result, left, right) {
     return true;
   };
   for (const iss of left.issues) {
-    if (!collect2(iss, "l"))
+    if (!collect(iss, "l"))
       result.issues.push(iss);
   }
   for (const iss of right.issues) {
-    if (!collect2(iss, "r"))
+    if (!collect(iss, "r"))
       result.issues.push(iss);
   }
   const bothKeys = [...unrecKeys].filter(([, f2]) => f2.l && f2.r).map(([k]) => k);
@@ -58033,8 +58033,8 @@ function preparedMetrics(prepared, weights) {
     for (let b = 0; b < CALIBRATION_BINS; b++) ece += Math.abs(binConfidence[b] - binCorrect[b]);
     const aucs = [];
     const aps = [];
-    for (const rank2 of prob.ranks) {
-      const { rocAuc, averagePrecision } = rankingMetrics(rank2.order, rank2.positives, weights);
+    for (const rank of prob.ranks) {
+      const { rocAuc, averagePrecision } = rankingMetrics(rank.order, rank.positives, weights);
       if (!Number.isNaN(rocAuc)) aucs.push(rocAuc);
       if (!Number.isNaN(averagePrecision)) aps.push(averagePrecision);
     }
@@ -68842,49 +68842,8 @@ async function runModel(model, feeds, holdout, task, now) {
   return { model, roles, batches, inferenceMs };
 }
 async function scoreClassifier(model, feeds, holdout, mapping, policyClasses, now) {
-  const roles = outputRoles(model, "classification");
-  const known = model.classLabels ?? policyClasses;
-  if (roles.probabilities && !known) {
-    const raw = await runModel(model, feeds, holdout, "classification", now);
-    return { outputs: classifierOutputs(raw, holdout.rows, mapping, policyClasses), inferenceMs: raw.inferenceMs };
-  }
-  const { label, probabilities } = roles;
-  const rows = holdout.rows;
-  const predicted = new Int32Array(rows);
-  const targets = known ? Int32Array.from(known, (c2) => classIndexOf(mapping, c2)) : new Int32Array(0);
-  const width = targets.length;
-  const declared = probabilities?.shape[1];
-  if (probabilities && typeof declared === "number" && declared !== width) {
-    throw new InputError(`${model.file}: ${declared} probability columns but ${width} class labels (${known.join(", ")}); fix 'classes' in the policy`);
-  }
-  const c = mapping.classes.length;
-  const probs = probabilities ? new Float32Array(rows * c) : void 0;
-  const inOrder = width === c && targets.every((g2, j) => g2 === j);
-  const labels = new LabelCodes(mapping);
-  let inferenceMs = 0;
-  let offset = 0;
-  for (const batch of holdout.batches) {
-    const n = batch.rowCount;
-    const start = now();
-    const out = await model.run(buildFeeds(batch, feeds, batch.tensors));
-    inferenceMs += now() - start;
-    if (probabilities) {
-      const p = out[probabilities.name].data;
-      if (inOrder) probs.set(p.subarray(0, n * c), offset * c);
-      else for (let i = 0; i < n; i++) for (let j = 0; j < width; j++) probs[(offset + i) * c + targets[j]] = p[i * width + j];
-    }
-    if (label) labels.write(out[label.name].data, n, predicted, offset);
-    else {
-      const p = out[probabilities.name].data;
-      for (let i = 0; i < n; i++) {
-        let top = 0;
-        for (let j = 1; j < width; j++) if (p[i * width + j] > p[i * width + top]) top = j;
-        predicted[offset + i] = targets[top];
-      }
-    }
-    offset += n;
-  }
-  return { outputs: probs ? { predicted, probabilities: probs } : { predicted }, inferenceMs };
+  const raw = await runModel(model, feeds, holdout, "classification", now);
+  return { outputs: classifierOutputs(raw, holdout.rows, mapping, policyClasses), inferenceMs: raw.inferenceMs };
 }
 var LabelCodes = class {
   mapping;
@@ -68945,11 +68904,13 @@ function classifierOutputs(raw, rows, mapping, policyClasses) {
   if (!probabilities) return { predicted };
   const c = mapping.classes.length;
   const probs = new Float32Array(rows * c);
+  const inOrder = width === c && targets.every((g2, j) => g2 === j);
   offset = 0;
   for (const out of raw.batches) {
     const p = out[probabilities.name].data;
     const n = batchRows(out, raw.roles);
-    for (let i = 0; i < n; i++) for (let j = 0; j < width; j++) probs[(offset + i) * c + targets[j]] = p[i * width + j];
+    if (inOrder) probs.set(p.subarray(0, n * c), offset * c);
+    else for (let i = 0; i < n; i++) for (let j = 0; j < width; j++) probs[(offset + i) * c + targets[j]] = p[i * width + j];
     offset += n;
   }
   return { predicted, probabilities: probs };
@@ -73666,21 +73627,6 @@ var TAG_RE = new RegExp(
 var isModelName = (value) => NAME_RE.test(value);
 var isStageName = (value) => STAGE_RE.test(value);
 var isStrictVersion = (value) => VERSION_RE.test(value);
-function formatGtoTag(tag) {
-  const counter = tag.counter === void 0 ? "" : `#${tag.counter}`;
-  switch (tag.action) {
-    case "register":
-      return `${tag.name}@${tag.version}${counter}`;
-    case "deregister":
-      return `${tag.name}@${tag.version}!${counter}`;
-    case "assign":
-      return `${tag.name}#${tag.stage}${counter}`;
-    case "unassign":
-      return `${tag.name}#${tag.stage}!${counter}`;
-    case "deprecate":
-      return `${tag.name}@deprecated${counter}`;
-  }
-}
 function assertModelName(name, input2 = "name") {
   if (!isModelName(name)) {
     throw new InputError(
@@ -73739,40 +73685,11 @@ var RegistryStateSchema = external_exports.object({
   versions: external_exports.array(external_exports.string()),
   /** Per stage, still-assigned versions in assignment order; the last holds the stage. */
   stages: external_exports.record(external_exports.string(), external_exports.array(external_exports.string())),
+  /** Deregistered versions: a re-run of their publish must not bring them back. */
+  deregistered: external_exports.array(external_exports.string()).default([]),
   deprecated: external_exports.boolean()
 });
-var EMPTY_STATE = { versions: [], stages: {}, deprecated: false };
-function applyChange(state, change) {
-  const stages = { ...state.stages };
-  const without = (list, v) => (list ?? []).filter((x) => x !== v);
-  switch (change.action) {
-    case "register": {
-      const v = change.version;
-      if (state.versions.includes(v)) return state;
-      return { ...state, versions: [...state.versions, v].sort(compareVersions) };
-    }
-    case "deregister": {
-      const v = change.version;
-      for (const stage of Object.keys(stages)) stages[stage] = without(stages[stage], v);
-      return { ...state, versions: state.versions.filter((x) => x !== v), stages: prune(stages) };
-    }
-    case "assign": {
-      const v = change.version;
-      if (!state.versions.includes(v)) return state;
-      stages[change.stage] = [...without(stages[change.stage], v), v];
-      return { ...state, stages };
-    }
-    case "unassign": {
-      stages[change.stage] = without(stages[change.stage], change.version);
-      return { ...state, stages: prune(stages) };
-    }
-    case "deprecate":
-      return { ...state, deprecated: true };
-  }
-}
-function prune(stages) {
-  return Object.fromEntries(Object.entries(stages).filter(([, list]) => list.length > 0));
-}
+var EMPTY_STATE = { versions: [], stages: {}, deregistered: [], deprecated: false };
 function currentVersion(state, stage) {
   return state.stages[stage]?.at(-1);
 }
@@ -73995,20 +73912,6 @@ import { readFile as readFile5 } from "node:fs/promises";
 
 // packages/registry/src/file-digest.ts
 import { createHash as createHash3 } from "node:crypto";
-import { createReadStream as createReadStream3 } from "node:fs";
-import { stat as stat4 } from "node:fs/promises";
-import { basename } from "node:path";
-async function digestFile(path) {
-  let sizeBytes;
-  try {
-    sizeBytes = (await stat4(path)).size;
-  } catch (error63) {
-    throw new FileFormatError(`${path}: cannot read it (${error63.code ?? "error"}); check the path`, { location: { file: path }, cause: error63 });
-  }
-  const hash2 = createHash3("sha256");
-  for await (const chunk of createReadStream3(path)) hash2.update(chunk);
-  return { name: basename(path), sizeBytes, sha256: hash2.digest("hex"), path };
-}
 function digestBytes(name, bytes) {
   return { name, sizeBytes: bytes.byteLength, sha256: createHash3("sha256").update(bytes).digest("hex"), bytes };
 }
@@ -74053,9 +73956,9 @@ async function verifiedDownload(d) {
 
 // packages/registry/src/registry-service.ts
 var DEFAULT_ATTEMPTS = 12;
-var MAX_EVENTS_BEHIND_HEAD = 1e3;
 var RegistryService = class {
   store;
+  log;
   ctx;
   constructor(store, ctx) {
     this.store = store;
@@ -74067,6 +73970,11 @@ var RegistryService = class {
       maxAttempts: ctx.maxAttempts ?? DEFAULT_ATTEMPTS,
       sleep: ctx.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)))
     };
+    this.log = new EventLog(store, this.ctx);
+  }
+  /** The newest event of a model (its state), or null when it has none. */
+  latestEvent(name) {
+    return this.log.latest(name);
   }
   // ---- publish ----
   async publish(req) {
@@ -74075,10 +73983,10 @@ var RegistryService = class {
       throw new InputError(`give exactly one of version (e.g. v1.2.0) and bump (patch, minor or major) to publish ${name}`);
     }
     const explicit = req.version === void 0 ? void 0 : normalizeVersion(req.version);
-    const files = await this.hashFiles(req.files);
+    const files = await digestPublishFiles(req.files);
     const commit = req.commit ?? await this.store.defaultCommit();
     const digest = contentDigest(name, commit, files);
-    const head = await this.latestEvent(name, true);
+    const head = await this.log.latest(name, true);
     const state = head?.state ?? EMPTY_STATE;
     if (state.deprecated) throw new RegistryRuleError(`model ${name} is deprecated; publish under a new name`);
     let version2 = explicit ?? await this.store.findStagedVersion(name, digest);
@@ -74133,20 +74041,8 @@ var RegistryService = class {
     throw new RegistryConflictError(`could not find a free version for ${name} after ${this.ctx.maxAttempts} attempts; re-run the publish`);
   }
   async existing(stored, name) {
-    const manifest = await this.readManifest(stored);
+    const manifest = await readVerifiedManifest(this.store, stored);
     return { name, version: stored.version, tag: `${name}@${stored.version}`, url: stored.url, manifest, created: false };
-  }
-  async hashFiles(files) {
-    if (!files.some((f2) => f2.role === "model")) throw new InputError("files: give at least one model file (e.g. model.onnx) to publish");
-    const ordered = [...files].sort((a, b) => rank(a) - rank(b));
-    const out = [];
-    for (const f2 of ordered) {
-      const staged = await digestFile(f2.path);
-      if (staged.name === MANIFEST_ASSET) throw new InputError(`files: '${f2.path}' is named ${MANIFEST_ASSET}, which mlship writes; rename it`);
-      if (out.some((o) => o.name === staged.name)) throw new InputError(`files: two files are named '${staged.name}'; asset names must be unique, rename one`);
-      out.push({ ...staged, role: f2.role });
-    }
-    return out;
   }
   async buildManifest(req, name, version2, commit, digest, files, state) {
     const onnx2 = files.find((f2) => f2.role === "model" && f2.name.toLowerCase().endsWith(".onnx"));
@@ -74174,33 +74070,15 @@ var RegistryService = class {
     });
   }
   async appendRegistration(name, version2, commit) {
-    await this.appendEvent(name, (state) => {
-      if (state.versions.includes(version2)) return null;
+    await this.log.append(name, (state) => {
+      if (state.versions.includes(version2) || state.deregistered.includes(version2)) return null;
       return { change: { action: "register", version: version2 }, tag: { action: "register", name, version: version2 }, commit };
     });
   }
   // ---- reading ----
-  /** The newest event: the head pointer, then forward while newer events exist. */
-  async latestEvent(name, repair = false) {
-    let event = await this.store.readHead(name);
-    const walked = [];
-    for (let i = 0; i < MAX_EVENTS_BEHIND_HEAD; i++) {
-      const next = await this.store.readEvent(name, (event?.counter ?? 0) + 1);
-      if (!next) {
-        if (repair && event && walked.length > 0) {
-          for (const e of walked) await this.store.ensureGtoTag(e);
-          await this.store.writeHead(event);
-        }
-        return event;
-      }
-      walked.push(next);
-      event = next;
-    }
-    throw new RegistryConflictError(`the event log of ${name} runs more than ${MAX_EVENTS_BEHIND_HEAD} events past its head; run 'mlship registry history ${name}' to inspect it`);
-  }
   async resolve(reference) {
     const ref = parseModelReference(reference);
-    const head = await this.latestEvent(ref.name);
+    const head = await this.log.latest(ref.name);
     if (!head) throw new NotFoundError(`no model '${ref.name}' in the registry at ${this.store.location}; publish it first`);
     const state = head.state;
     let version2;
@@ -74212,42 +74090,20 @@ var RegistryService = class {
       if (!version2) throw new NotFoundError(`${ref.name} has no registered versions; publish one first`);
     } else {
       version2 = ref.version;
+      if (state.deregistered.includes(version2)) {
+        throw new NotFoundError(`${ref.name}@${version2} is deprecated; use another version from 'mlship registry list ${ref.name}'`);
+      }
       if (!state.versions.includes(version2)) {
-        throw new NotFoundError(`${ref.name}@${version2} is not a registered version (never published, or deprecated); see 'mlship registry list ${ref.name}'`);
+        throw new NotFoundError(`${ref.name}@${version2} is not a registered version; see 'mlship registry list ${ref.name}'`);
       }
     }
     const stored = await this.store.readVersion(ref.name, version2);
     if (!stored?.published) {
       throw new NotFoundError(`${ref.name}@${version2} is registered but its release is missing or unpublished; re-run its publish job`);
     }
-    const manifest = await this.readManifest(stored);
+    const manifest = await readVerifiedManifest(this.store, stored);
     const stages = Object.entries(stageMap(state)).filter(([, v]) => v === version2).map(([s]) => s);
     return { name: ref.name, version: version2, tag: `${ref.name}@${version2}`, url: stored.url, manifest, stages, deprecated: state.deprecated };
-  }
-  async readManifest(stored) {
-    const where2 = `${stored.name}@${stored.version}/${MANIFEST_ASSET}`;
-    const asset = stored.assets.find((a) => a.name === MANIFEST_ASSET);
-    if (!asset) throw new FileFormatError(`${where2} is missing from the release; the version is damaged: publish a new version`);
-    const bytes = await collect(await this.store.readAsset(stored.name, stored.version, MANIFEST_ASSET));
-    const own2 = digestBytes(MANIFEST_ASSET, bytes).sha256;
-    if (asset.digest && asset.digest !== `sha256:${own2}`) {
-      throw new FileFormatError(`${where2} does not match its recorded digest ${asset.digest}; the release was altered: do not use it`);
-    }
-    let parsed;
-    try {
-      parsed = JSON.parse(new TextDecoder().decode(bytes));
-    } catch {
-      throw new FileFormatError(`${where2} is not valid JSON; the version is damaged: publish a new version`);
-    }
-    const manifest = ManifestSchema.safeParse(parsed);
-    if (!manifest.success) {
-      const issue3 = manifest.error.issues[0];
-      throw new FileFormatError(`${where2}: ${issue3.path.join(".")}: ${issue3.message}; the manifest is not mlship schemaVersion 1`);
-    }
-    if (stored.contentDigest && manifest.data.contentDigest !== stored.contentDigest) {
-      throw new FileFormatError(`${where2} describes different content than the version's tag records; do not use this version`);
-    }
-    return manifest.data;
   }
   async download(reference, destDir, assets) {
     const resolved = await this.resolve(reference);
@@ -74285,7 +74141,7 @@ var RegistryService = class {
     const commit = stored.commit;
     const passedChecks = rule.requiredChecks.length > 0 ? await this.store.passedChecks(commit) : [];
     let previousVersion;
-    const appended = await this.appendEvent(name, (state) => {
+    const appended = await this.log.append(name, (state) => {
       previousVersion = currentVersion(state, stage);
       if (previousVersion === version2) return null;
       checkPromotion(this.ctx.stagePolicy, state, { name, version: version2, stage, actor: this.ctx.actor, passedChecks });
@@ -74301,7 +74157,7 @@ var RegistryService = class {
     let from;
     let to;
     let commit = "";
-    const appended = await this.appendEvent(name, async (state) => {
+    const appended = await this.log.append(name, async (state) => {
       const stack = state.stages[stage] ?? [];
       from = stack.at(-1);
       to = stack.at(-2);
@@ -74318,16 +74174,15 @@ var RegistryService = class {
     const name = assertModelName(req.name);
     const version2 = req.version === void 0 ? void 0 : normalizeVersion(req.version);
     let stagesLeft = [];
-    const appended = await this.appendEvent(name, async (state) => {
+    const appended = await this.log.append(name, async (state) => {
       if (version2 === void 0) {
         if (state.deprecated) return null;
         const latest = latestVersion(state);
         const commit2 = latest ? (await this.store.readVersion(name, latest))?.commit : void 0;
         return { change: { action: "deprecate" }, tag: { action: "deprecate", name }, commit: commit2 ?? await this.store.defaultCommit(), message: req.message };
       }
+      if (state.deregistered.includes(version2)) return null;
       if (!state.versions.includes(version2)) {
-        const stored = await this.store.readVersion(name, version2);
-        if (stored?.published) return null;
         throw new NotFoundError(`${name}@${version2} is not a registered version; see 'mlship registry list ${name}'`);
       }
       stagesLeft = Object.entries(stageMap(state)).filter(([, v]) => v === version2).map(([s]) => s);
@@ -74335,44 +74190,6 @@ var RegistryService = class {
       return { change: { action: "deregister", version: version2 }, tag: { action: "deregister", name, version: version2 }, commit, message: req.message };
     });
     return { name, version: version2, tag: appended?.tag, stagesLeft };
-  }
-  /**
-   * Appends one event: reads the newest state, lets `plan` decide (null: nothing
-   * to do), and takes the next counter atomically. When another job took it,
-   * re-reads and plans again, so rules are always checked against the state
-   * the event lands on.
-   */
-  async appendEvent(name, plan) {
-    for (let attempt = 1; attempt <= this.ctx.maxAttempts; attempt++) {
-      const head = await this.latestEvent(name, true);
-      const state = head?.state ?? EMPTY_STATE;
-      const planned = await plan(state);
-      if (!planned) return null;
-      const counter = (head?.counter ?? 0) + 1;
-      const event = {
-        schemaVersion: 1,
-        counter,
-        action: planned.change.action,
-        name,
-        ...planned.change.version ? { version: planned.change.version } : {},
-        ...planned.change.stage ? { stage: planned.change.stage } : {},
-        // Registrations keep GTO's plain `name@vX.Y.Z`; every other event carries the counter.
-        tag: formatGtoTag(planned.tag.action === "register" ? planned.tag : { ...planned.tag, counter }),
-        commit: planned.commit,
-        actor: this.ctx.actor,
-        createdAt: this.ctx.clock().toISOString(),
-        ...planned.message ? { message: planned.message } : {},
-        state: applyChange(state, planned.change)
-      };
-      if (await this.store.appendEvent(event)) {
-        await this.store.writeHead(event);
-        return event;
-      }
-      await this.ctx.sleep(Math.floor(Math.random() * 40 * attempt));
-    }
-    throw new RegistryConflictError(
-      `other jobs changed ${name} ${this.ctx.maxAttempts} times while this change was retried; re-run the job (nothing was written)`
-    );
   }
   // ---- audit ----
   async history(nameInput) {
@@ -74394,7 +74211,7 @@ var RegistryService = class {
     const names2 = nameInput === void 0 ? await this.store.listNames() : [assertModelName(nameInput)];
     const out = [];
     for (const name of names2) {
-      const head = await this.latestEvent(name);
+      const head = await this.log.latest(name);
       if (!head) {
         if (nameInput !== void 0) throw new NotFoundError(`no model '${name}' in the registry at ${this.store.location}; publish it first`);
         continue;
@@ -74404,19 +74221,10 @@ var RegistryService = class {
     return out;
   }
 };
-function rank(f2) {
-  if (f2.role !== "model") return 2;
-  return f2.path.toLowerCase().endsWith(".onnx") ? 0 : 1;
-}
-async function collect(chunks) {
-  const parts = [];
-  for await (const c of chunks) parts.push(c);
-  return Buffer.concat(parts);
-}
 
 // packages/registry/src/local-store.ts
-import { createReadStream as createReadStream4 } from "node:fs";
-import { copyFile as copyFile2, link, mkdir as mkdir4, readdir as readdir2, readFile as readFile6, rename as rename3, rm as rm3, stat as stat5, writeFile as writeFile3 } from "node:fs/promises";
+import { createReadStream as createReadStream3 } from "node:fs";
+import { copyFile as copyFile2, link, mkdir as mkdir4, readdir as readdir2, readFile as readFile6, rename as rename3, rm as rm3, stat as stat4, writeFile as writeFile3 } from "node:fs/promises";
 import { join as join4 } from "node:path";
 import { randomBytes } from "node:crypto";
 var VersionRecordSchema = external_exports.object({
@@ -74499,7 +74307,7 @@ var LocalStore = class {
     for (const file2 of req.files) {
       const target = join4(dir, file2.name);
       assets[file2.name] = { sha256: file2.sha256, sizeBytes: file2.sizeBytes };
-      if ((await stat5(target).catch(() => null))?.size === file2.sizeBytes) continue;
+      if ((await stat4(target).catch(() => null))?.size === file2.sizeBytes) continue;
       const temp = join4(dir, `.${file2.name}.${randomBytes(6).toString("hex")}`);
       if (file2.path) await copyFile2(file2.path, temp);
       else await writeFile3(temp, file2.bytes);
@@ -74537,7 +74345,7 @@ var LocalStore = class {
     return join4(this.modelDir(name), "versions", version2);
   }
   async readAsset(name, version2, asset) {
-    return createReadStream4(join4(this.modelDir(name), "versions", version2, asset));
+    return createReadStream3(join4(this.modelDir(name), "versions", version2, asset));
   }
   async passedChecks(commit) {
     return this.options.passedChecks ? this.options.passedChecks(commit) : [];
@@ -74814,7 +74622,9 @@ ${CONTENT_TRAILER}${contentDigest2}
   }
   async passedChecks(commit) {
     const runs = await this.call(`list check runs of ${commit}`, () => this.client.paginate(this.client.rest.checks.listForRef, { ...this.base, ref: commit, per_page: 100 }));
-    return runs.filter((r) => r.conclusion === "success").map((r) => r.name);
+    const newest = /* @__PURE__ */ new Map();
+    for (const run of runs) if ((newest.get(run.name)?.id ?? -1) < run.id) newest.set(run.name, run);
+    return [...newest.values()].filter((r) => r.conclusion === "success").map((r) => r.name);
   }
   async defaultCommit() {
     const repo = await this.call(`read ${this.owner}/${this.repo}`, () => this.client.rest.repos.get(this.base));
