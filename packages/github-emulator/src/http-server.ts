@@ -2,7 +2,7 @@
 // authentication, rate limit, OpenAPI validation, permissions, the handler,
 // and response validation, and records what happened.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GitHubHttpError, notFound, type HandlerResult, type RequestContext } from './handler.ts';
@@ -145,7 +145,7 @@ export class EmulatorServer {
       const answer: Answer = result.raw
         ? { status: result.status, headers: { 'content-type': result.raw.contentType, ...result.headers }, body: result.raw.bytes }
         : jsonAnswer(result.status, result.body, result.headers);
-      return this.#withRateHeaders(answer, token);
+      return this.#withRateHeaders(conditional(method, req, answer, token), token);
     };
     const fail = (error: GitHubHttpError): Answer => finish({ status: error.status, body: error.body, headers: error.headers });
     if (!token) {
@@ -234,6 +234,21 @@ export class EmulatorServer {
 }
 
 /** GitHub names the kind of token that fell short: an app installation (GITHUB_TOKEN) or a personal access token. */
+/**
+ * GitHub's conditional requests: a GET answer carries an ETag, and a request
+ * whose If-None-Match names it gets 304 without a body and without costing
+ * rate limit.
+ */
+function conditional(method: string, req: IncomingMessage, answer: Answer, token: TokenRecord | undefined): Answer {
+  if (method !== 'GET' || answer.status !== 200 || !answer.body) return answer;
+  const etag = `W/"${createHash('sha256').update(answer.body).digest('hex').slice(0, 40)}"`;
+  answer.headers['etag'] = etag;
+  const wanted = req.headers['if-none-match'];
+  if (!wanted || !wanted.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag.replace(/^W\//, ''))) return answer;
+  if (token && token.rateLimit.used > 0) token.rateLimit.used--;
+  return { status: 304, headers: { etag } };
+}
+
 function forbidden(docsUrl: string, token: TokenRecord): GitHubHttpError {
   const kind = token.user.type === 'Bot' ? 'integration' : 'personal access token';
   return new GitHubHttpError(403, { message: `Resource not accessible by ${kind}`, documentation_url: docsUrl, status: '403' });

@@ -121,6 +121,17 @@ test('every response carries GitHub rate-limit headers and exhaustion answers 40
   });
 });
 
+test('a conditional GET with a matching ETag is 304 and costs no rate limit', async () => {
+  const url = `${f.gh.apiUrl}/repos/${f.owner}/${f.name}`;
+  const first = await fetch(url, { headers: { authorization: `token ${f.token}` } });
+  const etag = first.headers.get('etag') ?? '';
+  assert.match(etag, /^W\/"[0-9a-f]+"$/);
+  const remaining = first.headers.get('x-ratelimit-remaining');
+  const again = await fetch(url, { headers: { authorization: `token ${f.token}`, 'if-none-match': etag } });
+  assert.equal(again.status, 304);
+  assert.equal(again.headers.get('x-ratelimit-remaining'), remaining);
+});
+
 test('a response missing a required field is caught by the response schema', () => {
   const spec = loadSpec('api.github.com');
   const operation = spec.operations.find((o) => o.operationId === 'issues/get-comment');
