@@ -73627,6 +73627,21 @@ var TAG_RE = new RegExp(
 var isModelName = (value) => NAME_RE.test(value);
 var isStageName = (value) => STAGE_RE.test(value);
 var isStrictVersion = (value) => VERSION_RE.test(value);
+function formatGtoTag(tag) {
+  const counter = tag.counter === void 0 ? "" : `#${tag.counter}`;
+  switch (tag.action) {
+    case "register":
+      return `${tag.name}@${tag.version}${counter}`;
+    case "deregister":
+      return `${tag.name}@${tag.version}!${counter}`;
+    case "assign":
+      return `${tag.name}#${tag.stage}${counter}`;
+    case "unassign":
+      return `${tag.name}#${tag.stage}!${counter}`;
+    case "deprecate":
+      return `${tag.name}@deprecated${counter}`;
+  }
+}
 function assertModelName(name, input2 = "name") {
   if (!isModelName(name)) {
     throw new InputError(
@@ -73690,6 +73705,38 @@ var RegistryStateSchema = external_exports.object({
   deprecated: external_exports.boolean()
 });
 var EMPTY_STATE = { versions: [], stages: {}, deregistered: [], deprecated: false };
+function applyChange(state, change) {
+  const stages = { ...state.stages };
+  const without = (list, v) => (list ?? []).filter((x) => x !== v);
+  switch (change.action) {
+    case "register": {
+      const v = change.version;
+      if (state.versions.includes(v)) return state;
+      return { ...state, versions: [...state.versions, v].sort(compareVersions) };
+    }
+    case "deregister": {
+      const v = change.version;
+      for (const stage of Object.keys(stages)) stages[stage] = without(stages[stage], v);
+      const deregistered = state.deregistered.includes(v) ? state.deregistered : [...state.deregistered, v];
+      return { ...state, versions: state.versions.filter((x) => x !== v), stages: prune(stages), deregistered };
+    }
+    case "assign": {
+      const v = change.version;
+      if (!state.versions.includes(v)) return state;
+      stages[change.stage] = [...without(stages[change.stage], v), v];
+      return { ...state, stages };
+    }
+    case "unassign": {
+      stages[change.stage] = without(stages[change.stage], change.version);
+      return { ...state, stages: prune(stages) };
+    }
+    case "deprecate":
+      return { ...state, deprecated: true };
+  }
+}
+function prune(stages) {
+  return Object.fromEntries(Object.entries(stages).filter(([, list]) => list.length > 0));
+}
 function currentVersion(state, stage) {
   return state.stages[stage]?.at(-1);
 }
@@ -73912,8 +73959,34 @@ import { readFile as readFile5 } from "node:fs/promises";
 
 // packages/registry/src/file-digest.ts
 import { createHash as createHash3 } from "node:crypto";
+import { createReadStream as createReadStream3 } from "node:fs";
+import { stat as stat4 } from "node:fs/promises";
+import { basename } from "node:path";
+async function digestFile(path) {
+  let sizeBytes;
+  try {
+    sizeBytes = (await stat4(path)).size;
+  } catch (error63) {
+    throw new FileFormatError(`${path}: cannot read it (${error63.code ?? "error"}); check the path`, { location: { file: path }, cause: error63 });
+  }
+  const hash2 = createHash3("sha256");
+  for await (const chunk of createReadStream3(path)) hash2.update(chunk);
+  return { name: basename(path), sizeBytes, sha256: hash2.digest("hex"), path };
+}
 function digestBytes(name, bytes) {
   return { name, sizeBytes: bytes.byteLength, sha256: createHash3("sha256").update(bytes).digest("hex"), bytes };
+}
+async function digestPublishFiles(files) {
+  if (!files.some((f2) => f2.role === "model")) throw new InputError("files: give at least one model file (e.g. model.onnx) to publish");
+  const rank = (f2) => f2.role !== "model" ? 2 : f2.path.toLowerCase().endsWith(".onnx") ? 0 : 1;
+  const out = [];
+  for (const f2 of [...files].sort((a, b) => rank(a) - rank(b))) {
+    const staged = await digestFile(f2.path);
+    if (staged.name === MANIFEST_ASSET) throw new InputError(`files: '${f2.path}' is named ${MANIFEST_ASSET}, which mlship writes; rename it`);
+    if (out.some((o) => o.name === staged.name)) throw new InputError(`files: two files are named '${staged.name}'; asset names must be unique, rename one`);
+    out.push({ ...staged, role: f2.role });
+  }
+  return out;
 }
 
 // packages/registry/src/verified-download.ts
@@ -73953,6 +74026,102 @@ async function verifiedDownload(d) {
     throw error63;
   }
 }
+
+// packages/registry/src/verified-manifest.ts
+async function readVerifiedManifest(store, stored) {
+  const where2 = `${stored.name}@${stored.version}/${MANIFEST_ASSET}`;
+  const asset = stored.assets.find((a) => a.name === MANIFEST_ASSET);
+  if (!asset) throw new FileFormatError(`${where2} is missing from the release; the version is damaged: publish a new version`);
+  const parts = [];
+  for await (const chunk of await store.readAsset(stored.name, stored.version, MANIFEST_ASSET)) parts.push(chunk);
+  const bytes = Buffer.concat(parts);
+  const own2 = digestBytes(MANIFEST_ASSET, bytes).sha256;
+  if (asset.digest && asset.digest !== `sha256:${own2}`) {
+    throw new FileFormatError(`${where2} does not match its recorded digest ${asset.digest}; the release was altered: do not use it`);
+  }
+  let parsed;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new FileFormatError(`${where2} is not valid JSON; the version is damaged: publish a new version`);
+  }
+  const manifest = ManifestSchema.safeParse(parsed);
+  if (!manifest.success) {
+    const issue3 = manifest.error.issues[0];
+    throw new FileFormatError(`${where2}: ${issue3.path.join(".")}: ${issue3.message}; the manifest is not mlship schemaVersion 1`);
+  }
+  if (stored.contentDigest && manifest.data.contentDigest !== stored.contentDigest) {
+    throw new FileFormatError(`${where2} describes different content than the version's tag records; do not use this version`);
+  }
+  return manifest.data;
+}
+
+// packages/registry/src/event-log.ts
+var MAX_EVENTS_BEHIND_HEAD = 1e3;
+var EventLog = class {
+  store;
+  options;
+  constructor(store, options) {
+    this.store = store;
+    this.options = options;
+  }
+  /** The newest event; with `repair`, events found past the head get their GTO tags and the head moves to them. */
+  async latest(name, repair = false) {
+    let event = await this.store.readHead(name);
+    const walked = [];
+    for (let i = 0; i < MAX_EVENTS_BEHIND_HEAD; i++) {
+      const next = await this.store.readEvent(name, (event?.counter ?? 0) + 1);
+      if (!next) {
+        if (repair && event && walked.length > 0) {
+          for (const e of walked) await this.store.ensureGtoTag(e);
+          await this.store.writeHead(event);
+        }
+        return event;
+      }
+      walked.push(next);
+      event = next;
+    }
+    throw new RegistryConflictError(`the event log of ${name} runs more than ${MAX_EVENTS_BEHIND_HEAD} events past its head; run 'mlship registry history ${name}' to inspect it`);
+  }
+  /**
+   * Appends one event: reads the newest state, lets `plan` decide (null: nothing
+   * to do), and takes the next counter atomically. When another job took it,
+   * re-reads and plans again, so rules are always checked against the state
+   * the event lands on.
+   */
+  async append(name, plan) {
+    for (let attempt = 1; attempt <= this.options.maxAttempts; attempt++) {
+      const head = await this.latest(name, true);
+      const state = head?.state ?? EMPTY_STATE;
+      const planned = await plan(state);
+      if (!planned) return null;
+      const counter = (head?.counter ?? 0) + 1;
+      const event = {
+        schemaVersion: 1,
+        counter,
+        action: planned.change.action,
+        name,
+        ...planned.change.version ? { version: planned.change.version } : {},
+        ...planned.change.stage ? { stage: planned.change.stage } : {},
+        // Registrations keep GTO's plain `name@vX.Y.Z`; every other event carries the counter.
+        tag: formatGtoTag(planned.tag.action === "register" ? planned.tag : { ...planned.tag, counter }),
+        commit: planned.commit,
+        actor: this.options.actor,
+        createdAt: this.options.clock().toISOString(),
+        ...planned.message ? { message: planned.message } : {},
+        state: applyChange(state, planned.change)
+      };
+      if (await this.store.appendEvent(event)) {
+        await this.store.writeHead(event);
+        return event;
+      }
+      await this.options.sleep(Math.floor(Math.random() * 40 * attempt));
+    }
+    throw new RegistryConflictError(
+      `other jobs changed ${name} ${this.options.maxAttempts} times while this change was retried; re-run the job (nothing was written)`
+    );
+  }
+};
 
 // packages/registry/src/registry-service.ts
 var DEFAULT_ATTEMPTS = 12;
@@ -74223,8 +74392,8 @@ var RegistryService = class {
 };
 
 // packages/registry/src/local-store.ts
-import { createReadStream as createReadStream3 } from "node:fs";
-import { copyFile as copyFile2, link, mkdir as mkdir4, readdir as readdir2, readFile as readFile6, rename as rename3, rm as rm3, stat as stat4, writeFile as writeFile3 } from "node:fs/promises";
+import { createReadStream as createReadStream4 } from "node:fs";
+import { copyFile as copyFile2, link, mkdir as mkdir4, readdir as readdir2, readFile as readFile6, rename as rename3, rm as rm3, stat as stat5, writeFile as writeFile3 } from "node:fs/promises";
 import { join as join4 } from "node:path";
 import { randomBytes } from "node:crypto";
 var VersionRecordSchema = external_exports.object({
@@ -74307,7 +74476,7 @@ var LocalStore = class {
     for (const file2 of req.files) {
       const target = join4(dir, file2.name);
       assets[file2.name] = { sha256: file2.sha256, sizeBytes: file2.sizeBytes };
-      if ((await stat4(target).catch(() => null))?.size === file2.sizeBytes) continue;
+      if ((await stat5(target).catch(() => null))?.size === file2.sizeBytes) continue;
       const temp = join4(dir, `.${file2.name}.${randomBytes(6).toString("hex")}`);
       if (file2.path) await copyFile2(file2.path, temp);
       else await writeFile3(temp, file2.bytes);
@@ -74345,7 +74514,7 @@ var LocalStore = class {
     return join4(this.modelDir(name), "versions", version2);
   }
   async readAsset(name, version2, asset) {
-    return createReadStream3(join4(this.modelDir(name), "versions", version2, asset));
+    return createReadStream4(join4(this.modelDir(name), "versions", version2, asset));
   }
   async passedChecks(commit) {
     return this.options.passedChecks ? this.options.passedChecks(commit) : [];

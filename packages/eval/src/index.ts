@@ -19,7 +19,7 @@ export { sliceRows } from './slices.ts';
 export type { Slice, SliceSpec, SliceColumn } from './slices.ts';
 export { evaluateMetricGates, evaluateBudgets, overallVerdict, rowsToDecide } from './gates.ts';
 export type { GateOutcome, Verdict, ScopeComparisons, BudgetInputs } from './gates.ts';
-export { outputSanity, flipRate, robustnessOutcome, fairnessOutcome } from './sanity.ts';
+export { outputSanity, robustnessOutcome, fairnessOutcome } from './sanity.ts';
 export type { OutputSanityInputs } from './sanity.ts';
 export { diffSignatures } from './signature-diff.ts';
 export type { SignatureChange, SignatureLike, TensorSpec } from './signature-diff.ts';

@@ -54,13 +54,6 @@ export function outputSanity(model: string, s: OutputSanityInputs): GateOutcome[
   return out;
 }
 
-/** Share of rows whose predicted class changes when inputs get small noise. */
-export function flipRate(before: Int32Array, after: Int32Array): number {
-  let flips = 0;
-  for (let i = 0; i < before.length; i++) if (before[i] !== after[i]) flips++;
-  return before.length ? flips / before.length : 0;
-}
-
 export function robustnessOutcome(model: string, rate: number, maxRate: number, noise: number, rows: number): GateOutcome {
   return {
     gate: `${model}: prediction flips under ${noise}σ input noise ≤ ${maxRate}`, kind: 'sanity', scope: model,

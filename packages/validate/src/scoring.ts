@@ -6,7 +6,6 @@ import type { LoadedModel, OutputTensor, TensorSignature } from '@mlship/onnx';
 import type { ClassifierOutputs } from '@mlship/eval';
 import type { Holdout } from './holdout.ts';
 import { buildFeeds } from './feature-tensors.ts';
-import type { TensorCache } from './feature-tensors.ts';
 import type { InputFeed } from './input-mapping.ts';
 
 export interface OutputRoles {
