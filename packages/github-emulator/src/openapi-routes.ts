@@ -26,7 +26,6 @@ export class RouteTable {
       list.push(route);
       this.#byMethod.set(operation.method, list);
     }
-    for (const list of this.#byMethod.values()) list.sort((a, b) => b.literalCount - a.literalCount);
   }
 
   /** The operation serving `method path` (path without the API prefix, still percent-encoded). */
@@ -41,12 +40,6 @@ export class RouteTable {
       if (!best || score > best.score) best = { match: { operation: route.operation, params: params.values }, score };
     }
     return best?.match;
-  }
-
-  /** Whether any method serves this path (for telling 404 from 405-like answers). */
-  hasPath(rawPath: string): boolean {
-    for (const method of this.#byMethod.keys()) if (this.match(method, rawPath)) return true;
-    return false;
   }
 }
 

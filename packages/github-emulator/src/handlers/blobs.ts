@@ -1,16 +1,11 @@
 // Downloads served outside the API, like GitHub's object storage and
 // browser download URLs: no token needed (the repositories are public).
+import type { Answer } from '../answers.ts';
 import type { EmulatorCore } from '../emulator-core.ts';
 
 export const BLOB_PATH_PREFIX = '/_blobs/release-assets/';
 
-interface BlobAnswer {
-  status: number;
-  headers: Record<string, string>;
-  body?: Buffer;
-}
-
-export function handleBlobDownload(core: EmulatorCore, method: string, url: URL): BlobAnswer | undefined {
+export function handleBlobDownload(core: EmulatorCore, method: string, url: URL): Answer | undefined {
   if (method !== 'GET') return undefined;
   if (url.pathname.startsWith(BLOB_PATH_PREFIX)) {
     const id = Number(url.pathname.slice(BLOB_PATH_PREFIX.length));
