@@ -34524,7 +34524,7 @@ function handleIntersectionResults(result, left, right) {
   const unrecKeys = /* @__PURE__ */ new Map();
   let unrecIssue;
   const keyIssues = /* @__PURE__ */ new Map();
-  const collect2 = (iss, side) => {
+  const collect = (iss, side) => {
     let keys;
     if (iss.code === "unrecognized_keys" && !iss.path?.length) {
       unrecIssue ?? (unrecIssue = iss);
@@ -34545,11 +34545,11 @@ function handleIntersectionResults(result, left, right) {
     return true;
   };
   for (const iss of left.issues) {
-    if (!collect2(iss, "l"))
+    if (!collect(iss, "l"))
       result.issues.push(iss);
   }
   for (const iss of right.issues) {
-    if (!collect2(iss, "r"))
+    if (!collect(iss, "r"))
       result.issues.push(iss);
   }
   const bothKeys = [...unrecKeys].filter(([, f]) => f.l && f.r).map(([k]) => k);
@@ -50384,9 +50384,11 @@ var RegistryStateSchema = external_exports.object({
   versions: external_exports.array(external_exports.string()),
   /** Per stage, still-assigned versions in assignment order; the last holds the stage. */
   stages: external_exports.record(external_exports.string(), external_exports.array(external_exports.string())),
+  /** Deregistered versions: a re-run of their publish must not bring them back. */
+  deregistered: external_exports.array(external_exports.string()).default([]),
   deprecated: external_exports.boolean()
 });
-var EMPTY_STATE = { versions: [], stages: {}, deprecated: false };
+var EMPTY_STATE = { versions: [], stages: {}, deregistered: [], deprecated: false };
 function applyChange(state, change) {
   const stages = { ...state.stages };
   const without = (list, v) => (list ?? []).filter((x) => x !== v);
@@ -50399,7 +50401,8 @@ function applyChange(state, change) {
     case "deregister": {
       const v = change.version;
       for (const stage of Object.keys(stages)) stages[stage] = without(stages[stage], v);
-      return { ...state, versions: state.versions.filter((x) => x !== v), stages: prune(stages) };
+      const deregistered = state.deregistered.includes(v) ? state.deregistered : [...state.deregistered, v];
+      return { ...state, versions: state.versions.filter((x) => x !== v), stages: prune(stages), deregistered };
     }
     case "assign": {
       const v = change.version;
@@ -50657,6 +50660,18 @@ async function digestFile(path) {
 function digestBytes(name, bytes) {
   return { name, sizeBytes: bytes.byteLength, sha256: createHash2("sha256").update(bytes).digest("hex"), bytes };
 }
+async function digestPublishFiles(files) {
+  if (!files.some((f) => f.role === "model")) throw new InputError("files: give at least one model file (e.g. model.onnx) to publish");
+  const rank = (f) => f.role !== "model" ? 2 : f.path.toLowerCase().endsWith(".onnx") ? 0 : 1;
+  const out = [];
+  for (const f of [...files].sort((a, b) => rank(a) - rank(b))) {
+    const staged = await digestFile(f.path);
+    if (staged.name === MANIFEST_ASSET) throw new InputError(`files: '${f.path}' is named ${MANIFEST_ASSET}, which mlship writes; rename it`);
+    if (out.some((o) => o.name === staged.name)) throw new InputError(`files: two files are named '${staged.name}'; asset names must be unique, rename one`);
+    out.push({ ...staged, role: f.role });
+  }
+  return out;
+}
 
 // packages/registry/src/verified-download.ts
 import { createHash as createHash3 } from "node:crypto";
@@ -50696,11 +50711,107 @@ async function verifiedDownload(d) {
   }
 }
 
+// packages/registry/src/verified-manifest.ts
+async function readVerifiedManifest(store, stored) {
+  const where = `${stored.name}@${stored.version}/${MANIFEST_ASSET}`;
+  const asset = stored.assets.find((a) => a.name === MANIFEST_ASSET);
+  if (!asset) throw new FileFormatError(`${where} is missing from the release; the version is damaged: publish a new version`);
+  const parts = [];
+  for await (const chunk of await store.readAsset(stored.name, stored.version, MANIFEST_ASSET)) parts.push(chunk);
+  const bytes = Buffer.concat(parts);
+  const own2 = digestBytes(MANIFEST_ASSET, bytes).sha256;
+  if (asset.digest && asset.digest !== `sha256:${own2}`) {
+    throw new FileFormatError(`${where} does not match its recorded digest ${asset.digest}; the release was altered: do not use it`);
+  }
+  let parsed;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new FileFormatError(`${where} is not valid JSON; the version is damaged: publish a new version`);
+  }
+  const manifest = ManifestSchema.safeParse(parsed);
+  if (!manifest.success) {
+    const issue3 = manifest.error.issues[0];
+    throw new FileFormatError(`${where}: ${issue3.path.join(".")}: ${issue3.message}; the manifest is not mlship schemaVersion 1`);
+  }
+  if (stored.contentDigest && manifest.data.contentDigest !== stored.contentDigest) {
+    throw new FileFormatError(`${where} describes different content than the version's tag records; do not use this version`);
+  }
+  return manifest.data;
+}
+
+// packages/registry/src/event-log.ts
+var MAX_EVENTS_BEHIND_HEAD = 1e3;
+var EventLog = class {
+  store;
+  options;
+  constructor(store, options) {
+    this.store = store;
+    this.options = options;
+  }
+  /** The newest event; with `repair`, events found past the head get their GTO tags and the head moves to them. */
+  async latest(name, repair = false) {
+    let event = await this.store.readHead(name);
+    const walked = [];
+    for (let i = 0; i < MAX_EVENTS_BEHIND_HEAD; i++) {
+      const next = await this.store.readEvent(name, (event?.counter ?? 0) + 1);
+      if (!next) {
+        if (repair && event && walked.length > 0) {
+          for (const e of walked) await this.store.ensureGtoTag(e);
+          await this.store.writeHead(event);
+        }
+        return event;
+      }
+      walked.push(next);
+      event = next;
+    }
+    throw new RegistryConflictError(`the event log of ${name} runs more than ${MAX_EVENTS_BEHIND_HEAD} events past its head; run 'mlship registry history ${name}' to inspect it`);
+  }
+  /**
+   * Appends one event: reads the newest state, lets `plan` decide (null: nothing
+   * to do), and takes the next counter atomically. When another job took it,
+   * re-reads and plans again, so rules are always checked against the state
+   * the event lands on.
+   */
+  async append(name, plan) {
+    for (let attempt = 1; attempt <= this.options.maxAttempts; attempt++) {
+      const head = await this.latest(name, true);
+      const state = head?.state ?? EMPTY_STATE;
+      const planned = await plan(state);
+      if (!planned) return null;
+      const counter = (head?.counter ?? 0) + 1;
+      const event = {
+        schemaVersion: 1,
+        counter,
+        action: planned.change.action,
+        name,
+        ...planned.change.version ? { version: planned.change.version } : {},
+        ...planned.change.stage ? { stage: planned.change.stage } : {},
+        // Registrations keep GTO's plain `name@vX.Y.Z`; every other event carries the counter.
+        tag: formatGtoTag(planned.tag.action === "register" ? planned.tag : { ...planned.tag, counter }),
+        commit: planned.commit,
+        actor: this.options.actor,
+        createdAt: this.options.clock().toISOString(),
+        ...planned.message ? { message: planned.message } : {},
+        state: applyChange(state, planned.change)
+      };
+      if (await this.store.appendEvent(event)) {
+        await this.store.writeHead(event);
+        return event;
+      }
+      await this.options.sleep(Math.floor(Math.random() * 40 * attempt));
+    }
+    throw new RegistryConflictError(
+      `other jobs changed ${name} ${this.options.maxAttempts} times while this change was retried; re-run the job (nothing was written)`
+    );
+  }
+};
+
 // packages/registry/src/registry-service.ts
 var DEFAULT_ATTEMPTS = 12;
-var MAX_EVENTS_BEHIND_HEAD = 1e3;
 var RegistryService = class {
   store;
+  log;
   ctx;
   constructor(store, ctx) {
     this.store = store;
@@ -50712,6 +50823,11 @@ var RegistryService = class {
       maxAttempts: ctx.maxAttempts ?? DEFAULT_ATTEMPTS,
       sleep: ctx.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)))
     };
+    this.log = new EventLog(store, this.ctx);
+  }
+  /** The newest event of a model (its state), or null when it has none. */
+  latestEvent(name) {
+    return this.log.latest(name);
   }
   // ---- publish ----
   async publish(req) {
@@ -50720,10 +50836,10 @@ var RegistryService = class {
       throw new InputError(`give exactly one of version (e.g. v1.2.0) and bump (patch, minor or major) to publish ${name}`);
     }
     const explicit = req.version === void 0 ? void 0 : normalizeVersion(req.version);
-    const files = await this.hashFiles(req.files);
+    const files = await digestPublishFiles(req.files);
     const commit = req.commit ?? await this.store.defaultCommit();
     const digest = contentDigest(name, commit, files);
-    const head = await this.latestEvent(name, true);
+    const head = await this.log.latest(name, true);
     const state = head?.state ?? EMPTY_STATE;
     if (state.deprecated) throw new RegistryRuleError(`model ${name} is deprecated; publish under a new name`);
     let version2 = explicit ?? await this.store.findStagedVersion(name, digest);
@@ -50778,20 +50894,8 @@ var RegistryService = class {
     throw new RegistryConflictError(`could not find a free version for ${name} after ${this.ctx.maxAttempts} attempts; re-run the publish`);
   }
   async existing(stored, name) {
-    const manifest = await this.readManifest(stored);
+    const manifest = await readVerifiedManifest(this.store, stored);
     return { name, version: stored.version, tag: `${name}@${stored.version}`, url: stored.url, manifest, created: false };
-  }
-  async hashFiles(files) {
-    if (!files.some((f) => f.role === "model")) throw new InputError("files: give at least one model file (e.g. model.onnx) to publish");
-    const ordered = [...files].sort((a, b) => rank(a) - rank(b));
-    const out = [];
-    for (const f of ordered) {
-      const staged = await digestFile(f.path);
-      if (staged.name === MANIFEST_ASSET) throw new InputError(`files: '${f.path}' is named ${MANIFEST_ASSET}, which mlship writes; rename it`);
-      if (out.some((o) => o.name === staged.name)) throw new InputError(`files: two files are named '${staged.name}'; asset names must be unique, rename one`);
-      out.push({ ...staged, role: f.role });
-    }
-    return out;
   }
   async buildManifest(req, name, version2, commit, digest, files, state) {
     const onnx = files.find((f) => f.role === "model" && f.name.toLowerCase().endsWith(".onnx"));
@@ -50819,33 +50923,15 @@ var RegistryService = class {
     });
   }
   async appendRegistration(name, version2, commit) {
-    await this.appendEvent(name, (state) => {
-      if (state.versions.includes(version2)) return null;
+    await this.log.append(name, (state) => {
+      if (state.versions.includes(version2) || state.deregistered.includes(version2)) return null;
       return { change: { action: "register", version: version2 }, tag: { action: "register", name, version: version2 }, commit };
     });
   }
   // ---- reading ----
-  /** The newest event: the head pointer, then forward while newer events exist. */
-  async latestEvent(name, repair = false) {
-    let event = await this.store.readHead(name);
-    const walked = [];
-    for (let i = 0; i < MAX_EVENTS_BEHIND_HEAD; i++) {
-      const next = await this.store.readEvent(name, (event?.counter ?? 0) + 1);
-      if (!next) {
-        if (repair && event && walked.length > 0) {
-          for (const e of walked) await this.store.ensureGtoTag(e);
-          await this.store.writeHead(event);
-        }
-        return event;
-      }
-      walked.push(next);
-      event = next;
-    }
-    throw new RegistryConflictError(`the event log of ${name} runs more than ${MAX_EVENTS_BEHIND_HEAD} events past its head; run 'mlship registry history ${name}' to inspect it`);
-  }
   async resolve(reference) {
     const ref = parseModelReference(reference);
-    const head = await this.latestEvent(ref.name);
+    const head = await this.log.latest(ref.name);
     if (!head) throw new NotFoundError(`no model '${ref.name}' in the registry at ${this.store.location}; publish it first`);
     const state = head.state;
     let version2;
@@ -50857,42 +50943,20 @@ var RegistryService = class {
       if (!version2) throw new NotFoundError(`${ref.name} has no registered versions; publish one first`);
     } else {
       version2 = ref.version;
+      if (state.deregistered.includes(version2)) {
+        throw new NotFoundError(`${ref.name}@${version2} is deprecated; use another version from 'mlship registry list ${ref.name}'`);
+      }
       if (!state.versions.includes(version2)) {
-        throw new NotFoundError(`${ref.name}@${version2} is not a registered version (never published, or deprecated); see 'mlship registry list ${ref.name}'`);
+        throw new NotFoundError(`${ref.name}@${version2} is not a registered version; see 'mlship registry list ${ref.name}'`);
       }
     }
     const stored = await this.store.readVersion(ref.name, version2);
     if (!stored?.published) {
       throw new NotFoundError(`${ref.name}@${version2} is registered but its release is missing or unpublished; re-run its publish job`);
     }
-    const manifest = await this.readManifest(stored);
+    const manifest = await readVerifiedManifest(this.store, stored);
     const stages = Object.entries(stageMap(state)).filter(([, v]) => v === version2).map(([s]) => s);
     return { name: ref.name, version: version2, tag: `${ref.name}@${version2}`, url: stored.url, manifest, stages, deprecated: state.deprecated };
-  }
-  async readManifest(stored) {
-    const where = `${stored.name}@${stored.version}/${MANIFEST_ASSET}`;
-    const asset = stored.assets.find((a) => a.name === MANIFEST_ASSET);
-    if (!asset) throw new FileFormatError(`${where} is missing from the release; the version is damaged: publish a new version`);
-    const bytes = await collect(await this.store.readAsset(stored.name, stored.version, MANIFEST_ASSET));
-    const own2 = digestBytes(MANIFEST_ASSET, bytes).sha256;
-    if (asset.digest && asset.digest !== `sha256:${own2}`) {
-      throw new FileFormatError(`${where} does not match its recorded digest ${asset.digest}; the release was altered: do not use it`);
-    }
-    let parsed;
-    try {
-      parsed = JSON.parse(new TextDecoder().decode(bytes));
-    } catch {
-      throw new FileFormatError(`${where} is not valid JSON; the version is damaged: publish a new version`);
-    }
-    const manifest = ManifestSchema.safeParse(parsed);
-    if (!manifest.success) {
-      const issue3 = manifest.error.issues[0];
-      throw new FileFormatError(`${where}: ${issue3.path.join(".")}: ${issue3.message}; the manifest is not mlship schemaVersion 1`);
-    }
-    if (stored.contentDigest && manifest.data.contentDigest !== stored.contentDigest) {
-      throw new FileFormatError(`${where} describes different content than the version's tag records; do not use this version`);
-    }
-    return manifest.data;
   }
   async download(reference, destDir, assets) {
     const resolved = await this.resolve(reference);
@@ -50930,7 +50994,7 @@ var RegistryService = class {
     const commit = stored.commit;
     const passedChecks = rule.requiredChecks.length > 0 ? await this.store.passedChecks(commit) : [];
     let previousVersion;
-    const appended = await this.appendEvent(name, (state) => {
+    const appended = await this.log.append(name, (state) => {
       previousVersion = currentVersion(state, stage);
       if (previousVersion === version2) return null;
       checkPromotion(this.ctx.stagePolicy, state, { name, version: version2, stage, actor: this.ctx.actor, passedChecks });
@@ -50946,7 +51010,7 @@ var RegistryService = class {
     let from;
     let to;
     let commit = "";
-    const appended = await this.appendEvent(name, async (state) => {
+    const appended = await this.log.append(name, async (state) => {
       const stack = state.stages[stage] ?? [];
       from = stack.at(-1);
       to = stack.at(-2);
@@ -50963,16 +51027,15 @@ var RegistryService = class {
     const name = assertModelName(req.name);
     const version2 = req.version === void 0 ? void 0 : normalizeVersion(req.version);
     let stagesLeft = [];
-    const appended = await this.appendEvent(name, async (state) => {
+    const appended = await this.log.append(name, async (state) => {
       if (version2 === void 0) {
         if (state.deprecated) return null;
         const latest = latestVersion(state);
         const commit2 = latest ? (await this.store.readVersion(name, latest))?.commit : void 0;
         return { change: { action: "deprecate" }, tag: { action: "deprecate", name }, commit: commit2 ?? await this.store.defaultCommit(), message: req.message };
       }
+      if (state.deregistered.includes(version2)) return null;
       if (!state.versions.includes(version2)) {
-        const stored = await this.store.readVersion(name, version2);
-        if (stored?.published) return null;
         throw new NotFoundError(`${name}@${version2} is not a registered version; see 'mlship registry list ${name}'`);
       }
       stagesLeft = Object.entries(stageMap(state)).filter(([, v]) => v === version2).map(([s]) => s);
@@ -50980,44 +51043,6 @@ var RegistryService = class {
       return { change: { action: "deregister", version: version2 }, tag: { action: "deregister", name, version: version2 }, commit, message: req.message };
     });
     return { name, version: version2, tag: appended?.tag, stagesLeft };
-  }
-  /**
-   * Appends one event: reads the newest state, lets `plan` decide (null: nothing
-   * to do), and takes the next counter atomically. When another job took it,
-   * re-reads and plans again, so rules are always checked against the state
-   * the event lands on.
-   */
-  async appendEvent(name, plan) {
-    for (let attempt = 1; attempt <= this.ctx.maxAttempts; attempt++) {
-      const head = await this.latestEvent(name, true);
-      const state = head?.state ?? EMPTY_STATE;
-      const planned = await plan(state);
-      if (!planned) return null;
-      const counter = (head?.counter ?? 0) + 1;
-      const event = {
-        schemaVersion: 1,
-        counter,
-        action: planned.change.action,
-        name,
-        ...planned.change.version ? { version: planned.change.version } : {},
-        ...planned.change.stage ? { stage: planned.change.stage } : {},
-        // Registrations keep GTO's plain `name@vX.Y.Z`; every other event carries the counter.
-        tag: formatGtoTag(planned.tag.action === "register" ? planned.tag : { ...planned.tag, counter }),
-        commit: planned.commit,
-        actor: this.ctx.actor,
-        createdAt: this.ctx.clock().toISOString(),
-        ...planned.message ? { message: planned.message } : {},
-        state: applyChange(state, planned.change)
-      };
-      if (await this.store.appendEvent(event)) {
-        await this.store.writeHead(event);
-        return event;
-      }
-      await this.ctx.sleep(Math.floor(Math.random() * 40 * attempt));
-    }
-    throw new RegistryConflictError(
-      `other jobs changed ${name} ${this.ctx.maxAttempts} times while this change was retried; re-run the job (nothing was written)`
-    );
   }
   // ---- audit ----
   async history(nameInput) {
@@ -51039,7 +51064,7 @@ var RegistryService = class {
     const names = nameInput === void 0 ? await this.store.listNames() : [assertModelName(nameInput)];
     const out = [];
     for (const name of names) {
-      const head = await this.latestEvent(name);
+      const head = await this.log.latest(name);
       if (!head) {
         if (nameInput !== void 0) throw new NotFoundError(`no model '${name}' in the registry at ${this.store.location}; publish it first`);
         continue;
@@ -51049,15 +51074,6 @@ var RegistryService = class {
     return out;
   }
 };
-function rank(f) {
-  if (f.role !== "model") return 2;
-  return f.path.toLowerCase().endsWith(".onnx") ? 0 : 1;
-}
-async function collect(chunks) {
-  const parts = [];
-  for await (const c of chunks) parts.push(c);
-  return Buffer.concat(parts);
-}
 
 // packages/registry/src/local-store.ts
 import { createReadStream as createReadStream2 } from "node:fs";

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { FileFormatError } from '@mlship/errors';
+import { FileFormatError, InputError } from '@mlship/errors';
 import type { StagedFile } from './registry-store.ts';
+import { MANIFEST_ASSET, type AssetRole } from './manifest.ts';
 
 /** Streams a file once for its sha256 and size (models reach 2 GiB). */
 export async function digestFile(path: string): Promise<StagedFile> {
@@ -20,4 +21,23 @@ export async function digestFile(path: string): Promise<StagedFile> {
 
 export function digestBytes(name: string, bytes: Uint8Array): StagedFile {
   return { name, sizeBytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex'), bytes };
+}
+
+export interface RoledFile {
+  path: string;
+  role: AssetRole;
+}
+
+/** Hashes the files to publish, ONNX models first (the manifest's signature and default download come from it). */
+export async function digestPublishFiles(files: readonly RoledFile[]): Promise<(StagedFile & { role: AssetRole })[]> {
+  if (!files.some((f) => f.role === 'model')) throw new InputError('files: give at least one model file (e.g. model.onnx) to publish');
+  const rank = (f: RoledFile) => (f.role !== 'model' ? 2 : f.path.toLowerCase().endsWith('.onnx') ? 0 : 1);
+  const out: (StagedFile & { role: AssetRole })[] = [];
+  for (const f of [...files].sort((a, b) => rank(a) - rank(b))) {
+    const staged = await digestFile(f.path);
+    if (staged.name === MANIFEST_ASSET) throw new InputError(`files: '${f.path}' is named ${MANIFEST_ASSET}, which mlship writes; rename it`);
+    if (out.some((o) => o.name === staged.name)) throw new InputError(`files: two files are named '${staged.name}'; asset names must be unique, rename one`);
+    out.push({ ...staged, role: f.role });
+  }
+  return out;
 }

@@ -170,6 +170,9 @@ export function registryBehaviour(label: string, open: () => Promise<RegistryHar
     assert.equal((await reg.resolve('churn@prod')).version, 'v1.0.0');
     assert.equal((await reg.resolve('churn@latest')).version, 'v1.0.0');
     await assert.rejects(reg.resolve('churn@v1.1.0'), (e: unknown) => e instanceof NotFoundError && /deprecated/.test(e.message));
+    const republished = await reg.publish({ name: 'churn', version: 'v1.1.0', files: await modelFiles(2), commit: h.commit });
+    assert.equal(republished.created, false);
+    await assert.rejects(reg.resolve('churn@v1.1.0'), /deprecated/, 're-running the publish of a deprecated version does not bring it back');
     await reg.deprecate({ name: 'churn' });
     await assert.rejects(reg.promote({ name: 'churn', version: 'v1.0.0', stage: 'canary' }), /model churn is deprecated/);
     assert.equal((await reg.list('churn'))[0]!.deprecated, true);

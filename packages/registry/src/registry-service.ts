@@ -2,33 +2,19 @@
 // publish, log), resolve in a bounded number of store reads, stage changes as
 // events whose counter is taken atomically, and verified downloads.
 import { readFile } from 'node:fs/promises';
-import { InputError, FileFormatError } from '@mlship/errors';
-import {
-  contentDigest,
-  MANIFEST_ASSET,
-  ManifestSchema,
-  serializeManifest,
-  type AssetRole,
-  type DatasetRef,
-  type Manifest,
-  type ModelSignature,
-} from './manifest.ts';
+import { FileFormatError, InputError } from '@mlship/errors';
+import { contentDigest, ManifestSchema, serializeManifest, type AssetRole, type DatasetRef, type Manifest, type ModelSignature } from './manifest.ts';
 import { RegistryConflictError, RegistryRuleError, NotFoundError } from './registry-errors.ts';
-import { type RegistryEvent } from './registry-event.ts';
-import { applyChange, currentVersion, EMPTY_STATE, latestVersion, stageMap, type RegistryState, type StateChange } from './registry-state.ts';
+import type { RegistryEvent } from './registry-event.ts';
+import { currentVersion, EMPTY_STATE, latestVersion, stageMap, type RegistryState } from './registry-state.ts';
 import type { RegistryStore, StagedFile, StoredVersion } from './registry-store.ts';
 import { checkActor, checkPromotion, DEFAULT_POLICY, stageRule, type StagePolicy } from './stage-policy.ts';
-import {
-  assertModelName,
-  assertStageName,
-  formatGtoTag,
-  normalizeVersion,
-  parseModelReference,
-  type GtoTag,
-} from './tag-grammar.ts';
+import { assertModelName, assertStageName, normalizeVersion, parseModelReference } from './tag-grammar.ts';
 import { bumpVersion, highestVersion, type BumpKind } from './version-bump.ts';
-import { digestBytes, digestFile } from './file-digest.ts';
+import { digestPublishFiles, type RoledFile } from './file-digest.ts';
 import { verifiedDownload } from './verified-download.ts';
+import { readVerifiedManifest } from './verified-manifest.ts';
+import { EventLog } from './event-log.ts';
 
 export interface RegistryContext {
   /** Who acts: GITHUB_ACTOR in Actions, the OS user in the CLI. */
@@ -43,10 +29,7 @@ export interface RegistryContext {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export interface PublishFile {
-  path: string;
-  role: AssetRole;
-}
+export type PublishFile = RoledFile;
 
 export interface PublishRequest {
   name: string;
@@ -116,12 +99,10 @@ export interface ModelListing {
 }
 
 const DEFAULT_ATTEMPTS = 12;
-// A stale head is a few events behind at most (writers move it right after
-// appending); the bound turns a corrupt log into an error instead of a loop.
-const MAX_EVENTS_BEHIND_HEAD = 1000;
 
 export class RegistryService {
   readonly store: RegistryStore;
+  private readonly log: EventLog;
   private readonly ctx: Required<Omit<RegistryContext, 'readSignature'>> & Pick<RegistryContext, 'readSignature'>;
 
   constructor(store: RegistryStore, ctx: RegistryContext) {
@@ -134,6 +115,12 @@ export class RegistryService {
       maxAttempts: ctx.maxAttempts ?? DEFAULT_ATTEMPTS,
       sleep: ctx.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
     };
+    this.log = new EventLog(store, this.ctx);
+  }
+
+  /** The newest event of a model (its state), or null when it has none. */
+  latestEvent(name: string): Promise<RegistryEvent | null> {
+    return this.log.latest(name);
   }
 
   // ---- publish ----
@@ -144,10 +131,10 @@ export class RegistryService {
       throw new InputError(`give exactly one of version (e.g. v1.2.0) and bump (patch, minor or major) to publish ${name}`);
     }
     const explicit = req.version === undefined ? undefined : normalizeVersion(req.version);
-    const files = await this.hashFiles(req.files);
+    const files = await digestPublishFiles(req.files);
     const commit = req.commit ?? (await this.store.defaultCommit());
     const digest = contentDigest(name, commit, files);
-    const head = await this.latestEvent(name, true);
+    const head = await this.log.latest(name, true);
     const state = head?.state ?? EMPTY_STATE;
     if (state.deprecated) throw new RegistryRuleError(`model ${name} is deprecated; publish under a new name`);
 
@@ -197,22 +184,8 @@ export class RegistryService {
   }
 
   private async existing(stored: StoredVersion, name: string): Promise<PublishResult> {
-    const manifest = await this.readManifest(stored);
+    const manifest = await readVerifiedManifest(this.store, stored);
     return { name, version: stored.version, tag: `${name}@${stored.version}`, url: stored.url, manifest, created: false };
-  }
-
-  private async hashFiles(files: PublishFile[]): Promise<(StagedFile & { role: AssetRole })[]> {
-    if (!files.some((f) => f.role === 'model')) throw new InputError('files: give at least one model file (e.g. model.onnx) to publish');
-    // ONNX first: the manifest's signature and downloads' default asset come from the first model.
-    const ordered = [...files].sort((a, b) => rank(a) - rank(b));
-    const out: (StagedFile & { role: AssetRole })[] = [];
-    for (const f of ordered) {
-      const staged = await digestFile(f.path);
-      if (staged.name === MANIFEST_ASSET) throw new InputError(`files: '${f.path}' is named ${MANIFEST_ASSET}, which mlship writes; rename it`);
-      if (out.some((o) => o.name === staged.name)) throw new InputError(`files: two files are named '${staged.name}'; asset names must be unique, rename one`);
-      out.push({ ...staged, role: f.role });
-    }
-    return out;
   }
 
   private async buildManifest(
@@ -243,36 +216,17 @@ export class RegistryService {
   }
 
   private async appendRegistration(name: string, version: string, commit: string): Promise<void> {
-    await this.appendEvent(name, (state) => {
-      if (state.versions.includes(version)) return null;
+    await this.log.append(name, (state) => {
+      if (state.versions.includes(version) || state.deregistered.includes(version)) return null;
       return { change: { action: 'register', version }, tag: { action: 'register', name, version }, commit };
     });
   }
 
   // ---- reading ----
 
-  /** The newest event: the head pointer, then forward while newer events exist. */
-  async latestEvent(name: string, repair = false): Promise<RegistryEvent | null> {
-    let event = await this.store.readHead(name);
-    const walked: RegistryEvent[] = [];
-    for (let i = 0; i < MAX_EVENTS_BEHIND_HEAD; i++) {
-      const next = await this.store.readEvent(name, (event?.counter ?? 0) + 1);
-      if (!next) {
-        if (repair && event && walked.length > 0) {
-          for (const e of walked) await this.store.ensureGtoTag(e);
-          await this.store.writeHead(event);
-        }
-        return event;
-      }
-      walked.push(next);
-      event = next;
-    }
-    throw new RegistryConflictError(`the event log of ${name} runs more than ${MAX_EVENTS_BEHIND_HEAD} events past its head; run 'mlship registry history ${name}' to inspect it`);
-  }
-
   async resolve(reference: string): Promise<ResolvedVersion> {
     const ref = parseModelReference(reference);
-    const head = await this.latestEvent(ref.name);
+    const head = await this.log.latest(ref.name);
     if (!head) throw new NotFoundError(`no model '${ref.name}' in the registry at ${this.store.location}; publish it first`);
     const state = head.state;
     let version: string | undefined;
@@ -284,43 +238,20 @@ export class RegistryService {
       if (!version) throw new NotFoundError(`${ref.name} has no registered versions; publish one first`);
     } else {
       version = ref.version;
+      if (state.deregistered.includes(version)) {
+        throw new NotFoundError(`${ref.name}@${version} is deprecated; use another version from 'mlship registry list ${ref.name}'`);
+      }
       if (!state.versions.includes(version)) {
-        throw new NotFoundError(`${ref.name}@${version} is not a registered version (never published, or deprecated); see 'mlship registry list ${ref.name}'`);
+        throw new NotFoundError(`${ref.name}@${version} is not a registered version; see 'mlship registry list ${ref.name}'`);
       }
     }
     const stored = await this.store.readVersion(ref.name, version);
     if (!stored?.published) {
       throw new NotFoundError(`${ref.name}@${version} is registered but its release is missing or unpublished; re-run its publish job`);
     }
-    const manifest = await this.readManifest(stored);
+    const manifest = await readVerifiedManifest(this.store, stored);
     const stages = Object.entries(stageMap(state)).filter(([, v]) => v === version).map(([s]) => s);
     return { name: ref.name, version, tag: `${ref.name}@${version}`, url: stored.url, manifest, stages, deprecated: state.deprecated };
-  }
-
-  private async readManifest(stored: StoredVersion): Promise<Manifest> {
-    const where = `${stored.name}@${stored.version}/${MANIFEST_ASSET}`;
-    const asset = stored.assets.find((a) => a.name === MANIFEST_ASSET);
-    if (!asset) throw new FileFormatError(`${where} is missing from the release; the version is damaged: publish a new version`);
-    const bytes = await collect(await this.store.readAsset(stored.name, stored.version, MANIFEST_ASSET));
-    const own = digestBytes(MANIFEST_ASSET, bytes).sha256;
-    if (asset.digest && asset.digest !== `sha256:${own}`) {
-      throw new FileFormatError(`${where} does not match its recorded digest ${asset.digest}; the release was altered: do not use it`);
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(new TextDecoder().decode(bytes));
-    } catch {
-      throw new FileFormatError(`${where} is not valid JSON; the version is damaged: publish a new version`);
-    }
-    const manifest = ManifestSchema.safeParse(parsed);
-    if (!manifest.success) {
-      const issue = manifest.error.issues[0]!;
-      throw new FileFormatError(`${where}: ${issue.path.join('.')}: ${issue.message}; the manifest is not mlship schemaVersion 1`);
-    }
-    if (stored.contentDigest && manifest.data.contentDigest !== stored.contentDigest) {
-      throw new FileFormatError(`${where} describes different content than the version's tag records; do not use this version`);
-    }
-    return manifest.data;
   }
 
   async download(reference: string, destDir: string, assets?: string[]): Promise<{ resolved: ResolvedVersion; files: string[] }> {
@@ -359,7 +290,7 @@ export class RegistryService {
     const commit = stored.commit;
     const passedChecks = rule.requiredChecks.length > 0 ? await this.store.passedChecks(commit) : [];
     let previousVersion: string | undefined;
-    const appended = await this.appendEvent(name, (state) => {
+    const appended = await this.log.append(name, (state) => {
       previousVersion = currentVersion(state, stage);
       if (previousVersion === version) return null;
       checkPromotion(this.ctx.stagePolicy, state, { name, version, stage, actor: this.ctx.actor, passedChecks });
@@ -376,7 +307,7 @@ export class RegistryService {
     let from: string | undefined;
     let to: string | undefined;
     let commit = '';
-    const appended = await this.appendEvent(name, async (state) => {
+    const appended = await this.log.append(name, async (state) => {
       const stack = state.stages[stage] ?? [];
       from = stack.at(-1);
       to = stack.at(-2);
@@ -394,16 +325,15 @@ export class RegistryService {
     const name = assertModelName(req.name);
     const version = req.version === undefined ? undefined : normalizeVersion(req.version);
     let stagesLeft: string[] = [];
-    const appended = await this.appendEvent(name, async (state) => {
+    const appended = await this.log.append(name, async (state) => {
       if (version === undefined) {
         if (state.deprecated) return null;
         const latest = latestVersion(state);
         const commit = latest ? (await this.store.readVersion(name, latest))?.commit : undefined;
         return { change: { action: 'deprecate' }, tag: { action: 'deprecate', name }, commit: commit ?? (await this.store.defaultCommit()), message: req.message };
       }
+      if (state.deregistered.includes(version)) return null;
       if (!state.versions.includes(version)) {
-        const stored = await this.store.readVersion(name, version);
-        if (stored?.published) return null; // already deregistered
         throw new NotFoundError(`${name}@${version} is not a registered version; see 'mlship registry list ${name}'`);
       }
       stagesLeft = Object.entries(stageMap(state)).filter(([, v]) => v === version).map(([s]) => s);
@@ -411,49 +341,6 @@ export class RegistryService {
       return { change: { action: 'deregister', version }, tag: { action: 'deregister', name, version }, commit, message: req.message };
     });
     return { name, version, tag: appended?.tag, stagesLeft };
-  }
-
-  /**
-   * Appends one event: reads the newest state, lets `plan` decide (null: nothing
-   * to do), and takes the next counter atomically. When another job took it,
-   * re-reads and plans again, so rules are always checked against the state
-   * the event lands on.
-   */
-  private async appendEvent(
-    name: string,
-    plan: (state: RegistryState) => Promise<PlannedEvent | null> | PlannedEvent | null,
-  ): Promise<RegistryEvent | null> {
-    for (let attempt = 1; attempt <= this.ctx.maxAttempts; attempt++) {
-      const head = await this.latestEvent(name, true);
-      const state = head?.state ?? EMPTY_STATE;
-      const planned = await plan(state);
-      if (!planned) return null;
-      const counter = (head?.counter ?? 0) + 1;
-      const event: RegistryEvent = {
-        schemaVersion: 1,
-        counter,
-        action: planned.change.action,
-        name,
-        ...(planned.change.version ? { version: planned.change.version } : {}),
-        ...(planned.change.stage ? { stage: planned.change.stage } : {}),
-        // Registrations keep GTO's plain `name@vX.Y.Z`; every other event carries the counter.
-        tag: formatGtoTag(planned.tag.action === 'register' ? planned.tag : { ...planned.tag, counter }),
-        commit: planned.commit,
-        actor: this.ctx.actor,
-        createdAt: this.ctx.clock().toISOString(),
-        ...(planned.message ? { message: planned.message } : {}),
-        state: applyChange(state, planned.change),
-      };
-      if (await this.store.appendEvent(event)) {
-        await this.store.writeHead(event);
-        return event;
-      }
-      // Jittered backoff so parallel jobs do not collide on the next counter in lockstep.
-      await this.ctx.sleep(Math.floor(Math.random() * 40 * attempt));
-    }
-    throw new RegistryConflictError(
-      `other jobs changed ${name} ${this.ctx.maxAttempts} times while this change was retried; re-run the job (nothing was written)`,
-    );
   }
 
   // ---- audit ----
@@ -471,7 +358,7 @@ export class RegistryService {
     const names = nameInput === undefined ? await this.store.listNames() : [assertModelName(nameInput)];
     const out: ModelListing[] = [];
     for (const name of names) {
-      const head = await this.latestEvent(name);
+      const head = await this.log.latest(name);
       if (!head) {
         if (nameInput !== undefined) throw new NotFoundError(`no model '${name}' in the registry at ${this.store.location}; publish it first`);
         continue;
@@ -482,20 +369,3 @@ export class RegistryService {
   }
 }
 
-interface PlannedEvent {
-  change: StateChange;
-  tag: GtoTag;
-  commit: string;
-  message?: string | undefined;
-}
-
-function rank(f: PublishFile): number {
-  if (f.role !== 'model') return 2;
-  return f.path.toLowerCase().endsWith('.onnx') ? 0 : 1;
-}
-
-async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  for await (const c of chunks) parts.push(c);
-  return Buffer.concat(parts);
-}

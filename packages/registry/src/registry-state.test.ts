@@ -22,6 +22,7 @@ test('deregistering a version removes it from every stage and from latest', () =
   const state = foldChanges([reg('v1.0.0'), reg('v2.0.0'), assign('v1.0.0', 'prod'), assign('v2.0.0', 'prod'), { action: 'deregister', version: 'v2.0.0' }]);
   assert.equal(currentVersion(state, 'prod'), 'v1.0.0');
   assert.equal(latestVersion(state), 'v1.0.0');
+  assert.deepEqual(state.deregistered, ['v2.0.0']);
 });
 
 test('assignments of unknown versions are ignored, as GTO does', () => {

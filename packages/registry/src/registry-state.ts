@@ -12,11 +12,13 @@ export const RegistryStateSchema = z.object({
   versions: z.array(z.string()),
   /** Per stage, still-assigned versions in assignment order; the last holds the stage. */
   stages: z.record(z.string(), z.array(z.string())),
+  /** Deregistered versions: a re-run of their publish must not bring them back. */
+  deregistered: z.array(z.string()).default([]),
   deprecated: z.boolean(),
 });
 export type RegistryState = z.infer<typeof RegistryStateSchema>;
 
-export const EMPTY_STATE: RegistryState = { versions: [], stages: {}, deprecated: false };
+export const EMPTY_STATE: RegistryState = { versions: [], stages: {}, deregistered: [], deprecated: false };
 
 export interface StateChange {
   action: TagAction;
@@ -36,7 +38,8 @@ export function applyChange(state: RegistryState, change: StateChange): Registry
     case 'deregister': {
       const v = change.version!;
       for (const stage of Object.keys(stages)) stages[stage] = without(stages[stage], v);
-      return { ...state, versions: state.versions.filter((x) => x !== v), stages: prune(stages) };
+      const deregistered = state.deregistered.includes(v) ? state.deregistered : [...state.deregistered, v];
+      return { ...state, versions: state.versions.filter((x) => x !== v), stages: prune(stages), deregistered };
     }
     case 'assign': {
       const v = change.version!;

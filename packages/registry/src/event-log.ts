@@ -1,0 +1,95 @@
+// A model's event log over a store: find the newest event (head, then forward),
+// and append one event at the next counter, re-planning when another writer
+// took that counter first.
+import { RegistryConflictError } from './registry-errors.ts';
+import type { RegistryEvent } from './registry-event.ts';
+import { applyChange, EMPTY_STATE, type RegistryState, type StateChange } from './registry-state.ts';
+import type { RegistryStore } from './registry-store.ts';
+import { formatGtoTag, type GtoTag } from './tag-grammar.ts';
+
+// A stale head is a few events behind at most (writers move it right after
+// appending); the bound turns a corrupt log into an error instead of a loop.
+const MAX_EVENTS_BEHIND_HEAD = 1000;
+
+export interface PlannedEvent {
+  change: StateChange;
+  tag: GtoTag;
+  commit: string;
+  message?: string | undefined;
+}
+
+export interface EventLogOptions {
+  actor: string;
+  clock: () => Date;
+  maxAttempts: number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+export class EventLog {
+  private readonly store: RegistryStore;
+  private readonly options: EventLogOptions;
+
+  constructor(store: RegistryStore, options: EventLogOptions) {
+    this.store = store;
+    this.options = options;
+  }
+
+  /** The newest event; with `repair`, events found past the head get their GTO tags and the head moves to them. */
+  async latest(name: string, repair = false): Promise<RegistryEvent | null> {
+    let event = await this.store.readHead(name);
+    const walked: RegistryEvent[] = [];
+    for (let i = 0; i < MAX_EVENTS_BEHIND_HEAD; i++) {
+      const next = await this.store.readEvent(name, (event?.counter ?? 0) + 1);
+      if (!next) {
+        if (repair && event && walked.length > 0) {
+          for (const e of walked) await this.store.ensureGtoTag(e);
+          await this.store.writeHead(event);
+        }
+        return event;
+      }
+      walked.push(next);
+      event = next;
+    }
+    throw new RegistryConflictError(`the event log of ${name} runs more than ${MAX_EVENTS_BEHIND_HEAD} events past its head; run 'mlship registry history ${name}' to inspect it`);
+  }
+
+  /**
+   * Appends one event: reads the newest state, lets `plan` decide (null: nothing
+   * to do), and takes the next counter atomically. When another job took it,
+   * re-reads and plans again, so rules are always checked against the state
+   * the event lands on.
+   */
+  async append(name: string, plan: (state: RegistryState) => Promise<PlannedEvent | null> | PlannedEvent | null): Promise<RegistryEvent | null> {
+    for (let attempt = 1; attempt <= this.options.maxAttempts; attempt++) {
+      const head = await this.latest(name, true);
+      const state = head?.state ?? EMPTY_STATE;
+      const planned = await plan(state);
+      if (!planned) return null;
+      const counter = (head?.counter ?? 0) + 1;
+      const event: RegistryEvent = {
+        schemaVersion: 1,
+        counter,
+        action: planned.change.action,
+        name,
+        ...(planned.change.version ? { version: planned.change.version } : {}),
+        ...(planned.change.stage ? { stage: planned.change.stage } : {}),
+        // Registrations keep GTO's plain `name@vX.Y.Z`; every other event carries the counter.
+        tag: formatGtoTag(planned.tag.action === 'register' ? planned.tag : { ...planned.tag, counter }),
+        commit: planned.commit,
+        actor: this.options.actor,
+        createdAt: this.options.clock().toISOString(),
+        ...(planned.message ? { message: planned.message } : {}),
+        state: applyChange(state, planned.change),
+      };
+      if (await this.store.appendEvent(event)) {
+        await this.store.writeHead(event);
+        return event;
+      }
+      // Jittered backoff so parallel jobs do not collide on the next counter in lockstep.
+      await this.options.sleep(Math.floor(Math.random() * 40 * attempt));
+    }
+    throw new RegistryConflictError(
+      `other jobs changed ${name} ${this.options.maxAttempts} times while this change was retried; re-run the job (nothing was written)`,
+    );
+  }
+}

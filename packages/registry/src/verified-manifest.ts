@@ -1,0 +1,36 @@
+import { FileFormatError } from '@mlship/errors';
+import { MANIFEST_ASSET, ManifestSchema, type Manifest } from './manifest.ts';
+import type { RegistryStore, StoredVersion } from './registry-store.ts';
+import { digestBytes } from './file-digest.ts';
+
+/**
+ * A version's manifest, checked against the store's digest of the asset and
+ * against the content digest recorded when the version was claimed.
+ */
+export async function readVerifiedManifest(store: RegistryStore, stored: StoredVersion): Promise<Manifest> {
+  const where = `${stored.name}@${stored.version}/${MANIFEST_ASSET}`;
+  const asset = stored.assets.find((a) => a.name === MANIFEST_ASSET);
+  if (!asset) throw new FileFormatError(`${where} is missing from the release; the version is damaged: publish a new version`);
+  const parts: Uint8Array[] = [];
+  for await (const chunk of await store.readAsset(stored.name, stored.version, MANIFEST_ASSET)) parts.push(chunk);
+  const bytes = Buffer.concat(parts);
+  const own = digestBytes(MANIFEST_ASSET, bytes).sha256;
+  if (asset.digest && asset.digest !== `sha256:${own}`) {
+    throw new FileFormatError(`${where} does not match its recorded digest ${asset.digest}; the release was altered: do not use it`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new FileFormatError(`${where} is not valid JSON; the version is damaged: publish a new version`);
+  }
+  const manifest = ManifestSchema.safeParse(parsed);
+  if (!manifest.success) {
+    const issue = manifest.error.issues[0]!;
+    throw new FileFormatError(`${where}: ${issue.path.join('.')}: ${issue.message}; the manifest is not mlship schemaVersion 1`);
+  }
+  if (stored.contentDigest && manifest.data.contentDigest !== stored.contentDigest) {
+    throw new FileFormatError(`${where} describes different content than the version's tag records; do not use this version`);
+  }
+  return manifest.data;
+}
