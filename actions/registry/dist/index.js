@@ -51246,11 +51246,12 @@ function toStoredVersion(name, version2, dir, record2, published) {
 
 // packages/registry/src/github-store.ts
 import { createHash as createHash4 } from "node:crypto";
-import { readFile as readFile3 } from "node:fs/promises";
+import { createReadStream as createReadStream3 } from "node:fs";
 var EVENTS_PREFIX = "mlship/events/";
 var HEAD_PREFIX = "mlship/head/";
 var DRAFT_SEARCH_PAGES = 2;
 var DRAFT_SEARCH_PAGE_SIZE = 30;
+var UPLOAD_ATTEMPTS = 3;
 var GitHubStore = class {
   location;
   client;
@@ -51393,24 +51394,44 @@ var GitHubStore = class {
       const have = existing.get(file2.name);
       if (have?.digest === `sha256:${file2.sha256}`) continue;
       if (have) await this.call("replace a partial asset", () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: have.id }));
-      await this.upload(draft, file2.name, file2.bytes ?? await readFile3(file2.path), file2.sha256);
+      await this.upload(draft, file2.name, file2, file2.sizeBytes, file2.sha256);
     }
     const staged = existing.get(MANIFEST_ASSET);
     if (staged) {
       this.assetIds.set(`${req.name}@${req.version}/${MANIFEST_ASSET}`, staged.id);
       return this.downloadAsset(staged.id);
     }
-    await this.upload(draft, MANIFEST_ASSET, req.manifest, createHash4("sha256").update(req.manifest).digest("hex"));
+    await this.upload(draft, MANIFEST_ASSET, { bytes: req.manifest }, req.manifest.byteLength, createHash4("sha256").update(req.manifest).digest("hex"));
     return req.manifest;
   }
-  async upload(release, name, bytes, sha256) {
+  /**
+   * Streams one asset from disk (models reach 2 GiB, too much to hold in a
+   * runner's memory). A stream cannot be replayed by octokit's retry plugin,
+   * so uploads retry here, opening the file again each time.
+   */
+  async upload(release, name, source, sizeBytes, sha256) {
+    for (let attempt = 1; attempt <= UPLOAD_ATTEMPTS; attempt++) {
+      try {
+        await this.uploadOnce(release, name, source, sizeBytes, sha256);
+        return;
+      } catch (error63) {
+        if (error63 instanceof GitHubAccessError) throw error63;
+        const status = statusOf(error63);
+        const transient = status === void 0 || status >= 500;
+        if (!transient || attempt === UPLOAD_ATTEMPTS) throw this.accessError(`upload ${name} to ${release.tag_name}`, error63);
+        await new Promise((r) => setTimeout(r, 250 * attempt));
+      }
+    }
+  }
+  async uploadOnce(release, name, source, sizeBytes, sha256) {
     try {
       const res = await this.client.request({
         method: "POST",
         url: release.upload_url,
         name,
-        headers: { "content-type": "application/octet-stream", "content-length": bytes.byteLength },
-        data: bytes
+        headers: { "content-type": "application/octet-stream", "content-length": sizeBytes },
+        data: source.bytes ?? createReadStream3(source.path),
+        request: { retries: 0 }
       });
       const asset = res.data;
       if (asset.digest && asset.digest !== `sha256:${sha256}`) {
@@ -51418,8 +51439,7 @@ var GitHubStore = class {
         throw new GitHubAccessError(`upload of ${name} to ${release.tag_name} arrived corrupted (digest ${asset.digest}); re-run the publish`);
       }
     } catch (error63) {
-      if (error63 instanceof GitHubAccessError) throw error63;
-      if (statusOf(error63) !== 422) throw this.accessError(`upload ${name} to ${release.tag_name}`, error63);
+      if (statusOf(error63) !== 422) throw error63;
       const assets = (await this.call("list release assets", () => this.client.rest.repos.listReleaseAssets({ ...this.base, release_id: release.id, per_page: 100 }))).data;
       const there = assets.find((a) => a.name === name);
       if (there?.digest !== `sha256:${sha256}`) throw this.accessError(`upload ${name} to ${release.tag_name}`, error63);
@@ -51463,7 +51483,13 @@ ${CONTENT_TRAILER}${contentDigest2}
     if (!this.assetIds.has(key)) await this.readVersion(name, version2);
     const id = this.assetIds.get(key);
     if (id === void 0) throw new GitHubAccessError(`${key} is not an asset of its release`);
-    return oneChunk(await this.downloadAsset(id));
+    const res = await this.call(`download ${key}`, () => this.client.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
+      ...this.base,
+      asset_id: id,
+      headers: { accept: "application/octet-stream" },
+      request: { parseSuccessResponseBody: false }
+    }));
+    return res.data;
   }
   async downloadAsset(id) {
     const res = await this.call("download a release asset", () => this.client.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
@@ -51546,14 +51572,11 @@ function statusOf(error63) {
   const status = error63?.status;
   return typeof status === "number" ? status : void 0;
 }
-async function* oneChunk(bytes) {
-  yield bytes;
-}
 
 // packages/registry/src/registry-command.ts
 var import_yaml2 = __toESM(require_dist(), 1);
 import { existsSync as existsSync2 } from "node:fs";
-import { readFile as readFile4 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 import { isAbsolute, join as join3 } from "node:path";
 var lines = (value) => (value ?? "").split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
 var RegistryInputsSchema = external_exports.object({
@@ -51587,7 +51610,7 @@ var DEFAULT_POLICY_FILE = ".github/mlship-registry.yml";
 async function loadStagePolicy(policyPath, cwd) {
   const file2 = policyPath ?? (existsSync2(join3(cwd, DEFAULT_POLICY_FILE)) ? DEFAULT_POLICY_FILE : void 0);
   if (!file2) return void 0;
-  const text = await readFile4(resolvePath(cwd, file2), "utf8").catch(() => {
+  const text = await readFile3(resolvePath(cwd, file2), "utf8").catch(() => {
     throw new InputError(`policy '${file2}' cannot be read; check the path (relative to the workspace)`);
   });
   return parseStagePolicy(text, file2);
@@ -51702,7 +51725,7 @@ function publishFiles(inputs, cwd) {
   return files;
 }
 async function readStructured(path, cwd, input2) {
-  const text = await readFile4(resolvePath(cwd, path), "utf8").catch(() => {
+  const text = await readFile3(resolvePath(cwd, path), "utf8").catch(() => {
     throw new InputError(`${input2} '${path}' cannot be read; check the path`);
   });
   try {

@@ -6,7 +6,7 @@
 // the newest event, whose message carries the state, so resolving a stage
 // reads a fixed number of objects however many versions exist.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
 import type { GitHubClient } from '@mlship/github';
 import { GitHubAccessError } from '@mlship/errors';
 import { formatEventMessage, parseEventMessage, type RegistryEvent } from './registry-event.ts';
@@ -20,6 +20,7 @@ const HEAD_PREFIX = 'mlship/head/';
 // keep a publish from reading every release of a large registry.
 const DRAFT_SEARCH_PAGES = 2;
 const DRAFT_SEARCH_PAGE_SIZE = 30;
+const UPLOAD_ATTEMPTS = 3;
 
 export interface GitHubStoreOptions {
   client: GitHubClient;
@@ -206,7 +207,7 @@ export class GitHubStore implements RegistryStore {
       const have = existing.get(file.name);
       if (have?.digest === `sha256:${file.sha256}`) continue; // uploaded whole by an earlier run
       if (have) await this.call('replace a partial asset', () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: have.id }));
-      await this.upload(draft, file.name, file.bytes ?? (await readFile(file.path!)), file.sha256);
+      await this.upload(draft, file.name, file, file.sizeBytes, file.sha256);
     }
     const staged = existing.get(MANIFEST_ASSET);
     if (staged) {
@@ -214,17 +215,38 @@ export class GitHubStore implements RegistryStore {
       this.assetIds.set(`${req.name}@${req.version}/${MANIFEST_ASSET}`, staged.id);
       return this.downloadAsset(staged.id);
     }
-    await this.upload(draft, MANIFEST_ASSET, req.manifest, createHash('sha256').update(req.manifest).digest('hex'));
+    await this.upload(draft, MANIFEST_ASSET, { bytes: req.manifest }, req.manifest.byteLength, createHash('sha256').update(req.manifest).digest('hex'));
     return req.manifest;
   }
 
-  private async upload(release: ReleaseJson, name: string, bytes: Uint8Array, sha256: string): Promise<void> {
+  /**
+   * Streams one asset from disk (models reach 2 GiB, too much to hold in a
+   * runner's memory). A stream cannot be replayed by octokit's retry plugin,
+   * so uploads retry here, opening the file again each time.
+   */
+  private async upload(release: ReleaseJson, name: string, source: { path?: string | undefined; bytes?: Uint8Array | undefined }, sizeBytes: number, sha256: string): Promise<void> {
+    for (let attempt = 1; attempt <= UPLOAD_ATTEMPTS; attempt++) {
+      try {
+        await this.uploadOnce(release, name, source, sizeBytes, sha256);
+        return;
+      } catch (error) {
+        if (error instanceof GitHubAccessError) throw error;
+        const status = statusOf(error);
+        const transient = status === undefined || status >= 500;
+        if (!transient || attempt === UPLOAD_ATTEMPTS) throw this.accessError(`upload ${name} to ${release.tag_name}`, error);
+        await new Promise((r) => setTimeout(r, 250 * attempt));
+      }
+    }
+  }
+
+  private async uploadOnce(release: ReleaseJson, name: string, source: { path?: string | undefined; bytes?: Uint8Array | undefined }, sizeBytes: number, sha256: string): Promise<void> {
     try {
       // upload_url is a URI template (`...{?name,label}`) on the uploads host, which octokit expands.
       const res = await this.client.request({
         method: 'POST', url: release.upload_url, name,
-        headers: { 'content-type': 'application/octet-stream', 'content-length': bytes.byteLength },
-        data: bytes,
+        headers: { 'content-type': 'application/octet-stream', 'content-length': sizeBytes },
+        data: source.bytes ?? createReadStream(source.path!),
+        request: { retries: 0 },
       } as never);
       const asset = (res as { data: ReleaseAssetJson }).data;
       if (asset.digest && asset.digest !== `sha256:${sha256}`) {
@@ -232,9 +254,8 @@ export class GitHubStore implements RegistryStore {
         throw new GitHubAccessError(`upload of ${name} to ${release.tag_name} arrived corrupted (digest ${asset.digest}); re-run the publish`);
       }
     } catch (error) {
-      if (error instanceof GitHubAccessError) throw error;
       // 422: an earlier try of this request got through before its answer was lost.
-      if (statusOf(error) !== 422) throw this.accessError(`upload ${name} to ${release.tag_name}`, error);
+      if (statusOf(error) !== 422) throw error;
       const assets = (await this.call('list release assets', () =>
         this.client.rest.repos.listReleaseAssets({ ...this.base, release_id: release.id, per_page: 100 }))).data as ReleaseAssetJson[];
       const there = assets.find((a) => a.name === name);
@@ -283,7 +304,12 @@ export class GitHubStore implements RegistryStore {
     if (!this.assetIds.has(key)) await this.readVersion(name, version);
     const id = this.assetIds.get(key);
     if (id === undefined) throw new GitHubAccessError(`${key} is not an asset of its release`);
-    return oneChunk(await this.downloadAsset(id));
+    // Streamed: downloads are hashed on the way to disk, never held whole in memory.
+    const res = await this.call(`download ${key}`, () =>
+      this.client.request('GET /repos/{owner}/{repo}/releases/assets/{asset_id}', {
+        ...this.base, asset_id: id, headers: { accept: 'application/octet-stream' }, request: { parseSuccessResponseBody: false },
+      }));
+    return res.data as unknown as AsyncIterable<Uint8Array>;
   }
 
   private async downloadAsset(id: number): Promise<Uint8Array> {
@@ -397,6 +423,3 @@ function statusOf(error: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
-async function* oneChunk(bytes: Uint8Array): AsyncIterable<Uint8Array> {
-  yield bytes;
-}
