@@ -58709,15 +58709,15 @@ function outputSanity(model, s) {
   }
   return out;
 }
-function robustnessOutcome(model, rate, maxRate, noise, rows) {
+function robustnessOutcome(model, rate, maxRate, noise, rows, what) {
   return {
-    gate: `${model}: prediction flips under ${noise}σ input noise ≤ ${maxRate}`,
+    gate: `${model}: predictions changed by ${noise}σ input noise ≤ ${maxRate}`,
     kind: "sanity",
     scope: model,
     verdict: rate <= maxRate ? "pass" : "fail",
     observed: rate,
     threshold: maxRate,
-    reason: `${(rate * 100).toFixed(2)}% of ${rows.toLocaleString("en-US")} rows change class`
+    reason: `${(rate * 100).toFixed(2)}% of ${rows.toLocaleString("en-US")} rows ${what}`
   };
 }
 function fairnessOutcome(column, metric, byGroup, maxGap) {
@@ -58855,7 +58855,10 @@ var PolicySchema = external_exports.strictObject({
     robustness: external_exports.strictObject({
       /** Gaussian noise as a fraction of each feature's standard deviation. */
       noise: external_exports.number().positive().default(0.01),
+      /** Share of rows allowed to change: class for classifiers, prediction beyond the tolerance for regressors. */
       max_flip_rate: external_exports.number().min(0).max(1).default(0.05),
+      /** A regressor's row changes when its prediction moves by more than this many standard deviations of the predictions. */
+      regression_tolerance: external_exports.number().positive().default(0.1),
       rows: external_exports.number().int().positive().default(2e3)
     }).optional(),
     fairness: external_exports.strictObject({
@@ -68958,6 +68961,56 @@ function regressionOutputs(raw, rows) {
   return out;
 }
 
+// packages/validate/src/robustness.ts
+async function robustness(model, feeds, holdout, task, config2, seed) {
+  const first = holdout.batches[0];
+  const n = Math.min(config2.rows, first.rowCount);
+  const random = seededRandom(seed ^ 24301);
+  const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const clean = /* @__PURE__ */ new Map();
+  const noisy = /* @__PURE__ */ new Map();
+  for (const [name, col] of first.features) {
+    const head = col.subarray(0, n);
+    const sd = standardDeviation2(head);
+    clean.set(name, head);
+    noisy.set(name, Float64Array.from(head, (v) => v + config2.noise * sd * gaussian()));
+  }
+  const before = await model.run(buildFeeds({ rowCount: n, features: clean }, feeds, /* @__PURE__ */ new Map()));
+  const after = await model.run(buildFeeds({ rowCount: n, features: noisy }, feeds, /* @__PURE__ */ new Map()));
+  const roles = outputRoles(model, task);
+  let changed = 0;
+  if (task === "regression") {
+    const value = (out) => {
+      const t = out[roles.value.name];
+      const width = t.data.length / n;
+      return Float64Array.from({ length: n }, (_, i) => Number(t.data[i * width]));
+    };
+    const a = value(before);
+    const b = value(after);
+    const limit = config2.regression_tolerance * standardDeviation2(a);
+    for (let i = 0; i < n; i++) if (!(Math.abs(a[i] - b[i]) <= limit)) changed++;
+  } else {
+    const classOf = (out, i) => {
+      if (roles.label) return String(out[roles.label.name].data[i]);
+      const p = out[roles.probabilities.name].data;
+      const width = p.length / n;
+      let top = 0;
+      for (let c = 1; c < width; c++) if (p[i * width + c] > p[i * width + top]) top = c;
+      return String(top);
+    };
+    for (let i = 0; i < n; i++) if (classOf(before, i) !== classOf(after, i)) changed++;
+  }
+  const what = task === "regression" ? `move by more than ${config2.regression_tolerance}σ of the predictions` : "change class";
+  return robustnessOutcome("candidate", changed / n, config2.max_flip_rate, config2.noise, n, what);
+}
+function standardDeviation2(values) {
+  let mean2 = 0;
+  for (const v of values) mean2 += v / values.length;
+  let variance = 0;
+  for (const v of values) variance += (v - mean2) ** 2 / values.length;
+  return Math.sqrt(variance);
+}
+
 // packages/validate/src/latency.ts
 var WARMUP_RUNS = 3;
 async function measureLatency(models, holdout, batchSizes, repeats, now) {
@@ -69049,8 +69102,8 @@ async function validate2(input2, adapters = {}) {
     timings.statisticsMs = now() - t;
     t = now();
     const sanity = sanityGates(data, policy, holdout);
-    if (policy.sanity.robustness && data.task === "classification") {
-      sanity.push(await robustness(candidate, feeds.candidate, holdout, policy.sanity.robustness, policy.bootstrap.seed));
+    if (policy.sanity.robustness) {
+      sanity.push(await robustness(candidate, feeds.candidate, holdout, task, policy.sanity.robustness, policy.bootstrap.seed));
     }
     const latency = policy.latency.batch_sizes.length ? await measureLatency([{ role: "baseline", model: baseline, feeds: feeds.baseline }, { role: "candidate", model: candidate, feeds: feeds.candidate }], holdout, policy.latency.batch_sizes, policy.latency.repeats, now) : [];
     timings.latencyMs = now() - t;
@@ -69154,38 +69207,6 @@ function pick3(values, rows) {
   const out = new values.constructor(rows.length);
   for (let k = 0; k < rows.length; k++) out[k] = values[rows[k]];
   return out;
-}
-async function robustness(model, feeds, holdout, config2, seed) {
-  const first = holdout.batches[0];
-  const n = Math.min(config2.rows, first.rowCount);
-  const random = seededRandom(seed ^ 24301);
-  const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-  const clean = /* @__PURE__ */ new Map();
-  const noisy = /* @__PURE__ */ new Map();
-  for (const [name, col] of first.features) {
-    const head = col.subarray(0, n);
-    let mean2 = 0;
-    for (const v of head) mean2 += v / n;
-    let variance = 0;
-    for (const v of head) variance += (v - mean2) ** 2 / n;
-    const sd = Math.sqrt(variance);
-    clean.set(name, head);
-    noisy.set(name, Float64Array.from(head, (v) => v + config2.noise * sd * gaussian()));
-  }
-  const roles = outputRoles(model, "classification");
-  const classOf = (out, i) => {
-    if (roles.label) return String(out[roles.label.name].data[i]);
-    const p = out[roles.probabilities.name].data;
-    const width = p.length / n;
-    let top = 0;
-    for (let c = 1; c < width; c++) if (p[i * width + c] > p[i * width + top]) top = c;
-    return String(top);
-  };
-  const before = await model.run(buildFeeds({ rowCount: n, features: clean }, feeds, /* @__PURE__ */ new Map()));
-  const after = await model.run(buildFeeds({ rowCount: n, features: noisy }, feeds, /* @__PURE__ */ new Map()));
-  let flips = 0;
-  for (let i = 0; i < n; i++) if (classOf(before, i) !== classOf(after, i)) flips++;
-  return robustnessOutcome("candidate", flips / n, config2.max_flip_rate, config2.noise, n);
 }
 async function writeOutputs(result, policy, outDir) {
   const modelCard = buildModelCard(result, policy.model_card);

@@ -95,7 +95,10 @@ export const PolicySchema = z.strictObject({
     robustness: z.strictObject({
       /** Gaussian noise as a fraction of each feature's standard deviation. */
       noise: z.number().positive().default(0.01),
+      /** Share of rows allowed to change: class for classifiers, prediction beyond the tolerance for regressors. */
       max_flip_rate: z.number().min(0).max(1).default(0.05),
+      /** A regressor's row changes when its prediction moves by more than this many standard deviations of the predictions. */
+      regression_tolerance: z.number().positive().default(0.1),
       rows: z.number().int().positive().default(2000),
     }).optional(),
     fairness: z.strictObject({

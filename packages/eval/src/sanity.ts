@@ -54,11 +54,12 @@ export function outputSanity(model: string, s: OutputSanityInputs): GateOutcome[
   return out;
 }
 
-export function robustnessOutcome(model: string, rate: number, maxRate: number, noise: number, rows: number): GateOutcome {
+/** `what` says what counts as a changed row, e.g. "change class". */
+export function robustnessOutcome(model: string, rate: number, maxRate: number, noise: number, rows: number, what: string): GateOutcome {
   return {
-    gate: `${model}: prediction flips under ${noise}σ input noise ≤ ${maxRate}`, kind: 'sanity', scope: model,
+    gate: `${model}: predictions changed by ${noise}σ input noise ≤ ${maxRate}`, kind: 'sanity', scope: model,
     verdict: rate <= maxRate ? 'pass' : 'fail', observed: rate, threshold: maxRate,
-    reason: `${(rate * 100).toFixed(2)}% of ${rows.toLocaleString('en-US')} rows change class`,
+    reason: `${(rate * 100).toFixed(2)}% of ${rows.toLocaleString('en-US')} rows ${what}`,
   };
 }
 

@@ -56,10 +56,14 @@ test('a regression model on a holdout by named [N, 1] inputs', async () => {
   writeFileSync(join(dir, 'reg.csv'), `${csv}\n`);
   writeFileSync(join(dir, 'good.onnx'), buildLinearRegressorOnnx({ featureNames: ['a', 'b'], inputLayout: 'columns', weights: [2, -1], bias: 1.2 }));
   writeFileSync(join(dir, 'base.onnx'), buildLinearRegressorOnnx({ featureNames: ['a', 'b'], inputLayout: 'columns', weights: [1.5, -1], bias: 3 }));
-  const out = await validate({ candidate: join(dir, 'good.onnx'), baseline: join(dir, 'base.onnx'), data: join(dir, 'reg.csv'), task: 'regression', label: 'y', outDir: join(dir, 'reg') });
+  writeFileSync(join(dir, 'reg.yml'), 'gates:\n  - metric: mae\n    max_increase: 0\nsanity:\n  robustness: { noise: 0.01, max_flip_rate: 0.05 }\n');
+  const out = await validate({ candidate: join(dir, 'good.onnx'), baseline: join(dir, 'base.onnx'), data: join(dir, 'reg.csv'), task: 'regression', label: 'y', policy: join(dir, 'reg.yml'), outDir: join(dir, 'reg') });
   const mae = out.result.metrics.find((m) => m.metric === 'mae')!;
   assert.ok(mae.candidate < 0.5 && mae.delta < 0 && mae.deltaCi[1] < 0, JSON.stringify(mae));
-  assert.equal(out.result.verdict, 'pass');
+  assert.equal(out.result.verdict, 'pass', out.section.markdown);
+  const stability = out.result.gates.find((g) => g.gate.startsWith('candidate: predictions changed by'));
+  assert.equal(stability?.verdict, 'pass');
+  assert.match(stability!.reason, /rows move by more than 0\.1σ of the predictions$/);
 });
 
 async function rejects(options: Parameters<typeof validate>[0], kind: typeof UserError, pattern: RegExp) {

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '@mlship/errors';
 import { loadModel } from '@mlship/onnx';
-import type { LoadedModel, OutputTensor } from '@mlship/onnx';
+import type { LoadedModel } from '@mlship/onnx';
 import {
   buildModelCard, classificationMetrics, defaultPolicy, diffSignatures, evaluateBudgets, evaluatePaired, fairnessOutcome,
-  orderGates, outputSanity, overallVerdict, parsePolicy, regressionMetrics, robustnessOutcome, seededRandom, sliceRows,
+  orderGates, outputSanity, overallVerdict, parsePolicy, regressionMetrics, sliceRows,
   summariseComparison, validationSection,
 } from '@mlship/eval';
 import type { GateOutcome, ModelCard, PairedData, Policy, SignatureChange, ValidationResult } from '@mlship/eval';
@@ -20,9 +20,8 @@ import type { ReportSection } from '@mlship/report';
 import { readHoldout } from './holdout.ts';
 import type { Holdout, ReadBatches } from './holdout.ts';
 import { mapInputs, mappedColumns } from './input-mapping.ts';
-import type { InputFeed } from './input-mapping.ts';
-import { classMapping, outputRoles, regressionOutputs, runModel, scoreClassifier } from './scoring.ts';
-import { buildFeeds } from './feature-tensors.ts';
+import { classMapping, regressionOutputs, runModel, scoreClassifier } from './scoring.ts';
+import { robustness } from './robustness.ts';
 import { measureLatency } from './latency.ts';
 
 export const ValidateOptionsSchema = z.object({
@@ -106,8 +105,8 @@ export async function validate(input: ValidateOptions, adapters: ValidateAdapter
 
     t = now();
     const sanity = sanityGates(data, policy, holdout);
-    if (policy.sanity.robustness && data.task === 'classification') {
-      sanity.push(await robustness(candidate, feeds.candidate, holdout, policy.sanity.robustness, policy.bootstrap.seed));
+    if (policy.sanity.robustness) {
+      sanity.push(await robustness(candidate, feeds.candidate, holdout, task, policy.sanity.robustness, policy.bootstrap.seed));
     }
     const latency = policy.latency.batch_sizes.length
       ? await measureLatency([{ role: 'baseline', model: baseline, feeds: feeds.baseline }, { role: 'candidate', model: candidate, feeds: feeds.candidate }], holdout, policy.latency.batch_sizes, policy.latency.repeats, now)
@@ -220,46 +219,6 @@ function pick<T extends Int32Array | Float64Array>(values: T, rows: Int32Array):
   const out = new (values.constructor as { new (n: number): T })(rows.length);
   for (let k = 0; k < rows.length; k++) out[k] = values[rows[k]!]!;
   return out;
-}
-
-/** Share of the first rows whose class changes under Gaussian noise of `noise` standard deviations per feature. */
-async function robustness(
-  model: LoadedModel,
-  feeds: InputFeed[],
-  holdout: Holdout,
-  config: { noise: number; max_flip_rate: number; rows: number },
-  seed: number,
-): Promise<GateOutcome> {
-  const first = holdout.batches[0]!;
-  const n = Math.min(config.rows, first.rowCount);
-  const random = seededRandom(seed ^ 0x5eed);
-  const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-  const clean = new Map<string, Float64Array>();
-  const noisy = new Map<string, Float64Array>();
-  for (const [name, col] of first.features) {
-    const head = col.subarray(0, n);
-    let mean = 0;
-    for (const v of head) mean += v / n;
-    let variance = 0;
-    for (const v of head) variance += (v - mean) ** 2 / n;
-    const sd = Math.sqrt(variance);
-    clean.set(name, head);
-    noisy.set(name, Float64Array.from(head, (v) => v + config.noise * sd * gaussian()));
-  }
-  const roles = outputRoles(model, 'classification');
-  const classOf = (out: Record<string, OutputTensor>, i: number): string => {
-    if (roles.label) return String(out[roles.label.name]!.data[i]);
-    const p = out[roles.probabilities!.name]!.data as Float32Array;
-    const width = p.length / n;
-    let top = 0;
-    for (let c = 1; c < width; c++) if (p[i * width + c]! > p[i * width + top]!) top = c;
-    return String(top);
-  };
-  const before = await model.run(buildFeeds({ rowCount: n, features: clean }, feeds, new Map()));
-  const after = await model.run(buildFeeds({ rowCount: n, features: noisy }, feeds, new Map()));
-  let flips = 0;
-  for (let i = 0; i < n; i++) if (classOf(before, i) !== classOf(after, i)) flips++;
-  return robustnessOutcome('candidate', flips / n, config.max_flip_rate, config.noise, n);
 }
 
 async function writeOutputs(result: ValidationResult, policy: Policy, outDir: string): Promise<ValidateOutcome> {
