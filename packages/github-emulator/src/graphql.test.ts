@@ -113,6 +113,7 @@ test('an unknown field is a GraphQL error worded like GitHub', async () => {
     assert.equal(error.errors[0]?.extensions.code, 'undefinedField');
     return true;
   });
+  assert.ok(f.gh.violations.some((v) => v.operationId === 'graphql' && /Field 'nosuch' doesn't exist/.test(v.message)));
 });
 
 test('more than 100 per page is refused like GitHub', async () => {

@@ -130,8 +130,11 @@ export class EmulatorServer {
       if (!token) return jsonAnswer(401, { message: 'This endpoint requires you to be authenticated.', documentation_url: 'https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql' });
       if (!this.core.spendRateLimit(token)) return this.#rateLimited(token);
       const body = parseJson(rawBody);
-      const result = await handleGraphql(this.core, token, body.ok ? body.value : undefined);
-      return this.#withRateHeaders(jsonAnswer(200, result), token, 'graphql');
+      const outcome = await handleGraphql(this.core, token, body.ok ? body.value : undefined);
+      for (const message of outcome.queryErrors) {
+        this.violations.push({ direction: 'request', operationId: 'graphql', method, path: apiPath, message });
+      }
+      return this.#withRateHeaders(jsonAnswer(200, outcome.body), token, 'graphql');
     }
     const route = this.#routes.match(method, apiPath);
     if (!route) {

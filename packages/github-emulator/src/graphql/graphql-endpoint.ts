@@ -1,6 +1,6 @@
 // POST /api/graphql: executes queries against the slice of GitHub's schema in
 // schema.graphql.ts, and words errors the way GitHub does.
-import { buildSchema, graphql, type GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, buildSchema, execute, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { EmulatorCore } from '../emulator-core.ts';
 import type { TokenRecord } from '../state.ts';
 import { GRAPHQL_SDL } from './schema.graphql.ts';
@@ -8,23 +8,42 @@ import { rootResolvers } from './resolvers.ts';
 
 let schema: GraphQLSchema | undefined;
 
-export async function handleGraphql(core: EmulatorCore, token: TokenRecord, body: unknown): Promise<Record<string, unknown>> {
+export interface GraphqlOutcome {
+  body: Record<string, unknown>;
+  /** why the query itself was refused (syntax, unknown fields or types): GitHub would refuse it too, or the emulator lacks the field */
+  queryErrors: string[];
+}
+
+export async function handleGraphql(core: EmulatorCore, token: TokenRecord, body: unknown): Promise<GraphqlOutcome> {
   const request = (body ?? {}) as { query?: unknown; variables?: unknown; operationName?: unknown };
   if (typeof request.query !== 'string') {
-    return { errors: [{ message: 'A query attribute must be specified and must be a string.' }] };
+    const message = 'A query attribute must be specified and must be a string.';
+    return { body: { errors: [{ message }] }, queryErrors: [message] };
   }
   schema ??= buildSchema(GRAPHQL_SDL);
-  const result = await graphql({
+  let document: DocumentNode;
+  try {
+    document = parse(request.query);
+  } catch (error) {
+    const parseError = error instanceof GraphQLError ? error : new GraphQLError(String(error));
+    return { body: { errors: [toGitHubError(parseError)] }, queryErrors: [parseError.message] };
+  }
+  const invalid = validate(schema, document);
+  if (invalid.length > 0) {
+    const errors = invalid.map(toGitHubError);
+    return { body: { errors }, queryErrors: errors.map((e) => String(e['message'])) };
+  }
+  const result = await execute({
     schema,
-    source: request.query,
+    document,
     rootValue: rootResolvers(core, token),
     variableValues: (request.variables ?? {}) as Record<string, unknown>,
     operationName: typeof request.operationName === 'string' ? request.operationName : undefined,
   });
   const json: Record<string, unknown> = {};
-  if (result.data !== undefined) json['data'] = result.data;
+  if ('data' in result && result.data !== undefined) json['data'] = result.data;
   if (result.errors?.length) json['errors'] = result.errors.map(toGitHubError);
-  return json;
+  return { body: json, queryErrors: [] };
 }
 
 /** GitHub words schema errors its own way; callers match on these texts, codes and types. */
