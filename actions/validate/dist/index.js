@@ -57873,32 +57873,47 @@ var METRIC_LABELS = {
 };
 
 // packages/eval/src/ranking-metrics.ts
-var PACKED_SORT_MAX_ROWS = 2 ** 21;
 function scoreOrder(scores) {
   const n = scores.length;
   const f32 = new Float32Array(1);
   const u322 = new Uint32Array(f32.buffer);
-  const sortable = (v) => {
+  let keys = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = scores[i];
     f32[0] = Number.isNaN(v) ? -Infinity : v === 0 ? 0 : v;
     const bits2 = u322[0];
-    return bits2 & 2147483648 ? ~bits2 >>> 0 : (bits2 | 2147483648) >>> 0;
-  };
-  const order = new Int32Array(n);
-  const keys = new Uint32Array(n);
-  for (let i = 0; i < n; i++) keys[i] = sortable(scores[i]);
-  if (n <= PACKED_SORT_MAX_ROWS) {
-    const packed = new Float64Array(n);
-    for (let i = 0; i < n; i++) packed[i] = (4294967295 - keys[i]) * PACKED_SORT_MAX_ROWS + i;
-    packed.sort();
-    for (let k = 0; k < n; k++) order[k] = packed[k] % PACKED_SORT_MAX_ROWS;
-  } else {
-    for (let i = 0; i < n; i++) order[i] = i;
-    order.sort((a, b) => keys[b] - keys[a] || a - b);
+    keys[i] = ~(bits2 & 2147483648 ? ~bits2 : bits2 | 2147483648) >>> 0;
+  }
+  let order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  let keysOut = new Uint32Array(n);
+  let orderOut = new Int32Array(n);
+  const count = new Int32Array(RADIX);
+  for (let shift = 0; shift < 32; shift += RADIX_BITS) {
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[keys[i] >>> shift & RADIX_MASK]++;
+    let sum = 0;
+    for (let b = 0; b < RADIX; b++) {
+      const c = count[b];
+      count[b] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const key = keys[i];
+      const at = count[key >>> shift & RADIX_MASK]++;
+      keysOut[at] = key;
+      orderOut[at] = order[i];
+    }
+    [keys, keysOut] = [keysOut, keys];
+    [order, orderOut] = [orderOut, order];
   }
   const groupEnd = new Uint8Array(n);
-  for (let k = 0; k < n; k++) groupEnd[k] = k === n - 1 || keys[order[k + 1]] !== keys[order[k]] ? 1 : 0;
+  for (let k = 0; k < n; k++) groupEnd[k] = k === n - 1 || keys[k + 1] !== keys[k] ? 1 : 0;
   return { order, groupEnd };
 }
+var RADIX_BITS = 11;
+var RADIX = 1 << RADIX_BITS;
+var RADIX_MASK = RADIX - 1;
 function positivesInOrder(sorted, truth, positive) {
   const { order } = sorted;
   const out = new Uint8Array(order.length);

@@ -107,3 +107,11 @@ test('a subset prepared from the whole set scores exactly like the subset prepar
   for (const [k, v] of Object.entries(alone.values)) close(derived.values[k as keyof typeof alone.values], v, 1e-12);
   assert.deepEqual(derived.confusion, alone.confusion);
 });
+
+test('score order: descending at float32 precision, ties together in row order, NaN last', () => {
+  const scores = [0.5, Number.NaN, 0.25, 0.5, -1, 0.30000001, 0.3, 0, -0];
+  const { order, groupEnd } = scoreOrder(scores);
+  // 0.30000001 and 0.3 are the same float32, so they tie.
+  assert.deepEqual(Array.from(order), [0, 3, 5, 6, 2, 7, 8, 4, 1]);
+  assert.deepEqual(Array.from(groupEnd), [0, 1, 0, 1, 1, 0, 1, 1, 1]);
+});

@@ -9,42 +9,57 @@ export interface ScoreOrder {
   groupEnd: Uint8Array;
 }
 
-/** Rows up to this count sort by packed (score, index) keys in a native numeric sort. */
-const PACKED_SORT_MAX_ROWS = 2 ** 21;
-
 /**
  * Sorts rows by score once; ties are kept together so they count as ties
  * (AUC += ½). Scores are compared at float32 precision — what ONNX models
- * output — which lets a million rows sort as packed numbers without a
- * comparator callback (about 10× faster).
+ * output — which lets them sort as 32-bit keys with a radix sort: linear
+ * time, about 10× faster than a comparator sort at a million rows.
  */
 export function scoreOrder(scores: ArrayLike<number>): ScoreOrder {
   const n = scores.length;
   const f32 = new Float32Array(1);
   const u32 = new Uint32Array(f32.buffer);
-  // Order-preserving map of a float32 to an unsigned integer: flip negatives entirely, set the sign bit of positives.
-  const sortable = (v: number) => {
+  // Order-preserving map of a float32 to an unsigned integer (flip negatives entirely, set the sign
+  // bit of positives), complemented so that ascending keys are descending scores.
+  let keys = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = scores[i]!;
     f32[0] = Number.isNaN(v) ? -Infinity : v === 0 ? 0 : v;
     const bits = u32[0]!;
-    return bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
-  };
-  const order = new Int32Array(n);
-  const keys = new Uint32Array(n);
-  for (let i = 0; i < n; i++) keys[i] = sortable(scores[i]!);
-  if (n <= PACKED_SORT_MAX_ROWS) {
-    // Descending by score: pack the complemented key above the index; both fit a double exactly (< 2^53).
-    const packed = new Float64Array(n);
-    for (let i = 0; i < n; i++) packed[i] = (0xffffffff - keys[i]!) * PACKED_SORT_MAX_ROWS + i;
-    packed.sort();
-    for (let k = 0; k < n; k++) order[k] = packed[k]! % PACKED_SORT_MAX_ROWS;
-  } else {
-    for (let i = 0; i < n; i++) order[i] = i;
-    order.sort((a, b) => keys[b]! - keys[a]! || a - b);
+    keys[i] = ~(bits & 0x80000000 ? ~bits : bits | 0x80000000) >>> 0;
+  }
+  let order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  // LSD radix sort, three 11-bit digits; stable, so ties keep ascending row order.
+  let keysOut = new Uint32Array(n);
+  let orderOut = new Int32Array(n);
+  const count = new Int32Array(RADIX);
+  for (let shift = 0; shift < 32; shift += RADIX_BITS) {
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[(keys[i]! >>> shift) & RADIX_MASK]!++;
+    let sum = 0;
+    for (let b = 0; b < RADIX; b++) {
+      const c = count[b]!;
+      count[b] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const key = keys[i]!;
+      const at = count[(key >>> shift) & RADIX_MASK]!++;
+      keysOut[at] = key;
+      orderOut[at] = order[i]!;
+    }
+    [keys, keysOut] = [keysOut, keys];
+    [order, orderOut] = [orderOut, order];
   }
   const groupEnd = new Uint8Array(n);
-  for (let k = 0; k < n; k++) groupEnd[k] = k === n - 1 || keys[order[k + 1]!] !== keys[order[k]!] ? 1 : 0;
+  for (let k = 0; k < n; k++) groupEnd[k] = k === n - 1 || keys[k + 1] !== keys[k] ? 1 : 0;
   return { order, groupEnd };
 }
+
+const RADIX_BITS = 11;
+const RADIX = 1 << RADIX_BITS;
+const RADIX_MASK = RADIX - 1;
 
 /** 1 at position k when the row at order[k] has class `positive`: computed once, read by every replicate. */
 export function positivesInOrder(sorted: ScoreOrder, truth: ArrayLike<number>, positive: number): Uint8Array {
