@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type GitHubEmulator, type RepoHandle } from '@mlship/github-emulator';
 import { buildLinearClassifierOnnx } from '@mlship/onnx';
+import { createGitHubClient } from '@mlship/github';
+import { GitHubStore, RegistryService } from '@mlship/registry';
 import { runBundledAction, webhookEvent } from './harness/index.ts';
 
 let gh: GitHubEmulator;
@@ -144,4 +146,27 @@ test('a read-only token cannot publish: the error says which permission to grant
   assert.equal(result.exitCode, 1);
   assert.match(result.annotations[0]!.message, /contents: write/);
   assert.equal(gh.repo(r.repo).releases.length, 0);
+});
+
+test('parallel jobs promoting different versions to prod: each lands once, in one order, prod = the last', async () => {
+  const r = newRepo();
+  const run = runner(r);
+  const versions = ['v1.0.0', 'v1.1.0', 'v1.2.0', 'v1.3.0'];
+  // Seeded in-process (the publish action is covered above); the promotions are separate action runs.
+  const seed = new RegistryService(
+    new GitHubStore({ client: createGitHubClient({ token: r.token, baseUrl: gh.apiUrl, throttle: false }), owner: r.repo.owner, repo: r.repo.name }),
+    { actor: 'alice' },
+  );
+  for (const [i, version] of versions.entries()) {
+    writeFileSync(join(r.workspace, `model-${i}.onnx`), buildLinearClassifierOnnx({ weights: [[i, 1]], bias: [0], classes: ['no', 'yes'] }));
+    await seed.publish({ name: 'churn', version, files: [{ path: join(r.workspace, `model-${i}.onnx`), role: 'model' }], commit: r.sha });
+  }
+  const jobs = await Promise.all(versions.map((version) => run({ command: 'promote', name: 'churn', version, stage: 'prod' })));
+  for (const job of jobs) assert.equal(job.exitCode, 0, job.stdout);
+  const events = JSON.parse((await run({ command: 'history', name: 'churn' })).outputs['history']!) as { counter: number; action: string; version: string; tag: string }[];
+  const assigned = events.filter((e) => e.action === 'assign');
+  assert.deepEqual(assigned.map((e) => e.version).sort(), versions);
+  assert.deepEqual(events.map((e) => e.counter), events.map((_, i) => i + 1));
+  assert.deepEqual(jobs.map((j) => j.outputs['tag']).sort(), assigned.map((e) => e.tag).sort(), 'each job reports the tag it wrote');
+  assert.equal((await run({ command: 'resolve', name: 'churn', stage: 'prod' })).outputs['version'], assigned.at(-1)!.version);
 });
