@@ -66,6 +66,7 @@ test('publish, promote, resolve, download, rollback and history through the acti
   assert.deepEqual(manifest.metrics, { accuracy: 0.91, f1: 0.8 });
   assert.deepEqual(manifest.params, { learning_rate: 0.1, epochs: 20 });
   assert.equal(manifest.datasets[0].id, 'train');
+  assert.match(publish.summary, /### mlship registry publish[\s\S]*\| model\.onnx \| model \| \d+ \| `[0-9a-f]{64}` \|/);
   assert.match(manifest.datasets[0].sha256, /^[0-9a-f]{64}$/);
 
   const rerun = await run({ command: 'publish', name: 'churn', bump: 'minor', files: 'model.onnx', card: 'card.md', metrics: 'metrics.json', params: 'params.yml', datasets: 'train=train.csv' });

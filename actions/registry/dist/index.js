@@ -30015,6 +30015,9 @@ var require_light = __commonJS({
   }
 });
 
+// actions/registry/src/index.ts
+import { appendFileSync as appendFileSync2 } from "node:fs";
+
 // node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/command.js
 import * as os from "os";
 
@@ -51760,6 +51763,16 @@ async function datasetRefs(value, cwd) {
   }
   return refs;
 }
+function commandSummary(command, result) {
+  const lines2 = [`### mlship registry ${command}`, "", "```", result.text, "```"];
+  const manifest = result.outputs.manifest ? JSON.parse(result.outputs.manifest) : void 0;
+  if (manifest && (command === "publish" || command === "resolve" || command === "download")) {
+    lines2.push("", "| asset | role | bytes | sha256 |", "| --- | --- | ---: | --- |");
+    for (const a of manifest.assets) lines2.push(`| ${a.name} | ${a.role} | ${a.sizeBytes} | \`${a.sha256}\` |`);
+  }
+  return `${lines2.join("\n")}
+`;
+}
 
 // packages/registry/src/registry-entry.ts
 import { readFileSync } from "node:fs";
@@ -56155,5 +56168,6 @@ await runAction(async () => {
   });
   const result = await runRegistryCommand(inputs, registry2, commandContextFromEnv(process.env, cwd));
   console.log(result.text);
+  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync2(process.env.GITHUB_STEP_SUMMARY, commandSummary(inputs.command, result));
   setOutputs(result.outputs);
 });

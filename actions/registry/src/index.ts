@@ -1,5 +1,6 @@
+import { appendFileSync } from 'node:fs';
 import { runAction, readInputs, setOutputs } from '@mlship/actions-kit';
-import { commandContextFromEnv, openRegistry, RegistryActionInputsSchema, runRegistryCommand } from '@mlship/registry';
+import { commandContextFromEnv, commandSummary, openRegistry, RegistryActionInputsSchema, runRegistryCommand } from '@mlship/registry';
 
 await runAction(async () => {
   const inputs = readInputs(RegistryActionInputsSchema);
@@ -10,5 +11,6 @@ await runAction(async () => {
   });
   const result = await runRegistryCommand(inputs, registry, commandContextFromEnv(process.env, cwd));
   console.log(result.text);
+  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, commandSummary(inputs.command, result));
   setOutputs(result.outputs);
 });

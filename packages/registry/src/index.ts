@@ -23,7 +23,7 @@ export { LocalStore } from './local-store.ts';
 export { GitHubStore } from './github-store.ts';
 export type { GitHubStoreOptions } from './github-store.ts';
 export type { LocalStoreOptions } from './local-store.ts';
-export { RegistryInputsSchema, RegistryActionInputsSchema, runRegistryCommand, loadStagePolicy, DEFAULT_POLICY_FILE } from './registry-command.ts';
+export { RegistryInputsSchema, RegistryActionInputsSchema, runRegistryCommand, commandSummary, loadStagePolicy, DEFAULT_POLICY_FILE } from './registry-command.ts';
 export type { RegistryInputs, CommandContext, CommandResult } from './registry-command.ts';
 export { openRegistry, commandContextFromEnv } from './registry-entry.ts';
 export type { OpenRegistryOptions } from './registry-entry.ts';

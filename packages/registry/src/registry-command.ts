@@ -223,3 +223,14 @@ async function datasetRefs(value: string | undefined, cwd: string): Promise<Data
   }
   return refs;
 }
+
+/** Markdown for the job summary: the result line, and for a version its assets and checksums. */
+export function commandSummary(command: RegistryInputs['command'], result: CommandResult): string {
+  const lines = [`### mlship registry ${command}`, '', '```', result.text, '```'];
+  const manifest = result.outputs.manifest ? (JSON.parse(result.outputs.manifest) as { assets: { name: string; role: string; sizeBytes: number; sha256: string }[] }) : undefined;
+  if (manifest && (command === 'publish' || command === 'resolve' || command === 'download')) {
+    lines.push('', '| asset | role | bytes | sha256 |', '| --- | --- | ---: | --- |');
+    for (const a of manifest.assets) lines.push(`| ${a.name} | ${a.role} | ${a.sizeBytes} | \`${a.sha256}\` |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
