@@ -38,6 +38,12 @@ function newRepo(): { repo: RepoHandle; sha: string; workspace: string; token: s
   return { repo, sha, workspace, token };
 }
 
+/** The same registry in-process, without the action client's write throttle, for fast set-up. */
+function seedRegistry(r: ReturnType<typeof newRepo>): RegistryService {
+  const client = createGitHubClient({ token: r.token, baseUrl: gh.apiUrl, throttle: false });
+  return new RegistryService(new GitHubStore({ client, owner: r.repo.owner, repo: r.repo.name }), { actor: 'alice' });
+}
+
 function runner(r: ReturnType<typeof newRepo>) {
   return (inputs: Record<string, string>, actor = 'alice') =>
     runBundledAction('registry', {
@@ -74,9 +80,10 @@ test('publish, promote, resolve, download, rollback and history through the acti
   assert.equal(rerun.outputs['version'], 'v0.1.0', 'a re-run of the same job publishes nothing new');
   assert.equal(rerun.outputs['created'], 'false');
 
+  // The second version is published in-process: each action write waits for the client's 1 write/s throttle.
   writeFileSync(join(r.workspace, 'model.onnx'), buildLinearClassifierOnnx({ weights: [[3, 1]], bias: [0], classes: ['no', 'yes'] }));
-  const second = await run({ command: 'publish', name: 'churn', bump: 'patch', files: 'model.onnx' });
-  assert.equal(second.outputs['version'], 'v0.1.1', second.stderr);
+  const second = await seedRegistry(r).publish({ name: 'churn', bump: 'patch', files: [{ path: join(r.workspace, 'model.onnx'), role: 'model' }], commit: r.sha });
+  assert.equal(second.version, 'v0.1.1');
 
   assert.equal((await run({ command: 'promote', name: 'churn', version: 'v0.1.0', stage: 'prod' })).outputs['tag'], 'churn#prod#3');
   const promoted = await run({ command: 'promote', name: 'churn', version: 'v0.1.1', stage: 'prod', message: 'better f1' });
@@ -122,7 +129,7 @@ test('bad input and refused operations fail with one actionable error line', asy
     assert.match(errors[0]!.message, message);
     assert.ok(!errors[0]!.message.includes('\n'));
   }
-  assert.equal((await run({ command: 'publish', name: 'churn', version: 'v1.0.0', files: 'model.onnx' })).exitCode, 0);
+  await seedRegistry(r).publish({ name: 'churn', version: 'v1.0.0', files: [{ path: join(r.workspace, 'model.onnx'), role: 'model' }], commit: r.sha });
   const exists = await run({ command: 'publish', name: 'churn', version: 'v1.0.0', files: 'card.md' });
   assert.match(exists.annotations[0]!.message, /churn@v1\.0\.0 already exists with different content/);
 
@@ -154,10 +161,7 @@ test('parallel jobs promoting different versions to prod: each lands once, in on
   const run = runner(r);
   const versions = ['v1.0.0', 'v1.1.0', 'v1.2.0', 'v1.3.0'];
   // Seeded in-process (the publish action is covered above); the promotions are separate action runs.
-  const seed = new RegistryService(
-    new GitHubStore({ client: createGitHubClient({ token: r.token, baseUrl: gh.apiUrl, throttle: false }), owner: r.repo.owner, repo: r.repo.name }),
-    { actor: 'alice' },
-  );
+  const seed = seedRegistry(r);
   for (const [i, version] of versions.entries()) {
     writeFileSync(join(r.workspace, `model-${i}.onnx`), buildLinearClassifierOnnx({ weights: [[i, 1]], bias: [0], classes: ['no', 'yes'] }));
     await seed.publish({ name: 'churn', version, files: [{ path: join(r.workspace, `model-${i}.onnx`), role: 'model' }], commit: r.sha });
