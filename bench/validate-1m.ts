@@ -126,7 +126,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
   // ---- 2. the whole validate job vs its floor
   const floor = decodeMs + raw;
   t = performance.now();
-  const outcome = await validate({ candidate: candidatePath, baseline: baselinePath, data: dataPath, policy: policyPath, outDir: join(dir, 'result') });
+  const outcome = await validate({ candidate: candidatePath, baseline: baselinePath, data: dataPath, policy: policyPath, outputDir: join(dir, 'result') });
   const whole = performance.now() - t;
   const tm = outcome.result.timingsMs;
   console.log(`\nwhole validate job                      ${seconds(whole)}   ratio ${(whole / floor).toFixed(2)}× of floor ${seconds(floor)} (decode + raw inference; target ≤ 3×)`);

@@ -41,7 +41,7 @@ async function run(candidate: string, permissions: TokenPermissions = JOB_TOKEN,
   const pr = gh.createPullRequest(repo, { head: 'feature/model', base: 'main', title: 'Retrain', body: '', user: 'alice' });
   await options.prepare?.(repo);
   const result = await runBundledAction('validate', {
-    inputs: { candidate, baseline: options.baseline ?? 'models/baseline.onnx', data: 'models/holdout.csv', policy: 'models/policy.yml', 'out-dir': `out-${serial}` },
+    inputs: { candidate, baseline: options.baseline ?? 'models/baseline.onnx', data: 'models/holdout.csv', policy: 'models/policy.yml', 'output-dir': `out-${serial}` },
     event: webhookEvent('pull_request', 'synchronize', { repo, pr }),
     emulator: gh,
     token: gh.createToken({ login: BOT, type: 'Bot', permissions }),

@@ -69067,7 +69067,7 @@ var ValidateOptionsSchema = external_exports.object({
   label: external_exports.string().min(1).optional(),
   policy: external_exports.string().min(1).optional(),
   /** Where the result JSON, report section and model card are written. */
-  outDir: external_exports.string().min(1).default("mlship-validate")
+  outputDir: external_exports.string().min(1).default("mlship-validate")
 });
 var REFERENCE = /^[A-Za-z0-9][A-Za-z0-9_/-]*@[A-Za-z0-9.#_-]+$/;
 async function validate2(input2, adapters = {}) {
@@ -69162,7 +69162,7 @@ async function validate2(input2, adapters = {}) {
       }));
     }
     timings.totalMs = now() - started;
-    return await writeOutputs(result, policy, options.outDir);
+    return await writeOutputs(result, policy, options.outputDir);
   } finally {
     await Promise.all([candidate.release(), baseline.release()]);
   }
@@ -69223,15 +69223,15 @@ function pick3(values, rows) {
   for (let k = 0; k < rows.length; k++) out[k] = values[rows[k]];
   return out;
 }
-async function writeOutputs(result, policy, outDir) {
+async function writeOutputs(result, policy, outputDir) {
   const modelCard = buildModelCard(result, policy.model_card);
   const section = validationSection(result, modelCard.markdown);
-  await mkdir2(outDir, { recursive: true });
+  await mkdir2(outputDir, { recursive: true });
   const paths = {
-    result: join2(outDir, "validation.json"),
-    report: join2(outDir, "validation.md"),
-    modelCard: join2(outDir, "model-card.md"),
-    modelCardJson: join2(outDir, "model-card.json")
+    result: join2(outputDir, "validation.json"),
+    report: join2(outputDir, "validation.md"),
+    modelCard: join2(outputDir, "model-card.md"),
+    modelCardJson: join2(outputDir, "model-card.json")
   };
   await writeFile2(paths.result, `${JSON.stringify(result, null, 2)}
 `);

@@ -24,7 +24,7 @@ before(async () => {
 });
 
 test('the better candidate passes every gate; files and model card are written', async () => {
-  const out = await validate({ candidate: demo.candidate, baseline: demo.baseline, data: demo.holdout, policy: demo.policy, outDir: join(dir, 'pass') });
+  const out = await validate({ candidate: demo.candidate, baseline: demo.baseline, data: demo.holdout, policy: demo.policy, outputDir: join(dir, 'pass') });
   assert.equal(out.result.verdict, 'pass', out.section.markdown);
   assert.equal(out.result.data.rows, demo.training.holdoutRows);
   const accuracy = out.result.metrics.find((m) => m.metric === 'accuracy')!;
@@ -41,7 +41,7 @@ test('the better candidate passes every gate; files and model card are written',
 });
 
 test('the degraded candidate fails with the reason first, and the same seed gives the same intervals', async () => {
-  const run = () => validate({ candidate: demo.degraded, baseline: demo.baseline, data: demo.holdout, policy: demo.policy, outDir: join(dir, 'fail') });
+  const run = () => validate({ candidate: demo.degraded, baseline: demo.baseline, data: demo.holdout, policy: demo.policy, outputDir: join(dir, 'fail') });
   const out = await run();
   assert.equal(out.result.verdict, 'fail');
   assert.equal(out.result.gates[0]?.verdict, 'fail');
@@ -57,7 +57,7 @@ test('a regression model on a holdout by named [N, 1] inputs', async () => {
   writeFileSync(join(dir, 'good.onnx'), buildLinearRegressorOnnx({ featureNames: ['a', 'b'], inputLayout: 'columns', weights: [2, -1], bias: 1.2 }));
   writeFileSync(join(dir, 'base.onnx'), buildLinearRegressorOnnx({ featureNames: ['a', 'b'], inputLayout: 'columns', weights: [1.5, -1], bias: 3 }));
   writeFileSync(join(dir, 'reg.yml'), 'gates:\n  - metric: mae\n    max_increase: 0\nsanity:\n  robustness: { noise: 0.01, max_flip_rate: 0.05 }\n');
-  const out = await validate({ candidate: join(dir, 'good.onnx'), baseline: join(dir, 'base.onnx'), data: join(dir, 'reg.csv'), task: 'regression', label: 'y', policy: join(dir, 'reg.yml'), outDir: join(dir, 'reg') });
+  const out = await validate({ candidate: join(dir, 'good.onnx'), baseline: join(dir, 'base.onnx'), data: join(dir, 'reg.csv'), task: 'regression', label: 'y', policy: join(dir, 'reg.yml'), outputDir: join(dir, 'reg') });
   const mae = out.result.metrics.find((m) => m.metric === 'mae')!;
   assert.ok(mae.candidate < 0.5 && mae.delta < 0 && mae.deltaCi[1] < 0, JSON.stringify(mae));
   assert.equal(out.result.verdict, 'pass', out.section.markdown);
@@ -67,7 +67,7 @@ test('a regression model on a holdout by named [N, 1] inputs', async () => {
 });
 
 async function rejects(options: Parameters<typeof validate>[0], kind: typeof UserError, pattern: RegExp) {
-  await assert.rejects(validate({ outDir: join(dir, 'bad'), ...options }), (error: unknown) => {
+  await assert.rejects(validate({ outputDir: join(dir, 'bad'), ...options }), (error: unknown) => {
     assert.ok(error instanceof kind, String(error));
     assert.ok(!(error as Error).message.includes('\n'), 'one line');
     assert.match((error as Error).message, pattern);
@@ -104,7 +104,7 @@ test('bad inputs fail with one line naming the file and the fix', async () => {
 test('a candidate whose signature changed fails the signature gate with what changed', async () => {
   writeFileSync(join(dir, 'wide.onnx'), buildLinearClassifierOnnx({ featureNames: ['bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g', 'bill_depth_mm'], weights: [[0, 0, 0, 0, 0], [0, 0, 0, 0, 1], [0, 0, 0, 1e-3, 0]], bias: [0, 0, 0], classes: ['Adelie', 'Chinstrap', 'Gentoo'] }));
   writeFileSync(join(dir, 'no-features.yml'), fast(demo.policy).replace(/^features: .*\n/m, ''));
-  const out = await validate({ candidate: join(dir, 'wide.onnx'), baseline: demo.baseline, data: demo.holdout, policy: join(dir, 'no-features.yml'), outDir: join(dir, 'wide') });
+  const out = await validate({ candidate: join(dir, 'wide.onnx'), baseline: demo.baseline, data: demo.holdout, policy: join(dir, 'no-features.yml'), outputDir: join(dir, 'wide') });
   const gate = out.result.gates.find((g) => g.kind === 'signature');
   assert.equal(gate?.verdict, 'fail');
   assert.equal(gate?.reason, "input 'input' dimension 1 changed: 4 → 5 (shape [N, 4] → [N, 5])");

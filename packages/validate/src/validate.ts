@@ -33,7 +33,7 @@ export const ValidateOptionsSchema = z.object({
   label: z.string().min(1).optional(),
   policy: z.string().min(1).optional(),
   /** Where the result JSON, report section and model card are written. */
-  outDir: z.string().min(1).default('mlship-validate'),
+  outputDir: z.string().min(1).default('mlship-validate'),
 });
 export type ValidateOptions = z.input<typeof ValidateOptionsSchema>;
 
@@ -149,7 +149,7 @@ export async function validate(input: ValidateOptions, adapters: ValidateAdapter
       }));
     }
     timings.totalMs = now() - started;
-    return await writeOutputs(result, policy, options.outDir);
+    return await writeOutputs(result, policy, options.outputDir);
   } finally {
     await Promise.all([candidate.release(), baseline.release()]);
   }
@@ -221,15 +221,15 @@ function pick<T extends Int32Array | Float64Array>(values: T, rows: Int32Array):
   return out;
 }
 
-async function writeOutputs(result: ValidationResult, policy: Policy, outDir: string): Promise<ValidateOutcome> {
+async function writeOutputs(result: ValidationResult, policy: Policy, outputDir: string): Promise<ValidateOutcome> {
   const modelCard = buildModelCard(result, policy.model_card);
   const section = validationSection(result, modelCard.markdown);
-  await mkdir(outDir, { recursive: true });
+  await mkdir(outputDir, { recursive: true });
   const paths = {
-    result: join(outDir, 'validation.json'),
-    report: join(outDir, 'validation.md'),
-    modelCard: join(outDir, 'model-card.md'),
-    modelCardJson: join(outDir, 'model-card.json'),
+    result: join(outputDir, 'validation.json'),
+    report: join(outputDir, 'validation.md'),
+    modelCard: join(outputDir, 'model-card.md'),
+    modelCardJson: join(outputDir, 'model-card.json'),
   };
   await writeFile(paths.result, `${JSON.stringify(result, null, 2)}\n`);
   await writeFile(paths.report, `${section.markdown}\n`);

@@ -136,7 +136,7 @@ async function checkPullRequest(story: Story, run: string, incoming: string, can
     failOn: 'error', outputDir: join(out, 'data'),
   });
   const outcome = await validate(
-    { candidate: rel(candidate), baseline: `${MODEL}@prod`, data: rel(join(story.dir, 'models', 'holdout.csv')), policy: rel(join(story.dir, 'models', 'policy.yml')), outDir: join(out, 'validate') },
+    { candidate: rel(candidate), baseline: `${MODEL}@prod`, data: rel(join(story.dir, 'models', 'holdout.csv')), policy: rel(join(story.dir, 'models', 'policy.yml')), outputDir: join(out, 'validate') },
     { resolveModel: (reference) => downloadModel(story.registry, reference, join(out, 'baseline')) },
   );
   const sections: ReportSection[] = [dataTest.section, outcome.section];

@@ -27,7 +27,7 @@ async function run(argv: string[]) {
 const common = ['--data', 'models/holdout.csv', '--policy', 'models/policy.yml'];
 
 test('a passing candidate exits 0; --json prints the result with the output paths', async () => {
-  const { code, stdout, stderr } = await run(['--candidate', 'models/candidate.onnx', '--baseline', 'models/baseline.onnx', ...common, '--out-dir', 'out', '--json']);
+  const { code, stdout, stderr } = await run(['--candidate', 'models/candidate.onnx', '--baseline', 'models/baseline.onnx', ...common, '--output-dir', 'out', '--json']);
   assert.equal(code, 0, stderr);
   const result = JSON.parse(stdout);
   assert.equal(result.verdict, 'pass');

@@ -10,7 +10,7 @@ import type { CliCommand } from '../command.ts';
 
 const USAGE = `usage: mlship validate --candidate model.onnx --baseline prod.onnx|NAME@prod --data holdout.csv
                        [--label COLUMN] [--task classification|regression] [--policy policy.yml]
-                       [--out-dir DIR] [--registry DIR|local:DIR|github:OWNER/REPO] [--json]`;
+                       [--output-dir DIR] [--registry DIR|local:DIR|github:OWNER/REPO] [--json]`;
 
 const FlagsSchema = z.object({
   candidate: z.string({ error: 'is required' }),
@@ -19,7 +19,7 @@ const FlagsSchema = z.object({
   label: z.string().optional(),
   task: z.enum(['classification', 'regression']).optional(),
   policy: z.string().optional(),
-  'out-dir': z.string().default('mlship-validate'),
+  'output-dir': z.string().default('mlship-validate'),
   registry: z.string().optional(),
   json: z.boolean().default(false),
 });
@@ -31,7 +31,7 @@ function parseFlags(argv: string[]) {
       args: argv,
       options: {
         candidate: { type: 'string' }, baseline: { type: 'string' }, data: { type: 'string' }, label: { type: 'string' },
-        task: { type: 'string' }, policy: { type: 'string' }, 'out-dir': { type: 'string' }, registry: { type: 'string' },
+        task: { type: 'string' }, policy: { type: 'string' }, 'output-dir': { type: 'string' }, registry: { type: 'string' },
         json: { type: 'boolean' },
       },
     });
@@ -62,7 +62,7 @@ const command: CliCommand = {
         // A registry reference is not a path; resolve() would turn it into one.
         baseline: /^[^./][^/]*@/.test(flags.baseline) ? flags.baseline : at(flags.baseline)!,
         data: at(flags.data)!,
-        outDir: at(flags['out-dir'])!,
+        outputDir: at(flags['output-dir'])!,
         ...(flags.task ? { task: flags.task } : {}),
         ...(flags.label ? { label: flags.label } : {}),
         ...(flags.policy ? { policy: at(flags.policy)! } : {}),
