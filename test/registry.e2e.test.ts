@@ -74,6 +74,9 @@ test('publish, promote, resolve, download, rollback and history through the acti
   assert.equal(manifest.datasets[0].id, 'train');
   assert.match(publish.summary, /### mlship registry publish[\s\S]*\| model\.onnx \| model \| \d+ \| `[0-9a-f]{64}` \|/);
   assert.match(manifest.datasets[0].sha256, /^[0-9a-f]{64}$/);
+  // The model's signature, read from the ONNX file by the bundled action.
+  assert.deepEqual(manifest.signature.inputs.map((t: { name: string; elementType: string }) => [t.name, t.elementType]), [['input', 'float32']]);
+  assert.deepEqual(manifest.signature.outputs.map((t: { name: string }) => t.name), ['label', 'probabilities']);
 
   const rerun = await run({ command: 'publish', name: 'churn', bump: 'minor', files: 'model.onnx', card: 'card.md', metrics: 'metrics.json', params: 'params.yml', datasets: 'train=train.csv' });
   assert.equal(rerun.exitCode, 0, rerun.stderr);
