@@ -15,8 +15,8 @@ const actions = readActions();
 interface Step { uses?: string; with?: Record<string, unknown> }
 interface Job { permissions?: unknown; steps?: Step[] }
 
-test('there are templates for pull requests, fork reports and drift', () => {
-  for (const name of ['mlship-pull-request.yml', 'mlship-fork-report.yml', 'mlship-drift.yml']) assert.ok(templates.includes(name), name);
+test('there are templates for pull requests, fork reports, drift and releases', () => {
+  for (const name of ['mlship-pull-request.yml', 'mlship-fork-report.yml', 'mlship-drift.yml', 'mlship-release.yml']) assert.ok(templates.includes(name), name);
 });
 
 for (const file of templates) {

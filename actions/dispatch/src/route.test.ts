@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InputError } from '@mlship/errors';
-import { routeCommand } from './route.ts';
+import { REGISTRY_COMMANDS, routeCommand } from './route.ts';
 
 test('a step name runs the action of that name', () => {
   assert.deepEqual(routeCommand('validate'), { action: 'validate', env: {} });
@@ -17,4 +17,9 @@ test('an unknown command is one line that lists the valid ones', () => {
 
 test('an empty command says it is required', () => {
   assert.throws(() => routeCommand(''), /input 'command' is required/);
+});
+
+test('the root offers exactly the commands of the registry action', async () => {
+  const { RegistryActionInputsSchema } = await import('@mlship/registry');
+  assert.deepEqual([...REGISTRY_COMMANDS], RegistryActionInputsSchema.shape.command.options);
 });
