@@ -56853,10 +56853,15 @@ var RegistryService = class {
     const stages = Object.entries(stageMap(state)).filter(([, v]) => v === version2).map(([s]) => s);
     return { name: ref.name, version: version2, tag: `${ref.name}@${version2}`, url: stored.url, manifest, stages, deprecated: state.deprecated };
   }
-  async download(reference, destDir, assets) {
+  /** Downloads every asset, the named ones, or those of one role (e.g. the data profile), each checksum-verified. */
+  async download(reference, destDir, select) {
     const resolved = await this.resolve(reference);
     const stored = await this.store.readVersion(resolved.name, resolved.version);
-    const wanted = assets?.length ? assets : resolved.manifest.assets.map((a) => a.name);
+    const all = resolved.manifest.assets;
+    const wanted = Array.isArray(select) && select.length ? select : select && !Array.isArray(select) ? all.filter((a) => a.role === select.role).map((a) => a.name) : all.map((a) => a.name);
+    if (select && !Array.isArray(select) && wanted.length === 0) {
+      throw new NotFoundError(`${resolved.tag} has no ${select.role} asset; publish the version with one`);
+    }
     const files = [];
     for (const assetName of wanted) {
       const expected = resolved.manifest.assets.find((a) => a.name === assetName);
@@ -57667,7 +57672,7 @@ function commandSummary(command, result) {
 }
 
 // packages/registry/src/registry-entry.ts
-import { readFileSync } from "node:fs";
+import { existsSync as existsSync3, readFileSync } from "node:fs";
 
 // node_modules/.pnpm/universal-user-agent@7.0.3/node_modules/universal-user-agent/index.js
 function getUserAgent() {

@@ -68589,7 +68589,11 @@ var FailOnSchema = external_exports.enum(["error", "warn", "never"]);
 var DataTestActionInputsSchema = external_exports.object({
   data: external_exports.string({ error: "is required" }),
   expectations: external_exports.string().optional(),
+  /** A profile file, or a registry reference (churn@prod) whose data-profile asset is used. */
   referenceProfile: external_exports.string().optional(),
+  /** Where registry references resolve: github:owner/repo (default: this repository) or local:DIR. */
+  registry: external_exports.string().optional(),
+  token: external_exports.string().optional(),
   driftConfig: external_exports.string().optional(),
   failOn: FailOnSchema.default("error"),
   outputDir: external_exports.string().default("mlship-data")
@@ -73644,11 +73648,6 @@ async function pullRequestHead(env) {
   }
 }
 
-// packages/validate/src/registry-baseline.ts
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join as join6 } from "node:path";
-
 // packages/registry/src/tag-grammar.ts
 var NAME_SOURCE = "[a-zA-Z0-9](?:[a-zA-Z0-9\\-/_]*[a-zA-Z0-9])?";
 var STAGE_SOURCE = "[a-z0-9](?:[a-z0-9\\-_]*[a-z0-9])?";
@@ -74310,10 +74309,15 @@ var RegistryService = class {
     const stages = Object.entries(stageMap(state)).filter(([, v]) => v === version2).map(([s]) => s);
     return { name: ref.name, version: version2, tag: `${ref.name}@${version2}`, url: stored.url, manifest, stages, deprecated: state.deprecated };
   }
-  async download(reference, destDir, assets) {
+  /** Downloads every asset, the named ones, or those of one role (e.g. the data profile), each checksum-verified. */
+  async download(reference, destDir, select) {
     const resolved = await this.resolve(reference);
     const stored = await this.store.readVersion(resolved.name, resolved.version);
-    const wanted = assets?.length ? assets : resolved.manifest.assets.map((a) => a.name);
+    const all = resolved.manifest.assets;
+    const wanted = Array.isArray(select) && select.length ? select : select && !Array.isArray(select) ? all.filter((a) => a.role === select.role).map((a) => a.name) : all.map((a) => a.name);
+    if (select && !Array.isArray(select) && wanted.length === 0) {
+      throw new NotFoundError(`${resolved.tag} has no ${select.role} asset; publish the version with one`);
+    }
     const files = [];
     for (const assetName of wanted) {
       const expected = resolved.manifest.assets.find((a) => a.name === assetName);
@@ -74971,6 +74975,9 @@ function resolvePath(cwd, path) {
 }
 
 // packages/registry/src/registry-entry.ts
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join as join6 } from "node:path";
 async function openRegistry(options) {
   const stagePolicy = await loadStagePolicy(options.policy, options.cwd);
   const ctx = {
@@ -74988,16 +74995,18 @@ async function openRegistry(options) {
   const client = createGitHubClient({ token: options.token, ...options.env.GITHUB_API_URL ? { baseUrl: options.env.GITHUB_API_URL } : {} });
   return new RegistryService(new GitHubStore({ client, owner: match[1], repo: match[2] }), ctx);
 }
+async function fetchRegistryAsset(options, reference, role) {
+  const location = /^(local|github):/.test(options.location) ? options.location : `local:${options.location}`;
+  const registry2 = await openRegistry({ ...options, location });
+  const { resolved, files } = await registry2.download(reference, await mkdtemp(join6(tmpdir(), `mlship-${role}-`)), { role });
+  return { path: files[0], tag: resolved.tag };
+}
 
 // packages/validate/src/registry-baseline.ts
 function registryBaseline(options) {
   return async (reference) => {
-    const location = /^(local|github):/.test(options.location) ? options.location : `local:${options.location}`;
-    const registry2 = await openRegistry({ ...options, location, readSignature: readOnnxSignature });
-    const { resolved, files } = await registry2.download(reference, await mkdtemp(join6(tmpdir(), "mlship-baseline-")));
-    const model = files.find((f2) => f2.endsWith(".onnx"));
-    if (!model) throw new InputError(`${resolved.tag} has no .onnx asset; publish the model file with it`);
-    return { path: model, version: resolved.tag };
+    const { path, tag } = await fetchRegistryAsset(options, reference, "model");
+    return { path, version: tag };
   };
 }
 

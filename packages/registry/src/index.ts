@@ -25,5 +25,5 @@ export type { GitHubStoreOptions } from './github-store.ts';
 export type { LocalStoreOptions } from './local-store.ts';
 export { RegistryInputsSchema, RegistryActionInputsSchema, runRegistryCommand, commandSummary, loadStagePolicy, DEFAULT_POLICY_FILE } from './registry-command.ts';
 export type { RegistryInputs, CommandContext, CommandResult } from './registry-command.ts';
-export { openRegistry, commandContextFromEnv } from './registry-entry.ts';
+export { openRegistry, commandContextFromEnv, fetchRegistryAsset, isModelReference } from './registry-entry.ts';
 export type { OpenRegistryOptions } from './registry-entry.ts';

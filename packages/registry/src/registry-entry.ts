@@ -1,10 +1,14 @@
 // Wiring for entry points (the action and the CLI): builds the store and the
 // registry from a token, the environment and the stage policy file.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createGitHubClient } from '@mlship/github';
 import { InputError } from '@mlship/errors';
 import { GitHubStore } from './github-store.ts';
 import { LocalStore } from './local-store.ts';
+import type { AssetRole } from './manifest.ts';
 import { RegistryService, type RegistryContext } from './registry-service.ts';
 import { loadStagePolicy, type CommandContext } from './registry-command.ts';
 
@@ -59,4 +63,26 @@ function pullRequestNumber(eventPath: string | undefined): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Whether an action input or flag names a registry version (churn@prod) rather than a file. */
+export function isModelReference(text: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9/_-]*@[A-Za-z0-9][A-Za-z0-9.+-]*$/.test(text) && !existsSync(text);
+}
+
+/**
+ * Downloads the asset of one role (the model, the data profile...) of a
+ * registry version into a fresh temporary directory, checksum-verified: what
+ * the validate and data-test steps use to compare against production.
+ */
+export async function fetchRegistryAsset(
+  options: OpenRegistryOptions,
+  reference: string,
+  role: AssetRole,
+): Promise<{ path: string; tag: string }> {
+  // A bare directory is the local registry, as in the CLI's --registry DIR.
+  const location = /^(local|github):/.test(options.location) ? options.location : `local:${options.location}`;
+  const registry = await openRegistry({ ...options, location });
+  const { resolved, files } = await registry.download(reference, await mkdtemp(join(tmpdir(), `mlship-${role}-`)), { role });
+  return { path: files[0]!, tag: resolved.tag };
 }

@@ -254,10 +254,17 @@ export class RegistryService {
     return { name: ref.name, version, tag: `${ref.name}@${version}`, url: stored.url, manifest, stages, deprecated: state.deprecated };
   }
 
-  async download(reference: string, destDir: string, assets?: string[]): Promise<{ resolved: ResolvedVersion; files: string[] }> {
+  /** Downloads every asset, the named ones, or those of one role (e.g. the data profile), each checksum-verified. */
+  async download(reference: string, destDir: string, select?: string[] | { role: AssetRole }): Promise<{ resolved: ResolvedVersion; files: string[] }> {
     const resolved = await this.resolve(reference);
     const stored = (await this.store.readVersion(resolved.name, resolved.version))!;
-    const wanted = assets?.length ? assets : resolved.manifest.assets.map((a) => a.name);
+    const all = resolved.manifest.assets;
+    const wanted = Array.isArray(select) && select.length ? select
+      : select && !Array.isArray(select) ? all.filter((a) => a.role === select.role).map((a) => a.name)
+      : all.map((a) => a.name);
+    if (select && !Array.isArray(select) && wanted.length === 0) {
+      throw new NotFoundError(`${resolved.tag} has no ${select.role} asset; publish the version with one`);
+    }
     const files: string[] = [];
     for (const assetName of wanted) {
       const expected = resolved.manifest.assets.find((a) => a.name === assetName);

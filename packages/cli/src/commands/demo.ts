@@ -153,11 +153,8 @@ async function checkPullRequest(story: Story, run: string, incoming: string, can
 }
 
 async function downloadModel(registry: RegistryService, reference: string, dest: string): Promise<{ path: string; version: string }> {
-  const { resolved, files } = await registry.download(reference, dest);
-  const model = resolved.manifest.assets.find((a) => a.role === 'model');
-  const path = files.find((f) => model && f.endsWith(model.name));
-  if (!path) throw new InputError(`${reference} has no model asset in the registry; publish it with a model file`);
-  return { path, version: resolved.version };
+  const { resolved, files } = await registry.download(reference, dest, { role: 'model' });
+  return { path: files[0]!, version: resolved.tag };
 }
 
 export default command;
