@@ -63,3 +63,21 @@ test('infer --json prints the expectations as JSON, with defaults filled in', as
   assert.equal(expectations.schemaVersion, 1);
   assert.deepEqual(expectations.columns.weather.inSet, { values: ['drizzle', 'fog', 'rain', 'snow', 'sun'], mostly: 1, severity: 'error' });
 });
+
+test('test --reference cars@prod compares against the profile published with the production model', async () => {
+  const { LocalStore, RegistryService } = await import('@mlship/registry');
+  const profiled = await run(['profile', join(DATA, 'cars.json'), '--output', 'cars-profile.json']);
+  assert.equal(profiled.code, 0, profiled.stderr);
+  writeFileSync(join(dir, 'cars.onnx'), 'model bytes');
+  const registry = new RegistryService(new LocalStore(join(dir, '.mlship', 'registry')), { actor: 'alice' });
+  await registry.publish({ name: 'cars', version: 'v1.0.0', commit: 'abc', files: [{ path: join(dir, 'cars.onnx'), role: 'model' }, { path: join(dir, 'cars-profile.json'), role: 'data-profile' }] });
+  await registry.promote({ name: 'cars', version: 'v1.0.0', stage: 'prod' });
+
+  const tested = await run(['test', join(DATA, 'cars.json'), '--reference', 'cars@prod', '--output-dir', 'out-ref']);
+  assert.equal(tested.code, 0, tested.stderr);
+  assert.match(readFileSync(join(dir, 'out-ref', 'data-test.md'), 'utf8'), /Drift against `cars@v1\.0\.0 \(cars@prod\)`/);
+
+  const missing = await run(['test', join(DATA, 'cars.json'), '--reference', 'trucks@prod']);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /no model 'trucks' in the registry/);
+});

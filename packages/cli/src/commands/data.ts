@@ -1,6 +1,7 @@
 // mlship data test|profile|infer|drift|merge: the data-test action's library
 // calls from a terminal.
 import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -9,19 +10,23 @@ import {
   DataProfiler, FailOnSchema, compareProfiles, inferExpectations, mergeProfiles, parseDriftOptions, parseExpectations, readColumns, readProfileFile, readText, runDataTest,
   type DriftReport, type Profile,
 } from '@mlship/data';
+import { fetchRegistryAsset, isModelReference } from '@mlship/registry';
 import type { CliCommand, CliIO } from '../command.ts';
 
-const USAGE = `usage: mlship data test DATA [--expectations FILE] [--reference PROFILE] [--drift-config FILE]
+const USAGE = `usage: mlship data test DATA [--expectations FILE] [--reference PROFILE|NAME@STAGE] [--drift-config FILE]
                         [--fail-on error|warn|never] [--output-dir DIR] [--json]
        mlship data profile DATA [--reference PROFILE] [--output FILE] [--json]
        mlship data infer DATA [--output FILE] [--max-domain N] [--json]
        mlship data drift DATA|--profile PROFILE --reference PROFILE [--drift-config FILE] [--json]
        mlship data merge PROFILE... --output FILE [--json]
-DATA is a .csv, .jsonl, .json or .parquet file, or a glob of them.`;
+DATA is a .csv, .jsonl, .json or .parquet file, or a glob of them. A reference NAME@STAGE (e.g. churn@prod)
+is the data profile published with that model version, from --registry DIR|local:DIR|github:OWNER/REPO
+(default .mlship/registry; github: reads $GITHUB_TOKEN).`;
 
 const OPTIONS = {
   expectations: { type: 'string' },
   reference: { type: 'string' },
+  registry: { type: 'string' },
   'drift-config': { type: 'string' },
   'fail-on': { type: 'string' },
   'output-dir': { type: 'string' },
@@ -34,6 +39,7 @@ const OPTIONS = {
 const FlagsSchema = z.object({
   expectations: z.string().optional(),
   reference: z.string().optional(),
+  registry: z.string().default('.mlship/registry'),
   'drift-config': z.string().optional(),
   'fail-on': FailOnSchema.default('error'),
   'output-dir': z.string().default('mlship-data'),
@@ -87,6 +93,17 @@ function driftLines(drift: DriftReport): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** A profile file, or the data-profile asset of a registry version (churn@prod). */
+async function referenceProfile(reference: string, registry: string, io: CliIO): Promise<{ path: string; label: string }> {
+  const path = resolve(io.cwd, reference);
+  if (existsSync(path) || !isModelReference(reference)) return { path, label: reference };
+  const fetched = await fetchRegistryAsset(
+    { location: registry, cwd: io.cwd, env: io.env, token: io.env.GITHUB_TOKEN, actor: io.env.USER ?? 'mlship' },
+    reference, 'data-profile',
+  );
+  return { path: fetched.path, label: `${fetched.tag} (${reference})` };
+}
+
 const command: CliCommand = {
   summary: 'data tests, profiles, schema inference and drift (test|profile|infer|drift|merge)',
   async run(argv, io) {
@@ -96,13 +113,15 @@ const command: CliCommand = {
     }
     const { sub, positionals, flags } = parse(argv);
     const at = (p: string) => resolve(io.cwd, p);
-    const reference = flags.reference ? await readProfileFile(at(flags.reference)) : undefined;
+    const referenced = flags.reference === undefined ? undefined : await referenceProfile(flags.reference, flags.registry, io);
+    const reference = referenced ? await readProfileFile(referenced.path) : undefined;
     switch (sub) {
       case 'test': {
         const result = await runDataTest({
           data: at(one(sub, positionals)),
           expectations: flags.expectations && at(flags.expectations),
-          referenceProfile: flags.reference && at(flags.reference),
+          referenceProfile: referenced?.path,
+          referenceLabel: referenced?.label,
           driftConfig: flags['drift-config'] && at(flags['drift-config']),
           failOn: flags['fail-on'],
           outputDir: at(flags['output-dir']),

@@ -5,7 +5,11 @@ import { FailOnSchema } from './data-test.ts';
 export const DataTestActionInputsSchema = z.object({
   data: z.string({ error: 'is required' }),
   expectations: z.string().optional(),
+  /** A profile file, or a registry reference (churn@prod) whose data-profile asset is used. */
   referenceProfile: z.string().optional(),
+  /** Where registry references resolve: github:owner/repo (default: this repository) or local:DIR. */
+  registry: z.string().optional(),
+  token: z.string().optional(),
   driftConfig: z.string().optional(),
   failOn: FailOnSchema.default('error'),
   outputDir: z.string().default('mlship-data'),

@@ -25,6 +25,8 @@ export interface DataTestInput {
   expectations?: string | undefined;
   /** Reference profile JSON path (the production model's training data). */
   referenceProfile?: string | undefined;
+  /** How the report names the reference, e.g. "churn@v1.4.0 (churn@prod)" when it came from the registry; default its path. */
+  referenceLabel?: string | undefined;
   drift?: DriftOptionsInput | undefined;
   /** A YAML/JSON file of drift settings (methods, thresholds); overrides `drift`. */
   driftConfig?: string | undefined;
@@ -70,7 +72,7 @@ export async function runDataTest(input: DataTestInput, clock: DataTestClock = {
   const section = dataTestSection({
     data: input.data,
     expectationsFile: input.expectations ?? null,
-    referenceFile: input.referenceProfile ?? null,
+    referenceFile: input.referenceLabel ?? input.referenceProfile ?? null,
     rowCount: profile.rowCount,
     columnCount: profile.columns.length,
     outcome,
