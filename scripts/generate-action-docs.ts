@@ -91,7 +91,7 @@ export function renderActionsDoc(actions: Map<string, ActionYml>): string {
     '<!-- Generated from actions/*/action.yml by `npm run build`; edit those files, not this one. -->',
     '# Actions',
     '',
-    'Each step is its own JavaScript action (`uses: OWNER/mlship/actions/NAME@SHA`). The root',
+    'Each step is its own JavaScript action (`uses: mlship/mlship/actions/NAME@SHA`). The root',
     '`action.yml` runs any of them by its `command` input (`report`, `data-test`, `validate`,',
     '`registry-publish`, `registry-promote`, ...) and accepts the union of their inputs.',
     '',
