@@ -52,7 +52,7 @@ test('bad input is a one-line error naming the file and line; unknown subcommand
   assert.match(ragged.stderr, /^mlship: error: \S*ragged\.csv:3: row has 1 fields but the header has 2; .*\n$/);
   const unknown = await run(['frobnicate']);
   assert.equal(unknown.code, 1);
-  assert.match(unknown.stderr, /unknown subcommand 'frobnicate'\nusage: mlship data test/);
+  assert.match(unknown.stderr, /^mlship: error: mlship data: unknown subcommand 'frobnicate'; use test, profile, infer, drift or merge; see 'mlship data --help'\n$/);
   assert.match((await run(['drift', 'a.csv'])).stderr, /--reference PROFILE is required/);
 });
 

@@ -1,6 +1,5 @@
 // mlship data test|profile|infer|drift|merge: the data-test action's library
 // calls from a terminal.
-import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -12,6 +11,7 @@ import {
 } from '@mlship/data';
 import { fetchRegistryAsset, isModelReference } from '@mlship/registry';
 import type { CliCommand, CliIO } from '../command.ts';
+import { parseCommandLine, usageError } from '../flags.ts';
 
 const USAGE = `usage: mlship data test DATA [--expectations FILE] [--reference PROFILE|NAME@STAGE] [--drift-config FILE]
                         [--fail-on error|warn|never] [--output-dir DIR] [--json]
@@ -51,23 +51,12 @@ const FlagsSchema = z.object({
 type Flags = z.infer<typeof FlagsSchema>;
 
 function parse(argv: string[]): { sub: string; positionals: string[]; flags: Flags } {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
-  } catch (error) {
-    throw new InputError(`mlship data: ${(error as Error).message}\n${USAGE}`);
-  }
-  const [sub = '', ...positionals] = parsed.positionals;
-  const flags = FlagsSchema.safeParse(parsed.values);
-  if (!flags.success) {
-    const issue = flags.error.issues[0]!;
-    throw new InputError(`mlship data ${sub}: --${String(issue.path[0])} ${issue.message}\n${USAGE}`);
-  }
-  return { sub, positionals, flags: flags.data };
+  const { flags, positionals: [sub = '', ...positionals] } = parseCommandLine('data', argv, OPTIONS, FlagsSchema);
+  return { sub, positionals, flags };
 }
 
 function one(sub: string, positionals: string[]): string {
-  if (positionals.length !== 1) throw new InputError(`mlship data ${sub}: give exactly one DATA path or quoted glob (got ${positionals.length})\n${USAGE}`);
+  if (positionals.length !== 1) throw usageError(`data ${sub}`, `give exactly one DATA path or quoted glob (got ${positionals.length})`);
   return positionals[0]!;
 }
 
@@ -155,7 +144,7 @@ const command: CliCommand = {
         return 0;
       }
       case 'drift': {
-        if (!reference) throw new InputError(`mlship data drift: --reference PROFILE is required\n${USAGE}`);
+        if (!reference) throw usageError('data drift', '--reference PROFILE is required');
         const current = flags.profile ? await readProfileFile(at(flags.profile)) : await profileOf(at(one(sub, positionals)), reference);
         const options = flags['drift-config'] ? parseDriftOptions(await readText(at(flags['drift-config'])), flags['drift-config']) : {};
         const drift = compareProfiles(reference, current, options);
@@ -163,15 +152,15 @@ const command: CliCommand = {
         return drift.datasetDrift ? 1 : 0;
       }
       case 'merge': {
-        if (positionals.length === 0) throw new InputError(`mlship data merge: give the shard profiles to merge\n${USAGE}`);
-        if (!flags.output) throw new InputError(`mlship data merge: --output FILE is required\n${USAGE}`);
+        if (positionals.length === 0) throw usageError('data merge', 'give the shard profiles to merge');
+        if (!flags.output) throw usageError('data merge', '--output FILE is required');
         const merged = mergeProfiles(await Promise.all(positionals.map((p) => readProfileFile(at(p)))));
         await writeFile(at(flags.output), `${JSON.stringify(merged)}\n`);
         io.stdout(flags.json ? `${JSON.stringify({ rowCount: merged.rowCount, output: flags.output })}\n` : `mlship data merge: ${positionals.length} profiles, ${merged.rowCount} rows -> ${flags.output}\n`);
         return 0;
       }
       default:
-        throw new InputError(`mlship data: unknown subcommand '${sub}'\n${USAGE}`);
+        throw usageError('data', `unknown subcommand '${sub}'; use test, profile, infer, drift or merge`);
     }
   },
 };

@@ -43,7 +43,7 @@ test('usage mistakes and refused operations are one-line errors', async () => {
   const { run } = workspace();
   const missing = await run('promote', 'churn');
   assert.equal(missing.code, 1);
-  assert.match(missing.stderr, /^mlship: error: mlship registry: promote needs VERSION\n/);
+  assert.match(missing.stderr, /^mlship: error: mlship registry: promote needs VERSION; see 'mlship registry --help'\n$/);
   const bad = await run('resolve', 'churn');
   assert.match(bad.stderr, /must be NAME@STAGE, NAME@vX\.Y\.Z or NAME@latest/);
   const none = await run('resolve', 'churn@prod');

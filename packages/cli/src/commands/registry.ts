@@ -6,6 +6,7 @@ import { userInfo } from 'node:os';
 import { InputError } from '@mlship/errors';
 import { readOnnxSignature } from '@mlship/onnx';
 import { openRegistry, parseModelReference, runRegistryCommand, type RegistryInputs } from '@mlship/registry';
+import { usageError } from '../flags.ts';
 import type { CliCommand } from '../command.ts';
 
 const USAGE = `usage: mlship registry <command> [options]
@@ -31,17 +32,13 @@ const OPTIONS = {
 
 type Flags = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
-function usageError(message: string): InputError {
-  return new InputError(`mlship registry: ${message}\n${USAGE}`);
-}
-
 /** The shared command's inputs from positionals and flags. */
 function toInputs(sub: string, args: string[], flags: Flags): RegistryInputs {
-  const at = (i: number, what: string) => args[i] ?? (() => { throw usageError(`${sub} needs ${what}`); })();
+  const at = (i: number, what: string) => args[i] ?? (() => { throw usageError('registry', `${sub} needs ${what}`); })();
   const common = { ...(flags.message ? { message: flags.message } : {}) };
   switch (sub) {
     case 'publish': {
-      if (args.length < 2) throw usageError('publish needs NAME and at least one model FILE');
+      if (args.length < 2) throw usageError('registry', 'publish needs NAME and at least one model FILE');
       return {
         command: 'publish', name: args[0], files: args.slice(1).join('\n'),
         ...(flags.version ? { version: flags.version } : {}),
@@ -75,7 +72,7 @@ function toInputs(sub: string, args: string[], flags: Flags): RegistryInputs {
     case 'list':
       return { command: 'list', ...(args[0] ? { name: args[0] } : {}) };
     default:
-      throw usageError(`unknown command '${sub}'`);
+      throw usageError('registry', `unknown command '${sub}'`);
   }
 }
 
@@ -99,11 +96,11 @@ const command: CliCommand = {
     try {
       parsed = parseArgs({ args: rest, options: OPTIONS, allowPositionals: true });
     } catch (error) {
-      throw usageError((error as Error).message);
+      throw usageError('registry', (error as Error).message);
     }
     const flags = parsed.values;
     const inputs = toInputs(sub, parsed.positionals, flags);
-    if (inputs.bump && !['patch', 'minor', 'major'].includes(inputs.bump)) throw usageError(`--bump must be patch, minor or major, not '${inputs.bump}'`);
+    if (inputs.bump && !['patch', 'minor', 'major'].includes(inputs.bump)) throw usageError('registry', `--bump must be patch, minor or major, not '${inputs.bump}'`);
     const registry = await openRegistry({
       location: flags.registry ?? io.env.MLSHIP_REGISTRY ?? 'local:.mlship/registry',
       cwd: io.cwd, env: io.env,

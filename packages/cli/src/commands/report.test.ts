@@ -52,7 +52,7 @@ test('usage errors are one line and exit 1', async () => {
   const noToken = await run(['report.md', '--repo', 'octo/x', '--target', 'pr/1']);
   assert.match(noToken.stderr, /set GITHUB_TOKEN to a token that can write comments/);
   const badTarget = await run(['report.md', '--repo', 'octo/x', '--target', 'pull/1']);
-  assert.match(badTarget.stderr, /--target: expected auto, pr, pr\/N/);
+  assert.match(badTarget.stderr, /--target expected auto, pr, pr\/N/);
   const missing = await run(['nope.md', '--repo', 'octo/x', '--target', 'pr/1', '--dry-run']);
   assert.match(missing.stderr, /the report file '.*nope\.md' does not exist/);
 });

@@ -1,10 +1,10 @@
 // mlship report: post a markdown report as a sticky comment, the same way the
 // report action does (postReport), from a terminal or any CI system.
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '@mlship/errors';
 import { createReportDeps, postReport, TargetInputSchema } from '@mlship/pr-comment';
+import { parseCommandLine, usageError } from '../flags.ts';
 import type { CliCommand } from '../command.ts';
 
 const USAGE = `usage: mlship report <file.md> [--repo owner/name] [--target auto|pr|pr/N|commit|commit/SHA|issue/N]
@@ -20,32 +20,20 @@ const FlagsSchema = z.object({
   json: z.boolean().default(false),
 });
 
+const OPTIONS = {
+  repo: { type: 'string' },
+  target: { type: 'string' },
+  key: { type: 'string' },
+  'api-url': { type: 'string' },
+  'token-env': { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
 function parseFlags(argv: string[]) {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        repo: { type: 'string' },
-        target: { type: 'string' },
-        key: { type: 'string' },
-        'api-url': { type: 'string' },
-        'token-env': { type: 'string' },
-        'dry-run': { type: 'boolean' },
-        json: { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    throw new InputError(`mlship report: ${(error as Error).message}\n${USAGE}`);
-  }
-  const flags = FlagsSchema.safeParse(parsed.values);
-  if (!flags.success) {
-    const issue = flags.error.issues[0]!;
-    throw new InputError(`mlship report: --${String(issue.path[0])}: ${issue.message}`);
-  }
-  if (parsed.positionals.length !== 1) throw new InputError(`mlship report: give exactly one report file\n${USAGE}`);
-  return { file: parsed.positionals[0]!, ...flags.data };
+  const { flags, positionals } = parseCommandLine('report', argv, OPTIONS, FlagsSchema);
+  if (positionals.length !== 1) throw usageError('report', 'give exactly one report file');
+  return { file: positionals[0]!, ...flags };
 }
 
 const command: CliCommand = {

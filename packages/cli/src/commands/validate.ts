@@ -1,11 +1,11 @@
 // mlship validate: is the candidate at least as good as production? The same
 // library call the validate action makes, from a terminal.
-import { parseArgs } from 'node:util';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '@mlship/errors';
 import { registryBaseline, validate } from '@mlship/validate';
+import { parseCommandLine } from '../flags.ts';
 import type { CliCommand } from '../command.ts';
 
 const USAGE = `usage: mlship validate --candidate model.onnx --baseline prod.onnx|NAME@prod --data holdout.csv
@@ -24,26 +24,14 @@ const FlagsSchema = z.object({
   json: z.boolean().default(false),
 });
 
+const OPTIONS = {
+  candidate: { type: 'string' }, baseline: { type: 'string' }, data: { type: 'string' }, label: { type: 'string' },
+  task: { type: 'string' }, policy: { type: 'string' }, 'output-dir': { type: 'string' }, registry: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
 function parseFlags(argv: string[]) {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        candidate: { type: 'string' }, baseline: { type: 'string' }, data: { type: 'string' }, label: { type: 'string' },
-        task: { type: 'string' }, policy: { type: 'string' }, 'output-dir': { type: 'string' }, registry: { type: 'string' },
-        json: { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    throw new InputError(`mlship validate: ${(error as Error).message}\n${USAGE}`);
-  }
-  const flags = FlagsSchema.safeParse(parsed.values);
-  if (!flags.success) {
-    const issue = flags.error.issues[0]!;
-    throw new InputError(`mlship validate: --${String(issue.path[0])} ${issue.message}\n${USAGE}`);
-  }
-  return flags.data;
+  return parseCommandLine('validate', argv, OPTIONS, FlagsSchema).flags;
 }
 
 const command: CliCommand = {
