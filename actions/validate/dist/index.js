@@ -74754,8 +74754,12 @@ var GitHubStore = class {
     }
     const staged = existing.get(MANIFEST_ASSET);
     if (staged) {
-      this.assetIds.set(`${req.name}@${req.version}/${MANIFEST_ASSET}`, staged.id);
-      return this.downloadAsset(staged.id);
+      const bytes = staged.state === void 0 || staged.state === "uploaded" ? await this.downloadAsset(staged.id) : void 0;
+      if (bytes && isStagedManifest(bytes, staged, req)) {
+        this.assetIds.set(`${req.name}@${req.version}/${MANIFEST_ASSET}`, staged.id);
+        return bytes;
+      }
+      await this.call("replace a partial asset", () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: staged.id }));
     }
     await this.upload(draft, MANIFEST_ASSET, { bytes: req.manifest }, req.manifest.byteLength, createHash5("sha256").update(req.manifest).digest("hex"));
     return req.manifest;
@@ -74920,6 +74924,17 @@ Model **${m.name}** ${m.version}, published by mlship. Every asset's sha256 is i
 function parseMarker(body) {
   const m = MARKER_RE.exec(body);
   return m ? { name: m[1], version: m[2], content: m[3], commit: m[4] } : null;
+}
+function isStagedManifest(bytes, asset, req) {
+  if (asset.digest && asset.digest !== `sha256:${createHash5("sha256").update(bytes).digest("hex")}`) return false;
+  let parsed;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return false;
+  }
+  const manifest = ManifestSchema.safeParse(parsed);
+  return manifest.success && manifest.data.name === req.name && manifest.data.version === req.version && manifest.data.contentDigest === req.contentDigest;
 }
 function eventKey(event) {
   return `${event.name}#${event.counter}`;

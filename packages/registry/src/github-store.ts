@@ -11,7 +11,7 @@ import type { GitHubClient } from '@mlship/github';
 import { GitHubAccessError } from '@mlship/errors';
 import { formatEventMessage, parseEventMessage, type RegistryEvent } from './registry-event.ts';
 import type { ClaimResult, RegistryStore, StageRequest, StoredAsset, StoredVersion } from './registry-store.ts';
-import { MANIFEST_ASSET } from './manifest.ts';
+import { MANIFEST_ASSET, ManifestSchema } from './manifest.ts';
 
 const EVENTS_PREFIX = 'mlship/events/';
 const HEAD_PREFIX = 'mlship/head/';
@@ -33,6 +33,8 @@ interface ReleaseAssetJson {
   name: string;
   size: number;
   digest?: string | null;
+  /** `starter` until an upload completes. */
+  state?: string;
 }
 
 interface ReleaseJson {
@@ -211,9 +213,14 @@ export class GitHubStore implements RegistryStore {
     }
     const staged = existing.get(MANIFEST_ASSET);
     if (staged) {
-      // A re-run keeps the manifest of the first run, so the version has one history.
-      this.assetIds.set(`${req.name}@${req.version}/${MANIFEST_ASSET}`, staged.id);
-      return this.downloadAsset(staged.id);
+      // A re-run keeps the manifest of the first run, so the version has one history,
+      // unless that upload failed part-way (GitHub leaves an empty `starter` asset).
+      const bytes = staged.state === undefined || staged.state === 'uploaded' ? await this.downloadAsset(staged.id) : undefined;
+      if (bytes && isStagedManifest(bytes, staged, req)) {
+        this.assetIds.set(`${req.name}@${req.version}/${MANIFEST_ASSET}`, staged.id);
+        return bytes;
+      }
+      await this.call('replace a partial asset', () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: staged.id }));
     }
     await this.upload(draft, MANIFEST_ASSET, { bytes: req.manifest }, req.manifest.byteLength, createHash('sha256').update(req.manifest).digest('hex'));
     return req.manifest;
@@ -412,6 +419,19 @@ function formatMarker(m: PublishMarker): string {
 function parseMarker(body: string): PublishMarker | null {
   const m = MARKER_RE.exec(body);
   return m ? { name: m[1]!, version: m[2]!, content: m[3]!, commit: m[4]! } : null;
+}
+
+/** A whole manifest of this content, as a previous run of the same publish uploaded it. */
+function isStagedManifest(bytes: Uint8Array, asset: ReleaseAssetJson, req: StageRequest): boolean {
+  if (asset.digest && asset.digest !== `sha256:${createHash('sha256').update(bytes).digest('hex')}`) return false;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return false;
+  }
+  const manifest = ManifestSchema.safeParse(parsed);
+  return manifest.success && manifest.data.name === req.name && manifest.data.version === req.version && manifest.data.contentDigest === req.contentDigest;
 }
 
 function eventKey(event: Pick<RegistryEvent, 'name' | 'counter'>): string {
