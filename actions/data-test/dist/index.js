@@ -50480,7 +50480,8 @@ async function* readCsv(file2, options = {}) {
     batches++;
     return batch;
   };
-  const onRecord = (recordLine) => {
+  const onRecord = (recordLine, blank) => {
+    if (blank) return;
     if (header === void 0) {
       header = fields.map((f, i) => f.trim() || `column_${i + 1}`);
       const repeated = header.find((name, i) => header.indexOf(name) !== i);
@@ -50503,7 +50504,6 @@ async function* readCsv(file2, options = {}) {
       return;
     }
     if (fields.length !== header.length) {
-      if (fields.length === 1 && fields[0] === "") return;
       throw new FileFormatError(
         `${file2}:${recordLine}: row has ${fields.length} fields but the header has ${header.length}; fix the row or quote fields containing commas`,
         { location: { file: file2, line: recordLine } }
@@ -50589,7 +50589,7 @@ async function* readCsv(file2, options = {}) {
       }
       if (complete) {
         line = recordLine + newlines;
-        onRecord(recordLine);
+        onRecord(recordLine, fields.length === 1 && fields[0] === "" && text.charCodeAt(recordStart) !== QUOTE);
       }
     }
     return n;

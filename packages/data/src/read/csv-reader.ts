@@ -40,7 +40,10 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
     return batch;
   };
 
-  const onRecord = (recordLine: number): void => {
+  const onRecord = (recordLine: number, blank: boolean): void => {
+    // A blank line is no record (as pandas' skip_blank_lines), also in a one-column file, where it
+    // would otherwise be a row with one null; a quoted empty field ("") is a value.
+    if (blank) return;
     if (header === undefined) {
       header = fields.map((f, i) => f.trim() || `column_${i + 1}`);
       const repeated = header.find((name, i) => header!.indexOf(name) !== i);
@@ -63,7 +66,6 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
       return;
     }
     if (fields.length !== header.length) {
-      if (fields.length === 1 && fields[0] === '') return; // a blank line
       throw new FileFormatError(
         `${file}:${recordLine}: row has ${fields.length} fields but the header has ${header.length}; fix the row or quote fields containing commas`,
         { location: { file, line: recordLine } },
@@ -155,7 +157,7 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
       }
       if (complete) {
         line = recordLine + newlines;
-        onRecord(recordLine);
+        onRecord(recordLine, fields.length === 1 && fields[0] === '' && text.charCodeAt(recordStart) !== QUOTE);
       }
     }
     return n;

@@ -65,6 +65,14 @@ test('CSV: text in a numeric column is counted invalid, with samples', async () 
   assert.ok(last.kind === 'numeric' && last.invalid.samples[0] === 'oops' && last.nulls[5] === 1);
 });
 
+test('CSV: blank lines are skipped in a one-column file too, before the header and at the end', async () => {
+  const batches = await collect(write('one-column.csv', '\nx\r\n1\r\n\r\n2\n\n\n'));
+  assert.deepEqual([...batches[0]!.columns.keys()], ['x']);
+  assert.deepEqual(texts(batches, 'x'), ['1', '2']);
+  // A quoted empty field is a value (null), not a blank line.
+  assert.deepEqual(texts(await collect(write('quoted-empty.csv', 'x\n1\n""\n2\n')), 'x'), ['1', null, '2']);
+});
+
 test('CSV: a ragged row is an error naming file and line', async () => {
   const path = write('ragged.csv', 'a,b\n1,2\n3,4,5\n');
   await assert.rejects(collect(path), (e: unknown) => e instanceof FileFormatError && /ragged\.csv:3: row has 3 fields but the header has 2/.test(e.message) && e.location?.line === 3);
