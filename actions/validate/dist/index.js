@@ -68298,7 +68298,7 @@ function columnPlans(file2, metadata, selected) {
 function kindOf(e) {
   const logical = e.logical_type?.type;
   const converted = e.converted_type;
-  const timestamp = logical === "TIMESTAMP" || logical === "DATE" || converted === "TIMESTAMP_MILLIS" || converted === "TIMESTAMP_MICROS" || converted === "DATE";
+  const timestamp = logical === "TIMESTAMP" || logical === "DATE" || converted === "TIMESTAMP_MILLIS" || converted === "TIMESTAMP_MICROS" || converted === "DATE" || e.type === "INT96" && converted === void 0;
   if (timestamp) return { kind: "numeric", timestamp };
   if (logical === "DECIMAL" || converted === "DECIMAL" || logical === "FLOAT16") return { kind: "numeric", timestamp };
   const numeric = e.type === "INT32" || e.type === "INT64" || e.type === "FLOAT" || e.type === "DOUBLE" || e.type === "INT96";

@@ -98,8 +98,10 @@ function columnPlans(file: string, metadata: FileMetaData, selected: readonly st
 function kindOf(e: SchemaElement): { kind: 'numeric' | 'categorical'; timestamp: boolean } {
   const logical = e.logical_type?.type;
   const converted = e.converted_type;
+  // INT96 is the legacy timestamp Spark, Hive and Impala still write; hyparquet decodes it to milliseconds.
   const timestamp = logical === 'TIMESTAMP' || logical === 'DATE'
-    || converted === 'TIMESTAMP_MILLIS' || converted === 'TIMESTAMP_MICROS' || converted === 'DATE';
+    || converted === 'TIMESTAMP_MILLIS' || converted === 'TIMESTAMP_MICROS' || converted === 'DATE'
+    || (e.type === 'INT96' && converted === undefined);
   if (timestamp) return { kind: 'numeric', timestamp };
   if (logical === 'DECIMAL' || converted === 'DECIMAL' || logical === 'FLOAT16') return { kind: 'numeric', timestamp };
   const numeric = e.type === 'INT32' || e.type === 'INT64' || e.type === 'FLOAT' || e.type === 'DOUBLE' || e.type === 'INT96';

@@ -134,6 +134,15 @@ test('Parquet: flights-3m row group slices keep row order and decode timestamps 
   assert.equal(valueText(date, 0), '2001-01-01T00:01:00.000Z');
 });
 
+test('Parquet: INT96 timestamps (Spark and Hive files) are timestamp columns in milliseconds', async () => {
+  // pyarrow: pq.write_table(t, f, use_deprecated_int96_timestamps=True), event_time = 2024-01-01T12:00, null, 2024-01-02
+  const bytes = Buffer.from('UEFSMRUEFTAVMEwVBBUAEgAAAICnSEonAACXiiUAAAAAAAAAAACYiiUAFQAVEhUSLBUGFRAVBhUGHAAAAAIAAAADBQEDAhUEGSw1ABgGc2NoZW1hFQIAFQYlAhgKZXZlbnRfdGltZQAWBhkcGRwmABwVBhk1AAYQGRgKZXZlbnRfdGltZRUAFgYWhAEWhAEmVCYIKSwVBBUAFQIAFQAVEBUCADwpBhkmAgQAAAAWhAEWBiYIFoQBACggcGFycXVldC1jcHAtYXJyb3cgdmVyc2lvbiAyNS4wLjEZHBwAAACaAAAAUEFSMQ==', 'base64');
+  const batches = await collect(write('int96.parquet', bytes));
+  const column = batches[0]!.columns.get('event_time')!;
+  assert.ok(column.kind === 'numeric' && column.timestamp);
+  assert.deepEqual(texts(batches, 'event_time'), ['2024-01-01T12:00:00.000Z', null, '2024-01-02T00:00:00.000Z']);
+});
+
 test('Parquet: a truncated file is a one-line error', async () => {
   const bytes = readFileSync(join(DATA, 'flights-3m.parquet')).subarray(0, 10_000);
   await assert.rejects(collect(write('cut.parquet', bytes)), /cut\.parquet: not a readable Parquet file/);
