@@ -56555,11 +56555,20 @@ async function digestFile(path) {
 function digestBytes(name, bytes) {
   return { name, sizeBytes: bytes.byteLength, sha256: createHash2("sha256").update(bytes).digest("hex"), bytes };
 }
+var ASSET_NAME_RE = /^[A-Za-z0-9_-](?:[A-Za-z0-9._-]*[A-Za-z0-9_-])?$/;
+function suggestName(name) {
+  const safe = name.replace(/[^A-Za-z0-9._-]+/g, ".").replace(/^\.+|\.+$/g, "");
+  return safe ? `, e.g. to '${safe}'` : "";
+}
 async function digestPublishFiles(files) {
   if (!files.some((f) => f.role === "model")) throw new InputError("files: give at least one model file (e.g. model.onnx) to publish");
   const rank = (f) => f.role !== "model" ? 2 : f.path.toLowerCase().endsWith(".onnx") ? 0 : 1;
   const out = [];
   for (const f of [...files].sort((a, b) => rank(a) - rank(b))) {
+    const name = basename(f.path);
+    if (!ASSET_NAME_RE.test(name)) {
+      throw new InputError(`files: '${f.path}' has a name GitHub would silently change on upload (release assets keep only letters, digits, '.', '-' and '_', with no leading or trailing '.'), so it could not be downloaded by name; rename the file${suggestName(name)}`);
+    }
     const staged = await digestFile(f.path);
     if (staged.name === MANIFEST_ASSET) throw new InputError(`files: '${f.path}' is named ${MANIFEST_ASSET}, which mlship writes; rename it`);
     if (out.some((o) => o.name === staged.name)) throw new InputError(`files: two files are named '${staged.name}'; asset names must be unique, rename one`);

@@ -74011,11 +74011,20 @@ async function digestFile(path) {
 function digestBytes(name, bytes) {
   return { name, sizeBytes: bytes.byteLength, sha256: createHash3("sha256").update(bytes).digest("hex"), bytes };
 }
+var ASSET_NAME_RE = /^[A-Za-z0-9_-](?:[A-Za-z0-9._-]*[A-Za-z0-9_-])?$/;
+function suggestName(name) {
+  const safe = name.replace(/[^A-Za-z0-9._-]+/g, ".").replace(/^\.+|\.+$/g, "");
+  return safe ? `, e.g. to '${safe}'` : "";
+}
 async function digestPublishFiles(files) {
   if (!files.some((f2) => f2.role === "model")) throw new InputError("files: give at least one model file (e.g. model.onnx) to publish");
   const rank = (f2) => f2.role !== "model" ? 2 : f2.path.toLowerCase().endsWith(".onnx") ? 0 : 1;
   const out = [];
   for (const f2 of [...files].sort((a, b) => rank(a) - rank(b))) {
+    const name = basename(f2.path);
+    if (!ASSET_NAME_RE.test(name)) {
+      throw new InputError(`files: '${f2.path}' has a name GitHub would silently change on upload (release assets keep only letters, digits, '.', '-' and '_', with no leading or trailing '.'), so it could not be downloaded by name; rename the file${suggestName(name)}`);
+    }
     const staged = await digestFile(f2.path);
     if (staged.name === MANIFEST_ASSET) throw new InputError(`files: '${f2.path}' is named ${MANIFEST_ASSET}, which mlship writes; rename it`);
     if (out.some((o) => o.name === staged.name)) throw new InputError(`files: two files are named '${staged.name}'; asset names must be unique, rename one`);

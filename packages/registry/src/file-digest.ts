@@ -23,6 +23,16 @@ export function digestBytes(name: string, bytes: Uint8Array): StagedFile {
   return { name, sizeBytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex'), bytes };
 }
 
+// Release asset names GitHub keeps as given: it replaces any other character
+// (space, '~', ':', '+', '(', non-ASCII, ...) with '.', and renames leading or
+// trailing periods (REST docs, "upload a release asset").
+const ASSET_NAME_RE = /^[A-Za-z0-9_-](?:[A-Za-z0-9._-]*[A-Za-z0-9_-])?$/;
+
+function suggestName(name: string): string {
+  const safe = name.replace(/[^A-Za-z0-9._-]+/g, '.').replace(/^\.+|\.+$/g, '');
+  return safe ? `, e.g. to '${safe}'` : '';
+}
+
 export interface RoledFile {
   path: string;
   role: AssetRole;
@@ -34,6 +44,10 @@ export async function digestPublishFiles(files: readonly RoledFile[]): Promise<(
   const rank = (f: RoledFile) => (f.role !== 'model' ? 2 : f.path.toLowerCase().endsWith('.onnx') ? 0 : 1);
   const out: (StagedFile & { role: AssetRole })[] = [];
   for (const f of [...files].sort((a, b) => rank(a) - rank(b))) {
+    const name = basename(f.path);
+    if (!ASSET_NAME_RE.test(name)) {
+      throw new InputError(`files: '${f.path}' has a name GitHub would silently change on upload (release assets keep only letters, digits, '.', '-' and '_', with no leading or trailing '.'), so it could not be downloaded by name; rename the file${suggestName(name)}`);
+    }
     const staged = await digestFile(f.path);
     if (staged.name === MANIFEST_ASSET) throw new InputError(`files: '${f.path}' is named ${MANIFEST_ASSET}, which mlship writes; rename it`);
     if (out.some((o) => o.name === staged.name)) throw new InputError(`files: two files are named '${staged.name}'; asset names must be unique, rename one`);
