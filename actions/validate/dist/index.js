@@ -68622,11 +68622,23 @@ function featureTensor(batch, feed) {
     const data = new BigInt64Array(n * f2);
     for (let j = 0; j < f2; j++) {
       const col = columns[j];
-      for (let i = 0; i < n; i++) data[i * f2 + j] = BigInt(Math.round(col[i]));
+      for (let i = 0; i < n; i++) {
+        const v = col[i];
+        if (!Number.isFinite(v)) throw missingInteger(batch, feed, feed.columns[j], i, v);
+        data[i * f2 + j] = BigInt(Math.round(v));
+      }
     }
     return { data, dims };
   }
   return { data: feed.elementType === "float32" ? transpose(new Float32Array(n * f2), columns, n) : transpose(new Float64Array(n * f2), columns, n), dims };
+}
+function missingInteger(batch, feed, column, row, v) {
+  const where2 = batch.source ? `${batch.source.file}: row ${batch.source.firstRow + row}: ` : "";
+  const what = Number.isNaN(v) ? "is missing" : `is ${v}`;
+  return new InputError(
+    `${where2}column '${column}' ${what}, but model input '${feed.input}' takes int64 values; fill or drop rows with missing '${column}' in the holdout`,
+    batch.source ? { location: { file: batch.source.file, line: batch.source.firstRow + row } } : {}
+  );
 }
 function transpose(data, columns, n) {
   const f2 = columns.length;
@@ -68655,7 +68667,7 @@ async function readHoldout(req, read = readColumns) {
     const features = /* @__PURE__ */ new Map();
     for (const name of req.features) features.set(name, numericFeature(batch, name));
     const tensors = /* @__PURE__ */ new Map();
-    for (const feeds of req.feeds) buildFeeds({ rowCount: batch.rowCount, features }, feeds, tensors);
+    for (const feeds of req.feeds) buildFeeds({ rowCount: batch.rowCount, features, source: batch.source }, feeds, tensors);
     batches.push({ rowCount: batch.rowCount, features, tensors });
     const label2 = batch.columns.get(req.label);
     if (req.task === "classification") labelCodes.push(classCodes(batch, label2, req.label, classIndex));

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { InputError } from '@mlship/errors';
 import { buildFeeds } from './feature-tensors.ts';
 import type { TensorCache } from './feature-tensors.ts';
 
@@ -24,4 +25,12 @@ test('two models with the same mapping share one tensor per batch', () => {
   const second = buildFeeds(batch, [{ ...feed, input: 'float_input' }], cache);
   assert.equal(first.input, second.float_input);
   assert.equal(cache.size, 1);
+});
+
+test('a missing value fed to an int64 input is an error naming the file, row, column and input', () => {
+  const holey = { rowCount: 3, features: new Map([['age', Float64Array.of(30, Number.NaN, 41)]]), source: { file: 'holdout.csv', firstRow: 2 } };
+  assert.throws(
+    () => buildFeeds(holey, [{ input: 'ages', elementType: 'int64', columns: ['age'], rank: 2 }], new Map()),
+    (e: unknown) => e instanceof InputError && e.message === "holdout.csv: row 3: column 'age' is missing, but model input 'ages' takes int64 values; fill or drop rows with missing 'age' in the holdout",
+  );
 });

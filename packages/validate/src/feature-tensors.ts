@@ -1,6 +1,7 @@
 // Model-ready input tensors from holdout columns: row-major [N, F] arrays,
 // built once per batch while the decoded columns are still in cache, and
 // shared by both models when their column mappings agree.
+import { InputError } from '@mlship/errors';
 import type { FeedTensor } from '@mlship/onnx';
 import type { InputFeed } from './input-mapping.ts';
 
@@ -8,6 +9,8 @@ export interface FeatureBatch {
   rowCount: number;
   /** Numeric feature columns; nulls are NaN. */
   features: Map<string, Float64Array>;
+  /** Where the rows came from, for errors: the file and the line (CSV/JSON Lines) or row of the first one. */
+  source?: { file: string; firstRow: number };
 }
 
 /** Built tensors keyed by element type, rank and columns. */
@@ -36,11 +39,25 @@ function featureTensor(batch: FeatureBatch, feed: InputFeed): FeedTensor {
     const data = new BigInt64Array(n * f);
     for (let j = 0; j < f; j++) {
       const col = columns[j]!;
-      for (let i = 0; i < n; i++) data[i * f + j] = BigInt(Math.round(col[i]!));
+      for (let i = 0; i < n; i++) {
+        const v = col[i]!;
+        // An integer tensor has no NaN: a missing value cannot be fed, and BigInt() would throw a bare RangeError.
+        if (!Number.isFinite(v)) throw missingInteger(batch, feed, feed.columns[j]!, i, v);
+        data[i * f + j] = BigInt(Math.round(v));
+      }
     }
     return { data, dims };
   }
   return { data: feed.elementType === 'float32' ? transpose(new Float32Array(n * f), columns, n) : transpose(new Float64Array(n * f), columns, n), dims };
+}
+
+function missingInteger(batch: FeatureBatch, feed: InputFeed, column: string, row: number, v: number): InputError {
+  const where = batch.source ? `${batch.source.file}: row ${batch.source.firstRow + row}: ` : '';
+  const what = Number.isNaN(v) ? 'is missing' : `is ${v}`;
+  return new InputError(
+    `${where}column '${column}' ${what}, but model input '${feed.input}' takes int64 values; fill or drop rows with missing '${column}' in the holdout`,
+    batch.source ? { location: { file: batch.source.file, line: batch.source.firstRow + row } } : {},
+  );
 }
 
 /** Columns → row-major, in row blocks so the reads of every column and the writes stay in cache. */

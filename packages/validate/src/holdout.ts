@@ -50,7 +50,7 @@ export async function readHoldout(req: HoldoutRequest, read: ReadBatches = readC
     const features = new Map<string, Float64Array>();
     for (const name of req.features) features.set(name, numericFeature(batch, name));
     const tensors: TensorCache = new Map();
-    for (const feeds of req.feeds) buildFeeds({ rowCount: batch.rowCount, features }, feeds, tensors);
+    for (const feeds of req.feeds) buildFeeds({ rowCount: batch.rowCount, features, source: batch.source }, feeds, tensors);
     batches.push({ rowCount: batch.rowCount, features, tensors });
     const label = batch.columns.get(req.label)!;
     if (req.task === 'classification') labelCodes.push(classCodes(batch, label, req.label, classIndex));
