@@ -68693,6 +68693,7 @@ function where(batch, row) {
 }
 function numericFeature(batch, name) {
   const col = batch.columns.get(name);
+  if (col.kind === "categorical" && allNull(col)) return new Float64Array(batch.rowCount).fill(Number.NaN);
   if (col.kind !== "numeric") {
     const sample = col.dictionary[col.codes.find((c) => c >= 0) ?? 0] ?? "";
     throw new FileFormatError(`${batch.source.file}: feature column '${name}' is not numeric (e.g. '${sample}'); encode it as numbers before scoring`, {
@@ -68702,6 +68703,9 @@ function numericFeature(batch, name) {
   const out = Float64Array.from(col.values);
   for (let i = 0; i < out.length; i++) if (col.nulls[i]) out[i] = Number.NaN;
   return out;
+}
+function allNull(col) {
+  return col.kind === "categorical" && col.codes.every((c) => c < 0);
 }
 function classCodes(batch, col, name, classIndex) {
   const codes = new Int32Array(batch.rowCount);
@@ -68752,14 +68756,19 @@ function concat2(parts, total, Ctor) {
   return out;
 }
 function concatColumn(parts, total) {
-  if (parts.every((p) => p.kind === "numeric")) {
+  if (parts.some((p) => p.kind === "numeric") && parts.every((p) => p.kind === "numeric" || allNull(p))) {
     const values = new Float64Array(total);
     const nulls = new Uint8Array(total);
     let offset2 = 0;
     for (const p of parts) {
-      values.set(p.values, offset2);
-      nulls.set(p.nulls, offset2);
-      offset2 += p.values.length;
+      if (p.kind === "numeric") {
+        values.set(p.values, offset2);
+        nulls.set(p.nulls, offset2);
+      } else {
+        values.fill(Number.NaN, offset2, offset2 + p.codes.length);
+        nulls.fill(1, offset2, offset2 + p.codes.length);
+      }
+      offset2 += p.kind === "numeric" ? p.values.length : p.codes.length;
     }
     return { kind: "numeric", values, nulls };
   }

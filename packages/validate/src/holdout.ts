@@ -86,6 +86,8 @@ function where(batch: ColumnBatch, row: number): string {
 
 function numericFeature(batch: ColumnBatch, name: string): Float64Array {
   const col = batch.columns.get(name)!;
+  // A batch where the column is entirely missing comes as null text (its kind is not known yet).
+  if (col.kind === 'categorical' && allNull(col)) return new Float64Array(batch.rowCount).fill(Number.NaN);
   if (col.kind !== 'numeric') {
     const sample = col.dictionary[col.codes.find((c) => c >= 0) ?? 0] ?? '';
     throw new FileFormatError(`${batch.source.file}: feature column '${name}' is not numeric (e.g. '${sample}'); encode it as numbers before scoring`, {
@@ -95,6 +97,10 @@ function numericFeature(batch: ColumnBatch, name: string): Float64Array {
   const out = Float64Array.from(col.values);
   for (let i = 0; i < out.length; i++) if (col.nulls[i]) out[i] = Number.NaN;
   return out;
+}
+
+function allNull(col: Column): boolean {
+  return col.kind === 'categorical' && col.codes.every((c) => c < 0);
 }
 
 function classCodes(batch: ColumnBatch, col: Column, name: string, classIndex: Map<string, number>): Int32Array {
@@ -152,14 +158,20 @@ function concat<T extends Int32Array | Float64Array>(parts: T[], total: number, 
 
 /** One column over all batches; categorical dictionaries are merged. */
 function concatColumn(parts: Column[], total: number): SliceColumn {
-  if (parts.every((p) => p.kind === 'numeric')) {
+  // Batches where a numeric column is entirely missing come as null text; they do not make it text.
+  if (parts.some((p) => p.kind === 'numeric') && parts.every((p) => p.kind === 'numeric' || allNull(p))) {
     const values = new Float64Array(total);
     const nulls = new Uint8Array(total);
     let offset = 0;
     for (const p of parts) {
-      values.set(p.values, offset);
-      nulls.set(p.nulls, offset);
-      offset += p.values.length;
+      if (p.kind === 'numeric') {
+        values.set(p.values, offset);
+        nulls.set(p.nulls, offset);
+      } else {
+        values.fill(Number.NaN, offset, offset + p.codes.length);
+        nulls.fill(1, offset, offset + p.codes.length);
+      }
+      offset += p.kind === 'numeric' ? p.values.length : p.codes.length;
     }
     return { kind: 'numeric', values, nulls };
   }
