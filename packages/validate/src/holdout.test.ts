@@ -12,5 +12,5 @@ test('a numeric column missing throughout its first batch stays numeric (feature
   assert.deepEqual(holdout.batches.flatMap((b) => [...b.features.get('a')!]), [Number.NaN, Number.NaN, 3, 4]);
   const g = holdout.groups.get('g')!;
   assert.equal(g.kind, 'numeric');
-  assert.ok(g.kind === 'numeric' && [...g.nulls].join() === '1,1,0,0' && g.values[3] === 2);
+  assert.ok(g.kind === 'numeric' && [...(g.nulls ?? [])].join() === '1,1,0,0' && g.values[3] === 2);
 });
