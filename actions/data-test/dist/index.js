@@ -60327,6 +60327,17 @@ var ExpectationChecker = class {
       const ref = this.options.reference.columns.find((r) => r.name === column);
       if (p.kind !== "categorical" || ref?.kind !== "categorical") {
         out.push(aggregate(`columns.${column}.newCategoryShare`, column, "newCategoryShare", limit.severity, false, expected, ref ? "column is not categorical here and in the reference" : "column is not in the reference profile", lineOf(["columns", column, "newCategoryShare"])));
+      } else if (!ref.topValues.exact) {
+        out.push(aggregate(
+          `columns.${column}.newCategoryShare`,
+          column,
+          "newCategoryShare",
+          limit.severity,
+          false,
+          expected,
+          `cannot be judged: the reference profile keeps only its ${ref.topValues.capacity.toLocaleString("en-US")} most frequent values of about ${ref.distinctEstimate.toLocaleString("en-US")}, so new values cannot be told from rare ones; use inSet, or remove newCategoryShare for this column`,
+          lineOf(["columns", column, "newCategoryShare"])
+        ));
       } else {
         const known = new Set(ref.topValues.items.map(([v]) => v));
         const fresh = p.topValues.items.filter(([v]) => !known.has(v));

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readColumns } from '../read/read-columns.ts';
 import { DataProfiler } from '../profile/data-profiler.ts';
@@ -142,4 +143,20 @@ columns:
   await assert.rejects(check(path, 'schemaVersion: 1\ncolumns:\n  c:\n    newCategoryShare: { max: 0.1 }\n'), /e\.yml:4: columns\.c\.newCategoryShare needs a reference profile/);
   const withRef = await check(join(DATA, 'seattle-weather.csv'), 'schemaVersion: 1\ncolumns:\n  weather:\n    newCategoryShare: { max: 0 }\n', reference);
   assert.equal(result(withRef, 'columns.weather.newCategoryShare').passed, true);
+});
+
+test('newCategoryShare is not judged against a reference whose value counts are incomplete', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mlship-newcat-'));
+  // 1,000 values three times and 500 more once: beyond the 1,000-value capacity, so the profile keeps only the frequent ones.
+  const values = [...Array.from({ length: 1000 }, (_, i) => [`v${i}`, `v${i}`, `v${i}`]).flat(), ...Array.from({ length: 500 }, (_, i) => `v${1000 + i}`)];
+  writeFileSync(join(dir, 'ref.csv'), `c\n${values.join('\n')}\n`);
+  const profiler = new DataProfiler();
+  for await (const b of readColumns(join(dir, 'ref.csv'))) profiler.update(b);
+  const reference = profiler.finish();
+  // Every current value occurs in the reference, only rarely.
+  writeFileSync(join(dir, 'cur.csv'), `c\n${Array.from({ length: 100 }, (_, i) => `v${1000 + i}`).join('\n')}\n`);
+  const r = result(await check(join(dir, 'cur.csv'), 'schemaVersion: 1\ncolumns:\n  c:\n    newCategoryShare: { max: 0.5 }\n', reference), 'columns.c.newCategoryShare');
+  assert.equal(r.passed, false);
+  assert.match(r.observed, /^cannot be judged: the reference profile keeps only its 1,000 most frequent values/);
+  assert.equal(r.line, 4);
 });
