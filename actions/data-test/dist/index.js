@@ -61547,6 +61547,10 @@ async function readVerifiedManifest(store, stored) {
     const issue3 = manifest.error.issues[0];
     throw new FileFormatError(`${where}: ${issue3.path.join(".")}: ${issue3.message}; the manifest is not mlship schemaVersion 1`);
   }
+  const { name, source, assets } = manifest.data;
+  if (contentDigest(name, source.commit, assets) !== manifest.data.contentDigest) {
+    throw new FileFormatError(`${where}: its asset checksums do not add up to its content digest; the release was altered: do not use this version`);
+  }
   if (stored.contentDigest && manifest.data.contentDigest !== stored.contentDigest) {
     throw new FileFormatError(`${where} describes different content than the version's tag records; do not use this version`);
   }

@@ -1,5 +1,5 @@
 import { FileFormatError } from '@mlship/errors';
-import { MANIFEST_ASSET, ManifestSchema, type Manifest } from './manifest.ts';
+import { contentDigest, MANIFEST_ASSET, ManifestSchema, type Manifest } from './manifest.ts';
 import type { RegistryStore, StoredVersion } from './registry-store.ts';
 import { digestBytes } from './file-digest.ts';
 
@@ -28,6 +28,12 @@ export async function readVerifiedManifest(store: RegistryStore, stored: StoredV
   if (!manifest.success) {
     const issue = manifest.error.issues[0]!;
     throw new FileFormatError(`${where}: ${issue.path.join('.')}: ${issue.message}; the manifest is not mlship schemaVersion 1`);
+  }
+  // Without a store digest (GHES, assets uploaded before GitHub kept digests) the manifest's
+  // sha256s are all that downloads are checked against: they must add up to its content digest.
+  const { name, source, assets } = manifest.data;
+  if (contentDigest(name, source.commit, assets) !== manifest.data.contentDigest) {
+    throw new FileFormatError(`${where}: its asset checksums do not add up to its content digest; the release was altered: do not use this version`);
   }
   if (stored.contentDigest && manifest.data.contentDigest !== stored.contentDigest) {
     throw new FileFormatError(`${where} describes different content than the version's tag records; do not use this version`);
