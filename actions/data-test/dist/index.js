@@ -60659,6 +60659,7 @@ function categoricalDrift(ref, cur, options) {
   const curNonNull = cur.count - cur.nullCount;
   if (refNonNull === 0 || curNonNull === 0) return skipped(ref.name, "categorical", "no values to compare");
   if (ref.distinctEstimate > 100 && ref.distinctEstimate > 0.5 * refNonNull) return skipped(ref.name, "categorical", "identifier-like (most values distinct)");
+  if (ref.topValues.items.length > 0 && ref.topValues.items.every(([v]) => DATE_TEXT.test(v))) return skipped(ref.name, "categorical", "timestamp column (time moves on)");
   const refMap = new Map(ref.topValues.items);
   const curMap = new Map(cur.topValues.items);
   const values = [.../* @__PURE__ */ new Set([...refMap.keys(), ...curMap.keys()])];

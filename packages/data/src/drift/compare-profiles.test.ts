@@ -126,3 +126,18 @@ test('a column that is entirely null now, or changed type, drifts as a finding o
   assert.deepEqual(report.findings, ["column 'a' is entirely null now", "column 'b' changed type: numeric in the reference, categorical now"]);
   assert.equal(report.datasetDrift, true);
 });
+
+test('dates as text (CSV) are a timestamp column: a new day is no drift', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'mlship-drift-'));
+  const rand = lcg(11);
+  const rows = (days: string[], n: number) => Array.from({ length: n }, () => `${days[Math.floor(rand() * days.length)]},${(100 + 30 * rand()).toFixed(2)}`).join('\n');
+  writeFileSync(join(dir, 'ref.csv'), `event_date,amount\n${rows(Array.from({ length: 30 }, (_, d) => `2024-01-${String(d + 1).padStart(2, '0')}`), 3000)}\n`);
+  writeFileSync(join(dir, 'now.csv'), `event_date,amount\n${rows(['2024-03-05'], 1000)}\n`);
+  const reference = await profileBatches(readColumns(join(dir, 'ref.csv')));
+  const report = compareProfiles(reference, await profileBatches(readColumns(join(dir, 'now.csv')), { reference }));
+  assert.deepEqual(report.columns.map((c) => [c.column, c.skipped, c.drifted]), [['event_date', 'timestamp column (time moves on)', false], ['amount', null, false]]);
+  assert.deepEqual(report.findings, []);
+  assert.equal(report.datasetDrift, false);
+});

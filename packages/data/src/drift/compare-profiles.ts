@@ -5,6 +5,7 @@
 // significant but small, at tens of rows large-looking ones are noise.
 import { KllSketch } from '../sketch/kll.ts';
 import { binCountsFromSketch } from '../profile/column-profilers.ts';
+import { DATE_TEXT } from '../expect/row-checks.ts';
 import type { CategoricalProfile, NumericProfile, Profile } from '../profile/profile-schema.ts';
 import {
   benjaminiHochberg, chiSquareHomogeneity, compareDistributions, jensenShannonDistance, ksPValue, populationStabilityIndex,
@@ -167,6 +168,8 @@ function categoricalDrift(ref: CategoricalProfile, cur: CategoricalProfile, opti
   if (refNonNull === 0 || curNonNull === 0) return skipped(ref.name, 'categorical', 'no values to compare');
   // Identifier-like columns (nearly every value distinct) have no distribution to compare.
   if (ref.distinctEstimate > 100 && ref.distinctEstimate > 0.5 * refNonNull) return skipped(ref.name, 'categorical', 'identifier-like (most values distinct)');
+  // Dates as text (CSV) are timestamps too: every new day would be a new category.
+  if (ref.topValues.items.length > 0 && ref.topValues.items.every(([v]) => DATE_TEXT.test(v))) return skipped(ref.name, 'categorical', 'timestamp column (time moves on)');
   const refMap = new Map(ref.topValues.items);
   const curMap = new Map(cur.topValues.items);
   const values = [...new Set([...refMap.keys(), ...curMap.keys()])];

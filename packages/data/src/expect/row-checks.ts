@@ -55,7 +55,8 @@ export abstract class RowCheck {
 
 export type ColumnType = 'number' | 'integer' | 'string' | 'boolean' | 'timestamp';
 const BOOLEAN_TEXT = new Set(['true', 'false', 'True', 'False', 'TRUE', 'FALSE']);
-const DATE_TEXT = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+/** ISO 8601 dates and date-times as text (CSV has no timestamp type). */
+export const DATE_TEXT = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 export class TypeCheck extends RowCheck {
   private readonly type: ColumnType;
