@@ -69236,12 +69236,20 @@ function sanityGates(data, policy, holdout) {
   if (fairness) {
     const groups2 = sliceRows({ column: fairness.column }, holdout.groups.get(fairness.column)).filter((g2) => !g2.name.endsWith("= (missing)"));
     const byGroup = groups2.map((g2) => {
-      const value = data.task === "classification" ? classificationMetrics(pick3(data.truth, g2.rows), { predicted: pick3(data.candidate.predicted, g2.rows) }, data.classes.length).values[fairness.metric] : regressionMetrics(pick3(data.truth, g2.rows), pick3(data.candidate, g2.rows))[fairness.metric];
+      const value = data.task === "classification" ? classificationMetrics(pick3(data.truth, g2.rows), groupOutputs(data.candidate, g2.rows, data.classes.length), data.classes.length).values[fairness.metric] : regressionMetrics(pick3(data.truth, g2.rows), pick3(data.candidate, g2.rows))[fairness.metric];
       return { group: g2.name, value: value ?? Number.NaN, rows: g2.rows.length };
     });
     gates.push(fairnessOutcome(fairness.column, fairness.metric, byGroup, fairness.max_gap));
   }
   return gates;
+}
+function groupOutputs(outputs, rows, classCount) {
+  const predicted = pick3(outputs.predicted, rows);
+  const p = outputs.probabilities;
+  if (!p) return { predicted };
+  const probabilities = new Float64Array(rows.length * classCount);
+  for (let k = 0; k < rows.length; k++) probabilities.set(p.subarray(rows[k] * classCount, (rows[k] + 1) * classCount), k * classCount);
+  return { predicted, probabilities };
 }
 function pick3(values, rows) {
   const out = new values.constructor(rows.length);

@@ -66,6 +66,15 @@ test('a regression model on a holdout by named [N, 1] inputs', async () => {
   assert.match(stability!.reason, /rows move by more than 0\.1σ of the predictions$/);
 });
 
+test('a fairness gate on a probability metric compares the groups (it passed as "fewer than two groups")', async () => {
+  writeFileSync(join(dir, 'fair.yml'), fast(demo.policy).replace(/fairness:\n    column: sex\n    metric: accuracy\n    max_gap: 0\.15/, 'fairness:\n    column: sex\n    metric: log_loss\n    max_gap: 0'));
+  const out = await validate({ candidate: demo.candidate, baseline: demo.baseline, data: demo.holdout, policy: join(dir, 'fair.yml'), outputDir: join(dir, 'fair') });
+  const gate = out.result.gates.find((g) => g.kind === 'fairness')!;
+  assert.equal(gate.gate, 'log_loss gap across sex ≤ 0');
+  assert.equal(gate.verdict, 'fail', gate.reason);
+  assert.match(gate.reason, /^sex = \w+ \d\.\d{3} vs sex = \w+ \d\.\d{3} \(gap \d\.\d{3}\)$/);
+});
+
 async function rejects(options: Parameters<typeof validate>[0], kind: typeof UserError, pattern: RegExp) {
   await assert.rejects(validate({ outputDir: join(dir, 'bad'), ...options }), (error: unknown) => {
     assert.ok(error instanceof kind, String(error));

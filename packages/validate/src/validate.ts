@@ -206,13 +206,23 @@ function sanityGates(data: PairedData, policy: Policy, holdout: Holdout): GateOu
     const groups = sliceRows({ column: fairness.column }, holdout.groups.get(fairness.column)!).filter((g) => !g.name.endsWith('= (missing)'));
     const byGroup = groups.map((g) => {
       const value = data.task === 'classification'
-        ? classificationMetrics(pick(data.truth, g.rows), { predicted: pick(data.candidate.predicted, g.rows) }, data.classes.length).values[fairness.metric as 'accuracy']
+        ? classificationMetrics(pick(data.truth, g.rows), groupOutputs(data.candidate, g.rows, data.classes.length), data.classes.length).values[fairness.metric as 'accuracy']
         : regressionMetrics(pick(data.truth, g.rows), pick(data.candidate, g.rows))[fairness.metric as 'mae'];
       return { group: g.name, value: value ?? Number.NaN, rows: g.rows.length };
     });
     gates.push(fairnessOutcome(fairness.column, fairness.metric, byGroup, fairness.max_gap));
   }
   return gates;
+}
+
+/** A group's predictions, with its probability rows so probability metrics (log_loss, roc_auc) can be compared too. */
+function groupOutputs(outputs: { predicted: Int32Array; probabilities?: Float32Array | Float64Array }, rows: Int32Array, classCount: number) {
+  const predicted = pick(outputs.predicted, rows);
+  const p = outputs.probabilities;
+  if (!p) return { predicted };
+  const probabilities = new Float64Array(rows.length * classCount);
+  for (let k = 0; k < rows.length; k++) probabilities.set(p.subarray(rows[k]! * classCount, (rows[k]! + 1) * classCount), k * classCount);
+  return { predicted, probabilities };
 }
 
 function pick<T extends Int32Array | Float64Array>(values: T, rows: Int32Array): T {
