@@ -58740,6 +58740,17 @@ function fairnessOutcome(column, metric, byGroup, maxGap) {
   const hi = valid.reduce((a, b) => b.value > a.value ? b : a, valid[0]);
   const lo = valid.reduce((a, b) => b.value < a.value ? b : a, valid[0]);
   const gap = valid.length > 1 ? hi.value - lo.value : 0;
+  if (valid.length < 2 && byGroup.length > 1) {
+    const missing = byGroup.filter((g2) => !Number.isFinite(g2.value)).map((g2) => g2.group);
+    return {
+      gate: `${metric} gap across ${column} ≤ ${maxGap}`,
+      kind: "fairness",
+      scope: column,
+      verdict: "inconclusive",
+      threshold: maxGap,
+      reason: `${metric} could not be computed for ${missing.join(", ")} (the model has no probabilities, or a group lacks a class)`
+    };
+  }
   return {
     gate: `${metric} gap across ${column} ≤ ${maxGap}`,
     kind: "fairness",
@@ -58939,6 +58950,8 @@ function parsePolicy(text, file2, task) {
       if (gate.max_drop !== void 0 && !higherIsBetter(gate.metric)) fail(["gates", i], `${gate.metric} is lower-is-better: use max_increase, not max_drop`);
       if (gate.max_increase !== void 0 && higherIsBetter(gate.metric)) fail(["gates", i], `${gate.metric} is higher-is-better: use max_drop, not max_increase`);
     });
+    const fairness = policy.sanity.fairness;
+    if (fairness && !valid.includes(fairness.metric)) fail(["sanity", "fairness", "metric"], `metric '${fairness.metric}' does not apply to ${effectiveTask}; use one of ${valid.join(", ")}`);
   }
   return policy;
 }

@@ -26,6 +26,7 @@ test('an unknown metric fails naming the file, line and column, with the valid n
 test('a metric of the other task, or a margin in the wrong direction, is refused', () => {
   assert.throws(() => parsePolicy('gates:\n  - rmse <= 3\n', 'p.yml', 'classification'), /p\.yml:2:5: gates\.0: metric 'rmse' does not apply to classification/);
   assert.throws(() => parsePolicy('gates:\n  - metric: log_loss\n    max_drop: 0.1\n', 'p.yml', 'classification'), /lower-is-better: use max_increase/);
+  assert.throws(() => parsePolicy('sanity:\n  fairness: { column: sex, metric: mae, max_gap: 0.1 }\n', 'p.yml', 'classification'), /p\.yml:2:\d+: sanity\.fairness\.metric: metric 'mae' does not apply to classification/);
 });
 
 test('unknown keys and invalid YAML point at their line', () => {

@@ -174,6 +174,8 @@ export function parsePolicy(text: string, file: string, task?: Task): Policy {
       if (gate.max_drop !== undefined && !higherIsBetter(gate.metric)) fail(['gates', i], `${gate.metric} is lower-is-better: use max_increase, not max_drop`);
       if (gate.max_increase !== undefined && higherIsBetter(gate.metric)) fail(['gates', i], `${gate.metric} is higher-is-better: use max_drop, not max_increase`);
     });
+    const fairness = policy.sanity.fairness;
+    if (fairness && !valid.includes(fairness.metric)) fail(['sanity', 'fairness', 'metric'], `metric '${fairness.metric}' does not apply to ${effectiveTask}; use one of ${valid.join(', ')}`);
   }
   return policy;
 }

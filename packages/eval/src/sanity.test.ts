@@ -28,3 +28,9 @@ test('fairness: the largest gap between groups against the allowed gap', () => {
   assert.equal(outcome.verdict, 'fail');
   assert.equal(outcome.reason, 'sex = f 0.900 vs sex = m 0.800 (gap 0.100)');
 });
+
+test('fairness: a metric no group could be scored on is inconclusive, not a pass', () => {
+  const outcome = fairnessOutcome('sex', 'roc_auc', [{ group: 'sex = f', value: Number.NaN, rows: 50 }, { group: 'sex = m', value: Number.NaN, rows: 50 }], 0.05);
+  assert.equal(outcome.verdict, 'inconclusive');
+  assert.equal(outcome.reason, 'roc_auc could not be computed for sex = f, sex = m (the model has no probabilities, or a group lacks a class)');
+});

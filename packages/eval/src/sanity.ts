@@ -69,6 +69,14 @@ export function fairnessOutcome(column: string, metric: string, byGroup: { group
   const hi = valid.reduce((a, b) => (b.value > a.value ? b : a), valid[0]!);
   const lo = valid.reduce((a, b) => (b.value < a.value ? b : a), valid[0]!);
   const gap = valid.length > 1 ? hi.value - lo.value : 0;
+  if (valid.length < 2 && byGroup.length > 1) {
+    // Groups exist but the metric could not be computed in them: not evidence of fairness.
+    const missing = byGroup.filter((g) => !Number.isFinite(g.value)).map((g) => g.group);
+    return {
+      gate: `${metric} gap across ${column} ≤ ${maxGap}`, kind: 'fairness', scope: column, verdict: 'inconclusive', threshold: maxGap,
+      reason: `${metric} could not be computed for ${missing.join(', ')} (the model has no probabilities, or a group lacks a class)`,
+    };
+  }
   return {
     gate: `${metric} gap across ${column} ≤ ${maxGap}`, kind: 'fairness', scope: column, verdict: gap <= maxGap ? 'pass' : 'fail',
     observed: gap, threshold: maxGap,
