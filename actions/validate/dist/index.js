@@ -69026,7 +69026,7 @@ async function robustness(model, feeds, holdout, task, config2, seed) {
     const head = col.subarray(0, n);
     const sd = standardDeviation2(head);
     clean.set(name, head);
-    noisy.set(name, Float64Array.from(head, (v) => v + config2.noise * sd * gaussian()));
+    noisy.set(name, Float64Array.from(head, (v) => Number.isFinite(v) ? v + config2.noise * sd * gaussian() : v));
   }
   const before = await model.run(buildFeeds({ rowCount: n, features: clean }, feeds, /* @__PURE__ */ new Map()));
   const after = await model.run(buildFeeds({ rowCount: n, features: noisy }, feeds, /* @__PURE__ */ new Map()));
@@ -69057,11 +69057,12 @@ async function robustness(model, feeds, holdout, task, config2, seed) {
   return robustnessOutcome("candidate", changed / n, config2.max_flip_rate, config2.noise, n, what);
 }
 function standardDeviation2(values) {
+  let n = 0;
   let mean2 = 0;
-  for (const v of values) mean2 += v / values.length;
+  for (const v of values) if (Number.isFinite(v)) mean2 += (v - mean2) / ++n;
   let variance = 0;
-  for (const v of values) variance += (v - mean2) ** 2 / values.length;
-  return Math.sqrt(variance);
+  for (const v of values) if (Number.isFinite(v)) variance += (v - mean2) ** 2;
+  return n > 0 ? Math.sqrt(variance / n) : 0;
 }
 
 // packages/validate/src/latency.ts

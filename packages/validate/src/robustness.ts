@@ -29,7 +29,8 @@ export async function robustness(model: LoadedModel, feeds: InputFeed[], holdout
     const head = col.subarray(0, n);
     const sd = standardDeviation(head);
     clean.set(name, head);
-    noisy.set(name, Float64Array.from(head, (v) => v + config.noise * sd * gaussian()));
+    // Missing values stay missing; the others move (a NaN σ would have made the whole column NaN).
+    noisy.set(name, Float64Array.from(head, (v) => (Number.isFinite(v) ? v + config.noise * sd * gaussian() : v)));
   }
   const before = await model.run(buildFeeds({ rowCount: n, features: clean }, feeds, new Map()));
   const after = await model.run(buildFeeds({ rowCount: n, features: noisy }, feeds, new Map()));
@@ -60,10 +61,12 @@ export async function robustness(model: LoadedModel, feeds: InputFeed[], holdout
   return robustnessOutcome('candidate', changed / n, config.max_flip_rate, config.noise, n, what);
 }
 
+/** Population standard deviation of the finite values. */
 function standardDeviation(values: Float64Array): number {
+  let n = 0;
   let mean = 0;
-  for (const v of values) mean += v / values.length;
+  for (const v of values) if (Number.isFinite(v)) mean += (v - mean) / ++n;
   let variance = 0;
-  for (const v of values) variance += (v - mean) ** 2 / values.length;
-  return Math.sqrt(variance);
+  for (const v of values) if (Number.isFinite(v)) variance += (v - mean) ** 2;
+  return n > 0 ? Math.sqrt(variance / n) : 0;
 }
