@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type GitHubEmulator } from '@mlship/github-emulator';
+import { buildLinearClassifierOnnx } from '@mlship/onnx';
 import { runActionDir, webhookEvent } from './harness/index.ts';
 import { repoRoot } from '../scripts/build-actions.ts';
 
@@ -39,6 +40,27 @@ test('command: report posts the sticky comment through the report action', async
   assert.equal(comments.length, 1);
   assert.match(comments[0]!.body, /All gates pass\./);
   assert.equal(r.outputs['comment-id'], String(comments[0]!.id));
+  assert.deepEqual(gh.violations, []);
+});
+
+test('command: registry-publish runs the registry action with its own command set to publish', async () => {
+  const repo = gh.createRepo({ owner: 'octo-org', name: 'root-action-registry' });
+  const sha = gh.createCommit(repo, { branch: 'main', message: 'train' });
+  const workspace = mkdtempSync(join(tmpdir(), 'mlship-root-action-'));
+  writeFileSync(join(workspace, 'model.onnx'), buildLinearClassifierOnnx({ weights: [[1, 2]], bias: [0], classes: ['no', 'yes'] }));
+  const token = gh.createToken({ login: 'github-actions[bot]', type: 'Bot', permissions: { contents: 'write', metadata: 'read' } });
+
+  const r = await runActionDir(repoRoot, {
+    inputs: { command: 'registry-publish', name: 'churn', version: 'v1.0.0', files: 'model.onnx' },
+    event: webhookEvent('push', '', { repo, sha }),
+    emulator: gh,
+    token,
+    cwd: workspace,
+  });
+
+  assert.equal(r.exitCode, 0, r.stderr);
+  assert.equal(r.outputs['tag'], 'churn@v1.0.0');
+  assert.equal(gh.repo(repo).releases.length, 1);
   assert.deepEqual(gh.violations, []);
 });
 
