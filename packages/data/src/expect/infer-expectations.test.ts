@@ -40,3 +40,24 @@ test('inferred expectations name the types, domains and ranges of penguins', asy
   assert.equal(expectations.columns['Body Mass (g)']!.notNull!.mostly, 0.98);
   assert.equal(expectations.columns['Beak Length (mm)']!.type!.is, 'number');
 });
+
+test('NaN, infinities and unparsable text get a mostly, so the inferred file passes on its own data', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = join(mkdtempSync(join(tmpdir(), 'mlship-infer-')), 'x.csv');
+  writeFileSync(path, `x,n\n${Array.from({ length: 60 }, (_, i) => `${i},${i}.5`).join('\n')}\nNaN,inf\noops,2\n`);
+  const profiler = new DataProfiler();
+  // In batches of 20, so 'oops' arrives after the column is known to be numeric.
+  for await (const b of readColumns(path, { batchRows: 20 })) profiler.update(b);
+  const yaml = inferExpectations(profiler.finish());
+  const loaded = parseExpectations(yaml, 'inferred.yml');
+  assert.deepEqual([loaded.expectations.columns.x!.type!.mostly, loaded.expectations.columns.x!.between!.mostly], [0.95, 0.97]);
+  const checker = new ExpectationChecker(loaded.expectations, { now: new Date(), lineOf: loaded.lineOf });
+  const again = new DataProfiler();
+  for await (const b of readColumns(path, { batchRows: 20 })) {
+    checker.update(b);
+    again.update(b);
+  }
+  const report = checker.finish(again.finish());
+  assert.deepEqual(report.checks.filter((c) => !c.passed).map((c) => `${c.id}: ${c.observed}`), []);
+});

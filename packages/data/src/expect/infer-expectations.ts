@@ -37,15 +37,29 @@ function presence(count: number, nulls: number): string[] {
   if (count === 0) return [];
   if (nulls === 0) return [`notNull: true  # no nulls in ${count} rows`];
   const share = 1 - nulls / count;
-  // Round down to whole percent, with room for one more point of missing values.
-  const mostly = Math.max(0, Math.floor(share * 100) / 100 - 0.01);
-  return [`notNull: { mostly: ${Number(mostly.toFixed(2))} }  # ${formatShare(share)} non-null observed`];
+  return [`notNull: { mostly: ${mostlyOf(share)} }  # ${formatShare(share)} non-null observed`];
+}
+
+/** An observed passing share rounded down to whole percent, with room for one more point of failures. */
+function mostlyOf(share: number): number {
+  return Number(Math.max(0, Math.floor(share * 100) / 100 - 0.01).toFixed(2));
 }
 
 function numericChecks(c: NumericProfile): string[] {
-  const lines = [`type: ${c.timestamp ? 'timestamp' : c.allIntegers ? 'integer' : 'number'}`, ...presence(c.count, c.nullCount - c.invalidCount)];
+  // NaN and ±Infinity fail `between` (and `integer`), text that is not a number fails `type`: without a
+  // `mostly` for them the file would fail on the very data it was inferred from.
+  const nonFinite = c.nanCount + c.posInfCount + c.negInfCount;
+  const type = c.timestamp ? 'timestamp' : c.allIntegers ? 'integer' : 'number';
+  const typeFailing = c.invalidCount + (type === 'integer' ? nonFinite : 0);
+  const typeChecked = c.finiteCount + nonFinite + c.invalidCount;
+  const lines = [
+    typeFailing > 0 ? `type: { is: ${type}, mostly: ${mostlyOf(1 - typeFailing / typeChecked)} }  # ${typeFailing} of ${typeChecked} values are not ${type === 'integer' ? 'integers' : 'numbers'}` : `type: ${type}`,
+    ...presence(c.count, c.nullCount - c.invalidCount),
+  ];
   if (c.min !== null && c.max !== null && !c.timestamp) {
-    lines.push(`between: { min: ${c.min}, max: ${c.max} }  # observed range; mean ${formatNumber(c.mean)}, stdev ${formatNumber(c.stdev)}`);
+    const mostly = nonFinite > 0 ? `, mostly: ${mostlyOf(c.finiteCount / (c.finiteCount + nonFinite))}` : '';
+    const note = nonFinite > 0 ? `; ${nonFinite} NaN or infinite values` : '';
+    lines.push(`between: { min: ${c.min}, max: ${c.max}${mostly} }  # observed range; mean ${formatNumber(c.mean)}, stdev ${formatNumber(c.stdev)}${note}`);
   }
   return lines;
 }
