@@ -59937,8 +59937,9 @@ async function* readJsonLines(file2, options = {}) {
   let line = 0;
   try {
     const lines = createInterface({ input: createReadStream2(file2, { encoding: "utf8" }), crlfDelay: Infinity });
-    for await (const text of lines) {
+    for await (const raw of lines) {
       line++;
+      const text = line === 1 && raw.charCodeAt(0) === 65279 ? raw.slice(1) : raw;
       if (text.trim() === "") continue;
       let record2;
       try {
@@ -59965,7 +59966,7 @@ async function* readJsonArray(file2, options = {}) {
   }
   let records;
   try {
-    records = JSON.parse(text);
+    records = JSON.parse(text.charCodeAt(0) === 65279 ? text.slice(1) : text);
   } catch (cause) {
     throw new FileFormatError(`${file2}: not valid JSON (${cause.message}); the file may be truncated`, { location: { file: file2 }, cause });
   }

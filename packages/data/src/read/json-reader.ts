@@ -66,8 +66,10 @@ export async function* readJsonLines(file: string, options: ReadOptions = {}): A
   let line = 0;
   try {
     const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
-    for await (const text of lines) {
+    for await (const raw of lines) {
       line++;
+      // A UTF-8 byte order mark (Windows editors write one) is not part of the first record.
+      const text = line === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
       if (text.trim() === '') continue;
       let record: unknown;
       try {
@@ -95,7 +97,7 @@ export async function* readJsonArray(file: string, options: ReadOptions = {}): A
   }
   let records: unknown;
   try {
-    records = JSON.parse(text);
+    records = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (cause) {
     throw new FileFormatError(`${file}: not valid JSON (${(cause as Error).message}); the file may be truncated`, { location: { file }, cause });
   }

@@ -120,6 +120,11 @@ test('JSON Lines: reads records; a broken line is an error naming the line', asy
   await assert.rejects(collect(bad), (e: unknown) => e instanceof FileFormatError && /bad\.jsonl:2: not valid JSON/.test(e.message));
 });
 
+test('JSON Lines and JSON arrays may start with a UTF-8 byte order mark', async () => {
+  assert.deepEqual(texts(await collect(write('bom.jsonl', '\uFEFF{"a":1}\n{"a":2}\n')), 'a'), ['1', '2']);
+  assert.deepEqual(texts(await collect(write('bom.json', '\uFEFF[{"a":"x"}]')), 'a'), ['x']);
+});
+
 test('Parquet: flights-3m row group slices keep row order and decode timestamps to milliseconds', async () => {
   const batches: ColumnBatch[] = [];
   for await (const b of readColumns(join(DATA, 'flights-3m.parquet'), { columns: ['date', 'origin'], batchRows: 100_000 })) {
