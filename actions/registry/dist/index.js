@@ -57186,10 +57186,10 @@ var GitHubStore = class {
   }
   // ---- event log ----
   async readHead(name) {
-    return this.readEventAt(`${HEAD_PREFIX}${name}`);
+    return this.readEventAt(`${HEAD_PREFIX}${refSegment(name)}`);
   }
   async readEvent(name, counter) {
-    return this.readEventAt(`${EVENTS_PREFIX}${name}/${counter}`);
+    return this.readEventAt(`${EVENTS_PREFIX}${refSegment(name)}/${counter}`);
   }
   async readEventAt(ref) {
     const sha = await this.refSha(ref);
@@ -57204,7 +57204,7 @@ var GitHubStore = class {
   }
   async appendEvent(event) {
     const sha = await this.createTagObject(event.tag, formatEventMessage(event), event.commit, event.actor, event.createdAt);
-    const created = await this.createRefOnce(`refs/${EVENTS_PREFIX}${event.name}/${event.counter}`, sha);
+    const created = await this.createRefOnce(`refs/${EVENTS_PREFIX}${refSegment(event.name)}/${event.counter}`, sha);
     if (!created) return false;
     this.eventShas.set(eventKey(event), sha);
     await this.ensureGtoTag(event);
@@ -57212,14 +57212,14 @@ var GitHubStore = class {
   }
   async ensureGtoTag(event) {
     if (event.action === "register") return;
-    const sha = this.eventShas.get(eventKey(event)) ?? await this.refSha(`${EVENTS_PREFIX}${event.name}/${event.counter}`);
+    const sha = this.eventShas.get(eventKey(event)) ?? await this.refSha(`${EVENTS_PREFIX}${refSegment(event.name)}/${event.counter}`);
     if (!sha) return;
     await this.createRefOnce(`refs/tags/${event.tag}`, sha);
   }
   async writeHead(event) {
     const sha = this.eventShas.get(eventKey(event));
     if (!sha) return;
-    const ref = `${HEAD_PREFIX}${event.name}`;
+    const ref = `${HEAD_PREFIX}${refSegment(event.name)}`;
     try {
       await this.client.rest.git.updateRef({ ...this.base, ref, sha, force: true });
     } catch (error63) {
@@ -57230,8 +57230,8 @@ var GitHubStore = class {
     }
   }
   async listEvents(name) {
-    const prefix = `refs/${EVENTS_PREFIX}${name}/`;
-    const refs = await this.call("list registry events", () => this.client.paginate(this.client.rest.git.listMatchingRefs, { ...this.base, ref: `${EVENTS_PREFIX}${name}/`, per_page: 100 }));
+    const prefix = `refs/${EVENTS_PREFIX}${refSegment(name)}/`;
+    const refs = await this.call("list registry events", () => this.client.paginate(this.client.rest.git.listMatchingRefs, { ...this.base, ref: prefix.slice("refs/".length), per_page: 100 }));
     const ours = refs.map((r) => ({ counter: Number(r.ref.slice(prefix.length)), sha: r.object.sha })).filter((r) => /^\d+$/.test(String(r.counter)) && r.counter > 0).sort((a, b) => a.counter - b.counter);
     const events = [];
     for (const r of ours) {
@@ -57242,7 +57242,7 @@ var GitHubStore = class {
   }
   async listNames() {
     const refs = await this.call("list registry models", () => this.client.paginate(this.client.rest.git.listMatchingRefs, { ...this.base, ref: HEAD_PREFIX, per_page: 100 }));
-    return refs.map((r) => r.ref.slice(`refs/${HEAD_PREFIX}`.length)).sort();
+    return [...new Set(refs.map((r) => r.ref.slice(`refs/${HEAD_PREFIX}`.length).replaceAll("+", "/")))].sort();
   }
   // ---- versions ----
   async readVersion(name, version2) {
@@ -57492,6 +57492,9 @@ function isStagedManifest(bytes, asset, req) {
   }
   const manifest = ManifestSchema.safeParse(parsed);
   return manifest.success && manifest.data.name === req.name && manifest.data.version === req.version && manifest.data.contentDigest === req.contentDigest;
+}
+function refSegment(name) {
+  return name.replaceAll("/", "+");
 }
 function eventKey(event) {
   return `${event.name}#${event.counter}`;

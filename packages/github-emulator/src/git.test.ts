@@ -21,6 +21,18 @@ test('creating an existing ref is refused with 422 "Reference already exists"', 
   });
 });
 
+test('a ref cannot be created inside or above another ref (git refs are paths) and is refused with 422', async () => {
+  await f.octokit.rest.git.createRef({ owner: f.owner, repo: f.name, ref: 'refs/mlship/head/team', sha: main });
+  for (const ref of ['refs/mlship/head/team/churn', 'refs/mlship/head']) {
+    await assert.rejects(f.octokit.rest.git.createRef({ owner: f.owner, repo: f.name, ref, sha: main }), (error: { status: number; response: { data: { message: string } } }) => {
+      assert.equal(error.status, 422);
+      assert.equal(error.response.data.message, 'Reference update failed');
+      return true;
+    }, ref);
+  }
+  await f.octokit.rest.git.createRef({ owner: f.owner, repo: f.name, ref: 'refs/mlship/head/team-b', sha: main });
+});
+
 test('concurrent creates of one ref: exactly one wins', async () => {
   const attempts = await Promise.allSettled(
     Array.from({ length: 8 }, () => f.octokit.rest.git.createRef({ owner: f.owner, repo: f.name, ref: 'refs/tags/churn#staging#1', sha: main })),

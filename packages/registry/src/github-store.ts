@@ -72,11 +72,11 @@ export class GitHubStore implements RegistryStore {
   // ---- event log ----
 
   async readHead(name: string): Promise<RegistryEvent | null> {
-    return this.readEventAt(`${HEAD_PREFIX}${name}`);
+    return this.readEventAt(`${HEAD_PREFIX}${refSegment(name)}`);
   }
 
   async readEvent(name: string, counter: number): Promise<RegistryEvent | null> {
-    return this.readEventAt(`${EVENTS_PREFIX}${name}/${counter}`);
+    return this.readEventAt(`${EVENTS_PREFIX}${refSegment(name)}/${counter}`);
   }
 
   private async readEventAt(ref: string): Promise<RegistryEvent | null> {
@@ -94,7 +94,7 @@ export class GitHubStore implements RegistryStore {
 
   async appendEvent(event: RegistryEvent): Promise<boolean> {
     const sha = await this.createTagObject(event.tag, formatEventMessage(event), event.commit, event.actor, event.createdAt);
-    const created = await this.createRefOnce(`refs/${EVENTS_PREFIX}${event.name}/${event.counter}`, sha);
+    const created = await this.createRefOnce(`refs/${EVENTS_PREFIX}${refSegment(event.name)}/${event.counter}`, sha);
     if (!created) return false;
     this.eventShas.set(eventKey(event), sha);
     await this.ensureGtoTag(event);
@@ -104,7 +104,7 @@ export class GitHubStore implements RegistryStore {
   async ensureGtoTag(event: RegistryEvent): Promise<void> {
     // A registration's GTO tag is the version's own tag, taken when it was claimed.
     if (event.action === 'register') return;
-    const sha = this.eventShas.get(eventKey(event)) ?? (await this.refSha(`${EVENTS_PREFIX}${event.name}/${event.counter}`));
+    const sha = this.eventShas.get(eventKey(event)) ?? (await this.refSha(`${EVENTS_PREFIX}${refSegment(event.name)}/${event.counter}`));
     if (!sha) return;
     // Exists already: written by an earlier attempt, or by GTO itself racing on the same counter.
     await this.createRefOnce(`refs/tags/${event.tag}`, sha);
@@ -113,7 +113,7 @@ export class GitHubStore implements RegistryStore {
   async writeHead(event: RegistryEvent): Promise<void> {
     const sha = this.eventShas.get(eventKey(event));
     if (!sha) return;
-    const ref = `${HEAD_PREFIX}${event.name}`;
+    const ref = `${HEAD_PREFIX}${refSegment(event.name)}`;
     try {
       await this.client.rest.git.updateRef({ ...this.base, ref, sha, force: true });
     } catch (error) {
@@ -125,10 +125,10 @@ export class GitHubStore implements RegistryStore {
   }
 
   async listEvents(name: string): Promise<RegistryEvent[]> {
-    const prefix = `refs/${EVENTS_PREFIX}${name}/`;
+    const prefix = `refs/${EVENTS_PREFIX}${refSegment(name)}/`;
     const refs = await this.call('list registry events', () =>
-      this.client.paginate(this.client.rest.git.listMatchingRefs, { ...this.base, ref: `${EVENTS_PREFIX}${name}/`, per_page: 100 }));
-    // `team/` also matches the events of `team/churn`: keep refs ending in the counter only.
+      this.client.paginate(this.client.rest.git.listMatchingRefs, { ...this.base, ref: prefix.slice('refs/'.length), per_page: 100 }));
+    // Keep refs ending in the counter only.
     const ours = refs
       .map((r) => ({ counter: Number(r.ref.slice(prefix.length)), sha: r.object.sha }))
       .filter((r) => /^\d+$/.test(String(r.counter)) && r.counter > 0)
@@ -144,7 +144,7 @@ export class GitHubStore implements RegistryStore {
   async listNames(): Promise<string[]> {
     const refs = await this.call('list registry models', () =>
       this.client.paginate(this.client.rest.git.listMatchingRefs, { ...this.base, ref: HEAD_PREFIX, per_page: 100 }));
-    return refs.map((r) => r.ref.slice(`refs/${HEAD_PREFIX}`.length)).sort();
+    return [...new Set(refs.map((r) => r.ref.slice(`refs/${HEAD_PREFIX}`.length).replaceAll('+', '/')))].sort();
   }
 
   // ---- versions ----
@@ -432,6 +432,15 @@ function isStagedManifest(bytes: Uint8Array, asset: ReleaseAssetJson, req: Stage
   }
   const manifest = ManifestSchema.safeParse(parsed);
   return manifest.success && manifest.data.name === req.name && manifest.data.version === req.version && manifest.data.contentDigest === req.contentDigest;
+}
+
+/**
+ * A model name as one ref path segment. Git refs are paths, so with `/` kept
+ * `refs/mlship/head/churn` and `refs/mlship/head/churn/eu` could not both exist
+ * (GitHub answers 422); model names never contain `+`.
+ */
+function refSegment(name: string): string {
+  return name.replaceAll('/', '+');
 }
 
 function eventKey(event: Pick<RegistryEvent, 'name' | 'counter'>): string {

@@ -78,6 +78,20 @@ export function registryBehaviour(label: string, open: () => Promise<RegistryHar
     }
   });
 
+  withHarness('a model and a model named under it (churn, churn/eu, churn/1) live side by side', async (h) => {
+    const reg = makeRegistry(h);
+    await reg.publish({ name: 'churn', version: 'v1.0.0', files: await modelFiles(1), commit: h.commit });
+    await reg.publish({ name: 'churn/eu', version: 'v2.0.0', files: await modelFiles(2), commit: h.commit });
+    await reg.publish({ name: 'churn/1', version: 'v3.0.0', files: await modelFiles(3), commit: h.commit });
+    await reg.promote({ name: 'churn/eu', version: 'v2.0.0', stage: 'prod' });
+    await reg.promote({ name: 'churn', version: 'v1.0.0', stage: 'prod' });
+    assert.equal((await reg.resolve('churn@prod')).version, 'v1.0.0');
+    assert.equal((await reg.resolve('churn/eu@prod')).version, 'v2.0.0');
+    assert.equal((await reg.resolve('churn/1@latest')).version, 'v3.0.0');
+    assert.deepEqual((await reg.list()).map((m) => [m.name, m.versions]), [['churn', ['v1.0.0']], ['churn/1', ['v3.0.0']], ['churn/eu', ['v2.0.0']]]);
+    assert.deepEqual((await reg.history('churn')).map((e) => e.tag), ['churn@v1.0.0', 'churn#prod#2']);
+  });
+
   withHarness('bump takes the next version; re-running the same publish changes nothing', async (h) => {
     const reg = makeRegistry(h);
     await reg.publish({ name: 'churn', version: 'v1.4.0', files: await modelFiles(1), commit: h.commit });

@@ -55,6 +55,10 @@ export const gitHandlers: Record<string, RepoHandler> = {
     }
     // The check and the insert happen in one synchronous step: the create is atomic.
     if (ctx.repo.refs.has(ref)) throw unprocessable(ctx, 'Reference already exists');
+    // Refs are paths: `refs/x/a` and `refs/x/a/b` cannot both exist (git's D/F conflict).
+    for (const existing of ctx.repo.refs.keys()) {
+      if (existing.startsWith(`${ref}/`) || ref.startsWith(`${existing}/`)) throw unprocessable(ctx, 'Reference update failed');
+    }
     const type = objectType(ctx, sha);
     if (!type) throw unprocessable(ctx, 'Object does not exist');
     const record: GitRefRecord = { ref, sha, objectType: type };
