@@ -69138,8 +69138,10 @@ async function validate2(input2, adapters = {}) {
     let classes;
     if (task === "classification") {
       const mapping = classMapping(holdout);
+      const holdoutClasses = [...mapping.classes];
       const cand2 = await scoreClassifier(candidate, feeds.candidate, holdout, mapping, policy.classes, now);
       const base2 = await scoreClassifier(baseline, feeds.baseline, holdout, mapping, policy.classes, now);
+      for (const [model, scored] of [[candidate, cand2], [baseline, base2]]) requireSharedLabels(model, scored.outputs.predicted, mapping.classes, holdoutClasses, label, options.data);
       classes = mapping.classes;
       const truth = holdout.label.codes;
       data = { task, classes, truth, candidate: widen(cand2.outputs, classes.length), baseline: widen(base2.outputs, classes.length) };
@@ -69223,6 +69225,12 @@ async function resolveBaseline(baseline, adapters) {
 }
 function modelInfo(source, model) {
   return { source, sizeBytes: model.sizeBytes, sha256: createHash("sha256").update(model.bytes).digest("hex") };
+}
+function requireSharedLabels(model, predicted, classes, holdoutClasses, label, data) {
+  const vocabulary = model.classLabels ?? [...new Set(Array.from(predicted, (k) => classes[k]))];
+  if (vocabulary.length < 2 || vocabulary.some((c) => holdoutClasses.includes(c))) return;
+  const list = (xs) => `${xs.slice(0, 5).join(", ")}${xs.length > 5 ? ", ..." : ""}`;
+  throw new InputError(`${model.file}: the model's labels (${list(vocabulary)}) share none with label column '${label}' of ${data} (${list(holdoutClasses)}); check the label column, and that the holdout encodes classes as the model does`);
 }
 function widen(outputs, classCount) {
   const p = outputs.probabilities;

@@ -108,6 +108,11 @@ test('bad inputs fail with one line naming the file and the fix', async () => {
   await rejects({ ...base, policy: join(dir, 'typo.yml') }, FileFormatError, /typo\.yml:\d+:\d+: gates\.2\.metric: unknown metric 'macro_f2'/);
 
   await rejects({ ...base, baseline: 'penguins@prod' }, InputError, /baseline 'penguins@prod' is not a file and no registry is configured/);
+
+  // Both models label classes 0, 1, 2 while the holdout says Adelie, Chinstrap, Gentoo.
+  const intModel = buildLinearClassifierOnnx({ featureNames: ['bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g'], weights: [[0.1, 0, 0, 0], [0, 0.1, 0, 0], [0, 0, 0.01, 0]], bias: [0, 0, 0], classes: [0, 1, 2] });
+  writeFileSync(join(dir, 'ints.onnx'), intModel);
+  await rejects({ ...base, candidate: join(dir, 'ints.onnx'), baseline: join(dir, 'ints.onnx') }, InputError, /ints\.onnx: the model's labels \(0, 1, 2\) share none with label column 'species' of .*holdout\.csv \(Adelie, Chinstrap, Gentoo\); check the label column/);
 });
 
 test('a candidate whose signature changed fails the signature gate with what changed', async () => {

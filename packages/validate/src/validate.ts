@@ -84,8 +84,10 @@ export async function validate(input: ValidateOptions, adapters: ValidateAdapter
     let classes: string[] | undefined;
     if (task === 'classification') {
       const mapping = classMapping(holdout);
+      const holdoutClasses = [...mapping.classes];
       const cand = await scoreClassifier(candidate, feeds.candidate, holdout, mapping, policy.classes, now);
       const base = await scoreClassifier(baseline, feeds.baseline, holdout, mapping, policy.classes, now);
+      for (const [model, scored] of [[candidate, cand], [baseline, base]] as const) requireSharedLabels(model, scored.outputs.predicted, mapping.classes, holdoutClasses, label, options.data);
       classes = mapping.classes;
       const truth = (holdout.label as { codes: Int32Array }).codes;
       data = { task, classes, truth, candidate: widen(cand.outputs, classes.length), baseline: widen(base.outputs, classes.length) };
@@ -173,6 +175,17 @@ async function resolveBaseline(baseline: string, adapters: ValidateAdapters): Pr
 
 function modelInfo(source: string, model: LoadedModel) {
   return { source, sizeBytes: model.sizeBytes, sha256: createHash('sha256').update(model.bytes).digest('hex') };
+}
+
+/**
+ * A model none of whose labels occur in the holdout is scored against the wrong labels (a
+ * different column, or classes encoded differently): every metric would be 0 with no reason given.
+ */
+function requireSharedLabels(model: LoadedModel, predicted: Int32Array, classes: string[], holdoutClasses: string[], label: string, data: string): void {
+  const vocabulary = model.classLabels ?? [...new Set(Array.from(predicted, (k) => classes[k]!))];
+  if (vocabulary.length < 2 || vocabulary.some((c) => holdoutClasses.includes(c))) return;
+  const list = (xs: string[]) => `${xs.slice(0, 5).join(', ')}${xs.length > 5 ? ', ...' : ''}`;
+  throw new InputError(`${model.file}: the model's labels (${list(vocabulary)}) share none with label column '${label}' of ${data} (${list(holdoutClasses)}); check the label column, and that the holdout encodes classes as the model does`);
 }
 
 /** Probabilities laid out for the final class count (a later model may have added a class). */
