@@ -28158,12 +28158,12 @@ var require_log = __commonJS({
       if (logLevel === "debug")
         console.log(...messages);
     }
-    function warn(logLevel, warning) {
+    function warn(logLevel, warning3) {
       if (logLevel === "debug" || logLevel === "warn") {
         if (typeof node_process.emitWarning === "function")
-          node_process.emitWarning(warning);
+          node_process.emitWarning(warning3);
         else
-          console.warn(warning);
+          console.warn(warning3);
       }
     }
     exports.debug = debug2;
@@ -31633,9 +31633,9 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning) => {
+        this.onError = (source, code, message, warning3) => {
           const pos = getErrorPos(source);
-          if (warning)
+          if (warning3)
             this.warnings.push(new errors.YAMLWarning(pos, code, message));
           else
             this.errors.push(new errors.YAMLParseError(pos, code, message));
@@ -31708,10 +31708,10 @@ ${cb}` : comment;
           console.dir(token, { depth: null });
         switch (token.type) {
           case "directive":
-            this.directives.add(token.source, (offset, message, warning) => {
+            this.directives.add(token.source, (offset, message, warning3) => {
               const pos = getErrorPos(token);
               pos[0] += offset;
-              this.onError(pos, "BAD_DIRECTIVE", message, warning);
+              this.onError(pos, "BAD_DIRECTIVE", message, warning3);
             });
             this.prelude.push(token.source);
             this.atDirectives = true;
@@ -33753,7 +33753,7 @@ var require_public_api = __commonJS({
       const doc = parseDocument3(src, options);
       if (!doc)
         return null;
-      doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
+      doc.warnings.forEach((warning3) => log.warn(doc.options.logLevel, warning3));
       if (doc.errors.length > 0) {
         if (doc.options.logLevel !== "silent")
           throw doc.errors[0];
@@ -37862,6 +37862,9 @@ function setFailed(message) {
 }
 function error(message, properties = {}) {
   issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+function warning(message, properties = {}) {
+  issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 
 // node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/classic/external.js
@@ -57651,6 +57654,9 @@ function setOutputs(outputs) {
     if (value !== void 0) setOutput(inputName(key), String(value));
   }
 }
+function warning2(message) {
+  warning(message);
+}
 
 // packages/validate/src/validate.ts
 import { createHash } from "node:crypto";
@@ -73680,6 +73686,9 @@ ${outcome.section.markdown}
     return { checkRunUrl: response.data.html_url ?? void 0 };
   } catch (error63) {
     const status = error63.status;
+    if (status === 403 && await isForkPullRequest(env)) {
+      return { warning: `no '${options.checkName}' check run: this pull request comes from a fork, whose token cannot write checks; the verdict is in the job summary and the outputs (to get a check run, publish it from a workflow_run workflow, or set check-name to '')` };
+    }
     if (status === 403 || status === 404) {
       throw new GitHubAccessError(`cannot create the '${options.checkName}' check run on ${repository} (HTTP ${status}); give the job 'permissions: checks: write', or set check-name to '' to skip it`, { status, cause: error63 });
     }
@@ -73690,14 +73699,21 @@ function runUrl(env) {
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = env;
   return server && repo && run ? `${server}/${repo}/actions/runs/${run}` : void 0;
 }
-async function pullRequestHead(env) {
+async function readEvent(env) {
   if (!env.GITHUB_EVENT_PATH) return void 0;
   try {
-    const event = JSON.parse(await readFile4(env.GITHUB_EVENT_PATH, "utf8"));
-    return event.pull_request?.head?.sha;
+    return JSON.parse(await readFile4(env.GITHUB_EVENT_PATH, "utf8"));
   } catch {
     return void 0;
   }
+}
+async function pullRequestHead(env) {
+  return (await readEvent(env))?.pull_request?.head?.sha;
+}
+async function isForkPullRequest(env) {
+  const pr = (await readEvent(env))?.pull_request;
+  if (!pr) return false;
+  return pr.head?.repo?.full_name !== pr.base?.repo?.full_name;
 }
 
 // packages/registry/src/tag-grammar.ts
@@ -75106,6 +75122,7 @@ await runAction(async () => {
   });
   const outcome = await validate2(inputs, { resolveModel });
   const published = await publishValidation(outcome, { checkName: inputs.checkName, token: inputs.token, env });
+  if (published.warning) warning2(published.warning);
   setOutputs({
     verdict: outcome.result.verdict,
     reportPath: outcome.paths.report,

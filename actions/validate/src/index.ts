@@ -1,4 +1,4 @@
-import { runAction, readInputs, setOutputs } from '@mlship/actions-kit';
+import { runAction, readInputs, setOutputs, warning } from '@mlship/actions-kit';
 import { publishValidation, registryBaseline, validate, ValidateActionInputsSchema } from '@mlship/validate';
 
 await runAction(async () => {
@@ -10,6 +10,7 @@ await runAction(async () => {
   });
   const outcome = await validate(inputs, { resolveModel });
   const published = await publishValidation(outcome, { checkName: inputs.checkName, token: inputs.token, env });
+  if (published.warning) warning(published.warning);
   setOutputs({
     verdict: outcome.result.verdict,
     reportPath: outcome.paths.report,

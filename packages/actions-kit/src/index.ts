@@ -1,3 +1,3 @@
 export { readInputs, inputName } from './inputs.ts';
 export { runAction } from './run-action.ts';
-export { setOutputs } from './outputs.ts';
+export { setOutputs, warning } from './outputs.ts';

@@ -7,3 +7,8 @@ export function setOutputs(outputs: Record<string, string | number | boolean | u
     if (value !== undefined) core.setOutput(inputName(key), String(value));
   }
 }
+
+/** A warning annotation: the step goes on. */
+export function warning(message: string): void {
+  core.warning(message);
+}

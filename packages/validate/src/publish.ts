@@ -31,7 +31,13 @@ const CONCLUSION: Record<Verdict, 'success' | 'failure' | 'neutral'> = { pass: '
 /** GitHub's limit for a check run's output.summary. */
 const CHECK_SUMMARY_LIMIT = 65_535;
 
-export async function publishValidation(outcome: ValidateOutcome, options: PublishOptions): Promise<{ checkRunUrl?: string }> {
+export interface PublishResult {
+  checkRunUrl?: string;
+  /** Why no check run was created although one was asked for (the step goes on, with this as a warning). */
+  warning?: string;
+}
+
+export async function publishValidation(outcome: ValidateOutcome, options: PublishOptions): Promise<PublishResult> {
   const { env } = options;
   const summaryFile = env.GITHUB_STEP_SUMMARY;
   if (summaryFile) await appendFile(summaryFile, `### Model validation\n\n${outcome.section.markdown}\n`);
@@ -55,6 +61,10 @@ export async function publishValidation(outcome: ValidateOutcome, options: Publi
     return { checkRunUrl: response.data.html_url ?? undefined };
   } catch (error) {
     const status = (error as { status?: number }).status;
+    if (status === 403 && await isForkPullRequest(env)) {
+      // A fork's pull_request run gets a read-only token whatever the workflow asks for: no permission fixes it.
+      return { warning: `no '${options.checkName}' check run: this pull request comes from a fork, whose token cannot write checks; the verdict is in the job summary and the outputs (to get a check run, publish it from a workflow_run workflow, or set check-name to '')` };
+    }
     if (status === 403 || status === 404) {
       throw new GitHubAccessError(`cannot create the '${options.checkName}' check run on ${repository} (HTTP ${status}); give the job 'permissions: checks: write', or set check-name to '' to skip it`, { status, cause: error });
     }
@@ -67,13 +77,27 @@ function runUrl(env: Record<string, string | undefined>): string | undefined {
   return server && repo && run ? `${server}/${repo}/actions/runs/${run}` : undefined;
 }
 
-/** On pull_request events GITHUB_SHA is a merge commit; the check belongs on the PR's head commit. */
-async function pullRequestHead(env: Record<string, string | undefined>): Promise<string | undefined> {
+interface PullRequestEvent {
+  pull_request?: { head?: { sha?: string; repo?: { full_name?: string } | null }; base?: { repo?: { full_name?: string } } };
+}
+
+async function readEvent(env: Record<string, string | undefined>): Promise<PullRequestEvent | undefined> {
   if (!env.GITHUB_EVENT_PATH) return undefined;
   try {
-    const event = JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) as { pull_request?: { head?: { sha?: string } } };
-    return event.pull_request?.head?.sha;
+    return JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) as PullRequestEvent;
   } catch {
     return undefined;
   }
+}
+
+/** On pull_request events GITHUB_SHA is a merge commit; the check belongs on the PR's head commit. */
+async function pullRequestHead(env: Record<string, string | undefined>): Promise<string | undefined> {
+  return (await readEvent(env))?.pull_request?.head?.sha;
+}
+
+/** The head repository differs from the base (a deleted fork's head repo is null). */
+async function isForkPullRequest(env: Record<string, string | undefined>): Promise<boolean> {
+  const pr = (await readEvent(env))?.pull_request;
+  if (!pr) return false;
+  return pr.head?.repo?.full_name !== pr.base?.repo?.full_name;
 }
