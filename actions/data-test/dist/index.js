@@ -60616,7 +60616,7 @@ function skipped(column, kind, reason) {
   };
 }
 function numericDrift(ref, cur, options) {
-  if (ref.timestamp) return skipped(ref.name, "numeric", "timestamp column (time moves on)");
+  if (ref.timestamp || cur.timestamp) return skipped(ref.name, "numeric", "timestamp column (time moves on)");
   if (ref.finiteCount === 0 || cur.finiteCount === 0) return skipped(ref.name, "numeric", "no finite values to compare");
   const refSketch = KllSketch.fromState(ref.quantileSketch);
   const curSketch = KllSketch.fromState(cur.quantileSketch);

@@ -141,3 +141,17 @@ test('dates as text (CSV) are a timestamp column: a new day is no drift', async 
   assert.deepEqual(report.findings, []);
   assert.equal(report.datasetDrift, false);
 });
+
+test('a column that is a timestamp in the current data is not compared, even if the older reference said number', () => {
+  const batch = (timestamp: boolean, start: number): ColumnBatch => ({
+    rowCount: 500,
+    columns: new Map([['t', { kind: 'numeric', values: Float64Array.from({ length: 500 }, (_, i) => start + i * 60_000), nulls: new Uint8Array(500), timestamp, invalid: { count: 0, samples: [] } }]]),
+    source: { file: 'x.parquet', firstRow: 1 },
+  });
+  const reference = new DataProfiler();
+  reference.update(batch(false, Date.UTC(2024, 0, 1)));
+  const current = new DataProfiler();
+  current.update(batch(true, Date.UTC(2024, 5, 1)));
+  const report = compareProfiles(reference.finish(), current.finish());
+  assert.deepEqual(report.columns.map((c) => [c.column, c.skipped, c.drifted]), [['t', 'timestamp column (time moves on)', false]]);
+});

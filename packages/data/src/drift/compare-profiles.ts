@@ -121,7 +121,8 @@ function skipped(column: string, kind: 'numeric' | 'categorical', reason: string
 }
 
 function numericDrift(ref: NumericProfile, cur: NumericProfile, options: DriftOptions): ColumnDrift {
-  if (ref.timestamp) return skipped(ref.name, 'numeric', 'timestamp column (time moves on)');
+  // Either side: a reference profiled before its reader knew the column for a timestamp (Parquet INT96) still says number.
+  if (ref.timestamp || cur.timestamp) return skipped(ref.name, 'numeric', 'timestamp column (time moves on)');
   if (ref.finiteCount === 0 || cur.finiteCount === 0) return skipped(ref.name, 'numeric', 'no finite values to compare');
   const refSketch = KllSketch.fromState(ref.quantileSketch);
   const curSketch = KllSketch.fromState(cur.quantileSketch);
