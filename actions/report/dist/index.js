@@ -45500,6 +45500,11 @@ function createGitHubClient(options) {
   });
 }
 
+// packages/github/src/repo-ref.ts
+function formatRepo(ref) {
+  return `${ref.owner}/${ref.repo}`;
+}
+
 // packages/github/src/comments.ts
 function toStored(c) {
   return { id: c.id, nodeId: c.node_id, body: c.body ?? "", htmlUrl: c.html_url };
@@ -45550,8 +45555,8 @@ async function openPullRequestsForHead(client, ref, headOwner, branch) {
 
 // packages/github/src/authorship.ts
 var FIELDS = {
-  issue: "... on IssueComment { id databaseId body url viewerDidAuthor issue { number } pullRequest { number } }",
-  commit: "... on CommitComment { id databaseId body url viewerDidAuthor commit { oid } }"
+  issue: "... on IssueComment { id databaseId body url viewerDidAuthor issue { number } pullRequest { number } repository { nameWithOwner } }",
+  commit: "... on CommitComment { id databaseId body url viewerDidAuthor commit { oid } repository { nameWithOwner } }"
 };
 function nodesQuery(count, kind) {
   const vars = Array.from({ length: count }, (_, i) => `$id${i}: ID!`).join(", ");
@@ -45583,7 +45588,8 @@ async function fetchCommentNodes(client, nodeIds, kind) {
         htmlUrl: node2.url ?? "",
         viewerDidAuthor: node2.viewerDidAuthor === true,
         issueNumber: node2.pullRequest?.number ?? node2.issue?.number,
-        commitSha: node2.commit?.oid
+        commitSha: node2.commit?.oid,
+        repository: node2.repository?.nameWithOwner
       });
     }
   }
@@ -45596,7 +45602,13 @@ function gitHubCommentStore(client, repo) {
     readIssueBody: async (n) => (await getIssue(client, repo, n)).body,
     writeIssueBody: (n, body) => setIssueBody(client, repo, n, body),
     listComments: (t) => t.kind === "issue" ? listIssueComments(client, repo, t.number) : listCommitComments(client, repo, t.sha),
-    commentNodes: (t, ids) => fetchCommentNodes(client, ids, t.kind),
+    // A pointer copied from another repository's description names a comment there, which
+    // this repository's REST endpoints cannot update: only this repository's comments count.
+    commentNodes: async (t, ids) => {
+      const nodes = await fetchCommentNodes(client, ids, t.kind);
+      const here = formatRepo(repo).toLowerCase();
+      return new Map([...nodes].filter(([, node2]) => node2.repository?.toLowerCase() === here));
+    },
     createComment: (t, body) => t.kind === "issue" ? createIssueComment(client, repo, t.number, body) : createCommitComment(client, repo, t.sha, body),
     updateComment: (t, id, body) => t.kind === "issue" ? updateIssueComment(client, repo, id, body) : updateCommitComment(client, repo, id, body),
     deleteIssueComment: (id) => deleteIssueComment(client, repo, id)

@@ -15,13 +15,15 @@ export interface CommentNode {
   issueNumber: number | undefined;
   /** The commit for commit comments. */
   commitSha: string | undefined;
+  /** `owner/name` of the repository holding the comment (node ids are global). */
+  repository: string | undefined;
 }
 
 // Aliased node(id:) lookups rather than nodes(ids:): one request still, and a
 // missing id nulls only its own alias.
 const FIELDS = {
-  issue: '... on IssueComment { id databaseId body url viewerDidAuthor issue { number } pullRequest { number } }',
-  commit: '... on CommitComment { id databaseId body url viewerDidAuthor commit { oid } }',
+  issue: '... on IssueComment { id databaseId body url viewerDidAuthor issue { number } pullRequest { number } repository { nameWithOwner } }',
+  commit: '... on CommitComment { id databaseId body url viewerDidAuthor commit { oid } repository { nameWithOwner } }',
 };
 
 function nodesQuery(count: number, kind: CommentKind): string {
@@ -42,6 +44,7 @@ interface RawNode {
   issue?: { number: number } | null;
   pullRequest?: { number: number } | null;
   commit?: { oid: string } | null;
+  repository?: { nameWithOwner: string } | null;
 }
 
 const MAX_IDS_PER_QUERY = 100;
@@ -75,6 +78,7 @@ export async function fetchCommentNodes(client: GitHubClient, nodeIds: readonly 
         viewerDidAuthor: node.viewerDidAuthor === true,
         issueNumber: node.pullRequest?.number ?? node.issue?.number,
         commitSha: node.commit?.oid,
+        repository: node.repository?.nameWithOwner,
       });
     }
   }

@@ -6,6 +6,7 @@ import {
   createIssueComment,
   deleteIssueComment,
   fetchCommentNodes,
+  formatRepo,
   getIssue,
   listCommitComments,
   listIssueComments,
@@ -25,7 +26,7 @@ export interface CommentStore {
   writeIssueBody(issueNumber: number, body: string): Promise<void>;
   /** Every comment on the target, all pages. */
   listComments(target: ReportTarget): Promise<StoredComment[]>;
-  /** Comments on targets of this kind by node id, with whether this token's identity wrote them. */
+  /** Comments of this repository on targets of this kind by node id, with whether this token's identity wrote them. */
   commentNodes(target: ReportTarget, nodeIds: readonly string[]): Promise<Map<string, CommentNode>>;
   /** Never retried inside: a lost response may still have created it. */
   createComment(target: ReportTarget, body: string): Promise<StoredComment>;
@@ -39,7 +40,13 @@ export function gitHubCommentStore(client: GitHubClient, repo: RepoRef): Comment
     readIssueBody: async (n) => (await getIssue(client, repo, n)).body,
     writeIssueBody: (n, body) => setIssueBody(client, repo, n, body),
     listComments: (t) => (t.kind === 'issue' ? listIssueComments(client, repo, t.number) : listCommitComments(client, repo, t.sha)),
-    commentNodes: (t, ids) => fetchCommentNodes(client, ids, t.kind),
+    // A pointer copied from another repository's description names a comment there, which
+    // this repository's REST endpoints cannot update: only this repository's comments count.
+    commentNodes: async (t, ids) => {
+      const nodes = await fetchCommentNodes(client, ids, t.kind);
+      const here = formatRepo(repo).toLowerCase();
+      return new Map([...nodes].filter(([, node]) => node.repository?.toLowerCase() === here));
+    },
     createComment: (t, body) =>
       t.kind === 'issue' ? createIssueComment(client, repo, t.number, body) : createCommitComment(client, repo, t.sha, body),
     updateComment: (t, id, body) =>

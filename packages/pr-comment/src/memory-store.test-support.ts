@@ -60,7 +60,7 @@ export class MemoryStore implements CommentStore {
     this.calls.push('commentNodes');
     const found = new Map<string, CommentNode>();
     for (const r of this.rows.filter((r) => ids.includes(r.nodeId))) {
-      found.set(r.nodeId, { ...this.#stored(r), viewerDidAuthor: r.author === this.viewer, issueNumber: r.issueNumber, commitSha: r.commitSha });
+      found.set(r.nodeId, { ...this.#stored(r), viewerDidAuthor: r.author === this.viewer, issueNumber: r.issueNumber, commitSha: r.commitSha, repository: undefined });
     }
     return found;
   }

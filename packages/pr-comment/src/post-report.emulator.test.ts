@@ -154,3 +154,19 @@ test('an over-long report is cut in the comment and whole in the summary', async
   assert.match(body, /the full report is in the \[job summary\]\(https:\/\/github\.test\/run\/1\)/);
   assert.equal(d.summary[0], report);
 });
+
+test('a pointer copied from a same-numbered PR of another repository is not followed', async () => {
+  const upstream = repo;
+  await post(`pr/${pr.number}`, deps('# upstream'));
+  const upstreamBody = gh.repo(upstream).issues.get(pr.number)!.body!;
+  // A downstream repository's PR with the same number, its description copied from upstream's.
+  repo = gh.createRepo({ owner: 'octo', name: `x${n++}` });
+  gh.createCommit(repo, { branch: 'main', message: 'init' });
+  gh.createCommit(repo, { branch: 'feature', message: 'train' });
+  pr = gh.createPullRequest(repo, { head: 'feature', base: 'main', title: 'Backport', body: upstreamBody, user: 'alice' });
+  const result = await post(`pr/${pr.number}`, deps('# downstream'));
+  assert.equal(result.action, 'created');
+  assert.deepEqual(comments().map((c) => c.body.split('\n')[1]), ['# downstream']);
+  assert.deepEqual(gh.repo(upstream).issueComments.map((c) => c.body.split('\n')[1]), ['# upstream']);
+  assert.deepEqual(gh.violations, []);
+});

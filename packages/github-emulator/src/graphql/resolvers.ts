@@ -60,6 +60,7 @@ export function rootResolvers(core: EmulatorCore, token: TokenRecord): Json {
       // On GitHub a PR comment's `issue` is the PR's issue; `pullRequest` is null on plain issues.
       issue: () => (issue ? issueLike(repo, issue, 'Issue') : null),
       pullRequest: () => (issue?.pullRequest ? issueLike(repo, issue, 'PullRequest') : null),
+      repository: () => repositoryNode(repo),
       ...viewerFields(record.user, record.minimized),
     };
   };
@@ -74,6 +75,7 @@ export function rootResolvers(core: EmulatorCore, token: TokenRecord): Json {
     url: `${repoHtmlUrl(core, repo)}/commit/${record.commitId}#commitcomment-${record.id}`,
     path: record.path,
     position: record.position,
+    repository: () => repositoryNode(repo),
     commit: () => {
       const commit = repo.commits.get(record.commitId);
       return commit ? { __typename: 'Commit', id: nodeId('C', commit.sha), oid: commit.sha, message: commit.message } : null;
@@ -122,6 +124,24 @@ export function rootResolvers(core: EmulatorCore, token: TokenRecord): Json {
     };
   }
 
+  function repositoryNode(repo: RepoRecord): Json {
+    const byNumber = (number: number, wantPull: boolean) => {
+      const issue = repo.issues.get(number);
+      if (!issue || Boolean(issue.pullRequest) !== wantPull) {
+        throw new GraphqlFailure(`Could not resolve to ${wantPull ? 'a PullRequest' : 'an Issue'} with the number of ${number}.`, 'NOT_FOUND');
+      }
+      return issueLike(repo, issue, wantPull ? 'PullRequest' : 'Issue');
+    };
+    return {
+      __typename: 'Repository',
+      id: nodeId('R', repo.id),
+      name: repo.name,
+      nameWithOwner: repo.fullName,
+      pullRequest: ({ number }: { number: number }) => byNumber(number, true),
+      issue: ({ number }: { number: number }) => byNumber(number, false),
+    };
+  }
+
   const findIssue = (id: number): { repo: RepoRecord; issue: IssueRecord } | undefined => {
     for (const repo of core.state.repos.values()) {
       for (const issue of repo.issues.values()) if (issue.id === id) return { repo, issue };
@@ -164,21 +184,7 @@ export function rootResolvers(core: EmulatorCore, token: TokenRecord): Json {
       requireRead();
       const repo = core.findRepo(owner, name);
       if (!repo) throw new GraphqlFailure(`Could not resolve to a Repository with the name '${owner}/${name}'.`, 'NOT_FOUND');
-      const byNumber = (number: number, wantPull: boolean) => {
-        const issue = repo.issues.get(number);
-        if (!issue || Boolean(issue.pullRequest) !== wantPull) {
-          throw new GraphqlFailure(`Could not resolve to ${wantPull ? 'a PullRequest' : 'an Issue'} with the number of ${number}.`, 'NOT_FOUND');
-        }
-        return issueLike(repo, issue, wantPull ? 'PullRequest' : 'Issue');
-      };
-      return {
-        __typename: 'Repository',
-        id: nodeId('R', repo.id),
-        name: repo.name,
-        nameWithOwner: repo.fullName,
-        pullRequest: ({ number }: { number: number }) => byNumber(number, true),
-        issue: ({ number }: { number: number }) => byNumber(number, false),
-      };
+      return repositoryNode(repo);
     },
     minimizeComment: ({ input }: { input: { subjectId: string; classifier: string; clientMutationId?: string } }) => ({
       clientMutationId: input.clientMutationId ?? null,

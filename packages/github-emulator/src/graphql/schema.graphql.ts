@@ -41,6 +41,7 @@ export const GRAPHQL_SDL = /* GraphQL */ `
     viewerCanUpdate: Boolean!
     issue: Issue!
     pullRequest: PullRequest
+    repository: Repository!
     isMinimized: Boolean!
     minimizedReason: String
     viewerCanMinimize: Boolean!
@@ -61,6 +62,7 @@ export const GRAPHQL_SDL = /* GraphQL */ `
     url: URI!
     viewerDidAuthor: Boolean!
     commit: Commit
+    repository: Repository!
   }
 
   type PageInfo {
