@@ -68758,7 +68758,14 @@ function numericLabel(batch, col, name) {
       location: { file: batch.source.file }
     });
   }
-  for (let i = 0; i < batch.rowCount; i++) if (col.nulls[i]) throw missingLabel(batch, i, name);
+  for (let i = 0; i < batch.rowCount; i++) {
+    if (col.nulls[i]) throw missingLabel(batch, i, name);
+    if (!Number.isFinite(col.values[i])) {
+      throw new FileFormatError(`${where(batch, i)}: label '${name}' is ${col.values[i]}, not a finite number; drop or fix the row in the holdout`, {
+        location: { file: batch.source.file, line: batch.source.firstRow + i }
+      });
+    }
+  }
   return col.values;
 }
 function missingLabel(batch, row, name) {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FileFormatError } from '@mlship/errors';
 import { readHoldout } from './holdout.ts';
 
 test('a numeric column missing throughout its first batch stays numeric (feature and slice column)', async () => {
@@ -13,4 +14,13 @@ test('a numeric column missing throughout its first batch stays numeric (feature
   const g = holdout.groups.get('g')!;
   assert.equal(g.kind, 'numeric');
   assert.ok(g.kind === 'numeric' && [...(g.nulls ?? [])].join() === '1,1,0,0' && g.values[3] === 2);
+});
+
+test('a regression label that is NaN or infinite fails naming the file and row', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'mlship-holdout-')), 'reg.csv');
+  writeFileSync(path, 'y,a\n1.5,1\nNaN,2\n');
+  await assert.rejects(
+    readHoldout({ path, task: 'regression', label: 'y', features: ['a'], groupColumns: [], feeds: [] }),
+    (e: unknown) => e instanceof FileFormatError && /reg\.csv: row 3: label 'y' is NaN, not a finite number; drop or fix the row/.test(e.message),
+  );
 });

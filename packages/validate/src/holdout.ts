@@ -136,7 +136,15 @@ function numericLabel(batch: ColumnBatch, col: Column, name: string): Float64Arr
       location: { file: batch.source.file },
     });
   }
-  for (let i = 0; i < batch.rowCount; i++) if (col.nulls[i]) throw missingLabel(batch, i, name);
+  for (let i = 0; i < batch.rowCount; i++) {
+    if (col.nulls[i]) throw missingLabel(batch, i, name);
+    // A NaN or infinite label makes every regression metric NaN, and the gates "could not be computed".
+    if (!Number.isFinite(col.values[i]!)) {
+      throw new FileFormatError(`${where(batch, i)}: label '${name}' is ${col.values[i]}, not a finite number; drop or fix the row in the holdout`, {
+        location: { file: batch.source.file, line: batch.source.firstRow + i },
+      });
+    }
+  }
   return col.values;
 }
 
