@@ -60018,10 +60018,20 @@ var BetweenCheck = class extends RowCheck {
   }
   updateCategorical(column, rowCount) {
     const { min, max } = this;
-    this.scanCategorical(column, rowCount, (t) => {
+    const { codes, dictionary: dictionary2 } = column;
+    const verdict = Int8Array.from(dictionary2, (t) => {
       const v = parseNumber(t);
-      return v === void 0 || !(v >= min && v <= max);
+      return v === void 0 ? -1 : v >= min && v <= max ? 0 : 1;
     });
+    for (let i = 0; i < rowCount; i++) {
+      const c = codes[i];
+      if (c < 0 || verdict[c] === -1) continue;
+      this.checked++;
+      if (verdict[c] === 1) {
+        this.failing++;
+        this.sample(dictionary2[c]);
+      }
+    }
   }
 };
 var InSetCheck = class extends RowCheck {

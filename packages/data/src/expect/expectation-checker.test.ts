@@ -160,3 +160,20 @@ test('newCategoryShare is not judged against a reference whose value counts are 
   assert.match(r.observed, /^cannot be judged: the reference profile keeps only its 1,000 most frequent values/);
   assert.equal(r.line, 4);
 });
+
+test('between gives the same result whether a stray word lands in the first batch (text column) or a later one', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mlship-between-'));
+  const values = Array.from({ length: 40 }, (_, i) => String(i * 5));
+  const early = join(dir, 'early.csv');
+  const late = join(dir, 'late.csv');
+  writeFileSync(early, `x\nunknown\n${values.join('\n')}\n`);
+  writeFileSync(late, `x\n${values.join('\n')}\nunknown\n`);
+  const yaml = 'schemaVersion: 1\ncolumns:\n  x:\n    between: { min: 0, max: 150 }\n';
+  const counts = async (path: string) => {
+    const r = result(await check(path, yaml, undefined, 10), 'columns.x.between');
+    return [r.failingCount, r.checkedCount, r.samples];
+  };
+  // 155..195 fail; 'unknown' is skipped (it fails the type check instead).
+  assert.deepEqual(await counts(early), [9, 40, ['155', '160', '165', '170', '175']]);
+  assert.deepEqual(await counts(late), [9, 40, ['155', '160', '165', '170', '175']]);
+});

@@ -121,11 +121,23 @@ export class BetweenCheck extends RowCheck {
   }
 
   protected updateCategorical(column: CategoricalColumn, rowCount: number): void {
+    // Text that is not a number is skipped, as in a numeric column (where it is `invalid`): whether a
+    // column is read as text or numbers depends on its first batch, and the result must not.
     const { min, max } = this;
-    this.scanCategorical(column, rowCount, (t) => {
+    const { codes, dictionary } = column;
+    const verdict = Int8Array.from(dictionary, (t) => {
       const v = parseNumber(t);
-      return v === undefined || !(v >= min && v <= max);
+      return v === undefined ? -1 : v >= min && v <= max ? 0 : 1;
     });
+    for (let i = 0; i < rowCount; i++) {
+      const c = codes[i]!;
+      if (c < 0 || verdict[c] === -1) continue;
+      this.checked++;
+      if (verdict[c] === 1) {
+        this.failing++;
+        this.sample(dictionary[c]!);
+      }
+    }
   }
 }
 
