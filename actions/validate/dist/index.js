@@ -68769,7 +68769,10 @@ function numericLabel(batch, col, name) {
   return col.values;
 }
 function missingLabel(batch, row, name) {
-  return new FileFormatError(`${where(batch, row)}: label '${name}' is missing; drop unlabelled rows from the holdout`, {
+  const col = batch.columns.get(name);
+  const text = col?.kind === "numeric" && col.invalid.count > 0 ? col.invalid.samples[0] : void 0;
+  const what = text === void 0 ? "is missing; drop unlabelled rows from the holdout" : `is missing, or is text such as '${text}' in a column whose first rows are numbers; make the labels all numbers or all text`;
+  return new FileFormatError(`${where(batch, row)}: label '${name}' ${what}`, {
     location: { file: batch.source.file, line: batch.source.firstRow + row }
   });
 }

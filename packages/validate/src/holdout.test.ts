@@ -24,3 +24,12 @@ test('a regression label that is NaN or infinite fails naming the file and row',
     (e: unknown) => e instanceof FileFormatError && /reg\.csv: row 3: label 'y' is NaN, not a finite number; drop or fix the row/.test(e.message),
   );
 });
+
+test('a text label in a column whose first batch was numbers is named, not called missing', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'mlship-holdout-')), 'mixed.csv');
+  writeFileSync(path, 'y,a\n0,1\n1,2\nyes,3\n');
+  await assert.rejects(
+    readHoldout({ path, task: 'classification', label: 'y', features: ['a'], groupColumns: [], feeds: [], batchRows: 2 }),
+    (e: unknown) => e instanceof FileFormatError && /mixed\.csv: row 4: label 'y' is missing, or is text such as 'yes' in a column whose first rows are numbers/.test(e.message),
+  );
+});

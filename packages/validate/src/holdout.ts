@@ -149,7 +149,13 @@ function numericLabel(batch: ColumnBatch, col: Column, name: string): Float64Arr
 }
 
 function missingLabel(batch: ColumnBatch, row: number, name: string): FileFormatError {
-  return new FileFormatError(`${where(batch, row)}: label '${name}' is missing; drop unlabelled rows from the holdout`, {
+  // In a column read as numbers, text that is not a number is null too: say so rather than "missing".
+  const col = batch.columns.get(name);
+  const text = col?.kind === 'numeric' && col.invalid.count > 0 ? col.invalid.samples[0] : undefined;
+  const what = text === undefined
+    ? 'is missing; drop unlabelled rows from the holdout'
+    : `is missing, or is text such as '${text}' in a column whose first rows are numbers; make the labels all numbers or all text`;
+  return new FileFormatError(`${where(batch, row)}: label '${name}' ${what}`, {
     location: { file: batch.source.file, line: batch.source.firstRow + row },
   });
 }
