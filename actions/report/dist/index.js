@@ -40886,7 +40886,7 @@ function statusOf(error63) {
 }
 function writePermission(context) {
   if (context.target.kind === "commit") return "contents: write";
-  return context.targetInput.startsWith("issue") ? "issues: write" : "pull-requests: write";
+  return context.plainIssue ? "issues: write" : "pull-requests: write";
 }
 function accessError(error63, operation, context) {
   const status = statusOf(error63);
@@ -40897,7 +40897,7 @@ function accessError(error63, operation, context) {
   }
   if (status === 403 && operation === "write") {
     return new GitHubAccessError(
-      `report: the token cannot write comments on ${context.where}; add \`permissions: ${writePermission(context)}\` to the job (fork PRs: use the workflow_run pattern, see docs/report.md)`,
+      `report: the token cannot write comments on ${context.where}; add \`permissions: ${writePermission(context)}\` to the job${context.plainIssue ? "" : " (fork PRs: use the workflow_run pattern, see docs/report.md)"}`,
       { status, cause: error63 }
     );
   }
@@ -41038,7 +41038,7 @@ var TargetInputSchema = external_exports.string().regex(/^(auto|pr|commit|pr\/[1
 var PullRequestEvent = external_exports.object({
   pull_request: external_exports.object({ number: external_exports.number(), body: external_exports.string().nullish(), head: external_exports.object({ sha: external_exports.string() }) })
 });
-var IssueEvent = external_exports.object({ issue: external_exports.object({ number: external_exports.number(), body: external_exports.string().nullish() }) });
+var IssueEvent = external_exports.object({ issue: external_exports.object({ number: external_exports.number(), body: external_exports.string().nullish(), pull_request: external_exports.unknown().optional() }) });
 var PushEvent = external_exports.object({ ref: external_exports.string(), after: external_exports.string().optional() });
 var WorkflowRunEvent = external_exports.object({
   workflow_run: external_exports.object({
@@ -41071,7 +41071,9 @@ async function eventPullRequest(context, lookups) {
   }
   if (eventName === "issue_comment" || eventName === "issues") {
     const issue3 = IssueEvent.safeParse(payload);
-    if (issue3.success) return { target: { kind: "issue", number: issue3.data.issue.number }, bodyHint: issue3.data.issue.body };
+    if (issue3.success) {
+      return { target: { kind: "issue", number: issue3.data.issue.number }, bodyHint: issue3.data.issue.body, plainIssue: issue3.data.issue.pull_request == null };
+    }
   }
   if (eventName === "workflow_run") {
     const run = WorkflowRunEvent.safeParse(payload);
@@ -41093,7 +41095,7 @@ async function eventPullRequest(context, lookups) {
 async function resolveTarget(input2, context, lookups) {
   const [kind, value] = input2.split("/", 2);
   if (value !== void 0) {
-    return kind === "commit" ? { target: { kind: "commit", sha: value.toLowerCase() }, bodyHint: void 0 } : { target: { kind: "issue", number: Number(value) }, bodyHint: void 0 };
+    return kind === "commit" ? { target: { kind: "commit", sha: value.toLowerCase() }, bodyHint: void 0 } : { target: { kind: "issue", number: Number(value) }, bodyHint: void 0, plainIssue: kind === "issue" };
   }
   if (kind === "commit") return { target: { kind: "commit", sha: eventCommit(context) }, bodyHint: void 0 };
   const pull = await eventPullRequest(context, lookups);
@@ -41149,11 +41151,11 @@ async function postReport(options, deps) {
   const body = `${marker}
 ${markdown}`;
   if (!options.dryRun) await deps.writeSummary?.(summaryMarkdown(report));
-  const { target, bodyHint } = await resolveTarget(options.target, deps.context, deps.lookups);
+  const { target, bodyHint, plainIssue } = await resolveTarget(options.target, deps.context, deps.lookups);
   const where = describeTarget(deps.context.repo, target);
   const common = { target, where, key, truncated, body };
   if (options.dryRun) return { ...common, action: "dry-run", commentId: void 0, commentUrl: void 0 };
-  const store = withAccessErrors(deps.store, { where, target, targetInput: options.target });
+  const store = withAccessErrors(deps.store, { where, target, targetInput: options.target, plainIssue });
   const posted = await upsertStickyComment(store, target, body, { key, bodyHint, warn: deps.warn });
   return { ...common, action: posted.action, commentId: posted.commentId, commentUrl: posted.commentUrl };
 }

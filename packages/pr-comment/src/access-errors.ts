@@ -10,6 +10,8 @@ export interface AccessContext {
   target: ReportTarget;
   /** The target input as given, e.g. "issue/3". */
   targetInput: string;
+  /** The target is an issue, not a PR. */
+  plainIssue?: boolean | undefined;
 }
 
 function statusOf(error: unknown): number | undefined {
@@ -19,7 +21,7 @@ function statusOf(error: unknown): number | undefined {
 
 function writePermission(context: AccessContext): string {
   if (context.target.kind === 'commit') return 'contents: write';
-  return context.targetInput.startsWith('issue') ? 'issues: write' : 'pull-requests: write';
+  return context.plainIssue ? 'issues: write' : 'pull-requests: write';
 }
 
 /** The user-facing error for a failed request, or the error itself when it is a bug or an outage. */
@@ -32,7 +34,7 @@ export function accessError(error: unknown, operation: 'read' | 'write', context
   }
   if (status === 403 && operation === 'write') {
     return new GitHubAccessError(
-      `report: the token cannot write comments on ${context.where}; add \`permissions: ${writePermission(context)}\` to the job (fork PRs: use the workflow_run pattern, see docs/report.md)`,
+      `report: the token cannot write comments on ${context.where}; add \`permissions: ${writePermission(context)}\` to the job${context.plainIssue ? '' : ' (fork PRs: use the workflow_run pattern, see docs/report.md)'}`,
       { status, cause: error },
     );
   }

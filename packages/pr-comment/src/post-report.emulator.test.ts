@@ -170,3 +170,12 @@ test('a pointer copied from a same-numbered PR of another repository is not foll
   assert.deepEqual(gh.repo(upstream).issueComments.map((c) => c.body.split('\n')[1]), ['# upstream']);
   assert.deepEqual(gh.violations, []);
 });
+
+test('missing permission on an issue event: the error asks for issues: write', async () => {
+  const issue = gh.createIssue(repo, { title: 'Weekly drift', body: 'Drift report.', user: 'alice' });
+  const payload = { action: 'opened', issue: { number: issue, body: 'Drift report.' } };
+  await assert.rejects(post('auto', deps('# drift', { eventName: 'issues', payload, permissions: { issues: 'read', metadata: 'read' } })), {
+    name: 'GitHubAccessError',
+    message: /^report: the token cannot write comments on octo\/x\d+#\d+; add `permissions: issues: write` to the job/,
+  });
+});

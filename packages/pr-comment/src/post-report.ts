@@ -100,12 +100,12 @@ export async function postReport(options: PostReportOptions, deps: PostReportDep
   // The summary first: the full report survives even if commenting fails.
   if (!options.dryRun) await deps.writeSummary?.(summaryMarkdown(report));
 
-  const { target, bodyHint } = await resolveTarget(options.target, deps.context, deps.lookups);
+  const { target, bodyHint, plainIssue } = await resolveTarget(options.target, deps.context, deps.lookups);
   const where = describeTarget(deps.context.repo, target);
   const common = { target, where, key, truncated, body };
   if (options.dryRun) return { ...common, action: 'dry-run', commentId: undefined, commentUrl: undefined };
 
-  const store = withAccessErrors(deps.store, { where, target, targetInput: options.target });
+  const store = withAccessErrors(deps.store, { where, target, targetInput: options.target, plainIssue });
   const posted = await upsertStickyComment(store, target, body, { key, bodyHint, warn: deps.warn });
   return { ...common, action: posted.action, commentId: posted.commentId, commentUrl: posted.commentUrl };
 }

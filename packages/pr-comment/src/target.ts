@@ -36,12 +36,14 @@ export interface ResolvedTarget {
    * a hint where the comment pointer may be; the pointed comment is verified.
    */
   bodyHint: string | null | undefined;
+  /** True when the target is known to be an issue, not a PR (the permission it needs differs). */
+  plainIssue?: boolean;
 }
 
 const PullRequestEvent = z.object({
   pull_request: z.object({ number: z.number(), body: z.string().nullish(), head: z.object({ sha: z.string() }) }),
 });
-const IssueEvent = z.object({ issue: z.object({ number: z.number(), body: z.string().nullish() }) });
+const IssueEvent = z.object({ issue: z.object({ number: z.number(), body: z.string().nullish(), pull_request: z.unknown().optional() }) });
 const PushEvent = z.object({ ref: z.string(), after: z.string().optional() });
 const WorkflowRunEvent = z.object({
   workflow_run: z.object({
@@ -80,7 +82,9 @@ async function eventPullRequest(context: EventContext, lookups: TargetLookups): 
   }
   if (eventName === 'issue_comment' || eventName === 'issues') {
     const issue = IssueEvent.safeParse(payload);
-    if (issue.success) return { target: { kind: 'issue', number: issue.data.issue.number }, bodyHint: issue.data.issue.body };
+    if (issue.success) {
+      return { target: { kind: 'issue', number: issue.data.issue.number }, bodyHint: issue.data.issue.body, plainIssue: issue.data.issue.pull_request == null };
+    }
   }
   if (eventName === 'workflow_run') {
     // The safe fork pattern: the unprivileged run's PR. GitHub leaves
@@ -109,7 +113,7 @@ export async function resolveTarget(input: TargetInput, context: EventContext, l
   if (value !== undefined) {
     return kind === 'commit'
       ? { target: { kind: 'commit', sha: value.toLowerCase() }, bodyHint: undefined }
-      : { target: { kind: 'issue', number: Number(value) }, bodyHint: undefined };
+      : { target: { kind: 'issue', number: Number(value) }, bodyHint: undefined, plainIssue: kind === 'issue' };
   }
   if (kind === 'commit') return { target: { kind: 'commit', sha: eventCommit(context) }, bodyHint: undefined };
   const pull = await eventPullRequest(context, lookups);
