@@ -57769,7 +57769,7 @@ function readOnnxClassLabels(bytes) {
   for (const node2 of model.graph?.node ?? []) {
     for (const attr of node2.attribute ?? []) {
       if (attr.name === "classlabels_strings" && attr.strings?.length) return attr.strings.map((s) => new TextDecoder().decode(s));
-      if (attr.name === "classlabels_ints" && attr.ints?.length) return attr.ints.map((i) => String(i));
+      if ((attr.name === "classlabels_ints" || attr.name === "classlabels_int64s") && attr.ints?.length) return attr.ints.map((i) => String(i));
     }
   }
   return void 0;

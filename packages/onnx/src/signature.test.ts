@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FileFormatError } from '@mlship/errors';
-import { readOnnxSignature, readOnnxMetadata, ModelSignatureSchema } from './signature.ts';
+import { readOnnxSignature, readOnnxMetadata, readOnnxClassLabels, ModelSignatureSchema } from './signature.ts';
+import { onnx } from './onnx-proto.ts';
 import { buildLinearClassifierOnnx, buildLinearRegressorOnnx } from './build-model.ts';
 
 test('reads the [N, F] input and label + probabilities outputs of a linear classifier', () => {
@@ -50,4 +51,10 @@ test('class labels come back in probability-column order', async () => {
   assert.deepEqual(readOnnxClassLabels(buildLinearClassifierOnnx({ featureCount: 1, weights: [[1], [2], [3]], bias: [0, 0, 0], classes: ['z', 'a', 'm'] })), ['z', 'a', 'm']);
   assert.deepEqual(readOnnxClassLabels(buildLinearClassifierOnnx({ featureCount: 1, weights: [[1]], bias: [0], classes: [0, 1] })), ['0', '1']);
   assert.equal(readOnnxClassLabels(buildLinearRegressorOnnx({ featureCount: 1, weights: [1], bias: 0 })), undefined);
+});
+
+test('integer class labels are read from classlabels_int64s too (TreeEnsembleClassifier, as sklearn-onnx writes random forests)', () => {
+  const model = onnx.ModelProto.decode(buildLinearClassifierOnnx({ featureCount: 2, weights: [[1, 0], [0, 1], [1, 1]], bias: [0, 0, 0], classes: [3, 5, 7] }));
+  for (const node of model.graph!.node!) for (const attr of node.attribute ?? []) if (attr.name === 'classlabels_ints') attr.name = 'classlabels_int64s';
+  assert.deepEqual(readOnnxClassLabels(onnx.ModelProto.encode(model).finish()), ['3', '5', '7']);
 });

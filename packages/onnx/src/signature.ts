@@ -91,15 +91,16 @@ export function readOnnxMetadata(bytes: Uint8Array): Record<string, string> {
 
 /**
  * Class labels in probability-column order, as ai.onnx.ml classifiers record
- * them (classlabels_strings / classlabels_ints: what sklearn-onnx exports),
- * or undefined when the graph holds no such node.
+ * them (classlabels_strings, or classlabels_ints on LinearClassifier and
+ * SVMClassifier and classlabels_int64s on TreeEnsembleClassifier: what
+ * sklearn-onnx exports), or undefined when the graph holds no such node.
  */
 export function readOnnxClassLabels(bytes: Uint8Array): string[] | undefined {
   const model = onnx.ModelProto.decode(bytes);
   for (const node of model.graph?.node ?? []) {
     for (const attr of node.attribute ?? []) {
       if (attr.name === 'classlabels_strings' && attr.strings?.length) return attr.strings.map((s) => new TextDecoder().decode(s));
-      if (attr.name === 'classlabels_ints' && attr.ints?.length) return attr.ints.map((i) => String(i));
+      if ((attr.name === 'classlabels_ints' || attr.name === 'classlabels_int64s') && attr.ints?.length) return attr.ints.map((i) => String(i));
     }
   }
   return undefined;
