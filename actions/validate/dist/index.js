@@ -68957,7 +68957,7 @@ function classifierOutputs(raw, rows, mapping, policyClasses) {
     const first = raw.batches[0]?.[probabilities.name];
     width = first ? first.dims[first.dims.length - 1] ?? 0 : 0;
   }
-  const columnClasses = probabilities ? probabilityClasses(raw, width, policyClasses) : void 0;
+  const columnClasses = probabilities ? probabilityClasses(raw, width, policyClasses, mapping.classes) : void 0;
   const targets = Int32Array.from(columnClasses ?? [], (c2) => classIndexOf(mapping, c2));
   const labels = new LabelCodes(mapping);
   let offset = 0;
@@ -68992,7 +68992,7 @@ function batchRows(out, roles) {
   const t = out[(roles.label ?? roles.probabilities ?? roles.value).name];
   return t.dims[0] ?? 0;
 }
-function probabilityClasses(raw, width, policyClasses) {
+function probabilityClasses(raw, width, policyClasses, holdoutClasses) {
   const fromModel = raw.model.classLabels ?? policyClasses;
   if (fromModel) {
     if (fromModel.length !== width) {
@@ -69015,7 +69015,14 @@ function probabilityClasses(raw, width, policyClasses) {
       votes[top].set(key, (votes[top].get(key) ?? 0) + 1);
     }
   }
-  return votes.map((v, j) => [...v.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? `class ${j}`);
+  const learnt = votes.map((v) => [...v.entries()].sort((a, b) => b[1] - a[1])[0]?.[0]);
+  const unknown2 = learnt.flatMap((c, j) => c === void 0 ? [j] : []);
+  const unclaimed = holdoutClasses.filter((c) => !learnt.includes(c));
+  if (unknown2.length === 1 && unclaimed.length === 1) learnt[unknown2[0]] = unclaimed[0];
+  else if (unknown2.length > 0) {
+    throw new InputError(`${raw.model.file}: the model outputs probabilities without class labels, and column${unknown2.length === 1 ? "" : "s"} ${unknown2.join(", ")} never held the most likely class on the holdout, so ${unknown2.length === 1 ? "its class" : "their classes"} cannot be learnt; list the classes in column order under 'classes:' in the policy`);
+  }
+  return learnt;
 }
 function regressionOutputs(raw, rows) {
   const name = raw.roles.value.name;

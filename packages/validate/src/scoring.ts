@@ -162,7 +162,7 @@ export function classifierOutputs(raw: RawScores, rows: number, mapping: ClassMa
     const first = raw.batches[0]?.[probabilities.name];
     width = first ? first.dims[first.dims.length - 1] ?? 0 : 0;
   }
-  const columnClasses = probabilities ? probabilityClasses(raw, width, policyClasses) : undefined;
+  const columnClasses = probabilities ? probabilityClasses(raw, width, policyClasses, mapping.classes) : undefined;
   const targets = Int32Array.from(columnClasses ?? [], (c) => classIndexOf(mapping, c));
   const labels = new LabelCodes(mapping);
   let offset = 0;
@@ -200,7 +200,7 @@ function batchRows(out: Record<string, OutputTensor>, roles: OutputRoles): numbe
   return t.dims[0] ?? 0;
 }
 
-function probabilityClasses(raw: RawScores, width: number, policyClasses: string[] | undefined): string[] {
+function probabilityClasses(raw: RawScores, width: number, policyClasses: string[] | undefined, holdoutClasses: readonly string[]): string[] {
   const fromModel = raw.model.classLabels ?? policyClasses;
   if (fromModel) {
     if (fromModel.length !== width) {
@@ -223,7 +223,16 @@ function probabilityClasses(raw: RawScores, width: number, policyClasses: string
       votes[top]!.set(key, (votes[top]!.get(key) ?? 0) + 1);
     }
   }
-  return votes.map((v, j) => [...v.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? `class ${j}`);
+  const learnt = votes.map((v) => [...v.entries()].sort((a, b) => b[1] - a[1])[0]?.[0]);
+  const unknown = learnt.flatMap((c, j) => (c === undefined ? [j] : []));
+  // One column left and one holdout class unclaimed (a rare class, never the most likely): that is its class.
+  const unclaimed = holdoutClasses.filter((c) => !learnt.includes(c));
+  if (unknown.length === 1 && unclaimed.length === 1) learnt[unknown[0]!] = unclaimed[0]!;
+  else if (unknown.length > 0) {
+    // A made-up class for such a column would take its probabilities away from the real one.
+    throw new InputError(`${raw.model.file}: the model outputs probabilities without class labels, and column${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')} never held the most likely class on the holdout, so ${unknown.length === 1 ? 'its class' : 'their classes'} cannot be learnt; list the classes in column order under 'classes:' in the policy`);
+  }
+  return learnt as string[];
 }
 
 export function regressionOutputs(raw: RawScores, rows: number): Float64Array {
