@@ -61510,9 +61510,11 @@ async function verifiedDownload(d) {
   const partial2 = `${target}.partial`;
   const hash2 = createHash3("sha256");
   let size = 0;
+  let out;
   try {
-    const out = createWriteStream(partial2);
-    for await (const chunk of await d.open()) {
+    const source = await d.open();
+    out = createWriteStream(partial2);
+    for await (const chunk of source) {
       hash2.update(chunk);
       size += chunk.byteLength;
       if (!out.write(chunk)) await once(out, "drain");
@@ -61531,6 +61533,11 @@ async function verifiedDownload(d) {
     await rename2(partial2, target);
     return target;
   } catch (error63) {
+    if (out && !out.closed) {
+      const closed = once(out, "close").catch(() => void 0);
+      out.destroy();
+      await closed;
+    }
     await rm2(partial2, { force: true });
     throw error63;
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -27,9 +27,11 @@ export async function verifiedDownload(d: VerifiedDownload): Promise<string> {
   const partial = `${target}.partial`;
   const hash = createHash('sha256');
   let size = 0;
+  let out: WriteStream | undefined;
   try {
-    const out = createWriteStream(partial);
-    for await (const chunk of await d.open()) {
+    const source = await d.open();
+    out = createWriteStream(partial);
+    for await (const chunk of source) {
       hash.update(chunk);
       size += chunk.byteLength;
       if (!out.write(chunk)) await once(out, 'drain');
@@ -48,6 +50,12 @@ export async function verifiedDownload(d: VerifiedDownload): Promise<string> {
     await rename(partial, target);
     return target;
   } catch (error) {
+    // Close the file before removing it: an open handle leaks, and blocks the removal on Windows.
+    if (out && !out.closed) {
+      const closed = once(out, 'close').catch(() => undefined);
+      out.destroy();
+      await closed;
+    }
     await rm(partial, { force: true });
     throw error;
   }
