@@ -68744,6 +68744,12 @@ function classCodes(batch, col, name, classIndex) {
   }
   for (let i = 0; i < codes.length; i++) {
     if (col.nulls[i]) throw missingLabel(batch, i, name);
+    if (!Number.isInteger(col.values[i])) {
+      const why = Number.isFinite(col.values[i]) ? "the task is classification but the label holds fractional numbers; use --task regression (action input 'task'), or integer or text classes" : "drop or fix the row in the holdout";
+      throw new FileFormatError(`${where(batch, i)}: label '${name}' is ${col.values[i]}, not a class: ${why}`, {
+        location: { file: batch.source.file, line: batch.source.firstRow + i }
+      });
+    }
     const key = String(col.values[i]);
     let k = classIndex.get(key);
     if (k === void 0) classIndex.set(key, k = classIndex.size);

@@ -33,3 +33,12 @@ test('a text label in a column whose first batch was numbers is named, not calle
     (e: unknown) => e instanceof FileFormatError && /mixed\.csv: row 4: label 'y' is missing, or is text such as 'yes' in a column whose first rows are numbers/.test(e.message),
   );
 });
+
+test('fractional numbers as classification labels fail pointing at the regression task', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'mlship-holdout-')), 'prices.csv');
+  writeFileSync(path, 'y,a\n1,1\n2.75,2\n');
+  await assert.rejects(
+    readHoldout({ path, task: 'classification', label: 'y', features: ['a'], groupColumns: [], feeds: [] }),
+    (e: unknown) => e instanceof FileFormatError && /prices\.csv: row 3: label 'y' is 2\.75, not a class: .*use --task regression/.test(e.message),
+  );
+});

@@ -121,6 +121,13 @@ function classCodes(batch: ColumnBatch, col: Column, name: string, classIndex: M
   // Integer class labels (0/1, 1..k) read as numbers; they key classes by their text.
   for (let i = 0; i < codes.length; i++) {
     if (col.nulls[i]) throw missingLabel(batch, i, name);
+    if (!Number.isInteger(col.values[i])) {
+      // Fractional labels are a regression target: as classes, every distinct value would be one.
+      const why = Number.isFinite(col.values[i]) ? "the task is classification but the label holds fractional numbers; use --task regression (action input 'task'), or integer or text classes" : 'drop or fix the row in the holdout';
+      throw new FileFormatError(`${where(batch, i)}: label '${name}' is ${col.values[i]}, not a class: ${why}`, {
+        location: { file: batch.source.file, line: batch.source.firstRow + i },
+      });
+    }
     const key = String(col.values[i]);
     let k = classIndex.get(key);
     if (k === undefined) classIndex.set(key, (k = classIndex.size));
