@@ -40902,6 +40902,9 @@ function accessError(error63, operation, context) {
     );
   }
   if (status === 403) return new GitHubAccessError(`report: the token cannot read ${context.where} (403: ${message}); give the job read access to it`, { status, cause: error63 });
+  if (status === 422 && operation === "write") {
+    return new GitHubAccessError(`report: GitHub refused the write to ${context.where} (422: ${message})`, { status, cause: error63 });
+  }
   if (status === 404 || status === 422) {
     const what = context.target.kind === "issue" ? "no pull request or issue" : "no commit";
     return new GitHubAccessError(

@@ -39,6 +39,10 @@ export function accessError(error: unknown, operation: 'read' | 'write', context
     );
   }
   if (status === 403) return new GitHubAccessError(`report: the token cannot read ${context.where} (403: ${message}); give the job read access to it`, { status, cause: error });
+  // 422 on a write is a refused body (e.g. a description at GitHub's 65,536-character limit), not a missing target.
+  if (status === 422 && operation === 'write') {
+    return new GitHubAccessError(`report: GitHub refused the write to ${context.where} (422: ${message})`, { status, cause: error });
+  }
   if (status === 404 || status === 422) {
     const what = context.target.kind === 'issue' ? 'no pull request or issue' : 'no commit';
     return new GitHubAccessError(

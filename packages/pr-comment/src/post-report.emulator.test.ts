@@ -179,3 +179,13 @@ test('missing permission on an issue event: the error asks for issues: write', a
     message: /^report: the token cannot write comments on octo\/x\d+#\d+; add `permissions: issues: write` to the job/,
   });
 });
+
+test('a description too full for the pointer: the comment is posted, and the warning says why the pointer was not saved', async () => {
+  gh.repo(repo).issues.get(pr.number)!.body = 'x'.repeat(65_500);
+  const d = deps('# full');
+  const result = await post(`pr/${pr.number}`, d);
+  assert.equal(result.action, 'created');
+  assert.equal(d.warnings.length, 1);
+  assert.doesNotMatch(d.warnings[0]!, /has no pull request or issue there/);
+  assert.match(d.warnings[0]!, /too long/);
+});
