@@ -261,12 +261,16 @@ export class GitHubStore implements RegistryStore {
         throw new GitHubAccessError(`upload of ${name} to ${release.tag_name} arrived corrupted (digest ${asset.digest}); re-run the publish`);
       }
     } catch (error) {
-      // 422: an earlier try of this request got through before its answer was lost.
+      // 422: the name is taken, by an earlier try that got through before its answer was lost,
+      // or by the empty `starter` asset GitHub keeps after a failed upload.
       if (statusOf(error) !== 422) throw error;
       const assets = (await this.call('list release assets', () =>
         this.client.rest.repos.listReleaseAssets({ ...this.base, release_id: release.id, per_page: 100 }))).data as ReleaseAssetJson[];
       const there = assets.find((a) => a.name === name);
-      if (there?.digest !== `sha256:${sha256}`) throw this.accessError(`upload ${name} to ${release.tag_name}`, error);
+      if (!there) throw this.accessError(`upload ${name} to ${release.tag_name}`, error);
+      if (there.digest === `sha256:${sha256}`) return;
+      await this.call('replace a partial asset', () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: there.id }));
+      throw new Error(`a failed try left a partial ${name} in ${release.tag_name}`); // no status: upload() tries again
     }
   }
 
