@@ -154,7 +154,7 @@ const command: CliCommand = {
       case 'merge': {
         if (positionals.length === 0) throw usageError('data merge', 'give the shard profiles to merge');
         if (!flags.output) throw usageError('data merge', '--output FILE is required');
-        const merged = mergeProfiles(await Promise.all(positionals.map((p) => readProfileFile(at(p)))));
+        const merged = mergeProfiles(await Promise.all(positionals.map((p) => readProfileFile(at(p)))), positionals);
         await writeFile(at(flags.output), `${JSON.stringify(merged)}\n`);
         io.stdout(flags.json ? `${JSON.stringify({ rowCount: merged.rowCount, output: flags.output })}\n` : `mlship data merge: ${positionals.length} profiles, ${merged.rowCount} rows -> ${flags.output}\n`);
         return 0;

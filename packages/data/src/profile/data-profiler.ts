@@ -74,16 +74,18 @@ export async function profileBatches(batches: AsyncIterable<ColumnBatch>, option
  * histograms on shared cuts merge exactly; quantiles and distinct counts within
  * their sketches' error. Columns must agree in name, order and kind.
  */
-export function mergeProfiles(profiles: readonly Profile[]): Profile {
+export function mergeProfiles(profiles: readonly Profile[], files?: readonly string[]): Profile {
   const [first, ...rest] = profiles;
   if (first === undefined) throw new Error('mergeProfiles needs at least one profile');
+  // Errors name the shard's file when the caller knows it.
+  const name = (i: number) => files?.[i] ?? `profile ${i + 1}`;
   const merged = new DataProfiler();
   merged.rowCount = first.rowCount;
   for (const c of first.columns) merged.columns.set(c.name, c.kind === 'numeric' ? NumericProfiler.fromProfile(c) : CategoricalProfiler.fromProfile(c));
   rest.forEach((profile, i) => {
     const names = profile.columns.map((c) => c.name).join(', ');
     const expected = first.columns.map((c) => c.name).join(', ');
-    if (names !== expected) throw new FileFormatError(`profile ${i + 2} has columns (${names}) but profile 1 has (${expected}); profile every shard with the same columns`);
+    if (names !== expected) throw new FileFormatError(`${name(i + 1)} has columns (${names}) but ${name(0)} has (${expected}); profile every shard with the same columns`, files ? { location: { file: files[i + 1]! } } : {});
     merged.rowCount += profile.rowCount;
     for (const c of profile.columns) {
       const into = merged.columns.get(c.name)!;
@@ -97,7 +99,7 @@ export function mergeProfiles(profiles: readonly Profile[]): Profile {
       if (into instanceof NumericProfiler && incoming instanceof NumericProfiler) into.merge(incoming);
       else if (into instanceof CategoricalProfiler && incoming instanceof CategoricalProfiler) into.merge(incoming);
       else if (isEmpty(incoming)) into.addNulls(incoming.count);
-      else throw new FileFormatError(`profile ${i + 2}: column '${c.name}' is ${c.kind} but ${into instanceof NumericProfiler ? 'numeric' : 'categorical'} in profile 1`);
+      else throw new FileFormatError(`${name(i + 1)}: column '${c.name}' is ${c.kind} but ${into instanceof NumericProfiler ? 'numeric' : 'categorical'} in the shards before it; make its type consistent`, files ? { location: { file: files[i + 1]! } } : {});
     }
   });
   return merged.finish();

@@ -185,3 +185,24 @@ test('a column with only nulls in its first batch (or shard) takes the kind of i
   const reversed = numeric(mergeProfiles([...shards].reverse()), 'late');
   assert.deepEqual([reversed.count, reversed.nullCount, reversed.finiteCount], [30, 20, 10]);
 });
+
+test('shards that do not match fail naming the shard files', async () => {
+  const profileOf = async (rows: Record<string, unknown>[]) => {
+    const p = new DataProfiler();
+    const names = Object.keys(rows[0]!);
+    p.update({
+      rowCount: rows.length,
+      source: { file: 'x.jsonl', firstRow: 1 },
+      columns: new Map(names.map((n) => [n, typeof rows[0]![n] === 'number'
+        ? { kind: 'numeric' as const, values: Float64Array.from(rows, (r) => r[n] as number), nulls: new Uint8Array(rows.length), timestamp: false, invalid: { count: 0, samples: [] } }
+        : { kind: 'categorical' as const, codes: Int32Array.from(rows, (_r, i) => i), dictionary: rows.map((r) => String(r[n])) }])),
+    });
+    return p.finish();
+  };
+  const a = await profileOf([{ x: 1, y: 'a' }]);
+  const b = await profileOf([{ x: 2 }]);
+  const c = await profileOf([{ x: 'two', y: 'b' }]);
+  assert.throws(() => mergeProfiles([a, b], ['shard-0.json', 'shard-1.json']), /^FileFormatError: shard-1\.json has columns \(x\) but shard-0\.json has \(x, y\); profile every shard with the same columns$/);
+  assert.throws(() => mergeProfiles([a, c], ['shard-0.json', 'shard-2.json']), /^FileFormatError: shard-2\.json: column 'x' is categorical but numeric in the shards before it/);
+  assert.throws(() => mergeProfiles([a, b]), /^FileFormatError: profile 2 has columns \(x\) but profile 1 has \(x, y\)/);
+});
