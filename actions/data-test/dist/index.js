@@ -62287,7 +62287,10 @@ var GitHubStore = class {
       if (statusOf(error63) !== 422) throw error63;
       const assets = (await this.call("list release assets", () => this.client.rest.repos.listReleaseAssets({ ...this.base, release_id: release.id, per_page: 100 }))).data;
       const there = assets.find((a) => a.name === name);
-      if (there?.digest !== `sha256:${sha256}`) throw this.accessError(`upload ${name} to ${release.tag_name}`, error63);
+      if (!there) throw this.accessError(`upload ${name} to ${release.tag_name}`, error63);
+      if (there.digest === `sha256:${sha256}`) return;
+      await this.call("replace a partial asset", () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: there.id }));
+      throw new Error(`a failed try left a partial ${name} in ${release.tag_name}`);
     }
   }
   async claimVersion(name, version2, commit, contentDigest2) {
