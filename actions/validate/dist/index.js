@@ -59661,7 +59661,7 @@ var ColumnBuilder = class {
   decideKind(capacity) {
     if (this.kind !== void 0) return;
     const pending = this.pending;
-    const numeric = pending.every((v) => v === null || typeof v === "number" || parseNumber(v) !== void 0) && pending.some((v) => v !== null);
+    const numeric = pending.every((v) => v === null || typeof v === "number" || parseNumber(v) !== void 0 && !isUnsafeInteger(v)) && pending.some((v) => v !== null);
     this.kind = numeric ? "numeric" : "categorical";
     this.values = new Float64Array(numeric ? capacity : 0);
     this.nulls = new Uint8Array(numeric ? capacity : 0);
@@ -59701,6 +59701,9 @@ var ColumnBuilder = class {
     return column;
   }
 };
+function isUnsafeInteger(text) {
+  return /^\s*[-+]?\d{16,}\s*$/.test(text) && !Number.isSafeInteger(Number(text));
+}
 var NUMBER = /^\s*[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|inf(?:inity)?|nan)\s*$/i;
 function parseNumber(text) {
   const v = Number(text);

@@ -161,7 +161,8 @@ export class ColumnBuilder {
   decideKind(capacity: number): void {
     if (this.kind !== undefined) return;
     const pending = this.pending;
-    const numeric = pending.every((v) => v === null || typeof v === 'number' || parseNumber(v) !== undefined)
+    // Integers beyond 2^53 (64-bit identifiers) cannot be held as numbers: distinct ids would collide.
+    const numeric = pending.every((v) => v === null || typeof v === 'number' || (parseNumber(v) !== undefined && !isUnsafeInteger(v)))
       && pending.some((v) => v !== null);
     this.kind = numeric ? 'numeric' : 'categorical';
     this.values = new Float64Array(numeric ? capacity : 0);
@@ -204,6 +205,10 @@ export class ColumnBuilder {
     if (undecided) this.kind = undefined;
     return column;
   }
+}
+
+function isUnsafeInteger(text: string): boolean {
+  return /^\s*[-+]?\d{16,}\s*$/.test(text) && !Number.isSafeInteger(Number(text));
 }
 
 const NUMBER = /^\s*[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|inf(?:inity)?|nan)\s*$/i;

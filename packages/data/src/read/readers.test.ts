@@ -73,6 +73,13 @@ test('CSV: blank lines are skipped in a one-column file too, before the header a
   assert.deepEqual(texts(await collect(write('quoted-empty.csv', 'x\n1\n""\n2\n')), 'x'), ['1', null, '2']);
 });
 
+test('CSV: integers beyond 2^53 (64-bit ids) stay text, so distinct ids stay distinct', async () => {
+  const batches = await collect(write('ids.csv', 'id,n\n1234567890123456789,1\n1234567890123456790,2\n'));
+  assert.equal(batches[0]!.columns.get('id')!.kind, 'categorical');
+  assert.deepEqual(texts(batches, 'id'), ['1234567890123456789', '1234567890123456790']);
+  assert.equal(batches[0]!.columns.get('n')!.kind, 'numeric');
+});
+
 test('CSV: a ragged row is an error naming file and line', async () => {
   const path = write('ragged.csv', 'a,b\n1,2\n3,4,5\n');
   await assert.rejects(collect(path), (e: unknown) => e instanceof FileFormatError && /ragged\.csv:3: row has 3 fields but the header has 2/.test(e.message) && e.location?.line === 3);
