@@ -57391,7 +57391,8 @@ ${CONTENT_TRAILER}${contentDigest2}
     const draftId = this.draftIds.get(`${name}@${version2}`) ?? (await this.findDraft((m) => m.name === name && m.version === version2))?.id;
     if (draftId === void 0) throw new GitHubAccessError(`the draft release of ${name}@${version2} disappeared before it was published; re-run the publish`);
     const res = await this.call(`publish release ${name}@${version2}`, () => this.client.rest.repos.updateRelease({ ...this.base, release_id: draftId, draft: false, make_latest: "false" }));
-    await this.deleteDrafts(name, version2);
+    const content = parseMarker(res.data.body ?? "")?.content;
+    if (content) await this.deleteDrafts(name, version2, content);
     return res.data.html_url;
   }
   async discardStaged(name, version2, contentDigest2) {
@@ -57402,7 +57403,11 @@ ${CONTENT_TRAILER}${contentDigest2}
     for (let pass = 0; pass < 10; pass++) {
       const draft = await this.findDraft((m) => m.name === name && m.version === version2 && (contentDigest2 === void 0 || m.content === contentDigest2));
       if (!draft) return;
-      await this.call("delete a leftover draft release", () => this.client.rest.repos.deleteRelease({ ...this.base, release_id: draft.id }));
+      try {
+        await this.client.rest.repos.deleteRelease({ ...this.base, release_id: draft.id });
+      } catch (error63) {
+        if (statusOf(error63) !== 404) throw this.accessError("delete a leftover draft release", error63);
+      }
     }
   }
   async readAsset(name, version2, asset) {

@@ -292,7 +292,10 @@ export class GitHubStore implements RegistryStore {
     if (draftId === undefined) throw new GitHubAccessError(`the draft release of ${name}@${version} disappeared before it was published; re-run the publish`);
     const res = await this.call(`publish release ${name}@${version}`, () =>
       this.client.rest.repos.updateRelease({ ...this.base, release_id: draftId, draft: false, make_latest: 'false' }));
-    await this.deleteDrafts(name, version);
+    // Only our content's leftovers: a draft of other content belongs to a publish that lost the
+    // claim and is discarding it itself (deleting it under that job failed its upload or delete).
+    const content = parseMarker((res.data as ReleaseJson).body ?? '')?.content;
+    if (content) await this.deleteDrafts(name, version, content);
     return (res.data as ReleaseJson).html_url;
   }
 
@@ -306,7 +309,12 @@ export class GitHubStore implements RegistryStore {
     for (let pass = 0; pass < 10; pass++) {
       const draft = await this.findDraft((m) => m.name === name && m.version === version && (contentDigest === undefined || m.content === contentDigest));
       if (!draft) return;
-      await this.call('delete a leftover draft release', () => this.client.rest.repos.deleteRelease({ ...this.base, release_id: draft.id }));
+      try {
+        await this.client.rest.repos.deleteRelease({ ...this.base, release_id: draft.id });
+      } catch (error) {
+        // 404: deleted already, by an earlier try whose answer was lost or by its own job.
+        if (statusOf(error) !== 404) throw this.accessError('delete a leftover draft release', error);
+      }
     }
   }
 
