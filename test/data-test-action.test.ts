@@ -39,7 +39,7 @@ test('the bundled data-test action checks, profiles and compares data, with outp
   assert.equal(run.outputs.result, 'warn');
   assert.equal(run.outputs['report-path'], join('mlship-data', 'data-test.md'));
   assert.match(readFileSync(join(workspace, run.outputs['profile-path']!), 'utf8'), /"schemaVersion":1/);
-  assert.match(run.summary, /### Data tests/);
+  assert.match(run.summary, /^### ⚠️ Data tests\n/);
   assert.match(run.summary, /`wind` between/);
   assert.match(run.summary, /0 of 5 compared columns drifted/);
 });

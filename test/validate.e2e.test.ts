@@ -55,7 +55,7 @@ test('a better candidate: verdict pass, a successful check run on the PR head, t
   const { result, repo, pr } = await run('models/candidate.onnx');
   assert.equal(result.exitCode, 0, result.stderr);
   assert.equal(result.outputs['verdict'], 'pass');
-  assert.match(readFileSync(join(workspace, result.outputs['report-path']!), 'utf8'), /^\*\*✅ pass\*\*/);
+  assert.match(readFileSync(join(workspace, result.outputs['report-path']!), 'utf8'), /^### ✅ Model validation\n\n\*\*✅ pass\*\*/);
   assert.match(readFileSync(join(workspace, result.outputs['model-card-path']!), 'utf8'), /^---\n[\s\S]*model-index:/);
   assert.equal(JSON.parse(readFileSync(join(workspace, result.outputs['result-path']!), 'utf8')).verdict, 'pass');
   const [check] = gh.repo(repo).checkRuns;
@@ -64,7 +64,7 @@ test('a better candidate: verdict pass, a successful check run on the PR head, t
   assert.equal(check?.conclusion, 'success');
   assert.equal(check?.output.title, 'Candidate passes every gate');
   assert.ok(result.outputs['check-run-url']);
-  assert.match(result.summary, /### Model validation\n\n\*\*✅ pass\*\*/);
+  assert.match(result.summary, /^### ✅ Model validation\n\n\*\*✅ pass\*\*/);
 });
 
 test('a degraded candidate: verdict fail, a failing check titled with the first failed gate, the step fails', async () => {

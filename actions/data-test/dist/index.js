@@ -60957,6 +60957,15 @@ function histogramComparison(title, bins, reference, current) {
 // packages/report/src/marker.ts
 var PointerIndexSchema = external_exports.record(external_exports.string(), external_exports.string());
 
+// packages/report/src/compose.ts
+function renderSection(section) {
+  const badge = section.severity === "info" ? "" : `${statusBadge(section.severity).split(" ")[0]} `;
+  return `### ${badge}${section.title}
+
+${section.markdown.trim()}
+`;
+}
+
 // packages/data/src/run/report-section.ts
 var MAX_FAILED_ROWS = 30;
 var MAX_DRIFT_ROWS = 10;
@@ -61069,7 +61078,7 @@ async function runDataTest(input2, clock = { now: () => /* @__PURE__ */ new Date
 `);
   await writeFile2(reportPath, `${JSON.stringify({ schemaVersion: 1, outcome, rowCount: profile.rowCount, expectations, drift }, null, 2)}
 `);
-  await writeFile2(markdownPath, section.markdown);
+  await writeFile2(markdownPath, renderSection(section));
   return {
     outcome,
     failed: reaches(outcome, input2.failOn),
@@ -66880,10 +66889,7 @@ await runAction(async () => {
   }
   const result = await runDataTest({ ...inputs, referenceProfile, referenceLabel });
   const summaryFile = env.GITHUB_STEP_SUMMARY;
-  if (summaryFile) await appendFile2(summaryFile, `### ${result.section.title}
-
-${result.section.markdown}
-`);
+  if (summaryFile) await appendFile2(summaryFile, renderSection(result.section));
   setOutputs({ result: result.outcome, reportPath: result.markdownPath, resultPath: result.reportPath, profilePath: result.profilePath });
   if (result.failed) process.exitCode = 1;
 });

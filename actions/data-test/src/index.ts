@@ -2,6 +2,7 @@ import { appendFile } from 'node:fs/promises';
 import { runAction, readInputs, setOutputs } from '@mlship/actions-kit';
 import { DataTestActionInputsSchema, runDataTest } from '@mlship/data';
 import { fetchRegistryAsset, isModelReference } from '@mlship/registry';
+import { renderSection } from '@mlship/report';
 
 await runAction(async () => {
   const inputs = readInputs(DataTestActionInputsSchema);
@@ -18,7 +19,7 @@ await runAction(async () => {
   }
   const result = await runDataTest({ ...inputs, referenceProfile, referenceLabel });
   const summaryFile = env.GITHUB_STEP_SUMMARY;
-  if (summaryFile) await appendFile(summaryFile, `### ${result.section.title}\n\n${result.section.markdown}\n`);
+  if (summaryFile) await appendFile(summaryFile, renderSection(result.section));
   setOutputs({ result: result.outcome, reportPath: result.markdownPath, resultPath: result.reportPath, profilePath: result.profilePath });
   if (result.failed) process.exitCode = 1;
 });

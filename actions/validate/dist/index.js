@@ -59328,6 +59328,15 @@ function cutLine(line, room) {
   return cut.trimEnd();
 }
 
+// packages/report/src/compose.ts
+function renderSection(section) {
+  const badge = section.severity === "info" ? "" : `${statusBadge(section.severity).split(" ")[0]} `;
+  return `### ${badge}${section.title}
+
+${section.markdown.trim()}
+`;
+}
+
 // packages/eval/src/pr-section.ts
 var f = (x) => formatNumber(x, { significantDigits: 4 });
 var signed = (x) => Number.isFinite(x) && x > 0 ? `+${f(x)}` : f(x);
@@ -69323,8 +69332,7 @@ async function writeOutputs(result, policy, outputDir) {
   };
   await writeFile2(paths.result, `${JSON.stringify(result, null, 2)}
 `);
-  await writeFile2(paths.report, `${section.markdown}
-`);
+  await writeFile2(paths.report, renderSection(section));
   await writeFile2(paths.modelCard, modelCard.markdown);
   await writeFile2(paths.modelCardJson, `${JSON.stringify(modelCard.json, null, 2)}
 `);
@@ -73685,10 +73693,7 @@ var CHECK_SUMMARY_LIMIT = 65535;
 async function publishValidation(outcome, options) {
   const { env } = options;
   const summaryFile = env.GITHUB_STEP_SUMMARY;
-  if (summaryFile) await appendFile2(summaryFile, `### Model validation
-
-${outcome.section.markdown}
-`);
+  if (summaryFile) await appendFile2(summaryFile, renderSection(outcome.section));
   if (!options.checkName || !(options.token || options.client)) return {};
   const repository = env.GITHUB_REPOSITORY;
   if (!repository?.includes("/")) throw new InputError(`GITHUB_REPOSITORY is not set; the check run needs the repository (owner/name)`);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { composeReport, overallStatus, type ReportSection } from './compose.ts';
+import { composeReport, overallStatus, renderSection, type ReportSection } from './compose.ts';
 import { collapsible } from './details.ts';
 import { statusBadge } from './badge.ts';
 
@@ -19,6 +19,12 @@ test('failing sections come first, same severity keeps its order', () => {
   assert.deepEqual(headings, ['### ❌ Drift', '### ❌ Gate', '### ⚠️ Validation', '### ❔ Canary', '### ✅ Data tests', '### Model card']);
   assert.ok(report.startsWith('## ❌ mlship report\n'));
   assert.ok(report.endsWith('[run](https://example.test/run)\n'));
+});
+
+test('a section alone renders under its badged heading, as inside a report', () => {
+  const section = { id: 'drift', title: 'Drift', markdown: 'two columns drifted\n', severity: 'warn' as const };
+  assert.equal(renderSection(section), `### ${statusBadge('warn').split(' ')[0]} Drift\n\ntwo columns drifted\n`);
+  assert.ok(composeReport([section], { title: 'mlship' }).includes(renderSection(section)));
 });
 
 test('the overall status is the worst section', () => {

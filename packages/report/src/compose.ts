@@ -27,6 +27,16 @@ export function overallStatus(sections: readonly ReportSection[]): Status | unde
 }
 
 /**
+ * One section on its own, under its badged h3 heading: what a step writes to
+ * its report file and job summary, so files concatenated in a workflow still
+ * read as one report.
+ */
+export function renderSection(section: ReportSection): string {
+  const badge = section.severity === 'info' ? '' : `${statusBadge(section.severity).split(' ')[0]} `;
+  return `### ${badge}${section.title}\n\n${section.markdown.trim()}\n`;
+}
+
+/**
  * One markdown report from sections: failing sections first, then warnings,
  * inconclusive, passing and informational ones; the order among sections of
  * the same severity is kept. Each section is an h3 with its status badge.
@@ -41,8 +51,7 @@ export function composeReport(sections: readonly ReportSection[], options: Compo
   const parts = [`## ${status ? `${statusBadge(status).split(' ')[0]} ` : ''}${options.title}`];
   // Array.prototype.sort is stable, so same-severity sections keep their order.
   for (const s of [...sections].sort((a, b) => ORDER[a.severity] - ORDER[b.severity])) {
-    const badge = s.severity === 'info' ? '' : `${statusBadge(s.severity).split(' ')[0]} `;
-    parts.push(`### ${badge}${s.title}\n\n${s.markdown.trim()}`);
+    parts.push(renderSection(s).trim());
   }
   if (options.footer) parts.push(options.footer.trim());
   return `${parts.join('\n\n')}\n`;

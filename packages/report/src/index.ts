@@ -21,5 +21,5 @@ export {
 } from './marker.ts';
 export { truncateMarkdown, truncationNote, nextBlockState, COMMENT_LIMIT_CHARS } from './truncate.ts';
 export type { TruncateOptions, TruncateResult, BlockState } from './truncate.ts';
-export { composeReport, overallStatus } from './compose.ts';
+export { composeReport, overallStatus, renderSection } from './compose.ts';
 export type { ReportSection, ComposeOptions } from './compose.ts';

@@ -7,7 +7,7 @@ import { GitHubAccessError, InputError } from '@mlship/errors';
 import { createGitHubClient } from '@mlship/github';
 import type { GitHubClient } from '@mlship/github';
 import type { Verdict } from '@mlship/eval';
-import { truncateMarkdown, truncationNote } from '@mlship/report';
+import { renderSection, truncateMarkdown, truncationNote } from '@mlship/report';
 import { ValidateOptionsSchema } from './validate.ts';
 import type { ValidateOutcome } from './validate.ts';
 
@@ -40,7 +40,7 @@ export interface PublishResult {
 export async function publishValidation(outcome: ValidateOutcome, options: PublishOptions): Promise<PublishResult> {
   const { env } = options;
   const summaryFile = env.GITHUB_STEP_SUMMARY;
-  if (summaryFile) await appendFile(summaryFile, `### Model validation\n\n${outcome.section.markdown}\n`);
+  if (summaryFile) await appendFile(summaryFile, renderSection(outcome.section));
   if (!options.checkName || !(options.token || options.client)) return {};
   const repository = env.GITHUB_REPOSITORY;
   if (!repository?.includes('/')) throw new InputError(`GITHUB_REPOSITORY is not set; the check run needs the repository (owner/name)`);

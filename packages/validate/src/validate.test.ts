@@ -38,6 +38,7 @@ test('the better candidate passes every gate; files and model card are written',
   const card = readFileSync(out.paths.modelCard, 'utf8');
   assert.equal(parse(/^---\n([\s\S]*?)\n---/.exec(card)![1]!)['model-index'][0].name, 'penguin-species');
   assert.ok(readFileSync(out.paths.report, 'utf8').includes('<summary>Model card</summary>'));
+  assert.match(readFileSync(out.paths.report, 'utf8'), /^### ✅ Model validation\n\n/);
 });
 
 test('the degraded candidate fails with the reason first, and the same seed gives the same intervals', async () => {

@@ -16,7 +16,7 @@ import {
   summariseComparison, validationSection,
 } from '@mlship/eval';
 import type { GateOutcome, ModelCard, PairedData, Policy, SignatureChange, ValidationResult } from '@mlship/eval';
-import type { ReportSection } from '@mlship/report';
+import { renderSection, type ReportSection } from '@mlship/report';
 import { readHoldout } from './holdout.ts';
 import type { Holdout, ReadBatches } from './holdout.ts';
 import { mapInputs, mappedColumns } from './input-mapping.ts';
@@ -255,7 +255,7 @@ async function writeOutputs(result: ValidationResult, policy: Policy, outputDir:
     modelCardJson: join(outputDir, 'model-card.json'),
   };
   await writeFile(paths.result, `${JSON.stringify(result, null, 2)}\n`);
-  await writeFile(paths.report, `${section.markdown}\n`);
+  await writeFile(paths.report, renderSection(section));
   await writeFile(paths.modelCard, modelCard.markdown);
   await writeFile(paths.modelCardJson, `${JSON.stringify(modelCard.json, null, 2)}\n`);
   return { result, section, modelCard, paths };

@@ -37,6 +37,7 @@ columns:
   const report = JSON.parse(readFileSync(result.reportPath, 'utf8'));
   assert.equal(report.outcome, 'fail');
   const markdown = readFileSync(result.markdownPath, 'utf8');
+  assert.match(markdown, /^### ❌ Data tests\n\n/, 'the file carries its heading, so files concatenated in a workflow read as one report');
   assert.match(markdown, /\| ❌ \| `weather` inSet \|/);
   assert.match(markdown, /`snow`/);
   assert.match(markdown, new RegExp(`e\\.yml:4`));

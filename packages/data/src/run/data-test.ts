@@ -13,6 +13,7 @@ import { ExpectationChecker } from '../expect/expectation-checker.ts';
 import type { ExpectationReport, TestOutcome } from '../expect/check-result.ts';
 import { compareProfiles, type DriftReport } from '../drift/compare-profiles.ts';
 import { parseDriftOptions, type DriftOptionsInput } from '../drift/drift-options.ts';
+import { renderSection } from '@mlship/report';
 import { dataTestSection, type DataTestSection } from './report-section.ts';
 
 export const FailOnSchema = z.enum(['error', 'warn', 'never']);
@@ -85,7 +86,7 @@ export async function runDataTest(input: DataTestInput, clock: DataTestClock = {
   const markdownPath = join(input.outputDir, 'data-test.md');
   await writeFile(profilePath, `${JSON.stringify(profile)}\n`);
   await writeFile(reportPath, `${JSON.stringify({ schemaVersion: 1, outcome, rowCount: profile.rowCount, expectations, drift }, null, 2)}\n`);
-  await writeFile(markdownPath, section.markdown);
+  await writeFile(markdownPath, renderSection(section));
   return {
     outcome,
     failed: reaches(outcome, input.failOn),
