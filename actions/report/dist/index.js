@@ -41000,10 +41000,24 @@ async function removeDuplicates(store, duplicates, warn) {
     try {
       await store.deleteIssueComment(duplicate.id);
     } catch (error63) {
+      if (error63.status === 404) continue;
       warn(`report: could not delete duplicate report comment ${duplicate.id} (${error63.message})`);
       return;
     }
   }
+}
+async function settleCreateRace(store, target, key, posted, body, warn) {
+  const [oldest, ...newer] = await scanAll(store, target, key);
+  if (!oldest || newer.length === 0) return posted;
+  await removeDuplicates(store, newer, warn);
+  const settled = oldest.nodeId === posted.nodeId ? posted : { ...await updateIfChanged(store, target, oldest, body), action: "updated" };
+  try {
+    const description = await store.readIssueBody(target.number);
+    if (commentPointer(description, key) !== oldest.nodeId) await store.writeIssueBody(target.number, withCommentPointer(description, key, oldest.nodeId));
+  } catch (error63) {
+    warn(`report: the comment was posted, but its pointer could not be saved in #${target.number}'s description (${error63.message}); the next update will scan the comments instead`);
+  }
+  return settled;
 }
 async function findExisting(store, target, key, bodyHint) {
   const hinted = commentPointer(bodyHint, key);
@@ -41031,6 +41045,7 @@ async function upsertStickyComment(store, target, body, options) {
   const { found, duplicates, pointer } = await findExisting(store, target, key, options.bodyHint);
   let posted = found ? await updateIfChanged(store, target, found, body) : await createExactlyOnce(store, target, key, body);
   if (posted.nodeId !== pointer) posted = await savePointer(store, target, key, posted, body, warn);
+  if (posted.action === "created") posted = await settleCreateRace(store, target, key, posted, body, warn);
   await removeDuplicates(store, duplicates, warn);
   const { nodeId: _, ...result } = posted;
   return result;

@@ -189,3 +189,18 @@ test('a description too full for the pointer: the comment is posted, and the war
   assert.doesNotMatch(d.warnings[0]!, /has no pull request or issue there/);
   assert.match(d.warnings[0]!, /too long/);
 });
+
+test('runs of one key that all create at the same instant end with one comment, which the pointer names', async () => {
+  // In process the four runs move in lockstep: each scans before any creates, and reads the
+  // description before any writes its pointer, so every run creates its own comment.
+  const results = await Promise.all([0, 1, 2, 3].map((i) => post(`pr/${pr.number}`, deps(`# run ${i}`))));
+  assert.equal(comments().length, 1, `${comments().length} comments`);
+  const survivor = comments()[0]!;
+  assert.ok(results.every((r) => r.commentId === survivor.id), 'every run reports the surviving comment');
+  const pointer = /"CI\/eval":"([^"]+)"/.exec(gh.repo(repo).issues.get(pr.number)!.body!)?.[1];
+  const next = await post(`pr/${pr.number}`, deps('# next'));
+  assert.equal(next.commentId, survivor.id);
+  assert.equal(next.action, 'updated');
+  assert.ok(pointer, 'the description holds a pointer');
+  assert.deepEqual(gh.violations, []);
+});

@@ -125,10 +125,33 @@ async function removeDuplicates(store: CommentStore, duplicates: readonly Commen
     try {
       await store.deleteIssueComment(duplicate.id);
     } catch (error) {
+      // 404: a parallel run removed it first.
+      if ((error as { status?: unknown }).status === 404) continue;
       warn(`report: could not delete duplicate report comment ${duplicate.id} (${(error as Error).message})`);
       return;
     }
   }
+}
+
+/**
+ * Runs of one key that create at the same instant each miss the others' comments
+ * (and their pointers), and a valid pointer means later runs never scan again.
+ * So right after a create every run looks once more and converges on the oldest
+ * of our comments for the key: the others are deleted, the report goes into the
+ * oldest, and the pointer names it. Nobody deletes the oldest, so one always stays.
+ */
+async function settleCreateRace(store: CommentStore, target: IssueTarget, key: string, posted: Posted, body: string, warn: (m: string) => void): Promise<Posted> {
+  const [oldest, ...newer] = await scanAll(store, target, key);
+  if (!oldest || newer.length === 0) return posted;
+  await removeDuplicates(store, newer, warn);
+  const settled = oldest.nodeId === posted.nodeId ? posted : { ...(await updateIfChanged(store, target, oldest, body)), action: 'updated' as const };
+  try {
+    const description = await store.readIssueBody(target.number);
+    if (commentPointer(description, key) !== oldest.nodeId) await store.writeIssueBody(target.number, withCommentPointer(description, key, oldest.nodeId));
+  } catch (error) {
+    warn(`report: the comment was posted, but its pointer could not be saved in #${target.number}'s description (${(error as Error).message}); the next update will scan the comments instead`);
+  }
+  return settled;
 }
 
 type IssueTarget = ReportTarget & { kind: 'issue' };
@@ -171,6 +194,7 @@ export async function upsertStickyComment(store: CommentStore, target: ReportTar
   const { found, duplicates, pointer } = await findExisting(store, target, key, options.bodyHint);
   let posted = found ? await updateIfChanged(store, target, found, body) : await createExactlyOnce(store, target, key, body);
   if (posted.nodeId !== pointer) posted = await savePointer(store, target, key, posted, body, warn);
+  if (posted.action === 'created') posted = await settleCreateRace(store, target, key, posted, body, warn);
   await removeDuplicates(store, duplicates, warn);
   const { nodeId: _, ...result } = posted;
   return result;
