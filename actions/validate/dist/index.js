@@ -74333,14 +74333,22 @@ var RegistryService = class {
         continue;
       }
       const manifest = await this.buildManifest(req, name, version2, commit, digest, files, state);
-      const manifestBytes = await this.store.stageVersion({
-        name,
-        version: version2,
-        commit,
-        contentDigest: digest,
-        files,
-        manifest: serializeManifest(manifest)
-      });
+      let manifestBytes;
+      try {
+        manifestBytes = await this.store.stageVersion({
+          name,
+          version: version2,
+          commit,
+          contentDigest: digest,
+          files,
+          manifest: serializeManifest(manifest)
+        });
+      } catch (error63) {
+        const now = await this.store.readVersion(name, version2);
+        if (!now?.published || now.contentDigest !== digest) throw error63;
+        await this.appendRegistration(name, version2, commit);
+        return this.existing(now, name);
+      }
       const claim2 = await this.store.claimVersion(name, version2, commit, digest);
       if (claim2 === "other") {
         await this.store.discardStaged(name, version2, digest);

@@ -30,3 +30,31 @@ test('parallel bump publishes of different content each get a version', async ()
     await gh.stop();
   }
 });
+
+test('a publish whose draft is published under it by a parallel run of the same content finishes as that version', async () => {
+  const gh = await startEmulator();
+  try {
+    const repo = gh.createRepo({ owner: 'octo-org', name: 'models', defaultBranch: 'main', immutableReleases: true });
+    const commit = gh.createCommit(repo, { branch: 'main', message: 'Train' });
+    const token = gh.createToken({ login: 'alice', permissions: { contents: 'write', metadata: 'read' } });
+    const store = (client = createGitHubClient({ token, baseUrl: gh.apiUrl, throttle: false })) => new GitHubStore({ client, owner: repo.owner, repo: repo.name });
+    const reg = (s = store()) => new RegistryService(s, { actor: 'alice', readSignature: readOnnxSignature, sleep: async () => {} });
+    const files = await modelFiles(1);
+    // B pauses at its first upload while A publishes the same content to the end.
+    const slow = createGitHubClient({ token, baseUrl: gh.apiUrl, throttle: false });
+    let paused = false;
+    slow.hook.before('request', async (options) => {
+      if (paused || options.method !== 'POST' || !String(options.url).includes('/assets')) return;
+      paused = true;
+      await reg().publish({ name: 'churn', version: 'v1.0.0', files, commit });
+    });
+    const b = await reg(store(slow)).publish({ name: 'churn', version: 'v1.0.0', files, commit });
+    assert.ok(paused);
+    assert.equal(b.version, 'v1.0.0');
+    assert.equal(b.created, false);
+    assert.deepEqual((await reg().history('churn')).map((e) => e.tag), ['churn@v1.0.0']);
+    assert.deepEqual(gh.repo(repo).releases.map((r) => [r.tagName, r.draft]), [['churn@v1.0.0', false]]);
+  } finally {
+    await gh.stop();
+  }
+});

@@ -161,9 +161,18 @@ export class RegistryService {
         continue;
       }
       const manifest = await this.buildManifest(req, name, version, commit, digest, files, state);
-      const manifestBytes = await this.store.stageVersion({
-        name, version, commit, contentDigest: digest, files, manifest: serializeManifest(manifest),
-      });
+      let manifestBytes: Uint8Array;
+      try {
+        manifestBytes = await this.store.stageVersion({
+          name, version, commit, contentDigest: digest, files, manifest: serializeManifest(manifest),
+        });
+      } catch (error) {
+        // A parallel publish of this same content may have published (and locked) the staged draft under us.
+        const now = await this.store.readVersion(name, version);
+        if (!now?.published || now.contentDigest !== digest) throw error;
+        await this.appendRegistration(name, version, commit);
+        return this.existing(now, name);
+      }
       const claim = await this.store.claimVersion(name, version, commit, digest);
       if (claim === 'other') {
         await this.store.discardStaged(name, version, digest);
