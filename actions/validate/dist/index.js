@@ -74136,9 +74136,12 @@ async function digestPublishFiles(files) {
 import { createHash as createHash4 } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir as mkdir3, rename as rename2, rm as rm2 } from "node:fs/promises";
-import { join as join3 } from "node:path";
+import { basename as basename2, join as join3 } from "node:path";
 import { once } from "node:events";
 async function verifiedDownload(d) {
+  if (d.expected.name !== basename2(d.expected.name) || d.expected.name === ".." || d.expected.name === ".") {
+    throw new IntegrityError(`${d.label}: '${d.expected.name}' in the manifest is not a plain file name; the manifest was altered: do not use this version`);
+  }
   await mkdir3(d.destDir, { recursive: true });
   const target = join3(d.destDir, d.expected.name);
   const partial2 = `${target}.partial`;

@@ -25,3 +25,21 @@ test('a download that fails mid-stream leaves no partial file and no open file b
   assert.deepEqual(await readdir(destDir), []);
   assert.ok(openFds() - before < 5, `${openFds() - before} file descriptors left open`);
 });
+
+test('an asset name that would leave the download directory is refused before anything is written', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'mlship-download-'));
+  const destDir = join(root, 'model');
+  for (const name of ['../evil.sh', '..', 'sub/evil.sh', '/tmp/evil.sh']) {
+    let opened = false;
+    await assert.rejects(verifiedDownload({
+      label: `churn@v1.0.0/${name}`, destDir, storedDigest: undefined,
+      expected: { name, role: 'other', sha256: createHash('sha256').update('x').digest('hex'), sizeBytes: 1 },
+      open: async () => {
+        opened = true;
+        return (async function* () { yield new Uint8Array([120]); })();
+      },
+    }), /not a plain file name/, name);
+    assert.equal(opened, false, name);
+  }
+  assert.deepEqual(await readdir(root), []);
+});

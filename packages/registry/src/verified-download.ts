@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { once } from 'node:events';
 import { IntegrityError } from './registry-errors.ts';
 import type { ManifestAsset } from './manifest.ts';
@@ -22,6 +22,10 @@ export interface VerifiedDownload {
  * digest; otherwise the partial file is deleted and nothing is left behind.
  */
 export async function verifiedDownload(d: VerifiedDownload): Promise<string> {
+  // The name comes from manifest.json, which anyone who can edit the release can rewrite.
+  if (d.expected.name !== basename(d.expected.name) || d.expected.name === '..' || d.expected.name === '.') {
+    throw new IntegrityError(`${d.label}: '${d.expected.name}' in the manifest is not a plain file name; the manifest was altered: do not use this version`);
+  }
   await mkdir(d.destDir, { recursive: true });
   const target = join(d.destDir, d.expected.name);
   const partial = `${target}.partial`;
