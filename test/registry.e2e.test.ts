@@ -147,6 +147,22 @@ test('bad input and refused operations fail with one actionable error line', asy
   assert.equal((await run({ command: 'promote', name: 'churn', version: 'v1.0.0', stage: 'prod', policy: 'policy.yml' }, 'release-bot')).exitCode, 0);
 });
 
+test('published from a pull request, a version records the PR head commit, not the temporary merge commit', async () => {
+  const r = newRepo();
+  gh.createCommit(r.repo, { branch: 'retrain', message: 'Retrain' });
+  const pr = gh.createPullRequest(r.repo, { head: 'retrain', base: 'main', title: 'Retrain', user: 'alice' });
+  const mergeCommit = 'f'.repeat(40);
+  const result = await runBundledAction('registry', {
+    inputs: { command: 'publish', name: 'churn', version: 'v1.0.0', files: 'model.onnx' },
+    emulator: gh, token: r.token, cwd: r.workspace, event: webhookEvent('pull_request', 'synchronize', { repo: r.repo, pr }),
+    env: { GITHUB_SHA: mergeCommit },
+  });
+  assert.equal(result.exitCode, 0, result.stderr);
+  const manifest = JSON.parse(result.outputs['manifest']!);
+  assert.equal(manifest.source.commit, pr.headSha);
+  assert.equal(manifest.source.pullRequest, pr.number);
+});
+
 test('a read-only token cannot publish: the error says which permission to grant', async () => {
   const r = newRepo();
   const readOnly = gh.createToken({ login: 'github-actions[bot]', type: 'Bot', permissions: { contents: 'read', metadata: 'read' } });

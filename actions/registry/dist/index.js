@@ -62090,19 +62090,24 @@ async function openRegistry(options) {
 }
 function commandContextFromEnv(env, cwd) {
   const server = env.GITHUB_SERVER_URL ?? "https://github.com";
+  const pullRequest = pullRequestOfEvent(env.GITHUB_EVENT_PATH);
   return {
     cwd,
-    commit: env.GITHUB_SHA,
+    // On pull_request events GITHUB_SHA is GitHub's temporary merge commit, which
+    // no branch keeps; the version must point at the PR's head commit.
+    commit: pullRequest?.headSha ?? env.GITHUB_SHA,
     repository: env.GITHUB_REPOSITORY,
-    pullRequest: pullRequestNumber(env.GITHUB_EVENT_PATH),
+    pullRequest: pullRequest?.number,
     workflowRunUrl: env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : void 0
   };
 }
-function pullRequestNumber(eventPath) {
+function pullRequestOfEvent(eventPath) {
   if (!eventPath) return void 0;
   try {
     const event = JSON.parse(readFileSync(eventPath, "utf8"));
-    return typeof event.pull_request?.number === "number" ? event.pull_request.number : void 0;
+    const pr = event.pull_request;
+    if (typeof pr?.number !== "number") return void 0;
+    return { number: pr.number, headSha: typeof pr.head?.sha === "string" ? pr.head.sha : void 0 };
   } catch {
     return void 0;
   }

@@ -46,20 +46,25 @@ export async function openRegistry(options: OpenRegistryOptions): Promise<Regist
 /** Provenance of a run on GitHub Actions, for the manifest. */
 export function commandContextFromEnv(env: Record<string, string | undefined>, cwd: string): CommandContext {
   const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+  const pullRequest = pullRequestOfEvent(env.GITHUB_EVENT_PATH);
   return {
     cwd,
-    commit: env.GITHUB_SHA,
+    // On pull_request events GITHUB_SHA is GitHub's temporary merge commit, which
+    // no branch keeps; the version must point at the PR's head commit.
+    commit: pullRequest?.headSha ?? env.GITHUB_SHA,
     repository: env.GITHUB_REPOSITORY,
-    pullRequest: pullRequestNumber(env.GITHUB_EVENT_PATH),
+    pullRequest: pullRequest?.number,
     workflowRunUrl: env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
   };
 }
 
-function pullRequestNumber(eventPath: string | undefined): number | undefined {
+function pullRequestOfEvent(eventPath: string | undefined): { number: number; headSha: string | undefined } | undefined {
   if (!eventPath) return undefined;
   try {
-    const event = JSON.parse(readFileSync(eventPath, 'utf8')) as { pull_request?: { number?: unknown } };
-    return typeof event.pull_request?.number === 'number' ? event.pull_request.number : undefined;
+    const event = JSON.parse(readFileSync(eventPath, 'utf8')) as { pull_request?: { number?: unknown; head?: { sha?: unknown } } };
+    const pr = event.pull_request;
+    if (typeof pr?.number !== 'number') return undefined;
+    return { number: pr.number, headSha: typeof pr.head?.sha === 'string' ? pr.head.sha : undefined };
   } catch {
     return undefined;
   }
