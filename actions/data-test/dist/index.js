@@ -66836,7 +66836,8 @@ var MlshipOctokit = Octokit.plugin(restEndpointMethods, paginateRest, retry, thr
 var USER_AGENT = "mlship";
 function createGitHubClient(options) {
   const rateLimitRetries = options.rateLimitRetries ?? 2;
-  const retryWhenRateLimited = (_afterSeconds, options2) => (options2.request.retryCount ?? 0) < rateLimitRetries;
+  const maxWaitSeconds = options.maxRateLimitWaitSeconds ?? 300;
+  const retryWhenRateLimited = (afterSeconds, request2) => afterSeconds <= maxWaitSeconds && (request2.request.retryCount ?? 0) < rateLimitRetries;
   return new MlshipOctokit({
     auth: options.token,
     baseUrl: (options.baseUrl ?? "https://api.github.com").replace(/\/+$/, ""),

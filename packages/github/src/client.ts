@@ -17,6 +17,11 @@ export interface GitHubClientOptions {
   /** How many times a rate-limited request waits and tries again. */
   rateLimitRetries?: number;
   /**
+   * The longest wait for a rate limit to lift before failing instead; a
+   * primary limit can reset an hour later, longer than a job should idle.
+   */
+  maxRateLimitWaitSeconds?: number;
+  /**
    * false only for in-process tests: the throttling plugin keeps one write
    * queue per process (1 write/s, GitHub's guidance), which would serialise
    * simulated concurrent jobs that are separate processes on real runners.
@@ -31,9 +36,10 @@ const USER_AGENT = 'mlship';
 /** Builds the one GitHub client an entry point hands to adapters. */
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const rateLimitRetries = options.rateLimitRetries ?? 2;
+  const maxWaitSeconds = options.maxRateLimitWaitSeconds ?? 300;
   // The throttling plugin counts retries in request.retryCount.
-  const retryWhenRateLimited = (_afterSeconds: number, options: { request: object }) =>
-    ((options.request as { retryCount?: number }).retryCount ?? 0) < rateLimitRetries;
+  const retryWhenRateLimited = (afterSeconds: number, request: { request: object }) =>
+    afterSeconds <= maxWaitSeconds && ((request.request as { retryCount?: number }).retryCount ?? 0) < rateLimitRetries;
   return new MlshipOctokit({
     auth: options.token,
     baseUrl: (options.baseUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
