@@ -17,6 +17,7 @@ import type { CliCommand, CliIO } from '../command.ts';
 
 const MODEL = 'penguins';
 const BOT = 'github-actions[bot]';
+const PR_TITLE = 'Use bill length and depth in the species classifier';
 
 interface Story {
   io: CliIO;
@@ -64,7 +65,7 @@ async function tell(io: CliIO, dir: string, gh: GitHubEmulator): Promise<number>
   gh.createCommit(repo, { branch: 'bill-features', message: 'Add bill measurements to the features' });
   const pr = gh.createPullRequest(repo, {
     head: 'bill-features', base: 'main', user: 'alice',
-    title: 'Use bill length and depth in the species classifier',
+    title: PR_TITLE,
     body: 'The bill measurements separate Adelie from Chinstrap penguins.',
   });
   const token = gh.createToken({
@@ -88,7 +89,7 @@ async function tell(io: CliIO, dir: string, gh: GitHubEmulator): Promise<number>
   say(`   published ${v1.tag} (${v1.manifest.assets.length} assets, sha256-pinned) and promoted staging → prod`);
 
   say();
-  say(`2. Pull request #${pr.number} "${'Use bill length and depth'}…": first push, with a broken feature pipeline`);
+  say(`2. Pull request #${pr.number} "${PR_TITLE}": first push, with a broken feature pipeline`);
   const broken = await checkPullRequest(story, 'push-1', data.incomingBroken, models.degraded, data);
   say(`   → ${broken}`);
 
