@@ -2,18 +2,12 @@
 // one shape the PR section, the model card and the registry read.
 import type { GateOutcome, Verdict } from './gates.ts';
 import type { McNemarResult } from './mcnemar.ts';
+import type { MetricComparison } from './bootstrap.ts';
 import type { MetricName, Task } from './metric-names.ts';
 import type { SignatureChange } from './signature-diff.ts';
 
-export interface MetricRow {
-  metric: MetricName;
-  baseline: number;
-  candidate: number;
-  delta: number;
-  deltaCi: [number, number];
-  candidateCi: [number, number];
-  deltaSe: number;
-}
+/** A metric's comparison as reported: the bootstrap's result without its replicates. */
+export type MetricRow = Omit<MetricComparison, 'deltaReplicates' | 'candidateReplicates'>;
 
 export interface LatencyRow {
   model: 'baseline' | 'candidate';
