@@ -50298,6 +50298,9 @@ function setOutputs(outputs) {
 // packages/data/src/read/columns.ts
 var DEFAULT_BATCH_ROWS = 65536;
 var MAX_INVALID_SAMPLES = 5;
+function columnOf(batch, name) {
+  return batch.columns.get(name) ?? { kind: "categorical", codes: new Int32Array(batch.rowCount).fill(-1), dictionary: [] };
+}
 var ColumnBuilder = class {
   kind;
   timestamp = false;
@@ -50624,16 +50627,16 @@ import { createReadStream as createReadStream2 } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
 var RecordColumns = class {
-  builders;
+  builders = /* @__PURE__ */ new Map();
   rows = 0;
   firstRow = 1;
   batches = 0;
   file;
-  options;
+  selected;
   batchRows;
   constructor(file2, options) {
     this.file = file2;
-    this.options = options;
+    this.selected = options.columns && new Set(options.columns);
     this.batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
   }
   /** Adds one record; returns a full batch when one is complete. */
@@ -50642,24 +50645,18 @@ var RecordColumns = class {
       throw new FileFormatError(`${this.file}:${row}: expected a JSON object per record`, { location: { file: this.file, line: row } });
     }
     const values = record2;
-    if (this.builders === void 0) this.builders = this.start(values);
     if (this.rows === 0) this.firstRow = row;
+    for (const name in values) {
+      if (this.builders.has(name) || this.selected && !this.selected.has(name)) continue;
+      const builder = new ColumnBuilder(this.batchRows);
+      for (let i = 0; i < this.rows; i++) builder.pushNull();
+      this.builders.set(name, builder);
+    }
     for (const [name, builder] of this.builders) builder.pushValue(values[name]);
     return ++this.rows === this.batchRows ? this.flush() : void 0;
   }
-  /** Columns are the first record's keys (or the selected ones). */
-  start(first) {
-    const names = this.options.columns ?? Object.keys(first);
-    for (const name of this.options.columns ?? []) {
-      if (!(name in first)) {
-        throw new FileFormatError(`${this.file}: column '${name}' is not in the first record (${Object.keys(first).join(", ")})`, { location: { file: this.file, line: 1 } });
-      }
-    }
-    return new Map(names.map((n) => [n, new ColumnBuilder(this.batchRows)]));
-  }
   flush() {
-    const builders = this.builders ?? /* @__PURE__ */ new Map();
-    const columns = new Map([...builders].map(([name, b]) => [name, b.take(this.batchRows)]));
+    const columns = new Map([...this.builders].map(([name, b]) => [name, b.take(this.batchRows)]));
     const batch = { rowCount: this.rows, columns, source: { file: this.file, firstRow: this.firstRow } };
     this.rows = 0;
     this.batches++;
@@ -59143,15 +59140,26 @@ async function resolveDataFiles(pattern, cwd = process.cwd()) {
 async function* readColumns(pattern, options = {}) {
   const files = await resolveDataFiles(pattern);
   let names;
+  const seen = /* @__PURE__ */ new Set();
+  let rows = 0;
   for (const file2 of files) {
+    const format = formatOf(file2);
     for await (const batch of readFileColumns(file2, options)) {
-      const these = [...batch.columns.keys()].join(", ");
-      names ??= these;
-      if (these !== names) {
-        throw new FileFormatError(`${file2}: columns (${these}) differ from the first file's (${names}); all files of one data set need the same columns`, { location: { file: file2 } });
+      if (format === "csv" || format === "parquet") {
+        const these = [...batch.columns.keys()].join(", ");
+        names ??= these;
+        if (these !== names) {
+          throw new FileFormatError(`${file2}: columns (${these}) differ from the first file's (${names}); all files of one data set need the same columns`, { location: { file: file2 } });
+        }
       }
+      for (const name of batch.columns.keys()) seen.add(name);
+      rows += batch.rowCount;
       yield batch;
     }
+  }
+  const missing = rows > 0 ? (options.columns ?? []).filter((c) => !seen.has(c)) : [];
+  if (missing.length > 0) {
+    throw new FileFormatError(`${pattern}: column '${missing[0]}' is in no record (the data has ${[...seen].join(", ")})`, { location: { file: pattern } });
   }
 }
 
@@ -59760,7 +59768,7 @@ var DataProfiler = class {
       let profiler = this.columns.get(name);
       if (profiler === void 0 || isEmpty(profiler) && column.kind === "numeric" && profiler instanceof CategoricalProfiler) {
         const fresh = column.kind === "numeric" ? new NumericProfiler(name, column.timestamp, this.referenceCuts.get(name)) : new CategoricalProfiler(name);
-        if (profiler) fresh.addNulls(profiler.count);
+        fresh.addNulls(profiler ? profiler.count : this.rowCount);
         profiler = fresh;
         this.columns.set(name, profiler);
       }
@@ -59774,6 +59782,7 @@ var DataProfiler = class {
         );
       }
     }
+    for (const [name, profiler] of this.columns) if (!batch.columns.has(name)) profiler.addNulls(batch.rowCount);
     this.rowCount += batch.rowCount;
   }
   finish() {
@@ -60125,15 +60134,19 @@ var DuplicateRowsCheck = class {
   failing = 0;
   checked = 0;
   seen = /* @__PURE__ */ new Set();
+  /** Each column's lane in the hash, by name: JSON batches may add columns as their keys first appear. */
+  lanes = /* @__PURE__ */ new Map();
   update(columns, rowCount) {
     const high = new Uint32Array(rowCount).fill(2166136261);
     const low = new Uint32Array(rowCount).fill(16777619);
-    let lane = 0;
-    for (const column of columns) {
-      const salt = ++lane * 2654435769;
+    for (const [name, column] of columns) {
+      let lane = this.lanes.get(name);
+      if (lane === void 0) this.lanes.set(name, lane = this.lanes.size + 1);
+      const salt = lane * 2654435769;
       if (column.kind === "numeric") {
         for (let i = 0; i < rowCount; i++) {
-          const h = column.nulls[i] === 1 ? 1540483477 : hashNumber(column.values[i]);
+          if (column.nulls[i] === 1) continue;
+          const h = hashNumber(column.values[i]);
           high[i] = Math.imul(high[i] ^ h, 16777619);
           low[i] = Math.imul(low[i] ^ h + salt, 2246822507);
         }
@@ -60141,7 +60154,8 @@ var DuplicateRowsCheck = class {
         const entryHashes = Uint32Array.from(column.dictionary, hashString);
         for (let i = 0; i < rowCount; i++) {
           const c = column.codes[i];
-          const h = c < 0 ? 1540483477 : entryHashes[c];
+          if (c < 0) continue;
+          const h = entryHashes[c];
           high[i] = Math.imul(high[i] ^ h, 16777619);
           low[i] = Math.imul(low[i] ^ h + salt, 2246822507);
         }
@@ -60174,7 +60188,7 @@ var ExpectationChecker = class {
   options;
   rowChecks = [];
   duplicates;
-  columnNames;
+  columnNames = [];
   newestMs = Number.NEGATIVE_INFINITY;
   constructor(expectations, options) {
     this.expectations = expectations;
@@ -60201,12 +60215,9 @@ var ExpectationChecker = class {
     if (c.length) add("length", c.length.severity, c.length.mostly, `${bounds("length", c.length)}${rows(c.length.mostly)}`, new LengthCheck(c.length.min, c.length.max));
   }
   update(batch) {
-    this.columnNames ??= [...batch.columns.keys()];
-    for (const planned of this.rowChecks) {
-      const column = batch.columns.get(planned.column);
-      if (column) planned.impl.update(column, batch.rowCount);
-    }
-    this.duplicates?.update(batch.columns.values(), batch.rowCount);
+    for (const name of batch.columns.keys()) if (!this.columnNames.includes(name)) this.columnNames.push(name);
+    for (const planned of this.rowChecks) planned.impl.update(columnOf(batch, planned.column), batch.rowCount);
+    this.duplicates?.update(batch.columns, batch.rowCount);
     const freshness = this.expectations.table.freshness;
     if (freshness) {
       const column = batch.columns.get(freshness.column);
@@ -60222,7 +60233,7 @@ var ExpectationChecker = class {
   }
   /** The results, given the profile of the same rows. */
   finish(profile) {
-    const names = this.columnNames ?? profile.columns.map((c) => c.name);
+    const names = this.columnNames.length > 0 ? this.columnNames : profile.columns.map((c) => c.name);
     const present = new Set(names);
     const lineOf = (path) => this.options.lineOf?.(path) ?? null;
     const results = [...this.tableResults(profile, names, lineOf)];
@@ -61585,8 +61596,12 @@ async function readVerifiedManifest(store, stored) {
   if (contentDigest(name, source.commit, assets) !== manifest.data.contentDigest) {
     throw new FileFormatError(`${where}: its asset checksums do not add up to its content digest; the release was altered: do not use this version`);
   }
-  if (stored.contentDigest && manifest.data.contentDigest !== stored.contentDigest) {
-    throw new FileFormatError(`${where} describes different content than the version's tag records; do not use this version`);
+  const claimed = await store.readClaimedDigest(stored.name, stored.version);
+  if (!claimed) {
+    throw new IntegrityError(`${stored.name}@${stored.version}: its tag records no content digest, so ${MANIFEST_ASSET} cannot be verified; the tag was altered or not written by mlship: do not use this version`);
+  }
+  if (manifest.data.contentDigest !== claimed) {
+    throw new IntegrityError(`${stored.name}@${stored.version}: ${MANIFEST_ASSET} describes content ${manifest.data.contentDigest}, but the version's tag records ${claimed}; the release was altered after the version was claimed: do not use this version`);
   }
   return manifest.data;
 }
@@ -61789,6 +61804,10 @@ var RegistryService = class {
   }
   // ---- reading ----
   async resolve(reference) {
+    return (await this.resolveStored(reference)).resolved;
+  }
+  /** The resolved version and its release, read once for both resolve and download. */
+  async resolveStored(reference) {
     const ref = parseModelReference(reference);
     const head = await this.log.latest(ref.name);
     if (!head) throw new NotFoundError(`no model '${ref.name}' in the registry at ${this.store.location}; publish it first`);
@@ -61815,12 +61834,11 @@ var RegistryService = class {
     }
     const manifest = await readVerifiedManifest(this.store, stored);
     const stages = Object.entries(stageMap(state)).filter(([, v]) => v === version2).map(([s]) => s);
-    return { name: ref.name, version: version2, tag: `${ref.name}@${version2}`, url: stored.url, manifest, stages, deprecated: state.deprecated };
+    return { resolved: { name: ref.name, version: version2, tag: `${ref.name}@${version2}`, url: stored.url, manifest, stages, deprecated: state.deprecated }, stored };
   }
   /** Downloads every asset, the named ones, or those of one role (e.g. the data profile), each checksum-verified. */
   async download(reference, destDir, select) {
-    const resolved = await this.resolve(reference);
-    const stored = await this.store.readVersion(resolved.name, resolved.version);
+    const { resolved, stored } = await this.resolveStored(reference);
     const all = resolved.manifest.assets;
     const wanted = Array.isArray(select) && select.length ? select : select && !Array.isArray(select) ? all.filter((a) => a.role === select.role).map((a) => a.name) : all.map((a) => a.name);
     if (select && !Array.isArray(select) && wanted.length === 0) {
@@ -62008,6 +62026,9 @@ var LocalStore = class {
     const dir = join4(this.modelDir(name), "versions", version2);
     const record2 = await readVersionRecord(dir);
     return record2 ? toStoredVersion(name, version2, dir, record2, true) : null;
+  }
+  async readClaimedDigest(name, version2) {
+    return (await readVersionRecord(join4(this.modelDir(name), "versions", version2)))?.contentDigest ?? null;
   }
   async findStagedVersion(name, contentDigest2) {
     const suffix = `-${contentDigest2.slice(0, 16)}`;
@@ -62206,6 +62227,14 @@ var GitHubStore = class {
     }
     return this.toStoredVersion(name, version2, release);
   }
+  async readClaimedDigest(name, version2) {
+    const tag = `${name}@${version2}`;
+    const res = await this.call(`read tag ${tag}`, () => this.client.graphql(
+      "query($owner: String!, $repo: String!, $ref: String!) { repository(owner: $owner, name: $repo) { ref(qualifiedName: $ref) { target { ... on Tag { message } } } } }",
+      { ...this.base, ref: `refs/tags/${tag}` }
+    ));
+    return parseClaimedDigest(res.repository?.ref?.target?.message ?? "");
+  }
   toStoredVersion(name, version2, release) {
     const marker = parseMarker(release.body ?? "");
     const assets = release.assets.map((a) => {
@@ -62327,7 +62356,7 @@ ${CONTENT_TRAILER}${contentDigest2}
     const existing = await this.refObject(`tags/${tag}`);
     if (existing?.type !== "tag") return "other";
     const object2 = await this.call(`read tag ${tag}`, () => this.client.rest.git.getTag({ ...this.base, tag_sha: existing.sha }));
-    return object2.data.message.includes(`${CONTENT_TRAILER}${contentDigest2}`) ? "ours" : "other";
+    return parseClaimedDigest(object2.data.message) === contentDigest2 ? "ours" : "other";
   }
   async publishVersion(name, version2) {
     const published = await this.readVersion(name, version2);
@@ -62431,6 +62460,10 @@ ${CONTENT_TRAILER}${contentDigest2}
   }
 };
 var CONTENT_TRAILER = "mlship-content: ";
+var CONTENT_TRAILER_RE = /^mlship-content: ([0-9a-f]{64})$/m;
+function parseClaimedDigest(message) {
+  return CONTENT_TRAILER_RE.exec(message)?.[1] ?? null;
+}
 var MARKER_RE = /<!-- mlship:publish name=(\S+) version=(\S+) content=([0-9a-f]{64}) commit=(\S+) -->/;
 function formatMarker(m) {
   return `<!-- mlship:publish name=${m.name} version=${m.version} content=${m.content} commit=${m.commit} -->

@@ -59578,6 +59578,9 @@ function round(x) {
 // packages/data/src/read/columns.ts
 var DEFAULT_BATCH_ROWS = 65536;
 var MAX_INVALID_SAMPLES = 5;
+function columnOf(batch, name) {
+  return batch.columns.get(name) ?? { kind: "categorical", codes: new Int32Array(batch.rowCount).fill(-1), dictionary: [] };
+}
 var ColumnBuilder = class {
   kind;
   timestamp = false;
@@ -59904,16 +59907,16 @@ import { createReadStream as createReadStream2 } from "node:fs";
 import { readFile as readFile2 } from "node:fs/promises";
 import { createInterface } from "node:readline";
 var RecordColumns = class {
-  builders;
+  builders = /* @__PURE__ */ new Map();
   rows = 0;
   firstRow = 1;
   batches = 0;
   file;
-  options;
+  selected;
   batchRows;
   constructor(file2, options) {
     this.file = file2;
-    this.options = options;
+    this.selected = options.columns && new Set(options.columns);
     this.batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
   }
   /** Adds one record; returns a full batch when one is complete. */
@@ -59922,24 +59925,18 @@ var RecordColumns = class {
       throw new FileFormatError(`${this.file}:${row}: expected a JSON object per record`, { location: { file: this.file, line: row } });
     }
     const values = record2;
-    if (this.builders === void 0) this.builders = this.start(values);
     if (this.rows === 0) this.firstRow = row;
+    for (const name in values) {
+      if (this.builders.has(name) || this.selected && !this.selected.has(name)) continue;
+      const builder = new ColumnBuilder(this.batchRows);
+      for (let i = 0; i < this.rows; i++) builder.pushNull();
+      this.builders.set(name, builder);
+    }
     for (const [name, builder] of this.builders) builder.pushValue(values[name]);
     return ++this.rows === this.batchRows ? this.flush() : void 0;
   }
-  /** Columns are the first record's keys (or the selected ones). */
-  start(first) {
-    const names2 = this.options.columns ?? Object.keys(first);
-    for (const name of this.options.columns ?? []) {
-      if (!(name in first)) {
-        throw new FileFormatError(`${this.file}: column '${name}' is not in the first record (${Object.keys(first).join(", ")})`, { location: { file: this.file, line: 1 } });
-      }
-    }
-    return new Map(names2.map((n) => [n, new ColumnBuilder(this.batchRows)]));
-  }
   flush() {
-    const builders = this.builders ?? /* @__PURE__ */ new Map();
-    const columns = new Map([...builders].map(([name, b]) => [name, b.take(this.batchRows)]));
+    const columns = new Map([...this.builders].map(([name, b]) => [name, b.take(this.batchRows)]));
     const batch = { rowCount: this.rows, columns, source: { file: this.file, firstRow: this.firstRow } };
     this.rows = 0;
     this.batches++;
@@ -68423,15 +68420,26 @@ async function resolveDataFiles(pattern, cwd = process.cwd()) {
 async function* readColumns(pattern, options = {}) {
   const files = await resolveDataFiles(pattern);
   let names2;
+  const seen = /* @__PURE__ */ new Set();
+  let rows = 0;
   for (const file2 of files) {
+    const format = formatOf(file2);
     for await (const batch of readFileColumns(file2, options)) {
-      const these = [...batch.columns.keys()].join(", ");
-      names2 ??= these;
-      if (these !== names2) {
-        throw new FileFormatError(`${file2}: columns (${these}) differ from the first file's (${names2}); all files of one data set need the same columns`, { location: { file: file2 } });
+      if (format === "csv" || format === "parquet") {
+        const these = [...batch.columns.keys()].join(", ");
+        names2 ??= these;
+        if (these !== names2) {
+          throw new FileFormatError(`${file2}: columns (${these}) differ from the first file's (${names2}); all files of one data set need the same columns`, { location: { file: file2 } });
+        }
       }
+      for (const name of batch.columns.keys()) seen.add(name);
+      rows += batch.rowCount;
       yield batch;
     }
+  }
+  const missing = rows > 0 ? (options.columns ?? []).filter((c) => !seen.has(c)) : [];
+  if (missing.length > 0) {
+    throw new FileFormatError(`${pattern}: column '${missing[0]}' is in no record (the data has ${[...seen].join(", ")})`, { location: { file: pattern } });
   }
 }
 
@@ -68701,10 +68709,10 @@ async function readHoldout(req, read = readColumns) {
     const tensors = /* @__PURE__ */ new Map();
     for (const feeds of req.feeds) buildFeeds({ rowCount: batch.rowCount, features, source: batch.source }, feeds, tensors);
     batches.push({ rowCount: batch.rowCount, features, tensors });
-    const label2 = batch.columns.get(req.label);
+    const label2 = columnOf(batch, req.label);
     if (req.task === "classification") labelCodes.push(classCodes(batch, label2, req.label, classIndex));
     else labelNumbers.push(numericLabel(batch, label2, req.label));
-    for (const [name, parts] of groupParts) parts.push(batch.columns.get(name));
+    for (const [name, parts] of groupParts) parts.push(columnOf(batch, name));
     rows += batch.rowCount;
   }
   if (rows === 0) throw new InputError(`${req.path}: the holdout has no rows; give a data file with labelled rows`);
@@ -68724,7 +68732,7 @@ function where(batch, row) {
   return `${batch.source.file}: row ${batch.source.firstRow + row}`;
 }
 function numericFeature(batch, name) {
-  const col = batch.columns.get(name);
+  const col = columnOf(batch, name);
   if (col.kind === "categorical" && allNull(col)) return new Float64Array(batch.rowCount).fill(Number.NaN);
   if (col.kind !== "numeric") {
     const sample = col.dictionary[col.codes.find((c) => c >= 0) ?? 0] ?? "";
@@ -68770,6 +68778,7 @@ function classCodes(batch, col, name, classIndex) {
   return codes;
 }
 function numericLabel(batch, col, name) {
+  if (allNull(col)) throw missingLabel(batch, 0, name);
   if (col.kind !== "numeric") {
     const sample = col.dictionary[col.codes.find((c) => c >= 0) ?? 0] ?? "";
     throw new FileFormatError(`${batch.source.file}: label column '${name}' holds text ('${sample}') but the task is regression; use --task classification or a numeric label`, {
@@ -74208,8 +74217,12 @@ async function readVerifiedManifest(store, stored) {
   if (contentDigest(name, source.commit, assets) !== manifest.data.contentDigest) {
     throw new FileFormatError(`${where2}: its asset checksums do not add up to its content digest; the release was altered: do not use this version`);
   }
-  if (stored.contentDigest && manifest.data.contentDigest !== stored.contentDigest) {
-    throw new FileFormatError(`${where2} describes different content than the version's tag records; do not use this version`);
+  const claimed = await store.readClaimedDigest(stored.name, stored.version);
+  if (!claimed) {
+    throw new IntegrityError(`${stored.name}@${stored.version}: its tag records no content digest, so ${MANIFEST_ASSET} cannot be verified; the tag was altered or not written by mlship: do not use this version`);
+  }
+  if (manifest.data.contentDigest !== claimed) {
+    throw new IntegrityError(`${stored.name}@${stored.version}: ${MANIFEST_ASSET} describes content ${manifest.data.contentDigest}, but the version's tag records ${claimed}; the release was altered after the version was claimed: do not use this version`);
   }
   return manifest.data;
 }
@@ -74412,6 +74425,10 @@ var RegistryService = class {
   }
   // ---- reading ----
   async resolve(reference) {
+    return (await this.resolveStored(reference)).resolved;
+  }
+  /** The resolved version and its release, read once for both resolve and download. */
+  async resolveStored(reference) {
     const ref = parseModelReference(reference);
     const head = await this.log.latest(ref.name);
     if (!head) throw new NotFoundError(`no model '${ref.name}' in the registry at ${this.store.location}; publish it first`);
@@ -74438,12 +74455,11 @@ var RegistryService = class {
     }
     const manifest = await readVerifiedManifest(this.store, stored);
     const stages = Object.entries(stageMap(state)).filter(([, v]) => v === version2).map(([s]) => s);
-    return { name: ref.name, version: version2, tag: `${ref.name}@${version2}`, url: stored.url, manifest, stages, deprecated: state.deprecated };
+    return { resolved: { name: ref.name, version: version2, tag: `${ref.name}@${version2}`, url: stored.url, manifest, stages, deprecated: state.deprecated }, stored };
   }
   /** Downloads every asset, the named ones, or those of one role (e.g. the data profile), each checksum-verified. */
   async download(reference, destDir, select) {
-    const resolved = await this.resolve(reference);
-    const stored = await this.store.readVersion(resolved.name, resolved.version);
+    const { resolved, stored } = await this.resolveStored(reference);
     const all = resolved.manifest.assets;
     const wanted = Array.isArray(select) && select.length ? select : select && !Array.isArray(select) ? all.filter((a) => a.role === select.role).map((a) => a.name) : all.map((a) => a.name);
     if (select && !Array.isArray(select) && wanted.length === 0) {
@@ -74631,6 +74647,9 @@ var LocalStore = class {
     const dir = join4(this.modelDir(name), "versions", version2);
     const record2 = await readVersionRecord(dir);
     return record2 ? toStoredVersion(name, version2, dir, record2, true) : null;
+  }
+  async readClaimedDigest(name, version2) {
+    return (await readVersionRecord(join4(this.modelDir(name), "versions", version2)))?.contentDigest ?? null;
   }
   async findStagedVersion(name, contentDigest2) {
     const suffix = `-${contentDigest2.slice(0, 16)}`;
@@ -74829,6 +74848,14 @@ var GitHubStore = class {
     }
     return this.toStoredVersion(name, version2, release);
   }
+  async readClaimedDigest(name, version2) {
+    const tag = `${name}@${version2}`;
+    const res = await this.call(`read tag ${tag}`, () => this.client.graphql(
+      "query($owner: String!, $repo: String!, $ref: String!) { repository(owner: $owner, name: $repo) { ref(qualifiedName: $ref) { target { ... on Tag { message } } } } }",
+      { ...this.base, ref: `refs/tags/${tag}` }
+    ));
+    return parseClaimedDigest(res.repository?.ref?.target?.message ?? "");
+  }
   toStoredVersion(name, version2, release) {
     const marker = parseMarker(release.body ?? "");
     const assets = release.assets.map((a) => {
@@ -74950,7 +74977,7 @@ ${CONTENT_TRAILER}${contentDigest2}
     const existing = await this.refObject(`tags/${tag}`);
     if (existing?.type !== "tag") return "other";
     const object2 = await this.call(`read tag ${tag}`, () => this.client.rest.git.getTag({ ...this.base, tag_sha: existing.sha }));
-    return object2.data.message.includes(`${CONTENT_TRAILER}${contentDigest2}`) ? "ours" : "other";
+    return parseClaimedDigest(object2.data.message) === contentDigest2 ? "ours" : "other";
   }
   async publishVersion(name, version2) {
     const published = await this.readVersion(name, version2);
@@ -75054,6 +75081,10 @@ ${CONTENT_TRAILER}${contentDigest2}
   }
 };
 var CONTENT_TRAILER = "mlship-content: ";
+var CONTENT_TRAILER_RE = /^mlship-content: ([0-9a-f]{64})$/m;
+function parseClaimedDigest(message) {
+  return CONTENT_TRAILER_RE.exec(message)?.[1] ?? null;
+}
 var MARKER_RE = /<!-- mlship:publish name=(\S+) version=(\S+) content=([0-9a-f]{64}) commit=(\S+) -->/;
 function formatMarker(m) {
   return `<!-- mlship:publish name=${m.name} version=${m.version} content=${m.content} commit=${m.commit} -->

@@ -16,6 +16,24 @@ test('a numeric column missing throughout its first batch stays numeric (feature
   assert.ok(g.kind === 'numeric' && [...(g.nulls ?? [])].join() === '1,1,0,0' && g.values[3] === 2);
 });
 
+test('JSON Lines: a feature and a slice key first seen in a later batch are read, null before it', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'mlship-holdout-')), 'holdout.jsonl');
+  writeFileSync(path, '{"y":0}\n{"y":1}\n{"y":0,"a":3,"g":"x"}\n{"y":1,"a":4}\n');
+  const holdout = await readHoldout({ path, task: 'classification', label: 'y', features: ['a'], groupColumns: ['g'], feeds: [], batchRows: 2 });
+  assert.deepEqual(holdout.batches.flatMap((b) => [...b.features.get('a')!]), [Number.NaN, Number.NaN, 3, 4]);
+  const g = holdout.groups.get('g')!;
+  assert.ok(g.kind === 'categorical' && [...g.codes].join() === '-1,-1,0,-1' && g.dictionary[0] === 'x');
+});
+
+test('JSON Lines: a regression label key absent from a whole batch is a missing label', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'mlship-holdout-')), 'late-label.jsonl');
+  writeFileSync(path, '{"a":1}\n{"a":2}\n{"a":3,"y":1.5}\n');
+  await assert.rejects(
+    readHoldout({ path, task: 'regression', label: 'y', features: ['a'], groupColumns: [], feeds: [], batchRows: 2 }),
+    (e: unknown) => e instanceof FileFormatError && /late-label\.jsonl: row 1: label 'y' is missing/.test(e.message),
+  );
+});
+
 test('a regression label that is NaN or infinite fails naming the file and row', async () => {
   const path = join(mkdtempSync(join(tmpdir(), 'mlship-holdout-')), 'reg.csv');
   writeFileSync(path, 'y,a\n1.5,1\nNaN,2\n');

@@ -1,7 +1,7 @@
 // The holdout in memory, columnar: feature columns per batch (as the data
 // package decodes them), the label as class codes or numbers, and the
 // slice/fairness columns concatenated for slicing.
-import { readColumns } from '@mlship/data';
+import { columnOf, readColumns } from '@mlship/data';
 import type { Column, ColumnBatch } from '@mlship/data';
 import { FileFormatError, InputError } from '@mlship/errors';
 import type { SliceColumn, Task } from '@mlship/eval';
@@ -52,10 +52,11 @@ export async function readHoldout(req: HoldoutRequest, read: ReadBatches = readC
     const tensors: TensorCache = new Map();
     for (const feeds of req.feeds) buildFeeds({ rowCount: batch.rowCount, features, source: batch.source }, feeds, tensors);
     batches.push({ rowCount: batch.rowCount, features, tensors });
-    const label = batch.columns.get(req.label)!;
+    // A JSON batch lacks a column whose key no record has had so far: columnOf gives its nulls.
+    const label = columnOf(batch, req.label);
     if (req.task === 'classification') labelCodes.push(classCodes(batch, label, req.label, classIndex));
     else labelNumbers.push(numericLabel(batch, label, req.label));
-    for (const [name, parts] of groupParts) parts.push(batch.columns.get(name)!);
+    for (const [name, parts] of groupParts) parts.push(columnOf(batch, name));
     rows += batch.rowCount;
   }
   if (rows === 0) throw new InputError(`${req.path}: the holdout has no rows; give a data file with labelled rows`);
@@ -85,7 +86,7 @@ function where(batch: ColumnBatch, row: number): string {
 }
 
 function numericFeature(batch: ColumnBatch, name: string): Float64Array {
-  const col = batch.columns.get(name)!;
+  const col = columnOf(batch, name);
   // A batch where the column is entirely missing comes as null text (its kind is not known yet).
   if (col.kind === 'categorical' && allNull(col)) return new Float64Array(batch.rowCount).fill(Number.NaN);
   if (col.kind !== 'numeric') {
@@ -137,6 +138,7 @@ function classCodes(batch: ColumnBatch, col: Column, name: string, classIndex: M
 }
 
 function numericLabel(batch: ColumnBatch, col: Column, name: string): Float64Array {
+  if (allNull(col)) throw missingLabel(batch, 0, name);
   if (col.kind !== 'numeric') {
     const sample = col.dictionary[col.codes.find((c) => c >= 0) ?? 0] ?? '';
     throw new FileFormatError(`${batch.source.file}: label column '${name}' holds text ('${sample}') but the task is regression; use --task classification or a numeric label`, {

@@ -2,6 +2,7 @@
 // aggregate checks (mean, stdev, quantiles, row count, new categories) are
 // read from the profile made in the same pass.
 import { InputError } from '@mlship/errors';
+import { columnOf } from '../read/columns.ts';
 import type { ColumnBatch } from '../read/columns.ts';
 import { KllSketch } from '../sketch/kll.ts';
 import type { ColumnProfile, Profile } from '../profile/profile-schema.ts';
@@ -37,7 +38,7 @@ export class ExpectationChecker {
   private readonly options: CheckOptions;
   private readonly rowChecks: PlannedRowCheck[] = [];
   private readonly duplicates: DuplicateRowsCheck | undefined;
-  private columnNames: string[] | undefined;
+  private readonly columnNames: string[] = [];
   private newestMs = Number.NEGATIVE_INFINITY;
 
   constructor(expectations: Expectations, options: CheckOptions) {
@@ -68,12 +69,10 @@ export class ExpectationChecker {
   }
 
   update(batch: ColumnBatch): void {
-    this.columnNames ??= [...batch.columns.keys()];
-    for (const planned of this.rowChecks) {
-      const column = batch.columns.get(planned.column);
-      if (column) planned.impl.update(column, batch.rowCount);
-    }
-    this.duplicates?.update(batch.columns.values(), batch.rowCount);
+    // JSON batches may add columns as keys first appear; earlier rows lacked them (nulls).
+    for (const name of batch.columns.keys()) if (!this.columnNames.includes(name)) this.columnNames.push(name);
+    for (const planned of this.rowChecks) planned.impl.update(columnOf(batch, planned.column), batch.rowCount);
+    this.duplicates?.update(batch.columns, batch.rowCount);
     const freshness = this.expectations.table.freshness;
     if (freshness) {
       const column = batch.columns.get(freshness.column);
@@ -90,7 +89,7 @@ export class ExpectationChecker {
 
   /** The results, given the profile of the same rows. */
   finish(profile: Profile): ExpectationReport {
-    const names = this.columnNames ?? profile.columns.map((c) => c.name);
+    const names = this.columnNames.length > 0 ? this.columnNames : profile.columns.map((c) => c.name);
     const present = new Set(names);
     const lineOf = (path: (string | number)[]) => this.options.lineOf?.(path) ?? null;
     const results: CheckResult[] = [...this.tableResults(profile, names, lineOf)];

@@ -251,16 +251,21 @@ export class DuplicateRowsCheck {
   failing = 0;
   checked = 0;
   private readonly seen = new Set<number>();
+  /** Each column's lane in the hash, by name: JSON batches may add columns as their keys first appear. */
+  private readonly lanes = new Map<string, number>();
 
-  update(columns: Iterable<Column>, rowCount: number): void {
+  update(columns: ReadonlyMap<string, Column>, rowCount: number): void {
     const high = new Uint32Array(rowCount).fill(0x811c9dc5);
     const low = new Uint32Array(rowCount).fill(0x01000193);
-    let lane = 0;
-    for (const column of columns) {
-      const salt = ++lane * 0x9e3779b9;
+    // A null mixes nothing in, so a row that lacks a column hashes as one where it is null.
+    for (const [name, column] of columns) {
+      let lane = this.lanes.get(name);
+      if (lane === undefined) this.lanes.set(name, (lane = this.lanes.size + 1));
+      const salt = lane * 0x9e3779b9;
       if (column.kind === 'numeric') {
         for (let i = 0; i < rowCount; i++) {
-          const h = column.nulls[i] === 1 ? 0x5bd1e995 : hashNumber(column.values[i]!);
+          if (column.nulls[i] === 1) continue;
+          const h = hashNumber(column.values[i]!);
           high[i] = Math.imul(high[i]! ^ h, 0x01000193);
           low[i] = Math.imul(low[i]! ^ (h + salt), 0x85ebca6b);
         }
@@ -268,7 +273,8 @@ export class DuplicateRowsCheck {
         const entryHashes = Uint32Array.from(column.dictionary, hashString);
         for (let i = 0; i < rowCount; i++) {
           const c = column.codes[i]!;
-          const h = c < 0 ? 0x5bd1e995 : entryHashes[c]!;
+          if (c < 0) continue;
+          const h = entryHashes[c]!;
           high[i] = Math.imul(high[i]! ^ h, 0x01000193);
           low[i] = Math.imul(low[i]! ^ (h + salt), 0x85ebca6b);
         }

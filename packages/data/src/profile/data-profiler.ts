@@ -32,7 +32,8 @@ export class DataProfiler {
         const fresh = column.kind === 'numeric'
           ? new NumericProfiler(name, column.timestamp, this.referenceCuts.get(name))
           : new CategoricalProfiler(name);
-        if (profiler) fresh.addNulls(profiler.count);
+        // Rows before a column's first batch (a JSON key first seen later) are nulls.
+        fresh.addNulls(profiler ? profiler.count : this.rowCount);
         profiler = fresh;
         this.columns.set(name, profiler);
       }
@@ -46,6 +47,8 @@ export class DataProfiler {
         );
       }
     }
+    // A column this batch lacks (JSON records that omit the key) is null in all its rows.
+    for (const [name, profiler] of this.columns) if (!batch.columns.has(name)) profiler.addNulls(batch.rowCount);
     this.rowCount += batch.rowCount;
   }
 

@@ -26,14 +26,18 @@ export type Column = NumericColumn | CategoricalColumn;
 
 export interface ColumnBatch {
   rowCount: number;
-  /** Columns in file order. */
+  /**
+   * Columns in file order. JSON records may omit keys, so a JSON batch holds
+   * the columns seen so far and later batches may add more: read a column
+   * with `columnOf`, which gives all nulls where the batch has none.
+   */
   columns: Map<string, Column>;
   /** The file the rows came from and the 1-based line (CSV/JSONL) or row number of the first row. */
   source: { file: string; firstRow: number };
 }
 
 export interface ReadOptions {
-  /** Only these columns are decoded; a name absent from the file is an error. */
+  /** Only these columns are decoded; a name absent from the data (in JSON: from every record) is an error. */
   columns?: readonly string[];
   /** Rows per batch (default 65,536). Parquet row groups are sliced to this size. */
   batchRows?: number;
@@ -44,6 +48,11 @@ const MAX_INVALID_SAMPLES = 5;
 
 export function isNull(column: Column, row: number): boolean {
   return column.kind === 'numeric' ? column.nulls[row] === 1 : column.codes[row] === -1;
+}
+
+/** The batch's column, or all nulls where the batch has none (a JSON key first seen in a later batch). */
+export function columnOf(batch: ColumnBatch, name: string): Column {
+  return batch.columns.get(name) ?? { kind: 'categorical', codes: new Int32Array(batch.rowCount).fill(-1), dictionary: [] };
 }
 
 /** The value of a row as text, for failure samples and reports. */

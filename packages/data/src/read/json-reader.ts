@@ -6,20 +6,25 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { FileFormatError } from '@mlship/errors';
-import { ColumnBuilder, DEFAULT_BATCH_ROWS, type ColumnBatch, type ReadOptions } from './columns.ts';
+import { ColumnBuilder, DEFAULT_BATCH_ROWS } from './columns.ts';
+import type { ColumnBatch, ReadOptions } from './columns.ts';
 
+// Records may omit keys (Spark and many exporters leave out null fields), so
+// every key seen anywhere is a column: one first seen mid-batch is backfilled
+// with nulls for the batch's earlier rows; one first seen in a later batch is
+// absent from the batches already yielded (see `columnOf`).
 class RecordColumns {
-  private builders: Map<string, ColumnBuilder> | undefined;
+  private readonly builders = new Map<string, ColumnBuilder>();
   private rows = 0;
   private firstRow = 1;
   private batches = 0;
   private readonly file: string;
-  private readonly options: ReadOptions;
+  private readonly selected: ReadonlySet<string> | undefined;
   private readonly batchRows: number;
 
   constructor(file: string, options: ReadOptions) {
     this.file = file;
-    this.options = options;
+    this.selected = options.columns && new Set(options.columns);
     this.batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
   }
 
@@ -29,26 +34,19 @@ class RecordColumns {
       throw new FileFormatError(`${this.file}:${row}: expected a JSON object per record`, { location: { file: this.file, line: row } });
     }
     const values = record as Record<string, unknown>;
-    if (this.builders === undefined) this.builders = this.start(values);
     if (this.rows === 0) this.firstRow = row;
+    for (const name in values) {
+      if (this.builders.has(name) || (this.selected && !this.selected.has(name))) continue;
+      const builder = new ColumnBuilder(this.batchRows);
+      for (let i = 0; i < this.rows; i++) builder.pushNull();
+      this.builders.set(name, builder);
+    }
     for (const [name, builder] of this.builders) builder.pushValue(values[name]);
     return ++this.rows === this.batchRows ? this.flush() : undefined;
   }
 
-  /** Columns are the first record's keys (or the selected ones). */
-  private start(first: Record<string, unknown>): Map<string, ColumnBuilder> {
-    const names = this.options.columns ?? Object.keys(first);
-    for (const name of this.options.columns ?? []) {
-      if (!(name in first)) {
-        throw new FileFormatError(`${this.file}: column '${name}' is not in the first record (${Object.keys(first).join(', ')})`, { location: { file: this.file, line: 1 } });
-      }
-    }
-    return new Map(names.map((n) => [n, new ColumnBuilder(this.batchRows)]));
-  }
-
   flush(): ColumnBatch {
-    const builders = this.builders ?? new Map<string, ColumnBuilder>();
-    const columns = new Map([...builders].map(([name, b]) => [name, b.take(this.batchRows)] as const));
+    const columns = new Map([...this.builders].map(([name, b]) => [name, b.take(this.batchRows)] as const));
     const batch = { rowCount: this.rows, columns, source: { file: this.file, firstRow: this.firstRow } };
     this.rows = 0;
     this.batches++;

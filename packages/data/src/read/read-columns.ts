@@ -58,19 +58,33 @@ export async function resolveDataFiles(pattern: string, cwd = process.cwd()): Pr
 
 /**
  * Column batches of every file a path or glob names, in sorted file order.
- * The columns of later files must match the first file's.
+ * The columns of later CSV and Parquet files must match the first one's; JSON
+ * records may omit keys, so JSON columns are the union over every record of
+ * every file, and a batch may lack a column (read it with `columnOf`).
  */
 export async function* readColumns(pattern: string, options: ReadOptions = {}): AsyncGenerator<ColumnBatch> {
   const files = await resolveDataFiles(pattern);
   let names: string | undefined;
+  const seen = new Set<string>();
+  let rows = 0;
   for (const file of files) {
+    const format = formatOf(file);
     for await (const batch of readFileColumns(file, options)) {
-      const these = [...batch.columns.keys()].join(', ');
-      names ??= these;
-      if (these !== names) {
-        throw new FileFormatError(`${file}: columns (${these}) differ from the first file's (${names}); all files of one data set need the same columns`, { location: { file } });
+      if (format === 'csv' || format === 'parquet') {
+        const these = [...batch.columns.keys()].join(', ');
+        names ??= these;
+        if (these !== names) {
+          throw new FileFormatError(`${file}: columns (${these}) differ from the first file's (${names}); all files of one data set need the same columns`, { location: { file } });
+        }
       }
+      for (const name of batch.columns.keys()) seen.add(name);
+      rows += batch.rowCount;
       yield batch;
     }
+  }
+  // CSV and Parquet readers reject an unknown column at once; a JSON key can only be missed at the end.
+  const missing = rows > 0 ? (options.columns ?? []).filter((c) => !seen.has(c)) : [];
+  if (missing.length > 0) {
+    throw new FileFormatError(`${pattern}: column '${missing[0]}' is in no record (the data has ${[...seen].join(', ')})`, { location: { file: pattern } });
   }
 }
