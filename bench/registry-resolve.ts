@@ -1,6 +1,7 @@
 // Benchmark: API requests (and time) to resolve NAME@prod with 10 and with
 // 2,000 versions in the GitHub emulator. GTO reads every tag for this; mlship
-// reads the head event, probes for a newer one, then the release and manifest.
+// reads the head event, probes for a newer one, then the release, its manifest
+// and the version tag that records the manifest's content digest.
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -56652,8 +56652,12 @@ async function readVerifiedManifest(store, stored) {
   if (contentDigest(name, source.commit, assets) !== manifest.data.contentDigest) {
     throw new FileFormatError(`${where}: its asset checksums do not add up to its content digest; the release was altered: do not use this version`);
   }
-  if (stored.contentDigest && manifest.data.contentDigest !== stored.contentDigest) {
-    throw new FileFormatError(`${where} describes different content than the version's tag records; do not use this version`);
+  const claimed = await store.readClaimedDigest(stored.name, stored.version);
+  if (!claimed) {
+    throw new IntegrityError(`${stored.name}@${stored.version}: its tag records no content digest, so ${MANIFEST_ASSET} cannot be verified; the tag was altered or not written by mlship: do not use this version`);
+  }
+  if (manifest.data.contentDigest !== claimed) {
+    throw new IntegrityError(`${stored.name}@${stored.version}: ${MANIFEST_ASSET} describes content ${manifest.data.contentDigest}, but the version's tag records ${claimed}; the release was altered after the version was claimed: do not use this version`);
   }
   return manifest.data;
 }
@@ -56856,6 +56860,10 @@ var RegistryService = class {
   }
   // ---- reading ----
   async resolve(reference) {
+    return (await this.resolveStored(reference)).resolved;
+  }
+  /** The resolved version and its release, read once for both resolve and download. */
+  async resolveStored(reference) {
     const ref = parseModelReference(reference);
     const head = await this.log.latest(ref.name);
     if (!head) throw new NotFoundError(`no model '${ref.name}' in the registry at ${this.store.location}; publish it first`);
@@ -56882,12 +56890,11 @@ var RegistryService = class {
     }
     const manifest = await readVerifiedManifest(this.store, stored);
     const stages = Object.entries(stageMap(state)).filter(([, v]) => v === version2).map(([s]) => s);
-    return { name: ref.name, version: version2, tag: `${ref.name}@${version2}`, url: stored.url, manifest, stages, deprecated: state.deprecated };
+    return { resolved: { name: ref.name, version: version2, tag: `${ref.name}@${version2}`, url: stored.url, manifest, stages, deprecated: state.deprecated }, stored };
   }
   /** Downloads every asset, the named ones, or those of one role (e.g. the data profile), each checksum-verified. */
   async download(reference, destDir, select) {
-    const resolved = await this.resolve(reference);
-    const stored = await this.store.readVersion(resolved.name, resolved.version);
+    const { resolved, stored } = await this.resolveStored(reference);
     const all = resolved.manifest.assets;
     const wanted = Array.isArray(select) && select.length ? select : select && !Array.isArray(select) ? all.filter((a) => a.role === select.role).map((a) => a.name) : all.map((a) => a.name);
     if (select && !Array.isArray(select) && wanted.length === 0) {
@@ -57075,6 +57082,9 @@ var LocalStore = class {
     const dir = join2(this.modelDir(name), "versions", version2);
     const record2 = await readVersionRecord(dir);
     return record2 ? toStoredVersion(name, version2, dir, record2, true) : null;
+  }
+  async readClaimedDigest(name, version2) {
+    return (await readVersionRecord(join2(this.modelDir(name), "versions", version2)))?.contentDigest ?? null;
   }
   async findStagedVersion(name, contentDigest2) {
     const suffix = `-${contentDigest2.slice(0, 16)}`;
@@ -57273,6 +57283,14 @@ var GitHubStore = class {
     }
     return this.toStoredVersion(name, version2, release);
   }
+  async readClaimedDigest(name, version2) {
+    const tag = `${name}@${version2}`;
+    const res = await this.call(`read tag ${tag}`, () => this.client.graphql(
+      "query($owner: String!, $repo: String!, $ref: String!) { repository(owner: $owner, name: $repo) { ref(qualifiedName: $ref) { target { ... on Tag { message } } } } }",
+      { ...this.base, ref: `refs/tags/${tag}` }
+    ));
+    return parseClaimedDigest(res.repository?.ref?.target?.message ?? "");
+  }
   toStoredVersion(name, version2, release) {
     const marker = parseMarker(release.body ?? "");
     const assets = release.assets.map((a) => {
@@ -57394,7 +57412,7 @@ ${CONTENT_TRAILER}${contentDigest2}
     const existing = await this.refObject(`tags/${tag}`);
     if (existing?.type !== "tag") return "other";
     const object2 = await this.call(`read tag ${tag}`, () => this.client.rest.git.getTag({ ...this.base, tag_sha: existing.sha }));
-    return object2.data.message.includes(`${CONTENT_TRAILER}${contentDigest2}`) ? "ours" : "other";
+    return parseClaimedDigest(object2.data.message) === contentDigest2 ? "ours" : "other";
   }
   async publishVersion(name, version2) {
     const published = await this.readVersion(name, version2);
@@ -57498,6 +57516,10 @@ ${CONTENT_TRAILER}${contentDigest2}
   }
 };
 var CONTENT_TRAILER = "mlship-content: ";
+var CONTENT_TRAILER_RE = /^mlship-content: ([0-9a-f]{64})$/m;
+function parseClaimedDigest(message) {
+  return CONTENT_TRAILER_RE.exec(message)?.[1] ?? null;
+}
 var MARKER_RE = /<!-- mlship:publish name=(\S+) version=(\S+) content=([0-9a-f]{64}) commit=(\S+) -->/;
 function formatMarker(m) {
   return `<!-- mlship:publish name=${m.name} version=${m.version} content=${m.content} commit=${m.commit} -->

@@ -127,3 +127,19 @@ test('a token without issue, PR or contents access cannot read comments', async 
   const contentsOnly = clientFor(f.gh, f.gh.createToken({ login: 'github-actions[bot]', type: 'Bot', permissions: { metadata: 'read', checks: 'read' } }));
   await assert.rejects(contentsOnly.graphql(COMMENTS_QUERY, { owner: f.owner, name: f.name, number: f.pr.number }), /Resource not accessible by integration/);
 });
+
+test('ref(qualifiedName:) reads an annotated tag message in one query; a missing ref is null', async () => {
+  const commit = f.gh.createCommit(f.repo, { branch: 'main', message: 'Train' });
+  const tag = await f.octokit.rest.git.createTag({ owner: f.owner, repo: f.name, tag: 'churn/eu@v1.0.0', message: 'Registering\n\nmlship-content: abc\n', object: commit, type: 'commit' });
+  await f.octokit.rest.git.createRef({ owner: f.owner, repo: f.name, ref: 'refs/tags/churn/eu@v1.0.0', sha: tag.data.sha });
+  const query = `query($owner: String!, $name: String!, $ref: String!) {
+    repository(owner: $owner, name: $name) { ref(qualifiedName: $ref) { name prefix target { oid ... on Tag { message target { oid } } } } }
+  }`;
+  const found = await f.octokit.graphql<{ repository: { ref: unknown } }>(query, { owner: f.owner, name: f.name, ref: 'refs/tags/churn/eu@v1.0.0' });
+  assert.deepEqual(found.repository.ref, {
+    name: 'churn/eu@v1.0.0', prefix: 'refs/tags/',
+    target: { oid: tag.data.sha, message: 'Registering\n\nmlship-content: abc\n', target: { oid: commit } },
+  });
+  const missing = await f.octokit.graphql<{ repository: { ref: unknown } }>(query, { owner: f.owner, name: f.name, ref: 'refs/tags/churn/eu@v9.0.0' });
+  assert.equal(missing.repository.ref, null);
+});

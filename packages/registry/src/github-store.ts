@@ -160,6 +160,17 @@ export class GitHubStore implements RegistryStore {
     return this.toStoredVersion(name, version, release);
   }
 
+  async readClaimedDigest(name: string, version: string): Promise<string | null> {
+    // One GraphQL request reads the tag ref and its tag object's message (REST takes two).
+    const tag = `${name}@${version}`;
+    const res = await this.call(`read tag ${tag}`, () =>
+      this.client.graphql<{ repository: { ref: { target: { message?: string | null } | null } | null } | null }>(
+        'query($owner: String!, $repo: String!, $ref: String!) { repository(owner: $owner, name: $repo) { ref(qualifiedName: $ref) { target { ... on Tag { message } } } } }',
+        { ...this.base, ref: `refs/tags/${tag}` },
+      ));
+    return parseClaimedDigest(res.repository?.ref?.target?.message ?? '');
+  }
+
   private toStoredVersion(name: string, version: string, release: ReleaseJson): StoredVersion {
     const marker = parseMarker(release.body ?? '');
     const assets: StoredAsset[] = release.assets.map((a) => {
@@ -282,7 +293,7 @@ export class GitHubStore implements RegistryStore {
     const existing = await this.refObject(`tags/${tag}`);
     if (existing?.type !== 'tag') return 'other';
     const object = await this.call(`read tag ${tag}`, () => this.client.rest.git.getTag({ ...this.base, tag_sha: existing.sha }));
-    return object.data.message.includes(`${CONTENT_TRAILER}${contentDigest}`) ? 'ours' : 'other';
+    return parseClaimedDigest(object.data.message) === contentDigest ? 'ours' : 'other';
   }
 
   async publishVersion(name: string, version: string): Promise<string> {
@@ -412,6 +423,11 @@ export class GitHubStore implements RegistryStore {
 }
 
 const CONTENT_TRAILER = 'mlship-content: ';
+const CONTENT_TRAILER_RE = /^mlship-content: ([0-9a-f]{64})$/m;
+
+function parseClaimedDigest(message: string): string | null {
+  return CONTENT_TRAILER_RE.exec(message)?.[1] ?? null;
+}
 
 interface PublishMarker {
   name: string;

@@ -106,6 +106,11 @@ export class LocalStore implements RegistryStore {
     return record ? toStoredVersion(name, version, dir, record, true) : null;
   }
 
+  async readClaimedDigest(name: string, version: string): Promise<string | null> {
+    // A version is claimed by renaming its staging directory, version.json and all, into place.
+    return (await readVersionRecord(join(this.modelDir(name), 'versions', version)))?.contentDigest ?? null;
+  }
+
   async findStagedVersion(name: string, contentDigest: string): Promise<string | null> {
     const suffix = `-${contentDigest.slice(0, 16)}`;
     const staged = (await readdirOrEmpty(join(this.modelDir(name), 'staging'))).find((d) => d.endsWith(suffix));

@@ -234,6 +234,11 @@ export class RegistryService {
   // ---- reading ----
 
   async resolve(reference: string): Promise<ResolvedVersion> {
+    return (await this.resolveStored(reference)).resolved;
+  }
+
+  /** The resolved version and its release, read once for both resolve and download. */
+  private async resolveStored(reference: string): Promise<{ resolved: ResolvedVersion; stored: StoredVersion }> {
     const ref = parseModelReference(reference);
     const head = await this.log.latest(ref.name);
     if (!head) throw new NotFoundError(`no model '${ref.name}' in the registry at ${this.store.location}; publish it first`);
@@ -260,13 +265,12 @@ export class RegistryService {
     }
     const manifest = await readVerifiedManifest(this.store, stored);
     const stages = Object.entries(stageMap(state)).filter(([, v]) => v === version).map(([s]) => s);
-    return { name: ref.name, version, tag: `${ref.name}@${version}`, url: stored.url, manifest, stages, deprecated: state.deprecated };
+    return { resolved: { name: ref.name, version, tag: `${ref.name}@${version}`, url: stored.url, manifest, stages, deprecated: state.deprecated }, stored };
   }
 
   /** Downloads every asset, the named ones, or those of one role (e.g. the data profile), each checksum-verified. */
   async download(reference: string, destDir: string, select?: string[] | { role: AssetRole }): Promise<{ resolved: ResolvedVersion; files: string[] }> {
-    const resolved = await this.resolve(reference);
-    const stored = (await this.store.readVersion(resolved.name, resolved.version))!;
+    const { resolved, stored } = await this.resolveStored(reference);
     const all = resolved.manifest.assets;
     const wanted = Array.isArray(select) && select.length ? select
       : select && !Array.isArray(select) ? all.filter((a) => a.role === select.role).map((a) => a.name)

@@ -61,6 +61,11 @@ export interface RegistryStore {
   listNames(): Promise<string[]>;
 
   readVersion(name: string, version: string): Promise<StoredVersion | null>;
+  /**
+   * The content digest recorded when the version was claimed (its tag), which
+   * editing the release cannot change; null when the claim records none.
+   */
+  readClaimedDigest(name: string, version: string): Promise<string | null>;
   /** A staged, unpublished version holding this content, if a previous run left one. */
   findStagedVersion(name: string, contentDigest: string): Promise<string | null>;
   /** Stages assets (idempotent) and returns the manifest bytes staged. */

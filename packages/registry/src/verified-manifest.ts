@@ -2,10 +2,14 @@ import { FileFormatError } from '@mlship/errors';
 import { contentDigest, MANIFEST_ASSET, ManifestSchema, type Manifest } from './manifest.ts';
 import type { RegistryStore, StoredVersion } from './registry-store.ts';
 import { digestBytes } from './file-digest.ts';
+import { IntegrityError } from './registry-errors.ts';
 
 /**
  * A version's manifest, checked against the store's digest of the asset and
- * against the content digest recorded when the version was claimed.
+ * against the content digest recorded when the version was claimed. The claim
+ * (GitHub: the annotated tag `NAME@vX.Y.Z`) is read from the store, never taken
+ * from the release body, which anyone who can edit releases can rewrite along
+ * with the assets.
  */
 export async function readVerifiedManifest(store: RegistryStore, stored: StoredVersion): Promise<Manifest> {
   const where = `${stored.name}@${stored.version}/${MANIFEST_ASSET}`;
@@ -35,8 +39,12 @@ export async function readVerifiedManifest(store: RegistryStore, stored: StoredV
   if (contentDigest(name, source.commit, assets) !== manifest.data.contentDigest) {
     throw new FileFormatError(`${where}: its asset checksums do not add up to its content digest; the release was altered: do not use this version`);
   }
-  if (stored.contentDigest && manifest.data.contentDigest !== stored.contentDigest) {
-    throw new FileFormatError(`${where} describes different content than the version's tag records; do not use this version`);
+  const claimed = await store.readClaimedDigest(stored.name, stored.version);
+  if (!claimed) {
+    throw new IntegrityError(`${stored.name}@${stored.version}: its tag records no content digest, so ${MANIFEST_ASSET} cannot be verified; the tag was altered or not written by mlship: do not use this version`);
+  }
+  if (manifest.data.contentDigest !== claimed) {
+    throw new IntegrityError(`${stored.name}@${stored.version}: ${MANIFEST_ASSET} describes content ${manifest.data.contentDigest}, but the version's tag records ${claimed}; the release was altered after the version was claimed: do not use this version`);
   }
   return manifest.data;
 }

@@ -139,6 +139,28 @@ export function rootResolvers(core: EmulatorCore, token: TokenRecord): Json {
       nameWithOwner: repo.fullName,
       pullRequest: ({ number }: { number: number }) => byNumber(number, true),
       issue: ({ number }: { number: number }) => byNumber(number, false),
+      // GitHub takes a full name (`refs/tags/v1`) or a short one (`v1`, looked up as a tag, then a branch).
+      ref: ({ qualifiedName }: { qualifiedName: string }) => {
+        const found = qualifiedName.startsWith('refs/')
+          ? repo.refs.get(qualifiedName)
+          : (repo.refs.get(`refs/tags/${qualifiedName}`) ?? repo.refs.get(`refs/heads/${qualifiedName}`));
+        if (!found) return null;
+        const [, prefix = '', name = found.ref] = /^(refs\/[^/]+\/)(.*)$/.exec(found.ref) ?? [];
+        return {
+          __typename: 'Ref', id: nodeId('REF', `${repo.id}:${found.ref}`), name, prefix,
+          target: () => gitObject(repo, found.sha, found.objectType),
+        };
+      },
+    };
+  }
+
+  function gitObject(repo: RepoRecord, sha: string, type: string): Json | null {
+    if (type !== 'tag') return { __typename: 'Commit', id: nodeId('C', sha), oid: sha };
+    const tag = repo.tagObjects.get(sha);
+    if (!tag) return null;
+    return {
+      __typename: 'Tag', id: nodeId('TAG', sha), oid: sha, name: tag.tag, message: tag.message,
+      target: () => gitObject(repo, tag.object.sha, tag.object.type),
     };
   }
 

@@ -1,6 +1,6 @@
 // The slice of GitHub's GraphQL schema that mlship's callers use: reading a
 // PR's or issue's comments page by page, comments (issue or commit) by node
-// id, and minimizing (hiding) a comment. Names and types follow GitHub's schema.
+// id, minimizing (hiding) a comment, and a ref's annotated tag message. Names and types follow GitHub's schema.
 export const GRAPHQL_SDL = /* GraphQL */ `
   scalar DateTime
   scalar URI
@@ -47,9 +47,29 @@ export const GRAPHQL_SDL = /* GraphQL */ `
     viewerCanMinimize: Boolean!
   }
 
-  type Commit implements Node {
+  interface GitObject {
     id: ID!
     oid: String!
+  }
+
+  type Commit implements Node & GitObject {
+    id: ID!
+    oid: String!
+  }
+
+  type Tag implements Node & GitObject {
+    id: ID!
+    oid: String!
+    name: String!
+    message: String
+    target: GitObject!
+  }
+
+  type Ref implements Node {
+    id: ID!
+    name: String!
+    prefix: String!
+    target: GitObject
   }
 
   type CommitComment implements Node {
@@ -106,6 +126,7 @@ export const GRAPHQL_SDL = /* GraphQL */ `
     nameWithOwner: String!
     pullRequest(number: Int!): PullRequest
     issue(number: Int!): Issue
+    ref(qualifiedName: String!): Ref
   }
 
   type Query {
