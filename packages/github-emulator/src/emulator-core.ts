@@ -213,7 +213,8 @@ export class EmulatorCore {
   }
 }
 
-const ALL_WRITE: TokenPermissions = {
+/** A token created without permissions may do everything. */
+export const ALL_WRITE: TokenPermissions = {
   contents: 'write',
   'pull-requests': 'write',
   issues: 'write',

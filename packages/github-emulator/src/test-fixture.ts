@@ -2,6 +2,7 @@
 // with a pull request, a GITHUB_TOKEN-like bot token and an octokit client.
 import { createGitHubClient, type GitHubClient } from '@mlship/github';
 import { startEmulator, type GitHubEmulator, type PullRequestHandle, type RepoHandle } from './index.ts';
+import { ALL_WRITE } from './emulator-core.ts';
 import type { TokenPermissions } from './state.ts';
 
 export interface Fixture {
@@ -14,15 +15,9 @@ export interface Fixture {
   name: string;
 }
 
-export const BOT_PERMISSIONS: TokenPermissions = {
-  contents: 'write',
-  'pull-requests': 'write',
-  issues: 'write',
-  checks: 'write',
-  statuses: 'write',
-  deployments: 'write',
-  metadata: 'read',
-};
+// A job's GITHUB_TOKEN with write permissions: everything but the Actions API.
+const { actions: _actions, ...jobToken } = ALL_WRITE;
+export const BOT_PERMISSIONS: TokenPermissions = jobToken;
 
 export async function startFixture(options: { immutableReleases?: boolean; throttle?: boolean } = {}): Promise<Fixture> {
   const gh = await startEmulator();
