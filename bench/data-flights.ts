@@ -12,7 +12,14 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inferExpectations, parseExpectations, readColumns, readProfileFile, runDataTest, type CategoricalProfile } from '@mlship/data';
+import {
+  inferExpectations,
+  parseExpectations,
+  readColumns,
+  readProfileFile,
+  runDataTest,
+  type CategoricalProfile,
+} from '@mlship/data';
 
 const FILE = join(import.meta.dirname, '..', 'node_modules', 'vega-datasets', 'data', 'flights-3m.parquet');
 const dir = join(import.meta.dirname, 'out', 'data-flights');
@@ -35,14 +42,22 @@ async function decodeOnly(): Promise<PhaseResult> {
 
 async function wholeJob(): Promise<PhaseResult> {
   const start = performance.now();
-  const result = await runDataTest({
-    data: FILE,
-    expectations: join(dir, 'expectations.yml'),
-    referenceProfile: join(dir, 'reference', 'profile.json'),
-    failOn: 'never',
-    outputDir: join(dir, 'job'),
-  }, { now: () => new Date('2001-04-01T00:00:00Z') });
-  return { ms: performance.now() - start, rows: result.rowCount, peakRssMb: process.resourceUsage().maxRSS / 1024, outcome: result.outcome };
+  const result = await runDataTest(
+    {
+      data: FILE,
+      expectations: join(dir, 'expectations.yml'),
+      referenceProfile: join(dir, 'reference', 'profile.json'),
+      failOn: 'never',
+      outputDir: join(dir, 'job'),
+    },
+    { now: () => new Date('2001-04-01T00:00:00Z') },
+  );
+  return {
+    ms: performance.now() - start,
+    rows: result.rowCount,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    outcome: result.outcome,
+  };
 }
 
 /** The reference profile and an expectations file covering every check kind the job runs. */
@@ -52,7 +67,9 @@ async function prepare(): Promise<void> {
   const reference = await readProfileFile(join(dir, 'reference', 'profile.json'));
   // Inferred checks (types, notNull, between, lengths) plus the kinds inference does not write.
   const { expectations } = parseExpectations(inferExpectations(reference), 'inferred.yml');
-  const airports = (reference.columns.find((c) => c.name === 'origin') as CategoricalProfile).topValues.items.map(([v]) => v);
+  const airports = (reference.columns.find((c) => c.name === 'origin') as CategoricalProfile).topValues.items.map(
+    ([v]) => v,
+  );
   const origin = expectations.columns.origin!;
   origin.regex = { pattern: '^[A-Z0-9]{3}$', mostly: 1, severity: 'error' };
   origin.inSet = { values: airports, mostly: 0.99, severity: 'error' };
@@ -61,7 +78,10 @@ async function prepare(): Promise<void> {
     ...expectations.columns.delay,
     mean: { min: -10, max: 60, severity: 'error' },
     stdev: { min: 1, max: 200, severity: 'error' },
-    quantiles: [{ q: 0.5, min: -30, max: 30, severity: 'error' }, { q: 0.99, max: 1000, severity: 'warn' }],
+    quantiles: [
+      { q: 0.5, min: -30, max: 30, severity: 'error' },
+      { q: 0.99, max: 1000, severity: 'warn' },
+    ],
   };
   expectations.table.rowCount = { min: 1_000_000, severity: 'error' };
   expectations.table.freshness = { column: 'date', maxAgeHours: 2400, severity: 'warn' };
@@ -89,8 +109,14 @@ if (phase === 'decode' || phase === 'job') {
   const d = best(decode);
   const j = best(job);
   console.log(`flights-3m.parquet: ${d.rows.toLocaleString('en-US')} rows, 5 columns, best of ${ROUNDS} rounds`);
-  console.log(`  decode only (readColumns)        ${(d.ms / 1000).toFixed(2)} s   peak RSS ${d.peakRssMb.toFixed(0)} MiB`);
-  console.log(`  profile + expectations + drift   ${(j.ms / 1000).toFixed(2)} s   peak RSS ${j.peakRssMb.toFixed(0)} MiB   outcome ${j.outcome}`);
+  console.log(
+    `  decode only (readColumns)        ${(d.ms / 1000).toFixed(2)} s   peak RSS ${d.peakRssMb.toFixed(0)} MiB`,
+  );
+  console.log(
+    `  profile + expectations + drift   ${(j.ms / 1000).toFixed(2)} s   peak RSS ${j.peakRssMb.toFixed(0)} MiB   outcome ${j.outcome}`,
+  );
   console.log(`  ratio ${(j.ms / d.ms).toFixed(2)}x (target <= 2x)`);
-  console.log(`  all rounds: decode ${decode.map((x) => (x.ms / 1000).toFixed(2)).join(', ')} s; job ${job.map((x) => (x.ms / 1000).toFixed(2)).join(', ')} s`);
+  console.log(
+    `  all rounds: decode ${decode.map((x) => (x.ms / 1000).toFixed(2)).join(', ')} s; job ${job.map((x) => (x.ms / 1000).toFixed(2)).join(', ')} s`,
+  );
 }

@@ -41,14 +41,17 @@ await first.stop();
 const repo = warm.createRepo({ owner: 'octo', name: 'bench' });
 const token = warm.createToken({ login: 'bench', rateLimitPerHour: 1_000_000 });
 const url = `${warm.apiUrl}/repos/${repo.fullName}`;
-const body = JSON.stringify((await (await fetch(url, { headers: { authorization: `token ${token}` } })).json()) as unknown);
+const body = JSON.stringify(
+  (await (await fetch(url, { headers: { authorization: `token ${token}` } })).json()) as unknown,
+);
 const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(body));
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 const bareUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 
 async function perRequestMs(target: string): Promise<number> {
   const start = performance.now();
-  for (let i = 0; i < REQUESTS; i++) await (await fetch(target, { headers: { authorization: `token ${token}` } })).arrayBuffer();
+  for (let i = 0; i < REQUESTS; i++)
+    await (await fetch(target, { headers: { authorization: `token ${token}` } })).arrayBuffer();
   return (performance.now() - start) / REQUESTS;
 }
 const emulatorMs: number[] = [];
@@ -61,7 +64,11 @@ server.close();
 await warm.stop();
 
 const fmt = (n: number) => n.toFixed(2);
-console.log(`cold start (process incl. Node): ${fmt(median(cold))} ms   node -e '': ${fmt(median(bare))} ms   ratio ${fmt(median(cold) / median(bare))}`);
+console.log(
+  `cold start (process incl. Node): ${fmt(median(cold))} ms   node -e '': ${fmt(median(bare))} ms   ratio ${fmt(median(cold) / median(bare))}`,
+);
 console.log(`warm start (second emulator in a process): ${fmt(warmMs)} ms`);
-console.log(`GET repo: ${fmt(median(emulatorMs))} ms/request   bare node:http: ${fmt(median(bareMs))} ms/request   ratio ${fmt(median(emulatorMs) / median(bareMs))}`);
+console.log(
+  `GET repo: ${fmt(median(emulatorMs))} ms/request   bare node:http: ${fmt(median(bareMs))} ms/request   ratio ${fmt(median(emulatorMs) / median(bareMs))}`,
+);
 console.log(`violations: ${warm.violations.length}`);

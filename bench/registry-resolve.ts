@@ -20,11 +20,18 @@ await writeFile(model, 'tiny model bytes');
 for (const versions of SIZES) {
   const repo = gh.createRepo({ owner: 'octo-org', name: `models-${versions}`, defaultBranch: 'main' });
   const commit = gh.createCommit(repo, { branch: 'main', message: 'train' });
-  const registry = () => new RegistryService(new GitHubStore({ client, owner: repo.owner, repo: repo.name }), { actor: 'alice' });
+  const registry = () =>
+    new RegistryService(new GitHubStore({ client, owner: repo.owner, repo: repo.name }), { actor: 'alice' });
   const seeding = performance.now();
   const writer = registry();
   for (let i = 0; i < versions; i++) {
-    await writer.publish({ name: 'churn', version: `v1.${i}.0`, files: [{ path: model, role: 'model' }], commit, params: { i } });
+    await writer.publish({
+      name: 'churn',
+      version: `v1.${i}.0`,
+      files: [{ path: model, role: 'model' }],
+      commit,
+      params: { i },
+    });
   }
   await writer.promote({ name: 'churn', version: `v1.${Math.floor(versions / 2)}.0`, stage: 'prod' });
   const seededMs = performance.now() - seeding;
@@ -33,7 +40,9 @@ for (const versions of SIZES) {
   const resolved = await registry().resolve('churn@prod');
   const ms = performance.now() - start;
   const tags = [...gh.repo(repo).refs.keys()].filter((r) => r.startsWith('refs/tags/')).length;
-  console.log(`${String(versions).padStart(5)} versions (${tags} tags): resolve churn@prod -> ${resolved.version} in ${gh.requests.length} requests, ${ms.toFixed(1)} ms  [seeded in ${(seededMs / 1000).toFixed(1)} s]`);
+  console.log(
+    `${String(versions).padStart(5)} versions (${tags} tags): resolve churn@prod -> ${resolved.version} in ${gh.requests.length} requests, ${ms.toFixed(1)} ms  [seeded in ${(seededMs / 1000).toFixed(1)} s]`,
+  );
   console.log(`       ${gh.requests.map((r) => `${r.method} ${r.operationId}`).join(', ')}`);
 }
 await gh.stop();

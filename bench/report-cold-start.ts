@@ -17,7 +17,10 @@ import { startEmulator } from '@mlship/github-emulator';
 const ROUNDS = Number(process.env.MLSHIP_BENCH_ROUNDS ?? 9);
 const BUNDLE = join(import.meta.dirname, '..', 'actions', 'report', 'dist', 'index.js');
 
-function timeSpawn(args: string[], env: Record<string, string>): Promise<{ ms: number; code: number | null; out: string }> {
+function timeSpawn(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ ms: number; code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
     const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -41,9 +44,16 @@ const dir = mkdtempSync(join(tmpdir(), 'mlship-bench-report-'));
 writeFileSync(join(dir, 'report.md'), '## Accuracy\n\n| slice | accuracy |\n| - | - |\n| all | 0.91 |\n');
 writeFileSync(join(dir, 'output'), '');
 writeFileSync(join(dir, 'summary'), '');
-writeFileSync(join(dir, 'event.json'), JSON.stringify({ pull_request: { number: pr.number, body: null, head: { sha: pr.headSha } } }));
+writeFileSync(
+  join(dir, 'event.json'),
+  JSON.stringify({ pull_request: { number: pr.number, body: null, head: { sha: pr.headSha } } }),
+);
 
-const token = gh.createToken({ login: 'github-actions[bot]', type: 'Bot', permissions: { 'pull-requests': 'write', contents: 'read', metadata: 'read' } });
+const token = gh.createToken({
+  login: 'github-actions[bot]',
+  type: 'Bot',
+  permissions: { 'pull-requests': 'write', contents: 'read', metadata: 'read' },
+});
 const runnerEnv = (key: string): Record<string, string> => ({
   PATH: process.env.PATH ?? '/usr/bin:/bin',
   GITHUB_ACTIONS: 'true',
@@ -86,8 +96,11 @@ for (let round = 0; round < ROUNDS; round++) {
 await gh.stop();
 
 const base = median(times.baseline);
-const line = (name: string, xs: number[]) => `${name.padEnd(34)} ${median(xs).toFixed(0).padStart(6)} ms   ${(median(xs) / base).toFixed(2)}x baseline`;
-console.log(`report action cold start, median of ${ROUNDS} (bundle ${(Buffer.byteLength(await (await import('node:fs/promises')).readFile(BUNDLE, 'utf8')) / 1024).toFixed(0)} KiB)`);
+const line = (name: string, xs: number[]) =>
+  `${name.padEnd(34)} ${median(xs).toFixed(0).padStart(6)} ms   ${(median(xs) / base).toFixed(2)}x baseline`;
+console.log(
+  `report action cold start, median of ${ROUNDS} (bundle ${(Buffer.byteLength(await (await import('node:fs/promises')).readFile(BUNDLE, 'utf8')) / 1024).toFixed(0)} KiB)`,
+);
 console.log(line("baseline: node -e ''", times.baseline));
 console.log(line('load only (input error, exit 1)', times.loadOnly));
 console.log(line(`full update, 1,000 comments (${requestsPerUpdate} req)`, times.update));

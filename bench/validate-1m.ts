@@ -52,10 +52,18 @@ const baselineWeights = trueWeights.map((w) => w + 0.15 * gaussian());
 const candidateWeights = trueWeights.map((w, j) => 0.5 * (w + baselineWeights[j]!) + 0.02 * gaussian());
 const baselinePath = join(dir, 'baseline.onnx');
 const candidatePath = join(dir, 'candidate.onnx');
-writeFileSync(baselinePath, buildLinearClassifierOnnx({ featureNames: names, weights: [baselineWeights], bias: [0.2], classes: [0, 1] }));
-writeFileSync(candidatePath, buildLinearClassifierOnnx({ featureNames: names, weights: [candidateWeights], bias: [0.2], classes: [0, 1] }));
+writeFileSync(
+  baselinePath,
+  buildLinearClassifierOnnx({ featureNames: names, weights: [baselineWeights], bias: [0.2], classes: [0, 1] }),
+);
+writeFileSync(
+  candidatePath,
+  buildLinearClassifierOnnx({ featureNames: names, weights: [candidateWeights], bias: [0.2], classes: [0, 1] }),
+);
 const policyPath = join(dir, 'policy.yml');
-writeFileSync(policyPath, `schemaVersion: 1
+writeFileSync(
+  policyPath,
+  `schemaVersion: 1
 task: classification
 label: label
 bootstrap: { replicates: ${DEFAULT_BOOTSTRAP.replicates}, seed: 1 }
@@ -70,7 +78,8 @@ gates:
     max_drop: 0.005
   - metric: log_loss
     max_increase: 0.01
-`);
+`,
+);
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
 
@@ -78,15 +87,26 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
 {
   const [candidate, baseline] = await Promise.all([loadModel(candidatePath), loadModel(baselinePath)]);
   const policy = defaultPolicy();
-  const feeds = { candidate: mapInputs(candidate, policy, undefined), baseline: mapInputs(baseline, policy, undefined) };
+  const feeds = {
+    candidate: mapInputs(candidate, policy, undefined),
+    baseline: mapInputs(baseline, policy, undefined),
+  };
   // The floor's decode: the data package's reader alone, every column the job reads.
   let t = performance.now();
   let decodedRows = 0;
-  for await (const batch of readColumns(dataPath, { columns: ['label', 'region', ...names] })) decodedRows += batch.rowCount;
+  for await (const batch of readColumns(dataPath, { columns: ['label', 'region', ...names] }))
+    decodedRows += batch.rowCount;
   const decodeMs = performance.now() - t;
   // The holdout as validate holds it: columns plus each batch's input tensor, built while decoding.
   t = performance.now();
-  const holdout = await readHoldout({ path: dataPath, task: 'classification', label: 'label', features: names, groupColumns: ['region'], feeds: [feeds.candidate, feeds.baseline] });
+  const holdout = await readHoldout({
+    path: dataPath,
+    task: 'classification',
+    label: 'label',
+    features: names,
+    groupColumns: ['region'],
+    feeds: [feeds.candidate, feeds.baseline],
+  });
   const holdoutMs = performance.now() - t;
   if (holdout.rows !== decodedRows) throw new Error('row counts differ');
   const prebuilt = holdout.batches.map((b) => buildFeeds(b, feeds.candidate, b.tensors));
@@ -116,20 +136,39 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
   }
   const raw = Math.min(...rawRuns);
   const score = Math.min(...scoreRuns);
-  console.log(`\n${holdout.rows.toLocaleString('en-US')} rows × ${FEATURES} features, ${holdout.batches.length} batches, two models (best of 9)`);
+  console.log(
+    `\n${holdout.rows.toLocaleString('en-US')} rows × ${FEATURES} features, ${holdout.batches.length} batches, two models (best of 9)`,
+  );
   console.log(`decode (CSV → columns, data package)    ${seconds(decodeMs)}`);
   console.log(`read holdout (decode + input tensors)   ${seconds(holdoutMs)}`);
   console.log(`raw InferenceSession.run, both models   ${seconds(raw)}`);
-  console.log(`scoring step, both models               ${seconds(score)}   ratio ${(score / raw).toFixed(2)}× (target ≤ 1.25×; runs + outputs → classes and probabilities)`);
+  console.log(
+    `scoring step, both models               ${seconds(score)}   ratio ${(score / raw).toFixed(2)}× (target ≤ 1.25×; runs + outputs → classes and probabilities)`,
+  );
   await Promise.all([candidate.release(), baseline.release()]);
 
   // ---- 2. the whole validate job vs its floor
   const floor = decodeMs + raw;
   t = performance.now();
-  const outcome = await validate({ candidate: candidatePath, baseline: baselinePath, data: dataPath, policy: policyPath, outputDir: join(dir, 'result') });
+  const outcome = await validate({
+    candidate: candidatePath,
+    baseline: baselinePath,
+    data: dataPath,
+    policy: policyPath,
+    outputDir: join(dir, 'result'),
+  });
   const whole = performance.now() - t;
   const tm = outcome.result.timingsMs;
-  console.log(`\nwhole validate job                      ${seconds(whole)}   ratio ${(whole / floor).toFixed(2)}× of floor ${seconds(floor)} (decode + raw inference; target ≤ 3×)`);
-  console.log(`  inside: decode ${seconds(tm.decodeMs!)}, scoring ${seconds(tm.scoringMs!)}, statistics (metrics, ${outcome.result.slices.length} slices, ${outcome.result.bootstrap.replicates}-replicate bootstrap, McNemar, gates) ${seconds(tm.statisticsMs!)}, sanity + latency ${seconds(tm.latencyMs!)}`);
-  console.log(`  verdict ${outcome.result.verdict}; Δ accuracy ${outcome.result.metrics.find((m) => m.metric === 'accuracy')!.delta.toFixed(4)} CI [${outcome.result.metrics.find((m) => m.metric === 'accuracy')!.deltaCi.map((v) => v.toFixed(4)).join(', ')}]`);
+  console.log(
+    `\nwhole validate job                      ${seconds(whole)}   ratio ${(whole / floor).toFixed(2)}× of floor ${seconds(floor)} (decode + raw inference; target ≤ 3×)`,
+  );
+  console.log(
+    `  inside: decode ${seconds(tm.decodeMs!)}, scoring ${seconds(tm.scoringMs!)}, statistics (metrics, ${outcome.result.slices.length} slices, ${outcome.result.bootstrap.replicates}-replicate bootstrap, McNemar, gates) ${seconds(tm.statisticsMs!)}, sanity + latency ${seconds(tm.latencyMs!)}`,
+  );
+  console.log(
+    `  verdict ${outcome.result.verdict}; Δ accuracy ${outcome.result.metrics.find((m) => m.metric === 'accuracy')!.delta.toFixed(4)} CI [${outcome.result.metrics
+      .find((m) => m.metric === 'accuracy')!
+      .deltaCi.map((v) => v.toFixed(4))
+      .join(', ')}]`,
+  );
 }

@@ -41,7 +41,8 @@ export function copiedFiles(action: string): [string, string][] {
   return (buildConfig(action).copy ?? []).flatMap(({ from, to }) => {
     const source = join(repoRoot, from);
     const dest = join(repoRoot, 'actions', action, to);
-    if (!existsSync(source)) throw new Error(`actions/${action}/build.json: '${from}' does not exist; run pnpm install`);
+    if (!existsSync(source))
+      throw new Error(`actions/${action}/build.json: '${from}' does not exist; run pnpm install`);
     const names = readdirSync(source, { recursive: true, withFileTypes: true }).filter((d) => !d.isDirectory());
     return names.map((d) => {
       const rel = join(d.parentPath, d.name).slice(source.length);

@@ -67,12 +67,17 @@ export function renderRootActionYml(actions: Map<string, ActionYml>): string {
   for (const [action, yml] of actions) {
     for (const [name, output] of Object.entries(yml.outputs)) {
       const prior = outputs[name];
-      outputs[name] = { description: prior ? `${prior.description} (${action}) ${output.description}` : `(${action}) ${output.description}` };
+      outputs[name] = {
+        description: prior
+          ? `${prior.description} (${action}) ${output.description}`
+          : `(${action}) ${output.description}`,
+      };
     }
   }
   const root = {
     name: 'mlship',
-    description: 'GitHub-native MLOps: data tests, model validation, sticky PR reports and a GitHub Releases model registry.',
+    description:
+      'GitHub-native MLOps: data tests, model validation, sticky PR reports and a GitHub Releases model registry.',
     author: 'mlship',
     branding: { icon: 'git-pull-request', color: 'purple' },
     inputs,
@@ -100,10 +105,13 @@ export function renderActionsDoc(actions: Map<string, ActionYml>): string {
     lines.push(`## \`actions/${name}\` — ${yml.name}`, '', yml.description, '');
     lines.push('| input | required | default | description |', '|---|---|---|---|');
     for (const [input, spec] of Object.entries(yml.inputs)) {
-      lines.push(`| \`${input}\` | ${spec.required ? 'yes' : 'no'} | ${spec.default ? `\`${cell(spec.default)}\`` : ''} | ${cell(spec.description)} |`);
+      lines.push(
+        `| \`${input}\` | ${spec.required ? 'yes' : 'no'} | ${spec.default ? `\`${cell(spec.default)}\`` : ''} | ${cell(spec.description)} |`,
+      );
     }
     lines.push('', '| output | description |', '|---|---|');
-    for (const [output, spec] of Object.entries(yml.outputs)) lines.push(`| \`${output}\` | ${cell(spec.description)} |`);
+    for (const [output, spec] of Object.entries(yml.outputs))
+      lines.push(`| \`${output}\` | ${cell(spec.description)} |`);
     lines.push('');
   }
   return lines.join('\n');

@@ -20,7 +20,11 @@ before(async () => {
   repo = gh.createRepo({ owner: 'octo-org', name: 'weather-model' });
   gh.createCommit(repo, { branch: 'data/update', message: 'new data' });
   pr = gh.createPullRequest(repo, { head: 'data/update', base: 'main', title: 'Update data' });
-  token = gh.createToken({ login: 'github-actions[bot]', type: 'Bot', permissions: { metadata: 'read', contents: 'read' } });
+  token = gh.createToken({
+    login: 'github-actions[bot]',
+    type: 'Bot',
+    permissions: { metadata: 'read', contents: 'read' },
+  });
 });
 after(async () => {
   await gh.stop();
@@ -28,12 +32,28 @@ after(async () => {
 
 test('the bundled data-test action checks, profiles and compares data, with outputs and a job summary', async () => {
   const workspace = mkdtempSync(join(tmpdir(), 'mlship-data-action-'));
-  const reference = await runDataTest({ data: join(DATA, 'seattle-weather.csv'), failOn: 'never', outputDir: join(workspace, 'reference') });
-  writeFileSync(join(workspace, 'expectations.yml'), 'schemaVersion: 1\ncolumns:\n  weather:\n    inSet: { values: [sun, rain, fog, drizzle, snow] }\n  wind:\n    between: { max: 8, severity: warn }\n');
+  const reference = await runDataTest({
+    data: join(DATA, 'seattle-weather.csv'),
+    failOn: 'never',
+    outputDir: join(workspace, 'reference'),
+  });
+  writeFileSync(
+    join(workspace, 'expectations.yml'),
+    'schemaVersion: 1\ncolumns:\n  weather:\n    inSet: { values: [sun, rain, fog, drizzle, snow] }\n  wind:\n    between: { max: 8, severity: warn }\n',
+  );
   const event = webhookEvent('pull_request', 'synchronize', { repo, pr });
   const run = await runBundledAction('data-test', {
-    inputs: { data: join(DATA, 'seattle-weather.csv'), expectations: 'expectations.yml', 'reference-profile': reference.profilePath, 'fail-on': 'warn' },
-    event, emulator: gh, token, cwd: workspace, timeoutMs: 30_000,
+    inputs: {
+      data: join(DATA, 'seattle-weather.csv'),
+      expectations: 'expectations.yml',
+      'reference-profile': reference.profilePath,
+      'fail-on': 'warn',
+    },
+    event,
+    emulator: gh,
+    token,
+    cwd: workspace,
+    timeoutMs: 30_000,
   });
   assert.equal(run.exitCode, 1, 'a warning fails the step at fail-on: warn');
   assert.equal(run.outputs.result, 'warn');
@@ -50,7 +70,11 @@ test('a bad expectations file fails the step with one annotation naming file and
   const event = webhookEvent('pull_request', 'synchronize', { repo, pr });
   const run = await runBundledAction('data-test', {
     inputs: { data: join(DATA, 'seattle-weather.csv'), expectations: 'expectations.yml' },
-    event, emulator: gh, token, cwd: workspace, timeoutMs: 30_000,
+    event,
+    emulator: gh,
+    token,
+    cwd: workspace,
+    timeoutMs: 30_000,
   });
   assert.equal(run.exitCode, 1);
   const errors = run.annotations.filter((a) => a.level === 'error');
@@ -61,22 +85,43 @@ test('a bad expectations file fails the step with one annotation naming file and
 
 test('reference-profile: weather@prod compares against the profile published with the production model', async () => {
   const workspace = mkdtempSync(join(tmpdir(), 'mlship-data-action-'));
-  const training = await runDataTest({ data: join(DATA, 'seattle-weather.csv'), failOn: 'never', outputDir: join(workspace, 'training') });
+  const training = await runDataTest({
+    data: join(DATA, 'seattle-weather.csv'),
+    failOn: 'never',
+    outputDir: join(workspace, 'training'),
+  });
   writeFileSync(join(workspace, 'model.onnx'), 'model bytes');
-  const writer = gh.createToken({ login: 'release-bot', type: 'Bot', permissions: { metadata: 'read', contents: 'write' } });
+  const writer = gh.createToken({
+    login: 'release-bot',
+    type: 'Bot',
+    permissions: { metadata: 'read', contents: 'write' },
+  });
   const registry = new RegistryService(
-    new GitHubStore({ client: createGitHubClient({ token: writer, baseUrl: gh.apiUrl, throttle: false }), owner: repo.owner, repo: repo.name }),
+    new GitHubStore({
+      client: createGitHubClient({ token: writer, baseUrl: gh.apiUrl, throttle: false }),
+      owner: repo.owner,
+      repo: repo.name,
+    }),
     { actor: 'alice' },
   );
   const published = await registry.publish({
-    name: 'weather', version: 'v1.0.0', commit: pr.headSha,
-    files: [{ path: join(workspace, 'model.onnx'), role: 'model' }, { path: training.profilePath, role: 'data-profile' }],
+    name: 'weather',
+    version: 'v1.0.0',
+    commit: pr.headSha,
+    files: [
+      { path: join(workspace, 'model.onnx'), role: 'model' },
+      { path: training.profilePath, role: 'data-profile' },
+    ],
   });
   await registry.promote({ name: 'weather', version: published.version, stage: 'prod' });
 
   const run = await runBundledAction('data-test', {
     inputs: { data: join(DATA, 'seattle-weather.csv'), 'reference-profile': 'weather@prod' },
-    event: webhookEvent('pull_request', 'synchronize', { repo, pr }), emulator: gh, token, cwd: workspace, timeoutMs: 30_000,
+    event: webhookEvent('pull_request', 'synchronize', { repo, pr }),
+    emulator: gh,
+    token,
+    cwd: workspace,
+    timeoutMs: 30_000,
   });
   assert.equal(run.exitCode, 0, run.stderr);
   assert.equal(run.outputs.result, 'pass');
@@ -88,15 +133,32 @@ test('reference-profile: weather@prod compares against the profile published wit
 test('reference-profile naming a version without a profile says what to publish', async () => {
   const workspace = mkdtempSync(join(tmpdir(), 'mlship-data-action-'));
   writeFileSync(join(workspace, 'model.onnx'), 'model bytes');
-  const writer = gh.createToken({ login: 'release-bot', type: 'Bot', permissions: { metadata: 'read', contents: 'write' } });
+  const writer = gh.createToken({
+    login: 'release-bot',
+    type: 'Bot',
+    permissions: { metadata: 'read', contents: 'write' },
+  });
   const registry = new RegistryService(
-    new GitHubStore({ client: createGitHubClient({ token: writer, baseUrl: gh.apiUrl, throttle: false }), owner: repo.owner, repo: repo.name }),
+    new GitHubStore({
+      client: createGitHubClient({ token: writer, baseUrl: gh.apiUrl, throttle: false }),
+      owner: repo.owner,
+      repo: repo.name,
+    }),
     { actor: 'alice' },
   );
-  await registry.publish({ name: 'bare', version: 'v1.0.0', commit: pr.headSha, files: [{ path: join(workspace, 'model.onnx'), role: 'model' }] });
+  await registry.publish({
+    name: 'bare',
+    version: 'v1.0.0',
+    commit: pr.headSha,
+    files: [{ path: join(workspace, 'model.onnx'), role: 'model' }],
+  });
   const run = await runBundledAction('data-test', {
     inputs: { data: join(DATA, 'seattle-weather.csv'), 'reference-profile': 'bare@v1.0.0' },
-    event: webhookEvent('pull_request', 'synchronize', { repo, pr }), emulator: gh, token, cwd: workspace, timeoutMs: 30_000,
+    event: webhookEvent('pull_request', 'synchronize', { repo, pr }),
+    emulator: gh,
+    token,
+    cwd: workspace,
+    timeoutMs: 30_000,
   });
   assert.equal(run.exitCode, 1);
   assert.match(run.annotations[0]!.message, /bare@v1\.0\.0 has no data-profile asset; publish the version with one/);

@@ -22,7 +22,10 @@ for (const action of actionNames()) {
     for (const [source, dest] of copies) {
       const shown = relative(repoRoot, dest);
       assert.ok(existsSync(dest), `${shown} is missing: run npm run build and commit it`);
-      assert.ok(readFileSync(source).equals(readFileSync(dest)), `${shown} differs from ${relative(repoRoot, source)}: run npm run build and commit it`);
+      assert.ok(
+        readFileSync(source).equals(readFileSync(dest)),
+        `${shown} differs from ${relative(repoRoot, source)}: run npm run build and commit it`,
+      );
     }
   });
 }

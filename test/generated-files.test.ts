@@ -19,7 +19,8 @@ test('the root action offers every input of every action, with a command to pick
   const root = readFileSync(join(repoRoot, 'action.yml'), 'utf8');
   for (const [name, yml] of actions) {
     for (const input of Object.keys(yml.inputs)) {
-      if (input !== 'command') assert.match(root, new RegExp(`^  ${input}:$`, 'm'), `root action.yml lacks ${name}'s input ${input}`);
+      if (input !== 'command')
+        assert.match(root, new RegExp(`^  ${input}:$`, 'm'), `root action.yml lacks ${name}'s input ${input}`);
     }
   }
   assert.match(root, /^  command:$/m);

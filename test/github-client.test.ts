@@ -11,15 +11,28 @@ const token = gh.createToken({ login: 'alice', permissions: { metadata: 'read', 
 
 test('a rate limit that lifts soon is waited out and the request succeeds', async () => {
   const client = createGitHubClient({ token, baseUrl: gh.apiUrl });
-  gh.inject({ method: 'GET', path: `/repos/${repo.fullName}`, times: 1, fault: { rateLimit: 'secondary', retryAfterSeconds: 1 } });
+  gh.inject({
+    method: 'GET',
+    path: `/repos/${repo.fullName}`,
+    times: 1,
+    fault: { rateLimit: 'secondary', retryAfterSeconds: 1 },
+  });
   const response = await client.rest.repos.get({ owner: repo.owner, repo: repo.name });
   assert.equal(response.status, 200);
 });
 
 test('a rate limit that lifts only after the longest wait fails at once instead of idling the job', async () => {
   const client = createGitHubClient({ token, baseUrl: gh.apiUrl, maxRateLimitWaitSeconds: 60 });
-  gh.inject({ method: 'GET', path: `/repos/${repo.fullName}`, times: 1, fault: { rateLimit: 'secondary', retryAfterSeconds: 3600 } });
+  gh.inject({
+    method: 'GET',
+    path: `/repos/${repo.fullName}`,
+    times: 1,
+    fault: { rateLimit: 'secondary', retryAfterSeconds: 3600 },
+  });
   const started = Date.now();
-  await assert.rejects(client.rest.repos.get({ owner: repo.owner, repo: repo.name }), (e: { status?: number }) => e.status === 403 || e.status === 429);
+  await assert.rejects(
+    client.rest.repos.get({ owner: repo.owner, repo: repo.name }),
+    (e: { status?: number }) => e.status === 403 || e.status === 429,
+  );
   assert.ok(Date.now() - started < 30_000, 'it did not wait for the limit to lift');
 });

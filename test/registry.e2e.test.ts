@@ -26,15 +26,27 @@ afterEach(() => {
 });
 
 function newRepo(): { repo: RepoHandle; sha: string; workspace: string; token: string } {
-  const repo = gh.createRepo({ owner: 'octo-org', name: `models-${serial++}`, defaultBranch: 'main', immutableReleases: true });
+  const repo = gh.createRepo({
+    owner: 'octo-org',
+    name: `models-${serial++}`,
+    defaultBranch: 'main',
+    immutableReleases: true,
+  });
   const sha = gh.createCommit(repo, { branch: 'main', message: 'Train churn model' });
   const workspace = mkdtempSync(join(tmpdir(), 'mlship-registry-e2e-'));
-  writeFileSync(join(workspace, 'model.onnx'), buildLinearClassifierOnnx({ weights: [[1, 2]], bias: [0], classes: ['no', 'yes'] }));
+  writeFileSync(
+    join(workspace, 'model.onnx'),
+    buildLinearClassifierOnnx({ weights: [[1, 2]], bias: [0], classes: ['no', 'yes'] }),
+  );
   writeFileSync(join(workspace, 'card.md'), '# churn\n');
   writeFileSync(join(workspace, 'metrics.json'), JSON.stringify({ metrics: { accuracy: 0.91, f1: 0.8 } }));
   writeFileSync(join(workspace, 'params.yml'), 'learning_rate: 0.1\nepochs: 20\n');
   writeFileSync(join(workspace, 'train.csv'), 'a,b\n1,2\n');
-  const token = gh.createToken({ login: 'github-actions[bot]', type: 'Bot', permissions: { contents: 'write', metadata: 'read' } });
+  const token = gh.createToken({
+    login: 'github-actions[bot]',
+    type: 'Bot',
+    permissions: { contents: 'write', metadata: 'read' },
+  });
   return { repo, sha, workspace, token };
 }
 
@@ -47,7 +59,12 @@ function seedRegistry(r: ReturnType<typeof newRepo>): RegistryService {
 function runner(r: ReturnType<typeof newRepo>) {
   return (inputs: Record<string, string>, actor = 'alice') =>
     runBundledAction('registry', {
-      inputs, emulator: gh, token: r.token, cwd: r.workspace, actor, timeoutMs: 60_000,
+      inputs,
+      emulator: gh,
+      token: r.token,
+      cwd: r.workspace,
+      actor,
+      timeoutMs: 60_000,
       event: webhookEvent('push', '', { repo: r.repo, sha: r.sha }),
     });
 }
@@ -56,8 +73,14 @@ test('publish, promote, resolve, download, rollback and history through the acti
   const r = newRepo();
   const run = runner(r);
   const publish = await run({
-    command: 'publish', name: 'churn', bump: 'minor', files: 'model.onnx', card: 'card.md', metrics: 'metrics.json',
-    params: 'params.yml', datasets: 'train=train.csv',
+    command: 'publish',
+    name: 'churn',
+    bump: 'minor',
+    files: 'model.onnx',
+    card: 'card.md',
+    metrics: 'metrics.json',
+    params: 'params.yml',
+    datasets: 'train=train.csv',
   });
   assert.equal(publish.exitCode, 0, publish.stderr);
   assert.equal(publish.outputs['version'], 'v0.1.0');
@@ -72,24 +95,59 @@ test('publish, promote, resolve, download, rollback and history through the acti
   assert.deepEqual(manifest.metrics, { accuracy: 0.91, f1: 0.8 });
   assert.deepEqual(manifest.params, { learning_rate: 0.1, epochs: 20 });
   assert.equal(manifest.datasets[0].id, 'train');
-  assert.match(publish.summary, /### mlship registry publish[\s\S]*\| model\.onnx \| model \| \d+ \| `[0-9a-f]{64}` \|/);
+  assert.match(
+    publish.summary,
+    /### mlship registry publish[\s\S]*\| model\.onnx \| model \| \d+ \| `[0-9a-f]{64}` \|/,
+  );
   assert.match(manifest.datasets[0].sha256, /^[0-9a-f]{64}$/);
   // The model's signature, read from the ONNX file by the bundled action.
-  assert.deepEqual(manifest.signature.inputs.map((t: { name: string; elementType: string }) => [t.name, t.elementType]), [['input', 'float32']]);
-  assert.deepEqual(manifest.signature.outputs.map((t: { name: string }) => t.name), ['label', 'probabilities']);
+  assert.deepEqual(
+    manifest.signature.inputs.map((t: { name: string; elementType: string }) => [t.name, t.elementType]),
+    [['input', 'float32']],
+  );
+  assert.deepEqual(
+    manifest.signature.outputs.map((t: { name: string }) => t.name),
+    ['label', 'probabilities'],
+  );
 
-  const rerun = await run({ command: 'publish', name: 'churn', bump: 'minor', files: 'model.onnx', card: 'card.md', metrics: 'metrics.json', params: 'params.yml', datasets: 'train=train.csv' });
+  const rerun = await run({
+    command: 'publish',
+    name: 'churn',
+    bump: 'minor',
+    files: 'model.onnx',
+    card: 'card.md',
+    metrics: 'metrics.json',
+    params: 'params.yml',
+    datasets: 'train=train.csv',
+  });
   assert.equal(rerun.exitCode, 0, rerun.stderr);
   assert.equal(rerun.outputs['version'], 'v0.1.0', 'a re-run of the same job publishes nothing new');
   assert.equal(rerun.outputs['created'], 'false');
 
   // The second version is published in-process: each action write waits for the client's 1 write/s throttle.
-  writeFileSync(join(r.workspace, 'model.onnx'), buildLinearClassifierOnnx({ weights: [[3, 1]], bias: [0], classes: ['no', 'yes'] }));
-  const second = await seedRegistry(r).publish({ name: 'churn', bump: 'patch', files: [{ path: join(r.workspace, 'model.onnx'), role: 'model' }], commit: r.sha });
+  writeFileSync(
+    join(r.workspace, 'model.onnx'),
+    buildLinearClassifierOnnx({ weights: [[3, 1]], bias: [0], classes: ['no', 'yes'] }),
+  );
+  const second = await seedRegistry(r).publish({
+    name: 'churn',
+    bump: 'patch',
+    files: [{ path: join(r.workspace, 'model.onnx'), role: 'model' }],
+    commit: r.sha,
+  });
   assert.equal(second.version, 'v0.1.1');
 
-  assert.equal((await run({ command: 'promote', name: 'churn', version: 'v0.1.0', stage: 'prod' })).outputs['tag'], 'churn#prod#3');
-  const promoted = await run({ command: 'promote', name: 'churn', version: 'v0.1.1', stage: 'prod', message: 'better f1' });
+  assert.equal(
+    (await run({ command: 'promote', name: 'churn', version: 'v0.1.0', stage: 'prod' })).outputs['tag'],
+    'churn#prod#3',
+  );
+  const promoted = await run({
+    command: 'promote',
+    name: 'churn',
+    version: 'v0.1.1',
+    stage: 'prod',
+    message: 'better f1',
+  });
   assert.equal(promoted.outputs['previous-version'], 'v0.1.0');
   assert.equal(promoted.outputs['changed'], 'true');
 
@@ -100,7 +158,10 @@ test('publish, promote, resolve, download, rollback and history through the acti
 
   const download = await run({ command: 'download', name: 'churn', stage: 'prod', path: 'fetched' });
   assert.equal(download.exitCode, 0, download.stderr);
-  assert.deepEqual(readFileSync(join(r.workspace, 'fetched', 'model.onnx')), readFileSync(join(r.workspace, 'model.onnx')));
+  assert.deepEqual(
+    readFileSync(join(r.workspace, 'fetched', 'model.onnx')),
+    readFileSync(join(r.workspace, 'model.onnx')),
+  );
   assert.equal(download.outputs['model-path'], join(r.workspace, 'fetched', 'model.onnx'));
 
   const rollback = await run({ command: 'rollback', name: 'churn', stage: 'prod' });
@@ -108,8 +169,16 @@ test('publish, promote, resolve, download, rollback and history through the acti
   assert.equal(rollback.outputs['tag'], 'churn#prod!#5');
 
   const history = await run({ command: 'history', name: 'churn' });
-  const events = JSON.parse(history.outputs['history']!) as { tag: string; actor: string; commit: string; message?: string }[];
-  assert.deepEqual(events.map((e) => e.tag), ['churn@v0.1.0', 'churn@v0.1.1', 'churn#prod#3', 'churn#prod#4', 'churn#prod!#5']);
+  const events = JSON.parse(history.outputs['history']!) as {
+    tag: string;
+    actor: string;
+    commit: string;
+    message?: string;
+  }[];
+  assert.deepEqual(
+    events.map((e) => e.tag),
+    ['churn@v0.1.0', 'churn@v0.1.1', 'churn#prod#3', 'churn#prod#4', 'churn#prod!#5'],
+  );
   assert.ok(events.every((e) => e.actor === 'alice' && e.commit === r.sha));
   assert.equal(events[3]!.message, 'better f1');
 });
@@ -132,19 +201,54 @@ test('bad input and refused operations fail with one actionable error line', asy
     assert.match(errors[0]!.message, message);
     assert.ok(!errors[0]!.message.includes('\n'));
   }
-  await seedRegistry(r).publish({ name: 'churn', version: 'v1.0.0', files: [{ path: join(r.workspace, 'model.onnx'), role: 'model' }], commit: r.sha });
+  await seedRegistry(r).publish({
+    name: 'churn',
+    version: 'v1.0.0',
+    files: [{ path: join(r.workspace, 'model.onnx'), role: 'model' }],
+    commit: r.sha,
+  });
   const exists = await run({ command: 'publish', name: 'churn', version: 'v1.0.0', files: 'card.md' });
   assert.match(exists.annotations[0]!.message, /churn@v1\.0\.0 already exists with different content/);
 
-  writeFileSync(join(r.workspace, 'policy.yml'), 'enforceOrder: true\nstages:\n  - name: staging\n  - name: prod\n    actors: [release-bot]\n');
-  const outOfOrder = await run({ command: 'promote', name: 'churn', version: 'v1.0.0', stage: 'prod', policy: 'policy.yml' }, 'release-bot');
+  writeFileSync(
+    join(r.workspace, 'policy.yml'),
+    'enforceOrder: true\nstages:\n  - name: staging\n  - name: prod\n    actors: [release-bot]\n',
+  );
+  const outOfOrder = await run(
+    { command: 'promote', name: 'churn', version: 'v1.0.0', stage: 'prod', policy: 'policy.yml' },
+    'release-bot',
+  );
   assert.match(outOfOrder.annotations[0]!.message, /must be in stage 'staging' before 'prod'/);
-  const unknownStage = await run({ command: 'promote', name: 'churn', version: 'v1.0.0', stage: 'qa', policy: 'policy.yml' });
+  const unknownStage = await run({
+    command: 'promote',
+    name: 'churn',
+    version: 'v1.0.0',
+    stage: 'qa',
+    policy: 'policy.yml',
+  });
   assert.match(unknownStage.annotations[0]!.message, /stage 'qa' is not allowed; use one of: staging, prod/);
-  assert.equal((await run({ command: 'promote', name: 'churn', version: 'v1.0.0', stage: 'staging', policy: 'policy.yml' })).exitCode, 0);
-  const notAllowed = await run({ command: 'promote', name: 'churn', version: 'v1.0.0', stage: 'prod', policy: 'policy.yml' });
+  assert.equal(
+    (await run({ command: 'promote', name: 'churn', version: 'v1.0.0', stage: 'staging', policy: 'policy.yml' }))
+      .exitCode,
+    0,
+  );
+  const notAllowed = await run({
+    command: 'promote',
+    name: 'churn',
+    version: 'v1.0.0',
+    stage: 'prod',
+    policy: 'policy.yml',
+  });
   assert.match(notAllowed.annotations[0]!.message, /alice may not change stage 'prod'/);
-  assert.equal((await run({ command: 'promote', name: 'churn', version: 'v1.0.0', stage: 'prod', policy: 'policy.yml' }, 'release-bot')).exitCode, 0);
+  assert.equal(
+    (
+      await run(
+        { command: 'promote', name: 'churn', version: 'v1.0.0', stage: 'prod', policy: 'policy.yml' },
+        'release-bot',
+      )
+    ).exitCode,
+    0,
+  );
 });
 
 test('published from a pull request, a version records the PR head commit, not the temporary merge commit', async () => {
@@ -154,7 +258,10 @@ test('published from a pull request, a version records the PR head commit, not t
   const mergeCommit = 'f'.repeat(40);
   const result = await runBundledAction('registry', {
     inputs: { command: 'publish', name: 'churn', version: 'v1.0.0', files: 'model.onnx' },
-    emulator: gh, token: r.token, cwd: r.workspace, event: webhookEvent('pull_request', 'synchronize', { repo: r.repo, pr }),
+    emulator: gh,
+    token: r.token,
+    cwd: r.workspace,
+    event: webhookEvent('pull_request', 'synchronize', { repo: r.repo, pr }),
     env: { GITHUB_SHA: mergeCommit },
   });
   assert.equal(result.exitCode, 0, result.stderr);
@@ -165,10 +272,17 @@ test('published from a pull request, a version records the PR head commit, not t
 
 test('a read-only token cannot publish: the error says which permission to grant', async () => {
   const r = newRepo();
-  const readOnly = gh.createToken({ login: 'github-actions[bot]', type: 'Bot', permissions: { contents: 'read', metadata: 'read' } });
+  const readOnly = gh.createToken({
+    login: 'github-actions[bot]',
+    type: 'Bot',
+    permissions: { contents: 'read', metadata: 'read' },
+  });
   const result = await runBundledAction('registry', {
     inputs: { command: 'publish', name: 'churn', version: 'v1.0.0', files: 'model.onnx' },
-    emulator: gh, token: readOnly, cwd: r.workspace, event: webhookEvent('push', '', { repo: r.repo, sha: r.sha }),
+    emulator: gh,
+    token: readOnly,
+    cwd: r.workspace,
+    event: webhookEvent('push', '', { repo: r.repo, sha: r.sha }),
   });
   assert.equal(result.exitCode, 1);
   assert.match(result.annotations[0]!.message, /contents: write/);
@@ -182,15 +296,40 @@ test('parallel jobs promoting different versions to prod: each lands once, in on
   // Seeded in-process (the publish action is covered above); the promotions are separate action runs.
   const seed = seedRegistry(r);
   for (const [i, version] of versions.entries()) {
-    writeFileSync(join(r.workspace, `model-${i}.onnx`), buildLinearClassifierOnnx({ weights: [[i, 1]], bias: [0], classes: ['no', 'yes'] }));
-    await seed.publish({ name: 'churn', version, files: [{ path: join(r.workspace, `model-${i}.onnx`), role: 'model' }], commit: r.sha });
+    writeFileSync(
+      join(r.workspace, `model-${i}.onnx`),
+      buildLinearClassifierOnnx({ weights: [[i, 1]], bias: [0], classes: ['no', 'yes'] }),
+    );
+    await seed.publish({
+      name: 'churn',
+      version,
+      files: [{ path: join(r.workspace, `model-${i}.onnx`), role: 'model' }],
+      commit: r.sha,
+    });
   }
-  const jobs = await Promise.all(versions.map((version) => run({ command: 'promote', name: 'churn', version, stage: 'prod' })));
+  const jobs = await Promise.all(
+    versions.map((version) => run({ command: 'promote', name: 'churn', version, stage: 'prod' })),
+  );
   for (const job of jobs) assert.equal(job.exitCode, 0, job.stdout);
-  const events = JSON.parse((await run({ command: 'history', name: 'churn' })).outputs['history']!) as { counter: number; action: string; version: string; tag: string }[];
+  const events = JSON.parse((await run({ command: 'history', name: 'churn' })).outputs['history']!) as {
+    counter: number;
+    action: string;
+    version: string;
+    tag: string;
+  }[];
   const assigned = events.filter((e) => e.action === 'assign');
   assert.deepEqual(assigned.map((e) => e.version).sort(), versions);
-  assert.deepEqual(events.map((e) => e.counter), events.map((_, i) => i + 1));
-  assert.deepEqual(jobs.map((j) => j.outputs['tag']).sort(), assigned.map((e) => e.tag).sort(), 'each job reports the tag it wrote');
-  assert.equal((await run({ command: 'resolve', name: 'churn', stage: 'prod' })).outputs['version'], assigned.at(-1)!.version);
+  assert.deepEqual(
+    events.map((e) => e.counter),
+    events.map((_, i) => i + 1),
+  );
+  assert.deepEqual(
+    jobs.map((j) => j.outputs['tag']).sort(),
+    assigned.map((e) => e.tag).sort(),
+    'each job reports the tag it wrote',
+  );
+  assert.equal(
+    (await run({ command: 'resolve', name: 'churn', stage: 'prod' })).outputs['version'],
+    assigned.at(-1)!.version,
+  );
 });

@@ -7,7 +7,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator, type GitHubEmulator, type PullRequestHandle, type RepoHandle, type TokenPermissions } from '@mlship/github-emulator';
+import {
+  startEmulator,
+  type GitHubEmulator,
+  type PullRequestHandle,
+  type RepoHandle,
+  type TokenPermissions,
+} from '@mlship/github-emulator';
 import { runBundledAction, webhookEvent, type WebhookEvent } from './harness/index.ts';
 
 const BOT = 'github-actions[bot]';
@@ -30,14 +36,23 @@ beforeEach(() => {
   repo = gh.createRepo({ owner: 'octo-org', name: `churn-${serial++}` });
   gh.createCommit(repo, { branch: 'main', message: 'init' });
   gh.createCommit(repo, { branch: 'feature/x', message: 'Train with more data' });
-  pr = gh.createPullRequest(repo, { head: 'feature/x', base: 'main', title: 'More data', body: 'Adds March data.', user: 'alice' });
+  pr = gh.createPullRequest(repo, {
+    head: 'feature/x',
+    base: 'main',
+    title: 'More data',
+    body: 'Adds March data.',
+    user: 'alice',
+  });
   workspace = mkdtempSync(join(tmpdir(), 'mlship-report-e2e-'));
 });
 afterEach(() => {
   assert.deepEqual(gh.violations, [], 'every request and response matched the OpenAPI description');
 });
 
-async function run(report: string, options: { event?: WebhookEvent; inputs?: Record<string, string>; permissions?: TokenPermissions } = {}) {
+async function run(
+  report: string,
+  options: { event?: WebhookEvent; inputs?: Record<string, string>; permissions?: TokenPermissions } = {},
+) {
   writeFileSync(join(workspace, 'report.md'), report);
   const token = gh.createToken({ login: BOT, type: 'Bot', permissions: options.permissions ?? JOB_TOKEN });
   return runBundledAction('report', {
@@ -61,7 +76,10 @@ test('creates the comment on the PR of a pull_request event, with outputs and th
   assert.equal(comment!.body, `${MARKER}\n## Accuracy\n\n| slice | accuracy |\n| - | - |\n| all | 0.91 |\n`);
   assert.equal(comment!.user.login, BOT);
   assert.equal(r.outputs['comment-id'], String(comment!.id));
-  assert.match(r.outputs['comment-url']!, new RegExp(`/${repo.fullName}/pull/${pr.number}#issuecomment-${comment!.id}$`));
+  assert.match(
+    r.outputs['comment-url']!,
+    new RegExp(`/${repo.fullName}/pull/${pr.number}#issuecomment-${comment!.id}$`),
+  );
   assert.equal(r.outputs['truncated'], 'false');
   assert.match(r.summary, /\| all \| 0\.91 \|/);
   assert.deepEqual(r.annotations, []);
@@ -72,18 +90,29 @@ test('updates in place: same comment, new body, the human description kept', asy
   const second = await run('# v2\n');
   assert.equal(second.exitCode, 0, second.stderr);
   assert.equal(second.outputs['comment-id'], first.outputs['comment-id']);
-  assert.deepEqual(prComments().map((c) => c.body), [`${MARKER}\n# v2\n`]);
-  assert.match(gh.repo(repo).issues.get(pr.number)!.body!, /^Adds March data\.\n\n<!-- mlship:comments \{"CI\/test":"IC_[^"]+"\} -->$/);
+  assert.deepEqual(
+    prComments().map((c) => c.body),
+    [`${MARKER}\n# v2\n`],
+  );
+  assert.match(
+    gh.repo(repo).issues.get(pr.number)!.body!,
+    /^Adds March data\.\n\n<!-- mlship:comments \{"CI\/test":"IC_[^"]+"\} -->$/,
+  );
 });
 
 test('one update costs the same 3 requests with 5 or 1,000 comments on the PR', async () => {
   await run('# first\n');
   for (const total of [5, 1000]) {
-    while (prComments().length < total) gh.addIssueComment(repo, pr.number, { body: `LGTM ${prComments().length}`, user: 'alice' });
+    while (prComments().length < total)
+      gh.addIssueComment(repo, pr.number, { body: `LGTM ${prComments().length}`, user: 'alice' });
     gh.clearRequests();
     const r = await run(`# update with ${total} comments\n`);
     assert.equal(r.exitCode, 0, r.stderr);
-    assert.deepEqual(requestsLog(), ['GET issues/get', 'POST graphql', 'PATCH issues/update-comment'], `${total} comments`);
+    assert.deepEqual(
+      requestsLog(),
+      ['GET issues/get', 'POST graphql', 'PATCH issues/update-comment'],
+      `${total} comments`,
+    );
     assert.equal(prComments().filter((c) => c.user.login === BOT).length, 1);
   }
 });
@@ -92,7 +121,10 @@ test('separate keys keep separate comments (one per model in a monorepo)', async
   await run('# model a\n', { inputs: { key: 'models/a' } });
   await run('# model a-2\n', { inputs: { key: 'models/a-2' } });
   await run('# model a, again\n', { inputs: { key: 'models/a' } });
-  assert.deepEqual(prComments().map((c) => c.body.split('\n')[1]), ['# model a, again', '# model a-2']);
+  assert.deepEqual(
+    prComments().map((c) => c.body.split('\n')[1]),
+    ['# model a, again', '# model a-2'],
+  );
 });
 
 test('an over-long report is cut at a clean boundary; the summary has all of it', async () => {
@@ -104,7 +136,10 @@ test('an over-long report is cut at a clean boundary; the summary has all of it'
   const body = prComments()[0]!.body;
   assert.ok(body.length <= 65_536, `${body.length}`);
   assert.ok(body.length > 60_000, 'most of the limit is used');
-  assert.match(body, /\| slice-\d+ \| 0\.\d{4} \|\n\n> \[!NOTE\]\n> This report was cut to fit GitHub's comment limit; the full report is in the \[job summary\]\(http[^)]+\/actions\/runs\/1658821493\)\.\n$/);
+  assert.match(
+    body,
+    /\| slice-\d+ \| 0\.\d{4} \|\n\n> \[!NOTE\]\n> This report was cut to fit GitHub's comment limit; the full report is in the \[job summary\]\(http[^)]+\/actions\/runs\/1658821493\)\.\n$/,
+  );
   assert.ok(r.summary.includes(`| slice-3999 | 0.3999 |`));
 });
 
@@ -120,20 +155,37 @@ test('push: the open PR of the pushed branch, else a commit comment on the pushe
   const second = await run('# main again\n', { event: toMain, permissions: { ...JOB_TOKEN, contents: 'write' } });
   assert.equal(second.exitCode, 0, second.stderr);
   assert.equal(second.outputs['comment-id'], first.outputs['comment-id']);
-  assert.deepEqual(gh.repo(repo).commitComments.map((c) => [c.commitId, c.body]), [[main, `${MARKER}\n# main again\n`]]);
+  assert.deepEqual(
+    gh.repo(repo).commitComments.map((c) => [c.commitId, c.body]),
+    [[main, `${MARKER}\n# main again\n`]],
+  );
 });
 
 test('issue target', async () => {
   const issue = gh.createIssue(repo, { title: 'Weekly drift report' });
-  const r = await run('# drift\n', { inputs: { target: `issue/${issue}` }, permissions: { issues: 'write', metadata: 'read' } });
+  const r = await run('# drift\n', {
+    inputs: { target: `issue/${issue}` },
+    permissions: { issues: 'write', metadata: 'read' },
+  });
   assert.equal(r.exitCode, 0, r.stderr);
-  assert.deepEqual(gh.repo(repo).issueComments.filter((c) => c.issueNumber === issue).map((c) => c.body), [`${MARKER}\n# drift\n`]);
+  assert.deepEqual(
+    gh
+      .repo(repo)
+      .issueComments.filter((c) => c.issueNumber === issue)
+      .map((c) => c.body),
+    [`${MARKER}\n# drift\n`],
+  );
 });
 
 test('workflow_run from a fork PR (empty pull_requests): the PR is found by its head', async () => {
   const event = webhookEvent('workflow_run', 'completed', { repo, sha: pr.headSha });
   const run_ = event.payload['workflow_run'] as Record<string, unknown>;
-  Object.assign(run_, { head_sha: pr.headSha, head_branch: pr.head, pull_requests: [], head_repository: { owner: { login: repo.owner } } });
+  Object.assign(run_, {
+    head_sha: pr.headSha,
+    head_branch: pr.head,
+    pull_requests: [],
+    head_repository: { owner: { login: repo.owner } },
+  });
   const r = await run('# from the fork pattern\n', { event });
   assert.equal(r.exitCode, 0, r.stderr);
   assert.equal(prComments().length, 1);
@@ -142,12 +194,15 @@ test('workflow_run from a fork PR (empty pull_requests): the PR is found by its 
 test('missing permission: one clear annotation, exit 1, nothing written', async () => {
   const r = await run('# nope\n', { permissions: { contents: 'read', 'pull-requests': 'read', metadata: 'read' } });
   assert.equal(r.exitCode, 1);
-  assert.deepEqual(r.annotations.map((a) => [a.level, a.message]), [
+  assert.deepEqual(
+    r.annotations.map((a) => [a.level, a.message]),
     [
-      'error',
-      `report: the token cannot write comments on ${repo.fullName}#${pr.number}; add \`permissions: pull-requests: write\` to the job (fork PRs: use the workflow_run pattern, see docs/report.md)`,
+      [
+        'error',
+        `report: the token cannot write comments on ${repo.fullName}#${pr.number}; add \`permissions: pull-requests: write\` to the job (fork PRs: use the workflow_run pattern, see docs/report.md)`,
+      ],
     ],
-  ]);
+  );
   assert.doesNotMatch(r.stdout + r.stderr, /\n\s+at /, 'no stack trace');
   assert.equal(prComments().length, 0);
 });
@@ -155,10 +210,16 @@ test('missing permission: one clear annotation, exit 1, nothing written', async 
 test('an absent PR and a missing report file are one line each', async () => {
   const absent = await run('# x\n', { inputs: { target: 'pr/999' } });
   assert.equal(absent.exitCode, 1);
-  assert.match(absent.annotations[0]!.message, /^report: octo-org\/churn-\d+#999: GitHub has no pull request or issue there that this token can see/);
+  assert.match(
+    absent.annotations[0]!.message,
+    /^report: octo-org\/churn-\d+#999: GitHub has no pull request or issue there that this token can see/,
+  );
   const missing = await run('# x\n', { inputs: { report: 'out/report.md' } });
   assert.equal(missing.exitCode, 1);
-  assert.equal(missing.annotations[0]!.message, "report: the report file 'out/report.md' does not exist; write it before this step or fix the path (input 'report')");
+  assert.equal(
+    missing.annotations[0]!.message,
+    "report: the report file 'out/report.md' does not exist; write it before this step or fix the path (input 'report')",
+  );
 });
 
 test('5xx, rate limits and a dropped create response: exactly one comment at the end', async () => {
@@ -175,10 +236,17 @@ test('5xx, rate limits and a dropped create response: exactly one comment at the
   gh.inject({ method: 'POST', path: comments, fault: { status: 500 }, times: 5 });
   gh.inject({ method: 'POST', path: '/graphql', fault: { status: 503 } });
   gh.inject({ method: 'PATCH', path: /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/\d+$/, fault: { drop: 'after' } });
-  gh.inject({ method: 'PATCH', path: /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/\d+$/, fault: { rateLimit: 'primary' } });
+  gh.inject({
+    method: 'PATCH',
+    path: /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/\d+$/,
+    fault: { rateLimit: 'primary' },
+  });
   const second = await run('# v2\n');
   assert.equal(second.exitCode, 0, second.stderr);
-  assert.deepEqual(prComments().map((c) => c.body), [`${MARKER}\n# v2\n`]);
+  assert.deepEqual(
+    prComments().map((c) => c.body),
+    [`${MARKER}\n# v2\n`],
+  );
 });
 
 test('a create that keeps failing ends in one error and no duplicate', async () => {
@@ -190,7 +258,12 @@ test('a create that keeps failing ends in one error and no duplicate', async () 
   assert.equal(prComments().length, 0);
   assert.equal(gh.requests.filter((q) => q.method === 'POST' && q.path === comments).length, 3, 'creates are bounded');
   assert.equal(r.annotations.length, 1);
-  assert.match(r.annotations[0]!.message, new RegExp(`^report: GitHub kept failing on ${repo.fullName}#${pr.number} \\(500: [^)]+\\) after retries; re-run the job$`));
+  assert.match(
+    r.annotations[0]!.message,
+    new RegExp(
+      `^report: GitHub kept failing on ${repo.fullName}#${pr.number} \\(500: [^)]+\\) after retries; re-run the job$`,
+    ),
+  );
 });
 
 test('GitHub Enterprise Server: the same run against a GHES 3.17 API description', async () => {
@@ -202,12 +275,21 @@ test('GitHub Enterprise Server: the same run against a GHES 3.17 API description
     const p0 = ghes.createPullRequest(r0, { head: 'feature', base: 'main', title: 'Train', user: 'alice' });
     writeFileSync(join(workspace, 'report.md'), '# on GHES\n');
     const token = ghes.createToken({ login: BOT, type: 'Bot', permissions: JOB_TOKEN });
-    const options = { inputs: { report: 'report.md' }, event: webhookEvent('pull_request', 'opened', { repo: r0, pr: p0 }), emulator: ghes, token, cwd: workspace };
+    const options = {
+      inputs: { report: 'report.md' },
+      event: webhookEvent('pull_request', 'opened', { repo: r0, pr: p0 }),
+      emulator: ghes,
+      token,
+      cwd: workspace,
+    };
     assert.equal((await runBundledAction('report', options)).exitCode, 0);
     writeFileSync(join(workspace, 'report.md'), '# on GHES, updated\n');
     const r = await runBundledAction('report', options);
     assert.equal(r.exitCode, 0, r.stderr);
-    assert.deepEqual(ghes.repo(r0).issueComments.map((c) => c.body), [`${MARKER}\n# on GHES, updated\n`]);
+    assert.deepEqual(
+      ghes.repo(r0).issueComments.map((c) => c.body),
+      [`${MARKER}\n# on GHES, updated\n`],
+    );
     assert.deepEqual(ghes.violations, []);
   } finally {
     await ghes.stop();

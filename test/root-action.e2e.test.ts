@@ -25,7 +25,11 @@ test('command: report posts the sticky comment through the report action', async
   const pr = gh.createPullRequest(repo, { head: 'feature/y', base: 'main', title: 'Retrain', user: 'alice' });
   const workspace = mkdtempSync(join(tmpdir(), 'mlship-root-action-'));
   writeFileSync(join(workspace, 'report.md'), '## Validation\n\nAll gates pass.\n');
-  const token = gh.createToken({ login: 'github-actions[bot]', type: 'Bot', permissions: { 'pull-requests': 'write', issues: 'write', contents: 'read', metadata: 'read' } });
+  const token = gh.createToken({
+    login: 'github-actions[bot]',
+    type: 'Bot',
+    permissions: { 'pull-requests': 'write', issues: 'write', contents: 'read', metadata: 'read' },
+  });
 
   const r = await runActionDir(repoRoot, {
     inputs: { command: 'report', report: 'report.md', key: 'churn' },
@@ -47,8 +51,15 @@ test('command: registry-publish runs the registry action with its own command se
   const repo = gh.createRepo({ owner: 'octo-org', name: 'root-action-registry' });
   const sha = gh.createCommit(repo, { branch: 'main', message: 'train' });
   const workspace = mkdtempSync(join(tmpdir(), 'mlship-root-action-'));
-  writeFileSync(join(workspace, 'model.onnx'), buildLinearClassifierOnnx({ weights: [[1, 2]], bias: [0], classes: ['no', 'yes'] }));
-  const token = gh.createToken({ login: 'github-actions[bot]', type: 'Bot', permissions: { contents: 'write', metadata: 'read' } });
+  writeFileSync(
+    join(workspace, 'model.onnx'),
+    buildLinearClassifierOnnx({ weights: [[1, 2]], bias: [0], classes: ['no', 'yes'] }),
+  );
+  const token = gh.createToken({
+    login: 'github-actions[bot]',
+    type: 'Bot',
+    permissions: { contents: 'write', metadata: 'read' },
+  });
 
   const r = await runActionDir(repoRoot, {
     inputs: { command: 'registry-publish', name: 'churn', version: 'v1.0.0', files: 'model.onnx' },
@@ -67,7 +78,11 @@ test('command: registry-publish runs the registry action with its own command se
 test('an unknown command fails the step with one annotation naming the valid ones', async () => {
   const repo = gh.createRepo({ owner: 'octo-org', name: 'root-action-bad' });
   const sha = gh.createCommit(repo, { branch: 'main', message: 'init' });
-  const token = gh.createToken({ login: 'github-actions[bot]', type: 'Bot', permissions: { contents: 'read', metadata: 'read' } });
+  const token = gh.createToken({
+    login: 'github-actions[bot]',
+    type: 'Bot',
+    permissions: { contents: 'read', metadata: 'read' },
+  });
   const r = await runActionDir(repoRoot, {
     inputs: { command: 'deploy' },
     event: webhookEvent('push', '', { repo, sha }),
@@ -76,5 +91,8 @@ test('an unknown command fails the step with one annotation naming the valid one
   });
   assert.equal(r.exitCode, 1);
   assert.equal(r.annotations.length, 1);
-  assert.match(r.annotations[0]!.message, /input 'command' 'deploy' is not an mlship command; use one of: report, data-test, validate/);
+  assert.match(
+    r.annotations[0]!.message,
+    /input 'command' 'deploy' is not an mlship command; use one of: report, data-test, validate/,
+  );
 });

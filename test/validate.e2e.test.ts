@@ -34,14 +34,30 @@ afterEach(() => {
   assert.deepEqual(gh.violations, [], 'every request and response matched the OpenAPI description');
 });
 
-async function run(candidate: string, permissions: TokenPermissions = JOB_TOKEN, options: { baseline?: string; prepare?: (repo: ReturnType<GitHubEmulator['createRepo']>) => Promise<void> } = {}) {
+async function run(
+  candidate: string,
+  permissions: TokenPermissions = JOB_TOKEN,
+  options: { baseline?: string; prepare?: (repo: ReturnType<GitHubEmulator['createRepo']>) => Promise<void> } = {},
+) {
   const repo = gh.createRepo({ owner: 'octo-org', name: `penguins-${serial++}` });
   gh.createCommit(repo, { branch: 'main', message: 'init' });
   gh.createCommit(repo, { branch: 'feature/model', message: 'Retrain' });
-  const pr = gh.createPullRequest(repo, { head: 'feature/model', base: 'main', title: 'Retrain', body: '', user: 'alice' });
+  const pr = gh.createPullRequest(repo, {
+    head: 'feature/model',
+    base: 'main',
+    title: 'Retrain',
+    body: '',
+    user: 'alice',
+  });
   await options.prepare?.(repo);
   const result = await runBundledAction('validate', {
-    inputs: { candidate, baseline: options.baseline ?? 'models/baseline.onnx', data: 'models/holdout.csv', policy: 'models/policy.yml', 'output-dir': `out-${serial}` },
+    inputs: {
+      candidate,
+      baseline: options.baseline ?? 'models/baseline.onnx',
+      data: 'models/holdout.csv',
+      policy: 'models/policy.yml',
+      'output-dir': `out-${serial}`,
+    },
     event: webhookEvent('pull_request', 'synchronize', { repo, pr }),
     emulator: gh,
     token: gh.createToken({ login: BOT, type: 'Bot', permissions }),
@@ -55,7 +71,10 @@ test('a better candidate: verdict pass, a successful check run on the PR head, t
   const { result, repo, pr } = await run('models/candidate.onnx');
   assert.equal(result.exitCode, 0, result.stderr);
   assert.equal(result.outputs['verdict'], 'pass');
-  assert.match(readFileSync(join(workspace, result.outputs['report-path']!), 'utf8'), /^### ✅ Model validation\n\n\*\*✅ pass\*\*/);
+  assert.match(
+    readFileSync(join(workspace, result.outputs['report-path']!), 'utf8'),
+    /^### ✅ Model validation\n\n\*\*✅ pass\*\*/,
+  );
   assert.match(readFileSync(join(workspace, result.outputs['model-card-path']!), 'utf8'), /^---\n[\s\S]*model-index:/);
   assert.equal(JSON.parse(readFileSync(join(workspace, result.outputs['result-path']!), 'utf8')).verdict, 'pass');
   const [check] = gh.repo(repo).checkRuns;
@@ -81,7 +100,10 @@ test('without checks: write the step fails with one line saying which permission
   const { result } = await run('models/candidate.onnx', { contents: 'read', metadata: 'read' });
   assert.equal(result.exitCode, 1);
   assert.equal(result.annotations.length, 1);
-  assert.match(result.annotations[0]!.message, /cannot create the 'mlship validate' check run .*permissions: checks: write/);
+  assert.match(
+    result.annotations[0]!.message,
+    /cannot create the 'mlship validate' check run .*permissions: checks: write/,
+  );
 });
 
 test('a corrupt model fails the step with an annotation naming the file', async () => {
@@ -96,10 +118,22 @@ test('the baseline can be penguins@prod in the release registry of the repositor
   const { result } = await run('models/candidate.onnx', JOB_TOKEN, {
     baseline: 'penguins@prod',
     prepare: async (repo) => {
-      const token = gh.createToken({ login: 'release-bot[bot]', type: 'Bot', permissions: { contents: 'write', checks: 'read', metadata: 'read' } });
+      const token = gh.createToken({
+        login: 'release-bot[bot]',
+        type: 'Bot',
+        permissions: { contents: 'write', checks: 'read', metadata: 'read' },
+      });
       const client = createGitHubClient({ token, baseUrl: gh.apiUrl, throttle: false });
-      const registry = new RegistryService(new GitHubStore({ client, owner: repo.owner, repo: repo.name }), { actor: 'release-bot', readSignature: readOnnxSignature });
-      const published = await registry.publish({ name: 'penguins', version: '1.0.0', files: [{ path: demo.baseline, role: 'model' }], commit: gh.createCommit(repo, { branch: 'main', message: 'Train penguins v1' }) });
+      const registry = new RegistryService(new GitHubStore({ client, owner: repo.owner, repo: repo.name }), {
+        actor: 'release-bot',
+        readSignature: readOnnxSignature,
+      });
+      const published = await registry.publish({
+        name: 'penguins',
+        version: '1.0.0',
+        files: [{ path: demo.baseline, role: 'model' }],
+        commit: gh.createCommit(repo, { branch: 'main', message: 'Train penguins v1' }),
+      });
       await registry.promote({ name: 'penguins', version: published.version, stage: 'prod' });
     },
   });

@@ -12,11 +12,18 @@ const dir = join(repoRoot, 'workflows-templates');
 const templates = readdirSync(dir).filter((f) => f.endsWith('.yml'));
 const actions = readActions();
 
-interface Step { uses?: string; with?: Record<string, unknown> }
-interface Job { permissions?: unknown; steps?: Step[] }
+interface Step {
+  uses?: string;
+  with?: Record<string, unknown>;
+}
+interface Job {
+  permissions?: unknown;
+  steps?: Step[];
+}
 
 test('there are templates for pull requests, fork reports, drift and releases', () => {
-  for (const name of ['mlship-pull-request.yml', 'mlship-fork-report.yml', 'mlship-drift.yml', 'mlship-release.yml']) assert.ok(templates.includes(name), name);
+  for (const name of ['mlship-pull-request.yml', 'mlship-fork-report.yml', 'mlship-drift.yml', 'mlship-release.yml'])
+    assert.ok(templates.includes(name), name);
 });
 
 for (const file of templates) {
@@ -26,26 +33,30 @@ for (const file of templates) {
     const propsFile = join(dir, file.replace(/\.yml$/, '.properties.json'));
     assert.ok(existsSync(propsFile), `${propsFile} is missing`);
     const props = JSON.parse(readFileSync(propsFile, 'utf8')) as Record<string, unknown>;
-    for (const key of ['name', 'description', 'iconName', 'categories', 'filePatterns']) assert.ok(key in props, `${file}: properties lack ${key}`);
+    for (const key of ['name', 'description', 'iconName', 'categories', 'filePatterns'])
+      assert.ok(key in props, `${file}: properties lack ${key}`);
   });
 
   test(`${file}: starts from no permissions and widens per job`, () => {
     assert.deepEqual(workflow.permissions, {});
-    for (const [name, job] of Object.entries(workflow.jobs)) assert.ok(job.permissions, `${file}: job ${name} declares no permissions`);
+    for (const [name, job] of Object.entries(workflow.jobs))
+      assert.ok(job.permissions, `${file}: job ${name} declares no permissions`);
   });
 
   test(`${file}: every mlship step names a real action with inputs it declares`, () => {
     for (const job of Object.values(workflow.jobs)) {
       for (const step of job.steps ?? []) {
         const match = step.uses?.match(/^mlship\/mlship\/actions\/([a-z-]+)@/);
-        if (step.uses?.startsWith('actions/')) assert.match(step.uses, /@[0-9a-f]{40}$/, `${file}: ${step.uses} is not pinned by SHA`);
+        if (step.uses?.startsWith('actions/'))
+          assert.match(step.uses, /@[0-9a-f]{40}$/, `${file}: ${step.uses} is not pinned by SHA`);
         if (!match) continue;
         const action = actions.get(match[1]!);
         assert.ok(action, `${file}: ${step.uses} names no action in actions/`);
         const given = Object.keys(step.with ?? {});
         for (const input of given) assert.ok(input in action.inputs, `${file}: ${match[1]} has no input '${input}'`);
         for (const [input, spec] of Object.entries(action.inputs)) {
-          if (spec.required && spec.default === undefined) assert.ok(given.includes(input), `${file}: ${match[1]} requires '${input}'`);
+          if (spec.required && spec.default === undefined)
+            assert.ok(given.includes(input), `${file}: ${match[1]} requires '${input}'`);
         }
       }
     }

@@ -21,12 +21,18 @@ export function readActionMetadata(actionDir: string): ActionMetadata {
   const file = join(actionDir, 'action.yml');
   const raw = parse(readFileSync(file, 'utf8')) as RawActionYml;
   const runs = raw.runs;
-  if (!runs?.main || !/^node\d+$/.test(runs.using ?? '')) throw new Error(`${file}: runs.using must be a node runtime with runs.main`);
+  if (!runs?.main || !/^node\d+$/.test(runs.using ?? ''))
+    throw new Error(`${file}: runs.using must be a node runtime with runs.main`);
   const inputDefaults: Record<string, string> = {};
   for (const [name, spec] of Object.entries(raw.inputs ?? {})) {
     if (spec?.default !== undefined && spec.default !== null) inputDefaults[name] = String(spec.default);
   }
-  return { main: runs.main, ...(runs.pre ? { pre: runs.pre } : {}), ...(runs.post ? { post: runs.post } : {}), inputDefaults };
+  return {
+    main: runs.main,
+    ...(runs.pre ? { pre: runs.pre } : {}),
+    ...(runs.post ? { post: runs.post } : {}),
+    inputDefaults,
+  };
 }
 
 /**

@@ -16,7 +16,11 @@ before(async () => {
   repo = gh.createRepo({ owner: 'octo-org', name: 'churn-model' });
   gh.createCommit(repo, { branch: 'feature/x', message: 'change' });
   pr = gh.createPullRequest(repo, { head: 'feature/x', base: 'main', title: 'Change' });
-  token = gh.createToken({ login: 'github-actions[bot]', type: 'Bot', permissions: { metadata: 'read', contents: 'read' } });
+  token = gh.createToken({
+    login: 'github-actions[bot]',
+    type: 'Bot',
+    permissions: { metadata: 'read', contents: 'read' },
+  });
 });
 after(async () => {
   await gh.stop();
@@ -24,7 +28,13 @@ after(async () => {
 
 test('runs the fixture action and parses outputs, summary, env, state and annotations', async () => {
   const event = webhookEvent('pull_request', 'opened', { repo, pr });
-  const r = await runActionDir(FIXTURE, { inputs: { message: 'hello' }, event, emulator: gh, token, timeoutMs: 20_000 });
+  const r = await runActionDir(FIXTURE, {
+    inputs: { message: 'hello' },
+    event,
+    emulator: gh,
+    token,
+    timeoutMs: 20_000,
+  });
   assert.equal(r.exitCode, 0, r.stderr);
   assert.equal(r.outputs['echoed'], 'hello');
   assert.equal(r.outputs['report'], 'line one\nline two');
@@ -36,7 +46,14 @@ test('runs the fixture action and parses outputs, summary, env, state and annota
   assert.deepEqual(r.env, { FROM_ACTION: 'yes' });
   assert.deepEqual(r.state, { saved: '42' });
   assert.deepEqual(r.annotations, [
-    { level: 'warning', message: 'column age drifted\nby 0.3', file: 'data/train.csv', line: 3, col: 7, title: 'Drift' },
+    {
+      level: 'warning',
+      message: 'column age drifted\nby 0.3',
+      file: 'data/train.csv',
+      line: 3,
+      col: 7,
+      title: 'Drift',
+    },
     { level: 'notice', message: 'all good, 100%' },
     { level: 'notice', message: 'post saw 42' },
   ]);
@@ -45,7 +62,13 @@ test('runs the fixture action and parses outputs, summary, env, state and annota
 
 test('a failing action reports its exit code and error annotation', async () => {
   const event = webhookEvent('push', '', { repo, sha: pr.baseSha });
-  const r = await runActionDir(FIXTURE, { inputs: { message: 'x', mode: 'fail' }, event, emulator: gh, token, timeoutMs: 20_000 });
+  const r = await runActionDir(FIXTURE, {
+    inputs: { message: 'x', mode: 'fail' },
+    event,
+    emulator: gh,
+    token,
+    timeoutMs: 20_000,
+  });
   assert.equal(r.exitCode, 1);
   assert.deepEqual(
     r.annotations.filter((a) => a.level === 'error'),
@@ -53,27 +76,47 @@ test('a failing action reports its exit code and error annotation', async () => 
   );
 });
 
-test('a step summary over 1 MiB is dropped with the runner\'s error', async () => {
+test("a step summary over 1 MiB is dropped with the runner's error", async () => {
   const event = webhookEvent('push', '', { repo, sha: pr.baseSha });
-  const r = await runActionDir(FIXTURE, { inputs: { message: 'x', mode: 'big-summary' }, event, emulator: gh, token, timeoutMs: 20_000 });
+  const r = await runActionDir(FIXTURE, {
+    inputs: { message: 'x', mode: 'big-summary' },
+    event,
+    emulator: gh,
+    token,
+    timeoutMs: 20_000,
+  });
   assert.equal(r.exitCode, 0);
   assert.equal(r.summary, '');
-  assert.ok(r.annotations.some((a) => a.level === 'error' && /upload aborted, supports content up to a size of 1024k, got 1025k/.test(a.message)));
+  assert.ok(
+    r.annotations.some(
+      (a) => a.level === 'error' && /upload aborted, supports content up to a size of 1024k, got 1025k/.test(a.message),
+    ),
+  );
 });
 
 test('an action that does not finish is killed at the timeout', async () => {
   const event = webhookEvent('push', '', { repo, sha: pr.baseSha });
-  await assert.rejects(runActionDir(FIXTURE, { inputs: { message: 'x', mode: 'hang' }, event, emulator: gh, token, timeoutMs: 500 }), /timed out after 500 ms/);
+  await assert.rejects(
+    runActionDir(FIXTURE, { inputs: { message: 'x', mode: 'hang' }, event, emulator: gh, token, timeoutMs: 500 }),
+    /timed out after 500 ms/,
+  );
 });
 
 test('a bundled action without its dist file is refused with the fix', async () => {
   const event = webhookEvent('push', '', { repo, sha: pr.baseSha });
-  await assert.rejects(runBundledAction('no-such-action', { event, emulator: gh, token }), /actions\/no-such-action\/dist\/index.js is missing: run npm run build/);
+  await assert.rejects(
+    runBundledAction('no-such-action', { event, emulator: gh, token }),
+    /actions\/no-such-action\/dist\/index.js is missing: run npm run build/,
+  );
 });
 
 test('pull_request events are rewritten to the emulator repository and PR', () => {
   const event = webhookEvent('pull_request', 'synchronize', { repo, pr });
-  const payload = event.payload as { number: number; repository: { full_name: string; owner: { login: string } }; pull_request: { head: { sha: string; ref: string }; base: { ref: string } } };
+  const payload = event.payload as {
+    number: number;
+    repository: { full_name: string; owner: { login: string } };
+    pull_request: { head: { sha: string; ref: string }; base: { ref: string } };
+  };
   assert.equal(payload.number, pr.number);
   assert.equal(payload.repository.full_name, 'octo-org/churn-model');
   assert.equal(payload.repository.owner.login, 'octo-org');
@@ -94,9 +137,14 @@ test('workflow_run events name the PR run, and fork PRs have no pull_requests li
   };
   assert.equal(same.head_sha, pr.headSha);
   assert.equal(same.head_branch, 'feature/x');
-  assert.deepEqual(same.pull_requests.map((p) => p.number), [pr.number]);
+  assert.deepEqual(
+    same.pull_requests.map((p) => p.number),
+    [pr.number],
+  );
   assert.equal(same.repository.full_name, 'octo-org/churn-model');
-  const fork = webhookEvent('workflow_run', 'completed', { repo, pr, forkOwner: 'mallory' }).payload['workflow_run'] as {
+  const fork = webhookEvent('workflow_run', 'completed', { repo, pr, forkOwner: 'mallory' }).payload[
+    'workflow_run'
+  ] as {
     pull_requests: unknown[];
     head_repository: { full_name: string };
   };

@@ -74,7 +74,9 @@ export async function runActionDir(actionDir: string, options: RunActionOptions)
     const gh = options.emulator;
     writeFileSync(files.event, rewriteUrls(JSON.stringify(options.event.payload), gh));
 
-    const [owner = ''] = String((options.event.payload['repository'] as { full_name?: string } | undefined)?.full_name ?? '').split('/');
+    const [owner = ''] = String(
+      (options.event.payload['repository'] as { full_name?: string } | undefined)?.full_name ?? '',
+    ).split('/');
     const repository = (options.event.payload['repository'] as { full_name?: string } | undefined)?.full_name ?? '';
     const github: Record<string, string> = {
       token: options.token,
@@ -205,7 +207,9 @@ function runNode(script: string, env: Record<string, string>, cwd: string, timeo
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`action ${script} timed out after ${timeoutMs} ms and was killed; stderr: ${stderr.slice(-2000)}`));
+      reject(
+        new Error(`action ${script} timed out after ${timeoutMs} ms and was killed; stderr: ${stderr.slice(-2000)}`),
+      );
     }, timeoutMs);
     child.on('error', (error) => {
       clearTimeout(timer);

@@ -63,7 +63,8 @@ export function webhookEvent(name: string, action: string, options: WebhookEvent
   if (!sha) throw new Error(`webhookEvent(${name}): give a sha (or a pr)`);
   const run = payload['workflow_run'] as Record<string, unknown> | undefined;
   if (run) rewriteWorkflowRun(run, options, pr?.headSha ?? sha);
-  if (name === 'push') Object.assign(payload, { after: sha, ref: options.ref ?? `refs/heads/${options.repo.defaultBranch}` });
+  if (name === 'push')
+    Object.assign(payload, { after: sha, ref: options.ref ?? `refs/heads/${options.repo.defaultBranch}` });
   if (pr && (name === 'pull_request' || name === 'pull_request_target')) {
     return { name, payload, sha, ref: `refs/pull/${pr.number}/merge`, headRef: pr.head, baseRef: pr.base };
   }

@@ -50393,7 +50393,9 @@ var ColumnBuilder = class {
   decideKind(capacity) {
     if (this.kind !== void 0) return;
     const pending = this.pending;
-    const numeric = pending.every((v) => v === null || typeof v === "number" || parseNumber(v) !== void 0 && !isUnsafeInteger(v)) && pending.some((v) => v !== null);
+    const numeric = pending.every(
+      (v) => v === null || typeof v === "number" || parseNumber(v) !== void 0 && !isUnsafeInteger(v)
+    ) && pending.some((v) => v !== null);
     this.kind = numeric ? "numeric" : "categorical";
     this.values = new Float64Array(numeric ? capacity : 0);
     this.nulls = new Uint8Array(numeric ? capacity : 0);
@@ -50492,12 +50494,17 @@ async function* readCsv(file2, options = {}) {
       header = fields.map((f, i) => f.trim() || `column_${i + 1}`);
       const repeated = header.find((name, i) => header.indexOf(name) !== i);
       if (repeated !== void 0) {
-        throw new FileFormatError(`${file2}:${recordLine}: column '${repeated}' appears twice in the header; give columns unique names`, { location: { file: file2, line: recordLine } });
+        throw new FileFormatError(
+          `${file2}:${recordLine}: column '${repeated}' appears twice in the header; give columns unique names`,
+          { location: { file: file2, line: recordLine } }
+        );
       }
       const wanted = options.columns;
       for (const name of wanted ?? []) {
         if (!header.includes(name)) {
-          throw new FileFormatError(`${file2}: column '${name}' is not in the header (${header.join(", ")})`, { location: { file: file2, line: 1 } });
+          throw new FileFormatError(`${file2}: column '${name}' is not in the header (${header.join(", ")})`, {
+            location: { file: file2, line: 1 }
+          });
         }
       }
       builders = /* @__PURE__ */ new Map();
@@ -50557,7 +50564,9 @@ async function* readCsv(file2, options = {}) {
           }
           if (!closed) {
             if (!final) return recordStart;
-            throw new FileFormatError(`${file2}:${recordLine}: quoted field is not closed; the file may be truncated`, { location: { file: file2, line: recordLine } });
+            throw new FileFormatError(`${file2}:${recordLine}: quoted field is not closed; the file may be truncated`, {
+              location: { file: file2, line: recordLine }
+            });
           }
           fields.push(value);
           pos = end;
@@ -50587,7 +50596,9 @@ async function* readCsv(file2, options = {}) {
         } else if (c === LF) {
           pos++;
         } else {
-          throw new FileFormatError(`${file2}:${recordLine}: unexpected text after a closing quote`, { location: { file: file2, line: recordLine } });
+          throw new FileFormatError(`${file2}:${recordLine}: unexpected text after a closing quote`, {
+            location: { file: file2, line: recordLine }
+          });
         }
         newlines++;
         complete = true;
@@ -50607,7 +50618,10 @@ async function* readCsv(file2, options = {}) {
       try {
         text = rest + decoder4.decode(chunk, { stream: true });
       } catch (cause) {
-        throw new FileFormatError(`${file2}: not valid UTF-8 text near line ${line}; save it as UTF-8 CSV`, { location: { file: file2, line }, cause });
+        throw new FileFormatError(`${file2}: not valid UTF-8 text near line ${line}; save it as UTF-8 CSV`, {
+          location: { file: file2, line },
+          cause
+        });
       }
       rest = text.slice(parse5(text, false));
       yield* ready.splice(0);
@@ -50616,9 +50630,13 @@ async function* readCsv(file2, options = {}) {
     yield* ready.splice(0);
   } catch (error63) {
     if (error63 instanceof FileFormatError) throw error63;
-    throw new FileFormatError(`${file2}: cannot read (${error63.message})`, { location: { file: file2 }, cause: error63 });
+    throw new FileFormatError(`${file2}: cannot read (${error63.message})`, {
+      location: { file: file2 },
+      cause: error63
+    });
   }
-  if (header === void 0) throw new FileFormatError(`${file2}: the file is empty; a CSV needs a header row`, { location: { file: file2 } });
+  if (header === void 0)
+    throw new FileFormatError(`${file2}: the file is empty; a CSV needs a header row`, { location: { file: file2 } });
   if (rows > 0 || batches === 0) yield flush();
 }
 
@@ -50642,7 +50660,9 @@ var RecordColumns = class {
   /** Adds one record; returns a full batch when one is complete. */
   add(record2, row) {
     if (record2 === null || typeof record2 !== "object" || Array.isArray(record2)) {
-      throw new FileFormatError(`${this.file}:${row}: expected a JSON object per record`, { location: { file: this.file, line: row } });
+      throw new FileFormatError(`${this.file}:${row}: expected a JSON object per record`, {
+        location: { file: this.file, line: row }
+      });
     }
     const values = record2;
     if (this.rows === 0) this.firstRow = row;
@@ -50680,14 +50700,20 @@ async function* readJsonLines(file2, options = {}) {
       try {
         record2 = JSON.parse(text);
       } catch (cause) {
-        throw new FileFormatError(`${file2}:${line}: not valid JSON (${cause.message}); the file may be truncated`, { location: { file: file2, line }, cause });
+        throw new FileFormatError(
+          `${file2}:${line}: not valid JSON (${cause.message}); the file may be truncated`,
+          { location: { file: file2, line }, cause }
+        );
       }
       const batch = columns.add(record2, line);
       if (batch) yield batch;
     }
   } catch (error63) {
     if (error63 instanceof FileFormatError) throw error63;
-    throw new FileFormatError(`${file2}: cannot read (${error63.message})`, { location: { file: file2 }, cause: error63 });
+    throw new FileFormatError(`${file2}: cannot read (${error63.message})`, {
+      location: { file: file2 },
+      cause: error63
+    });
   }
   const last = columns.finish();
   if (last) yield last;
@@ -50703,10 +50729,15 @@ async function* readJsonArray(file2, options = {}) {
   try {
     records = JSON.parse(text.charCodeAt(0) === 65279 ? text.slice(1) : text);
   } catch (cause) {
-    throw new FileFormatError(`${file2}: not valid JSON (${cause.message}); the file may be truncated`, { location: { file: file2 }, cause });
+    throw new FileFormatError(`${file2}: not valid JSON (${cause.message}); the file may be truncated`, {
+      location: { file: file2 },
+      cause
+    });
   }
   if (!Array.isArray(records)) {
-    throw new FileFormatError(`${file2}: expected a JSON array of objects (or JSON Lines, one object per line)`, { location: { file: file2 } });
+    throw new FileFormatError(`${file2}: expected a JSON array of objects (or JSON Lines, one object per line)`, {
+      location: { file: file2 }
+    });
   }
   const columns = new RecordColumns(file2, options);
   for (let i = 0; i < records.length; i++) {
@@ -58987,7 +59018,10 @@ async function* readParquet(file2, options = {}) {
     try {
       metadata = await parquetMetadataAsync(buffer, { parsers });
     } catch (cause) {
-      throw new FileFormatError(`${file2}: not a readable Parquet file (${cause.message}); it may be truncated`, { location: { file: file2 }, cause });
+      throw new FileFormatError(
+        `${file2}: not a readable Parquet file (${cause.message}); it may be truncated`,
+        { location: { file: file2 }, cause }
+      );
     }
     const plans = columnPlans(file2, metadata, options.columns);
     const scan = await parquetScan({ file: buffer, metadata, columns: plans.map((p) => p.name), compressors, parsers });
@@ -59000,7 +59034,10 @@ async function* readParquet(file2, options = {}) {
         try {
           data = await scan.readColumn({ column: plan.name, ...range });
         } catch (cause) {
-          throw new FileFormatError(`${file2}: column '${plan.name}' rows ${range.rowStart}-${range.rowEnd} cannot be decoded (${cause.message})`, { location: { file: file2 }, cause });
+          throw new FileFormatError(
+            `${file2}: column '${plan.name}' rows ${range.rowStart}-${range.rowEnd} cannot be decoded (${cause.message})`,
+            { location: { file: file2 }, cause }
+          );
         }
         group.push(toColumn(plan, data, 0, rows));
       }
@@ -59036,12 +59073,17 @@ function columnPlans(file2, metadata, selected) {
   const byName = new Map(top.map((c) => [c.element.name, c]));
   for (const name of selected ?? []) {
     if (!byName.has(name)) {
-      throw new FileFormatError(`${file2}: column '${name}' is not in the file (${[...byName.keys()].join(", ")})`, { location: { file: file2 } });
+      throw new FileFormatError(`${file2}: column '${name}' is not in the file (${[...byName.keys()].join(", ")})`, {
+        location: { file: file2 }
+      });
     }
   }
   return (selected ?? [...byName.keys()]).map((name) => {
     const node2 = byName.get(name);
-    return { name, ...node2.children.length > 0 ? { kind: "categorical", timestamp: false } : kindOf(node2.element) };
+    return {
+      name,
+      ...node2.children.length > 0 ? { kind: "categorical", timestamp: false } : kindOf(node2.element)
+    };
   });
 }
 function kindOf(e) {
@@ -59073,7 +59115,13 @@ function toColumn(plan, data, start, end) {
         } else values[i] = typeof v === "number" ? v : Number(v);
       }
     }
-    return { kind: "numeric", values, nulls, timestamp: plan.timestamp, invalid: { count: 0, samples: [] } };
+    return {
+      kind: "numeric",
+      values,
+      nulls,
+      timestamp: plan.timestamp,
+      invalid: { count: 0, samples: [] }
+    };
   }
   const codes = new Int32Array(n);
   const dictionary2 = [];
@@ -59087,7 +59135,9 @@ function toColumn(plan, data, start, end) {
     let code = index.get(v);
     if (code === void 0) {
       code = dictionary2.length;
-      dictionary2.push(typeof v === "string" ? v : typeof v === "object" && !(v instanceof Date) ? JSON.stringify(v, (_k, x) => typeof x === "bigint" ? Number(x) : x) : String(v));
+      dictionary2.push(
+        typeof v === "string" ? v : typeof v === "object" && !(v instanceof Date) ? JSON.stringify(v, (_k, x) => typeof x === "bigint" ? Number(x) : x) : String(v)
+      );
       index.set(v, code);
     }
     codes[i] = code;
@@ -59110,7 +59160,9 @@ function formatOf(file2) {
     case ".pq":
       return "parquet";
     default:
-      throw new FileFormatError(`${file2}: unknown data format '${ext}'; use .csv, .jsonl/.ndjson, .json or .parquet`, { location: { file: file2 } });
+      throw new FileFormatError(`${file2}: unknown data format '${ext}'; use .csv, .jsonl/.ndjson, .json or .parquet`, {
+        location: { file: file2 }
+      });
   }
 }
 function readFileColumns(file2, options = {}) {
@@ -59128,8 +59180,12 @@ function readFileColumns(file2, options = {}) {
 async function resolveDataFiles(pattern, cwd = process.cwd()) {
   if (!/[*?[{]/.test(pattern)) {
     const info = await stat2(pattern).catch(() => void 0);
-    if (!info) throw new InputError(`data file '${pattern}' does not exist; give a file path or a glob such as 'data/*.csv'`);
-    if (!info.isFile()) throw new InputError(`data path '${pattern}' is not a file; give a file or a glob such as '${pattern.replace(/\/$/, "")}/*.csv'`);
+    if (!info)
+      throw new InputError(`data file '${pattern}' does not exist; give a file path or a glob such as 'data/*.csv'`);
+    if (!info.isFile())
+      throw new InputError(
+        `data path '${pattern}' is not a file; give a file or a glob such as '${pattern.replace(/\/$/, "")}/*.csv'`
+      );
     return [pattern];
   }
   const files = [];
@@ -59149,7 +59205,10 @@ async function* readColumns(pattern, options = {}) {
         const these = [...batch.columns.keys()].join(", ");
         names ??= these;
         if (these !== names) {
-          throw new FileFormatError(`${file2}: columns (${these}) differ from the first file's (${names}); all files of one data set need the same columns`, { location: { file: file2 } });
+          throw new FileFormatError(
+            `${file2}: columns (${these}) differ from the first file's (${names}); all files of one data set need the same columns`,
+            { location: { file: file2 } }
+          );
         }
       }
       for (const name of batch.columns.keys()) seen.add(name);
@@ -59159,7 +59218,10 @@ async function* readColumns(pattern, options = {}) {
   }
   const missing = rows > 0 ? (options.columns ?? []).filter((c) => !seen.has(c)) : [];
   if (missing.length > 0) {
-    throw new FileFormatError(`${pattern}: column '${missing[0]}' is in no record (the data has ${[...seen].join(", ")})`, { location: { file: pattern } });
+    throw new FileFormatError(
+      `${pattern}: column '${missing[0]}' is in no record (the data has ${[...seen].join(", ")})`,
+      { location: { file: pattern } }
+    );
   }
 }
 
@@ -59565,7 +59627,8 @@ var NumericProfiler = class _NumericProfiler {
     this.allIntegers = integers;
     this.count += rowCount;
     this.invalidCount += column.invalid.count;
-    for (const s of column.invalid.samples) if (this.invalidSamples.length < MAX_INVALID_SAMPLES2) this.invalidSamples.push(s);
+    for (const s of column.invalid.samples)
+      if (this.invalidSamples.length < MAX_INVALID_SAMPLES2) this.invalidSamples.push(s);
     if (finite === 0) return;
     const batchMean = sum2 / finite;
     let batchM2 = 0;
@@ -59662,13 +59725,16 @@ var NumericProfiler = class _NumericProfiler {
     };
   }
   histogram() {
-    if (this.cuts && this.binCounts) return { cuts: [...this.cuts], counts: [...this.binCounts], exact: this.histogramExact };
+    if (this.cuts && this.binCounts)
+      return { cuts: [...this.cuts], counts: [...this.binCounts], exact: this.histogramExact };
     return sketchHistogram(this.sketch, DEFAULT_HISTOGRAM_BINS);
   }
 };
 function sketchHistogram(sketch, bins) {
   if (sketch.n === 0) return null;
-  const cuts = [...new Set(Array.from({ length: bins - 1 }, (_, i) => sketch.quantile((i + 1) / bins)))].sort((a, b) => a - b);
+  const cuts = [...new Set(Array.from({ length: bins - 1 }, (_, i) => sketch.quantile((i + 1) / bins)))].sort(
+    (a, b) => a - b
+  );
   return { cuts, counts: binCountsFromSketch(sketch, cuts), exact: false };
 }
 function binCountsFromSketch(sketch, cuts) {
@@ -59773,8 +59839,10 @@ var DataProfiler = class {
         this.columns.set(name, profiler);
       }
       if (profiler instanceof NumericProfiler && column.kind === "numeric") profiler.update(column, batch.rowCount);
-      else if (profiler instanceof CategoricalProfiler && column.kind === "categorical") profiler.update(column, batch.rowCount);
-      else if (profiler instanceof NumericProfiler && column.kind === "categorical" && allNull(column.codes, batch.rowCount)) profiler.addNulls(batch.rowCount);
+      else if (profiler instanceof CategoricalProfiler && column.kind === "categorical")
+        profiler.update(column, batch.rowCount);
+      else if (profiler instanceof NumericProfiler && column.kind === "categorical" && allNull(column.codes, batch.rowCount))
+        profiler.addNulls(batch.rowCount);
       else {
         throw new FileFormatError(
           `${batch.source.file}: column '${name}' holds ${column.kind === "numeric" ? "numbers" : "text"} here but ${column.kind === "numeric" ? "text" : "numbers"} in earlier rows; make its type consistent`,
@@ -59805,12 +59873,17 @@ function parseProfile(text, file2) {
   }
   const version2 = json2?.schemaVersion;
   if (version2 !== 1) {
-    throw new FileFormatError(`${file2}: profile schemaVersion ${JSON.stringify(version2)} is not supported (expected 1); re-create it with 'mlship data profile'`, { location: { file: file2 } });
+    throw new FileFormatError(
+      `${file2}: profile schemaVersion ${JSON.stringify(version2)} is not supported (expected 1); re-create it with 'mlship data profile'`,
+      { location: { file: file2 } }
+    );
   }
   const parsed = ProfileSchema.safeParse(json2);
   if (!parsed.success) {
     const issue3 = parsed.error.issues[0];
-    throw new FileFormatError(`${file2}: invalid profile at ${issue3.path.join(".")}: ${issue3.message}`, { location: { file: file2 } });
+    throw new FileFormatError(`${file2}: invalid profile at ${issue3.path.join(".")}: ${issue3.message}`, {
+      location: { file: file2 }
+    });
   }
   return parsed.data;
 }
@@ -59830,25 +59903,35 @@ function flag(shape) {
 }
 var ColumnTypeSchema = external_exports.enum(["number", "integer", "string", "boolean", "timestamp"]);
 var ColumnExpectationsSchema = external_exports.strictObject({
-  type: external_exports.union([ColumnTypeSchema.transform((is) => ({ is })), external_exports.strictObject({ is: ColumnTypeSchema, ...Mostly, ...Common })]).pipe(external_exports.strictObject({ is: ColumnTypeSchema, ...Mostly, ...Common })).optional(),
+  type: external_exports.union([
+    ColumnTypeSchema.transform((is) => ({ is })),
+    external_exports.strictObject({ is: ColumnTypeSchema, ...Mostly, ...Common })
+  ]).pipe(external_exports.strictObject({ is: ColumnTypeSchema, ...Mostly, ...Common })).optional(),
   notNull: flag({ ...Mostly, ...Common }).optional(),
   between: external_exports.strictObject({ ...Range, ...Mostly, ...Common }).refine(hasBound, BOUND_MESSAGE).optional(),
   inSet: external_exports.union([
     external_exports.array(external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])).transform((values) => ({ values })),
     external_exports.strictObject({ values: external_exports.array(external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])), ...Mostly, ...Common })
-  ]).pipe(external_exports.strictObject({ values: external_exports.array(external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])).min(1), ...Mostly, ...Common })).optional(),
-  regex: external_exports.union([external_exports.string().transform((pattern) => ({ pattern })), external_exports.strictObject({ pattern: external_exports.string(), ...Mostly, ...Common })]).pipe(external_exports.strictObject({
-    pattern: external_exports.string().refine((p) => {
-      try {
-        new RegExp(p, "u");
-        return true;
-      } catch {
-        return false;
-      }
-    }, "not a valid regular expression"),
-    ...Mostly,
-    ...Common
-  })).optional(),
+  ]).pipe(
+    external_exports.strictObject({ values: external_exports.array(external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])).min(1), ...Mostly, ...Common })
+  ).optional(),
+  regex: external_exports.union([
+    external_exports.string().transform((pattern) => ({ pattern })),
+    external_exports.strictObject({ pattern: external_exports.string(), ...Mostly, ...Common })
+  ]).pipe(
+    external_exports.strictObject({
+      pattern: external_exports.string().refine((p) => {
+        try {
+          new RegExp(p, "u");
+          return true;
+        } catch {
+          return false;
+        }
+      }, "not a valid regular expression"),
+      ...Mostly,
+      ...Common
+    })
+  ).optional(),
   unique: flag({ ...Mostly, ...Common }).optional(),
   length: external_exports.strictObject({ ...Range, ...Mostly, ...Common }).refine(hasBound, BOUND_MESSAGE).optional(),
   mean: external_exports.strictObject({ ...Range, ...Common }).refine(hasBound, BOUND_MESSAGE).optional(),
@@ -59889,7 +59972,10 @@ function parseYamlFile(schema, text, file2) {
   const yamlError = doc.errors[0];
   if (yamlError) {
     const line = yamlError.linePos?.[0].line ?? lineCounter.linePos(yamlError.pos[0]).line;
-    throw new FileFormatError(`${file2}:${line}: invalid YAML: ${yamlError.message.split("\n")[0]}`, { location: { file: file2, line }, cause: yamlError });
+    throw new FileFormatError(`${file2}:${line}: invalid YAML: ${yamlError.message.split("\n")[0]}`, {
+      location: { file: file2, line },
+      cause: yamlError
+    });
   }
   const lineOf = (path) => nodeLine(doc, lineCounter, path);
   const parsed = schema.safeParse(doc.toJS() ?? {});
@@ -59921,7 +60007,8 @@ function findKey(parent, name) {
   const items = parent.items;
   for (const item of items) {
     const key = item.key;
-    if ((0, import_yaml.isNode)(key) && key.value === name) return key;
+    if ((0, import_yaml.isNode)(key) && key.value === name)
+      return key;
   }
   return void 0;
 }
@@ -60052,7 +60139,9 @@ var InSetCheck = class extends RowCheck {
   constructor(values) {
     super();
     this.texts = new Set(values.map(String));
-    this.numbers = new Set(values.map((v) => typeof v === "number" ? v : parseNumber(String(v))).filter((v) => v !== void 0));
+    this.numbers = new Set(
+      values.map((v) => typeof v === "number" ? v : parseNumber(String(v))).filter((v) => v !== void 0)
+    );
   }
   updateNumeric(column, rowCount) {
     const numbers = this.numbers;
@@ -60199,20 +60288,66 @@ var ExpectationChecker = class {
       if (checks.newCategoryShare && !options.reference) {
         const line = options.lineOf?.(["columns", column, "newCategoryShare"]);
         const file2 = options.file ?? "expectations";
-        throw new InputError(`${file2}${line ? `:${line}` : ""}: columns.${column}.newCategoryShare needs a reference profile; give one (reference-profile / --reference) or remove the check`, { location: { file: file2, ...line ? { line } : {} } });
+        throw new InputError(
+          `${file2}${line ? `:${line}` : ""}: columns.${column}.newCategoryShare needs a reference profile; give one (reference-profile / --reference) or remove the check`,
+          { location: { file: file2, ...line ? { line } : {} } }
+        );
       }
     }
   }
   planColumn(column, c) {
     const add = (check2, severity, mostly, expected, impl) => this.rowChecks.push({ column, check: check2, severity, mostly, expected, impl });
     const rows = (mostly) => mostly < 1 ? ` for >= ${formatShare(mostly)} of non-null rows` : "";
-    if (c.type) add("type", c.type.severity, c.type.mostly, `values are ${c.type.is}${rows(c.type.mostly)}`, new TypeCheck(c.type.is));
-    if (c.notNull) add("notNull", c.notNull.severity, c.notNull.mostly, c.notNull.mostly < 1 ? `non-null in >= ${formatShare(c.notNull.mostly)} of rows` : "no nulls", new NotNullCheck());
-    if (c.between) add("between", c.between.severity, c.between.mostly, `${bounds("x", c.between)}${rows(c.between.mostly)}`, new BetweenCheck(c.between.min, c.between.max));
-    if (c.inSet) add("inSet", c.inSet.severity, c.inSet.mostly, `in {${c.inSet.values.slice(0, 8).join(", ")}${c.inSet.values.length > 8 ? ", ..." : ""}}${rows(c.inSet.mostly)}`, new InSetCheck(c.inSet.values));
-    if (c.regex) add("regex", c.regex.severity, c.regex.mostly, `matches /${c.regex.pattern}/${rows(c.regex.mostly)}`, new RegexCheck(c.regex.pattern));
-    if (c.unique) add("unique", c.unique.severity, c.unique.mostly, `unique${rows(c.unique.mostly)}`, new UniqueCheck());
-    if (c.length) add("length", c.length.severity, c.length.mostly, `${bounds("length", c.length)}${rows(c.length.mostly)}`, new LengthCheck(c.length.min, c.length.max));
+    if (c.type)
+      add(
+        "type",
+        c.type.severity,
+        c.type.mostly,
+        `values are ${c.type.is}${rows(c.type.mostly)}`,
+        new TypeCheck(c.type.is)
+      );
+    if (c.notNull)
+      add(
+        "notNull",
+        c.notNull.severity,
+        c.notNull.mostly,
+        c.notNull.mostly < 1 ? `non-null in >= ${formatShare(c.notNull.mostly)} of rows` : "no nulls",
+        new NotNullCheck()
+      );
+    if (c.between)
+      add(
+        "between",
+        c.between.severity,
+        c.between.mostly,
+        `${bounds("x", c.between)}${rows(c.between.mostly)}`,
+        new BetweenCheck(c.between.min, c.between.max)
+      );
+    if (c.inSet)
+      add(
+        "inSet",
+        c.inSet.severity,
+        c.inSet.mostly,
+        `in {${c.inSet.values.slice(0, 8).join(", ")}${c.inSet.values.length > 8 ? ", ..." : ""}}${rows(c.inSet.mostly)}`,
+        new InSetCheck(c.inSet.values)
+      );
+    if (c.regex)
+      add(
+        "regex",
+        c.regex.severity,
+        c.regex.mostly,
+        `matches /${c.regex.pattern}/${rows(c.regex.mostly)}`,
+        new RegexCheck(c.regex.pattern)
+      );
+    if (c.unique)
+      add("unique", c.unique.severity, c.unique.mostly, `unique${rows(c.unique.mostly)}`, new UniqueCheck());
+    if (c.length)
+      add(
+        "length",
+        c.length.severity,
+        c.length.mostly,
+        `${bounds("length", c.length)}${rows(c.length.mostly)}`,
+        new LengthCheck(c.length.min, c.length.max)
+      );
   }
   update(batch) {
     for (const name of batch.columns.keys()) if (!this.columnNames.includes(name)) this.columnNames.push(name);
@@ -60222,7 +60357,8 @@ var ExpectationChecker = class {
     if (freshness) {
       const column = batch.columns.get(freshness.column);
       if (column?.kind === "numeric") {
-        for (let i = 0; i < batch.rowCount; i++) if (column.nulls[i] === 0 && column.values[i] > this.newestMs) this.newestMs = column.values[i];
+        for (let i = 0; i < batch.rowCount; i++)
+          if (column.nulls[i] === 0 && column.values[i] > this.newestMs) this.newestMs = column.values[i];
       } else if (column) {
         for (const text of column.dictionary) {
           const ms = Date.parse(text);
@@ -60239,7 +60375,18 @@ var ExpectationChecker = class {
     const results = [...this.tableResults(profile, names, lineOf)];
     for (const [column, checks] of Object.entries(this.expectations.columns)) {
       if (!present.has(column)) {
-        results.push(aggregate(`columns.${column}`, column, "exists", "error", false, "column is present", `absent; the data has ${names.join(", ")}`, lineOf(["columns", column])));
+        results.push(
+          aggregate(
+            `columns.${column}`,
+            column,
+            "exists",
+            "error",
+            false,
+            "column is present",
+            `absent; the data has ${names.join(", ")}`,
+            lineOf(["columns", column])
+          )
+        );
         continue;
       }
       for (const planned of this.rowChecks.filter((p) => p.column === column)) {
@@ -60278,21 +60425,38 @@ var ExpectationChecker = class {
         unwanted.length ? `unexpected ${unwanted.join(", ")}` : "",
         outOfOrder ? `order is ${names.join(", ")}` : ""
       ].filter(Boolean);
-      out.push(aggregate(
-        "table.columns",
-        null,
-        "columns",
-        t.columns.severity,
-        problems.length === 0,
-        [t.columns.present.length ? `present: ${t.columns.present.join(", ")}` : "", t.columns.absent.length ? `absent: ${t.columns.absent.join(", ")}` : "", t.columns.ordered ? "in this order" : ""].filter(Boolean).join("; "),
-        problems.length ? problems.join("; ") : "as expected",
-        lineOf(["table", "columns"])
-      ));
+      out.push(
+        aggregate(
+          "table.columns",
+          null,
+          "columns",
+          t.columns.severity,
+          problems.length === 0,
+          [
+            t.columns.present.length ? `present: ${t.columns.present.join(", ")}` : "",
+            t.columns.absent.length ? `absent: ${t.columns.absent.join(", ")}` : "",
+            t.columns.ordered ? "in this order" : ""
+          ].filter(Boolean).join("; "),
+          problems.length ? problems.join("; ") : "as expected",
+          lineOf(["table", "columns"])
+        )
+      );
     }
     if (t.rowCount) {
       const n = profile.rowCount;
       const ok = (t.rowCount.min === void 0 || n >= t.rowCount.min) && (t.rowCount.max === void 0 || n <= t.rowCount.max);
-      out.push(aggregate("table.rowCount", null, "rowCount", t.rowCount.severity, ok, bounds("rows", t.rowCount), `${n} rows`, lineOf(["table", "rowCount"])));
+      out.push(
+        aggregate(
+          "table.rowCount",
+          null,
+          "rowCount",
+          t.rowCount.severity,
+          ok,
+          bounds("rows", t.rowCount),
+          `${n} rows`,
+          lineOf(["table", "rowCount"])
+        )
+      );
     }
     if (t.duplicateRows && this.duplicates) {
       const { failing, checked } = this.duplicates;
@@ -60315,54 +60479,111 @@ var ExpectationChecker = class {
     if (t.freshness) {
       const ageHours = (this.options.now.getTime() - this.newestMs) / 36e5;
       const known = Number.isFinite(this.newestMs);
-      out.push(aggregate(
-        "table.freshness",
-        t.freshness.column,
-        "freshness",
-        t.freshness.severity,
-        known && ageHours <= t.freshness.maxAgeHours,
-        `newest ${t.freshness.column} at most ${t.freshness.maxAgeHours} h old`,
-        known ? `newest ${new Date(this.newestMs).toISOString()} (${formatNumber(ageHours)} h old)` : `no timestamps in '${t.freshness.column}'`,
-        lineOf(["table", "freshness"])
-      ));
+      out.push(
+        aggregate(
+          "table.freshness",
+          t.freshness.column,
+          "freshness",
+          t.freshness.severity,
+          known && ageHours <= t.freshness.maxAgeHours,
+          `newest ${t.freshness.column} at most ${t.freshness.maxAgeHours} h old`,
+          known ? `newest ${new Date(this.newestMs).toISOString()} (${formatNumber(ageHours)} h old)` : `no timestamps in '${t.freshness.column}'`,
+          lineOf(["table", "freshness"])
+        )
+      );
     }
     return out;
   }
   aggregateResults(column, c, p, lineOf) {
     const out = [];
     const within = (v, r) => v !== null && (r.min === void 0 || v >= r.min) && (r.max === void 0 || v <= r.max);
-    const numericOnly = (check2, severity, expected) => aggregate(`columns.${column}.${check2}`, column, check2, severity, false, expected, "column is not numeric", lineOf(["columns", column, check2]));
+    const numericOnly = (check2, severity, expected) => aggregate(
+      `columns.${column}.${check2}`,
+      column,
+      check2,
+      severity,
+      false,
+      expected,
+      "column is not numeric",
+      lineOf(["columns", column, check2])
+    );
     if (c.mean) {
       const expected = bounds("mean", c.mean);
-      out.push(p.kind === "numeric" ? aggregate(`columns.${column}.mean`, column, "mean", c.mean.severity, within(p.mean, c.mean), expected, `mean ${formatNumber(p.mean)}`, lineOf(["columns", column, "mean"])) : numericOnly("mean", c.mean.severity, expected));
+      out.push(
+        p.kind === "numeric" ? aggregate(
+          `columns.${column}.mean`,
+          column,
+          "mean",
+          c.mean.severity,
+          within(p.mean, c.mean),
+          expected,
+          `mean ${formatNumber(p.mean)}`,
+          lineOf(["columns", column, "mean"])
+        ) : numericOnly("mean", c.mean.severity, expected)
+      );
     }
     if (c.stdev) {
       const expected = bounds("stdev", c.stdev);
-      out.push(p.kind === "numeric" ? aggregate(`columns.${column}.stdev`, column, "stdev", c.stdev.severity, within(p.stdev, c.stdev), expected, `stdev ${formatNumber(p.stdev)}`, lineOf(["columns", column, "stdev"])) : numericOnly("stdev", c.stdev.severity, expected));
+      out.push(
+        p.kind === "numeric" ? aggregate(
+          `columns.${column}.stdev`,
+          column,
+          "stdev",
+          c.stdev.severity,
+          within(p.stdev, c.stdev),
+          expected,
+          `stdev ${formatNumber(p.stdev)}`,
+          lineOf(["columns", column, "stdev"])
+        ) : numericOnly("stdev", c.stdev.severity, expected)
+      );
     }
     c.quantiles?.forEach((q, i) => {
       const expected = bounds(`q${q.q}`, q);
       if (p.kind !== "numeric") return out.push(numericOnly("quantiles", q.severity, expected));
       const value = p.finiteCount > 0 ? KllSketch.fromState(p.quantileSketch).quantile(q.q) : null;
-      out.push(aggregate(`columns.${column}.quantiles[${i}]`, column, "quantiles", q.severity, within(value, q), expected, `q${q.q} ${formatNumber(value)}`, lineOf(["columns", column, "quantiles", i])));
+      out.push(
+        aggregate(
+          `columns.${column}.quantiles[${i}]`,
+          column,
+          "quantiles",
+          q.severity,
+          within(value, q),
+          expected,
+          `q${q.q} ${formatNumber(value)}`,
+          lineOf(["columns", column, "quantiles", i])
+        )
+      );
     });
     if (c.newCategoryShare) {
       const limit = c.newCategoryShare;
       const expected = `<= ${formatShare(limit.max)} of rows in categories the reference never saw`;
       const ref = this.options.reference.columns.find((r) => r.name === column);
       if (p.kind !== "categorical" || ref?.kind !== "categorical") {
-        out.push(aggregate(`columns.${column}.newCategoryShare`, column, "newCategoryShare", limit.severity, false, expected, ref ? "column is not categorical here and in the reference" : "column is not in the reference profile", lineOf(["columns", column, "newCategoryShare"])));
+        out.push(
+          aggregate(
+            `columns.${column}.newCategoryShare`,
+            column,
+            "newCategoryShare",
+            limit.severity,
+            false,
+            expected,
+            ref ? "column is not categorical here and in the reference" : "column is not in the reference profile",
+            lineOf(["columns", column, "newCategoryShare"])
+          )
+        );
       } else if (!ref.topValues.exact) {
-        out.push(aggregate(
-          `columns.${column}.newCategoryShare`,
-          column,
-          "newCategoryShare",
-          limit.severity,
-          false,
-          expected,
-          `cannot be judged: the reference profile keeps only its ${ref.topValues.capacity.toLocaleString("en-US")} most frequent values of about ${ref.distinctEstimate.toLocaleString("en-US")}, so new values cannot be told from rare ones; use inSet, or remove newCategoryShare for this column`,
-          lineOf(["columns", column, "newCategoryShare"])
-        ));
+        out.push(
+          aggregate(
+            `columns.${column}.newCategoryShare`,
+            column,
+            "newCategoryShare",
+            limit.severity,
+            false,
+            expected,
+            `cannot be judged: the reference profile keeps only its ${ref.topValues.capacity.toLocaleString("en-US")} most frequent values of about ${ref.distinctEstimate.toLocaleString("en-US")}, so new values cannot be told from rare ones; use inSet, or remove newCategoryShare for this column`,
+            lineOf(["columns", column, "newCategoryShare"])
+          )
+        );
       } else {
         const known = new Set(ref.topValues.items.map(([v]) => v));
         const fresh = p.topValues.items.filter(([v]) => !known.has(v));
@@ -60389,7 +60610,20 @@ var ExpectationChecker = class {
   }
 };
 function aggregate(id, column, check2, severity, passed, expected, observed, line) {
-  return { id, column, check: check2, severity, passed, checkedCount: null, failingCount: null, failingShare: null, expected, observed, samples: [], line };
+  return {
+    id,
+    column,
+    check: check2,
+    severity,
+    passed,
+    checkedCount: null,
+    failingCount: null,
+    failingShare: null,
+    expected,
+    observed,
+    samples: [],
+    line
+  };
 }
 function bounds(what, r) {
   if (r.min !== void 0 && r.max !== void 0) return `${r.min} <= ${what} <= ${r.max}`;
@@ -60475,7 +60709,12 @@ function chiSquareHomogeneity(reference, current) {
     chiSquare += (reference[i] - e1) ** 2 / e1 + (current[i] - e2) ** 2 / e2;
   }
   const df = Math.max(1, categories - 1);
-  return { chiSquare, df, pValue: n > 0 ? chiSquareSurvival(chiSquare, df) : 1, cramersV: n > 0 ? Math.sqrt(chiSquare / n) : 0 };
+  return {
+    chiSquare,
+    df,
+    pValue: n > 0 ? chiSquareSurvival(chiSquare, df) : 1,
+    cramersV: n > 0 ? Math.sqrt(chiSquare / n) : 0
+  };
 }
 function chiSquareSurvival(x, df) {
   if (x <= 0) return 1;
@@ -60512,7 +60751,14 @@ function upperGammaRegularised(a, x) {
   return Math.min(1, Math.exp(-x + a * Math.log(x) - lnGammaA) * h);
 }
 function logGamma(x) {
-  const g = [76.18009172947146, -86.50532032941678, 24.01409824083091, -1.231739572450155, 0.001208650973866179, -5395239384953e-18];
+  const g = [
+    76.18009172947146,
+    -86.50532032941678,
+    24.01409824083091,
+    -1.231739572450155,
+    0.001208650973866179,
+    -5395239384953e-18
+  ];
   let y = x;
   const tmp = x + 5.5 - (x + 0.5) * Math.log(x + 5.5);
   let series = 1.000000000190015;
@@ -60596,10 +60842,14 @@ function compareProfiles(reference, current, input2 = {}) {
   });
   for (const c of compared) {
     if (c.newCategoryShare >= options.newCategoryShare && c.newCategories.length > 0) {
-      findings.push(`'${c.column}': ${c.newCategories.length} new ${c.newCategories.length === 1 ? "category" : "categories"} in ${(c.newCategoryShare * 100).toFixed(1)}% of rows (${c.newCategories.slice(0, 3).map((n) => n.value).join(", ")}${c.newCategories.length > 3 ? ", ..." : ""})`);
+      findings.push(
+        `'${c.column}': ${c.newCategories.length} new ${c.newCategories.length === 1 ? "category" : "categories"} in ${(c.newCategoryShare * 100).toFixed(1)}% of rows (${c.newCategories.slice(0, 3).map((n) => n.value).join(", ")}${c.newCategories.length > 3 ? ", ..." : ""})`
+      );
     }
     if (c.vanishedCategories.length > 0) {
-      findings.push(`'${c.column}': ${c.vanishedCategories.map((v) => `${v.value} (${(v.share * 100).toFixed(1)}% of reference rows)`).join(", ")} no longer ${c.vanishedCategories.length === 1 ? "occurs" : "occur"}`);
+      findings.push(
+        `'${c.column}': ${c.vanishedCategories.map((v) => `${v.value} (${(v.share * 100).toFixed(1)}% of reference rows)`).join(", ")} no longer ${c.vanishedCategories.length === 1 ? "occurs" : "occur"}`
+      );
     }
   }
   const driftedCount = columns.filter((c) => c.drifted).length;
@@ -60641,7 +60891,8 @@ function skipped(column, kind, reason) {
 }
 function numericDrift(ref, cur, options) {
   if (ref.timestamp || cur.timestamp) return skipped(ref.name, "numeric", "timestamp column (time moves on)");
-  if (ref.finiteCount === 0 || cur.finiteCount === 0) return skipped(ref.name, "numeric", "no finite values to compare");
+  if (ref.finiteCount === 0 || cur.finiteCount === 0)
+    return skipped(ref.name, "numeric", "no finite values to compare");
   const refSketch = KllSketch.fromState(ref.quantileSketch);
   const curSketch = KllSketch.fromState(cur.quantileSketch);
   const cuts = ref.histogram?.cuts ?? [];
@@ -60659,7 +60910,11 @@ function numericDrift(ref, cur, options) {
   const method = options.numericMethod;
   const key = method === "jensen-shannon" ? "jensenShannon" : method;
   const total = (xs) => xs.reduce((a, b) => a + b, 0);
-  const labels = cuts.length === 0 ? ["all"] : [`<= ${fmt(cuts[0])}`, ...cuts.slice(1).map((c, i) => `(${fmt(cuts[i])}, ${fmt(c)}]`), `> ${fmt(cuts.at(-1))}`];
+  const labels = cuts.length === 0 ? ["all"] : [
+    `<= ${fmt(cuts[0])}`,
+    ...cuts.slice(1).map((c, i) => `(${fmt(cuts[i])}, ${fmt(c)}]`),
+    `> ${fmt(cuts.at(-1))}`
+  ];
   return {
     column: ref.name,
     kind: "numeric",
@@ -60676,15 +60931,21 @@ function numericDrift(ref, cur, options) {
     newCategories: [],
     newCategoryShare: 0,
     vanishedCategories: [],
-    bins: { labels, reference: refCounts.map((c) => c / total(refCounts)), current: curCounts.map((c) => c / total(curCounts)) }
+    bins: {
+      labels,
+      reference: refCounts.map((c) => c / total(refCounts)),
+      current: curCounts.map((c) => c / total(curCounts))
+    }
   };
 }
 function categoricalDrift(ref, cur, options) {
   const refNonNull = ref.count - ref.nullCount;
   const curNonNull = cur.count - cur.nullCount;
   if (refNonNull === 0 || curNonNull === 0) return skipped(ref.name, "categorical", "no values to compare");
-  if (ref.distinctEstimate > 100 && ref.distinctEstimate > 0.5 * refNonNull) return skipped(ref.name, "categorical", "identifier-like (most values distinct)");
-  if (ref.topValues.items.length > 0 && ref.topValues.items.every(([v]) => DATE_TEXT.test(v))) return skipped(ref.name, "categorical", "timestamp column (time moves on)");
+  if (ref.distinctEstimate > 100 && ref.distinctEstimate > 0.5 * refNonNull)
+    return skipped(ref.name, "categorical", "identifier-like (most values distinct)");
+  if (ref.topValues.items.length > 0 && ref.topValues.items.every(([v]) => DATE_TEXT.test(v)))
+    return skipped(ref.name, "categorical", "timestamp column (time moves on)");
   const refMap = new Map(ref.topValues.items);
   const curMap = new Map(cur.topValues.items);
   const values = [.../* @__PURE__ */ new Set([...refMap.keys(), ...curMap.keys()])];
@@ -60718,7 +60979,11 @@ function categoricalDrift(ref, cur, options) {
     newCategories,
     newCategoryShare: sum(newCategories.map((n) => n.count)) / curNonNull,
     vanishedCategories,
-    bins: { labels: top, reference: top.map((v) => (refMap.get(v) ?? 0) / refNonNull), current: top.map((v) => (curMap.get(v) ?? 0) / curNonNull) }
+    bins: {
+      labels: top,
+      reference: top.map((v) => (refMap.get(v) ?? 0) / refNonNull),
+      current: top.map((v) => (curMap.get(v) ?? 0) / curNonNull)
+    }
   };
 }
 function sum(xs) {
@@ -60943,7 +61208,9 @@ function number4(value) {
 function xyChart(chart) {
   for (const s of chart.series) {
     if (s.values.length !== chart.categories.length) {
-      throw new RangeError(`chart '${chart.title}': series has ${s.values.length} values for ${chart.categories.length} categories`);
+      throw new RangeError(
+        `chart '${chart.title}': series has ${s.values.length} values for ${chart.categories.length} categories`
+      );
     }
   }
   const lines = ["```mermaid", "xychart-beta", `    title ${quote(chart.title)}`];
@@ -60996,7 +61263,9 @@ function dataTestSection(s) {
 `, severity: s.outcome };
 }
 function checksPart(report, file2) {
-  const failed = [...report.checks.filter((c) => !c.passed)].sort((a, b) => a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1);
+  const failed = [...report.checks.filter((c) => !c.passed)].sort(
+    (a, b) => a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1
+  );
   const where = (c) => file2 && c.line ? `${file2}:${c.line}` : "";
   const lines = [`#### Expectations${file2 ? ` (\`${file2}\`)` : ""}`];
   if (failed.length === 0) {
@@ -61011,11 +61280,17 @@ function checksPart(report, file2) {
       where(c)
     ]);
     lines.push(renderTable(["", "check", "expected", "observed", "failing values", "where"], rows));
-    if (failed.length > MAX_FAILED_ROWS) lines.push(`… and ${failed.length - MAX_FAILED_ROWS} more failed checks (see the report file).`);
+    if (failed.length > MAX_FAILED_ROWS)
+      lines.push(`… and ${failed.length - MAX_FAILED_ROWS} more failed checks (see the report file).`);
   }
   const passed = report.checks.filter((c) => c.passed);
   if (passed.length > 0 && failed.length > 0) {
-    lines.push(collapsible(`${passed.length} passed checks`, passed.map((c) => `- ${c.column === null ? "table" : `\`${c.column}\``} ${c.check}: ${c.expected}`).join("\n")));
+    lines.push(
+      collapsible(
+        `${passed.length} passed checks`,
+        passed.map((c) => `- ${c.column === null ? "table" : `\`${c.column}\``} ${c.check}: ${c.expected}`).join("\n")
+      )
+    );
   }
   return lines.join("\n\n");
 }
@@ -61026,26 +61301,36 @@ function driftPart(drift, file2) {
   const compared = drift.columns.filter((c) => c.skipped === null || c.drifted);
   const ranked = [...compared].sort((a, b) => Number(b.drifted) - Number(a.drifted) || ratio(b) - ratio(a)).slice(0, MAX_DRIFT_ROWS);
   if (ranked.length > 0) {
-    lines.push(renderTable(
-      ["column", "method", "effect", "threshold", "q-value", "n ref / now", "verdict"],
-      ranked.map((c) => [
-        `\`${c.column}\``,
-        c.skipped ?? c.method,
-        c.skipped ? "" : formatNumber2(c.effect),
-        c.skipped ? "" : formatNumber2(c.threshold),
-        c.skipped ? "" : formatNumber2(c.qValue),
-        c.skipped ? "" : `${c.referenceCount.toLocaleString("en-US")} / ${c.currentCount.toLocaleString("en-US")}`,
-        c.drifted ? "⚠️ drifted" : "stable"
-      ])
-    ));
+    lines.push(
+      renderTable(
+        ["column", "method", "effect", "threshold", "q-value", "n ref / now", "verdict"],
+        ranked.map((c) => [
+          `\`${c.column}\``,
+          c.skipped ?? c.method,
+          c.skipped ? "" : formatNumber2(c.effect),
+          c.skipped ? "" : formatNumber2(c.threshold),
+          c.skipped ? "" : formatNumber2(c.qValue),
+          c.skipped ? "" : `${c.referenceCount.toLocaleString("en-US")} / ${c.currentCount.toLocaleString("en-US")}`,
+          c.drifted ? "⚠️ drifted" : "stable"
+        ])
+      )
+    );
   }
   if (drift.findings.length > 0) lines.push(drift.findings.map((f) => `- ${f}`).join("\n"));
   const charts = ranked.filter((c) => c.drifted && c.bins.labels.length > 1).slice(0, MAX_CHARTS);
   for (const c of charts) {
-    lines.push(histogramComparison(`${c.column}: share of rows`, c.bins.labels, c.bins.reference.map(round2), c.bins.current.map(round2)));
+    lines.push(
+      histogramComparison(
+        `${c.column}: share of rows`,
+        c.bins.labels,
+        c.bins.reference.map(round2),
+        c.bins.current.map(round2)
+      )
+    );
   }
   const skipped2 = drift.columns.filter((c) => c.skipped !== null && !c.drifted);
-  if (skipped2.length > 0) lines.push(`Not compared: ${skipped2.map((c) => `\`${c.column}\` (${c.skipped})`).join(", ")}.`);
+  if (skipped2.length > 0)
+    lines.push(`Not compared: ${skipped2.map((c) => `\`${c.column}\` (${c.skipped})`).join(", ")}.`);
   return lines.join("\n\n");
 }
 function ratio(c) {
@@ -61061,7 +61346,12 @@ async function runDataTest(input2, clock = { now: () => /* @__PURE__ */ new Date
   const driftOptions = input2.driftConfig ? parseDriftOptions(await readText(input2.driftConfig), input2.driftConfig) : input2.drift ?? {};
   const reference = input2.referenceProfile ? await readProfileFile(input2.referenceProfile) : void 0;
   const loaded = input2.expectations ? parseExpectations(await readText(input2.expectations), input2.expectations) : void 0;
-  const checker = loaded ? new ExpectationChecker(loaded.expectations, { lineOf: loaded.lineOf, file: loaded.file, now: clock.now(), ...reference ? { reference } : {} }) : void 0;
+  const checker = loaded ? new ExpectationChecker(loaded.expectations, {
+    lineOf: loaded.lineOf,
+    file: loaded.file,
+    now: clock.now(),
+    ...reference ? { reference } : {}
+  }) : void 0;
   const profiler = new DataProfiler(reference ? { reference } : {});
   for await (const batch of readColumns(input2.data)) {
     profiler.update(batch);
@@ -61087,8 +61377,11 @@ async function runDataTest(input2, clock = { now: () => /* @__PURE__ */ new Date
   const markdownPath = join2(input2.outputDir, "data-test.md");
   await writeFile2(profilePath, `${JSON.stringify(profile)}
 `);
-  await writeFile2(reportPath, `${JSON.stringify({ schemaVersion: 1, outcome, rowCount: profile.rowCount, expectations, drift }, null, 2)}
-`);
+  await writeFile2(
+    reportPath,
+    `${JSON.stringify({ schemaVersion: 1, outcome, rowCount: profile.rowCount, expectations, drift }, null, 2)}
+`
+  );
   await writeFile2(markdownPath, renderSection(section));
   return {
     outcome,
@@ -61104,7 +61397,8 @@ async function runDataTest(input2, clock = { now: () => /* @__PURE__ */ new Date
 }
 function combinedOutcome(expectations, drift) {
   if (expectations?.outcome === "fail" || drift?.datasetDrift) return "fail";
-  if (expectations?.outcome === "warn" || drift && (drift.driftedCount > 0 || drift.findings.length > 0)) return "warn";
+  if (expectations?.outcome === "warn" || drift && (drift.driftedCount > 0 || drift.findings.length > 0))
+    return "warn";
   return "pass";
 }
 function reaches(outcome, failOn) {
@@ -61118,7 +61412,10 @@ async function readText(path) {
   try {
     return await readFile2(path, "utf8");
   } catch (cause) {
-    throw new FileFormatError(`${path}: cannot read (${cause.code ?? cause.message}); check the path`, { location: { file: path }, cause });
+    throw new FileFormatError(
+      `${path}: cannot read (${cause.code ?? cause.message}); check the path`,
+      { location: { file: path }, cause }
+    );
   }
 }
 
@@ -61175,7 +61472,9 @@ function assertModelName(name, input2 = "name") {
 }
 function assertStageName(stage, input2 = "stage") {
   if (!isStageName(stage)) {
-    throw new InputError(`${input2} '${stage}' is not a valid stage: use lowercase letters, digits, '-' and '_' (e.g. staging, prod)`);
+    throw new InputError(
+      `${input2} '${stage}' is not a valid stage: use lowercase letters, digits, '-' and '_' (e.g. staging, prod)`
+    );
   }
   return stage;
 }
@@ -61341,7 +61640,10 @@ var TensorSignatureSchema = external_exports.object({
   elementType: external_exports.string(),
   shape: external_exports.array(external_exports.union([external_exports.number().int().nonnegative(), external_exports.string(), external_exports.null()]))
 });
-var ModelSignatureSchema = external_exports.object({ inputs: external_exports.array(TensorSignatureSchema), outputs: external_exports.array(TensorSignatureSchema) });
+var ModelSignatureSchema = external_exports.object({
+  inputs: external_exports.array(TensorSignatureSchema),
+  outputs: external_exports.array(TensorSignatureSchema)
+});
 var JsonScalar = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]);
 var ManifestSchema = external_exports.object({
   schemaVersion: external_exports.literal(1),
@@ -61425,13 +61727,18 @@ function parseStagePolicy(text, file2) {
   try {
     raw = (0, import_yaml2.parse)(text);
   } catch (error63) {
-    throw new FileFormatError(`${file2}: not valid YAML (${error63.message.split("\n")[0]}); fix the syntax`, { location: { file: file2 }, cause: error63 });
+    throw new FileFormatError(`${file2}: not valid YAML (${error63.message.split("\n")[0]}); fix the syntax`, {
+      location: { file: file2 },
+      cause: error63
+    });
   }
   const parsed = StagePolicySchema.safeParse(raw);
   if (!parsed.success) {
     const issue3 = parsed.error.issues[0];
     const path = issue3.path.join(".") || "(top level)";
-    throw new FileFormatError(`${file2}: ${path}: ${issue3.message}; see docs/registry.md#stage-policy`, { location: { file: file2 } });
+    throw new FileFormatError(`${file2}: ${path}: ${issue3.message}; see docs/registry.md#stage-policy`, {
+      location: { file: file2 }
+    });
   }
   return parsed.data;
 }
@@ -61439,7 +61746,9 @@ function stageRule(policy, stage) {
   const rule = policy.stages.find((s) => s.name === stage);
   if (!rule) {
     const allowed = policy.stages.map((s) => s.name).join(", ");
-    throw new RegistryRuleError(`stage '${stage}' is not allowed; use one of: ${allowed} (or add it to the stage policy)`);
+    throw new RegistryRuleError(
+      `stage '${stage}' is not allowed; use one of: ${allowed} (or add it to the stage policy)`
+    );
   }
   return rule;
 }
@@ -61459,15 +61768,20 @@ function checkActor(policy, stage, actor) {
   }
 }
 function checkPromotion(policy, state, p) {
-  if (state.deprecated) throw new RegistryRuleError(`model ${p.name} is deprecated; publish under a new name to keep promoting`);
+  if (state.deprecated)
+    throw new RegistryRuleError(`model ${p.name} is deprecated; publish under a new name to keep promoting`);
   if (!state.versions.includes(p.version)) {
-    throw new RegistryRuleError(`${p.name}@${p.version} is not a registered version; publish it first or pick one from 'mlship registry list ${p.name}'`);
+    throw new RegistryRuleError(
+      `${p.name}@${p.version} is not a registered version; publish it first or pick one from 'mlship registry list ${p.name}'`
+    );
   }
   const rule = stageRule(policy, p.stage);
   checkActor(policy, p.stage, p.actor);
   const prior = requiredPriorStage(policy, p.stage);
   if (prior && !(state.stages[prior] ?? []).includes(p.version)) {
-    throw new RegistryRuleError(`${p.name}@${p.version} must be in stage '${prior}' before '${p.stage}'; promote it to ${prior} first`);
+    throw new RegistryRuleError(
+      `${p.name}@${p.version} must be in stage '${prior}' before '${p.stage}'; promote it to ${prior} first`
+    );
   }
   const missing = rule.requiredChecks.filter((c) => !p.passedChecks.includes(c));
   if (missing.length > 0) {
@@ -61490,7 +61804,10 @@ async function digestFile(path) {
   try {
     sizeBytes = (await stat3(path)).size;
   } catch (error63) {
-    throw new FileFormatError(`${path}: cannot read it (${error63.code ?? "error"}); check the path`, { location: { file: path }, cause: error63 });
+    throw new FileFormatError(
+      `${path}: cannot read it (${error63.code ?? "error"}); check the path`,
+      { location: { file: path }, cause: error63 }
+    );
   }
   const hash2 = createHash2("sha256");
   for await (const chunk of createReadStream3(path)) hash2.update(chunk);
@@ -61505,17 +61822,22 @@ function suggestName(name) {
   return safe ? `, e.g. to '${safe}'` : "";
 }
 async function digestPublishFiles(files) {
-  if (!files.some((f) => f.role === "model")) throw new InputError("files: give at least one model file (e.g. model.onnx) to publish");
+  if (!files.some((f) => f.role === "model"))
+    throw new InputError("files: give at least one model file (e.g. model.onnx) to publish");
   const rank = (f) => f.role !== "model" ? 2 : f.path.toLowerCase().endsWith(".onnx") ? 0 : 1;
   const out = [];
   for (const f of [...files].sort((a, b) => rank(a) - rank(b))) {
     const name = basename(f.path);
     if (!ASSET_NAME_RE.test(name)) {
-      throw new InputError(`files: '${f.path}' has a name GitHub would silently change on upload (release assets keep only letters, digits, '.', '-' and '_', with no leading or trailing '.'), so it could not be downloaded by name; rename the file${suggestName(name)}`);
+      throw new InputError(
+        `files: '${f.path}' has a name GitHub would silently change on upload (release assets keep only letters, digits, '.', '-' and '_', with no leading or trailing '.'), so it could not be downloaded by name; rename the file${suggestName(name)}`
+      );
     }
     const staged = await digestFile(f.path);
-    if (staged.name === MANIFEST_ASSET) throw new InputError(`files: '${f.path}' is named ${MANIFEST_ASSET}, which mlship writes; rename it`);
-    if (out.some((o) => o.name === staged.name)) throw new InputError(`files: two files are named '${staged.name}'; asset names must be unique, rename one`);
+    if (staged.name === MANIFEST_ASSET)
+      throw new InputError(`files: '${f.path}' is named ${MANIFEST_ASSET}, which mlship writes; rename it`);
+    if (out.some((o) => o.name === staged.name))
+      throw new InputError(`files: two files are named '${staged.name}'; asset names must be unique, rename one`);
     out.push({ ...staged, role: f.role });
   }
   return out;
@@ -61529,7 +61851,9 @@ import { basename as basename2, join as join3 } from "node:path";
 import { once } from "node:events";
 async function verifiedDownload(d) {
   if (d.expected.name !== basename2(d.expected.name) || d.expected.name === ".." || d.expected.name === ".") {
-    throw new IntegrityError(`${d.label}: '${d.expected.name}' in the manifest is not a plain file name; the manifest was altered: do not use this version`);
+    throw new IntegrityError(
+      `${d.label}: '${d.expected.name}' in the manifest is not a plain file name; the manifest was altered: do not use this version`
+    );
   }
   await mkdir3(d.destDir, { recursive: true });
   const target = join3(d.destDir, d.expected.name);
@@ -61554,7 +61878,9 @@ async function verifiedDownload(d) {
       );
     }
     if (d.storedDigest && d.storedDigest !== `sha256:${actual}`) {
-      throw new IntegrityError(`${d.label}: sha256 ${actual} does not match the release's digest ${d.storedDigest}; it was not saved: do not use this version`);
+      throw new IntegrityError(
+        `${d.label}: sha256 ${actual} does not match the release's digest ${d.storedDigest}; it was not saved: do not use this version`
+      );
     }
     await rename2(partial2, target);
     return target;
@@ -61573,13 +61899,16 @@ async function verifiedDownload(d) {
 async function readVerifiedManifest(store, stored) {
   const where = `${stored.name}@${stored.version}/${MANIFEST_ASSET}`;
   const asset = stored.assets.find((a) => a.name === MANIFEST_ASSET);
-  if (!asset) throw new FileFormatError(`${where} is missing from the release; the version is damaged: publish a new version`);
+  if (!asset)
+    throw new FileFormatError(`${where} is missing from the release; the version is damaged: publish a new version`);
   const parts = [];
   for await (const chunk of await store.readAsset(stored.name, stored.version, MANIFEST_ASSET)) parts.push(chunk);
   const bytes = Buffer.concat(parts);
   const own2 = digestBytes(MANIFEST_ASSET, bytes).sha256;
   if (asset.digest && asset.digest !== `sha256:${own2}`) {
-    throw new FileFormatError(`${where} does not match its recorded digest ${asset.digest}; the release was altered: do not use it`);
+    throw new FileFormatError(
+      `${where} does not match its recorded digest ${asset.digest}; the release was altered: do not use it`
+    );
   }
   let parsed;
   try {
@@ -61590,18 +61919,26 @@ async function readVerifiedManifest(store, stored) {
   const manifest = ManifestSchema.safeParse(parsed);
   if (!manifest.success) {
     const issue3 = manifest.error.issues[0];
-    throw new FileFormatError(`${where}: ${issue3.path.join(".")}: ${issue3.message}; the manifest is not mlship schemaVersion 1`);
+    throw new FileFormatError(
+      `${where}: ${issue3.path.join(".")}: ${issue3.message}; the manifest is not mlship schemaVersion 1`
+    );
   }
   const { name, source, assets } = manifest.data;
   if (contentDigest(name, source.commit, assets) !== manifest.data.contentDigest) {
-    throw new FileFormatError(`${where}: its asset checksums do not add up to its content digest; the release was altered: do not use this version`);
+    throw new FileFormatError(
+      `${where}: its asset checksums do not add up to its content digest; the release was altered: do not use this version`
+    );
   }
   const claimed = await store.readClaimedDigest(stored.name, stored.version);
   if (!claimed) {
-    throw new IntegrityError(`${stored.name}@${stored.version}: its tag records no content digest, so ${MANIFEST_ASSET} cannot be verified; the tag was altered or not written by mlship: do not use this version`);
+    throw new IntegrityError(
+      `${stored.name}@${stored.version}: its tag records no content digest, so ${MANIFEST_ASSET} cannot be verified; the tag was altered or not written by mlship: do not use this version`
+    );
   }
   if (manifest.data.contentDigest !== claimed) {
-    throw new IntegrityError(`${stored.name}@${stored.version}: ${MANIFEST_ASSET} describes content ${manifest.data.contentDigest}, but the version's tag records ${claimed}; the release was altered after the version was claimed: do not use this version`);
+    throw new IntegrityError(
+      `${stored.name}@${stored.version}: ${MANIFEST_ASSET} describes content ${manifest.data.contentDigest}, but the version's tag records ${claimed}; the release was altered after the version was claimed: do not use this version`
+    );
   }
   return manifest.data;
 }
@@ -61631,7 +61968,9 @@ var EventLog = class {
       walked.push(next);
       event = next;
     }
-    throw new RegistryConflictError(`the event log of ${name} runs more than ${MAX_EVENTS_BEHIND_HEAD} events past its head; run 'mlship registry history ${name}' to inspect it`);
+    throw new RegistryConflictError(
+      `the event log of ${name} runs more than ${MAX_EVENTS_BEHIND_HEAD} events past its head; run 'mlship registry history ${name}' to inspect it`
+    );
   }
   /**
    * Appends one event: reads the newest state, lets `plan` decide (null: nothing
@@ -61699,7 +62038,9 @@ var RegistryService = class {
   async publish(req) {
     const name = assertModelName(req.name);
     if (req.version === void 0 === (req.bump === void 0)) {
-      throw new InputError(`give exactly one of version (e.g. v1.2.0) and bump (patch, minor or major) to publish ${name}`);
+      throw new InputError(
+        `give exactly one of version (e.g. v1.2.0) and bump (patch, minor or major) to publish ${name}`
+      );
     }
     const explicit = req.version === void 0 ? void 0 : normalizeVersion(req.version);
     const files = await digestPublishFiles(req.files);
@@ -61723,7 +62064,9 @@ var RegistryService = class {
           return this.existing(stored, name);
         }
         if (explicit) {
-          throw new RegistryRuleError(`${name}@${version2} already exists with different content; publish a new version (bump: patch) instead`);
+          throw new RegistryRuleError(
+            `${name}@${version2} already exists with different content; publish a new version (bump: patch) instead`
+          );
         }
         version2 = bumpVersion([...state.versions, version2], req.bump);
         continue;
@@ -61749,7 +62092,9 @@ var RegistryService = class {
       if (claim2 === "other") {
         await this.store.discardStaged(name, version2, digest);
         if (explicit) {
-          throw new RegistryRuleError(`${name}@${version2} was just taken by another publish with different content; publish a new version instead`);
+          throw new RegistryRuleError(
+            `${name}@${version2} was just taken by another publish with different content; publish a new version instead`
+          );
         }
         version2 = bumpVersion([...state.versions, version2], req.bump);
         continue;
@@ -61765,11 +62110,20 @@ var RegistryService = class {
         manifest: ManifestSchema.parse(JSON.parse(new TextDecoder().decode(manifestBytes)))
       };
     }
-    throw new RegistryConflictError(`could not find a free version for ${name} after ${this.ctx.maxAttempts} attempts; re-run the publish`);
+    throw new RegistryConflictError(
+      `could not find a free version for ${name} after ${this.ctx.maxAttempts} attempts; re-run the publish`
+    );
   }
   async existing(stored, name) {
     const manifest = await readVerifiedManifest(this.store, stored);
-    return { name, version: stored.version, tag: `${name}@${stored.version}`, url: stored.url, manifest, created: false };
+    return {
+      name,
+      version: stored.version,
+      tag: `${name}@${stored.version}`,
+      url: stored.url,
+      manifest,
+      created: false
+    };
   }
   async buildManifest(req, name, version2, commit, digest, files, state) {
     const onnx = files.find((f) => f.role === "model" && f.name.toLowerCase().endsWith(".onnx"));
@@ -61810,31 +62164,52 @@ var RegistryService = class {
   async resolveStored(reference) {
     const ref = parseModelReference(reference);
     const head = await this.log.latest(ref.name);
-    if (!head) throw new NotFoundError(`no model '${ref.name}' in the registry at ${this.store.location}; publish it first`);
+    if (!head)
+      throw new NotFoundError(`no model '${ref.name}' in the registry at ${this.store.location}; publish it first`);
     const state = head.state;
     let version2;
     if (ref.kind === "stage") {
       version2 = currentVersion(state, ref.stage);
-      if (!version2) throw new NotFoundError(`${ref.name} has no version in stage '${ref.stage}'; promote one with 'mlship registry promote ${ref.name} VERSION ${ref.stage}'`);
+      if (!version2)
+        throw new NotFoundError(
+          `${ref.name} has no version in stage '${ref.stage}'; promote one with 'mlship registry promote ${ref.name} VERSION ${ref.stage}'`
+        );
     } else if (ref.kind === "latest") {
       version2 = latestVersion(state);
       if (!version2) throw new NotFoundError(`${ref.name} has no registered versions; publish one first`);
     } else {
       version2 = ref.version;
       if (state.deregistered.includes(version2)) {
-        throw new NotFoundError(`${ref.name}@${version2} is deprecated; use another version from 'mlship registry list ${ref.name}'`);
+        throw new NotFoundError(
+          `${ref.name}@${version2} is deprecated; use another version from 'mlship registry list ${ref.name}'`
+        );
       }
       if (!state.versions.includes(version2)) {
-        throw new NotFoundError(`${ref.name}@${version2} is not a registered version; see 'mlship registry list ${ref.name}'`);
+        throw new NotFoundError(
+          `${ref.name}@${version2} is not a registered version; see 'mlship registry list ${ref.name}'`
+        );
       }
     }
     const stored = await this.store.readVersion(ref.name, version2);
     if (!stored?.published) {
-      throw new NotFoundError(`${ref.name}@${version2} is registered but its release is missing or unpublished; re-run its publish job`);
+      throw new NotFoundError(
+        `${ref.name}@${version2} is registered but its release is missing or unpublished; re-run its publish job`
+      );
     }
     const manifest = await readVerifiedManifest(this.store, stored);
     const stages = Object.entries(stageMap(state)).filter(([, v]) => v === version2).map(([s]) => s);
-    return { resolved: { name: ref.name, version: version2, tag: `${ref.name}@${version2}`, url: stored.url, manifest, stages, deprecated: state.deprecated }, stored };
+    return {
+      resolved: {
+        name: ref.name,
+        version: version2,
+        tag: `${ref.name}@${version2}`,
+        url: stored.url,
+        manifest,
+        stages,
+        deprecated: state.deprecated
+      },
+      stored
+    };
   }
   /** Downloads every asset, the named ones, or those of one role (e.g. the data profile), each checksum-verified. */
   async download(reference, destDir, select) {
@@ -61852,14 +62227,19 @@ var RegistryService = class {
         throw new InputError(`asset '${assetName}' is not part of ${resolved.tag}; choose from: ${names}`);
       }
       const storedAsset = stored.assets.find((a) => a.name === assetName);
-      if (!storedAsset) throw new FileFormatError(`${resolved.tag}: asset '${assetName}' listed in its manifest is missing from the release; publish a new version`);
-      files.push(await verifiedDownload({
-        label: `${resolved.tag}/${assetName}`,
-        destDir,
-        expected,
-        storedDigest: storedAsset.digest,
-        open: () => this.store.readAsset(resolved.name, resolved.version, assetName)
-      }));
+      if (!storedAsset)
+        throw new FileFormatError(
+          `${resolved.tag}: asset '${assetName}' listed in its manifest is missing from the release; publish a new version`
+        );
+      files.push(
+        await verifiedDownload({
+          label: `${resolved.tag}/${assetName}`,
+          destDir,
+          expected,
+          storedDigest: storedAsset.digest,
+          open: () => this.store.readAsset(resolved.name, resolved.version, assetName)
+        })
+      );
     }
     return { resolved, files };
   }
@@ -61871,7 +62251,9 @@ var RegistryService = class {
     const rule = stageRule(this.ctx.stagePolicy, stage);
     const stored = await this.store.readVersion(name, version2);
     if (!stored?.published || !stored.commit) {
-      throw new RegistryRuleError(`${name}@${version2} is not a published version; publish it first or pick one from 'mlship registry list ${name}'`);
+      throw new RegistryRuleError(
+        `${name}@${version2} is not a published version; publish it first or pick one from 'mlship registry list ${name}'`
+      );
     }
     const commit = stored.commit;
     const passedChecks = rule.requiredChecks.length > 0 ? await this.store.passedChecks(commit) : [];
@@ -61880,7 +62262,12 @@ var RegistryService = class {
       previousVersion = currentVersion(state, stage);
       if (previousVersion === version2) return null;
       checkPromotion(this.ctx.stagePolicy, state, { name, version: version2, stage, actor: this.ctx.actor, passedChecks });
-      return { change: { action: "assign", version: version2, stage }, tag: { action: "assign", name, stage }, commit, message: req.message };
+      return {
+        change: { action: "assign", version: version2, stage },
+        tag: { action: "assign", name, stage },
+        commit,
+        message: req.message
+      };
     });
     return { name, stage, version: version2, previousVersion, tag: appended?.tag, counter: appended?.counter };
   }
@@ -61897,10 +62284,17 @@ var RegistryService = class {
       from = stack.at(-1);
       to = stack.at(-2);
       if (!from || !to) {
-        throw new RegistryRuleError(`${name} has no previous version in stage '${stage}' to roll back to; promote a version instead`);
+        throw new RegistryRuleError(
+          `${name} has no previous version in stage '${stage}' to roll back to; promote a version instead`
+        );
       }
       commit = (await this.store.readVersion(name, from))?.commit ?? commit;
-      return { change: { action: "unassign", version: from, stage }, tag: { action: "unassign", name, stage }, commit, message: req.message ?? `rollback to ${to}` };
+      return {
+        change: { action: "unassign", version: from, stage },
+        tag: { action: "unassign", name, stage },
+        commit,
+        message: req.message ?? `rollback to ${to}`
+      };
     });
     return { name, stage, version: to, previousVersion: from, tag: appended?.tag, counter: appended?.counter };
   }
@@ -61914,7 +62308,12 @@ var RegistryService = class {
         if (state.deprecated) return null;
         const latest = latestVersion(state);
         const commit2 = latest ? (await this.store.readVersion(name, latest))?.commit : void 0;
-        return { change: { action: "deprecate" }, tag: { action: "deprecate", name }, commit: commit2 ?? await this.store.defaultCommit(), message: req.message };
+        return {
+          change: { action: "deprecate" },
+          tag: { action: "deprecate", name },
+          commit: commit2 ?? await this.store.defaultCommit(),
+          message: req.message
+        };
       }
       if (state.deregistered.includes(version2)) return null;
       if (!state.versions.includes(version2)) {
@@ -61922,7 +62321,12 @@ var RegistryService = class {
       }
       stagesLeft = Object.entries(stageMap(state)).filter(([, v]) => v === version2).map(([s]) => s);
       const commit = (await this.store.readVersion(name, version2))?.commit ?? await this.store.defaultCommit();
-      return { change: { action: "deregister", version: version2 }, tag: { action: "deregister", name, version: version2 }, commit, message: req.message };
+      return {
+        change: { action: "deregister", version: version2 },
+        tag: { action: "deregister", name, version: version2 },
+        commit,
+        message: req.message
+      };
     });
     return { name, version: version2, tag: appended?.tag, stagesLeft };
   }
@@ -61948,10 +62352,17 @@ var RegistryService = class {
     for (const name of names) {
       const head = await this.log.latest(name);
       if (!head) {
-        if (nameInput !== void 0) throw new NotFoundError(`no model '${name}' in the registry at ${this.store.location}; publish it first`);
+        if (nameInput !== void 0)
+          throw new NotFoundError(`no model '${name}' in the registry at ${this.store.location}; publish it first`);
         continue;
       }
-      out.push({ name, versions: head.state.versions, latest: latestVersion(head.state), stages: stageMap(head.state), deprecated: head.state.deprecated });
+      out.push({
+        name,
+        versions: head.state.versions,
+        latest: latestVersion(head.state),
+        stages: stageMap(head.state),
+        deprecated: head.state.deprecated
+      });
     }
     return out;
   }
@@ -62125,7 +62536,11 @@ function toStoredVersion(name, version2, dir, record2, published) {
     url: dir,
     contentDigest: record2.contentDigest,
     commit: record2.commit,
-    assets: Object.entries(record2.assets).map(([asset, a]) => ({ name: asset, sizeBytes: a.sizeBytes, digest: `sha256:${a.sha256}` }))
+    assets: Object.entries(record2.assets).map(([asset, a]) => ({
+      name: asset,
+      sizeBytes: a.sizeBytes,
+      digest: `sha256:${a.sha256}`
+    }))
   };
 }
 
@@ -62171,11 +62586,20 @@ var GitHubStore = class {
     return event;
   }
   async readEventObject(sha) {
-    const tag = await this.call("read a registry event tag", () => this.client.rest.git.getTag({ ...this.base, tag_sha: sha }));
+    const tag = await this.call(
+      "read a registry event tag",
+      () => this.client.rest.git.getTag({ ...this.base, tag_sha: sha })
+    );
     return parseEventMessage(tag.data.message);
   }
   async appendEvent(event) {
-    const sha = await this.createTagObject(event.tag, formatEventMessage(event), event.commit, event.actor, event.createdAt);
+    const sha = await this.createTagObject(
+      event.tag,
+      formatEventMessage(event),
+      event.commit,
+      event.actor,
+      event.createdAt
+    );
     const created = await this.createRefOnce(`refs/${EVENTS_PREFIX}${refSegment(event.name)}/${event.counter}`, sha);
     if (!created) return false;
     this.eventShas.set(eventKey(event), sha);
@@ -62197,13 +62621,23 @@ var GitHubStore = class {
     } catch (error63) {
       if (statusOf(error63) !== 422 && statusOf(error63) !== 404) throw this.accessError("move the registry head", error63);
       if (!await this.createRefOnce(`refs/${ref}`, sha)) {
-        await this.call("move the registry head", () => this.client.rest.git.updateRef({ ...this.base, ref, sha, force: true }));
+        await this.call(
+          "move the registry head",
+          () => this.client.rest.git.updateRef({ ...this.base, ref, sha, force: true })
+        );
       }
     }
   }
   async listEvents(name) {
     const prefix2 = `refs/${EVENTS_PREFIX}${refSegment(name)}/`;
-    const refs = await this.call("list registry events", () => this.client.paginate(this.client.rest.git.listMatchingRefs, { ...this.base, ref: prefix2.slice("refs/".length), per_page: 100 }));
+    const refs = await this.call(
+      "list registry events",
+      () => this.client.paginate(this.client.rest.git.listMatchingRefs, {
+        ...this.base,
+        ref: prefix2.slice("refs/".length),
+        per_page: 100
+      })
+    );
     const ours = refs.map((r) => ({ counter: Number(r.ref.slice(prefix2.length)), sha: r.object.sha })).filter((r) => /^\d+$/.test(String(r.counter)) && r.counter > 0).sort((a, b) => a.counter - b.counter);
     const events = [];
     for (const r of ours) {
@@ -62213,7 +62647,10 @@ var GitHubStore = class {
     return events;
   }
   async listNames() {
-    const refs = await this.call("list registry models", () => this.client.paginate(this.client.rest.git.listMatchingRefs, { ...this.base, ref: HEAD_PREFIX, per_page: 100 }));
+    const refs = await this.call(
+      "list registry models",
+      () => this.client.paginate(this.client.rest.git.listMatchingRefs, { ...this.base, ref: HEAD_PREFIX, per_page: 100 })
+    );
     return [...new Set(refs.map((r) => r.ref.slice(`refs/${HEAD_PREFIX}`.length).replaceAll("+", "/")))].sort();
   }
   // ---- versions ----
@@ -62229,10 +62666,13 @@ var GitHubStore = class {
   }
   async readClaimedDigest(name, version2) {
     const tag = `${name}@${version2}`;
-    const res = await this.call(`read tag ${tag}`, () => this.client.graphql(
-      "query($owner: String!, $repo: String!, $ref: String!) { repository(owner: $owner, name: $repo) { ref(qualifiedName: $ref) { target { ... on Tag { message } } } } }",
-      { ...this.base, ref: `refs/tags/${tag}` }
-    ));
+    const res = await this.call(
+      `read tag ${tag}`,
+      () => this.client.graphql(
+        "query($owner: String!, $repo: String!, $ref: String!) { repository(owner: $owner, name: $repo) { ref(qualifiedName: $ref) { target { ... on Tag { message } } } } }",
+        { ...this.base, ref: `refs/tags/${tag}` }
+      )
+    );
     return parseClaimedDigest(res.repository?.ref?.target?.message ?? "");
   }
   toStoredVersion(name, version2, release) {
@@ -62257,7 +62697,10 @@ var GitHubStore = class {
   }
   async findDraft(match) {
     let pages = 0;
-    const iterator2 = this.client.paginate.iterator(this.client.rest.repos.listReleases, { ...this.base, per_page: DRAFT_SEARCH_PAGE_SIZE });
+    const iterator2 = this.client.paginate.iterator(this.client.rest.repos.listReleases, {
+      ...this.base,
+      per_page: DRAFT_SEARCH_PAGE_SIZE
+    });
     for await (const page of iterator2) {
       for (const release of page.data) {
         const marker = release.draft ? parseMarker(release.body ?? "") : null;
@@ -62271,22 +62714,34 @@ var GitHubStore = class {
     const isOurs = (m) => m.name === req.name && m.version === req.version && m.content === req.contentDigest;
     let draft = await this.findDraft(isOurs);
     if (!draft) {
-      const body = formatMarker({ name: req.name, version: req.version, content: req.contentDigest, commit: req.commit });
-      draft = (await this.call(`create a draft release for ${req.name}@${req.version}`, () => this.client.rest.repos.createRelease({
-        ...this.base,
-        tag_name: `${req.name}@${req.version}`,
-        target_commitish: req.commit,
-        name: `${req.name} ${req.version}`,
-        body,
-        draft: true
-      }))).data;
+      const body = formatMarker({
+        name: req.name,
+        version: req.version,
+        content: req.contentDigest,
+        commit: req.commit
+      });
+      draft = (await this.call(
+        `create a draft release for ${req.name}@${req.version}`,
+        () => this.client.rest.repos.createRelease({
+          ...this.base,
+          tag_name: `${req.name}@${req.version}`,
+          target_commitish: req.commit,
+          name: `${req.name} ${req.version}`,
+          body,
+          draft: true
+        })
+      )).data;
     }
     this.draftIds.set(`${req.name}@${req.version}`, draft.id);
     const existing = new Map(draft.assets.map((a) => [a.name, a]));
     for (const file2 of req.files) {
       const have = existing.get(file2.name);
       if (have?.digest === `sha256:${file2.sha256}`) continue;
-      if (have) await this.call("replace a partial asset", () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: have.id }));
+      if (have)
+        await this.call(
+          "replace a partial asset",
+          () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: have.id })
+        );
       await this.upload(draft, file2.name, file2, file2.sizeBytes, file2.sha256);
     }
     const staged = existing.get(MANIFEST_ASSET);
@@ -62296,9 +62751,18 @@ var GitHubStore = class {
         this.assetIds.set(`${req.name}@${req.version}/${MANIFEST_ASSET}`, staged.id);
         return bytes;
       }
-      await this.call("replace a partial asset", () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: staged.id }));
+      await this.call(
+        "replace a partial asset",
+        () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: staged.id })
+      );
     }
-    await this.upload(draft, MANIFEST_ASSET, { bytes: req.manifest }, req.manifest.byteLength, createHash4("sha256").update(req.manifest).digest("hex"));
+    await this.upload(
+      draft,
+      MANIFEST_ASSET,
+      { bytes: req.manifest },
+      req.manifest.byteLength,
+      createHash4("sha256").update(req.manifest).digest("hex")
+    );
     return req.manifest;
   }
   /**
@@ -62315,7 +62779,8 @@ var GitHubStore = class {
         if (error63 instanceof GitHubAccessError) throw error63;
         const status = statusOf(error63);
         const transient = status === void 0 || status >= 500;
-        if (!transient || attempt === UPLOAD_ATTEMPTS) throw this.accessError(`upload ${name} to ${release.tag_name}`, error63);
+        if (!transient || attempt === UPLOAD_ATTEMPTS)
+          throw this.accessError(`upload ${name} to ${release.tag_name}`, error63);
         await new Promise((r) => setTimeout(r, 250 * attempt));
       }
     }
@@ -62333,15 +62798,23 @@ var GitHubStore = class {
       const asset = res.data;
       if (asset.digest && asset.digest !== `sha256:${sha256}`) {
         await this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: asset.id });
-        throw new GitHubAccessError(`upload of ${name} to ${release.tag_name} arrived corrupted (digest ${asset.digest}); re-run the publish`);
+        throw new GitHubAccessError(
+          `upload of ${name} to ${release.tag_name} arrived corrupted (digest ${asset.digest}); re-run the publish`
+        );
       }
     } catch (error63) {
       if (statusOf(error63) !== 422) throw error63;
-      const assets = (await this.call("list release assets", () => this.client.rest.repos.listReleaseAssets({ ...this.base, release_id: release.id, per_page: 100 }))).data;
+      const assets = (await this.call(
+        "list release assets",
+        () => this.client.rest.repos.listReleaseAssets({ ...this.base, release_id: release.id, per_page: 100 })
+      )).data;
       const there = assets.find((a) => a.name === name);
       if (!there) throw this.accessError(`upload ${name} to ${release.tag_name}`, error63);
       if (there.digest === `sha256:${sha256}`) return;
-      await this.call("replace a partial asset", () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: there.id }));
+      await this.call(
+        "replace a partial asset",
+        () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: there.id })
+      );
       throw new Error(`a failed try left a partial ${name} in ${release.tag_name}`);
     }
   }
@@ -62355,15 +62828,24 @@ ${CONTENT_TRAILER}${contentDigest2}
     if (await this.createRefOnce(`refs/tags/${tag}`, sha)) return "claimed";
     const existing = await this.refObject(`tags/${tag}`);
     if (existing?.type !== "tag") return "other";
-    const object2 = await this.call(`read tag ${tag}`, () => this.client.rest.git.getTag({ ...this.base, tag_sha: existing.sha }));
+    const object2 = await this.call(
+      `read tag ${tag}`,
+      () => this.client.rest.git.getTag({ ...this.base, tag_sha: existing.sha })
+    );
     return parseClaimedDigest(object2.data.message) === contentDigest2 ? "ours" : "other";
   }
   async publishVersion(name, version2) {
     const published = await this.readVersion(name, version2);
     if (published) return published.url;
     const draftId = this.draftIds.get(`${name}@${version2}`) ?? (await this.findDraft((m) => m.name === name && m.version === version2))?.id;
-    if (draftId === void 0) throw new GitHubAccessError(`the draft release of ${name}@${version2} disappeared before it was published; re-run the publish`);
-    const res = await this.call(`publish release ${name}@${version2}`, () => this.client.rest.repos.updateRelease({ ...this.base, release_id: draftId, draft: false, make_latest: "false" }));
+    if (draftId === void 0)
+      throw new GitHubAccessError(
+        `the draft release of ${name}@${version2} disappeared before it was published; re-run the publish`
+      );
+    const res = await this.call(
+      `publish release ${name}@${version2}`,
+      () => this.client.rest.repos.updateRelease({ ...this.base, release_id: draftId, draft: false, make_latest: "false" })
+    );
     const content = parseMarker(res.data.body ?? "")?.content;
     if (content) await this.deleteDrafts(name, version2, content);
     return res.data.html_url;
@@ -62374,7 +62856,9 @@ ${CONTENT_TRAILER}${contentDigest2}
   /** Drafts of this version left by lost answers or by a publish that lost the race (all, or one content's). */
   async deleteDrafts(name, version2, contentDigest2) {
     for (let pass = 0; pass < 10; pass++) {
-      const draft = await this.findDraft((m) => m.name === name && m.version === version2 && (contentDigest2 === void 0 || m.content === contentDigest2));
+      const draft = await this.findDraft(
+        (m) => m.name === name && m.version === version2 && (contentDigest2 === void 0 || m.content === contentDigest2)
+      );
       if (!draft) return;
       try {
         await this.client.rest.repos.deleteRelease({ ...this.base, release_id: draft.id });
@@ -62388,24 +62872,33 @@ ${CONTENT_TRAILER}${contentDigest2}
     if (!this.assetIds.has(key)) await this.readVersion(name, version2);
     const id = this.assetIds.get(key);
     if (id === void 0) throw new GitHubAccessError(`${key} is not an asset of its release`);
-    const res = await this.call(`download ${key}`, () => this.client.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
-      ...this.base,
-      asset_id: id,
-      headers: { accept: "application/octet-stream" },
-      request: { parseSuccessResponseBody: false }
-    }));
+    const res = await this.call(
+      `download ${key}`,
+      () => this.client.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
+        ...this.base,
+        asset_id: id,
+        headers: { accept: "application/octet-stream" },
+        request: { parseSuccessResponseBody: false }
+      })
+    );
     return res.data;
   }
   async downloadAsset(id) {
-    const res = await this.call("download a release asset", () => this.client.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
-      ...this.base,
-      asset_id: id,
-      headers: { accept: "application/octet-stream" }
-    }));
+    const res = await this.call(
+      "download a release asset",
+      () => this.client.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
+        ...this.base,
+        asset_id: id,
+        headers: { accept: "application/octet-stream" }
+      })
+    );
     return new Uint8Array(res.data);
   }
   async passedChecks(commit) {
-    const runs = await this.call(`list check runs of ${commit}`, () => this.client.paginate(this.client.rest.checks.listForRef, { ...this.base, ref: commit, per_page: 100 }));
+    const runs = await this.call(
+      `list check runs of ${commit}`,
+      () => this.client.paginate(this.client.rest.checks.listForRef, { ...this.base, ref: commit, per_page: 100 })
+    );
     const newest = /* @__PURE__ */ new Map();
     for (const run of runs) if ((newest.get(run.name)?.id ?? -1) < run.id) newest.set(run.name, run);
     return [...newest.values()].filter((r) => r.conclusion === "success").map((r) => r.name);
@@ -62413,13 +62906,19 @@ ${CONTENT_TRAILER}${contentDigest2}
   async defaultCommit() {
     const repo = await this.call(`read ${this.owner}/${this.repo}`, () => this.client.rest.repos.get(this.base));
     const sha = await this.refSha(`heads/${repo.data.default_branch}`);
-    if (!sha) throw new GitHubAccessError(`${this.owner}/${this.repo} has no commit on ${repo.data.default_branch}; pass the commit to publish`);
+    if (!sha)
+      throw new GitHubAccessError(
+        `${this.owner}/${this.repo} has no commit on ${repo.data.default_branch}; pass the commit to publish`
+      );
     return sha;
   }
   // ---- git helpers ----
   async createTagObject(tag, message, commit, actor, date5) {
     const tagger = actor ? { tagger: { name: actor, email: `${actor}@users.noreply.github.com`, ...date5 ? { date: date5 } : {} } } : {};
-    const res = await this.call(`create tag ${tag}`, () => this.client.rest.git.createTag({ ...this.base, tag, message, object: commit, type: "commit", ...tagger }));
+    const res = await this.call(
+      `create tag ${tag}`,
+      () => this.client.rest.git.createTag({ ...this.base, tag, message, object: commit, type: "commit", ...tagger })
+    );
     return res.data.sha;
   }
   /** true when this call created the ref (or an earlier try of it did); false when someone else holds it. */
@@ -62456,7 +62955,10 @@ ${CONTENT_TRAILER}${contentDigest2}
     const status = statusOf(error63);
     const repo = `${this.owner}/${this.repo}`;
     const why = status === 401 ? "the token is invalid or expired; pass a valid token" : status === 403 || status === 429 ? "GitHub refused or rate-limited it; give the job `permissions: contents: write` (and `checks: read`), or re-run later if rate-limited" : status === 404 ? `${repo} or the object was not found; check the repository name and that the token can see it` : status !== void 0 && status >= 500 ? "GitHub failed to answer; re-run the job (the registry is left consistent)" : `GitHub answered ${status ?? "nothing"}; re-run the job`;
-    return new GitHubAccessError(`could not ${what} in ${repo}: ${why}`, { ...status === void 0 ? {} : { status }, cause: error63 });
+    return new GitHubAccessError(`could not ${what} in ${repo}: ${why}`, {
+      ...status === void 0 ? {} : { status },
+      cause: error63
+    });
   }
 };
 var CONTENT_TRAILER = "mlship-content: ";
@@ -66876,9 +67378,14 @@ function createGitHubClient(options) {
     baseUrl: (options.baseUrl ?? "https://api.github.com").replace(/\/+$/, ""),
     userAgent: USER_AGENT,
     request: options.fetch ? { fetch: options.fetch } : {},
-    log: { debug: () => {
-    }, info: () => {
-    }, warn: (m) => console.warn(m), error: (m) => console.error(m) },
+    log: {
+      debug: () => {
+      },
+      info: () => {
+      },
+      warn: (m) => console.warn(m),
+      error: (m) => console.error(m)
+    },
     throttle: {
       enabled: options.throttle ?? true,
       onRateLimit: retryWhenRateLimited,
@@ -66897,12 +67404,22 @@ async function openRegistry(options) {
   };
   if (options.location.startsWith("local:")) {
     const dir = options.location.slice("local:".length);
-    return new RegistryService(new LocalStore(dir.startsWith("/") ? dir : `${options.cwd}/${dir}`, options.localCommit ? { defaultCommit: options.localCommit } : {}), ctx);
+    return new RegistryService(
+      new LocalStore(
+        dir.startsWith("/") ? dir : `${options.cwd}/${dir}`,
+        options.localCommit ? { defaultCommit: options.localCommit } : {}
+      ),
+      ctx
+    );
   }
   const match = /^github:([^/\s]+)\/([^/\s]+)$/.exec(options.location);
   if (!match) throw new InputError(`registry '${options.location}' must be local:<dir> or github:<owner>/<repo>`);
-  if (!options.token) throw new InputError(`a token is required for the GitHub registry: pass token (GITHUB_TOKEN with contents: write)`);
-  const client = createGitHubClient({ token: options.token, ...options.env.GITHUB_API_URL ? { baseUrl: options.env.GITHUB_API_URL } : {} });
+  if (!options.token)
+    throw new InputError(`a token is required for the GitHub registry: pass token (GITHUB_TOKEN with contents: write)`);
+  const client = createGitHubClient({
+    token: options.token,
+    ...options.env.GITHUB_API_URL ? { baseUrl: options.env.GITHUB_API_URL } : {}
+  });
   return new RegistryService(new GitHubStore({ client, owner: match[1], repo: match[2] }), ctx);
 }
 function isModelReference(text) {
@@ -66911,7 +67428,9 @@ function isModelReference(text) {
 async function fetchRegistryAsset(options, reference, role) {
   const location = /^(local|github):/.test(options.location) ? options.location : `local:${options.location}`;
   const registry2 = await openRegistry({ ...options, location });
-  const { resolved, files } = await registry2.download(reference, await mkdtemp(join6(tmpdir(), `mlship-${role}-`)), { role });
+  const { resolved, files } = await registry2.download(reference, await mkdtemp(join6(tmpdir(), `mlship-${role}-`)), {
+    role
+  });
   return { path: files[0], tag: resolved.tag };
 }
 
@@ -66922,19 +67441,28 @@ await runAction(async () => {
   let { referenceProfile } = inputs;
   let referenceLabel;
   if (referenceProfile && isModelReference(referenceProfile)) {
-    const fetched = await fetchRegistryAsset({
-      location: inputs.registry ?? `github:${env.GITHUB_REPOSITORY}`,
-      cwd: env.GITHUB_WORKSPACE ?? process.cwd(),
-      env,
-      token: inputs.token,
-      actor: env.GITHUB_ACTOR ?? "github-actions"
-    }, referenceProfile, "data-profile");
+    const fetched = await fetchRegistryAsset(
+      {
+        location: inputs.registry ?? `github:${env.GITHUB_REPOSITORY}`,
+        cwd: env.GITHUB_WORKSPACE ?? process.cwd(),
+        env,
+        token: inputs.token,
+        actor: env.GITHUB_ACTOR ?? "github-actions"
+      },
+      referenceProfile,
+      "data-profile"
+    );
     referenceLabel = `${fetched.tag} (${referenceProfile})`;
     referenceProfile = fetched.path;
   }
   const result = await runDataTest({ ...inputs, referenceProfile, referenceLabel });
   const summaryFile = env.GITHUB_STEP_SUMMARY;
   if (summaryFile) await appendFile2(summaryFile, renderSection(result.section));
-  setOutputs({ result: result.outcome, reportPath: result.markdownPath, resultPath: result.reportPath, profilePath: result.profilePath });
+  setOutputs({
+    result: result.outcome,
+    reportPath: result.markdownPath,
+    resultPath: result.reportPath,
+    profilePath: result.profilePath
+  });
   if (result.failed) process.exitCode = 1;
 });

@@ -19636,7 +19636,16 @@ async function runAction(main) {
 }
 
 // actions/dispatch/src/route.ts
-var REGISTRY_COMMANDS = ["publish", "resolve", "download", "promote", "rollback", "deprecate", "history", "list"];
+var REGISTRY_COMMANDS = [
+  "publish",
+  "resolve",
+  "download",
+  "promote",
+  "rollback",
+  "deprecate",
+  "history",
+  "list"
+];
 var ROUTES = {
   report: { action: "report", env: {} },
   "data-test": { action: "data-test", env: {} },

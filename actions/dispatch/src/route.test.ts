@@ -12,7 +12,11 @@ test('registry-X runs the registry action with its own command input set to X', 
 });
 
 test('an unknown command is one line that lists the valid ones', () => {
-  assert.throws(() => routeCommand('deploy'), (e: unknown) => e instanceof InputError && /'deploy' is not an mlship command; use one of: report, data-test/.test(e.message));
+  assert.throws(
+    () => routeCommand('deploy'),
+    (e: unknown) =>
+      e instanceof InputError && /'deploy' is not an mlship command; use one of: report, data-test/.test(e.message),
+  );
 });
 
 test('an empty command says it is required', () => {

@@ -8,7 +8,16 @@ export interface Route {
 
 // The registry action has its own `command` input (publish, promote...), which
 // the root action's `command` would shadow; so the root spells it registry-X.
-export const REGISTRY_COMMANDS = ['publish', 'resolve', 'download', 'promote', 'rollback', 'deprecate', 'history', 'list'] as const;
+export const REGISTRY_COMMANDS = [
+  'publish',
+  'resolve',
+  'download',
+  'promote',
+  'rollback',
+  'deprecate',
+  'history',
+  'list',
+] as const;
 
 export const ROUTES: Record<string, Route> = {
   report: { action: 'report', env: {} },

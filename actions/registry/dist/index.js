@@ -56169,7 +56169,8 @@ function notOnnx(file2, why, cause) {
 function dimension(d) {
   const set2 = d.value;
   if (set2 === "dimParam") return d.dimParam || null;
-  if (set2 === "dimValue" && d.dimValue != null) return typeof d.dimValue === "number" ? d.dimValue : d.dimValue.toNumber();
+  if (set2 === "dimValue" && d.dimValue != null)
+    return typeof d.dimValue === "number" ? d.dimValue : d.dimValue.toNumber();
   return null;
 }
 function valueSignature(value) {
@@ -56226,7 +56227,9 @@ function assertModelName(name, input2 = "name") {
 }
 function assertStageName(stage, input2 = "stage") {
   if (!isStageName(stage)) {
-    throw new InputError(`${input2} '${stage}' is not a valid stage: use lowercase letters, digits, '-' and '_' (e.g. staging, prod)`);
+    throw new InputError(
+      `${input2} '${stage}' is not a valid stage: use lowercase letters, digits, '-' and '_' (e.g. staging, prod)`
+    );
   }
   return stage;
 }
@@ -56397,7 +56400,10 @@ var TensorSignatureSchema2 = external_exports.object({
   elementType: external_exports.string(),
   shape: external_exports.array(external_exports.union([external_exports.number().int().nonnegative(), external_exports.string(), external_exports.null()]))
 });
-var ModelSignatureSchema2 = external_exports.object({ inputs: external_exports.array(TensorSignatureSchema2), outputs: external_exports.array(TensorSignatureSchema2) });
+var ModelSignatureSchema2 = external_exports.object({
+  inputs: external_exports.array(TensorSignatureSchema2),
+  outputs: external_exports.array(TensorSignatureSchema2)
+});
 var JsonScalar = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]);
 var ManifestSchema = external_exports.object({
   schemaVersion: external_exports.literal(1),
@@ -56481,13 +56487,18 @@ function parseStagePolicy(text, file2) {
   try {
     raw = (0, import_yaml.parse)(text);
   } catch (error63) {
-    throw new FileFormatError(`${file2}: not valid YAML (${error63.message.split("\n")[0]}); fix the syntax`, { location: { file: file2 }, cause: error63 });
+    throw new FileFormatError(`${file2}: not valid YAML (${error63.message.split("\n")[0]}); fix the syntax`, {
+      location: { file: file2 },
+      cause: error63
+    });
   }
   const parsed = StagePolicySchema.safeParse(raw);
   if (!parsed.success) {
     const issue3 = parsed.error.issues[0];
     const path = issue3.path.join(".") || "(top level)";
-    throw new FileFormatError(`${file2}: ${path}: ${issue3.message}; see docs/registry.md#stage-policy`, { location: { file: file2 } });
+    throw new FileFormatError(`${file2}: ${path}: ${issue3.message}; see docs/registry.md#stage-policy`, {
+      location: { file: file2 }
+    });
   }
   return parsed.data;
 }
@@ -56495,7 +56506,9 @@ function stageRule(policy, stage) {
   const rule = policy.stages.find((s) => s.name === stage);
   if (!rule) {
     const allowed = policy.stages.map((s) => s.name).join(", ");
-    throw new RegistryRuleError(`stage '${stage}' is not allowed; use one of: ${allowed} (or add it to the stage policy)`);
+    throw new RegistryRuleError(
+      `stage '${stage}' is not allowed; use one of: ${allowed} (or add it to the stage policy)`
+    );
   }
   return rule;
 }
@@ -56515,15 +56528,20 @@ function checkActor(policy, stage, actor) {
   }
 }
 function checkPromotion(policy, state, p) {
-  if (state.deprecated) throw new RegistryRuleError(`model ${p.name} is deprecated; publish under a new name to keep promoting`);
+  if (state.deprecated)
+    throw new RegistryRuleError(`model ${p.name} is deprecated; publish under a new name to keep promoting`);
   if (!state.versions.includes(p.version)) {
-    throw new RegistryRuleError(`${p.name}@${p.version} is not a registered version; publish it first or pick one from 'mlship registry list ${p.name}'`);
+    throw new RegistryRuleError(
+      `${p.name}@${p.version} is not a registered version; publish it first or pick one from 'mlship registry list ${p.name}'`
+    );
   }
   const rule = stageRule(policy, p.stage);
   checkActor(policy, p.stage, p.actor);
   const prior = requiredPriorStage(policy, p.stage);
   if (prior && !(state.stages[prior] ?? []).includes(p.version)) {
-    throw new RegistryRuleError(`${p.name}@${p.version} must be in stage '${prior}' before '${p.stage}'; promote it to ${prior} first`);
+    throw new RegistryRuleError(
+      `${p.name}@${p.version} must be in stage '${prior}' before '${p.stage}'; promote it to ${prior} first`
+    );
   }
   const missing = rule.requiredChecks.filter((c) => !p.passedChecks.includes(c));
   if (missing.length > 0) {
@@ -56546,7 +56564,10 @@ async function digestFile(path) {
   try {
     sizeBytes = (await stat2(path)).size;
   } catch (error63) {
-    throw new FileFormatError(`${path}: cannot read it (${error63.code ?? "error"}); check the path`, { location: { file: path }, cause: error63 });
+    throw new FileFormatError(
+      `${path}: cannot read it (${error63.code ?? "error"}); check the path`,
+      { location: { file: path }, cause: error63 }
+    );
   }
   const hash2 = createHash2("sha256");
   for await (const chunk of createReadStream(path)) hash2.update(chunk);
@@ -56561,17 +56582,22 @@ function suggestName(name) {
   return safe ? `, e.g. to '${safe}'` : "";
 }
 async function digestPublishFiles(files) {
-  if (!files.some((f) => f.role === "model")) throw new InputError("files: give at least one model file (e.g. model.onnx) to publish");
+  if (!files.some((f) => f.role === "model"))
+    throw new InputError("files: give at least one model file (e.g. model.onnx) to publish");
   const rank = (f) => f.role !== "model" ? 2 : f.path.toLowerCase().endsWith(".onnx") ? 0 : 1;
   const out = [];
   for (const f of [...files].sort((a, b) => rank(a) - rank(b))) {
     const name = basename(f.path);
     if (!ASSET_NAME_RE.test(name)) {
-      throw new InputError(`files: '${f.path}' has a name GitHub would silently change on upload (release assets keep only letters, digits, '.', '-' and '_', with no leading or trailing '.'), so it could not be downloaded by name; rename the file${suggestName(name)}`);
+      throw new InputError(
+        `files: '${f.path}' has a name GitHub would silently change on upload (release assets keep only letters, digits, '.', '-' and '_', with no leading or trailing '.'), so it could not be downloaded by name; rename the file${suggestName(name)}`
+      );
     }
     const staged = await digestFile(f.path);
-    if (staged.name === MANIFEST_ASSET) throw new InputError(`files: '${f.path}' is named ${MANIFEST_ASSET}, which mlship writes; rename it`);
-    if (out.some((o) => o.name === staged.name)) throw new InputError(`files: two files are named '${staged.name}'; asset names must be unique, rename one`);
+    if (staged.name === MANIFEST_ASSET)
+      throw new InputError(`files: '${f.path}' is named ${MANIFEST_ASSET}, which mlship writes; rename it`);
+    if (out.some((o) => o.name === staged.name))
+      throw new InputError(`files: two files are named '${staged.name}'; asset names must be unique, rename one`);
     out.push({ ...staged, role: f.role });
   }
   return out;
@@ -56585,7 +56611,9 @@ import { basename as basename2, join } from "node:path";
 import { once } from "node:events";
 async function verifiedDownload(d) {
   if (d.expected.name !== basename2(d.expected.name) || d.expected.name === ".." || d.expected.name === ".") {
-    throw new IntegrityError(`${d.label}: '${d.expected.name}' in the manifest is not a plain file name; the manifest was altered: do not use this version`);
+    throw new IntegrityError(
+      `${d.label}: '${d.expected.name}' in the manifest is not a plain file name; the manifest was altered: do not use this version`
+    );
   }
   await mkdir2(d.destDir, { recursive: true });
   const target = join(d.destDir, d.expected.name);
@@ -56610,7 +56638,9 @@ async function verifiedDownload(d) {
       );
     }
     if (d.storedDigest && d.storedDigest !== `sha256:${actual}`) {
-      throw new IntegrityError(`${d.label}: sha256 ${actual} does not match the release's digest ${d.storedDigest}; it was not saved: do not use this version`);
+      throw new IntegrityError(
+        `${d.label}: sha256 ${actual} does not match the release's digest ${d.storedDigest}; it was not saved: do not use this version`
+      );
     }
     await rename2(partial2, target);
     return target;
@@ -56629,13 +56659,16 @@ async function verifiedDownload(d) {
 async function readVerifiedManifest(store, stored) {
   const where = `${stored.name}@${stored.version}/${MANIFEST_ASSET}`;
   const asset = stored.assets.find((a) => a.name === MANIFEST_ASSET);
-  if (!asset) throw new FileFormatError(`${where} is missing from the release; the version is damaged: publish a new version`);
+  if (!asset)
+    throw new FileFormatError(`${where} is missing from the release; the version is damaged: publish a new version`);
   const parts = [];
   for await (const chunk of await store.readAsset(stored.name, stored.version, MANIFEST_ASSET)) parts.push(chunk);
   const bytes = Buffer.concat(parts);
   const own2 = digestBytes(MANIFEST_ASSET, bytes).sha256;
   if (asset.digest && asset.digest !== `sha256:${own2}`) {
-    throw new FileFormatError(`${where} does not match its recorded digest ${asset.digest}; the release was altered: do not use it`);
+    throw new FileFormatError(
+      `${where} does not match its recorded digest ${asset.digest}; the release was altered: do not use it`
+    );
   }
   let parsed;
   try {
@@ -56646,18 +56679,26 @@ async function readVerifiedManifest(store, stored) {
   const manifest = ManifestSchema.safeParse(parsed);
   if (!manifest.success) {
     const issue3 = manifest.error.issues[0];
-    throw new FileFormatError(`${where}: ${issue3.path.join(".")}: ${issue3.message}; the manifest is not mlship schemaVersion 1`);
+    throw new FileFormatError(
+      `${where}: ${issue3.path.join(".")}: ${issue3.message}; the manifest is not mlship schemaVersion 1`
+    );
   }
   const { name, source, assets } = manifest.data;
   if (contentDigest(name, source.commit, assets) !== manifest.data.contentDigest) {
-    throw new FileFormatError(`${where}: its asset checksums do not add up to its content digest; the release was altered: do not use this version`);
+    throw new FileFormatError(
+      `${where}: its asset checksums do not add up to its content digest; the release was altered: do not use this version`
+    );
   }
   const claimed = await store.readClaimedDigest(stored.name, stored.version);
   if (!claimed) {
-    throw new IntegrityError(`${stored.name}@${stored.version}: its tag records no content digest, so ${MANIFEST_ASSET} cannot be verified; the tag was altered or not written by mlship: do not use this version`);
+    throw new IntegrityError(
+      `${stored.name}@${stored.version}: its tag records no content digest, so ${MANIFEST_ASSET} cannot be verified; the tag was altered or not written by mlship: do not use this version`
+    );
   }
   if (manifest.data.contentDigest !== claimed) {
-    throw new IntegrityError(`${stored.name}@${stored.version}: ${MANIFEST_ASSET} describes content ${manifest.data.contentDigest}, but the version's tag records ${claimed}; the release was altered after the version was claimed: do not use this version`);
+    throw new IntegrityError(
+      `${stored.name}@${stored.version}: ${MANIFEST_ASSET} describes content ${manifest.data.contentDigest}, but the version's tag records ${claimed}; the release was altered after the version was claimed: do not use this version`
+    );
   }
   return manifest.data;
 }
@@ -56687,7 +56728,9 @@ var EventLog = class {
       walked.push(next);
       event = next;
     }
-    throw new RegistryConflictError(`the event log of ${name} runs more than ${MAX_EVENTS_BEHIND_HEAD} events past its head; run 'mlship registry history ${name}' to inspect it`);
+    throw new RegistryConflictError(
+      `the event log of ${name} runs more than ${MAX_EVENTS_BEHIND_HEAD} events past its head; run 'mlship registry history ${name}' to inspect it`
+    );
   }
   /**
    * Appends one event: reads the newest state, lets `plan` decide (null: nothing
@@ -56755,7 +56798,9 @@ var RegistryService = class {
   async publish(req) {
     const name = assertModelName(req.name);
     if (req.version === void 0 === (req.bump === void 0)) {
-      throw new InputError(`give exactly one of version (e.g. v1.2.0) and bump (patch, minor or major) to publish ${name}`);
+      throw new InputError(
+        `give exactly one of version (e.g. v1.2.0) and bump (patch, minor or major) to publish ${name}`
+      );
     }
     const explicit = req.version === void 0 ? void 0 : normalizeVersion(req.version);
     const files = await digestPublishFiles(req.files);
@@ -56779,7 +56824,9 @@ var RegistryService = class {
           return this.existing(stored, name);
         }
         if (explicit) {
-          throw new RegistryRuleError(`${name}@${version2} already exists with different content; publish a new version (bump: patch) instead`);
+          throw new RegistryRuleError(
+            `${name}@${version2} already exists with different content; publish a new version (bump: patch) instead`
+          );
         }
         version2 = bumpVersion([...state.versions, version2], req.bump);
         continue;
@@ -56805,7 +56852,9 @@ var RegistryService = class {
       if (claim2 === "other") {
         await this.store.discardStaged(name, version2, digest);
         if (explicit) {
-          throw new RegistryRuleError(`${name}@${version2} was just taken by another publish with different content; publish a new version instead`);
+          throw new RegistryRuleError(
+            `${name}@${version2} was just taken by another publish with different content; publish a new version instead`
+          );
         }
         version2 = bumpVersion([...state.versions, version2], req.bump);
         continue;
@@ -56821,11 +56870,20 @@ var RegistryService = class {
         manifest: ManifestSchema.parse(JSON.parse(new TextDecoder().decode(manifestBytes)))
       };
     }
-    throw new RegistryConflictError(`could not find a free version for ${name} after ${this.ctx.maxAttempts} attempts; re-run the publish`);
+    throw new RegistryConflictError(
+      `could not find a free version for ${name} after ${this.ctx.maxAttempts} attempts; re-run the publish`
+    );
   }
   async existing(stored, name) {
     const manifest = await readVerifiedManifest(this.store, stored);
-    return { name, version: stored.version, tag: `${name}@${stored.version}`, url: stored.url, manifest, created: false };
+    return {
+      name,
+      version: stored.version,
+      tag: `${name}@${stored.version}`,
+      url: stored.url,
+      manifest,
+      created: false
+    };
   }
   async buildManifest(req, name, version2, commit, digest, files, state) {
     const onnx2 = files.find((f) => f.role === "model" && f.name.toLowerCase().endsWith(".onnx"));
@@ -56866,31 +56924,52 @@ var RegistryService = class {
   async resolveStored(reference) {
     const ref = parseModelReference(reference);
     const head = await this.log.latest(ref.name);
-    if (!head) throw new NotFoundError(`no model '${ref.name}' in the registry at ${this.store.location}; publish it first`);
+    if (!head)
+      throw new NotFoundError(`no model '${ref.name}' in the registry at ${this.store.location}; publish it first`);
     const state = head.state;
     let version2;
     if (ref.kind === "stage") {
       version2 = currentVersion(state, ref.stage);
-      if (!version2) throw new NotFoundError(`${ref.name} has no version in stage '${ref.stage}'; promote one with 'mlship registry promote ${ref.name} VERSION ${ref.stage}'`);
+      if (!version2)
+        throw new NotFoundError(
+          `${ref.name} has no version in stage '${ref.stage}'; promote one with 'mlship registry promote ${ref.name} VERSION ${ref.stage}'`
+        );
     } else if (ref.kind === "latest") {
       version2 = latestVersion(state);
       if (!version2) throw new NotFoundError(`${ref.name} has no registered versions; publish one first`);
     } else {
       version2 = ref.version;
       if (state.deregistered.includes(version2)) {
-        throw new NotFoundError(`${ref.name}@${version2} is deprecated; use another version from 'mlship registry list ${ref.name}'`);
+        throw new NotFoundError(
+          `${ref.name}@${version2} is deprecated; use another version from 'mlship registry list ${ref.name}'`
+        );
       }
       if (!state.versions.includes(version2)) {
-        throw new NotFoundError(`${ref.name}@${version2} is not a registered version; see 'mlship registry list ${ref.name}'`);
+        throw new NotFoundError(
+          `${ref.name}@${version2} is not a registered version; see 'mlship registry list ${ref.name}'`
+        );
       }
     }
     const stored = await this.store.readVersion(ref.name, version2);
     if (!stored?.published) {
-      throw new NotFoundError(`${ref.name}@${version2} is registered but its release is missing or unpublished; re-run its publish job`);
+      throw new NotFoundError(
+        `${ref.name}@${version2} is registered but its release is missing or unpublished; re-run its publish job`
+      );
     }
     const manifest = await readVerifiedManifest(this.store, stored);
     const stages = Object.entries(stageMap(state)).filter(([, v]) => v === version2).map(([s]) => s);
-    return { resolved: { name: ref.name, version: version2, tag: `${ref.name}@${version2}`, url: stored.url, manifest, stages, deprecated: state.deprecated }, stored };
+    return {
+      resolved: {
+        name: ref.name,
+        version: version2,
+        tag: `${ref.name}@${version2}`,
+        url: stored.url,
+        manifest,
+        stages,
+        deprecated: state.deprecated
+      },
+      stored
+    };
   }
   /** Downloads every asset, the named ones, or those of one role (e.g. the data profile), each checksum-verified. */
   async download(reference, destDir, select) {
@@ -56908,14 +56987,19 @@ var RegistryService = class {
         throw new InputError(`asset '${assetName}' is not part of ${resolved.tag}; choose from: ${names}`);
       }
       const storedAsset = stored.assets.find((a) => a.name === assetName);
-      if (!storedAsset) throw new FileFormatError(`${resolved.tag}: asset '${assetName}' listed in its manifest is missing from the release; publish a new version`);
-      files.push(await verifiedDownload({
-        label: `${resolved.tag}/${assetName}`,
-        destDir,
-        expected,
-        storedDigest: storedAsset.digest,
-        open: () => this.store.readAsset(resolved.name, resolved.version, assetName)
-      }));
+      if (!storedAsset)
+        throw new FileFormatError(
+          `${resolved.tag}: asset '${assetName}' listed in its manifest is missing from the release; publish a new version`
+        );
+      files.push(
+        await verifiedDownload({
+          label: `${resolved.tag}/${assetName}`,
+          destDir,
+          expected,
+          storedDigest: storedAsset.digest,
+          open: () => this.store.readAsset(resolved.name, resolved.version, assetName)
+        })
+      );
     }
     return { resolved, files };
   }
@@ -56927,7 +57011,9 @@ var RegistryService = class {
     const rule = stageRule(this.ctx.stagePolicy, stage);
     const stored = await this.store.readVersion(name, version2);
     if (!stored?.published || !stored.commit) {
-      throw new RegistryRuleError(`${name}@${version2} is not a published version; publish it first or pick one from 'mlship registry list ${name}'`);
+      throw new RegistryRuleError(
+        `${name}@${version2} is not a published version; publish it first or pick one from 'mlship registry list ${name}'`
+      );
     }
     const commit = stored.commit;
     const passedChecks = rule.requiredChecks.length > 0 ? await this.store.passedChecks(commit) : [];
@@ -56936,7 +57022,12 @@ var RegistryService = class {
       previousVersion = currentVersion(state, stage);
       if (previousVersion === version2) return null;
       checkPromotion(this.ctx.stagePolicy, state, { name, version: version2, stage, actor: this.ctx.actor, passedChecks });
-      return { change: { action: "assign", version: version2, stage }, tag: { action: "assign", name, stage }, commit, message: req.message };
+      return {
+        change: { action: "assign", version: version2, stage },
+        tag: { action: "assign", name, stage },
+        commit,
+        message: req.message
+      };
     });
     return { name, stage, version: version2, previousVersion, tag: appended?.tag, counter: appended?.counter };
   }
@@ -56953,10 +57044,17 @@ var RegistryService = class {
       from = stack.at(-1);
       to = stack.at(-2);
       if (!from || !to) {
-        throw new RegistryRuleError(`${name} has no previous version in stage '${stage}' to roll back to; promote a version instead`);
+        throw new RegistryRuleError(
+          `${name} has no previous version in stage '${stage}' to roll back to; promote a version instead`
+        );
       }
       commit = (await this.store.readVersion(name, from))?.commit ?? commit;
-      return { change: { action: "unassign", version: from, stage }, tag: { action: "unassign", name, stage }, commit, message: req.message ?? `rollback to ${to}` };
+      return {
+        change: { action: "unassign", version: from, stage },
+        tag: { action: "unassign", name, stage },
+        commit,
+        message: req.message ?? `rollback to ${to}`
+      };
     });
     return { name, stage, version: to, previousVersion: from, tag: appended?.tag, counter: appended?.counter };
   }
@@ -56970,7 +57068,12 @@ var RegistryService = class {
         if (state.deprecated) return null;
         const latest = latestVersion(state);
         const commit2 = latest ? (await this.store.readVersion(name, latest))?.commit : void 0;
-        return { change: { action: "deprecate" }, tag: { action: "deprecate", name }, commit: commit2 ?? await this.store.defaultCommit(), message: req.message };
+        return {
+          change: { action: "deprecate" },
+          tag: { action: "deprecate", name },
+          commit: commit2 ?? await this.store.defaultCommit(),
+          message: req.message
+        };
       }
       if (state.deregistered.includes(version2)) return null;
       if (!state.versions.includes(version2)) {
@@ -56978,7 +57081,12 @@ var RegistryService = class {
       }
       stagesLeft = Object.entries(stageMap(state)).filter(([, v]) => v === version2).map(([s]) => s);
       const commit = (await this.store.readVersion(name, version2))?.commit ?? await this.store.defaultCommit();
-      return { change: { action: "deregister", version: version2 }, tag: { action: "deregister", name, version: version2 }, commit, message: req.message };
+      return {
+        change: { action: "deregister", version: version2 },
+        tag: { action: "deregister", name, version: version2 },
+        commit,
+        message: req.message
+      };
     });
     return { name, version: version2, tag: appended?.tag, stagesLeft };
   }
@@ -57004,10 +57112,17 @@ var RegistryService = class {
     for (const name of names) {
       const head = await this.log.latest(name);
       if (!head) {
-        if (nameInput !== void 0) throw new NotFoundError(`no model '${name}' in the registry at ${this.store.location}; publish it first`);
+        if (nameInput !== void 0)
+          throw new NotFoundError(`no model '${name}' in the registry at ${this.store.location}; publish it first`);
         continue;
       }
-      out.push({ name, versions: head.state.versions, latest: latestVersion(head.state), stages: stageMap(head.state), deprecated: head.state.deprecated });
+      out.push({
+        name,
+        versions: head.state.versions,
+        latest: latestVersion(head.state),
+        stages: stageMap(head.state),
+        deprecated: head.state.deprecated
+      });
     }
     return out;
   }
@@ -57181,7 +57296,11 @@ function toStoredVersion(name, version2, dir, record2, published) {
     url: dir,
     contentDigest: record2.contentDigest,
     commit: record2.commit,
-    assets: Object.entries(record2.assets).map(([asset, a]) => ({ name: asset, sizeBytes: a.sizeBytes, digest: `sha256:${a.sha256}` }))
+    assets: Object.entries(record2.assets).map(([asset, a]) => ({
+      name: asset,
+      sizeBytes: a.sizeBytes,
+      digest: `sha256:${a.sha256}`
+    }))
   };
 }
 
@@ -57227,11 +57346,20 @@ var GitHubStore = class {
     return event;
   }
   async readEventObject(sha) {
-    const tag = await this.call("read a registry event tag", () => this.client.rest.git.getTag({ ...this.base, tag_sha: sha }));
+    const tag = await this.call(
+      "read a registry event tag",
+      () => this.client.rest.git.getTag({ ...this.base, tag_sha: sha })
+    );
     return parseEventMessage(tag.data.message);
   }
   async appendEvent(event) {
-    const sha = await this.createTagObject(event.tag, formatEventMessage(event), event.commit, event.actor, event.createdAt);
+    const sha = await this.createTagObject(
+      event.tag,
+      formatEventMessage(event),
+      event.commit,
+      event.actor,
+      event.createdAt
+    );
     const created = await this.createRefOnce(`refs/${EVENTS_PREFIX}${refSegment(event.name)}/${event.counter}`, sha);
     if (!created) return false;
     this.eventShas.set(eventKey(event), sha);
@@ -57253,13 +57381,23 @@ var GitHubStore = class {
     } catch (error63) {
       if (statusOf(error63) !== 422 && statusOf(error63) !== 404) throw this.accessError("move the registry head", error63);
       if (!await this.createRefOnce(`refs/${ref}`, sha)) {
-        await this.call("move the registry head", () => this.client.rest.git.updateRef({ ...this.base, ref, sha, force: true }));
+        await this.call(
+          "move the registry head",
+          () => this.client.rest.git.updateRef({ ...this.base, ref, sha, force: true })
+        );
       }
     }
   }
   async listEvents(name) {
     const prefix = `refs/${EVENTS_PREFIX}${refSegment(name)}/`;
-    const refs = await this.call("list registry events", () => this.client.paginate(this.client.rest.git.listMatchingRefs, { ...this.base, ref: prefix.slice("refs/".length), per_page: 100 }));
+    const refs = await this.call(
+      "list registry events",
+      () => this.client.paginate(this.client.rest.git.listMatchingRefs, {
+        ...this.base,
+        ref: prefix.slice("refs/".length),
+        per_page: 100
+      })
+    );
     const ours = refs.map((r) => ({ counter: Number(r.ref.slice(prefix.length)), sha: r.object.sha })).filter((r) => /^\d+$/.test(String(r.counter)) && r.counter > 0).sort((a, b) => a.counter - b.counter);
     const events = [];
     for (const r of ours) {
@@ -57269,7 +57407,10 @@ var GitHubStore = class {
     return events;
   }
   async listNames() {
-    const refs = await this.call("list registry models", () => this.client.paginate(this.client.rest.git.listMatchingRefs, { ...this.base, ref: HEAD_PREFIX, per_page: 100 }));
+    const refs = await this.call(
+      "list registry models",
+      () => this.client.paginate(this.client.rest.git.listMatchingRefs, { ...this.base, ref: HEAD_PREFIX, per_page: 100 })
+    );
     return [...new Set(refs.map((r) => r.ref.slice(`refs/${HEAD_PREFIX}`.length).replaceAll("+", "/")))].sort();
   }
   // ---- versions ----
@@ -57285,10 +57426,13 @@ var GitHubStore = class {
   }
   async readClaimedDigest(name, version2) {
     const tag = `${name}@${version2}`;
-    const res = await this.call(`read tag ${tag}`, () => this.client.graphql(
-      "query($owner: String!, $repo: String!, $ref: String!) { repository(owner: $owner, name: $repo) { ref(qualifiedName: $ref) { target { ... on Tag { message } } } } }",
-      { ...this.base, ref: `refs/tags/${tag}` }
-    ));
+    const res = await this.call(
+      `read tag ${tag}`,
+      () => this.client.graphql(
+        "query($owner: String!, $repo: String!, $ref: String!) { repository(owner: $owner, name: $repo) { ref(qualifiedName: $ref) { target { ... on Tag { message } } } } }",
+        { ...this.base, ref: `refs/tags/${tag}` }
+      )
+    );
     return parseClaimedDigest(res.repository?.ref?.target?.message ?? "");
   }
   toStoredVersion(name, version2, release) {
@@ -57313,7 +57457,10 @@ var GitHubStore = class {
   }
   async findDraft(match) {
     let pages = 0;
-    const iterator2 = this.client.paginate.iterator(this.client.rest.repos.listReleases, { ...this.base, per_page: DRAFT_SEARCH_PAGE_SIZE });
+    const iterator2 = this.client.paginate.iterator(this.client.rest.repos.listReleases, {
+      ...this.base,
+      per_page: DRAFT_SEARCH_PAGE_SIZE
+    });
     for await (const page of iterator2) {
       for (const release of page.data) {
         const marker = release.draft ? parseMarker(release.body ?? "") : null;
@@ -57327,22 +57474,34 @@ var GitHubStore = class {
     const isOurs = (m) => m.name === req.name && m.version === req.version && m.content === req.contentDigest;
     let draft = await this.findDraft(isOurs);
     if (!draft) {
-      const body = formatMarker({ name: req.name, version: req.version, content: req.contentDigest, commit: req.commit });
-      draft = (await this.call(`create a draft release for ${req.name}@${req.version}`, () => this.client.rest.repos.createRelease({
-        ...this.base,
-        tag_name: `${req.name}@${req.version}`,
-        target_commitish: req.commit,
-        name: `${req.name} ${req.version}`,
-        body,
-        draft: true
-      }))).data;
+      const body = formatMarker({
+        name: req.name,
+        version: req.version,
+        content: req.contentDigest,
+        commit: req.commit
+      });
+      draft = (await this.call(
+        `create a draft release for ${req.name}@${req.version}`,
+        () => this.client.rest.repos.createRelease({
+          ...this.base,
+          tag_name: `${req.name}@${req.version}`,
+          target_commitish: req.commit,
+          name: `${req.name} ${req.version}`,
+          body,
+          draft: true
+        })
+      )).data;
     }
     this.draftIds.set(`${req.name}@${req.version}`, draft.id);
     const existing = new Map(draft.assets.map((a) => [a.name, a]));
     for (const file2 of req.files) {
       const have = existing.get(file2.name);
       if (have?.digest === `sha256:${file2.sha256}`) continue;
-      if (have) await this.call("replace a partial asset", () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: have.id }));
+      if (have)
+        await this.call(
+          "replace a partial asset",
+          () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: have.id })
+        );
       await this.upload(draft, file2.name, file2, file2.sizeBytes, file2.sha256);
     }
     const staged = existing.get(MANIFEST_ASSET);
@@ -57352,9 +57511,18 @@ var GitHubStore = class {
         this.assetIds.set(`${req.name}@${req.version}/${MANIFEST_ASSET}`, staged.id);
         return bytes;
       }
-      await this.call("replace a partial asset", () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: staged.id }));
+      await this.call(
+        "replace a partial asset",
+        () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: staged.id })
+      );
     }
-    await this.upload(draft, MANIFEST_ASSET, { bytes: req.manifest }, req.manifest.byteLength, createHash4("sha256").update(req.manifest).digest("hex"));
+    await this.upload(
+      draft,
+      MANIFEST_ASSET,
+      { bytes: req.manifest },
+      req.manifest.byteLength,
+      createHash4("sha256").update(req.manifest).digest("hex")
+    );
     return req.manifest;
   }
   /**
@@ -57371,7 +57539,8 @@ var GitHubStore = class {
         if (error63 instanceof GitHubAccessError) throw error63;
         const status = statusOf(error63);
         const transient = status === void 0 || status >= 500;
-        if (!transient || attempt === UPLOAD_ATTEMPTS) throw this.accessError(`upload ${name} to ${release.tag_name}`, error63);
+        if (!transient || attempt === UPLOAD_ATTEMPTS)
+          throw this.accessError(`upload ${name} to ${release.tag_name}`, error63);
         await new Promise((r) => setTimeout(r, 250 * attempt));
       }
     }
@@ -57389,15 +57558,23 @@ var GitHubStore = class {
       const asset = res.data;
       if (asset.digest && asset.digest !== `sha256:${sha256}`) {
         await this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: asset.id });
-        throw new GitHubAccessError(`upload of ${name} to ${release.tag_name} arrived corrupted (digest ${asset.digest}); re-run the publish`);
+        throw new GitHubAccessError(
+          `upload of ${name} to ${release.tag_name} arrived corrupted (digest ${asset.digest}); re-run the publish`
+        );
       }
     } catch (error63) {
       if (statusOf(error63) !== 422) throw error63;
-      const assets = (await this.call("list release assets", () => this.client.rest.repos.listReleaseAssets({ ...this.base, release_id: release.id, per_page: 100 }))).data;
+      const assets = (await this.call(
+        "list release assets",
+        () => this.client.rest.repos.listReleaseAssets({ ...this.base, release_id: release.id, per_page: 100 })
+      )).data;
       const there = assets.find((a) => a.name === name);
       if (!there) throw this.accessError(`upload ${name} to ${release.tag_name}`, error63);
       if (there.digest === `sha256:${sha256}`) return;
-      await this.call("replace a partial asset", () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: there.id }));
+      await this.call(
+        "replace a partial asset",
+        () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: there.id })
+      );
       throw new Error(`a failed try left a partial ${name} in ${release.tag_name}`);
     }
   }
@@ -57411,15 +57588,24 @@ ${CONTENT_TRAILER}${contentDigest2}
     if (await this.createRefOnce(`refs/tags/${tag}`, sha)) return "claimed";
     const existing = await this.refObject(`tags/${tag}`);
     if (existing?.type !== "tag") return "other";
-    const object2 = await this.call(`read tag ${tag}`, () => this.client.rest.git.getTag({ ...this.base, tag_sha: existing.sha }));
+    const object2 = await this.call(
+      `read tag ${tag}`,
+      () => this.client.rest.git.getTag({ ...this.base, tag_sha: existing.sha })
+    );
     return parseClaimedDigest(object2.data.message) === contentDigest2 ? "ours" : "other";
   }
   async publishVersion(name, version2) {
     const published = await this.readVersion(name, version2);
     if (published) return published.url;
     const draftId = this.draftIds.get(`${name}@${version2}`) ?? (await this.findDraft((m) => m.name === name && m.version === version2))?.id;
-    if (draftId === void 0) throw new GitHubAccessError(`the draft release of ${name}@${version2} disappeared before it was published; re-run the publish`);
-    const res = await this.call(`publish release ${name}@${version2}`, () => this.client.rest.repos.updateRelease({ ...this.base, release_id: draftId, draft: false, make_latest: "false" }));
+    if (draftId === void 0)
+      throw new GitHubAccessError(
+        `the draft release of ${name}@${version2} disappeared before it was published; re-run the publish`
+      );
+    const res = await this.call(
+      `publish release ${name}@${version2}`,
+      () => this.client.rest.repos.updateRelease({ ...this.base, release_id: draftId, draft: false, make_latest: "false" })
+    );
     const content = parseMarker(res.data.body ?? "")?.content;
     if (content) await this.deleteDrafts(name, version2, content);
     return res.data.html_url;
@@ -57430,7 +57616,9 @@ ${CONTENT_TRAILER}${contentDigest2}
   /** Drafts of this version left by lost answers or by a publish that lost the race (all, or one content's). */
   async deleteDrafts(name, version2, contentDigest2) {
     for (let pass = 0; pass < 10; pass++) {
-      const draft = await this.findDraft((m) => m.name === name && m.version === version2 && (contentDigest2 === void 0 || m.content === contentDigest2));
+      const draft = await this.findDraft(
+        (m) => m.name === name && m.version === version2 && (contentDigest2 === void 0 || m.content === contentDigest2)
+      );
       if (!draft) return;
       try {
         await this.client.rest.repos.deleteRelease({ ...this.base, release_id: draft.id });
@@ -57444,24 +57632,33 @@ ${CONTENT_TRAILER}${contentDigest2}
     if (!this.assetIds.has(key)) await this.readVersion(name, version2);
     const id = this.assetIds.get(key);
     if (id === void 0) throw new GitHubAccessError(`${key} is not an asset of its release`);
-    const res = await this.call(`download ${key}`, () => this.client.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
-      ...this.base,
-      asset_id: id,
-      headers: { accept: "application/octet-stream" },
-      request: { parseSuccessResponseBody: false }
-    }));
+    const res = await this.call(
+      `download ${key}`,
+      () => this.client.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
+        ...this.base,
+        asset_id: id,
+        headers: { accept: "application/octet-stream" },
+        request: { parseSuccessResponseBody: false }
+      })
+    );
     return res.data;
   }
   async downloadAsset(id) {
-    const res = await this.call("download a release asset", () => this.client.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
-      ...this.base,
-      asset_id: id,
-      headers: { accept: "application/octet-stream" }
-    }));
+    const res = await this.call(
+      "download a release asset",
+      () => this.client.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
+        ...this.base,
+        asset_id: id,
+        headers: { accept: "application/octet-stream" }
+      })
+    );
     return new Uint8Array(res.data);
   }
   async passedChecks(commit) {
-    const runs = await this.call(`list check runs of ${commit}`, () => this.client.paginate(this.client.rest.checks.listForRef, { ...this.base, ref: commit, per_page: 100 }));
+    const runs = await this.call(
+      `list check runs of ${commit}`,
+      () => this.client.paginate(this.client.rest.checks.listForRef, { ...this.base, ref: commit, per_page: 100 })
+    );
     const newest = /* @__PURE__ */ new Map();
     for (const run of runs) if ((newest.get(run.name)?.id ?? -1) < run.id) newest.set(run.name, run);
     return [...newest.values()].filter((r) => r.conclusion === "success").map((r) => r.name);
@@ -57469,13 +57666,19 @@ ${CONTENT_TRAILER}${contentDigest2}
   async defaultCommit() {
     const repo = await this.call(`read ${this.owner}/${this.repo}`, () => this.client.rest.repos.get(this.base));
     const sha = await this.refSha(`heads/${repo.data.default_branch}`);
-    if (!sha) throw new GitHubAccessError(`${this.owner}/${this.repo} has no commit on ${repo.data.default_branch}; pass the commit to publish`);
+    if (!sha)
+      throw new GitHubAccessError(
+        `${this.owner}/${this.repo} has no commit on ${repo.data.default_branch}; pass the commit to publish`
+      );
     return sha;
   }
   // ---- git helpers ----
   async createTagObject(tag, message, commit, actor, date5) {
     const tagger = actor ? { tagger: { name: actor, email: `${actor}@users.noreply.github.com`, ...date5 ? { date: date5 } : {} } } : {};
-    const res = await this.call(`create tag ${tag}`, () => this.client.rest.git.createTag({ ...this.base, tag, message, object: commit, type: "commit", ...tagger }));
+    const res = await this.call(
+      `create tag ${tag}`,
+      () => this.client.rest.git.createTag({ ...this.base, tag, message, object: commit, type: "commit", ...tagger })
+    );
     return res.data.sha;
   }
   /** true when this call created the ref (or an earlier try of it did); false when someone else holds it. */
@@ -57512,7 +57715,10 @@ ${CONTENT_TRAILER}${contentDigest2}
     const status = statusOf(error63);
     const repo = `${this.owner}/${this.repo}`;
     const why = status === 401 ? "the token is invalid or expired; pass a valid token" : status === 403 || status === 429 ? "GitHub refused or rate-limited it; give the job `permissions: contents: write` (and `checks: read`), or re-run later if rate-limited" : status === 404 ? `${repo} or the object was not found; check the repository name and that the token can see it` : status !== void 0 && status >= 500 ? "GitHub failed to answer; re-run the job (the registry is left consistent)" : `GitHub answered ${status ?? "nothing"}; re-run the job`;
-    return new GitHubAccessError(`could not ${what} in ${repo}: ${why}`, { ...status === void 0 ? {} : { status }, cause: error63 });
+    return new GitHubAccessError(`could not ${what} in ${repo}: ${why}`, {
+      ...status === void 0 ? {} : { status },
+      cause: error63
+    });
   }
 };
 var CONTENT_TRAILER = "mlship-content: ";
@@ -57629,14 +57835,28 @@ async function runRegistryCommand(inputs, registry2, ctx) {
       if (inputs.command === "resolve") {
         const r = await registry2.resolve(reference);
         return {
-          outputs: { version: r.version, tag: r.tag, releaseUrl: r.url, manifest: JSON.stringify(r.manifest), stages: r.stages.join(","), sha256: r.manifest.assets[0].sha256 },
+          outputs: {
+            version: r.version,
+            tag: r.tag,
+            releaseUrl: r.url,
+            manifest: JSON.stringify(r.manifest),
+            stages: r.stages.join(","),
+            sha256: r.manifest.assets[0].sha256
+          },
           text: `${reference} -> ${r.tag} (${r.url})${r.stages.length ? ` holds ${r.stages.join(", ")}` : ""}`
         };
       }
       const dest = resolvePath(ctx.cwd, inputs.path ?? "model");
       const { resolved, files } = await registry2.download(reference, dest, lines(inputs.files));
       return {
-        outputs: { version: resolved.version, tag: resolved.tag, releaseUrl: resolved.url, manifest: JSON.stringify(resolved.manifest), path: dest, modelPath: files[0] },
+        outputs: {
+          version: resolved.version,
+          tag: resolved.tag,
+          releaseUrl: resolved.url,
+          manifest: JSON.stringify(resolved.manifest),
+          path: dest,
+          modelPath: files[0]
+        },
         text: `downloaded ${resolved.tag} to ${dest} (${files.length} files, sha256 verified)`
       };
     }
@@ -57648,19 +57868,39 @@ async function runRegistryCommand(inputs, registry2, ctx) {
         ...inputs.message ? { message: inputs.message } : {}
       });
       return {
-        outputs: { version: r.version, tag: r.tag, stage: r.stage, previousVersion: r.previousVersion, changed: String(r.tag !== void 0) },
+        outputs: {
+          version: r.version,
+          tag: r.tag,
+          stage: r.stage,
+          previousVersion: r.previousVersion,
+          changed: String(r.tag !== void 0)
+        },
         text: r.tag ? `${r.name}@${r.stage}: ${r.previousVersion ?? "(none)"} -> ${r.version} (${r.tag})` : `${r.name}@${r.stage} is already ${r.version}`
       };
     }
     case "rollback": {
-      const r = await registry2.rollback({ name: name(), stage: required2(inputs.stage, "stage", "the stage to roll back, e.g. prod"), ...inputs.message ? { message: inputs.message } : {} });
+      const r = await registry2.rollback({
+        name: name(),
+        stage: required2(inputs.stage, "stage", "the stage to roll back, e.g. prod"),
+        ...inputs.message ? { message: inputs.message } : {}
+      });
       return {
-        outputs: { version: r.version, tag: r.tag, stage: r.stage, previousVersion: r.previousVersion, changed: "true" },
+        outputs: {
+          version: r.version,
+          tag: r.tag,
+          stage: r.stage,
+          previousVersion: r.previousVersion,
+          changed: "true"
+        },
         text: `${r.name}@${r.stage} rolled back: ${r.previousVersion} -> ${r.version} (${r.tag})`
       };
     }
     case "deprecate": {
-      const r = await registry2.deprecate({ name: name(), ...inputs.version ? { version: inputs.version } : {}, ...inputs.message ? { message: inputs.message } : {} });
+      const r = await registry2.deprecate({
+        name: name(),
+        ...inputs.version ? { version: inputs.version } : {},
+        ...inputs.message ? { message: inputs.message } : {}
+      });
       const what = r.version ? `${r.name}@${r.version}` : `model ${r.name}`;
       return {
         outputs: { version: r.version, tag: r.tag, changed: String(r.tag !== void 0) },
@@ -57669,8 +57909,13 @@ async function runRegistryCommand(inputs, registry2, ctx) {
     }
     case "history": {
       const entries = await registry2.history(name());
-      const table = entries.map((e) => `${String(e.counter).padStart(4)}  ${e.createdAt}  ${e.actor.padEnd(16)} ${e.tag.padEnd(28)} ${e.commit.slice(0, 12)}${e.message ? `  ${e.message}` : ""}`);
-      return { outputs: { history: JSON.stringify(entries), count: String(entries.length) }, text: table.join("\n") || `no events for ${inputs.name}` };
+      const table = entries.map(
+        (e) => `${String(e.counter).padStart(4)}  ${e.createdAt}  ${e.actor.padEnd(16)} ${e.tag.padEnd(28)} ${e.commit.slice(0, 12)}${e.message ? `  ${e.message}` : ""}`
+      );
+      return {
+        outputs: { history: JSON.stringify(entries), count: String(entries.length) },
+        text: table.join("\n") || `no events for ${inputs.name}`
+      };
     }
     case "list": {
       const models = await registry2.list(inputs.name);
@@ -57687,7 +57932,8 @@ function required2(value, input2, what) {
   return value;
 }
 function referenceOf(inputs, name) {
-  if (inputs.stage && inputs.version) throw new InputError(`give stage or version to choose a version of ${name}, not both`);
+  if (inputs.stage && inputs.version)
+    throw new InputError(`give stage or version to choose a version of ${name}, not both`);
   if (inputs.stage) return formatModelReference(parseModelReference(`${name}@${inputs.stage}`, "stage"));
   if (inputs.version) return formatModelReference(parseModelReference(`${name}@${inputs.version}`, "version"));
   return `${name}@latest`;
@@ -57697,7 +57943,8 @@ function resolvePath(cwd, path) {
 }
 function publishFiles(inputs, cwd) {
   const files = lines(inputs.files).map((p) => ({ path: resolvePath(cwd, p), role: "model" }));
-  if (files.length === 0) throw new InputError(`input 'files' is required to publish: list the model file(s), e.g. model.onnx`);
+  if (files.length === 0)
+    throw new InputError(`input 'files' is required to publish: list the model file(s), e.g. model.onnx`);
   if (inputs.card) files.push({ path: resolvePath(cwd, inputs.card), role: "card" });
   if (inputs.metrics) files.push({ path: resolvePath(cwd, inputs.metrics), role: "metrics" });
   if (inputs.dataProfile) files.push({ path: resolvePath(cwd, inputs.dataProfile), role: "data-profile" });
@@ -57710,13 +57957,18 @@ async function readStructured(path, cwd, input2) {
   try {
     return (0, import_yaml2.parse)(text);
   } catch (error63) {
-    throw new FileFormatError(`${path}: not valid JSON or YAML (${error63.message.split("\n")[0]})`, { location: { file: path } });
+    throw new FileFormatError(`${path}: not valid JSON or YAML (${error63.message.split("\n")[0]})`, {
+      location: { file: path }
+    });
   }
 }
 async function readParams(path, cwd) {
   const raw = await readStructured(path, cwd, "params");
   const parsed = external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()])).safeParse(raw);
-  if (!parsed.success) throw new FileFormatError(`${path}: params must be a flat map of names to strings, numbers or booleans`, { location: { file: path } });
+  if (!parsed.success)
+    throw new FileFormatError(`${path}: params must be a flat map of names to strings, numbers or booleans`, {
+      location: { file: path }
+    });
   return parsed.data;
 }
 async function readMetrics(path, cwd) {
@@ -62082,9 +62334,14 @@ function createGitHubClient(options) {
     baseUrl: (options.baseUrl ?? "https://api.github.com").replace(/\/+$/, ""),
     userAgent: USER_AGENT,
     request: options.fetch ? { fetch: options.fetch } : {},
-    log: { debug: () => {
-    }, info: () => {
-    }, warn: (m) => console.warn(m), error: (m) => console.error(m) },
+    log: {
+      debug: () => {
+      },
+      info: () => {
+      },
+      warn: (m) => console.warn(m),
+      error: (m) => console.error(m)
+    },
     throttle: {
       enabled: options.throttle ?? true,
       onRateLimit: retryWhenRateLimited,
@@ -62103,12 +62360,22 @@ async function openRegistry(options) {
   };
   if (options.location.startsWith("local:")) {
     const dir = options.location.slice("local:".length);
-    return new RegistryService(new LocalStore(dir.startsWith("/") ? dir : `${options.cwd}/${dir}`, options.localCommit ? { defaultCommit: options.localCommit } : {}), ctx);
+    return new RegistryService(
+      new LocalStore(
+        dir.startsWith("/") ? dir : `${options.cwd}/${dir}`,
+        options.localCommit ? { defaultCommit: options.localCommit } : {}
+      ),
+      ctx
+    );
   }
   const match = /^github:([^/\s]+)\/([^/\s]+)$/.exec(options.location);
   if (!match) throw new InputError(`registry '${options.location}' must be local:<dir> or github:<owner>/<repo>`);
-  if (!options.token) throw new InputError(`a token is required for the GitHub registry: pass token (GITHUB_TOKEN with contents: write)`);
-  const client = createGitHubClient({ token: options.token, ...options.env.GITHUB_API_URL ? { baseUrl: options.env.GITHUB_API_URL } : {} });
+  if (!options.token)
+    throw new InputError(`a token is required for the GitHub registry: pass token (GITHUB_TOKEN with contents: write)`);
+  const client = createGitHubClient({
+    token: options.token,
+    ...options.env.GITHUB_API_URL ? { baseUrl: options.env.GITHUB_API_URL } : {}
+  });
   return new RegistryService(new GitHubStore({ client, owner: match[1], repo: match[2] }), ctx);
 }
 function commandContextFromEnv(env, cwd) {
@@ -62151,6 +62418,7 @@ await runAction(async () => {
   });
   const result = await runRegistryCommand(inputs, registry2, commandContextFromEnv(process.env, cwd));
   console.log(result.text);
-  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync2(process.env.GITHUB_STEP_SUMMARY, commandSummary(inputs.command, result));
+  if (process.env.GITHUB_STEP_SUMMARY)
+    appendFileSync2(process.env.GITHUB_STEP_SUMMARY, commandSummary(inputs.command, result));
   setOutputs(result.outputs);
 });

@@ -40753,7 +40753,9 @@ function normaliseKey(key) {
   return normal;
 }
 function escapeKey(key) {
-  return Array.from(normaliseKey(key)).map((ch) => /^[A-Za-z0-9._~/@:+=,()!*' -]$/.test(ch) ? ch : encodeURIComponent(ch).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("");
+  return Array.from(normaliseKey(key)).map(
+    (ch) => /^[A-Za-z0-9._~/@:+=,()!*' -]$/.test(ch) ? ch : encodeURIComponent(ch).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+  ).join("");
 }
 function stickyMarker(key) {
   return `<!-- mlship:report key="${escapeKey(key)}" -->`;
@@ -40891,9 +40893,16 @@ function writePermission(context) {
 function accessError(error63, operation, context) {
   const status = statusOf(error63);
   const message = error63 instanceof Error ? error63.message : String(error63);
-  if (status === 401) return new GitHubAccessError(`report: GitHub refused the token (401: ${message}); pass a valid token in the 'token' input`, { status, cause: error63 });
+  if (status === 401)
+    return new GitHubAccessError(
+      `report: GitHub refused the token (401: ${message}); pass a valid token in the 'token' input`,
+      { status, cause: error63 }
+    );
   if ((status === 403 || status === 429) && /rate limit/i.test(message)) {
-    return new GitHubAccessError(`report: GitHub's rate limit stopped the request to ${context.where} after retries; re-run the job later`, { status, cause: error63 });
+    return new GitHubAccessError(
+      `report: GitHub's rate limit stopped the request to ${context.where} after retries; re-run the job later`,
+      { status, cause: error63 }
+    );
   }
   if (status === 403 && operation === "write") {
     return new GitHubAccessError(
@@ -40901,9 +40910,16 @@ function accessError(error63, operation, context) {
       { status, cause: error63 }
     );
   }
-  if (status === 403) return new GitHubAccessError(`report: the token cannot read ${context.where} (403: ${message}); give the job read access to it`, { status, cause: error63 });
+  if (status === 403)
+    return new GitHubAccessError(
+      `report: the token cannot read ${context.where} (403: ${message}); give the job read access to it`,
+      { status, cause: error63 }
+    );
   if (status === 422 && operation === "write") {
-    return new GitHubAccessError(`report: GitHub refused the write to ${context.where} (422: ${message})`, { status, cause: error63 });
+    return new GitHubAccessError(`report: GitHub refused the write to ${context.where} (422: ${message})`, {
+      status,
+      cause: error63
+    });
   }
   if (status === 404 || status === 422) {
     const what = context.target.kind === "issue" ? "no pull request or issue" : "no commit";
@@ -40913,7 +40929,10 @@ function accessError(error63, operation, context) {
     );
   }
   if (status !== void 0 && status >= 500 && error63.name === "HttpError") {
-    return new GitHubAccessError(`report: GitHub kept failing on ${context.where} (${status}: ${message}) after retries; re-run the job`, { status, cause: error63 });
+    return new GitHubAccessError(
+      `report: GitHub kept failing on ${context.where} (${status}: ${message}) after retries; re-run the job`,
+      { status, cause: error63 }
+    );
   }
   return error63;
 }
@@ -40949,7 +40968,10 @@ async function followPointer(store, target, key, nodeId) {
 async function scanAll(store, target, key) {
   const candidates = (await store.listComments(target)).filter((c) => hasStickyMarker(c.body, key));
   if (candidates.length === 0) return [];
-  const nodes = await store.commentNodes(target, candidates.map((c) => c.nodeId));
+  const nodes = await store.commentNodes(
+    target,
+    candidates.map((c) => c.nodeId)
+  );
   return candidates.map((c) => nodes.get(c.nodeId)).filter((n) => n?.viewerDidAuthor === true && hasStickyMarker(n.body, key)).sort((a, b) => a.id - b.id);
 }
 async function scan(store, target, key) {
@@ -40991,7 +41013,9 @@ async function savePointer(store, target, key, posted, body, warn) {
     }
     await store.writeIssueBody(target.number, withCommentPointer(description, key, posted.nodeId));
   } catch (error63) {
-    warn(`report: the comment was posted, but its pointer could not be saved in #${target.number}'s description (${error63.message}); the next update will scan the comments instead`);
+    warn(
+      `report: the comment was posted, but its pointer could not be saved in #${target.number}'s description (${error63.message}); the next update will scan the comments instead`
+    );
   }
   return posted;
 }
@@ -41013,9 +41037,12 @@ async function settleCreateRace(store, target, key, posted, body, warn) {
   const settled = oldest.nodeId === posted.nodeId ? posted : { ...await updateIfChanged(store, target, oldest, body), action: "updated" };
   try {
     const description = await store.readIssueBody(target.number);
-    if (commentPointer(description, key) !== oldest.nodeId) await store.writeIssueBody(target.number, withCommentPointer(description, key, oldest.nodeId));
+    if (commentPointer(description, key) !== oldest.nodeId)
+      await store.writeIssueBody(target.number, withCommentPointer(description, key, oldest.nodeId));
   } catch (error63) {
-    warn(`report: the comment was posted, but its pointer could not be saved in #${target.number}'s description (${error63.message}); the next update will scan the comments instead`);
+    warn(
+      `report: the comment was posted, but its pointer could not be saved in #${target.number}'s description (${error63.message}); the next update will scan the comments instead`
+    );
   }
   return settled;
 }
@@ -41052,11 +41079,16 @@ async function upsertStickyComment(store, target, body, options) {
 }
 
 // packages/pr-comment/src/target.ts
-var TargetInputSchema = external_exports.string().regex(/^(auto|pr|commit|pr\/[1-9]\d*|issue\/[1-9]\d*|commit\/[0-9a-fA-F]{7,40})$/, "expected auto, pr, pr/N, commit, commit/SHA or issue/N");
+var TargetInputSchema = external_exports.string().regex(
+  /^(auto|pr|commit|pr\/[1-9]\d*|issue\/[1-9]\d*|commit\/[0-9a-fA-F]{7,40})$/,
+  "expected auto, pr, pr/N, commit, commit/SHA or issue/N"
+);
 var PullRequestEvent = external_exports.object({
   pull_request: external_exports.object({ number: external_exports.number(), body: external_exports.string().nullish(), head: external_exports.object({ sha: external_exports.string() }) })
 });
-var IssueEvent = external_exports.object({ issue: external_exports.object({ number: external_exports.number(), body: external_exports.string().nullish(), pull_request: external_exports.unknown().optional() }) });
+var IssueEvent = external_exports.object({
+  issue: external_exports.object({ number: external_exports.number(), body: external_exports.string().nullish(), pull_request: external_exports.unknown().optional() })
+});
 var PushEvent = external_exports.object({ ref: external_exports.string(), after: external_exports.string().optional() });
 var WorkflowRunEvent = external_exports.object({
   workflow_run: external_exports.object({
@@ -41075,7 +41107,8 @@ function eventCommit(context) {
   const run = WorkflowRunEvent.safeParse(context.payload);
   if (context.eventName === "workflow_run" && run.success) return run.data.workflow_run.head_sha;
   const push = PushEvent.safeParse(context.payload);
-  if (context.eventName === "push" && push.success && push.data.after && !/^0+$/.test(push.data.after)) return push.data.after;
+  if (context.eventName === "push" && push.success && push.data.after && !/^0+$/.test(push.data.after))
+    return push.data.after;
   return context.sha;
 }
 function branchOf(ref) {
@@ -41085,12 +41118,17 @@ async function eventPullRequest(context, lookups) {
   const { eventName, payload } = context;
   if (eventName === "pull_request" || eventName === "pull_request_target" || eventName === "pull_request_review") {
     const pr = PullRequestEvent.safeParse(payload);
-    if (pr.success) return { target: { kind: "issue", number: pr.data.pull_request.number }, bodyHint: pr.data.pull_request.body };
+    if (pr.success)
+      return { target: { kind: "issue", number: pr.data.pull_request.number }, bodyHint: pr.data.pull_request.body };
   }
   if (eventName === "issue_comment" || eventName === "issues") {
     const issue3 = IssueEvent.safeParse(payload);
     if (issue3.success) {
-      return { target: { kind: "issue", number: issue3.data.issue.number }, bodyHint: issue3.data.issue.body, plainIssue: issue3.data.issue.pull_request == null };
+      return {
+        target: { kind: "issue", number: issue3.data.issue.number },
+        bodyHint: issue3.data.issue.body,
+        plainIssue: issue3.data.issue.pull_request == null
+      };
     }
   }
   if (eventName === "workflow_run") {
@@ -41121,7 +41159,9 @@ async function resolveTarget(input2, context, lookups) {
   if (kind === "pr") {
     const branch = branchOf(context.ref);
     const where = branch ? `no open pull request has head '${branch}' in ${context.repo.owner}/${context.repo.repo}` : `the '${context.eventName}' event names no pull request`;
-    throw new GitHubAccessError(`report: target 'pr' found no pull request: ${where}; open one, set target: pr/NUMBER, or use target: auto to fall back to a commit comment`);
+    throw new GitHubAccessError(
+      `report: target 'pr' found no pull request: ${where}; open one, set target: pr/NUMBER, or use target: auto to fall back to a commit comment`
+    );
   }
   return { target: { kind: "commit", sha: eventCommit(context) }, bodyHint: void 0 };
 }
@@ -41152,8 +41192,13 @@ async function readReportFile(deps, path) {
     return await deps.readReport(path);
   } catch (error63) {
     const code = error63.code;
-    if (code === "ENOENT") throw new InputError(`report: the report file '${path}' does not exist; write it before this step or fix the path (input 'report')`, { cause: error63 });
-    if (code === "EISDIR") throw new InputError(`input 'report': '${path}' is a directory; give the markdown file's path`, { cause: error63 });
+    if (code === "ENOENT")
+      throw new InputError(
+        `report: the report file '${path}' does not exist; write it before this step or fix the path (input 'report')`,
+        { cause: error63 }
+      );
+    if (code === "EISDIR")
+      throw new InputError(`input 'report': '${path}' is a directory; give the markdown file's path`, { cause: error63 });
     throw error63;
   }
 }
@@ -45510,9 +45555,14 @@ function createGitHubClient(options) {
     baseUrl: (options.baseUrl ?? "https://api.github.com").replace(/\/+$/, ""),
     userAgent: USER_AGENT,
     request: options.fetch ? { fetch: options.fetch } : {},
-    log: { debug: () => {
-    }, info: () => {
-    }, warn: (m) => console.warn(m), error: (m) => console.error(m) },
+    log: {
+      debug: () => {
+      },
+      info: () => {
+      },
+      warn: (m) => console.warn(m),
+      error: (m) => console.error(m)
+    },
     throttle: {
       enabled: options.throttle ?? true,
       onRateLimit: retryWhenRateLimited,
@@ -45532,11 +45582,20 @@ function toStored(c) {
 }
 var PAGE_SIZE = 100;
 async function listIssueComments(client, ref, issueNumber) {
-  const comments = await client.paginate(client.rest.issues.listComments, { ...ref, issue_number: issueNumber, per_page: PAGE_SIZE });
+  const comments = await client.paginate(client.rest.issues.listComments, {
+    ...ref,
+    issue_number: issueNumber,
+    per_page: PAGE_SIZE
+  });
   return comments.map(toStored);
 }
 async function createIssueComment(client, ref, issueNumber, body) {
-  const { data } = await client.rest.issues.createComment({ ...ref, issue_number: issueNumber, body, request: { retries: 0 } });
+  const { data } = await client.rest.issues.createComment({
+    ...ref,
+    issue_number: issueNumber,
+    body,
+    request: { retries: 0 }
+  });
   return toStored(data);
 }
 async function updateIssueComment(client, ref, commentId, body) {
@@ -45547,11 +45606,20 @@ async function deleteIssueComment(client, ref, commentId) {
   await client.rest.issues.deleteComment({ ...ref, comment_id: commentId });
 }
 async function listCommitComments(client, ref, sha) {
-  const comments = await client.paginate(client.rest.repos.listCommentsForCommit, { ...ref, commit_sha: sha, per_page: PAGE_SIZE });
+  const comments = await client.paginate(client.rest.repos.listCommentsForCommit, {
+    ...ref,
+    commit_sha: sha,
+    per_page: PAGE_SIZE
+  });
   return comments.map(toStored);
 }
 async function createCommitComment(client, ref, sha, body) {
-  const { data } = await client.rest.repos.createCommitComment({ ...ref, commit_sha: sha, body, request: { retries: 0 } });
+  const { data } = await client.rest.repos.createCommitComment({
+    ...ref,
+    commit_sha: sha,
+    body,
+    request: { retries: 0 }
+  });
   return toStored(data);
 }
 async function updateCommitComment(client, ref, commentId, body) {
@@ -45570,7 +45638,12 @@ async function setIssueBody(client, ref, issueNumber, body) {
 
 // packages/github/src/pulls.ts
 async function openPullRequestsForHead(client, ref, headOwner, branch) {
-  const { data } = await client.rest.pulls.list({ ...ref, head: `${headOwner}:${branch}`, state: "open", per_page: 100 });
+  const { data } = await client.rest.pulls.list({
+    ...ref,
+    head: `${headOwner}:${branch}`,
+    state: "open",
+    per_page: 100
+  });
   return data.map((p) => ({ number: p.number, headSha: p.head.sha }));
 }
 

@@ -57743,7 +57743,8 @@ function notOnnx(file2, why, cause) {
 function dimension(d) {
   const set2 = d.value;
   if (set2 === "dimParam") return d.dimParam || null;
-  if (set2 === "dimValue" && d.dimValue != null) return typeof d.dimValue === "number" ? d.dimValue : d.dimValue.toNumber();
+  if (set2 === "dimValue" && d.dimValue != null)
+    return typeof d.dimValue === "number" ? d.dimValue : d.dimValue.toNumber();
   return null;
 }
 function valueSignature(value) {
@@ -57768,8 +57769,10 @@ function readOnnxClassLabels(bytes) {
   const model = onnx.ModelProto.decode(bytes);
   for (const node2 of model.graph?.node ?? []) {
     for (const attr of node2.attribute ?? []) {
-      if (attr.name === "classlabels_strings" && attr.strings?.length) return attr.strings.map((s) => new TextDecoder().decode(s));
-      if ((attr.name === "classlabels_ints" || attr.name === "classlabels_int64s") && attr.ints?.length) return attr.ints.map((i) => String(i));
+      if (attr.name === "classlabels_strings" && attr.strings?.length)
+        return attr.strings.map((s) => new TextDecoder().decode(s));
+      if ((attr.name === "classlabels_ints" || attr.name === "classlabels_int64s") && attr.ints?.length)
+        return attr.ints.map((i) => String(i));
     }
   }
   return void 0;
@@ -57794,10 +57797,13 @@ async function loadModel(source, name) {
     session = await import_onnxruntime_node.InferenceSession.create(bytes, { graphOptimizationLevel: "all" });
   } catch (error63) {
     const why = String(error63.message ?? error63).split("\n")[0];
-    throw new FileFormatError(`${file2}: ONNX Runtime cannot load this model (${why}); export it with a supported opset`, {
-      location: { file: file2 },
-      cause: error63
-    });
+    throw new FileFormatError(
+      `${file2}: ONNX Runtime cannot load this model (${why}); export it with a supported opset`,
+      {
+        location: { file: file2 },
+        cause: error63
+      }
+    );
   }
   return {
     file: file2,
@@ -57816,9 +57822,12 @@ async function loadModel(source, name) {
         results = await session.run(tensors);
       } catch (error63) {
         const why = String(error63.message ?? error63).split("\n")[0];
-        throw new InputError(`${file2}: the model rejected its inputs (${why}); check the column mapping and shapes in the policy`, {
-          cause: error63
-        });
+        throw new InputError(
+          `${file2}: the model rejected its inputs (${why}); check the column mapping and shapes in the policy`,
+          {
+            cause: error63
+          }
+        );
       }
       const out = {};
       for (const [key, value] of Object.entries(results)) {
@@ -58151,7 +58160,12 @@ function rowCount(data) {
 }
 function subsetPaired(data, rows) {
   if (data.task === "regression") {
-    return { task: "regression", truth: pick2(data.truth, rows), baseline: pick2(data.baseline, rows), candidate: pick2(data.candidate, rows) };
+    return {
+      task: "regression",
+      truth: pick2(data.truth, rows),
+      baseline: pick2(data.baseline, rows),
+      candidate: pick2(data.candidate, rows)
+    };
   }
   const c = data.classes.length;
   const outputs = (o) => {
@@ -58167,7 +58181,13 @@ function subsetPaired(data, rows) {
     }
     return out;
   };
-  return { task: "classification", classes: data.classes, truth: pick2(data.truth, rows), baseline: outputs(data.baseline), candidate: outputs(data.candidate) };
+  return {
+    task: "classification",
+    classes: data.classes,
+    truth: pick2(data.truth, rows),
+    baseline: outputs(data.baseline),
+    candidate: outputs(data.candidate)
+  };
 }
 function pick2(values, rows) {
   const out = new values.constructor(rows.length);
@@ -58177,7 +58197,10 @@ function pick2(values, rows) {
 function buildPairedCache(data) {
   if (data.task === "regression") return {};
   const c = data.classes.length;
-  return { baseline: prepareClassifier(data.truth, data.baseline, c), candidate: prepareClassifier(data.truth, data.candidate, c) };
+  return {
+    baseline: prepareClassifier(data.truth, data.baseline, c),
+    candidate: prepareClassifier(data.truth, data.candidate, c)
+  };
 }
 function subsetCache(cache, rows) {
   const out = {};
@@ -58187,7 +58210,10 @@ function subsetCache(cache, rows) {
 }
 function pairedMetrics(data, weights, cache = buildPairedCache(data)) {
   if (data.task === "regression") {
-    return { baseline: regressionMetrics(data.truth, data.baseline, weights), candidate: regressionMetrics(data.truth, data.candidate, weights) };
+    return {
+      baseline: regressionMetrics(data.truth, data.baseline, weights),
+      candidate: regressionMetrics(data.truth, data.candidate, weights)
+    };
   }
   const base = preparedMetrics(cache.baseline, weights);
   const cand = preparedMetrics(cache.candidate, weights);
@@ -58459,7 +58485,13 @@ function mcnemarTest(baselineOnly, candidateOnly) {
     return { baselineOnly, candidateOnly, method: "exact", pValue: Math.min(1, 2 * tail) };
   }
   const statistic = (Math.abs(baselineOnly - candidateOnly) - 1) ** 2 / discordant;
-  return { baselineOnly, candidateOnly, method: "chi-square", statistic, pValue: 1 - errorFunction(Math.sqrt(statistic / 2)) };
+  return {
+    baselineOnly,
+    candidateOnly,
+    method: "chi-square",
+    statistic,
+    pValue: 1 - errorFunction(Math.sqrt(statistic / 2))
+  };
 }
 function discordantPairs(truth, baseline, candidate) {
   let baselineOnly = 0;
@@ -58535,9 +58567,23 @@ function binLabels(name, edges) {
 }
 
 // packages/eval/src/normal.ts
-var A2 = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+var A2 = [
+  -39.69683028665376,
+  220.9460984245205,
+  -275.9285104469687,
+  138.357751867269,
+  -30.66479806614716,
+  2.506628277459239
+];
 var B = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-var C = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+var C = [
+  -0.007784894002430293,
+  -0.3223964580411365,
+  -2.400758277161838,
+  -2.549732539343734,
+  4.374664141464968,
+  2.938163982698783
+];
 var D = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
 function normalQuantile(p) {
   if (!(p > 0 && p < 1)) return p === 0 ? -Infinity : p === 1 ? Infinity : Number.NaN;
@@ -58576,7 +58622,14 @@ function evaluateMetricGates(policy, overall, slices) {
     const fails = rejectedHypotheses(pFail, alpha, policy.multiple_testing);
     judged.forEach(({ s }, k) => {
       const verdict = passes[k] ? "pass" : fails[k] ? "fail" : "inconclusive";
-      outcomes.push(judge(gate, s, alpha, { verdict, pValue: verdict === "fail" ? pFail[k] : pPass[k], tests: judged.length, method: policy.multiple_testing }));
+      outcomes.push(
+        judge(gate, s, alpha, {
+          verdict,
+          pValue: verdict === "fail" ? pFail[k] : pPass[k],
+          tests: judged.length,
+          method: policy.multiple_testing
+        })
+      );
     });
   }
   return outcomes;
@@ -58585,8 +58638,17 @@ function describe3(gate) {
   const label = gate.metric;
   if (gate.min !== void 0) return { text: `${label} ≥ ${gate.min}`, kind: "floor", threshold: gate.min };
   if (gate.max !== void 0) return { text: `${label} ≤ ${gate.max}`, kind: "floor", threshold: gate.max };
-  if (gate.max_drop !== void 0) return { text: `${label}: drop ≤ ${gate.max_drop} vs baseline`, kind: "non-inferiority", threshold: -gate.max_drop };
-  return { text: `${label}: increase ≤ ${gate.max_increase} vs baseline`, kind: "non-inferiority", threshold: gate.max_increase };
+  if (gate.max_drop !== void 0)
+    return {
+      text: `${label}: drop ≤ ${gate.max_drop} vs baseline`,
+      kind: "non-inferiority",
+      threshold: -gate.max_drop
+    };
+  return {
+    text: `${label}: increase ≤ ${gate.max_increase} vs baseline`,
+    kind: "non-inferiority",
+    threshold: gate.max_increase
+  };
 }
 function wantsAbove(gate) {
   return gate.min !== void 0 || gate.max_drop !== void 0;
@@ -58607,7 +58669,11 @@ function judge(gate, scope, alpha, adjusted) {
   const base = { gate: text, kind, scope: scope.scope, metric: gate.metric, threshold };
   const c = scope.comparisons.find((x) => x.metric === gate.metric);
   if (!c) {
-    return { ...base, verdict: "inconclusive", reason: `${METRIC_LABELS[gate.metric]} could not be computed on ${scope.scope} (the model has no probabilities, or a class is absent)` };
+    return {
+      ...base,
+      verdict: "inconclusive",
+      reason: `${METRIC_LABELS[gate.metric]} could not be computed on ${scope.scope} (the model has no probabilities, or a class is absent)`
+    };
   }
   const observed = kind === "floor" ? c.candidate : c.delta;
   const ci = kind === "floor" ? c.candidateCi : c.deltaCi;
@@ -58653,15 +58719,24 @@ function evaluateBudgets(policy, inputs) {
   if (b.latency_p95_ms !== void 0) {
     const observed = inputs.latencyP95Ms;
     const gate = `latency p95 ≤ ${b.latency_p95_ms} ms at batch ${b.latency_batch_size}`;
-    out.push(observed === void 0 ? { gate, kind: "budget", scope: "runner", verdict: "inconclusive", threshold: b.latency_p95_ms, reason: "latency was not measured at this batch size" } : {
-      gate,
-      kind: "budget",
-      scope: "runner",
-      verdict: observed <= b.latency_p95_ms ? "pass" : "fail",
-      observed,
-      threshold: b.latency_p95_ms,
-      reason: `candidate p95 ${observed.toFixed(2)} ms ${observed <= b.latency_p95_ms ? "≤" : ">"} ${b.latency_p95_ms} ms`
-    });
+    out.push(
+      observed === void 0 ? {
+        gate,
+        kind: "budget",
+        scope: "runner",
+        verdict: "inconclusive",
+        threshold: b.latency_p95_ms,
+        reason: "latency was not measured at this batch size"
+      } : {
+        gate,
+        kind: "budget",
+        scope: "runner",
+        verdict: observed <= b.latency_p95_ms ? "pass" : "fail",
+        observed,
+        threshold: b.latency_p95_ms,
+        reason: `candidate p95 ${observed.toFixed(2)} ms ${observed <= b.latency_p95_ms ? "≤" : ">"} ${b.latency_p95_ms} ms`
+      }
+    );
   }
   if (b.model_size_mb !== void 0) {
     const mb = inputs.modelSizeBytes / 1e6;
@@ -58770,7 +58845,10 @@ function fairnessOutcome(column, metric, byGroup, maxGap) {
 
 // packages/eval/src/signature-diff.ts
 function diffSignatures(reference, candidate, referenceName) {
-  return [...diffSide("input", reference.inputs, candidate.inputs, referenceName), ...diffSide("output", reference.outputs, candidate.outputs, referenceName)];
+  return [
+    ...diffSide("input", reference.inputs, candidate.inputs, referenceName),
+    ...diffSide("output", reference.outputs, candidate.outputs, referenceName)
+  ];
 }
 function diffSide(side, reference, candidate, refName) {
   const changes = [];
@@ -58779,20 +58857,44 @@ function diffSide(side, reference, candidate, refName) {
     const cand = byName.get(ref.name);
     if (!cand) {
       const names2 = candidate.map((t) => t.name).join(", ");
-      changes.push({ side, name: ref.name, change: "missing", breaking: true, message: `${side} '${ref.name}' of the ${refName} is missing from the candidate (it has ${names2 || "none"})` });
+      changes.push({
+        side,
+        name: ref.name,
+        change: "missing",
+        breaking: true,
+        message: `${side} '${ref.name}' of the ${refName} is missing from the candidate (it has ${names2 || "none"})`
+      });
       continue;
     }
     if (cand.elementType !== ref.elementType) {
-      changes.push({ side, name: ref.name, change: "type", breaking: true, message: `${side} '${ref.name}' changed type: ${ref.elementType} → ${cand.elementType}` });
+      changes.push({
+        side,
+        name: ref.name,
+        change: "type",
+        breaking: true,
+        message: `${side} '${ref.name}' changed type: ${ref.elementType} → ${cand.elementType}`
+      });
     }
     if (cand.shape.length !== ref.shape.length) {
-      changes.push({ side, name: ref.name, change: "rank", breaking: true, message: `${side} '${ref.name}' changed shape: ${shape(ref.shape)} → ${shape(cand.shape)}` });
+      changes.push({
+        side,
+        name: ref.name,
+        change: "rank",
+        breaking: true,
+        message: `${side} '${ref.name}' changed shape: ${shape(ref.shape)} → ${shape(cand.shape)}`
+      });
       continue;
     }
     ref.shape.forEach((d, k) => {
       const c = cand.shape[k];
       if (typeof d === "number" && typeof c === "number" && d !== c) {
-        changes.push({ side, name: ref.name, change: "dimension", breaking: true, message: `${side} '${ref.name}' dimension ${k} changed: ${d} → ${c} (shape ${shape(ref.shape)} → ${shape(cand.shape)})` });
+        changes.push({
+          side,
+          name: ref.name,
+          change: "dimension",
+          breaking: true,
+          message: `${side} '${ref.name}' dimension ${k} changed: ${d} → ${c} (shape ${shape(ref.shape)} → ${shape(cand.shape)})`
+        });
       }
     });
   }
@@ -58800,7 +58902,13 @@ function diffSide(side, reference, candidate, refName) {
   for (const cand of candidate) {
     if (refNames.has(cand.name)) continue;
     const breaking = side === "input";
-    changes.push({ side, name: cand.name, change: "added", breaking, message: `${side} '${cand.name}' is new in the candidate${breaking ? ": callers do not send it" : ""}` });
+    changes.push({
+      side,
+      name: cand.name,
+      change: "added",
+      breaking,
+      message: `${side} '${cand.name}' is new in the candidate${breaking ? ": callers do not send it" : ""}`
+    });
   }
   return changes;
 }
@@ -58837,7 +58945,10 @@ var GateSchema = external_exports.unknown().transform((value, ctx) => {
   }
   const m = GATE_SHORTHAND.exec(value);
   if (!m) {
-    ctx.addIssue({ code: "custom", message: `cannot read gate '${value}'; write it as 'metric >= number' or 'metric <= number'` });
+    ctx.addIssue({
+      code: "custom",
+      message: `cannot read gate '${value}'; write it as 'metric >= number' or 'metric <= number'`
+    });
     return external_exports.NEVER;
   }
   if (!isMetricName(m[1])) {
@@ -58866,11 +58977,13 @@ var PolicySchema = external_exports.strictObject({
     max_rows: external_exports.number().int().min(100).default(1e4)
   }).prefault({}),
   multiple_testing: external_exports.enum(["holm", "benjamini-hochberg"]).default("holm"),
-  slices: external_exports.array(external_exports.strictObject({
-    column: external_exports.string().min(1),
-    bins: external_exports.array(external_exports.number()).min(1).optional(),
-    max_values: external_exports.number().int().positive().optional()
-  })).default([]),
+  slices: external_exports.array(
+    external_exports.strictObject({
+      column: external_exports.string().min(1),
+      bins: external_exports.array(external_exports.number()).min(1).optional(),
+      max_values: external_exports.number().int().positive().optional()
+    })
+  ).default([]),
   gates: external_exports.array(GateSchema).default([]),
   budgets: external_exports.strictObject({
     latency_p95_ms: external_exports.number().positive().optional(),
@@ -58912,8 +59025,20 @@ var PolicySchema = external_exports.strictObject({
   }).prefault({}),
   /** The serving contract's signature (as `readOnnxSignature` writes it); the candidate must satisfy it. */
   serving_contract: external_exports.strictObject({
-    inputs: external_exports.array(external_exports.object({ name: external_exports.string(), elementType: external_exports.string(), shape: external_exports.array(external_exports.union([external_exports.number(), external_exports.string(), external_exports.null()])) })),
-    outputs: external_exports.array(external_exports.object({ name: external_exports.string(), elementType: external_exports.string(), shape: external_exports.array(external_exports.union([external_exports.number(), external_exports.string(), external_exports.null()])) }))
+    inputs: external_exports.array(
+      external_exports.object({
+        name: external_exports.string(),
+        elementType: external_exports.string(),
+        shape: external_exports.array(external_exports.union([external_exports.number(), external_exports.string(), external_exports.null()]))
+      })
+    ),
+    outputs: external_exports.array(
+      external_exports.object({
+        name: external_exports.string(),
+        elementType: external_exports.string(),
+        shape: external_exports.array(external_exports.union([external_exports.number(), external_exports.string(), external_exports.null()]))
+      })
+    )
   }).optional()
 });
 function defaultPolicy() {
@@ -58939,7 +59064,9 @@ function parsePolicy(text, file2, task) {
   const fail = (path, message) => {
     const pos = where2(path);
     const at = path.length ? `${path.map(String).join(".")}: ` : "";
-    throw new FileFormatError(`${file2}:${pos.line}:${pos.col}: ${at}${message}`, { location: { file: file2, line: pos.line, column: pos.col } });
+    throw new FileFormatError(`${file2}:${pos.line}:${pos.col}: ${at}${message}`, {
+      location: { file: file2, line: pos.line, column: pos.col }
+    });
   };
   const parsed = PolicySchema.safeParse(doc.toJS() ?? {});
   if (!parsed.success) {
@@ -58952,12 +59079,22 @@ function parsePolicy(text, file2, task) {
   if (effectiveTask) {
     const valid = metricsOf(effectiveTask);
     policy.gates.forEach((gate, i) => {
-      if (!valid.includes(gate.metric)) fail(["gates", i], `metric '${gate.metric}' does not apply to ${effectiveTask}; use one of ${valid.join(", ")}`);
-      if (gate.max_drop !== void 0 && !higherIsBetter(gate.metric)) fail(["gates", i], `${gate.metric} is lower-is-better: use max_increase, not max_drop`);
-      if (gate.max_increase !== void 0 && higherIsBetter(gate.metric)) fail(["gates", i], `${gate.metric} is higher-is-better: use max_drop, not max_increase`);
+      if (!valid.includes(gate.metric))
+        fail(
+          ["gates", i],
+          `metric '${gate.metric}' does not apply to ${effectiveTask}; use one of ${valid.join(", ")}`
+        );
+      if (gate.max_drop !== void 0 && !higherIsBetter(gate.metric))
+        fail(["gates", i], `${gate.metric} is lower-is-better: use max_increase, not max_drop`);
+      if (gate.max_increase !== void 0 && higherIsBetter(gate.metric))
+        fail(["gates", i], `${gate.metric} is higher-is-better: use max_drop, not max_increase`);
     });
     const fairness = policy.sanity.fairness;
-    if (fairness && !valid.includes(fairness.metric)) fail(["sanity", "fairness", "metric"], `metric '${fairness.metric}' does not apply to ${effectiveTask}; use one of ${valid.join(", ")}`);
+    if (fairness && !valid.includes(fairness.metric))
+      fail(
+        ["sanity", "fairness", "metric"],
+        `metric '${fairness.metric}' does not apply to ${effectiveTask}; use one of ${valid.join(", ")}`
+      );
   }
   return policy;
 }
@@ -58965,7 +59102,12 @@ function parsePolicy(text, file2, task) {
 // packages/eval/src/evaluate.ts
 var SLICE_MIN_RESAMPLED_ROWS = 2e3;
 function bootstrapOptions(policy) {
-  return { replicates: policy.bootstrap.replicates, seed: policy.bootstrap.seed, confidence: policy.confidence, maxRows: policy.bootstrap.max_rows };
+  return {
+    replicates: policy.bootstrap.replicates,
+    seed: policy.bootstrap.seed,
+    confidence: policy.confidence,
+    maxRows: policy.bootstrap.max_rows
+  };
 }
 function evaluatePaired(data, slices, policy) {
   const options = bootstrapOptions(policy);
@@ -58978,8 +59120,18 @@ function evaluatePaired(data, slices, policy) {
     const sub = subsetPaired(data, slice.rows);
     const subCacheOf = subsetCache(cache, slice.rows);
     const subFull = pairedMetrics(sub, void 0, subCacheOf);
-    const sb = slice.rows.length > 0 ? pairedBootstrap(sub, subFull, { ...options, maxRows: sliceMaxRows, seed: options.seed + 7919 * (k + 1) }, subCacheOf) : void 0;
-    const result = { scope: slice.name, column: slice.column, rows: slice.rows.length, comparisons: sb?.comparisons ?? [] };
+    const sb = slice.rows.length > 0 ? pairedBootstrap(
+      sub,
+      subFull,
+      { ...options, maxRows: sliceMaxRows, seed: options.seed + 7919 * (k + 1) },
+      subCacheOf
+    ) : void 0;
+    const result = {
+      scope: slice.name,
+      column: slice.column,
+      rows: slice.rows.length,
+      comparisons: sb?.comparisons ?? []
+    };
     const m2 = mcnemarOf(sub);
     if (m2) result.mcnemar = m2;
     return result;
@@ -59001,7 +59153,15 @@ function mcnemarOf(data) {
   return mcnemarTest(d.baselineOnly, d.candidateOnly);
 }
 function summariseComparison(c) {
-  return { metric: c.metric, baseline: c.baseline, candidate: c.candidate, delta: c.delta, deltaCi: c.deltaCi, candidateCi: c.candidateCi, deltaSe: c.deltaSe };
+  return {
+    metric: c.metric,
+    baseline: c.baseline,
+    candidate: c.candidate,
+    delta: c.delta,
+    deltaCi: c.deltaCi,
+    candidateCi: c.candidateCi,
+    deltaSe: c.deltaSe
+  };
 }
 
 // packages/eval/src/result.ts
@@ -59215,7 +59375,9 @@ function number4(value) {
 function xyChart(chart) {
   for (const s of chart.series) {
     if (s.values.length !== chart.categories.length) {
-      throw new RangeError(`chart '${chart.title}': series has ${s.values.length} values for ${chart.categories.length} categories`);
+      throw new RangeError(
+        `chart '${chart.title}': series has ${s.values.length} values for ${chart.categories.length} categories`
+      );
     }
   }
   const lines = ["```mermaid", "xychart-beta", `    title ${quote(chart.title)}`];
@@ -59354,7 +59516,14 @@ function gateLine(g2) {
 function metricTable(rows, confidence) {
   return renderTable(
     ["Metric", "Baseline", "Candidate", "Δ", `${Math.round(confidence * 100)}% CI of Δ`, "Verdict"],
-    rows.map((r) => [METRIC_LABELS[r.metric], f(r.baseline), f(r.candidate), signed(r.delta), `[${signed(r.deltaCi[0])}, ${signed(r.deltaCi[1])}]`, rowVerdict(r)]),
+    rows.map((r) => [
+      METRIC_LABELS[r.metric],
+      f(r.baseline),
+      f(r.candidate),
+      signed(r.delta),
+      `[${signed(r.deltaCi[0])}, ${signed(r.deltaCi[1])}]`,
+      rowVerdict(r)
+    ]),
     { align: ["left", "right", "right", "right", "right", "left"] }
   );
 }
@@ -59371,24 +59540,46 @@ ${failed.map(gateLine).join("\n")}`);
   if (inconclusive.length) parts.push(`**Inconclusive gates**
 
 ${inconclusive.map(gateLine).join("\n")}`);
-  if (passed.length) parts.push(collapsible(`${passed.length} gate${passed.length === 1 ? "" : "s"} passed`, passed.map(gateLine).join("\n")));
+  if (passed.length)
+    parts.push(
+      collapsible(`${passed.length} gate${passed.length === 1 ? "" : "s"} passed`, passed.map(gateLine).join("\n"))
+    );
   if (!result.gates.length) parts.push("_No gates configured: the policy only reports._");
   const notes = result.signatureChanges.filter((c) => !c.breaking);
   if (notes.length) parts.push(`Signature notes: ${notes.map((c) => c.message).join("; ")}.`);
-  parts.push(`**Metrics** (paired bootstrap, ${result.bootstrap.replicates} replicates, seed ${result.bootstrap.seed}${result.bootstrap.resampledRows < result.data.rows ? `, drawn on ${result.bootstrap.resampledRows.toLocaleString("en-US")} rows and rescaled` : ""})
+  parts.push(
+    `**Metrics** (paired bootstrap, ${result.bootstrap.replicates} replicates, seed ${result.bootstrap.seed}${result.bootstrap.resampledRows < result.data.rows ? `, drawn on ${result.bootstrap.resampledRows.toLocaleString("en-US")} rows and rescaled` : ""})
 
-${metricTable(result.metrics, result.bootstrap.confidence)}`);
+${metricTable(result.metrics, result.bootstrap.confidence)}`
+  );
   if (result.mcnemar) {
     const m = result.mcnemar;
-    parts.push(`McNemar (${m.method}): baseline-only correct ${m.baselineOnly.toLocaleString("en-US")}, candidate-only correct ${m.candidateOnly.toLocaleString("en-US")}, p = ${formatNumber(m.pValue, { significantDigits: 3 })}${m.pValue < 1 - result.bootstrap.confidence ? " — the accuracy difference is real" : " — no significant accuracy difference"}.`);
+    parts.push(
+      `McNemar (${m.method}): baseline-only correct ${m.baselineOnly.toLocaleString("en-US")}, candidate-only correct ${m.candidateOnly.toLocaleString("en-US")}, p = ${formatNumber(m.pValue, { significantDigits: 3 })}${m.pValue < 1 - result.bootstrap.confidence ? " — the accuracy difference is real" : " — no significant accuracy difference"}.`
+    );
   }
   if (result.slices.length) parts.push(sliceTable(result));
   const charts = [];
   const headline = result.task === "classification" ? "accuracy" : "mae";
   const sliceBars = result.slices.map((s) => ({ label: s.name, value: s.metrics.find((m) => m.metric === headline)?.delta ?? Number.NaN })).filter((b) => Number.isFinite(b.value));
-  if (sliceBars.length > 1) charts.push(barChart(`Δ ${METRIC_LABELS[headline]} by slice (candidate − baseline)`, sliceBars, `Δ ${METRIC_LABELS[headline]}`));
-  if (result.latency.length) charts.push(barChart("Candidate p95 latency by batch size (ms)", result.latency.filter((l) => l.model === "candidate").map((l) => ({ label: `batch ${l.batchSize}`, value: l.p95Ms })), "ms"));
-  if (result.confusion) parts.push(collapsible("Confusion matrices (rows: true class, columns: predicted)", confusionTables(result)));
+  if (sliceBars.length > 1)
+    charts.push(
+      barChart(
+        `Δ ${METRIC_LABELS[headline]} by slice (candidate − baseline)`,
+        sliceBars,
+        `Δ ${METRIC_LABELS[headline]}`
+      )
+    );
+  if (result.latency.length)
+    charts.push(
+      barChart(
+        "Candidate p95 latency by batch size (ms)",
+        result.latency.filter((l) => l.model === "candidate").map((l) => ({ label: `batch ${l.batchSize}`, value: l.p95Ms })),
+        "ms"
+      )
+    );
+  if (result.confusion)
+    parts.push(collapsible("Confusion matrices (rows: true class, columns: predicted)", confusionTables(result)));
   if (result.perClass) parts.push(collapsible("Per-class precision / recall / F1", perClassTable(result)));
   if (result.latency.length) parts.push(collapsible("Latency on this runner", latencyTable(result)));
   if (charts.length) parts.push(collapsible("Charts", charts.join("\n\n")));
@@ -59406,7 +59597,15 @@ function sliceTable(result) {
     const m = s.metrics.find((x) => x.metric === metric);
     const gates = result.gates.filter((g2) => g2.scope === s.name);
     const verdict = gates.some((g2) => g2.verdict === "fail") ? "❌" : gates.some((g2) => g2.verdict === "inconclusive") ? "❔" : gates.length ? "✅" : "";
-    return [s.name, s.rows.toLocaleString("en-US"), m ? f(m.baseline) : "n/a", m ? f(m.candidate) : "n/a", m ? signed(m.delta) : "n/a", m ? `[${signed(m.deltaCi[0])}, ${signed(m.deltaCi[1])}]` : "", verdict];
+    return [
+      s.name,
+      s.rows.toLocaleString("en-US"),
+      m ? f(m.baseline) : "n/a",
+      m ? f(m.candidate) : "n/a",
+      m ? signed(m.delta) : "n/a",
+      m ? `[${signed(m.deltaCi[0])}, ${signed(m.deltaCi[1])}]` : "",
+      verdict
+    ];
   });
   return `**Slices** (${METRIC_LABELS[metric]})
 
@@ -59414,7 +59613,10 @@ ${renderTable(["Slice", "Rows", "Baseline", "Candidate", "Δ", "CI of Δ", "Gate
 }
 function confusionTables(result) {
   const { classes, baseline, candidate } = result.confusion;
-  const table = (m) => renderTable(["true \\ predicted", ...classes], m.map((row, i) => [classes[i], ...row.map((v) => v.toLocaleString("en-US"))]));
+  const table = (m) => renderTable(
+    ["true \\ predicted", ...classes],
+    m.map((row, i) => [classes[i], ...row.map((v) => v.toLocaleString("en-US"))])
+  );
   return `Baseline
 
 ${table(baseline)}
@@ -59438,13 +59640,23 @@ function perClassTable(result) {
 function latencyTable(result) {
   return renderTable(
     ["Model", "Batch", "p50 ms", "p95 ms", "p99 ms", "rows/s"],
-    result.latency.map((l) => [l.model, l.batchSize, f(l.p50Ms), f(l.p95Ms), f(l.p99Ms), Math.round(l.rowsPerSecond).toLocaleString("en-US")]),
+    result.latency.map((l) => [
+      l.model,
+      l.batchSize,
+      f(l.p50Ms),
+      f(l.p95Ms),
+      f(l.p99Ms),
+      Math.round(l.rowsPerSecond).toLocaleString("en-US")
+    ]),
     { align: ["left", "right", "right", "right", "right", "right"] }
   );
 }
 function cardForComment(card) {
   const match = /^---\n([\s\S]*?)\n---\n/.exec(card);
-  const body = (match ? card.slice(match[0].length) : card).replace(/^(#{1,4}) /gm, (_, hashes) => `${hashes}## `);
+  const body = (match ? card.slice(match[0].length) : card).replace(
+    /^(#{1,4}) /gm,
+    (_, hashes) => `${hashes}## `
+  );
   return match ? `\`\`\`yaml
 ${match[1]}
 \`\`\`
@@ -59476,16 +59688,28 @@ function buildModelCard(result, card) {
       caveats: card.caveats ?? ""
     },
     training_data: card.training_data ?? "",
-    evaluation_data: { source: result.data.source, rows: result.data.rows, label: result.label, features: result.data.features },
+    evaluation_data: {
+      source: result.data.source,
+      rows: result.data.rows,
+      label: result.label,
+      features: result.data.features
+    },
     quantitative_analysis: {
       performance_metrics: [
-        ...finite.map((m) => ({ type: m.metric, value: m.candidate, slice: "all rows", confidence_interval: { lower_bound: m.candidateCi[0], upper_bound: m.candidateCi[1] } })),
-        ...result.slices.flatMap((s) => s.metrics.filter((m) => Number.isFinite(m.candidate)).map((m) => ({
+        ...finite.map((m) => ({
           type: m.metric,
           value: m.candidate,
-          slice: s.name,
+          slice: "all rows",
           confidence_interval: { lower_bound: m.candidateCi[0], upper_bound: m.candidateCi[1] }
-        })))
+        })),
+        ...result.slices.flatMap(
+          (s) => s.metrics.filter((m) => Number.isFinite(m.candidate)).map((m) => ({
+            type: m.metric,
+            value: m.candidate,
+            slice: s.name,
+            confidence_interval: { lower_bound: m.candidateCi[0], upper_bound: m.candidateCi[1] }
+          }))
+        )
       ],
       baseline: {
         source: result.baseline.source,
@@ -59500,22 +59724,44 @@ function buildModelCard(result, card) {
     library_name: "onnx",
     pipeline_tag: pipeline,
     tags: ["mlship", "onnx", pipeline],
-    "model-index": [{
-      name,
-      results: [{
-        task: { type: pipeline, name: result.task === "classification" ? "Tabular Classification" : "Tabular Regression" },
-        dataset: { type: result.data.source, name: result.data.source.replace(/^.*\//, ""), split: "holdout" },
-        metrics: finite.map((m) => ({ type: m.metric, value: round(m.candidate), name: METRIC_LABELS[m.metric], verified: false }))
-      }]
-    }]
+    "model-index": [
+      {
+        name,
+        results: [
+          {
+            task: {
+              type: pipeline,
+              name: result.task === "classification" ? "Tabular Classification" : "Tabular Regression"
+            },
+            dataset: { type: result.data.source, name: result.data.source.replace(/^.*\//, ""), split: "holdout" },
+            metrics: finite.map((m) => ({
+              type: m.metric,
+              value: round(m.candidate),
+              name: METRIC_LABELS[m.metric],
+              verified: false
+            }))
+          }
+        ]
+      }
+    ]
   };
   const text = (value) => value?.trim() ? value.trim() : TODO;
   const f2 = (x) => formatNumber(x, { significantDigits: 4 });
-  const metricRows = finite.map((m) => [METRIC_LABELS[m.metric], f2(m.candidate), `[${f2(m.candidateCi[0])}, ${f2(m.candidateCi[1])}]`, f2(m.baseline)]);
+  const metricRows = finite.map((m) => [
+    METRIC_LABELS[m.metric],
+    f2(m.candidate),
+    `[${f2(m.candidateCi[0])}, ${f2(m.candidateCi[1])}]`,
+    f2(m.baseline)
+  ]);
   const headline = result.task === "classification" ? "accuracy" : "mae";
   const sliceRows2 = result.slices.map((s) => {
     const m = s.metrics.find((x) => x.metric === headline);
-    return [s.name, s.rows.toLocaleString("en-US"), m ? f2(m.candidate) : "n/a", m ? `[${f2(m.candidateCi[0])}, ${f2(m.candidateCi[1])}]` : ""];
+    return [
+      s.name,
+      s.rows.toLocaleString("en-US"),
+      m ? f2(m.candidate) : "n/a",
+      m ? `[${f2(m.candidateCi[0])}, ${f2(m.candidateCi[1])}]` : ""
+    ];
   });
   const markdown = [
     `---
@@ -59673,7 +59919,9 @@ var ColumnBuilder = class {
   decideKind(capacity) {
     if (this.kind !== void 0) return;
     const pending = this.pending;
-    const numeric = pending.every((v) => v === null || typeof v === "number" || parseNumber(v) !== void 0 && !isUnsafeInteger(v)) && pending.some((v) => v !== null);
+    const numeric = pending.every(
+      (v) => v === null || typeof v === "number" || parseNumber(v) !== void 0 && !isUnsafeInteger(v)
+    ) && pending.some((v) => v !== null);
     this.kind = numeric ? "numeric" : "categorical";
     this.values = new Float64Array(numeric ? capacity : 0);
     this.nulls = new Uint8Array(numeric ? capacity : 0);
@@ -59772,12 +60020,17 @@ async function* readCsv(file2, options = {}) {
       header = fields.map((f2, i) => f2.trim() || `column_${i + 1}`);
       const repeated = header.find((name, i) => header.indexOf(name) !== i);
       if (repeated !== void 0) {
-        throw new FileFormatError(`${file2}:${recordLine}: column '${repeated}' appears twice in the header; give columns unique names`, { location: { file: file2, line: recordLine } });
+        throw new FileFormatError(
+          `${file2}:${recordLine}: column '${repeated}' appears twice in the header; give columns unique names`,
+          { location: { file: file2, line: recordLine } }
+        );
       }
       const wanted = options.columns;
       for (const name of wanted ?? []) {
         if (!header.includes(name)) {
-          throw new FileFormatError(`${file2}: column '${name}' is not in the header (${header.join(", ")})`, { location: { file: file2, line: 1 } });
+          throw new FileFormatError(`${file2}: column '${name}' is not in the header (${header.join(", ")})`, {
+            location: { file: file2, line: 1 }
+          });
         }
       }
       builders = /* @__PURE__ */ new Map();
@@ -59837,7 +60090,9 @@ async function* readCsv(file2, options = {}) {
           }
           if (!closed) {
             if (!final) return recordStart;
-            throw new FileFormatError(`${file2}:${recordLine}: quoted field is not closed; the file may be truncated`, { location: { file: file2, line: recordLine } });
+            throw new FileFormatError(`${file2}:${recordLine}: quoted field is not closed; the file may be truncated`, {
+              location: { file: file2, line: recordLine }
+            });
           }
           fields.push(value);
           pos = end;
@@ -59867,7 +60122,9 @@ async function* readCsv(file2, options = {}) {
         } else if (c === LF) {
           pos++;
         } else {
-          throw new FileFormatError(`${file2}:${recordLine}: unexpected text after a closing quote`, { location: { file: file2, line: recordLine } });
+          throw new FileFormatError(`${file2}:${recordLine}: unexpected text after a closing quote`, {
+            location: { file: file2, line: recordLine }
+          });
         }
         newlines++;
         complete = true;
@@ -59887,7 +60144,10 @@ async function* readCsv(file2, options = {}) {
       try {
         text = rest + decoder4.decode(chunk, { stream: true });
       } catch (cause) {
-        throw new FileFormatError(`${file2}: not valid UTF-8 text near line ${line}; save it as UTF-8 CSV`, { location: { file: file2, line }, cause });
+        throw new FileFormatError(`${file2}: not valid UTF-8 text near line ${line}; save it as UTF-8 CSV`, {
+          location: { file: file2, line },
+          cause
+        });
       }
       rest = text.slice(parse5(text, false));
       yield* ready.splice(0);
@@ -59896,9 +60156,13 @@ async function* readCsv(file2, options = {}) {
     yield* ready.splice(0);
   } catch (error63) {
     if (error63 instanceof FileFormatError) throw error63;
-    throw new FileFormatError(`${file2}: cannot read (${error63.message})`, { location: { file: file2 }, cause: error63 });
+    throw new FileFormatError(`${file2}: cannot read (${error63.message})`, {
+      location: { file: file2 },
+      cause: error63
+    });
   }
-  if (header === void 0) throw new FileFormatError(`${file2}: the file is empty; a CSV needs a header row`, { location: { file: file2 } });
+  if (header === void 0)
+    throw new FileFormatError(`${file2}: the file is empty; a CSV needs a header row`, { location: { file: file2 } });
   if (rows > 0 || batches === 0) yield flush();
 }
 
@@ -59922,7 +60186,9 @@ var RecordColumns = class {
   /** Adds one record; returns a full batch when one is complete. */
   add(record2, row) {
     if (record2 === null || typeof record2 !== "object" || Array.isArray(record2)) {
-      throw new FileFormatError(`${this.file}:${row}: expected a JSON object per record`, { location: { file: this.file, line: row } });
+      throw new FileFormatError(`${this.file}:${row}: expected a JSON object per record`, {
+        location: { file: this.file, line: row }
+      });
     }
     const values = record2;
     if (this.rows === 0) this.firstRow = row;
@@ -59960,14 +60226,20 @@ async function* readJsonLines(file2, options = {}) {
       try {
         record2 = JSON.parse(text);
       } catch (cause) {
-        throw new FileFormatError(`${file2}:${line}: not valid JSON (${cause.message}); the file may be truncated`, { location: { file: file2, line }, cause });
+        throw new FileFormatError(
+          `${file2}:${line}: not valid JSON (${cause.message}); the file may be truncated`,
+          { location: { file: file2, line }, cause }
+        );
       }
       const batch = columns.add(record2, line);
       if (batch) yield batch;
     }
   } catch (error63) {
     if (error63 instanceof FileFormatError) throw error63;
-    throw new FileFormatError(`${file2}: cannot read (${error63.message})`, { location: { file: file2 }, cause: error63 });
+    throw new FileFormatError(`${file2}: cannot read (${error63.message})`, {
+      location: { file: file2 },
+      cause: error63
+    });
   }
   const last = columns.finish();
   if (last) yield last;
@@ -59983,10 +60255,15 @@ async function* readJsonArray(file2, options = {}) {
   try {
     records = JSON.parse(text.charCodeAt(0) === 65279 ? text.slice(1) : text);
   } catch (cause) {
-    throw new FileFormatError(`${file2}: not valid JSON (${cause.message}); the file may be truncated`, { location: { file: file2 }, cause });
+    throw new FileFormatError(`${file2}: not valid JSON (${cause.message}); the file may be truncated`, {
+      location: { file: file2 },
+      cause
+    });
   }
   if (!Array.isArray(records)) {
-    throw new FileFormatError(`${file2}: expected a JSON array of objects (or JSON Lines, one object per line)`, { location: { file: file2 } });
+    throw new FileFormatError(`${file2}: expected a JSON array of objects (or JSON Lines, one object per line)`, {
+      location: { file: file2 }
+    });
   }
   const columns = new RecordColumns(file2, options);
   for (let i = 0; i < records.length; i++) {
@@ -68267,7 +68544,10 @@ async function* readParquet(file2, options = {}) {
     try {
       metadata = await parquetMetadataAsync(buffer, { parsers });
     } catch (cause) {
-      throw new FileFormatError(`${file2}: not a readable Parquet file (${cause.message}); it may be truncated`, { location: { file: file2 }, cause });
+      throw new FileFormatError(
+        `${file2}: not a readable Parquet file (${cause.message}); it may be truncated`,
+        { location: { file: file2 }, cause }
+      );
     }
     const plans = columnPlans(file2, metadata, options.columns);
     const scan = await parquetScan({ file: buffer, metadata, columns: plans.map((p) => p.name), compressors, parsers });
@@ -68280,7 +68560,10 @@ async function* readParquet(file2, options = {}) {
         try {
           data = await scan.readColumn({ column: plan.name, ...range });
         } catch (cause) {
-          throw new FileFormatError(`${file2}: column '${plan.name}' rows ${range.rowStart}-${range.rowEnd} cannot be decoded (${cause.message})`, { location: { file: file2 }, cause });
+          throw new FileFormatError(
+            `${file2}: column '${plan.name}' rows ${range.rowStart}-${range.rowEnd} cannot be decoded (${cause.message})`,
+            { location: { file: file2 }, cause }
+          );
         }
         group.push(toColumn(plan, data, 0, rows));
       }
@@ -68316,12 +68599,17 @@ function columnPlans(file2, metadata, selected) {
   const byName = new Map(top.map((c) => [c.element.name, c]));
   for (const name of selected ?? []) {
     if (!byName.has(name)) {
-      throw new FileFormatError(`${file2}: column '${name}' is not in the file (${[...byName.keys()].join(", ")})`, { location: { file: file2 } });
+      throw new FileFormatError(`${file2}: column '${name}' is not in the file (${[...byName.keys()].join(", ")})`, {
+        location: { file: file2 }
+      });
     }
   }
   return (selected ?? [...byName.keys()]).map((name) => {
     const node2 = byName.get(name);
-    return { name, ...node2.children.length > 0 ? { kind: "categorical", timestamp: false } : kindOf(node2.element) };
+    return {
+      name,
+      ...node2.children.length > 0 ? { kind: "categorical", timestamp: false } : kindOf(node2.element)
+    };
   });
 }
 function kindOf(e) {
@@ -68353,7 +68641,13 @@ function toColumn(plan, data, start, end) {
         } else values[i] = typeof v === "number" ? v : Number(v);
       }
     }
-    return { kind: "numeric", values, nulls, timestamp: plan.timestamp, invalid: { count: 0, samples: [] } };
+    return {
+      kind: "numeric",
+      values,
+      nulls,
+      timestamp: plan.timestamp,
+      invalid: { count: 0, samples: [] }
+    };
   }
   const codes = new Int32Array(n);
   const dictionary2 = [];
@@ -68367,7 +68661,9 @@ function toColumn(plan, data, start, end) {
     let code = index.get(v);
     if (code === void 0) {
       code = dictionary2.length;
-      dictionary2.push(typeof v === "string" ? v : typeof v === "object" && !(v instanceof Date) ? JSON.stringify(v, (_k, x) => typeof x === "bigint" ? Number(x) : x) : String(v));
+      dictionary2.push(
+        typeof v === "string" ? v : typeof v === "object" && !(v instanceof Date) ? JSON.stringify(v, (_k, x) => typeof x === "bigint" ? Number(x) : x) : String(v)
+      );
       index.set(v, code);
     }
     codes[i] = code;
@@ -68390,7 +68686,9 @@ function formatOf(file2) {
     case ".pq":
       return "parquet";
     default:
-      throw new FileFormatError(`${file2}: unknown data format '${ext}'; use .csv, .jsonl/.ndjson, .json or .parquet`, { location: { file: file2 } });
+      throw new FileFormatError(`${file2}: unknown data format '${ext}'; use .csv, .jsonl/.ndjson, .json or .parquet`, {
+        location: { file: file2 }
+      });
   }
 }
 function readFileColumns(file2, options = {}) {
@@ -68408,8 +68706,12 @@ function readFileColumns(file2, options = {}) {
 async function resolveDataFiles(pattern, cwd = process.cwd()) {
   if (!/[*?[{]/.test(pattern)) {
     const info = await stat3(pattern).catch(() => void 0);
-    if (!info) throw new InputError(`data file '${pattern}' does not exist; give a file path or a glob such as 'data/*.csv'`);
-    if (!info.isFile()) throw new InputError(`data path '${pattern}' is not a file; give a file or a glob such as '${pattern.replace(/\/$/, "")}/*.csv'`);
+    if (!info)
+      throw new InputError(`data file '${pattern}' does not exist; give a file path or a glob such as 'data/*.csv'`);
+    if (!info.isFile())
+      throw new InputError(
+        `data path '${pattern}' is not a file; give a file or a glob such as '${pattern.replace(/\/$/, "")}/*.csv'`
+      );
     return [pattern];
   }
   const files = [];
@@ -68429,7 +68731,10 @@ async function* readColumns(pattern, options = {}) {
         const these = [...batch.columns.keys()].join(", ");
         names2 ??= these;
         if (these !== names2) {
-          throw new FileFormatError(`${file2}: columns (${these}) differ from the first file's (${names2}); all files of one data set need the same columns`, { location: { file: file2 } });
+          throw new FileFormatError(
+            `${file2}: columns (${these}) differ from the first file's (${names2}); all files of one data set need the same columns`,
+            { location: { file: file2 } }
+          );
         }
       }
       for (const name of batch.columns.keys()) seen.add(name);
@@ -68439,7 +68744,10 @@ async function* readColumns(pattern, options = {}) {
   }
   const missing = rows > 0 ? (options.columns ?? []).filter((c) => !seen.has(c)) : [];
   if (missing.length > 0) {
-    throw new FileFormatError(`${pattern}: column '${missing[0]}' is in no record (the data has ${[...seen].join(", ")})`, { location: { file: pattern } });
+    throw new FileFormatError(
+      `${pattern}: column '${missing[0]}' is in no record (the data has ${[...seen].join(", ")})`,
+      { location: { file: pattern } }
+    );
   }
 }
 
@@ -68544,25 +68852,35 @@ function flag(shape2) {
 }
 var ColumnTypeSchema = external_exports.enum(["number", "integer", "string", "boolean", "timestamp"]);
 var ColumnExpectationsSchema = external_exports.strictObject({
-  type: external_exports.union([ColumnTypeSchema.transform((is) => ({ is })), external_exports.strictObject({ is: ColumnTypeSchema, ...Mostly, ...Common })]).pipe(external_exports.strictObject({ is: ColumnTypeSchema, ...Mostly, ...Common })).optional(),
+  type: external_exports.union([
+    ColumnTypeSchema.transform((is) => ({ is })),
+    external_exports.strictObject({ is: ColumnTypeSchema, ...Mostly, ...Common })
+  ]).pipe(external_exports.strictObject({ is: ColumnTypeSchema, ...Mostly, ...Common })).optional(),
   notNull: flag({ ...Mostly, ...Common }).optional(),
   between: external_exports.strictObject({ ...Range, ...Mostly, ...Common }).refine(hasBound, BOUND_MESSAGE).optional(),
   inSet: external_exports.union([
     external_exports.array(external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])).transform((values) => ({ values })),
     external_exports.strictObject({ values: external_exports.array(external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])), ...Mostly, ...Common })
-  ]).pipe(external_exports.strictObject({ values: external_exports.array(external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])).min(1), ...Mostly, ...Common })).optional(),
-  regex: external_exports.union([external_exports.string().transform((pattern) => ({ pattern })), external_exports.strictObject({ pattern: external_exports.string(), ...Mostly, ...Common })]).pipe(external_exports.strictObject({
-    pattern: external_exports.string().refine((p) => {
-      try {
-        new RegExp(p, "u");
-        return true;
-      } catch {
-        return false;
-      }
-    }, "not a valid regular expression"),
-    ...Mostly,
-    ...Common
-  })).optional(),
+  ]).pipe(
+    external_exports.strictObject({ values: external_exports.array(external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])).min(1), ...Mostly, ...Common })
+  ).optional(),
+  regex: external_exports.union([
+    external_exports.string().transform((pattern) => ({ pattern })),
+    external_exports.strictObject({ pattern: external_exports.string(), ...Mostly, ...Common })
+  ]).pipe(
+    external_exports.strictObject({
+      pattern: external_exports.string().refine((p) => {
+        try {
+          new RegExp(p, "u");
+          return true;
+        } catch {
+          return false;
+        }
+      }, "not a valid regular expression"),
+      ...Mostly,
+      ...Common
+    })
+  ).optional(),
   unique: flag({ ...Mostly, ...Common }).optional(),
   length: external_exports.strictObject({ ...Range, ...Mostly, ...Common }).refine(hasBound, BOUND_MESSAGE).optional(),
   mean: external_exports.strictObject({ ...Range, ...Common }).refine(hasBound, BOUND_MESSAGE).optional(),
@@ -68670,7 +68988,10 @@ function featureTensor(batch, feed) {
     }
     return { data, dims };
   }
-  return { data: feed.elementType === "float32" ? transpose(new Float32Array(n * f2), columns, n) : transpose(new Float64Array(n * f2), columns, n), dims };
+  return {
+    data: feed.elementType === "float32" ? transpose(new Float32Array(n * f2), columns, n) : transpose(new Float64Array(n * f2), columns, n),
+    dims
+  };
 }
 function missingInteger(batch, feed, column, row, v) {
   const where2 = batch.source ? `${batch.source.file}: row ${batch.source.firstRow + row}: ` : "";
@@ -68707,7 +69028,8 @@ async function readHoldout(req, read = readColumns) {
     const features = /* @__PURE__ */ new Map();
     for (const name of req.features) features.set(name, numericFeature(batch, name));
     const tensors = /* @__PURE__ */ new Map();
-    for (const feeds of req.feeds) buildFeeds({ rowCount: batch.rowCount, features, source: batch.source }, feeds, tensors);
+    for (const feeds of req.feeds)
+      buildFeeds({ rowCount: batch.rowCount, features, source: batch.source }, feeds, tensors);
     batches.push({ rowCount: batch.rowCount, features, tensors });
     const label2 = columnOf(batch, req.label);
     if (req.task === "classification") labelCodes.push(classCodes(batch, label2, req.label, classIndex));
@@ -68736,9 +69058,12 @@ function numericFeature(batch, name) {
   if (col.kind === "categorical" && allNull(col)) return new Float64Array(batch.rowCount).fill(Number.NaN);
   if (col.kind !== "numeric") {
     const sample = col.dictionary[col.codes.find((c) => c >= 0) ?? 0] ?? "";
-    throw new FileFormatError(`${batch.source.file}: feature column '${name}' is not numeric (e.g. '${sample}'); encode it as numbers before scoring`, {
-      location: { file: batch.source.file }
-    });
+    throw new FileFormatError(
+      `${batch.source.file}: feature column '${name}' is not numeric (e.g. '${sample}'); encode it as numbers before scoring`,
+      {
+        location: { file: batch.source.file }
+      }
+    );
   }
   const out = Float64Array.from(col.values);
   for (let i = 0; i < out.length; i++) if (col.nulls[i]) out[i] = Number.NaN;
@@ -68781,16 +69106,22 @@ function numericLabel(batch, col, name) {
   if (allNull(col)) throw missingLabel(batch, 0, name);
   if (col.kind !== "numeric") {
     const sample = col.dictionary[col.codes.find((c) => c >= 0) ?? 0] ?? "";
-    throw new FileFormatError(`${batch.source.file}: label column '${name}' holds text ('${sample}') but the task is regression; use --task classification or a numeric label`, {
-      location: { file: batch.source.file }
-    });
+    throw new FileFormatError(
+      `${batch.source.file}: label column '${name}' holds text ('${sample}') but the task is regression; use --task classification or a numeric label`,
+      {
+        location: { file: batch.source.file }
+      }
+    );
   }
   for (let i = 0; i < batch.rowCount; i++) {
     if (col.nulls[i]) throw missingLabel(batch, i, name);
     if (!Number.isFinite(col.values[i])) {
-      throw new FileFormatError(`${where(batch, i)}: label '${name}' is ${col.values[i]}, not a finite number; drop or fix the row in the holdout`, {
-        location: { file: batch.source.file, line: batch.source.firstRow + i }
-      });
+      throw new FileFormatError(
+        `${where(batch, i)}: label '${name}' is ${col.values[i]}, not a finite number; drop or fix the row in the holdout`,
+        {
+          location: { file: batch.source.file, line: batch.source.firstRow + i }
+        }
+      );
     }
   }
   return col.values;
@@ -68860,7 +69191,9 @@ function mapInputs(model, policy, policyFile) {
   const where2 = policyFile ?? "the policy";
   return model.signature.inputs.map((input2) => {
     if (!NUMERIC.has(input2.elementType)) {
-      throw new InputError(`${model.file}: input '${input2.name}' takes ${input2.elementType} tensors; mlship feeds float32, float64 or int64 columns`);
+      throw new InputError(
+        `${model.file}: input '${input2.name}' takes ${input2.elementType} tensors; mlship feeds float32, float64 or int64 columns`
+      );
     }
     const columns = columnsFor(model, input2, policy, where2);
     const width = input2.shape.length >= 2 ? input2.shape[input2.shape.length - 1] : 1;
@@ -68869,14 +69202,21 @@ function mapInputs(model, policy, policyFile) {
         `${model.file}: input '${input2.name}' has shape [${input2.shape.map((d) => d ?? "?").join(", ")}] (${width} features) but ${columns.length} columns are mapped to it (${columns.join(", ")}); fix 'features' or 'inputs' in ${where2}`
       );
     }
-    return { input: input2.name, elementType: input2.elementType, columns, rank: input2.shape.length };
+    return {
+      input: input2.name,
+      elementType: input2.elementType,
+      columns,
+      rank: input2.shape.length
+    };
   });
 }
 function columnsFor(model, input2, policy, where2) {
   const explicit = policy.inputs?.[input2.name];
   if (explicit !== void 0) return Array.isArray(explicit) ? explicit : [explicit];
   if (policy.inputs) {
-    throw new InputError(`${model.file}: input '${input2.name}' is not mapped under 'inputs' in ${where2}; map it to its column(s)`);
+    throw new InputError(
+      `${model.file}: input '${input2.name}' is not mapped under 'inputs' in ${where2}; map it to its column(s)`
+    );
   }
   const single = model.signature.inputs.length === 1;
   if (single && policy.features) return policy.features;
@@ -68902,7 +69242,10 @@ function outputRoles(model, task) {
   const floats = outs.filter((o) => o.elementType === "float32" || o.elementType === "float64");
   if (task === "regression") {
     const value = floats[0];
-    if (!value) throw new InputError(`${model.file}: no float output to read predictions from (outputs: ${names(outs)}); is this a regression model?`);
+    if (!value)
+      throw new InputError(
+        `${model.file}: no float output to read predictions from (outputs: ${names(outs)}); is this a regression model?`
+      );
     return { value };
   }
   const label = outs.find((o) => /label/i.test(o.name) && o.elementType !== "float32" && o.elementType !== "float64") ?? outs.find((o) => (o.elementType === "int64" || o.elementType === "string") && o.shape.length <= 2);
@@ -69010,7 +69353,9 @@ function classifierOutputs(raw, rows, mapping, policyClasses) {
     const p = out[probabilities.name].data;
     const n = batchRows(out, raw.roles);
     if (inOrder) probs.set(p.subarray(0, n * c), offset * c);
-    else for (let i = 0; i < n; i++) for (let j = 0; j < width; j++) probs[(offset + i) * c + targets[j]] = p[i * width + j];
+    else
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < width; j++) probs[(offset + i) * c + targets[j]] = p[i * width + j];
     offset += n;
   }
   return { predicted, probabilities: probs };
@@ -69023,12 +69368,16 @@ function probabilityClasses(raw, width, policyClasses, holdoutClasses) {
   const fromModel = raw.model.classLabels ?? policyClasses;
   if (fromModel) {
     if (fromModel.length !== width) {
-      throw new InputError(`${raw.model.file}: ${width} probability columns but ${fromModel.length} class labels (${fromModel.join(", ")}); fix 'classes' in the policy`);
+      throw new InputError(
+        `${raw.model.file}: ${width} probability columns but ${fromModel.length} class labels (${fromModel.join(", ")}); fix 'classes' in the policy`
+      );
     }
     return fromModel;
   }
   if (!raw.roles.label) {
-    throw new InputError(`${raw.model.file}: the model outputs probabilities without class labels; list the classes in column order under 'classes:' in the policy`);
+    throw new InputError(
+      `${raw.model.file}: the model outputs probabilities without class labels; list the classes in column order under 'classes:' in the policy`
+    );
   }
   const votes = Array.from({ length: width }, () => /* @__PURE__ */ new Map());
   for (const out of raw.batches) {
@@ -69047,7 +69396,9 @@ function probabilityClasses(raw, width, policyClasses, holdoutClasses) {
   const unclaimed = holdoutClasses.filter((c) => !learnt.includes(c));
   if (unknown2.length === 1 && unclaimed.length === 1) learnt[unknown2[0]] = unclaimed[0];
   else if (unknown2.length > 0) {
-    throw new InputError(`${raw.model.file}: the model outputs probabilities without class labels, and column${unknown2.length === 1 ? "" : "s"} ${unknown2.join(", ")} never held the most likely class on the holdout, so ${unknown2.length === 1 ? "its class" : "their classes"} cannot be learnt; list the classes in column order under 'classes:' in the policy`);
+    throw new InputError(
+      `${raw.model.file}: the model outputs probabilities without class labels, and column${unknown2.length === 1 ? "" : "s"} ${unknown2.join(", ")} never held the most likely class on the holdout, so ${unknown2.length === 1 ? "its class" : "their classes"} cannot be learnt; list the classes in column order under 'classes:' in the policy`
+    );
   }
   return learnt;
 }
@@ -69077,7 +69428,10 @@ async function robustness(model, feeds, holdout, task, config2, seed) {
     const head = col.subarray(0, n);
     const sd = standardDeviation2(head);
     clean.set(name, head);
-    noisy.set(name, Float64Array.from(head, (v) => Number.isFinite(v) ? v + config2.noise * sd * gaussian() : v));
+    noisy.set(
+      name,
+      Float64Array.from(head, (v) => Number.isFinite(v) ? v + config2.noise * sd * gaussian() : v)
+    );
   }
   const before = await model.run(buildFeeds({ rowCount: n, features: clean }, feeds, /* @__PURE__ */ new Map()));
   const after = await model.run(buildFeeds({ rowCount: n, features: noisy }, feeds, /* @__PURE__ */ new Map()));
@@ -69137,7 +69491,14 @@ async function measureLatency(models, holdout, batchSizes, repeats, now) {
     for (const [k, m] of models.entries()) {
       const sorted = times[k].sort();
       const mean2 = sorted.reduce((a, b) => a + b, 0) / repeats;
-      rows.push({ model: m.role, batchSize: n, p50Ms: pct(sorted, 0.5), p95Ms: pct(sorted, 0.95), p99Ms: pct(sorted, 0.99), rowsPerSecond: mean2 > 0 ? n * 1e3 / mean2 : Infinity });
+      rows.push({
+        model: m.role,
+        batchSize: n,
+        p50Ms: pct(sorted, 0.5),
+        p95Ms: pct(sorted, 0.95),
+        p99Ms: pct(sorted, 0.99),
+        rowsPerSecond: mean2 > 0 ? n * 1e3 / mean2 : Infinity
+      });
     }
     if (n < size) break;
   }
@@ -69168,8 +69529,14 @@ async function validate2(input2, adapters = {}) {
   const policy = options.policy ? parsePolicy(await readText2(options.policy, "policy"), options.policy, options.task) : defaultPolicy();
   const task = options.task ?? policy.task;
   const label = options.label ?? policy.label;
-  if (!task) throw new InputError(`the task is not set; pass --task classification|regression (action input 'task') or set 'task:' in the policy`);
-  if (!label) throw new InputError(`the label column is not set; pass --label COLUMN (action input 'label') or set 'label:' in the policy`);
+  if (!task)
+    throw new InputError(
+      `the task is not set; pass --task classification|regression (action input 'task') or set 'task:' in the policy`
+    );
+  if (!label)
+    throw new InputError(
+      `the label column is not set; pass --label COLUMN (action input 'label') or set 'label:' in the policy`
+    );
   const baselineRef = await resolveBaseline(options.baseline, adapters);
   const [candidate, baseline] = await Promise.all([loadModel(options.candidate), loadModel(baselineRef.path)]);
   try {
@@ -69177,11 +69544,22 @@ async function validate2(input2, adapters = {}) {
       ...diffSignatures(baseline.signature, candidate.signature, "baseline"),
       ...policy.serving_contract ? diffSignatures(policy.serving_contract, candidate.signature, "serving contract") : []
     ];
-    const feeds = { candidate: mapInputs(candidate, policy, options.policy), baseline: mapInputs(baseline, policy, options.policy) };
+    const feeds = {
+      candidate: mapInputs(candidate, policy, options.policy),
+      baseline: mapInputs(baseline, policy, options.policy)
+    };
     const features = mappedColumns([feeds.candidate, feeds.baseline]);
-    const groupColumns = [.../* @__PURE__ */ new Set([...policy.slices.map((s) => s.column), ...policy.sanity.fairness ? [policy.sanity.fairness.column] : []])];
+    const groupColumns = [
+      .../* @__PURE__ */ new Set([
+        ...policy.slices.map((s) => s.column),
+        ...policy.sanity.fairness ? [policy.sanity.fairness.column] : []
+      ])
+    ];
     let t = now();
-    const holdout = await readHoldout({ path: options.data, task, label, features, groupColumns, feeds: [feeds.candidate, feeds.baseline] }, adapters.readBatches);
+    const holdout = await readHoldout(
+      { path: options.data, task, label, features, groupColumns, feeds: [feeds.candidate, feeds.baseline] },
+      adapters.readBatches
+    );
     timings.decodeMs = now() - t;
     t = now();
     let data;
@@ -69191,31 +69569,71 @@ async function validate2(input2, adapters = {}) {
       const holdoutClasses = [...mapping.classes];
       const cand2 = await scoreClassifier(candidate, feeds.candidate, holdout, mapping, policy.classes, now);
       const base2 = await scoreClassifier(baseline, feeds.baseline, holdout, mapping, policy.classes, now);
-      for (const [model, scored] of [[candidate, cand2], [baseline, base2]]) requireSharedLabels(model, scored.outputs.predicted, mapping.classes, holdoutClasses, label, options.data);
+      for (const [model, scored] of [
+        [candidate, cand2],
+        [baseline, base2]
+      ])
+        requireSharedLabels(model, scored.outputs.predicted, mapping.classes, holdoutClasses, label, options.data);
       classes = mapping.classes;
       const truth = holdout.label.codes;
-      data = { task, classes, truth, candidate: widen(cand2.outputs, classes.length), baseline: widen(base2.outputs, classes.length) };
+      data = {
+        task,
+        classes,
+        truth,
+        candidate: widen(cand2.outputs, classes.length),
+        baseline: widen(base2.outputs, classes.length)
+      };
       timings.inferenceMs = cand2.inferenceMs + base2.inferenceMs;
     } else {
       const rawCandidate = await runModel(candidate, feeds.candidate, holdout, task, now);
       const rawBaseline = await runModel(baseline, feeds.baseline, holdout, task, now);
-      data = { task, truth: holdout.label.values, candidate: regressionOutputs(rawCandidate, holdout.rows), baseline: regressionOutputs(rawBaseline, holdout.rows) };
+      data = {
+        task,
+        truth: holdout.label.values,
+        candidate: regressionOutputs(rawCandidate, holdout.rows),
+        baseline: regressionOutputs(rawBaseline, holdout.rows)
+      };
       timings.inferenceMs = rawCandidate.inferenceMs + rawBaseline.inferenceMs;
     }
     timings.scoringMs = now() - t;
     t = now();
-    const slices = policy.slices.flatMap((spec) => sliceRows({ column: spec.column, ...spec.bins ? { bins: spec.bins } : {}, ...spec.max_values ? { maxValues: spec.max_values } : {} }, holdout.groups.get(spec.column)));
+    const slices = policy.slices.flatMap(
+      (spec) => sliceRows(
+        {
+          column: spec.column,
+          ...spec.bins ? { bins: spec.bins } : {},
+          ...spec.max_values ? { maxValues: spec.max_values } : {}
+        },
+        holdout.groups.get(spec.column)
+      )
+    );
     const evaluation = evaluatePaired(data, slices, policy);
     timings.statisticsMs = now() - t;
     t = now();
     const sanity = sanityGates(data, policy, holdout);
     if (policy.sanity.robustness) {
-      sanity.push(await robustness(candidate, feeds.candidate, holdout, task, policy.sanity.robustness, policy.bootstrap.seed));
+      sanity.push(
+        await robustness(candidate, feeds.candidate, holdout, task, policy.sanity.robustness, policy.bootstrap.seed)
+      );
     }
-    const latency = policy.latency.batch_sizes.length ? await measureLatency([{ role: "baseline", model: baseline, feeds: feeds.baseline }, { role: "candidate", model: candidate, feeds: feeds.candidate }], holdout, policy.latency.batch_sizes, policy.latency.repeats, now) : [];
+    const latency = policy.latency.batch_sizes.length ? await measureLatency(
+      [
+        { role: "baseline", model: baseline, feeds: feeds.baseline },
+        { role: "candidate", model: candidate, feeds: feeds.candidate }
+      ],
+      holdout,
+      policy.latency.batch_sizes,
+      policy.latency.repeats,
+      now
+    ) : [];
     timings.latencyMs = now() - t;
-    const budgetBatch = latency.find((l) => l.model === "candidate" && l.batchSize === policy.budgets.latency_batch_size);
-    const budgets = evaluateBudgets(policy, { modelSizeBytes: candidate.sizeBytes, ...budgetBatch ? { latencyP95Ms: budgetBatch.p95Ms } : {} });
+    const budgetBatch = latency.find(
+      (l) => l.model === "candidate" && l.batchSize === policy.budgets.latency_batch_size
+    );
+    const budgets = evaluateBudgets(policy, {
+      modelSizeBytes: candidate.sizeBytes,
+      ...budgetBatch ? { latencyP95Ms: budgetBatch.p95Ms } : {}
+    });
     const signatureGates = signatureChanges.filter((c) => c.breaking).map((c) => ({
       gate: `${c.side} '${c.name}' compatible`,
       kind: "signature",
@@ -69231,15 +69649,30 @@ async function validate2(input2, adapters = {}) {
       label,
       data: { source: options.data, rows: holdout.rows, features },
       candidate: modelInfo(options.candidate, candidate),
-      baseline: { ...modelInfo(options.baseline, baseline), ...baselineRef.version ? { version: baselineRef.version } : {} },
+      baseline: {
+        ...modelInfo(options.baseline, baseline),
+        ...baselineRef.version ? { version: baselineRef.version } : {}
+      },
       ...classes ? { classes } : {},
       metrics: evaluation.overall.comparisons.map(summariseComparison),
       ...evaluation.mcnemar ? { mcnemar: evaluation.mcnemar } : {},
-      slices: evaluation.slices.map((s) => ({ name: s.scope, column: s.column, rows: s.rows, metrics: s.comparisons.map(summariseComparison), ...s.mcnemar ? { mcnemar: s.mcnemar } : {} })),
+      slices: evaluation.slices.map((s) => ({
+        name: s.scope,
+        column: s.column,
+        rows: s.rows,
+        metrics: s.comparisons.map(summariseComparison),
+        ...s.mcnemar ? { mcnemar: s.mcnemar } : {}
+      })),
       latency,
       signatureChanges,
       gates,
-      bootstrap: { replicates: policy.bootstrap.replicates, seed: policy.bootstrap.seed, confidence: policy.confidence, resampledRows: evaluation.resampledRows, multipleTesting: policy.multiple_testing },
+      bootstrap: {
+        replicates: policy.bootstrap.replicates,
+        seed: policy.bootstrap.seed,
+        confidence: policy.confidence,
+        resampledRows: evaluation.resampledRows,
+        multipleTesting: policy.multiple_testing
+      },
       timingsMs: timings
     };
     const base = evaluation.full.baselineDetail;
@@ -69249,8 +69682,16 @@ async function validate2(input2, adapters = {}) {
       result.perClass = classes.map((c, k) => ({
         class: c,
         support: cand.perClass.support[k],
-        baseline: { precision: base.perClass.precision[k], recall: base.perClass.recall[k], f1: base.perClass.f1[k] },
-        candidate: { precision: cand.perClass.precision[k], recall: cand.perClass.recall[k], f1: cand.perClass.f1[k] }
+        baseline: {
+          precision: base.perClass.precision[k],
+          recall: base.perClass.recall[k],
+          f1: base.perClass.f1[k]
+        },
+        candidate: {
+          precision: cand.perClass.precision[k],
+          recall: cand.perClass.recall[k],
+          f1: cand.perClass.f1[k]
+        }
       }));
     }
     timings.totalMs = now() - started;
@@ -69263,13 +69704,18 @@ async function readText2(path, what) {
   try {
     return await readFile3(path, "utf8");
   } catch (error63) {
-    throw new InputError(`${path}: cannot read the ${what} file (${error63.code ?? error63.message}); check the path`, { cause: error63 });
+    throw new InputError(
+      `${path}: cannot read the ${what} file (${error63.code ?? error63.message}); check the path`,
+      { cause: error63 }
+    );
   }
 }
 async function resolveBaseline(baseline, adapters) {
   if (existsSync2(baseline) || !REFERENCE.test(baseline)) return { path: baseline };
   if (!adapters.resolveModel) {
-    throw new InputError(`baseline '${baseline}' is not a file and no registry is configured; give a model path or a registry (--registry DIR)`);
+    throw new InputError(
+      `baseline '${baseline}' is not a file and no registry is configured; give a model path or a registry (--registry DIR)`
+    );
   }
   return adapters.resolveModel(baseline);
 }
@@ -69280,7 +69726,9 @@ function requireSharedLabels(model, predicted, classes, holdoutClasses, label, d
   const vocabulary = model.classLabels ?? [...new Set(Array.from(predicted, (k) => classes[k]))];
   if (vocabulary.length < 2 || vocabulary.some((c) => holdoutClasses.includes(c))) return;
   const list = (xs) => `${xs.slice(0, 5).join(", ")}${xs.length > 5 ? ", ..." : ""}`;
-  throw new InputError(`${model.file}: the model's labels (${list(vocabulary)}) share none with label column '${label}' of ${data} (${list(holdoutClasses)}); check the label column, and that the holdout encodes classes as the model does`);
+  throw new InputError(
+    `${model.file}: the model's labels (${list(vocabulary)}) share none with label column '${label}' of ${data} (${list(holdoutClasses)}); check the label column, and that the holdout encodes classes as the model does`
+  );
 }
 function widen(outputs, classCount) {
   const p = outputs.probabilities;
@@ -69295,21 +69743,31 @@ function widen(outputs, classCount) {
 function sanityGates(data, policy, holdout) {
   const gates = [];
   if (data.task === "classification") {
-    gates.push(...outputSanity("candidate", {
-      ...data.candidate.probabilities ? { probabilities: data.candidate.probabilities } : {},
-      classCount: data.classes.length,
-      predicted: data.candidate.predicted,
-      truthClassCount: new Set(data.truth).size,
-      tolerance: policy.sanity.probability_tolerance
-    }));
+    gates.push(
+      ...outputSanity("candidate", {
+        ...data.candidate.probabilities ? { probabilities: data.candidate.probabilities } : {},
+        classCount: data.classes.length,
+        predicted: data.candidate.predicted,
+        truthClassCount: new Set(data.truth).size,
+        tolerance: policy.sanity.probability_tolerance
+      })
+    );
   } else {
-    gates.push(...outputSanity("candidate", { predictions: data.candidate, tolerance: policy.sanity.probability_tolerance }));
+    gates.push(
+      ...outputSanity("candidate", { predictions: data.candidate, tolerance: policy.sanity.probability_tolerance })
+    );
   }
   const fairness = policy.sanity.fairness;
   if (fairness) {
-    const groups2 = sliceRows({ column: fairness.column }, holdout.groups.get(fairness.column)).filter((g2) => !g2.name.endsWith("= (missing)"));
+    const groups2 = sliceRows({ column: fairness.column }, holdout.groups.get(fairness.column)).filter(
+      (g2) => !g2.name.endsWith("= (missing)")
+    );
     const byGroup = groups2.map((g2) => {
-      const value = data.task === "classification" ? classificationMetrics(pick3(data.truth, g2.rows), groupOutputs(data.candidate, g2.rows, data.classes.length), data.classes.length).values[fairness.metric] : regressionMetrics(pick3(data.truth, g2.rows), pick3(data.candidate, g2.rows))[fairness.metric];
+      const value = data.task === "classification" ? classificationMetrics(
+        pick3(data.truth, g2.rows),
+        groupOutputs(data.candidate, g2.rows, data.classes.length),
+        data.classes.length
+      ).values[fairness.metric] : regressionMetrics(pick3(data.truth, g2.rows), pick3(data.candidate, g2.rows))[fairness.metric];
       return { group: g2.name, value: value ?? Number.NaN, rows: g2.rows.length };
     });
     gates.push(fairnessOutcome(fairness.column, fairness.metric, byGroup, fairness.max_gap));
@@ -69321,7 +69779,8 @@ function groupOutputs(outputs, rows, classCount) {
   const p = outputs.probabilities;
   if (!p) return { predicted };
   const probabilities = new Float64Array(rows.length * classCount);
-  for (let k = 0; k < rows.length; k++) probabilities.set(p.subarray(rows[k] * classCount, (rows[k] + 1) * classCount), k * classCount);
+  for (let k = 0; k < rows.length; k++)
+    probabilities.set(p.subarray(rows[k] * classCount, (rows[k] + 1) * classCount), k * classCount);
   return { predicted, probabilities };
 }
 function pick3(values, rows) {
@@ -73680,9 +74139,14 @@ function createGitHubClient(options) {
     baseUrl: (options.baseUrl ?? "https://api.github.com").replace(/\/+$/, ""),
     userAgent: USER_AGENT,
     request: options.fetch ? { fetch: options.fetch } : {},
-    log: { debug: () => {
-    }, info: () => {
-    }, warn: (m) => console.warn(m), error: (m) => console.error(m) },
+    log: {
+      debug: () => {
+      },
+      info: () => {
+      },
+      warn: (m) => console.warn(m),
+      error: (m) => console.error(m)
+    },
     throttle: {
       enabled: options.throttle ?? true,
       onRateLimit: retryWhenRateLimited,
@@ -73698,7 +74162,11 @@ var ValidateActionInputsSchema = ValidateOptionsSchema.extend({
   /** Where a NAME@stage baseline is resolved: github:<owner>/<repo> (default: this repository) or local:<dir>. */
   registry: external_exports.string().optional()
 });
-var CONCLUSION = { pass: "success", fail: "failure", inconclusive: "neutral" };
+var CONCLUSION = {
+  pass: "success",
+  fail: "failure",
+  inconclusive: "neutral"
+};
 var CHECK_SUMMARY_LIMIT = 65535;
 async function publishValidation(outcome, options) {
   const { env } = options;
@@ -73706,7 +74174,8 @@ async function publishValidation(outcome, options) {
   if (summaryFile) await appendFile2(summaryFile, renderSection(outcome.section));
   if (!options.checkName || !(options.token || options.client)) return {};
   const repository = env.GITHUB_REPOSITORY;
-  if (!repository?.includes("/")) throw new InputError(`GITHUB_REPOSITORY is not set; the check run needs the repository (owner/name)`);
+  if (!repository?.includes("/"))
+    throw new InputError(`GITHUB_REPOSITORY is not set; the check run needs the repository (owner/name)`);
   const [owner, repo] = repository.split("/");
   const headSha = await pullRequestHead(env) ?? env.GITHUB_SHA;
   if (!headSha) throw new InputError("GITHUB_SHA is not set; the check run needs the commit it reports on");
@@ -73722,16 +74191,27 @@ async function publishValidation(outcome, options) {
       head_sha: headSha,
       status: "completed",
       conclusion: CONCLUSION[verdict],
-      output: { title: title.slice(0, 255), summary: truncateMarkdown(outcome.section.markdown, { limitChars: CHECK_SUMMARY_LIMIT, note: truncationNote(runUrl(env)) }).markdown }
+      output: {
+        title: title.slice(0, 255),
+        summary: truncateMarkdown(outcome.section.markdown, {
+          limitChars: CHECK_SUMMARY_LIMIT,
+          note: truncationNote(runUrl(env))
+        }).markdown
+      }
     });
     return { checkRunUrl: response.data.html_url ?? void 0 };
   } catch (error63) {
     const status = error63.status;
     if (status === 403 && await isForkPullRequest(env)) {
-      return { warning: `no '${options.checkName}' check run: this pull request comes from a fork, whose token cannot write checks; the verdict is in the job summary and the outputs (to get a check run, publish it from a workflow_run workflow, or set check-name to '')` };
+      return {
+        warning: `no '${options.checkName}' check run: this pull request comes from a fork, whose token cannot write checks; the verdict is in the job summary and the outputs (to get a check run, publish it from a workflow_run workflow, or set check-name to '')`
+      };
     }
     if (status === 403 || status === 404) {
-      throw new GitHubAccessError(`cannot create the '${options.checkName}' check run on ${repository} (HTTP ${status}); give the job 'permissions: checks: write', or set check-name to '' to skip it`, { status, cause: error63 });
+      throw new GitHubAccessError(
+        `cannot create the '${options.checkName}' check run on ${repository} (HTTP ${status}); give the job 'permissions: checks: write', or set check-name to '' to skip it`,
+        { status, cause: error63 }
+      );
     }
     throw error63;
   }
@@ -73796,7 +74276,9 @@ function assertModelName(name, input2 = "name") {
 }
 function assertStageName(stage, input2 = "stage") {
   if (!isStageName(stage)) {
-    throw new InputError(`${input2} '${stage}' is not a valid stage: use lowercase letters, digits, '-' and '_' (e.g. staging, prod)`);
+    throw new InputError(
+      `${input2} '${stage}' is not a valid stage: use lowercase letters, digits, '-' and '_' (e.g. staging, prod)`
+    );
   }
   return stage;
 }
@@ -73962,7 +74444,10 @@ var TensorSignatureSchema2 = external_exports.object({
   elementType: external_exports.string(),
   shape: external_exports.array(external_exports.union([external_exports.number().int().nonnegative(), external_exports.string(), external_exports.null()]))
 });
-var ModelSignatureSchema2 = external_exports.object({ inputs: external_exports.array(TensorSignatureSchema2), outputs: external_exports.array(TensorSignatureSchema2) });
+var ModelSignatureSchema2 = external_exports.object({
+  inputs: external_exports.array(TensorSignatureSchema2),
+  outputs: external_exports.array(TensorSignatureSchema2)
+});
 var JsonScalar = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]);
 var ManifestSchema = external_exports.object({
   schemaVersion: external_exports.literal(1),
@@ -74046,13 +74531,18 @@ function parseStagePolicy(text, file2) {
   try {
     raw = (0, import_yaml4.parse)(text);
   } catch (error63) {
-    throw new FileFormatError(`${file2}: not valid YAML (${error63.message.split("\n")[0]}); fix the syntax`, { location: { file: file2 }, cause: error63 });
+    throw new FileFormatError(`${file2}: not valid YAML (${error63.message.split("\n")[0]}); fix the syntax`, {
+      location: { file: file2 },
+      cause: error63
+    });
   }
   const parsed = StagePolicySchema.safeParse(raw);
   if (!parsed.success) {
     const issue3 = parsed.error.issues[0];
     const path = issue3.path.join(".") || "(top level)";
-    throw new FileFormatError(`${file2}: ${path}: ${issue3.message}; see docs/registry.md#stage-policy`, { location: { file: file2 } });
+    throw new FileFormatError(`${file2}: ${path}: ${issue3.message}; see docs/registry.md#stage-policy`, {
+      location: { file: file2 }
+    });
   }
   return parsed.data;
 }
@@ -74060,7 +74550,9 @@ function stageRule(policy, stage) {
   const rule = policy.stages.find((s) => s.name === stage);
   if (!rule) {
     const allowed = policy.stages.map((s) => s.name).join(", ");
-    throw new RegistryRuleError(`stage '${stage}' is not allowed; use one of: ${allowed} (or add it to the stage policy)`);
+    throw new RegistryRuleError(
+      `stage '${stage}' is not allowed; use one of: ${allowed} (or add it to the stage policy)`
+    );
   }
   return rule;
 }
@@ -74080,15 +74572,20 @@ function checkActor(policy, stage, actor) {
   }
 }
 function checkPromotion(policy, state, p) {
-  if (state.deprecated) throw new RegistryRuleError(`model ${p.name} is deprecated; publish under a new name to keep promoting`);
+  if (state.deprecated)
+    throw new RegistryRuleError(`model ${p.name} is deprecated; publish under a new name to keep promoting`);
   if (!state.versions.includes(p.version)) {
-    throw new RegistryRuleError(`${p.name}@${p.version} is not a registered version; publish it first or pick one from 'mlship registry list ${p.name}'`);
+    throw new RegistryRuleError(
+      `${p.name}@${p.version} is not a registered version; publish it first or pick one from 'mlship registry list ${p.name}'`
+    );
   }
   const rule = stageRule(policy, p.stage);
   checkActor(policy, p.stage, p.actor);
   const prior = requiredPriorStage(policy, p.stage);
   if (prior && !(state.stages[prior] ?? []).includes(p.version)) {
-    throw new RegistryRuleError(`${p.name}@${p.version} must be in stage '${prior}' before '${p.stage}'; promote it to ${prior} first`);
+    throw new RegistryRuleError(
+      `${p.name}@${p.version} must be in stage '${prior}' before '${p.stage}'; promote it to ${prior} first`
+    );
   }
   const missing = rule.requiredChecks.filter((c) => !p.passedChecks.includes(c));
   if (missing.length > 0) {
@@ -74111,7 +74608,10 @@ async function digestFile(path) {
   try {
     sizeBytes = (await stat4(path)).size;
   } catch (error63) {
-    throw new FileFormatError(`${path}: cannot read it (${error63.code ?? "error"}); check the path`, { location: { file: path }, cause: error63 });
+    throw new FileFormatError(
+      `${path}: cannot read it (${error63.code ?? "error"}); check the path`,
+      { location: { file: path }, cause: error63 }
+    );
   }
   const hash2 = createHash3("sha256");
   for await (const chunk of createReadStream3(path)) hash2.update(chunk);
@@ -74126,17 +74626,22 @@ function suggestName(name) {
   return safe ? `, e.g. to '${safe}'` : "";
 }
 async function digestPublishFiles(files) {
-  if (!files.some((f2) => f2.role === "model")) throw new InputError("files: give at least one model file (e.g. model.onnx) to publish");
+  if (!files.some((f2) => f2.role === "model"))
+    throw new InputError("files: give at least one model file (e.g. model.onnx) to publish");
   const rank = (f2) => f2.role !== "model" ? 2 : f2.path.toLowerCase().endsWith(".onnx") ? 0 : 1;
   const out = [];
   for (const f2 of [...files].sort((a, b) => rank(a) - rank(b))) {
     const name = basename(f2.path);
     if (!ASSET_NAME_RE.test(name)) {
-      throw new InputError(`files: '${f2.path}' has a name GitHub would silently change on upload (release assets keep only letters, digits, '.', '-' and '_', with no leading or trailing '.'), so it could not be downloaded by name; rename the file${suggestName(name)}`);
+      throw new InputError(
+        `files: '${f2.path}' has a name GitHub would silently change on upload (release assets keep only letters, digits, '.', '-' and '_', with no leading or trailing '.'), so it could not be downloaded by name; rename the file${suggestName(name)}`
+      );
     }
     const staged = await digestFile(f2.path);
-    if (staged.name === MANIFEST_ASSET) throw new InputError(`files: '${f2.path}' is named ${MANIFEST_ASSET}, which mlship writes; rename it`);
-    if (out.some((o) => o.name === staged.name)) throw new InputError(`files: two files are named '${staged.name}'; asset names must be unique, rename one`);
+    if (staged.name === MANIFEST_ASSET)
+      throw new InputError(`files: '${f2.path}' is named ${MANIFEST_ASSET}, which mlship writes; rename it`);
+    if (out.some((o) => o.name === staged.name))
+      throw new InputError(`files: two files are named '${staged.name}'; asset names must be unique, rename one`);
     out.push({ ...staged, role: f2.role });
   }
   return out;
@@ -74150,7 +74655,9 @@ import { basename as basename2, join as join3 } from "node:path";
 import { once } from "node:events";
 async function verifiedDownload(d) {
   if (d.expected.name !== basename2(d.expected.name) || d.expected.name === ".." || d.expected.name === ".") {
-    throw new IntegrityError(`${d.label}: '${d.expected.name}' in the manifest is not a plain file name; the manifest was altered: do not use this version`);
+    throw new IntegrityError(
+      `${d.label}: '${d.expected.name}' in the manifest is not a plain file name; the manifest was altered: do not use this version`
+    );
   }
   await mkdir3(d.destDir, { recursive: true });
   const target = join3(d.destDir, d.expected.name);
@@ -74175,7 +74682,9 @@ async function verifiedDownload(d) {
       );
     }
     if (d.storedDigest && d.storedDigest !== `sha256:${actual}`) {
-      throw new IntegrityError(`${d.label}: sha256 ${actual} does not match the release's digest ${d.storedDigest}; it was not saved: do not use this version`);
+      throw new IntegrityError(
+        `${d.label}: sha256 ${actual} does not match the release's digest ${d.storedDigest}; it was not saved: do not use this version`
+      );
     }
     await rename2(partial2, target);
     return target;
@@ -74194,13 +74703,16 @@ async function verifiedDownload(d) {
 async function readVerifiedManifest(store, stored) {
   const where2 = `${stored.name}@${stored.version}/${MANIFEST_ASSET}`;
   const asset = stored.assets.find((a) => a.name === MANIFEST_ASSET);
-  if (!asset) throw new FileFormatError(`${where2} is missing from the release; the version is damaged: publish a new version`);
+  if (!asset)
+    throw new FileFormatError(`${where2} is missing from the release; the version is damaged: publish a new version`);
   const parts = [];
   for await (const chunk of await store.readAsset(stored.name, stored.version, MANIFEST_ASSET)) parts.push(chunk);
   const bytes = Buffer.concat(parts);
   const own2 = digestBytes(MANIFEST_ASSET, bytes).sha256;
   if (asset.digest && asset.digest !== `sha256:${own2}`) {
-    throw new FileFormatError(`${where2} does not match its recorded digest ${asset.digest}; the release was altered: do not use it`);
+    throw new FileFormatError(
+      `${where2} does not match its recorded digest ${asset.digest}; the release was altered: do not use it`
+    );
   }
   let parsed;
   try {
@@ -74211,18 +74723,26 @@ async function readVerifiedManifest(store, stored) {
   const manifest = ManifestSchema.safeParse(parsed);
   if (!manifest.success) {
     const issue3 = manifest.error.issues[0];
-    throw new FileFormatError(`${where2}: ${issue3.path.join(".")}: ${issue3.message}; the manifest is not mlship schemaVersion 1`);
+    throw new FileFormatError(
+      `${where2}: ${issue3.path.join(".")}: ${issue3.message}; the manifest is not mlship schemaVersion 1`
+    );
   }
   const { name, source, assets } = manifest.data;
   if (contentDigest(name, source.commit, assets) !== manifest.data.contentDigest) {
-    throw new FileFormatError(`${where2}: its asset checksums do not add up to its content digest; the release was altered: do not use this version`);
+    throw new FileFormatError(
+      `${where2}: its asset checksums do not add up to its content digest; the release was altered: do not use this version`
+    );
   }
   const claimed = await store.readClaimedDigest(stored.name, stored.version);
   if (!claimed) {
-    throw new IntegrityError(`${stored.name}@${stored.version}: its tag records no content digest, so ${MANIFEST_ASSET} cannot be verified; the tag was altered or not written by mlship: do not use this version`);
+    throw new IntegrityError(
+      `${stored.name}@${stored.version}: its tag records no content digest, so ${MANIFEST_ASSET} cannot be verified; the tag was altered or not written by mlship: do not use this version`
+    );
   }
   if (manifest.data.contentDigest !== claimed) {
-    throw new IntegrityError(`${stored.name}@${stored.version}: ${MANIFEST_ASSET} describes content ${manifest.data.contentDigest}, but the version's tag records ${claimed}; the release was altered after the version was claimed: do not use this version`);
+    throw new IntegrityError(
+      `${stored.name}@${stored.version}: ${MANIFEST_ASSET} describes content ${manifest.data.contentDigest}, but the version's tag records ${claimed}; the release was altered after the version was claimed: do not use this version`
+    );
   }
   return manifest.data;
 }
@@ -74252,7 +74772,9 @@ var EventLog = class {
       walked.push(next);
       event = next;
     }
-    throw new RegistryConflictError(`the event log of ${name} runs more than ${MAX_EVENTS_BEHIND_HEAD} events past its head; run 'mlship registry history ${name}' to inspect it`);
+    throw new RegistryConflictError(
+      `the event log of ${name} runs more than ${MAX_EVENTS_BEHIND_HEAD} events past its head; run 'mlship registry history ${name}' to inspect it`
+    );
   }
   /**
    * Appends one event: reads the newest state, lets `plan` decide (null: nothing
@@ -74320,7 +74842,9 @@ var RegistryService = class {
   async publish(req) {
     const name = assertModelName(req.name);
     if (req.version === void 0 === (req.bump === void 0)) {
-      throw new InputError(`give exactly one of version (e.g. v1.2.0) and bump (patch, minor or major) to publish ${name}`);
+      throw new InputError(
+        `give exactly one of version (e.g. v1.2.0) and bump (patch, minor or major) to publish ${name}`
+      );
     }
     const explicit = req.version === void 0 ? void 0 : normalizeVersion(req.version);
     const files = await digestPublishFiles(req.files);
@@ -74344,7 +74868,9 @@ var RegistryService = class {
           return this.existing(stored, name);
         }
         if (explicit) {
-          throw new RegistryRuleError(`${name}@${version2} already exists with different content; publish a new version (bump: patch) instead`);
+          throw new RegistryRuleError(
+            `${name}@${version2} already exists with different content; publish a new version (bump: patch) instead`
+          );
         }
         version2 = bumpVersion([...state.versions, version2], req.bump);
         continue;
@@ -74370,7 +74896,9 @@ var RegistryService = class {
       if (claim2 === "other") {
         await this.store.discardStaged(name, version2, digest);
         if (explicit) {
-          throw new RegistryRuleError(`${name}@${version2} was just taken by another publish with different content; publish a new version instead`);
+          throw new RegistryRuleError(
+            `${name}@${version2} was just taken by another publish with different content; publish a new version instead`
+          );
         }
         version2 = bumpVersion([...state.versions, version2], req.bump);
         continue;
@@ -74386,11 +74914,20 @@ var RegistryService = class {
         manifest: ManifestSchema.parse(JSON.parse(new TextDecoder().decode(manifestBytes)))
       };
     }
-    throw new RegistryConflictError(`could not find a free version for ${name} after ${this.ctx.maxAttempts} attempts; re-run the publish`);
+    throw new RegistryConflictError(
+      `could not find a free version for ${name} after ${this.ctx.maxAttempts} attempts; re-run the publish`
+    );
   }
   async existing(stored, name) {
     const manifest = await readVerifiedManifest(this.store, stored);
-    return { name, version: stored.version, tag: `${name}@${stored.version}`, url: stored.url, manifest, created: false };
+    return {
+      name,
+      version: stored.version,
+      tag: `${name}@${stored.version}`,
+      url: stored.url,
+      manifest,
+      created: false
+    };
   }
   async buildManifest(req, name, version2, commit, digest, files, state) {
     const onnx2 = files.find((f2) => f2.role === "model" && f2.name.toLowerCase().endsWith(".onnx"));
@@ -74431,31 +74968,52 @@ var RegistryService = class {
   async resolveStored(reference) {
     const ref = parseModelReference(reference);
     const head = await this.log.latest(ref.name);
-    if (!head) throw new NotFoundError(`no model '${ref.name}' in the registry at ${this.store.location}; publish it first`);
+    if (!head)
+      throw new NotFoundError(`no model '${ref.name}' in the registry at ${this.store.location}; publish it first`);
     const state = head.state;
     let version2;
     if (ref.kind === "stage") {
       version2 = currentVersion(state, ref.stage);
-      if (!version2) throw new NotFoundError(`${ref.name} has no version in stage '${ref.stage}'; promote one with 'mlship registry promote ${ref.name} VERSION ${ref.stage}'`);
+      if (!version2)
+        throw new NotFoundError(
+          `${ref.name} has no version in stage '${ref.stage}'; promote one with 'mlship registry promote ${ref.name} VERSION ${ref.stage}'`
+        );
     } else if (ref.kind === "latest") {
       version2 = latestVersion(state);
       if (!version2) throw new NotFoundError(`${ref.name} has no registered versions; publish one first`);
     } else {
       version2 = ref.version;
       if (state.deregistered.includes(version2)) {
-        throw new NotFoundError(`${ref.name}@${version2} is deprecated; use another version from 'mlship registry list ${ref.name}'`);
+        throw new NotFoundError(
+          `${ref.name}@${version2} is deprecated; use another version from 'mlship registry list ${ref.name}'`
+        );
       }
       if (!state.versions.includes(version2)) {
-        throw new NotFoundError(`${ref.name}@${version2} is not a registered version; see 'mlship registry list ${ref.name}'`);
+        throw new NotFoundError(
+          `${ref.name}@${version2} is not a registered version; see 'mlship registry list ${ref.name}'`
+        );
       }
     }
     const stored = await this.store.readVersion(ref.name, version2);
     if (!stored?.published) {
-      throw new NotFoundError(`${ref.name}@${version2} is registered but its release is missing or unpublished; re-run its publish job`);
+      throw new NotFoundError(
+        `${ref.name}@${version2} is registered but its release is missing or unpublished; re-run its publish job`
+      );
     }
     const manifest = await readVerifiedManifest(this.store, stored);
     const stages = Object.entries(stageMap(state)).filter(([, v]) => v === version2).map(([s]) => s);
-    return { resolved: { name: ref.name, version: version2, tag: `${ref.name}@${version2}`, url: stored.url, manifest, stages, deprecated: state.deprecated }, stored };
+    return {
+      resolved: {
+        name: ref.name,
+        version: version2,
+        tag: `${ref.name}@${version2}`,
+        url: stored.url,
+        manifest,
+        stages,
+        deprecated: state.deprecated
+      },
+      stored
+    };
   }
   /** Downloads every asset, the named ones, or those of one role (e.g. the data profile), each checksum-verified. */
   async download(reference, destDir, select) {
@@ -74473,14 +75031,19 @@ var RegistryService = class {
         throw new InputError(`asset '${assetName}' is not part of ${resolved.tag}; choose from: ${names2}`);
       }
       const storedAsset = stored.assets.find((a) => a.name === assetName);
-      if (!storedAsset) throw new FileFormatError(`${resolved.tag}: asset '${assetName}' listed in its manifest is missing from the release; publish a new version`);
-      files.push(await verifiedDownload({
-        label: `${resolved.tag}/${assetName}`,
-        destDir,
-        expected,
-        storedDigest: storedAsset.digest,
-        open: () => this.store.readAsset(resolved.name, resolved.version, assetName)
-      }));
+      if (!storedAsset)
+        throw new FileFormatError(
+          `${resolved.tag}: asset '${assetName}' listed in its manifest is missing from the release; publish a new version`
+        );
+      files.push(
+        await verifiedDownload({
+          label: `${resolved.tag}/${assetName}`,
+          destDir,
+          expected,
+          storedDigest: storedAsset.digest,
+          open: () => this.store.readAsset(resolved.name, resolved.version, assetName)
+        })
+      );
     }
     return { resolved, files };
   }
@@ -74492,7 +75055,9 @@ var RegistryService = class {
     const rule = stageRule(this.ctx.stagePolicy, stage);
     const stored = await this.store.readVersion(name, version2);
     if (!stored?.published || !stored.commit) {
-      throw new RegistryRuleError(`${name}@${version2} is not a published version; publish it first or pick one from 'mlship registry list ${name}'`);
+      throw new RegistryRuleError(
+        `${name}@${version2} is not a published version; publish it first or pick one from 'mlship registry list ${name}'`
+      );
     }
     const commit = stored.commit;
     const passedChecks = rule.requiredChecks.length > 0 ? await this.store.passedChecks(commit) : [];
@@ -74501,7 +75066,12 @@ var RegistryService = class {
       previousVersion = currentVersion(state, stage);
       if (previousVersion === version2) return null;
       checkPromotion(this.ctx.stagePolicy, state, { name, version: version2, stage, actor: this.ctx.actor, passedChecks });
-      return { change: { action: "assign", version: version2, stage }, tag: { action: "assign", name, stage }, commit, message: req.message };
+      return {
+        change: { action: "assign", version: version2, stage },
+        tag: { action: "assign", name, stage },
+        commit,
+        message: req.message
+      };
     });
     return { name, stage, version: version2, previousVersion, tag: appended?.tag, counter: appended?.counter };
   }
@@ -74518,10 +75088,17 @@ var RegistryService = class {
       from = stack.at(-1);
       to = stack.at(-2);
       if (!from || !to) {
-        throw new RegistryRuleError(`${name} has no previous version in stage '${stage}' to roll back to; promote a version instead`);
+        throw new RegistryRuleError(
+          `${name} has no previous version in stage '${stage}' to roll back to; promote a version instead`
+        );
       }
       commit = (await this.store.readVersion(name, from))?.commit ?? commit;
-      return { change: { action: "unassign", version: from, stage }, tag: { action: "unassign", name, stage }, commit, message: req.message ?? `rollback to ${to}` };
+      return {
+        change: { action: "unassign", version: from, stage },
+        tag: { action: "unassign", name, stage },
+        commit,
+        message: req.message ?? `rollback to ${to}`
+      };
     });
     return { name, stage, version: to, previousVersion: from, tag: appended?.tag, counter: appended?.counter };
   }
@@ -74535,7 +75112,12 @@ var RegistryService = class {
         if (state.deprecated) return null;
         const latest = latestVersion(state);
         const commit2 = latest ? (await this.store.readVersion(name, latest))?.commit : void 0;
-        return { change: { action: "deprecate" }, tag: { action: "deprecate", name }, commit: commit2 ?? await this.store.defaultCommit(), message: req.message };
+        return {
+          change: { action: "deprecate" },
+          tag: { action: "deprecate", name },
+          commit: commit2 ?? await this.store.defaultCommit(),
+          message: req.message
+        };
       }
       if (state.deregistered.includes(version2)) return null;
       if (!state.versions.includes(version2)) {
@@ -74543,7 +75125,12 @@ var RegistryService = class {
       }
       stagesLeft = Object.entries(stageMap(state)).filter(([, v]) => v === version2).map(([s]) => s);
       const commit = (await this.store.readVersion(name, version2))?.commit ?? await this.store.defaultCommit();
-      return { change: { action: "deregister", version: version2 }, tag: { action: "deregister", name, version: version2 }, commit, message: req.message };
+      return {
+        change: { action: "deregister", version: version2 },
+        tag: { action: "deregister", name, version: version2 },
+        commit,
+        message: req.message
+      };
     });
     return { name, version: version2, tag: appended?.tag, stagesLeft };
   }
@@ -74569,10 +75156,17 @@ var RegistryService = class {
     for (const name of names2) {
       const head = await this.log.latest(name);
       if (!head) {
-        if (nameInput !== void 0) throw new NotFoundError(`no model '${name}' in the registry at ${this.store.location}; publish it first`);
+        if (nameInput !== void 0)
+          throw new NotFoundError(`no model '${name}' in the registry at ${this.store.location}; publish it first`);
         continue;
       }
-      out.push({ name, versions: head.state.versions, latest: latestVersion(head.state), stages: stageMap(head.state), deprecated: head.state.deprecated });
+      out.push({
+        name,
+        versions: head.state.versions,
+        latest: latestVersion(head.state),
+        stages: stageMap(head.state),
+        deprecated: head.state.deprecated
+      });
     }
     return out;
   }
@@ -74746,7 +75340,11 @@ function toStoredVersion(name, version2, dir, record2, published) {
     url: dir,
     contentDigest: record2.contentDigest,
     commit: record2.commit,
-    assets: Object.entries(record2.assets).map(([asset, a]) => ({ name: asset, sizeBytes: a.sizeBytes, digest: `sha256:${a.sha256}` }))
+    assets: Object.entries(record2.assets).map(([asset, a]) => ({
+      name: asset,
+      sizeBytes: a.sizeBytes,
+      digest: `sha256:${a.sha256}`
+    }))
   };
 }
 
@@ -74792,11 +75390,20 @@ var GitHubStore = class {
     return event;
   }
   async readEventObject(sha) {
-    const tag = await this.call("read a registry event tag", () => this.client.rest.git.getTag({ ...this.base, tag_sha: sha }));
+    const tag = await this.call(
+      "read a registry event tag",
+      () => this.client.rest.git.getTag({ ...this.base, tag_sha: sha })
+    );
     return parseEventMessage(tag.data.message);
   }
   async appendEvent(event) {
-    const sha = await this.createTagObject(event.tag, formatEventMessage(event), event.commit, event.actor, event.createdAt);
+    const sha = await this.createTagObject(
+      event.tag,
+      formatEventMessage(event),
+      event.commit,
+      event.actor,
+      event.createdAt
+    );
     const created = await this.createRefOnce(`refs/${EVENTS_PREFIX}${refSegment(event.name)}/${event.counter}`, sha);
     if (!created) return false;
     this.eventShas.set(eventKey(event), sha);
@@ -74818,13 +75425,23 @@ var GitHubStore = class {
     } catch (error63) {
       if (statusOf(error63) !== 422 && statusOf(error63) !== 404) throw this.accessError("move the registry head", error63);
       if (!await this.createRefOnce(`refs/${ref}`, sha)) {
-        await this.call("move the registry head", () => this.client.rest.git.updateRef({ ...this.base, ref, sha, force: true }));
+        await this.call(
+          "move the registry head",
+          () => this.client.rest.git.updateRef({ ...this.base, ref, sha, force: true })
+        );
       }
     }
   }
   async listEvents(name) {
     const prefix2 = `refs/${EVENTS_PREFIX}${refSegment(name)}/`;
-    const refs = await this.call("list registry events", () => this.client.paginate(this.client.rest.git.listMatchingRefs, { ...this.base, ref: prefix2.slice("refs/".length), per_page: 100 }));
+    const refs = await this.call(
+      "list registry events",
+      () => this.client.paginate(this.client.rest.git.listMatchingRefs, {
+        ...this.base,
+        ref: prefix2.slice("refs/".length),
+        per_page: 100
+      })
+    );
     const ours = refs.map((r) => ({ counter: Number(r.ref.slice(prefix2.length)), sha: r.object.sha })).filter((r) => /^\d+$/.test(String(r.counter)) && r.counter > 0).sort((a, b) => a.counter - b.counter);
     const events = [];
     for (const r of ours) {
@@ -74834,7 +75451,10 @@ var GitHubStore = class {
     return events;
   }
   async listNames() {
-    const refs = await this.call("list registry models", () => this.client.paginate(this.client.rest.git.listMatchingRefs, { ...this.base, ref: HEAD_PREFIX, per_page: 100 }));
+    const refs = await this.call(
+      "list registry models",
+      () => this.client.paginate(this.client.rest.git.listMatchingRefs, { ...this.base, ref: HEAD_PREFIX, per_page: 100 })
+    );
     return [...new Set(refs.map((r) => r.ref.slice(`refs/${HEAD_PREFIX}`.length).replaceAll("+", "/")))].sort();
   }
   // ---- versions ----
@@ -74850,10 +75470,13 @@ var GitHubStore = class {
   }
   async readClaimedDigest(name, version2) {
     const tag = `${name}@${version2}`;
-    const res = await this.call(`read tag ${tag}`, () => this.client.graphql(
-      "query($owner: String!, $repo: String!, $ref: String!) { repository(owner: $owner, name: $repo) { ref(qualifiedName: $ref) { target { ... on Tag { message } } } } }",
-      { ...this.base, ref: `refs/tags/${tag}` }
-    ));
+    const res = await this.call(
+      `read tag ${tag}`,
+      () => this.client.graphql(
+        "query($owner: String!, $repo: String!, $ref: String!) { repository(owner: $owner, name: $repo) { ref(qualifiedName: $ref) { target { ... on Tag { message } } } } }",
+        { ...this.base, ref: `refs/tags/${tag}` }
+      )
+    );
     return parseClaimedDigest(res.repository?.ref?.target?.message ?? "");
   }
   toStoredVersion(name, version2, release) {
@@ -74878,7 +75501,10 @@ var GitHubStore = class {
   }
   async findDraft(match) {
     let pages = 0;
-    const iterator2 = this.client.paginate.iterator(this.client.rest.repos.listReleases, { ...this.base, per_page: DRAFT_SEARCH_PAGE_SIZE });
+    const iterator2 = this.client.paginate.iterator(this.client.rest.repos.listReleases, {
+      ...this.base,
+      per_page: DRAFT_SEARCH_PAGE_SIZE
+    });
     for await (const page of iterator2) {
       for (const release of page.data) {
         const marker = release.draft ? parseMarker(release.body ?? "") : null;
@@ -74892,22 +75518,34 @@ var GitHubStore = class {
     const isOurs = (m) => m.name === req.name && m.version === req.version && m.content === req.contentDigest;
     let draft = await this.findDraft(isOurs);
     if (!draft) {
-      const body = formatMarker({ name: req.name, version: req.version, content: req.contentDigest, commit: req.commit });
-      draft = (await this.call(`create a draft release for ${req.name}@${req.version}`, () => this.client.rest.repos.createRelease({
-        ...this.base,
-        tag_name: `${req.name}@${req.version}`,
-        target_commitish: req.commit,
-        name: `${req.name} ${req.version}`,
-        body,
-        draft: true
-      }))).data;
+      const body = formatMarker({
+        name: req.name,
+        version: req.version,
+        content: req.contentDigest,
+        commit: req.commit
+      });
+      draft = (await this.call(
+        `create a draft release for ${req.name}@${req.version}`,
+        () => this.client.rest.repos.createRelease({
+          ...this.base,
+          tag_name: `${req.name}@${req.version}`,
+          target_commitish: req.commit,
+          name: `${req.name} ${req.version}`,
+          body,
+          draft: true
+        })
+      )).data;
     }
     this.draftIds.set(`${req.name}@${req.version}`, draft.id);
     const existing = new Map(draft.assets.map((a) => [a.name, a]));
     for (const file2 of req.files) {
       const have = existing.get(file2.name);
       if (have?.digest === `sha256:${file2.sha256}`) continue;
-      if (have) await this.call("replace a partial asset", () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: have.id }));
+      if (have)
+        await this.call(
+          "replace a partial asset",
+          () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: have.id })
+        );
       await this.upload(draft, file2.name, file2, file2.sizeBytes, file2.sha256);
     }
     const staged = existing.get(MANIFEST_ASSET);
@@ -74917,9 +75555,18 @@ var GitHubStore = class {
         this.assetIds.set(`${req.name}@${req.version}/${MANIFEST_ASSET}`, staged.id);
         return bytes;
       }
-      await this.call("replace a partial asset", () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: staged.id }));
+      await this.call(
+        "replace a partial asset",
+        () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: staged.id })
+      );
     }
-    await this.upload(draft, MANIFEST_ASSET, { bytes: req.manifest }, req.manifest.byteLength, createHash5("sha256").update(req.manifest).digest("hex"));
+    await this.upload(
+      draft,
+      MANIFEST_ASSET,
+      { bytes: req.manifest },
+      req.manifest.byteLength,
+      createHash5("sha256").update(req.manifest).digest("hex")
+    );
     return req.manifest;
   }
   /**
@@ -74936,7 +75583,8 @@ var GitHubStore = class {
         if (error63 instanceof GitHubAccessError) throw error63;
         const status = statusOf(error63);
         const transient = status === void 0 || status >= 500;
-        if (!transient || attempt === UPLOAD_ATTEMPTS) throw this.accessError(`upload ${name} to ${release.tag_name}`, error63);
+        if (!transient || attempt === UPLOAD_ATTEMPTS)
+          throw this.accessError(`upload ${name} to ${release.tag_name}`, error63);
         await new Promise((r) => setTimeout(r, 250 * attempt));
       }
     }
@@ -74954,15 +75602,23 @@ var GitHubStore = class {
       const asset = res.data;
       if (asset.digest && asset.digest !== `sha256:${sha256}`) {
         await this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: asset.id });
-        throw new GitHubAccessError(`upload of ${name} to ${release.tag_name} arrived corrupted (digest ${asset.digest}); re-run the publish`);
+        throw new GitHubAccessError(
+          `upload of ${name} to ${release.tag_name} arrived corrupted (digest ${asset.digest}); re-run the publish`
+        );
       }
     } catch (error63) {
       if (statusOf(error63) !== 422) throw error63;
-      const assets = (await this.call("list release assets", () => this.client.rest.repos.listReleaseAssets({ ...this.base, release_id: release.id, per_page: 100 }))).data;
+      const assets = (await this.call(
+        "list release assets",
+        () => this.client.rest.repos.listReleaseAssets({ ...this.base, release_id: release.id, per_page: 100 })
+      )).data;
       const there = assets.find((a) => a.name === name);
       if (!there) throw this.accessError(`upload ${name} to ${release.tag_name}`, error63);
       if (there.digest === `sha256:${sha256}`) return;
-      await this.call("replace a partial asset", () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: there.id }));
+      await this.call(
+        "replace a partial asset",
+        () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: there.id })
+      );
       throw new Error(`a failed try left a partial ${name} in ${release.tag_name}`);
     }
   }
@@ -74976,15 +75632,24 @@ ${CONTENT_TRAILER}${contentDigest2}
     if (await this.createRefOnce(`refs/tags/${tag}`, sha)) return "claimed";
     const existing = await this.refObject(`tags/${tag}`);
     if (existing?.type !== "tag") return "other";
-    const object2 = await this.call(`read tag ${tag}`, () => this.client.rest.git.getTag({ ...this.base, tag_sha: existing.sha }));
+    const object2 = await this.call(
+      `read tag ${tag}`,
+      () => this.client.rest.git.getTag({ ...this.base, tag_sha: existing.sha })
+    );
     return parseClaimedDigest(object2.data.message) === contentDigest2 ? "ours" : "other";
   }
   async publishVersion(name, version2) {
     const published = await this.readVersion(name, version2);
     if (published) return published.url;
     const draftId = this.draftIds.get(`${name}@${version2}`) ?? (await this.findDraft((m) => m.name === name && m.version === version2))?.id;
-    if (draftId === void 0) throw new GitHubAccessError(`the draft release of ${name}@${version2} disappeared before it was published; re-run the publish`);
-    const res = await this.call(`publish release ${name}@${version2}`, () => this.client.rest.repos.updateRelease({ ...this.base, release_id: draftId, draft: false, make_latest: "false" }));
+    if (draftId === void 0)
+      throw new GitHubAccessError(
+        `the draft release of ${name}@${version2} disappeared before it was published; re-run the publish`
+      );
+    const res = await this.call(
+      `publish release ${name}@${version2}`,
+      () => this.client.rest.repos.updateRelease({ ...this.base, release_id: draftId, draft: false, make_latest: "false" })
+    );
     const content = parseMarker(res.data.body ?? "")?.content;
     if (content) await this.deleteDrafts(name, version2, content);
     return res.data.html_url;
@@ -74995,7 +75660,9 @@ ${CONTENT_TRAILER}${contentDigest2}
   /** Drafts of this version left by lost answers or by a publish that lost the race (all, or one content's). */
   async deleteDrafts(name, version2, contentDigest2) {
     for (let pass = 0; pass < 10; pass++) {
-      const draft = await this.findDraft((m) => m.name === name && m.version === version2 && (contentDigest2 === void 0 || m.content === contentDigest2));
+      const draft = await this.findDraft(
+        (m) => m.name === name && m.version === version2 && (contentDigest2 === void 0 || m.content === contentDigest2)
+      );
       if (!draft) return;
       try {
         await this.client.rest.repos.deleteRelease({ ...this.base, release_id: draft.id });
@@ -75009,24 +75676,33 @@ ${CONTENT_TRAILER}${contentDigest2}
     if (!this.assetIds.has(key)) await this.readVersion(name, version2);
     const id = this.assetIds.get(key);
     if (id === void 0) throw new GitHubAccessError(`${key} is not an asset of its release`);
-    const res = await this.call(`download ${key}`, () => this.client.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
-      ...this.base,
-      asset_id: id,
-      headers: { accept: "application/octet-stream" },
-      request: { parseSuccessResponseBody: false }
-    }));
+    const res = await this.call(
+      `download ${key}`,
+      () => this.client.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
+        ...this.base,
+        asset_id: id,
+        headers: { accept: "application/octet-stream" },
+        request: { parseSuccessResponseBody: false }
+      })
+    );
     return res.data;
   }
   async downloadAsset(id) {
-    const res = await this.call("download a release asset", () => this.client.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
-      ...this.base,
-      asset_id: id,
-      headers: { accept: "application/octet-stream" }
-    }));
+    const res = await this.call(
+      "download a release asset",
+      () => this.client.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
+        ...this.base,
+        asset_id: id,
+        headers: { accept: "application/octet-stream" }
+      })
+    );
     return new Uint8Array(res.data);
   }
   async passedChecks(commit) {
-    const runs = await this.call(`list check runs of ${commit}`, () => this.client.paginate(this.client.rest.checks.listForRef, { ...this.base, ref: commit, per_page: 100 }));
+    const runs = await this.call(
+      `list check runs of ${commit}`,
+      () => this.client.paginate(this.client.rest.checks.listForRef, { ...this.base, ref: commit, per_page: 100 })
+    );
     const newest = /* @__PURE__ */ new Map();
     for (const run of runs) if ((newest.get(run.name)?.id ?? -1) < run.id) newest.set(run.name, run);
     return [...newest.values()].filter((r) => r.conclusion === "success").map((r) => r.name);
@@ -75034,13 +75710,19 @@ ${CONTENT_TRAILER}${contentDigest2}
   async defaultCommit() {
     const repo = await this.call(`read ${this.owner}/${this.repo}`, () => this.client.rest.repos.get(this.base));
     const sha = await this.refSha(`heads/${repo.data.default_branch}`);
-    if (!sha) throw new GitHubAccessError(`${this.owner}/${this.repo} has no commit on ${repo.data.default_branch}; pass the commit to publish`);
+    if (!sha)
+      throw new GitHubAccessError(
+        `${this.owner}/${this.repo} has no commit on ${repo.data.default_branch}; pass the commit to publish`
+      );
     return sha;
   }
   // ---- git helpers ----
   async createTagObject(tag, message, commit, actor, date5) {
     const tagger = actor ? { tagger: { name: actor, email: `${actor}@users.noreply.github.com`, ...date5 ? { date: date5 } : {} } } : {};
-    const res = await this.call(`create tag ${tag}`, () => this.client.rest.git.createTag({ ...this.base, tag, message, object: commit, type: "commit", ...tagger }));
+    const res = await this.call(
+      `create tag ${tag}`,
+      () => this.client.rest.git.createTag({ ...this.base, tag, message, object: commit, type: "commit", ...tagger })
+    );
     return res.data.sha;
   }
   /** true when this call created the ref (or an earlier try of it did); false when someone else holds it. */
@@ -75077,7 +75759,10 @@ ${CONTENT_TRAILER}${contentDigest2}
     const status = statusOf(error63);
     const repo = `${this.owner}/${this.repo}`;
     const why = status === 401 ? "the token is invalid or expired; pass a valid token" : status === 403 || status === 429 ? "GitHub refused or rate-limited it; give the job `permissions: contents: write` (and `checks: read`), or re-run later if rate-limited" : status === 404 ? `${repo} or the object was not found; check the repository name and that the token can see it` : status !== void 0 && status >= 500 ? "GitHub failed to answer; re-run the job (the registry is left consistent)" : `GitHub answered ${status ?? "nothing"}; re-run the job`;
-    return new GitHubAccessError(`could not ${what} in ${repo}: ${why}`, { ...status === void 0 ? {} : { status }, cause: error63 });
+    return new GitHubAccessError(`could not ${what} in ${repo}: ${why}`, {
+      ...status === void 0 ? {} : { status },
+      cause: error63
+    });
   }
 };
 var CONTENT_TRAILER = "mlship-content: ";
@@ -75175,18 +75860,30 @@ async function openRegistry(options) {
   };
   if (options.location.startsWith("local:")) {
     const dir = options.location.slice("local:".length);
-    return new RegistryService(new LocalStore(dir.startsWith("/") ? dir : `${options.cwd}/${dir}`, options.localCommit ? { defaultCommit: options.localCommit } : {}), ctx);
+    return new RegistryService(
+      new LocalStore(
+        dir.startsWith("/") ? dir : `${options.cwd}/${dir}`,
+        options.localCommit ? { defaultCommit: options.localCommit } : {}
+      ),
+      ctx
+    );
   }
   const match = /^github:([^/\s]+)\/([^/\s]+)$/.exec(options.location);
   if (!match) throw new InputError(`registry '${options.location}' must be local:<dir> or github:<owner>/<repo>`);
-  if (!options.token) throw new InputError(`a token is required for the GitHub registry: pass token (GITHUB_TOKEN with contents: write)`);
-  const client = createGitHubClient({ token: options.token, ...options.env.GITHUB_API_URL ? { baseUrl: options.env.GITHUB_API_URL } : {} });
+  if (!options.token)
+    throw new InputError(`a token is required for the GitHub registry: pass token (GITHUB_TOKEN with contents: write)`);
+  const client = createGitHubClient({
+    token: options.token,
+    ...options.env.GITHUB_API_URL ? { baseUrl: options.env.GITHUB_API_URL } : {}
+  });
   return new RegistryService(new GitHubStore({ client, owner: match[1], repo: match[2] }), ctx);
 }
 async function fetchRegistryAsset(options, reference, role) {
   const location = /^(local|github):/.test(options.location) ? options.location : `local:${options.location}`;
   const registry2 = await openRegistry({ ...options, location });
-  const { resolved, files } = await registry2.download(reference, await mkdtemp(join6(tmpdir(), `mlship-${role}-`)), { role });
+  const { resolved, files } = await registry2.download(reference, await mkdtemp(join6(tmpdir(), `mlship-${role}-`)), {
+    role
+  });
   return { path: files[0], tag: resolved.tag };
 }
 

@@ -6,7 +6,10 @@ await runAction(async () => {
   const env = process.env;
   const resolveModel = registryBaseline({
     location: inputs.registry ?? `github:${env.GITHUB_REPOSITORY}`,
-    cwd: env.GITHUB_WORKSPACE ?? process.cwd(), env, token: inputs.token, actor: env.GITHUB_ACTOR ?? 'github-actions',
+    cwd: env.GITHUB_WORKSPACE ?? process.cwd(),
+    env,
+    token: inputs.token,
+    actor: env.GITHUB_ACTOR ?? 'github-actions',
   });
   const outcome = await validate(inputs, { resolveModel });
   const published = await publishValidation(outcome, { checkName: inputs.checkName, token: inputs.token, env });

@@ -40,7 +40,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-const invokedDirectly = process.argv[1] && import.meta.filename === (await import('node:fs')).realpathSync(process.argv[1]);
+const invokedDirectly =
+  process.argv[1] && import.meta.filename === (await import('node:fs')).realpathSync(process.argv[1]);
 if (invokedDirectly) {
   const io: CliIO = {
     stdout: (t) => process.stdout.write(t),

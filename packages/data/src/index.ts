@@ -3,7 +3,13 @@ export { columnOf, isNull, valueText, DEFAULT_BATCH_ROWS } from './read/columns.
 export { readColumns, readFileColumns, resolveDataFiles, formatOf } from './read/read-columns.ts';
 export type { DataFormat } from './read/read-columns.ts';
 export { ProfileSchema } from './profile/profile-schema.ts';
-export type { Profile, ColumnProfile, NumericProfile, CategoricalProfile, Histogram } from './profile/profile-schema.ts';
+export type {
+  Profile,
+  ColumnProfile,
+  NumericProfile,
+  CategoricalProfile,
+  Histogram,
+} from './profile/profile-schema.ts';
 export { DataProfiler, profileBatches, mergeProfiles, parseProfile } from './profile/data-profiler.ts';
 export type { ProfileOptions } from './profile/data-profiler.ts';
 export { ExpectationsSchema } from './expect/expectations-schema.ts';

@@ -23,7 +23,12 @@ export interface BootstrapOptions {
   maxRows: number;
 }
 
-export const DEFAULT_BOOTSTRAP: BootstrapOptions = { replicates: 1000, seed: 20240601, confidence: 0.95, maxRows: 10_000 };
+export const DEFAULT_BOOTSTRAP: BootstrapOptions = {
+  replicates: 1000,
+  seed: 20240601,
+  confidence: 0.95,
+  maxRows: 10_000,
+};
 
 export interface MetricComparison {
   metric: MetricName;
@@ -47,7 +52,12 @@ export interface BootstrapResult {
 }
 
 /** `cache` is the whole data set's prepared terms, when the caller has them. */
-export function pairedBootstrap(data: PairedData, full: PairedMetrics, options: BootstrapOptions, dataCache?: PairedCache): BootstrapResult {
+export function pairedBootstrap(
+  data: PairedData,
+  full: PairedMetrics,
+  options: BootstrapOptions,
+  dataCache?: PairedCache,
+): BootstrapResult {
   const n = rowCount(data);
   const generator = new Sfc32(options.seed);
   const random = () => generator.next();
@@ -55,7 +65,9 @@ export function pairedBootstrap(data: PairedData, full: PairedMetrics, options: 
   const rows = m < n ? sampleWithoutReplacement(n, m, random) : undefined;
   const sample = rows ? subsetPaired(data, rows) : data;
   const cache = rows
-    ? (dataCache ? subsetCache(dataCache, rows) : buildPairedCache(sample))
+    ? dataCache
+      ? subsetCache(dataCache, rows)
+      : buildPairedCache(sample)
     : (dataCache ?? buildPairedCache(sample));
   const sampleMetrics = m < n ? pairedMetrics(sample, undefined, cache) : full;
   const scale = Math.sqrt(m / n);

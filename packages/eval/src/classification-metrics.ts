@@ -41,7 +41,11 @@ export interface PreparedClassifier {
   };
 }
 
-export function prepareClassifier(truth: Int32Array, outputs: ClassifierOutputs, classCount: number): PreparedClassifier {
+export function prepareClassifier(
+  truth: Int32Array,
+  outputs: ClassifierOutputs,
+  classCount: number,
+): PreparedClassifier {
   const n = truth.length;
   const cell = new Int32Array(n);
   for (let i = 0; i < n; i++) cell[i] = truth[i]! * classCount + outputs.predicted[i]!;
@@ -71,7 +75,12 @@ export function prepareClassifier(truth: Int32Array, outputs: ClassifierOutputs,
   return { classCount, cell, probability: { logLoss, bin, confidence, topCorrect, ranks } };
 }
 
-export function classificationMetrics(truth: Int32Array, outputs: ClassifierOutputs, classCount: number, weights?: ArrayLike<number>): ClassificationMetrics {
+export function classificationMetrics(
+  truth: Int32Array,
+  outputs: ClassifierOutputs,
+  classCount: number,
+  weights?: ArrayLike<number>,
+): ClassificationMetrics {
   return preparedMetrics(prepareClassifier(truth, outputs, classCount), weights);
 }
 

@@ -30,7 +30,12 @@ export interface PairedEvaluation {
 const SLICE_MIN_RESAMPLED_ROWS = 2000;
 
 export function bootstrapOptions(policy: Policy): BootstrapOptions {
-  return { replicates: policy.bootstrap.replicates, seed: policy.bootstrap.seed, confidence: policy.confidence, maxRows: policy.bootstrap.max_rows };
+  return {
+    replicates: policy.bootstrap.replicates,
+    seed: policy.bootstrap.seed,
+    confidence: policy.confidence,
+    maxRows: policy.bootstrap.max_rows,
+  };
 }
 
 export function evaluatePaired(data: PairedData, slices: readonly Slice[], policy: Policy): PairedEvaluation {
@@ -47,8 +52,21 @@ export function evaluatePaired(data: PairedData, slices: readonly Slice[], polic
     const subCacheOf = subsetCache(cache, slice.rows);
     const subFull = pairedMetrics(sub, undefined, subCacheOf);
     // A seed per slice keeps slices independent and each one reproducible on its own.
-    const sb = slice.rows.length > 0 ? pairedBootstrap(sub, subFull, { ...options, maxRows: sliceMaxRows, seed: options.seed + 7919 * (k + 1) }, subCacheOf) : undefined;
-    const result: SliceEvaluation = { scope: slice.name, column: slice.column, rows: slice.rows.length, comparisons: sb?.comparisons ?? [] };
+    const sb =
+      slice.rows.length > 0
+        ? pairedBootstrap(
+            sub,
+            subFull,
+            { ...options, maxRows: sliceMaxRows, seed: options.seed + 7919 * (k + 1) },
+            subCacheOf,
+          )
+        : undefined;
+    const result: SliceEvaluation = {
+      scope: slice.name,
+      column: slice.column,
+      rows: slice.rows.length,
+      comparisons: sb?.comparisons ?? [],
+    };
     const m = mcnemarOf(sub);
     if (m) result.mcnemar = m;
     return result;
@@ -73,5 +91,13 @@ function mcnemarOf(data: PairedData): McNemarResult | undefined {
 
 /** Comparisons without their replicate arrays, for JSON results. */
 export function summariseComparison(c: MetricComparison) {
-  return { metric: c.metric, baseline: c.baseline, candidate: c.candidate, delta: c.delta, deltaCi: c.deltaCi, candidateCi: c.candidateCi, deltaSe: c.deltaSe };
+  return {
+    metric: c.metric,
+    baseline: c.baseline,
+    candidate: c.candidate,
+    delta: c.delta,
+    deltaCi: c.deltaCi,
+    candidateCi: c.candidateCi,
+    deltaSe: c.deltaSe,
+  };
 }

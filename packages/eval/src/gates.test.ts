@@ -10,12 +10,22 @@ function comparison(delta: number, lo: number, hi: number, candidate = 0.9): Met
   const reps = Float64Array.from({ length: 1001 }, (_, i) => lo + ((hi - lo) * i) / 1000);
   const shift = candidate - delta;
   return {
-    metric: 'accuracy', baseline: candidate - delta, candidate, delta,
-    deltaCi: [lo + 0.025 * (hi - lo), hi - 0.025 * (hi - lo)], candidateCi: [shift + lo + 0.025 * (hi - lo), shift + hi - 0.025 * (hi - lo)],
-    deltaSe: (hi - lo) / Math.sqrt(12), deltaReplicates: reps, candidateReplicates: reps.map((r) => r + shift),
+    metric: 'accuracy',
+    baseline: candidate - delta,
+    candidate,
+    delta,
+    deltaCi: [lo + 0.025 * (hi - lo), hi - 0.025 * (hi - lo)],
+    candidateCi: [shift + lo + 0.025 * (hi - lo), shift + hi - 0.025 * (hi - lo)],
+    deltaSe: (hi - lo) / Math.sqrt(12),
+    deltaReplicates: reps,
+    candidateReplicates: reps.map((r) => r + shift),
   };
 }
-const scope = (name: string, c: MetricComparison, rows = 1000): ScopeComparisons => ({ scope: name, rows, comparisons: [c] });
+const scope = (name: string, c: MetricComparison, rows = 1000): ScopeComparisons => ({
+  scope: name,
+  rows,
+  comparisons: [c],
+});
 
 test('non-inferiority is judged on the confidence bound: pass, fail, inconclusive with rows needed', () => {
   const policy = parsePolicy('gates:\n  - metric: accuracy\n    max_drop: 0.01\n', 'p.yml', 'classification');
@@ -37,7 +47,11 @@ test('floors use the candidate interval', () => {
 });
 
 test('per-slice gates use Holm: a slice that passes alone may not pass among many', () => {
-  const policy = parsePolicy('gates:\n  - metric: accuracy\n    max_drop: 0.01\n    per_slice: true\n', 'p.yml', 'classification');
+  const policy = parsePolicy(
+    'gates:\n  - metric: accuracy\n    max_drop: 0.01\n    per_slice: true\n',
+    'p.yml',
+    'classification',
+  );
   // 1.5% of this slice's replicates fall below the margin: p ≈ 0.016 < α = 0.025 alone,
   // but not below Holm's α/3 once three slices remain in the family.
   const borderline = comparison(0.02, -0.0109, 0.0491);
@@ -54,7 +68,10 @@ test('per-slice gates use Holm: a slice that passes alone may not pass among man
 test('budgets and the overall verdict', () => {
   const policy = parsePolicy('budgets:\n  latency_p95_ms: 10\n  model_size_mb: 1\n', 'p.yml');
   const outcomes = evaluateBudgets(policy, { latencyP95Ms: 12, modelSizeBytes: 500_000 });
-  assert.deepEqual(outcomes.map((o) => o.verdict), ['fail', 'pass']);
+  assert.deepEqual(
+    outcomes.map((o) => o.verdict),
+    ['fail', 'pass'],
+  );
   assert.equal(overallVerdict(outcomes), 'fail');
   assert.equal(overallVerdict([{ ...outcomes[1]!, verdict: 'inconclusive' }, outcomes[1]!]), 'inconclusive');
   assert.equal(overallVerdict([]), 'pass');

@@ -42,7 +42,11 @@ export function overallVerdict(outcomes: readonly GateOutcome[]): Verdict {
 }
 
 /** Metric gates over the whole holdout and, for per_slice gates, every slice. */
-export function evaluateMetricGates(policy: Policy, overall: ScopeComparisons, slices: readonly ScopeComparisons[]): GateOutcome[] {
+export function evaluateMetricGates(
+  policy: Policy,
+  overall: ScopeComparisons,
+  slices: readonly ScopeComparisons[],
+): GateOutcome[] {
   const alpha = (1 - policy.confidence) / 2;
   const outcomes: GateOutcome[] = [];
   for (const gate of policy.gates) {
@@ -57,7 +61,14 @@ export function evaluateMetricGates(policy: Policy, overall: ScopeComparisons, s
     const fails = rejectedHypotheses(pFail, alpha, policy.multiple_testing);
     judged.forEach(({ s }, k) => {
       const verdict: Verdict = passes[k] ? 'pass' : fails[k] ? 'fail' : 'inconclusive';
-      outcomes.push(judge(gate, s, alpha, { verdict, pValue: verdict === 'fail' ? pFail[k]! : pPass[k]!, tests: judged.length, method: policy.multiple_testing }));
+      outcomes.push(
+        judge(gate, s, alpha, {
+          verdict,
+          pValue: verdict === 'fail' ? pFail[k]! : pPass[k]!,
+          tests: judged.length,
+          method: policy.multiple_testing,
+        }),
+      );
     });
   }
   return outcomes;
@@ -67,8 +78,17 @@ function describe(gate: Gate): { text: string; kind: 'floor' | 'non-inferiority'
   const label = gate.metric;
   if (gate.min !== undefined) return { text: `${label} ≥ ${gate.min}`, kind: 'floor', threshold: gate.min };
   if (gate.max !== undefined) return { text: `${label} ≤ ${gate.max}`, kind: 'floor', threshold: gate.max };
-  if (gate.max_drop !== undefined) return { text: `${label}: drop ≤ ${gate.max_drop} vs baseline`, kind: 'non-inferiority', threshold: -gate.max_drop };
-  return { text: `${label}: increase ≤ ${gate.max_increase} vs baseline`, kind: 'non-inferiority', threshold: gate.max_increase! };
+  if (gate.max_drop !== undefined)
+    return {
+      text: `${label}: drop ≤ ${gate.max_drop} vs baseline`,
+      kind: 'non-inferiority',
+      threshold: -gate.max_drop,
+    };
+  return {
+    text: `${label}: increase ≤ ${gate.max_increase} vs baseline`,
+    kind: 'non-inferiority',
+    threshold: gate.max_increase!,
+  };
 }
 
 /** Does the gate want the judged quantity above its threshold? */
@@ -103,19 +123,27 @@ function judge(
   const base = { gate: text, kind, scope: scope.scope, metric: gate.metric, threshold };
   const c = scope.comparisons.find((x) => x.metric === gate.metric);
   if (!c) {
-    return { ...base, verdict: 'inconclusive', reason: `${METRIC_LABELS[gate.metric]} could not be computed on ${scope.scope} (the model has no probabilities, or a class is absent)` };
+    return {
+      ...base,
+      verdict: 'inconclusive',
+      reason: `${METRIC_LABELS[gate.metric]} could not be computed on ${scope.scope} (the model has no probabilities, or a class is absent)`,
+    };
   }
   const observed = kind === 'floor' ? c.candidate : c.delta;
   const ci = kind === 'floor' ? c.candidateCi : c.deltaCi;
   const above = wantsAbove(gate);
   const verdict: Verdict = adjusted
     ? adjusted.verdict
-    : (above ? ci[0] > threshold : ci[1] < threshold) ? 'pass'
-    : (above ? ci[1] < threshold : ci[0] > threshold) ? 'fail'
-    : 'inconclusive';
+    : (above ? ci[0] > threshold : ci[1] < threshold)
+      ? 'pass'
+      : (above ? ci[1] < threshold : ci[0] > threshold)
+        ? 'fail'
+        : 'inconclusive';
   const what = kind === 'floor' ? METRIC_LABELS[gate.metric] : `Δ ${METRIC_LABELS[gate.metric]}`;
   const bound = above ? ci[0] : ci[1];
-  const level = adjusted ? `; ${adjusted.method} over ${adjusted.tests} slices, p = ${adjusted.pValue.toPrecision(2)}` : '';
+  const level = adjusted
+    ? `; ${adjusted.method} over ${adjusted.tests} slices, p = ${adjusted.pValue.toPrecision(2)}`
+    : '';
   const outcome: GateOutcome = { ...base, verdict, observed, ci, reason: '' };
   if (adjusted) outcome.pValue = adjusted.pValue;
   if (verdict === 'pass') {
@@ -126,8 +154,10 @@ function judge(
     const se = standardError(kind === 'floor' ? c.candidateReplicates : c.deltaReplicates);
     const needed = rowsToDecide(scope.rows, se, observed - threshold, alpha / (adjusted?.tests ?? 1));
     if (needed !== undefined) outcome.rowsNeeded = needed;
-    const more = needed === undefined ? 'the estimate sits on the threshold, so more rows will not settle it'
-      : `about ${needed.toLocaleString('en-US')} rows (${Math.max(0, needed - scope.rows).toLocaleString('en-US')} more) would decide it with 80% power`;
+    const more =
+      needed === undefined
+        ? 'the estimate sits on the threshold, so more rows will not settle it'
+        : `about ${needed.toLocaleString('en-US')} rows (${Math.max(0, needed - scope.rows).toLocaleString('en-US')} more) would decide it with 80% power`;
     outcome.reason = `${what} ${fmt(observed)} [${fmt(ci[0])}, ${fmt(ci[1])}] straddles ${fmt(threshold)} on ${scope.rows.toLocaleString('en-US')} rows; ${more}${level}`;
   }
   return outcome;
@@ -172,16 +202,38 @@ export function evaluateBudgets(policy: Policy, inputs: BudgetInputs): GateOutco
   if (b.latency_p95_ms !== undefined) {
     const observed = inputs.latencyP95Ms;
     const gate = `latency p95 ≤ ${b.latency_p95_ms} ms at batch ${b.latency_batch_size}`;
-    out.push(observed === undefined
-      ? { gate, kind: 'budget', scope: 'runner', verdict: 'inconclusive', threshold: b.latency_p95_ms, reason: 'latency was not measured at this batch size' }
-      : { gate, kind: 'budget', scope: 'runner', verdict: observed <= b.latency_p95_ms ? 'pass' : 'fail', observed, threshold: b.latency_p95_ms,
-          reason: `candidate p95 ${observed.toFixed(2)} ms ${observed <= b.latency_p95_ms ? '≤' : '>'} ${b.latency_p95_ms} ms` });
+    out.push(
+      observed === undefined
+        ? {
+            gate,
+            kind: 'budget',
+            scope: 'runner',
+            verdict: 'inconclusive',
+            threshold: b.latency_p95_ms,
+            reason: 'latency was not measured at this batch size',
+          }
+        : {
+            gate,
+            kind: 'budget',
+            scope: 'runner',
+            verdict: observed <= b.latency_p95_ms ? 'pass' : 'fail',
+            observed,
+            threshold: b.latency_p95_ms,
+            reason: `candidate p95 ${observed.toFixed(2)} ms ${observed <= b.latency_p95_ms ? '≤' : '>'} ${b.latency_p95_ms} ms`,
+          },
+    );
   }
   if (b.model_size_mb !== undefined) {
     const mb = inputs.modelSizeBytes / 1e6;
-    out.push({ gate: `model size ≤ ${b.model_size_mb} MB`, kind: 'budget', scope: 'model', verdict: mb <= b.model_size_mb ? 'pass' : 'fail',
-      observed: mb, threshold: b.model_size_mb, reason: `candidate is ${mb.toFixed(2)} MB` });
+    out.push({
+      gate: `model size ≤ ${b.model_size_mb} MB`,
+      kind: 'budget',
+      scope: 'model',
+      verdict: mb <= b.model_size_mb ? 'pass' : 'fail',
+      observed: mb,
+      threshold: b.model_size_mb,
+      reason: `candidate is ${mb.toFixed(2)} MB`,
+    });
   }
   return out;
 }
-

@@ -1,8 +1,21 @@
 // Model evaluation, pure: metrics, paired statistics, gates, the policy file,
 // the PR section and the model card. ONNX Runtime and files stay outside.
-export { CLASSIFICATION_METRICS, REGRESSION_METRICS, METRIC_LABELS, higherIsBetter, isMetricName, metricsOf } from './metric-names.ts';
+export {
+  CLASSIFICATION_METRICS,
+  REGRESSION_METRICS,
+  METRIC_LABELS,
+  higherIsBetter,
+  isMetricName,
+  metricsOf,
+} from './metric-names.ts';
 export type { ClassificationMetric, RegressionMetric, MetricName, Task } from './metric-names.ts';
-export { classificationMetrics, prepareClassifier, preparedMetrics, LOG_LOSS_EPSILON, CALIBRATION_BINS } from './classification-metrics.ts';
+export {
+  classificationMetrics,
+  prepareClassifier,
+  preparedMetrics,
+  LOG_LOSS_EPSILON,
+  CALIBRATION_BINS,
+} from './classification-metrics.ts';
 export type { ClassifierOutputs, ClassificationMetrics, PreparedClassifier } from './classification-metrics.ts';
 export { regressionMetrics } from './regression-metrics.ts';
 export { rankingMetrics, scoreOrder, positivesInOrder } from './ranking-metrics.ts';

@@ -33,11 +33,21 @@ export function mcnemarTest(baselineOnly: number, candidateOnly: number): McNema
   }
   // Edwards' continuity correction; P(χ²₁ > x) = erfc(√(x/2)).
   const statistic = (Math.abs(baselineOnly - candidateOnly) - 1) ** 2 / discordant;
-  return { baselineOnly, candidateOnly, method: 'chi-square', statistic, pValue: 1 - errorFunction(Math.sqrt(statistic / 2)) };
+  return {
+    baselineOnly,
+    candidateOnly,
+    method: 'chi-square',
+    statistic,
+    pValue: 1 - errorFunction(Math.sqrt(statistic / 2)),
+  };
 }
 
 /** Counts the discordant pairs of two classifiers' predictions on the same rows. */
-export function discordantPairs(truth: Int32Array, baseline: Int32Array, candidate: Int32Array): { baselineOnly: number; candidateOnly: number } {
+export function discordantPairs(
+  truth: Int32Array,
+  baseline: Int32Array,
+  candidate: Int32Array,
+): { baselineOnly: number; candidateOnly: number } {
   let baselineOnly = 0;
   let candidateOnly = 0;
   for (let i = 0; i < truth.length; i++) {

@@ -3,7 +3,14 @@
 // fails at parse time with the list of valid names.
 
 export const CLASSIFICATION_METRICS = [
-  'accuracy', 'macro_precision', 'macro_recall', 'macro_f1', 'roc_auc', 'pr_auc', 'log_loss', 'ece',
+  'accuracy',
+  'macro_precision',
+  'macro_recall',
+  'macro_f1',
+  'roc_auc',
+  'pr_auc',
+  'log_loss',
+  'ece',
 ] as const;
 export const REGRESSION_METRICS = ['mae', 'rmse', 'r2', 'mape'] as const;
 
@@ -23,11 +30,23 @@ export function metricsOf(task: Task): readonly MetricName[] {
 }
 
 export function isMetricName(name: string): name is MetricName {
-  return (CLASSIFICATION_METRICS as readonly string[]).includes(name) || (REGRESSION_METRICS as readonly string[]).includes(name);
+  return (
+    (CLASSIFICATION_METRICS as readonly string[]).includes(name) ||
+    (REGRESSION_METRICS as readonly string[]).includes(name)
+  );
 }
 
 export const METRIC_LABELS: Record<MetricName, string> = {
-  accuracy: 'Accuracy', macro_precision: 'Precision (macro)', macro_recall: 'Recall (macro)', macro_f1: 'F1 (macro)',
-  roc_auc: 'ROC AUC', pr_auc: 'PR AUC', log_loss: 'Log loss', ece: 'Calibration error (ECE)',
-  mae: 'MAE', rmse: 'RMSE', r2: 'R²', mape: 'MAPE',
+  accuracy: 'Accuracy',
+  macro_precision: 'Precision (macro)',
+  macro_recall: 'Recall (macro)',
+  macro_f1: 'F1 (macro)',
+  roc_auc: 'ROC AUC',
+  pr_auc: 'PR AUC',
+  log_loss: 'Log loss',
+  ece: 'Calibration error (ECE)',
+  mae: 'MAE',
+  rmse: 'RMSE',
+  r2: 'R²',
+  mape: 'MAPE',
 };

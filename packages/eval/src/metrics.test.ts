@@ -13,7 +13,11 @@ const close = (actual: number | undefined, expected: number, tolerance = 1e-9) =
 const binary = (p1: number[]) => Float64Array.from(p1.flatMap((p) => [1 - p, p]));
 
 test('roc_auc_score and average_precision_score docstring examples: 0.75 and 0.8333', () => {
-  const m = classificationMetrics(Int32Array.of(0, 0, 1, 1), { predicted: Int32Array.of(0, 0, 0, 1), probabilities: binary([0.1, 0.4, 0.35, 0.8]) }, 2);
+  const m = classificationMetrics(
+    Int32Array.of(0, 0, 1, 1),
+    { predicted: Int32Array.of(0, 0, 0, 1), probabilities: binary([0.1, 0.4, 0.35, 0.8]) },
+    2,
+  );
   close(m.values.roc_auc, 0.75);
   close(m.values.pr_auc, 0.8333333333333333);
 });
@@ -21,7 +25,11 @@ test('roc_auc_score and average_precision_score docstring examples: 0.75 and 0.8
 test('log_loss docstring example (ham/spam): 0.21616', () => {
   // classes sorted as sklearn does: ham = 0, spam = 1; rows are spam, ham, ham, spam.
   const p = Float64Array.of(0.1, 0.9, 0.9, 0.1, 0.8, 0.2, 0.35, 0.65);
-  const m = classificationMetrics(Int32Array.of(1, 0, 0, 1), { predicted: Int32Array.of(1, 0, 0, 1), probabilities: p }, 2);
+  const m = classificationMetrics(
+    Int32Array.of(1, 0, 0, 1),
+    { predicted: Int32Array.of(1, 0, 0, 1), probabilities: p },
+    2,
+  );
   close(m.values.log_loss, 0.21616187468057912, 1e-12);
 });
 
@@ -33,12 +41,19 @@ test('precision_recall_fscore_support docstring example, macro: 0.222, 0.333, 0.
   close(m.values.macro_precision, 0.2222222222222222);
   close(m.values.macro_recall, 0.3333333333333333);
   close(m.values.macro_f1, 0.26666666666666666);
-  assert.deepEqual(m.confusion, [[2, 0, 0], [1, 0, 1], [0, 2, 0]]);
+  assert.deepEqual(m.confusion, [
+    [2, 0, 0],
+    [1, 0, 1],
+    [0, 2, 0],
+  ]);
   close(m.values.accuracy, 2 / 6);
 });
 
 test('accuracy_score docstring example: 0.5', () => {
-  close(classificationMetrics(Int32Array.of(0, 2, 1, 3), { predicted: Int32Array.of(0, 1, 2, 3) }, 4).values.accuracy, 0.5);
+  close(
+    classificationMetrics(Int32Array.of(0, 2, 1, 3), { predicted: Int32Array.of(0, 1, 2, 3) }, 4).values.accuracy,
+    0.5,
+  );
 });
 
 test('expected calibration error, hand-computed over 10 equal-width bins', () => {
@@ -65,7 +80,12 @@ test('weighted ranking metrics equal the unweighted ones on duplicated rows', ()
   const weights = [2, 1, 3, 1, 0, 2];
   const dupScores: number[] = [];
   const dupLabels: number[] = [];
-  scores.forEach((s, i) => { for (let k = 0; k < weights[i]!; k++) { dupScores.push(s); dupLabels.push(labels[i]!); } });
+  scores.forEach((s, i) => {
+    for (let k = 0; k < weights[i]!; k++) {
+      dupScores.push(s);
+      dupLabels.push(labels[i]!);
+    }
+  });
   const order = scoreOrder(scores);
   const dupOrder = scoreOrder(dupScores);
   const weighted = rankingMetrics(order, positivesInOrder(order, labels, 1), weights);
@@ -101,8 +121,12 @@ test('a subset prepared from the whole set scores exactly like the subset prepar
   const predicted = Int32Array.from({ length: n }, (_, i) => (i * 11) % 3);
   const rows = Int32Array.from({ length: n }, (_, i) => i).filter((i) => i % 3 !== 1 && i % 7 !== 0);
   const pick = <T extends Int32Array | Float64Array>(a: T, width = 1) =>
-    (a.constructor as unknown as { from(x: number[]): T }).from([...rows].flatMap((r) => Array.from({ length: width }, (_, j) => a[r * width + j]!)));
-  const alone = preparedMetrics(prepareClassifier(pick(truth), { predicted: pick(predicted), probabilities: pick(probabilities, 3) }, 3));
+    (a.constructor as unknown as { from(x: number[]): T }).from(
+      [...rows].flatMap((r) => Array.from({ length: width }, (_, j) => a[r * width + j]!)),
+    );
+  const alone = preparedMetrics(
+    prepareClassifier(pick(truth), { predicted: pick(predicted), probabilities: pick(probabilities, 3) }, 3),
+  );
   const derived = preparedMetrics(subsetPrepared(prepareClassifier(truth, { predicted, probabilities }, 3), rows));
   for (const [k, v] of Object.entries(alone.values)) close(derived.values[k as keyof typeof alone.values], v, 1e-12);
   assert.deepEqual(derived.confusion, alone.confusion);

@@ -14,12 +14,24 @@ export interface ModelCard {
 
 export interface ModelCardJson {
   schemaVersion: 1;
-  model_details: { name: string; overview: string; version?: string; sha256: string; size_bytes: number; license?: string };
+  model_details: {
+    name: string;
+    overview: string;
+    version?: string;
+    sha256: string;
+    size_bytes: number;
+    license?: string;
+  };
   considerations: { intended_use: string; factors: string; ethical_considerations: string; caveats: string };
   training_data: string;
   evaluation_data: { source: string; rows: number; label: string; features: string[] };
   quantitative_analysis: {
-    performance_metrics: { type: string; value: number; slice: string; confidence_interval: { lower_bound: number; upper_bound: number } }[];
+    performance_metrics: {
+      type: string;
+      value: number;
+      slice: string;
+      confidence_interval: { lower_bound: number; upper_bound: number };
+    }[];
     baseline: { source: string; version?: string; metrics: Record<string, number> };
   };
   verdict: ValidationResult['verdict'];
@@ -48,13 +60,30 @@ export function buildModelCard(result: ValidationResult, card: Policy['model_car
       caveats: card.caveats ?? '',
     },
     training_data: card.training_data ?? '',
-    evaluation_data: { source: result.data.source, rows: result.data.rows, label: result.label, features: result.data.features },
+    evaluation_data: {
+      source: result.data.source,
+      rows: result.data.rows,
+      label: result.label,
+      features: result.data.features,
+    },
     quantitative_analysis: {
       performance_metrics: [
-        ...finite.map((m) => ({ type: m.metric, value: m.candidate, slice: 'all rows', confidence_interval: { lower_bound: m.candidateCi[0], upper_bound: m.candidateCi[1] } })),
-        ...result.slices.flatMap((s) => s.metrics.filter((m) => Number.isFinite(m.candidate)).map((m) => ({
-          type: m.metric, value: m.candidate, slice: s.name, confidence_interval: { lower_bound: m.candidateCi[0], upper_bound: m.candidateCi[1] },
-        }))),
+        ...finite.map((m) => ({
+          type: m.metric,
+          value: m.candidate,
+          slice: 'all rows',
+          confidence_interval: { lower_bound: m.candidateCi[0], upper_bound: m.candidateCi[1] },
+        })),
+        ...result.slices.flatMap((s) =>
+          s.metrics
+            .filter((m) => Number.isFinite(m.candidate))
+            .map((m) => ({
+              type: m.metric,
+              value: m.candidate,
+              slice: s.name,
+              confidence_interval: { lower_bound: m.candidateCi[0], upper_bound: m.candidateCi[1] },
+            })),
+        ),
       ],
       baseline: {
         source: result.baseline.source,
@@ -69,22 +98,44 @@ export function buildModelCard(result: ValidationResult, card: Policy['model_car
     library_name: 'onnx',
     pipeline_tag: pipeline,
     tags: ['mlship', 'onnx', pipeline],
-    'model-index': [{
-      name,
-      results: [{
-        task: { type: pipeline, name: result.task === 'classification' ? 'Tabular Classification' : 'Tabular Regression' },
-        dataset: { type: result.data.source, name: result.data.source.replace(/^.*\//, ''), split: 'holdout' },
-        metrics: finite.map((m) => ({ type: m.metric, value: round(m.candidate), name: METRIC_LABELS[m.metric], verified: false })),
-      }],
-    }],
+    'model-index': [
+      {
+        name,
+        results: [
+          {
+            task: {
+              type: pipeline,
+              name: result.task === 'classification' ? 'Tabular Classification' : 'Tabular Regression',
+            },
+            dataset: { type: result.data.source, name: result.data.source.replace(/^.*\//, ''), split: 'holdout' },
+            metrics: finite.map((m) => ({
+              type: m.metric,
+              value: round(m.candidate),
+              name: METRIC_LABELS[m.metric],
+              verified: false,
+            })),
+          },
+        ],
+      },
+    ],
   };
   const text = (value: string | undefined) => (value?.trim() ? value.trim() : TODO);
   const f = (x: number) => formatNumber(x, { significantDigits: 4 });
-  const metricRows = finite.map((m) => [METRIC_LABELS[m.metric], f(m.candidate), `[${f(m.candidateCi[0])}, ${f(m.candidateCi[1])}]`, f(m.baseline)]);
+  const metricRows = finite.map((m) => [
+    METRIC_LABELS[m.metric],
+    f(m.candidate),
+    `[${f(m.candidateCi[0])}, ${f(m.candidateCi[1])}]`,
+    f(m.baseline),
+  ]);
   const headline = result.task === 'classification' ? 'accuracy' : 'mae';
   const sliceRows = result.slices.map((s) => {
     const m = s.metrics.find((x) => x.metric === headline);
-    return [s.name, s.rows.toLocaleString('en-US'), m ? f(m.candidate) : 'n/a', m ? `[${f(m.candidateCi[0])}, ${f(m.candidateCi[1])}]` : ''];
+    return [
+      s.name,
+      s.rows.toLocaleString('en-US'),
+      m ? f(m.candidate) : 'n/a',
+      m ? `[${f(m.candidateCi[0])}, ${f(m.candidateCi[1])}]` : '',
+    ];
   });
   const markdown = [
     `---\n${stringify(frontMatter).trimEnd()}\n---`,
@@ -104,7 +155,9 @@ export function buildModelCard(result: ValidationResult, card: Policy['model_car
 
 function fairnessNote(result: ValidationResult): string {
   const gates = result.gates.filter((g) => g.kind === 'fairness');
-  return gates.length ? `\n\nFairness checks: ${gates.map((g) => `${g.gate} — ${g.verdict} (${g.reason})`).join('; ')}.` : '';
+  return gates.length
+    ? `\n\nFairness checks: ${gates.map((g) => `${g.gate} — ${g.verdict} (${g.reason})`).join('; ')}.`
+    : '';
 }
 
 function round(x: number): number {

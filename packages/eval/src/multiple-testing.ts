@@ -4,7 +4,11 @@
 
 export type MultipleTestingMethod = 'holm' | 'benjamini-hochberg';
 
-export function rejectedHypotheses(pValues: readonly number[], alpha: number, method: MultipleTestingMethod): boolean[] {
+export function rejectedHypotheses(
+  pValues: readonly number[],
+  alpha: number,
+  method: MultipleTestingMethod,
+): boolean[] {
   const m = pValues.length;
   const order = pValues.map((p, i) => [p, i] as const).sort((a, b) => a[0] - b[0]);
   const rejected = new Array<boolean>(m).fill(false);

@@ -40,7 +40,12 @@ export function rowCount(data: PairedData): number {
 /** The same rows of every array, copied compactly so weighted passes stay sequential. */
 export function subsetPaired(data: PairedData, rows: Int32Array): PairedData {
   if (data.task === 'regression') {
-    return { task: 'regression', truth: pick(data.truth, rows), baseline: pick(data.baseline, rows), candidate: pick(data.candidate, rows) };
+    return {
+      task: 'regression',
+      truth: pick(data.truth, rows),
+      baseline: pick(data.baseline, rows),
+      candidate: pick(data.candidate, rows),
+    };
   }
   const c = data.classes.length;
   const outputs = (o: ClassifierOutputs): ClassifierOutputs => {
@@ -56,7 +61,13 @@ export function subsetPaired(data: PairedData, rows: Int32Array): PairedData {
     }
     return out;
   };
-  return { task: 'classification', classes: data.classes, truth: pick(data.truth, rows), baseline: outputs(data.baseline), candidate: outputs(data.candidate) };
+  return {
+    task: 'classification',
+    classes: data.classes,
+    truth: pick(data.truth, rows),
+    baseline: outputs(data.baseline),
+    candidate: outputs(data.candidate),
+  };
 }
 
 function pick<T extends Int32Array | Float64Array>(values: T, rows: Int32Array): T {
@@ -74,7 +85,10 @@ export interface PairedCache {
 export function buildPairedCache(data: PairedData): PairedCache {
   if (data.task === 'regression') return {};
   const c = data.classes.length;
-  return { baseline: prepareClassifier(data.truth, data.baseline, c), candidate: prepareClassifier(data.truth, data.candidate, c) };
+  return {
+    baseline: prepareClassifier(data.truth, data.baseline, c),
+    candidate: prepareClassifier(data.truth, data.candidate, c),
+  };
 }
 
 /** The cache of a subset of rows, derived from the whole set's without sorting again. */
@@ -86,9 +100,16 @@ export function subsetCache(cache: PairedCache, rows: Int32Array): PairedCache {
 }
 
 /** Every metric of both models on the rows, weighted when weights are given. */
-export function pairedMetrics(data: PairedData, weights?: ArrayLike<number>, cache: PairedCache = buildPairedCache(data)): PairedMetrics {
+export function pairedMetrics(
+  data: PairedData,
+  weights?: ArrayLike<number>,
+  cache: PairedCache = buildPairedCache(data),
+): PairedMetrics {
   if (data.task === 'regression') {
-    return { baseline: regressionMetrics(data.truth, data.baseline, weights), candidate: regressionMetrics(data.truth, data.candidate, weights) };
+    return {
+      baseline: regressionMetrics(data.truth, data.baseline, weights),
+      candidate: regressionMetrics(data.truth, data.candidate, weights),
+    };
   }
   const base = preparedMetrics(cache.baseline!, weights);
   const cand = preparedMetrics(cache.candidate!, weights);

@@ -4,7 +4,11 @@ import { FileFormatError } from '@mlship/errors';
 import { parsePolicy } from './policy.ts';
 
 test('gates accept the "metric >= value" shorthand and object form; defaults fill the rest', () => {
-  const policy = parsePolicy('gates:\n  - accuracy >= 0.9\n  - metric: log_loss\n    max_increase: 0.05\n    per_slice: true\n', 'p.yml', 'classification');
+  const policy = parsePolicy(
+    'gates:\n  - accuracy >= 0.9\n  - metric: log_loss\n    max_increase: 0.05\n    per_slice: true\n',
+    'p.yml',
+    'classification',
+  );
   assert.deepEqual(policy.gates[0], { metric: 'accuracy', per_slice: false, min: 0.9 });
   assert.equal(policy.gates[1]?.max_increase, 0.05);
   assert.equal(policy.bootstrap.replicates, 1000);
@@ -14,22 +18,40 @@ test('gates accept the "metric >= value" shorthand and object form; defaults fil
 
 test('an unknown metric fails naming the file, line and column, with the valid names', () => {
   const text = 'task: classification\ngates:\n  - accuracy >= 0.9\n  - metric: acuracy\n    max_drop: 0.01\n';
-  assert.throws(() => parsePolicy(text, 'policy.yml'), (error: unknown) => {
-    assert.ok(error instanceof FileFormatError);
-    assert.match(error.message, /^policy\.yml:4:\d+: gates\.1\.metric: unknown metric 'acuracy'; valid metrics: accuracy,/);
-    assert.equal(error.location?.line, 4);
-    return true;
-  });
+  assert.throws(
+    () => parsePolicy(text, 'policy.yml'),
+    (error: unknown) => {
+      assert.ok(error instanceof FileFormatError);
+      assert.match(
+        error.message,
+        /^policy\.yml:4:\d+: gates\.1\.metric: unknown metric 'acuracy'; valid metrics: accuracy,/,
+      );
+      assert.equal(error.location?.line, 4);
+      return true;
+    },
+  );
   assert.throws(() => parsePolicy('gates:\n  - f1 >= 0.9\n', 'p.yml'), /p\.yml:2:5: .*unknown metric 'f1'/);
 });
 
 test('a metric of the other task, or a margin in the wrong direction, is refused', () => {
-  assert.throws(() => parsePolicy('gates:\n  - rmse <= 3\n', 'p.yml', 'classification'), /p\.yml:2:5: gates\.0: metric 'rmse' does not apply to classification/);
-  assert.throws(() => parsePolicy('gates:\n  - metric: log_loss\n    max_drop: 0.1\n', 'p.yml', 'classification'), /lower-is-better: use max_increase/);
-  assert.throws(() => parsePolicy('sanity:\n  fairness: { column: sex, metric: mae, max_gap: 0.1 }\n', 'p.yml', 'classification'), /p\.yml:2:\d+: sanity\.fairness\.metric: metric 'mae' does not apply to classification/);
+  assert.throws(
+    () => parsePolicy('gates:\n  - rmse <= 3\n', 'p.yml', 'classification'),
+    /p\.yml:2:5: gates\.0: metric 'rmse' does not apply to classification/,
+  );
+  assert.throws(
+    () => parsePolicy('gates:\n  - metric: log_loss\n    max_drop: 0.1\n', 'p.yml', 'classification'),
+    /lower-is-better: use max_increase/,
+  );
+  assert.throws(
+    () => parsePolicy('sanity:\n  fairness: { column: sex, metric: mae, max_gap: 0.1 }\n', 'p.yml', 'classification'),
+    /p\.yml:2:\d+: sanity\.fairness\.metric: metric 'mae' does not apply to classification/,
+  );
 });
 
 test('unknown keys and invalid YAML point at their line', () => {
-  assert.throws(() => parsePolicy('bootstrap:\n  replicates: 1000\n  seeed: 3\n', 'p.yml'), /p\.yml:2:3: bootstrap: Unrecognized key: "seeed"/);
+  assert.throws(
+    () => parsePolicy('bootstrap:\n  replicates: 1000\n  seeed: 3\n', 'p.yml'),
+    /p\.yml:2:3: bootstrap: Unrecognized key: "seeed"/,
+  );
   assert.throws(() => parsePolicy('gates: [\n', 'p.yml'), /p\.yml:\d+:\d+: invalid YAML/);
 });

@@ -13,20 +13,22 @@ const MetricSchema = z.string().refine(isMetricName, {
   error: (issue) => `unknown metric '${String(issue.input)}'`,
 });
 
-const ThresholdGateSchema = z.strictObject({
-  metric: MetricSchema,
-  /** Absolute floor on the candidate (judged on its confidence bound). */
-  min: z.number().optional(),
-  /** Absolute ceiling, for lower-is-better metrics. */
-  max: z.number().optional(),
-  /** Non-inferiority margin against the baseline, judged on the confidence bound of the difference. */
-  max_drop: z.number().nonnegative().optional(),
-  max_increase: z.number().nonnegative().optional(),
-  /** Apply the gate to every slice as well, with multiple-testing control. */
-  per_slice: z.boolean().default(false),
-}).refine((g) => [g.min, g.max, g.max_drop, g.max_increase].filter((v) => v !== undefined).length === 1, {
-  error: 'a gate sets exactly one of min, max, max_drop, max_increase',
-});
+const ThresholdGateSchema = z
+  .strictObject({
+    metric: MetricSchema,
+    /** Absolute floor on the candidate (judged on its confidence bound). */
+    min: z.number().optional(),
+    /** Absolute ceiling, for lower-is-better metrics. */
+    max: z.number().optional(),
+    /** Non-inferiority margin against the baseline, judged on the confidence bound of the difference. */
+    max_drop: z.number().nonnegative().optional(),
+    max_increase: z.number().nonnegative().optional(),
+    /** Apply the gate to every slice as well, with multiple-testing control. */
+    per_slice: z.boolean().default(false),
+  })
+  .refine((g) => [g.min, g.max, g.max_drop, g.max_increase].filter((v) => v !== undefined).length === 1, {
+    error: 'a gate sets exactly one of min, max, max_drop, max_increase',
+  });
 
 type ThresholdGate = z.output<typeof ThresholdGateSchema>;
 
@@ -44,7 +46,10 @@ const GateSchema = z.unknown().transform((value, ctx): ThresholdGate => {
   }
   const m = GATE_SHORTHAND.exec(value);
   if (!m) {
-    ctx.addIssue({ code: 'custom', message: `cannot read gate '${value}'; write it as 'metric >= number' or 'metric <= number'` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `cannot read gate '${value}'; write it as 'metric >= number' or 'metric <= number'`,
+    });
     return z.NEVER;
   }
   if (!isMetricName(m[1]!)) {
@@ -68,61 +73,93 @@ export const PolicySchema = z.strictObject({
   /** Probability column order, when the model records no class labels. */
   classes: z.array(z.string()).min(2).optional(),
   confidence: z.number().gt(0.5).lt(1).default(0.95),
-  bootstrap: z.strictObject({
-    replicates: z.number().int().min(100).max(100_000).default(1000),
-    seed: z.number().int().default(20240601),
-    max_rows: z.number().int().min(100).default(10_000),
-  }).prefault({}),
+  bootstrap: z
+    .strictObject({
+      replicates: z.number().int().min(100).max(100_000).default(1000),
+      seed: z.number().int().default(20240601),
+      max_rows: z.number().int().min(100).default(10_000),
+    })
+    .prefault({}),
   multiple_testing: z.enum(['holm', 'benjamini-hochberg']).default('holm'),
-  slices: z.array(z.strictObject({
-    column: z.string().min(1),
-    bins: z.array(z.number()).min(1).optional(),
-    max_values: z.number().int().positive().optional(),
-  })).default([]),
+  slices: z
+    .array(
+      z.strictObject({
+        column: z.string().min(1),
+        bins: z.array(z.number()).min(1).optional(),
+        max_values: z.number().int().positive().optional(),
+      }),
+    )
+    .default([]),
   gates: z.array(GateSchema).default([]),
-  budgets: z.strictObject({
-    latency_p95_ms: z.number().positive().optional(),
-    /** The batch size the latency budget applies to. */
-    latency_batch_size: z.number().int().positive().default(1),
-    model_size_mb: z.number().positive().optional(),
-  }).prefault({}),
-  latency: z.strictObject({
-    batch_sizes: z.array(z.number().int().positive()).min(1).default([1, 64, 1024]),
-    repeats: z.number().int().min(3).max(10_000).default(30),
-  }).prefault({}),
-  sanity: z.strictObject({
-    probability_tolerance: z.number().positive().default(1e-3),
-    robustness: z.strictObject({
-      /** Gaussian noise as a fraction of each feature's standard deviation. */
-      noise: z.number().positive().default(0.01),
-      /** Share of rows allowed to change: class for classifiers, prediction beyond the tolerance for regressors. */
-      max_flip_rate: z.number().min(0).max(1).default(0.05),
-      /** A regressor's row changes when its prediction moves by more than this many standard deviations of the predictions. */
-      regression_tolerance: z.number().positive().default(0.1),
-      rows: z.number().int().positive().default(2000),
-    }).optional(),
-    fairness: z.strictObject({
-      column: z.string().min(1),
-      metric: MetricSchema.default('accuracy'),
-      max_gap: z.number().nonnegative(),
-    }).optional(),
-  }).prefault({}),
+  budgets: z
+    .strictObject({
+      latency_p95_ms: z.number().positive().optional(),
+      /** The batch size the latency budget applies to. */
+      latency_batch_size: z.number().int().positive().default(1),
+      model_size_mb: z.number().positive().optional(),
+    })
+    .prefault({}),
+  latency: z
+    .strictObject({
+      batch_sizes: z.array(z.number().int().positive()).min(1).default([1, 64, 1024]),
+      repeats: z.number().int().min(3).max(10_000).default(30),
+    })
+    .prefault({}),
+  sanity: z
+    .strictObject({
+      probability_tolerance: z.number().positive().default(1e-3),
+      robustness: z
+        .strictObject({
+          /** Gaussian noise as a fraction of each feature's standard deviation. */
+          noise: z.number().positive().default(0.01),
+          /** Share of rows allowed to change: class for classifiers, prediction beyond the tolerance for regressors. */
+          max_flip_rate: z.number().min(0).max(1).default(0.05),
+          /** A regressor's row changes when its prediction moves by more than this many standard deviations of the predictions. */
+          regression_tolerance: z.number().positive().default(0.1),
+          rows: z.number().int().positive().default(2000),
+        })
+        .optional(),
+      fairness: z
+        .strictObject({
+          column: z.string().min(1),
+          metric: MetricSchema.default('accuracy'),
+          max_gap: z.number().nonnegative(),
+        })
+        .optional(),
+    })
+    .prefault({}),
   /** Text for the model card's prose sections (Mitchell et al.); the numbers come from the validation. */
-  model_card: z.strictObject({
-    name: z.string().optional(),
-    overview: z.string().optional(),
-    intended_use: z.string().optional(),
-    factors: z.string().optional(),
-    training_data: z.string().optional(),
-    ethical_considerations: z.string().optional(),
-    caveats: z.string().optional(),
-    license: z.string().optional(),
-  }).prefault({}),
+  model_card: z
+    .strictObject({
+      name: z.string().optional(),
+      overview: z.string().optional(),
+      intended_use: z.string().optional(),
+      factors: z.string().optional(),
+      training_data: z.string().optional(),
+      ethical_considerations: z.string().optional(),
+      caveats: z.string().optional(),
+      license: z.string().optional(),
+    })
+    .prefault({}),
   /** The serving contract's signature (as `readOnnxSignature` writes it); the candidate must satisfy it. */
-  serving_contract: z.strictObject({
-    inputs: z.array(z.object({ name: z.string(), elementType: z.string(), shape: z.array(z.union([z.number(), z.string(), z.null()])) })),
-    outputs: z.array(z.object({ name: z.string(), elementType: z.string(), shape: z.array(z.union([z.number(), z.string(), z.null()])) })),
-  }).optional(),
+  serving_contract: z
+    .strictObject({
+      inputs: z.array(
+        z.object({
+          name: z.string(),
+          elementType: z.string(),
+          shape: z.array(z.union([z.number(), z.string(), z.null()])),
+        }),
+      ),
+      outputs: z.array(
+        z.object({
+          name: z.string(),
+          elementType: z.string(),
+          shape: z.array(z.union([z.number(), z.string(), z.null()])),
+        }),
+      ),
+    })
+    .optional(),
 });
 
 export type Policy = z.infer<typeof PolicySchema>;
@@ -149,7 +186,8 @@ export function parsePolicy(text: string, file: string, task?: Task): Policy {
   }
   const where = (path: readonly PropertyKey[]) => {
     for (let depth = path.length; depth >= 0; depth--) {
-      const node = doc.getIn(path.slice(0, depth) as unknown[], true) as { range?: [number, number, number] } | undefined;
+      const node = doc.getIn(path.slice(0, depth) as unknown[], true) as
+        { range?: [number, number, number] } | undefined;
       if (node?.range) return lineCounter.linePos(node.range[0]);
     }
     return { line: 1, col: 1 };
@@ -157,12 +195,16 @@ export function parsePolicy(text: string, file: string, task?: Task): Policy {
   const fail = (path: readonly PropertyKey[], message: string): never => {
     const pos = where(path);
     const at = path.length ? `${path.map(String).join('.')}: ` : '';
-    throw new FileFormatError(`${file}:${pos.line}:${pos.col}: ${at}${message}`, { location: { file, line: pos.line, column: pos.col } });
+    throw new FileFormatError(`${file}:${pos.line}:${pos.col}: ${at}${message}`, {
+      location: { file, line: pos.line, column: pos.col },
+    });
   };
   const parsed = PolicySchema.safeParse(doc.toJS() ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const hint = /unknown metric/.test(issue.message) ? `; valid metrics: ${[...metricsOf('classification'), ...metricsOf('regression')].join(', ')}` : '';
+    const hint = /unknown metric/.test(issue.message)
+      ? `; valid metrics: ${[...metricsOf('classification'), ...metricsOf('regression')].join(', ')}`
+      : '';
     return fail(issue.path, `${issue.message}${hint}`);
   }
   const policy = parsed.data;
@@ -170,12 +212,22 @@ export function parsePolicy(text: string, file: string, task?: Task): Policy {
   if (effectiveTask) {
     const valid = metricsOf(effectiveTask);
     policy.gates.forEach((gate, i) => {
-      if (!valid.includes(gate.metric)) fail(['gates', i], `metric '${gate.metric}' does not apply to ${effectiveTask}; use one of ${valid.join(', ')}`);
-      if (gate.max_drop !== undefined && !higherIsBetter(gate.metric)) fail(['gates', i], `${gate.metric} is lower-is-better: use max_increase, not max_drop`);
-      if (gate.max_increase !== undefined && higherIsBetter(gate.metric)) fail(['gates', i], `${gate.metric} is higher-is-better: use max_drop, not max_increase`);
+      if (!valid.includes(gate.metric))
+        fail(
+          ['gates', i],
+          `metric '${gate.metric}' does not apply to ${effectiveTask}; use one of ${valid.join(', ')}`,
+        );
+      if (gate.max_drop !== undefined && !higherIsBetter(gate.metric))
+        fail(['gates', i], `${gate.metric} is lower-is-better: use max_increase, not max_drop`);
+      if (gate.max_increase !== undefined && higherIsBetter(gate.metric))
+        fail(['gates', i], `${gate.metric} is higher-is-better: use max_drop, not max_increase`);
     });
     const fairness = policy.sanity.fairness;
-    if (fairness && !valid.includes(fairness.metric)) fail(['sanity', 'fairness', 'metric'], `metric '${fairness.metric}' does not apply to ${effectiveTask}; use one of ${valid.join(', ')}`);
+    if (fairness && !valid.includes(fairness.metric))
+      fail(
+        ['sanity', 'fairness', 'metric'],
+        `metric '${fairness.metric}' does not apply to ${effectiveTask}; use one of ${valid.join(', ')}`,
+      );
   }
   return policy;
 }

@@ -14,7 +14,7 @@ const signed = (x: number) => (Number.isFinite(x) && x > 0 ? `+${f(x)}` : f(x));
 function rowVerdict(row: MetricRow): string {
   const [lo, hi] = row.deltaCi;
   if (!(lo > 0 || hi < 0)) return '≈ no clear change';
-  const better = (lo > 0) === higherIsBetter(row.metric);
+  const better = lo > 0 === higherIsBetter(row.metric);
   return better ? '▲ better' : '▼ worse';
 }
 
@@ -27,7 +27,14 @@ function gateLine(g: GateOutcome): string {
 export function metricTable(rows: readonly MetricRow[], confidence: number): string {
   return renderTable(
     ['Metric', 'Baseline', 'Candidate', 'Δ', `${Math.round(confidence * 100)}% CI of Δ`, 'Verdict'],
-    rows.map((r) => [METRIC_LABELS[r.metric], f(r.baseline), f(r.candidate), signed(r.delta), `[${signed(r.deltaCi[0])}, ${signed(r.deltaCi[1])}]`, rowVerdict(r)]),
+    rows.map((r) => [
+      METRIC_LABELS[r.metric],
+      f(r.baseline),
+      f(r.candidate),
+      signed(r.delta),
+      `[${signed(r.deltaCi[0])}, ${signed(r.deltaCi[1])}]`,
+      rowVerdict(r),
+    ]),
     { align: ['left', 'right', 'right', 'right', 'right', 'left'] },
   );
 }
@@ -42,15 +49,22 @@ export function validationSection(result: ValidationResult, modelCardMarkdown?: 
   parts.push(head);
   if (failed.length) parts.push(`**Failed gates**\n\n${failed.map(gateLine).join('\n')}`);
   if (inconclusive.length) parts.push(`**Inconclusive gates**\n\n${inconclusive.map(gateLine).join('\n')}`);
-  if (passed.length) parts.push(collapsible(`${passed.length} gate${passed.length === 1 ? '' : 's'} passed`, passed.map(gateLine).join('\n')));
+  if (passed.length)
+    parts.push(
+      collapsible(`${passed.length} gate${passed.length === 1 ? '' : 's'} passed`, passed.map(gateLine).join('\n')),
+    );
   if (!result.gates.length) parts.push('_No gates configured: the policy only reports._');
   const notes = result.signatureChanges.filter((c) => !c.breaking);
   if (notes.length) parts.push(`Signature notes: ${notes.map((c) => c.message).join('; ')}.`);
 
-  parts.push(`**Metrics** (paired bootstrap, ${result.bootstrap.replicates} replicates, seed ${result.bootstrap.seed}${result.bootstrap.resampledRows < result.data.rows ? `, drawn on ${result.bootstrap.resampledRows.toLocaleString('en-US')} rows and rescaled` : ''})\n\n${metricTable(result.metrics, result.bootstrap.confidence)}`);
+  parts.push(
+    `**Metrics** (paired bootstrap, ${result.bootstrap.replicates} replicates, seed ${result.bootstrap.seed}${result.bootstrap.resampledRows < result.data.rows ? `, drawn on ${result.bootstrap.resampledRows.toLocaleString('en-US')} rows and rescaled` : ''})\n\n${metricTable(result.metrics, result.bootstrap.confidence)}`,
+  );
   if (result.mcnemar) {
     const m = result.mcnemar;
-    parts.push(`McNemar (${m.method}): baseline-only correct ${m.baselineOnly.toLocaleString('en-US')}, candidate-only correct ${m.candidateOnly.toLocaleString('en-US')}, p = ${formatNumber(m.pValue, { significantDigits: 3 })}${m.pValue < 1 - result.bootstrap.confidence ? ' — the accuracy difference is real' : ' — no significant accuracy difference'}.`);
+    parts.push(
+      `McNemar (${m.method}): baseline-only correct ${m.baselineOnly.toLocaleString('en-US')}, candidate-only correct ${m.candidateOnly.toLocaleString('en-US')}, p = ${formatNumber(m.pValue, { significantDigits: 3 })}${m.pValue < 1 - result.bootstrap.confidence ? ' — the accuracy difference is real' : ' — no significant accuracy difference'}.`,
+    );
   }
   if (result.slices.length) parts.push(sliceTable(result));
   const charts: string[] = [];
@@ -58,9 +72,26 @@ export function validationSection(result: ValidationResult, modelCardMarkdown?: 
   const sliceBars = result.slices
     .map((s) => ({ label: s.name, value: s.metrics.find((m) => m.metric === headline)?.delta ?? Number.NaN }))
     .filter((b) => Number.isFinite(b.value));
-  if (sliceBars.length > 1) charts.push(barChart(`Δ ${METRIC_LABELS[headline]} by slice (candidate − baseline)`, sliceBars, `Δ ${METRIC_LABELS[headline]}`));
-  if (result.latency.length) charts.push(barChart('Candidate p95 latency by batch size (ms)', result.latency.filter((l) => l.model === 'candidate').map((l) => ({ label: `batch ${l.batchSize}`, value: l.p95Ms })), 'ms'));
-  if (result.confusion) parts.push(collapsible('Confusion matrices (rows: true class, columns: predicted)', confusionTables(result)));
+  if (sliceBars.length > 1)
+    charts.push(
+      barChart(
+        `Δ ${METRIC_LABELS[headline]} by slice (candidate − baseline)`,
+        sliceBars,
+        `Δ ${METRIC_LABELS[headline]}`,
+      ),
+    );
+  if (result.latency.length)
+    charts.push(
+      barChart(
+        'Candidate p95 latency by batch size (ms)',
+        result.latency
+          .filter((l) => l.model === 'candidate')
+          .map((l) => ({ label: `batch ${l.batchSize}`, value: l.p95Ms })),
+        'ms',
+      ),
+    );
+  if (result.confusion)
+    parts.push(collapsible('Confusion matrices (rows: true class, columns: predicted)', confusionTables(result)));
   if (result.perClass) parts.push(collapsible('Per-class precision / recall / F1', perClassTable(result)));
   if (result.latency.length) parts.push(collapsible('Latency on this runner', latencyTable(result)));
   if (charts.length) parts.push(collapsible('Charts', charts.join('\n\n')));
@@ -78,30 +109,60 @@ function sliceTable(result: ValidationResult): string {
   const rows = result.slices.map((s) => {
     const m = s.metrics.find((x) => x.metric === metric);
     const gates = result.gates.filter((g) => g.scope === s.name);
-    const verdict = gates.some((g) => g.verdict === 'fail') ? '❌' : gates.some((g) => g.verdict === 'inconclusive') ? '❔' : gates.length ? '✅' : '';
-    return [s.name, s.rows.toLocaleString('en-US'), m ? f(m.baseline) : 'n/a', m ? f(m.candidate) : 'n/a', m ? signed(m.delta) : 'n/a', m ? `[${signed(m.deltaCi[0])}, ${signed(m.deltaCi[1])}]` : '', verdict];
+    const verdict = gates.some((g) => g.verdict === 'fail')
+      ? '❌'
+      : gates.some((g) => g.verdict === 'inconclusive')
+        ? '❔'
+        : gates.length
+          ? '✅'
+          : '';
+    return [
+      s.name,
+      s.rows.toLocaleString('en-US'),
+      m ? f(m.baseline) : 'n/a',
+      m ? f(m.candidate) : 'n/a',
+      m ? signed(m.delta) : 'n/a',
+      m ? `[${signed(m.deltaCi[0])}, ${signed(m.deltaCi[1])}]` : '',
+      verdict,
+    ];
   });
   return `**Slices** (${METRIC_LABELS[metric]})\n\n${renderTable(['Slice', 'Rows', 'Baseline', 'Candidate', 'Δ', 'CI of Δ', 'Gates'], rows, { align: ['left', 'right', 'right', 'right', 'right', 'right', 'center'] })}`;
 }
 
 function confusionTables(result: ValidationResult): string {
   const { classes, baseline, candidate } = result.confusion!;
-  const table = (m: number[][]) => renderTable(['true \\ predicted', ...classes], m.map((row, i) => [classes[i]!, ...row.map((v) => v.toLocaleString('en-US'))]));
+  const table = (m: number[][]) =>
+    renderTable(
+      ['true \\ predicted', ...classes],
+      m.map((row, i) => [classes[i]!, ...row.map((v) => v.toLocaleString('en-US'))]),
+    );
   return `Baseline\n\n${table(baseline)}\n\nCandidate\n\n${table(candidate)}`;
 }
 
 function perClassTable(result: ValidationResult): string {
   return renderTable(
     ['Class', 'Support', 'Precision (b → c)', 'Recall (b → c)', 'F1 (b → c)'],
-    result.perClass!.map((p) => [p.class, p.support.toLocaleString('en-US'),
-      `${f(p.baseline.precision)} → ${f(p.candidate.precision)}`, `${f(p.baseline.recall)} → ${f(p.candidate.recall)}`, `${f(p.baseline.f1)} → ${f(p.candidate.f1)}`]),
+    result.perClass!.map((p) => [
+      p.class,
+      p.support.toLocaleString('en-US'),
+      `${f(p.baseline.precision)} → ${f(p.candidate.precision)}`,
+      `${f(p.baseline.recall)} → ${f(p.candidate.recall)}`,
+      `${f(p.baseline.f1)} → ${f(p.candidate.f1)}`,
+    ]),
   );
 }
 
 function latencyTable(result: ValidationResult): string {
   return renderTable(
     ['Model', 'Batch', 'p50 ms', 'p95 ms', 'p99 ms', 'rows/s'],
-    result.latency.map((l) => [l.model, l.batchSize, f(l.p50Ms), f(l.p95Ms), f(l.p99Ms), Math.round(l.rowsPerSecond).toLocaleString('en-US')]),
+    result.latency.map((l) => [
+      l.model,
+      l.batchSize,
+      f(l.p50Ms),
+      f(l.p95Ms),
+      f(l.p99Ms),
+      Math.round(l.rowsPerSecond).toLocaleString('en-US'),
+    ]),
     { align: ['left', 'right', 'right', 'right', 'right', 'right'] },
   );
 }
@@ -109,6 +170,9 @@ function latencyTable(result: ValidationResult): string {
 /** Front matter would render as a rule and a heading inside a comment; show it as YAML, and nest the headings. */
 function cardForComment(card: string): string {
   const match = /^---\n([\s\S]*?)\n---\n/.exec(card);
-  const body = (match ? card.slice(match[0].length) : card).replace(/^(#{1,4}) /gm, (_, hashes: string) => `${hashes}## `);
+  const body = (match ? card.slice(match[0].length) : card).replace(
+    /^(#{1,4}) /gm,
+    (_, hashes: string) => `${hashes}## `,
+  );
   return match ? `\`\`\`yaml\n${match[1]}\n\`\`\`\n\n${body}` : body;
 }

@@ -40,7 +40,12 @@ export interface ValidationResult {
   mcnemar?: McNemarResult;
   slices: { name: string; column: string; rows: number; metrics: MetricRow[]; mcnemar?: McNemarResult }[];
   confusion?: { classes: string[]; baseline: number[][]; candidate: number[][] };
-  perClass?: { class: string; support: number; baseline: { precision: number; recall: number; f1: number }; candidate: { precision: number; recall: number; f1: number } }[];
+  perClass?: {
+    class: string;
+    support: number;
+    baseline: { precision: number; recall: number; f1: number };
+    candidate: { precision: number; recall: number; f1: number };
+  }[];
   latency: LatencyRow[];
   signatureChanges: SignatureChange[];
   /** Failed gates first, then inconclusive, then passed. */

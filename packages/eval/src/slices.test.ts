@@ -7,27 +7,42 @@ import type { PairedClassification } from './paired-data.ts';
 
 test('value slices, most frequent first, with missing values as their own slice', () => {
   const column = { kind: 'categorical' as const, codes: Int32Array.of(0, 1, 0, -1, 0), dictionary: ['north', 'south'] };
-  assert.deepEqual(sliceRows({ column: 'region' }, column).map((s) => [s.name, Array.from(s.rows)]), [
-    ['region = north', [0, 2, 4]], ['region = (missing)', [3]], ['region = south', [1]],
-  ]);
+  assert.deepEqual(
+    sliceRows({ column: 'region' }, column).map((s) => [s.name, Array.from(s.rows)]),
+    [
+      ['region = north', [0, 2, 4]],
+      ['region = (missing)', [3]],
+      ['region = south', [1]],
+    ],
+  );
 });
 
 test('range slices from bin edges', () => {
   const column = { kind: 'numeric' as const, values: Float64Array.of(1, 5, 10, 3, Number.NaN) };
-  assert.deepEqual(sliceRows({ column: 'x', bins: [3, 8] }, column).map((s) => [s.name, Array.from(s.rows)]), [
-    ['x < 3', [0]], ['x in [3, 8)', [1, 3]], ['x ≥ 8', [2]], ['x = (missing)', [4]],
-  ]);
+  assert.deepEqual(
+    sliceRows({ column: 'x', bins: [3, 8] }, column).map((s) => [s.name, Array.from(s.rows)]),
+    [
+      ['x < 3', [0]],
+      ['x in [3, 8)', [1, 3]],
+      ['x ≥ 8', [2]],
+      ['x = (missing)', [4]],
+    ],
+  );
 });
 
 test('slice metrics equal metrics computed on the slice alone (hand-counted), reproducibly', () => {
   // Rows 0-3 in slice A: baseline right on 0,1,2; candidate right on 0,1,2,3. Rows 4-5 in B: both wrong on 5.
   const data: PairedClassification = {
-    task: 'classification', classes: ['n', 'y'],
+    task: 'classification',
+    classes: ['n', 'y'],
     truth: Int32Array.of(0, 1, 0, 1, 1, 0),
     baseline: { predicted: Int32Array.of(0, 1, 0, 0, 1, 1) },
     candidate: { predicted: Int32Array.of(0, 1, 0, 1, 1, 1) },
   };
-  const slices = [{ name: 'A', column: 's', rows: Int32Array.of(0, 1, 2, 3) }, { name: 'B', column: 's', rows: Int32Array.of(4, 5) }];
+  const slices = [
+    { name: 'A', column: 's', rows: Int32Array.of(0, 1, 2, 3) },
+    { name: 'B', column: 's', rows: Int32Array.of(4, 5) },
+  ];
   const policy = parsePolicy('bootstrap:\n  replicates: 200\n  seed: 5\n', 'p.yml');
   const first = evaluatePaired(data, slices, policy);
   const a = first.slices[0]!.comparisons.find((c) => c.metric === 'accuracy')!;
@@ -37,5 +52,8 @@ test('slice metrics equal metrics computed on the slice alone (hand-counted), re
   assert.equal(b.delta, 0);
   assert.deepEqual(first.slices[0]!.mcnemar, { baselineOnly: 0, candidateOnly: 1, method: 'exact', pValue: 1 });
   const again = evaluatePaired(data, slices, policy);
-  assert.deepEqual(again.slices[0]!.comparisons.map((c) => c.deltaCi), first.slices[0]!.comparisons.map((c) => c.deltaCi));
+  assert.deepEqual(
+    again.slices[0]!.comparisons.map((c) => c.deltaCi),
+    first.slices[0]!.comparisons.map((c) => c.deltaCi),
+  );
 });

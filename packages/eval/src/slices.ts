@@ -43,7 +43,9 @@ export function sliceRows(spec: SliceSpec, column: SliceColumn): Slice[] {
       }
     }
     const order = [...labels, `${spec.column} = ${MISSING}`];
-    return order.filter((k) => groups.has(k)).map((name) => ({ name, column: spec.column, rows: Int32Array.from(groups.get(name)!) }));
+    return order
+      .filter((k) => groups.has(k))
+      .map((name) => ({ name, column: spec.column, rows: Int32Array.from(groups.get(name)!) }));
   }
   const n = column.kind === 'numeric' ? column.values.length : column.codes.length;
   for (let i = 0; i < n; i++) add(`${spec.column} = ${valueOf(column, i)}`, i);

@@ -39,7 +39,13 @@ function synthetic(n: number, seed: number): PairedClassification {
     base[i] = random() < 0.9 ? truth[i]! : 1 - truth[i]!;
     cand[i] = random() < 0.1 ? 1 - base[i]! : base[i]!;
   }
-  return { task: 'classification', classes: ['0', '1'], truth, baseline: { predicted: base }, candidate: { predicted: cand } };
+  return {
+    task: 'classification',
+    classes: ['0', '1'],
+    truth,
+    baseline: { predicted: base },
+    candidate: { predicted: cand },
+  };
 }
 
 /** The textbook standard error of a paired accuracy difference. */
@@ -48,7 +54,8 @@ function analyticSe(data: PairedClassification): number {
   let d = 0;
   let d2 = 0;
   for (let i = 0; i < n; i++) {
-    const x = Number(data.candidate.predicted[i] === data.truth[i]) - Number(data.baseline.predicted[i] === data.truth[i]);
+    const x =
+      Number(data.candidate.predicted[i] === data.truth[i]) - Number(data.baseline.predicted[i] === data.truth[i]);
     d += x;
     d2 += x * x;
   }
@@ -67,7 +74,10 @@ test('the bootstrap is reproducible under a seed and changes with it', () => {
 });
 
 test('bootstrap standard error of Δ accuracy matches the analytic paired value, exact and subsampled', () => {
-  for (const [n, maxRows] of [[5000, 20_000], [200_000, 10_000]] as const) {
+  for (const [n, maxRows] of [
+    [5000, 20_000],
+    [200_000, 10_000],
+  ] as const) {
     const data = synthetic(n, 3);
     const boot = pairedBootstrap(data, pairedMetrics(data), { ...DEFAULT_BOOTSTRAP, replicates: 400, maxRows });
     const acc = boot.comparisons.find((c) => c.metric === 'accuracy')!;

@@ -11,7 +11,11 @@ export function jsonAnswer(status: number, body: unknown, headers: Record<string
   if (body === undefined || status === 204) return { status, headers: { ...headers } };
   return {
     status,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'x-github-media-type': 'github.v3; format=json', ...headers },
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'x-github-media-type': 'github.v3; format=json',
+      ...headers,
+    },
     body: Buffer.from(JSON.stringify(body)),
   };
 }

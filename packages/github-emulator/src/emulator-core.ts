@@ -63,14 +63,23 @@ export class EmulatorCore {
     return created;
   }
 
-  createToken(options: { login: string; type?: 'User' | 'Bot'; permissions?: TokenPermissions; rateLimitPerHour?: number }): TokenRecord {
+  createToken(options: {
+    login: string;
+    type?: 'User' | 'Bot';
+    permissions?: TokenPermissions;
+    rateLimitPerHour?: number;
+  }): TokenRecord {
     const user = this.user(options.login, options.type ?? 'User');
     const token = `ghs_emulator${String(++this.#tokenCounter).padStart(4, '0')}${createHash('sha1').update(String(Math.random())).digest('hex').slice(0, 24)}`;
     const record: TokenRecord = {
       token,
       user,
       permissions: options.permissions ?? ALL_WRITE,
-      rateLimit: { limit: options.rateLimitPerHour ?? this.rateLimitPerHour, used: 0, resetEpochSeconds: nowSeconds() + ONE_HOUR_SECONDS },
+      rateLimit: {
+        limit: options.rateLimitPerHour ?? this.rateLimitPerHour,
+        used: 0,
+        resetEpochSeconds: nowSeconds() + ONE_HOUR_SECONDS,
+      },
     };
     this.state.tokens.set(token, record);
     return record;
@@ -88,9 +97,15 @@ export class EmulatorCore {
     return true;
   }
 
-  createRepo(options: { owner: string; name: string; defaultBranch?: string; immutableReleases?: boolean }): RepoRecord {
+  createRepo(options: {
+    owner: string;
+    name: string;
+    defaultBranch?: string;
+    immutableReleases?: boolean;
+  }): RepoRecord {
     const fullName = `${options.owner}/${options.name}`;
-    if (this.state.repos.has(fullName.toLowerCase())) throw new Error(`repository ${fullName} already exists in the emulator`);
+    if (this.state.repos.has(fullName.toLowerCase()))
+      throw new Error(`repository ${fullName} already exists in the emulator`);
     const repo: RepoRecord = {
       id: this.nextId(),
       owner: this.user(options.owner, 'Organization'),
@@ -159,7 +174,10 @@ export class EmulatorCore {
     return undefined;
   }
 
-  createIssue(repo: RepoRecord, options: { title: string; body?: string | null; user?: string; pullRequest?: IssueRecord['pullRequest'] }): IssueRecord {
+  createIssue(
+    repo: RepoRecord,
+    options: { title: string; body?: string | null; user?: string; pullRequest?: IssueRecord['pullRequest'] },
+  ): IssueRecord {
     const number = repo.issues.size + 1;
     const at = this.now();
     const issue: IssueRecord = {
@@ -179,7 +197,11 @@ export class EmulatorCore {
     return issue;
   }
 
-  addIssueComment(repo: RepoRecord, issueNumber: number, options: { body: string; user: UserRecord }): IssueCommentRecord {
+  addIssueComment(
+    repo: RepoRecord,
+    issueNumber: number,
+    options: { body: string; user: UserRecord },
+  ): IssueCommentRecord {
     const at = this.now();
     const comment: IssueCommentRecord = {
       id: this.nextId(),

@@ -91,7 +91,13 @@ export class GitHubEmulator {
 
   createRepo(options: CreateRepoOptions): RepoHandle {
     const repo = this.#server.core.createRepo(options);
-    return { owner: repo.owner.login, name: repo.name, fullName: repo.fullName, id: repo.id, defaultBranch: repo.defaultBranch };
+    return {
+      owner: repo.owner.login,
+      name: repo.name,
+      fullName: repo.fullName,
+      id: repo.id,
+      defaultBranch: repo.defaultBranch,
+    };
   }
 
   createToken(options: CreateTokenOptions): string {
@@ -102,17 +108,28 @@ export class GitHubEmulator {
     return this.#server.core.createCommit(this.repo(handle), options);
   }
 
-  createPullRequest(handle: RepoHandle, options: { head: string; base: string; title: string; body?: string; user?: string; draft?: boolean }): PullRequestHandle {
+  createPullRequest(
+    handle: RepoHandle,
+    options: { head: string; base: string; title: string; body?: string; user?: string; draft?: boolean },
+  ): PullRequestHandle {
     const repo = this.repo(handle);
     const headSha = repo.refs.get(`refs/heads/${options.head}`)?.sha;
     const baseSha = repo.refs.get(`refs/heads/${options.base}`)?.sha;
-    if (!headSha) throw new Error(`branch ${options.head} does not exist in ${repo.fullName}: create a commit on it first`);
+    if (!headSha)
+      throw new Error(`branch ${options.head} does not exist in ${repo.fullName}: create a commit on it first`);
     if (!baseSha) throw new Error(`branch ${options.base} does not exist in ${repo.fullName}`);
     const issue = this.#server.core.createIssue(repo, {
       title: options.title,
       body: options.body ?? null,
       user: options.user ?? 'octocat',
-      pullRequest: { head: options.head, base: options.base, headSha, baseSha, merged: false, draft: options.draft ?? false },
+      pullRequest: {
+        head: options.head,
+        base: options.base,
+        headSha,
+        baseSha,
+        merged: false,
+        draft: options.draft ?? false,
+      },
     });
     return { number: issue.number, id: issue.id, headSha, baseSha, head: options.head, base: options.base };
   }
@@ -122,10 +139,17 @@ export class GitHubEmulator {
   }
 
   /** Adds a comment without HTTP (fast seeding); returns its id. */
-  addIssueComment(handle: RepoHandle, issueNumber: number, options: { body: string; user: string; userType?: 'User' | 'Bot' }): number {
+  addIssueComment(
+    handle: RepoHandle,
+    issueNumber: number,
+    options: { body: string; user: string; userType?: 'User' | 'Bot' },
+  ): number {
     const repo = this.repo(handle);
     if (!repo.issues.has(issueNumber)) throw new Error(`${repo.fullName} has no issue or pull request #${issueNumber}`);
-    const user = this.#server.core.user(options.user, options.userType ?? (options.user.endsWith('[bot]') ? 'Bot' : 'User'));
+    const user = this.#server.core.user(
+      options.user,
+      options.userType ?? (options.user.endsWith('[bot]') ? 'Bot' : 'User'),
+    );
     return this.#server.core.addIssueComment(repo, issueNumber, { body: options.body, user }).id;
   }
 

@@ -24,11 +24,23 @@ describe('faults', { concurrency: true }, () => {
     await Promise.all(
       statuses.map(async (status) => {
         const issue = f.gh.createIssue(f.repo, { title: `flaky ${status}` });
-        f.gh.inject({ method: 'POST', path: `/repos/octo-org/churn-model/issues/${issue}/comments`, fault: { status } });
-        const created = await f.octokit.rest.issues.createComment({ owner: f.owner, repo: f.name, issue_number: issue, body: 'x' });
+        f.gh.inject({
+          method: 'POST',
+          path: `/repos/octo-org/churn-model/issues/${issue}/comments`,
+          fault: { status },
+        });
+        const created = await f.octokit.rest.issues.createComment({
+          owner: f.owner,
+          repo: f.name,
+          issue_number: issue,
+          body: 'x',
+        });
         assert.equal(created.status, 201);
         const attempts = f.gh.requests.filter((r) => r.path.endsWith(`/issues/${issue}/comments`));
-        assert.deepEqual(attempts.map((r) => r.status), [status, 201]);
+        assert.deepEqual(
+          attempts.map((r) => r.status),
+          [status, 201],
+        );
         assert.equal(attempts[0]?.fault, `status ${status}`);
         assert.equal(commentsOn(issue), 1);
       }),
@@ -37,7 +49,11 @@ describe('faults', { concurrency: true }, () => {
 
   test('a dropped connection before processing changes nothing and is retried', async () => {
     const issue = f.gh.createIssue(f.repo, { title: 'drop before' });
-    f.gh.inject({ method: 'POST', path: `/repos/octo-org/churn-model/issues/${issue}/comments`, fault: { drop: 'before' } });
+    f.gh.inject({
+      method: 'POST',
+      path: `/repos/octo-org/churn-model/issues/${issue}/comments`,
+      fault: { drop: 'before' },
+    });
     await f.octokit.rest.issues.createComment({ owner: f.owner, repo: f.name, issue_number: issue, body: 'once' });
     assert.equal(commentsOn(issue), 1);
   });
@@ -56,7 +72,9 @@ describe('faults', { concurrency: true }, () => {
   test('a dropped connection without retries surfaces as an error', async () => {
     const noRetry = createGitHubClient({ token: f.token, baseUrl: f.gh.apiUrl, throttle: false });
     f.gh.inject({ method: 'GET', path: `/repos/${f.owner}/${f.name}/pulls/${f.pr.number}`, fault: { drop: 'before' } });
-    await assert.rejects(noRetry.rest.pulls.get({ owner: f.owner, repo: f.name, pull_number: f.pr.number, request: { retries: 0 } }));
+    await assert.rejects(
+      noRetry.rest.pulls.get({ owner: f.owner, repo: f.name, pull_number: f.pr.number, request: { retries: 0 } }),
+    );
   });
 
   test('a primary rate limit answers 403 with x-ratelimit-remaining 0; the throttling plugin waits and retries', async () => {
@@ -64,8 +82,13 @@ describe('faults', { concurrency: true }, () => {
     f.gh.inject({ method: 'GET', path: `/repos/${f.owner}/${f.name}`, fault: { rateLimit: 'primary' } });
     const response = await throttled.rest.repos.get({ owner: f.owner, repo: f.name });
     assert.equal(response.status, 200);
-    const attempts = f.gh.requests.filter((r) => r.operationId === 'repos/get' || r.fault === 'rate limit primary').slice(-2);
-    assert.deepEqual(attempts.map((r) => r.status), [403, 200]);
+    const attempts = f.gh.requests
+      .filter((r) => r.operationId === 'repos/get' || r.fault === 'rate limit primary')
+      .slice(-2);
+    assert.deepEqual(
+      attempts.map((r) => r.status),
+      [403, 200],
+    );
   });
 
   test('a secondary rate limit answers 403 with retry-after; the throttling plugin honours it', async () => {
@@ -83,7 +106,12 @@ describe('faults', { concurrency: true }, () => {
     assert.deepEqual(seen, ['403', '1']);
     assert.match(((await raw.json()) as { message: string }).message, /secondary rate limit/);
     f.gh.inject({ method: 'POST', path, fault: { rateLimit: 'secondary', retryAfterSeconds: 1 } });
-    const created = await throttled.rest.issues.createComment({ owner: f.owner, repo: f.name, issue_number: issue, body: 'after waiting' });
+    const created = await throttled.rest.issues.createComment({
+      owner: f.owner,
+      repo: f.name,
+      issue_number: issue,
+      body: 'after waiting',
+    });
     assert.equal(created.status, 201);
     assert.equal(commentsOn(issue), 1);
   });

@@ -60,7 +60,8 @@ const RATE_LIMIT_DOCS = 'https://docs.github.com/rest/using-the-rest-api/rate-li
 /** The answer a status or rate-limit fault gives instead of processing; undefined for the other kinds. */
 export function faultAnswer(fault: Fault): Answer | undefined {
   if ('status' in fault) {
-    const message = fault.status === 500 ? 'Server Error' : fault.status === 502 ? 'Bad Gateway' : 'Service Unavailable';
+    const message =
+      fault.status === 500 ? 'Server Error' : fault.status === 502 ? 'Bad Gateway' : 'Service Unavailable';
     return jsonAnswer(fault.status, { message });
   }
   if (!('rateLimit' in fault)) return undefined;
@@ -69,8 +70,19 @@ export function faultAnswer(fault: Fault): Answer | undefined {
     const resetSeconds = Math.floor(Date.now() / 1000) + 1;
     return jsonAnswer(
       403,
-      { message: 'API rate limit exceeded for installation. If you reach out to GitHub Support for help, please include the request ID.', documentation_url: RATE_LIMIT_DOCS, status: '403' },
-      { 'x-ratelimit-limit': '1000', 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '1000', 'x-ratelimit-reset': String(resetSeconds), 'x-ratelimit-resource': 'core' },
+      {
+        message:
+          'API rate limit exceeded for installation. If you reach out to GitHub Support for help, please include the request ID.',
+        documentation_url: RATE_LIMIT_DOCS,
+        status: '403',
+      },
+      {
+        'x-ratelimit-limit': '1000',
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-used': '1000',
+        'x-ratelimit-reset': String(resetSeconds),
+        'x-ratelimit-resource': 'core',
+      },
     );
   }
   return jsonAnswer(

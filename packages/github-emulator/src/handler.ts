@@ -63,7 +63,11 @@ export interface ValidationErrorItem {
 }
 
 /** GitHub's 422 "Validation Failed" body, with its errors list. */
-export function validationFailed(ctx: { operation: OpenApiOperation }, errors: ValidationErrorItem[], message = 'Validation Failed'): GitHubHttpError {
+export function validationFailed(
+  ctx: { operation: OpenApiOperation },
+  errors: ValidationErrorItem[],
+  message = 'Validation Failed',
+): GitHubHttpError {
   return new GitHubHttpError(422, { message, errors, documentation_url: ctx.operation.docsUrl, status: '422' });
 }
 
@@ -79,5 +83,7 @@ export function intParam(ctx: RequestContext, name: string): number {
 }
 
 export function bodyOf(ctx: RequestContext): Record<string, unknown> {
-  return ctx.body && typeof ctx.body === 'object' && !Array.isArray(ctx.body) ? (ctx.body as Record<string, unknown>) : {};
+  return ctx.body && typeof ctx.body === 'object' && !Array.isArray(ctx.body)
+    ? (ctx.body as Record<string, unknown>)
+    : {};
 }

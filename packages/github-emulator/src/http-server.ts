@@ -58,7 +58,8 @@ export class EmulatorServer {
       instance?.handle(req, res).catch((error: unknown) => {
         // An emulator bug must not crash the test process; answer 500 and say why.
         console.error('github-emulator:', error);
-        if (!res.headersSent && !res.destroyed) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Emulator error' }));
+        if (!res.headersSent && !res.destroyed)
+          res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Emulator error' }));
       });
     });
     server.keepAliveTimeout = 1000;
@@ -69,7 +70,12 @@ export class EmulatorServer {
     const port = (server.address() as AddressInfo).port;
     const serverUrl = `http://127.0.0.1:${port}`;
     const core = new EmulatorCore(
-      { serverUrl, apiUrl: `${serverUrl}${API_PREFIX}`, graphqlUrl: `${serverUrl}${GRAPHQL_PATH}`, uploadsUrl: `${serverUrl}${UPLOADS_PREFIX}` },
+      {
+        serverUrl,
+        apiUrl: `${serverUrl}${API_PREFIX}`,
+        graphqlUrl: `${serverUrl}${GRAPHQL_PATH}`,
+        uploadsUrl: `${serverUrl}${UPLOADS_PREFIX}`,
+      },
       rateLimitPerHour,
     );
     instance = new EmulatorServer(server, core, spec, routes);
@@ -91,7 +97,14 @@ export class EmulatorServer {
         : url.pathname === GRAPHQL_PATH
           ? '/graphql'
           : undefined;
-    const entry: RequestLogEntry = { method, path: apiPath ?? url.pathname, query: url.search, status: 0, operationId: undefined, login: undefined };
+    const entry: RequestLogEntry = {
+      method,
+      path: apiPath ?? url.pathname,
+      query: url.search,
+      status: 0,
+      operationId: undefined,
+      login: undefined,
+    };
     let rawBody: Buffer;
     try {
       rawBody = await readBody(req);
@@ -101,7 +114,10 @@ export class EmulatorServer {
     }
     if (apiPath === undefined) {
       const blob = handleBlobDownload(this.core, method, url);
-      this.#send(res, blob ?? { status: 404, headers: { 'content-type': 'text/plain' }, body: Buffer.from('Not Found') });
+      this.#send(
+        res,
+        blob ?? { status: 404, headers: { 'content-type': 'text/plain' }, body: Buffer.from('Not Found') },
+      );
       return;
     }
     this.requests.push(entry);
@@ -121,13 +137,30 @@ export class EmulatorServer {
     this.#send(res, answer);
   }
 
-  async #process(method: string, apiPath: string, url: URL, req: IncomingMessage, rawBody: Buffer, entry: RequestLogEntry): Promise<Answer> {
+  async #process(
+    method: string,
+    apiPath: string,
+    url: URL,
+    req: IncomingMessage,
+    rawBody: Buffer,
+    entry: RequestLogEntry,
+  ): Promise<Answer> {
     const token = this.#authenticate(req);
-    if (token === 'unknown') return jsonAnswer(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
+    if (token === 'unknown')
+      return jsonAnswer(401, {
+        message: 'Bad credentials',
+        documentation_url: 'https://docs.github.com/rest',
+        status: '401',
+      });
     if (token) entry.login = token.user.login;
     if (apiPath === '/graphql') {
       entry.operationId = 'graphql';
-      if (!token) return jsonAnswer(401, { message: 'This endpoint requires you to be authenticated.', documentation_url: 'https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql' });
+      if (!token)
+        return jsonAnswer(401, {
+          message: 'This endpoint requires you to be authenticated.',
+          documentation_url:
+            'https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql',
+        });
       if (!this.core.spendRateLimit(token)) return this.#rateLimited(token);
       const body = parseJson(rawBody);
       const outcome = await handleGraphql(this.core, token, body.ok ? body.value : undefined);
@@ -138,34 +171,86 @@ export class EmulatorServer {
     }
     const route = this.#routes.match(method, apiPath);
     if (!route) {
-      this.violations.push({ direction: 'request', operationId: undefined, method, path: apiPath, message: `no ${method} operation for this path in the OpenAPI description` });
-      return this.#withRateHeaders(jsonAnswer(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' }), token);
+      this.violations.push({
+        direction: 'request',
+        operationId: undefined,
+        method,
+        path: apiPath,
+        message: `no ${method} operation for this path in the OpenAPI description`,
+      });
+      return this.#withRateHeaders(
+        jsonAnswer(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' }),
+        token,
+      );
     }
     const { operation } = route;
     entry.operationId = operation.operationId;
     const finish = (result: HandlerResult): Answer => {
       this.#validateResponse(operation, method, apiPath, result);
       const answer: Answer = result.raw
-        ? { status: result.status, headers: { 'content-type': result.raw.contentType, ...result.headers }, body: result.raw.bytes }
+        ? {
+            status: result.status,
+            headers: { 'content-type': result.raw.contentType, ...result.headers },
+            body: result.raw.bytes,
+          }
         : jsonAnswer(result.status, result.body, result.headers);
       return this.#withRateHeaders(conditional(method, req, answer, token), token);
     };
-    const fail = (error: GitHubHttpError): Answer => finish({ status: error.status, body: error.body, headers: error.headers });
+    const fail = (error: GitHubHttpError): Answer =>
+      finish({ status: error.status, body: error.body, headers: error.headers });
     if (!token) {
-      return fail(new GitHubHttpError(401, { message: 'Requires authentication', documentation_url: operation.docsUrl, status: '401' }));
+      return fail(
+        new GitHubHttpError(401, {
+          message: 'Requires authentication',
+          documentation_url: operation.docsUrl,
+          status: '401',
+        }),
+      );
     }
     if (!this.core.spendRateLimit(token)) return this.#rateLimited(token);
     const isJson = rawBody.length > 0 && !isBinaryUpload(operation.operationId);
     const parsed = isJson ? parseJson(rawBody) : { ok: true as const, value: undefined };
     if (!parsed.ok) {
-      this.violations.push({ direction: 'request', operationId: operation.operationId, method, path: apiPath, message: 'body is not valid JSON' });
-      return fail(new GitHubHttpError(400, { message: 'Problems parsing JSON', documentation_url: operation.docsUrl, status: '400' }));
+      this.violations.push({
+        direction: 'request',
+        operationId: operation.operationId,
+        method,
+        path: apiPath,
+        message: 'body is not valid JSON',
+      });
+      return fail(
+        new GitHubHttpError(400, {
+          message: 'Problems parsing JSON',
+          documentation_url: operation.docsUrl,
+          status: '400',
+        }),
+      );
     }
     try {
-      validateRequest(this.#spec, operation, { params: route.params, query: url.searchParams, body: parsed.value, hasBody: isJson }, (message) =>
-        this.violations.push({ direction: 'request', operationId: operation.operationId, method, path: apiPath, message }),
+      validateRequest(
+        this.#spec,
+        operation,
+        { params: route.params, query: url.searchParams, body: parsed.value, hasBody: isJson },
+        (message) =>
+          this.violations.push({
+            direction: 'request',
+            operationId: operation.operationId,
+            method,
+            path: apiPath,
+            message,
+          }),
       );
-      const ctx: RequestContext = { core: this.core, operation, params: route.params, query: url.searchParams, body: parsed.value, rawBody, headers: req.headers, token, url };
+      const ctx: RequestContext = {
+        core: this.core,
+        operation,
+        params: route.params,
+        query: url.searchParams,
+        body: parsed.value,
+        rawBody,
+        headers: req.headers,
+        token,
+        url,
+      };
       const repoHandler = repoHandlers[operation.operationId];
       const globalHandler = globalHandlers[operation.operationId];
       if (repoHandler) {
@@ -175,7 +260,10 @@ export class EmulatorServer {
         return finish(repoHandler({ ...ctx, repo }));
       }
       if (globalHandler) return finish(globalHandler(ctx));
-      return jsonAnswer(501, { message: `The emulator does not implement ${operation.operationId}`, documentation_url: operation.docsUrl });
+      return jsonAnswer(501, {
+        message: `The emulator does not implement ${operation.operationId}`,
+        documentation_url: operation.docsUrl,
+      });
     } catch (error) {
       if (error instanceof GitHubHttpError) return fail(error);
       console.error(error);
@@ -202,7 +290,11 @@ export class EmulatorServer {
   }
 
   #withRateHeaders(answer: Answer, token: TokenRecord | undefined, resource: 'core' | 'graphql' = 'core'): Answer {
-    const limit = token?.rateLimit ?? { limit: UNAUTHENTICATED_LIMIT, used: 0, resetEpochSeconds: Math.floor(Date.now() / 1000) + 3600 };
+    const limit = token?.rateLimit ?? {
+      limit: UNAUTHENTICATED_LIMIT,
+      used: 0,
+      resetEpochSeconds: Math.floor(Date.now() / 1000) + 3600,
+    };
     answer.headers = {
       'x-ratelimit-limit': String(limit.limit),
       'x-ratelimit-remaining': String(Math.max(0, limit.limit - limit.used)),
@@ -217,12 +309,18 @@ export class EmulatorServer {
   #validateResponse(operation: OpenApiOperation, method: string, path: string, result: HandlerResult): void {
     if (result.raw || (result.body === undefined && result.status >= 300 && result.status < 400)) return;
     const operationId = operation.operationId;
-    const key = operation.responseSchemas.has(String(result.status)) ? String(result.status) : operation.responseSchemas.has('default') ? 'default' : undefined;
-    const record = (message: string) => this.violations.push({ direction: 'response', operationId, method, path, message });
+    const key = operation.responseSchemas.has(String(result.status))
+      ? String(result.status)
+      : operation.responseSchemas.has('default')
+        ? 'default'
+        : undefined;
+    const record = (message: string) =>
+      this.violations.push({ direction: 'response', operationId, method, path, message });
     // GitHub answers 401, 403 (permissions, rate limits) and 404 (absent or hidden resources)
     // on every operation without documenting them per operation.
     if (key === undefined) {
-      const known = [401, 403, 404].includes(result.status) || UNDOCUMENTED_ANSWERS[operationId]?.includes(result.status);
+      const known =
+        [401, 403, 404].includes(result.status) || UNDOCUMENTED_ANSWERS[operationId]?.includes(result.status);
       if (!known) record(`status ${result.status} is not documented for this operation`);
       return;
     }
@@ -247,16 +345,20 @@ function conditional(method: string, req: IncomingMessage, answer: Answer, token
   const etag = `W/"${createHash('sha256').update(answer.body).digest('hex').slice(0, 40)}"`;
   answer.headers['etag'] = etag;
   const wanted = req.headers['if-none-match'];
-  if (!wanted || !wanted.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag.replace(/^W\//, ''))) return answer;
+  if (!wanted || !wanted.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag.replace(/^W\//, '')))
+    return answer;
   if (token && token.rateLimit.used > 0) token.rateLimit.used--;
   return { status: 304, headers: { etag } };
 }
 
 function forbidden(docsUrl: string, token: TokenRecord): GitHubHttpError {
   const kind = token.user.type === 'Bot' ? 'integration' : 'personal access token';
-  return new GitHubHttpError(403, { message: `Resource not accessible by ${kind}`, documentation_url: docsUrl, status: '403' });
+  return new GitHubHttpError(403, {
+    message: `Resource not accessible by ${kind}`,
+    documentation_url: docsUrl,
+    status: '403',
+  });
 }
-
 
 function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false } {
   if (raw.length === 0) return { ok: true, value: undefined };

@@ -15,7 +15,10 @@ test('a trailing ref spans slashes, encoded or not', () => {
   assert.equal(raw?.operation.operationId, 'git/get-ref');
   assert.equal(raw?.params['ref'], 'heads/feature/x');
   assert.equal(routes.match('GET', '/repos/o/r/git/ref/heads%2Ffeature%2Fx')?.params['ref'], 'heads/feature/x');
-  assert.equal(routes.match('GET', '/repos/o/r/releases/tags/models%2Fchurn%40v1.0.0')?.params['tag'], 'models/churn@v1.0.0');
+  assert.equal(
+    routes.match('GET', '/repos/o/r/releases/tags/models%2Fchurn%40v1.0.0')?.params['tag'],
+    'models/churn@v1.0.0',
+  );
 });
 
 test('other parameters do not span slashes', () => {

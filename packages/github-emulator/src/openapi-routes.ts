@@ -51,7 +51,10 @@ function isParam(segment: string): boolean {
   return segment.startsWith('{') && segment.endsWith('}');
 }
 
-function matchSegments(template: string[], actual: string[]): { values: Record<string, string>; spanned: boolean } | undefined {
+function matchSegments(
+  template: string[],
+  actual: string[],
+): { values: Record<string, string>; spanned: boolean } | undefined {
   const values: Record<string, string> = {};
   const lastSpans = SPANNING_PARAMS.has(template[template.length - 1] ?? '');
   if (actual.length !== template.length && !(lastSpans && actual.length > template.length)) return undefined;

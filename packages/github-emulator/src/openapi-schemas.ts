@@ -52,7 +52,11 @@ export function loadSpec(name: SpecName): LoadedSpec {
   // GitHub sends "" for unset URL fields (a deployment status's target_url,
   // log_url, environment_url) although the description says format uri.
   const uri = ajv.formats['uri'];
-  ajv.addFormat('uri', (value: string) => value === '' || (typeof uri === 'function' ? uri(value) : uri instanceof RegExp ? uri.test(value) : true));
+  ajv.addFormat(
+    'uri',
+    (value: string) =>
+      value === '' || (typeof uri === 'function' ? uri(value) : uri instanceof RegExp ? uri.test(value) : true),
+  );
   ajv.addSchema({ $id: SCHEMA_ROOT_ID, components }, SCHEMA_ROOT_ID);
   const loaded: LoadedSpec = { operations: collectOperations(raw, components), ajv };
   specs.set(name, loaded);
@@ -155,7 +159,8 @@ export function validateAgainst(spec: LoadedSpec, schema: unknown, value: unknow
 export function describeAjvError(error: ErrorObject): string {
   const where = error.instancePath || '(root)';
   const params = error.params as Record<string, unknown>;
-  if (error.keyword === 'additionalProperties') return `${where}: unexpected property "${String(params['additionalProperty'])}"`;
+  if (error.keyword === 'additionalProperties')
+    return `${where}: unexpected property "${String(params['additionalProperty'])}"`;
   if (error.keyword === 'required') return `${where}: missing required property "${String(params['missingProperty'])}"`;
   return `${where}: ${error.message ?? error.keyword}`;
 }

@@ -32,7 +32,12 @@ export function releaseHtmlUrl(core: EmulatorCore, repo: RepoRecord, release: Re
   return `${repoHtmlUrl(core, repo)}/releases/tag/${tag}`;
 }
 
-export function assetJson(core: EmulatorCore, repo: RepoRecord, release: ReleaseRecord, asset: ReleaseAssetRecord): Json {
+export function assetJson(
+  core: EmulatorCore,
+  repo: RepoRecord,
+  release: ReleaseRecord,
+  asset: ReleaseAssetRecord,
+): Json {
   const tag = release.draft ? `untagged-${release.id}` : release.tagName;
   return {
     url: `${repoApiUrl(core, repo)}/releases/assets/${asset.id}`,
@@ -97,7 +102,11 @@ export function tagObjectJson(core: EmulatorCore, repo: RepoRecord, tag: TagObje
     url: `${repoApiUrl(core, repo)}/git/tags/${tag.sha}`,
     message: tag.message,
     tagger: tag.tagger,
-    object: { type: tag.object.type, sha: tag.object.sha, url: `${repoApiUrl(core, repo)}/git/${objectPath}/${tag.object.sha}` },
+    object: {
+      type: tag.object.type,
+      sha: tag.object.sha,
+      url: `${repoApiUrl(core, repo)}/git/${objectPath}/${tag.object.sha}`,
+    },
     verification: UNSIGNED,
   };
 }
@@ -114,7 +123,11 @@ export function gitCommitJson(core: EmulatorCore, repo: RepoRecord, commit: Comm
     committer: commit.author,
     tree: { sha: commit.treeSha, url: `${repoApiUrl(core, repo)}/git/trees/${commit.treeSha}` },
     message: commit.message,
-    parents: commit.parents.map((sha) => ({ sha, url: `${repoApiUrl(core, repo)}/git/commits/${sha}`, html_url: `${repoHtmlUrl(core, repo)}/commit/${sha}` })),
+    parents: commit.parents.map((sha) => ({
+      sha,
+      url: `${repoApiUrl(core, repo)}/git/commits/${sha}`,
+      html_url: `${repoHtmlUrl(core, repo)}/commit/${sha}`,
+    })),
     verification: UNSIGNED,
   };
 }
@@ -138,7 +151,11 @@ export function commitJson(core: EmulatorCore, repo: RepoRecord, commit: CommitR
     },
     author: null,
     committer: null,
-    parents: commit.parents.map((sha) => ({ sha, url: `${repoApiUrl(core, repo)}/commits/${sha}`, html_url: `${repoHtmlUrl(core, repo)}/commit/${sha}` })),
+    parents: commit.parents.map((sha) => ({
+      sha,
+      url: `${repoApiUrl(core, repo)}/commits/${sha}`,
+      html_url: `${repoHtmlUrl(core, repo)}/commit/${sha}`,
+    })),
     stats: { additions: 0, deletions: 0, total: 0 },
     files: [],
   };
@@ -160,7 +177,18 @@ export function commitCommentJson(core: EmulatorCore, repo: RepoRecord, comment:
     created_at: comment.createdAt,
     updated_at: comment.updatedAt,
     author_association: authorAssociation(repo, comment.user),
-    reactions: { url: `${url}/reactions`, total_count: 0, '+1': 0, '-1': 0, laugh: 0, confused: 0, heart: 0, hooray: 0, eyes: 0, rocket: 0 },
+    reactions: {
+      url: `${url}/reactions`,
+      total_count: 0,
+      '+1': 0,
+      '-1': 0,
+      laugh: 0,
+      confused: 0,
+      heart: 0,
+      hooray: 0,
+      eyes: 0,
+      rocket: 0,
+    },
   };
 }
 
@@ -177,7 +205,15 @@ export function actionsAppJson(core: EmulatorCore, owner: UserRecord): Json {
     html_url: `${core.urls.serverUrl}/apps/github-actions`,
     created_at: '2018-07-30T09:30:17Z',
     updated_at: '2024-04-10T20:33:16Z',
-    permissions: { checks: 'write', contents: 'write', deployments: 'write', issues: 'write', metadata: 'read', pull_requests: 'write', statuses: 'write' },
+    permissions: {
+      checks: 'write',
+      contents: 'write',
+      deployments: 'write',
+      issues: 'write',
+      metadata: 'read',
+      pull_requests: 'write',
+      statuses: 'write',
+    },
     events: ['check_run', 'check_suite', 'deployment', 'pull_request', 'push'],
   };
 }
@@ -226,7 +262,12 @@ export function statusJson(core: EmulatorCore, repo: RepoRecord, status: CommitS
   };
 }
 
-export function combinedStatusJson(core: EmulatorCore, repo: RepoRecord, sha: string, statuses: CommitStatusRecord[]): Json {
+export function combinedStatusJson(
+  core: EmulatorCore,
+  repo: RepoRecord,
+  sha: string,
+  statuses: CommitStatusRecord[],
+): Json {
   // The latest status per context counts; any failure/error fails, none or any pending is pending.
   const latest = new Map<string, CommitStatusRecord>();
   for (const status of statuses) latest.set(status.context, status);
@@ -274,7 +315,12 @@ export function deploymentJson(core: EmulatorCore, repo: RepoRecord, deployment:
   };
 }
 
-export function deploymentStatusJson(core: EmulatorCore, repo: RepoRecord, deployment: DeploymentRecord, status: DeploymentStatusRecord): Json {
+export function deploymentStatusJson(
+  core: EmulatorCore,
+  repo: RepoRecord,
+  deployment: DeploymentRecord,
+  status: DeploymentStatusRecord,
+): Json {
   const deploymentUrl = `${repoApiUrl(core, repo)}/deployments/${deployment.id}`;
   return {
     url: `${deploymentUrl}/statuses/${status.id}`,

@@ -1,12 +1,7 @@
 // JSON representations of stored records, shaped like GitHub's responses so
 // that they validate against the OpenAPI response schemas.
 import type { EmulatorCore } from './emulator-core.ts';
-import type {
-  IssueCommentRecord,
-  IssueRecord,
-  RepoRecord,
-  UserRecord,
-} from './state.ts';
+import type { IssueCommentRecord, IssueRecord, RepoRecord, UserRecord } from './state.ts';
 
 type Json = Record<string, unknown>;
 
@@ -154,7 +149,11 @@ export function fullRepoJson(core: EmulatorCore, repo: RepoRecord): Json {
 }
 
 export function authorAssociation(repo: RepoRecord, user: UserRecord): string {
-  return user.login.toLowerCase() === repo.owner.login.toLowerCase() ? 'OWNER' : user.type === 'Bot' ? 'NONE' : 'CONTRIBUTOR';
+  return user.login.toLowerCase() === repo.owner.login.toLowerCase()
+    ? 'OWNER'
+    : user.type === 'Bot'
+      ? 'NONE'
+      : 'CONTRIBUTOR';
 }
 
 function issueHtmlUrl(core: EmulatorCore, repo: RepoRecord, issue: IssueRecord): string {
@@ -162,7 +161,18 @@ function issueHtmlUrl(core: EmulatorCore, repo: RepoRecord, issue: IssueRecord):
 }
 
 function reactions(url: string): Json {
-  return { url: `${url}/reactions`, total_count: 0, '+1': 0, '-1': 0, laugh: 0, confused: 0, heart: 0, hooray: 0, eyes: 0, rocket: 0 };
+  return {
+    url: `${url}/reactions`,
+    total_count: 0,
+    '+1': 0,
+    '-1': 0,
+    laugh: 0,
+    confused: 0,
+    heart: 0,
+    hooray: 0,
+    eyes: 0,
+    rocket: 0,
+  };
 }
 
 export function issueJson(core: EmulatorCore, repo: RepoRecord, issue: IssueRecord): Json {

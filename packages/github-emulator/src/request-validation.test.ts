@@ -19,12 +19,15 @@ test('a body field of the wrong type is answered 422 and recorded as a violation
     issue_number: f.pr.number,
     body: 42 as unknown as string,
   });
-  await assert.rejects(request, (error: { status: number; response: { data: { message: string; errors: unknown[] } } }) => {
-    assert.equal(error.status, 422);
-    assert.match(error.response.data.message, /For 'properties\/body', 42 is not a string/);
-    assert.ok(error.response.data.errors.length > 0);
-    return true;
-  });
+  await assert.rejects(
+    request,
+    (error: { status: number; response: { data: { message: string; errors: unknown[] } } }) => {
+      assert.equal(error.status, 422);
+      assert.match(error.response.data.message, /For 'properties\/body', 42 is not a string/);
+      assert.ok(error.response.data.errors.length > 0);
+      return true;
+    },
+  );
   const added = f.gh.violations.slice(before);
   assert.equal(added.length, 1);
   assert.equal(added[0]?.direction, 'request');
@@ -32,7 +35,12 @@ test('a body field of the wrong type is answered 422 and recorded as a violation
 });
 
 test('a missing required field is a 422 violation', async () => {
-  const withoutSha = { owner: f.owner, repo: f.name, ref: 'refs/heads/x' } as { owner: string; repo: string; ref: string; sha: string };
+  const withoutSha = { owner: f.owner, repo: f.name, ref: 'refs/heads/x' } as {
+    owner: string;
+    repo: string;
+    ref: string;
+    sha: string;
+  };
   const status = await statusOf(f.octokit.request('POST /repos/{owner}/{repo}/git/refs', withoutSha));
   assert.equal(status, 422);
   assert.ok(f.gh.violations.some((v) => v.operationId === 'git/create-ref' && /sha/.test(v.message)));
@@ -48,26 +56,44 @@ test('an extra property where the schema forbids one is a 422 violation', async 
     } as never),
   );
   assert.equal(status, 422);
-  assert.ok(f.gh.violations.some((v) => v.operationId === 'issues/create' && /unexpected property "colour"/.test(v.message)));
-  assert.equal([...f.gh.repo(f.repo).issues.values()].some((i) => i.title === 'x'), false);
+  assert.ok(
+    f.gh.violations.some((v) => v.operationId === 'issues/create' && /unexpected property "colour"/.test(v.message)),
+  );
+  assert.equal(
+    [...f.gh.repo(f.repo).issues.values()].some((i) => i.title === 'x'),
+    false,
+  );
 });
 
 test('a value outside an enum is a 422 violation and changes nothing', async () => {
   const status = await statusOf(
-    f.octokit.request('POST /repos/{owner}/{repo}/statuses/{sha}', { owner: f.owner, repo: f.name, sha: f.pr.headSha, state: 'green' } as never),
+    f.octokit.request('POST /repos/{owner}/{repo}/statuses/{sha}', {
+      owner: f.owner,
+      repo: f.name,
+      sha: f.pr.headSha,
+      state: 'green',
+    } as never),
   );
   assert.equal(status, 422);
   assert.equal(f.gh.repo(f.repo).statuses.length, 0);
 });
 
 test('an unknown route is 404 and a violation', async () => {
-  const status = await statusOf(f.octokit.request('GET /repos/{owner}/{repo}/no-such-thing', { owner: f.owner, repo: f.name }));
+  const status = await statusOf(
+    f.octokit.request('GET /repos/{owner}/{repo}/no-such-thing', { owner: f.owner, repo: f.name }),
+  );
   assert.equal(status, 404);
   assert.ok(f.gh.violations.some((v) => v.operationId === undefined && v.path.endsWith('/no-such-thing')));
 });
 
 test('a wrong method on a known path is 404 and a violation', async () => {
-  const status = await statusOf(f.octokit.request('PUT /repos/{owner}/{repo}/issues/comments/{comment_id}', { owner: f.owner, repo: f.name, comment_id: 1 }));
+  const status = await statusOf(
+    f.octokit.request('PUT /repos/{owner}/{repo}/issues/comments/{comment_id}', {
+      owner: f.owner,
+      repo: f.name,
+      comment_id: 1,
+    }),
+  );
   assert.equal(status, 404);
   assert.ok(f.gh.violations.some((v) => v.method === 'PUT'));
 });
@@ -78,9 +104,18 @@ test('an unknown token gets 401 Bad credentials', async () => {
 });
 
 test('a permission the token lacks is 403 "Resource not accessible by integration"', async () => {
-  const readOnly = f.gh.createToken({ login: 'github-actions[bot]', type: 'Bot', permissions: { contents: 'read', 'pull-requests': 'read', metadata: 'read' } });
+  const readOnly = f.gh.createToken({
+    login: 'github-actions[bot]',
+    type: 'Bot',
+    permissions: { contents: 'read', 'pull-requests': 'read', metadata: 'read' },
+  });
   await assert.rejects(
-    clientFor(f.gh, readOnly).rest.issues.createComment({ owner: f.owner, repo: f.name, issue_number: f.pr.number, body: 'x' }),
+    clientFor(f.gh, readOnly).rest.issues.createComment({
+      owner: f.owner,
+      repo: f.name,
+      issue_number: f.pr.number,
+      body: 'x',
+    }),
     (error: { status: number; response: { data: { message: string; documentation_url: string } } }) => {
       assert.equal(error.status, 403);
       assert.equal(error.response.data.message, 'Resource not accessible by integration');
@@ -89,13 +124,20 @@ test('a permission the token lacks is 403 "Resource not accessible by integratio
     },
   );
   // Reading still works with read access.
-  const list = await clientFor(f.gh, readOnly).rest.issues.listComments({ owner: f.owner, repo: f.name, issue_number: f.pr.number });
+  const list = await clientFor(f.gh, readOnly).rest.issues.listComments({
+    owner: f.owner,
+    repo: f.name,
+    issue_number: f.pr.number,
+  });
   assert.equal(list.status, 200);
 });
 
 test('a personal access token lacking a permission is told so in its own words', async () => {
   const pat = f.gh.createToken({ login: 'alice', permissions: { contents: 'read' } });
-  await assert.rejects(clientFor(f.gh, pat).rest.git.createRef({ owner: f.owner, repo: f.name, ref: 'refs/heads/x', sha: f.pr.headSha }), /Resource not accessible by personal access token/);
+  await assert.rejects(
+    clientFor(f.gh, pat).rest.git.createRef({ owner: f.owner, repo: f.name, ref: 'refs/heads/x', sha: f.pr.headSha }),
+    /Resource not accessible by personal access token/,
+  );
 });
 
 test('GET /user is refused for an installation token', async () => {
@@ -106,7 +148,12 @@ test('GET /user is refused for an installation token', async () => {
 });
 
 test('every response carries GitHub rate-limit headers and exhaustion answers 403', async () => {
-  const limited = f.gh.createToken({ login: 'github-actions[bot]', type: 'Bot', permissions: { metadata: 'read' }, rateLimitPerHour: 2 });
+  const limited = f.gh.createToken({
+    login: 'github-actions[bot]',
+    type: 'Bot',
+    permissions: { metadata: 'read' },
+    rateLimitPerHour: 2,
+  });
   const client = clientFor(f.gh, limited);
   const first = await client.rest.repos.get({ owner: f.owner, repo: f.name });
   assert.equal(first.headers['x-ratelimit-limit'], '2');
@@ -114,11 +161,14 @@ test('every response carries GitHub rate-limit headers and exhaustion answers 40
   assert.equal(first.headers['x-ratelimit-resource'], 'core');
   assert.ok(first.headers['x-github-request-id']);
   await client.rest.repos.get({ owner: f.owner, repo: f.name });
-  await assert.rejects(client.rest.repos.get({ owner: f.owner, repo: f.name }), (error: { status: number; response: { headers: Record<string, string> } }) => {
-    assert.equal(error.status, 403);
-    assert.equal(error.response.headers['x-ratelimit-remaining'], '0');
-    return true;
-  });
+  await assert.rejects(
+    client.rest.repos.get({ owner: f.owner, repo: f.name }),
+    (error: { status: number; response: { headers: Record<string, string> } }) => {
+      assert.equal(error.status, 403);
+      assert.equal(error.response.headers['x-ratelimit-remaining'], '0');
+      return true;
+    },
+  );
 });
 
 test('a conditional GET with a matching ETag is 304 and costs no rate limit', async () => {

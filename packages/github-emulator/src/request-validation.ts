@@ -12,22 +12,33 @@ export interface RequestParts {
 }
 
 /** Throws GitHub's answer for an invalid request; `onViolation` hears every reason. */
-export function validateRequest(spec: LoadedSpec, operation: OpenApiOperation, parts: RequestParts, onViolation: (message: string) => void): void {
+export function validateRequest(
+  spec: LoadedSpec,
+  operation: OpenApiOperation,
+  parts: RequestParts,
+  onViolation: (message: string) => void,
+): void {
   for (const parameter of operation.parameters) {
     if (parameter.in !== 'path' && parameter.in !== 'query') continue;
     const raw = parameter.in === 'path' ? parts.params[parameter.name] : (parts.query.get(parameter.name) ?? undefined);
     if (raw === undefined) {
       if (parameter.required) {
         onViolation(`missing required ${parameter.in} parameter "${parameter.name}"`);
-        throw invalid(operation, `"${parameter.name}" wasn't supplied.`, [{ code: 'missing_field', field: parameter.name }]);
+        throw invalid(operation, `"${parameter.name}" wasn't supplied.`, [
+          { code: 'missing_field', field: parameter.name },
+        ]);
       }
       continue;
     }
     const errors = validateAgainst(spec, parameter.schema, coerce(raw, parameter.schema));
     if (!errors) continue;
-    onViolation(`${parameter.in} parameter "${parameter.name}"=${JSON.stringify(raw)}: ${errors.map(describeAjvError).join('; ')}`);
+    onViolation(
+      `${parameter.in} parameter "${parameter.name}"=${JSON.stringify(raw)}: ${errors.map(describeAjvError).join('; ')}`,
+    );
     if (parameter.in === 'path') throw notFound({ operation });
-    throw invalid(operation, `For '${parameter.name}', ${JSON.stringify(raw)} is not valid.`, [{ code: 'invalid', field: parameter.name }]);
+    throw invalid(operation, `For '${parameter.name}', ${JSON.stringify(raw)} is not valid.`, [
+      { code: 'invalid', field: parameter.name },
+    ]);
   }
   if (!operation.requestBodySchema) return;
   if (!parts.hasBody && !operation.requestBodyRequired) return;
@@ -38,7 +49,11 @@ export function validateRequest(spec: LoadedSpec, operation: OpenApiOperation, p
   throw invalid(operation, errors.map(githubStyleMessage).join('\n'), errors.map(toErrorItem));
 }
 
-function invalid(operation: OpenApiOperation, detail: string, errors: Array<{ code: string; field?: string; message?: string }>): GitHubHttpError {
+function invalid(
+  operation: OpenApiOperation,
+  detail: string,
+  errors: Array<{ code: string; field?: string; message?: string }>,
+): GitHubHttpError {
   return new GitHubHttpError(422, {
     message: `Invalid request.\n\n${detail}`,
     errors: errors.map((e) => ({ resource: 'Request', ...e })),
@@ -59,15 +74,20 @@ function propertyPath(error: ErrorObject): string {
 function githubStyleMessage(error: ErrorObject): string {
   const params = error.params as Record<string, unknown>;
   if (error.keyword === 'required') return `"${String(params['missingProperty'])}" wasn't supplied.`;
-  if (error.keyword === 'additionalProperties') return `"${String(params['additionalProperty'])}" is not a permitted key.`;
+  if (error.keyword === 'additionalProperties')
+    return `"${String(params['additionalProperty'])}" is not a permitted key.`;
   const where = propertyPath(error) || 'body';
-  if (error.keyword === 'type') return `For '${where}', ${JSON.stringify(error.data)} is not ${article(String(params['type']))}.`;
+  if (error.keyword === 'type')
+    return `For '${where}', ${JSON.stringify(error.data)} is not ${article(String(params['type']))}.`;
   return `For '${where}', ${JSON.stringify(error.data)} ${error.message ?? 'is not valid'}.`;
 }
 
 function toErrorItem(error: ErrorObject): { code: string; field?: string; message: string } {
   const params = error.params as Record<string, unknown>;
-  const field = error.keyword === 'required' ? String(params['missingProperty']) : error.instancePath.split('/').filter(Boolean).join('.');
+  const field =
+    error.keyword === 'required'
+      ? String(params['missingProperty'])
+      : error.instancePath.split('/').filter(Boolean).join('.');
   return {
     code: error.keyword === 'required' ? 'missing_field' : 'invalid',
     ...(field ? { field } : {}),

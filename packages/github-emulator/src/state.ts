@@ -3,14 +3,7 @@
 
 export type PermissionLevel = 'read' | 'write';
 export type PermissionName =
-  | 'contents'
-  | 'pull-requests'
-  | 'issues'
-  | 'checks'
-  | 'statuses'
-  | 'deployments'
-  | 'metadata'
-  | 'actions';
+  'contents' | 'pull-requests' | 'issues' | 'checks' | 'statuses' | 'deployments' | 'metadata' | 'actions';
 export type TokenPermissions = Partial<Record<PermissionName, PermissionLevel>>;
 
 export interface UserRecord {

@@ -19,9 +19,16 @@ export interface Fixture {
 const { actions: _actions, ...jobToken } = ALL_WRITE;
 export const BOT_PERMISSIONS: TokenPermissions = jobToken;
 
-export async function startFixture(options: { immutableReleases?: boolean; throttle?: boolean } = {}): Promise<Fixture> {
+export async function startFixture(
+  options: { immutableReleases?: boolean; throttle?: boolean } = {},
+): Promise<Fixture> {
   const gh = await startEmulator();
-  const repo = gh.createRepo({ owner: 'octo-org', name: 'churn-model', defaultBranch: 'main', immutableReleases: options.immutableReleases ?? false });
+  const repo = gh.createRepo({
+    owner: 'octo-org',
+    name: 'churn-model',
+    defaultBranch: 'main',
+    immutableReleases: options.immutableReleases ?? false,
+  });
   gh.createCommit(repo, { branch: 'feature/x', message: 'Train with more data' });
   const pr = gh.createPullRequest(repo, { head: 'feature/x', base: 'main', title: 'More data', user: 'alice' });
   const token = gh.createToken({ login: 'github-actions[bot]', type: 'Bot', permissions: BOT_PERMISSIONS });

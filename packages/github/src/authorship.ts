@@ -22,7 +22,8 @@ export interface CommentNode {
 // Aliased node(id:) lookups rather than nodes(ids:): one request still, and a
 // missing id nulls only its own alias.
 const FIELDS = {
-  issue: '... on IssueComment { id databaseId body url viewerDidAuthor issue { number } pullRequest { number } repository { nameWithOwner } }',
+  issue:
+    '... on IssueComment { id databaseId body url viewerDidAuthor issue { number } pullRequest { number } repository { nameWithOwner } }',
   commit: '... on CommitComment { id databaseId body url viewerDidAuthor commit { oid } repository { nameWithOwner } }',
 };
 
@@ -54,7 +55,11 @@ const MAX_IDS_PER_QUERY = 100;
  * Ids that no longer exist (a deleted comment), or name something else, are
  * left out rather than failing the lookup.
  */
-export async function fetchCommentNodes(client: GitHubClient, nodeIds: readonly string[], kind: CommentKind): Promise<Map<string, CommentNode>> {
+export async function fetchCommentNodes(
+  client: GitHubClient,
+  nodeIds: readonly string[],
+  kind: CommentKind,
+): Promise<Map<string, CommentNode>> {
   const found = new Map<string, CommentNode>();
   for (let start = 0; start < nodeIds.length; start += MAX_IDS_PER_QUERY) {
     const ids = nodeIds.slice(start, start + MAX_IDS_PER_QUERY);

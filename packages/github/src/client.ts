@@ -45,7 +45,12 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     baseUrl: (options.baseUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
     userAgent: USER_AGENT,
     request: options.fetch ? { fetch: options.fetch } : {},
-    log: { debug: () => {}, info: () => {}, warn: (m: string) => console.warn(m), error: (m: string) => console.error(m) },
+    log: {
+      debug: () => {},
+      info: () => {},
+      warn: (m: string) => console.warn(m),
+      error: (m: string) => console.error(m),
+    },
     throttle: {
       enabled: options.throttle ?? true,
       onRateLimit: retryWhenRateLimited,

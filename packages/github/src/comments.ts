@@ -28,8 +28,16 @@ function toStored(c: RestComment): StoredComment {
 
 const PAGE_SIZE = 100;
 
-export async function listIssueComments(client: GitHubClient, ref: RepoRef, issueNumber: number): Promise<StoredComment[]> {
-  const comments = await client.paginate(client.rest.issues.listComments, { ...ref, issue_number: issueNumber, per_page: PAGE_SIZE });
+export async function listIssueComments(
+  client: GitHubClient,
+  ref: RepoRef,
+  issueNumber: number,
+): Promise<StoredComment[]> {
+  const comments = await client.paginate(client.rest.issues.listComments, {
+    ...ref,
+    issue_number: issueNumber,
+    per_page: PAGE_SIZE,
+  });
   return comments.map(toStored);
 }
 
@@ -38,13 +46,28 @@ export async function listIssueComments(client: GitHubClient, ref: RepoRef, issu
  * request: a POST whose response was lost may have created the comment, and a
  * blind retry would post it twice. Callers look again before trying again.
  */
-export async function createIssueComment(client: GitHubClient, ref: RepoRef, issueNumber: number, body: string): Promise<StoredComment> {
-  const { data } = await client.rest.issues.createComment({ ...ref, issue_number: issueNumber, body, request: { retries: 0 } });
+export async function createIssueComment(
+  client: GitHubClient,
+  ref: RepoRef,
+  issueNumber: number,
+  body: string,
+): Promise<StoredComment> {
+  const { data } = await client.rest.issues.createComment({
+    ...ref,
+    issue_number: issueNumber,
+    body,
+    request: { retries: 0 },
+  });
   return toStored(data);
 }
 
 /** Updates in place; a PATCH with the same body is idempotent, so retries are safe. */
-export async function updateIssueComment(client: GitHubClient, ref: RepoRef, commentId: number, body: string): Promise<StoredComment> {
+export async function updateIssueComment(
+  client: GitHubClient,
+  ref: RepoRef,
+  commentId: number,
+  body: string,
+): Promise<StoredComment> {
   const { data } = await client.rest.issues.updateComment({ ...ref, comment_id: commentId, body });
   return toStored(data);
 }
@@ -54,17 +77,36 @@ export async function deleteIssueComment(client: GitHubClient, ref: RepoRef, com
 }
 
 export async function listCommitComments(client: GitHubClient, ref: RepoRef, sha: string): Promise<StoredComment[]> {
-  const comments = await client.paginate(client.rest.repos.listCommentsForCommit, { ...ref, commit_sha: sha, per_page: PAGE_SIZE });
+  const comments = await client.paginate(client.rest.repos.listCommentsForCommit, {
+    ...ref,
+    commit_sha: sha,
+    per_page: PAGE_SIZE,
+  });
   return comments.map(toStored);
 }
 
 /** Like createIssueComment: never retried blindly. */
-export async function createCommitComment(client: GitHubClient, ref: RepoRef, sha: string, body: string): Promise<StoredComment> {
-  const { data } = await client.rest.repos.createCommitComment({ ...ref, commit_sha: sha, body, request: { retries: 0 } });
+export async function createCommitComment(
+  client: GitHubClient,
+  ref: RepoRef,
+  sha: string,
+  body: string,
+): Promise<StoredComment> {
+  const { data } = await client.rest.repos.createCommitComment({
+    ...ref,
+    commit_sha: sha,
+    body,
+    request: { retries: 0 },
+  });
   return toStored(data);
 }
 
-export async function updateCommitComment(client: GitHubClient, ref: RepoRef, commentId: number, body: string): Promise<StoredComment> {
+export async function updateCommitComment(
+  client: GitHubClient,
+  ref: RepoRef,
+  commentId: number,
+  body: string,
+): Promise<StoredComment> {
   const { data } = await client.rest.repos.updateCommitComment({ ...ref, comment_id: commentId, body });
   return toStored(data);
 }

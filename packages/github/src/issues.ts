@@ -15,6 +15,11 @@ export async function getIssue(client: GitHubClient, ref: RepoRef, issueNumber: 
 }
 
 /** Replaces an issue's or PR's body (the issues endpoint accepts either permission). */
-export async function setIssueBody(client: GitHubClient, ref: RepoRef, issueNumber: number, body: string): Promise<void> {
+export async function setIssueBody(
+  client: GitHubClient,
+  ref: RepoRef,
+  issueNumber: number,
+  body: string,
+): Promise<void> {
   await client.rest.issues.update({ ...ref, issue_number: issueNumber, body });
 }

@@ -17,6 +17,11 @@ export async function openPullRequestsForHead(
   headOwner: string,
   branch: string,
 ): Promise<PullRequestHead[]> {
-  const { data } = await client.rest.pulls.list({ ...ref, head: `${headOwner}:${branch}`, state: 'open', per_page: 100 });
+  const { data } = await client.rest.pulls.list({
+    ...ref,
+    head: `${headOwner}:${branch}`,
+    state: 'open',
+    per_page: 100,
+  });
   return data.map((p) => ({ number: p.number, headSha: p.head.sha }));
 }

@@ -40,10 +40,15 @@ export function buildLinearClassifierOnnx(spec: LinearClassifierSpec): Uint8Arra
   const featureCount = countFeatures(spec, spec.weights[0]?.length);
   const classCount = spec.classes.length;
   // Softmax over [0, z] is exactly sigmoid(z): the binary logistic model as two rows.
-  const rows = classCount === 2 && spec.weights.length === 1 ? [new Array<number>(featureCount).fill(0), spec.weights[0]!] : spec.weights;
+  const rows =
+    classCount === 2 && spec.weights.length === 1
+      ? [new Array<number>(featureCount).fill(0), spec.weights[0]!]
+      : spec.weights;
   const bias = classCount === 2 && spec.bias.length === 1 ? [0, spec.bias[0]!] : spec.bias;
   if (rows.length !== classCount || bias.length !== classCount || rows.some((r) => r.length !== featureCount)) {
-    throw new Error(`linear classifier: expected ${classCount} rows of ${featureCount} weights and ${classCount} biases`);
+    throw new Error(
+      `linear classifier: expected ${classCount} rows of ${featureCount} weights and ${classCount} biases`,
+    );
   }
   const stringLabels = typeof spec.classes[0] === 'string';
   const labels: OnnxTypes.IAttributeProto = stringLabels
@@ -51,8 +56,11 @@ export function buildLinearClassifierOnnx(spec: LinearClassifierSpec): Uint8Arra
     : { name: 'classlabels_ints', type: A.INTS, ints: spec.classes as number[] };
   const { nodes, names, inputs, featuresName } = featureInputs(spec, featureCount);
   nodes.push({
-    opType: 'LinearClassifier', domain: 'ai.onnx.ml', name: 'linear_classifier',
-    input: [featuresName], output: ['label', 'probabilities'],
+    opType: 'LinearClassifier',
+    domain: 'ai.onnx.ml',
+    name: 'linear_classifier',
+    input: [featuresName],
+    output: ['label', 'probabilities'],
     attribute: [
       { name: 'coefficients', type: A.FLOATS, floats: rows.flat() },
       { name: 'intercepts', type: A.FLOATS, floats: bias },
@@ -72,8 +80,11 @@ export function buildLinearRegressorOnnx(spec: LinearRegressorSpec): Uint8Array 
   const featureCount = countFeatures(spec, spec.weights.length);
   const { nodes, names, inputs, featuresName } = featureInputs(spec, featureCount);
   nodes.push({
-    opType: 'LinearRegressor', domain: 'ai.onnx.ml', name: 'linear_regressor',
-    input: [featuresName], output: ['variable'],
+    opType: 'LinearRegressor',
+    domain: 'ai.onnx.ml',
+    name: 'linear_regressor',
+    input: [featuresName],
+    output: ['variable'],
     attribute: [
       { name: 'coefficients', type: A.FLOATS, floats: spec.weights },
       { name: 'intercepts', type: A.FLOATS, floats: [spec.bias] },
@@ -104,7 +115,10 @@ function featureInputs(spec: LinearModelInputs, count: number) {
     return { nodes, names, inputs: [valueInfo(name, T.FLOAT, ['N', count])], featuresName: name };
   }
   nodes.push({
-    opType: 'Concat', name: 'concat_features', input: names, output: ['features'],
+    opType: 'Concat',
+    name: 'concat_features',
+    input: names,
+    output: ['features'],
     attribute: [{ name: 'axis', type: A.INT, i: 1 }],
   });
   return { nodes, names, inputs: names.map((n) => valueInfo(n, T.FLOAT, ['N', 1])), featuresName: 'features' };
@@ -131,7 +145,10 @@ function encodeModel(
   const model = onnx.ModelProto.create({
     irVersion: 8,
     producerName: 'mlship',
-    opsetImport: [{ domain: '', version: 17 }, { domain: 'ai.onnx.ml', version: 1 }],
+    opsetImport: [
+      { domain: '', version: 17 },
+      { domain: 'ai.onnx.ml', version: 1 },
+    ],
     metadataProps: [{ key: FEATURE_NAMES_METADATA_KEY, value: JSON.stringify(names) }],
     graph: { name: 'mlship_linear', node: nodes, input: inputs, output: outputs },
   });

@@ -35,11 +35,15 @@ export interface LoadedModel {
 }
 
 const TENSOR_TYPE = (data: FeedData) =>
-  data instanceof Float32Array ? 'float32'
-  : data instanceof Float64Array ? 'float64'
-  : data instanceof BigInt64Array ? 'int64'
-  : data instanceof Int32Array ? 'int32'
-  : 'string';
+  data instanceof Float32Array
+    ? 'float32'
+    : data instanceof Float64Array
+      ? 'float64'
+      : data instanceof BigInt64Array
+        ? 'int64'
+        : data instanceof Int32Array
+          ? 'int32'
+          : 'string';
 
 /** Loads an ONNX model from a path or bytes; corrupt or unsupported models fail naming the file. */
 export async function loadModel(source: string | Uint8Array, name?: string): Promise<LoadedModel> {
@@ -52,10 +56,13 @@ export async function loadModel(source: string | Uint8Array, name?: string): Pro
     session = await InferenceSession.create(bytes, { graphOptimizationLevel: 'all' });
   } catch (error) {
     const why = String((error as Error).message ?? error).split('\n')[0];
-    throw new FileFormatError(`${file}: ONNX Runtime cannot load this model (${why}); export it with a supported opset`, {
-      location: { file },
-      cause: error,
-    });
+    throw new FileFormatError(
+      `${file}: ONNX Runtime cannot load this model (${why}); export it with a supported opset`,
+      {
+        location: { file },
+        cause: error,
+      },
+    );
   }
   return {
     file,
@@ -74,9 +81,12 @@ export async function loadModel(source: string | Uint8Array, name?: string): Pro
         results = await session.run(tensors);
       } catch (error) {
         const why = String((error as Error).message ?? error).split('\n')[0];
-        throw new InputError(`${file}: the model rejected its inputs (${why}); check the column mapping and shapes in the policy`, {
-          cause: error,
-        });
+        throw new InputError(
+          `${file}: the model rejected its inputs (${why}); check the column mapping and shapes in the policy`,
+          {
+            cause: error,
+          },
+        );
       }
       const out: Record<string, OutputTensor> = {};
       for (const [key, value] of Object.entries(results)) {

@@ -6,7 +6,15 @@ import { onnx } from './onnx-proto.ts';
 import { buildLinearClassifierOnnx, buildLinearRegressorOnnx } from './build-model.ts';
 
 test('reads the [N, F] input and label + probabilities outputs of a linear classifier', () => {
-  const bytes = buildLinearClassifierOnnx({ featureCount: 3, weights: [[1, 2, 3], [0, 0, 0]], bias: [0, 0], classes: ['a', 'b'] });
+  const bytes = buildLinearClassifierOnnx({
+    featureCount: 3,
+    weights: [
+      [1, 2, 3],
+      [0, 0, 0],
+    ],
+    bias: [0, 0],
+    classes: ['a', 'b'],
+  });
   const signature = readOnnxSignature(bytes);
   assert.deepEqual(signature, {
     inputs: [{ name: 'input', elementType: 'float32', shape: ['N', 3] }],
@@ -24,21 +32,35 @@ test('integer class labels give an int64 label output', () => {
 });
 
 test('one named [N, 1] input per feature in the columns layout, and feature names in the metadata', () => {
-  const bytes = buildLinearRegressorOnnx({ featureNames: ['x1', 'x2'], inputLayout: 'columns', weights: [1, 2], bias: 3 });
+  const bytes = buildLinearRegressorOnnx({
+    featureNames: ['x1', 'x2'],
+    inputLayout: 'columns',
+    weights: [1, 2],
+    bias: 3,
+  });
   const signature = readOnnxSignature(bytes);
-  assert.deepEqual(signature.inputs.map((i) => [i.name, i.shape]), [['x1', ['N', 1]], ['x2', ['N', 1]]]);
+  assert.deepEqual(
+    signature.inputs.map((i) => [i.name, i.shape]),
+    [
+      ['x1', ['N', 1]],
+      ['x2', ['N', 1]],
+    ],
+  );
   assert.deepEqual(signature.outputs, [{ name: 'variable', elementType: 'float32', shape: ['N', 1] }]);
   assert.deepEqual(JSON.parse(readOnnxMetadata(bytes)['mlship.feature_names']!), ['x1', 'x2']);
 });
 
 test('corrupt bytes fail with a FileFormatError naming the file', () => {
   const garbage = new TextEncoder().encode('species,bill_length\nAdelie,39.1\n');
-  assert.throws(() => readOnnxSignature(garbage, 'models/candidate.onnx'), (error: unknown) => {
-    assert.ok(error instanceof FileFormatError);
-    assert.match(error.message, /^models\/candidate\.onnx: not a valid ONNX model/);
-    assert.equal(error.location?.file, 'models/candidate.onnx');
-    return true;
-  });
+  assert.throws(
+    () => readOnnxSignature(garbage, 'models/candidate.onnx'),
+    (error: unknown) => {
+      assert.ok(error instanceof FileFormatError);
+      assert.match(error.message, /^models\/candidate\.onnx: not a valid ONNX model/);
+      assert.equal(error.location?.file, 'models/candidate.onnx');
+      return true;
+    },
+  );
 });
 
 test('a truncated model is rejected', () => {
@@ -48,13 +70,38 @@ test('a truncated model is rejected', () => {
 
 test('class labels come back in probability-column order', async () => {
   const { readOnnxClassLabels } = await import('./signature.ts');
-  assert.deepEqual(readOnnxClassLabels(buildLinearClassifierOnnx({ featureCount: 1, weights: [[1], [2], [3]], bias: [0, 0, 0], classes: ['z', 'a', 'm'] })), ['z', 'a', 'm']);
-  assert.deepEqual(readOnnxClassLabels(buildLinearClassifierOnnx({ featureCount: 1, weights: [[1]], bias: [0], classes: [0, 1] })), ['0', '1']);
+  assert.deepEqual(
+    readOnnxClassLabels(
+      buildLinearClassifierOnnx({
+        featureCount: 1,
+        weights: [[1], [2], [3]],
+        bias: [0, 0, 0],
+        classes: ['z', 'a', 'm'],
+      }),
+    ),
+    ['z', 'a', 'm'],
+  );
+  assert.deepEqual(
+    readOnnxClassLabels(buildLinearClassifierOnnx({ featureCount: 1, weights: [[1]], bias: [0], classes: [0, 1] })),
+    ['0', '1'],
+  );
   assert.equal(readOnnxClassLabels(buildLinearRegressorOnnx({ featureCount: 1, weights: [1], bias: 0 })), undefined);
 });
 
 test('integer class labels are read from classlabels_int64s too (TreeEnsembleClassifier, as sklearn-onnx writes random forests)', () => {
-  const model = onnx.ModelProto.decode(buildLinearClassifierOnnx({ featureCount: 2, weights: [[1, 0], [0, 1], [1, 1]], bias: [0, 0, 0], classes: [3, 5, 7] }));
-  for (const node of model.graph!.node!) for (const attr of node.attribute ?? []) if (attr.name === 'classlabels_ints') attr.name = 'classlabels_int64s';
+  const model = onnx.ModelProto.decode(
+    buildLinearClassifierOnnx({
+      featureCount: 2,
+      weights: [
+        [1, 0],
+        [0, 1],
+        [1, 1],
+      ],
+      bias: [0, 0, 0],
+      classes: [3, 5, 7],
+    }),
+  );
+  for (const node of model.graph!.node!)
+    for (const attr of node.attribute ?? []) if (attr.name === 'classlabels_ints') attr.name = 'classlabels_int64s';
   assert.deepEqual(readOnnxClassLabels(onnx.ModelProto.encode(model).finish()), ['3', '5', '7']);
 });

@@ -5,16 +5,46 @@ import type { OnnxTypes } from './onnx-proto.ts';
 
 // ONNX TensorProto.DataType codes, named as ONNX Runtime's JavaScript API names them.
 const ELEMENT_TYPES: Record<number, string> = {
-  1: 'float32', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64', 8: 'string',
-  9: 'bool', 10: 'float16', 11: 'float64', 12: 'uint32', 13: 'uint64', 14: 'complex64', 15: 'complex128',
+  1: 'float32',
+  2: 'uint8',
+  3: 'int8',
+  4: 'uint16',
+  5: 'int16',
+  6: 'int32',
+  7: 'int64',
+  8: 'string',
+  9: 'bool',
+  10: 'float16',
+  11: 'float64',
+  12: 'uint32',
+  13: 'uint64',
+  14: 'complex64',
+  15: 'complex128',
   16: 'bfloat16',
 };
 
 export const ElementTypeSchema = z.enum([
-  'float32', 'uint8', 'int8', 'uint16', 'int16', 'int32', 'int64', 'string', 'bool', 'float16', 'float64',
-  'uint32', 'uint64', 'complex64', 'complex128', 'bfloat16',
+  'float32',
+  'uint8',
+  'int8',
+  'uint16',
+  'int16',
+  'int32',
+  'int64',
+  'string',
+  'bool',
+  'float16',
+  'float64',
+  'uint32',
+  'uint64',
+  'complex64',
+  'complex128',
+  'bfloat16',
   // Non-tensor values (sklearn-onnx's ZipMap output is a sequence of maps).
-  'sequence', 'map', 'optional', 'unknown',
+  'sequence',
+  'map',
+  'optional',
+  'unknown',
 ]);
 export type ElementType = z.infer<typeof ElementTypeSchema>;
 
@@ -64,7 +94,8 @@ function notOnnx(file: string, why: string, cause?: unknown): FileFormatError {
 function dimension(d: OnnxTypes.TensorShapeProto.IDimension): number | string | null {
   const set = (d as OnnxTypes.TensorShapeProto.Dimension).value;
   if (set === 'dimParam') return d.dimParam || null;
-  if (set === 'dimValue' && d.dimValue != null) return typeof d.dimValue === 'number' ? d.dimValue : d.dimValue.toNumber();
+  if (set === 'dimValue' && d.dimValue != null)
+    return typeof d.dimValue === 'number' ? d.dimValue : d.dimValue.toNumber();
   return null;
 }
 
@@ -99,8 +130,10 @@ export function readOnnxClassLabels(bytes: Uint8Array): string[] | undefined {
   const model = onnx.ModelProto.decode(bytes);
   for (const node of model.graph?.node ?? []) {
     for (const attr of node.attribute ?? []) {
-      if (attr.name === 'classlabels_strings' && attr.strings?.length) return attr.strings.map((s) => new TextDecoder().decode(s));
-      if ((attr.name === 'classlabels_ints' || attr.name === 'classlabels_int64s') && attr.ints?.length) return attr.ints.map((i) => String(i));
+      if (attr.name === 'classlabels_strings' && attr.strings?.length)
+        return attr.strings.map((s) => new TextDecoder().decode(s));
+      if ((attr.name === 'classlabels_ints' || attr.name === 'classlabels_int64s') && attr.ints?.length)
+        return attr.ints.map((i) => String(i));
     }
   }
   return undefined;

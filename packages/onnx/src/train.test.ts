@@ -13,7 +13,11 @@ test('linear regression recovers exact coefficients from noiseless data in raw u
 });
 
 test('softmax regression separates three well-separated clusters', () => {
-  const centres = [[0, 0], [100, 0], [0, 100]];
+  const centres = [
+    [0, 0],
+    [100, 0],
+    [0, 100],
+  ];
   const xs: number[][] = [[], []];
   const ys: number[] = [];
   for (let i = 0; i < 300; i++) {

@@ -49,7 +49,7 @@ export function trainSoftmaxRegression(options: SoftmaxTrainingOptions): LinearF
         if (z > max) max = z;
       }
       let sum = 0;
-      for (let c = 0; c < classCount; c++) sum += (logits[c] = Math.exp(logits[c]! - max));
+      for (let c = 0; c < classCount; c++) sum += logits[c] = Math.exp(logits[c]! - max);
       const y = labels[i]!;
       for (let c = 0; c < classCount; c++) {
         const err = logits[c]! / sum - (c === y ? 1 : 0);

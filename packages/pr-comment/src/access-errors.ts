@@ -28,9 +28,16 @@ function writePermission(context: AccessContext): string {
 export function accessError(error: unknown, operation: 'read' | 'write', context: AccessContext): unknown {
   const status = statusOf(error);
   const message = error instanceof Error ? error.message : String(error);
-  if (status === 401) return new GitHubAccessError(`report: GitHub refused the token (401: ${message}); pass a valid token in the 'token' input`, { status, cause: error });
+  if (status === 401)
+    return new GitHubAccessError(
+      `report: GitHub refused the token (401: ${message}); pass a valid token in the 'token' input`,
+      { status, cause: error },
+    );
   if ((status === 403 || status === 429) && /rate limit/i.test(message)) {
-    return new GitHubAccessError(`report: GitHub's rate limit stopped the request to ${context.where} after retries; re-run the job later`, { status, cause: error });
+    return new GitHubAccessError(
+      `report: GitHub's rate limit stopped the request to ${context.where} after retries; re-run the job later`,
+      { status, cause: error },
+    );
   }
   if (status === 403 && operation === 'write') {
     return new GitHubAccessError(
@@ -38,10 +45,17 @@ export function accessError(error: unknown, operation: 'read' | 'write', context
       { status, cause: error },
     );
   }
-  if (status === 403) return new GitHubAccessError(`report: the token cannot read ${context.where} (403: ${message}); give the job read access to it`, { status, cause: error });
+  if (status === 403)
+    return new GitHubAccessError(
+      `report: the token cannot read ${context.where} (403: ${message}); give the job read access to it`,
+      { status, cause: error },
+    );
   // 422 on a write is a refused body (e.g. a description at GitHub's 65,536-character limit), not a missing target.
   if (status === 422 && operation === 'write') {
-    return new GitHubAccessError(`report: GitHub refused the write to ${context.where} (422: ${message})`, { status, cause: error });
+    return new GitHubAccessError(`report: GitHub refused the write to ${context.where} (422: ${message})`, {
+      status,
+      cause: error,
+    });
   }
   if (status === 404 || status === 422) {
     const what = context.target.kind === 'issue' ? 'no pull request or issue' : 'no commit';
@@ -52,7 +66,10 @@ export function accessError(error: unknown, operation: 'read' | 'write', context
   }
   // An outage or a dropped connection that outlasted the retries: not a bug to report.
   if (status !== undefined && status >= 500 && (error as { name?: unknown }).name === 'HttpError') {
-    return new GitHubAccessError(`report: GitHub kept failing on ${context.where} (${status}: ${message}) after retries; re-run the job`, { status, cause: error });
+    return new GitHubAccessError(
+      `report: GitHub kept failing on ${context.where} (${status}: ${message}) after retries; re-run the job`,
+      { status, cause: error },
+    );
   }
   return error;
 }

@@ -39,7 +39,8 @@ export function gitHubCommentStore(client: GitHubClient, repo: RepoRef): Comment
   return {
     readIssueBody: async (n) => (await getIssue(client, repo, n)).body,
     writeIssueBody: (n, body) => setIssueBody(client, repo, n, body),
-    listComments: (t) => (t.kind === 'issue' ? listIssueComments(client, repo, t.number) : listCommitComments(client, repo, t.sha)),
+    listComments: (t) =>
+      t.kind === 'issue' ? listIssueComments(client, repo, t.number) : listCommitComments(client, repo, t.sha),
     // A pointer copied from another repository's description names a comment there, which
     // this repository's REST endpoints cannot update: only this repository's comments count.
     commentNodes: async (t, ids) => {
@@ -48,7 +49,9 @@ export function gitHubCommentStore(client: GitHubClient, repo: RepoRef): Comment
       return new Map([...nodes].filter(([, node]) => node.repository?.toLowerCase() === here));
     },
     createComment: (t, body) =>
-      t.kind === 'issue' ? createIssueComment(client, repo, t.number, body) : createCommitComment(client, repo, t.sha, body),
+      t.kind === 'issue'
+        ? createIssueComment(client, repo, t.number, body)
+        : createCommitComment(client, repo, t.sha, body),
     updateComment: (t, id, body) =>
       t.kind === 'issue' ? updateIssueComment(client, repo, id, body) : updateCommitComment(client, repo, id, body),
     deleteIssueComment: (id) => deleteIssueComment(client, repo, id),

@@ -31,13 +31,21 @@ export class MemoryStore implements CommentStore {
 
   add(target: ReportTarget, body: string, author = this.viewer): Row {
     const id = this.#next++;
-    const row: Row = { id, nodeId: `IC_${id}`, body, author, ...(target.kind === 'issue' ? { issueNumber: target.number } : { commitSha: target.sha }) };
+    const row: Row = {
+      id,
+      nodeId: `IC_${id}`,
+      body,
+      author,
+      ...(target.kind === 'issue' ? { issueNumber: target.number } : { commitSha: target.sha }),
+    };
     this.rows.push(row);
     return row;
   }
 
   on(target: ReportTarget): Row[] {
-    return this.rows.filter((r) => (target.kind === 'issue' ? r.issueNumber === target.number : r.commitSha === target.sha));
+    return this.rows.filter((r) =>
+      target.kind === 'issue' ? r.issueNumber === target.number : r.commitSha === target.sha,
+    );
   }
 
   #stored(r: Row): StoredComment {
@@ -60,7 +68,13 @@ export class MemoryStore implements CommentStore {
     this.calls.push('commentNodes');
     const found = new Map<string, CommentNode>();
     for (const r of this.rows.filter((r) => ids.includes(r.nodeId))) {
-      found.set(r.nodeId, { ...this.#stored(r), viewerDidAuthor: r.author === this.viewer, issueNumber: r.issueNumber, commitSha: r.commitSha, repository: undefined });
+      found.set(r.nodeId, {
+        ...this.#stored(r),
+        viewerDidAuthor: r.author === this.viewer,
+        issueNumber: r.issueNumber,
+        commitSha: r.commitSha,
+        repository: undefined,
+      });
     }
     return found;
   }

@@ -26,10 +26,19 @@ beforeEach(() => {
   repo = gh.createRepo({ owner: 'octo', name: `x${n++}` });
   gh.createCommit(repo, { branch: 'main', message: 'init' });
   gh.createCommit(repo, { branch: 'feature', message: 'train' });
-  pr = gh.createPullRequest(repo, { head: 'feature', base: 'main', title: 'Train', body: 'Please review.', user: 'alice' });
+  pr = gh.createPullRequest(repo, {
+    head: 'feature',
+    base: 'main',
+    title: 'Train',
+    body: 'Please review.',
+    user: 'alice',
+  });
 });
 
-function deps(report: string, options: { permissions?: Record<string, string>; eventName?: string; payload?: unknown; throttle?: boolean } = {}): PostReportDeps & { summary: string[]; warnings: string[] } {
+function deps(
+  report: string,
+  options: { permissions?: Record<string, string>; eventName?: string; payload?: unknown; throttle?: boolean } = {},
+): PostReportDeps & { summary: string[]; warnings: string[] } {
   const token = gh.createToken({ login: BOT, type: 'Bot', permissions: (options.permissions ?? WRITE) as never });
   // The throttling plugin (which waits out rate limits) is off unless a test needs it: its
   // one-write-per-second queue would slow every test.
@@ -40,7 +49,15 @@ function deps(report: string, options: { permissions?: Record<string, string>; e
   return {
     store: gitHubCommentStore(client, ref),
     lookups: { openPullRequestsForHead: (owner, branch) => openPullRequestsForHead(client, ref, owner, branch) },
-    context: { eventName: options.eventName ?? 'workflow_dispatch', payload: options.payload ?? {}, sha: pr.headSha, ref: 'refs/heads/feature', repo: ref, workflow: 'CI', job: 'eval' },
+    context: {
+      eventName: options.eventName ?? 'workflow_dispatch',
+      payload: options.payload ?? {},
+      sha: pr.headSha,
+      ref: 'refs/heads/feature',
+      repo: ref,
+      workflow: 'CI',
+      job: 'eval',
+    },
     readReport: async () => report,
     writeSummary: async (m) => void summary.push(m),
     runUrl: 'https://github.test/run/1',
@@ -50,7 +67,8 @@ function deps(report: string, options: { permissions?: Record<string, string>; e
   };
 }
 
-const post = (target: TargetInput, d: PostReportDeps, key?: string) => postReport({ reportPath: 'report.md', target, key }, d);
+const post = (target: TargetInput, d: PostReportDeps, key?: string) =>
+  postReport({ reportPath: 'report.md', target, key }, d);
 const comments = () => gh.repo(repo).issueComments.filter((c) => c.issueNumber === pr.number);
 
 test('create, then update in place: one comment, pointer in the body, full report in the summary', async () => {
@@ -59,15 +77,22 @@ test('create, then update in place: one comment, pointer in the body, full repor
   const second = await post(`pr/${pr.number}`, deps('# v2'));
   assert.equal(second.action, 'updated');
   assert.equal(second.commentId, first.commentId);
-  assert.deepEqual(comments().map((c) => c.body), [`${stickyMarker('CI/eval')}\n# v2`]);
-  assert.match(gh.repo(repo).issues.get(pr.number)!.body!, /^Please review\.\n\n<!-- mlship:comments \{"CI\/eval":"[^"]+"\} -->$/);
+  assert.deepEqual(
+    comments().map((c) => c.body),
+    [`${stickyMarker('CI/eval')}\n# v2`],
+  );
+  assert.match(
+    gh.repo(repo).issues.get(pr.number)!.body!,
+    /^Please review\.\n\n<!-- mlship:comments \{"CI\/eval":"[^"]+"\} -->$/,
+  );
   assert.deepEqual(gh.violations, []);
 });
 
 test('an update costs 3 requests with 5 or 1,000 comments on the PR', async () => {
   await post(`pr/${pr.number}`, deps('# v1'));
   for (const total of [5, 1000]) {
-    while (comments().length < total) gh.addIssueComment(repo, pr.number, { body: `review ${comments().length}`, user: 'alice' });
+    while (comments().length < total)
+      gh.addIssueComment(repo, pr.number, { body: `review ${comments().length}`, user: 'alice' });
     gh.clearRequests();
     const result = await post(`pr/${pr.number}`, deps(`# with ${total}`));
     assert.equal(result.action, 'updated');
@@ -86,13 +111,19 @@ test('without the pointer the scan follows every page and repairs the pointer', 
   const result = await post(`pr/${pr.number}`, deps('# v2'));
   assert.equal(result.action, 'updated');
   assert.equal(comments().filter((c) => c.user.login === BOT).length, 1);
-  assert.match(gh.repo(repo).issues.get(pr.number)!.body!, /^A human rewrote the description\.\n\n<!-- mlship:comments/);
+  assert.match(
+    gh.repo(repo).issues.get(pr.number)!.body!,
+    /^A human rewrote the description\.\n\n<!-- mlship:comments/,
+  );
 });
 
 test("another identity's comment with our marker is left alone", async () => {
   gh.addIssueComment(repo, pr.number, { body: `${stickyMarker('CI/eval')}\nforged`, user: 'mallory' });
   await post(`pr/${pr.number}`, deps('# mine'));
-  assert.deepEqual(comments().map((c) => `${c.user.login}: ${c.body.split('\n')[1]}`), ['mallory: forged', `${BOT}: # mine`]);
+  assert.deepEqual(
+    comments().map((c) => `${c.user.login}: ${c.body.split('\n')[1]}`),
+    ['mallory: forged', `${BOT}: # mine`],
+  );
 });
 
 test('a dropped create response does not duplicate the comment', async () => {
@@ -101,7 +132,10 @@ test('a dropped create response does not duplicate the comment', async () => {
   const result = await post(`pr/${pr.number}`, deps('# once'));
   assert.equal(result.action, 'created');
   assert.equal(comments().length, 1);
-  assert.deepEqual(gh.requests.filter((r) => r.fault).map((r) => `${r.method} ${r.fault}`), ['POST drop after']);
+  assert.deepEqual(
+    gh.requests.filter((r) => r.fault).map((r) => `${r.method} ${r.fault}`),
+    ['POST drop after'],
+  );
 });
 
 test('5xx and rate limits on every kind of request: still exactly one comment', async () => {
@@ -114,8 +148,14 @@ test('5xx and rate limits on every kind of request: still exactly one comment', 
   gh.inject({ method: 'POST', path: '/graphql', fault: { status: 503 } });
   gh.inject({ method: 'PATCH', path: /\/issues\/comments\//, fault: { drop: 'after' } });
   await post(`pr/${pr.number}`, deps('# v2', { throttle: true }));
-  assert.deepEqual(comments().map((c) => c.body.split('\n')[1]), ['# v2']);
-  assert.ok(gh.requests.filter((r) => r.fault).length >= 5, gh.requests.map((r) => `${r.method} ${r.path} ${r.fault ?? ''}`).join('\n'));
+  assert.deepEqual(
+    comments().map((c) => c.body.split('\n')[1]),
+    ['# v2'],
+  );
+  assert.ok(
+    gh.requests.filter((r) => r.fault).length >= 5,
+    gh.requests.map((r) => `${r.method} ${r.path} ${r.fault ?? ''}`).join('\n'),
+  );
   assert.deepEqual(gh.violations, []);
 });
 
@@ -129,19 +169,28 @@ test('push: the open PR of the branch, else a commit comment', async () => {
   const second = await post('auto', deps('# on main, again', toMain));
   assert.deepEqual(second.target, { kind: 'commit', sha: main });
   assert.equal(second.commentId, first.commentId);
-  assert.deepEqual(gh.repo(repo).commitComments.map((c) => [c.commitId, c.body.split('\n')[1]]), [[main, '# on main, again']]);
+  assert.deepEqual(
+    gh.repo(repo).commitComments.map((c) => [c.commitId, c.body.split('\n')[1]]),
+    [[main, '# on main, again']],
+  );
 });
 
 test('missing permission: one actionable error, nothing written', async () => {
-  await assert.rejects(post(`pr/${pr.number}`, deps('# no', { permissions: { 'pull-requests': 'read', metadata: 'read' } })), {
-    name: 'GitHubAccessError',
-    message: `report: the token cannot write comments on ${repo.fullName}#${pr.number}; add \`permissions: pull-requests: write\` to the job (fork PRs: use the workflow_run pattern, see docs/report.md)`,
-  });
+  await assert.rejects(
+    post(`pr/${pr.number}`, deps('# no', { permissions: { 'pull-requests': 'read', metadata: 'read' } })),
+    {
+      name: 'GitHubAccessError',
+      message: `report: the token cannot write comments on ${repo.fullName}#${pr.number}; add \`permissions: pull-requests: write\` to the job (fork PRs: use the workflow_run pattern, see docs/report.md)`,
+    },
+  );
   assert.equal(comments().length, 0);
 });
 
 test('an absent PR is one actionable error', async () => {
-  await assert.rejects(post('pr/999', deps('# none')), { name: 'GitHubAccessError', message: /octo\/x\d+#999: GitHub has no pull request or issue there/ });
+  await assert.rejects(post('pr/999', deps('# none')), {
+    name: 'GitHubAccessError',
+    message: /octo\/x\d+#999: GitHub has no pull request or issue there/,
+  });
 });
 
 test('an over-long report is cut in the comment and whole in the summary', async () => {
@@ -163,21 +212,37 @@ test('a pointer copied from a same-numbered PR of another repository is not foll
   repo = gh.createRepo({ owner: 'octo', name: `x${n++}` });
   gh.createCommit(repo, { branch: 'main', message: 'init' });
   gh.createCommit(repo, { branch: 'feature', message: 'train' });
-  pr = gh.createPullRequest(repo, { head: 'feature', base: 'main', title: 'Backport', body: upstreamBody, user: 'alice' });
+  pr = gh.createPullRequest(repo, {
+    head: 'feature',
+    base: 'main',
+    title: 'Backport',
+    body: upstreamBody,
+    user: 'alice',
+  });
   const result = await post(`pr/${pr.number}`, deps('# downstream'));
   assert.equal(result.action, 'created');
-  assert.deepEqual(comments().map((c) => c.body.split('\n')[1]), ['# downstream']);
-  assert.deepEqual(gh.repo(upstream).issueComments.map((c) => c.body.split('\n')[1]), ['# upstream']);
+  assert.deepEqual(
+    comments().map((c) => c.body.split('\n')[1]),
+    ['# downstream'],
+  );
+  assert.deepEqual(
+    gh.repo(upstream).issueComments.map((c) => c.body.split('\n')[1]),
+    ['# upstream'],
+  );
   assert.deepEqual(gh.violations, []);
 });
 
 test('missing permission on an issue event: the error asks for issues: write', async () => {
   const issue = gh.createIssue(repo, { title: 'Weekly drift', body: 'Drift report.', user: 'alice' });
   const payload = { action: 'opened', issue: { number: issue, body: 'Drift report.' } };
-  await assert.rejects(post('auto', deps('# drift', { eventName: 'issues', payload, permissions: { issues: 'read', metadata: 'read' } })), {
-    name: 'GitHubAccessError',
-    message: /^report: the token cannot write comments on octo\/x\d+#\d+; add `permissions: issues: write` to the job/,
-  });
+  await assert.rejects(
+    post('auto', deps('# drift', { eventName: 'issues', payload, permissions: { issues: 'read', metadata: 'read' } })),
+    {
+      name: 'GitHubAccessError',
+      message:
+        /^report: the token cannot write comments on octo\/x\d+#\d+; add `permissions: issues: write` to the job/,
+    },
+  );
 });
 
 test('a description too full for the pointer: the comment is posted, and the warning says why the pointer was not saved', async () => {
@@ -196,7 +261,10 @@ test('runs of one key that all create at the same instant end with one comment, 
   const results = await Promise.all([0, 1, 2, 3].map((i) => post(`pr/${pr.number}`, deps(`# run ${i}`))));
   assert.equal(comments().length, 1, `${comments().length} comments`);
   const survivor = comments()[0]!;
-  assert.ok(results.every((r) => r.commentId === survivor.id), 'every run reports the surviving comment');
+  assert.ok(
+    results.every((r) => r.commentId === survivor.id),
+    'every run reports the surviving comment',
+  );
   const pointer = /"CI\/eval":"([^"]+)"/.exec(gh.repo(repo).issues.get(pr.number)!.body!)?.[1];
   const next = await post(`pr/${pr.number}`, deps('# next'));
   assert.equal(next.commentId, survivor.id);

@@ -1,11 +1,25 @@
 // postReport: what the report action and `mlship report` both run.
 import { z } from 'zod';
 import { InputError } from '@mlship/errors';
-import { COMMENT_LIMIT_CHARS, defaultReportKey, normaliseKey, stickyMarker, truncateMarkdown, truncationNote } from '@mlship/report';
+import {
+  COMMENT_LIMIT_CHARS,
+  defaultReportKey,
+  normaliseKey,
+  stickyMarker,
+  truncateMarkdown,
+  truncationNote,
+} from '@mlship/report';
 import { withAccessErrors } from './access-errors.ts';
 import type { CommentStore } from './comment-store.ts';
 import { upsertStickyComment, type StickyAction } from './sticky-comment.ts';
-import { describeTarget, resolveTarget, TargetInputSchema, type EventContext, type ReportTarget, type TargetLookups } from './target.ts';
+import {
+  describeTarget,
+  resolveTarget,
+  TargetInputSchema,
+  type EventContext,
+  type ReportTarget,
+  type TargetLookups,
+} from './target.ts';
 
 /** The report action's inputs; the CLI builds the same object from flags. */
 export const ReportInputsSchema = z.object({
@@ -76,8 +90,13 @@ async function readReportFile(deps: PostReportDeps, path: string): Promise<strin
     return await deps.readReport(path);
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    if (code === 'ENOENT') throw new InputError(`report: the report file '${path}' does not exist; write it before this step or fix the path (input 'report')`, { cause: error });
-    if (code === 'EISDIR') throw new InputError(`input 'report': '${path}' is a directory; give the markdown file's path`, { cause: error });
+    if (code === 'ENOENT')
+      throw new InputError(
+        `report: the report file '${path}' does not exist; write it before this step or fix the path (input 'report')`,
+        { cause: error },
+      );
+    if (code === 'EISDIR')
+      throw new InputError(`input 'report': '${path}' is a directory; give the markdown file's path`, { cause: error });
     throw error;
   }
 }
@@ -89,11 +108,14 @@ async function readReportFile(deps: PostReportDeps, path: string): Promise<strin
  */
 export async function postReport(options: PostReportOptions, deps: PostReportDeps): Promise<PostReportResult> {
   const report = await readReportFile(deps, options.reportPath);
-  const key = options.key === undefined ? defaultReportKey(deps.context.workflow, deps.context.job) : normaliseKey(options.key);
+  const key =
+    options.key === undefined ? defaultReportKey(deps.context.workflow, deps.context.job) : normaliseKey(options.key);
   const marker = stickyMarker(key);
   const { markdown, truncated } = truncateMarkdown(report, {
     // Outside Actions there is no job summary to point at.
-    note: deps.writeSummary ? truncationNote(deps.runUrl) : "> [!NOTE]\n> This report was cut to fit GitHub's comment limit.\n",
+    note: deps.writeSummary
+      ? truncationNote(deps.runUrl)
+      : "> [!NOTE]\n> This report was cut to fit GitHub's comment limit.\n",
     limitChars: COMMENT_LIMIT_CHARS - marker.length - 1,
   });
   const body = `${marker}\n${markdown}`;

@@ -146,7 +146,10 @@ test('two keys on one PR keep two comments and one pointer index', async () => {
   await upsertStickyComment(store, PR, body('model', 'a'), { key: 'model' });
   await upsertStickyComment(store, PR, body('model-2', 'b'), { key: 'model-2' });
   await upsertStickyComment(store, PR, body('model', 'a2'), { key: 'model' });
-  assert.deepEqual(store.on(PR).map((r) => r.body), [body('model', 'a2'), body('model-2', 'b')]);
+  assert.deepEqual(
+    store.on(PR).map((r) => r.body),
+    [body('model', 'a2'), body('model-2', 'b')],
+  );
   assert.equal(store.bodies.get(12)!.match(/mlship:comments/g)!.length, 1);
 });
 
@@ -159,7 +162,10 @@ test('a concurrent run that created the same key first wins: ours is deleted, th
     store.bodies.set(12, withCommentPointer('desc', 'm', theirs.nodeId));
   };
   const result = await upsertStickyComment(store, PR, body('m', 'ours'), { key: 'm' });
-  assert.deepEqual(store.on(PR).map((r) => r.body), [body('m', 'ours')]);
+  assert.deepEqual(
+    store.on(PR).map((r) => r.body),
+    [body('m', 'ours')],
+  );
   assert.equal(result.commentId, store.on(PR)[0]!.id);
   assert.equal(result.action, 'updated');
 });
@@ -171,5 +177,8 @@ test('duplicates of our comment found by a scan are removed, the oldest kept', a
   store.add(PR, body('m', 'human copy'), 'someone');
   const result = await upsertStickyComment(store, PR, body('m', 'new'), { key: 'm' });
   assert.equal(result.commentId, oldest.id);
-  assert.deepEqual(store.on(PR).map((r) => `${r.author}: ${r.body.split('\n')[1]}`), ['github-actions[bot]: new', 'someone: human copy']);
+  assert.deepEqual(
+    store.on(PR).map((r) => `${r.author}: ${r.body.split('\n')[1]}`),
+    ['github-actions[bot]: new', 'someone: human copy'],
+  );
 });

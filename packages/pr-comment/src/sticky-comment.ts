@@ -35,7 +35,12 @@ function isOurs(node: CommentNode | undefined, target: ReportTarget, key: string
 }
 
 /** The comment the pointer names, if it is really ours for this key and target. */
-async function followPointer(store: CommentStore, target: ReportTarget, key: string, nodeId: string): Promise<CommentNode | undefined> {
+async function followPointer(
+  store: CommentStore,
+  target: ReportTarget,
+  key: string,
+  nodeId: string,
+): Promise<CommentNode | undefined> {
   const node = (await store.commentNodes(target, [nodeId])).get(nodeId);
   return isOurs(node, target, key) ? node : undefined;
 }
@@ -48,7 +53,10 @@ async function followPointer(store: CommentStore, target: ReportTarget, key: str
 async function scanAll(store: CommentStore, target: ReportTarget, key: string): Promise<CommentNode[]> {
   const candidates = (await store.listComments(target)).filter((c) => hasStickyMarker(c.body, key));
   if (candidates.length === 0) return [];
-  const nodes = await store.commentNodes(target, candidates.map((c) => c.nodeId));
+  const nodes = await store.commentNodes(
+    target,
+    candidates.map((c) => c.nodeId),
+  );
   return candidates
     .map((c) => nodes.get(c.nodeId))
     .filter((n): n is CommentNode => n?.viewerDidAuthor === true && hasStickyMarker(n.body, key))
@@ -69,7 +77,12 @@ interface Posted extends StickyResult {
   nodeId: string;
 }
 
-async function createExactlyOnce(store: CommentStore, target: ReportTarget, key: string, body: string): Promise<Posted> {
+async function createExactlyOnce(
+  store: CommentStore,
+  target: ReportTarget,
+  key: string,
+  body: string,
+): Promise<Posted> {
   for (let attempt = 1; ; attempt++) {
     try {
       const created = await store.createComment(target, body);
@@ -83,7 +96,12 @@ async function createExactlyOnce(store: CommentStore, target: ReportTarget, key:
   }
 }
 
-async function updateIfChanged(store: CommentStore, target: ReportTarget, existing: CommentNode, body: string): Promise<Posted> {
+async function updateIfChanged(
+  store: CommentStore,
+  target: ReportTarget,
+  existing: CommentNode,
+  body: string,
+): Promise<Posted> {
   const same = { commentId: existing.id, commentUrl: existing.htmlUrl, nodeId: existing.nodeId };
   if (existing.body === body) return { action: 'unchanged', ...same };
   const updated = await store.updateComment(target, existing.id, body);
@@ -100,7 +118,14 @@ async function updateIfChanged(store: CommentStore, target: ReportTarget, existi
  * comment of ours for this key, a concurrent run of the same key created it
  * first: ours is deleted and the report goes into theirs, so one comment stays.
  */
-async function savePointer(store: CommentStore, target: IssueTarget, key: string, posted: Posted, body: string, warn: (m: string) => void): Promise<Posted> {
+async function savePointer(
+  store: CommentStore,
+  target: IssueTarget,
+  key: string,
+  posted: Posted,
+  body: string,
+  warn: (m: string) => void,
+): Promise<Posted> {
   try {
     const description = await store.readIssueBody(target.number);
     const current = commentPointer(description, key);
@@ -114,13 +139,19 @@ async function savePointer(store: CommentStore, target: IssueTarget, key: string
     }
     await store.writeIssueBody(target.number, withCommentPointer(description, key, posted.nodeId));
   } catch (error) {
-    warn(`report: the comment was posted, but its pointer could not be saved in #${target.number}'s description (${(error as Error).message}); the next update will scan the comments instead`);
+    warn(
+      `report: the comment was posted, but its pointer could not be saved in #${target.number}'s description (${(error as Error).message}); the next update will scan the comments instead`,
+    );
   }
   return posted;
 }
 
 /** Our other comments for the key (duplicates left by an older tool or a lost race), removed best-effort. */
-async function removeDuplicates(store: CommentStore, duplicates: readonly CommentNode[], warn: (m: string) => void): Promise<void> {
+async function removeDuplicates(
+  store: CommentStore,
+  duplicates: readonly CommentNode[],
+  warn: (m: string) => void,
+): Promise<void> {
   for (const duplicate of duplicates) {
     try {
       await store.deleteIssueComment(duplicate.id);
@@ -140,16 +171,29 @@ async function removeDuplicates(store: CommentStore, duplicates: readonly Commen
  * of our comments for the key: the others are deleted, the report goes into the
  * oldest, and the pointer names it. Nobody deletes the oldest, so one always stays.
  */
-async function settleCreateRace(store: CommentStore, target: IssueTarget, key: string, posted: Posted, body: string, warn: (m: string) => void): Promise<Posted> {
+async function settleCreateRace(
+  store: CommentStore,
+  target: IssueTarget,
+  key: string,
+  posted: Posted,
+  body: string,
+  warn: (m: string) => void,
+): Promise<Posted> {
   const [oldest, ...newer] = await scanAll(store, target, key);
   if (!oldest || newer.length === 0) return posted;
   await removeDuplicates(store, newer, warn);
-  const settled = oldest.nodeId === posted.nodeId ? posted : { ...(await updateIfChanged(store, target, oldest, body)), action: 'updated' as const };
+  const settled =
+    oldest.nodeId === posted.nodeId
+      ? posted
+      : { ...(await updateIfChanged(store, target, oldest, body)), action: 'updated' as const };
   try {
     const description = await store.readIssueBody(target.number);
-    if (commentPointer(description, key) !== oldest.nodeId) await store.writeIssueBody(target.number, withCommentPointer(description, key, oldest.nodeId));
+    if (commentPointer(description, key) !== oldest.nodeId)
+      await store.writeIssueBody(target.number, withCommentPointer(description, key, oldest.nodeId));
   } catch (error) {
-    warn(`report: the comment was posted, but its pointer could not be saved in #${target.number}'s description (${(error as Error).message}); the next update will scan the comments instead`);
+    warn(
+      `report: the comment was posted, but its pointer could not be saved in #${target.number}'s description (${(error as Error).message}); the next update will scan the comments instead`,
+    );
   }
   return settled;
 }
@@ -165,7 +209,12 @@ interface Lookup {
 }
 
 /** 1 request when the event's body points at our comment; 2 when the current body does; a full scan otherwise. */
-async function findExisting(store: CommentStore, target: IssueTarget, key: string, bodyHint: string | null | undefined): Promise<Lookup> {
+async function findExisting(
+  store: CommentStore,
+  target: IssueTarget,
+  key: string,
+  bodyHint: string | null | undefined,
+): Promise<Lookup> {
   const hinted = commentPointer(bodyHint, key);
   if (hinted) {
     const node = await followPointer(store, target, key, hinted);
@@ -182,17 +231,26 @@ async function findExisting(store: CommentStore, target: IssueTarget, key: strin
 }
 
 /** Creates the key's comment on the target, or updates it in place. */
-export async function upsertStickyComment(store: CommentStore, target: ReportTarget, body: string, options: StickyOptions): Promise<StickyResult> {
+export async function upsertStickyComment(
+  store: CommentStore,
+  target: ReportTarget,
+  body: string,
+  options: StickyOptions,
+): Promise<StickyResult> {
   const { key } = options;
   const warn = options.warn ?? (() => {});
   if (target.kind === 'commit') {
     // Commit comments have no body to hold a pointer; commits carry few comments.
     const existing = await scan(store, target, key);
-    const { nodeId: _, ...result } = existing ? await updateIfChanged(store, target, existing, body) : await createExactlyOnce(store, target, key, body);
+    const { nodeId: _, ...result } = existing
+      ? await updateIfChanged(store, target, existing, body)
+      : await createExactlyOnce(store, target, key, body);
     return result;
   }
   const { found, duplicates, pointer } = await findExisting(store, target, key, options.bodyHint);
-  let posted = found ? await updateIfChanged(store, target, found, body) : await createExactlyOnce(store, target, key, body);
+  let posted = found
+    ? await updateIfChanged(store, target, found, body)
+    : await createExactlyOnce(store, target, key, body);
   if (posted.nodeId !== pointer) posted = await savePointer(store, target, key, posted, body, warn);
   if (posted.action === 'created') posted = await settleCreateRace(store, target, key, posted, body, warn);
   await removeDuplicates(store, duplicates, warn);

@@ -8,7 +8,10 @@ export type ReportTarget = { kind: 'issue'; number: number } | { kind: 'commit';
 
 export const TargetInputSchema = z
   .string()
-  .regex(/^(auto|pr|commit|pr\/[1-9]\d*|issue\/[1-9]\d*|commit\/[0-9a-fA-F]{7,40})$/, 'expected auto, pr, pr/N, commit, commit/SHA or issue/N');
+  .regex(
+    /^(auto|pr|commit|pr\/[1-9]\d*|issue\/[1-9]\d*|commit\/[0-9a-fA-F]{7,40})$/,
+    'expected auto, pr, pr/N, commit, commit/SHA or issue/N',
+  );
 
 export type TargetInput = z.infer<typeof TargetInputSchema>;
 
@@ -43,7 +46,9 @@ export interface ResolvedTarget {
 const PullRequestEvent = z.object({
   pull_request: z.object({ number: z.number(), body: z.string().nullish(), head: z.object({ sha: z.string() }) }),
 });
-const IssueEvent = z.object({ issue: z.object({ number: z.number(), body: z.string().nullish(), pull_request: z.unknown().optional() }) });
+const IssueEvent = z.object({
+  issue: z.object({ number: z.number(), body: z.string().nullish(), pull_request: z.unknown().optional() }),
+});
 const PushEvent = z.object({ ref: z.string(), after: z.string().optional() });
 const WorkflowRunEvent = z.object({
   workflow_run: z.object({
@@ -55,7 +60,9 @@ const WorkflowRunEvent = z.object({
 });
 
 export function describeTarget(repo: RepoRef, target: ReportTarget): string {
-  return target.kind === 'issue' ? `${repo.owner}/${repo.repo}#${target.number}` : `commit ${target.sha.slice(0, 12)} of ${repo.owner}/${repo.repo}`;
+  return target.kind === 'issue'
+    ? `${repo.owner}/${repo.repo}#${target.number}`
+    : `commit ${target.sha.slice(0, 12)} of ${repo.owner}/${repo.repo}`;
 }
 
 /** The commit a commit comment belongs on: never the PR's ephemeral merge commit. */
@@ -65,7 +72,8 @@ function eventCommit(context: EventContext): string {
   const run = WorkflowRunEvent.safeParse(context.payload);
   if (context.eventName === 'workflow_run' && run.success) return run.data.workflow_run.head_sha;
   const push = PushEvent.safeParse(context.payload);
-  if (context.eventName === 'push' && push.success && push.data.after && !/^0+$/.test(push.data.after)) return push.data.after;
+  if (context.eventName === 'push' && push.success && push.data.after && !/^0+$/.test(push.data.after))
+    return push.data.after;
   return context.sha;
 }
 
@@ -78,12 +86,17 @@ async function eventPullRequest(context: EventContext, lookups: TargetLookups): 
   const { eventName, payload } = context;
   if (eventName === 'pull_request' || eventName === 'pull_request_target' || eventName === 'pull_request_review') {
     const pr = PullRequestEvent.safeParse(payload);
-    if (pr.success) return { target: { kind: 'issue', number: pr.data.pull_request.number }, bodyHint: pr.data.pull_request.body };
+    if (pr.success)
+      return { target: { kind: 'issue', number: pr.data.pull_request.number }, bodyHint: pr.data.pull_request.body };
   }
   if (eventName === 'issue_comment' || eventName === 'issues') {
     const issue = IssueEvent.safeParse(payload);
     if (issue.success) {
-      return { target: { kind: 'issue', number: issue.data.issue.number }, bodyHint: issue.data.issue.body, plainIssue: issue.data.issue.pull_request == null };
+      return {
+        target: { kind: 'issue', number: issue.data.issue.number },
+        bodyHint: issue.data.issue.body,
+        plainIssue: issue.data.issue.pull_request == null,
+      };
     }
   }
   if (eventName === 'workflow_run') {
@@ -108,7 +121,11 @@ async function eventPullRequest(context: EventContext, lookups: TargetLookups): 
 }
 
 /** Resolves the `target` input against the event; see docs/report.md for the table. */
-export async function resolveTarget(input: TargetInput, context: EventContext, lookups: TargetLookups): Promise<ResolvedTarget> {
+export async function resolveTarget(
+  input: TargetInput,
+  context: EventContext,
+  lookups: TargetLookups,
+): Promise<ResolvedTarget> {
   const [kind, value] = input.split('/', 2) as [string, string | undefined];
   if (value !== undefined) {
     return kind === 'commit'
@@ -120,8 +137,12 @@ export async function resolveTarget(input: TargetInput, context: EventContext, l
   if (pull) return pull;
   if (kind === 'pr') {
     const branch = branchOf(context.ref);
-    const where = branch ? `no open pull request has head '${branch}' in ${context.repo.owner}/${context.repo.repo}` : `the '${context.eventName}' event names no pull request`;
-    throw new GitHubAccessError(`report: target 'pr' found no pull request: ${where}; open one, set target: pr/NUMBER, or use target: auto to fall back to a commit comment`);
+    const where = branch
+      ? `no open pull request has head '${branch}' in ${context.repo.owner}/${context.repo.repo}`
+      : `the '${context.eventName}' event names no pull request`;
+    throw new GitHubAccessError(
+      `report: target 'pr' found no pull request: ${where}; open one, set target: pr/NUMBER, or use target: auto to fall back to a commit comment`,
+    );
   }
   return { target: { kind: 'commit', sha: eventCommit(context) }, bodyHint: undefined };
 }

@@ -50,7 +50,9 @@ export class EventLog {
       walked.push(next);
       event = next;
     }
-    throw new RegistryConflictError(`the event log of ${name} runs more than ${MAX_EVENTS_BEHIND_HEAD} events past its head; run 'mlship registry history ${name}' to inspect it`);
+    throw new RegistryConflictError(
+      `the event log of ${name} runs more than ${MAX_EVENTS_BEHIND_HEAD} events past its head; run 'mlship registry history ${name}' to inspect it`,
+    );
   }
 
   /**
@@ -59,7 +61,10 @@ export class EventLog {
    * re-reads and plans again, so rules are always checked against the state
    * the event lands on.
    */
-  async append(name: string, plan: (state: RegistryState) => Promise<PlannedEvent | null> | PlannedEvent | null): Promise<RegistryEvent | null> {
+  async append(
+    name: string,
+    plan: (state: RegistryState) => Promise<PlannedEvent | null> | PlannedEvent | null,
+  ): Promise<RegistryEvent | null> {
     for (let attempt = 1; attempt <= this.options.maxAttempts; attempt++) {
       const head = await this.latest(name, true);
       const state = head?.state ?? EMPTY_STATE;

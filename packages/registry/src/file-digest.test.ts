@@ -16,8 +16,11 @@ test('a file whose name GitHub would rename as a release asset is refused before
   // GitHub turns these into 'churn.model.onnx', 'model-1.0.0-1.buster.onnx', 'card.v2.md'; a download by the manifest's name would then fail.
   for (const name of ['churn model.onnx', 'model-1.0.0-1~buster.onnx', 'card(v2).md', '.hidden.onnx', 'modèle.onnx']) {
     const path = await fileNamed(name);
-    await assert.rejects(digestPublishFiles([{ path, role: 'model' }]), (error: Error) =>
-      error instanceof InputError && error.message.includes(path) && error.message.includes('rename'), name);
+    await assert.rejects(
+      digestPublishFiles([{ path, role: 'model' }]),
+      (error: Error) => error instanceof InputError && error.message.includes(path) && error.message.includes('rename'),
+      name,
+    );
   }
 });
 

@@ -12,7 +12,10 @@ export async function digestFile(path: string): Promise<StagedFile> {
   try {
     sizeBytes = (await stat(path)).size;
   } catch (error) {
-    throw new FileFormatError(`${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'}); check the path`, { location: { file: path }, cause: error });
+    throw new FileFormatError(
+      `${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'}); check the path`,
+      { location: { file: path }, cause: error },
+    );
   }
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
@@ -40,17 +43,22 @@ export interface RoledFile {
 
 /** Hashes the files to publish, ONNX models first (the manifest's signature and default download come from it). */
 export async function digestPublishFiles(files: readonly RoledFile[]): Promise<(StagedFile & { role: AssetRole })[]> {
-  if (!files.some((f) => f.role === 'model')) throw new InputError('files: give at least one model file (e.g. model.onnx) to publish');
+  if (!files.some((f) => f.role === 'model'))
+    throw new InputError('files: give at least one model file (e.g. model.onnx) to publish');
   const rank = (f: RoledFile) => (f.role !== 'model' ? 2 : f.path.toLowerCase().endsWith('.onnx') ? 0 : 1);
   const out: (StagedFile & { role: AssetRole })[] = [];
   for (const f of [...files].sort((a, b) => rank(a) - rank(b))) {
     const name = basename(f.path);
     if (!ASSET_NAME_RE.test(name)) {
-      throw new InputError(`files: '${f.path}' has a name GitHub would silently change on upload (release assets keep only letters, digits, '.', '-' and '_', with no leading or trailing '.'), so it could not be downloaded by name; rename the file${suggestName(name)}`);
+      throw new InputError(
+        `files: '${f.path}' has a name GitHub would silently change on upload (release assets keep only letters, digits, '.', '-' and '_', with no leading or trailing '.'), so it could not be downloaded by name; rename the file${suggestName(name)}`,
+      );
     }
     const staged = await digestFile(f.path);
-    if (staged.name === MANIFEST_ASSET) throw new InputError(`files: '${f.path}' is named ${MANIFEST_ASSET}, which mlship writes; rename it`);
-    if (out.some((o) => o.name === staged.name)) throw new InputError(`files: two files are named '${staged.name}'; asset names must be unique, rename one`);
+    if (staged.name === MANIFEST_ASSET)
+      throw new InputError(`files: '${f.path}' is named ${MANIFEST_ASSET}, which mlship writes; rename it`);
+    if (out.some((o) => o.name === staged.name))
+      throw new InputError(`files: two files are named '${staged.name}'; asset names must be unique, rename one`);
     out.push({ ...staged, role: f.role });
   }
   return out;

@@ -22,10 +22,15 @@ async function publishedRegistry() {
   const repo = gh.createRepo({ owner: 'octo-org', name: 'models', defaultBranch: 'main' });
   const commit = gh.createCommit(repo, { branch: 'main', message: 'Train' });
   const token = gh.createToken({ login: 'alice', permissions: { contents: 'write', metadata: 'read' } });
-  const registry = () => new RegistryService(
-    new GitHubStore({ client: createGitHubClient({ token, baseUrl: gh.apiUrl, throttle: false }), owner: repo.owner, repo: repo.name }),
-    { actor: 'alice', readSignature: readOnnxSignature, sleep: async () => {} },
-  );
+  const registry = () =>
+    new RegistryService(
+      new GitHubStore({
+        client: createGitHubClient({ token, baseUrl: gh.apiUrl, throttle: false }),
+        owner: repo.owner,
+        repo: repo.name,
+      }),
+      { actor: 'alice', readSignature: readOnnxSignature, sleep: async () => {} },
+    );
   await registry().publish({ name: 'churn', version: 'v1.0.0', files: await modelFiles(1), commit });
   return { gh, repo, registry };
 }
@@ -54,8 +59,13 @@ test('a release whose model, manifest and body digest were all rewritten is refu
     release.body = release.body!.replace(/content=[0-9a-f]{64}/, `content=${manifest.contentDigest}`);
 
     const dest = await mkdtemp(join(tmpdir(), 'mlship-altered-'));
-    await assert.rejects(registry().download('churn@v1.0.0', dest), (error: unknown) =>
-      error instanceof IntegrityError && !error.message.includes('\n') && error.message.startsWith('churn@v1.0.0: manifest.json describes content'));
+    await assert.rejects(
+      registry().download('churn@v1.0.0', dest),
+      (error: unknown) =>
+        error instanceof IntegrityError &&
+        !error.message.includes('\n') &&
+        error.message.startsWith('churn@v1.0.0: manifest.json describes content'),
+    );
   } finally {
     await gh.stop();
   }

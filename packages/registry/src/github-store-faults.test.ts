@@ -28,10 +28,14 @@ async function world(): Promise<World> {
   const client = (): GitHubClient => createGitHubClient({ token, baseUrl: gh.apiUrl, throttle: false });
   let writes = 0;
   return {
-    gh, commit,
-    registry: (c = client()) => new RegistryService(new GitHubStore({ client: c, owner: repo.owner, repo: repo.name }), {
-      actor: 'alice', readSignature: readOnnxSignature, sleep: async () => {},
-    }),
+    gh,
+    commit,
+    registry: (c = client()) =>
+      new RegistryService(new GitHubStore({ client: c, owner: repo.owner, repo: repo.name }), {
+        actor: 'alice',
+        readSignature: readOnnxSignature,
+        sleep: async () => {},
+      }),
     faultyClient: (k, fault) => {
       const c = client();
       writes = 0;
@@ -59,9 +63,19 @@ const faultsFor = (k: number): [string, Fault][] => [APPLIED_FAULT, REFUSED_FAUL
 
 async function assertPublishAllOrNothing(w: World, files: PublishFile[]): Promise<'complete' | 'absent'> {
   const reg = w.registry();
-  const listed = await reg.list('churn').then((l) => l[0]!.versions, () => [] as string[]);
-  const release = w.gh.state.repos.get('octo-org/models')!.releases.find((r) => r.tagName === 'churn@v1.0.0' && !r.draft);
-  if (release) assert.deepEqual(release.assets.map((a) => a.name).sort(), ['card.md', 'manifest.json', 'metrics.json', 'model.onnx'], 'a published release has every asset');
+  const listed = await reg.list('churn').then(
+    (l) => l[0]!.versions,
+    () => [] as string[],
+  );
+  const release = w.gh.state.repos
+    .get('octo-org/models')!
+    .releases.find((r) => r.tagName === 'churn@v1.0.0' && !r.draft);
+  if (release)
+    assert.deepEqual(
+      release.assets.map((a) => a.name).sort(),
+      ['card.md', 'manifest.json', 'metrics.json', 'model.onnx'],
+      'a published release has every asset',
+    );
   if (listed.length === 0) return 'absent';
   assert.deepEqual(listed, ['v1.0.0']);
   assert.ok(release, 'a registered version has a published release');
@@ -73,7 +87,9 @@ async function assertPublishAllOrNothing(w: World, files: PublishFile[]): Promis
 test('publish under a fault at each write: all or nothing, and a re-run completes it once', async () => {
   const files = await modelFiles(1);
   const clean = await world();
-  await clean.registry(clean.faultyClient(0, { status: 500 })).publish({ name: 'churn', version: 'v1.0.0', files, commit: clean.commit });
+  await clean
+    .registry(clean.faultyClient(0, { status: 500 }))
+    .publish({ name: 'churn', version: 'v1.0.0', files, commit: clean.commit });
   const writes = clean.writes();
   await clean.gh.stop();
   assert.ok(writes >= 8, `a publish makes ${writes} writes`);
@@ -82,14 +98,24 @@ test('publish under a fault at each write: all or nothing, and a re-run complete
     for (const [label, fault] of faultsFor(k)) {
       const w = await world();
       try {
-        const failed = await w.registry(w.faultyClient(k, fault)).publish({ name: 'churn', version: 'v1.0.0', files, commit: w.commit }).then(() => false, () => true);
+        const failed = await w
+          .registry(w.faultyClient(k, fault))
+          .publish({ name: 'churn', version: 'v1.0.0', files, commit: w.commit })
+          .then(
+            () => false,
+            () => true,
+          );
         const after = await assertPublishAllOrNothing(w, files);
         if (!failed) assert.equal(after, 'complete', `write ${k}, ${label}: success means complete`);
         const rerun = await w.registry().publish({ name: 'churn', version: 'v1.0.0', files, commit: w.commit });
         assert.equal(rerun.version, 'v1.0.0');
         assert.equal(await assertPublishAllOrNothing(w, files), 'complete');
         const history = await w.registry().history('churn');
-        assert.deepEqual(history.map((e) => e.tag), ['churn@v1.0.0'], `write ${k}, ${label}: one registration`);
+        assert.deepEqual(
+          history.map((e) => e.tag),
+          ['churn@v1.0.0'],
+          `write ${k}, ${label}: one registration`,
+        );
         const published = w.gh.state.repos.get('octo-org/models')!.releases.filter((r) => !r.draft);
         assert.equal(published.length, 1, `write ${k}, ${label}: one published release`);
         const drafts = w.gh.state.repos.get('octo-org/models')!.releases.filter((r) => r.draft);
@@ -112,15 +138,26 @@ test('promotion under a fault at each write: all or nothing, a re-run completes 
         await setup.publish({ name: 'churn', version: 'v1.1.0', files: await modelFiles(2), commit: w.commit });
         await setup.promote({ name: 'churn', version: 'v1.0.0', stage: 'prod' });
 
-        await w.registry(w.faultyClient(k, fault)).promote({ name: 'churn', version: 'v1.1.0', stage: 'prod' }).catch(() => undefined);
+        await w
+          .registry(w.faultyClient(k, fault))
+          .promote({ name: 'churn', version: 'v1.1.0', stage: 'prod' })
+          .catch(() => undefined);
         const reg = w.registry();
         const assigned = (await reg.history('churn')).filter((e) => e.action === 'assign' && e.version === 'v1.1.0');
         assert.ok(assigned.length <= 1, `write ${k}, ${label}: at most one assignment`);
-        assert.equal((await reg.resolve('churn@prod')).version, assigned.length ? 'v1.1.0' : 'v1.0.0', `write ${k}, ${label}: prod agrees with history`);
+        assert.equal(
+          (await reg.resolve('churn@prod')).version,
+          assigned.length ? 'v1.1.0' : 'v1.0.0',
+          `write ${k}, ${label}: prod agrees with history`,
+        );
 
         await reg.promote({ name: 'churn', version: 'v1.1.0', stage: 'prod' });
         const history = await reg.history('churn');
-        assert.deepEqual(history.map((e) => e.tag), ['churn@v1.0.0', 'churn@v1.1.0', 'churn#prod#3', 'churn#prod#4'], `write ${k}, ${label}`);
+        assert.deepEqual(
+          history.map((e) => e.tag),
+          ['churn@v1.0.0', 'churn@v1.1.0', 'churn#prod#3', 'churn#prod#4'],
+          `write ${k}, ${label}`,
+        );
         const refs = w.gh.state.repos.get('octo-org/models')!.refs;
         assert.ok(refs.has('refs/tags/churn#prod#4'), `write ${k}, ${label}: the GTO tag exists after the re-run`);
         assert.equal((await reg.resolve('churn@prod')).version, 'v1.1.0');

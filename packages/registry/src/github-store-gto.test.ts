@@ -13,10 +13,15 @@ async function setup() {
   const gh = await startEmulator();
   const repo = gh.createRepo({ owner: 'octo-org', name: 'models', defaultBranch: 'main', immutableReleases: true });
   const token = gh.createToken({ login: 'alice', permissions: { contents: 'write', metadata: 'read' } });
-  const registry = () => new RegistryService(
-    new GitHubStore({ client: createGitHubClient({ token, baseUrl: gh.apiUrl, throttle: false }), owner: repo.owner, repo: repo.name }),
-    { actor: 'alice', sleep: async () => {} },
-  );
+  const registry = () =>
+    new RegistryService(
+      new GitHubStore({
+        client: createGitHubClient({ token, baseUrl: gh.apiUrl, throttle: false }),
+        owner: repo.owner,
+        repo: repo.name,
+      }),
+      { actor: 'alice', sleep: async () => {} },
+    );
   return { gh, repo, registry };
 }
 
@@ -51,12 +56,24 @@ test('the registry is readable as GTO tags: annotated, GTO names, stage state as
       });
     assert.ok(tags.every((t) => t.parsed !== null));
     assert.deepEqual(tags.map((t) => `${t.parsed.action}:${t.parsed.counter ?? '-'}`).sort(), [
-      'assign:4', 'assign:5', 'assign:6', 'assign:7', 'deregister:9', 'register:-', 'register:-', 'register:-', 'unassign:8',
+      'assign:4',
+      'assign:5',
+      'assign:6',
+      'assign:7',
+      'deregister:9',
+      'register:-',
+      'register:-',
+      'register:-',
+      'unassign:8',
     ]);
     const order = (t: (typeof tags)[number]) => t.parsed.counter ?? 0;
-    const changes: StateChange[] = tags.sort((a, b) => order(a) - order(b)).map((t) => ({
-      action: t.parsed.action, stage: t.parsed.stage, version: t.parsed.version ?? versionAt.get(t.commit),
-    }));
+    const changes: StateChange[] = tags
+      .sort((a, b) => order(a) - order(b))
+      .map((t) => ({
+        action: t.parsed.action,
+        stage: t.parsed.stage,
+        version: t.parsed.version ?? versionAt.get(t.commit),
+      }));
     assert.deepEqual(stageMap(foldChanges(changes)), (await reg.list('churn'))[0]!.stages);
     assert.deepEqual((await reg.list('churn'))[0]!.stages, { prod: 'v1.0.0', staging: 'v1.0.0' });
     assert.equal(record.releases.filter((r) => !r.draft).length, 3);
@@ -74,7 +91,13 @@ test('resolving prod costs the same number of requests at 10 and at 40 versions'
     for (const total of [10, 40]) {
       for (let i = counts.length ? 10 : 0; i < total; i++) {
         // Different params make different manifests; files are shared to keep the test fast.
-        await reg.publish({ name: 'churn', version: `v1.${i}.0`, files, commit: gh.createCommit(repo, { branch: 'main', message: `v${i}` }), params: { i } });
+        await reg.publish({
+          name: 'churn',
+          version: `v1.${i}.0`,
+          files,
+          commit: gh.createCommit(repo, { branch: 'main', message: `v${i}` }),
+          params: { i },
+        });
       }
       await reg.promote({ name: 'churn', version: `v1.${total - 3}.0`, stage: 'prod' });
       gh.clearRequests();

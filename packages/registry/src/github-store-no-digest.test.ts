@@ -20,10 +20,15 @@ test('without asset digests, a release whose model and manifest were both swappe
     const repo = gh.createRepo({ owner: 'octo-org', name: 'models', defaultBranch: 'main' });
     const commit = gh.createCommit(repo, { branch: 'main', message: 'Train' });
     const token = gh.createToken({ login: 'alice', permissions: { contents: 'write', metadata: 'read' } });
-    const registry = () => new RegistryService(
-      new GitHubStore({ client: createGitHubClient({ token, baseUrl: gh.apiUrl, throttle: false }), owner: repo.owner, repo: repo.name }),
-      { actor: 'alice', readSignature: readOnnxSignature, sleep: async () => {} },
-    );
+    const registry = () =>
+      new RegistryService(
+        new GitHubStore({
+          client: createGitHubClient({ token, baseUrl: gh.apiUrl, throttle: false }),
+          owner: repo.owner,
+          repo: repo.name,
+        }),
+        { actor: 'alice', readSignature: readOnnxSignature, sleep: async () => {} },
+      );
     await registry().publish({ name: 'churn', version: 'v1.0.0', files: await modelFiles(1), commit });
 
     const release = gh.repo(repo).releases.find((r) => r.tagName === 'churn@v1.0.0')!;

@@ -20,16 +20,20 @@ test('a re-run replaces a partial manifest.json left in the draft by a failed up
     const repo = gh.createRepo({ owner: 'octo-org', name: 'models', defaultBranch: 'main', immutableReleases: true });
     const commit = gh.createCommit(repo, { branch: 'main', message: 'Train' });
     const token = gh.createToken({ login: 'alice', permissions: { contents: 'write', metadata: 'read' } });
-    const registry = (client: GitHubClient) => new RegistryService(new GitHubStore({ client, owner: repo.owner, repo: repo.name }), {
-      actor: 'alice', readSignature: readOnnxSignature, sleep: async () => {},
-    });
+    const registry = (client: GitHubClient) =>
+      new RegistryService(new GitHubStore({ client, owner: repo.owner, repo: repo.name }), {
+        actor: 'alice',
+        readSignature: readOnnxSignature,
+        sleep: async () => {},
+      });
     const files = await modelFiles(1);
 
     // First run: stops right after the manifest upload (before the version's tag is created).
     const stopping = createGitHubClient({ token, baseUrl: gh.apiUrl, throttle: false });
     stopping.hook.before('request', (options) => {
       (options.request as { retries?: number }).retries = 0;
-      if (options.method === 'POST' && String(options.url).endsWith('/git/tags')) throw Object.assign(new Error('runner cancelled'), { status: 500 });
+      if (options.method === 'POST' && String(options.url).endsWith('/git/tags'))
+        throw Object.assign(new Error('runner cancelled'), { status: 500 });
     });
     await assert.rejects(registry(stopping).publish({ name: 'churn', version: 'v1.0.0', files, commit }));
     // ...and its manifest upload had failed upstream, leaving an empty starter asset.
@@ -65,13 +69,25 @@ test('an upload that fails upstream and leaves an empty starter asset is retried
       const draft = gh.repo(repo).releases.find((r) => r.draft)!;
       const at = new Date().toISOString();
       draft.assets.push({
-        id: 990001, releaseId: draft.id, name: 'model.onnx', label: null, contentType: 'application/octet-stream',
-        bytes: Buffer.alloc(0), size: 0, digest: null as unknown as string, uploader: draft.author, downloadCount: 0, createdAt: at, updatedAt: at,
+        id: 990001,
+        releaseId: draft.id,
+        name: 'model.onnx',
+        label: null,
+        contentType: 'application/octet-stream',
+        bytes: Buffer.alloc(0),
+        size: 0,
+        digest: null as unknown as string,
+        uploader: draft.author,
+        downloadCount: 0,
+        createdAt: at,
+        updatedAt: at,
       });
       gh.inject({ method: 'POST', fault: { status: 502 } });
     });
     const registry = new RegistryService(new GitHubStore({ client, owner: repo.owner, repo: repo.name }), {
-      actor: 'alice', readSignature: readOnnxSignature, sleep: async () => {},
+      actor: 'alice',
+      readSignature: readOnnxSignature,
+      sleep: async () => {},
     });
     const published = await registry.publish({ name: 'churn', version: 'v1.0.0', files: await modelFiles(1), commit });
     assert.ok(failed);

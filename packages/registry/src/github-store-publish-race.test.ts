@@ -15,16 +15,35 @@ test('parallel bump publishes of different content each get a version', async ()
     const repo = gh.createRepo({ owner: 'octo-org', name: 'models', defaultBranch: 'main', immutableReleases: true });
     const commit = gh.createCommit(repo, { branch: 'main', message: 'Train' });
     const token = gh.createToken({ login: 'alice', permissions: { contents: 'write', metadata: 'read' } });
-    const reg = () => new RegistryService(new GitHubStore({ client: createGitHubClient({ token, baseUrl: gh.apiUrl, throttle: false }), owner: repo.owner, repo: repo.name }), { actor: 'alice', readSignature: readOnnxSignature, sleep: async () => {} });
+    const reg = () =>
+      new RegistryService(
+        new GitHubStore({
+          client: createGitHubClient({ token, baseUrl: gh.apiUrl, throttle: false }),
+          owner: repo.owner,
+          repo: repo.name,
+        }),
+        { actor: 'alice', readSignature: readOnnxSignature, sleep: async () => {} },
+      );
     await reg().publish({ name: 'churn', version: 'v1.0.0', files: await modelFiles(1), commit });
     for (let round = 0; round < 5; round++) {
       const files = await Promise.all([2, 3, 4, 5].map((s) => modelFiles(s + round * 10)));
-      const results = await Promise.allSettled(files.map((f) => reg().publish({ name: 'churn', bump: 'minor', files: f, commit })));
-      const failed = results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason?.message));
+      const results = await Promise.allSettled(
+        files.map((f) => reg().publish({ name: 'churn', bump: 'minor', files: f, commit })),
+      );
+      const failed = results
+        .filter((r) => r.status === 'rejected')
+        .map((r) => String((r as PromiseRejectedResult).reason?.message));
       assert.deepEqual(failed, [], `round ${round}`);
     }
     assert.equal((await reg().list('churn'))[0]!.versions.length, 21);
-    assert.deepEqual(gh.repo(repo).releases.filter((r) => r.draft).map((r) => r.tagName), [], 'no draft left behind');
+    assert.deepEqual(
+      gh
+        .repo(repo)
+        .releases.filter((r) => r.draft)
+        .map((r) => r.tagName),
+      [],
+      'no draft left behind',
+    );
     assert.deepEqual(gh.violations, []);
   } finally {
     await gh.stop();
@@ -37,8 +56,10 @@ test('a publish whose draft is published under it by a parallel run of the same 
     const repo = gh.createRepo({ owner: 'octo-org', name: 'models', defaultBranch: 'main', immutableReleases: true });
     const commit = gh.createCommit(repo, { branch: 'main', message: 'Train' });
     const token = gh.createToken({ login: 'alice', permissions: { contents: 'write', metadata: 'read' } });
-    const store = (client = createGitHubClient({ token, baseUrl: gh.apiUrl, throttle: false })) => new GitHubStore({ client, owner: repo.owner, repo: repo.name });
-    const reg = (s = store()) => new RegistryService(s, { actor: 'alice', readSignature: readOnnxSignature, sleep: async () => {} });
+    const store = (client = createGitHubClient({ token, baseUrl: gh.apiUrl, throttle: false })) =>
+      new GitHubStore({ client, owner: repo.owner, repo: repo.name });
+    const reg = (s = store()) =>
+      new RegistryService(s, { actor: 'alice', readSignature: readOnnxSignature, sleep: async () => {} });
     const files = await modelFiles(1);
     // B pauses at its first upload while A publishes the same content to the end.
     const slow = createGitHubClient({ token, baseUrl: gh.apiUrl, throttle: false });
@@ -52,8 +73,14 @@ test('a publish whose draft is published under it by a parallel run of the same 
     assert.ok(paused);
     assert.equal(b.version, 'v1.0.0');
     assert.equal(b.created, false);
-    assert.deepEqual((await reg().history('churn')).map((e) => e.tag), ['churn@v1.0.0']);
-    assert.deepEqual(gh.repo(repo).releases.map((r) => [r.tagName, r.draft]), [['churn@v1.0.0', false]]);
+    assert.deepEqual(
+      (await reg().history('churn')).map((e) => e.tag),
+      ['churn@v1.0.0'],
+    );
+    assert.deepEqual(
+      gh.repo(repo).releases.map((r) => [r.tagName, r.draft]),
+      [['churn@v1.0.0', false]],
+    );
   } finally {
     await gh.stop();
   }

@@ -8,10 +8,18 @@ registryBehaviour('github', async () => {
   const gh = await startEmulator();
   const repo = gh.createRepo({ owner: 'octo-org', name: 'models', defaultBranch: 'main', immutableReleases: true });
   const commit = gh.createCommit(repo, { branch: 'main', message: 'Train churn model' });
-  const token = gh.createToken({ login: 'alice', permissions: { contents: 'write', checks: 'read', metadata: 'read' } });
+  const token = gh.createToken({
+    login: 'alice',
+    permissions: { contents: 'write', checks: 'read', metadata: 'read' },
+  });
   return {
     commit,
-    store: () => new GitHubStore({ client: createGitHubClient({ token, baseUrl: gh.apiUrl, throttle: false }), owner: repo.owner, repo: repo.name }),
+    store: () =>
+      new GitHubStore({
+        client: createGitHubClient({ token, baseUrl: gh.apiUrl, throttle: false }),
+        owner: repo.owner,
+        repo: repo.name,
+      }),
     tamper: async (name, version, asset, bytes) => {
       const release = gh.repo(repo).releases.find((r) => r.tagName === `${name}@${version}`)!;
       const record = release.assets.find((a) => a.name === asset)!;

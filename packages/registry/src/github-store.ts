@@ -88,12 +88,20 @@ export class GitHubStore implements RegistryStore {
   }
 
   private async readEventObject(sha: string): Promise<RegistryEvent | null> {
-    const tag = await this.call('read a registry event tag', () => this.client.rest.git.getTag({ ...this.base, tag_sha: sha }));
+    const tag = await this.call('read a registry event tag', () =>
+      this.client.rest.git.getTag({ ...this.base, tag_sha: sha }),
+    );
     return parseEventMessage(tag.data.message);
   }
 
   async appendEvent(event: RegistryEvent): Promise<boolean> {
-    const sha = await this.createTagObject(event.tag, formatEventMessage(event), event.commit, event.actor, event.createdAt);
+    const sha = await this.createTagObject(
+      event.tag,
+      formatEventMessage(event),
+      event.commit,
+      event.actor,
+      event.createdAt,
+    );
     const created = await this.createRefOnce(`refs/${EVENTS_PREFIX}${refSegment(event.name)}/${event.counter}`, sha);
     if (!created) return false;
     this.eventShas.set(eventKey(event), sha);
@@ -104,7 +112,9 @@ export class GitHubStore implements RegistryStore {
   async ensureGtoTag(event: RegistryEvent): Promise<void> {
     // A registration's GTO tag is the version's own tag, taken when it was claimed.
     if (event.action === 'register') return;
-    const sha = this.eventShas.get(eventKey(event)) ?? (await this.refSha(`${EVENTS_PREFIX}${refSegment(event.name)}/${event.counter}`));
+    const sha =
+      this.eventShas.get(eventKey(event)) ??
+      (await this.refSha(`${EVENTS_PREFIX}${refSegment(event.name)}/${event.counter}`));
     if (!sha) return;
     // Exists already: written by an earlier attempt, or by GTO itself racing on the same counter.
     await this.createRefOnce(`refs/tags/${event.tag}`, sha);
@@ -119,7 +129,9 @@ export class GitHubStore implements RegistryStore {
     } catch (error) {
       if (statusOf(error) !== 422 && statusOf(error) !== 404) throw this.accessError('move the registry head', error);
       if (!(await this.createRefOnce(`refs/${ref}`, sha))) {
-        await this.call('move the registry head', () => this.client.rest.git.updateRef({ ...this.base, ref, sha, force: true }));
+        await this.call('move the registry head', () =>
+          this.client.rest.git.updateRef({ ...this.base, ref, sha, force: true }),
+        );
       }
     }
   }
@@ -127,7 +139,12 @@ export class GitHubStore implements RegistryStore {
   async listEvents(name: string): Promise<RegistryEvent[]> {
     const prefix = `refs/${EVENTS_PREFIX}${refSegment(name)}/`;
     const refs = await this.call('list registry events', () =>
-      this.client.paginate(this.client.rest.git.listMatchingRefs, { ...this.base, ref: prefix.slice('refs/'.length), per_page: 100 }));
+      this.client.paginate(this.client.rest.git.listMatchingRefs, {
+        ...this.base,
+        ref: prefix.slice('refs/'.length),
+        per_page: 100,
+      }),
+    );
     // Keep refs ending in the counter only.
     const ours = refs
       .map((r) => ({ counter: Number(r.ref.slice(prefix.length)), sha: r.object.sha }))
@@ -143,7 +160,8 @@ export class GitHubStore implements RegistryStore {
 
   async listNames(): Promise<string[]> {
     const refs = await this.call('list registry models', () =>
-      this.client.paginate(this.client.rest.git.listMatchingRefs, { ...this.base, ref: HEAD_PREFIX, per_page: 100 }));
+      this.client.paginate(this.client.rest.git.listMatchingRefs, { ...this.base, ref: HEAD_PREFIX, per_page: 100 }),
+    );
     return [...new Set(refs.map((r) => r.ref.slice(`refs/${HEAD_PREFIX}`.length).replaceAll('+', '/')))].sort();
   }
 
@@ -152,7 +170,8 @@ export class GitHubStore implements RegistryStore {
   async readVersion(name: string, version: string): Promise<StoredVersion | null> {
     let release: ReleaseJson;
     try {
-      release = (await this.client.rest.repos.getReleaseByTag({ ...this.base, tag: `${name}@${version}` })).data as ReleaseJson;
+      release = (await this.client.rest.repos.getReleaseByTag({ ...this.base, tag: `${name}@${version}` }))
+        .data as ReleaseJson;
     } catch (error) {
       if (statusOf(error) === 404) return null;
       throw this.accessError(`read release ${name}@${version}`, error);
@@ -167,7 +186,8 @@ export class GitHubStore implements RegistryStore {
       this.client.graphql<{ repository: { ref: { target: { message?: string | null } | null } | null } | null }>(
         'query($owner: String!, $repo: String!, $ref: String!) { repository(owner: $owner, name: $repo) { ref(qualifiedName: $ref) { target { ... on Tag { message } } } } }',
         { ...this.base, ref: `refs/tags/${tag}` },
-      ));
+      ),
+    );
     return parseClaimedDigest(res.repository?.ref?.target?.message ?? '');
   }
 
@@ -178,7 +198,10 @@ export class GitHubStore implements RegistryStore {
       return { name: a.name, sizeBytes: a.size, ...(a.digest ? { digest: a.digest } : {}) };
     });
     return {
-      name, version, published: !release.draft, url: release.html_url,
+      name,
+      version,
+      published: !release.draft,
+      url: release.html_url,
       contentDigest: marker?.name === name && marker.version === version ? marker.content : undefined,
       commit: marker?.commit,
       assets,
@@ -192,7 +215,10 @@ export class GitHubStore implements RegistryStore {
 
   private async findDraft(match: (marker: PublishMarker) => boolean): Promise<ReleaseJson | null> {
     let pages = 0;
-    const iterator = this.client.paginate.iterator(this.client.rest.repos.listReleases, { ...this.base, per_page: DRAFT_SEARCH_PAGE_SIZE });
+    const iterator = this.client.paginate.iterator(this.client.rest.repos.listReleases, {
+      ...this.base,
+      per_page: DRAFT_SEARCH_PAGE_SIZE,
+    });
     for await (const page of iterator) {
       for (const release of page.data as ReleaseJson[]) {
         const marker = release.draft ? parseMarker(release.body ?? '') : null;
@@ -204,36 +230,61 @@ export class GitHubStore implements RegistryStore {
   }
 
   async stageVersion(req: StageRequest): Promise<Uint8Array> {
-    const isOurs = (m: PublishMarker) => m.name === req.name && m.version === req.version && m.content === req.contentDigest;
+    const isOurs = (m: PublishMarker) =>
+      m.name === req.name && m.version === req.version && m.content === req.contentDigest;
     let draft = await this.findDraft(isOurs);
     if (!draft) {
-      const body = formatMarker({ name: req.name, version: req.version, content: req.contentDigest, commit: req.commit });
-      draft = (await this.call(`create a draft release for ${req.name}@${req.version}`, () =>
-        this.client.rest.repos.createRelease({
-          ...this.base, tag_name: `${req.name}@${req.version}`, target_commitish: req.commit,
-          name: `${req.name} ${req.version}`, body, draft: true,
-        }))).data as ReleaseJson;
+      const body = formatMarker({
+        name: req.name,
+        version: req.version,
+        content: req.contentDigest,
+        commit: req.commit,
+      });
+      draft = (
+        await this.call(`create a draft release for ${req.name}@${req.version}`, () =>
+          this.client.rest.repos.createRelease({
+            ...this.base,
+            tag_name: `${req.name}@${req.version}`,
+            target_commitish: req.commit,
+            name: `${req.name} ${req.version}`,
+            body,
+            draft: true,
+          }),
+        )
+      ).data as ReleaseJson;
     }
     this.draftIds.set(`${req.name}@${req.version}`, draft.id);
     const existing = new Map(draft.assets.map((a) => [a.name, a]));
     for (const file of req.files) {
       const have = existing.get(file.name);
       if (have?.digest === `sha256:${file.sha256}`) continue; // uploaded whole by an earlier run
-      if (have) await this.call('replace a partial asset', () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: have.id }));
+      if (have)
+        await this.call('replace a partial asset', () =>
+          this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: have.id }),
+        );
       await this.upload(draft, file.name, file, file.sizeBytes, file.sha256);
     }
     const staged = existing.get(MANIFEST_ASSET);
     if (staged) {
       // A re-run keeps the manifest of the first run, so the version has one history,
       // unless that upload failed part-way (GitHub leaves an empty `starter` asset).
-      const bytes = staged.state === undefined || staged.state === 'uploaded' ? await this.downloadAsset(staged.id) : undefined;
+      const bytes =
+        staged.state === undefined || staged.state === 'uploaded' ? await this.downloadAsset(staged.id) : undefined;
       if (bytes && isStagedManifest(bytes, staged, req)) {
         this.assetIds.set(`${req.name}@${req.version}/${MANIFEST_ASSET}`, staged.id);
         return bytes;
       }
-      await this.call('replace a partial asset', () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: staged.id }));
+      await this.call('replace a partial asset', () =>
+        this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: staged.id }),
+      );
     }
-    await this.upload(draft, MANIFEST_ASSET, { bytes: req.manifest }, req.manifest.byteLength, createHash('sha256').update(req.manifest).digest('hex'));
+    await this.upload(
+      draft,
+      MANIFEST_ASSET,
+      { bytes: req.manifest },
+      req.manifest.byteLength,
+      createHash('sha256').update(req.manifest).digest('hex'),
+    );
     return req.manifest;
   }
 
@@ -242,7 +293,13 @@ export class GitHubStore implements RegistryStore {
    * runner's memory). A stream cannot be replayed by octokit's retry plugin,
    * so uploads retry here, opening the file again each time.
    */
-  private async upload(release: ReleaseJson, name: string, source: { path?: string | undefined; bytes?: Uint8Array | undefined }, sizeBytes: number, sha256: string): Promise<void> {
+  private async upload(
+    release: ReleaseJson,
+    name: string,
+    source: { path?: string | undefined; bytes?: Uint8Array | undefined },
+    sizeBytes: number,
+    sha256: string,
+  ): Promise<void> {
     for (let attempt = 1; attempt <= UPLOAD_ATTEMPTS; attempt++) {
       try {
         await this.uploadOnce(release, name, source, sizeBytes, sha256);
@@ -251,17 +308,26 @@ export class GitHubStore implements RegistryStore {
         if (error instanceof GitHubAccessError) throw error;
         const status = statusOf(error);
         const transient = status === undefined || status >= 500;
-        if (!transient || attempt === UPLOAD_ATTEMPTS) throw this.accessError(`upload ${name} to ${release.tag_name}`, error);
+        if (!transient || attempt === UPLOAD_ATTEMPTS)
+          throw this.accessError(`upload ${name} to ${release.tag_name}`, error);
         await new Promise((r) => setTimeout(r, 250 * attempt));
       }
     }
   }
 
-  private async uploadOnce(release: ReleaseJson, name: string, source: { path?: string | undefined; bytes?: Uint8Array | undefined }, sizeBytes: number, sha256: string): Promise<void> {
+  private async uploadOnce(
+    release: ReleaseJson,
+    name: string,
+    source: { path?: string | undefined; bytes?: Uint8Array | undefined },
+    sizeBytes: number,
+    sha256: string,
+  ): Promise<void> {
     try {
       // upload_url is a URI template (`...{?name,label}`) on the uploads host, which octokit expands.
       const res = await this.client.request({
-        method: 'POST', url: release.upload_url, name,
+        method: 'POST',
+        url: release.upload_url,
+        name,
         headers: { 'content-type': 'application/octet-stream', 'content-length': sizeBytes },
         data: source.bytes ?? createReadStream(source.path!),
         request: { retries: 0 },
@@ -269,18 +335,25 @@ export class GitHubStore implements RegistryStore {
       const asset = (res as { data: ReleaseAssetJson }).data;
       if (asset.digest && asset.digest !== `sha256:${sha256}`) {
         await this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: asset.id });
-        throw new GitHubAccessError(`upload of ${name} to ${release.tag_name} arrived corrupted (digest ${asset.digest}); re-run the publish`);
+        throw new GitHubAccessError(
+          `upload of ${name} to ${release.tag_name} arrived corrupted (digest ${asset.digest}); re-run the publish`,
+        );
       }
     } catch (error) {
       // 422: the name is taken, by an earlier try that got through before its answer was lost,
       // or by the empty `starter` asset GitHub keeps after a failed upload.
       if (statusOf(error) !== 422) throw error;
-      const assets = (await this.call('list release assets', () =>
-        this.client.rest.repos.listReleaseAssets({ ...this.base, release_id: release.id, per_page: 100 }))).data as ReleaseAssetJson[];
+      const assets = (
+        await this.call('list release assets', () =>
+          this.client.rest.repos.listReleaseAssets({ ...this.base, release_id: release.id, per_page: 100 }),
+        )
+      ).data as ReleaseAssetJson[];
       const there = assets.find((a) => a.name === name);
       if (!there) throw this.accessError(`upload ${name} to ${release.tag_name}`, error);
       if (there.digest === `sha256:${sha256}`) return;
-      await this.call('replace a partial asset', () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: there.id }));
+      await this.call('replace a partial asset', () =>
+        this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: there.id }),
+      );
       throw new Error(`a failed try left a partial ${name} in ${release.tag_name}`); // no status: upload() tries again
     }
   }
@@ -292,17 +365,25 @@ export class GitHubStore implements RegistryStore {
     if (await this.createRefOnce(`refs/tags/${tag}`, sha)) return 'claimed';
     const existing = await this.refObject(`tags/${tag}`);
     if (existing?.type !== 'tag') return 'other';
-    const object = await this.call(`read tag ${tag}`, () => this.client.rest.git.getTag({ ...this.base, tag_sha: existing.sha }));
+    const object = await this.call(`read tag ${tag}`, () =>
+      this.client.rest.git.getTag({ ...this.base, tag_sha: existing.sha }),
+    );
     return parseClaimedDigest(object.data.message) === contentDigest ? 'ours' : 'other';
   }
 
   async publishVersion(name: string, version: string): Promise<string> {
     const published = await this.readVersion(name, version);
     if (published) return published.url;
-    const draftId = this.draftIds.get(`${name}@${version}`) ?? (await this.findDraft((m) => m.name === name && m.version === version))?.id;
-    if (draftId === undefined) throw new GitHubAccessError(`the draft release of ${name}@${version} disappeared before it was published; re-run the publish`);
+    const draftId =
+      this.draftIds.get(`${name}@${version}`) ??
+      (await this.findDraft((m) => m.name === name && m.version === version))?.id;
+    if (draftId === undefined)
+      throw new GitHubAccessError(
+        `the draft release of ${name}@${version} disappeared before it was published; re-run the publish`,
+      );
     const res = await this.call(`publish release ${name}@${version}`, () =>
-      this.client.rest.repos.updateRelease({ ...this.base, release_id: draftId, draft: false, make_latest: 'false' }));
+      this.client.rest.repos.updateRelease({ ...this.base, release_id: draftId, draft: false, make_latest: 'false' }),
+    );
     // Only our content's leftovers: a draft of other content belongs to a publish that lost the
     // claim and is discarding it itself (deleting it under that job failed its upload or delete).
     const content = parseMarker((res.data as ReleaseJson).body ?? '')?.content;
@@ -318,7 +399,9 @@ export class GitHubStore implements RegistryStore {
   private async deleteDrafts(name: string, version: string, contentDigest?: string): Promise<void> {
     // Bounded: each pass deletes one; more than a few means something else keeps creating them.
     for (let pass = 0; pass < 10; pass++) {
-      const draft = await this.findDraft((m) => m.name === name && m.version === version && (contentDigest === undefined || m.content === contentDigest));
+      const draft = await this.findDraft(
+        (m) => m.name === name && m.version === version && (contentDigest === undefined || m.content === contentDigest),
+      );
       if (!draft) return;
       try {
         await this.client.rest.repos.deleteRelease({ ...this.base, release_id: draft.id });
@@ -337,22 +420,30 @@ export class GitHubStore implements RegistryStore {
     // Streamed: downloads are hashed on the way to disk, never held whole in memory.
     const res = await this.call(`download ${key}`, () =>
       this.client.request('GET /repos/{owner}/{repo}/releases/assets/{asset_id}', {
-        ...this.base, asset_id: id, headers: { accept: 'application/octet-stream' }, request: { parseSuccessResponseBody: false },
-      }));
+        ...this.base,
+        asset_id: id,
+        headers: { accept: 'application/octet-stream' },
+        request: { parseSuccessResponseBody: false },
+      }),
+    );
     return res.data as unknown as AsyncIterable<Uint8Array>;
   }
 
   private async downloadAsset(id: number): Promise<Uint8Array> {
     const res = await this.call('download a release asset', () =>
       this.client.request('GET /repos/{owner}/{repo}/releases/assets/{asset_id}', {
-        ...this.base, asset_id: id, headers: { accept: 'application/octet-stream' },
-      }));
+        ...this.base,
+        asset_id: id,
+        headers: { accept: 'application/octet-stream' },
+      }),
+    );
     return new Uint8Array(res.data as unknown as ArrayBuffer);
   }
 
   async passedChecks(commit: string): Promise<string[]> {
     const runs = await this.call(`list check runs of ${commit}`, () =>
-      this.client.paginate(this.client.rest.checks.listForRef, { ...this.base, ref: commit, per_page: 100 }));
+      this.client.paginate(this.client.rest.checks.listForRef, { ...this.base, ref: commit, per_page: 100 }),
+    );
     // A check re-run after a failure counts by its newest run (the highest id).
     const newest = new Map<string, (typeof runs)[number]>();
     for (const run of runs) if ((newest.get(run.name)?.id ?? -1) < run.id) newest.set(run.name, run);
@@ -362,16 +453,28 @@ export class GitHubStore implements RegistryStore {
   async defaultCommit(): Promise<string> {
     const repo = await this.call(`read ${this.owner}/${this.repo}`, () => this.client.rest.repos.get(this.base));
     const sha = await this.refSha(`heads/${repo.data.default_branch}`);
-    if (!sha) throw new GitHubAccessError(`${this.owner}/${this.repo} has no commit on ${repo.data.default_branch}; pass the commit to publish`);
+    if (!sha)
+      throw new GitHubAccessError(
+        `${this.owner}/${this.repo} has no commit on ${repo.data.default_branch}; pass the commit to publish`,
+      );
     return sha;
   }
 
   // ---- git helpers ----
 
-  private async createTagObject(tag: string, message: string, commit: string, actor: string | undefined, date: string | undefined): Promise<string> {
-    const tagger = actor ? { tagger: { name: actor, email: `${actor}@users.noreply.github.com`, ...(date ? { date } : {}) } } : {};
+  private async createTagObject(
+    tag: string,
+    message: string,
+    commit: string,
+    actor: string | undefined,
+    date: string | undefined,
+  ): Promise<string> {
+    const tagger = actor
+      ? { tagger: { name: actor, email: `${actor}@users.noreply.github.com`, ...(date ? { date } : {}) } }
+      : {};
     const res = await this.call(`create tag ${tag}`, () =>
-      this.client.rest.git.createTag({ ...this.base, tag, message, object: commit, type: 'commit', ...tagger }));
+      this.client.rest.git.createTag({ ...this.base, tag, message, object: commit, type: 'commit', ...tagger }),
+    );
     return res.data.sha;
   }
 
@@ -413,12 +516,19 @@ export class GitHubStore implements RegistryStore {
     const status = statusOf(error);
     const repo = `${this.owner}/${this.repo}`;
     const why =
-      status === 401 ? 'the token is invalid or expired; pass a valid token'
-      : status === 403 || status === 429 ? 'GitHub refused or rate-limited it; give the job `permissions: contents: write` (and `checks: read`), or re-run later if rate-limited'
-      : status === 404 ? `${repo} or the object was not found; check the repository name and that the token can see it`
-      : status !== undefined && status >= 500 ? 'GitHub failed to answer; re-run the job (the registry is left consistent)'
-      : `GitHub answered ${status ?? 'nothing'}; re-run the job`;
-    return new GitHubAccessError(`could not ${what} in ${repo}: ${why}`, { ...(status === undefined ? {} : { status }), cause: error });
+      status === 401
+        ? 'the token is invalid or expired; pass a valid token'
+        : status === 403 || status === 429
+          ? 'GitHub refused or rate-limited it; give the job `permissions: contents: write` (and `checks: read`), or re-run later if rate-limited'
+          : status === 404
+            ? `${repo} or the object was not found; check the repository name and that the token can see it`
+            : status !== undefined && status >= 500
+              ? 'GitHub failed to answer; re-run the job (the registry is left consistent)'
+              : `GitHub answered ${status ?? 'nothing'}; re-run the job`;
+    return new GitHubAccessError(`could not ${what} in ${repo}: ${why}`, {
+      ...(status === undefined ? {} : { status }),
+      cause: error,
+    });
   }
 }
 
@@ -439,9 +549,11 @@ interface PublishMarker {
 const MARKER_RE = /<!-- mlship:publish name=(\S+) version=(\S+) content=([0-9a-f]{64}) commit=(\S+) -->/;
 
 function formatMarker(m: PublishMarker): string {
-  return `<!-- mlship:publish name=${m.name} version=${m.version} content=${m.content} commit=${m.commit} -->\n`
-    + `Model **${m.name}** ${m.version}, published by mlship. Every asset's sha256 is in \`manifest.json\`; `
-    + `fetch it with \`mlship registry download ${m.name}@${m.version}\`, which verifies them.\n`;
+  return (
+    `<!-- mlship:publish name=${m.name} version=${m.version} content=${m.content} commit=${m.commit} -->\n` +
+    `Model **${m.name}** ${m.version}, published by mlship. Every asset's sha256 is in \`manifest.json\`; ` +
+    `fetch it with \`mlship registry download ${m.name}@${m.version}\`, which verifies them.\n`
+  );
 }
 
 function parseMarker(body: string): PublishMarker | null {
@@ -459,7 +571,12 @@ function isStagedManifest(bytes: Uint8Array, asset: ReleaseAssetJson, req: Stage
     return false;
   }
   const manifest = ManifestSchema.safeParse(parsed);
-  return manifest.success && manifest.data.name === req.name && manifest.data.version === req.version && manifest.data.contentDigest === req.contentDigest;
+  return (
+    manifest.success &&
+    manifest.data.name === req.name &&
+    manifest.data.version === req.version &&
+    manifest.data.contentDigest === req.contentDigest
+  );
 }
 
 /**
@@ -479,4 +596,3 @@ function statusOf(error: unknown): number | undefined {
   const status = (error as { status?: unknown } | null)?.status;
   return typeof status === 'number' ? status : undefined;
 }
-

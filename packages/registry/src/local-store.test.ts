@@ -10,7 +10,8 @@ registryBehaviour('local', async () => {
   return {
     commit,
     store: () => new LocalStore(root, { defaultCommit: async () => commit }),
-    tamper: (name, version, asset, bytes) => writeFile(join(root, 'models', encodeURIComponent(name), 'versions', version, asset), bytes),
+    tamper: (name, version, asset, bytes) =>
+      writeFile(join(root, 'models', encodeURIComponent(name), 'versions', version, asset), bytes),
     close: () => rm(root, { recursive: true, force: true }),
   };
 });

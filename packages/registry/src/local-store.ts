@@ -135,7 +135,7 @@ export class LocalStore implements RegistryStore {
       await rename(temp, target);
     }
     const manifestPath = join(dir, MANIFEST_ASSET);
-    const manifest = await readFile(manifestPath).catch(() => null) ?? req.manifest;
+    const manifest = (await readFile(manifestPath).catch(() => null)) ?? req.manifest;
     if (manifest === req.manifest) await rename(await this.writeAside(dir, manifest), manifestPath);
     const m = digestBytes(MANIFEST_ASSET, manifest);
     assets[MANIFEST_ASSET] = { sha256: m.sha256, sizeBytes: m.sizeBytes };
@@ -213,11 +213,24 @@ async function readVersionRecord(dir: string): Promise<VersionRecord | null> {
   return text === null ? null : VersionRecordSchema.parse(JSON.parse(text));
 }
 
-function toStoredVersion(name: string, version: string, dir: string, record: VersionRecord, published: boolean): StoredVersion {
+function toStoredVersion(
+  name: string,
+  version: string,
+  dir: string,
+  record: VersionRecord,
+  published: boolean,
+): StoredVersion {
   return {
-    name, version, published, url: dir,
+    name,
+    version,
+    published,
+    url: dir,
     contentDigest: record.contentDigest,
     commit: record.commit,
-    assets: Object.entries(record.assets).map(([asset, a]) => ({ name: asset, sizeBytes: a.sizeBytes, digest: `sha256:${a.sha256}` })),
+    assets: Object.entries(record.assets).map(([asset, a]) => ({
+      name: asset,
+      sizeBytes: a.sizeBytes,
+      digest: `sha256:${a.sha256}`,
+    })),
   };
 }

@@ -31,7 +31,10 @@ const TensorSignatureSchema = z.object({
   elementType: z.string(),
   shape: z.array(z.union([z.number().int().nonnegative(), z.string(), z.null()])),
 });
-export const ModelSignatureSchema = z.object({ inputs: z.array(TensorSignatureSchema), outputs: z.array(TensorSignatureSchema) });
+export const ModelSignatureSchema = z.object({
+  inputs: z.array(TensorSignatureSchema),
+  outputs: z.array(TensorSignatureSchema),
+});
 export type ModelSignature = z.infer<typeof ModelSignatureSchema>;
 
 const JsonScalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
@@ -63,9 +66,17 @@ export type Manifest = z.infer<typeof ManifestSchema>;
 export const MANIFEST_ASSET = 'manifest.json';
 
 /** The identity of a version's content: a re-run with the same files at the same commit has the same digest. */
-export function contentDigest(name: string, commit: string, assets: readonly Pick<ManifestAsset, 'name' | 'sha256'>[]): string {
-  const sorted = [...assets].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((a) => [a.name, a.sha256]);
-  return createHash('sha256').update(JSON.stringify([name, commit, sorted])).digest('hex');
+export function contentDigest(
+  name: string,
+  commit: string,
+  assets: readonly Pick<ManifestAsset, 'name' | 'sha256'>[],
+): string {
+  const sorted = [...assets]
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((a) => [a.name, a.sha256]);
+  return createHash('sha256')
+    .update(JSON.stringify([name, commit, sorted]))
+    .digest('hex');
 }
 
 export function serializeManifest(manifest: Manifest): Uint8Array {

@@ -32,7 +32,12 @@ export function makeRegistry(h: RegistryHarness, ctx: Partial<RegistryContext> =
 /** A small real ONNX model plus a card and metrics, different per seed. */
 export async function modelFiles(seed: number): Promise<PublishFile[]> {
   const dir = await mkdtemp(join(tmpdir(), 'mlship-registry-files-'));
-  const model = buildLinearClassifierOnnx({ weights: [[seed, 1, -1]], bias: [0.5], classes: ['stay', 'churn'], featureNames: ['tenure', 'spend', 'calls'] });
+  const model = buildLinearClassifierOnnx({
+    weights: [[seed, 1, -1]],
+    bias: [0.5],
+    classes: ['stay', 'churn'],
+    featureNames: ['tenure', 'spend', 'calls'],
+  });
   await writeFile(join(dir, 'model.onnx'), model);
   await writeFile(join(dir, 'card.md'), `# churn model ${seed}\n`);
   await writeFile(join(dir, 'metrics.json'), JSON.stringify({ accuracy: 0.9 }));
@@ -61,16 +66,35 @@ export function registryBehaviour(label: string, open: () => Promise<RegistryHar
 
   withHarness('publishes a version with a manifest and resolves it by version and latest', async (h) => {
     const reg = makeRegistry(h);
-    const published = await reg.publish({ name: 'churn', version: '1.0.0', files: await modelFiles(1), commit: h.commit, metrics: { accuracy: 0.9 } });
+    const published = await reg.publish({
+      name: 'churn',
+      version: '1.0.0',
+      files: await modelFiles(1),
+      commit: h.commit,
+      metrics: { accuracy: 0.9 },
+    });
     assert.equal(published.version, 'v1.0.0');
     assert.equal(published.tag, 'churn@v1.0.0');
     assert.equal(published.created, true);
     const m = published.manifest;
-    assert.deepEqual(m.assets.map((a) => [a.name, a.role]), [['model.onnx', 'model'], ['card.md', 'card'], ['metrics.json', 'metrics']]);
+    assert.deepEqual(
+      m.assets.map((a) => [a.name, a.role]),
+      [
+        ['model.onnx', 'model'],
+        ['card.md', 'card'],
+        ['metrics.json', 'metrics'],
+      ],
+    );
     assert.equal(m.source.commit, h.commit);
     assert.equal(m.actor, 'alice');
-    assert.deepEqual(m.signature?.inputs.map((i) => i.name), ['input']);
-    assert.deepEqual(m.signature?.outputs.map((o) => o.name), ['label', 'probabilities']);
+    assert.deepEqual(
+      m.signature?.inputs.map((i) => i.name),
+      ['input'],
+    );
+    assert.deepEqual(
+      m.signature?.outputs.map((o) => o.name),
+      ['label', 'probabilities'],
+    );
     for (const ref of ['churn@v1.0.0', 'churn@latest']) {
       const resolved = await reg.resolve(ref);
       assert.equal(resolved.version, 'v1.0.0');
@@ -88,8 +112,18 @@ export function registryBehaviour(label: string, open: () => Promise<RegistryHar
     assert.equal((await reg.resolve('churn@prod')).version, 'v1.0.0');
     assert.equal((await reg.resolve('churn/eu@prod')).version, 'v2.0.0');
     assert.equal((await reg.resolve('churn/1@latest')).version, 'v3.0.0');
-    assert.deepEqual((await reg.list()).map((m) => [m.name, m.versions]), [['churn', ['v1.0.0']], ['churn/1', ['v3.0.0']], ['churn/eu', ['v2.0.0']]]);
-    assert.deepEqual((await reg.history('churn')).map((e) => e.tag), ['churn@v1.0.0', 'churn#prod#2']);
+    assert.deepEqual(
+      (await reg.list()).map((m) => [m.name, m.versions]),
+      [
+        ['churn', ['v1.0.0']],
+        ['churn/1', ['v3.0.0']],
+        ['churn/eu', ['v2.0.0']],
+      ],
+    );
+    assert.deepEqual(
+      (await reg.history('churn')).map((e) => e.tag),
+      ['churn@v1.0.0', 'churn#prod#2'],
+    );
   });
 
   withHarness('bump takes the next version; re-running the same publish changes nothing', async (h) => {
@@ -103,17 +137,37 @@ export function registryBehaviour(label: string, open: () => Promise<RegistryHar
     assert.equal(again.created, false);
     assert.deepEqual(again.manifest, first.manifest);
     const history = await reg.history('churn');
-    assert.deepEqual(history.map((e) => [e.action, e.version]), [['register', 'v1.4.0'], ['register', 'v1.5.0']]);
+    assert.deepEqual(
+      history.map((e) => [e.action, e.version]),
+      [
+        ['register', 'v1.4.0'],
+        ['register', 'v1.5.0'],
+      ],
+    );
   });
 
   withHarness('refuses an existing version with different content, and bad names and versions', async (h) => {
     const reg = makeRegistry(h);
     await reg.publish({ name: 'churn', version: 'v1.0.0', files: await modelFiles(1), commit: h.commit });
-    await assert.rejects(reg.publish({ name: 'churn', version: 'v1.0.0', files: await modelFiles(2), commit: h.commit }),
-      (e: unknown) => e instanceof RegistryRuleError && /churn@v1\.0\.0 already exists with different content/.test(e.message) && !e.message.includes('\n'));
-    await assert.rejects(reg.publish({ name: 'bad name', version: 'v1.0.0', files: await modelFiles(1), commit: h.commit }), InputError);
-    await assert.rejects(reg.publish({ name: 'churn', version: '1.0', files: await modelFiles(1), commit: h.commit }), /strict SemVer/);
-    await assert.rejects(reg.publish({ name: 'churn', files: await modelFiles(1), commit: h.commit }), /exactly one of version/);
+    await assert.rejects(
+      reg.publish({ name: 'churn', version: 'v1.0.0', files: await modelFiles(2), commit: h.commit }),
+      (e: unknown) =>
+        e instanceof RegistryRuleError &&
+        /churn@v1\.0\.0 already exists with different content/.test(e.message) &&
+        !e.message.includes('\n'),
+    );
+    await assert.rejects(
+      reg.publish({ name: 'bad name', version: 'v1.0.0', files: await modelFiles(1), commit: h.commit }),
+      InputError,
+    );
+    await assert.rejects(
+      reg.publish({ name: 'churn', version: '1.0', files: await modelFiles(1), commit: h.commit }),
+      /strict SemVer/,
+    );
+    await assert.rejects(
+      reg.publish({ name: 'churn', files: await modelFiles(1), commit: h.commit }),
+      /exactly one of version/,
+    );
     assert.deepEqual((await reg.list('churn'))[0]!.versions, ['v1.0.0']);
   });
 
@@ -138,10 +192,23 @@ export function registryBehaviour(label: string, open: () => Promise<RegistryHar
     assert.equal((await reg.resolve('churn@prod')).version, 'v1.1.0');
 
     const history = await reg.history('churn');
-    assert.deepEqual(history.map((e) => e.tag), [
-      'churn@v1.0.0', 'churn@v1.1.0', 'churn@v1.2.0', 'churn#prod#4', 'churn#prod#5', 'churn#prod#6', 'churn#canary#7', 'churn#prod!#8',
-    ]);
-    assert.deepEqual(history.map((e) => e.counter), [1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.deepEqual(
+      history.map((e) => e.tag),
+      [
+        'churn@v1.0.0',
+        'churn@v1.1.0',
+        'churn@v1.2.0',
+        'churn#prod#4',
+        'churn#prod#5',
+        'churn#prod#6',
+        'churn#canary#7',
+        'churn#prod!#8',
+      ],
+    );
+    assert.deepEqual(
+      history.map((e) => e.counter),
+      [1, 2, 3, 4, 5, 6, 7, 8],
+    );
     for (const e of history) {
       assert.equal(e.actor, 'alice');
       assert.equal(e.commit, h.commit);
@@ -162,14 +229,33 @@ export function registryBehaviour(label: string, open: () => Promise<RegistryHar
   withHarness('enforces the stage policy: allowed stages, order and actors', async (h) => {
     const reg = makeRegistry(h, { stagePolicy: ordered });
     await reg.publish({ name: 'churn', version: 'v1.0.0', files: await modelFiles(1), commit: h.commit });
-    await assert.rejects(reg.promote({ name: 'churn', version: 'v1.0.0', stage: 'qa' }), /stage 'qa' is not allowed; use one of: staging, prod/);
-    await assert.rejects(reg.promote({ name: 'churn', version: 'v1.0.0', stage: 'prod' }), /must be in stage 'staging' before 'prod'/);
+    await assert.rejects(
+      reg.promote({ name: 'churn', version: 'v1.0.0', stage: 'qa' }),
+      /stage 'qa' is not allowed; use one of: staging, prod/,
+    );
+    await assert.rejects(
+      reg.promote({ name: 'churn', version: 'v1.0.0', stage: 'prod' }),
+      /must be in stage 'staging' before 'prod'/,
+    );
     await reg.promote({ name: 'churn', version: 'v1.0.0', stage: 'staging' });
-    await assert.rejects(makeRegistry(h, { stagePolicy: ordered, actor: 'mallory' }).promote({ name: 'churn', version: 'v1.0.0', stage: 'prod' }), /mallory may not change stage 'prod'/);
+    await assert.rejects(
+      makeRegistry(h, { stagePolicy: ordered, actor: 'mallory' }).promote({
+        name: 'churn',
+        version: 'v1.0.0',
+        stage: 'prod',
+      }),
+      /mallory may not change stage 'prod'/,
+    );
     await reg.promote({ name: 'churn', version: 'v1.0.0', stage: 'prod' });
-    await assert.rejects(reg.promote({ name: 'churn', version: 'v9.0.0', stage: 'staging' }), /not a published version/);
+    await assert.rejects(
+      reg.promote({ name: 'churn', version: 'v9.0.0', stage: 'staging' }),
+      /not a published version/,
+    );
     await assert.rejects(reg.rollback({ name: 'churn', stage: 'prod' }), /no previous version in stage 'prod'/);
-    assert.deepEqual((await reg.history('churn')).map((e) => e.tag), ['churn@v1.0.0', 'churn#staging#2', 'churn#prod#3']);
+    assert.deepEqual(
+      (await reg.history('churn')).map((e) => e.tag),
+      ['churn@v1.0.0', 'churn#staging#2', 'churn#prod#3'],
+    );
   });
 
   withHarness('deprecating a version removes it from its stages; deprecating the model stops promotions', async (h) => {
@@ -183,12 +269,27 @@ export function registryBehaviour(label: string, open: () => Promise<RegistryHar
     assert.deepEqual(dep.stagesLeft, ['prod']);
     assert.equal((await reg.resolve('churn@prod')).version, 'v1.0.0');
     assert.equal((await reg.resolve('churn@latest')).version, 'v1.0.0');
-    await assert.rejects(reg.resolve('churn@v1.1.0'), (e: unknown) => e instanceof NotFoundError && /deprecated/.test(e.message));
-    const republished = await reg.publish({ name: 'churn', version: 'v1.1.0', files: await modelFiles(2), commit: h.commit });
+    await assert.rejects(
+      reg.resolve('churn@v1.1.0'),
+      (e: unknown) => e instanceof NotFoundError && /deprecated/.test(e.message),
+    );
+    const republished = await reg.publish({
+      name: 'churn',
+      version: 'v1.1.0',
+      files: await modelFiles(2),
+      commit: h.commit,
+    });
     assert.equal(republished.created, false);
-    await assert.rejects(reg.resolve('churn@v1.1.0'), /deprecated/, 're-running the publish of a deprecated version does not bring it back');
+    await assert.rejects(
+      reg.resolve('churn@v1.1.0'),
+      /deprecated/,
+      're-running the publish of a deprecated version does not bring it back',
+    );
     await reg.deprecate({ name: 'churn' });
-    await assert.rejects(reg.promote({ name: 'churn', version: 'v1.0.0', stage: 'canary' }), /model churn is deprecated/);
+    await assert.rejects(
+      reg.promote({ name: 'churn', version: 'v1.0.0', stage: 'canary' }),
+      /model churn is deprecated/,
+    );
     assert.equal((await reg.list('churn'))[0]!.deprecated, true);
   });
 
@@ -199,7 +300,10 @@ export function registryBehaviour(label: string, open: () => Promise<RegistryHar
     await reg.promote({ name: 'churn', version: 'v1.0.0', stage: 'prod' });
     const dest = await mkdtemp(join(tmpdir(), 'mlship-registry-dl-'));
     const { files: saved } = await reg.download('churn@prod', dest);
-    assert.deepEqual(saved.map((f) => f.slice(dest.length + 1)), ['model.onnx', 'card.md', 'metrics.json']);
+    assert.deepEqual(
+      saved.map((f) => f.slice(dest.length + 1)),
+      ['model.onnx', 'card.md', 'metrics.json'],
+    );
     assert.deepEqual(await readFile(join(dest, 'model.onnx')), await readFile(files[1]!.path));
 
     const dest2 = await mkdtemp(join(tmpdir(), 'mlship-registry-dl-'));
@@ -208,10 +312,17 @@ export function registryBehaviour(label: string, open: () => Promise<RegistryHar
     const last = tampered.length - 1;
     tampered.writeUInt8(tampered.readUInt8(last) ^ 0xff, last);
     await h.tamper('churn', 'v1.0.0', 'model.onnx', tampered);
-    await assert.rejects(reg.download('churn@prod', dest2, ['model.onnx']),
-      (e: unknown) => e instanceof IntegrityError && /churn@v1\.0\.0\/model\.onnx: sha256 [0-9a-f]{64} .* does not match/.test(e.message));
+    await assert.rejects(
+      reg.download('churn@prod', dest2, ['model.onnx']),
+      (e: unknown) =>
+        e instanceof IntegrityError &&
+        /churn@v1\.0\.0\/model\.onnx: sha256 [0-9a-f]{64} .* does not match/.test(e.message),
+    );
     assert.deepEqual(await readdir(dest2), []);
-    await assert.rejects(reg.download('churn@prod', dest2, ['weights.bin']), /asset 'weights.bin' is not part of churn@v1.0.0/);
+    await assert.rejects(
+      reg.download('churn@prod', dest2, ['weights.bin']),
+      /asset 'weights.bin' is not part of churn@v1.0.0/,
+    );
   });
 
   withHarness('unknown models, stages and versions give one-line errors', async (h) => {
@@ -222,25 +333,40 @@ export function registryBehaviour(label: string, open: () => Promise<RegistryHar
     await assert.rejects(reg.resolve('churn@v2.0.0'), /churn@v2\.0\.0 is not a registered version/);
   });
 
-  withHarness('parallel promotions to prod: one winner per counter, history complete, prod = last assignment', async (h) => {
-    const setup = makeRegistry(h);
-    const versions = Array.from({ length: 8 }, (_, i) => `v1.${i}.0`);
-    for (const [i, v] of versions.entries()) {
-      await setup.publish({ name: 'churn', version: v, files: await modelFiles(i + 1), commit: h.commit });
-    }
-    // Each promotion is its own registry with its own store, like separate CI jobs.
-    const outcomes = await Promise.allSettled(
-      versions.map((version) => makeRegistry(h, { maxAttempts: 20 }).promote({ name: 'churn', version, stage: 'prod' })),
-    );
-    const won = outcomes.filter((o) => o.status === 'fulfilled').map((o) => (o as PromiseFulfilledResult<{ counter: number | undefined; version: string | undefined }>).value);
-    for (const o of outcomes) if (o.status === 'rejected') assert.match(String(o.reason), /re-run the job/);
-    const counters = won.map((w) => w.counter!).sort((a, b) => a - b);
-    assert.equal(new Set(counters).size, counters.length, 'no counter was taken twice');
-    const history = await setup.history('churn');
-    assert.deepEqual(history.map((e) => e.counter), history.map((_, i) => i + 1), 'counters are contiguous');
-    const assignments = history.filter((e) => e.action === 'assign');
-    assert.deepEqual(assignments.map((e) => e.counter).sort((a, b) => a - b), counters, 'every winner is in the history, nothing else');
-    assert.equal((await setup.resolve('churn@prod')).version, assignments.at(-1)!.version);
-    assert.ok(won.length >= 1);
-  });
+  withHarness(
+    'parallel promotions to prod: one winner per counter, history complete, prod = last assignment',
+    async (h) => {
+      const setup = makeRegistry(h);
+      const versions = Array.from({ length: 8 }, (_, i) => `v1.${i}.0`);
+      for (const [i, v] of versions.entries()) {
+        await setup.publish({ name: 'churn', version: v, files: await modelFiles(i + 1), commit: h.commit });
+      }
+      // Each promotion is its own registry with its own store, like separate CI jobs.
+      const outcomes = await Promise.allSettled(
+        versions.map((version) =>
+          makeRegistry(h, { maxAttempts: 20 }).promote({ name: 'churn', version, stage: 'prod' }),
+        ),
+      );
+      const won = outcomes
+        .filter((o) => o.status === 'fulfilled')
+        .map((o) => (o as PromiseFulfilledResult<{ counter: number | undefined; version: string | undefined }>).value);
+      for (const o of outcomes) if (o.status === 'rejected') assert.match(String(o.reason), /re-run the job/);
+      const counters = won.map((w) => w.counter!).sort((a, b) => a - b);
+      assert.equal(new Set(counters).size, counters.length, 'no counter was taken twice');
+      const history = await setup.history('churn');
+      assert.deepEqual(
+        history.map((e) => e.counter),
+        history.map((_, i) => i + 1),
+        'counters are contiguous',
+      );
+      const assignments = history.filter((e) => e.action === 'assign');
+      assert.deepEqual(
+        assignments.map((e) => e.counter).sort((a, b) => a - b),
+        counters,
+        'every winner is in the history, nothing else',
+      );
+      assert.equal((await setup.resolve('churn@prod')).version, assignments.at(-1)!.version);
+      assert.ok(won.length >= 1);
+    },
+  );
 }

@@ -13,7 +13,11 @@ import { parseStagePolicy, type StagePolicy } from './stage-policy.ts';
 import { formatModelReference, parseModelReference } from './tag-grammar.ts';
 import { digestFile } from './file-digest.ts';
 
-const lines = (value: string | undefined) => (value ?? '').split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
+const lines = (value: string | undefined) =>
+  (value ?? '')
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 export const RegistryInputsSchema = z.object({
   command: z.enum(['publish', 'resolve', 'download', 'promote', 'rollback', 'deprecate', 'history', 'list']),
@@ -74,7 +78,11 @@ export async function loadStagePolicy(policyPath: string | undefined, cwd: strin
   return parseStagePolicy(text, file);
 }
 
-export async function runRegistryCommand(inputs: RegistryInputs, registry: RegistryService, ctx: CommandContext): Promise<CommandResult> {
+export async function runRegistryCommand(
+  inputs: RegistryInputs,
+  registry: RegistryService,
+  ctx: CommandContext,
+): Promise<CommandResult> {
   const name = () => required(inputs.name, 'name', 'the model name, e.g. churn');
   switch (inputs.command) {
     case 'publish': {
@@ -94,8 +102,11 @@ export async function runRegistryCommand(inputs: RegistryInputs, registry: Regis
       });
       return {
         outputs: {
-          version: published.version, tag: published.tag, releaseUrl: published.url,
-          manifest: JSON.stringify(published.manifest), created: String(published.created),
+          version: published.version,
+          tag: published.tag,
+          releaseUrl: published.url,
+          manifest: JSON.stringify(published.manifest),
+          created: String(published.created),
         },
         text: `${published.created ? 'published' : 'already published (same content)'} ${published.tag}: ${published.url}`,
       };
@@ -106,51 +117,99 @@ export async function runRegistryCommand(inputs: RegistryInputs, registry: Regis
       if (inputs.command === 'resolve') {
         const r = await registry.resolve(reference);
         return {
-          outputs: { version: r.version, tag: r.tag, releaseUrl: r.url, manifest: JSON.stringify(r.manifest), stages: r.stages.join(','), sha256: r.manifest.assets[0]!.sha256 },
+          outputs: {
+            version: r.version,
+            tag: r.tag,
+            releaseUrl: r.url,
+            manifest: JSON.stringify(r.manifest),
+            stages: r.stages.join(','),
+            sha256: r.manifest.assets[0]!.sha256,
+          },
           text: `${reference} -> ${r.tag} (${r.url})${r.stages.length ? ` holds ${r.stages.join(', ')}` : ''}`,
         };
       }
       const dest = resolvePath(ctx.cwd, inputs.path ?? 'model');
       const { resolved, files } = await registry.download(reference, dest, lines(inputs.files));
       return {
-        outputs: { version: resolved.version, tag: resolved.tag, releaseUrl: resolved.url, manifest: JSON.stringify(resolved.manifest), path: dest, modelPath: files[0] },
+        outputs: {
+          version: resolved.version,
+          tag: resolved.tag,
+          releaseUrl: resolved.url,
+          manifest: JSON.stringify(resolved.manifest),
+          path: dest,
+          modelPath: files[0],
+        },
         text: `downloaded ${resolved.tag} to ${dest} (${files.length} files, sha256 verified)`,
       };
     }
     case 'promote': {
       const r = await registry.promote({
-        name: name(), version: required(inputs.version, 'version', 'the version to promote, e.g. v1.2.0'),
-        stage: required(inputs.stage, 'stage', 'the stage, e.g. prod'), ...(inputs.message ? { message: inputs.message } : {}),
+        name: name(),
+        version: required(inputs.version, 'version', 'the version to promote, e.g. v1.2.0'),
+        stage: required(inputs.stage, 'stage', 'the stage, e.g. prod'),
+        ...(inputs.message ? { message: inputs.message } : {}),
       });
       return {
-        outputs: { version: r.version, tag: r.tag, stage: r.stage, previousVersion: r.previousVersion, changed: String(r.tag !== undefined) },
-        text: r.tag ? `${r.name}@${r.stage}: ${r.previousVersion ?? '(none)'} -> ${r.version} (${r.tag})` : `${r.name}@${r.stage} is already ${r.version}`,
+        outputs: {
+          version: r.version,
+          tag: r.tag,
+          stage: r.stage,
+          previousVersion: r.previousVersion,
+          changed: String(r.tag !== undefined),
+        },
+        text: r.tag
+          ? `${r.name}@${r.stage}: ${r.previousVersion ?? '(none)'} -> ${r.version} (${r.tag})`
+          : `${r.name}@${r.stage} is already ${r.version}`,
       };
     }
     case 'rollback': {
-      const r = await registry.rollback({ name: name(), stage: required(inputs.stage, 'stage', 'the stage to roll back, e.g. prod'), ...(inputs.message ? { message: inputs.message } : {}) });
+      const r = await registry.rollback({
+        name: name(),
+        stage: required(inputs.stage, 'stage', 'the stage to roll back, e.g. prod'),
+        ...(inputs.message ? { message: inputs.message } : {}),
+      });
       return {
-        outputs: { version: r.version, tag: r.tag, stage: r.stage, previousVersion: r.previousVersion, changed: 'true' },
+        outputs: {
+          version: r.version,
+          tag: r.tag,
+          stage: r.stage,
+          previousVersion: r.previousVersion,
+          changed: 'true',
+        },
         text: `${r.name}@${r.stage} rolled back: ${r.previousVersion} -> ${r.version} (${r.tag})`,
       };
     }
     case 'deprecate': {
-      const r = await registry.deprecate({ name: name(), ...(inputs.version ? { version: inputs.version } : {}), ...(inputs.message ? { message: inputs.message } : {}) });
+      const r = await registry.deprecate({
+        name: name(),
+        ...(inputs.version ? { version: inputs.version } : {}),
+        ...(inputs.message ? { message: inputs.message } : {}),
+      });
       const what = r.version ? `${r.name}@${r.version}` : `model ${r.name}`;
       return {
         outputs: { version: r.version, tag: r.tag, changed: String(r.tag !== undefined) },
-        text: r.tag ? `deprecated ${what} (${r.tag})${r.stagesLeft.length ? `; it left ${r.stagesLeft.join(', ')}` : ''}` : `${what} was already deprecated`,
+        text: r.tag
+          ? `deprecated ${what} (${r.tag})${r.stagesLeft.length ? `; it left ${r.stagesLeft.join(', ')}` : ''}`
+          : `${what} was already deprecated`,
       };
     }
     case 'history': {
       const entries = await registry.history(name());
-      const table = entries.map((e) => `${String(e.counter).padStart(4)}  ${e.createdAt}  ${e.actor.padEnd(16)} ${e.tag.padEnd(28)} ${e.commit.slice(0, 12)}${e.message ? `  ${e.message}` : ''}`);
-      return { outputs: { history: JSON.stringify(entries), count: String(entries.length) }, text: table.join('\n') || `no events for ${inputs.name}` };
+      const table = entries.map(
+        (e) =>
+          `${String(e.counter).padStart(4)}  ${e.createdAt}  ${e.actor.padEnd(16)} ${e.tag.padEnd(28)} ${e.commit.slice(0, 12)}${e.message ? `  ${e.message}` : ''}`,
+      );
+      return {
+        outputs: { history: JSON.stringify(entries), count: String(entries.length) },
+        text: table.join('\n') || `no events for ${inputs.name}`,
+      };
     }
     case 'list': {
       const models = await registry.list(inputs.name);
       const text = models.map((m) => {
-        const stages = Object.entries(m.stages).map(([s, v]) => `${s}=${v}`).join(' ');
+        const stages = Object.entries(m.stages)
+          .map(([s, v]) => `${s}=${v}`)
+          .join(' ');
         return `${m.name}${m.deprecated ? ' (deprecated)' : ''}: ${m.versions.length} versions, latest ${m.latest ?? '-'}${stages ? `; ${stages}` : ''}`;
       });
       return { outputs: { models: JSON.stringify(models) }, text: text.join('\n') || 'the registry is empty' };
@@ -164,7 +223,8 @@ function required(value: string | undefined, input: string, what: string): strin
 }
 
 function referenceOf(inputs: RegistryInputs, name: string): string {
-  if (inputs.stage && inputs.version) throw new InputError(`give stage or version to choose a version of ${name}, not both`);
+  if (inputs.stage && inputs.version)
+    throw new InputError(`give stage or version to choose a version of ${name}, not both`);
   if (inputs.stage) return formatModelReference(parseModelReference(`${name}@${inputs.stage}`, 'stage'));
   if (inputs.version) return formatModelReference(parseModelReference(`${name}@${inputs.version}`, 'version'));
   return `${name}@latest`;
@@ -176,7 +236,8 @@ function resolvePath(cwd: string, path: string): string {
 
 function publishFiles(inputs: RegistryInputs, cwd: string): PublishFile[] {
   const files: PublishFile[] = lines(inputs.files).map((p) => ({ path: resolvePath(cwd, p), role: 'model' }));
-  if (files.length === 0) throw new InputError(`input 'files' is required to publish: list the model file(s), e.g. model.onnx`);
+  if (files.length === 0)
+    throw new InputError(`input 'files' is required to publish: list the model file(s), e.g. model.onnx`);
   if (inputs.card) files.push({ path: resolvePath(cwd, inputs.card), role: 'card' });
   if (inputs.metrics) files.push({ path: resolvePath(cwd, inputs.metrics), role: 'metrics' });
   if (inputs.dataProfile) files.push({ path: resolvePath(cwd, inputs.dataProfile), role: 'data-profile' });
@@ -190,21 +251,28 @@ async function readStructured(path: string, cwd: string, input: string): Promise
   try {
     return parseYaml(text);
   } catch (error) {
-    throw new FileFormatError(`${path}: not valid JSON or YAML (${(error as Error).message.split('\n')[0]})`, { location: { file: path } });
+    throw new FileFormatError(`${path}: not valid JSON or YAML (${(error as Error).message.split('\n')[0]})`, {
+      location: { file: path },
+    });
   }
 }
 
 async function readParams(path: string, cwd: string): Promise<Record<string, string | number | boolean | null>> {
   const raw = await readStructured(path, cwd, 'params');
   const parsed = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).safeParse(raw);
-  if (!parsed.success) throw new FileFormatError(`${path}: params must be a flat map of names to strings, numbers or booleans`, { location: { file: path } });
+  if (!parsed.success)
+    throw new FileFormatError(`${path}: params must be a flat map of names to strings, numbers or booleans`, {
+      location: { file: path },
+    });
   return parsed.data;
 }
 
 /** The numbers of a metrics file: a flat map, or the numbers under a top-level `metrics` key. */
 async function readMetrics(path: string, cwd: string): Promise<Record<string, number>> {
   const raw = await readStructured(path, cwd, 'metrics');
-  const source = (raw && typeof raw === 'object' && 'metrics' in raw ? (raw as { metrics: unknown }).metrics : raw) as Record<string, unknown> | null;
+  const source = (
+    raw && typeof raw === 'object' && 'metrics' in raw ? (raw as { metrics: unknown }).metrics : raw
+  ) as Record<string, unknown> | null;
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(source ?? {})) if (typeof v === 'number' && Number.isFinite(v)) out[k] = v;
   return out;
@@ -227,7 +295,11 @@ async function datasetRefs(value: string | undefined, cwd: string): Promise<Data
 /** Markdown for the job summary: the result line, and for a version its assets and checksums. */
 export function commandSummary(command: RegistryInputs['command'], result: CommandResult): string {
   const lines = [`### mlship registry ${command}`, '', '```', result.text, '```'];
-  const manifest = result.outputs.manifest ? (JSON.parse(result.outputs.manifest) as { assets: { name: string; role: string; sizeBytes: number; sha256: string }[] }) : undefined;
+  const manifest = result.outputs.manifest
+    ? (JSON.parse(result.outputs.manifest) as {
+        assets: { name: string; role: string; sizeBytes: number; sha256: string }[];
+      })
+    : undefined;
   if (manifest && (command === 'publish' || command === 'resolve' || command === 'download')) {
     lines.push('', '| asset | role | bytes | sha256 |', '| --- | --- | ---: | --- |');
     for (const a of manifest.assets) lines.push(`| ${a.name} | ${a.role} | ${a.sizeBytes} | \`${a.sha256}\` |`);

@@ -34,12 +34,22 @@ export async function openRegistry(options: OpenRegistryOptions): Promise<Regist
   };
   if (options.location.startsWith('local:')) {
     const dir = options.location.slice('local:'.length);
-    return new RegistryService(new LocalStore(dir.startsWith('/') ? dir : `${options.cwd}/${dir}`, options.localCommit ? { defaultCommit: options.localCommit } : {}), ctx);
+    return new RegistryService(
+      new LocalStore(
+        dir.startsWith('/') ? dir : `${options.cwd}/${dir}`,
+        options.localCommit ? { defaultCommit: options.localCommit } : {},
+      ),
+      ctx,
+    );
   }
   const match = /^github:([^/\s]+)\/([^/\s]+)$/.exec(options.location);
   if (!match) throw new InputError(`registry '${options.location}' must be local:<dir> or github:<owner>/<repo>`);
-  if (!options.token) throw new InputError(`a token is required for the GitHub registry: pass token (GITHUB_TOKEN with contents: write)`);
-  const client = createGitHubClient({ token: options.token, ...(options.env.GITHUB_API_URL ? { baseUrl: options.env.GITHUB_API_URL } : {}) });
+  if (!options.token)
+    throw new InputError(`a token is required for the GitHub registry: pass token (GITHUB_TOKEN with contents: write)`);
+  const client = createGitHubClient({
+    token: options.token,
+    ...(options.env.GITHUB_API_URL ? { baseUrl: options.env.GITHUB_API_URL } : {}),
+  });
   return new RegistryService(new GitHubStore({ client, owner: match[1]!, repo: match[2]! }), ctx);
 }
 
@@ -54,14 +64,21 @@ export function commandContextFromEnv(env: Record<string, string | undefined>, c
     commit: pullRequest?.headSha ?? env.GITHUB_SHA,
     repository: env.GITHUB_REPOSITORY,
     pullRequest: pullRequest?.number,
-    workflowRunUrl: env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
+    workflowRunUrl:
+      env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY
+        ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+        : undefined,
   };
 }
 
-function pullRequestOfEvent(eventPath: string | undefined): { number: number; headSha: string | undefined } | undefined {
+function pullRequestOfEvent(
+  eventPath: string | undefined,
+): { number: number; headSha: string | undefined } | undefined {
   if (!eventPath) return undefined;
   try {
-    const event = JSON.parse(readFileSync(eventPath, 'utf8')) as { pull_request?: { number?: unknown; head?: { sha?: unknown } } };
+    const event = JSON.parse(readFileSync(eventPath, 'utf8')) as {
+      pull_request?: { number?: unknown; head?: { sha?: unknown } };
+    };
     const pr = event.pull_request;
     if (typeof pr?.number !== 'number') return undefined;
     return { number: pr.number, headSha: typeof pr.head?.sha === 'string' ? pr.head.sha : undefined };
@@ -88,6 +105,8 @@ export async function fetchRegistryAsset(
   // A bare directory is the local registry, as in the CLI's --registry DIR.
   const location = /^(local|github):/.test(options.location) ? options.location : `local:${options.location}`;
   const registry = await openRegistry({ ...options, location });
-  const { resolved, files } = await registry.download(reference, await mkdtemp(join(tmpdir(), `mlship-${role}-`)), { role });
+  const { resolved, files } = await registry.download(reference, await mkdtemp(join(tmpdir(), `mlship-${role}-`)), {
+    role,
+  });
   return { path: files[0]!, tag: resolved.tag };
 }

@@ -3,7 +3,15 @@
 // events whose counter is taken atomically, and verified downloads.
 import { readFile } from 'node:fs/promises';
 import { FileFormatError, InputError } from '@mlship/errors';
-import { contentDigest, ManifestSchema, serializeManifest, type AssetRole, type DatasetRef, type Manifest, type ModelSignature } from './manifest.ts';
+import {
+  contentDigest,
+  ManifestSchema,
+  serializeManifest,
+  type AssetRole,
+  type DatasetRef,
+  type Manifest,
+  type ModelSignature,
+} from './manifest.ts';
 import { RegistryConflictError, RegistryRuleError, NotFoundError } from './registry-errors.ts';
 import type { RegistryEvent } from './registry-event.ts';
 import { currentVersion, EMPTY_STATE, latestVersion, stageMap, type RegistryState } from './registry-state.ts';
@@ -128,7 +136,9 @@ export class RegistryService {
   async publish(req: PublishRequest): Promise<PublishResult> {
     const name = assertModelName(req.name);
     if ((req.version === undefined) === (req.bump === undefined)) {
-      throw new InputError(`give exactly one of version (e.g. v1.2.0) and bump (patch, minor or major) to publish ${name}`);
+      throw new InputError(
+        `give exactly one of version (e.g. v1.2.0) and bump (patch, minor or major) to publish ${name}`,
+      );
     }
     const explicit = req.version === undefined ? undefined : normalizeVersion(req.version);
     const files = await digestPublishFiles(req.files);
@@ -155,7 +165,9 @@ export class RegistryService {
           return this.existing(stored, name);
         }
         if (explicit) {
-          throw new RegistryRuleError(`${name}@${version} already exists with different content; publish a new version (bump: patch) instead`);
+          throw new RegistryRuleError(
+            `${name}@${version} already exists with different content; publish a new version (bump: patch) instead`,
+          );
         }
         version = bumpVersion([...state.versions, version], req.bump!);
         continue;
@@ -164,7 +176,12 @@ export class RegistryService {
       let manifestBytes: Uint8Array;
       try {
         manifestBytes = await this.store.stageVersion({
-          name, version, commit, contentDigest: digest, files, manifest: serializeManifest(manifest),
+          name,
+          version,
+          commit,
+          contentDigest: digest,
+          files,
+          manifest: serializeManifest(manifest),
         });
       } catch (error) {
         // A parallel publish of this same content may have published (and locked) the staged draft under us.
@@ -177,7 +194,9 @@ export class RegistryService {
       if (claim === 'other') {
         await this.store.discardStaged(name, version, digest);
         if (explicit) {
-          throw new RegistryRuleError(`${name}@${version} was just taken by another publish with different content; publish a new version instead`);
+          throw new RegistryRuleError(
+            `${name}@${version} was just taken by another publish with different content; publish a new version instead`,
+          );
         }
         version = bumpVersion([...state.versions, version], req.bump!);
         continue;
@@ -185,28 +204,52 @@ export class RegistryService {
       const url = await this.store.publishVersion(name, version);
       await this.appendRegistration(name, version, commit);
       return {
-        name, version, tag: `${name}@${version}`, url, created: true,
+        name,
+        version,
+        tag: `${name}@${version}`,
+        url,
+        created: true,
         manifest: ManifestSchema.parse(JSON.parse(new TextDecoder().decode(manifestBytes))),
       };
     }
-    throw new RegistryConflictError(`could not find a free version for ${name} after ${this.ctx.maxAttempts} attempts; re-run the publish`);
+    throw new RegistryConflictError(
+      `could not find a free version for ${name} after ${this.ctx.maxAttempts} attempts; re-run the publish`,
+    );
   }
 
   private async existing(stored: StoredVersion, name: string): Promise<PublishResult> {
     const manifest = await readVerifiedManifest(this.store, stored);
-    return { name, version: stored.version, tag: `${name}@${stored.version}`, url: stored.url, manifest, created: false };
+    return {
+      name,
+      version: stored.version,
+      tag: `${name}@${stored.version}`,
+      url: stored.url,
+      manifest,
+      created: false,
+    };
   }
 
   private async buildManifest(
-    req: PublishRequest, name: string, version: string, commit: string, digest: string,
-    files: (StagedFile & { role: AssetRole })[], state: RegistryState,
+    req: PublishRequest,
+    name: string,
+    version: string,
+    commit: string,
+    digest: string,
+    files: (StagedFile & { role: AssetRole })[],
+    state: RegistryState,
   ): Promise<Manifest> {
     const onnx = files.find((f) => f.role === 'model' && f.name.toLowerCase().endsWith('.onnx'));
-    const signature = onnx && this.ctx.readSignature ? this.ctx.readSignature(await readFile(onnx.path!), onnx.path!) : undefined;
-    const parent = req.parentVersion === undefined ? highestVersion(state.versions) : normalizeVersion(req.parentVersion, 'parent-version');
+    const signature =
+      onnx && this.ctx.readSignature ? this.ctx.readSignature(await readFile(onnx.path!), onnx.path!) : undefined;
+    const parent =
+      req.parentVersion === undefined
+        ? highestVersion(state.versions)
+        : normalizeVersion(req.parentVersion, 'parent-version');
     return ManifestSchema.parse({
       schemaVersion: 1,
-      name, version, contentDigest: digest,
+      name,
+      version,
+      contentDigest: digest,
       createdAt: this.ctx.clock().toISOString(),
       actor: this.ctx.actor,
       assets: files.map((f) => ({ name: f.name, role: f.role, sha256: f.sha256, sizeBytes: f.sizeBytes })),
@@ -241,40 +284,70 @@ export class RegistryService {
   private async resolveStored(reference: string): Promise<{ resolved: ResolvedVersion; stored: StoredVersion }> {
     const ref = parseModelReference(reference);
     const head = await this.log.latest(ref.name);
-    if (!head) throw new NotFoundError(`no model '${ref.name}' in the registry at ${this.store.location}; publish it first`);
+    if (!head)
+      throw new NotFoundError(`no model '${ref.name}' in the registry at ${this.store.location}; publish it first`);
     const state = head.state;
     let version: string | undefined;
     if (ref.kind === 'stage') {
       version = currentVersion(state, ref.stage);
-      if (!version) throw new NotFoundError(`${ref.name} has no version in stage '${ref.stage}'; promote one with 'mlship registry promote ${ref.name} VERSION ${ref.stage}'`);
+      if (!version)
+        throw new NotFoundError(
+          `${ref.name} has no version in stage '${ref.stage}'; promote one with 'mlship registry promote ${ref.name} VERSION ${ref.stage}'`,
+        );
     } else if (ref.kind === 'latest') {
       version = latestVersion(state);
       if (!version) throw new NotFoundError(`${ref.name} has no registered versions; publish one first`);
     } else {
       version = ref.version;
       if (state.deregistered.includes(version)) {
-        throw new NotFoundError(`${ref.name}@${version} is deprecated; use another version from 'mlship registry list ${ref.name}'`);
+        throw new NotFoundError(
+          `${ref.name}@${version} is deprecated; use another version from 'mlship registry list ${ref.name}'`,
+        );
       }
       if (!state.versions.includes(version)) {
-        throw new NotFoundError(`${ref.name}@${version} is not a registered version; see 'mlship registry list ${ref.name}'`);
+        throw new NotFoundError(
+          `${ref.name}@${version} is not a registered version; see 'mlship registry list ${ref.name}'`,
+        );
       }
     }
     const stored = await this.store.readVersion(ref.name, version);
     if (!stored?.published) {
-      throw new NotFoundError(`${ref.name}@${version} is registered but its release is missing or unpublished; re-run its publish job`);
+      throw new NotFoundError(
+        `${ref.name}@${version} is registered but its release is missing or unpublished; re-run its publish job`,
+      );
     }
     const manifest = await readVerifiedManifest(this.store, stored);
-    const stages = Object.entries(stageMap(state)).filter(([, v]) => v === version).map(([s]) => s);
-    return { resolved: { name: ref.name, version, tag: `${ref.name}@${version}`, url: stored.url, manifest, stages, deprecated: state.deprecated }, stored };
+    const stages = Object.entries(stageMap(state))
+      .filter(([, v]) => v === version)
+      .map(([s]) => s);
+    return {
+      resolved: {
+        name: ref.name,
+        version,
+        tag: `${ref.name}@${version}`,
+        url: stored.url,
+        manifest,
+        stages,
+        deprecated: state.deprecated,
+      },
+      stored,
+    };
   }
 
   /** Downloads every asset, the named ones, or those of one role (e.g. the data profile), each checksum-verified. */
-  async download(reference: string, destDir: string, select?: string[] | { role: AssetRole }): Promise<{ resolved: ResolvedVersion; files: string[] }> {
+  async download(
+    reference: string,
+    destDir: string,
+    select?: string[] | { role: AssetRole },
+  ): Promise<{ resolved: ResolvedVersion; files: string[] }> {
     const { resolved, stored } = await this.resolveStored(reference);
     const all = resolved.manifest.assets;
-    const wanted = Array.isArray(select) && select.length ? select
-      : select && !Array.isArray(select) ? all.filter((a) => a.role === select.role).map((a) => a.name)
-      : all.map((a) => a.name);
+    const wanted =
+      Array.isArray(select) && select.length
+        ? select
+        : select && !Array.isArray(select)
+          ? all.filter((a) => a.role === select.role).map((a) => a.name)
+          : all.map((a) => a.name);
     if (select && !Array.isArray(select) && wanted.length === 0) {
       throw new NotFoundError(`${resolved.tag} has no ${select.role} asset; publish the version with one`);
     }
@@ -286,12 +359,19 @@ export class RegistryService {
         throw new InputError(`asset '${assetName}' is not part of ${resolved.tag}; choose from: ${names}`);
       }
       const storedAsset = stored.assets.find((a) => a.name === assetName);
-      if (!storedAsset) throw new FileFormatError(`${resolved.tag}: asset '${assetName}' listed in its manifest is missing from the release; publish a new version`);
-      files.push(await verifiedDownload({
-        label: `${resolved.tag}/${assetName}`,
-        destDir, expected, storedDigest: storedAsset.digest,
-        open: () => this.store.readAsset(resolved.name, resolved.version, assetName),
-      }));
+      if (!storedAsset)
+        throw new FileFormatError(
+          `${resolved.tag}: asset '${assetName}' listed in its manifest is missing from the release; publish a new version`,
+        );
+      files.push(
+        await verifiedDownload({
+          label: `${resolved.tag}/${assetName}`,
+          destDir,
+          expected,
+          storedDigest: storedAsset.digest,
+          open: () => this.store.readAsset(resolved.name, resolved.version, assetName),
+        }),
+      );
     }
     return { resolved, files };
   }
@@ -305,7 +385,9 @@ export class RegistryService {
     const rule = stageRule(this.ctx.stagePolicy, stage);
     const stored = await this.store.readVersion(name, version);
     if (!stored?.published || !stored.commit) {
-      throw new RegistryRuleError(`${name}@${version} is not a published version; publish it first or pick one from 'mlship registry list ${name}'`);
+      throw new RegistryRuleError(
+        `${name}@${version} is not a published version; publish it first or pick one from 'mlship registry list ${name}'`,
+      );
     }
     const commit = stored.commit;
     const passedChecks = rule.requiredChecks.length > 0 ? await this.store.passedChecks(commit) : [];
@@ -314,7 +396,12 @@ export class RegistryService {
       previousVersion = currentVersion(state, stage);
       if (previousVersion === version) return null;
       checkPromotion(this.ctx.stagePolicy, state, { name, version, stage, actor: this.ctx.actor, passedChecks });
-      return { change: { action: 'assign', version, stage }, tag: { action: 'assign', name, stage }, commit, message: req.message };
+      return {
+        change: { action: 'assign', version, stage },
+        tag: { action: 'assign', name, stage },
+        commit,
+        message: req.message,
+      };
     });
     return { name, stage, version, previousVersion, tag: appended?.tag, counter: appended?.counter };
   }
@@ -332,16 +419,27 @@ export class RegistryService {
       from = stack.at(-1);
       to = stack.at(-2);
       if (!from || !to) {
-        throw new RegistryRuleError(`${name} has no previous version in stage '${stage}' to roll back to; promote a version instead`);
+        throw new RegistryRuleError(
+          `${name} has no previous version in stage '${stage}' to roll back to; promote a version instead`,
+        );
       }
       commit = (await this.store.readVersion(name, from))?.commit ?? commit;
-      return { change: { action: 'unassign', version: from, stage }, tag: { action: 'unassign', name, stage }, commit, message: req.message ?? `rollback to ${to}` };
+      return {
+        change: { action: 'unassign', version: from, stage },
+        tag: { action: 'unassign', name, stage },
+        commit,
+        message: req.message ?? `rollback to ${to}`,
+      };
     });
     return { name, stage, version: to, previousVersion: from, tag: appended?.tag, counter: appended?.counter };
   }
 
   /** Deregisters one version (`NAME@vX.Y.Z!`), or deprecates the whole model (`NAME@deprecated`). */
-  async deprecate(req: { name: string; version?: string; message?: string }): Promise<{ name: string; version: string | undefined; tag: string | undefined; stagesLeft: string[] }> {
+  async deprecate(req: {
+    name: string;
+    version?: string;
+    message?: string;
+  }): Promise<{ name: string; version: string | undefined; tag: string | undefined; stagesLeft: string[] }> {
     const name = assertModelName(req.name);
     const version = req.version === undefined ? undefined : normalizeVersion(req.version);
     let stagesLeft: string[] = [];
@@ -350,15 +448,27 @@ export class RegistryService {
         if (state.deprecated) return null;
         const latest = latestVersion(state);
         const commit = latest ? (await this.store.readVersion(name, latest))?.commit : undefined;
-        return { change: { action: 'deprecate' }, tag: { action: 'deprecate', name }, commit: commit ?? (await this.store.defaultCommit()), message: req.message };
+        return {
+          change: { action: 'deprecate' },
+          tag: { action: 'deprecate', name },
+          commit: commit ?? (await this.store.defaultCommit()),
+          message: req.message,
+        };
       }
       if (state.deregistered.includes(version)) return null;
       if (!state.versions.includes(version)) {
         throw new NotFoundError(`${name}@${version} is not a registered version; see 'mlship registry list ${name}'`);
       }
-      stagesLeft = Object.entries(stageMap(state)).filter(([, v]) => v === version).map(([s]) => s);
+      stagesLeft = Object.entries(stageMap(state))
+        .filter(([, v]) => v === version)
+        .map(([s]) => s);
       const commit = (await this.store.readVersion(name, version))?.commit ?? (await this.store.defaultCommit());
-      return { change: { action: 'deregister', version }, tag: { action: 'deregister', name, version }, commit, message: req.message };
+      return {
+        change: { action: 'deregister', version },
+        tag: { action: 'deregister', name, version },
+        commit,
+        message: req.message,
+      };
     });
     return { name, version, tag: appended?.tag, stagesLeft };
   }
@@ -369,8 +479,15 @@ export class RegistryService {
     const name = assertModelName(nameInput);
     const events = await this.store.listEvents(name);
     return events.map((e) => ({
-      counter: e.counter, action: e.action, version: e.version, stage: e.stage,
-      actor: e.actor, createdAt: e.createdAt, commit: e.commit, tag: e.tag, message: e.message,
+      counter: e.counter,
+      action: e.action,
+      version: e.version,
+      stage: e.stage,
+      actor: e.actor,
+      createdAt: e.createdAt,
+      commit: e.commit,
+      tag: e.tag,
+      message: e.message,
     }));
   }
 
@@ -380,12 +497,18 @@ export class RegistryService {
     for (const name of names) {
       const head = await this.log.latest(name);
       if (!head) {
-        if (nameInput !== undefined) throw new NotFoundError(`no model '${name}' in the registry at ${this.store.location}; publish it first`);
+        if (nameInput !== undefined)
+          throw new NotFoundError(`no model '${name}' in the registry at ${this.store.location}; publish it first`);
         continue;
       }
-      out.push({ name, versions: head.state.versions, latest: latestVersion(head.state), stages: stageMap(head.state), deprecated: head.state.deprecated });
+      out.push({
+        name,
+        versions: head.state.versions,
+        latest: latestVersion(head.state),
+        stages: stageMap(head.state),
+        deprecated: head.state.deprecated,
+      });
     }
     return out;
   }
 }
-

@@ -7,19 +7,38 @@ const reg = (version: string): StateChange => ({ action: 'register', version });
 const assign = (version: string, stage: string): StateChange => ({ action: 'assign', version, stage });
 
 test('a stage is held by the latest assignment not undone (GTO rule)', () => {
-  const state = foldChanges([reg('v1.0.0'), reg('v1.1.0'), reg('v2.0.0'), assign('v1.0.0', 'prod'), assign('v2.0.0', 'prod'), assign('v1.1.0', 'staging')]);
+  const state = foldChanges([
+    reg('v1.0.0'),
+    reg('v1.1.0'),
+    reg('v2.0.0'),
+    assign('v1.0.0', 'prod'),
+    assign('v2.0.0', 'prod'),
+    assign('v1.1.0', 'staging'),
+  ]);
   assert.deepEqual(stageMap(state), { prod: 'v2.0.0', staging: 'v1.1.0' });
   const undone = foldChanges([{ action: 'unassign', version: 'v2.0.0', stage: 'prod' }], state);
   assert.equal(currentVersion(undone, 'prod'), 'v1.0.0');
 });
 
 test('re-assigning a version moves it to the top of the stage', () => {
-  const state = foldChanges([reg('v1.0.0'), reg('v2.0.0'), assign('v1.0.0', 'prod'), assign('v2.0.0', 'prod'), assign('v1.0.0', 'prod')]);
+  const state = foldChanges([
+    reg('v1.0.0'),
+    reg('v2.0.0'),
+    assign('v1.0.0', 'prod'),
+    assign('v2.0.0', 'prod'),
+    assign('v1.0.0', 'prod'),
+  ]);
   assert.deepEqual(state.stages.prod, ['v2.0.0', 'v1.0.0']);
 });
 
 test('deregistering a version removes it from every stage and from latest', () => {
-  const state = foldChanges([reg('v1.0.0'), reg('v2.0.0'), assign('v1.0.0', 'prod'), assign('v2.0.0', 'prod'), { action: 'deregister', version: 'v2.0.0' }]);
+  const state = foldChanges([
+    reg('v1.0.0'),
+    reg('v2.0.0'),
+    assign('v1.0.0', 'prod'),
+    assign('v2.0.0', 'prod'),
+    { action: 'deregister', version: 'v2.0.0' },
+  ]);
   assert.equal(currentVersion(state, 'prod'), 'v1.0.0');
   assert.equal(latestVersion(state), 'v1.0.0');
   assert.deepEqual(state.deregistered, ['v2.0.0']);

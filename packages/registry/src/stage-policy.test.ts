@@ -26,31 +26,55 @@ const base = { name: 'churn', actor: 'alice', passedChecks: ['eval'] };
 const refused = (pattern: RegExp) => (e: unknown) => e instanceof RegistryRuleError && pattern.test(e.message);
 
 test('a stage not in the policy is refused with the allowed list', () => {
-  assert.throws(() => checkPromotion(policy, state, { ...base, version: 'v1.0.0', stage: 'qa' }), refused(/use one of: staging, canary, prod/));
+  assert.throws(
+    () => checkPromotion(policy, state, { ...base, version: 'v1.0.0', stage: 'qa' }),
+    refused(/use one of: staging, canary, prod/),
+  );
 });
 
 test('order: a version must hold the required stage first', () => {
-  assert.throws(() => checkPromotion(policy, state, { ...base, version: 'v2.0.0', stage: 'prod' }), refused(/must be in stage 'staging' before 'prod'/));
-  assert.throws(() => checkPromotion(policy, state, { ...base, version: 'v2.0.0', stage: 'canary' }), refused(/'staging' before 'canary'/));
+  assert.throws(
+    () => checkPromotion(policy, state, { ...base, version: 'v2.0.0', stage: 'prod' }),
+    refused(/must be in stage 'staging' before 'prod'/),
+  );
+  assert.throws(
+    () => checkPromotion(policy, state, { ...base, version: 'v2.0.0', stage: 'canary' }),
+    refused(/'staging' before 'canary'/),
+  );
   checkPromotion(policy, state, { ...base, version: 'v1.0.0', stage: 'prod' });
   checkPromotion(policy, state, { ...base, version: 'v2.0.0', stage: 'staging' });
 });
 
 test('only listed actors may change a guarded stage', () => {
-  assert.throws(() => checkPromotion(policy, state, { ...base, actor: 'bob', version: 'v1.0.0', stage: 'prod' }), refused(/bob may not change stage 'prod'/));
+  assert.throws(
+    () => checkPromotion(policy, state, { ...base, actor: 'bob', version: 'v1.0.0', stage: 'prod' }),
+    refused(/bob may not change stage 'prod'/),
+  );
 });
 
 test('required checks must have passed on the commit', () => {
-  assert.throws(() => checkPromotion(policy, state, { ...base, passedChecks: [], version: 'v1.0.0', stage: 'prod' }), refused(/required check\(s\) eval/));
+  assert.throws(
+    () => checkPromotion(policy, state, { ...base, passedChecks: [], version: 'v1.0.0', stage: 'prod' }),
+    refused(/required check\(s\) eval/),
+  );
 });
 
 test('unregistered versions and deprecated models are refused', () => {
-  assert.throws(() => checkPromotion(policy, state, { ...base, version: 'v3.0.0', stage: 'staging' }), refused(/not a registered version/));
+  assert.throws(
+    () => checkPromotion(policy, state, { ...base, version: 'v3.0.0', stage: 'staging' }),
+    refused(/not a registered version/),
+  );
   const deprecated = { ...state, deprecated: true };
-  assert.throws(() => checkPromotion(policy, deprecated, { ...base, version: 'v1.0.0', stage: 'staging' }), refused(/deprecated/));
+  assert.throws(
+    () => checkPromotion(policy, deprecated, { ...base, version: 'v1.0.0', stage: 'staging' }),
+    refused(/deprecated/),
+  );
 });
 
 test('a malformed policy names the file and the field', () => {
-  assert.throws(() => parseStagePolicy('stages:\n  - name: Prod\n', 'p.yml'), (e: unknown) => e instanceof FileFormatError && /^p\.yml: stages\.0\.name:/.test(e.message));
+  assert.throws(
+    () => parseStagePolicy('stages:\n  - name: Prod\n', 'p.yml'),
+    (e: unknown) => e instanceof FileFormatError && /^p\.yml: stages\.0\.name:/.test(e.message),
+  );
   assert.throws(() => parseStagePolicy('stages:\n  - name: prod\n    requires: qa\n', 'p.yml'), /unknown stage 'qa'/);
 });

@@ -50,13 +50,18 @@ export function parseStagePolicy(text: string, file: string): StagePolicy {
   try {
     raw = parseYaml(text);
   } catch (error) {
-    throw new FileFormatError(`${file}: not valid YAML (${(error as Error).message.split('\n')[0]}); fix the syntax`, { location: { file }, cause: error });
+    throw new FileFormatError(`${file}: not valid YAML (${(error as Error).message.split('\n')[0]}); fix the syntax`, {
+      location: { file },
+      cause: error,
+    });
   }
   const parsed = StagePolicySchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const path = issue.path.join('.') || '(top level)';
-    throw new FileFormatError(`${file}: ${path}: ${issue.message}; see docs/registry.md#stage-policy`, { location: { file } });
+    throw new FileFormatError(`${file}: ${path}: ${issue.message}; see docs/registry.md#stage-policy`, {
+      location: { file },
+    });
   }
   return parsed.data;
 }
@@ -65,7 +70,9 @@ export function stageRule(policy: StagePolicy, stage: string): StageRule {
   const rule = policy.stages.find((s) => s.name === stage);
   if (!rule) {
     const allowed = policy.stages.map((s) => s.name).join(', ');
-    throw new RegistryRuleError(`stage '${stage}' is not allowed; use one of: ${allowed} (or add it to the stage policy)`);
+    throw new RegistryRuleError(
+      `stage '${stage}' is not allowed; use one of: ${allowed} (or add it to the stage policy)`,
+    );
   }
   return rule;
 }
@@ -99,15 +106,20 @@ export interface PromotionCheck {
 
 /** Throws RegistryRuleError when the policy or the state refuses the assignment. */
 export function checkPromotion(policy: StagePolicy, state: RegistryState, p: PromotionCheck): void {
-  if (state.deprecated) throw new RegistryRuleError(`model ${p.name} is deprecated; publish under a new name to keep promoting`);
+  if (state.deprecated)
+    throw new RegistryRuleError(`model ${p.name} is deprecated; publish under a new name to keep promoting`);
   if (!state.versions.includes(p.version)) {
-    throw new RegistryRuleError(`${p.name}@${p.version} is not a registered version; publish it first or pick one from 'mlship registry list ${p.name}'`);
+    throw new RegistryRuleError(
+      `${p.name}@${p.version} is not a registered version; publish it first or pick one from 'mlship registry list ${p.name}'`,
+    );
   }
   const rule = stageRule(policy, p.stage);
   checkActor(policy, p.stage, p.actor);
   const prior = requiredPriorStage(policy, p.stage);
   if (prior && !(state.stages[prior] ?? []).includes(p.version)) {
-    throw new RegistryRuleError(`${p.name}@${p.version} must be in stage '${prior}' before '${p.stage}'; promote it to ${prior} first`);
+    throw new RegistryRuleError(
+      `${p.name}@${p.version} must be in stage '${prior}' before '${p.stage}'; promote it to ${prior} first`,
+    );
   }
   const missing = rule.requiredChecks.filter((c) => !p.passedChecks.includes(c));
   if (missing.length > 0) {

@@ -6,7 +6,10 @@ import { formatGtoTag, normalizeVersion, parseGtoTag, parseModelReference, isMod
 test('parses every GTO event tag and formats it back unchanged', () => {
   const cases: [string, object][] = [
     ['churn@v1.2.3', { action: 'register', name: 'churn', version: 'v1.2.3' }],
-    ['team/churn_model@v1.0.0-rc.1+build.5', { action: 'register', name: 'team/churn_model', version: 'v1.0.0-rc.1+build.5' }],
+    [
+      'team/churn_model@v1.0.0-rc.1+build.5',
+      { action: 'register', name: 'team/churn_model', version: 'v1.0.0-rc.1+build.5' },
+    ],
     ['churn@v1.2.3!#7', { action: 'deregister', name: 'churn', version: 'v1.2.3', counter: 7 }],
     ['churn#prod#12', { action: 'assign', name: 'churn', stage: 'prod', counter: 12 }],
     ['churn#prod', { action: 'assign', name: 'churn', stage: 'prod' }],
@@ -20,7 +23,16 @@ test('parses every GTO event tag and formats it back unchanged', () => {
 });
 
 test('ignores tags that are not registry events', () => {
-  for (const tag of ['v1.2.3', 'churn@1.2.3', 'churn@v01.2.3', '-churn@v1.0.0', 'churn-@v1.0.0', 'churn#Prod#1', 'churn#prod#x', 'release-2024']) {
+  for (const tag of [
+    'v1.2.3',
+    'churn@1.2.3',
+    'churn@v01.2.3',
+    '-churn@v1.0.0',
+    'churn-@v1.0.0',
+    'churn#Prod#1',
+    'churn#prod#x',
+    'release-2024',
+  ]) {
     assert.equal(parseGtoTag(tag), null, tag);
   }
 });
@@ -37,7 +49,11 @@ test('versions are strict SemVer; a missing v is added', () => {
   assert.equal(normalizeVersion('1.2.3'), 'v1.2.3');
   assert.equal(normalizeVersion('v1.2.3-rc.1'), 'v1.2.3-rc.1');
   for (const bad of ['1.2', 'v1.2.3.4', 'v01.2.3', 'latest', 'v1.2.3-']) {
-    assert.throws(() => normalizeVersion(bad), (e: unknown) => e instanceof InputError && /strict SemVer/.test(e.message), bad);
+    assert.throws(
+      () => normalizeVersion(bad),
+      (e: unknown) => e instanceof InputError && /strict SemVer/.test(e.message),
+      bad,
+    );
   }
 });
 

@@ -8,8 +8,7 @@ const NAME_SOURCE = '[a-zA-Z0-9](?:[a-zA-Z0-9\\-/_]*[a-zA-Z0-9])?';
 // Stages become path segments of mlship's own refs, so no '/' (stricter than GTO).
 const STAGE_SOURCE = '[a-z0-9](?:[a-z0-9\\-_]*[a-z0-9])?';
 const IDENT = '(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)';
-const SEMVER_SOURCE =
-  `v(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)(?:-${IDENT}(?:\\.${IDENT})*)?(?:\\+[0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*)?`;
+const SEMVER_SOURCE = `v(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)(?:-${IDENT}(?:\\.${IDENT})*)?(?:\\+[0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*)?`;
 
 const NAME_RE = new RegExp(`^${NAME_SOURCE}$`);
 const STAGE_RE = new RegExp(`^${STAGE_SOURCE}$`);
@@ -70,7 +69,9 @@ export function assertModelName(name: string, input = 'name'): string {
 
 export function assertStageName(stage: string, input = 'stage'): string {
   if (!isStageName(stage)) {
-    throw new InputError(`${input} '${stage}' is not a valid stage: use lowercase letters, digits, '-' and '_' (e.g. staging, prod)`);
+    throw new InputError(
+      `${input} '${stage}' is not a valid stage: use lowercase letters, digits, '-' and '_' (e.g. staging, prod)`,
+    );
   }
   return stage;
 }

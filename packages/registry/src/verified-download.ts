@@ -24,7 +24,9 @@ export interface VerifiedDownload {
 export async function verifiedDownload(d: VerifiedDownload): Promise<string> {
   // The name comes from manifest.json, which anyone who can edit the release can rewrite.
   if (d.expected.name !== basename(d.expected.name) || d.expected.name === '..' || d.expected.name === '.') {
-    throw new IntegrityError(`${d.label}: '${d.expected.name}' in the manifest is not a plain file name; the manifest was altered: do not use this version`);
+    throw new IntegrityError(
+      `${d.label}: '${d.expected.name}' in the manifest is not a plain file name; the manifest was altered: do not use this version`,
+    );
   }
   await mkdir(d.destDir, { recursive: true });
   const target = join(d.destDir, d.expected.name);
@@ -49,7 +51,9 @@ export async function verifiedDownload(d: VerifiedDownload): Promise<string> {
       );
     }
     if (d.storedDigest && d.storedDigest !== `sha256:${actual}`) {
-      throw new IntegrityError(`${d.label}: sha256 ${actual} does not match the release's digest ${d.storedDigest}; it was not saved: do not use this version`);
+      throw new IntegrityError(
+        `${d.label}: sha256 ${actual} does not match the release's digest ${d.storedDigest}; it was not saved: do not use this version`,
+      );
     }
     await rename(partial, target);
     return target;

@@ -4,7 +4,14 @@ import { xyChart, barChart, histogramComparison } from './chart.ts';
 import { sparkline, unicodeBar } from './sparkline.ts';
 
 test('barChart is a mermaid xychart-beta block', () => {
-  const chart = barChart('Accuracy per slice', [{ label: 'en', value: 0.9 }, { label: 'fr', value: 0.8 }], 'accuracy');
+  const chart = barChart(
+    'Accuracy per slice',
+    [
+      { label: 'en', value: 0.9 },
+      { label: 'fr', value: 0.8 },
+    ],
+    'accuracy',
+  );
   assert.equal(
     chart,
     '```mermaid\nxychart-beta\n    title "Accuracy per slice"\n    x-axis ["en", "fr"]\n    y-axis "accuracy"\n    bar [0.9, 0.8]\n```',
@@ -18,13 +25,21 @@ test('quotes and newlines in labels cannot break the mermaid source', () => {
 });
 
 test('non-finite values plot as 0 and the y range is written', () => {
-  const chart = xyChart({ title: 't', categories: ['a', 'b'], yRange: [0, 1], series: [{ kind: 'bar', values: [NaN, 0.5] }] });
+  const chart = xyChart({
+    title: 't',
+    categories: ['a', 'b'],
+    yRange: [0, 1],
+    series: [{ kind: 'bar', values: [NaN, 0.5] }],
+  });
   assert.match(chart, /y-axis "" 0 --> 1/);
   assert.match(chart, /bar \[0, 0.5\]/);
 });
 
 test('a series of the wrong length is refused', () => {
-  assert.throws(() => xyChart({ title: 't', categories: ['a'], series: [{ kind: 'bar', values: [1, 2] }] }), /2 values for 1 categories/);
+  assert.throws(
+    () => xyChart({ title: 't', categories: ['a'], series: [{ kind: 'bar', values: [1, 2] }] }),
+    /2 values for 1 categories/,
+  );
 });
 
 test('histogramComparison draws reference as bars and current as a line', () => {

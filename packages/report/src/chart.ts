@@ -34,7 +34,9 @@ function number(value: number): string {
 export function xyChart(chart: XyChart): string {
   for (const s of chart.series) {
     if (s.values.length !== chart.categories.length) {
-      throw new RangeError(`chart '${chart.title}': series has ${s.values.length} values for ${chart.categories.length} categories`);
+      throw new RangeError(
+        `chart '${chart.title}': series has ${s.values.length} values for ${chart.categories.length} categories`,
+      );
     }
   }
   const lines = ['```mermaid', 'xychart-beta', `    title ${quote(chart.title)}`];
@@ -47,7 +49,11 @@ export function xyChart(chart: XyChart): string {
 }
 
 /** One metric per slice as bars. */
-export function barChart(title: string, values: ReadonlyArray<{ label: string; value: number }>, yLabel?: string): string {
+export function barChart(
+  title: string,
+  values: ReadonlyArray<{ label: string; value: number }>,
+  yLabel?: string,
+): string {
   return xyChart({
     title,
     categories: values.map((v) => v.label),

@@ -16,7 +16,14 @@ const sections: ReportSection[] = [
 test('failing sections come first, same severity keeps its order', () => {
   const report = composeReport(sections, { title: 'mlship report', footer: '[run](https://example.test/run)' });
   const headings = report.split('\n').filter((l) => l.startsWith('### '));
-  assert.deepEqual(headings, ['### ❌ Drift', '### ❌ Gate', '### ⚠️ Validation', '### ❔ Canary', '### ✅ Data tests', '### Model card']);
+  assert.deepEqual(headings, [
+    '### ❌ Drift',
+    '### ❌ Gate',
+    '### ⚠️ Validation',
+    '### ❔ Canary',
+    '### ✅ Data tests',
+    '### Model card',
+  ]);
   assert.ok(report.startsWith('## ❌ mlship report\n'));
   assert.ok(report.endsWith('[run](https://example.test/run)\n'));
 });
@@ -39,7 +46,10 @@ test('duplicate section ids are refused', () => {
 });
 
 test('collapsible wraps markdown with the blank lines GitHub needs', () => {
-  assert.equal(collapsible('Details <raw>', '| a |\n| - |', { open: true }), '<details open>\n<summary>Details &lt;raw&gt;</summary>\n\n| a |\n| - |\n\n</details>');
+  assert.equal(
+    collapsible('Details <raw>', '| a |\n| - |', { open: true }),
+    '<details open>\n<summary>Details &lt;raw&gt;</summary>\n\n| a |\n| - |\n\n</details>',
+  );
 });
 
 test('status badges are text', () => {

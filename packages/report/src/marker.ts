@@ -21,7 +21,11 @@ export function normaliseKey(key: string): string {
  */
 export function escapeKey(key: string): string {
   return Array.from(normaliseKey(key))
-    .map((ch) => (/^[A-Za-z0-9._~/@:+=,()!*' -]$/.test(ch) ? ch : encodeURIComponent(ch).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)))
+    .map((ch) =>
+      /^[A-Za-z0-9._~/@:+=,()!*' -]$/.test(ch)
+        ? ch
+        : encodeURIComponent(ch).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
+    )
     .join('');
 }
 

@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { renderTable, escapeTableCell } from './table.ts';
 
 test('renders a GFM table with alignment', () => {
-  const table = renderTable(['slice', 'accuracy'], [['all', 0.91], ['en', 0.93]], { align: ['left', 'right'] });
+  const table = renderTable(
+    ['slice', 'accuracy'],
+    [
+      ['all', 0.91],
+      ['en', 0.93],
+    ],
+    { align: ['left', 'right'] },
+  );
   assert.equal(table, '| slice | accuracy |\n| :- | -: |\n| all | 0.91 |\n| en | 0.93 |');
 });
 

@@ -98,9 +98,14 @@ function randomReport(seed: number): string {
       case 0:
         return `Paragraph ${rand(1000)} with \`a<b\` and <code>x</code> text.`;
       case 1:
-        return renderTable(['k', 'v'], Array.from({ length: 1 + rand(8) }, (_, i) => [`k|${i}`, `v\n${rand(99)}`]));
+        return renderTable(
+          ['k', 'v'],
+          Array.from({ length: 1 + rand(8) }, (_, i) => [`k|${i}`, `v\n${rand(99)}`]),
+        );
       case 2:
-        return '```python\n' + Array.from({ length: 1 + rand(6) }, () => `x = "<details>" | ${rand(9)}`).join('\n') + '\n```';
+        return (
+          '```python\n' + Array.from({ length: 1 + rand(6) }, () => `x = "<details>" | ${rand(9)}`).join('\n') + '\n```'
+        );
       case 3:
         return `<img\n  src="chart-${rand(9)}.svg"\n  alt="c"\n/>`;
       default:
@@ -133,7 +138,10 @@ test('property: at any limit the result fits, is balanced, and is a line prefix 
       const [first = '', ...rest] = body.slice(lineEnd).split('\n');
       const isCloser = (l: string) => /^(`{3,}|~{3,}|<\/details>|)$/.test(l);
       const partialOk = isCloser(first) || (!first.startsWith('|') && report.startsWith(`${first} `, lineEnd));
-      assert.ok(partialOk && rest.every(isCloser), `seed ${seed} limit ${limit}: ${JSON.stringify(body.slice(lineEnd))}`);
+      assert.ok(
+        partialOk && rest.every(isCloser),
+        `seed ${seed} limit ${limit}: ${JSON.stringify(body.slice(lineEnd))}`,
+      );
       cuts++;
     }
   }

@@ -54,7 +54,12 @@ export async function writeDemoModels(outDir: string, source = penguinsPath()): 
   const spec = { featureNames: [...DEMO_FEATURES], classes: DEMO_CLASSES };
   const candidateFit = trainSoftmaxRegression({ features: columns, labels, classCount: 3, epochs: 400 });
   // Production today: an older model trained without the bill measurements.
-  const baselineFit = trainSoftmaxRegression({ features: [columns[2]!, columns[3]!], labels, classCount: 3, epochs: 400 });
+  const baselineFit = trainSoftmaxRegression({
+    features: [columns[2]!, columns[3]!],
+    labels,
+    classCount: 3,
+    epochs: 400,
+  });
   const baselineWeights = baselineFit.weights.map((w) => [0, 0, w[0]!, w[1]!]);
   // A constant bill length (the training mean) folds into the bias.
   const meanBillLength = columns[0]!.reduce((a, b) => a + b, 0) / columns[0]!.length;
@@ -70,11 +75,18 @@ export async function writeDemoModels(outDir: string, source = penguinsPath()): 
     policy: join(outDir, 'policy.yml'),
     training: { rows: train.length, holdoutRows: holdout.length },
   };
-  await writeFile(files.baseline, buildLinearClassifierOnnx({ ...spec, weights: baselineWeights, bias: baselineFit.bias }));
-  await writeFile(files.candidate, buildLinearClassifierOnnx({ ...spec, weights: candidateFit.weights, bias: candidateFit.bias }));
+  await writeFile(
+    files.baseline,
+    buildLinearClassifierOnnx({ ...spec, weights: baselineWeights, bias: baselineFit.bias }),
+  );
+  await writeFile(
+    files.candidate,
+    buildLinearClassifierOnnx({ ...spec, weights: candidateFit.weights, bias: candidateFit.bias }),
+  );
   await writeFile(files.degraded, buildLinearClassifierOnnx({ ...spec, weights: degradedWeights, bias: degradedBias }));
-  const csv = [['species', 'island', 'sex', ...DEMO_FEATURES].join(',')]
-    .concat(holdout.map((r) => [r.species, r.island, r.sex, ...r.features].join(',')));
+  const csv = [['species', 'island', 'sex', ...DEMO_FEATURES].join(',')].concat(
+    holdout.map((r) => [r.species, r.island, r.sex, ...r.features].join(',')),
+  );
   await writeFile(files.holdout, `${csv.join('\n')}\n`);
   await writeFile(files.policy, DEMO_POLICY);
   return files;

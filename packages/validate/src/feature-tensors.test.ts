@@ -4,7 +4,13 @@ import { InputError } from '@mlship/errors';
 import { buildFeeds } from './feature-tensors.ts';
 import type { TensorCache } from './feature-tensors.ts';
 
-const batch = { rowCount: 3, features: new Map([['a', Float64Array.of(1, 2, 3)], ['b', Float64Array.of(10.4, 20.6, 30)]]) };
+const batch = {
+  rowCount: 3,
+  features: new Map([
+    ['a', Float64Array.of(1, 2, 3)],
+    ['b', Float64Array.of(10.4, 20.6, 30)],
+  ]),
+};
 
 test('columns become a row-major [N, F] tensor of the input type', () => {
   const feeds = buildFeeds(batch, [{ input: 'x', elementType: 'float32', columns: ['a', 'b'], rank: 2 }], new Map());
@@ -28,9 +34,16 @@ test('two models with the same mapping share one tensor per batch', () => {
 });
 
 test('a missing value fed to an int64 input is an error naming the file, row, column and input', () => {
-  const holey = { rowCount: 3, features: new Map([['age', Float64Array.of(30, Number.NaN, 41)]]), source: { file: 'holdout.csv', firstRow: 2 } };
+  const holey = {
+    rowCount: 3,
+    features: new Map([['age', Float64Array.of(30, Number.NaN, 41)]]),
+    source: { file: 'holdout.csv', firstRow: 2 },
+  };
   assert.throws(
     () => buildFeeds(holey, [{ input: 'ages', elementType: 'int64', columns: ['age'], rank: 2 }], new Map()),
-    (e: unknown) => e instanceof InputError && e.message === "holdout.csv: row 3: column 'age' is missing, but model input 'ages' takes int64 values; fill or drop rows with missing 'age' in the holdout",
+    (e: unknown) =>
+      e instanceof InputError &&
+      e.message ===
+        "holdout.csv: row 3: column 'age' is missing, but model input 'ages' takes int64 values; fill or drop rows with missing 'age' in the holdout",
   );
 });

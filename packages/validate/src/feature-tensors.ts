@@ -48,7 +48,13 @@ function featureTensor(batch: FeatureBatch, feed: InputFeed): FeedTensor {
     }
     return { data, dims };
   }
-  return { data: feed.elementType === 'float32' ? transpose(new Float32Array(n * f), columns, n) : transpose(new Float64Array(n * f), columns, n), dims };
+  return {
+    data:
+      feed.elementType === 'float32'
+        ? transpose(new Float32Array(n * f), columns, n)
+        : transpose(new Float64Array(n * f), columns, n),
+    dims,
+  };
 }
 
 function missingInteger(batch: FeatureBatch, feed: InputFeed, column: string, row: number, v: number): InputError {

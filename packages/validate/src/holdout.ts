@@ -24,7 +24,10 @@ export interface Holdout {
   groups: Map<string, SliceColumn>;
 }
 
-export type ReadBatches = (path: string, options: { columns: string[]; batchRows?: number }) => AsyncIterable<ColumnBatch>;
+export type ReadBatches = (
+  path: string,
+  options: { columns: string[]; batchRows?: number },
+) => AsyncIterable<ColumnBatch>;
 
 export interface HoldoutRequest {
   path: string;
@@ -50,7 +53,8 @@ export async function readHoldout(req: HoldoutRequest, read: ReadBatches = readC
     const features = new Map<string, Float64Array>();
     for (const name of req.features) features.set(name, numericFeature(batch, name));
     const tensors: TensorCache = new Map();
-    for (const feeds of req.feeds) buildFeeds({ rowCount: batch.rowCount, features, source: batch.source }, feeds, tensors);
+    for (const feeds of req.feeds)
+      buildFeeds({ rowCount: batch.rowCount, features, source: batch.source }, feeds, tensors);
     batches.push({ rowCount: batch.rowCount, features, tensors });
     // A JSON batch lacks a column whose key no record has had so far: columnOf gives its nulls.
     const label = columnOf(batch, req.label);
@@ -62,9 +66,10 @@ export async function readHoldout(req: HoldoutRequest, read: ReadBatches = readC
   if (rows === 0) throw new InputError(`${req.path}: the holdout has no rows; give a data file with labelled rows`);
   const groups = new Map<string, SliceColumn>();
   for (const [name, parts] of groupParts) groups.set(name, concatColumn(parts, rows));
-  const label: Holdout['label'] = req.task === 'classification'
-    ? sortedClasses(concat(labelCodes, rows, Int32Array), [...classIndex.keys()])
-    : { kind: 'numbers', values: concat(labelNumbers, rows, Float64Array) };
+  const label: Holdout['label'] =
+    req.task === 'classification'
+      ? sortedClasses(concat(labelCodes, rows, Int32Array), [...classIndex.keys()])
+      : { kind: 'numbers', values: concat(labelNumbers, rows, Float64Array) };
   return { source: req.path, rows, batches, label, groups };
 }
 
@@ -91,9 +96,12 @@ function numericFeature(batch: ColumnBatch, name: string): Float64Array {
   if (col.kind === 'categorical' && allNull(col)) return new Float64Array(batch.rowCount).fill(Number.NaN);
   if (col.kind !== 'numeric') {
     const sample = col.dictionary[col.codes.find((c) => c >= 0) ?? 0] ?? '';
-    throw new FileFormatError(`${batch.source.file}: feature column '${name}' is not numeric (e.g. '${sample}'); encode it as numbers before scoring`, {
-      location: { file: batch.source.file },
-    });
+    throw new FileFormatError(
+      `${batch.source.file}: feature column '${name}' is not numeric (e.g. '${sample}'); encode it as numbers before scoring`,
+      {
+        location: { file: batch.source.file },
+      },
+    );
   }
   const out = Float64Array.from(col.values);
   for (let i = 0; i < out.length; i++) if (col.nulls[i]) out[i] = Number.NaN;
@@ -124,7 +132,9 @@ function classCodes(batch: ColumnBatch, col: Column, name: string, classIndex: M
     if (col.nulls[i]) throw missingLabel(batch, i, name);
     if (!Number.isInteger(col.values[i])) {
       // Fractional labels are a regression target: as classes, every distinct value would be one.
-      const why = Number.isFinite(col.values[i]) ? "the task is classification but the label holds fractional numbers; use --task regression (action input 'task'), or integer or text classes" : 'drop or fix the row in the holdout';
+      const why = Number.isFinite(col.values[i])
+        ? "the task is classification but the label holds fractional numbers; use --task regression (action input 'task'), or integer or text classes"
+        : 'drop or fix the row in the holdout';
       throw new FileFormatError(`${where(batch, i)}: label '${name}' is ${col.values[i]}, not a class: ${why}`, {
         location: { file: batch.source.file, line: batch.source.firstRow + i },
       });
@@ -141,17 +151,23 @@ function numericLabel(batch: ColumnBatch, col: Column, name: string): Float64Arr
   if (allNull(col)) throw missingLabel(batch, 0, name);
   if (col.kind !== 'numeric') {
     const sample = col.dictionary[col.codes.find((c) => c >= 0) ?? 0] ?? '';
-    throw new FileFormatError(`${batch.source.file}: label column '${name}' holds text ('${sample}') but the task is regression; use --task classification or a numeric label`, {
-      location: { file: batch.source.file },
-    });
+    throw new FileFormatError(
+      `${batch.source.file}: label column '${name}' holds text ('${sample}') but the task is regression; use --task classification or a numeric label`,
+      {
+        location: { file: batch.source.file },
+      },
+    );
   }
   for (let i = 0; i < batch.rowCount; i++) {
     if (col.nulls[i]) throw missingLabel(batch, i, name);
     // A NaN or infinite label makes every regression metric NaN, and the gates "could not be computed".
     if (!Number.isFinite(col.values[i]!)) {
-      throw new FileFormatError(`${where(batch, i)}: label '${name}' is ${col.values[i]}, not a finite number; drop or fix the row in the holdout`, {
-        location: { file: batch.source.file, line: batch.source.firstRow + i },
-      });
+      throw new FileFormatError(
+        `${where(batch, i)}: label '${name}' is ${col.values[i]}, not a finite number; drop or fix the row in the holdout`,
+        {
+          location: { file: batch.source.file, line: batch.source.firstRow + i },
+        },
+      );
     }
   }
   return col.values;
@@ -161,9 +177,10 @@ function missingLabel(batch: ColumnBatch, row: number, name: string): FileFormat
   // In a column read as numbers, text that is not a number is null too: say so rather than "missing".
   const col = batch.columns.get(name);
   const text = col?.kind === 'numeric' && col.invalid.count > 0 ? col.invalid.samples[0] : undefined;
-  const what = text === undefined
-    ? 'is missing; drop unlabelled rows from the holdout'
-    : `is missing, or is text such as '${text}' in a column whose first rows are numbers; make the labels all numbers or all text`;
+  const what =
+    text === undefined
+      ? 'is missing; drop unlabelled rows from the holdout'
+      : `is missing, or is text such as '${text}' in a column whose first rows are numbers; make the labels all numbers or all text`;
   return new FileFormatError(`${where(batch, row)}: label '${name}' ${what}`, {
     location: { file: batch.source.file, line: batch.source.firstRow + row },
   });

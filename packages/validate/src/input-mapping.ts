@@ -21,7 +21,9 @@ export function mapInputs(model: LoadedModel, policy: Policy, policyFile: string
   const where = policyFile ?? 'the policy';
   return model.signature.inputs.map((input) => {
     if (!NUMERIC.has(input.elementType)) {
-      throw new InputError(`${model.file}: input '${input.name}' takes ${input.elementType} tensors; mlship feeds float32, float64 or int64 columns`);
+      throw new InputError(
+        `${model.file}: input '${input.name}' takes ${input.elementType} tensors; mlship feeds float32, float64 or int64 columns`,
+      );
     }
     const columns = columnsFor(model, input, policy, where);
     const width = input.shape.length >= 2 ? input.shape[input.shape.length - 1] : 1;
@@ -30,7 +32,12 @@ export function mapInputs(model: LoadedModel, policy: Policy, policyFile: string
         `${model.file}: input '${input.name}' has shape [${input.shape.map((d) => d ?? '?').join(', ')}] (${width} features) but ${columns.length} columns are mapped to it (${columns.join(', ')}); fix 'features' or 'inputs' in ${where}`,
       );
     }
-    return { input: input.name, elementType: input.elementType as InputFeed['elementType'], columns, rank: input.shape.length };
+    return {
+      input: input.name,
+      elementType: input.elementType as InputFeed['elementType'],
+      columns,
+      rank: input.shape.length,
+    };
   });
 }
 
@@ -38,7 +45,9 @@ function columnsFor(model: LoadedModel, input: TensorSignature, policy: Policy, 
   const explicit = policy.inputs?.[input.name];
   if (explicit !== undefined) return Array.isArray(explicit) ? explicit : [explicit];
   if (policy.inputs) {
-    throw new InputError(`${model.file}: input '${input.name}' is not mapped under 'inputs' in ${where}; map it to its column(s)`);
+    throw new InputError(
+      `${model.file}: input '${input.name}' is not mapped under 'inputs' in ${where}; map it to its column(s)`,
+    );
   }
   const single = model.signature.inputs.length === 1;
   if (single && policy.features) return policy.features;

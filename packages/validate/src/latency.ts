@@ -33,7 +33,14 @@ export async function measureLatency(
     for (const [k, m] of models.entries()) {
       const sorted = times[k]!.sort();
       const mean = sorted.reduce((a, b) => a + b, 0) / repeats;
-      rows.push({ model: m.role, batchSize: n, p50Ms: pct(sorted, 0.5), p95Ms: pct(sorted, 0.95), p99Ms: pct(sorted, 0.99), rowsPerSecond: mean > 0 ? (n * 1000) / mean : Infinity });
+      rows.push({
+        model: m.role,
+        batchSize: n,
+        p50Ms: pct(sorted, 0.5),
+        p95Ms: pct(sorted, 0.95),
+        p99Ms: pct(sorted, 0.99),
+        rowsPerSecond: mean > 0 ? (n * 1000) / mean : Infinity,
+      });
     }
     if (n < size) break;
   }

@@ -8,25 +8,57 @@ import type { GitHubClient } from '@mlship/github';
 import { publishValidation } from './publish.ts';
 import type { ValidateOutcome } from './validate.ts';
 
-const outcome = { result: { verdict: 'pass', gates: [] }, section: { markdown: 'verdict: pass' } } as unknown as ValidateOutcome;
-const readOnly = { rest: { checks: { create: async () => { throw Object.assign(new Error('Resource not accessible by integration'), { status: 403 }); } } } } as unknown as GitHubClient;
+const outcome = {
+  result: { verdict: 'pass', gates: [] },
+  section: { markdown: 'verdict: pass' },
+} as unknown as ValidateOutcome;
+const readOnly = {
+  rest: {
+    checks: {
+      create: async () => {
+        throw Object.assign(new Error('Resource not accessible by integration'), { status: 403 });
+      },
+    },
+  },
+} as unknown as GitHubClient;
 
 function pullRequestEvent(headRepo: string): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'mlship-publish-'));
   const path = join(dir, 'event.json');
-  writeFileSync(path, JSON.stringify({ pull_request: { head: { sha: 'a'.repeat(40), repo: { full_name: headRepo } }, base: { repo: { full_name: 'octo/models' } } } }));
+  writeFileSync(
+    path,
+    JSON.stringify({
+      pull_request: {
+        head: { sha: 'a'.repeat(40), repo: { full_name: headRepo } },
+        base: { repo: { full_name: 'octo/models' } },
+      },
+    }),
+  );
   return { GITHUB_EVENT_PATH: path, GITHUB_REPOSITORY: 'octo/models', GITHUB_SHA: 'b'.repeat(40) };
 }
 
 test('a fork pull request, whose token cannot write checks, gets a warning instead of a failed step', async () => {
-  const published = await publishValidation(outcome, { checkName: 'mlship validate', token: undefined, env: pullRequestEvent('someone/models'), client: readOnly });
+  const published = await publishValidation(outcome, {
+    checkName: 'mlship validate',
+    token: undefined,
+    env: pullRequestEvent('someone/models'),
+    client: readOnly,
+  });
   assert.equal(published.checkRunUrl, undefined);
-  assert.match(published.warning!, /^no 'mlship validate' check run: this pull request comes from a fork, whose token cannot write checks; the verdict is in the job summary and the outputs/);
+  assert.match(
+    published.warning!,
+    /^no 'mlship validate' check run: this pull request comes from a fork, whose token cannot write checks; the verdict is in the job summary and the outputs/,
+  );
 });
 
 test('the same 403 on a pull request from the repository itself still fails, naming the permission', async () => {
   await assert.rejects(
-    publishValidation(outcome, { checkName: 'mlship validate', token: undefined, env: pullRequestEvent('octo/models'), client: readOnly }),
+    publishValidation(outcome, {
+      checkName: 'mlship validate',
+      token: undefined,
+      env: pullRequestEvent('octo/models'),
+      client: readOnly,
+    }),
     (e: unknown) => e instanceof GitHubAccessError && /permissions: checks: write/.test(e.message),
   );
 });

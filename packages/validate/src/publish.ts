@@ -27,7 +27,11 @@ export interface PublishOptions {
   client?: GitHubClient;
 }
 
-const CONCLUSION: Record<Verdict, 'success' | 'failure' | 'neutral'> = { pass: 'success', fail: 'failure', inconclusive: 'neutral' };
+const CONCLUSION: Record<Verdict, 'success' | 'failure' | 'neutral'> = {
+  pass: 'success',
+  fail: 'failure',
+  inconclusive: 'neutral',
+};
 /** GitHub's limit for a check run's output.summary. */
 const CHECK_SUMMARY_LIMIT = 65_535;
 
@@ -43,30 +47,52 @@ export async function publishValidation(outcome: ValidateOutcome, options: Publi
   if (summaryFile) await appendFile(summaryFile, renderSection(outcome.section));
   if (!options.checkName || !(options.token || options.client)) return {};
   const repository = env.GITHUB_REPOSITORY;
-  if (!repository?.includes('/')) throw new InputError(`GITHUB_REPOSITORY is not set; the check run needs the repository (owner/name)`);
+  if (!repository?.includes('/'))
+    throw new InputError(`GITHUB_REPOSITORY is not set; the check run needs the repository (owner/name)`);
   const [owner, repo] = repository.split('/') as [string, string];
-  const headSha = await pullRequestHead(env) ?? env.GITHUB_SHA;
+  const headSha = (await pullRequestHead(env)) ?? env.GITHUB_SHA;
   if (!headSha) throw new InputError('GITHUB_SHA is not set; the check run needs the commit it reports on');
-  const client = options.client ?? createGitHubClient({ token: options.token!, ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}) });
+  const client =
+    options.client ??
+    createGitHubClient({ token: options.token!, ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}) });
   const { verdict } = outcome.result;
   const failed = outcome.result.gates.filter((g) => g.verdict === 'fail');
-  const title = verdict === 'pass' ? 'Candidate passes every gate'
-    : verdict === 'fail' ? `${failed.length} gate${failed.length === 1 ? '' : 's'} failed: ${failed[0]!.gate}`
-    : 'Inconclusive: more holdout rows are needed';
+  const title =
+    verdict === 'pass'
+      ? 'Candidate passes every gate'
+      : verdict === 'fail'
+        ? `${failed.length} gate${failed.length === 1 ? '' : 's'} failed: ${failed[0]!.gate}`
+        : 'Inconclusive: more holdout rows are needed';
   try {
     const response = await client.rest.checks.create({
-      owner, repo, name: options.checkName, head_sha: headSha, status: 'completed', conclusion: CONCLUSION[verdict],
-      output: { title: title.slice(0, 255), summary: truncateMarkdown(outcome.section.markdown, { limitChars: CHECK_SUMMARY_LIMIT, note: truncationNote(runUrl(env)) }).markdown },
+      owner,
+      repo,
+      name: options.checkName,
+      head_sha: headSha,
+      status: 'completed',
+      conclusion: CONCLUSION[verdict],
+      output: {
+        title: title.slice(0, 255),
+        summary: truncateMarkdown(outcome.section.markdown, {
+          limitChars: CHECK_SUMMARY_LIMIT,
+          note: truncationNote(runUrl(env)),
+        }).markdown,
+      },
     });
     return { checkRunUrl: response.data.html_url ?? undefined };
   } catch (error) {
     const status = (error as { status?: number }).status;
-    if (status === 403 && await isForkPullRequest(env)) {
+    if (status === 403 && (await isForkPullRequest(env))) {
       // A fork's pull_request run gets a read-only token whatever the workflow asks for: no permission fixes it.
-      return { warning: `no '${options.checkName}' check run: this pull request comes from a fork, whose token cannot write checks; the verdict is in the job summary and the outputs (to get a check run, publish it from a workflow_run workflow, or set check-name to '')` };
+      return {
+        warning: `no '${options.checkName}' check run: this pull request comes from a fork, whose token cannot write checks; the verdict is in the job summary and the outputs (to get a check run, publish it from a workflow_run workflow, or set check-name to '')`,
+      };
     }
     if (status === 403 || status === 404) {
-      throw new GitHubAccessError(`cannot create the '${options.checkName}' check run on ${repository} (HTTP ${status}); give the job 'permissions: checks: write', or set check-name to '' to skip it`, { status, cause: error });
+      throw new GitHubAccessError(
+        `cannot create the '${options.checkName}' check run on ${repository} (HTTP ${status}); give the job 'permissions: checks: write', or set check-name to '' to skip it`,
+        { status, cause: error },
+      );
     }
     throw error;
   }
@@ -78,7 +104,10 @@ function runUrl(env: Record<string, string | undefined>): string | undefined {
 }
 
 interface PullRequestEvent {
-  pull_request?: { head?: { sha?: string; repo?: { full_name?: string } | null }; base?: { repo?: { full_name?: string } } };
+  pull_request?: {
+    head?: { sha?: string; repo?: { full_name?: string } | null };
+    base?: { repo?: { full_name?: string } };
+  };
 }
 
 async function readEvent(env: Record<string, string | undefined>): Promise<PullRequestEvent | undefined> {

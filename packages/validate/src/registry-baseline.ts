@@ -6,7 +6,9 @@ import { fetchRegistryAsset, type OpenRegistryOptions } from '@mlship/registry';
 /** `location`: `local:<dir>` or `github:<owner>/<repo>`; a bare path means `local:<path>`. */
 export type RegistryBaselineOptions = Omit<OpenRegistryOptions, 'readSignature' | 'localCommit' | 'policy'>;
 
-export function registryBaseline(options: RegistryBaselineOptions): (reference: string) => Promise<{ path: string; version: string }> {
+export function registryBaseline(
+  options: RegistryBaselineOptions,
+): (reference: string) => Promise<{ path: string; version: string }> {
   return async (reference) => {
     const { path, tag } = await fetchRegistryAsset(options, reference, 'model');
     return { path, version: tag };

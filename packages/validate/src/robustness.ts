@@ -18,7 +18,14 @@ export interface RobustnessConfig {
   rows: number;
 }
 
-export async function robustness(model: LoadedModel, feeds: InputFeed[], holdout: Holdout, task: Task, config: RobustnessConfig, seed: number): Promise<GateOutcome> {
+export async function robustness(
+  model: LoadedModel,
+  feeds: InputFeed[],
+  holdout: Holdout,
+  task: Task,
+  config: RobustnessConfig,
+  seed: number,
+): Promise<GateOutcome> {
   const first = holdout.batches[0]!;
   const n = Math.min(config.rows, first.rowCount);
   const random = seededRandom(seed ^ 0x5eed);
@@ -30,7 +37,10 @@ export async function robustness(model: LoadedModel, feeds: InputFeed[], holdout
     const sd = standardDeviation(head);
     clean.set(name, head);
     // Missing values stay missing; the others move (a NaN σ would have made the whole column NaN).
-    noisy.set(name, Float64Array.from(head, (v) => (Number.isFinite(v) ? v + config.noise * sd * gaussian() : v)));
+    noisy.set(
+      name,
+      Float64Array.from(head, (v) => (Number.isFinite(v) ? v + config.noise * sd * gaussian() : v)),
+    );
   }
   const before = await model.run(buildFeeds({ rowCount: n, features: clean }, feeds, new Map()));
   const after = await model.run(buildFeeds({ rowCount: n, features: noisy }, feeds, new Map()));
@@ -57,7 +67,8 @@ export async function robustness(model: LoadedModel, feeds: InputFeed[], holdout
     };
     for (let i = 0; i < n; i++) if (classOf(before, i) !== classOf(after, i)) changed++;
   }
-  const what = task === 'regression' ? `move by more than ${config.regression_tolerance}σ of the predictions` : 'change class';
+  const what =
+    task === 'regression' ? `move by more than ${config.regression_tolerance}σ of the predictions` : 'change class';
   return robustnessOutcome('candidate', changed / n, config.max_flip_rate, config.noise, n, what);
 }
 

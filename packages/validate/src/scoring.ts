@@ -21,14 +21,21 @@ export function outputRoles(model: LoadedModel, task: 'classification' | 'regres
   const floats = outs.filter((o) => o.elementType === 'float32' || o.elementType === 'float64');
   if (task === 'regression') {
     const value = floats[0];
-    if (!value) throw new InputError(`${model.file}: no float output to read predictions from (outputs: ${names(outs)}); is this a regression model?`);
+    if (!value)
+      throw new InputError(
+        `${model.file}: no float output to read predictions from (outputs: ${names(outs)}); is this a regression model?`,
+      );
     return { value };
   }
-  const label = outs.find((o) => /label/i.test(o.name) && o.elementType !== 'float32' && o.elementType !== 'float64')
-    ?? outs.find((o) => (o.elementType === 'int64' || o.elementType === 'string') && o.shape.length <= 2);
-  const probabilities = floats.find((o) => /prob/i.test(o.name) && o.shape.length === 2) ?? floats.find((o) => o.shape.length === 2);
+  const label =
+    outs.find((o) => /label/i.test(o.name) && o.elementType !== 'float32' && o.elementType !== 'float64') ??
+    outs.find((o) => (o.elementType === 'int64' || o.elementType === 'string') && o.shape.length <= 2);
+  const probabilities =
+    floats.find((o) => /prob/i.test(o.name) && o.shape.length === 2) ?? floats.find((o) => o.shape.length === 2);
   if (!label && !probabilities) {
-    const hint = zipmap ? `; output '${zipmap.name}' is a ${zipmap.elementType} (sklearn-onnx ZipMap): export with options={'zipmap': False}` : '';
+    const hint = zipmap
+      ? `; output '${zipmap.name}' is a ${zipmap.elementType} (sklearn-onnx ZipMap): export with options={'zipmap': False}`
+      : '';
     throw new InputError(`${model.file}: no label or probability output (outputs: ${names(outs)})${hint}`);
   }
   return { ...(label ? { label } : {}), ...(probabilities ? { probabilities } : {}) };
@@ -75,7 +82,13 @@ export interface RawScores {
   inferenceMs: number;
 }
 
-export async function runModel(model: LoadedModel, feeds: InputFeed[], holdout: Holdout, task: 'classification' | 'regression', now: () => number): Promise<RawScores> {
+export async function runModel(
+  model: LoadedModel,
+  feeds: InputFeed[],
+  holdout: Holdout,
+  task: 'classification' | 'regression',
+  now: () => number,
+): Promise<RawScores> {
   const roles = outputRoles(model, task);
   const batches: Record<string, OutputTensor>[] = [];
   let inferenceMs = 0;
@@ -154,13 +167,18 @@ class LabelCodes {
  * order, from every batch's raw outputs, learning the probability columns'
  * classes from the labels the model gives where each column is the largest.
  */
-export function classifierOutputs(raw: RawScores, rows: number, mapping: ClassMapping, policyClasses: string[] | undefined): ClassifierOutputs {
+export function classifierOutputs(
+  raw: RawScores,
+  rows: number,
+  mapping: ClassMapping,
+  policyClasses: string[] | undefined,
+): ClassifierOutputs {
   const { label, probabilities } = raw.roles;
   const predicted = new Int32Array(rows);
   let width = 0;
   if (probabilities) {
     const first = raw.batches[0]?.[probabilities.name];
-    width = first ? first.dims[first.dims.length - 1] ?? 0 : 0;
+    width = first ? (first.dims[first.dims.length - 1] ?? 0) : 0;
   }
   const columnClasses = probabilities ? probabilityClasses(raw, width, policyClasses, mapping.classes) : undefined;
   const targets = Int32Array.from(columnClasses ?? [], (c) => classIndexOf(mapping, c));
@@ -189,7 +207,9 @@ export function classifierOutputs(raw: RawScores, rows: number, mapping: ClassMa
     const p = out[probabilities.name]!.data as Float32Array;
     const n = batchRows(out, raw.roles);
     if (inOrder) probs.set(p.subarray(0, n * c), offset * c);
-    else for (let i = 0; i < n; i++) for (let j = 0; j < width; j++) probs[(offset + i) * c + targets[j]!] = p[i * width + j]!;
+    else
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < width; j++) probs[(offset + i) * c + targets[j]!] = p[i * width + j]!;
     offset += n;
   }
   return { predicted, probabilities: probs };
@@ -200,16 +220,25 @@ function batchRows(out: Record<string, OutputTensor>, roles: OutputRoles): numbe
   return t.dims[0] ?? 0;
 }
 
-function probabilityClasses(raw: RawScores, width: number, policyClasses: string[] | undefined, holdoutClasses: readonly string[]): string[] {
+function probabilityClasses(
+  raw: RawScores,
+  width: number,
+  policyClasses: string[] | undefined,
+  holdoutClasses: readonly string[],
+): string[] {
   const fromModel = raw.model.classLabels ?? policyClasses;
   if (fromModel) {
     if (fromModel.length !== width) {
-      throw new InputError(`${raw.model.file}: ${width} probability columns but ${fromModel.length} class labels (${fromModel.join(', ')}); fix 'classes' in the policy`);
+      throw new InputError(
+        `${raw.model.file}: ${width} probability columns but ${fromModel.length} class labels (${fromModel.join(', ')}); fix 'classes' in the policy`,
+      );
     }
     return fromModel;
   }
   if (!raw.roles.label) {
-    throw new InputError(`${raw.model.file}: the model outputs probabilities without class labels; list the classes in column order under 'classes:' in the policy`);
+    throw new InputError(
+      `${raw.model.file}: the model outputs probabilities without class labels; list the classes in column order under 'classes:' in the policy`,
+    );
   }
   const votes = Array.from({ length: width }, () => new Map<string, number>());
   for (const out of raw.batches) {
@@ -230,7 +259,9 @@ function probabilityClasses(raw: RawScores, width: number, policyClasses: string
   if (unknown.length === 1 && unclaimed.length === 1) learnt[unknown[0]!] = unclaimed[0]!;
   else if (unknown.length > 0) {
     // A made-up class for such a column would take its probabilities away from the real one.
-    throw new InputError(`${raw.model.file}: the model outputs probabilities without class labels, and column${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')} never held the most likely class on the holdout, so ${unknown.length === 1 ? 'its class' : 'their classes'} cannot be learnt; list the classes in column order under 'classes:' in the policy`);
+    throw new InputError(
+      `${raw.model.file}: the model outputs probabilities without class labels, and column${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')} never held the most likely class on the holdout, so ${unknown.length === 1 ? 'its class' : 'their classes'} cannot be learnt; list the classes in column order under 'classes:' in the policy`,
+    );
   }
   return learnt as string[];
 }

@@ -24,14 +24,27 @@ before(async () => {
 });
 
 test('the better candidate passes every gate; files and model card are written', async () => {
-  const out = await validate({ candidate: demo.candidate, baseline: demo.baseline, data: demo.holdout, policy: demo.policy, outputDir: join(dir, 'pass') });
+  const out = await validate({
+    candidate: demo.candidate,
+    baseline: demo.baseline,
+    data: demo.holdout,
+    policy: demo.policy,
+    outputDir: join(dir, 'pass'),
+  });
   assert.equal(out.result.verdict, 'pass', out.section.markdown);
   assert.equal(out.result.data.rows, demo.training.holdoutRows);
   const accuracy = out.result.metrics.find((m) => m.metric === 'accuracy')!;
   assert.ok(accuracy.candidate > 0.9 && accuracy.delta > 0 && accuracy.deltaCi[0] > 0);
   assert.deepEqual(out.result.classes, ['Adelie', 'Chinstrap', 'Gentoo']);
-  assert.deepEqual(out.result.slices.map((s) => s.name).slice(0, 3), ['island = Biscoe', 'island = Dream', 'island = Torgersen']);
-  assert.equal(out.result.slices.reduce((n, s) => (s.column === 'island' ? n + s.rows : n), 0), out.result.data.rows);
+  assert.deepEqual(out.result.slices.map((s) => s.name).slice(0, 3), [
+    'island = Biscoe',
+    'island = Dream',
+    'island = Torgersen',
+  ]);
+  assert.equal(
+    out.result.slices.reduce((n, s) => (s.column === 'island' ? n + s.rows : n), 0),
+    out.result.data.rows,
+  );
   const written = JSON.parse(readFileSync(out.paths.result, 'utf8'));
   assert.equal(written.schemaVersion, 1);
   assert.equal(written.verdict, 'pass');
@@ -42,23 +55,50 @@ test('the better candidate passes every gate; files and model card are written',
 });
 
 test('the degraded candidate fails with the reason first, and the same seed gives the same intervals', async () => {
-  const run = () => validate({ candidate: demo.degraded, baseline: demo.baseline, data: demo.holdout, policy: demo.policy, outputDir: join(dir, 'fail') });
+  const run = () =>
+    validate({
+      candidate: demo.degraded,
+      baseline: demo.baseline,
+      data: demo.holdout,
+      policy: demo.policy,
+      outputDir: join(dir, 'fail'),
+    });
   const out = await run();
   assert.equal(out.result.verdict, 'fail');
   assert.equal(out.result.gates[0]?.verdict, 'fail');
   assert.match(out.section.markdown, /^\*\*❌ fail\*\*.*\n\n\*\*Failed gates\*\*\n\n- ❌ \*\*accuracy ≥ 0\.85\*\*/);
   const again = await run();
-  assert.deepEqual(again.result.metrics.map((m) => m.deltaCi), out.result.metrics.map((m) => m.deltaCi));
+  assert.deepEqual(
+    again.result.metrics.map((m) => m.deltaCi),
+    out.result.metrics.map((m) => m.deltaCi),
+  );
 });
 
 test('a regression model on a holdout by named [N, 1] inputs', async () => {
   const rows = Array.from({ length: 200 }, (_, i) => ({ a: i % 17, b: (i * 7) % 11 }));
   const csv = ['y,a,b', ...rows.map((r) => `${2 * r.a - r.b + 1 + ((r.a * 13) % 5) / 10},${r.a},${r.b}`)].join('\n');
   writeFileSync(join(dir, 'reg.csv'), `${csv}\n`);
-  writeFileSync(join(dir, 'good.onnx'), buildLinearRegressorOnnx({ featureNames: ['a', 'b'], inputLayout: 'columns', weights: [2, -1], bias: 1.2 }));
-  writeFileSync(join(dir, 'base.onnx'), buildLinearRegressorOnnx({ featureNames: ['a', 'b'], inputLayout: 'columns', weights: [1.5, -1], bias: 3 }));
-  writeFileSync(join(dir, 'reg.yml'), 'gates:\n  - metric: mae\n    max_increase: 0\nsanity:\n  robustness: { noise: 0.01, max_flip_rate: 0.05 }\n');
-  const out = await validate({ candidate: join(dir, 'good.onnx'), baseline: join(dir, 'base.onnx'), data: join(dir, 'reg.csv'), task: 'regression', label: 'y', policy: join(dir, 'reg.yml'), outputDir: join(dir, 'reg') });
+  writeFileSync(
+    join(dir, 'good.onnx'),
+    buildLinearRegressorOnnx({ featureNames: ['a', 'b'], inputLayout: 'columns', weights: [2, -1], bias: 1.2 }),
+  );
+  writeFileSync(
+    join(dir, 'base.onnx'),
+    buildLinearRegressorOnnx({ featureNames: ['a', 'b'], inputLayout: 'columns', weights: [1.5, -1], bias: 3 }),
+  );
+  writeFileSync(
+    join(dir, 'reg.yml'),
+    'gates:\n  - metric: mae\n    max_increase: 0\nsanity:\n  robustness: { noise: 0.01, max_flip_rate: 0.05 }\n',
+  );
+  const out = await validate({
+    candidate: join(dir, 'good.onnx'),
+    baseline: join(dir, 'base.onnx'),
+    data: join(dir, 'reg.csv'),
+    task: 'regression',
+    label: 'y',
+    policy: join(dir, 'reg.yml'),
+    outputDir: join(dir, 'reg'),
+  });
   const mae = out.result.metrics.find((m) => m.metric === 'mae')!;
   assert.ok(mae.candidate < 0.5 && mae.delta < 0 && mae.deltaCi[1] < 0, JSON.stringify(mae));
   assert.equal(out.result.verdict, 'pass', out.section.markdown);
@@ -68,8 +108,20 @@ test('a regression model on a holdout by named [N, 1] inputs', async () => {
 });
 
 test('a fairness gate on a probability metric compares the groups (it passed as "fewer than two groups")', async () => {
-  writeFileSync(join(dir, 'fair.yml'), fast(demo.policy).replace(/fairness:\n    column: sex\n    metric: accuracy\n    max_gap: 0\.15/, 'fairness:\n    column: sex\n    metric: log_loss\n    max_gap: 0'));
-  const out = await validate({ candidate: demo.candidate, baseline: demo.baseline, data: demo.holdout, policy: join(dir, 'fair.yml'), outputDir: join(dir, 'fair') });
+  writeFileSync(
+    join(dir, 'fair.yml'),
+    fast(demo.policy).replace(
+      /fairness:\n    column: sex\n    metric: accuracy\n    max_gap: 0\.15/,
+      'fairness:\n    column: sex\n    metric: log_loss\n    max_gap: 0',
+    ),
+  );
+  const out = await validate({
+    candidate: demo.candidate,
+    baseline: demo.baseline,
+    data: demo.holdout,
+    policy: join(dir, 'fair.yml'),
+    outputDir: join(dir, 'fair'),
+  });
   const gate = out.result.gates.find((g) => g.kind === 'fairness')!;
   assert.equal(gate.gate, 'log_loss gap across sex ≤ 0');
   assert.equal(gate.verdict, 'fail', gate.reason);
@@ -88,38 +140,106 @@ async function rejects(options: Parameters<typeof validate>[0], kind: typeof Use
 test('bad inputs fail with one line naming the file and the fix', async () => {
   const base = { candidate: demo.candidate, baseline: demo.baseline, data: demo.holdout, policy: demo.policy };
   writeFileSync(join(dir, 'corrupt.onnx'), 'definitely not protobuf');
-  await rejects({ ...base, candidate: join(dir, 'corrupt.onnx') }, FileFormatError, /corrupt\.onnx: not a valid ONNX model/);
+  await rejects(
+    { ...base, candidate: join(dir, 'corrupt.onnx') },
+    FileFormatError,
+    /corrupt\.onnx: not a valid ONNX model/,
+  );
 
-  writeFileSync(join(dir, 'narrow.yml'), fast(demo.policy).replace('features: [bill_length_mm, bill_depth_mm, flipper_length_mm, body_mass_g]', 'features: [bill_length_mm, bill_depth_mm]'));
-  await rejects({ ...base, policy: join(dir, 'narrow.yml') }, InputError, /input 'input' has shape \[N, 4\] \(4 features\) but 2 columns are mapped to it .* fix 'features' or 'inputs' in .*narrow\.yml/);
+  writeFileSync(
+    join(dir, 'narrow.yml'),
+    fast(demo.policy).replace(
+      'features: [bill_length_mm, bill_depth_mm, flipper_length_mm, body_mass_g]',
+      'features: [bill_length_mm, bill_depth_mm]',
+    ),
+  );
+  await rejects(
+    { ...base, policy: join(dir, 'narrow.yml') },
+    InputError,
+    /input 'input' has shape \[N, 4\] \(4 features\) but 2 columns are mapped to it .* fix 'features' or 'inputs' in .*narrow\.yml/,
+  );
 
   writeFileSync(join(dir, 'wrong-input.yml'), `${fast(demo.policy)}inputs:\n  features: [bill_length_mm]\n`);
-  await rejects({ ...base, policy: join(dir, 'wrong-input.yml') }, InputError, /input 'input' is not mapped under 'inputs'/);
+  await rejects(
+    { ...base, policy: join(dir, 'wrong-input.yml') },
+    InputError,
+    /input 'input' is not mapped under 'inputs'/,
+  );
 
   await rejects({ ...base, label: 'penguin' }, FileFormatError, /holdout\.csv: column 'penguin' is not in the header/);
-  await rejects({ ...base, task: 'regression', policy: undefined, label: 'species' }, FileFormatError, /label column 'species' holds text \('Adelie'\) but the task is regression/);
+  await rejects(
+    { ...base, task: 'regression', policy: undefined, label: 'species' },
+    FileFormatError,
+    /label column 'species' holds text \('Adelie'\) but the task is regression/,
+  );
 
-  writeFileSync(join(dir, 'empty.csv'), 'species,island,sex,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g\n');
+  writeFileSync(
+    join(dir, 'empty.csv'),
+    'species,island,sex,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g\n',
+  );
   await rejects({ ...base, data: join(dir, 'empty.csv') }, InputError, /empty\.csv: the holdout has no rows/);
 
   writeFileSync(join(dir, 'unlabelled.csv'), `${readFileSync(demo.holdout, 'utf8')},Dream,male,40,18,190,3800\n`);
-  await rejects({ ...base, data: join(dir, 'unlabelled.csv') }, FileFormatError, /unlabelled\.csv: row \d+: label 'species' is missing/);
+  await rejects(
+    { ...base, data: join(dir, 'unlabelled.csv') },
+    FileFormatError,
+    /unlabelled\.csv: row \d+: label 'species' is missing/,
+  );
 
   writeFileSync(join(dir, 'typo.yml'), fast(demo.policy).replace('metric: macro_f1', 'metric: macro_f2'));
-  await rejects({ ...base, policy: join(dir, 'typo.yml') }, FileFormatError, /typo\.yml:\d+:\d+: gates\.2\.metric: unknown metric 'macro_f2'/);
+  await rejects(
+    { ...base, policy: join(dir, 'typo.yml') },
+    FileFormatError,
+    /typo\.yml:\d+:\d+: gates\.2\.metric: unknown metric 'macro_f2'/,
+  );
 
-  await rejects({ ...base, baseline: 'penguins@prod' }, InputError, /baseline 'penguins@prod' is not a file and no registry is configured/);
+  await rejects(
+    { ...base, baseline: 'penguins@prod' },
+    InputError,
+    /baseline 'penguins@prod' is not a file and no registry is configured/,
+  );
 
   // Both models label classes 0, 1, 2 while the holdout says Adelie, Chinstrap, Gentoo.
-  const intModel = buildLinearClassifierOnnx({ featureNames: ['bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g'], weights: [[0.1, 0, 0, 0], [0, 0.1, 0, 0], [0, 0, 0.01, 0]], bias: [0, 0, 0], classes: [0, 1, 2] });
+  const intModel = buildLinearClassifierOnnx({
+    featureNames: ['bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g'],
+    weights: [
+      [0.1, 0, 0, 0],
+      [0, 0.1, 0, 0],
+      [0, 0, 0.01, 0],
+    ],
+    bias: [0, 0, 0],
+    classes: [0, 1, 2],
+  });
   writeFileSync(join(dir, 'ints.onnx'), intModel);
-  await rejects({ ...base, candidate: join(dir, 'ints.onnx'), baseline: join(dir, 'ints.onnx') }, InputError, /ints\.onnx: the model's labels \(0, 1, 2\) share none with label column 'species' of .*holdout\.csv \(Adelie, Chinstrap, Gentoo\); check the label column/);
+  await rejects(
+    { ...base, candidate: join(dir, 'ints.onnx'), baseline: join(dir, 'ints.onnx') },
+    InputError,
+    /ints\.onnx: the model's labels \(0, 1, 2\) share none with label column 'species' of .*holdout\.csv \(Adelie, Chinstrap, Gentoo\); check the label column/,
+  );
 });
 
 test('a candidate whose signature changed fails the signature gate with what changed', async () => {
-  writeFileSync(join(dir, 'wide.onnx'), buildLinearClassifierOnnx({ featureNames: ['bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g', 'bill_depth_mm'], weights: [[0, 0, 0, 0, 0], [0, 0, 0, 0, 1], [0, 0, 0, 1e-3, 0]], bias: [0, 0, 0], classes: ['Adelie', 'Chinstrap', 'Gentoo'] }));
+  writeFileSync(
+    join(dir, 'wide.onnx'),
+    buildLinearClassifierOnnx({
+      featureNames: ['bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g', 'bill_depth_mm'],
+      weights: [
+        [0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 1],
+        [0, 0, 0, 1e-3, 0],
+      ],
+      bias: [0, 0, 0],
+      classes: ['Adelie', 'Chinstrap', 'Gentoo'],
+    }),
+  );
   writeFileSync(join(dir, 'no-features.yml'), fast(demo.policy).replace(/^features: .*\n/m, ''));
-  const out = await validate({ candidate: join(dir, 'wide.onnx'), baseline: demo.baseline, data: demo.holdout, policy: join(dir, 'no-features.yml'), outputDir: join(dir, 'wide') });
+  const out = await validate({
+    candidate: join(dir, 'wide.onnx'),
+    baseline: demo.baseline,
+    data: demo.holdout,
+    policy: join(dir, 'no-features.yml'),
+    outputDir: join(dir, 'wide'),
+  });
   const gate = out.result.gates.find((g) => g.kind === 'signature');
   assert.equal(gate?.verdict, 'fail');
   assert.equal(gate?.reason, "input 'input' dimension 1 changed: 4 → 5 (shape [N, 4] → [N, 5])");

@@ -11,9 +11,21 @@ import { InputError } from '@mlship/errors';
 import { loadModel } from '@mlship/onnx';
 import type { LoadedModel } from '@mlship/onnx';
 import {
-  buildModelCard, classificationMetrics, defaultPolicy, diffSignatures, evaluateBudgets, evaluatePaired, fairnessOutcome,
-  orderGates, outputSanity, overallVerdict, parsePolicy, regressionMetrics, sliceRows,
-  summariseComparison, validationSection,
+  buildModelCard,
+  classificationMetrics,
+  defaultPolicy,
+  diffSignatures,
+  evaluateBudgets,
+  evaluatePaired,
+  fairnessOutcome,
+  orderGates,
+  outputSanity,
+  overallVerdict,
+  parsePolicy,
+  regressionMetrics,
+  sliceRows,
+  summariseComparison,
+  validationSection,
 } from '@mlship/eval';
 import type { GateOutcome, ModelCard, PairedData, Policy, SignatureChange, ValidationResult } from '@mlship/eval';
 import { renderSection, type ReportSection } from '@mlship/report';
@@ -58,25 +70,46 @@ export async function validate(input: ValidateOptions, adapters: ValidateAdapter
   const now = adapters.now ?? (() => performance.now());
   const timings: Record<string, number> = {};
   const started = now();
-  const policy = options.policy ? parsePolicy(await readText(options.policy, 'policy'), options.policy, options.task) : defaultPolicy();
+  const policy = options.policy
+    ? parsePolicy(await readText(options.policy, 'policy'), options.policy, options.task)
+    : defaultPolicy();
   const task = options.task ?? policy.task;
   const label = options.label ?? policy.label;
-  if (!task) throw new InputError(`the task is not set; pass --task classification|regression (action input 'task') or set 'task:' in the policy`);
-  if (!label) throw new InputError(`the label column is not set; pass --label COLUMN (action input 'label') or set 'label:' in the policy`);
+  if (!task)
+    throw new InputError(
+      `the task is not set; pass --task classification|regression (action input 'task') or set 'task:' in the policy`,
+    );
+  if (!label)
+    throw new InputError(
+      `the label column is not set; pass --label COLUMN (action input 'label') or set 'label:' in the policy`,
+    );
 
   const baselineRef = await resolveBaseline(options.baseline, adapters);
   const [candidate, baseline] = await Promise.all([loadModel(options.candidate), loadModel(baselineRef.path)]);
   try {
     const signatureChanges: SignatureChange[] = [
       ...diffSignatures(baseline.signature, candidate.signature, 'baseline'),
-      ...(policy.serving_contract ? diffSignatures(policy.serving_contract, candidate.signature, 'serving contract') : []),
+      ...(policy.serving_contract
+        ? diffSignatures(policy.serving_contract, candidate.signature, 'serving contract')
+        : []),
     ];
-    const feeds = { candidate: mapInputs(candidate, policy, options.policy), baseline: mapInputs(baseline, policy, options.policy) };
+    const feeds = {
+      candidate: mapInputs(candidate, policy, options.policy),
+      baseline: mapInputs(baseline, policy, options.policy),
+    };
     const features = mappedColumns([feeds.candidate, feeds.baseline]);
-    const groupColumns = [...new Set([...policy.slices.map((s) => s.column), ...(policy.sanity.fairness ? [policy.sanity.fairness.column] : [])])];
+    const groupColumns = [
+      ...new Set([
+        ...policy.slices.map((s) => s.column),
+        ...(policy.sanity.fairness ? [policy.sanity.fairness.column] : []),
+      ]),
+    ];
 
     let t = now();
-    const holdout = await readHoldout({ path: options.data, task, label, features, groupColumns, feeds: [feeds.candidate, feeds.baseline] }, adapters.readBatches);
+    const holdout = await readHoldout(
+      { path: options.data, task, label, features, groupColumns, feeds: [feeds.candidate, feeds.baseline] },
+      adapters.readBatches,
+    );
     timings.decodeMs = now() - t;
 
     t = now();
@@ -87,38 +120,84 @@ export async function validate(input: ValidateOptions, adapters: ValidateAdapter
       const holdoutClasses = [...mapping.classes];
       const cand = await scoreClassifier(candidate, feeds.candidate, holdout, mapping, policy.classes, now);
       const base = await scoreClassifier(baseline, feeds.baseline, holdout, mapping, policy.classes, now);
-      for (const [model, scored] of [[candidate, cand], [baseline, base]] as const) requireSharedLabels(model, scored.outputs.predicted, mapping.classes, holdoutClasses, label, options.data);
+      for (const [model, scored] of [
+        [candidate, cand],
+        [baseline, base],
+      ] as const)
+        requireSharedLabels(model, scored.outputs.predicted, mapping.classes, holdoutClasses, label, options.data);
       classes = mapping.classes;
       const truth = (holdout.label as { codes: Int32Array }).codes;
-      data = { task, classes, truth, candidate: widen(cand.outputs, classes.length), baseline: widen(base.outputs, classes.length) };
+      data = {
+        task,
+        classes,
+        truth,
+        candidate: widen(cand.outputs, classes.length),
+        baseline: widen(base.outputs, classes.length),
+      };
       timings.inferenceMs = cand.inferenceMs + base.inferenceMs;
     } else {
       const rawCandidate = await runModel(candidate, feeds.candidate, holdout, task, now);
       const rawBaseline = await runModel(baseline, feeds.baseline, holdout, task, now);
-      data = { task, truth: (holdout.label as { values: Float64Array }).values, candidate: regressionOutputs(rawCandidate, holdout.rows), baseline: regressionOutputs(rawBaseline, holdout.rows) };
+      data = {
+        task,
+        truth: (holdout.label as { values: Float64Array }).values,
+        candidate: regressionOutputs(rawCandidate, holdout.rows),
+        baseline: regressionOutputs(rawBaseline, holdout.rows),
+      };
       timings.inferenceMs = rawCandidate.inferenceMs + rawBaseline.inferenceMs;
     }
     timings.scoringMs = now() - t;
 
     t = now();
-    const slices = policy.slices.flatMap((spec) => sliceRows({ column: spec.column, ...(spec.bins ? { bins: spec.bins } : {}), ...(spec.max_values ? { maxValues: spec.max_values } : {}) }, holdout.groups.get(spec.column)!));
+    const slices = policy.slices.flatMap((spec) =>
+      sliceRows(
+        {
+          column: spec.column,
+          ...(spec.bins ? { bins: spec.bins } : {}),
+          ...(spec.max_values ? { maxValues: spec.max_values } : {}),
+        },
+        holdout.groups.get(spec.column)!,
+      ),
+    );
     const evaluation = evaluatePaired(data, slices, policy);
     timings.statisticsMs = now() - t;
 
     t = now();
     const sanity = sanityGates(data, policy, holdout);
     if (policy.sanity.robustness) {
-      sanity.push(await robustness(candidate, feeds.candidate, holdout, task, policy.sanity.robustness, policy.bootstrap.seed));
+      sanity.push(
+        await robustness(candidate, feeds.candidate, holdout, task, policy.sanity.robustness, policy.bootstrap.seed),
+      );
     }
     const latency = policy.latency.batch_sizes.length
-      ? await measureLatency([{ role: 'baseline', model: baseline, feeds: feeds.baseline }, { role: 'candidate', model: candidate, feeds: feeds.candidate }], holdout, policy.latency.batch_sizes, policy.latency.repeats, now)
+      ? await measureLatency(
+          [
+            { role: 'baseline', model: baseline, feeds: feeds.baseline },
+            { role: 'candidate', model: candidate, feeds: feeds.candidate },
+          ],
+          holdout,
+          policy.latency.batch_sizes,
+          policy.latency.repeats,
+          now,
+        )
       : [];
     timings.latencyMs = now() - t;
-    const budgetBatch = latency.find((l) => l.model === 'candidate' && l.batchSize === policy.budgets.latency_batch_size);
-    const budgets = evaluateBudgets(policy, { modelSizeBytes: candidate.sizeBytes, ...(budgetBatch ? { latencyP95Ms: budgetBatch.p95Ms } : {}) });
-    const signatureGates: GateOutcome[] = signatureChanges.filter((c) => c.breaking).map((c) => ({
-      gate: `${c.side} '${c.name}' compatible`, kind: 'signature', scope: 'signature', verdict: 'fail', reason: c.message,
-    }));
+    const budgetBatch = latency.find(
+      (l) => l.model === 'candidate' && l.batchSize === policy.budgets.latency_batch_size,
+    );
+    const budgets = evaluateBudgets(policy, {
+      modelSizeBytes: candidate.sizeBytes,
+      ...(budgetBatch ? { latencyP95Ms: budgetBatch.p95Ms } : {}),
+    });
+    const signatureGates: GateOutcome[] = signatureChanges
+      .filter((c) => c.breaking)
+      .map((c) => ({
+        gate: `${c.side} '${c.name}' compatible`,
+        kind: 'signature',
+        scope: 'signature',
+        verdict: 'fail',
+        reason: c.message,
+      }));
     const gates = orderGates([...signatureGates, ...evaluation.gates, ...sanity, ...budgets]);
 
     const result: ValidationResult = {
@@ -128,15 +207,30 @@ export async function validate(input: ValidateOptions, adapters: ValidateAdapter
       label,
       data: { source: options.data, rows: holdout.rows, features },
       candidate: modelInfo(options.candidate, candidate),
-      baseline: { ...modelInfo(options.baseline, baseline), ...(baselineRef.version ? { version: baselineRef.version } : {}) },
+      baseline: {
+        ...modelInfo(options.baseline, baseline),
+        ...(baselineRef.version ? { version: baselineRef.version } : {}),
+      },
       ...(classes ? { classes } : {}),
       metrics: evaluation.overall.comparisons.map(summariseComparison),
       ...(evaluation.mcnemar ? { mcnemar: evaluation.mcnemar } : {}),
-      slices: evaluation.slices.map((s) => ({ name: s.scope, column: s.column, rows: s.rows, metrics: s.comparisons.map(summariseComparison), ...(s.mcnemar ? { mcnemar: s.mcnemar } : {}) })),
+      slices: evaluation.slices.map((s) => ({
+        name: s.scope,
+        column: s.column,
+        rows: s.rows,
+        metrics: s.comparisons.map(summariseComparison),
+        ...(s.mcnemar ? { mcnemar: s.mcnemar } : {}),
+      })),
       latency,
       signatureChanges,
       gates,
-      bootstrap: { replicates: policy.bootstrap.replicates, seed: policy.bootstrap.seed, confidence: policy.confidence, resampledRows: evaluation.resampledRows, multipleTesting: policy.multiple_testing },
+      bootstrap: {
+        replicates: policy.bootstrap.replicates,
+        seed: policy.bootstrap.seed,
+        confidence: policy.confidence,
+        resampledRows: evaluation.resampledRows,
+        multipleTesting: policy.multiple_testing,
+      },
       timingsMs: timings,
     };
     const base = evaluation.full.baselineDetail;
@@ -146,8 +240,16 @@ export async function validate(input: ValidateOptions, adapters: ValidateAdapter
       result.perClass = classes.map((c, k) => ({
         class: c,
         support: cand.perClass.support[k]!,
-        baseline: { precision: base.perClass.precision[k]!, recall: base.perClass.recall[k]!, f1: base.perClass.f1[k]! },
-        candidate: { precision: cand.perClass.precision[k]!, recall: cand.perClass.recall[k]!, f1: cand.perClass.f1[k]! },
+        baseline: {
+          precision: base.perClass.precision[k]!,
+          recall: base.perClass.recall[k]!,
+          f1: base.perClass.f1[k]!,
+        },
+        candidate: {
+          precision: cand.perClass.precision[k]!,
+          recall: cand.perClass.recall[k]!,
+          f1: cand.perClass.f1[k]!,
+        },
       }));
     }
     timings.totalMs = now() - started;
@@ -161,14 +263,22 @@ async function readText(path: string, what: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
-    throw new InputError(`${path}: cannot read the ${what} file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check the path`, { cause: error });
+    throw new InputError(
+      `${path}: cannot read the ${what} file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check the path`,
+      { cause: error },
+    );
   }
 }
 
-async function resolveBaseline(baseline: string, adapters: ValidateAdapters): Promise<{ path: string; version?: string }> {
+async function resolveBaseline(
+  baseline: string,
+  adapters: ValidateAdapters,
+): Promise<{ path: string; version?: string }> {
   if (existsSync(baseline) || !REFERENCE.test(baseline)) return { path: baseline };
   if (!adapters.resolveModel) {
-    throw new InputError(`baseline '${baseline}' is not a file and no registry is configured; give a model path or a registry (--registry DIR)`);
+    throw new InputError(
+      `baseline '${baseline}' is not a file and no registry is configured; give a model path or a registry (--registry DIR)`,
+    );
   }
   return adapters.resolveModel(baseline);
 }
@@ -181,11 +291,20 @@ function modelInfo(source: string, model: LoadedModel) {
  * A model none of whose labels occur in the holdout is scored against the wrong labels (a
  * different column, or classes encoded differently): every metric would be 0 with no reason given.
  */
-function requireSharedLabels(model: LoadedModel, predicted: Int32Array, classes: string[], holdoutClasses: string[], label: string, data: string): void {
+function requireSharedLabels(
+  model: LoadedModel,
+  predicted: Int32Array,
+  classes: string[],
+  holdoutClasses: string[],
+  label: string,
+  data: string,
+): void {
   const vocabulary = model.classLabels ?? [...new Set(Array.from(predicted, (k) => classes[k]!))];
   if (vocabulary.length < 2 || vocabulary.some((c) => holdoutClasses.includes(c))) return;
   const list = (xs: string[]) => `${xs.slice(0, 5).join(', ')}${xs.length > 5 ? ', ...' : ''}`;
-  throw new InputError(`${model.file}: the model's labels (${list(vocabulary)}) share none with label column '${label}' of ${data} (${list(holdoutClasses)}); check the label column, and that the holdout encodes classes as the model does`);
+  throw new InputError(
+    `${model.file}: the model's labels (${list(vocabulary)}) share none with label column '${label}' of ${data} (${list(holdoutClasses)}); check the label column, and that the holdout encodes classes as the model does`,
+  );
 }
 
 /** Probabilities laid out for the final class count (a later model may have added a class). */
@@ -203,24 +322,35 @@ function widen(outputs: { predicted: Int32Array; probabilities?: Float32Array | 
 function sanityGates(data: PairedData, policy: Policy, holdout: Holdout): GateOutcome[] {
   const gates: GateOutcome[] = [];
   if (data.task === 'classification') {
-    gates.push(...outputSanity('candidate', {
-      ...(data.candidate.probabilities ? { probabilities: data.candidate.probabilities } : {}),
-      classCount: data.classes.length,
-      predicted: data.candidate.predicted,
-      truthClassCount: new Set(data.truth).size,
-      tolerance: policy.sanity.probability_tolerance,
-    }));
+    gates.push(
+      ...outputSanity('candidate', {
+        ...(data.candidate.probabilities ? { probabilities: data.candidate.probabilities } : {}),
+        classCount: data.classes.length,
+        predicted: data.candidate.predicted,
+        truthClassCount: new Set(data.truth).size,
+        tolerance: policy.sanity.probability_tolerance,
+      }),
+    );
   } else {
-    gates.push(...outputSanity('candidate', { predictions: data.candidate, tolerance: policy.sanity.probability_tolerance }));
+    gates.push(
+      ...outputSanity('candidate', { predictions: data.candidate, tolerance: policy.sanity.probability_tolerance }),
+    );
   }
   const fairness = policy.sanity.fairness;
   if (fairness) {
     // Rows without a group value are not a protected group; a handful of them would only add noise.
-    const groups = sliceRows({ column: fairness.column }, holdout.groups.get(fairness.column)!).filter((g) => !g.name.endsWith('= (missing)'));
+    const groups = sliceRows({ column: fairness.column }, holdout.groups.get(fairness.column)!).filter(
+      (g) => !g.name.endsWith('= (missing)'),
+    );
     const byGroup = groups.map((g) => {
-      const value = data.task === 'classification'
-        ? classificationMetrics(pick(data.truth, g.rows), groupOutputs(data.candidate, g.rows, data.classes.length), data.classes.length).values[fairness.metric as 'accuracy']
-        : regressionMetrics(pick(data.truth, g.rows), pick(data.candidate, g.rows))[fairness.metric as 'mae'];
+      const value =
+        data.task === 'classification'
+          ? classificationMetrics(
+              pick(data.truth, g.rows),
+              groupOutputs(data.candidate, g.rows, data.classes.length),
+              data.classes.length,
+            ).values[fairness.metric as 'accuracy']
+          : regressionMetrics(pick(data.truth, g.rows), pick(data.candidate, g.rows))[fairness.metric as 'mae'];
       return { group: g.name, value: value ?? Number.NaN, rows: g.rows.length };
     });
     gates.push(fairnessOutcome(fairness.column, fairness.metric, byGroup, fairness.max_gap));
@@ -229,12 +359,17 @@ function sanityGates(data: PairedData, policy: Policy, holdout: Holdout): GateOu
 }
 
 /** A group's predictions, with its probability rows so probability metrics (log_loss, roc_auc) can be compared too. */
-function groupOutputs(outputs: { predicted: Int32Array; probabilities?: Float32Array | Float64Array }, rows: Int32Array, classCount: number) {
+function groupOutputs(
+  outputs: { predicted: Int32Array; probabilities?: Float32Array | Float64Array },
+  rows: Int32Array,
+  classCount: number,
+) {
   const predicted = pick(outputs.predicted, rows);
   const p = outputs.probabilities;
   if (!p) return { predicted };
   const probabilities = new Float64Array(rows.length * classCount);
-  for (let k = 0; k < rows.length; k++) probabilities.set(p.subarray(rows[k]! * classCount, (rows[k]! + 1) * classCount), k * classCount);
+  for (let k = 0; k < rows.length; k++)
+    probabilities.set(p.subarray(rows[k]! * classCount, (rows[k]! + 1) * classCount), k * classCount);
   return { predicted, probabilities };
 }
 

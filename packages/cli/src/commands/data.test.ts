@@ -11,15 +11,31 @@ const dir = mkdtempSync(join(tmpdir(), 'mlship-data-cli-'));
 async function run(argv: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await main(['data', ...argv], { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd: dir, env: {} });
+  const code = await main(['data', ...argv], {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    cwd: dir,
+    env: {},
+  });
   return { code, stdout, stderr };
 }
 
 test('infer, then test with the inferred file: passes; --json gives the result', async () => {
   const inferred = await run(['infer', join(DATA, 'cars.json'), '--output', 'cars.yml']);
   assert.equal(inferred.code, 0);
-  assert.match(readFileSync(join(dir, 'cars.yml'), 'utf8'), /Origin:\n {4}type: string\n {4}notNull: true.*\n {4}inSet: \["Europe", "Japan", "USA"\]/);
-  const tested = await run(['test', join(DATA, 'cars.json'), '--expectations', 'cars.yml', '--output-dir', 'out', '--json']);
+  assert.match(
+    readFileSync(join(dir, 'cars.yml'), 'utf8'),
+    /Origin:\n {4}type: string\n {4}notNull: true.*\n {4}inSet: \["Europe", "Japan", "USA"\]/,
+  );
+  const tested = await run([
+    'test',
+    join(DATA, 'cars.json'),
+    '--expectations',
+    'cars.yml',
+    '--output-dir',
+    'out',
+    '--json',
+  ]);
   assert.equal(tested.code, 0);
   const json = JSON.parse(tested.stdout);
   assert.equal(json.outcome, 'pass');
@@ -27,8 +43,14 @@ test('infer, then test with the inferred file: passes; --json gives the result',
 });
 
 test('profile shards, merge them, and compare for drift', async () => {
-  writeFileSync(join(dir, 'a.csv'), `x,c\n${Array.from({ length: 200 }, (_, i) => `${i % 50},${i % 3 ? 'u' : 'v'}`).join('\n')}\n`);
-  writeFileSync(join(dir, 'b.csv'), `x,c\n${Array.from({ length: 200 }, (_, i) => `${(i * 7) % 50},${i % 3 ? 'u' : 'v'}`).join('\n')}\n`);
+  writeFileSync(
+    join(dir, 'a.csv'),
+    `x,c\n${Array.from({ length: 200 }, (_, i) => `${i % 50},${i % 3 ? 'u' : 'v'}`).join('\n')}\n`,
+  );
+  writeFileSync(
+    join(dir, 'b.csv'),
+    `x,c\n${Array.from({ length: 200 }, (_, i) => `${(i * 7) % 50},${i % 3 ? 'u' : 'v'}`).join('\n')}\n`,
+  );
   assert.equal((await run(['profile', 'a.csv', '--output', 'ref.json'])).code, 0);
   assert.equal((await run(['profile', 'b.csv', '--reference', 'ref.json', '--output', 'b.json'])).code, 0);
   assert.equal((await run(['profile', 'a.csv', '--reference', 'ref.json', '--output', 'a.json'])).code, 0);
@@ -39,7 +61,10 @@ test('profile shards, merge them, and compare for drift', async () => {
   assert.equal(drift.code, 0);
   assert.equal(JSON.parse(drift.stdout).driftedCount, 0);
   const shifted = join(dir, 'shifted.csv');
-  writeFileSync(shifted, `x,c\n${Array.from({ length: 200 }, (_, i) => `${(i % 50) + 40},${i % 3 ? 'u' : 'v'}`).join('\n')}\n`);
+  writeFileSync(
+    shifted,
+    `x,c\n${Array.from({ length: 200 }, (_, i) => `${(i % 50) + 40},${i % 3 ? 'u' : 'v'}`).join('\n')}\n`,
+  );
   const moved = await run(['drift', 'shifted.csv', '--reference', 'ref.json']);
   assert.match(moved.stdout, /x +DRIFTED psi/);
   assert.match(moved.stdout, /c +stable/);
@@ -52,7 +77,10 @@ test('bad input is a one-line error naming the file and line; unknown subcommand
   assert.match(ragged.stderr, /^mlship: error: \S*ragged\.csv:3: row has 1 fields but the header has 2; .*\n$/);
   const unknown = await run(['frobnicate']);
   assert.equal(unknown.code, 1);
-  assert.match(unknown.stderr, /^mlship: error: mlship data: unknown subcommand 'frobnicate'; use test, profile, infer, drift or merge; see 'mlship data --help'\n$/);
+  assert.match(
+    unknown.stderr,
+    /^mlship: error: mlship data: unknown subcommand 'frobnicate'; use test, profile, infer, drift or merge; see 'mlship data --help'\n$/,
+  );
   assert.match((await run(['drift', 'a.csv'])).stderr, /--reference PROFILE is required/);
 });
 
@@ -61,7 +89,11 @@ test('infer --json prints the expectations as JSON, with defaults filled in', as
   assert.equal(code, 0);
   const expectations = JSON.parse(stdout);
   assert.equal(expectations.schemaVersion, 1);
-  assert.deepEqual(expectations.columns.weather.inSet, { values: ['drizzle', 'fog', 'rain', 'snow', 'sun'], mostly: 1, severity: 'error' });
+  assert.deepEqual(expectations.columns.weather.inSet, {
+    values: ['drizzle', 'fog', 'rain', 'snow', 'sun'],
+    mostly: 1,
+    severity: 'error',
+  });
 });
 
 test('test --reference cars@prod compares against the profile published with the production model', async () => {
@@ -70,12 +102,23 @@ test('test --reference cars@prod compares against the profile published with the
   assert.equal(profiled.code, 0, profiled.stderr);
   writeFileSync(join(dir, 'cars.onnx'), 'model bytes');
   const registry = new RegistryService(new LocalStore(join(dir, '.mlship', 'registry')), { actor: 'alice' });
-  await registry.publish({ name: 'cars', version: 'v1.0.0', commit: 'abc', files: [{ path: join(dir, 'cars.onnx'), role: 'model' }, { path: join(dir, 'cars-profile.json'), role: 'data-profile' }] });
+  await registry.publish({
+    name: 'cars',
+    version: 'v1.0.0',
+    commit: 'abc',
+    files: [
+      { path: join(dir, 'cars.onnx'), role: 'model' },
+      { path: join(dir, 'cars-profile.json'), role: 'data-profile' },
+    ],
+  });
   await registry.promote({ name: 'cars', version: 'v1.0.0', stage: 'prod' });
 
   const tested = await run(['test', join(DATA, 'cars.json'), '--reference', 'cars@prod', '--output-dir', 'out-ref']);
   assert.equal(tested.code, 0, tested.stderr);
-  assert.match(readFileSync(join(dir, 'out-ref', 'data-test.md'), 'utf8'), /Drift against `cars@v1\.0\.0 \(cars@prod\)`/);
+  assert.match(
+    readFileSync(join(dir, 'out-ref', 'data-test.md'), 'utf8'),
+    /Drift against `cars@v1\.0\.0 \(cars@prod\)`/,
+  );
 
   const missing = await run(['test', join(DATA, 'cars.json'), '--reference', 'trucks@prod']);
   assert.equal(missing.code, 1);

@@ -6,8 +6,19 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '@mlship/errors';
 import {
-  DataProfiler, FailOnSchema, compareProfiles, inferExpectations, mergeProfiles, parseDriftOptions, parseExpectations, readColumns, readProfileFile, readText, runDataTest,
-  type DriftReport, type Profile,
+  DataProfiler,
+  FailOnSchema,
+  compareProfiles,
+  inferExpectations,
+  mergeProfiles,
+  parseDriftOptions,
+  parseExpectations,
+  readColumns,
+  readProfileFile,
+  readText,
+  runDataTest,
+  type DriftReport,
+  type Profile,
 } from '@mlship/data';
 import { fetchRegistryAsset, isModelReference } from '@mlship/registry';
 import type { CliCommand, CliIO } from '../command.ts';
@@ -51,12 +62,16 @@ const FlagsSchema = z.object({
 type Flags = z.infer<typeof FlagsSchema>;
 
 function parse(argv: string[]): { sub: string; positionals: string[]; flags: Flags } {
-  const { flags, positionals: [sub = '', ...positionals] } = parseCommandLine('data', argv, OPTIONS, FlagsSchema);
+  const {
+    flags,
+    positionals: [sub = '', ...positionals],
+  } = parseCommandLine('data', argv, OPTIONS, FlagsSchema);
   return { sub, positionals, flags };
 }
 
 function one(sub: string, positionals: string[]): string {
-  if (positionals.length !== 1) throw usageError(`data ${sub}`, `give exactly one DATA path or quoted glob (got ${positionals.length})`);
+  if (positionals.length !== 1)
+    throw usageError(`data ${sub}`, `give exactly one DATA path or quoted glob (got ${positionals.length})`);
   return positionals[0]!;
 }
 
@@ -72,23 +87,33 @@ async function writeOrPrint(io: CliIO, path: string | undefined, text: string): 
 }
 
 function driftLines(drift: DriftReport): string {
-  const lines = [`drift: ${drift.driftedCount} of ${drift.comparedCount} columns drifted${drift.datasetDrift ? ' — the data set drifted' : ''}`];
+  const lines = [
+    `drift: ${drift.driftedCount} of ${drift.comparedCount} columns drifted${drift.datasetDrift ? ' — the data set drifted' : ''}`,
+  ];
   for (const c of drift.columns) {
     if (c.skipped !== null && !c.drifted) lines.push(`  ${c.column.padEnd(24)} not compared: ${c.skipped}`);
     else if (c.skipped !== null) lines.push(`  ${c.column.padEnd(24)} DRIFTED: ${c.skipped}`);
-    else lines.push(`  ${c.column.padEnd(24)} ${c.drifted ? 'DRIFTED' : 'stable '} ${c.method} ${c.effect.toPrecision(3)} (threshold ${c.threshold}), q ${c.qValue.toPrecision(2)}`);
+    else
+      lines.push(
+        `  ${c.column.padEnd(24)} ${c.drifted ? 'DRIFTED' : 'stable '} ${c.method} ${c.effect.toPrecision(3)} (threshold ${c.threshold}), q ${c.qValue.toPrecision(2)}`,
+      );
   }
   for (const f of drift.findings) lines.push(`  finding: ${f}`);
   return `${lines.join('\n')}\n`;
 }
 
 /** A profile file, or the data-profile asset of a registry version (churn@prod). */
-async function referenceProfile(reference: string, registry: string, io: CliIO): Promise<{ path: string; label: string }> {
+async function referenceProfile(
+  reference: string,
+  registry: string,
+  io: CliIO,
+): Promise<{ path: string; label: string }> {
   const path = resolve(io.cwd, reference);
   if (existsSync(path) || !isModelReference(reference)) return { path, label: reference };
   const fetched = await fetchRegistryAsset(
     { location: registry, cwd: io.cwd, env: io.env, token: io.env.GITHUB_TOKEN, actor: io.env.USER ?? 'mlship' },
-    reference, 'data-profile',
+    reference,
+    'data-profile',
   );
   return { path: fetched.path, label: `${fetched.tag} (${reference})` };
 }
@@ -102,7 +127,8 @@ const command: CliCommand = {
     }
     const { sub, positionals, flags } = parse(argv);
     const at = (p: string) => resolve(io.cwd, p);
-    const referenced = flags.reference === undefined ? undefined : await referenceProfile(flags.reference, flags.registry, io);
+    const referenced =
+      flags.reference === undefined ? undefined : await referenceProfile(flags.reference, flags.registry, io);
     const reference = referenced ? await readProfileFile(referenced.path) : undefined;
     switch (sub) {
       case 'test': {
@@ -121,7 +147,9 @@ const command: CliCommand = {
         } else {
           io.stdout(`mlship data test: ${result.outcome.toUpperCase()} — ${result.rowCount} rows\n`);
           for (const c of result.expectations?.checks.filter((x) => !x.passed) ?? []) {
-            io.stdout(`  ${c.severity.padEnd(5)} ${c.id}${c.line ? ` (line ${c.line})` : ''}: expected ${c.expected}; ${c.observed}${c.samples.length ? `; e.g. ${c.samples.join(', ')}` : ''}\n`);
+            io.stdout(
+              `  ${c.severity.padEnd(5)} ${c.id}${c.line ? ` (line ${c.line})` : ''}: expected ${c.expected}; ${c.observed}${c.samples.length ? `; e.g. ${c.samples.join(', ')}` : ''}\n`,
+            );
           }
           if (result.drift) io.stdout(driftLines(result.drift));
           io.stdout(`report: ${result.markdownPath}\nprofile: ${result.profilePath}\n`);
@@ -132,21 +160,38 @@ const command: CliCommand = {
         const profile = await profileOf(at(one(sub, positionals)), reference);
         const text = `${JSON.stringify(profile, null, flags.json || !flags.output ? 2 : undefined)}\n`;
         await writeOrPrint(io, flags.output, text);
-        if (flags.output && !flags.json) io.stdout(`mlship data profile: ${profile.rowCount} rows, ${profile.columns.length} columns -> ${flags.output}\n`);
+        if (flags.output && !flags.json)
+          io.stdout(
+            `mlship data profile: ${profile.rowCount} rows, ${profile.columns.length} columns -> ${flags.output}\n`,
+          );
         return 0;
       }
       case 'infer': {
         const data = one(sub, positionals);
         const profile = await profileOf(at(data), undefined);
-        const yaml = inferExpectations(profile, { source: data, ...(flags['max-domain'] ? { maxDomainSize: flags['max-domain'] } : {}) });
-        await writeOrPrint(io, flags.output, flags.json ? `${JSON.stringify(parseExpectations(yaml, 'inferred').expectations, null, 2)}\n` : yaml);
-        if (flags.output && !flags.json) io.stdout(`mlship data infer: expectations for ${profile.columns.length} columns -> ${flags.output}; review them before committing\n`);
+        const yaml = inferExpectations(profile, {
+          source: data,
+          ...(flags['max-domain'] ? { maxDomainSize: flags['max-domain'] } : {}),
+        });
+        await writeOrPrint(
+          io,
+          flags.output,
+          flags.json ? `${JSON.stringify(parseExpectations(yaml, 'inferred').expectations, null, 2)}\n` : yaml,
+        );
+        if (flags.output && !flags.json)
+          io.stdout(
+            `mlship data infer: expectations for ${profile.columns.length} columns -> ${flags.output}; review them before committing\n`,
+          );
         return 0;
       }
       case 'drift': {
         if (!reference) throw usageError('data drift', '--reference PROFILE is required');
-        const current = flags.profile ? await readProfileFile(at(flags.profile)) : await profileOf(at(one(sub, positionals)), reference);
-        const options = flags['drift-config'] ? parseDriftOptions(await readText(at(flags['drift-config'])), flags['drift-config']) : {};
+        const current = flags.profile
+          ? await readProfileFile(at(flags.profile))
+          : await profileOf(at(one(sub, positionals)), reference);
+        const options = flags['drift-config']
+          ? parseDriftOptions(await readText(at(flags['drift-config'])), flags['drift-config'])
+          : {};
         const drift = compareProfiles(reference, current, options);
         io.stdout(flags.json ? `${JSON.stringify(drift, null, 2)}\n` : driftLines(drift));
         return drift.datasetDrift ? 1 : 0;
@@ -156,7 +201,11 @@ const command: CliCommand = {
         if (!flags.output) throw usageError('data merge', '--output FILE is required');
         const merged = mergeProfiles(await Promise.all(positionals.map((p) => readProfileFile(at(p)))), positionals);
         await writeFile(at(flags.output), `${JSON.stringify(merged)}\n`);
-        io.stdout(flags.json ? `${JSON.stringify({ rowCount: merged.rowCount, output: flags.output })}\n` : `mlship data merge: ${positionals.length} profiles, ${merged.rowCount} rows -> ${flags.output}\n`);
+        io.stdout(
+          flags.json
+            ? `${JSON.stringify({ rowCount: merged.rowCount, output: flags.output })}\n`
+            : `mlship data merge: ${positionals.length} profiles, ${merged.rowCount} rows -> ${flags.output}\n`,
+        );
         return 0;
       }
       default:

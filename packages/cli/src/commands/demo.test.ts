@@ -13,14 +13,21 @@ test('mlship demo: a failing push, a passing push, one sticky comment, v1.1.0 in
   let stdout = '';
   let stderr = '';
   const code = await main(['demo', '--dir', dir], {
-    stdout: (t) => { stdout += t; },
-    stderr: (t) => { stderr += t; },
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
     cwd: process.cwd(),
     env: {},
   });
   assert.equal(code, 0, stderr);
 
-  assert.match(stdout, /first push[^\n]*\n\s+→ data FAIL, model FAIL \(first failed gate: [^)]+\); PR comment (\d+) created/);
+  assert.match(
+    stdout,
+    /first push[^\n]*\n\s+→ data FAIL, model FAIL \(first failed gate: [^)]+\); PR comment (\d+) created/,
+  );
   const created = /PR comment (\d+) created/.exec(stdout)![1];
   assert.match(stdout, new RegExp(`→ data PASS, model PASS; PR comment ${created} updated`));
   assert.match(stdout, /The pull request has 1 mlship comment/);

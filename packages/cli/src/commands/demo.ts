@@ -34,7 +34,10 @@ const command: CliCommand = {
   async run(argv, io) {
     let flags;
     try {
-      flags = parseArgs({ args: argv, options: { dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }).values;
+      flags = parseArgs({
+        args: argv,
+        options: { dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      }).values;
     } catch (error) {
       throw new InputError(`mlship demo: ${(error as Error).message}; usage: mlship demo [--dir DIR]`);
     }
@@ -64,25 +67,38 @@ async function tell(io: CliIO, dir: string, gh: GitHubEmulator): Promise<number>
   gh.createCommit(repo, { branch: 'main', message: 'Species classifier v1 (flipper length, body mass)' });
   gh.createCommit(repo, { branch: 'bill-features', message: 'Add bill measurements to the features' });
   const pr = gh.createPullRequest(repo, {
-    head: 'bill-features', base: 'main', user: 'alice',
+    head: 'bill-features',
+    base: 'main',
+    user: 'alice',
     title: PR_TITLE,
     body: 'The bill measurements separate Adelie from Chinstrap penguins.',
   });
   const token = gh.createToken({
-    login: BOT, type: 'Bot',
+    login: BOT,
+    type: 'Bot',
     permissions: { contents: 'write', 'pull-requests': 'write', issues: 'write', checks: 'write', metadata: 'read' },
   });
-  const registry = new RegistryService(new LocalStore(join(dir, 'registry')), { actor: 'alice', readSignature: readOnnxSignature });
+  const registry = new RegistryService(new LocalStore(join(dir, 'registry')), {
+    actor: 'alice',
+    readSignature: readOnnxSignature,
+  });
   const story: Story = { io, dir, gh, repo, pr: pr.number, token, registry };
 
   say();
   say('1. Production today');
   const data = await writeDemoData(join(dir, 'data'));
   const models = await writeDemoModels(join(dir, 'models'));
-  say(`   trained on ${models.training.rows} Palmer penguins (vega-datasets): baseline uses flipper length and body mass`);
+  say(
+    `   trained on ${models.training.rows} Palmer penguins (vega-datasets): baseline uses flipper length and body mass`,
+  );
   const v1 = await registry.publish({
-    name: MODEL, version: '1.0.0', commit: repo.defaultBranch,
-    files: [{ path: models.baseline, role: 'model' }, { path: data.referenceProfile, role: 'data-profile' }],
+    name: MODEL,
+    version: '1.0.0',
+    commit: repo.defaultBranch,
+    files: [
+      { path: models.baseline, role: 'model' },
+      { path: data.referenceProfile, role: 'data-profile' },
+    ],
   });
   await registry.promote({ name: MODEL, version: v1.version, stage: 'staging' });
   await registry.promote({ name: MODEL, version: v1.version, stage: 'prod' });
@@ -101,7 +117,11 @@ async function tell(io: CliIO, dir: string, gh: GitHubEmulator): Promise<number>
   say();
   say('4. Merged and released');
   const v2 = await registry.publish({
-    name: MODEL, bump: 'minor', commit: 'bill-features', pullRequest: pr.number, parentVersion: v1.version,
+    name: MODEL,
+    bump: 'minor',
+    commit: 'bill-features',
+    pullRequest: pr.number,
+    parentVersion: v1.version,
     files: [
       { path: models.candidate, role: 'model' },
       { path: join(dir, 'push-2', 'validate', 'model-card.md'), role: 'card' },
@@ -116,28 +136,48 @@ async function tell(io: CliIO, dir: string, gh: GitHubEmulator): Promise<number>
   say(`   rollback drill: prod → ${back.version}; then forward again`);
   await registry.promote({ name: MODEL, version: v2.version, stage: 'prod' });
   const history = await registry.history(MODEL);
-  for (const e of history) say(`     #${e.counter} ${e.action.padEnd(10)} ${(e.version ?? '').padEnd(6)} ${(e.stage ?? '').padEnd(8)} ${e.tag}`);
+  for (const e of history)
+    say(
+      `     #${e.counter} ${e.action.padEnd(10)} ${(e.version ?? '').padEnd(6)} ${(e.stage ?? '').padEnd(8)} ${e.tag}`,
+    );
 
   const comments = gh.repo(repo).issueComments.filter((c) => c.issueNumber === pr.number);
   const finalComment = join(dir, 'pr-comment.md');
   await writeFile(finalComment, comments.at(-1)?.body ?? '');
   say();
-  say(`The pull request has ${comments.length} mlship comment, updated in place on each push. Read it: ${rel(finalComment)}`);
+  say(
+    `The pull request has ${comments.length} mlship comment, updated in place on each push. Read it: ${rel(finalComment)}`,
+  );
   say(`Per-push reports, data profiles, model cards and results are under ${rel(dir)}/push-1 and push-2.`);
   return 0;
 }
 
 /** One CI run on the pull request: data tests, validation, the sticky report. */
-async function checkPullRequest(story: Story, run: string, incoming: string, candidate: string, data: { expectations: string; referenceProfile: string }): Promise<string> {
+async function checkPullRequest(
+  story: Story,
+  run: string,
+  incoming: string,
+  candidate: string,
+  data: { expectations: string; referenceProfile: string },
+): Promise<string> {
   const out = join(story.dir, run);
   // Paths as a workflow would write them, relative to the workspace, so the report shows them so.
   const rel = (path: string) => relative(story.io.cwd, path);
   const dataTest = await runDataTest({
-    data: rel(incoming), expectations: rel(data.expectations), referenceProfile: rel(data.referenceProfile),
-    failOn: 'error', outputDir: join(out, 'data'),
+    data: rel(incoming),
+    expectations: rel(data.expectations),
+    referenceProfile: rel(data.referenceProfile),
+    failOn: 'error',
+    outputDir: join(out, 'data'),
   });
   const outcome = await validate(
-    { candidate: rel(candidate), baseline: `${MODEL}@prod`, data: rel(join(story.dir, 'models', 'holdout.csv')), policy: rel(join(story.dir, 'models', 'policy.yml')), outputDir: join(out, 'validate') },
+    {
+      candidate: rel(candidate),
+      baseline: `${MODEL}@prod`,
+      data: rel(join(story.dir, 'models', 'holdout.csv')),
+      policy: rel(join(story.dir, 'models', 'policy.yml')),
+      outputDir: join(out, 'validate'),
+    },
     { resolveModel: (reference) => downloadModel(story.registry, reference, join(out, 'baseline')) },
   );
   const sections: ReportSection[] = [dataTest.section, outcome.section];
@@ -149,11 +189,17 @@ async function checkPullRequest(story: Story, run: string, incoming: string, can
   );
   const firstFailure = outcome.result.gates.find((g) => g.verdict === 'fail');
   const verdicts = `data ${dataTest.outcome.toUpperCase()}, model ${outcome.result.verdict.toUpperCase()}`;
-  const reason = firstFailure ? ` (first failed gate: ${firstFailure.gate}${firstFailure.scope === 'all rows' ? '' : ` [${firstFailure.scope}]`})` : '';
+  const reason = firstFailure
+    ? ` (first failed gate: ${firstFailure.gate}${firstFailure.scope === 'all rows' ? '' : ` [${firstFailure.scope}]`})`
+    : '';
   return `${verdicts}${reason}; PR comment ${posted.commentId} ${posted.action}`;
 }
 
-async function downloadModel(registry: RegistryService, reference: string, dest: string): Promise<{ path: string; version: string }> {
+async function downloadModel(
+  registry: RegistryService,
+  reference: string,
+  dest: string,
+): Promise<{ path: string; version: string }> {
   const { resolved, files } = await registry.download(reference, dest, { role: 'model' });
   return { path: files[0]!, version: resolved.tag };
 }

@@ -9,12 +9,20 @@ import { main } from '../main.ts';
 
 function workspace() {
   const dir = mkdtempSync(join(tmpdir(), 'mlship-registry-cli-'));
-  writeFileSync(join(dir, 'model.onnx'), buildLinearClassifierOnnx({ weights: [[1, 2]], bias: [0], classes: ['no', 'yes'] }));
+  writeFileSync(
+    join(dir, 'model.onnx'),
+    buildLinearClassifierOnnx({ weights: [[1, 2]], bias: [0], classes: ['no', 'yes'] }),
+  );
   writeFileSync(join(dir, 'card.md'), '# churn\n');
   const run = async (...argv: string[]) => {
     let stdout = '';
     let stderr = '';
-    const code = await main(['registry', ...argv], { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd: dir, env: { GITHUB_ACTOR: 'alice' } });
+    const code = await main(['registry', ...argv], {
+      stdout: (t) => void (stdout += t),
+      stderr: (t) => void (stderr += t),
+      cwd: dir,
+      env: { GITHUB_ACTOR: 'alice' },
+    });
     return { code, stdout, stderr };
   };
   return { dir, run };
@@ -29,13 +37,19 @@ test('publish, promote, resolve and download against the default local registry'
   assert.deepEqual(json.manifest.signature.inputs[0].shape, ['N', 2]);
   assert.ok(existsSync(join(dir, '.mlship/registry/models/churn/versions/v0.1.0/model.onnx')));
 
-  assert.match((await run('promote', 'churn', 'v0.1.0', 'prod')).stdout, /churn@prod: \(none\) -> v0\.1\.0 \(churn#prod#2\)/);
+  assert.match(
+    (await run('promote', 'churn', 'v0.1.0', 'prod')).stdout,
+    /churn@prod: \(none\) -> v0\.1\.0 \(churn#prod#2\)/,
+  );
   assert.match((await run('resolve', 'churn@prod')).stdout, /churn@prod -> churn@v0\.1\.0 .* holds prod/);
   const download = await run('download', 'churn@prod', '--output', 'out', '--json');
   assert.equal(download.code, 0, download.stderr);
   assert.deepEqual(readFileSync(join(dir, 'out', 'model.onnx')), readFileSync(join(dir, 'model.onnx')));
   const history = JSON.parse((await run('history', 'churn', '--json')).stdout);
-  assert.deepEqual(history.history.map((e: { tag: string }) => e.tag), ['churn@v0.1.0', 'churn#prod#2']);
+  assert.deepEqual(
+    history.history.map((e: { tag: string }) => e.tag),
+    ['churn@v0.1.0', 'churn#prod#2'],
+  );
   assert.match((await run('list')).stdout, /churn: 1 versions, latest v0\.1\.0; prod=v0\.1\.0/);
 });
 
@@ -43,7 +57,10 @@ test('usage mistakes and refused operations are one-line errors', async () => {
   const { run } = workspace();
   const missing = await run('promote', 'churn');
   assert.equal(missing.code, 1);
-  assert.match(missing.stderr, /^mlship: error: mlship registry: promote needs VERSION; see 'mlship registry --help'\n$/);
+  assert.match(
+    missing.stderr,
+    /^mlship: error: mlship registry: promote needs VERSION; see 'mlship registry --help'\n$/,
+  );
   const bad = await run('resolve', 'churn');
   assert.match(bad.stderr, /must be NAME@STAGE, NAME@vX\.Y\.Z or NAME@latest/);
   const none = await run('resolve', 'churn@prod');
@@ -55,18 +72,41 @@ test('eight processes promoting different versions to prod at once: one winner p
   const { dir, run } = workspace();
   const versions = Array.from({ length: 8 }, (_, i) => `v1.${i}.0`);
   for (const [i, v] of versions.entries()) {
-    writeFileSync(join(dir, 'model.onnx'), buildLinearClassifierOnnx({ weights: [[i, 2]], bias: [0], classes: ['no', 'yes'] }));
+    writeFileSync(
+      join(dir, 'model.onnx'),
+      buildLinearClassifierOnnx({ weights: [[i, 2]], bias: [0], classes: ['no', 'yes'] }),
+    );
     assert.equal((await run('publish', 'churn', 'model.onnx', '--version', v)).code, 0);
   }
   const cli = join(import.meta.dirname, '..', 'main.ts');
-  const codes = await Promise.all(versions.map((v) => new Promise<number>((resolveCode) => {
-    const child = spawn(process.execPath, [cli, 'registry', 'promote', 'churn', v, 'prod', '--json'], { cwd: dir, stdio: 'ignore', env: { ...process.env, GITHUB_ACTOR: 'alice' } });
-    child.on('exit', (code) => resolveCode(code ?? -1));
-  })));
-  const history = JSON.parse((await run('history', 'churn', '--json')).stdout).history as { counter: number; action: string; version: string }[];
-  assert.deepEqual(history.map((e) => e.counter), history.map((_, i) => i + 1));
+  const codes = await Promise.all(
+    versions.map(
+      (v) =>
+        new Promise<number>((resolveCode) => {
+          const child = spawn(process.execPath, [cli, 'registry', 'promote', 'churn', v, 'prod', '--json'], {
+            cwd: dir,
+            stdio: 'ignore',
+            env: { ...process.env, GITHUB_ACTOR: 'alice' },
+          });
+          child.on('exit', (code) => resolveCode(code ?? -1));
+        }),
+    ),
+  );
+  const history = JSON.parse((await run('history', 'churn', '--json')).stdout).history as {
+    counter: number;
+    action: string;
+    version: string;
+  }[];
+  assert.deepEqual(
+    history.map((e) => e.counter),
+    history.map((_, i) => i + 1),
+  );
   const assigned = history.filter((e) => e.action === 'assign');
-  assert.equal(assigned.length, codes.filter((c) => c === 0).length, 'every process that succeeded is in the history, no other');
+  assert.equal(
+    assigned.length,
+    codes.filter((c) => c === 0).length,
+    'every process that succeeded is in the history, no other',
+  );
   assert.ok(codes.every((c) => c === 0 || c === 1));
   assert.equal(new Set(assigned.map((e) => e.version)).size, assigned.length);
   const prod = JSON.parse((await run('resolve', 'churn@prod', '--json')).stdout);

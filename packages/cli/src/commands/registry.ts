@@ -23,24 +23,42 @@ options: --registry local:DIR|github:OWNER/REPO (default local:.mlship/registry,
          --token T (default $GITHUB_TOKEN)  --policy FILE  --actor LOGIN  --json`;
 
 const OPTIONS = {
-  version: { type: 'string' }, bump: { type: 'string' }, card: { type: 'string' }, metrics: { type: 'string' },
-  'data-profile': { type: 'string' }, params: { type: 'string' }, dataset: { type: 'string', multiple: true },
-  'parent-version': { type: 'string' }, commit: { type: 'string' }, output: { type: 'string' },
-  asset: { type: 'string', multiple: true }, message: { type: 'string' }, registry: { type: 'string' },
-  token: { type: 'string' }, policy: { type: 'string' }, actor: { type: 'string' }, json: { type: 'boolean' },
+  version: { type: 'string' },
+  bump: { type: 'string' },
+  card: { type: 'string' },
+  metrics: { type: 'string' },
+  'data-profile': { type: 'string' },
+  params: { type: 'string' },
+  dataset: { type: 'string', multiple: true },
+  'parent-version': { type: 'string' },
+  commit: { type: 'string' },
+  output: { type: 'string' },
+  asset: { type: 'string', multiple: true },
+  message: { type: 'string' },
+  registry: { type: 'string' },
+  token: { type: 'string' },
+  policy: { type: 'string' },
+  actor: { type: 'string' },
+  json: { type: 'boolean' },
 } as const;
 
 type Flags = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
 /** The shared command's inputs from positionals and flags. */
 function toInputs(sub: string, args: string[], flags: Flags): RegistryInputs {
-  const at = (i: number, what: string) => args[i] ?? (() => { throw usageError('registry', `${sub} needs ${what}`); })();
+  const at = (i: number, what: string) =>
+    args[i] ??
+    (() => {
+      throw usageError('registry', `${sub} needs ${what}`);
+    })();
   const common = { ...(flags.message ? { message: flags.message } : {}) };
   switch (sub) {
     case 'publish': {
       if (args.length < 2) throw usageError('registry', 'publish needs NAME and at least one model FILE');
       return {
-        command: 'publish', name: args[0], files: args.slice(1).join('\n'),
+        command: 'publish',
+        name: args[0],
+        files: args.slice(1).join('\n'),
         ...(flags.version ? { version: flags.version } : {}),
         ...(flags.bump ? { bump: flags.bump as 'patch' } : {}),
         ...(flags.card ? { card: flags.card } : {}),
@@ -55,7 +73,8 @@ function toInputs(sub: string, args: string[], flags: Flags): RegistryInputs {
     case 'download': {
       const ref = parseModelReference(at(0, 'NAME@REF (e.g. churn@prod)'));
       return {
-        command: sub, name: ref.name,
+        command: sub,
+        name: ref.name,
         ...(ref.kind === 'stage' ? { stage: ref.stage } : ref.kind === 'version' ? { version: ref.version } : {}),
         ...(flags.output ? { path: flags.output } : {}),
         ...(flags.asset?.length ? { files: flags.asset.join('\n') } : {}),
@@ -100,18 +119,24 @@ const command: CliCommand = {
     }
     const flags = parsed.values;
     const inputs = toInputs(sub, parsed.positionals, flags);
-    if (inputs.bump && !['patch', 'minor', 'major'].includes(inputs.bump)) throw usageError('registry', `--bump must be patch, minor or major, not '${inputs.bump}'`);
+    if (inputs.bump && !['patch', 'minor', 'major'].includes(inputs.bump))
+      throw usageError('registry', `--bump must be patch, minor or major, not '${inputs.bump}'`);
     const registry = await openRegistry({
       location: flags.registry ?? io.env.MLSHIP_REGISTRY ?? 'local:.mlship/registry',
-      cwd: io.cwd, env: io.env,
+      cwd: io.cwd,
+      env: io.env,
       token: flags.token ?? io.env.GITHUB_TOKEN,
       actor: flags.actor ?? io.env.GITHUB_ACTOR ?? userInfo().username,
       policy: flags.policy,
       readSignature: readOnnxSignature,
       localCommit: () => gitHead(io.cwd),
     });
-    const commit = flags.commit ?? (registry.store.location.startsWith('github:') ? io.env.GITHUB_SHA : await gitHead(io.cwd));
-    const result = await runRegistryCommand(inputs, registry, { cwd: io.cwd, ...(commit && commit !== 'unknown' ? { commit } : {}) });
+    const commit =
+      flags.commit ?? (registry.store.location.startsWith('github:') ? io.env.GITHUB_SHA : await gitHead(io.cwd));
+    const result = await runRegistryCommand(inputs, registry, {
+      cwd: io.cwd,
+      ...(commit && commit !== 'unknown' ? { commit } : {}),
+    });
     if (flags.json) {
       const json: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(result.outputs)) {

@@ -20,14 +20,31 @@ after(async () => {
 async function run(argv: string[], env: Record<string, string | undefined> = {}) {
   let stdout = '';
   let stderr = '';
-  const code = await main(['report', ...argv], { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd: dir, env });
+  const code = await main(['report', ...argv], {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    cwd: dir,
+    env,
+  });
   return { code, stdout, stderr };
 }
 
 test('--dry-run prints the comment that would be posted and needs no token', async () => {
-  const { code, stdout } = await run(['report.md', '--repo', 'octo/x', '--target', 'pr/3', '--key', 'model-a', '--dry-run']);
+  const { code, stdout } = await run([
+    'report.md',
+    '--repo',
+    'octo/x',
+    '--target',
+    'pr/3',
+    '--key',
+    'model-a',
+    '--dry-run',
+  ]);
   assert.equal(code, 0);
-  assert.equal(stdout, `would post to octo/x#3 (key 'model-a', 54 characters):\n\n<!-- mlship:report key="model-a" -->\n# Accuracy\n\n0.91\n\n`);
+  assert.equal(
+    stdout,
+    `would post to octo/x#3 (key 'model-a', 54 characters):\n\n<!-- mlship:report key="model-a" -->\n# Accuracy\n\n0.91\n\n`,
+  );
 });
 
 test('posts, then updates, the sticky comment through the API URL; --json', async () => {
@@ -35,7 +52,18 @@ test('posts, then updates, the sticky comment through the API URL; --json', asyn
   gh.createCommit(repo, { branch: 'main', message: 'init' });
   const issue = gh.createIssue(repo, { title: 'Weekly model report' });
   const env = { CI_TOKEN: gh.createToken({ login: 'report-bot[bot]', type: 'Bot', permissions: { issues: 'write' } }) };
-  const argv = ['report.md', '--repo', 'octo/cli', '--target', `issue/${issue}`, '--api-url', gh.apiUrl, '--token-env', 'CI_TOKEN', '--json'];
+  const argv = [
+    'report.md',
+    '--repo',
+    'octo/cli',
+    '--target',
+    `issue/${issue}`,
+    '--api-url',
+    gh.apiUrl,
+    '--token-env',
+    'CI_TOKEN',
+    '--json',
+  ];
   const first = await run(argv, env);
   assert.equal(first.code, 0, first.stderr);
   assert.equal(JSON.parse(first.stdout).action, 'created');

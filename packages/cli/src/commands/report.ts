@@ -15,7 +15,10 @@ const FlagsSchema = z.object({
   target: TargetInputSchema.optional(),
   key: z.string().optional(),
   'api-url': z.url().optional(),
-  'token-env': z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name').default('GITHUB_TOKEN'),
+  'token-env': z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name')
+    .default('GITHUB_TOKEN'),
   'dry-run': z.boolean().default(false),
   json: z.boolean().default(false),
 });
@@ -46,22 +49,33 @@ const command: CliCommand = {
     const flags = parseFlags(argv);
     const inActions = Boolean(io.env.GITHUB_EVENT_NAME);
     const target = flags.target ?? (inActions ? 'auto' : undefined);
-    if (!target) throw new InputError('mlship report: --target is required outside GitHub Actions (pr/N, issue/N or commit/SHA)');
+    if (!target)
+      throw new InputError('mlship report: --target is required outside GitHub Actions (pr/N, issue/N or commit/SHA)');
     const token = io.env[flags['token-env']] ?? '';
-    if (!token && !flags['dry-run']) throw new InputError(`mlship report: set ${flags['token-env']} to a token that can write comments (or pass --token-env NAME)`);
+    if (!token && !flags['dry-run'])
+      throw new InputError(
+        `mlship report: set ${flags['token-env']} to a token that can write comments (or pass --token-env NAME)`,
+      );
 
     const deps = await createReportDeps({ token, env: io.env, repo: flags.repo, apiUrl: flags['api-url'] });
     // Outside Actions there is no workflow/job to name the default key after.
     const key = flags.key ?? (io.env.GITHUB_WORKFLOW ? undefined : 'mlship');
-    const result = await postReport({ reportPath: resolve(io.cwd, flags.file), target, key, dryRun: flags['dry-run'] }, deps);
+    const result = await postReport(
+      { reportPath: resolve(io.cwd, flags.file), target, key, dryRun: flags['dry-run'] },
+      deps,
+    );
 
     if (flags.json) {
       const { body, ...rest } = result;
       io.stdout(`${JSON.stringify(flags['dry-run'] ? result : rest, null, 2)}\n`);
     } else if (flags['dry-run']) {
-      io.stdout(`would post to ${result.where} (key '${result.key}', ${result.body.length} characters${result.truncated ? ', truncated' : ''}):\n\n${result.body}\n`);
+      io.stdout(
+        `would post to ${result.where} (key '${result.key}', ${result.body.length} characters${result.truncated ? ', truncated' : ''}):\n\n${result.body}\n`,
+      );
     } else {
-      io.stdout(`${result.action} comment ${result.commentId} on ${result.where}${result.truncated ? ' (truncated; full report in the job summary)' : ''}\n${result.commentUrl ?? ''}\n`);
+      io.stdout(
+        `${result.action} comment ${result.commentId} on ${result.where}${result.truncated ? ' (truncated; full report in the job summary)' : ''}\n${result.commentUrl ?? ''}\n`,
+      );
     }
     return 0;
   },

@@ -20,14 +20,28 @@ before(async () => {
 async function run(argv: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await main(['validate', ...argv], { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd: dir, env: {} });
+  const code = await main(['validate', ...argv], {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    cwd: dir,
+    env: {},
+  });
   return { code, stdout, stderr };
 }
 
 const common = ['--data', 'models/holdout.csv', '--policy', 'models/policy.yml'];
 
 test('a passing candidate exits 0; --json prints the result with the output paths', async () => {
-  const { code, stdout, stderr } = await run(['--candidate', 'models/candidate.onnx', '--baseline', 'models/baseline.onnx', ...common, '--output-dir', 'out', '--json']);
+  const { code, stdout, stderr } = await run([
+    '--candidate',
+    'models/candidate.onnx',
+    '--baseline',
+    'models/baseline.onnx',
+    ...common,
+    '--output-dir',
+    'out',
+    '--json',
+  ]);
   assert.equal(code, 0, stderr);
   const result = JSON.parse(stdout);
   assert.equal(result.verdict, 'pass');
@@ -36,17 +50,39 @@ test('a passing candidate exits 0; --json prints the result with the output path
 });
 
 test('a failing candidate exits 1 and lists what failed first', async () => {
-  const { code, stdout } = await run(['--candidate', 'models/degraded.onnx', '--baseline', 'models/baseline.onnx', ...common]);
+  const { code, stdout } = await run([
+    '--candidate',
+    'models/degraded.onnx',
+    '--baseline',
+    'models/baseline.onnx',
+    ...common,
+  ]);
   assert.equal(code, 1);
   assert.match(stdout, /^mlship validate: FAIL — .*\n  fail +accuracy ≥ 0\.85: /);
 });
 
 test('the baseline can be NAME@prod in a local registry, downloaded with its checksum verified', async () => {
   const registry = join(dir, 'registry');
-  const service = new RegistryService(new LocalStore(registry, { defaultCommit: async () => 'a'.repeat(40), passedChecks: async () => ['validate'] }), { actor: 'alice', readSignature: readOnnxSignature });
-  const published = await service.publish({ name: 'penguins', version: '1.0.0', files: [{ path: demo.baseline, role: 'model' }] });
+  const service = new RegistryService(
+    new LocalStore(registry, { defaultCommit: async () => 'a'.repeat(40), passedChecks: async () => ['validate'] }),
+    { actor: 'alice', readSignature: readOnnxSignature },
+  );
+  const published = await service.publish({
+    name: 'penguins',
+    version: '1.0.0',
+    files: [{ path: demo.baseline, role: 'model' }],
+  });
   await service.promote({ name: 'penguins', version: published.version, stage: 'prod' });
-  const { code, stdout, stderr } = await run(['--candidate', 'models/candidate.onnx', '--baseline', 'penguins@prod', '--registry', 'registry', ...common, '--json']);
+  const { code, stdout, stderr } = await run([
+    '--candidate',
+    'models/candidate.onnx',
+    '--baseline',
+    'penguins@prod',
+    '--registry',
+    'registry',
+    ...common,
+    '--json',
+  ]);
   assert.equal(code, 0, stderr);
   const result = JSON.parse(stdout);
   assert.equal(result.baseline.source, 'penguins@prod');

@@ -25,8 +25,14 @@ const FlagsSchema = z.object({
 });
 
 const OPTIONS = {
-  candidate: { type: 'string' }, baseline: { type: 'string' }, data: { type: 'string' }, label: { type: 'string' },
-  task: { type: 'string' }, policy: { type: 'string' }, 'output-dir': { type: 'string' }, registry: { type: 'string' },
+  candidate: { type: 'string' },
+  baseline: { type: 'string' },
+  data: { type: 'string' },
+  label: { type: 'string' },
+  task: { type: 'string' },
+  policy: { type: 'string' },
+  'output-dir': { type: 'string' },
+  registry: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -56,16 +62,29 @@ const command: CliCommand = {
         ...(flags.policy ? { policy: at(flags.policy)! } : {}),
       },
       registry
-        ? { resolveModel: registryBaseline({ location: registry, cwd: io.cwd, env: io.env, token: io.env.GITHUB_TOKEN, actor: userInfo().username }) }
+        ? {
+            resolveModel: registryBaseline({
+              location: registry,
+              cwd: io.cwd,
+              env: io.env,
+              token: io.env.GITHUB_TOKEN,
+              actor: userInfo().username,
+            }),
+          }
         : {},
     );
     const { result, paths } = outcome;
     if (flags.json) {
       io.stdout(`${JSON.stringify({ ...result, outputs: paths }, null, 2)}\n`);
     } else {
-      io.stdout(`mlship validate: ${result.verdict.toUpperCase()} — ${result.candidate.source} vs ${result.baseline.source} on ${result.data.rows} rows\n`);
-      for (const g of result.gates.filter((x) => x.verdict !== 'pass')) io.stdout(`  ${g.verdict.padEnd(12)} ${g.gate}${g.scope === 'all rows' ? '' : ` [${g.scope}]`}: ${g.reason}\n`);
-      io.stdout(`  ${result.gates.filter((x) => x.verdict === 'pass').length} of ${result.gates.length} gates passed\n`);
+      io.stdout(
+        `mlship validate: ${result.verdict.toUpperCase()} — ${result.candidate.source} vs ${result.baseline.source} on ${result.data.rows} rows\n`,
+      );
+      for (const g of result.gates.filter((x) => x.verdict !== 'pass'))
+        io.stdout(`  ${g.verdict.padEnd(12)} ${g.gate}${g.scope === 'all rows' ? '' : ` [${g.scope}]`}: ${g.reason}\n`);
+      io.stdout(
+        `  ${result.gates.filter((x) => x.verdict === 'pass').length} of ${result.gates.length} gates passed\n`,
+      );
       io.stdout(`  report: ${paths.report}\n  model card: ${paths.modelCard}\n  result: ${paths.result}\n`);
     }
     return result.verdict === 'fail' ? 1 : 0;

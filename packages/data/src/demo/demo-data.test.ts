@@ -9,7 +9,11 @@ import { writeDemoData } from './demo-data.ts';
 test('the demo data: clean incoming data passes, the broken batch fails on the units bug and the new island', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mlship-demo-data-'));
   const files = await writeDemoData(dir);
-  const common = { expectations: files.expectations, referenceProfile: files.referenceProfile, failOn: 'error' as const };
+  const common = {
+    expectations: files.expectations,
+    referenceProfile: files.referenceProfile,
+    failOn: 'error' as const,
+  };
   const clean = await runDataTest({ ...common, data: files.incoming, outputDir: join(dir, 'clean') });
   assert.equal(clean.outcome, 'pass', JSON.stringify(clean.expectations?.checks.filter((c) => !c.passed)));
   assert.equal(clean.drift?.driftedCount, 0);
@@ -19,6 +23,12 @@ test('the demo data: clean incoming data passes, the broken batch fails on the u
   assert.ok(failed.includes('columns.body_mass_g.between'));
   assert.ok(failed.includes('columns.island.inSet'));
   assert.ok(failed.includes('columns.body_mass_g.type'), 'kilograms are not whole grams');
-  assert.deepEqual(broken.drift!.columns.filter((c) => c.drifted).map((c) => c.column), ['island', 'body_mass_g']);
-  assert.deepEqual(broken.drift!.columns.find((c) => c.column === 'island')!.newCategories.map((c) => c.value), ['Anvers']);
+  assert.deepEqual(
+    broken.drift!.columns.filter((c) => c.drifted).map((c) => c.column),
+    ['island', 'body_mass_g'],
+  );
+  assert.deepEqual(
+    broken.drift!.columns.find((c) => c.column === 'island')!.newCategories.map((c) => c.value),
+    ['Anvers'],
+  );
 });

@@ -50,8 +50,13 @@ columns:
 `;
 
 const FIELDS: [string, string][] = [
-  ['species', 'Species'], ['island', 'Island'], ['sex', 'Sex'], ['bill_length_mm', 'Beak Length (mm)'],
-  ['bill_depth_mm', 'Beak Depth (mm)'], ['flipper_length_mm', 'Flipper Length (mm)'], ['body_mass_g', 'Body Mass (g)'],
+  ['species', 'Species'],
+  ['island', 'Island'],
+  ['sex', 'Sex'],
+  ['bill_length_mm', 'Beak Length (mm)'],
+  ['bill_depth_mm', 'Beak Depth (mm)'],
+  ['flipper_length_mm', 'Flipper Length (mm)'],
+  ['body_mass_g', 'Body Mass (g)'],
 ];
 
 function penguinsPath(): string {
@@ -63,7 +68,8 @@ function penguinsPath(): string {
 }
 
 function csv(rows: Record<string, string | number | null>[]): string {
-  const cell = (v: string | number | null | undefined) => (v === null || v === undefined ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+  const cell = (v: string | number | null | undefined) =>
+    v === null || v === undefined ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v);
   return `${FIELDS.map(([n]) => n).join(',')}\n${rows.map((r) => FIELDS.map(([, source]) => cell(r[source])).join(',')).join('\n')}\n`;
 }
 
@@ -75,8 +81,9 @@ export async function writeDemoData(outDir: string, source = penguinsPath()): Pr
   const incoming = rows.filter((_, i) => i % 3 === 0);
   const broken = incoming.map((r, i): Record<string, string | number | null> => ({
     ...r,
-    'Body Mass (g)': i % 10 < 3 && typeof r['Body Mass (g)'] === 'number' ? r['Body Mass (g)'] / 1000 : r['Body Mass (g)'] ?? null,
-    Island: i % 10 === 5 ? 'Anvers' : r.Island ?? null,
+    'Body Mass (g)':
+      i % 10 < 3 && typeof r['Body Mass (g)'] === 'number' ? r['Body Mass (g)'] / 1000 : (r['Body Mass (g)'] ?? null),
+    Island: i % 10 === 5 ? 'Anvers' : (r.Island ?? null),
   }));
   const files: DemoDataFiles = {
     train: join(outDir, 'train.csv'),

@@ -10,11 +10,15 @@ const DATA = join(import.meta.dirname, '../../../../node_modules/vega-datasets/d
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /** The rows of `batch` where keep[i] === 1, with numeric values passed through `transform`. */
-function subset(batch: ColumnBatch, keep: Uint8Array, transform: (name: string, v: number) => number = (_n, v) => v): ColumnBatch {
+function subset(
+  batch: ColumnBatch,
+  keep: Uint8Array,
+  transform: (name: string, v: number) => number = (_n, v) => v,
+): ColumnBatch {
   const rows: number[] = [];
   for (let i = 0; i < batch.rowCount; i++) if (keep[i] === 1) rows.push(i);
   const columns = new Map<string, Column>();
@@ -39,26 +43,50 @@ test('false alarms: disjoint random halves of 1.09M flights do not drift; a shif
   for await (const batch of readColumns(join(DATA, 'flights-3m.parquet'), { batchRows: 272_727 })) {
     const keep = Uint8Array.from({ length: batch.rowCount }, () => (rand() < 0.5 ? 1 : 0));
     halves[0].push(subset(batch, keep));
-    halves[1].push(subset(batch, keep.map((k) => 1 - k)));
+    halves[1].push(
+      subset(
+        batch,
+        keep.map((k) => 1 - k),
+      ),
+    );
     if (++groups === 4) break;
   }
-  const reference = await profileBatches((async function* () { yield* halves[0]; })());
+  const reference = await profileBatches(
+    (async function* () {
+      yield* halves[0];
+    })(),
+  );
   assert.ok(reference.rowCount > 500_000);
   const same = new DataProfiler({ reference });
   const shifted = new DataProfiler({ reference });
   for (const batch of halves[1]) {
     same.update(batch);
     // delay + 20 minutes (about half its sd), distance x 1.3
-    shifted.update(subset(batch, new Uint8Array(batch.rowCount).fill(1), (name, v) => (name === 'delay' ? v + 20 : name === 'distance' ? v * 1.3 : v)));
+    shifted.update(
+      subset(batch, new Uint8Array(batch.rowCount).fill(1), (name, v) =>
+        name === 'delay' ? v + 20 : name === 'distance' ? v * 1.3 : v,
+      ),
+    );
   }
   const noDrift = compareProfiles(reference, same.finish());
-  assert.deepEqual(noDrift.columns.filter((c) => c.drifted).map((c) => c.column), []);
+  assert.deepEqual(
+    noDrift.columns.filter((c) => c.drifted).map((c) => c.column),
+    [],
+  );
   assert.equal(noDrift.datasetDrift, false);
   assert.equal(noDrift.columns.find((c) => c.column === 'date')!.skipped, 'timestamp column (time moves on)');
-  for (const c of noDrift.columns.filter((x) => x.skipped === null)) assert.ok(c.effect < c.threshold / 4, `${c.column} ${c.effect}`);
+  for (const c of noDrift.columns.filter((x) => x.skipped === null))
+    assert.ok(c.effect < c.threshold / 4, `${c.column} ${c.effect}`);
 
   const drift = compareProfiles(reference, shifted.finish());
-  assert.deepEqual(drift.columns.filter((c) => c.drifted).map((c) => c.column).sort(), ['delay', 'distance'], JSON.stringify(drift.columns.map((c) => [c.column, c.measures, c.qValue])));
+  assert.deepEqual(
+    drift.columns
+      .filter((c) => c.drifted)
+      .map((c) => c.column)
+      .sort(),
+    ['delay', 'distance'],
+    JSON.stringify(drift.columns.map((c) => [c.column, c.measures, c.qValue])),
+  );
   assert.equal(drift.comparedCount, 4);
   assert.equal(drift.datasetDrift, true, 'two of four compared columns is the default 50% share');
   const delay = drift.columns.find((c) => c.column === 'delay')!;
@@ -74,20 +102,41 @@ test('small samples: noise between 150-row halves is not flagged, a large shift 
   a.update(subset(batches[0]!, keep));
   const reference = a.finish();
   const b = new DataProfiler({ reference });
-  b.update(subset(batches[0]!, keep.map((k) => 1 - k)));
+  b.update(
+    subset(
+      batches[0]!,
+      keep.map((k) => 1 - k),
+    ),
+  );
   const report = compareProfiles(reference, b.finish());
-  assert.deepEqual(report.columns.filter((c) => c.drifted).map((c) => c.column), []);
+  assert.deepEqual(
+    report.columns.filter((c) => c.drifted).map((c) => c.column),
+    [],
+  );
   const shifted = new DataProfiler({ reference });
-  shifted.update(subset(batches[0]!, keep.map((k) => 1 - k), (name, v) => (name === 'Body Mass (g)' ? v + 800 : v)));
+  shifted.update(
+    subset(
+      batches[0]!,
+      keep.map((k) => 1 - k),
+      (name, v) => (name === 'Body Mass (g)' ? v + 800 : v),
+    ),
+  );
   const drift = compareProfiles(reference, shifted.finish());
-  assert.deepEqual(drift.columns.filter((c) => c.drifted).map((c) => c.column), ['Body Mass (g)']);
+  assert.deepEqual(
+    drift.columns.filter((c) => c.drifted).map((c) => c.column),
+    ['Body Mass (g)'],
+  );
 });
 
 test('categories: new and vanished categories are findings; thresholds can be overridden', async () => {
   const batches: ColumnBatch[] = [];
   for await (const b of readColumns(join(DATA, 'seattle-weather.csv'))) batches.push(b);
   const batch = batches[0]!;
-  const reference = await profileBatches((async function* () { yield batch; })());
+  const reference = await profileBatches(
+    (async function* () {
+      yield batch;
+    })(),
+  );
   const weather = batch.columns.get('weather')!;
   assert.ok(weather.kind === 'categorical');
   const snow = weather.dictionary.indexOf('snow');
@@ -98,13 +147,23 @@ test('categories: new and vanished categories are findings; thresholds can be ov
   const current = subset(batch, keep);
   const codes = (current.columns.get('weather') as typeof weather).codes;
   const dictionary = [...weather.dictionary, 'hail'];
-  current.columns.set('weather', { kind: 'categorical', dictionary, codes: codes.map((c) => (c === rain && rand() < 0.25 ? dictionary.length - 1 : c)) });
+  current.columns.set('weather', {
+    kind: 'categorical',
+    dictionary,
+    codes: codes.map((c) => (c === rain && rand() < 0.25 ? dictionary.length - 1 : c)),
+  });
   const profiler = new DataProfiler({ reference });
   profiler.update(current);
   const report = compareProfiles(reference, profiler.finish());
   const w = report.columns.find((c) => c.column === 'weather')!;
-  assert.deepEqual(w.newCategories.map((n) => n.value), ['hail']);
-  assert.deepEqual(w.vanishedCategories.map((n) => n.value), ['snow']);
+  assert.deepEqual(
+    w.newCategories.map((n) => n.value),
+    ['hail'],
+  );
+  assert.deepEqual(
+    w.vanishedCategories.map((n) => n.value),
+    ['snow'],
+  );
   assert.ok(report.findings.some((f) => f.includes("'weather': 1 new category")));
   assert.ok(report.findings.some((f) => f.includes('snow')));
   assert.equal(report.columns.find((c) => c.column === 'date')!.skipped, 'identifier-like (most values distinct)');
@@ -122,8 +181,17 @@ test('a column that is entirely null now, or changed type, drifts as a finding o
   writeFileSync(join(dir, 'now.csv'), `a,b\n${Array.from({ length: 50 }, (_, i) => `,x${i % 3}`).join('\n')}\n`);
   const reference = await profileBatches(readColumns(join(dir, 'ref.csv')));
   const report = compareProfiles(reference, await profileBatches(readColumns(join(dir, 'now.csv'))));
-  assert.deepEqual(report.columns.map((c) => [c.column, c.skipped, c.drifted]), [['a', 'entirely null now', true], ['b', 'type changed to categorical', true]]);
-  assert.deepEqual(report.findings, ["column 'a' is entirely null now", "column 'b' changed type: numeric in the reference, categorical now"]);
+  assert.deepEqual(
+    report.columns.map((c) => [c.column, c.skipped, c.drifted]),
+    [
+      ['a', 'entirely null now', true],
+      ['b', 'type changed to categorical', true],
+    ],
+  );
+  assert.deepEqual(report.findings, [
+    "column 'a' is entirely null now",
+    "column 'b' changed type: numeric in the reference, categorical now",
+  ]);
   assert.equal(report.datasetDrift, true);
 });
 
@@ -132,12 +200,27 @@ test('dates as text (CSV) are a timestamp column: a new day is no drift', async 
   const { tmpdir } = await import('node:os');
   const dir = mkdtempSync(join(tmpdir(), 'mlship-drift-'));
   const rand = lcg(11);
-  const rows = (days: string[], n: number) => Array.from({ length: n }, () => `${days[Math.floor(rand() * days.length)]},${(100 + 30 * rand()).toFixed(2)}`).join('\n');
-  writeFileSync(join(dir, 'ref.csv'), `event_date,amount\n${rows(Array.from({ length: 30 }, (_, d) => `2024-01-${String(d + 1).padStart(2, '0')}`), 3000)}\n`);
+  const rows = (days: string[], n: number) =>
+    Array.from({ length: n }, () => `${days[Math.floor(rand() * days.length)]},${(100 + 30 * rand()).toFixed(2)}`).join(
+      '\n',
+    );
+  writeFileSync(
+    join(dir, 'ref.csv'),
+    `event_date,amount\n${rows(
+      Array.from({ length: 30 }, (_, d) => `2024-01-${String(d + 1).padStart(2, '0')}`),
+      3000,
+    )}\n`,
+  );
   writeFileSync(join(dir, 'now.csv'), `event_date,amount\n${rows(['2024-03-05'], 1000)}\n`);
   const reference = await profileBatches(readColumns(join(dir, 'ref.csv')));
   const report = compareProfiles(reference, await profileBatches(readColumns(join(dir, 'now.csv')), { reference }));
-  assert.deepEqual(report.columns.map((c) => [c.column, c.skipped, c.drifted]), [['event_date', 'timestamp column (time moves on)', false], ['amount', null, false]]);
+  assert.deepEqual(
+    report.columns.map((c) => [c.column, c.skipped, c.drifted]),
+    [
+      ['event_date', 'timestamp column (time moves on)', false],
+      ['amount', null, false],
+    ],
+  );
   assert.deepEqual(report.findings, []);
   assert.equal(report.datasetDrift, false);
 });
@@ -145,7 +228,18 @@ test('dates as text (CSV) are a timestamp column: a new day is no drift', async 
 test('a column that is a timestamp in the current data is not compared, even if the older reference said number', () => {
   const batch = (timestamp: boolean, start: number): ColumnBatch => ({
     rowCount: 500,
-    columns: new Map([['t', { kind: 'numeric', values: Float64Array.from({ length: 500 }, (_, i) => start + i * 60_000), nulls: new Uint8Array(500), timestamp, invalid: { count: 0, samples: [] } }]]),
+    columns: new Map([
+      [
+        't',
+        {
+          kind: 'numeric',
+          values: Float64Array.from({ length: 500 }, (_, i) => start + i * 60_000),
+          nulls: new Uint8Array(500),
+          timestamp,
+          invalid: { count: 0, samples: [] },
+        },
+      ],
+    ]),
     source: { file: 'x.parquet', firstRow: 1 },
   });
   const reference = new DataProfiler();
@@ -153,5 +247,8 @@ test('a column that is a timestamp in the current data is not compared, even if 
   const current = new DataProfiler();
   current.update(batch(true, Date.UTC(2024, 5, 1)));
   const report = compareProfiles(reference.finish(), current.finish());
-  assert.deepEqual(report.columns.map((c) => [c.column, c.skipped, c.drifted]), [['t', 'timestamp column (time moves on)', false]]);
+  assert.deepEqual(
+    report.columns.map((c) => [c.column, c.skipped, c.drifted]),
+    [['t', 'timestamp column (time moves on)', false]],
+  );
 });

@@ -8,7 +8,12 @@ import { binCountsFromSketch } from '../profile/column-profilers.ts';
 import { DATE_TEXT } from '../expect/row-checks.ts';
 import type { CategoricalProfile, NumericProfile, Profile } from '../profile/profile-schema.ts';
 import {
-  benjaminiHochberg, chiSquareHomogeneity, compareDistributions, jensenShannonDistance, ksPValue, populationStabilityIndex,
+  benjaminiHochberg,
+  chiSquareHomogeneity,
+  compareDistributions,
+  jensenShannonDistance,
+  ksPValue,
+  populationStabilityIndex,
 } from './drift-statistics.ts';
 import { DriftOptionsSchema, type DriftOptions, type DriftOptionsInput } from './drift-options.ts';
 
@@ -89,10 +94,17 @@ export function compareProfiles(reference: Profile, current: Profile, input: Dri
   });
   for (const c of compared) {
     if (c.newCategoryShare >= options.newCategoryShare && c.newCategories.length > 0) {
-      findings.push(`'${c.column}': ${c.newCategories.length} new ${c.newCategories.length === 1 ? 'category' : 'categories'} in ${(c.newCategoryShare * 100).toFixed(1)}% of rows (${c.newCategories.slice(0, 3).map((n) => n.value).join(', ')}${c.newCategories.length > 3 ? ', ...' : ''})`);
+      findings.push(
+        `'${c.column}': ${c.newCategories.length} new ${c.newCategories.length === 1 ? 'category' : 'categories'} in ${(c.newCategoryShare * 100).toFixed(1)}% of rows (${c.newCategories
+          .slice(0, 3)
+          .map((n) => n.value)
+          .join(', ')}${c.newCategories.length > 3 ? ', ...' : ''})`,
+      );
     }
     if (c.vanishedCategories.length > 0) {
-      findings.push(`'${c.column}': ${c.vanishedCategories.map((v) => `${v.value} (${(v.share * 100).toFixed(1)}% of reference rows)`).join(', ')} no longer ${c.vanishedCategories.length === 1 ? 'occurs' : 'occur'}`);
+      findings.push(
+        `'${c.column}': ${c.vanishedCategories.map((v) => `${v.value} (${(v.share * 100).toFixed(1)}% of reference rows)`).join(', ')} no longer ${c.vanishedCategories.length === 1 ? 'occurs' : 'occur'}`,
+      );
     }
   }
   const driftedCount = columns.filter((c) => c.drifted).length;
@@ -115,20 +127,38 @@ export function compareProfiles(reference: Profile, current: Profile, input: Dri
 
 function skipped(column: string, kind: 'numeric' | 'categorical', reason: string): ColumnDrift {
   return {
-    column, kind, skipped: reason, method: '', effect: 0, threshold: 0, measures: {}, pValue: 1, qValue: 1, drifted: false,
-    referenceCount: 0, currentCount: 0, newCategories: [], newCategoryShare: 0, vanishedCategories: [], bins: { labels: [], reference: [], current: [] },
+    column,
+    kind,
+    skipped: reason,
+    method: '',
+    effect: 0,
+    threshold: 0,
+    measures: {},
+    pValue: 1,
+    qValue: 1,
+    drifted: false,
+    referenceCount: 0,
+    currentCount: 0,
+    newCategories: [],
+    newCategoryShare: 0,
+    vanishedCategories: [],
+    bins: { labels: [], reference: [], current: [] },
   };
 }
 
 function numericDrift(ref: NumericProfile, cur: NumericProfile, options: DriftOptions): ColumnDrift {
   // Either side: a reference profiled before its reader knew the column for a timestamp (Parquet INT96) still says number.
   if (ref.timestamp || cur.timestamp) return skipped(ref.name, 'numeric', 'timestamp column (time moves on)');
-  if (ref.finiteCount === 0 || cur.finiteCount === 0) return skipped(ref.name, 'numeric', 'no finite values to compare');
+  if (ref.finiteCount === 0 || cur.finiteCount === 0)
+    return skipped(ref.name, 'numeric', 'no finite values to compare');
   const refSketch = KllSketch.fromState(ref.quantileSketch);
   const curSketch = KllSketch.fromState(cur.quantileSketch);
   const cuts = ref.histogram?.cuts ?? [];
   const refCounts = ref.histogram?.counts ?? [ref.finiteCount];
-  const sameCuts = cur.histogram !== null && cur.histogram.cuts.length === cuts.length && cur.histogram.cuts.every((c, i) => c === cuts[i]);
+  const sameCuts =
+    cur.histogram !== null &&
+    cur.histogram.cuts.length === cuts.length &&
+    cur.histogram.cuts.every((c, i) => c === cuts[i]);
   // Without shared cuts the current bins are estimated from its sketch.
   const curCounts = sameCuts ? cur.histogram!.counts : binCountsFromSketch(curSketch, cuts);
   const { ks, wasserstein } = compareDistributions(refSketch, curSketch);
@@ -142,7 +172,14 @@ function numericDrift(ref: NumericProfile, cur: NumericProfile, options: DriftOp
   const method = options.numericMethod;
   const key = method === 'jensen-shannon' ? 'jensenShannon' : method;
   const total = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
-  const labels = cuts.length === 0 ? ['all'] : [`<= ${fmt(cuts[0]!)}`, ...cuts.slice(1).map((c, i) => `(${fmt(cuts[i]!)}, ${fmt(c)}]`), `> ${fmt(cuts.at(-1)!)}`];
+  const labels =
+    cuts.length === 0
+      ? ['all']
+      : [
+          `<= ${fmt(cuts[0]!)}`,
+          ...cuts.slice(1).map((c, i) => `(${fmt(cuts[i]!)}, ${fmt(c)}]`),
+          `> ${fmt(cuts.at(-1)!)}`,
+        ];
   return {
     column: ref.name,
     kind: 'numeric',
@@ -159,7 +196,11 @@ function numericDrift(ref: NumericProfile, cur: NumericProfile, options: DriftOp
     newCategories: [],
     newCategoryShare: 0,
     vanishedCategories: [],
-    bins: { labels, reference: refCounts.map((c) => c / total(refCounts)), current: curCounts.map((c) => c / total(curCounts)) },
+    bins: {
+      labels,
+      reference: refCounts.map((c) => c / total(refCounts)),
+      current: curCounts.map((c) => c / total(curCounts)),
+    },
   };
 }
 
@@ -168,9 +209,11 @@ function categoricalDrift(ref: CategoricalProfile, cur: CategoricalProfile, opti
   const curNonNull = cur.count - cur.nullCount;
   if (refNonNull === 0 || curNonNull === 0) return skipped(ref.name, 'categorical', 'no values to compare');
   // Identifier-like columns (nearly every value distinct) have no distribution to compare.
-  if (ref.distinctEstimate > 100 && ref.distinctEstimate > 0.5 * refNonNull) return skipped(ref.name, 'categorical', 'identifier-like (most values distinct)');
+  if (ref.distinctEstimate > 100 && ref.distinctEstimate > 0.5 * refNonNull)
+    return skipped(ref.name, 'categorical', 'identifier-like (most values distinct)');
   // Dates as text (CSV) are timestamps too: every new day would be a new category.
-  if (ref.topValues.items.length > 0 && ref.topValues.items.every(([v]) => DATE_TEXT.test(v))) return skipped(ref.name, 'categorical', 'timestamp column (time moves on)');
+  if (ref.topValues.items.length > 0 && ref.topValues.items.every(([v]) => DATE_TEXT.test(v)))
+    return skipped(ref.name, 'categorical', 'timestamp column (time moves on)');
   const refMap = new Map(ref.topValues.items);
   const curMap = new Map(cur.topValues.items);
   const values = [...new Set([...refMap.keys(), ...curMap.keys()])];
@@ -188,12 +231,18 @@ function categoricalDrift(ref: CategoricalProfile, cur: CategoricalProfile, opti
   const key = method === 'jensen-shannon' ? 'jensenShannon' : method === 'cramers-v' ? 'cramersV' : 'psi';
   // A category is new only if the reference's counts are complete (exact) and lack it.
   const newCategories = ref.topValues.exact
-    ? cur.topValues.items.filter(([v]) => !refMap.has(v)).map(([value, count]) => ({ value, count, share: count / curNonNull }))
+    ? cur.topValues.items
+        .filter(([v]) => !refMap.has(v))
+        .map(([value, count]) => ({ value, count, share: count / curNonNull }))
     : [];
   const vanishedCategories = cur.topValues.exact
-    ? ref.topValues.items.filter(([v, n]) => !curMap.has(v) && n / refNonNull >= options.vanishedCategoryShare).map(([value, count]) => ({ value, count, share: count / refNonNull }))
+    ? ref.topValues.items
+        .filter(([v, n]) => !curMap.has(v) && n / refNonNull >= options.vanishedCategoryShare)
+        .map(([value, count]) => ({ value, count, share: count / refNonNull }))
     : [];
-  const top = [...values].sort((a, b) => (refMap.get(b) ?? 0) + (curMap.get(b) ?? 0) - (refMap.get(a) ?? 0) - (curMap.get(a) ?? 0)).slice(0, MAX_CATEGORY_BINS);
+  const top = [...values]
+    .sort((a, b) => (refMap.get(b) ?? 0) + (curMap.get(b) ?? 0) - (refMap.get(a) ?? 0) - (curMap.get(a) ?? 0))
+    .slice(0, MAX_CATEGORY_BINS);
   return {
     column: ref.name,
     kind: 'categorical',
@@ -210,7 +259,11 @@ function categoricalDrift(ref: CategoricalProfile, cur: CategoricalProfile, opti
     newCategories,
     newCategoryShare: sum(newCategories.map((n) => n.count)) / curNonNull,
     vanishedCategories,
-    bins: { labels: top, reference: top.map((v) => (refMap.get(v) ?? 0) / refNonNull), current: top.map((v) => (curMap.get(v) ?? 0) / curNonNull) },
+    bins: {
+      labels: top,
+      reference: top.map((v) => (refMap.get(v) ?? 0) / refNonNull),
+      current: top.map((v) => (curMap.get(v) ?? 0) / curNonNull),
+    },
   };
 }
 

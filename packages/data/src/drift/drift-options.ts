@@ -11,14 +11,16 @@ export const DriftOptionsSchema = z.strictObject({
   numericMethod: NumericMethodSchema.default('psi'),
   /** The effect size that decides categorical drift. */
   categoricalMethod: CategoricalMethodSchema.default('jensen-shannon'),
-  thresholds: z.strictObject({
-    psi: z.number().positive().default(0.1),
-    ks: z.number().positive().max(1).default(0.1),
-    /** Wasserstein distance divided by the reference standard deviation. */
-    wasserstein: z.number().positive().default(0.1),
-    jensenShannon: z.number().positive().max(1).default(0.1),
-    cramersV: z.number().positive().max(1).default(0.1),
-  }).default({ psi: 0.1, ks: 0.1, wasserstein: 0.1, jensenShannon: 0.1, cramersV: 0.1 }),
+  thresholds: z
+    .strictObject({
+      psi: z.number().positive().default(0.1),
+      ks: z.number().positive().max(1).default(0.1),
+      /** Wasserstein distance divided by the reference standard deviation. */
+      wasserstein: z.number().positive().default(0.1),
+      jensenShannon: z.number().positive().max(1).default(0.1),
+      cramersV: z.number().positive().max(1).default(0.1),
+    })
+    .default({ psi: 0.1, ks: 0.1, wasserstein: 0.1, jensenShannon: 0.1, cramersV: 0.1 }),
   /** False discovery rate across columns (Benjamini-Hochberg) for the significance gate. */
   alpha: z.number().positive().max(1).default(0.05),
   /** The data set drifts when at least this share of compared columns drift. */

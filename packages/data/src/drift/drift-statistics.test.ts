@@ -2,7 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KllSketch } from '../sketch/kll.ts';
 import {
-  benjaminiHochberg, chiSquareHomogeneity, chiSquareSurvival, compareDistributions, jensenShannonDistance, ksPValue, populationStabilityIndex,
+  benjaminiHochberg,
+  chiSquareHomogeneity,
+  chiSquareSurvival,
+  compareDistributions,
+  jensenShannonDistance,
+  ksPValue,
+  populationStabilityIndex,
 } from './drift-statistics.ts';
 
 test('PSI and Jensen-Shannon: zero for equal shares, known values otherwise', () => {
@@ -11,7 +17,10 @@ test('PSI and Jensen-Shannon: zero for equal shares, known values otherwise', ()
   const expected = 0.1 * Math.log(1.2) - 0.1 * Math.log(0.8);
   assert.ok(Math.abs(populationStabilityIndex([50, 50], [60, 40]) - expected) < 1e-9);
   assert.equal(jensenShannonDistance([1, 1], [2, 2]), 0);
-  assert.ok(Math.abs(jensenShannonDistance([1, 0], [0, 1]) - 1) < 1e-12, 'disjoint supports are at distance 1 in base 2');
+  assert.ok(
+    Math.abs(jensenShannonDistance([1, 0], [0, 1]) - 1) < 1e-12,
+    'disjoint supports are at distance 1 in base 2',
+  );
 });
 
 test('KS D and Wasserstein from sketches match the exact values on small samples', () => {
@@ -38,5 +47,8 @@ test('KS p-value, chi-square survival and Cramer V agree with reference values',
 
 test('Benjamini-Hochberg adjusts p-values as the textbook example does', () => {
   const q = benjaminiHochberg([0.01, 0.04, 0.03, 0.005]);
-  assert.deepEqual(q.map((x) => Number(x.toFixed(4))), [0.02, 0.04, 0.04, 0.02]);
+  assert.deepEqual(
+    q.map((x) => Number(x.toFixed(4))),
+    [0.02, 0.04, 0.04, 0.02],
+  );
 });

@@ -52,7 +52,8 @@ export function compareDistributions(reference: KllSketch, current: KllSketch): 
   let wasserstein = 0;
   let previous = Number.NaN;
   while (i < r.values.length || j < c.values.length) {
-    const x = j >= c.values.length || (i < r.values.length && r.values[i]! <= c.values[j]!) ? r.values[i]! : c.values[j]!;
+    const x =
+      j >= c.values.length || (i < r.values.length && r.values[i]! <= c.values[j]!) ? r.values[i]! : c.values[j]!;
     if (!Number.isNaN(previous)) wasserstein += Math.abs(fr - fc) * (x - previous);
     while (i < r.values.length && r.values[i] === x) fr = r.cumulative[i++]! / r.total;
     while (j < c.values.length && c.values[j] === x) fc = c.cumulative[j++]! / c.total;
@@ -79,7 +80,10 @@ export function ksPValue(d: number, n1: number, n2: number): number {
 }
 
 /** Chi-square test of homogeneity for two count vectors over the same categories. */
-export function chiSquareHomogeneity(reference: readonly number[], current: readonly number[]): { chiSquare: number; df: number; pValue: number; cramersV: number } {
+export function chiSquareHomogeneity(
+  reference: readonly number[],
+  current: readonly number[],
+): { chiSquare: number; df: number; pValue: number; cramersV: number } {
   const n1 = reference.reduce((a, b) => a + b, 0);
   const n2 = current.reduce((a, b) => a + b, 0);
   const n = n1 + n2;
@@ -95,7 +99,12 @@ export function chiSquareHomogeneity(reference: readonly number[], current: read
   }
   const df = Math.max(1, categories - 1);
   // For a 2 x k table, Cramer's V = sqrt(chi2 / (n * (min(2, k) - 1))) = sqrt(chi2 / n).
-  return { chiSquare, df, pValue: n > 0 ? chiSquareSurvival(chiSquare, df) : 1, cramersV: n > 0 ? Math.sqrt(chiSquare / n) : 0 };
+  return {
+    chiSquare,
+    df,
+    pValue: n > 0 ? chiSquareSurvival(chiSquare, df) : 1,
+    cramersV: n > 0 ? Math.sqrt(chiSquare / n) : 0,
+  };
 }
 
 /** P(X >= x) for X ~ chi-square(df): the regularised upper incomplete gamma Q(df/2, x/2). */
@@ -138,7 +147,10 @@ function upperGammaRegularised(a: number, x: number): number {
 
 /** Lanczos approximation of ln Gamma(x), x > 0. */
 function logGamma(x: number): number {
-  const g = [76.18009172947146, -86.50532032941677, 24.01409824083091, -1.231739572450155, 0.1208650973866179e-2, -0.5395239384953e-5];
+  const g = [
+    76.18009172947146, -86.50532032941677, 24.01409824083091, -1.231739572450155, 0.1208650973866179e-2,
+    -0.5395239384953e-5,
+  ];
   let y = x;
   const tmp = x + 5.5 - (x + 0.5) * Math.log(x + 5.5);
   let series = 1.000000000190015;

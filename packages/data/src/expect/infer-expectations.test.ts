@@ -23,7 +23,10 @@ for (const file of ['penguins.json', 'seattle-weather.csv', 'cars.json']) {
       again.update(b);
     }
     const report = checker.finish(again.finish());
-    assert.deepEqual(report.checks.filter((c) => !c.passed).map((c) => `${c.id}: ${c.observed}`), []);
+    assert.deepEqual(
+      report.checks.filter((c) => !c.passed).map((c) => `${c.id}: ${c.observed}`),
+      [],
+    );
     assert.ok(report.checks.length > 10);
   });
 }
@@ -35,7 +38,10 @@ test('inferred expectations name the types, domains and ranges of penguins', asy
   assert.deepEqual(expectations.columns.Species!.inSet!.values, ['Adelie', 'Chinstrap', 'Gentoo']);
   assert.equal(expectations.columns.Species!.notNull!.mostly, 1);
   assert.equal(expectations.columns['Body Mass (g)']!.type!.is, 'integer');
-  assert.deepEqual([expectations.columns['Body Mass (g)']!.between!.min, expectations.columns['Body Mass (g)']!.between!.max], [2700, 6300]);
+  assert.deepEqual(
+    [expectations.columns['Body Mass (g)']!.between!.min, expectations.columns['Body Mass (g)']!.between!.max],
+    [2700, 6300],
+  );
   // 2 of 344 masses are missing: 99.4% non-null, so mostly 0.98.
   assert.equal(expectations.columns['Body Mass (g)']!.notNull!.mostly, 0.98);
   assert.equal(expectations.columns['Beak Length (mm)']!.type!.is, 'number');
@@ -51,7 +57,10 @@ test('NaN, infinities and unparsable text get a mostly, so the inferred file pas
   for await (const b of readColumns(path, { batchRows: 20 })) profiler.update(b);
   const yaml = inferExpectations(profiler.finish());
   const loaded = parseExpectations(yaml, 'inferred.yml');
-  assert.deepEqual([loaded.expectations.columns.x!.type!.mostly, loaded.expectations.columns.x!.between!.mostly], [0.95, 0.97]);
+  assert.deepEqual(
+    [loaded.expectations.columns.x!.type!.mostly, loaded.expectations.columns.x!.between!.mostly],
+    [0.95, 0.97],
+  );
   const checker = new ExpectationChecker(loaded.expectations, { now: new Date(), lineOf: loaded.lineOf });
   const again = new DataProfiler();
   for await (const b of readColumns(path, { batchRows: 20 })) {
@@ -59,5 +68,8 @@ test('NaN, infinities and unparsable text get a mostly, so the inferred file pas
     again.update(b);
   }
   const report = checker.finish(again.finish());
-  assert.deepEqual(report.checks.filter((c) => !c.passed).map((c) => `${c.id}: ${c.observed}`), []);
+  assert.deepEqual(
+    report.checks.filter((c) => !c.passed).map((c) => `${c.id}: ${c.observed}`),
+    [],
+  );
 });

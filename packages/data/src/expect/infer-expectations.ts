@@ -28,7 +28,11 @@ export function inferExpectations(profile: Profile, options: InferOptions = {}):
   ];
   for (const column of profile.columns) {
     out.push(`  ${key(column.name)}:`);
-    out.push(...(column.kind === 'numeric' ? numericChecks(column) : categoricalChecks(column, maxDomain)).map((l) => `    ${l}`));
+    out.push(
+      ...(column.kind === 'numeric' ? numericChecks(column) : categoricalChecks(column, maxDomain)).map(
+        (l) => `    ${l}`,
+      ),
+    );
   }
   return `${out.join('\n')}\n`;
 }
@@ -53,13 +57,17 @@ function numericChecks(c: NumericProfile): string[] {
   const typeFailing = c.invalidCount + (type === 'integer' ? nonFinite : 0);
   const typeChecked = c.finiteCount + nonFinite + c.invalidCount;
   const lines = [
-    typeFailing > 0 ? `type: { is: ${type}, mostly: ${mostlyOf(1 - typeFailing / typeChecked)} }  # ${typeFailing} of ${typeChecked} values are not ${type === 'integer' ? 'integers' : 'numbers'}` : `type: ${type}`,
+    typeFailing > 0
+      ? `type: { is: ${type}, mostly: ${mostlyOf(1 - typeFailing / typeChecked)} }  # ${typeFailing} of ${typeChecked} values are not ${type === 'integer' ? 'integers' : 'numbers'}`
+      : `type: ${type}`,
     ...presence(c.count, c.nullCount - c.invalidCount),
   ];
   if (c.min !== null && c.max !== null && !c.timestamp) {
     const mostly = nonFinite > 0 ? `, mostly: ${mostlyOf(c.finiteCount / (c.finiteCount + nonFinite))}` : '';
     const note = nonFinite > 0 ? `; ${nonFinite} NaN or infinite values` : '';
-    lines.push(`between: { min: ${c.min}, max: ${c.max}${mostly} }  # observed range; mean ${formatNumber(c.mean)}, stdev ${formatNumber(c.stdev)}${note}`);
+    lines.push(
+      `between: { min: ${c.min}, max: ${c.max}${mostly} }  # observed range; mean ${formatNumber(c.mean)}, stdev ${formatNumber(c.stdev)}${note}`,
+    );
   }
   return lines;
 }
@@ -67,24 +75,30 @@ function numericChecks(c: NumericProfile): string[] {
 function categoricalChecks(c: CategoricalProfile, maxDomain: number): string[] {
   const values = c.topValues.items.map(([v]) => v);
   const nonNull = c.count - c.nullCount;
-  const type = values.length > 0 && c.topValues.exact && values.every((v) => BOOLEAN_TEXT.has(v))
-    ? 'boolean'
-    : values.length > 0 && c.topValues.exact && values.every((v) => DATE_TEXT.test(v) && !Number.isNaN(Date.parse(v)))
-      ? 'timestamp'
-      : 'string';
+  const type =
+    values.length > 0 && c.topValues.exact && values.every((v) => BOOLEAN_TEXT.has(v))
+      ? 'boolean'
+      : values.length > 0 && c.topValues.exact && values.every((v) => DATE_TEXT.test(v) && !Number.isNaN(Date.parse(v)))
+        ? 'timestamp'
+        : 'string';
   const lines = [`type: ${type}`, ...presence(c.count, c.nullCount)];
   if (c.topValues.exact && values.length > 0 && values.length <= maxDomain && type !== 'timestamp') {
     lines.push(`inSet: ${flow([...values].sort())}  # ${values.length} values observed`);
   } else if (c.topValues.exact && values.length === nonNull && nonNull > 0) {
     lines.push(`unique: true  # every value distinct in ${nonNull} rows`);
   }
-  if (c.minLength !== null && c.maxLength !== null && type === 'string') lines.push(`length: { min: ${c.minLength}, max: ${c.maxLength} }`);
+  if (c.minLength !== null && c.maxLength !== null && type === 'string')
+    lines.push(`length: { min: ${c.minLength}, max: ${c.maxLength} }`);
   return lines;
 }
 
 /** A YAML key or flow value: JSON strings are valid YAML and quote only when needed. */
 function key(name: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_ ()-]*$/.test(name) && !/^(true|false|null|yes|no|on|off|y|n)$/i.test(name) && !/\s$/.test(name) ? name : JSON.stringify(name);
+  return /^[A-Za-z_][A-Za-z0-9_ ()-]*$/.test(name) &&
+    !/^(true|false|null|yes|no|on|off|y|n)$/i.test(name) &&
+    !/\s$/.test(name)
+    ? name
+    : JSON.stringify(name);
 }
 
 function flow(values: readonly string[]): string {

@@ -59,7 +59,13 @@ test('invalid YAML is reported with its line', () => {
 });
 
 test('an invalid regex, a bound-less range and a wrong schemaVersion are errors', () => {
-  assert.match(failure(`schemaVersion: 1\ncolumns:\n  a:\n    regex: '([a-z'\n`).message, /e\.yml:4: columns\.a\.regex\.pattern: not a valid regular expression/);
-  assert.match(failure(`schemaVersion: 1\ncolumns:\n  a:\n    mean: { severity: warn }\n`).message, /e\.yml:4: columns\.a\.mean: give min, max or both/);
+  assert.match(
+    failure(`schemaVersion: 1\ncolumns:\n  a:\n    regex: '([a-z'\n`).message,
+    /e\.yml:4: columns\.a\.regex\.pattern: not a valid regular expression/,
+  );
+  assert.match(
+    failure(`schemaVersion: 1\ncolumns:\n  a:\n    mean: { severity: warn }\n`).message,
+    /e\.yml:4: columns\.a\.mean: give min, max or both/,
+  );
   assert.match(failure('schemaVersion: 2\n').message, /e\.yml:1: schemaVersion: /);
 });

@@ -21,13 +21,20 @@ export function parseExpectations(text: string, file: string): LoadedExpectation
  * Parses a YAML (or JSON) file against a schema; errors name the file, the line
  * of the offending key or value, and the path.
  */
-export function parseYamlFile<S extends z.ZodType>(schema: S, text: string, file: string): { value: z.infer<S>; lineOf: (path: readonly (string | number)[]) => number | undefined } {
+export function parseYamlFile<S extends z.ZodType>(
+  schema: S,
+  text: string,
+  file: string,
+): { value: z.infer<S>; lineOf: (path: readonly (string | number)[]) => number | undefined } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const yamlError = doc.errors[0];
   if (yamlError) {
     const line = yamlError.linePos?.[0].line ?? lineCounter.linePos(yamlError.pos[0]).line;
-    throw new FileFormatError(`${file}:${line}: invalid YAML: ${yamlError.message.split('\n')[0]}`, { location: { file, line }, cause: yamlError });
+    throw new FileFormatError(`${file}:${line}: invalid YAML: ${yamlError.message.split('\n')[0]}`, {
+      location: { file, line },
+      cause: yamlError,
+    });
   }
   const lineOf = (path: readonly (string | number)[]): number | undefined => nodeLine(doc, lineCounter, path);
   const parsed = schema.safeParse(doc.toJS() ?? {});
@@ -63,7 +70,8 @@ function findKey(parent: unknown, name: string | number): { range?: [number, num
   const items = (parent as { items: unknown[] }).items;
   for (const item of items) {
     const key = (item as { key?: unknown }).key;
-    if (isNode(key) && (key as { value?: unknown }).value === name) return key as { range?: [number, number, number] | null };
+    if (isNode(key) && (key as { value?: unknown }).value === name)
+      return key as { range?: [number, number, number] | null };
   }
   return undefined;
 }

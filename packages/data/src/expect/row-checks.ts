@@ -147,7 +147,11 @@ export class InSetCheck extends RowCheck {
   constructor(values: readonly (string | number | boolean)[]) {
     super();
     this.texts = new Set(values.map(String));
-    this.numbers = new Set(values.map((v) => (typeof v === 'number' ? v : parseNumber(String(v)))).filter((v): v is number => v !== undefined));
+    this.numbers = new Set(
+      values
+        .map((v) => (typeof v === 'number' ? v : parseNumber(String(v))))
+        .filter((v): v is number => v !== undefined),
+    );
   }
 
   protected updateNumeric(column: NumericColumn, rowCount: number): void {

@@ -79,7 +79,8 @@ export class NumericProfiler {
     this.allIntegers = integers;
     this.count += rowCount;
     this.invalidCount += column.invalid.count;
-    for (const s of column.invalid.samples) if (this.invalidSamples.length < MAX_INVALID_SAMPLES) this.invalidSamples.push(s);
+    for (const s of column.invalid.samples)
+      if (this.invalidSamples.length < MAX_INVALID_SAMPLES) this.invalidSamples.push(s);
     if (finite === 0) return;
     const batchMean = sum / finite;
     let batchM2 = 0;
@@ -118,7 +119,11 @@ export class NumericProfiler {
     this.distinct.merge(other.distinct);
     this.sketch.merge(other.sketch);
     if (other.sketch.n > 0) this.combineMoments(other.sketch.n, other.mean, other.m2);
-    const sameCuts = this.cuts && other.cuts && this.cuts.length === other.cuts.length && this.cuts.every((c, i) => c === other.cuts![i]);
+    const sameCuts =
+      this.cuts &&
+      other.cuts &&
+      this.cuts.length === other.cuts.length &&
+      this.cuts.every((c, i) => c === other.cuts![i]);
     if (sameCuts) {
       other.binCounts!.forEach((c, i) => (this.binCounts![i]! += c));
       this.histogramExact &&= other.histogramExact;
@@ -132,9 +137,18 @@ export class NumericProfiler {
   static fromProfile(p: NumericProfile): NumericProfiler {
     const profiler = new NumericProfiler(p.name, p.timestamp, p.histogram?.cuts);
     Object.assign(profiler, {
-      count: p.count, nullCount: p.nullCount, nanCount: p.nanCount, posInfCount: p.posInfCount, negInfCount: p.negInfCount,
-      invalidCount: p.invalidCount, invalidSamples: [...p.invalidSamples], mean: p.mean ?? 0, m2: p.m2, allIntegers: p.allIntegers,
-      sketch: KllSketch.fromState(p.quantileSketch), distinct: HyperLogLog.fromState(p.distinctSketch),
+      count: p.count,
+      nullCount: p.nullCount,
+      nanCount: p.nanCount,
+      posInfCount: p.posInfCount,
+      negInfCount: p.negInfCount,
+      invalidCount: p.invalidCount,
+      invalidSamples: [...p.invalidSamples],
+      mean: p.mean ?? 0,
+      m2: p.m2,
+      allIntegers: p.allIntegers,
+      sketch: KllSketch.fromState(p.quantileSketch),
+      distinct: HyperLogLog.fromState(p.distinctSketch),
     });
     if (p.histogram) {
       profiler.binCounts = Float64Array.from(p.histogram.counts);
@@ -174,7 +188,8 @@ export class NumericProfiler {
   }
 
   private histogram(): Histogram | null {
-    if (this.cuts && this.binCounts) return { cuts: [...this.cuts], counts: [...this.binCounts], exact: this.histogramExact };
+    if (this.cuts && this.binCounts)
+      return { cuts: [...this.cuts], counts: [...this.binCounts], exact: this.histogramExact };
     return sketchHistogram(this.sketch, DEFAULT_HISTOGRAM_BINS);
   }
 }
@@ -182,7 +197,9 @@ export class NumericProfiler {
 /** Decile cuts from the sketch, with bin counts estimated from its ranks. */
 export function sketchHistogram(sketch: KllSketch, bins: number): Histogram | null {
   if (sketch.n === 0) return null;
-  const cuts = [...new Set(Array.from({ length: bins - 1 }, (_, i) => sketch.quantile((i + 1) / bins)))].sort((a, b) => a - b);
+  const cuts = [...new Set(Array.from({ length: bins - 1 }, (_, i) => sketch.quantile((i + 1) / bins)))].sort(
+    (a, b) => a - b,
+  );
   return { cuts, counts: binCountsFromSketch(sketch, cuts), exact: false };
 }
 

@@ -27,19 +27,29 @@ export class DataProfiler {
   update(batch: ColumnBatch): void {
     for (const [name, column] of batch.columns) {
       let profiler = this.columns.get(name);
-      if (profiler === undefined || (isEmpty(profiler) && column.kind === 'numeric' && profiler instanceof CategoricalProfiler)) {
+      if (
+        profiler === undefined ||
+        (isEmpty(profiler) && column.kind === 'numeric' && profiler instanceof CategoricalProfiler)
+      ) {
         // A column seen only as nulls so far takes the kind of its first values.
-        const fresh = column.kind === 'numeric'
-          ? new NumericProfiler(name, column.timestamp, this.referenceCuts.get(name))
-          : new CategoricalProfiler(name);
+        const fresh =
+          column.kind === 'numeric'
+            ? new NumericProfiler(name, column.timestamp, this.referenceCuts.get(name))
+            : new CategoricalProfiler(name);
         // Rows before a column's first batch (a JSON key first seen later) are nulls.
         fresh.addNulls(profiler ? profiler.count : this.rowCount);
         profiler = fresh;
         this.columns.set(name, profiler);
       }
       if (profiler instanceof NumericProfiler && column.kind === 'numeric') profiler.update(column, batch.rowCount);
-      else if (profiler instanceof CategoricalProfiler && column.kind === 'categorical') profiler.update(column, batch.rowCount);
-      else if (profiler instanceof NumericProfiler && column.kind === 'categorical' && allNull(column.codes, batch.rowCount)) profiler.addNulls(batch.rowCount);
+      else if (profiler instanceof CategoricalProfiler && column.kind === 'categorical')
+        profiler.update(column, batch.rowCount);
+      else if (
+        profiler instanceof NumericProfiler &&
+        column.kind === 'categorical' &&
+        allNull(column.codes, batch.rowCount)
+      )
+        profiler.addNulls(batch.rowCount);
       else {
         throw new FileFormatError(
           `${batch.source.file}: column '${name}' holds ${column.kind === 'numeric' ? 'numbers' : 'text'} here but ${column.kind === 'numeric' ? 'text' : 'numbers'} in earlier rows; make its type consistent`,
@@ -66,7 +76,10 @@ function allNull(codes: Int32Array, rowCount: number): boolean {
   return true;
 }
 
-export async function profileBatches(batches: AsyncIterable<ColumnBatch>, options: ProfileOptions = {}): Promise<Profile> {
+export async function profileBatches(
+  batches: AsyncIterable<ColumnBatch>,
+  options: ProfileOptions = {},
+): Promise<Profile> {
   const profiler = new DataProfiler(options);
   for await (const batch of batches) profiler.update(batch);
   return profiler.finish();
@@ -84,11 +97,19 @@ export function mergeProfiles(profiles: readonly Profile[], files?: readonly str
   const name = (i: number) => files?.[i] ?? `profile ${i + 1}`;
   const merged = new DataProfiler();
   merged.rowCount = first.rowCount;
-  for (const c of first.columns) merged.columns.set(c.name, c.kind === 'numeric' ? NumericProfiler.fromProfile(c) : CategoricalProfiler.fromProfile(c));
+  for (const c of first.columns)
+    merged.columns.set(
+      c.name,
+      c.kind === 'numeric' ? NumericProfiler.fromProfile(c) : CategoricalProfiler.fromProfile(c),
+    );
   rest.forEach((profile, i) => {
     const names = profile.columns.map((c) => c.name).join(', ');
     const expected = first.columns.map((c) => c.name).join(', ');
-    if (names !== expected) throw new FileFormatError(`${name(i + 1)} has columns (${names}) but ${name(0)} has (${expected}); profile every shard with the same columns`, files ? { location: { file: files[i + 1]! } } : {});
+    if (names !== expected)
+      throw new FileFormatError(
+        `${name(i + 1)} has columns (${names}) but ${name(0)} has (${expected}); profile every shard with the same columns`,
+        files ? { location: { file: files[i + 1]! } } : {},
+      );
     merged.rowCount += profile.rowCount;
     for (const c of profile.columns) {
       const into = merged.columns.get(c.name)!;
@@ -102,7 +123,11 @@ export function mergeProfiles(profiles: readonly Profile[], files?: readonly str
       if (into instanceof NumericProfiler && incoming instanceof NumericProfiler) into.merge(incoming);
       else if (into instanceof CategoricalProfiler && incoming instanceof CategoricalProfiler) into.merge(incoming);
       else if (isEmpty(incoming)) into.addNulls(incoming.count);
-      else throw new FileFormatError(`${name(i + 1)}: column '${c.name}' is ${c.kind} but ${into instanceof NumericProfiler ? 'numeric' : 'categorical'} in the shards before it; make its type consistent`, files ? { location: { file: files[i + 1]! } } : {});
+      else
+        throw new FileFormatError(
+          `${name(i + 1)}: column '${c.name}' is ${c.kind} but ${into instanceof NumericProfiler ? 'numeric' : 'categorical'} in the shards before it; make its type consistent`,
+          files ? { location: { file: files[i + 1]! } } : {},
+        );
     }
   });
   return merged.finish();
@@ -118,12 +143,17 @@ export function parseProfile(text: string, file: string): Profile {
   }
   const version = (json as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (version !== 1) {
-    throw new FileFormatError(`${file}: profile schemaVersion ${JSON.stringify(version)} is not supported (expected 1); re-create it with 'mlship data profile'`, { location: { file } });
+    throw new FileFormatError(
+      `${file}: profile schemaVersion ${JSON.stringify(version)} is not supported (expected 1); re-create it with 'mlship data profile'`,
+      { location: { file } },
+    );
   }
   const parsed = ProfileSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new FileFormatError(`${file}: invalid profile at ${issue.path.join('.')}: ${issue.message}`, { location: { file } });
+    throw new FileFormatError(`${file}: invalid profile at ${issue.path.join('.')}: ${issue.message}`, {
+      location: { file },
+    });
   }
   return parsed.data;
 }

@@ -24,7 +24,10 @@ function close(a: number | null, b: number, tolerance = 1e-9): void {
 }
 
 test('penguins: counts, nulls, mean, stdev, min/max and categories match an independent computation', async () => {
-  const records = JSON.parse(readFileSync(join(DATA, 'penguins.json'), 'utf8')) as Record<string, number | string | null>[];
+  const records = JSON.parse(readFileSync(join(DATA, 'penguins.json'), 'utf8')) as Record<
+    string,
+    number | string | null
+  >[];
   const profile = await profileBatches(readColumns(join(DATA, 'penguins.json')));
   assert.equal(profile.rowCount, 344);
   for (const name of ['Beak Length (mm)', 'Body Mass (g)']) {
@@ -50,7 +53,11 @@ test('penguins: counts, nulls, mean, stdev, min/max and categories match an inde
 });
 
 test('seattle-weather: categories, distinct count and medians match the raw CSV', async () => {
-  const lines = readFileSync(join(DATA, 'seattle-weather.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+  const lines = readFileSync(join(DATA, 'seattle-weather.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','));
   const profile = await profileBatches(readColumns(join(DATA, 'seattle-weather.csv'), { batchRows: 500 }));
   const weather = categorical(profile, 'weather');
   assert.equal(weather.distinctEstimate, new Set(lines.map((l) => l[5])).size);
@@ -68,18 +75,26 @@ test('NaN, infinities and unparsable text are counted apart from nulls', async (
   const batch: ColumnBatch = {
     rowCount: 6,
     source: { file: 'mem', firstRow: 1 },
-    columns: new Map([['x', {
-      kind: 'numeric',
-      values: Float64Array.from([1, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN, 3]),
-      nulls: Uint8Array.from([0, 0, 0, 0, 1, 0]),
-      timestamp: false,
-      invalid: { count: 1, samples: ['n/a?'] },
-    }]]),
+    columns: new Map([
+      [
+        'x',
+        {
+          kind: 'numeric',
+          values: Float64Array.from([1, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN, 3]),
+          nulls: Uint8Array.from([0, 0, 0, 0, 1, 0]),
+          timestamp: false,
+          invalid: { count: 1, samples: ['n/a?'] },
+        },
+      ],
+    ]),
   };
   const profiler = new DataProfiler();
   profiler.update(batch);
   const x = numeric(profiler.finish(), 'x');
-  assert.deepEqual([x.nullCount, x.nanCount, x.posInfCount, x.negInfCount, x.invalidCount, x.finiteCount], [1, 1, 1, 1, 1, 2]);
+  assert.deepEqual(
+    [x.nullCount, x.nanCount, x.posInfCount, x.negInfCount, x.invalidCount, x.finiteCount],
+    [1, 1, 1, 1, 1, 2],
+  );
   close(x.mean, 2);
 });
 
@@ -104,13 +119,19 @@ test('merge of shard profiles equals the profile of the whole (cars, three shard
     for (const name of ['Miles_per_Gallon', 'Horsepower', 'Weight_in_lbs', 'Acceleration']) {
       const m = numeric(result, name);
       const w = numeric(expected, name);
-      assert.deepEqual([m.count, m.nullCount, m.finiteCount, m.min, m.max], [w.count, w.nullCount, w.finiteCount, w.min, w.max]);
+      assert.deepEqual(
+        [m.count, m.nullCount, m.finiteCount, m.min, m.max],
+        [w.count, w.nullCount, w.finiteCount, w.min, w.max],
+      );
       close(m.mean, w.mean!, 1e-12);
       close(m.stdev, w.stdev!, 1e-12);
       assert.deepEqual(m.histogram, w.histogram);
       assert.equal(m.histogram?.exact, true);
       assert.ok(Math.abs(m.distinctEstimate - w.distinctEstimate) <= Math.ceil(0.05 * w.distinctEstimate));
-      const sorted = records.map((r) => r[name]).filter((v): v is number => typeof v === 'number').sort((a, b) => a - b);
+      const sorted = records
+        .map((r) => r[name])
+        .filter((v): v is number => typeof v === 'number')
+        .sort((a, b) => a - b);
       for (const [key, v] of Object.entries(m.percentiles)) {
         const rank = sorted.filter((x) => x <= v).length / sorted.length;
         const q = Number(key.slice(1)) / 100;
@@ -122,8 +143,14 @@ test('merge of shard profiles equals the profile of the whole (cars, three shard
 });
 
 test('a profile file with another schemaVersion or a bad field is a one-line error', () => {
-  assert.throws(() => parseProfile('{"schemaVersion":2}', 'p.json'), /p\.json: profile schemaVersion 2 is not supported/);
-  assert.throws(() => parseProfile('{"schemaVersion":1,"rowCount":-1,"columns":[]}', 'p.json'), /p\.json: invalid profile at rowCount/);
+  assert.throws(
+    () => parseProfile('{"schemaVersion":2}', 'p.json'),
+    /p\.json: profile schemaVersion 2 is not supported/,
+  );
+  assert.throws(
+    () => parseProfile('{"schemaVersion":1,"rowCount":-1,"columns":[]}', 'p.json'),
+    /p\.json: invalid profile at rowCount/,
+  );
   assert.throws(() => parseProfile('{"schemaVersion":1,', 'p.json'), /p\.json: not valid JSON/);
 });
 
@@ -154,10 +181,16 @@ test('merge at scale: four shards of flights-200k match exact quantiles and dist
         if (x < v) below++;
         if (x <= v) atOrBelow++;
       }
-      assert.ok(atOrBelow / values.length >= q - 0.01 && below / values.length <= q + 0.01, `${name} ${key}: rank ${below / values.length}..${atOrBelow / values.length}`);
+      assert.ok(
+        atOrBelow / values.length >= q - 0.01 && below / values.length <= q + 0.01,
+        `${name} ${key}: rank ${below / values.length}..${atOrBelow / values.length}`,
+      );
     }
     const distinct = new Set(values).size;
-    assert.ok(Math.abs(m.distinctEstimate / distinct - 1) < 0.05, `${name} distinct ${m.distinctEstimate} vs ${distinct}`);
+    assert.ok(
+      Math.abs(m.distinctEstimate / distinct - 1) < 0.05,
+      `${name} distinct ${m.distinctEstimate} vs ${distinct}`,
+    );
   }
 });
 
@@ -169,7 +202,10 @@ test('a column with only nulls in its first batch (or shard) takes the kind of i
   writeFileSync(path, `id,late\n${Array.from({ length: 30 }, (_, i) => `${i},${i < 20 ? '' : i / 2}`).join('\n')}\n`);
   const batches = [];
   for await (const b of readColumns(path, { batchRows: 10 })) batches.push(b);
-  assert.deepEqual(batches.map((b) => b.columns.get('late')!.kind), ['categorical', 'categorical', 'numeric']);
+  assert.deepEqual(
+    batches.map((b) => b.columns.get('late')!.kind),
+    ['categorical', 'categorical', 'numeric'],
+  );
   const profile = await profileBatches(readColumns(path, { batchRows: 10 }));
   const late = numeric(profile, 'late');
   assert.deepEqual([late.count, late.nullCount, late.finiteCount, late.min, late.max], [30, 20, 10, 10, 14.5]);
@@ -193,16 +229,40 @@ test('shards that do not match fail naming the shard files', async () => {
     p.update({
       rowCount: rows.length,
       source: { file: 'x.jsonl', firstRow: 1 },
-      columns: new Map(names.map((n) => [n, typeof rows[0]![n] === 'number'
-        ? { kind: 'numeric' as const, values: Float64Array.from(rows, (r) => r[n] as number), nulls: new Uint8Array(rows.length), timestamp: false, invalid: { count: 0, samples: [] } }
-        : { kind: 'categorical' as const, codes: Int32Array.from(rows, (_r, i) => i), dictionary: rows.map((r) => String(r[n])) }])),
+      columns: new Map(
+        names.map((n) => [
+          n,
+          typeof rows[0]![n] === 'number'
+            ? {
+                kind: 'numeric' as const,
+                values: Float64Array.from(rows, (r) => r[n] as number),
+                nulls: new Uint8Array(rows.length),
+                timestamp: false,
+                invalid: { count: 0, samples: [] },
+              }
+            : {
+                kind: 'categorical' as const,
+                codes: Int32Array.from(rows, (_r, i) => i),
+                dictionary: rows.map((r) => String(r[n])),
+              },
+        ]),
+      ),
     });
     return p.finish();
   };
   const a = await profileOf([{ x: 1, y: 'a' }]);
   const b = await profileOf([{ x: 2 }]);
   const c = await profileOf([{ x: 'two', y: 'b' }]);
-  assert.throws(() => mergeProfiles([a, b], ['shard-0.json', 'shard-1.json']), /^FileFormatError: shard-1\.json has columns \(x\) but shard-0\.json has \(x, y\); profile every shard with the same columns$/);
-  assert.throws(() => mergeProfiles([a, c], ['shard-0.json', 'shard-2.json']), /^FileFormatError: shard-2\.json: column 'x' is categorical but numeric in the shards before it/);
-  assert.throws(() => mergeProfiles([a, b]), /^FileFormatError: profile 2 has columns \(x\) but profile 1 has \(x, y\)/);
+  assert.throws(
+    () => mergeProfiles([a, b], ['shard-0.json', 'shard-1.json']),
+    /^FileFormatError: shard-1\.json has columns \(x\) but shard-0\.json has \(x, y\); profile every shard with the same columns$/,
+  );
+  assert.throws(
+    () => mergeProfiles([a, c], ['shard-0.json', 'shard-2.json']),
+    /^FileFormatError: shard-2\.json: column 'x' is categorical but numeric in the shards before it/,
+  );
+  assert.throws(
+    () => mergeProfiles([a, b]),
+    /^FileFormatError: profile 2 has columns \(x\) but profile 1 has \(x, y\)/,
+  );
 });

@@ -52,7 +52,9 @@ export function isNull(column: Column, row: number): boolean {
 
 /** The batch's column, or all nulls where the batch has none (a JSON key first seen in a later batch). */
 export function columnOf(batch: ColumnBatch, name: string): Column {
-  return batch.columns.get(name) ?? { kind: 'categorical', codes: new Int32Array(batch.rowCount).fill(-1), dictionary: [] };
+  return (
+    batch.columns.get(name) ?? { kind: 'categorical', codes: new Int32Array(batch.rowCount).fill(-1), dictionary: [] }
+  );
 }
 
 /** The value of a row as text, for failure samples and reports. */
@@ -171,8 +173,10 @@ export class ColumnBuilder {
     if (this.kind !== undefined) return;
     const pending = this.pending;
     // Integers beyond 2^53 (64-bit identifiers) cannot be held as numbers: distinct ids would collide.
-    const numeric = pending.every((v) => v === null || typeof v === 'number' || (parseNumber(v) !== undefined && !isUnsafeInteger(v)))
-      && pending.some((v) => v !== null);
+    const numeric =
+      pending.every(
+        (v) => v === null || typeof v === 'number' || (parseNumber(v) !== undefined && !isUnsafeInteger(v)),
+      ) && pending.some((v) => v !== null);
     this.kind = numeric ? 'numeric' : 'categorical';
     this.values = new Float64Array(numeric ? capacity : 0);
     this.nulls = new Uint8Array(numeric ? capacity : 0);

@@ -48,12 +48,17 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
       header = fields.map((f, i) => f.trim() || `column_${i + 1}`);
       const repeated = header.find((name, i) => header!.indexOf(name) !== i);
       if (repeated !== undefined) {
-        throw new FileFormatError(`${file}:${recordLine}: column '${repeated}' appears twice in the header; give columns unique names`, { location: { file, line: recordLine } });
+        throw new FileFormatError(
+          `${file}:${recordLine}: column '${repeated}' appears twice in the header; give columns unique names`,
+          { location: { file, line: recordLine } },
+        );
       }
       const wanted = options.columns;
       for (const name of wanted ?? []) {
         if (!header.includes(name)) {
-          throw new FileFormatError(`${file}: column '${name}' is not in the header (${header.join(', ')})`, { location: { file, line: 1 } });
+          throw new FileFormatError(`${file}: column '${name}' is not in the header (${header.join(', ')})`, {
+            location: { file, line: 1 },
+          });
         }
       }
       builders = new Map();
@@ -119,7 +124,9 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
           }
           if (!closed) {
             if (!final) return recordStart;
-            throw new FileFormatError(`${file}:${recordLine}: quoted field is not closed; the file may be truncated`, { location: { file, line: recordLine } });
+            throw new FileFormatError(`${file}:${recordLine}: quoted field is not closed; the file may be truncated`, {
+              location: { file, line: recordLine },
+            });
           }
           fields.push(value);
           pos = end;
@@ -149,7 +156,9 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
         } else if (c === LF) {
           pos++;
         } else {
-          throw new FileFormatError(`${file}:${recordLine}: unexpected text after a closing quote`, { location: { file, line: recordLine } });
+          throw new FileFormatError(`${file}:${recordLine}: unexpected text after a closing quote`, {
+            location: { file, line: recordLine },
+          });
         }
         newlines++;
         complete = true;
@@ -170,7 +179,10 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
       try {
         text = rest + decoder.decode(chunk as Buffer, { stream: true });
       } catch (cause) {
-        throw new FileFormatError(`${file}: not valid UTF-8 text near line ${line}; save it as UTF-8 CSV`, { location: { file, line }, cause });
+        throw new FileFormatError(`${file}: not valid UTF-8 text near line ${line}; save it as UTF-8 CSV`, {
+          location: { file, line },
+          cause,
+        });
       }
       rest = text.slice(parse(text, false));
       yield* ready.splice(0);
@@ -179,9 +191,13 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
     yield* ready.splice(0);
   } catch (error) {
     if (error instanceof FileFormatError) throw error;
-    throw new FileFormatError(`${file}: cannot read (${(error as Error).message})`, { location: { file }, cause: error });
+    throw new FileFormatError(`${file}: cannot read (${(error as Error).message})`, {
+      location: { file },
+      cause: error,
+    });
   }
-  if (header === undefined) throw new FileFormatError(`${file}: the file is empty; a CSV needs a header row`, { location: { file } });
+  if (header === undefined)
+    throw new FileFormatError(`${file}: the file is empty; a CSV needs a header row`, { location: { file } });
   // A header-only file still yields one empty batch, so its columns are known.
   if (rows > 0 || batches === 0) yield flush();
 }

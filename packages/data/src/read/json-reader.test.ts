@@ -45,7 +45,11 @@ function texts(batches: ColumnBatch[], name: string): (string | null)[] {
 
 async function profileAndCheck(path: string, yaml: string): Promise<{ profile: Profile; report: ExpectationReport }> {
   const loaded = parseExpectations(yaml, 'e.yml');
-  const checker = new ExpectationChecker(loaded.expectations, { lineOf: loaded.lineOf, file: loaded.file, now: new Date() });
+  const checker = new ExpectationChecker(loaded.expectations, {
+    lineOf: loaded.lineOf,
+    file: loaded.file,
+    now: new Date(),
+  });
   const profiler = new DataProfiler();
   for await (const batch of readColumns(path, { batchRows: 8 })) {
     profiler.update(batch);
@@ -72,7 +76,10 @@ columns:
     inSet: { values: [web] }
 `;
 
-for (const [format, path] of [['JSON Lines', JSONL], ['a JSON array', JSON_ARRAY]] as const) {
+for (const [format, path] of [
+  ['JSON Lines', JSONL],
+  ['a JSON array', JSON_ARRAY],
+] as const) {
   test(`${format}: a key first seen mid-batch is backfilled with nulls for the batch's earlier rows`, async () => {
     const [first, second] = await collect(path, { batchRows: 8 });
     assert.deepEqual([...first!.columns.keys()], ['id', 'score']);
@@ -90,11 +97,14 @@ for (const [format, path] of [['JSON Lines', JSONL], ['a JSON array', JSON_ARRAY
   test(`${format}: the profile counts every row of late columns, the rows before them as nulls`, async () => {
     const { profile } = await profileAndCheck(path, EXPECTATIONS);
     assert.equal(profile.rowCount, 16);
-    assert.deepEqual(profile.columns.map((c) => [c.name, c.kind, c.count, c.nullCount]), [
-      ['id', 'numeric', 16, 0],
-      ['score', 'numeric', 16, 5],
-      ['channel', 'categorical', 16, 14],
-    ]);
+    assert.deepEqual(
+      profile.columns.map((c) => [c.name, c.kind, c.count, c.nullCount]),
+      [
+        ['id', 'numeric', 16, 0],
+        ['score', 'numeric', 16, 5],
+        ['channel', 'categorical', 16, 14],
+      ],
+    );
   });
 
   test(`${format}: expectations on a column that first appears in a later batch run over every row`, async () => {
@@ -111,9 +121,15 @@ for (const [format, path] of [['JSON Lines', JSONL], ['a JSON array', JSON_ARRAY
 test('selecting a column that first appears in a later batch reads it; one in no record is a one-line error', async () => {
   const batches = await collect(JSONL, { columns: ['id', 'channel'], batchRows: 8 });
   assert.deepEqual([...batches[1]!.columns.keys()], ['id', 'channel']);
-  assert.deepEqual(texts(batches, 'channel').filter((v) => v !== null), ['web', 'store']);
-  await assert.rejects(collect(JSONL, { columns: ['id', 'chanel'] }), (e: unknown) =>
-    e instanceof FileFormatError && e.message === `${JSONL}: column 'chanel' is in no record (the data has id)`);
+  assert.deepEqual(
+    texts(batches, 'channel').filter((v) => v !== null),
+    ['web', 'store'],
+  );
+  await assert.rejects(
+    collect(JSONL, { columns: ['id', 'chanel'] }),
+    (e: unknown) =>
+      e instanceof FileFormatError && e.message === `${JSONL}: column 'chanel' is in no record (the data has id)`,
+  );
 });
 
 test('a row that omits a key duplicates an earlier row where it is null', async () => {
@@ -135,5 +151,11 @@ test('JSON files of one glob may have different keys: the columns are their unio
   const profiler = new DataProfiler();
   for await (const batch of readColumns(join(shards, '*.jsonl'))) profiler.update(batch);
   const profile = profiler.finish();
-  assert.deepEqual(profile.columns.map((c) => [c.name, c.count, c.nullCount]), [['id', 3, 0], ['score', 3, 2]]);
+  assert.deepEqual(
+    profile.columns.map((c) => [c.name, c.count, c.nullCount]),
+    [
+      ['id', 3, 0],
+      ['score', 3, 2],
+    ],
+  );
 });

@@ -31,7 +31,9 @@ class RecordColumns {
   /** Adds one record; returns a full batch when one is complete. */
   add(record: unknown, row: number): ColumnBatch | undefined {
     if (record === null || typeof record !== 'object' || Array.isArray(record)) {
-      throw new FileFormatError(`${this.file}:${row}: expected a JSON object per record`, { location: { file: this.file, line: row } });
+      throw new FileFormatError(`${this.file}:${row}: expected a JSON object per record`, {
+        location: { file: this.file, line: row },
+      });
     }
     const values = record as Record<string, unknown>;
     if (this.rows === 0) this.firstRow = row;
@@ -73,14 +75,20 @@ export async function* readJsonLines(file: string, options: ReadOptions = {}): A
       try {
         record = JSON.parse(text);
       } catch (cause) {
-        throw new FileFormatError(`${file}:${line}: not valid JSON (${(cause as Error).message}); the file may be truncated`, { location: { file, line }, cause });
+        throw new FileFormatError(
+          `${file}:${line}: not valid JSON (${(cause as Error).message}); the file may be truncated`,
+          { location: { file, line }, cause },
+        );
       }
       const batch = columns.add(record, line);
       if (batch) yield batch;
     }
   } catch (error) {
     if (error instanceof FileFormatError) throw error;
-    throw new FileFormatError(`${file}: cannot read (${(error as Error).message})`, { location: { file }, cause: error });
+    throw new FileFormatError(`${file}: cannot read (${(error as Error).message})`, {
+      location: { file },
+      cause: error,
+    });
   }
   const last = columns.finish();
   if (last) yield last;
@@ -97,10 +105,15 @@ export async function* readJsonArray(file: string, options: ReadOptions = {}): A
   try {
     records = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (cause) {
-    throw new FileFormatError(`${file}: not valid JSON (${(cause as Error).message}); the file may be truncated`, { location: { file }, cause });
+    throw new FileFormatError(`${file}: not valid JSON (${(cause as Error).message}); the file may be truncated`, {
+      location: { file },
+      cause,
+    });
   }
   if (!Array.isArray(records)) {
-    throw new FileFormatError(`${file}: expected a JSON array of objects (or JSON Lines, one object per line)`, { location: { file } });
+    throw new FileFormatError(`${file}: expected a JSON array of objects (or JSON Lines, one object per line)`, {
+      location: { file },
+    });
   }
   const columns = new RecordColumns(file, options);
   for (let i = 0; i < records.length; i++) {

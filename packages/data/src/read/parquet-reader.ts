@@ -6,7 +6,14 @@ import { parquetMetadataAsync, parquetScan, parquetSchema } from 'hyparquet';
 import type { AsyncBuffer, DecodedArray, FileMetaData, SchemaElement } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { FileFormatError } from '@mlship/errors';
-import { DEFAULT_BATCH_ROWS, type CategoricalColumn, type Column, type ColumnBatch, type NumericColumn, type ReadOptions } from './columns.ts';
+import {
+  DEFAULT_BATCH_ROWS,
+  type CategoricalColumn,
+  type Column,
+  type ColumnBatch,
+  type NumericColumn,
+  type ReadOptions,
+} from './columns.ts';
 
 const parsers = {
   timestampFromMilliseconds: (v: bigint) => Number(v),
@@ -32,7 +39,10 @@ export async function* readParquet(file: string, options: ReadOptions = {}): Asy
     try {
       metadata = await parquetMetadataAsync(buffer, { parsers });
     } catch (cause) {
-      throw new FileFormatError(`${file}: not a readable Parquet file (${(cause as Error).message}); it may be truncated`, { location: { file }, cause });
+      throw new FileFormatError(
+        `${file}: not a readable Parquet file (${(cause as Error).message}); it may be truncated`,
+        { location: { file }, cause },
+      );
     }
     const plans = columnPlans(file, metadata, options.columns);
     const scan = await parquetScan({ file: buffer, metadata, columns: plans.map((p) => p.name), compressors, parsers });
@@ -47,7 +57,10 @@ export async function* readParquet(file: string, options: ReadOptions = {}): Asy
         try {
           data = await scan.readColumn({ column: plan.name, ...range });
         } catch (cause) {
-          throw new FileFormatError(`${file}: column '${plan.name}' rows ${range.rowStart}-${range.rowEnd} cannot be decoded (${(cause as Error).message})`, { location: { file }, cause });
+          throw new FileFormatError(
+            `${file}: column '${plan.name}' rows ${range.rowStart}-${range.rowEnd} cannot be decoded (${(cause as Error).message})`,
+            { location: { file }, cause },
+          );
         }
         group.push(toColumn(plan, data, 0, rows));
       }
@@ -86,12 +99,17 @@ function columnPlans(file: string, metadata: FileMetaData, selected: readonly st
   const byName = new Map(top.map((c) => [c.element.name, c] as const));
   for (const name of selected ?? []) {
     if (!byName.has(name)) {
-      throw new FileFormatError(`${file}: column '${name}' is not in the file (${[...byName.keys()].join(', ')})`, { location: { file } });
+      throw new FileFormatError(`${file}: column '${name}' is not in the file (${[...byName.keys()].join(', ')})`, {
+        location: { file },
+      });
     }
   }
   return (selected ?? [...byName.keys()]).map((name) => {
     const node = byName.get(name)!;
-    return { name, ...(node.children.length > 0 ? { kind: 'categorical' as const, timestamp: false } : kindOf(node.element)) };
+    return {
+      name,
+      ...(node.children.length > 0 ? { kind: 'categorical' as const, timestamp: false } : kindOf(node.element)),
+    };
   });
 }
 
@@ -99,12 +117,17 @@ function kindOf(e: SchemaElement): { kind: 'numeric' | 'categorical'; timestamp:
   const logical = e.logical_type?.type;
   const converted = e.converted_type;
   // INT96 is the legacy timestamp Spark, Hive and Impala still write; hyparquet decodes it to milliseconds.
-  const timestamp = logical === 'TIMESTAMP' || logical === 'DATE'
-    || converted === 'TIMESTAMP_MILLIS' || converted === 'TIMESTAMP_MICROS' || converted === 'DATE'
-    || (e.type === 'INT96' && converted === undefined);
+  const timestamp =
+    logical === 'TIMESTAMP' ||
+    logical === 'DATE' ||
+    converted === 'TIMESTAMP_MILLIS' ||
+    converted === 'TIMESTAMP_MICROS' ||
+    converted === 'DATE' ||
+    (e.type === 'INT96' && converted === undefined);
   if (timestamp) return { kind: 'numeric', timestamp };
   if (logical === 'DECIMAL' || converted === 'DECIMAL' || logical === 'FLOAT16') return { kind: 'numeric', timestamp };
-  const numeric = e.type === 'INT32' || e.type === 'INT64' || e.type === 'FLOAT' || e.type === 'DOUBLE' || e.type === 'INT96';
+  const numeric =
+    e.type === 'INT32' || e.type === 'INT64' || e.type === 'FLOAT' || e.type === 'DOUBLE' || e.type === 'INT96';
   return { kind: numeric ? 'numeric' : 'categorical', timestamp };
 }
 
@@ -130,7 +153,13 @@ function toColumn(plan: ColumnPlan, data: DecodedArray, start: number, end: numb
         } else values[i] = typeof v === 'number' ? v : Number(v);
       }
     }
-    return { kind: 'numeric', values, nulls, timestamp: plan.timestamp, invalid: { count: 0, samples: [] } } satisfies NumericColumn;
+    return {
+      kind: 'numeric',
+      values,
+      nulls,
+      timestamp: plan.timestamp,
+      invalid: { count: 0, samples: [] },
+    } satisfies NumericColumn;
   }
   const codes = new Int32Array(n);
   const dictionary: string[] = [];
@@ -144,7 +173,13 @@ function toColumn(plan: ColumnPlan, data: DecodedArray, start: number, end: numb
     let code = index.get(v);
     if (code === undefined) {
       code = dictionary.length;
-      dictionary.push(typeof v === 'string' ? v : typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x)) : String(v));
+      dictionary.push(
+        typeof v === 'string'
+          ? v
+          : typeof v === 'object' && !(v instanceof Date)
+            ? JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x))
+            : String(v),
+      );
       index.set(v, code);
     }
     codes[i] = code;

@@ -24,7 +24,9 @@ export function formatOf(file: string): DataFormat {
     case '.pq':
       return 'parquet';
     default:
-      throw new FileFormatError(`${file}: unknown data format '${ext}'; use .csv, .jsonl/.ndjson, .json or .parquet`, { location: { file } });
+      throw new FileFormatError(`${file}: unknown data format '${ext}'; use .csv, .jsonl/.ndjson, .json or .parquet`, {
+        location: { file },
+      });
   }
 }
 
@@ -46,8 +48,12 @@ export function readFileColumns(file: string, options: ReadOptions = {}): AsyncG
 export async function resolveDataFiles(pattern: string, cwd = process.cwd()): Promise<string[]> {
   if (!/[*?[{]/.test(pattern)) {
     const info = await stat(pattern).catch(() => undefined);
-    if (!info) throw new InputError(`data file '${pattern}' does not exist; give a file path or a glob such as 'data/*.csv'`);
-    if (!info.isFile()) throw new InputError(`data path '${pattern}' is not a file; give a file or a glob such as '${pattern.replace(/\/$/, '')}/*.csv'`);
+    if (!info)
+      throw new InputError(`data file '${pattern}' does not exist; give a file path or a glob such as 'data/*.csv'`);
+    if (!info.isFile())
+      throw new InputError(
+        `data path '${pattern}' is not a file; give a file or a glob such as '${pattern.replace(/\/$/, '')}/*.csv'`,
+      );
     return [pattern];
   }
   const files: string[] = [];
@@ -74,7 +80,10 @@ export async function* readColumns(pattern: string, options: ReadOptions = {}): 
         const these = [...batch.columns.keys()].join(', ');
         names ??= these;
         if (these !== names) {
-          throw new FileFormatError(`${file}: columns (${these}) differ from the first file's (${names}); all files of one data set need the same columns`, { location: { file } });
+          throw new FileFormatError(
+            `${file}: columns (${these}) differ from the first file's (${names}); all files of one data set need the same columns`,
+            { location: { file } },
+          );
         }
       }
       for (const name of batch.columns.keys()) seen.add(name);
@@ -85,6 +94,9 @@ export async function* readColumns(pattern: string, options: ReadOptions = {}): 
   // CSV and Parquet readers reject an unknown column at once; a JSON key can only be missed at the end.
   const missing = rows > 0 ? (options.columns ?? []).filter((c) => !seen.has(c)) : [];
   if (missing.length > 0) {
-    throw new FileFormatError(`${pattern}: column '${missing[0]}' is in no record (the data has ${[...seen].join(', ')})`, { location: { file: pattern } });
+    throw new FileFormatError(
+      `${pattern}: column '${missing[0]}' is in no record (the data has ${[...seen].join(', ')})`,
+      { location: { file: pattern } },
+    );
   }
 }

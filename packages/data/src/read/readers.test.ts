@@ -31,9 +31,16 @@ function write(name: string, content: string | Uint8Array): string {
 
 test('CSV: seattle-weather matches an independent line split, across small batches', async () => {
   const path = join(DATA, 'seattle-weather.csv');
-  const lines = readFileSync(path, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+  const lines = readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','));
   const batches = await collect(path, { batchRows: 100 });
-  assert.equal(batches.reduce((s, b) => s + b.rowCount, 0), lines.length);
+  assert.equal(
+    batches.reduce((s, b) => s + b.rowCount, 0),
+    lines.length,
+  );
   assert.equal(batches.length, Math.ceil(lines.length / 100));
   let sum = 0;
   for (const b of batches) {
@@ -43,12 +50,18 @@ test('CSV: seattle-weather matches an independent line split, across small batch
   }
   const expected = lines.reduce((s, l) => s + Number(l[2]), 0);
   assert.ok(Math.abs(sum - expected) < 1e-6);
-  assert.deepEqual(texts(batches, 'weather'), lines.map((l) => l[5]));
+  assert.deepEqual(
+    texts(batches, 'weather'),
+    lines.map((l) => l[5]),
+  );
   assert.equal(batches[1]!.source.firstRow, 102);
 });
 
 test('CSV: quotes, escaped quotes, CRLF, BOM, embedded newlines and null tokens', async () => {
-  const path = write('quoted.csv', '\uFEFFname,score,note\r\n"Smith, J",1.5,"say ""hi"""\r\nAnn,NA,"two\r\nlines"\r\nBob,,x\r\n');
+  const path = write(
+    'quoted.csv',
+    '\uFEFFname,score,note\r\n"Smith, J",1.5,"say ""hi"""\r\nAnn,NA,"two\r\nlines"\r\nBob,,x\r\n',
+  );
   const batches = await collect(path);
   assert.deepEqual(texts(batches, 'name'), ['Smith, J', 'Ann', 'Bob']);
   assert.deepEqual(texts(batches, 'note'), ['say "hi"', 'two\r\nlines', 'x']);
@@ -82,11 +95,20 @@ test('CSV: integers beyond 2^53 (64-bit ids) stay text, so distinct ids stay dis
 
 test('CSV: a ragged row is an error naming file and line', async () => {
   const path = write('ragged.csv', 'a,b\n1,2\n3,4,5\n');
-  await assert.rejects(collect(path), (e: unknown) => e instanceof FileFormatError && /ragged\.csv:3: row has 3 fields but the header has 2/.test(e.message) && e.location?.line === 3);
+  await assert.rejects(
+    collect(path),
+    (e: unknown) =>
+      e instanceof FileFormatError &&
+      /ragged\.csv:3: row has 3 fields but the header has 2/.test(e.message) &&
+      e.location?.line === 3,
+  );
 });
 
 test('CSV: a repeated header name is an error', async () => {
-  await assert.rejects(collect(write('twice.csv', 'a,b,a\n1,2,3\n')), /twice\.csv:1: column 'a' appears twice in the header/);
+  await assert.rejects(
+    collect(write('twice.csv', 'a,b,a\n1,2,3\n')),
+    /twice\.csv:1: column 'a' appears twice in the header/,
+  );
 });
 
 test('CSV: an unclosed quote (a truncated file) is an error naming the line', async () => {
@@ -104,8 +126,14 @@ test('CSV: a header-only file yields its columns with no rows; an empty file is 
 test('column selection decodes only the named columns; an absent one is an error', async () => {
   const batches = await collect(join(DATA, 'seattle-weather.csv'), { columns: ['wind'] });
   assert.deepEqual([...batches[0]!.columns.keys()], ['wind']);
-  await assert.rejects(collect(join(DATA, 'seattle-weather.csv'), { columns: ['humidity'] }), /column 'humidity' is not in the header/);
-  await assert.rejects(collect(join(DATA, 'flights-3m.parquet'), { columns: ['humidity'] }), /column 'humidity' is not in the file/);
+  await assert.rejects(
+    collect(join(DATA, 'seattle-weather.csv'), { columns: ['humidity'] }),
+    /column 'humidity' is not in the header/,
+  );
+  await assert.rejects(
+    collect(join(DATA, 'flights-3m.parquet'), { columns: ['humidity'] }),
+    /column 'humidity' is not in the file/,
+  );
 });
 
 test('JSON array: penguins keeps real missing values as nulls', async () => {
@@ -124,7 +152,10 @@ test('JSON Lines: reads records; a broken line is an error naming the line', asy
   assert.deepEqual(texts(batches, 'a'), ['1', '2.5']);
   assert.deepEqual(texts(batches, 'b'), ['x', null]);
   const bad = write('bad.jsonl', '{"a":1}\n{"a":\n');
-  await assert.rejects(collect(bad), (e: unknown) => e instanceof FileFormatError && /bad\.jsonl:2: not valid JSON/.test(e.message));
+  await assert.rejects(
+    collect(bad),
+    (e: unknown) => e instanceof FileFormatError && /bad\.jsonl:2: not valid JSON/.test(e.message),
+  );
 });
 
 test('JSON Lines and JSON arrays may start with a UTF-8 byte order mark', async () => {
@@ -134,7 +165,10 @@ test('JSON Lines and JSON arrays may start with a UTF-8 byte order mark', async 
 
 test('Parquet: flights-3m row group slices keep row order and decode timestamps to milliseconds', async () => {
   const batches: ColumnBatch[] = [];
-  for await (const b of readColumns(join(DATA, 'flights-3m.parquet'), { columns: ['date', 'origin'], batchRows: 100_000 })) {
+  for await (const b of readColumns(join(DATA, 'flights-3m.parquet'), {
+    columns: ['date', 'origin'],
+    batchRows: 100_000,
+  })) {
     batches.push(b);
     if (batches.length === 4) break;
   }
@@ -148,7 +182,10 @@ test('Parquet: flights-3m row group slices keep row order and decode timestamps 
 
 test('Parquet: INT96 timestamps (Spark and Hive files) are timestamp columns in milliseconds', async () => {
   // pyarrow: pq.write_table(t, f, use_deprecated_int96_timestamps=True), event_time = 2024-01-01T12:00, null, 2024-01-02
-  const bytes = Buffer.from('UEFSMRUEFTAVMEwVBBUAEgAAAICnSEonAACXiiUAAAAAAAAAAACYiiUAFQAVEhUSLBUGFRAVBhUGHAAAAAIAAAADBQEDAhUEGSw1ABgGc2NoZW1hFQIAFQYlAhgKZXZlbnRfdGltZQAWBhkcGRwmABwVBhk1AAYQGRgKZXZlbnRfdGltZRUAFgYWhAEWhAEmVCYIKSwVBBUAFQIAFQAVEBUCADwpBhkmAgQAAAAWhAEWBiYIFoQBACggcGFycXVldC1jcHAtYXJyb3cgdmVyc2lvbiAyNS4wLjEZHBwAAACaAAAAUEFSMQ==', 'base64');
+  const bytes = Buffer.from(
+    'UEFSMRUEFTAVMEwVBBUAEgAAAICnSEonAACXiiUAAAAAAAAAAACYiiUAFQAVEhUSLBUGFRAVBhUGHAAAAAIAAAADBQEDAhUEGSw1ABgGc2NoZW1hFQIAFQYlAhgKZXZlbnRfdGltZQAWBhkcGRwmABwVBhk1AAYQGRgKZXZlbnRfdGltZRUAFgYWhAEWhAEmVCYIKSwVBBUAFQIAFQAVEBUCADwpBhkmAgQAAAAWhAEWBiYIFoQBACggcGFycXVldC1jcHAtYXJyb3cgdmVyc2lvbiAyNS4wLjEZHBwAAACaAAAAUEFSMQ==',
+    'base64',
+  );
   const batches = await collect(write('int96.parquet', bytes));
   const column = batches[0]!.columns.get('event_time')!;
   assert.ok(column.kind === 'numeric' && column.timestamp);

@@ -13,22 +13,31 @@ const clock = { now: () => new Date('2016-01-01T12:00:00Z') };
 test('a data test writes the profile, the JSON report and the report section; failures reach fail-on', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mlship-dt-'));
   const expectations = join(dir, 'e.yml');
-  writeFileSync(expectations, `schemaVersion: 1
+  writeFileSync(
+    expectations,
+    `schemaVersion: 1
 columns:
   weather:
     inSet: [sun, rain, fog, drizzle]
   wind:
     between: { max: 8, severity: warn }
-`);
-  const reference = await runDataTest({ data: join(DATA, 'seattle-weather.csv'), failOn: 'error', outputDir: join(dir, 'ref') }, clock);
+`,
+  );
+  const reference = await runDataTest(
+    { data: join(DATA, 'seattle-weather.csv'), failOn: 'error', outputDir: join(dir, 'ref') },
+    clock,
+  );
   assert.equal(reference.outcome, 'pass');
-  const result = await runDataTest({
-    data: join(DATA, 'seattle-weather.csv'),
-    expectations,
-    referenceProfile: reference.profilePath,
-    failOn: 'error',
-    outputDir: join(dir, 'out'),
-  }, clock);
+  const result = await runDataTest(
+    {
+      data: join(DATA, 'seattle-weather.csv'),
+      expectations,
+      referenceProfile: reference.profilePath,
+      failOn: 'error',
+      outputDir: join(dir, 'out'),
+    },
+    clock,
+  );
   assert.equal(result.outcome, 'fail');
   assert.equal(result.failed, true);
   assert.equal(result.drift?.driftedCount, 0, 'the same data does not drift from itself');
@@ -37,7 +46,11 @@ columns:
   const report = JSON.parse(readFileSync(result.reportPath, 'utf8'));
   assert.equal(report.outcome, 'fail');
   const markdown = readFileSync(result.markdownPath, 'utf8');
-  assert.match(markdown, /^### ❌ Data tests\n\n/, 'the file carries its heading, so files concatenated in a workflow read as one report');
+  assert.match(
+    markdown,
+    /^### ❌ Data tests\n\n/,
+    'the file carries its heading, so files concatenated in a workflow read as one report',
+  );
   assert.match(markdown, /\| ❌ \| `weather` inSet \|/);
   assert.match(markdown, /`snow`/);
   assert.match(markdown, new RegExp(`e\\.yml:4`));
@@ -55,7 +68,12 @@ test('outcomes combine checks and drift; fail-on picks the level that fails the 
 test('missing files are one-line errors naming the path', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mlship-dt-'));
   await assert.rejects(
-    runDataTest({ data: join(DATA, 'seattle-weather.csv'), expectations: join(dir, 'nope.yml'), failOn: 'error', outputDir: dir }),
+    runDataTest({
+      data: join(DATA, 'seattle-weather.csv'),
+      expectations: join(dir, 'nope.yml'),
+      failOn: 'error',
+      outputDir: dir,
+    }),
     (e: unknown) => e instanceof FileFormatError && /nope\.yml: cannot read \(ENOENT\)/.test(e.message),
   );
 });

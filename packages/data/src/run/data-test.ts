@@ -54,12 +54,24 @@ export interface DataTestClock {
   now(): Date;
 }
 
-export async function runDataTest(input: DataTestInput, clock: DataTestClock = { now: () => new Date() }): Promise<DataTestResult> {
-  const driftOptions = input.driftConfig ? parseDriftOptions(await readText(input.driftConfig), input.driftConfig) : input.drift ?? {};
+export async function runDataTest(
+  input: DataTestInput,
+  clock: DataTestClock = { now: () => new Date() },
+): Promise<DataTestResult> {
+  const driftOptions = input.driftConfig
+    ? parseDriftOptions(await readText(input.driftConfig), input.driftConfig)
+    : (input.drift ?? {});
   const reference = input.referenceProfile ? await readProfileFile(input.referenceProfile) : undefined;
-  const loaded = input.expectations ? parseExpectations(await readText(input.expectations), input.expectations) : undefined;
+  const loaded = input.expectations
+    ? parseExpectations(await readText(input.expectations), input.expectations)
+    : undefined;
   const checker = loaded
-    ? new ExpectationChecker(loaded.expectations, { lineOf: loaded.lineOf, file: loaded.file, now: clock.now(), ...(reference ? { reference } : {}) })
+    ? new ExpectationChecker(loaded.expectations, {
+        lineOf: loaded.lineOf,
+        file: loaded.file,
+        now: clock.now(),
+        ...(reference ? { reference } : {}),
+      })
     : undefined;
   const profiler = new DataProfiler(reference ? { reference } : {});
   for await (const batch of readColumns(input.data)) {
@@ -85,7 +97,10 @@ export async function runDataTest(input: DataTestInput, clock: DataTestClock = {
   const reportPath = join(input.outputDir, 'data-test.json');
   const markdownPath = join(input.outputDir, 'data-test.md');
   await writeFile(profilePath, `${JSON.stringify(profile)}\n`);
-  await writeFile(reportPath, `${JSON.stringify({ schemaVersion: 1, outcome, rowCount: profile.rowCount, expectations, drift }, null, 2)}\n`);
+  await writeFile(
+    reportPath,
+    `${JSON.stringify({ schemaVersion: 1, outcome, rowCount: profile.rowCount, expectations, drift }, null, 2)}\n`,
+  );
   await writeFile(markdownPath, renderSection(section));
   return {
     outcome,
@@ -102,7 +117,8 @@ export async function runDataTest(input: DataTestInput, clock: DataTestClock = {
 
 export function combinedOutcome(expectations: ExpectationReport | null, drift: DriftReport | null): TestOutcome {
   if (expectations?.outcome === 'fail' || drift?.datasetDrift) return 'fail';
-  if (expectations?.outcome === 'warn' || (drift && (drift.driftedCount > 0 || drift.findings.length > 0))) return 'warn';
+  if (expectations?.outcome === 'warn' || (drift && (drift.driftedCount > 0 || drift.findings.length > 0)))
+    return 'warn';
   return 'pass';
 }
 
@@ -119,6 +135,9 @@ export async function readText(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (cause) {
-    throw new FileFormatError(`${path}: cannot read (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}); check the path`, { location: { file: path }, cause });
+    throw new FileFormatError(
+      `${path}: cannot read (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}); check the path`,
+      { location: { file: path }, cause },
+    );
   }
 }

@@ -1,6 +1,13 @@
 // The data-test section of the PR report (and job summary): failed checks,
 // top drifting columns with small charts, findings.
-import { collapsible, formatNumber, formatPercent, histogramComparison, renderTable, statusBadge } from '@mlship/report';
+import {
+  collapsible,
+  formatNumber,
+  formatPercent,
+  histogramComparison,
+  renderTable,
+  statusBadge,
+} from '@mlship/report';
 import type { ReportSection } from '@mlship/report';
 import type { CheckResult, ExpectationReport, TestOutcome } from '../expect/check-result.ts';
 import type { ColumnDrift, DriftReport } from '../drift/compare-profiles.ts';
@@ -37,26 +44,36 @@ export function dataTestSection(s: DataTestSummary): DataTestSection {
 }
 
 function checksPart(report: ExpectationReport, file: string | null): string {
-  const failed = [...report.checks.filter((c) => !c.passed)].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+  const failed = [...report.checks.filter((c) => !c.passed)].sort((a, b) =>
+    a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1,
+  );
   const where = (c: CheckResult) => (file && c.line ? `${file}:${c.line}` : '');
   const lines: string[] = [`#### Expectations${file ? ` (\`${file}\`)` : ''}`];
   if (failed.length === 0) {
     lines.push(`${statusBadge('pass')}: all ${report.checks.length} checks passed.`);
   } else {
-    const rows = failed.slice(0, MAX_FAILED_ROWS).map((c) => [
-      statusBadge(c.severity === 'error' ? 'fail' : 'warn').split(' ')[0]!,
-      c.column === null ? `table ${c.check}` : `\`${c.column}\` ${c.check}`,
-      c.expected,
-      c.observed,
-      c.samples.map((v) => `\`${v.length > 40 ? `${v.slice(0, 40)}…` : v}\``).join(', '),
-      where(c),
-    ]);
+    const rows = failed
+      .slice(0, MAX_FAILED_ROWS)
+      .map((c) => [
+        statusBadge(c.severity === 'error' ? 'fail' : 'warn').split(' ')[0]!,
+        c.column === null ? `table ${c.check}` : `\`${c.column}\` ${c.check}`,
+        c.expected,
+        c.observed,
+        c.samples.map((v) => `\`${v.length > 40 ? `${v.slice(0, 40)}…` : v}\``).join(', '),
+        where(c),
+      ]);
     lines.push(renderTable(['', 'check', 'expected', 'observed', 'failing values', 'where'], rows));
-    if (failed.length > MAX_FAILED_ROWS) lines.push(`… and ${failed.length - MAX_FAILED_ROWS} more failed checks (see the report file).`);
+    if (failed.length > MAX_FAILED_ROWS)
+      lines.push(`… and ${failed.length - MAX_FAILED_ROWS} more failed checks (see the report file).`);
   }
   const passed = report.checks.filter((c) => c.passed);
   if (passed.length > 0 && failed.length > 0) {
-    lines.push(collapsible(`${passed.length} passed checks`, passed.map((c) => `- ${c.column === null ? 'table' : `\`${c.column}\``} ${c.check}: ${c.expected}`).join('\n')));
+    lines.push(
+      collapsible(
+        `${passed.length} passed checks`,
+        passed.map((c) => `- ${c.column === null ? 'table' : `\`${c.column}\``} ${c.check}: ${c.expected}`).join('\n'),
+      ),
+    );
   }
   return lines.join('\n\n');
 }
@@ -68,28 +85,40 @@ function driftPart(drift: DriftReport, file: string | null): string {
     : `${drift.driftedCount > 0 ? statusBadge('warn', 'some columns drifted') : statusBadge('pass', 'no drift')}: ${drift.driftedCount} of ${drift.comparedCount} compared columns drifted.`;
   lines.push(verdict);
   const compared = drift.columns.filter((c) => c.skipped === null || c.drifted);
-  const ranked = [...compared].sort((a, b) => Number(b.drifted) - Number(a.drifted) || ratio(b) - ratio(a)).slice(0, MAX_DRIFT_ROWS);
+  const ranked = [...compared]
+    .sort((a, b) => Number(b.drifted) - Number(a.drifted) || ratio(b) - ratio(a))
+    .slice(0, MAX_DRIFT_ROWS);
   if (ranked.length > 0) {
-    lines.push(renderTable(
-      ['column', 'method', 'effect', 'threshold', 'q-value', 'n ref / now', 'verdict'],
-      ranked.map((c) => [
-        `\`${c.column}\``,
-        c.skipped ?? c.method,
-        c.skipped ? '' : formatNumber(c.effect),
-        c.skipped ? '' : formatNumber(c.threshold),
-        c.skipped ? '' : formatNumber(c.qValue),
-        c.skipped ? '' : `${c.referenceCount.toLocaleString('en-US')} / ${c.currentCount.toLocaleString('en-US')}`,
-        c.drifted ? '⚠️ drifted' : 'stable',
-      ]),
-    ));
+    lines.push(
+      renderTable(
+        ['column', 'method', 'effect', 'threshold', 'q-value', 'n ref / now', 'verdict'],
+        ranked.map((c) => [
+          `\`${c.column}\``,
+          c.skipped ?? c.method,
+          c.skipped ? '' : formatNumber(c.effect),
+          c.skipped ? '' : formatNumber(c.threshold),
+          c.skipped ? '' : formatNumber(c.qValue),
+          c.skipped ? '' : `${c.referenceCount.toLocaleString('en-US')} / ${c.currentCount.toLocaleString('en-US')}`,
+          c.drifted ? '⚠️ drifted' : 'stable',
+        ]),
+      ),
+    );
   }
   if (drift.findings.length > 0) lines.push(drift.findings.map((f) => `- ${f}`).join('\n'));
   const charts = ranked.filter((c) => c.drifted && c.bins.labels.length > 1).slice(0, MAX_CHARTS);
   for (const c of charts) {
-    lines.push(histogramComparison(`${c.column}: share of rows`, c.bins.labels, c.bins.reference.map(round), c.bins.current.map(round)));
+    lines.push(
+      histogramComparison(
+        `${c.column}: share of rows`,
+        c.bins.labels,
+        c.bins.reference.map(round),
+        c.bins.current.map(round),
+      ),
+    );
   }
   const skipped = drift.columns.filter((c) => c.skipped !== null && !c.drifted);
-  if (skipped.length > 0) lines.push(`Not compared: ${skipped.map((c) => `\`${c.column}\` (${c.skipped})`).join(', ')}.`);
+  if (skipped.length > 0)
+    lines.push(`Not compared: ${skipped.map((c) => `\`${c.column}\` (${c.skipped})`).join(', ')}.`);
   return lines.join('\n\n');
 }
 

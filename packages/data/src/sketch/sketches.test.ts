@@ -6,7 +6,7 @@ import { FrequentItems } from './frequent-items.ts';
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 function exactRank(sorted: Float64Array, x: number): number {
@@ -68,7 +68,10 @@ test('FrequentItems: exact under capacity; beyond it the heavy hitters survive w
   f.add('a', 5);
   f.add('b', 2);
   f.add('a', 1);
-  assert.deepEqual(f.entries(), [['a', 6], ['b', 2]]);
+  assert.deepEqual(f.entries(), [
+    ['a', 6],
+    ['b', 2],
+  ]);
   assert.equal(f.toState().exact, true);
   const g = new FrequentItems(10);
   for (let i = 0; i < 500; i++) g.add(`rare-${i}`, 1);

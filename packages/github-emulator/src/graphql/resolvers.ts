@@ -2,7 +2,14 @@
 // schema.graphql.ts. Objects carry __typename so interfaces resolve.
 import type { EmulatorCore } from '../emulator-core.ts';
 import { issueCommentHtmlUrl, nodeId, parseNodeId, repoHtmlUrl } from '../representations.ts';
-import type { CommitCommentRecord, IssueCommentRecord, IssueRecord, RepoRecord, TokenRecord, UserRecord } from '../state.ts';
+import type {
+  CommitCommentRecord,
+  IssueCommentRecord,
+  IssueRecord,
+  RepoRecord,
+  TokenRecord,
+  UserRecord,
+} from '../state.ts';
 
 const MAX_PAGE_SIZE = 100;
 
@@ -26,8 +33,12 @@ type Json = Record<string, unknown>;
 
 export function rootResolvers(core: EmulatorCore, token: TokenRecord): Json {
   const permissions = token.permissions;
-  const canRead = permissions.issues !== undefined || permissions['pull-requests'] !== undefined || permissions.contents !== undefined;
-  const canWrite = permissions.issues === 'write' || permissions['pull-requests'] === 'write' || permissions.contents === 'write';
+  const canRead =
+    permissions.issues !== undefined ||
+    permissions['pull-requests'] !== undefined ||
+    permissions.contents !== undefined;
+  const canWrite =
+    permissions.issues === 'write' || permissions['pull-requests'] === 'write' || permissions.contents === 'write';
   const requireRead = () => {
     if (!canRead) throw new GraphqlFailure('Resource not accessible by integration', 'FORBIDDEN');
   };
@@ -78,7 +89,9 @@ export function rootResolvers(core: EmulatorCore, token: TokenRecord): Json {
     repository: () => repositoryNode(repo),
     commit: () => {
       const commit = repo.commits.get(record.commitId);
-      return commit ? { __typename: 'Commit', id: nodeId('C', commit.sha), oid: commit.sha, message: commit.message } : null;
+      return commit
+        ? { __typename: 'Commit', id: nodeId('C', commit.sha), oid: commit.sha, message: commit.message }
+        : null;
     },
     ...viewerFields(record.user, record.minimized),
   });
@@ -86,11 +99,20 @@ export function rootResolvers(core: EmulatorCore, token: TokenRecord): Json {
   const connection = (repo: RepoRecord, issue: IssueRecord, args: PageArgs): Json => {
     const all = repo.issueComments.filter((c) => c.issueNumber === issue.number);
     if (args.first == null && args.last == null) {
-      throw new GraphqlFailure('You must provide a `first` or `last` value to properly paginate the `comments` connection.', 'MISSING_PAGINATION_BOUNDARIES');
+      throw new GraphqlFailure(
+        'You must provide a `first` or `last` value to properly paginate the `comments` connection.',
+        'MISSING_PAGINATION_BOUNDARIES',
+      );
     }
-    for (const [name, value] of [['first', args.first], ['last', args.last]] as const) {
+    for (const [name, value] of [
+      ['first', args.first],
+      ['last', args.last],
+    ] as const) {
       if (value != null && (value < 0 || value > MAX_PAGE_SIZE)) {
-        throw new GraphqlFailure(`Requesting ${value} records on the \`comments\` connection exceeds the \`${name}\` limit of ${MAX_PAGE_SIZE} records.`, 'EXCESSIVE_PAGINATION');
+        throw new GraphqlFailure(
+          `Requesting ${value} records on the \`comments\` connection exceeds the \`${name}\` limit of ${MAX_PAGE_SIZE} records.`,
+          'EXCESSIVE_PAGINATION',
+        );
       }
     }
     let start = 0;
@@ -99,7 +121,9 @@ export function rootResolvers(core: EmulatorCore, token: TokenRecord): Json {
     if (args.before) end = Math.min(end, cursorIndex(args.before));
     if (args.first != null) end = Math.min(end, start + args.first);
     if (args.last != null) start = Math.max(start, end - args.last);
-    const edges = all.slice(start, Math.max(start, end)).map((c, i) => ({ cursor: toCursor(start + i), node: issueComment(repo, c) }));
+    const edges = all
+      .slice(start, Math.max(start, end))
+      .map((c, i) => ({ cursor: toCursor(start + i), node: issueComment(repo, c) }));
     return {
       nodes: edges.map((e) => e.node),
       edges,
@@ -128,7 +152,10 @@ export function rootResolvers(core: EmulatorCore, token: TokenRecord): Json {
     const byNumber = (number: number, wantPull: boolean) => {
       const issue = repo.issues.get(number);
       if (!issue || Boolean(issue.pullRequest) !== wantPull) {
-        throw new GraphqlFailure(`Could not resolve to ${wantPull ? 'a PullRequest' : 'an Issue'} with the number of ${number}.`, 'NOT_FOUND');
+        throw new GraphqlFailure(
+          `Could not resolve to ${wantPull ? 'a PullRequest' : 'an Issue'} with the number of ${number}.`,
+          'NOT_FOUND',
+        );
       }
       return issueLike(repo, issue, wantPull ? 'PullRequest' : 'Issue');
     };
@@ -147,7 +174,10 @@ export function rootResolvers(core: EmulatorCore, token: TokenRecord): Json {
         if (!found) return null;
         const [, prefix = '', name = found.ref] = /^(refs\/[^/]+\/)(.*)$/.exec(found.ref) ?? [];
         return {
-          __typename: 'Ref', id: nodeId('REF', `${repo.id}:${found.ref}`), name, prefix,
+          __typename: 'Ref',
+          id: nodeId('REF', `${repo.id}:${found.ref}`),
+          name,
+          prefix,
           target: () => gitObject(repo, found.sha, found.objectType),
         };
       },
@@ -159,7 +189,11 @@ export function rootResolvers(core: EmulatorCore, token: TokenRecord): Json {
     const tag = repo.tagObjects.get(sha);
     if (!tag) return null;
     return {
-      __typename: 'Tag', id: nodeId('TAG', sha), oid: sha, name: tag.tag, message: tag.message,
+      __typename: 'Tag',
+      id: nodeId('TAG', sha),
+      oid: sha,
+      name: tag.tag,
+      message: tag.message,
       target: () => gitObject(repo, tag.object.sha, tag.object.type),
     };
   }
@@ -189,10 +223,16 @@ export function rootResolvers(core: EmulatorCore, token: TokenRecord): Json {
   const setMinimized = (input: { subjectId: string; classifier?: string }, minimized: boolean): Json => {
     const parsed = parseNodeId(input.subjectId);
     const number = Number(parsed?.id);
-    const hit = (parsed?.kind === 'IC' ? core.findIssueComment(number) : undefined) ?? (parsed?.kind === 'CC' ? core.findCommitComment(number) : undefined);
-    if (!hit) throw new GraphqlFailure(`Could not resolve to a node with the global id of '${input.subjectId}'`, 'NOT_FOUND');
+    const hit =
+      (parsed?.kind === 'IC' ? core.findIssueComment(number) : undefined) ??
+      (parsed?.kind === 'CC' ? core.findCommitComment(number) : undefined);
+    if (!hit)
+      throw new GraphqlFailure(`Could not resolve to a node with the global id of '${input.subjectId}'`, 'NOT_FOUND');
     if (!canWrite) throw new GraphqlFailure('Resource not accessible by integration', 'FORBIDDEN');
-    hit.comment.minimized = { isMinimized: minimized, reason: minimized ? (input.classifier ?? 'OUTDATED').toLowerCase() : null };
+    hit.comment.minimized = {
+      isMinimized: minimized,
+      reason: minimized ? (input.classifier ?? 'OUTDATED').toLowerCase() : null,
+    };
     return resolveNode(input.subjectId);
   };
 
@@ -205,7 +245,8 @@ export function rootResolvers(core: EmulatorCore, token: TokenRecord): Json {
     repository: ({ owner, name }: { owner: string; name: string }) => {
       requireRead();
       const repo = core.findRepo(owner, name);
-      if (!repo) throw new GraphqlFailure(`Could not resolve to a Repository with the name '${owner}/${name}'.`, 'NOT_FOUND');
+      if (!repo)
+        throw new GraphqlFailure(`Could not resolve to a Repository with the name '${owner}/${name}'.`, 'NOT_FOUND');
       return repositoryNode(repo);
     },
     minimizeComment: ({ input }: { input: { subjectId: string; classifier: string; clientMutationId?: string } }) => ({

@@ -14,7 +14,11 @@ export function handleBlobDownload(core: EmulatorCore, method: string, url: URL)
         const asset = release.assets.find((a) => a.id === id);
         if (!asset) continue;
         asset.downloadCount++;
-        return { status: 200, headers: { 'content-type': 'application/octet-stream', 'content-length': String(asset.size) }, body: asset.bytes };
+        return {
+          status: 200,
+          headers: { 'content-type': 'application/octet-stream', 'content-length': String(asset.size) },
+          body: asset.bytes,
+        };
       }
     }
     return undefined;

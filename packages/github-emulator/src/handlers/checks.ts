@@ -1,12 +1,28 @@
 // Check runs, commit statuses and deployments.
-import { GitHubHttpError, bodyOf, intParam, notFound, unprocessable, validationFailed, type RepoContext, type RepoHandler } from '../handler.ts';
-import { checkRunJson, combinedStatusJson, deploymentJson, deploymentStatusJson, statusJson } from '../representations-git.ts';
+import {
+  GitHubHttpError,
+  bodyOf,
+  intParam,
+  notFound,
+  unprocessable,
+  validationFailed,
+  type RepoContext,
+  type RepoHandler,
+} from '../handler.ts';
+import {
+  checkRunJson,
+  combinedStatusJson,
+  deploymentJson,
+  deploymentStatusJson,
+  statusJson,
+} from '../representations-git.ts';
 import { paginate } from '../pagination.ts';
 import { assertMaxChars, CHECK_OUTPUT_MAX_CHARS } from '../body-limits.ts';
 import type { CheckRunRecord, CommitStatusRecord, DeploymentRecord, DeploymentStatusRecord } from '../state.ts';
 
 function applyCheckRunFields(ctx: RepoContext, run: CheckRunRecord, body: Record<string, unknown>): void {
-  const output = body['output'] as { title?: string; summary?: string; text?: string; annotations?: unknown[] } | undefined;
+  const output = body['output'] as
+    { title?: string; summary?: string; text?: string; annotations?: unknown[] } | undefined;
   // Checked before anything changes: a refused update leaves the run as it was.
   assertMaxChars(ctx, 'CheckRun', 'output.summary', output?.summary, CHECK_OUTPUT_MAX_CHARS);
   assertMaxChars(ctx, 'CheckRun', 'output.text', output?.text, CHECK_OUTPUT_MAX_CHARS);
@@ -23,7 +39,8 @@ function applyCheckRunFields(ctx: RepoContext, run: CheckRunRecord, body: Record
   if (typeof body['completed_at'] === 'string') run.completedAt = body['completed_at'];
   if (run.status === 'completed') {
     run.completedAt ??= ctx.core.now();
-    if (run.conclusion === null) throw validationFailed(ctx, [{ resource: 'CheckRun', code: 'missing_field', field: 'conclusion' }]);
+    if (run.conclusion === null)
+      throw validationFailed(ctx, [{ resource: 'CheckRun', code: 'missing_field', field: 'conclusion' }]);
   }
   if (output) {
     run.output = {
@@ -85,7 +102,12 @@ export const checkHandlers: Record<string, RepoHandler> = {
   'checks/create': (ctx) => {
     const body = bodyOf(ctx);
     const headSha = String(body['head_sha']);
-    if (!ctx.repo.commits.has(headSha)) throw validationFailed(ctx, [{ resource: 'CheckRun', code: 'invalid', field: 'head_sha' }], 'No commit found for SHA: ' + headSha);
+    if (!ctx.repo.commits.has(headSha))
+      throw validationFailed(
+        ctx,
+        [{ resource: 'CheckRun', code: 'invalid', field: 'head_sha' }],
+        'No commit found for SHA: ' + headSha,
+      );
     const run: CheckRunRecord = {
       id: ctx.core.nextId(),
       headSha,
@@ -179,7 +201,10 @@ export const checkHandlers: Record<string, RepoHandler> = {
       payload: (body['payload'] as DeploymentRecord['payload'] | undefined) ?? {},
       description: typeof body['description'] === 'string' ? body['description'] : null,
       transientEnvironment: body['transient_environment'] === true,
-      productionEnvironment: typeof body['production_environment'] === 'boolean' ? body['production_environment'] : environment === 'production',
+      productionEnvironment:
+        typeof body['production_environment'] === 'boolean'
+          ? body['production_environment']
+          : environment === 'production',
       creator: ctx.token.user,
       createdAt: at,
       updatedAt: at,
@@ -192,10 +217,12 @@ export const checkHandlers: Record<string, RepoHandler> = {
   'repos/list-deployments': (ctx) => {
     const filters = ['sha', 'ref', 'task', 'environment'] as const;
     const matching = ctx.repo.deployments
-      .filter((d) => filters.every((key) => {
-        const wanted = ctx.query.get(key);
-        return wanted === null || d[key] === wanted;
-      }))
+      .filter((d) =>
+        filters.every((key) => {
+          const wanted = ctx.query.get(key);
+          return wanted === null || d[key] === wanted;
+        }),
+      )
       .reverse();
     const page = paginate(ctx, matching);
     return { status: 200, body: page.items.map((d) => deploymentJson(ctx.core, ctx.repo, d)), headers: page.headers };
@@ -211,7 +238,12 @@ export const checkHandlers: Record<string, RepoHandler> = {
       id: ctx.core.nextId(),
       state: body['state'] as DeploymentStatusRecord['state'],
       description: typeof body['description'] === 'string' ? body['description'] : '',
-      logUrl: typeof body['log_url'] === 'string' ? body['log_url'] : typeof body['target_url'] === 'string' ? body['target_url'] : '',
+      logUrl:
+        typeof body['log_url'] === 'string'
+          ? body['log_url']
+          : typeof body['target_url'] === 'string'
+            ? body['target_url']
+            : '',
       environmentUrl: typeof body['environment_url'] === 'string' ? body['environment_url'] : '',
       environment: typeof body['environment'] === 'string' ? body['environment'] : deployment.environment,
       creator: ctx.token.user,
@@ -223,7 +255,8 @@ export const checkHandlers: Record<string, RepoHandler> = {
     // auto_inactive (default true): a success marks earlier non-transient deployments of the environment inactive.
     if (status.state === 'success' && body['auto_inactive'] !== false) {
       for (const other of ctx.repo.deployments) {
-        if (other === deployment || other.environment !== deployment.environment || other.transientEnvironment) continue;
+        if (other === deployment || other.environment !== deployment.environment || other.transientEnvironment)
+          continue;
         if (other.statuses.at(-1)?.state !== 'success') continue;
         other.statuses.push({ ...status, id: ctx.core.nextId(), state: 'inactive', description: '' });
       }
@@ -234,7 +267,11 @@ export const checkHandlers: Record<string, RepoHandler> = {
   'repos/list-deployment-statuses': (ctx) => {
     const deployment = findDeployment(ctx);
     const page = paginate(ctx, [...deployment.statuses].reverse());
-    return { status: 200, body: page.items.map((s) => deploymentStatusJson(ctx.core, ctx.repo, deployment, s)), headers: page.headers };
+    return {
+      status: 200,
+      body: page.items.map((s) => deploymentStatusJson(ctx.core, ctx.repo, deployment, s)),
+      headers: page.headers,
+    };
   },
 
   'repos/get-deployment-status': (ctx) => {

@@ -57,7 +57,8 @@ export const gitHandlers: Record<string, RepoHandler> = {
     if (ctx.repo.refs.has(ref)) throw unprocessable(ctx, 'Reference already exists');
     // Refs are paths: `refs/x/a` and `refs/x/a/b` cannot both exist (git's D/F conflict).
     for (const existing of ctx.repo.refs.keys()) {
-      if (existing.startsWith(`${ref}/`) || ref.startsWith(`${existing}/`)) throw unprocessable(ctx, 'Reference update failed');
+      if (existing.startsWith(`${ref}/`) || ref.startsWith(`${existing}/`))
+        throw unprocessable(ctx, 'Reference update failed');
     }
     const type = objectType(ctx, sha);
     if (!type) throw unprocessable(ctx, 'Object does not exist');
@@ -75,7 +76,9 @@ export const gitHandlers: Record<string, RepoHandler> = {
 
   'git/list-matching-refs': (ctx) => {
     const prefix = fullRef(ctx.params['ref'] ?? '');
-    const matching = [...ctx.repo.refs.values()].filter((r) => r.ref.startsWith(prefix)).sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
+    const matching = [...ctx.repo.refs.values()]
+      .filter((r) => r.ref.startsWith(prefix))
+      .sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
     const page = paginate(ctx, matching);
     return { status: 200, body: page.items.map((r) => refJson(ctx.core, ctx.repo, r)), headers: page.headers };
   },
@@ -89,7 +92,12 @@ export const gitHandlers: Record<string, RepoHandler> = {
     const sha = String(body['sha']);
     const type = objectType(ctx, sha);
     if (!type) throw unprocessable(ctx, 'Object does not exist');
-    if (body['force'] !== true && type === 'commit' && record.objectType === 'commit' && !isAncestor(ctx, record.sha, sha)) {
+    if (
+      body['force'] !== true &&
+      type === 'commit' &&
+      record.objectType === 'commit' &&
+      !isAncestor(ctx, record.sha, sha)
+    ) {
       throw unprocessable(ctx, 'Update is not a fast forward');
     }
     record.sha = sha;
@@ -110,7 +118,10 @@ export const gitHandlers: Record<string, RepoHandler> = {
     const objectSha = String(body['object']);
     const declaredType = String(body['type']) as TagObjectRecord['object']['type'];
     const actualType = objectType(ctx, objectSha);
-    if (!actualType) throw validationFailed(ctx, [{ resource: 'Tag', code: 'invalid', field: 'object', message: 'Object does not exist' }]);
+    if (!actualType)
+      throw validationFailed(ctx, [
+        { resource: 'Tag', code: 'invalid', field: 'object', message: 'Object does not exist' },
+      ]);
     const tagger = body['tagger'] as { name?: string; email?: string; date?: string } | undefined;
     const tag: TagObjectRecord = {
       sha: ctx.core.sha('tag', String(body['tag']), objectSha),
@@ -148,8 +159,15 @@ export const gitHandlers: Record<string, RepoHandler> = {
 
   'repos/list-comments-for-commit': (ctx) => {
     const sha = ctx.params['commit_sha'] ?? '';
-    const page = paginate(ctx, ctx.repo.commitComments.filter((c) => c.commitId === sha));
-    return { status: 200, body: page.items.map((c) => commitCommentJson(ctx.core, ctx.repo, c)), headers: page.headers };
+    const page = paginate(
+      ctx,
+      ctx.repo.commitComments.filter((c) => c.commitId === sha),
+    );
+    return {
+      status: 200,
+      body: page.items.map((c) => commitCommentJson(ctx.core, ctx.repo, c)),
+      headers: page.headers,
+    };
   },
 
   'repos/create-commit-comment': (ctx) => {
@@ -174,7 +192,10 @@ export const gitHandlers: Record<string, RepoHandler> = {
     return { status: 201, body: commitCommentJson(ctx.core, ctx.repo, comment) };
   },
 
-  'repos/get-commit-comment': (ctx) => ({ status: 200, body: commitCommentJson(ctx.core, ctx.repo, findCommitComment(ctx)) }),
+  'repos/get-commit-comment': (ctx) => ({
+    status: 200,
+    body: commitCommentJson(ctx.core, ctx.repo, findCommitComment(ctx)),
+  }),
 
   'repos/update-commit-comment': (ctx) => {
     const comment = findCommitComment(ctx);

@@ -54,7 +54,8 @@ export const issueHandlers: Record<string, RepoHandler> = {
       issue.state = body['state'];
       issue.closedAt = body['state'] === 'closed' ? ctx.core.now() : null;
     }
-    if (Array.isArray(body['labels'])) issue.labels = body['labels'].map((l) => (typeof l === 'string' ? l : String((l as { name?: unknown }).name)));
+    if (Array.isArray(body['labels']))
+      issue.labels = body['labels'].map((l) => (typeof l === 'string' ? l : String((l as { name?: unknown }).name)));
     issue.updatedAt = ctx.core.now();
     return { status: 200, body: issueJson(ctx.core, ctx.repo, issue) };
   },
@@ -80,10 +81,18 @@ export const issueHandlers: Record<string, RepoHandler> = {
 
   'repos/list-pull-requests-associated-with-commit': (ctx) => {
     const commit = ctx.core.resolveCommit(ctx.repo, ctx.params['commit_sha'] ?? '');
-    if (!commit) throw validationFailed(ctx, [{ resource: 'Commit', code: 'invalid', field: 'sha' }], `No commit found for SHA: ${ctx.params['commit_sha']}`);
+    if (!commit)
+      throw validationFailed(
+        ctx,
+        [{ resource: 'Commit', code: 'invalid', field: 'sha' }],
+        `No commit found for SHA: ${ctx.params['commit_sha']}`,
+      );
     // A commit belongs to a PR when the head reaches it and the base did not.
     const pulls = [...ctx.repo.issues.values()].filter(
-      (i) => i.pullRequest && isAncestorOrSelf(ctx, commit.sha, i.pullRequest.headSha) && !isAncestorOrSelf(ctx, commit.sha, i.pullRequest.baseSha),
+      (i) =>
+        i.pullRequest &&
+        isAncestorOrSelf(ctx, commit.sha, i.pullRequest.headSha) &&
+        !isAncestorOrSelf(ctx, commit.sha, i.pullRequest.baseSha),
     );
     const page = paginate(ctx, pulls);
     return { status: 200, body: page.items.map((i) => pullJson(ctx.core, ctx.repo, i, false)), headers: page.headers };
@@ -103,7 +112,10 @@ export const issueHandlers: Record<string, RepoHandler> = {
   'issues/create-comment': (ctx) => {
     const issue = findIssue(ctx);
     assertMaxChars(ctx, 'IssueComment', 'data', bodyOf(ctx)['body'], COMMENT_BODY_MAX_CHARS);
-    const comment = ctx.core.addIssueComment(ctx.repo, issue.number, { body: String(bodyOf(ctx)['body']), user: ctx.token.user });
+    const comment = ctx.core.addIssueComment(ctx.repo, issue.number, {
+      body: String(bodyOf(ctx)['body']),
+      user: ctx.token.user,
+    });
     const json = issueCommentJson(ctx.core, ctx.repo, comment);
     return { status: 201, body: json, headers: { location: String(json['url']) } };
   },

@@ -1,7 +1,15 @@
 // Releases and release assets, including drafts, uploads to the uploads
 // host, 302 downloads and immutable releases.
 import { createHash } from 'node:crypto';
-import { bodyOf, intParam, notFound, unprocessable, validationFailed, type RepoContext, type RepoHandler } from '../handler.ts';
+import {
+  bodyOf,
+  intParam,
+  notFound,
+  unprocessable,
+  validationFailed,
+  type RepoContext,
+  type RepoHandler,
+} from '../handler.ts';
 import { assetJson, releaseJson } from '../representations-git.ts';
 import { paginate } from '../pagination.ts';
 import { assertMaxChars, RELEASE_BODY_MAX_CHARS } from '../body-limits.ts';
@@ -109,7 +117,8 @@ export const releaseHandlers: Record<string, RepoHandler> = {
     const candidates = ctx.repo.releases.filter((r) => !r.draft && !r.prerelease);
     let latest: ReleaseRecord | undefined;
     for (const release of candidates) {
-      if (!latest || releaseDate(ctx.core, ctx.repo, release) >= releaseDate(ctx.core, ctx.repo, latest)) latest = release;
+      if (!latest || releaseDate(ctx.core, ctx.repo, release) >= releaseDate(ctx.core, ctx.repo, latest))
+        latest = release;
     }
     if (!latest) throw notFound(ctx);
     return { status: 200, body: releaseJson(ctx.core, ctx.repo, latest) };
@@ -149,7 +158,11 @@ export const releaseHandlers: Record<string, RepoHandler> = {
   'repos/list-release-assets': (ctx) => {
     const release = findRelease(ctx);
     const page = paginate(ctx, release.assets);
-    return { status: 200, body: page.items.map((a) => assetJson(ctx.core, ctx.repo, release, a)), headers: page.headers };
+    return {
+      status: 200,
+      body: page.items.map((a) => assetJson(ctx.core, ctx.repo, release, a)),
+      headers: page.headers,
+    };
   },
 
   'repos/upload-release-asset': (ctx) => {
