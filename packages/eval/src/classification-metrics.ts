@@ -162,8 +162,11 @@ export function preparedMetrics(prepared: PreparedClassifier, weights?: ArrayLik
     values.log_loss = total > 0 ? logLoss / total : Number.NaN;
     values.ece = total > 0 ? ece / total : Number.NaN;
     // Multi-class: one-vs-rest macro averages (sklearn multi_class='ovr', average='macro').
-    values.roc_auc = mean(aucs);
-    values.pr_auc = mean(aps);
+    // With a single class in the truth there is nothing to rank against: sklearn refuses ROC AUC,
+    // and average precision would be a trivial 1 for the one class, so both are undefined.
+    const ranked = support.filter((s) => s > 0).length >= 2;
+    values.roc_auc = ranked ? mean(aucs) : Number.NaN;
+    values.pr_auc = ranked ? mean(aps) : Number.NaN;
   }
   return { values, confusion, perClass: { precision, recall, f1, support } };
 }

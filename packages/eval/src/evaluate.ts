@@ -8,6 +8,7 @@ import type { PairedData, PairedMetrics } from './paired-data.ts';
 import { discordantPairs, mcnemarTest } from './mcnemar.ts';
 import type { McNemarResult } from './mcnemar.ts';
 import { evaluateMetricGates } from './gates.ts';
+import { uncomputedMetrics } from './uncomputed-metrics.ts';
 import type { GateOutcome, ScopeComparisons } from './gates.ts';
 import type { Policy } from './policy.ts';
 import type { Slice } from './slices.ts';
@@ -43,7 +44,12 @@ export function evaluatePaired(data: PairedData, slices: readonly Slice[], polic
   const cache = buildPairedCache(data);
   const full = pairedMetrics(data, undefined, cache);
   const boot = pairedBootstrap(data, full, options, cache);
-  const overall: ScopeComparisons = { scope: 'all rows', rows: boot.rows, comparisons: boot.comparisons };
+  const overall: ScopeComparisons = {
+    scope: 'all rows',
+    rows: boot.rows,
+    comparisons: boot.comparisons,
+    notComputed: uncomputedMetrics(data, boot.comparisons),
+  };
   // Slices share the replicate budget: each draws on at most max_rows / (number of slices) rows
   // (never fewer than 2,000), so twenty slices cost about what the whole holdout does.
   const sliceMaxRows = Math.max(SLICE_MIN_RESAMPLED_ROWS, Math.floor(options.maxRows / Math.max(1, slices.length)));
@@ -61,11 +67,13 @@ export function evaluatePaired(data: PairedData, slices: readonly Slice[], polic
             subCacheOf,
           )
         : undefined;
+    const comparisons = sb?.comparisons ?? [];
     const result: SliceEvaluation = {
       scope: slice.name,
       column: slice.column,
       rows: slice.rows.length,
-      comparisons: sb?.comparisons ?? [],
+      comparisons,
+      notComputed: uncomputedMetrics(sub, comparisons),
     };
     const m = mcnemarOf(sub);
     if (m) result.mcnemar = m;

@@ -32,6 +32,13 @@ export interface ScopeComparisons {
   scope: string;
   rows: number;
   comparisons: MetricComparison[];
+  /** Why a metric of the task has no comparison here (see `uncomputedMetrics`). */
+  notComputed?: readonly UncomputedMetric[];
+}
+
+export interface UncomputedMetric {
+  metric: MetricName;
+  reason: string;
 }
 
 /** The worst outcome wins: any fail fails, then any inconclusive. */
@@ -52,14 +59,20 @@ export function evaluateMetricGates(
   for (const gate of policy.gates) {
     outcomes.push(judge(gate, overall, alpha, undefined));
     if (!gate.per_slice) continue;
+    // Slices where the metric could not be estimated are no test of the family: each is inconclusive on its own.
     const judged = slices
       .map((s) => ({ s, c: s.comparisons.find((c) => c.metric === gate.metric) }))
-      .filter((x): x is { s: ScopeComparisons; c: MetricComparison } => x.c !== undefined);
+      .filter((x): x is { s: ScopeComparisons; c: MetricComparison } => x.c !== undefined && estimable(x.c));
     const pPass = judged.map(({ c }) => tailShare(gate, c, 'pass'));
     const pFail = judged.map(({ c }) => tailShare(gate, c, 'fail'));
     const passes = rejectedHypotheses(pPass, alpha, policy.multiple_testing);
     const fails = rejectedHypotheses(pFail, alpha, policy.multiple_testing);
-    judged.forEach(({ s }, k) => {
+    for (const s of slices) {
+      const k = judged.findIndex((j) => j.s === s);
+      if (k < 0) {
+        outcomes.push(judge(gate, s, alpha, undefined));
+        continue;
+      }
       const verdict: Verdict = passes[k] ? 'pass' : fails[k] ? 'fail' : 'inconclusive';
       outcomes.push(
         judge(gate, s, alpha, {
@@ -69,7 +82,7 @@ export function evaluateMetricGates(
           method: policy.multiple_testing,
         }),
       );
-    });
+    }
   }
   return outcomes;
 }
@@ -113,6 +126,11 @@ function tailShare(gate: Gate, c: MetricComparison, claim: 'pass' | 'fail'): num
   return (wrong + 1) / (reps.length + 1);
 }
 
+/** A comparison a gate can judge: a finite estimate with a finite interval on both sides. */
+function estimable(c: MetricComparison): boolean {
+  return [c.candidate, c.delta, ...c.candidateCi, ...c.deltaCi].every(Number.isFinite);
+}
+
 function judge(
   gate: Gate,
   scope: ScopeComparisons,
@@ -122,11 +140,15 @@ function judge(
   const { text, kind, threshold } = describe(gate);
   const base = { gate: text, kind, scope: scope.scope, metric: gate.metric, threshold };
   const c = scope.comparisons.find((x) => x.metric === gate.metric);
-  if (!c) {
+  // A metric that cannot be computed is no evidence either way: never a pass, never a fail.
+  if (!c || !estimable(c)) {
+    const why =
+      scope.notComputed?.find((u) => u.metric === gate.metric)?.reason ??
+      (c ? 'no bootstrap replicate could compute it' : 'the model has no probabilities, or a class is absent');
     return {
       ...base,
       verdict: 'inconclusive',
-      reason: `${METRIC_LABELS[gate.metric]} could not be computed on ${scope.scope} (the model has no probabilities, or a class is absent)`,
+      reason: `${METRIC_LABELS[gate.metric]} could not be computed on ${scope.scope} (${why})`,
     };
   }
   const observed = kind === 'floor' ? c.candidate : c.delta;

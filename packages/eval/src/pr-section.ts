@@ -58,7 +58,7 @@ export function validationSection(result: ValidationResult, modelCardMarkdown?: 
   if (notes.length) parts.push(`Signature notes: ${notes.map((c) => c.message).join('; ')}.`);
 
   parts.push(
-    `**Metrics** (paired bootstrap, ${result.bootstrap.replicates} replicates, seed ${result.bootstrap.seed}${result.bootstrap.resampledRows < result.data.rows ? `, drawn on ${result.bootstrap.resampledRows.toLocaleString('en-US')} rows and rescaled` : ''})\n\n${metricTable(result.metrics, result.bootstrap.confidence)}`,
+    `**Metrics** (paired bootstrap, ${result.bootstrap.replicates} replicates, seed ${result.bootstrap.seed}${result.bootstrap.resampledRows < result.data.rows ? `, drawn on ${result.bootstrap.resampledRows.toLocaleString('en-US')} rows and rescaled` : ''})\n\n${metricTable(result.metrics, result.bootstrap.confidence)}${notComputedNote(result)}`,
   );
   if (result.mcnemar) {
     const m = result.mcnemar;
@@ -102,6 +102,13 @@ export function validationSection(result: ValidationResult, modelCardMarkdown?: 
     severity: result.verdict,
     markdown: parts.join('\n\n'),
   };
+}
+
+/** Metrics that could not be computed are named with the reason, never left out silently. */
+function notComputedNote(result: ValidationResult): string {
+  const missing = result.notComputed ?? [];
+  if (!missing.length) return '';
+  return `\n\nNot computed: ${missing.map((m) => `${METRIC_LABELS[m.metric]} (${m.reason})`).join('; ')}.`;
 }
 
 function sliceTable(result: ValidationResult): string {

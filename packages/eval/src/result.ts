@@ -1,6 +1,6 @@
 // The JSON result of a validation (`--json`, the action's result file): the
 // one shape the PR section, the model card and the registry read.
-import type { GateOutcome, Verdict } from './gates.ts';
+import type { GateOutcome, UncomputedMetric, Verdict } from './gates.ts';
 import type { McNemarResult } from './mcnemar.ts';
 import type { MetricComparison } from './bootstrap.ts';
 import type { MetricName, Task } from './metric-names.ts';
@@ -37,6 +37,8 @@ export interface ValidationResult {
   baseline: ModelInfo;
   classes?: string[];
   metrics: MetricRow[];
+  /** The task's metrics missing from `metrics`, and why (a one-class holdout has no ROC AUC). */
+  notComputed?: UncomputedMetric[];
   mcnemar?: McNemarResult;
   slices: { name: string; column: string; rows: number; metrics: MetricRow[]; mcnemar?: McNemarResult }[];
   confusion?: { classes: string[]; baseline: number[][]; candidate: number[][] };

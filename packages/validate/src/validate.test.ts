@@ -74,6 +74,46 @@ test('the degraded candidate fails with the reason first, and the same seed give
   );
 });
 
+test('a holdout whose labels are all one class: ROC AUC and PR AUC are not computed, their gates are inconclusive, and the section says why', async () => {
+  const lines = readFileSync(demo.holdout, 'utf8').trimEnd().split('\n');
+  const adelie = [lines[0]!, ...lines.slice(1).filter((l) => l.startsWith('Adelie,'))];
+  writeFileSync(join(dir, 'adelie.csv'), `${adelie.join('\n')}\n`);
+  const policy = readFileSync(demo.policy, 'utf8').replace(
+    '  - accuracy >= 0.85\n',
+    '  - accuracy >= 0.85\n  - roc_auc >= 0.9\n  - metric: pr_auc\n    max_drop: 0.05\n',
+  );
+  writeFileSync(join(dir, 'auc-policy.yml'), policy);
+  const out = await validate({
+    candidate: demo.candidate,
+    baseline: demo.baseline,
+    data: join(dir, 'adelie.csv'),
+    policy: join(dir, 'auc-policy.yml'),
+    outputDir: join(dir, 'one-class'),
+  });
+  const why = "every label is 'Adelie': a ranking needs two classes";
+  assert.equal(out.result.verdict, 'inconclusive');
+  assert.deepEqual(
+    out.result.gates.filter((g) => g.verdict !== 'pass').map((g) => [g.gate, g.verdict, g.reason]),
+    [
+      ['roc_auc ≥ 0.9', 'inconclusive', `ROC AUC could not be computed on all rows (${why})`],
+      ['pr_auc: drop ≤ 0.05 vs baseline', 'inconclusive', `PR AUC could not be computed on all rows (${why})`],
+    ],
+  );
+  assert.deepEqual(out.result.notComputed, [
+    { metric: 'roc_auc', reason: why },
+    { metric: 'pr_auc', reason: why },
+  ]);
+  assert.deepEqual(
+    out.result.metrics.map((m) => m.metric),
+    ['accuracy', 'macro_precision', 'macro_recall', 'macro_f1', 'log_loss', 'ece'],
+  );
+  assert.match(out.section.markdown, /^\*\*❔ inconclusive\*\* — /);
+  assert.ok(
+    out.section.markdown.includes(`\n\nNot computed: ROC AUC (${why}); PR AUC (${why}).\n\n`),
+    out.section.markdown,
+  );
+});
+
 test('a regression model on a holdout by named [N, 1] inputs', async () => {
   const rows = Array.from({ length: 200 }, (_, i) => ({ a: i % 17, b: (i * 7) % 11 }));
   const csv = ['y,a,b', ...rows.map((r) => `${2 * r.a - r.b + 1 + ((r.a * 13) % 5) / 10},${r.a},${r.b}`)].join('\n');

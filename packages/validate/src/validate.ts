@@ -213,6 +213,7 @@ export async function validate(input: ValidateOptions, adapters: ValidateAdapter
       },
       ...(classes ? { classes } : {}),
       metrics: evaluation.overall.comparisons.map(summariseComparison),
+      ...(evaluation.overall.notComputed?.length ? { notComputed: [...evaluation.overall.notComputed] } : {}),
       ...(evaluation.mcnemar ? { mcnemar: evaluation.mcnemar } : {}),
       slices: evaluation.slices.map((s) => ({
         name: s.scope,
