@@ -36,8 +36,12 @@ test('non-inferiority is judged on the confidence bound: pass, fail, inconclusiv
   // Point estimate above the margin but the interval reaches below it: not yet decidable.
   const [unsure] = evaluateMetricGates(policy, scope('all rows', comparison(-0.005, -0.02, 0.01)), []);
   assert.equal(unsure?.verdict, 'inconclusive');
-  assert.ok(unsure!.rowsNeeded! > 1000, String(unsure?.rowsNeeded));
-  assert.match(unsure!.reason, /rows \([\d,]+ more\) would decide it with 80% power/);
+  // 1,001 replicates evenly spaced by h = 0.03/1000 have sample sd h·√(1001·1002/12) = 0.00867324334;
+  // the gap to the margin is −0.005 − (−0.01) = 0.005; a 95% two-sided interval tests at α/2 = 0.025:
+  // z₀.₉₇₅ + z₀.₈ = 1.959963985 + 0.841621234 = 2.801585218 (R: qnorm(0.975) + qnorm(0.8)),
+  // n' = 1000·(2.801585218·0.00867324334/0.005)² = 23,617.33 → 23,618. (At α = 0.05 it would be 18,604.)
+  assert.equal(unsure!.rowsNeeded, 23_618);
+  assert.match(unsure!.reason, /on 1,000 rows; about 23,618 rows \(22,618 more\) would decide it with 80% power$/);
 });
 
 test('floors use the candidate interval', () => {
@@ -63,6 +67,105 @@ test('per-slice gates use Holm: a slice that passes alone may not pass among man
   const bySlice = Object.fromEntries(outcomes.filter((o) => o.scope !== 'all rows').map((o) => [o.scope, o.verdict]));
   assert.deepEqual(bySlice, { a: 'inconclusive', b: 'inconclusive', c: 'inconclusive', d: 'pass' });
   assert.ok(outcomes.find((o) => o.scope === 'd')!.reason.includes('holm over 4 slices'));
+});
+
+test('a single slice at one-sided p ≈ 0.035 is inconclusive: a 95% two-sided interval tests each side at α/2', () => {
+  const policy = parsePolicy(
+    'gates:\n  - metric: accuracy\n    max_drop: 0.01\n    per_slice: true\n',
+    'p.yml',
+    'classification',
+  );
+  // Replicates −0.01335 + 0.0001·i (i = 0..1000): i = 0..33 lie at or below the margin −0.01 (34 of them),
+  // so the one-sided p of "passes" is (34 + 1)/(1001 + 1) = 0.03493 — below 0.05, above α/2 = 0.025.
+  const slice = comparison(0.03665, -0.01335, 0.08665);
+  const outcomes = evaluateMetricGates(policy, scope('all rows', comparison(0.02, 0.01, 0.03)), [scope('a', slice)]);
+  const a = outcomes.find((o) => o.scope === 'a')!;
+  assert.equal(a.verdict, 'inconclusive');
+  assert.equal(a.pValue, 35 / 1002);
+  // se = 0.0001·√(1001·1002/12) = 0.0289108111; gap 0.03665 + 0.01 = 0.04665;
+  // n' = 1000·(2.801585218·0.0289108111/0.04665)² = 3,014.57 → 3,015.
+  assert.equal(a.rowsNeeded, 3015);
+  assert.match(a.reason, /; holm over 1 slices, p = 0\.035$/);
+});
+
+test('a metric that cannot be computed makes its gate inconclusive, overall and per slice, never a pass', () => {
+  const policy = parsePolicy(
+    'gates:\n  - metric: roc_auc\n    max_drop: 0.01\n    per_slice: true\n',
+    'p.yml',
+    'classification',
+  );
+  const auc = { ...comparison(0.05, 0.04, 0.06), metric: 'roc_auc' as const };
+  const noAuc: ScopeComparisons = {
+    scope: 'all rows',
+    rows: 50,
+    comparisons: [comparison(0.05, 0.04, 0.06)],
+    notComputed: [{ metric: 'roc_auc', reason: "every label is 'x': a ranking needs two classes" }],
+  };
+  const oneClassSlice: ScopeComparisons = { scope: 'region = north', rows: 20, comparisons: [] };
+  // Every replicate failed to compute the metric: the interval is [NaN, NaN].
+  const unestimable = {
+    ...auc,
+    deltaCi: [Number.NaN, Number.NaN] as [number, number],
+    deltaReplicates: new Float64Array(0),
+    candidateReplicates: new Float64Array(0),
+  };
+  const outcomes = evaluateMetricGates(policy, noAuc, [
+    oneClassSlice,
+    scope('region = south', unestimable),
+    scope('region = east', auc),
+  ]);
+  assert.deepEqual(
+    outcomes.map((o) => [o.scope, o.verdict, o.reason]),
+    [
+      [
+        'all rows',
+        'inconclusive',
+        "ROC AUC could not be computed on all rows (every label is 'x': a ranking needs two classes)",
+      ],
+      [
+        'region = north',
+        'inconclusive',
+        'ROC AUC could not be computed on region = north (the model has no probabilities, or a class is absent)',
+      ],
+      [
+        'region = south',
+        'inconclusive',
+        'ROC AUC could not be computed on region = south (no bootstrap replicate could compute it)',
+      ],
+      // The one slice that can be judged is a family of one; no replicate is at or below −0.01: p = 1/1002.
+      ['region = east', 'pass', 'Δ ROC AUC 0.05, confidence bound 0.0405 > -0.01; holm over 1 slices, p = 0.0010'],
+    ],
+  );
+  assert.equal(overallVerdict(outcomes), 'inconclusive');
+});
+
+test('a budget at exactly its limit passes: p95 latency equal to the budget, a model of exactly the size limit', () => {
+  const policy = parsePolicy('budgets:\n  latency_p95_ms: 10\n  model_size_mb: 1\n', 'p.yml');
+  // Megabytes are 10⁶ bytes, so 1 MB is 1,000,000 bytes (not 1,048,576).
+  const atLimit = evaluateBudgets(policy, { latencyP95Ms: 10, modelSizeBytes: 1_000_000 });
+  assert.deepEqual(
+    atLimit.map((o) => [o.verdict, o.observed, o.threshold, o.reason]),
+    [
+      ['pass', 10, 10, 'candidate p95 10.00 ms ≤ 10 ms'],
+      ['pass', 1, 1, 'candidate is 1.00 MB'],
+    ],
+  );
+  const justOver = evaluateBudgets(policy, { latencyP95Ms: 10.001, modelSizeBytes: 1_000_001 });
+  assert.deepEqual(
+    justOver.map((o) => [o.verdict, o.reason]),
+    [
+      ['fail', 'candidate p95 10.00 ms > 10 ms'],
+      ['fail', 'candidate is 1.00 MB'],
+    ],
+  );
+  const unmeasured = evaluateBudgets(policy, { modelSizeBytes: 0 });
+  assert.deepEqual(
+    unmeasured.map((o) => [o.gate, o.verdict, o.reason]),
+    [
+      ['latency p95 ≤ 10 ms at batch 1', 'inconclusive', 'latency was not measured at this batch size'],
+      ['model size ≤ 1 MB', 'pass', 'candidate is 0.00 MB'],
+    ],
+  );
 });
 
 test('budgets and the overall verdict', () => {

@@ -65,6 +65,63 @@ test('expected calibration error, hand-computed over 10 equal-width bins', () =>
   close(m.values.ece, 1.7 / 4, 1e-12);
 });
 
+test('macro averages skip a declared class that never occurs, as sklearn does: [0,0,1,1] predicted exactly scores 1', () => {
+  // sklearn's f1_score(average='macro') averages over the labels in y_true ∪ y_pred = {0, 1}: (1 + 1)/2 = 1.
+  // Averaging over all 3 declared classes would give (1 + 1 + 0)/3 = 0.667.
+  const truth = Int32Array.of(0, 0, 1, 1);
+  const m = classificationMetrics(truth, { predicted: Int32Array.of(0, 0, 1, 1) }, 3);
+  assert.deepEqual(
+    [m.values.macro_precision, m.values.macro_recall, m.values.macro_f1, m.values.accuracy],
+    [1, 1, 1, 1],
+  );
+  assert.deepEqual(m.perClass.support, [2, 2, 0]);
+  // A class that is only predicted is present: per class precision 2/2, 1/1, 0/1 → (1 + 1 + 0)/3;
+  // recall 2/2, 1/2, 0 → 0.5; F1 1, 2·1·0.5/1.5 = 2/3, 0 → (5/3)/3.
+  const wrong = classificationMetrics(truth, { predicted: Int32Array.of(0, 0, 1, 2) }, 3);
+  close(wrong.values.macro_precision, 2 / 3);
+  close(wrong.values.macro_recall, 0.5);
+  close(wrong.values.macro_f1, (1 + 2 / 3) / 3);
+});
+
+test('ECE bins are [k/10, (k+1)/10): confidences 0.78 (right) and 0.81 (wrong) fall in different bins, ECE 0.515', () => {
+  // Bin 7: |0.78 − 1| = 0.22; bin 8: |0.81 − 0| = 0.81; ECE = (0.22 + 0.81)/2 = 0.515.
+  // In one bin they would give |1.59 − 1|/2 = 0.295.
+  const m = classificationMetrics(
+    Int32Array.of(1, 0),
+    { predicted: Int32Array.of(1, 1), probabilities: binary([0.78, 0.81]) },
+    2,
+  );
+  close(m.values.ece, 0.515, 1e-12);
+  // Edges: 0.8 opens bin 8 (with 0.81: |1.61 − 1|/2 = 0.305, not 0.1 + 0.81 over two bins),
+  // and a confidence of 1 shares the last bin with 0.95 (|1.95 − 1|/2 = 0.475).
+  const edge = classificationMetrics(
+    Int32Array.of(1, 0),
+    { predicted: Int32Array.of(1, 1), probabilities: binary([0.8, 0.81]) },
+    2,
+  );
+  close(edge.values.ece, 0.305, 1e-12);
+  const top = classificationMetrics(
+    Int32Array.of(1, 0),
+    { predicted: Int32Array.of(1, 1), probabilities: binary([1, 0.95]) },
+    2,
+  );
+  close(top.values.ece, 0.475, 1e-12);
+});
+
+test('ROC AUC and PR AUC are undefined when the truth holds one class (nothing to rank against)', () => {
+  const p = Float64Array.of(0.8, 0.1, 0.1, 0.6, 0.3, 0.1, 0.2, 0.7, 0.1);
+  const m = classificationMetrics(Int32Array.of(0, 0, 0), { predicted: Int32Array.of(0, 0, 1), probabilities: p }, 3);
+  assert.ok(Number.isNaN(m.values.roc_auc) && Number.isNaN(m.values.pr_auc));
+  // The other probability metrics still are: log loss −(ln 0.8 + ln 0.6 + ln 0.2)/3.
+  close(m.values.log_loss, -(Math.log(0.8) + Math.log(0.6) + Math.log(0.2)) / 3, 1e-12);
+  const binaryOneClass = classificationMetrics(
+    Int32Array.of(1, 1),
+    { predicted: Int32Array.of(1, 1), probabilities: binary([0.9, 0.6]) },
+    2,
+  );
+  assert.ok(Number.isNaN(binaryOneClass.values.roc_auc) && Number.isNaN(binaryOneClass.values.pr_auc));
+});
+
 test('multi-class ROC AUC is the one-vs-rest macro average, hand-computed', () => {
   // Scores per row for classes 0, 1, 2; one-vs-rest AUCs: class 0 = 1, class 1 = 0.75, class 2 = 1.
   const truth = Int32Array.of(0, 1, 2, 1);

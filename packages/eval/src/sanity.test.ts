@@ -29,7 +29,14 @@ test('a healthy model passes every sanity check', () => {
     truthClassCount: 2,
     tolerance: 1e-3,
   });
-  assert.ok(outcomes.every((o) => o.verdict === 'pass'));
+  assert.deepEqual(
+    outcomes.map((o) => [o.gate, o.verdict, o.reason]),
+    [
+      ['candidate: outputs are finite', 'pass', 'no NaN or infinite outputs'],
+      ['candidate: probabilities sum to 1 (±0.001)', 'pass', 'every row sums to 1'],
+      ['candidate: predicts more than one class', 'pass', 'predictions vary across classes'],
+    ],
+  );
 });
 
 test('fairness: the largest gap between groups against the allowed gap', () => {

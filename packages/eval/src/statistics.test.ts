@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mcnemarTest } from './mcnemar.ts';
 import { rejectedHypotheses } from './multiple-testing.ts';
-import { pairedBootstrap, DEFAULT_BOOTSTRAP } from './bootstrap.ts';
+import { pairedBootstrap, quantile, DEFAULT_BOOTSTRAP } from './bootstrap.ts';
 import { pairedMetrics } from './paired-data.ts';
 import type { PairedClassification } from './paired-data.ts';
 import { seededRandom } from './random.ts';
@@ -26,6 +26,33 @@ test('Holm rejects step-down, Benjamini-Hochberg step-up', () => {
   assert.deepEqual(rejectedHypotheses([0.01, 0.04, 0.03], 0.05, 'holm'), [true, false, false]);
   assert.deepEqual(rejectedHypotheses([0.01, 0.04, 0.03], 0.05, 'benjamini-hochberg'), [true, true, true]);
   assert.deepEqual(rejectedHypotheses([0.2, 0.5], 0.05, 'holm'), [false, false]);
+});
+
+test('Benjamini-Hochberg is step-up: [0.02, 0.021] at 0.025 rejects both (R: p.adjust(c(0.02, 0.021), "BH") = 0.021, 0.021)', () => {
+  // p(2) = 0.021 ≤ 2·0.025/2 = 0.025, so both are rejected, although p(1) = 0.02 > 1·0.025/2 = 0.0125.
+  assert.deepEqual(rejectedHypotheses([0.02, 0.021], 0.025, 'benjamini-hochberg'), [true, true]);
+  assert.deepEqual(rejectedHypotheses([0.021, 0.02], 0.025, 'benjamini-hochberg'), [true, true]);
+  assert.deepEqual(rejectedHypotheses([0.02, 0.0251], 0.025, 'benjamini-hochberg'), [false, false]);
+  // Holm at the same level stops at once: 0.02 > 0.025/2.
+  assert.deepEqual(rejectedHypotheses([0.02, 0.021], 0.025, 'holm'), [false, false]);
+  // Holm's boundaries are inclusive: p(1) = α/2 and p(2) = α are both rejected (p.adjust "holm": 0.025, 0.025).
+  assert.deepEqual(rejectedHypotheses([0.0125, 0.025], 0.025, 'holm'), [true, true]);
+  assert.deepEqual(rejectedHypotheses([], 0.05, 'holm'), []);
+});
+
+test('percentiles interpolate between order statistics (type 7): the median of 1..5 is 3, q = 1 the maximum', () => {
+  const oneToFive = Float64Array.of(1, 2, 3, 4, 5);
+  assert.equal(quantile(oneToFive, 0.5), 3);
+  assert.equal(quantile(oneToFive, 1), 5);
+  assert.equal(quantile(oneToFive, 0), 1);
+  // (5 − 1)·0.1 = 0.4 → 1 + 0.4·(2 − 1) = 1.4 (R: quantile(1:5, 0.1) = 1.4).
+  assert.equal(quantile(oneToFive, 0.1), 1.4);
+  // 1..1001: position (1001 − 1)·0.975 = 975 → the 976th value, 976; 0.025 → position 25 → 26.
+  const oneTo1001 = Float64Array.from({ length: 1001 }, (_, i) => i + 1);
+  assert.equal(quantile(oneTo1001, 0.975), 976);
+  assert.equal(quantile(oneTo1001, 0.025), 26);
+  assert.equal(quantile(Float64Array.of(7), 0.975), 7);
+  assert.ok(Number.isNaN(quantile(new Float64Array(0), 0.5)));
 });
 
 /** Two classifiers on n rows: the baseline right with p 0.9; the candidate disagrees on ~10% of rows. */
@@ -81,9 +108,13 @@ test('bootstrap standard error of Δ accuracy matches the analytic paired value,
     const data = synthetic(n, 3);
     const boot = pairedBootstrap(data, pairedMetrics(data), { ...DEFAULT_BOOTSTRAP, replicates: 400, maxRows });
     const acc = boot.comparisons.find((c) => c.metric === 'accuracy')!;
-    const ratio = acc.deltaSe / analyticSe(data);
+    const se = analyticSe(data);
+    const ratio = acc.deltaSe / se;
     assert.ok(ratio > 0.85 && ratio < 1.15, `n=${n}: bootstrap se / analytic se = ${ratio}`);
-    assert.ok(acc.deltaCi[0] < acc.delta && acc.delta < acc.deltaCi[1]);
+    // The 95% percentile interval of a near-normal statistic reaches z₀.₉₇₅·se = 1.96·se to each side.
+    const below = (acc.delta - acc.deltaCi[0]) / (1.959964 * se);
+    const above = (acc.deltaCi[1] - acc.delta) / (1.959964 * se);
+    assert.ok(below > 0.85 && below < 1.15 && above > 0.85 && above < 1.15, `n=${n}: ${below}, ${above}`);
     assert.equal(boot.resampledRows, Math.min(n, maxRows));
   }
 });

@@ -34,9 +34,13 @@ test('mlship demo: a failing push, a passing push, one sticky comment, v1.1.0 in
 
   const failing = readFileSync(join(dir, 'push-1', 'report.md'), 'utf8');
   assert.match(failing.split('\n')[0]!, /^## ❌ mlship · penguins/);
-  // Failed gates come first in the validation section.
-  const validation = failing.slice(failing.indexOf('Model validation'));
-  assert.match(validation.slice(0, 400), /❌/);
+  // The validation section opens with its verdict, then the failed gates: the degraded model's accuracy floor
+  // and the fairness gap, before anything inconclusive or passed.
+  const validation = failing.slice(failing.indexOf('### ❌ Model validation'));
+  assert.match(
+    validation,
+    /^### ❌ Model validation\n\n\*\*❌ fail\*\* — candidate `[^`]*degraded\.onnx` vs baseline `penguins@prod` \(penguins@v1\.0\.0\) on 114 holdout rows [^\n]*\n\n\*\*Failed gates\*\*\n\n- ❌ \*\*accuracy ≥ 0\.85\*\*: Accuracy 0\.728 \[[\d.]+, [\d.]+\] is entirely below 0\.85\n- ❌ \*\*accuracy gap across sex ≤ 0\.15\*\*: [^\n]+\n\n\*\*Inconclusive gates\*\*\n/,
+  );
 
   const comment = readFileSync(join(dir, 'pr-comment.md'), 'utf8');
   assert.match(comment, /^<!-- mlship:report key="penguins" -->\n## ✅ mlship · penguins/);

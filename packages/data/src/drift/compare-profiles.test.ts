@@ -164,13 +164,28 @@ test('categories: new and vanished categories are findings; thresholds can be ov
     w.vanishedCategories.map((n) => n.value),
     ['snow'],
   );
-  assert.ok(report.findings.some((f) => f.includes("'weather': 1 new category")));
-  assert.ok(report.findings.some((f) => f.includes('snow')));
+  // hail: 159 of 1,435 rows = 11.1%; snow: 26 of 1,461 reference rows = 1.8%.
+  assert.deepEqual(report.findings, [
+    "'weather': 1 new category in 11.1% of rows (hail)",
+    "'weather': snow (1.8% of reference rows) no longer occurs",
+  ]);
   assert.equal(report.columns.find((c) => c.column === 'date')!.skipped, 'identifier-like (most values distinct)');
-  assert.equal(w.drifted, w.measures.jensenShannon! >= 0.1);
-  const strict = compareProfiles(reference, profiler.finish(), { thresholds: { jensenShannon: 0.01 } });
-  assert.equal(strict.columns.find((c) => c.column === 'weather')!.drifted, true);
-  assert.equal(strict.options.thresholds.psi, 0.1, 'other thresholds keep their defaults');
+  // Reference rain 641, sun 640, fog 101, drizzle 53, snow 26 (1,461 rows); now sun 640, rain 482, hail 159, fog 101,
+  // drizzle 53 (1,435 rows). Jensen-Shannon distance over the six categories, base 2: 0.2631931 (bc -l) ≥ 0.1.
+  const now = profiler.finish().columns.find((c) => c.name === 'weather')!;
+  assert.ok(now.kind === 'categorical');
+  assert.deepEqual(now.topValues.items, [
+    ['sun', 640],
+    ['rain', 482],
+    ['hail', 159],
+    ['fog', 101],
+    ['drizzle', 53],
+  ]);
+  assert.ok(Math.abs(w.measures.jensenShannon! - 0.2631931) < 1e-6, String(w.measures.jensenShannon));
+  assert.equal(w.drifted, true);
+  const lenient = compareProfiles(reference, profiler.finish(), { thresholds: { jensenShannon: 0.3 } });
+  assert.equal(lenient.columns.find((c) => c.column === 'weather')!.drifted, false, '0.263 < 0.3');
+  assert.equal(lenient.options.thresholds.psi, 0.1, 'other thresholds keep their defaults');
 });
 
 test('a column that is entirely null now, or changed type, drifts as a finding of its own', async () => {
@@ -251,4 +266,45 @@ test('a column that is a timestamp in the current data is not compared, even if 
     report.columns.map((c) => [c.column, c.skipped, c.drifted]),
     [['t', 'timestamp column (time moves on)', false]],
   );
+});
+
+/** A profile of categorical columns, each given as its values' counts in row order. */
+function categoricalProfile(columns: Record<string, Record<string, number>>) {
+  const rowCount = Object.values(Object.values(columns)[0]!).reduce((a, b) => a + b, 0);
+  const batch: ColumnBatch = { rowCount, columns: new Map(), source: { file: 'x.csv', firstRow: 2 } };
+  for (const [name, counts] of Object.entries(columns)) {
+    const dictionary = Object.keys(counts);
+    const codes = Int32Array.from(dictionary.flatMap((v, code) => Array<number>(counts[v]!).fill(code)));
+    assert.equal(codes.length, rowCount);
+    batch.columns.set(name, { kind: 'categorical', codes, dictionary });
+  }
+  const profiler = new DataProfiler();
+  profiler.update(batch);
+  return profiler.finish();
+}
+
+test('a column drifts on its q-value, not its raw p: 15/15 → 23/7 beside an unchanged column is not drifted', () => {
+  const reference = categoricalProfile({ plan: { basic: 15, pro: 15 }, region: { north: 15, south: 15 } });
+  const current = categoricalProfile({ plan: { basic: 23, pro: 7 }, region: { north: 15, south: 15 } });
+  const report = compareProfiles(reference, current);
+  const plan = report.columns.find((c) => c.column === 'plan')!;
+  // Chi-square of [15, 15] vs [23, 7]: expected 19 and 11 on each side,
+  // χ² = 2·16/19 + 2·16/11 = 4.5933014, df 1, p = erfc(√(χ²/2)) = 0.0320971 (bc -l, series for erf).
+  assert.ok(Math.abs(plan.measures.chiSquare! - 4.5933014) < 1e-6, String(plan.measures.chiSquare));
+  assert.ok(Math.abs(plan.pValue - 0.0320971) < 1e-6, String(plan.pValue));
+  // The effect is large: Jensen-Shannon distance of (½, ½) and (23/30, 7/30) = √0.0561898 = 0.2370438 ≥ 0.1.
+  assert.ok(Math.abs(plan.effect - 0.2370438) < 1e-6, String(plan.effect));
+  // Benjamini-Hochberg over the two compared columns (the other has p = 1): q = 2·0.0320971 = 0.0641943 > 0.05.
+  assert.ok(Math.abs(plan.qValue - 0.0641943) < 1e-6, String(plan.qValue));
+  assert.deepEqual(
+    report.columns.map((c) => [c.column, c.drifted]),
+    [
+      ['plan', false],
+      ['region', false],
+    ],
+  );
+  // With the FDR at 0.1 the same evidence is a discovery.
+  const lenient = compareProfiles(reference, current, { alpha: 0.1 });
+  assert.equal(lenient.columns.find((c) => c.column === 'plan')!.drifted, true);
+  assert.equal(lenient.driftedCount, 1);
 });

@@ -23,6 +23,14 @@ test('PSI and Jensen-Shannon: zero for equal shares, known values otherwise', ()
   );
 });
 
+test('PSI with an empty reference bin is finite: [10, 0] vs [9, 1] ≈ 0.7006', () => {
+  // Empty bins are lifted to a share of 1e-4 and renormalised: reference [1, 1e-4]/1.0001, current [0.9, 0.1];
+  // (0.9 − 0.99990001)·ln(0.9/0.99990001) + (0.1 − 0.000099990)·ln(0.1/0.000099990) = 0.0105156 + 0.6900948
+  // = 0.70061034 (bc -l).
+  const psi = populationStabilityIndex([10, 0], [9, 1]);
+  assert.ok(Math.abs(psi - 0.70061034) < 1e-8, String(psi));
+});
+
 test('KS D and Wasserstein from sketches match the exact values on small samples', () => {
   const a = new KllSketch();
   const b = new KllSketch();
@@ -43,6 +51,15 @@ test('KS p-value, chi-square survival and Cramer V agree with reference values',
   const t = chiSquareHomogeneity([50, 50], [50, 50]);
   assert.deepEqual([t.chiSquare, t.cramersV, t.pValue], [0, 0, 1]);
   assert.ok(Math.abs(chiSquareHomogeneity([100, 0], [0, 100]).cramersV - 1) < 1e-12);
+});
+
+test('Benjamini-Hochberg q-values are monotone: [0.02, 0.021] → [0.021, 0.021] (R: p.adjust(c(0.02, 0.021), "BH"))', () => {
+  // Raw step-up values are 0.02·2/1 = 0.04 and 0.021·2/2 = 0.021; the running minimum from the top gives 0.021 to both.
+  assert.deepEqual(benjaminiHochberg([0.02, 0.021]), [0.021, 0.021]);
+  assert.deepEqual(benjaminiHochberg([0.021, 0.02]), [0.021, 0.021]);
+  // p.adjust(c(0.5, 0.01, 1), "BH") = 0.75, 0.03, 1: q never exceeds 1 and keeps the input order.
+  assert.deepEqual(benjaminiHochberg([0.5, 0.01, 1]), [0.75, 0.03, 1]);
+  assert.deepEqual(benjaminiHochberg([]), []);
 });
 
 test('Benjamini-Hochberg adjusts p-values as the textbook example does', () => {
