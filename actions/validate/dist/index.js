@@ -58070,8 +58070,9 @@ function preparedMetrics(prepared, weights) {
     }
     values.log_loss = total > 0 ? logLoss / total : Number.NaN;
     values.ece = total > 0 ? ece / total : Number.NaN;
-    values.roc_auc = mean(aucs);
-    values.pr_auc = mean(aps);
+    const ranked = support.filter((s) => s > 0).length >= 2;
+    values.roc_auc = ranked ? mean(aucs) : Number.NaN;
+    values.pr_auc = ranked ? mean(aps) : Number.NaN;
   }
   return { values, confusion, perClass: { precision, recall, f1, support } };
 }
@@ -58615,12 +58616,17 @@ function evaluateMetricGates(policy, overall, slices) {
   for (const gate of policy.gates) {
     outcomes.push(judge(gate, overall, alpha, void 0));
     if (!gate.per_slice) continue;
-    const judged = slices.map((s) => ({ s, c: s.comparisons.find((c) => c.metric === gate.metric) })).filter((x) => x.c !== void 0);
+    const judged = slices.map((s) => ({ s, c: s.comparisons.find((c) => c.metric === gate.metric) })).filter((x) => x.c !== void 0 && estimable(x.c));
     const pPass = judged.map(({ c }) => tailShare(gate, c, "pass"));
     const pFail = judged.map(({ c }) => tailShare(gate, c, "fail"));
     const passes = rejectedHypotheses(pPass, alpha, policy.multiple_testing);
     const fails = rejectedHypotheses(pFail, alpha, policy.multiple_testing);
-    judged.forEach(({ s }, k) => {
+    for (const s of slices) {
+      const k = judged.findIndex((j) => j.s === s);
+      if (k < 0) {
+        outcomes.push(judge(gate, s, alpha, void 0));
+        continue;
+      }
       const verdict = passes[k] ? "pass" : fails[k] ? "fail" : "inconclusive";
       outcomes.push(
         judge(gate, s, alpha, {
@@ -58630,7 +58636,7 @@ function evaluateMetricGates(policy, overall, slices) {
           method: policy.multiple_testing
         })
       );
-    });
+    }
   }
   return outcomes;
 }
@@ -58664,15 +58670,19 @@ function tailShare(gate, c, claim2) {
   }
   return (wrong + 1) / (reps.length + 1);
 }
+function estimable(c) {
+  return [c.candidate, c.delta, ...c.candidateCi, ...c.deltaCi].every(Number.isFinite);
+}
 function judge(gate, scope, alpha, adjusted) {
   const { text, kind, threshold } = describe3(gate);
   const base = { gate: text, kind, scope: scope.scope, metric: gate.metric, threshold };
   const c = scope.comparisons.find((x) => x.metric === gate.metric);
-  if (!c) {
+  if (!c || !estimable(c)) {
+    const why = scope.notComputed?.find((u) => u.metric === gate.metric)?.reason ?? (c ? "no bootstrap replicate could compute it" : "the model has no probabilities, or a class is absent");
     return {
       ...base,
       verdict: "inconclusive",
-      reason: `${METRIC_LABELS[gate.metric]} could not be computed on ${scope.scope} (the model has no probabilities, or a class is absent)`
+      reason: `${METRIC_LABELS[gate.metric]} could not be computed on ${scope.scope} (${why})`
     };
   }
   const observed = kind === "floor" ? c.candidate : c.delta;
@@ -58751,6 +58761,30 @@ function evaluateBudgets(policy, inputs) {
     });
   }
   return out;
+}
+
+// packages/eval/src/uncomputed-metrics.ts
+var PROBABILITY_METRICS = /* @__PURE__ */ new Set(["roc_auc", "pr_auc", "log_loss", "ece"]);
+var RANKING_METRICS = /* @__PURE__ */ new Set(["roc_auc", "pr_auc"]);
+function uncomputedMetrics(data, comparisons) {
+  const computed = new Set(comparisons.map((c) => c.metric));
+  return metricsOf(data.task).filter((metric) => !computed.has(metric)).map((metric) => ({ metric, reason: reasonFor(data, metric) }));
+}
+function reasonFor(data, metric) {
+  if (data.truth.length === 0) return "no rows";
+  if (data.task === "regression") return "not a finite number on these rows";
+  const m = metric;
+  if (PROBABILITY_METRICS.has(m)) {
+    const without = ["baseline", "candidate"].filter((side) => !data[side].probabilities);
+    if (without.length === 2) return "neither model outputs probabilities";
+    if (without.length === 1) return `the ${without[0]} outputs no probabilities`;
+  }
+  if (RANKING_METRICS.has(m)) {
+    const first = data.truth[0];
+    if (data.truth.every((t) => t === first))
+      return `every label is '${data.classes[first] ?? first}': a ranking needs two classes`;
+  }
+  return "not a finite number on these rows";
 }
 
 // packages/eval/src/sanity.ts
@@ -59114,7 +59148,12 @@ function evaluatePaired(data, slices, policy) {
   const cache = buildPairedCache(data);
   const full = pairedMetrics(data, void 0, cache);
   const boot = pairedBootstrap(data, full, options, cache);
-  const overall = { scope: "all rows", rows: boot.rows, comparisons: boot.comparisons };
+  const overall = {
+    scope: "all rows",
+    rows: boot.rows,
+    comparisons: boot.comparisons,
+    notComputed: uncomputedMetrics(data, boot.comparisons)
+  };
   const sliceMaxRows = Math.max(SLICE_MIN_RESAMPLED_ROWS, Math.floor(options.maxRows / Math.max(1, slices.length)));
   const sliceResults = slices.map((slice, k) => {
     const sub = subsetPaired(data, slice.rows);
@@ -59126,11 +59165,13 @@ function evaluatePaired(data, slices, policy) {
       { ...options, maxRows: sliceMaxRows, seed: options.seed + 7919 * (k + 1) },
       subCacheOf
     ) : void 0;
+    const comparisons = sb?.comparisons ?? [];
     const result = {
       scope: slice.name,
       column: slice.column,
       rows: slice.rows.length,
-      comparisons: sb?.comparisons ?? []
+      comparisons,
+      notComputed: uncomputedMetrics(sub, comparisons)
     };
     const m2 = mcnemarOf(sub);
     if (m2) result.mcnemar = m2;
@@ -59550,7 +59591,7 @@ ${inconclusive.map(gateLine).join("\n")}`);
   parts.push(
     `**Metrics** (paired bootstrap, ${result.bootstrap.replicates} replicates, seed ${result.bootstrap.seed}${result.bootstrap.resampledRows < result.data.rows ? `, drawn on ${result.bootstrap.resampledRows.toLocaleString("en-US")} rows and rescaled` : ""})
 
-${metricTable(result.metrics, result.bootstrap.confidence)}`
+${metricTable(result.metrics, result.bootstrap.confidence)}${notComputedNote(result)}`
   );
   if (result.mcnemar) {
     const m = result.mcnemar;
@@ -59590,6 +59631,13 @@ ${metricTable(result.metrics, result.bootstrap.confidence)}`
     severity: result.verdict,
     markdown: parts.join("\n\n")
   };
+}
+function notComputedNote(result) {
+  const missing = result.notComputed ?? [];
+  if (!missing.length) return "";
+  return `
+
+Not computed: ${missing.map((m) => `${METRIC_LABELS[m.metric]} (${m.reason})`).join("; ")}.`;
 }
 function sliceTable(result) {
   const metric = result.task === "classification" ? "accuracy" : "mae";
@@ -69655,6 +69703,7 @@ async function validate2(input2, adapters = {}) {
       },
       ...classes ? { classes } : {},
       metrics: evaluation.overall.comparisons.map(summariseComparison),
+      ...evaluation.overall.notComputed?.length ? { notComputed: [...evaluation.overall.notComputed] } : {},
       ...evaluation.mcnemar ? { mcnemar: evaluation.mcnemar } : {},
       slices: evaluation.slices.map((s) => ({
         name: s.scope,
