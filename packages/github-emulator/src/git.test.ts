@@ -24,6 +24,33 @@ test('creating an existing ref is refused with 422 "Reference already exists"', 
   );
 });
 
+test('a ref git cannot store or GitHub keeps too long is refused with 422 "... is not a valid ref name."', async () => {
+  for (const ref of [
+    'refs/tags/a//b',
+    'refs/tags/a..b',
+    'refs/tags/x.lock',
+    'refs/tags/x.lock/y',
+    'refs/tags/.hidden',
+    'refs/tags/a b',
+    'refs/tags/a\tb',
+    'refs/tags/a:b',
+    'refs/tags/a@{1}',
+    'refs/tags/a.',
+    `refs/tags/${'a'.repeat(246)}`,
+  ]) {
+    await assert.rejects(
+      f.octokit.rest.git.createRef({ owner: f.owner, repo: f.name, ref, sha: main }),
+      (error: { status: number; response: { data: { message: string } } }) => {
+        assert.equal(error.status, 422);
+        assert.equal(error.response.data.message, `${ref} is not a valid ref name.`);
+        return true;
+      },
+      ref,
+    );
+  }
+  await f.octokit.rest.git.createRef({ owner: f.owner, repo: f.name, ref: `refs/tags/${'a'.repeat(245)}`, sha: main });
+});
+
 test('a ref cannot be created inside or above another ref (git refs are paths) and is refused with 422', async () => {
   await f.octokit.rest.git.createRef({ owner: f.owner, repo: f.name, ref: 'refs/mlship/head/team', sha: main });
   for (const ref of ['refs/mlship/head/team/churn', 'refs/mlship/head']) {

@@ -12,6 +12,7 @@ import { GitHubAccessError } from '@mlship/errors';
 import { formatEventMessage, parseEventMessage, type RegistryEvent } from './registry-event.ts';
 import type { ClaimResult, RegistryStore, StageRequest, StoredAsset, StoredVersion } from './registry-store.ts';
 import { MANIFEST_ASSET, ManifestSchema } from './manifest.ts';
+import { modelOfSegment, modelSegment, versionTag } from './tag-grammar.ts';
 
 const EVENTS_PREFIX = 'mlship/events/';
 const HEAD_PREFIX = 'mlship/head/';
@@ -72,11 +73,11 @@ export class GitHubStore implements RegistryStore {
   // ---- event log ----
 
   async readHead(name: string): Promise<RegistryEvent | null> {
-    return this.readEventAt(`${HEAD_PREFIX}${refSegment(name)}`);
+    return this.readEventAt(`${HEAD_PREFIX}${modelSegment(name)}`);
   }
 
   async readEvent(name: string, counter: number): Promise<RegistryEvent | null> {
-    return this.readEventAt(`${EVENTS_PREFIX}${refSegment(name)}/${counter}`);
+    return this.readEventAt(`${EVENTS_PREFIX}${modelSegment(name)}/${counter}`);
   }
 
   private async readEventAt(ref: string): Promise<RegistryEvent | null> {
@@ -102,7 +103,7 @@ export class GitHubStore implements RegistryStore {
       event.actor,
       event.createdAt,
     );
-    const created = await this.createRefOnce(`refs/${EVENTS_PREFIX}${refSegment(event.name)}/${event.counter}`, sha);
+    const created = await this.createRefOnce(`refs/${EVENTS_PREFIX}${modelSegment(event.name)}/${event.counter}`, sha);
     if (!created) return false;
     this.eventShas.set(eventKey(event), sha);
     await this.ensureGtoTag(event);
@@ -114,7 +115,7 @@ export class GitHubStore implements RegistryStore {
     if (event.action === 'register') return;
     const sha =
       this.eventShas.get(eventKey(event)) ??
-      (await this.refSha(`${EVENTS_PREFIX}${refSegment(event.name)}/${event.counter}`));
+      (await this.refSha(`${EVENTS_PREFIX}${modelSegment(event.name)}/${event.counter}`));
     if (!sha) return;
     // Exists already: written by an earlier attempt, or by GTO itself racing on the same counter.
     await this.createRefOnce(`refs/tags/${event.tag}`, sha);
@@ -123,7 +124,7 @@ export class GitHubStore implements RegistryStore {
   async writeHead(event: RegistryEvent): Promise<void> {
     const sha = this.eventShas.get(eventKey(event));
     if (!sha) return;
-    const ref = `${HEAD_PREFIX}${refSegment(event.name)}`;
+    const ref = `${HEAD_PREFIX}${modelSegment(event.name)}`;
     try {
       await this.client.rest.git.updateRef({ ...this.base, ref, sha, force: true });
     } catch (error) {
@@ -137,7 +138,7 @@ export class GitHubStore implements RegistryStore {
   }
 
   async listEvents(name: string): Promise<RegistryEvent[]> {
-    const prefix = `refs/${EVENTS_PREFIX}${refSegment(name)}/`;
+    const prefix = `refs/${EVENTS_PREFIX}${modelSegment(name)}/`;
     const refs = await this.call('list registry events', () =>
       this.client.paginate(this.client.rest.git.listMatchingRefs, {
         ...this.base,
@@ -162,7 +163,7 @@ export class GitHubStore implements RegistryStore {
     const refs = await this.call('list registry models', () =>
       this.client.paginate(this.client.rest.git.listMatchingRefs, { ...this.base, ref: HEAD_PREFIX, per_page: 100 }),
     );
-    return [...new Set(refs.map((r) => r.ref.slice(`refs/${HEAD_PREFIX}`.length).replaceAll('+', '/')))].sort();
+    return [...new Set(refs.map((r) => modelOfSegment(r.ref.slice(`refs/${HEAD_PREFIX}`.length))))].sort();
   }
 
   // ---- versions ----
@@ -170,7 +171,7 @@ export class GitHubStore implements RegistryStore {
   async readVersion(name: string, version: string): Promise<StoredVersion | null> {
     let release: ReleaseJson;
     try {
-      release = (await this.client.rest.repos.getReleaseByTag({ ...this.base, tag: `${name}@${version}` }))
+      release = (await this.client.rest.repos.getReleaseByTag({ ...this.base, tag: versionTag(name, version) }))
         .data as ReleaseJson;
     } catch (error) {
       if (statusOf(error) === 404) return null;
@@ -181,7 +182,7 @@ export class GitHubStore implements RegistryStore {
 
   async readClaimedDigest(name: string, version: string): Promise<string | null> {
     // One GraphQL request reads the tag ref and its tag object's message (REST takes two).
-    const tag = `${name}@${version}`;
+    const tag = versionTag(name, version);
     const res = await this.call(`read tag ${tag}`, () =>
       this.client.graphql<{ repository: { ref: { target: { message?: string | null } | null } | null } | null }>(
         'query($owner: String!, $repo: String!, $ref: String!) { repository(owner: $owner, name: $repo) { ref(qualifiedName: $ref) { target { ... on Tag { message } } } } }',
@@ -244,7 +245,7 @@ export class GitHubStore implements RegistryStore {
         await this.call(`create a draft release for ${req.name}@${req.version}`, () =>
           this.client.rest.repos.createRelease({
             ...this.base,
-            tag_name: `${req.name}@${req.version}`,
+            tag_name: versionTag(req.name, req.version),
             target_commitish: req.commit,
             name: `${req.name} ${req.version}`,
             body,
@@ -359,7 +360,7 @@ export class GitHubStore implements RegistryStore {
   }
 
   async claimVersion(name: string, version: string, commit: string, contentDigest: string): Promise<ClaimResult> {
-    const tag = `${name}@${version}`;
+    const tag = versionTag(name, version);
     const message = `Registering artifact ${name} version ${version}\n\n${CONTENT_TRAILER}${contentDigest}\n`;
     const sha = await this.createTagObject(tag, message, commit, undefined, undefined);
     if (await this.createRefOnce(`refs/tags/${tag}`, sha)) return 'claimed';
@@ -577,15 +578,6 @@ function isStagedManifest(bytes: Uint8Array, asset: ReleaseAssetJson, req: Stage
     manifest.data.version === req.version &&
     manifest.data.contentDigest === req.contentDigest
   );
-}
-
-/**
- * A model name as one ref path segment. Git refs are paths, so with `/` kept
- * `refs/mlship/head/churn` and `refs/mlship/head/churn/eu` could not both exist
- * (GitHub answers 422); model names never contain `+`.
- */
-function refSegment(name: string): string {
-  return name.replaceAll('/', '+');
 }
 
 function eventKey(event: Pick<RegistryEvent, 'name' | 'counter'>): string {

@@ -1,8 +1,7 @@
 export {
   parseGtoTag,
   formatGtoTag,
-  parseModelReference,
-  formatModelReference,
+  versionTag,
   normalizeVersion,
   isModelName,
   isStageName,
@@ -10,7 +9,14 @@ export {
   assertModelName,
   assertStageName,
 } from './tag-grammar.ts';
-export type { GtoTag, TagAction, ModelReference } from './tag-grammar.ts';
+export type { GtoTag, TagAction } from './tag-grammar.ts';
+export {
+  parseModelReference,
+  safeParseModelReference,
+  ModelReferenceSchema,
+  formatModelReference,
+} from './model-reference.ts';
+export type { ModelReference, ModelReferenceParse } from './model-reference.ts';
 export { bumpVersion, compareVersions, highestVersion } from './version-bump.ts';
 export type { BumpKind } from './version-bump.ts';
 export {

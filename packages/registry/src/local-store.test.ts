@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalStore } from './local-store.ts';
+import { modelSegment } from './tag-grammar.ts';
 import { registryBehaviour } from './registry-behaviour.testkit.ts';
 
 registryBehaviour('local', async () => {
@@ -11,7 +12,7 @@ registryBehaviour('local', async () => {
     commit,
     store: () => new LocalStore(root, { defaultCommit: async () => commit }),
     tamper: (name, version, asset, bytes) =>
-      writeFile(join(root, 'models', encodeURIComponent(name), 'versions', version, asset), bytes),
+      writeFile(join(root, 'models', modelSegment(name), 'versions', version, asset), bytes),
     close: () => rm(root, { recursive: true, force: true }),
   };
 });

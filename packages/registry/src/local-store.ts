@@ -17,6 +17,7 @@ import { MANIFEST_ASSET } from './manifest.ts';
 import { RegistryEventSchema, type RegistryEvent } from './registry-event.ts';
 import type { ClaimResult, RegistryStore, StageRequest, StoredVersion } from './registry-store.ts';
 import { digestBytes } from './file-digest.ts';
+import { modelOfSegment, modelSegment } from './tag-grammar.ts';
 
 const VersionRecordSchema = z.object({
   contentDigest: z.string(),
@@ -46,7 +47,7 @@ export class LocalStore implements RegistryStore {
 
   private modelDir(name: string): string {
     // Names may contain '/', which must not become directory levels.
-    return join(this.root, 'models', encodeURIComponent(name));
+    return join(this.root, 'models', modelSegment(name));
   }
 
   private eventPath(name: string, counter: number): string {
@@ -97,7 +98,7 @@ export class LocalStore implements RegistryStore {
   }
 
   async listNames(): Promise<string[]> {
-    return (await readdirOrEmpty(join(this.root, 'models'))).map(decodeURIComponent).sort();
+    return (await readdirOrEmpty(join(this.root, 'models'))).map(modelOfSegment).sort();
   }
 
   async readVersion(name: string, version: string): Promise<StoredVersion | null> {

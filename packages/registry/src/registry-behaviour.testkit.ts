@@ -126,6 +126,33 @@ export function registryBehaviour(label: string, open: () => Promise<RegistryHar
     );
   });
 
+  withHarness(
+    'names GTO accepts work end to end; one git cannot store is refused before anything is written',
+    async (h) => {
+      const reg = makeRegistry(h);
+      const name = 'Models/NLP:Churn_v2';
+      const published = await reg.publish({ name, version: 'v1.0.0', files: await modelFiles(1), commit: h.commit });
+      assert.equal(published.tag, 'Models/NLP=Churn_v2@v1.0.0', "GTO writes a folder's ':' as '='");
+      await reg.promote({ name, version: 'v1.0.0', stage: 'prod' });
+      assert.equal((await reg.resolve(`${name}@prod`)).version, 'v1.0.0');
+      assert.equal((await reg.resolve(`${name}#prod`)).version, 'v1.0.0');
+      assert.deepEqual(
+        (await reg.history(name)).map((e) => e.tag),
+        ['Models/NLP=Churn_v2@v1.0.0', 'Models/NLP=Churn_v2#prod#2'],
+      );
+      for (const bad of ['a//b', 'models/x.lock/y:churn', `c${'h'.repeat(200)}`]) {
+        await assert.rejects(
+          reg.publish({ name: bad, version: 'v1.0.0', files: await modelFiles(1), commit: h.commit }),
+          (e: unknown) => e instanceof InputError && /is not a valid model name/.test(e.message),
+        );
+      }
+      assert.deepEqual(
+        (await reg.list()).map((m) => m.name),
+        [name],
+      );
+    },
+  );
+
   withHarness('bump takes the next version; re-running the same publish changes nothing', async (h) => {
     const reg = makeRegistry(h);
     await reg.publish({ name: 'churn', version: 'v1.4.0', files: await modelFiles(1), commit: h.commit });

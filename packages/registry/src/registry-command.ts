@@ -10,7 +10,7 @@ import { FileFormatError, InputError } from '@mlship/errors';
 import type { DatasetRef } from './manifest.ts';
 import type { PublishFile, RegistryService } from './registry-service.ts';
 import { parseStagePolicy, type StagePolicy } from './stage-policy.ts';
-import { formatModelReference, parseModelReference } from './tag-grammar.ts';
+import { formatModelReference, parseModelReference } from './model-reference.ts';
 import { digestFile } from './file-digest.ts';
 
 const lines = (value: string | undefined) =>

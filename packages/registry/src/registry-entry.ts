@@ -11,6 +11,7 @@ import { LocalStore } from './local-store.ts';
 import type { AssetRole } from './manifest.ts';
 import { RegistryService, type RegistryContext } from './registry-service.ts';
 import { loadStagePolicy, type CommandContext } from './registry-command.ts';
+import { safeParseModelReference } from './model-reference.ts';
 
 export interface OpenRegistryOptions {
   /** `local:<dir>` or `github:<owner>/<repo>`. */
@@ -89,7 +90,7 @@ function pullRequestOfEvent(
 
 /** Whether an action input or flag names a registry version (churn@prod) rather than a file. */
 export function isModelReference(text: string): boolean {
-  return /^[A-Za-z0-9][A-Za-z0-9/_-]*@[A-Za-z0-9][A-Za-z0-9.+-]*$/.test(text) && !existsSync(text);
+  return safeParseModelReference(text).success && !existsSync(text);
 }
 
 /**

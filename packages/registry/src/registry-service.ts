@@ -17,7 +17,8 @@ import type { RegistryEvent } from './registry-event.ts';
 import { currentVersion, EMPTY_STATE, latestVersion, stageMap, type RegistryState } from './registry-state.ts';
 import type { RegistryStore, StagedFile, StoredVersion } from './registry-store.ts';
 import { checkActor, checkPromotion, DEFAULT_POLICY, stageRule, type StagePolicy } from './stage-policy.ts';
-import { assertModelName, assertStageName, normalizeVersion, parseModelReference } from './tag-grammar.ts';
+import { assertModelName, assertStageName, assertVersionTagFits, normalizeVersion, versionTag } from './tag-grammar.ts';
+import { parseModelReference } from './model-reference.ts';
 import { bumpVersion, highestVersion, type BumpKind } from './version-bump.ts';
 import { digestPublishFiles, type RoledFile } from './file-digest.ts';
 import { verifiedDownload } from './verified-download.ts';
@@ -141,6 +142,7 @@ export class RegistryService {
       );
     }
     const explicit = req.version === undefined ? undefined : normalizeVersion(req.version);
+    if (explicit) assertVersionTagFits(name, explicit);
     const files = await digestPublishFiles(req.files);
     const commit = req.commit ?? (await this.store.defaultCommit());
     const digest = contentDigest(name, commit, files);
@@ -206,7 +208,7 @@ export class RegistryService {
       return {
         name,
         version,
-        tag: `${name}@${version}`,
+        tag: versionTag(name, version),
         url,
         created: true,
         manifest: ManifestSchema.parse(JSON.parse(new TextDecoder().decode(manifestBytes))),
@@ -222,7 +224,7 @@ export class RegistryService {
     return {
       name,
       version: stored.version,
-      tag: `${name}@${stored.version}`,
+      tag: versionTag(name, stored.version),
       url: stored.url,
       manifest,
       created: false,
@@ -324,7 +326,7 @@ export class RegistryService {
       resolved: {
         name: ref.name,
         version,
-        tag: `${ref.name}@${version}`,
+        tag: versionTag(ref.name, version),
         url: stored.url,
         manifest,
         stages,

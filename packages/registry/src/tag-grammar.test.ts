@@ -1,7 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InputError } from '@mlship/errors';
-import { formatGtoTag, normalizeVersion, parseGtoTag, parseModelReference, isModelName } from './tag-grammar.ts';
+import {
+  assertModelName,
+  formatGtoTag,
+  isModelName,
+  MAX_MODEL_NAME_BYTES,
+  modelOfSegment,
+  modelSegment,
+  normalizeVersion,
+  parseGtoTag,
+  assertVersionTagFits,
+} from './tag-grammar.ts';
 
 test('parses every GTO event tag and formats it back unchanged', () => {
   const cases: [string, object][] = [
@@ -15,6 +25,9 @@ test('parses every GTO event tag and formats it back unchanged', () => {
     ['churn#prod', { action: 'assign', name: 'churn', stage: 'prod' }],
     ['churn#prod!#13', { action: 'unassign', name: 'churn', stage: 'prod', counter: 13 }],
     ['churn@deprecated#4', { action: 'deprecate', name: 'churn', counter: 4 }],
+    // GTO's monorepo form: `folder:name`, written `folder=name` in tags (':' cannot be in a ref).
+    ['models/nlp=Churn_2@v1.0.0', { action: 'register', name: 'models/nlp:Churn_2', version: 'v1.0.0' }],
+    ['models/nlp=churn#prod#3', { action: 'assign', name: 'models/nlp:churn', stage: 'prod', counter: 3 }],
   ];
   for (const [tag, parsed] of cases) {
     assert.deepEqual(parseGtoTag(tag), parsed, tag);
@@ -37,12 +50,66 @@ test('ignores tags that are not registry events', () => {
   }
 });
 
-test('model names follow GTO: letters, digits, - _ / inside, alphanumeric ends', () => {
-  assert.ok(isModelName('a'));
-  assert.ok(isModelName('Team/churn-model_2'));
-  assert.ok(!isModelName('churn/'));
-  assert.ok(!isModelName('churn model'));
-  assert.ok(!isModelName('churn@prod'));
+test("model names are exactly GTO 1.9's: letters (any case), digits, - _ / inside, alphanumeric ends, an optional folder:", () => {
+  for (const name of ['a', '7', 'Churn', 'Team/churn-model_2', 'A_B', 'models/nlp:churn', 'Models/v1.2-x_y:Churn']) {
+    assert.ok(isModelName(name), name);
+  }
+  for (const name of [
+    'churn/',
+    '/churn',
+    '_churn',
+    'churn-',
+    'churn model',
+    'churn@prod',
+    'churn#prod',
+    'churn.v2',
+    'ä',
+    '',
+  ]) {
+    assert.ok(!isModelName(name), name);
+  }
+});
+
+test('names GTO accepts but git cannot store as a ref are refused in one line before anything is written', () => {
+  const cases: [string, RegExp][] = [
+    ['a//b', /empty path segment/],
+    ['models//nlp:churn', /empty path segment/],
+    ['/models:churn', /empty path segment/],
+    ['models/..:churn', /'\.\.'/],
+    ['models/x.lock/y:churn', /ending in '\.lock'/],
+    ['.models:churn', /starting with '\.'/],
+    ['models/.cache:churn', /starting with '\.'/],
+    ['a'.repeat(MAX_MODEL_NAME_BYTES + 1), /201 bytes long, at most 200/],
+    ['churn\nmodel', /not a valid model name/],
+  ];
+  for (const [name, reason] of cases) {
+    assert.throws(
+      () => assertModelName(name),
+      (e: unknown) =>
+        e instanceof InputError && reason.test(e.message) && !e.message.includes('\n') && e.message.startsWith('name '),
+      JSON.stringify(name),
+    );
+  }
+  assert.ok(isModelName('a'.repeat(MAX_MODEL_NAME_BYTES)));
+});
+
+test('a control character in a refused name is shown escaped, on one line', () => {
+  assert.throws(() => assertModelName('churn\u001b[31m'), /'churn\\u001b\[31m' is not a valid model name/);
+});
+
+test('ref segments keep names apart and round-trip', () => {
+  const names = ['churn', 'churn/eu', 'models/nlp:churn', 'a/b/c'];
+  assert.deepEqual(names.map(modelSegment), ['churn', 'churn+eu', 'models+nlp=churn', 'a+b+c']);
+  for (const n of names) assert.equal(modelOfSegment(modelSegment(n)), n);
+});
+
+test('a version whose tags would pass the ref limit is refused before a publish writes', () => {
+  const name = 'a'.repeat(MAX_MODEL_NAME_BYTES);
+  assertVersionTagFits(name, 'v1.2.3-rc.1');
+  assert.throws(
+    () => assertVersionTagFits(name, `v1.0.0-${'x'.repeat(40)}`),
+    (e: unknown) => e instanceof InputError && /version 'v1\.0\.0-x+' is too long/.test(e.message),
+  );
 });
 
 test('versions are strict SemVer; a missing v is added', () => {
@@ -55,14 +122,4 @@ test('versions are strict SemVer; a missing v is added', () => {
       bad,
     );
   }
-});
-
-test('references name a stage, a version or the latest version', () => {
-  assert.deepEqual(parseModelReference('churn@prod'), { name: 'churn', kind: 'stage', stage: 'prod' });
-  assert.deepEqual(parseModelReference('team/churn#canary'), { name: 'team/churn', kind: 'stage', stage: 'canary' });
-  assert.deepEqual(parseModelReference('churn@v1.2.3'), { name: 'churn', kind: 'version', version: 'v1.2.3' });
-  assert.deepEqual(parseModelReference('churn@1.2.3'), { name: 'churn', kind: 'version', version: 'v1.2.3' });
-  assert.deepEqual(parseModelReference('churn@latest'), { name: 'churn', kind: 'latest' });
-  assert.throws(() => parseModelReference('churn'), /NAME@STAGE/);
-  assert.throws(() => parseModelReference('bad name@prod'), /not a valid model name/);
 });

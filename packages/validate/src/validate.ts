@@ -29,6 +29,7 @@ import {
 } from '@mlship/eval';
 import type { GateOutcome, ModelCard, PairedData, Policy, SignatureChange, ValidationResult } from '@mlship/eval';
 import { renderSection, type ReportSection } from '@mlship/report';
+import { safeParseModelReference } from '@mlship/registry';
 import { readHoldout } from './holdout.ts';
 import type { Holdout, ReadBatches } from './holdout.ts';
 import { mapInputs, mappedColumns } from './input-mapping.ts';
@@ -62,8 +63,6 @@ export interface ValidateOutcome {
   modelCard: ModelCard;
   paths: { result: string; report: string; modelCard: string; modelCardJson: string };
 }
-
-const REFERENCE = /^[A-Za-z0-9][A-Za-z0-9_/-]*@[A-Za-z0-9.#_-]+$/;
 
 export async function validate(input: ValidateOptions, adapters: ValidateAdapters = {}): Promise<ValidateOutcome> {
   const options = ValidateOptionsSchema.parse(input);
@@ -275,7 +274,7 @@ async function resolveBaseline(
   baseline: string,
   adapters: ValidateAdapters,
 ): Promise<{ path: string; version?: string }> {
-  if (existsSync(baseline) || !REFERENCE.test(baseline)) return { path: baseline };
+  if (existsSync(baseline) || !safeParseModelReference(baseline).success) return { path: baseline };
   if (!adapters.resolveModel) {
     throw new InputError(
       `baseline '${baseline}' is not a file and no registry is configured; give a model path or a registry (--registry DIR)`,

@@ -62,7 +62,7 @@ test('usage mistakes and refused operations are one-line errors', async () => {
     /^mlship: error: mlship registry: promote needs VERSION; see 'mlship registry --help'\n$/,
   );
   const bad = await run('resolve', 'churn');
-  assert.match(bad.stderr, /must be NAME@STAGE, NAME@vX\.Y\.Z or NAME@latest/);
+  assert.match(bad.stderr, /must be NAME@STAGE, NAME#STAGE, NAME@vX\.Y\.Z or NAME@latest/);
   const none = await run('resolve', 'churn@prod');
   assert.match(none.stderr, /^mlship: error: no model 'churn' in the registry at local:\S+; publish it first\n$/);
   assert.equal((await run('frobnicate')).code, 1);

@@ -5,6 +5,18 @@ import { paginate } from '../pagination.ts';
 import { assertMaxChars, COMMENT_BODY_MAX_CHARS } from '../body-limits.ts';
 import type { GitRefRecord, TagObjectRecord } from '../state.ts';
 
+/**
+ * git's check-ref-format rules plus GitHub's length limit (names past about
+ * 250 bytes are refused). Written here on its own, not shared with the code
+ * under test, so the emulator can disagree with it.
+ */
+function isValidRefName(ref: string): boolean {
+  if (!ref.startsWith('refs/') || ref.split('/').length < 3) return false;
+  if (Buffer.byteLength(ref) > 255) return false;
+  if (/[\x00-\x20\x7f~^:?*[\\]|\.\.|@\{|\/\/|\.$|\/$/.test(ref)) return false;
+  return ref.split('/').every((part) => !part.startsWith('.') && !part.endsWith('.lock'));
+}
+
 function fullRef(ref: string): string {
   return ref.startsWith('refs/') ? ref : `refs/${ref}`;
 }
@@ -50,7 +62,7 @@ export const gitHandlers: Record<string, RepoHandler> = {
     const body = bodyOf(ctx);
     const ref = String(body['ref']);
     const sha = String(body['sha']);
-    if (!ref.startsWith('refs/') || ref.split('/').length < 3) {
+    if (!isValidRefName(ref)) {
       throw unprocessable(ctx, `${ref} is not a valid ref name.`);
     }
     // The check and the insert happen in one synchronous step: the create is atomic.
