@@ -56188,71 +56188,169 @@ function valueSignature(value) {
   return { name, elementType: kind, shape: [] };
 }
 
+// packages/registry/src/quote-input.ts
+function quoteInput(text, maxChars = 80) {
+  const cut = text.length > maxChars ? `${text.slice(0, maxChars)}…` : text;
+  const escaped = cut.replace(
+    /[\u0000-\u001f\u007f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+  return `'${escaped}'`;
+}
+
+// packages/registry/src/git-ref.ts
+var MAX_REF_BYTES = 255;
+var FORBIDDEN_CHAR = /[\u0000-\u001f\u007f ~^:?*[\\]/;
+function refFormatProblem(ref) {
+  const bytes = Buffer.byteLength(ref, "utf8");
+  if (bytes > MAX_REF_BYTES)
+    return `the git ref ${quoteInput(ref, 40)} would be ${bytes} bytes long (GitHub keeps at most ${MAX_REF_BYTES})`;
+  const bad = FORBIDDEN_CHAR.exec(ref);
+  if (bad) return `git refs cannot contain ${describeChar(bad[0])}`;
+  if (ref === "@" || ref.includes("@{")) return "git refs cannot contain '@{'";
+  if (ref.includes("..")) return "git refs cannot contain '..'";
+  if (ref.endsWith(".")) return "git refs cannot end with '.'";
+  for (const component of ref.split("/")) {
+    if (component === "") return "git refs cannot have an empty path segment ('//', or a leading or trailing '/')";
+    if (component.startsWith(".")) return `git refs cannot have a path segment starting with '.' ('${component}')`;
+    if (component.endsWith(".lock")) return `git refs cannot have a path segment ending in '.lock' ('${component}')`;
+  }
+  return null;
+}
+function describeChar(char) {
+  const code = char.charCodeAt(0);
+  if (code < 32 || code === 127) return `control characters (U+${code.toString(16).toUpperCase().padStart(4, "0")})`;
+  return char === " " ? "spaces" : `'${char}'`;
+}
+
 // packages/registry/src/tag-grammar.ts
 var NAME_SOURCE = "[a-zA-Z0-9](?:[a-zA-Z0-9\\-/_]*[a-zA-Z0-9])?";
+var DIRNAME_SOURCE = "[a-zA-Z0-9\\-_./]+";
+var FULLNAME_SOURCE = `(?:${DIRNAME_SOURCE}:)?${NAME_SOURCE}`;
+var FULLNAME_IN_TAG_SOURCE = `(?:${DIRNAME_SOURCE}=)?${NAME_SOURCE}`;
 var STAGE_SOURCE = "[a-z0-9](?:[a-z0-9\\-_]*[a-z0-9])?";
 var IDENT = "(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)";
 var SEMVER_SOURCE = `v(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)(?:-${IDENT}(?:\\.${IDENT})*)?(?:\\+[0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*)?`;
-var NAME_RE = new RegExp(`^${NAME_SOURCE}$`);
+var NAME_RE = new RegExp(`^${FULLNAME_SOURCE}$`);
 var STAGE_RE = new RegExp(`^${STAGE_SOURCE}$`);
 var VERSION_RE = new RegExp(`^${SEMVER_SOURCE}$`);
 var TAG_RE = new RegExp(
-  `^(?<name>${NAME_SOURCE})(?:(?:#(?<stage>${STAGE_SOURCE})|@(?<version>${SEMVER_SOURCE}))(?<cancel>!?)|@(?<deprecated>deprecated))(?:#(?<counter>[0-9]+))?$`
+  `^(?<name>${FULLNAME_IN_TAG_SOURCE})(?:(?:#(?<stage>${STAGE_SOURCE})|@(?<version>${SEMVER_SOURCE}))(?<cancel>!?)|@(?<deprecated>deprecated))(?:#(?<counter>[0-9]+))?$`
 );
-var isModelName = (value) => NAME_RE.test(value);
-var isStageName = (value) => STAGE_RE.test(value);
+var MAX_MODEL_NAME_BYTES = 200;
+var MAX_STAGE_BYTES = 32;
+var MAX_COUNTER = "9".repeat(10);
+var isStageName = (value) => stageNameProblem(value) === null;
 var isStrictVersion = (value) => VERSION_RE.test(value);
+var nameInTag = (name) => name.replace(":", "=");
+function modelSegment(name) {
+  return nameInTag(name).replaceAll("/", "+");
+}
+function modelOfSegment(segment) {
+  return segment.replaceAll("+", "/").replace("=", ":");
+}
+function modelNameProblem(name) {
+  const q = quoteInput(name);
+  if (!NAME_RE.test(name)) {
+    return `${q} is not a valid model name: use letters, digits, '-', '_' and '/', starting and ending with a letter or digit (GTO's artifact names; a monorepo folder may come first, as in models/nlp:churn)`;
+  }
+  const bytes = Buffer.byteLength(name, "utf8");
+  if (bytes > MAX_MODEL_NAME_BYTES) {
+    return `${q} is not a valid model name: it is ${bytes} bytes long, at most ${MAX_MODEL_NAME_BYTES} (its git tags must fit GitHub's ${MAX_REF_BYTES}-byte ref limit)`;
+  }
+  const refProblem = refFormatProblem(`refs/tags/${nameInTag(name)}@v0.0.0`) ?? refFormatProblem(`refs/mlship/head/${modelSegment(name)}`);
+  return refProblem ? `${q} is not a valid model name: ${refProblem}` : null;
+}
+function stageNameProblem(stage) {
+  const q = quoteInput(stage);
+  if (!STAGE_RE.test(stage))
+    return `${q} is not a valid stage: use lowercase letters, digits, '-' and '_' (e.g. staging, prod)`;
+  if (stage.length > MAX_STAGE_BYTES)
+    return `${q} is not a valid stage: it is ${stage.length} characters long, at most ${MAX_STAGE_BYTES}`;
+  return null;
+}
 function formatGtoTag(tag) {
   const counter = tag.counter === void 0 ? "" : `#${tag.counter}`;
+  const name = nameInTag(tag.name);
   switch (tag.action) {
     case "register":
-      return `${tag.name}@${tag.version}${counter}`;
+      return `${name}@${tag.version}${counter}`;
     case "deregister":
-      return `${tag.name}@${tag.version}!${counter}`;
+      return `${name}@${tag.version}!${counter}`;
     case "assign":
-      return `${tag.name}#${tag.stage}${counter}`;
+      return `${name}#${tag.stage}${counter}`;
     case "unassign":
-      return `${tag.name}#${tag.stage}!${counter}`;
+      return `${name}#${tag.stage}!${counter}`;
     case "deprecate":
-      return `${tag.name}@deprecated${counter}`;
+      return `${name}@deprecated${counter}`;
   }
 }
+function versionTag(name, version2) {
+  return formatGtoTag({ action: "register", name, version: version2 });
+}
 function assertModelName(name, input2 = "name") {
-  if (!isModelName(name)) {
-    throw new InputError(
-      `${input2} '${name}' is not a valid model name: use letters, digits, '-', '_' and '/', starting and ending with a letter or digit`
-    );
-  }
+  const problem = modelNameProblem(name);
+  if (problem) throw new InputError(`${input2} ${problem}`);
   return name;
 }
 function assertStageName(stage, input2 = "stage") {
-  if (!isStageName(stage)) {
-    throw new InputError(
-      `${input2} '${stage}' is not a valid stage: use lowercase letters, digits, '-' and '_' (e.g. staging, prod)`
-    );
-  }
+  const problem = stageNameProblem(stage);
+  if (problem) throw new InputError(`${input2} ${problem}`);
   return stage;
 }
-function normalizeVersion(version2, input2 = "version") {
+function assertVersionTagFits(name, version2, input2 = "version") {
+  const problem = refFormatProblem(`refs/tags/${formatGtoTag({ action: "deregister", name, version: version2 })}#${MAX_COUNTER}`);
+  if (problem) throw new InputError(`${input2} ${quoteInput(version2)} is too long for ${quoteInput(name)}: ${problem}`);
+}
+function versionProblem(version2) {
   const withV = version2.startsWith("v") ? version2 : `v${version2}`;
-  if (!isStrictVersion(withV)) {
-    throw new InputError(`${input2} '${version2}' is not strict SemVer: write it as vMAJOR.MINOR.PATCH, e.g. v1.2.3`);
-  }
-  return withV;
+  return isStrictVersion(withV) ? null : `${quoteInput(version2)} is not strict SemVer: write it as vMAJOR.MINOR.PATCH, e.g. v1.2.3`;
 }
-function parseModelReference(reference, input2 = "reference") {
-  const hash2 = reference.lastIndexOf("#");
-  const at = reference.lastIndexOf("@");
-  const split = Math.max(hash2, at);
-  if (split <= 0) {
-    throw new InputError(`${input2} '${reference}' must be NAME@STAGE, NAME@vX.Y.Z or NAME@latest, e.g. churn@prod`);
-  }
-  const name = assertModelName(reference.slice(0, split), input2);
-  const target = reference.slice(split + 1);
-  if (target === "latest" || target === "greatest") return { name, kind: "latest" };
-  if (/^v?\d/.test(target)) return { name, kind: "version", version: normalizeVersion(target, input2) };
-  return { name, kind: "stage", stage: assertStageName(target, input2) };
+function normalizeVersion(version2, input2 = "version") {
+  const problem = versionProblem(version2);
+  if (problem) throw new InputError(`${input2} ${problem}`);
+  return version2.startsWith("v") ? version2 : `v${version2}`;
 }
+
+// packages/registry/src/model-reference.ts
+var FORMS = "NAME@STAGE, NAME#STAGE, NAME@vX.Y.Z or NAME@latest, e.g. churn@prod";
+function safeParseModelReference(text) {
+  const fail = (error63) => ({ success: false, error: error63 });
+  const separators = [...text].filter((c) => c === "@" || c === "#").length;
+  const split = Math.max(text.indexOf("@"), text.indexOf("#"));
+  if (separators !== 1 || split <= 0 || split === text.length - 1) return fail(`${quoteInput(text)} must be ${FORMS}`);
+  const name = text.slice(0, split);
+  const target = text.slice(split + 1);
+  const nameProblem = modelNameProblem(name);
+  if (nameProblem) return fail(nameProblem);
+  if (text[split] === "@") {
+    if (target === "latest" || target === "greatest") return { success: true, data: { name, kind: "latest" } };
+    if (/^v?\d/.test(target)) {
+      const problem = versionProblem(target);
+      if (problem) return fail(problem);
+      return {
+        success: true,
+        data: { name, kind: "version", version: target.startsWith("v") ? target : `v${target}` }
+      };
+    }
+  } else if (/^v?\d+\.\d/.test(target)) {
+    return fail(`${quoteInput(text)}: '#' names a stage; write a version as ${quoteInput(`${name}@${target}`)}`);
+  }
+  const stageProblem = stageNameProblem(target);
+  if (stageProblem) return fail(stageProblem);
+  return { success: true, data: { name, kind: "stage", stage: target } };
+}
+function parseModelReference(text, input2 = "reference") {
+  const parsed = safeParseModelReference(text);
+  if (!parsed.success) throw new InputError(`${input2} ${parsed.error}`);
+  return parsed.data;
+}
+var ModelReferenceSchema = external_exports.string().transform((text, ctx) => {
+  const parsed = safeParseModelReference(text);
+  if (parsed.success) return parsed.data;
+  ctx.addIssue({ code: "custom", message: parsed.error });
+  return external_exports.NEVER;
+});
 function formatModelReference(ref) {
   if (ref.kind === "stage") return `${ref.name}@${ref.stage}`;
   if (ref.kind === "version") return `${ref.name}@${ref.version}`;
@@ -56803,6 +56901,7 @@ var RegistryService = class {
       );
     }
     const explicit = req.version === void 0 ? void 0 : normalizeVersion(req.version);
+    if (explicit) assertVersionTagFits(name, explicit);
     const files = await digestPublishFiles(req.files);
     const commit = req.commit ?? await this.store.defaultCommit();
     const digest = contentDigest(name, commit, files);
@@ -56864,7 +56963,7 @@ var RegistryService = class {
       return {
         name,
         version: version2,
-        tag: `${name}@${version2}`,
+        tag: versionTag(name, version2),
         url: url2,
         created: true,
         manifest: ManifestSchema.parse(JSON.parse(new TextDecoder().decode(manifestBytes)))
@@ -56879,7 +56978,7 @@ var RegistryService = class {
     return {
       name,
       version: stored.version,
-      tag: `${name}@${stored.version}`,
+      tag: versionTag(name, stored.version),
       url: stored.url,
       manifest,
       created: false
@@ -56962,7 +57061,7 @@ var RegistryService = class {
       resolved: {
         name: ref.name,
         version: version2,
-        tag: `${ref.name}@${version2}`,
+        tag: versionTag(ref.name, version2),
         url: stored.url,
         manifest,
         stages,
@@ -57149,7 +57248,7 @@ var LocalStore = class {
     this.options = options;
   }
   modelDir(name) {
-    return join2(this.root, "models", encodeURIComponent(name));
+    return join2(this.root, "models", modelSegment(name));
   }
   eventPath(name, counter) {
     return join2(this.modelDir(name), "events", `${String(counter).padStart(10, "0")}.json`);
@@ -57191,7 +57290,7 @@ var LocalStore = class {
     return events;
   }
   async listNames() {
-    return (await readdirOrEmpty(join2(this.root, "models"))).map(decodeURIComponent).sort();
+    return (await readdirOrEmpty(join2(this.root, "models"))).map(modelOfSegment).sort();
   }
   async readVersion(name, version2) {
     const dir = join2(this.modelDir(name), "versions", version2);
@@ -57333,10 +57432,10 @@ var GitHubStore = class {
   }
   // ---- event log ----
   async readHead(name) {
-    return this.readEventAt(`${HEAD_PREFIX}${refSegment(name)}`);
+    return this.readEventAt(`${HEAD_PREFIX}${modelSegment(name)}`);
   }
   async readEvent(name, counter) {
-    return this.readEventAt(`${EVENTS_PREFIX}${refSegment(name)}/${counter}`);
+    return this.readEventAt(`${EVENTS_PREFIX}${modelSegment(name)}/${counter}`);
   }
   async readEventAt(ref) {
     const sha = await this.refSha(ref);
@@ -57360,7 +57459,7 @@ var GitHubStore = class {
       event.actor,
       event.createdAt
     );
-    const created = await this.createRefOnce(`refs/${EVENTS_PREFIX}${refSegment(event.name)}/${event.counter}`, sha);
+    const created = await this.createRefOnce(`refs/${EVENTS_PREFIX}${modelSegment(event.name)}/${event.counter}`, sha);
     if (!created) return false;
     this.eventShas.set(eventKey(event), sha);
     await this.ensureGtoTag(event);
@@ -57368,14 +57467,14 @@ var GitHubStore = class {
   }
   async ensureGtoTag(event) {
     if (event.action === "register") return;
-    const sha = this.eventShas.get(eventKey(event)) ?? await this.refSha(`${EVENTS_PREFIX}${refSegment(event.name)}/${event.counter}`);
+    const sha = this.eventShas.get(eventKey(event)) ?? await this.refSha(`${EVENTS_PREFIX}${modelSegment(event.name)}/${event.counter}`);
     if (!sha) return;
     await this.createRefOnce(`refs/tags/${event.tag}`, sha);
   }
   async writeHead(event) {
     const sha = this.eventShas.get(eventKey(event));
     if (!sha) return;
-    const ref = `${HEAD_PREFIX}${refSegment(event.name)}`;
+    const ref = `${HEAD_PREFIX}${modelSegment(event.name)}`;
     try {
       await this.client.rest.git.updateRef({ ...this.base, ref, sha, force: true });
     } catch (error63) {
@@ -57389,7 +57488,7 @@ var GitHubStore = class {
     }
   }
   async listEvents(name) {
-    const prefix = `refs/${EVENTS_PREFIX}${refSegment(name)}/`;
+    const prefix = `refs/${EVENTS_PREFIX}${modelSegment(name)}/`;
     const refs = await this.call(
       "list registry events",
       () => this.client.paginate(this.client.rest.git.listMatchingRefs, {
@@ -57411,13 +57510,13 @@ var GitHubStore = class {
       "list registry models",
       () => this.client.paginate(this.client.rest.git.listMatchingRefs, { ...this.base, ref: HEAD_PREFIX, per_page: 100 })
     );
-    return [...new Set(refs.map((r) => r.ref.slice(`refs/${HEAD_PREFIX}`.length).replaceAll("+", "/")))].sort();
+    return [...new Set(refs.map((r) => modelOfSegment(r.ref.slice(`refs/${HEAD_PREFIX}`.length))))].sort();
   }
   // ---- versions ----
   async readVersion(name, version2) {
     let release;
     try {
-      release = (await this.client.rest.repos.getReleaseByTag({ ...this.base, tag: `${name}@${version2}` })).data;
+      release = (await this.client.rest.repos.getReleaseByTag({ ...this.base, tag: versionTag(name, version2) })).data;
     } catch (error63) {
       if (statusOf(error63) === 404) return null;
       throw this.accessError(`read release ${name}@${version2}`, error63);
@@ -57425,7 +57524,7 @@ var GitHubStore = class {
     return this.toStoredVersion(name, version2, release);
   }
   async readClaimedDigest(name, version2) {
-    const tag = `${name}@${version2}`;
+    const tag = versionTag(name, version2);
     const res = await this.call(
       `read tag ${tag}`,
       () => this.client.graphql(
@@ -57484,7 +57583,7 @@ var GitHubStore = class {
         `create a draft release for ${req.name}@${req.version}`,
         () => this.client.rest.repos.createRelease({
           ...this.base,
-          tag_name: `${req.name}@${req.version}`,
+          tag_name: versionTag(req.name, req.version),
           target_commitish: req.commit,
           name: `${req.name} ${req.version}`,
           body,
@@ -57579,7 +57678,7 @@ var GitHubStore = class {
     }
   }
   async claimVersion(name, version2, commit, contentDigest2) {
-    const tag = `${name}@${version2}`;
+    const tag = versionTag(name, version2);
     const message = `Registering artifact ${name} version ${version2}
 
 ${CONTENT_TRAILER}${contentDigest2}
@@ -57746,9 +57845,6 @@ function isStagedManifest(bytes, asset, req) {
   }
   const manifest = ManifestSchema.safeParse(parsed);
   return manifest.success && manifest.data.name === req.name && manifest.data.version === req.version && manifest.data.contentDigest === req.contentDigest;
-}
-function refSegment(name) {
-  return name.replaceAll("/", "+");
 }
 function eventKey(event) {
   return `${event.name}#${event.counter}`;
