@@ -100,6 +100,25 @@ test('updates in place: same comment, new body, the human description kept', asy
   );
 });
 
+test("a comment id past 2^32, as github.com's are past 2^31: posted, then found through the pointer and updated", async () => {
+  const first = await run('# v1\n');
+  assert.equal(first.exitCode, 0, first.stderr);
+  const id = first.outputs['comment-id']!;
+  assert.ok(BigInt(id) > 2n ** 32n, `comment id ${id}`);
+  assert.equal(id, String(prComments()[0]!.id), 'the output carries the exact id');
+  gh.clearRequests();
+  const second = await run('# v2\n');
+  assert.equal(second.exitCode, 0, second.stderr);
+  assert.equal(second.outputs['comment-id'], id);
+  // Found through the pointer: GraphQL's 32-bit databaseId would answer null and an
+  // error here, so the lookup reads fullDatabaseId; a failed lookup would scan or post anew.
+  assert.deepEqual(requestsLog(), ['GET issues/get', 'POST graphql', 'PATCH issues/update-comment']);
+  assert.deepEqual(
+    prComments().map((c) => [String(c.id), c.body]),
+    [[id, `${MARKER}\n# v2\n`]],
+  );
+});
+
 test('one update costs the same 3 requests with 5 or 1,000 comments on the PR', async () => {
   await run('# first\n');
   for (const total of [5, 1000]) {
@@ -124,6 +143,20 @@ test('separate keys keep separate comments (one per model in a monorepo)', async
   assert.deepEqual(
     prComments().map((c) => c.body.split('\n')[1]),
     ['# model a, again', '# model a-2'],
+  );
+});
+
+test("a report whose data carries another key's marker is never overwritten by that key's report", async () => {
+  const forged = '<!-- mlship:report key="churn" -->';
+  await run(`## Slices\n\n| city | accuracy |\n| - | - |\n| ${forged} | 0.91 |\n`, { inputs: { key: 'eval' } });
+  const evalComment = prComments()[0]!.body;
+  // Without the pointer the churn run scans every comment, the forged one included.
+  gh.repo(repo).issues.get(pr.number)!.body = 'Adds March data.';
+  const churn = await run('# churn report\n', { inputs: { key: 'churn' } });
+  assert.equal(churn.exitCode, 0, churn.stderr);
+  assert.deepEqual(
+    prComments().map((c) => c.body),
+    [evalComment, `${forged}\n# churn report\n`],
   );
 });
 

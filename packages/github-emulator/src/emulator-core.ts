@@ -1,8 +1,8 @@
 // State and the operations on it that both the HTTP handlers and the seeding
 // API use (so seeded data and API-created data look the same).
 import { createHash } from 'node:crypto';
+import { IdSequences, type IdKind } from './ids.ts';
 import type {
-  CommitCommentRecord,
   CommitRecord,
   EmulatorState,
   IssueCommentRecord,
@@ -26,7 +26,8 @@ export class EmulatorCore {
   readonly state: EmulatorState = { repos: new Map(), tokens: new Map(), users: new Map() };
   readonly urls: EmulatorUrls;
   readonly rateLimitPerHour: number;
-  #nextId = 1_000_001;
+  readonly #ids = new IdSequences();
+  #shaCounter = 0;
   #lastCommitMs = 0;
   #tokenCounter = 0;
 
@@ -35,8 +36,9 @@ export class EmulatorCore {
     this.rateLimitPerHour = rateLimitPerHour;
   }
 
-  nextId(): number {
-    return this.#nextId++;
+  /** The next database id of a kind, in github.com's range for it (ids.ts). */
+  nextId(kind: IdKind): number {
+    return this.#ids.next(kind);
   }
 
   /** GitHub timestamps have second resolution. */
@@ -52,13 +54,13 @@ export class EmulatorCore {
   }
 
   sha(...parts: string[]): string {
-    return createHash('sha1').update(parts.join('\0')).update(String(this.nextId())).digest('hex');
+    return createHash('sha1').update(parts.join('\0')).update(String(++this.#shaCounter)).digest('hex');
   }
 
   user(login: string, type: UserRecord['type'] = 'User'): UserRecord {
     const existing = this.state.users.get(login.toLowerCase());
     if (existing) return existing;
-    const created: UserRecord = { login, id: this.nextId(), type };
+    const created: UserRecord = { login, id: this.nextId('user'), type };
     this.state.users.set(login.toLowerCase(), created);
     return created;
   }
@@ -107,7 +109,7 @@ export class EmulatorCore {
     if (this.state.repos.has(fullName.toLowerCase()))
       throw new Error(`repository ${fullName} already exists in the emulator`);
     const repo: RepoRecord = {
-      id: this.nextId(),
+      id: this.nextId('repo'),
       owner: this.user(options.owner, 'Organization'),
       name: options.name,
       fullName,
@@ -181,7 +183,7 @@ export class EmulatorCore {
     const number = repo.issues.size + 1;
     const at = this.now();
     const issue: IssueRecord = {
-      id: this.nextId(),
+      id: this.nextId('issue'),
       number,
       title: options.title,
       body: options.body ?? null,
@@ -204,7 +206,7 @@ export class EmulatorCore {
   ): IssueCommentRecord {
     const at = this.now();
     const comment: IssueCommentRecord = {
-      id: this.nextId(),
+      id: this.nextId('issueComment'),
       issueNumber,
       body: options.body,
       user: options.user,
@@ -214,24 +216,6 @@ export class EmulatorCore {
     };
     repo.issueComments.push(comment);
     return comment;
-  }
-
-  /** Finds a commit comment by its id in any repository. */
-  findCommitComment(id: number): { repo: RepoRecord; comment: CommitCommentRecord } | undefined {
-    for (const repo of this.state.repos.values()) {
-      const comment = repo.commitComments.find((c) => c.id === id);
-      if (comment) return { repo, comment };
-    }
-    return undefined;
-  }
-
-  /** Finds an issue comment by its id in any repository. */
-  findIssueComment(id: number): { repo: RepoRecord; comment: IssueCommentRecord } | undefined {
-    for (const repo of this.state.repos.values()) {
-      const comment = repo.issueComments.find((c) => c.id === id);
-      if (comment) return { repo, comment };
-    }
-    return undefined;
   }
 }
 

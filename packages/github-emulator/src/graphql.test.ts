@@ -15,7 +15,7 @@ const COMMENTS_QUERY = `
     repository(owner: $owner, name: $name) {
       pullRequest(number: $number) {
         comments(first: 100, after: $after) {
-          nodes { databaseId body viewerDidAuthor }
+          nodes { fullDatabaseId body viewerDidAuthor }
           pageInfo { hasNextPage endCursor }
         }
       }
@@ -26,7 +26,7 @@ interface CommentsPage {
   repository: {
     pullRequest: {
       comments: {
-        nodes: Array<{ databaseId: number; body: string; viewerDidAuthor: boolean }>;
+        nodes: Array<{ fullDatabaseId: string; body: string; viewerDidAuthor: boolean }>;
         pageInfo: { hasNextPage: boolean; endCursor: string | null };
       };
     };
@@ -36,7 +36,7 @@ interface CommentsPage {
 test('viewerDidAuthor is true only for the token owner, across pages', async () => {
   for (let i = 0; i < 150; i++) f.gh.addIssueComment(f.repo, f.pr.number, { body: `human ${i}`, user: 'alice' });
   const mine = f.gh.addIssueComment(f.repo, f.pr.number, { body: 'bot report', user: 'github-actions[bot]' });
-  const seen: Array<{ databaseId: number; viewerDidAuthor: boolean }> = [];
+  const seen: Array<{ fullDatabaseId: string; viewerDidAuthor: boolean }> = [];
   let after: string | null = null;
   for (let pageCount = 0; pageCount < 10; pageCount++) {
     const page: CommentsPage = await f.octokit.graphql<CommentsPage>(COMMENTS_QUERY, {
@@ -51,8 +51,8 @@ test('viewerDidAuthor is true only for the token owner, across pages', async () 
   }
   assert.equal(seen.length, 151);
   assert.deepEqual(
-    seen.filter((c) => c.viewerDidAuthor).map((c) => c.databaseId),
-    [mine],
+    seen.filter((c) => c.viewerDidAuthor).map((c) => c.fullDatabaseId),
+    [String(mine)],
   );
 });
 
@@ -64,12 +64,12 @@ test('node(id:) returns an issue comment and minimizeComment hides it', async ()
     body: 'outdated report',
   });
   const result = await f.octokit.graphql<{
-    node: { databaseId: number; body: string; viewerDidAuthor: boolean; isMinimized: boolean };
-  }>(`query($id: ID!) { node(id: $id) { ... on IssueComment { databaseId body viewerDidAuthor isMinimized } } }`, {
+    node: { fullDatabaseId: string; body: string; viewerDidAuthor: boolean; isMinimized: boolean };
+  }>(`query($id: ID!) { node(id: $id) { ... on IssueComment { fullDatabaseId body viewerDidAuthor isMinimized } } }`, {
     id: data.node_id,
   });
   assert.deepEqual(result.node, {
-    databaseId: data.id,
+    fullDatabaseId: String(data.id),
     body: 'outdated report',
     viewerDidAuthor: true,
     isMinimized: false,

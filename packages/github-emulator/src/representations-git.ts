@@ -1,6 +1,7 @@
 // JSON representations for git data, releases, checks, statuses and deployments.
 import type { EmulatorCore } from './emulator-core.ts';
-import { nodeId, repoApiUrl, repoHtmlUrl, repoJson, userJson, authorAssociation } from './representations.ts';
+import { nodeId } from './ids.ts';
+import { repoApiUrl, repoHtmlUrl, repoJson, userJson, authorAssociation } from './representations.ts';
 import type {
   CheckRunRecord,
   CommitCommentRecord,
@@ -43,7 +44,7 @@ export function assetJson(
     url: `${repoApiUrl(core, repo)}/releases/assets/${asset.id}`,
     browser_download_url: `${repoHtmlUrl(core, repo)}/releases/download/${encodeURIComponent(tag)}/${encodeURIComponent(asset.name)}`,
     id: asset.id,
-    node_id: nodeId('RA', asset.id),
+    node_id: nodeId('RA', repo.id, asset.id),
     name: asset.name,
     label: asset.label,
     state: 'uploaded',
@@ -67,7 +68,7 @@ export function releaseJson(core: EmulatorCore, repo: RepoRecord, release: Relea
     tarball_url: release.draft ? null : `${repoApiUrl(core, repo)}/tarball/${encodeURIComponent(release.tagName)}`,
     zipball_url: release.draft ? null : `${repoApiUrl(core, repo)}/zipball/${encodeURIComponent(release.tagName)}`,
     id: release.id,
-    node_id: nodeId('RE', release.id),
+    node_id: nodeId('RE', repo.id, release.id),
     tag_name: release.tagName,
     target_commitish: release.targetCommitish,
     name: release.name,
@@ -87,7 +88,7 @@ export function refJson(core: EmulatorCore, repo: RepoRecord, ref: GitRefRecord)
   const objectPath = ref.objectType === 'tag' ? 'tags' : 'commits';
   return {
     ref: ref.ref,
-    node_id: nodeId('REF', `${repo.id}:${ref.ref}`),
+    node_id: nodeId('REF', repo.id, ref.ref),
     url: `${repoApiUrl(core, repo)}/git/${encodeRefPath(ref.ref)}`,
     object: { type: ref.objectType, sha: ref.sha, url: `${repoApiUrl(core, repo)}/git/${objectPath}/${ref.sha}` },
   };
@@ -96,7 +97,7 @@ export function refJson(core: EmulatorCore, repo: RepoRecord, ref: GitRefRecord)
 export function tagObjectJson(core: EmulatorCore, repo: RepoRecord, tag: TagObjectRecord): Json {
   const objectPath = tag.object.type === 'tag' ? 'tags' : `${tag.object.type}s`;
   return {
-    node_id: nodeId('TAG', tag.sha),
+    node_id: nodeId('TA', repo.id, tag.sha),
     tag: tag.tag,
     sha: tag.sha,
     url: `${repoApiUrl(core, repo)}/git/tags/${tag.sha}`,
@@ -116,7 +117,7 @@ const UNSIGNED = { verified: false, reason: 'unsigned', signature: null, payload
 export function gitCommitJson(core: EmulatorCore, repo: RepoRecord, commit: CommitRecord): Json {
   return {
     sha: commit.sha,
-    node_id: nodeId('C', commit.sha),
+    node_id: nodeId('C', repo.id, commit.sha),
     url: `${repoApiUrl(core, repo)}/git/commits/${commit.sha}`,
     html_url: `${repoHtmlUrl(core, repo)}/commit/${commit.sha}`,
     author: commit.author,
@@ -137,7 +138,7 @@ export function commitJson(core: EmulatorCore, repo: RepoRecord, commit: CommitR
   return {
     url: api,
     sha: commit.sha,
-    node_id: nodeId('C', commit.sha),
+    node_id: nodeId('C', repo.id, commit.sha),
     html_url: `${repoHtmlUrl(core, repo)}/commit/${commit.sha}`,
     comments_url: `${api}/comments`,
     commit: {
@@ -167,7 +168,7 @@ export function commitCommentJson(core: EmulatorCore, repo: RepoRecord, comment:
     html_url: `${repoHtmlUrl(core, repo)}/commit/${comment.commitId}#commitcomment-${comment.id}`,
     url,
     id: comment.id,
-    node_id: nodeId('CC', comment.id),
+    node_id: nodeId('CC', repo.id, comment.id),
     body: comment.body,
     path: comment.path,
     position: comment.position,
@@ -223,7 +224,7 @@ export function checkRunJson(core: EmulatorCore, repo: RepoRecord, run: CheckRun
   return {
     id: run.id,
     head_sha: run.headSha,
-    node_id: nodeId('CR', run.id),
+    node_id: nodeId('CR', repo.id, run.id),
     external_id: run.externalId ?? '',
     url,
     html_url: `${repoHtmlUrl(core, repo)}/runs/${run.id}`,
@@ -240,7 +241,7 @@ export function checkRunJson(core: EmulatorCore, repo: RepoRecord, run: CheckRun
       annotations_url: `${url}/annotations`,
     },
     name: run.name,
-    check_suite: { id: run.id + 1 },
+    check_suite: { id: run.checkSuiteId },
     app: actionsAppJson(core, repo.owner),
     pull_requests: [],
   };
@@ -251,7 +252,7 @@ export function statusJson(core: EmulatorCore, repo: RepoRecord, status: CommitS
     url: `${repoApiUrl(core, repo)}/statuses/${status.sha}`,
     avatar_url: `${core.urls.serverUrl}/avatars/${status.creator.id}`,
     id: status.id,
-    node_id: nodeId('SC', status.id),
+    node_id: nodeId('SC', repo.id, status.id),
     state: status.state,
     description: status.description,
     target_url: status.targetUrl,
@@ -296,7 +297,7 @@ export function deploymentJson(core: EmulatorCore, repo: RepoRecord, deployment:
   return {
     url,
     id: deployment.id,
-    node_id: nodeId('DE', deployment.id),
+    node_id: nodeId('DE', repo.id, deployment.id),
     sha: deployment.sha,
     ref: deployment.ref,
     task: deployment.task,
@@ -325,7 +326,7 @@ export function deploymentStatusJson(
   return {
     url: `${deploymentUrl}/statuses/${status.id}`,
     id: status.id,
-    node_id: nodeId('DES', status.id),
+    node_id: nodeId('DES', repo.id, status.id),
     state: status.state,
     creator: userJson(core, status.creator),
     description: status.description,

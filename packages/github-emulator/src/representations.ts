@@ -1,21 +1,14 @@
 // JSON representations of stored records, shaped like GitHub's responses so
 // that they validate against the OpenAPI response schemas.
 import type { EmulatorCore } from './emulator-core.ts';
+import { nodeId } from './ids.ts';
 import type { IssueCommentRecord, IssueRecord, RepoRecord, UserRecord } from './state.ts';
 
 type Json = Record<string, unknown>;
 
-export function nodeId(kind: string, id: number | string): string {
-  return `${kind}_${Buffer.from(`${kind}:${id}`).toString('base64url')}`;
-}
-
-/** The id a node id was made from, when it names a `kind`. */
-export function parseNodeId(value: string): { kind: string; id: string } | undefined {
-  const match = /^([A-Za-z]+)_([A-Za-z0-9_-]+)$/.exec(value);
-  if (!match) return undefined;
-  const decoded = Buffer.from(match[2] ?? '', 'base64url').toString('utf8');
-  const [kind, id] = decoded.split(':');
-  return kind !== undefined && kind === match[1] && id ? { kind, id } : undefined;
+/** GitHub's node-id prefix for an account. */
+export function userNodePrefix(user: UserRecord): 'U' | 'BOT' | 'O' {
+  return user.type === 'Bot' ? 'BOT' : user.type === 'Organization' ? 'O' : 'U';
 }
 
 export function userJson(core: EmulatorCore, user: UserRecord): Json {
@@ -23,7 +16,7 @@ export function userJson(core: EmulatorCore, user: UserRecord): Json {
   return {
     login: user.login,
     id: user.id,
-    node_id: nodeId(user.type === 'Bot' ? 'BOT' : 'U', user.id),
+    node_id: nodeId(userNodePrefix(user), user.id),
     avatar_url: `${core.urls.serverUrl}/avatars/${user.id}`,
     gravatar_id: '',
     url: api,
@@ -180,7 +173,7 @@ export function issueJson(core: EmulatorCore, repo: RepoRecord, issue: IssueReco
   const comments = repo.issueComments.filter((c) => c.issueNumber === issue.number).length;
   const json: Json = {
     id: issue.id,
-    node_id: nodeId(issue.pullRequest ? 'PR' : 'I', issue.id),
+    node_id: nodeId(issue.pullRequest ? 'PR' : 'I', repo.id, issue.id),
     url: api,
     repository_url: repoApiUrl(core, repo),
     labels_url: `${api}/labels{/name}`,
@@ -238,7 +231,7 @@ export function pullJson(core: EmulatorCore, repo: RepoRecord, issue: IssueRecor
   const json: Json = {
     url: api,
     id: issue.id,
-    node_id: nodeId('PR', issue.id),
+    node_id: nodeId('PR', repo.id, issue.id),
     html_url: html,
     diff_url: `${html}.diff`,
     patch_url: `${html}.patch`,
@@ -310,7 +303,7 @@ export function issueCommentJson(core: EmulatorCore, repo: RepoRecord, comment: 
   const url = `${repoApiUrl(core, repo)}/issues/comments/${comment.id}`;
   return {
     id: comment.id,
-    node_id: nodeId('IC', comment.id),
+    node_id: nodeId('IC', repo.id, comment.id),
     url,
     html_url: issueCommentHtmlUrl(core, repo, comment),
     body: comment.body,

@@ -115,6 +115,7 @@ export interface ReleaseRecord {
 
 export interface CheckRunRecord {
   id: number;
+  checkSuiteId: number;
   headSha: string;
   name: string;
   status: 'queued' | 'in_progress' | 'completed' | 'waiting' | 'requested' | 'pending';

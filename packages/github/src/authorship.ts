@@ -3,11 +3,16 @@
 // is refused, so no login needs to be known or configured.
 import { GraphqlResponseError } from '@octokit/graphql';
 import type { GitHubClient } from './client.ts';
+import type { CommentId } from './comments.ts';
 
 export interface CommentNode {
   nodeId: string;
-  /** REST id, for update URLs. */
-  id: number;
+  /**
+   * REST id, for update URLs: `IssueComment.fullDatabaseId`. Undefined for commit
+   * comments, whose GraphQL type has only the 32-bit `databaseId`; their ids come
+   * from the REST listing.
+   */
+  id: CommentId | undefined;
   body: string;
   htmlUrl: string;
   viewerDidAuthor: boolean;
@@ -20,11 +25,13 @@ export interface CommentNode {
 }
 
 // Aliased node(id:) lookups rather than nodes(ids:): one request still, and a
-// missing id nulls only its own alias.
+// missing id nulls only its own alias. Never `databaseId`: it is a 32-bit Int,
+// and github.com's issue-comment ids are past 2^31, where GitHub answers null
+// and an error instead of the id.
 const FIELDS = {
   issue:
-    '... on IssueComment { id databaseId body url viewerDidAuthor issue { number } pullRequest { number } repository { nameWithOwner } }',
-  commit: '... on CommitComment { id databaseId body url viewerDidAuthor commit { oid } repository { nameWithOwner } }',
+    '... on IssueComment { id fullDatabaseId body url viewerDidAuthor issue { number } pullRequest { number } repository { nameWithOwner } }',
+  commit: '... on CommitComment { id body url viewerDidAuthor commit { oid } repository { nameWithOwner } }',
 };
 
 function nodesQuery(count: number, kind: CommentKind): string {
@@ -38,7 +45,8 @@ export type CommentKind = 'issue' | 'commit';
 interface RawNode {
   __typename?: string;
   id?: string;
-  databaseId?: number;
+  /** BigInt: decimal digits in a string. */
+  fullDatabaseId?: string | null;
   body?: string;
   url?: string;
   viewerDidAuthor?: boolean;
@@ -55,6 +63,10 @@ const MAX_IDS_PER_QUERY = 100;
  * Ids that no longer exist (a deleted comment), or name something else, are
  * left out rather than failing the lookup.
  */
+function commentId(value: unknown): CommentId | undefined {
+  return typeof value === 'string' && /^[1-9]\d*$/.test(value) ? value : undefined;
+}
+
 export async function fetchCommentNodes(
   client: GitHubClient,
   nodeIds: readonly string[],
@@ -74,10 +86,12 @@ export async function fetchCommentNodes(
       data = (error.data as Record<string, RawNode | null> | undefined) ?? {};
     }
     for (const node of Object.values(data)) {
-      if (!node?.id || typeof node.databaseId !== 'number' || typeof node.body !== 'string') continue;
+      if (!node?.id || typeof node.body !== 'string') continue;
+      const id = kind === 'issue' ? commentId(node.fullDatabaseId) : undefined;
+      if (kind === 'issue' && id === undefined) continue;
       found.set(node.id, {
         nodeId: node.id,
-        id: node.databaseId,
+        id,
         body: node.body,
         htmlUrl: node.url ?? '',
         viewerDidAuthor: node.viewerDidAuthor === true,

@@ -5,10 +5,28 @@
 import type { GitHubClient } from './client.ts';
 import type { RepoRef } from './repo-ref.ts';
 
+/**
+ * A comment's REST id as decimal digits, the one form ids take in mlship.
+ * github.com's issue-comment ids are past 2^31 (3,110,844,786 in 2025), beyond
+ * GraphQL's 32-bit `databaseId`; GraphQL sends the full id (`fullDatabaseId`,
+ * a BigInt) as a string, so ids stay strings through GraphQL, the PR-body
+ * pointer and action outputs, and no step can narrow them. REST sends JSON
+ * numbers, exact in JavaScript up to 2^53; they become strings on arrival.
+ */
+export type CommentId = string;
+
+/** The number a REST path parameter takes; refuses what JSON could not have carried exactly. */
+function restId(id: CommentId): number {
+  const value = Number(id);
+  if (!/^[1-9]\d*$/.test(id) || !Number.isSafeInteger(value))
+    throw new Error(`comment id '${id}' is not a REST id (decimal digits below 2^53)`);
+  return value;
+}
+
 /** A comment as stored on GitHub: issue/PR comment or commit comment alike. */
 export interface StoredComment {
   /** REST id (for update URLs). */
-  id: number;
+  id: CommentId;
   /** GraphQL node id (for authorship checks and the PR-body pointer). */
   nodeId: string;
   body: string;
@@ -23,7 +41,7 @@ interface RestComment {
 }
 
 function toStored(c: RestComment): StoredComment {
-  return { id: c.id, nodeId: c.node_id, body: c.body ?? '', htmlUrl: c.html_url };
+  return { id: String(c.id), nodeId: c.node_id, body: c.body ?? '', htmlUrl: c.html_url };
 }
 
 const PAGE_SIZE = 100;
@@ -65,15 +83,15 @@ export async function createIssueComment(
 export async function updateIssueComment(
   client: GitHubClient,
   ref: RepoRef,
-  commentId: number,
+  commentId: CommentId,
   body: string,
 ): Promise<StoredComment> {
-  const { data } = await client.rest.issues.updateComment({ ...ref, comment_id: commentId, body });
+  const { data } = await client.rest.issues.updateComment({ ...ref, comment_id: restId(commentId), body });
   return toStored(data);
 }
 
-export async function deleteIssueComment(client: GitHubClient, ref: RepoRef, commentId: number): Promise<void> {
-  await client.rest.issues.deleteComment({ ...ref, comment_id: commentId });
+export async function deleteIssueComment(client: GitHubClient, ref: RepoRef, commentId: CommentId): Promise<void> {
+  await client.rest.issues.deleteComment({ ...ref, comment_id: restId(commentId) });
 }
 
 export async function listCommitComments(client: GitHubClient, ref: RepoRef, sha: string): Promise<StoredComment[]> {
@@ -104,9 +122,9 @@ export async function createCommitComment(
 export async function updateCommitComment(
   client: GitHubClient,
   ref: RepoRef,
-  commentId: number,
+  commentId: CommentId,
   body: string,
 ): Promise<StoredComment> {
-  const { data } = await client.rest.repos.updateCommitComment({ ...ref, comment_id: commentId, body });
+  const { data } = await client.rest.repos.updateCommitComment({ ...ref, comment_id: restId(commentId), body });
   return toStored(data);
 }

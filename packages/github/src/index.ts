@@ -11,7 +11,7 @@ export {
   createCommitComment,
   updateCommitComment,
 } from './comments.ts';
-export type { StoredComment } from './comments.ts';
+export type { CommentId, StoredComment } from './comments.ts';
 export { getIssue, setIssueBody } from './issues.ts';
 export type { IssueSummary } from './issues.ts';
 export { openPullRequestsForHead } from './pulls.ts';

@@ -13,6 +13,7 @@ import {
   setIssueBody,
   updateCommitComment,
   updateIssueComment,
+  type CommentId,
   type CommentNode,
   type GitHubClient,
   type RepoRef,
@@ -30,9 +31,9 @@ export interface CommentStore {
   commentNodes(target: ReportTarget, nodeIds: readonly string[]): Promise<Map<string, CommentNode>>;
   /** Never retried inside: a lost response may still have created it. */
   createComment(target: ReportTarget, body: string): Promise<StoredComment>;
-  updateComment(target: ReportTarget, commentId: number, body: string): Promise<StoredComment>;
+  updateComment(target: ReportTarget, commentId: CommentId, body: string): Promise<StoredComment>;
   /** Removes a duplicate of our own issue/PR comment. */
-  deleteIssueComment(commentId: number): Promise<void>;
+  deleteIssueComment(commentId: CommentId): Promise<void>;
 }
 
 export function gitHubCommentStore(client: GitHubClient, repo: RepoRef): CommentStore {

@@ -8,6 +8,8 @@ export { resolveTarget, describeTarget, TargetInputSchema } from './target.ts';
 export type { ReportTarget, TargetInput, EventContext, TargetLookups, ResolvedTarget } from './target.ts';
 export { upsertStickyComment } from './sticky-comment.ts';
 export type { StickyAction, StickyResult, StickyOptions } from './sticky-comment.ts';
+export { ReportKeySchema, defaultReportKey, stickyBody, stickyMarker, withCommentPointer } from './sticky-marker.ts';
+export type { ReportKey } from './sticky-marker.ts';
 export { gitHubCommentStore } from './comment-store.ts';
 export type { CommentStore } from './comment-store.ts';
 export { accessError, withAccessErrors } from './access-errors.ts';

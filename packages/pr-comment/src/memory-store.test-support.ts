@@ -1,12 +1,12 @@
 // An in-memory CommentStore for the sticky-comment tests: GitHub's behaviour
 // that matters here (authors, pagination-free listing, node ids, lost
 // responses) and a count of calls by kind.
-import type { CommentNode, StoredComment } from '@mlship/github';
+import type { CommentId, CommentNode, StoredComment } from '@mlship/github';
 import type { CommentStore } from './comment-store.ts';
 import type { ReportTarget } from './target.ts';
 
 interface Row {
-  id: number;
+  id: CommentId;
   nodeId: string;
   body: string;
   author: string;
@@ -30,10 +30,11 @@ export class MemoryStore implements CommentStore {
   }
 
   add(target: ReportTarget, body: string, author = this.viewer): Row {
-    const id = this.#next++;
+    const n = this.#next++;
     const row: Row = {
-      id,
-      nodeId: `IC_${id}`,
+      // Past 2^32, as github.com's issue-comment ids are past 2^31.
+      id: String(2 ** 32 + n),
+      nodeId: `IC_${n}`,
       body,
       author,
       ...(target.kind === 'issue' ? { issueNumber: target.number } : { commitSha: target.sha }),
@@ -88,11 +89,11 @@ export class MemoryStore implements CommentStore {
     if (fault === 'after') throw Object.assign(new Error('socket hang up'), { status: 500 });
     return this.#stored(row);
   }
-  async deleteIssueComment(id: number) {
+  async deleteIssueComment(id: CommentId) {
     this.calls.push('deleteIssueComment');
     this.rows = this.rows.filter((r) => r.id !== id);
   }
-  async updateComment(_target: ReportTarget, id: number, body: string) {
+  async updateComment(_target: ReportTarget, id: CommentId, body: string) {
     this.calls.push('updateComment');
     const row = this.rows.find((r) => r.id === id);
     if (!row) throw Object.assign(new Error('Not Found'), { status: 404 });

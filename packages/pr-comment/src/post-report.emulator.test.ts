@@ -4,9 +4,9 @@ import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createGitHubClient, openPullRequestsForHead } from '@mlship/github';
 import { startEmulator, type GitHubEmulator, type PullRequestHandle, type RepoHandle } from '@mlship/github-emulator';
-import { stickyMarker } from '@mlship/report';
 import { gitHubCommentStore } from './comment-store.ts';
 import { postReport, type PostReportDeps } from './post-report.ts';
+import { ReportKeySchema, stickyBody } from './sticky-marker.ts';
 import type { TargetInput } from './target.ts';
 
 let gh: GitHubEmulator;
@@ -68,7 +68,7 @@ function deps(
 }
 
 const post = (target: TargetInput, d: PostReportDeps, key?: string) =>
-  postReport({ reportPath: 'report.md', target, key }, d);
+  postReport({ reportPath: 'report.md', target, key: key === undefined ? undefined : ReportKeySchema.parse(key) }, d);
 const comments = () => gh.repo(repo).issueComments.filter((c) => c.issueNumber === pr.number);
 
 test('create, then update in place: one comment, pointer in the body, full report in the summary', async () => {
@@ -79,7 +79,7 @@ test('create, then update in place: one comment, pointer in the body, full repor
   assert.equal(second.commentId, first.commentId);
   assert.deepEqual(
     comments().map((c) => c.body),
-    [`${stickyMarker('CI/eval')}\n# v2`],
+    [stickyBody(ReportKeySchema.parse('CI/eval'), '# v2')],
   );
   assert.match(
     gh.repo(repo).issues.get(pr.number)!.body!,
@@ -117,8 +117,43 @@ test('without the pointer the scan follows every page and repairs the pointer', 
   );
 });
 
+test('our comment after 250 others (page 3 of the listing), pointer removed: the next post finds and updates it, no duplicate', async () => {
+  for (let i = 0; i < 250; i++) gh.addIssueComment(repo, pr.number, { body: `review ${i}`, user: 'alice' });
+  const first = await post(`pr/${pr.number}`, deps('# v1'));
+  assert.equal(first.action, 'created');
+  assert.equal(
+    comments().findIndex((c) => String(c.id) === first.commentId),
+    250,
+  );
+  gh.repo(repo).issues.get(pr.number)!.body = 'Please review.';
+  gh.clearRequests();
+  const second = await post(`pr/${pr.number}`, deps('# v2'));
+  assert.equal(second.action, 'updated');
+  assert.equal(second.commentId, first.commentId);
+  assert.equal(comments().length, 251);
+  assert.equal(comments().filter((c) => c.user.login === BOT).length, 1);
+  assert.deepEqual(
+    gh.requests
+      .filter((r) => r.operationId === 'issues/list-comments')
+      .map((r) => new URLSearchParams(r.query).get('page') ?? '1'),
+    ['1', '2', '3'],
+    'every page is read',
+  );
+  // The pointer is repaired: the run after that goes straight to the comment.
+  gh.clearRequests();
+  await post(`pr/${pr.number}`, deps('# v3'));
+  assert.deepEqual(
+    gh.requests.map((r) => `${r.method} ${r.operationId}`),
+    ['GET issues/get', 'POST graphql', 'PATCH issues/update-comment'],
+  );
+  assert.deepEqual(gh.violations, []);
+});
+
 test("another identity's comment with our marker is left alone", async () => {
-  gh.addIssueComment(repo, pr.number, { body: `${stickyMarker('CI/eval')}\nforged`, user: 'mallory' });
+  gh.addIssueComment(repo, pr.number, {
+    body: stickyBody(ReportKeySchema.parse('CI/eval'), 'forged'),
+    user: 'mallory',
+  });
   await post(`pr/${pr.number}`, deps('# mine'));
   assert.deepEqual(
     comments().map((c) => `${c.user.login}: ${c.body.split('\n')[1]}`),
@@ -262,12 +297,12 @@ test('runs of one key that all create at the same instant end with one comment, 
   assert.equal(comments().length, 1, `${comments().length} comments`);
   const survivor = comments()[0]!;
   assert.ok(
-    results.every((r) => r.commentId === survivor.id),
+    results.every((r) => r.commentId === String(survivor.id)),
     'every run reports the surviving comment',
   );
   const pointer = /"CI\/eval":"([^"]+)"/.exec(gh.repo(repo).issues.get(pr.number)!.body!)?.[1];
   const next = await post(`pr/${pr.number}`, deps('# next'));
-  assert.equal(next.commentId, survivor.id);
+  assert.equal(next.commentId, String(survivor.id));
   assert.equal(next.action, 'updated');
   assert.ok(pointer, 'the description holds a pointer');
   assert.deepEqual(gh.violations, []);

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { postReport, summaryMarkdown, SUMMARY_LIMIT_BYTES, type PostReportDeps } from './post-report.ts';
 import { MemoryStore } from './memory-store.test-support.ts';
+import { ReportKeySchema } from './sticky-marker.ts';
 
 function deps(
   report: string | undefined,
@@ -41,7 +42,10 @@ test('the key defaults to workflow/job and the marker heads the comment', async 
 test('a dry run writes nothing, not even the summary', async () => {
   const summary: string[] = [];
   const d = deps('# hi\n', { writeSummary: async (m) => void summary.push(m) });
-  const result = await postReport({ reportPath: 'r.md', target: 'pr/9', key: 'k', dryRun: true }, d);
+  const result = await postReport(
+    { reportPath: 'r.md', target: 'pr/9', key: ReportKeySchema.parse('k'), dryRun: true },
+    d,
+  );
   assert.equal(result.action, 'dry-run');
   assert.equal(result.body, '<!-- mlship:report key="k" -->\n# hi\n');
   assert.deepEqual(d.store.calls, []);

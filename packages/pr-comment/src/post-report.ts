@@ -1,17 +1,12 @@
 // postReport: what the report action and `mlship report` both run.
 import { z } from 'zod';
 import { InputError } from '@mlship/errors';
-import {
-  COMMENT_LIMIT_CHARS,
-  defaultReportKey,
-  normaliseKey,
-  stickyMarker,
-  truncateMarkdown,
-  truncationNote,
-} from '@mlship/report';
+import type { CommentId } from '@mlship/github';
+import { COMMENT_LIMIT_CHARS, truncateMarkdown, truncationNote } from '@mlship/report';
 import { withAccessErrors } from './access-errors.ts';
 import type { CommentStore } from './comment-store.ts';
 import { upsertStickyComment, type StickyAction } from './sticky-comment.ts';
+import { defaultReportKey, ReportKeySchema, stickyBody, type ReportKey } from './sticky-marker.ts';
 import {
   describeTarget,
   resolveTarget,
@@ -27,7 +22,7 @@ export const ReportInputsSchema = z.object({
   report: z.string().min(1),
   target: TargetInputSchema.default('auto'),
   /** Sticky key; default "<workflow>/<job>". */
-  key: z.string().optional(),
+  key: ReportKeySchema.optional(),
   token: z.string().min(1),
 });
 
@@ -36,7 +31,7 @@ export type ReportInputs = z.infer<typeof ReportInputsSchema>;
 export interface PostReportOptions {
   reportPath: string;
   target: z.infer<typeof TargetInputSchema>;
-  key?: string | undefined;
+  key?: ReportKey | undefined;
   /** Resolve the target and build the comment, but write nothing. */
   dryRun?: boolean;
 }
@@ -58,10 +53,10 @@ export interface PostReportResult {
   target: ReportTarget;
   /** e.g. "octo/x#12" */
   where: string;
-  key: string;
+  key: ReportKey;
   /** 'dry-run' when nothing was written. */
   action: StickyAction | 'dry-run';
-  commentId: number | undefined;
+  commentId: CommentId | undefined;
   commentUrl: string | undefined;
   truncated: boolean;
   /** The comment body posted (or that would be). */
@@ -108,17 +103,15 @@ async function readReportFile(deps: PostReportDeps, path: string): Promise<strin
  */
 export async function postReport(options: PostReportOptions, deps: PostReportDeps): Promise<PostReportResult> {
   const report = await readReportFile(deps, options.reportPath);
-  const key =
-    options.key === undefined ? defaultReportKey(deps.context.workflow, deps.context.job) : normaliseKey(options.key);
-  const marker = stickyMarker(key);
+  const key = options.key ?? defaultReportKey(deps.context.workflow, deps.context.job);
   const { markdown, truncated } = truncateMarkdown(report, {
     // Outside Actions there is no job summary to point at.
     note: deps.writeSummary
       ? truncationNote(deps.runUrl)
       : "> [!NOTE]\n> This report was cut to fit GitHub's comment limit.\n",
-    limitChars: COMMENT_LIMIT_CHARS - marker.length - 1,
+    limitChars: COMMENT_LIMIT_CHARS - stickyBody(key, '').length,
   });
-  const body = `${marker}\n${markdown}`;
+  const body = stickyBody(key, markdown);
   // The summary first: the full report survives even if commenting fails.
   if (!options.dryRun) await deps.writeSummary?.(summaryMarkdown(report));
 

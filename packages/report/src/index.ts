@@ -9,16 +9,6 @@ export { collapsible, escapeHtml } from './details.ts';
 export { xyChart, barChart, histogramComparison } from './chart.ts';
 export type { XyChart, ChartSeries } from './chart.ts';
 export { sparkline, unicodeBar } from './sparkline.ts';
-export {
-  normaliseKey,
-  escapeKey,
-  stickyMarker,
-  hasStickyMarker,
-  defaultReportKey,
-  readCommentPointers,
-  commentPointer,
-  withCommentPointer,
-} from './marker.ts';
 export { truncateMarkdown, truncationNote, nextBlockState, COMMENT_LIMIT_CHARS } from './truncate.ts';
 export type { TruncateOptions, TruncateResult, BlockState } from './truncate.ts';
 export { composeReport, overallStatus, renderSection } from './compose.ts';

@@ -11,7 +11,7 @@ import { runDataTest, writeDemoData } from '@mlship/data';
 import { LocalStore, RegistryService } from '@mlship/registry';
 import { readOnnxSignature } from '@mlship/onnx';
 import { validate, writeDemoModels } from '@mlship/validate';
-import { postReport, createReportDeps } from '@mlship/pr-comment';
+import { postReport, createReportDeps, ReportKeySchema } from '@mlship/pr-comment';
 import { composeReport, type ReportSection } from '@mlship/report';
 import type { CliCommand, CliIO } from '../command.ts';
 
@@ -184,7 +184,7 @@ async function checkPullRequest(
   const reportPath = join(out, 'report.md');
   await writeFile(reportPath, composeReport(sections, { title: `mlship · ${MODEL}` }));
   const posted = await postReport(
-    { reportPath, target: `pr/${story.pr}`, key: MODEL },
+    { reportPath, target: `pr/${story.pr}`, key: ReportKeySchema.parse(MODEL) },
     await createReportDeps({ token: story.token, env: {}, repo: story.repo.fullName, apiUrl: story.gh.apiUrl }),
   );
   const firstFailure = outcome.result.gates.find((g) => g.verdict === 'fail');

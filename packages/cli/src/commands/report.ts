@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '@mlship/errors';
-import { createReportDeps, postReport, TargetInputSchema } from '@mlship/pr-comment';
+import { createReportDeps, postReport, ReportKeySchema, TargetInputSchema } from '@mlship/pr-comment';
 import { parseCommandLine, usageError } from '../flags.ts';
 import type { CliCommand } from '../command.ts';
 
@@ -13,7 +13,7 @@ const USAGE = `usage: mlship report <file.md> [--repo owner/name] [--target auto
 const FlagsSchema = z.object({
   repo: z.string().optional(),
   target: TargetInputSchema.optional(),
-  key: z.string().optional(),
+  key: ReportKeySchema.optional(),
   'api-url': z.url().optional(),
   'token-env': z
     .string()
@@ -59,7 +59,7 @@ const command: CliCommand = {
 
     const deps = await createReportDeps({ token, env: io.env, repo: flags.repo, apiUrl: flags['api-url'] });
     // Outside Actions there is no workflow/job to name the default key after.
-    const key = flags.key ?? (io.env.GITHUB_WORKFLOW ? undefined : 'mlship');
+    const key = flags.key ?? (io.env.GITHUB_WORKFLOW ? undefined : ReportKeySchema.parse('mlship'));
     const result = await postReport(
       { reportPath: resolve(io.cwd, flags.file), target, key, dryRun: flags['dry-run'] },
       deps,

@@ -1,7 +1,8 @@
 // Hand-written resolvers over the emulator's state for the schema slice in
 // schema.graphql.ts. Objects carry __typename so interfaces resolve.
 import type { EmulatorCore } from '../emulator-core.ts';
-import { issueCommentHtmlUrl, nodeId, parseNodeId, repoHtmlUrl } from '../representations.ts';
+import { nodeId, parseNodeId } from '../ids.ts';
+import { issueCommentHtmlUrl, repoHtmlUrl, userNodePrefix } from '../representations.ts';
 import type {
   CommitCommentRecord,
   IssueCommentRecord,
@@ -45,7 +46,7 @@ export function rootResolvers(core: EmulatorCore, token: TokenRecord): Json {
 
   const actor = (user: UserRecord): Json => ({
     __typename: user.type === 'Bot' ? 'Bot' : 'User',
-    id: nodeId(user.type === 'Bot' ? 'BOT' : 'U', user.id),
+    id: nodeId(userNodePrefix(user), user.id),
     login: user.login,
   });
 
@@ -62,8 +63,12 @@ export function rootResolvers(core: EmulatorCore, token: TokenRecord): Json {
     const issue = repo.issues.get(record.issueNumber);
     return {
       __typename: 'IssueComment',
-      id: nodeId('IC', record.id),
+      id: nodeId('IC', repo.id, record.id),
+      // Past 2^31 GitHub's 32-bit `databaseId` cannot carry the id: the field is
+      // null with an "Int cannot represent" error (graphql-js does it here);
+      // `fullDatabaseId` is the BigInt, a string on the wire.
       databaseId: record.id,
+      fullDatabaseId: String(record.id),
       body: record.body,
       createdAt: record.createdAt,
       updatedAt: record.updatedAt,
@@ -78,7 +83,7 @@ export function rootResolvers(core: EmulatorCore, token: TokenRecord): Json {
 
   const commitComment = (repo: RepoRecord, record: CommitCommentRecord): Json => ({
     __typename: 'CommitComment',
-    id: nodeId('CC', record.id),
+    id: nodeId('CC', repo.id, record.id),
     databaseId: record.id,
     body: record.body,
     createdAt: record.createdAt,
@@ -90,7 +95,7 @@ export function rootResolvers(core: EmulatorCore, token: TokenRecord): Json {
     commit: () => {
       const commit = repo.commits.get(record.commitId);
       return commit
-        ? { __typename: 'Commit', id: nodeId('C', commit.sha), oid: commit.sha, message: commit.message }
+        ? { __typename: 'Commit', id: nodeId('C', repo.id, commit.sha), oid: commit.sha, message: commit.message }
         : null;
     },
     ...viewerFields(record.user, record.minimized),
@@ -140,7 +145,7 @@ export function rootResolvers(core: EmulatorCore, token: TokenRecord): Json {
   function issueLike(repo: RepoRecord, issue: IssueRecord, typename: 'Issue' | 'PullRequest'): Json {
     return {
       __typename: typename,
-      id: nodeId(typename === 'PullRequest' ? 'PR' : 'I', issue.id),
+      id: nodeId(typename === 'PullRequest' ? 'PR' : 'I', repo.id, issue.id),
       number: issue.number,
       title: issue.title,
       url: `${repoHtmlUrl(core, repo)}/${issue.pullRequest ? 'pull' : 'issues'}/${issue.number}`,
@@ -175,7 +180,7 @@ export function rootResolvers(core: EmulatorCore, token: TokenRecord): Json {
         const [, prefix = '', name = found.ref] = /^(refs\/[^/]+\/)(.*)$/.exec(found.ref) ?? [];
         return {
           __typename: 'Ref',
-          id: nodeId('REF', `${repo.id}:${found.ref}`),
+          id: nodeId('REF', repo.id, found.ref),
           name,
           prefix,
           target: () => gitObject(repo, found.sha, found.objectType),
@@ -185,12 +190,12 @@ export function rootResolvers(core: EmulatorCore, token: TokenRecord): Json {
   }
 
   function gitObject(repo: RepoRecord, sha: string, type: string): Json | null {
-    if (type !== 'tag') return { __typename: 'Commit', id: nodeId('C', sha), oid: sha };
+    if (type !== 'tag') return { __typename: 'Commit', id: nodeId('C', repo.id, sha), oid: sha };
     const tag = repo.tagObjects.get(sha);
     if (!tag) return null;
     return {
       __typename: 'Tag',
-      id: nodeId('TAG', sha),
+      id: nodeId('TA', repo.id, sha),
       oid: sha,
       name: tag.tag,
       message: tag.message,
@@ -198,36 +203,52 @@ export function rootResolvers(core: EmulatorCore, token: TokenRecord): Json {
     };
   }
 
-  const findIssue = (id: number): { repo: RepoRecord; issue: IssueRecord } | undefined => {
-    for (const repo of core.state.repos.values()) {
-      for (const issue of repo.issues.values()) if (issue.id === id) return { repo, issue };
+  /** The repository and database id a repository-scoped node id (`[0, repoId, id]`) names. */
+  const scopedNode = (id: string): { prefix: string; repo: RepoRecord; id: number } | undefined => {
+    const parsed = parseNodeId(id);
+    const [repoId, databaseId] = parsed?.keys ?? [];
+    if (!parsed || typeof databaseId !== 'number') return undefined;
+    const repo = [...core.state.repos.values()].find((r) => r.id === repoId);
+    return repo ? { prefix: parsed.prefix, repo, id: databaseId } : undefined;
+  };
+
+  type CommentHit =
+    | { kind: 'IC'; repo: RepoRecord; comment: IssueCommentRecord }
+    | { kind: 'CC'; repo: RepoRecord; comment: CommitCommentRecord };
+
+  const findComment = (id: string): CommentHit | undefined => {
+    const node = scopedNode(id);
+    if (node?.prefix === 'IC') {
+      const comment = node.repo.issueComments.find((c) => c.id === node.id);
+      if (comment) return { kind: 'IC', repo: node.repo, comment };
+    }
+    if (node?.prefix === 'CC') {
+      const comment = node.repo.commitComments.find((c) => c.id === node.id);
+      if (comment) return { kind: 'CC', repo: node.repo, comment };
     }
     return undefined;
   };
 
+  const notFound = (id: string) =>
+    new GraphqlFailure(`Could not resolve to a node with the global id of '${id}'`, 'NOT_FOUND');
+
   /** The comment, issue or PR a node id names, or a NOT_FOUND failure worded like GitHub's. */
   const resolveNode = (id: string): Json => {
-    const parsed = parseNodeId(id);
-    const number = Number(parsed?.id);
-    const issueHit = parsed?.kind === 'IC' ? core.findIssueComment(number) : undefined;
-    if (issueHit) return issueComment(issueHit.repo, issueHit.comment);
-    const commitHit = parsed?.kind === 'CC' ? core.findCommitComment(number) : undefined;
-    if (commitHit) return commitComment(commitHit.repo, commitHit.comment);
-    const issue = parsed?.kind === 'I' || parsed?.kind === 'PR' ? findIssue(number) : undefined;
-    if (issue && Boolean(issue.issue.pullRequest) === (parsed?.kind === 'PR')) {
-      return issueLike(issue.repo, issue.issue, parsed?.kind === 'PR' ? 'PullRequest' : 'Issue');
+    const comment = findComment(id);
+    if (comment?.kind === 'IC') return issueComment(comment.repo, comment.comment);
+    if (comment?.kind === 'CC') return commitComment(comment.repo, comment.comment);
+    const node = scopedNode(id);
+    const issue = node && (node.prefix === 'I' || node.prefix === 'PR') ? node.repo.issues : undefined;
+    const found = issue && [...issue.values()].find((i) => i.id === node?.id);
+    if (found && Boolean(found.pullRequest) === (node?.prefix === 'PR')) {
+      return issueLike(node!.repo, found, node?.prefix === 'PR' ? 'PullRequest' : 'Issue');
     }
-    throw new GraphqlFailure(`Could not resolve to a node with the global id of '${id}'`, 'NOT_FOUND');
+    throw notFound(id);
   };
 
   const setMinimized = (input: { subjectId: string; classifier?: string }, minimized: boolean): Json => {
-    const parsed = parseNodeId(input.subjectId);
-    const number = Number(parsed?.id);
-    const hit =
-      (parsed?.kind === 'IC' ? core.findIssueComment(number) : undefined) ??
-      (parsed?.kind === 'CC' ? core.findCommitComment(number) : undefined);
-    if (!hit)
-      throw new GraphqlFailure(`Could not resolve to a node with the global id of '${input.subjectId}'`, 'NOT_FOUND');
+    const hit = findComment(input.subjectId);
+    if (!hit) throw notFound(input.subjectId);
     if (!canWrite) throw new GraphqlFailure('Resource not accessible by integration', 'FORBIDDEN');
     hit.comment.minimized = {
       isMinimized: minimized,

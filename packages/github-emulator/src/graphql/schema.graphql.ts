@@ -2,6 +2,7 @@
 // PR's or issue's comments page by page, comments (issue or commit) by node
 // id, minimizing (hiding) a comment, and a ref's annotated tag message. Names and types follow GitHub's schema.
 export const GRAPHQL_SDL = /* GraphQL */ `
+  scalar BigInt
   scalar DateTime
   scalar URI
 
@@ -32,6 +33,7 @@ export const GRAPHQL_SDL = /* GraphQL */ `
   type IssueComment implements Node & Minimizable {
     id: ID!
     databaseId: Int
+    fullDatabaseId: BigInt
     body: String!
     author: Actor
     createdAt: DateTime!

@@ -109,7 +109,8 @@ export const checkHandlers: Record<string, RepoHandler> = {
         'No commit found for SHA: ' + headSha,
       );
     const run: CheckRunRecord = {
-      id: ctx.core.nextId(),
+      id: ctx.core.nextId('checkRun'),
+      checkSuiteId: ctx.core.nextId('checkSuite'),
       headSha,
       name: String(body['name']),
       status: 'queued',
@@ -156,7 +157,7 @@ export const checkHandlers: Record<string, RepoHandler> = {
     const body = bodyOf(ctx);
     const at = ctx.core.now();
     const status: CommitStatusRecord = {
-      id: ctx.core.nextId(),
+      id: ctx.core.nextId('status'),
       sha,
       state: body['state'] as CommitStatusRecord['state'],
       targetUrl: typeof body['target_url'] === 'string' ? body['target_url'] : null,
@@ -193,7 +194,7 @@ export const checkHandlers: Record<string, RepoHandler> = {
     const environment = typeof body['environment'] === 'string' ? body['environment'] : 'production';
     const at = ctx.core.now();
     const deployment: DeploymentRecord = {
-      id: ctx.core.nextId(),
+      id: ctx.core.nextId('deployment'),
       sha: commit.sha,
       ref,
       task: typeof body['task'] === 'string' ? body['task'] : 'deploy',
@@ -235,7 +236,7 @@ export const checkHandlers: Record<string, RepoHandler> = {
     const body = bodyOf(ctx);
     const at = ctx.core.now();
     const status: DeploymentStatusRecord = {
-      id: ctx.core.nextId(),
+      id: ctx.core.nextId('deploymentStatus'),
       state: body['state'] as DeploymentStatusRecord['state'],
       description: typeof body['description'] === 'string' ? body['description'] : '',
       logUrl:
@@ -258,7 +259,7 @@ export const checkHandlers: Record<string, RepoHandler> = {
         if (other === deployment || other.environment !== deployment.environment || other.transientEnvironment)
           continue;
         if (other.statuses.at(-1)?.state !== 'success') continue;
-        other.statuses.push({ ...status, id: ctx.core.nextId(), state: 'inactive', description: '' });
+        other.statuses.push({ ...status, id: ctx.core.nextId('deploymentStatus'), state: 'inactive', description: '' });
       }
     }
     return { status: 201, body: deploymentStatusJson(ctx.core, ctx.repo, deployment, status) };

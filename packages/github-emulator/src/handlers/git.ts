@@ -189,7 +189,7 @@ export const gitHandlers: Record<string, RepoHandler> = {
     assertMaxChars(ctx, 'CommitComment', 'data', body['body'], COMMENT_BODY_MAX_CHARS);
     const at = ctx.core.now();
     const comment = {
-      id: ctx.core.nextId(),
+      id: ctx.core.nextId('commitComment'),
       commitId: commit.sha,
       body: String(body['body']),
       path: typeof body['path'] === 'string' ? body['path'] : null,

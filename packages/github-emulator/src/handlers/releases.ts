@@ -80,7 +80,7 @@ export const releaseHandlers: Record<string, RepoHandler> = {
     const draft = body['draft'] === true;
     if (!draft) assertTagFree(ctx, tagName);
     const release: ReleaseRecord = {
-      id: ctx.core.nextId(),
+      id: ctx.core.nextId('release'),
       tagName,
       targetCommitish: typeof body['target_commitish'] === 'string' ? body['target_commitish'] : ctx.repo.defaultBranch,
       name: typeof body['name'] === 'string' ? body['name'] : null,
@@ -174,7 +174,7 @@ export const releaseHandlers: Record<string, RepoHandler> = {
     }
     const at = ctx.core.now();
     const asset: ReleaseAssetRecord = {
-      id: ctx.core.nextId(),
+      id: ctx.core.nextId('asset'),
       releaseId: release.id,
       name,
       label: ctx.query.get('label'),
