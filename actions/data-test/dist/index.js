@@ -61232,9 +61232,6 @@ function histogramComparison(title, bins, reference, current) {
   });
 }
 
-// packages/report/src/marker.ts
-var PointerIndexSchema = external_exports.record(external_exports.string(), external_exports.string());
-
 // packages/report/src/compose.ts
 function renderSection(section) {
   const badge = section.severity === "info" ? "" : `${statusBadge(section.severity).split(" ")[0]} `;

@@ -59438,9 +59438,6 @@ function barChart(title, values, yLabel) {
   });
 }
 
-// packages/report/src/marker.ts
-var PointerIndexSchema = external_exports.record(external_exports.string(), external_exports.string());
-
 // packages/report/src/truncate.ts
 var COMMENT_LIMIT_CHARS = 65536;
 var CLEAN = { fence: void 0, detailsDepth: 0, inTag: false };
