@@ -79,8 +79,11 @@ test('a bad expectations file fails the step with one annotation naming file and
   assert.equal(run.exitCode, 1);
   const errors = run.annotations.filter((a) => a.level === 'error');
   assert.equal(errors.length, 1);
-  assert.match(errors[0]!.message, /expectations\.yml:4: columns\.wind\.betwen: unknown key 'betwen'/);
-  assert.deepEqual([errors[0]!.file, errors[0]!.line], ['expectations.yml', 4]);
+  assert.match(
+    errors[0]!.message,
+    /expectations\.yml:4:5: columns\.wind\.betwen: unknown key 'betwen'; did you mean 'between'\?/,
+  );
+  assert.deepEqual([errors[0]!.file, errors[0]!.line, errors[0]!.col], ['expectations.yml', 4, 5]);
 });
 
 test('reference-profile: weather@prod compares against the profile published with the production model', async () => {

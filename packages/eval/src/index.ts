@@ -37,7 +37,7 @@ export { outputSanity, robustnessOutcome, fairnessOutcome } from './sanity.ts';
 export type { OutputSanityInputs } from './sanity.ts';
 export { diffSignatures } from './signature-diff.ts';
 export type { SignatureChange, SignatureLike, TensorSpec } from './signature-diff.ts';
-export { PolicySchema, parsePolicy, defaultPolicy } from './policy.ts';
+export { PolicySchema, parsePolicy, readPolicy, defaultPolicy } from './policy.ts';
 export type { Policy, Gate } from './policy.ts';
 export { evaluatePaired, bootstrapOptions, summariseComparison } from './evaluate.ts';
 export type { PairedEvaluation, SliceEvaluation } from './evaluate.ts';

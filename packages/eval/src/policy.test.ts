@@ -24,7 +24,7 @@ test('an unknown metric fails naming the file, line and column, with the valid n
       assert.ok(error instanceof FileFormatError);
       assert.match(
         error.message,
-        /^policy\.yml:4:\d+: gates\.1\.metric: unknown metric 'acuracy'; valid metrics: accuracy,/,
+        /^policy\.yml:4:13: gates\[1\]\.metric: unknown metric 'acuracy'; valid metrics: accuracy,/,
       );
       assert.equal(error.location?.line, 4);
       return true;
@@ -36,7 +36,7 @@ test('an unknown metric fails naming the file, line and column, with the valid n
 test('a metric of the other task, or a margin in the wrong direction, is refused', () => {
   assert.throws(
     () => parsePolicy('gates:\n  - rmse <= 3\n', 'p.yml', 'classification'),
-    /p\.yml:2:5: gates\.0: metric 'rmse' does not apply to classification/,
+    /p\.yml:2:5: gates\[0\]: metric 'rmse' does not apply to classification/,
   );
   assert.throws(
     () => parsePolicy('gates:\n  - metric: log_loss\n    max_drop: 0.1\n', 'p.yml', 'classification'),
@@ -51,7 +51,31 @@ test('a metric of the other task, or a margin in the wrong direction, is refused
 test('unknown keys and invalid YAML point at their line', () => {
   assert.throws(
     () => parsePolicy('bootstrap:\n  replicates: 1000\n  seeed: 3\n', 'p.yml'),
-    /p\.yml:2:3: bootstrap: Unrecognized key: "seeed"/,
+    /p\.yml:3:3: bootstrap\.seeed: unknown key 'seeed'; did you mean 'seed'\?/,
+  );
+  assert.throws(
+    () => parsePolicy('gates:\n  - { metric: accuracy, maxdrop: 0.1 }\n', 'p.yml'),
+    /p\.yml:2:25: gates\[0\]\.maxdrop: unknown key 'maxdrop'; did you mean 'max_drop'\?/,
   );
   assert.throws(() => parsePolicy('gates: [\n', 'p.yml'), /p\.yml:\d+:\d+: invalid YAML/);
+});
+
+test('every problem in the file is reported in one line, the shorthand and the object form alike', () => {
+  assert.throws(
+    () => parsePolicy('confidence: 2\ngates:\n  - accuracy >= high\n  - metric: accuracy\n', 'p.yml'),
+    (error: unknown) => {
+      assert.ok(error instanceof FileFormatError);
+      assert.equal(
+        error.message,
+        [
+          'p.yml:1:13: confidence: must be < 1, got 2',
+          `p.yml:3:5: gates[0]: cannot read gate 'accuracy >= high'; write it as 'metric >= number' or 'metric <= number'`,
+          'p.yml:4:5: gates[1]: a gate sets exactly one of min, max, max_drop, max_increase',
+          'see docs/validate.md#policy-file',
+        ].join('; '),
+      );
+      assert.deepEqual(error.location, { file: 'p.yml', line: 1, column: 13 });
+      return true;
+    },
+  );
 });

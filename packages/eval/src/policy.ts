@@ -2,15 +2,17 @@
 // cut, and the gates a candidate must pass. Parsed once, with errors that
 // point at the line and column of the offending value.
 import { z } from 'zod';
-import { LineCounter, parseDocument } from 'yaml';
-import { FileFormatError } from '@mlship/errors';
+import { parseConfigFile, readConfigFile, type ConfigFile } from '@mlship/config-file';
 import { isMetricName, metricsOf, higherIsBetter } from './metric-names.ts';
-import type { MetricName, Task } from './metric-names.ts';
+import type { Task } from './metric-names.ts';
 
 const GATE_SHORTHAND = /^\s*([a-z0-9_]+)\s*(>=|<=)\s*(-?[0-9]*\.?[0-9]+(?:e-?[0-9]+)?)\s*$/i;
 
+const unknownMetric = (name: string) =>
+  `unknown metric '${name}'; valid metrics: ${[...new Set([...metricsOf('classification'), ...metricsOf('regression')])].join(', ')}`;
+
 const MetricSchema = z.string().refine(isMetricName, {
-  error: (issue) => `unknown metric '${String(issue.input)}'`,
+  error: (issue) => unknownMetric(String(issue.input)),
 });
 
 const ThresholdGateSchema = z
@@ -30,37 +32,25 @@ const ThresholdGateSchema = z
     error: 'a gate sets exactly one of min, max, max_drop, max_increase',
   });
 
-type ThresholdGate = z.output<typeof ThresholdGateSchema>;
-
 /**
- * A gate: "accuracy >= 0.9" is the same as { metric: accuracy, min: 0.9 }.
- * Dispatched by hand rather than with z.union, whose error would hide which
- * part of the gate is wrong behind "Invalid input".
+ * A gate: "accuracy >= 0.9" is the same as { metric: accuracy, min: 0.9 }. The
+ * shorthand is rewritten to the object form before the one gate schema checks
+ * it, so both forms get the same messages (z.union would hide which part is
+ * wrong behind "Invalid input").
  */
-const GateSchema = z.unknown().transform((value, ctx): ThresholdGate => {
-  if (typeof value !== 'string') {
-    const parsed = ThresholdGateSchema.safeParse(value);
-    if (parsed.success) return parsed.data;
-    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
-    return z.NEVER;
-  }
+const GateSchema = z.preprocess((value, ctx) => {
+  if (typeof value !== 'string') return value;
   const m = GATE_SHORTHAND.exec(value);
   if (!m) {
     ctx.addIssue({
       code: 'custom',
+      input: value,
       message: `cannot read gate '${value}'; write it as 'metric >= number' or 'metric <= number'`,
     });
     return z.NEVER;
   }
-  if (!isMetricName(m[1]!)) {
-    ctx.addIssue({ code: 'custom', message: `unknown metric '${m[1]}'` });
-    return z.NEVER;
-  }
-  const gate: ThresholdGate = { metric: m[1] as MetricName, per_slice: false };
-  if (m[2] === '>=') gate.min = Number(m[3]);
-  else gate.max = Number(m[3]);
-  return gate;
-});
+  return { metric: m[1], [m[2] === '>=' ? 'min' : 'max']: Number(m[3]) };
+}, ThresholdGateSchema);
 
 export const PolicySchema = z.strictObject({
   schemaVersion: z.literal(1).default(1),
@@ -170,64 +160,43 @@ export function defaultPolicy(): Policy {
   return PolicySchema.parse({});
 }
 
+const HELP = 'see docs/validate.md#policy-file';
+
 /**
  * Parses a policy's YAML text. Errors name the file, line and column of the
  * offending value. With a task, gates naming the other task's metrics fail too.
  */
 export function parsePolicy(text: string, file: string, task?: Task): Policy {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  const yamlError = doc.errors[0];
-  if (yamlError) {
-    const pos = lineCounter.linePos(yamlError.pos[0]);
-    throw new FileFormatError(`${file}:${pos.line}:${pos.col}: invalid YAML: ${yamlError.message.split('\n')[0]}`, {
-      location: { file, line: pos.line, column: pos.col },
-    });
-  }
-  const where = (path: readonly PropertyKey[]) => {
-    for (let depth = path.length; depth >= 0; depth--) {
-      const node = doc.getIn(path.slice(0, depth) as unknown[], true) as
-        { range?: [number, number, number] } | undefined;
-      if (node?.range) return lineCounter.linePos(node.range[0]);
-    }
-    return { line: 1, col: 1 };
-  };
-  const fail = (path: readonly PropertyKey[], message: string): never => {
-    const pos = where(path);
-    const at = path.length ? `${path.map(String).join('.')}: ` : '';
-    throw new FileFormatError(`${file}:${pos.line}:${pos.col}: ${at}${message}`, {
-      location: { file, line: pos.line, column: pos.col },
-    });
-  };
-  const parsed = PolicySchema.safeParse(doc.toJS() ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const hint = /unknown metric/.test(issue.message)
-      ? `; valid metrics: ${[...metricsOf('classification'), ...metricsOf('regression')].join(', ')}`
-      : '';
-    return fail(issue.path, `${issue.message}${hint}`);
-  }
-  const policy = parsed.data;
+  return checkedForTask(parseConfigFile(PolicySchema, text, file, { help: HELP }), task);
+}
+
+/** Reads a policy file; `file` is the name the user gave, when `path` is resolved from it. */
+export async function readPolicy(path: string, task?: Task, file = path): Promise<Policy> {
+  return checkedForTask(await readConfigFile(PolicySchema, path, { what: 'policy', file, help: HELP }), task);
+}
+
+/** The rules that depend on the task, which may come from the command line rather than the file. */
+function checkedForTask(loaded: ConfigFile<Policy>, task: Task | undefined): Policy {
+  const policy = loaded.value;
   const effectiveTask = task ?? policy.task;
-  if (effectiveTask) {
-    const valid = metricsOf(effectiveTask);
-    policy.gates.forEach((gate, i) => {
-      if (!valid.includes(gate.metric))
-        fail(
-          ['gates', i],
-          `metric '${gate.metric}' does not apply to ${effectiveTask}; use one of ${valid.join(', ')}`,
-        );
-      if (gate.max_drop !== undefined && !higherIsBetter(gate.metric))
-        fail(['gates', i], `${gate.metric} is lower-is-better: use max_increase, not max_drop`);
-      if (gate.max_increase !== undefined && higherIsBetter(gate.metric))
-        fail(['gates', i], `${gate.metric} is higher-is-better: use max_drop, not max_increase`);
-    });
-    const fairness = policy.sanity.fairness;
-    if (fairness && !valid.includes(fairness.metric))
-      fail(
-        ['sanity', 'fairness', 'metric'],
-        `metric '${fairness.metric}' does not apply to ${effectiveTask}; use one of ${valid.join(', ')}`,
+  if (!effectiveTask) return policy;
+  const valid = metricsOf(effectiveTask);
+  policy.gates.forEach((gate, i) => {
+    if (!valid.includes(gate.metric))
+      throw loaded.errorAt(
+        ['gates', i],
+        `metric '${gate.metric}' does not apply to ${effectiveTask}; use one of ${valid.join(', ')}`,
       );
-  }
+    if (gate.max_drop !== undefined && !higherIsBetter(gate.metric))
+      throw loaded.errorAt(['gates', i], `${gate.metric} is lower-is-better: use max_increase, not max_drop`);
+    if (gate.max_increase !== undefined && higherIsBetter(gate.metric))
+      throw loaded.errorAt(['gates', i], `${gate.metric} is higher-is-better: use max_drop, not max_increase`);
+  });
+  const fairness = policy.sanity.fairness;
+  if (fairness && !valid.includes(fairness.metric))
+    throw loaded.errorAt(
+      ['sanity', 'fairness', 'metric'],
+      `metric '${fairness.metric}' does not apply to ${effectiveTask}; use one of ${valid.join(', ')}`,
+    );
   return policy;
 }

@@ -2,14 +2,13 @@
 // deprecate, history, list) from the action's inputs or the CLI's flags, so
 // both entry points do exactly the same thing.
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { readConfigFile } from '@mlship/config-file';
 import { z } from 'zod';
-import { FileFormatError, InputError } from '@mlship/errors';
+import { InputError } from '@mlship/errors';
 import type { DatasetRef } from './manifest.ts';
 import type { PublishFile, RegistryService } from './registry-service.ts';
-import { parseStagePolicy, type StagePolicy } from './stage-policy.ts';
+import { readStagePolicy, type StagePolicy } from './stage-policy.ts';
 import { formatModelReference, parseModelReference } from './model-reference.ts';
 import { digestFile } from './file-digest.ts';
 
@@ -72,10 +71,7 @@ export const DEFAULT_POLICY_FILE = '.github/mlship-registry.yml';
 export async function loadStagePolicy(policyPath: string | undefined, cwd: string): Promise<StagePolicy | undefined> {
   const file = policyPath ?? (existsSync(join(cwd, DEFAULT_POLICY_FILE)) ? DEFAULT_POLICY_FILE : undefined);
   if (!file) return undefined;
-  const text = await readFile(resolvePath(cwd, file), 'utf8').catch(() => {
-    throw new InputError(`policy '${file}' cannot be read; check the path (relative to the workspace)`);
-  });
-  return parseStagePolicy(text, file);
+  return readStagePolicy(resolvePath(cwd, file), file);
 }
 
 export async function runRegistryCommand(
@@ -244,37 +240,21 @@ function publishFiles(inputs: RegistryInputs, cwd: string): PublishFile[] {
   return files;
 }
 
-async function readStructured(path: string, cwd: string, input: string): Promise<unknown> {
-  const text = await readFile(resolvePath(cwd, path), 'utf8').catch(() => {
-    throw new InputError(`${input} '${path}' cannot be read; check the path`);
-  });
-  try {
-    return parseYaml(text);
-  } catch (error) {
-    throw new FileFormatError(`${path}: not valid JSON or YAML (${(error as Error).message.split('\n')[0]})`, {
-      location: { file: path },
-    });
-  }
-}
+/** Training parameters: a flat map of names to scalars. */
+const ParamsSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
 
 async function readParams(path: string, cwd: string): Promise<Record<string, string | number | boolean | null>> {
-  const raw = await readStructured(path, cwd, 'params');
-  const parsed = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).safeParse(raw);
-  if (!parsed.success)
-    throw new FileFormatError(`${path}: params must be a flat map of names to strings, numbers or booleans`, {
-      location: { file: path },
-    });
-  return parsed.data;
+  return (await readConfigFile(ParamsSchema, resolvePath(cwd, path), { what: 'params', file: path })).value;
 }
 
 /** The numbers of a metrics file: a flat map, or the numbers under a top-level `metrics` key. */
 async function readMetrics(path: string, cwd: string): Promise<Record<string, number>> {
-  const raw = await readStructured(path, cwd, 'metrics');
-  const source = (
-    raw && typeof raw === 'object' && 'metrics' in raw ? (raw as { metrics: unknown }).metrics : raw
-  ) as Record<string, unknown> | null;
+  const raw = (
+    await readConfigFile(z.record(z.string(), z.unknown()), resolvePath(cwd, path), { what: 'metrics', file: path })
+  ).value;
+  const source = (raw.metrics && typeof raw.metrics === 'object' ? raw.metrics : raw) as Record<string, unknown>;
   const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(source ?? {})) if (typeof v === 'number' && Number.isFinite(v)) out[k] = v;
+  for (const [k, v] of Object.entries(source)) if (typeof v === 'number' && Number.isFinite(v)) out[k] = v;
   return out;
 }
 

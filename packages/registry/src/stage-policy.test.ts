@@ -74,7 +74,32 @@ test('unregistered versions and deprecated models are refused', () => {
 test('a malformed policy names the file and the field', () => {
   assert.throws(
     () => parseStagePolicy('stages:\n  - name: Prod\n', 'p.yml'),
-    (e: unknown) => e instanceof FileFormatError && /^p\.yml: stages\.0\.name:/.test(e.message),
+    (e: unknown) =>
+      e instanceof FileFormatError &&
+      /^p\.yml:2:11: stages\[0\]\.name: stage names use lowercase/.test(e.message) &&
+      e.location?.line === 2,
   );
-  assert.throws(() => parseStagePolicy('stages:\n  - name: prod\n    requires: qa\n', 'p.yml'), /unknown stage 'qa'/);
+  assert.throws(
+    () => parseStagePolicy('stages:\n  - name: prod\n    requires: qa\n', 'p.yml'),
+    /p\.yml:3:15: stages\[0\]\.requires: stage 'prod' requires unknown stage 'qa'; use one of prod/,
+  );
+});
+
+test('unknown keys, a stage listed twice and wrong types are refused at their line', () => {
+  assert.throws(
+    () => parseStagePolicy('enforceorder: true\nstages:\n  - name: prod\n', 'p.yml'),
+    /p\.yml:1:1: enforceorder: unknown key 'enforceorder'; did you mean 'enforceOrder'\?/,
+  );
+  assert.throws(
+    () => parseStagePolicy('stages:\n  - name: prod\n    actor: [alice]\n', 'p.yml'),
+    /p\.yml:3:5: stages\[0\]\.actor: unknown key 'actor'; did you mean 'actors'\?/,
+  );
+  assert.throws(
+    () => parseStagePolicy('stages:\n  - name: prod\n  - name: prod\n', 'p.yml'),
+    /p\.yml:3:11: stages\[1\]\.name: stage 'prod' is listed twice; keep one/,
+  );
+  assert.throws(
+    () => parseStagePolicy('enforceOrder: yes please\nstages:\n  - name: prod\n', 'p.yml'),
+    /p\.yml:1:15: enforceOrder: expected true or false, got 'yes please'/,
+  );
 });

@@ -2,8 +2,7 @@
 // them and which checks must have passed on the version's commit. Pure: the
 // callers bring the state, the actor and the passed checks.
 import { z } from 'zod';
-import { parse as parseYaml } from 'yaml';
-import { FileFormatError } from '@mlship/errors';
+import { parseConfigFile, readConfigFile } from '@mlship/config-file';
 import { RegistryRuleError } from './registry-errors.ts';
 import type { RegistryState } from './registry-state.ts';
 import { isStageName } from './tag-grammar.ts';
@@ -11,13 +10,13 @@ import { isStageName } from './tag-grammar.ts';
 const StageName = z.string().refine(isStageName, 'stage names use lowercase letters, digits, - and _');
 
 export const StagePolicySchema = z
-  .object({
+  .strictObject({
     schemaVersion: z.literal(1).default(1),
     /** When true, a stage may only be assigned to a version that holds the stage listed before it (or its `requires`). */
     enforceOrder: z.boolean().default(false),
     stages: z
       .array(
-        z.object({
+        z.strictObject({
           name: StageName,
           /** The stage a version must hold first; defaults to the previous stage when enforceOrder is on. */
           requires: StageName.optional(),
@@ -31,11 +30,23 @@ export const StagePolicySchema = z
   })
   .superRefine((policy, ctx) => {
     const names = policy.stages.map((s) => s.name);
-    for (const stage of policy.stages) {
+    policy.stages.forEach((stage, i) => {
       if (stage.requires && !names.includes(stage.requires)) {
-        ctx.addIssue({ code: 'custom', message: `stage '${stage.name}' requires unknown stage '${stage.requires}'` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['stages', i, 'requires'],
+          input: stage.requires,
+          message: `stage '${stage.name}' requires unknown stage '${stage.requires}'; use one of ${names.join(', ')}`,
+        });
       }
-    }
+      if (names.indexOf(stage.name) !== i)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['stages', i, 'name'],
+          input: stage.name,
+          message: `stage '${stage.name}' is listed twice; keep one`,
+        });
+    });
   });
 export type StagePolicy = z.infer<typeof StagePolicySchema>;
 export type StageRule = StagePolicy['stages'][number];
@@ -44,26 +55,16 @@ export const DEFAULT_POLICY: StagePolicy = StagePolicySchema.parse({
   stages: [{ name: 'dev' }, { name: 'staging' }, { name: 'canary' }, { name: 'prod' }],
 });
 
-/** Reads a policy file (YAML or JSON); errors name the file and the field. */
+const HELP = 'see docs/registry.md#stage-policy';
+
+/** Parses a stage policy (YAML or JSON); errors name the file, line and column. */
 export function parseStagePolicy(text: string, file: string): StagePolicy {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (error) {
-    throw new FileFormatError(`${file}: not valid YAML (${(error as Error).message.split('\n')[0]}); fix the syntax`, {
-      location: { file },
-      cause: error,
-    });
-  }
-  const parsed = StagePolicySchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const path = issue.path.join('.') || '(top level)';
-    throw new FileFormatError(`${file}: ${path}: ${issue.message}; see docs/registry.md#stage-policy`, {
-      location: { file },
-    });
-  }
-  return parsed.data;
+  return parseConfigFile(StagePolicySchema, text, file, { help: HELP }).value;
+}
+
+/** Reads a stage policy file; `file` is the name the user gave, when `path` is resolved from it. */
+export async function readStagePolicy(path: string, file = path): Promise<StagePolicy> {
+  return (await readConfigFile(StagePolicySchema, path, { what: 'stage policy', file, help: HELP })).value;
 }
 
 export function stageRule(policy: StagePolicy, stage: string): StageRule {

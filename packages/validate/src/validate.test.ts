@@ -230,7 +230,7 @@ test('bad inputs fail with one line naming the file and the fix', async () => {
   await rejects(
     { ...base, policy: join(dir, 'typo.yml') },
     FileFormatError,
-    /typo\.yml:\d+:\d+: gates\.2\.metric: unknown metric 'macro_f2'/,
+    /typo\.yml:\d+:\d+: gates\[2\]\.metric: unknown metric 'macro_f2'/,
   );
 
   await rejects(

@@ -4,7 +4,7 @@
 // pure function from @mlship/eval.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '@mlship/errors';
@@ -21,7 +21,7 @@ import {
   orderGates,
   outputSanity,
   overallVerdict,
-  parsePolicy,
+  readPolicy,
   regressionMetrics,
   sliceRows,
   summariseComparison,
@@ -69,9 +69,7 @@ export async function validate(input: ValidateOptions, adapters: ValidateAdapter
   const now = adapters.now ?? (() => performance.now());
   const timings: Record<string, number> = {};
   const started = now();
-  const policy = options.policy
-    ? parsePolicy(await readText(options.policy, 'policy'), options.policy, options.task)
-    : defaultPolicy();
+  const policy = options.policy ? await readPolicy(options.policy, options.task) : defaultPolicy();
   const task = options.task ?? policy.task;
   const label = options.label ?? policy.label;
   if (!task)
@@ -256,17 +254,6 @@ export async function validate(input: ValidateOptions, adapters: ValidateAdapter
     return await writeOutputs(result, policy, options.outputDir);
   } finally {
     await Promise.all([candidate.release(), baseline.release()]);
-  }
-}
-
-async function readText(path: string, what: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw new InputError(
-      `${path}: cannot read the ${what} file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check the path`,
-      { cause: error },
-    );
   }
 }
 

@@ -11,11 +11,10 @@ import {
   compareProfiles,
   inferExpectations,
   mergeProfiles,
-  parseDriftOptions,
+  readDriftOptions,
   parseExpectations,
   readColumns,
   readProfileFile,
-  readText,
   runDataTest,
   type DriftReport,
   type Profile,
@@ -190,7 +189,7 @@ const command: CliCommand = {
           ? await readProfileFile(at(flags.profile))
           : await profileOf(at(one(sub, positionals)), reference);
         const options = flags['drift-config']
-          ? parseDriftOptions(await readText(at(flags['drift-config'])), flags['drift-config'])
+          ? await readDriftOptions(at(flags['drift-config']), flags['drift-config'])
           : {};
         const drift = compareProfiles(reference, current, options);
         io.stdout(flags.json ? `${JSON.stringify(drift, null, 2)}\n` : driftLines(drift));

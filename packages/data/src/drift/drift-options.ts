@@ -1,7 +1,7 @@
 // Drift settings: every threshold has a default documented in docs/data.md
 // and can be overridden (a YAML/JSON file, action input or CLI flag).
 import { z } from 'zod';
-import { parseYamlFile } from '../expect/load-expectations.ts';
+import { parseConfigFile, readConfigFile } from '@mlship/config-file';
 
 export const NumericMethodSchema = z.enum(['psi', 'ks', 'wasserstein', 'jensen-shannon']);
 export const CategoricalMethodSchema = z.enum(['jensen-shannon', 'psi', 'cramers-v']);
@@ -35,7 +35,14 @@ export const DriftOptionsSchema = z.strictObject({
 export type DriftOptions = z.infer<typeof DriftOptionsSchema>;
 export type DriftOptionsInput = z.input<typeof DriftOptionsSchema>;
 
-/** Reads drift settings from YAML or JSON text; errors name the file and line. */
+const HELP = 'see docs/data.md#drift';
+
+/** Reads drift settings from YAML or JSON text; errors name the file, line and column. */
 export function parseDriftOptions(text: string, file: string): DriftOptions {
-  return parseYamlFile(DriftOptionsSchema, text, file).value;
+  return parseConfigFile(DriftOptionsSchema, text, file, { help: HELP }).value;
+}
+
+/** `file` is the name the user gave, when `path` is resolved from it. */
+export async function readDriftOptions(path: string, file = path): Promise<DriftOptions> {
+  return (await readConfigFile(DriftOptionsSchema, path, { what: 'drift settings', file, help: HELP })).value;
 }

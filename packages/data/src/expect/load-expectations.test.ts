@@ -43,29 +43,29 @@ function failure(text: string): FileFormatError {
 
 test('a wrong value is reported at its line with the path', () => {
   const e = failure(valid.replace('mostly: 0.99', 'mostly: 1.5'));
-  assert.match(e.message, /^e\.yml:13: columns\.mass\.between\.mostly: /);
-  assert.equal(e.location?.line, 13);
+  assert.match(e.message, /^e\.yml:13:15: columns\.mass\.between\.mostly: must be <= 1, got 1\.5/);
+  assert.deepEqual(e.location, { file: 'e.yml', line: 13, column: 15 });
 });
 
 test('an unknown check is reported at its key', () => {
   const e = failure(valid.replace('    notNull: true', '    notNul: true'));
-  assert.match(e.message, /^e\.yml:7: columns\.species\.notNul: unknown key 'notNul'/);
+  assert.match(e.message, /^e\.yml:7:5: columns\.species\.notNul: unknown key 'notNul'; did you mean 'notNull'\?/);
 });
 
 test('invalid YAML is reported with its line', () => {
   const e = failure('schemaVersion: 1\ncolumns:\n  a: [1, 2\n  b: 3\n');
-  assert.match(e.message, /^e\.yml:\d+: invalid YAML: /);
+  assert.match(e.message, /^e\.yml:4:3: invalid YAML: /);
   assert.ok(e.message.split('\n').length === 1);
 });
 
 test('an invalid regex, a bound-less range and a wrong schemaVersion are errors', () => {
   assert.match(
     failure(`schemaVersion: 1\ncolumns:\n  a:\n    regex: '([a-z'\n`).message,
-    /e\.yml:4: columns\.a\.regex\.pattern: not a valid regular expression/,
+    /e\.yml:4:12: columns\.a\.regex\.pattern: not a valid regular expression/,
   );
   assert.match(
     failure(`schemaVersion: 1\ncolumns:\n  a:\n    mean: { severity: warn }\n`).message,
-    /e\.yml:4: columns\.a\.mean: give min, max or both/,
+    /e\.yml:4:11: columns\.a\.mean: give min, max or both/,
   );
-  assert.match(failure('schemaVersion: 2\n').message, /e\.yml:1: schemaVersion: /);
+  assert.match(failure('schemaVersion: 2\n').message, /e\.yml:1:16: schemaVersion: must be 1, got 2/);
 });

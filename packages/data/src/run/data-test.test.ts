@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileFormatError } from '@mlship/errors';
+import { InputError } from '@mlship/errors';
 import { combinedOutcome, reaches, runDataTest } from './data-test.ts';
 import { parseProfile } from '../profile/data-profiler.ts';
 
@@ -74,6 +74,6 @@ test('missing files are one-line errors naming the path', async () => {
       failOn: 'error',
       outputDir: dir,
     }),
-    (e: unknown) => e instanceof FileFormatError && /nope\.yml: cannot read \(ENOENT\)/.test(e.message),
+    (e: unknown) => e instanceof InputError && /nope\.yml: expectations file not found; check the path/.test(e.message),
   );
 });

@@ -8,11 +8,11 @@ import { FileFormatError } from '@mlship/errors';
 import { readColumns } from '../read/read-columns.ts';
 import { DataProfiler, parseProfile } from '../profile/data-profiler.ts';
 import type { Profile } from '../profile/profile-schema.ts';
-import { parseExpectations } from '../expect/load-expectations.ts';
+import { readExpectations } from '../expect/load-expectations.ts';
 import { ExpectationChecker } from '../expect/expectation-checker.ts';
 import type { ExpectationReport, TestOutcome } from '../expect/check-result.ts';
 import { compareProfiles, type DriftReport } from '../drift/compare-profiles.ts';
-import { parseDriftOptions, type DriftOptionsInput } from '../drift/drift-options.ts';
+import { readDriftOptions, type DriftOptionsInput } from '../drift/drift-options.ts';
 import { renderSection } from '@mlship/report';
 import { dataTestSection, type DataTestSection } from './report-section.ts';
 
@@ -58,13 +58,9 @@ export async function runDataTest(
   input: DataTestInput,
   clock: DataTestClock = { now: () => new Date() },
 ): Promise<DataTestResult> {
-  const driftOptions = input.driftConfig
-    ? parseDriftOptions(await readText(input.driftConfig), input.driftConfig)
-    : (input.drift ?? {});
+  const driftOptions = input.driftConfig ? await readDriftOptions(input.driftConfig) : (input.drift ?? {});
   const reference = input.referenceProfile ? await readProfileFile(input.referenceProfile) : undefined;
-  const loaded = input.expectations
-    ? parseExpectations(await readText(input.expectations), input.expectations)
-    : undefined;
+  const loaded = input.expectations ? await readExpectations(input.expectations) : undefined;
   const checker = loaded
     ? new ExpectationChecker(loaded.expectations, {
         lineOf: loaded.lineOf,
