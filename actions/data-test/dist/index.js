@@ -19164,12 +19164,12 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
+    var isAlias2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
     var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
-    var isMap = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
-    var isPair = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
-    var isScalar = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
-    var isSeq = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
+    var isMap2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
+    var isPair2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
+    var isScalar3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
+    var isSeq2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
     function isCollection(node2) {
       if (node2 && typeof node2 === "object")
         switch (node2[NODE_TYPE]) {
@@ -19190,7 +19190,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node2) => (isScalar(node2) || isCollection(node2)) && !!node2.anchor;
+    var hasAnchor = (node2) => (isScalar3(node2) || isCollection(node2)) && !!node2.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -19199,14 +19199,14 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias;
+    exports.isAlias = isAlias2;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap;
+    exports.isMap = isMap2;
     exports.isNode = isNode2;
-    exports.isPair = isPair;
-    exports.isScalar = isScalar;
-    exports.isSeq = isSeq;
+    exports.isPair = isPair2;
+    exports.isScalar = isScalar3;
+    exports.isSeq = isSeq2;
   }
 });
 
@@ -19218,7 +19218,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node2, visitor) {
+    function visit3(node2, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node2)) {
         const cd = visit_(null, node2.contents, visitor_, Object.freeze([node2]));
@@ -19227,9 +19227,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node2, visitor_, Object.freeze([]));
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
     function visit_(key, node2, visitor, path) {
       const ctrl = callVisitor(key, node2, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
@@ -19363,7 +19363,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
     exports.visitAsync = visitAsync;
   }
 });
@@ -19373,7 +19373,7 @@ var require_directives = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -19517,7 +19517,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit2.visit(doc.contents, (_key, node2) => {
+          visit3.visit(doc.contents, (_key, node2) => {
             if (identity.isNode(node2) && node2.tag)
               tags[node2.tag] = true;
           });
@@ -19544,7 +19544,7 @@ var require_anchors = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     function anchorIsValid(anchor2) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor2)) {
         const sa = JSON.stringify(anchor2);
@@ -19555,7 +19555,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit2.visit(root, {
+      visit3.visit(root, {
         Value(_key, node2) {
           if (node2.anchor)
             anchors.add(node2.anchor);
@@ -19735,7 +19735,7 @@ var require_Alias = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -19761,7 +19761,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit2.visit(doc, {
+          visit3.visit(doc, {
             Node: (_key, node2) => {
               if (identity.isAlias(node2) || identity.hasAnchor(node2))
                 nodes.push(node2);
@@ -23314,9 +23314,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap = fc.start.source === "{";
-      const fcName = isMap ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap2 = fc.start.source === "{";
+      const fcName = isMap2 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -23352,7 +23352,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -23392,7 +23392,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep2 && !props.found) {
+        if (!isMap2 && !sep2 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -23415,7 +23415,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap && !props.found && ctx.options.strict) {
+            if (!isMap2 && !props.found && ctx.options.strict) {
               if (sep2)
                 for (const st of sep2) {
                   if (st === valueProps.found)
@@ -23447,7 +23447,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap) {
+          if (isMap2) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -23463,7 +23463,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap ? "}" : "]";
+      const expectedEnd = isMap2 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -24683,15 +24683,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit2(cst, visitor) {
+    function visit3(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path) => {
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
+    visit3.itemAtPath = (cst, path) => {
       let item = cst;
       for (const [field, index] of path) {
         const tok = item?.[field];
@@ -24702,8 +24702,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path) => {
-      const parent = visit2.itemAtPath(cst, path.slice(0, -1));
+    visit3.parentCollection = (cst, path) => {
+      const parent = visit3.itemAtPath(cst, path.slice(0, -1));
       const field = path[path.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -24734,7 +24734,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path) : ctrl;
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
   }
 });
 
@@ -24750,7 +24750,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -24834,7 +24834,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar;
+    exports.isScalar = isScalar3;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -26450,7 +26450,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema.Schema;
@@ -26478,8 +26478,8 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit2.visit;
-    exports.visitAsync = visit2.visitAsync;
+    exports.visit = visit3.visit;
+    exports.visitAsync = visit3.visitAsync;
   }
 });
 
@@ -59960,57 +59960,332 @@ var ExpectationsSchema = external_exports.strictObject({
   columns: external_exports.record(external_exports.string(), ColumnExpectationsSchema).default({})
 });
 
-// packages/data/src/expect/load-expectations.ts
+// packages/config-file/src/parse-config-file.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+
+// packages/config-file/src/schema-keys.ts
+var defOf = (schema) => schema.def;
+function allowedKeys(schema, path) {
+  const found = objectsAt(schema, path, 0);
+  if (found.length === 0) return void 0;
+  return [...new Set(found.flatMap((o) => Object.keys(defOf(o).shape ?? {})))];
+}
+function objectsAt(schema, path, index) {
+  const def = defOf(schema);
+  switch (def.type) {
+    case "optional":
+    case "nullable":
+    case "default":
+    case "prefault":
+    case "catch":
+    case "readonly":
+    case "nonoptional":
+      return objectsAt(def.innerType, path, index);
+    case "pipe": {
+      const out = objectsAt(def.out, path, index);
+      return out.length > 0 ? out : objectsAt(def.in, path, index);
+    }
+    case "union":
+      return (def.options ?? []).flatMap((option) => objectsAt(option, path, index));
+    case "object":
+      if (index === path.length) return [schema];
+      return def.shape && String(path[index]) in def.shape ? objectsAt(def.shape[String(path[index])], path, index + 1) : [];
+    case "array":
+      return index < path.length && typeof path[index] === "number" ? objectsAt(def.element, path, index + 1) : [];
+    case "record":
+      return index < path.length ? objectsAt(def.valueType, path, index + 1) : [];
+    default:
+      return [];
+  }
+}
+function closestKey(key, allowed) {
+  let best;
+  let bestDistance = Infinity;
+  for (const candidate of allowed) {
+    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best !== void 0 && bestDistance <= Math.max(1, Math.floor(key.length / 3)) ? best : void 0;
+}
+function editDistance(a, b) {
+  if (Math.abs(a.length - b.length) > 3) return Infinity;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = row;
+  }
+  return previous[b.length];
+}
+
+// packages/config-file/src/issue-message.ts
+function showValue(value) {
+  if (value === void 0) return "nothing";
+  if (value === null) return "null (an empty value)";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  const text = typeof value === "string" ? `'${value}'` : String(value);
+  const oneLine = JSON.stringify(text).slice(1, -1);
+  return oneLine.length > 60 ? `${oneLine.slice(0, 57)}...` : oneLine;
+}
+var NOUNS = {
+  object: "a mapping (key: value)",
+  record: "a mapping (key: value)",
+  array: "a list",
+  string: "text",
+  number: "a number",
+  int: "a whole number",
+  boolean: "true or false",
+  null: "null"
+};
+function issueMessage(issue3, missing) {
+  switch (issue3.code) {
+    case "invalid_type": {
+      const expected = NOUNS[issue3.expected] ?? issue3.expected;
+      if (missing) return `required; add it (${expected})`;
+      return `expected ${expected}, got ${showValue(issue3.input)}`;
+    }
+    case "invalid_value": {
+      const allowed = issue3.values.map((v) => typeof v === "string" ? v : String(v));
+      return allowed.length === 1 ? `must be ${allowed[0]}, got ${showValue(issue3.input)}` : `${showValue(issue3.input)} is not one of: ${allowed.join(", ")}`;
+    }
+    case "too_small":
+    case "too_big":
+      return bound(issue3);
+    case "invalid_union": {
+      const expected = [
+        ...new Set(issue3.errors.flatMap((e) => e.filter((i) => i.code === "invalid_type").map((i) => i.expected)))
+      ];
+      return expected.length > 0 && !missing ? `expected ${alternatives(expected.map((e) => NOUNS[e] ?? e))}, got ${showValue(issue3.input)}` : firstLine(issue3.message);
+    }
+    default:
+      return firstLine(issue3.message);
+  }
+}
+function unknownKeyMessage(schema, objectPath, key) {
+  const allowed = allowedKeys(schema, objectPath) ?? [];
+  const meant = closestKey(key, allowed);
+  if (meant) return `unknown key '${key}'; did you mean '${meant}'?`;
+  if (allowed.length === 0) return `unknown key '${key}'; remove it`;
+  const listed = allowed.length > 15 ? `${allowed.slice(0, 15).join(", ")}, ...` : allowed.join(", ");
+  return `unknown key '${key}'; the keys here are: ${listed}`;
+}
+function bound(issue3) {
+  const small = issue3.code === "too_small";
+  const limit = small ? issue3.minimum : issue3.maximum;
+  const op = small ? issue3.inclusive ? ">=" : ">" : issue3.inclusive ? "<=" : "<";
+  switch (issue3.origin) {
+    case "number":
+    case "int":
+    case "bigint":
+      return `must be ${op} ${limit}, got ${showValue(issue3.input)}`;
+    case "array":
+    case "set":
+      return small ? `needs at least ${limit} item(s)` : `has more than ${limit} item(s)`;
+    case "string":
+      return small ? Number(limit) <= 1 ? "must not be empty" : `needs at least ${limit} characters` : `is longer than ${limit} characters`;
+    default:
+      return firstLine(issue3.message);
+  }
+}
+var alternatives = (nouns) => nouns.length <= 2 ? nouns.join(" or ") : `${nouns.slice(0, -1).join(", ")} or ${nouns.at(-1)}`;
+var firstLine = (message) => message.split("\n")[0];
+
+// packages/config-file/src/yaml-positions.ts
 var import_yaml = __toESM(require_dist(), 1);
-function parseExpectations(text, file2) {
-  const { value, lineOf } = parseYamlFile(ExpectationsSchema, text, file2);
-  return { expectations: value, file: file2, lineOf };
-}
-function parseYamlFile(schema, text, file2) {
-  const lineCounter = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const yamlError = doc.errors[0];
-  if (yamlError) {
-    const line = yamlError.linePos?.[0].line ?? lineCounter.linePos(yamlError.pos[0]).line;
-    throw new FileFormatError(`${file2}:${line}: invalid YAML: ${yamlError.message.split("\n")[0]}`, {
-      location: { file: file2, line },
-      cause: yamlError
-    });
+var YamlPositions = class {
+  #doc;
+  #lines;
+  constructor(doc, lines) {
+    this.#doc = doc;
+    this.#lines = lines;
   }
-  const lineOf = (path) => nodeLine(doc, lineCounter, path);
-  const parsed = schema.safeParse(doc.toJS() ?? {});
+  /** Whether every segment of the path is written in the file. */
+  has(path) {
+    return this.#locate(path).depth === path.length;
+  }
+  /**
+   * Where the value at the path is written; where its key is, when the value
+   * is empty; or the deepest ancestor that exists (where a missing key goes).
+   */
+  valueAt(path) {
+    const at = this.#locate(path);
+    return this.#position(at.value ?? at.key);
+  }
+  /** Where the key of the entry at the path is written (the value's position for list items). */
+  keyAt(path) {
+    const at = this.#locate(path);
+    return this.#position(at.key ?? at.value);
+  }
+  #position(node2) {
+    const offset = node2?.range?.[0] ?? 0;
+    const { line, col } = this.#lines.linePos(offset);
+    return { line, column: col };
+  }
+  #locate(path) {
+    let value = this.#resolve(this.#doc.contents);
+    let key;
+    let depth = 0;
+    for (const segment of path) {
+      if ((0, import_yaml.isMap)(value)) {
+        const pair = value.items.find((p) => (0, import_yaml.isPair)(p) && keyText(p.key) === String(segment));
+        if (!pair) break;
+        key = (0, import_yaml.isNode)(pair.key) ? pair.key : void 0;
+        value = this.#resolve(pair.value);
+      } else if ((0, import_yaml.isSeq)(value) && typeof segment === "number") {
+        const item = value.items[segment];
+        if (item === void 0) break;
+        key = void 0;
+        value = this.#resolve(item);
+      } else break;
+      depth++;
+    }
+    const written = value && value.range && !((0, import_yaml.isScalar)(value) && value.range[0] === value.range[1]);
+    return { key, value: written ? value : void 0, depth };
+  }
+  #resolve(node2) {
+    if ((0, import_yaml.isAlias)(node2)) return this.#resolve(node2.resolve(this.#doc));
+    return (0, import_yaml.isNode)(node2) ? node2 : void 0;
+  }
+};
+function keyText(key) {
+  if ((0, import_yaml.isScalar)(key)) return String(key.value);
+  return typeof key === "string" || typeof key === "number" ? String(key) : void 0;
+}
+function formatPath(path) {
+  let out = "";
+  for (const segment of path) {
+    if (typeof segment === "number") out += `[${segment}]`;
+    else {
+      const name = String(segment);
+      out += /^[A-Za-z_][\w-]*$/.test(name) ? `${out ? "." : ""}${name}` : `[${JSON.stringify(name)}]`;
+    }
+  }
+  return out;
+}
+
+// packages/config-file/src/parse-config-file.ts
+var MAX_LISTED = 10;
+function parseConfigFile(schema, text, file2, options = {}) {
+  const lines = new import_yaml2.LineCounter();
+  const doc = (0, import_yaml2.parseDocument)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const fail = (issues) => {
+    throw configError(file2, issues, options);
+  };
+  if (doc.errors.length > 0) {
+    fail(
+      doc.errors.map((e) => {
+        const { line, col } = lines.linePos(e.pos[0]);
+        const message = e.code === "DUPLICATE_KEY" ? `duplicate key ${showValue(keyAt(doc, e.pos[0]))}; keep one of them` : `invalid YAML: ${e.message.split("\n")[0]}`;
+        return { line, column: col, message };
+      })
+    );
+  }
+  if (doc.contents === null) fail([{ line: 1, column: 1, message: `the file is empty; write the settings in it` }]);
+  let raw;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (error63) {
+    fail([{ line: 1, column: 1, message: `invalid YAML: ${error63.message.split("\n")[0]}` }]);
+  }
+  const positions = new YamlPositions(doc, lines);
+  const located = (path, message, at) => ({
+    ...at,
+    message: path.length > 0 ? `${formatPath(path)}: ${message}` : message
+  });
+  const parsed = schema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
-    const issue3 = parsed.error.issues[0];
-    const path = issue3.path.map((p) => typeof p === "symbol" ? String(p) : p);
-    const keys = issue3.code === "unrecognized_keys" ? issue3.keys : [];
-    const at = keys.length > 0 ? [...path, keys[0]] : path;
-    const line = lineOf(at) ?? 1;
-    const where = at.length > 0 ? at.join(".") : "(top level)";
-    const message = issue3.code === "unrecognized_keys" ? `unknown key '${keys[0]}'` : issue3.message;
-    throw new FileFormatError(`${file2}:${line}: ${where}: ${message}`, { location: { file: file2, line } });
+    const issues = parsed.error.issues.flatMap((issue3) => {
+      const path = issue3.path;
+      if (issue3.code === "unrecognized_keys")
+        return issue3.keys.map(
+          (key) => located([...path, key], unknownKeyMessage(schema, path, key), positions.keyAt([...path, key]))
+        );
+      return [located(path, issueMessage(issue3, !positions.has(path)), positions.valueAt(path))];
+    });
+    fail(issues.sort((a, b) => a.line - b.line || a.column - b.column));
   }
-  return { value: parsed.data, lineOf };
+  return {
+    value: parsed.data,
+    file: file2,
+    positionOf: (path) => positions.keyAt(path),
+    errorAt: (path, message) => configError(file2, [located(path, message, positions.valueAt(path))], options)
+  };
 }
-function nodeLine(doc, lineCounter, path) {
-  for (let depth = path.length; depth >= 0; depth--) {
-    const sub = path.slice(0, depth);
-    const node2 = sub.length === 0 ? doc.contents : doc.getIn(sub, true);
-    if (!(0, import_yaml.isNode)(node2) || !node2.range) continue;
-    const parent = sub.length > 0 ? sub.length === 1 ? doc.contents : doc.getIn(sub.slice(0, -1), true) : void 0;
-    const key = parent && "items" in parent ? findKey(parent, sub.at(-1)) : void 0;
-    const offset = key?.range?.[0] ?? node2.range[0];
-    return lineCounter.linePos(offset).line;
-  }
-  return void 0;
+function configError(file2, issues, options) {
+  const first = issues[0];
+  const listed = issues.slice(0, MAX_LISTED).map((i) => `${file2}:${i.line}:${i.column}: ${i.message}`);
+  if (issues.length > MAX_LISTED) listed.push(`and ${issues.length - MAX_LISTED} more`);
+  const help = options.help ? `; ${options.help}` : "";
+  return new FileFormatError(`${listed.join("; ")}${help}`, {
+    location: { file: file2, line: first.line, column: first.column }
+  });
 }
-function findKey(parent, name) {
-  const items = parent.items;
-  for (const item of items) {
-    const key = item.key;
-    if ((0, import_yaml.isNode)(key) && key.value === name)
-      return key;
+function keyAt(doc, offset) {
+  let found;
+  (0, import_yaml2.visit)(doc, {
+    Pair(_, pair) {
+      if ((0, import_yaml2.isScalar)(pair.key) && pair.key.range?.[0] === offset) {
+        found = pair.key.value;
+        return import_yaml2.visit.BREAK;
+      }
+      return void 0;
+    }
+  });
+  return found;
+}
+
+// packages/config-file/src/read-config-file.ts
+import { open as open4 } from "node:fs/promises";
+var MAX_CONFIG_BYTES = 8 * 1024 * 1024;
+async function readConfigFile(schema, path, options) {
+  const file2 = options.file ?? path;
+  const text = await readSettingsText(path, file2, options.what);
+  return parseConfigFile(schema, text, file2, options);
+}
+async function readSettingsText(path, file2, what) {
+  let handle;
+  try {
+    handle = await open4(path, "r");
+  } catch (error63) {
+    throw openError(error63, file2, what);
   }
-  return void 0;
+  try {
+    const info = await handle.stat();
+    if (info.isDirectory()) throw new InputError(`${file2}: is a directory; give the path of the ${what} file`);
+    if (info.size > MAX_CONFIG_BYTES)
+      throw new FileFormatError(
+        `${file2}: ${info.size} bytes is too large for a ${what} file (at most ${MAX_CONFIG_BYTES}); check the path`,
+        { location: { file: file2 } }
+      );
+    const bytes = await handle.readFile().catch((error63) => {
+      throw openError(error63, file2, what);
+    });
+    if (bytes.includes(0))
+      throw new FileFormatError(`${file2}: is binary, not a YAML or JSON ${what} file; check the path`, {
+        location: { file: file2 }
+      });
+    return new TextDecoder("utf-8").decode(bytes);
+  } finally {
+    await handle.close();
+  }
+}
+function openError(error63, file2, what) {
+  const code = error63.code;
+  const reason = code === "ENOENT" ? "not found" : code === "EISDIR" ? "is a directory" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ENOTDIR" ? "a folder on its path is a file" : `cannot be read (${code ?? error63.message})`;
+  return new InputError(`${file2}: ${what} file ${reason}; check the path (relative to the workspace)`, {
+    cause: error63
+  });
+}
+
+// packages/data/src/expect/load-expectations.ts
+var HELP = "see docs/data.md#expectations";
+async function readExpectations(path, file2 = path) {
+  return loaded(await readConfigFile(ExpectationsSchema, path, { what: "expectations", file: file2, help: HELP }));
+}
+function loaded(file2) {
+  return { expectations: file2.value, file: file2.file, lineOf: (path) => file2.positionOf(path).line };
 }
 
 // packages/data/src/expect/check-result.ts
@@ -60805,8 +61080,9 @@ var DriftOptionsSchema = external_exports.strictObject({
   /** Columns not compared (identifiers, timestamps are skipped anyway). */
   ignore: external_exports.array(external_exports.string()).default([])
 });
-function parseDriftOptions(text, file2) {
-  return parseYamlFile(DriftOptionsSchema, text, file2).value;
+var HELP2 = "see docs/data.md#drift";
+async function readDriftOptions(path, file2 = path) {
+  return (await readConfigFile(DriftOptionsSchema, path, { what: "drift settings", file: file2, help: HELP2 })).value;
 }
 
 // packages/data/src/drift/compare-profiles.ts
@@ -61186,8 +61462,8 @@ function statusBadge(status, label) {
 
 // packages/report/src/details.ts
 function collapsible(summary2, body, options = {}) {
-  const open4 = options.open ? " open" : "";
-  return `<details${open4}>
+  const open5 = options.open ? " open" : "";
+  return `<details${open5}>
 <summary>${escapeHtml(summary2)}</summary>
 
 ${body.trimEnd()}
@@ -61340,12 +61616,12 @@ function round2(v) {
 // packages/data/src/run/data-test.ts
 var FailOnSchema = external_exports.enum(["error", "warn", "never"]);
 async function runDataTest(input2, clock = { now: () => /* @__PURE__ */ new Date() }) {
-  const driftOptions = input2.driftConfig ? parseDriftOptions(await readText(input2.driftConfig), input2.driftConfig) : input2.drift ?? {};
+  const driftOptions = input2.driftConfig ? await readDriftOptions(input2.driftConfig) : input2.drift ?? {};
   const reference = input2.referenceProfile ? await readProfileFile(input2.referenceProfile) : void 0;
-  const loaded = input2.expectations ? parseExpectations(await readText(input2.expectations), input2.expectations) : void 0;
-  const checker = loaded ? new ExpectationChecker(loaded.expectations, {
-    lineOf: loaded.lineOf,
-    file: loaded.file,
+  const loaded2 = input2.expectations ? await readExpectations(input2.expectations) : void 0;
+  const checker = loaded2 ? new ExpectationChecker(loaded2.expectations, {
+    lineOf: loaded2.lineOf,
+    file: loaded2.file,
     now: clock.now(),
     ...reference ? { reference } : {}
   }) : void 0;
@@ -61772,9 +62048,6 @@ function serializeManifest(manifest) {
 `);
 }
 
-// packages/registry/src/stage-policy.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-
 // packages/registry/src/registry-errors.ts
 var RegistryConflictError = class extends UserError {
   name = "RegistryConflictError";
@@ -61791,12 +62064,12 @@ var NotFoundError = class extends UserError {
 
 // packages/registry/src/stage-policy.ts
 var StageName = external_exports.string().refine(isStageName, "stage names use lowercase letters, digits, - and _");
-var StagePolicySchema = external_exports.object({
+var StagePolicySchema = external_exports.strictObject({
   schemaVersion: external_exports.literal(1).default(1),
   /** When true, a stage may only be assigned to a version that holds the stage listed before it (or its `requires`). */
   enforceOrder: external_exports.boolean().default(false),
   stages: external_exports.array(
-    external_exports.object({
+    external_exports.strictObject({
       name: StageName,
       /** The stage a version must hold first; defaults to the previous stage when enforceOrder is on. */
       requires: StageName.optional(),
@@ -61808,34 +62081,30 @@ var StagePolicySchema = external_exports.object({
   ).min(1)
 }).superRefine((policy, ctx) => {
   const names = policy.stages.map((s) => s.name);
-  for (const stage of policy.stages) {
+  policy.stages.forEach((stage, i) => {
     if (stage.requires && !names.includes(stage.requires)) {
-      ctx.addIssue({ code: "custom", message: `stage '${stage.name}' requires unknown stage '${stage.requires}'` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["stages", i, "requires"],
+        input: stage.requires,
+        message: `stage '${stage.name}' requires unknown stage '${stage.requires}'; use one of ${names.join(", ")}`
+      });
     }
-  }
+    if (names.indexOf(stage.name) !== i)
+      ctx.addIssue({
+        code: "custom",
+        path: ["stages", i, "name"],
+        input: stage.name,
+        message: `stage '${stage.name}' is listed twice; keep one`
+      });
+  });
 });
 var DEFAULT_POLICY = StagePolicySchema.parse({
   stages: [{ name: "dev" }, { name: "staging" }, { name: "canary" }, { name: "prod" }]
 });
-function parseStagePolicy(text, file2) {
-  let raw;
-  try {
-    raw = (0, import_yaml2.parse)(text);
-  } catch (error63) {
-    throw new FileFormatError(`${file2}: not valid YAML (${error63.message.split("\n")[0]}); fix the syntax`, {
-      location: { file: file2 },
-      cause: error63
-    });
-  }
-  const parsed = StagePolicySchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue3 = parsed.error.issues[0];
-    const path = issue3.path.join(".") || "(top level)";
-    throw new FileFormatError(`${file2}: ${path}: ${issue3.message}; see docs/registry.md#stage-policy`, {
-      location: { file: file2 }
-    });
-  }
-  return parsed.data;
+var HELP3 = "see docs/registry.md#stage-policy";
+async function readStagePolicy(path, file2 = path) {
+  return (await readConfigFile(StagePolicySchema, path, { what: "stage policy", file: file2, help: HELP3 })).value;
 }
 function stageRule(policy, stage) {
   const rule = policy.stages.find((s) => s.name === stage);
@@ -63092,9 +63361,7 @@ function statusOf(error63) {
 }
 
 // packages/registry/src/registry-command.ts
-var import_yaml3 = __toESM(require_dist(), 1);
 import { existsSync as existsSync2 } from "node:fs";
-import { readFile as readFile5 } from "node:fs/promises";
 import { isAbsolute as isAbsolute2, join as join5 } from "node:path";
 var RegistryInputsSchema = external_exports.object({
   command: external_exports.enum(["publish", "resolve", "download", "promote", "rollback", "deprecate", "history", "list"]),
@@ -63127,14 +63394,12 @@ var DEFAULT_POLICY_FILE = ".github/mlship-registry.yml";
 async function loadStagePolicy(policyPath, cwd) {
   const file2 = policyPath ?? (existsSync2(join5(cwd, DEFAULT_POLICY_FILE)) ? DEFAULT_POLICY_FILE : void 0);
   if (!file2) return void 0;
-  const text = await readFile5(resolvePath(cwd, file2), "utf8").catch(() => {
-    throw new InputError(`policy '${file2}' cannot be read; check the path (relative to the workspace)`);
-  });
-  return parseStagePolicy(text, file2);
+  return readStagePolicy(resolvePath(cwd, file2), file2);
 }
 function resolvePath(cwd, path) {
   return isAbsolute2(path) ? path : join5(cwd, path);
 }
+var ParamsSchema = external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]));
 
 // packages/registry/src/registry-entry.ts
 import { existsSync as existsSync3, readFileSync } from "node:fs";
