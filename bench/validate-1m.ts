@@ -11,7 +11,8 @@
 import { mkdirSync, createWriteStream, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { buildLinearClassifierOnnx, loadModel } from '@mlship/onnx';
+import { loadModel } from '@mlship/onnx';
+import { buildLinearClassifierOnnx } from '@mlship/onnx/test-kit';
 import { seededRandom, DEFAULT_BOOTSTRAP } from '@mlship/eval';
 import { readColumns } from '@mlship/data';
 import { validate, readHoldout, mapInputs } from '@mlship/validate';

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type GitHubEmulator, type RepoHandle } from '@mlship/github-emulator';
-import { buildLinearClassifierOnnx } from '@mlship/onnx';
+import { buildLinearClassifierOnnx } from '@mlship/onnx/test-kit';
 import { createGitHubClient } from '@mlship/github';
 import { GitHubStore, RegistryService } from '@mlship/registry';
 import { runBundledAction, webhookEvent } from './harness/index.ts';

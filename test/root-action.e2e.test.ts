@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type GitHubEmulator } from '@mlship/github-emulator';
-import { buildLinearClassifierOnnx } from '@mlship/onnx';
+import { buildLinearClassifierOnnx } from '@mlship/onnx/test-kit';
 import { runActionDir, webhookEvent } from './harness/index.ts';
 import { repoRoot } from '../scripts/build-actions.ts';
 

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type GitHubEmulator, type TokenPermissions } from '@mlship/github-emulator';
-import { writeDemoModels, type DemoFiles } from '@mlship/validate';
+import { writeDemoModels, type DemoFiles } from '@mlship/demo';
 import { createGitHubClient } from '@mlship/github';
 import { GitHubStore, RegistryService } from '@mlship/registry';
 import { readOnnxSignature } from '@mlship/onnx';

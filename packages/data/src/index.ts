@@ -31,5 +31,3 @@ export { dataTestSection } from './run/report-section.ts';
 export type { DataTestSection, DataTestSummary } from './run/report-section.ts';
 export { DataTestActionInputsSchema } from './run/action-inputs.ts';
 export type { DataTestActionInputs } from './run/action-inputs.ts';
-export { writeDemoData } from './demo/demo-data.ts';
-export type { DemoDataFiles } from './demo/demo-data.ts';

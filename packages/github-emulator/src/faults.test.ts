@@ -3,7 +3,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createGitHubClient } from '@mlship/github';
-import { startFixture, type Fixture } from './test-fixture.ts';
+import { startFixture, type Fixture } from '../test-kit/test-fixture.ts';
 
 let f: Fixture;
 before(async () => {

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFixture, statusOf, type Fixture } from './test-fixture.ts';
+import { startFixture, statusOf, type Fixture } from '../test-kit/test-fixture.ts';
 
 let f: Fixture;
 let main: string;

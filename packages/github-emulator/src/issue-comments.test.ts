@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFixture, type Fixture } from './test-fixture.ts';
+import { startFixture, type Fixture } from '../test-kit/test-fixture.ts';
 
 let f: Fixture;
 before(async () => {

@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { startFixture, statusOf, clientFor, type Fixture } from './test-fixture.ts';
+import { startFixture, statusOf, clientFor, type Fixture } from '../test-kit/test-fixture.ts';
 
 let f: Fixture;
 let immutable: Fixture;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileFormatError, InputError } from '@mlship/errors';
 import { loadModel } from './session.ts';
-import { buildLinearClassifierOnnx, buildLinearRegressorOnnx } from './build-model.ts';
+import { buildLinearClassifierOnnx, buildLinearRegressorOnnx } from '../test-kit/build-model.ts';
 
 const softmax = (z: number[]) => {
   const m = Math.max(...z);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { FileFormatError } from '@mlship/errors';
 import { readOnnxSignature, readOnnxMetadata, readOnnxClassLabels, ModelSignatureSchema } from './signature.ts';
 import { onnx } from './onnx-proto.ts';
-import { buildLinearClassifierOnnx, buildLinearRegressorOnnx } from './build-model.ts';
+import { buildLinearClassifierOnnx, buildLinearRegressorOnnx } from '../test-kit/build-model.ts';
 
 test('reads the [N, F] input and label + probabilities outputs of a linear classifier', () => {
   const bytes = buildLinearClassifierOnnx({

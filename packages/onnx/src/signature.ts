@@ -114,6 +114,9 @@ function valueSignature(value: OnnxTypes.IValueInfoProto): TensorSignature {
   return { name, elementType: kind, shape: [] };
 }
 
+/** Metadata key holding the ordered feature names of a model's [N, F] input (a JSON list), read to map columns without a policy. */
+export const FEATURE_NAMES_METADATA_KEY = 'mlship.feature_names';
+
 /** The model's metadata_props as a plain record (call after readOnnxSignature has validated the bytes). */
 export function readOnnxMetadata(bytes: Uint8Array): Record<string, string> {
   const model = onnx.ModelProto.decode(bytes);

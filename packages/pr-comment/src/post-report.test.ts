@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { postReport, summaryMarkdown, SUMMARY_LIMIT_BYTES, type PostReportDeps } from './post-report.ts';
-import { MemoryStore } from './memory-store.test-support.ts';
+import { MemoryStore } from '../test-kit/memory-store.ts';
 import { ReportKeySchema } from './sticky-marker.ts';
 
 function deps(

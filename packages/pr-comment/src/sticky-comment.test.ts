@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { upsertStickyComment } from './sticky-comment.ts';
 import { ReportKeySchema, stickyBody, withCommentPointer as pointerFor } from './sticky-marker.ts';
-import { MemoryStore } from './memory-store.test-support.ts';
+import { MemoryStore } from '../test-kit/memory-store.ts';
 import type { ReportTarget } from './target.ts';
 
 const PR: ReportTarget = { kind: 'issue', number: 12 };

@@ -15,7 +15,7 @@ import { GitHubStore } from './github-store.ts';
 import { contentDigest } from './manifest.ts';
 import { IntegrityError } from './registry-errors.ts';
 import { RegistryService } from './registry-service.ts';
-import { modelFiles } from './registry-behaviour.testkit.ts';
+import { modelFiles } from '../test-kit/registry-behaviour.ts';
 
 async function publishedRegistry() {
   const gh = await startEmulator();

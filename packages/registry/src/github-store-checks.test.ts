@@ -4,7 +4,7 @@ import { startEmulator } from '@mlship/github-emulator';
 import { createGitHubClient } from '@mlship/github';
 import { GitHubStore } from './github-store.ts';
 import { RegistryService } from './registry-service.ts';
-import { modelFiles } from './registry-behaviour.testkit.ts';
+import { modelFiles } from '../test-kit/registry-behaviour.ts';
 import { parseStagePolicy } from './stage-policy.ts';
 
 test('a stage with required checks needs them to have succeeded on the version commit', async () => {

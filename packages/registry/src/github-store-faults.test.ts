@@ -8,7 +8,7 @@ import { createGitHubClient, type GitHubClient } from '@mlship/github';
 import { readOnnxSignature } from '@mlship/onnx';
 import { GitHubStore } from './github-store.ts';
 import { RegistryService } from './registry-service.ts';
-import { modelFiles } from './registry-behaviour.testkit.ts';
+import { modelFiles } from '../test-kit/registry-behaviour.ts';
 import type { PublishFile } from './registry-service.ts';
 
 interface World {

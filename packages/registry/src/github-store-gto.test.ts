@@ -5,7 +5,7 @@ import { startEmulator } from '@mlship/github-emulator';
 import { createGitHubClient } from '@mlship/github';
 import { GitHubStore } from './github-store.ts';
 import { RegistryService } from './registry-service.ts';
-import { modelFiles } from './registry-behaviour.testkit.ts';
+import { modelFiles } from '../test-kit/registry-behaviour.ts';
 import { parseGtoTag } from './tag-grammar.ts';
 import { foldChanges, stageMap, type StateChange } from './registry-state.ts';
 

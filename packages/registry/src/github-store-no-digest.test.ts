@@ -12,7 +12,7 @@ import { createGitHubClient } from '@mlship/github';
 import { readOnnxSignature } from '@mlship/onnx';
 import { GitHubStore } from './github-store.ts';
 import { RegistryService } from './registry-service.ts';
-import { modelFiles } from './registry-behaviour.testkit.ts';
+import { modelFiles } from '../test-kit/registry-behaviour.ts';
 
 test('without asset digests, a release whose model and manifest were both swapped is refused on download', async () => {
   const gh = await startEmulator();

@@ -12,7 +12,7 @@ import { createGitHubClient, type GitHubClient } from '@mlship/github';
 import { readOnnxSignature } from '@mlship/onnx';
 import { GitHubStore } from './github-store.ts';
 import { RegistryService } from './registry-service.ts';
-import { modelFiles } from './registry-behaviour.testkit.ts';
+import { modelFiles } from '../test-kit/registry-behaviour.ts';
 
 test('a re-run replaces a partial manifest.json left in the draft by a failed upload', async () => {
   const gh = await startEmulator();

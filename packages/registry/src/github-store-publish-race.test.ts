@@ -7,7 +7,7 @@ import { createGitHubClient } from '@mlship/github';
 import { readOnnxSignature } from '@mlship/onnx';
 import { GitHubStore } from './github-store.ts';
 import { RegistryService } from './registry-service.ts';
-import { modelFiles } from './registry-behaviour.testkit.ts';
+import { modelFiles } from '../test-kit/registry-behaviour.ts';
 
 test('parallel bump publishes of different content each get a version', async () => {
   const gh = await startEmulator();

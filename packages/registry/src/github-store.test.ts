@@ -1,7 +1,7 @@
 import { startEmulator } from '@mlship/github-emulator';
 import { createGitHubClient } from '@mlship/github';
 import { GitHubStore } from './github-store.ts';
-import { registryBehaviour } from './registry-behaviour.testkit.ts';
+import { registryBehaviour } from '../test-kit/registry-behaviour.ts';
 import assert from 'node:assert/strict';
 
 registryBehaviour('github', async () => {

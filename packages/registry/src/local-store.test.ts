@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalStore } from './local-store.ts';
 import { modelSegment } from './tag-grammar.ts';
-import { registryBehaviour } from './registry-behaviour.testkit.ts';
+import { registryBehaviour } from '../test-kit/registry-behaviour.ts';
 
 registryBehaviour('local', async () => {
   const root = await mkdtemp(join(tmpdir(), 'mlship-registry-'));

@@ -6,7 +6,5 @@ export { mapInputs } from './input-mapping.ts';
 export type { InputFeed } from './input-mapping.ts';
 export { publishValidation, ValidateActionInputsSchema } from './publish.ts';
 export type { PublishOptions } from './publish.ts';
-export { writeDemoModels, penguinsPath, DEMO_FEATURES, DEMO_CLASSES } from './demo-models.ts';
-export type { DemoFiles } from './demo-models.ts';
 export { registryBaseline } from './registry-baseline.ts';
 export type { RegistryBaselineOptions } from './registry-baseline.ts';

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildLinearClassifierOnnx, loadModel } from '@mlship/onnx';
+import { loadModel } from '@mlship/onnx';
+import { buildLinearClassifierOnnx } from '@mlship/onnx/test-kit';
 import { robustness } from './robustness.ts';
 import type { Holdout } from './holdout.ts';
 

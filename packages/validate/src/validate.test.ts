@@ -8,9 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { FileFormatError, InputError, UserError } from '@mlship/errors';
-import { buildLinearClassifierOnnx, buildLinearRegressorOnnx } from '@mlship/onnx';
-import { writeDemoModels } from './demo-models.ts';
-import type { DemoFiles } from './demo-models.ts';
+import { buildLinearClassifierOnnx, buildLinearRegressorOnnx } from '@mlship/onnx/test-kit';
+import { writeDemoModels, type DemoFiles } from '@mlship/demo';
 import { validate } from './validate.ts';
 
 let dir: string;

@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalStore, RegistryService } from '@mlship/registry';
 import { readOnnxSignature } from '@mlship/onnx';
-import { writeDemoModels } from '@mlship/validate';
-import type { DemoFiles } from '@mlship/validate';
+import { writeDemoModels, type DemoFiles } from '@mlship/demo';
 import { main } from '../main.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlship-validate-cli-'));

@@ -6,12 +6,13 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '@mlship/errors';
-import { buildLinearClassifierOnnx, readOnnxSignature } from '@mlship/onnx';
-import { RegistryService, type RegistryContext } from './registry-service.ts';
-import type { RegistryStore } from './registry-store.ts';
-import { IntegrityError, NotFoundError, RegistryRuleError } from './registry-errors.ts';
-import { parseStagePolicy, type StagePolicy } from './stage-policy.ts';
-import type { PublishFile } from './registry-service.ts';
+import { readOnnxSignature } from '@mlship/onnx';
+import { buildLinearClassifierOnnx } from '@mlship/onnx/test-kit';
+import { RegistryService, type RegistryContext } from '../src/registry-service.ts';
+import type { RegistryStore } from '../src/registry-store.ts';
+import { IntegrityError, NotFoundError, RegistryRuleError } from '../src/registry-errors.ts';
+import { parseStagePolicy, type StagePolicy } from '../src/stage-policy.ts';
+import type { PublishFile } from '../src/registry-service.ts';
 
 export interface RegistryHarness {
   /** A fresh store (a separate client or handle each call, like separate jobs). */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runDataTest } from '../run/data-test.ts';
+import { runDataTest } from '@mlship/data';
 import { writeDemoData } from './demo-data.ts';
 
 test('the demo data: clean incoming data passes, the broken batch fails on the units bug and the new island', async () => {

@@ -1,9 +1,9 @@
 // Shared set-up for the emulator's own tests: one emulator, one repository
 // with a pull request, a GITHUB_TOKEN-like bot token and an octokit client.
 import { createGitHubClient, type GitHubClient } from '@mlship/github';
-import { startEmulator, type GitHubEmulator, type PullRequestHandle, type RepoHandle } from './index.ts';
-import { ALL_WRITE } from './emulator-core.ts';
-import type { TokenPermissions } from './state.ts';
+import { startEmulator, type GitHubEmulator, type PullRequestHandle, type RepoHandle } from '../src/index.ts';
+import { ALL_WRITE } from '../src/emulator-core.ts';
+import type { TokenPermissions } from '../src/state.ts';
 
 export interface Fixture {
   gh: GitHubEmulator;

@@ -2,15 +2,13 @@
 // downloads, and the graphs match what sklearn-onnx exports for linear models
 // (ai.onnx.ml LinearClassifier/LinearRegressor, outputs `label` +
 // `probabilities`, or `variable`), so mlship is exercised on the common shape.
-import { onnx } from './onnx-proto.ts';
-import type { OnnxTypes } from './onnx-proto.ts';
+import { onnx } from '../src/onnx-proto.ts';
+import type { OnnxTypes } from '../src/onnx-proto.ts';
+import { FEATURE_NAMES_METADATA_KEY } from '../src/signature.ts';
 
 const A = onnx.AttributeProto.AttributeType;
 const T = onnx.TensorProto.DataType;
 const utf8 = (s: string) => new TextEncoder().encode(s);
-
-/** Metadata key under which the builders record the ordered feature names of an [N, F] input. */
-export const FEATURE_NAMES_METADATA_KEY = 'mlship.feature_names';
 
 export interface LinearModelInputs {
   /** Ordered feature names; recorded in the model's metadata so columns map without a policy. */

@@ -2,8 +2,8 @@
 // that matters here (authors, pagination-free listing, node ids, lost
 // responses) and a count of calls by kind.
 import type { CommentId, CommentNode, StoredComment } from '@mlship/github';
-import type { CommentStore } from './comment-store.ts';
-import type { ReportTarget } from './target.ts';
+import type { CommentStore } from '../src/comment-store.ts';
+import type { ReportTarget } from '../src/target.ts';
 
 interface Row {
   id: CommentId;

@@ -2,11 +2,10 @@
 // vega-datasets): training data with its reference profile and expectations,
 // a clean incoming batch, and a broken one (a units bug and a new island), as
 // a pull request changing the data would bring.
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { readColumns } from '../read/read-columns.ts';
-import { DataProfiler } from '../profile/data-profiler.ts';
+import { join } from 'node:path';
+import { DataProfiler, readColumns } from '@mlship/data';
+import { penguinsPath } from './penguins.ts';
 
 export interface DemoDataFiles {
   train: string;
@@ -58,14 +57,6 @@ const FIELDS: [string, string][] = [
   ['flipper_length_mm', 'Flipper Length (mm)'],
   ['body_mass_g', 'Body Mass (g)'],
 ];
-
-function penguinsPath(): string {
-  for (let dir = import.meta.dirname; ; dir = dirname(dir)) {
-    const candidate = join(dir, 'node_modules', 'vega-datasets', 'data', 'penguins.json');
-    if (existsSync(candidate)) return candidate;
-    if (dirname(dir) === dir) throw new Error('vega-datasets is not installed: run pnpm install');
-  }
-}
 
 function csv(rows: Record<string, string | number | null>[]): string {
   const cell = (v: string | number | null | undefined) =>

@@ -1,10 +1,11 @@
 // The demo's models, trained here in milliseconds on real data (the Palmer
 // penguins from vega-datasets): a production baseline, a better candidate and
 // a degraded candidate, written as ONNX beside a holdout CSV and a policy.
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { buildLinearClassifierOnnx, trainSoftmaxRegression } from '@mlship/onnx';
+import { join } from 'node:path';
+import { buildLinearClassifierOnnx } from '@mlship/onnx/test-kit';
+import { penguinsPath } from './penguins.ts';
+import { trainSoftmaxRegression } from './train.ts';
 
 export const DEMO_FEATURES = ['bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g'] as const;
 const SOURCE_FIELDS = ['Beak Length (mm)', 'Beak Depth (mm)', 'Flipper Length (mm)', 'Body Mass (g)'] as const;
@@ -25,15 +26,6 @@ interface Penguin {
   island: string;
   sex: string;
   features: number[];
-}
-
-/** Finds vega-datasets' penguins.json above this package (the root installs it). */
-export function penguinsPath(): string {
-  for (let dir = import.meta.dirname; ; dir = dirname(dir)) {
-    const candidate = join(dir, 'node_modules', 'vega-datasets', 'data', 'penguins.json');
-    if (existsSync(candidate)) return candidate;
-    if (dirname(dir) === dir) throw new Error('vega-datasets is not installed: run pnpm install');
-  }
 }
 
 export async function writeDemoModels(outDir: string, source = penguinsPath()): Promise<DemoFiles> {
