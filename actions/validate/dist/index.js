@@ -4014,12 +4014,12 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.TypedArray = function(V, T2, prefix2, name, opts) {
-      if (webidl.util.Type(V) !== "Object" || !types.isTypedArray(V) || V.constructor.name !== T2.name) {
+    webidl.converters.TypedArray = function(V, T, prefix2, name, opts) {
+      if (webidl.util.Type(V) !== "Object" || !types.isTypedArray(V) || V.constructor.name !== T.name) {
         throw webidl.errors.conversionFailed({
           prefix: prefix2,
           argument: `${name} ("${webidl.util.Stringify(V)}")`,
-          types: [T2.name]
+          types: [T.name]
         });
       }
       if (opts?.allowShared === false && types.isSharedArrayBuffer(V.buffer)) {
@@ -4477,11 +4477,11 @@ var require_util2 = __commonJS({
     }
     function tryUpgradeRequestToAPotentiallyTrustworthyURL(request2) {
     }
-    function sameOrigin(A3, B2) {
-      if (A3.origin === B2.origin && A3.origin === "null") {
+    function sameOrigin(A2, B2) {
+      if (A2.origin === B2.origin && A2.origin === "null") {
         return true;
       }
-      if (A3.protocol === B2.protocol && A3.hostname === B2.hostname && A3.port === B2.port) {
+      if (A2.protocol === B2.protocol && A2.hostname === B2.hostname && A2.port === B2.port) {
         return true;
       }
       return false;
@@ -15417,8 +15417,8 @@ var require_util5 = __commonJS({
     var assert2 = __require("node:assert");
     var { URLSerializer } = require_data_url();
     var { isValidHeaderName } = require_util2();
-    function urlEquals(A3, B2, excludeFragment = false) {
-      const serializedA = URLSerializer(A3, excludeFragment);
+    function urlEquals(A2, B2, excludeFragment = false) {
+      const serializedA = URLSerializer(A2, excludeFragment);
       const serializedB = URLSerializer(B2, excludeFragment);
       return serializedA === serializedB;
     }
@@ -25207,8 +25207,8 @@ var require_tensor_conversion_impl = __commonJS({
             const R = (tensor.data[rTensorPointer++] - normBias[0]) * normMean[0];
             const G = (tensor.data[gTensorPointer++] - normBias[1]) * normMean[1];
             const B2 = (tensor.data[bTensorPointer++] - normBias[2]) * normMean[2];
-            const A3 = aTensorPointer === -1 ? 255 : (tensor.data[aTensorPointer++] - normBias[3]) * normMean[3];
-            pixels2DContext.fillStyle = "rgba(" + R + "," + G + "," + B2 + "," + A3 + ")";
+            const A2 = aTensorPointer === -1 ? 255 : (tensor.data[aTensorPointer++] - normBias[3]) * normMean[3];
+            pixels2DContext.fillStyle = "rgba(" + R + "," + G + "," + B2 + "," + A2 + ")";
             pixels2DContext.fillRect(j, i, 1, 1);
           }
         }
@@ -57761,6 +57761,7 @@ function valueSignature(value) {
   const kind = type?.sequenceType ? "sequence" : type?.mapType ? "map" : type?.optionalType ? "optional" : "unknown";
   return { name, elementType: kind, shape: [] };
 }
+var FEATURE_NAMES_METADATA_KEY = "mlship.feature_names";
 function readOnnxMetadata(bytes) {
   const model = onnx.ModelProto.decode(bytes);
   return Object.fromEntries(model.metadataProps.map((p) => [p.key ?? "", p.value ?? ""]));
@@ -57777,11 +57778,6 @@ function readOnnxClassLabels(bytes) {
   }
   return void 0;
 }
-
-// packages/onnx/src/build-model.ts
-var A = onnx.AttributeProto.AttributeType;
-var T = onnx.TensorProto.DataType;
-var FEATURE_NAMES_METADATA_KEY = "mlship.feature_names";
 
 // packages/onnx/src/session.ts
 var import_onnxruntime_node = __toESM(require_dist(), 1);
@@ -58568,7 +58564,7 @@ function binLabels(name, edges) {
 }
 
 // packages/eval/src/normal.ts
-var A2 = [
+var A = [
   -39.69683028665376,
   220.9460984245205,
   -275.9285104469687,
@@ -58596,7 +58592,7 @@ function normalQuantile(p) {
   } else if (p <= 1 - low) {
     const q = p - 0.5;
     const r = q * q;
-    x = (((((A2[0] * r + A2[1]) * r + A2[2]) * r + A2[3]) * r + A2[4]) * r + A2[5]) * q / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1);
+    x = (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1);
   } else {
     const q = Math.sqrt(-2 * Math.log(1 - p));
     x = -(((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5]) / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1);
