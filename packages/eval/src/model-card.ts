@@ -2,7 +2,7 @@
 // markdown with Hugging Face `model-index` front matter, plus a JSON form
 // (model-card-toolkit's layout) for the registry to attach at release.
 import { stringify } from 'yaml';
-import { formatNumber, renderTable } from '@mlship/report';
+import { codeSpan, escapeHeading, escapeProse, escapeText, formatNumber, renderTable } from '@mlship/report';
 import { METRIC_LABELS } from './metric-names.ts';
 import type { Policy } from './policy.ts';
 import type { ValidationResult } from './result.ts';
@@ -119,7 +119,7 @@ export function buildModelCard(result: ValidationResult, card: Policy['model_car
       },
     ],
   };
-  const text = (value: string | undefined) => (value?.trim() ? value.trim() : TODO);
+  const text = (value: string | undefined) => (value?.trim() ? escapeProse(value) : TODO);
   const f = (x: number) => formatNumber(x, { significantDigits: 4 });
   const metricRows = finite.map((m) => [
     METRIC_LABELS[m.metric],
@@ -139,12 +139,12 @@ export function buildModelCard(result: ValidationResult, card: Policy['model_car
   });
   const markdown = [
     `---\n${stringify(frontMatter).trimEnd()}\n---`,
-    `# Model card: ${name}`,
-    `## Model Details\n\n${card.overview?.trim() || `An ONNX ${result.task} model predicting \`${result.label}\`.`}\n\n- File: \`${result.candidate.source}\`${result.candidate.version ? ` (version ${result.candidate.version})` : ''}\n- sha256: \`${result.candidate.sha256}\`\n- Size: ${(result.candidate.sizeBytes / 1024).toFixed(1)} KiB\n- Validation verdict against \`${result.baseline.source}\`: **${result.verdict}**${card.license ? `\n- License: ${card.license}` : ''}`,
+    `# Model card: ${escapeHeading(name)}`,
+    `## Model Details\n\n${card.overview?.trim() ? escapeProse(card.overview) : `An ONNX ${result.task} model predicting ${codeSpan(result.label)}.`}\n\n- File: ${codeSpan(result.candidate.source)}${result.candidate.version ? ` (version ${escapeText(result.candidate.version)})` : ''}\n- sha256: ${codeSpan(result.candidate.sha256)}\n- Size: ${(result.candidate.sizeBytes / 1024).toFixed(1)} KiB\n- Validation verdict against ${codeSpan(result.baseline.source)}: **${result.verdict}**${card.license ? `\n- License: ${escapeText(card.license)}` : ''}`,
     `## Intended Use\n\n${text(card.intended_use)}`,
-    `## Factors\n\n${text(card.factors)}${result.slices.length ? `\n\nEvaluated slices: ${[...new Set(result.slices.map((s) => s.column))].map((c) => `\`${c}\``).join(', ')}.` : ''}`,
+    `## Factors\n\n${text(card.factors)}${result.slices.length ? `\n\nEvaluated slices: ${[...new Set(result.slices.map((s) => s.column))].map((c) => codeSpan(c)).join(', ')}.` : ''}`,
     `## Metrics\n\n${finite.map((m) => METRIC_LABELS[m.metric]).join(', ')}; ${Math.round(result.bootstrap.confidence * 100)}% intervals from a seeded paired bootstrap (${result.bootstrap.replicates} replicates, seed ${result.bootstrap.seed}).`,
-    `## Evaluation Data\n\n\`${result.data.source}\`: ${result.data.rows.toLocaleString('en-US')} rows, label \`${result.label}\`, features ${result.data.features.map((x) => `\`${x}\``).join(', ')}.`,
+    `## Evaluation Data\n\n${codeSpan(result.data.source)}: ${result.data.rows.toLocaleString('en-US')} rows, label ${codeSpan(result.label)}, features ${result.data.features.map((x) => codeSpan(x)).join(', ')}.`,
     `## Training Data\n\n${text(card.training_data)}`,
     `## Quantitative Analyses\n\n${renderTable(['Metric', 'Candidate', 'CI', 'Baseline'], metricRows)}${sliceRows.length ? `\n\nBy slice (${METRIC_LABELS[headline]}):\n\n${renderTable(['Slice', 'Rows', METRIC_LABELS[headline], 'CI'], sliceRows)}` : ''}`,
     `## Ethical Considerations\n\n${text(card.ethical_considerations)}${fairnessNote(result)}`,
@@ -156,7 +156,7 @@ export function buildModelCard(result: ValidationResult, card: Policy['model_car
 function fairnessNote(result: ValidationResult): string {
   const gates = result.gates.filter((g) => g.kind === 'fairness');
   return gates.length
-    ? `\n\nFairness checks: ${gates.map((g) => `${g.gate} — ${g.verdict} (${g.reason})`).join('; ')}.`
+    ? `\n\nFairness checks: ${escapeText(gates.map((g) => `${g.gate} — ${g.verdict} (${g.reason})`).join('; '))}.`
     : '';
 }
 

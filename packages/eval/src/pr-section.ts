@@ -1,7 +1,16 @@
 // The validation section of the PR report: verdict and failed gates first,
 // then the metric diff table with intervals, slices, confusion matrices,
 // latency and charts. Plain markdown + mermaid, no image host.
-import { barChart, collapsible, formatNumber, renderTable, statusBadge } from '@mlship/report';
+import {
+  barChart,
+  codeBlock,
+  codeSpan,
+  collapsible,
+  escapeText,
+  formatNumber,
+  renderTable,
+  statusBadge,
+} from '@mlship/report';
 import type { ReportSection } from '@mlship/report';
 import { METRIC_LABELS, higherIsBetter } from './metric-names.ts';
 import type { GateOutcome } from './gates.ts';
@@ -20,8 +29,8 @@ function rowVerdict(row: MetricRow): string {
 
 function gateLine(g: GateOutcome): string {
   const sliced = (g.kind === 'floor' || g.kind === 'non-inferiority') && g.scope !== 'all rows';
-  const scope = sliced ? ` — ${g.scope}` : '';
-  return `- ${statusBadge(g.verdict).split(' ')[0]} **${g.gate}**${scope}: ${g.reason}`;
+  const scope = sliced ? ` — ${escapeText(g.scope)}` : '';
+  return `- ${statusBadge(g.verdict).split(' ')[0]} **${escapeText(g.gate)}**${scope}: ${escapeText(g.reason)}`;
 }
 
 export function metricTable(rows: readonly MetricRow[], confidence: number): string {
@@ -45,7 +54,7 @@ export function validationSection(result: ValidationResult, modelCardMarkdown?: 
   const failed = result.gates.filter((g) => g.verdict === 'fail');
   const inconclusive = result.gates.filter((g) => g.verdict === 'inconclusive');
   const passed = result.gates.filter((g) => g.verdict === 'pass');
-  const head = `**${statusBadge(result.verdict)}** — candidate \`${result.candidate.source}\` vs baseline \`${result.baseline.source}\`${result.baseline.version ? ` (${result.baseline.version})` : ''} on ${result.data.rows.toLocaleString('en-US')} holdout rows (\`${result.data.source}\`, label \`${result.label}\`).`;
+  const head = `**${statusBadge(result.verdict)}** — candidate ${codeSpan(result.candidate.source)} vs baseline ${codeSpan(result.baseline.source)}${result.baseline.version ? ` (${escapeText(result.baseline.version)})` : ''} on ${result.data.rows.toLocaleString('en-US')} holdout rows (${codeSpan(result.data.source)}, label ${codeSpan(result.label)}).`;
   parts.push(head);
   if (failed.length) parts.push(`**Failed gates**\n\n${failed.map(gateLine).join('\n')}`);
   if (inconclusive.length) parts.push(`**Inconclusive gates**\n\n${inconclusive.map(gateLine).join('\n')}`);
@@ -55,7 +64,7 @@ export function validationSection(result: ValidationResult, modelCardMarkdown?: 
     );
   if (!result.gates.length) parts.push('_No gates configured: the policy only reports._');
   const notes = result.signatureChanges.filter((c) => !c.breaking);
-  if (notes.length) parts.push(`Signature notes: ${notes.map((c) => c.message).join('; ')}.`);
+  if (notes.length) parts.push(`Signature notes: ${escapeText(notes.map((c) => c.message).join('; '))}.`);
 
   parts.push(
     `**Metrics** (paired bootstrap, ${result.bootstrap.replicates} replicates, seed ${result.bootstrap.seed}${result.bootstrap.resampledRows < result.data.rows ? `, drawn on ${result.bootstrap.resampledRows.toLocaleString('en-US')} rows and rescaled` : ''})\n\n${metricTable(result.metrics, result.bootstrap.confidence)}${notComputedNote(result)}`,
@@ -63,7 +72,7 @@ export function validationSection(result: ValidationResult, modelCardMarkdown?: 
   if (result.mcnemar) {
     const m = result.mcnemar;
     parts.push(
-      `McNemar (${m.method}): baseline-only correct ${m.baselineOnly.toLocaleString('en-US')}, candidate-only correct ${m.candidateOnly.toLocaleString('en-US')}, p = ${formatNumber(m.pValue, { significantDigits: 3 })}${m.pValue < 1 - result.bootstrap.confidence ? ' — the accuracy difference is real' : ' — no significant accuracy difference'}.`,
+      `McNemar (${escapeText(m.method)}): baseline-only correct ${m.baselineOnly.toLocaleString('en-US')}, candidate-only correct ${m.candidateOnly.toLocaleString('en-US')}, p = ${formatNumber(m.pValue, { significantDigits: 3 })}${m.pValue < 1 - result.bootstrap.confidence ? ' — the accuracy difference is real' : ' — no significant accuracy difference'}.`,
     );
   }
   if (result.slices.length) parts.push(sliceTable(result));
@@ -174,12 +183,16 @@ function latencyTable(result: ValidationResult): string {
   );
 }
 
-/** Front matter would render as a rule and a heading inside a comment; show it as YAML, and nest the headings. */
+/**
+ * Front matter would render as a rule and a heading inside a comment; show it
+ * as YAML (in a fence no value can close), and nest the headings. The card's
+ * text is escaped by buildModelCard, so every line starting with `#` is ours.
+ */
 function cardForComment(card: string): string {
   const match = /^---\n([\s\S]*?)\n---\n/.exec(card);
   const body = (match ? card.slice(match[0].length) : card).replace(
     /^(#{1,4}) /gm,
     (_, hashes: string) => `${hashes}## `,
   );
-  return match ? `\`\`\`yaml\n${match[1]}\n\`\`\`\n\n${body}` : body;
+  return match ? `${codeBlock(match[1]!, 'yaml')}\n\n${body}` : body;
 }

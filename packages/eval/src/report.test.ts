@@ -77,7 +77,7 @@ test('the section leads with the verdict and the failed gates, before the metric
   const failed = md.indexOf('**Failed gates**');
   assert.ok(md.startsWith('**❌ fail**'));
   assert.ok(failed > 0 && failed < md.indexOf('| Metric |'));
-  assert.match(md, /\| Accuracy \| 0\.9 \| 0\.8 \| -0\.1 \| \[-0\.15, -0\.05\] \| ▼ worse \|/);
+  assert.match(md, /\| Accuracy \| 0\.9 \| 0\.8 \| -0\.1 \| \\\[-0\.15, -0\.05\\\] \| ▼ worse \|/);
   assert.match(md, /\| region = north \| 60 \|/);
   assert.match(md, /<summary>1 gate passed<\/summary>/);
   assert.equal(validationSection(result).severity, 'fail');

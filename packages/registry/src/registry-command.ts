@@ -6,6 +6,7 @@ import { isAbsolute, join } from 'node:path';
 import { readConfigFile } from '@mlship/config-file';
 import { z } from 'zod';
 import { InputError } from '@mlship/errors';
+import { codeBlock, codeSpan, escapeText, renderTable } from '@mlship/report';
 import type { DatasetRef } from './manifest.ts';
 import type { PublishFile, RegistryService } from './registry-service.ts';
 import { readStagePolicy, type StagePolicy } from './stage-policy.ts';
@@ -274,15 +275,22 @@ async function datasetRefs(value: string | undefined, cwd: string): Promise<Data
 
 /** Markdown for the job summary: the result line, and for a version its assets and checksums. */
 export function commandSummary(command: RegistryInputs['command'], result: CommandResult): string {
-  const lines = [`### mlship registry ${command}`, '', '```', result.text, '```'];
+  // The text and the manifest name files, versions and messages from the user
+  // and from a downloaded release: each is escaped for where it lands.
+  const parts = [`### mlship registry ${escapeText(command)}`, codeBlock(result.text)];
   const manifest = result.outputs.manifest
     ? (JSON.parse(result.outputs.manifest) as {
         assets: { name: string; role: string; sizeBytes: number; sha256: string }[];
       })
     : undefined;
   if (manifest && (command === 'publish' || command === 'resolve' || command === 'download')) {
-    lines.push('', '| asset | role | bytes | sha256 |', '| --- | --- | ---: | --- |');
-    for (const a of manifest.assets) lines.push(`| ${a.name} | ${a.role} | ${a.sizeBytes} | \`${a.sha256}\` |`);
+    parts.push(
+      renderTable(
+        ['asset', 'role', 'bytes', 'sha256'],
+        manifest.assets.map((a) => [a.name, a.role, a.sizeBytes, { markdown: codeSpan(a.sha256, { table: true }) }]),
+        { align: ['left', 'left', 'right', 'left'] },
+      ),
+    );
   }
-  return `${lines.join('\n')}\n`;
+  return `${parts.join('\n\n')}\n`;
 }

@@ -2,6 +2,7 @@
 // needs no image host and private numbers never leave GitHub (CML uploads
 // images to a public host). Where mermaid does not render (e-mail
 // notifications, the CLI), the fenced source still reads as data.
+import { mermaidLabel } from './escape.ts';
 
 export interface ChartSeries {
   kind: 'bar' | 'line';
@@ -20,11 +21,6 @@ export interface XyChart {
   series: readonly ChartSeries[];
 }
 
-/** Mermaid strings are double-quoted with no escape syntax: swap the quote out. */
-function quote(text: string): string {
-  return `"${text.replace(/"/g, "'").replace(/[\r\n]+/g, ' ')}"`;
-}
-
 function number(value: number): string {
   // Mermaid cannot plot NaN/Infinity; 0 keeps the bar positions aligned.
   return Number.isFinite(value) ? String(Number(value.toPrecision(6))) : '0';
@@ -39,10 +35,10 @@ export function xyChart(chart: XyChart): string {
       );
     }
   }
-  const lines = ['```mermaid', 'xychart-beta', `    title ${quote(chart.title)}`];
-  lines.push(`    x-axis [${chart.categories.map(quote).join(', ')}]`);
+  const lines = ['```mermaid', 'xychart-beta', `    title ${mermaidLabel(chart.title)}`];
+  lines.push(`    x-axis [${chart.categories.map(mermaidLabel).join(', ')}]`);
   const range = chart.yRange ? ` ${number(chart.yRange[0])} --> ${number(chart.yRange[1])}` : '';
-  if (chart.yLabel !== undefined || range) lines.push(`    y-axis ${quote(chart.yLabel ?? '')}${range}`);
+  if (chart.yLabel !== undefined || range) lines.push(`    y-axis ${mermaidLabel(chart.yLabel ?? '')}${range}`);
   for (const s of chart.series) lines.push(`    ${s.kind} [${s.values.map(number).join(', ')}]`);
   lines.push('```');
   return lines.join('\n');

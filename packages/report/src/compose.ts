@@ -1,9 +1,11 @@
 import { statusBadge, type Status } from './badge.ts';
+import { escapeHeading } from './escape.ts';
 
 /** One area's contribution to the PR report (data tests, drift, validation, registry...). */
 export interface ReportSection {
   /** Stable id, unique in a report, e.g. "drift". */
   id: string;
+  /** Plain text, escaped as a heading (it may name a model or data set). */
   title: string;
   markdown: string;
   /** Drives ordering and the heading badge; 'info' sections carry no badge. */
@@ -11,9 +13,9 @@ export interface ReportSection {
 }
 
 export interface ComposeOptions {
-  /** The report's heading (h2). */
+  /** The report's heading (h2), plain text. */
   title: string;
-  /** Markdown after the sections, e.g. a link to the run. */
+  /** Markdown after the sections, e.g. a link to the run; built with the escapers. */
   footer?: string;
 }
 
@@ -33,7 +35,7 @@ export function overallStatus(sections: readonly ReportSection[]): Status | unde
  */
 export function renderSection(section: ReportSection): string {
   const badge = section.severity === 'info' ? '' : `${statusBadge(section.severity).split(' ')[0]} `;
-  return `### ${badge}${section.title}\n\n${section.markdown.trim()}\n`;
+  return `### ${badge}${escapeHeading(section.title)}\n\n${section.markdown.trim()}\n`;
 }
 
 /**
@@ -48,7 +50,7 @@ export function composeReport(sections: readonly ReportSection[], options: Compo
     ids.add(s.id);
   }
   const status = overallStatus(sections);
-  const parts = [`## ${status ? `${statusBadge(status).split(' ')[0]} ` : ''}${options.title}`];
+  const parts = [`## ${status ? `${statusBadge(status).split(' ')[0]} ` : ''}${escapeHeading(options.title)}`];
   // Array.prototype.sort is stable, so same-severity sections keep their order.
   for (const s of [...sections].sort((a, b) => ORDER[a.severity] - ORDER[b.severity])) {
     parts.push(renderSection(s).trim());

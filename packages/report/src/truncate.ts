@@ -3,6 +3,7 @@
 // does) can leave an open code fence or <details> that swallows the note, a
 // half table row, or half an HTML tag; here every cut is at a line boundary
 // whose block structure is known, and anything still open is closed.
+import { markdownLink } from './escape.ts';
 
 /** GitHub's maximum issue/PR/commit comment body, in characters. */
 export const COMMENT_LIMIT_CHARS = 65_536;
@@ -33,20 +34,32 @@ export function nextBlockState(state: BlockState, line: string): BlockState {
     const open = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line.replace(/\r?\n$/, ''));
     if (open && !(open[1]![0] === '`' && open[2]!.includes('`'))) return { ...state, fence: open[1]! };
   }
-  // Inline code spans are literal text: `a<b` there is no tag.
-  const text = line.replace(/(`+)[^`]*?\1/g, '');
   let { detailsDepth, inTag } = state;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
+  let i = 0;
+  while (i < line.length) {
+    const ch = line[i]!;
     if (inTag) {
       if (ch === '>') inTag = false;
-      continue;
+      i += 1;
+    } else if (ch === '\\') {
+      // An escaped character is text: `\<details>` (escaped data) opens nothing.
+      i += 2;
+    } else if (ch === '`') {
+      // A code span is literal text: `a<b` there is no tag.
+      const run = /^`+/.exec(line.slice(i))![0];
+      const close = new RegExp(`(?<!\`)${run}(?!\`)`, 'g');
+      close.lastIndex = i + run.length;
+      const end = close.exec(line);
+      i = end ? end.index + run.length : i + run.length;
+    } else if (ch === '<') {
+      const rest = line.slice(i, i + 11).toLowerCase();
+      if (rest.startsWith('</details>')) detailsDepth = Math.max(0, detailsDepth - 1);
+      else if (/^<details[\s>]/.test(rest)) detailsDepth += 1;
+      if (/^<[a-z/!]/i.test(rest)) inTag = true;
+      i += 1;
+    } else {
+      i += 1;
     }
-    if (ch !== '<') continue;
-    const rest = text.slice(i, i + 11).toLowerCase();
-    if (rest.startsWith('</details>')) detailsDepth = Math.max(0, detailsDepth - 1);
-    else if (/^<details[\s>]/.test(rest)) detailsDepth += 1;
-    if (/^<[a-z/!]/i.test(rest)) inTag = true;
   }
   return { fence: undefined, detailsDepth, inTag };
 }
@@ -70,7 +83,7 @@ export interface TruncateResult {
 
 /** The usual note: the full report is in the job summary (linked when the run URL is known). */
 export function truncationNote(runUrl?: string): string {
-  const where = runUrl ? `[job summary](${runUrl})` : 'job summary';
+  const where = runUrl ? markdownLink('job summary', runUrl) : 'job summary';
   return `> [!NOTE]\n> This report was cut to fit GitHub's comment limit; the full report is in the ${where}.\n`;
 }
 

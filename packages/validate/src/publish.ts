@@ -7,7 +7,7 @@ import { GitHubAccessError, InputError } from '@mlship/errors';
 import { createGitHubClient } from '@mlship/github';
 import type { GitHubClient } from '@mlship/github';
 import type { Verdict } from '@mlship/eval';
-import { renderSection, truncateMarkdown, truncationNote } from '@mlship/report';
+import { checkRunOutput, renderSection } from '@mlship/report';
 import { ValidateOptionsSchema } from './validate.ts';
 import type { ValidateOutcome } from './validate.ts';
 
@@ -32,8 +32,6 @@ const CONCLUSION: Record<Verdict, 'success' | 'failure' | 'neutral'> = {
   fail: 'failure',
   inconclusive: 'neutral',
 };
-/** GitHub's limit for a check run's output.summary. */
-const CHECK_SUMMARY_LIMIT = 65_535;
 
 export interface PublishResult {
   checkRunUrl?: string;
@@ -71,13 +69,7 @@ export async function publishValidation(outcome: ValidateOutcome, options: Publi
       head_sha: headSha,
       status: 'completed',
       conclusion: CONCLUSION[verdict],
-      output: {
-        title: title.slice(0, 255),
-        summary: truncateMarkdown(outcome.section.markdown, {
-          limitChars: CHECK_SUMMARY_LIMIT,
-          note: truncationNote(runUrl(env)),
-        }).markdown,
-      },
+      output: checkRunOutput(title, outcome.section.markdown, runUrl(env)),
     });
     return { checkRunUrl: response.data.html_url ?? undefined };
   } catch (error) {

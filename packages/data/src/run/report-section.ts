@@ -1,7 +1,9 @@
 // The data-test section of the PR report (and job summary): failed checks,
 // top drifting columns with small charts, findings.
 import {
+  codeSpan,
   collapsible,
+  escapeText,
   formatNumber,
   formatPercent,
   histogramComparison,
@@ -31,7 +33,7 @@ const MAX_CHARTS = 3;
 
 export function dataTestSection(s: DataTestSummary): DataTestSection {
   const parts: string[] = [];
-  const facts = [`\`${s.data}\``, `${s.rowCount.toLocaleString('en-US')} rows`, `${s.columnCount} columns`];
+  const facts = [codeSpan(s.data), `${s.rowCount.toLocaleString('en-US')} rows`, `${s.columnCount} columns`];
   if (s.expectations) {
     const failed = s.expectations.checks.filter((c) => !c.passed);
     facts.push(`${s.expectations.checks.length} checks, ${failed.length} failed`);
@@ -48,7 +50,7 @@ function checksPart(report: ExpectationReport, file: string | null): string {
     a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1,
   );
   const where = (c: CheckResult) => (file && c.line ? `${file}:${c.line}` : '');
-  const lines: string[] = [`#### Expectations${file ? ` (\`${file}\`)` : ''}`];
+  const lines: string[] = [`#### Expectations${file ? ` (${codeSpan(file)})` : ''}`];
   if (failed.length === 0) {
     lines.push(`${statusBadge('pass')}: all ${report.checks.length} checks passed.`);
   } else {
@@ -56,10 +58,10 @@ function checksPart(report: ExpectationReport, file: string | null): string {
       .slice(0, MAX_FAILED_ROWS)
       .map((c) => [
         statusBadge(c.severity === 'error' ? 'fail' : 'warn').split(' ')[0]!,
-        c.column === null ? `table ${c.check}` : `\`${c.column}\` ${c.check}`,
+        { markdown: `${c.column === null ? 'table' : codeSpan(c.column, { table: true })} ${escapeText(c.check)}` },
         c.expected,
         c.observed,
-        c.samples.map((v) => `\`${v.length > 40 ? `${v.slice(0, 40)}…` : v}\``).join(', '),
+        { markdown: c.samples.map((v) => codeSpan(sample(v), { table: true })).join(', ') },
         where(c),
       ]);
     lines.push(renderTable(['', 'check', 'expected', 'observed', 'failing values', 'where'], rows));
@@ -71,7 +73,11 @@ function checksPart(report: ExpectationReport, file: string | null): string {
     lines.push(
       collapsible(
         `${passed.length} passed checks`,
-        passed.map((c) => `- ${c.column === null ? 'table' : `\`${c.column}\``} ${c.check}: ${c.expected}`).join('\n'),
+        passed
+          .map(
+            (c) => `- ${c.column === null ? 'table' : codeSpan(c.column)} ${escapeText(`${c.check}: ${c.expected}`)}`,
+          )
+          .join('\n'),
       ),
     );
   }
@@ -79,7 +85,7 @@ function checksPart(report: ExpectationReport, file: string | null): string {
 }
 
 function driftPart(drift: DriftReport, file: string | null): string {
-  const lines: string[] = [`#### Drift${file ? ` against \`${file}\`` : ''}`];
+  const lines: string[] = [`#### Drift${file ? ` against ${codeSpan(file)}` : ''}`];
   const verdict = drift.datasetDrift
     ? `${statusBadge('fail', 'data set drifted')}: ${formatPercent(drift.driftedShare)} of compared columns drifted (limit ${formatPercent(drift.options.datasetDriftShare)}).`
     : `${drift.driftedCount > 0 ? statusBadge('warn', 'some columns drifted') : statusBadge('pass', 'no drift')}: ${drift.driftedCount} of ${drift.comparedCount} compared columns drifted.`;
@@ -93,7 +99,7 @@ function driftPart(drift: DriftReport, file: string | null): string {
       renderTable(
         ['column', 'method', 'effect', 'threshold', 'q-value', 'n ref / now', 'verdict'],
         ranked.map((c) => [
-          `\`${c.column}\``,
+          { markdown: codeSpan(c.column, { table: true }) },
           c.skipped ?? c.method,
           c.skipped ? '' : formatNumber(c.effect),
           c.skipped ? '' : formatNumber(c.threshold),
@@ -104,7 +110,7 @@ function driftPart(drift: DriftReport, file: string | null): string {
       ),
     );
   }
-  if (drift.findings.length > 0) lines.push(drift.findings.map((f) => `- ${f}`).join('\n'));
+  if (drift.findings.length > 0) lines.push(drift.findings.map((f) => `- ${escapeText(f)}`).join('\n'));
   const charts = ranked.filter((c) => c.drifted && c.bins.labels.length > 1).slice(0, MAX_CHARTS);
   for (const c of charts) {
     lines.push(
@@ -118,8 +124,16 @@ function driftPart(drift: DriftReport, file: string | null): string {
   }
   const skipped = drift.columns.filter((c) => c.skipped !== null && !c.drifted);
   if (skipped.length > 0)
-    lines.push(`Not compared: ${skipped.map((c) => `\`${c.column}\` (${c.skipped})`).join(', ')}.`);
+    lines.push(
+      `Not compared: ${skipped.map((c) => `${codeSpan(c.column)} (${escapeText(c.skipped ?? '')})`).join(', ')}.`,
+    );
   return lines.join('\n\n');
+}
+
+/** A failing value as shown: the first 40 characters (whole code points). */
+function sample(value: string): string {
+  const chars = Array.from(value);
+  return chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : value;
 }
 
 function ratio(c: ColumnDrift): number {
