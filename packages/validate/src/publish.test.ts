@@ -62,3 +62,28 @@ test('the same 403 on a pull request from the repository itself still fails, nam
     (e: unknown) => e instanceof GitHubAccessError && /permissions: checks: write/.test(e.message),
   );
 });
+
+test('from a workflow_run, the check run goes on the pull request head the run validated', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mlship-publish-'));
+  const path = join(dir, 'event.json');
+  writeFileSync(path, JSON.stringify({ workflow_run: { head_sha: 'c'.repeat(40), event: 'pull_request' } }));
+  const created: Array<{ head_sha: string; output: { title: string } }> = [];
+  const client = {
+    rest: {
+      checks: {
+        create: async (request: { head_sha: string; output: { title: string } }) => {
+          created.push(request);
+          return { data: { html_url: 'https://github.com/octo/models/runs/1' } };
+        },
+      },
+    },
+  } as unknown as GitHubClient;
+  await publishValidation(outcome, {
+    checkName: 'mlship validate',
+    token: undefined,
+    env: { GITHUB_EVENT_PATH: path, GITHUB_REPOSITORY: 'octo/models', GITHUB_SHA: 'b'.repeat(40) },
+    client,
+  });
+  assert.equal(created[0]?.head_sha, 'c'.repeat(40));
+  assert.equal(created[0]?.output.title, 'Candidate passes every gate');
+});

@@ -100,6 +100,7 @@ interface PullRequestEvent {
     head?: { sha?: string; repo?: { full_name?: string } | null };
     base?: { repo?: { full_name?: string } };
   };
+  workflow_run?: { head_sha?: string };
 }
 
 async function readEvent(env: Record<string, string | undefined>): Promise<PullRequestEvent | undefined> {
@@ -111,9 +112,14 @@ async function readEvent(env: Record<string, string | undefined>): Promise<PullR
   }
 }
 
-/** On pull_request events GITHUB_SHA is a merge commit; the check belongs on the PR's head commit. */
+/**
+ * On pull_request events GITHUB_SHA is a merge commit, and on workflow_run
+ * (the trusted half of a pull request, mlship-train.yml) the default branch's
+ * head: the check belongs on the commit that was validated, the PR's head.
+ */
 async function pullRequestHead(env: Record<string, string | undefined>): Promise<string | undefined> {
-  return (await readEvent(env))?.pull_request?.head?.sha;
+  const event = await readEvent(env);
+  return event?.pull_request?.head?.sha ?? event?.workflow_run?.head_sha;
 }
 
 /** The head repository differs from the base (a deleted fork's head repo is null). */
