@@ -39,7 +39,7 @@ test('mlship demo: a failing push, a passing push, one sticky comment, v1.1.0 in
   const validation = failing.slice(failing.indexOf('### ❌ Model validation'));
   assert.match(
     validation,
-    /^### ❌ Model validation\n\n\*\*❌ fail\*\* — candidate `[^`]*degraded\.onnx` vs baseline `penguins@prod` \(penguins@v1\.0\.0\) on 114 holdout rows [^\n]*\n\n\*\*Failed gates\*\*\n\n- ❌ \*\*accuracy ≥ 0\.85\*\*: Accuracy 0\.728 \[[\d.]+, [\d.]+\] is entirely below 0\.85\n- ❌ \*\*accuracy gap across sex ≤ 0\.15\*\*: [^\n]+\n\n\*\*Inconclusive gates\*\*\n/,
+    /^### ❌ Model validation\n\n\*\*❌ fail\*\* — candidate `[^`]*degraded\.onnx` vs baseline `penguins@prod` \(penguins@\u200Bv1\.0\.0\) on 114 holdout rows [^\n]*\n\n\*\*Failed gates\*\*\n\n- ❌ \*\*accuracy ≥ 0\.85\*\*: Accuracy 0\.728 \\\[[\d.]+, [\d.]+\\\] is entirely below 0\.85\n- ❌ \*\*accuracy gap across sex ≤ 0\.15\*\*: [^\n]+\n\n\*\*Inconclusive gates\*\*\n/,
   );
 
   const comment = readFileSync(join(dir, 'pr-comment.md'), 'utf8');
