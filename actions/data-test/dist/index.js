@@ -25158,9 +25158,9 @@ var require_lexer = __commonJS({
         }
       }
       *parseQuotedScalar() {
-        const quote2 = this.charAt(0);
-        let end = this.buffer.indexOf(quote2, this.pos + 1);
-        if (quote2 === "'") {
+        const quote = this.charAt(0);
+        let end = this.buffer.indexOf(quote, this.pos + 1);
+        if (quote === "'") {
           while (end !== -1 && this.buffer[end + 1] === "'")
             end = this.buffer.indexOf("'", end + 2);
         } else {
@@ -60026,8 +60026,8 @@ function showValue(value) {
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
   const text = typeof value === "string" ? `'${value}'` : String(value);
-  const oneLine = JSON.stringify(text).slice(1, -1);
-  return oneLine.length > 60 ? `${oneLine.slice(0, 57)}...` : oneLine;
+  const oneLine2 = JSON.stringify(text).slice(1, -1);
+  return oneLine2.length > 60 ? `${oneLine2.slice(0, 57)}...` : oneLine2;
 }
 var NOUNS = {
   object: "a mapping (key: value)",
@@ -61275,6 +61275,45 @@ function fmt(v) {
 import { mkdir as mkdir2, readFile as readFile2, writeFile as writeFile2 } from "node:fs/promises";
 import { join as join2 } from "node:path";
 
+// packages/report/src/escape.ts
+var ZERO_WIDTH_SPACE = "​";
+var INVISIBLE_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+function visible(text) {
+  return text.replace(INVISIBLE_CONTROLS, "�");
+}
+function defuse(text) {
+  return text.replace(/@/g, `@${ZERO_WIDTH_SPACE}`).replace(/:\/\//g, `${ZERO_WIDTH_SPACE}://`).replace(/(^|[^\p{L}\p{N}])(www)\./giu, `$1$2${ZERO_WIDTH_SPACE}.`);
+}
+function oneLine(text) {
+  return text.replace(/\s*(?:\r\n|\r|\n)\s*/g, " ");
+}
+var INLINE_SPECIALS = /[\\`*_[\]<>!&|~#$]/g;
+function escapeText(text) {
+  const escaped = defuse(oneLine(visible(text)).trim()).replace(INLINE_SPECIALS, "\\$&");
+  return escaped.replace(/^([-+=])(?=[-+=\s]|$)/, "\\$1").replace(/^(\d{1,9})([.)])(?=\s|$)/, "$1\\$2");
+}
+function escapeHeading(text) {
+  return escapeText(text).trim();
+}
+function codeSpan(text, options = {}) {
+  let content = oneLine(visible(text));
+  if (options.table) {
+    content = content.replace(/\\(?=\|)/g, `\\${ZERO_WIDTH_SPACE}`).replace(/\|/g, "\\|");
+  }
+  if (content === "") return "` `";
+  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = /^[` ]|[` ]$/.test(content) && content.trim() !== "" ? " " : "";
+  return `${fence}${pad}${content}${pad}${fence}`;
+}
+function escapeHtmlText(text) {
+  return defuse(oneLine(visible(text))).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+function mermaidLabel(text) {
+  const label = oneLine(visible(text)).replace(/["`]/g, "'").replace(/</g, "‹").replace(/>/g, "›").replace(/#(?=\w+;)/g, "＃");
+  return `"${label}"`;
+}
+
 // node_modules/.pnpm/markdown-table@3.1.0/node_modules/markdown-table/index.js
 function defaultStringLength(value) {
   return value.length;
@@ -61419,9 +61458,10 @@ function toAlignment(value) {
 }
 
 // packages/report/src/table.ts
-function escapeTableCell(value) {
-  if (value === null || value === void 0) return "";
-  return String(value).replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r\n|\r|\n/g, "<br>");
+function escapeTableCell(cell) {
+  if (cell === null || cell === void 0) return "";
+  if (typeof cell === "object") return cell.markdown.replace(/\r\n|\r|\n/g, "<br>");
+  return String(cell).split(/\r\n|\r|\n/).map(escapeText).join("<br>");
 }
 function renderTable(header, rows, options = {}) {
   const cells = [header, ...rows].map((row) => row.map(escapeTableCell));
@@ -61464,20 +61504,14 @@ function statusBadge(status, label) {
 function collapsible(summary2, body, options = {}) {
   const open5 = options.open ? " open" : "";
   return `<details${open5}>
-<summary>${escapeHtml(summary2)}</summary>
+<summary>${escapeHtmlText(summary2)}</summary>
 
 ${body.trimEnd()}
 
 </details>`;
 }
-function escapeHtml(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
 
 // packages/report/src/chart.ts
-function quote(text) {
-  return `"${text.replace(/"/g, "'").replace(/[\r\n]+/g, " ")}"`;
-}
 function number4(value) {
   return Number.isFinite(value) ? String(Number(value.toPrecision(6))) : "0";
 }
@@ -61489,10 +61523,10 @@ function xyChart(chart) {
       );
     }
   }
-  const lines = ["```mermaid", "xychart-beta", `    title ${quote(chart.title)}`];
-  lines.push(`    x-axis [${chart.categories.map(quote).join(", ")}]`);
+  const lines = ["```mermaid", "xychart-beta", `    title ${mermaidLabel(chart.title)}`];
+  lines.push(`    x-axis [${chart.categories.map(mermaidLabel).join(", ")}]`);
   const range = chart.yRange ? ` ${number4(chart.yRange[0])} --> ${number4(chart.yRange[1])}` : "";
-  if (chart.yLabel !== void 0 || range) lines.push(`    y-axis ${quote(chart.yLabel ?? "")}${range}`);
+  if (chart.yLabel !== void 0 || range) lines.push(`    y-axis ${mermaidLabel(chart.yLabel ?? "")}${range}`);
   for (const s of chart.series) lines.push(`    ${s.kind} [${s.values.map(number4).join(", ")}]`);
   lines.push("```");
   return lines.join("\n");
@@ -61511,7 +61545,7 @@ function histogramComparison(title, bins, reference, current) {
 // packages/report/src/compose.ts
 function renderSection(section) {
   const badge = section.severity === "info" ? "" : `${statusBadge(section.severity).split(" ")[0]} `;
-  return `### ${badge}${section.title}
+  return `### ${badge}${escapeHeading(section.title)}
 
 ${section.markdown.trim()}
 `;
@@ -61523,7 +61557,7 @@ var MAX_DRIFT_ROWS = 10;
 var MAX_CHARTS = 3;
 function dataTestSection(s) {
   const parts = [];
-  const facts = [`\`${s.data}\``, `${s.rowCount.toLocaleString("en-US")} rows`, `${s.columnCount} columns`];
+  const facts = [codeSpan(s.data), `${s.rowCount.toLocaleString("en-US")} rows`, `${s.columnCount} columns`];
   if (s.expectations) {
     const failed = s.expectations.checks.filter((c) => !c.passed);
     facts.push(`${s.expectations.checks.length} checks, ${failed.length} failed`);
@@ -61540,16 +61574,16 @@ function checksPart(report, file2) {
     (a, b) => a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1
   );
   const where = (c) => file2 && c.line ? `${file2}:${c.line}` : "";
-  const lines = [`#### Expectations${file2 ? ` (\`${file2}\`)` : ""}`];
+  const lines = [`#### Expectations${file2 ? ` (${codeSpan(file2)})` : ""}`];
   if (failed.length === 0) {
     lines.push(`${statusBadge("pass")}: all ${report.checks.length} checks passed.`);
   } else {
     const rows = failed.slice(0, MAX_FAILED_ROWS).map((c) => [
       statusBadge(c.severity === "error" ? "fail" : "warn").split(" ")[0],
-      c.column === null ? `table ${c.check}` : `\`${c.column}\` ${c.check}`,
+      { markdown: `${c.column === null ? "table" : codeSpan(c.column, { table: true })} ${escapeText(c.check)}` },
       c.expected,
       c.observed,
-      c.samples.map((v) => `\`${v.length > 40 ? `${v.slice(0, 40)}…` : v}\``).join(", "),
+      { markdown: c.samples.map((v) => codeSpan(sample(v), { table: true })).join(", ") },
       where(c)
     ]);
     lines.push(renderTable(["", "check", "expected", "observed", "failing values", "where"], rows));
@@ -61561,14 +61595,16 @@ function checksPart(report, file2) {
     lines.push(
       collapsible(
         `${passed.length} passed checks`,
-        passed.map((c) => `- ${c.column === null ? "table" : `\`${c.column}\``} ${c.check}: ${c.expected}`).join("\n")
+        passed.map(
+          (c) => `- ${c.column === null ? "table" : codeSpan(c.column)} ${escapeText(`${c.check}: ${c.expected}`)}`
+        ).join("\n")
       )
     );
   }
   return lines.join("\n\n");
 }
 function driftPart(drift, file2) {
-  const lines = [`#### Drift${file2 ? ` against \`${file2}\`` : ""}`];
+  const lines = [`#### Drift${file2 ? ` against ${codeSpan(file2)}` : ""}`];
   const verdict = drift.datasetDrift ? `${statusBadge("fail", "data set drifted")}: ${formatPercent(drift.driftedShare)} of compared columns drifted (limit ${formatPercent(drift.options.datasetDriftShare)}).` : `${drift.driftedCount > 0 ? statusBadge("warn", "some columns drifted") : statusBadge("pass", "no drift")}: ${drift.driftedCount} of ${drift.comparedCount} compared columns drifted.`;
   lines.push(verdict);
   const compared = drift.columns.filter((c) => c.skipped === null || c.drifted);
@@ -61578,7 +61614,7 @@ function driftPart(drift, file2) {
       renderTable(
         ["column", "method", "effect", "threshold", "q-value", "n ref / now", "verdict"],
         ranked.map((c) => [
-          `\`${c.column}\``,
+          { markdown: codeSpan(c.column, { table: true }) },
           c.skipped ?? c.method,
           c.skipped ? "" : formatNumber2(c.effect),
           c.skipped ? "" : formatNumber2(c.threshold),
@@ -61589,7 +61625,7 @@ function driftPart(drift, file2) {
       )
     );
   }
-  if (drift.findings.length > 0) lines.push(drift.findings.map((f) => `- ${f}`).join("\n"));
+  if (drift.findings.length > 0) lines.push(drift.findings.map((f) => `- ${escapeText(f)}`).join("\n"));
   const charts = ranked.filter((c) => c.drifted && c.bins.labels.length > 1).slice(0, MAX_CHARTS);
   for (const c of charts) {
     lines.push(
@@ -61603,8 +61639,14 @@ function driftPart(drift, file2) {
   }
   const skipped2 = drift.columns.filter((c) => c.skipped !== null && !c.drifted);
   if (skipped2.length > 0)
-    lines.push(`Not compared: ${skipped2.map((c) => `\`${c.column}\` (${c.skipped})`).join(", ")}.`);
+    lines.push(
+      `Not compared: ${skipped2.map((c) => `${codeSpan(c.column)} (${escapeText(c.skipped ?? "")})`).join(", ")}.`
+    );
   return lines.join("\n\n");
+}
+function sample(value) {
+  const chars = Array.from(value);
+  return chars.length > 40 ? `${chars.slice(0, 40).join("")}…` : value;
 }
 function ratio(c) {
   return c.threshold > 0 ? c.effect / c.threshold : 0;

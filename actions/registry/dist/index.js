@@ -56601,8 +56601,8 @@ function showValue(value) {
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
   const text = typeof value === "string" ? `'${value}'` : String(value);
-  const oneLine = JSON.stringify(text).slice(1, -1);
-  return oneLine.length > 60 ? `${oneLine.slice(0, 57)}...` : oneLine;
+  const oneLine2 = JSON.stringify(text).slice(1, -1);
+  return oneLine2.length > 60 ? `${oneLine2.slice(0, 57)}...` : oneLine2;
 }
 var NOUNS = {
   object: "a mapping (key: value)",
@@ -58169,6 +58169,200 @@ function statusOf(error63) {
 // packages/registry/src/registry-command.ts
 import { existsSync as existsSync2 } from "node:fs";
 import { isAbsolute, join as join3 } from "node:path";
+
+// packages/report/src/escape.ts
+var ZERO_WIDTH_SPACE = "​";
+var INVISIBLE_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+function visible(text) {
+  return text.replace(INVISIBLE_CONTROLS, "�");
+}
+function defuse(text) {
+  return text.replace(/@/g, `@${ZERO_WIDTH_SPACE}`).replace(/:\/\//g, `${ZERO_WIDTH_SPACE}://`).replace(/(^|[^\p{L}\p{N}])(www)\./giu, `$1$2${ZERO_WIDTH_SPACE}.`);
+}
+function oneLine(text) {
+  return text.replace(/\s*(?:\r\n|\r|\n)\s*/g, " ");
+}
+var INLINE_SPECIALS = /[\\`*_[\]<>!&|~#$]/g;
+function escapeText(text) {
+  const escaped = defuse(oneLine(visible(text)).trim()).replace(INLINE_SPECIALS, "\\$&");
+  return escaped.replace(/^([-+=])(?=[-+=\s]|$)/, "\\$1").replace(/^(\d{1,9})([.)])(?=\s|$)/, "$1\\$2");
+}
+function codeSpan(text, options = {}) {
+  let content = oneLine(visible(text));
+  if (options.table) {
+    content = content.replace(/\\(?=\|)/g, `\\${ZERO_WIDTH_SPACE}`).replace(/\|/g, "\\|");
+  }
+  if (content === "") return "` `";
+  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = /^[` ]|[` ]$/.test(content) && content.trim() !== "" ? " " : "";
+  return `${fence}${pad}${content}${pad}${fence}`;
+}
+function codeBlock(text, info = "") {
+  const content = visible(text).replace(/\r\n?/g, "\n").replace(/\n+$/, "");
+  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(Math.max(3, longest + 1));
+  return `${fence}${info.replace(/[^\w+-]/g, "")}
+${content}
+${fence}`;
+}
+
+// node_modules/.pnpm/markdown-table@3.1.0/node_modules/markdown-table/index.js
+function defaultStringLength(value) {
+  return value.length;
+}
+function markdownTable(table, options) {
+  const settings = options || {};
+  const align = (settings.align || []).concat();
+  const stringLength = settings.stringLength || defaultStringLength;
+  const alignments = [];
+  const cellMatrix = [];
+  const sizeMatrix = [];
+  const longestCellByColumn = [];
+  let mostCellsPerRow = 0;
+  let rowIndex = -1;
+  while (++rowIndex < table.length) {
+    const row2 = [];
+    const sizes2 = [];
+    let columnIndex2 = -1;
+    if (table[rowIndex].length > mostCellsPerRow) {
+      mostCellsPerRow = table[rowIndex].length;
+    }
+    while (++columnIndex2 < table[rowIndex].length) {
+      const cell = serialize(table[rowIndex][columnIndex2]);
+      if (settings.alignDelimiters !== false) {
+        const size = stringLength(cell);
+        sizes2[columnIndex2] = size;
+        if (longestCellByColumn[columnIndex2] === void 0 || size > longestCellByColumn[columnIndex2]) {
+          longestCellByColumn[columnIndex2] = size;
+        }
+      }
+      row2.push(cell);
+    }
+    cellMatrix[rowIndex] = row2;
+    sizeMatrix[rowIndex] = sizes2;
+  }
+  let columnIndex = -1;
+  if (typeof align === "object" && "length" in align) {
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = toAlignment(align[columnIndex]);
+    }
+  } else {
+    const code = toAlignment(align);
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = code;
+    }
+  }
+  columnIndex = -1;
+  const row = [];
+  const sizes = [];
+  while (++columnIndex < mostCellsPerRow) {
+    const code = alignments[columnIndex];
+    let before = "";
+    let after = "";
+    if (code === 99) {
+      before = ":";
+      after = ":";
+    } else if (code === 108) {
+      before = ":";
+    } else if (code === 114) {
+      after = ":";
+    }
+    let size = settings.alignDelimiters === false ? 1 : Math.max(
+      1,
+      longestCellByColumn[columnIndex] - before.length - after.length
+    );
+    const cell = before + "-".repeat(size) + after;
+    if (settings.alignDelimiters !== false) {
+      size = before.length + size + after.length;
+      if (size > longestCellByColumn[columnIndex]) {
+        longestCellByColumn[columnIndex] = size;
+      }
+      sizes[columnIndex] = size;
+    }
+    row[columnIndex] = cell;
+  }
+  cellMatrix.splice(1, 0, row);
+  sizeMatrix.splice(1, 0, sizes);
+  rowIndex = -1;
+  const lines2 = [];
+  while (++rowIndex < cellMatrix.length) {
+    const row2 = cellMatrix[rowIndex];
+    const sizes2 = sizeMatrix[rowIndex];
+    const cellsInRow = settings.fillRows === false ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length) : mostCellsPerRow;
+    columnIndex = -1;
+    const line = [];
+    while (++columnIndex < cellsInRow) {
+      const cell = row2[columnIndex] || "";
+      let before = "";
+      let after = "";
+      if (settings.alignDelimiters !== false) {
+        const size = longestCellByColumn[columnIndex] - (sizes2[columnIndex] || 0);
+        const code = alignments[columnIndex];
+        if (code === 114) {
+          before = " ".repeat(size);
+        } else if (code === 99) {
+          const half = size / 2;
+          if (size % 2) {
+            before = " ".repeat(half + 0.5);
+            after = " ".repeat(half - 0.5);
+          } else {
+            before = " ".repeat(half);
+            after = before;
+          }
+        } else {
+          after = " ".repeat(size);
+        }
+      }
+      if (settings.delimiterStart !== false && !columnIndex) {
+        line.push("|");
+      }
+      if (settings.padding !== false && // Don’t add the opening space if we’re not aligning and the cell is
+      // empty: there will be a closing space.
+      !(settings.alignDelimiters === false && cell === "") && (settings.delimiterStart !== false || columnIndex)) {
+        line.push(" ");
+      }
+      if (settings.alignDelimiters !== false) {
+        line.push(before);
+      }
+      line.push(cell);
+      if (settings.alignDelimiters !== false) {
+        line.push(after);
+      }
+      if (settings.padding !== false) {
+        line.push(" ");
+      }
+      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
+        line.push("|");
+      }
+    }
+    lines2.push(
+      settings.delimiterEnd === false ? line.join("").replace(/ +$/, "") : line.join("")
+    );
+  }
+  return lines2.join("\n");
+}
+function serialize(value) {
+  return value === null || value === void 0 ? "" : String(value);
+}
+function toAlignment(value) {
+  const code = typeof value === "string" ? value.codePointAt(0) : 0;
+  return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
+}
+
+// packages/report/src/table.ts
+function escapeTableCell(cell) {
+  if (cell === null || cell === void 0) return "";
+  if (typeof cell === "object") return cell.markdown.replace(/\r\n|\r|\n/g, "<br>");
+  return String(cell).split(/\r\n|\r|\n/).map(escapeText).join("<br>");
+}
+function renderTable(header, rows, options = {}) {
+  const cells = [header, ...rows].map((row) => row.map(escapeTableCell));
+  const align = options.align?.map((a) => a[0]);
+  return markdownTable(cells, { align, alignDelimiters: false });
+}
+
+// packages/registry/src/registry-command.ts
 var lines = (value) => (value ?? "").split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
 var RegistryInputsSchema = external_exports.object({
   command: external_exports.enum(["publish", "resolve", "download", "promote", "rollback", "deprecate", "history", "list"]),
@@ -58378,13 +58572,18 @@ async function datasetRefs(value, cwd) {
   return refs;
 }
 function commandSummary(command, result) {
-  const lines2 = [`### mlship registry ${command}`, "", "```", result.text, "```"];
+  const parts = [`### mlship registry ${escapeText(command)}`, codeBlock(result.text)];
   const manifest = result.outputs.manifest ? JSON.parse(result.outputs.manifest) : void 0;
   if (manifest && (command === "publish" || command === "resolve" || command === "download")) {
-    lines2.push("", "| asset | role | bytes | sha256 |", "| --- | --- | ---: | --- |");
-    for (const a of manifest.assets) lines2.push(`| ${a.name} | ${a.role} | ${a.sizeBytes} | \`${a.sha256}\` |`);
+    parts.push(
+      renderTable(
+        ["asset", "role", "bytes", "sha256"],
+        manifest.assets.map((a) => [a.name, a.role, a.sizeBytes, { markdown: codeSpan(a.sha256, { table: true }) }]),
+        { align: ["left", "left", "right", "left"] }
+      )
+    );
   }
-  return `${lines2.join("\n")}
+  return `${parts.join("\n\n")}
 `;
 }
 

@@ -40746,6 +40746,35 @@ function setOutputs(outputs) {
   }
 }
 
+// packages/report/src/escape.ts
+var ZERO_WIDTH_SPACE = "​";
+var INVISIBLE_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+function visible(text) {
+  return text.replace(INVISIBLE_CONTROLS, "�");
+}
+function defuse(text) {
+  return text.replace(/@/g, `@${ZERO_WIDTH_SPACE}`).replace(/:\/\//g, `${ZERO_WIDTH_SPACE}://`).replace(/(^|[^\p{L}\p{N}])(www)\./giu, `$1$2${ZERO_WIDTH_SPACE}.`);
+}
+function oneLine(text) {
+  return text.replace(/\s*(?:\r\n|\r|\n)\s*/g, " ");
+}
+var INLINE_SPECIALS = /[\\`*_[\]<>!&|~#$]/g;
+function escapeText(text) {
+  const escaped = defuse(oneLine(visible(text)).trim()).replace(INLINE_SPECIALS, "\\$&");
+  return escaped.replace(/^([-+=])(?=[-+=\s]|$)/, "\\$1").replace(/^(\d{1,9})([.)])(?=\s|$)/, "$1\\$2");
+}
+function markdownLink(label, url2) {
+  let href;
+  try {
+    const parsed = new URL(url2);
+    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return escapeText(label);
+    href = parsed.href.replace(/\(/g, "%28").replace(/\)/g, "%29");
+  } catch {
+    return escapeText(label);
+  }
+  return `[${escapeText(label)}](${href})`;
+}
+
 // packages/report/src/truncate.ts
 var COMMENT_LIMIT_CHARS = 65536;
 var CLEAN = { fence: void 0, detailsDepth: 0, inTag: false };
@@ -40762,19 +40791,30 @@ function nextBlockState(state, line) {
     const open3 = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line.replace(/\r?\n$/, ""));
     if (open3 && !(open3[1][0] === "`" && open3[2].includes("`"))) return { ...state, fence: open3[1] };
   }
-  const text = line.replace(/(`+)[^`]*?\1/g, "");
   let { detailsDepth, inTag } = state;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
+  let i = 0;
+  while (i < line.length) {
+    const ch = line[i];
     if (inTag) {
       if (ch === ">") inTag = false;
-      continue;
+      i += 1;
+    } else if (ch === "\\") {
+      i += 2;
+    } else if (ch === "`") {
+      const run = /^`+/.exec(line.slice(i))[0];
+      const close = new RegExp(`(?<!\`)${run}(?!\`)`, "g");
+      close.lastIndex = i + run.length;
+      const end = close.exec(line);
+      i = end ? end.index + run.length : i + run.length;
+    } else if (ch === "<") {
+      const rest = line.slice(i, i + 11).toLowerCase();
+      if (rest.startsWith("</details>")) detailsDepth = Math.max(0, detailsDepth - 1);
+      else if (/^<details[\s>]/.test(rest)) detailsDepth += 1;
+      if (/^<[a-z/!]/i.test(rest)) inTag = true;
+      i += 1;
+    } else {
+      i += 1;
     }
-    if (ch !== "<") continue;
-    const rest = text.slice(i, i + 11).toLowerCase();
-    if (rest.startsWith("</details>")) detailsDepth = Math.max(0, detailsDepth - 1);
-    else if (/^<details[\s>]/.test(rest)) detailsDepth += 1;
-    if (/^<[a-z/!]/i.test(rest)) inTag = true;
   }
   return { fence: void 0, detailsDepth, inTag };
 }
@@ -40783,7 +40823,7 @@ function closers(state) {
 ` : "") + "\n</details>\n".repeat(state.detailsDepth);
 }
 function truncationNote(runUrl) {
-  const where = runUrl ? `[job summary](${runUrl})` : "job summary";
+  const where = runUrl ? markdownLink("job summary", runUrl) : "job summary";
   return `> [!NOTE]
 > This report was cut to fit GitHub's comment limit; the full report is in the ${where}.
 `;

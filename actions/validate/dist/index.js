@@ -32518,9 +32518,9 @@ var require_lexer = __commonJS({
         }
       }
       *parseQuotedScalar() {
-        const quote2 = this.charAt(0);
-        let end = this.buffer.indexOf(quote2, this.pos + 1);
-        if (quote2 === "'") {
+        const quote = this.charAt(0);
+        let end = this.buffer.indexOf(quote, this.pos + 1);
+        if (quote === "'") {
           while (end !== -1 && this.buffer[end + 1] === "'")
             end = this.buffer.indexOf("'", end + 2);
         } else {
@@ -59012,8 +59012,8 @@ function showValue(value) {
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
   const text = typeof value === "string" ? `'${value}'` : String(value);
-  const oneLine = JSON.stringify(text).slice(1, -1);
-  return oneLine.length > 60 ? `${oneLine.slice(0, 57)}...` : oneLine;
+  const oneLine2 = JSON.stringify(text).slice(1, -1);
+  return oneLine2.length > 60 ? `${oneLine2.slice(0, 57)}...` : oneLine2;
 }
 var NOUNS = {
   object: "a mapping (key: value)",
@@ -59489,6 +59489,74 @@ function orderGates(gates) {
   return [...gates].sort((a, b) => VERDICT_ORDER[a.verdict] - VERDICT_ORDER[b.verdict]);
 }
 
+// packages/report/src/escape.ts
+var ZERO_WIDTH_SPACE = "​";
+var INVISIBLE_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+function visible(text) {
+  return text.replace(INVISIBLE_CONTROLS, "�");
+}
+function defuse(text) {
+  return text.replace(/@/g, `@${ZERO_WIDTH_SPACE}`).replace(/:\/\//g, `${ZERO_WIDTH_SPACE}://`).replace(/(^|[^\p{L}\p{N}])(www)\./giu, `$1$2${ZERO_WIDTH_SPACE}.`);
+}
+function oneLine(text) {
+  return text.replace(/\s*(?:\r\n|\r|\n)\s*/g, " ");
+}
+var INLINE_SPECIALS = /[\\`*_[\]<>!&|~#$]/g;
+function escapeText(text) {
+  const escaped = defuse(oneLine(visible(text)).trim()).replace(INLINE_SPECIALS, "\\$&");
+  return escaped.replace(/^([-+=])(?=[-+=\s]|$)/, "\\$1").replace(/^(\d{1,9})([.)])(?=\s|$)/, "$1\\$2");
+}
+function escapeHeading(text) {
+  return escapeText(text).trim();
+}
+function escapeProse(text) {
+  return text.trim().split(/(?:\r\n|\r|\n)\s*(?:\r\n|\r|\n)\s*/).map(
+    (paragraph) => paragraph.split(/\r\n|\r|\n/).map((line) => escapeText(line.trim())).join("\n")
+  ).join("\n\n");
+}
+function codeSpan(text, options = {}) {
+  let content = oneLine(visible(text));
+  if (options.table) {
+    content = content.replace(/\\(?=\|)/g, `\\${ZERO_WIDTH_SPACE}`).replace(/\|/g, "\\|");
+  }
+  if (content === "") return "` `";
+  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = /^[` ]|[` ]$/.test(content) && content.trim() !== "" ? " " : "";
+  return `${fence}${pad}${content}${pad}${fence}`;
+}
+function codeBlock(text, info = "") {
+  const content = visible(text).replace(/\r\n?/g, "\n").replace(/\n+$/, "");
+  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(Math.max(3, longest + 1));
+  return `${fence}${info.replace(/[^\w+-]/g, "")}
+${content}
+${fence}`;
+}
+function escapeHtmlText(text) {
+  return defuse(oneLine(visible(text))).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+function mermaidLabel(text) {
+  const label = oneLine(visible(text)).replace(/["`]/g, "'").replace(/</g, "‹").replace(/>/g, "›").replace(/#(?=\w+;)/g, "＃");
+  return `"${label}"`;
+}
+var CHECK_RUN_TITLE_MAX_CHARS = 255;
+function checkRunTitle(text) {
+  const chars = Array.from(defuse(oneLine(visible(text))).trim());
+  return chars.length <= CHECK_RUN_TITLE_MAX_CHARS ? chars.join("") : `${chars.slice(0, CHECK_RUN_TITLE_MAX_CHARS - 1).join("")}…`;
+}
+function markdownLink(label, url2) {
+  let href;
+  try {
+    const parsed = new URL(url2);
+    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return escapeText(label);
+    href = parsed.href.replace(/\(/g, "%28").replace(/\)/g, "%29");
+  } catch {
+    return escapeText(label);
+  }
+  return `[${escapeText(label)}](${href})`;
+}
+
 // node_modules/.pnpm/markdown-table@3.1.0/node_modules/markdown-table/index.js
 function defaultStringLength(value) {
   return value.length;
@@ -59633,9 +59701,10 @@ function toAlignment(value) {
 }
 
 // packages/report/src/table.ts
-function escapeTableCell(value) {
-  if (value === null || value === void 0) return "";
-  return String(value).replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r\n|\r|\n/g, "<br>");
+function escapeTableCell(cell) {
+  if (cell === null || cell === void 0) return "";
+  if (typeof cell === "object") return cell.markdown.replace(/\r\n|\r|\n/g, "<br>");
+  return String(cell).split(/\r\n|\r|\n/).map(escapeText).join("<br>");
 }
 function renderTable(header, rows, options = {}) {
   const cells = [header, ...rows].map((row) => row.map(escapeTableCell));
@@ -59674,20 +59743,14 @@ function statusBadge(status, label) {
 function collapsible(summary2, body, options = {}) {
   const open5 = options.open ? " open" : "";
   return `<details${open5}>
-<summary>${escapeHtml(summary2)}</summary>
+<summary>${escapeHtmlText(summary2)}</summary>
 
 ${body.trimEnd()}
 
 </details>`;
 }
-function escapeHtml(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
 
 // packages/report/src/chart.ts
-function quote(text) {
-  return `"${text.replace(/"/g, "'").replace(/[\r\n]+/g, " ")}"`;
-}
 function number4(value) {
   return Number.isFinite(value) ? String(Number(value.toPrecision(6))) : "0";
 }
@@ -59699,10 +59762,10 @@ function xyChart(chart) {
       );
     }
   }
-  const lines = ["```mermaid", "xychart-beta", `    title ${quote(chart.title)}`];
-  lines.push(`    x-axis [${chart.categories.map(quote).join(", ")}]`);
+  const lines = ["```mermaid", "xychart-beta", `    title ${mermaidLabel(chart.title)}`];
+  lines.push(`    x-axis [${chart.categories.map(mermaidLabel).join(", ")}]`);
   const range = chart.yRange ? ` ${number4(chart.yRange[0])} --> ${number4(chart.yRange[1])}` : "";
-  if (chart.yLabel !== void 0 || range) lines.push(`    y-axis ${quote(chart.yLabel ?? "")}${range}`);
+  if (chart.yLabel !== void 0 || range) lines.push(`    y-axis ${mermaidLabel(chart.yLabel ?? "")}${range}`);
   for (const s of chart.series) lines.push(`    ${s.kind} [${s.values.map(number4).join(", ")}]`);
   lines.push("```");
   return lines.join("\n");
@@ -59732,19 +59795,30 @@ function nextBlockState(state, line) {
     const open5 = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line.replace(/\r?\n$/, ""));
     if (open5 && !(open5[1][0] === "`" && open5[2].includes("`"))) return { ...state, fence: open5[1] };
   }
-  const text = line.replace(/(`+)[^`]*?\1/g, "");
   let { detailsDepth, inTag } = state;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
+  let i = 0;
+  while (i < line.length) {
+    const ch = line[i];
     if (inTag) {
       if (ch === ">") inTag = false;
-      continue;
+      i += 1;
+    } else if (ch === "\\") {
+      i += 2;
+    } else if (ch === "`") {
+      const run = /^`+/.exec(line.slice(i))[0];
+      const close = new RegExp(`(?<!\`)${run}(?!\`)`, "g");
+      close.lastIndex = i + run.length;
+      const end = close.exec(line);
+      i = end ? end.index + run.length : i + run.length;
+    } else if (ch === "<") {
+      const rest = line.slice(i, i + 11).toLowerCase();
+      if (rest.startsWith("</details>")) detailsDepth = Math.max(0, detailsDepth - 1);
+      else if (/^<details[\s>]/.test(rest)) detailsDepth += 1;
+      if (/^<[a-z/!]/i.test(rest)) inTag = true;
+      i += 1;
+    } else {
+      i += 1;
     }
-    if (ch !== "<") continue;
-    const rest = text.slice(i, i + 11).toLowerCase();
-    if (rest.startsWith("</details>")) detailsDepth = Math.max(0, detailsDepth - 1);
-    else if (/^<details[\s>]/.test(rest)) detailsDepth += 1;
-    if (/^<[a-z/!]/i.test(rest)) inTag = true;
   }
   return { fence: void 0, detailsDepth, inTag };
 }
@@ -59753,7 +59827,7 @@ function closers(state) {
 ` : "") + "\n</details>\n".repeat(state.detailsDepth);
 }
 function truncationNote(runUrl2) {
-  const where2 = runUrl2 ? `[job summary](${runUrl2})` : "job summary";
+  const where2 = runUrl2 ? markdownLink("job summary", runUrl2) : "job summary";
   return `> [!NOTE]
 > This report was cut to fit GitHub's comment limit; the full report is in the ${where2}.
 `;
@@ -59806,10 +59880,19 @@ function cutLine(line, room) {
   return cut.trimEnd();
 }
 
+// packages/report/src/check-run.ts
+var CHECK_RUN_SUMMARY_LIMIT_CHARS = 65535;
+function checkRunOutput(title, summary2, runUrl2) {
+  return {
+    title: checkRunTitle(title),
+    summary: truncateMarkdown(summary2, { limitChars: CHECK_RUN_SUMMARY_LIMIT_CHARS, note: truncationNote(runUrl2) }).markdown
+  };
+}
+
 // packages/report/src/compose.ts
 function renderSection(section) {
   const badge = section.severity === "info" ? "" : `${statusBadge(section.severity).split(" ")[0]} `;
-  return `### ${badge}${section.title}
+  return `### ${badge}${escapeHeading(section.title)}
 
 ${section.markdown.trim()}
 `;
@@ -59826,8 +59909,8 @@ function rowVerdict(row) {
 }
 function gateLine(g2) {
   const sliced = (g2.kind === "floor" || g2.kind === "non-inferiority") && g2.scope !== "all rows";
-  const scope = sliced ? ` — ${g2.scope}` : "";
-  return `- ${statusBadge(g2.verdict).split(" ")[0]} **${g2.gate}**${scope}: ${g2.reason}`;
+  const scope = sliced ? ` — ${escapeText(g2.scope)}` : "";
+  return `- ${statusBadge(g2.verdict).split(" ")[0]} **${escapeText(g2.gate)}**${scope}: ${escapeText(g2.reason)}`;
 }
 function metricTable(rows, confidence) {
   return renderTable(
@@ -59848,7 +59931,7 @@ function validationSection(result, modelCardMarkdown) {
   const failed = result.gates.filter((g2) => g2.verdict === "fail");
   const inconclusive = result.gates.filter((g2) => g2.verdict === "inconclusive");
   const passed = result.gates.filter((g2) => g2.verdict === "pass");
-  const head = `**${statusBadge(result.verdict)}** — candidate \`${result.candidate.source}\` vs baseline \`${result.baseline.source}\`${result.baseline.version ? ` (${result.baseline.version})` : ""} on ${result.data.rows.toLocaleString("en-US")} holdout rows (\`${result.data.source}\`, label \`${result.label}\`).`;
+  const head = `**${statusBadge(result.verdict)}** — candidate ${codeSpan(result.candidate.source)} vs baseline ${codeSpan(result.baseline.source)}${result.baseline.version ? ` (${escapeText(result.baseline.version)})` : ""} on ${result.data.rows.toLocaleString("en-US")} holdout rows (${codeSpan(result.data.source)}, label ${codeSpan(result.label)}).`;
   parts.push(head);
   if (failed.length) parts.push(`**Failed gates**
 
@@ -59862,7 +59945,7 @@ ${inconclusive.map(gateLine).join("\n")}`);
     );
   if (!result.gates.length) parts.push("_No gates configured: the policy only reports._");
   const notes = result.signatureChanges.filter((c) => !c.breaking);
-  if (notes.length) parts.push(`Signature notes: ${notes.map((c) => c.message).join("; ")}.`);
+  if (notes.length) parts.push(`Signature notes: ${escapeText(notes.map((c) => c.message).join("; "))}.`);
   parts.push(
     `**Metrics** (paired bootstrap, ${result.bootstrap.replicates} replicates, seed ${result.bootstrap.seed}${result.bootstrap.resampledRows < result.data.rows ? `, drawn on ${result.bootstrap.resampledRows.toLocaleString("en-US")} rows and rescaled` : ""})
 
@@ -59871,7 +59954,7 @@ ${metricTable(result.metrics, result.bootstrap.confidence)}${notComputedNote(res
   if (result.mcnemar) {
     const m = result.mcnemar;
     parts.push(
-      `McNemar (${m.method}): baseline-only correct ${m.baselineOnly.toLocaleString("en-US")}, candidate-only correct ${m.candidateOnly.toLocaleString("en-US")}, p = ${formatNumber(m.pValue, { significantDigits: 3 })}${m.pValue < 1 - result.bootstrap.confidence ? " — the accuracy difference is real" : " — no significant accuracy difference"}.`
+      `McNemar (${escapeText(m.method)}): baseline-only correct ${m.baselineOnly.toLocaleString("en-US")}, candidate-only correct ${m.candidateOnly.toLocaleString("en-US")}, p = ${formatNumber(m.pValue, { significantDigits: 3 })}${m.pValue < 1 - result.bootstrap.confidence ? " — the accuracy difference is real" : " — no significant accuracy difference"}.`
     );
   }
   if (result.slices.length) parts.push(sliceTable(result));
@@ -59980,9 +60063,7 @@ function cardForComment(card) {
     /^(#{1,4}) /gm,
     (_, hashes) => `${hashes}## `
   );
-  return match ? `\`\`\`yaml
-${match[1]}
-\`\`\`
+  return match ? `${codeBlock(match[1], "yaml")}
 
 ${body}` : body;
 }
@@ -60068,7 +60149,7 @@ function buildModelCard(result, card) {
       }
     ]
   };
-  const text = (value) => value?.trim() ? value.trim() : TODO;
+  const text = (value) => value?.trim() ? escapeProse(value) : TODO;
   const f2 = (x) => formatNumber(x, { significantDigits: 4 });
   const metricRows = finite.map((m) => [
     METRIC_LABELS[m.metric],
@@ -60090,16 +60171,16 @@ function buildModelCard(result, card) {
     `---
 ${(0, import_yaml3.stringify)(frontMatter).trimEnd()}
 ---`,
-    `# Model card: ${name}`,
+    `# Model card: ${escapeHeading(name)}`,
     `## Model Details
 
-${card.overview?.trim() || `An ONNX ${result.task} model predicting \`${result.label}\`.`}
+${card.overview?.trim() ? escapeProse(card.overview) : `An ONNX ${result.task} model predicting ${codeSpan(result.label)}.`}
 
-- File: \`${result.candidate.source}\`${result.candidate.version ? ` (version ${result.candidate.version})` : ""}
-- sha256: \`${result.candidate.sha256}\`
+- File: ${codeSpan(result.candidate.source)}${result.candidate.version ? ` (version ${escapeText(result.candidate.version)})` : ""}
+- sha256: ${codeSpan(result.candidate.sha256)}
 - Size: ${(result.candidate.sizeBytes / 1024).toFixed(1)} KiB
-- Validation verdict against \`${result.baseline.source}\`: **${result.verdict}**${card.license ? `
-- License: ${card.license}` : ""}`,
+- Validation verdict against ${codeSpan(result.baseline.source)}: **${result.verdict}**${card.license ? `
+- License: ${escapeText(card.license)}` : ""}`,
     `## Intended Use
 
 ${text(card.intended_use)}`,
@@ -60107,13 +60188,13 @@ ${text(card.intended_use)}`,
 
 ${text(card.factors)}${result.slices.length ? `
 
-Evaluated slices: ${[...new Set(result.slices.map((s) => s.column))].map((c) => `\`${c}\``).join(", ")}.` : ""}`,
+Evaluated slices: ${[...new Set(result.slices.map((s) => s.column))].map((c) => codeSpan(c)).join(", ")}.` : ""}`,
     `## Metrics
 
 ${finite.map((m) => METRIC_LABELS[m.metric]).join(", ")}; ${Math.round(result.bootstrap.confidence * 100)}% intervals from a seeded paired bootstrap (${result.bootstrap.replicates} replicates, seed ${result.bootstrap.seed}).`,
     `## Evaluation Data
 
-\`${result.data.source}\`: ${result.data.rows.toLocaleString("en-US")} rows, label \`${result.label}\`, features ${result.data.features.map((x) => `\`${x}\``).join(", ")}.`,
+${codeSpan(result.data.source)}: ${result.data.rows.toLocaleString("en-US")} rows, label ${codeSpan(result.label)}, features ${result.data.features.map((x) => codeSpan(x)).join(", ")}.`,
     `## Training Data
 
 ${text(card.training_data)}`,
@@ -60138,7 +60219,7 @@ function fairnessNote(result) {
   const gates = result.gates.filter((g2) => g2.kind === "fairness");
   return gates.length ? `
 
-Fairness checks: ${gates.map((g2) => `${g2.gate} — ${g2.verdict} (${g2.reason})`).join("; ")}.` : "";
+Fairness checks: ${escapeText(gates.map((g2) => `${g2.gate} — ${g2.verdict} (${g2.reason})`).join("; "))}.` : "";
 }
 function round(x) {
   return Number(x.toPrecision(6));
@@ -76212,7 +76293,6 @@ var CONCLUSION = {
   fail: "failure",
   inconclusive: "neutral"
 };
-var CHECK_SUMMARY_LIMIT = 65535;
 async function publishValidation(outcome, options) {
   const { env } = options;
   const summaryFile = env.GITHUB_STEP_SUMMARY;
@@ -76236,13 +76316,7 @@ async function publishValidation(outcome, options) {
       head_sha: headSha,
       status: "completed",
       conclusion: CONCLUSION[verdict],
-      output: {
-        title: title.slice(0, 255),
-        summary: truncateMarkdown(outcome.section.markdown, {
-          limitChars: CHECK_SUMMARY_LIMIT,
-          note: truncationNote(runUrl(env))
-        }).markdown
-      }
+      output: checkRunOutput(title, outcome.section.markdown, runUrl(env))
     });
     return { checkRunUrl: response.data.html_url ?? void 0 };
   } catch (error63) {
@@ -76274,7 +76348,8 @@ async function readEvent(env) {
   }
 }
 async function pullRequestHead(env) {
-  return (await readEvent(env))?.pull_request?.head?.sha;
+  const event = await readEvent(env);
+  return event?.pull_request?.head?.sha ?? event?.workflow_run?.head_sha;
 }
 async function isForkPullRequest(env) {
   const pr = (await readEvent(env))?.pull_request;
