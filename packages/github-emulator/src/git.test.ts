@@ -179,3 +179,41 @@ test('commit comments can be created, listed and edited', async () => {
 test('git traffic produces no OpenAPI violations', () => {
   assert.deepEqual(f.gh.violations, []);
 });
+
+test('a commit created through the git database API gets the sha git gives the same content', async () => {
+  const tree = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+  const parent = '1'.repeat(40);
+  const seeded = { name: 'Mona Lisa', email: 'mona@example.com', date: '2025-12-31T00:00:00Z' };
+  f.gh.repo(f.repo).commits.set(parent, { sha: parent, message: 'seed', parents: [], treeSha: tree, author: seeded });
+  const who = { name: 'mlship', email: 'registry@mlship.invalid', date: '2026-01-01T00:00:00Z' };
+  const request = { owner: f.owner, repo: f.name, message: 'Register churn v1.0.0\n', tree, parents: [parent] };
+  const created = await f.octokit.rest.git.createCommit({ ...request, author: who, committer: who });
+  // `git hash-object -t commit` of the same header and message.
+  assert.equal(created.data.sha, 'e25ac41348fdca2bee3cb639de0f87c243475869');
+  assert.equal(created.status, 201);
+  const again = await f.octokit.rest.git.createCommit({ ...request, author: who, committer: who });
+  assert.equal(again.data.sha, created.data.sha, 'the same content is the same object');
+  const read = await f.octokit.rest.git.getCommit({ owner: f.owner, repo: f.name, commit_sha: created.data.sha });
+  assert.deepEqual(
+    read.data.parents.map((p) => p.sha),
+    [parent],
+  );
+  assert.equal(read.data.tree.sha, tree);
+  assert.equal(read.data.committer.date, who.date);
+  const other = await f.octokit.rest.git.createCommit({ ...request, message: 'Register churn v1.0.1\n' });
+  assert.notEqual(other.data.sha, created.data.sha);
+  assert.equal(other.data.author.name, f.gh.repo(f.repo).commits.get(other.data.sha)!.author.name);
+
+  const refused: [{ tree?: string; parents?: string[] }, string][] = [
+    [{ tree: '2'.repeat(40) }, 'Tree SHA does not exist'],
+    [{ parents: ['3'.repeat(40)] }, 'Parent SHA does not exist or is not a commit object'],
+  ];
+  for (const [change, message] of refused) {
+    await assert.rejects(
+      f.octokit.rest.git.createCommit({ ...request, ...change }),
+      (error: { status: number; response: { data: { message: string } } }) =>
+        error.status === 422 && error.response.data.message === message,
+    );
+  }
+  assert.deepEqual(f.gh.violations, []);
+});

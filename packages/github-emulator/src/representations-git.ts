@@ -121,7 +121,7 @@ export function gitCommitJson(core: EmulatorCore, repo: RepoRecord, commit: Comm
     url: `${repoApiUrl(core, repo)}/git/commits/${commit.sha}`,
     html_url: `${repoHtmlUrl(core, repo)}/commit/${commit.sha}`,
     author: commit.author,
-    committer: commit.author,
+    committer: commit.committer ?? commit.author,
     tree: { sha: commit.treeSha, url: `${repoApiUrl(core, repo)}/git/trees/${commit.treeSha}` },
     message: commit.message,
     parents: commit.parents.map((sha) => ({
@@ -144,7 +144,7 @@ export function commitJson(core: EmulatorCore, repo: RepoRecord, commit: CommitR
     commit: {
       url: `${repoApiUrl(core, repo)}/git/commits/${commit.sha}`,
       author: commit.author,
-      committer: commit.author,
+      committer: commit.committer ?? commit.author,
       message: commit.message,
       comment_count: repo.commitComments.filter((c) => c.commitId === commit.sha).length,
       tree: { sha: commit.treeSha, url: `${repoApiUrl(core, repo)}/git/trees/${commit.treeSha}` },

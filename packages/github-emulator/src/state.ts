@@ -25,6 +25,8 @@ export interface CommitRecord {
   parents: string[];
   treeSha: string;
   author: { name: string; email: string; date: string };
+  /** The author when absent (seeded commits). */
+  committer?: { name: string; email: string; date: string };
 }
 
 export interface GitRefRecord {

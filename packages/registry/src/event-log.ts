@@ -2,7 +2,7 @@
 // and append one event at the next counter, re-planning when another writer
 // took that counter first.
 import { RegistryConflictError } from './registry-errors.ts';
-import type { RegistryEvent } from './registry-event.ts';
+import { nextEventTime, type RegistryEvent } from './registry-event.ts';
 import { applyChange, EMPTY_STATE, type RegistryState, type StateChange } from './registry-state.ts';
 import type { RegistryStore } from './registry-store.ts';
 import { formatGtoTag, type GtoTag } from './tag-grammar.ts';
@@ -82,7 +82,7 @@ export class EventLog {
         tag: formatGtoTag(planned.tag.action === 'register' ? planned.tag : { ...planned.tag, counter }),
         commit: planned.commit,
         actor: this.options.actor,
-        createdAt: this.options.clock().toISOString(),
+        createdAt: nextEventTime(this.options.clock(), head?.createdAt),
         ...(planned.message ? { message: planned.message } : {}),
         state: applyChange(state, planned.change),
       };

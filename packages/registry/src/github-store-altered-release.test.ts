@@ -71,6 +71,29 @@ test('a release whose model, manifest and body digest were all rewritten is refu
   }
 });
 
+test("a manifest whose version commit was rewritten is refused: the version's tag decides which commit is the version", async () => {
+  const { gh, repo, registry } = await publishedRegistry();
+  try {
+    const release = gh.repo(repo).releases.find((r) => r.tagName === 'churn@v1.0.0')!;
+    const asset = release.assets.find((a) => a.name === 'manifest.json')!;
+    const manifest = JSON.parse(asset.bytes.toString('utf8'));
+    const claimed = manifest.registrationCommit;
+    manifest.registrationCommit = manifest.source.commit;
+    asset.bytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
+    asset.size = asset.bytes.byteLength;
+    asset.digest = `sha256:${sha256(asset.bytes)}`;
+    await assert.rejects(
+      registry().resolve('churn@v1.0.0'),
+      (error: unknown) =>
+        error instanceof IntegrityError &&
+        error.message ===
+          `churn@v1.0.0: manifest.json names commit ${manifest.source.commit}, but the version's tag points at ${claimed}; the release was altered after the version was claimed: do not use this version`,
+    );
+  } finally {
+    await gh.stop();
+  }
+});
+
 test('an unaltered release downloads, its manifest checked against the tag in one more request', async () => {
   const { gh, registry } = await publishedRegistry();
   try {

@@ -10,7 +10,8 @@ import { RegistryService } from './registry-service.ts';
 import { modelFiles } from '../test-kit/registry-behaviour.ts';
 
 test('parallel bump publishes of different content each get a version', async () => {
-  const gh = await startEmulator();
+  // 21 publishes, some retried: more requests than GITHUB_TOKEN's hourly budget.
+  const gh = await startEmulator({ rateLimitPerHour: 10_000 });
   try {
     const repo = gh.createRepo({ owner: 'octo-org', name: 'models', defaultBranch: 'main', immutableReleases: true });
     const commit = gh.createCommit(repo, { branch: 'main', message: 'Train' });

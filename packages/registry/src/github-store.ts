@@ -10,7 +10,16 @@ import { createReadStream } from 'node:fs';
 import type { GitHubClient } from '@mlship/github';
 import { GitHubAccessError } from '@mlship/errors';
 import { formatEventMessage, parseEventMessage, type RegistryEvent } from './registry-event.ts';
-import type { ClaimResult, RegistryStore, StageRequest, StoredAsset, StoredVersion } from './registry-store.ts';
+import type {
+  ClaimRequest,
+  ClaimResult,
+  RegistrationRequest,
+  RegistryStore,
+  StageRequest,
+  StoredAsset,
+  StoredVersion,
+  VersionClaim,
+} from './registry-store.ts';
 import { MANIFEST_ASSET, ManifestSchema } from './manifest.ts';
 import { modelOfSegment, modelSegment, versionTag } from './tag-grammar.ts';
 
@@ -58,6 +67,8 @@ export class GitHubStore implements RegistryStore {
   private readonly assetIds = new Map<string, number>();
   /** Draft release id of each version this store staged, so publishing does not search again. */
   private readonly draftIds = new Map<string, number>();
+  /** Drafts of a version's content this store found, so staging does not search again. */
+  private readonly ownDrafts = new Map<string, ReleaseJson | null>();
 
   constructor(options: GitHubStoreOptions) {
     this.client = options.client;
@@ -180,16 +191,60 @@ export class GitHubStore implements RegistryStore {
     return this.toStoredVersion(name, version, release);
   }
 
-  async readClaimedDigest(name: string, version: string): Promise<string | null> {
-    // One GraphQL request reads the tag ref and its tag object's message (REST takes two).
+  async readClaim(name: string, version: string): Promise<VersionClaim | null> {
+    // One GraphQL request reads the tag ref, its tag object's message and target (REST takes two).
     const tag = versionTag(name, version);
     const res = await this.call(`read tag ${tag}`, () =>
-      this.client.graphql<{ repository: { ref: { target: { message?: string | null } | null } | null } | null }>(
-        'query($owner: String!, $repo: String!, $ref: String!) { repository(owner: $owner, name: $repo) { ref(qualifiedName: $ref) { target { ... on Tag { message } } } } }',
+      this.client.graphql<{ repository: { ref: { target: ClaimTarget | null } | null } | null }>(
+        'query($owner: String!, $repo: String!, $ref: String!) { repository(owner: $owner, name: $repo) { ref(qualifiedName: $ref) { target { oid ... on Tag { message target { oid } } } } } }',
         { ...this.base, ref: `refs/tags/${tag}` },
       ),
     );
-    return parseClaimedDigest(res.repository?.ref?.target?.message ?? '');
+    const target = res.repository?.ref?.target;
+    if (!target) return null;
+    // A lightweight tag points at the commit itself and records nothing.
+    if (target.message === undefined) return { commit: target.oid, contentDigest: null };
+    return { commit: target.target?.oid ?? target.oid, contentDigest: parseClaimedDigest(target.message ?? '') };
+  }
+
+  async registrationCommit(req: RegistrationRequest): Promise<string> {
+    const recorded = parseMarker((await this.ownDraft(req.name, req.version, req.contentDigest))?.body ?? '');
+    if (recorded?.registration) return recorded.registration;
+    let source: { tree: { sha: string }; committer: { date?: string } };
+    try {
+      source = (await this.client.rest.git.getCommit({ ...this.base, commit_sha: req.sourceCommit })).data;
+    } catch (error) {
+      if (statusOf(error) !== 404 && statusOf(error) !== 422)
+        throw this.accessError(`read commit ${req.sourceCommit}`, error);
+      throw new GitHubAccessError(
+        `commit ${req.sourceCommit} is not in ${this.owner}/${this.repo}; push it first, or publish from a commit of that repository`,
+        { status: statusOf(error)!, cause: error },
+      );
+    }
+    // Fixed author and dates: the same version of the same content is the same commit object,
+    // so parallel runs of one publish agree on it.
+    const identity = { ...REGISTRATION_IDENTITY, ...(source.committer.date ? { date: source.committer.date } : {}) };
+    const res = await this.call(`create the commit of ${versionTag(req.name, req.version)}`, () =>
+      this.client.rest.git.createCommit({
+        ...this.base,
+        message: `Register ${req.name} ${req.version}\n\n${CONTENT_TRAILER}${req.contentDigest}\n`,
+        tree: source.tree.sha,
+        parents: [req.sourceCommit],
+        author: identity,
+        committer: identity,
+      }),
+    );
+    return res.data.sha;
+  }
+
+  /** The draft a previous run staged this content in, found once per store. */
+  private async ownDraft(name: string, version: string, contentDigest: string): Promise<ReleaseJson | null> {
+    const key = draftKey(name, version, contentDigest);
+    const known = this.ownDrafts.get(key);
+    if (known !== undefined) return known;
+    const draft = await this.findDraft((m) => m.name === name && m.version === version && m.content === contentDigest);
+    this.ownDrafts.set(key, draft);
+    return draft;
   }
 
   private toStoredVersion(name: string, version: string, release: ReleaseJson): StoredVersion {
@@ -231,22 +286,21 @@ export class GitHubStore implements RegistryStore {
   }
 
   async stageVersion(req: StageRequest): Promise<Uint8Array> {
-    const isOurs = (m: PublishMarker) =>
-      m.name === req.name && m.version === req.version && m.content === req.contentDigest;
-    let draft = await this.findDraft(isOurs);
+    let draft = await this.ownDraft(req.name, req.version, req.contentDigest);
     if (!draft) {
       const body = formatMarker({
         name: req.name,
         version: req.version,
         content: req.contentDigest,
         commit: req.commit,
+        registration: req.registrationCommit,
       });
       draft = (
         await this.call(`create a draft release for ${req.name}@${req.version}`, () =>
           this.client.rest.repos.createRelease({
             ...this.base,
             tag_name: versionTag(req.name, req.version),
-            target_commitish: req.commit,
+            target_commitish: req.registrationCommit,
             name: `${req.name} ${req.version}`,
             body,
             draft: true,
@@ -254,6 +308,7 @@ export class GitHubStore implements RegistryStore {
         )
       ).data as ReleaseJson;
     }
+    this.ownDrafts.set(draftKey(req.name, req.version, req.contentDigest), draft);
     this.draftIds.set(`${req.name}@${req.version}`, draft.id);
     const existing = new Map(draft.assets.map((a) => [a.name, a]));
     for (const file of req.files) {
@@ -359,17 +414,19 @@ export class GitHubStore implements RegistryStore {
     }
   }
 
-  async claimVersion(name: string, version: string, commit: string, contentDigest: string): Promise<ClaimResult> {
-    const tag = versionTag(name, version);
-    const message = `Registering artifact ${name} version ${version}\n\n${CONTENT_TRAILER}${contentDigest}\n`;
-    const sha = await this.createTagObject(tag, message, commit, undefined, undefined);
-    if (await this.createRefOnce(`refs/tags/${tag}`, sha)) return 'claimed';
+  async claimVersion(req: ClaimRequest): Promise<ClaimResult> {
+    const tag = versionTag(req.name, req.version);
+    const message = `Registering artifact ${req.name} version ${req.version}\n\n${CONTENT_TRAILER}${req.contentDigest}\n`;
+    const sha = await this.createTagObject(tag, message, req.commit, req.actor, req.claimedAt);
+    if (await this.createRefOnce(`refs/tags/${tag}`, sha)) return { result: 'claimed', commit: req.commit };
     const existing = await this.refObject(`tags/${tag}`);
-    if (existing?.type !== 'tag') return 'other';
+    if (existing?.type !== 'tag') return { result: 'other' };
     const object = await this.call(`read tag ${tag}`, () =>
       this.client.rest.git.getTag({ ...this.base, tag_sha: existing.sha }),
     );
-    return parseClaimedDigest(object.data.message) === contentDigest ? 'ours' : 'other';
+    return parseClaimedDigest(object.data.message) === req.contentDigest
+      ? { result: 'ours', commit: object.data.object.sha }
+      : { result: 'other' };
   }
 
   async publishVersion(name: string, version: string): Promise<string> {
@@ -467,12 +524,11 @@ export class GitHubStore implements RegistryStore {
     tag: string,
     message: string,
     commit: string,
-    actor: string | undefined,
-    date: string | undefined,
+    actor: string,
+    /** Whole seconds (`YYYY-MM-DDTHH:MM:SSZ`, as GitHub documents it): GTO orders events by this date. */
+    date: string,
   ): Promise<string> {
-    const tagger = actor
-      ? { tagger: { name: actor, email: `${actor}@users.noreply.github.com`, ...(date ? { date } : {}) } }
-      : {};
+    const tagger = { tagger: { name: actor, email: `${actor}@users.noreply.github.com`, date } };
     const res = await this.call(`create tag ${tag}`, () =>
       this.client.rest.git.createTag({ ...this.base, tag, message, object: commit, type: 'commit', ...tagger }),
     );
@@ -485,7 +541,8 @@ export class GitHubStore implements RegistryStore {
       await this.client.rest.git.createRef({ ...this.base, ref, sha });
       return true;
     } catch (error) {
-      if (statusOf(error) !== 422) throw this.accessError(`create ${ref}`, error);
+      // 422: it exists. Any other failure may have been a lost answer to a create that went
+      // through, so what the ref holds now decides, not the error.
       const existing = await this.refSha(ref.slice('refs/'.length));
       if (!existing) throw this.accessError(`create ${ref}`, error);
       return existing === sha;
@@ -545,13 +602,26 @@ interface PublishMarker {
   version: string;
   content: string;
   commit: string;
+  /** Absent in drafts staged before versions had their own commit. */
+  registration?: string;
 }
 
-const MARKER_RE = /<!-- mlship:publish name=(\S+) version=(\S+) content=([0-9a-f]{64}) commit=(\S+) -->/;
+const MARKER_RE =
+  /<!-- mlship:publish name=(\S+) version=(\S+) content=([0-9a-f]{64}) commit=(\S+?)(?: registration=([0-9a-f]{40}))? -->/;
+
+// Who a registration commit is by: fixed, so its sha depends only on what it registers.
+const REGISTRATION_IDENTITY = { name: 'mlship', email: 'registry@mlship.invalid' };
+
+interface ClaimTarget {
+  oid: string;
+  message?: string | null;
+  target?: { oid: string } | null;
+}
 
 function formatMarker(m: PublishMarker): string {
+  const registration = m.registration ? ` registration=${m.registration}` : '';
   return (
-    `<!-- mlship:publish name=${m.name} version=${m.version} content=${m.content} commit=${m.commit} -->\n` +
+    `<!-- mlship:publish name=${m.name} version=${m.version} content=${m.content} commit=${m.commit}${registration} -->\n` +
     `Model **${m.name}** ${m.version}, published by mlship. Every asset's sha256 is in \`manifest.json\`; ` +
     `fetch it with \`mlship registry download ${m.name}@${m.version}\`, which verifies them.\n`
   );
@@ -559,7 +629,9 @@ function formatMarker(m: PublishMarker): string {
 
 function parseMarker(body: string): PublishMarker | null {
   const m = MARKER_RE.exec(body);
-  return m ? { name: m[1]!, version: m[2]!, content: m[3]!, commit: m[4]! } : null;
+  return m
+    ? { name: m[1]!, version: m[2]!, content: m[3]!, commit: m[4]!, ...(m[5] ? { registration: m[5] } : {}) }
+    : null;
 }
 
 /** A whole manifest of this content, as a previous run of the same publish uploaded it. */
@@ -578,6 +650,10 @@ function isStagedManifest(bytes: Uint8Array, asset: ReleaseAssetJson, req: Stage
     manifest.data.version === req.version &&
     manifest.data.contentDigest === req.contentDigest
   );
+}
+
+function draftKey(name: string, version: string, contentDigest: string): string {
+  return `${name}@${version}#${contentDigest}`;
 }
 
 function eventKey(event: Pick<RegistryEvent, 'name' | 'counter'>): string {

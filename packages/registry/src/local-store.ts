@@ -11,17 +11,27 @@
 import { createReadStream } from 'node:fs';
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { MANIFEST_ASSET } from './manifest.ts';
 import { RegistryEventSchema, type RegistryEvent } from './registry-event.ts';
-import type { ClaimResult, RegistryStore, StageRequest, StoredVersion } from './registry-store.ts';
+import type {
+  ClaimRequest,
+  ClaimResult,
+  RegistrationRequest,
+  RegistryStore,
+  StageRequest,
+  StoredVersion,
+  VersionClaim,
+} from './registry-store.ts';
 import { digestBytes } from './file-digest.ts';
 import { modelOfSegment, modelSegment } from './tag-grammar.ts';
 
 const VersionRecordSchema = z.object({
   contentDigest: z.string(),
   commit: z.string(),
+  /** Absent in versions published before versions had their own commit. */
+  registrationCommit: z.string().optional(),
   /** Asset name -> sha256 recorded when staged: the local counterpart of GitHub's asset digest. */
   assets: z.record(z.string(), z.object({ sha256: z.string(), sizeBytes: z.number() })),
 });
@@ -107,9 +117,18 @@ export class LocalStore implements RegistryStore {
     return record ? toStoredVersion(name, version, dir, record, true) : null;
   }
 
-  async readClaimedDigest(name: string, version: string): Promise<string | null> {
+  async readClaim(name: string, version: string): Promise<VersionClaim | null> {
     // A version is claimed by renaming its staging directory, version.json and all, into place.
-    return (await readVersionRecord(join(this.modelDir(name), 'versions', version)))?.contentDigest ?? null;
+    const record = await readVersionRecord(join(this.modelDir(name), 'versions', version));
+    return record ? { commit: record.registrationCommit ?? record.commit, contentDigest: record.contentDigest } : null;
+  }
+
+  async registrationCommit(req: RegistrationRequest): Promise<string> {
+    // No git here: an id derived from what makes the version, distinct per version like
+    // the GitHub registry's registration commits, and the same for a re-run.
+    return createHash('sha1')
+      .update(['mlship registration', req.name, req.version, req.sourceCommit, req.contentDigest].join('\0'))
+      .digest('hex');
   }
 
   async findStagedVersion(name: string, contentDigest: string): Promise<string | null> {
@@ -140,26 +159,31 @@ export class LocalStore implements RegistryStore {
     if (manifest === req.manifest) await rename(await this.writeAside(dir, manifest), manifestPath);
     const m = digestBytes(MANIFEST_ASSET, manifest);
     assets[MANIFEST_ASSET] = { sha256: m.sha256, sizeBytes: m.sizeBytes };
-    const record: VersionRecord = { contentDigest: req.contentDigest, commit: req.commit, assets };
+    const record: VersionRecord = {
+      contentDigest: req.contentDigest,
+      commit: req.commit,
+      registrationCommit: req.registrationCommit,
+      assets,
+    };
     await rename(await this.writeAside(dir, JSON.stringify(record, null, 2)), join(dir, 'version.json'));
     return manifest;
   }
 
-  async claimVersion(name: string, version: string, _commit: string, contentDigest: string): Promise<ClaimResult> {
+  async claimVersion({ name, version, commit, contentDigest }: ClaimRequest): Promise<ClaimResult> {
     const target = join(this.modelDir(name), 'versions', version);
     await mkdir(join(this.modelDir(name), 'versions'), { recursive: true });
     try {
       // rename(2) onto an existing non-empty directory fails: the version is taken atomically.
       await rename(this.stagingDir(name, version, contentDigest), target);
-      return 'claimed';
+      return { result: 'claimed', commit };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'ENOENT') throw error;
       const existing = await readVersionRecord(target);
       if (!existing) throw error;
-      if (existing.contentDigest !== contentDigest) return 'other';
+      if (existing.contentDigest !== contentDigest) return { result: 'other' };
       await rm(this.stagingDir(name, version, contentDigest), { recursive: true, force: true });
-      return 'ours';
+      return { result: 'ours', commit: existing.registrationCommit ?? existing.commit };
     }
   }
 

@@ -51,6 +51,7 @@ export const ManifestSchema = z.object({
   /** Inputs and outputs of the first ONNX model asset, read from the file. */
   signature: ModelSignatureSchema.optional(),
   source: z.object({
+    /** The commit the version was built from. */
     commit: z.string(),
     repository: z.string().optional(),
     pullRequest: z.number().int().positive().optional(),
@@ -60,6 +61,13 @@ export const ManifestSchema = z.object({
   params: z.record(z.string(), JsonScalar),
   metrics: z.record(z.string(), z.number()),
   parentVersion: z.string().optional(),
+  /**
+   * The version's own commit, which its tags point at: a child of
+   * `source.commit` with the same tree, so no two versions share a commit
+   * (GTO maps a stage tag to a version by its commit). Absent in manifests
+   * written before versions had one.
+   */
+  registrationCommit: z.string().optional(),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 

@@ -24,6 +24,25 @@ export const RegistryEventSchema = z.object({
 });
 export type RegistryEvent = z.infer<typeof RegistryEventSchema>;
 
+/** A date as GitHub takes a tagger's: `YYYY-MM-DDTHH:MM:SSZ`, whole seconds. */
+export function wholeSeconds(date: Date): string {
+  return `${date.toISOString().slice(0, 19)}Z`;
+}
+
+/**
+ * An event's date: now, but at least one second after the event before it.
+ * GTO orders tags by their date in whole seconds and lets an unassignment win
+ * a tie, so events within one second (assign, rollback, re-promote) would read
+ * differently in GTO than in the log; strictly increasing dates keep GTO's
+ * order the log's.
+ */
+export function nextEventTime(now: Date, previous: string | undefined): string {
+  const floor = Math.floor(now.getTime() / 1000) * 1000;
+  const previousMs = previous === undefined ? NaN : Date.parse(previous);
+  const after = Number.isFinite(previousMs) ? Math.floor(previousMs / 1000) * 1000 + 1000 : -Infinity;
+  return wholeSeconds(new Date(Math.max(floor, after)));
+}
+
 const TRAILER = 'mlship-event: ';
 
 /** A GTO-style first line, then the event as one JSON line (tag messages). */

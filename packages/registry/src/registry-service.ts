@@ -13,7 +13,7 @@ import {
   type ModelSignature,
 } from './manifest.ts';
 import { RegistryConflictError, RegistryRuleError, NotFoundError } from './registry-errors.ts';
-import type { RegistryEvent } from './registry-event.ts';
+import { wholeSeconds, type RegistryEvent } from './registry-event.ts';
 import { currentVersion, EMPTY_STATE, latestVersion, stageMap, type RegistryState } from './registry-state.ts';
 import type { RegistryStore, StagedFile, StoredVersion } from './registry-store.ts';
 import { checkActor, checkPromotion, DEFAULT_POLICY, stageRule, type StagePolicy } from './stage-policy.ts';
@@ -155,17 +155,14 @@ export class RegistryService {
       // A re-run of a bump publish whose first run completed: same content, same version.
       const highest = highestVersion(state.versions);
       const top = highest ? await this.store.readVersion(name, highest) : null;
-      if (top?.published && top.contentDigest === digest) return this.existing(top, name);
+      if (top?.published && top.contentDigest === digest) return this.finishPublished(top, name, digest);
       version = bumpVersion(state.versions, req.bump!);
     }
 
     for (let attempt = 1; attempt <= this.ctx.maxAttempts; attempt++) {
       const stored = await this.store.readVersion(name, version);
       if (stored?.published) {
-        if (stored.contentDigest === digest) {
-          await this.appendRegistration(name, version, commit);
-          return this.existing(stored, name);
-        }
+        if (stored.contentDigest === digest) return this.finishPublished(stored, name, digest);
         if (explicit) {
           throw new RegistryRuleError(
             `${name}@${version} already exists with different content; publish a new version (bump: patch) instead`,
@@ -174,26 +171,42 @@ export class RegistryService {
         version = bumpVersion([...state.versions, version], req.bump!);
         continue;
       }
-      const manifest = await this.buildManifest(req, name, version, commit, digest, files, state);
-      let manifestBytes: Uint8Array;
+      const registrationCommit = await this.store.registrationCommit({
+        name,
+        version,
+        sourceCommit: commit,
+        contentDigest: digest,
+      });
+      const manifest = await this.buildManifest(req, name, version, commit, registrationCommit, digest, files, state);
+      let staged: Manifest;
       try {
-        manifestBytes = await this.store.stageVersion({
+        const bytes = await this.store.stageVersion({
           name,
           version,
           commit,
+          registrationCommit,
           contentDigest: digest,
           files,
           manifest: serializeManifest(manifest),
         });
+        staged = ManifestSchema.parse(JSON.parse(new TextDecoder().decode(bytes)));
       } catch (error) {
         // A parallel publish of this same content may have published (and locked) the staged draft under us.
         const now = await this.store.readVersion(name, version);
         if (!now?.published || now.contentDigest !== digest) throw error;
-        await this.appendRegistration(name, version, commit);
-        return this.existing(now, name);
+        return this.finishPublished(now, name, digest);
       }
-      const claim = await this.store.claimVersion(name, version, commit, digest);
-      if (claim === 'other') {
+      // A re-run keeps the manifest its first run staged, and with it that run's commit.
+      const claimCommit = staged.registrationCommit ?? registrationCommit;
+      const claim = await this.store.claimVersion({
+        name,
+        version,
+        commit: claimCommit,
+        contentDigest: digest,
+        actor: this.ctx.actor,
+        claimedAt: wholeSeconds(this.ctx.clock()),
+      });
+      if (claim.result === 'other') {
         await this.store.discardStaged(name, version, digest);
         if (explicit) {
           throw new RegistryRuleError(
@@ -203,24 +216,31 @@ export class RegistryService {
         version = bumpVersion([...state.versions, version], req.bump!);
         continue;
       }
+      if (claim.commit !== claimCommit) {
+        // Only when the same content was staged twice with different commits: the run that claimed
+        // first publishes its draft and deletes this one.
+        throw new RegistryConflictError(
+          `another job is publishing the same files as ${versionTag(name, version)}; re-run this one after it finishes (nothing of this run is visible)`,
+        );
+      }
       const url = await this.store.publishVersion(name, version);
-      await this.appendRegistration(name, version, commit);
-      return {
-        name,
-        version,
-        tag: versionTag(name, version),
-        url,
-        created: true,
-        manifest: ManifestSchema.parse(JSON.parse(new TextDecoder().decode(manifestBytes))),
-      };
+      await this.appendRegistration(name, version, claimCommit);
+      return { name, version, tag: versionTag(name, version), url, created: true, manifest: staged };
     }
     throw new RegistryConflictError(
       `could not find a free version for ${name} after ${this.ctx.maxAttempts} attempts; re-run the publish`,
     );
   }
 
-  private async existing(stored: StoredVersion, name: string): Promise<PublishResult> {
-    const manifest = await readVerifiedManifest(this.store, stored);
+  /**
+   * A re-run of a publish that got through: drops drafts of this content that lost
+   * answers left behind (a retried create, a publish whose answer was lost), logs
+   * the registration if the first run did not, and answers with the version.
+   */
+  private async finishPublished(stored: StoredVersion, name: string, digest: string): Promise<PublishResult> {
+    const { manifest, claim } = await readVerifiedManifest(this.store, stored);
+    await this.store.discardStaged(name, stored.version, digest);
+    await this.appendRegistration(name, stored.version, claim.commit);
     return {
       name,
       version: stored.version,
@@ -236,6 +256,7 @@ export class RegistryService {
     name: string,
     version: string,
     commit: string,
+    registrationCommit: string,
     digest: string,
     files: (StagedFile & { role: AssetRole })[],
     state: RegistryState,
@@ -266,6 +287,7 @@ export class RegistryService {
       params: req.params ?? {},
       metrics: req.metrics ?? {},
       ...(parent && parent !== version ? { parentVersion: parent } : {}),
+      registrationCommit,
     });
   }
 
@@ -318,7 +340,7 @@ export class RegistryService {
         `${ref.name}@${version} is registered but its release is missing or unpublished; re-run its publish job`,
       );
     }
-    const manifest = await readVerifiedManifest(this.store, stored);
+    const { manifest } = await readVerifiedManifest(this.store, stored);
     const stages = Object.entries(stageMap(state))
       .filter(([, v]) => v === version)
       .map(([s]) => s);
@@ -385,14 +407,19 @@ export class RegistryService {
     const stage = assertStageName(req.stage);
     const version = normalizeVersion(req.version);
     const rule = stageRule(this.ctx.stagePolicy, stage);
-    const stored = await this.store.readVersion(name, version);
-    if (!stored?.published || !stored.commit) {
+    const claim = await this.store.readClaim(name, version);
+    if (!claim) {
       throw new RegistryRuleError(
         `${name}@${version} is not a published version; publish it first or pick one from 'mlship registry list ${name}'`,
       );
     }
-    const commit = stored.commit;
-    const passedChecks = rule.requiredChecks.length > 0 ? await this.store.passedChecks(commit) : [];
+    // The stage tag points where the version's tag does: GTO finds the version by that commit.
+    const commit = claim.commit;
+    // Required checks ran on the commit the version was built from.
+    const passedChecks =
+      rule.requiredChecks.length > 0
+        ? await this.store.passedChecks((await this.store.readVersion(name, version))?.commit ?? commit)
+        : [];
     let previousVersion: string | undefined;
     const appended = await this.log.append(name, (state) => {
       previousVersion = currentVersion(state, stage);
@@ -425,7 +452,7 @@ export class RegistryService {
           `${name} has no previous version in stage '${stage}' to roll back to; promote a version instead`,
         );
       }
-      commit = (await this.store.readVersion(name, from))?.commit ?? commit;
+      commit = await this.versionCommit(name, from);
       return {
         change: { action: 'unassign', version: from, stage },
         tag: { action: 'unassign', name, stage },
@@ -449,11 +476,10 @@ export class RegistryService {
       if (version === undefined) {
         if (state.deprecated) return null;
         const latest = latestVersion(state);
-        const commit = latest ? (await this.store.readVersion(name, latest))?.commit : undefined;
         return {
           change: { action: 'deprecate' },
           tag: { action: 'deprecate', name },
-          commit: commit ?? (await this.store.defaultCommit()),
+          commit: latest ? await this.versionCommit(name, latest) : await this.store.defaultCommit(),
           message: req.message,
         };
       }
@@ -464,7 +490,7 @@ export class RegistryService {
       stagesLeft = Object.entries(stageMap(state))
         .filter(([, v]) => v === version)
         .map(([s]) => s);
-      const commit = (await this.store.readVersion(name, version))?.commit ?? (await this.store.defaultCommit());
+      const commit = await this.versionCommit(name, version);
       return {
         change: { action: 'deregister', version },
         tag: { action: 'deregister', name, version },
@@ -473,6 +499,17 @@ export class RegistryService {
       };
     });
     return { name, version, tag: appended?.tag, stagesLeft };
+  }
+
+  /** The commit a registered version's tags point at (its tag's target). */
+  private async versionCommit(name: string, version: string): Promise<string> {
+    const claim = await this.store.readClaim(name, version);
+    if (!claim) {
+      throw new NotFoundError(
+        `${versionTag(name, version)} has no tag; the registry was altered: re-publish the version or pick another`,
+      );
+    }
+    return claim.commit;
   }
 
   // ---- audit ----

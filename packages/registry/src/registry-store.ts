@@ -26,18 +26,48 @@ export interface StoredVersion {
   /** False for a draft (staged, not yet visible as a version). */
   published: boolean;
   contentDigest: string | undefined;
+  /** The source commit it was built from (required checks ran there). */
   commit: string | undefined;
   /** Release page, or the version's directory. */
   url: string;
   assets: StoredAsset[];
 }
 
-export type ClaimResult = 'claimed' | 'ours' | 'other';
+export interface RegistrationRequest {
+  name: string;
+  version: string;
+  /** The commit the version was built from. */
+  sourceCommit: string;
+  contentDigest: string;
+}
+
+/** The version's claim: its tag `NAME@vX.Y.Z` and what the tag records. */
+export interface VersionClaim {
+  /** The commit the version's tag points at (its registration commit), which GTO maps to the version. */
+  commit: string;
+  /** The content digest recorded when it was claimed; null when the tag records none. */
+  contentDigest: string | null;
+}
+
+export interface ClaimRequest {
+  name: string;
+  version: string;
+  /** The registration commit the tag points at. */
+  commit: string;
+  contentDigest: string;
+  actor: string;
+  /** The tag's date (whole seconds): GTO orders events by it. */
+  claimedAt: string;
+}
+
+export type ClaimResult = { result: 'claimed' | 'ours'; commit: string } | { result: 'other' };
 
 export interface StageRequest {
   name: string;
   version: string;
+  /** The source commit (for the record) and the version's own registration commit. */
   commit: string;
+  registrationCommit: string;
   contentDigest: string;
   files: StagedFile[];
   /** Used when nothing is staged yet; a re-run keeps the manifest staged first. */
@@ -62,16 +92,22 @@ export interface RegistryStore {
 
   readVersion(name: string, version: string): Promise<StoredVersion | null>;
   /**
-   * The content digest recorded when the version was claimed (its tag), which
-   * editing the release cannot change; null when the claim records none.
+   * The version's claim (GitHub: its annotated tag), which editing the release
+   * cannot change; null when the version was never claimed.
    */
-  readClaimedDigest(name: string, version: string): Promise<string | null>;
+  readClaim(name: string, version: string): Promise<VersionClaim | null>;
   /** A staged, unpublished version holding this content, if a previous run left one. */
   findStagedVersion(name: string, contentDigest: string): Promise<string | null>;
+  /**
+   * The version's own commit: a child of the source commit with its tree, so
+   * no two versions share a commit (GTO maps stage tags to versions by commit).
+   * A re-run gets the one its staged version recorded.
+   */
+  registrationCommit(request: RegistrationRequest): Promise<string>;
   /** Stages assets (idempotent) and returns the manifest bytes staged. */
   stageVersion(request: StageRequest): Promise<Uint8Array>;
   /** Atomically takes the version's tag; 'ours' when a previous run of this content took it. */
-  claimVersion(name: string, version: string, commit: string, contentDigest: string): Promise<ClaimResult>;
+  claimVersion(request: ClaimRequest): Promise<ClaimResult>;
   /** Publishes the claimed version (and drops other staged copies of it). */
   publishVersion(name: string, version: string): Promise<string>;
   /** Drops what a publish staged when another publish took the version. */

@@ -1,6 +1,6 @@
 import { FileFormatError } from '@mlship/errors';
 import { contentDigest, MANIFEST_ASSET, ManifestSchema, type Manifest } from './manifest.ts';
-import type { RegistryStore, StoredVersion } from './registry-store.ts';
+import type { RegistryStore, StoredVersion, VersionClaim } from './registry-store.ts';
 import { digestBytes } from './file-digest.ts';
 import { IntegrityError } from './registry-errors.ts';
 
@@ -11,7 +11,10 @@ import { IntegrityError } from './registry-errors.ts';
  * from the release body, which anyone who can edit releases can rewrite along
  * with the assets.
  */
-export async function readVerifiedManifest(store: RegistryStore, stored: StoredVersion): Promise<Manifest> {
+export async function readVerifiedManifest(
+  store: RegistryStore,
+  stored: StoredVersion,
+): Promise<{ manifest: Manifest; claim: VersionClaim }> {
   const where = `${stored.name}@${stored.version}/${MANIFEST_ASSET}`;
   const asset = stored.assets.find((a) => a.name === MANIFEST_ASSET);
   if (!asset)
@@ -46,8 +49,9 @@ export async function readVerifiedManifest(store: RegistryStore, stored: StoredV
       `${where}: its asset checksums do not add up to its content digest; the release was altered: do not use this version`,
     );
   }
-  const claimed = await store.readClaimedDigest(stored.name, stored.version);
-  if (!claimed) {
+  const claim = await store.readClaim(stored.name, stored.version);
+  const claimed = claim?.contentDigest;
+  if (!claim || !claimed) {
     throw new IntegrityError(
       `${stored.name}@${stored.version}: its tag records no content digest, so ${MANIFEST_ASSET} cannot be verified; the tag was altered or not written by mlship: do not use this version`,
     );
@@ -57,5 +61,11 @@ export async function readVerifiedManifest(store: RegistryStore, stored: StoredV
       `${stored.name}@${stored.version}: ${MANIFEST_ASSET} describes content ${manifest.data.contentDigest}, but the version's tag records ${claimed}; the release was altered after the version was claimed: do not use this version`,
     );
   }
-  return manifest.data;
+  const recorded = manifest.data.registrationCommit;
+  if (recorded !== undefined && recorded !== claim.commit) {
+    throw new IntegrityError(
+      `${stored.name}@${stored.version}: ${MANIFEST_ASSET} names commit ${recorded}, but the version's tag points at ${claim.commit}; the release was altered after the version was claimed: do not use this version`,
+    );
+  }
+  return { manifest: manifest.data, claim };
 }

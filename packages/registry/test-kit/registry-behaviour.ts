@@ -201,9 +201,19 @@ export function registryBehaviour(label: string, open: () => Promise<RegistryHar
 
   withHarness('promotes, resolves stages, rolls back to the previous version, and keeps the audit trail', async (h) => {
     const reg = makeRegistry(h);
+    const commitOf = new Map<string, string>();
     for (const [i, v] of ['v1.0.0', 'v1.1.0', 'v1.2.0'].entries()) {
-      await reg.publish({ name: 'churn', version: v, files: await modelFiles(i + 1), commit: h.commit });
+      const published = await reg.publish({
+        name: 'churn',
+        version: v,
+        files: await modelFiles(i + 1),
+        commit: h.commit,
+      });
+      assert.equal(published.manifest.source.commit, h.commit);
+      commitOf.set(v, published.manifest.registrationCommit!);
     }
+    assert.equal(new Set(commitOf.values()).size, 3, 'one commit per version, though all come from one source commit');
+    assert.ok(![...commitOf.values()].includes(h.commit));
     await reg.promote({ name: 'churn', version: 'v1.0.0', stage: 'prod' });
     await reg.promote({ name: 'churn', version: 'v1.1.0', stage: 'prod' });
     const promoted = await reg.promote({ name: 'churn', version: 'v1.2.0', stage: 'prod' });
@@ -239,9 +249,14 @@ export function registryBehaviour(label: string, open: () => Promise<RegistryHar
     );
     for (const e of history) {
       assert.equal(e.actor, 'alice');
-      assert.equal(e.commit, h.commit);
-      assert.ok(!Number.isNaN(Date.parse(e.createdAt)));
+      assert.equal(e.commit, commitOf.get(e.version!), `${e.tag} is at its version's commit`);
+      assert.match(e.createdAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     }
+    const times = history.map((e) => Date.parse(e.createdAt));
+    assert.ok(
+      times.every((t, i) => i === 0 || t >= times[i - 1]! + 1000),
+      'each event at least one second after the one before',
+    );
     assert.deepEqual((await reg.list('churn'))[0]!.stages, { prod: 'v1.1.0', canary: 'v1.0.0' });
   });
 

@@ -3,7 +3,8 @@ import { bodyOf, notFound, unprocessable, validationFailed, type RepoContext, ty
 import { commitCommentJson, commitJson, gitCommitJson, refJson, tagObjectJson } from '../representations-git.ts';
 import { paginate } from '../pagination.ts';
 import { assertMaxChars, COMMENT_BODY_MAX_CHARS } from '../body-limits.ts';
-import type { GitRefRecord, TagObjectRecord } from '../state.ts';
+import { createHash } from 'node:crypto';
+import type { CommitRecord, GitRefRecord, TagObjectRecord } from '../state.ts';
 
 /**
  * git's check-ref-format rules plus GitHub's length limit (names past about
@@ -48,6 +49,31 @@ function isAncestor(ctx: RepoContext, ancestor: string, descendant: string): boo
     queue.push(...(ctx.repo.commits.get(sha)?.parents ?? []));
   }
   return false;
+}
+
+type GitIdentity = CommitRecord['author'];
+
+/** git's `Name <email> <unix seconds> <offset>` line of a commit header. */
+function identityLine(who: GitIdentity): string {
+  const offset = /([+-]\d{2}):?(\d{2})$/.exec(who.date);
+  const zone = offset ? `${offset[1]}${offset[2]}` : '+0000';
+  return `${who.name} <${who.email}> ${Math.floor(Date.parse(who.date) / 1000)} ${zone}`;
+}
+
+/** The sha git gives a commit object: the same content always has the same sha. */
+function commitObjectSha(c: Omit<CommitRecord, 'sha'>): string {
+  const committer = c.committer ?? c.author;
+  const content = [
+    `tree ${c.treeSha}`,
+    ...c.parents.map((p) => `parent ${p}`),
+    `author ${identityLine(c.author)}`,
+    `committer ${identityLine(committer)}`,
+    '',
+    c.message,
+  ].join('\n');
+  return createHash('sha1')
+    .update(`commit ${Buffer.byteLength(content)}\0${content}`)
+    .digest('hex');
 }
 
 function findCommitComment(ctx: RepoContext) {
@@ -155,6 +181,35 @@ export const gitHandlers: Record<string, RepoHandler> = {
     const tag = ctx.repo.tagObjects.get(ctx.params['tag_sha'] ?? '');
     if (!tag) throw notFound(ctx);
     return { status: 200, body: tagObjectJson(ctx.core, ctx.repo, tag) };
+  },
+
+  'git/create-commit': (ctx) => {
+    const body = bodyOf(ctx);
+    const treeSha = String(body['tree']);
+    const parents = ((body['parents'] as unknown[] | undefined) ?? []).map(String);
+    // Trees exist here only as the trees of commits.
+    if (![...ctx.repo.commits.values()].some((c) => c.treeSha === treeSha))
+      throw unprocessable(ctx, 'Tree SHA does not exist');
+    if (parents.some((p) => !ctx.repo.commits.has(p)))
+      throw unprocessable(ctx, 'Parent SHA does not exist or is not a commit object');
+    const given = (key: 'author' | 'committer') => body[key] as Partial<GitIdentity> | undefined;
+    const identity = (who: Partial<GitIdentity> | undefined, fallback: GitIdentity): GitIdentity => ({
+      name: who?.name ?? fallback.name,
+      email: who?.email ?? fallback.email,
+      date: who?.date ?? fallback.date,
+    });
+    const author = identity(given('author'), {
+      name: ctx.token.user.login,
+      email: `${ctx.token.user.id}+${ctx.token.user.login}@users.noreply.github.com`,
+      date: ctx.core.now(),
+    });
+    const committer = identity(given('committer'), author);
+    const record: Omit<CommitRecord, 'sha'> = { message: String(body['message']), parents, treeSha, author, committer };
+    const sha = commitObjectSha(record);
+    const commit = ctx.repo.commits.get(sha) ?? { sha, ...record };
+    ctx.repo.commits.set(sha, commit);
+    const json = gitCommitJson(ctx.core, ctx.repo, commit);
+    return { status: 201, body: json, headers: { location: String(json['url']) } };
   },
 
   'git/get-commit': (ctx) => {
