@@ -56,6 +56,24 @@ function seedRegistry(r: ReturnType<typeof newRepo>): RegistryService {
   return new RegistryService(new GitHubStore({ client, owner: r.repo.owner, repo: r.repo.name }), { actor: 'alice' });
 }
 
+/** Publishes one small model per version, each different, in-process. */
+async function seedVersions(r: ReturnType<typeof newRepo>, versions: string[]): Promise<RegistryService> {
+  const seed = seedRegistry(r);
+  for (const [i, version] of versions.entries()) {
+    writeFileSync(
+      join(r.workspace, `model-${i}.onnx`),
+      buildLinearClassifierOnnx({ weights: [[i, 1]], bias: [0], classes: ['no', 'yes'] }),
+    );
+    await seed.publish({
+      name: 'churn',
+      version,
+      files: [{ path: join(r.workspace, `model-${i}.onnx`), role: 'model' }],
+      commit: r.sha,
+    });
+  }
+  return seed;
+}
+
 function runner(r: ReturnType<typeof newRepo>) {
   return (inputs: Record<string, string>, actor = 'alice') =>
     runBundledAction('registry', {
@@ -179,7 +197,11 @@ test('publish, promote, resolve, download, rollback and history through the acti
     events.map((e) => e.tag),
     ['churn@v0.1.0', 'churn@v0.1.1', 'churn#prod#3', 'churn#prod#4', 'churn#prod!#5'],
   );
-  assert.ok(events.every((e) => e.actor === 'alice' && e.commit === r.sha));
+  assert.ok(events.every((e) => e.actor === 'alice'));
+  // Each version has its own commit, a child of the commit it was built from; its events point there.
+  const commits = gh.repo(r.repo).commits;
+  assert.ok(events.every((e) => commits.get(e.commit)?.parents[0] === r.sha));
+  assert.notEqual(events[0]!.commit, events[1]!.commit);
   assert.equal(events[3]!.message, 'better f1');
 });
 
@@ -251,6 +273,34 @@ test('bad input and refused operations fail with one actionable error line', asy
   );
 });
 
+test('a re-run of the rollback job (the next attempt of the same run) does not roll back a second time', async () => {
+  const r = newRepo();
+  const seed = await seedVersions(r, ['v1.0.0', 'v1.1.0', 'v1.2.0']);
+  for (const version of ['v1.0.0', 'v1.1.0', 'v1.2.0']) await seed.promote({ name: 'churn', version, stage: 'prod' });
+  const rollback = (attempt: string, runId = '4242') =>
+    runBundledAction('registry', {
+      inputs: { command: 'rollback', name: 'churn', stage: 'prod' },
+      emulator: gh,
+      token: r.token,
+      cwd: r.workspace,
+      event: webhookEvent('push', '', { repo: r.repo, sha: r.sha }),
+      env: { GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: attempt, GITHUB_JOB: 'rollback', GITHUB_ACTION: 'rollback' },
+    });
+  for (const attempt of ['1', '2']) {
+    const result = await rollback(attempt);
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.deepEqual([result.outputs['previous-version'], result.outputs['version']], ['v1.2.0', 'v1.1.0'], attempt);
+    assert.equal(result.outputs['tag'], 'churn#prod!#7');
+  }
+  assert.equal((await seed.resolve('churn@prod')).version, 'v1.1.0');
+  assert.deepEqual(
+    (await seed.history('churn')).filter((e) => e.action === 'unassign').map((e) => e.operation),
+    ['run 4242 job rollback step rollback'],
+  );
+  // A new run rolls back again.
+  assert.equal((await rollback('1', '4243')).outputs['version'], 'v1.0.0');
+});
+
 test('published from a pull request, a version records the PR head commit, not the temporary merge commit', async () => {
   const r = newRepo();
   gh.createCommit(r.repo, { branch: 'retrain', message: 'Retrain' });
@@ -294,19 +344,7 @@ test('parallel jobs promoting different versions to prod: each lands once, in on
   const run = runner(r);
   const versions = ['v1.0.0', 'v1.1.0', 'v1.2.0', 'v1.3.0'];
   // Seeded in-process (the publish action is covered above); the promotions are separate action runs.
-  const seed = seedRegistry(r);
-  for (const [i, version] of versions.entries()) {
-    writeFileSync(
-      join(r.workspace, `model-${i}.onnx`),
-      buildLinearClassifierOnnx({ weights: [[i, 1]], bias: [0], classes: ['no', 'yes'] }),
-    );
-    await seed.publish({
-      name: 'churn',
-      version,
-      files: [{ path: join(r.workspace, `model-${i}.onnx`), role: 'model' }],
-      commit: r.sha,
-    });
-  }
+  await seedVersions(r, versions);
   const jobs = await Promise.all(
     versions.map((version) => run({ command: 'promote', name: 'churn', version, stage: 'prod' })),
   );

@@ -3,20 +3,31 @@
 // exactly once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, type Fault, type GitHubEmulator } from '@mlship/github-emulator';
+import {
+  startEmulator,
+  type Fault,
+  type FaultRule,
+  type GitHubEmulator,
+  type RepoHandle,
+} from '@mlship/github-emulator';
 import { createGitHubClient, type GitHubClient } from '@mlship/github';
 import { readOnnxSignature } from '@mlship/onnx';
 import { GitHubStore } from './github-store.ts';
-import { RegistryService } from './registry-service.ts';
+import { RegistryService, type RegistryContext } from './registry-service.ts';
+import { gtoTags, gtoView } from '../test-kit/gto-reading.ts';
 import { modelFiles } from '../test-kit/registry-behaviour.ts';
 import type { PublishFile } from './registry-service.ts';
 
 interface World {
   gh: GitHubEmulator;
+  repo: RepoHandle;
   commit: string;
-  registry(client?: GitHubClient): RegistryService;
-  /** A client whose k-th write (1-based) meets `fault`; no retries, so every fault surfaces. */
-  faultyClient(k: number, fault: Fault): GitHubClient;
+  registry(client?: GitHubClient, ctx?: Partial<RegistryContext>): RegistryService;
+  /**
+   * A client whose k-th write (1-based) meets `fault`, and `then` from that write on;
+   * no retries, so every fault surfaces.
+   */
+  faultyClient(k: number, fault: Fault, then?: FaultRule): GitHubClient;
   writes(): number;
 }
 
@@ -29,20 +40,25 @@ async function world(): Promise<World> {
   let writes = 0;
   return {
     gh,
+    repo,
     commit,
-    registry: (c = client()) =>
+    registry: (c = client(), ctx = {}) =>
       new RegistryService(new GitHubStore({ client: c, owner: repo.owner, repo: repo.name }), {
         actor: 'alice',
         readSignature: readOnnxSignature,
         sleep: async () => {},
+        ...ctx,
       }),
-    faultyClient: (k, fault) => {
+    faultyClient: (k, fault, then) => {
       const c = client();
       writes = 0;
       c.hook.before('request', (options) => {
         (options.request as { retries?: number }).retries = 0;
-        if (options.method === 'GET') return;
-        if (++writes === k) gh.inject({ method: options.method, fault });
+        // GraphQL queries are POSTs that write nothing.
+        if (options.method === 'GET' || String(options.url).endsWith('/graphql')) return;
+        if (++writes !== k) return;
+        gh.inject({ method: options.method, fault });
+        if (then) gh.inject(then);
       });
       return c;
     },
@@ -166,5 +182,110 @@ test('promotion under a fault at each write: all or nothing, a re-run completes 
         await w.gh.stop();
       }
     }
+  }
+});
+
+test('a rollback that fails at any write after its event is written is finished by the re-run, never made twice', async () => {
+  // Writes of a rollback: 1 tag object, 2 event ref, 3 GTO tag, 4 head move.
+  const cases: [string, number, Fault, FaultRule?][] = [
+    ['head move refused', 4, { status: 500 }],
+    ['head move answer lost', 4, { drop: 'after' }],
+    ['GTO tag refused', 3, { status: 502 }],
+    [
+      'GTO tag answer lost, and reading it back fails',
+      3,
+      { drop: 'after' },
+      { method: 'GET', path: /\/git\/ref\/tags%2F/, fault: { status: 500 } },
+    ],
+    // The answer to the event ref is lost and reading it back fails too.
+    [
+      'event ref answer lost',
+      2,
+      { drop: 'after' },
+      { method: 'GET', path: /\/git\/ref\/mlship%2Fevents%2F/, fault: { status: 503 } },
+    ],
+  ];
+  for (const [label, k, fault, then] of cases) {
+    const w = await world();
+    try {
+      const setup = w.registry();
+      for (const [i, v] of ['v1.0.0', 'v1.1.0', 'v1.2.0'].entries()) {
+        await setup.publish({ name: 'churn', version: v, files: await modelFiles(i + 1), commit: w.commit });
+        await setup.promote({ name: 'churn', version: v, stage: 'prod' });
+      }
+      const run = { operationId: 'run 3141 job rollback' };
+      await assert.rejects(
+        w.registry(w.faultyClient(k, fault, then)).rollback({ name: 'churn', stage: 'prod', ...run }),
+        /re-run the job/,
+        label,
+      );
+      assert.equal(w.gh.requests.filter((r) => r.fault).length, then ? 2 : 1, `${label}: the faults were met`);
+      const rerun = await w.registry().rollback({ name: 'churn', stage: 'prod', ...run });
+      assert.deepEqual([rerun.previousVersion, rerun.version], ['v1.2.0', 'v1.1.0'], label);
+      const reg = w.registry();
+      assert.equal((await reg.resolve('churn@prod')).version, 'v1.1.0', `${label}: prod went back one version`);
+      assert.deepEqual(
+        (await reg.history('churn')).filter((e) => e.action === 'unassign').map((e) => e.tag),
+        ['churn#prod!#7'],
+        `${label}: one unassignment`,
+      );
+      assert.deepEqual(gtoView(gtoTags(w.gh, w.repo), 'churn').stages, { prod: 'v1.1.0' }, `${label}: GTO agrees`);
+      assert.deepEqual(w.gh.violations, []);
+    } finally {
+      await w.gh.stop();
+    }
+  }
+});
+
+test('a lost answer to creating an event ref that went through is not reported as a failure', async () => {
+  const w = await world();
+  try {
+    await w.registry().publish({ name: 'churn', version: 'v1.0.0', files: await modelFiles(1), commit: w.commit });
+    // Writes of a promotion: 1 tag object, 2 event ref, ...
+    const promoted = await w
+      .registry(w.faultyClient(2, { drop: 'after' }))
+      .promote({ name: 'churn', version: 'v1.0.0', stage: 'prod' });
+    assert.equal(promoted.tag, 'churn#prod#2');
+    assert.ok(w.gh.requests.some((r) => r.fault && r.method === 'POST' && r.path.endsWith('/git/refs')));
+    assert.deepEqual(
+      (await w.registry().history('churn')).map((e) => e.tag),
+      ['churn@v1.0.0', 'churn#prod#2'],
+    );
+    assert.ok(w.gh.repo(w.repo).refs.has('refs/tags/churn#prod#2'));
+  } finally {
+    await w.gh.stop();
+  }
+});
+
+test('a lost answer to creating the draft (retried) and to publishing it leaves no draft once the re-run finishes', async () => {
+  const w = await world();
+  try {
+    const files = await modelFiles(1);
+    const client = w.faultyClient(0, { status: 500 });
+    // As octokit's retry plugin does after a dropped connection: the same create, sent again.
+    let dropped = false;
+    client.hook.wrap('request', async (request, options) => {
+      if (options.method === 'POST' && String(options.url).endsWith('/releases') && !dropped) {
+        dropped = true;
+        w.gh.inject({ method: 'POST', path: /\/releases$/, fault: { drop: 'after' } });
+        return Promise.resolve(request(options)).catch(() => request(options));
+      }
+      if (options.method === 'PATCH' && String(options.url).endsWith('/releases/{release_id}'))
+        w.gh.inject({ method: 'PATCH', fault: { drop: 'after' } });
+      return request(options);
+    });
+    await assert.rejects(w.registry(client).publish({ name: 'churn', version: 'v1.0.0', files, commit: w.commit }));
+    const releases = () => w.gh.repo(w.repo).releases.map((r) => r.draft);
+    assert.deepEqual(releases().sort(), [false, true], 'published, and the first draft left behind');
+    const rerun = await w.registry().publish({ name: 'churn', version: 'v1.0.0', files, commit: w.commit });
+    assert.equal(rerun.created, false);
+    assert.deepEqual(releases(), [false], 'the re-run deleted the leftover draft');
+    assert.deepEqual(
+      (await w.registry().history('churn')).map((e) => e.tag),
+      ['churn@v1.0.0'],
+    );
+    assert.deepEqual(w.gh.violations, []);
+  } finally {
+    await w.gh.stop();
   }
 });

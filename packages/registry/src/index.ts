@@ -68,5 +68,11 @@ export {
   DEFAULT_POLICY_FILE,
 } from './registry-command.ts';
 export type { RegistryInputs, CommandContext, CommandResult } from './registry-command.ts';
-export { openRegistry, commandContextFromEnv, fetchRegistryAsset, isModelReference } from './registry-entry.ts';
+export {
+  openRegistry,
+  commandContextFromEnv,
+  fetchRegistryAsset,
+  isModelReference,
+  runOperationId,
+} from './registry-entry.ts';
 export type { OpenRegistryOptions } from './registry-entry.ts';

@@ -36,6 +36,12 @@ export const RegistryInputsSchema = z.object({
   datasets: z.string().optional(),
   parentVersion: z.string().optional(),
   message: z.string().optional(),
+  /**
+   * Names the run for idempotent stage changes: a promotion, rollback or
+   * deprecation already made under this id is finished, not made again
+   * (default in Actions: the workflow run and job).
+   */
+  operationId: z.string().optional(),
   /** Stage policy file; `.github/mlship-registry.yml` when it exists. */
   policy: z.string().optional(),
   /** Where `download` writes the assets. */
@@ -57,6 +63,8 @@ export interface CommandContext {
   repository?: string | undefined;
   pullRequest?: number | undefined;
   workflowRunUrl?: string | undefined;
+  /** The run, for idempotent stage changes when the inputs name no operation. */
+  operationId?: string | undefined;
 }
 
 export interface CommandResult {
@@ -81,6 +89,8 @@ export async function runRegistryCommand(
   ctx: CommandContext,
 ): Promise<CommandResult> {
   const name = () => required(inputs.name, 'name', 'the model name, e.g. churn');
+  const operationId = inputs.operationId || ctx.operationId;
+  const idempotent = operationId ? { operationId } : {};
   switch (inputs.command) {
     case 'publish': {
       const published = await registry.publish({
@@ -145,6 +155,7 @@ export async function runRegistryCommand(
         version: required(inputs.version, 'version', 'the version to promote, e.g. v1.2.0'),
         stage: required(inputs.stage, 'stage', 'the stage, e.g. prod'),
         ...(inputs.message ? { message: inputs.message } : {}),
+        ...idempotent,
       });
       return {
         outputs: {
@@ -164,6 +175,7 @@ export async function runRegistryCommand(
         name: name(),
         stage: required(inputs.stage, 'stage', 'the stage to roll back, e.g. prod'),
         ...(inputs.message ? { message: inputs.message } : {}),
+        ...idempotent,
       });
       return {
         outputs: {
@@ -181,6 +193,7 @@ export async function runRegistryCommand(
         name: name(),
         ...(inputs.version ? { version: inputs.version } : {}),
         ...(inputs.message ? { message: inputs.message } : {}),
+        ...idempotent,
       });
       const what = r.version ? `${r.name}@${r.version}` : `model ${r.name}`;
       return {

@@ -69,7 +69,19 @@ export function commandContextFromEnv(env: Record<string, string | undefined>, c
       env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY
         ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
         : undefined,
+    operationId: runOperationId(env),
   };
+}
+
+/**
+ * The workflow run, job and step: what a re-run of a failed job keeps (a re-run
+ * is a new GITHUB_RUN_ATTEMPT of the same run), so its stage changes are not
+ * made twice. GITHUB_ACTION names the step, numbered when one action or script
+ * runs twice in a job, so two rollback steps stay two rollbacks.
+ */
+export function runOperationId(env: Record<string, string | undefined>): string | undefined {
+  if (!env.GITHUB_RUN_ID) return undefined;
+  return `run ${env.GITHUB_RUN_ID} job ${env.GITHUB_JOB || '-'} step ${env.GITHUB_ACTION || '-'}`;
 }
 
 function pullRequestOfEvent(

@@ -20,6 +20,8 @@ export const RegistryEventSchema = z.object({
   createdAt: z.string(),
   /** Why, in the user's words (`--message`), or what mlship did (rollback). */
   message: z.string().optional(),
+  /** The operation (workflow run, or `--operation-id`) that made the change, when one was given. */
+  operation: z.string().optional(),
   state: RegistryStateSchema,
 });
 export type RegistryEvent = z.infer<typeof RegistryEventSchema>;

@@ -21,7 +21,7 @@ import { assertModelName, assertStageName, assertVersionTagFits, normalizeVersio
 import { parseModelReference } from './model-reference.ts';
 import { bumpVersion, highestVersion, type BumpKind } from './version-bump.ts';
 import { digestPublishFiles, type RoledFile } from './file-digest.ts';
-import { verifiedDownload } from './verified-download.ts';
+import { verifiedDownloadAll } from './verified-download.ts';
 import { readVerifiedManifest } from './verified-manifest.ts';
 import { EventLog } from './event-log.ts';
 
@@ -32,8 +32,10 @@ export interface RegistryContext {
   clock?: () => Date;
   /** Reads an ONNX model's signature; passed in so the registry does not load ONNX code itself. */
   readSignature?: (bytes: Uint8Array, file: string) => ModelSignature;
-  /** Bounds retries when other jobs take the event counter first. */
+  /** Bounds retries when other jobs take the event counter (or the version) first: attempts... */
   maxAttempts?: number;
+  /** ...and time, whichever comes first. */
+  retryForMs?: number;
   /** Waits between retries (tests pass a no-op). */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -77,6 +79,15 @@ export interface ResolvedVersion {
   deprecated: boolean;
 }
 
+/**
+ * Names the run making a stage change (in Actions the workflow run and job, so a
+ * re-run of a failed job has the same id; the CLI's --operation-id): a change
+ * the run already made is finished, not made again.
+ */
+interface Idempotent {
+  operationId?: string | undefined;
+}
+
 export interface StageChangeResult {
   name: string;
   stage: string;
@@ -97,6 +108,8 @@ export interface HistoryEntry {
   commit: string;
   tag: string;
   message: string | undefined;
+  /** The run (operation id) that made the change, when it had one. */
+  operation: string | undefined;
 }
 
 export interface ModelListing {
@@ -107,7 +120,10 @@ export interface ModelListing {
   deprecated: boolean;
 }
 
-const DEFAULT_ATTEMPTS = 12;
+// Parallel jobs changing one model each win a counter per round, so N of them need up to
+// N attempts; the time bound is what normally stops a job that keeps losing.
+const DEFAULT_ATTEMPTS = 500;
+const DEFAULT_RETRY_FOR_MS = 120_000;
 
 export class RegistryService {
   readonly store: RegistryStore;
@@ -122,6 +138,7 @@ export class RegistryService {
       clock: ctx.clock ?? (() => new Date()),
       readSignature: ctx.readSignature,
       maxAttempts: ctx.maxAttempts ?? DEFAULT_ATTEMPTS,
+      retryForMs: ctx.retryForMs ?? DEFAULT_RETRY_FOR_MS,
       sleep: ctx.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
     };
     this.log = new EventLog(store, this.ctx);
@@ -375,8 +392,7 @@ export class RegistryService {
     if (select && !Array.isArray(select) && wanted.length === 0) {
       throw new NotFoundError(`${resolved.tag} has no ${select.role} asset; publish the version with one`);
     }
-    const files: string[] = [];
-    for (const assetName of wanted) {
+    const downloads = [...new Set(wanted)].map((assetName) => {
       const expected = resolved.manifest.assets.find((a) => a.name === assetName);
       if (!expected) {
         const names = resolved.manifest.assets.map((a) => a.name).join(', ');
@@ -387,22 +403,21 @@ export class RegistryService {
         throw new FileFormatError(
           `${resolved.tag}: asset '${assetName}' listed in its manifest is missing from the release; publish a new version`,
         );
-      files.push(
-        await verifiedDownload({
-          label: `${resolved.tag}/${assetName}`,
-          destDir,
-          expected,
-          storedDigest: storedAsset.digest,
-          open: () => this.store.readAsset(resolved.name, resolved.version, assetName),
-        }),
-      );
-    }
-    return { resolved, files };
+      return {
+        label: `${resolved.tag}/${assetName}`,
+        expected,
+        storedDigest: storedAsset.digest,
+        open: () => this.store.readAsset(resolved.name, resolved.version, assetName),
+      };
+    });
+    return { resolved, files: await verifiedDownloadAll(destDir, downloads) };
   }
 
   // ---- stages ----
 
-  async promote(req: { name: string; version: string; stage: string; message?: string }): Promise<StageChangeResult> {
+  async promote(
+    req: { name: string; version: string; stage: string; message?: string } & Idempotent,
+  ): Promise<StageChangeResult> {
     const name = assertModelName(req.name);
     const stage = assertStageName(req.stage);
     const version = normalizeVersion(req.version);
@@ -421,84 +436,115 @@ export class RegistryService {
         ? await this.store.passedChecks((await this.store.readVersion(name, version))?.commit ?? commit)
         : [];
     let previousVersion: string | undefined;
-    const appended = await this.log.append(name, (state) => {
-      previousVersion = currentVersion(state, stage);
-      if (previousVersion === version) return null;
-      checkPromotion(this.ctx.stagePolicy, state, { name, version, stage, actor: this.ctx.actor, passedChecks });
-      return {
-        change: { action: 'assign', version, stage },
-        tag: { action: 'assign', name, stage },
-        commit,
-        message: req.message,
-      };
-    });
-    return { name, stage, version, previousVersion, tag: appended?.tag, counter: appended?.counter };
+    const appended = await this.log.append(
+      name,
+      (state) => {
+        previousVersion = currentVersion(state, stage);
+        if (previousVersion === version) return null;
+        checkPromotion(this.ctx.stagePolicy, state, { name, version, stage, actor: this.ctx.actor, passedChecks });
+        return {
+          change: { action: 'assign', version, stage },
+          tag: { action: 'assign', name, stage },
+          commit,
+          message: req.message,
+        };
+      },
+      operation(req, `assign ${stage} ${version}`),
+    );
+    if (appended?.replayed) previousVersion = await this.holderBefore(appended.event, stage);
+    return { name, stage, version, previousVersion, tag: appended?.event.tag, counter: appended?.event.counter };
   }
 
-  async rollback(req: { name: string; stage: string; message?: string }): Promise<StageChangeResult> {
+  async rollback(req: { name: string; stage: string; message?: string } & Idempotent): Promise<StageChangeResult> {
     const name = assertModelName(req.name);
     const stage = assertStageName(req.stage);
     stageRule(this.ctx.stagePolicy, stage);
     checkActor(this.ctx.stagePolicy, stage, this.ctx.actor);
     let from: string | undefined;
     let to: string | undefined;
-    let commit = '';
-    const appended = await this.log.append(name, async (state) => {
-      const stack = state.stages[stage] ?? [];
-      from = stack.at(-1);
-      to = stack.at(-2);
-      if (!from || !to) {
-        throw new RegistryRuleError(
-          `${name} has no previous version in stage '${stage}' to roll back to; promote a version instead`,
-        );
-      }
-      commit = await this.versionCommit(name, from);
-      return {
-        change: { action: 'unassign', version: from, stage },
-        tag: { action: 'unassign', name, stage },
-        commit,
-        message: req.message ?? `rollback to ${to}`,
-      };
-    });
-    return { name, stage, version: to, previousVersion: from, tag: appended?.tag, counter: appended?.counter };
+    const appended = await this.log.append(
+      name,
+      async (state) => {
+        const stack = state.stages[stage] ?? [];
+        from = stack.at(-1);
+        to = stack.at(-2);
+        if (!from || !to) {
+          throw new RegistryRuleError(
+            `${name} has no previous version in stage '${stage}' to roll back to; promote a version instead`,
+          );
+        }
+        return {
+          change: { action: 'unassign', version: from, stage },
+          tag: { action: 'unassign', name, stage },
+          commit: await this.versionCommit(name, from),
+          message: req.message ?? `rollback to ${to}`,
+        };
+      },
+      operation(req, `unassign ${stage}`),
+    );
+    if (appended?.replayed) {
+      // The rollback this run made: from what it unassigned to what that uncovered.
+      from = appended.event.version;
+      to = currentVersion(appended.event.state, stage);
+    }
+    return {
+      name,
+      stage,
+      version: to,
+      previousVersion: from,
+      tag: appended?.event.tag,
+      counter: appended?.event.counter,
+    };
   }
 
   /** Deregisters one version (`NAME@vX.Y.Z!`), or deprecates the whole model (`NAME@deprecated`). */
-  async deprecate(req: {
-    name: string;
-    version?: string;
-    message?: string;
-  }): Promise<{ name: string; version: string | undefined; tag: string | undefined; stagesLeft: string[] }> {
+  async deprecate(
+    req: {
+      name: string;
+      version?: string;
+      message?: string;
+    } & Idempotent,
+  ): Promise<{ name: string; version: string | undefined; tag: string | undefined; stagesLeft: string[] }> {
     const name = assertModelName(req.name);
     const version = req.version === undefined ? undefined : normalizeVersion(req.version);
     let stagesLeft: string[] = [];
-    const appended = await this.log.append(name, async (state) => {
-      if (version === undefined) {
-        if (state.deprecated) return null;
-        const latest = latestVersion(state);
+    const appended = await this.log.append(
+      name,
+      async (state) => {
+        if (version === undefined) {
+          if (state.deprecated) return null;
+          const latest = latestVersion(state);
+          return {
+            change: { action: 'deprecate' },
+            tag: { action: 'deprecate', name },
+            commit: latest ? await this.versionCommit(name, latest) : await this.store.defaultCommit(),
+            message: req.message,
+          };
+        }
+        if (state.deregistered.includes(version)) return null;
+        if (!state.versions.includes(version)) {
+          throw new NotFoundError(`${name}@${version} is not a registered version; see 'mlship registry list ${name}'`);
+        }
+        stagesLeft = Object.entries(stageMap(state))
+          .filter(([, v]) => v === version)
+          .map(([s]) => s);
+        const commit = await this.versionCommit(name, version);
         return {
-          change: { action: 'deprecate' },
-          tag: { action: 'deprecate', name },
-          commit: latest ? await this.versionCommit(name, latest) : await this.store.defaultCommit(),
+          change: { action: 'deregister', version },
+          tag: { action: 'deregister', name, version },
+          commit,
           message: req.message,
         };
-      }
-      if (state.deregistered.includes(version)) return null;
-      if (!state.versions.includes(version)) {
-        throw new NotFoundError(`${name}@${version} is not a registered version; see 'mlship registry list ${name}'`);
-      }
-      stagesLeft = Object.entries(stageMap(state))
-        .filter(([, v]) => v === version)
-        .map(([s]) => s);
-      const commit = await this.versionCommit(name, version);
-      return {
-        change: { action: 'deregister', version },
-        tag: { action: 'deregister', name, version },
-        commit,
-        message: req.message,
-      };
-    });
-    return { name, version, tag: appended?.tag, stagesLeft };
+      },
+      operation(req, version === undefined ? 'deprecate' : `deregister ${version}`),
+    );
+    return { name, version, tag: appended?.event.tag, stagesLeft };
+  }
+
+  /** Who held the stage before an event (the event before it has the state). */
+  private async holderBefore(event: RegistryEvent, stage: string): Promise<string | undefined> {
+    const before = event.counter > 1 ? await this.store.readEvent(event.name, event.counter - 1) : null;
+    return before ? currentVersion(before.state, stage) : undefined;
   }
 
   /** The commit a registered version's tags point at (its tag's target). */
@@ -527,6 +573,7 @@ export class RegistryService {
       commit: e.commit,
       tag: e.tag,
       message: e.message,
+      operation: e.operation,
     }));
   }
 
@@ -550,4 +597,8 @@ export class RegistryService {
     }
     return out;
   }
+}
+
+function operation(req: Idempotent, change: string): { id: string; change: string } | undefined {
+  return req.operationId ? { id: req.operationId, change } : undefined;
 }

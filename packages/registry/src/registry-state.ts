@@ -15,10 +15,36 @@ export const RegistryStateSchema = z.object({
   /** Deregistered versions: a re-run of their publish must not bring them back. */
   deregistered: z.array(z.string()).default([]),
   deprecated: z.boolean(),
+  /**
+   * The newest stage changes made under an operation id (a workflow run), by
+   * key, with the counter of the event that made each: a re-run of the run
+   * finds its change here and finishes it instead of making a second one.
+   */
+  operations: z.array(z.object({ key: z.string(), counter: z.number().int().positive() })).default([]),
 });
 export type RegistryState = z.infer<typeof RegistryStateSchema>;
 
-export const EMPTY_STATE: RegistryState = { versions: [], stages: {}, deregistered: [], deprecated: false };
+export const EMPTY_STATE: RegistryState = {
+  versions: [],
+  stages: {},
+  deregistered: [],
+  deprecated: false,
+  operations: [],
+};
+
+/** How many operations the state remembers: a re-run after this many other stage changes is not recognised. */
+export const REMEMBERED_OPERATIONS = 64;
+
+/** The state with the operation that made event `counter` remembered (the oldest forgotten past the bound). */
+export function rememberOperation(state: RegistryState, key: string, counter: number): RegistryState {
+  const kept = state.operations.filter((o) => o.key !== key).slice(-(REMEMBERED_OPERATIONS - 1));
+  return { ...state, operations: [...kept, { key, counter }] };
+}
+
+/** The counter of the event an operation made, if the state remembers it. */
+export function operationEvent(state: RegistryState, key: string): number | undefined {
+  return state.operations.find((o) => o.key === key)?.counter;
+}
 
 export interface StateChange {
   action: TagAction;

@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readdirSync } from 'node:fs';
-import { verifiedDownload } from './verified-download.ts';
+import { verifiedDownload, verifiedDownloadAll } from './verified-download.ts';
+import { IntegrityError } from './registry-errors.ts';
 
 const openFds = () => readdirSync('/proc/self/fd').length;
 
@@ -65,4 +66,64 @@ test('an asset name that would leave the download directory is refused before an
     assert.equal(opened, false, name);
   }
   assert.deepEqual(await readdir(root), []);
+});
+
+test('with no store digest, bytes of the right size but other content are refused by the manifest sha256', async () => {
+  const destDir = await mkdtemp(join(tmpdir(), 'mlship-download-'));
+  const published = Buffer.from('the published model');
+  const other = Buffer.from('the published mode!');
+  assert.equal(other.byteLength, published.byteLength);
+  await assert.rejects(
+    verifiedDownload({
+      label: 'churn@v1.0.0/model.onnx',
+      destDir,
+      storedDigest: undefined,
+      expected: {
+        name: 'model.onnx',
+        role: 'model',
+        sha256: createHash('sha256').update(published).digest('hex'),
+        sizeBytes: published.byteLength,
+      },
+      open: async () =>
+        (async function* () {
+          yield new Uint8Array(other);
+        })(),
+    }),
+    (error: unknown) =>
+      error instanceof IntegrityError &&
+      /sha256 [0-9a-f]{64} \(19 bytes\) does not match the manifest's/.test(error.message),
+  );
+  assert.deepEqual(await readdir(destDir), []);
+});
+
+test('a set of assets moves into place only when every one passed; a failure leaves nothing behind', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'mlship-download-'));
+  const asset = (name: string, bytes: string, served = bytes) => ({
+    label: `churn@v1.0.0/${name}`,
+    storedDigest: undefined,
+    expected: {
+      name,
+      role: 'other' as const,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      sizeBytes: Buffer.byteLength(bytes),
+    },
+    open: async () =>
+      (async function* () {
+        yield new TextEncoder().encode(served);
+      })(),
+  });
+  const target = join(root, 'deep', 'model');
+  await assert.rejects(
+    verifiedDownloadAll(target, [asset('a.bin', 'aaaa'), asset('b.bin', 'bbbb', 'bbbB')]),
+    IntegrityError,
+  );
+  assert.deepEqual(await readdir(root), [], 'not even the directories it created');
+  const saved = await verifiedDownloadAll(target, [asset('a.bin', 'aaaa'), asset('b.bin', 'bbbb')]);
+  assert.deepEqual(saved, [join(target, 'a.bin'), join(target, 'b.bin')]);
+  assert.deepEqual(await readdir(join(root, 'deep')), ['model'], 'no staging directory left');
+  await writeFile(join(root, 'file'), 'x');
+  await assert.rejects(
+    verifiedDownloadAll(join(root, 'file'), [asset('a.bin', 'aaaa')]),
+    /is a file; give a directory/,
+  );
 });

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { InputError } from '@mlship/errors';
 import { once } from 'node:events';
 import { IntegrityError } from './registry-errors.ts';
 import type { ManifestAsset } from './manifest.ts';
@@ -65,6 +66,51 @@ export async function verifiedDownload(d: VerifiedDownload): Promise<string> {
       await closed;
     }
     await rm(partial, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Downloads a version's assets into a directory beside `destDir`, each verified,
+ * then moves them into `destDir` together: an asset refused half-way (a failed
+ * request, a checksum that does not match) leaves nothing of the version
+ * behind, not even directories this call created.
+ */
+export async function verifiedDownloadAll(
+  destDir: string,
+  downloads: readonly Omit<VerifiedDownload, 'destDir'>[],
+): Promise<string[]> {
+  const target = resolve(destDir);
+  const existing = await stat(target).catch(() => null);
+  if (existing && !existing.isDirectory()) {
+    throw new InputError(`download path '${destDir}' is a file; give a directory to download the version into`);
+  }
+  const createdParent = await mkdir(dirname(target), { recursive: true });
+  const staging = await mkdtemp(join(dirname(target), `.${basename(target)}.partial-`));
+  let moved = false;
+  try {
+    for (const d of downloads) await verifiedDownload({ ...d, destDir: staging });
+    moved = existing === null && (await renameIfAbsent(staging, target));
+    if (!moved) {
+      await mkdir(target, { recursive: true });
+      for (const d of downloads) await rename(join(staging, d.expected.name), join(target, d.expected.name));
+      moved = true;
+    }
+    return downloads.map((d) => join(target, d.expected.name));
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+    if (!moved && createdParent) await rm(createdParent, { recursive: true, force: true });
+  }
+}
+
+/** Renames a directory onto a path that does not exist (or is an empty directory); false when it has content by now. */
+async function renameIfAbsent(from: string, to: string): Promise<boolean> {
+  try {
+    await rename(from, to);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTEMPTY' || code === 'EEXIST') return false;
     throw error;
   }
 }

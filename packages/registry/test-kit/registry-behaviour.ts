@@ -2,7 +2,7 @@
 // emulator) must answer the same operations the same way.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '@mlship/errors';
@@ -376,40 +376,130 @@ export function registryBehaviour(label: string, open: () => Promise<RegistryHar
     await assert.rejects(reg.resolve('churn@v2.0.0'), /churn@v2\.0\.0 is not a registered version/);
   });
 
+  withHarness('16 parallel promotions of one stage all get through: one counter each, prod = the last', async (h) => {
+    const setup = makeRegistry(h);
+    const versions = Array.from({ length: 16 }, (_, i) => `v1.${i}.0`);
+    const files = await modelFiles(1);
+    for (const v of versions) {
+      await setup.publish({ name: 'churn', version: v, files, commit: h.commit, params: { v } });
+    }
+    // Each promotion is its own registry with its own store, like separate CI jobs, with the default
+    // retry bounds; the backoff's waits are kept, scaled down twentyfold.
+    const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms / 20));
+    const outcomes = await Promise.allSettled(
+      versions.map((version) => makeRegistry(h, { sleep }).promote({ name: 'churn', version, stage: 'prod' })),
+    );
+    const failed = outcomes.filter((o) => o.status === 'rejected').map((o) => String(o.reason));
+    assert.deepEqual(failed, [], 'none has to be re-run');
+    const counters = outcomes.map((o) => (o as PromiseFulfilledResult<{ counter: number }>).value.counter);
+    assert.deepEqual(
+      [...counters].sort((a, b) => a - b),
+      Array.from({ length: 16 }, (_, i) => 17 + i),
+      'each took its own counter, contiguous after the 16 registrations',
+    );
+    const history = await setup.history('churn');
+    assert.equal(history.filter((e) => e.action === 'assign').length, 16);
+    assert.equal((await setup.resolve('churn@prod')).version, history.at(-1)!.version);
+  });
+
   withHarness(
-    'parallel promotions to prod: one winner per counter, history complete, prod = last assignment',
+    'a re-run of a rollback that failed after its event was written finishes it; it never rolls back twice',
     async (h) => {
       const setup = makeRegistry(h);
-      const versions = Array.from({ length: 8 }, (_, i) => `v1.${i}.0`);
-      for (const [i, v] of versions.entries()) {
+      for (const [i, v] of ['v1.0.0', 'v1.1.0', 'v1.2.0'].entries()) {
         await setup.publish({ name: 'churn', version: v, files: await modelFiles(i + 1), commit: h.commit });
+        await setup.promote({ name: 'churn', version: v, stage: 'prod' });
       }
-      // Each promotion is its own registry with its own store, like separate CI jobs.
-      const outcomes = await Promise.allSettled(
-        versions.map((version) =>
-          makeRegistry(h, { maxAttempts: 20 }).promote({ name: 'churn', version, stage: 'prod' }),
-        ),
+      // The job writes the unassignment, then fails before it moves the head.
+      const failing = failFirst(h.store(), 'writeHead');
+      const run = { operationId: 'run 41 job rollback' };
+      await assert.rejects(
+        new RegistryService(failing, { actor: 'alice', sleep: noSleep }).rollback({
+          name: 'churn',
+          stage: 'prod',
+          ...run,
+        }),
+        /head move failed/,
       );
-      const won = outcomes
-        .filter((o) => o.status === 'fulfilled')
-        .map((o) => (o as PromiseFulfilledResult<{ counter: number | undefined; version: string | undefined }>).value);
-      for (const o of outcomes) if (o.status === 'rejected') assert.match(String(o.reason), /re-run the job/);
-      const counters = won.map((w) => w.counter!).sort((a, b) => a - b);
-      assert.equal(new Set(counters).size, counters.length, 'no counter was taken twice');
+      for (let rerun = 0; rerun < 2; rerun++) {
+        const again = await makeRegistry(h).rollback({ name: 'churn', stage: 'prod', ...run });
+        assert.deepEqual([again.previousVersion, again.version, again.tag], ['v1.2.0', 'v1.1.0', 'churn#prod!#7']);
+      }
+      assert.equal((await setup.resolve('churn@prod')).version, 'v1.1.0');
       const history = await setup.history('churn');
       assert.deepEqual(
-        history.map((e) => e.counter),
-        history.map((_, i) => i + 1),
-        'counters are contiguous',
+        history.filter((e) => e.action === 'unassign').map((e) => [e.version, e.operation]),
+        [['v1.2.0', 'run 41 job rollback']],
       );
-      const assignments = history.filter((e) => e.action === 'assign');
-      assert.deepEqual(
-        assignments.map((e) => e.counter).sort((a, b) => a - b),
-        counters,
-        'every winner is in the history, nothing else',
-      );
-      assert.equal((await setup.resolve('churn@prod')).version, assignments.at(-1)!.version);
-      assert.ok(won.length >= 1);
+      // Another run rolls back again, as it asks.
+      const next = await makeRegistry(h).rollback({
+        name: 'churn',
+        stage: 'prod',
+        operationId: 'run 42 job rollback',
+      });
+      assert.equal(next.version, 'v1.0.0');
     },
   );
+
+  withHarness('a re-run of a promotion that got through does not undo a later promotion', async (h) => {
+    const setup = makeRegistry(h);
+    for (const [i, v] of ['v1.0.0', 'v1.1.0', 'v1.2.0'].entries()) {
+      await setup.publish({ name: 'churn', version: v, files: await modelFiles(i + 1), commit: h.commit });
+    }
+    await setup.promote({ name: 'churn', version: 'v1.0.0', stage: 'prod' });
+    const run = { operationId: 'run 7 job deploy' };
+    await assert.rejects(
+      new RegistryService(failFirst(h.store(), 'writeHead'), { actor: 'alice', sleep: noSleep }).promote({
+        name: 'churn',
+        version: 'v1.1.0',
+        stage: 'prod',
+        ...run,
+      }),
+      /head move failed/,
+    );
+    await setup.promote({ name: 'churn', version: 'v1.2.0', stage: 'prod' });
+    const rerun = await makeRegistry(h).promote({ name: 'churn', version: 'v1.1.0', stage: 'prod', ...run });
+    assert.deepEqual([rerun.previousVersion, rerun.version, rerun.tag], ['v1.0.0', 'v1.1.0', 'churn#prod#5']);
+    assert.equal((await setup.resolve('churn@prod')).version, 'v1.2.0');
+    assert.equal((await setup.history('churn')).length, 6);
+  });
+
+  withHarness('a download refused half-way leaves nothing of the version behind', async (h) => {
+    const reg = makeRegistry(h);
+    const files = await modelFiles(1);
+    await reg.publish({ name: 'churn', version: 'v1.0.0', files, commit: h.commit });
+    // The last asset downloaded (manifest order: model, card, metrics) does not match.
+    await h.tamper('churn', 'v1.0.0', 'metrics.json', Buffer.from('{"accuracy": 1.0}'));
+    const parent = await mkdtemp(join(tmpdir(), 'mlship-registry-dl-'));
+    await assert.rejects(reg.download('churn@v1.0.0', join(parent, 'models', 'churn')), IntegrityError);
+    assert.deepEqual(await readdir(parent), [], 'no directory, no partial files');
+    const existing = join(parent, 'existing');
+    await mkdir(existing);
+    await writeFile(join(existing, 'notes.txt'), 'mine');
+    await assert.rejects(reg.download('churn@v1.0.0', existing), IntegrityError);
+    assert.deepEqual(await readdir(existing), ['notes.txt']);
+    assert.deepEqual(await readdir(parent), ['existing']);
+    const { files: saved } = await reg.download('churn@v1.0.0', existing, ['model.onnx', 'card.md', 'model.onnx']);
+    assert.deepEqual(saved, [join(existing, 'model.onnx'), join(existing, 'card.md')]);
+    assert.deepEqual((await readdir(existing)).sort(), ['card.md', 'model.onnx', 'notes.txt']);
+    assert.deepEqual(await readdir(parent), ['existing']);
+  });
+}
+
+/** A store whose first call of `method` fails, as a job that dies at that step. */
+function failFirst(store: RegistryStore, method: 'writeHead'): RegistryStore {
+  let failed = false;
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (property !== method) return typeof value === 'function' ? value.bind(target) : value;
+      return async (...args: unknown[]) => {
+        if (!failed) {
+          failed = true;
+          throw new Error('head move failed');
+        }
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
 }

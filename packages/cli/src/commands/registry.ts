@@ -5,7 +5,13 @@ import { execFile } from 'node:child_process';
 import { userInfo } from 'node:os';
 import { InputError } from '@mlship/errors';
 import { readOnnxSignature } from '@mlship/onnx';
-import { openRegistry, parseModelReference, runRegistryCommand, type RegistryInputs } from '@mlship/registry';
+import {
+  openRegistry,
+  parseModelReference,
+  runOperationId,
+  runRegistryCommand,
+  type RegistryInputs,
+} from '@mlship/registry';
 import { usageError } from '../flags.ts';
 import type { CliCommand } from '../command.ts';
 
@@ -14,9 +20,9 @@ const USAGE = `usage: mlship registry <command> [options]
           [--data-profile F] [--params F] [--dataset ID=PATH]... [--parent-version V] [--commit SHA]
   resolve NAME@STAGE|NAME@vX.Y.Z|NAME@latest
   download NAME@REF [--output DIR] [--asset NAME]...
-  promote NAME VERSION STAGE [--message M]
-  rollback NAME STAGE [--message M]
-  deprecate NAME [VERSION] [--message M]
+  promote NAME VERSION STAGE [--message M] [--operation-id ID]
+  rollback NAME STAGE [--message M] [--operation-id ID]
+  deprecate NAME [VERSION] [--message M] [--operation-id ID]
   history NAME
   list [NAME]
 options: --registry local:DIR|github:OWNER/REPO (default local:.mlship/registry, or $MLSHIP_REGISTRY)
@@ -35,6 +41,7 @@ const OPTIONS = {
   output: { type: 'string' },
   asset: { type: 'string', multiple: true },
   message: { type: 'string' },
+  'operation-id': { type: 'string' },
   registry: { type: 'string' },
   token: { type: 'string' },
   policy: { type: 'string' },
@@ -51,7 +58,10 @@ function toInputs(sub: string, args: string[], flags: Flags): RegistryInputs {
     (() => {
       throw usageError('registry', `${sub} needs ${what}`);
     })();
-  const common = { ...(flags.message ? { message: flags.message } : {}) };
+  const common = {
+    ...(flags.message ? { message: flags.message } : {}),
+    ...(flags['operation-id'] ? { operationId: flags['operation-id'] } : {}),
+  };
   switch (sub) {
     case 'publish': {
       if (args.length < 2) throw usageError('registry', 'publish needs NAME and at least one model FILE');
@@ -133,9 +143,11 @@ const command: CliCommand = {
     });
     const commit =
       flags.commit ?? (registry.store.location.startsWith('github:') ? io.env.GITHUB_SHA : await gitHead(io.cwd));
+    const operationId = runOperationId(io.env);
     const result = await runRegistryCommand(inputs, registry, {
       cwd: io.cwd,
       ...(commit && commit !== 'unknown' ? { commit } : {}),
+      ...(operationId ? { operationId } : {}),
     });
     if (flags.json) {
       const json: Record<string, unknown> = {};
