@@ -2164,9 +2164,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             this.close((err2, data) => {
-              return err2 ? reject(err2) : resolve2(data);
+              return err2 ? reject(err2) : resolve3(data);
             });
           });
         }
@@ -2204,12 +2204,12 @@ var require_dispatcher_base = __commonJS({
           err2 = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             this.destroy(err2, (err3, data) => {
               return err3 ? (
                 /* istanbul ignore next: should never error */
                 reject(err3)
-              ) : resolve2(data);
+              ) : resolve3(data);
             });
           });
         }
@@ -4476,8 +4476,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve2, reject) => {
-        res = resolve2;
+      const promise2 = new Promise((resolve3, reject) => {
+        res = resolve3;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -6728,12 +6728,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve3;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7403,12 +7403,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve3;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7887,16 +7887,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve2) => {
+        return new Promise((resolve3) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve2;
+            this[kClosedResolve] = resolve3;
           } else {
-            resolve2(null);
+            resolve3(null);
           }
         });
       }
       async [kDestroy](err2) {
-        return new Promise((resolve2) => {
+        return new Promise((resolve3) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7907,7 +7907,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve2(null);
+            resolve3(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err2, callback);
@@ -7958,7 +7958,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve2, reject) => {
+        const socket = await new Promise((resolve3, reject) => {
           client[kConnector]({
             host,
             hostname: hostname3,
@@ -7970,7 +7970,7 @@ var require_client = __commonJS({
             if (err2) {
               reject(err2);
             } else {
-              resolve2(socket2);
+              resolve3(socket2);
             }
           });
         });
@@ -8306,8 +8306,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve2) => {
-            this[kClosedResolve] = resolve2;
+          await new Promise((resolve3) => {
+            this[kClosedResolve] = resolve3;
           });
         }
       }
@@ -9576,7 +9576,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve2, reject) => {
+        return await new Promise((resolve3, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9589,7 +9589,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve2(null);
+              resolve3(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9608,7 +9608,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve3, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9625,7 +9625,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve2,
+              resolve: resolve3,
               reject,
               length: 0,
               body: []
@@ -9695,18 +9695,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve2, stream, length } = consume2;
+      const { type, body, resolve: resolve3, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve2(chunksDecode(body, length));
+          resolve3(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve2(JSON.parse(chunksDecode(body, length)));
+          resolve3(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve2(chunksConcat(body, length).buffer);
+          resolve3(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve2(new Blob(body, { type: stream[kContentType] }));
+          resolve3(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve2(chunksConcat(body, length));
+          resolve3(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err2) {
@@ -9963,9 +9963,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           request2.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve2(data);
+            return err2 ? reject(err2) : resolve3(data);
           });
         });
       }
@@ -10188,9 +10188,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           stream.call(this, opts, factory, (err2, data) => {
-            return err2 ? reject(err2) : resolve2(data);
+            return err2 ? reject(err2) : resolve3(data);
           });
         });
       }
@@ -10475,9 +10475,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           upgrade.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve2(data);
+            return err2 ? reject(err2) : resolve3(data);
           });
         });
       }
@@ -10569,9 +10569,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           connect.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve2(data);
+            return err2 ? reject(err2) : resolve3(data);
           });
         });
       }
@@ -14434,7 +14434,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url2 = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve2, reject) => agent.dispatch(
+        return new Promise((resolve3, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14510,7 +14510,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve2({
+              resolve3({
                 status,
                 statusText,
                 headersList,
@@ -14553,7 +14553,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve2({
+              resolve3({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -15560,7 +15560,7 @@ var require_cache = __commonJS({
         const operations = [];
         let index = 0;
         for (const response of responses) {
-          const operation = {
+          const operation2 = {
             type: "put",
             // 7.3.2
             request: requestList[index],
@@ -15568,7 +15568,7 @@ var require_cache = __commonJS({
             response
             // 7.3.4
           };
-          operations.push(operation);
+          operations.push(operation2);
           index++;
         }
         const cacheJobPromise = createDeferredPromise();
@@ -15639,7 +15639,7 @@ var require_cache = __commonJS({
           bodyReadPromise.resolve(void 0);
         }
         const operations = [];
-        const operation = {
+        const operation2 = {
           type: "put",
           // 14.
           request: innerRequest,
@@ -15647,7 +15647,7 @@ var require_cache = __commonJS({
           response: clonedResponse
           // 16.
         };
-        operations.push(operation);
+        operations.push(operation2);
         const bytes = await bodyReadPromise.promise;
         if (clonedResponse.body != null) {
           clonedResponse.body.source = bytes;
@@ -15685,12 +15685,12 @@ var require_cache = __commonJS({
           r = new Request(request2)[kState];
         }
         const operations = [];
-        const operation = {
+        const operation2 = {
           type: "delete",
           request: r,
           options
         };
-        operations.push(operation);
+        operations.push(operation2);
         const cacheJobPromise = createDeferredPromise();
         let errorData = null;
         let requestResponses;
@@ -15767,25 +15767,25 @@ var require_cache = __commonJS({
         const addedItems = [];
         const resultList = [];
         try {
-          for (const operation of operations) {
-            if (operation.type !== "delete" && operation.type !== "put") {
+          for (const operation2 of operations) {
+            if (operation2.type !== "delete" && operation2.type !== "put") {
               throw webidl.errors.exception({
                 header: "Cache.#batchCacheOperations",
                 message: 'operation type does not match "delete" or "put"'
               });
             }
-            if (operation.type === "delete" && operation.response != null) {
+            if (operation2.type === "delete" && operation2.response != null) {
               throw webidl.errors.exception({
                 header: "Cache.#batchCacheOperations",
                 message: "delete operation should not have an associated response"
               });
             }
-            if (this.#queryCache(operation.request, operation.options, addedItems).length) {
+            if (this.#queryCache(operation2.request, operation2.options, addedItems).length) {
               throw new DOMException("???", "InvalidStateError");
             }
             let requestResponses;
-            if (operation.type === "delete") {
-              requestResponses = this.#queryCache(operation.request, operation.options);
+            if (operation2.type === "delete") {
+              requestResponses = this.#queryCache(operation2.request, operation2.options);
               if (requestResponses.length === 0) {
                 return [];
               }
@@ -15794,14 +15794,14 @@ var require_cache = __commonJS({
                 assert2(idx !== -1);
                 cache.splice(idx, 1);
               }
-            } else if (operation.type === "put") {
-              if (operation.response == null) {
+            } else if (operation2.type === "put") {
+              if (operation2.response == null) {
                 throw webidl.errors.exception({
                   header: "Cache.#batchCacheOperations",
                   message: "put operation should have an associated response"
                 });
               }
-              const r = operation.request;
+              const r = operation2.request;
               if (!urlIsHttpHttpsScheme(r.url)) {
                 throw webidl.errors.exception({
                   header: "Cache.#batchCacheOperations",
@@ -15814,22 +15814,22 @@ var require_cache = __commonJS({
                   message: "not get method"
                 });
               }
-              if (operation.options != null) {
+              if (operation2.options != null) {
                 throw webidl.errors.exception({
                   header: "Cache.#batchCacheOperations",
                   message: "options must not be defined"
                 });
               }
-              requestResponses = this.#queryCache(operation.request);
+              requestResponses = this.#queryCache(operation2.request);
               for (const requestResponse of requestResponses) {
                 const idx = cache.indexOf(requestResponse);
                 assert2(idx !== -1);
                 cache.splice(idx, 1);
               }
-              cache.push([operation.request, operation.response]);
-              addedItems.push([operation.request, operation.response]);
+              cache.push([operation2.request, operation2.response]);
+              addedItems.push([operation2.request, operation2.response]);
             }
-            resultList.push([operation.request, operation.response]);
+            resultList.push([operation2.request, operation2.response]);
           }
           return resultList;
         } catch (e) {
@@ -18294,8 +18294,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve2) => {
-        setTimeout(resolve2, ms).unref();
+      return new Promise((resolve3) => {
+        setTimeout(resolve3, ms).unref();
       });
     }
     module.exports = {
@@ -29149,8 +29149,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve2, reject) {
-            return setTimeout(resolve2, t);
+          return new this.Promise(function(resolve3, reject) {
+            return setTimeout(resolve3, t);
           });
         }
         computePenalty() {
@@ -29361,15 +29361,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error63, reject, resolve2, returned, task;
+          var args, cb, error63, reject, resolve3, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve2, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve3, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve2(returned);
+                  return resolve3(returned);
                 };
               } catch (error1) {
                 error63 = error1;
@@ -29384,13 +29384,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise2, reject, resolve2;
-          resolve2 = reject = null;
+          var promise2, reject, resolve3;
+          resolve3 = reject = null;
           promise2 = new this.Promise(function(_resolve, _reject) {
-            resolve2 = _resolve;
+            resolve3 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve2, reject });
+          this._queue.push({ task, args, resolve: resolve3, reject });
           this._tryToRun();
           return promise2;
         }
@@ -29791,14 +29791,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve2, reject) => {
+              return new this.Promise((resolve3, reject) => {
                 if (finished()) {
-                  return resolve2();
+                  return resolve3();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve2();
+                      return resolve3();
                     }
                   });
                 }
@@ -29891,9 +29891,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve2, reject) {
+              return new this.Promise(function(resolve3, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve2)(args3);
+                  return (args3[0] != null ? reject : resolve3)(args3);
                 });
               });
             };
@@ -30180,11 +30180,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P2, generator) {
   function adopt(value) {
-    return value instanceof P2 ? value : new P2(function(resolve2) {
-      resolve2(value);
+    return value instanceof P2 ? value : new P2(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P2 || (P2 = Promise))(function(resolve2, reject) {
+  return new (P2 || (P2 = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30200,7 +30200,7 @@ var __awaiter = function(thisArg, _arguments, P2, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35574,7 +35574,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve2) {
+function isRecursive(inst, stack, resolve3) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -35584,7 +35584,7 @@ function isRecursive(inst, stack, resolve2) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve2);
+      const answer = isRecursive(child, stack, resolve3);
       if (answer > result)
         result = answer;
     }
@@ -35595,7 +35595,7 @@ function isRecursive(inst, stack, resolve2) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve2) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -35659,7 +35659,7 @@ function isRecursive(inst, stack, resolve2) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve2 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -61937,9 +61937,29 @@ var RegistryStateSchema = external_exports.object({
   stages: external_exports.record(external_exports.string(), external_exports.array(external_exports.string())),
   /** Deregistered versions: a re-run of their publish must not bring them back. */
   deregistered: external_exports.array(external_exports.string()).default([]),
-  deprecated: external_exports.boolean()
+  deprecated: external_exports.boolean(),
+  /**
+   * The newest stage changes made under an operation id (a workflow run), by
+   * key, with the counter of the event that made each: a re-run of the run
+   * finds its change here and finishes it instead of making a second one.
+   */
+  operations: external_exports.array(external_exports.object({ key: external_exports.string(), counter: external_exports.number().int().positive() })).default([])
 });
-var EMPTY_STATE = { versions: [], stages: {}, deregistered: [], deprecated: false };
+var EMPTY_STATE = {
+  versions: [],
+  stages: {},
+  deregistered: [],
+  deprecated: false,
+  operations: []
+};
+var REMEMBERED_OPERATIONS = 64;
+function rememberOperation(state, key, counter) {
+  const kept = state.operations.filter((o) => o.key !== key).slice(-(REMEMBERED_OPERATIONS - 1));
+  return { ...state, operations: [...kept, { key, counter }] };
+}
+function operationEvent(state, key) {
+  return state.operations.find((o) => o.key === key)?.counter;
+}
 function applyChange(state, change) {
   const stages = { ...state.stages };
   const without = (list, v) => (list ?? []).filter((x) => x !== v);
@@ -62003,8 +62023,19 @@ var RegistryEventSchema = external_exports.object({
   createdAt: external_exports.string(),
   /** Why, in the user's words (`--message`), or what mlship did (rollback). */
   message: external_exports.string().optional(),
+  /** The operation (workflow run, or `--operation-id`) that made the change, when one was given. */
+  operation: external_exports.string().optional(),
   state: RegistryStateSchema
 });
+function wholeSeconds(date5) {
+  return `${date5.toISOString().slice(0, 19)}Z`;
+}
+function nextEventTime(now, previous) {
+  const floor = Math.floor(now.getTime() / 1e3) * 1e3;
+  const previousMs = previous === void 0 ? NaN : Date.parse(previous);
+  const after = Number.isFinite(previousMs) ? Math.floor(previousMs / 1e3) * 1e3 + 1e3 : -Infinity;
+  return wholeSeconds(new Date(Math.max(floor, after)));
+}
 var TRAILER = "mlship-event: ";
 function formatEventMessage(event) {
   return `${describeEvent(event)}
@@ -62070,6 +62101,7 @@ var ManifestSchema = external_exports.object({
   /** Inputs and outputs of the first ONNX model asset, read from the file. */
   signature: ModelSignatureSchema.optional(),
   source: external_exports.object({
+    /** The commit the version was built from. */
     commit: external_exports.string(),
     repository: external_exports.string().optional(),
     pullRequest: external_exports.number().int().positive().optional(),
@@ -62078,7 +62110,14 @@ var ManifestSchema = external_exports.object({
   datasets: external_exports.array(DatasetRefSchema),
   params: external_exports.record(external_exports.string(), JsonScalar),
   metrics: external_exports.record(external_exports.string(), external_exports.number()),
-  parentVersion: external_exports.string().optional()
+  parentVersion: external_exports.string().optional(),
+  /**
+   * The version's own commit, which its tags point at: a child of
+   * `source.commit` with the same tree, so no two versions share a commit
+   * (GTO maps a stage tag to a version by its commit). Absent in manifests
+   * written before versions had one.
+   */
+  registrationCommit: external_exports.string().optional()
 });
 var MANIFEST_ASSET = "manifest.json";
 function contentDigest(name, commit, assets) {
@@ -62252,8 +62291,8 @@ async function digestPublishFiles(files) {
 // packages/registry/src/verified-download.ts
 import { createHash as createHash3 } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdir as mkdir3, rename as rename2, rm as rm2 } from "node:fs/promises";
-import { basename as basename2, join as join3 } from "node:path";
+import { mkdir as mkdir3, mkdtemp, rename as rename2, rm as rm2, stat as stat4 } from "node:fs/promises";
+import { basename as basename2, dirname, join as join3, resolve as resolve2 } from "node:path";
 import { once } from "node:events";
 async function verifiedDownload(d) {
   if (d.expected.name !== basename2(d.expected.name) || d.expected.name === ".." || d.expected.name === ".") {
@@ -62300,6 +62339,39 @@ async function verifiedDownload(d) {
     throw error63;
   }
 }
+async function verifiedDownloadAll(destDir, downloads) {
+  const target = resolve2(destDir);
+  const existing = await stat4(target).catch(() => null);
+  if (existing && !existing.isDirectory()) {
+    throw new InputError(`download path '${destDir}' is a file; give a directory to download the version into`);
+  }
+  const createdParent = await mkdir3(dirname(target), { recursive: true });
+  const staging = await mkdtemp(join3(dirname(target), `.${basename2(target)}.partial-`));
+  let moved = false;
+  try {
+    for (const d of downloads) await verifiedDownload({ ...d, destDir: staging });
+    moved = existing === null && await renameIfAbsent(staging, target);
+    if (!moved) {
+      await mkdir3(target, { recursive: true });
+      for (const d of downloads) await rename2(join3(staging, d.expected.name), join3(target, d.expected.name));
+      moved = true;
+    }
+    return downloads.map((d) => join3(target, d.expected.name));
+  } finally {
+    await rm2(staging, { recursive: true, force: true });
+    if (!moved && createdParent) await rm2(createdParent, { recursive: true, force: true });
+  }
+}
+async function renameIfAbsent(from, to) {
+  try {
+    await rename2(from, to);
+    return true;
+  } catch (error63) {
+    const code = error63.code;
+    if (code === "ENOTEMPTY" || code === "EEXIST") return false;
+    throw error63;
+  }
+}
 
 // packages/registry/src/verified-manifest.ts
 async function readVerifiedManifest(store, stored) {
@@ -62335,8 +62407,9 @@ async function readVerifiedManifest(store, stored) {
       `${where}: its asset checksums do not add up to its content digest; the release was altered: do not use this version`
     );
   }
-  const claimed = await store.readClaimedDigest(stored.name, stored.version);
-  if (!claimed) {
+  const claim2 = await store.readClaim(stored.name, stored.version);
+  const claimed = claim2?.contentDigest;
+  if (!claim2 || !claimed) {
     throw new IntegrityError(
       `${stored.name}@${stored.version}: its tag records no content digest, so ${MANIFEST_ASSET} cannot be verified; the tag was altered or not written by mlship: do not use this version`
     );
@@ -62346,11 +62419,21 @@ async function readVerifiedManifest(store, stored) {
       `${stored.name}@${stored.version}: ${MANIFEST_ASSET} describes content ${manifest.data.contentDigest}, but the version's tag records ${claimed}; the release was altered after the version was claimed: do not use this version`
     );
   }
-  return manifest.data;
+  const recorded = manifest.data.registrationCommit;
+  if (recorded !== void 0 && recorded !== claim2.commit) {
+    throw new IntegrityError(
+      `${stored.name}@${stored.version}: ${MANIFEST_ASSET} names commit ${recorded}, but the version's tag points at ${claim2.commit}; the release was altered after the version was claimed: do not use this version`
+    );
+  }
+  return { manifest: manifest.data, claim: claim2 };
 }
 
 // packages/registry/src/event-log.ts
+import { createHash as createHash4 } from "node:crypto";
 var MAX_EVENTS_BEHIND_HEAD = 1e3;
+function conflictBackoffMs(attempt, random = Math.random) {
+  return Math.floor(random() * Math.min(2e3, 25 * 2 ** Math.min(attempt, 10)));
+}
 var EventLog = class {
   store;
   options;
@@ -62382,12 +62465,22 @@ var EventLog = class {
    * Appends one event: reads the newest state, lets `plan` decide (null: nothing
    * to do), and takes the next counter atomically. When another job took it,
    * re-reads and plans again, so rules are always checked against the state
-   * the event lands on.
+   * the event lands on. `operation` names the run (`id`) and the change
+   * within it (e.g. `unassign prod`): when that run already made the change,
+   * its event is returned (its GTO tag and the head repaired by the read) and
+   * nothing is written, so a re-run of a failed job finishes its change
+   * instead of making a second one.
    */
-  async append(name, plan) {
-    for (let attempt = 1; attempt <= this.options.maxAttempts; attempt++) {
+  async append(name, plan, operation2) {
+    const key = operation2 ? operationKey(operation2.id, operation2.change) : void 0;
+    const started = performance.now();
+    let attempt = 1;
+    for (; attempt <= this.options.maxAttempts; attempt++) {
       const head = await this.latest(name, true);
       const state = head?.state ?? EMPTY_STATE;
+      const done = key === void 0 ? void 0 : operationEvent(state, key);
+      const earlier = done === void 0 ? null : await this.store.readEvent(name, done);
+      if (earlier) return { event: earlier, replayed: true };
       const planned = await plan(state);
       if (!planned) return null;
       const counter = (head?.counter ?? 0) + 1;
@@ -62402,24 +62495,31 @@ var EventLog = class {
         tag: formatGtoTag(planned.tag.action === "register" ? planned.tag : { ...planned.tag, counter }),
         commit: planned.commit,
         actor: this.options.actor,
-        createdAt: this.options.clock().toISOString(),
+        createdAt: nextEventTime(this.options.clock(), head?.createdAt),
         ...planned.message ? { message: planned.message } : {},
-        state: applyChange(state, planned.change)
+        ...operation2 ? { operation: operation2.id } : {},
+        state: key ? rememberOperation(applyChange(state, planned.change), key, counter) : applyChange(state, planned.change)
       };
       if (await this.store.appendEvent(event)) {
         await this.store.writeHead(event);
-        return event;
+        return { event, replayed: false };
       }
-      await this.options.sleep(Math.floor(Math.random() * 40 * attempt));
+      if (performance.now() - started >= this.options.retryForMs) break;
+      await this.options.sleep(conflictBackoffMs(attempt));
     }
+    const seconds = Math.round((performance.now() - started) / 1e3);
     throw new RegistryConflictError(
-      `other jobs changed ${name} ${this.options.maxAttempts} times while this change was retried; re-run the job (nothing was written)`
+      `other jobs changed ${name} ${Math.min(attempt, this.options.maxAttempts)} times in ${seconds} s while this change was retried; re-run the job (nothing was written)`
     );
   }
 };
+function operationKey(operationId, operation2) {
+  return createHash4("sha256").update(`${operationId}\0${operation2}`).digest("hex").slice(0, 24);
+}
 
 // packages/registry/src/registry-service.ts
-var DEFAULT_ATTEMPTS = 12;
+var DEFAULT_ATTEMPTS = 500;
+var DEFAULT_RETRY_FOR_MS = 12e4;
 var RegistryService = class {
   store;
   log;
@@ -62432,6 +62532,7 @@ var RegistryService = class {
       clock: ctx.clock ?? (() => /* @__PURE__ */ new Date()),
       readSignature: ctx.readSignature,
       maxAttempts: ctx.maxAttempts ?? DEFAULT_ATTEMPTS,
+      retryForMs: ctx.retryForMs ?? DEFAULT_RETRY_FOR_MS,
       sleep: ctx.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)))
     };
     this.log = new EventLog(store, this.ctx);
@@ -62460,16 +62561,13 @@ var RegistryService = class {
     if (!version2) {
       const highest = highestVersion(state.versions);
       const top = highest ? await this.store.readVersion(name, highest) : null;
-      if (top?.published && top.contentDigest === digest) return this.existing(top, name);
+      if (top?.published && top.contentDigest === digest) return this.finishPublished(top, name, digest);
       version2 = bumpVersion(state.versions, req.bump);
     }
     for (let attempt = 1; attempt <= this.ctx.maxAttempts; attempt++) {
       const stored = await this.store.readVersion(name, version2);
       if (stored?.published) {
-        if (stored.contentDigest === digest) {
-          await this.appendRegistration(name, version2, commit);
-          return this.existing(stored, name);
-        }
+        if (stored.contentDigest === digest) return this.finishPublished(stored, name, digest);
         if (explicit) {
           throw new RegistryRuleError(
             `${name}@${version2} already exists with different content; publish a new version (bump: patch) instead`
@@ -62478,25 +62576,40 @@ var RegistryService = class {
         version2 = bumpVersion([...state.versions, version2], req.bump);
         continue;
       }
-      const manifest = await this.buildManifest(req, name, version2, commit, digest, files, state);
-      let manifestBytes;
+      const registrationCommit = await this.store.registrationCommit({
+        name,
+        version: version2,
+        sourceCommit: commit,
+        contentDigest: digest
+      });
+      const manifest = await this.buildManifest(req, name, version2, commit, registrationCommit, digest, files, state);
+      let staged;
       try {
-        manifestBytes = await this.store.stageVersion({
+        const bytes = await this.store.stageVersion({
           name,
           version: version2,
           commit,
+          registrationCommit,
           contentDigest: digest,
           files,
           manifest: serializeManifest(manifest)
         });
+        staged = ManifestSchema.parse(JSON.parse(new TextDecoder().decode(bytes)));
       } catch (error63) {
         const now = await this.store.readVersion(name, version2);
         if (!now?.published || now.contentDigest !== digest) throw error63;
-        await this.appendRegistration(name, version2, commit);
-        return this.existing(now, name);
+        return this.finishPublished(now, name, digest);
       }
-      const claim2 = await this.store.claimVersion(name, version2, commit, digest);
-      if (claim2 === "other") {
+      const claimCommit = staged.registrationCommit ?? registrationCommit;
+      const claim2 = await this.store.claimVersion({
+        name,
+        version: version2,
+        commit: claimCommit,
+        contentDigest: digest,
+        actor: this.ctx.actor,
+        claimedAt: wholeSeconds(this.ctx.clock())
+      });
+      if (claim2.result === "other") {
         await this.store.discardStaged(name, version2, digest);
         if (explicit) {
           throw new RegistryRuleError(
@@ -62506,23 +62619,28 @@ var RegistryService = class {
         version2 = bumpVersion([...state.versions, version2], req.bump);
         continue;
       }
+      if (claim2.commit !== claimCommit) {
+        throw new RegistryConflictError(
+          `another job is publishing the same files as ${versionTag(name, version2)}; re-run this one after it finishes (nothing of this run is visible)`
+        );
+      }
       const url2 = await this.store.publishVersion(name, version2);
-      await this.appendRegistration(name, version2, commit);
-      return {
-        name,
-        version: version2,
-        tag: versionTag(name, version2),
-        url: url2,
-        created: true,
-        manifest: ManifestSchema.parse(JSON.parse(new TextDecoder().decode(manifestBytes)))
-      };
+      await this.appendRegistration(name, version2, claimCommit);
+      return { name, version: version2, tag: versionTag(name, version2), url: url2, created: true, manifest: staged };
     }
     throw new RegistryConflictError(
       `could not find a free version for ${name} after ${this.ctx.maxAttempts} attempts; re-run the publish`
     );
   }
-  async existing(stored, name) {
-    const manifest = await readVerifiedManifest(this.store, stored);
+  /**
+   * A re-run of a publish that got through: drops drafts of this content that lost
+   * answers left behind (a retried create, a publish whose answer was lost), logs
+   * the registration if the first run did not, and answers with the version.
+   */
+  async finishPublished(stored, name, digest) {
+    const { manifest, claim: claim2 } = await readVerifiedManifest(this.store, stored);
+    await this.store.discardStaged(name, stored.version, digest);
+    await this.appendRegistration(name, stored.version, claim2.commit);
     return {
       name,
       version: stored.version,
@@ -62532,7 +62650,7 @@ var RegistryService = class {
       created: false
     };
   }
-  async buildManifest(req, name, version2, commit, digest, files, state) {
+  async buildManifest(req, name, version2, commit, registrationCommit, digest, files, state) {
     const onnx = files.find((f) => f.role === "model" && f.name.toLowerCase().endsWith(".onnx"));
     const signature = onnx && this.ctx.readSignature ? this.ctx.readSignature(await readFile3(onnx.path), onnx.path) : void 0;
     const parent = req.parentVersion === void 0 ? highestVersion(state.versions) : normalizeVersion(req.parentVersion, "parent-version");
@@ -62554,7 +62672,8 @@ var RegistryService = class {
       datasets: req.datasets ?? [],
       params: req.params ?? {},
       metrics: req.metrics ?? {},
-      ...parent && parent !== version2 ? { parentVersion: parent } : {}
+      ...parent && parent !== version2 ? { parentVersion: parent } : {},
+      registrationCommit
     });
   }
   async appendRegistration(name, version2, commit) {
@@ -62603,7 +62722,7 @@ var RegistryService = class {
         `${ref.name}@${version2} is registered but its release is missing or unpublished; re-run its publish job`
       );
     }
-    const manifest = await readVerifiedManifest(this.store, stored);
+    const { manifest } = await readVerifiedManifest(this.store, stored);
     const stages = Object.entries(stageMap(state)).filter(([, v]) => v === version2).map(([s]) => s);
     return {
       resolved: {
@@ -62626,8 +62745,7 @@ var RegistryService = class {
     if (select && !Array.isArray(select) && wanted.length === 0) {
       throw new NotFoundError(`${resolved.tag} has no ${select.role} asset; publish the version with one`);
     }
-    const files = [];
-    for (const assetName of wanted) {
+    const downloads = [...new Set(wanted)].map((assetName) => {
       const expected = resolved.manifest.assets.find((a) => a.name === assetName);
       if (!expected) {
         const names = resolved.manifest.assets.map((a) => a.name).join(", ");
@@ -62638,17 +62756,14 @@ var RegistryService = class {
         throw new FileFormatError(
           `${resolved.tag}: asset '${assetName}' listed in its manifest is missing from the release; publish a new version`
         );
-      files.push(
-        await verifiedDownload({
-          label: `${resolved.tag}/${assetName}`,
-          destDir,
-          expected,
-          storedDigest: storedAsset.digest,
-          open: () => this.store.readAsset(resolved.name, resolved.version, assetName)
-        })
-      );
-    }
-    return { resolved, files };
+      return {
+        label: `${resolved.tag}/${assetName}`,
+        expected,
+        storedDigest: storedAsset.digest,
+        open: () => this.store.readAsset(resolved.name, resolved.version, assetName)
+      };
+    });
+    return { resolved, files: await verifiedDownloadAll(destDir, downloads) };
   }
   // ---- stages ----
   async promote(req) {
@@ -62656,27 +62771,32 @@ var RegistryService = class {
     const stage = assertStageName(req.stage);
     const version2 = normalizeVersion(req.version);
     const rule = stageRule(this.ctx.stagePolicy, stage);
-    const stored = await this.store.readVersion(name, version2);
-    if (!stored?.published || !stored.commit) {
+    const claim2 = await this.store.readClaim(name, version2);
+    if (!claim2) {
       throw new RegistryRuleError(
         `${name}@${version2} is not a published version; publish it first or pick one from 'mlship registry list ${name}'`
       );
     }
-    const commit = stored.commit;
-    const passedChecks = rule.requiredChecks.length > 0 ? await this.store.passedChecks(commit) : [];
+    const commit = claim2.commit;
+    const passedChecks = rule.requiredChecks.length > 0 ? await this.store.passedChecks((await this.store.readVersion(name, version2))?.commit ?? commit) : [];
     let previousVersion;
-    const appended = await this.log.append(name, (state) => {
-      previousVersion = currentVersion(state, stage);
-      if (previousVersion === version2) return null;
-      checkPromotion(this.ctx.stagePolicy, state, { name, version: version2, stage, actor: this.ctx.actor, passedChecks });
-      return {
-        change: { action: "assign", version: version2, stage },
-        tag: { action: "assign", name, stage },
-        commit,
-        message: req.message
-      };
-    });
-    return { name, stage, version: version2, previousVersion, tag: appended?.tag, counter: appended?.counter };
+    const appended = await this.log.append(
+      name,
+      (state) => {
+        previousVersion = currentVersion(state, stage);
+        if (previousVersion === version2) return null;
+        checkPromotion(this.ctx.stagePolicy, state, { name, version: version2, stage, actor: this.ctx.actor, passedChecks });
+        return {
+          change: { action: "assign", version: version2, stage },
+          tag: { action: "assign", name, stage },
+          commit,
+          message: req.message
+        };
+      },
+      operation(req, `assign ${stage} ${version2}`)
+    );
+    if (appended?.replayed) previousVersion = await this.holderBefore(appended.event, stage);
+    return { name, stage, version: version2, previousVersion, tag: appended?.event.tag, counter: appended?.event.counter };
   }
   async rollback(req) {
     const name = assertModelName(req.name);
@@ -62685,57 +62805,88 @@ var RegistryService = class {
     checkActor(this.ctx.stagePolicy, stage, this.ctx.actor);
     let from;
     let to;
-    let commit = "";
-    const appended = await this.log.append(name, async (state) => {
-      const stack = state.stages[stage] ?? [];
-      from = stack.at(-1);
-      to = stack.at(-2);
-      if (!from || !to) {
-        throw new RegistryRuleError(
-          `${name} has no previous version in stage '${stage}' to roll back to; promote a version instead`
-        );
-      }
-      commit = (await this.store.readVersion(name, from))?.commit ?? commit;
-      return {
-        change: { action: "unassign", version: from, stage },
-        tag: { action: "unassign", name, stage },
-        commit,
-        message: req.message ?? `rollback to ${to}`
-      };
-    });
-    return { name, stage, version: to, previousVersion: from, tag: appended?.tag, counter: appended?.counter };
+    const appended = await this.log.append(
+      name,
+      async (state) => {
+        const stack = state.stages[stage] ?? [];
+        from = stack.at(-1);
+        to = stack.at(-2);
+        if (!from || !to) {
+          throw new RegistryRuleError(
+            `${name} has no previous version in stage '${stage}' to roll back to; promote a version instead`
+          );
+        }
+        return {
+          change: { action: "unassign", version: from, stage },
+          tag: { action: "unassign", name, stage },
+          commit: await this.versionCommit(name, from),
+          message: req.message ?? `rollback to ${to}`
+        };
+      },
+      operation(req, `unassign ${stage}`)
+    );
+    if (appended?.replayed) {
+      from = appended.event.version;
+      to = currentVersion(appended.event.state, stage);
+    }
+    return {
+      name,
+      stage,
+      version: to,
+      previousVersion: from,
+      tag: appended?.event.tag,
+      counter: appended?.event.counter
+    };
   }
   /** Deregisters one version (`NAME@vX.Y.Z!`), or deprecates the whole model (`NAME@deprecated`). */
   async deprecate(req) {
     const name = assertModelName(req.name);
     const version2 = req.version === void 0 ? void 0 : normalizeVersion(req.version);
     let stagesLeft = [];
-    const appended = await this.log.append(name, async (state) => {
-      if (version2 === void 0) {
-        if (state.deprecated) return null;
-        const latest = latestVersion(state);
-        const commit2 = latest ? (await this.store.readVersion(name, latest))?.commit : void 0;
+    const appended = await this.log.append(
+      name,
+      async (state) => {
+        if (version2 === void 0) {
+          if (state.deprecated) return null;
+          const latest = latestVersion(state);
+          return {
+            change: { action: "deprecate" },
+            tag: { action: "deprecate", name },
+            commit: latest ? await this.versionCommit(name, latest) : await this.store.defaultCommit(),
+            message: req.message
+          };
+        }
+        if (state.deregistered.includes(version2)) return null;
+        if (!state.versions.includes(version2)) {
+          throw new NotFoundError(`${name}@${version2} is not a registered version; see 'mlship registry list ${name}'`);
+        }
+        stagesLeft = Object.entries(stageMap(state)).filter(([, v]) => v === version2).map(([s]) => s);
+        const commit = await this.versionCommit(name, version2);
         return {
-          change: { action: "deprecate" },
-          tag: { action: "deprecate", name },
-          commit: commit2 ?? await this.store.defaultCommit(),
+          change: { action: "deregister", version: version2 },
+          tag: { action: "deregister", name, version: version2 },
+          commit,
           message: req.message
         };
-      }
-      if (state.deregistered.includes(version2)) return null;
-      if (!state.versions.includes(version2)) {
-        throw new NotFoundError(`${name}@${version2} is not a registered version; see 'mlship registry list ${name}'`);
-      }
-      stagesLeft = Object.entries(stageMap(state)).filter(([, v]) => v === version2).map(([s]) => s);
-      const commit = (await this.store.readVersion(name, version2))?.commit ?? await this.store.defaultCommit();
-      return {
-        change: { action: "deregister", version: version2 },
-        tag: { action: "deregister", name, version: version2 },
-        commit,
-        message: req.message
-      };
-    });
-    return { name, version: version2, tag: appended?.tag, stagesLeft };
+      },
+      operation(req, version2 === void 0 ? "deprecate" : `deregister ${version2}`)
+    );
+    return { name, version: version2, tag: appended?.event.tag, stagesLeft };
+  }
+  /** Who held the stage before an event (the event before it has the state). */
+  async holderBefore(event, stage) {
+    const before = event.counter > 1 ? await this.store.readEvent(event.name, event.counter - 1) : null;
+    return before ? currentVersion(before.state, stage) : void 0;
+  }
+  /** The commit a registered version's tags point at (its tag's target). */
+  async versionCommit(name, version2) {
+    const claim2 = await this.store.readClaim(name, version2);
+    if (!claim2) {
+      throw new NotFoundError(
+        `${versionTag(name, version2)} has no tag; the registry was altered: re-publish the version or pick another`
+      );
+    }
+    return claim2.commit;
   }
   // ---- audit ----
   async history(nameInput) {
@@ -62750,7 +62901,8 @@ var RegistryService = class {
       createdAt: e.createdAt,
       commit: e.commit,
       tag: e.tag,
-      message: e.message
+      message: e.message,
+      operation: e.operation
     }));
   }
   async list(nameInput) {
@@ -62774,15 +62926,20 @@ var RegistryService = class {
     return out;
   }
 };
+function operation(req, change) {
+  return req.operationId ? { id: req.operationId, change } : void 0;
+}
 
 // packages/registry/src/local-store.ts
 import { createReadStream as createReadStream4 } from "node:fs";
-import { copyFile as copyFile2, link, mkdir as mkdir4, readdir as readdir2, readFile as readFile4, rename as rename3, rm as rm3, stat as stat4, writeFile as writeFile3 } from "node:fs/promises";
+import { copyFile as copyFile2, link, mkdir as mkdir4, readdir as readdir2, readFile as readFile4, rename as rename3, rm as rm3, stat as stat5, writeFile as writeFile3 } from "node:fs/promises";
 import { join as join4 } from "node:path";
-import { randomBytes } from "node:crypto";
+import { createHash as createHash5, randomBytes } from "node:crypto";
 var VersionRecordSchema = external_exports.object({
   contentDigest: external_exports.string(),
   commit: external_exports.string(),
+  /** Absent in versions published before versions had their own commit. */
+  registrationCommit: external_exports.string().optional(),
   /** Asset name -> sha256 recorded when staged: the local counterpart of GitHub's asset digest. */
   assets: external_exports.record(external_exports.string(), external_exports.object({ sha256: external_exports.string(), sizeBytes: external_exports.number() }))
 });
@@ -62845,8 +63002,12 @@ var LocalStore = class {
     const record2 = await readVersionRecord(dir);
     return record2 ? toStoredVersion(name, version2, dir, record2, true) : null;
   }
-  async readClaimedDigest(name, version2) {
-    return (await readVersionRecord(join4(this.modelDir(name), "versions", version2)))?.contentDigest ?? null;
+  async readClaim(name, version2) {
+    const record2 = await readVersionRecord(join4(this.modelDir(name), "versions", version2));
+    return record2 ? { commit: record2.registrationCommit ?? record2.commit, contentDigest: record2.contentDigest } : null;
+  }
+  async registrationCommit(req) {
+    return createHash5("sha1").update(["mlship registration", req.name, req.version, req.sourceCommit, req.contentDigest].join("\0")).digest("hex");
   }
   async findStagedVersion(name, contentDigest2) {
     const suffix = `-${contentDigest2.slice(0, 16)}`;
@@ -62863,7 +63024,7 @@ var LocalStore = class {
     for (const file2 of req.files) {
       const target = join4(dir, file2.name);
       assets[file2.name] = { sha256: file2.sha256, sizeBytes: file2.sizeBytes };
-      if ((await stat4(target).catch(() => null))?.size === file2.sizeBytes) continue;
+      if ((await stat5(target).catch(() => null))?.size === file2.sizeBytes) continue;
       const temp = join4(dir, `.${file2.name}.${randomBytes(6).toString("hex")}`);
       if (file2.path) await copyFile2(file2.path, temp);
       else await writeFile3(temp, file2.bytes);
@@ -62874,24 +63035,29 @@ var LocalStore = class {
     if (manifest === req.manifest) await rename3(await this.writeAside(dir, manifest), manifestPath);
     const m = digestBytes(MANIFEST_ASSET, manifest);
     assets[MANIFEST_ASSET] = { sha256: m.sha256, sizeBytes: m.sizeBytes };
-    const record2 = { contentDigest: req.contentDigest, commit: req.commit, assets };
+    const record2 = {
+      contentDigest: req.contentDigest,
+      commit: req.commit,
+      registrationCommit: req.registrationCommit,
+      assets
+    };
     await rename3(await this.writeAside(dir, JSON.stringify(record2, null, 2)), join4(dir, "version.json"));
     return manifest;
   }
-  async claimVersion(name, version2, _commit, contentDigest2) {
+  async claimVersion({ name, version: version2, commit, contentDigest: contentDigest2 }) {
     const target = join4(this.modelDir(name), "versions", version2);
     await mkdir4(join4(this.modelDir(name), "versions"), { recursive: true });
     try {
       await rename3(this.stagingDir(name, version2, contentDigest2), target);
-      return "claimed";
+      return { result: "claimed", commit };
     } catch (error63) {
       const code = error63.code;
       if (code !== "ENOTEMPTY" && code !== "EEXIST" && code !== "ENOENT") throw error63;
       const existing = await readVersionRecord(target);
       if (!existing) throw error63;
-      if (existing.contentDigest !== contentDigest2) return "other";
+      if (existing.contentDigest !== contentDigest2) return { result: "other" };
       await rm3(this.stagingDir(name, version2, contentDigest2), { recursive: true, force: true });
-      return "ours";
+      return { result: "ours", commit: existing.registrationCommit ?? existing.commit };
     }
   }
   async discardStaged(name, version2, contentDigest2) {
@@ -62952,7 +63118,7 @@ function toStoredVersion(name, version2, dir, record2, published) {
 }
 
 // packages/registry/src/github-store.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 import { createReadStream as createReadStream5 } from "node:fs";
 var EVENTS_PREFIX = "mlship/events/";
 var HEAD_PREFIX = "mlship/head/";
@@ -62969,6 +63135,8 @@ var GitHubStore = class {
   assetIds = /* @__PURE__ */ new Map();
   /** Draft release id of each version this store staged, so publishing does not search again. */
   draftIds = /* @__PURE__ */ new Map();
+  /** Drafts of a version's content this store found, so staging does not search again. */
+  ownDrafts = /* @__PURE__ */ new Map();
   constructor(options) {
     this.client = options.client;
     this.owner = options.owner;
@@ -63071,16 +63239,59 @@ var GitHubStore = class {
     }
     return this.toStoredVersion(name, version2, release);
   }
-  async readClaimedDigest(name, version2) {
+  async readClaim(name, version2) {
     const tag = versionTag(name, version2);
     const res = await this.call(
       `read tag ${tag}`,
       () => this.client.graphql(
-        "query($owner: String!, $repo: String!, $ref: String!) { repository(owner: $owner, name: $repo) { ref(qualifiedName: $ref) { target { ... on Tag { message } } } } }",
+        "query($owner: String!, $repo: String!, $ref: String!) { repository(owner: $owner, name: $repo) { ref(qualifiedName: $ref) { target { oid ... on Tag { message target { oid } } } } } }",
         { ...this.base, ref: `refs/tags/${tag}` }
       )
     );
-    return parseClaimedDigest(res.repository?.ref?.target?.message ?? "");
+    const target = res.repository?.ref?.target;
+    if (!target) return null;
+    if (target.message === void 0) return { commit: target.oid, contentDigest: null };
+    return { commit: target.target?.oid ?? target.oid, contentDigest: parseClaimedDigest(target.message ?? "") };
+  }
+  async registrationCommit(req) {
+    const recorded = parseMarker((await this.ownDraft(req.name, req.version, req.contentDigest))?.body ?? "");
+    if (recorded?.registration) return recorded.registration;
+    let source;
+    try {
+      source = (await this.client.rest.git.getCommit({ ...this.base, commit_sha: req.sourceCommit })).data;
+    } catch (error63) {
+      if (statusOf(error63) !== 404 && statusOf(error63) !== 422)
+        throw this.accessError(`read commit ${req.sourceCommit}`, error63);
+      throw new GitHubAccessError(
+        `commit ${req.sourceCommit} is not in ${this.owner}/${this.repo}; push it first, or publish from a commit of that repository`,
+        { status: statusOf(error63), cause: error63 }
+      );
+    }
+    const identity = { ...REGISTRATION_IDENTITY, ...source.committer.date ? { date: source.committer.date } : {} };
+    const res = await this.call(
+      `create the commit of ${versionTag(req.name, req.version)}`,
+      () => this.client.rest.git.createCommit({
+        ...this.base,
+        message: `Register ${req.name} ${req.version}
+
+${CONTENT_TRAILER}${req.contentDigest}
+`,
+        tree: source.tree.sha,
+        parents: [req.sourceCommit],
+        author: identity,
+        committer: identity
+      })
+    );
+    return res.data.sha;
+  }
+  /** The draft a previous run staged this content in, found once per store. */
+  async ownDraft(name, version2, contentDigest2) {
+    const key = draftKey(name, version2, contentDigest2);
+    const known = this.ownDrafts.get(key);
+    if (known !== void 0) return known;
+    const draft = await this.findDraft((m) => m.name === name && m.version === version2 && m.content === contentDigest2);
+    this.ownDrafts.set(key, draft);
+    return draft;
   }
   toStoredVersion(name, version2, release) {
     const marker = parseMarker(release.body ?? "");
@@ -63118,27 +63329,28 @@ var GitHubStore = class {
     return null;
   }
   async stageVersion(req) {
-    const isOurs = (m) => m.name === req.name && m.version === req.version && m.content === req.contentDigest;
-    let draft = await this.findDraft(isOurs);
+    let draft = await this.ownDraft(req.name, req.version, req.contentDigest);
     if (!draft) {
       const body = formatMarker({
         name: req.name,
         version: req.version,
         content: req.contentDigest,
-        commit: req.commit
+        commit: req.commit,
+        registration: req.registrationCommit
       });
       draft = (await this.call(
         `create a draft release for ${req.name}@${req.version}`,
         () => this.client.rest.repos.createRelease({
           ...this.base,
           tag_name: versionTag(req.name, req.version),
-          target_commitish: req.commit,
+          target_commitish: req.registrationCommit,
           name: `${req.name} ${req.version}`,
           body,
           draft: true
         })
       )).data;
     }
+    this.ownDrafts.set(draftKey(req.name, req.version, req.contentDigest), draft);
     this.draftIds.set(`${req.name}@${req.version}`, draft.id);
     const existing = new Map(draft.assets.map((a) => [a.name, a]));
     for (const file2 of req.files) {
@@ -63168,7 +63380,7 @@ var GitHubStore = class {
       MANIFEST_ASSET,
       { bytes: req.manifest },
       req.manifest.byteLength,
-      createHash4("sha256").update(req.manifest).digest("hex")
+      createHash6("sha256").update(req.manifest).digest("hex")
     );
     return req.manifest;
   }
@@ -63225,21 +63437,21 @@ var GitHubStore = class {
       throw new Error(`a failed try left a partial ${name} in ${release.tag_name}`);
     }
   }
-  async claimVersion(name, version2, commit, contentDigest2) {
-    const tag = versionTag(name, version2);
-    const message = `Registering artifact ${name} version ${version2}
+  async claimVersion(req) {
+    const tag = versionTag(req.name, req.version);
+    const message = `Registering artifact ${req.name} version ${req.version}
 
-${CONTENT_TRAILER}${contentDigest2}
+${CONTENT_TRAILER}${req.contentDigest}
 `;
-    const sha = await this.createTagObject(tag, message, commit, void 0, void 0);
-    if (await this.createRefOnce(`refs/tags/${tag}`, sha)) return "claimed";
+    const sha = await this.createTagObject(tag, message, req.commit, req.actor, req.claimedAt);
+    if (await this.createRefOnce(`refs/tags/${tag}`, sha)) return { result: "claimed", commit: req.commit };
     const existing = await this.refObject(`tags/${tag}`);
-    if (existing?.type !== "tag") return "other";
+    if (existing?.type !== "tag") return { result: "other" };
     const object2 = await this.call(
       `read tag ${tag}`,
       () => this.client.rest.git.getTag({ ...this.base, tag_sha: existing.sha })
     );
-    return parseClaimedDigest(object2.data.message) === contentDigest2 ? "ours" : "other";
+    return parseClaimedDigest(object2.data.message) === req.contentDigest ? { result: "ours", commit: object2.data.object.sha } : { result: "other" };
   }
   async publishVersion(name, version2) {
     const published = await this.readVersion(name, version2);
@@ -63321,7 +63533,7 @@ ${CONTENT_TRAILER}${contentDigest2}
   }
   // ---- git helpers ----
   async createTagObject(tag, message, commit, actor, date5) {
-    const tagger = actor ? { tagger: { name: actor, email: `${actor}@users.noreply.github.com`, ...date5 ? { date: date5 } : {} } } : {};
+    const tagger = { tagger: { name: actor, email: `${actor}@users.noreply.github.com`, date: date5 } };
     const res = await this.call(
       `create tag ${tag}`,
       () => this.client.rest.git.createTag({ ...this.base, tag, message, object: commit, type: "commit", ...tagger })
@@ -63334,7 +63546,6 @@ ${CONTENT_TRAILER}${contentDigest2}
       await this.client.rest.git.createRef({ ...this.base, ref, sha });
       return true;
     } catch (error63) {
-      if (statusOf(error63) !== 422) throw this.accessError(`create ${ref}`, error63);
       const existing = await this.refSha(ref.slice("refs/".length));
       if (!existing) throw this.accessError(`create ${ref}`, error63);
       return existing === sha;
@@ -63373,18 +63584,20 @@ var CONTENT_TRAILER_RE = /^mlship-content: ([0-9a-f]{64})$/m;
 function parseClaimedDigest(message) {
   return CONTENT_TRAILER_RE.exec(message)?.[1] ?? null;
 }
-var MARKER_RE = /<!-- mlship:publish name=(\S+) version=(\S+) content=([0-9a-f]{64}) commit=(\S+) -->/;
+var MARKER_RE = /<!-- mlship:publish name=(\S+) version=(\S+) content=([0-9a-f]{64}) commit=(\S+?)(?: registration=([0-9a-f]{40}))? -->/;
+var REGISTRATION_IDENTITY = { name: "mlship", email: "registry@mlship.invalid" };
 function formatMarker(m) {
-  return `<!-- mlship:publish name=${m.name} version=${m.version} content=${m.content} commit=${m.commit} -->
+  const registration = m.registration ? ` registration=${m.registration}` : "";
+  return `<!-- mlship:publish name=${m.name} version=${m.version} content=${m.content} commit=${m.commit}${registration} -->
 Model **${m.name}** ${m.version}, published by mlship. Every asset's sha256 is in \`manifest.json\`; fetch it with \`mlship registry download ${m.name}@${m.version}\`, which verifies them.
 `;
 }
 function parseMarker(body) {
   const m = MARKER_RE.exec(body);
-  return m ? { name: m[1], version: m[2], content: m[3], commit: m[4] } : null;
+  return m ? { name: m[1], version: m[2], content: m[3], commit: m[4], ...m[5] ? { registration: m[5] } : {} } : null;
 }
 function isStagedManifest(bytes, asset, req) {
-  if (asset.digest && asset.digest !== `sha256:${createHash4("sha256").update(bytes).digest("hex")}`) return false;
+  if (asset.digest && asset.digest !== `sha256:${createHash6("sha256").update(bytes).digest("hex")}`) return false;
   let parsed;
   try {
     parsed = JSON.parse(new TextDecoder().decode(bytes));
@@ -63393,6 +63606,9 @@ function isStagedManifest(bytes, asset, req) {
   }
   const manifest = ManifestSchema.safeParse(parsed);
   return manifest.success && manifest.data.name === req.name && manifest.data.version === req.version && manifest.data.contentDigest === req.contentDigest;
+}
+function draftKey(name, version2, contentDigest2) {
+  return `${name}@${version2}#${contentDigest2}`;
 }
 function eventKey(event) {
   return `${event.name}#${event.counter}`;
@@ -63422,6 +63638,12 @@ var RegistryInputsSchema = external_exports.object({
   datasets: external_exports.string().optional(),
   parentVersion: external_exports.string().optional(),
   message: external_exports.string().optional(),
+  /**
+   * Names the run for idempotent stage changes: a promotion, rollback or
+   * deprecation already made under this id is finished, not made again
+   * (default in Actions: the workflow run and job).
+   */
+  operationId: external_exports.string().optional(),
   /** Stage policy file; `.github/mlship-registry.yml` when it exists. */
   policy: external_exports.string().optional(),
   /** Where `download` writes the assets. */
@@ -63445,7 +63667,7 @@ var ParamsSchema = external_exports.record(external_exports.string(), external_e
 
 // packages/registry/src/registry-entry.ts
 import { existsSync as existsSync3, readFileSync } from "node:fs";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp as mkdtemp2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join6 } from "node:path";
 
@@ -67828,7 +68050,7 @@ function isModelReference(text) {
 async function fetchRegistryAsset(options, reference, role) {
   const location = /^(local|github):/.test(options.location) ? options.location : `local:${options.location}`;
   const registry2 = await openRegistry({ ...options, location });
-  const { resolved, files } = await registry2.download(reference, await mkdtemp(join6(tmpdir(), `mlship-${role}-`)), {
+  const { resolved, files } = await registry2.download(reference, await mkdtemp2(join6(tmpdir(), `mlship-${role}-`)), {
     role
   });
   return { path: files[0], tag: resolved.tag };

@@ -2164,9 +2164,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve, reject) => {
+          return new Promise((resolve2, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve(data);
+              return err ? reject(err) : resolve2(data);
             });
           });
         }
@@ -2204,12 +2204,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve, reject) => {
+          return new Promise((resolve2, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve(data);
+              ) : resolve2(data);
             });
           });
         }
@@ -4476,8 +4476,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve, reject) => {
-        res = resolve;
+      const promise2 = new Promise((resolve2, reject) => {
+        res = resolve2;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -6728,12 +6728,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve, reject) => {
+      const waitForDrain = () => new Promise((resolve2, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve;
+          callback = resolve2;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7403,12 +7403,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve, reject) => {
+      const waitForDrain = () => new Promise((resolve2, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve;
+          callback = resolve2;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7887,16 +7887,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve) => {
+        return new Promise((resolve2) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve;
+            this[kClosedResolve] = resolve2;
           } else {
-            resolve(null);
+            resolve2(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve) => {
+        return new Promise((resolve2) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7907,7 +7907,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve(null);
+            resolve2(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7958,7 +7958,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve, reject) => {
+        const socket = await new Promise((resolve2, reject) => {
           client[kConnector]({
             host,
             hostname: hostname3,
@@ -7970,7 +7970,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve(socket2);
+              resolve2(socket2);
             }
           });
         });
@@ -8306,8 +8306,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve) => {
-            this[kClosedResolve] = resolve;
+          await new Promise((resolve2) => {
+            this[kClosedResolve] = resolve2;
           });
         }
       }
@@ -9576,7 +9576,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve, reject) => {
+        return await new Promise((resolve2, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9589,7 +9589,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve(null);
+              resolve2(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9608,7 +9608,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve, reject) => {
+      return new Promise((resolve2, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9625,7 +9625,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve,
+              resolve: resolve2,
               reject,
               length: 0,
               body: []
@@ -9695,18 +9695,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve, stream, length } = consume2;
+      const { type, body, resolve: resolve2, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve(chunksDecode(body, length));
+          resolve2(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve(JSON.parse(chunksDecode(body, length)));
+          resolve2(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve(chunksConcat(body, length).buffer);
+          resolve2(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve(new Blob(body, { type: stream[kContentType] }));
+          resolve2(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve(chunksConcat(body, length));
+          resolve2(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9963,9 +9963,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve2(data);
           });
         });
       }
@@ -10188,9 +10188,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve2(data);
           });
         });
       }
@@ -10475,9 +10475,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve2(data);
           });
         });
       }
@@ -10569,9 +10569,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve2(data);
           });
         });
       }
@@ -14434,7 +14434,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url2 = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve, reject) => agent.dispatch(
+        return new Promise((resolve2, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14510,7 +14510,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve({
+              resolve2({
                 status,
                 statusText,
                 headersList,
@@ -14553,7 +14553,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve({
+              resolve2({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -15560,7 +15560,7 @@ var require_cache = __commonJS({
         const operations = [];
         let index = 0;
         for (const response of responses) {
-          const operation = {
+          const operation2 = {
             type: "put",
             // 7.3.2
             request: requestList[index],
@@ -15568,7 +15568,7 @@ var require_cache = __commonJS({
             response
             // 7.3.4
           };
-          operations.push(operation);
+          operations.push(operation2);
           index++;
         }
         const cacheJobPromise = createDeferredPromise();
@@ -15639,7 +15639,7 @@ var require_cache = __commonJS({
           bodyReadPromise.resolve(void 0);
         }
         const operations = [];
-        const operation = {
+        const operation2 = {
           type: "put",
           // 14.
           request: innerRequest,
@@ -15647,7 +15647,7 @@ var require_cache = __commonJS({
           response: clonedResponse
           // 16.
         };
-        operations.push(operation);
+        operations.push(operation2);
         const bytes = await bodyReadPromise.promise;
         if (clonedResponse.body != null) {
           clonedResponse.body.source = bytes;
@@ -15685,12 +15685,12 @@ var require_cache = __commonJS({
           r = new Request(request2)[kState];
         }
         const operations = [];
-        const operation = {
+        const operation2 = {
           type: "delete",
           request: r,
           options
         };
-        operations.push(operation);
+        operations.push(operation2);
         const cacheJobPromise = createDeferredPromise();
         let errorData = null;
         let requestResponses;
@@ -15767,25 +15767,25 @@ var require_cache = __commonJS({
         const addedItems = [];
         const resultList = [];
         try {
-          for (const operation of operations) {
-            if (operation.type !== "delete" && operation.type !== "put") {
+          for (const operation2 of operations) {
+            if (operation2.type !== "delete" && operation2.type !== "put") {
               throw webidl.errors.exception({
                 header: "Cache.#batchCacheOperations",
                 message: 'operation type does not match "delete" or "put"'
               });
             }
-            if (operation.type === "delete" && operation.response != null) {
+            if (operation2.type === "delete" && operation2.response != null) {
               throw webidl.errors.exception({
                 header: "Cache.#batchCacheOperations",
                 message: "delete operation should not have an associated response"
               });
             }
-            if (this.#queryCache(operation.request, operation.options, addedItems).length) {
+            if (this.#queryCache(operation2.request, operation2.options, addedItems).length) {
               throw new DOMException("???", "InvalidStateError");
             }
             let requestResponses;
-            if (operation.type === "delete") {
-              requestResponses = this.#queryCache(operation.request, operation.options);
+            if (operation2.type === "delete") {
+              requestResponses = this.#queryCache(operation2.request, operation2.options);
               if (requestResponses.length === 0) {
                 return [];
               }
@@ -15794,14 +15794,14 @@ var require_cache = __commonJS({
                 assert2(idx !== -1);
                 cache.splice(idx, 1);
               }
-            } else if (operation.type === "put") {
-              if (operation.response == null) {
+            } else if (operation2.type === "put") {
+              if (operation2.response == null) {
                 throw webidl.errors.exception({
                   header: "Cache.#batchCacheOperations",
                   message: "put operation should have an associated response"
                 });
               }
-              const r = operation.request;
+              const r = operation2.request;
               if (!urlIsHttpHttpsScheme(r.url)) {
                 throw webidl.errors.exception({
                   header: "Cache.#batchCacheOperations",
@@ -15814,22 +15814,22 @@ var require_cache = __commonJS({
                   message: "not get method"
                 });
               }
-              if (operation.options != null) {
+              if (operation2.options != null) {
                 throw webidl.errors.exception({
                   header: "Cache.#batchCacheOperations",
                   message: "options must not be defined"
                 });
               }
-              requestResponses = this.#queryCache(operation.request);
+              requestResponses = this.#queryCache(operation2.request);
               for (const requestResponse of requestResponses) {
                 const idx = cache.indexOf(requestResponse);
                 assert2(idx !== -1);
                 cache.splice(idx, 1);
               }
-              cache.push([operation.request, operation.response]);
-              addedItems.push([operation.request, operation.response]);
+              cache.push([operation2.request, operation2.response]);
+              addedItems.push([operation2.request, operation2.response]);
             }
-            resultList.push([operation.request, operation.response]);
+            resultList.push([operation2.request, operation2.response]);
           }
           return resultList;
         } catch (e) {
@@ -18294,8 +18294,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve) => {
-        setTimeout(resolve, ms).unref();
+      return new Promise((resolve2) => {
+        setTimeout(resolve2, ms).unref();
       });
     }
     module.exports = {
@@ -19162,7 +19162,7 @@ var require_aspromise = __commonJS({
       var params = new Array(arguments.length - 1), offset = 0, index = 2, pending = true;
       while (index < arguments.length)
         params[offset++] = arguments[index++];
-      return new Promise(function executor(resolve, reject) {
+      return new Promise(function executor(resolve2, reject) {
         params[offset] = function callback(err) {
           if (pending) {
             pending = false;
@@ -19172,7 +19172,7 @@ var require_aspromise = __commonJS({
               var params2 = new Array(arguments.length - 1), offset2 = 0;
               while (offset2 < params2.length)
                 params2[offset2++] = arguments[offset2];
-              resolve.apply(null, params2);
+              resolve2.apply(null, params2);
             }
           }
         };
@@ -34944,8 +34944,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve, reject) {
-            return setTimeout(resolve, t);
+          return new this.Promise(function(resolve2, reject) {
+            return setTimeout(resolve2, t);
           });
         }
         computePenalty() {
@@ -35156,15 +35156,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error63, reject, resolve, returned, task;
+          var args, cb, error63, reject, resolve2, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve2, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve(returned);
+                  return resolve2(returned);
                 };
               } catch (error1) {
                 error63 = error1;
@@ -35179,13 +35179,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise2, reject, resolve;
-          resolve = reject = null;
+          var promise2, reject, resolve2;
+          resolve2 = reject = null;
           promise2 = new this.Promise(function(_resolve, _reject) {
-            resolve = _resolve;
+            resolve2 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve, reject });
+          this._queue.push({ task, args, resolve: resolve2, reject });
           this._tryToRun();
           return promise2;
         }
@@ -35586,14 +35586,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve, reject) => {
+              return new this.Promise((resolve2, reject) => {
                 if (finished()) {
-                  return resolve();
+                  return resolve2();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve();
+                      return resolve2();
                     }
                   });
                 }
@@ -35686,9 +35686,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve, reject) {
+              return new this.Promise(function(resolve2, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve)(args3);
+                  return (args3[0] != null ? reject : resolve2)(args3);
                 });
               });
             };
@@ -35975,11 +35975,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve) {
-      resolve(value);
+    return value instanceof P ? value : new P(function(resolve2) {
+      resolve2(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve, reject) {
+  return new (P || (P = Promise))(function(resolve2, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -35995,7 +35995,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -41369,7 +41369,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve) {
+function isRecursive(inst, stack, resolve2) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -41379,7 +41379,7 @@ function isRecursive(inst, stack, resolve) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve);
+      const answer = isRecursive(child, stack, resolve2);
       if (answer > result)
         result = answer;
     }
@@ -41390,7 +41390,7 @@ function isRecursive(inst, stack, resolve) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve2) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -41454,7 +41454,7 @@ function isRecursive(inst, stack, resolve) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve2 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -56382,9 +56382,29 @@ var RegistryStateSchema = external_exports.object({
   stages: external_exports.record(external_exports.string(), external_exports.array(external_exports.string())),
   /** Deregistered versions: a re-run of their publish must not bring them back. */
   deregistered: external_exports.array(external_exports.string()).default([]),
-  deprecated: external_exports.boolean()
+  deprecated: external_exports.boolean(),
+  /**
+   * The newest stage changes made under an operation id (a workflow run), by
+   * key, with the counter of the event that made each: a re-run of the run
+   * finds its change here and finishes it instead of making a second one.
+   */
+  operations: external_exports.array(external_exports.object({ key: external_exports.string(), counter: external_exports.number().int().positive() })).default([])
 });
-var EMPTY_STATE = { versions: [], stages: {}, deregistered: [], deprecated: false };
+var EMPTY_STATE = {
+  versions: [],
+  stages: {},
+  deregistered: [],
+  deprecated: false,
+  operations: []
+};
+var REMEMBERED_OPERATIONS = 64;
+function rememberOperation(state, key, counter) {
+  const kept = state.operations.filter((o) => o.key !== key).slice(-(REMEMBERED_OPERATIONS - 1));
+  return { ...state, operations: [...kept, { key, counter }] };
+}
+function operationEvent(state, key) {
+  return state.operations.find((o) => o.key === key)?.counter;
+}
 function applyChange(state, change) {
   const stages = { ...state.stages };
   const without = (list, v) => (list ?? []).filter((x) => x !== v);
@@ -56448,8 +56468,19 @@ var RegistryEventSchema = external_exports.object({
   createdAt: external_exports.string(),
   /** Why, in the user's words (`--message`), or what mlship did (rollback). */
   message: external_exports.string().optional(),
+  /** The operation (workflow run, or `--operation-id`) that made the change, when one was given. */
+  operation: external_exports.string().optional(),
   state: RegistryStateSchema
 });
+function wholeSeconds(date5) {
+  return `${date5.toISOString().slice(0, 19)}Z`;
+}
+function nextEventTime(now, previous) {
+  const floor = Math.floor(now.getTime() / 1e3) * 1e3;
+  const previousMs = previous === void 0 ? NaN : Date.parse(previous);
+  const after = Number.isFinite(previousMs) ? Math.floor(previousMs / 1e3) * 1e3 + 1e3 : -Infinity;
+  return wholeSeconds(new Date(Math.max(floor, after)));
+}
 var TRAILER = "mlship-event: ";
 function formatEventMessage(event) {
   return `${describeEvent(event)}
@@ -56515,6 +56546,7 @@ var ManifestSchema = external_exports.object({
   /** Inputs and outputs of the first ONNX model asset, read from the file. */
   signature: ModelSignatureSchema2.optional(),
   source: external_exports.object({
+    /** The commit the version was built from. */
     commit: external_exports.string(),
     repository: external_exports.string().optional(),
     pullRequest: external_exports.number().int().positive().optional(),
@@ -56523,7 +56555,14 @@ var ManifestSchema = external_exports.object({
   datasets: external_exports.array(DatasetRefSchema),
   params: external_exports.record(external_exports.string(), JsonScalar),
   metrics: external_exports.record(external_exports.string(), external_exports.number()),
-  parentVersion: external_exports.string().optional()
+  parentVersion: external_exports.string().optional(),
+  /**
+   * The version's own commit, which its tags point at: a child of
+   * `source.commit` with the same tree, so no two versions share a commit
+   * (GTO maps a stage tag to a version by its commit). Absent in manifests
+   * written before versions had one.
+   */
+  registrationCommit: external_exports.string().optional()
 });
 var MANIFEST_ASSET = "manifest.json";
 function contentDigest(name, commit, assets) {
@@ -57016,8 +57055,8 @@ async function digestPublishFiles(files) {
 // packages/registry/src/verified-download.ts
 import { createHash as createHash3 } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdir as mkdir2, rename as rename2, rm as rm2 } from "node:fs/promises";
-import { basename as basename2, join } from "node:path";
+import { mkdir as mkdir2, mkdtemp, rename as rename2, rm as rm2, stat as stat3 } from "node:fs/promises";
+import { basename as basename2, dirname, join, resolve } from "node:path";
 import { once } from "node:events";
 async function verifiedDownload(d) {
   if (d.expected.name !== basename2(d.expected.name) || d.expected.name === ".." || d.expected.name === ".") {
@@ -57064,6 +57103,39 @@ async function verifiedDownload(d) {
     throw error63;
   }
 }
+async function verifiedDownloadAll(destDir, downloads) {
+  const target = resolve(destDir);
+  const existing = await stat3(target).catch(() => null);
+  if (existing && !existing.isDirectory()) {
+    throw new InputError(`download path '${destDir}' is a file; give a directory to download the version into`);
+  }
+  const createdParent = await mkdir2(dirname(target), { recursive: true });
+  const staging = await mkdtemp(join(dirname(target), `.${basename2(target)}.partial-`));
+  let moved = false;
+  try {
+    for (const d of downloads) await verifiedDownload({ ...d, destDir: staging });
+    moved = existing === null && await renameIfAbsent(staging, target);
+    if (!moved) {
+      await mkdir2(target, { recursive: true });
+      for (const d of downloads) await rename2(join(staging, d.expected.name), join(target, d.expected.name));
+      moved = true;
+    }
+    return downloads.map((d) => join(target, d.expected.name));
+  } finally {
+    await rm2(staging, { recursive: true, force: true });
+    if (!moved && createdParent) await rm2(createdParent, { recursive: true, force: true });
+  }
+}
+async function renameIfAbsent(from, to) {
+  try {
+    await rename2(from, to);
+    return true;
+  } catch (error63) {
+    const code = error63.code;
+    if (code === "ENOTEMPTY" || code === "EEXIST") return false;
+    throw error63;
+  }
+}
 
 // packages/registry/src/verified-manifest.ts
 async function readVerifiedManifest(store, stored) {
@@ -57099,8 +57171,9 @@ async function readVerifiedManifest(store, stored) {
       `${where}: its asset checksums do not add up to its content digest; the release was altered: do not use this version`
     );
   }
-  const claimed = await store.readClaimedDigest(stored.name, stored.version);
-  if (!claimed) {
+  const claim2 = await store.readClaim(stored.name, stored.version);
+  const claimed = claim2?.contentDigest;
+  if (!claim2 || !claimed) {
     throw new IntegrityError(
       `${stored.name}@${stored.version}: its tag records no content digest, so ${MANIFEST_ASSET} cannot be verified; the tag was altered or not written by mlship: do not use this version`
     );
@@ -57110,11 +57183,21 @@ async function readVerifiedManifest(store, stored) {
       `${stored.name}@${stored.version}: ${MANIFEST_ASSET} describes content ${manifest.data.contentDigest}, but the version's tag records ${claimed}; the release was altered after the version was claimed: do not use this version`
     );
   }
-  return manifest.data;
+  const recorded = manifest.data.registrationCommit;
+  if (recorded !== void 0 && recorded !== claim2.commit) {
+    throw new IntegrityError(
+      `${stored.name}@${stored.version}: ${MANIFEST_ASSET} names commit ${recorded}, but the version's tag points at ${claim2.commit}; the release was altered after the version was claimed: do not use this version`
+    );
+  }
+  return { manifest: manifest.data, claim: claim2 };
 }
 
 // packages/registry/src/event-log.ts
+import { createHash as createHash4 } from "node:crypto";
 var MAX_EVENTS_BEHIND_HEAD = 1e3;
+function conflictBackoffMs(attempt, random = Math.random) {
+  return Math.floor(random() * Math.min(2e3, 25 * 2 ** Math.min(attempt, 10)));
+}
 var EventLog = class {
   store;
   options;
@@ -57146,12 +57229,22 @@ var EventLog = class {
    * Appends one event: reads the newest state, lets `plan` decide (null: nothing
    * to do), and takes the next counter atomically. When another job took it,
    * re-reads and plans again, so rules are always checked against the state
-   * the event lands on.
+   * the event lands on. `operation` names the run (`id`) and the change
+   * within it (e.g. `unassign prod`): when that run already made the change,
+   * its event is returned (its GTO tag and the head repaired by the read) and
+   * nothing is written, so a re-run of a failed job finishes its change
+   * instead of making a second one.
    */
-  async append(name, plan) {
-    for (let attempt = 1; attempt <= this.options.maxAttempts; attempt++) {
+  async append(name, plan, operation2) {
+    const key = operation2 ? operationKey(operation2.id, operation2.change) : void 0;
+    const started = performance.now();
+    let attempt = 1;
+    for (; attempt <= this.options.maxAttempts; attempt++) {
       const head = await this.latest(name, true);
       const state = head?.state ?? EMPTY_STATE;
+      const done = key === void 0 ? void 0 : operationEvent(state, key);
+      const earlier = done === void 0 ? null : await this.store.readEvent(name, done);
+      if (earlier) return { event: earlier, replayed: true };
       const planned = await plan(state);
       if (!planned) return null;
       const counter = (head?.counter ?? 0) + 1;
@@ -57166,24 +57259,31 @@ var EventLog = class {
         tag: formatGtoTag(planned.tag.action === "register" ? planned.tag : { ...planned.tag, counter }),
         commit: planned.commit,
         actor: this.options.actor,
-        createdAt: this.options.clock().toISOString(),
+        createdAt: nextEventTime(this.options.clock(), head?.createdAt),
         ...planned.message ? { message: planned.message } : {},
-        state: applyChange(state, planned.change)
+        ...operation2 ? { operation: operation2.id } : {},
+        state: key ? rememberOperation(applyChange(state, planned.change), key, counter) : applyChange(state, planned.change)
       };
       if (await this.store.appendEvent(event)) {
         await this.store.writeHead(event);
-        return event;
+        return { event, replayed: false };
       }
-      await this.options.sleep(Math.floor(Math.random() * 40 * attempt));
+      if (performance.now() - started >= this.options.retryForMs) break;
+      await this.options.sleep(conflictBackoffMs(attempt));
     }
+    const seconds = Math.round((performance.now() - started) / 1e3);
     throw new RegistryConflictError(
-      `other jobs changed ${name} ${this.options.maxAttempts} times while this change was retried; re-run the job (nothing was written)`
+      `other jobs changed ${name} ${Math.min(attempt, this.options.maxAttempts)} times in ${seconds} s while this change was retried; re-run the job (nothing was written)`
     );
   }
 };
+function operationKey(operationId, operation2) {
+  return createHash4("sha256").update(`${operationId}\0${operation2}`).digest("hex").slice(0, 24);
+}
 
 // packages/registry/src/registry-service.ts
-var DEFAULT_ATTEMPTS = 12;
+var DEFAULT_ATTEMPTS = 500;
+var DEFAULT_RETRY_FOR_MS = 12e4;
 var RegistryService = class {
   store;
   log;
@@ -57196,6 +57296,7 @@ var RegistryService = class {
       clock: ctx.clock ?? (() => /* @__PURE__ */ new Date()),
       readSignature: ctx.readSignature,
       maxAttempts: ctx.maxAttempts ?? DEFAULT_ATTEMPTS,
+      retryForMs: ctx.retryForMs ?? DEFAULT_RETRY_FOR_MS,
       sleep: ctx.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)))
     };
     this.log = new EventLog(store, this.ctx);
@@ -57224,16 +57325,13 @@ var RegistryService = class {
     if (!version2) {
       const highest = highestVersion(state.versions);
       const top = highest ? await this.store.readVersion(name, highest) : null;
-      if (top?.published && top.contentDigest === digest) return this.existing(top, name);
+      if (top?.published && top.contentDigest === digest) return this.finishPublished(top, name, digest);
       version2 = bumpVersion(state.versions, req.bump);
     }
     for (let attempt = 1; attempt <= this.ctx.maxAttempts; attempt++) {
       const stored = await this.store.readVersion(name, version2);
       if (stored?.published) {
-        if (stored.contentDigest === digest) {
-          await this.appendRegistration(name, version2, commit);
-          return this.existing(stored, name);
-        }
+        if (stored.contentDigest === digest) return this.finishPublished(stored, name, digest);
         if (explicit) {
           throw new RegistryRuleError(
             `${name}@${version2} already exists with different content; publish a new version (bump: patch) instead`
@@ -57242,25 +57340,40 @@ var RegistryService = class {
         version2 = bumpVersion([...state.versions, version2], req.bump);
         continue;
       }
-      const manifest = await this.buildManifest(req, name, version2, commit, digest, files, state);
-      let manifestBytes;
+      const registrationCommit = await this.store.registrationCommit({
+        name,
+        version: version2,
+        sourceCommit: commit,
+        contentDigest: digest
+      });
+      const manifest = await this.buildManifest(req, name, version2, commit, registrationCommit, digest, files, state);
+      let staged;
       try {
-        manifestBytes = await this.store.stageVersion({
+        const bytes = await this.store.stageVersion({
           name,
           version: version2,
           commit,
+          registrationCommit,
           contentDigest: digest,
           files,
           manifest: serializeManifest(manifest)
         });
+        staged = ManifestSchema.parse(JSON.parse(new TextDecoder().decode(bytes)));
       } catch (error63) {
         const now = await this.store.readVersion(name, version2);
         if (!now?.published || now.contentDigest !== digest) throw error63;
-        await this.appendRegistration(name, version2, commit);
-        return this.existing(now, name);
+        return this.finishPublished(now, name, digest);
       }
-      const claim2 = await this.store.claimVersion(name, version2, commit, digest);
-      if (claim2 === "other") {
+      const claimCommit = staged.registrationCommit ?? registrationCommit;
+      const claim2 = await this.store.claimVersion({
+        name,
+        version: version2,
+        commit: claimCommit,
+        contentDigest: digest,
+        actor: this.ctx.actor,
+        claimedAt: wholeSeconds(this.ctx.clock())
+      });
+      if (claim2.result === "other") {
         await this.store.discardStaged(name, version2, digest);
         if (explicit) {
           throw new RegistryRuleError(
@@ -57270,23 +57383,28 @@ var RegistryService = class {
         version2 = bumpVersion([...state.versions, version2], req.bump);
         continue;
       }
+      if (claim2.commit !== claimCommit) {
+        throw new RegistryConflictError(
+          `another job is publishing the same files as ${versionTag(name, version2)}; re-run this one after it finishes (nothing of this run is visible)`
+        );
+      }
       const url2 = await this.store.publishVersion(name, version2);
-      await this.appendRegistration(name, version2, commit);
-      return {
-        name,
-        version: version2,
-        tag: versionTag(name, version2),
-        url: url2,
-        created: true,
-        manifest: ManifestSchema.parse(JSON.parse(new TextDecoder().decode(manifestBytes)))
-      };
+      await this.appendRegistration(name, version2, claimCommit);
+      return { name, version: version2, tag: versionTag(name, version2), url: url2, created: true, manifest: staged };
     }
     throw new RegistryConflictError(
       `could not find a free version for ${name} after ${this.ctx.maxAttempts} attempts; re-run the publish`
     );
   }
-  async existing(stored, name) {
-    const manifest = await readVerifiedManifest(this.store, stored);
+  /**
+   * A re-run of a publish that got through: drops drafts of this content that lost
+   * answers left behind (a retried create, a publish whose answer was lost), logs
+   * the registration if the first run did not, and answers with the version.
+   */
+  async finishPublished(stored, name, digest) {
+    const { manifest, claim: claim2 } = await readVerifiedManifest(this.store, stored);
+    await this.store.discardStaged(name, stored.version, digest);
+    await this.appendRegistration(name, stored.version, claim2.commit);
     return {
       name,
       version: stored.version,
@@ -57296,7 +57414,7 @@ var RegistryService = class {
       created: false
     };
   }
-  async buildManifest(req, name, version2, commit, digest, files, state) {
+  async buildManifest(req, name, version2, commit, registrationCommit, digest, files, state) {
     const onnx2 = files.find((f) => f.role === "model" && f.name.toLowerCase().endsWith(".onnx"));
     const signature = onnx2 && this.ctx.readSignature ? this.ctx.readSignature(await readFile(onnx2.path), onnx2.path) : void 0;
     const parent = req.parentVersion === void 0 ? highestVersion(state.versions) : normalizeVersion(req.parentVersion, "parent-version");
@@ -57318,7 +57436,8 @@ var RegistryService = class {
       datasets: req.datasets ?? [],
       params: req.params ?? {},
       metrics: req.metrics ?? {},
-      ...parent && parent !== version2 ? { parentVersion: parent } : {}
+      ...parent && parent !== version2 ? { parentVersion: parent } : {},
+      registrationCommit
     });
   }
   async appendRegistration(name, version2, commit) {
@@ -57367,7 +57486,7 @@ var RegistryService = class {
         `${ref.name}@${version2} is registered but its release is missing or unpublished; re-run its publish job`
       );
     }
-    const manifest = await readVerifiedManifest(this.store, stored);
+    const { manifest } = await readVerifiedManifest(this.store, stored);
     const stages = Object.entries(stageMap(state)).filter(([, v]) => v === version2).map(([s]) => s);
     return {
       resolved: {
@@ -57390,8 +57509,7 @@ var RegistryService = class {
     if (select && !Array.isArray(select) && wanted.length === 0) {
       throw new NotFoundError(`${resolved.tag} has no ${select.role} asset; publish the version with one`);
     }
-    const files = [];
-    for (const assetName of wanted) {
+    const downloads = [...new Set(wanted)].map((assetName) => {
       const expected = resolved.manifest.assets.find((a) => a.name === assetName);
       if (!expected) {
         const names = resolved.manifest.assets.map((a) => a.name).join(", ");
@@ -57402,17 +57520,14 @@ var RegistryService = class {
         throw new FileFormatError(
           `${resolved.tag}: asset '${assetName}' listed in its manifest is missing from the release; publish a new version`
         );
-      files.push(
-        await verifiedDownload({
-          label: `${resolved.tag}/${assetName}`,
-          destDir,
-          expected,
-          storedDigest: storedAsset.digest,
-          open: () => this.store.readAsset(resolved.name, resolved.version, assetName)
-        })
-      );
-    }
-    return { resolved, files };
+      return {
+        label: `${resolved.tag}/${assetName}`,
+        expected,
+        storedDigest: storedAsset.digest,
+        open: () => this.store.readAsset(resolved.name, resolved.version, assetName)
+      };
+    });
+    return { resolved, files: await verifiedDownloadAll(destDir, downloads) };
   }
   // ---- stages ----
   async promote(req) {
@@ -57420,27 +57535,32 @@ var RegistryService = class {
     const stage = assertStageName(req.stage);
     const version2 = normalizeVersion(req.version);
     const rule = stageRule(this.ctx.stagePolicy, stage);
-    const stored = await this.store.readVersion(name, version2);
-    if (!stored?.published || !stored.commit) {
+    const claim2 = await this.store.readClaim(name, version2);
+    if (!claim2) {
       throw new RegistryRuleError(
         `${name}@${version2} is not a published version; publish it first or pick one from 'mlship registry list ${name}'`
       );
     }
-    const commit = stored.commit;
-    const passedChecks = rule.requiredChecks.length > 0 ? await this.store.passedChecks(commit) : [];
+    const commit = claim2.commit;
+    const passedChecks = rule.requiredChecks.length > 0 ? await this.store.passedChecks((await this.store.readVersion(name, version2))?.commit ?? commit) : [];
     let previousVersion;
-    const appended = await this.log.append(name, (state) => {
-      previousVersion = currentVersion(state, stage);
-      if (previousVersion === version2) return null;
-      checkPromotion(this.ctx.stagePolicy, state, { name, version: version2, stage, actor: this.ctx.actor, passedChecks });
-      return {
-        change: { action: "assign", version: version2, stage },
-        tag: { action: "assign", name, stage },
-        commit,
-        message: req.message
-      };
-    });
-    return { name, stage, version: version2, previousVersion, tag: appended?.tag, counter: appended?.counter };
+    const appended = await this.log.append(
+      name,
+      (state) => {
+        previousVersion = currentVersion(state, stage);
+        if (previousVersion === version2) return null;
+        checkPromotion(this.ctx.stagePolicy, state, { name, version: version2, stage, actor: this.ctx.actor, passedChecks });
+        return {
+          change: { action: "assign", version: version2, stage },
+          tag: { action: "assign", name, stage },
+          commit,
+          message: req.message
+        };
+      },
+      operation(req, `assign ${stage} ${version2}`)
+    );
+    if (appended?.replayed) previousVersion = await this.holderBefore(appended.event, stage);
+    return { name, stage, version: version2, previousVersion, tag: appended?.event.tag, counter: appended?.event.counter };
   }
   async rollback(req) {
     const name = assertModelName(req.name);
@@ -57449,57 +57569,88 @@ var RegistryService = class {
     checkActor(this.ctx.stagePolicy, stage, this.ctx.actor);
     let from;
     let to;
-    let commit = "";
-    const appended = await this.log.append(name, async (state) => {
-      const stack = state.stages[stage] ?? [];
-      from = stack.at(-1);
-      to = stack.at(-2);
-      if (!from || !to) {
-        throw new RegistryRuleError(
-          `${name} has no previous version in stage '${stage}' to roll back to; promote a version instead`
-        );
-      }
-      commit = (await this.store.readVersion(name, from))?.commit ?? commit;
-      return {
-        change: { action: "unassign", version: from, stage },
-        tag: { action: "unassign", name, stage },
-        commit,
-        message: req.message ?? `rollback to ${to}`
-      };
-    });
-    return { name, stage, version: to, previousVersion: from, tag: appended?.tag, counter: appended?.counter };
+    const appended = await this.log.append(
+      name,
+      async (state) => {
+        const stack = state.stages[stage] ?? [];
+        from = stack.at(-1);
+        to = stack.at(-2);
+        if (!from || !to) {
+          throw new RegistryRuleError(
+            `${name} has no previous version in stage '${stage}' to roll back to; promote a version instead`
+          );
+        }
+        return {
+          change: { action: "unassign", version: from, stage },
+          tag: { action: "unassign", name, stage },
+          commit: await this.versionCommit(name, from),
+          message: req.message ?? `rollback to ${to}`
+        };
+      },
+      operation(req, `unassign ${stage}`)
+    );
+    if (appended?.replayed) {
+      from = appended.event.version;
+      to = currentVersion(appended.event.state, stage);
+    }
+    return {
+      name,
+      stage,
+      version: to,
+      previousVersion: from,
+      tag: appended?.event.tag,
+      counter: appended?.event.counter
+    };
   }
   /** Deregisters one version (`NAME@vX.Y.Z!`), or deprecates the whole model (`NAME@deprecated`). */
   async deprecate(req) {
     const name = assertModelName(req.name);
     const version2 = req.version === void 0 ? void 0 : normalizeVersion(req.version);
     let stagesLeft = [];
-    const appended = await this.log.append(name, async (state) => {
-      if (version2 === void 0) {
-        if (state.deprecated) return null;
-        const latest = latestVersion(state);
-        const commit2 = latest ? (await this.store.readVersion(name, latest))?.commit : void 0;
+    const appended = await this.log.append(
+      name,
+      async (state) => {
+        if (version2 === void 0) {
+          if (state.deprecated) return null;
+          const latest = latestVersion(state);
+          return {
+            change: { action: "deprecate" },
+            tag: { action: "deprecate", name },
+            commit: latest ? await this.versionCommit(name, latest) : await this.store.defaultCommit(),
+            message: req.message
+          };
+        }
+        if (state.deregistered.includes(version2)) return null;
+        if (!state.versions.includes(version2)) {
+          throw new NotFoundError(`${name}@${version2} is not a registered version; see 'mlship registry list ${name}'`);
+        }
+        stagesLeft = Object.entries(stageMap(state)).filter(([, v]) => v === version2).map(([s]) => s);
+        const commit = await this.versionCommit(name, version2);
         return {
-          change: { action: "deprecate" },
-          tag: { action: "deprecate", name },
-          commit: commit2 ?? await this.store.defaultCommit(),
+          change: { action: "deregister", version: version2 },
+          tag: { action: "deregister", name, version: version2 },
+          commit,
           message: req.message
         };
-      }
-      if (state.deregistered.includes(version2)) return null;
-      if (!state.versions.includes(version2)) {
-        throw new NotFoundError(`${name}@${version2} is not a registered version; see 'mlship registry list ${name}'`);
-      }
-      stagesLeft = Object.entries(stageMap(state)).filter(([, v]) => v === version2).map(([s]) => s);
-      const commit = (await this.store.readVersion(name, version2))?.commit ?? await this.store.defaultCommit();
-      return {
-        change: { action: "deregister", version: version2 },
-        tag: { action: "deregister", name, version: version2 },
-        commit,
-        message: req.message
-      };
-    });
-    return { name, version: version2, tag: appended?.tag, stagesLeft };
+      },
+      operation(req, version2 === void 0 ? "deprecate" : `deregister ${version2}`)
+    );
+    return { name, version: version2, tag: appended?.event.tag, stagesLeft };
+  }
+  /** Who held the stage before an event (the event before it has the state). */
+  async holderBefore(event, stage) {
+    const before = event.counter > 1 ? await this.store.readEvent(event.name, event.counter - 1) : null;
+    return before ? currentVersion(before.state, stage) : void 0;
+  }
+  /** The commit a registered version's tags point at (its tag's target). */
+  async versionCommit(name, version2) {
+    const claim2 = await this.store.readClaim(name, version2);
+    if (!claim2) {
+      throw new NotFoundError(
+        `${versionTag(name, version2)} has no tag; the registry was altered: re-publish the version or pick another`
+      );
+    }
+    return claim2.commit;
   }
   // ---- audit ----
   async history(nameInput) {
@@ -57514,7 +57665,8 @@ var RegistryService = class {
       createdAt: e.createdAt,
       commit: e.commit,
       tag: e.tag,
-      message: e.message
+      message: e.message,
+      operation: e.operation
     }));
   }
   async list(nameInput) {
@@ -57538,15 +57690,20 @@ var RegistryService = class {
     return out;
   }
 };
+function operation(req, change) {
+  return req.operationId ? { id: req.operationId, change } : void 0;
+}
 
 // packages/registry/src/local-store.ts
 import { createReadStream as createReadStream2 } from "node:fs";
-import { copyFile as copyFile2, link, mkdir as mkdir3, readdir as readdir2, readFile as readFile2, rename as rename3, rm as rm3, stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
+import { copyFile as copyFile2, link, mkdir as mkdir3, readdir as readdir2, readFile as readFile2, rename as rename3, rm as rm3, stat as stat4, writeFile as writeFile2 } from "node:fs/promises";
 import { join as join2 } from "node:path";
-import { randomBytes } from "node:crypto";
+import { createHash as createHash5, randomBytes } from "node:crypto";
 var VersionRecordSchema = external_exports.object({
   contentDigest: external_exports.string(),
   commit: external_exports.string(),
+  /** Absent in versions published before versions had their own commit. */
+  registrationCommit: external_exports.string().optional(),
   /** Asset name -> sha256 recorded when staged: the local counterpart of GitHub's asset digest. */
   assets: external_exports.record(external_exports.string(), external_exports.object({ sha256: external_exports.string(), sizeBytes: external_exports.number() }))
 });
@@ -57609,8 +57766,12 @@ var LocalStore = class {
     const record2 = await readVersionRecord(dir);
     return record2 ? toStoredVersion(name, version2, dir, record2, true) : null;
   }
-  async readClaimedDigest(name, version2) {
-    return (await readVersionRecord(join2(this.modelDir(name), "versions", version2)))?.contentDigest ?? null;
+  async readClaim(name, version2) {
+    const record2 = await readVersionRecord(join2(this.modelDir(name), "versions", version2));
+    return record2 ? { commit: record2.registrationCommit ?? record2.commit, contentDigest: record2.contentDigest } : null;
+  }
+  async registrationCommit(req) {
+    return createHash5("sha1").update(["mlship registration", req.name, req.version, req.sourceCommit, req.contentDigest].join("\0")).digest("hex");
   }
   async findStagedVersion(name, contentDigest2) {
     const suffix = `-${contentDigest2.slice(0, 16)}`;
@@ -57627,7 +57788,7 @@ var LocalStore = class {
     for (const file2 of req.files) {
       const target = join2(dir, file2.name);
       assets[file2.name] = { sha256: file2.sha256, sizeBytes: file2.sizeBytes };
-      if ((await stat3(target).catch(() => null))?.size === file2.sizeBytes) continue;
+      if ((await stat4(target).catch(() => null))?.size === file2.sizeBytes) continue;
       const temp = join2(dir, `.${file2.name}.${randomBytes(6).toString("hex")}`);
       if (file2.path) await copyFile2(file2.path, temp);
       else await writeFile2(temp, file2.bytes);
@@ -57638,24 +57799,29 @@ var LocalStore = class {
     if (manifest === req.manifest) await rename3(await this.writeAside(dir, manifest), manifestPath);
     const m = digestBytes(MANIFEST_ASSET, manifest);
     assets[MANIFEST_ASSET] = { sha256: m.sha256, sizeBytes: m.sizeBytes };
-    const record2 = { contentDigest: req.contentDigest, commit: req.commit, assets };
+    const record2 = {
+      contentDigest: req.contentDigest,
+      commit: req.commit,
+      registrationCommit: req.registrationCommit,
+      assets
+    };
     await rename3(await this.writeAside(dir, JSON.stringify(record2, null, 2)), join2(dir, "version.json"));
     return manifest;
   }
-  async claimVersion(name, version2, _commit, contentDigest2) {
+  async claimVersion({ name, version: version2, commit, contentDigest: contentDigest2 }) {
     const target = join2(this.modelDir(name), "versions", version2);
     await mkdir3(join2(this.modelDir(name), "versions"), { recursive: true });
     try {
       await rename3(this.stagingDir(name, version2, contentDigest2), target);
-      return "claimed";
+      return { result: "claimed", commit };
     } catch (error63) {
       const code = error63.code;
       if (code !== "ENOTEMPTY" && code !== "EEXIST" && code !== "ENOENT") throw error63;
       const existing = await readVersionRecord(target);
       if (!existing) throw error63;
-      if (existing.contentDigest !== contentDigest2) return "other";
+      if (existing.contentDigest !== contentDigest2) return { result: "other" };
       await rm3(this.stagingDir(name, version2, contentDigest2), { recursive: true, force: true });
-      return "ours";
+      return { result: "ours", commit: existing.registrationCommit ?? existing.commit };
     }
   }
   async discardStaged(name, version2, contentDigest2) {
@@ -57716,7 +57882,7 @@ function toStoredVersion(name, version2, dir, record2, published) {
 }
 
 // packages/registry/src/github-store.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 import { createReadStream as createReadStream3 } from "node:fs";
 var EVENTS_PREFIX = "mlship/events/";
 var HEAD_PREFIX = "mlship/head/";
@@ -57733,6 +57899,8 @@ var GitHubStore = class {
   assetIds = /* @__PURE__ */ new Map();
   /** Draft release id of each version this store staged, so publishing does not search again. */
   draftIds = /* @__PURE__ */ new Map();
+  /** Drafts of a version's content this store found, so staging does not search again. */
+  ownDrafts = /* @__PURE__ */ new Map();
   constructor(options) {
     this.client = options.client;
     this.owner = options.owner;
@@ -57835,16 +58003,59 @@ var GitHubStore = class {
     }
     return this.toStoredVersion(name, version2, release);
   }
-  async readClaimedDigest(name, version2) {
+  async readClaim(name, version2) {
     const tag = versionTag(name, version2);
     const res = await this.call(
       `read tag ${tag}`,
       () => this.client.graphql(
-        "query($owner: String!, $repo: String!, $ref: String!) { repository(owner: $owner, name: $repo) { ref(qualifiedName: $ref) { target { ... on Tag { message } } } } }",
+        "query($owner: String!, $repo: String!, $ref: String!) { repository(owner: $owner, name: $repo) { ref(qualifiedName: $ref) { target { oid ... on Tag { message target { oid } } } } } }",
         { ...this.base, ref: `refs/tags/${tag}` }
       )
     );
-    return parseClaimedDigest(res.repository?.ref?.target?.message ?? "");
+    const target = res.repository?.ref?.target;
+    if (!target) return null;
+    if (target.message === void 0) return { commit: target.oid, contentDigest: null };
+    return { commit: target.target?.oid ?? target.oid, contentDigest: parseClaimedDigest(target.message ?? "") };
+  }
+  async registrationCommit(req) {
+    const recorded = parseMarker((await this.ownDraft(req.name, req.version, req.contentDigest))?.body ?? "");
+    if (recorded?.registration) return recorded.registration;
+    let source;
+    try {
+      source = (await this.client.rest.git.getCommit({ ...this.base, commit_sha: req.sourceCommit })).data;
+    } catch (error63) {
+      if (statusOf(error63) !== 404 && statusOf(error63) !== 422)
+        throw this.accessError(`read commit ${req.sourceCommit}`, error63);
+      throw new GitHubAccessError(
+        `commit ${req.sourceCommit} is not in ${this.owner}/${this.repo}; push it first, or publish from a commit of that repository`,
+        { status: statusOf(error63), cause: error63 }
+      );
+    }
+    const identity = { ...REGISTRATION_IDENTITY, ...source.committer.date ? { date: source.committer.date } : {} };
+    const res = await this.call(
+      `create the commit of ${versionTag(req.name, req.version)}`,
+      () => this.client.rest.git.createCommit({
+        ...this.base,
+        message: `Register ${req.name} ${req.version}
+
+${CONTENT_TRAILER}${req.contentDigest}
+`,
+        tree: source.tree.sha,
+        parents: [req.sourceCommit],
+        author: identity,
+        committer: identity
+      })
+    );
+    return res.data.sha;
+  }
+  /** The draft a previous run staged this content in, found once per store. */
+  async ownDraft(name, version2, contentDigest2) {
+    const key = draftKey(name, version2, contentDigest2);
+    const known = this.ownDrafts.get(key);
+    if (known !== void 0) return known;
+    const draft = await this.findDraft((m) => m.name === name && m.version === version2 && m.content === contentDigest2);
+    this.ownDrafts.set(key, draft);
+    return draft;
   }
   toStoredVersion(name, version2, release) {
     const marker = parseMarker(release.body ?? "");
@@ -57882,27 +58093,28 @@ var GitHubStore = class {
     return null;
   }
   async stageVersion(req) {
-    const isOurs = (m) => m.name === req.name && m.version === req.version && m.content === req.contentDigest;
-    let draft = await this.findDraft(isOurs);
+    let draft = await this.ownDraft(req.name, req.version, req.contentDigest);
     if (!draft) {
       const body = formatMarker({
         name: req.name,
         version: req.version,
         content: req.contentDigest,
-        commit: req.commit
+        commit: req.commit,
+        registration: req.registrationCommit
       });
       draft = (await this.call(
         `create a draft release for ${req.name}@${req.version}`,
         () => this.client.rest.repos.createRelease({
           ...this.base,
           tag_name: versionTag(req.name, req.version),
-          target_commitish: req.commit,
+          target_commitish: req.registrationCommit,
           name: `${req.name} ${req.version}`,
           body,
           draft: true
         })
       )).data;
     }
+    this.ownDrafts.set(draftKey(req.name, req.version, req.contentDigest), draft);
     this.draftIds.set(`${req.name}@${req.version}`, draft.id);
     const existing = new Map(draft.assets.map((a) => [a.name, a]));
     for (const file2 of req.files) {
@@ -57932,7 +58144,7 @@ var GitHubStore = class {
       MANIFEST_ASSET,
       { bytes: req.manifest },
       req.manifest.byteLength,
-      createHash4("sha256").update(req.manifest).digest("hex")
+      createHash6("sha256").update(req.manifest).digest("hex")
     );
     return req.manifest;
   }
@@ -57989,21 +58201,21 @@ var GitHubStore = class {
       throw new Error(`a failed try left a partial ${name} in ${release.tag_name}`);
     }
   }
-  async claimVersion(name, version2, commit, contentDigest2) {
-    const tag = versionTag(name, version2);
-    const message = `Registering artifact ${name} version ${version2}
+  async claimVersion(req) {
+    const tag = versionTag(req.name, req.version);
+    const message = `Registering artifact ${req.name} version ${req.version}
 
-${CONTENT_TRAILER}${contentDigest2}
+${CONTENT_TRAILER}${req.contentDigest}
 `;
-    const sha = await this.createTagObject(tag, message, commit, void 0, void 0);
-    if (await this.createRefOnce(`refs/tags/${tag}`, sha)) return "claimed";
+    const sha = await this.createTagObject(tag, message, req.commit, req.actor, req.claimedAt);
+    if (await this.createRefOnce(`refs/tags/${tag}`, sha)) return { result: "claimed", commit: req.commit };
     const existing = await this.refObject(`tags/${tag}`);
-    if (existing?.type !== "tag") return "other";
+    if (existing?.type !== "tag") return { result: "other" };
     const object2 = await this.call(
       `read tag ${tag}`,
       () => this.client.rest.git.getTag({ ...this.base, tag_sha: existing.sha })
     );
-    return parseClaimedDigest(object2.data.message) === contentDigest2 ? "ours" : "other";
+    return parseClaimedDigest(object2.data.message) === req.contentDigest ? { result: "ours", commit: object2.data.object.sha } : { result: "other" };
   }
   async publishVersion(name, version2) {
     const published = await this.readVersion(name, version2);
@@ -58085,7 +58297,7 @@ ${CONTENT_TRAILER}${contentDigest2}
   }
   // ---- git helpers ----
   async createTagObject(tag, message, commit, actor, date5) {
-    const tagger = actor ? { tagger: { name: actor, email: `${actor}@users.noreply.github.com`, ...date5 ? { date: date5 } : {} } } : {};
+    const tagger = { tagger: { name: actor, email: `${actor}@users.noreply.github.com`, date: date5 } };
     const res = await this.call(
       `create tag ${tag}`,
       () => this.client.rest.git.createTag({ ...this.base, tag, message, object: commit, type: "commit", ...tagger })
@@ -58098,7 +58310,6 @@ ${CONTENT_TRAILER}${contentDigest2}
       await this.client.rest.git.createRef({ ...this.base, ref, sha });
       return true;
     } catch (error63) {
-      if (statusOf(error63) !== 422) throw this.accessError(`create ${ref}`, error63);
       const existing = await this.refSha(ref.slice("refs/".length));
       if (!existing) throw this.accessError(`create ${ref}`, error63);
       return existing === sha;
@@ -58137,18 +58348,20 @@ var CONTENT_TRAILER_RE = /^mlship-content: ([0-9a-f]{64})$/m;
 function parseClaimedDigest(message) {
   return CONTENT_TRAILER_RE.exec(message)?.[1] ?? null;
 }
-var MARKER_RE = /<!-- mlship:publish name=(\S+) version=(\S+) content=([0-9a-f]{64}) commit=(\S+) -->/;
+var MARKER_RE = /<!-- mlship:publish name=(\S+) version=(\S+) content=([0-9a-f]{64}) commit=(\S+?)(?: registration=([0-9a-f]{40}))? -->/;
+var REGISTRATION_IDENTITY = { name: "mlship", email: "registry@mlship.invalid" };
 function formatMarker(m) {
-  return `<!-- mlship:publish name=${m.name} version=${m.version} content=${m.content} commit=${m.commit} -->
+  const registration = m.registration ? ` registration=${m.registration}` : "";
+  return `<!-- mlship:publish name=${m.name} version=${m.version} content=${m.content} commit=${m.commit}${registration} -->
 Model **${m.name}** ${m.version}, published by mlship. Every asset's sha256 is in \`manifest.json\`; fetch it with \`mlship registry download ${m.name}@${m.version}\`, which verifies them.
 `;
 }
 function parseMarker(body) {
   const m = MARKER_RE.exec(body);
-  return m ? { name: m[1], version: m[2], content: m[3], commit: m[4] } : null;
+  return m ? { name: m[1], version: m[2], content: m[3], commit: m[4], ...m[5] ? { registration: m[5] } : {} } : null;
 }
 function isStagedManifest(bytes, asset, req) {
-  if (asset.digest && asset.digest !== `sha256:${createHash4("sha256").update(bytes).digest("hex")}`) return false;
+  if (asset.digest && asset.digest !== `sha256:${createHash6("sha256").update(bytes).digest("hex")}`) return false;
   let parsed;
   try {
     parsed = JSON.parse(new TextDecoder().decode(bytes));
@@ -58157,6 +58370,9 @@ function isStagedManifest(bytes, asset, req) {
   }
   const manifest = ManifestSchema.safeParse(parsed);
   return manifest.success && manifest.data.name === req.name && manifest.data.version === req.version && manifest.data.contentDigest === req.contentDigest;
+}
+function draftKey(name, version2, contentDigest2) {
+  return `${name}@${version2}#${contentDigest2}`;
 }
 function eventKey(event) {
   return `${event.name}#${event.counter}`;
@@ -58381,6 +58597,12 @@ var RegistryInputsSchema = external_exports.object({
   datasets: external_exports.string().optional(),
   parentVersion: external_exports.string().optional(),
   message: external_exports.string().optional(),
+  /**
+   * Names the run for idempotent stage changes: a promotion, rollback or
+   * deprecation already made under this id is finished, not made again
+   * (default in Actions: the workflow run and job).
+   */
+  operationId: external_exports.string().optional(),
   /** Stage policy file; `.github/mlship-registry.yml` when it exists. */
   policy: external_exports.string().optional(),
   /** Where `download` writes the assets. */
@@ -58399,6 +58621,8 @@ async function loadStagePolicy(policyPath, cwd) {
 }
 async function runRegistryCommand(inputs, registry2, ctx) {
   const name = () => required2(inputs.name, "name", "the model name, e.g. churn");
+  const operationId = inputs.operationId || ctx.operationId;
+  const idempotent = operationId ? { operationId } : {};
   switch (inputs.command) {
     case "publish": {
       const published = await registry2.publish({
@@ -58462,7 +58686,8 @@ async function runRegistryCommand(inputs, registry2, ctx) {
         name: name(),
         version: required2(inputs.version, "version", "the version to promote, e.g. v1.2.0"),
         stage: required2(inputs.stage, "stage", "the stage, e.g. prod"),
-        ...inputs.message ? { message: inputs.message } : {}
+        ...inputs.message ? { message: inputs.message } : {},
+        ...idempotent
       });
       return {
         outputs: {
@@ -58479,7 +58704,8 @@ async function runRegistryCommand(inputs, registry2, ctx) {
       const r = await registry2.rollback({
         name: name(),
         stage: required2(inputs.stage, "stage", "the stage to roll back, e.g. prod"),
-        ...inputs.message ? { message: inputs.message } : {}
+        ...inputs.message ? { message: inputs.message } : {},
+        ...idempotent
       });
       return {
         outputs: {
@@ -58496,7 +58722,8 @@ async function runRegistryCommand(inputs, registry2, ctx) {
       const r = await registry2.deprecate({
         name: name(),
         ...inputs.version ? { version: inputs.version } : {},
-        ...inputs.message ? { message: inputs.message } : {}
+        ...inputs.message ? { message: inputs.message } : {},
+        ...idempotent
       });
       const what = r.version ? `${r.name}@${r.version}` : `model ${r.name}`;
       return {
@@ -62973,8 +63200,13 @@ function commandContextFromEnv(env, cwd) {
     commit: pullRequest?.headSha ?? env.GITHUB_SHA,
     repository: env.GITHUB_REPOSITORY,
     pullRequest: pullRequest?.number,
-    workflowRunUrl: env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : void 0
+    workflowRunUrl: env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : void 0,
+    operationId: runOperationId(env)
   };
+}
+function runOperationId(env) {
+  if (!env.GITHUB_RUN_ID) return void 0;
+  return `run ${env.GITHUB_RUN_ID} job ${env.GITHUB_JOB || "-"} step ${env.GITHUB_ACTION || "-"}`;
 }
 function pullRequestOfEvent(eventPath) {
   if (!eventPath) return void 0;
