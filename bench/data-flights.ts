@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import {
   inferExpectations,
   parseExpectations,
-  readColumns,
+  scanColumns,
   readProfileFile,
   runDataTest,
   type CategoricalProfile,
@@ -36,7 +36,7 @@ interface PhaseResult {
 async function decodeOnly(): Promise<PhaseResult> {
   const start = performance.now();
   let rows = 0;
-  for await (const batch of readColumns(FILE)) rows += batch.rowCount;
+  await scanColumns(FILE, (batch) => (rows += batch.rowCount));
   return { ms: performance.now() - start, rows, peakRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 

@@ -14,7 +14,7 @@ import { once } from 'node:events';
 import { loadModel } from '@mlship/onnx';
 import { buildLinearClassifierOnnx } from '@mlship/onnx/test-kit';
 import { seededRandom, DEFAULT_BOOTSTRAP } from '@mlship/eval';
-import { readColumns } from '@mlship/data';
+import { scanColumns } from '@mlship/data';
 import { validate, readHoldout, mapInputs } from '@mlship/validate';
 import { defaultPolicy } from '@mlship/eval';
 import { classMapping, scoreClassifier } from '../packages/validate/src/scoring.ts';
@@ -95,8 +95,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
   // The floor's decode: the data package's reader alone, every column the job reads.
   let t = performance.now();
   let decodedRows = 0;
-  for await (const batch of readColumns(dataPath, { columns: ['label', 'region', ...names] }))
-    decodedRows += batch.rowCount;
+  await scanColumns(dataPath, (batch) => (decodedRows += batch.rowCount), { columns: ['label', 'region', ...names] });
   const decodeMs = performance.now() - t;
   // The holdout as validate holds it: columns plus each batch's input tensor, built while decoding.
   t = performance.now();

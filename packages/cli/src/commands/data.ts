@@ -6,18 +6,18 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '@mlship/errors';
 import {
-  DataProfiler,
   FailOnSchema,
   compareProfiles,
+  exactKsStatistics,
   inferExpectations,
+  loadReference,
   mergeProfiles,
   readDriftOptions,
   parseExpectations,
-  readColumns,
+  profileData,
   readProfileFile,
   runDataTest,
   type DriftReport,
-  type Profile,
 } from '@mlship/data';
 import { fetchRegistryAsset, isModelReference } from '@mlship/registry';
 import type { CliCommand, CliIO } from '../command.ts';
@@ -29,8 +29,8 @@ const USAGE = `usage: mlship data test DATA [--expectations FILE] [--reference P
        mlship data infer DATA [--output FILE] [--max-domain N] [--json]
        mlship data drift DATA|--profile PROFILE --reference PROFILE [--drift-config FILE] [--json]
        mlship data merge PROFILE... --output FILE [--json]
-DATA is a .csv, .jsonl, .json or .parquet file, or a glob of them. A reference NAME@STAGE (e.g. churn@prod)
-is the data profile published with that model version, from --registry DIR|local:DIR|github:OWNER/REPO
+DATA is a .csv, .jsonl, .json or .parquet file, or a glob of them. --reference is a profile, the reference
+data itself (numeric drift tests are then exact), or NAME@STAGE (e.g. churn@prod): the data profile published with that model version, from --registry DIR|local:DIR|github:OWNER/REPO
 (default .mlship/registry; github: reads $GITHUB_TOKEN).`;
 
 const OPTIONS = {
@@ -74,12 +74,6 @@ function one(sub: string, positionals: string[]): string {
   return positionals[0]!;
 }
 
-async function profileOf(data: string, reference: Profile | undefined): Promise<Profile> {
-  const profiler = new DataProfiler(reference ? { reference } : {});
-  for await (const batch of readColumns(data)) profiler.update(batch);
-  return profiler.finish();
-}
-
 async function writeOrPrint(io: CliIO, path: string | undefined, text: string): Promise<void> {
   if (path) await writeFile(resolve(io.cwd, path), text);
   else io.stdout(text);
@@ -97,7 +91,8 @@ function driftLines(drift: DriftReport): string {
         `  ${c.column.padEnd(24)} ${c.drifted ? 'DRIFTED' : 'stable '} ${c.method} ${c.effect.toPrecision(3)} (threshold ${c.threshold}), q ${c.qValue.toPrecision(2)}`,
       );
   }
-  for (const f of drift.findings) lines.push(`  finding: ${f}`);
+  for (const f of drift.warnings) lines.push(`  finding: ${f}`);
+  for (const f of drift.findings.filter((x) => !drift.warnings.includes(x))) lines.push(`  note: ${f}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -128,7 +123,8 @@ const command: CliCommand = {
     const at = (p: string) => resolve(io.cwd, p);
     const referenced =
       flags.reference === undefined ? undefined : await referenceProfile(flags.reference, flags.registry, io);
-    const reference = referenced ? await readProfileFile(referenced.path) : undefined;
+    // `data test` reads its reference itself.
+    const reference = referenced && sub !== 'test' ? await loadReference(referenced.path) : undefined;
     switch (sub) {
       case 'test': {
         const result = await runDataTest({
@@ -156,7 +152,7 @@ const command: CliCommand = {
         return result.failed ? 1 : 0;
       }
       case 'profile': {
-        const profile = await profileOf(at(one(sub, positionals)), reference);
+        const { profile } = await profileData(at(one(sub, positionals)), { reference: reference?.profile });
         const text = `${JSON.stringify(profile, null, flags.json || !flags.output ? 2 : undefined)}\n`;
         await writeOrPrint(io, flags.output, text);
         if (flags.output && !flags.json)
@@ -167,7 +163,7 @@ const command: CliCommand = {
       }
       case 'infer': {
         const data = one(sub, positionals);
-        const profile = await profileOf(at(data), undefined);
+        const { profile } = await profileData(at(data));
         const yaml = inferExpectations(profile, {
           source: data,
           ...(flags['max-domain'] ? { maxDomainSize: flags['max-domain'] } : {}),
@@ -185,13 +181,21 @@ const command: CliCommand = {
       }
       case 'drift': {
         if (!reference) throw usageError('data drift', '--reference PROFILE is required');
-        const current = flags.profile
-          ? await readProfileFile(at(flags.profile))
-          : await profileOf(at(one(sub, positionals)), reference);
         const options = flags['drift-config']
           ? await readDriftOptions(at(flags['drift-config']), flags['drift-config'])
           : {};
-        const drift = compareProfiles(reference, current, options);
+        let drift: DriftReport;
+        if (flags.profile) {
+          drift = compareProfiles(reference.profile, await readProfileFile(at(flags.profile)), options);
+        } else {
+          const current = await profileData(at(one(sub, positionals)), { reference: reference.profile });
+          drift = compareProfiles(
+            reference.profile,
+            current.profile,
+            options,
+            await exactKsStatistics(reference, current),
+          );
+        }
         io.stdout(flags.json ? `${JSON.stringify(drift, null, 2)}\n` : driftLines(drift));
         return drift.datasetDrift ? 1 : 0;
       }

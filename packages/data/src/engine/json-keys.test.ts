@@ -4,9 +4,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileFormatError } from '@mlship/errors';
-import { readColumns } from './read-columns.ts';
-import { columnOf, valueText, type ColumnBatch } from './columns.ts';
-import { DataProfiler } from '../profile/data-profiler.ts';
+import { scanColumns } from './scan-columns.ts';
+import { columnOf, valueText, type ColumnBatch } from '../read/columns.ts';
+import { profileData } from '../run/profile-data.ts';
 import type { Profile } from '../profile/profile-schema.ts';
 import { parseExpectations } from '../expect/load-expectations.ts';
 import { ExpectationChecker } from '../expect/expectation-checker.ts';
@@ -20,8 +20,7 @@ function write(name: string, content: string): string {
   return path;
 }
 
-// As Spark writes it: null fields are left out. `score` first appears on line 5
-// (mid-batch with 8 rows a batch), `channel` only on line 11 (the second batch).
+// As Spark writes it: null fields are left out. `score` first appears on line 5, `channel` only on line 11.
 const RECORDS: Record<string, unknown>[] = Array.from({ length: 16 }, (_, i) => {
   const line = i + 1;
   const record: Record<string, unknown> = { id: line };
@@ -35,7 +34,7 @@ const JSON_ARRAY = write('events.json', JSON.stringify(RECORDS));
 
 async function collect(path: string, options = {}): Promise<ColumnBatch[]> {
   const out: ColumnBatch[] = [];
-  for await (const b of readColumns(path, options)) out.push(b);
+  await scanColumns(path, (b) => out.push(b), options);
   return out;
 }
 
@@ -50,12 +49,7 @@ async function profileAndCheck(path: string, yaml: string): Promise<{ profile: P
     file: loaded.file,
     now: new Date(),
   });
-  const profiler = new DataProfiler();
-  for await (const batch of readColumns(path, { batchRows: 8 })) {
-    profiler.update(batch);
-    checker.update(batch);
-  }
-  const profile = profiler.finish();
+  const { profile } = await profileData(path, { onBatch: (b) => checker.update(b) });
   return { profile, report: checker.finish(profile) };
 }
 
@@ -80,23 +74,15 @@ for (const [format, path] of [
   ['JSON Lines', JSONL],
   ['a JSON array', JSON_ARRAY],
 ] as const) {
-  test(`${format}: a key first seen mid-batch is backfilled with nulls for the batch's earlier rows`, async () => {
-    const [first, second] = await collect(path, { batchRows: 8 });
-    assert.deepEqual([...first!.columns.keys()], ['id', 'score']);
-    assert.deepEqual(texts([first!], 'score'), [null, null, null, null, '0.5', '0.6', '0.7', '0.8']);
-    assert.deepEqual([...second!.columns.keys()], ['id', 'score', 'channel']);
-    assert.deepEqual(texts([second!], 'score'), [null, '1', '1.1', '1.2', '1.3', '1.4', '1.5', '1.6']);
-  });
-
-  test(`${format}: a key first seen in a later batch is a column, null in the earlier batches`, async () => {
+  test(`${format}: every key of any record is a column, null in the records that omit it`, async () => {
     const batches = await collect(path, { batchRows: 8 });
-    assert.equal(batches[0]!.columns.has('channel'), false);
+    assert.deepEqual([...batches[0]!.columns.keys()], ['id', 'score', 'channel']);
+    assert.deepEqual(texts(batches, 'score').slice(0, 9), [null, null, null, null, '0.5', '0.6', '0.7', '0.8', null]);
     assert.deepEqual(texts(batches, 'channel'), [...Array(10).fill(null), 'web', null, null, 'store', null, null]);
   });
 
-  test(`${format}: the profile counts every row of late columns, the rows before them as nulls`, async () => {
-    const { profile } = await profileAndCheck(path, EXPECTATIONS);
-    assert.equal(profile.rowCount, 16);
+  test(`${format}: the profile and the expectations count every row`, async () => {
+    const { profile, report } = await profileAndCheck(path, EXPECTATIONS);
     assert.deepEqual(
       profile.columns.map((c) => [c.name, c.kind, c.count, c.nullCount]),
       [
@@ -105,10 +91,6 @@ for (const [format, path] of [
         ['channel', 'categorical', 16, 14],
       ],
     );
-  });
-
-  test(`${format}: expectations on a column that first appears in a later batch run over every row`, async () => {
-    const { report } = await profileAndCheck(path, EXPECTATIONS);
     assert.equal(result(report, 'table.columns').passed, true);
     assert.equal(result(report, 'columns.score.between').failingCount, 6); // 1.1 .. 1.6
     const notNull = result(report, 'columns.channel.notNull');
@@ -118,39 +100,25 @@ for (const [format, path] of [
   });
 }
 
-test('selecting a column that first appears in a later batch reads it; one in no record is a one-line error', async () => {
-  const batches = await collect(JSONL, { columns: ['id', 'channel'], batchRows: 8 });
-  assert.deepEqual([...batches[1]!.columns.keys()], ['id', 'channel']);
-  assert.deepEqual(
-    texts(batches, 'channel').filter((v) => v !== null),
-    ['web', 'store'],
-  );
+test('selecting a column in no record is a one-line error', async () => {
   await assert.rejects(
     collect(JSONL, { columns: ['id', 'chanel'] }),
     (e: unknown) =>
-      e instanceof FileFormatError && e.message === `${JSONL}: column 'chanel' is in no record (the data has id)`,
+      e instanceof FileFormatError && e.message === `${JSONL}: column 'chanel' is not in the file (id, score, channel)`,
   );
 });
 
 test('a row that omits a key duplicates an earlier row where it is null', async () => {
   const path = write('dupes.jsonl', '{"k":1}\n{"k":2}\n{"k":1,"note":null}\n{"k":3,"note":"x"}\n');
-  const loaded = parseExpectations('schemaVersion: 1\ntable:\n  duplicateRows: { mostly: 1 }\n', 'e.yml');
-  const checker = new ExpectationChecker(loaded.expectations, { file: loaded.file, now: new Date() });
-  const profiler = new DataProfiler();
-  for await (const batch of readColumns(path, { batchRows: 2 })) {
-    profiler.update(batch);
-    checker.update(batch);
-  }
-  assert.equal(result(checker.finish(profiler.finish()), 'table.duplicateRows').failingCount, 1);
+  const { report } = await profileAndCheck(path, 'schemaVersion: 1\ntable:\n  duplicateRows: { mostly: 1 }\n');
+  assert.equal(result(report, 'table.duplicateRows').failingCount, 1);
 });
 
 test('JSON files of one glob may have different keys: the columns are their union', async () => {
   const shards = mkdtempSync(join(dir, 'shards-'));
   writeFileSync(join(shards, 'part-0.jsonl'), '{"id":1}\n{"id":2}\n');
   writeFileSync(join(shards, 'part-1.jsonl'), '{"id":3,"score":0.5}\n');
-  const profiler = new DataProfiler();
-  for await (const batch of readColumns(join(shards, '*.jsonl'))) profiler.update(batch);
-  const profile = profiler.finish();
+  const { profile } = await profileData(join(shards, '*.jsonl'));
   assert.deepEqual(
     profile.columns.map((c) => [c.name, c.count, c.nullCount]),
     [
