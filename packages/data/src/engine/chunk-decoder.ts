@@ -47,15 +47,22 @@ export function nullMask(chunk: DuckDBDataChunk, column: number, rows: number): 
   return nulls;
 }
 
+/**
+ * A DOUBLE vector's values in place (valid only until the sink call returns:
+ * DuckDB reuses the memory) and its null mask.
+ */
 export function numericChunk(chunk: DuckDBDataChunk, column: number, rows: number): NumericChunk {
   const bytes = native().vector_get_data(vectorOf(chunk, column), rows * 8);
-  // Copied: the vector's memory is reused once the sink call returns.
-  const values = new Float64Array(rows);
-  values.set(new Float64Array(bytes.buffer, bytes.byteOffset, rows));
-  const nulls = nullMask(chunk, column, rows);
-  // A null's slot holds whatever was there: it reads as NaN, so a missing feature is NaN in a tensor.
-  for (let i = 0; i < rows; i++) if (nulls[i] === 1) values[i] = Number.NaN;
-  return { kind: 'numeric', values, nulls };
+  return {
+    kind: 'numeric',
+    values: new Float64Array(bytes.buffer, bytes.byteOffset, rows),
+    nulls: nullMask(chunk, column, rows),
+  };
+}
+
+/** A chunk's numbers copied out of the engine's memory, to keep past the sink call. */
+export function ownNumbers(chunk: NumericChunk): NumericChunk {
+  return { kind: 'numeric', values: chunk.values.slice(), nulls: chunk.nulls };
 }
 
 /** The first row's position and whether the chunk's rows are consecutive (BIGINT row numbers). */

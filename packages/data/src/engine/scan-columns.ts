@@ -4,7 +4,15 @@
 // dictionary), with no per-row objects.
 import { FileFormatError } from '@mlship/errors';
 import { DEFAULT_BATCH_ROWS, type Column, type ColumnBatch } from '../read/columns.ts';
-import { loadBindings, numericChunk, rowSpan, textChunk, type NumericChunk, type TextChunk } from './chunk-decoder.ts';
+import {
+  loadBindings,
+  numericChunk,
+  ownNumbers,
+  rowSpan,
+  textChunk,
+  type NumericChunk,
+  type TextChunk,
+} from './chunk-decoder.ts';
 import { resolveDataFiles } from './data-format.ts';
 import { sinkQuery } from './duckdb-engine.ts';
 import { engineError } from './engine-errors.ts';
@@ -186,8 +194,15 @@ class BatchAssembler {
       this.take(decoded);
       return;
     }
-    // A parallel Parquet scan hands over row groups' chunks in any order: they wait for their turn.
-    this.pending.set(first, decoded);
+    // A parallel Parquet scan hands over row groups' chunks in any order: the next one is taken as it
+    // is, the others are copied out of the engine's memory to wait for their turn.
+    if (first === this.next) {
+      this.next += rows;
+      this.take(decoded);
+    } else {
+      decoded.columns = decoded.columns.map((c) => (c.kind === 'numeric' ? ownNumbers(c) : c));
+      this.pending.set(first, decoded);
+    }
     for (let ready = this.pending.get(this.next); ready; ready = this.pending.get(this.next)) {
       this.pending.delete(this.next);
       this.next += ready.rows;
@@ -249,8 +264,12 @@ class BatchBuilder {
   append(chunk: DecodedChunk, from: number, n: number): void {
     chunk.columns.forEach((col, j) => {
       if (col.kind === 'numeric') {
-        this.values[j]!.set(col.values.subarray(from, from + n), this.size);
-        this.nulls[j]!.set(col.nulls.subarray(from, from + n), this.size);
+        const values = this.values[j]!;
+        const nulls = col.nulls;
+        values.set(col.values.subarray(from, from + n), this.size);
+        this.nulls[j]!.set(nulls.subarray(from, from + n), this.size);
+        // A null's slot holds whatever the engine left there: it reads as NaN (a missing feature is NaN in a tensor).
+        for (let i = 0; i < n; i++) if (nulls[from + i] === 1) values[this.size + i] = Number.NaN;
         const invalid = chunk.invalid[j];
         if (invalid) {
           const bad = this.invalid[j]!;
