@@ -5,8 +5,13 @@ import { FileFormatError, InputError } from '@mlship/errors';
 
 export type DataFormat = 'csv' | 'jsonl' | 'json' | 'parquet';
 
+/** A URL the engine reads itself (https://, s3://, gs://, …) rather than a local path. */
+export function isRemote(path: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(path);
+}
+
 export function formatOf(file: string): DataFormat {
-  const ext = extname(file).toLowerCase();
+  const ext = extname(isRemote(file) ? new URL(file).pathname : file).toLowerCase();
   switch (ext) {
     case '.csv':
       return 'csv';
@@ -27,6 +32,8 @@ export function formatOf(file: string): DataFormat {
 
 /** The files a path or glob names, sorted; an error when it names none. */
 export async function resolveDataFiles(pattern: string, cwd = process.cwd()): Promise<string[]> {
+  // The engine opens URLs (and expands their globs) itself.
+  if (isRemote(pattern)) return [pattern];
   if (!/[*?[{]/.test(pattern)) {
     const info = await stat(pattern).catch(() => undefined);
     if (!info)

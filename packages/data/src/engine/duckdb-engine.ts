@@ -28,12 +28,17 @@ async function start(): Promise<Engine> {
       { cause },
     );
   }
+  // CSV, JSON and Parquet are built in; https://, s3:// and gs:// need the httpfs extension, which
+  // the engine installs on first use (from the network), or finds in MLSHIP_DUCKDB_EXTENSIONS on a
+  // runner without one (see docs/data.md).
+  const extensions = process.env.MLSHIP_DUCKDB_EXTENSIONS;
   const instance = await api.DuckDBInstance.create(':memory:', {
-    // Autoloading would try the network for an extension; everything used here is built in.
-    autoload_known_extensions: 'false',
-    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'true',
+    autoinstall_known_extensions: 'true',
+    ...(extensions ? { extension_directory: extensions } : {}),
   });
   const connection = await instance.connect();
+  await connection.run(s3Secret(process.env));
   const state: Engine = { connection, handler: undefined };
   connection.registerScalarFunction(
     api.DuckDBScalarFunction.create({
@@ -84,6 +89,26 @@ export function sinkQuery(columns: readonly string[], from: string, onChunk: Chu
       state.handler = undefined;
     }
   });
+}
+
+/**
+ * S3 (and S3-compatible: MinIO, R2, Ceph) credentials from the standard AWS
+ * variables, for s3:// paths; a statement that does nothing without them.
+ */
+function s3Secret(env: NodeJS.ProcessEnv): string {
+  const key = env.AWS_ACCESS_KEY_ID;
+  const secret = env.AWS_SECRET_ACCESS_KEY;
+  if (!key || !secret) return 'SELECT 1';
+  const options = [`TYPE s3`, `KEY_ID ${sqlString(key)}`, `SECRET ${sqlString(secret)}`];
+  if (env.AWS_SESSION_TOKEN) options.push(`SESSION_TOKEN ${sqlString(env.AWS_SESSION_TOKEN)}`);
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  if (region) options.push(`REGION ${sqlString(region)}`);
+  const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+  if (endpoint) {
+    const url = new URL(endpoint);
+    options.push(`ENDPOINT ${sqlString(url.host)}`, `URL_STYLE 'path'`, `USE_SSL ${url.protocol === 'https:'}`);
+  }
+  return `CREATE OR REPLACE SECRET mlship_s3 (${options.join(', ')})`;
 }
 
 /** A SQL string literal. */

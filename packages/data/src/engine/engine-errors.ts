@@ -19,6 +19,9 @@ export function engineError(file: string, cause: unknown): FileFormatError {
     what = `row has ${fields[2]} fields but the header has ${fields[1]}; fix the row or quote fields containing commas`;
   } else if (/unterminated quote/i.test(message)) {
     what = 'quoted field is not closed (is the file cut short?); close the quote or re-export the file';
+  } else if (/httpfs|Extension Autoloading|extension .* not found/i.test(message)) {
+    what =
+      "reading a URL needs DuckDB's httpfs extension, which could not be installed (no network?); on an offline runner put httpfs.duckdb_extension under $MLSHIP_DUCKDB_EXTENSIONS/v1.5.6/linux_amd64/ (see docs/data.md), or copy the file to the runner first";
   } else if (/byte order mark/i.test(message)) {
     what = 'starts with a byte order mark, which the JSON reader refuses; save the file as UTF-8 without BOM';
   } else if (/invalid state/i.test(message)) {

@@ -3,7 +3,7 @@
 // (numbers as DOUBLE, timestamps as epoch milliseconds, everything else as
 // text). Kinds follow the file's own types where it has them (Parquet, JSON);
 // a CSV column is numbers when every value of its first rows is a number.
-import { formatOf, type DataFormat } from './data-format.ts';
+import { formatOf, isRemote, type DataFormat } from './data-format.ts';
 import { queryRows, sqlName, sqlString } from './duckdb-engine.ts';
 import { engineError } from './engine-errors.ts';
 import { checkQuotesClosed, readCsvHeader, type CsvHeader } from './csv-header.ts';
@@ -48,6 +48,8 @@ function tableFunction(file: string, format: DataFormat, csv?: { header: CsvHead
   switch (format) {
     case 'csv': {
       const nulls = `[${CSV_NULL_TOKENS.map(sqlString).join(', ')}]`;
+      // A remote file's header is not read here: the engine's sniffer reads it and the types.
+      if (!csv) return `read_csv(${path}, header = true, nullstr = ${nulls}, parallel = false)`;
       const columns = csv!.header.names.map((n, i) => `${sqlString(n)}: ${sqlString(csv!.types[i]!)}`).join(', ');
       // Nothing sniffed: RFC 4180 with the header read here, so a ragged or cut file fails at its line.
       // Serial, so rows come in file order (error lines and samples follow the file).
@@ -74,7 +76,7 @@ async function describe(file: string, from: string): Promise<{ name: string; typ
 /** Plans the scan of one file; `tolerant` lists CSV columns read as text and parsed leniently. */
 export async function planSource(file: string, tolerant: ReadonlySet<string> = new Set()): Promise<SourcePlan> {
   const format = formatOf(file);
-  if (format === 'csv') return planCsv(file, tolerant);
+  if (format === 'csv' && !isRemote(file)) return planCsv(file, tolerant);
   const described = (await describe(file, tableFunction(file, format))).filter(
     (c) => !(format === 'parquet' && c.name === 'file_row_number'),
   );
