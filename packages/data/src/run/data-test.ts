@@ -5,7 +5,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { profileData } from './profile-data.ts';
-import { exactKsStatistics, loadReference } from './reference.ts';
+import { exactKsStatistics, loadReference, shardProfiles } from './reference.ts';
+import { mergeProfiles } from '../profile/data-profiler.ts';
+import { InputError } from '@mlship/errors';
 import { readExpectations } from '../expect/load-expectations.ts';
 import { ExpectationChecker } from '../expect/expectation-checker.ts';
 import type { ExpectationReport, TestOutcome } from '../expect/check-result.ts';
@@ -18,7 +20,7 @@ export const FailOnSchema = z.enum(['error', 'warn', 'never']);
 export type FailOn = z.infer<typeof FailOnSchema>;
 
 export interface DataTestInput {
-  /** Data file path or glob. */
+  /** Data file path or glob; or shard profiles (profile JSON files), which are merged. */
   data: string;
   /** Expectations YAML path. */
   expectations?: string | undefined;
@@ -68,14 +70,27 @@ export async function runDataTest(
         ...(reference ? { reference } : {}),
       })
     : undefined;
-  const current = await profileData(input.data, {
-    reference,
-    onBatch: checker ? (batch) => checker.update(batch) : undefined,
-  });
+  // Shard profiles (a matrix's) are merged: the profile of their data, with no rows to check.
+  const shards = await shardProfiles(input.data);
+  if (shards && loaded)
+    throw new InputError(
+      `${input.data}: shard profiles hold no rows, so expectations cannot run on them; check expectations in the shard jobs and drift in the job that merges`,
+    );
+  const current = shards
+    ? { profile: mergeProfiles(shards.profiles, shards.files), files: undefined }
+    : await profileData(input.data, {
+        reference,
+        onBatch: checker ? (batch) => checker.update(batch) : undefined,
+      });
   const profile = current.profile;
   const expectations = checker?.finish(profile) ?? null;
   const drift = referenced
-    ? compareProfiles(referenced.profile, profile, driftOptions, await exactKsStatistics(referenced, current))
+    ? compareProfiles(
+        referenced.profile,
+        profile,
+        driftOptions,
+        current.files ? await exactKsStatistics(referenced, { profile, files: current.files }) : undefined,
+      )
     : null;
   const outcome = combinedOutcome(expectations, drift);
   const section = dataTestSection({

@@ -1,11 +1,13 @@
 // The reference a data set is compared with: a profile file (the usual case,
 // often a model version's published data profile), or the reference data
 // itself, which makes the numeric tests exact (KS over both data sets in full).
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import { InputError } from '@mlship/errors';
 import { extname } from 'node:path';
 import { exactKolmogorovSmirnov } from '../engine/exact-counts.ts';
 import type { ScannedFile } from '../engine/scan-columns.ts';
 import { parseProfile } from '../profile/data-profiler.ts';
+import { resolveDataFiles } from '../engine/data-format.ts';
 import type { Profile } from '../profile/profile-schema.ts';
 import type { ExactKsStatistics } from '../drift/compare-profiles.ts';
 import { profileData } from './profile-data.ts';
@@ -17,15 +19,40 @@ export interface Reference {
   files?: ScannedFile[];
 }
 
-/** A .json file holding an object is a profile; any other data file (or glob) is reference data. */
+/** A .json file holding an object is a profile; JSON data is an array of records. */
 async function isProfileFile(path: string): Promise<boolean> {
-  if (extname(path).toLowerCase() !== '.json' || /[*?[{]/.test(path)) return false;
-  const head = await readFile(path, { encoding: 'utf8' }).catch(() => '');
-  return head.trimStart().startsWith('{');
+  if (extname(path).toLowerCase() !== '.json') return false;
+  const handle = await open(path, 'r').catch(() => undefined);
+  if (!handle) return false;
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(256), 0, 256, 0);
+    return buffer
+      .subarray(0, bytesRead)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .trimStart()
+      .startsWith('{');
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The profiles a path or glob names, when every file is a profile (shards to merge); otherwise undefined. */
+export async function shardProfiles(pattern: string): Promise<{ profiles: Profile[]; files: string[] } | undefined> {
+  if (extname(pattern).toLowerCase() !== '.json') return undefined;
+  const files = await resolveDataFiles(pattern);
+  const kinds = await Promise.all(files.map(isProfileFile));
+  if (!kinds.some(Boolean)) return undefined;
+  const data = files.find((_, i) => !kinds[i]);
+  if (data)
+    throw new InputError(
+      `${data}: is JSON data among profile files; give either shard profiles or data files, not both`,
+    );
+  return { profiles: await Promise.all(files.map(async (f) => parseProfile(await readText(f), f))), files };
 }
 
 export async function loadReference(path: string): Promise<Reference> {
-  if (await isProfileFile(path)) return { profile: parseProfile(await readText(path), path) };
+  if (!/[*?[{]/.test(path) && (await isProfileFile(path))) return { profile: parseProfile(await readText(path), path) };
   const { profile, files } = await profileData(path);
   return { profile, files };
 }
