@@ -60,7 +60,7 @@ function unionOf(files: readonly ScannedFile[], names: readonly string[], numeri
             : `TRY_CAST(${c.sql} AS ${type})`;
         return `${sql} AS ${sqlName(name)}`;
       });
-      return `SELECT ${select.join(', ')} FROM ${plan.from}`;
+      return `SELECT ${select.join(', ')} FROM ${plan.unorderedFrom}`;
     })
     .join(' UNION ALL ');
 }

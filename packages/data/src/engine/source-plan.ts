@@ -30,6 +30,8 @@ export interface SourcePlan {
   format: DataFormat;
   /** The FROM clause. */
   from: string;
+  /** The FROM clause for aggregates, where row order does not matter (a CSV file parsed in parallel). */
+  unorderedFrom: string;
   /** True when the scan yields rows in file order without a row number (serial CSV, JSON). */
   ordered: boolean;
   /** SQL for each row's 0-based position in the file, when the format has one (Parquet). */
@@ -43,7 +45,11 @@ const WIDE_INTEGERS = /^(BIGINT|HUGEINT|UBIGINT|UHUGEINT)$/;
 const TIMESTAMP_TYPES = /^(DATE|TIMESTAMP.*)$/;
 
 /** The FROM clause reading a file; CSV with its header and each column's type. */
-function tableFunction(file: string, format: DataFormat, csv?: { header: CsvHeader; types: string[] }): string {
+function tableFunction(
+  file: string,
+  format: DataFormat,
+  csv?: { header: CsvHeader; types: string[]; parallel?: boolean },
+): string {
   const path = sqlString(file);
   switch (format) {
     case 'csv': {
@@ -53,7 +59,7 @@ function tableFunction(file: string, format: DataFormat, csv?: { header: CsvHead
       const columns = csv!.header.names.map((n, i) => `${sqlString(n)}: ${sqlString(csv!.types[i]!)}`).join(', ');
       // Nothing sniffed: RFC 4180 with the header read here, so a ragged or cut file fails at its line.
       // Serial, so rows come in file order (error lines and samples follow the file).
-      return `read_csv(${path}, auto_detect = false, header = true, skip = ${csv!.header.skip}, delim = ',', quote = '"', escape = '"', nullstr = ${nulls}, parallel = false, strict_mode = true, null_padding = false, columns = {${columns}})`;
+      return `read_csv(${path}, auto_detect = false, header = true, skip = ${csv!.header.skip}, delim = ',', quote = '"', escape = '"', nullstr = ${nulls}, parallel = ${csv!.parallel === true}, strict_mode = true, null_padding = false, columns = {${columns}})`;
     }
     case 'jsonl':
       return `read_json(${path}, format = 'newline_delimited', sample_size = -1)`;
@@ -97,6 +103,7 @@ export async function planSource(file: string, tolerant: ReadonlySet<string> = n
     file,
     format,
     from: tableFunction(file, format),
+    unorderedFrom: tableFunction(file, format),
     ordered: format !== 'parquet',
     rowNumberSql: format === 'parquet' ? 'file_row_number' : undefined,
     columns,
@@ -149,6 +156,7 @@ async function planCsv(file: string, tolerant: ReadonlySet<string>): Promise<Sou
     file,
     format: 'csv',
     from: tableFunction(file, 'csv', { header, types }),
+    unorderedFrom: tableFunction(file, 'csv', { header, types, parallel: true }),
     ordered: true,
     rowNumberSql: undefined,
     columns,
