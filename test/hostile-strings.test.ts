@@ -103,6 +103,7 @@ function columnDrift(value: string, drifted: boolean, skipped: string | null = n
     threshold: 0.1,
     measures: {},
     pValue: 0.001,
+    test: 'chi-square',
     qValue: 0.002,
     drifted,
     referenceCount: 100,
@@ -124,6 +125,16 @@ function driftReport(value: string): DriftReport {
     missingColumns: [value],
     newColumns: [value],
     findings: [`column '${value}' has new categories: ${value}`],
+    warnings: [`column '${value}' is missing`],
+    categoryChanges: [
+      {
+        column: value,
+        newCategories: [{ value, count: 3, share: 0.03 }],
+        newRows: 3,
+        vanishedCategories: [{ value: `${value} 2`, count: 2, share: 0.02 }],
+        vanishedRows: 2,
+      },
+    ],
     options: { datasetDriftShare: 0.5 } as DriftReport['options'],
   };
 }
