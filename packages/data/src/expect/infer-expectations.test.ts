@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { InputError } from '@mlship/errors';
 import { readColumns } from '../read/read-columns.ts';
 import { DataProfiler } from '../profile/data-profiler.ts';
 import { inferExpectations } from './infer-expectations.ts';
@@ -71,5 +72,16 @@ test('NaN, infinities and unparsable text get a mostly, so the inferred file pas
   assert.deepEqual(
     report.checks.filter((c) => !c.passed).map((c) => `${c.id}: ${c.observed}`),
     [],
+  );
+});
+
+test('data without rows is refused: expectations inferred from it would fail on that same data', () => {
+  const profiler = new DataProfiler();
+  profiler.update({ rowCount: 0, columns: new Map(), source: { file: 'header.csv', firstRow: 2 } });
+  assert.throws(
+    () => inferExpectations(profiler.finish(), { source: 'header.csv' }),
+    (e: unknown) =>
+      e instanceof InputError &&
+      /^header\.csv has no rows, so there is nothing to infer expectations from/.test(e.message),
   );
 });

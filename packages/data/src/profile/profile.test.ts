@@ -149,9 +149,15 @@ test('a profile file with another schemaVersion or a bad field is a one-line err
   );
   assert.throws(
     () => parseProfile('{"schemaVersion":1,"rowCount":-1,"columns":[]}', 'p.json'),
-    /p\.json: invalid profile at rowCount/,
+    /p\.json: not a valid data profile at rowCount/,
   );
   assert.throws(() => parseProfile('{"schemaVersion":1,', 'p.json'), /p\.json: not valid JSON/);
+  // Not "schemaVersion undefined": JSON that is no profile at all says so.
+  for (const text of ['{"columns": []}', '[1, 2]', 'null', '42'])
+    assert.throws(
+      () => parseProfile(text, 'p.json'),
+      /^FileFormatError: p\.json: not a data profile \(no schemaVersion\); create one with 'mlship data profile/,
+    );
 });
 
 test('merge at scale: four shards of flights-200k match exact quantiles and distinct counts within sketch error', async () => {

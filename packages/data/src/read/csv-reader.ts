@@ -13,6 +13,8 @@ const COMMA = 44;
 const LF = 10;
 const CR = 13;
 const CHUNK_BYTES = 1 << 20;
+/** No real record is this long; garbage without line breaks stops here instead of filling memory. */
+const MAX_RECORD_CHARS = 64 << 20;
 
 /** Tokens read as a missing value in CSV. */
 export const CSV_NULL_TOKENS: ReadonlySet<string> = new Set(['', 'NA', 'N/A', 'null', 'NULL', 'None']);
@@ -175,6 +177,11 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
   const stream = createReadStream(file, { highWaterMark: CHUNK_BYTES });
   try {
     for await (const chunk of stream) {
+      // Text never holds NUL bytes: a binary file fails on its first chunk, not after reading it all.
+      if ((chunk as Buffer).includes(0))
+        throw new FileFormatError(`${file}: holds NUL bytes, so it is binary, not CSV text; check the file`, {
+          location: { file },
+        });
       let text: string;
       try {
         text = rest + decoder.decode(chunk as Buffer, { stream: true });
@@ -185,6 +192,11 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
         });
       }
       rest = text.slice(parse(text, false));
+      if (rest.length > MAX_RECORD_CHARS)
+        throw new FileFormatError(
+          `${file}:${line}: a record longer than ${MAX_RECORD_CHARS / 2 ** 20} MiB without a line break; check that it is a CSV file`,
+          { location: { file, line } },
+        );
       yield* ready.splice(0);
     }
     parse(rest + decoder.decode(), true);

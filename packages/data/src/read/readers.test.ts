@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileFormatError, InputError } from '@mlship/errors';
@@ -204,4 +204,14 @@ test('globs read files in order; a missing path or unknown extension is an error
   assert.deepEqual(texts(batches, 'a'), ['1', '2', '3']);
   await assert.rejects(collect(join(dir, 'nope.csv')), InputError);
   await assert.rejects(collect(write('data.xlsx', 'x')), /unknown data format '\.xlsx'/);
+});
+
+test('CSV: a binary file (1 GiB of NUL bytes) fails on its first chunk, naming the file', async () => {
+  const path = write('zeros.csv', '');
+  truncateSync(path, 1024 ** 3);
+  await assert.rejects(
+    collect(path),
+    (e: unknown) =>
+      e instanceof FileFormatError && /zeros\.csv: holds NUL bytes, so it is binary, not CSV text/.test(e.message),
+  );
 });
