@@ -2164,9 +2164,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve2(data);
+              return err ? reject(err) : resolve3(data);
             });
           });
         }
@@ -2204,12 +2204,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve2(data);
+              ) : resolve3(data);
             });
           });
         }
@@ -4476,8 +4476,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve2, reject) => {
-        res = resolve2;
+      const promise2 = new Promise((resolve3, reject) => {
+        res = resolve3;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -6728,12 +6728,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve3;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7403,12 +7403,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve3;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7887,16 +7887,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve2) => {
+        return new Promise((resolve3) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve2;
+            this[kClosedResolve] = resolve3;
           } else {
-            resolve2(null);
+            resolve3(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve2) => {
+        return new Promise((resolve3) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7907,7 +7907,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve2(null);
+            resolve3(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7958,7 +7958,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve2, reject) => {
+        const socket = await new Promise((resolve3, reject) => {
           client[kConnector]({
             host,
             hostname: hostname3,
@@ -7970,7 +7970,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve2(socket2);
+              resolve3(socket2);
             }
           });
         });
@@ -8306,8 +8306,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve2) => {
-            this[kClosedResolve] = resolve2;
+          await new Promise((resolve3) => {
+            this[kClosedResolve] = resolve3;
           });
         }
       }
@@ -9576,7 +9576,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve2, reject) => {
+        return await new Promise((resolve3, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9589,7 +9589,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve2(null);
+              resolve3(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9608,7 +9608,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve3, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9625,7 +9625,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve2,
+              resolve: resolve3,
               reject,
               length: 0,
               body: []
@@ -9695,18 +9695,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve2, stream, length } = consume2;
+      const { type, body, resolve: resolve3, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve2(chunksDecode(body, length));
+          resolve3(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve2(JSON.parse(chunksDecode(body, length)));
+          resolve3(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve2(chunksConcat(body, length).buffer);
+          resolve3(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve2(new Blob(body, { type: stream[kContentType] }));
+          resolve3(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve2(chunksConcat(body, length));
+          resolve3(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9963,9 +9963,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10188,9 +10188,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10475,9 +10475,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10569,9 +10569,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -14434,7 +14434,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url2 = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve2, reject) => agent.dispatch(
+        return new Promise((resolve3, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14510,7 +14510,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve2({
+              resolve3({
                 status,
                 statusText,
                 headersList,
@@ -14553,7 +14553,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve2({
+              resolve3({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18294,8 +18294,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve2) => {
-        setTimeout(resolve2, ms).unref();
+      return new Promise((resolve3) => {
+        setTimeout(resolve3, ms).unref();
       });
     }
     module.exports = {
@@ -19192,14 +19192,14 @@ var require_filesystem = __commonJS({
       });
       return buffer.subarray(0, bytesRead);
     };
-    var readFile4 = (path) => new Promise((resolve2, reject) => {
+    var readFile4 = (path) => new Promise((resolve3, reject) => {
       fs3.open(path, "r", (err, fd) => {
         if (err) {
           reject(err);
         } else {
           const buffer = Buffer.alloc(MAX_LENGTH);
           fs3.read(fd, buffer, 0, MAX_LENGTH, 0, (_, bytesRead) => {
-            resolve2(buffer.subarray(0, bytesRead));
+            resolve3(buffer.subarray(0, bytesRead));
             fs3.close(fd, () => {
             });
           });
@@ -19267,10 +19267,10 @@ var require_detect_libc = __commonJS({
     var commandOut = "";
     var safeCommand = () => {
       if (!commandOut) {
-        return new Promise((resolve2) => {
+        return new Promise((resolve3) => {
           childProcess.exec(command, (err, out) => {
             commandOut = err ? " " : out;
-            resolve2(commandOut);
+            resolve3(commandOut);
           });
         });
       }
@@ -28631,8 +28631,8 @@ var require_sleep = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.sleep = sleep;
     async function sleep(ms) {
-      return new Promise((resolve2) => {
-        setTimeout(resolve2, ms);
+      return new Promise((resolve3) => {
+        setTimeout(resolve3, ms);
       });
     }
   }
@@ -40367,8 +40367,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve2, reject) {
-            return setTimeout(resolve2, t);
+          return new this.Promise(function(resolve3, reject) {
+            return setTimeout(resolve3, t);
           });
         }
         computePenalty() {
@@ -40579,15 +40579,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error63, reject, resolve2, returned, task;
+          var args, cb, error63, reject, resolve3, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve2, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve3, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve2(returned);
+                  return resolve3(returned);
                 };
               } catch (error1) {
                 error63 = error1;
@@ -40602,13 +40602,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise2, reject, resolve2;
-          resolve2 = reject = null;
+          var promise2, reject, resolve3;
+          resolve3 = reject = null;
           promise2 = new this.Promise(function(_resolve, _reject) {
-            resolve2 = _resolve;
+            resolve3 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve2, reject });
+          this._queue.push({ task, args, resolve: resolve3, reject });
           this._tryToRun();
           return promise2;
         }
@@ -41009,14 +41009,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve2, reject) => {
+              return new this.Promise((resolve3, reject) => {
                 if (finished()) {
-                  return resolve2();
+                  return resolve3();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve2();
+                      return resolve3();
                     }
                   });
                 }
@@ -41109,9 +41109,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve2, reject) {
+              return new this.Promise(function(resolve3, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve2)(args3);
+                  return (args3[0] != null ? reject : resolve3)(args3);
                 });
               });
             };
@@ -41398,11 +41398,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P2, generator) {
   function adopt(value) {
-    return value instanceof P2 ? value : new P2(function(resolve2) {
-      resolve2(value);
+    return value instanceof P2 ? value : new P2(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P2 || (P2 = Promise))(function(resolve2, reject) {
+  return new (P2 || (P2 = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -41418,7 +41418,7 @@ var __awaiter = function(thisArg, _arguments, P2, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -46792,7 +46792,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve2) {
+function isRecursive(inst, stack, resolve3) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -46802,7 +46802,7 @@ function isRecursive(inst, stack, resolve2) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve2);
+      const answer = isRecursive(child, stack, resolve3);
       if (answer > result)
         result = answer;
     }
@@ -46813,7 +46813,7 @@ function isRecursive(inst, stack, resolve2) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve2) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -46877,7 +46877,7 @@ function isRecursive(inst, stack, resolve2) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve2 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -61754,7 +61754,8 @@ function firstLine(text) {
 }
 function engineError(file2, cause) {
   const message = cause instanceof Error ? cause.message : String(cause);
-  const line = /CSV Error on Line: (\d+)/.exec(message)?.[1] ?? (/byte order mark/i.test(message) ? void 0 : /Malformed JSON in file .*? in line (\d+)/.exec(message)?.[1]);
+  const cutShort = /Malformed JSON/.test(message) && /unexpected end of data/i.test(message);
+  const line = /CSV Error on Line: (\d+)/.exec(message)?.[1] ?? (/byte order mark/i.test(message) || cutShort ? void 0 : /Malformed JSON in file .*? in line (\d+)/.exec(message)?.[1]);
   const at = line ? `${file2}:${line}` : file2;
   const location = { file: file2, ...line ? { line: Number(line) } : {} };
   const fields = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(message);
@@ -61773,6 +61774,8 @@ function engineError(file2, cause) {
     what = "not UTF-8 text; re-export the file as UTF-8";
   } else if (/Maximum line size/i.test(message)) {
     what = "no line breaks in the first megabytes: not CSV text; check that the file is the data you meant";
+  } else if (cutShort) {
+    what = "not valid JSON: its last record is cut short (was the file copied whole?); fix the file or re-export it";
   } else if (/magic bytes|parquet|thrift|footer|metadata/i.test(message) && /\.(parquet|pq)$/i.test(file2)) {
     what = `not a readable Parquet file (${firstLine(message).replace(/^[\w ]+Error: /, "")}); re-export it or check that it was copied whole`;
   } else if (/json/i.test(message) && /\.(json|jsonl|ndjson)$/i.test(file2)) {
@@ -63374,9 +63377,18 @@ function parseProfile(text, file2) {
   try {
     json2 = JSON.parse(text);
   } catch (cause) {
-    throw new FileFormatError(`${file2}: not valid JSON (${cause.message})`, { location: { file: file2 }, cause });
+    throw new FileFormatError(
+      `${file2}: not valid JSON (${cause.message}); give a profile written by 'mlship data profile'`,
+      { location: { file: file2 }, cause }
+    );
   }
-  const version2 = json2?.schemaVersion;
+  const version2 = json2 !== null && typeof json2 === "object" && !Array.isArray(json2) ? json2.schemaVersion : void 0;
+  if (version2 === void 0) {
+    throw new FileFormatError(
+      `${file2}: not a data profile (no schemaVersion); create one with 'mlship data profile DATA --output FILE'`,
+      { location: { file: file2 } }
+    );
+  }
   if (version2 === 1) {
     throw new FileFormatError(
       `${file2}: profile schemaVersion 1 was written by an earlier mlship and holds estimated counts; re-create it from its data with 'mlship data profile DATA --output ${file2}' (or re-publish the model version's data profile)`,
@@ -63392,9 +63404,10 @@ function parseProfile(text, file2) {
   const parsed = ProfileSchema.safeParse(json2);
   if (!parsed.success) {
     const issue3 = parsed.error.issues[0];
-    throw new FileFormatError(`${file2}: invalid profile at ${issue3.path.join(".")}: ${issue3.message}`, {
-      location: { file: file2 }
-    });
+    throw new FileFormatError(
+      `${file2}: not a valid data profile at ${issue3.path.join(".") || "the top level"} (${issue3.message}); re-create it with 'mlship data profile'`,
+      { location: { file: file2 } }
+    );
   }
   return parsed.data;
 }
@@ -63526,6 +63539,8 @@ function objectsAt(schema, path, index) {
   }
 }
 function closestKey(key, allowed) {
+  const extended2 = allowed.filter((a) => key.length >= 3 && a.toLowerCase().startsWith(key.toLowerCase()));
+  if (extended2.length === 1) return extended2[0];
   let best;
   let bestDistance = Infinity;
   for (const candidate of allowed) {
@@ -64565,8 +64580,7 @@ function fmt(v) {
 }
 
 // packages/data/src/run/data-test.ts
-import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
-import { join as join2 } from "node:path";
+import { join as join3 } from "node:path";
 
 // packages/data/src/run/reference.ts
 import { open as open5 } from "node:fs/promises";
@@ -64607,7 +64621,20 @@ async function shardProfiles(pattern) {
     throw new InputError(
       `${data}: is JSON data among profile files; give either shard profiles or data files, not both`
     );
-  return { profiles: await Promise.all(files.map(async (f) => parseProfile(await readText(f), f))), files };
+  return { profiles: await Promise.all(files.map(readShardProfile)), files };
+}
+async function readShardProfile(file2) {
+  const text = await readText(file2);
+  try {
+    return parseProfile(text, file2);
+  } catch (error63) {
+    if (error63 instanceof FileFormatError && /\(no schemaVersion\)/.test(error63.message))
+      throw new FileFormatError(
+        `${file2}: a JSON object, neither data (expected a JSON array of objects, or JSON Lines) nor a profile (no schemaVersion); give records or a profile written by 'mlship data profile'`,
+        { location: { file: file2 } }
+      );
+    throw error63;
+  }
 }
 async function loadReference(path) {
   if (!/[*?[{]/.test(path) && await isProfileFile(path)) return { profile: parseProfile(await readText(path), path) };
@@ -64624,6 +64651,79 @@ async function exactKsStatistics(reference, current) {
     out.set(ref.name, (await exactKolmogorovSmirnov(reference.files, current.files, ref.name)).d);
   }
   return out;
+}
+
+// packages/output-files/src/output-files.ts
+import { randomBytes } from "node:crypto";
+import { mkdir as mkdir2, rename as rename2, rm as rm2, rmdir as rmdir2, stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
+import { dirname, join as join2, resolve } from "node:path";
+async function checkOutputDirectory(dir, options) {
+  const { existing, isDirectory: isDirectory2 } = await nearestExisting(resolve(dir));
+  if (isDirectory2) return;
+  throw outputError(
+    existing === resolve(dir) ? `${options.what} '${dir}' is a file; give a directory path (it is created when missing)` : `${options.what} '${dir}' cannot be created: '${existing}' is a file; give a directory path`,
+    options
+  );
+}
+async function writeOutputFiles(dir, files, options) {
+  await checkOutputDirectory(dir, options);
+  const created = await missingDirectories(resolve(dir));
+  const suffix = `.partial-${randomBytes(4).toString("hex")}`;
+  const written = [];
+  try {
+    await mkdir2(dir, { recursive: true });
+    for (const [name, content] of Object.entries(files)) {
+      const temporary = join2(dir, `${name}${suffix}`);
+      written.push(temporary);
+      await writeFile2(temporary, content);
+    }
+    for (const name of Object.keys(files)) await rename2(join2(dir, `${name}${suffix}`), join2(dir, name));
+  } catch (error63) {
+    await Promise.all(written.map((path) => rm2(path, { force: true }).catch(() => void 0)));
+    for (const path of created) await rmdir2(path).catch(() => void 0);
+    throw writeError(error63, dir, options);
+  }
+}
+async function nearestExisting(path) {
+  for (let at = path; ; at = dirname(at)) {
+    const info = await stat3(at).catch((error63) => {
+      if (error63.code === "ENOENT" || error63.code === "ENOTDIR" || error63.code === "ENAMETOOLONG") return void 0;
+      throw error63;
+    });
+    if (info) return { existing: at, isDirectory: info.isDirectory() };
+    if (dirname(at) === at) return { existing: at, isDirectory: true };
+  }
+}
+async function missingDirectories(dir) {
+  const missing = [];
+  for (let at = dir; dirname(at) !== at; at = dirname(at)) {
+    if (await stat3(at).then(
+      () => true,
+      () => false
+    ))
+      break;
+    missing.push(at);
+  }
+  return missing;
+}
+function writeError(error63, path, options) {
+  const code = error63.code;
+  const reasons = {
+    ENAMETOOLONG: "a name in the path is too long for the file system; use a shorter path",
+    EACCES: "permission denied; choose a writable location",
+    EPERM: "permission denied; choose a writable location",
+    EROFS: "the file system is read-only; choose a writable location",
+    ENOSPC: "the disk is full; free space or choose another location",
+    EDQUOT: "the disk quota is exceeded; free space or choose another location",
+    ENOTDIR: "a parent of it is a file; give a directory path",
+    EEXIST: "a file is in the way; give a directory path",
+    EISDIR: "it is a directory; give a file path"
+  };
+  const reason = (code && reasons[code]) ?? `it cannot be written (${code ?? error63.message})`;
+  return outputError(`${options.what} '${path}': ${reason}`, options, error63);
+}
+function outputError(message, options, cause) {
+  return new InputError(`${message}${options.setBy ? ` (${options.setBy})` : ""}`, cause ? { cause } : {});
 }
 
 // packages/report/src/escape.ts
@@ -65007,8 +65107,10 @@ function round(v) {
 }
 
 // packages/data/src/run/data-test.ts
+var OUTPUT_DIR = { what: "output directory", setBy: "action input 'output-dir', --output-dir" };
 var FailOnSchema = external_exports.enum(["error", "warn", "never"]);
 async function runDataTest(input2, clock = { now: () => /* @__PURE__ */ new Date() }) {
+  await checkOutputDirectory(input2.outputDir, OUTPUT_DIR);
   const driftOptions = input2.driftConfig ? await readDriftOptions(input2.driftConfig) : input2.drift ?? {};
   const referenced = input2.referenceProfile ? await loadReference(input2.referenceProfile) : void 0;
   const reference = referenced?.profile;
@@ -65047,18 +65149,20 @@ async function runDataTest(input2, clock = { now: () => /* @__PURE__ */ new Date
     expectations,
     drift
   });
-  await mkdir2(input2.outputDir, { recursive: true });
-  const profilePath = join2(input2.outputDir, "profile.json");
-  const reportPath = join2(input2.outputDir, "data-test.json");
-  const markdownPath = join2(input2.outputDir, "data-test.md");
-  await writeFile2(profilePath, `${JSON.stringify(profile)}
-`);
-  await writeFile2(
-    reportPath,
-    `${JSON.stringify({ schemaVersion: 1, outcome, rowCount: profile.rowCount, expectations, drift }, null, 2)}
-`
+  const profilePath = join3(input2.outputDir, "profile.json");
+  const reportPath = join3(input2.outputDir, "data-test.json");
+  const markdownPath = join3(input2.outputDir, "data-test.md");
+  await writeOutputFiles(
+    input2.outputDir,
+    {
+      "profile.json": `${JSON.stringify(profile)}
+`,
+      "data-test.json": `${JSON.stringify({ schemaVersion: 1, outcome, rowCount: profile.rowCount, expectations, drift }, null, 2)}
+`,
+      "data-test.md": renderSection(section)
+    },
+    OUTPUT_DIR
   );
-  await writeFile2(markdownPath, renderSection(section));
   return {
     outcome,
     failed: reaches(outcome, input2.failOn),
@@ -65590,12 +65694,12 @@ import { readFile as readFile2 } from "node:fs/promises";
 // packages/registry/src/file-digest.ts
 import { createHash as createHash2 } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { stat as stat3 } from "node:fs/promises";
+import { stat as stat4 } from "node:fs/promises";
 import { basename } from "node:path";
 async function digestFile(path) {
   let sizeBytes;
   try {
-    sizeBytes = (await stat3(path)).size;
+    sizeBytes = (await stat4(path)).size;
   } catch (error63) {
     throw new FileFormatError(
       `${path}: cannot read it (${error63.code ?? "error"}); check the path`,
@@ -65639,8 +65743,8 @@ async function digestPublishFiles(files) {
 // packages/registry/src/verified-download.ts
 import { createHash as createHash3 } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdir as mkdir3, mkdtemp, rename as rename2, rm as rm2, stat as stat4 } from "node:fs/promises";
-import { basename as basename2, dirname, join as join3, resolve } from "node:path";
+import { mkdir as mkdir3, mkdtemp, rename as rename3, rm as rm3, stat as stat5 } from "node:fs/promises";
+import { basename as basename2, dirname as dirname2, join as join4, resolve as resolve2 } from "node:path";
 import { once } from "node:events";
 async function verifiedDownload(d) {
   if (d.expected.name !== basename2(d.expected.name) || d.expected.name === ".." || d.expected.name === ".") {
@@ -65649,7 +65753,7 @@ async function verifiedDownload(d) {
     );
   }
   await mkdir3(d.destDir, { recursive: true });
-  const target = join3(d.destDir, d.expected.name);
+  const target = join4(d.destDir, d.expected.name);
   const partial2 = `${target}.partial`;
   const hash2 = createHash3("sha256");
   let size = 0;
@@ -65675,7 +65779,7 @@ async function verifiedDownload(d) {
         `${d.label}: sha256 ${actual} does not match the release's digest ${d.storedDigest}; it was not saved: do not use this version`
       );
     }
-    await rename2(partial2, target);
+    await rename3(partial2, target);
     return target;
   } catch (error63) {
     if (out && !out.closed) {
@@ -65683,36 +65787,36 @@ async function verifiedDownload(d) {
       out.destroy();
       await closed;
     }
-    await rm2(partial2, { force: true });
+    await rm3(partial2, { force: true });
     throw error63;
   }
 }
 async function verifiedDownloadAll(destDir, downloads) {
-  const target = resolve(destDir);
-  const existing = await stat4(target).catch(() => null);
+  const target = resolve2(destDir);
+  const existing = await stat5(target).catch(() => null);
   if (existing && !existing.isDirectory()) {
     throw new InputError(`download path '${destDir}' is a file; give a directory to download the version into`);
   }
-  const createdParent = await mkdir3(dirname(target), { recursive: true });
-  const staging = await mkdtemp(join3(dirname(target), `.${basename2(target)}.partial-`));
+  const createdParent = await mkdir3(dirname2(target), { recursive: true });
+  const staging = await mkdtemp(join4(dirname2(target), `.${basename2(target)}.partial-`));
   let moved = false;
   try {
     for (const d of downloads) await verifiedDownload({ ...d, destDir: staging });
     moved = existing === null && await renameIfAbsent(staging, target);
     if (!moved) {
       await mkdir3(target, { recursive: true });
-      for (const d of downloads) await rename2(join3(staging, d.expected.name), join3(target, d.expected.name));
+      for (const d of downloads) await rename3(join4(staging, d.expected.name), join4(target, d.expected.name));
       moved = true;
     }
-    return downloads.map((d) => join3(target, d.expected.name));
+    return downloads.map((d) => join4(target, d.expected.name));
   } finally {
-    await rm2(staging, { recursive: true, force: true });
-    if (!moved && createdParent) await rm2(createdParent, { recursive: true, force: true });
+    await rm3(staging, { recursive: true, force: true });
+    if (!moved && createdParent) await rm3(createdParent, { recursive: true, force: true });
   }
 }
 async function renameIfAbsent(from, to) {
   try {
-    await rename2(from, to);
+    await rename3(from, to);
     return true;
   } catch (error63) {
     const code = error63.code;
@@ -66280,9 +66384,9 @@ function operation(req, change) {
 
 // packages/registry/src/local-store.ts
 import { createReadStream as createReadStream2 } from "node:fs";
-import { copyFile as copyFile2, link, mkdir as mkdir4, readdir as readdir2, readFile as readFile3, rename as rename3, rm as rm3, stat as stat5, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join4 } from "node:path";
-import { createHash as createHash5, randomBytes } from "node:crypto";
+import { copyFile as copyFile2, link, mkdir as mkdir4, readdir as readdir2, readFile as readFile3, rename as rename4, rm as rm4, stat as stat6, writeFile as writeFile3 } from "node:fs/promises";
+import { join as join5 } from "node:path";
+import { createHash as createHash5, randomBytes as randomBytes2 } from "node:crypto";
 var VersionRecordSchema = external_exports.object({
   contentDigest: external_exports.string(),
   commit: external_exports.string(),
@@ -66301,20 +66405,20 @@ var LocalStore = class {
     this.options = options;
   }
   modelDir(name) {
-    return join4(this.root, "models", modelSegment(name));
+    return join5(this.root, "models", modelSegment(name));
   }
   eventPath(name, counter) {
-    return join4(this.modelDir(name), "events", `${String(counter).padStart(10, "0")}.json`);
+    return join5(this.modelDir(name), "events", `${String(counter).padStart(10, "0")}.json`);
   }
   async readHead(name) {
-    return readEventFile(join4(this.modelDir(name), "head.json"));
+    return readEventFile(join5(this.modelDir(name), "head.json"));
   }
   async readEvent(name, counter) {
     return readEventFile(this.eventPath(name, counter));
   }
   async appendEvent(event) {
     const target = this.eventPath(event.name, event.counter);
-    const temp = await this.writeAside(join4(this.modelDir(event.name), "events"), JSON.stringify(event));
+    const temp = await this.writeAside(join5(this.modelDir(event.name), "events"), JSON.stringify(event));
     try {
       await link(temp, target);
       return true;
@@ -66322,7 +66426,7 @@ var LocalStore = class {
       if (error63.code === "EEXIST") return false;
       throw error63;
     } finally {
-      await rm3(temp, { force: true });
+      await rm4(temp, { force: true });
     }
   }
   async ensureGtoTag() {
@@ -66330,28 +66434,28 @@ var LocalStore = class {
   async writeHead(event) {
     const dir = this.modelDir(event.name);
     const temp = await this.writeAside(dir, JSON.stringify(event));
-    await rename3(temp, join4(dir, "head.json"));
+    await rename4(temp, join5(dir, "head.json"));
   }
   async listEvents(name) {
-    const dir = join4(this.modelDir(name), "events");
+    const dir = join5(this.modelDir(name), "events");
     const files = (await readdirOrEmpty(dir)).filter((f) => /^\d{10}\.json$/.test(f)).sort();
     const events = [];
     for (const f of files) {
-      const event = await readEventFile(join4(dir, f));
+      const event = await readEventFile(join5(dir, f));
       if (event) events.push(event);
     }
     return events;
   }
   async listNames() {
-    return (await readdirOrEmpty(join4(this.root, "models"))).map(modelOfSegment).sort();
+    return (await readdirOrEmpty(join5(this.root, "models"))).map(modelOfSegment).sort();
   }
   async readVersion(name, version2) {
-    const dir = join4(this.modelDir(name), "versions", version2);
+    const dir = join5(this.modelDir(name), "versions", version2);
     const record2 = await readVersionRecord(dir);
     return record2 ? toStoredVersion(name, version2, dir, record2, true) : null;
   }
   async readClaim(name, version2) {
-    const record2 = await readVersionRecord(join4(this.modelDir(name), "versions", version2));
+    const record2 = await readVersionRecord(join5(this.modelDir(name), "versions", version2));
     return record2 ? { commit: record2.registrationCommit ?? record2.commit, contentDigest: record2.contentDigest } : null;
   }
   async registrationCommit(req) {
@@ -66359,28 +66463,28 @@ var LocalStore = class {
   }
   async findStagedVersion(name, contentDigest2) {
     const suffix = `-${contentDigest2.slice(0, 16)}`;
-    const staged = (await readdirOrEmpty(join4(this.modelDir(name), "staging"))).find((d) => d.endsWith(suffix));
+    const staged = (await readdirOrEmpty(join5(this.modelDir(name), "staging"))).find((d) => d.endsWith(suffix));
     return staged ? staged.slice(0, -suffix.length) : null;
   }
   stagingDir(name, version2, contentDigest2) {
-    return join4(this.modelDir(name), "staging", `${version2}-${contentDigest2.slice(0, 16)}`);
+    return join5(this.modelDir(name), "staging", `${version2}-${contentDigest2.slice(0, 16)}`);
   }
   async stageVersion(req) {
     const dir = this.stagingDir(req.name, req.version, req.contentDigest);
     await mkdir4(dir, { recursive: true });
     const assets = {};
     for (const file2 of req.files) {
-      const target = join4(dir, file2.name);
+      const target = join5(dir, file2.name);
       assets[file2.name] = { sha256: file2.sha256, sizeBytes: file2.sizeBytes };
-      if ((await stat5(target).catch(() => null))?.size === file2.sizeBytes) continue;
-      const temp = join4(dir, `.${file2.name}.${randomBytes(6).toString("hex")}`);
+      if ((await stat6(target).catch(() => null))?.size === file2.sizeBytes) continue;
+      const temp = join5(dir, `.${file2.name}.${randomBytes2(6).toString("hex")}`);
       if (file2.path) await copyFile2(file2.path, temp);
       else await writeFile3(temp, file2.bytes);
-      await rename3(temp, target);
+      await rename4(temp, target);
     }
-    const manifestPath = join4(dir, MANIFEST_ASSET);
+    const manifestPath = join5(dir, MANIFEST_ASSET);
     const manifest = await readFile3(manifestPath).catch(() => null) ?? req.manifest;
-    if (manifest === req.manifest) await rename3(await this.writeAside(dir, manifest), manifestPath);
+    if (manifest === req.manifest) await rename4(await this.writeAside(dir, manifest), manifestPath);
     const m = digestBytes(MANIFEST_ASSET, manifest);
     assets[MANIFEST_ASSET] = { sha256: m.sha256, sizeBytes: m.sizeBytes };
     const record2 = {
@@ -66389,14 +66493,14 @@ var LocalStore = class {
       registrationCommit: req.registrationCommit,
       assets
     };
-    await rename3(await this.writeAside(dir, JSON.stringify(record2, null, 2)), join4(dir, "version.json"));
+    await rename4(await this.writeAside(dir, JSON.stringify(record2, null, 2)), join5(dir, "version.json"));
     return manifest;
   }
   async claimVersion({ name, version: version2, commit, contentDigest: contentDigest2 }) {
-    const target = join4(this.modelDir(name), "versions", version2);
-    await mkdir4(join4(this.modelDir(name), "versions"), { recursive: true });
+    const target = join5(this.modelDir(name), "versions", version2);
+    await mkdir4(join5(this.modelDir(name), "versions"), { recursive: true });
     try {
-      await rename3(this.stagingDir(name, version2, contentDigest2), target);
+      await rename4(this.stagingDir(name, version2, contentDigest2), target);
       return { result: "claimed", commit };
     } catch (error63) {
       const code = error63.code;
@@ -66404,18 +66508,18 @@ var LocalStore = class {
       const existing = await readVersionRecord(target);
       if (!existing) throw error63;
       if (existing.contentDigest !== contentDigest2) return { result: "other" };
-      await rm3(this.stagingDir(name, version2, contentDigest2), { recursive: true, force: true });
+      await rm4(this.stagingDir(name, version2, contentDigest2), { recursive: true, force: true });
       return { result: "ours", commit: existing.registrationCommit ?? existing.commit };
     }
   }
   async discardStaged(name, version2, contentDigest2) {
-    await rm3(this.stagingDir(name, version2, contentDigest2), { recursive: true, force: true });
+    await rm4(this.stagingDir(name, version2, contentDigest2), { recursive: true, force: true });
   }
   async publishVersion(name, version2) {
-    return join4(this.modelDir(name), "versions", version2);
+    return join5(this.modelDir(name), "versions", version2);
   }
   async readAsset(name, version2, asset) {
-    return createReadStream2(join4(this.modelDir(name), "versions", version2, asset));
+    return createReadStream2(join5(this.modelDir(name), "versions", version2, asset));
   }
   async passedChecks(commit) {
     return this.options.passedChecks ? this.options.passedChecks(commit) : [];
@@ -66425,7 +66529,7 @@ var LocalStore = class {
   }
   async writeAside(dir, content) {
     await mkdir4(dir, { recursive: true });
-    const temp = join4(dir, `.tmp-${process.pid}-${randomBytes(6).toString("hex")}`);
+    const temp = join5(dir, `.tmp-${process.pid}-${randomBytes2(6).toString("hex")}`);
     await writeFile3(temp, content);
     return temp;
   }
@@ -66446,7 +66550,7 @@ async function readEventFile(path) {
   return text === null ? null : RegistryEventSchema.parse(JSON.parse(text));
 }
 async function readVersionRecord(dir) {
-  const text = await readFile3(join4(dir, "version.json"), "utf8").catch(() => null);
+  const text = await readFile3(join5(dir, "version.json"), "utf8").catch(() => null);
   return text === null ? null : VersionRecordSchema.parse(JSON.parse(text));
 }
 function toStoredVersion(name, version2, dir, record2, published) {
@@ -66968,7 +67072,7 @@ function statusOf(error63) {
 
 // packages/registry/src/registry-command.ts
 import { existsSync as existsSync2 } from "node:fs";
-import { isAbsolute as isAbsolute2, join as join5 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join6 } from "node:path";
 var RegistryInputsSchema = external_exports.object({
   command: external_exports.enum(["publish", "resolve", "download", "promote", "rollback", "deprecate", "history", "list"]),
   name: external_exports.string().optional(),
@@ -67004,20 +67108,20 @@ var RegistryActionInputsSchema = RegistryInputsSchema.extend({
 });
 var DEFAULT_POLICY_FILE = ".github/mlship-registry.yml";
 async function loadStagePolicy(policyPath, cwd) {
-  const file2 = policyPath ?? (existsSync2(join5(cwd, DEFAULT_POLICY_FILE)) ? DEFAULT_POLICY_FILE : void 0);
+  const file2 = policyPath ?? (existsSync2(join6(cwd, DEFAULT_POLICY_FILE)) ? DEFAULT_POLICY_FILE : void 0);
   if (!file2) return void 0;
   return readStagePolicy(resolvePath(cwd, file2), file2);
 }
 function resolvePath(cwd, path) {
-  return isAbsolute2(path) ? path : join5(cwd, path);
+  return isAbsolute2(path) ? path : join6(cwd, path);
 }
 var ParamsSchema = external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]));
 
 // packages/registry/src/registry-entry.ts
 import { existsSync as existsSync3, readFileSync } from "node:fs";
-import { mkdtemp as mkdtemp2 } from "node:fs/promises";
+import { mkdtemp as mkdtemp2, rm as rm5 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join6 } from "node:path";
+import { join as join7 } from "node:path";
 
 // node_modules/.pnpm/universal-user-agent@7.0.3/node_modules/universal-user-agent/index.js
 function getUserAgent() {
@@ -71398,10 +71502,14 @@ function isModelReference(text) {
 async function fetchRegistryAsset(options, reference, role) {
   const location = /^(local|github):/.test(options.location) ? options.location : `local:${options.location}`;
   const registry2 = await openRegistry({ ...options, location });
-  const { resolved, files } = await registry2.download(reference, await mkdtemp2(join6(tmpdir(), `mlship-${role}-`)), {
-    role
-  });
-  return { path: files[0], tag: resolved.tag };
+  const dir = await mkdtemp2(join7(tmpdir(), `mlship-${role}-`));
+  try {
+    const { resolved, files } = await registry2.download(reference, dir, { role });
+    return { path: files[0], tag: resolved.tag };
+  } catch (error63) {
+    await rm5(dir, { recursive: true, force: true });
+    throw error63;
+  }
 }
 
 // actions/data-test/src/index.ts

@@ -56613,6 +56613,8 @@ function objectsAt(schema, path, index) {
   }
 }
 function closestKey(key, allowed) {
+  const extended2 = allowed.filter((a) => key.length >= 3 && a.toLowerCase().startsWith(key.toLowerCase()));
+  if (extended2.length === 1) return extended2[0];
   let best;
   let bestDistance = Infinity;
   for (const candidate of allowed) {

@@ -2177,9 +2177,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve2(data);
+              return err ? reject(err) : resolve3(data);
             });
           });
         }
@@ -2217,12 +2217,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve2(data);
+              ) : resolve3(data);
             });
           });
         }
@@ -4489,8 +4489,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve2, reject) => {
-        res = resolve2;
+      const promise2 = new Promise((resolve3, reject) => {
+        res = resolve3;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -6741,12 +6741,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve3;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7416,12 +7416,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve3;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7900,16 +7900,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve2) => {
+        return new Promise((resolve3) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve2;
+            this[kClosedResolve] = resolve3;
           } else {
-            resolve2(null);
+            resolve3(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve2) => {
+        return new Promise((resolve3) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7920,7 +7920,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve2(null);
+            resolve3(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7971,7 +7971,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve2, reject) => {
+        const socket = await new Promise((resolve3, reject) => {
           client[kConnector]({
             host,
             hostname: hostname3,
@@ -7983,7 +7983,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve2(socket2);
+              resolve3(socket2);
             }
           });
         });
@@ -8319,8 +8319,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve2) => {
-            this[kClosedResolve] = resolve2;
+          await new Promise((resolve3) => {
+            this[kClosedResolve] = resolve3;
           });
         }
       }
@@ -9589,7 +9589,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve2, reject) => {
+        return await new Promise((resolve3, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9602,7 +9602,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve2(null);
+              resolve3(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9621,7 +9621,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve3, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9638,7 +9638,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve2,
+              resolve: resolve3,
               reject,
               length: 0,
               body: []
@@ -9708,18 +9708,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve2, stream, length } = consume2;
+      const { type, body, resolve: resolve3, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve2(chunksDecode(body, length));
+          resolve3(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve2(JSON.parse(chunksDecode(body, length)));
+          resolve3(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve2(chunksConcat(body, length).buffer);
+          resolve3(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve2(new Blob(body, { type: stream[kContentType] }));
+          resolve3(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve2(chunksConcat(body, length));
+          resolve3(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9976,9 +9976,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10201,9 +10201,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10488,9 +10488,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10582,9 +10582,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -14447,7 +14447,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url2 = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve2, reject) => agent.dispatch(
+        return new Promise((resolve3, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14523,7 +14523,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve2({
+              resolve3({
                 status,
                 statusText,
                 headersList,
@@ -14566,7 +14566,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve2({
+              resolve3({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18307,8 +18307,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve2) => {
-        setTimeout(resolve2, ms).unref();
+      return new Promise((resolve3) => {
+        setTimeout(resolve3, ms).unref();
       });
     }
     module.exports = {
@@ -19175,7 +19175,7 @@ var require_aspromise = __commonJS({
       var params = new Array(arguments.length - 1), offset = 0, index = 2, pending = true;
       while (index < arguments.length)
         params[offset++] = arguments[index++];
-      return new Promise(function executor(resolve2, reject) {
+      return new Promise(function executor(resolve3, reject) {
         params[offset] = function callback(err) {
           if (pending) {
             pending = false;
@@ -19185,7 +19185,7 @@ var require_aspromise = __commonJS({
               var params2 = new Array(arguments.length - 1), offset2 = 0;
               while (offset2 < params2.length)
                 params2[offset2++] = arguments[offset2];
-              resolve2.apply(null, params2);
+              resolve3.apply(null, params2);
             }
           }
         };
@@ -25478,7 +25478,7 @@ var require_tensor_factory_impl = __commonJS({
           throw new Error("Can not access image data");
         }
       } else if (isString) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           const canvas = createCanvas();
           const context = createCanvasContext(canvas);
           if (!image || !context) {
@@ -25494,7 +25494,7 @@ var require_tensor_factory_impl = __commonJS({
             const img = context.getImageData(0, 0, canvas.width, canvas.height);
             bufferToTensorOptions.height = canvas.height;
             bufferToTensorOptions.width = canvas.width;
-            resolve2((0, exports.bufferToTensor)(img.data, bufferToTensorOptions));
+            resolve3((0, exports.bufferToTensor)(img.data, bufferToTensorOptions));
           };
         });
       } else {
@@ -26432,10 +26432,10 @@ var require_backend2 = __commonJS({
         __classPrivateFieldGet(this, _OnnxruntimeSessionHandler_inferenceSession, "f").endProfiling();
       }
       async run(feeds, fetches, options) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           setImmediate(() => {
             try {
-              resolve2(__classPrivateFieldGet(this, _OnnxruntimeSessionHandler_inferenceSession, "f").run(feeds, fetches, options));
+              resolve3(__classPrivateFieldGet(this, _OnnxruntimeSessionHandler_inferenceSession, "f").run(feeds, fetches, options));
             } catch (e) {
               reject(e);
             }
@@ -26449,10 +26449,10 @@ var require_backend2 = __commonJS({
         return Promise.resolve();
       }
       async createInferenceSessionHandler(pathOrBuffer, options) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           setImmediate(() => {
             try {
-              resolve2(new OnnxruntimeSessionHandler(pathOrBuffer, options || {}));
+              resolve3(new OnnxruntimeSessionHandler(pathOrBuffer, options || {}));
             } catch (e) {
               reject(e);
             }
@@ -36509,8 +36509,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve2, reject) {
-            return setTimeout(resolve2, t);
+          return new this.Promise(function(resolve3, reject) {
+            return setTimeout(resolve3, t);
           });
         }
         computePenalty() {
@@ -36721,15 +36721,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error63, reject, resolve2, returned, task;
+          var args, cb, error63, reject, resolve3, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve2, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve3, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve2(returned);
+                  return resolve3(returned);
                 };
               } catch (error1) {
                 error63 = error1;
@@ -36744,13 +36744,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise2, reject, resolve2;
-          resolve2 = reject = null;
+          var promise2, reject, resolve3;
+          resolve3 = reject = null;
           promise2 = new this.Promise(function(_resolve, _reject) {
-            resolve2 = _resolve;
+            resolve3 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve2, reject });
+          this._queue.push({ task, args, resolve: resolve3, reject });
           this._tryToRun();
           return promise2;
         }
@@ -37151,14 +37151,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve2, reject) => {
+              return new this.Promise((resolve3, reject) => {
                 if (finished()) {
-                  return resolve2();
+                  return resolve3();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve2();
+                      return resolve3();
                     }
                   });
                 }
@@ -37251,9 +37251,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve2, reject) {
+              return new this.Promise(function(resolve3, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve2)(args3);
+                  return (args3[0] != null ? reject : resolve3)(args3);
                 });
               });
             };
@@ -37414,14 +37414,14 @@ var require_filesystem = __commonJS({
       });
       return buffer.subarray(0, bytesRead);
     };
-    var readFile5 = (path) => new Promise((resolve2, reject) => {
+    var readFile5 = (path) => new Promise((resolve3, reject) => {
       fs3.open(path, "r", (err, fd) => {
         if (err) {
           reject(err);
         } else {
           const buffer = Buffer.alloc(MAX_LENGTH);
           fs3.read(fd, buffer, 0, MAX_LENGTH, 0, (_, bytesRead) => {
-            resolve2(buffer.subarray(0, bytesRead));
+            resolve3(buffer.subarray(0, bytesRead));
             fs3.close(fd, () => {
             });
           });
@@ -37489,10 +37489,10 @@ var require_detect_libc = __commonJS({
     var commandOut = "";
     var safeCommand = () => {
       if (!commandOut) {
-        return new Promise((resolve2) => {
+        return new Promise((resolve3) => {
           childProcess.exec(command, (err, out) => {
             commandOut = err ? " " : out;
-            resolve2(commandOut);
+            resolve3(commandOut);
           });
         });
       }
@@ -46853,8 +46853,8 @@ var require_sleep = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.sleep = sleep;
     async function sleep(ms) {
-      return new Promise((resolve2) => {
-        setTimeout(resolve2, ms);
+      return new Promise((resolve3) => {
+        setTimeout(resolve3, ms);
       });
     }
   }
@@ -48755,11 +48755,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P2, generator) {
   function adopt(value) {
-    return value instanceof P2 ? value : new P2(function(resolve2) {
-      resolve2(value);
+    return value instanceof P2 ? value : new P2(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P2 || (P2 = Promise))(function(resolve2, reject) {
+  return new (P2 || (P2 = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -48775,7 +48775,7 @@ var __awaiter = function(thisArg, _arguments, P2, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -54152,7 +54152,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve2) {
+function isRecursive(inst, stack, resolve3) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -54162,7 +54162,7 @@ function isRecursive(inst, stack, resolve2) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve2);
+      const answer = isRecursive(child, stack, resolve3);
       if (answer > result)
         result = answer;
     }
@@ -54173,7 +54173,7 @@ function isRecursive(inst, stack, resolve2) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve2) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -54237,7 +54237,7 @@ function isRecursive(inst, stack, resolve2) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve2 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -68879,8 +68879,7 @@ function warning2(message) {
 // packages/validate/src/validate.ts
 import { createHash as createHash7 } from "node:crypto";
 import { existsSync as existsSync3 } from "node:fs";
-import { mkdir as mkdir4, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join6 } from "node:path";
+import { join as join7 } from "node:path";
 
 // packages/onnx/src/onnx-proto.ts
 var import_onnx_proto = __toESM(require_onnx(), 1);
@@ -68998,8 +68997,13 @@ function readOnnxClassLabels(bytes) {
 }
 
 // packages/onnx/src/session.ts
-var import_onnxruntime_node = __toESM(require_dist(), 1);
 import { readFile, stat as stat2 } from "node:fs/promises";
+
+// packages/onnx/src/no-telemetry.ts
+process.env.ORT_DISABLE_TELEMETRY ??= "1";
+
+// packages/onnx/src/session.ts
+var import_onnxruntime_node = __toESM(require_dist(), 1);
 var TENSOR_TYPE = (data) => data instanceof Float32Array ? "float32" : data instanceof Float64Array ? "float64" : data instanceof BigInt64Array ? "int64" : data instanceof Int32Array ? "int32" : "string";
 async function loadModel(source, name) {
   const file2 = typeof source === "string" ? source : name ?? "<model bytes>";
@@ -70203,6 +70207,8 @@ function objectsAt(schema, path, index) {
   }
 }
 function closestKey(key, allowed) {
+  const extended2 = allowed.filter((a) => key.length >= 3 && a.toLowerCase().startsWith(key.toLowerCase()));
+  if (extended2.length === 1) return extended2[0];
   let best;
   let bestDistance = Infinity;
   for (const candidate of allowed) {
@@ -71443,6 +71449,79 @@ function round(x) {
   return Number(x.toPrecision(6));
 }
 
+// packages/output-files/src/output-files.ts
+import { randomBytes } from "node:crypto";
+import { mkdir as mkdir2, rename as rename2, rm as rm2, rmdir as rmdir2, stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+async function checkOutputDirectory(dir, options) {
+  const { existing, isDirectory: isDirectory2 } = await nearestExisting(resolve(dir));
+  if (isDirectory2) return;
+  throw outputError(
+    existing === resolve(dir) ? `${options.what} '${dir}' is a file; give a directory path (it is created when missing)` : `${options.what} '${dir}' cannot be created: '${existing}' is a file; give a directory path`,
+    options
+  );
+}
+async function writeOutputFiles(dir, files, options) {
+  await checkOutputDirectory(dir, options);
+  const created = await missingDirectories(resolve(dir));
+  const suffix = `.partial-${randomBytes(4).toString("hex")}`;
+  const written = [];
+  try {
+    await mkdir2(dir, { recursive: true });
+    for (const [name, content] of Object.entries(files)) {
+      const temporary = join(dir, `${name}${suffix}`);
+      written.push(temporary);
+      await writeFile2(temporary, content);
+    }
+    for (const name of Object.keys(files)) await rename2(join(dir, `${name}${suffix}`), join(dir, name));
+  } catch (error63) {
+    await Promise.all(written.map((path) => rm2(path, { force: true }).catch(() => void 0)));
+    for (const path of created) await rmdir2(path).catch(() => void 0);
+    throw writeError(error63, dir, options);
+  }
+}
+async function nearestExisting(path) {
+  for (let at = path; ; at = dirname(at)) {
+    const info = await stat3(at).catch((error63) => {
+      if (error63.code === "ENOENT" || error63.code === "ENOTDIR" || error63.code === "ENAMETOOLONG") return void 0;
+      throw error63;
+    });
+    if (info) return { existing: at, isDirectory: info.isDirectory() };
+    if (dirname(at) === at) return { existing: at, isDirectory: true };
+  }
+}
+async function missingDirectories(dir) {
+  const missing = [];
+  for (let at = dir; dirname(at) !== at; at = dirname(at)) {
+    if (await stat3(at).then(
+      () => true,
+      () => false
+    ))
+      break;
+    missing.push(at);
+  }
+  return missing;
+}
+function writeError(error63, path, options) {
+  const code = error63.code;
+  const reasons = {
+    ENAMETOOLONG: "a name in the path is too long for the file system; use a shorter path",
+    EACCES: "permission denied; choose a writable location",
+    EPERM: "permission denied; choose a writable location",
+    EROFS: "the file system is read-only; choose a writable location",
+    ENOSPC: "the disk is full; free space or choose another location",
+    EDQUOT: "the disk quota is exceeded; free space or choose another location",
+    ENOTDIR: "a parent of it is a file; give a directory path",
+    EEXIST: "a file is in the way; give a directory path",
+    EISDIR: "it is a directory; give a file path"
+  };
+  const reason = (code && reasons[code]) ?? `it cannot be written (${code ?? error63.message})`;
+  return outputError(`${options.what} '${path}': ${reason}`, options, error63);
+}
+function outputError(message, options, cause) {
+  return new InputError(`${message}${options.setBy ? ` (${options.setBy})` : ""}`, cause ? { cause } : {});
+}
+
 // packages/registry/src/quote-input.ts
 function quoteInput(text, maxChars = 80) {
   const cut = text.length > maxChars ? `${text.slice(0, maxChars)}…` : text;
@@ -71937,12 +72016,12 @@ import { readFile as readFile2 } from "node:fs/promises";
 // packages/registry/src/file-digest.ts
 import { createHash as createHash2 } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { stat as stat3 } from "node:fs/promises";
+import { stat as stat4 } from "node:fs/promises";
 import { basename } from "node:path";
 async function digestFile(path) {
   let sizeBytes;
   try {
-    sizeBytes = (await stat3(path)).size;
+    sizeBytes = (await stat4(path)).size;
   } catch (error63) {
     throw new FileFormatError(
       `${path}: cannot read it (${error63.code ?? "error"}); check the path`,
@@ -71986,8 +72065,8 @@ async function digestPublishFiles(files) {
 // packages/registry/src/verified-download.ts
 import { createHash as createHash3 } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdir as mkdir2, mkdtemp, rename as rename2, rm as rm2, stat as stat4 } from "node:fs/promises";
-import { basename as basename2, dirname, join, resolve } from "node:path";
+import { mkdir as mkdir3, mkdtemp, rename as rename3, rm as rm3, stat as stat5 } from "node:fs/promises";
+import { basename as basename2, dirname as dirname2, join as join2, resolve as resolve2 } from "node:path";
 import { once } from "node:events";
 async function verifiedDownload(d) {
   if (d.expected.name !== basename2(d.expected.name) || d.expected.name === ".." || d.expected.name === ".") {
@@ -71995,8 +72074,8 @@ async function verifiedDownload(d) {
       `${d.label}: '${d.expected.name}' in the manifest is not a plain file name; the manifest was altered: do not use this version`
     );
   }
-  await mkdir2(d.destDir, { recursive: true });
-  const target = join(d.destDir, d.expected.name);
+  await mkdir3(d.destDir, { recursive: true });
+  const target = join2(d.destDir, d.expected.name);
   const partial2 = `${target}.partial`;
   const hash2 = createHash3("sha256");
   let size = 0;
@@ -72022,7 +72101,7 @@ async function verifiedDownload(d) {
         `${d.label}: sha256 ${actual} does not match the release's digest ${d.storedDigest}; it was not saved: do not use this version`
       );
     }
-    await rename2(partial2, target);
+    await rename3(partial2, target);
     return target;
   } catch (error63) {
     if (out && !out.closed) {
@@ -72030,36 +72109,36 @@ async function verifiedDownload(d) {
       out.destroy();
       await closed;
     }
-    await rm2(partial2, { force: true });
+    await rm3(partial2, { force: true });
     throw error63;
   }
 }
 async function verifiedDownloadAll(destDir, downloads) {
-  const target = resolve(destDir);
-  const existing = await stat4(target).catch(() => null);
+  const target = resolve2(destDir);
+  const existing = await stat5(target).catch(() => null);
   if (existing && !existing.isDirectory()) {
     throw new InputError(`download path '${destDir}' is a file; give a directory to download the version into`);
   }
-  const createdParent = await mkdir2(dirname(target), { recursive: true });
-  const staging = await mkdtemp(join(dirname(target), `.${basename2(target)}.partial-`));
+  const createdParent = await mkdir3(dirname2(target), { recursive: true });
+  const staging = await mkdtemp(join2(dirname2(target), `.${basename2(target)}.partial-`));
   let moved = false;
   try {
     for (const d of downloads) await verifiedDownload({ ...d, destDir: staging });
     moved = existing === null && await renameIfAbsent(staging, target);
     if (!moved) {
-      await mkdir2(target, { recursive: true });
-      for (const d of downloads) await rename2(join(staging, d.expected.name), join(target, d.expected.name));
+      await mkdir3(target, { recursive: true });
+      for (const d of downloads) await rename3(join2(staging, d.expected.name), join2(target, d.expected.name));
       moved = true;
     }
-    return downloads.map((d) => join(target, d.expected.name));
+    return downloads.map((d) => join2(target, d.expected.name));
   } finally {
-    await rm2(staging, { recursive: true, force: true });
-    if (!moved && createdParent) await rm2(createdParent, { recursive: true, force: true });
+    await rm3(staging, { recursive: true, force: true });
+    if (!moved && createdParent) await rm3(createdParent, { recursive: true, force: true });
   }
 }
 async function renameIfAbsent(from, to) {
   try {
-    await rename2(from, to);
+    await rename3(from, to);
     return true;
   } catch (error63) {
     const code = error63.code;
@@ -72627,9 +72706,9 @@ function operation(req, change) {
 
 // packages/registry/src/local-store.ts
 import { createReadStream as createReadStream2 } from "node:fs";
-import { copyFile as copyFile2, link, mkdir as mkdir3, readdir as readdir2, readFile as readFile3, rename as rename3, rm as rm3, stat as stat5, writeFile as writeFile2 } from "node:fs/promises";
-import { join as join2 } from "node:path";
-import { createHash as createHash5, randomBytes } from "node:crypto";
+import { copyFile as copyFile2, link, mkdir as mkdir4, readdir as readdir2, readFile as readFile3, rename as rename4, rm as rm4, stat as stat6, writeFile as writeFile3 } from "node:fs/promises";
+import { join as join3 } from "node:path";
+import { createHash as createHash5, randomBytes as randomBytes2 } from "node:crypto";
 var VersionRecordSchema = external_exports.object({
   contentDigest: external_exports.string(),
   commit: external_exports.string(),
@@ -72648,20 +72727,20 @@ var LocalStore = class {
     this.options = options;
   }
   modelDir(name) {
-    return join2(this.root, "models", modelSegment(name));
+    return join3(this.root, "models", modelSegment(name));
   }
   eventPath(name, counter) {
-    return join2(this.modelDir(name), "events", `${String(counter).padStart(10, "0")}.json`);
+    return join3(this.modelDir(name), "events", `${String(counter).padStart(10, "0")}.json`);
   }
   async readHead(name) {
-    return readEventFile(join2(this.modelDir(name), "head.json"));
+    return readEventFile(join3(this.modelDir(name), "head.json"));
   }
   async readEvent(name, counter) {
     return readEventFile(this.eventPath(name, counter));
   }
   async appendEvent(event) {
     const target = this.eventPath(event.name, event.counter);
-    const temp = await this.writeAside(join2(this.modelDir(event.name), "events"), JSON.stringify(event));
+    const temp = await this.writeAside(join3(this.modelDir(event.name), "events"), JSON.stringify(event));
     try {
       await link(temp, target);
       return true;
@@ -72669,7 +72748,7 @@ var LocalStore = class {
       if (error63.code === "EEXIST") return false;
       throw error63;
     } finally {
-      await rm3(temp, { force: true });
+      await rm4(temp, { force: true });
     }
   }
   async ensureGtoTag() {
@@ -72677,28 +72756,28 @@ var LocalStore = class {
   async writeHead(event) {
     const dir = this.modelDir(event.name);
     const temp = await this.writeAside(dir, JSON.stringify(event));
-    await rename3(temp, join2(dir, "head.json"));
+    await rename4(temp, join3(dir, "head.json"));
   }
   async listEvents(name) {
-    const dir = join2(this.modelDir(name), "events");
+    const dir = join3(this.modelDir(name), "events");
     const files = (await readdirOrEmpty(dir)).filter((f2) => /^\d{10}\.json$/.test(f2)).sort();
     const events = [];
     for (const f2 of files) {
-      const event = await readEventFile(join2(dir, f2));
+      const event = await readEventFile(join3(dir, f2));
       if (event) events.push(event);
     }
     return events;
   }
   async listNames() {
-    return (await readdirOrEmpty(join2(this.root, "models"))).map(modelOfSegment).sort();
+    return (await readdirOrEmpty(join3(this.root, "models"))).map(modelOfSegment).sort();
   }
   async readVersion(name, version2) {
-    const dir = join2(this.modelDir(name), "versions", version2);
+    const dir = join3(this.modelDir(name), "versions", version2);
     const record2 = await readVersionRecord(dir);
     return record2 ? toStoredVersion(name, version2, dir, record2, true) : null;
   }
   async readClaim(name, version2) {
-    const record2 = await readVersionRecord(join2(this.modelDir(name), "versions", version2));
+    const record2 = await readVersionRecord(join3(this.modelDir(name), "versions", version2));
     return record2 ? { commit: record2.registrationCommit ?? record2.commit, contentDigest: record2.contentDigest } : null;
   }
   async registrationCommit(req) {
@@ -72706,28 +72785,28 @@ var LocalStore = class {
   }
   async findStagedVersion(name, contentDigest2) {
     const suffix = `-${contentDigest2.slice(0, 16)}`;
-    const staged = (await readdirOrEmpty(join2(this.modelDir(name), "staging"))).find((d) => d.endsWith(suffix));
+    const staged = (await readdirOrEmpty(join3(this.modelDir(name), "staging"))).find((d) => d.endsWith(suffix));
     return staged ? staged.slice(0, -suffix.length) : null;
   }
   stagingDir(name, version2, contentDigest2) {
-    return join2(this.modelDir(name), "staging", `${version2}-${contentDigest2.slice(0, 16)}`);
+    return join3(this.modelDir(name), "staging", `${version2}-${contentDigest2.slice(0, 16)}`);
   }
   async stageVersion(req) {
     const dir = this.stagingDir(req.name, req.version, req.contentDigest);
-    await mkdir3(dir, { recursive: true });
+    await mkdir4(dir, { recursive: true });
     const assets = {};
     for (const file2 of req.files) {
-      const target = join2(dir, file2.name);
+      const target = join3(dir, file2.name);
       assets[file2.name] = { sha256: file2.sha256, sizeBytes: file2.sizeBytes };
-      if ((await stat5(target).catch(() => null))?.size === file2.sizeBytes) continue;
-      const temp = join2(dir, `.${file2.name}.${randomBytes(6).toString("hex")}`);
+      if ((await stat6(target).catch(() => null))?.size === file2.sizeBytes) continue;
+      const temp = join3(dir, `.${file2.name}.${randomBytes2(6).toString("hex")}`);
       if (file2.path) await copyFile2(file2.path, temp);
-      else await writeFile2(temp, file2.bytes);
-      await rename3(temp, target);
+      else await writeFile3(temp, file2.bytes);
+      await rename4(temp, target);
     }
-    const manifestPath = join2(dir, MANIFEST_ASSET);
+    const manifestPath = join3(dir, MANIFEST_ASSET);
     const manifest = await readFile3(manifestPath).catch(() => null) ?? req.manifest;
-    if (manifest === req.manifest) await rename3(await this.writeAside(dir, manifest), manifestPath);
+    if (manifest === req.manifest) await rename4(await this.writeAside(dir, manifest), manifestPath);
     const m = digestBytes(MANIFEST_ASSET, manifest);
     assets[MANIFEST_ASSET] = { sha256: m.sha256, sizeBytes: m.sizeBytes };
     const record2 = {
@@ -72736,14 +72815,14 @@ var LocalStore = class {
       registrationCommit: req.registrationCommit,
       assets
     };
-    await rename3(await this.writeAside(dir, JSON.stringify(record2, null, 2)), join2(dir, "version.json"));
+    await rename4(await this.writeAside(dir, JSON.stringify(record2, null, 2)), join3(dir, "version.json"));
     return manifest;
   }
   async claimVersion({ name, version: version2, commit, contentDigest: contentDigest2 }) {
-    const target = join2(this.modelDir(name), "versions", version2);
-    await mkdir3(join2(this.modelDir(name), "versions"), { recursive: true });
+    const target = join3(this.modelDir(name), "versions", version2);
+    await mkdir4(join3(this.modelDir(name), "versions"), { recursive: true });
     try {
-      await rename3(this.stagingDir(name, version2, contentDigest2), target);
+      await rename4(this.stagingDir(name, version2, contentDigest2), target);
       return { result: "claimed", commit };
     } catch (error63) {
       const code = error63.code;
@@ -72751,18 +72830,18 @@ var LocalStore = class {
       const existing = await readVersionRecord(target);
       if (!existing) throw error63;
       if (existing.contentDigest !== contentDigest2) return { result: "other" };
-      await rm3(this.stagingDir(name, version2, contentDigest2), { recursive: true, force: true });
+      await rm4(this.stagingDir(name, version2, contentDigest2), { recursive: true, force: true });
       return { result: "ours", commit: existing.registrationCommit ?? existing.commit };
     }
   }
   async discardStaged(name, version2, contentDigest2) {
-    await rm3(this.stagingDir(name, version2, contentDigest2), { recursive: true, force: true });
+    await rm4(this.stagingDir(name, version2, contentDigest2), { recursive: true, force: true });
   }
   async publishVersion(name, version2) {
-    return join2(this.modelDir(name), "versions", version2);
+    return join3(this.modelDir(name), "versions", version2);
   }
   async readAsset(name, version2, asset) {
-    return createReadStream2(join2(this.modelDir(name), "versions", version2, asset));
+    return createReadStream2(join3(this.modelDir(name), "versions", version2, asset));
   }
   async passedChecks(commit) {
     return this.options.passedChecks ? this.options.passedChecks(commit) : [];
@@ -72771,9 +72850,9 @@ var LocalStore = class {
     return this.options.defaultCommit ? this.options.defaultCommit() : "unknown";
   }
   async writeAside(dir, content) {
-    await mkdir3(dir, { recursive: true });
-    const temp = join2(dir, `.tmp-${process.pid}-${randomBytes(6).toString("hex")}`);
-    await writeFile2(temp, content);
+    await mkdir4(dir, { recursive: true });
+    const temp = join3(dir, `.tmp-${process.pid}-${randomBytes2(6).toString("hex")}`);
+    await writeFile3(temp, content);
     return temp;
   }
 };
@@ -72793,7 +72872,7 @@ async function readEventFile(path) {
   return text === null ? null : RegistryEventSchema.parse(JSON.parse(text));
 }
 async function readVersionRecord(dir) {
-  const text = await readFile3(join2(dir, "version.json"), "utf8").catch(() => null);
+  const text = await readFile3(join3(dir, "version.json"), "utf8").catch(() => null);
   return text === null ? null : VersionRecordSchema.parse(JSON.parse(text));
 }
 function toStoredVersion(name, version2, dir, record2, published) {
@@ -73315,7 +73394,7 @@ function statusOf(error63) {
 
 // packages/registry/src/registry-command.ts
 import { existsSync as existsSync2 } from "node:fs";
-import { isAbsolute, join as join3 } from "node:path";
+import { isAbsolute, join as join4 } from "node:path";
 var RegistryInputsSchema = external_exports.object({
   command: external_exports.enum(["publish", "resolve", "download", "promote", "rollback", "deprecate", "history", "list"]),
   name: external_exports.string().optional(),
@@ -73351,19 +73430,19 @@ var RegistryActionInputsSchema = RegistryInputsSchema.extend({
 });
 var DEFAULT_POLICY_FILE = ".github/mlship-registry.yml";
 async function loadStagePolicy(policyPath, cwd) {
-  const file2 = policyPath ?? (existsSync2(join3(cwd, DEFAULT_POLICY_FILE)) ? DEFAULT_POLICY_FILE : void 0);
+  const file2 = policyPath ?? (existsSync2(join4(cwd, DEFAULT_POLICY_FILE)) ? DEFAULT_POLICY_FILE : void 0);
   if (!file2) return void 0;
   return readStagePolicy(resolvePath(cwd, file2), file2);
 }
 function resolvePath(cwd, path) {
-  return isAbsolute(path) ? path : join3(cwd, path);
+  return isAbsolute(path) ? path : join4(cwd, path);
 }
 var ParamsSchema = external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]));
 
 // packages/registry/src/registry-entry.ts
-import { mkdtemp as mkdtemp2 } from "node:fs/promises";
+import { mkdtemp as mkdtemp2, rm as rm5 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 
 // node_modules/.pnpm/universal-user-agent@7.0.3/node_modules/universal-user-agent/index.js
 function getUserAgent() {
@@ -77741,10 +77820,14 @@ async function openRegistry(options) {
 async function fetchRegistryAsset(options, reference, role) {
   const location = /^(local|github):/.test(options.location) ? options.location : `local:${options.location}`;
   const registry2 = await openRegistry({ ...options, location });
-  const { resolved, files } = await registry2.download(reference, await mkdtemp2(join4(tmpdir(), `mlship-${role}-`)), {
-    role
-  });
-  return { path: files[0], tag: resolved.tag };
+  const dir = await mkdtemp2(join5(tmpdir(), `mlship-${role}-`));
+  try {
+    const { resolved, files } = await registry2.download(reference, dir, { role });
+    return { path: files[0], tag: resolved.tag };
+  } catch (error63) {
+    await rm5(dir, { recursive: true, force: true });
+    throw error63;
+  }
 }
 
 // packages/data/src/read/columns.ts
@@ -77847,8 +77930,8 @@ function textChunk(chunk, column, rows) {
 }
 
 // packages/data/src/engine/data-format.ts
-import { glob, stat as stat6 } from "node:fs/promises";
-import { extname, isAbsolute as isAbsolute2, join as join5 } from "node:path";
+import { glob, stat as stat7 } from "node:fs/promises";
+import { extname, isAbsolute as isAbsolute2, join as join6 } from "node:path";
 function isRemote(path) {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(path);
 }
@@ -77874,7 +77957,7 @@ function formatOf(file2) {
 async function resolveDataFiles(pattern, cwd = process.cwd()) {
   if (isRemote(pattern)) return [pattern];
   if (!/[*?[{]/.test(pattern)) {
-    const info = await stat6(pattern).catch(() => void 0);
+    const info = await stat7(pattern).catch(() => void 0);
     if (!info)
       throw new InputError(`data file '${pattern}' does not exist; give a file path or a glob such as 'data/*.csv'`);
     if (!info.isFile())
@@ -77884,7 +77967,7 @@ async function resolveDataFiles(pattern, cwd = process.cwd()) {
     return [pattern];
   }
   const files = [];
-  for await (const f2 of glob(pattern, { cwd })) files.push(isAbsolute2(f2) ? f2 : join5(cwd, f2));
+  for await (const f2 of glob(pattern, { cwd })) files.push(isAbsolute2(f2) ? f2 : join6(cwd, f2));
   if (files.length === 0) throw new InputError(`data glob '${pattern}' matches no file`);
   return files.sort();
 }
@@ -77977,7 +78060,8 @@ function firstLine2(text) {
 }
 function engineError(file2, cause) {
   const message = cause instanceof Error ? cause.message : String(cause);
-  const line = /CSV Error on Line: (\d+)/.exec(message)?.[1] ?? (/byte order mark/i.test(message) ? void 0 : /Malformed JSON in file .*? in line (\d+)/.exec(message)?.[1]);
+  const cutShort = /Malformed JSON/.test(message) && /unexpected end of data/i.test(message);
+  const line = /CSV Error on Line: (\d+)/.exec(message)?.[1] ?? (/byte order mark/i.test(message) || cutShort ? void 0 : /Malformed JSON in file .*? in line (\d+)/.exec(message)?.[1]);
   const at = line ? `${file2}:${line}` : file2;
   const location = { file: file2, ...line ? { line: Number(line) } : {} };
   const fields = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(message);
@@ -77996,6 +78080,8 @@ function engineError(file2, cause) {
     what = "not UTF-8 text; re-export the file as UTF-8";
   } else if (/Maximum line size/i.test(message)) {
     what = "no line breaks in the first megabytes: not CSV text; check that the file is the data you meant";
+  } else if (cutShort) {
+    what = "not valid JSON: its last record is cut short (was the file copied whole?); fix the file or re-export it";
   } else if (/magic bytes|parquet|thrift|footer|metadata/i.test(message) && /\.(parquet|pq)$/i.test(file2)) {
     what = `not a readable Parquet file (${firstLine2(message).replace(/^[\w ]+Error: /, "")}); re-export it or check that it was copied whole`;
   } else if (/json/i.test(message) && /\.(json|jsonl|ndjson)$/i.test(file2)) {
@@ -78770,6 +78856,7 @@ function sortedClasses(codes, seen) {
   for (let i = 0; i < codes.length; i++) codes[i] = remap[codes[i]];
   return { kind: "classes", codes, values };
 }
+var isNumberText = (text) => text.trim() !== "" && Number.isFinite(Number(text));
 function where(batch, row) {
   return `${batch.source.file}: row ${batch.source.firstRow + row}`;
 }
@@ -78777,12 +78864,12 @@ function numericFeature(batch, name) {
   const col = columnOf(batch, name);
   if (col.kind === "categorical" && allNull(col)) return new Float64Array(batch.rowCount).fill(Number.NaN);
   if (col.kind !== "numeric") {
-    const sample = col.dictionary[col.codes.find((c) => c >= 0) ?? 0] ?? "";
+    const row = col.codes.findIndex((c) => c >= 0 && !isNumberText(col.dictionary[c]));
+    const sample = row >= 0 ? col.dictionary[col.codes[row]] : col.dictionary[col.codes.find((c) => c >= 0) ?? 0] ?? "";
+    const at = row >= 0 ? where(batch, row) : batch.source.file;
     throw new FileFormatError(
-      `${batch.source.file}: feature column '${name}' is not numeric (e.g. '${sample}'); encode it as numbers before scoring`,
-      {
-        location: { file: batch.source.file }
-      }
+      `${at}: feature column '${name}' holds '${sample}', not a number; encode it as numbers before scoring`,
+      { location: { file: batch.source.file, ...row >= 0 ? { line: batch.source.firstRow + row } : {} } }
     );
   }
   return col.values;
@@ -79238,11 +79325,13 @@ var ValidateOptionsSchema = external_exports.object({
   /** Where the result JSON, report section and model card are written. */
   outputDir: external_exports.string().min(1).default("mlship-validate")
 });
+var OUTPUT_DIR = { what: "output directory", setBy: "action input 'output-dir', --output-dir" };
 async function validate2(input2, adapters = {}) {
   const options = ValidateOptionsSchema.parse(input2);
   const now = adapters.now ?? (() => performance.now());
   const timings = {};
   const started = now();
+  await checkOutputDirectory(options.outputDir, OUTPUT_DIR);
   const policy = options.policy ? await readPolicy(options.policy, options.task) : defaultPolicy();
   const task = options.task ?? policy.task;
   const label = options.label ?? policy.label;
@@ -79499,19 +79588,24 @@ function pick3(values, rows) {
 async function writeOutputs(result, policy, outputDir) {
   const modelCard = buildModelCard(result, policy.model_card);
   const section = validationSection(result, modelCard.markdown);
-  await mkdir4(outputDir, { recursive: true });
   const paths = {
-    result: join6(outputDir, "validation.json"),
-    report: join6(outputDir, "validation.md"),
-    modelCard: join6(outputDir, "model-card.md"),
-    modelCardJson: join6(outputDir, "model-card.json")
+    result: join7(outputDir, "validation.json"),
+    report: join7(outputDir, "validation.md"),
+    modelCard: join7(outputDir, "model-card.md"),
+    modelCardJson: join7(outputDir, "model-card.json")
   };
-  await writeFile3(paths.result, `${JSON.stringify(result, null, 2)}
-`);
-  await writeFile3(paths.report, renderSection(section));
-  await writeFile3(paths.modelCard, modelCard.markdown);
-  await writeFile3(paths.modelCardJson, `${JSON.stringify(modelCard.json, null, 2)}
-`);
+  await writeOutputFiles(
+    outputDir,
+    {
+      "validation.json": `${JSON.stringify(result, null, 2)}
+`,
+      "validation.md": renderSection(section),
+      "model-card.md": modelCard.markdown,
+      "model-card.json": `${JSON.stringify(modelCard.json, null, 2)}
+`
+    },
+    OUTPUT_DIR
+  );
   return { result, section, modelCard, paths };
 }
 

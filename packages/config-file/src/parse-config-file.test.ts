@@ -193,3 +193,10 @@ test('reading: a missing file, a directory, a binary or an oversized file is one
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a key cut short is answered with the key it starts', () => {
+  assert.equal(
+    failure('name: x\nbootstrap:\n  rep: 5\n').message,
+    `p.yml:3:3: bootstrap.rep: unknown key 'rep'; did you mean 'replicates'?`,
+  );
+});

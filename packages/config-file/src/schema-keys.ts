@@ -60,6 +60,9 @@ function objectsAt(schema: z.ZodType, path: readonly PropertyKey[], index: numbe
 
 /** The allowed key closest to a mistyped one, when it is close enough to be a typo. */
 export function closestKey(key: string, allowed: readonly string[]): string | undefined {
+  // A key cut short ('uniq' for 'unique') is a typo too, whatever the edit distance.
+  const extended = allowed.filter((a) => key.length >= 3 && a.toLowerCase().startsWith(key.toLowerCase()));
+  if (extended.length === 1) return extended[0];
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of allowed) {

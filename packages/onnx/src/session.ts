@@ -1,6 +1,7 @@
 // The ONNX Runtime adapter: the only module that loads the native addon, so
 // everything else in mlship (signatures, builders, statistics) runs without it.
 import { readFile, stat } from 'node:fs/promises';
+import './no-telemetry.ts';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { FileFormatError, InputError } from '@mlship/errors';
 import { readOnnxClassLabels, readOnnxMetadata, readOnnxSignature } from './signature.ts';

@@ -1,7 +1,7 @@
 // Wiring for entry points (the action and the CLI): builds the store and the
 // registry from a token, the environment and the stage policy file.
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGitHubClient } from '@mlship/github';
@@ -118,8 +118,13 @@ export async function fetchRegistryAsset(
   // A bare directory is the local registry, as in the CLI's --registry DIR.
   const location = /^(local|github):/.test(options.location) ? options.location : `local:${options.location}`;
   const registry = await openRegistry({ ...options, location });
-  const { resolved, files } = await registry.download(reference, await mkdtemp(join(tmpdir(), `mlship-${role}-`)), {
-    role,
-  });
-  return { path: files[0]!, tag: resolved.tag };
+  const dir = await mkdtemp(join(tmpdir(), `mlship-${role}-`));
+  try {
+    const { resolved, files } = await registry.download(reference, dir, { role });
+    return { path: files[0]!, tag: resolved.tag };
+  } catch (error) {
+    // A reference that does not resolve leaves no empty download directory behind.
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
 }

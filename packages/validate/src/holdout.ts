@@ -89,6 +89,8 @@ function sortedClasses(codes: Int32Array, seen: string[]): { kind: 'classes'; co
   return { kind: 'classes', codes, values };
 }
 
+const isNumberText = (text: string) => text.trim() !== '' && Number.isFinite(Number(text));
+
 function where(batch: ColumnBatch, row: number): string {
   return `${batch.source.file}: row ${batch.source.firstRow + row}`;
 }
@@ -98,12 +100,14 @@ function numericFeature(batch: ColumnBatch, name: string): Float64Array {
   // A batch where the column is entirely missing comes as null text (its kind is not known yet).
   if (col.kind === 'categorical' && allNull(col)) return new Float64Array(batch.rowCount).fill(Number.NaN);
   if (col.kind !== 'numeric') {
-    const sample = col.dictionary[col.codes.find((c) => c >= 0) ?? 0] ?? '';
+    // The first value that is not a number, not the first value: the column read as text because of it.
+    const row = col.codes.findIndex((c) => c >= 0 && !isNumberText(col.dictionary[c]!));
+    const sample =
+      row >= 0 ? col.dictionary[col.codes[row]!]! : (col.dictionary[col.codes.find((c) => c >= 0) ?? 0] ?? '');
+    const at = row >= 0 ? where(batch, row) : batch.source.file;
     throw new FileFormatError(
-      `${batch.source.file}: feature column '${name}' is not numeric (e.g. '${sample}'); encode it as numbers before scoring`,
-      {
-        location: { file: batch.source.file },
-      },
+      `${at}: feature column '${name}' holds '${sample}', not a number; encode it as numbers before scoring`,
+      { location: { file: batch.source.file, ...(row >= 0 ? { line: batch.source.firstRow + row } : {}) } },
     );
   }
   // The engine reads a null as NaN: the column is the feature as it is.

@@ -4,7 +4,6 @@
 // pure function from @mlship/eval.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '@mlship/errors';
@@ -28,6 +27,7 @@ import {
   validationSection,
 } from '@mlship/eval';
 import type { GateOutcome, ModelCard, PairedData, Policy, SignatureChange, ValidationResult } from '@mlship/eval';
+import { checkOutputDirectory, writeOutputFiles } from '@mlship/output-files';
 import { renderSection, type ReportSection } from '@mlship/report';
 import { safeParseModelReference } from '@mlship/registry';
 import { readHoldout } from './holdout.ts';
@@ -57,6 +57,8 @@ export interface ValidateAdapters {
   now?: () => number;
 }
 
+const OUTPUT_DIR = { what: 'output directory', setBy: "action input 'output-dir', --output-dir" };
+
 export interface ValidateOutcome {
   result: ValidationResult;
   section: ReportSection;
@@ -69,6 +71,8 @@ export async function validate(input: ValidateOptions, adapters: ValidateAdapter
   const now = adapters.now ?? (() => performance.now());
   const timings: Record<string, number> = {};
   const started = now();
+  // A wrong output path fails before the models are loaded and scored, not after.
+  await checkOutputDirectory(options.outputDir, OUTPUT_DIR);
   const policy = options.policy ? await readPolicy(options.policy, options.task) : defaultPolicy();
   const task = options.task ?? policy.task;
   const label = options.label ?? policy.label;
@@ -369,16 +373,21 @@ function pick<T extends Int32Array | Float64Array>(values: T, rows: Int32Array):
 async function writeOutputs(result: ValidationResult, policy: Policy, outputDir: string): Promise<ValidateOutcome> {
   const modelCard = buildModelCard(result, policy.model_card);
   const section = validationSection(result, modelCard.markdown);
-  await mkdir(outputDir, { recursive: true });
   const paths = {
     result: join(outputDir, 'validation.json'),
     report: join(outputDir, 'validation.md'),
     modelCard: join(outputDir, 'model-card.md'),
     modelCardJson: join(outputDir, 'model-card.json'),
   };
-  await writeFile(paths.result, `${JSON.stringify(result, null, 2)}\n`);
-  await writeFile(paths.report, renderSection(section));
-  await writeFile(paths.modelCard, modelCard.markdown);
-  await writeFile(paths.modelCardJson, `${JSON.stringify(modelCard.json, null, 2)}\n`);
+  await writeOutputFiles(
+    outputDir,
+    {
+      'validation.json': `${JSON.stringify(result, null, 2)}\n`,
+      'validation.md': renderSection(section),
+      'model-card.md': modelCard.markdown,
+      'model-card.json': `${JSON.stringify(modelCard.json, null, 2)}\n`,
+    },
+    OUTPUT_DIR,
+  );
   return { result, section, modelCard, paths };
 }

@@ -1,7 +1,6 @@
 // mlship data test|profile|infer|drift|merge: the data-test action's library
 // calls from a terminal.
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '@mlship/errors';
@@ -19,6 +18,7 @@ import {
   runDataTest,
   type DriftReport,
 } from '@mlship/data';
+import { checkOutputFile, writeOutputFile } from '@mlship/output-files';
 import { fetchRegistryAsset, isModelReference } from '@mlship/registry';
 import type { CliCommand, CliIO } from '../command.ts';
 import { parseCommandLine, usageError } from '../flags.ts';
@@ -32,6 +32,8 @@ const USAGE = `usage: mlship data test DATA [--expectations FILE] [--reference P
 DATA is a .csv, .jsonl, .json or .parquet file, or a glob of them. --reference is a profile, the reference
 data itself (numeric drift tests are then exact), or NAME@STAGE (e.g. churn@prod): the data profile published with that model version, from --registry DIR|local:DIR|github:OWNER/REPO
 (default .mlship/registry; github: reads $GITHUB_TOKEN).`;
+
+const OUTPUT = { what: '--output' };
 
 const OPTIONS = {
   expectations: { type: 'string' },
@@ -75,7 +77,7 @@ function one(sub: string, positionals: string[]): string {
 }
 
 async function writeOrPrint(io: CliIO, path: string | undefined, text: string): Promise<void> {
-  if (path) await writeFile(resolve(io.cwd, path), text);
+  if (path) await writeOutputFile(resolve(io.cwd, path), text, OUTPUT);
   else io.stdout(text);
 }
 
@@ -121,6 +123,8 @@ const command: CliCommand = {
     }
     const { sub, positionals, flags } = parse(argv);
     const at = (p: string) => resolve(io.cwd, p);
+    // A wrong --output fails before the data is read, not after.
+    if (flags.output) await checkOutputFile(at(flags.output), OUTPUT);
     const referenced =
       flags.reference === undefined ? undefined : await referenceProfile(flags.reference, flags.registry, io);
     // `data test` reads its reference itself.
@@ -203,7 +207,7 @@ const command: CliCommand = {
         if (positionals.length === 0) throw usageError('data merge', 'give the shard profiles to merge');
         if (!flags.output) throw usageError('data merge', '--output FILE is required');
         const merged = mergeProfiles(await Promise.all(positionals.map((p) => readProfileFile(at(p)))), positionals);
-        await writeFile(at(flags.output), `${JSON.stringify(merged)}\n`);
+        await writeOutputFile(at(flags.output), `${JSON.stringify(merged)}\n`, OUTPUT);
         io.stdout(
           flags.json
             ? `${JSON.stringify({ rowCount: merged.rowCount, output: flags.output })}\n`

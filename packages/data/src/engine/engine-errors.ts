@@ -8,9 +8,11 @@ function firstLine(text: string): string {
 
 export function engineError(file: string, cause: unknown): FileFormatError {
   const message = cause instanceof Error ? cause.message : String(cause);
-  const line =
-    /CSV Error on Line: (\d+)/.exec(message)?.[1] ??
-    (/byte order mark/i.test(message) ? undefined : /Malformed JSON in file .*? in line (\d+)/.exec(message)?.[1]);
+  // DuckDB's "in line N" for JSON counts records, plus one, and not file lines (blank lines are skipped), so no line
+  // is named for JSON; its reason ("unexpected character") is kept.
+  const malformedJson = /Malformed JSON in file .*? in line \d+: (.+?)[.\s]*$/m.exec(message)?.[1];
+  const cutShort = malformedJson !== undefined && /unexpected end of data/i.test(malformedJson);
+  const line = /CSV Error on Line: (\d+)/.exec(message)?.[1];
   const at = line ? `${file}:${line}` : file;
   const location = { file, ...(line ? { line: Number(line) } : {}) };
   const fields = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(message);
@@ -30,6 +32,10 @@ export function engineError(file: string, cause: unknown): FileFormatError {
     what = 'not UTF-8 text; re-export the file as UTF-8';
   } else if (/Maximum line size/i.test(message)) {
     what = 'no line breaks in the first megabytes: not CSV text; check that the file is the data you meant';
+  } else if (cutShort) {
+    what = 'not valid JSON: a record is still open at the end of the file (cut short?); fix the file or re-export it';
+  } else if (malformedJson !== undefined && !/byte order mark/i.test(message)) {
+    what = `not valid JSON (${malformedJson}); fix the broken record (a JSON linter names its line) or re-export the file`;
   } else if (/magic bytes|parquet|thrift|footer|metadata/i.test(message) && /\.(parquet|pq)$/i.test(file)) {
     what = `not a readable Parquet file (${firstLine(message).replace(/^[\w ]+Error: /, '')}); re-export it or check that it was copied whole`;
   } else if (/json/i.test(message) && /\.(json|jsonl|ndjson)$/i.test(file)) {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileFormatError, InputError } from '@mlship/errors';
@@ -153,15 +153,25 @@ test('JSON array: penguins keeps real missing values as nulls', async () => {
   assert.ok(mass.filter((v) => v === null).length > 0);
 });
 
-test('JSON Lines: reads records; a broken line is an error naming the line', async () => {
+test('JSON Lines: reads records; a broken record is an error with the reason, a record left open says so', async () => {
   const good = write('ok.jsonl', '{"a":1,"b":"x"}\n\n{"a":2.5,"b":null}\n');
   const batches = await collect(good);
   assert.deepEqual(texts(batches, 'a'), ['1', '2.5']);
   assert.deepEqual(texts(batches, 'b'), ['x', null]);
-  const bad = write('bad.jsonl', '{"a":1}\n{"a":\n');
+  const bad = write('bad.jsonl', '{"a":1}\n{"a":2]\n{"a":3}\n');
   await assert.rejects(
     collect(bad),
-    (e: unknown) => e instanceof FileFormatError && /^\S*bad\.jsonl:\d+: not valid JSON/.test(e.message),
+    (e: unknown) =>
+      e instanceof FileFormatError &&
+      /^\S*bad\.jsonl: not valid JSON \(unexpected character\); fix the broken record/.test(e.message),
+  );
+  // The engine reports a value left open on the line after the last line break; no line is named then.
+  const open = write('open.jsonl', '{"a":1}\n{"a":\n');
+  await assert.rejects(
+    collect(open),
+    (e: unknown) =>
+      e instanceof FileFormatError &&
+      /^\S*open\.jsonl: not valid JSON: a record is still open at the end of the file/.test(e.message),
   );
 });
 
@@ -217,4 +227,14 @@ test('globs read files in order; a missing path or unknown extension is an error
   assert.deepEqual(texts(batches, 'a'), ['1', '2', '3']);
   await assert.rejects(collect(join(dir, 'nope.csv')), InputError);
   await assert.rejects(collect(write('data.xlsx', 'x')), /unknown data format '\.xlsx'/);
+});
+
+test('CSV: a binary file (1 GiB of NUL bytes) fails on its first chunk, naming the file', async () => {
+  const path = write('zeros.csv', '');
+  truncateSync(path, 1024 ** 3);
+  await assert.rejects(
+    collect(path),
+    (e: unknown) =>
+      e instanceof FileFormatError && /zeros\.csv: no line break in the first megabyte: not CSV text/.test(e.message),
+  );
 });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { InputError } from '@mlship/errors';
 import { profileData } from '../run/profile-data.ts';
 import { inferExpectations } from './infer-expectations.ts';
 import { parseExpectations } from './load-expectations.ts';
@@ -73,4 +74,19 @@ test('a text date column with more than 1,000 distinct values keeps its timestam
     assert.equal(expectations.columns[column]!.type!.is, 'timestamp', file);
     assert.equal(expectations.columns[column]!.unique?.mostly, 1, file);
   }
+});
+
+test('data without rows is refused: expectations inferred from it would fail on that same data', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = join(mkdtempSync(join(tmpdir(), 'mlship-infer-')), 'header.csv');
+  writeFileSync(path, 'id,species\n');
+  const { profile } = await profileData(path);
+  assert.equal(profile.rowCount, 0);
+  assert.throws(
+    () => inferExpectations(profile, { source: 'header.csv' }),
+    (e: unknown) =>
+      e instanceof InputError &&
+      /^header\.csv has no rows, so there is nothing to infer expectations from/.test(e.message),
+  );
 });

@@ -1,6 +1,7 @@
 // Writes a reviewable expectations YAML from a profile: types, presence,
 // domains of small categorical columns, observed ranges. Every check carries a
 // comment with what was observed, so a reviewer can loosen or tighten it.
+import { InputError } from '@mlship/errors';
 import type { CategoricalProfile, NumericProfile, Profile } from '../profile/profile-schema.ts';
 import { formatNumber, formatShare } from './format.ts';
 
@@ -13,7 +14,12 @@ export interface InferOptions {
 
 const BOOLEAN_TEXT = new Set(['true', 'false', 'True', 'False', 'TRUE', 'FALSE']);
 
+/** Throws InputError for data without rows: what it would infer, its own data fails (rowCount min 1, no types). */
 export function inferExpectations(profile: Profile, options: InferOptions = {}): string {
+  if (profile.rowCount === 0)
+    throw new InputError(
+      `${options.source ?? 'the data'} has no rows, so there is nothing to infer expectations from; give data with rows`,
+    );
   const maxDomain = options.maxDomainSize ?? 100;
   const out: string[] = [
     `# Expectations inferred by 'mlship data infer'${options.source ? ` from ${options.source}` : ''} (${profile.rowCount} rows).`,

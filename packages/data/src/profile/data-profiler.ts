@@ -215,9 +215,21 @@ export function parseProfile(text: string, file: string): Profile {
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw new FileFormatError(`${file}: not valid JSON (${(cause as Error).message})`, { location: { file }, cause });
+    throw new FileFormatError(
+      `${file}: not valid JSON (${(cause as Error).message}); give a profile written by 'mlship data profile'`,
+      { location: { file }, cause },
+    );
   }
-  const version = (json as { schemaVersion?: unknown } | null)?.schemaVersion;
+  const version =
+    json !== null && typeof json === 'object' && !Array.isArray(json)
+      ? (json as { schemaVersion?: unknown }).schemaVersion
+      : undefined;
+  if (version === undefined) {
+    throw new FileFormatError(
+      `${file}: not a data profile (no schemaVersion); create one with 'mlship data profile DATA --output FILE'`,
+      { location: { file } },
+    );
+  }
   if (version === 1) {
     // Version 1 held a quantile sketch whose counts were estimates; its drift tests would not be sound.
     throw new FileFormatError(
@@ -234,9 +246,10 @@ export function parseProfile(text: string, file: string): Profile {
   const parsed = ProfileSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new FileFormatError(`${file}: invalid profile at ${issue.path.join('.')}: ${issue.message}`, {
-      location: { file },
-    });
+    throw new FileFormatError(
+      `${file}: not a valid data profile at ${issue.path.join('.') || 'the top level'} (${issue.message}); re-create it with 'mlship data profile'`,
+      { location: { file } },
+    );
   }
   return parsed.data;
 }

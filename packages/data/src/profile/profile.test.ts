@@ -205,9 +205,15 @@ test('a profile file of another schemaVersion, or of version 1, or with a bad fi
   );
   assert.throws(
     () => parseProfile('{"schemaVersion":2,"rowCount":-1,"columns":[]}', 'p.json'),
-    /p\.json: invalid profile at rowCount/,
+    /p\.json: not a valid data profile at rowCount/,
   );
   assert.throws(() => parseProfile('{"schemaVersion":2,', 'p.json'), /p\.json: not valid JSON/);
+  // Not "schemaVersion undefined": JSON that is no profile at all says so.
+  for (const text of ['{"columns": []}', '[1, 2]', 'null', '42'])
+    assert.throws(
+      () => parseProfile(text, 'p.json'),
+      /^FileFormatError: p\.json: not a data profile \(no schemaVersion\); create one with 'mlship data profile/,
+    );
 });
 
 test('a column with only nulls in a shard takes the kind of its values in the others', async () => {

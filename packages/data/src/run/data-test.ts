@@ -1,7 +1,6 @@
 // One data test: a single streaming pass over the data feeds the profiler and
 // the expectation checks; drift then compares profiles. This is what the
 // action and `mlship data test` call.
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { profileData } from './profile-data.ts';
@@ -13,8 +12,11 @@ import { ExpectationChecker } from '../expect/expectation-checker.ts';
 import type { ExpectationReport, TestOutcome } from '../expect/check-result.ts';
 import { compareProfiles, type DriftReport } from '../drift/compare-profiles.ts';
 import { readDriftOptions, type DriftOptionsInput } from '../drift/drift-options.ts';
+import { checkOutputDirectory, writeOutputFiles } from '@mlship/output-files';
 import { renderSection } from '@mlship/report';
 import { dataTestSection, type DataTestSection } from './report-section.ts';
+
+const OUTPUT_DIR = { what: 'output directory', setBy: "action input 'output-dir', --output-dir" };
 
 export const FailOnSchema = z.enum(['error', 'warn', 'never']);
 export type FailOn = z.infer<typeof FailOnSchema>;
@@ -58,6 +60,8 @@ export async function runDataTest(
   input: DataTestInput,
   clock: DataTestClock = { now: () => new Date() },
 ): Promise<DataTestResult> {
+  // A wrong output path fails before the data is read, not after.
+  await checkOutputDirectory(input.outputDir, OUTPUT_DIR);
   const driftOptions = input.driftConfig ? await readDriftOptions(input.driftConfig) : (input.drift ?? {});
   const referenced = input.referenceProfile ? await loadReference(input.referenceProfile) : undefined;
   const reference = referenced?.profile;
@@ -103,16 +107,18 @@ export async function runDataTest(
     expectations,
     drift,
   });
-  await mkdir(input.outputDir, { recursive: true });
   const profilePath = join(input.outputDir, 'profile.json');
   const reportPath = join(input.outputDir, 'data-test.json');
   const markdownPath = join(input.outputDir, 'data-test.md');
-  await writeFile(profilePath, `${JSON.stringify(profile)}\n`);
-  await writeFile(
-    reportPath,
-    `${JSON.stringify({ schemaVersion: 1, outcome, rowCount: profile.rowCount, expectations, drift }, null, 2)}\n`,
+  await writeOutputFiles(
+    input.outputDir,
+    {
+      'profile.json': `${JSON.stringify(profile)}\n`,
+      'data-test.json': `${JSON.stringify({ schemaVersion: 1, outcome, rowCount: profile.rowCount, expectations, drift }, null, 2)}\n`,
+      'data-test.md': renderSection(section),
+    },
+    OUTPUT_DIR,
   );
-  await writeFile(markdownPath, renderSection(section));
   return {
     outcome,
     failed: reaches(outcome, input.failOn),

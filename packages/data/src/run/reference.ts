@@ -2,7 +2,7 @@
 // often a model version's published data profile), or the reference data
 // itself, which makes the numeric tests exact (KS over both data sets in full).
 import { open } from 'node:fs/promises';
-import { InputError } from '@mlship/errors';
+import { FileFormatError, InputError } from '@mlship/errors';
 import { extname } from 'node:path';
 import { exactKolmogorovSmirnov } from '../engine/exact-counts.ts';
 import type { ScannedFile } from '../engine/scan-columns.ts';
@@ -48,7 +48,22 @@ export async function shardProfiles(pattern: string): Promise<{ profiles: Profil
     throw new InputError(
       `${data}: is JSON data among profile files; give either shard profiles or data files, not both`,
     );
-  return { profiles: await Promise.all(files.map(async (f) => parseProfile(await readText(f), f))), files };
+  return { profiles: await Promise.all(files.map(readShardProfile)), files };
+}
+
+/** A JSON object given as data is either a profile or a mistake; the error says both ways out. */
+async function readShardProfile(file: string): Promise<Profile> {
+  const text = await readText(file);
+  try {
+    return parseProfile(text, file);
+  } catch (error) {
+    if (error instanceof FileFormatError && /\(no schemaVersion\)/.test(error.message))
+      throw new FileFormatError(
+        `${file}: a JSON object, neither data (expected a JSON array of objects, or JSON Lines) nor a profile (no schemaVersion); give records or a profile written by 'mlship data profile'`,
+        { location: { file } },
+      );
+    throw error;
+  }
 }
 
 export async function loadReference(path: string): Promise<Reference> {
