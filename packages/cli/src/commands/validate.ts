@@ -1,8 +1,9 @@
 // mlship validate: is the candidate at least as good as production? The same
 // library call the validate action makes, from a terminal.
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { fetchRegistryAsset } from '@mlship/registry';
+import { fetchRegistryAsset, safeParseModelReference } from '@mlship/registry';
 import { validate } from '@mlship/validate';
 import { parseCommandLine } from '../flags.ts';
 import { cliRunnerContext, GITHUB_OPTIONS, openCliRegistry } from '../runner.ts';
@@ -57,11 +58,12 @@ const command: CliCommand = {
     }
     const flags = parseFlags(argv);
     const at = (p: string | undefined) => (p === undefined ? undefined : resolve(io.cwd, p));
+    const isReference = (text: string) => safeParseModelReference(text).success && !existsSync(at(text)!);
     const outcome = await validate(
       {
         candidate: at(flags.candidate)!,
         // A registry reference is not a path; resolve() would turn it into one.
-        baseline: /^[^./][^/]*@/.test(flags.baseline) ? flags.baseline : at(flags.baseline)!,
+        baseline: isReference(flags.baseline) ? flags.baseline : at(flags.baseline)!,
         data: at(flags.data)!,
         outputDir: at(flags['output-dir'])!,
         ...(flags.task ? { task: flags.task } : {}),
