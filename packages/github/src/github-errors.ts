@@ -65,17 +65,27 @@ export interface GitHubErrorHints {
   rerun?: string | undefined;
 }
 
+/** GitHub's answer to a failed request: status, headers and the parsed body. */
+export interface GitHubAnswer {
+  status: number;
+  headers: Record<string, string | number | undefined>;
+  data: unknown;
+}
+
 /** A GitHub request that failed, with one line that says what happened and what to do. */
 export class GitHubRequestError extends GitHubAccessError {
   override readonly name: string = 'GitHubRequestError';
   readonly failure: GitHubFailure;
   /** An adapter has said what the step was doing; outer adapters keep its message. */
   readonly described: boolean;
+  /** GitHub's answer, as octokit's RequestError carries it, when one came. */
+  readonly response: GitHubAnswer | undefined;
 
   constructor(failure: GitHubFailure, message: string, options: { cause?: unknown; described: boolean }) {
     super(message, { ...(failure.status === undefined ? {} : { status: failure.status }), cause: options.cause });
     this.failure = failure;
     this.described = options.described;
+    this.response = (options.cause as { response?: GitHubAnswer } | undefined)?.response;
   }
 
   get kind(): GitHubFailureKind {

@@ -9,6 +9,7 @@ export {
   withGitHubErrors,
 } from './github-errors.ts';
 export type {
+  GitHubAnswer,
   GitHubFailure,
   GitHubFailureKind,
   GitHubErrorHints,
