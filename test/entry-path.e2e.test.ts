@@ -10,7 +10,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type GitHubEmulator, type RepoHandle } from '@mlship/github-emulator';
-import { buildLinearClassifierOnnx } from '@mlship/onnx';
+import { buildLinearClassifierOnnx } from '@mlship/onnx/test-kit';
 import { runBundledAction, webhookEvent, type ActionRunResult } from './harness/index.ts';
 
 const BOT = 'github-actions[bot]';
