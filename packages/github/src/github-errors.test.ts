@@ -195,6 +195,22 @@ test('an unreachable host is named with its URL, fails at once, and is not an HT
   assert.equal(dns.kind, 'unreachable');
 });
 
+test("a port fetch never connects to (the Fetch standard's bad ports) is unreachable at once, not a network failure retried", async () => {
+  const client = createGitHubClient({ token: 't', baseUrl: 'http://127.0.0.1:9/api/v3', throttle: false });
+  let e: unknown;
+  try {
+    await client.rest.repos.listReleases({ owner: 'octo', repo: 'models' });
+  } catch (error) {
+    e = gitHubError(error, hints);
+  }
+  assert.ok(e instanceof GitHubRequestError);
+  assert.equal(e.kind, 'unreachable');
+  assert.equal(
+    e.message,
+    'could not publish churn@v1.2.0 in octo/models: the GitHub API host 127.0.0.1:9 is unreachable (fetch never connects to this port) at http://127.0.0.1:9/api/v3/repos/octo/models/releases; check the API URL (GITHUB_API_URL) and the network, then re-run the job (the registry is left consistent)',
+  );
+});
+
 test('a connection closed or timed out before the answer: say so, and that a re-run is safe', async () => {
   const closed = await failureOf(clientFailing('UND_ERR_SOCKET', 'other side closed').client);
   assert.equal(closed.kind, 'connection-closed');

@@ -148,6 +148,12 @@ function networkCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * fetch never connects to the ports of the Fetch standard's "bad port" list
+ * (9, 25, 6000...) and fails at once with this message and no code.
+ */
+const BAD_PORT = /^bad port$/;
+
 function networkKind(code: string | undefined, message: string): GitHubFailureKind {
   if (code && UNREACHABLE_CODES.has(code)) return 'unreachable';
   if (code && CLOSED_CODES.has(code)) return 'connection-closed';
@@ -269,6 +275,8 @@ export function classifyGitHubFailure(error: unknown, info?: RequestInfo): GitHu
   if (!answered && (code !== undefined || (e.name === 'HttpError' && status === 500))) {
     const cause = (e.cause as { cause?: { message?: unknown }; message?: unknown } | undefined) ?? undefined;
     const causeMessage = String(cause?.cause?.message ?? cause?.message ?? message);
+    if (!code && BAD_PORT.test(causeMessage))
+      return { ...base, kind: 'unreachable', status: undefined, detail: 'fetch never connects to this port' };
     const kind = networkKind(code, `${message} ${causeMessage}`);
     return { ...base, kind, status: undefined, detail: oneLine(code ? `${code}: ${causeMessage}` : causeMessage) };
   }
