@@ -70,9 +70,11 @@ export {
 export type { RegistryInputs, CommandContext, CommandResult } from './registry-command.ts';
 export {
   openRegistry,
-  commandContextFromEnv,
+  actionRegistryLocation,
+  commandContext,
   fetchRegistryAsset,
   isModelReference,
-  runOperationId,
 } from './registry-entry.ts';
+export { parseRegistryLocation, formatRegistryLocation, DEFAULT_LOCAL_REGISTRY } from './registry-location.ts';
+export type { RegistryLocation } from './registry-location.ts';
 export type { OpenRegistryOptions } from './registry-entry.ts';

@@ -12,7 +12,9 @@ import { writeDemoData, writeDemoModels } from '@mlship/demo';
 import { LocalStore, RegistryService } from '@mlship/registry';
 import { readOnnxSignature } from '@mlship/onnx';
 import { validate } from '@mlship/validate';
+import { createGitHubClient } from '@mlship/github';
 import { postReport, createReportDeps, ReportKeySchema } from '@mlship/pr-comment';
+import { runnerContextFromEnv } from '@mlship/runner-context';
 import { composeReport, type ReportSection } from '@mlship/report';
 import type { CliCommand, CliIO } from '../command.ts';
 
@@ -186,7 +188,14 @@ async function checkPullRequest(
   await writeFile(reportPath, composeReport(sections, { title: `mlship · ${MODEL}` }));
   const posted = await postReport(
     { reportPath, target: `pr/${story.pr}`, key: ReportKeySchema.parse(MODEL) },
-    await createReportDeps({ token: story.token, env: {}, repo: story.repo.fullName, apiUrl: story.gh.apiUrl }),
+    createReportDeps({
+      client: createGitHubClient({ token: story.token, baseUrl: story.gh.apiUrl }),
+      context: await runnerContextFromEnv(
+        { GITHUB_REPOSITORY: story.repo.fullName, GITHUB_API_URL: story.gh.apiUrl },
+        { cwd: story.dir },
+      ),
+      warn: (message) => story.io.stderr(`mlship: warning: ${message}\n`),
+    }),
   );
   const firstFailure = outcome.result.gates.find((g) => g.verdict === 'fail');
   const verdicts = `data ${dataTest.outcome.toUpperCase()}, model ${outcome.result.verdict.toUpperCase()}`;
