@@ -31,14 +31,15 @@ export function mcnemarTest(baselineOnly: number, candidateOnly: number): McNema
     }
     return { baselineOnly, candidateOnly, method: 'exact', pValue: Math.min(1, 2 * tail) };
   }
-  // Edwards' continuity correction; P(χ²₁ > x) = erfc(√(x/2)).
+  // Edwards' continuity correction; P(χ²₁ > x) = erfc(√(x/2)), clamped because simple-statistics'
+  // erf is accurate to about 1e-7 and its erf(0) is −3e-8.
   const statistic = (Math.abs(baselineOnly - candidateOnly) - 1) ** 2 / discordant;
   return {
     baselineOnly,
     candidateOnly,
     method: 'chi-square',
     statistic,
-    pValue: 1 - errorFunction(Math.sqrt(statistic / 2)),
+    pValue: Math.min(1, 1 - errorFunction(Math.sqrt(statistic / 2))),
   };
 }
 
