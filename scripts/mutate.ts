@@ -109,6 +109,8 @@ function selected(args: readonly string[]): string[] {
 
 const root = join(import.meta.dirname, '..');
 process.chdir(root);
+// Every mutant run loads the same instrumented sources and dependencies: V8's code cache saves about a third of it.
+process.env.NODE_COMPILE_CACHE ??= join(root, 'node_modules', '.cache', 'mutate-compile-cache');
 const rows: [string, Tally][] = [];
 for (const name of selected(process.argv.slice(2))) {
   const module = MODULES[name]!;

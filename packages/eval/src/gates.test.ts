@@ -179,3 +179,136 @@ test('budgets and the overall verdict', () => {
   assert.equal(overallVerdict([{ ...outcomes[1]!, verdict: 'inconclusive' }, outcomes[1]!]), 'inconclusive');
   assert.equal(overallVerdict([]), 'pass');
 });
+
+test('lower-is-better gates: a ceiling on the candidate and a bound on the increase, in all three outcomes', () => {
+  const policy = parsePolicy(
+    'gates:\n  - log_loss <= 0.5\n  - metric: log_loss\n    max_increase: 0.05\n',
+    'p.yml',
+    'classification',
+  );
+  const logLoss = (delta: number, lo: number, hi: number, candidate: number): ScopeComparisons =>
+    scope('all rows', { ...comparison(delta, lo, hi, candidate), metric: 'log_loss' });
+  // Intervals are [lo + 2.5%·(hi − lo), hi − 2.5%·(hi − lo)], shifted by candidate − delta for the candidate.
+  const judged = (s: ScopeComparisons) =>
+    evaluateMetricGates(policy, s, []).map((o) => [o.gate, o.kind, o.threshold, o.verdict, o.reason]);
+  assert.deepEqual(judged(logLoss(-0.01, -0.03, 0.01, 0.3)), [
+    ['log_loss ≤ 0.5', 'floor', 0.5, 'pass', 'Log loss 0.3, confidence bound 0.319 < 0.5'],
+    [
+      'log_loss: increase ≤ 0.05 vs baseline',
+      'non-inferiority',
+      0.05,
+      'pass',
+      'Δ Log loss -0.01, confidence bound 0.009 < 0.05',
+    ],
+  ]);
+  assert.deepEqual(
+    judged(logLoss(0.1, 0.08, 0.12, 0.7)).map((o) => o.slice(3)),
+    [
+      ['fail', 'Log loss 0.7 [0.681, 0.719] is entirely above 0.5'],
+      ['fail', 'Δ Log loss 0.1 [0.081, 0.119] is entirely above 0.05'],
+    ],
+  );
+  const unsure = evaluateMetricGates(policy, logLoss(0.04, 0.02, 0.06, 0.49), []);
+  assert.deepEqual(
+    unsure.map((o) => [o.verdict, o.reason.split(';')[0]]),
+    [
+      ['inconclusive', 'Log loss 0.49 [0.471, 0.509] straddles 0.5 on 1,000 rows'],
+      ['inconclusive', 'Δ Log loss 0.04 [0.021, 0.059] straddles 0.05 on 1,000 rows'],
+    ],
+  );
+});
+
+test('gate texts and thresholds: a floor, a non-inferiority margin, and a ceiling in four digits', () => {
+  const policy = parsePolicy(
+    'gates:\n  - accuracy >= 0.8\n  - metric: accuracy\n    max_drop: 0.01\n',
+    'p.yml',
+    'classification',
+  );
+  const outcomes = evaluateMetricGates(policy, scope('all rows', comparison(0, -0.01, 0.01, 0.9)), []);
+  assert.deepEqual(
+    outcomes.map((o) => [o.gate, o.kind, o.threshold, o.scope, o.metric, o.observed, o.ci]),
+    [
+      ['accuracy ≥ 0.8', 'floor', 0.8, 'all rows', 'accuracy', 0.9, [0.9 - 0.01 + 0.0005, 0.9 + 0.01 - 0.0005]],
+      ['accuracy: drop ≤ 0.01 vs baseline', 'non-inferiority', -0.01, 'all rows', 'accuracy', 0, [-0.0095, 0.0095]],
+    ],
+  );
+  assert.equal(outcomes[0]!.reason, 'Accuracy 0.9, confidence bound 0.89 > 0.8');
+  // Values of 100 or more are shown with one decimal: RMSE 123.456 → 123.5, bound 132.956 → 133.0, 150 → 150.0.
+  const rmse = parsePolicy('gates:\n  - rmse <= 150\n', 'p.yml', 'regression');
+  const [big] = evaluateMetricGates(
+    rmse,
+    scope('all rows', { ...comparison(0, -10, 10, 123.456), metric: 'rmse' }),
+    [],
+  );
+  assert.deepEqual(
+    [big!.gate, big!.verdict, big!.reason],
+    ['rmse ≤ 150', 'pass', 'RMSE 123.5, confidence bound 133.0 < 150.0'],
+  );
+});
+
+test('an estimate exactly on the threshold cannot be settled by more rows', () => {
+  const policy = parsePolicy('gates:\n  - metric: accuracy\n    max_drop: 0.25\n', 'p.yml', 'classification');
+  const [outcome] = evaluateMetricGates(policy, scope('all rows', comparison(-0.25, -0.49, -0.01)), []);
+  assert.equal(outcome!.verdict, 'inconclusive');
+  assert.equal('rowsNeeded' in outcome!, false);
+  assert.equal(
+    outcome!.reason,
+    'Δ Accuracy -0.25 [-0.478, -0.022] straddles -0.25 on 1,000 rows; the estimate sits on the threshold, so more rows will not settle it',
+  );
+});
+
+test('per slice, a replicate exactly on the threshold counts against the gate', () => {
+  const policy = parsePolicy(
+    'gates:\n  - metric: accuracy\n    max_drop: 0.25\n    per_slice: true\n',
+    'p.yml',
+    'classification',
+  );
+  // Replicates −0.25 + 2⁻¹⁰·(i − 24), exact in binary: i = 0..24 are at or below −0.25 (25 of them),
+  // p = 26/1002 = 0.0259 > 0.025. Counting the one exactly at −0.25 as passing would give 25/1002 = 0.0250.
+  const reps = Float64Array.from({ length: 1001 }, (_, i) => -0.25 + (i - 24) / 1024);
+  const slice: MetricComparison = {
+    ...comparison(0.2, -0.27, 0.7),
+    deltaReplicates: reps,
+    deltaCi: [reps[25]!, reps[975]!],
+  };
+  const outcome = evaluateMetricGates(policy, scope('all rows', comparison(0, -0.01, 0.01)), [scope('s', slice)]).find(
+    (o) => o.scope === 's',
+  )!;
+  assert.deepEqual([outcome.verdict, outcome.pValue], ['inconclusive', 26 / 1002]);
+  // Lower is better: for a bound on the increase the wrong side is at or above the threshold.
+  const increase = parsePolicy(
+    'gates:\n  - metric: log_loss\n    max_increase: 0.25\n    per_slice: true\n',
+    'p.yml',
+    'classification',
+  );
+  const mirrored: MetricComparison = {
+    ...slice,
+    metric: 'log_loss',
+    deltaReplicates: reps.map((r) => -r).reverse(),
+    deltaCi: [-reps[975]!, -reps[25]!],
+  };
+  const up = evaluateMetricGates(increase, scope('all rows', { ...comparison(0, -0.01, 0.01), metric: 'log_loss' }), [
+    scope('s', mirrored),
+  ]).find((o) => o.scope === 's')!;
+  assert.deepEqual([up.verdict, up.pValue], ['inconclusive', 26 / 1002]);
+});
+
+test('only the budgets a policy sets are judged', () => {
+  const sizeOnly = parsePolicy('budgets:\n  model_size_mb: 2\n', 'p.yml');
+  assert.deepEqual(
+    evaluateBudgets(sizeOnly, { latencyP95Ms: 1, modelSizeBytes: 1_500_000 }).map((o) => [o.gate, o.verdict]),
+    [['model size ≤ 2 MB', 'pass']],
+  );
+  const latencyOnly = parsePolicy('budgets:\n  latency_p95_ms: 5\n  latency_batch_size: 64\n', 'p.yml');
+  assert.deepEqual(
+    evaluateBudgets(latencyOnly, { latencyP95Ms: 4.123, modelSizeBytes: 9e9 }).map((o) => [
+      o.gate,
+      o.kind,
+      o.scope,
+      o.verdict,
+      o.reason,
+    ]),
+    [['latency p95 ≤ 5 ms at batch 64', 'budget', 'runner', 'pass', 'candidate p95 4.12 ms ≤ 5 ms']],
+  );
+  assert.deepEqual(evaluateBudgets(parsePolicy('', 'p.yml'), { modelSizeBytes: 1 }), []);
+});

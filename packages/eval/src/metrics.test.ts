@@ -196,3 +196,61 @@ test('score order: descending at float32 precision, ties together in row order, 
   assert.deepEqual(Array.from(order), [0, 3, 5, 6, 2, 7, 8, 4, 1]);
   assert.deepEqual(Array.from(groupEnd), [0, 1, 0, 1, 1, 0, 1, 1, 1]);
 });
+
+test('log loss clips probabilities to [1e-15, 1 − 1e-15] as sklearn does', () => {
+  // A true class given probability 0 costs −ln(1e-15) = 34.5387764; one given 1 costs −ln(1 − 1e-15) ≈ 1.1e-15.
+  const m = classificationMetrics(
+    Int32Array.of(1, 0),
+    { predicted: Int32Array.of(0, 0), probabilities: Float64Array.of(1, 0, 1, 0) },
+    2,
+  );
+  close(m.values.log_loss, (34.538776394910684 + 1.1102230246251565e-15) / 2, 1e-9);
+});
+
+test('the top label is the first of tied probabilities (numpy argmax), and a row of negative scores stays in bin 0', () => {
+  // Row 0: 0.4, 0.4, 0.2 with truth 0 → top class 0, right: bin 4, |0.4 − 1| = 0.6.
+  // Row 1: −0.3, −0.1, −0.2 (a broken model) → top class 1 at −0.1, wrong; floor(−1) is kept in bin 0: |−0.1 − 0|.
+  const m = classificationMetrics(
+    Int32Array.of(0, 0),
+    { predicted: Int32Array.of(0, 1), probabilities: Float64Array.of(0.4, 0.4, 0.2, -0.3, -0.1, -0.2) },
+    3,
+  );
+  close(m.values.ece, (0.6 + 0.1) / 2, 1e-12);
+});
+
+test('binary ranking metrics use the second class as positive: average precision is not symmetric in the classes', () => {
+  // Class 1 as positive ranks 0.9 (+), 0.5 (−), 0.2 (+): AP = (1/1 + 2/3)/2 = 0.8333, ROC AUC 1/2.
+  // Class 0 as positive ranks 0.8 (−), 0.5 (+), 0.1 (−): AP = 1/2, so averaging both classes would give 0.6667.
+  const m = classificationMetrics(
+    Int32Array.of(1, 1, 0),
+    { predicted: Int32Array.of(1, 0, 0), probabilities: binary([0.9, 0.2, 0.5]) },
+    2,
+  );
+  close(m.values.pr_auc, 5 / 6);
+  close(m.values.roc_auc, 0.5);
+});
+
+test('no rows: every metric is NaN rather than a number', () => {
+  const m = classificationMetrics(
+    new Int32Array(0),
+    { predicted: new Int32Array(0), probabilities: new Float64Array(0) },
+    2,
+  );
+  for (const name of ['accuracy', 'macro_precision', 'macro_f1', 'log_loss', 'ece', 'roc_auc', 'pr_auc'] as const)
+    assert.ok(Number.isNaN(m.values[name]), name);
+});
+
+test('regression: a constant truth gives R² 1 for a perfect fit and 0 otherwise (sklearn); MAPE divides by at least 2.2e-16', () => {
+  assert.equal(regressionMetrics(Float64Array.of(5, 5, 5), [5, 5, 5]).r2, 1);
+  assert.equal(regressionMetrics(Float64Array.of(5, 5, 5), [5, 6, 5]).r2, 0);
+  // |1 − 0|/2.220446049250313e-16 over one row.
+  close(regressionMetrics(Float64Array.of(0), [1]).mape, 1 / 2.220446049250313e-16, 1);
+  // Zero weights drop rows: the weighted metrics equal those of the rows kept.
+  const weighted = regressionMetrics(Float64Array.of(3, -0.5, 2, 7, 100), [2.5, 0.0, 2, 8, -100], [1, 1, 1, 1, 0]);
+  close(weighted.mae, 0.5);
+  close(weighted.r2, 0.9486081370449679, 1e-12);
+  // Weight 2 counts a row twice: MAE (2·0.5 + 0.5 + 0 + 1)/5 = 0.5, RMSE √((2·0.25 + 0.25 + 0 + 1)/5).
+  const doubled = regressionMetrics(Float64Array.of(3, -0.5, 2, 7), [2.5, 0.0, 2, 8], [2, 1, 1, 1]);
+  close(doubled.mae, 0.5);
+  close(doubled.rmse, Math.sqrt(1.75 / 5));
+});

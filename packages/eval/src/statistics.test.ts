@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mcnemarTest } from './mcnemar.ts';
+import { discordantPairs, mcnemarTest } from './mcnemar.ts';
 import { rejectedHypotheses } from './multiple-testing.ts';
 import { pairedBootstrap, quantile, DEFAULT_BOOTSTRAP } from './bootstrap.ts';
 import { pairedMetrics } from './paired-data.ts';
@@ -15,11 +15,33 @@ test('McNemar: exact binomial for few discordant pairs (10 vs 0 → p = 2·0.5¹
   assert.equal(mcnemarTest(3, 3).pValue, 1);
 });
 
+test('McNemar: the exact tail sums every term up to the smaller count (2 vs 8 → p = 2·56/1024, R binom.test)', () => {
+  // P(X ≤ 2), X ~ Binomial(10, ½) = (1 + 10 + 45)/1024; two-sided: 0.109375.
+  assert.deepEqual(mcnemarTest(2, 8), { baselineOnly: 2, candidateOnly: 8, method: 'exact', pValue: 112 / 1024 });
+  assert.equal(mcnemarTest(8, 2).pValue, 112 / 1024);
+  assert.deepEqual(mcnemarTest(0, 0), { baselineOnly: 0, candidateOnly: 0, method: 'exact', pValue: 1 });
+  // 24 discordant pairs are still exact; 25 switch to chi-square.
+  assert.equal(mcnemarTest(12, 12).method, 'exact');
+  assert.equal(mcnemarTest(12, 13).method, 'chi-square');
+});
+
+test('McNemar counts only the rows where one model is right and the other wrong', () => {
+  const truth = Int32Array.of(0, 1, 1, 0, 2, 2, 1);
+  const baseline = Int32Array.of(0, 1, 0, 1, 2, 1, 1);
+  const candidate = Int32Array.of(1, 1, 1, 1, 0, 2, 1);
+  // Rows 0 and 4: baseline only; rows 2 and 5: candidate only; row 1 and 6 both right, row 3 both wrong.
+  assert.deepEqual(discordantPairs(truth, baseline, candidate), { baselineOnly: 2, candidateOnly: 2 });
+  assert.deepEqual(discordantPairs(truth, baseline, baseline), { baselineOnly: 0, candidateOnly: 0 });
+});
+
 test('McNemar: chi-square with continuity correction (30 vs 10 → χ² 9.025, p 0.00266)', () => {
   const r = mcnemarTest(30, 10);
   assert.equal(r.method, 'chi-square');
   assert.equal(r.statistic, 9.025);
   assert.ok(Math.abs(r.pValue - 0.002663) < 2e-5, String(r.pValue));
+  assert.deepEqual(mcnemarTest(10, 30), { ...r, baselineOnly: 10, candidateOnly: 30 });
+  // (|13 − 12| − 1)²/25 = 0: no evidence at all.
+  assert.deepEqual([mcnemarTest(13, 12).statistic, mcnemarTest(13, 12).pValue], [0, 1]);
 });
 
 test('Holm rejects step-down, Benjamini-Hochberg step-up', () => {
@@ -35,6 +57,8 @@ test('Benjamini-Hochberg is step-up: [0.02, 0.021] at 0.025 rejects both (R: p.a
   assert.deepEqual(rejectedHypotheses([0.02, 0.0251], 0.025, 'benjamini-hochberg'), [false, false]);
   // Holm at the same level stops at once: 0.02 > 0.025/2.
   assert.deepEqual(rejectedHypotheses([0.02, 0.021], 0.025, 'holm'), [false, false]);
+  // Step-up's boundary is inclusive too: p(2) = 2·0.025/2 rejects both.
+  assert.deepEqual(rejectedHypotheses([0.02, 0.025], 0.025, 'benjamini-hochberg'), [true, true]);
   // Holm's boundaries are inclusive: p(1) = α/2 and p(2) = α are both rejected (p.adjust "holm": 0.025, 0.025).
   assert.deepEqual(rejectedHypotheses([0.0125, 0.025], 0.025, 'holm'), [true, true]);
   assert.deepEqual(rejectedHypotheses([], 0.05, 'holm'), []);
@@ -125,4 +149,51 @@ test('rows to decide reproduce the paired sample size for 0.90 → 0.88 accuracy
   const n = 500;
   assert.equal(rowsToDecide(n, Math.sqrt(0.1 / n), 0.02, 0.025), 1963);
   assert.equal(rowsToDecide(n, Math.sqrt(0.1 / n), 0, 0.025), undefined);
+});
+
+test('bootstrap: intervals of the candidate metric itself, and replicates that cannot compute a metric are left out', () => {
+  const data = synthetic(4000, 5);
+  const full = pairedMetrics(data);
+  const boot = pairedBootstrap(data, full, { ...DEFAULT_BOOTSTRAP, replicates: 1000 });
+  assert.deepEqual([boot.rows, boot.resampledRows], [4000, 4000]);
+  const acc = boot.comparisons.find((c) => c.metric === 'accuracy')!;
+  // Accuracy p̂ of n rows has se √(p̂(1 − p̂)/n); the 95% interval reaches 1.96·se to each side.
+  const p = acc.candidate;
+  const se = Math.sqrt((p * (1 - p)) / 4000);
+  for (const side of [p - acc.candidateCi[0], acc.candidateCi[1] - p]) {
+    const ratio = side / (1.959964 * se);
+    assert.ok(ratio > 0.85 && ratio < 1.15, String(ratio));
+  }
+  assert.equal(acc.candidateReplicates.length, 1000);
+  assert.equal(acc.deltaReplicates.length, 1000);
+  // Sorted, so the percentiles are read from order statistics.
+  assert.ok(acc.deltaReplicates.every((v, i, a) => i === 0 || a[i - 1]! <= v));
+  assert.deepEqual(acc.deltaCi, [quantile(acc.deltaReplicates, 0.025), quantile(acc.deltaReplicates, 0.975)]);
+
+  // Six rows, one positive: most replicates draw no positive and have no ROC AUC.
+  const tiny: PairedClassification = {
+    task: 'classification',
+    classes: ['0', '1'],
+    truth: Int32Array.of(0, 0, 0, 0, 0, 1),
+    baseline: {
+      predicted: Int32Array.of(0, 0, 0, 0, 0, 1),
+      probabilities: Float64Array.of(0.9, 0.1, 0.8, 0.2, 0.7, 0.3, 0.6, 0.4, 0.55, 0.45, 0.2, 0.8),
+    },
+    candidate: {
+      predicted: Int32Array.of(0, 0, 0, 0, 1, 1),
+      probabilities: Float64Array.of(0.9, 0.1, 0.8, 0.2, 0.7, 0.3, 0.6, 0.4, 0.45, 0.55, 0.3, 0.7),
+    },
+  };
+  const small = pairedBootstrap(tiny, pairedMetrics(tiny), { ...DEFAULT_BOOTSTRAP, replicates: 200 });
+  const auc = small.comparisons.find((c) => c.metric === 'roc_auc')!;
+  // P(no positive drawn in 6 draws) = (5/6)⁶ = 0.335: about 67% of 200 replicates keep a value.
+  assert.ok(auc.deltaReplicates.length > 100 && auc.deltaReplicates.length < 170, String(auc.deltaReplicates.length));
+  assert.ok([...auc.deltaCi, ...auc.candidateCi, auc.deltaSe].every(Number.isFinite));
+  // A metric the whole data set cannot compute gets no comparison at all.
+  const oneClass: PairedClassification = { ...tiny, truth: new Int32Array(6) };
+  const none = pairedBootstrap(oneClass, pairedMetrics(oneClass), { ...DEFAULT_BOOTSTRAP, replicates: 100 });
+  assert.deepEqual(
+    none.comparisons.map((c) => c.metric),
+    ['accuracy', 'macro_precision', 'macro_recall', 'macro_f1', 'log_loss', 'ece'],
+  );
 });
