@@ -67,6 +67,90 @@ test('per-slice gates use Holm: a slice that passes alone may not pass among man
   const bySlice = Object.fromEntries(outcomes.filter((o) => o.scope !== 'all rows').map((o) => [o.scope, o.verdict]));
   assert.deepEqual(bySlice, { a: 'inconclusive', b: 'inconclusive', c: 'inconclusive', d: 'pass' });
   assert.ok(outcomes.find((o) => o.scope === 'd')!.reason.includes('holm over 4 slices'));
+  // Rows needed in a family of four test each slice at α/(2·4) = 0.00625: z₀.₉₉₃₇₅ = 2.4977055 (bc, Newton on erf);
+  // se = 0.00006·√(1001·1002/12) = 0.0173465, gap 0.02 + 0.01: n' = 1000·((2.4977055 + 0.8416212)·0.0173465/0.03)²
+  // = 3,728.19 → 3,729.
+  assert.equal(outcomes.find((o) => o.scope === 'a')!.rowsNeeded, 3729);
+});
+
+test('a slice that fails the gate fails with its own p-value; gates without per_slice leave slices alone', () => {
+  const policy = parsePolicy(
+    'gates:\n  - accuracy >= 0.5\n  - metric: accuracy\n    max_drop: 0.01\n    per_slice: true\n',
+    'p.yml',
+    'classification',
+  );
+  // Every replicate of slice 'worse' lies in [−0.06, −0.04], below −0.01: p of "fails" = 1/1002.
+  // Its first comparison is another metric: the gate reads the accuracy comparison, not the first one.
+  const other = { ...comparison(0.3, 0.2, 0.4), metric: 'macro_f1' as const };
+  const worse: ScopeComparisons = { scope: 'worse', rows: 1000, comparisons: [other, comparison(-0.05, -0.06, -0.04)] };
+  const outcomes = evaluateMetricGates(policy, scope('all rows', comparison(0, -0.005, 0.005)), [worse]);
+  assert.deepEqual(
+    outcomes.map((o) => [o.gate, o.scope, o.verdict, o.pValue, o.reason]),
+    [
+      ['accuracy ≥ 0.5', 'all rows', 'pass', undefined, 'Accuracy 0.9, confidence bound 0.895 > 0.5'],
+      [
+        'accuracy: drop ≤ 0.01 vs baseline',
+        'all rows',
+        'pass',
+        undefined,
+        'Δ Accuracy 0, confidence bound -0.00475 > -0.01',
+      ],
+      [
+        'accuracy: drop ≤ 0.01 vs baseline',
+        'worse',
+        'fail',
+        1 / 1002,
+        'Δ Accuracy -0.05 [-0.0595, -0.0405] is entirely below -0.01; holm over 1 slices, p = 0.0010',
+      ],
+    ],
+  );
+});
+
+test('per-slice floors judge the candidate replicates, not the differences', () => {
+  const policy = parsePolicy(
+    'gates:\n  - metric: accuracy\n    min: 0.8\n    per_slice: true\n',
+    'p.yml',
+    'classification',
+  );
+  // Differences around 0, candidate around 0.9: only the candidate replicates clear 0.8.
+  const outcomes = evaluateMetricGates(policy, scope('all rows', comparison(0, -0.01, 0.01)), [
+    scope('s', comparison(0, -0.01, 0.01, 0.9)),
+  ]);
+  assert.deepEqual(
+    outcomes.map((o) => [o.scope, o.verdict, o.pValue]),
+    [
+      ['all rows', 'pass', undefined],
+      ['s', 'pass', 1 / 1002],
+    ],
+  );
+});
+
+test('an interval whose bound equals the threshold does not exclude it: inconclusive on either side', () => {
+  const floor = parsePolicy('gates:\n  - accuracy >= 0.8\n', 'p.yml', 'classification');
+  const ceiling = parsePolicy('gates:\n  - log_loss <= 0.5\n', 'p.yml', 'classification');
+  const withCi = (metric: 'accuracy' | 'log_loss', candidateCi: [number, number]): ScopeComparisons =>
+    scope('all rows', { ...comparison(0, -0.01, 0.01, (candidateCi[0] + candidateCi[1]) / 2), metric, candidateCi });
+  const verdicts = [
+    evaluateMetricGates(floor, withCi('accuracy', [0.8, 0.9]), [])[0]!.verdict,
+    evaluateMetricGates(floor, withCi('accuracy', [0.7, 0.8]), [])[0]!.verdict,
+    evaluateMetricGates(ceiling, withCi('log_loss', [0.4, 0.5]), [])[0]!.verdict,
+    evaluateMetricGates(ceiling, withCi('log_loss', [0.5, 0.6]), [])[0]!.verdict,
+  ];
+  assert.deepEqual(verdicts, ['inconclusive', 'inconclusive', 'inconclusive', 'inconclusive']);
+});
+
+test('rows needed for a floor come from the spread of the candidate replicates', () => {
+  const policy = parsePolicy('gates:\n  - accuracy >= 0.85\n', 'p.yml', 'classification');
+  // Candidate replicates 0.83 + 0.00004·i (sd 0.00004·√(1001·1002/12) = 0.0115643), differences spread ten times wider.
+  const c: MetricComparison = {
+    ...comparison(0, -0.2, 0.2, 0.85),
+    candidate: 0.86,
+    candidateCi: [0.831, 0.869],
+    candidateReplicates: Float64Array.from({ length: 1001 }, (_, i) => 0.83 + 0.00004 * i),
+  };
+  const [outcome] = evaluateMetricGates(policy, scope('all rows', c, 500), []);
+  // n' = 500·(2.8015852·0.0115643/0.01)² = 5,248.3 → 5,249.
+  assert.deepEqual([outcome!.verdict, outcome!.rowsNeeded], ['inconclusive', 5249]);
 });
 
 test('a single slice at one-sided p ≈ 0.035 is inconclusive: a 95% two-sided interval tests each side at α/2', () => {
@@ -99,9 +183,18 @@ test('a metric that cannot be computed makes its gate inconclusive, overall and 
     scope: 'all rows',
     rows: 50,
     comparisons: [comparison(0.05, 0.04, 0.06)],
-    notComputed: [{ metric: 'roc_auc', reason: "every label is 'x': a ranking needs two classes" }],
+    notComputed: [
+      { metric: 'log_loss', reason: 'the baseline outputs no probabilities' },
+      { metric: 'roc_auc', reason: "every label is 'x': a ranking needs two classes" },
+    ],
   };
-  const oneClassSlice: ScopeComparisons = { scope: 'region = north', rows: 20, comparisons: [] };
+  // Only another metric's reason is known here: the gate gives the general one.
+  const oneClassSlice: ScopeComparisons = {
+    scope: 'region = north',
+    rows: 20,
+    comparisons: [],
+    notComputed: [{ metric: 'pr_auc', reason: 'not this one' }],
+  };
   // Every replicate failed to compute the metric: the interval is [NaN, NaN].
   const unestimable = {
     ...auc,
@@ -150,6 +243,13 @@ test('a budget at exactly its limit passes: p95 latency equal to the budget, a m
       ['pass', 1, 1, 'candidate is 1.00 MB'],
     ],
   );
+  assert.deepEqual(
+    atLimit.map((o) => [o.kind, o.scope]),
+    [
+      ['budget', 'runner'],
+      ['budget', 'model'],
+    ],
+  );
   const justOver = evaluateBudgets(policy, { latencyP95Ms: 10.001, modelSizeBytes: 1_000_001 });
   assert.deepEqual(
     justOver.map((o) => [o.verdict, o.reason]),
@@ -159,6 +259,13 @@ test('a budget at exactly its limit passes: p95 latency equal to the budget, a m
     ],
   );
   const unmeasured = evaluateBudgets(policy, { modelSizeBytes: 0 });
+  assert.deepEqual(
+    unmeasured.map((o) => [o.kind, o.scope, o.threshold]),
+    [
+      ['budget', 'runner', 10],
+      ['budget', 'model', 1],
+    ],
+  );
   assert.deepEqual(
     unmeasured.map((o) => [o.gate, o.verdict, o.reason]),
     [
@@ -177,6 +284,7 @@ test('budgets and the overall verdict', () => {
   );
   assert.equal(overallVerdict(outcomes), 'fail');
   assert.equal(overallVerdict([{ ...outcomes[1]!, verdict: 'inconclusive' }, outcomes[1]!]), 'inconclusive');
+  assert.equal(overallVerdict([outcomes[1]!, outcomes[1]!]), 'pass');
   assert.equal(overallVerdict([]), 'pass');
 });
 
@@ -233,7 +341,8 @@ test('gate texts and thresholds: a floor, a non-inferiority margin, and a ceilin
     ],
   );
   assert.equal(outcomes[0]!.reason, 'Accuracy 0.9, confidence bound 0.89 > 0.8');
-  // Values of 100 or more are shown with one decimal: RMSE 123.456 → 123.5, bound 132.956 → 133.0, 150 → 150.0.
+  // Values of 100 or more are shown with one decimal: RMSE 123.456 → 123.5, bound 132.956 → 133.0, 150 → 150.0;
+  // below 100, three significant digits.
   const rmse = parsePolicy('gates:\n  - rmse <= 150\n', 'p.yml', 'regression');
   const [big] = evaluateMetricGates(
     rmse,
@@ -244,6 +353,9 @@ test('gate texts and thresholds: a floor, a non-inferiority margin, and a ceilin
     [big!.gate, big!.verdict, big!.reason],
     ['rmse ≤ 150', 'pass', 'RMSE 123.5, confidence bound 133.0 < 150.0'],
   );
+  const hundred = parsePolicy('gates:\n  - rmse <= 100\n', 'p.yml', 'regression');
+  const [edge] = evaluateMetricGates(hundred, scope('all rows', { ...comparison(0, -1, 1, 98.5), metric: 'rmse' }), []);
+  assert.equal(edge!.reason, 'RMSE 98.5, confidence bound 99.5 < 100.0');
 });
 
 test('an estimate exactly on the threshold cannot be settled by more rows', () => {
