@@ -27,6 +27,7 @@ interface MutationModule {
 }
 
 const evalSrc = (f: string) => `packages/eval/src/${f}`;
+const registryRules = ['tag-grammar', 'model-reference', 'git-ref', 'stage-policy', 'registry-state'];
 const MODULES: Record<string, MutationModule> = {
   'eval/metrics': {
     mutate: ['classification-metrics.ts', 'ranking-metrics.ts', 'regression-metrics.ts'].map(evalSrc),
@@ -50,14 +51,12 @@ const MODULES: Record<string, MutationModule> = {
     tests: ['packages/data/src/expect/expectation-checker.test.ts'],
   },
   'registry/rules': {
-    mutate: ['tag-grammar.ts', 'stage-policy.ts', 'registry-state.ts'].map((f) => `packages/registry/src/${f}`),
-    tests: ['tag-grammar.test.ts', 'stage-policy.test.ts', 'registry-state.test.ts'].map(
-      (f) => `packages/registry/src/${f}`,
-    ),
+    mutate: registryRules.map((f) => `packages/registry/src/${f}.ts`),
+    tests: registryRules.map((f) => `packages/registry/src/${f}.test.ts`),
   },
   'pr-comment/sticky': {
-    mutate: ['packages/pr-comment/src/sticky-comment.ts'],
-    tests: ['packages/pr-comment/src/sticky-comment.test.ts'],
+    mutate: ['sticky-comment', 'sticky-marker'].map((f) => `packages/pr-comment/src/${f}.ts`),
+    tests: ['sticky-comment', 'sticky-marker'].map((f) => `packages/pr-comment/src/${f}.test.ts`),
   },
   'report/truncate': {
     mutate: ['packages/report/src/truncate.ts'],
