@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { evaluateBudgets, evaluateMetricGates, overallVerdict } from './gates.ts';
 import type { ScopeComparisons } from './gates.ts';
 import type { MetricComparison } from './bootstrap.ts';
-import { parsePolicy } from './policy.ts';
+import { defaultPolicy, parsePolicy } from './policy.ts';
 
 /** A comparison whose replicates are evenly spread over [lo, hi] (so the 95% interval is ≈ that range). */
 function comparison(delta: number, lo: number, hi: number, candidate = 0.9): MetricComparison {
@@ -422,5 +422,5 @@ test('only the budgets a policy sets are judged', () => {
     ]),
     [['latency p95 ≤ 5 ms at batch 64', 'budget', 'runner', 'pass', 'candidate p95 4.12 ms ≤ 5 ms']],
   );
-  assert.deepEqual(evaluateBudgets(parsePolicy('', 'p.yml'), { modelSizeBytes: 1 }), []);
+  assert.deepEqual(evaluateBudgets(defaultPolicy(), { modelSizeBytes: 1 }), []);
 });
