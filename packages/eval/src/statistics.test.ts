@@ -210,17 +210,20 @@ test('bootstrap: the seeded stream is stable, so the same data and seed give the
   const data = synthetic(300, 9);
   const intervals = (maxRows: number) => {
     const acc = bootstrap(data, { ...DEFAULT_BOOTSTRAP, replicates: 200, seed: 11, maxRows }).comparisons[0]!;
-    return [acc.deltaCi, acc.candidateCi];
+    return [acc.deltaCi, acc.candidateCi, acc.deltaSe];
   };
   // Values this release computes, every row resampled and then 100 of 300: a change to the random stream, the
-  // draws, the subsample or its √(m/n) rescaling changes them (and every interval users have seen).
+  // draws, the subsample or its √(m/n) rescaling changes them (and every interval users have seen). Accuracy moves
+  // in steps of 1/300, so a percentile can survive a change to the stream; the standard error of all 200 cannot.
   assert.deepEqual(intervals(300), [
     [-0.1266666666666667, -0.06666666666666665],
     [0.7433333333333333, 0.8400833333333333],
+    0.01550619911697501,
   ]);
   assert.deepEqual(intervals(100), [
     [-0.14285468820183672, -0.06202565051528917],
     [0.7380384757729337, 0.8304145188432738],
+    0.020238444600956768,
   ]);
 });
 
