@@ -250,3 +250,22 @@ test('readPolicy reads the file and applies the task rules, naming the file as t
   );
   rmSync(dir, { recursive: true, force: true });
 });
+
+test('the model card text, the serving contract and the multiple-testing method are read as written', () => {
+  const policy = parsePolicy(
+    [
+      'multiple_testing: holm',
+      'model_card: { overview: Predicts churn, license: MIT }',
+      'serving_contract:',
+      '  inputs: [{ name: x, elementType: float32, shape: [null, 4] }]',
+      '  outputs: [{ name: probabilities, elementType: float32, shape: [batch, 3] }]',
+    ].join('\n'),
+    'p.yml',
+  );
+  assert.equal(policy.multiple_testing, 'holm');
+  assert.deepEqual(policy.model_card, { overview: 'Predicts churn', license: 'MIT' });
+  assert.deepEqual(policy.serving_contract, {
+    inputs: [{ name: 'x', elementType: 'float32', shape: [null, 4] }],
+    outputs: [{ name: 'probabilities', elementType: 'float32', shape: ['batch', 3] }],
+  });
+});
