@@ -1,7 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FileFormatError } from '@mlship/errors';
-import { checkPromotion, DEFAULT_POLICY, parseStagePolicy, requiredPriorStage } from './stage-policy.ts';
+import {
+  checkPromotion,
+  DEFAULT_POLICY,
+  parseStagePolicy,
+  readStagePolicy,
+  requiredPriorStage,
+} from './stage-policy.ts';
 import { foldChanges } from './registry-state.ts';
 import { RegistryRuleError } from './registry-errors.ts';
 
@@ -143,4 +152,34 @@ test('refusals say exactly what to do', () => {
     () => parseStagePolicy('stages:\n  - name: prod\n    requires: qa\n', 'p.yml'),
     /p\.yml:3:15: stages\[0\]\.requires: stage 'prod' requires unknown stage 'qa'; use one of prod; see docs\/registry\.md#stage-policy$/,
   );
+});
+
+test('several actors and missing checks are listed, comma-separated; a policy file is read from its path', async () => {
+  const guarded = parseStagePolicy(
+    'stages:\n  - name: prod\n    actors: [alice, carol]\n    requiredChecks: [eval, bias]\n',
+    'p.yml',
+  );
+  assert.throws(
+    () => checkPromotion(guarded, state, { ...base, version: 'v1.0.0', stage: 'prod', actor: 'bob' }),
+    refused(/^bob may not change stage 'prod'; ask one of alice, carol or add bob/),
+  );
+  assert.throws(
+    () => checkPromotion(guarded, state, { ...base, version: 'v1.0.0', stage: 'prod', passedChecks: ['bias'] }),
+    refused(/required check\(s\) eval have not/),
+  );
+  assert.throws(
+    () => checkPromotion(guarded, state, { ...base, version: 'v1.0.0', stage: 'prod', passedChecks: [] }),
+    refused(/required check\(s\) eval, bias have not/),
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'mlship-stage-policy-'));
+  try {
+    writeFileSync(join(dir, 'stages.yml'), 'stages:\n  - name: prod\n');
+    assert.deepEqual((await readStagePolicy(join(dir, 'stages.yml'))).stages, [{ name: 'prod', requiredChecks: [] }]);
+    await assert.rejects(
+      readStagePolicy(dir, 'stages/'),
+      /^InputError: stages\/: is a directory; give the path of the stage policy file/,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
