@@ -19,8 +19,8 @@ const positive = z.coerce.number({ error: 'expected a number' }).positive('expec
 const fileName = z.string().regex(/^[^\0]+$/, 'expected a path');
 
 export const TrainInputsSchema = z.object({
-  /** The team's training command: a shell line, as a workflow's `run:`. */
-  command: z.string({ error: 'is required' }).trim().min(1, 'is required'),
+  /** The team's training command: a shell line, as a workflow's `run:` (not `command`: the root action dispatches on that). */
+  run: z.string({ error: 'is required' }).trim().min(1, 'is required'),
   /** The model's name: it keys the checkpoints and names the lineage. */
   name: z
     .string()

@@ -83,7 +83,7 @@ test('a run on two recorded A100s: metrics, telemetry, outputs and the lineage',
   const d = deps();
   const result = await runTraining(
     inputs({
-      command: trainer('--steps 12 --step-ms 20 --model model.onnx'),
+      run: trainer('--steps 12 --step-ms 20 --model model.onnx'),
       gpus: '2',
       modelPath: 'model.onnx',
       params: 'params.yml',
@@ -149,7 +149,7 @@ test('a GPU job on a CPU runner fails before anything runs or is written', async
     const d = deps();
     await assert.rejects(
       runTraining(
-        inputs({ command: trainer('--steps 2'), gpus: '1' }),
+        inputs({ run: trainer('--steps 2'), gpus: '1' }),
         { ...context(ws), env: { PATH: cpu.path } },
         {
           ...d.deps,
@@ -171,7 +171,7 @@ test('a failing command: its exit code and last line, partial metrics kept, its 
   const store = new LocalCheckpointStore(join(ws, '.store'));
   const d = deps(store);
   const result = await runTraining(
-    inputs({ command: trainer('--steps 50 --step-ms 5 --fail-at 12'), checkpointDir: 'ckpt' }),
+    inputs({ run: trainer('--steps 50 --step-ms 5 --fail-at 12'), checkpointDir: 'ckpt' }),
     context(ws),
     d.deps,
   );
@@ -192,11 +192,7 @@ test('a failing command: its exit code and last line, partial metrics kept, its 
 test('metrics lines that are not JSON are skipped and counted, not fatal', async () => {
   const ws = workspace();
   const d = deps();
-  const result = await runTraining(
-    inputs({ command: trainer('--steps 8 --step-ms 1 --garbage') }),
-    context(ws),
-    d.deps,
-  );
+  const result = await runTraining(inputs({ run: trainer('--steps 8 --step-ms 1 --garbage') }), context(ws), d.deps);
   assert.equal(result.outcome, 'succeeded');
   assert.equal(result.report.metrics.skipped, 2);
   assert.deepEqual(result.report.metrics.skippedExamples[0], { line: 5, text: 'epoch 4 done', reason: 'not JSON' });
@@ -207,7 +203,7 @@ test('preempted at step 12, resumed on the next attempt from the newest checkpoi
   const ws = workspace();
   const store = new LocalCheckpointStore(join(root, `store-${serial++}`));
   const first = await runTraining(
-    inputs({ command: trainer('--steps 20 --step-ms 40'), checkpointDir: 'ckpt', checkpointIntervalMinutes: '0.005' }),
+    inputs({ run: trainer('--steps 20 --step-ms 40'), checkpointDir: 'ckpt', checkpointIntervalMinutes: '0.005' }),
     context(ws, { FAKE_TRAINER_DIE_AT: '12' }),
     deps(store).deps,
   );
@@ -218,7 +214,7 @@ test('preempted at step 12, resumed on the next attempt from the newest checkpoi
   rmSync(join(ws, 'ckpt'), { recursive: true, force: true }); // a fresh runner
   const d = deps(store);
   const second = await runTraining(
-    inputs({ command: trainer('--steps 20 --step-ms 40'), checkpointDir: 'ckpt' }),
+    inputs({ run: trainer('--steps 20 --step-ms 40'), checkpointDir: 'ckpt' }),
     context(ws, {}, 2),
     d.deps,
   );
@@ -234,14 +230,14 @@ test('preempted at step 12, resumed on the next attempt from the newest checkpoi
 test('a new branch starts from the default branch newest checkpoint of the same config', async () => {
   const store = new LocalCheckpointStore(join(root, `store-${serial++}`));
   const main = await runTraining(
-    inputs({ command: trainer('--steps 8 --step-ms 1'), checkpointDir: 'ckpt' }),
+    inputs({ run: trainer('--steps 8 --step-ms 1'), checkpointDir: 'ckpt' }),
     { ...context(workspace(), { FAKE_TRAINER_DIE_AT: '5' }), branch: 'main' },
     deps(store).deps,
   );
   assert.equal(main.outcome, 'failed');
   const d = deps(store);
   const branch = await runTraining(
-    inputs({ command: trainer('--steps 8 --step-ms 1'), checkpointDir: 'ckpt' }),
+    inputs({ run: trainer('--steps 8 --step-ms 1'), checkpointDir: 'ckpt' }),
     context(workspace()),
     d.deps,
   );
@@ -249,7 +245,7 @@ test('a new branch starts from the default branch newest checkpoint of the same 
   assert.match(branch.report.checkpoint?.restoredFrom ?? '', /^mlship-checkpoint-churn-main-/);
   assert.match(d.log(), /resumed from step 5/);
   const changed = await runTraining(
-    inputs({ command: trainer('--steps 8 --step-ms 1') + ' --checkpoint-every 4', checkpointDir: 'ckpt' }),
+    inputs({ run: trainer('--steps 8 --step-ms 1') + ' --checkpoint-every 4', checkpointDir: 'ckpt' }),
     context(workspace()),
     deps(store).deps,
   );
@@ -261,7 +257,7 @@ test('a timeout stops the command with SIGTERM; it checkpoints, the step fails a
   const store = new LocalCheckpointStore(join(ws, '.store'));
   const result = await runTraining(
     inputs({
-      command: trainer('--steps 100000 --step-ms 5'),
+      run: trainer('--steps 100000 --step-ms 5'),
       checkpointDir: 'ckpt',
       timeoutMinutes: '0.08',
       graceSeconds: '10',
@@ -278,11 +274,11 @@ test('a timeout stops the command with SIGTERM; it checkpoints, the step fails a
 });
 
 test('a command that is not installed', async () => {
-  const result = await runTraining(inputs({ command: 'trian.py --epochs 3' }), context(workspace()), deps().deps);
+  const result = await runTraining(inputs({ run: 'trian.py --epochs 3' }), context(workspace()), deps().deps);
   assert.equal(result.outcome, 'failed');
   assert.equal(
     result.failure,
-    "input 'command': 'trian.py' was not found (bash: line 1: trian.py: command not found); check the command and that its program is installed on this runner",
+    "input 'run': 'trian.py' was not found (bash: line 1: trian.py: command not found); check the command and that its program is installed on this runner",
   );
 });
 
@@ -290,7 +286,7 @@ test('the command sees no token or secret unless pass-env names it; seeds and de
   const d = deps();
   const result = await runTraining(
     inputs({
-      command: trainer(
+      run: trainer(
         '--steps 1 --print-env GITHUB_TOKEN --print-env ACTIONS_RUNTIME_TOKEN --print-env INPUT_TOKEN --print-env WANDB_API_KEY --print-env AWS_SECRET_ACCESS_KEY --print-env PYTHONHASHSEED --print-env CUBLAS_WORKSPACE_CONFIG --print-env CUDA_VISIBLE_DEVICES',
       ),
       passEnv: 'AWS_SECRET_ACCESS_KEY',
@@ -329,7 +325,7 @@ test('the command sees no token or secret unless pass-env names it; seeds and de
 test('reproducibility: two seeded runs agree to the bit; a noisy kernel does not', async () => {
   const same = await runTraining(
     inputs({
-      command: trainer('--steps 6 --step-ms 1 --model model.bin'),
+      run: trainer('--steps 6 --step-ms 1 --model model.bin'),
       modelPath: 'model.bin',
       seed: '3',
       reproduce: 'true',
@@ -350,7 +346,7 @@ test('reproducibility: two seeded runs agree to the bit; a noisy kernel does not
   );
   const noisy = await runTraining(
     inputs({
-      command: trainer('--steps 6 --step-ms 1 --noise --model model.bin'),
+      run: trainer('--steps 6 --step-ms 1 --noise --model model.bin'),
       modelPath: 'model.bin',
       reproduce: 'true',
     }),

@@ -168,7 +168,7 @@ export async function runTraining(inputs: TrainInputs, context: TrainContext, de
   await mkdir(outputDir, { recursive: true });
   const cwd = inputs.workingDirectory ? resolveIn(workspace, inputs.workingDirectory) : workspace;
   const digest = configDigest(
-    inputs.command,
+    inputs.run,
     await Promise.all(inputs.config.map(async (path) => ({ path, bytes: await readFile(resolveIn(workspace, path)) }))),
   );
   const metricsPath = inputs.metricsFile ? resolveIn(workspace, inputs.metricsFile) : join(outputDir, 'metrics.jsonl');
@@ -187,7 +187,7 @@ export async function runTraining(inputs: TrainInputs, context: TrainContext, de
   const started = performance.now();
   const reportBase = {
     model: name,
-    command: inputs.command,
+    command: inputs.run,
     runner: { name: context.runnerName },
     gpus: preflight.gpus,
     driverVersion: probe.kind === 'gpus' ? probe.driverVersion : undefined,
@@ -209,7 +209,7 @@ export async function runTraining(inputs: TrainInputs, context: TrainContext, de
     liveCheckpoint?: () => TrainingReport['checkpoint'],
   ) =>
     runTrainingCommand({
-      command: { shell: inputs.command },
+      command: { shell: inputs.run },
       cwd,
       env,
       metricsFile: metricsPath,
@@ -357,7 +357,7 @@ export async function runTraining(inputs: TrainInputs, context: TrainContext, de
     );
   const run = await runOnce(
     env.env,
-    `Training: ${inputs.command}`,
+    `Training: ${inputs.run}`,
     saver ? { saver, intervalMs: inputs.checkpointIntervalMinutes * 60_000, onSave } : undefined,
     checkpointReport,
   );
@@ -423,7 +423,7 @@ export async function runTraining(inputs: TrainInputs, context: TrainContext, de
       ...(context.run.url ? { runUrl: context.run.url } : {}),
       runAttempt: context.run.attempt,
     },
-    command: inputs.command,
+    command: inputs.run,
     configDigest: digest,
     ...(inputs.seed === undefined ? {} : { seed: inputs.seed }),
     deterministic: inputs.deterministic,
@@ -523,7 +523,7 @@ export async function runTraining(inputs: TrainInputs, context: TrainContext, de
           MLSHIP_CHECKPOINT_RESTORED: 'false',
           MLSHIP_REPRODUCIBILITY_RUN: String(attempt),
         });
-        const run = await runOnce(env.env, `Reproducibility run ${attempt} of 2: ${inputs.command}`);
+        const run = await runOnce(env.env, `Reproducibility run ${attempt} of 2: ${inputs.run}`);
         if (outcomeOf(run.result) !== 'succeeded') {
           return finish(
             run,
@@ -667,9 +667,9 @@ function failureOf(
       return `training was cancelled after ${after}${saved}`;
     case 'failed': {
       if (result.notFound) {
-        const word = inputs.command.trim().split(/\s+/)[0] ?? inputs.command;
+        const word = inputs.run.trim().split(/\s+/)[0] ?? inputs.run;
         const said = result.lastLines.find((line) => /not found|No such file/i.test(line));
-        return `input 'command': '${word}' was not found${said ? ` (${said.trim()})` : ''}; check the command and that its program is installed on this runner`;
+        return `input 'run': '${word}' was not found${said ? ` (${said.trim()})` : ''}; check the command and that its program is installed on this runner`;
       }
       if (result.startError) return `the training command could not start: ${result.startError}`;
       const last = result.lastLines
