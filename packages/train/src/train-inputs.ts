@@ -56,6 +56,7 @@ export const TrainInputsSchema = z.object({
     .default('USD'),
   passEnv: list,
   artifactName: z.string().default('mlship-model'),
+  uploadArtifact: flag.default(true),
   retentionDays: wholeNumber.min(1).max(90).optional(),
   reproduce: flag.default(false),
   outputDir: fileName.default('mlship-train'),

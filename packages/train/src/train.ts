@@ -484,7 +484,7 @@ export async function runTraining(inputs: TrainInputs, context: TrainContext, de
   );
 
   let artifact: TrainResult['artifact'];
-  if (!failure && inputs.artifactName && deps.upload) {
+  if (!failure && inputs.uploadArtifact && deps.upload) {
     const files = [
       paths.metrics,
       paths.lineage,
