@@ -76,7 +76,7 @@ async function directoryDigest(path: string, shown: string): Promise<LineageData
   const names = (await readdir(path, { recursive: true })).sort();
   if (names.length > MAX_DIRECTORY_FILES)
     throw new InputError(
-      `data: '${shown}' holds over ${MAX_DIRECTORY_FILES} files; point data at its DVC pointer (.dvc) or a manifest file instead`,
+      `input 'data': '${shown}' holds over ${MAX_DIRECTORY_FILES} files; point data at its DVC pointer (.dvc) or a manifest file instead`,
     );
   const hash = createHash('sha256');
   let files = 0;
@@ -118,7 +118,7 @@ export async function dataLineage(patterns: readonly string[], workspace: string
       for await (const match of glob(pointer, { cwd: workspace })) dvc.push(match);
       if (dvc.length === 0)
         throw new InputError(
-          `data: '${pattern}' matches no file in the workspace; give the training data's path (or glob, or .dvc pointer) relative to the workspace`,
+          `input 'data': '${pattern}' matches no file in the workspace; give the training data's path (or glob, or .dvc pointer) relative to the workspace`,
         );
       matches.push(...dvc);
     }

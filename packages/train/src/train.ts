@@ -125,7 +125,9 @@ async function requireFile(path: string, shown: string, input: string, what: str
 /** Refuses what can be checked before anything runs, so bad input fails in seconds. */
 async function checkInputs(inputs: TrainInputs, workspace: string): Promise<void> {
   if (inputs.workingDirectory && !(await isDirectory(resolveIn(workspace, inputs.workingDirectory))))
-    throw new InputError(`input 'working-directory': ${inputs.workingDirectory} is not a directory of the workspace`);
+    throw new InputError(
+      `input 'working-directory': ${inputs.workingDirectory} is not a directory of the workspace; give the directory the command runs in, relative to the workspace`,
+    );
   if (inputs.checkpointDir && (await isDirectory(resolveIn(workspace, inputs.checkpointDir))) === false)
     throw new InputError(
       `input 'checkpoint-dir': ${inputs.checkpointDir} is a file; give a directory the command writes its checkpoints to`,
@@ -133,7 +135,9 @@ async function checkInputs(inputs: TrainInputs, workspace: string): Promise<void
   for (const file of inputs.config) await requireFile(resolveIn(workspace, file), file, 'config', 'a config file');
   if (inputs.params) await requireFile(resolveIn(workspace, inputs.params), inputs.params, 'params', 'the params file');
   if (inputs.minFreeGpuMemoryGb !== undefined && inputs.gpus === 0)
-    throw new InputError(`input 'min-free-gpu-memory-gb' needs 'gpus' (the number of GPUs the job needs) above 0`);
+    throw new InputError(
+      `input 'min-free-gpu-memory-gb' needs 'gpus' (the number of GPUs the job needs) above 0; set gpus or drop min-free-gpu-memory-gb`,
+    );
 }
 
 export async function runTraining(inputs: TrainInputs, context: TrainContext, deps: TrainDeps): Promise<TrainResult> {
