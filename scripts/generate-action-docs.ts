@@ -44,10 +44,8 @@ export function renderRootActionYml(actions: Map<string, ActionYml>): string {
   const inputs: Record<string, { description: string; required: boolean; default?: string }> = {
     command: { description: `Which mlship step to run: ${commands.join(', ')}.`, required: true },
   };
-  // An action with a post step (train) is used on its own: the root runs only main steps.
-  const routed = [...actions].filter(([action]) => commands.some((c) => ROUTES[c]!.action === action));
   const users = new Map<string, { action: string; input: z.infer<typeof InputSchema> }[]>();
-  for (const [action, yml] of routed) {
+  for (const [action, yml] of actions) {
     for (const [name, input] of Object.entries(yml.inputs)) {
       // The registry's own `command` is set from the root command (registry-X).
       if (name === 'command') continue;
@@ -66,7 +64,7 @@ export function renderRootActionYml(actions: Map<string, ActionYml>): string {
     if (defaults.length === 1 && defaults[0] !== undefined) inputs[name].default = defaults[0];
   }
   const outputs: Record<string, { description: string }> = {};
-  for (const [action, yml] of routed) {
+  for (const [action, yml] of actions) {
     for (const [name, output] of Object.entries(yml.outputs)) {
       const prior = outputs[name];
       outputs[name] = {
@@ -84,7 +82,13 @@ export function renderRootActionYml(actions: Map<string, ActionYml>): string {
     branding: { icon: 'git-pull-request', color: 'purple' },
     inputs,
     outputs,
-    runs: { using: 'node24', main: 'actions/dispatch/dist/index.js' },
+    // The post step runs the routed action's own post step (train saves its last checkpoint there).
+    runs: {
+      using: 'node24',
+      main: 'actions/dispatch/dist/index.js',
+      post: 'actions/dispatch/dist/index.js',
+      'post-if': 'always()',
+    },
   };
   return HEADER + stringify(root, { lineWidth: 0 });
 }
@@ -101,8 +105,6 @@ export function renderActionsDoc(actions: Map<string, ActionYml>): string {
     'Each step is its own JavaScript action (`uses: mlship/mlship/actions/NAME@SHA`). The root',
     '`action.yml` runs any of them by its `command` input (`report`, `data-test`, `validate`,',
     '`registry-publish`, `registry-promote`, ...) and accepts the union of their inputs.',
-    '`actions/train` has a post step (it saves the last checkpoint after a cancellation or a',
-    'timeout), which the root action cannot run: use it as `uses: mlship/mlship/actions/train@SHA`.',
     '',
   ];
   for (const [name, yml] of actions) {
