@@ -63,10 +63,10 @@ const command = `"${process.execPath}" "${job}" ${chunks} ${iterations} "${jobCp
 const jobCpuMs = () => Number(readFileSync(jobCpuFile, 'utf8'));
 
 /** CPU time of this process and of its reaped children (the job, bash, nvidia-smi), from /proc. */
-function cpuMs(): number {
+function cpuMs(which: 'all' | 'self' = 'all'): number {
   const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
   // utime, stime, cutime, cstime: fields 14-17 of stat, in clock ticks (100 per second on Linux).
-  return [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0) * 10;
+  return (which === 'self' ? [11, 12] : [11, 12, 13, 14]).reduce((sum, i) => sum + Number(fields[i]), 0) * 10;
 }
 
 interface Measure {
@@ -85,7 +85,7 @@ function bare(): Measure {
   return { ms, extraCpuMs: Math.round(cpuMs() - cpu - jobCpuMs()), jobCpuMs: jobCpuMs() };
 }
 
-async function wrapped(round: number): Promise<Measure & { samples: number; sampleMs: number }> {
+async function wrapped(round: number): Promise<Measure & { samples: number; sampleMs: number; selfCpuMs: number }> {
   const ws = join(dir, `ws-${round}`);
   mkdirSync(ws, { recursive: true });
   // A fresh recorded machine per round: its samples start idle again.
@@ -93,6 +93,7 @@ async function wrapped(round: number): Promise<Measure & { samples: number; samp
   let samples = 0;
   let sampleMs = 0;
   const cpu = cpuMs();
+  const self = cpuMs('self');
   const start = performance.now();
   const result = await runTraining(
     TrainInputsSchema.parse({ run: command, gpus: '2', checkpointDir: 'ckpt', checkpointIntervalMinutes: '0.25' }),
@@ -118,7 +119,8 @@ async function wrapped(round: number): Promise<Measure & { samples: number; samp
   const ms = performance.now() - start;
   gpu.remove();
   if (result.outcome !== 'succeeded') throw new Error(`the wrapped job ${result.outcome}: ${result.failure}`);
-  return { ms, extraCpuMs: Math.round(cpuMs() - cpu - jobCpuMs()), jobCpuMs: jobCpuMs(), samples, sampleMs };
+  const selfCpuMs = cpuMs('self') - self;
+  return { ms, extraCpuMs: Math.round(cpuMs() - cpu - jobCpuMs()), selfCpuMs, jobCpuMs: jobCpuMs(), samples, sampleMs };
 }
 
 try {
@@ -131,7 +133,7 @@ try {
     bares.push(b);
     wraps.push(w);
     console.log(
-      `round ${round + 1}: bare ${(b.ms / 1000).toFixed(2)} s (job CPU ${(b.jobCpuMs / 1000).toFixed(2)} s, other CPU ${b.extraCpuMs} ms), wrapped ${(w.ms / 1000).toFixed(2)} s (job CPU ${(w.jobCpuMs / 1000).toFixed(2)} s, other CPU ${w.extraCpuMs} ms)`,
+      `round ${round + 1}: bare ${(b.ms / 1000).toFixed(2)} s (job CPU ${(b.jobCpuMs / 1000).toFixed(2)} s, other CPU ${b.extraCpuMs} ms), wrapped ${(w.ms / 1000).toFixed(2)} s (job CPU ${(w.jobCpuMs / 1000).toFixed(2)} s, other CPU ${w.extraCpuMs} ms: ${w.selfCpuMs} ms in the wrapper, the rest in nvidia-smi, bash and git)`,
     );
   }
   const best = <T extends Measure>(list: T[]) => list.reduce((a, b) => (b.ms < a.ms ? b : a));
