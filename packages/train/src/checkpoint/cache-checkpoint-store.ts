@@ -5,6 +5,7 @@
 // annotations with the same warning, so while a call runs its own
 // `::warning::`/`::error::` lines are taken out of stdout (everything else
 // passes) and handed back as the outcome; the caller warns once.
+import { isAbsolute, relative } from 'node:path';
 import * as cache from '@actions/cache';
 import type { CheckpointStore, RestoreOutcome, SaveOutcome } from './checkpoint-store.ts';
 
@@ -48,8 +49,16 @@ export class CacheCheckpointStore implements CheckpointStore {
     this.#exclude = options.exclude ?? ['**/*.tmp'];
   }
 
+  /**
+   * The cache's version digest includes the paths as given, so they are given
+   * relative to the workspace (the step's working directory), as a workflow's
+   * actions/cache step gives them: runners whose work folders differ, or a
+   * fresh machine, then restore what another one saved.
+   */
   #paths(dir: string): string[] {
-    return [dir, ...this.#exclude.map((glob) => `!${dir}/${glob}`)];
+    const inWorkspace = relative(process.cwd(), dir);
+    const path = inWorkspace && !inWorkspace.startsWith('..') && !isAbsolute(inWorkspace) ? inWorkspace : dir;
+    return [path, ...this.#exclude.map((glob) => `!${path}/${glob}`)];
   }
 
   async restore(dir: string, prefixes: readonly string[]): Promise<RestoreOutcome> {
