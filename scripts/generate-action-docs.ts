@@ -82,7 +82,13 @@ export function renderRootActionYml(actions: Map<string, ActionYml>): string {
     branding: { icon: 'git-pull-request', color: 'purple' },
     inputs,
     outputs,
-    runs: { using: 'node24', main: 'actions/dispatch/dist/index.js' },
+    // The post step runs the routed action's own post step (train saves its last checkpoint there).
+    runs: {
+      using: 'node24',
+      main: 'actions/dispatch/dist/index.js',
+      post: 'actions/dispatch/dist/index.js',
+      'post-if': 'always()',
+    },
   };
   return HEADER + stringify(root, { lineWidth: 0 });
 }

@@ -365,6 +365,45 @@ export const ACTION_ROWS: ActionRow[] = [
     says: /github:<owner>\/<repo>|owner\/name/,
   },
 
+  // train
+  {
+    case: 'no training command',
+    action: 'train',
+    inputs: { run: '' },
+    names: "input 'run'",
+    says: /set it in the step's 'with:' block/,
+  },
+  {
+    case: 'GPUs required on a CPU runner',
+    action: 'train',
+    inputs: { run: 'python train.py', gpus: '1' },
+    env: { PATH: '/nonexistent' },
+    names: 'needs 1 GPU',
+    says: /run it on a GPU runner \(runs-on: \[self-hosted, gpu\]\) or set gpus: 0/,
+  },
+  {
+    case: 'a checkpoint directory that is a file',
+    action: 'train',
+    inputs: { run: 'python train.py', 'checkpoint-dir': 'ckpt' },
+    files: { ckpt: 'x' },
+    names: 'ckpt',
+    says: /is a file; give a directory/,
+  },
+  {
+    case: 'training data that does not exist',
+    action: 'train',
+    inputs: { run: 'python train.py', data: 'data/train' },
+    names: 'data/train',
+    says: /give the training data's path/,
+  },
+  {
+    case: 'a GPU count that is not a number',
+    action: 'train',
+    inputs: { run: 'python train.py', gpus: 'all' },
+    names: "input 'gpus'",
+    says: /set it in the step's 'with:' block/,
+  },
+
   // the root action
   {
     case: 'a command that does not exist',

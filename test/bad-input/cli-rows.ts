@@ -727,4 +727,63 @@ export const CLI_ROWS: CliRow[] = [
     names: '--token-env',
     says: /GITHUB_TOKEN=\$MY_TOKEN/,
   },
+  // mlship train
+  { case: 'no training command', args: ['train'], names: 'no training command', says: /give it after --/ },
+  {
+    case: 'GPUs required on a CPU runner',
+    args: ['train', '--gpus', '1', '--', 'python', 'train.py'],
+    // No nvidia-smi or rocm-smi can be found: a CPU runner, whatever this machine has.
+    env: { PATH: '/nonexistent' },
+    names: 'needs 1 GPU',
+    says: /run it on a GPU runner \(runs-on: \[self-hosted, gpu\]\) or set gpus: 0/,
+  },
+  {
+    case: 'a checkpoint directory that is a file',
+    args: ['train', '--checkpoint-dir', 'ckpt', '--', 'python', 'train.py'],
+    files: { ckpt: 'x' },
+    names: 'ckpt',
+    says: /is a file; give a directory/,
+  },
+  {
+    case: 'a config file that does not exist',
+    args: ['train', '--config', 'train.yml', '--', 'python', 'train.py'],
+    names: 'train.yml',
+    says: /give the path of a config file/,
+  },
+  {
+    case: 'a params file that does not exist',
+    args: ['train', '--params', 'params.yml', '--', 'python', 'train.py'],
+    names: 'params.yml',
+    says: /give the path of the params file/,
+  },
+  {
+    case: 'training data that does not exist',
+    args: ['train', '--data', 'data/train', '--', 'python', 'train.py'],
+    names: 'data/train',
+    says: /give the training data's path/,
+  },
+  {
+    case: 'a working directory that does not exist',
+    args: ['train', '--working-directory', 'src/model', '--', 'python', 'train.py'],
+    names: 'src/model',
+    says: /give the directory the command runs in/,
+  },
+  {
+    case: 'free GPU memory required of no GPU',
+    args: ['train', '--min-free-gpu-memory-gb', '8', '--', 'python', 'train.py'],
+    names: 'min-free-gpu-memory-gb',
+    says: /set gpus or drop/,
+  },
+  {
+    case: 'a GPU count that is not a number',
+    args: ['train', '--gpus', 'two', '--', 'python', 'train.py'],
+    names: '--gpus',
+    says: /mlship train --help/,
+  },
+  {
+    case: 'a currency that is not a code',
+    args: ['train', '--hourly-rate', '2.5', '--currency', 'dollars', '--', 'python', 'train.py'],
+    names: '--currency',
+    says: /such as USD/,
+  },
 ];

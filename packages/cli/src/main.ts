@@ -9,6 +9,7 @@ const commands: Record<string, () => Promise<{ default: CliCommand }>> = {
   demo: () => import('./commands/demo.ts'),
   report: () => import('./commands/report.ts'),
   registry: () => import('./commands/registry.ts'),
+  train: () => import('./commands/train.ts'),
   validate: () => import('./commands/validate.ts'),
 };
 

@@ -40,6 +40,9 @@ export {
   contentDigest,
 } from './manifest.ts';
 export type { Manifest, ManifestAsset, AssetRole, DatasetRef, ModelSignature } from './manifest.ts';
+export { LineageSchema, LineageDataSchema, LineageOutputSchema, LINEAGE_FILE } from './lineage.ts';
+export type { Lineage, LineageData } from './lineage.ts';
+export { digestFile } from './file-digest.ts';
 export { StagePolicySchema, DEFAULT_POLICY, parseStagePolicy, checkPromotion } from './stage-policy.ts';
 export type { StagePolicy } from './stage-policy.ts';
 export { RegistryConflictError, RegistryRuleError, IntegrityError, NotFoundError } from './registry-errors.ts';
