@@ -42,7 +42,13 @@ export {
 export type { Manifest, ManifestAsset, AssetRole, DatasetRef, ModelSignature } from './manifest.ts';
 export { StagePolicySchema, DEFAULT_POLICY, parseStagePolicy, checkPromotion } from './stage-policy.ts';
 export type { StagePolicy } from './stage-policy.ts';
-export { RegistryConflictError, RegistryRuleError, IntegrityError, NotFoundError } from './registry-errors.ts';
+export {
+  RegistryConflictError,
+  RegistryRuleError,
+  IntegrityError,
+  NotFoundError,
+  NoVersionYetError,
+} from './registry-errors.ts';
 export { RegistryService } from './registry-service.ts';
 export type {
   RegistryContext,
