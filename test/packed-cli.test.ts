@@ -11,6 +11,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  readdirSync,
   realpathSync,
   rmSync,
   statSync,
@@ -30,12 +31,19 @@ before(
   async () => {
     tarball = await packCli(join(root, 'pack'));
     mkdirSync(laptop);
-    const ort = realpathSync(join(repoRoot, 'packages', 'onnx', 'node_modules', 'onnxruntime-node'));
-    writeFileSync(
-      join(laptop, 'package.json'),
-      JSON.stringify({ name: 'laptop', private: true, overrides: { 'onnxruntime-node': `file:${ort}` } }),
+    // Each native dependency from the workspace package that declares it.
+    const overrides = Object.fromEntries(
+      Object.keys(nativeDependencies()).map((name) => {
+        const dir = readdirSync(join(repoRoot, 'packages'))
+          .map((p) => join(repoRoot, 'packages', p, 'node_modules', name))
+          .find((candidate) => existsSync(candidate));
+        assert.ok(dir, `${name} is not installed in any workspace package`);
+        return [name, `file:${realpathSync(dir)}`];
+      }),
     );
-    // --ignore-scripts: onnxruntime-node's install step only fetches optional CUDA files.
+    writeFileSync(join(laptop, 'package.json'), JSON.stringify({ name: 'laptop', private: true, overrides }));
+    // --ignore-scripts: onnxruntime-node's install step only fetches optional CUDA files
+    // (and a `file:` dependency would run its development build).
     execFileSync('npm', ['install', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', tarball], {
       cwd: laptop,
       stdio: ['ignore', 'pipe', 'pipe'],
