@@ -25,7 +25,7 @@ test('the placeholder, the model and the example paths are replaced as whole tok
     '        data/train',
     '        data/training-notes.md',
     '  - run: ./train.sh --data pr/data/train --params mlship/params.yml',
-    "    paths: ['data/**']",
+    "    paths: ['data/**', 'train/**']",
   ].join('\n');
   assert.equal(
     fillTemplate(template, values),
@@ -44,7 +44,7 @@ test('the placeholder, the model and the example paths are replaced as whole tok
       '        datasets',
       '        data/training-notes.md',
       '  - run: ./train.sh --data pr/datasets --params mlship/params.yml',
-      "    paths: ['data/**']",
+      "    paths: ['datasets/**', 'train/**']",
     ].join('\n'),
   );
 });

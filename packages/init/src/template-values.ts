@@ -20,6 +20,7 @@ export const TEMPLATE_EXAMPLES = {
   model: 'churn',
   data: 'data/train/*.parquet',
   dataDir: 'data/train',
+  dataRoot: 'data',
   holdout: 'data/holdout.parquet',
 } as const;
 
@@ -30,12 +31,16 @@ export const TEMPLATE_EXAMPLES = {
  */
 export function fillTemplate(text: string, values: TemplateValues): string {
   const dataDir = directoryOf(values.data);
-  return text
-    .replaceAll('$default-branch', values.defaultBranch)
-    .replace(/^(\s*MODEL:\s*)churn\s*$/gm, `$1${yamlScalar(values.model)}`)
-    .replaceAll(TEMPLATE_EXAMPLES.holdout, values.holdout)
-    .replaceAll(TEMPLATE_EXAMPLES.data, values.data)
-    .replace(/(^|[\s/'"[,])data\/train(?=$|[\s/'"\],*])/gm, `$1${dataDir}`);
+  return (
+    text
+      .replaceAll('$default-branch', values.defaultBranch)
+      .replace(/^(\s*MODEL:\s*)churn\s*$/gm, `$1${yamlScalar(values.model)}`)
+      .replaceAll(TEMPLATE_EXAMPLES.holdout, values.holdout)
+      .replaceAll(TEMPLATE_EXAMPLES.data, values.data)
+      .replace(/(^|[\s/'"[,])data\/train(?=$|[\s/'"\],*])/gm, `$1${dataDir}`)
+      // A release runs when the training data changes: the folder it lives in.
+      .replaceAll(`'${TEMPLATE_EXAMPLES.dataRoot}/**'`, `'${dataDir === '.' ? '**' : `${dataDir}/**`}'`)
+  );
 }
 
 /** The folder of a path or glob: what a sparse checkout must fetch for it. */
