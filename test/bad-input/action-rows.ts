@@ -176,9 +176,10 @@ export const ACTION_ROWS: ActionRow[] = [
     says: /may be truncated/,
   },
   {
-    case: 'a baseline the registry does not hold',
+    // An empty stage is not bad input: NAME@prod before the first release is a first version.
+    case: 'a pinned baseline version the registry does not hold',
     action: 'validate',
-    inputs: { ...VALIDATE, baseline: 'churn@prod' },
+    inputs: { ...VALIDATE, baseline: 'churn@v1.0.0' },
     files: MODELS,
     names: "'churn'",
     says: /publish it first/,

@@ -394,8 +394,8 @@ export const CLI_ROWS: CliRow[] = [
     says: /export the model again as ONNX|empty/,
   },
   {
-    case: 'a baseline NAME@prod with no registry flag reads the default local registry',
-    args: [...VALIDATE_WITH_POLICY.map((a) => (a === 'baseline.onnx' ? 'churn@prod' : a))],
+    case: 'a baseline NAME@vX.Y.Z with no registry flag reads the default local registry',
+    args: [...VALIDATE_WITH_POLICY.map((a) => (a === 'baseline.onnx' ? 'churn@v1.0.0' : a))],
     files: MODELS,
     names: 'churn',
     says: /publish it first|\.mlship\/registry/,

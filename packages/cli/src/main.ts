@@ -7,6 +7,7 @@ import type { CliCommand, CliIO } from './command.ts';
 const commands: Record<string, () => Promise<{ default: CliCommand }>> = {
   data: () => import('./commands/data.ts'),
   demo: () => import('./commands/demo.ts'),
+  init: () => import('./commands/init.ts'),
   report: () => import('./commands/report.ts'),
   registry: () => import('./commands/registry.ts'),
   train: () => import('./commands/train.ts'),

@@ -45,7 +45,13 @@ export type { Lineage, LineageData } from './lineage.ts';
 export { digestFile } from './file-digest.ts';
 export { StagePolicySchema, DEFAULT_POLICY, parseStagePolicy, checkPromotion } from './stage-policy.ts';
 export type { StagePolicy } from './stage-policy.ts';
-export { RegistryConflictError, RegistryRuleError, IntegrityError, NotFoundError } from './registry-errors.ts';
+export {
+  RegistryConflictError,
+  RegistryRuleError,
+  IntegrityError,
+  NotFoundError,
+  NoVersionYetError,
+} from './registry-errors.ts';
 export { RegistryService } from './registry-service.ts';
 export type {
   RegistryContext,

@@ -85,8 +85,11 @@ const command: CliCommand = {
       io.stdout(`${JSON.stringify({ ...result, outputs: paths }, null, 2)}\n`);
     } else {
       io.stdout(
-        `mlship validate: ${result.verdict.toUpperCase()} — ${result.candidate.source} vs ${result.baseline.source} on ${result.data.rows} rows\n`,
+        result.firstVersion
+          ? `mlship validate: ${result.verdict.toUpperCase()} (first version: no ${result.baseline.source} yet, judged on the policy's floors, budgets and sanity checks) — ${result.candidate.source} on ${result.data.rows} rows\n`
+          : `mlship validate: ${result.verdict.toUpperCase()} — ${result.candidate.source} vs ${result.baseline.source} on ${result.data.rows} rows\n`,
       );
+      if (result.firstVersion) io.stdout(`  the registry: ${result.firstVersion.reason}\n`);
       for (const g of result.gates.filter((x) => x.verdict !== 'pass'))
         io.stdout(`  ${g.verdict.padEnd(12)} ${g.gate}${g.scope === 'all rows' ? '' : ` [${g.scope}]`}: ${g.reason}\n`);
       io.stdout(
