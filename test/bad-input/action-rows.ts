@@ -84,7 +84,6 @@ export const ACTION_ROWS: ActionRow[] = [
     files: { 'data.csv': CSV },
     names: 'ftp:x',
     says: /local:.*github:/,
-    pending: 'entry',
   },
   {
     case: 'the expectations path is a directory',
@@ -177,9 +176,10 @@ export const ACTION_ROWS: ActionRow[] = [
     says: /not a readable Parquet file .*; re-export it or check that it was copied whole/,
   },
   {
-    case: 'a baseline the registry does not hold',
+    // An empty stage is not bad input: NAME@prod before the first release is a first version.
+    case: 'a pinned baseline version the registry does not hold',
     action: 'validate',
-    inputs: { ...VALIDATE, baseline: 'churn@prod' },
+    inputs: { ...VALIDATE, baseline: 'churn@v1.0.0' },
     files: MODELS,
     names: "'churn'",
     says: /publish it first/,
@@ -249,7 +249,6 @@ export const ACTION_ROWS: ActionRow[] = [
     env: { GITHUB_EVENT_PATH: '/nonexistent/event.json' },
     names: 'GITHUB_EVENT_PATH',
     says: /event/,
-    pending: 'entry',
   },
   {
     case: 'an event payload that is not JSON posts nothing',
@@ -259,7 +258,6 @@ export const ACTION_ROWS: ActionRow[] = [
     env: { GITHUB_EVENT_PATH: 'event.json' },
     names: 'GITHUB_EVENT_PATH',
     says: /event/,
-    pending: 'entry',
   },
   {
     case: 'an unreachable API host',
@@ -269,7 +267,6 @@ export const ACTION_ROWS: ActionRow[] = [
     env: { GITHUB_API_URL: 'http://127.0.0.1:9/api/v3' },
     names: '127.0.0.1:9',
     says: /unreachable|cannot reach/,
-    pending: 'entry',
   },
 
   // registry
@@ -367,6 +364,45 @@ export const ACTION_ROWS: ActionRow[] = [
     inputs: { command: 'list', repository: 'churn' },
     names: 'churn',
     says: /github:<owner>\/<repo>|owner\/name/,
+  },
+
+  // train
+  {
+    case: 'no training command',
+    action: 'train',
+    inputs: { run: '' },
+    names: "input 'run'",
+    says: /set it in the step's 'with:' block/,
+  },
+  {
+    case: 'GPUs required on a CPU runner',
+    action: 'train',
+    inputs: { run: 'python train.py', gpus: '1' },
+    env: { PATH: '/nonexistent' },
+    names: 'needs 1 GPU',
+    says: /run it on a GPU runner \(runs-on: \[self-hosted, gpu\]\) or set gpus: 0/,
+  },
+  {
+    case: 'a checkpoint directory that is a file',
+    action: 'train',
+    inputs: { run: 'python train.py', 'checkpoint-dir': 'ckpt' },
+    files: { ckpt: 'x' },
+    names: 'ckpt',
+    says: /is a file; give a directory/,
+  },
+  {
+    case: 'training data that does not exist',
+    action: 'train',
+    inputs: { run: 'python train.py', data: 'data/train' },
+    names: 'data/train',
+    says: /give the training data's path/,
+  },
+  {
+    case: 'a GPU count that is not a number',
+    action: 'train',
+    inputs: { run: 'python train.py', gpus: 'all' },
+    names: "input 'gpus'",
+    says: /set it in the step's 'with:' block/,
   },
 
   // the root action

@@ -277,7 +277,6 @@ export const CLI_ROWS: CliRow[] = [
     files: { 'data.csv': CSV },
     names: 'ftp:x',
     says: /local:.*github:/,
-    pending: 'entry',
   },
 
   // mlship data profile | infer | drift | merge
@@ -395,12 +394,11 @@ export const CLI_ROWS: CliRow[] = [
     says: /export the model again as ONNX|empty/,
   },
   {
-    case: 'a baseline NAME@prod with no registry flag reads the default local registry',
-    args: [...VALIDATE_WITH_POLICY.map((a) => (a === 'baseline.onnx' ? 'churn@prod' : a))],
+    case: 'a baseline NAME@vX.Y.Z with no registry flag reads the default local registry',
+    args: [...VALIDATE_WITH_POLICY.map((a) => (a === 'baseline.onnx' ? 'churn@v1.0.0' : a))],
     files: MODELS,
     names: 'churn',
     says: /publish it first|\.mlship\/registry/,
-    pending: 'entry',
   },
   {
     case: 'a registry of an unknown scheme',
@@ -408,7 +406,6 @@ export const CLI_ROWS: CliRow[] = [
     files: MODELS,
     names: 'ftp:x',
     says: /local:.*github:/,
-    pending: 'entry',
   },
   {
     case: 'the holdout does not exist',
@@ -662,7 +659,6 @@ export const CLI_ROWS: CliRow[] = [
     files: REGISTRY,
     names: '--token',
     says: /GITHUB_TOKEN/,
-    pending: 'entry',
   },
 
   // mlship report
@@ -723,13 +719,71 @@ export const CLI_ROWS: CliRow[] = [
     env: { GITHUB_TOKEN: 'ghs_x' },
     names: '127.0.0.1:9',
     says: /unreachable|cannot reach/,
-    pending: 'entry',
   },
   {
-    case: 'a token variable name that is not a name',
-    args: ['report', 'report.md', '--target', 'pr/1', '--repo', 'octo/churn', '--token-env', 'MY-TOKEN'],
+    case: 'a token named by --token-env (the token comes from GITHUB_TOKEN, GH_TOKEN or stdin)',
+    args: ['report', 'report.md', '--target', 'pr/1', '--repo', 'octo/churn', '--token-env', 'MY_TOKEN'],
     files: { 'report.md': '# ok\n' },
     names: '--token-env',
-    says: /environment variable name/,
+    says: /GITHUB_TOKEN=\$MY_TOKEN/,
+  },
+  // mlship train
+  { case: 'no training command', args: ['train'], names: 'no training command', says: /give it after --/ },
+  {
+    case: 'GPUs required on a CPU runner',
+    args: ['train', '--gpus', '1', '--', 'python', 'train.py'],
+    // No nvidia-smi or rocm-smi can be found: a CPU runner, whatever this machine has.
+    env: { PATH: '/nonexistent' },
+    names: 'needs 1 GPU',
+    says: /run it on a GPU runner \(runs-on: \[self-hosted, gpu\]\) or set gpus: 0/,
+  },
+  {
+    case: 'a checkpoint directory that is a file',
+    args: ['train', '--checkpoint-dir', 'ckpt', '--', 'python', 'train.py'],
+    files: { ckpt: 'x' },
+    names: 'ckpt',
+    says: /is a file; give a directory/,
+  },
+  {
+    case: 'a config file that does not exist',
+    args: ['train', '--config', 'train.yml', '--', 'python', 'train.py'],
+    names: 'train.yml',
+    says: /give the path of a config file/,
+  },
+  {
+    case: 'a params file that does not exist',
+    args: ['train', '--params', 'params.yml', '--', 'python', 'train.py'],
+    names: 'params.yml',
+    says: /give the path of the params file/,
+  },
+  {
+    case: 'training data that does not exist',
+    args: ['train', '--data', 'data/train', '--', 'python', 'train.py'],
+    names: 'data/train',
+    says: /give the training data's path/,
+  },
+  {
+    case: 'a working directory that does not exist',
+    args: ['train', '--working-directory', 'src/model', '--', 'python', 'train.py'],
+    names: 'src/model',
+    says: /give the directory the command runs in/,
+  },
+  {
+    case: 'free GPU memory required of no GPU',
+    args: ['train', '--min-free-gpu-memory-gb', '8', '--', 'python', 'train.py'],
+    names: 'min-free-gpu-memory-gb',
+    says: /set gpus or drop/,
+  },
+  {
+    case: 'a GPU count that is not a number',
+    args: ['train', '--gpus', 'two', '--', 'python', 'train.py'],
+    names: '--gpus',
+    says: /mlship train --help/,
+  },
+  {
+    case: 'a currency that is not a code',
+    args: ['train', '--hourly-rate', '2.5', '--currency', 'dollars', '--', 'python', 'train.py'],
+    names: '--currency',
+    says: /such as USD/,
   },
 ];

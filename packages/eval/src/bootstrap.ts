@@ -10,7 +10,7 @@
 // statistic with √n convergence, which is what makes the rescaling valid);
 // at or below `maxRows` it is the exact paired percentile bootstrap.
 import { Sfc32, sampleWithoutReplacement } from './random.ts';
-import { buildPairedCache, pairedMetrics, rowCount, subsetCache, subsetPaired } from './paired-data.ts';
+import { pairedMetrics, rowCount, subsetCache, subsetPaired } from './paired-data.ts';
 import type { PairedCache, PairedData, PairedMetrics } from './paired-data.ts';
 import type { MetricName } from './metric-names.ts';
 
@@ -51,12 +51,12 @@ export interface BootstrapResult {
   comparisons: MetricComparison[];
 }
 
-/** `cache` is the whole data set's prepared terms, when the caller has them. */
+/** `dataCache` is the whole data set's prepared terms (`buildPairedCache`). */
 export function pairedBootstrap(
   data: PairedData,
   full: PairedMetrics,
   options: BootstrapOptions,
-  dataCache?: PairedCache,
+  dataCache: PairedCache,
 ): BootstrapResult {
   const n = rowCount(data);
   const generator = new Sfc32(options.seed);
@@ -64,11 +64,8 @@ export function pairedBootstrap(
   const m = Math.min(n, options.maxRows);
   const rows = m < n ? sampleWithoutReplacement(n, m, random) : undefined;
   const sample = rows ? subsetPaired(data, rows) : data;
-  const cache = rows
-    ? dataCache
-      ? subsetCache(dataCache, rows)
-      : buildPairedCache(sample)
-    : (dataCache ?? buildPairedCache(sample));
+  const cache = rows ? subsetCache(dataCache, rows) : dataCache;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: without a subsample the sample is the data, whose metrics are `full`
   const sampleMetrics = m < n ? pairedMetrics(sample, undefined, cache) : full;
   const scale = Math.sqrt(m / n);
   const metrics = (Object.keys(full.candidate) as MetricName[]).filter(
@@ -77,6 +74,7 @@ export function pairedBootstrap(
   const deltas = metrics.map(() => new Float64Array(options.replicates));
   const candidates = metrics.map(() => new Float64Array(options.replicates));
   const weights = new Float64Array(m);
+  // Stryker disable next-line EqualityOperator: one more replicate would be written past the end of its typed array, which ignores it
   for (let r = 0; r < options.replicates; r++) {
     generator.drawCounts(weights);
     const rep = pairedMetrics(sample, weights, cache);
@@ -115,6 +113,7 @@ function finiteSorted(values: Float64Array): Float64Array {
 
 /** Linear interpolation between order statistics (numpy's default, "type 7"). */
 export function quantile(sorted: Float64Array, q: number): number {
+  // Stryker disable next-line ConditionalExpression: reading past the ends of an empty array gives NaN as well; the guard says so
   if (sorted.length === 0) return Number.NaN;
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);

@@ -48,6 +48,7 @@ export function prepareClassifier(
 ): PreparedClassifier {
   const n = truth.length;
   const cell = new Int32Array(n);
+  // Stryker disable next-line EqualityOperator: one step past the end writes nowhere (a typed array drops it)
   for (let i = 0; i < n; i++) cell[i] = truth[i]! * classCount + outputs.predicted[i]!;
   const p = outputs.probabilities;
   if (!p) return { classCount, cell };
@@ -55,6 +56,7 @@ export function prepareClassifier(
   const bin = new Uint8Array(n);
   const confidence = new Float64Array(n);
   const topCorrect = new Uint8Array(n);
+  // Stryker disable next-line EqualityOperator: one step past the end writes nowhere (a typed array drops it)
   for (let i = 0; i < n; i++) {
     const base = i * classCount;
     logLoss[i] = -Math.log(Math.min(Math.max(p[base + truth[i]!]!, LOG_LOSS_EPSILON), 1 - LOG_LOSS_EPSILON));
@@ -67,7 +69,9 @@ export function prepareClassifier(
   }
   const ranks: { order: ScoreOrder; positives: Uint8Array }[] = [];
   const scores = new Float64Array(n);
+  // Stryker disable next-line EqualityOperator: no row has the class one past the last, so its ranking is dropped as undefined
   for (let c = classCount === 2 ? 1 : 0; c < classCount; c++) {
+    // Stryker disable next-line EqualityOperator: one step past the end writes nowhere (a typed array drops it)
     for (let i = 0; i < n; i++) scores[i] = p[i * classCount + c]!;
     const order = scoreOrder(scores);
     ranks.push({ order, positives: positivesInOrder(order, truth, c) });
@@ -89,7 +93,6 @@ export function preparedMetrics(prepared: PreparedClassifier, weights?: ArrayLik
   const n = prepared.cell.length;
   const cells = new Float64Array(c * c);
   const prob = prepared.probability;
-  const binCount = new Float64Array(CALIBRATION_BINS);
   const binConfidence = new Float64Array(CALIBRATION_BINS);
   const binCorrect = new Float64Array(CALIBRATION_BINS);
   let logLoss = 0;
@@ -105,7 +108,6 @@ export function preparedMetrics(prepared: PreparedClassifier, weights?: ArrayLik
       total += w;
       logLoss += w * rowLogLoss[i]!;
       const b = bin[i]!;
-      binCount[b]! += w;
       binConfidence[b]! += w * confidence[i]!;
       binCorrect[b]! += w * topCorrect[i]!;
     }
@@ -144,7 +146,8 @@ export function preparedMetrics(prepared: PreparedClassifier, weights?: ArrayLik
   }
   const macro = (xs: number[]) => mean(xs.filter((_, k) => present[k]));
   const values: ClassificationMetrics['values'] = {
-    accuracy: total > 0 ? correct / total : Number.NaN,
+    // No rows: 0/0 is NaN, here and below.
+    accuracy: correct / total,
     macro_precision: macro(precision),
     macro_recall: macro(recall),
     macro_f1: macro(f1),
@@ -159,8 +162,8 @@ export function preparedMetrics(prepared: PreparedClassifier, weights?: ArrayLik
       if (!Number.isNaN(rocAuc)) aucs.push(rocAuc);
       if (!Number.isNaN(averagePrecision)) aps.push(averagePrecision);
     }
-    values.log_loss = total > 0 ? logLoss / total : Number.NaN;
-    values.ece = total > 0 ? ece / total : Number.NaN;
+    values.log_loss = logLoss / total;
+    values.ece = ece / total;
     // Multi-class: one-vs-rest macro averages (sklearn multi_class='ovr', average='macro').
     // With a single class in the truth there is nothing to rank against: sklearn refuses ROC AUC,
     // and average precision would be a trivial 1 for the one class, so both are undefined.
@@ -183,6 +186,7 @@ function mean(xs: number[]): number {
 export function subsetPrepared(parent: PreparedClassifier, rows: Int32Array): PreparedClassifier {
   const m = rows.length;
   const cell = new Int32Array(m);
+  // Stryker disable next-line EqualityOperator: one step past the end writes nowhere (a typed array drops it)
   for (let k = 0; k < m; k++) cell[k] = parent.cell[rows[k]!]!;
   const prob = parent.probability;
   if (!prob) return { classCount: parent.classCount, cell };
@@ -191,6 +195,7 @@ export function subsetPrepared(parent: PreparedClassifier, rows: Int32Array): Pr
   const confidence = new Float64Array(m);
   const topCorrect = new Uint8Array(m);
   const local = new Int32Array(parent.cell.length).fill(-1);
+  // Stryker disable next-line EqualityOperator: one step past the end writes nowhere (a typed array drops it)
   for (let k = 0; k < m; k++) {
     const row = rows[k]!;
     local[row] = k;
@@ -204,17 +209,21 @@ export function subsetPrepared(parent: PreparedClassifier, rows: Int32Array): Pr
     const subPositives = new Uint8Array(m);
     const groupEnd = new Uint8Array(m);
     let j = 0;
-    let lastParentPosition = -1;
+    // Read only once a row is kept, and set then.
+    let lastParentPosition = 0;
+    // Stryker disable next-line EqualityOperator: one step past the end writes nowhere (a typed array drops it)
     for (let k = 0; k < order.order.length; k++) {
       const at = local[order.order[k]!]!;
       if (at < 0) continue;
       // A tie group ends where the parent's did between this kept row and the next kept one.
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: before the first kept row, index −1 writes nowhere
       if (j > 0) groupEnd[j - 1] = hasGroupEnd(order.groupEnd, lastParentPosition, k) ? 1 : 0;
       subOrder[j] = at;
       subPositives[j] = positives[k]!;
       lastParentPosition = k;
       j++;
     }
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: with no row kept, index −1 writes nowhere
     if (j > 0) groupEnd[j - 1] = 1;
     return { order: { order: subOrder, groupEnd }, positives: subPositives };
   });

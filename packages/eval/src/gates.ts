@@ -63,26 +63,25 @@ export function evaluateMetricGates(
     const judged = slices
       .map((s) => ({ s, c: s.comparisons.find((c) => c.metric === gate.metric) }))
       .filter((x): x is { s: ScopeComparisons; c: MetricComparison } => x.c !== undefined && estimable(x.c));
-    const pPass = judged.map(({ c }) => tailShare(gate, c, 'pass'));
-    const pFail = judged.map(({ c }) => tailShare(gate, c, 'fail'));
-    const passes = rejectedHypotheses(pPass, alpha, policy.multiple_testing);
-    const fails = rejectedHypotheses(pFail, alpha, policy.multiple_testing);
-    for (const s of slices) {
-      const k = judged.findIndex((j) => j.s === s);
-      if (k < 0) {
-        outcomes.push(judge(gate, s, alpha, undefined));
-        continue;
-      }
-      const verdict: Verdict = passes[k] ? 'pass' : fails[k] ? 'fail' : 'inconclusive';
-      outcomes.push(
-        judge(gate, s, alpha, {
-          verdict,
-          pValue: verdict === 'fail' ? pFail[k]! : pPass[k]!,
-          tests: judged.length,
-          method: policy.multiple_testing,
-        }),
-      );
-    }
+    const shares = judged.map(({ c }) => tailShares(gate, c));
+    const passes = rejectedHypotheses(
+      shares.map((p) => p.pass),
+      alpha,
+      policy.multiple_testing,
+    );
+    const fails = rejectedHypotheses(
+      shares.map((p) => p.fail),
+      alpha,
+      policy.multiple_testing,
+    );
+    const family = new Map(
+      judged.map(({ s }, k) => {
+        const verdict: Verdict = passes[k] ? 'pass' : fails[k] ? 'fail' : 'inconclusive';
+        const pValue = verdict === 'fail' ? shares[k]!.fail : shares[k]!.pass;
+        return [s, { verdict, pValue, tests: judged.length, method: policy.multiple_testing }];
+      }),
+    );
+    for (const s of slices) outcomes.push(judge(gate, s, alpha, family.get(s)));
   }
   return outcomes;
 }
@@ -110,20 +109,17 @@ function wantsAbove(gate: Gate): boolean {
 }
 
 /**
- * One-sided bootstrap p-value, consistent with the percentile interval:
- * the share of replicates on the wrong side of the threshold for 'pass',
- * on the right side for 'fail'.
+ * One-sided bootstrap p-values, consistent with the percentile interval:
+ * of the claim "passes", the share of replicates on the wrong side of the
+ * threshold (on it included); of "fails", the share on the right side.
  */
-function tailShare(gate: Gate, c: MetricComparison, claim: 'pass' | 'fail'): number {
+function tailShares(gate: Gate, c: MetricComparison): { pass: number; fail: number } {
   const { kind, threshold } = describe(gate);
   const reps = kind === 'floor' ? c.candidateReplicates : c.deltaReplicates;
   const above = wantsAbove(gate);
-  let wrong = 0;
-  for (const v of reps) {
-    const good = above ? v > threshold : v < threshold;
-    if (claim === 'pass' ? !good : good) wrong++;
-  }
-  return (wrong + 1) / (reps.length + 1);
+  let good = 0;
+  for (const v of reps) if (above ? v > threshold : v < threshold) good++;
+  return { pass: (reps.length - good + 1) / (reps.length + 1), fail: (good + 1) / (reps.length + 1) };
 }
 
 /** A comparison a gate can judge: a finite estimate with a finite interval on both sides. */
@@ -166,23 +162,23 @@ function judge(
   const level = adjusted
     ? `; ${adjusted.method} over ${adjusted.tests} slices, p = ${adjusted.pValue.toPrecision(2)}`
     : '';
-  const outcome: GateOutcome = { ...base, verdict, observed, ci, reason: '' };
-  if (adjusted) outcome.pValue = adjusted.pValue;
+  const outcome = { ...base, verdict, observed, ci, ...(adjusted ? { pValue: adjusted.pValue } : {}) };
   if (verdict === 'pass') {
-    outcome.reason = `${what} ${fmt(observed)}, confidence bound ${fmt(bound)} ${above ? '>' : '<'} ${fmt(threshold)}${level}`;
-  } else if (verdict === 'fail') {
-    outcome.reason = `${what} ${fmt(observed)} [${fmt(ci[0])}, ${fmt(ci[1])}] is entirely ${above ? 'below' : 'above'} ${fmt(threshold)}${level}`;
-  } else {
-    const se = standardError(kind === 'floor' ? c.candidateReplicates : c.deltaReplicates);
-    const needed = rowsToDecide(scope.rows, se, observed - threshold, alpha / (adjusted?.tests ?? 1));
-    if (needed !== undefined) outcome.rowsNeeded = needed;
-    const more =
-      needed === undefined
-        ? 'the estimate sits on the threshold, so more rows will not settle it'
-        : `about ${needed.toLocaleString('en-US')} rows (${Math.max(0, needed - scope.rows).toLocaleString('en-US')} more) would decide it with 80% power`;
-    outcome.reason = `${what} ${fmt(observed)} [${fmt(ci[0])}, ${fmt(ci[1])}] straddles ${fmt(threshold)} on ${scope.rows.toLocaleString('en-US')} rows; ${more}${level}`;
+    const reason = `${what} ${fmt(observed)}, confidence bound ${fmt(bound)} ${above ? '>' : '<'} ${fmt(threshold)}${level}`;
+    return { ...outcome, reason };
   }
-  return outcome;
+  if (verdict === 'fail') {
+    const reason = `${what} ${fmt(observed)} [${fmt(ci[0])}, ${fmt(ci[1])}] is entirely ${above ? 'below' : 'above'} ${fmt(threshold)}${level}`;
+    return { ...outcome, reason };
+  }
+  const se = standardError(kind === 'floor' ? c.candidateReplicates : c.deltaReplicates);
+  const needed = rowsToDecide(scope.rows, se, observed - threshold, alpha / (adjusted?.tests ?? 1));
+  const more =
+    needed === undefined
+      ? 'the estimate sits on the threshold, so more rows will not settle it'
+      : `about ${needed.toLocaleString('en-US')} rows (${Math.max(0, needed - scope.rows).toLocaleString('en-US')} more) would decide it with 80% power`;
+  const reason = `${what} ${fmt(observed)} [${fmt(ci[0])}, ${fmt(ci[1])}] straddles ${fmt(threshold)} on ${scope.rows.toLocaleString('en-US')} rows; ${more}${level}`;
+  return { ...outcome, reason, ...(needed === undefined ? {} : { rowsNeeded: needed }) };
 }
 
 /** The chance that the larger sample decides the gate, if the effect is what was observed. */

@@ -75,6 +75,11 @@ test('macro averages skip a declared class that never occurs, as sklearn does: [
     [1, 1, 1, 1],
   );
   assert.deepEqual(m.perClass.support, [2, 2, 0]);
+  // A class in the truth that is never predicted is present too: recall (1 + 0)/2, precision (2/4 + 0)/2,
+  // F1 (2·0.5·1/1.5 + 0)/2 = 1/3.
+  const never = classificationMetrics(truth, { predicted: Int32Array.of(0, 0, 0, 0) }, 3);
+  assert.deepEqual([never.values.macro_recall, never.values.macro_precision], [0.5, 0.25]);
+  close(never.values.macro_f1, 1 / 3);
   // A class that is only predicted is present: per class precision 2/2, 1/1, 0/1 → (1 + 1 + 0)/3;
   // recall 2/2, 1/2, 0 → 0.5; F1 1, 2·1·0.5/1.5 = 2/3, 0 → (5/3)/3.
   const wrong = classificationMetrics(truth, { predicted: Int32Array.of(0, 0, 1, 2) }, 3);
@@ -93,7 +98,7 @@ test('ECE bins are [k/10, (k+1)/10): confidences 0.78 (right) and 0.81 (wrong) f
   );
   close(m.values.ece, 0.515, 1e-12);
   // Edges: 0.8 opens bin 8 (with 0.81: |1.61 − 1|/2 = 0.305, not 0.1 + 0.81 over two bins),
-  // and a confidence of 1 shares the last bin with 0.95 (|1.95 − 1|/2 = 0.475).
+  // and a confidence of 1 (wrong) shares the last bin with 0.95 (right): |1.95 − 1|/2 = 0.475 (alone: 0.525).
   const edge = classificationMetrics(
     Int32Array.of(1, 0),
     { predicted: Int32Array.of(1, 1), probabilities: binary([0.8, 0.81]) },
@@ -101,7 +106,7 @@ test('ECE bins are [k/10, (k+1)/10): confidences 0.78 (right) and 0.81 (wrong) f
   );
   close(edge.values.ece, 0.305, 1e-12);
   const top = classificationMetrics(
-    Int32Array.of(1, 0),
+    Int32Array.of(0, 1),
     { predicted: Int32Array.of(1, 1), probabilities: binary([1, 0.95]) },
     2,
   );
@@ -189,10 +194,101 @@ test('a subset prepared from the whole set scores exactly like the subset prepar
   assert.deepEqual(derived.confusion, alone.confusion);
 });
 
+test('a subset of rows scores like the subset alone without probabilities too', async () => {
+  const { prepareClassifier, preparedMetrics, subsetPrepared } = await import('./classification-metrics.ts');
+  const parent = prepareClassifier(Int32Array.of(0, 1, 1, 0, 1), { predicted: Int32Array.of(0, 1, 0, 0, 0) }, 2);
+  const subset = preparedMetrics(subsetPrepared(parent, Int32Array.of(1, 2, 3)));
+  // Rows 1, 2, 3: truth 1, 1, 0; predicted 1, 0, 0 → accuracy 2/3, confusion [[1, 0], [1, 1]].
+  assert.deepEqual(subset.confusion, [
+    [1, 0],
+    [1, 1],
+  ]);
+  close(subset.values.accuracy, 2 / 3);
+  assert.equal(subset.values.roc_auc, undefined);
+});
+
+test('a first group of weight 0 adds nothing to average precision (no 0·(0/0))', () => {
+  // Scores 0.9 (+, weight 0), 0.8 (+), 0.3 (−): the positive that counts is ranked first: AP 1, ROC AUC 1.
+  const order = scoreOrder([0.9, 0.8, 0.3]);
+  const r = rankingMetrics(order, positivesInOrder(order, [1, 1, 0], 1), [0, 1, 1]);
+  assert.deepEqual([r.averagePrecision, r.rocAuc], [1, 1]);
+});
+
 test('score order: descending at float32 precision, ties together in row order, NaN last', () => {
   const scores = [0.5, Number.NaN, 0.25, 0.5, -1, 0.30000001, 0.3, 0, -0];
   const { order, groupEnd } = scoreOrder(scores);
   // 0.30000001 and 0.3 are the same float32, so they tie.
   assert.deepEqual(Array.from(order), [0, 3, 5, 6, 2, 7, 8, 4, 1]);
   assert.deepEqual(Array.from(groupEnd), [0, 1, 0, 1, 1, 0, 1, 1, 1]);
+});
+
+test('log loss clips probabilities to [1e-15, 1 − 1e-15] as sklearn does', () => {
+  // A true class given probability 0 costs −ln(1e-15) = 34.5387764; one given 1 costs −ln(1 − 1e-15) ≈ 1.1e-15.
+  const m = classificationMetrics(
+    Int32Array.of(1, 0),
+    { predicted: Int32Array.of(0, 0), probabilities: Float64Array.of(1, 0, 1, 0) },
+    2,
+  );
+  close(m.values.log_loss, (34.538776394910684 + 1.1102230246251565e-15) / 2, 1e-9);
+  const sure = classificationMetrics(
+    Int32Array.of(0),
+    { predicted: Int32Array.of(0), probabilities: Float64Array.of(1, 0) },
+    2,
+  );
+  assert.equal(sure.values.log_loss, -Math.log(1 - 1e-15));
+});
+
+test('the top label is the first of tied probabilities (numpy argmax), and a row of negative scores stays in bin 0', () => {
+  // Row 0: 0.4, 0.4, 0.2 with truth 0 → top class 0, right: bin 4, |0.4 − 1| = 0.6.
+  // Row 1: −0.3, −0.1, −0.2 (a broken model) → top class 1 at −0.1, wrong; floor(−1) is kept in bin 0: |−0.1 − 0|.
+  const m = classificationMetrics(
+    Int32Array.of(0, 0),
+    { predicted: Int32Array.of(0, 1), probabilities: Float64Array.of(0.4, 0.4, 0.2, -0.3, -0.1, -0.2) },
+    3,
+  );
+  close(m.values.ece, (0.6 + 0.1) / 2, 1e-12);
+});
+
+test('binary ranking metrics use the second class as positive: average precision is not symmetric in the classes', () => {
+  // Class 1 as positive ranks 0.9 (+), 0.5 (−), 0.2 (+): AP = (1/1 + 2/3)/2 = 0.8333, ROC AUC 1/2.
+  // Class 0 as positive ranks 0.8 (−), 0.5 (+), 0.1 (−): AP = 1/2, so averaging both classes would give 0.6667.
+  const m = classificationMetrics(
+    Int32Array.of(1, 1, 0),
+    { predicted: Int32Array.of(1, 0, 0), probabilities: binary([0.9, 0.2, 0.5]) },
+    2,
+  );
+  close(m.values.pr_auc, 5 / 6);
+  close(m.values.roc_auc, 0.5);
+});
+
+test('no rows: every metric is NaN rather than a number', () => {
+  const m = classificationMetrics(
+    new Int32Array(0),
+    { predicted: new Int32Array(0), probabilities: new Float64Array(0) },
+    2,
+  );
+  for (const name of ['accuracy', 'macro_precision', 'macro_f1', 'log_loss', 'ece', 'roc_auc', 'pr_auc'] as const)
+    assert.ok(Number.isNaN(m.values[name]), name);
+});
+
+test('regression: a constant truth gives R² 1 for a perfect fit and 0 otherwise (sklearn); MAPE divides by at least 2.2e-16', () => {
+  assert.equal(regressionMetrics(Float64Array.of(5, 5, 5), [5, 5, 5]).r2, 1);
+  assert.equal(regressionMetrics(Float64Array.of(5, 5, 5), [5, 6, 5]).r2, 0);
+  // |1 − 0|/2.220446049250313e-16 over one row.
+  close(regressionMetrics(Float64Array.of(0), [1]).mape, 1 / 2.220446049250313e-16, 1);
+  // A row of weight 0 is left out whole, even with an infinite prediction.
+  assert.deepEqual(regressionMetrics(Float64Array.of(1, 2), [1, Infinity], [1, 0]), {
+    mae: 0,
+    rmse: 0,
+    r2: 1,
+    mape: 0,
+  });
+  // Zero weights drop rows: the weighted metrics equal those of the rows kept.
+  const weighted = regressionMetrics(Float64Array.of(3, -0.5, 2, 7, 100), [2.5, 0.0, 2, 8, -100], [1, 1, 1, 1, 0]);
+  close(weighted.mae, 0.5);
+  close(weighted.r2, 0.9486081370449679, 1e-12);
+  // Weight 2 counts a row twice: MAE (2·0.5 + 0.5 + 0 + 1)/5 = 0.5, RMSE √((2·0.25 + 0.25 + 0 + 1)/5).
+  const doubled = regressionMetrics(Float64Array.of(3, -0.5, 2, 7), [2.5, 0.0, 2, 8], [2, 1, 1, 1]);
+  close(doubled.mae, 0.5);
+  close(doubled.rmse, Math.sqrt(1.75 / 5));
 });

@@ -22,6 +22,7 @@ export function scoreOrder(scores: ArrayLike<number>): ScoreOrder {
   // Order-preserving map of a float32 to an unsigned integer (flip negatives entirely, set the sign
   // bit of positives), complemented so that ascending keys are descending scores.
   let keys = new Uint32Array(n);
+  // Stryker disable next-line EqualityOperator: one step past the end writes nowhere (a typed array drops it)
   for (let i = 0; i < n; i++) {
     const v = scores[i]!;
     f32[0] = Number.isNaN(v) ? -Infinity : v === 0 ? 0 : v;
@@ -29,15 +30,18 @@ export function scoreOrder(scores: ArrayLike<number>): ScoreOrder {
     keys[i] = ~(bits & 0x80000000 ? ~bits : bits | 0x80000000) >>> 0;
   }
   let order = new Int32Array(n);
+  // Stryker disable next-line EqualityOperator: one step past the end writes nowhere (a typed array drops it)
   for (let i = 0; i < n; i++) order[i] = i;
   // LSD radix sort, three 11-bit digits; stable, so ties keep ascending row order.
   let keysOut = new Uint32Array(n);
   let orderOut = new Int32Array(n);
   const count = new Int32Array(RADIX);
+  // Stryker disable next-line EqualityOperator: the shifts are 0, 11, 22 and then 33, so < 32 and <= 32 stop alike
   for (let shift = 0; shift < 32; shift += RADIX_BITS) {
     count.fill(0);
     for (let i = 0; i < n; i++) count[(keys[i]! >>> shift) & RADIX_MASK]!++;
     let sum = 0;
+    // Stryker disable next-line EqualityOperator: one step past the end writes nowhere (a typed array drops it)
     for (let b = 0; b < RADIX; b++) {
       const c = count[b]!;
       count[b] = sum;
@@ -53,7 +57,9 @@ export function scoreOrder(scores: ArrayLike<number>): ScoreOrder {
     [order, orderOut] = [orderOut, order];
   }
   const groupEnd = new Uint8Array(n);
-  for (let k = 0; k < n; k++) groupEnd[k] = k === n - 1 || keys[k + 1] !== keys[k] ? 1 : 0;
+  // Past the last row keys[n] is undefined, which ends the last group.
+  // Stryker disable next-line EqualityOperator: one step past the end writes nowhere (a typed array drops it)
+  for (let k = 0; k < n; k++) groupEnd[k] = keys[k + 1] !== keys[k] ? 1 : 0;
   return { order, groupEnd };
 }
 
@@ -65,6 +71,7 @@ const RADIX_MASK = RADIX - 1;
 export function positivesInOrder(sorted: ScoreOrder, truth: ArrayLike<number>, positive: number): Uint8Array {
   const { order } = sorted;
   const out = new Uint8Array(order.length);
+  // Stryker disable next-line EqualityOperator: one step past the end writes nowhere (a typed array drops it)
   for (let k = 0; k < order.length; k++) out[k] = truth[order[k]!] === positive ? 1 : 0;
   return out;
 }
@@ -89,6 +96,7 @@ export function rankingMetrics(
   let negGroup = 0;
   // Branch-free accumulation: labels and zero weights are unpredictable, and
   // this loop runs once per bootstrap replicate over every sampled row.
+  // Stryker disable next-line EqualityOperator: one step past the end reads undefined and ends no group, so it counts nowhere
   for (let k = 0; k < n; k++) {
     const w = weights ? weights[order[k]!]! : 1;
     const pos = positives[k]!;
@@ -99,11 +107,12 @@ export function rankingMetrics(
       pairs += negGroup * (posAbove + 0.5 * posGroup);
       posAbove += posGroup;
       negAbove += negGroup;
+      // Not only a shortcut: a first group of weight 0 would add 0·(0/0) = NaN.
       if (posGroup > 0) apSum += posGroup * (posAbove / (posAbove + negAbove));
       posGroup = 0;
       negGroup = 0;
     }
   }
-  const rocAuc = posAbove > 0 && negAbove > 0 ? pairs / (posAbove * negAbove) : Number.NaN;
-  return { rocAuc, averagePrecision: posAbove > 0 ? apSum / posAbove : Number.NaN };
+  // A class absent from the rows leaves 0/0: NaN.
+  return { rocAuc: pairs / (posAbove * negAbove), averagePrecision: apSum / posAbove };
 }

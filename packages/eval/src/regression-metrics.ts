@@ -19,6 +19,7 @@ export function regressionMetrics(
   const y0 = truth[0] ?? 0;
   for (let i = 0; i < truth.length; i++) {
     const w = weights ? weights[i]! : 1;
+    // A row of weight 0 is left out whole: 0·∞ would be NaN.
     if (w === 0) continue;
     const y = truth[i]!;
     const e = predicted[i]! - y;
@@ -26,6 +27,7 @@ export function regressionMetrics(
     absErr += w * Math.abs(e);
     sqErr += w * e * e;
     pctErr += (w * Math.abs(e)) / Math.max(Math.abs(y), MAPE_EPSILON);
+    // Stryker disable next-line AssignmentOperator: only the square of this sum is used
     sumY += w * (y - y0);
     sumY2 += w * (y - y0) * (y - y0);
   }

@@ -57,3 +57,53 @@ test('slice metrics equal metrics computed on the slice alone (hand-counted), re
     first.slices[0]!.comparisons.map((c) => c.deltaCi),
   );
 });
+
+test('value slices: equal counts in name order, at most max_values (20 by default), numbers by their value', () => {
+  // 25 values once each, inserted in reverse: the 20 kept are the first 20 names in string order.
+  const dictionary = Array.from({ length: 25 }, (_, i) => `v${String(24 - i).padStart(2, '0')}`);
+  const column = { kind: 'categorical' as const, codes: Int32Array.from({ length: 25 }, (_, i) => i), dictionary };
+  const names = sliceRows({ column: 'c' }, column).map((s) => s.name);
+  assert.deepEqual(
+    names,
+    Array.from({ length: 20 }, (_, i) => `c = v${String(i).padStart(2, '0')}`),
+  );
+  assert.deepEqual(
+    sliceRows({ column: 'c', maxValues: 2 }, column).map((s) => s.name),
+    ['c = v00', 'c = v01'],
+  );
+  const numbers = {
+    kind: 'numeric' as const,
+    values: Float64Array.of(2, 1.5, 2, Number.NaN, 7),
+    nulls: Uint8Array.of(0, 0, 0, 0, 1),
+  };
+  assert.deepEqual(
+    sliceRows({ column: 'n' }, numbers).map((s) => [s.name, Array.from(s.rows)]),
+    [
+      ['n = (missing)', [3, 4]],
+      ['n = 2', [0, 2]],
+      ['n = 1.5', [1]],
+    ],
+  );
+  // Without a null mask, NaN alone marks a missing value.
+  assert.deepEqual(
+    sliceRows({ column: 'n' }, { kind: 'numeric', values: Float64Array.of(Number.NaN, 3) }).map((s) => s.name),
+    ['n = (missing)', 'n = 3'],
+  );
+});
+
+test('range slices: edges are sorted, empty ranges are left out, an edge value opens its range', () => {
+  const column = { kind: 'numeric' as const, values: Float64Array.of(8, 9, 3, 12, 10) };
+  assert.deepEqual(
+    sliceRows({ column: 'x', bins: [10, 3, 8] }, column).map((s) => [s.name, Array.from(s.rows)]),
+    [
+      ['x in [3, 8)', [2]],
+      ['x in [8, 10)', [0, 1]],
+      ['x ≥ 10', [3, 4]],
+    ],
+  );
+  assert.throws(
+    () =>
+      sliceRows({ column: 'region', bins: [1] }, { kind: 'categorical', codes: Int32Array.of(0), dictionary: ['a'] }),
+    { name: 'RangeError', message: "slice column 'region' has bins but is not numeric" },
+  );
+});

@@ -175,6 +175,7 @@ test('a concurrent run that created the same key first wins: ours is deleted, th
   );
   assert.equal(result.commentId, store.on(PR)[0]!.id);
   assert.equal(result.action, 'updated');
+  assert.ok(!store.calls.includes('writeIssueBody'), 'the description already names the comment that stays');
 });
 
 test('duplicates of our comment found by a scan are removed, the oldest kept', async () => {
@@ -295,4 +296,201 @@ test('our own comment with the marker anywhere but its first line is not the rep
   assert.equal(quoted.body, `Earlier report:\n> ${marker}`);
   assert.equal(later.body, `Note\n${marker}body`);
   assert.equal(store.on(PR).length, 3);
+});
+
+test('a first report on a busy PR: one listing, and authorship asked only about comments that open with the marker', async () => {
+  const store = new MemoryStore();
+  for (let i = 0; i < 250; i++) store.add(PR, `review ${i}`, 'someone');
+  const asked: number[] = [];
+  const commentNodes = store.commentNodes.bind(store);
+  store.commentNodes = async (target, ids) => (asked.push(ids.length), commentNodes(target, ids));
+  const result = await upsertStickyComment(store, PR, body('m', 'v1'), opts('m'));
+  assert.equal(result.action, 'created');
+  assert.deepEqual(store.calls, [
+    'readIssueBody',
+    'listComments',
+    'createComment',
+    'listComments',
+    'commentNodes',
+    'readIssueBody',
+    'writeIssueBody',
+  ]);
+  assert.deepEqual(asked, [1], 'the one candidate after the create, none before');
+});
+
+test('a pointer in the event that is stale is not trusted: the current description is read, and a scan runs only when it is stale too', async () => {
+  const store = new MemoryStore();
+  const mine = store.add(PR, body('m', 'v1'));
+  const staleHint = withCommentPointer('desc', 'm', 'IC_deleted');
+  // The description names our comment: found through it, updated, nothing else.
+  store.bodies.set(12, withCommentPointer('desc', 'm', mine.nodeId));
+  const viaDescription = await upsertStickyComment(store, PR, body('m', 'v2'), opts('m', { bodyHint: staleHint }));
+  assert.deepEqual([viaDescription.action, viaDescription.commentId], ['updated', mine.id]);
+  assert.deepEqual(store.calls, ['commentNodes', 'readIssueBody', 'commentNodes', 'updateComment']);
+  // The description holds the same stale pointer: it is not followed twice; the scan finds ours.
+  store.bodies.set(12, staleHint);
+  store.calls = [];
+  const sameStale = await upsertStickyComment(store, PR, body('m', 'v3'), opts('m', { bodyHint: staleHint }));
+  assert.deepEqual([sameStale.action, sameStale.commentId], ['updated', mine.id]);
+  assert.deepEqual(store.calls, [
+    'commentNodes',
+    'readIssueBody',
+    'listComments',
+    'commentNodes',
+    'updateComment',
+    'readIssueBody',
+    'writeIssueBody',
+  ]);
+  // The description has no pointer at all: nothing more to follow before the scan.
+  store.bodies.set(12, 'desc');
+  store.calls = [];
+  await upsertStickyComment(store, PR, body('m', 'v4'), opts('m', { bodyHint: staleHint }));
+  assert.deepEqual(store.calls.slice(0, 4), ['commentNodes', 'readIssueBody', 'listComments', 'commentNodes']);
+  assert.equal(store.on(PR).length, 1);
+});
+
+test('a stale pointer in the description falls back to the scan without creating anything', async () => {
+  const store = new MemoryStore();
+  const mine = store.add(PR, body('m', 'v1'));
+  store.bodies.set(12, withCommentPointer('desc', 'm', 'IC_deleted'));
+  const result = await upsertStickyComment(store, PR, body('m', 'v2'), opts('m'));
+  assert.deepEqual([result.action, result.commentId], ['updated', mine.id]);
+  assert.ok(!store.calls.includes('createComment') && !store.calls.includes('deleteIssueComment'), String(store.calls));
+});
+
+test('the oldest of our comments is the one with the smallest id as a number, whatever order the listing gives', async () => {
+  const store = new MemoryStore();
+  const [a, b, c] = ['x', 'y', 'z'].map((text) => store.add(PR, body('m', text)));
+  // Ids of different lengths: as strings '10000000000' < '4294967297' < '999999999', as numbers the reverse.
+  a!.id = '999999999';
+  b!.id = '4294967297';
+  c!.id = '10000000000';
+  store.rows.reverse();
+  const result = await upsertStickyComment(store, PR, body('m', 'new'), opts('m'));
+  assert.deepEqual([result.action, result.commentId], ['updated', '999999999']);
+  assert.deepEqual(
+    store.on(PR).map((r) => [r.id, r.body]),
+    [['999999999', body('m', 'new')]],
+  );
+});
+
+test('a pointed comment whose database id GitHub does not give is not followed; the scan finds it with its id', async () => {
+  const store = new MemoryStore();
+  const mine = store.add(PR, body('m', 'v1'));
+  store.bodies.set(12, withCommentPointer('desc', 'm', mine.nodeId));
+  const commentNodes = store.commentNodes.bind(store);
+  let first = true;
+  store.commentNodes = async (target, ids) => {
+    const nodes = await commentNodes(target, ids);
+    if (first) for (const node of nodes.values()) node.id = undefined;
+    first = false;
+    return nodes;
+  };
+  const result = await upsertStickyComment(store, PR, body('m', 'v2'), opts('m'));
+  assert.deepEqual([result.action, result.commentId], ['updated', mine.id]);
+  assert.equal(mine.body, body('m', 'v2'));
+});
+
+test('the comment URL is the one GitHub answers for the update, else the one the comment was found with', async () => {
+  const store = new MemoryStore();
+  const mine = store.add(PR, body('m', 'v1'));
+  const updateComment = store.updateComment.bind(store);
+  let answered = 'https://github.test/o/r/pull/12#issuecomment-1';
+  store.updateComment = async (target, id, text) => ({ ...(await updateComment(target, id, text)), htmlUrl: answered });
+  assert.equal((await upsertStickyComment(store, PR, body('m', 'v2'), opts('m'))).commentUrl, answered);
+  answered = '';
+  assert.equal(
+    (await upsertStickyComment(store, PR, body('m', 'v3'), opts('m'))).commentUrl,
+    `https://github.test/c/${mine.id}`,
+  );
+});
+
+test('a create that failed without any HTTP status (a closed connection) is looked up before it is tried again', async () => {
+  const store = new MemoryStore();
+  const createComment = store.createComment.bind(store);
+  let lost = true;
+  store.createComment = async (target, text) => {
+    const created = await createComment(target, text);
+    if (lost) {
+      lost = false;
+      throw new Error('other side closed');
+    }
+    return created;
+  };
+  const result = await upsertStickyComment(store, PR, body('m', 'v1'), opts('m'));
+  assert.equal(result.action, 'created');
+  assert.equal(store.on(PR).length, 1);
+  assert.equal(store.calls.filter((c) => c === 'createComment').length, 1);
+});
+
+test('a listing that does not show the new comment yet (eventual consistency) still ends with it', async () => {
+  const store = new MemoryStore();
+  store.listComments = async () => (store.calls.push('listComments'), []);
+  const result = await upsertStickyComment(store, PR, body('m', 'v1'), opts('m'));
+  assert.deepEqual([result.action, result.commentId], ['created', store.rows[0]!.id]);
+  assert.match(store.bodies.get(12)!, /"m":"IC_1"/);
+});
+
+test('duplicates: one another run deleted first (404) is passed over; any other refusal is one warning and stops', async () => {
+  for (const status of [404, 403]) {
+    const store = new MemoryStore();
+    const oldest = store.add(PR, body('m', '1'));
+    const second = store.add(PR, body('m', '2'));
+    const third = store.add(PR, body('m', '3'));
+    const deleteIssueComment = store.deleteIssueComment.bind(store);
+    let refused = false;
+    store.deleteIssueComment = async (id) => {
+      if (!refused) {
+        refused = true;
+        store.calls.push('deleteIssueComment');
+        if (status === 404) await deleteIssueComment(id);
+        throw Object.assign(new Error(status === 404 ? 'Not Found' : 'Resource not accessible by integration'), {
+          status,
+        });
+      }
+      return deleteIssueComment(id);
+    };
+    const warnings: string[] = [];
+    const result = await upsertStickyComment(store, PR, body('m', 'new'), opts('m', { warn: (m) => warnings.push(m) }));
+    assert.equal(result.commentId, oldest.id);
+    if (status === 404) {
+      assert.deepEqual(warnings, []);
+      assert.deepEqual(
+        store.on(PR).map((r) => r.id),
+        [oldest.id],
+      );
+    } else {
+      assert.deepEqual(warnings, [
+        `report: could not delete duplicate report comment ${second.id} (Resource not accessible by integration)`,
+      ]);
+      assert.deepEqual(
+        store.on(PR).map((r) => r.id),
+        [oldest.id, second.id, third.id],
+        'the third is not tried after a refusal',
+      );
+    }
+  }
+});
+
+test('commit comments: a comment is ours only on the commit the target names, given as a prefix of its sha', async () => {
+  const full = 'abc1234def5678abc1234def5678abc1234def56';
+  const target: ReportTarget = { kind: 'commit', sha: 'abc1234' };
+  for (const [commitSha, ours] of [
+    [full, true],
+    ['fff1234def5678abc1234def5678abc1234def56', false],
+    ['def5678abc1234def5678abc1234def5abc1234', false],
+    [undefined, false],
+  ] as const) {
+    const store = new MemoryStore();
+    const listed = store.add(target, body('m', 'v1'));
+    const commentNodes = store.commentNodes.bind(store);
+    store.commentNodes = async (t, ids) => {
+      const nodes = await commentNodes(t, ids);
+      for (const node of nodes.values()) node.commitSha = commitSha;
+      return nodes;
+    };
+    const result = await upsertStickyComment(store, target, body('m', 'v2'), opts('m'));
+    assert.equal(result.action, ours ? 'updated' : 'created', String(commitSha));
+    assert.equal(listed.body, body('m', ours ? 'v2' : 'v1'), String(commitSha));
+  }
 });

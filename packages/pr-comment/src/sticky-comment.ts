@@ -49,9 +49,9 @@ async function followPointer(
   return { id: node.id, nodeId: node.nodeId, body: node.body, htmlUrl: node.htmlUrl };
 }
 
+/** Oldest first: ids are decimal strings, past 2^53 on github.com, so they are compared as integers. */
 function byId(a: StoredComment, b: StoredComment): number {
-  const [x, y] = [BigInt(a.id), BigInt(b.id)];
-  return x < y ? -1 : x > y ? 1 : 0;
+  return Number(BigInt(a.id) - BigInt(b.id));
 }
 
 /**

@@ -83,3 +83,20 @@ test('an empty or missing body gets just the pointer; a mangled pointer reads as
   assert.deepEqual(readCommentPointers(undefined), {});
   assert.equal(commentPointer(withCommentPointer('', k('k"'), 'IC_9'), k('k"')), 'IC_9');
 });
+
+test('without a workflow or job name the default key says so', () => {
+  assert.equal(defaultReportKey(undefined, undefined), 'workflow/job');
+  assert.equal(defaultReportKey('CI', undefined), 'CI/job');
+});
+
+test('keys outside the safe set are percent-encoded as UTF-8, uppercase hex', () => {
+  assert.equal(stickyMarker(k('é/ü 100% <ok>!*')), '<!-- mlship:report key="%C3%A9/%C3%BC 100%25 %3Cok%3E!*" -->');
+  assert.equal(stickyMarker(k('📈 #1')), '<!-- mlship:report key="%F0%9F%93%88 %231" -->');
+});
+
+test('the pointer goes after the human text with its trailing whitespace trimmed, one blank line between', () => {
+  assert.equal(
+    withCommentPointer('Fixes #3.  \n\n\n', k('k'), 'IC_1'),
+    'Fixes #3.\n\n<!-- mlship:comments {"k":"IC_1"} -->',
+  );
+});

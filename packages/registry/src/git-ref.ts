@@ -14,7 +14,7 @@ const FORBIDDEN_CHAR = /[\u0000-\u001f\u007f ~^:?*[\\]/;
 
 /** Why git (`git check-ref-format`) or GitHub would refuse this full ref name, or null. */
 export function refFormatProblem(ref: string): string | null {
-  const bytes = Buffer.byteLength(ref, 'utf8');
+  const bytes = Buffer.byteLength(ref);
   if (bytes > MAX_REF_BYTES)
     return `the git ref ${quoteInput(ref, 40)} would be ${bytes} bytes long (GitHub keeps at most ${MAX_REF_BYTES})`;
   const bad = FORBIDDEN_CHAR.exec(ref);

@@ -2,7 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
 import { InputError } from '@mlship/errors';
-import { ModelReferenceSchema, parseModelReference, safeParseModelReference } from './model-reference.ts';
+import {
+  formatModelReference,
+  ModelReferenceSchema,
+  parseModelReference,
+  safeParseModelReference,
+} from './model-reference.ts';
 
 test('references name a stage, a version or the latest version', () => {
   const cases: [string, object][] = [
@@ -54,4 +59,32 @@ test('the schema parses a reference field and reports the grammar error at its p
   assert.equal(bad.success, false);
   assert.deepEqual(bad.error!.issues[0]!.path, ['baseline']);
   assert.match(bad.error!.issues[0]!.message, /'churn' must be NAME@STAGE/);
+});
+
+test('a target is a version only when it starts like one; # with a version says to use @', () => {
+  assert.deepEqual(parseModelReference('churn@stage1'), { name: 'churn', kind: 'stage', stage: 'stage1' });
+  for (const [text, error] of [
+    ['churn#rc1.2', "'rc1.2' is not a valid stage: use lowercase letters, digits, '-' and '_' (e.g. staging, prod)"],
+    ['churn#1.2.3', "'churn#1.2.3': '#' names a stage; write a version as 'churn@1.2.3'"],
+    ['churn#12.0.1', "'churn#12.0.1': '#' names a stage; write a version as 'churn@12.0.1'"],
+  ] as const) {
+    assert.deepEqual(safeParseModelReference(text), { success: false, error }, text);
+  }
+  assert.throws(
+    () => parseModelReference('churn'),
+    (e: unknown) => e instanceof InputError && e.message.startsWith("reference 'churn' must be"),
+  );
+});
+
+test('a reference formats back to the text that parses to it', () => {
+  for (const [text, formatted] of [
+    ['churn@prod', 'churn@prod'],
+    ['churn#prod', 'churn@prod'],
+    ['team/churn@1.2.3', 'team/churn@v1.2.3'],
+    ['churn@greatest', 'churn@latest'],
+  ]) {
+    const ref = parseModelReference(text!);
+    assert.equal(formatModelReference(ref), formatted);
+    assert.deepEqual(parseModelReference(formatModelReference(ref)), ref);
+  }
 });

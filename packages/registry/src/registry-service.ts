@@ -12,7 +12,7 @@ import {
   type Manifest,
   type ModelSignature,
 } from './manifest.ts';
-import { RegistryConflictError, RegistryRuleError, NotFoundError } from './registry-errors.ts';
+import { RegistryConflictError, RegistryRuleError, NotFoundError, NoVersionYetError } from './registry-errors.ts';
 import { wholeSeconds, type RegistryEvent } from './registry-event.ts';
 import { currentVersion, EMPTY_STATE, latestVersion, stageMap, type RegistryState } from './registry-state.ts';
 import type { RegistryStore, StagedFile, StoredVersion } from './registry-store.ts';
@@ -326,13 +326,13 @@ export class RegistryService {
     const ref = parseModelReference(reference);
     const head = await this.log.latest(ref.name);
     if (!head)
-      throw new NotFoundError(`no model '${ref.name}' in the registry at ${this.store.location}; publish it first`);
+      throw new NoVersionYetError(`no model '${ref.name}' in the registry at ${this.store.location}; publish it first`);
     const state = head.state;
     let version: string | undefined;
     if (ref.kind === 'stage') {
       version = currentVersion(state, ref.stage);
       if (!version)
-        throw new NotFoundError(
+        throw new NoVersionYetError(
           `${ref.name} has no version in stage '${ref.stage}'; promote one with 'mlship registry promote ${ref.name} VERSION ${ref.stage}'`,
         );
     } else if (ref.kind === 'latest') {

@@ -1,6 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { currentVersion, foldChanges, latestVersion, stageMap, type StateChange } from './registry-state.ts';
+import {
+  currentVersion,
+  EMPTY_STATE,
+  foldChanges,
+  latestVersion,
+  operationEvent,
+  REMEMBERED_OPERATIONS,
+  RegistryStateSchema,
+  rememberOperation,
+  stageMap,
+  type StateChange,
+} from './registry-state.ts';
 import { bumpVersion } from './version-bump.ts';
 
 const reg = (version: string): StateChange => ({ action: 'register', version });
@@ -61,4 +72,44 @@ test('bumps from the highest existing version', () => {
   assert.equal(bumpVersion(['v1.2.3'], 'minor'), 'v1.3.0');
   assert.equal(bumpVersion(['v1.2.3'], 'major'), 'v2.0.0');
   assert.equal(bumpVersion(['v2.0.0-rc.1'], 'patch'), 'v2.0.1');
+});
+
+test('a re-run finds the stage change its operation made; one entry per key, the oldest forgotten past the bound', () => {
+  assert.deepEqual(EMPTY_STATE.operations, []);
+  let state = rememberOperation(EMPTY_STATE, 'run-1', 3);
+  state = rememberOperation(state, 'run-2', 4);
+  assert.equal(operationEvent(state, 'run-1'), 3);
+  assert.equal(operationEvent(state, 'run-2'), 4);
+  assert.equal(operationEvent(state, 'run-3'), undefined);
+  // The same operation again (a re-run that wrote a new event) keeps one entry, the newest.
+  state = rememberOperation(state, 'run-1', 9);
+  assert.deepEqual(state.operations, [
+    { key: 'run-2', counter: 4 },
+    { key: 'run-1', counter: 9 },
+  ]);
+  assert.deepEqual(EMPTY_STATE.operations, [], 'the state it came from is not changed');
+  for (let i = 0; i < REMEMBERED_OPERATIONS; i++) state = rememberOperation(state, `op-${i}`, 10 + i);
+  assert.equal(REMEMBERED_OPERATIONS, 64);
+  assert.equal(state.operations.length, 64);
+  assert.deepEqual(state.operations[0], { key: 'op-0', counter: 10 });
+  assert.equal(operationEvent(state, 'run-1'), undefined, 'forgotten after 64 newer operations');
+  assert.equal(operationEvent(state, 'op-63'), 73);
+  // A state written before operations and deregistrations were kept reads with both empty.
+  assert.deepEqual(RegistryStateSchema.parse({ versions: ['v1.0.0'], stages: {}, deprecated: false }), {
+    versions: ['v1.0.0'],
+    stages: {},
+    deregistered: [],
+    deprecated: false,
+    operations: [],
+  });
+});
+
+test('registering twice keeps one version; deprecating marks the model; a stage left empty disappears', () => {
+  const state = foldChanges([reg('v1.0.0'), reg('v1.0.0'), assign('v1.0.0', 'prod')]);
+  assert.deepEqual(state.versions, ['v1.0.0']);
+  assert.equal(state.deprecated, false);
+  assert.equal(foldChanges([{ action: 'deprecate' }], state).deprecated, true);
+  const unassigned = foldChanges([{ action: 'unassign', version: 'v1.0.0', stage: 'prod' }], state);
+  assert.deepEqual(unassigned.stages, {});
+  assert.deepEqual(stageMap({ ...state, stages: { prod: [], dev: ['v1.0.0'] } }), { dev: 'v1.0.0' });
 });

@@ -1,7 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FileFormatError } from '@mlship/errors';
-import { checkPromotion, parseStagePolicy } from './stage-policy.ts';
+import {
+  checkPromotion,
+  DEFAULT_POLICY,
+  parseStagePolicy,
+  readStagePolicy,
+  requiredPriorStage,
+} from './stage-policy.ts';
 import { foldChanges } from './registry-state.ts';
 import { RegistryRuleError } from './registry-errors.ts';
 
@@ -102,4 +111,75 @@ test('unknown keys, a stage listed twice and wrong types are refused at their li
     () => parseStagePolicy('enforceOrder: yes please\nstages:\n  - name: prod\n', 'p.yml'),
     /p\.yml:1:15: enforceOrder: expected true or false, got 'yes please'/,
   );
+});
+
+test('without enforceOrder a stage needs only its own requires; the defaults are four open stages', () => {
+  assert.deepEqual(DEFAULT_POLICY, {
+    schemaVersion: 1,
+    enforceOrder: false,
+    stages: ['dev', 'staging', 'canary', 'prod'].map((name) => ({ name, requiredChecks: [] })),
+  });
+  assert.equal(requiredPriorStage(DEFAULT_POLICY, 'prod'), undefined);
+  const loose = parseStagePolicy('stages:\n  - name: staging\n  - name: prod\n    requires: staging\n', 'p.yml');
+  assert.equal(requiredPriorStage(loose, 'prod'), 'staging');
+  assert.equal(requiredPriorStage(policy, 'canary'), 'staging', 'with enforceOrder, the stage listed before');
+  assert.equal(requiredPriorStage(policy, 'staging'), undefined);
+});
+
+test('refusals say exactly what to do', () => {
+  const message = (p: Parameters<typeof checkPromotion>[2]) => {
+    try {
+      checkPromotion(policy, state, p);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'accepted';
+  };
+  assert.equal(
+    message({ ...base, version: 'v1.0.0', stage: 'prod', actor: 'bob' }),
+    "bob may not change stage 'prod'; ask one of alice or add bob to the stage's actors in the policy",
+  );
+  assert.equal(
+    message({ ...base, version: 'v1.0.0', stage: 'prod', passedChecks: [] }),
+    "churn@v1.0.0 cannot enter 'prod': required check(s) eval have not succeeded on its commit; run them first",
+  );
+  assert.equal(
+    message({ ...base, version: 'v2.0.0', stage: 'prod' }),
+    "churn@v2.0.0 must be in stage 'staging' before 'prod'; promote it to staging first",
+  );
+  assert.equal(message({ ...base, version: 'v1.0.0', stage: 'prod' }), 'accepted');
+  assert.throws(
+    () => parseStagePolicy('stages:\n  - name: prod\n    requires: qa\n', 'p.yml'),
+    /p\.yml:3:15: stages\[0\]\.requires: stage 'prod' requires unknown stage 'qa'; use one of prod; see docs\/registry\.md#stage-policy$/,
+  );
+});
+
+test('several actors and missing checks are listed, comma-separated; a policy file is read from its path', async () => {
+  const guarded = parseStagePolicy(
+    'stages:\n  - name: prod\n    actors: [alice, carol]\n    requiredChecks: [eval, bias]\n',
+    'p.yml',
+  );
+  assert.throws(
+    () => checkPromotion(guarded, state, { ...base, version: 'v1.0.0', stage: 'prod', actor: 'bob' }),
+    refused(/^bob may not change stage 'prod'; ask one of alice, carol or add bob/),
+  );
+  assert.throws(
+    () => checkPromotion(guarded, state, { ...base, version: 'v1.0.0', stage: 'prod', passedChecks: ['bias'] }),
+    refused(/required check\(s\) eval have not/),
+  );
+  assert.throws(
+    () => checkPromotion(guarded, state, { ...base, version: 'v1.0.0', stage: 'prod', passedChecks: [] }),
+    refused(/required check\(s\) eval, bias have not/),
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'mlship-stage-policy-'));
+  try {
+    writeFileSync(join(dir, 'stages.yml'), 'stages:\n  - name: prod\n');
+    assert.deepEqual((await readStagePolicy(join(dir, 'stages.yml'))).stages, [{ name: 'prod', requiredChecks: [] }]);
+    await assert.rejects(
+      readStagePolicy(dir, 'stages/'),
+      /^InputError: stages\/: is a directory; give the path of the stage policy file/,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -11,6 +11,9 @@ import {
   normalizeVersion,
   parseGtoTag,
   assertVersionTagFits,
+  assertStageName,
+  stageNameProblem,
+  versionTag,
 } from './tag-grammar.ts';
 
 test('parses every GTO event tag and formats it back unchanged', () => {
@@ -122,4 +125,47 @@ test('versions are strict SemVer; a missing v is added', () => {
       bad,
     );
   }
+});
+
+test('a stage is at most 32 characters', () => {
+  assert.equal(stageNameProblem('s'.repeat(32)), null);
+  assert.equal(
+    stageNameProblem('s'.repeat(33)),
+    `'${'s'.repeat(33)}' is not a valid stage: it is 33 characters long, at most 32`,
+  );
+  assert.equal(assertStageName('prod'), 'prod');
+  assert.throws(
+    () => assertStageName('Prod'),
+    (e: unknown) =>
+      e instanceof InputError &&
+      e.message ===
+        "stage 'Prod' is not a valid stage: use lowercase letters, digits, '-' and '_' (e.g. staging, prod)",
+  );
+});
+
+test('the checks that throw name their input: the name, the version', () => {
+  assert.equal(assertModelName('churn'), 'churn');
+  assert.throws(
+    () => assertModelName('bad name'),
+    (e: unknown) => e instanceof InputError && e.message.startsWith("name 'bad name' is not a valid model name"),
+  );
+  assert.throws(
+    () => normalizeVersion('1.2'),
+    (e: unknown) =>
+      e instanceof InputError &&
+      e.message === "version '1.2' is not strict SemVer: write it as vMAJOR.MINOR.PATCH, e.g. v1.2.3",
+  );
+  assert.equal(versionTag('models/nlp:churn', 'v1.0.0'), 'models/nlp=churn@v1.0.0');
+});
+
+test('a version must leave room for its deregistration tag with a 10-digit counter', () => {
+  // refs/tags/ (10) + a 200-byte name + '@' + version + '!#9999999999' (12) = 223 + version bytes ≤ 255.
+  const name = 'a'.repeat(200);
+  const fits = `v1.0.0-${'r'.repeat(25)}`;
+  assert.equal(fits.length, 32);
+  assert.doesNotThrow(() => assertVersionTagFits(name, fits));
+  assert.throws(
+    () => assertVersionTagFits(name, `${fits}r`),
+    (e: unknown) => e instanceof InputError && /would be 256 bytes long/.test(e.message),
+  );
 });

@@ -69,7 +69,7 @@ export function modelNameProblem(name: string): string | null {
   if (!NAME_RE.test(name)) {
     return `${q} is not a valid model name: use letters, digits, '-', '_' and '/', starting and ending with a letter or digit (GTO's artifact names; a monorepo folder may come first, as in models/nlp:churn)`;
   }
-  const bytes = Buffer.byteLength(name, 'utf8');
+  const bytes = Buffer.byteLength(name);
   if (bytes > MAX_MODEL_NAME_BYTES) {
     return `${q} is not a valid model name: it is ${bytes} bytes long, at most ${MAX_MODEL_NAME_BYTES} (its git tags must fit GitHub's ${MAX_REF_BYTES}-byte ref limit)`;
   }

@@ -22,6 +22,7 @@ import { checkOutputFile, writeOutputFile } from '@mlship/output-files';
 import { fetchRegistryAsset, isModelReference } from '@mlship/registry';
 import type { CliCommand, CliIO } from '../command.ts';
 import { parseCommandLine, usageError } from '../flags.ts';
+import { cliRunnerContext, GITHUB_OPTIONS, openCliRegistry } from '../runner.ts';
 
 const USAGE = `usage: mlship data test DATA [--expectations FILE] [--reference PROFILE|NAME@STAGE] [--drift-config FILE]
                         [--fail-on error|warn|never] [--output-dir DIR] [--json]
@@ -30,8 +31,9 @@ const USAGE = `usage: mlship data test DATA [--expectations FILE] [--reference P
        mlship data drift DATA|--profile PROFILE --reference PROFILE [--drift-config FILE] [--json]
        mlship data merge PROFILE... --output FILE [--json]
 DATA is a .csv, .jsonl, .json or .parquet file, or a glob of them. --reference is a profile, the reference
-data itself (numeric drift tests are then exact), or NAME@STAGE (e.g. churn@prod): the data profile published with that model version, from --registry DIR|local:DIR|github:OWNER/REPO
-(default .mlship/registry; github: reads $GITHUB_TOKEN).`;
+data itself (numeric drift tests are then exact), or NAME@STAGE (e.g. churn@prod): the data profile published with
+that model version, from --registry DIR|local:DIR|github:OWNER/REPO (default $MLSHIP_REGISTRY, else
+local:.mlship/registry); a github: registry's token comes from GITHUB_TOKEN or GH_TOKEN, or from stdin with --token-stdin.`;
 
 const OUTPUT = { what: '--output' };
 
@@ -39,6 +41,7 @@ const OPTIONS = {
   expectations: { type: 'string' },
   reference: { type: 'string' },
   registry: { type: 'string' },
+  ...GITHUB_OPTIONS,
   'drift-config': { type: 'string' },
   'fail-on': { type: 'string' },
   'output-dir': { type: 'string' },
@@ -51,7 +54,11 @@ const OPTIONS = {
 const FlagsSchema = z.object({
   expectations: z.string().optional(),
   reference: z.string().optional(),
-  registry: z.string().default('.mlship/registry'),
+  registry: z.string().optional(),
+  'api-url': z.url().optional(),
+  'token-stdin': z.boolean().optional(),
+  token: z.string().optional(),
+  'token-env': z.string().optional(),
   'drift-config': z.string().optional(),
   'fail-on': FailOnSchema.default('error'),
   'output-dir': z.string().default('mlship-data'),
@@ -99,18 +106,12 @@ function driftLines(drift: DriftReport): string {
 }
 
 /** A profile file, or the data-profile asset of a registry version (churn@prod). */
-async function referenceProfile(
-  reference: string,
-  registry: string,
-  io: CliIO,
-): Promise<{ path: string; label: string }> {
+async function referenceProfile(reference: string, flags: Flags, io: CliIO): Promise<{ path: string; label: string }> {
   const path = resolve(io.cwd, reference);
   if (existsSync(path) || !isModelReference(reference)) return { path, label: reference };
-  const fetched = await fetchRegistryAsset(
-    { location: registry, cwd: io.cwd, env: io.env, token: io.env.GITHUB_TOKEN, actor: io.env.USER ?? 'mlship' },
-    reference,
-    'data-profile',
-  );
+  const context = await cliRunnerContext('data', io, flags);
+  const registry = await openCliRegistry('data', io, flags, context);
+  const fetched = await fetchRegistryAsset(registry, reference, 'data-profile');
   return { path: fetched.path, label: `${fetched.tag} (${reference})` };
 }
 
@@ -125,8 +126,7 @@ const command: CliCommand = {
     const at = (p: string) => resolve(io.cwd, p);
     // A wrong --output fails before the data is read, not after.
     if (flags.output) await checkOutputFile(at(flags.output), OUTPUT);
-    const referenced =
-      flags.reference === undefined ? undefined : await referenceProfile(flags.reference, flags.registry, io);
+    const referenced = flags.reference === undefined ? undefined : await referenceProfile(flags.reference, flags, io);
     // `data test` reads its reference itself.
     const reference = referenced && sub !== 'test' ? await loadReference(referenced.path) : undefined;
     switch (sub) {

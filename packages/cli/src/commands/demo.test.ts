@@ -31,6 +31,11 @@ test('mlship demo: a failing push, a passing push, one sticky comment, v1.1.0 in
   const created = /PR comment (\d+) created/.exec(stdout)![1];
   assert.match(stdout, new RegExp(`→ data PASS, model PASS; PR comment ${created} updated`));
   assert.match(stdout, /The pull request has 1 mlship comment/);
+  assert.match(
+    stdout,
+    /attempt 1: preempted at epoch 200 \(the training command was killed by SIGKILL\); checkpoint mlship-checkpoint-penguins-bill-features-[0-9a-f]{16}-4242-1-\d+\n/,
+  );
+  assert.match(stdout, /attempt 2: restored the checkpoint, resumed from epoch 200, succeeded \(loss 0\.0\d+\)/);
 
   const failing = readFileSync(join(dir, 'push-1', 'report.md'), 'utf8');
   assert.match(failing.split('\n')[0]!, /^## ❌ mlship · penguins/);
@@ -45,6 +50,9 @@ test('mlship demo: a failing push, a passing push, one sticky comment, v1.1.0 in
   const comment = readFileSync(join(dir, 'pr-comment.md'), 'utf8');
   assert.match(comment, /^<!-- mlship:report key="penguins" -->\n## ✅ mlship · penguins/);
   assert.match(comment, /<summary>Model card<\/summary>/);
+  assert.match(comment, /### ✅ Training · penguins\n\n\*\*Trained\*\* `penguins` in /);
+  assert.match(comment, /\| `loss` \| 0\.0\d+ \| 400 \|/);
+  assert.match(comment, /Resumed from `mlship-checkpoint-penguins-bill-features-[0-9a-f]{16}-4242-1-\d+`/);
   assert.ok(!comment.includes('`/'), 'the report shows workspace-relative paths, not absolute ones');
 
   const registry = new RegistryService(new LocalStore(join(dir, 'registry')), { actor: 'test' });
