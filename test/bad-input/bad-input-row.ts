@@ -6,9 +6,22 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import type { FileSpec } from './workspace.ts';
 
+/** What is wrong, by where the fault lies. */
+export const BAD_INPUT_KINDS = {
+  path: 'a file or directory the run reads is missing, a directory, or a glob that matches nothing',
+  content: 'a data, model or profile file the run reads is malformed, empty or of the wrong kind',
+  config: 'a settings file (expectations, policies, drift settings, params) breaks its syntax or schema',
+  argument: 'a command, flag or `with:` input is missing, unknown or out of range',
+  output: 'where the results go is a file, under a file, or not a usable path',
+  registry: 'the registry location, or a model or version it does or does not hold',
+  github: 'the token, event payload, API host, repository or comment target',
+} as const;
+export type BadInputKind = keyof typeof BAD_INPUT_KINDS;
+
 export interface BadInputRow {
   /** What is wrong, as the test's name. */
   case: string;
+  kind: BadInputKind;
   /** Files in the workspace before the run. */
   files?: Record<string, FileSpec>;
   /** The error line contains this: the file, input, flag or value at fault. */
