@@ -68,7 +68,7 @@ describe('the bundled actions fail cleanly on bad input', { concurrency: 2 }, ()
       try {
         const before = snapshot(ws.dir);
         const github = remoteState(repo);
-        const env: Record<string, string> = { TMPDIR: ws.tmp, ...row.env };
+        const env: Record<string, string> = { TMPDIR: ws.tmp, NODE_COMPILE_CACHE: fixtures.compileCache, ...row.env };
         if (env.GITHUB_EVENT_PATH && !env.GITHUB_EVENT_PATH.startsWith('/'))
           env.GITHUB_EVENT_PATH = join(ws.dir, env.GITHUB_EVENT_PATH);
         const run = await runActionDir(row.action === '.' ? repoRoot : join(repoRoot, 'actions', row.action), {

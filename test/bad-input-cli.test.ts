@@ -23,7 +23,7 @@ describe('mlship fails cleanly on bad input', { concurrency: 2 }, () => {
         const before = snapshot(ws.dir);
         const run = await runCli(row.args, {
           cwd: ws.dir,
-          env: { HOME: ws.home, TMPDIR: ws.tmp, ...row.env },
+          env: { HOME: ws.home, TMPDIR: ws.tmp, NODE_COMPILE_CACHE: fixtures.compileCache, ...row.env },
           timeoutMs: 60_000,
         });
         const errorLines = run.stderr.split('\n').filter((line) => line.trim() !== '');
