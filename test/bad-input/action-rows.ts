@@ -296,7 +296,7 @@ export const ACTION_ROWS: ActionRow[] = [
     inputs: { report: 'reports' },
     files: { reports: { dir: true } },
     names: 'reports',
-    says: /file/,
+    says: /is a directory; give the markdown file's path/,
   },
   {
     case: 'a PR number that is not a number',
@@ -314,7 +314,7 @@ export const ACTION_ROWS: ActionRow[] = [
     inputs: { report: 'report.md', target: 'issue/4242' },
     files: REPORT,
     names: '4242',
-    says: /exist|check/,
+    says: /check the number/,
   },
   {
     case: 'an empty token',
