@@ -3,6 +3,7 @@
 // events whose counter is taken atomically, and verified downloads.
 import { readFile } from 'node:fs/promises';
 import { FileFormatError, InputError } from '@mlship/errors';
+import { checkOutputDirectory } from '@mlship/output-files';
 import {
   contentDigest,
   ManifestSchema,
@@ -396,6 +397,8 @@ export class RegistryService {
     destDir: string,
     select?: string[] | { role: AssetRole },
   ): Promise<{ resolved: ResolvedVersion; files: string[] }> {
+    // Before any request: a download path that cannot be a directory fails without reading the registry.
+    await checkOutputDirectory(destDir, { what: 'download path' });
     const { resolved, stored } = await this.resolveStored(reference);
     const all = resolved.manifest.assets;
     const wanted =
