@@ -471,9 +471,8 @@ export const ACTION_ROWS: ActionRow[] = [
     inputs: { command: 'download', name: 'churn', stage: 'prod', path: 'model' },
     files: { model: 'x' },
     seedRegistry: true,
-    names: "'model'",
+    names: "/model'",
     says: /is a file; give a directory/,
-    pending: 'registry',
   },
   {
     case: 'download into a path under a file',
@@ -482,9 +481,8 @@ export const ACTION_ROWS: ActionRow[] = [
     inputs: { command: 'download', name: 'churn', stage: 'prod', path: 'model/v1' },
     files: { model: 'x' },
     seedRegistry: true,
-    names: 'model',
-    says: /is a file; give a directory/,
-    pending: 'registry',
+    names: "/model' is a file",
+    says: /cannot be created: .* give a directory path/,
   },
   {
     case: 'a repository that is not owner/name',
