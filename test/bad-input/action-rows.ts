@@ -419,7 +419,6 @@ export const ACTION_ROWS: ActionRow[] = [
     // Port 2: closed, and not one of the ports fetch refuses to try (9 is).
     names: '127.0.0.1:2',
     says: /unreachable|cannot reach/,
-    pending: 'entry',
   },
   {
     case: 'a stage policy with an unknown key is annotated at its line',
@@ -490,12 +489,13 @@ export const ACTION_ROWS: ActionRow[] = [
     action: 'registry',
     inputs: { command: 'list', repository: 'churn' },
     names: 'churn',
-    says: /github:<owner>\/<repo>|owner\/name/,
+    says: /owner\/name|github:OWNER\/REPO/,
   },
 
   // train
   {
     case: 'no training command',
+    kind: 'argument',
     action: 'train',
     inputs: { run: '' },
     names: "input 'run'",
@@ -503,6 +503,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'GPUs required on a CPU runner',
+    kind: 'argument',
     action: 'train',
     inputs: { run: 'python train.py', gpus: '1' },
     env: { PATH: '/nonexistent' },
@@ -511,6 +512,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'a checkpoint directory that is a file',
+    kind: 'output',
     action: 'train',
     inputs: { run: 'python train.py', 'checkpoint-dir': 'ckpt' },
     files: { ckpt: 'x' },
@@ -519,6 +521,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'training data that does not exist',
+    kind: 'path',
     action: 'train',
     inputs: { run: 'python train.py', data: 'data/train' },
     names: 'data/train',
@@ -526,6 +529,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'a GPU count that is not a number',
+    kind: 'argument',
     action: 'train',
     inputs: { run: 'python train.py', gpus: 'all' },
     names: "input 'gpus'",

@@ -834,9 +834,16 @@ export const CLI_ROWS: CliRow[] = [
     says: /GITHUB_TOKEN=\$MY_TOKEN/,
   },
   // mlship train
-  { case: 'no training command', args: ['train'], names: 'no training command', says: /give it after --/ },
+  {
+    case: 'no training command',
+    kind: 'argument',
+    args: ['train'],
+    names: 'no training command',
+    says: /give it after --/,
+  },
   {
     case: 'GPUs required on a CPU runner',
+    kind: 'argument',
     args: ['train', '--gpus', '1', '--', 'python', 'train.py'],
     // No nvidia-smi or rocm-smi can be found: a CPU runner, whatever this machine has.
     env: { PATH: '/nonexistent' },
@@ -845,6 +852,7 @@ export const CLI_ROWS: CliRow[] = [
   },
   {
     case: 'a checkpoint directory that is a file',
+    kind: 'output',
     args: ['train', '--checkpoint-dir', 'ckpt', '--', 'python', 'train.py'],
     files: { ckpt: 'x' },
     names: 'ckpt',
@@ -852,42 +860,49 @@ export const CLI_ROWS: CliRow[] = [
   },
   {
     case: 'a config file that does not exist',
+    kind: 'path',
     args: ['train', '--config', 'train.yml', '--', 'python', 'train.py'],
     names: 'train.yml',
     says: /give the path of a config file/,
   },
   {
     case: 'a params file that does not exist',
+    kind: 'path',
     args: ['train', '--params', 'params.yml', '--', 'python', 'train.py'],
     names: 'params.yml',
     says: /give the path of the params file/,
   },
   {
     case: 'training data that does not exist',
+    kind: 'path',
     args: ['train', '--data', 'data/train', '--', 'python', 'train.py'],
     names: 'data/train',
     says: /give the training data's path/,
   },
   {
     case: 'a working directory that does not exist',
+    kind: 'path',
     args: ['train', '--working-directory', 'src/model', '--', 'python', 'train.py'],
     names: 'src/model',
     says: /give the directory the command runs in/,
   },
   {
     case: 'free GPU memory required of no GPU',
+    kind: 'argument',
     args: ['train', '--min-free-gpu-memory-gb', '8', '--', 'python', 'train.py'],
     names: 'min-free-gpu-memory-gb',
     says: /set gpus or drop/,
   },
   {
     case: 'a GPU count that is not a number',
+    kind: 'argument',
     args: ['train', '--gpus', 'two', '--', 'python', 'train.py'],
     names: '--gpus',
     says: /mlship train --help/,
   },
   {
     case: 'a currency that is not a code',
+    kind: 'argument',
     args: ['train', '--hourly-rate', '2.5', '--currency', 'dollars', '--', 'python', 'train.py'],
     names: '--currency',
     says: /such as USD/,
