@@ -17,6 +17,7 @@ export const ACTION_ROWS: ActionRow[] = [
   // data-test
   {
     case: 'no data input',
+    kind: 'argument',
     action: 'data-test',
     inputs: { data: '' },
     names: "input 'data'",
@@ -24,6 +25,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'the data file does not exist',
+    kind: 'path',
     action: 'data-test',
     inputs: { data: 'data/train.csv' },
     names: 'data/train.csv',
@@ -31,6 +33,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: '1 GiB of NUL bytes named .csv fails on its first bytes',
+    kind: 'content',
     action: 'data-test',
     inputs: { data: 'zeros.csv' },
     files: { 'zeros.csv': { sparseBytes: 1024 ** 3 } },
@@ -39,6 +42,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'a truncated Parquet file',
+    kind: 'content',
     action: 'data-test',
     inputs: { data: 'flights.parquet' },
     files: { 'flights.parquet': { fixture: 'truncated.parquet' } },
@@ -47,6 +51,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'expectations with a YAML error are annotated at their line',
+    kind: 'config',
     action: 'data-test',
     inputs: { data: 'data.csv', expectations: 'expect.yml' },
     files: { 'data.csv': CSV, 'expect.yml': 'schemaVersion: 1\ncolumns:\n  a: { notNull: true\n' },
@@ -55,6 +60,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'expectations with an unknown check',
+    kind: 'config',
     action: 'data-test',
     inputs: { data: 'data.csv', expectations: 'expect.yml' },
     files: { 'data.csv': CSV, 'expect.yml': 'schemaVersion: 1\ncolumns:\n  a:\n    uniq: true\n' },
@@ -62,7 +68,26 @@ export const ACTION_ROWS: ActionRow[] = [
     says: /did you mean 'unique'/,
   },
   {
+    case: 'a ragged CSV row is named by its line',
+    kind: 'content',
+    action: 'data-test',
+    inputs: { data: 'ragged.csv' },
+    files: { 'ragged.csv': 'a,b,c\n1,2,3\n4,5\n' },
+    names: 'ragged.csv:3',
+    says: /fix the row or quote fields/,
+  },
+  {
+    case: 'a JSON Lines file with a broken line',
+    kind: 'content',
+    action: 'data-test',
+    inputs: { data: 'rows.jsonl' },
+    files: { 'rows.jsonl': '{"a": 1}\n{"a": \n' },
+    names: 'rows.jsonl:2',
+    says: /not valid JSON/,
+  },
+  {
     case: 'a fail-on level that does not exist',
+    kind: 'argument',
     action: 'data-test',
     inputs: { data: 'data.csv', 'fail-on': 'sometimes' },
     files: { 'data.csv': CSV },
@@ -71,6 +96,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'a reference profile that is not a profile',
+    kind: 'content',
     action: 'data-test',
     inputs: { data: 'data.csv', 'reference-profile': 'ref.json' },
     files: { 'data.csv': CSV, 'ref.json': '{"rows": 3}\n' },
@@ -79,6 +105,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'a registry of an unknown scheme',
+    kind: 'registry',
     action: 'data-test',
     inputs: { data: 'data.csv', 'reference-profile': 'churn@prod', registry: 'ftp:x' },
     files: { 'data.csv': CSV },
@@ -87,6 +114,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'the expectations path is a directory',
+    kind: 'path',
     action: 'data-test',
     inputs: { data: 'data.csv', expectations: 'checks' },
     files: { 'data.csv': CSV, checks: { dir: true } },
@@ -95,6 +123,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'drift settings that do not exist',
+    kind: 'path',
     action: 'data-test',
     inputs: { data: 'data.csv', 'reference-profile': 'ref.json', 'drift-config': 'drift.yml' },
     files: { 'data.csv': CSV, 'ref.json': { fixture: 'tiny-profile.json' } },
@@ -103,6 +132,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'the output directory is a file',
+    kind: 'output',
     action: 'data-test',
     inputs: { data: 'data.csv', 'output-dir': 'out' },
     files: { 'data.csv': CSV, out: 'x' },
@@ -111,6 +141,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'the output directory is under a file',
+    kind: 'output',
     action: 'data-test',
     inputs: { data: 'data.csv', 'output-dir': 'out/data' },
     files: { 'data.csv': CSV, out: 'x' },
@@ -121,6 +152,7 @@ export const ACTION_ROWS: ActionRow[] = [
   // validate
   {
     case: 'no candidate input',
+    kind: 'argument',
     action: 'validate',
     inputs: { ...VALIDATE, candidate: '' },
     files: MODELS,
@@ -129,6 +161,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'the candidate is not ONNX',
+    kind: 'content',
     action: 'validate',
     inputs: VALIDATE,
     files: { ...MODELS, 'candidate.onnx': 'PK\u0003\u0004 a zip, not a model' },
@@ -137,6 +170,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'the label column does not exist',
+    kind: 'argument',
     action: 'validate',
     inputs: { ...VALIDATE, label: 'kind' },
     files: MODELS,
@@ -145,6 +179,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'a task that does not exist',
+    kind: 'argument',
     action: 'validate',
     inputs: { ...VALIDATE, task: 'ranking' },
     files: MODELS,
@@ -153,6 +188,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'a policy with an unknown key is annotated at its line',
+    kind: 'config',
     action: 'validate',
     inputs: VALIDATE,
     files: { ...MODELS, 'policy.yml': 'task: classification\nlabel: species\nbudget:\n  latency_p95_ms: 10\n' },
@@ -161,6 +197,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'the policy file does not exist',
+    kind: 'path',
     action: 'validate',
     inputs: { ...VALIDATE, policy: 'validation.yml' },
     files: MODELS,
@@ -169,6 +206,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'a truncated Parquet holdout',
+    kind: 'content',
     action: 'validate',
     inputs: { ...VALIDATE, data: 'holdout.parquet' },
     files: { ...MODELS, 'holdout.parquet': { fixture: 'truncated.parquet' } },
@@ -178,6 +216,7 @@ export const ACTION_ROWS: ActionRow[] = [
   {
     // An empty stage is not bad input: NAME@prod before the first release is a first version.
     case: 'a pinned baseline version the registry does not hold',
+    kind: 'registry',
     action: 'validate',
     inputs: { ...VALIDATE, baseline: 'churn@v1.0.0' },
     files: MODELS,
@@ -186,6 +225,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'the output directory is a file',
+    kind: 'output',
     action: 'validate',
     inputs: { ...VALIDATE, 'output-dir': 'out' },
     files: { ...MODELS, out: 'x' },
@@ -193,9 +233,48 @@ export const ACTION_ROWS: ActionRow[] = [
     says: /give a directory path/,
   },
 
+  {
+    case: 'the output directory is under a file',
+    kind: 'output',
+    action: 'validate',
+    inputs: { ...VALIDATE, 'output-dir': 'out/validation' },
+    files: { ...MODELS, out: 'x' },
+    names: 'out/validation',
+    says: /is a file; give a directory path/,
+  },
+  {
+    case: 'an output directory name too long for the file system',
+    kind: 'output',
+    action: 'validate',
+    inputs: { ...VALIDATE, 'output-dir': `results/${'v'.repeat(300)}` },
+    files: MODELS,
+    names: 'v'.repeat(300),
+    says: /too long for the file system; use a shorter path/,
+  },
+  {
+    case: 'a feature column holds text: the error shows that value',
+    kind: 'content',
+    action: 'validate',
+    inputs: VALIDATE,
+    files: { ...MODELS, 'holdout.csv': { fixture: 'holdout-with-text.csv' } },
+    names: "'n/a cm'",
+    says: /encode it as numbers/,
+  },
+  {
+    case: 'the holdout has no rows',
+    kind: 'content',
+    action: 'validate',
+    inputs: VALIDATE,
+    files: { ...MODELS, 'holdout.csv': { fixture: 'holdout-header.csv' } },
+    names: 'holdout.csv',
+    says: /no rows/,
+  },
+
+  // report
   // report
   {
     case: 'the report file does not exist',
+    kind: 'path',
     action: 'report',
     inputs: { report: 'report.md' },
     names: 'report.md',
@@ -203,6 +282,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'a target that does not exist',
+    kind: 'argument',
     action: 'report',
     inputs: { report: 'report.md', target: 'pull/1' },
     files: REPORT,
@@ -211,14 +291,16 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'the report is a directory',
+    kind: 'path',
     action: 'report',
     inputs: { report: 'reports' },
     files: { reports: { dir: true } },
     names: 'reports',
-    says: /file/,
+    says: /is a directory; give the markdown file's path/,
   },
   {
     case: 'a PR number that is not a number',
+    kind: 'argument',
     action: 'report',
     inputs: { report: 'report.md', target: 'pr/abc' },
     files: REPORT,
@@ -227,14 +309,16 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'an issue that does not exist',
+    kind: 'github',
     action: 'report',
     inputs: { report: 'report.md', target: 'issue/4242' },
     files: REPORT,
     names: '4242',
-    says: /exist|check/,
+    says: /check the number/,
   },
   {
     case: 'an empty token',
+    kind: 'github',
     action: 'report',
     inputs: { report: 'report.md', token: '' },
     files: REPORT,
@@ -243,6 +327,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'a missing event payload posts nothing',
+    kind: 'github',
     action: 'report',
     inputs: { report: 'report.md' },
     files: REPORT,
@@ -252,6 +337,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'an event payload that is not JSON posts nothing',
+    kind: 'github',
     action: 'report',
     inputs: { report: 'report.md' },
     files: { ...REPORT, 'event.json': 'not json' },
@@ -261,17 +347,20 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'an unreachable API host',
+    kind: 'github',
     action: 'report',
     inputs: { report: 'report.md' },
     files: REPORT,
-    env: { GITHUB_API_URL: 'http://127.0.0.1:9/api/v3' },
-    names: '127.0.0.1:9',
+    env: { GITHUB_API_URL: 'http://127.0.0.1:2/api/v3', GITHUB_GRAPHQL_URL: 'http://127.0.0.1:2/api/graphql' },
+    // Port 2: closed, and not one of the ports fetch refuses to try (9 is).
+    names: '127.0.0.1:2',
     says: /unreachable|cannot reach/,
   },
 
   // registry
   {
     case: 'a command that does not exist',
+    kind: 'argument',
     action: 'registry',
     inputs: { command: 'teleport' },
     names: "input 'command'",
@@ -279,6 +368,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'publish without a name',
+    kind: 'argument',
     action: 'registry',
     inputs: { command: 'publish', version: 'v1.0.0', files: 'model.onnx' },
     files: { 'model.onnx': { fixture: 'candidate.onnx' } },
@@ -287,6 +377,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'publish: a model file that does not exist',
+    kind: 'path',
     action: 'registry',
     inputs: { command: 'publish', name: 'churn', version: 'v1.0.0', files: 'model.onnx' },
     names: 'model.onnx',
@@ -294,6 +385,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'publish: a 300-character model name',
+    kind: 'argument',
     action: 'registry',
     inputs: { command: 'publish', name: 'm'.repeat(300), version: 'v1.0.0', files: 'model.onnx' },
     files: { 'model.onnx': { fixture: 'candidate.onnx' } },
@@ -301,7 +393,36 @@ export const ACTION_ROWS: ActionRow[] = [
     says: /at most 200/,
   },
   {
+    case: 'publish: a model file that is not ONNX',
+    kind: 'content',
+    action: 'registry',
+    inputs: { command: 'publish', name: 'churn', version: 'v1.0.0', files: 'model.onnx' },
+    files: { 'model.onnx': '{"weights": [1, 2]}\n' },
+    names: 'model.onnx',
+    says: /export the model again as ONNX/,
+  },
+  {
+    case: 'publish: params that are not a flat map',
+    kind: 'config',
+    action: 'registry',
+    inputs: { command: 'publish', name: 'churn', version: 'v1.0.0', files: 'model.onnx', params: 'params.yml' },
+    files: { 'model.onnx': { fixture: 'candidate.onnx' }, 'params.yml': 'lr: 0.1\nlayers:\n  - 64\n' },
+    names: 'params.yml:3:3',
+    says: /expected text, a number/,
+  },
+  {
+    case: 'an unreachable API host',
+    kind: 'github',
+    action: 'registry',
+    inputs: { command: 'resolve', name: 'churn', stage: 'prod' },
+    env: { GITHUB_API_URL: 'http://127.0.0.1:2/api/v3', GITHUB_GRAPHQL_URL: 'http://127.0.0.1:2/api/graphql' },
+    // Port 2: closed, and not one of the ports fetch refuses to try (9 is).
+    names: '127.0.0.1:2',
+    says: /unreachable|cannot reach/,
+  },
+  {
     case: 'a stage policy with an unknown key is annotated at its line',
+    kind: 'config',
     action: 'registry',
     inputs: { command: 'promote', name: 'churn', version: 'v1.0.0', stage: 'prod', policy: 'stages.yml' },
     files: { 'stages.yml': 'enforce_order: true\nstages:\n  - name: prod\n' },
@@ -310,6 +431,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'resolve: a model the registry does not hold',
+    kind: 'registry',
     action: 'registry',
     inputs: { command: 'resolve', name: 'fraud', stage: 'prod' },
     names: "'fraud'",
@@ -317,6 +439,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'promote without a stage',
+    kind: 'argument',
     action: 'registry',
     inputs: { command: 'promote', name: 'churn', version: 'v1.0.0' },
     names: "'stage'",
@@ -324,6 +447,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'publish: a version that is not SemVer',
+    kind: 'argument',
     action: 'registry',
     inputs: { command: 'publish', name: 'churn', version: '1.0', files: 'model.onnx' },
     files: { 'model.onnx': { fixture: 'candidate.onnx' } },
@@ -332,6 +456,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'promote to a stage the policy does not allow',
+    kind: 'argument',
     action: 'registry',
     inputs: { command: 'promote', name: 'churn', version: 'v1.0.0', stage: 'qa' },
     seedRegistry: true,
@@ -340,35 +465,37 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'download into a path that is a file',
+    kind: 'output',
     action: 'registry',
     inputs: { command: 'download', name: 'churn', stage: 'prod', path: 'model' },
     files: { model: 'x' },
     seedRegistry: true,
-    names: "'model'",
+    names: "/model'",
     says: /is a file; give a directory/,
-    pending: 'registry',
   },
   {
     case: 'download into a path under a file',
+    kind: 'output',
     action: 'registry',
     inputs: { command: 'download', name: 'churn', stage: 'prod', path: 'model/v1' },
     files: { model: 'x' },
     seedRegistry: true,
-    names: 'model',
-    says: /is a file; give a directory/,
-    pending: 'registry',
+    names: "/model' is a file",
+    says: /cannot be created: .* give a directory path/,
   },
   {
     case: 'a repository that is not owner/name',
+    kind: 'github',
     action: 'registry',
     inputs: { command: 'list', repository: 'churn' },
     names: 'churn',
-    says: /github:<owner>\/<repo>|owner\/name/,
+    says: /owner\/name|github:OWNER\/REPO/,
   },
 
   // train
   {
     case: 'no training command',
+    kind: 'argument',
     action: 'train',
     inputs: { run: '' },
     names: "input 'run'",
@@ -376,6 +503,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'GPUs required on a CPU runner',
+    kind: 'argument',
     action: 'train',
     inputs: { run: 'python train.py', gpus: '1' },
     env: { PATH: '/nonexistent' },
@@ -384,6 +512,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'a checkpoint directory that is a file',
+    kind: 'output',
     action: 'train',
     inputs: { run: 'python train.py', 'checkpoint-dir': 'ckpt' },
     files: { ckpt: 'x' },
@@ -392,6 +521,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'training data that does not exist',
+    kind: 'path',
     action: 'train',
     inputs: { run: 'python train.py', data: 'data/train' },
     names: 'data/train',
@@ -399,6 +529,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'a GPU count that is not a number',
+    kind: 'argument',
     action: 'train',
     inputs: { run: 'python train.py', gpus: 'all' },
     names: "input 'gpus'",
@@ -408,6 +539,7 @@ export const ACTION_ROWS: ActionRow[] = [
   // the root action
   {
     case: 'a command that does not exist',
+    kind: 'argument',
     action: '.',
     inputs: { command: 'deploy-everything' },
     names: 'deploy-everything',
@@ -415,6 +547,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'no command',
+    kind: 'argument',
     action: '.',
     inputs: { command: '' },
     names: "'command'",

@@ -12,6 +12,11 @@ import { LocalStore, RegistryService } from '@mlship/registry';
 export interface Fixtures {
   /** Fixture name → absolute path (a file, or a directory for 'registry'). */
   paths: Record<string, string>;
+  /**
+   * NODE_COMPILE_CACHE for the runs: each row starts a fresh Node process, and
+   * compiling the same modules again for every row doubled the table's CPU time.
+   */
+  compileCache: string;
   remove(): void;
 }
 
@@ -69,5 +74,5 @@ export async function buildFixtures(): Promise<Fixtures> {
     'truncated.parquet': write('truncated.parquet', parquet.subarray(0, 64 * 1024)),
     registry: registryDir,
   };
-  return { paths, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return { paths, compileCache: at('compile-cache'), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -3,6 +3,7 @@
 // events whose counter is taken atomically, and verified downloads.
 import { readFile } from 'node:fs/promises';
 import { FileFormatError, InputError } from '@mlship/errors';
+import { checkOutputDirectory } from '@mlship/output-files';
 import {
   contentDigest,
   ManifestSchema,
@@ -161,6 +162,8 @@ export class RegistryService {
     const explicit = req.version === undefined ? undefined : normalizeVersion(req.version);
     if (explicit) assertVersionTagFits(name, explicit);
     const files = await digestPublishFiles(req.files);
+    // Read before anything is written: a model that is not ONNX leaves no registration commit behind.
+    const signature = await this.readSignature(files);
     const commit = req.commit ?? (await this.store.defaultCommit());
     const digest = contentDigest(name, commit, files);
     const head = await this.log.latest(name, true);
@@ -194,7 +197,17 @@ export class RegistryService {
         sourceCommit: commit,
         contentDigest: digest,
       });
-      const manifest = await this.buildManifest(req, name, version, commit, registrationCommit, digest, files, state);
+      const manifest = this.buildManifest(
+        req,
+        name,
+        version,
+        commit,
+        registrationCommit,
+        digest,
+        files,
+        state,
+        signature,
+      );
       let staged: Manifest;
       try {
         const bytes = await this.store.stageVersion({
@@ -268,7 +281,7 @@ export class RegistryService {
     };
   }
 
-  private async buildManifest(
+  private buildManifest(
     req: PublishRequest,
     name: string,
     version: string,
@@ -277,10 +290,8 @@ export class RegistryService {
     digest: string,
     files: (StagedFile & { role: AssetRole })[],
     state: RegistryState,
-  ): Promise<Manifest> {
-    const onnx = files.find((f) => f.role === 'model' && f.name.toLowerCase().endsWith('.onnx'));
-    const signature =
-      onnx && this.ctx.readSignature ? this.ctx.readSignature(await readFile(onnx.path!), onnx.path!) : undefined;
+    signature: ModelSignature | undefined,
+  ): Manifest {
     const parent =
       req.parentVersion === undefined
         ? highestVersion(state.versions)
@@ -306,6 +317,11 @@ export class RegistryService {
       ...(parent && parent !== version ? { parentVersion: parent } : {}),
       registrationCommit,
     });
+  }
+
+  private async readSignature(files: (StagedFile & { role: AssetRole })[]): Promise<ModelSignature | undefined> {
+    const onnx = files.find((f) => f.role === 'model' && f.name.toLowerCase().endsWith('.onnx'));
+    return onnx && this.ctx.readSignature ? this.ctx.readSignature(await readFile(onnx.path!), onnx.path!) : undefined;
   }
 
   private async appendRegistration(name: string, version: string, commit: string): Promise<void> {
@@ -381,6 +397,8 @@ export class RegistryService {
     destDir: string,
     select?: string[] | { role: AssetRole },
   ): Promise<{ resolved: ResolvedVersion; files: string[] }> {
+    // Before any request: a download path that cannot be a directory fails without reading the registry.
+    await checkOutputDirectory(destDir, { what: 'download path' });
     const { resolved, stored } = await this.resolveStored(reference);
     const all = resolved.manifest.assets;
     const wanted =
