@@ -33,7 +33,9 @@ test('every mlship action the templates and docs use is referenced by the major 
       .filter((f) => f.endsWith('.yml'))
       .map((f) => join('workflows-templates', f)),
     'README.md',
-    ...readdirSync(join(repoRoot, 'docs')).map((f) => join('docs', f)),
+    ...readdirSync(join(repoRoot, 'docs'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => /\.(md|ya?ml)$/.test(f))
+      .map((f) => join('docs', f)),
   ];
   let references = 0;
   for (const file of files) {
