@@ -1,6 +1,7 @@
 // The reference a data set is compared with: a profile file (the usual case,
 // often a model version's published data profile), or the reference data
 // itself, which makes the numeric tests exact (KS over both data sets in full).
+import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { FileFormatError, InputError } from '@mlship/errors';
 import { extname } from 'node:path';
@@ -67,6 +68,10 @@ async function readShardProfile(file: string): Promise<Profile> {
 }
 
 export async function loadReference(path: string): Promise<Reference> {
+  if (!/[*?[{]/.test(path) && !existsSync(path))
+    throw new InputError(
+      `reference '${path}' does not exist; check the path (a profile, data, or NAME@STAGE with a registry)`,
+    );
   if (!/[*?[{]/.test(path) && (await isProfileFile(path))) return { profile: parseProfile(await readText(path), path) };
   const { profile, files } = await profileData(path);
   return { profile, files };
