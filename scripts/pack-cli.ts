@@ -16,20 +16,32 @@ import { repoRoot } from './build-actions.ts';
 import { packageVersion } from './release-notes.ts';
 
 /** Packages with native code: dependencies of the npm package, never bundled. */
-const NATIVE = ['onnxruntime-node', '@duckdb/node-api'];
+const NATIVE = ['onnxruntime-node', '@duckdb/node-api', '@duckdb/node-bindings'];
+/** Platform binaries the engine lists as optional; npm installs the one for the user's machine. */
+const NATIVE_OPTIONAL = ['@duckdb/node-bindings-linux-x64'];
 
 /** The oldest Node the package supports: `import.meta.dirname` arrived in 20.11. */
 export const NODE_ENGINES = '>=20.11';
 
 /** Each native package's version range, as the workspace package that uses it declares it. */
 export function nativeDependencies(): Record<string, string> {
+  return declared('dependencies', NATIVE);
+}
+
+/** The optional platform binaries, declared the same way. */
+export function nativeOptionalDependencies(): Record<string, string> {
+  return declared('optionalDependencies', NATIVE_OPTIONAL);
+}
+
+function declared(field: 'dependencies' | 'optionalDependencies', names: string[]): Record<string, string> {
   const found: Record<string, string> = {};
   for (const dir of readdirSync(join(repoRoot, 'packages'))) {
-    const manifest = JSON.parse(readFileSync(join(repoRoot, 'packages', dir, 'package.json'), 'utf8')) as {
-      dependencies?: Record<string, string>;
-    };
-    for (const name of NATIVE) {
-      const range = manifest.dependencies?.[name];
+    const manifest = JSON.parse(readFileSync(join(repoRoot, 'packages', dir, 'package.json'), 'utf8')) as Record<
+      string,
+      Record<string, string> | undefined
+    >;
+    for (const name of names) {
+      const range = manifest[field]?.[name];
       if (range) found[name] = range;
     }
   }
@@ -99,7 +111,7 @@ export async function packCli(outDir: string): Promise<string> {
     banner: {
       js: "#!/usr/bin/env node\nimport { createRequire as __mlshipCreateRequire } from 'node:module'; const require = __mlshipCreateRequire(import.meta.url);",
     },
-    external: [...Object.keys(dependencies), '*.node'],
+    external: [...Object.keys(dependencies), ...Object.keys(nativeOptionalDependencies()), '*.node'],
     plugins: [demoFromCheckout, globBeforeNode22],
     legalComments: 'none',
     charset: 'utf8',
@@ -125,6 +137,7 @@ export async function packCli(outDir: string): Promise<string> {
         engines: { node: NODE_ENGINES },
         repository: { type: 'git', url: 'git+https://github.com/mlship/mlship.git' },
         dependencies,
+        optionalDependencies: nativeOptionalDependencies(),
       },
       null,
       2,

@@ -20,7 +20,7 @@ import {
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { writeDemoData, writeDemoModels } from '@mlship/demo';
-import { NODE_ENGINES, nativeDependencies, packCli } from '../scripts/pack-cli.ts';
+import { NODE_ENGINES, nativeDependencies, nativeOptionalDependencies, packCli } from '../scripts/pack-cli.ts';
 import { repoRoot } from '../scripts/build-actions.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'mlship-packed-'));
@@ -33,7 +33,7 @@ before(
     mkdirSync(laptop);
     // Each native dependency from the workspace package that declares it.
     const overrides = Object.fromEntries(
-      Object.keys(nativeDependencies()).map((name) => {
+      [...Object.keys(nativeDependencies()), ...Object.keys(nativeOptionalDependencies())].map((name) => {
         const dir = readdirSync(join(repoRoot, 'packages'))
           .map((p) => join(repoRoot, 'packages', p, 'node_modules', name))
           .find((candidate) => existsSync(candidate));

@@ -2164,9 +2164,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve2(data);
+              return err ? reject(err) : resolve3(data);
             });
           });
         }
@@ -2204,12 +2204,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve2(data);
+              ) : resolve3(data);
             });
           });
         }
@@ -4476,8 +4476,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve2, reject) => {
-        res = resolve2;
+      const promise2 = new Promise((resolve3, reject) => {
+        res = resolve3;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -6728,12 +6728,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve3;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7403,12 +7403,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve3;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7887,16 +7887,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve2) => {
+        return new Promise((resolve3) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve2;
+            this[kClosedResolve] = resolve3;
           } else {
-            resolve2(null);
+            resolve3(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve2) => {
+        return new Promise((resolve3) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7907,7 +7907,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve2(null);
+            resolve3(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7958,7 +7958,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve2, reject) => {
+        const socket = await new Promise((resolve3, reject) => {
           client[kConnector]({
             host,
             hostname: hostname3,
@@ -7970,7 +7970,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve2(socket2);
+              resolve3(socket2);
             }
           });
         });
@@ -8306,8 +8306,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve2) => {
-            this[kClosedResolve] = resolve2;
+          await new Promise((resolve3) => {
+            this[kClosedResolve] = resolve3;
           });
         }
       }
@@ -9576,7 +9576,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve2, reject) => {
+        return await new Promise((resolve3, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9589,7 +9589,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve2(null);
+              resolve3(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9608,7 +9608,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve3, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9625,7 +9625,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve2,
+              resolve: resolve3,
               reject,
               length: 0,
               body: []
@@ -9695,18 +9695,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve2, stream, length } = consume2;
+      const { type, body, resolve: resolve3, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve2(chunksDecode(body, length));
+          resolve3(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve2(JSON.parse(chunksDecode(body, length)));
+          resolve3(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve2(chunksConcat(body, length).buffer);
+          resolve3(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve2(new Blob(body, { type: stream[kContentType] }));
+          resolve3(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve2(chunksConcat(body, length));
+          resolve3(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9963,9 +9963,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10188,9 +10188,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10475,9 +10475,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10569,9 +10569,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -14434,7 +14434,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url2 = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve2, reject) => agent.dispatch(
+        return new Promise((resolve3, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14510,7 +14510,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve2({
+              resolve3({
                 status,
                 statusText,
                 headersList,
@@ -14553,7 +14553,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve2({
+              resolve3({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18294,8 +18294,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve2) => {
-        setTimeout(resolve2, ms).unref();
+      return new Promise((resolve3) => {
+        setTimeout(resolve3, ms).unref();
       });
     }
     module.exports = {
@@ -19606,8 +19606,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve2, reject) {
-            return setTimeout(resolve2, t);
+          return new this.Promise(function(resolve3, reject) {
+            return setTimeout(resolve3, t);
           });
         }
         computePenalty() {
@@ -19818,15 +19818,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error63, reject, resolve2, returned, task;
+          var args, cb, error63, reject, resolve3, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve2, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve3, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve2(returned);
+                  return resolve3(returned);
                 };
               } catch (error1) {
                 error63 = error1;
@@ -19841,13 +19841,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise2, reject, resolve2;
-          resolve2 = reject = null;
+          var promise2, reject, resolve3;
+          resolve3 = reject = null;
           promise2 = new this.Promise(function(_resolve, _reject) {
-            resolve2 = _resolve;
+            resolve3 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve2, reject });
+          this._queue.push({ task, args, resolve: resolve3, reject });
           this._tryToRun();
           return promise2;
         }
@@ -20248,14 +20248,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve2, reject) => {
+              return new this.Promise((resolve3, reject) => {
                 if (finished()) {
-                  return resolve2();
+                  return resolve3();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve2();
+                      return resolve3();
                     }
                   });
                 }
@@ -20348,9 +20348,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve2, reject) {
+              return new this.Promise(function(resolve3, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve2)(args3);
+                  return (args3[0] != null ? reject : resolve3)(args3);
                 });
               });
             };
@@ -20481,7 +20481,7 @@ var require_aspromise = __commonJS({
       var params = new Array(arguments.length - 1), offset = 0, index = 2, pending = true;
       while (index < arguments.length)
         params[offset++] = arguments[index++];
-      return new Promise(function executor(resolve2, reject) {
+      return new Promise(function executor(resolve3, reject) {
         params[offset] = function callback(err) {
           if (pending) {
             pending = false;
@@ -20491,7 +20491,7 @@ var require_aspromise = __commonJS({
               var params2 = new Array(arguments.length - 1), offset2 = 0;
               while (offset2 < params2.length)
                 params2[offset2++] = arguments[offset2];
-              resolve2.apply(null, params2);
+              resolve3.apply(null, params2);
             }
           }
         };
@@ -32443,10 +32443,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep: sep3, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -32460,7 +32460,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep2) {
+          if (!keyProps.anchor && !keyProps.tag && !sep3) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -32484,7 +32484,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -32500,7 +32500,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -32591,7 +32591,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep2 = "";
+        let sep3 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -32605,13 +32605,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep2 + cb;
-              sep2 = "";
+                comment += sep3 + cb;
+              sep3 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep2 += source;
+                sep3 += source;
               hasSpace = true;
               break;
             default:
@@ -32654,18 +32654,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep: sep3, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep2 && !value) {
+          if (!props.anchor && !props.tag && !sep3 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -32719,8 +32719,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep2 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
+        if (!isMap2 && !sep3 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -32732,7 +32732,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -32743,8 +32743,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep2)
-                for (const st of sep2) {
+              if (sep3)
+                for (const st of sep3) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -32761,7 +32761,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -32941,7 +32941,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep2 = "";
+      let sep3 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines2[i][0].slice(trimIndent) + "\n";
@@ -32958,24 +32958,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          value += sep3 + indent.slice(trimIndent) + content;
+          sep3 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep2 === " ")
-            sep2 = "\n";
-          else if (!prevMoreIndented && sep2 === "\n")
-            sep2 = "\n\n";
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          if (sep3 === " ")
+            sep3 = "\n";
+          else if (!prevMoreIndented && sep3 === "\n")
+            sep3 = "\n\n";
+          value += sep3 + indent.slice(trimIndent) + content;
+          sep3 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep2 === "\n")
+          if (sep3 === "\n")
             value += "\n";
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          value += sep2 + content;
-          sep2 = " ";
+          value += sep3 + content;
+          sep3 = " ";
           prevMoreIndented = false;
         }
       }
@@ -33158,25 +33158,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep2 = " ";
+      let sep3 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep2 === "\n")
-            res += sep2;
+          if (sep3 === "\n")
+            res += sep3;
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          res += sep2 + lm;
-          sep2 = " ";
+          res += sep3 + lm;
+          sep3 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep2 + (match?.[1] ?? "");
+      return res + sep3 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -33986,14 +33986,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep2, value }) {
+    function stringifyItem({ start, key, sep: sep3, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep2)
-        for (const st of sep2)
+      if (sep3)
+        for (const st of sep3)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -35160,18 +35160,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep2;
+          let sep3;
           if (scalar.end) {
-            sep2 = scalar.end;
-            sep2.push(this.sourceToken);
+            sep3 = scalar.end;
+            sep3.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep2 = [this.sourceToken];
+            sep3 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep2 }]
+            items: [{ start, key: scalar, sep: sep3 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -35324,15 +35324,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep2 = it.sep;
-                  sep2.push(this.sourceToken);
+                  const sep3 = it.sep;
+                  sep3.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep2 }]
+                    items: [{ start: start2, key, sep: sep3 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -35526,13 +35526,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep2 = fc.end.splice(1, fc.end.length);
-            sep2.push(this.sourceToken);
+            const sep3 = fc.end.splice(1, fc.end.length);
+            sep3.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep2 }]
+              items: [{ start, key: fc, sep: sep3 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -35972,11 +35972,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -35992,7 +35992,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -41369,7 +41369,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve2) {
+function isRecursive(inst, stack, resolve3) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -41379,7 +41379,7 @@ function isRecursive(inst, stack, resolve2) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve2);
+      const answer = isRecursive(child, stack, resolve3);
       if (answer > result)
         result = answer;
     }
@@ -41390,7 +41390,7 @@ function isRecursive(inst, stack, resolve2) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve2) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -41454,7 +41454,7 @@ function isRecursive(inst, stack, resolve2) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve2 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -60930,6 +60930,7 @@ var ModelSignatureSchema = external_exports.object({
   outputs: external_exports.array(TensorSignatureSchema)
 });
 function readOnnxSignature(bytes, file2 = "<model bytes>") {
+  if (bytes.length === 0) throw notOnnx(file2, "the file is empty (was the export or the download cut short?)");
   let model;
   try {
     model = onnx.ModelProto.decode(bytes);
@@ -61919,11 +61920,54 @@ function checkPromotion(policy, state, p) {
 // packages/registry/src/registry-service.ts
 import { readFile as readFile2 } from "node:fs/promises";
 
+// packages/output-files/src/output-files.ts
+import { mkdir as mkdir2, rename as rename2, rm as rm2, rmdir as rmdir2, stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
+import { dirname, join, resolve, sep as sep2 } from "node:path";
+async function checkOutputDirectory(dir, options) {
+  const { existing, isDirectory: isDirectory2, tooLong } = await nearestExisting(resolve(dir));
+  if (tooLong) throw outputError(`${options.what} '${dir}': ${REASONS.ENAMETOOLONG}`, options);
+  if (isDirectory2) return;
+  throw outputError(
+    existing === resolve(dir) ? `${options.what} '${dir}' is a file; give a directory path (it is created when missing)` : `${options.what} '${dir}' cannot be created: '${existing}' is a file; give a directory path`,
+    options
+  );
+}
+var NAME_MAX_BYTES = 255;
+async function nearestExisting(path) {
+  if (path.split(sep2).some((name) => Buffer.byteLength(name) > NAME_MAX_BYTES))
+    return { existing: path, isDirectory: false, tooLong: true };
+  for (let at = path; ; at = dirname(at)) {
+    let tooLong = false;
+    const info2 = await stat3(at).catch((error63) => {
+      tooLong = error63.code === "ENAMETOOLONG";
+      if (error63.code === "ENOENT" || error63.code === "ENOTDIR" || tooLong) return void 0;
+      throw error63;
+    });
+    if (tooLong) return { existing: at, isDirectory: false, tooLong: true };
+    if (info2) return { existing: at, isDirectory: info2.isDirectory() };
+    if (dirname(at) === at) return { existing: at, isDirectory: true };
+  }
+}
+var REASONS = {
+  ENAMETOOLONG: "a name in the path is too long for the file system; use a shorter path",
+  EACCES: "permission denied; choose a writable location",
+  EPERM: "permission denied; choose a writable location",
+  EROFS: "the file system is read-only; choose a writable location",
+  ENOSPC: "the disk is full; free space or choose another location",
+  EDQUOT: "the disk quota is exceeded; free space or choose another location",
+  ENOTDIR: "a parent of it is a file; give a directory path",
+  EEXIST: "a file is in the way; give a directory path",
+  EISDIR: "it is a directory; give a file path"
+};
+function outputError(message, options, cause) {
+  return new InputError(`${message}${options.setBy ? ` (${options.setBy})` : ""}`, cause ? { cause } : {});
+}
+
 // packages/registry/src/verified-download.ts
 import { createHash as createHash3 } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdir as mkdir2, mkdtemp, rename as rename2, rm as rm2, stat as stat3 } from "node:fs/promises";
-import { basename as basename2, dirname, join, resolve } from "node:path";
+import { mkdir as mkdir3, mkdtemp, rename as rename3, rm as rm3, stat as stat4 } from "node:fs/promises";
+import { basename as basename2, dirname as dirname2, join as join2, resolve as resolve2 } from "node:path";
 import { once } from "node:events";
 async function verifiedDownload(d) {
   if (d.expected.name !== basename2(d.expected.name) || d.expected.name === ".." || d.expected.name === ".") {
@@ -61931,8 +61975,8 @@ async function verifiedDownload(d) {
       `${d.label}: '${d.expected.name}' in the manifest is not a plain file name; the manifest was altered: do not use this version`
     );
   }
-  await mkdir2(d.destDir, { recursive: true });
-  const target = join(d.destDir, d.expected.name);
+  await mkdir3(d.destDir, { recursive: true });
+  const target = join2(d.destDir, d.expected.name);
   const partial2 = `${target}.partial`;
   const hash2 = createHash3("sha256");
   let size = 0;
@@ -61958,7 +62002,7 @@ async function verifiedDownload(d) {
         `${d.label}: sha256 ${actual} does not match the release's digest ${d.storedDigest}; it was not saved: do not use this version`
       );
     }
-    await rename2(partial2, target);
+    await rename3(partial2, target);
     return target;
   } catch (error63) {
     if (out && !out.closed) {
@@ -61966,36 +62010,34 @@ async function verifiedDownload(d) {
       out.destroy();
       await closed;
     }
-    await rm2(partial2, { force: true });
+    await rm3(partial2, { force: true });
     throw error63;
   }
 }
 async function verifiedDownloadAll(destDir, downloads) {
-  const target = resolve(destDir);
-  const existing = await stat3(target).catch(() => null);
-  if (existing && !existing.isDirectory()) {
-    throw new InputError(`download path '${destDir}' is a file; give a directory to download the version into`);
-  }
-  const createdParent = await mkdir2(dirname(target), { recursive: true });
-  const staging = await mkdtemp(join(dirname(target), `.${basename2(target)}.partial-`));
+  const target = resolve2(destDir);
+  await checkOutputDirectory(destDir, { what: "download path" });
+  const existing = await stat4(target).catch(() => null);
+  const createdParent = await mkdir3(dirname2(target), { recursive: true });
+  const staging = await mkdtemp(join2(dirname2(target), `.${basename2(target)}.partial-`));
   let moved = false;
   try {
     for (const d of downloads) await verifiedDownload({ ...d, destDir: staging });
     moved = existing === null && await renameIfAbsent(staging, target);
     if (!moved) {
-      await mkdir2(target, { recursive: true });
-      for (const d of downloads) await rename2(join(staging, d.expected.name), join(target, d.expected.name));
+      await mkdir3(target, { recursive: true });
+      for (const d of downloads) await rename3(join2(staging, d.expected.name), join2(target, d.expected.name));
       moved = true;
     }
-    return downloads.map((d) => join(target, d.expected.name));
+    return downloads.map((d) => join2(target, d.expected.name));
   } finally {
-    await rm2(staging, { recursive: true, force: true });
-    if (!moved && createdParent) await rm2(createdParent, { recursive: true, force: true });
+    await rm3(staging, { recursive: true, force: true });
+    if (!moved && createdParent) await rm3(createdParent, { recursive: true, force: true });
   }
 }
 async function renameIfAbsent(from, to) {
   try {
-    await rename2(from, to);
+    await rename3(from, to);
     return true;
   } catch (error63) {
     const code = error63.code;
@@ -62183,6 +62225,7 @@ var RegistryService = class {
     const explicit = req.version === void 0 ? void 0 : normalizeVersion(req.version);
     if (explicit) assertVersionTagFits(name, explicit);
     const files = await digestPublishFiles(req.files);
+    const signature = await this.readSignature(files);
     const commit = req.commit ?? await this.store.defaultCommit();
     const digest = contentDigest(name, commit, files);
     const head = await this.log.latest(name, true);
@@ -62213,7 +62256,17 @@ var RegistryService = class {
         sourceCommit: commit,
         contentDigest: digest
       });
-      const manifest = await this.buildManifest(req, name, version2, commit, registrationCommit, digest, files, state);
+      const manifest = this.buildManifest(
+        req,
+        name,
+        version2,
+        commit,
+        registrationCommit,
+        digest,
+        files,
+        state,
+        signature
+      );
       let staged;
       try {
         const bytes = await this.store.stageVersion({
@@ -62281,9 +62334,7 @@ var RegistryService = class {
       created: false
     };
   }
-  async buildManifest(req, name, version2, commit, registrationCommit, digest, files, state) {
-    const onnx2 = files.find((f) => f.role === "model" && f.name.toLowerCase().endsWith(".onnx"));
-    const signature = onnx2 && this.ctx.readSignature ? this.ctx.readSignature(await readFile2(onnx2.path), onnx2.path) : void 0;
+  buildManifest(req, name, version2, commit, registrationCommit, digest, files, state, signature) {
     const parent = req.parentVersion === void 0 ? highestVersion(state.versions) : normalizeVersion(req.parentVersion, "parent-version");
     return ManifestSchema.parse({
       schemaVersion: 1,
@@ -62306,6 +62357,10 @@ var RegistryService = class {
       ...parent && parent !== version2 ? { parentVersion: parent } : {},
       registrationCommit
     });
+  }
+  async readSignature(files) {
+    const onnx2 = files.find((f) => f.role === "model" && f.name.toLowerCase().endsWith(".onnx"));
+    return onnx2 && this.ctx.readSignature ? this.ctx.readSignature(await readFile2(onnx2.path), onnx2.path) : void 0;
   }
   async appendRegistration(name, version2, commit) {
     await this.log.append(name, (state) => {
@@ -62370,6 +62425,7 @@ var RegistryService = class {
   }
   /** Downloads every asset, the named ones, or those of one role (e.g. the data profile), each checksum-verified. */
   async download(reference, destDir, select) {
+    await checkOutputDirectory(destDir, { what: "download path" });
     const { resolved, stored } = await this.resolveStored(reference);
     const all = resolved.manifest.assets;
     const wanted = Array.isArray(select) && select.length ? select : select && !Array.isArray(select) ? all.filter((a) => a.role === select.role).map((a) => a.name) : all.map((a) => a.name);
@@ -62563,8 +62619,8 @@ function operation(req, change) {
 
 // packages/registry/src/local-store.ts
 import { createReadStream as createReadStream2 } from "node:fs";
-import { copyFile as copyFile2, link, mkdir as mkdir3, readdir as readdir2, readFile as readFile3, rename as rename3, rm as rm3, stat as stat4, writeFile as writeFile2 } from "node:fs/promises";
-import { join as join2 } from "node:path";
+import { copyFile as copyFile2, link, mkdir as mkdir4, readdir as readdir2, readFile as readFile3, rename as rename4, rm as rm4, stat as stat5, writeFile as writeFile3 } from "node:fs/promises";
+import { join as join3 } from "node:path";
 import { createHash as createHash5, randomBytes } from "node:crypto";
 var VersionRecordSchema = external_exports.object({
   contentDigest: external_exports.string(),
@@ -62584,20 +62640,20 @@ var LocalStore = class {
     this.options = options;
   }
   modelDir(name) {
-    return join2(this.root, "models", modelSegment(name));
+    return join3(this.root, "models", modelSegment(name));
   }
   eventPath(name, counter) {
-    return join2(this.modelDir(name), "events", `${String(counter).padStart(10, "0")}.json`);
+    return join3(this.modelDir(name), "events", `${String(counter).padStart(10, "0")}.json`);
   }
   async readHead(name) {
-    return readEventFile(join2(this.modelDir(name), "head.json"));
+    return readEventFile(join3(this.modelDir(name), "head.json"));
   }
   async readEvent(name, counter) {
     return readEventFile(this.eventPath(name, counter));
   }
   async appendEvent(event) {
     const target = this.eventPath(event.name, event.counter);
-    const temp = await this.writeAside(join2(this.modelDir(event.name), "events"), JSON.stringify(event));
+    const temp = await this.writeAside(join3(this.modelDir(event.name), "events"), JSON.stringify(event));
     try {
       await link(temp, target);
       return true;
@@ -62605,7 +62661,7 @@ var LocalStore = class {
       if (error63.code === "EEXIST") return false;
       throw error63;
     } finally {
-      await rm3(temp, { force: true });
+      await rm4(temp, { force: true });
     }
   }
   async ensureGtoTag() {
@@ -62613,28 +62669,28 @@ var LocalStore = class {
   async writeHead(event) {
     const dir = this.modelDir(event.name);
     const temp = await this.writeAside(dir, JSON.stringify(event));
-    await rename3(temp, join2(dir, "head.json"));
+    await rename4(temp, join3(dir, "head.json"));
   }
   async listEvents(name) {
-    const dir = join2(this.modelDir(name), "events");
+    const dir = join3(this.modelDir(name), "events");
     const files = (await readdirOrEmpty(dir)).filter((f) => /^\d{10}\.json$/.test(f)).sort();
     const events = [];
     for (const f of files) {
-      const event = await readEventFile(join2(dir, f));
+      const event = await readEventFile(join3(dir, f));
       if (event) events.push(event);
     }
     return events;
   }
   async listNames() {
-    return (await readdirOrEmpty(join2(this.root, "models"))).map(modelOfSegment).sort();
+    return (await readdirOrEmpty(join3(this.root, "models"))).map(modelOfSegment).sort();
   }
   async readVersion(name, version2) {
-    const dir = join2(this.modelDir(name), "versions", version2);
+    const dir = join3(this.modelDir(name), "versions", version2);
     const record2 = await readVersionRecord(dir);
     return record2 ? toStoredVersion(name, version2, dir, record2, true) : null;
   }
   async readClaim(name, version2) {
-    const record2 = await readVersionRecord(join2(this.modelDir(name), "versions", version2));
+    const record2 = await readVersionRecord(join3(this.modelDir(name), "versions", version2));
     return record2 ? { commit: record2.registrationCommit ?? record2.commit, contentDigest: record2.contentDigest } : null;
   }
   async registrationCommit(req) {
@@ -62642,28 +62698,28 @@ var LocalStore = class {
   }
   async findStagedVersion(name, contentDigest2) {
     const suffix = `-${contentDigest2.slice(0, 16)}`;
-    const staged = (await readdirOrEmpty(join2(this.modelDir(name), "staging"))).find((d) => d.endsWith(suffix));
+    const staged = (await readdirOrEmpty(join3(this.modelDir(name), "staging"))).find((d) => d.endsWith(suffix));
     return staged ? staged.slice(0, -suffix.length) : null;
   }
   stagingDir(name, version2, contentDigest2) {
-    return join2(this.modelDir(name), "staging", `${version2}-${contentDigest2.slice(0, 16)}`);
+    return join3(this.modelDir(name), "staging", `${version2}-${contentDigest2.slice(0, 16)}`);
   }
   async stageVersion(req) {
     const dir = this.stagingDir(req.name, req.version, req.contentDigest);
-    await mkdir3(dir, { recursive: true });
+    await mkdir4(dir, { recursive: true });
     const assets = {};
     for (const file2 of req.files) {
-      const target = join2(dir, file2.name);
+      const target = join3(dir, file2.name);
       assets[file2.name] = { sha256: file2.sha256, sizeBytes: file2.sizeBytes };
-      if ((await stat4(target).catch(() => null))?.size === file2.sizeBytes) continue;
-      const temp = join2(dir, `.${file2.name}.${randomBytes(6).toString("hex")}`);
+      if ((await stat5(target).catch(() => null))?.size === file2.sizeBytes) continue;
+      const temp = join3(dir, `.${file2.name}.${randomBytes(6).toString("hex")}`);
       if (file2.path) await copyFile2(file2.path, temp);
-      else await writeFile2(temp, file2.bytes);
-      await rename3(temp, target);
+      else await writeFile3(temp, file2.bytes);
+      await rename4(temp, target);
     }
-    const manifestPath = join2(dir, MANIFEST_ASSET);
+    const manifestPath = join3(dir, MANIFEST_ASSET);
     const manifest = await readFile3(manifestPath).catch(() => null) ?? req.manifest;
-    if (manifest === req.manifest) await rename3(await this.writeAside(dir, manifest), manifestPath);
+    if (manifest === req.manifest) await rename4(await this.writeAside(dir, manifest), manifestPath);
     const m = digestBytes(MANIFEST_ASSET, manifest);
     assets[MANIFEST_ASSET] = { sha256: m.sha256, sizeBytes: m.sizeBytes };
     const record2 = {
@@ -62672,14 +62728,14 @@ var LocalStore = class {
       registrationCommit: req.registrationCommit,
       assets
     };
-    await rename3(await this.writeAside(dir, JSON.stringify(record2, null, 2)), join2(dir, "version.json"));
+    await rename4(await this.writeAside(dir, JSON.stringify(record2, null, 2)), join3(dir, "version.json"));
     return manifest;
   }
   async claimVersion({ name, version: version2, commit, contentDigest: contentDigest2 }) {
-    const target = join2(this.modelDir(name), "versions", version2);
-    await mkdir3(join2(this.modelDir(name), "versions"), { recursive: true });
+    const target = join3(this.modelDir(name), "versions", version2);
+    await mkdir4(join3(this.modelDir(name), "versions"), { recursive: true });
     try {
-      await rename3(this.stagingDir(name, version2, contentDigest2), target);
+      await rename4(this.stagingDir(name, version2, contentDigest2), target);
       return { result: "claimed", commit };
     } catch (error63) {
       const code = error63.code;
@@ -62687,18 +62743,18 @@ var LocalStore = class {
       const existing = await readVersionRecord(target);
       if (!existing) throw error63;
       if (existing.contentDigest !== contentDigest2) return { result: "other" };
-      await rm3(this.stagingDir(name, version2, contentDigest2), { recursive: true, force: true });
+      await rm4(this.stagingDir(name, version2, contentDigest2), { recursive: true, force: true });
       return { result: "ours", commit: existing.registrationCommit ?? existing.commit };
     }
   }
   async discardStaged(name, version2, contentDigest2) {
-    await rm3(this.stagingDir(name, version2, contentDigest2), { recursive: true, force: true });
+    await rm4(this.stagingDir(name, version2, contentDigest2), { recursive: true, force: true });
   }
   async publishVersion(name, version2) {
-    return join2(this.modelDir(name), "versions", version2);
+    return join3(this.modelDir(name), "versions", version2);
   }
   async readAsset(name, version2, asset) {
-    return createReadStream2(join2(this.modelDir(name), "versions", version2, asset));
+    return createReadStream2(join3(this.modelDir(name), "versions", version2, asset));
   }
   async passedChecks(commit) {
     return this.options.passedChecks ? this.options.passedChecks(commit) : [];
@@ -62707,9 +62763,9 @@ var LocalStore = class {
     return this.options.defaultCommit ? this.options.defaultCommit() : "unknown";
   }
   async writeAside(dir, content) {
-    await mkdir3(dir, { recursive: true });
-    const temp = join2(dir, `.tmp-${process.pid}-${randomBytes(6).toString("hex")}`);
-    await writeFile2(temp, content);
+    await mkdir4(dir, { recursive: true });
+    const temp = join3(dir, `.tmp-${process.pid}-${randomBytes(6).toString("hex")}`);
+    await writeFile3(temp, content);
     return temp;
   }
 };
@@ -62729,7 +62785,7 @@ async function readEventFile(path) {
   return text === null ? null : RegistryEventSchema.parse(JSON.parse(text));
 }
 async function readVersionRecord(dir) {
-  const text = await readFile3(join2(dir, "version.json"), "utf8").catch(() => null);
+  const text = await readFile3(join3(dir, "version.json"), "utf8").catch(() => null);
   return text === null ? null : VersionRecordSchema.parse(JSON.parse(text));
 }
 function toStoredVersion(name, version2, dir, record2, published) {
@@ -63255,7 +63311,7 @@ function statusOf(error63) {
 
 // packages/registry/src/registry-command.ts
 import { existsSync as existsSync2 } from "node:fs";
-import { isAbsolute, join as join3 } from "node:path";
+import { isAbsolute, join as join4 } from "node:path";
 
 // packages/report/src/escape.ts
 var ZERO_WIDTH_SPACE = "​";
@@ -63486,7 +63542,7 @@ var RegistryActionInputsSchema = RegistryInputsSchema.extend({
 });
 var DEFAULT_POLICY_FILE = ".github/mlship-registry.yml";
 async function loadStagePolicy(policyPath, cwd) {
-  const file2 = policyPath ?? (existsSync2(join3(cwd, DEFAULT_POLICY_FILE)) ? DEFAULT_POLICY_FILE : void 0);
+  const file2 = policyPath ?? (existsSync2(join4(cwd, DEFAULT_POLICY_FILE)) ? DEFAULT_POLICY_FILE : void 0);
   if (!file2) return void 0;
   return readStagePolicy(resolvePath(cwd, file2), file2);
 }
@@ -63634,7 +63690,7 @@ function referenceOf(inputs, name) {
   return `${name}@latest`;
 }
 function resolvePath(cwd, path) {
-  return isAbsolute(path) ? path : join3(cwd, path);
+  return isAbsolute(path) ? path : join4(cwd, path);
 }
 function publishFiles(inputs, cwd) {
   const files = lines(inputs.files).map((p) => ({ path: resolvePath(cwd, p), role: "model" }));
@@ -63686,7 +63742,7 @@ function commandSummary(command, result) {
 }
 
 // packages/registry/src/registry-entry.ts
-import { isAbsolute as isAbsolute2, join as join4 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join5 } from "node:path";
 
 // packages/registry/src/registry-location.ts
 var FORMS2 = "local:DIR, a directory path, or github:OWNER/REPO";
@@ -63723,7 +63779,7 @@ async function openRegistry(options) {
   if (location.kind === "local") {
     return new RegistryService(
       new LocalStore(
-        isAbsolute2(location.dir) ? location.dir : join4(options.cwd, location.dir),
+        isAbsolute2(location.dir) ? location.dir : join5(options.cwd, location.dir),
         options.localCommit ? { defaultCommit: options.localCommit } : {}
       ),
       ctx
