@@ -415,3 +415,73 @@ test('two vanished categories: plural wording and their rows summed', () => {
   const back = compareProfiles(current, reference);
   assert.deepEqual(back.findings, ["'c': 2 new categories, 5 rows now: y (3 rows), x (2 rows)"]);
 });
+
+test('current data with no rows at all is not "entirely null now": there is nothing to compare', () => {
+  const reference = numericProfile({ x: range(1, 20) });
+  const empty = numericProfile({ x: [] }, reference);
+  const report = compareProfiles(reference, empty);
+  assert.deepEqual(
+    report.columns.map((c) => [c.column, c.skipped, c.drifted]),
+    [['x', 'no finite values to compare', false]],
+  );
+  assert.deepEqual(report.warnings, []);
+  const categories = compareProfiles(categoricalProfile({ c: { a: 3 } }), categoricalProfile({ c: { a: 0 } }));
+  assert.deepEqual(
+    categories.columns.map((c) => [c.column, c.skipped, c.drifted]),
+    [['c', 'no values to compare', false]],
+  );
+});
+
+test('one category on both sides is one degree of freedom and no evidence', () => {
+  assert.deepEqual(chiSquareHomogeneity([5, 0], [7, 0]), { chiSquare: 0, df: 1, pValue: 1, cramersV: 0 });
+});
+
+test('without shared cuts, the current bins are counted from its own summary at the reference cuts', () => {
+  const reference = numericProfile({ x: range(1, 100) });
+  const alone = numericProfile({ x: range(11, 100) });
+  assert.notDeepEqual(
+    alone.columns[0]!.kind === 'numeric' && alone.columns[0]!.histogram!.cuts,
+    [10, 20, 30, 40, 50, 60, 70, 80, 90],
+  );
+  const c = column(compareProfiles(reference, alone), 'x');
+  assert.deepEqual(c.bins.current, [0, ...Array(8).fill(0.1), 0.2]);
+  close(c.measures.psi!, 0.7593856779395002, 1e-12);
+});
+
+test('bins: at most 20 categories, the most frequent on both sides together first', () => {
+  // v_i has 10 + i rows before and 40 − i now, 50 together: a tie everywhere keeps the first-seen order.
+  const reference = categoricalProfile({ c: Object.fromEntries(range(0, 25).map((i) => [`v${i}`, 10 + i])) });
+  const current = categoricalProfile({ c: Object.fromEntries(range(0, 25).map((i) => [`v${i}`, 40 - i])) });
+  const tied = column(compareProfiles(reference, current), 'c').bins.labels;
+  assert.equal(tied.length, 20);
+  assert.deepEqual(new Set(tied).size, 20);
+  const skewed = categoricalProfile({ c: Object.fromEntries(range(0, 25).map((i) => [`v${i}`, i + 1])) });
+  const labels = column(compareProfiles(skewed, skewed), 'c').bins.labels;
+  assert.deepEqual(
+    labels,
+    range(0, 20).map((i) => `v${24 - i}`),
+  );
+  assert.deepEqual(column(compareProfiles(skewed, skewed), 'c').bins.reference.slice(0, 2), [25 / 325, 24 / 325]);
+});
+
+test('a reference beyond its top values’ capacity: no category is called new, and the test allows for the sketch’s error', () => {
+  // 1,100 values twice each: more than the 1,000 the profile keeps exactly, not identifier-like (1,100 of 2,200 rows).
+  const many = Object.fromEntries(range(0, 1100).map((i) => [`v${i}`, 2]));
+  const reference = categoricalProfile({ c: many });
+  const current = categoricalProfile({ c: { v0: 2, brand_new: 2 } });
+  const c = column(compareProfiles(reference, current), 'c');
+  assert.equal(c.test, 'chi-square-bounded');
+  assert.deepEqual(c.newCategories, [], 'a value the reference dropped is not new');
+  assert.equal(c.newCategoryShare, 0);
+  const back = column(compareProfiles(current, reference), 'c');
+  assert.deepEqual(back.vanishedCategories, [], 'the current keeps only some values: none is known to have vanished');
+  assert.equal(back.test, 'chi-square-bounded');
+});
+
+test('row counts in findings are written with thousands separators', () => {
+  const reference = categoricalProfile({ c: { a: 1500, gone: 1500 } });
+  const current = categoricalProfile({ c: { a: 1500 } });
+  assert.deepEqual(compareProfiles(reference, current).findings, [
+    "'c': 1 category of the reference no longer occurs (1,500 rows there): gone (1,500 rows)",
+  ]);
+});
