@@ -113,10 +113,11 @@ export function compareProfiles(
     } else if (ref.kind !== cur.kind) {
       warnings.push(`column '${ref.name}' changed type: ${ref.kind} in the reference, ${cur.kind} now`);
       columns.push({ ...skipped(ref.name, ref.kind, `type changed to ${cur.kind}`), drifted: true });
-    } else if (ref.kind === 'numeric' && cur.kind === 'numeric') {
-      columns.push(numericDrift(ref, cur, options, exactKs.get(ref.name)));
-    } else if (ref.kind === 'categorical' && cur.kind === 'categorical') {
-      columns.push(categoricalDrift(ref, cur, options));
+    } else if (ref.kind === 'numeric') {
+      // The kinds are equal here (the branch above): one side's kind decides.
+      columns.push(numericDrift(ref, cur as NumericProfile, options, exactKs.get(ref.name)));
+    } else {
+      columns.push(categoricalDrift(ref, cur as CategoricalProfile, options));
     }
   }
   const compared = columns.filter((c) => c.skipped === null);
