@@ -319,6 +319,9 @@ test('duplicate rows: equal in every column, across batches; a null is not any v
   // (1, 2) and (2, 1): the same values in other columns are another row.
   const swapped = batch({ a: num([1, 2]), b: num([2, 1]) });
   assert.equal(result(check('table:\n  duplicateRows: true\n', [swapped]), 'table.duplicateRows').failingCount, 0);
+  // (1, null) and (null, 1): one value each, in different columns.
+  const crossed = batch({ a: num([1, null]), b: num([null, 1]) });
+  assert.equal(result(check('table:\n  duplicateRows: true\n', [crossed]), 'table.duplicateRows').failingCount, 0);
   const nullVsZero = batch({ a: num([0, null]), b: text(['', null]) });
   assert.equal(result(check('table:\n  duplicateRows: true\n', [nullVsZero]), 'table.duplicateRows').failingCount, 0);
 });
@@ -345,6 +348,13 @@ test('freshness: the newest timestamp exactly maxAgeHours old passes; a millisec
   ]);
   assert.equal(result(dates, 'table.freshness').observed, 'newest 2015-12-31T00:00:00.000Z (48 h old)');
   assert.equal(result(dates, 'table.freshness').passed, true);
+  // The newest need not come last.
+  assert.equal(
+    result(check(yaml, [batch({ t: num([newest, newest - HOUR_MS], true) })]), 'table.freshness').passed,
+    true,
+  );
+  const older = check(yaml, [batch({ t: text(['2015-12-31', '2015-12-29', 'soon']) })]);
+  assert.equal(result(older, 'table.freshness').observed, 'newest 2015-12-31T00:00:00.000Z (48 h old)');
   const none = result(check(yaml, [batch({ t: text(['soon']) })]), 'table.freshness');
   assert.deepEqual([none.passed, none.observed], [false, "no timestamps in 't'"]);
   const absent = result(check(yaml, [batch({ u: num([NOW.getTime()], true) })]), 'table.freshness');
@@ -569,4 +579,15 @@ test('with no batches at all the profile names the columns', () => {
     [['table.columns', true, null]],
   );
   assert.equal(r.outcome, 'pass');
+});
+
+test('finishing twice gives the same report', () => {
+  const loaded = parseExpectations('schemaVersion: 1\ncolumns:\n  x:\n    unique: true\n', 'e.yml');
+  const checker = new ExpectationChecker(loaded.expectations, { now: NOW });
+  const data = batch({ x: num([1, 1, 2]) });
+  checker.update(data);
+  const profile = profileOf([data]);
+  const first = checker.finish(profile);
+  assert.deepEqual(verdict(result(first, 'columns.x.unique')), [false, 2, 3, ['1']]);
+  assert.deepEqual(checker.finish(profile), first);
 });
