@@ -274,6 +274,8 @@ test('categorical drift: 15/15 → 23/7 by each method, with the pooled "other" 
   close(c.qValue, c.pValue, 0);
   assert.deepEqual([c.referenceCount, c.currentCount, c.drifted], [30, 30, true]);
   assert.deepEqual(c.bins, { labels: ['basic', 'pro'], reference: [0.5, 0.5], current: [23 / 30, 7 / 30] });
+  // No category came or went: no change to list.
+  assert.deepEqual(compareProfiles(reference, current).categoryChanges, []);
   const psi = column(compareProfiles(reference, current, { categoricalMethod: 'psi', alpha: 0.1 }), 'plan');
   assert.deepEqual([psi.method, psi.effect, psi.threshold], ['psi', psi.measures.psi, 0.1]);
   const v = column(

@@ -46,7 +46,6 @@ export class ExpectationChecker {
   private readonly options: CheckOptions;
   private readonly rowChecks: PlannedRowCheck[] = [];
   private readonly duplicates: DuplicateRowsCheck | undefined;
-  private readonly columnNames: string[] = [];
   private newestMs = Number.NEGATIVE_INFINITY;
 
   constructor(expectations: Expectations, options: CheckOptions) {
@@ -124,8 +123,6 @@ export class ExpectationChecker {
   }
 
   update(batch: ColumnBatch): void {
-    // JSON batches may add columns as keys first appear; earlier rows lacked them (nulls).
-    for (const name of batch.columns.keys()) if (!this.columnNames.includes(name)) this.columnNames.push(name);
     for (const planned of this.rowChecks) planned.impl.update(columnOf(batch, planned.column), batch.rowCount);
     this.duplicates?.update(batch.columns, batch.rowCount);
     const freshness = this.expectations.table.freshness;
@@ -147,7 +144,8 @@ export class ExpectationChecker {
 
   /** The results, given the profile of the same rows. */
   finish(profile: Profile): ExpectationReport {
-    const names = this.columnNames.length > 0 ? this.columnNames : profile.columns.map((c) => c.name);
+    // The profile of the same rows names every column in the order first seen (JSON keys may appear late).
+    const names = profile.columns.map((c) => c.name);
     const present = new Set(names);
     const lineOf = (path: (string | number)[]) => this.options.lineOf?.(path) ?? null;
     const results: CheckResult[] = [...this.tableResults(profile, names, lineOf)];
