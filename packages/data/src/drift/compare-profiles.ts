@@ -149,7 +149,8 @@ export function compareProfiles(
     comparedCount,
     driftedCount,
     driftedShare,
-    datasetDrift: comparedCount > 0 && driftedShare >= options.datasetDriftShare,
+    // With nothing compared the share is 0, below any datasetDriftShare (the schema keeps it positive).
+    datasetDrift: driftedShare >= options.datasetDriftShare,
     missingColumns,
     newColumns: current.columns.filter((c) => !referenceNames.has(c.name)).map((c) => c.name),
     findings: [...warnings, ...categoryChanges.flatMap(categoryFindings)],

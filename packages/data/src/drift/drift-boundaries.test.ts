@@ -323,7 +323,26 @@ test('data set drift at exactly the share of drifted columns, counted over compa
   // Benjamini-Hochberg over three p-values: p(a) = p(b) = 0.0321, p(c) = 1: q(a) = q(b) = 0.0321 · 3/2.
   close(column(report, 'a').qValue, 0.032097132262014126 * 1.5, 1e-9);
   assert.equal(column(report, 'c').qValue, 1);
-  assert.equal(column(report, 'id').qValue, 1);
+  // A column not compared carries no measure and no verdict.
+  assert.deepEqual(column(report, 'id'), {
+    column: 'id',
+    kind: 'categorical',
+    skipped: 'ignored by configuration',
+    method: '',
+    effect: 0,
+    threshold: 0,
+    measures: {},
+    pValue: 1,
+    test: 'none',
+    qValue: 1,
+    drifted: false,
+    referenceCount: 0,
+    currentCount: 0,
+    newCategories: [],
+    newCategoryShare: 0,
+    vanishedCategories: [],
+    bins: { labels: [], reference: [], current: [] },
+  });
   // Nothing compared: no share, no data set drift.
   const none = compareProfiles(reference, current, { ignore: ['a', 'b', 'c', 'id'] });
   assert.deepEqual([none.comparedCount, none.driftedCount, none.driftedShare, none.datasetDrift], [0, 0, 0, false]);
