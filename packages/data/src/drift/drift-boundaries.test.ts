@@ -250,8 +250,8 @@ test('numeric drift: a column without finite values on either side is not compar
   );
   const infinite = numericProfile({ x: Array(20).fill(Number.POSITIVE_INFINITY) });
   assert.deepEqual(
-    compareProfiles(reference, infinite).columns.map((c) => [c.column, c.skipped, c.drifted]),
-    [['x', 'no finite values to compare', false]],
+    compareProfiles(reference, infinite).columns.map((c) => [c.column, c.kind, c.skipped, c.drifted]),
+    [['x', 'numeric', 'no finite values to compare', false]],
   );
   assert.deepEqual(
     compareProfiles(infinite, reference).columns.map((c) => [c.column, c.skipped, c.drifted]),
@@ -505,4 +505,24 @@ test('row counts in findings are written with thousands separators', () => {
   assert.deepEqual(compareProfiles(reference, current).findings, [
     "'c': 1 category of the reference no longer occurs (1,500 rows there): gone (1,500 rows)",
   ]);
+});
+
+test('a timestamp column is skipped as a numeric column whose time moves on', () => {
+  const stamps = (start: number): Profile => {
+    const profiler = new DataProfiler();
+    const values = Float64Array.from(range(0, 10), (i) => start + i * 60_000);
+    profiler.update({
+      rowCount: 10,
+      columns: new Map([
+        [
+          't',
+          { kind: 'numeric', values, nulls: new Uint8Array(10), timestamp: true, invalid: { count: 0, samples: [] } },
+        ],
+      ]),
+      source: { file: 'x.parquet', firstRow: 1 },
+    });
+    return profiler.finish({ points: new Map(), distinct: new Map() });
+  };
+  const c = column(compareProfiles(stamps(Date.UTC(2024, 0, 1)), stamps(Date.UTC(2024, 5, 1))), 't');
+  assert.deepEqual([c.kind, c.skipped, c.drifted], ['numeric', 'timestamp column (time moves on)', false]);
 });
