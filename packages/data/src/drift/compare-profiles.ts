@@ -194,12 +194,9 @@ function numericDrift(
     return skipped(ref.name, 'numeric', 'no finite values to compare');
   const cuts = ref.histogram?.cuts ?? [];
   const refCounts = ref.histogram?.counts ?? [ref.finiteCount];
-  const sameCuts =
-    cur.histogram !== null &&
-    cur.histogram.cuts.length === cuts.length &&
-    cur.histogram.cuts.every((c, i) => c === cuts[i]);
-  // Without shared cuts the current bins come from its summary (exact where it counted at the cuts).
-  const curCounts = sameCuts ? cur.histogram!.counts : histogramOf(cur.quantileSummary, cuts)!.counts;
+  // The current bins at the reference's cuts, from the current summary: exact where it counted at the cuts,
+  // as a profile made against the reference did (its own histogram is this same function of the same summary).
+  const curCounts = histogramOf(cur.quantileSummary, cuts)!.counts;
   const distance = compareSummaries(ref.quantileSummary, cur.quantileSummary);
   const sigma = ref.stdev ?? 0;
   const ks = exactKs ?? distance.ks;
