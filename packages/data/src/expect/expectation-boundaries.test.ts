@@ -369,6 +369,7 @@ test('table columns: missing, unexpected and out of order, each named', () => {
     [ok.passed, ok.expected, ok.observed, ok.line],
     [true, 'present: a, b; absent: z', 'as expected', 3],
   );
+  assert.deepEqual([ok.id, ok.column, ok.check, ok.severity], ['table.columns', null, 'columns', 'error']);
   const ordered = r('{ present: [b, a, c], ordered: true }');
   assert.deepEqual(
     [ordered.passed, ordered.expected, ordered.observed],
@@ -387,6 +388,11 @@ test('row count is inclusive at both bounds', () => {
   const r = (yaml: string) => result(check(`table:\n  rowCount: ${yaml}\n`, data), 'table.rowCount');
   const exact = r('{ min: 3, max: 3 }');
   assert.deepEqual([exact.passed, exact.expected, exact.observed], [true, '3 <= rows <= 3', '3 rows']);
+  assert.deepEqual(
+    [exact.id, exact.column, exact.check, exact.severity, exact.line],
+    ['table.rowCount', null, 'rowCount', 'error', 3],
+  );
+  assert.equal(r('{ min: 4, severity: warn }').severity, 'warn');
   assert.deepEqual([r('{ min: 4 }').passed, r('{ min: 4 }').expected], [false, 'rows >= 4']);
   assert.deepEqual([r('{ max: 2 }').passed, r('{ max: 2 }').expected], [false, 'rows <= 2']);
   assert.equal(r('{ min: 3 }').passed, true);
