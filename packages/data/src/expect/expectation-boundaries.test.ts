@@ -311,6 +311,16 @@ test('duplicate rows: equal in every column, across batches; a null is not any v
   assert.equal(r.expected, '>= 60% of rows distinct');
   assert.equal(r.observed, '2 of 6 rows repeat an earlier row (33.3%)');
   assert.deepEqual([r.id, r.column, r.check, r.line], ['table.duplicateRows', null, 'duplicateRows', 3]);
+  // Exactly at mostly: 3 of 6 rows repeat an earlier one, half of them distinct.
+  const half = (mostly: number) =>
+    result(
+      check(`table:\n  duplicateRows: { mostly: ${mostly} }\n`, [batch({ a: num([1, 1, 1, 1, 2, 3]) })]),
+      'table.duplicateRows',
+    );
+  assert.deepEqual([half(0.5).passed, half(0.5).failingShare, half(0.51).passed], [true, 0.5, false]);
+  // No rows: nothing repeats.
+  const empty = result(check('table:\n  duplicateRows: true\n', [batch({ a: num([]) })]), 'table.duplicateRows');
+  assert.deepEqual([empty.passed, empty.failingCount, empty.checkedCount, empty.failingShare], [true, 0, 0, 0]);
   const strict = result(
     check('table:\n  duplicateRows: true\n', [rows([1, 2], ['x', 'x']), rows([1], ['x'])]),
     'table.duplicateRows',
@@ -380,6 +390,7 @@ test('table columns: missing, unexpected and out of order, each named', () => {
   const all = r('{ present: [a, y, z], absent: [b, c], severity: warn }');
   assert.deepEqual([all.passed, all.severity], [false, 'warn']);
   assert.equal(all.observed, 'missing y, z; unexpected b, c');
+  assert.equal(all.expected, 'present: a, y, z; absent: b, c');
   assert.equal(r('{ absent: [c] }').expected, 'absent: c');
 });
 
