@@ -367,11 +367,11 @@ test('a column null in both, or null only in the reference, is not "entirely nul
   const current = categoricalProfile({ a: { null: 10 }, b: { x: 10 }, c: { null: 10 } });
   const report = compareProfiles(reference, current);
   assert.deepEqual(
-    report.columns.map((c) => [c.column, c.skipped, c.drifted]),
+    report.columns.map((c) => [c.column, c.kind, c.skipped, c.drifted]),
     [
-      ['a', 'no values to compare', false],
-      ['b', 'no values to compare', false],
-      ['c', 'entirely null now', true],
+      ['a', 'categorical', 'no values to compare', false],
+      ['b', 'categorical', 'no values to compare', false],
+      ['c', 'categorical', 'entirely null now', true],
     ],
   );
   assert.deepEqual(report.warnings, ["column 'c' is entirely null now"]);
@@ -388,14 +388,20 @@ test('identifier-like columns: skipped only past 100 distinct values and half th
   const few = categoricalProfile({ c: distinct(100, 0) });
   assert.equal(half.columns[0]!.kind === 'categorical' && half.columns[0]!.distinctEstimate, 101);
   assert.equal(column(compareProfiles(half, half), 'c').skipped, null);
-  assert.equal(column(compareProfiles(most, most), 'c').skipped, 'identifier-like (most values distinct)');
+  assert.deepEqual(
+    [column(compareProfiles(most, most), 'c').kind, column(compareProfiles(most, most), 'c').skipped],
+    ['categorical', 'identifier-like (most values distinct)'],
+  );
   assert.equal(column(compareProfiles(few, few), 'c').skipped, null, '100 distinct values of 100 rows');
 });
 
 test('dates as text are skipped only when every value of the reference is one', () => {
   const dates = categoricalProfile({ d: { '2024-01-01': 3, '2024-01-02': 3 } });
   const mixed = categoricalProfile({ d: { '2024-01-01': 3, soon: 3 } });
-  assert.equal(column(compareProfiles(dates, dates), 'd').skipped, 'timestamp column (time moves on)');
+  assert.deepEqual(
+    [column(compareProfiles(dates, dates), 'd').kind, column(compareProfiles(dates, dates), 'd').skipped],
+    ['categorical', 'timestamp column (time moves on)'],
+  );
   assert.equal(column(compareProfiles(mixed, mixed), 'd').skipped, null);
 });
 
@@ -492,6 +498,10 @@ test('a reference beyond its top values’ capacity: no category is called new, 
   const current = categoricalProfile({ c: { v0: 2, brand_new: 2 } });
   const c = column(compareProfiles(reference, current), 'c');
   assert.equal(c.test, 'chi-square-bounded');
+  // The sketch kept none of 1,100 equal values: all 2,200 reference rows are pooled as "other",
+  // [0, 0, 2200] against [2, 2, 0]: disjoint, and PSI (empty bins lifted to 1e-4) 17.722216189540564.
+  assert.equal(c.measures.jensenShannon, 1);
+  close(c.measures.psi!, 17.722216189540564, 1e-9);
   assert.deepEqual(c.newCategories, [], 'a value the reference dropped is not new');
   assert.equal(c.newCategoryShare, 0);
   const back = column(compareProfiles(current, reference), 'c');

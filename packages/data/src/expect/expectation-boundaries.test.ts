@@ -445,6 +445,8 @@ test('mean, stdev and quantiles of 1..5 at their exact bounds', () => {
   assert.deepEqual([mean.passed, mean.expected, mean.observed, mean.line], [true, '3 <= mean <= 3', 'mean 3', 4]);
   assert.equal(r('    mean: { min: 3.000001 }\n', 'columns.x.mean').passed, false);
   assert.equal(r('    mean: { max: 2.999999 }\n', 'columns.x.mean').passed, false);
+  assert.equal(r('    mean: { max: 3 }\n', 'columns.x.mean').passed, true);
+  assert.equal(r('    mean: { min: 3 }\n', 'columns.x.mean').passed, true);
   const sd = r(`    stdev: { min: ${stdev}, max: ${stdev} }\n`, 'columns.x.stdev');
   assert.deepEqual([sd.passed, sd.observed], [true, 'stdev 1.5811']);
   assert.equal(r(`    stdev: { max: 1.58 }\n`, 'columns.x.stdev').passed, false);
