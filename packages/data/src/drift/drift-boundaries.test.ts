@@ -482,6 +482,14 @@ test('bins: at most 20 categories, the most frequent on both sides together firs
   const tied = column(compareProfiles(reference, current), 'c').bins.labels;
   assert.equal(tied.length, 20);
   assert.deepEqual(new Set(tied).size, 20);
+  // By rows on both sides together (r 10, p 8, q 6), not by the reference's order (p, q, r).
+  const before = categoricalProfile({ c: { p: 6, q: 5, r: 1 } });
+  const after = categoricalProfile({ c: { r: 9, p: 2, q: 1 } });
+  assert.deepEqual(column(compareProfiles(before, after), 'c').bins.labels, ['r', 'p', 'q']);
+  // p has 1 + 9 rows, q 9 + 0: p first, though the reference lists q first.
+  const rare = categoricalProfile({ c: { p: 1, q: 9 } });
+  const common = categoricalProfile({ c: { p: 9 } });
+  assert.deepEqual(column(compareProfiles(rare, common), 'c').bins.labels, ['p', 'q']);
   const skewed = categoricalProfile({ c: Object.fromEntries(range(0, 25).map((i) => [`v${i}`, i + 1])) });
   const labels = column(compareProfiles(skewed, skewed), 'c').bins.labels;
   assert.deepEqual(
@@ -507,6 +515,8 @@ test('a reference beyond its top values’ capacity: no category is called new, 
   const back = column(compareProfiles(current, reference), 'c');
   assert.deepEqual(back.vanishedCategories, [], 'the current keeps only some values: none is known to have vanished');
   assert.equal(back.test, 'chi-square-bounded');
+  // PSI is symmetric in its sides: the current's pooled "other" bin gives the same value.
+  close(back.measures.psi!, 17.722216189540564, 1e-9);
 });
 
 test('row counts in findings are written with thousands separators', () => {

@@ -448,7 +448,10 @@ test('mean, stdev and quantiles of 1..5 at their exact bounds', () => {
   assert.equal(r('    mean: { max: 3 }\n', 'columns.x.mean').passed, true);
   assert.equal(r('    mean: { min: 3 }\n', 'columns.x.mean').passed, true);
   const sd = r(`    stdev: { min: ${stdev}, max: ${stdev} }\n`, 'columns.x.stdev');
-  assert.deepEqual([sd.passed, sd.observed], [true, 'stdev 1.5811']);
+  assert.deepEqual(
+    [sd.id, sd.column, sd.check, sd.severity, sd.passed, sd.observed, sd.line],
+    ['columns.x.stdev', 'x', 'stdev', 'error', true, 'stdev 1.5811', 4],
+  );
   assert.equal(r(`    stdev: { max: 1.58 }\n`, 'columns.x.stdev').passed, false);
   assert.equal(r(`    stdev: { min: 1.5812 }\n`, 'columns.x.stdev').passed, false);
   const q = check(
@@ -456,6 +459,7 @@ test('mean, stdev and quantiles of 1..5 at their exact bounds', () => {
     data,
   );
   const median = result(q, 'columns.x.quantiles[0]');
+  assert.deepEqual([median.column, median.check, median.severity], ['x', 'quantiles', 'error']);
   assert.deepEqual(
     [median.passed, median.expected, median.observed, median.line],
     [true, '3 <= q0.5 <= 3', 'q0.5 3', 5],
@@ -521,6 +525,10 @@ test('newCategoryShare: exactly the limit passes; the rows, categories and sampl
   assert.equal(at.expected, '<= 60% of rows in categories the reference never saw');
   assert.equal(at.observed, '3 of 5 rows in 2 new categories (60%)');
   assert.equal(at.line, 4);
+  assert.deepEqual(
+    [at.id, at.column, at.check, at.severity],
+    ['columns.c.newCategoryShare', 'c', 'newCategoryShare', 'error'],
+  );
   assert.equal(r(0.59).passed, false);
   const one = result(
     check('columns:\n  c:\n    newCategoryShare: { max: 0 }\n', [batch({ c: text(['a', 'e']) })], { reference }),
@@ -541,8 +549,31 @@ test('newCategoryShare: exactly the limit passes; the rows, categories and sampl
   );
   const n = result(kinds, 'columns.n.newCategoryShare');
   assert.deepEqual(
-    [n.passed, n.severity, n.observed, n.line],
-    [false, 'warn', 'column is not categorical here and in the reference', 4],
+    [n.id, n.check, n.passed, n.severity, n.expected, n.observed, n.line],
+    [
+      'columns.n.newCategoryShare',
+      'newCategoryShare',
+      false,
+      'warn',
+      '<= 100% of rows in categories the reference never saw',
+      'column is not categorical here and in the reference',
+      4,
+    ],
+  );
+  // A reference that kept only its most frequent values cannot tell new from rare.
+  const inexact = result(
+    check('columns:\n  c:\n    newCategoryShare: { max: 1 }\n', [batch({ c: text(['a']) })], {
+      reference: profileOf([batch({ c: text(Array.from({ length: 1100 }, (_, i) => `v${i}`)) })]),
+    }),
+    'columns.c.newCategoryShare',
+  );
+  assert.deepEqual(
+    [inexact.id, inexact.check, inexact.passed, inexact.line],
+    ['columns.c.newCategoryShare', 'newCategoryShare', false, 4],
+  );
+  assert.match(
+    inexact.observed,
+    /^cannot be judged: the reference profile keeps only its 1,000 most frequent values of about /,
   );
   const missing = result(
     check('columns:\n  c:\n    newCategoryShare: { max: 1 }\n', [batch({ c: text(['a']) })], {
