@@ -443,6 +443,8 @@ test('mean, stdev and quantiles of 1..5 at their exact bounds', () => {
   const r = (yaml: string, id: string) => result(check(`columns:\n  x:\n${yaml}`, data), id);
   const mean = r('    mean: { min: 3, max: 3 }\n', 'columns.x.mean');
   assert.deepEqual([mean.passed, mean.expected, mean.observed, mean.line], [true, '3 <= mean <= 3', 'mean 3', 4]);
+  // An aggregate check counts no rows and shows no samples.
+  assert.deepEqual([mean.checkedCount, mean.failingCount, mean.failingShare, mean.samples], [null, null, null, []]);
   assert.equal(r('    mean: { min: 3.000001 }\n', 'columns.x.mean').passed, false);
   assert.equal(r('    mean: { max: 2.999999 }\n', 'columns.x.mean').passed, false);
   assert.equal(r('    mean: { max: 3 }\n', 'columns.x.mean').passed, true);
@@ -530,6 +532,17 @@ test('newCategoryShare: exactly the limit passes; the rows, categories and sampl
     ['columns.c.newCategoryShare', 'c', 'newCategoryShare', 'error'],
   );
   assert.equal(r(0.59).passed, false);
+  const six = result(
+    check(
+      'columns:\n  c:\n    newCategoryShare: { max: 0 }\n',
+      [batch({ c: text(['n1', 'n2', 'n3', 'n4', 'n5', 'n6']) })],
+      {
+        reference,
+      },
+    ),
+    'columns.c.newCategoryShare',
+  );
+  assert.deepEqual([six.failingCount, six.samples], [6, ['n1', 'n2', 'n3', 'n4', 'n5']]);
   const one = result(
     check('columns:\n  c:\n    newCategoryShare: { max: 0 }\n', [batch({ c: text(['a', 'e']) })], { reference }),
     'columns.c.newCategoryShare',
