@@ -1,0 +1,156 @@
+// mlship monitor: the monitor action's library call from a terminal, and
+// `mlship monitor calibrate`, which writes the calibration summary a version
+// ships for the monitor's label-free estimate.
+import { writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { InputError } from '@mlship/errors';
+import { createGitHubClient } from '@mlship/github';
+import { calibrateHoldout, checkCalibration, readMonitorPolicy, runMonitor, type MonitorResult } from '@mlship/monitor';
+import { openRegistry } from '@mlship/registry';
+import type { CliCommand, CliIO } from '../command.ts';
+import { parseCommandLine, usageError } from '../flags.ts';
+
+const USAGE = `usage: mlship monitor DATA --policy FILE --model NAME@prod [--reference-profile FILE] [--calibration FILE]
+                      [--registry DIR|local:DIR|github:OWNER/REPO] [--issue-repo OWNER/REPO] [--output-dir DIR] [--json]
+       mlship monitor calibrate HOLDOUT --policy FILE --output FILE [--json]
+DATA is the window's served rows: a .parquet, .csv or .jsonl file, or a quoted glob (one matching no file is a
+window without traffic). --issue-repo keeps the model's tracking issue there ($GITHUB_TOKEN, $GITHUB_API_URL).`;
+
+const OPTIONS = {
+  policy: { type: 'string' },
+  model: { type: 'string' },
+  'reference-profile': { type: 'string' },
+  calibration: { type: 'string' },
+  registry: { type: 'string' },
+  'issue-repo': { type: 'string' },
+  'output-dir': { type: 'string' },
+  output: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+const FlagsSchema = z.object({
+  policy: z.string({ error: 'is required' }),
+  model: z.string().optional(),
+  'reference-profile': z.string().optional(),
+  calibration: z.string().optional(),
+  registry: z.string().default('.mlship/registry'),
+  'issue-repo': z
+    .string()
+    .regex(/^[^/\s]+\/[^/\s]+$/, 'must be OWNER/REPO')
+    .optional(),
+  'output-dir': z.string().default('mlship-monitor'),
+  output: z.string().optional(),
+  json: z.boolean().default(false),
+});
+type Flags = z.infer<typeof FlagsSchema>;
+
+const command: CliCommand = {
+  summary: 'judge a window of served rows: drift, estimated and realised quality, model age, tracking issue',
+  async run(argv, io) {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      io.stdout(`${USAGE}\n`);
+      return 0;
+    }
+    const { flags, positionals } = parseCommandLine('monitor', argv, OPTIONS, FlagsSchema);
+    if (positionals[0] === 'calibrate') return calibrate(positionals.slice(1), flags, io);
+    if (positionals.length !== 1)
+      throw usageError('monitor', `give exactly one DATA path or quoted glob (got ${positionals.length})`);
+    if (!flags.model) throw usageError('monitor', '--model is required (the model in production, e.g. churn@prod)');
+    return monitor(positionals[0]!, flags, flags.model, io);
+  },
+};
+
+async function monitor(data: string, flags: Flags, model: string, io: CliIO): Promise<number> {
+  const location = /^(local|github):/.test(flags.registry) ? flags.registry : `local:${flags.registry}`;
+  const token = io.env.GITHUB_TOKEN;
+  const issueRepo = flags['issue-repo']?.split('/');
+  if (issueRepo && !token) throw new InputError('--issue-repo needs $GITHUB_TOKEN (issues: write) to keep the issue');
+  const result = await runMonitor(
+    {
+      data,
+      policy: flags.policy,
+      model,
+      referenceProfile: flags['reference-profile'],
+      calibration: flags.calibration,
+      registry: location,
+      trackingIssue: issueRepo !== undefined,
+      outputDir: flags['output-dir'],
+      token,
+    },
+    {
+      cwd: io.cwd,
+      now: new Date(),
+      registry: () => openRegistry({ location, cwd: io.cwd, env: io.env, token, actor: userInfo().username }),
+      ...(issueRepo &&
+        token && {
+          github: {
+            client: createGitHubClient({ token, ...(io.env.GITHUB_API_URL ? { baseUrl: io.env.GITHUB_API_URL } : {}) }),
+            repo: { owner: issueRepo[0]!, repo: issueRepo[1]! },
+          },
+        }),
+    },
+  );
+  io.stdout(flags.json ? `${JSON.stringify(summary(result), null, 2)}\n` : lines(result));
+  if (result.failed) throw new InputError(result.failed);
+  return 0;
+}
+
+function summary(result: MonitorResult) {
+  const { verdict, evidence } = result.outcome;
+  return {
+    model: result.model,
+    version: result.version,
+    status: verdict.status,
+    retrain: verdict.triggers.length > 0,
+    triggers: verdict.triggers,
+    rows: evidence.rows,
+    labelledRows: evidence.labelledRows,
+    estimateReliable: verdict.estimateReliable,
+    quality: verdict.quality,
+    notes: verdict.notes,
+    tracking: result.tracking,
+    outputs: { report: result.reportPath, result: result.resultPath },
+  };
+}
+
+function lines(result: MonitorResult): string {
+  const { verdict, evidence } = result.outcome;
+  const out = [
+    `monitor: ${result.model}${result.version ? `@${result.version}` : ''}: ${verdict.status} (${evidence.rows} rows, ${evidence.labelledRows} labelled)`,
+  ];
+  for (const t of verdict.triggers) out.push(`  trigger ${t.kind}: ${t.message}`);
+  for (const q of verdict.quality)
+    out.push(
+      `  ${q.metric}: estimated ${q.estimated.toFixed(3)}${verdict.estimateReliable ? '' : ' (unreliable)'}` +
+        (q.realised === null ? '' : `, realised ${q.realised.toFixed(3)}`) +
+        (q.floor === null ? '' : `, floor ${q.floor}${q.judgedOn ? ` judged on ${q.judgedOn}` : ' not judged'}`),
+    );
+  for (const n of verdict.notes) out.push(`  note: ${n}`);
+  if (result.tracking && result.tracking.action !== 'none')
+    out.push(`  tracking issue #${result.tracking.issueNumber}: ${result.tracking.action}`);
+  out.push(`  report: ${result.reportPath}`);
+  return `${out.join('\n')}\n`;
+}
+
+async function calibrate(positionals: string[], flags: Flags, io: CliIO): Promise<number> {
+  if (positionals.length !== 1)
+    throw usageError('monitor calibrate', `give exactly one HOLDOUT path or quoted glob (got ${positionals.length})`);
+  if (!flags.output) throw usageError('monitor calibrate', '--output is required (where calibration.json goes)');
+  const policy = await readMonitorPolicy(resolve(io.cwd, flags.policy), flags.policy);
+  const summary = await calibrateHoldout(resolve(io.cwd, positionals[0]!), policy);
+  const check = checkCalibration(summary, {
+    maxEce: policy.calibration.max_ece,
+    minRows: policy.calibration.min_rows,
+  });
+  await writeFile(resolve(io.cwd, flags.output), `${JSON.stringify(summary, null, 2)}\n`);
+  io.stdout(
+    flags.json
+      ? `${JSON.stringify(check, null, 2)}\n`
+      : `calibration: ${check.status}: ECE ${check.ece.toFixed(3)} [${check.interval[0].toFixed(3)}, ${check.interval[1].toFixed(3)}] on ${check.rows} rows; ${check.reason}\n  wrote ${flags.output}\n`,
+  );
+  return 0;
+}
+
+export default command;

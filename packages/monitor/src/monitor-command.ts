@@ -1,0 +1,217 @@
+// `actions/monitor` and `mlship monitor`, one code path: read the inputs'
+// files once, resolve the prod version through the registry (its reference
+// profile, calibration summary and age), judge the window, write the report
+// and the verdict, and keep the model's tracking issue in step.
+import { mkdir, mkdtemp, readFile, rename, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { FileFormatError, InputError } from '@mlship/errors';
+import { parseProfile, type Profile } from '@mlship/data';
+import { safeParseModelReference, type RegistryService } from '@mlship/registry';
+import { renderSection } from '@mlship/report';
+import type { GitHubClient, RepoRef } from '@mlship/github';
+import { CalibrationSummarySchema, type CalibrationSummary } from './calibration.ts';
+import { readMonitorPolicy } from './monitor-policy.ts';
+import { monitorWindow, type MonitorOutcome } from './monitor-window.ts';
+import { syncTrackingIssue, type TrackingResult } from './tracking-issue.ts';
+
+/** The calibration summary a version may carry among its release assets. */
+export const CALIBRATION_ASSET = 'calibration.json';
+
+const BooleanText = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+/** The action's inputs (kebab-case in action.yml) and the CLI's flags. */
+export const MonitorInputsSchema = z.object({
+  /** Served rows of the window: a Parquet, CSV or JSON Lines file, or a glob. */
+  data: z.string({ error: 'is required' }),
+  policy: z.string({ error: 'is required' }),
+  /** The model in production, as a registry reference (churn@prod), or a bare name with reference-profile. */
+  model: z.string({ error: 'is required' }),
+  referenceProfile: z.string().optional(),
+  calibration: z.string().optional(),
+  registry: z.string().optional(),
+  trackingIssue: BooleanText.default(true),
+  outputDir: z.string().default('mlship-monitor'),
+  token: z.string().optional(),
+});
+export type MonitorInputs = z.infer<typeof MonitorInputsSchema>;
+
+export interface MonitorDeps {
+  cwd: string;
+  now: Date;
+  /** Opens the registry a model reference resolves in; built by the entry, called only when needed. */
+  registry?: () => Promise<RegistryService>;
+  /** The repository of the tracking issue, and the client that writes it. */
+  github?: { client: GitHubClient; repo: RepoRef; runUrl?: string | undefined };
+}
+
+export interface MonitorResult {
+  outcome: MonitorOutcome;
+  model: string;
+  version: string | null;
+  reportPath: string;
+  resultPath: string;
+  tracking: TrackingResult | null;
+  /** Whether the run should fail: a window without traffic under `on_no_traffic: fail`. */
+  failed: string | null;
+}
+
+interface ProdVersion {
+  name: string;
+  version: string | null;
+  createdAt: string | null;
+  reference: Profile;
+  calibration: CalibrationSummary | null;
+}
+
+export async function runMonitor(inputs: MonitorInputs, deps: MonitorDeps): Promise<MonitorResult> {
+  const at = (p: string) => (isAbsolute(p) ? p : resolve(deps.cwd, p));
+  const policy = await readMonitorPolicy(at(inputs.policy), inputs.policy);
+  const prod = await resolveProd(inputs, deps, at);
+  const outcome = await monitorWindow({
+    model: prod.name,
+    version: prod.version,
+    data: at(inputs.data),
+    dataLabel: inputs.data,
+    policy,
+    reference: prod.reference,
+    calibration: prod.calibration,
+    modelCreatedAt: prod.createdAt,
+    now: deps.now,
+  });
+  const markdown = renderSection(outcome.section);
+  const outputDir = at(inputs.outputDir);
+  const reportPath = join(outputDir, 'monitor.md');
+  const resultPath = join(outputDir, 'monitor.json');
+  const result = {
+    schemaVersion: 1,
+    model: prod.name,
+    version: prod.version,
+    data: inputs.data,
+    status: outcome.verdict.status,
+    retrain: outcome.verdict.triggers.length > 0,
+    triggers: outcome.verdict.triggers,
+    estimateReliable: outcome.verdict.estimateReliable,
+    quality: outcome.verdict.quality,
+    calibration: outcome.evidence.calibration,
+    rows: outcome.evidence.rows,
+    labelledRows: outcome.evidence.labelledRows,
+    modelAgeDays: outcome.evidence.modelAgeDays,
+    notes: outcome.verdict.notes,
+  };
+  await writeAll(outputDir, [
+    [reportPath, markdown],
+    [resultPath, `${JSON.stringify(result, null, 2)}\n`],
+  ]);
+  const tracking =
+    deps.github && inputs.trackingIssue
+      ? await syncTrackingIssue(deps.github.client, deps.github.repo, {
+          model: prod.name,
+          verdict: outcome.verdict,
+          markdown,
+          runUrl: deps.github.runUrl,
+        })
+      : null;
+  const failed =
+    outcome.verdict.status === 'no-traffic' && policy.on_no_traffic === 'fail'
+      ? `no traffic: '${inputs.data}' holds no served rows for ${prod.name}; check that the model is serving and the window's path, or set on_no_traffic: warn in ${inputs.policy}`
+      : null;
+  return { outcome, model: prod.name, version: prod.version, reportPath, resultPath, tracking, failed };
+}
+
+/** Both files or neither: each is written beside its place and renamed into it. */
+async function writeAll(dir: string, files: [string, string][]): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const staged = await Promise.all(
+    files.map(async ([path, text]) => {
+      const temp = `${path}.${process.pid}.tmp`;
+      await writeFile(temp, text);
+      return [temp, path] as const;
+    }),
+  );
+  for (const [temp, path] of staged) await rename(temp, path);
+}
+
+async function resolveProd(inputs: MonitorInputs, deps: MonitorDeps, at: (p: string) => string): Promise<ProdVersion> {
+  if (/[@#]/.test(inputs.model)) {
+    const reference = safeParseModelReference(inputs.model);
+    if (!reference.success) throw new InputError(`model ${reference.error}`);
+  } else {
+    if (!inputs.referenceProfile)
+      throw new InputError(
+        `model '${inputs.model}' is not a registry reference such as ${inputs.model.split('@')[0] || 'churn'}@prod; give one, or give reference-profile with the training data's profile`,
+      );
+    return {
+      name: inputs.model,
+      version: null,
+      createdAt: null,
+      reference: await readProfile(at(inputs.referenceProfile), inputs.referenceProfile),
+      calibration: inputs.calibration ? await readCalibration(at(inputs.calibration), inputs.calibration) : null,
+    };
+  }
+  if (!deps.registry) throw new InputError(`model '${inputs.model}' needs a registry to resolve; give registry`);
+  const registry = await deps.registry();
+  const resolved = await registry.resolve(inputs.model);
+  const assets = resolved.manifest.assets.map((a) => a.name);
+  const dir = await mkdtemp(join(tmpdir(), 'mlship-monitor-'));
+  let profile: Profile;
+  if (inputs.referenceProfile) profile = await readProfile(at(inputs.referenceProfile), inputs.referenceProfile);
+  else {
+    if (!resolved.manifest.assets.some((a) => a.role === 'data-profile'))
+      throw new InputError(
+        `${resolved.tag} has no data-profile asset to compare the served rows with; publish the training data's profile with the version (mlship data profile), or give reference-profile`,
+      );
+    const { files } = await registry.download(inputs.model, dir, { role: 'data-profile' });
+    profile = await readProfile(files[0]!, `${resolved.tag}'s data profile`);
+  }
+  let calibration: CalibrationSummary | null = null;
+  if (inputs.calibration) calibration = await readCalibration(at(inputs.calibration), inputs.calibration);
+  else if (assets.includes(CALIBRATION_ASSET)) {
+    const { files } = await registry.download(inputs.model, dir, [CALIBRATION_ASSET]);
+    calibration = await readCalibration(files[0]!, `${resolved.tag}'s ${CALIBRATION_ASSET}`);
+  }
+  return {
+    name: resolved.name,
+    version: resolved.version,
+    createdAt: resolved.manifest.createdAt,
+    reference: profile,
+    calibration,
+  };
+}
+
+async function readProfile(path: string, file: string): Promise<Profile> {
+  return parseProfile(await readText(path, file, 'reference profile'), file);
+}
+
+async function readCalibration(path: string, file: string): Promise<CalibrationSummary> {
+  const text = await readText(path, file, 'calibration summary');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new FileFormatError(`${file}: is not JSON; give the calibration summary 'mlship monitor calibrate' writes`, {
+      location: { file },
+    });
+  }
+  const parsed = CalibrationSummarySchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new FileFormatError(
+      `${file}: ${issue.path.join('.') || 'the file'}: ${issue.message}; give the calibration summary 'mlship monitor calibrate' writes`,
+      { location: { file } },
+    );
+  }
+  return parsed.data;
+}
+
+async function readText(path: string, file: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(
+      code === 'ENOENT' ? `${what} '${file}' does not exist; check the path` : `cannot read ${what} '${file}': ${code}`,
+    );
+  }
+}
