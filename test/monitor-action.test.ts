@@ -85,46 +85,50 @@ function monitor(data: string) {
 const trackingIssues = () =>
   [...gh.state.repos.get(repo.fullName.toLowerCase())!.issues.values()].filter((i) => i.labels.includes(MONITOR_LABEL));
 
-test('drift opens the tracking issue, a second run updates it, a healthy window closes it', async () => {
-  await served.writeWindow('drifted.csv', {
-    rows: 600,
-    seed: 4,
-    labelShare: 0.5,
-    shift: { bill_length_mm: 4, flipper_length_mm: 8 },
-  });
-  const first = await monitor('drifted.csv');
-  assert.equal(first.exitCode, 0, first.stderr);
-  assert.equal(first.outputs.status, 'degraded');
-  assert.equal(first.outputs.retrain, 'true');
-  assert.match(first.summary, /^### ❌ Monitoring: penguins/);
-  assert.match(first.summary, /`penguins@v1\.0\.0`/);
-  assert.match(first.summary, /feature-drift: feature 'bill\\_length\\_mm' drifted/);
-  const issueNumber = first.outputs['issue-number'];
-  assert.ok(issueNumber);
+test(
+  'drift opens the tracking issue, a second run updates it, a healthy window closes it',
+  { timeout: 300_000 },
+  async () => {
+    await served.writeWindow('drifted.csv', {
+      rows: 600,
+      seed: 4,
+      labelShare: 0.5,
+      shift: { bill_length_mm: 4, flipper_length_mm: 8 },
+    });
+    const first = await monitor('drifted.csv');
+    assert.equal(first.exitCode, 0, first.stderr);
+    assert.equal(first.outputs.status, 'degraded');
+    assert.equal(first.outputs.retrain, 'true');
+    assert.match(first.summary, /^### ❌ Monitoring: penguins/);
+    assert.match(first.summary, /`penguins@v1\.0\.0`/);
+    assert.match(first.summary, /feature-drift: feature 'bill\\_length\\_mm' drifted/);
+    const issueNumber = first.outputs['issue-number'];
+    assert.ok(issueNumber);
 
-  await served.writeWindow('drifted-2.csv', {
-    rows: 600,
-    seed: 5,
-    labelShare: 0.5,
-    shift: { bill_length_mm: 4, flipper_length_mm: 8 },
-  });
-  const second = await monitor('drifted-2.csv');
-  assert.equal(second.exitCode, 0, second.stderr);
-  assert.equal(second.outputs['issue-number'], issueNumber);
-  assert.equal(trackingIssues().length, 1);
-  assert.match(trackingIssues()[0]!.body!, /drifted-2\.csv/);
+    await served.writeWindow('drifted-2.csv', {
+      rows: 600,
+      seed: 5,
+      labelShare: 0.5,
+      shift: { bill_length_mm: 4, flipper_length_mm: 8 },
+    });
+    const second = await monitor('drifted-2.csv');
+    assert.equal(second.exitCode, 0, second.stderr);
+    assert.equal(second.outputs['issue-number'], issueNumber);
+    assert.equal(trackingIssues().length, 1);
+    assert.match(trackingIssues()[0]!.body!, /drifted-2\.csv/);
 
-  await served.writeWindow('healthy.csv', { rows: 600, seed: 2, labelShare: 0.5 });
-  const healthy = await monitor('healthy.csv');
-  assert.equal(healthy.exitCode, 0, healthy.stderr);
-  assert.equal(healthy.outputs.status, 'healthy');
-  assert.equal(healthy.outputs.retrain, 'false');
-  assert.deepEqual(
-    trackingIssues().map((i) => i.state),
-    ['closed'],
-  );
-  assert.deepEqual(gh.violations, []);
-});
+    await served.writeWindow('healthy.csv', { rows: 600, seed: 2, labelShare: 0.5 });
+    const healthy = await monitor('healthy.csv');
+    assert.equal(healthy.exitCode, 0, healthy.stderr);
+    assert.equal(healthy.outputs.status, 'healthy');
+    assert.equal(healthy.outputs.retrain, 'false');
+    assert.deepEqual(
+      trackingIssues().map((i) => i.state),
+      ['closed'],
+    );
+    assert.deepEqual(gh.violations, []);
+  },
+);
 
 test('a window without traffic fails the step with one annotation, and writes its report', async () => {
   const run = await monitor('logs/2026-11-29T*/predictions.jsonl');

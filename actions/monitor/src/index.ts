@@ -1,4 +1,4 @@
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import { runAction, readInputs, setOutputs } from '@mlship/actions-kit';
 import { createGitHubClient } from '@mlship/github';
 import { InputError } from '@mlship/errors';
@@ -34,7 +34,7 @@ await runAction(async () => {
       },
     }),
   });
-  if (env.GITHUB_STEP_SUMMARY) await appendFile(env.GITHUB_STEP_SUMMARY, await readFile(result.reportPath, 'utf8'));
+  if (env.GITHUB_STEP_SUMMARY) await appendFile(env.GITHUB_STEP_SUMMARY, result.markdown);
   const { verdict } = result.outcome;
   setOutputs({
     status: verdict.status,
@@ -42,8 +42,8 @@ await runAction(async () => {
     triggers: verdict.triggers.length,
     issueNumber: result.tracking?.issueNumber ?? undefined,
     issueUrl: result.tracking?.issueUrl ?? undefined,
-    reportPath: result.reportPath,
-    resultPath: result.resultPath,
+    reportPath: result.reportPath ?? undefined,
+    resultPath: result.resultPath ?? undefined,
   });
   if (result.failed) throw new InputError(result.failed);
 });

@@ -2,19 +2,22 @@
 // files once, resolve the prod version through the registry (its reference
 // profile, calibration summary and age), judge the window, write the report
 // and the verdict, and keep the model's tracking issue in step.
-import { mkdir, mkdtemp, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { FileFormatError, InputError } from '@mlship/errors';
 import { parseProfile, type Profile } from '@mlship/data';
-import { safeParseModelReference, type RegistryService } from '@mlship/registry';
+import { safeParseModelReference, type RegistryService, type ResolvedVersion } from '@mlship/registry';
+import { checkOutputDirectory, writeOutputFiles } from '@mlship/output-files';
 import { renderSection } from '@mlship/report';
 import type { GitHubClient, RepoRef } from '@mlship/github';
 import { CalibrationSummarySchema, type CalibrationSummary } from './calibration.ts';
 import { readMonitorPolicy } from './monitor-policy.ts';
 import { monitorWindow, type MonitorOutcome } from './monitor-window.ts';
 import { syncTrackingIssue, type TrackingResult } from './tracking-issue.ts';
+
+const OUTPUT_DIR = { what: 'output directory', setBy: "--output-dir, action input 'output-dir'" };
 
 /** The calibration summary a version may carry among its release assets. */
 export const CALIBRATION_ASSET = 'calibration.json';
@@ -50,8 +53,10 @@ export interface MonitorResult {
   outcome: MonitorOutcome;
   model: string;
   version: string | null;
-  reportPath: string;
-  resultPath: string;
+  /** The report section, for the job summary (written to reportPath too unless the run failed). */
+  markdown: string;
+  reportPath: string | null;
+  resultPath: string | null;
   tracking: TrackingResult | null;
   /** Whether the run should fail: a window without traffic under `on_no_traffic: fail`. */
   failed: string | null;
@@ -67,6 +72,8 @@ interface ProdVersion {
 
 export async function runMonitor(inputs: MonitorInputs, deps: MonitorDeps): Promise<MonitorResult> {
   const at = (p: string) => (isAbsolute(p) ? p : resolve(deps.cwd, p));
+  const outputDir = at(inputs.outputDir);
+  await checkOutputDirectory(outputDir, OUTPUT_DIR);
   const policy = await readMonitorPolicy(at(inputs.policy), inputs.policy);
   const prod = await resolveProd(inputs, deps, at);
   const outcome = await monitorWindow({
@@ -81,9 +88,10 @@ export async function runMonitor(inputs: MonitorInputs, deps: MonitorDeps): Prom
     now: deps.now,
   });
   const markdown = renderSection(outcome.section);
-  const outputDir = at(inputs.outputDir);
-  const reportPath = join(outputDir, 'monitor.md');
-  const resultPath = join(outputDir, 'monitor.json');
+  const failed =
+    outcome.verdict.status === 'no-traffic' && policy.on_no_traffic === 'fail'
+      ? `no traffic: '${inputs.data}' holds no served rows for ${prod.name}; check that the model is serving and the window's path, or set on_no_traffic: warn in ${inputs.policy}`
+      : null;
   const result = {
     schemaVersion: 1,
     model: prod.name,
@@ -100,10 +108,13 @@ export async function runMonitor(inputs: MonitorInputs, deps: MonitorDeps): Prom
     modelAgeDays: outcome.evidence.modelAgeDays,
     notes: outcome.verdict.notes,
   };
-  await writeAll(outputDir, [
-    [reportPath, markdown],
-    [resultPath, `${JSON.stringify(result, null, 2)}\n`],
-  ]);
+  // A failed run leaves no files (its report is in the job summary): nothing half-done to pick up.
+  if (!failed)
+    await writeOutputFiles(
+      outputDir,
+      { 'monitor.md': markdown, 'monitor.json': `${JSON.stringify(result, null, 2)}\n` },
+      OUTPUT_DIR,
+    );
   const tracking =
     deps.github && inputs.trackingIssue
       ? await syncTrackingIssue(deps.github.client, deps.github.repo, {
@@ -113,24 +124,16 @@ export async function runMonitor(inputs: MonitorInputs, deps: MonitorDeps): Prom
           runUrl: deps.github.runUrl,
         })
       : null;
-  const failed =
-    outcome.verdict.status === 'no-traffic' && policy.on_no_traffic === 'fail'
-      ? `no traffic: '${inputs.data}' holds no served rows for ${prod.name}; check that the model is serving and the window's path, or set on_no_traffic: warn in ${inputs.policy}`
-      : null;
-  return { outcome, model: prod.name, version: prod.version, reportPath, resultPath, tracking, failed };
-}
-
-/** Both files or neither: each is written beside its place and renamed into it. */
-async function writeAll(dir: string, files: [string, string][]): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const staged = await Promise.all(
-    files.map(async ([path, text]) => {
-      const temp = `${path}.${process.pid}.tmp`;
-      await writeFile(temp, text);
-      return [temp, path] as const;
-    }),
-  );
-  for (const [temp, path] of staged) await rename(temp, path);
+  return {
+    outcome,
+    model: prod.name,
+    version: prod.version,
+    markdown,
+    reportPath: failed ? null : join(outputDir, 'monitor.md'),
+    resultPath: failed ? null : join(outputDir, 'monitor.json'),
+    tracking,
+    failed,
+  };
 }
 
 async function resolveProd(inputs: MonitorInputs, deps: MonitorDeps, at: (p: string) => string): Promise<ProdVersion> {
@@ -153,8 +156,22 @@ async function resolveProd(inputs: MonitorInputs, deps: MonitorDeps, at: (p: str
   if (!deps.registry) throw new InputError(`model '${inputs.model}' needs a registry to resolve; give registry`);
   const registry = await deps.registry();
   const resolved = await registry.resolve(inputs.model);
-  const assets = resolved.manifest.assets.map((a) => a.name);
   const dir = await mkdtemp(join(tmpdir(), 'mlship-monitor-'));
+  try {
+    return await downloadProd(inputs, registry, resolved, dir, at);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function downloadProd(
+  inputs: MonitorInputs,
+  registry: RegistryService,
+  resolved: ResolvedVersion,
+  dir: string,
+  at: (p: string) => string,
+): Promise<ProdVersion> {
+  const assets = resolved.manifest.assets.map((a) => a.name);
   let profile: Profile;
   if (inputs.referenceProfile) profile = await readProfile(at(inputs.referenceProfile), inputs.referenceProfile);
   else {

@@ -3,13 +3,13 @@
 // probabilities, measure it where labels arrived, and judge.
 import { classificationMetrics } from '@mlship/eval';
 import { glob } from 'node:fs/promises';
-import { DataProfiler, compareProfiles, type Profile } from '@mlship/data';
+import { compareProfiles, type Profile } from '@mlship/data';
 import { checkCalibration, type CalibrationSummary } from './calibration.ts';
 import { estimatePerformance } from './performance-estimate.ts';
 import { probabilityColumns, type MonitorPolicy } from './monitor-policy.ts';
 import { judgeWindow, type MonitorEvidence, type MonitorVerdict, type RealisedMetrics } from './monitor-verdict.ts';
 import { monitorSection } from './monitor-section.ts';
-import { readWindow, type WindowData } from './window-data.ts';
+import { EMPTY_PROFILE, readWindow, type WindowData } from './window-data.ts';
 import type { ReportSection } from '@mlship/report';
 
 export interface MonitorRequest {
@@ -115,12 +115,11 @@ async function hasFiles(pattern: string): Promise<boolean> {
 }
 
 function emptyWindow(): WindowData {
-  const empty = new DataProfiler().finish();
   return {
     rows: 0,
     files: [],
-    profile: empty,
-    predictionProfile: empty,
+    profile: EMPTY_PROFILE,
+    predictionProfile: EMPTY_PROFILE,
     probabilities: new Float64Array(0),
     predicted: new Int32Array(0),
     labels: new Int32Array(0),

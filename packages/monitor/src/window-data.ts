@@ -6,6 +6,9 @@ import { DataProfiler, columnOf, readColumns, valueText, type ColumnBatch, type 
 import { FileFormatError } from '@mlship/errors';
 import { probabilityColumns, type MonitorPolicy } from './monitor-policy.ts';
 
+/** The profile of a window nobody was served in. */
+export const EMPTY_PROFILE: Profile = { schemaVersion: 1, rowCount: 0, columns: [] };
+
 export interface WindowData {
   rows: number;
   files: string[];
@@ -52,16 +55,11 @@ export async function readWindow(
   const classes = policy.classes;
   const classIndex = new Map(classes.map((c, i) => [c, i]));
   const probabilityNames = probabilityColumns(policy);
-  const profiler = new DataProfiler({ reference });
-  const predictions = new DataProfiler();
   const probabilities = new Growing(new Float64Array(1024 * classes.length));
   const predicted = new Growing(new Int32Array(1024));
   const labels = new Growing(new Int32Array(1024));
-  const files = new Set<string>();
   let labelledRows = 0;
-  for await (const batch of readColumns(pattern)) {
-    files.add(batch.source.file);
-    profiler.update(batch);
+  const onBatch = (batch: ColumnBatch) => {
     const n = batch.rowCount;
     probabilities.reserve(n * classes.length);
     predicted.reserve(n);
@@ -77,7 +75,6 @@ export async function readWindow(
     });
     const decision = policy.prediction ? columnOf(batch, policy.prediction) : undefined;
     const label = columnOf(batch, policy.label);
-    const names: string[] = [];
     for (let row = 0; row < n; row++) {
       const base = probabilities.length + row * classes.length;
       let top = 0;
@@ -97,20 +94,19 @@ export async function readWindow(
         const index = text === null ? undefined : classIndex.get(text);
         if (index === undefined)
           throw new FileFormatError(
-            `${rowOf(batch, row)}: prediction ${text === null ? 'is empty' : `'${text}' is not one of the policy's classes`} (${classes.join(', ')})`,
+            `${rowOf(batch, row)}: prediction ${text === null ? 'is empty' : `'${text}' is not one of the policy's classes`} (${classes.join(', ')}); log the class the model decided, or drop 'prediction' from the policy to use the top probability`,
             { location: { file: batch.source.file, line: batch.source.firstRow + row } },
           );
         decided = index;
       }
       predicted.data[predicted.length + row] = decided;
-      names.push(classes[decided]!);
       const truth = valueText(label, row);
       if (truth === null) labels.data[labels.length + row] = -1;
       else {
         const index = classIndex.get(truth);
         if (index === undefined)
           throw new FileFormatError(
-            `${rowOf(batch, row)}: label '${truth}' is not one of the policy's classes (${classes.join(', ')})`,
+            `${rowOf(batch, row)}: label '${truth}' is not one of the policy's classes (${classes.join(', ')}); add it to the policy's classes or correct the label`,
             { location: { file: batch.source.file, line: batch.source.firstRow + row } },
           );
         labels.data[labels.length + row] = index;
@@ -120,13 +116,13 @@ export async function readWindow(
     probabilities.length += n * classes.length;
     predicted.length += n;
     labels.length += n;
-    predictions.update(categoricalBatch(predictionColumn, names, batch));
-  }
+  };
+  const { profile, files } = await profileWindow(pattern, reference, onBatch);
   return {
     rows: predicted.length,
-    files: [...files],
-    profile: profiler.finish(),
-    predictionProfile: predictions.finish(),
+    files,
+    profile,
+    predictionProfile: await profileClasses(predictionColumn, predicted.done(), classes),
     probabilities: probabilities.done(),
     predicted: predicted.done(),
     labels: labels.done(),
@@ -134,14 +130,29 @@ export async function readWindow(
   };
 }
 
-function categoricalBatch(name: string, values: string[], source: ColumnBatch): ColumnBatch {
-  const dictionary = [...new Set(values)];
-  const code = new Map(dictionary.map((v, i) => [v, i]));
-  return {
-    rowCount: values.length,
-    columns: new Map([
-      [name, { kind: 'categorical', codes: Int32Array.from(values, (v) => code.get(v)!), dictionary }],
-    ]),
-    source: source.source,
-  };
+/** One pass of the data engine: the window's profile on the reference's cuts, every batch also to `onBatch`. */
+async function profileWindow(
+  pattern: string,
+  reference: Profile,
+  onBatch: (batch: ColumnBatch) => void,
+): Promise<{ profile: Profile; files: string[] }> {
+  const profiler = new DataProfiler({ reference });
+  const files = new Set<string>();
+  for await (const batch of readColumns(pattern)) {
+    files.add(batch.source.file);
+    profiler.update(batch);
+    onBatch(batch);
+  }
+  return { profile: profiler.finish(), files: [...files] };
+}
+
+/** The profile of the predicted classes, one categorical column named like the reference column they are compared with. */
+async function profileClasses(column: string, predicted: Int32Array, classes: readonly string[]): Promise<Profile> {
+  const profiler = new DataProfiler();
+  profiler.update({
+    rowCount: predicted.length,
+    columns: new Map([[column, { kind: 'categorical', codes: predicted, dictionary: [...classes] }]]),
+    source: { file: 'predictions', firstRow: 1 },
+  });
+  return profiler.finish();
 }

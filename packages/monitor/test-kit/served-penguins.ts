@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { DataProfiler, readColumns } from '@mlship/data';
 import { DEMO_CLASSES, DEMO_FEATURES, penguinsPath, trainSoftmaxRegression, type LinearFit } from '@mlship/demo';
 import { seededRandom } from '@mlship/eval';
+import { buildLinearClassifierOnnx } from '@mlship/onnx/test-kit';
 
 const SOURCE_FIELDS = ['Beak Length (mm)', 'Beak Depth (mm)', 'Flipper Length (mm)', 'Body Mass (g)'];
 
@@ -26,7 +27,11 @@ export interface WindowOptions {
   shift?: Partial<Record<(typeof DEMO_FEATURES)[number], number>>;
   /** Relative weight of each species when drawing rows (covariate shift: p(x) changes, p(y|x) does not). */
   speciesWeights?: Partial<Record<string, number>>;
+  /** The model serving the rows; the one fitted on the unshifted training rows by default. */
+  fit?: LinearFit;
 }
+
+export type Shift = WindowOptions['shift'];
 
 export interface ServedPenguins {
   fit: LinearFit;
@@ -34,6 +39,12 @@ export interface ServedPenguins {
   policy: string;
   holdout: Penguin[];
   writeWindow(name: string, options: WindowOptions): Promise<string>;
+  /**
+   * Fresh training data (the training rows, shifted): its CSV, its reference
+   * profile, the model fitted on it as ONNX, and a labelled holdout CSV for
+   * validation (the held-out rows, shifted the same way).
+   */
+  retrain(name: string, shift: Shift): Promise<{ fit: LinearFit; model: string; profile: string; holdout: string }>;
 }
 
 export const PENGUIN_POLICY = `schemaVersion: 1
@@ -64,15 +75,7 @@ export async function servedPenguins(dir: string): Promise<ServedPenguins> {
     classCount: DEMO_CLASSES.length,
     epochs: 400,
   });
-  const trainFile = join(dir, 'train.csv');
-  await writeFile(
-    trainFile,
-    `${['species', ...DEMO_FEATURES].join(',')}\n${train.map((r) => [r.species, ...r.features].join(',')).join('\n')}\n`,
-  );
-  const profiler = new DataProfiler();
-  for await (const batch of readColumns(trainFile)) profiler.update(batch);
-  const referenceProfile = join(dir, 'reference-profile.json');
-  await writeFile(referenceProfile, JSON.stringify(profiler.finish()));
+  const referenceProfile = await writeProfiled(join(dir, 'train.csv'), train, join(dir, 'reference-profile.json'));
   const policy = join(dir, 'monitor.yml');
   await writeFile(policy, PENGUIN_POLICY);
   const stdev = DEMO_FEATURES.map((_, j) => {
@@ -80,11 +83,34 @@ export async function servedPenguins(dir: string): Promise<ServedPenguins> {
     const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
     return Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length);
   });
+  const shifted = (rows: Penguin[], shift: Shift) =>
+    rows.map((r) => ({
+      species: r.species,
+      features: r.features.map((v, j) => v + (shift?.[DEMO_FEATURES[j]!] ?? 0)),
+    }));
   return {
     fit,
     referenceProfile,
     policy,
     holdout,
+    async retrain(name, shift) {
+      const rows = shifted(train, shift);
+      const fresh = trainSoftmaxRegression({
+        features: DEMO_FEATURES.map((_, j) => rows.map((r) => r.features[j]!)),
+        labels: rows.map((r) => DEMO_CLASSES.indexOf(r.species)),
+        classCount: DEMO_CLASSES.length,
+        epochs: 400,
+      });
+      const model = join(dir, `${name}.onnx`);
+      await writeFile(
+        model,
+        buildLinearClassifierOnnx({ featureNames: [...DEMO_FEATURES], classes: DEMO_CLASSES, ...fresh }),
+      );
+      const profile = await writeProfiled(join(dir, `${name}-train.csv`), rows, join(dir, `${name}-profile.json`));
+      const holdoutFile = join(dir, `${name}-holdout.csv`);
+      await writeFile(holdoutFile, csv(shifted(holdout, shift)));
+      return { fit: fresh, model, profile, holdout: holdoutFile };
+    },
     async writeWindow(name, options) {
       const random = seededRandom(options.seed);
       const weights = holdout.map((r) => options.speciesWeights?.[r.species] ?? 1);
@@ -101,7 +127,7 @@ export async function servedPenguins(dir: string): Promise<ServedPenguins> {
         const x = row.features.map(
           (v, j) => v + (random() - 0.5) * 0.1 * stdev[j]! + (options.shift?.[DEMO_FEATURES[j]!] ?? 0),
         );
-        const p = softmax(fit, x);
+        const p = softmax(options.fit ?? fit, x);
         let top = 0;
         for (let c = 1; c < p.length; c++) if (p[c]! > p[top]!) top = c;
         const label = random() < options.labelShare ? row.species : '';
@@ -114,6 +140,19 @@ export async function servedPenguins(dir: string): Promise<ServedPenguins> {
       return file;
     },
   };
+}
+
+function csv(rows: Penguin[]): string {
+  return `${['species', ...DEMO_FEATURES].join(',')}\n${rows.map((r) => [r.species, ...r.features].join(',')).join('\n')}\n`;
+}
+
+/** Writes the rows as CSV and their profile (what `mlship data profile` writes) beside it. */
+async function writeProfiled(file: string, rows: Penguin[], profileFile: string): Promise<string> {
+  await writeFile(file, csv(rows));
+  const profiler = new DataProfiler();
+  for await (const batch of readColumns(file)) profiler.update(batch);
+  await writeFile(profileFile, JSON.stringify(profiler.finish()));
+  return profileFile;
 }
 
 export function softmax(fit: LinearFit, x: number[]): number[] {

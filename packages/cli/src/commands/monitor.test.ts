@@ -18,7 +18,7 @@ before(async () => {
 });
 after(() => rm(dir, { recursive: true, force: true }));
 
-async function run(argv: string[]) {
+async function runMonitorCli(argv: string[]) {
   let stdout = '';
   let stderr = '';
   const code = await main(['monitor', ...argv], {
@@ -32,7 +32,14 @@ async function run(argv: string[]) {
 
 test('calibrate a holdout, publish it with the version, then monitor a drifted window against penguins@prod', async () => {
   await served.writeWindow('holdout.csv', { rows: 600, seed: 1, labelShare: 1 });
-  const calibrated = await run(['calibrate', 'holdout.csv', '--policy', 'monitor.yml', '--output', 'calibration.json']);
+  const calibrated = await runMonitorCli([
+    'calibrate',
+    'holdout.csv',
+    '--policy',
+    'monitor.yml',
+    '--output',
+    'calibration.json',
+  ]);
   assert.equal(calibrated.code, 0, calibrated.stderr);
   assert.match(calibrated.stdout, /calibration: calibrated: ECE 0\.0\d\d/);
 
@@ -57,7 +64,7 @@ test('calibrate a holdout, publish it with the version, then monitor a drifted w
     labelShare: 0.5,
     shift: { bill_length_mm: 4, flipper_length_mm: 8 },
   });
-  const monitored = await run([
+  const monitored = await runMonitorCli([
     'served.csv',
     '--policy',
     'monitor.yml',
@@ -82,7 +89,7 @@ test('calibrate a holdout, publish it with the version, then monitor a drifted w
 });
 
 test('a window without traffic fails with one line that says what to check', async () => {
-  const quiet = await run([
+  const quiet = await runMonitorCli([
     'logs/*.jsonl',
     '--policy',
     'monitor.yml',
@@ -100,10 +107,32 @@ test('a window without traffic fails with one line that says what to check', asy
 });
 
 test('a bare model name without a reference profile is refused with the fix', async () => {
-  const bare = await run(['served.csv', '--policy', 'monitor.yml', '--model', 'penguins']);
+  const bare = await runMonitorCli(['served.csv', '--policy', 'monitor.yml', '--model', 'penguins']);
   assert.equal(bare.code, 1);
   assert.match(
     bare.stderr,
     /model 'penguins' is not a registry reference such as penguins@prod; give one, or give reference-profile/,
+  );
+});
+
+test('labels that never arrive: a pass on the estimate alone, and the output says the metrics are estimated only', async () => {
+  await served.writeWindow('unlabelled.csv', { rows: 300, seed: 2, labelShare: 0 });
+  const run = await runMonitorCli([
+    'unlabelled.csv',
+    '--policy',
+    'monitor.yml',
+    '--model',
+    'penguins',
+    '--reference-profile',
+    'reference-profile.json',
+    '--calibration',
+    'calibration.json',
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /\(300 rows, 0 labelled\)/);
+  assert.match(run.stdout, /accuracy: estimated 0\.9\d\d, floor 0\.9 judged on estimated/);
+  assert.match(
+    run.stdout,
+    /note: no labels arrived for this window: quality is estimated from the model’s probabilities only/,
   );
 });

@@ -130,7 +130,7 @@ function lines(result: MonitorResult): string {
   for (const n of verdict.notes) out.push(`  note: ${n}`);
   if (result.tracking && result.tracking.action !== 'none')
     out.push(`  tracking issue #${result.tracking.issueNumber}: ${result.tracking.action}`);
-  out.push(`  report: ${result.reportPath}`);
+  if (result.reportPath) out.push(`  report: ${result.reportPath}`);
   return `${out.join('\n')}\n`;
 }
 
