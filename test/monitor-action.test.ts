@@ -20,11 +20,13 @@ let repo: RepoHandle;
 let token: string;
 let workspace: string;
 let served: ServedPenguins;
+let mainSha: string;
 
 before(async () => {
   gh = await startEmulator();
   repo = gh.createRepo({ owner: 'octo-org', name: 'penguin-model' });
   const sha = gh.createCommit(repo, { branch: 'main', message: 'model code' });
+  mainSha = sha;
   token = gh.createToken({
     login: 'github-actions[bot]',
     type: 'Bot',
@@ -74,7 +76,7 @@ after(async () => {
 function monitor(data: string) {
   return runBundledAction('monitor', {
     inputs: { data, policy: 'monitor.yml', model: 'penguins@prod' },
-    event: webhookEvent('workflow_dispatch', '', { repo, sha: repo.defaultBranch }),
+    event: webhookEvent('workflow_dispatch', '', { repo, sha: mainSha }),
     emulator: gh,
     token,
     cwd: workspace,
@@ -130,7 +132,7 @@ test(
   },
 );
 
-test('a window without traffic fails the step with one annotation, and writes its report', async () => {
+test('a window without traffic fails the step with one annotation, its report in the job summary', async () => {
   const run = await monitor('logs/2026-11-29T*/predictions.jsonl');
   assert.equal(run.exitCode, 1);
   assert.equal(run.outputs.status, 'no-traffic');

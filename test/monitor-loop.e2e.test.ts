@@ -106,7 +106,7 @@ async function publish(version: string, model: Awaited<ReturnType<ServedPenguins
   await registry.promote({ name: 'penguins', version, stage: 'prod' });
 }
 
-const event = () => webhookEvent('workflow_dispatch', '', { repo, sha: repo.defaultBranch });
+const event = () => webhookEvent('workflow_dispatch', '', { repo, sha: ofRepo().refs.get('refs/heads/main')!.sha });
 const ofRepo = () => gh.state.repos.get(repo.fullName.toLowerCase())!;
 const trackingIssues = () => [...ofRepo().issues.values()].filter((i) => i.labels.includes(MONITOR_LABEL));
 const retrainPulls = () =>

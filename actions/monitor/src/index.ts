@@ -1,40 +1,35 @@
-import { appendFile } from 'node:fs/promises';
-import { runAction, readInputs, setOutputs } from '@mlship/actions-kit';
-import { createGitHubClient } from '@mlship/github';
+import {
+  actionGitHubClient,
+  appendSummary,
+  readInputs,
+  readRunnerContext,
+  runAction,
+  setOutputs,
+} from '@mlship/actions-kit';
 import { InputError } from '@mlship/errors';
 import { MonitorInputsSchema, runMonitor } from '@mlship/monitor';
-import { openRegistry } from '@mlship/registry';
+import { actionRegistryLocation, openRegistry } from '@mlship/registry';
 
 await runAction(async () => {
   const inputs = readInputs(MonitorInputsSchema);
-  const env = process.env;
-  const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
-  if (!owner || !repo) throw new InputError('GITHUB_REPOSITORY is not set; run this action in a GitHub Actions job');
-  const cwd = env.GITHUB_WORKSPACE ?? process.cwd();
-  const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
-  const client = inputs.token
-    ? createGitHubClient({ token: inputs.token, ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}) })
-    : undefined;
+  const context = await readRunnerContext();
+  const repo = context.repo;
+  if (!repo) throw new InputError('GITHUB_REPOSITORY is not set; run this action in a GitHub Actions job');
+  const client = inputs.token ? actionGitHubClient(context, inputs.token) : undefined;
   const result = await runMonitor(inputs, {
-    cwd,
+    cwd: context.workspace,
     now: new Date(),
     registry: () =>
       openRegistry({
-        location: inputs.registry ?? `github:${env.GITHUB_REPOSITORY}`,
-        cwd,
-        env,
-        token: inputs.token,
-        actor: env.GITHUB_ACTOR ?? 'github-actions',
-      }),
-    ...(client && {
-      github: {
+        location: actionRegistryLocation(inputs.registry, context),
+        cwd: context.workspace,
         client,
-        repo: { owner, repo },
-        runUrl: env.GITHUB_RUN_ID ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
-      },
-    }),
+        tokenHint: "set the 'token' input",
+        actor: context.actor ?? '',
+      }),
+    ...(client && { github: { client, repo, runUrl: context.run?.url } }),
   });
-  if (env.GITHUB_STEP_SUMMARY) await appendFile(env.GITHUB_STEP_SUMMARY, result.markdown);
+  await appendSummary(context, result.markdown);
   const { verdict } = result.outcome;
   setOutputs({
     status: verdict.status,

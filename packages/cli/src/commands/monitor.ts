@@ -2,21 +2,28 @@
 // `mlship monitor calibrate`, which writes the calibration summary a version
 // ships for the monitor's label-free estimate.
 import { writeFile } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '@mlship/errors';
-import { createGitHubClient } from '@mlship/github';
 import { calibrateHoldout, checkCalibration, readMonitorPolicy, runMonitor, type MonitorResult } from '@mlship/monitor';
-import { openRegistry } from '@mlship/registry';
 import type { CliCommand, CliIO } from '../command.ts';
 import { parseCommandLine, usageError } from '../flags.ts';
+import {
+  GITHUB_OPTIONS,
+  TOKEN_HINT,
+  cliGitHubClient,
+  cliRunnerContext,
+  openCliRegistry,
+  readToken,
+} from '../runner.ts';
 
 const USAGE = `usage: mlship monitor DATA --policy FILE --model NAME@prod [--reference-profile FILE] [--calibration FILE]
-                      [--registry DIR|local:DIR|github:OWNER/REPO] [--issue-repo OWNER/REPO] [--output-dir DIR] [--json]
+                      [--registry DIR|local:DIR|github:OWNER/REPO] [--repo OWNER/REPO] [--api-url URL]
+                      [--output-dir DIR] [--json]
        mlship monitor calibrate HOLDOUT --policy FILE --output FILE [--json]
 DATA is the window's served rows: a .parquet, .csv or .jsonl file, or a quoted glob (one matching no file is a
-window without traffic). --issue-repo keeps the model's tracking issue there ($GITHUB_TOKEN, $GITHUB_API_URL).`;
+window without traffic). --repo keeps the model's tracking issue in that repository (a token from GITHUB_TOKEN,
+GH_TOKEN or --token-stdin).`;
 
 const OPTIONS = {
   policy: { type: 'string' },
@@ -24,7 +31,8 @@ const OPTIONS = {
   'reference-profile': { type: 'string' },
   calibration: { type: 'string' },
   registry: { type: 'string' },
-  'issue-repo': { type: 'string' },
+  repo: { type: 'string' },
+  ...GITHUB_OPTIONS,
   'output-dir': { type: 'string' },
   output: { type: 'string' },
   json: { type: 'boolean' },
@@ -35,11 +43,12 @@ const FlagsSchema = z.object({
   model: z.string().optional(),
   'reference-profile': z.string().optional(),
   calibration: z.string().optional(),
-  registry: z.string().default('.mlship/registry'),
-  'issue-repo': z
-    .string()
-    .regex(/^[^/\s]+\/[^/\s]+$/, 'must be OWNER/REPO')
-    .optional(),
+  registry: z.string().optional(),
+  repo: z.string().optional(),
+  'api-url': z.string().optional(),
+  'token-stdin': z.boolean().optional(),
+  token: z.string().optional(),
+  'token-env': z.string().optional(),
   'output-dir': z.string().default('mlship-monitor'),
   output: z.string().optional(),
   json: z.boolean().default(false),
@@ -63,10 +72,10 @@ const command: CliCommand = {
 };
 
 async function monitor(data: string, flags: Flags, model: string, io: CliIO): Promise<number> {
-  const location = /^(local|github):/.test(flags.registry) ? flags.registry : `local:${flags.registry}`;
-  const token = io.env.GITHUB_TOKEN;
-  const issueRepo = flags['issue-repo']?.split('/');
-  if (issueRepo && !token) throw new InputError('--issue-repo needs $GITHUB_TOKEN (issues: write) to keep the issue');
+  const context = await cliRunnerContext('monitor', io, flags);
+  const token = flags.repo === undefined ? undefined : await readToken('monitor', io, flags);
+  if (flags.repo !== undefined && !token)
+    throw usageError('monitor', `--repo keeps the tracking issue there and needs a token; ${TOKEN_HINT}`);
   const result = await runMonitor(
     {
       data,
@@ -74,22 +83,14 @@ async function monitor(data: string, flags: Flags, model: string, io: CliIO): Pr
       model,
       referenceProfile: flags['reference-profile'],
       calibration: flags.calibration,
-      registry: location,
-      trackingIssue: issueRepo !== undefined,
+      trackingIssue: token !== undefined,
       outputDir: flags['output-dir'],
-      token,
     },
     {
       cwd: io.cwd,
       now: new Date(),
-      registry: () => openRegistry({ location, cwd: io.cwd, env: io.env, token, actor: userInfo().username }),
-      ...(issueRepo &&
-        token && {
-          github: {
-            client: createGitHubClient({ token, ...(io.env.GITHUB_API_URL ? { baseUrl: io.env.GITHUB_API_URL } : {}) }),
-            repo: { owner: issueRepo[0]!, repo: issueRepo[1]! },
-          },
-        }),
+      registry: () => openCliRegistry('monitor', io, flags, context),
+      ...(token && context.repo && { github: { client: cliGitHubClient(context, token, io), repo: context.repo } }),
     },
   );
   io.stdout(flags.json ? `${JSON.stringify(summary(result), null, 2)}\n` : lines(result));
