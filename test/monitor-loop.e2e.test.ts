@@ -173,6 +173,11 @@ test(
     assert.equal(retrainPulls().length, 1);
     const pull = retrainPulls()[0]!;
     assert.equal(pull.user.login, 'mlship-retrain[bot]', 'opened with the App token, so its workflows run');
+    assert.equal(
+      pull.pullRequest!.headSha,
+      ofRepo().refs.get(`refs/heads/${retrainBranch('penguins')}`)!.sha,
+      "the second run's push is what the pull request's checks see",
+    );
     assert.match(pull.body!, /### ❌ Monitoring: penguins/);
     assert.match(pull.body!, /window-22\.csv/);
     const comments = ofRepo().issueComments.filter((c) => c.issueNumber === pull.number);
@@ -201,8 +206,8 @@ test(
           number: retrainPulls()[0]!.number,
           head: retrainBranch('penguins'),
           base: 'main',
-          headSha: ofRepo().refs.get(`refs/heads/${retrainBranch('penguins')}`)!.sha,
-          baseSha: ofRepo().refs.get('refs/heads/main')!.sha,
+          headSha: retrainPulls()[0]!.pullRequest!.headSha,
+          baseSha: retrainPulls()[0]!.pullRequest!.baseSha,
           id: retrainPulls()[0]!.id,
         },
       }),
@@ -215,7 +220,7 @@ test(
     assert.equal(validated.outputs.verdict, 'pass');
 
     // Merged by a person; the release workflow publishes and the deploy promotes.
-    await publish('v1.1.0', fresh, ofRepo().refs.get(`refs/heads/${retrainBranch('penguins')}`)!.sha);
+    await publish('v1.1.0', fresh, retrainPulls()[0]!.pullRequest!.headSha);
     assert.equal((await registry.resolve('penguins@prod')).version, 'v1.1.0');
 
     const window = await served.writeWindow('window-after.csv', {

@@ -568,6 +568,7 @@ export const ACTION_ROWS: ActionRow[] = [
   // monitor
   {
     case: 'a window without traffic fails the scheduled run, never passes',
+    kind: 'path',
     action: 'monitor',
     inputs: { ...MONITOR, data: 'logs/*.csv' },
     files: { ...MONITOR_FILES, logs: { dir: true } },
@@ -576,6 +577,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'a monitoring policy with an unknown key is annotated at its line',
+    kind: 'config',
     action: 'monitor',
     inputs: MONITOR,
     files: { ...MONITOR_FILES, 'monitor.yml': 'classes: [a, b]\nmax_age: 30\n' },
@@ -584,6 +586,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'the prod version has no reference profile',
+    kind: 'registry',
     action: 'monitor',
     inputs: { ...MONITOR, model: 'churn@prod', 'reference-profile': '', registry: 'local:registry' },
     files: { ...MONITOR_FILES, registry: { fixture: 'registry' } },
@@ -592,6 +595,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'no model input',
+    kind: 'argument',
     action: 'monitor',
     inputs: { ...MONITOR, model: '' },
     files: MONITOR_FILES,
@@ -602,6 +606,7 @@ export const ACTION_ROWS: ActionRow[] = [
   // retrain-pr
   {
     case: 'no App token: a pull request opened with GITHUB_TOKEN would start no checks',
+    kind: 'argument',
     action: 'retrain-pr',
     inputs: { model: 'churn', report: 'monitor.md', 'app-token': '' },
     files: { 'monitor.md': '### Monitoring\n' },
@@ -610,6 +615,7 @@ export const ACTION_ROWS: ActionRow[] = [
   },
   {
     case: 'the monitoring report does not exist',
+    kind: 'path',
     action: 'retrain-pr',
     inputs: { model: 'churn', report: 'mlship-monitor/monitor.md', 'app-token': 'ghs_x' },
     names: 'mlship-monitor/monitor.md',

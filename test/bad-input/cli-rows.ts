@@ -917,6 +917,7 @@ export const CLI_ROWS: CliRow[] = [
   // mlship monitor
   {
     case: 'a window without traffic (a glob matching no served file) is not a pass',
+    kind: 'path',
     args: [...MONITOR, 'logs/*.csv', '--model', 'churn', '--reference-profile', 'reference-profile.json'],
     files: { ...MONITOR_FILES, logs: { dir: true } },
     names: 'logs/*.csv',
@@ -924,6 +925,7 @@ export const CLI_ROWS: CliRow[] = [
   },
   {
     case: 'a monitoring policy with an unknown key',
+    kind: 'config',
     args: [...MONITOR, 'served.csv', '--model', 'churn', '--reference-profile', 'reference-profile.json'],
     files: { ...MONITOR_FILES, 'monitor.yml': `${MONITOR_POLICY}max_age: 30\n` },
     names: 'monitor.yml:2',
@@ -931,6 +933,7 @@ export const CLI_ROWS: CliRow[] = [
   },
   {
     case: 'a monitoring policy whose quality floor is not a share',
+    kind: 'config',
     args: [...MONITOR, 'served.csv', '--model', 'churn', '--reference-profile', 'reference-profile.json'],
     files: {
       ...MONITOR_FILES,
@@ -941,6 +944,7 @@ export const CLI_ROWS: CliRow[] = [
   },
   {
     case: 'the prod version has no reference profile to compare with',
+    kind: 'registry',
     args: [...MONITOR, 'served.csv', '--model', 'churn@prod'],
     files: { ...MONITOR_FILES, ...REGISTRY },
     names: 'churn@v1.0.0',
@@ -948,6 +952,7 @@ export const CLI_ROWS: CliRow[] = [
   },
   {
     case: 'the reference profile file does not exist',
+    kind: 'path',
     args: [...MONITOR, 'served.csv', '--model', 'churn', '--reference-profile', 'missing.json'],
     files: MONITOR_FILES,
     names: 'missing.json',
@@ -955,6 +960,7 @@ export const CLI_ROWS: CliRow[] = [
   },
   {
     case: 'served rows without the probability columns the policy names',
+    kind: 'content',
     args: [...MONITOR, 'served.csv', '--model', 'churn', '--reference-profile', 'reference-profile.json'],
     files: { ...MONITOR_FILES, 'served.csv': 'x,label\n1,a\n' },
     names: 'probability_a',
@@ -962,6 +968,7 @@ export const CLI_ROWS: CliRow[] = [
   },
   {
     case: 'a label that is not one of the classes',
+    kind: 'content',
     args: [...MONITOR, 'served.csv', '--model', 'churn', '--reference-profile', 'reference-profile.json'],
     files: { ...MONITOR_FILES, 'served.csv': 'x,probability_a,probability_b,label\n1,0.9,0.1,z\n' },
     names: "label 'z'",
@@ -969,6 +976,7 @@ export const CLI_ROWS: CliRow[] = [
   },
   {
     case: 'a calibration summary that is not JSON',
+    kind: 'content',
     args: [
       ...MONITOR,
       'served.csv',
@@ -985,12 +993,14 @@ export const CLI_ROWS: CliRow[] = [
   },
   {
     case: 'no monitoring policy',
+    kind: 'argument',
     args: ['monitor', 'served.csv', '--model', 'churn@prod'],
     names: '--policy',
     says: /mlship monitor --help/,
   },
   {
     case: 'calibrate a holdout without labels',
+    kind: 'content',
     args: ['monitor', 'calibrate', 'served.csv', '--policy', 'monitor.yml', '--output', 'calibration.json'],
     files: { ...MONITOR_FILES, 'served.csv': 'x,probability_a,probability_b,label\n1,0.9,0.1,\n' },
     names: 'served.csv',

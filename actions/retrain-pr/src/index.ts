@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { actionGitHubClient, readInputs, readRunnerContext, runAction, setOutputs } from '@mlship/actions-kit';
 import { InputError } from '@mlship/errors';
-import { openRetrainPullRequest, retrainBranch, RetrainInputsSchema } from '@mlship/monitor';
+import { openRetrainPullRequest, retrainBranch, RetrainInputsSchema } from '@mlship/monitor/retrain';
 
 await runAction(async () => {
   const inputs = readInputs(RetrainInputsSchema);

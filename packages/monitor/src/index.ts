@@ -39,7 +39,4 @@ export { syncTrackingIssue, trackingMarker, isTrackingIssueOf, MONITOR_LABEL } f
 export type { TrackingResult, TrackingAction, TrackingOptions } from './tracking-issue.ts';
 export { runMonitor, MonitorInputsSchema, CALIBRATION_ASSET } from './monitor-command.ts';
 export type { MonitorInputs, MonitorDeps, MonitorResult } from './monitor-command.ts';
-export { openRetrainPullRequest, retrainMarker, retrainBranch } from './retrain-pull-request.ts';
-export type { RetrainPullRequestOptions, RetrainPullRequestResult } from './retrain-pull-request.ts';
-export { RetrainInputsSchema } from './retrain-inputs.ts';
-export type { RetrainInputs } from './retrain-inputs.ts';
+export * from './retrain.ts';

@@ -2,12 +2,20 @@
 // outputs, and labels where they arrived) in one columnar pass through the
 // data engine: the inputs' profile on the reference's cuts, and the outputs
 // and labels as typed arrays for the performance estimate.
-import { DataProfiler, columnOf, readColumns, valueText, type ColumnBatch, type Profile } from '@mlship/data';
+import {
+  PROFILE_SCHEMA_VERSION,
+  columnOf,
+  profileCategories,
+  profileData,
+  valueText,
+  type ColumnBatch,
+  type Profile,
+} from '@mlship/data';
 import { FileFormatError } from '@mlship/errors';
 import { probabilityColumns, type MonitorPolicy } from './monitor-policy.ts';
 
 /** The profile of a window nobody was served in. */
-export const EMPTY_PROFILE: Profile = { schemaVersion: 1, rowCount: 0, columns: [] };
+export const EMPTY_PROFILE: Profile = { schemaVersion: PROFILE_SCHEMA_VERSION, rowCount: 0, columns: [] };
 
 export interface WindowData {
   rows: number;
@@ -117,42 +125,15 @@ export async function readWindow(
     predicted.length += n;
     labels.length += n;
   };
-  const { profile, files } = await profileWindow(pattern, reference, onBatch);
+  const { profile, files } = await profileData(pattern, { reference, onBatch });
   return {
     rows: predicted.length,
-    files,
+    files: files.map((f) => f.file),
     profile,
-    predictionProfile: await profileClasses(predictionColumn, predicted.done(), classes),
+    predictionProfile: profileCategories(predictionColumn, predicted.done(), classes),
     probabilities: probabilities.done(),
     predicted: predicted.done(),
     labels: labels.done(),
     labelledRows,
   };
-}
-
-/** One pass of the data engine: the window's profile on the reference's cuts, every batch also to `onBatch`. */
-async function profileWindow(
-  pattern: string,
-  reference: Profile,
-  onBatch: (batch: ColumnBatch) => void,
-): Promise<{ profile: Profile; files: string[] }> {
-  const profiler = new DataProfiler({ reference });
-  const files = new Set<string>();
-  for await (const batch of readColumns(pattern)) {
-    files.add(batch.source.file);
-    profiler.update(batch);
-    onBatch(batch);
-  }
-  return { profile: profiler.finish(), files: [...files] };
-}
-
-/** The profile of the predicted classes, one categorical column named like the reference column they are compared with. */
-async function profileClasses(column: string, predicted: Int32Array, classes: readonly string[]): Promise<Profile> {
-  const profiler = new DataProfiler();
-  profiler.update({
-    rowCount: predicted.length,
-    columns: new Map([[column, { kind: 'categorical', codes: predicted, dictionary: [...classes] }]]),
-    source: { file: 'predictions', firstRow: 1 },
-  });
-  return profiler.finish();
 }

@@ -6,7 +6,7 @@
 // deployed classifier look like, without a server.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DataProfiler, readColumns } from '@mlship/data';
+import { profileData } from '@mlship/data';
 import { DEMO_CLASSES, DEMO_FEATURES, penguinsPath, trainSoftmaxRegression, type LinearFit } from '@mlship/demo';
 import { seededRandom } from '@mlship/eval';
 import { buildLinearClassifierOnnx } from '@mlship/onnx/test-kit';
@@ -149,9 +149,8 @@ function csv(rows: Penguin[]): string {
 /** Writes the rows as CSV and their profile (what `mlship data profile` writes) beside it. */
 async function writeProfiled(file: string, rows: Penguin[], profileFile: string): Promise<string> {
   await writeFile(file, csv(rows));
-  const profiler = new DataProfiler();
-  for await (const batch of readColumns(file)) profiler.update(batch);
-  await writeFile(profileFile, JSON.stringify(profiler.finish()));
+  const { profile } = await profileData(file);
+  await writeFile(profileFile, JSON.stringify(profile));
   return profileFile;
 }
 
