@@ -15,7 +15,7 @@ import type { GitHubClient, RepoRef } from '@mlship/github';
 import { CalibrationSummarySchema, type CalibrationSummary } from './calibration.ts';
 import { readMonitorPolicy } from './monitor-policy.ts';
 import { monitorWindow, type MonitorOutcome } from './monitor-window.ts';
-import { syncTrackingIssue, type TrackingResult } from './tracking-issue.ts';
+import { monitorState, syncTrackingIssue, type TrackingResult } from './tracking-issue.ts';
 
 const OUTPUT_DIR = { what: 'output directory', setBy: "--output-dir, action input 'output-dir'" };
 
@@ -119,7 +119,7 @@ export async function runMonitor(inputs: MonitorInputs, deps: MonitorDeps): Prom
     deps.github && inputs.trackingIssue
       ? await syncTrackingIssue(deps.github.client, deps.github.repo, {
           model: prod.name,
-          verdict: outcome.verdict,
+          state: monitorState(prod.name, outcome.verdict),
           markdown,
           runUrl: deps.github.runUrl,
         })
