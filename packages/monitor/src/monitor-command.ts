@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { FileFormatError, InputError } from '@mlship/errors';
 import { parseProfile, type Profile } from '@mlship/data';
 import { safeParseModelReference, type RegistryService, type ResolvedVersion } from '@mlship/registry';
+import { FEATURE_NAMES_METADATA_KEY, readOnnxMetadata, readOnnxSignature } from '@mlship/onnx/signature';
 import { checkOutputDirectory, writeOutputFiles } from '@mlship/output-files';
 import { renderSection } from '@mlship/report';
 import type { GitHubClient, RepoRef } from '@mlship/github';
@@ -16,6 +17,7 @@ import { CalibrationSummarySchema, type CalibrationSummary } from './calibration
 import { readMonitorPolicy } from './monitor-policy.ts';
 import { monitorWindow, type MonitorOutcome } from './monitor-window.ts';
 import { monitorState, syncTrackingIssue, type TrackingResult } from './tracking-issue.ts';
+import { servedLogDir, writeServedWindow } from './served-log.ts';
 
 const OUTPUT_DIR = { what: 'output directory', setBy: "--output-dir, action input 'output-dir'" };
 
@@ -26,7 +28,7 @@ const BooleanText = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 /** The action's inputs (kebab-case in action.yml) and the CLI's flags. */
 export const MonitorInputsSchema = z.object({
-  /** Served rows of the window: a Parquet, CSV or JSON Lines file, or a glob. */
+  /** Served rows of the window: a Parquet, CSV or JSON Lines file, or a glob; or mlship serve's data directory. */
   data: z.string({ error: 'is required' }),
   policy: z.string({ error: 'is required' }),
   /** The model in production, as a registry reference (churn@prod), or a bare name with reference-profile. */
@@ -35,6 +37,10 @@ export const MonitorInputsSchema = z.object({
   calibration: z.string().optional(),
   registry: z.string().optional(),
   trackingIssue: BooleanText.default(true),
+  /** When data is mlship serve's data directory, the window is the last this many hours of its log, */
+  windowHours: z.coerce.number().positive().default(24),
+  /** or the time since this moment (ISO 8601) when given. */
+  since: z.iso.datetime({ offset: true }).optional(),
   outputDir: z.string().default('mlship-monitor'),
   token: z.string().optional(),
 });
@@ -68,25 +74,53 @@ interface ProdVersion {
   createdAt: string | null;
   reference: Profile;
   calibration: CalibrationSummary | null;
+  /** Each input tensor's feature columns, read from the model when the window is mlship serve's log. */
+  inputColumns: ReadonlyMap<string, readonly string[]>;
 }
+
+const HOUR_MS = 3_600_000;
 
 export async function runMonitor(inputs: MonitorInputs, deps: MonitorDeps): Promise<MonitorResult> {
   const at = (p: string) => (isAbsolute(p) ? p : resolve(deps.cwd, p));
   const outputDir = at(inputs.outputDir);
   await checkOutputDirectory(outputDir, OUTPUT_DIR);
   const policy = await readMonitorPolicy(at(inputs.policy), inputs.policy);
-  const prod = await resolveProd(inputs, deps, at);
-  const outcome = await monitorWindow({
-    model: prod.name,
-    version: prod.version,
-    data: at(inputs.data),
-    dataLabel: inputs.data,
-    policy,
-    reference: prod.reference,
-    calibration: prod.calibration,
-    modelCreatedAt: prod.createdAt,
-    now: deps.now,
-  });
+  const logDir = await servedLogDir(at(inputs.data));
+  const prod = await resolveProd(inputs, deps, at, logDir !== null);
+  const work = logDir ? await mkdtemp(join(tmpdir(), 'mlship-monitor-window-')) : undefined;
+  let outcome: MonitorOutcome;
+  try {
+    let data: string | null = at(inputs.data);
+    if (logDir && work) {
+      data = join(work, 'served.jsonl');
+      const until = deps.now;
+      const since = inputs.since ? new Date(inputs.since) : new Date(until.getTime() - inputs.windowHours * HOUR_MS);
+      const { rows } = await writeServedWindow({
+        dir: logDir,
+        model: prod.name,
+        version: prod.version!,
+        since,
+        until,
+        inputColumns: prod.inputColumns,
+        policy,
+        out: data,
+      });
+      if (rows === 0) data = null;
+    }
+    outcome = await monitorWindow({
+      model: prod.name,
+      version: prod.version,
+      data,
+      dataLabel: inputs.data,
+      policy,
+      reference: prod.reference,
+      calibration: prod.calibration,
+      modelCreatedAt: prod.createdAt,
+      now: deps.now,
+    });
+  } finally {
+    if (work) await rm(work, { recursive: true, force: true });
+  }
   const markdown = renderSection(outcome.section);
   const failed =
     outcome.verdict.status === 'no-traffic' && policy.on_no_traffic === 'fail'
@@ -136,11 +170,20 @@ export async function runMonitor(inputs: MonitorInputs, deps: MonitorDeps): Prom
   };
 }
 
-async function resolveProd(inputs: MonitorInputs, deps: MonitorDeps, at: (p: string) => string): Promise<ProdVersion> {
+async function resolveProd(
+  inputs: MonitorInputs,
+  deps: MonitorDeps,
+  at: (p: string) => string,
+  servedLog: boolean,
+): Promise<ProdVersion> {
   if (/[@#]/.test(inputs.model)) {
     const reference = safeParseModelReference(inputs.model);
     if (!reference.success) throw new InputError(`model ${reference.error}`);
   } else {
+    if (servedLog)
+      throw new InputError(
+        `model '${inputs.model}' is not a registry reference; reading mlship serve's log needs one (such as ${inputs.model || 'churn'}@prod): its version picks the rows and its model names the feature columns`,
+      );
     if (!inputs.referenceProfile)
       throw new InputError(
         `model '${inputs.model}' is not a registry reference such as ${inputs.model.split('@')[0] || 'churn'}@prod; give one, or give reference-profile with the training data's profile`,
@@ -151,6 +194,7 @@ async function resolveProd(inputs: MonitorInputs, deps: MonitorDeps, at: (p: str
       createdAt: null,
       reference: await readProfile(at(inputs.referenceProfile), inputs.referenceProfile),
       calibration: inputs.calibration ? await readCalibration(at(inputs.calibration), inputs.calibration) : null,
+      inputColumns: new Map(),
     };
   }
   if (!deps.registry) throw new InputError(`model '${inputs.model}' needs a registry to resolve; give registry`);
@@ -158,7 +202,7 @@ async function resolveProd(inputs: MonitorInputs, deps: MonitorDeps, at: (p: str
   const resolved = await registry.resolve(inputs.model);
   const dir = await mkdtemp(join(tmpdir(), 'mlship-monitor-'));
   try {
-    return await downloadProd(inputs, registry, resolved, dir, at);
+    return await downloadProd(inputs, registry, resolved, dir, at, servedLog);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -170,6 +214,7 @@ async function downloadProd(
   resolved: ResolvedVersion,
   dir: string,
   at: (p: string) => string,
+  servedLog: boolean,
 ): Promise<ProdVersion> {
   const assets = resolved.manifest.assets.map((a) => a.name);
   let profile: Profile;
@@ -188,13 +233,34 @@ async function downloadProd(
     const { files } = await registry.download(inputs.model, dir, [CALIBRATION_ASSET]);
     calibration = await readCalibration(files[0]!, `${resolved.tag}'s ${CALIBRATION_ASSET}`);
   }
+  let inputColumns: ReadonlyMap<string, readonly string[]> = new Map();
+  if (servedLog) {
+    const { files } = await registry.download(inputs.model, dir, { role: 'model' });
+    inputColumns = inputColumnsOf(await readFile(files[0]!), `${resolved.tag}'s model`);
+  }
   return {
     name: resolved.name,
     version: resolved.version,
     createdAt: resolved.manifest.createdAt,
     reference: profile,
     calibration,
+    inputColumns,
   };
+}
+
+/** The feature names an [N, F] input was exported with, as mlship serve names its columns. */
+function inputColumnsOf(bytes: Uint8Array, file: string): Map<string, string[]> {
+  const signature = readOnnxSignature(bytes, file);
+  let names: unknown;
+  try {
+    names = JSON.parse(readOnnxMetadata(bytes)[FEATURE_NAMES_METADATA_KEY] ?? 'null');
+  } catch {
+    names = null;
+  }
+  const [input, ...others] = signature.inputs;
+  if (!input || others.length > 0 || !Array.isArray(names) || !names.every((n) => typeof n === 'string'))
+    return new Map();
+  return new Map([[input.name, names as string[]]]);
 }
 
 async function readProfile(path: string, file: string): Promise<Profile> {

@@ -15,8 +15,8 @@ import type { ReportSection } from '@mlship/report';
 export interface MonitorRequest {
   model: string;
   version: string | null;
-  /** A file or glob of served rows (Parquet, CSV, JSON Lines). */
-  data: string;
+  /** A file or glob of served rows (Parquet, CSV, JSON Lines); null for a window nothing was served in. */
+  data: string | null;
   /** The window as the user named it, for the report. */
   dataLabel?: string;
   policy: MonitorPolicy;
@@ -40,9 +40,10 @@ const DAY_MS = 86_400_000;
 export async function monitorWindow(request: MonitorRequest): Promise<MonitorOutcome> {
   const { policy, reference } = request;
   const predictionReference = policy.prediction_reference ?? policy.label;
-  const window = (await hasFiles(request.data))
-    ? await readWindow(request.data, policy, reference, predictionReference)
-    : emptyWindow();
+  const window =
+    request.data !== null && (await hasFiles(request.data))
+      ? await readWindow(request.data, policy, reference, predictionReference)
+      : emptyWindow();
   const created = request.modelCreatedAt ? Date.parse(request.modelCreatedAt) : Number.NaN;
   const evidence: MonitorEvidence = {
     rows: window.rows,
@@ -90,7 +91,7 @@ export async function monitorWindow(request: MonitorRequest): Promise<MonitorOut
   const section = monitorSection({
     model: request.model,
     version: request.version,
-    data: request.dataLabel ?? request.data,
+    data: request.dataLabel ?? request.data ?? '',
     rows: window.rows,
     labelledRows: window.labelledRows,
     fileCount: window.files.length,

@@ -125,6 +125,7 @@ export async function monitorProduction(story: MonitorStory): Promise<void> {
         model: `${story.model}@prod`,
         calibration,
         trackingIssue: true,
+        windowHours: 24,
         outputDir: join(dir, outputDir),
       },
       { cwd: dir, now: new Date(), registry: async () => story.registry, github: { client, repo } },

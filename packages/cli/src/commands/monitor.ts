@@ -5,7 +5,14 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '@mlship/errors';
-import { calibrateHoldout, checkCalibration, readMonitorPolicy, runMonitor, type MonitorResult } from '@mlship/monitor';
+import {
+  calibrateHoldout,
+  checkCalibration,
+  MonitorInputsSchema,
+  readMonitorPolicy,
+  runMonitor,
+  type MonitorResult,
+} from '@mlship/monitor';
 import type { CliCommand, CliIO } from '../command.ts';
 import { parseCommandLine, usageError } from '../flags.ts';
 import {
@@ -19,10 +26,11 @@ import {
 
 const USAGE = `usage: mlship monitor DATA --policy FILE --model NAME@prod [--reference-profile FILE] [--calibration FILE]
                       [--registry DIR|local:DIR|github:OWNER/REPO] [--repo OWNER/REPO] [--api-url URL]
-                      [--output-dir DIR] [--json]
+                      [--window-hours H | --since ISO-TIME] [--output-dir DIR] [--json]
        mlship monitor calibrate HOLDOUT --policy FILE --output FILE [--json]
 DATA is the window's served rows: a .parquet, .csv or .jsonl file, or a quoted glob (one matching no file is a
-window without traffic). --repo keeps the model's tracking issue in that repository (a token from GITHUB_TOKEN,
+window without traffic); or mlship serve's --data-dir, whose prediction log gives the rows the prod version
+served in the last --window-hours (24) or since --since, with their labels. --repo keeps the model's tracking issue in that repository (a token from GITHUB_TOKEN,
 GH_TOKEN or --token-stdin).`;
 
 const OPTIONS = {
@@ -33,6 +41,8 @@ const OPTIONS = {
   registry: { type: 'string' },
   repo: { type: 'string' },
   ...GITHUB_OPTIONS,
+  'window-hours': { type: 'string' },
+  since: { type: 'string' },
   'output-dir': { type: 'string' },
   output: { type: 'string' },
   json: { type: 'boolean' },
@@ -49,6 +59,8 @@ const FlagsSchema = z.object({
   'token-stdin': z.boolean().optional(),
   token: z.string().optional(),
   'token-env': z.string().optional(),
+  'window-hours': z.string().optional(),
+  since: z.string().optional(),
   'output-dir': z.string().default('mlship-monitor'),
   output: z.string().optional(),
   json: z.boolean().default(false),
@@ -76,6 +88,18 @@ async function monitor(data: string, flags: Flags, model: string, io: CliIO): Pr
   const token = flags.repo === undefined ? undefined : await readToken('monitor', io, flags);
   if (flags.repo !== undefined && !token)
     throw usageError('monitor', `--repo keeps the tracking issue there and needs a token; ${TOKEN_HINT}`);
+  const window = MonitorInputsSchema.pick({ windowHours: true, since: true }).safeParse({
+    windowHours: flags['window-hours'],
+    since: flags.since,
+  });
+  if (!window.success) {
+    const issue = window.error.issues[0]!;
+    const flag = issue.path[0] === 'since' ? '--since' : '--window-hours';
+    throw usageError(
+      'monitor',
+      `${flag}: ${flag === '--since' ? 'give a time such as 2026-11-30T04:00:00Z' : 'give a positive number of hours'}`,
+    );
+  }
   const result = await runMonitor(
     {
       data,
@@ -84,6 +108,7 @@ async function monitor(data: string, flags: Flags, model: string, io: CliIO): Pr
       referenceProfile: flags['reference-profile'],
       calibration: flags.calibration,
       trackingIssue: token !== undefined,
+      ...window.data,
       outputDir: flags['output-dir'],
     },
     {
