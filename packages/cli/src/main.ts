@@ -8,6 +8,7 @@ const commands: Record<string, () => Promise<{ default: CliCommand }>> = {
   data: () => import('./commands/data.ts'),
   demo: () => import('./commands/demo.ts'),
   init: () => import('./commands/init.ts'),
+  monitor: () => import('./commands/monitor.ts'),
   report: () => import('./commands/report.ts'),
   registry: () => import('./commands/registry.ts'),
   train: () => import('./commands/train.ts'),

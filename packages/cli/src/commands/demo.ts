@@ -18,6 +18,7 @@ import { postReport, createReportDeps, ReportKeySchema } from '@mlship/pr-commen
 import { runnerContextFromEnv } from '@mlship/runner-context';
 import { composeReport, type ReportSection } from '@mlship/report';
 import type { CliCommand, CliIO } from '../command.ts';
+import { monitorProduction } from './demo-monitor.ts';
 
 const MODEL = 'penguins';
 const BOT = 'github-actions[bot]';
@@ -146,6 +147,19 @@ async function tell(io: CliIO, dir: string, gh: GitHubEmulator): Promise<number>
     say(
       `     #${e.counter} ${e.action.padEnd(10)} ${(e.version ?? '').padEnd(6)} ${(e.stage ?? '').padEnd(8)} ${e.tag}`,
     );
+
+  say();
+  say('5. Production monitoring');
+  await monitorProduction({
+    dir,
+    gh,
+    repo,
+    token,
+    registry,
+    model: MODEL,
+    holdout: models.holdout,
+    say,
+  });
 
   const comments = gh.repo(repo).issueComments.filter((c) => c.issueNumber === pr.number);
   const finalComment = join(dir, 'pr-comment.md');
