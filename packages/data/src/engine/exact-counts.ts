@@ -90,7 +90,7 @@ export async function exactCounts(files: readonly ScannedFile[], request: ExactR
     const numericNames = new Set(request.points.keys());
     [row] = await queryRows(`SELECT ${aggregates.join(', ')} FROM (${unionOf(files, names, numericNames)})`);
   } catch (cause) {
-    throw engineError(files[0]!.file, cause);
+    throw await engineError(files[0]!.file, cause);
   }
   numeric.forEach(([name, points], i) => {
     const bins = new Map<number, number>();
@@ -136,7 +136,7 @@ export async function exactKolmogorovSmirnov(
   try {
     rows = await queryRows(sql);
   } catch (cause) {
-    throw engineError(a[0]?.file ?? column, cause);
+    throw await engineError(a[0]?.file ?? column, cause);
   }
   const r = rows[0] ?? {};
   return { d: Number(r.d ?? 0), na: Number(r.na ?? 0), nb: Number(r.nb ?? 0) };

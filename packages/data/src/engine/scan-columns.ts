@@ -126,7 +126,7 @@ async function scanFile(
         tolerant.add(column);
         continue;
       }
-      throw engineError(file, cause);
+      throw await engineError(file, cause);
     }
   }
 }
