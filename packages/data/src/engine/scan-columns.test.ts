@@ -143,6 +143,22 @@ test('column selection decodes only the named columns; an absent one is an error
   );
 });
 
+test('CSV: long text values that repeat, or share their length and first bytes, come back as written', async () => {
+  // Values past 12 bytes are known again within a chunk by length, first four bytes and hash: these share the
+  // first two, repeat in runs (sorted data) and out of order, and include multi-byte characters.
+  const values = Array.from({ length: 5000 }, (_, i) => {
+    const k = i % 7 === 0 ? Math.floor(i / 7) : (i * 7919) % 97;
+    return i % 11 === 0 ? `customer-\u00e9${String(k).padStart(6, '0')}` : `customer-x${String(k).padStart(6, '0')}`;
+  });
+  const rows = values.map((v, i) => `${i},${v},${v.slice(0, 12)}`);
+  const batches = await collect(write('long-text.csv', `i,s,short\n${rows.join('\n')}\n`), { batchRows: 1000 });
+  assert.deepEqual(texts(batches, 's'), values);
+  assert.deepEqual(
+    texts(batches, 'short'),
+    values.map((v) => v.slice(0, 12)),
+  );
+});
+
 test('JSON array: penguins keeps real missing values as nulls', async () => {
   const path = join(DATA, 'penguins.json');
   const records = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>[];
