@@ -72,8 +72,7 @@ export const CLI_ROWS: CliRow[] = [
     args: ['data', 'test', 'zeros.jsonl'],
     files: { 'zeros.jsonl': { sparseBytes: 64 * 1024 ** 2 } },
     names: 'zeros.jsonl',
-    says: /binary/,
-    pending: 'engine',
+    says: /binary data.*not JSON text; check that the file is the data you meant/,
   },
   {
     case: 'a ragged CSV row',
@@ -138,6 +137,22 @@ export const CLI_ROWS: CliRow[] = [
     files: { 'rows.jsonl': '{"a": 1}\n{"a": \n' },
     names: 'rows.jsonl',
     says: /not valid JSON: a record is still open at the end of the file/,
+  },
+  {
+    case: 'a JSON Lines file with a broken record after a blank line names its line and column',
+    kind: 'content',
+    args: ['data', 'test', 'rows.jsonl'],
+    files: { 'rows.jsonl': '{"a": 1}\n\n{"a": 2,, "b": 3}\n{"a": 4}\n' },
+    names: 'rows.jsonl:3:9',
+    says: /not valid JSON \(unexpected character\); fix the record at that line or re-export the file/,
+  },
+  {
+    case: 'a JSON array with a record broken across lines names the line and column',
+    kind: 'content',
+    args: ['data', 'profile', 'rows.json'],
+    files: { 'rows.json': '[\n  {"a": 1},\n  {"a": 2,\n   "b": x}\n]\n' },
+    names: 'rows.json:4:9',
+    says: /not valid JSON \(unexpected character\); fix the record at that line or re-export the file/,
   },
   {
     case: 'a data file of an unknown format',
