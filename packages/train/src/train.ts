@@ -186,6 +186,7 @@ export async function runTraining(inputs: TrainInputs, context: TrainContext, de
     run: deps.runTool,
     tool: probe.kind === 'gpus' ? probe.tool : undefined,
     gpuIndexes: preflight.gpus.map((g) => g.index),
+    ...(probe.kind === 'gpus' ? { gpuCount: probe.gpus.length } : {}),
     intervalMs: inputs.telemetryIntervalSeconds * 1000,
   };
   const started = performance.now();
