@@ -1,15 +1,19 @@
 // The bundled train action against the emulated Actions results service, with
 // the real @actions/artifact and @actions/cache clients inside it: the model
 // and its lineage handed to the validate job as an artifact, checkpoints that
-// survive a preempted attempt through the cache, and a cache that is down.
+// survive a preempted attempt through the cache, a cache that is down, and the
+// trained model published to the registry with its lineage.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator, type GitHubEmulator, type PullRequestHandle, type RepoHandle } from '@mlship/github-emulator';
+import { buildLinearClassifierOnnx } from '@mlship/onnx/test-kit';
+import { LINEAGE_CARD_HEADING } from '@mlship/registry';
 import { startResultsService, type ResultsService } from '@mlship/results-emulator';
 import { installRecordedGpu, type RecordedGpu } from '@mlship/train/test-kit';
 import { runActionDir, runBundledAction, webhookEvent, type RunActionOptions } from './harness/index.ts';
@@ -24,6 +28,7 @@ let rs: ResultsService;
 let repo: RepoHandle;
 let pr: PullRequestHandle;
 let token: string;
+let headSha: string;
 let gpu: RecordedGpu;
 const dirs: string[] = [];
 
@@ -31,7 +36,7 @@ before(async () => {
   gh = await startEmulator();
   rs = await startResultsService();
   repo = gh.createRepo({ owner: 'octo-org', name: 'churn', defaultBranch: 'main' });
-  gh.createCommit(repo, { branch: 'feature/more-data', message: 'More data' });
+  headSha = gh.createCommit(repo, { branch: 'feature/more-data', message: 'More data' });
   pr = gh.createPullRequest(repo, { head: 'feature/more-data', base: 'main', title: 'More data' });
   token = gh.createToken({ login: 'github-actions[bot]', type: 'Bot', permissions: { metadata: 'read' } });
 });
@@ -65,14 +70,27 @@ function job(name: string, options: Partial<RunActionOptions> & { cwd: string })
   };
 }
 
-test('the validate job downloads the model the train job uploaded, byte for byte as its lineage says', async () => {
+test('the validate job downloads the model the train job uploaded, byte for byte as its lineage says; publish records the lineage', async () => {
   const trainDir = workspace();
+  // The command trains, then exports its ONNX model (built here, as a framework's exporter would write it).
+  writeFileSync(
+    join(trainDir, 'exported.onnx'),
+    buildLinearClassifierOnnx({ weights: [[1, 2]], bias: [0], classes: ['no', 'yes'] }),
+  );
+  writeFileSync(join(trainDir, 'train.csv'), 'a,b,label\n1,2,yes\n3,4,no\n');
+  writeFileSync(join(trainDir, 'pnpm-lock.yaml'), "lockfileVersion: '9.0'\n");
   const train = await runBundledAction(
     'train',
     job('train', {
       cwd: trainDir,
       runId: '7001',
-      inputs: { run: trainer('--steps 4 --step-ms 5 --model model.onnx'), 'model-path': 'model.onnx', gpus: '2' },
+      inputs: {
+        run: `${trainer('--steps 4 --step-ms 5')} && cp exported.onnx model.onnx`,
+        'model-path': 'model.onnx',
+        gpus: '2',
+        data: 'train.csv',
+        seed: '7',
+      },
     }),
   );
   assert.equal(train.exitCode, 0, train.stdout + train.stderr);
@@ -97,6 +115,65 @@ test('the validate job downloads the model the train job uploaded, byte for byte
   for (const file of ['metrics.json', 'telemetry.json', 'training.md'])
     assert.ok(readFileSync(join(validateDir, 'in', file)).length > 0, file);
   assert.deepEqual(rs.violations, []);
+
+  // The validated model is published with its lineage: in the manifest whole, and in the model card.
+  const writer = gh.createToken({
+    login: 'github-actions[bot]',
+    type: 'Bot',
+    permissions: { contents: 'write', metadata: 'read' },
+  });
+  const registry = (inputs: Record<string, string>) =>
+    runBundledAction('registry', {
+      inputs,
+      emulator: gh,
+      token: writer,
+      cwd: validateDir,
+      timeoutMs: 60_000,
+      event: webhookEvent('push', '', { repo, sha: headSha }),
+    });
+  const publish = await registry({
+    command: 'publish',
+    name: 'churn',
+    bump: 'minor',
+    files: 'in/model.onnx',
+    lineage: 'in/lineage.json',
+  });
+  assert.equal(publish.exitCode, 0, publish.stdout + publish.stderr);
+  const manifest = JSON.parse(publish.outputs['manifest']!);
+  assert.deepEqual(manifest.lineage, lineage);
+  assert.equal(manifest.lineage.seed, 7);
+  assert.equal(manifest.lineage.environment.cudaVersion, lineage.environment.cudaVersion);
+  const data = lineage.data.find((d: { path: string }) => d.path === 'train.csv');
+  assert.equal(
+    data.sha256,
+    createHash('sha256')
+      .update(readFileSync(join(trainDir, 'train.csv')))
+      .digest('hex'),
+  );
+  assert.deepEqual(manifest.datasets, [{ id: 'train.csv', uri: 'train.csv', sha256: data.sha256 }]);
+  assert.deepEqual(manifest.metrics, lineage.metrics, 'the training metrics, as no metrics file was given');
+  assert.deepEqual(
+    manifest.assets.map((a: { name: string; role: string }) => [a.name, a.role]),
+    [
+      ['model.onnx', 'model'],
+      ['model-card.md', 'card'],
+    ],
+  );
+
+  const fetched = await registry({
+    command: 'download',
+    name: 'churn',
+    version: publish.outputs['version']!,
+    path: 'published',
+  });
+  assert.equal(fetched.exitCode, 0, fetched.stdout + fetched.stderr);
+  const card = readFileSync(join(validateDir, 'published', 'model-card.md'), 'utf8');
+  assert.ok(card.startsWith('# churn\n'), card);
+  assert.ok(card.includes(LINEAGE_CARD_HEADING), card);
+  assert.match(card, /\| seed \| 7 \|/);
+  assert.match(card, /\| GPUs \| 2 × NVIDIA A100-SXM4-40GB \(40960 MiB\) \|/);
+  assert.ok(card.includes(`\`sha256:${data.sha256}\``), 'the data digest');
+  assert.match(card, /\| pnpm-lock\.yaml \| `[0-9a-f]{64}` \|/);
 });
 
 test('a preempted attempt resumes on the next one from the checkpoint it left in the cache', async () => {
@@ -127,4 +204,31 @@ test('a preempted attempt resumes on the next one from the checkpoint it left in
   assert.match(second.stdout, /resumed from step 1[0-2]/);
   assert.equal(second.outputs['outcome'], 'succeeded');
   assert.deepEqual(rs.violations, []);
+});
+
+test('with the cache service down, training still runs and says so in one warning', { timeout: 400_000 }, async () => {
+  // A port nothing listens on: every call of the cache client is refused (and retried by it, about 30 s a call).
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const { port } = closed.address() as AddressInfo;
+  await new Promise((resolve) => closed.close(resolve));
+  const dir = workspace();
+  const run = await runBundledAction(
+    'train',
+    job('train', {
+      cwd: dir,
+      runId: '7003',
+      timeoutMs: 180_000,
+      inputs: { run: trainer('--steps 6 --step-ms 5'), 'checkpoint-dir': 'ckpt', 'upload-artifact': 'false' },
+      env: { ACTIONS_RESULTS_URL: `http://127.0.0.1:${port}/` },
+    }),
+  );
+  assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+  assert.equal(run.outputs['outcome'], 'succeeded');
+  const warnings = run.stdout.split('\n').filter((line) => line.startsWith('::warning'));
+  assert.equal(warnings.length, 1, warnings.join('\n'));
+  assert.match(warnings[0]!, /checkpoints: the Actions cache failed \(.+\); training goes on/);
+  assert.match(run.stdout, /checkpoint not saved \(end\)/);
+  assert.match(run.stdout, /the post step could not save/, 'the post step tried once more, quietly');
+  assert.ok(readFileSync(join(dir, 'mlship-train', 'metrics.json')).length > 0, 'the run wrote its outputs');
 });
