@@ -42,6 +42,16 @@ test('nvidia-smi is left running in its loop mode: one process for the run, its 
   assert.deepEqual(series[0]!.gpuUtilizationPercent, [11, 7]);
   assert.deepEqual(series[1]!.gpuUtilizationPercent, [97, 96]);
   assert.ok(series.every((point) => point.gpuUtilizationPercent.length === 2));
+  // The host's CPUs from /proc/stat, as a share of all of them (null when no tick passed between two samples).
+  const cpu = series.map((point) => point.cpuPercent);
+  assert.ok(
+    cpu.some((percent) => percent !== null),
+    JSON.stringify(cpu),
+  );
+  assert.ok(
+    cpu.every((percent) => percent === null || (percent >= 0 && percent <= 100)),
+    JSON.stringify(cpu),
+  );
   assert.equal(sampler.cost.gpuReadFailures, 0);
   const queries = gpu.queries();
   await sleep(300);

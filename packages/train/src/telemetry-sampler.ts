@@ -4,6 +4,7 @@
 // each of its readings becomes a sample; rocm-smi (or an nvidia-smi loop that
 // died) is run once per sample, one at a time (a slow tool delays the next,
 // never piles up). Each sample's own cost in this process is measured.
+import { closeSync, openSync, readSync } from 'node:fs';
 import { cpus, freemem, totalmem } from 'node:os';
 import { readGpus, type FollowedTool, type RunTool } from './gpu/gpu-probe.ts';
 import type { GpuReading, GpuVendorTool } from './gpu/gpu-types.ts';
@@ -29,7 +30,34 @@ interface CpuTimes {
   total: number;
 }
 
+/** The first line of a file, read in one small read (/proc/stat's later lines run to tens of KiB). */
+function firstLine(path: string): string {
+  const buffer = Buffer.alloc(256);
+  const fd = openSync(path, 'r');
+  try {
+    return buffer.toString('latin1', 0, readSync(fd, buffer, 0, buffer.length, 0)).split('\n', 1)[0]!;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The host's CPU time so far: the first line of /proc/stat on Linux (one
+ * small read), else os.cpus(), which on Linux also reads all of
+ * /proc/cpuinfo (hundreds of KiB on a 64-core GPU runner) at every sample.
+ */
 function cpuTimes(): CpuTimes {
+  try {
+    // cpu  user nice system idle iowait irq softirq steal ... (USER_HZ ticks)
+    const fields = firstLine('/proc/stat').trim().split(/\s+/);
+    if (fields[0] === 'cpu' && fields.length >= 5) {
+      const [user, nice, system, idle, iowait, irq, softirq, steal] = fields.slice(1, 9).map((n) => Number(n) || 0);
+      const busy = user! + nice! + system! + irq! + softirq! + steal!;
+      return { busy, total: busy + idle! + iowait! };
+    }
+  } catch {
+    // Not Linux: below.
+  }
   let busy = 0;
   let total = 0;
   for (const cpu of cpus()) {
