@@ -199,6 +199,9 @@ try {
     `wrapped (train step)   median ${(median(wraps.map((m) => m.ms)) / 1000).toFixed(2)} s wall; CPU beside the job ${median(wraps.map(cpuShare)).toFixed(2)}% of the job's`,
   );
   console.log(
+    `the wrapper process alone: median ${median(wraps.map((w) => (w.selfCpuMs / w.jobCpuMs) * 100)).toFixed(2)}% of the job's CPU (the rest beside the job is the recorded nvidia-smi's shell processes, bash and the job's start)`,
+  );
+  console.log(
     `wrapper CPU by phase (median ms): before ${median(wraps.map((w) => w.phases.beforeMs))}, during ${median(wraps.map((w) => w.phases.duringMs))}, after ${median(wraps.map((w) => w.phases.afterMs))}`,
   );
   console.log(
