@@ -189,6 +189,29 @@ test('type: each type against a text column', () => {
   assert.deepEqual(types('timestamp'), [false, 6, 7, ['1', '2.5', 'x', 'true', 'FALSE']]);
 });
 
+test('boolean text is exactly the six spellings; timestamp text is a whole ISO 8601 date or date-time', () => {
+  const types = (is: string, values: string[]) =>
+    verdict(result(check(`columns:\n  x:\n    type: ${is}\n`, [batch({ x: text(values) })]), 'columns.x.type'));
+  assert.deepEqual(types('boolean', ['true', 'false', 'True', 'False', 'TRUE', 'FALSE', 'yes', 'tRUE']), [
+    false,
+    2,
+    8,
+    ['yes', 'tRUE'],
+  ]);
+  // Each of the failing ones is a date to Date.parse, but not ISO 8601 from end to end.
+  assert.deepEqual(
+    types('timestamp', [
+      '2024-01-02T10:00Z',
+      '2024-01-02 10:00:00.5+02:00',
+      ' 2024-01-02',
+      '12024-01-02',
+      '2024-01-02 10:00 GMT',
+      '2024-01-02Z',
+    ]),
+    [false, 4, 6, [' 2024-01-02', '12024-01-02', '2024-01-02 10:00 GMT', '2024-01-02Z']],
+  );
+});
+
 test('notNull counts missing rows, not text that failed to parse as a number', () => {
   const numbers = result(
     check('columns:\n  x:\n    notNull: true\n', [batch({ x: num([1, null, 'seven', null]) })]),
