@@ -117,6 +117,9 @@ test('chi-square survival: both branches of the incomplete gamma, odd and even d
     [3, 3, 0.3916251762710877],
     [0.5, 5, 0.9921232932326296],
     [30, 7, 9.495972508134177e-5],
+    // Far in the tail, where 1 − (series) would cancel to nothing: the continued fraction keeps the digits.
+    [100, 10, 5.4497019829205215e-17],
+    [200, 2, 3.7200759760208177e-44], // e^(−100)
   ];
   for (const [x, df, p] of cases) close(chiSquareSurvival(x, df), p, 1e-12 + 1e-9 * p);
 });

@@ -104,9 +104,11 @@ export function chiSquareSurvival(x: number, df: number): number {
 // Numerical Recipes' series and continued fraction for the incomplete gamma function.
 function upperGammaRegularised(a: number, x: number): number {
   const lnGammaA = logGamma(a);
+  // Stryker disable next-line EqualityOperator: at x = a + 1 the series and the continued fraction agree
   if (x < a + 1) {
     let term = 1 / a;
     let sum = term;
+    // Stryker disable next-line EqualityOperator: the series has converged long before its thousandth term
     for (let n = 1; n < 1000; n++) {
       term *= x / (a + n);
       sum += term;
