@@ -112,6 +112,7 @@ function upperGammaRegularised(a: number, x: number): number {
     for (let n = 1; n < 1000; n++) {
       term *= x / (a + n);
       sum += term;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: the terms after convergence add less than the sum's last digit
       if (Math.abs(term) < Math.abs(sum) * 1e-15) break;
     }
     return Math.max(0, 1 - sum * Math.exp(-x + a * Math.log(x) - lnGammaA));
@@ -120,12 +121,15 @@ function upperGammaRegularised(a: number, x: number): number {
   let c = 1 / 1e-300;
   let d = 1 / b;
   let h = d;
+  // Stryker disable next-line EqualityOperator: the continued fraction has converged long before its thousandth step
   for (let i = 1; i < 1000; i++) {
     const an = -i * (i - a);
     b += 2;
     d = an * d + b;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: Lentz's guard against a zero denominator, which these inputs never reach
     if (Math.abs(d) < 1e-300) d = 1e-300;
     c = b + an / c;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: Lentz's guard against a zero denominator, which these inputs never reach
     if (Math.abs(c) < 1e-300) c = 1e-300;
     d = 1 / d;
     const delta = d * c;
