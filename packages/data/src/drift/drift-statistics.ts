@@ -134,6 +134,7 @@ function upperGammaRegularised(a: number, x: number): number {
     d = 1 / d;
     const delta = d * c;
     h *= delta;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: once converged each step multiplies by 1
     if (Math.abs(delta - 1) < 1e-15) break;
   }
   return Math.min(1, Math.exp(-x + a * Math.log(x) - lnGammaA) * h);
@@ -159,6 +160,7 @@ function logGamma(x: number): number {
 export function benjaminiHochberg(pValues: readonly number[]): number[] {
   const m = pValues.length;
   const order = pValues.map((p, i) => [p, i] as const).sort((a, b) => a[0] - b[0]);
+  // Stryker disable next-line ArrayDeclaration: every index is assigned below, whatever the initial length
   const adjusted = new Array<number>(m);
   let running = 1;
   for (let rank = m; rank >= 1; rank--) {
