@@ -361,6 +361,14 @@ test('duplicate rows: equal in every column, across batches; a null is not any v
   // (1, null) and (null, 1): one value each, in different columns.
   const crossed = batch({ a: num([1, null]), b: num([null, 1]) });
   assert.equal(result(check('table:\n  duplicateRows: true\n', [crossed]), 'table.duplicateRows').failingCount, 0);
+  // A null is no value: a row where b is null repeats one that lacked b (a JSON record without the key),
+  // and not one where b is 0.
+  for (const b of [num([null]), text([null])]) {
+    const lacking = check('table:\n  duplicateRows: true\n', [batch({ a: num([1]), b }), batch({ a: num([1]) })]);
+    assert.equal(result(lacking, 'table.duplicateRows').failingCount, 1);
+  }
+  const zero = batch({ a: num([0, null]), b: text(['x', 'x']) });
+  assert.equal(result(check('table:\n  duplicateRows: true\n', [zero]), 'table.duplicateRows').failingCount, 0);
   const nullVsZero = batch({ a: num([0, null]), b: text(['', null]) });
   assert.equal(result(check('table:\n  duplicateRows: true\n', [nullVsZero]), 'table.duplicateRows').failingCount, 0);
 });
