@@ -54,6 +54,30 @@ test('first version on an empty registry, v0.1.0 on release, compared with it fr
       timeoutMs: 120_000,
     });
 
+  // The report job's data step compares with the profile published with prod: none yet.
+  const data = await runBundledAction('data-test', {
+    inputs: {
+      data: 'models/holdout.csv',
+      'reference-profile': 'penguins@prod',
+      'fail-on': 'never',
+      'output-dir': 'data',
+    },
+    event: prEvent,
+    emulator: gh,
+    token: validateToken,
+    cwd: workspace,
+    timeoutMs: 60_000,
+  });
+  assert.equal(data.exitCode, 0, data.stderr);
+  assert.match(
+    data.annotations.find((a) => a.level === 'notice')?.message ?? '',
+    /^penguins@prod: no model 'penguins' .*; the data is tested without a drift comparison \(first version\)$/,
+  );
+  assert.doesNotMatch(
+    readFileSync(join(workspace, data.outputs['report-path']!), 'utf8'),
+    /#### Drift|columns drifted/,
+  );
+
   const first = await validate('first');
   assert.equal(first.exitCode, 0, first.stderr);
   assert.equal(first.outputs.verdict, 'pass');

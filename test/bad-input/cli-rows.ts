@@ -321,9 +321,10 @@ export const CLI_ROWS: CliRow[] = [
     says: /fix the row/,
   },
   {
-    case: 'a reference NAME@STAGE the local registry does not hold',
+    // `data test` tests such data without drift (day one); `data drift` has nothing to compare with.
+    case: 'a drift reference NAME@STAGE the local registry does not hold',
     kind: 'registry',
-    args: ['data', 'test', 'data.csv', '--reference', 'fraud@prod'],
+    args: ['data', 'drift', 'data.csv', '--reference', 'fraud@prod'],
     files: { 'data.csv': CSV, ...REGISTRY },
     names: "'fraud'",
     says: /publish it first/,

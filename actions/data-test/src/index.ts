@@ -1,3 +1,4 @@
+import { notice } from '@actions/core';
 import {
   actionGitHubClient,
   appendSummary,
@@ -9,7 +10,7 @@ import {
 import { DataTestActionInputsSchema, runDataTest } from '@mlship/data';
 import { InputError } from '@mlship/errors';
 import { dataTestState, syncTrackingIssue } from '@mlship/monitor/tracking';
-import { actionRegistryLocation, fetchRegistryAsset, isModelReference, openRegistry } from '@mlship/registry';
+import { actionRegistryLocation, fetchReferenceProfile, isModelReference, openRegistry } from '@mlship/registry';
 import { renderSection } from '@mlship/report';
 
 const tokenHint = "set the 'token' input";
@@ -23,9 +24,11 @@ await runAction(async () => {
   if (referenceProfile && isModelReference(referenceProfile)) {
     const location = actionRegistryLocation(inputs.registry, context);
     const registry = await openRegistry({ location, cwd: context.workspace, client, tokenHint, actor: '' });
-    const fetched = await fetchRegistryAsset(registry, referenceProfile, 'data-profile');
-    referenceLabel = `${fetched.tag} (${referenceProfile})`;
-    referenceProfile = fetched.path;
+    const fetched = await fetchReferenceProfile(registry, referenceProfile);
+    if ('firstVersion' in fetched) {
+      notice(fetched.firstVersion);
+      referenceProfile = undefined;
+    } else ({ path: referenceProfile, label: referenceLabel } = fetched);
   }
   const result = await runDataTest({ ...inputs, referenceProfile, referenceLabel });
   const section = renderSection(result.section);

@@ -83,6 +83,7 @@ export {
   actionRegistryLocation,
   commandContext,
   fetchRegistryAsset,
+  fetchReferenceProfile,
   isModelReference,
 } from './registry-entry.ts';
 export { parseRegistryLocation, formatRegistryLocation, DEFAULT_LOCAL_REGISTRY } from './registry-location.ts';

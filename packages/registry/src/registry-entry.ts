@@ -12,7 +12,8 @@ import { LocalStore } from './local-store.ts';
 import type { AssetRole } from './manifest.ts';
 import { RegistryService, type RegistryContext } from './registry-service.ts';
 import { loadStagePolicy, type CommandContext } from './registry-command.ts';
-import { safeParseModelReference } from './model-reference.ts';
+import { parseModelReference, safeParseModelReference } from './model-reference.ts';
+import { NoVersionYetError } from './registry-errors.ts';
 import { formatRegistryLocation, parseRegistryLocation, type RegistryLocation } from './registry-location.ts';
 
 export interface OpenRegistryOptions {
@@ -119,6 +120,27 @@ export async function fetchRegistryAsset(
   } catch (error) {
     // A reference that does not resolve leaves no empty download directory behind.
     await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/**
+ * The reference data profile of a version, or why there is none yet: a stage
+ * that no version holds (NAME@prod on day one) has nothing to drift from, so
+ * the data is tested without a comparison instead of failing the job.
+ */
+export async function fetchReferenceProfile(
+  registry: RegistryService,
+  reference: string,
+): Promise<{ path: string; label: string } | { firstVersion: string }> {
+  try {
+    const { path, tag } = await fetchRegistryAsset(registry, reference, 'data-profile');
+    return { path, label: `${tag} (${reference})` };
+  } catch (error) {
+    if (error instanceof NoVersionYetError && parseModelReference(reference).kind === 'stage')
+      return {
+        firstVersion: `${reference}: ${error.message}; the data is tested without a drift comparison (first version)`,
+      };
     throw error;
   }
 }

@@ -120,7 +120,16 @@ test('test --reference cars@prod compares against the profile published with the
     /Drift against `cars@v1\.0\.0 \(cars@prod\)`/,
   );
 
-  const missing = await run(['test', join(DATA, 'cars.json'), '--reference', 'trucks@prod']);
-  assert.equal(missing.code, 1);
-  assert.match(missing.stderr, /no model 'trucks' in the registry/);
+  // Day one of another model: nothing to drift from yet, said on stderr; the data is still tested.
+  const first = await run(['test', join(DATA, 'cars.json'), '--reference', 'trucks@prod', '--output-dir', 'out-1st']);
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(
+    first.stderr,
+    /^mlship: note: trucks@prod: no model 'trucks' in the registry .*; the data is tested without a drift comparison \(first version\)\n$/,
+  );
+  assert.doesNotMatch(readFileSync(join(dir, 'out-1st', 'data-test.md'), 'utf8'), /Drift against/);
+  // Drift itself needs a reference: there the empty stage is an error.
+  const drift = await run(['drift', join(DATA, 'cars.json'), '--reference', 'trucks@prod']);
+  assert.equal(drift.code, 1);
+  assert.match(drift.stderr, /no model 'trucks' in the registry/);
 });

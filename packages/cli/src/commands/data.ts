@@ -19,7 +19,7 @@ import {
   type DriftReport,
 } from '@mlship/data';
 import { checkOutputFile, writeOutputFile } from '@mlship/output-files';
-import { fetchRegistryAsset, isModelReference } from '@mlship/registry';
+import { fetchReferenceProfile, fetchRegistryAsset, isModelReference } from '@mlship/registry';
 import type { CliCommand, CliIO } from '../command.ts';
 import { parseCommandLine, usageError } from '../flags.ts';
 import { cliRunnerContext, GITHUB_OPTIONS, openCliRegistry } from '../runner.ts';
@@ -105,14 +105,28 @@ function driftLines(drift: DriftReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** A profile file, or the data-profile asset of a registry version (churn@prod). */
-async function referenceProfile(reference: string, flags: Flags, io: CliIO): Promise<{ path: string; label: string }> {
+/**
+ * A profile file, or the data-profile asset of a registry version (churn@prod).
+ * `data test` tests without a comparison on day one, when the stage is still empty.
+ */
+async function referenceProfile(
+  sub: string,
+  reference: string,
+  flags: Flags,
+  io: CliIO,
+): Promise<{ path: string; label: string } | undefined> {
   const path = resolve(io.cwd, reference);
   if (existsSync(path) || !isModelReference(reference)) return { path, label: reference };
   const context = await cliRunnerContext('data', io, flags);
   const registry = await openCliRegistry('data', io, flags, context);
-  const fetched = await fetchRegistryAsset(registry, reference, 'data-profile');
-  return { path: fetched.path, label: `${fetched.tag} (${reference})` };
+  if (sub !== 'test') {
+    const fetched = await fetchRegistryAsset(registry, reference, 'data-profile');
+    return { path: fetched.path, label: `${fetched.tag} (${reference})` };
+  }
+  const fetched = await fetchReferenceProfile(registry, reference);
+  if ('path' in fetched) return fetched;
+  io.stderr(`mlship: note: ${fetched.firstVersion}\n`);
+  return undefined;
 }
 
 const command: CliCommand = {
@@ -126,7 +140,8 @@ const command: CliCommand = {
     const at = (p: string) => resolve(io.cwd, p);
     // A wrong --output fails before the data is read, not after.
     if (flags.output) await checkOutputFile(at(flags.output), OUTPUT);
-    const referenced = flags.reference === undefined ? undefined : await referenceProfile(flags.reference, flags, io);
+    const referenced =
+      flags.reference === undefined ? undefined : await referenceProfile(sub, flags.reference, flags, io);
     // `data test` reads its reference itself.
     const reference = referenced && sub !== 'test' ? await loadReference(referenced.path) : undefined;
     switch (sub) {
