@@ -41721,6 +41721,9 @@ function setFailed(message) {
 function error(message, properties = {}) {
   issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
+function notice(message, properties = {}) {
+  issueCommand("notice", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
 function info(message) {
   process.stdout.write(message + os4.EOL);
 }
@@ -72694,6 +72697,18 @@ async function fetchRegistryAsset(registry2, reference, role) {
     throw error63;
   }
 }
+async function fetchReferenceProfile(registry2, reference) {
+  try {
+    const { path, tag } = await fetchRegistryAsset(registry2, reference, "data-profile");
+    return { path, label: `${tag} (${reference})` };
+  } catch (error63) {
+    if (error63 instanceof NoVersionYetError && parseModelReference(reference).kind === "stage")
+      return {
+        firstVersion: `${reference}: ${error63.message}; the data is tested without a drift comparison (first version)`
+      };
+    throw error63;
+  }
+}
 
 // actions/data-test/src/index.ts
 var tokenHint = "set the 'token' input";
@@ -72706,9 +72721,11 @@ await runAction(async () => {
   if (referenceProfile && isModelReference(referenceProfile)) {
     const location = actionRegistryLocation(inputs.registry, context);
     const registry2 = await openRegistry({ location, cwd: context.workspace, client, tokenHint, actor: "" });
-    const fetched = await fetchRegistryAsset(registry2, referenceProfile, "data-profile");
-    referenceLabel = `${fetched.tag} (${referenceProfile})`;
-    referenceProfile = fetched.path;
+    const fetched = await fetchReferenceProfile(registry2, referenceProfile);
+    if ("firstVersion" in fetched) {
+      notice(fetched.firstVersion);
+      referenceProfile = void 0;
+    } else ({ path: referenceProfile, label: referenceLabel } = fetched);
   }
   const result = await runDataTest({ ...inputs, referenceProfile, referenceLabel });
   const section = renderSection(result.section);
