@@ -38,6 +38,8 @@ export type { OutputSanityInputs } from './sanity.ts';
 export { diffSignatures } from './signature-diff.ts';
 export type { SignatureChange, SignatureLike, TensorSpec } from './signature-diff.ts';
 export { PolicySchema, parsePolicy, readPolicy, defaultPolicy } from './policy.ts';
+export { CanaryPolicySchema, PER_REQUEST_METRICS, isPerRequestMetric } from './canary-policy.ts';
+export type { CanaryPolicy, PerRequestMetric } from './canary-policy.ts';
 export type { Policy, Gate } from './policy.ts';
 export { evaluatePaired, bootstrapOptions, summariseComparison } from './evaluate.ts';
 export type { PairedEvaluation, SliceEvaluation } from './evaluate.ts';
