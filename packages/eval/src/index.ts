@@ -49,3 +49,4 @@ export { validationSection, metricTable } from './pr-section.ts';
 export { buildModelCard } from './model-card.ts';
 export type { ModelCard, ModelCardJson } from './model-card.ts';
 export { seededRandom } from './random.ts';
+export { normalQuantile } from './normal.ts';
