@@ -18,3 +18,5 @@ export { openPullRequestsForHead } from './pulls.ts';
 export type { PullRequestHead } from './pulls.ts';
 export { fetchCommentNodes } from './authorship.ts';
 export type { CommentNode, CommentKind } from './authorship.ts';
+export { RefLog } from './ref-log.ts';
+export type { RefLogEntry, RefLogOptions } from './ref-log.ts';
