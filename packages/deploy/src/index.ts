@@ -1,5 +1,6 @@
 // Rolling a released version out: the canary judge (pure), the rollout plan,
-// and the evidence contract with serving runtimes.
+// the evidence contract with serving runtimes, the stateless controller and
+// its adapters (GitHub Deployments and refs, HTTP and command serving).
 export { alwaysValidBounds, mixtureCrossing } from './judge/always-valid.ts';
 export type { Estimate, ConfidenceBounds } from './judge/always-valid.ts';
 export { MomentsSchema, EMPTY_MOMENTS, addValue, mergeMoments, mean, sampleVariance } from './judge/moments.ts';
@@ -30,3 +31,27 @@ export {
   EVIDENCE_SCHEMA_VERSION,
 } from './evidence.ts';
 export type { Evidence, TrafficRequest, TrafficState, LatencyHistogram, ArmEvidence } from './evidence.ts';
+export { RolloutEventSchema, isTerminal } from './rollout/rollout-event.ts';
+export type { RolloutEvent, Phase } from './rollout/rollout-event.ts';
+export type { RolloutLog } from './rollout/rollout-log.ts';
+export type {
+  Deployment,
+  DeploymentsPort,
+  DeploymentStatusInput,
+  DeploymentState,
+} from './rollout/deployments-port.ts';
+export { transition, decidedByPerson } from './rollout/transition.ts';
+export { statusFor, STATUS_DESCRIPTION_MAX } from './rollout/status-text.ts';
+export { rolloutReport } from './rollout/rollout-report.ts';
+export { runController } from './rollout/controller.ts';
+export type { ControllerDeps, ControllerCommand, ControllerResult, ControllerAction } from './rollout/controller.ts';
+export { gitHubDeployments, DEPLOYMENT_TASK } from './github/github-deployments.ts';
+export { gitHubRolloutLog } from './github/github-rollout-log.ts';
+export { ServingError } from './traffic/traffic-adapter.ts';
+export type { TrafficAdapter, EvidenceQuery } from './traffic/traffic-adapter.ts';
+export { httpTraffic, referenceServerTraffic, templatedUrl } from './traffic/http-traffic.ts';
+export type { HttpTrafficOptions } from './traffic/http-traffic.ts';
+export { commandTraffic } from './traffic/command-traffic.ts';
+export type { CommandTrafficOptions } from './traffic/command-traffic.ts';
+export { DeployInputsSchema, runDeploy, resolveCommand, DEFAULT_POLICY_FILE } from './deploy-entry.ts';
+export type { DeployInputs, DeployRun } from './deploy-entry.ts';
