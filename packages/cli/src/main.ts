@@ -6,6 +6,7 @@ import type { CliCommand, CliIO } from './command.ts';
 const commands: Record<string, () => Promise<{ default: CliCommand }>> = {
   data: () => import('./commands/data.ts'),
   demo: () => import('./commands/demo.ts'),
+  deploy: () => import('./commands/deploy.ts'),
   report: () => import('./commands/report.ts'),
   registry: () => import('./commands/registry.ts'),
   validate: () => import('./commands/validate.ts'),
