@@ -5,35 +5,19 @@
 // two controllers racing, and a controller killed mid-step and run again.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startEmulator, type GitHubEmulator, type RepoHandle } from '@mlship/github-emulator';
-import { createGitHubClient } from '@mlship/github';
-import { GitHubStore, RegistryService } from '@mlship/registry';
-import {
-  SimulatedRuntime,
-  startEvidenceServer,
-  type EvidenceServer,
-} from '../packages/deploy/testkit/simulated-runtime.ts';
-import { MODEL, churnModel, churnRequests, publishChurnVersion } from '../packages/deploy/testkit/churn-fixture.ts';
+import { startEmulator, type GitHubEmulator } from '@mlship/github-emulator';
+import { CHURN_POLICY, MODEL, rolloutWorld, type RolloutWorld } from '@mlship/deploy/test-kit';
 import { runBundledAction, webhookEvent, type ActionRunResult } from './harness/index.ts';
 
-const POLICY = `task: classification
-gates:
-  - metric: accuracy
-    max_drop: 0.05
-canary:
-  steps: [10, 50, 100]
-  min_requests: 100
-  min_minutes: 0
-  min_labels: 100
-`;
+// The bundled action reads the real clock: steps last no minimum time here.
+const POLICY = CHURN_POLICY.replace('min_minutes: 10', 'min_minutes: 0');
 
 let gh: GitHubEmulator;
-let serial = 0;
-const servers: EvidenceServer[] = [];
+const worlds: World[] = [];
 
 before(async () => {
   gh = await startEmulator({ rateLimitPerHour: 1_000_000 });
@@ -42,69 +26,22 @@ after(async () => {
   await gh.stop();
 });
 afterEach(async () => {
-  for (const s of servers.splice(0)) await s.close();
+  for (const w of worlds.splice(0)) {
+    await w.close();
+    rmSync(w.workspace, { recursive: true, force: true });
+  }
   assert.deepEqual(gh.violations, [], 'every request and response matched the OpenAPI description');
 });
 
-interface World {
-  repo: RepoHandle;
-  commit: string;
-  token: string;
-  workspace: string;
-  runtime: SimulatedRuntime;
-  server: EvidenceServer;
-  registry: RegistryService;
-  replay: (count: number) => void;
-}
+type World = RolloutWorld & { workspace: string };
 
 async function world(canary: 'good' | 'bad' | 'broken'): Promise<World> {
-  const repo = gh.createRepo({ owner: 'octo-org', name: `deploy-e2e-${serial++}`, defaultBranch: 'main' });
-  const commit = gh.createCommit(repo, { branch: 'main', message: 'Train churn model' });
-  const token = gh.createToken({
-    login: 'github-actions[bot]',
-    type: 'Bot',
-    permissions: { contents: 'write', deployments: 'write', metadata: 'read' },
-  });
-  const registry = new RegistryService(
-    new GitHubStore({
-      client: createGitHubClient({ token, baseUrl: gh.apiUrl, throttle: false }),
-      owner: repo.owner,
-      repo: repo.name,
-    }),
-    { actor: 'alice', sleep: async () => {} },
-  );
-  const training = churnRequests(600, 1);
-  await publishChurnVersion(registry, 'v1.0.0', commit, training);
-  await publishChurnVersion(registry, 'v1.1.0', commit, training);
-  await registry.promote({ name: MODEL, version: 'v1.0.0', stage: 'prod' });
-  const traffic = churnRequests(30_000, 2, 10_000);
-  const labels = new Map(traffic.map((r) => [r.id, String(r.label)]));
-  const runtime = new SimulatedRuntime(
-    MODEL,
-    [
-      churnModel('v1.0.0', labels, { errorRate: 0.1, salt: 1 }),
-      churnModel('v1.1.0', labels, { errorRate: canary === 'bad' ? 0.2 : 0.1, salt: 2, fails: canary === 'broken' }),
-    ],
-    'v1.0.0',
-  );
-  const server = await startEvidenceServer(runtime);
-  servers.push(server);
+  const w = await rolloutWorld(gh, { canary, realClock: true });
   const workspace = mkdtempSync(join(tmpdir(), 'mlship-deploy-e2e-'));
   writeFileSync(join(workspace, 'policy.yml'), POLICY);
-  let next = 0;
-  return {
-    repo,
-    commit,
-    token,
-    workspace,
-    runtime,
-    server,
-    registry,
-    replay: (count) => {
-      runtime.replay(traffic.slice(next, next + count));
-      next += count;
-    },
-  };
+  const withWorkspace = { ...w, workspace };
+  worlds.push(withWorkspace);
+  return withWorkspace;
 }
 
 /** A controller run: dispatched (a scheduled run looks the same to the action: no version, so it steps). */

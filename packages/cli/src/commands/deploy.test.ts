@@ -3,12 +3,11 @@
 // a serving runtime on loopback, and its usage errors.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type GitHubEmulator } from '@mlship/github-emulator';
-import { CHURN_POLICY } from '../../../deploy/testkit/churn-fixture.ts';
-import { rolloutWorld } from '../../../deploy/testkit/rollout-world.ts';
+import { CHURN_POLICY, rolloutWorld } from '@mlship/deploy/test-kit';
 import { main } from '../main.ts';
 
 let gh: GitHubEmulator;
@@ -33,8 +32,8 @@ async function run(argv: string[], env: Record<string, string | undefined>, cwd:
 
 test('start and step a rollout from a terminal, with the state in GitHub', async () => {
   const w = await rolloutWorld(gh, { canary: 'good' });
+  const dir = mkdtempSync(join(tmpdir(), 'mlship-deploy-cli-'));
   try {
-    const dir = mkdtempSync(join(tmpdir(), 'mlship-deploy-cli-'));
     writeFileSync(join(dir, 'policy.yml'), CHURN_POLICY);
     const env = { GITHUB_TOKEN: w.token, GITHUB_API_URL: gh.apiUrl, GITHUB_ACTOR: 'alice' };
     const common = ['--repo', w.repo.fullName, '--server-url', w.server.url, '--policy', 'policy.yml'];
@@ -53,11 +52,12 @@ test('start and step a rollout from a terminal, with the state in GitHub', async
     assert.equal(gh.repo(w.repo).deployments[0]!.statuses[0]!.creator.login, 'github-actions[bot]');
   } finally {
     await w.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
 test('usage mistakes are one-line errors pointing at the usage', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mlship-deploy-cli-'));
+  const dir = tmpdir();
   const noCommand = await run([], { GITHUB_TOKEN: 't' }, dir);
   assert.equal(noCommand.code, 1);
   assert.match(

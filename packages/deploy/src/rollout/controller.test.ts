@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { startEmulator, type GitHubEmulator } from '@mlship/github-emulator';
 import { parsePolicy } from '@mlship/eval';
 import { runController, type ControllerDeps, type ControllerResult } from './controller.ts';
-import { CHURN_POLICY, MODEL } from '../../testkit/churn-fixture.ts';
-import { rolloutWorld, type RolloutWorld } from '../../testkit/rollout-world.ts';
+import { CHURN_POLICY, MODEL } from '../../test-kit/churn-fixture.ts';
+import { rolloutWorld, type RolloutWorld } from '../../test-kit/rollout-world.ts';
 
 let gh: GitHubEmulator;
 const worlds: RolloutWorld[] = [];

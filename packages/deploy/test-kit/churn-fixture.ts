@@ -2,7 +2,7 @@
 // model right on 90% of them, and canaries that are as good (with other
 // mistakes), clearly worse, or broken; each version published to a registry
 // with the data profile of its training requests.
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataProfiler } from '@mlship/data';
@@ -86,5 +86,9 @@ export async function publishChurnVersion(
     await writeFile(join(dir, 'profile.json'), JSON.stringify(profiler.finish()));
     files.push({ path: join(dir, 'profile.json'), role: 'data-profile' });
   }
-  await registry.publish({ name: MODEL, version, commit, files });
+  try {
+    await registry.publish({ name: MODEL, version, commit, files });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

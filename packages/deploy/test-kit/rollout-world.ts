@@ -14,6 +14,8 @@ export interface RolloutWorldOptions {
   canary: 'good' | 'bad' | 'broken';
   /** Publish v1.1.0 with its data profile (default true). */
   canaryProfile?: boolean;
+  /** The runtime reads the real clock (for controllers in other processes), not `now`. */
+  realClock?: boolean;
 }
 
 export interface RolloutWorld {
@@ -70,7 +72,7 @@ export async function rolloutWorld(gh: GitHubEmulator, options: RolloutWorldOpti
     ],
     'v1.0.0',
   );
-  runtime.clock = () => new Date(now.ms);
+  if (!options.realClock) runtime.clock = () => new Date(now.ms);
   const server = await startEvidenceServer(runtime);
   const comments: RolloutWorld['comments'] = [];
   let next = 0;
