@@ -1,8 +1,9 @@
 // The rollout as markdown: the job summary of every controller run and the
-// evidence comment a rollback posts on the version's commit. Every string
-// that comes from data (column names in drift findings, reasons) goes through
-// the report package's cell escaping.
-import { escapeHtml, renderTable, statusBadge, type Status } from '@mlship/report';
+// evidence comment a rollback posts on the version's commit. Reasons and
+// guardrail details carry strings from data (column names in drift findings,
+// a runtime's messages): every string goes through the report package's
+// escapers, table cells through renderTable's own.
+import { escapeHeading, escapeText, markdownLink, renderTable, statusBadge, type Status } from '@mlship/report';
 import { describeGate } from '../judge/labelled-gates.ts';
 import type { Judgement } from '../judge/judge.ts';
 import type { RolloutPlan } from '../plan.ts';
@@ -23,15 +24,18 @@ const PHASE_STATUS: Record<RolloutEvent['phase'], Status> = {
 };
 
 const fmt = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(3)).toString() : 'n/a');
-const text = (s: string) => escapeHtml(s);
+
+function planText(plan: RolloutPlan): string {
+  const first = plan.steps[0]!;
+  return `${plan.steps.map((s) => `${s.weight}%`).join(' → ')} (each ≥ ${first.minRequests} canary requests and ${Math.round(first.minSeconds / 60)} min)`;
+}
 
 export function rolloutReport(input: RolloutReportInput): string {
   const { event, plan, judgement } = input;
-  const parts: string[] = [];
   const badge = statusBadge(PHASE_STATUS[event.phase]).split(' ')[0];
-  parts.push(`## ${badge} mlship deploy · ${text(event.model)} ${text(event.version)}`);
-  parts.push(text(input.headline));
-  parts.push(
+  const parts = [
+    `## ${badge} mlship deploy · ${escapeHeading(`${event.model} ${event.version}`)}`,
+    escapeText(input.headline),
     renderTable(
       ['', 'value'],
       [
@@ -40,53 +44,49 @@ export function rolloutReport(input: RolloutReportInput): string {
         ['prod', plan.prodVersion],
         ['deployment', String(event.deploymentId)],
         ['started', event.startedAt],
-        [
-          'plan',
-          plan.steps.map((s) => `${s.weight}%`).join(' → ') +
-            ` (each ≥ ${plan.steps[0]!.minRequests} canary requests and ${Math.round(plan.steps[0]!.minSeconds / 60)} min)`,
-        ],
+        ['plan', planText(plan)],
         ['evidence', plan.shadow ? 'shadow: both models score every request (paired)' : 'split traffic (unpaired)'],
-      ].map(([k, v]) => [k!, text(v!)]),
+      ],
     ),
-  );
+  ];
   if (judgement) {
     const c = judgement.counts;
+    const asOf = judgement.evidenceAsOf ? `; evidence as of ${judgement.evidenceAsOf}` : '';
     parts.push(
-      `**Outcome: ${judgement.outcome}**${judgement.advance ? ' (next step)' : ''} — canary served ${c.canaryServed} requests (${c.stepServed} in this step), scored ${c.canaryScored}; prod scored ${c.prodScored}; ${c.labels} labelled requests${judgement.evidenceAsOf ? `; evidence as of ${text(judgement.evidenceAsOf)}` : ''}.`,
+      `**Outcome: ${judgement.outcome}**${judgement.advance ? ' (next step)' : ''} — ${escapeText(
+        `canary served ${c.canaryServed} requests (${c.stepServed} in this step), scored ${c.canaryScored}; prod scored ${c.prodScored}; ${c.labels} labelled requests${asOf}.`,
+      )}`,
     );
     if (judgement.gates.length > 0)
       parts.push(
-        '### Labelled gates\n\n' +
-          renderTable(
-            ['gate', 'verdict', 'estimate', 'always-valid bounds', 'labels'],
-            judgement.gates.map((g) => [
-              text(describeGate(g.gate)),
-              g.verdict,
-              fmt(g.estimate),
-              Number.isFinite(g.bounds.halfWidth) ? `[${fmt(g.bounds.lower)}, ${fmt(g.bounds.upper)}]` : 'n/a',
-              `${g.labels} ${g.mode === 'none' ? '' : g.mode}`.trim(),
-            ]),
-            { align: ['left', 'left', 'right', 'right', 'right'] },
-          ),
+        `### Labelled gates\n\n${renderTable(
+          ['gate', 'verdict', 'estimate', 'always-valid bounds', 'labels'],
+          judgement.gates.map((g) => [
+            describeGate(g.gate),
+            g.verdict,
+            fmt(g.estimate),
+            Number.isFinite(g.bounds.halfWidth) ? `[${fmt(g.bounds.lower)}, ${fmt(g.bounds.upper)}]` : 'n/a',
+            `${g.labels} ${g.mode === 'none' ? '' : g.mode}`.trim(),
+          ]),
+          { align: ['left', 'left', 'right', 'right', 'right'] },
+        )}`,
       );
     if (judgement.guardrails.length > 0)
       parts.push(
-        '### Guardrails\n\n' +
-          renderTable(
-            ['guardrail', 'status', 'detail'],
-            judgement.guardrails.map((g) => [g.name, g.status, text(g.detail)]),
-          ),
+        `### Guardrails\n\n${renderTable(
+          ['guardrail', 'status', 'detail'],
+          judgement.guardrails.map((g) => [g.name, g.status, g.detail]),
+        )}`,
       );
   }
   const reasons = judgement ? judgement.reasons : event.reasons;
   if (reasons.length > 0)
     parts.push(
-      '### Why\n\n' +
-        renderTable(
-          ['#', 'reason'],
-          reasons.map((r, i) => [String(i + 1), text(r)]),
-        ),
+      `### Why\n\n${renderTable(
+        ['#', 'reason'],
+        reasons.map((r, i) => [String(i + 1), r]),
+      )}`,
     );
-  if (event.runUrl) parts.push(`Run: ${text(event.runUrl)}`);
+  if (event.runUrl) parts.push(markdownLink('The run that took this step', event.runUrl));
   return `${parts.join('\n\n')}\n`;
 }
