@@ -9,6 +9,7 @@ const commands: Record<string, () => Promise<{ default: CliCommand }>> = {
   deploy: () => import('./commands/deploy.ts'),
   report: () => import('./commands/report.ts'),
   registry: () => import('./commands/registry.ts'),
+  serve: () => import('./commands/serve.ts'),
   validate: () => import('./commands/validate.ts'),
 };
 
