@@ -11,3 +11,4 @@ export { InferRequestSchema, ProtocolError, OIP_DATATYPES } from './oip/protocol
 export type { InferRequest, InferResponse, ModelMetadata, OipDatatype } from './oip/protocol.ts';
 export { LATENCY_BOUNDS_MS } from './evidence/latency-histogram.ts';
 export { PREDICTION_LOG_FILE } from './log/prediction-log.ts';
+export { SERVING_SESSION_OPTIONS } from './model/served-model.ts';

@@ -3,13 +3,22 @@
 // prediction per row, and the names of the feature columns it is profiled by.
 import { createHash } from 'node:crypto';
 import { InputError } from '@mlship/errors';
-import { FEATURE_NAMES_METADATA_KEY, loadModel, type LoadedModel, type TensorSignature } from '@mlship/onnx';
+import {
+  FEATURE_NAMES_METADATA_KEY,
+  loadModel,
+  type LoadedModel,
+  type SessionOptions,
+  type TensorSignature,
+} from '@mlship/onnx';
 import { oipDatatypeOf, type MetadataTensor, type OipDatatype } from '../oip/protocol.ts';
 
 /** Input types the ONNX adapter feeds (its FeedData). */
 const FEEDABLE: readonly OipDatatype[] = ['FP32', 'FP64', 'INT32', 'INT64', 'BYTES'];
 
 export type Task = 'classification' | 'regression';
+
+/** Requests run side by side (and prod and canary both in shadow mode): one thread per run. */
+export const SERVING_SESSION_OPTIONS: SessionOptions = { intraOpThreads: 1 };
 
 export interface ModelInput {
   name: string;
@@ -64,7 +73,7 @@ const free = (d: number | string | null) => (typeof d === 'number' && d > 0 ? d 
 /** Loads a model for serving; a model the protocol cannot carry is refused naming the tensor and what to do. */
 export async function loadServedModel(src: ServedModelSource): Promise<ServedModel> {
   const sha256 = createHash('sha256').update(src.bytes).digest('hex');
-  const session = await loadModel(src.bytes, src.source);
+  const session = await loadModel(src.bytes, src.source, SERVING_SESSION_OPTIONS);
   try {
     const inputs = session.signature.inputs.map((t) => modelInput(t, session, src.source));
     const outputs = session.signature.outputs.map((t) => {
