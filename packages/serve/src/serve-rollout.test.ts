@@ -321,3 +321,19 @@ test('a canary file that is not a model, or a missing file, fails naming it', as
     await f.close();
   }
 });
+
+test('with an admin token the rollout routes need it; inference stays open', async () => {
+  const f = await serveFixture({ prod: PROD_MODEL() }, { adminToken: 's3cret' });
+  try {
+    const denied = await f.get(`${ROLLOUT}/traffic`);
+    assert.equal(denied.status, 401);
+    assert.match(denied.body.error, /need Authorization: Bearer/);
+    const wrong = await fetch(`${f.server.url}${ROLLOUT}/traffic`, { headers: { authorization: 'Bearer guess' } });
+    assert.equal(wrong.status, 401);
+    const allowed = await fetch(`${f.server.url}${ROLLOUT}/traffic`, { headers: { authorization: 'Bearer s3cret' } });
+    assert.equal(allowed.status, 200);
+    assert.equal((await f.post(INFER, inferBody([[40, 205]]))).status, 200);
+  } finally {
+    await f.close();
+  }
+});

@@ -49,6 +49,8 @@ export interface StartServeOptions {
   /** How long a prediction waits for its label. */
   labelWindowHours?: number | undefined;
   maxPendingPredictions?: number | undefined;
+  /** When set, the rollout routes (traffic, evidence, feedback) need `Authorization: Bearer <token>`. */
+  adminToken?: string | undefined;
   /** How often the registry's stages are re-read; 0: only on reload(). */
   watchIntervalMs?: number | undefined;
   /** One line per stage change or failed check (the CLI prints them). */
@@ -125,7 +127,7 @@ export async function startServe(options: StartServeOptions): Promise<RunningSer
     now,
   };
 
-  const server = createServer(serveHandler(recorders));
+  const server = createServer(serveHandler(recorders, { adminToken: options.adminToken }));
   // Keep-alive connections from load balancers outlive Node's 5 s default.
   server.keepAliveTimeout = 65_000;
   const port = await listen(server, options.port ?? DEFAULT_PORT, options.host ?? '127.0.0.1').catch(async (error) => {

@@ -17,7 +17,8 @@ const USAGE = `usage: mlship serve --model NAME@prod|FILE [--canary NAME@canary|
 Serves the Open Inference Protocol (KServe v2 / Triton REST) on http://HOST:PORT/v2 (default 127.0.0.1:${DEFAULT_PORT}),
 with the rollout routes under /v2/mlship and Prometheus metrics on /metrics. A registry reference resolves in
 --registry (default $MLSHIP_REGISTRY, else local:.mlship/registry; a github: registry's token comes from GITHUB_TOKEN),
-and a stage reference is followed: every --watch-seconds (default 30) and on SIGHUP.`;
+and a stage reference is followed: every --watch-seconds (default 30) and on SIGHUP. With MLSHIP_SERVE_TOKEN set,
+the rollout routes (traffic, evidence, feedback) need Authorization: Bearer <that token>.`;
 
 const count = (what: string) => z.coerce.number({ error: `must be ${what}` });
 
@@ -118,6 +119,8 @@ const command: CliCommand = {
       logMaxFiles: flags['log-files'],
       labelWindowHours: flags['label-window-hours'],
       watchIntervalMs: flags['watch-seconds'] * 1000,
+      // From the environment, never argv: a token on the command line shows in ps.
+      adminToken: io.env.MLSHIP_SERVE_TOKEN || undefined,
       onEvent: say,
     });
     const s = server.traffic.state();

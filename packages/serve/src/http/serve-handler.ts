@@ -1,6 +1,7 @@
 // The server's routes: the Open Inference Protocol's (KServe v2 / Triton
 // REST), mlship's rollout extension under /v2/mlship, and /metrics. Every
 // error answers `{"error": "..."}` with the status the protocol uses.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TrafficRequestSchema } from '@mlship/deploy';
 import { evidenceReport } from '../evidence/evidence-report.ts';
@@ -17,10 +18,15 @@ export const ROLLOUT_EXTENSION = 'mlship_rollout';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-export function serveHandler(r: ServeRecorders): Handler {
+export interface HandlerOptions {
+  /** When set, the rollout routes (traffic, evidence, feedback) need `Authorization: Bearer <token>`. */
+  adminToken?: string | undefined;
+}
+
+export function serveHandler(r: ServeRecorders, options: HandlerOptions = {}): Handler {
   return async (req, res) => {
     try {
-      await route(r, req, res);
+      await route(r, req, res, options);
     } catch (error) {
       if (error instanceof ProtocolError) {
         if (error.status !== 500) r.metrics.refusedRequest(error.status);
@@ -47,7 +53,12 @@ function allow(req: IncomingMessage, ...methods: string[]): void {
     throw new ProtocolError(405, `${req.method} is not allowed here; use ${methods.join(' or ')}`);
 }
 
-async function route(r: ServeRecorders, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function route(
+  r: ServeRecorders,
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: HandlerOptions,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const parts = segments(url.pathname);
   if (url.pathname === '/metrics') {
@@ -67,9 +78,23 @@ async function route(r: ServeRecorders, req: IncomingMessage, res: ServerRespons
     return sendJson(res, 200, parts[2] === 'live' ? { live: true } : { ready: true });
   }
   if (parts[1] === 'models' && parts.length >= 3) return modelRoute(r, req, res, parts[2]!, parts.slice(3));
-  if (parts[1] === 'mlship' && parts[2] === 'models' && parts.length === 5)
+  if (parts[1] === 'mlship' && parts[2] === 'models' && parts.length === 5) {
+    if (options.adminToken !== undefined) checkToken(req, options.adminToken);
     return rolloutRoute(r, req, res, parts[3]!, parts[4]!, url.searchParams);
+  }
   throw new ProtocolError(404, `no route ${url.pathname}`);
+}
+
+/** Compared in constant time, so the answer's timing does not leak the token. */
+function checkToken(req: IncomingMessage, token: string): void {
+  const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(token).digest();
+  if (!given || !timingSafeEqual(a, b))
+    throw new ProtocolError(
+      401,
+      'the rollout routes need Authorization: Bearer <the token the server was started with>',
+    );
 }
 
 function checkModel(r: ServeRecorders, name: string): void {
