@@ -123,23 +123,22 @@ const scenarios = [
 
 const dir = await mkdtemp(join(tmpdir(), 'mlship-bench-serve-'));
 const results = new Map<string, Cell[]>();
+// All three servers run at once (an idle one costs nothing) and the measurements interleave
+// target by target, so a noisy neighbour's burst falls on all of them alike.
+const servers = new Map<Target, { child: ChildProcess; port: number }>();
 try {
+  for (const target of TARGETS) servers.set(target, await startTarget(target, join(dir, target)));
+  for (const { port } of servers.values()) await closedLoop(port, 4); // warm-up: JIT, sockets, ONNX Runtime
   for (let rep = 0; rep < REPEATS; rep++) {
-    // Targets alternate within each repeat, so a noisy neighbour hits all of them alike.
-    for (const target of TARGETS) {
-      const { child, port } = await startTarget(target, join(dir, `${target}-${rep}`));
-      try {
-        await closedLoop(port, 4); // warm-up: JIT, sockets, ONNX Runtime's threads
-        for (const s of scenarios) {
-          const key = `${s.name}|${target}`;
-          results.set(key, [...(results.get(key) ?? []), await s.run(port)]);
-        }
-      } finally {
-        child.kill();
+    for (const s of scenarios) {
+      for (const target of TARGETS) {
+        const key = `${s.name}|${target}`;
+        results.set(key, [...(results.get(key) ?? []), await s.run(servers.get(target)!.port)]);
       }
     }
   }
 } finally {
+  for (const { child } of servers.values()) child.kill();
   await rm(dir, { recursive: true, force: true });
 }
 

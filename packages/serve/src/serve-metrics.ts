@@ -49,11 +49,27 @@ export class ServeMetrics {
     });
   }
 
+  /** Each label set's children, looked up once rather than hashed on every request. */
+  private readonly children = new Map<
+    string,
+    { requests: { inc(): void }; errors: { inc(): void }; latency: { observe(v: number): void } }
+  >();
+
   scored(model: string, version: string, arm: string, latencyMs: number, failed: boolean): void {
-    const labels = { model, version, arm };
-    this.requests.inc(labels);
-    if (failed) this.errors.inc(labels);
-    this.latency.observe(labels, latencyMs / 1000);
+    const key = `${model}\u0000${version}\u0000${arm}`;
+    let child = this.children.get(key);
+    if (!child) {
+      const labels = { model, version, arm };
+      child = {
+        requests: this.requests.labels(labels),
+        errors: this.errors.labels(labels),
+        latency: this.latency.labels(labels),
+      };
+      this.children.set(key, child);
+    }
+    child.requests.inc();
+    if (failed) child.errors.inc();
+    child.latency.observe(latencyMs / 1000);
   }
 
   refusedRequest(status: number): void {
