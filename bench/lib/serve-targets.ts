@@ -8,7 +8,8 @@
 import { createServer } from 'node:http';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildLinearClassifierOnnx, loadModel } from '@mlship/onnx';
+import { loadModel } from '@mlship/onnx';
+import { buildLinearClassifierOnnx } from '@mlship/onnx/test-kit';
 import { SERVING_SESSION_OPTIONS, startServe } from '@mlship/serve';
 
 export const FEATURES = ['bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g'];

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
-import { CANARY_MODEL, PROD_MODEL, REGRESSOR, inferBody, serveFixture } from './serve.testkit.ts';
+import { CANARY_MODEL, PROD_MODEL, REGRESSOR, inferBody, serveFixture } from '../test-kit/serve-fixture.ts';
 
 const schemas = parse(
   readFileSync(join(import.meta.dirname, '..', 'test-data', 'open-inference-rest.schemas.yaml'), 'utf8'),

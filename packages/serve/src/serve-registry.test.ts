@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildLinearClassifierOnnx } from '@mlship/onnx';
+import { buildLinearClassifierOnnx } from '@mlship/onnx/test-kit';
 import { LocalStore, RegistryService } from '@mlship/registry';
-import { CANARY_MODEL, PROD_MODEL, classifier, inferBody } from './serve.testkit.ts';
+import { CANARY_MODEL, PROD_MODEL, classifier, inferBody } from '../test-kit/serve-fixture.ts';
 import { startServe } from './start-serve.ts';
 
 async function registryFixture() {

@@ -7,8 +7,8 @@ import { createServer } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EvidenceSchema, TrafficStateSchema, judgeGuardrails } from '@mlship/deploy';
-import { buildLinearClassifierOnnx } from '@mlship/onnx';
-import { CANARY_MODEL, PROD_MODEL, inferBody, serveFixture } from './serve.testkit.ts';
+import { buildLinearClassifierOnnx } from '@mlship/onnx/test-kit';
+import { CANARY_MODEL, PROD_MODEL, inferBody, serveFixture } from '../test-kit/serve-fixture.ts';
 import { startServe } from './start-serve.ts';
 
 const INFER = '/v2/models/penguins/infer';

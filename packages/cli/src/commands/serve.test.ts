@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildLinearClassifierOnnx } from '@mlship/onnx';
+import { buildLinearClassifierOnnx } from '@mlship/onnx/test-kit';
 import { main } from '../main.ts';
 
 const MAIN = join(import.meta.dirname, '..', 'main.ts');

@@ -3,8 +3,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildLinearClassifierOnnx, buildLinearRegressorOnnx } from '@mlship/onnx';
-import { startServe, type RunningServer, type StartServeOptions } from './start-serve.ts';
+import { buildLinearClassifierOnnx, buildLinearRegressorOnnx } from '@mlship/onnx/test-kit';
+import { startServe, type RunningServer, type StartServeOptions } from '../src/start-serve.ts';
 
 export const FEATURES = ['bill_length_mm', 'flipper_length_mm'];
 
