@@ -79,4 +79,6 @@ if (target) {
   // The caller owns (and removes) the directory for the models, logs and profiles.
   const port = target === 'floor' ? await floor() : await mlship(target === 'mlship-shadow', process.argv[3]!);
   process.stdout.write(`${port}\n`);
+  // A normal exit on SIGTERM, so `node --cpu-prof` can write its profile.
+  process.on('SIGTERM', () => process.exit(0));
 }
