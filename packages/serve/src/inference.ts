@@ -5,9 +5,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Prediction } from '@mlship/deploy';
-import type { OutputTensor } from '@mlship/onnx';
+import type { FeedTensor, OutputTensor } from '@mlship/onnx';
 import type { EvidenceBook } from './evidence/evidence-book.ts';
-import type { PendingPredictions } from './evidence/pending-predictions.ts';
+import type { PendingPrediction, PendingPredictions } from './evidence/pending-predictions.ts';
 import type { PredictionLog } from './log/prediction-log.ts';
 import { ProtocolError, type InferRequest, type InferResponse } from './oip/protocol.ts';
 import type { ProfileStore } from './profile/profile-store.ts';
@@ -15,7 +15,6 @@ import { routeArm } from './routing.ts';
 import type { ServeMetrics } from './serve-metrics.ts';
 import { decodeInputs, disagree, encodeOutputs, inputRows, outputRow, predictionsOf } from './model/tensor-codec.ts';
 import type { ModelHandle, Traffic } from './traffic.ts';
-import type { FeedTensor } from '@mlship/onnx';
 
 export interface ServeRecorders {
   traffic: Traffic;
@@ -100,14 +99,8 @@ export async function infer(
     inputsDigest,
   });
 
-  const pending = {
-    atMs,
-    rows,
-    prodVersion,
-    canaryVersion,
-    [servedArm]: main.predictions,
-    labelled: false,
-  } as Parameters<PendingPredictions['add']>[1];
+  const pending: PendingPrediction = { atMs, rows, prodVersion, canaryVersion, labelled: false };
+  pending[servedArm] = main.predictions;
   if (shadowRun) {
     pending.shadowDone = shadowRun.then((other) => {
       shadow!.release();
