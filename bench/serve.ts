@@ -10,6 +10,7 @@
 // resolves whole milliseconds, and these latencies are tens of microseconds.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,16 +74,31 @@ interface Cell {
   rps: number;
   p50: number;
   p99: number;
+  /** The server process's CPU time per request: what the machine's other load changes least. */
+  cpuUs: number;
 }
 
-function summarize(latencies: number[], seconds: number): Cell {
+/** User + system CPU seconds of a process so far (Linux /proc, in clock ticks of 10 ms). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function measured(pid: number, run: () => Promise<Omit<Cell, 'cpuUs'>>): Promise<Cell> {
+  const before = cpuSeconds(pid);
+  const cell = await run();
+  const requests = cell.rps * SECONDS;
+  return { ...cell, cpuUs: ((cpuSeconds(pid) - before) / requests) * 1e6 };
+}
+
+function summarize(latencies: number[], seconds: number): Omit<Cell, 'cpuUs'> {
   latencies.sort((a, b) => a - b);
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
   return { rps: latencies.length / seconds, p50: q(0.5), p99: q(0.99) };
 }
 
 /** `clients` closed loops, each sending its next request when the last is answered, for SECONDS. */
-async function closedLoop(port: number, clients: number): Promise<Cell> {
+async function closedLoop(port: number, clients: number): Promise<Omit<Cell, 'cpuUs'>> {
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
   const latencies: number[] = [];
   const end = performance.now() + SECONDS * 1000;
@@ -97,7 +113,7 @@ async function closedLoop(port: number, clients: number): Promise<Cell> {
 }
 
 /** Requests sent at a fixed rate whatever the answers (open loop), for SECONDS: p99 at moderate load. */
-async function paced(port: number, rate: number): Promise<Cell> {
+async function paced(port: number, rate: number): Promise<Omit<Cell, 'cpuUs'>> {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const latencies: number[] = [];
   const total = Math.round(rate * SECONDS);
@@ -133,7 +149,8 @@ try {
     for (const s of scenarios) {
       for (const target of TARGETS) {
         const key = `${s.name}|${target}`;
-        results.set(key, [...(results.get(key) ?? []), await s.run(servers.get(target)!.port)]);
+        const { child, port } = servers.get(target)!;
+        results.set(key, [...(results.get(key) ?? []), await measured(child.pid!, () => s.run(port))]);
       }
     }
   }
@@ -145,15 +162,15 @@ try {
 console.log(
   `mlship serve vs the floor (bare node:http + the same InferenceSession); median of ${REPEATS} runs of ${SECONDS} s each`,
 );
-console.log('| load | server | req/s | p50 ms | p99 ms | throughput vs floor |');
-console.log('| - | - | -: | -: | -: | -: |');
+console.log('| load | server | req/s | p50 ms | p99 ms | server CPU µs/request | throughput vs floor |');
+console.log('| - | - | -: | -: | -: | -: | -: |');
 for (const s of scenarios) {
   const floorRps = median(results.get(`${s.name}|floor`)!.map((c) => c.rps));
   for (const target of TARGETS) {
     const cells = results.get(`${s.name}|${target}`)!;
     const rps = median(cells.map((c) => c.rps));
     console.log(
-      `| ${s.name} | ${target} | ${rps.toFixed(0)} | ${median(cells.map((c) => c.p50)).toFixed(3)} | ${median(cells.map((c) => c.p99)).toFixed(3)} | ${(rps / floorRps).toFixed(2)}× |`,
+      `| ${s.name} | ${target} | ${rps.toFixed(0)} | ${median(cells.map((c) => c.p50)).toFixed(3)} | ${median(cells.map((c) => c.p99)).toFixed(3)} | ${median(cells.map((c) => c.cpuUs)).toFixed(0)} | ${(rps / floorRps).toFixed(2)}× |`,
     );
   }
 }
