@@ -81,6 +81,7 @@ test('a good canary walks 10% → 50% → 100% one step per run and is promoted'
     /^promoted churn v1\.1\.0 to prod \(was v1\.0\.0\): every gate passed on \d+ labelled requests/,
   );
   assert.equal((await w.registry.resolve(`${MODEL}@prod`)).version, 'v1.1.0');
+  await assert.rejects(w.registry.resolve(`${MODEL}@canary`), /has no version in stage 'canary'/);
   assert.deepEqual(
     { prod: w.runtime.traffic.prod, canary: w.runtime.traffic.canary, weight: w.runtime.traffic.canaryWeight },
     { prod: 'v1.1.0', canary: null, weight: 0 },

@@ -407,6 +407,14 @@ async function applyEffects(
         stage: 'prod',
         message: `rollout ${deployment.id}: ${event.reasons[0] ?? 'promoted'}`.slice(0, 500),
       });
+      // `canary` belongs to a rollout in progress: once promoted, the version gives it up, so a
+      // server following NAME@canary serves none and a later rollback cannot hand it back.
+      await deps.registry.unassign({
+        name: model,
+        version,
+        stage: 'canary',
+        message: `rollout ${deployment.id}: done`,
+      });
       if (event.prodDeploymentId !== null) {
         const previous = await deps.deployments.latestStatus(event.prodDeploymentId);
         if (previous?.state === 'success')
