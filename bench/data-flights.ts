@@ -1,70 +1,98 @@
-// Benchmark: the data-test job on flights-3m.parquet (3,000,000 rows) beside
-// its floor, decoding the same file with the same reader. Prints, in one run:
-//   decode only    — readColumns over every column, nothing else;
-//   whole job      — runDataTest: one pass feeding the profiler (moments, KLL,
-//                    HyperLogLog, frequent items, histograms on reference cuts)
-//                    and the expectations (types, nulls, ranges, sets, regex,
-//                    lengths, aggregates, freshness), then drift against a
-//                    reference profile and the report files;
-// the ratio (target <= 2x) and each phase's peak RSS. Each phase runs in its
-// own process so peaks do not mix; rounds alternate and the best of each is
-// taken, so a busy machine hurts both sides alike.
+// Benchmark: the data job on flights-3m (3,000,000 rows), as Parquet and as
+// CSV, beside DuckDB computing the same aggregates in one SQL pass. Prints, in
+// one run and per format:
+//   duckdb pass   — one SELECT: counts, nulls, NaN/Inf, exact distinct counts,
+//                   mean, standard deviation, min, max, seven exact
+//                   percentiles, histograms on the reference's cuts, every
+//                   value's count of the text columns and their lengths;
+//   profile       — `mlship data profile`'s library call (the streaming pass
+//                   and the exact counts after it);
+//   whole job     — runDataTest: profile + 25 expectations + drift against the
+//                   reference + report files;
+// each as its own Node process (time from start to exit, peak RSS), with the
+// ratios to the DuckDB pass (targets: job <= 1.5x the time, peak memory <=
+// DuckDB's). Rounds alternate the phases (the machine is shared); medians are
+// reported. MLSHIP_BENCH_ROUNDS (default 5).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   inferExpectations,
   parseExpectations,
-  readColumns,
+  profileData,
   readProfileFile,
   runDataTest,
   type CategoricalProfile,
+  type NumericProfile,
 } from '@mlship/data';
 
-const FILE = join(import.meta.dirname, '..', 'node_modules', 'vega-datasets', 'data', 'flights-3m.parquet');
+const PARQUET = join(import.meta.dirname, '..', 'node_modules', 'vega-datasets', 'data', 'flights-3m.parquet');
 const dir = join(import.meta.dirname, 'out', 'data-flights');
-const ROUNDS = Number(process.env.MLSHIP_BENCH_ROUNDS ?? 2);
-const phase = process.argv[2];
+const CSV = join(dir, 'flights-3m.csv');
+const ROUNDS = Number(process.env.MLSHIP_BENCH_ROUNDS ?? 5);
+const [phase, format] = process.argv.slice(2);
+const fileOf = (f: string) => (f === 'csv' ? CSV : PARQUET);
 
 interface PhaseResult {
   ms: number;
-  rows: number;
   peakRssMb: number;
   outcome?: string;
 }
 
-async function decodeOnly(): Promise<PhaseResult> {
-  const start = performance.now();
-  let rows = 0;
-  for await (const batch of readColumns(FILE)) rows += batch.rowCount;
-  return { ms: performance.now() - start, rows, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+async function duckdbPass(file: string): Promise<void> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const reference = await readProfileFile(join(dir, 'reference', 'profile.json'));
+  const connection = await (await DuckDBInstance.create(':memory:')).connect();
+  const source = file.endsWith('.csv') ? `read_csv('${file}')` : `read_parquet('${file}')`;
+  const aggregates = ['count(*)'];
+  for (const c of reference.columns) {
+    const x = `"${c.name}"`;
+    aggregates.push(`count(${x})`, `count(DISTINCT ${x})`);
+    if (c.kind === 'numeric' && !c.timestamp) {
+      const v = `${x}::DOUBLE`;
+      aggregates.push(
+        `count(*) FILTER (WHERE isnan(${v}))`,
+        `count(*) FILTER (WHERE isinf(${v}))`,
+        `avg(${v})`,
+        `stddev_samp(${v})`,
+        `min(${v})`,
+        `max(${v})`,
+        `quantile_disc(${v}, [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99])`,
+        `histogram(${v}, [${(c as NumericProfile).histogram!.cuts.join(', ')}]::DOUBLE[])`,
+      );
+    } else if (c.kind === 'numeric') {
+      aggregates.push(`min(${x})`, `max(${x})`, `quantile_disc(${x}, [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99])`);
+    } else {
+      aggregates.push(`histogram(${x})`, `min(length(${x}))`, `max(length(${x}))`);
+    }
+  }
+  await connection.runAndReadAll(`SELECT ${aggregates.join(', ')} FROM ${source}`);
 }
 
-async function wholeJob(): Promise<PhaseResult> {
-  const start = performance.now();
+async function wholeJob(file: string): Promise<string> {
   const result = await runDataTest(
     {
-      data: FILE,
+      data: file,
       expectations: join(dir, 'expectations.yml'),
       referenceProfile: join(dir, 'reference', 'profile.json'),
       failOn: 'never',
       outputDir: join(dir, 'job'),
     },
-    { now: () => new Date('2001-04-01T00:00:00Z') },
+    { now: () => new Date('2001-07-01T00:00:00Z') },
   );
-  return {
-    ms: performance.now() - start,
-    rows: result.rowCount,
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
-    outcome: result.outcome,
-  };
+  return result.outcome;
 }
 
-/** The reference profile and an expectations file covering every check kind the job runs. */
+/** The CSV copy, the reference profile and an expectations file covering every check kind the job runs. */
 async function prepare(): Promise<void> {
-  mkdirSync(dir, { recursive: true });
-  await runDataTest({ data: FILE, failOn: 'never', outputDir: join(dir, 'reference') });
-  const reference = await readProfileFile(join(dir, 'reference', 'profile.json'));
+  mkdirSync(join(dir, 'reference'), { recursive: true });
+  if (!existsSync(CSV)) {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const connection = await (await DuckDBInstance.create(':memory:')).connect();
+    await connection.run(`COPY (SELECT * FROM read_parquet('${PARQUET}')) TO '${CSV}' (HEADER)`);
+  }
+  const { profile: reference } = await profileData(PARQUET);
+  writeFileSync(join(dir, 'reference', 'profile.json'), JSON.stringify(reference));
   // Inferred checks (types, notNull, between, lengths) plus the kinds inference does not write.
   const { expectations } = parseExpectations(inferExpectations(reference), 'inferred.yml');
   const airports = (reference.columns.find((c) => c.name === 'origin') as CategoricalProfile).topValues.items.map(
@@ -89,34 +117,49 @@ async function prepare(): Promise<void> {
   writeFileSync(join(dir, 'expectations.yml'), JSON.stringify(expectations, null, 2));
 }
 
-if (phase === 'decode' || phase === 'job') {
-  const result = phase === 'decode' ? await decodeOnly() : await wholeJob();
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+if (phase) {
+  const file = fileOf(format!);
+  let outcome: string | undefined;
+  if (phase === 'duckdb') await duckdbPass(file);
+  else if (phase === 'profile') await profileData(file);
+  else outcome = await wholeJob(file);
+  process.stdout.write(`${JSON.stringify({ outcome, peakRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
 } else {
   await prepare();
-  const run = (name: string): PhaseResult => {
-    const child = spawnSync(process.execPath, [import.meta.filename, name], { encoding: 'utf8' });
-    if (child.status !== 0) throw new Error(`phase ${name} failed: ${child.stderr}`);
-    return JSON.parse(child.stdout.trim().split('\n').at(-1)!) as PhaseResult;
+  const run = (name: string, f: string): PhaseResult => {
+    const start = performance.now();
+    const child = spawnSync(process.execPath, [import.meta.filename, name, f], { encoding: 'utf8' });
+    const ms = performance.now() - start;
+    if (child.status !== 0) throw new Error(`phase ${name} ${f} failed: ${child.stderr}`);
+    return { ms, ...(JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Omit<PhaseResult, 'ms'>) };
   };
-  const decode: PhaseResult[] = [];
-  const job: PhaseResult[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    decode.push(run('decode'));
-    job.push(run('job'));
+  for (const f of ['parquet', 'csv']) {
+    const results: Record<string, PhaseResult[]> = { duckdb: [], profile: [], job: [] };
+    for (let round = 0; round < ROUNDS; round++)
+      for (const name of ['duckdb', 'profile', 'job'] as const) results[name]!.push(run(name, f));
+    const ms = (name: string) => median(results[name]!.map((r) => r.ms));
+    const rss = (name: string) => median(results[name]!.map((r) => r.peakRssMb));
+    console.log(`flights-3m.${f}: 3,000,000 rows, 5 columns; median of ${ROUNDS} rounds, each phase a whole process`);
+    for (const [name, label] of [
+      ['duckdb', 'DuckDB, same aggregates, one SQL pass'],
+      ['profile', 'mlship profile'],
+      ['job', 'mlship data test (profile + checks + drift)'],
+    ] as const) {
+      const ratio =
+        name === 'duckdb'
+          ? ''
+          : `   ${(ms(name) / ms('duckdb')).toFixed(2)}x time, ${(rss(name) / rss('duckdb')).toFixed(2)}x memory`;
+      console.log(
+        `  ${label.padEnd(44)} ${(ms(name) / 1000).toFixed(2)} s   peak RSS ${rss(name).toFixed(0)} MiB${ratio}`,
+      );
+    }
+    console.log(`  job outcome ${results.job![0]!.outcome}; targets: job <= 1.5x DuckDB's time, peak RSS <= DuckDB's`);
+    console.log(
+      `  all rounds (s): ${Object.entries(results)
+        .map(([k, v]) => `${k} ${v.map((r) => (r.ms / 1000).toFixed(2)).join(', ')}`)
+        .join('; ')}`,
+    );
   }
-  const best = (xs: PhaseResult[]) => xs.reduce((a, b) => (b.ms < a.ms ? b : a));
-  const d = best(decode);
-  const j = best(job);
-  console.log(`flights-3m.parquet: ${d.rows.toLocaleString('en-US')} rows, 5 columns, best of ${ROUNDS} rounds`);
-  console.log(
-    `  decode only (readColumns)        ${(d.ms / 1000).toFixed(2)} s   peak RSS ${d.peakRssMb.toFixed(0)} MiB`,
-  );
-  console.log(
-    `  profile + expectations + drift   ${(j.ms / 1000).toFixed(2)} s   peak RSS ${j.peakRssMb.toFixed(0)} MiB   outcome ${j.outcome}`,
-  );
-  console.log(`  ratio ${(j.ms / d.ms).toFixed(2)}x (target <= 2x)`);
-  console.log(
-    `  all rounds: decode ${decode.map((x) => (x.ms / 1000).toFixed(2)).join(', ')} s; job ${job.map((x) => (x.ms / 1000).toFixed(2)).join(', ')} s`,
-  );
 }

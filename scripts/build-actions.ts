@@ -22,13 +22,16 @@ export function distPath(action: string): string {
 
 /**
  * Optional actions/NAME/build.json, for an action that needs a native addon:
- * `external` import patterns esbuild must leave alone (e.g. "*.node"), and
+ * `external` import patterns esbuild must leave alone (e.g. "*.node"),
  * `copy` entries ({ from: path under the repo root, to: path under
- * actions/NAME }) committed beside the bundle so it runs with no install.
+ * actions/NAME }) committed beside the bundle so it runs with no install, and
+ * `paths`: module specifiers the bundle loads from a path relative to its
+ * dist/ folder instead (a package's native addon, copied there).
  */
 export interface ActionBuildConfig {
   external?: string[];
   copy?: { from: string; to: string }[];
+  paths?: Record<string, string>;
 }
 
 export function buildConfig(action: string): ActionBuildConfig {
@@ -52,6 +55,7 @@ export function copiedFiles(action: string): [string, string][] {
 }
 
 function options(action: string): BuildOptions {
+  const paths = buildConfig(action).paths ?? {};
   return {
     absWorkingDir: repoRoot,
     entryPoints: [join('actions', action, 'src', 'index.ts')],
@@ -64,6 +68,17 @@ function options(action: string): BuildOptions {
       js: "import { createRequire as __mlshipCreateRequire } from 'node:module'; const require = __mlshipCreateRequire(import.meta.url);",
     },
     external: buildConfig(action).external ?? [],
+    plugins: [
+      {
+        name: 'relative-native-paths',
+        setup(build) {
+          for (const [specifier, path] of Object.entries(paths)) {
+            const filter = new RegExp(`^${specifier.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`);
+            build.onResolve({ filter }, () => ({ path, external: true }));
+          }
+        },
+      },
+    ],
     legalComments: 'none',
     charset: 'utf8',
     logLevel: 'warning',

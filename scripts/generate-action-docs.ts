@@ -82,7 +82,13 @@ export function renderRootActionYml(actions: Map<string, ActionYml>): string {
     branding: { icon: 'git-pull-request', color: 'purple' },
     inputs,
     outputs,
-    runs: { using: 'node24', main: 'actions/dispatch/dist/index.js' },
+    // The post step runs the routed action's own post step (train saves its last checkpoint there).
+    runs: {
+      using: 'node24',
+      main: 'actions/dispatch/dist/index.js',
+      post: 'actions/dispatch/dist/index.js',
+      'post-if': 'always()',
+    },
   };
   return HEADER + stringify(root, { lineWidth: 0 });
 }
@@ -96,7 +102,8 @@ export function renderActionsDoc(actions: Map<string, ActionYml>): string {
     '<!-- Generated from actions/*/action.yml by `npm run build`; edit those files, not this one. -->',
     '# Actions',
     '',
-    'Each step is its own JavaScript action (`uses: mlship/mlship/actions/NAME@SHA`). The root',
+    'Each step is its own JavaScript action (`uses: mlship/mlship/actions/NAME@v1`, the major tag each',
+    'release moves; pin a full commit SHA of a release to fix the code you run). The root',
     '`action.yml` runs any of them by its `command` input (`report`, `data-test`, `validate`,',
     '`registry-publish`, `registry-promote`, ...) and accepts the union of their inputs.',
     '',

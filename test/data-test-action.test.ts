@@ -58,7 +58,7 @@ test('the bundled data-test action checks, profiles and compares data, with outp
   assert.equal(run.exitCode, 1, 'a warning fails the step at fail-on: warn');
   assert.equal(run.outputs.result, 'warn');
   assert.equal(run.outputs['report-path'], join('mlship-data', 'data-test.md'));
-  assert.match(readFileSync(join(workspace, run.outputs['profile-path']!), 'utf8'), /"schemaVersion":1/);
+  assert.match(readFileSync(join(workspace, run.outputs['profile-path']!), 'utf8'), /^\{"schemaVersion":2,/);
   assert.match(run.summary, /^### ⚠️ Data tests\n/);
   assert.match(run.summary, /`wind` between/);
   assert.match(run.summary, /0 of 5 compared columns drifted/);

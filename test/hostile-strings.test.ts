@@ -25,6 +25,7 @@ import { dataTestSection, type CheckResult, type ColumnDrift, type DriftReport }
 import { buildModelCard, parsePolicy, validationSection, type ValidationResult } from '@mlship/eval';
 import { commandSummary } from '@mlship/registry';
 import { planRollout, rolloutReport, type Judgement, type RolloutEvent } from '@mlship/deploy';
+import { trainingSection, type TrainingReport } from '@mlship/train';
 import { assertRendersSafely, assertSafeMarkdown, HOSTILE_STRINGS, parseMarkdown } from './kit/hostile-strings.ts';
 
 const RUN_URL = 'https://github.com/octo/churn/actions/runs/42';
@@ -104,6 +105,7 @@ function columnDrift(value: string, drifted: boolean, skipped: string | null = n
     threshold: 0.1,
     measures: {},
     pValue: 0.001,
+    test: 'chi-square',
     qValue: 0.002,
     drifted,
     referenceCount: 100,
@@ -125,6 +127,16 @@ function driftReport(value: string): DriftReport {
     missingColumns: [value],
     newColumns: [value],
     findings: [`column '${value}' has new categories: ${value}`],
+    warnings: [`column '${value}' is missing`],
+    categoryChanges: [
+      {
+        column: value,
+        newCategories: [{ value, count: 3, share: 0.03 }],
+        newRows: 3,
+        vanishedCategories: [{ value: `${value} 2`, count: 2, share: 0.02 }],
+        vanishedRows: 2,
+      },
+    ],
     options: { datasetDriftShare: 0.5 } as DriftReport['options'],
   };
 }
@@ -328,4 +340,97 @@ test("the rollout report: every run's job summary and the rollback evidence on t
     (v) => rolloutReport({ event: event(v), plan, judgement: judgement(v), headline: v }),
     CONFIGURED,
   );
+});
+
+function trainingReport(value: string, outcome: TrainingReport['outcome']): TrainingReport {
+  const gpu = {
+    index: 0,
+    name: value,
+    uuid: `GPU-${value}`,
+    driverVersion: value,
+    memoryTotalMiB: 40_960,
+    memoryUsedMiB: 30_000,
+    utilizationPercent: 12,
+    powerDrawWatts: 90,
+    temperatureC: 50,
+  };
+  const series = [
+    { step: 1, value: 0.9 },
+    { step: 2, value: 0.5 },
+  ];
+  const point = (atMs: number) => ({
+    atMs,
+    gpuUtilizationPercent: [12],
+    gpuMemoryUsedMiB: [30_000],
+    cpuPercent: 90,
+    memoryUsedBytes: 2 ** 30,
+    weight: 1,
+  });
+  return {
+    model: value,
+    outcome,
+    command: value,
+    exitCode: outcome === 'failed' ? 3 : 0,
+    signal: null,
+    durationMs: 65_000,
+    ...(outcome === 'failed' ? { failure: `the training command exited with code 3: ${value}` } : {}),
+    lastLines: [value, `${value} again`],
+    runner: { name: value },
+    gpus: [gpu],
+    driverVersion: value,
+    cudaVersion: value,
+    metrics: {
+      final: { [value]: { value: 0.5, step: 2 }, loss: { value: 0.5, step: 2 } },
+      series: { [value]: series, loss: series },
+      skipped: 1,
+      skippedExamples: [{ line: 3, text: value, reason: value }],
+    },
+    telemetry: {
+      samples: 3,
+      gpus: [
+        {
+          index: 0,
+          name: value,
+          meanUtilizationPercent: 12,
+          peakMemoryMiB: 30_000,
+          memoryTotalMiB: 40_960,
+          energyWh: 1.5,
+          peakTemperatureC: 50,
+        },
+      ],
+      gpuHours: 0.02,
+      energyKWh: 0.0015,
+      cost: { amount: 0.05, currency: value, hourlyRate: 2.5 },
+      host: { meanCpuPercent: 90, peakMemoryUsedBytes: 2 ** 30, memoryTotalBytes: 2 ** 34 },
+      idle: [{ index: 0, meanUtilizationPercent: 12, reason: value }],
+      series: [point(0), point(5_000), point(10_000)],
+    },
+    checkpoint: {
+      dir: value,
+      store: value,
+      restoredFrom: `mlship-checkpoint-${value}`,
+      saves: [
+        { key: value, trigger: 'interval', sizeBytes: 2048, files: 2, durationMs: 40, stored: true },
+        { key: value, trigger: 'stop', sizeBytes: 2048, files: 2, durationMs: 40, stored: false, message: value },
+      ],
+    },
+    reproducibility: {
+      verdict: 'different',
+      files: [{ path: value, first: 'a'.repeat(64), second: 'b'.repeat(64), same: false }],
+      metrics: [{ name: value, first: 0.5, second: 0.51, absoluteDifference: 0.01, relativeDifference: 0.02 }],
+      largestCurveGap: { name: value, step: 2, absoluteDifference: 0.01 },
+    },
+    lineage: {
+      commit: value,
+      data: [{ path: value, kind: 'file', sha256: 'c'.repeat(64), sizeBytes: 10 }],
+      lockfiles: [{ path: value }],
+      containerImage: value,
+      seed: 7,
+    },
+  };
+}
+
+test('the training section, finished and failed', () => {
+  assertRendersSafely((value) => renderSection(trainingSection(trainingReport(value, 'succeeded'))));
+  assertRendersSafely((value) => renderSection(trainingSection(trainingReport(value, 'failed'))));
 });

@@ -232,7 +232,7 @@ test('missing permission: one clear annotation, exit 1, nothing written', async 
     [
       [
         'error',
-        `report: the token cannot write comments on ${repo.fullName}#${pr.number}; add \`permissions: pull-requests: write\` to the job (fork PRs: use the workflow_run pattern, see docs/report.md)`,
+        `could not post the report comment on ${repo.fullName}#${pr.number}: GitHub refused it (403: Resource not accessible by integration); add \`permissions: pull-requests: write\` to the job`,
       ],
     ],
   );
@@ -245,7 +245,7 @@ test('an absent PR and a missing report file are one line each', async () => {
   assert.equal(absent.exitCode, 1);
   assert.match(
     absent.annotations[0]!.message,
-    /^report: octo-org\/churn-\d+#999: GitHub has no pull request or issue there that this token can see/,
+    /^could not read the description of octo-org\/churn-\d+#999: GitHub answered 404 \(Not Found\); GitHub has no pull request or issue there that this token can see \(target 'pr\/999'\)/,
   );
   const missing = await run('# x\n', { inputs: { report: 'out/report.md' } });
   assert.equal(missing.exitCode, 1);
@@ -294,7 +294,7 @@ test('a create that keeps failing ends in one error and no duplicate', async () 
   assert.match(
     r.annotations[0]!.message,
     new RegExp(
-      `^report: GitHub kept failing on ${repo.fullName}#${pr.number} \\(500: [^)]+\\) after retries; re-run the job$`,
+      `^could not post the report comment on ${repo.fullName}#${pr.number}: the connection to 127\\.0\\.0\\.1:\\d+ closed before GitHub answered POST /repos/${repo.fullName}/issues/${pr.number}/comments \\(UND_ERR_SOCKET: other side closed\\); re-run the job$`,
     ),
   );
 });

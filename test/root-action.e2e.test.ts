@@ -75,6 +75,29 @@ test('command: registry-publish runs the registry action with its own command se
   assert.deepEqual(gh.violations, []);
 });
 
+test("command: train runs the train action's main step, then its post step", async () => {
+  const repo = gh.createRepo({ owner: 'octo-org', name: 'root-train' });
+  gh.createCommit(repo, { branch: 'main', message: 'init' });
+  const workspace = mkdtempSync(join(tmpdir(), 'mlship-root-action-'));
+  const r = await runActionDir(repoRoot, {
+    inputs: {
+      command: 'train',
+      run: 'mkdir -p "$MLSHIP_CHECKPOINT_DIR" && echo 1 > "$MLSHIP_CHECKPOINT_DIR/step"',
+      'checkpoint-dir': 'ckpt',
+      'upload-artifact': 'false',
+    },
+    event: webhookEvent('push', '', { repo, sha: gh.repo(repo).refs.get('refs/heads/main')!.sha }),
+    emulator: gh,
+    token: gh.createToken({ login: 'github-actions[bot]', type: 'Bot', permissions: { metadata: 'read' } }),
+    cwd: workspace,
+    env: { RUNNER_ENVIRONMENT: 'github-hosted' },
+  });
+  assert.equal(r.exitCode, 0, r.stdout + r.stderr);
+  assert.equal(r.outputs['outcome'], 'succeeded');
+  // No results service here: the main step could not store its checkpoint, so the post step tries again.
+  assert.match(r.stdout, /::warning::checkpoints: the post step could not save mlship-checkpoint-root-train-main-/);
+});
+
 test('an unknown command fails the step with one annotation naming the valid ones', async () => {
   const repo = gh.createRepo({ owner: 'octo-org', name: 'root-action-bad' });
   const sha = gh.createCommit(repo, { branch: 'main', message: 'init' });

@@ -102,7 +102,7 @@ test('without checks: write the step fails with one line saying which permission
   assert.equal(result.annotations.length, 1);
   assert.match(
     result.annotations[0]!.message,
-    /cannot create the 'mlship validate' check run .*permissions: checks: write/,
+    /^could not create the 'mlship validate' check run on octo-org\/penguins-\d+: GitHub refused it \(403: Resource not accessible by integration\); add `permissions: checks: write` to the job, or set check-name to '' to skip the check run$/,
   );
 });
 

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GitHubEmulator } from '@mlship/github-emulator';
+import type { ResultsService } from '@mlship/results-emulator';
 import { evaluateDefault, readActionMetadata } from './action-metadata.ts';
 import { parseAnnotations, parseKeyValueFile, type Annotation } from './file-commands.ts';
 import type { WebhookEvent } from './webhook-event.ts';
@@ -32,6 +33,19 @@ export interface RunActionOptions {
   workflow?: string;
   job?: string;
   actor?: string;
+  /** GITHUB_RUN_ID (default 1658821493) */
+  runId?: string;
+  /** GITHUB_RUN_ATTEMPT (default 1) */
+  runAttempt?: number;
+  /**
+   * The Actions results service: the step gets ACTIONS_RESULTS_URL, a runtime token
+   * for this run and job, and the rest of what the runner gives a node action, and
+   * GITHUB_SERVER_URL names a github.com-like host (a *.localhost name) so
+   * @actions/artifact and @actions/cache use the service.
+   */
+  results?: ResultsService;
+  /** with `results`: keep the emulator's GHES-shaped server URL, where the clients refuse artifacts and fall back to cache v1 */
+  asGhes?: boolean;
 }
 
 export interface ActionRunResult {
@@ -74,7 +88,8 @@ export async function runActionDir(actionDir: string, options: RunActionOptions)
     const workspace = options.cwd ?? join(temp, 'workspace');
     mkdirSync(workspace, { recursive: true });
     const gh = options.emulator;
-    writeFileSync(files.event, rewriteUrls(JSON.stringify(options.event.payload), gh));
+    const serverUrl = options.results && !options.asGhes ? dotcomLikeServerUrl(gh.serverUrl) : gh.serverUrl;
+    writeFileSync(files.event, rewriteUrls(JSON.stringify(options.event.payload), gh.apiUrl, serverUrl));
 
     const [owner = ''] = String(
       (options.event.payload['repository'] as { full_name?: string } | undefined)?.full_name ?? '',
@@ -87,16 +102,16 @@ export async function runActionDir(actionDir: string, options: RunActionOptions)
       sha: options.event.sha,
       ref: options.event.ref,
       event_name: options.event.name,
-      server_url: gh.serverUrl,
+      server_url: serverUrl,
       api_url: gh.apiUrl,
       graphql_url: gh.graphqlUrl,
       workspace,
       actor: options.actor ?? 'octocat',
       workflow: options.workflow ?? 'CI',
       job: options.job ?? 'test',
-      run_id: '1658821493',
+      run_id: options.runId ?? '1658821493',
       run_number: '7',
-      run_attempt: '1',
+      run_attempt: String(options.runAttempt ?? 1),
     };
     const inputs: Record<string, string> = {};
     for (const [name, value] of Object.entries(metadata.inputDefaults)) inputs[name] = evaluateDefault(value, github);
@@ -130,7 +145,7 @@ export async function runActionDir(actionDir: string, options: RunActionOptions)
       GITHUB_ACTION: '__run',
       GITHUB_WORKSPACE: workspace,
       GITHUB_API_URL: gh.apiUrl,
-      GITHUB_SERVER_URL: gh.serverUrl,
+      GITHUB_SERVER_URL: serverUrl,
       GITHUB_GRAPHQL_URL: gh.graphqlUrl,
       RUNNER_TEMP: runnerTemp,
       RUNNER_OS: 'Linux',
@@ -138,6 +153,7 @@ export async function runActionDir(actionDir: string, options: RunActionOptions)
       RUNNER_NAME: 'mlship-harness',
       RUNNER_TOOL_CACHE: join(temp, 'tool-cache'),
       ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [inputEnvName(name), value])),
+      ...(options.results ? resultsEnv(options.results, options.event, repository, github) : {}),
       ...options.env,
     };
 
@@ -190,8 +206,38 @@ export function inputEnvName(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
 }
 
-function rewriteUrls(text: string, gh: GitHubEmulator): string {
-  return text.split('https://api.github.com').join(gh.apiUrl).split('https://github.com').join(gh.serverUrl);
+function rewriteUrls(text: string, apiUrl: string, serverUrl: string): string {
+  return text.split('https://api.github.com').join(apiUrl).split('https://github.com').join(serverUrl);
+}
+
+/**
+ * The clients treat any server but github.com, *.ghe.com and *.localhost as GHES
+ * (no artifacts, legacy cache). github.localhost is such a name; nothing fetches
+ * GITHUB_SERVER_URL (API calls go to GITHUB_API_URL), so it need not resolve.
+ */
+function dotcomLikeServerUrl(emulatorServerUrl: string): string {
+  const url = new URL(emulatorServerUrl);
+  url.hostname = 'github.localhost';
+  return url.href.replace(/\/$/, '');
+}
+
+/** What the runner gives a node action for the results service, for this run and job. */
+function resultsEnv(
+  results: ResultsService,
+  event: WebhookEvent,
+  repository: string,
+  github: Record<string, string>,
+): Record<string, string> {
+  const payloadRepo = event.payload['repository'] as { default_branch?: string } | undefined;
+  return results.runnerEnv({
+    repository,
+    runId: github['run_id'] ?? '',
+    runAttempt: Number(github['run_attempt'] ?? '1'),
+    job: github['job'] ?? '',
+    ref: event.ref,
+    defaultBranch: payloadRepo?.default_branch ?? 'main',
+    ...(event.baseRef ? { baseRef: event.baseRef } : {}),
+  });
 }
 
 interface NodeRun {

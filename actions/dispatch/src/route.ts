@@ -4,6 +4,8 @@ import { InputError } from '@mlship/errors';
 export interface Route {
   action: string;
   env: Record<string, string>;
+  /** The action has a post step, which the root's post step runs. */
+  post?: true;
 }
 
 // The registry action has its own `command` input (publish, promote...), which
@@ -23,6 +25,7 @@ export const ROUTES: Record<string, Route> = {
   report: { action: 'report', env: {} },
   'data-test': { action: 'data-test', env: {} },
   validate: { action: 'validate', env: {} },
+  train: { action: 'train', env: {}, post: true },
   ...Object.fromEntries(
     REGISTRY_COMMANDS.map((c) => [`registry-${c}`, { action: 'registry', env: { INPUT_COMMAND: c } }]),
   ),

@@ -1786,11 +1786,11 @@ var require_request = __commonJS({
           }
         } else if (headers && typeof headers === "object") {
           if (headers[Symbol.iterator]) {
-            for (const header of headers) {
-              if (!Array.isArray(header) || header.length !== 2) {
+            for (const header2 of headers) {
+              if (!Array.isArray(header2) || header2.length !== 2) {
                 throw new InvalidArgumentError("headers must be in key-value pair format");
               }
-              processHeader(this, header[0], header[1]);
+              processHeader(this, header2[0], header2[1]);
             }
           } else {
             const keys = Object.keys(headers);
@@ -2164,9 +2164,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve2(data);
+              return err ? reject(err) : resolve3(data);
             });
           });
         }
@@ -2204,12 +2204,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve2(data);
+              ) : resolve3(data);
             });
           });
         }
@@ -4187,9 +4187,9 @@ var require_util2 = __commonJS({
       return "success";
     }
     function appendFetchMetadata(httpRequest) {
-      let header = null;
-      header = httpRequest.mode;
-      httpRequest.headersList.set("sec-fetch-mode", header, true);
+      let header2 = null;
+      header2 = httpRequest.mode;
+      httpRequest.headersList.set("sec-fetch-mode", header2, true);
     }
     function appendRequestOriginHeader(request2) {
       let serializedOrigin = request2.origin;
@@ -4476,8 +4476,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve2, reject) => {
-        res = resolve2;
+      const promise2 = new Promise((resolve3, reject) => {
+        res = resolve3;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -6541,22 +6541,22 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path} HTTP/1.1\r
+      let header2 = `${method} ${path} HTTP/1.1\r
 `;
       if (typeof host === "string") {
-        header += `host: ${host}\r
+        header2 += `host: ${host}\r
 `;
       } else {
-        header += client[kHostHeader];
+        header2 += client[kHostHeader];
       }
       if (upgrade) {
-        header += `connection: upgrade\r
+        header2 += `connection: upgrade\r
 upgrade: ${upgrade}\r
 `;
       } else if (client[kPipelining] && !socket[kReset]) {
-        header += "connection: keep-alive\r\n";
+        header2 += "connection: keep-alive\r\n";
       } else {
-        header += "connection: close\r\n";
+        header2 += "connection: close\r\n";
       }
       if (Array.isArray(headers)) {
         for (let n = 0; n < headers.length; n += 2) {
@@ -6564,41 +6564,41 @@ upgrade: ${upgrade}\r
           const val = headers[n + 1];
           if (Array.isArray(val)) {
             for (let i = 0; i < val.length; i++) {
-              header += `${key}: ${val[i]}\r
+              header2 += `${key}: ${val[i]}\r
 `;
             }
           } else {
-            header += `${key}: ${val}\r
+            header2 += `${key}: ${val}\r
 `;
           }
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request: request2, headers: header, socket });
+        channels.sendHeaders.publish({ request: request2, headers: header2, socket });
       }
       if (!body || bodyLength === 0) {
-        writeBuffer(abort, null, client, request2, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, null, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isBuffer(body)) {
-        writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isBlobLike(body)) {
         if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header, expectsPayload);
+          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header2, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+          writeBlob(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
         }
       } else if (util.isStream(body)) {
-        writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeStream(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isIterable(body)) {
-        writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeIterable(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else {
         assert2(false);
       }
       return true;
     }
-    function writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    function writeStream(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert2(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 });
       const onData = function(chunk) {
         if (finished) {
           return;
@@ -6664,22 +6664,22 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    function writeBuffer(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       try {
         if (!body) {
           if (contentLength === 0) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
             assert2(contentLength === null, "no body must not have content length");
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (util.isBuffer(body)) {
           assert2(contentLength === body.byteLength, "buffer body must have content length");
           socket.cork();
-          socket.write(`${header}content-length: ${contentLength}\r
+          socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
           socket.write(body);
@@ -6695,7 +6695,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    async function writeBlob(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert2(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -6703,7 +6703,7 @@ upgrade: ${upgrade}\r
         }
         const buffer = Buffer.from(await body.arrayBuffer());
         socket.cork();
-        socket.write(`${header}content-length: ${contentLength}\r
+        socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
         socket.write(buffer);
@@ -6718,7 +6718,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    async function writeIterable(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert2(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -6728,16 +6728,16 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve3;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 });
       try {
         for await (const chunk of body) {
           if (socket[kError]) {
@@ -6755,19 +6755,19 @@ upgrade: ${upgrade}\r
       }
     }
     var AsyncWriter = class {
-      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header }) {
+      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 }) {
         this.socket = socket;
         this.request = request2;
         this.contentLength = contentLength;
         this.client = client;
         this.bytesWritten = 0;
         this.expectsPayload = expectsPayload;
-        this.header = header;
+        this.header = header2;
         this.abort = abort;
         socket[kWriting] = true;
       }
       write(chunk) {
-        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header } = this;
+        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header: header2 } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -6790,10 +6790,10 @@ upgrade: ${upgrade}\r
             socket[kReset] = true;
           }
           if (contentLength === null) {
-            socket.write(`${header}transfer-encoding: chunked\r
+            socket.write(`${header2}transfer-encoding: chunked\r
 `, "latin1");
           } else {
-            socket.write(`${header}content-length: ${contentLength}\r
+            socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
           }
@@ -6817,7 +6817,7 @@ ${len.toString(16)}\r
         return ret;
       }
       end() {
-        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request: request2 } = this;
+        const { socket, contentLength, client, bytesWritten, expectsPayload, header: header2, request: request2 } = this;
         request2.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
@@ -6828,11 +6828,11 @@ ${len.toString(16)}\r
         }
         if (bytesWritten === 0) {
           if (expectsPayload) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (contentLength === null) {
@@ -7403,12 +7403,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve3;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7562,15 +7562,15 @@ var require_redirect_handler = __commonJS({
         }
       }
     }
-    function shouldRemoveHeader(header, removeContent, unknownOrigin) {
-      if (header.length === 4) {
-        return util.headerNameToString(header) === "host";
+    function shouldRemoveHeader(header2, removeContent, unknownOrigin) {
+      if (header2.length === 4) {
+        return util.headerNameToString(header2) === "host";
       }
-      if (removeContent && util.headerNameToString(header).startsWith("content-")) {
+      if (removeContent && util.headerNameToString(header2).startsWith("content-")) {
         return true;
       }
-      if (unknownOrigin && (header.length === 13 || header.length === 6 || header.length === 19)) {
-        const name = util.headerNameToString(header);
+      if (unknownOrigin && (header2.length === 13 || header2.length === 6 || header2.length === 19)) {
+        const name = util.headerNameToString(header2);
         return name === "authorization" || name === "cookie" || name === "proxy-authorization";
       }
       return false;
@@ -7887,16 +7887,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve2) => {
+        return new Promise((resolve3) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve2;
+            this[kClosedResolve] = resolve3;
           } else {
-            resolve2(null);
+            resolve3(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve2) => {
+        return new Promise((resolve3) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7907,7 +7907,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve2(null);
+            resolve3(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7958,7 +7958,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve2, reject) => {
+        const socket = await new Promise((resolve3, reject) => {
           client[kConnector]({
             host,
             hostname: hostname3,
@@ -7970,7 +7970,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve2(socket2);
+              resolve3(socket2);
             }
           });
         });
@@ -8306,8 +8306,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve2) => {
-            this[kClosedResolve] = resolve2;
+          await new Promise((resolve3) => {
+            this[kClosedResolve] = resolve3;
           });
         }
       }
@@ -9576,7 +9576,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve2, reject) => {
+        return await new Promise((resolve3, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9589,7 +9589,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve2(null);
+              resolve3(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9608,7 +9608,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve3, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9625,7 +9625,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve2,
+              resolve: resolve3,
               reject,
               length: 0,
               body: []
@@ -9695,18 +9695,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve2, stream, length } = consume2;
+      const { type, body, resolve: resolve3, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve2(chunksDecode(body, length));
+          resolve3(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve2(JSON.parse(chunksDecode(body, length)));
+          resolve3(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve2(chunksConcat(body, length).buffer);
+          resolve3(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve2(new Blob(body, { type: stream[kContentType] }));
+          resolve3(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve2(chunksConcat(body, length));
+          resolve3(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9963,9 +9963,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10188,9 +10188,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10475,9 +10475,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10569,9 +10569,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -11958,14 +11958,14 @@ var require_headers = __commonJS({
     function fill(headers, object2) {
       if (Array.isArray(object2)) {
         for (let i = 0; i < object2.length; ++i) {
-          const header = object2[i];
-          if (header.length !== 2) {
+          const header2 = object2[i];
+          if (header2.length !== 2) {
             throw webidl.errors.exception({
               header: "Headers constructor",
-              message: `expected name/value pair to be length 2, found ${header.length}.`
+              message: `expected name/value pair to be length 2, found ${header2.length}.`
             });
           }
-          appendHeader(headers, header[0], header[1]);
+          appendHeader(headers, header2[0], header2[1]);
         }
       } else if (typeof object2 === "object" && object2 !== null) {
         const keys = Object.keys(object2);
@@ -14434,7 +14434,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url2 = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve2, reject) => agent.dispatch(
+        return new Promise((resolve3, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14510,7 +14510,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve2({
+              resolve3({
                 status,
                 statusText,
                 headersList,
@@ -14553,7 +14553,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve2({
+              resolve3({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -15409,10 +15409,10 @@ var require_util5 = __commonJS({
       const serializedB = URLSerializer(B, excludeFragment);
       return serializedA === serializedB;
     }
-    function getFieldValues(header) {
-      assert2(header !== null);
+    function getFieldValues(header2) {
+      assert2(header2 !== null);
       const values = [];
-      for (let value of header.split(",")) {
+      for (let value of header2.split(",")) {
         value = value.trim();
         if (isValidHeaderName(value)) {
           values.push(value);
@@ -16311,20 +16311,20 @@ var require_parse = __commonJS({
     var { isCTLExcludingHtab } = require_util6();
     var { collectASequenceOfCodePointsFast } = require_data_url();
     var assert2 = __require("node:assert");
-    function parseSetCookie(header) {
-      if (isCTLExcludingHtab(header)) {
+    function parseSetCookie(header2) {
+      if (isCTLExcludingHtab(header2)) {
         return null;
       }
       let nameValuePair = "";
       let unparsedAttributes = "";
       let name = "";
       let value = "";
-      if (header.includes(";")) {
+      if (header2.includes(";")) {
         const position = { position: 0 };
-        nameValuePair = collectASequenceOfCodePointsFast(";", header, position);
-        unparsedAttributes = header.slice(position.position);
+        nameValuePair = collectASequenceOfCodePointsFast(";", header2, position);
+        unparsedAttributes = header2.slice(position.position);
       } else {
-        nameValuePair = header;
+        nameValuePair = header2;
       }
       if (!nameValuePair.includes("=")) {
         value = nameValuePair;
@@ -18294,8 +18294,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve2) => {
-        setTimeout(resolve2, ms).unref();
+      return new Promise((resolve3) => {
+        setTimeout(resolve3, ms).unref();
       });
     }
     module.exports = {
@@ -19153,6 +19153,1325 @@ var require_undici = __commonJS({
   }
 });
 
+// node_modules/.pnpm/bottleneck@2.19.5/node_modules/bottleneck/light.js
+var require_light = __commonJS({
+  "node_modules/.pnpm/bottleneck@2.19.5/node_modules/bottleneck/light.js"(exports, module) {
+    (function(global2, factory) {
+      typeof exports === "object" && typeof module !== "undefined" ? module.exports = factory() : typeof define === "function" && define.amd ? define(factory) : global2.Bottleneck = factory();
+    })(exports, (function() {
+      "use strict";
+      var commonjsGlobal = typeof globalThis !== "undefined" ? globalThis : typeof window !== "undefined" ? window : typeof global !== "undefined" ? global : typeof self !== "undefined" ? self : {};
+      function getCjsExportFromNamespace(n) {
+        return n && n["default"] || n;
+      }
+      var load = function(received, defaults, onto = {}) {
+        var k, ref, v;
+        for (k in defaults) {
+          v = defaults[k];
+          onto[k] = (ref = received[k]) != null ? ref : v;
+        }
+        return onto;
+      };
+      var overwrite = function(received, defaults, onto = {}) {
+        var k, v;
+        for (k in received) {
+          v = received[k];
+          if (defaults[k] !== void 0) {
+            onto[k] = v;
+          }
+        }
+        return onto;
+      };
+      var parser = {
+        load,
+        overwrite
+      };
+      var DLList;
+      DLList = class DLList {
+        constructor(incr, decr) {
+          this.incr = incr;
+          this.decr = decr;
+          this._first = null;
+          this._last = null;
+          this.length = 0;
+        }
+        push(value) {
+          var node2;
+          this.length++;
+          if (typeof this.incr === "function") {
+            this.incr();
+          }
+          node2 = {
+            value,
+            prev: this._last,
+            next: null
+          };
+          if (this._last != null) {
+            this._last.next = node2;
+            this._last = node2;
+          } else {
+            this._first = this._last = node2;
+          }
+          return void 0;
+        }
+        shift() {
+          var value;
+          if (this._first == null) {
+            return;
+          } else {
+            this.length--;
+            if (typeof this.decr === "function") {
+              this.decr();
+            }
+          }
+          value = this._first.value;
+          if ((this._first = this._first.next) != null) {
+            this._first.prev = null;
+          } else {
+            this._last = null;
+          }
+          return value;
+        }
+        first() {
+          if (this._first != null) {
+            return this._first.value;
+          }
+        }
+        getArray() {
+          var node2, ref, results;
+          node2 = this._first;
+          results = [];
+          while (node2 != null) {
+            results.push((ref = node2, node2 = node2.next, ref.value));
+          }
+          return results;
+        }
+        forEachShift(cb) {
+          var node2;
+          node2 = this.shift();
+          while (node2 != null) {
+            cb(node2), node2 = this.shift();
+          }
+          return void 0;
+        }
+        debug() {
+          var node2, ref, ref1, ref2, results;
+          node2 = this._first;
+          results = [];
+          while (node2 != null) {
+            results.push((ref = node2, node2 = node2.next, {
+              value: ref.value,
+              prev: (ref1 = ref.prev) != null ? ref1.value : void 0,
+              next: (ref2 = ref.next) != null ? ref2.value : void 0
+            }));
+          }
+          return results;
+        }
+      };
+      var DLList_1 = DLList;
+      var Events;
+      Events = class Events {
+        constructor(instance) {
+          this.instance = instance;
+          this._events = {};
+          if (this.instance.on != null || this.instance.once != null || this.instance.removeAllListeners != null) {
+            throw new Error("An Emitter already exists for this object");
+          }
+          this.instance.on = (name, cb) => {
+            return this._addListener(name, "many", cb);
+          };
+          this.instance.once = (name, cb) => {
+            return this._addListener(name, "once", cb);
+          };
+          this.instance.removeAllListeners = (name = null) => {
+            if (name != null) {
+              return delete this._events[name];
+            } else {
+              return this._events = {};
+            }
+          };
+        }
+        _addListener(name, status, cb) {
+          var base;
+          if ((base = this._events)[name] == null) {
+            base[name] = [];
+          }
+          this._events[name].push({ cb, status });
+          return this.instance;
+        }
+        listenerCount(name) {
+          if (this._events[name] != null) {
+            return this._events[name].length;
+          } else {
+            return 0;
+          }
+        }
+        async trigger(name, ...args) {
+          var e, promises3;
+          try {
+            if (name !== "debug") {
+              this.trigger("debug", `Event triggered: ${name}`, args);
+            }
+            if (this._events[name] == null) {
+              return;
+            }
+            this._events[name] = this._events[name].filter(function(listener) {
+              return listener.status !== "none";
+            });
+            promises3 = this._events[name].map(async (listener) => {
+              var e2, returned;
+              if (listener.status === "none") {
+                return;
+              }
+              if (listener.status === "once") {
+                listener.status = "none";
+              }
+              try {
+                returned = typeof listener.cb === "function" ? listener.cb(...args) : void 0;
+                if (typeof (returned != null ? returned.then : void 0) === "function") {
+                  return await returned;
+                } else {
+                  return returned;
+                }
+              } catch (error63) {
+                e2 = error63;
+                {
+                  this.trigger("error", e2);
+                }
+                return null;
+              }
+            });
+            return (await Promise.all(promises3)).find(function(x) {
+              return x != null;
+            });
+          } catch (error63) {
+            e = error63;
+            {
+              this.trigger("error", e);
+            }
+            return null;
+          }
+        }
+      };
+      var Events_1 = Events;
+      var DLList$1, Events$1, Queues;
+      DLList$1 = DLList_1;
+      Events$1 = Events_1;
+      Queues = class Queues {
+        constructor(num_priorities) {
+          var i;
+          this.Events = new Events$1(this);
+          this._length = 0;
+          this._lists = (function() {
+            var j, ref, results;
+            results = [];
+            for (i = j = 1, ref = num_priorities; 1 <= ref ? j <= ref : j >= ref; i = 1 <= ref ? ++j : --j) {
+              results.push(new DLList$1((() => {
+                return this.incr();
+              }), (() => {
+                return this.decr();
+              })));
+            }
+            return results;
+          }).call(this);
+        }
+        incr() {
+          if (this._length++ === 0) {
+            return this.Events.trigger("leftzero");
+          }
+        }
+        decr() {
+          if (--this._length === 0) {
+            return this.Events.trigger("zero");
+          }
+        }
+        push(job) {
+          return this._lists[job.options.priority].push(job);
+        }
+        queued(priority) {
+          if (priority != null) {
+            return this._lists[priority].length;
+          } else {
+            return this._length;
+          }
+        }
+        shiftAll(fn) {
+          return this._lists.forEach(function(list) {
+            return list.forEachShift(fn);
+          });
+        }
+        getFirst(arr = this._lists) {
+          var j, len, list;
+          for (j = 0, len = arr.length; j < len; j++) {
+            list = arr[j];
+            if (list.length > 0) {
+              return list;
+            }
+          }
+          return [];
+        }
+        shiftLastFrom(priority) {
+          return this.getFirst(this._lists.slice(priority).reverse()).shift();
+        }
+      };
+      var Queues_1 = Queues;
+      var BottleneckError;
+      BottleneckError = class BottleneckError extends Error {
+      };
+      var BottleneckError_1 = BottleneckError;
+      var BottleneckError$1, DEFAULT_PRIORITY, Job, NUM_PRIORITIES, parser$1;
+      NUM_PRIORITIES = 10;
+      DEFAULT_PRIORITY = 5;
+      parser$1 = parser;
+      BottleneckError$1 = BottleneckError_1;
+      Job = class Job {
+        constructor(task, args, options, jobDefaults, rejectOnDrop, Events2, _states, Promise2) {
+          this.task = task;
+          this.args = args;
+          this.rejectOnDrop = rejectOnDrop;
+          this.Events = Events2;
+          this._states = _states;
+          this.Promise = Promise2;
+          this.options = parser$1.load(options, jobDefaults);
+          this.options.priority = this._sanitizePriority(this.options.priority);
+          if (this.options.id === jobDefaults.id) {
+            this.options.id = `${this.options.id}-${this._randomIndex()}`;
+          }
+          this.promise = new this.Promise((_resolve, _reject) => {
+            this._resolve = _resolve;
+            this._reject = _reject;
+          });
+          this.retryCount = 0;
+        }
+        _sanitizePriority(priority) {
+          var sProperty;
+          sProperty = ~~priority !== priority ? DEFAULT_PRIORITY : priority;
+          if (sProperty < 0) {
+            return 0;
+          } else if (sProperty > NUM_PRIORITIES - 1) {
+            return NUM_PRIORITIES - 1;
+          } else {
+            return sProperty;
+          }
+        }
+        _randomIndex() {
+          return Math.random().toString(36).slice(2);
+        }
+        doDrop({ error: error63, message = "This job has been dropped by Bottleneck" } = {}) {
+          if (this._states.remove(this.options.id)) {
+            if (this.rejectOnDrop) {
+              this._reject(error63 != null ? error63 : new BottleneckError$1(message));
+            }
+            this.Events.trigger("dropped", { args: this.args, options: this.options, task: this.task, promise: this.promise });
+            return true;
+          } else {
+            return false;
+          }
+        }
+        _assertStatus(expected) {
+          var status;
+          status = this._states.jobStatus(this.options.id);
+          if (!(status === expected || expected === "DONE" && status === null)) {
+            throw new BottleneckError$1(`Invalid job status ${status}, expected ${expected}. Please open an issue at https://github.com/SGrondin/bottleneck/issues`);
+          }
+        }
+        doReceive() {
+          this._states.start(this.options.id);
+          return this.Events.trigger("received", { args: this.args, options: this.options });
+        }
+        doQueue(reachedHWM, blocked) {
+          this._assertStatus("RECEIVED");
+          this._states.next(this.options.id);
+          return this.Events.trigger("queued", { args: this.args, options: this.options, reachedHWM, blocked });
+        }
+        doRun() {
+          if (this.retryCount === 0) {
+            this._assertStatus("QUEUED");
+            this._states.next(this.options.id);
+          } else {
+            this._assertStatus("EXECUTING");
+          }
+          return this.Events.trigger("scheduled", { args: this.args, options: this.options });
+        }
+        async doExecute(chained, clearGlobalState, run, free) {
+          var error63, eventInfo, passed;
+          if (this.retryCount === 0) {
+            this._assertStatus("RUNNING");
+            this._states.next(this.options.id);
+          } else {
+            this._assertStatus("EXECUTING");
+          }
+          eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
+          this.Events.trigger("executing", eventInfo);
+          try {
+            passed = await (chained != null ? chained.schedule(this.options, this.task, ...this.args) : this.task(...this.args));
+            if (clearGlobalState()) {
+              this.doDone(eventInfo);
+              await free(this.options, eventInfo);
+              this._assertStatus("DONE");
+              return this._resolve(passed);
+            }
+          } catch (error1) {
+            error63 = error1;
+            return this._onFailure(error63, eventInfo, clearGlobalState, run, free);
+          }
+        }
+        doExpire(clearGlobalState, run, free) {
+          var error63, eventInfo;
+          if (this._states.jobStatus(this.options.id === "RUNNING")) {
+            this._states.next(this.options.id);
+          }
+          this._assertStatus("EXECUTING");
+          eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
+          error63 = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
+          return this._onFailure(error63, eventInfo, clearGlobalState, run, free);
+        }
+        async _onFailure(error63, eventInfo, clearGlobalState, run, free) {
+          var retry2, retryAfter;
+          if (clearGlobalState()) {
+            retry2 = await this.Events.trigger("failed", error63, eventInfo);
+            if (retry2 != null) {
+              retryAfter = ~~retry2;
+              this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
+              this.retryCount++;
+              return run(retryAfter);
+            } else {
+              this.doDone(eventInfo);
+              await free(this.options, eventInfo);
+              this._assertStatus("DONE");
+              return this._reject(error63);
+            }
+          }
+        }
+        doDone(eventInfo) {
+          this._assertStatus("EXECUTING");
+          this._states.next(this.options.id);
+          return this.Events.trigger("done", eventInfo);
+        }
+      };
+      var Job_1 = Job;
+      var BottleneckError$2, LocalDatastore, parser$2;
+      parser$2 = parser;
+      BottleneckError$2 = BottleneckError_1;
+      LocalDatastore = class LocalDatastore {
+        constructor(instance, storeOptions, storeInstanceOptions) {
+          this.instance = instance;
+          this.storeOptions = storeOptions;
+          this.clientId = this.instance._randomIndex();
+          parser$2.load(storeInstanceOptions, storeInstanceOptions, this);
+          this._nextRequest = this._lastReservoirRefresh = this._lastReservoirIncrease = Date.now();
+          this._running = 0;
+          this._done = 0;
+          this._unblockTime = 0;
+          this.ready = this.Promise.resolve();
+          this.clients = {};
+          this._startHeartbeat();
+        }
+        _startHeartbeat() {
+          var base;
+          if (this.heartbeat == null && (this.storeOptions.reservoirRefreshInterval != null && this.storeOptions.reservoirRefreshAmount != null || this.storeOptions.reservoirIncreaseInterval != null && this.storeOptions.reservoirIncreaseAmount != null)) {
+            return typeof (base = this.heartbeat = setInterval(() => {
+              var amount, incr, maximum, now, reservoir;
+              now = Date.now();
+              if (this.storeOptions.reservoirRefreshInterval != null && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
+                this._lastReservoirRefresh = now;
+                this.storeOptions.reservoir = this.storeOptions.reservoirRefreshAmount;
+                this.instance._drainAll(this.computeCapacity());
+              }
+              if (this.storeOptions.reservoirIncreaseInterval != null && now >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
+                ({
+                  reservoirIncreaseAmount: amount,
+                  reservoirIncreaseMaximum: maximum,
+                  reservoir
+                } = this.storeOptions);
+                this._lastReservoirIncrease = now;
+                incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
+                if (incr > 0) {
+                  this.storeOptions.reservoir += incr;
+                  return this.instance._drainAll(this.computeCapacity());
+                }
+              }
+            }, this.heartbeatInterval)).unref === "function" ? base.unref() : void 0;
+          } else {
+            return clearInterval(this.heartbeat);
+          }
+        }
+        async __publish__(message) {
+          await this.yieldLoop();
+          return this.instance.Events.trigger("message", message.toString());
+        }
+        async __disconnect__(flush) {
+          await this.yieldLoop();
+          clearInterval(this.heartbeat);
+          return this.Promise.resolve();
+        }
+        yieldLoop(t = 0) {
+          return new this.Promise(function(resolve3, reject) {
+            return setTimeout(resolve3, t);
+          });
+        }
+        computePenalty() {
+          var ref;
+          return (ref = this.storeOptions.penalty) != null ? ref : 15 * this.storeOptions.minTime || 5e3;
+        }
+        async __updateSettings__(options) {
+          await this.yieldLoop();
+          parser$2.overwrite(options, options, this.storeOptions);
+          this._startHeartbeat();
+          this.instance._drainAll(this.computeCapacity());
+          return true;
+        }
+        async __running__() {
+          await this.yieldLoop();
+          return this._running;
+        }
+        async __queued__() {
+          await this.yieldLoop();
+          return this.instance.queued();
+        }
+        async __done__() {
+          await this.yieldLoop();
+          return this._done;
+        }
+        async __groupCheck__(time3) {
+          await this.yieldLoop();
+          return this._nextRequest + this.timeout < time3;
+        }
+        computeCapacity() {
+          var maxConcurrent, reservoir;
+          ({ maxConcurrent, reservoir } = this.storeOptions);
+          if (maxConcurrent != null && reservoir != null) {
+            return Math.min(maxConcurrent - this._running, reservoir);
+          } else if (maxConcurrent != null) {
+            return maxConcurrent - this._running;
+          } else if (reservoir != null) {
+            return reservoir;
+          } else {
+            return null;
+          }
+        }
+        conditionsCheck(weight) {
+          var capacity;
+          capacity = this.computeCapacity();
+          return capacity == null || weight <= capacity;
+        }
+        async __incrementReservoir__(incr) {
+          var reservoir;
+          await this.yieldLoop();
+          reservoir = this.storeOptions.reservoir += incr;
+          this.instance._drainAll(this.computeCapacity());
+          return reservoir;
+        }
+        async __currentReservoir__() {
+          await this.yieldLoop();
+          return this.storeOptions.reservoir;
+        }
+        isBlocked(now) {
+          return this._unblockTime >= now;
+        }
+        check(weight, now) {
+          return this.conditionsCheck(weight) && this._nextRequest - now <= 0;
+        }
+        async __check__(weight) {
+          var now;
+          await this.yieldLoop();
+          now = Date.now();
+          return this.check(weight, now);
+        }
+        async __register__(index, weight, expiration) {
+          var now, wait;
+          await this.yieldLoop();
+          now = Date.now();
+          if (this.conditionsCheck(weight)) {
+            this._running += weight;
+            if (this.storeOptions.reservoir != null) {
+              this.storeOptions.reservoir -= weight;
+            }
+            wait = Math.max(this._nextRequest - now, 0);
+            this._nextRequest = now + wait + this.storeOptions.minTime;
+            return {
+              success: true,
+              wait,
+              reservoir: this.storeOptions.reservoir
+            };
+          } else {
+            return {
+              success: false
+            };
+          }
+        }
+        strategyIsBlock() {
+          return this.storeOptions.strategy === 3;
+        }
+        async __submit__(queueLength, weight) {
+          var blocked, now, reachedHWM;
+          await this.yieldLoop();
+          if (this.storeOptions.maxConcurrent != null && weight > this.storeOptions.maxConcurrent) {
+            throw new BottleneckError$2(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${this.storeOptions.maxConcurrent}`);
+          }
+          now = Date.now();
+          reachedHWM = this.storeOptions.highWater != null && queueLength === this.storeOptions.highWater && !this.check(weight, now);
+          blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now));
+          if (blocked) {
+            this._unblockTime = now + this.computePenalty();
+            this._nextRequest = this._unblockTime + this.storeOptions.minTime;
+            this.instance._dropAllQueued();
+          }
+          return {
+            reachedHWM,
+            blocked,
+            strategy: this.storeOptions.strategy
+          };
+        }
+        async __free__(index, weight) {
+          await this.yieldLoop();
+          this._running -= weight;
+          this._done += weight;
+          this.instance._drainAll(this.computeCapacity());
+          return {
+            running: this._running
+          };
+        }
+      };
+      var LocalDatastore_1 = LocalDatastore;
+      var BottleneckError$3, States;
+      BottleneckError$3 = BottleneckError_1;
+      States = class States {
+        constructor(status1) {
+          this.status = status1;
+          this._jobs = {};
+          this.counts = this.status.map(function() {
+            return 0;
+          });
+        }
+        next(id) {
+          var current, next;
+          current = this._jobs[id];
+          next = current + 1;
+          if (current != null && next < this.status.length) {
+            this.counts[current]--;
+            this.counts[next]++;
+            return this._jobs[id]++;
+          } else if (current != null) {
+            this.counts[current]--;
+            return delete this._jobs[id];
+          }
+        }
+        start(id) {
+          var initial;
+          initial = 0;
+          this._jobs[id] = initial;
+          return this.counts[initial]++;
+        }
+        remove(id) {
+          var current;
+          current = this._jobs[id];
+          if (current != null) {
+            this.counts[current]--;
+            delete this._jobs[id];
+          }
+          return current != null;
+        }
+        jobStatus(id) {
+          var ref;
+          return (ref = this.status[this._jobs[id]]) != null ? ref : null;
+        }
+        statusJobs(status) {
+          var k, pos, ref, results, v;
+          if (status != null) {
+            pos = this.status.indexOf(status);
+            if (pos < 0) {
+              throw new BottleneckError$3(`status must be one of ${this.status.join(", ")}`);
+            }
+            ref = this._jobs;
+            results = [];
+            for (k in ref) {
+              v = ref[k];
+              if (v === pos) {
+                results.push(k);
+              }
+            }
+            return results;
+          } else {
+            return Object.keys(this._jobs);
+          }
+        }
+        statusCounts() {
+          return this.counts.reduce(((acc, v, i) => {
+            acc[this.status[i]] = v;
+            return acc;
+          }), {});
+        }
+      };
+      var States_1 = States;
+      var DLList$2, Sync;
+      DLList$2 = DLList_1;
+      Sync = class Sync {
+        constructor(name, Promise2) {
+          this.schedule = this.schedule.bind(this);
+          this.name = name;
+          this.Promise = Promise2;
+          this._running = 0;
+          this._queue = new DLList$2();
+        }
+        isEmpty() {
+          return this._queue.length === 0;
+        }
+        async _tryToRun() {
+          var args, cb, error63, reject, resolve3, returned, task;
+          if (this._running < 1 && this._queue.length > 0) {
+            this._running++;
+            ({ task, args, resolve: resolve3, reject } = this._queue.shift());
+            cb = await (async function() {
+              try {
+                returned = await task(...args);
+                return function() {
+                  return resolve3(returned);
+                };
+              } catch (error1) {
+                error63 = error1;
+                return function() {
+                  return reject(error63);
+                };
+              }
+            })();
+            this._running--;
+            this._tryToRun();
+            return cb();
+          }
+        }
+        schedule(task, ...args) {
+          var promise2, reject, resolve3;
+          resolve3 = reject = null;
+          promise2 = new this.Promise(function(_resolve, _reject) {
+            resolve3 = _resolve;
+            return reject = _reject;
+          });
+          this._queue.push({ task, args, resolve: resolve3, reject });
+          this._tryToRun();
+          return promise2;
+        }
+      };
+      var Sync_1 = Sync;
+      var version2 = "2.19.5";
+      var version$1 = {
+        version: version2
+      };
+      var version$2 = /* @__PURE__ */ Object.freeze({
+        version: version2,
+        default: version$1
+      });
+      var require$$2 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var require$$3 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var require$$4 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var Events$2, Group, IORedisConnection$1, RedisConnection$1, Scripts$1, parser$3;
+      parser$3 = parser;
+      Events$2 = Events_1;
+      RedisConnection$1 = require$$2;
+      IORedisConnection$1 = require$$3;
+      Scripts$1 = require$$4;
+      Group = (function() {
+        class Group2 {
+          constructor(limiterOptions = {}) {
+            this.deleteKey = this.deleteKey.bind(this);
+            this.limiterOptions = limiterOptions;
+            parser$3.load(this.limiterOptions, this.defaults, this);
+            this.Events = new Events$2(this);
+            this.instances = {};
+            this.Bottleneck = Bottleneck_1;
+            this._startAutoCleanup();
+            this.sharedConnection = this.connection != null;
+            if (this.connection == null) {
+              if (this.limiterOptions.datastore === "redis") {
+                this.connection = new RedisConnection$1(Object.assign({}, this.limiterOptions, { Events: this.Events }));
+              } else if (this.limiterOptions.datastore === "ioredis") {
+                this.connection = new IORedisConnection$1(Object.assign({}, this.limiterOptions, { Events: this.Events }));
+              }
+            }
+          }
+          key(key = "") {
+            var ref;
+            return (ref = this.instances[key]) != null ? ref : (() => {
+              var limiter;
+              limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
+                id: `${this.id}-${key}`,
+                timeout: this.timeout,
+                connection: this.connection
+              }));
+              this.Events.trigger("created", limiter, key);
+              return limiter;
+            })();
+          }
+          async deleteKey(key = "") {
+            var deleted, instance;
+            instance = this.instances[key];
+            if (this.connection) {
+              deleted = await this.connection.__runCommand__(["del", ...Scripts$1.allKeys(`${this.id}-${key}`)]);
+            }
+            if (instance != null) {
+              delete this.instances[key];
+              await instance.disconnect();
+            }
+            return instance != null || deleted > 0;
+          }
+          limiters() {
+            var k, ref, results, v;
+            ref = this.instances;
+            results = [];
+            for (k in ref) {
+              v = ref[k];
+              results.push({
+                key: k,
+                limiter: v
+              });
+            }
+            return results;
+          }
+          keys() {
+            return Object.keys(this.instances);
+          }
+          async clusterKeys() {
+            var cursor, end, found, i, k, keys, len, next, start;
+            if (this.connection == null) {
+              return this.Promise.resolve(this.keys());
+            }
+            keys = [];
+            cursor = null;
+            start = `b_${this.id}-`.length;
+            end = "_settings".length;
+            while (cursor !== 0) {
+              [next, found] = await this.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${this.id}-*_settings`, "count", 1e4]);
+              cursor = ~~next;
+              for (i = 0, len = found.length; i < len; i++) {
+                k = found[i];
+                keys.push(k.slice(start, -end));
+              }
+            }
+            return keys;
+          }
+          _startAutoCleanup() {
+            var base;
+            clearInterval(this.interval);
+            return typeof (base = this.interval = setInterval(async () => {
+              var e, k, ref, results, time3, v;
+              time3 = Date.now();
+              ref = this.instances;
+              results = [];
+              for (k in ref) {
+                v = ref[k];
+                try {
+                  if (await v._store.__groupCheck__(time3)) {
+                    results.push(this.deleteKey(k));
+                  } else {
+                    results.push(void 0);
+                  }
+                } catch (error63) {
+                  e = error63;
+                  results.push(v.Events.trigger("error", e));
+                }
+              }
+              return results;
+            }, this.timeout / 2)).unref === "function" ? base.unref() : void 0;
+          }
+          updateSettings(options = {}) {
+            parser$3.overwrite(options, this.defaults, this);
+            parser$3.overwrite(options, options, this.limiterOptions);
+            if (options.timeout != null) {
+              return this._startAutoCleanup();
+            }
+          }
+          disconnect(flush = true) {
+            var ref;
+            if (!this.sharedConnection) {
+              return (ref = this.connection) != null ? ref.disconnect(flush) : void 0;
+            }
+          }
+        }
+        Group2.prototype.defaults = {
+          timeout: 1e3 * 60 * 5,
+          connection: null,
+          Promise,
+          id: "group-key"
+        };
+        return Group2;
+      }).call(commonjsGlobal);
+      var Group_1 = Group;
+      var Batcher, Events$3, parser$4;
+      parser$4 = parser;
+      Events$3 = Events_1;
+      Batcher = (function() {
+        class Batcher2 {
+          constructor(options = {}) {
+            this.options = options;
+            parser$4.load(this.options, this.defaults, this);
+            this.Events = new Events$3(this);
+            this._arr = [];
+            this._resetPromise();
+            this._lastFlush = Date.now();
+          }
+          _resetPromise() {
+            return this._promise = new this.Promise((res, rej) => {
+              return this._resolve = res;
+            });
+          }
+          _flush() {
+            clearTimeout(this._timeout);
+            this._lastFlush = Date.now();
+            this._resolve();
+            this.Events.trigger("batch", this._arr);
+            this._arr = [];
+            return this._resetPromise();
+          }
+          add(data) {
+            var ret;
+            this._arr.push(data);
+            ret = this._promise;
+            if (this._arr.length === this.maxSize) {
+              this._flush();
+            } else if (this.maxTime != null && this._arr.length === 1) {
+              this._timeout = setTimeout(() => {
+                return this._flush();
+              }, this.maxTime);
+            }
+            return ret;
+          }
+        }
+        Batcher2.prototype.defaults = {
+          maxTime: null,
+          maxSize: null,
+          Promise
+        };
+        return Batcher2;
+      }).call(commonjsGlobal);
+      var Batcher_1 = Batcher;
+      var require$$4$1 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var require$$8 = getCjsExportFromNamespace(version$2);
+      var Bottleneck2, DEFAULT_PRIORITY$1, Events$4, Job$1, LocalDatastore$1, NUM_PRIORITIES$1, Queues$1, RedisDatastore$1, States$1, Sync$1, parser$5, splice = [].splice;
+      NUM_PRIORITIES$1 = 10;
+      DEFAULT_PRIORITY$1 = 5;
+      parser$5 = parser;
+      Queues$1 = Queues_1;
+      Job$1 = Job_1;
+      LocalDatastore$1 = LocalDatastore_1;
+      RedisDatastore$1 = require$$4$1;
+      Events$4 = Events_1;
+      States$1 = States_1;
+      Sync$1 = Sync_1;
+      Bottleneck2 = (function() {
+        class Bottleneck3 {
+          constructor(options = {}, ...invalid) {
+            var storeInstanceOptions, storeOptions;
+            this._addToQueue = this._addToQueue.bind(this);
+            this._validateOptions(options, invalid);
+            parser$5.load(options, this.instanceDefaults, this);
+            this._queues = new Queues$1(NUM_PRIORITIES$1);
+            this._scheduled = {};
+            this._states = new States$1(["RECEIVED", "QUEUED", "RUNNING", "EXECUTING"].concat(this.trackDoneStatus ? ["DONE"] : []));
+            this._limiter = null;
+            this.Events = new Events$4(this);
+            this._submitLock = new Sync$1("submit", this.Promise);
+            this._registerLock = new Sync$1("register", this.Promise);
+            storeOptions = parser$5.load(options, this.storeDefaults, {});
+            this._store = (function() {
+              if (this.datastore === "redis" || this.datastore === "ioredis" || this.connection != null) {
+                storeInstanceOptions = parser$5.load(options, this.redisStoreDefaults, {});
+                return new RedisDatastore$1(this, storeOptions, storeInstanceOptions);
+              } else if (this.datastore === "local") {
+                storeInstanceOptions = parser$5.load(options, this.localStoreDefaults, {});
+                return new LocalDatastore$1(this, storeOptions, storeInstanceOptions);
+              } else {
+                throw new Bottleneck3.prototype.BottleneckError(`Invalid datastore type: ${this.datastore}`);
+              }
+            }).call(this);
+            this._queues.on("leftzero", () => {
+              var ref;
+              return (ref = this._store.heartbeat) != null ? typeof ref.ref === "function" ? ref.ref() : void 0 : void 0;
+            });
+            this._queues.on("zero", () => {
+              var ref;
+              return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
+            });
+          }
+          _validateOptions(options, invalid) {
+            if (!(options != null && typeof options === "object" && invalid.length === 0)) {
+              throw new Bottleneck3.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
+            }
+          }
+          ready() {
+            return this._store.ready;
+          }
+          clients() {
+            return this._store.clients;
+          }
+          channel() {
+            return `b_${this.id}`;
+          }
+          channel_client() {
+            return `b_${this.id}_${this._store.clientId}`;
+          }
+          publish(message) {
+            return this._store.__publish__(message);
+          }
+          disconnect(flush = true) {
+            return this._store.__disconnect__(flush);
+          }
+          chain(_limiter) {
+            this._limiter = _limiter;
+            return this;
+          }
+          queued(priority) {
+            return this._queues.queued(priority);
+          }
+          clusterQueued() {
+            return this._store.__queued__();
+          }
+          empty() {
+            return this.queued() === 0 && this._submitLock.isEmpty();
+          }
+          running() {
+            return this._store.__running__();
+          }
+          done() {
+            return this._store.__done__();
+          }
+          jobStatus(id) {
+            return this._states.jobStatus(id);
+          }
+          jobs(status) {
+            return this._states.statusJobs(status);
+          }
+          counts() {
+            return this._states.statusCounts();
+          }
+          _randomIndex() {
+            return Math.random().toString(36).slice(2);
+          }
+          check(weight = 1) {
+            return this._store.__check__(weight);
+          }
+          _clearGlobalState(index) {
+            if (this._scheduled[index] != null) {
+              clearTimeout(this._scheduled[index].expiration);
+              delete this._scheduled[index];
+              return true;
+            } else {
+              return false;
+            }
+          }
+          async _free(index, job, options, eventInfo) {
+            var e, running;
+            try {
+              ({ running } = await this._store.__free__(index, options.weight));
+              this.Events.trigger("debug", `Freed ${options.id}`, eventInfo);
+              if (running === 0 && this.empty()) {
+                return this.Events.trigger("idle");
+              }
+            } catch (error1) {
+              e = error1;
+              return this.Events.trigger("error", e);
+            }
+          }
+          _run(index, job, wait) {
+            var clearGlobalState, free, run;
+            job.doRun();
+            clearGlobalState = this._clearGlobalState.bind(this, index);
+            run = this._run.bind(this, index, job);
+            free = this._free.bind(this, index, job);
+            return this._scheduled[index] = {
+              timeout: setTimeout(() => {
+                return job.doExecute(this._limiter, clearGlobalState, run, free);
+              }, wait),
+              expiration: job.options.expiration != null ? setTimeout(function() {
+                return job.doExpire(clearGlobalState, run, free);
+              }, wait + job.options.expiration) : void 0,
+              job
+            };
+          }
+          _drainOne(capacity) {
+            return this._registerLock.schedule(() => {
+              var args, index, next, options, queue;
+              if (this.queued() === 0) {
+                return this.Promise.resolve(null);
+              }
+              queue = this._queues.getFirst();
+              ({ options, args } = next = queue.first());
+              if (capacity != null && options.weight > capacity) {
+                return this.Promise.resolve(null);
+              }
+              this.Events.trigger("debug", `Draining ${options.id}`, { args, options });
+              index = this._randomIndex();
+              return this._store.__register__(index, options.weight, options.expiration).then(({ success: success2, wait, reservoir }) => {
+                var empty;
+                this.Events.trigger("debug", `Drained ${options.id}`, { success: success2, args, options });
+                if (success2) {
+                  queue.shift();
+                  empty = this.empty();
+                  if (empty) {
+                    this.Events.trigger("empty");
+                  }
+                  if (reservoir === 0) {
+                    this.Events.trigger("depleted", empty);
+                  }
+                  this._run(index, next, wait);
+                  return this.Promise.resolve(options.weight);
+                } else {
+                  return this.Promise.resolve(null);
+                }
+              });
+            });
+          }
+          _drainAll(capacity, total = 0) {
+            return this._drainOne(capacity).then((drained) => {
+              var newCapacity;
+              if (drained != null) {
+                newCapacity = capacity != null ? capacity - drained : capacity;
+                return this._drainAll(newCapacity, total + drained);
+              } else {
+                return this.Promise.resolve(total);
+              }
+            }).catch((e) => {
+              return this.Events.trigger("error", e);
+            });
+          }
+          _dropAllQueued(message) {
+            return this._queues.shiftAll(function(job) {
+              return job.doDrop({ message });
+            });
+          }
+          stop(options = {}) {
+            var done, waitForExecuting;
+            options = parser$5.load(options, this.stopDefaults);
+            waitForExecuting = (at) => {
+              var finished;
+              finished = () => {
+                var counts;
+                counts = this._states.counts;
+                return counts[0] + counts[1] + counts[2] + counts[3] === at;
+              };
+              return new this.Promise((resolve3, reject) => {
+                if (finished()) {
+                  return resolve3();
+                } else {
+                  return this.on("done", () => {
+                    if (finished()) {
+                      this.removeAllListeners("done");
+                      return resolve3();
+                    }
+                  });
+                }
+              });
+            };
+            done = options.dropWaitingJobs ? (this._run = function(index, next) {
+              return next.doDrop({
+                message: options.dropErrorMessage
+              });
+            }, this._drainOne = () => {
+              return this.Promise.resolve(null);
+            }, this._registerLock.schedule(() => {
+              return this._submitLock.schedule(() => {
+                var k, ref, v;
+                ref = this._scheduled;
+                for (k in ref) {
+                  v = ref[k];
+                  if (this.jobStatus(v.job.options.id) === "RUNNING") {
+                    clearTimeout(v.timeout);
+                    clearTimeout(v.expiration);
+                    v.job.doDrop({
+                      message: options.dropErrorMessage
+                    });
+                  }
+                }
+                this._dropAllQueued(options.dropErrorMessage);
+                return waitForExecuting(0);
+              });
+            })) : this.schedule({
+              priority: NUM_PRIORITIES$1 - 1,
+              weight: 0
+            }, () => {
+              return waitForExecuting(1);
+            });
+            this._receive = function(job) {
+              return job._reject(new Bottleneck3.prototype.BottleneckError(options.enqueueErrorMessage));
+            };
+            this.stop = () => {
+              return this.Promise.reject(new Bottleneck3.prototype.BottleneckError("stop() has already been called"));
+            };
+            return done;
+          }
+          async _addToQueue(job) {
+            var args, blocked, error63, options, reachedHWM, shifted, strategy;
+            ({ args, options } = job);
+            try {
+              ({ reachedHWM, blocked, strategy } = await this._store.__submit__(this.queued(), options.weight));
+            } catch (error1) {
+              error63 = error1;
+              this.Events.trigger("debug", `Could not queue ${options.id}`, { args, options, error: error63 });
+              job.doDrop({ error: error63 });
+              return false;
+            }
+            if (blocked) {
+              job.doDrop();
+              return true;
+            } else if (reachedHWM) {
+              shifted = strategy === Bottleneck3.prototype.strategy.LEAK ? this._queues.shiftLastFrom(options.priority) : strategy === Bottleneck3.prototype.strategy.OVERFLOW_PRIORITY ? this._queues.shiftLastFrom(options.priority + 1) : strategy === Bottleneck3.prototype.strategy.OVERFLOW ? job : void 0;
+              if (shifted != null) {
+                shifted.doDrop();
+              }
+              if (shifted == null || strategy === Bottleneck3.prototype.strategy.OVERFLOW) {
+                if (shifted == null) {
+                  job.doDrop();
+                }
+                return reachedHWM;
+              }
+            }
+            job.doQueue(reachedHWM, blocked);
+            this._queues.push(job);
+            await this._drainAll();
+            return reachedHWM;
+          }
+          _receive(job) {
+            if (this._states.jobStatus(job.options.id) != null) {
+              job._reject(new Bottleneck3.prototype.BottleneckError(`A job with the same id already exists (id=${job.options.id})`));
+              return false;
+            } else {
+              job.doReceive();
+              return this._submitLock.schedule(this._addToQueue, job);
+            }
+          }
+          submit(...args) {
+            var cb, fn, job, options, ref, ref1, task;
+            if (typeof args[0] === "function") {
+              ref = args, [fn, ...args] = ref, [cb] = splice.call(args, -1);
+              options = parser$5.load({}, this.jobDefaults);
+            } else {
+              ref1 = args, [options, fn, ...args] = ref1, [cb] = splice.call(args, -1);
+              options = parser$5.load(options, this.jobDefaults);
+            }
+            task = (...args2) => {
+              return new this.Promise(function(resolve3, reject) {
+                return fn(...args2, function(...args3) {
+                  return (args3[0] != null ? reject : resolve3)(args3);
+                });
+              });
+            };
+            job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+            job.promise.then(function(args2) {
+              return typeof cb === "function" ? cb(...args2) : void 0;
+            }).catch(function(args2) {
+              if (Array.isArray(args2)) {
+                return typeof cb === "function" ? cb(...args2) : void 0;
+              } else {
+                return typeof cb === "function" ? cb(args2) : void 0;
+              }
+            });
+            return this._receive(job);
+          }
+          schedule(...args) {
+            var job, options, task;
+            if (typeof args[0] === "function") {
+              [task, ...args] = args;
+              options = {};
+            } else {
+              [options, task, ...args] = args;
+            }
+            job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+            this._receive(job);
+            return job.promise;
+          }
+          wrap(fn) {
+            var schedule, wrapped;
+            schedule = this.schedule.bind(this);
+            wrapped = function(...args) {
+              return schedule(fn.bind(this), ...args);
+            };
+            wrapped.withOptions = function(options, ...args) {
+              return schedule(options, fn, ...args);
+            };
+            return wrapped;
+          }
+          async updateSettings(options = {}) {
+            await this._store.__updateSettings__(parser$5.overwrite(options, this.storeDefaults));
+            parser$5.overwrite(options, this.instanceDefaults, this);
+            return this;
+          }
+          currentReservoir() {
+            return this._store.__currentReservoir__();
+          }
+          incrementReservoir(incr = 0) {
+            return this._store.__incrementReservoir__(incr);
+          }
+        }
+        Bottleneck3.default = Bottleneck3;
+        Bottleneck3.Events = Events$4;
+        Bottleneck3.version = Bottleneck3.prototype.version = require$$8.version;
+        Bottleneck3.strategy = Bottleneck3.prototype.strategy = {
+          LEAK: 1,
+          OVERFLOW: 2,
+          OVERFLOW_PRIORITY: 4,
+          BLOCK: 3
+        };
+        Bottleneck3.BottleneckError = Bottleneck3.prototype.BottleneckError = BottleneckError_1;
+        Bottleneck3.Group = Bottleneck3.prototype.Group = Group_1;
+        Bottleneck3.RedisConnection = Bottleneck3.prototype.RedisConnection = require$$2;
+        Bottleneck3.IORedisConnection = Bottleneck3.prototype.IORedisConnection = require$$3;
+        Bottleneck3.Batcher = Bottleneck3.prototype.Batcher = Batcher_1;
+        Bottleneck3.prototype.jobDefaults = {
+          priority: DEFAULT_PRIORITY$1,
+          weight: 1,
+          expiration: null,
+          id: "<no-id>"
+        };
+        Bottleneck3.prototype.storeDefaults = {
+          maxConcurrent: null,
+          minTime: 0,
+          highWater: null,
+          strategy: Bottleneck3.prototype.strategy.LEAK,
+          penalty: null,
+          reservoir: null,
+          reservoirRefreshInterval: null,
+          reservoirRefreshAmount: null,
+          reservoirIncreaseInterval: null,
+          reservoirIncreaseAmount: null,
+          reservoirIncreaseMaximum: null
+        };
+        Bottleneck3.prototype.localStoreDefaults = {
+          Promise,
+          timeout: null,
+          heartbeatInterval: 250
+        };
+        Bottleneck3.prototype.redisStoreDefaults = {
+          Promise,
+          timeout: null,
+          heartbeatInterval: 5e3,
+          clientTimeout: 1e4,
+          Redis: null,
+          clientOptions: {},
+          clusterNodes: null,
+          clearDatastore: false,
+          connection: null
+        };
+        Bottleneck3.prototype.instanceDefaults = {
+          datastore: "local",
+          connection: null,
+          id: "<no-id>",
+          rejectOnDrop: true,
+          trackDoneStatus: false,
+          Promise
+        };
+        Bottleneck3.prototype.stopDefaults = {
+          enqueueErrorMessage: "This limiter has been stopped and cannot accept new jobs.",
+          dropWaitingJobs: true,
+          dropErrorMessage: "This limiter has been stopped."
+        };
+        return Bottleneck3;
+      }).call(commonjsGlobal);
+      var Bottleneck_1 = Bottleneck2;
+      var lib = Bottleneck_1;
+      return lib;
+    }));
+  }
+});
+
 // node_modules/.pnpm/@protobufjs+aspromise@1.1.2/node_modules/@protobufjs/aspromise/index.js
 var require_aspromise = __commonJS({
   "node_modules/.pnpm/@protobufjs+aspromise@1.1.2/node_modules/@protobufjs/aspromise/index.js"(exports, module) {
@@ -19162,7 +20481,7 @@ var require_aspromise = __commonJS({
       var params = new Array(arguments.length - 1), offset = 0, index = 2, pending = true;
       while (index < arguments.length)
         params[offset++] = arguments[index++];
-      return new Promise(function executor(resolve2, reject) {
+      return new Promise(function executor(resolve3, reject) {
         params[offset] = function callback(err) {
           if (pending) {
             pending = false;
@@ -19172,7 +20491,7 @@ var require_aspromise = __commonJS({
               var params2 = new Array(arguments.length - 1), offset2 = 0;
               while (offset2 < params2.length)
                 params2[offset2++] = arguments[offset2];
-              resolve2.apply(null, params2);
+              resolve3.apply(null, params2);
             }
           }
         };
@@ -28449,9 +29768,9 @@ ${indent}`) + "'";
         start = start.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
-      let header = (startWithSpace ? indentSize : "") + chomp;
+      let header2 = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
-        header += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
+        header2 += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
         if (onComment)
           onComment();
       }
@@ -28466,11 +29785,11 @@ ${indent}`) + "'";
         }
         const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
-          return `>${header}
+          return `>${header2}
 ${indent}${body}`;
       }
       value = value.replace(/\n+/g, `$&${indent}`);
-      return `|${header}
+      return `|${header2}
 ${indent}${start}${value}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
@@ -31124,10 +32443,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep: sep3, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -31141,7 +32460,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep2) {
+          if (!keyProps.anchor && !keyProps.tag && !sep3) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -31165,7 +32484,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -31181,7 +32500,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -31272,7 +32591,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep2 = "";
+        let sep3 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -31286,13 +32605,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep2 + cb;
-              sep2 = "";
+                comment += sep3 + cb;
+              sep3 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep2 += source;
+                sep3 += source;
               hasSpace = true;
               break;
             default:
@@ -31335,18 +32654,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep: sep3, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep2 && !value) {
+          if (!props.anchor && !props.tag && !sep3 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -31400,8 +32719,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep2 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
+        if (!isMap2 && !sep3 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -31413,7 +32732,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -31424,8 +32743,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep2)
-                for (const st of sep2) {
+              if (sep3)
+                for (const st of sep3) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -31442,7 +32761,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -31573,10 +32892,10 @@ var require_resolve_block_scalar = __commonJS({
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start = scalar.offset;
-      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
-      if (!header)
+      const header2 = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+      if (!header2)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
+      const type = header2.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
       const lines2 = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines2.length;
       for (let i = lines2.length - 1; i >= 0; --i) {
@@ -31587,26 +32906,26 @@ var require_resolve_block_scalar = __commonJS({
           break;
       }
       if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines2.length > 0 ? "\n".repeat(Math.max(1, lines2.length - 1)) : "";
-        let end2 = start + header.length;
+        const value2 = header2.chomp === "+" && lines2.length > 0 ? "\n".repeat(Math.max(1, lines2.length - 1)) : "";
+        let end2 = start + header2.length;
         if (scalar.source)
           end2 += scalar.source.length;
-        return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
+        return { value: value2, type, comment: header2.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar.indent + header.indent;
-      let offset = scalar.offset + header.length;
+      let trimIndent = scalar.indent + header2.indent;
+      let offset = scalar.offset + header2.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines2[i];
         if (content === "" || content === "\r") {
-          if (header.indent === 0 && indent.length > trimIndent)
+          if (header2.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
         } else {
           if (indent.length < trimIndent) {
             const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
             onError(offset + indent.length, "MISSING_CHAR", message);
           }
-          if (header.indent === 0)
+          if (header2.indent === 0)
             trimIndent = indent.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx.atRoot) {
@@ -31622,7 +32941,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep2 = "";
+      let sep3 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines2[i][0].slice(trimIndent) + "\n";
@@ -31633,34 +32952,34 @@ var require_resolve_block_scalar = __commonJS({
         if (crlf)
           content = content.slice(0, -1);
         if (content && indent.length < trimIndent) {
-          const src = header.indent ? "explicit indentation indicator" : "first line";
+          const src = header2.indent ? "explicit indentation indicator" : "first line";
           const message = `Block scalar lines must not be less indented than their ${src}`;
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          value += sep3 + indent.slice(trimIndent) + content;
+          sep3 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep2 === " ")
-            sep2 = "\n";
-          else if (!prevMoreIndented && sep2 === "\n")
-            sep2 = "\n\n";
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          if (sep3 === " ")
+            sep3 = "\n";
+          else if (!prevMoreIndented && sep3 === "\n")
+            sep3 = "\n\n";
+          value += sep3 + indent.slice(trimIndent) + content;
+          sep3 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep2 === "\n")
+          if (sep3 === "\n")
             value += "\n";
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          value += sep2 + content;
-          sep2 = " ";
+          value += sep3 + content;
+          sep3 = " ";
           prevMoreIndented = false;
         }
       }
-      switch (header.chomp) {
+      switch (header2.chomp) {
         case "-":
           break;
         case "+":
@@ -31672,8 +32991,8 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header.length + scalar.source.length;
-      return { value, type, comment: header.comment, range: [start, end, end] };
+      const end = start + header2.length + scalar.source.length;
+      return { value, type, comment: header2.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -31839,25 +33158,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep2 = " ";
+      let sep3 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep2 === "\n")
-            res += sep2;
+          if (sep3 === "\n")
+            res += sep3;
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          res += sep2 + lm;
-          sep2 = " ";
+          res += sep3 + lm;
+          sep3 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep2 + (match?.[1] ?? "");
+      return res + sep3 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -32512,10 +33831,10 @@ var require_cst_scalar = __commonJS({
             type = "QUOTE_DOUBLE";
             break;
           case "block-scalar": {
-            const header = token.props[0];
-            if (header.type !== "block-scalar-header")
+            const header2 = token.props[0];
+            if (header2.type !== "block-scalar-header")
               throw new Error("Invalid block scalar header");
-            type = header.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
+            type = header2.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
             break;
           }
           default:
@@ -32547,10 +33866,10 @@ var require_cst_scalar = __commonJS({
       const head = source.substring(0, he);
       const body = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
-        const header = token.props[0];
-        if (header.type !== "block-scalar-header")
+        const header2 = token.props[0];
+        if (header2.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
-        header.source = head;
+        header2.source = head;
         token.source = body;
       } else {
         const { offset } = token;
@@ -32667,14 +33986,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep2, value }) {
+    function stringifyItem({ start, key, sep: sep3, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep2)
-        for (const st of sep2)
+      if (sep3)
+        for (const st of sep3)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -33841,18 +35160,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep2;
+          let sep3;
           if (scalar.end) {
-            sep2 = scalar.end;
-            sep2.push(this.sourceToken);
+            sep3 = scalar.end;
+            sep3.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep2 = [this.sourceToken];
+            sep3 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep2 }]
+            items: [{ start, key: scalar, sep: sep3 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -34005,15 +35324,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep2 = it.sep;
-                  sep2.push(this.sourceToken);
+                  const sep3 = it.sep;
+                  sep3.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep2 }]
+                    items: [{ start: start2, key, sep: sep3 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -34207,13 +35526,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep2 = fc.end.splice(1, fc.end.length);
-            sep2.push(this.sourceToken);
+            const sep3 = fc.end.splice(1, fc.end.length);
+            sep3.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep2 }]
+              items: [{ start, key: fc, sep: sep3 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -34491,1328 +35810,6 @@ var require_dist = __commonJS({
   }
 });
 
-// node_modules/.pnpm/bottleneck@2.19.5/node_modules/bottleneck/light.js
-var require_light = __commonJS({
-  "node_modules/.pnpm/bottleneck@2.19.5/node_modules/bottleneck/light.js"(exports, module) {
-    (function(global2, factory) {
-      typeof exports === "object" && typeof module !== "undefined" ? module.exports = factory() : typeof define === "function" && define.amd ? define(factory) : global2.Bottleneck = factory();
-    })(exports, (function() {
-      "use strict";
-      var commonjsGlobal = typeof globalThis !== "undefined" ? globalThis : typeof window !== "undefined" ? window : typeof global !== "undefined" ? global : typeof self !== "undefined" ? self : {};
-      function getCjsExportFromNamespace(n) {
-        return n && n["default"] || n;
-      }
-      var load = function(received, defaults, onto = {}) {
-        var k, ref, v;
-        for (k in defaults) {
-          v = defaults[k];
-          onto[k] = (ref = received[k]) != null ? ref : v;
-        }
-        return onto;
-      };
-      var overwrite = function(received, defaults, onto = {}) {
-        var k, v;
-        for (k in received) {
-          v = received[k];
-          if (defaults[k] !== void 0) {
-            onto[k] = v;
-          }
-        }
-        return onto;
-      };
-      var parser = {
-        load,
-        overwrite
-      };
-      var DLList;
-      DLList = class DLList {
-        constructor(incr, decr) {
-          this.incr = incr;
-          this.decr = decr;
-          this._first = null;
-          this._last = null;
-          this.length = 0;
-        }
-        push(value) {
-          var node2;
-          this.length++;
-          if (typeof this.incr === "function") {
-            this.incr();
-          }
-          node2 = {
-            value,
-            prev: this._last,
-            next: null
-          };
-          if (this._last != null) {
-            this._last.next = node2;
-            this._last = node2;
-          } else {
-            this._first = this._last = node2;
-          }
-          return void 0;
-        }
-        shift() {
-          var value;
-          if (this._first == null) {
-            return;
-          } else {
-            this.length--;
-            if (typeof this.decr === "function") {
-              this.decr();
-            }
-          }
-          value = this._first.value;
-          if ((this._first = this._first.next) != null) {
-            this._first.prev = null;
-          } else {
-            this._last = null;
-          }
-          return value;
-        }
-        first() {
-          if (this._first != null) {
-            return this._first.value;
-          }
-        }
-        getArray() {
-          var node2, ref, results;
-          node2 = this._first;
-          results = [];
-          while (node2 != null) {
-            results.push((ref = node2, node2 = node2.next, ref.value));
-          }
-          return results;
-        }
-        forEachShift(cb) {
-          var node2;
-          node2 = this.shift();
-          while (node2 != null) {
-            cb(node2), node2 = this.shift();
-          }
-          return void 0;
-        }
-        debug() {
-          var node2, ref, ref1, ref2, results;
-          node2 = this._first;
-          results = [];
-          while (node2 != null) {
-            results.push((ref = node2, node2 = node2.next, {
-              value: ref.value,
-              prev: (ref1 = ref.prev) != null ? ref1.value : void 0,
-              next: (ref2 = ref.next) != null ? ref2.value : void 0
-            }));
-          }
-          return results;
-        }
-      };
-      var DLList_1 = DLList;
-      var Events;
-      Events = class Events {
-        constructor(instance) {
-          this.instance = instance;
-          this._events = {};
-          if (this.instance.on != null || this.instance.once != null || this.instance.removeAllListeners != null) {
-            throw new Error("An Emitter already exists for this object");
-          }
-          this.instance.on = (name, cb) => {
-            return this._addListener(name, "many", cb);
-          };
-          this.instance.once = (name, cb) => {
-            return this._addListener(name, "once", cb);
-          };
-          this.instance.removeAllListeners = (name = null) => {
-            if (name != null) {
-              return delete this._events[name];
-            } else {
-              return this._events = {};
-            }
-          };
-        }
-        _addListener(name, status, cb) {
-          var base;
-          if ((base = this._events)[name] == null) {
-            base[name] = [];
-          }
-          this._events[name].push({ cb, status });
-          return this.instance;
-        }
-        listenerCount(name) {
-          if (this._events[name] != null) {
-            return this._events[name].length;
-          } else {
-            return 0;
-          }
-        }
-        async trigger(name, ...args) {
-          var e, promises3;
-          try {
-            if (name !== "debug") {
-              this.trigger("debug", `Event triggered: ${name}`, args);
-            }
-            if (this._events[name] == null) {
-              return;
-            }
-            this._events[name] = this._events[name].filter(function(listener) {
-              return listener.status !== "none";
-            });
-            promises3 = this._events[name].map(async (listener) => {
-              var e2, returned;
-              if (listener.status === "none") {
-                return;
-              }
-              if (listener.status === "once") {
-                listener.status = "none";
-              }
-              try {
-                returned = typeof listener.cb === "function" ? listener.cb(...args) : void 0;
-                if (typeof (returned != null ? returned.then : void 0) === "function") {
-                  return await returned;
-                } else {
-                  return returned;
-                }
-              } catch (error63) {
-                e2 = error63;
-                {
-                  this.trigger("error", e2);
-                }
-                return null;
-              }
-            });
-            return (await Promise.all(promises3)).find(function(x) {
-              return x != null;
-            });
-          } catch (error63) {
-            e = error63;
-            {
-              this.trigger("error", e);
-            }
-            return null;
-          }
-        }
-      };
-      var Events_1 = Events;
-      var DLList$1, Events$1, Queues;
-      DLList$1 = DLList_1;
-      Events$1 = Events_1;
-      Queues = class Queues {
-        constructor(num_priorities) {
-          var i;
-          this.Events = new Events$1(this);
-          this._length = 0;
-          this._lists = (function() {
-            var j, ref, results;
-            results = [];
-            for (i = j = 1, ref = num_priorities; 1 <= ref ? j <= ref : j >= ref; i = 1 <= ref ? ++j : --j) {
-              results.push(new DLList$1((() => {
-                return this.incr();
-              }), (() => {
-                return this.decr();
-              })));
-            }
-            return results;
-          }).call(this);
-        }
-        incr() {
-          if (this._length++ === 0) {
-            return this.Events.trigger("leftzero");
-          }
-        }
-        decr() {
-          if (--this._length === 0) {
-            return this.Events.trigger("zero");
-          }
-        }
-        push(job) {
-          return this._lists[job.options.priority].push(job);
-        }
-        queued(priority) {
-          if (priority != null) {
-            return this._lists[priority].length;
-          } else {
-            return this._length;
-          }
-        }
-        shiftAll(fn) {
-          return this._lists.forEach(function(list) {
-            return list.forEachShift(fn);
-          });
-        }
-        getFirst(arr = this._lists) {
-          var j, len, list;
-          for (j = 0, len = arr.length; j < len; j++) {
-            list = arr[j];
-            if (list.length > 0) {
-              return list;
-            }
-          }
-          return [];
-        }
-        shiftLastFrom(priority) {
-          return this.getFirst(this._lists.slice(priority).reverse()).shift();
-        }
-      };
-      var Queues_1 = Queues;
-      var BottleneckError;
-      BottleneckError = class BottleneckError extends Error {
-      };
-      var BottleneckError_1 = BottleneckError;
-      var BottleneckError$1, DEFAULT_PRIORITY, Job, NUM_PRIORITIES, parser$1;
-      NUM_PRIORITIES = 10;
-      DEFAULT_PRIORITY = 5;
-      parser$1 = parser;
-      BottleneckError$1 = BottleneckError_1;
-      Job = class Job {
-        constructor(task, args, options, jobDefaults, rejectOnDrop, Events2, _states, Promise2) {
-          this.task = task;
-          this.args = args;
-          this.rejectOnDrop = rejectOnDrop;
-          this.Events = Events2;
-          this._states = _states;
-          this.Promise = Promise2;
-          this.options = parser$1.load(options, jobDefaults);
-          this.options.priority = this._sanitizePriority(this.options.priority);
-          if (this.options.id === jobDefaults.id) {
-            this.options.id = `${this.options.id}-${this._randomIndex()}`;
-          }
-          this.promise = new this.Promise((_resolve, _reject) => {
-            this._resolve = _resolve;
-            this._reject = _reject;
-          });
-          this.retryCount = 0;
-        }
-        _sanitizePriority(priority) {
-          var sProperty;
-          sProperty = ~~priority !== priority ? DEFAULT_PRIORITY : priority;
-          if (sProperty < 0) {
-            return 0;
-          } else if (sProperty > NUM_PRIORITIES - 1) {
-            return NUM_PRIORITIES - 1;
-          } else {
-            return sProperty;
-          }
-        }
-        _randomIndex() {
-          return Math.random().toString(36).slice(2);
-        }
-        doDrop({ error: error63, message = "This job has been dropped by Bottleneck" } = {}) {
-          if (this._states.remove(this.options.id)) {
-            if (this.rejectOnDrop) {
-              this._reject(error63 != null ? error63 : new BottleneckError$1(message));
-            }
-            this.Events.trigger("dropped", { args: this.args, options: this.options, task: this.task, promise: this.promise });
-            return true;
-          } else {
-            return false;
-          }
-        }
-        _assertStatus(expected) {
-          var status;
-          status = this._states.jobStatus(this.options.id);
-          if (!(status === expected || expected === "DONE" && status === null)) {
-            throw new BottleneckError$1(`Invalid job status ${status}, expected ${expected}. Please open an issue at https://github.com/SGrondin/bottleneck/issues`);
-          }
-        }
-        doReceive() {
-          this._states.start(this.options.id);
-          return this.Events.trigger("received", { args: this.args, options: this.options });
-        }
-        doQueue(reachedHWM, blocked) {
-          this._assertStatus("RECEIVED");
-          this._states.next(this.options.id);
-          return this.Events.trigger("queued", { args: this.args, options: this.options, reachedHWM, blocked });
-        }
-        doRun() {
-          if (this.retryCount === 0) {
-            this._assertStatus("QUEUED");
-            this._states.next(this.options.id);
-          } else {
-            this._assertStatus("EXECUTING");
-          }
-          return this.Events.trigger("scheduled", { args: this.args, options: this.options });
-        }
-        async doExecute(chained, clearGlobalState, run, free) {
-          var error63, eventInfo, passed;
-          if (this.retryCount === 0) {
-            this._assertStatus("RUNNING");
-            this._states.next(this.options.id);
-          } else {
-            this._assertStatus("EXECUTING");
-          }
-          eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
-          this.Events.trigger("executing", eventInfo);
-          try {
-            passed = await (chained != null ? chained.schedule(this.options, this.task, ...this.args) : this.task(...this.args));
-            if (clearGlobalState()) {
-              this.doDone(eventInfo);
-              await free(this.options, eventInfo);
-              this._assertStatus("DONE");
-              return this._resolve(passed);
-            }
-          } catch (error1) {
-            error63 = error1;
-            return this._onFailure(error63, eventInfo, clearGlobalState, run, free);
-          }
-        }
-        doExpire(clearGlobalState, run, free) {
-          var error63, eventInfo;
-          if (this._states.jobStatus(this.options.id === "RUNNING")) {
-            this._states.next(this.options.id);
-          }
-          this._assertStatus("EXECUTING");
-          eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
-          error63 = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
-          return this._onFailure(error63, eventInfo, clearGlobalState, run, free);
-        }
-        async _onFailure(error63, eventInfo, clearGlobalState, run, free) {
-          var retry2, retryAfter;
-          if (clearGlobalState()) {
-            retry2 = await this.Events.trigger("failed", error63, eventInfo);
-            if (retry2 != null) {
-              retryAfter = ~~retry2;
-              this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
-              this.retryCount++;
-              return run(retryAfter);
-            } else {
-              this.doDone(eventInfo);
-              await free(this.options, eventInfo);
-              this._assertStatus("DONE");
-              return this._reject(error63);
-            }
-          }
-        }
-        doDone(eventInfo) {
-          this._assertStatus("EXECUTING");
-          this._states.next(this.options.id);
-          return this.Events.trigger("done", eventInfo);
-        }
-      };
-      var Job_1 = Job;
-      var BottleneckError$2, LocalDatastore, parser$2;
-      parser$2 = parser;
-      BottleneckError$2 = BottleneckError_1;
-      LocalDatastore = class LocalDatastore {
-        constructor(instance, storeOptions, storeInstanceOptions) {
-          this.instance = instance;
-          this.storeOptions = storeOptions;
-          this.clientId = this.instance._randomIndex();
-          parser$2.load(storeInstanceOptions, storeInstanceOptions, this);
-          this._nextRequest = this._lastReservoirRefresh = this._lastReservoirIncrease = Date.now();
-          this._running = 0;
-          this._done = 0;
-          this._unblockTime = 0;
-          this.ready = this.Promise.resolve();
-          this.clients = {};
-          this._startHeartbeat();
-        }
-        _startHeartbeat() {
-          var base;
-          if (this.heartbeat == null && (this.storeOptions.reservoirRefreshInterval != null && this.storeOptions.reservoirRefreshAmount != null || this.storeOptions.reservoirIncreaseInterval != null && this.storeOptions.reservoirIncreaseAmount != null)) {
-            return typeof (base = this.heartbeat = setInterval(() => {
-              var amount, incr, maximum, now, reservoir;
-              now = Date.now();
-              if (this.storeOptions.reservoirRefreshInterval != null && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
-                this._lastReservoirRefresh = now;
-                this.storeOptions.reservoir = this.storeOptions.reservoirRefreshAmount;
-                this.instance._drainAll(this.computeCapacity());
-              }
-              if (this.storeOptions.reservoirIncreaseInterval != null && now >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
-                ({
-                  reservoirIncreaseAmount: amount,
-                  reservoirIncreaseMaximum: maximum,
-                  reservoir
-                } = this.storeOptions);
-                this._lastReservoirIncrease = now;
-                incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
-                if (incr > 0) {
-                  this.storeOptions.reservoir += incr;
-                  return this.instance._drainAll(this.computeCapacity());
-                }
-              }
-            }, this.heartbeatInterval)).unref === "function" ? base.unref() : void 0;
-          } else {
-            return clearInterval(this.heartbeat);
-          }
-        }
-        async __publish__(message) {
-          await this.yieldLoop();
-          return this.instance.Events.trigger("message", message.toString());
-        }
-        async __disconnect__(flush) {
-          await this.yieldLoop();
-          clearInterval(this.heartbeat);
-          return this.Promise.resolve();
-        }
-        yieldLoop(t = 0) {
-          return new this.Promise(function(resolve2, reject) {
-            return setTimeout(resolve2, t);
-          });
-        }
-        computePenalty() {
-          var ref;
-          return (ref = this.storeOptions.penalty) != null ? ref : 15 * this.storeOptions.minTime || 5e3;
-        }
-        async __updateSettings__(options) {
-          await this.yieldLoop();
-          parser$2.overwrite(options, options, this.storeOptions);
-          this._startHeartbeat();
-          this.instance._drainAll(this.computeCapacity());
-          return true;
-        }
-        async __running__() {
-          await this.yieldLoop();
-          return this._running;
-        }
-        async __queued__() {
-          await this.yieldLoop();
-          return this.instance.queued();
-        }
-        async __done__() {
-          await this.yieldLoop();
-          return this._done;
-        }
-        async __groupCheck__(time3) {
-          await this.yieldLoop();
-          return this._nextRequest + this.timeout < time3;
-        }
-        computeCapacity() {
-          var maxConcurrent, reservoir;
-          ({ maxConcurrent, reservoir } = this.storeOptions);
-          if (maxConcurrent != null && reservoir != null) {
-            return Math.min(maxConcurrent - this._running, reservoir);
-          } else if (maxConcurrent != null) {
-            return maxConcurrent - this._running;
-          } else if (reservoir != null) {
-            return reservoir;
-          } else {
-            return null;
-          }
-        }
-        conditionsCheck(weight) {
-          var capacity;
-          capacity = this.computeCapacity();
-          return capacity == null || weight <= capacity;
-        }
-        async __incrementReservoir__(incr) {
-          var reservoir;
-          await this.yieldLoop();
-          reservoir = this.storeOptions.reservoir += incr;
-          this.instance._drainAll(this.computeCapacity());
-          return reservoir;
-        }
-        async __currentReservoir__() {
-          await this.yieldLoop();
-          return this.storeOptions.reservoir;
-        }
-        isBlocked(now) {
-          return this._unblockTime >= now;
-        }
-        check(weight, now) {
-          return this.conditionsCheck(weight) && this._nextRequest - now <= 0;
-        }
-        async __check__(weight) {
-          var now;
-          await this.yieldLoop();
-          now = Date.now();
-          return this.check(weight, now);
-        }
-        async __register__(index, weight, expiration) {
-          var now, wait;
-          await this.yieldLoop();
-          now = Date.now();
-          if (this.conditionsCheck(weight)) {
-            this._running += weight;
-            if (this.storeOptions.reservoir != null) {
-              this.storeOptions.reservoir -= weight;
-            }
-            wait = Math.max(this._nextRequest - now, 0);
-            this._nextRequest = now + wait + this.storeOptions.minTime;
-            return {
-              success: true,
-              wait,
-              reservoir: this.storeOptions.reservoir
-            };
-          } else {
-            return {
-              success: false
-            };
-          }
-        }
-        strategyIsBlock() {
-          return this.storeOptions.strategy === 3;
-        }
-        async __submit__(queueLength, weight) {
-          var blocked, now, reachedHWM;
-          await this.yieldLoop();
-          if (this.storeOptions.maxConcurrent != null && weight > this.storeOptions.maxConcurrent) {
-            throw new BottleneckError$2(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${this.storeOptions.maxConcurrent}`);
-          }
-          now = Date.now();
-          reachedHWM = this.storeOptions.highWater != null && queueLength === this.storeOptions.highWater && !this.check(weight, now);
-          blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now));
-          if (blocked) {
-            this._unblockTime = now + this.computePenalty();
-            this._nextRequest = this._unblockTime + this.storeOptions.minTime;
-            this.instance._dropAllQueued();
-          }
-          return {
-            reachedHWM,
-            blocked,
-            strategy: this.storeOptions.strategy
-          };
-        }
-        async __free__(index, weight) {
-          await this.yieldLoop();
-          this._running -= weight;
-          this._done += weight;
-          this.instance._drainAll(this.computeCapacity());
-          return {
-            running: this._running
-          };
-        }
-      };
-      var LocalDatastore_1 = LocalDatastore;
-      var BottleneckError$3, States;
-      BottleneckError$3 = BottleneckError_1;
-      States = class States {
-        constructor(status1) {
-          this.status = status1;
-          this._jobs = {};
-          this.counts = this.status.map(function() {
-            return 0;
-          });
-        }
-        next(id) {
-          var current, next;
-          current = this._jobs[id];
-          next = current + 1;
-          if (current != null && next < this.status.length) {
-            this.counts[current]--;
-            this.counts[next]++;
-            return this._jobs[id]++;
-          } else if (current != null) {
-            this.counts[current]--;
-            return delete this._jobs[id];
-          }
-        }
-        start(id) {
-          var initial;
-          initial = 0;
-          this._jobs[id] = initial;
-          return this.counts[initial]++;
-        }
-        remove(id) {
-          var current;
-          current = this._jobs[id];
-          if (current != null) {
-            this.counts[current]--;
-            delete this._jobs[id];
-          }
-          return current != null;
-        }
-        jobStatus(id) {
-          var ref;
-          return (ref = this.status[this._jobs[id]]) != null ? ref : null;
-        }
-        statusJobs(status) {
-          var k, pos, ref, results, v;
-          if (status != null) {
-            pos = this.status.indexOf(status);
-            if (pos < 0) {
-              throw new BottleneckError$3(`status must be one of ${this.status.join(", ")}`);
-            }
-            ref = this._jobs;
-            results = [];
-            for (k in ref) {
-              v = ref[k];
-              if (v === pos) {
-                results.push(k);
-              }
-            }
-            return results;
-          } else {
-            return Object.keys(this._jobs);
-          }
-        }
-        statusCounts() {
-          return this.counts.reduce(((acc, v, i) => {
-            acc[this.status[i]] = v;
-            return acc;
-          }), {});
-        }
-      };
-      var States_1 = States;
-      var DLList$2, Sync;
-      DLList$2 = DLList_1;
-      Sync = class Sync {
-        constructor(name, Promise2) {
-          this.schedule = this.schedule.bind(this);
-          this.name = name;
-          this.Promise = Promise2;
-          this._running = 0;
-          this._queue = new DLList$2();
-        }
-        isEmpty() {
-          return this._queue.length === 0;
-        }
-        async _tryToRun() {
-          var args, cb, error63, reject, resolve2, returned, task;
-          if (this._running < 1 && this._queue.length > 0) {
-            this._running++;
-            ({ task, args, resolve: resolve2, reject } = this._queue.shift());
-            cb = await (async function() {
-              try {
-                returned = await task(...args);
-                return function() {
-                  return resolve2(returned);
-                };
-              } catch (error1) {
-                error63 = error1;
-                return function() {
-                  return reject(error63);
-                };
-              }
-            })();
-            this._running--;
-            this._tryToRun();
-            return cb();
-          }
-        }
-        schedule(task, ...args) {
-          var promise2, reject, resolve2;
-          resolve2 = reject = null;
-          promise2 = new this.Promise(function(_resolve, _reject) {
-            resolve2 = _resolve;
-            return reject = _reject;
-          });
-          this._queue.push({ task, args, resolve: resolve2, reject });
-          this._tryToRun();
-          return promise2;
-        }
-      };
-      var Sync_1 = Sync;
-      var version2 = "2.19.5";
-      var version$1 = {
-        version: version2
-      };
-      var version$2 = /* @__PURE__ */ Object.freeze({
-        version: version2,
-        default: version$1
-      });
-      var require$$2 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
-      var require$$3 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
-      var require$$4 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
-      var Events$2, Group, IORedisConnection$1, RedisConnection$1, Scripts$1, parser$3;
-      parser$3 = parser;
-      Events$2 = Events_1;
-      RedisConnection$1 = require$$2;
-      IORedisConnection$1 = require$$3;
-      Scripts$1 = require$$4;
-      Group = (function() {
-        class Group2 {
-          constructor(limiterOptions = {}) {
-            this.deleteKey = this.deleteKey.bind(this);
-            this.limiterOptions = limiterOptions;
-            parser$3.load(this.limiterOptions, this.defaults, this);
-            this.Events = new Events$2(this);
-            this.instances = {};
-            this.Bottleneck = Bottleneck_1;
-            this._startAutoCleanup();
-            this.sharedConnection = this.connection != null;
-            if (this.connection == null) {
-              if (this.limiterOptions.datastore === "redis") {
-                this.connection = new RedisConnection$1(Object.assign({}, this.limiterOptions, { Events: this.Events }));
-              } else if (this.limiterOptions.datastore === "ioredis") {
-                this.connection = new IORedisConnection$1(Object.assign({}, this.limiterOptions, { Events: this.Events }));
-              }
-            }
-          }
-          key(key = "") {
-            var ref;
-            return (ref = this.instances[key]) != null ? ref : (() => {
-              var limiter;
-              limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
-                id: `${this.id}-${key}`,
-                timeout: this.timeout,
-                connection: this.connection
-              }));
-              this.Events.trigger("created", limiter, key);
-              return limiter;
-            })();
-          }
-          async deleteKey(key = "") {
-            var deleted, instance;
-            instance = this.instances[key];
-            if (this.connection) {
-              deleted = await this.connection.__runCommand__(["del", ...Scripts$1.allKeys(`${this.id}-${key}`)]);
-            }
-            if (instance != null) {
-              delete this.instances[key];
-              await instance.disconnect();
-            }
-            return instance != null || deleted > 0;
-          }
-          limiters() {
-            var k, ref, results, v;
-            ref = this.instances;
-            results = [];
-            for (k in ref) {
-              v = ref[k];
-              results.push({
-                key: k,
-                limiter: v
-              });
-            }
-            return results;
-          }
-          keys() {
-            return Object.keys(this.instances);
-          }
-          async clusterKeys() {
-            var cursor, end, found, i, k, keys, len, next, start;
-            if (this.connection == null) {
-              return this.Promise.resolve(this.keys());
-            }
-            keys = [];
-            cursor = null;
-            start = `b_${this.id}-`.length;
-            end = "_settings".length;
-            while (cursor !== 0) {
-              [next, found] = await this.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${this.id}-*_settings`, "count", 1e4]);
-              cursor = ~~next;
-              for (i = 0, len = found.length; i < len; i++) {
-                k = found[i];
-                keys.push(k.slice(start, -end));
-              }
-            }
-            return keys;
-          }
-          _startAutoCleanup() {
-            var base;
-            clearInterval(this.interval);
-            return typeof (base = this.interval = setInterval(async () => {
-              var e, k, ref, results, time3, v;
-              time3 = Date.now();
-              ref = this.instances;
-              results = [];
-              for (k in ref) {
-                v = ref[k];
-                try {
-                  if (await v._store.__groupCheck__(time3)) {
-                    results.push(this.deleteKey(k));
-                  } else {
-                    results.push(void 0);
-                  }
-                } catch (error63) {
-                  e = error63;
-                  results.push(v.Events.trigger("error", e));
-                }
-              }
-              return results;
-            }, this.timeout / 2)).unref === "function" ? base.unref() : void 0;
-          }
-          updateSettings(options = {}) {
-            parser$3.overwrite(options, this.defaults, this);
-            parser$3.overwrite(options, options, this.limiterOptions);
-            if (options.timeout != null) {
-              return this._startAutoCleanup();
-            }
-          }
-          disconnect(flush = true) {
-            var ref;
-            if (!this.sharedConnection) {
-              return (ref = this.connection) != null ? ref.disconnect(flush) : void 0;
-            }
-          }
-        }
-        Group2.prototype.defaults = {
-          timeout: 1e3 * 60 * 5,
-          connection: null,
-          Promise,
-          id: "group-key"
-        };
-        return Group2;
-      }).call(commonjsGlobal);
-      var Group_1 = Group;
-      var Batcher, Events$3, parser$4;
-      parser$4 = parser;
-      Events$3 = Events_1;
-      Batcher = (function() {
-        class Batcher2 {
-          constructor(options = {}) {
-            this.options = options;
-            parser$4.load(this.options, this.defaults, this);
-            this.Events = new Events$3(this);
-            this._arr = [];
-            this._resetPromise();
-            this._lastFlush = Date.now();
-          }
-          _resetPromise() {
-            return this._promise = new this.Promise((res, rej) => {
-              return this._resolve = res;
-            });
-          }
-          _flush() {
-            clearTimeout(this._timeout);
-            this._lastFlush = Date.now();
-            this._resolve();
-            this.Events.trigger("batch", this._arr);
-            this._arr = [];
-            return this._resetPromise();
-          }
-          add(data) {
-            var ret;
-            this._arr.push(data);
-            ret = this._promise;
-            if (this._arr.length === this.maxSize) {
-              this._flush();
-            } else if (this.maxTime != null && this._arr.length === 1) {
-              this._timeout = setTimeout(() => {
-                return this._flush();
-              }, this.maxTime);
-            }
-            return ret;
-          }
-        }
-        Batcher2.prototype.defaults = {
-          maxTime: null,
-          maxSize: null,
-          Promise
-        };
-        return Batcher2;
-      }).call(commonjsGlobal);
-      var Batcher_1 = Batcher;
-      var require$$4$1 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
-      var require$$8 = getCjsExportFromNamespace(version$2);
-      var Bottleneck2, DEFAULT_PRIORITY$1, Events$4, Job$1, LocalDatastore$1, NUM_PRIORITIES$1, Queues$1, RedisDatastore$1, States$1, Sync$1, parser$5, splice = [].splice;
-      NUM_PRIORITIES$1 = 10;
-      DEFAULT_PRIORITY$1 = 5;
-      parser$5 = parser;
-      Queues$1 = Queues_1;
-      Job$1 = Job_1;
-      LocalDatastore$1 = LocalDatastore_1;
-      RedisDatastore$1 = require$$4$1;
-      Events$4 = Events_1;
-      States$1 = States_1;
-      Sync$1 = Sync_1;
-      Bottleneck2 = (function() {
-        class Bottleneck3 {
-          constructor(options = {}, ...invalid) {
-            var storeInstanceOptions, storeOptions;
-            this._addToQueue = this._addToQueue.bind(this);
-            this._validateOptions(options, invalid);
-            parser$5.load(options, this.instanceDefaults, this);
-            this._queues = new Queues$1(NUM_PRIORITIES$1);
-            this._scheduled = {};
-            this._states = new States$1(["RECEIVED", "QUEUED", "RUNNING", "EXECUTING"].concat(this.trackDoneStatus ? ["DONE"] : []));
-            this._limiter = null;
-            this.Events = new Events$4(this);
-            this._submitLock = new Sync$1("submit", this.Promise);
-            this._registerLock = new Sync$1("register", this.Promise);
-            storeOptions = parser$5.load(options, this.storeDefaults, {});
-            this._store = (function() {
-              if (this.datastore === "redis" || this.datastore === "ioredis" || this.connection != null) {
-                storeInstanceOptions = parser$5.load(options, this.redisStoreDefaults, {});
-                return new RedisDatastore$1(this, storeOptions, storeInstanceOptions);
-              } else if (this.datastore === "local") {
-                storeInstanceOptions = parser$5.load(options, this.localStoreDefaults, {});
-                return new LocalDatastore$1(this, storeOptions, storeInstanceOptions);
-              } else {
-                throw new Bottleneck3.prototype.BottleneckError(`Invalid datastore type: ${this.datastore}`);
-              }
-            }).call(this);
-            this._queues.on("leftzero", () => {
-              var ref;
-              return (ref = this._store.heartbeat) != null ? typeof ref.ref === "function" ? ref.ref() : void 0 : void 0;
-            });
-            this._queues.on("zero", () => {
-              var ref;
-              return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
-            });
-          }
-          _validateOptions(options, invalid) {
-            if (!(options != null && typeof options === "object" && invalid.length === 0)) {
-              throw new Bottleneck3.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
-            }
-          }
-          ready() {
-            return this._store.ready;
-          }
-          clients() {
-            return this._store.clients;
-          }
-          channel() {
-            return `b_${this.id}`;
-          }
-          channel_client() {
-            return `b_${this.id}_${this._store.clientId}`;
-          }
-          publish(message) {
-            return this._store.__publish__(message);
-          }
-          disconnect(flush = true) {
-            return this._store.__disconnect__(flush);
-          }
-          chain(_limiter) {
-            this._limiter = _limiter;
-            return this;
-          }
-          queued(priority) {
-            return this._queues.queued(priority);
-          }
-          clusterQueued() {
-            return this._store.__queued__();
-          }
-          empty() {
-            return this.queued() === 0 && this._submitLock.isEmpty();
-          }
-          running() {
-            return this._store.__running__();
-          }
-          done() {
-            return this._store.__done__();
-          }
-          jobStatus(id) {
-            return this._states.jobStatus(id);
-          }
-          jobs(status) {
-            return this._states.statusJobs(status);
-          }
-          counts() {
-            return this._states.statusCounts();
-          }
-          _randomIndex() {
-            return Math.random().toString(36).slice(2);
-          }
-          check(weight = 1) {
-            return this._store.__check__(weight);
-          }
-          _clearGlobalState(index) {
-            if (this._scheduled[index] != null) {
-              clearTimeout(this._scheduled[index].expiration);
-              delete this._scheduled[index];
-              return true;
-            } else {
-              return false;
-            }
-          }
-          async _free(index, job, options, eventInfo) {
-            var e, running;
-            try {
-              ({ running } = await this._store.__free__(index, options.weight));
-              this.Events.trigger("debug", `Freed ${options.id}`, eventInfo);
-              if (running === 0 && this.empty()) {
-                return this.Events.trigger("idle");
-              }
-            } catch (error1) {
-              e = error1;
-              return this.Events.trigger("error", e);
-            }
-          }
-          _run(index, job, wait) {
-            var clearGlobalState, free, run;
-            job.doRun();
-            clearGlobalState = this._clearGlobalState.bind(this, index);
-            run = this._run.bind(this, index, job);
-            free = this._free.bind(this, index, job);
-            return this._scheduled[index] = {
-              timeout: setTimeout(() => {
-                return job.doExecute(this._limiter, clearGlobalState, run, free);
-              }, wait),
-              expiration: job.options.expiration != null ? setTimeout(function() {
-                return job.doExpire(clearGlobalState, run, free);
-              }, wait + job.options.expiration) : void 0,
-              job
-            };
-          }
-          _drainOne(capacity) {
-            return this._registerLock.schedule(() => {
-              var args, index, next, options, queue;
-              if (this.queued() === 0) {
-                return this.Promise.resolve(null);
-              }
-              queue = this._queues.getFirst();
-              ({ options, args } = next = queue.first());
-              if (capacity != null && options.weight > capacity) {
-                return this.Promise.resolve(null);
-              }
-              this.Events.trigger("debug", `Draining ${options.id}`, { args, options });
-              index = this._randomIndex();
-              return this._store.__register__(index, options.weight, options.expiration).then(({ success: success2, wait, reservoir }) => {
-                var empty;
-                this.Events.trigger("debug", `Drained ${options.id}`, { success: success2, args, options });
-                if (success2) {
-                  queue.shift();
-                  empty = this.empty();
-                  if (empty) {
-                    this.Events.trigger("empty");
-                  }
-                  if (reservoir === 0) {
-                    this.Events.trigger("depleted", empty);
-                  }
-                  this._run(index, next, wait);
-                  return this.Promise.resolve(options.weight);
-                } else {
-                  return this.Promise.resolve(null);
-                }
-              });
-            });
-          }
-          _drainAll(capacity, total = 0) {
-            return this._drainOne(capacity).then((drained) => {
-              var newCapacity;
-              if (drained != null) {
-                newCapacity = capacity != null ? capacity - drained : capacity;
-                return this._drainAll(newCapacity, total + drained);
-              } else {
-                return this.Promise.resolve(total);
-              }
-            }).catch((e) => {
-              return this.Events.trigger("error", e);
-            });
-          }
-          _dropAllQueued(message) {
-            return this._queues.shiftAll(function(job) {
-              return job.doDrop({ message });
-            });
-          }
-          stop(options = {}) {
-            var done, waitForExecuting;
-            options = parser$5.load(options, this.stopDefaults);
-            waitForExecuting = (at) => {
-              var finished;
-              finished = () => {
-                var counts;
-                counts = this._states.counts;
-                return counts[0] + counts[1] + counts[2] + counts[3] === at;
-              };
-              return new this.Promise((resolve2, reject) => {
-                if (finished()) {
-                  return resolve2();
-                } else {
-                  return this.on("done", () => {
-                    if (finished()) {
-                      this.removeAllListeners("done");
-                      return resolve2();
-                    }
-                  });
-                }
-              });
-            };
-            done = options.dropWaitingJobs ? (this._run = function(index, next) {
-              return next.doDrop({
-                message: options.dropErrorMessage
-              });
-            }, this._drainOne = () => {
-              return this.Promise.resolve(null);
-            }, this._registerLock.schedule(() => {
-              return this._submitLock.schedule(() => {
-                var k, ref, v;
-                ref = this._scheduled;
-                for (k in ref) {
-                  v = ref[k];
-                  if (this.jobStatus(v.job.options.id) === "RUNNING") {
-                    clearTimeout(v.timeout);
-                    clearTimeout(v.expiration);
-                    v.job.doDrop({
-                      message: options.dropErrorMessage
-                    });
-                  }
-                }
-                this._dropAllQueued(options.dropErrorMessage);
-                return waitForExecuting(0);
-              });
-            })) : this.schedule({
-              priority: NUM_PRIORITIES$1 - 1,
-              weight: 0
-            }, () => {
-              return waitForExecuting(1);
-            });
-            this._receive = function(job) {
-              return job._reject(new Bottleneck3.prototype.BottleneckError(options.enqueueErrorMessage));
-            };
-            this.stop = () => {
-              return this.Promise.reject(new Bottleneck3.prototype.BottleneckError("stop() has already been called"));
-            };
-            return done;
-          }
-          async _addToQueue(job) {
-            var args, blocked, error63, options, reachedHWM, shifted, strategy;
-            ({ args, options } = job);
-            try {
-              ({ reachedHWM, blocked, strategy } = await this._store.__submit__(this.queued(), options.weight));
-            } catch (error1) {
-              error63 = error1;
-              this.Events.trigger("debug", `Could not queue ${options.id}`, { args, options, error: error63 });
-              job.doDrop({ error: error63 });
-              return false;
-            }
-            if (blocked) {
-              job.doDrop();
-              return true;
-            } else if (reachedHWM) {
-              shifted = strategy === Bottleneck3.prototype.strategy.LEAK ? this._queues.shiftLastFrom(options.priority) : strategy === Bottleneck3.prototype.strategy.OVERFLOW_PRIORITY ? this._queues.shiftLastFrom(options.priority + 1) : strategy === Bottleneck3.prototype.strategy.OVERFLOW ? job : void 0;
-              if (shifted != null) {
-                shifted.doDrop();
-              }
-              if (shifted == null || strategy === Bottleneck3.prototype.strategy.OVERFLOW) {
-                if (shifted == null) {
-                  job.doDrop();
-                }
-                return reachedHWM;
-              }
-            }
-            job.doQueue(reachedHWM, blocked);
-            this._queues.push(job);
-            await this._drainAll();
-            return reachedHWM;
-          }
-          _receive(job) {
-            if (this._states.jobStatus(job.options.id) != null) {
-              job._reject(new Bottleneck3.prototype.BottleneckError(`A job with the same id already exists (id=${job.options.id})`));
-              return false;
-            } else {
-              job.doReceive();
-              return this._submitLock.schedule(this._addToQueue, job);
-            }
-          }
-          submit(...args) {
-            var cb, fn, job, options, ref, ref1, task;
-            if (typeof args[0] === "function") {
-              ref = args, [fn, ...args] = ref, [cb] = splice.call(args, -1);
-              options = parser$5.load({}, this.jobDefaults);
-            } else {
-              ref1 = args, [options, fn, ...args] = ref1, [cb] = splice.call(args, -1);
-              options = parser$5.load(options, this.jobDefaults);
-            }
-            task = (...args2) => {
-              return new this.Promise(function(resolve2, reject) {
-                return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve2)(args3);
-                });
-              });
-            };
-            job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
-            job.promise.then(function(args2) {
-              return typeof cb === "function" ? cb(...args2) : void 0;
-            }).catch(function(args2) {
-              if (Array.isArray(args2)) {
-                return typeof cb === "function" ? cb(...args2) : void 0;
-              } else {
-                return typeof cb === "function" ? cb(args2) : void 0;
-              }
-            });
-            return this._receive(job);
-          }
-          schedule(...args) {
-            var job, options, task;
-            if (typeof args[0] === "function") {
-              [task, ...args] = args;
-              options = {};
-            } else {
-              [options, task, ...args] = args;
-            }
-            job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
-            this._receive(job);
-            return job.promise;
-          }
-          wrap(fn) {
-            var schedule, wrapped;
-            schedule = this.schedule.bind(this);
-            wrapped = function(...args) {
-              return schedule(fn.bind(this), ...args);
-            };
-            wrapped.withOptions = function(options, ...args) {
-              return schedule(options, fn, ...args);
-            };
-            return wrapped;
-          }
-          async updateSettings(options = {}) {
-            await this._store.__updateSettings__(parser$5.overwrite(options, this.storeDefaults));
-            parser$5.overwrite(options, this.instanceDefaults, this);
-            return this;
-          }
-          currentReservoir() {
-            return this._store.__currentReservoir__();
-          }
-          incrementReservoir(incr = 0) {
-            return this._store.__incrementReservoir__(incr);
-          }
-        }
-        Bottleneck3.default = Bottleneck3;
-        Bottleneck3.Events = Events$4;
-        Bottleneck3.version = Bottleneck3.prototype.version = require$$8.version;
-        Bottleneck3.strategy = Bottleneck3.prototype.strategy = {
-          LEAK: 1,
-          OVERFLOW: 2,
-          OVERFLOW_PRIORITY: 4,
-          BLOCK: 3
-        };
-        Bottleneck3.BottleneckError = Bottleneck3.prototype.BottleneckError = BottleneckError_1;
-        Bottleneck3.Group = Bottleneck3.prototype.Group = Group_1;
-        Bottleneck3.RedisConnection = Bottleneck3.prototype.RedisConnection = require$$2;
-        Bottleneck3.IORedisConnection = Bottleneck3.prototype.IORedisConnection = require$$3;
-        Bottleneck3.Batcher = Bottleneck3.prototype.Batcher = Batcher_1;
-        Bottleneck3.prototype.jobDefaults = {
-          priority: DEFAULT_PRIORITY$1,
-          weight: 1,
-          expiration: null,
-          id: "<no-id>"
-        };
-        Bottleneck3.prototype.storeDefaults = {
-          maxConcurrent: null,
-          minTime: 0,
-          highWater: null,
-          strategy: Bottleneck3.prototype.strategy.LEAK,
-          penalty: null,
-          reservoir: null,
-          reservoirRefreshInterval: null,
-          reservoirRefreshAmount: null,
-          reservoirIncreaseInterval: null,
-          reservoirIncreaseAmount: null,
-          reservoirIncreaseMaximum: null
-        };
-        Bottleneck3.prototype.localStoreDefaults = {
-          Promise,
-          timeout: null,
-          heartbeatInterval: 250
-        };
-        Bottleneck3.prototype.redisStoreDefaults = {
-          Promise,
-          timeout: null,
-          heartbeatInterval: 5e3,
-          clientTimeout: 1e4,
-          Redis: null,
-          clientOptions: {},
-          clusterNodes: null,
-          clearDatastore: false,
-          connection: null
-        };
-        Bottleneck3.prototype.instanceDefaults = {
-          datastore: "local",
-          connection: null,
-          id: "<no-id>",
-          rejectOnDrop: true,
-          trackDoneStatus: false,
-          Promise
-        };
-        Bottleneck3.prototype.stopDefaults = {
-          enqueueErrorMessage: "This limiter has been stopped and cannot accept new jobs.",
-          dropWaitingJobs: true,
-          dropErrorMessage: "This limiter has been stopped."
-        };
-        return Bottleneck3;
-      }).call(commonjsGlobal);
-      var Bottleneck_1 = Bottleneck2;
-      var lib = Bottleneck_1;
-      return lib;
-    }));
-  }
-});
-
-// actions/registry/src/index.ts
-import { appendFileSync as appendFileSync2 } from "node:fs";
-
 // node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/command.js
 import * as os from "os";
 
@@ -35975,11 +35972,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -35995,7 +35992,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36157,8 +36154,8 @@ var Summary = class {
         if (typeof cell === "string") {
           return this.wrap("td", cell);
         }
-        const { header, data, colspan, rowspan } = cell;
-        const tag = header ? "th" : "td";
+        const { header: header2, data, colspan, rowspan } = cell;
+        const tag = header2 ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
       }).join("");
@@ -36300,6 +36297,9 @@ function setFailed(message) {
 }
 function error(message, properties = {}) {
   issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+function info(message) {
+  process.stdout.write(message + os4.EOL);
 }
 
 // node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/classic/external.js
@@ -39437,10 +39437,10 @@ function isValidJWT(token, algorithm = null) {
     const tokensParts = token.split(".");
     if (tokensParts.length !== 3)
       return false;
-    const [header] = tokensParts;
-    if (!header)
+    const [header2] = tokensParts;
+    if (!header2)
       return false;
-    const parsedHeader = JSON.parse(atob(header));
+    const parsedHeader = JSON.parse(atob(header2));
     if ("typ" in parsedHeader && parsedHeader?.typ !== "JWT")
       return false;
     if (!parsedHeader.alg)
@@ -41369,7 +41369,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve2) {
+function isRecursive(inst, stack, resolve3) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -41379,7 +41379,7 @@ function isRecursive(inst, stack, resolve2) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve2);
+      const answer = isRecursive(child, stack, resolve3);
       if (answer > result)
         result = answer;
     }
@@ -41390,7 +41390,7 @@ function isRecursive(inst, stack, resolve2) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve2) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -41454,7 +41454,7 @@ function isRecursive(inst, stack, resolve2) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve2 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -52864,8 +52864,8 @@ var tupleProcessor = (schema, ctx, _json, params) => {
   let minItems = def.items.length;
   while (minItems > 0) {
     const item = def.items[minItems - 1];
-    const optional2 = ctx.io === "input" ? inputOptin(item) !== void 0 : item._zod.optout === "optional";
-    if (!optional2)
+    const optional3 = ctx.io === "input" ? inputOptin(item) !== void 0 : item._zod.optout === "optional";
+    if (!optional3)
       break;
     minItems--;
   }
@@ -56067,2784 +56067,6 @@ function readInputs(schema) {
   return parsed.data;
 }
 
-// packages/actions-kit/src/run-action.ts
-async function runAction(main) {
-  try {
-    await main();
-  } catch (error63) {
-    if (isUserError(error63)) {
-      const where = error63.location;
-      error(error63.message, where ? { file: where.file, startLine: where.line, startColumn: where.column } : {});
-      process.exitCode = 1;
-      return;
-    }
-    const err = error63 instanceof Error ? error63 : new Error(String(error63));
-    setFailed(`mlship internal error (please report it): ${err.stack ?? err.message}`);
-  }
-}
-
-// packages/actions-kit/src/outputs.ts
-function setOutputs(outputs) {
-  for (const [key, value] of Object.entries(outputs)) {
-    if (value !== void 0) setOutput(inputName(key), String(value));
-  }
-}
-
-// packages/onnx/src/onnx-proto.ts
-var import_onnx_proto = __toESM(require_onnx(), 1);
-var onnx = import_onnx_proto.default.onnx;
-
-// packages/onnx/src/signature.ts
-var ELEMENT_TYPES = {
-  1: "float32",
-  2: "uint8",
-  3: "int8",
-  4: "uint16",
-  5: "int16",
-  6: "int32",
-  7: "int64",
-  8: "string",
-  9: "bool",
-  10: "float16",
-  11: "float64",
-  12: "uint32",
-  13: "uint64",
-  14: "complex64",
-  15: "complex128",
-  16: "bfloat16"
-};
-var ElementTypeSchema = external_exports.enum([
-  "float32",
-  "uint8",
-  "int8",
-  "uint16",
-  "int16",
-  "int32",
-  "int64",
-  "string",
-  "bool",
-  "float16",
-  "float64",
-  "uint32",
-  "uint64",
-  "complex64",
-  "complex128",
-  "bfloat16",
-  // Non-tensor values (sklearn-onnx's ZipMap output is a sequence of maps).
-  "sequence",
-  "map",
-  "optional",
-  "unknown"
-]);
-var TensorSignatureSchema = external_exports.object({
-  name: external_exports.string().min(1),
-  elementType: ElementTypeSchema,
-  /** One entry per dimension: a fixed size, a symbolic name ('N'), or null when unnamed. */
-  shape: external_exports.array(external_exports.union([external_exports.number().int().nonnegative(), external_exports.string(), external_exports.null()]))
-});
-var ModelSignatureSchema = external_exports.object({
-  inputs: external_exports.array(TensorSignatureSchema),
-  outputs: external_exports.array(TensorSignatureSchema)
-});
-function readOnnxSignature(bytes, file2 = "<model bytes>") {
-  let model;
-  try {
-    model = onnx.ModelProto.decode(bytes);
-  } catch (error63) {
-    throw notOnnx(file2, `protobuf decoding failed (${error63.message})`, error63);
-  }
-  const graph = model.graph;
-  if (!graph?.output?.length) throw notOnnx(file2, "it has no graph outputs");
-  const initializers = new Set((graph.initializer ?? []).map((t) => t.name));
-  const inputs = (graph.input ?? []).filter((v) => !initializers.has(v.name));
-  if (inputs.length === 0) throw notOnnx(file2, "it has no graph inputs");
-  return { inputs: inputs.map(valueSignature), outputs: graph.output.map(valueSignature) };
-}
-function notOnnx(file2, why, cause) {
-  return new FileFormatError(
-    `${file2}: not a valid ONNX model: ${why}; export the model again as ONNX (.onnx protobuf)`,
-    { location: { file: file2 }, cause }
-  );
-}
-function dimension(d) {
-  const set2 = d.value;
-  if (set2 === "dimParam") return d.dimParam || null;
-  if (set2 === "dimValue" && d.dimValue != null)
-    return typeof d.dimValue === "number" ? d.dimValue : d.dimValue.toNumber();
-  return null;
-}
-function valueSignature(value) {
-  const type = value.type;
-  const name = value.name ?? "";
-  if (type?.tensorType) {
-    const dims = type.tensorType.shape?.dim ?? [];
-    return {
-      name,
-      elementType: ElementTypeSchema.catch("unknown").parse(ELEMENT_TYPES[type.tensorType.elemType ?? 0]),
-      shape: dims.map(dimension)
-    };
-  }
-  const kind = type?.sequenceType ? "sequence" : type?.mapType ? "map" : type?.optionalType ? "optional" : "unknown";
-  return { name, elementType: kind, shape: [] };
-}
-
-// packages/registry/src/quote-input.ts
-function quoteInput(text, maxChars = 80) {
-  const cut = text.length > maxChars ? `${text.slice(0, maxChars)}…` : text;
-  const escaped = cut.replace(
-    /[\u0000-\u001f\u007f\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
-  );
-  return `'${escaped}'`;
-}
-
-// packages/registry/src/git-ref.ts
-var MAX_REF_BYTES = 255;
-var FORBIDDEN_CHAR = /[\u0000-\u001f\u007f ~^:?*[\\]/;
-function refFormatProblem(ref) {
-  const bytes = Buffer.byteLength(ref, "utf8");
-  if (bytes > MAX_REF_BYTES)
-    return `the git ref ${quoteInput(ref, 40)} would be ${bytes} bytes long (GitHub keeps at most ${MAX_REF_BYTES})`;
-  const bad = FORBIDDEN_CHAR.exec(ref);
-  if (bad) return `git refs cannot contain ${describeChar(bad[0])}`;
-  if (ref === "@" || ref.includes("@{")) return "git refs cannot contain '@{'";
-  if (ref.includes("..")) return "git refs cannot contain '..'";
-  if (ref.endsWith(".")) return "git refs cannot end with '.'";
-  for (const component of ref.split("/")) {
-    if (component === "") return "git refs cannot have an empty path segment ('//', or a leading or trailing '/')";
-    if (component.startsWith(".")) return `git refs cannot have a path segment starting with '.' ('${component}')`;
-    if (component.endsWith(".lock")) return `git refs cannot have a path segment ending in '.lock' ('${component}')`;
-  }
-  return null;
-}
-function describeChar(char) {
-  const code = char.charCodeAt(0);
-  if (code < 32 || code === 127) return `control characters (U+${code.toString(16).toUpperCase().padStart(4, "0")})`;
-  return char === " " ? "spaces" : `'${char}'`;
-}
-
-// packages/registry/src/tag-grammar.ts
-var NAME_SOURCE = "[a-zA-Z0-9](?:[a-zA-Z0-9\\-/_]*[a-zA-Z0-9])?";
-var DIRNAME_SOURCE = "[a-zA-Z0-9\\-_./]+";
-var FULLNAME_SOURCE = `(?:${DIRNAME_SOURCE}:)?${NAME_SOURCE}`;
-var FULLNAME_IN_TAG_SOURCE = `(?:${DIRNAME_SOURCE}=)?${NAME_SOURCE}`;
-var STAGE_SOURCE = "[a-z0-9](?:[a-z0-9\\-_]*[a-z0-9])?";
-var IDENT = "(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)";
-var SEMVER_SOURCE = `v(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)(?:-${IDENT}(?:\\.${IDENT})*)?(?:\\+[0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*)?`;
-var NAME_RE = new RegExp(`^${FULLNAME_SOURCE}$`);
-var STAGE_RE = new RegExp(`^${STAGE_SOURCE}$`);
-var VERSION_RE = new RegExp(`^${SEMVER_SOURCE}$`);
-var TAG_RE = new RegExp(
-  `^(?<name>${FULLNAME_IN_TAG_SOURCE})(?:(?:#(?<stage>${STAGE_SOURCE})|@(?<version>${SEMVER_SOURCE}))(?<cancel>!?)|@(?<deprecated>deprecated))(?:#(?<counter>[0-9]+))?$`
-);
-var MAX_MODEL_NAME_BYTES = 200;
-var MAX_STAGE_BYTES = 32;
-var MAX_COUNTER = "9".repeat(10);
-var isStageName = (value) => stageNameProblem(value) === null;
-var isStrictVersion = (value) => VERSION_RE.test(value);
-var nameInTag = (name) => name.replace(":", "=");
-function modelSegment(name) {
-  return nameInTag(name).replaceAll("/", "+");
-}
-function modelOfSegment(segment) {
-  return segment.replaceAll("+", "/").replace("=", ":");
-}
-function modelNameProblem(name) {
-  const q = quoteInput(name);
-  if (!NAME_RE.test(name)) {
-    return `${q} is not a valid model name: use letters, digits, '-', '_' and '/', starting and ending with a letter or digit (GTO's artifact names; a monorepo folder may come first, as in models/nlp:churn)`;
-  }
-  const bytes = Buffer.byteLength(name, "utf8");
-  if (bytes > MAX_MODEL_NAME_BYTES) {
-    return `${q} is not a valid model name: it is ${bytes} bytes long, at most ${MAX_MODEL_NAME_BYTES} (its git tags must fit GitHub's ${MAX_REF_BYTES}-byte ref limit)`;
-  }
-  const refProblem = refFormatProblem(`refs/tags/${nameInTag(name)}@v0.0.0`) ?? refFormatProblem(`refs/mlship/head/${modelSegment(name)}`);
-  return refProblem ? `${q} is not a valid model name: ${refProblem}` : null;
-}
-function stageNameProblem(stage) {
-  const q = quoteInput(stage);
-  if (!STAGE_RE.test(stage))
-    return `${q} is not a valid stage: use lowercase letters, digits, '-' and '_' (e.g. staging, prod)`;
-  if (stage.length > MAX_STAGE_BYTES)
-    return `${q} is not a valid stage: it is ${stage.length} characters long, at most ${MAX_STAGE_BYTES}`;
-  return null;
-}
-function formatGtoTag(tag) {
-  const counter = tag.counter === void 0 ? "" : `#${tag.counter}`;
-  const name = nameInTag(tag.name);
-  switch (tag.action) {
-    case "register":
-      return `${name}@${tag.version}${counter}`;
-    case "deregister":
-      return `${name}@${tag.version}!${counter}`;
-    case "assign":
-      return `${name}#${tag.stage}${counter}`;
-    case "unassign":
-      return `${name}#${tag.stage}!${counter}`;
-    case "deprecate":
-      return `${name}@deprecated${counter}`;
-  }
-}
-function versionTag(name, version2) {
-  return formatGtoTag({ action: "register", name, version: version2 });
-}
-function assertModelName(name, input2 = "name") {
-  const problem = modelNameProblem(name);
-  if (problem) throw new InputError(`${input2} ${problem}`);
-  return name;
-}
-function assertStageName(stage, input2 = "stage") {
-  const problem = stageNameProblem(stage);
-  if (problem) throw new InputError(`${input2} ${problem}`);
-  return stage;
-}
-function assertVersionTagFits(name, version2, input2 = "version") {
-  const problem = refFormatProblem(`refs/tags/${formatGtoTag({ action: "deregister", name, version: version2 })}#${MAX_COUNTER}`);
-  if (problem) throw new InputError(`${input2} ${quoteInput(version2)} is too long for ${quoteInput(name)}: ${problem}`);
-}
-function versionProblem(version2) {
-  const withV = version2.startsWith("v") ? version2 : `v${version2}`;
-  return isStrictVersion(withV) ? null : `${quoteInput(version2)} is not strict SemVer: write it as vMAJOR.MINOR.PATCH, e.g. v1.2.3`;
-}
-function normalizeVersion(version2, input2 = "version") {
-  const problem = versionProblem(version2);
-  if (problem) throw new InputError(`${input2} ${problem}`);
-  return version2.startsWith("v") ? version2 : `v${version2}`;
-}
-
-// packages/registry/src/model-reference.ts
-var FORMS = "NAME@STAGE, NAME#STAGE, NAME@vX.Y.Z or NAME@latest, e.g. churn@prod";
-function safeParseModelReference(text) {
-  const fail = (error63) => ({ success: false, error: error63 });
-  const separators = [...text].filter((c) => c === "@" || c === "#").length;
-  const split = Math.max(text.indexOf("@"), text.indexOf("#"));
-  if (separators !== 1 || split <= 0 || split === text.length - 1) return fail(`${quoteInput(text)} must be ${FORMS}`);
-  const name = text.slice(0, split);
-  const target = text.slice(split + 1);
-  const nameProblem = modelNameProblem(name);
-  if (nameProblem) return fail(nameProblem);
-  if (text[split] === "@") {
-    if (target === "latest" || target === "greatest") return { success: true, data: { name, kind: "latest" } };
-    if (/^v?\d/.test(target)) {
-      const problem = versionProblem(target);
-      if (problem) return fail(problem);
-      return {
-        success: true,
-        data: { name, kind: "version", version: target.startsWith("v") ? target : `v${target}` }
-      };
-    }
-  } else if (/^v?\d+\.\d/.test(target)) {
-    return fail(`${quoteInput(text)}: '#' names a stage; write a version as ${quoteInput(`${name}@${target}`)}`);
-  }
-  const stageProblem = stageNameProblem(target);
-  if (stageProblem) return fail(stageProblem);
-  return { success: true, data: { name, kind: "stage", stage: target } };
-}
-function parseModelReference(text, input2 = "reference") {
-  const parsed = safeParseModelReference(text);
-  if (!parsed.success) throw new InputError(`${input2} ${parsed.error}`);
-  return parsed.data;
-}
-var ModelReferenceSchema = external_exports.string().transform((text, ctx) => {
-  const parsed = safeParseModelReference(text);
-  if (parsed.success) return parsed.data;
-  ctx.addIssue({ code: "custom", message: parsed.error });
-  return external_exports.NEVER;
-});
-function formatModelReference(ref) {
-  if (ref.kind === "stage") return `${ref.name}@${ref.stage}`;
-  if (ref.kind === "version") return `${ref.name}@${ref.version}`;
-  return `${ref.name}@latest`;
-}
-
-// packages/registry/src/version-bump.ts
-var import_semver = __toESM(require_semver2(), 1);
-function compareVersions(a, b) {
-  return import_semver.default.compare(a.slice(1), b.slice(1));
-}
-function highestVersion(versions) {
-  let best;
-  for (const v of versions) if (best === void 0 || compareVersions(v, best) > 0) best = v;
-  return best;
-}
-function bumpVersion(versions, kind) {
-  const highest = highestVersion(versions) ?? "v0.0.0";
-  const base = import_semver.default.parse(highest.slice(1));
-  const core = `${base.major}.${base.minor}.${base.patch}`;
-  return `v${import_semver.default.inc(core, kind)}`;
-}
-
-// packages/registry/src/registry-state.ts
-var RegistryStateSchema = external_exports.object({
-  /** Registered, not deregistered; ascending SemVer. */
-  versions: external_exports.array(external_exports.string()),
-  /** Per stage, still-assigned versions in assignment order; the last holds the stage. */
-  stages: external_exports.record(external_exports.string(), external_exports.array(external_exports.string())),
-  /** Deregistered versions: a re-run of their publish must not bring them back. */
-  deregistered: external_exports.array(external_exports.string()).default([]),
-  deprecated: external_exports.boolean(),
-  /**
-   * The newest stage changes made under an operation id (a workflow run), by
-   * key, with the counter of the event that made each: a re-run of the run
-   * finds its change here and finishes it instead of making a second one.
-   */
-  operations: external_exports.array(external_exports.object({ key: external_exports.string(), counter: external_exports.number().int().positive() })).default([])
-});
-var EMPTY_STATE = {
-  versions: [],
-  stages: {},
-  deregistered: [],
-  deprecated: false,
-  operations: []
-};
-var REMEMBERED_OPERATIONS = 64;
-function rememberOperation(state, key, counter) {
-  const kept = state.operations.filter((o) => o.key !== key).slice(-(REMEMBERED_OPERATIONS - 1));
-  return { ...state, operations: [...kept, { key, counter }] };
-}
-function operationEvent(state, key) {
-  return state.operations.find((o) => o.key === key)?.counter;
-}
-function applyChange(state, change) {
-  const stages = { ...state.stages };
-  const without = (list, v) => (list ?? []).filter((x) => x !== v);
-  switch (change.action) {
-    case "register": {
-      const v = change.version;
-      if (state.versions.includes(v)) return state;
-      return { ...state, versions: [...state.versions, v].sort(compareVersions) };
-    }
-    case "deregister": {
-      const v = change.version;
-      for (const stage of Object.keys(stages)) stages[stage] = without(stages[stage], v);
-      const deregistered = state.deregistered.includes(v) ? state.deregistered : [...state.deregistered, v];
-      return { ...state, versions: state.versions.filter((x) => x !== v), stages: prune(stages), deregistered };
-    }
-    case "assign": {
-      const v = change.version;
-      if (!state.versions.includes(v)) return state;
-      stages[change.stage] = [...without(stages[change.stage], v), v];
-      return { ...state, stages };
-    }
-    case "unassign": {
-      stages[change.stage] = without(stages[change.stage], change.version);
-      return { ...state, stages: prune(stages) };
-    }
-    case "deprecate":
-      return { ...state, deprecated: true };
-  }
-}
-function prune(stages) {
-  return Object.fromEntries(Object.entries(stages).filter(([, list]) => list.length > 0));
-}
-function currentVersion(state, stage) {
-  return state.stages[stage]?.at(-1);
-}
-function latestVersion(state) {
-  return highestVersion(state.versions);
-}
-function stageMap(state) {
-  const out = {};
-  for (const [stage, list] of Object.entries(state.stages)) {
-    const top = list.at(-1);
-    if (top) out[stage] = top;
-  }
-  return out;
-}
-
-// packages/registry/src/registry-event.ts
-var RegistryEventSchema = external_exports.object({
-  schemaVersion: external_exports.literal(1),
-  counter: external_exports.number().int().positive(),
-  action: external_exports.enum(["register", "deregister", "assign", "unassign", "deprecate"]),
-  name: external_exports.string(),
-  version: external_exports.string().optional(),
-  stage: external_exports.string().optional(),
-  /** The GTO tag that records this event for GTO and git users. */
-  tag: external_exports.string(),
-  /** The git commit the event's tag points at (the version's commit). */
-  commit: external_exports.string(),
-  actor: external_exports.string(),
-  createdAt: external_exports.string(),
-  /** Why, in the user's words (`--message`), or what mlship did (rollback). */
-  message: external_exports.string().optional(),
-  /** The operation (workflow run, or `--operation-id`) that made the change, when one was given. */
-  operation: external_exports.string().optional(),
-  state: RegistryStateSchema
-});
-function wholeSeconds(date5) {
-  return `${date5.toISOString().slice(0, 19)}Z`;
-}
-function nextEventTime(now, previous) {
-  const floor = Math.floor(now.getTime() / 1e3) * 1e3;
-  const previousMs = previous === void 0 ? NaN : Date.parse(previous);
-  const after = Number.isFinite(previousMs) ? Math.floor(previousMs / 1e3) * 1e3 + 1e3 : -Infinity;
-  return wholeSeconds(new Date(Math.max(floor, after)));
-}
-var TRAILER = "mlship-event: ";
-function formatEventMessage(event) {
-  return `${describeEvent(event)}
-
-${TRAILER}${JSON.stringify(event)}
-`;
-}
-function parseEventMessage(message) {
-  const line = message.split("\n").find((l) => l.startsWith(TRAILER));
-  if (!line) return null;
-  const parsed = RegistryEventSchema.safeParse(JSON.parse(line.slice(TRAILER.length)));
-  return parsed.success ? parsed.data : null;
-}
-function describeEvent(e) {
-  switch (e.action) {
-    case "register":
-      return `Registering artifact ${e.name} version ${e.version}`;
-    case "deregister":
-      return `Deregistering artifact ${e.name} version ${e.version}`;
-    case "assign":
-      return `Assigning stage ${e.stage} to artifact ${e.name} version ${e.version}`;
-    case "unassign":
-      return `Unassigning stage ${e.stage} from artifact ${e.name} version ${e.version}`;
-    case "deprecate":
-      return `Deprecating artifact ${e.name}`;
-  }
-}
-
-// packages/registry/src/manifest.ts
-import { createHash } from "node:crypto";
-var Sha256 = external_exports.string().regex(/^[0-9a-f]{64}$/, "expected a lowercase hex sha256");
-var AssetRoleSchema = external_exports.enum(["model", "card", "metrics", "data-profile", "other"]);
-var ManifestAssetSchema = external_exports.object({
-  name: external_exports.string().min(1),
-  role: AssetRoleSchema,
-  sha256: Sha256,
-  sizeBytes: external_exports.number().int().nonnegative()
-});
-var DatasetRefSchema = external_exports.object({
-  id: external_exports.string().min(1),
-  sha256: Sha256.optional(),
-  uri: external_exports.string().optional()
-});
-var TensorSignatureSchema2 = external_exports.object({
-  name: external_exports.string().min(1),
-  elementType: external_exports.string(),
-  shape: external_exports.array(external_exports.union([external_exports.number().int().nonnegative(), external_exports.string(), external_exports.null()]))
-});
-var ModelSignatureSchema2 = external_exports.object({
-  inputs: external_exports.array(TensorSignatureSchema2),
-  outputs: external_exports.array(TensorSignatureSchema2)
-});
-var JsonScalar = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]);
-var ManifestSchema = external_exports.object({
-  schemaVersion: external_exports.literal(1),
-  name: external_exports.string(),
-  version: external_exports.string(),
-  /** sha256 of name, commit and every asset's name and sha256: equal means the same version content. */
-  contentDigest: Sha256,
-  createdAt: external_exports.string(),
-  actor: external_exports.string(),
-  assets: external_exports.array(ManifestAssetSchema).min(1),
-  /** Inputs and outputs of the first ONNX model asset, read from the file. */
-  signature: ModelSignatureSchema2.optional(),
-  source: external_exports.object({
-    /** The commit the version was built from. */
-    commit: external_exports.string(),
-    repository: external_exports.string().optional(),
-    pullRequest: external_exports.number().int().positive().optional(),
-    workflowRunUrl: external_exports.string().optional()
-  }),
-  datasets: external_exports.array(DatasetRefSchema),
-  params: external_exports.record(external_exports.string(), JsonScalar),
-  metrics: external_exports.record(external_exports.string(), external_exports.number()),
-  parentVersion: external_exports.string().optional(),
-  /**
-   * The version's own commit, which its tags point at: a child of
-   * `source.commit` with the same tree, so no two versions share a commit
-   * (GTO maps a stage tag to a version by its commit). Absent in manifests
-   * written before versions had one.
-   */
-  registrationCommit: external_exports.string().optional()
-});
-var MANIFEST_ASSET = "manifest.json";
-function contentDigest(name, commit, assets) {
-  const sorted = [...assets].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0).map((a) => [a.name, a.sha256]);
-  return createHash("sha256").update(JSON.stringify([name, commit, sorted])).digest("hex");
-}
-function serializeManifest(manifest) {
-  return new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}
-`);
-}
-
-// packages/config-file/src/parse-config-file.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-
-// packages/config-file/src/schema-keys.ts
-var defOf = (schema) => schema.def;
-function allowedKeys(schema, path) {
-  const found = objectsAt(schema, path, 0);
-  if (found.length === 0) return void 0;
-  return [...new Set(found.flatMap((o) => Object.keys(defOf(o).shape ?? {})))];
-}
-function objectsAt(schema, path, index) {
-  const def = defOf(schema);
-  switch (def.type) {
-    case "optional":
-    case "nullable":
-    case "default":
-    case "prefault":
-    case "catch":
-    case "readonly":
-    case "nonoptional":
-      return objectsAt(def.innerType, path, index);
-    case "pipe": {
-      const out = objectsAt(def.out, path, index);
-      return out.length > 0 ? out : objectsAt(def.in, path, index);
-    }
-    case "union":
-      return (def.options ?? []).flatMap((option) => objectsAt(option, path, index));
-    case "object":
-      if (index === path.length) return [schema];
-      return def.shape && String(path[index]) in def.shape ? objectsAt(def.shape[String(path[index])], path, index + 1) : [];
-    case "array":
-      return index < path.length && typeof path[index] === "number" ? objectsAt(def.element, path, index + 1) : [];
-    case "record":
-      return index < path.length ? objectsAt(def.valueType, path, index + 1) : [];
-    default:
-      return [];
-  }
-}
-function closestKey(key, allowed) {
-  const extended2 = allowed.filter((a) => key.length >= 3 && a.toLowerCase().startsWith(key.toLowerCase()));
-  if (extended2.length === 1) return extended2[0];
-  let best;
-  let bestDistance = Infinity;
-  for (const candidate of allowed) {
-    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  return best !== void 0 && bestDistance <= Math.max(1, Math.floor(key.length / 3)) ? best : void 0;
-}
-function editDistance(a, b) {
-  if (Math.abs(a.length - b.length) > 3) return Infinity;
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++)
-      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = row;
-  }
-  return previous[b.length];
-}
-
-// packages/config-file/src/issue-message.ts
-function showValue(value) {
-  if (value === void 0) return "nothing";
-  if (value === null) return "null (an empty value)";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "a mapping";
-  const text = typeof value === "string" ? `'${value}'` : String(value);
-  const oneLine2 = JSON.stringify(text).slice(1, -1);
-  return oneLine2.length > 60 ? `${oneLine2.slice(0, 57)}...` : oneLine2;
-}
-var NOUNS = {
-  object: "a mapping (key: value)",
-  record: "a mapping (key: value)",
-  array: "a list",
-  string: "text",
-  number: "a number",
-  int: "a whole number",
-  boolean: "true or false",
-  null: "null"
-};
-function issueMessage(issue3, missing) {
-  switch (issue3.code) {
-    case "invalid_type": {
-      const expected = NOUNS[issue3.expected] ?? issue3.expected;
-      if (missing) return `required; add it (${expected})`;
-      return `expected ${expected}, got ${showValue(issue3.input)}`;
-    }
-    case "invalid_value": {
-      const allowed = issue3.values.map((v) => typeof v === "string" ? v : String(v));
-      return allowed.length === 1 ? `must be ${allowed[0]}, got ${showValue(issue3.input)}` : `${showValue(issue3.input)} is not one of: ${allowed.join(", ")}`;
-    }
-    case "too_small":
-    case "too_big":
-      return bound(issue3);
-    case "invalid_union": {
-      const expected = [
-        ...new Set(issue3.errors.flatMap((e) => e.filter((i) => i.code === "invalid_type").map((i) => i.expected)))
-      ];
-      return expected.length > 0 && !missing ? `expected ${alternatives(expected.map((e) => NOUNS[e] ?? e))}, got ${showValue(issue3.input)}` : firstLine(issue3.message);
-    }
-    default:
-      return firstLine(issue3.message);
-  }
-}
-function unknownKeyMessage(schema, objectPath, key) {
-  const allowed = allowedKeys(schema, objectPath) ?? [];
-  const meant = closestKey(key, allowed);
-  if (meant) return `unknown key '${key}'; did you mean '${meant}'?`;
-  if (allowed.length === 0) return `unknown key '${key}'; remove it`;
-  const listed = allowed.length > 15 ? `${allowed.slice(0, 15).join(", ")}, ...` : allowed.join(", ");
-  return `unknown key '${key}'; the keys here are: ${listed}`;
-}
-function bound(issue3) {
-  const small = issue3.code === "too_small";
-  const limit = small ? issue3.minimum : issue3.maximum;
-  const op = small ? issue3.inclusive ? ">=" : ">" : issue3.inclusive ? "<=" : "<";
-  switch (issue3.origin) {
-    case "number":
-    case "int":
-    case "bigint":
-      return `must be ${op} ${limit}, got ${showValue(issue3.input)}`;
-    case "array":
-    case "set":
-      return small ? `needs at least ${limit} item(s)` : `has more than ${limit} item(s)`;
-    case "string":
-      return small ? Number(limit) <= 1 ? "must not be empty" : `needs at least ${limit} characters` : `is longer than ${limit} characters`;
-    default:
-      return firstLine(issue3.message);
-  }
-}
-var alternatives = (nouns) => nouns.length <= 2 ? nouns.join(" or ") : `${nouns.slice(0, -1).join(", ")} or ${nouns.at(-1)}`;
-var firstLine = (message) => message.split("\n")[0];
-
-// packages/config-file/src/yaml-positions.ts
-var import_yaml = __toESM(require_dist(), 1);
-var YamlPositions = class {
-  #doc;
-  #lines;
-  constructor(doc, lines2) {
-    this.#doc = doc;
-    this.#lines = lines2;
-  }
-  /** Whether every segment of the path is written in the file. */
-  has(path) {
-    return this.#locate(path).depth === path.length;
-  }
-  /**
-   * Where the value at the path is written; where its key is, when the value
-   * is empty; or the deepest ancestor that exists (where a missing key goes).
-   */
-  valueAt(path) {
-    const at = this.#locate(path);
-    return this.#position(at.value ?? at.key);
-  }
-  /** Where the key of the entry at the path is written (the value's position for list items). */
-  keyAt(path) {
-    const at = this.#locate(path);
-    return this.#position(at.key ?? at.value);
-  }
-  #position(node2) {
-    const offset = node2?.range?.[0] ?? 0;
-    const { line, col } = this.#lines.linePos(offset);
-    return { line, column: col };
-  }
-  #locate(path) {
-    let value = this.#resolve(this.#doc.contents);
-    let key;
-    let depth = 0;
-    for (const segment of path) {
-      if ((0, import_yaml.isMap)(value)) {
-        const pair = value.items.find((p) => (0, import_yaml.isPair)(p) && keyText(p.key) === String(segment));
-        if (!pair) break;
-        key = (0, import_yaml.isNode)(pair.key) ? pair.key : void 0;
-        value = this.#resolve(pair.value);
-      } else if ((0, import_yaml.isSeq)(value) && typeof segment === "number") {
-        const item = value.items[segment];
-        if (item === void 0) break;
-        key = void 0;
-        value = this.#resolve(item);
-      } else break;
-      depth++;
-    }
-    const written = value && value.range && !((0, import_yaml.isScalar)(value) && value.range[0] === value.range[1]);
-    return { key, value: written ? value : void 0, depth };
-  }
-  #resolve(node2) {
-    if ((0, import_yaml.isAlias)(node2)) return this.#resolve(node2.resolve(this.#doc));
-    return (0, import_yaml.isNode)(node2) ? node2 : void 0;
-  }
-};
-function keyText(key) {
-  if ((0, import_yaml.isScalar)(key)) return String(key.value);
-  return typeof key === "string" || typeof key === "number" ? String(key) : void 0;
-}
-function formatPath(path) {
-  let out = "";
-  for (const segment of path) {
-    if (typeof segment === "number") out += `[${segment}]`;
-    else {
-      const name = String(segment);
-      out += /^[A-Za-z_][\w-]*$/.test(name) ? `${out ? "." : ""}${name}` : `[${JSON.stringify(name)}]`;
-    }
-  }
-  return out;
-}
-
-// packages/config-file/src/parse-config-file.ts
-var MAX_LISTED = 10;
-function parseConfigFile(schema, text, file2, options = {}) {
-  const lines2 = new import_yaml2.LineCounter();
-  const doc = (0, import_yaml2.parseDocument)(text, { lineCounter: lines2, prettyErrors: false, uniqueKeys: true });
-  const fail = (issues) => {
-    throw configError(file2, issues, options);
-  };
-  if (doc.errors.length > 0) {
-    fail(
-      doc.errors.map((e) => {
-        const { line, col } = lines2.linePos(e.pos[0]);
-        const message = e.code === "DUPLICATE_KEY" ? `duplicate key ${showValue(keyAt(doc, e.pos[0]))}; keep one of them` : `invalid YAML: ${e.message.split("\n")[0]}`;
-        return { line, column: col, message };
-      })
-    );
-  }
-  if (doc.contents === null) fail([{ line: 1, column: 1, message: `the file is empty; write the settings in it` }]);
-  let raw;
-  try {
-    raw = doc.toJS({ maxAliasCount: 100 });
-  } catch (error63) {
-    fail([{ line: 1, column: 1, message: `invalid YAML: ${error63.message.split("\n")[0]}` }]);
-  }
-  const positions = new YamlPositions(doc, lines2);
-  const located = (path, message, at) => ({
-    ...at,
-    message: path.length > 0 ? `${formatPath(path)}: ${message}` : message
-  });
-  const parsed = schema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) {
-    const issues = parsed.error.issues.flatMap((issue3) => {
-      const path = issue3.path;
-      if (issue3.code === "unrecognized_keys")
-        return issue3.keys.map(
-          (key) => located([...path, key], unknownKeyMessage(schema, path, key), positions.keyAt([...path, key]))
-        );
-      return [located(path, issueMessage(issue3, !positions.has(path)), positions.valueAt(path))];
-    });
-    fail(issues.sort((a, b) => a.line - b.line || a.column - b.column));
-  }
-  return {
-    value: parsed.data,
-    file: file2,
-    positionOf: (path) => positions.keyAt(path),
-    errorAt: (path, message) => configError(file2, [located(path, message, positions.valueAt(path))], options)
-  };
-}
-function configError(file2, issues, options) {
-  const first = issues[0];
-  const listed = issues.slice(0, MAX_LISTED).map((i) => `${file2}:${i.line}:${i.column}: ${i.message}`);
-  if (issues.length > MAX_LISTED) listed.push(`and ${issues.length - MAX_LISTED} more`);
-  const help = options.help ? `; ${options.help}` : "";
-  return new FileFormatError(`${listed.join("; ")}${help}`, {
-    location: { file: file2, line: first.line, column: first.column }
-  });
-}
-function keyAt(doc, offset) {
-  let found;
-  (0, import_yaml2.visit)(doc, {
-    Pair(_, pair) {
-      if ((0, import_yaml2.isScalar)(pair.key) && pair.key.range?.[0] === offset) {
-        found = pair.key.value;
-        return import_yaml2.visit.BREAK;
-      }
-      return void 0;
-    }
-  });
-  return found;
-}
-
-// packages/config-file/src/read-config-file.ts
-import { open as open3 } from "node:fs/promises";
-var MAX_CONFIG_BYTES = 8 * 1024 * 1024;
-async function readConfigFile(schema, path, options) {
-  const file2 = options.file ?? path;
-  const text = await readSettingsText(path, file2, options.what);
-  return parseConfigFile(schema, text, file2, options);
-}
-async function readSettingsText(path, file2, what) {
-  let handle;
-  try {
-    handle = await open3(path, "r");
-  } catch (error63) {
-    throw openError(error63, file2, what);
-  }
-  try {
-    const info = await handle.stat();
-    if (info.isDirectory()) throw new InputError(`${file2}: is a directory; give the path of the ${what} file`);
-    if (info.size > MAX_CONFIG_BYTES)
-      throw new FileFormatError(
-        `${file2}: ${info.size} bytes is too large for a ${what} file (at most ${MAX_CONFIG_BYTES}); check the path`,
-        { location: { file: file2 } }
-      );
-    const bytes = await handle.readFile().catch((error63) => {
-      throw openError(error63, file2, what);
-    });
-    if (bytes.includes(0))
-      throw new FileFormatError(`${file2}: is binary, not a YAML or JSON ${what} file; check the path`, {
-        location: { file: file2 }
-      });
-    return new TextDecoder("utf-8").decode(bytes);
-  } finally {
-    await handle.close();
-  }
-}
-function openError(error63, file2, what) {
-  const code = error63.code;
-  const reason = code === "ENOENT" ? "not found" : code === "EISDIR" ? "is a directory" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ENOTDIR" ? "a folder on its path is a file" : `cannot be read (${code ?? error63.message})`;
-  return new InputError(`${file2}: ${what} file ${reason}; check the path (relative to the workspace)`, {
-    cause: error63
-  });
-}
-
-// packages/registry/src/registry-errors.ts
-var RegistryConflictError = class extends UserError {
-  name = "RegistryConflictError";
-};
-var RegistryRuleError = class extends UserError {
-  name = "RegistryRuleError";
-};
-var IntegrityError = class extends UserError {
-  name = "IntegrityError";
-};
-var NotFoundError = class extends UserError {
-  name = "NotFoundError";
-};
-
-// packages/registry/src/stage-policy.ts
-var StageName = external_exports.string().refine(isStageName, "stage names use lowercase letters, digits, - and _");
-var StagePolicySchema = external_exports.strictObject({
-  schemaVersion: external_exports.literal(1).default(1),
-  /** When true, a stage may only be assigned to a version that holds the stage listed before it (or its `requires`). */
-  enforceOrder: external_exports.boolean().default(false),
-  stages: external_exports.array(
-    external_exports.strictObject({
-      name: StageName,
-      /** The stage a version must hold first; defaults to the previous stage when enforceOrder is on. */
-      requires: StageName.optional(),
-      /** GitHub logins allowed to assign or roll back this stage; everyone when absent. */
-      actors: external_exports.array(external_exports.string().min(1)).optional(),
-      /** Check runs that must have succeeded on the version's commit. */
-      requiredChecks: external_exports.array(external_exports.string().min(1)).default([])
-    })
-  ).min(1)
-}).superRefine((policy, ctx) => {
-  const names = policy.stages.map((s) => s.name);
-  policy.stages.forEach((stage, i) => {
-    if (stage.requires && !names.includes(stage.requires)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["stages", i, "requires"],
-        input: stage.requires,
-        message: `stage '${stage.name}' requires unknown stage '${stage.requires}'; use one of ${names.join(", ")}`
-      });
-    }
-    if (names.indexOf(stage.name) !== i)
-      ctx.addIssue({
-        code: "custom",
-        path: ["stages", i, "name"],
-        input: stage.name,
-        message: `stage '${stage.name}' is listed twice; keep one`
-      });
-  });
-});
-var DEFAULT_POLICY = StagePolicySchema.parse({
-  stages: [{ name: "dev" }, { name: "staging" }, { name: "canary" }, { name: "prod" }]
-});
-var HELP = "see docs/registry.md#stage-policy";
-async function readStagePolicy(path, file2 = path) {
-  return (await readConfigFile(StagePolicySchema, path, { what: "stage policy", file: file2, help: HELP })).value;
-}
-function stageRule(policy, stage) {
-  const rule = policy.stages.find((s) => s.name === stage);
-  if (!rule) {
-    const allowed = policy.stages.map((s) => s.name).join(", ");
-    throw new RegistryRuleError(
-      `stage '${stage}' is not allowed; use one of: ${allowed} (or add it to the stage policy)`
-    );
-  }
-  return rule;
-}
-function requiredPriorStage(policy, stage) {
-  const rule = stageRule(policy, stage);
-  if (rule.requires) return rule.requires;
-  if (!policy.enforceOrder) return void 0;
-  const index = policy.stages.indexOf(rule);
-  return index > 0 ? policy.stages[index - 1].name : void 0;
-}
-function checkActor(policy, stage, actor) {
-  const rule = stageRule(policy, stage);
-  if (rule.actors && !rule.actors.includes(actor)) {
-    throw new RegistryRuleError(
-      `${actor} may not change stage '${stage}'; ask one of ${rule.actors.join(", ")} or add ${actor} to the stage's actors in the policy`
-    );
-  }
-}
-function checkPromotion(policy, state, p) {
-  if (state.deprecated)
-    throw new RegistryRuleError(`model ${p.name} is deprecated; publish under a new name to keep promoting`);
-  if (!state.versions.includes(p.version)) {
-    throw new RegistryRuleError(
-      `${p.name}@${p.version} is not a registered version; publish it first or pick one from 'mlship registry list ${p.name}'`
-    );
-  }
-  const rule = stageRule(policy, p.stage);
-  checkActor(policy, p.stage, p.actor);
-  const prior = requiredPriorStage(policy, p.stage);
-  if (prior && !(state.stages[prior] ?? []).includes(p.version)) {
-    throw new RegistryRuleError(
-      `${p.name}@${p.version} must be in stage '${prior}' before '${p.stage}'; promote it to ${prior} first`
-    );
-  }
-  const missing = rule.requiredChecks.filter((c) => !p.passedChecks.includes(c));
-  if (missing.length > 0) {
-    throw new RegistryRuleError(
-      `${p.name}@${p.version} cannot enter '${p.stage}': required check(s) ${missing.join(", ")} have not succeeded on its commit; run them first`
-    );
-  }
-}
-
-// packages/registry/src/registry-service.ts
-import { readFile } from "node:fs/promises";
-
-// packages/registry/src/file-digest.ts
-import { createHash as createHash2 } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { stat as stat2 } from "node:fs/promises";
-import { basename } from "node:path";
-async function digestFile(path) {
-  let sizeBytes;
-  try {
-    sizeBytes = (await stat2(path)).size;
-  } catch (error63) {
-    throw new FileFormatError(
-      `${path}: cannot read it (${error63.code ?? "error"}); check the path`,
-      { location: { file: path }, cause: error63 }
-    );
-  }
-  const hash2 = createHash2("sha256");
-  for await (const chunk of createReadStream(path)) hash2.update(chunk);
-  return { name: basename(path), sizeBytes, sha256: hash2.digest("hex"), path };
-}
-function digestBytes(name, bytes) {
-  return { name, sizeBytes: bytes.byteLength, sha256: createHash2("sha256").update(bytes).digest("hex"), bytes };
-}
-var ASSET_NAME_RE = /^[A-Za-z0-9_-](?:[A-Za-z0-9._-]*[A-Za-z0-9_-])?$/;
-function suggestName(name) {
-  const safe = name.replace(/[^A-Za-z0-9._-]+/g, ".").replace(/^\.+|\.+$/g, "");
-  return safe ? `, e.g. to '${safe}'` : "";
-}
-async function digestPublishFiles(files) {
-  if (!files.some((f) => f.role === "model"))
-    throw new InputError("files: give at least one model file (e.g. model.onnx) to publish");
-  const rank = (f) => f.role !== "model" ? 2 : f.path.toLowerCase().endsWith(".onnx") ? 0 : 1;
-  const out = [];
-  for (const f of [...files].sort((a, b) => rank(a) - rank(b))) {
-    const name = basename(f.path);
-    if (!ASSET_NAME_RE.test(name)) {
-      throw new InputError(
-        `files: '${f.path}' has a name GitHub would silently change on upload (release assets keep only letters, digits, '.', '-' and '_', with no leading or trailing '.'), so it could not be downloaded by name; rename the file${suggestName(name)}`
-      );
-    }
-    const staged = await digestFile(f.path);
-    if (staged.name === MANIFEST_ASSET)
-      throw new InputError(`files: '${f.path}' is named ${MANIFEST_ASSET}, which mlship writes; rename it`);
-    if (out.some((o) => o.name === staged.name))
-      throw new InputError(`files: two files are named '${staged.name}'; asset names must be unique, rename one`);
-    out.push({ ...staged, role: f.role });
-  }
-  return out;
-}
-
-// packages/registry/src/verified-download.ts
-import { createHash as createHash3 } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { mkdir as mkdir2, mkdtemp, rename as rename2, rm as rm2, stat as stat3 } from "node:fs/promises";
-import { basename as basename2, dirname, join, resolve } from "node:path";
-import { once } from "node:events";
-async function verifiedDownload(d) {
-  if (d.expected.name !== basename2(d.expected.name) || d.expected.name === ".." || d.expected.name === ".") {
-    throw new IntegrityError(
-      `${d.label}: '${d.expected.name}' in the manifest is not a plain file name; the manifest was altered: do not use this version`
-    );
-  }
-  await mkdir2(d.destDir, { recursive: true });
-  const target = join(d.destDir, d.expected.name);
-  const partial2 = `${target}.partial`;
-  const hash2 = createHash3("sha256");
-  let size = 0;
-  let out;
-  try {
-    const source = await d.open();
-    out = createWriteStream(partial2);
-    for await (const chunk of source) {
-      hash2.update(chunk);
-      size += chunk.byteLength;
-      if (!out.write(chunk)) await once(out, "drain");
-    }
-    out.end();
-    await once(out, "close");
-    const actual = hash2.digest("hex");
-    if (actual !== d.expected.sha256 || size !== d.expected.sizeBytes) {
-      throw new IntegrityError(
-        `${d.label}: sha256 ${actual} (${size} bytes) does not match the manifest's ${d.expected.sha256} (${d.expected.sizeBytes} bytes); the asset was altered or truncated, so it was not saved: do not use this version`
-      );
-    }
-    if (d.storedDigest && d.storedDigest !== `sha256:${actual}`) {
-      throw new IntegrityError(
-        `${d.label}: sha256 ${actual} does not match the release's digest ${d.storedDigest}; it was not saved: do not use this version`
-      );
-    }
-    await rename2(partial2, target);
-    return target;
-  } catch (error63) {
-    if (out && !out.closed) {
-      const closed = once(out, "close").catch(() => void 0);
-      out.destroy();
-      await closed;
-    }
-    await rm2(partial2, { force: true });
-    throw error63;
-  }
-}
-async function verifiedDownloadAll(destDir, downloads) {
-  const target = resolve(destDir);
-  const existing = await stat3(target).catch(() => null);
-  if (existing && !existing.isDirectory()) {
-    throw new InputError(`download path '${destDir}' is a file; give a directory to download the version into`);
-  }
-  const createdParent = await mkdir2(dirname(target), { recursive: true });
-  const staging = await mkdtemp(join(dirname(target), `.${basename2(target)}.partial-`));
-  let moved = false;
-  try {
-    for (const d of downloads) await verifiedDownload({ ...d, destDir: staging });
-    moved = existing === null && await renameIfAbsent(staging, target);
-    if (!moved) {
-      await mkdir2(target, { recursive: true });
-      for (const d of downloads) await rename2(join(staging, d.expected.name), join(target, d.expected.name));
-      moved = true;
-    }
-    return downloads.map((d) => join(target, d.expected.name));
-  } finally {
-    await rm2(staging, { recursive: true, force: true });
-    if (!moved && createdParent) await rm2(createdParent, { recursive: true, force: true });
-  }
-}
-async function renameIfAbsent(from, to) {
-  try {
-    await rename2(from, to);
-    return true;
-  } catch (error63) {
-    const code = error63.code;
-    if (code === "ENOTEMPTY" || code === "EEXIST") return false;
-    throw error63;
-  }
-}
-
-// packages/registry/src/verified-manifest.ts
-async function readVerifiedManifest(store, stored) {
-  const where = `${stored.name}@${stored.version}/${MANIFEST_ASSET}`;
-  const asset = stored.assets.find((a) => a.name === MANIFEST_ASSET);
-  if (!asset)
-    throw new FileFormatError(`${where} is missing from the release; the version is damaged: publish a new version`);
-  const parts = [];
-  for await (const chunk of await store.readAsset(stored.name, stored.version, MANIFEST_ASSET)) parts.push(chunk);
-  const bytes = Buffer.concat(parts);
-  const own2 = digestBytes(MANIFEST_ASSET, bytes).sha256;
-  if (asset.digest && asset.digest !== `sha256:${own2}`) {
-    throw new FileFormatError(
-      `${where} does not match its recorded digest ${asset.digest}; the release was altered: do not use it`
-    );
-  }
-  let parsed;
-  try {
-    parsed = JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    throw new FileFormatError(`${where} is not valid JSON; the version is damaged: publish a new version`);
-  }
-  const manifest = ManifestSchema.safeParse(parsed);
-  if (!manifest.success) {
-    const issue3 = manifest.error.issues[0];
-    throw new FileFormatError(
-      `${where}: ${issue3.path.join(".")}: ${issue3.message}; the manifest is not mlship schemaVersion 1`
-    );
-  }
-  const { name, source, assets } = manifest.data;
-  if (contentDigest(name, source.commit, assets) !== manifest.data.contentDigest) {
-    throw new FileFormatError(
-      `${where}: its asset checksums do not add up to its content digest; the release was altered: do not use this version`
-    );
-  }
-  const claim2 = await store.readClaim(stored.name, stored.version);
-  const claimed = claim2?.contentDigest;
-  if (!claim2 || !claimed) {
-    throw new IntegrityError(
-      `${stored.name}@${stored.version}: its tag records no content digest, so ${MANIFEST_ASSET} cannot be verified; the tag was altered or not written by mlship: do not use this version`
-    );
-  }
-  if (manifest.data.contentDigest !== claimed) {
-    throw new IntegrityError(
-      `${stored.name}@${stored.version}: ${MANIFEST_ASSET} describes content ${manifest.data.contentDigest}, but the version's tag records ${claimed}; the release was altered after the version was claimed: do not use this version`
-    );
-  }
-  const recorded = manifest.data.registrationCommit;
-  if (recorded !== void 0 && recorded !== claim2.commit) {
-    throw new IntegrityError(
-      `${stored.name}@${stored.version}: ${MANIFEST_ASSET} names commit ${recorded}, but the version's tag points at ${claim2.commit}; the release was altered after the version was claimed: do not use this version`
-    );
-  }
-  return { manifest: manifest.data, claim: claim2 };
-}
-
-// packages/registry/src/event-log.ts
-import { createHash as createHash4 } from "node:crypto";
-var MAX_EVENTS_BEHIND_HEAD = 1e3;
-function conflictBackoffMs(attempt, random = Math.random) {
-  return Math.floor(random() * Math.min(2e3, 25 * 2 ** Math.min(attempt, 10)));
-}
-var EventLog = class {
-  store;
-  options;
-  constructor(store, options) {
-    this.store = store;
-    this.options = options;
-  }
-  /** The newest event; with `repair`, events found past the head get their GTO tags and the head moves to them. */
-  async latest(name, repair = false) {
-    let event = await this.store.readHead(name);
-    const walked = [];
-    for (let i = 0; i < MAX_EVENTS_BEHIND_HEAD; i++) {
-      const next = await this.store.readEvent(name, (event?.counter ?? 0) + 1);
-      if (!next) {
-        if (repair && event && walked.length > 0) {
-          for (const e of walked) await this.store.ensureGtoTag(e);
-          await this.store.writeHead(event);
-        }
-        return event;
-      }
-      walked.push(next);
-      event = next;
-    }
-    throw new RegistryConflictError(
-      `the event log of ${name} runs more than ${MAX_EVENTS_BEHIND_HEAD} events past its head; run 'mlship registry history ${name}' to inspect it`
-    );
-  }
-  /**
-   * Appends one event: reads the newest state, lets `plan` decide (null: nothing
-   * to do), and takes the next counter atomically. When another job took it,
-   * re-reads and plans again, so rules are always checked against the state
-   * the event lands on. `operation` names the run (`id`) and the change
-   * within it (e.g. `unassign prod`): when that run already made the change,
-   * its event is returned (its GTO tag and the head repaired by the read) and
-   * nothing is written, so a re-run of a failed job finishes its change
-   * instead of making a second one.
-   */
-  async append(name, plan, operation2) {
-    const key = operation2 ? operationKey(operation2.id, operation2.change) : void 0;
-    const started = performance.now();
-    let attempt = 1;
-    for (; attempt <= this.options.maxAttempts; attempt++) {
-      const head = await this.latest(name, true);
-      const state = head?.state ?? EMPTY_STATE;
-      const done = key === void 0 ? void 0 : operationEvent(state, key);
-      const earlier = done === void 0 ? null : await this.store.readEvent(name, done);
-      if (earlier) return { event: earlier, replayed: true };
-      const planned = await plan(state);
-      if (!planned) return null;
-      const counter = (head?.counter ?? 0) + 1;
-      const event = {
-        schemaVersion: 1,
-        counter,
-        action: planned.change.action,
-        name,
-        ...planned.change.version ? { version: planned.change.version } : {},
-        ...planned.change.stage ? { stage: planned.change.stage } : {},
-        // Registrations keep GTO's plain `name@vX.Y.Z`; every other event carries the counter.
-        tag: formatGtoTag(planned.tag.action === "register" ? planned.tag : { ...planned.tag, counter }),
-        commit: planned.commit,
-        actor: this.options.actor,
-        createdAt: nextEventTime(this.options.clock(), head?.createdAt),
-        ...planned.message ? { message: planned.message } : {},
-        ...operation2 ? { operation: operation2.id } : {},
-        state: key ? rememberOperation(applyChange(state, planned.change), key, counter) : applyChange(state, planned.change)
-      };
-      if (await this.store.appendEvent(event)) {
-        await this.store.writeHead(event);
-        return { event, replayed: false };
-      }
-      if (performance.now() - started >= this.options.retryForMs) break;
-      await this.options.sleep(conflictBackoffMs(attempt));
-    }
-    const seconds = Math.round((performance.now() - started) / 1e3);
-    throw new RegistryConflictError(
-      `other jobs changed ${name} ${Math.min(attempt, this.options.maxAttempts)} times in ${seconds} s while this change was retried; re-run the job (nothing was written)`
-    );
-  }
-};
-function operationKey(operationId, operation2) {
-  return createHash4("sha256").update(`${operationId}\0${operation2}`).digest("hex").slice(0, 24);
-}
-
-// packages/registry/src/registry-service.ts
-var DEFAULT_ATTEMPTS = 500;
-var DEFAULT_RETRY_FOR_MS = 12e4;
-var RegistryService = class {
-  store;
-  log;
-  ctx;
-  constructor(store, ctx) {
-    this.store = store;
-    this.ctx = {
-      actor: ctx.actor,
-      stagePolicy: ctx.stagePolicy ?? DEFAULT_POLICY,
-      clock: ctx.clock ?? (() => /* @__PURE__ */ new Date()),
-      readSignature: ctx.readSignature,
-      maxAttempts: ctx.maxAttempts ?? DEFAULT_ATTEMPTS,
-      retryForMs: ctx.retryForMs ?? DEFAULT_RETRY_FOR_MS,
-      sleep: ctx.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)))
-    };
-    this.log = new EventLog(store, this.ctx);
-  }
-  /** The newest event of a model (its state), or null when it has none. */
-  latestEvent(name) {
-    return this.log.latest(name);
-  }
-  // ---- publish ----
-  async publish(req) {
-    const name = assertModelName(req.name);
-    if (req.version === void 0 === (req.bump === void 0)) {
-      throw new InputError(
-        `give exactly one of version (e.g. v1.2.0) and bump (patch, minor or major) to publish ${name}`
-      );
-    }
-    const explicit = req.version === void 0 ? void 0 : normalizeVersion(req.version);
-    if (explicit) assertVersionTagFits(name, explicit);
-    const files = await digestPublishFiles(req.files);
-    const commit = req.commit ?? await this.store.defaultCommit();
-    const digest = contentDigest(name, commit, files);
-    const head = await this.log.latest(name, true);
-    const state = head?.state ?? EMPTY_STATE;
-    if (state.deprecated) throw new RegistryRuleError(`model ${name} is deprecated; publish under a new name`);
-    let version2 = explicit ?? await this.store.findStagedVersion(name, digest);
-    if (!version2) {
-      const highest = highestVersion(state.versions);
-      const top = highest ? await this.store.readVersion(name, highest) : null;
-      if (top?.published && top.contentDigest === digest) return this.finishPublished(top, name, digest);
-      version2 = bumpVersion(state.versions, req.bump);
-    }
-    for (let attempt = 1; attempt <= this.ctx.maxAttempts; attempt++) {
-      const stored = await this.store.readVersion(name, version2);
-      if (stored?.published) {
-        if (stored.contentDigest === digest) return this.finishPublished(stored, name, digest);
-        if (explicit) {
-          throw new RegistryRuleError(
-            `${name}@${version2} already exists with different content; publish a new version (bump: patch) instead`
-          );
-        }
-        version2 = bumpVersion([...state.versions, version2], req.bump);
-        continue;
-      }
-      const registrationCommit = await this.store.registrationCommit({
-        name,
-        version: version2,
-        sourceCommit: commit,
-        contentDigest: digest
-      });
-      const manifest = await this.buildManifest(req, name, version2, commit, registrationCommit, digest, files, state);
-      let staged;
-      try {
-        const bytes = await this.store.stageVersion({
-          name,
-          version: version2,
-          commit,
-          registrationCommit,
-          contentDigest: digest,
-          files,
-          manifest: serializeManifest(manifest)
-        });
-        staged = ManifestSchema.parse(JSON.parse(new TextDecoder().decode(bytes)));
-      } catch (error63) {
-        const now = await this.store.readVersion(name, version2);
-        if (!now?.published || now.contentDigest !== digest) throw error63;
-        return this.finishPublished(now, name, digest);
-      }
-      const claimCommit = staged.registrationCommit ?? registrationCommit;
-      const claim2 = await this.store.claimVersion({
-        name,
-        version: version2,
-        commit: claimCommit,
-        contentDigest: digest,
-        actor: this.ctx.actor,
-        claimedAt: wholeSeconds(this.ctx.clock())
-      });
-      if (claim2.result === "other") {
-        await this.store.discardStaged(name, version2, digest);
-        if (explicit) {
-          throw new RegistryRuleError(
-            `${name}@${version2} was just taken by another publish with different content; publish a new version instead`
-          );
-        }
-        version2 = bumpVersion([...state.versions, version2], req.bump);
-        continue;
-      }
-      if (claim2.commit !== claimCommit) {
-        throw new RegistryConflictError(
-          `another job is publishing the same files as ${versionTag(name, version2)}; re-run this one after it finishes (nothing of this run is visible)`
-        );
-      }
-      const url2 = await this.store.publishVersion(name, version2);
-      await this.appendRegistration(name, version2, claimCommit);
-      return { name, version: version2, tag: versionTag(name, version2), url: url2, created: true, manifest: staged };
-    }
-    throw new RegistryConflictError(
-      `could not find a free version for ${name} after ${this.ctx.maxAttempts} attempts; re-run the publish`
-    );
-  }
-  /**
-   * A re-run of a publish that got through: drops drafts of this content that lost
-   * answers left behind (a retried create, a publish whose answer was lost), logs
-   * the registration if the first run did not, and answers with the version.
-   */
-  async finishPublished(stored, name, digest) {
-    const { manifest, claim: claim2 } = await readVerifiedManifest(this.store, stored);
-    await this.store.discardStaged(name, stored.version, digest);
-    await this.appendRegistration(name, stored.version, claim2.commit);
-    return {
-      name,
-      version: stored.version,
-      tag: versionTag(name, stored.version),
-      url: stored.url,
-      manifest,
-      created: false
-    };
-  }
-  async buildManifest(req, name, version2, commit, registrationCommit, digest, files, state) {
-    const onnx2 = files.find((f) => f.role === "model" && f.name.toLowerCase().endsWith(".onnx"));
-    const signature = onnx2 && this.ctx.readSignature ? this.ctx.readSignature(await readFile(onnx2.path), onnx2.path) : void 0;
-    const parent = req.parentVersion === void 0 ? highestVersion(state.versions) : normalizeVersion(req.parentVersion, "parent-version");
-    return ManifestSchema.parse({
-      schemaVersion: 1,
-      name,
-      version: version2,
-      contentDigest: digest,
-      createdAt: this.ctx.clock().toISOString(),
-      actor: this.ctx.actor,
-      assets: files.map((f) => ({ name: f.name, role: f.role, sha256: f.sha256, sizeBytes: f.sizeBytes })),
-      ...signature ? { signature } : {},
-      source: {
-        commit,
-        ...req.repository ? { repository: req.repository } : {},
-        ...req.pullRequest ? { pullRequest: req.pullRequest } : {},
-        ...req.workflowRunUrl ? { workflowRunUrl: req.workflowRunUrl } : {}
-      },
-      datasets: req.datasets ?? [],
-      params: req.params ?? {},
-      metrics: req.metrics ?? {},
-      ...parent && parent !== version2 ? { parentVersion: parent } : {},
-      registrationCommit
-    });
-  }
-  async appendRegistration(name, version2, commit) {
-    await this.log.append(name, (state) => {
-      if (state.versions.includes(version2) || state.deregistered.includes(version2)) return null;
-      return { change: { action: "register", version: version2 }, tag: { action: "register", name, version: version2 }, commit };
-    });
-  }
-  // ---- reading ----
-  async resolve(reference) {
-    return (await this.resolveStored(reference)).resolved;
-  }
-  /** The resolved version and its release, read once for both resolve and download. */
-  async resolveStored(reference) {
-    const ref = parseModelReference(reference);
-    const head = await this.log.latest(ref.name);
-    if (!head)
-      throw new NotFoundError(`no model '${ref.name}' in the registry at ${this.store.location}; publish it first`);
-    const state = head.state;
-    let version2;
-    if (ref.kind === "stage") {
-      version2 = currentVersion(state, ref.stage);
-      if (!version2)
-        throw new NotFoundError(
-          `${ref.name} has no version in stage '${ref.stage}'; promote one with 'mlship registry promote ${ref.name} VERSION ${ref.stage}'`
-        );
-    } else if (ref.kind === "latest") {
-      version2 = latestVersion(state);
-      if (!version2) throw new NotFoundError(`${ref.name} has no registered versions; publish one first`);
-    } else {
-      version2 = ref.version;
-      if (state.deregistered.includes(version2)) {
-        throw new NotFoundError(
-          `${ref.name}@${version2} is deprecated; use another version from 'mlship registry list ${ref.name}'`
-        );
-      }
-      if (!state.versions.includes(version2)) {
-        throw new NotFoundError(
-          `${ref.name}@${version2} is not a registered version; see 'mlship registry list ${ref.name}'`
-        );
-      }
-    }
-    const stored = await this.store.readVersion(ref.name, version2);
-    if (!stored?.published) {
-      throw new NotFoundError(
-        `${ref.name}@${version2} is registered but its release is missing or unpublished; re-run its publish job`
-      );
-    }
-    const { manifest } = await readVerifiedManifest(this.store, stored);
-    const stages = Object.entries(stageMap(state)).filter(([, v]) => v === version2).map(([s]) => s);
-    return {
-      resolved: {
-        name: ref.name,
-        version: version2,
-        tag: versionTag(ref.name, version2),
-        url: stored.url,
-        manifest,
-        stages,
-        deprecated: state.deprecated
-      },
-      stored
-    };
-  }
-  /** Downloads every asset, the named ones, or those of one role (e.g. the data profile), each checksum-verified. */
-  async download(reference, destDir, select) {
-    const { resolved, stored } = await this.resolveStored(reference);
-    const all = resolved.manifest.assets;
-    const wanted = Array.isArray(select) && select.length ? select : select && !Array.isArray(select) ? all.filter((a) => a.role === select.role).map((a) => a.name) : all.map((a) => a.name);
-    if (select && !Array.isArray(select) && wanted.length === 0) {
-      throw new NotFoundError(`${resolved.tag} has no ${select.role} asset; publish the version with one`);
-    }
-    const downloads = [...new Set(wanted)].map((assetName) => {
-      const expected = resolved.manifest.assets.find((a) => a.name === assetName);
-      if (!expected) {
-        const names = resolved.manifest.assets.map((a) => a.name).join(", ");
-        throw new InputError(`asset '${assetName}' is not part of ${resolved.tag}; choose from: ${names}`);
-      }
-      const storedAsset = stored.assets.find((a) => a.name === assetName);
-      if (!storedAsset)
-        throw new FileFormatError(
-          `${resolved.tag}: asset '${assetName}' listed in its manifest is missing from the release; publish a new version`
-        );
-      return {
-        label: `${resolved.tag}/${assetName}`,
-        expected,
-        storedDigest: storedAsset.digest,
-        open: () => this.store.readAsset(resolved.name, resolved.version, assetName)
-      };
-    });
-    return { resolved, files: await verifiedDownloadAll(destDir, downloads) };
-  }
-  // ---- stages ----
-  async promote(req) {
-    const name = assertModelName(req.name);
-    const stage = assertStageName(req.stage);
-    const version2 = normalizeVersion(req.version);
-    const rule = stageRule(this.ctx.stagePolicy, stage);
-    const claim2 = await this.store.readClaim(name, version2);
-    if (!claim2) {
-      throw new RegistryRuleError(
-        `${name}@${version2} is not a published version; publish it first or pick one from 'mlship registry list ${name}'`
-      );
-    }
-    const commit = claim2.commit;
-    const passedChecks = rule.requiredChecks.length > 0 ? await this.store.passedChecks((await this.store.readVersion(name, version2))?.commit ?? commit) : [];
-    let previousVersion;
-    const appended = await this.log.append(
-      name,
-      (state) => {
-        previousVersion = currentVersion(state, stage);
-        if (previousVersion === version2) return null;
-        checkPromotion(this.ctx.stagePolicy, state, { name, version: version2, stage, actor: this.ctx.actor, passedChecks });
-        return {
-          change: { action: "assign", version: version2, stage },
-          tag: { action: "assign", name, stage },
-          commit,
-          message: req.message
-        };
-      },
-      operation(req, `assign ${stage} ${version2}`)
-    );
-    if (appended?.replayed) previousVersion = await this.holderBefore(appended.event, stage);
-    return { name, stage, version: version2, previousVersion, tag: appended?.event.tag, counter: appended?.event.counter };
-  }
-  async rollback(req) {
-    const name = assertModelName(req.name);
-    const stage = assertStageName(req.stage);
-    stageRule(this.ctx.stagePolicy, stage);
-    checkActor(this.ctx.stagePolicy, stage, this.ctx.actor);
-    let from;
-    let to;
-    const appended = await this.log.append(
-      name,
-      async (state) => {
-        const stack = state.stages[stage] ?? [];
-        from = stack.at(-1);
-        to = stack.at(-2);
-        if (!from || !to) {
-          throw new RegistryRuleError(
-            `${name} has no previous version in stage '${stage}' to roll back to; promote a version instead`
-          );
-        }
-        return {
-          change: { action: "unassign", version: from, stage },
-          tag: { action: "unassign", name, stage },
-          commit: await this.versionCommit(name, from),
-          message: req.message ?? `rollback to ${to}`
-        };
-      },
-      operation(req, `unassign ${stage}`)
-    );
-    if (appended?.replayed) {
-      from = appended.event.version;
-      to = currentVersion(appended.event.state, stage);
-    }
-    return {
-      name,
-      stage,
-      version: to,
-      previousVersion: from,
-      tag: appended?.event.tag,
-      counter: appended?.event.counter
-    };
-  }
-  /**
-   * Takes a stage away from one version (GTO's `NAME#STAGE!#N`), wherever it
-   * sits in the stage's stack: a rolled-back canary leaves `canary` to the
-   * version that held it before, or to nobody. Nothing is written when the
-   * version does not hold the stage.
-   */
-  async unassign(req) {
-    const name = assertModelName(req.name);
-    const stage = assertStageName(req.stage);
-    const version2 = normalizeVersion(req.version);
-    stageRule(this.ctx.stagePolicy, stage);
-    checkActor(this.ctx.stagePolicy, stage, this.ctx.actor);
-    let holder;
-    const appended = await this.log.append(name, async (state) => {
-      const stack = state.stages[stage] ?? [];
-      holder = stack.filter((v) => v !== version2).at(-1);
-      if (!stack.includes(version2)) return null;
-      return {
-        change: { action: "unassign", version: version2, stage },
-        tag: { action: "unassign", name, stage },
-        commit: (await this.store.readVersion(name, version2))?.commit ?? await this.store.defaultCommit(),
-        message: req.message
-      };
-    });
-    return { name, stage, version: holder, previousVersion: version2, tag: appended?.tag, counter: appended?.counter };
-  }
-  /** Deregisters one version (`NAME@vX.Y.Z!`), or deprecates the whole model (`NAME@deprecated`). */
-  async deprecate(req) {
-    const name = assertModelName(req.name);
-    const version2 = req.version === void 0 ? void 0 : normalizeVersion(req.version);
-    let stagesLeft = [];
-    const appended = await this.log.append(
-      name,
-      async (state) => {
-        if (version2 === void 0) {
-          if (state.deprecated) return null;
-          const latest = latestVersion(state);
-          return {
-            change: { action: "deprecate" },
-            tag: { action: "deprecate", name },
-            commit: latest ? await this.versionCommit(name, latest) : await this.store.defaultCommit(),
-            message: req.message
-          };
-        }
-        if (state.deregistered.includes(version2)) return null;
-        if (!state.versions.includes(version2)) {
-          throw new NotFoundError(`${name}@${version2} is not a registered version; see 'mlship registry list ${name}'`);
-        }
-        stagesLeft = Object.entries(stageMap(state)).filter(([, v]) => v === version2).map(([s]) => s);
-        const commit = await this.versionCommit(name, version2);
-        return {
-          change: { action: "deregister", version: version2 },
-          tag: { action: "deregister", name, version: version2 },
-          commit,
-          message: req.message
-        };
-      },
-      operation(req, version2 === void 0 ? "deprecate" : `deregister ${version2}`)
-    );
-    return { name, version: version2, tag: appended?.event.tag, stagesLeft };
-  }
-  /** Who held the stage before an event (the event before it has the state). */
-  async holderBefore(event, stage) {
-    const before = event.counter > 1 ? await this.store.readEvent(event.name, event.counter - 1) : null;
-    return before ? currentVersion(before.state, stage) : void 0;
-  }
-  /** The commit a registered version's tags point at (its tag's target). */
-  async versionCommit(name, version2) {
-    const claim2 = await this.store.readClaim(name, version2);
-    if (!claim2) {
-      throw new NotFoundError(
-        `${versionTag(name, version2)} has no tag; the registry was altered: re-publish the version or pick another`
-      );
-    }
-    return claim2.commit;
-  }
-  // ---- audit ----
-  async history(nameInput) {
-    const name = assertModelName(nameInput);
-    const events = await this.store.listEvents(name);
-    return events.map((e) => ({
-      counter: e.counter,
-      action: e.action,
-      version: e.version,
-      stage: e.stage,
-      actor: e.actor,
-      createdAt: e.createdAt,
-      commit: e.commit,
-      tag: e.tag,
-      message: e.message,
-      operation: e.operation
-    }));
-  }
-  async list(nameInput) {
-    const names = nameInput === void 0 ? await this.store.listNames() : [assertModelName(nameInput)];
-    const out = [];
-    for (const name of names) {
-      const head = await this.log.latest(name);
-      if (!head) {
-        if (nameInput !== void 0)
-          throw new NotFoundError(`no model '${name}' in the registry at ${this.store.location}; publish it first`);
-        continue;
-      }
-      out.push({
-        name,
-        versions: head.state.versions,
-        latest: latestVersion(head.state),
-        stages: stageMap(head.state),
-        deprecated: head.state.deprecated
-      });
-    }
-    return out;
-  }
-};
-function operation(req, change) {
-  return req.operationId ? { id: req.operationId, change } : void 0;
-}
-
-// packages/registry/src/local-store.ts
-import { createReadStream as createReadStream2 } from "node:fs";
-import { copyFile as copyFile2, link, mkdir as mkdir3, readdir as readdir2, readFile as readFile2, rename as rename3, rm as rm3, stat as stat4, writeFile as writeFile2 } from "node:fs/promises";
-import { join as join2 } from "node:path";
-import { createHash as createHash5, randomBytes } from "node:crypto";
-var VersionRecordSchema = external_exports.object({
-  contentDigest: external_exports.string(),
-  commit: external_exports.string(),
-  /** Absent in versions published before versions had their own commit. */
-  registrationCommit: external_exports.string().optional(),
-  /** Asset name -> sha256 recorded when staged: the local counterpart of GitHub's asset digest. */
-  assets: external_exports.record(external_exports.string(), external_exports.object({ sha256: external_exports.string(), sizeBytes: external_exports.number() }))
-});
-var LocalStore = class {
-  location;
-  root;
-  options;
-  constructor(root, options = {}) {
-    this.root = root;
-    this.location = `local:${root}`;
-    this.options = options;
-  }
-  modelDir(name) {
-    return join2(this.root, "models", modelSegment(name));
-  }
-  eventPath(name, counter) {
-    return join2(this.modelDir(name), "events", `${String(counter).padStart(10, "0")}.json`);
-  }
-  async readHead(name) {
-    return readEventFile(join2(this.modelDir(name), "head.json"));
-  }
-  async readEvent(name, counter) {
-    return readEventFile(this.eventPath(name, counter));
-  }
-  async appendEvent(event) {
-    const target = this.eventPath(event.name, event.counter);
-    const temp = await this.writeAside(join2(this.modelDir(event.name), "events"), JSON.stringify(event));
-    try {
-      await link(temp, target);
-      return true;
-    } catch (error63) {
-      if (error63.code === "EEXIST") return false;
-      throw error63;
-    } finally {
-      await rm3(temp, { force: true });
-    }
-  }
-  async ensureGtoTag() {
-  }
-  async writeHead(event) {
-    const dir = this.modelDir(event.name);
-    const temp = await this.writeAside(dir, JSON.stringify(event));
-    await rename3(temp, join2(dir, "head.json"));
-  }
-  async listEvents(name) {
-    const dir = join2(this.modelDir(name), "events");
-    const files = (await readdirOrEmpty(dir)).filter((f) => /^\d{10}\.json$/.test(f)).sort();
-    const events = [];
-    for (const f of files) {
-      const event = await readEventFile(join2(dir, f));
-      if (event) events.push(event);
-    }
-    return events;
-  }
-  async listNames() {
-    return (await readdirOrEmpty(join2(this.root, "models"))).map(modelOfSegment).sort();
-  }
-  async readVersion(name, version2) {
-    const dir = join2(this.modelDir(name), "versions", version2);
-    const record2 = await readVersionRecord(dir);
-    return record2 ? toStoredVersion(name, version2, dir, record2, true) : null;
-  }
-  async readClaim(name, version2) {
-    const record2 = await readVersionRecord(join2(this.modelDir(name), "versions", version2));
-    return record2 ? { commit: record2.registrationCommit ?? record2.commit, contentDigest: record2.contentDigest } : null;
-  }
-  async registrationCommit(req) {
-    return createHash5("sha1").update(["mlship registration", req.name, req.version, req.sourceCommit, req.contentDigest].join("\0")).digest("hex");
-  }
-  async findStagedVersion(name, contentDigest2) {
-    const suffix = `-${contentDigest2.slice(0, 16)}`;
-    const staged = (await readdirOrEmpty(join2(this.modelDir(name), "staging"))).find((d) => d.endsWith(suffix));
-    return staged ? staged.slice(0, -suffix.length) : null;
-  }
-  stagingDir(name, version2, contentDigest2) {
-    return join2(this.modelDir(name), "staging", `${version2}-${contentDigest2.slice(0, 16)}`);
-  }
-  async stageVersion(req) {
-    const dir = this.stagingDir(req.name, req.version, req.contentDigest);
-    await mkdir3(dir, { recursive: true });
-    const assets = {};
-    for (const file2 of req.files) {
-      const target = join2(dir, file2.name);
-      assets[file2.name] = { sha256: file2.sha256, sizeBytes: file2.sizeBytes };
-      if ((await stat4(target).catch(() => null))?.size === file2.sizeBytes) continue;
-      const temp = join2(dir, `.${file2.name}.${randomBytes(6).toString("hex")}`);
-      if (file2.path) await copyFile2(file2.path, temp);
-      else await writeFile2(temp, file2.bytes);
-      await rename3(temp, target);
-    }
-    const manifestPath = join2(dir, MANIFEST_ASSET);
-    const manifest = await readFile2(manifestPath).catch(() => null) ?? req.manifest;
-    if (manifest === req.manifest) await rename3(await this.writeAside(dir, manifest), manifestPath);
-    const m = digestBytes(MANIFEST_ASSET, manifest);
-    assets[MANIFEST_ASSET] = { sha256: m.sha256, sizeBytes: m.sizeBytes };
-    const record2 = {
-      contentDigest: req.contentDigest,
-      commit: req.commit,
-      registrationCommit: req.registrationCommit,
-      assets
-    };
-    await rename3(await this.writeAside(dir, JSON.stringify(record2, null, 2)), join2(dir, "version.json"));
-    return manifest;
-  }
-  async claimVersion({ name, version: version2, commit, contentDigest: contentDigest2 }) {
-    const target = join2(this.modelDir(name), "versions", version2);
-    await mkdir3(join2(this.modelDir(name), "versions"), { recursive: true });
-    try {
-      await rename3(this.stagingDir(name, version2, contentDigest2), target);
-      return { result: "claimed", commit };
-    } catch (error63) {
-      const code = error63.code;
-      if (code !== "ENOTEMPTY" && code !== "EEXIST" && code !== "ENOENT") throw error63;
-      const existing = await readVersionRecord(target);
-      if (!existing) throw error63;
-      if (existing.contentDigest !== contentDigest2) return { result: "other" };
-      await rm3(this.stagingDir(name, version2, contentDigest2), { recursive: true, force: true });
-      return { result: "ours", commit: existing.registrationCommit ?? existing.commit };
-    }
-  }
-  async discardStaged(name, version2, contentDigest2) {
-    await rm3(this.stagingDir(name, version2, contentDigest2), { recursive: true, force: true });
-  }
-  async publishVersion(name, version2) {
-    return join2(this.modelDir(name), "versions", version2);
-  }
-  async readAsset(name, version2, asset) {
-    return createReadStream2(join2(this.modelDir(name), "versions", version2, asset));
-  }
-  async passedChecks(commit) {
-    return this.options.passedChecks ? this.options.passedChecks(commit) : [];
-  }
-  async defaultCommit() {
-    return this.options.defaultCommit ? this.options.defaultCommit() : "unknown";
-  }
-  async writeAside(dir, content) {
-    await mkdir3(dir, { recursive: true });
-    const temp = join2(dir, `.tmp-${process.pid}-${randomBytes(6).toString("hex")}`);
-    await writeFile2(temp, content);
-    return temp;
-  }
-};
-async function readdirOrEmpty(dir) {
-  try {
-    return (await readdir2(dir)).filter((f) => !f.startsWith("."));
-  } catch (error63) {
-    if (error63.code === "ENOENT") return [];
-    throw error63;
-  }
-}
-async function readEventFile(path) {
-  const text = await readFile2(path, "utf8").catch((error63) => {
-    if (error63.code === "ENOENT") return null;
-    throw error63;
-  });
-  return text === null ? null : RegistryEventSchema.parse(JSON.parse(text));
-}
-async function readVersionRecord(dir) {
-  const text = await readFile2(join2(dir, "version.json"), "utf8").catch(() => null);
-  return text === null ? null : VersionRecordSchema.parse(JSON.parse(text));
-}
-function toStoredVersion(name, version2, dir, record2, published) {
-  return {
-    name,
-    version: version2,
-    published,
-    url: dir,
-    contentDigest: record2.contentDigest,
-    commit: record2.commit,
-    assets: Object.entries(record2.assets).map(([asset, a]) => ({
-      name: asset,
-      sizeBytes: a.sizeBytes,
-      digest: `sha256:${a.sha256}`
-    }))
-  };
-}
-
-// packages/registry/src/github-store.ts
-import { createHash as createHash6 } from "node:crypto";
-import { createReadStream as createReadStream3 } from "node:fs";
-var EVENTS_PREFIX = "mlship/events/";
-var HEAD_PREFIX = "mlship/head/";
-var DRAFT_SEARCH_PAGES = 2;
-var DRAFT_SEARCH_PAGE_SIZE = 30;
-var UPLOAD_ATTEMPTS = 3;
-var GitHubStore = class {
-  location;
-  client;
-  owner;
-  repo;
-  /** Tag object sha of each event this store read or wrote, to point the head at it. */
-  eventShas = /* @__PURE__ */ new Map();
-  assetIds = /* @__PURE__ */ new Map();
-  /** Draft release id of each version this store staged, so publishing does not search again. */
-  draftIds = /* @__PURE__ */ new Map();
-  /** Drafts of a version's content this store found, so staging does not search again. */
-  ownDrafts = /* @__PURE__ */ new Map();
-  constructor(options) {
-    this.client = options.client;
-    this.owner = options.owner;
-    this.repo = options.repo;
-    this.location = `github:${options.owner}/${options.repo}`;
-  }
-  get base() {
-    return { owner: this.owner, repo: this.repo };
-  }
-  // ---- event log ----
-  async readHead(name) {
-    return this.readEventAt(`${HEAD_PREFIX}${modelSegment(name)}`);
-  }
-  async readEvent(name, counter) {
-    return this.readEventAt(`${EVENTS_PREFIX}${modelSegment(name)}/${counter}`);
-  }
-  async readEventAt(ref) {
-    const sha = await this.refSha(ref);
-    if (!sha) return null;
-    const event = await this.readEventObject(sha);
-    if (event) this.eventShas.set(eventKey(event), sha);
-    return event;
-  }
-  async readEventObject(sha) {
-    const tag = await this.call(
-      "read a registry event tag",
-      () => this.client.rest.git.getTag({ ...this.base, tag_sha: sha })
-    );
-    return parseEventMessage(tag.data.message);
-  }
-  async appendEvent(event) {
-    const sha = await this.createTagObject(
-      event.tag,
-      formatEventMessage(event),
-      event.commit,
-      event.actor,
-      event.createdAt
-    );
-    const created = await this.createRefOnce(`refs/${EVENTS_PREFIX}${modelSegment(event.name)}/${event.counter}`, sha);
-    if (!created) return false;
-    this.eventShas.set(eventKey(event), sha);
-    await this.ensureGtoTag(event);
-    return true;
-  }
-  async ensureGtoTag(event) {
-    if (event.action === "register") return;
-    const sha = this.eventShas.get(eventKey(event)) ?? await this.refSha(`${EVENTS_PREFIX}${modelSegment(event.name)}/${event.counter}`);
-    if (!sha) return;
-    await this.createRefOnce(`refs/tags/${event.tag}`, sha);
-  }
-  async writeHead(event) {
-    const sha = this.eventShas.get(eventKey(event));
-    if (!sha) return;
-    const ref = `${HEAD_PREFIX}${modelSegment(event.name)}`;
-    try {
-      await this.client.rest.git.updateRef({ ...this.base, ref, sha, force: true });
-    } catch (error63) {
-      if (statusOf(error63) !== 422 && statusOf(error63) !== 404) throw this.accessError("move the registry head", error63);
-      if (!await this.createRefOnce(`refs/${ref}`, sha)) {
-        await this.call(
-          "move the registry head",
-          () => this.client.rest.git.updateRef({ ...this.base, ref, sha, force: true })
-        );
-      }
-    }
-  }
-  async listEvents(name) {
-    const prefix = `refs/${EVENTS_PREFIX}${modelSegment(name)}/`;
-    const refs = await this.call(
-      "list registry events",
-      () => this.client.paginate(this.client.rest.git.listMatchingRefs, {
-        ...this.base,
-        ref: prefix.slice("refs/".length),
-        per_page: 100
-      })
-    );
-    const ours = refs.map((r) => ({ counter: Number(r.ref.slice(prefix.length)), sha: r.object.sha })).filter((r) => /^\d+$/.test(String(r.counter)) && r.counter > 0).sort((a, b) => a.counter - b.counter);
-    const events = [];
-    for (const r of ours) {
-      const event = await this.readEventObject(r.sha);
-      if (event) events.push(event);
-    }
-    return events;
-  }
-  async listNames() {
-    const refs = await this.call(
-      "list registry models",
-      () => this.client.paginate(this.client.rest.git.listMatchingRefs, { ...this.base, ref: HEAD_PREFIX, per_page: 100 })
-    );
-    return [...new Set(refs.map((r) => modelOfSegment(r.ref.slice(`refs/${HEAD_PREFIX}`.length))))].sort();
-  }
-  // ---- versions ----
-  async readVersion(name, version2) {
-    let release;
-    try {
-      release = (await this.client.rest.repos.getReleaseByTag({ ...this.base, tag: versionTag(name, version2) })).data;
-    } catch (error63) {
-      if (statusOf(error63) === 404) return null;
-      throw this.accessError(`read release ${name}@${version2}`, error63);
-    }
-    return this.toStoredVersion(name, version2, release);
-  }
-  async readClaim(name, version2) {
-    const tag = versionTag(name, version2);
-    const res = await this.call(
-      `read tag ${tag}`,
-      () => this.client.graphql(
-        "query($owner: String!, $repo: String!, $ref: String!) { repository(owner: $owner, name: $repo) { ref(qualifiedName: $ref) { target { oid ... on Tag { message target { oid } } } } } }",
-        { ...this.base, ref: `refs/tags/${tag}` }
-      )
-    );
-    const target = res.repository?.ref?.target;
-    if (!target) return null;
-    if (target.message === void 0) return { commit: target.oid, contentDigest: null };
-    return { commit: target.target?.oid ?? target.oid, contentDigest: parseClaimedDigest(target.message ?? "") };
-  }
-  async registrationCommit(req) {
-    const recorded = parseMarker((await this.ownDraft(req.name, req.version, req.contentDigest))?.body ?? "");
-    if (recorded?.registration) return recorded.registration;
-    let source;
-    try {
-      source = (await this.client.rest.git.getCommit({ ...this.base, commit_sha: req.sourceCommit })).data;
-    } catch (error63) {
-      if (statusOf(error63) !== 404 && statusOf(error63) !== 422)
-        throw this.accessError(`read commit ${req.sourceCommit}`, error63);
-      throw new GitHubAccessError(
-        `commit ${req.sourceCommit} is not in ${this.owner}/${this.repo}; push it first, or publish from a commit of that repository`,
-        { status: statusOf(error63), cause: error63 }
-      );
-    }
-    const identity = { ...REGISTRATION_IDENTITY, ...source.committer.date ? { date: source.committer.date } : {} };
-    const res = await this.call(
-      `create the commit of ${versionTag(req.name, req.version)}`,
-      () => this.client.rest.git.createCommit({
-        ...this.base,
-        message: `Register ${req.name} ${req.version}
-
-${CONTENT_TRAILER}${req.contentDigest}
-`,
-        tree: source.tree.sha,
-        parents: [req.sourceCommit],
-        author: identity,
-        committer: identity
-      })
-    );
-    return res.data.sha;
-  }
-  /** The draft a previous run staged this content in, found once per store. */
-  async ownDraft(name, version2, contentDigest2) {
-    const key = draftKey(name, version2, contentDigest2);
-    const known = this.ownDrafts.get(key);
-    if (known !== void 0) return known;
-    const draft = await this.findDraft((m) => m.name === name && m.version === version2 && m.content === contentDigest2);
-    this.ownDrafts.set(key, draft);
-    return draft;
-  }
-  toStoredVersion(name, version2, release) {
-    const marker = parseMarker(release.body ?? "");
-    const assets = release.assets.map((a) => {
-      this.assetIds.set(`${name}@${version2}/${a.name}`, a.id);
-      return { name: a.name, sizeBytes: a.size, ...a.digest ? { digest: a.digest } : {} };
-    });
-    return {
-      name,
-      version: version2,
-      published: !release.draft,
-      url: release.html_url,
-      contentDigest: marker?.name === name && marker.version === version2 ? marker.content : void 0,
-      commit: marker?.commit,
-      assets
-    };
-  }
-  async findStagedVersion(name, contentDigest2) {
-    const draft = await this.findDraft((m) => m.name === name && m.content === contentDigest2);
-    return draft ? parseMarker(draft.body ?? "").version : null;
-  }
-  async findDraft(match) {
-    let pages = 0;
-    const iterator2 = this.client.paginate.iterator(this.client.rest.repos.listReleases, {
-      ...this.base,
-      per_page: DRAFT_SEARCH_PAGE_SIZE
-    });
-    for await (const page of iterator2) {
-      for (const release of page.data) {
-        const marker = release.draft ? parseMarker(release.body ?? "") : null;
-        if (marker && match(marker)) return release;
-      }
-      if (++pages >= DRAFT_SEARCH_PAGES) break;
-    }
-    return null;
-  }
-  async stageVersion(req) {
-    let draft = await this.ownDraft(req.name, req.version, req.contentDigest);
-    if (!draft) {
-      const body = formatMarker({
-        name: req.name,
-        version: req.version,
-        content: req.contentDigest,
-        commit: req.commit,
-        registration: req.registrationCommit
-      });
-      draft = (await this.call(
-        `create a draft release for ${req.name}@${req.version}`,
-        () => this.client.rest.repos.createRelease({
-          ...this.base,
-          tag_name: versionTag(req.name, req.version),
-          target_commitish: req.registrationCommit,
-          name: `${req.name} ${req.version}`,
-          body,
-          draft: true
-        })
-      )).data;
-    }
-    this.ownDrafts.set(draftKey(req.name, req.version, req.contentDigest), draft);
-    this.draftIds.set(`${req.name}@${req.version}`, draft.id);
-    const existing = new Map(draft.assets.map((a) => [a.name, a]));
-    for (const file2 of req.files) {
-      const have = existing.get(file2.name);
-      if (have?.digest === `sha256:${file2.sha256}`) continue;
-      if (have)
-        await this.call(
-          "replace a partial asset",
-          () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: have.id })
-        );
-      await this.upload(draft, file2.name, file2, file2.sizeBytes, file2.sha256);
-    }
-    const staged = existing.get(MANIFEST_ASSET);
-    if (staged) {
-      const bytes = staged.state === void 0 || staged.state === "uploaded" ? await this.downloadAsset(staged.id) : void 0;
-      if (bytes && isStagedManifest(bytes, staged, req)) {
-        this.assetIds.set(`${req.name}@${req.version}/${MANIFEST_ASSET}`, staged.id);
-        return bytes;
-      }
-      await this.call(
-        "replace a partial asset",
-        () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: staged.id })
-      );
-    }
-    await this.upload(
-      draft,
-      MANIFEST_ASSET,
-      { bytes: req.manifest },
-      req.manifest.byteLength,
-      createHash6("sha256").update(req.manifest).digest("hex")
-    );
-    return req.manifest;
-  }
-  /**
-   * Streams one asset from disk (models reach 2 GiB, too much to hold in a
-   * runner's memory). A stream cannot be replayed by octokit's retry plugin,
-   * so uploads retry here, opening the file again each time.
-   */
-  async upload(release, name, source, sizeBytes, sha256) {
-    for (let attempt = 1; attempt <= UPLOAD_ATTEMPTS; attempt++) {
-      try {
-        await this.uploadOnce(release, name, source, sizeBytes, sha256);
-        return;
-      } catch (error63) {
-        if (error63 instanceof GitHubAccessError) throw error63;
-        const status = statusOf(error63);
-        const transient = status === void 0 || status >= 500;
-        if (!transient || attempt === UPLOAD_ATTEMPTS)
-          throw this.accessError(`upload ${name} to ${release.tag_name}`, error63);
-        await new Promise((r) => setTimeout(r, 250 * attempt));
-      }
-    }
-  }
-  async uploadOnce(release, name, source, sizeBytes, sha256) {
-    try {
-      const res = await this.client.request({
-        method: "POST",
-        url: release.upload_url,
-        name,
-        headers: { "content-type": "application/octet-stream", "content-length": sizeBytes },
-        data: source.bytes ?? createReadStream3(source.path),
-        request: { retries: 0 }
-      });
-      const asset = res.data;
-      if (asset.digest && asset.digest !== `sha256:${sha256}`) {
-        await this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: asset.id });
-        throw new GitHubAccessError(
-          `upload of ${name} to ${release.tag_name} arrived corrupted (digest ${asset.digest}); re-run the publish`
-        );
-      }
-    } catch (error63) {
-      if (statusOf(error63) !== 422) throw error63;
-      const assets = (await this.call(
-        "list release assets",
-        () => this.client.rest.repos.listReleaseAssets({ ...this.base, release_id: release.id, per_page: 100 })
-      )).data;
-      const there = assets.find((a) => a.name === name);
-      if (!there) throw this.accessError(`upload ${name} to ${release.tag_name}`, error63);
-      if (there.digest === `sha256:${sha256}`) return;
-      await this.call(
-        "replace a partial asset",
-        () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: there.id })
-      );
-      throw new Error(`a failed try left a partial ${name} in ${release.tag_name}`);
-    }
-  }
-  async claimVersion(req) {
-    const tag = versionTag(req.name, req.version);
-    const message = `Registering artifact ${req.name} version ${req.version}
-
-${CONTENT_TRAILER}${req.contentDigest}
-`;
-    const sha = await this.createTagObject(tag, message, req.commit, req.actor, req.claimedAt);
-    if (await this.createRefOnce(`refs/tags/${tag}`, sha)) return { result: "claimed", commit: req.commit };
-    const existing = await this.refObject(`tags/${tag}`);
-    if (existing?.type !== "tag") return { result: "other" };
-    const object2 = await this.call(
-      `read tag ${tag}`,
-      () => this.client.rest.git.getTag({ ...this.base, tag_sha: existing.sha })
-    );
-    return parseClaimedDigest(object2.data.message) === req.contentDigest ? { result: "ours", commit: object2.data.object.sha } : { result: "other" };
-  }
-  async publishVersion(name, version2) {
-    const published = await this.readVersion(name, version2);
-    if (published) return published.url;
-    const draftId = this.draftIds.get(`${name}@${version2}`) ?? (await this.findDraft((m) => m.name === name && m.version === version2))?.id;
-    if (draftId === void 0)
-      throw new GitHubAccessError(
-        `the draft release of ${name}@${version2} disappeared before it was published; re-run the publish`
-      );
-    const res = await this.call(
-      `publish release ${name}@${version2}`,
-      () => this.client.rest.repos.updateRelease({ ...this.base, release_id: draftId, draft: false, make_latest: "false" })
-    );
-    const content = parseMarker(res.data.body ?? "")?.content;
-    if (content) await this.deleteDrafts(name, version2, content);
-    return res.data.html_url;
-  }
-  async discardStaged(name, version2, contentDigest2) {
-    await this.deleteDrafts(name, version2, contentDigest2);
-  }
-  /** Drafts of this version left by lost answers or by a publish that lost the race (all, or one content's). */
-  async deleteDrafts(name, version2, contentDigest2) {
-    for (let pass = 0; pass < 10; pass++) {
-      const draft = await this.findDraft(
-        (m) => m.name === name && m.version === version2 && (contentDigest2 === void 0 || m.content === contentDigest2)
-      );
-      if (!draft) return;
-      try {
-        await this.client.rest.repos.deleteRelease({ ...this.base, release_id: draft.id });
-      } catch (error63) {
-        if (statusOf(error63) !== 404) throw this.accessError("delete a leftover draft release", error63);
-      }
-    }
-  }
-  async readAsset(name, version2, asset) {
-    const key = `${name}@${version2}/${asset}`;
-    if (!this.assetIds.has(key)) await this.readVersion(name, version2);
-    const id = this.assetIds.get(key);
-    if (id === void 0) throw new GitHubAccessError(`${key} is not an asset of its release`);
-    const res = await this.call(
-      `download ${key}`,
-      () => this.client.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
-        ...this.base,
-        asset_id: id,
-        headers: { accept: "application/octet-stream" },
-        request: { parseSuccessResponseBody: false }
-      })
-    );
-    return res.data;
-  }
-  async downloadAsset(id) {
-    const res = await this.call(
-      "download a release asset",
-      () => this.client.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
-        ...this.base,
-        asset_id: id,
-        headers: { accept: "application/octet-stream" }
-      })
-    );
-    return new Uint8Array(res.data);
-  }
-  async passedChecks(commit) {
-    const runs = await this.call(
-      `list check runs of ${commit}`,
-      () => this.client.paginate(this.client.rest.checks.listForRef, { ...this.base, ref: commit, per_page: 100 })
-    );
-    const newest = /* @__PURE__ */ new Map();
-    for (const run of runs) if ((newest.get(run.name)?.id ?? -1) < run.id) newest.set(run.name, run);
-    return [...newest.values()].filter((r) => r.conclusion === "success").map((r) => r.name);
-  }
-  async defaultCommit() {
-    const repo = await this.call(`read ${this.owner}/${this.repo}`, () => this.client.rest.repos.get(this.base));
-    const sha = await this.refSha(`heads/${repo.data.default_branch}`);
-    if (!sha)
-      throw new GitHubAccessError(
-        `${this.owner}/${this.repo} has no commit on ${repo.data.default_branch}; pass the commit to publish`
-      );
-    return sha;
-  }
-  // ---- git helpers ----
-  async createTagObject(tag, message, commit, actor, date5) {
-    const tagger = { tagger: { name: actor, email: `${actor}@users.noreply.github.com`, date: date5 } };
-    const res = await this.call(
-      `create tag ${tag}`,
-      () => this.client.rest.git.createTag({ ...this.base, tag, message, object: commit, type: "commit", ...tagger })
-    );
-    return res.data.sha;
-  }
-  /** true when this call created the ref (or an earlier try of it did); false when someone else holds it. */
-  async createRefOnce(ref, sha) {
-    try {
-      await this.client.rest.git.createRef({ ...this.base, ref, sha });
-      return true;
-    } catch (error63) {
-      const existing = await this.refSha(ref.slice("refs/".length));
-      if (!existing) throw this.accessError(`create ${ref}`, error63);
-      return existing === sha;
-    }
-  }
-  async refObject(ref) {
-    try {
-      return (await this.client.rest.git.getRef({ ...this.base, ref })).data.object;
-    } catch (error63) {
-      if (statusOf(error63) === 404) return null;
-      throw this.accessError(`read ${ref}`, error63);
-    }
-  }
-  async refSha(ref) {
-    return (await this.refObject(ref))?.sha ?? null;
-  }
-  async call(what, fn) {
-    try {
-      return await fn();
-    } catch (error63) {
-      throw this.accessError(what, error63);
-    }
-  }
-  accessError(what, error63) {
-    const status = statusOf(error63);
-    const repo = `${this.owner}/${this.repo}`;
-    const why = status === 401 ? "the token is invalid or expired; pass a valid token" : status === 403 || status === 429 ? "GitHub refused or rate-limited it; give the job `permissions: contents: write` (and `checks: read`), or re-run later if rate-limited" : status === 404 ? `${repo} or the object was not found; check the repository name and that the token can see it` : status !== void 0 && status >= 500 ? "GitHub failed to answer; re-run the job (the registry is left consistent)" : `GitHub answered ${status ?? "nothing"}; re-run the job`;
-    return new GitHubAccessError(`could not ${what} in ${repo}: ${why}`, {
-      ...status === void 0 ? {} : { status },
-      cause: error63
-    });
-  }
-};
-var CONTENT_TRAILER = "mlship-content: ";
-var CONTENT_TRAILER_RE = /^mlship-content: ([0-9a-f]{64})$/m;
-function parseClaimedDigest(message) {
-  return CONTENT_TRAILER_RE.exec(message)?.[1] ?? null;
-}
-var MARKER_RE = /<!-- mlship:publish name=(\S+) version=(\S+) content=([0-9a-f]{64}) commit=(\S+?)(?: registration=([0-9a-f]{40}))? -->/;
-var REGISTRATION_IDENTITY = { name: "mlship", email: "registry@mlship.invalid" };
-function formatMarker(m) {
-  const registration = m.registration ? ` registration=${m.registration}` : "";
-  return `<!-- mlship:publish name=${m.name} version=${m.version} content=${m.content} commit=${m.commit}${registration} -->
-Model **${m.name}** ${m.version}, published by mlship. Every asset's sha256 is in \`manifest.json\`; fetch it with \`mlship registry download ${m.name}@${m.version}\`, which verifies them.
-`;
-}
-function parseMarker(body) {
-  const m = MARKER_RE.exec(body);
-  return m ? { name: m[1], version: m[2], content: m[3], commit: m[4], ...m[5] ? { registration: m[5] } : {} } : null;
-}
-function isStagedManifest(bytes, asset, req) {
-  if (asset.digest && asset.digest !== `sha256:${createHash6("sha256").update(bytes).digest("hex")}`) return false;
-  let parsed;
-  try {
-    parsed = JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    return false;
-  }
-  const manifest = ManifestSchema.safeParse(parsed);
-  return manifest.success && manifest.data.name === req.name && manifest.data.version === req.version && manifest.data.contentDigest === req.contentDigest;
-}
-function draftKey(name, version2, contentDigest2) {
-  return `${name}@${version2}#${contentDigest2}`;
-}
-function eventKey(event) {
-  return `${event.name}#${event.counter}`;
-}
-function statusOf(error63) {
-  const status = error63?.status;
-  return typeof status === "number" ? status : void 0;
-}
-
-// packages/registry/src/registry-command.ts
-import { existsSync as existsSync2 } from "node:fs";
-import { isAbsolute, join as join3 } from "node:path";
-
-// packages/report/src/escape.ts
-var ZERO_WIDTH_SPACE = "​";
-var INVISIBLE_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
-function visible(text) {
-  return text.replace(INVISIBLE_CONTROLS, "�");
-}
-function defuse(text) {
-  return text.replace(/@/g, `@${ZERO_WIDTH_SPACE}`).replace(/:\/\//g, `${ZERO_WIDTH_SPACE}://`).replace(/(^|[^\p{L}\p{N}])(www)\./giu, `$1$2${ZERO_WIDTH_SPACE}.`);
-}
-function oneLine(text) {
-  return text.replace(/\s*(?:\r\n|\r|\n)\s*/g, " ");
-}
-var INLINE_SPECIALS = /[\\`*_[\]<>!&|~#$]/g;
-function escapeText(text) {
-  const escaped = defuse(oneLine(visible(text)).trim()).replace(INLINE_SPECIALS, "\\$&");
-  return escaped.replace(/^([-+=])(?=[-+=\s]|$)/, "\\$1").replace(/^(\d{1,9})([.)])(?=\s|$)/, "$1\\$2");
-}
-function codeSpan(text, options = {}) {
-  let content = oneLine(visible(text));
-  if (options.table) {
-    content = content.replace(/\\(?=\|)/g, `\\${ZERO_WIDTH_SPACE}`).replace(/\|/g, "\\|");
-  }
-  if (content === "") return "` `";
-  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = "`".repeat(longest + 1);
-  const pad = /^[` ]|[` ]$/.test(content) && content.trim() !== "" ? " " : "";
-  return `${fence}${pad}${content}${pad}${fence}`;
-}
-function codeBlock(text, info = "") {
-  const content = visible(text).replace(/\r\n?/g, "\n").replace(/\n+$/, "");
-  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = "`".repeat(Math.max(3, longest + 1));
-  return `${fence}${info.replace(/[^\w+-]/g, "")}
-${content}
-${fence}`;
-}
-
-// node_modules/.pnpm/markdown-table@3.1.0/node_modules/markdown-table/index.js
-function defaultStringLength(value) {
-  return value.length;
-}
-function markdownTable(table, options) {
-  const settings = options || {};
-  const align = (settings.align || []).concat();
-  const stringLength = settings.stringLength || defaultStringLength;
-  const alignments = [];
-  const cellMatrix = [];
-  const sizeMatrix = [];
-  const longestCellByColumn = [];
-  let mostCellsPerRow = 0;
-  let rowIndex = -1;
-  while (++rowIndex < table.length) {
-    const row2 = [];
-    const sizes2 = [];
-    let columnIndex2 = -1;
-    if (table[rowIndex].length > mostCellsPerRow) {
-      mostCellsPerRow = table[rowIndex].length;
-    }
-    while (++columnIndex2 < table[rowIndex].length) {
-      const cell = serialize(table[rowIndex][columnIndex2]);
-      if (settings.alignDelimiters !== false) {
-        const size = stringLength(cell);
-        sizes2[columnIndex2] = size;
-        if (longestCellByColumn[columnIndex2] === void 0 || size > longestCellByColumn[columnIndex2]) {
-          longestCellByColumn[columnIndex2] = size;
-        }
-      }
-      row2.push(cell);
-    }
-    cellMatrix[rowIndex] = row2;
-    sizeMatrix[rowIndex] = sizes2;
-  }
-  let columnIndex = -1;
-  if (typeof align === "object" && "length" in align) {
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = toAlignment(align[columnIndex]);
-    }
-  } else {
-    const code = toAlignment(align);
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = code;
-    }
-  }
-  columnIndex = -1;
-  const row = [];
-  const sizes = [];
-  while (++columnIndex < mostCellsPerRow) {
-    const code = alignments[columnIndex];
-    let before = "";
-    let after = "";
-    if (code === 99) {
-      before = ":";
-      after = ":";
-    } else if (code === 108) {
-      before = ":";
-    } else if (code === 114) {
-      after = ":";
-    }
-    let size = settings.alignDelimiters === false ? 1 : Math.max(
-      1,
-      longestCellByColumn[columnIndex] - before.length - after.length
-    );
-    const cell = before + "-".repeat(size) + after;
-    if (settings.alignDelimiters !== false) {
-      size = before.length + size + after.length;
-      if (size > longestCellByColumn[columnIndex]) {
-        longestCellByColumn[columnIndex] = size;
-      }
-      sizes[columnIndex] = size;
-    }
-    row[columnIndex] = cell;
-  }
-  cellMatrix.splice(1, 0, row);
-  sizeMatrix.splice(1, 0, sizes);
-  rowIndex = -1;
-  const lines2 = [];
-  while (++rowIndex < cellMatrix.length) {
-    const row2 = cellMatrix[rowIndex];
-    const sizes2 = sizeMatrix[rowIndex];
-    const cellsInRow = settings.fillRows === false ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length) : mostCellsPerRow;
-    columnIndex = -1;
-    const line = [];
-    while (++columnIndex < cellsInRow) {
-      const cell = row2[columnIndex] || "";
-      let before = "";
-      let after = "";
-      if (settings.alignDelimiters !== false) {
-        const size = longestCellByColumn[columnIndex] - (sizes2[columnIndex] || 0);
-        const code = alignments[columnIndex];
-        if (code === 114) {
-          before = " ".repeat(size);
-        } else if (code === 99) {
-          const half = size / 2;
-          if (size % 2) {
-            before = " ".repeat(half + 0.5);
-            after = " ".repeat(half - 0.5);
-          } else {
-            before = " ".repeat(half);
-            after = before;
-          }
-        } else {
-          after = " ".repeat(size);
-        }
-      }
-      if (settings.delimiterStart !== false && !columnIndex) {
-        line.push("|");
-      }
-      if (settings.padding !== false && // Don’t add the opening space if we’re not aligning and the cell is
-      // empty: there will be a closing space.
-      !(settings.alignDelimiters === false && cell === "") && (settings.delimiterStart !== false || columnIndex)) {
-        line.push(" ");
-      }
-      if (settings.alignDelimiters !== false) {
-        line.push(before);
-      }
-      line.push(cell);
-      if (settings.alignDelimiters !== false) {
-        line.push(after);
-      }
-      if (settings.padding !== false) {
-        line.push(" ");
-      }
-      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
-        line.push("|");
-      }
-    }
-    lines2.push(
-      settings.delimiterEnd === false ? line.join("").replace(/ +$/, "") : line.join("")
-    );
-  }
-  return lines2.join("\n");
-}
-function serialize(value) {
-  return value === null || value === void 0 ? "" : String(value);
-}
-function toAlignment(value) {
-  const code = typeof value === "string" ? value.codePointAt(0) : 0;
-  return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
-}
-
-// packages/report/src/table.ts
-function escapeTableCell(cell) {
-  if (cell === null || cell === void 0) return "";
-  if (typeof cell === "object") return cell.markdown.replace(/\r\n|\r|\n/g, "<br>");
-  return String(cell).split(/\r\n|\r|\n/).map(escapeText).join("<br>");
-}
-function renderTable(header, rows, options = {}) {
-  const cells = [header, ...rows].map((row) => row.map(escapeTableCell));
-  const align = options.align?.map((a) => a[0]);
-  return markdownTable(cells, { align, alignDelimiters: false });
-}
-
-// packages/registry/src/registry-command.ts
-var lines = (value) => (value ?? "").split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
-var RegistryInputsSchema = external_exports.object({
-  command: external_exports.enum(["publish", "resolve", "download", "promote", "rollback", "deprecate", "history", "list"]),
-  name: external_exports.string().optional(),
-  version: external_exports.string().optional(),
-  bump: external_exports.enum(["patch", "minor", "major"]).optional(),
-  stage: external_exports.string().optional(),
-  /** Model files, one per line (ONNX first in the manifest). */
-  files: external_exports.string().optional(),
-  card: external_exports.string().optional(),
-  metrics: external_exports.string().optional(),
-  dataProfile: external_exports.string().optional(),
-  /** A JSON or YAML file of training parameters. */
-  params: external_exports.string().optional(),
-  /** One per line: `id=path` (hashed) or `id=sha256:<hex>`. */
-  datasets: external_exports.string().optional(),
-  parentVersion: external_exports.string().optional(),
-  message: external_exports.string().optional(),
-  /**
-   * Names the run for idempotent stage changes: a promotion, rollback or
-   * deprecation already made under this id is finished, not made again
-   * (default in Actions: the workflow run and job).
-   */
-  operationId: external_exports.string().optional(),
-  /** Stage policy file; `.github/mlship-registry.yml` when it exists. */
-  policy: external_exports.string().optional(),
-  /** Where `download` writes the assets. */
-  path: external_exports.string().optional(),
-  token: external_exports.string().optional()
-});
-var RegistryActionInputsSchema = RegistryInputsSchema.extend({
-  /** owner/name; the workflow's repository when empty. */
-  repository: external_exports.string().optional()
-});
-var DEFAULT_POLICY_FILE = ".github/mlship-registry.yml";
-async function loadStagePolicy(policyPath, cwd) {
-  const file2 = policyPath ?? (existsSync2(join3(cwd, DEFAULT_POLICY_FILE)) ? DEFAULT_POLICY_FILE : void 0);
-  if (!file2) return void 0;
-  return readStagePolicy(resolvePath(cwd, file2), file2);
-}
-async function runRegistryCommand(inputs, registry2, ctx) {
-  const name = () => required2(inputs.name, "name", "the model name, e.g. churn");
-  const operationId = inputs.operationId || ctx.operationId;
-  const idempotent = operationId ? { operationId } : {};
-  switch (inputs.command) {
-    case "publish": {
-      const published = await registry2.publish({
-        name: name(),
-        ...inputs.version ? { version: inputs.version } : {},
-        ...inputs.bump ? { bump: inputs.bump } : {},
-        files: publishFiles(inputs, ctx.cwd),
-        ...ctx.commit ? { commit: ctx.commit } : {},
-        ...ctx.repository ? { repository: ctx.repository } : {},
-        ...ctx.pullRequest ? { pullRequest: ctx.pullRequest } : {},
-        ...ctx.workflowRunUrl ? { workflowRunUrl: ctx.workflowRunUrl } : {},
-        datasets: await datasetRefs(inputs.datasets, ctx.cwd),
-        ...inputs.params ? { params: await readParams(inputs.params, ctx.cwd) } : {},
-        ...inputs.metrics ? { metrics: await readMetrics(inputs.metrics, ctx.cwd) } : {},
-        ...inputs.parentVersion ? { parentVersion: inputs.parentVersion } : {}
-      });
-      return {
-        outputs: {
-          version: published.version,
-          tag: published.tag,
-          releaseUrl: published.url,
-          manifest: JSON.stringify(published.manifest),
-          created: String(published.created)
-        },
-        text: `${published.created ? "published" : "already published (same content)"} ${published.tag}: ${published.url}`
-      };
-    }
-    case "resolve":
-    case "download": {
-      const reference = referenceOf(inputs, name());
-      if (inputs.command === "resolve") {
-        const r = await registry2.resolve(reference);
-        return {
-          outputs: {
-            version: r.version,
-            tag: r.tag,
-            releaseUrl: r.url,
-            manifest: JSON.stringify(r.manifest),
-            stages: r.stages.join(","),
-            sha256: r.manifest.assets[0].sha256
-          },
-          text: `${reference} -> ${r.tag} (${r.url})${r.stages.length ? ` holds ${r.stages.join(", ")}` : ""}`
-        };
-      }
-      const dest = resolvePath(ctx.cwd, inputs.path ?? "model");
-      const { resolved, files } = await registry2.download(reference, dest, lines(inputs.files));
-      return {
-        outputs: {
-          version: resolved.version,
-          tag: resolved.tag,
-          releaseUrl: resolved.url,
-          manifest: JSON.stringify(resolved.manifest),
-          path: dest,
-          modelPath: files[0]
-        },
-        text: `downloaded ${resolved.tag} to ${dest} (${files.length} files, sha256 verified)`
-      };
-    }
-    case "promote": {
-      const r = await registry2.promote({
-        name: name(),
-        version: required2(inputs.version, "version", "the version to promote, e.g. v1.2.0"),
-        stage: required2(inputs.stage, "stage", "the stage, e.g. prod"),
-        ...inputs.message ? { message: inputs.message } : {},
-        ...idempotent
-      });
-      return {
-        outputs: {
-          version: r.version,
-          tag: r.tag,
-          stage: r.stage,
-          previousVersion: r.previousVersion,
-          changed: String(r.tag !== void 0)
-        },
-        text: r.tag ? `${r.name}@${r.stage}: ${r.previousVersion ?? "(none)"} -> ${r.version} (${r.tag})` : `${r.name}@${r.stage} is already ${r.version}`
-      };
-    }
-    case "rollback": {
-      const r = await registry2.rollback({
-        name: name(),
-        stage: required2(inputs.stage, "stage", "the stage to roll back, e.g. prod"),
-        ...inputs.message ? { message: inputs.message } : {},
-        ...idempotent
-      });
-      return {
-        outputs: {
-          version: r.version,
-          tag: r.tag,
-          stage: r.stage,
-          previousVersion: r.previousVersion,
-          changed: "true"
-        },
-        text: `${r.name}@${r.stage} rolled back: ${r.previousVersion} -> ${r.version} (${r.tag})`
-      };
-    }
-    case "deprecate": {
-      const r = await registry2.deprecate({
-        name: name(),
-        ...inputs.version ? { version: inputs.version } : {},
-        ...inputs.message ? { message: inputs.message } : {},
-        ...idempotent
-      });
-      const what = r.version ? `${r.name}@${r.version}` : `model ${r.name}`;
-      return {
-        outputs: { version: r.version, tag: r.tag, changed: String(r.tag !== void 0) },
-        text: r.tag ? `deprecated ${what} (${r.tag})${r.stagesLeft.length ? `; it left ${r.stagesLeft.join(", ")}` : ""}` : `${what} was already deprecated`
-      };
-    }
-    case "history": {
-      const entries = await registry2.history(name());
-      const table = entries.map(
-        (e) => `${String(e.counter).padStart(4)}  ${e.createdAt}  ${e.actor.padEnd(16)} ${e.tag.padEnd(28)} ${e.commit.slice(0, 12)}${e.message ? `  ${e.message}` : ""}`
-      );
-      return {
-        outputs: { history: JSON.stringify(entries), count: String(entries.length) },
-        text: table.join("\n") || `no events for ${inputs.name}`
-      };
-    }
-    case "list": {
-      const models = await registry2.list(inputs.name);
-      const text = models.map((m) => {
-        const stages = Object.entries(m.stages).map(([s, v]) => `${s}=${v}`).join(" ");
-        return `${m.name}${m.deprecated ? " (deprecated)" : ""}: ${m.versions.length} versions, latest ${m.latest ?? "-"}${stages ? `; ${stages}` : ""}`;
-      });
-      return { outputs: { models: JSON.stringify(models) }, text: text.join("\n") || "the registry is empty" };
-    }
-  }
-}
-function required2(value, input2, what) {
-  if (!value) throw new InputError(`input '${input2}' is required for this command: give ${what}`);
-  return value;
-}
-function referenceOf(inputs, name) {
-  if (inputs.stage && inputs.version)
-    throw new InputError(`give stage or version to choose a version of ${name}, not both`);
-  if (inputs.stage) return formatModelReference(parseModelReference(`${name}@${inputs.stage}`, "stage"));
-  if (inputs.version) return formatModelReference(parseModelReference(`${name}@${inputs.version}`, "version"));
-  return `${name}@latest`;
-}
-function resolvePath(cwd, path) {
-  return isAbsolute(path) ? path : join3(cwd, path);
-}
-function publishFiles(inputs, cwd) {
-  const files = lines(inputs.files).map((p) => ({ path: resolvePath(cwd, p), role: "model" }));
-  if (files.length === 0)
-    throw new InputError(`input 'files' is required to publish: list the model file(s), e.g. model.onnx`);
-  if (inputs.card) files.push({ path: resolvePath(cwd, inputs.card), role: "card" });
-  if (inputs.metrics) files.push({ path: resolvePath(cwd, inputs.metrics), role: "metrics" });
-  if (inputs.dataProfile) files.push({ path: resolvePath(cwd, inputs.dataProfile), role: "data-profile" });
-  return files;
-}
-var ParamsSchema = external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]));
-async function readParams(path, cwd) {
-  return (await readConfigFile(ParamsSchema, resolvePath(cwd, path), { what: "params", file: path })).value;
-}
-async function readMetrics(path, cwd) {
-  const raw = (await readConfigFile(external_exports.record(external_exports.string(), external_exports.unknown()), resolvePath(cwd, path), { what: "metrics", file: path })).value;
-  const source = raw.metrics && typeof raw.metrics === "object" ? raw.metrics : raw;
-  const out = {};
-  for (const [k, v] of Object.entries(source)) if (typeof v === "number" && Number.isFinite(v)) out[k] = v;
-  return out;
-}
-async function datasetRefs(value, cwd) {
-  const refs = [];
-  for (const line of lines(value)) {
-    const eq = line.indexOf("=");
-    if (eq <= 0) throw new InputError(`datasets: '${line}' must be id=path or id=sha256:<hex>`);
-    const id = line.slice(0, eq);
-    const target = line.slice(eq + 1);
-    const pinned = /^sha256:([0-9a-f]{64})$/.exec(target);
-    if (pinned) refs.push({ id, sha256: pinned[1] });
-    else refs.push({ id, uri: target, sha256: (await digestFile(resolvePath(cwd, target))).sha256 });
-  }
-  return refs;
-}
-function commandSummary(command, result) {
-  const parts = [`### mlship registry ${escapeText(command)}`, codeBlock(result.text)];
-  const manifest = result.outputs.manifest ? JSON.parse(result.outputs.manifest) : void 0;
-  if (manifest && (command === "publish" || command === "resolve" || command === "download")) {
-    parts.push(
-      renderTable(
-        ["asset", "role", "bytes", "sha256"],
-        manifest.assets.map((a) => [a.name, a.role, a.sizeBytes, { markdown: codeSpan(a.sha256, { table: true }) }]),
-        { align: ["left", "left", "right", "left"] }
-      )
-    );
-  }
-  return `${parts.join("\n\n")}
-`;
-}
-
-// packages/registry/src/registry-entry.ts
-import { existsSync as existsSync3, readFileSync } from "node:fs";
-
 // node_modules/.pnpm/universal-user-agent@7.0.3/node_modules/universal-user-agent/index.js
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {
@@ -59316,11 +56538,11 @@ var NullObject = /* @__PURE__ */ (() => {
   C.prototype = /* @__PURE__ */ Object.create(null);
   return C;
 })();
-function parse4(header, options) {
+function parse4(header2, options) {
   const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
-  const len = header.length;
+  const len = header2.length;
   let valueStart = options?.start ?? 0;
-  while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
+  while ((CHAR_MAP[header2.charCodeAt(valueStart)] & OWS) !== 0) {
     valueStart++;
   }
   let index = valueStart;
@@ -59328,7 +56550,7 @@ function parse4(header, options) {
   let whitespace = -1;
   let stop = options?.parameters === false ? COMMA_FLAG : 0;
   while (index < len) {
-    const code = header.charCodeAt(index);
+    const code = header2.charCodeAt(index);
     const flags = CHAR_MAP[code];
     if ((flags & stopFlags) !== 0) {
       stop |= flags & COMMA_FLAG;
@@ -59344,25 +56566,25 @@ function parse4(header, options) {
     index++;
   }
   const valueEnd = whitespace === -1 ? index : whitespace;
-  const value = header.slice(valueStart, valueEnd);
+  const value = header2.slice(valueStart, valueEnd);
   const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
   if (index === len || stop !== 0) {
     return { type, index, parameters: new NullObject() };
   }
-  return parseParameters(header, type, index, len, stopFlags);
+  return parseParameters(header2, type, index, len, stopFlags);
 }
-function parseParameters(header, type, index, len, stopFlags) {
+function parseParameters(header2, type, index, len, stopFlags) {
   const parameters = new NullObject();
   parameter: while (index < len) {
     index++;
-    while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+    while ((CHAR_MAP[header2.charCodeAt(index)] & OWS) !== 0) {
       index++;
     }
     const keyStart = index;
     let keyFlags = 0;
     let keyWhitespace = -1;
     while (index < len) {
-      const code = header.charCodeAt(index);
+      const code = header2.charCodeAt(index);
       const flags = CHAR_MAP[code];
       if ((flags & stopFlags) !== 0) {
         if ((flags & COMMA_FLAG) !== 0)
@@ -59371,25 +56593,25 @@ function parseParameters(header, type, index, len, stopFlags) {
       }
       if (code === EQ) {
         const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
-        const value = header.slice(keyStart, keyEnd);
+        const value = header2.slice(keyStart, keyEnd);
         const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
         index++;
-        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+        while ((CHAR_MAP[header2.charCodeAt(index)] & OWS) !== 0) {
           index++;
         }
-        if (index < len && header.charCodeAt(index) === DQUOTE) {
+        if (index < len && header2.charCodeAt(index) === DQUOTE) {
           const quotedStart = ++index;
           let escaped = false;
           while (index < len) {
-            const code2 = header.charCodeAt(index);
+            const code2 = header2.charCodeAt(index);
             if (code2 === DQUOTE) {
               if (parameters[key] === void 0) {
-                parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
+                parameters[key] = escaped ? unescapeQuotedPairs(header2, quotedStart, index) : header2.slice(quotedStart, index);
               }
               index++;
               let stop2 = 0;
               while (index < len) {
-                const code3 = header.charCodeAt(index);
+                const code3 = header2.charCodeAt(index);
                 const flags2 = CHAR_MAP[code3];
                 if ((flags2 & stopFlags) !== 0) {
                   stop2 = flags2 & COMMA_FLAG;
@@ -59414,7 +56636,7 @@ function parseParameters(header, type, index, len, stopFlags) {
         let stop = 0;
         let valueWhitespace = -1;
         while (index < len) {
-          const code2 = header.charCodeAt(index);
+          const code2 = header2.charCodeAt(index);
           const flags2 = CHAR_MAP[code2];
           if ((flags2 & stopFlags) !== 0) {
             stop = flags2 & COMMA_FLAG;
@@ -59430,7 +56652,7 @@ function parseParameters(header, type, index, len, stopFlags) {
         }
         if (parameters[key] === void 0) {
           const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
-          parameters[key] = header.slice(valueStart, valueEnd);
+          parameters[key] = header2.slice(valueStart, valueEnd);
         }
         if (stop !== 0)
           break parameter;
@@ -59893,11 +57115,11 @@ async function fetchWrapper(requestOptions) {
         }
       }
     }
-    const requestError = new RequestError(message, 500, {
+    const requestError2 = new RequestError(message, 500, {
       request: requestOptions
     });
-    requestError.cause = error63;
-    throw requestError;
+    requestError2.cause = error63;
+    throw requestError2;
   }
   const status = fetchResponse.status;
   const url2 = fetchResponse.url;
@@ -62877,11 +60099,11 @@ async function errorRequest(state, octokit, error63, options) {
 }
 async function wrapRequest(state, octokit, request2, options) {
   const limiter = new import_light.default();
-  limiter.on("failed", function(error63, info) {
+  limiter.on("failed", function(error63, info2) {
     const maxRetries = ~~error63.request.request?.retries;
     const after = ~~error63.request.request?.retryAfter;
-    options.request.retryCount = info.retryCount + 1;
-    if (maxRetries > info.retryCount) {
+    options.request.retryCount = info2.retryCount + 1;
+    if (maxRetries > info2.retryCount) {
       return after * state.retryAfterBaseValue;
     }
   });
@@ -63102,8 +60324,8 @@ function throttling(octokit, octokitOptions) {
       "error",
       (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
     );
-    state.retryLimiter.on("failed", async function(error63, info) {
-      const [state2, request2, options] = info.args;
+    state.retryLimiter.on("failed", async function(error63, info2) {
+      const [state2, request2, options] = info2.args;
       const { pathname } = new URL(options.url, "http://github.test");
       const shouldRetryGraphQL = pathname.startsWith("/graphql") && error63.status !== 401;
       if (!(shouldRetryGraphQL || error63.status === 403 || error63.status === 429)) {
@@ -63162,16 +60384,276 @@ function throttling(octokit, octokitOptions) {
 throttling.VERSION = VERSION8;
 throttling.triggersNotification = triggersNotification;
 
+// packages/github/src/github-errors.ts
+var GitHubRequestError = class extends GitHubAccessError {
+  name = "GitHubRequestError";
+  failure;
+  /** An adapter has said what the step was doing; outer adapters keep its message. */
+  described;
+  /** GitHub's answer, as octokit's RequestError carries it, when one came. */
+  response;
+  constructor(failure2, message, options) {
+    super(message, { ...failure2.status === void 0 ? {} : { status: failure2.status }, cause: options.cause });
+    this.failure = failure2;
+    this.described = options.described;
+    this.response = options.cause?.response;
+  }
+  get kind() {
+    return this.failure.kind;
+  }
+  /** GitHub or the network failed, not the request: trying again later may succeed. */
+  get transient() {
+    return TRANSIENT.has(this.failure.kind);
+  }
+};
+var TRANSIENT = /* @__PURE__ */ new Set([
+  "unreachable",
+  "connection-closed",
+  "timeout",
+  "network",
+  "server-error"
+]);
+var UNREACHABLE_CODES = /* @__PURE__ */ new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EHOSTDOWN",
+  "ENETDOWN",
+  "CERT_HAS_EXPIRED",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "ERR_TLS_CERT_ALTNAME_INVALID"
+]);
+var CLOSED_CODES = /* @__PURE__ */ new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "UND_ERR_SOCKET", "UND_ERR_CLOSED"]);
+var TIMEOUT_CODES = /* @__PURE__ */ new Set([
+  "ETIMEDOUT",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+  "TimeoutError",
+  "AbortError"
+]);
+function networkCode(error63) {
+  let current = error63;
+  for (let depth = 0; current && depth < 5; depth++) {
+    for (const code of [current.code, current.name]) {
+      if (typeof code === "string" && (UNREACHABLE_CODES.has(code) || CLOSED_CODES.has(code) || TIMEOUT_CODES.has(code)))
+        return code;
+    }
+    current = current.cause;
+  }
+  return void 0;
+}
+var BAD_PORT = /^bad port$/;
+function networkKind(code, message) {
+  if (code && UNREACHABLE_CODES.has(code)) return "unreachable";
+  if (code && CLOSED_CODES.has(code)) return "connection-closed";
+  if (code && TIMEOUT_CODES.has(code)) return "timeout";
+  if (/other side closed|socket hang up|terminated/i.test(message)) return "connection-closed";
+  return "network";
+}
+function oneLine(text) {
+  const line = text.replace(/\s+-\s+https:\/\/docs\.github\.com\S*/g, "").replace(/\s+/g, " ").trim();
+  return line.length > 300 ? `${line.slice(0, 297)}...` : line;
+}
+function header(error63, name) {
+  const value = error63.response?.headers?.[name];
+  return value === void 0 || value === null ? void 0 : String(value);
+}
+function rateLimitOf(status, message, error63) {
+  if (status !== 403 && status !== 429) return void 0;
+  const retryAfter = Number(header(error63, "retry-after"));
+  const retryAfterSeconds = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : void 0;
+  if (/secondary rate limit/i.test(message) || retryAfterSeconds !== void 0 && !/rate limit exceeded/i.test(message))
+    return { limit: "secondary", retryAfterSeconds };
+  if (header(error63, "x-ratelimit-remaining") === "0" || /rate limit/i.test(message)) {
+    const reset = Number(header(error63, "x-ratelimit-reset"));
+    return {
+      limit: "primary",
+      ...Number.isFinite(reset) && reset > 0 ? { resetAt: new Date(reset * 1e3).toISOString() } : {},
+      retryAfterSeconds
+    };
+  }
+  return status === 429 ? { limit: "secondary", retryAfterSeconds } : void 0;
+}
+function httpKind(status) {
+  if (status === 401) return "bad-credentials";
+  if (status === 403) return "forbidden";
+  if (status === 404 || status === 410) return "not-found";
+  if (status >= 500) return "server-error";
+  return "rejected";
+}
+function attemptsOf(request2) {
+  const retries = request2?.request?.retryCount;
+  return typeof retries === "number" ? retries + 1 : void 0;
+}
+function classifyGitHubFailure(error63, info2) {
+  if (error63 instanceof GitHubRequestError) return error63.failure;
+  if (typeof error63 !== "object" || error63 === null) return void 0;
+  const e = error63;
+  const fromRequest = info2 !== void 0 || e.request !== void 0 || e.name === "HttpError" || e.name === "GraphqlResponseError";
+  if (!fromRequest) return void 0;
+  const message = typeof e.message === "string" ? e.message : "";
+  const method = String(e.request?.method ?? info2?.method ?? "GET");
+  const url2 = String(e.request?.url ?? info2?.url ?? "");
+  const base = { method, url: url2, attempts: attemptsOf(e.request) ?? info2?.attempts, tokenSource: info2?.tokenSource };
+  const graphqlErrors = e.name === "GraphqlResponseError" ? e.errors : e.data?.errors;
+  if (Array.isArray(graphqlErrors) && graphqlErrors.length > 0) {
+    const types = graphqlErrors.map((x) => String(x.type ?? "")).filter(Boolean);
+    const detail = oneLine(
+      graphqlErrors.map((x) => String(x.message ?? x.type ?? "")).join("; ") || message
+    );
+    const graphql3 = { ...base, method: "POST", url: url2 || (info2?.url ?? ""), status: void 0, detail };
+    if (types.includes("RATE_LIMITED"))
+      return { ...graphql3, kind: "rate-limited", rateLimit: { limit: "graphql" }, graphqlTypes: types };
+    if (types.length > 0 && types.every((t) => t === "FORBIDDEN"))
+      return { ...graphql3, kind: "forbidden", graphqlTypes: types };
+    if (types.length > 0 && types.every((t) => t === "NOT_FOUND"))
+      return { ...graphql3, kind: "not-found", graphqlTypes: types };
+    return { ...graphql3, kind: "graphql", graphqlTypes: types };
+  }
+  const status = typeof e.status === "number" ? e.status : void 0;
+  const answered = e.response !== void 0 && status !== void 0;
+  const code = networkCode(error63);
+  if (!answered && (code !== void 0 || e.name === "HttpError" && status === 500)) {
+    const cause = e.cause ?? void 0;
+    const causeMessage = String(cause?.cause?.message ?? cause?.message ?? message);
+    if (!code && BAD_PORT.test(causeMessage))
+      return { ...base, kind: "unreachable", status: void 0, detail: "fetch never connects to this port" };
+    const kind = networkKind(code, `${message} ${causeMessage}`);
+    return { ...base, kind, status: void 0, detail: oneLine(code ? `${code}: ${causeMessage}` : causeMessage) };
+  }
+  if (!answered || e.name !== "HttpError") return void 0;
+  const rateLimit = rateLimitOf(status, message, e);
+  return {
+    ...base,
+    kind: rateLimit ? "rate-limited" : httpKind(status),
+    status,
+    detail: oneLine(message),
+    ...rateLimit ? { rateLimit } : {}
+  };
+}
+function hostOf(url2) {
+  try {
+    return new URL(url2).host;
+  } catch {
+    return url2;
+  }
+}
+function requestLabel(failure2) {
+  try {
+    const u = new URL(failure2.url);
+    return `${failure2.method} ${u.pathname.replace(/^\/api\/v3(?=\/)/, "")}${u.search}`;
+  } catch {
+    return `${failure2.method} ${failure2.url}`;
+  }
+}
+function utcTime(iso) {
+  return `${iso.slice(11, 19)} UTC`;
+}
+function describeGitHubFailure(failure2, hints) {
+  const doing = `could not ${hints.doing}`;
+  const rerun = `re-run the job${hints.rerun ?? ""}`;
+  const tries = failure2.attempts && failure2.attempts > 1 ? `, ${failure2.attempts} tries` : "";
+  const request2 = requestLabel(failure2);
+  const host = hostOf(failure2.url);
+  switch (failure2.kind) {
+    case "unreachable":
+      return `${doing}: the GitHub API host ${host} is unreachable (${failure2.detail}) at ${failure2.url}; check the API URL (GITHUB_API_URL) and the network, then ${rerun}`;
+    case "connection-closed":
+      return `${doing}: the connection to ${host} closed before GitHub answered ${request2} (${failure2.detail}${tries}); ${rerun}`;
+    case "timeout":
+      return `${doing}: ${host} did not answer ${request2} in time (${failure2.detail}${tries}); ${rerun}`;
+    case "network":
+      return `${doing}: ${request2} to ${host} failed before GitHub answered (${failure2.detail}${tries}); ${rerun}`;
+    case "bad-credentials":
+      return `${doing}: GitHub refused the token (401: ${failure2.detail}); pass a valid token in ${failure2.tokenSource ?? "the token input"}`;
+    case "rate-limited": {
+      const limit = failure2.rateLimit;
+      if (limit?.limit === "secondary") {
+        const after = limit.retryAfterSeconds ? ` (retry after ${limit.retryAfterSeconds} s)` : "";
+        return `${doing}: GitHub's secondary rate limit refused ${request2}${after}; re-run the job in a few minutes, with fewer jobs calling GitHub at once`;
+      }
+      const which2 = limit?.limit === "graphql" ? "GraphQL rate limit" : "rate limit";
+      const until = limit?.resetAt ? ` until ${utcTime(limit.resetAt)}` : "";
+      return `${doing}: the token's ${which2} is used up${until} (${request2}); re-run the job after it resets`;
+    }
+    case "forbidden": {
+      const fix = hints.forbidden ?? (hints.permission ? `add \`permissions: ${hints.permission}\` to the job` : "give the token access to it");
+      const status = failure2.status === void 0 ? "GraphQL FORBIDDEN" : String(failure2.status);
+      return `${doing}: GitHub refused it (${status}: ${failure2.detail}); ${fix}`;
+    }
+    case "not-found": {
+      const status = failure2.status === void 0 ? "GraphQL NOT_FOUND" : String(failure2.status);
+      return `${doing}: GitHub answered ${status} (${failure2.detail}); ${hints.notFound ?? "check the repository name and that the token can see it"}`;
+    }
+    case "rejected":
+      return `${doing}: GitHub refused ${request2} (${failure2.status}: ${failure2.detail})`;
+    case "server-error":
+      return `${doing}: GitHub kept failing on ${request2} (${failure2.status}: ${failure2.detail}${tries}); ${rerun}`;
+    case "graphql":
+      return `${doing}: GitHub's GraphQL API answered with an error (${failure2.detail})`;
+  }
+}
+function gitHubError(error63, hints) {
+  if (error63 instanceof GitHubRequestError && error63.described) return error63;
+  const failure2 = classifyGitHubFailure(error63);
+  if (!failure2) return error63;
+  const cause = error63 instanceof GitHubRequestError ? error63.cause : error63;
+  return new GitHubRequestError(failure2, describeGitHubFailure(failure2, hints), { cause, described: true });
+}
+function requestError(error63, info2) {
+  if (error63 instanceof GitHubRequestError) return error63;
+  const failure2 = classifyGitHubFailure(error63, info2);
+  if (!failure2) return error63;
+  return new GitHubRequestError(failure2, describeGitHubFailure(failure2, { doing: requestLabel(failure2) }), {
+    cause: error63,
+    described: false
+  });
+}
+
 // packages/github/src/client.ts
-var MlshipOctokit = Octokit.plugin(restEndpointMethods, paginateRest, retry, throttling);
+function unreachableIsFinal(octokit) {
+  octokit.hook.error("request", (error63) => {
+    if (classifyGitHubFailure(error63)?.kind === "unreachable") throw requestError(error63);
+    throw error63;
+  });
+  return {};
+}
+var MlshipOctokit = Octokit.plugin(unreachableIsFinal, restEndpointMethods, paginateRest, retry, throttling);
 var USER_AGENT = "mlship";
 function createGitHubClient(options) {
   const rateLimitRetries = options.rateLimitRetries ?? 2;
   const maxWaitSeconds = options.maxRateLimitWaitSeconds ?? 300;
-  const retryWhenRateLimited = (afterSeconds, request2) => afterSeconds <= maxWaitSeconds && (request2.request.retryCount ?? 0) < rateLimitRetries;
-  return new MlshipOctokit({
+  const log = options.log ?? ((line) => process.stderr.write(`${line}
+`));
+  const baseUrl = (options.baseUrl ?? "https://api.github.com").replace(/\/+$/, "");
+  const label = (request2) => {
+    const { method, url: url2 } = safeParse3(client, request2);
+    return `${method} ${url2.startsWith(baseUrl) ? url2.slice(baseUrl.length) : url2}`;
+  };
+  const onLimit = (limit) => (afterSeconds, request2, _octokit, retryCount) => {
+    const what = `GitHub's ${limit} rate limit stopped ${label(request2)}`;
+    if (afterSeconds > maxWaitSeconds) {
+      log(
+        `${what}; it lifts in ${afterSeconds} s, later than the ${maxWaitSeconds} s a step waits, so the step fails now`
+      );
+      return false;
+    }
+    if (retryCount >= rateLimitRetries) {
+      log(`${what} again after ${rateLimitRetries} wait${rateLimitRetries === 1 ? "" : "s"}; giving up`);
+      return false;
+    }
+    log(`${what}; waiting ${afterSeconds} s before trying again (wait ${retryCount + 1} of ${rateLimitRetries})`);
+    return true;
+  };
+  const client = new MlshipOctokit({
     auth: options.token,
-    baseUrl: (options.baseUrl ?? "https://api.github.com").replace(/\/+$/, ""),
+    baseUrl,
     userAgent: USER_AGENT,
     request: options.fetch ? { fetch: options.fetch } : {},
     log: {
@@ -63179,91 +60661,3176 @@ function createGitHubClient(options) {
       },
       info: () => {
       },
-      warn: (m) => console.warn(m),
-      error: (m) => console.error(m)
+      warn: (m) => log(m),
+      error: (m) => log(m)
     },
     throttle: {
       enabled: options.throttle ?? true,
-      onRateLimit: retryWhenRateLimited,
-      onSecondaryRateLimit: retryWhenRateLimited
+      onRateLimit: onLimit("primary (hourly)"),
+      onSecondaryRateLimit: onLimit("secondary")
     }
   });
+  if (options.graphqlUrl) {
+    const graphqlUrl = options.graphqlUrl;
+    client.hook.before("request", (request2) => {
+      if (request2.url === "/graphql" || request2.url === `${baseUrl.replace(/\/api\/v3$/, "")}/api/graphql`)
+        request2.url = graphqlUrl;
+    });
+  }
+  client.hook.error("request", (error63, request2) => {
+    const parsed = safeParse3(client, request2);
+    throw requestError(error63, {
+      method: parsed.method,
+      url: parsed.url,
+      ...options.tokenSource ? { tokenSource: options.tokenSource } : {}
+    });
+  });
+  return client;
+}
+function safeParse3(client, request2) {
+  try {
+    const parsed = client.request.endpoint.parse(request2);
+    return { method: parsed.method, url: parsed.url };
+  } catch {
+    const r = request2;
+    return { method: r.method ?? "GET", url: r.url ?? "" };
+  }
+}
+
+// packages/actions-kit/src/run-action.ts
+async function runAction(main) {
+  try {
+    await main();
+  } catch (caught) {
+    const error63 = requestError(caught);
+    if (isUserError(error63)) {
+      const where = error63.location;
+      error(error63.message, where ? { file: where.file, startLine: where.line, startColumn: where.column } : {});
+      process.exitCode = 1;
+      return;
+    }
+    const err = error63 instanceof Error ? error63 : new Error(String(error63));
+    setFailed(`mlship internal error (please report it): ${err.stack ?? err.message}`);
+  }
+}
+
+// packages/actions-kit/src/outputs.ts
+function setOutputs(outputs) {
+  for (const [key, value] of Object.entries(outputs)) {
+    if (value !== void 0) setOutput(inputName(key), String(value));
+  }
+}
+
+// packages/actions-kit/src/runner.ts
+import { appendFile as appendFile2 } from "node:fs/promises";
+
+// packages/runner-context/src/runner-context.ts
+var REPOSITORY_PATTERN = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+function sourceCommit(context) {
+  return context.pullRequest?.headSha ?? context.triggeringHeadSha ?? context.sha;
+}
+var PullRequestPayloadSchema = external_exports.object({
+  pull_request: external_exports.object({
+    number: external_exports.number().int().positive(),
+    head: external_exports.object({ sha: external_exports.string(), ref: external_exports.string(), repo: external_exports.object({ full_name: external_exports.string() }).nullish() }),
+    base: external_exports.object({ ref: external_exports.string(), repo: external_exports.object({ full_name: external_exports.string() }) })
+  })
+});
+function pullRequestOfPayload(payload) {
+  const parsed = PullRequestPayloadSchema.safeParse(payload);
+  if (!parsed.success) return void 0;
+  const { number: number4, head, base } = parsed.data.pull_request;
+  const headRepo = head.repo?.full_name ?? null;
+  return {
+    number: number4,
+    headSha: head.sha,
+    headRef: head.ref,
+    headRepo,
+    baseRef: base.ref,
+    fromFork: headRepo?.toLowerCase() !== base.repo.full_name.toLowerCase()
+  };
+}
+var WorkflowRunPayloadSchema = external_exports.object({ workflow_run: external_exports.object({ head_sha: external_exports.string() }) });
+function triggeringHeadOfPayload(payload) {
+  const parsed = WorkflowRunPayloadSchema.safeParse(payload);
+  return parsed.success ? parsed.data.workflow_run.head_sha : void 0;
+}
+function graphqlUrlFor(apiUrl) {
+  const base = apiUrl.replace(/\/+$/, "");
+  return /\/api\/v3$/.test(base) ? base.replace(/\/api\/v3$/, "/api/graphql") : `${base}/graphql`;
+}
+
+// packages/runner-context/src/read-runner-context.ts
+import { readFile } from "node:fs/promises";
+var optional2 = (schema) => external_exports.preprocess((value) => value === "" ? void 0 : value, schema.optional());
+var httpUrl2 = external_exports.url({ protocol: /^https?$/, error: "expected an http(s) URL" });
+var RunnerEnvSchema = external_exports.object({
+  GITHUB_ACTIONS: optional2(external_exports.string()),
+  GITHUB_REPOSITORY: optional2(external_exports.string().regex(REPOSITORY_PATTERN, "expected 'owner/name'")),
+  GITHUB_SHA: optional2(external_exports.string().regex(/^([0-9a-f]{40}|[0-9a-f]{64})$/i, "expected a full commit SHA")),
+  GITHUB_REF: optional2(external_exports.string()),
+  GITHUB_EVENT_NAME: optional2(external_exports.string()),
+  GITHUB_EVENT_PATH: optional2(external_exports.string()),
+  GITHUB_RUN_ID: optional2(external_exports.string().regex(/^\d+$/, "expected a number")),
+  GITHUB_RUN_ATTEMPT: optional2(external_exports.string().regex(/^[1-9]\d*$/, "expected a positive number")),
+  GITHUB_ACTOR: optional2(external_exports.string()),
+  GITHUB_WORKSPACE: optional2(external_exports.string()),
+  GITHUB_WORKFLOW: optional2(external_exports.string()),
+  GITHUB_JOB: optional2(external_exports.string()),
+  GITHUB_ACTION: optional2(external_exports.string()),
+  GITHUB_API_URL: optional2(httpUrl2),
+  GITHUB_SERVER_URL: optional2(httpUrl2),
+  GITHUB_GRAPHQL_URL: optional2(httpUrl2),
+  GITHUB_STEP_SUMMARY: optional2(external_exports.string())
+});
+function parseRunnerEnv(env, sources = {}) {
+  const raw = Object.fromEntries(Object.keys(RunnerEnvSchema.shape).map((name2) => [name2, env[name2]]));
+  const parsed = RunnerEnvSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue3 = parsed.error.issues[0];
+  const name = String(issue3.path[0]);
+  throw new InputError(`${sources[name] ?? name} '${raw[name]}' is invalid: ${issue3.message}`);
+}
+function repoOf(text) {
+  if (!text) return void 0;
+  const [owner, repo] = text.split("/");
+  return { owner, repo };
+}
+async function readEventPayload(path, inActions) {
+  const fix = "it must name the webhook payload file the runner writes for the job";
+  if (!path) {
+    if (!inActions) return {};
+    throw new InputError(`GITHUB_EVENT_PATH is not set although GITHUB_ACTIONS is true; ${fix}`);
+  }
+  let text;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error63) {
+    const code = error63.code ?? error63.message;
+    throw new InputError(`GITHUB_EVENT_PATH '${path}' cannot be read (${code}); ${fix}`, { cause: error63 });
+  }
+  let payload;
+  try {
+    payload = JSON.parse(text);
+  } catch (error63) {
+    throw new InputError(`GITHUB_EVENT_PATH '${path}' is not JSON (${error63.message}); ${fix}`, {
+      cause: error63
+    });
+  }
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload))
+    throw new InputError(`GITHUB_EVENT_PATH '${path}' holds JSON that is not an object; ${fix}`);
+  return payload;
+}
+async function runnerContextFromEnv(env, options) {
+  const vars = parseRunnerEnv(env, options.sources);
+  const inActions = vars.GITHUB_ACTIONS === "true";
+  const payload = await readEventPayload(vars.GITHUB_EVENT_PATH, inActions);
+  const apiUrl = (vars.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, "");
+  const serverUrl = (vars.GITHUB_SERVER_URL ?? "https://github.com").replace(/\/+$/, "");
+  const repo = repoOf(vars.GITHUB_REPOSITORY);
+  const attempt = Number(vars.GITHUB_RUN_ATTEMPT ?? "1");
+  return {
+    inActions,
+    repo,
+    sha: vars.GITHUB_SHA?.toLowerCase(),
+    ref: vars.GITHUB_REF,
+    eventName: vars.GITHUB_EVENT_NAME,
+    payload,
+    pullRequest: pullRequestOfPayload(payload),
+    triggeringHeadSha: triggeringHeadOfPayload(payload),
+    run: vars.GITHUB_RUN_ID && repo ? {
+      id: vars.GITHUB_RUN_ID,
+      attempt,
+      url: `${serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${vars.GITHUB_RUN_ID}`
+    } : void 0,
+    actor: vars.GITHUB_ACTOR,
+    workspace: vars.GITHUB_WORKSPACE ?? options.cwd,
+    workflow: vars.GITHUB_WORKFLOW,
+    job: vars.GITHUB_JOB,
+    step: vars.GITHUB_ACTION,
+    apiUrl,
+    serverUrl,
+    // Derived from the API URL when unset, as octokit derives it, so --api-url alone moves both.
+    graphqlUrl: vars.GITHUB_GRAPHQL_URL ?? graphqlUrlFor(apiUrl),
+    stepSummaryPath: vars.GITHUB_STEP_SUMMARY
+  };
+}
+
+// packages/actions-kit/src/runner.ts
+function readRunnerContext() {
+  return runnerContextFromEnv(process.env, { cwd: process.cwd() });
+}
+function actionGitHubClient(context, token) {
+  return createGitHubClient({
+    token,
+    baseUrl: context.apiUrl,
+    graphqlUrl: context.graphqlUrl,
+    tokenSource: "the 'token' input",
+    log: (line) => info(line)
+  });
+}
+async function appendSummary(context, markdown) {
+  if (context.stepSummaryPath) await appendFile2(context.stepSummaryPath, markdown);
+}
+
+// packages/onnx/src/onnx-proto.ts
+var import_onnx_proto = __toESM(require_onnx(), 1);
+var onnx = import_onnx_proto.default.onnx;
+
+// packages/onnx/src/signature.ts
+var ELEMENT_TYPES = {
+  1: "float32",
+  2: "uint8",
+  3: "int8",
+  4: "uint16",
+  5: "int16",
+  6: "int32",
+  7: "int64",
+  8: "string",
+  9: "bool",
+  10: "float16",
+  11: "float64",
+  12: "uint32",
+  13: "uint64",
+  14: "complex64",
+  15: "complex128",
+  16: "bfloat16"
+};
+var ElementTypeSchema = external_exports.enum([
+  "float32",
+  "uint8",
+  "int8",
+  "uint16",
+  "int16",
+  "int32",
+  "int64",
+  "string",
+  "bool",
+  "float16",
+  "float64",
+  "uint32",
+  "uint64",
+  "complex64",
+  "complex128",
+  "bfloat16",
+  // Non-tensor values (sklearn-onnx's ZipMap output is a sequence of maps).
+  "sequence",
+  "map",
+  "optional",
+  "unknown"
+]);
+var TensorSignatureSchema = external_exports.object({
+  name: external_exports.string().min(1),
+  elementType: ElementTypeSchema,
+  /** One entry per dimension: a fixed size, a symbolic name ('N'), or null when unnamed. */
+  shape: external_exports.array(external_exports.union([external_exports.number().int().nonnegative(), external_exports.string(), external_exports.null()]))
+});
+var ModelSignatureSchema = external_exports.object({
+  inputs: external_exports.array(TensorSignatureSchema),
+  outputs: external_exports.array(TensorSignatureSchema)
+});
+function readOnnxSignature(bytes, file2 = "<model bytes>") {
+  if (bytes.length === 0) throw notOnnx(file2, "the file is empty (was the export or the download cut short?)");
+  let model;
+  try {
+    model = onnx.ModelProto.decode(bytes);
+  } catch (error63) {
+    throw notOnnx(file2, `protobuf decoding failed (${error63.message})`, error63);
+  }
+  const graph = model.graph;
+  if (!graph?.output?.length) throw notOnnx(file2, "it has no graph outputs");
+  const initializers = new Set((graph.initializer ?? []).map((t) => t.name));
+  const inputs = (graph.input ?? []).filter((v) => !initializers.has(v.name));
+  if (inputs.length === 0) throw notOnnx(file2, "it has no graph inputs");
+  return { inputs: inputs.map(valueSignature), outputs: graph.output.map(valueSignature) };
+}
+function notOnnx(file2, why, cause) {
+  return new FileFormatError(
+    `${file2}: not a valid ONNX model: ${why}; export the model again as ONNX (.onnx protobuf)`,
+    { location: { file: file2 }, cause }
+  );
+}
+function dimension(d) {
+  const set2 = d.value;
+  if (set2 === "dimParam") return d.dimParam || null;
+  if (set2 === "dimValue" && d.dimValue != null)
+    return typeof d.dimValue === "number" ? d.dimValue : d.dimValue.toNumber();
+  return null;
+}
+function valueSignature(value) {
+  const type = value.type;
+  const name = value.name ?? "";
+  if (type?.tensorType) {
+    const dims = type.tensorType.shape?.dim ?? [];
+    return {
+      name,
+      elementType: ElementTypeSchema.catch("unknown").parse(ELEMENT_TYPES[type.tensorType.elemType ?? 0]),
+      shape: dims.map(dimension)
+    };
+  }
+  const kind = type?.sequenceType ? "sequence" : type?.mapType ? "map" : type?.optionalType ? "optional" : "unknown";
+  return { name, elementType: kind, shape: [] };
+}
+
+// packages/registry/src/quote-input.ts
+function quoteInput(text, maxChars = 80) {
+  const cut = text.length > maxChars ? `${text.slice(0, maxChars)}…` : text;
+  const escaped = cut.replace(
+    /[\u0000-\u001f\u007f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+  return `'${escaped}'`;
+}
+
+// packages/registry/src/git-ref.ts
+var MAX_REF_BYTES = 255;
+var FORBIDDEN_CHAR = /[\u0000-\u001f\u007f ~^:?*[\\]/;
+function refFormatProblem(ref) {
+  const bytes = Buffer.byteLength(ref);
+  if (bytes > MAX_REF_BYTES)
+    return `the git ref ${quoteInput(ref, 40)} would be ${bytes} bytes long (GitHub keeps at most ${MAX_REF_BYTES})`;
+  const bad = FORBIDDEN_CHAR.exec(ref);
+  if (bad) return `git refs cannot contain ${describeChar(bad[0])}`;
+  if (ref === "@" || ref.includes("@{")) return "git refs cannot contain '@{'";
+  if (ref.includes("..")) return "git refs cannot contain '..'";
+  if (ref.endsWith(".")) return "git refs cannot end with '.'";
+  for (const component of ref.split("/")) {
+    if (component === "") return "git refs cannot have an empty path segment ('//', or a leading or trailing '/')";
+    if (component.startsWith(".")) return `git refs cannot have a path segment starting with '.' ('${component}')`;
+    if (component.endsWith(".lock")) return `git refs cannot have a path segment ending in '.lock' ('${component}')`;
+  }
+  return null;
+}
+function describeChar(char) {
+  const code = char.charCodeAt(0);
+  if (code < 32 || code === 127) return `control characters (U+${code.toString(16).toUpperCase().padStart(4, "0")})`;
+  return char === " " ? "spaces" : `'${char}'`;
+}
+
+// packages/registry/src/tag-grammar.ts
+var NAME_SOURCE = "[a-zA-Z0-9](?:[a-zA-Z0-9\\-/_]*[a-zA-Z0-9])?";
+var DIRNAME_SOURCE = "[a-zA-Z0-9\\-_./]+";
+var FULLNAME_SOURCE = `(?:${DIRNAME_SOURCE}:)?${NAME_SOURCE}`;
+var FULLNAME_IN_TAG_SOURCE = `(?:${DIRNAME_SOURCE}=)?${NAME_SOURCE}`;
+var STAGE_SOURCE = "[a-z0-9](?:[a-z0-9\\-_]*[a-z0-9])?";
+var IDENT = "(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)";
+var SEMVER_SOURCE = `v(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)(?:-${IDENT}(?:\\.${IDENT})*)?(?:\\+[0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*)?`;
+var NAME_RE = new RegExp(`^${FULLNAME_SOURCE}$`);
+var STAGE_RE = new RegExp(`^${STAGE_SOURCE}$`);
+var VERSION_RE = new RegExp(`^${SEMVER_SOURCE}$`);
+var TAG_RE = new RegExp(
+  `^(?<name>${FULLNAME_IN_TAG_SOURCE})(?:(?:#(?<stage>${STAGE_SOURCE})|@(?<version>${SEMVER_SOURCE}))(?<cancel>!?)|@(?<deprecated>deprecated))(?:#(?<counter>[0-9]+))?$`
+);
+var MAX_MODEL_NAME_BYTES = 200;
+var MAX_STAGE_BYTES = 32;
+var MAX_COUNTER = "9".repeat(10);
+var isStageName = (value) => stageNameProblem(value) === null;
+var isStrictVersion = (value) => VERSION_RE.test(value);
+var nameInTag = (name) => name.replace(":", "=");
+function modelSegment(name) {
+  return nameInTag(name).replaceAll("/", "+");
+}
+function modelOfSegment(segment) {
+  return segment.replaceAll("+", "/").replace("=", ":");
+}
+function modelNameProblem(name) {
+  const q = quoteInput(name);
+  if (!NAME_RE.test(name)) {
+    return `${q} is not a valid model name: use letters, digits, '-', '_' and '/', starting and ending with a letter or digit (GTO's artifact names; a monorepo folder may come first, as in models/nlp:churn)`;
+  }
+  const bytes = Buffer.byteLength(name);
+  if (bytes > MAX_MODEL_NAME_BYTES) {
+    return `${q} is not a valid model name: it is ${bytes} bytes long, at most ${MAX_MODEL_NAME_BYTES} (its git tags must fit GitHub's ${MAX_REF_BYTES}-byte ref limit)`;
+  }
+  const refProblem = refFormatProblem(`refs/tags/${nameInTag(name)}@v0.0.0`) ?? refFormatProblem(`refs/mlship/head/${modelSegment(name)}`);
+  return refProblem ? `${q} is not a valid model name: ${refProblem}` : null;
+}
+function stageNameProblem(stage) {
+  const q = quoteInput(stage);
+  if (!STAGE_RE.test(stage))
+    return `${q} is not a valid stage: use lowercase letters, digits, '-' and '_' (e.g. staging, prod)`;
+  if (stage.length > MAX_STAGE_BYTES)
+    return `${q} is not a valid stage: it is ${stage.length} characters long, at most ${MAX_STAGE_BYTES}`;
+  return null;
+}
+function formatGtoTag(tag) {
+  const counter = tag.counter === void 0 ? "" : `#${tag.counter}`;
+  const name = nameInTag(tag.name);
+  switch (tag.action) {
+    case "register":
+      return `${name}@${tag.version}${counter}`;
+    case "deregister":
+      return `${name}@${tag.version}!${counter}`;
+    case "assign":
+      return `${name}#${tag.stage}${counter}`;
+    case "unassign":
+      return `${name}#${tag.stage}!${counter}`;
+    case "deprecate":
+      return `${name}@deprecated${counter}`;
+  }
+}
+function versionTag(name, version2) {
+  return formatGtoTag({ action: "register", name, version: version2 });
+}
+function assertModelName(name, input2 = "name") {
+  const problem = modelNameProblem(name);
+  if (problem) throw new InputError(`${input2} ${problem}`);
+  return name;
+}
+function assertStageName(stage, input2 = "stage") {
+  const problem = stageNameProblem(stage);
+  if (problem) throw new InputError(`${input2} ${problem}`);
+  return stage;
+}
+function assertVersionTagFits(name, version2, input2 = "version") {
+  const problem = refFormatProblem(`refs/tags/${formatGtoTag({ action: "deregister", name, version: version2 })}#${MAX_COUNTER}`);
+  if (problem) throw new InputError(`${input2} ${quoteInput(version2)} is too long for ${quoteInput(name)}: ${problem}`);
+}
+function versionProblem(version2) {
+  const withV = version2.startsWith("v") ? version2 : `v${version2}`;
+  return isStrictVersion(withV) ? null : `${quoteInput(version2)} is not strict SemVer: write it as vMAJOR.MINOR.PATCH, e.g. v1.2.3`;
+}
+function normalizeVersion(version2, input2 = "version") {
+  const problem = versionProblem(version2);
+  if (problem) throw new InputError(`${input2} ${problem}`);
+  return version2.startsWith("v") ? version2 : `v${version2}`;
+}
+
+// packages/registry/src/model-reference.ts
+var FORMS = "NAME@STAGE, NAME#STAGE, NAME@vX.Y.Z or NAME@latest, e.g. churn@prod";
+function safeParseModelReference(text) {
+  const fail = (error63) => ({ success: false, error: error63 });
+  const separators = [...text].filter((c) => c === "@" || c === "#").length;
+  const split = Math.max(text.indexOf("@"), text.indexOf("#"));
+  if (separators !== 1 || split <= 0 || split === text.length - 1) return fail(`${quoteInput(text)} must be ${FORMS}`);
+  const name = text.slice(0, split);
+  const target = text.slice(split + 1);
+  const nameProblem = modelNameProblem(name);
+  if (nameProblem) return fail(nameProblem);
+  if (text[split] === "@") {
+    if (target === "latest" || target === "greatest") return { success: true, data: { name, kind: "latest" } };
+    if (/^v?\d/.test(target)) {
+      const problem = versionProblem(target);
+      if (problem) return fail(problem);
+      return {
+        success: true,
+        data: { name, kind: "version", version: target.startsWith("v") ? target : `v${target}` }
+      };
+    }
+  } else if (/^v?\d+\.\d/.test(target)) {
+    return fail(`${quoteInput(text)}: '#' names a stage; write a version as ${quoteInput(`${name}@${target}`)}`);
+  }
+  const stageProblem = stageNameProblem(target);
+  if (stageProblem) return fail(stageProblem);
+  return { success: true, data: { name, kind: "stage", stage: target } };
+}
+function parseModelReference(text, input2 = "reference") {
+  const parsed = safeParseModelReference(text);
+  if (!parsed.success) throw new InputError(`${input2} ${parsed.error}`);
+  return parsed.data;
+}
+var ModelReferenceSchema = external_exports.string().transform((text, ctx) => {
+  const parsed = safeParseModelReference(text);
+  if (parsed.success) return parsed.data;
+  ctx.addIssue({ code: "custom", message: parsed.error });
+  return external_exports.NEVER;
+});
+function formatModelReference(ref) {
+  if (ref.kind === "stage") return `${ref.name}@${ref.stage}`;
+  if (ref.kind === "version") return `${ref.name}@${ref.version}`;
+  return `${ref.name}@latest`;
+}
+
+// packages/registry/src/version-bump.ts
+var import_semver = __toESM(require_semver2(), 1);
+function compareVersions(a, b) {
+  return import_semver.default.compare(a.slice(1), b.slice(1));
+}
+function highestVersion(versions) {
+  let best;
+  for (const v of versions) if (best === void 0 || compareVersions(v, best) > 0) best = v;
+  return best;
+}
+function bumpVersion(versions, kind) {
+  const highest = highestVersion(versions) ?? "v0.0.0";
+  const base = import_semver.default.parse(highest.slice(1));
+  const core = `${base.major}.${base.minor}.${base.patch}`;
+  return `v${import_semver.default.inc(core, kind)}`;
+}
+
+// packages/registry/src/registry-state.ts
+var RegistryStateSchema = external_exports.object({
+  /** Registered, not deregistered; ascending SemVer. */
+  versions: external_exports.array(external_exports.string()),
+  /** Per stage, still-assigned versions in assignment order; the last holds the stage. */
+  stages: external_exports.record(external_exports.string(), external_exports.array(external_exports.string())),
+  /** Deregistered versions: a re-run of their publish must not bring them back. */
+  deregistered: external_exports.array(external_exports.string()).default([]),
+  deprecated: external_exports.boolean(),
+  /**
+   * The newest stage changes made under an operation id (a workflow run), by
+   * key, with the counter of the event that made each: a re-run of the run
+   * finds its change here and finishes it instead of making a second one.
+   */
+  operations: external_exports.array(external_exports.object({ key: external_exports.string(), counter: external_exports.number().int().positive() })).default([])
+});
+var EMPTY_STATE = {
+  versions: [],
+  stages: {},
+  deregistered: [],
+  deprecated: false,
+  operations: []
+};
+var REMEMBERED_OPERATIONS = 64;
+function rememberOperation(state, key, counter) {
+  const kept = state.operations.filter((o) => o.key !== key).slice(-(REMEMBERED_OPERATIONS - 1));
+  return { ...state, operations: [...kept, { key, counter }] };
+}
+function operationEvent(state, key) {
+  return state.operations.find((o) => o.key === key)?.counter;
+}
+function applyChange(state, change) {
+  const stages = { ...state.stages };
+  const without = (list, v) => (list ?? []).filter((x) => x !== v);
+  switch (change.action) {
+    case "register": {
+      const v = change.version;
+      if (state.versions.includes(v)) return state;
+      return { ...state, versions: [...state.versions, v].sort(compareVersions) };
+    }
+    case "deregister": {
+      const v = change.version;
+      for (const stage of Object.keys(stages)) stages[stage] = without(stages[stage], v);
+      const deregistered = state.deregistered.includes(v) ? state.deregistered : [...state.deregistered, v];
+      return { ...state, versions: state.versions.filter((x) => x !== v), stages: prune(stages), deregistered };
+    }
+    case "assign": {
+      const v = change.version;
+      if (!state.versions.includes(v)) return state;
+      stages[change.stage] = [...without(stages[change.stage], v), v];
+      return { ...state, stages };
+    }
+    case "unassign": {
+      stages[change.stage] = without(stages[change.stage], change.version);
+      return { ...state, stages: prune(stages) };
+    }
+    case "deprecate":
+      return { ...state, deprecated: true };
+  }
+}
+function prune(stages) {
+  return Object.fromEntries(Object.entries(stages).filter(([, list]) => list.length > 0));
+}
+function currentVersion(state, stage) {
+  return state.stages[stage]?.at(-1);
+}
+function latestVersion(state) {
+  return highestVersion(state.versions);
+}
+function stageMap(state) {
+  const out = {};
+  for (const [stage, list] of Object.entries(state.stages)) {
+    const top = list.at(-1);
+    if (top) out[stage] = top;
+  }
+  return out;
+}
+
+// packages/registry/src/registry-event.ts
+var RegistryEventSchema = external_exports.object({
+  schemaVersion: external_exports.literal(1),
+  counter: external_exports.number().int().positive(),
+  action: external_exports.enum(["register", "deregister", "assign", "unassign", "deprecate"]),
+  name: external_exports.string(),
+  version: external_exports.string().optional(),
+  stage: external_exports.string().optional(),
+  /** The GTO tag that records this event for GTO and git users. */
+  tag: external_exports.string(),
+  /** The git commit the event's tag points at (the version's commit). */
+  commit: external_exports.string(),
+  actor: external_exports.string(),
+  createdAt: external_exports.string(),
+  /** Why, in the user's words (`--message`), or what mlship did (rollback). */
+  message: external_exports.string().optional(),
+  /** The operation (workflow run, or `--operation-id`) that made the change, when one was given. */
+  operation: external_exports.string().optional(),
+  state: RegistryStateSchema
+});
+function wholeSeconds(date5) {
+  return `${date5.toISOString().slice(0, 19)}Z`;
+}
+function nextEventTime(now, previous) {
+  const floor = Math.floor(now.getTime() / 1e3) * 1e3;
+  const previousMs = previous === void 0 ? NaN : Date.parse(previous);
+  const after = Number.isFinite(previousMs) ? Math.floor(previousMs / 1e3) * 1e3 + 1e3 : -Infinity;
+  return wholeSeconds(new Date(Math.max(floor, after)));
+}
+var TRAILER = "mlship-event: ";
+function formatEventMessage(event) {
+  return `${describeEvent(event)}
+
+${TRAILER}${JSON.stringify(event)}
+`;
+}
+function parseEventMessage(message) {
+  const line = message.split("\n").find((l) => l.startsWith(TRAILER));
+  if (!line) return null;
+  const parsed = RegistryEventSchema.safeParse(JSON.parse(line.slice(TRAILER.length)));
+  return parsed.success ? parsed.data : null;
+}
+function describeEvent(e) {
+  switch (e.action) {
+    case "register":
+      return `Registering artifact ${e.name} version ${e.version}`;
+    case "deregister":
+      return `Deregistering artifact ${e.name} version ${e.version}`;
+    case "assign":
+      return `Assigning stage ${e.stage} to artifact ${e.name} version ${e.version}`;
+    case "unassign":
+      return `Unassigning stage ${e.stage} from artifact ${e.name} version ${e.version}`;
+    case "deprecate":
+      return `Deprecating artifact ${e.name}`;
+  }
+}
+
+// packages/registry/src/manifest.ts
+import { createHash } from "node:crypto";
+var Sha256 = external_exports.string().regex(/^[0-9a-f]{64}$/, "expected a lowercase hex sha256");
+var AssetRoleSchema = external_exports.enum(["model", "card", "metrics", "data-profile", "other"]);
+var ManifestAssetSchema = external_exports.object({
+  name: external_exports.string().min(1),
+  role: AssetRoleSchema,
+  sha256: Sha256,
+  sizeBytes: external_exports.number().int().nonnegative()
+});
+var DatasetRefSchema = external_exports.object({
+  id: external_exports.string().min(1),
+  sha256: Sha256.optional(),
+  uri: external_exports.string().optional()
+});
+var TensorSignatureSchema2 = external_exports.object({
+  name: external_exports.string().min(1),
+  elementType: external_exports.string(),
+  shape: external_exports.array(external_exports.union([external_exports.number().int().nonnegative(), external_exports.string(), external_exports.null()]))
+});
+var ModelSignatureSchema2 = external_exports.object({
+  inputs: external_exports.array(TensorSignatureSchema2),
+  outputs: external_exports.array(TensorSignatureSchema2)
+});
+var JsonScalar = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]);
+var ManifestSchema = external_exports.object({
+  schemaVersion: external_exports.literal(1),
+  name: external_exports.string(),
+  version: external_exports.string(),
+  /** sha256 of name, commit and every asset's name and sha256: equal means the same version content. */
+  contentDigest: Sha256,
+  createdAt: external_exports.string(),
+  actor: external_exports.string(),
+  assets: external_exports.array(ManifestAssetSchema).min(1),
+  /** Inputs and outputs of the first ONNX model asset, read from the file. */
+  signature: ModelSignatureSchema2.optional(),
+  source: external_exports.object({
+    /** The commit the version was built from. */
+    commit: external_exports.string(),
+    repository: external_exports.string().optional(),
+    pullRequest: external_exports.number().int().positive().optional(),
+    workflowRunUrl: external_exports.string().optional()
+  }),
+  datasets: external_exports.array(DatasetRefSchema),
+  params: external_exports.record(external_exports.string(), JsonScalar),
+  metrics: external_exports.record(external_exports.string(), external_exports.number()),
+  parentVersion: external_exports.string().optional(),
+  /**
+   * The version's own commit, which its tags point at: a child of
+   * `source.commit` with the same tree, so no two versions share a commit
+   * (GTO maps a stage tag to a version by its commit). Absent in manifests
+   * written before versions had one.
+   */
+  registrationCommit: external_exports.string().optional()
+});
+var MANIFEST_ASSET = "manifest.json";
+function contentDigest(name, commit, assets) {
+  const sorted = [...assets].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0).map((a) => [a.name, a.sha256]);
+  return createHash("sha256").update(JSON.stringify([name, commit, sorted])).digest("hex");
+}
+function serializeManifest(manifest) {
+  return new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}
+`);
+}
+
+// packages/registry/src/lineage.ts
+var Sha2562 = external_exports.string().regex(/^[0-9a-f]{64}$/, "expected a lowercase hex sha256");
+var JsonScalar2 = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]);
+var LineageDataSchema = external_exports.object({
+  path: external_exports.string().min(1),
+  kind: external_exports.enum(["file", "directory", "dvc", "lfs"]),
+  /** file: its content; directory: its files' paths and digests; lfs: the object id. */
+  sha256: Sha2562.optional(),
+  /** dvc: the md5 DVC records for the output. */
+  md5: external_exports.string().optional(),
+  sizeBytes: external_exports.number().int().nonnegative().optional(),
+  files: external_exports.number().int().nonnegative().optional()
+});
+var LineageOutputSchema = external_exports.object({
+  path: external_exports.string().min(1),
+  role: external_exports.enum(["model", "metrics", "params", "other"]),
+  sha256: Sha2562,
+  sizeBytes: external_exports.number().int().nonnegative()
+});
+var LineageSchema = external_exports.object({
+  schemaVersion: external_exports.literal(1),
+  model: external_exports.string().min(1),
+  createdAt: external_exports.string(),
+  source: external_exports.object({
+    repository: external_exports.string().optional(),
+    commit: external_exports.string().optional(),
+    ref: external_exports.string().optional(),
+    pullRequest: external_exports.number().int().positive().optional(),
+    runUrl: external_exports.string().optional(),
+    runAttempt: external_exports.number().int().positive().optional()
+  }),
+  command: external_exports.string(),
+  /** sha256 of the command and its config files: the key of its checkpoints. */
+  configDigest: Sha2562,
+  seed: external_exports.number().int().optional(),
+  deterministic: external_exports.boolean(),
+  data: external_exports.array(LineageDataSchema),
+  environment: external_exports.object({
+    runner: external_exports.object({
+      name: external_exports.string().optional(),
+      /** RUNNER_ENVIRONMENT: github-hosted or self-hosted. */
+      environment: external_exports.string().optional(),
+      labels: external_exports.array(external_exports.string()).optional(),
+      os: external_exports.string(),
+      arch: external_exports.string(),
+      cpu: external_exports.string(),
+      cpuCount: external_exports.number().int().nonnegative(),
+      memoryBytes: external_exports.number().nonnegative(),
+      diskFreeBytes: external_exports.number().nonnegative().optional()
+    }),
+    gpus: external_exports.array(
+      external_exports.object({
+        index: external_exports.number().int().nonnegative(),
+        name: external_exports.string(),
+        uuid: external_exports.string(),
+        memoryTotalMiB: external_exports.number().nullable()
+      })
+    ),
+    gpuDriver: external_exports.string().optional(),
+    /** The newest CUDA the driver supports (nvidia-smi's header). */
+    cudaVersion: external_exports.string().optional(),
+    lockfiles: external_exports.array(external_exports.object({ path: external_exports.string(), sha256: Sha2562 })),
+    /** The container image the job ran in, as given (with its digest when pinned). */
+    containerImage: external_exports.string().optional()
+  }),
+  checkpoint: external_exports.object({
+    restoredFrom: external_exports.string().optional(),
+    saves: external_exports.number().int().nonnegative()
+  }).optional(),
+  outputs: external_exports.array(LineageOutputSchema),
+  metrics: external_exports.record(external_exports.string(), external_exports.number()),
+  params: external_exports.record(external_exports.string(), JsonScalar2),
+  telemetry: external_exports.object({
+    gpuHours: external_exports.number().nonnegative(),
+    energyKWh: external_exports.number().nonnegative().nullable(),
+    peakGpuMemoryMiB: external_exports.number().nonnegative().nullable()
+  }).optional()
+});
+
+// packages/registry/src/file-digest.ts
+import { createHash as createHash2 } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { stat as stat2 } from "node:fs/promises";
+import { basename } from "node:path";
+async function digestFile(path) {
+  let sizeBytes;
+  try {
+    sizeBytes = (await stat2(path)).size;
+  } catch (error63) {
+    throw new FileFormatError(
+      `${path}: cannot read it (${error63.code ?? "error"}); check the path`,
+      { location: { file: path }, cause: error63 }
+    );
+  }
+  const hash2 = createHash2("sha256");
+  for await (const chunk of createReadStream(path)) hash2.update(chunk);
+  return { name: basename(path), sizeBytes, sha256: hash2.digest("hex"), path };
+}
+function digestBytes(name, bytes) {
+  return { name, sizeBytes: bytes.byteLength, sha256: createHash2("sha256").update(bytes).digest("hex"), bytes };
+}
+var ASSET_NAME_RE = /^[A-Za-z0-9_-](?:[A-Za-z0-9._-]*[A-Za-z0-9_-])?$/;
+function suggestName(name) {
+  const safe = name.replace(/[^A-Za-z0-9._-]+/g, ".").replace(/^\.+|\.+$/g, "");
+  return safe ? `, e.g. to '${safe}'` : "";
+}
+async function digestPublishFiles(files) {
+  if (!files.some((f) => f.role === "model"))
+    throw new InputError("files: give at least one model file (e.g. model.onnx) to publish");
+  const rank = (f) => f.role !== "model" ? 2 : f.path.toLowerCase().endsWith(".onnx") ? 0 : 1;
+  const out = [];
+  for (const f of [...files].sort((a, b) => rank(a) - rank(b))) {
+    const name = basename(f.path);
+    if (!ASSET_NAME_RE.test(name)) {
+      throw new InputError(
+        `files: '${f.path}' has a name GitHub would silently change on upload (release assets keep only letters, digits, '.', '-' and '_', with no leading or trailing '.'), so it could not be downloaded by name; rename the file${suggestName(name)}`
+      );
+    }
+    const staged = await digestFile(f.path);
+    if (staged.name === MANIFEST_ASSET)
+      throw new InputError(`files: '${f.path}' is named ${MANIFEST_ASSET}, which mlship writes; rename it`);
+    if (out.some((o) => o.name === staged.name))
+      throw new InputError(`files: two files are named '${staged.name}'; asset names must be unique, rename one`);
+    out.push({ ...staged, role: f.role });
+  }
+  return out;
+}
+
+// packages/config-file/src/parse-config-file.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+
+// packages/config-file/src/schema-keys.ts
+var defOf = (schema) => schema.def;
+function allowedKeys(schema, path) {
+  const found = objectsAt(schema, path, 0);
+  if (found.length === 0) return void 0;
+  return [...new Set(found.flatMap((o) => Object.keys(defOf(o).shape ?? {})))];
+}
+function objectsAt(schema, path, index) {
+  const def = defOf(schema);
+  switch (def.type) {
+    case "optional":
+    case "nullable":
+    case "default":
+    case "prefault":
+    case "catch":
+    case "readonly":
+    case "nonoptional":
+      return objectsAt(def.innerType, path, index);
+    case "pipe": {
+      const out = objectsAt(def.out, path, index);
+      return out.length > 0 ? out : objectsAt(def.in, path, index);
+    }
+    case "union":
+      return (def.options ?? []).flatMap((option) => objectsAt(option, path, index));
+    case "object":
+      if (index === path.length) return [schema];
+      return def.shape && String(path[index]) in def.shape ? objectsAt(def.shape[String(path[index])], path, index + 1) : [];
+    case "array":
+      return index < path.length && typeof path[index] === "number" ? objectsAt(def.element, path, index + 1) : [];
+    case "record":
+      return index < path.length ? objectsAt(def.valueType, path, index + 1) : [];
+    default:
+      return [];
+  }
+}
+function closestKey(key, allowed) {
+  const extended2 = allowed.filter((a) => key.length >= 3 && a.toLowerCase().startsWith(key.toLowerCase()));
+  if (extended2.length === 1) return extended2[0];
+  let best;
+  let bestDistance = Infinity;
+  for (const candidate of allowed) {
+    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best !== void 0 && bestDistance <= Math.max(1, Math.floor(key.length / 3)) ? best : void 0;
+}
+function editDistance(a, b) {
+  if (Math.abs(a.length - b.length) > 3) return Infinity;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = row;
+  }
+  return previous[b.length];
+}
+
+// packages/config-file/src/issue-message.ts
+function showValue(value) {
+  if (value === void 0) return "nothing";
+  if (value === null) return "null (an empty value)";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  const text = typeof value === "string" ? `'${value}'` : String(value);
+  const oneLine3 = JSON.stringify(text).slice(1, -1);
+  return oneLine3.length > 60 ? `${oneLine3.slice(0, 57)}...` : oneLine3;
+}
+var NOUNS = {
+  object: "a mapping (key: value)",
+  record: "a mapping (key: value)",
+  array: "a list",
+  string: "text",
+  number: "a number",
+  int: "a whole number",
+  boolean: "true or false",
+  null: "null"
+};
+function issueMessage(issue3, missing) {
+  switch (issue3.code) {
+    case "invalid_type": {
+      const expected = NOUNS[issue3.expected] ?? issue3.expected;
+      if (missing) return `required; add it (${expected})`;
+      return `expected ${expected}, got ${showValue(issue3.input)}`;
+    }
+    case "invalid_value": {
+      const allowed = issue3.values.map((v) => typeof v === "string" ? v : String(v));
+      return allowed.length === 1 ? `must be ${allowed[0]}, got ${showValue(issue3.input)}` : `${showValue(issue3.input)} is not one of: ${allowed.join(", ")}`;
+    }
+    case "too_small":
+    case "too_big":
+      return bound(issue3);
+    case "invalid_union": {
+      const expected = [
+        ...new Set(issue3.errors.flatMap((e) => e.filter((i) => i.code === "invalid_type").map((i) => i.expected)))
+      ];
+      return expected.length > 0 && !missing ? `expected ${alternatives(expected.map((e) => NOUNS[e] ?? e))}, got ${showValue(issue3.input)}` : firstLine(issue3.message);
+    }
+    default:
+      return firstLine(issue3.message);
+  }
+}
+function unknownKeyMessage(schema, objectPath, key) {
+  const allowed = allowedKeys(schema, objectPath) ?? [];
+  const meant = closestKey(key, allowed);
+  if (meant) return `unknown key '${key}'; did you mean '${meant}'?`;
+  if (allowed.length === 0) return `unknown key '${key}'; remove it`;
+  const listed = allowed.length > 15 ? `${allowed.slice(0, 15).join(", ")}, ...` : allowed.join(", ");
+  return `unknown key '${key}'; the keys here are: ${listed}`;
+}
+function bound(issue3) {
+  const small = issue3.code === "too_small";
+  const limit = small ? issue3.minimum : issue3.maximum;
+  const op = small ? issue3.inclusive ? ">=" : ">" : issue3.inclusive ? "<=" : "<";
+  switch (issue3.origin) {
+    case "number":
+    case "int":
+    case "bigint":
+      return `must be ${op} ${limit}, got ${showValue(issue3.input)}`;
+    case "array":
+    case "set":
+      return small ? `needs at least ${limit} item(s)` : `has more than ${limit} item(s)`;
+    case "string":
+      return small ? Number(limit) <= 1 ? "must not be empty" : `needs at least ${limit} characters` : `is longer than ${limit} characters`;
+    default:
+      return firstLine(issue3.message);
+  }
+}
+var alternatives = (nouns) => nouns.length <= 2 ? nouns.join(" or ") : `${nouns.slice(0, -1).join(", ")} or ${nouns.at(-1)}`;
+var firstLine = (message) => message.split("\n")[0];
+
+// packages/config-file/src/yaml-positions.ts
+var import_yaml = __toESM(require_dist(), 1);
+var YamlPositions = class {
+  #doc;
+  #lines;
+  constructor(doc, lines2) {
+    this.#doc = doc;
+    this.#lines = lines2;
+  }
+  /** Whether every segment of the path is written in the file. */
+  has(path) {
+    return this.#locate(path).depth === path.length;
+  }
+  /**
+   * Where the value at the path is written; where its key is, when the value
+   * is empty; or the deepest ancestor that exists (where a missing key goes).
+   */
+  valueAt(path) {
+    const at = this.#locate(path);
+    return this.#position(at.value ?? at.key);
+  }
+  /** Where the key of the entry at the path is written (the value's position for list items). */
+  keyAt(path) {
+    const at = this.#locate(path);
+    return this.#position(at.key ?? at.value);
+  }
+  #position(node2) {
+    const offset = node2?.range?.[0] ?? 0;
+    const { line, col } = this.#lines.linePos(offset);
+    return { line, column: col };
+  }
+  #locate(path) {
+    let value = this.#resolve(this.#doc.contents);
+    let key;
+    let depth = 0;
+    for (const segment of path) {
+      if ((0, import_yaml.isMap)(value)) {
+        const pair = value.items.find((p) => (0, import_yaml.isPair)(p) && keyText(p.key) === String(segment));
+        if (!pair) break;
+        key = (0, import_yaml.isNode)(pair.key) ? pair.key : void 0;
+        value = this.#resolve(pair.value);
+      } else if ((0, import_yaml.isSeq)(value) && typeof segment === "number") {
+        const item = value.items[segment];
+        if (item === void 0) break;
+        key = void 0;
+        value = this.#resolve(item);
+      } else break;
+      depth++;
+    }
+    const written = value && value.range && !((0, import_yaml.isScalar)(value) && value.range[0] === value.range[1]);
+    return { key, value: written ? value : void 0, depth };
+  }
+  #resolve(node2) {
+    if ((0, import_yaml.isAlias)(node2)) return this.#resolve(node2.resolve(this.#doc));
+    return (0, import_yaml.isNode)(node2) ? node2 : void 0;
+  }
+};
+function keyText(key) {
+  if ((0, import_yaml.isScalar)(key)) return String(key.value);
+  return typeof key === "string" || typeof key === "number" ? String(key) : void 0;
+}
+function formatPath(path) {
+  let out = "";
+  for (const segment of path) {
+    if (typeof segment === "number") out += `[${segment}]`;
+    else {
+      const name = String(segment);
+      out += /^[A-Za-z_][\w-]*$/.test(name) ? `${out ? "." : ""}${name}` : `[${JSON.stringify(name)}]`;
+    }
+  }
+  return out;
+}
+
+// packages/config-file/src/parse-config-file.ts
+var MAX_LISTED = 10;
+function parseConfigFile(schema, text, file2, options = {}) {
+  const lines2 = new import_yaml2.LineCounter();
+  const doc = (0, import_yaml2.parseDocument)(text, { lineCounter: lines2, prettyErrors: false, uniqueKeys: true });
+  const fail = (issues) => {
+    throw configError(file2, issues, options);
+  };
+  if (doc.errors.length > 0) {
+    fail(
+      doc.errors.map((e) => {
+        const { line, col } = lines2.linePos(e.pos[0]);
+        const message = e.code === "DUPLICATE_KEY" ? `duplicate key ${showValue(keyAt(doc, e.pos[0]))}; keep one of them` : `invalid YAML: ${e.message.split("\n")[0]}`;
+        return { line, column: col, message };
+      })
+    );
+  }
+  if (doc.contents === null) fail([{ line: 1, column: 1, message: `the file is empty; write the settings in it` }]);
+  let raw;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (error63) {
+    fail([{ line: 1, column: 1, message: `invalid YAML: ${error63.message.split("\n")[0]}` }]);
+  }
+  const positions = new YamlPositions(doc, lines2);
+  const located = (path, message, at) => ({
+    ...at,
+    message: path.length > 0 ? `${formatPath(path)}: ${message}` : message
+  });
+  const parsed = schema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) {
+    const issues = parsed.error.issues.flatMap((issue3) => {
+      const path = issue3.path;
+      if (issue3.code === "unrecognized_keys")
+        return issue3.keys.map(
+          (key) => located([...path, key], unknownKeyMessage(schema, path, key), positions.keyAt([...path, key]))
+        );
+      return [located(path, issueMessage(issue3, !positions.has(path)), positions.valueAt(path))];
+    });
+    fail(issues.sort((a, b) => a.line - b.line || a.column - b.column));
+  }
+  return {
+    value: parsed.data,
+    file: file2,
+    positionOf: (path) => positions.keyAt(path),
+    errorAt: (path, message) => configError(file2, [located(path, message, positions.valueAt(path))], options)
+  };
+}
+function configError(file2, issues, options) {
+  const first = issues[0];
+  const listed = issues.slice(0, MAX_LISTED).map((i) => `${file2}:${i.line}:${i.column}: ${i.message}`);
+  if (issues.length > MAX_LISTED) listed.push(`and ${issues.length - MAX_LISTED} more`);
+  const help = options.help ? `; ${options.help}` : "";
+  return new FileFormatError(`${listed.join("; ")}${help}`, {
+    location: { file: file2, line: first.line, column: first.column }
+  });
+}
+function keyAt(doc, offset) {
+  let found;
+  (0, import_yaml2.visit)(doc, {
+    Pair(_, pair) {
+      if ((0, import_yaml2.isScalar)(pair.key) && pair.key.range?.[0] === offset) {
+        found = pair.key.value;
+        return import_yaml2.visit.BREAK;
+      }
+      return void 0;
+    }
+  });
+  return found;
+}
+
+// packages/config-file/src/read-config-file.ts
+import { open as open3 } from "node:fs/promises";
+var MAX_CONFIG_BYTES = 8 * 1024 * 1024;
+async function readConfigFile(schema, path, options) {
+  const file2 = options.file ?? path;
+  const text = await readSettingsText(path, file2, options.what);
+  return parseConfigFile(schema, text, file2, options);
+}
+async function readSettingsText(path, file2, what) {
+  let handle;
+  try {
+    handle = await open3(path, "r");
+  } catch (error63) {
+    throw openError(error63, file2, what);
+  }
+  try {
+    const info2 = await handle.stat();
+    if (info2.isDirectory()) throw new InputError(`${file2}: is a directory; give the path of the ${what} file`);
+    if (info2.size > MAX_CONFIG_BYTES)
+      throw new FileFormatError(
+        `${file2}: ${info2.size} bytes is too large for a ${what} file (at most ${MAX_CONFIG_BYTES}); check the path`,
+        { location: { file: file2 } }
+      );
+    const bytes = await handle.readFile().catch((error63) => {
+      throw openError(error63, file2, what);
+    });
+    if (bytes.includes(0))
+      throw new FileFormatError(`${file2}: is binary, not a YAML or JSON ${what} file; check the path`, {
+        location: { file: file2 }
+      });
+    return new TextDecoder("utf-8").decode(bytes);
+  } finally {
+    await handle.close();
+  }
+}
+function openError(error63, file2, what) {
+  const code = error63.code;
+  const reason = code === "ENOENT" ? "not found" : code === "EISDIR" ? "is a directory" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ENOTDIR" ? "a folder on its path is a file" : `cannot be read (${code ?? error63.message})`;
+  return new InputError(`${file2}: ${what} file ${reason}; check the path (relative to the workspace)`, {
+    cause: error63
+  });
+}
+
+// packages/registry/src/registry-errors.ts
+var RegistryConflictError = class extends UserError {
+  name = "RegistryConflictError";
+};
+var RegistryRuleError = class extends UserError {
+  name = "RegistryRuleError";
+};
+var IntegrityError = class extends UserError {
+  name = "IntegrityError";
+};
+var NotFoundError = class extends UserError {
+  name = "NotFoundError";
+};
+var NoVersionYetError = class extends NotFoundError {
+  name = "NoVersionYetError";
+};
+
+// packages/registry/src/stage-policy.ts
+var StageName = external_exports.string().refine(isStageName, "stage names use lowercase letters, digits, - and _");
+var StagePolicySchema = external_exports.strictObject({
+  schemaVersion: external_exports.literal(1).default(1),
+  /** When true, a stage may only be assigned to a version that holds the stage listed before it (or its `requires`). */
+  enforceOrder: external_exports.boolean().default(false),
+  stages: external_exports.array(
+    external_exports.strictObject({
+      name: StageName,
+      /** The stage a version must hold first; defaults to the previous stage when enforceOrder is on. */
+      requires: StageName.optional(),
+      /** GitHub logins allowed to assign or roll back this stage; everyone when absent. */
+      actors: external_exports.array(external_exports.string().min(1)).optional(),
+      /** Check runs that must have succeeded on the version's commit. */
+      requiredChecks: external_exports.array(external_exports.string().min(1)).default([])
+    })
+  ).min(1)
+}).superRefine((policy, ctx) => {
+  const names = policy.stages.map((s) => s.name);
+  policy.stages.forEach((stage, i) => {
+    if (stage.requires && !names.includes(stage.requires)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["stages", i, "requires"],
+        input: stage.requires,
+        message: `stage '${stage.name}' requires unknown stage '${stage.requires}'; use one of ${names.join(", ")}`
+      });
+    }
+    if (names.indexOf(stage.name) !== i)
+      ctx.addIssue({
+        code: "custom",
+        path: ["stages", i, "name"],
+        input: stage.name,
+        message: `stage '${stage.name}' is listed twice; keep one`
+      });
+  });
+});
+var DEFAULT_POLICY = StagePolicySchema.parse({
+  stages: [{ name: "dev" }, { name: "staging" }, { name: "canary" }, { name: "prod" }]
+});
+var HELP = "see docs/registry.md#stage-policy";
+async function readStagePolicy(path, file2 = path) {
+  return (await readConfigFile(StagePolicySchema, path, { what: "stage policy", file: file2, help: HELP })).value;
+}
+function stageRule(policy, stage) {
+  const rule = policy.stages.find((s) => s.name === stage);
+  if (!rule) {
+    const allowed = policy.stages.map((s) => s.name).join(", ");
+    throw new RegistryRuleError(
+      `stage '${stage}' is not allowed; use one of: ${allowed} (or add it to the stage policy)`
+    );
+  }
+  return rule;
+}
+function requiredPriorStage(policy, stage) {
+  const rule = stageRule(policy, stage);
+  if (rule.requires) return rule.requires;
+  if (!policy.enforceOrder) return void 0;
+  const index = policy.stages.indexOf(rule);
+  return index > 0 ? policy.stages[index - 1].name : void 0;
+}
+function checkActor(policy, stage, actor) {
+  const rule = stageRule(policy, stage);
+  if (rule.actors && !rule.actors.includes(actor)) {
+    throw new RegistryRuleError(
+      `${actor} may not change stage '${stage}'; ask one of ${rule.actors.join(", ")} or add ${actor} to the stage's actors in the policy`
+    );
+  }
+}
+function checkPromotion(policy, state, p) {
+  if (state.deprecated)
+    throw new RegistryRuleError(`model ${p.name} is deprecated; publish under a new name to keep promoting`);
+  if (!state.versions.includes(p.version)) {
+    throw new RegistryRuleError(
+      `${p.name}@${p.version} is not a registered version; publish it first or pick one from 'mlship registry list ${p.name}'`
+    );
+  }
+  const rule = stageRule(policy, p.stage);
+  checkActor(policy, p.stage, p.actor);
+  const prior = requiredPriorStage(policy, p.stage);
+  if (prior && !(state.stages[prior] ?? []).includes(p.version)) {
+    throw new RegistryRuleError(
+      `${p.name}@${p.version} must be in stage '${prior}' before '${p.stage}'; promote it to ${prior} first`
+    );
+  }
+  const missing = rule.requiredChecks.filter((c) => !p.passedChecks.includes(c));
+  if (missing.length > 0) {
+    throw new RegistryRuleError(
+      `${p.name}@${p.version} cannot enter '${p.stage}': required check(s) ${missing.join(", ")} have not succeeded on its commit; run them first`
+    );
+  }
+}
+
+// packages/registry/src/registry-service.ts
+import { readFile as readFile2 } from "node:fs/promises";
+
+// packages/output-files/src/output-files.ts
+import { mkdir as mkdir2, rename as rename2, rm as rm2, rmdir as rmdir2, stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
+import { dirname, join, resolve, sep as sep2 } from "node:path";
+async function checkOutputDirectory(dir, options) {
+  const { existing, isDirectory: isDirectory2, tooLong } = await nearestExisting(resolve(dir));
+  if (tooLong) throw outputError(`${options.what} '${dir}': ${REASONS.ENAMETOOLONG}`, options);
+  if (isDirectory2) return;
+  throw outputError(
+    existing === resolve(dir) ? `${options.what} '${dir}' is a file; give a directory path (it is created when missing)` : `${options.what} '${dir}' cannot be created: '${existing}' is a file; give a directory path`,
+    options
+  );
+}
+var NAME_MAX_BYTES = 255;
+async function nearestExisting(path) {
+  if (path.split(sep2).some((name) => Buffer.byteLength(name) > NAME_MAX_BYTES))
+    return { existing: path, isDirectory: false, tooLong: true };
+  for (let at = path; ; at = dirname(at)) {
+    let tooLong = false;
+    const info2 = await stat3(at).catch((error63) => {
+      tooLong = error63.code === "ENAMETOOLONG";
+      if (error63.code === "ENOENT" || error63.code === "ENOTDIR" || tooLong) return void 0;
+      throw error63;
+    });
+    if (tooLong) return { existing: at, isDirectory: false, tooLong: true };
+    if (info2) return { existing: at, isDirectory: info2.isDirectory() };
+    if (dirname(at) === at) return { existing: at, isDirectory: true };
+  }
+}
+var REASONS = {
+  ENAMETOOLONG: "a name in the path is too long for the file system; use a shorter path",
+  EACCES: "permission denied; choose a writable location",
+  EPERM: "permission denied; choose a writable location",
+  EROFS: "the file system is read-only; choose a writable location",
+  ENOSPC: "the disk is full; free space or choose another location",
+  EDQUOT: "the disk quota is exceeded; free space or choose another location",
+  ENOTDIR: "a parent of it is a file; give a directory path",
+  EEXIST: "a file is in the way; give a directory path",
+  EISDIR: "it is a directory; give a file path"
+};
+function outputError(message, options, cause) {
+  return new InputError(`${message}${options.setBy ? ` (${options.setBy})` : ""}`, cause ? { cause } : {});
+}
+
+// packages/registry/src/verified-download.ts
+import { createHash as createHash3 } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdir as mkdir3, mkdtemp, rename as rename3, rm as rm3, stat as stat4 } from "node:fs/promises";
+import { basename as basename2, dirname as dirname2, join as join2, resolve as resolve2 } from "node:path";
+import { once } from "node:events";
+async function verifiedDownload(d) {
+  if (d.expected.name !== basename2(d.expected.name) || d.expected.name === ".." || d.expected.name === ".") {
+    throw new IntegrityError(
+      `${d.label}: '${d.expected.name}' in the manifest is not a plain file name; the manifest was altered: do not use this version`
+    );
+  }
+  await mkdir3(d.destDir, { recursive: true });
+  const target = join2(d.destDir, d.expected.name);
+  const partial2 = `${target}.partial`;
+  const hash2 = createHash3("sha256");
+  let size = 0;
+  let out;
+  try {
+    const source = await d.open();
+    out = createWriteStream(partial2);
+    for await (const chunk of source) {
+      hash2.update(chunk);
+      size += chunk.byteLength;
+      if (!out.write(chunk)) await once(out, "drain");
+    }
+    out.end();
+    await once(out, "close");
+    const actual = hash2.digest("hex");
+    if (actual !== d.expected.sha256 || size !== d.expected.sizeBytes) {
+      throw new IntegrityError(
+        `${d.label}: sha256 ${actual} (${size} bytes) does not match the manifest's ${d.expected.sha256} (${d.expected.sizeBytes} bytes); the asset was altered or truncated, so it was not saved: do not use this version`
+      );
+    }
+    if (d.storedDigest && d.storedDigest !== `sha256:${actual}`) {
+      throw new IntegrityError(
+        `${d.label}: sha256 ${actual} does not match the release's digest ${d.storedDigest}; it was not saved: do not use this version`
+      );
+    }
+    await rename3(partial2, target);
+    return target;
+  } catch (error63) {
+    if (out && !out.closed) {
+      const closed = once(out, "close").catch(() => void 0);
+      out.destroy();
+      await closed;
+    }
+    await rm3(partial2, { force: true });
+    throw error63;
+  }
+}
+async function verifiedDownloadAll(destDir, downloads) {
+  const target = resolve2(destDir);
+  await checkOutputDirectory(destDir, { what: "download path" });
+  const existing = await stat4(target).catch(() => null);
+  const createdParent = await mkdir3(dirname2(target), { recursive: true });
+  const staging = await mkdtemp(join2(dirname2(target), `.${basename2(target)}.partial-`));
+  let moved = false;
+  try {
+    for (const d of downloads) await verifiedDownload({ ...d, destDir: staging });
+    moved = existing === null && await renameIfAbsent(staging, target);
+    if (!moved) {
+      await mkdir3(target, { recursive: true });
+      for (const d of downloads) await rename3(join2(staging, d.expected.name), join2(target, d.expected.name));
+      moved = true;
+    }
+    return downloads.map((d) => join2(target, d.expected.name));
+  } finally {
+    await rm3(staging, { recursive: true, force: true });
+    if (!moved && createdParent) await rm3(createdParent, { recursive: true, force: true });
+  }
+}
+async function renameIfAbsent(from, to) {
+  try {
+    await rename3(from, to);
+    return true;
+  } catch (error63) {
+    const code = error63.code;
+    if (code === "ENOTEMPTY" || code === "EEXIST") return false;
+    throw error63;
+  }
+}
+
+// packages/registry/src/verified-manifest.ts
+async function readVerifiedManifest(store, stored) {
+  const where = `${stored.name}@${stored.version}/${MANIFEST_ASSET}`;
+  const asset = stored.assets.find((a) => a.name === MANIFEST_ASSET);
+  if (!asset)
+    throw new FileFormatError(`${where} is missing from the release; the version is damaged: publish a new version`);
+  const parts = [];
+  for await (const chunk of await store.readAsset(stored.name, stored.version, MANIFEST_ASSET)) parts.push(chunk);
+  const bytes = Buffer.concat(parts);
+  const own2 = digestBytes(MANIFEST_ASSET, bytes).sha256;
+  if (asset.digest && asset.digest !== `sha256:${own2}`) {
+    throw new FileFormatError(
+      `${where} does not match its recorded digest ${asset.digest}; the release was altered: do not use it`
+    );
+  }
+  let parsed;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new FileFormatError(`${where} is not valid JSON; the version is damaged: publish a new version`);
+  }
+  const manifest = ManifestSchema.safeParse(parsed);
+  if (!manifest.success) {
+    const issue3 = manifest.error.issues[0];
+    throw new FileFormatError(
+      `${where}: ${issue3.path.join(".")}: ${issue3.message}; the manifest is not mlship schemaVersion 1`
+    );
+  }
+  const { name, source, assets } = manifest.data;
+  if (contentDigest(name, source.commit, assets) !== manifest.data.contentDigest) {
+    throw new FileFormatError(
+      `${where}: its asset checksums do not add up to its content digest; the release was altered: do not use this version`
+    );
+  }
+  const claim2 = await store.readClaim(stored.name, stored.version);
+  const claimed = claim2?.contentDigest;
+  if (!claim2 || !claimed) {
+    throw new IntegrityError(
+      `${stored.name}@${stored.version}: its tag records no content digest, so ${MANIFEST_ASSET} cannot be verified; the tag was altered or not written by mlship: do not use this version`
+    );
+  }
+  if (manifest.data.contentDigest !== claimed) {
+    throw new IntegrityError(
+      `${stored.name}@${stored.version}: ${MANIFEST_ASSET} describes content ${manifest.data.contentDigest}, but the version's tag records ${claimed}; the release was altered after the version was claimed: do not use this version`
+    );
+  }
+  const recorded = manifest.data.registrationCommit;
+  if (recorded !== void 0 && recorded !== claim2.commit) {
+    throw new IntegrityError(
+      `${stored.name}@${stored.version}: ${MANIFEST_ASSET} names commit ${recorded}, but the version's tag points at ${claim2.commit}; the release was altered after the version was claimed: do not use this version`
+    );
+  }
+  return { manifest: manifest.data, claim: claim2 };
+}
+
+// packages/registry/src/event-log.ts
+import { createHash as createHash4 } from "node:crypto";
+var MAX_EVENTS_BEHIND_HEAD = 1e3;
+function conflictBackoffMs(attempt, random = Math.random) {
+  return Math.floor(random() * Math.min(2e3, 25 * 2 ** Math.min(attempt, 10)));
+}
+var EventLog = class {
+  store;
+  options;
+  constructor(store, options) {
+    this.store = store;
+    this.options = options;
+  }
+  /** The newest event; with `repair`, events found past the head get their GTO tags and the head moves to them. */
+  async latest(name, repair = false) {
+    let event = await this.store.readHead(name);
+    const walked = [];
+    for (let i = 0; i < MAX_EVENTS_BEHIND_HEAD; i++) {
+      const next = await this.store.readEvent(name, (event?.counter ?? 0) + 1);
+      if (!next) {
+        if (repair && event && walked.length > 0) {
+          for (const e of walked) await this.store.ensureGtoTag(e);
+          await this.store.writeHead(event);
+        }
+        return event;
+      }
+      walked.push(next);
+      event = next;
+    }
+    throw new RegistryConflictError(
+      `the event log of ${name} runs more than ${MAX_EVENTS_BEHIND_HEAD} events past its head; run 'mlship registry history ${name}' to inspect it`
+    );
+  }
+  /**
+   * Appends one event: reads the newest state, lets `plan` decide (null: nothing
+   * to do), and takes the next counter atomically. When another job took it,
+   * re-reads and plans again, so rules are always checked against the state
+   * the event lands on. `operation` names the run (`id`) and the change
+   * within it (e.g. `unassign prod`): when that run already made the change,
+   * its event is returned (its GTO tag and the head repaired by the read) and
+   * nothing is written, so a re-run of a failed job finishes its change
+   * instead of making a second one.
+   */
+  async append(name, plan, operation2) {
+    const key = operation2 ? operationKey(operation2.id, operation2.change) : void 0;
+    const started = performance.now();
+    let attempt = 1;
+    for (; attempt <= this.options.maxAttempts; attempt++) {
+      const head = await this.latest(name, true);
+      const state = head?.state ?? EMPTY_STATE;
+      const done = key === void 0 ? void 0 : operationEvent(state, key);
+      const earlier = done === void 0 ? null : await this.store.readEvent(name, done);
+      if (earlier) return { event: earlier, replayed: true };
+      const planned = await plan(state);
+      if (!planned) return null;
+      const counter = (head?.counter ?? 0) + 1;
+      const event = {
+        schemaVersion: 1,
+        counter,
+        action: planned.change.action,
+        name,
+        ...planned.change.version ? { version: planned.change.version } : {},
+        ...planned.change.stage ? { stage: planned.change.stage } : {},
+        // Registrations keep GTO's plain `name@vX.Y.Z`; every other event carries the counter.
+        tag: formatGtoTag(planned.tag.action === "register" ? planned.tag : { ...planned.tag, counter }),
+        commit: planned.commit,
+        actor: this.options.actor,
+        createdAt: nextEventTime(this.options.clock(), head?.createdAt),
+        ...planned.message ? { message: planned.message } : {},
+        ...operation2 ? { operation: operation2.id } : {},
+        state: key ? rememberOperation(applyChange(state, planned.change), key, counter) : applyChange(state, planned.change)
+      };
+      if (await this.store.appendEvent(event)) {
+        await this.store.writeHead(event);
+        return { event, replayed: false };
+      }
+      if (performance.now() - started >= this.options.retryForMs) break;
+      await this.options.sleep(conflictBackoffMs(attempt));
+    }
+    const seconds = Math.round((performance.now() - started) / 1e3);
+    throw new RegistryConflictError(
+      `other jobs changed ${name} ${Math.min(attempt, this.options.maxAttempts)} times in ${seconds} s while this change was retried; re-run the job (nothing was written)`
+    );
+  }
+};
+function operationKey(operationId, operation2) {
+  return createHash4("sha256").update(`${operationId}\0${operation2}`).digest("hex").slice(0, 24);
+}
+
+// packages/registry/src/registry-service.ts
+var DEFAULT_ATTEMPTS = 500;
+var DEFAULT_RETRY_FOR_MS = 12e4;
+var RegistryService = class {
+  store;
+  log;
+  ctx;
+  constructor(store, ctx) {
+    this.store = store;
+    this.ctx = {
+      actor: ctx.actor,
+      stagePolicy: ctx.stagePolicy ?? DEFAULT_POLICY,
+      clock: ctx.clock ?? (() => /* @__PURE__ */ new Date()),
+      readSignature: ctx.readSignature,
+      maxAttempts: ctx.maxAttempts ?? DEFAULT_ATTEMPTS,
+      retryForMs: ctx.retryForMs ?? DEFAULT_RETRY_FOR_MS,
+      sleep: ctx.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)))
+    };
+    this.log = new EventLog(store, this.ctx);
+  }
+  /** The newest event of a model (its state), or null when it has none. */
+  latestEvent(name) {
+    return this.log.latest(name);
+  }
+  // ---- publish ----
+  async publish(req) {
+    const name = assertModelName(req.name);
+    if (req.version === void 0 === (req.bump === void 0)) {
+      throw new InputError(
+        `give exactly one of version (e.g. v1.2.0) and bump (patch, minor or major) to publish ${name}`
+      );
+    }
+    const explicit = req.version === void 0 ? void 0 : normalizeVersion(req.version);
+    if (explicit) assertVersionTagFits(name, explicit);
+    const files = await digestPublishFiles(req.files);
+    const signature = await this.readSignature(files);
+    const commit = req.commit ?? await this.store.defaultCommit();
+    const digest = contentDigest(name, commit, files);
+    const head = await this.log.latest(name, true);
+    const state = head?.state ?? EMPTY_STATE;
+    if (state.deprecated) throw new RegistryRuleError(`model ${name} is deprecated; publish under a new name`);
+    let version2 = explicit ?? await this.store.findStagedVersion(name, digest);
+    if (!version2) {
+      const highest = highestVersion(state.versions);
+      const top = highest ? await this.store.readVersion(name, highest) : null;
+      if (top?.published && top.contentDigest === digest) return this.finishPublished(top, name, digest);
+      version2 = bumpVersion(state.versions, req.bump);
+    }
+    for (let attempt = 1; attempt <= this.ctx.maxAttempts; attempt++) {
+      const stored = await this.store.readVersion(name, version2);
+      if (stored?.published) {
+        if (stored.contentDigest === digest) return this.finishPublished(stored, name, digest);
+        if (explicit) {
+          throw new RegistryRuleError(
+            `${name}@${version2} already exists with different content; publish a new version (bump: patch) instead`
+          );
+        }
+        version2 = bumpVersion([...state.versions, version2], req.bump);
+        continue;
+      }
+      const registrationCommit = await this.store.registrationCommit({
+        name,
+        version: version2,
+        sourceCommit: commit,
+        contentDigest: digest
+      });
+      const manifest = this.buildManifest(
+        req,
+        name,
+        version2,
+        commit,
+        registrationCommit,
+        digest,
+        files,
+        state,
+        signature
+      );
+      let staged;
+      try {
+        const bytes = await this.store.stageVersion({
+          name,
+          version: version2,
+          commit,
+          registrationCommit,
+          contentDigest: digest,
+          files,
+          manifest: serializeManifest(manifest)
+        });
+        staged = ManifestSchema.parse(JSON.parse(new TextDecoder().decode(bytes)));
+      } catch (error63) {
+        const now = await this.store.readVersion(name, version2);
+        if (!now?.published || now.contentDigest !== digest) throw error63;
+        return this.finishPublished(now, name, digest);
+      }
+      const claimCommit = staged.registrationCommit ?? registrationCommit;
+      const claim2 = await this.store.claimVersion({
+        name,
+        version: version2,
+        commit: claimCommit,
+        contentDigest: digest,
+        actor: this.ctx.actor,
+        claimedAt: wholeSeconds(this.ctx.clock())
+      });
+      if (claim2.result === "other") {
+        await this.store.discardStaged(name, version2, digest);
+        if (explicit) {
+          throw new RegistryRuleError(
+            `${name}@${version2} was just taken by another publish with different content; publish a new version instead`
+          );
+        }
+        version2 = bumpVersion([...state.versions, version2], req.bump);
+        continue;
+      }
+      if (claim2.commit !== claimCommit) {
+        throw new RegistryConflictError(
+          `another job is publishing the same files as ${versionTag(name, version2)}; re-run this one after it finishes (nothing of this run is visible)`
+        );
+      }
+      const url2 = await this.store.publishVersion(name, version2);
+      await this.appendRegistration(name, version2, claimCommit);
+      return { name, version: version2, tag: versionTag(name, version2), url: url2, created: true, manifest: staged };
+    }
+    throw new RegistryConflictError(
+      `could not find a free version for ${name} after ${this.ctx.maxAttempts} attempts; re-run the publish`
+    );
+  }
+  /**
+   * A re-run of a publish that got through: drops drafts of this content that lost
+   * answers left behind (a retried create, a publish whose answer was lost), logs
+   * the registration if the first run did not, and answers with the version.
+   */
+  async finishPublished(stored, name, digest) {
+    const { manifest, claim: claim2 } = await readVerifiedManifest(this.store, stored);
+    await this.store.discardStaged(name, stored.version, digest);
+    await this.appendRegistration(name, stored.version, claim2.commit);
+    return {
+      name,
+      version: stored.version,
+      tag: versionTag(name, stored.version),
+      url: stored.url,
+      manifest,
+      created: false
+    };
+  }
+  buildManifest(req, name, version2, commit, registrationCommit, digest, files, state, signature) {
+    const parent = req.parentVersion === void 0 ? highestVersion(state.versions) : normalizeVersion(req.parentVersion, "parent-version");
+    return ManifestSchema.parse({
+      schemaVersion: 1,
+      name,
+      version: version2,
+      contentDigest: digest,
+      createdAt: this.ctx.clock().toISOString(),
+      actor: this.ctx.actor,
+      assets: files.map((f) => ({ name: f.name, role: f.role, sha256: f.sha256, sizeBytes: f.sizeBytes })),
+      ...signature ? { signature } : {},
+      source: {
+        commit,
+        ...req.repository ? { repository: req.repository } : {},
+        ...req.pullRequest ? { pullRequest: req.pullRequest } : {},
+        ...req.workflowRunUrl ? { workflowRunUrl: req.workflowRunUrl } : {}
+      },
+      datasets: req.datasets ?? [],
+      params: req.params ?? {},
+      metrics: req.metrics ?? {},
+      ...parent && parent !== version2 ? { parentVersion: parent } : {},
+      registrationCommit
+    });
+  }
+  async readSignature(files) {
+    const onnx2 = files.find((f) => f.role === "model" && f.name.toLowerCase().endsWith(".onnx"));
+    return onnx2 && this.ctx.readSignature ? this.ctx.readSignature(await readFile2(onnx2.path), onnx2.path) : void 0;
+  }
+  async appendRegistration(name, version2, commit) {
+    await this.log.append(name, (state) => {
+      if (state.versions.includes(version2) || state.deregistered.includes(version2)) return null;
+      return { change: { action: "register", version: version2 }, tag: { action: "register", name, version: version2 }, commit };
+    });
+  }
+  // ---- reading ----
+  async resolve(reference) {
+    return (await this.resolveStored(reference)).resolved;
+  }
+  /** The resolved version and its release, read once for both resolve and download. */
+  async resolveStored(reference) {
+    const ref = parseModelReference(reference);
+    const head = await this.log.latest(ref.name);
+    if (!head)
+      throw new NoVersionYetError(`no model '${ref.name}' in the registry at ${this.store.location}; publish it first`);
+    const state = head.state;
+    let version2;
+    if (ref.kind === "stage") {
+      version2 = currentVersion(state, ref.stage);
+      if (!version2)
+        throw new NoVersionYetError(
+          `${ref.name} has no version in stage '${ref.stage}'; promote one with 'mlship registry promote ${ref.name} VERSION ${ref.stage}'`
+        );
+    } else if (ref.kind === "latest") {
+      version2 = latestVersion(state);
+      if (!version2) throw new NotFoundError(`${ref.name} has no registered versions; publish one first`);
+    } else {
+      version2 = ref.version;
+      if (state.deregistered.includes(version2)) {
+        throw new NotFoundError(
+          `${ref.name}@${version2} is deprecated; use another version from 'mlship registry list ${ref.name}'`
+        );
+      }
+      if (!state.versions.includes(version2)) {
+        throw new NotFoundError(
+          `${ref.name}@${version2} is not a registered version; see 'mlship registry list ${ref.name}'`
+        );
+      }
+    }
+    const stored = await this.store.readVersion(ref.name, version2);
+    if (!stored?.published) {
+      throw new NotFoundError(
+        `${ref.name}@${version2} is registered but its release is missing or unpublished; re-run its publish job`
+      );
+    }
+    const { manifest } = await readVerifiedManifest(this.store, stored);
+    const stages = Object.entries(stageMap(state)).filter(([, v]) => v === version2).map(([s]) => s);
+    return {
+      resolved: {
+        name: ref.name,
+        version: version2,
+        tag: versionTag(ref.name, version2),
+        url: stored.url,
+        manifest,
+        stages,
+        deprecated: state.deprecated
+      },
+      stored
+    };
+  }
+  /** Downloads every asset, the named ones, or those of one role (e.g. the data profile), each checksum-verified. */
+  async download(reference, destDir, select) {
+    await checkOutputDirectory(destDir, { what: "download path" });
+    const { resolved, stored } = await this.resolveStored(reference);
+    const all = resolved.manifest.assets;
+    const wanted = Array.isArray(select) && select.length ? select : select && !Array.isArray(select) ? all.filter((a) => a.role === select.role).map((a) => a.name) : all.map((a) => a.name);
+    if (select && !Array.isArray(select) && wanted.length === 0) {
+      throw new NotFoundError(`${resolved.tag} has no ${select.role} asset; publish the version with one`);
+    }
+    const downloads = [...new Set(wanted)].map((assetName) => {
+      const expected = resolved.manifest.assets.find((a) => a.name === assetName);
+      if (!expected) {
+        const names = resolved.manifest.assets.map((a) => a.name).join(", ");
+        throw new InputError(`asset '${assetName}' is not part of ${resolved.tag}; choose from: ${names}`);
+      }
+      const storedAsset = stored.assets.find((a) => a.name === assetName);
+      if (!storedAsset)
+        throw new FileFormatError(
+          `${resolved.tag}: asset '${assetName}' listed in its manifest is missing from the release; publish a new version`
+        );
+      return {
+        label: `${resolved.tag}/${assetName}`,
+        expected,
+        storedDigest: storedAsset.digest,
+        open: () => this.store.readAsset(resolved.name, resolved.version, assetName)
+      };
+    });
+    return { resolved, files: await verifiedDownloadAll(destDir, downloads) };
+  }
+  // ---- stages ----
+  async promote(req) {
+    const name = assertModelName(req.name);
+    const stage = assertStageName(req.stage);
+    const version2 = normalizeVersion(req.version);
+    const rule = stageRule(this.ctx.stagePolicy, stage);
+    const claim2 = await this.store.readClaim(name, version2);
+    if (!claim2) {
+      throw new RegistryRuleError(
+        `${name}@${version2} is not a published version; publish it first or pick one from 'mlship registry list ${name}'`
+      );
+    }
+    const commit = claim2.commit;
+    const passedChecks = rule.requiredChecks.length > 0 ? await this.store.passedChecks((await this.store.readVersion(name, version2))?.commit ?? commit) : [];
+    let previousVersion;
+    const appended = await this.log.append(
+      name,
+      (state) => {
+        previousVersion = currentVersion(state, stage);
+        if (previousVersion === version2) return null;
+        checkPromotion(this.ctx.stagePolicy, state, { name, version: version2, stage, actor: this.ctx.actor, passedChecks });
+        return {
+          change: { action: "assign", version: version2, stage },
+          tag: { action: "assign", name, stage },
+          commit,
+          message: req.message
+        };
+      },
+      operation(req, `assign ${stage} ${version2}`)
+    );
+    if (appended?.replayed) previousVersion = await this.holderBefore(appended.event, stage);
+    return { name, stage, version: version2, previousVersion, tag: appended?.event.tag, counter: appended?.event.counter };
+  }
+  async rollback(req) {
+    const name = assertModelName(req.name);
+    const stage = assertStageName(req.stage);
+    stageRule(this.ctx.stagePolicy, stage);
+    checkActor(this.ctx.stagePolicy, stage, this.ctx.actor);
+    let from;
+    let to;
+    const appended = await this.log.append(
+      name,
+      async (state) => {
+        const stack = state.stages[stage] ?? [];
+        from = stack.at(-1);
+        to = stack.at(-2);
+        if (!from || !to) {
+          throw new RegistryRuleError(
+            `${name} has no previous version in stage '${stage}' to roll back to; promote a version instead`
+          );
+        }
+        return {
+          change: { action: "unassign", version: from, stage },
+          tag: { action: "unassign", name, stage },
+          commit: await this.versionCommit(name, from),
+          message: req.message ?? `rollback to ${to}`
+        };
+      },
+      operation(req, `unassign ${stage}`)
+    );
+    if (appended?.replayed) {
+      from = appended.event.version;
+      to = currentVersion(appended.event.state, stage);
+    }
+    return {
+      name,
+      stage,
+      version: to,
+      previousVersion: from,
+      tag: appended?.event.tag,
+      counter: appended?.event.counter
+    };
+  }
+  /** Deregisters one version (`NAME@vX.Y.Z!`), or deprecates the whole model (`NAME@deprecated`). */
+  async deprecate(req) {
+    const name = assertModelName(req.name);
+    const version2 = req.version === void 0 ? void 0 : normalizeVersion(req.version);
+    let stagesLeft = [];
+    const appended = await this.log.append(
+      name,
+      async (state) => {
+        if (version2 === void 0) {
+          if (state.deprecated) return null;
+          const latest = latestVersion(state);
+          return {
+            change: { action: "deprecate" },
+            tag: { action: "deprecate", name },
+            commit: latest ? await this.versionCommit(name, latest) : await this.store.defaultCommit(),
+            message: req.message
+          };
+        }
+        if (state.deregistered.includes(version2)) return null;
+        if (!state.versions.includes(version2)) {
+          throw new NotFoundError(`${name}@${version2} is not a registered version; see 'mlship registry list ${name}'`);
+        }
+        stagesLeft = Object.entries(stageMap(state)).filter(([, v]) => v === version2).map(([s]) => s);
+        const commit = await this.versionCommit(name, version2);
+        return {
+          change: { action: "deregister", version: version2 },
+          tag: { action: "deregister", name, version: version2 },
+          commit,
+          message: req.message
+        };
+      },
+      operation(req, version2 === void 0 ? "deprecate" : `deregister ${version2}`)
+    );
+    return { name, version: version2, tag: appended?.event.tag, stagesLeft };
+  }
+  /** Who held the stage before an event (the event before it has the state). */
+  async holderBefore(event, stage) {
+    const before = event.counter > 1 ? await this.store.readEvent(event.name, event.counter - 1) : null;
+    return before ? currentVersion(before.state, stage) : void 0;
+  }
+  /** The commit a registered version's tags point at (its tag's target). */
+  async versionCommit(name, version2) {
+    const claim2 = await this.store.readClaim(name, version2);
+    if (!claim2) {
+      throw new NotFoundError(
+        `${versionTag(name, version2)} has no tag; the registry was altered: re-publish the version or pick another`
+      );
+    }
+    return claim2.commit;
+  }
+  // ---- audit ----
+  async history(nameInput) {
+    const name = assertModelName(nameInput);
+    const events = await this.store.listEvents(name);
+    return events.map((e) => ({
+      counter: e.counter,
+      action: e.action,
+      version: e.version,
+      stage: e.stage,
+      actor: e.actor,
+      createdAt: e.createdAt,
+      commit: e.commit,
+      tag: e.tag,
+      message: e.message,
+      operation: e.operation
+    }));
+  }
+  async list(nameInput) {
+    const names = nameInput === void 0 ? await this.store.listNames() : [assertModelName(nameInput)];
+    const out = [];
+    for (const name of names) {
+      const head = await this.log.latest(name);
+      if (!head) {
+        if (nameInput !== void 0)
+          throw new NotFoundError(`no model '${name}' in the registry at ${this.store.location}; publish it first`);
+        continue;
+      }
+      out.push({
+        name,
+        versions: head.state.versions,
+        latest: latestVersion(head.state),
+        stages: stageMap(head.state),
+        deprecated: head.state.deprecated
+      });
+    }
+    return out;
+  }
+};
+function operation(req, change) {
+  return req.operationId ? { id: req.operationId, change } : void 0;
+}
+
+// packages/registry/src/local-store.ts
+import { createReadStream as createReadStream2 } from "node:fs";
+import { copyFile as copyFile2, link, mkdir as mkdir4, readdir as readdir2, readFile as readFile3, rename as rename4, rm as rm4, stat as stat5, writeFile as writeFile3 } from "node:fs/promises";
+import { join as join3 } from "node:path";
+import { createHash as createHash5, randomBytes } from "node:crypto";
+var VersionRecordSchema = external_exports.object({
+  contentDigest: external_exports.string(),
+  commit: external_exports.string(),
+  /** Absent in versions published before versions had their own commit. */
+  registrationCommit: external_exports.string().optional(),
+  /** Asset name -> sha256 recorded when staged: the local counterpart of GitHub's asset digest. */
+  assets: external_exports.record(external_exports.string(), external_exports.object({ sha256: external_exports.string(), sizeBytes: external_exports.number() }))
+});
+var LocalStore = class {
+  location;
+  root;
+  options;
+  constructor(root, options = {}) {
+    this.root = root;
+    this.location = `local:${root}`;
+    this.options = options;
+  }
+  modelDir(name) {
+    return join3(this.root, "models", modelSegment(name));
+  }
+  eventPath(name, counter) {
+    return join3(this.modelDir(name), "events", `${String(counter).padStart(10, "0")}.json`);
+  }
+  async readHead(name) {
+    return readEventFile(join3(this.modelDir(name), "head.json"));
+  }
+  async readEvent(name, counter) {
+    return readEventFile(this.eventPath(name, counter));
+  }
+  async appendEvent(event) {
+    const target = this.eventPath(event.name, event.counter);
+    const temp = await this.writeAside(join3(this.modelDir(event.name), "events"), JSON.stringify(event));
+    try {
+      await link(temp, target);
+      return true;
+    } catch (error63) {
+      if (error63.code === "EEXIST") return false;
+      throw error63;
+    } finally {
+      await rm4(temp, { force: true });
+    }
+  }
+  async ensureGtoTag() {
+  }
+  async writeHead(event) {
+    const dir = this.modelDir(event.name);
+    const temp = await this.writeAside(dir, JSON.stringify(event));
+    await rename4(temp, join3(dir, "head.json"));
+  }
+  async listEvents(name) {
+    const dir = join3(this.modelDir(name), "events");
+    const files = (await readdirOrEmpty(dir)).filter((f) => /^\d{10}\.json$/.test(f)).sort();
+    const events = [];
+    for (const f of files) {
+      const event = await readEventFile(join3(dir, f));
+      if (event) events.push(event);
+    }
+    return events;
+  }
+  async listNames() {
+    return (await readdirOrEmpty(join3(this.root, "models"))).map(modelOfSegment).sort();
+  }
+  async readVersion(name, version2) {
+    const dir = join3(this.modelDir(name), "versions", version2);
+    const record2 = await readVersionRecord(dir);
+    return record2 ? toStoredVersion(name, version2, dir, record2, true) : null;
+  }
+  async readClaim(name, version2) {
+    const record2 = await readVersionRecord(join3(this.modelDir(name), "versions", version2));
+    return record2 ? { commit: record2.registrationCommit ?? record2.commit, contentDigest: record2.contentDigest } : null;
+  }
+  async registrationCommit(req) {
+    return createHash5("sha1").update(["mlship registration", req.name, req.version, req.sourceCommit, req.contentDigest].join("\0")).digest("hex");
+  }
+  async findStagedVersion(name, contentDigest2) {
+    const suffix = `-${contentDigest2.slice(0, 16)}`;
+    const staged = (await readdirOrEmpty(join3(this.modelDir(name), "staging"))).find((d) => d.endsWith(suffix));
+    return staged ? staged.slice(0, -suffix.length) : null;
+  }
+  stagingDir(name, version2, contentDigest2) {
+    return join3(this.modelDir(name), "staging", `${version2}-${contentDigest2.slice(0, 16)}`);
+  }
+  async stageVersion(req) {
+    const dir = this.stagingDir(req.name, req.version, req.contentDigest);
+    await mkdir4(dir, { recursive: true });
+    const assets = {};
+    for (const file2 of req.files) {
+      const target = join3(dir, file2.name);
+      assets[file2.name] = { sha256: file2.sha256, sizeBytes: file2.sizeBytes };
+      if ((await stat5(target).catch(() => null))?.size === file2.sizeBytes) continue;
+      const temp = join3(dir, `.${file2.name}.${randomBytes(6).toString("hex")}`);
+      if (file2.path) await copyFile2(file2.path, temp);
+      else await writeFile3(temp, file2.bytes);
+      await rename4(temp, target);
+    }
+    const manifestPath = join3(dir, MANIFEST_ASSET);
+    const manifest = await readFile3(manifestPath).catch(() => null) ?? req.manifest;
+    if (manifest === req.manifest) await rename4(await this.writeAside(dir, manifest), manifestPath);
+    const m = digestBytes(MANIFEST_ASSET, manifest);
+    assets[MANIFEST_ASSET] = { sha256: m.sha256, sizeBytes: m.sizeBytes };
+    const record2 = {
+      contentDigest: req.contentDigest,
+      commit: req.commit,
+      registrationCommit: req.registrationCommit,
+      assets
+    };
+    await rename4(await this.writeAside(dir, JSON.stringify(record2, null, 2)), join3(dir, "version.json"));
+    return manifest;
+  }
+  async claimVersion({ name, version: version2, commit, contentDigest: contentDigest2 }) {
+    const target = join3(this.modelDir(name), "versions", version2);
+    await mkdir4(join3(this.modelDir(name), "versions"), { recursive: true });
+    try {
+      await rename4(this.stagingDir(name, version2, contentDigest2), target);
+      return { result: "claimed", commit };
+    } catch (error63) {
+      const code = error63.code;
+      if (code !== "ENOTEMPTY" && code !== "EEXIST" && code !== "ENOENT") throw error63;
+      const existing = await readVersionRecord(target);
+      if (!existing) throw error63;
+      if (existing.contentDigest !== contentDigest2) return { result: "other" };
+      await rm4(this.stagingDir(name, version2, contentDigest2), { recursive: true, force: true });
+      return { result: "ours", commit: existing.registrationCommit ?? existing.commit };
+    }
+  }
+  async discardStaged(name, version2, contentDigest2) {
+    await rm4(this.stagingDir(name, version2, contentDigest2), { recursive: true, force: true });
+  }
+  async publishVersion(name, version2) {
+    return join3(this.modelDir(name), "versions", version2);
+  }
+  async readAsset(name, version2, asset) {
+    return createReadStream2(join3(this.modelDir(name), "versions", version2, asset));
+  }
+  async passedChecks(commit) {
+    return this.options.passedChecks ? this.options.passedChecks(commit) : [];
+  }
+  async defaultCommit() {
+    return this.options.defaultCommit ? this.options.defaultCommit() : "unknown";
+  }
+  async writeAside(dir, content) {
+    await mkdir4(dir, { recursive: true });
+    const temp = join3(dir, `.tmp-${process.pid}-${randomBytes(6).toString("hex")}`);
+    await writeFile3(temp, content);
+    return temp;
+  }
+};
+async function readdirOrEmpty(dir) {
+  try {
+    return (await readdir2(dir)).filter((f) => !f.startsWith("."));
+  } catch (error63) {
+    if (error63.code === "ENOENT") return [];
+    throw error63;
+  }
+}
+async function readEventFile(path) {
+  const text = await readFile3(path, "utf8").catch((error63) => {
+    if (error63.code === "ENOENT") return null;
+    throw error63;
+  });
+  return text === null ? null : RegistryEventSchema.parse(JSON.parse(text));
+}
+async function readVersionRecord(dir) {
+  const text = await readFile3(join3(dir, "version.json"), "utf8").catch(() => null);
+  return text === null ? null : VersionRecordSchema.parse(JSON.parse(text));
+}
+function toStoredVersion(name, version2, dir, record2, published) {
+  return {
+    name,
+    version: version2,
+    published,
+    url: dir,
+    contentDigest: record2.contentDigest,
+    commit: record2.commit,
+    assets: Object.entries(record2.assets).map(([asset, a]) => ({
+      name: asset,
+      sizeBytes: a.sizeBytes,
+      digest: `sha256:${a.sha256}`
+    }))
+  };
+}
+
+// packages/registry/src/github-store.ts
+import { createHash as createHash6 } from "node:crypto";
+import { createReadStream as createReadStream3 } from "node:fs";
+var EVENTS_PREFIX = "mlship/events/";
+var HEAD_PREFIX = "mlship/head/";
+var DRAFT_SEARCH_PAGES = 2;
+var DRAFT_SEARCH_PAGE_SIZE = 30;
+var UPLOAD_ATTEMPTS = 3;
+var GitHubStore = class {
+  location;
+  client;
+  owner;
+  repo;
+  /** Tag object sha of each event this store read or wrote, to point the head at it. */
+  eventShas = /* @__PURE__ */ new Map();
+  assetIds = /* @__PURE__ */ new Map();
+  /** Draft release id of each version this store staged, so publishing does not search again. */
+  draftIds = /* @__PURE__ */ new Map();
+  /** Drafts of a version's content this store found, so staging does not search again. */
+  ownDrafts = /* @__PURE__ */ new Map();
+  constructor(options) {
+    this.client = options.client;
+    this.owner = options.owner;
+    this.repo = options.repo;
+    this.location = `github:${options.owner}/${options.repo}`;
+  }
+  get base() {
+    return { owner: this.owner, repo: this.repo };
+  }
+  // ---- event log ----
+  async readHead(name) {
+    return this.readEventAt(`${HEAD_PREFIX}${modelSegment(name)}`);
+  }
+  async readEvent(name, counter) {
+    return this.readEventAt(`${EVENTS_PREFIX}${modelSegment(name)}/${counter}`);
+  }
+  async readEventAt(ref) {
+    const sha = await this.refSha(ref);
+    if (!sha) return null;
+    const event = await this.readEventObject(sha);
+    if (event) this.eventShas.set(eventKey(event), sha);
+    return event;
+  }
+  async readEventObject(sha) {
+    const tag = await this.call(
+      "read a registry event tag",
+      () => this.client.rest.git.getTag({ ...this.base, tag_sha: sha })
+    );
+    return parseEventMessage(tag.data.message);
+  }
+  async appendEvent(event) {
+    const sha = await this.createTagObject(
+      event.tag,
+      formatEventMessage(event),
+      event.commit,
+      event.actor,
+      event.createdAt
+    );
+    const created = await this.createRefOnce(`refs/${EVENTS_PREFIX}${modelSegment(event.name)}/${event.counter}`, sha);
+    if (!created) return false;
+    this.eventShas.set(eventKey(event), sha);
+    await this.ensureGtoTag(event);
+    return true;
+  }
+  async ensureGtoTag(event) {
+    if (event.action === "register") return;
+    const sha = this.eventShas.get(eventKey(event)) ?? await this.refSha(`${EVENTS_PREFIX}${modelSegment(event.name)}/${event.counter}`);
+    if (!sha) return;
+    await this.createRefOnce(`refs/tags/${event.tag}`, sha);
+  }
+  async writeHead(event) {
+    const sha = this.eventShas.get(eventKey(event));
+    if (!sha) return;
+    const ref = `${HEAD_PREFIX}${modelSegment(event.name)}`;
+    try {
+      await this.client.rest.git.updateRef({ ...this.base, ref, sha, force: true });
+    } catch (error63) {
+      if (statusOf(error63) !== 422 && statusOf(error63) !== 404) throw this.accessError("move the registry head", error63);
+      if (!await this.createRefOnce(`refs/${ref}`, sha)) {
+        await this.call(
+          "move the registry head",
+          () => this.client.rest.git.updateRef({ ...this.base, ref, sha, force: true })
+        );
+      }
+    }
+  }
+  async listEvents(name) {
+    const prefix = `refs/${EVENTS_PREFIX}${modelSegment(name)}/`;
+    const refs = await this.call(
+      "list registry events",
+      () => this.client.paginate(this.client.rest.git.listMatchingRefs, {
+        ...this.base,
+        ref: prefix.slice("refs/".length),
+        per_page: 100
+      })
+    );
+    const ours = refs.map((r) => ({ counter: Number(r.ref.slice(prefix.length)), sha: r.object.sha })).filter((r) => /^\d+$/.test(String(r.counter)) && r.counter > 0).sort((a, b) => a.counter - b.counter);
+    const events = [];
+    for (const r of ours) {
+      const event = await this.readEventObject(r.sha);
+      if (event) events.push(event);
+    }
+    return events;
+  }
+  async listNames() {
+    const refs = await this.call(
+      "list registry models",
+      () => this.client.paginate(this.client.rest.git.listMatchingRefs, { ...this.base, ref: HEAD_PREFIX, per_page: 100 })
+    );
+    return [...new Set(refs.map((r) => modelOfSegment(r.ref.slice(`refs/${HEAD_PREFIX}`.length))))].sort();
+  }
+  // ---- versions ----
+  async readVersion(name, version2) {
+    let release;
+    try {
+      release = (await this.client.rest.repos.getReleaseByTag({ ...this.base, tag: versionTag(name, version2) })).data;
+    } catch (error63) {
+      if (statusOf(error63) === 404) return null;
+      throw this.accessError(`read release ${name}@${version2}`, error63);
+    }
+    return this.toStoredVersion(name, version2, release);
+  }
+  async readClaim(name, version2) {
+    const tag = versionTag(name, version2);
+    const res = await this.call(
+      `read tag ${tag}`,
+      () => this.client.graphql(
+        "query($owner: String!, $repo: String!, $ref: String!) { repository(owner: $owner, name: $repo) { ref(qualifiedName: $ref) { target { oid ... on Tag { message target { oid } } } } } }",
+        { ...this.base, ref: `refs/tags/${tag}` }
+      )
+    );
+    const target = res.repository?.ref?.target;
+    if (!target) return null;
+    if (target.message === void 0) return { commit: target.oid, contentDigest: null };
+    return { commit: target.target?.oid ?? target.oid, contentDigest: parseClaimedDigest(target.message ?? "") };
+  }
+  async registrationCommit(req) {
+    const recorded = parseMarker((await this.ownDraft(req.name, req.version, req.contentDigest))?.body ?? "");
+    if (recorded?.registration) return recorded.registration;
+    let source;
+    try {
+      source = (await this.client.rest.git.getCommit({ ...this.base, commit_sha: req.sourceCommit })).data;
+    } catch (error63) {
+      if (statusOf(error63) !== 404 && statusOf(error63) !== 422)
+        throw this.accessError(`read commit ${req.sourceCommit}`, error63);
+      throw new GitHubAccessError(
+        `commit ${req.sourceCommit} is not in ${this.owner}/${this.repo}; push it first, or publish from a commit of that repository`,
+        { status: statusOf(error63), cause: error63 }
+      );
+    }
+    const identity = { ...REGISTRATION_IDENTITY, ...source.committer.date ? { date: source.committer.date } : {} };
+    const res = await this.call(
+      `create the commit of ${versionTag(req.name, req.version)}`,
+      () => this.client.rest.git.createCommit({
+        ...this.base,
+        message: `Register ${req.name} ${req.version}
+
+${CONTENT_TRAILER}${req.contentDigest}
+`,
+        tree: source.tree.sha,
+        parents: [req.sourceCommit],
+        author: identity,
+        committer: identity
+      })
+    );
+    return res.data.sha;
+  }
+  /** The draft a previous run staged this content in, found once per store. */
+  async ownDraft(name, version2, contentDigest2) {
+    const key = draftKey(name, version2, contentDigest2);
+    const known = this.ownDrafts.get(key);
+    if (known !== void 0) return known;
+    const draft = await this.findDraft((m) => m.name === name && m.version === version2 && m.content === contentDigest2);
+    this.ownDrafts.set(key, draft);
+    return draft;
+  }
+  toStoredVersion(name, version2, release) {
+    const marker = parseMarker(release.body ?? "");
+    const assets = release.assets.map((a) => {
+      this.assetIds.set(`${name}@${version2}/${a.name}`, a.id);
+      return { name: a.name, sizeBytes: a.size, ...a.digest ? { digest: a.digest } : {} };
+    });
+    return {
+      name,
+      version: version2,
+      published: !release.draft,
+      url: release.html_url,
+      contentDigest: marker?.name === name && marker.version === version2 ? marker.content : void 0,
+      commit: marker?.commit,
+      assets
+    };
+  }
+  async findStagedVersion(name, contentDigest2) {
+    const draft = await this.findDraft((m) => m.name === name && m.content === contentDigest2);
+    return draft ? parseMarker(draft.body ?? "").version : null;
+  }
+  async findDraft(match) {
+    return this.call("search the draft releases", async () => {
+      let pages = 0;
+      const iterator2 = this.client.paginate.iterator(this.client.rest.repos.listReleases, {
+        ...this.base,
+        per_page: DRAFT_SEARCH_PAGE_SIZE
+      });
+      for await (const page of iterator2) {
+        for (const release of page.data) {
+          const marker = release.draft ? parseMarker(release.body ?? "") : null;
+          if (marker && match(marker)) return release;
+        }
+        if (++pages >= DRAFT_SEARCH_PAGES) break;
+      }
+      return null;
+    });
+  }
+  async stageVersion(req) {
+    let draft = await this.ownDraft(req.name, req.version, req.contentDigest);
+    if (!draft) {
+      const body = formatMarker({
+        name: req.name,
+        version: req.version,
+        content: req.contentDigest,
+        commit: req.commit,
+        registration: req.registrationCommit
+      });
+      draft = (await this.call(
+        `create a draft release for ${req.name}@${req.version}`,
+        () => this.client.rest.repos.createRelease({
+          ...this.base,
+          tag_name: versionTag(req.name, req.version),
+          target_commitish: req.registrationCommit,
+          name: `${req.name} ${req.version}`,
+          body,
+          draft: true
+        })
+      )).data;
+    }
+    this.ownDrafts.set(draftKey(req.name, req.version, req.contentDigest), draft);
+    this.draftIds.set(`${req.name}@${req.version}`, draft.id);
+    const existing = new Map(draft.assets.map((a) => [a.name, a]));
+    for (const file2 of req.files) {
+      const have = existing.get(file2.name);
+      if (have?.digest === `sha256:${file2.sha256}`) continue;
+      if (have)
+        await this.call(
+          "replace a partial asset",
+          () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: have.id })
+        );
+      await this.upload(draft, file2.name, file2, file2.sizeBytes, file2.sha256);
+    }
+    const staged = existing.get(MANIFEST_ASSET);
+    if (staged) {
+      const bytes = staged.state === void 0 || staged.state === "uploaded" ? await this.downloadAsset(staged.id) : void 0;
+      if (bytes && isStagedManifest(bytes, staged, req)) {
+        this.assetIds.set(`${req.name}@${req.version}/${MANIFEST_ASSET}`, staged.id);
+        return bytes;
+      }
+      await this.call(
+        "replace a partial asset",
+        () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: staged.id })
+      );
+    }
+    await this.upload(
+      draft,
+      MANIFEST_ASSET,
+      { bytes: req.manifest },
+      req.manifest.byteLength,
+      createHash6("sha256").update(req.manifest).digest("hex")
+    );
+    return req.manifest;
+  }
+  /**
+   * Streams one asset from disk (models reach 2 GiB, too much to hold in a
+   * runner's memory). A stream cannot be replayed by octokit's retry plugin,
+   * so uploads retry here, opening the file again each time.
+   */
+  async upload(release, name, source, sizeBytes, sha256) {
+    for (let attempt = 1; attempt <= UPLOAD_ATTEMPTS; attempt++) {
+      try {
+        await this.uploadOnce(release, name, source, sizeBytes, sha256);
+        return;
+      } catch (error63) {
+        const transient = error63 instanceof PartialUploadError || error63 instanceof GitHubRequestError && error63.transient;
+        if (!transient || attempt === UPLOAD_ATTEMPTS)
+          throw this.accessError(`upload ${name} to ${release.tag_name}`, error63);
+        await new Promise((r) => setTimeout(r, 250 * attempt));
+      }
+    }
+  }
+  async uploadOnce(release, name, source, sizeBytes, sha256) {
+    try {
+      const res = await this.client.request({
+        method: "POST",
+        url: release.upload_url,
+        name,
+        headers: { "content-type": "application/octet-stream", "content-length": sizeBytes },
+        data: source.bytes ?? createReadStream3(source.path),
+        request: { retries: 0 }
+      });
+      const asset = res.data;
+      if (asset.digest && asset.digest !== `sha256:${sha256}`) {
+        await this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: asset.id });
+        throw new GitHubAccessError(
+          `upload of ${name} to ${release.tag_name} arrived corrupted (digest ${asset.digest}); re-run the publish`
+        );
+      }
+    } catch (error63) {
+      if (statusOf(error63) !== 422) throw error63;
+      const assets = (await this.call(
+        "list release assets",
+        () => this.client.rest.repos.listReleaseAssets({ ...this.base, release_id: release.id, per_page: 100 })
+      )).data;
+      const there = assets.find((a) => a.name === name);
+      if (!there) throw this.accessError(`upload ${name} to ${release.tag_name}`, error63);
+      if (there.digest === `sha256:${sha256}`) return;
+      await this.call(
+        "replace a partial asset",
+        () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: there.id })
+      );
+      throw new PartialUploadError(`a failed try left a partial ${name} in ${release.tag_name}; re-run the publish`);
+    }
+  }
+  async claimVersion(req) {
+    const tag = versionTag(req.name, req.version);
+    const message = `Registering artifact ${req.name} version ${req.version}
+
+${CONTENT_TRAILER}${req.contentDigest}
+`;
+    const sha = await this.createTagObject(tag, message, req.commit, req.actor, req.claimedAt);
+    if (await this.createRefOnce(`refs/tags/${tag}`, sha)) return { result: "claimed", commit: req.commit };
+    const existing = await this.refObject(`tags/${tag}`);
+    if (existing?.type !== "tag") return { result: "other" };
+    const object2 = await this.call(
+      `read tag ${tag}`,
+      () => this.client.rest.git.getTag({ ...this.base, tag_sha: existing.sha })
+    );
+    return parseClaimedDigest(object2.data.message) === req.contentDigest ? { result: "ours", commit: object2.data.object.sha } : { result: "other" };
+  }
+  async publishVersion(name, version2) {
+    const published = await this.readVersion(name, version2);
+    if (published) return published.url;
+    const draftId = this.draftIds.get(`${name}@${version2}`) ?? (await this.findDraft((m) => m.name === name && m.version === version2))?.id;
+    if (draftId === void 0)
+      throw new GitHubAccessError(
+        `the draft release of ${name}@${version2} disappeared before it was published; re-run the publish`
+      );
+    const res = await this.call(
+      `publish release ${name}@${version2}`,
+      () => this.client.rest.repos.updateRelease({ ...this.base, release_id: draftId, draft: false, make_latest: "false" })
+    );
+    const content = parseMarker(res.data.body ?? "")?.content;
+    if (content) await this.deleteDrafts(name, version2, content);
+    return res.data.html_url;
+  }
+  async discardStaged(name, version2, contentDigest2) {
+    await this.deleteDrafts(name, version2, contentDigest2);
+  }
+  /** Drafts of this version left by lost answers or by a publish that lost the race (all, or one content's). */
+  async deleteDrafts(name, version2, contentDigest2) {
+    for (let pass = 0; pass < 10; pass++) {
+      const draft = await this.findDraft(
+        (m) => m.name === name && m.version === version2 && (contentDigest2 === void 0 || m.content === contentDigest2)
+      );
+      if (!draft) return;
+      try {
+        await this.client.rest.repos.deleteRelease({ ...this.base, release_id: draft.id });
+      } catch (error63) {
+        if (statusOf(error63) !== 404) throw this.accessError("delete a leftover draft release", error63);
+      }
+    }
+  }
+  async readAsset(name, version2, asset) {
+    const key = `${name}@${version2}/${asset}`;
+    if (!this.assetIds.has(key)) await this.readVersion(name, version2);
+    const id = this.assetIds.get(key);
+    if (id === void 0) throw new GitHubAccessError(`${key} is not an asset of its release`);
+    const res = await this.call(
+      `download ${key}`,
+      () => this.client.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
+        ...this.base,
+        asset_id: id,
+        headers: { accept: "application/octet-stream" },
+        request: { parseSuccessResponseBody: false }
+      })
+    );
+    return res.data;
+  }
+  async downloadAsset(id) {
+    const res = await this.call(
+      "download a release asset",
+      () => this.client.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
+        ...this.base,
+        asset_id: id,
+        headers: { accept: "application/octet-stream" }
+      })
+    );
+    return new Uint8Array(res.data);
+  }
+  async passedChecks(commit) {
+    const runs = await this.call(
+      `list check runs of ${commit}`,
+      () => this.client.paginate(this.client.rest.checks.listForRef, { ...this.base, ref: commit, per_page: 100 }),
+      "checks: read"
+    );
+    const newest = /* @__PURE__ */ new Map();
+    for (const run of runs) if ((newest.get(run.name)?.id ?? -1) < run.id) newest.set(run.name, run);
+    return [...newest.values()].filter((r) => r.conclusion === "success").map((r) => r.name);
+  }
+  async defaultCommit() {
+    const repo = await this.call(`read ${this.owner}/${this.repo}`, () => this.client.rest.repos.get(this.base));
+    const sha = await this.refSha(`heads/${repo.data.default_branch}`);
+    if (!sha)
+      throw new GitHubAccessError(
+        `${this.owner}/${this.repo} has no commit on ${repo.data.default_branch}; pass the commit to publish`
+      );
+    return sha;
+  }
+  // ---- git helpers ----
+  async createTagObject(tag, message, commit, actor, date5) {
+    const tagger = { tagger: { name: actor, email: `${actor}@users.noreply.github.com`, date: date5 } };
+    const res = await this.call(
+      `create tag ${tag}`,
+      () => this.client.rest.git.createTag({ ...this.base, tag, message, object: commit, type: "commit", ...tagger })
+    );
+    return res.data.sha;
+  }
+  /** true when this call created the ref (or an earlier try of it did); false when someone else holds it. */
+  async createRefOnce(ref, sha) {
+    try {
+      await this.client.rest.git.createRef({ ...this.base, ref, sha });
+      return true;
+    } catch (error63) {
+      const existing = await this.refSha(ref.slice("refs/".length));
+      if (!existing) throw this.accessError(`create ${ref}`, error63);
+      return existing === sha;
+    }
+  }
+  async refObject(ref) {
+    try {
+      return (await this.client.rest.git.getRef({ ...this.base, ref })).data.object;
+    } catch (error63) {
+      if (statusOf(error63) === 404) return null;
+      throw this.accessError(`read ${ref}`, error63);
+    }
+  }
+  async refSha(ref) {
+    return (await this.refObject(ref))?.sha ?? null;
+  }
+  async call(what, fn, permission) {
+    try {
+      return await fn();
+    } catch (error63) {
+      throw this.accessError(what, error63, permission);
+    }
+  }
+  /** The one GitHub error mapper, with what the registry was doing and the permission it needs. */
+  accessError(what, error63, permission = "contents: write") {
+    return gitHubError(error63, {
+      doing: `${what} in ${this.owner}/${this.repo}`,
+      permission,
+      notFound: `check the repository name ${this.owner}/${this.repo} and that the token can see it`,
+      rerun: " (the registry is left consistent)"
+    });
+  }
+};
+var PartialUploadError = class extends GitHubAccessError {
+  name = "PartialUploadError";
+};
+var CONTENT_TRAILER = "mlship-content: ";
+var CONTENT_TRAILER_RE = /^mlship-content: ([0-9a-f]{64})$/m;
+function parseClaimedDigest(message) {
+  return CONTENT_TRAILER_RE.exec(message)?.[1] ?? null;
+}
+var MARKER_RE = /<!-- mlship:publish name=(\S+) version=(\S+) content=([0-9a-f]{64}) commit=(\S+?)(?: registration=([0-9a-f]{40}))? -->/;
+var REGISTRATION_IDENTITY = { name: "mlship", email: "registry@mlship.invalid" };
+function formatMarker(m) {
+  const registration = m.registration ? ` registration=${m.registration}` : "";
+  return `<!-- mlship:publish name=${m.name} version=${m.version} content=${m.content} commit=${m.commit}${registration} -->
+Model **${m.name}** ${m.version}, published by mlship. Every asset's sha256 is in \`manifest.json\`; fetch it with \`mlship registry download ${m.name}@${m.version}\`, which verifies them.
+`;
+}
+function parseMarker(body) {
+  const m = MARKER_RE.exec(body);
+  return m ? { name: m[1], version: m[2], content: m[3], commit: m[4], ...m[5] ? { registration: m[5] } : {} } : null;
+}
+function isStagedManifest(bytes, asset, req) {
+  if (asset.digest && asset.digest !== `sha256:${createHash6("sha256").update(bytes).digest("hex")}`) return false;
+  let parsed;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return false;
+  }
+  const manifest = ManifestSchema.safeParse(parsed);
+  return manifest.success && manifest.data.name === req.name && manifest.data.version === req.version && manifest.data.contentDigest === req.contentDigest;
+}
+function draftKey(name, version2, contentDigest2) {
+  return `${name}@${version2}#${contentDigest2}`;
+}
+function eventKey(event) {
+  return `${event.name}#${event.counter}`;
+}
+function statusOf(error63) {
+  const status = error63?.status;
+  return typeof status === "number" ? status : void 0;
+}
+
+// packages/registry/src/registry-command.ts
+import { existsSync as existsSync2 } from "node:fs";
+import { isAbsolute, join as join4 } from "node:path";
+
+// packages/report/src/escape.ts
+var ZERO_WIDTH_SPACE = "​";
+var INVISIBLE_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+function visible(text) {
+  return text.replace(INVISIBLE_CONTROLS, "�");
+}
+function defuse(text) {
+  return text.replace(/@/g, `@${ZERO_WIDTH_SPACE}`).replace(/:\/\//g, `${ZERO_WIDTH_SPACE}://`).replace(/(^|[^\p{L}\p{N}])(www)\./giu, `$1$2${ZERO_WIDTH_SPACE}.`);
+}
+function oneLine2(text) {
+  return text.replace(/\s*(?:\r\n|\r|\n)\s*/g, " ");
+}
+var INLINE_SPECIALS = /[\\`*_[\]<>!&|~#$]/g;
+function escapeText(text) {
+  const escaped = defuse(oneLine2(visible(text)).trim()).replace(INLINE_SPECIALS, "\\$&");
+  return escaped.replace(/^([-+=])(?=[-+=\s]|$)/, "\\$1").replace(/^(\d{1,9})([.)])(?=\s|$)/, "$1\\$2");
+}
+function codeSpan(text, options = {}) {
+  let content = oneLine2(visible(text));
+  if (options.table) {
+    content = content.replace(/\\(?=\|)/g, `\\${ZERO_WIDTH_SPACE}`).replace(/\|/g, "\\|");
+  }
+  if (content === "") return "` `";
+  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = /^[` ]|[` ]$/.test(content) && content.trim() !== "" ? " " : "";
+  return `${fence}${pad}${content}${pad}${fence}`;
+}
+function codeBlock(text, info2 = "") {
+  const content = visible(text).replace(/\r\n?/g, "\n").replace(/\n+$/, "");
+  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(Math.max(3, longest + 1));
+  return `${fence}${info2.replace(/[^\w+-]/g, "")}
+${content}
+${fence}`;
+}
+
+// node_modules/.pnpm/markdown-table@3.1.0/node_modules/markdown-table/index.js
+function defaultStringLength(value) {
+  return value.length;
+}
+function markdownTable(table, options) {
+  const settings = options || {};
+  const align = (settings.align || []).concat();
+  const stringLength = settings.stringLength || defaultStringLength;
+  const alignments = [];
+  const cellMatrix = [];
+  const sizeMatrix = [];
+  const longestCellByColumn = [];
+  let mostCellsPerRow = 0;
+  let rowIndex = -1;
+  while (++rowIndex < table.length) {
+    const row2 = [];
+    const sizes2 = [];
+    let columnIndex2 = -1;
+    if (table[rowIndex].length > mostCellsPerRow) {
+      mostCellsPerRow = table[rowIndex].length;
+    }
+    while (++columnIndex2 < table[rowIndex].length) {
+      const cell = serialize(table[rowIndex][columnIndex2]);
+      if (settings.alignDelimiters !== false) {
+        const size = stringLength(cell);
+        sizes2[columnIndex2] = size;
+        if (longestCellByColumn[columnIndex2] === void 0 || size > longestCellByColumn[columnIndex2]) {
+          longestCellByColumn[columnIndex2] = size;
+        }
+      }
+      row2.push(cell);
+    }
+    cellMatrix[rowIndex] = row2;
+    sizeMatrix[rowIndex] = sizes2;
+  }
+  let columnIndex = -1;
+  if (typeof align === "object" && "length" in align) {
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = toAlignment(align[columnIndex]);
+    }
+  } else {
+    const code = toAlignment(align);
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = code;
+    }
+  }
+  columnIndex = -1;
+  const row = [];
+  const sizes = [];
+  while (++columnIndex < mostCellsPerRow) {
+    const code = alignments[columnIndex];
+    let before = "";
+    let after = "";
+    if (code === 99) {
+      before = ":";
+      after = ":";
+    } else if (code === 108) {
+      before = ":";
+    } else if (code === 114) {
+      after = ":";
+    }
+    let size = settings.alignDelimiters === false ? 1 : Math.max(
+      1,
+      longestCellByColumn[columnIndex] - before.length - after.length
+    );
+    const cell = before + "-".repeat(size) + after;
+    if (settings.alignDelimiters !== false) {
+      size = before.length + size + after.length;
+      if (size > longestCellByColumn[columnIndex]) {
+        longestCellByColumn[columnIndex] = size;
+      }
+      sizes[columnIndex] = size;
+    }
+    row[columnIndex] = cell;
+  }
+  cellMatrix.splice(1, 0, row);
+  sizeMatrix.splice(1, 0, sizes);
+  rowIndex = -1;
+  const lines2 = [];
+  while (++rowIndex < cellMatrix.length) {
+    const row2 = cellMatrix[rowIndex];
+    const sizes2 = sizeMatrix[rowIndex];
+    const cellsInRow = settings.fillRows === false ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length) : mostCellsPerRow;
+    columnIndex = -1;
+    const line = [];
+    while (++columnIndex < cellsInRow) {
+      const cell = row2[columnIndex] || "";
+      let before = "";
+      let after = "";
+      if (settings.alignDelimiters !== false) {
+        const size = longestCellByColumn[columnIndex] - (sizes2[columnIndex] || 0);
+        const code = alignments[columnIndex];
+        if (code === 114) {
+          before = " ".repeat(size);
+        } else if (code === 99) {
+          const half = size / 2;
+          if (size % 2) {
+            before = " ".repeat(half + 0.5);
+            after = " ".repeat(half - 0.5);
+          } else {
+            before = " ".repeat(half);
+            after = before;
+          }
+        } else {
+          after = " ".repeat(size);
+        }
+      }
+      if (settings.delimiterStart !== false && !columnIndex) {
+        line.push("|");
+      }
+      if (settings.padding !== false && // Don’t add the opening space if we’re not aligning and the cell is
+      // empty: there will be a closing space.
+      !(settings.alignDelimiters === false && cell === "") && (settings.delimiterStart !== false || columnIndex)) {
+        line.push(" ");
+      }
+      if (settings.alignDelimiters !== false) {
+        line.push(before);
+      }
+      line.push(cell);
+      if (settings.alignDelimiters !== false) {
+        line.push(after);
+      }
+      if (settings.padding !== false) {
+        line.push(" ");
+      }
+      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
+        line.push("|");
+      }
+    }
+    lines2.push(
+      settings.delimiterEnd === false ? line.join("").replace(/ +$/, "") : line.join("")
+    );
+  }
+  return lines2.join("\n");
+}
+function serialize(value) {
+  return value === null || value === void 0 ? "" : String(value);
+}
+function toAlignment(value) {
+  const code = typeof value === "string" ? value.codePointAt(0) : 0;
+  return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
+}
+
+// packages/report/src/table.ts
+function escapeTableCell(cell) {
+  if (cell === null || cell === void 0) return "";
+  if (typeof cell === "object") return cell.markdown.replace(/\r\n|\r|\n/g, "<br>");
+  return String(cell).split(/\r\n|\r|\n/).map(escapeText).join("<br>");
+}
+function renderTable(header2, rows, options = {}) {
+  const cells = [header2, ...rows].map((row) => row.map(escapeTableCell));
+  const align = options.align?.map((a) => a[0]);
+  return markdownTable(cells, { align, alignDelimiters: false });
+}
+
+// packages/registry/src/registry-command.ts
+var lines = (value) => (value ?? "").split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
+var RegistryInputsSchema = external_exports.object({
+  command: external_exports.enum(["publish", "resolve", "download", "promote", "rollback", "deprecate", "history", "list"]),
+  name: external_exports.string().optional(),
+  version: external_exports.string().optional(),
+  bump: external_exports.enum(["patch", "minor", "major"]).optional(),
+  stage: external_exports.string().optional(),
+  /** Model files, one per line (ONNX first in the manifest). */
+  files: external_exports.string().optional(),
+  card: external_exports.string().optional(),
+  metrics: external_exports.string().optional(),
+  dataProfile: external_exports.string().optional(),
+  /** A JSON or YAML file of training parameters. */
+  params: external_exports.string().optional(),
+  /** One per line: `id=path` (hashed) or `id=sha256:<hex>`. */
+  datasets: external_exports.string().optional(),
+  parentVersion: external_exports.string().optional(),
+  message: external_exports.string().optional(),
+  /**
+   * Names the run for idempotent stage changes: a promotion, rollback or
+   * deprecation already made under this id is finished, not made again
+   * (default in Actions: the workflow run and job).
+   */
+  operationId: external_exports.string().optional(),
+  /** Stage policy file; `.github/mlship-registry.yml` when it exists. */
+  policy: external_exports.string().optional(),
+  /** Where `download` writes the assets. */
+  path: external_exports.string().optional(),
+  token: external_exports.string().optional()
+});
+var RegistryActionInputsSchema = RegistryInputsSchema.extend({
+  /** owner/name; the workflow's repository when empty. */
+  repository: external_exports.string().regex(REPOSITORY_PATTERN, "expected owner/name, e.g. octo-org/models").optional()
+});
+var DEFAULT_POLICY_FILE = ".github/mlship-registry.yml";
+async function loadStagePolicy(policyPath, cwd) {
+  const file2 = policyPath ?? (existsSync2(join4(cwd, DEFAULT_POLICY_FILE)) ? DEFAULT_POLICY_FILE : void 0);
+  if (!file2) return void 0;
+  return readStagePolicy(resolvePath(cwd, file2), file2);
+}
+async function runRegistryCommand(inputs, registry2, ctx) {
+  const name = () => required2(inputs.name, "name", "the model name, e.g. churn");
+  const operationId = inputs.operationId || ctx.operationId;
+  const idempotent = operationId ? { operationId } : {};
+  switch (inputs.command) {
+    case "publish": {
+      const published = await registry2.publish({
+        name: name(),
+        ...inputs.version ? { version: inputs.version } : {},
+        ...inputs.bump ? { bump: inputs.bump } : {},
+        files: publishFiles(inputs, ctx.cwd),
+        ...ctx.commit ? { commit: ctx.commit } : {},
+        ...ctx.repository ? { repository: ctx.repository } : {},
+        ...ctx.pullRequest ? { pullRequest: ctx.pullRequest } : {},
+        ...ctx.workflowRunUrl ? { workflowRunUrl: ctx.workflowRunUrl } : {},
+        datasets: await datasetRefs(inputs.datasets, ctx.cwd),
+        ...inputs.params ? { params: await readParams(inputs.params, ctx.cwd) } : {},
+        ...inputs.metrics ? { metrics: await readMetrics(inputs.metrics, ctx.cwd) } : {},
+        ...inputs.parentVersion ? { parentVersion: inputs.parentVersion } : {}
+      });
+      return {
+        outputs: {
+          version: published.version,
+          tag: published.tag,
+          releaseUrl: published.url,
+          manifest: JSON.stringify(published.manifest),
+          created: String(published.created)
+        },
+        text: `${published.created ? "published" : "already published (same content)"} ${published.tag}: ${published.url}`
+      };
+    }
+    case "resolve":
+    case "download": {
+      const reference = referenceOf(inputs, name());
+      if (inputs.command === "resolve") {
+        const r = await registry2.resolve(reference);
+        return {
+          outputs: {
+            version: r.version,
+            tag: r.tag,
+            releaseUrl: r.url,
+            manifest: JSON.stringify(r.manifest),
+            stages: r.stages.join(","),
+            sha256: r.manifest.assets[0].sha256
+          },
+          text: `${reference} -> ${r.tag} (${r.url})${r.stages.length ? ` holds ${r.stages.join(", ")}` : ""}`
+        };
+      }
+      const dest = resolvePath(ctx.cwd, inputs.path ?? "model");
+      const { resolved, files } = await registry2.download(reference, dest, lines(inputs.files));
+      return {
+        outputs: {
+          version: resolved.version,
+          tag: resolved.tag,
+          releaseUrl: resolved.url,
+          manifest: JSON.stringify(resolved.manifest),
+          path: dest,
+          modelPath: files[0]
+        },
+        text: `downloaded ${resolved.tag} to ${dest} (${files.length} files, sha256 verified)`
+      };
+    }
+    case "promote": {
+      const r = await registry2.promote({
+        name: name(),
+        version: required2(inputs.version, "version", "the version to promote, e.g. v1.2.0"),
+        stage: required2(inputs.stage, "stage", "the stage, e.g. prod"),
+        ...inputs.message ? { message: inputs.message } : {},
+        ...idempotent
+      });
+      return {
+        outputs: {
+          version: r.version,
+          tag: r.tag,
+          stage: r.stage,
+          previousVersion: r.previousVersion,
+          changed: String(r.tag !== void 0)
+        },
+        text: r.tag ? `${r.name}@${r.stage}: ${r.previousVersion ?? "(none)"} -> ${r.version} (${r.tag})` : `${r.name}@${r.stage} is already ${r.version}`
+      };
+    }
+    case "rollback": {
+      const r = await registry2.rollback({
+        name: name(),
+        stage: required2(inputs.stage, "stage", "the stage to roll back, e.g. prod"),
+        ...inputs.message ? { message: inputs.message } : {},
+        ...idempotent
+      });
+      return {
+        outputs: {
+          version: r.version,
+          tag: r.tag,
+          stage: r.stage,
+          previousVersion: r.previousVersion,
+          changed: "true"
+        },
+        text: `${r.name}@${r.stage} rolled back: ${r.previousVersion} -> ${r.version} (${r.tag})`
+      };
+    }
+    case "deprecate": {
+      const r = await registry2.deprecate({
+        name: name(),
+        ...inputs.version ? { version: inputs.version } : {},
+        ...inputs.message ? { message: inputs.message } : {},
+        ...idempotent
+      });
+      const what = r.version ? `${r.name}@${r.version}` : `model ${r.name}`;
+      return {
+        outputs: { version: r.version, tag: r.tag, changed: String(r.tag !== void 0) },
+        text: r.tag ? `deprecated ${what} (${r.tag})${r.stagesLeft.length ? `; it left ${r.stagesLeft.join(", ")}` : ""}` : `${what} was already deprecated`
+      };
+    }
+    case "history": {
+      const entries = await registry2.history(name());
+      const table = entries.map(
+        (e) => `${String(e.counter).padStart(4)}  ${e.createdAt}  ${e.actor.padEnd(16)} ${e.tag.padEnd(28)} ${e.commit.slice(0, 12)}${e.message ? `  ${e.message}` : ""}`
+      );
+      return {
+        outputs: { history: JSON.stringify(entries), count: String(entries.length) },
+        text: table.join("\n") || `no events for ${inputs.name}`
+      };
+    }
+    case "list": {
+      const models = await registry2.list(inputs.name);
+      const text = models.map((m) => {
+        const stages = Object.entries(m.stages).map(([s, v]) => `${s}=${v}`).join(" ");
+        return `${m.name}${m.deprecated ? " (deprecated)" : ""}: ${m.versions.length} versions, latest ${m.latest ?? "-"}${stages ? `; ${stages}` : ""}`;
+      });
+      return { outputs: { models: JSON.stringify(models) }, text: text.join("\n") || "the registry is empty" };
+    }
+  }
+}
+function required2(value, input2, what) {
+  if (!value) throw new InputError(`input '${input2}' is required for this command: give ${what}`);
+  return value;
+}
+function referenceOf(inputs, name) {
+  if (inputs.stage && inputs.version)
+    throw new InputError(`give stage or version to choose a version of ${name}, not both`);
+  if (inputs.stage) return formatModelReference(parseModelReference(`${name}@${inputs.stage}`, "stage"));
+  if (inputs.version) return formatModelReference(parseModelReference(`${name}@${inputs.version}`, "version"));
+  return `${name}@latest`;
+}
+function resolvePath(cwd, path) {
+  return isAbsolute(path) ? path : join4(cwd, path);
+}
+function publishFiles(inputs, cwd) {
+  const files = lines(inputs.files).map((p) => ({ path: resolvePath(cwd, p), role: "model" }));
+  if (files.length === 0)
+    throw new InputError(`input 'files' is required to publish: list the model file(s), e.g. model.onnx`);
+  if (inputs.card) files.push({ path: resolvePath(cwd, inputs.card), role: "card" });
+  if (inputs.metrics) files.push({ path: resolvePath(cwd, inputs.metrics), role: "metrics" });
+  if (inputs.dataProfile) files.push({ path: resolvePath(cwd, inputs.dataProfile), role: "data-profile" });
+  return files;
+}
+var ParamsSchema = external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]));
+async function readParams(path, cwd) {
+  return (await readConfigFile(ParamsSchema, resolvePath(cwd, path), { what: "params", file: path })).value;
+}
+async function readMetrics(path, cwd) {
+  const raw = (await readConfigFile(external_exports.record(external_exports.string(), external_exports.unknown()), resolvePath(cwd, path), { what: "metrics", file: path })).value;
+  const source = raw.metrics && typeof raw.metrics === "object" ? raw.metrics : raw;
+  const out = {};
+  for (const [k, v] of Object.entries(source)) if (typeof v === "number" && Number.isFinite(v)) out[k] = v;
+  return out;
+}
+async function datasetRefs(value, cwd) {
+  const refs = [];
+  for (const line of lines(value)) {
+    const eq = line.indexOf("=");
+    if (eq <= 0) throw new InputError(`datasets: '${line}' must be id=path or id=sha256:<hex>`);
+    const id = line.slice(0, eq);
+    const target = line.slice(eq + 1);
+    const pinned = /^sha256:([0-9a-f]{64})$/.exec(target);
+    if (pinned) refs.push({ id, sha256: pinned[1] });
+    else refs.push({ id, uri: target, sha256: (await digestFile(resolvePath(cwd, target))).sha256 });
+  }
+  return refs;
+}
+function commandSummary(command, result) {
+  const parts = [`### mlship registry ${escapeText(command)}`, codeBlock(result.text)];
+  const manifest = result.outputs.manifest ? JSON.parse(result.outputs.manifest) : void 0;
+  if (manifest && (command === "publish" || command === "resolve" || command === "download")) {
+    parts.push(
+      renderTable(
+        ["asset", "role", "bytes", "sha256"],
+        manifest.assets.map((a) => [a.name, a.role, a.sizeBytes, { markdown: codeSpan(a.sha256, { table: true }) }]),
+        { align: ["left", "left", "right", "left"] }
+      )
+    );
+  }
+  return `${parts.join("\n\n")}
+`;
+}
+
+// packages/registry/src/registry-entry.ts
+import { isAbsolute as isAbsolute2, join as join5 } from "node:path";
+
+// packages/registry/src/registry-location.ts
+var FORMS2 = "local:DIR, a directory path, or github:OWNER/REPO";
+function parseRegistryLocation(text, source = "registry") {
+  const value = text.trim();
+  if (value === "") throw new InputError(`${source} is empty; use ${FORMS2}`);
+  if (value.startsWith("local:")) {
+    const dir = value.slice("local:".length);
+    if (dir === "") throw new InputError(`${source} '${text}' names no directory; use ${FORMS2}`);
+    return { kind: "local", dir };
+  }
+  if (value.startsWith("github:")) {
+    const match = /^github:([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(value);
+    if (!match) throw new InputError(`${source} '${text}' is not github:OWNER/REPO; use ${FORMS2}`);
+    return { kind: "github", owner: match[1], repo: match[2] };
+  }
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(value) && !/^[A-Za-z]:[\\/]/.test(value))
+    throw new InputError(`${source} '${text}' is not a registry location; use ${FORMS2}`);
+  return { kind: "local", dir: value };
+}
+function formatRegistryLocation(location) {
+  return location.kind === "local" ? `local:${location.dir}` : `github:${location.owner}/${location.repo}`;
 }
 
 // packages/registry/src/registry-entry.ts
 async function openRegistry(options) {
+  const location = typeof options.location === "string" ? parseRegistryLocation(options.location) : options.location;
   const stagePolicy = await loadStagePolicy(options.policy, options.cwd);
   const ctx = {
     actor: options.actor,
     ...stagePolicy ? { stagePolicy } : {},
     ...options.readSignature ? { readSignature: options.readSignature } : {}
   };
-  if (options.location.startsWith("local:")) {
-    const dir = options.location.slice("local:".length);
+  if (location.kind === "local") {
     return new RegistryService(
       new LocalStore(
-        dir.startsWith("/") ? dir : `${options.cwd}/${dir}`,
+        isAbsolute2(location.dir) ? location.dir : join5(options.cwd, location.dir),
         options.localCommit ? { defaultCommit: options.localCommit } : {}
       ),
       ctx
     );
   }
-  const match = /^github:([^/\s]+)\/([^/\s]+)$/.exec(options.location);
-  if (!match) throw new InputError(`registry '${options.location}' must be local:<dir> or github:<owner>/<repo>`);
-  if (!options.token)
-    throw new InputError(`a token is required for the GitHub registry: pass token (GITHUB_TOKEN with contents: write)`);
-  const client = createGitHubClient({
-    token: options.token,
-    ...options.env.GITHUB_API_URL ? { baseUrl: options.env.GITHUB_API_URL } : {}
-  });
-  return new RegistryService(new GitHubStore({ client, owner: match[1], repo: match[2] }), ctx);
+  if (!options.client)
+    throw new InputError(
+      `registry '${formatRegistryLocation(location)}' is on GitHub and needs a token; ${options.tokenHint ?? "pass one"}`
+    );
+  return new RegistryService(
+    new GitHubStore({ client: options.client, owner: location.owner, repo: location.repo }),
+    ctx
+  );
 }
-function commandContextFromEnv(env, cwd) {
-  const server = env.GITHUB_SERVER_URL ?? "https://github.com";
-  const pullRequest = pullRequestOfEvent(env.GITHUB_EVENT_PATH);
+function actionRegistryLocation(given, context, source = "input 'registry'") {
+  if (given) return parseRegistryLocation(given, source);
+  if (!context.repo) throw new InputError(`${source} is required: GITHUB_REPOSITORY is not set to default to`);
+  return { kind: "github", owner: context.repo.owner, repo: context.repo.repo };
+}
+function commandContext(context) {
   return {
-    cwd,
+    cwd: context.workspace,
     // On pull_request events GITHUB_SHA is GitHub's temporary merge commit, which
     // no branch keeps; the version must point at the PR's head commit.
-    commit: pullRequest?.headSha ?? env.GITHUB_SHA,
-    repository: env.GITHUB_REPOSITORY,
-    pullRequest: pullRequest?.number,
-    workflowRunUrl: env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : void 0,
-    operationId: runOperationId(env)
+    commit: sourceCommit(context),
+    repository: context.repo ? `${context.repo.owner}/${context.repo.repo}` : void 0,
+    pullRequest: context.pullRequest?.number,
+    workflowRunUrl: context.run?.url,
+    operationId: runOperationId(context)
   };
 }
-function runOperationId(env) {
-  if (!env.GITHUB_RUN_ID) return void 0;
-  return `run ${env.GITHUB_RUN_ID} job ${env.GITHUB_JOB || "-"} step ${env.GITHUB_ACTION || "-"}`;
-}
-function pullRequestOfEvent(eventPath) {
-  if (!eventPath) return void 0;
-  try {
-    const event = JSON.parse(readFileSync(eventPath, "utf8"));
-    const pr = event.pull_request;
-    if (typeof pr?.number !== "number") return void 0;
-    return { number: pr.number, headSha: typeof pr.head?.sha === "string" ? pr.head.sha : void 0 };
-  } catch {
-    return void 0;
-  }
+function runOperationId(context) {
+  if (!context.run) return void 0;
+  return `run ${context.run.id} job ${context.job || "-"} step ${context.step || "-"}`;
 }
 
 // actions/registry/src/index.ts
 await runAction(async () => {
   const inputs = readInputs(RegistryActionInputsSchema);
-  const cwd = process.env.GITHUB_WORKSPACE ?? process.cwd();
+  const context = await readRunnerContext();
   const registry2 = await openRegistry({
-    location: `github:${inputs.repository ?? process.env.GITHUB_REPOSITORY}`,
-    cwd,
-    env: process.env,
-    token: inputs.token,
-    actor: process.env.GITHUB_ACTOR ?? "github-actions",
+    location: actionRegistryLocation(inputs.repository && `github:${inputs.repository}`, context, "input 'repository'"),
+    cwd: context.workspace,
+    client: inputs.token ? actionGitHubClient(context, inputs.token) : void 0,
+    tokenHint: "set the 'token' input",
+    actor: context.actor ?? "github-actions",
     policy: inputs.policy,
     readSignature: readOnnxSignature
   });
-  const result = await runRegistryCommand(inputs, registry2, commandContextFromEnv(process.env, cwd));
+  const result = await runRegistryCommand(inputs, registry2, commandContext(context));
   console.log(result.text);
-  if (process.env.GITHUB_STEP_SUMMARY)
-    appendFileSync2(process.env.GITHUB_STEP_SUMMARY, commandSummary(inputs.command, result));
+  await appendSummary(context, commandSummary(inputs.command, result));
   setOutputs(result.outputs);
 });

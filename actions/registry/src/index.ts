@@ -1,9 +1,16 @@
-import { appendFileSync } from 'node:fs';
-import { runAction, readInputs, setOutputs } from '@mlship/actions-kit';
+import {
+  actionGitHubClient,
+  appendSummary,
+  readInputs,
+  readRunnerContext,
+  runAction,
+  setOutputs,
+} from '@mlship/actions-kit';
 // The signature reader alone: the package index would bundle ONNX Runtime's native addon.
 import { readOnnxSignature } from '@mlship/onnx/signature';
 import {
-  commandContextFromEnv,
+  actionRegistryLocation,
+  commandContext,
   commandSummary,
   openRegistry,
   RegistryActionInputsSchema,
@@ -12,19 +19,18 @@ import {
 
 await runAction(async () => {
   const inputs = readInputs(RegistryActionInputsSchema);
-  const cwd = process.env.GITHUB_WORKSPACE ?? process.cwd();
+  const context = await readRunnerContext();
   const registry = await openRegistry({
-    location: `github:${inputs.repository ?? process.env.GITHUB_REPOSITORY}`,
-    cwd,
-    env: process.env,
-    token: inputs.token,
-    actor: process.env.GITHUB_ACTOR ?? 'github-actions',
+    location: actionRegistryLocation(inputs.repository && `github:${inputs.repository}`, context, "input 'repository'"),
+    cwd: context.workspace,
+    client: inputs.token ? actionGitHubClient(context, inputs.token) : undefined,
+    tokenHint: "set the 'token' input",
+    actor: context.actor ?? 'github-actions',
     policy: inputs.policy,
     readSignature: readOnnxSignature,
   });
-  const result = await runRegistryCommand(inputs, registry, commandContextFromEnv(process.env, cwd));
+  const result = await runRegistryCommand(inputs, registry, commandContext(context));
   console.log(result.text);
-  if (process.env.GITHUB_STEP_SUMMARY)
-    appendFileSync(process.env.GITHUB_STEP_SUMMARY, commandSummary(inputs.command, result));
+  await appendSummary(context, commandSummary(inputs.command, result));
   setOutputs(result.outputs);
 });

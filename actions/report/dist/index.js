@@ -1786,11 +1786,11 @@ var require_request = __commonJS({
           }
         } else if (headers && typeof headers === "object") {
           if (headers[Symbol.iterator]) {
-            for (const header of headers) {
-              if (!Array.isArray(header) || header.length !== 2) {
+            for (const header2 of headers) {
+              if (!Array.isArray(header2) || header2.length !== 2) {
                 throw new InvalidArgumentError("headers must be in key-value pair format");
               }
-              processHeader(this, header[0], header[1]);
+              processHeader(this, header2[0], header2[1]);
             }
           } else {
             const keys = Object.keys(headers);
@@ -4187,9 +4187,9 @@ var require_util2 = __commonJS({
       return "success";
     }
     function appendFetchMetadata(httpRequest) {
-      let header = null;
-      header = httpRequest.mode;
-      httpRequest.headersList.set("sec-fetch-mode", header, true);
+      let header2 = null;
+      header2 = httpRequest.mode;
+      httpRequest.headersList.set("sec-fetch-mode", header2, true);
     }
     function appendRequestOriginHeader(request2) {
       let serializedOrigin = request2.origin;
@@ -6541,22 +6541,22 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path} HTTP/1.1\r
+      let header2 = `${method} ${path} HTTP/1.1\r
 `;
       if (typeof host === "string") {
-        header += `host: ${host}\r
+        header2 += `host: ${host}\r
 `;
       } else {
-        header += client[kHostHeader];
+        header2 += client[kHostHeader];
       }
       if (upgrade) {
-        header += `connection: upgrade\r
+        header2 += `connection: upgrade\r
 upgrade: ${upgrade}\r
 `;
       } else if (client[kPipelining] && !socket[kReset]) {
-        header += "connection: keep-alive\r\n";
+        header2 += "connection: keep-alive\r\n";
       } else {
-        header += "connection: close\r\n";
+        header2 += "connection: close\r\n";
       }
       if (Array.isArray(headers)) {
         for (let n = 0; n < headers.length; n += 2) {
@@ -6564,41 +6564,41 @@ upgrade: ${upgrade}\r
           const val = headers[n + 1];
           if (Array.isArray(val)) {
             for (let i = 0; i < val.length; i++) {
-              header += `${key}: ${val[i]}\r
+              header2 += `${key}: ${val[i]}\r
 `;
             }
           } else {
-            header += `${key}: ${val}\r
+            header2 += `${key}: ${val}\r
 `;
           }
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request: request2, headers: header, socket });
+        channels.sendHeaders.publish({ request: request2, headers: header2, socket });
       }
       if (!body || bodyLength === 0) {
-        writeBuffer(abort, null, client, request2, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, null, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isBuffer(body)) {
-        writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isBlobLike(body)) {
         if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header, expectsPayload);
+          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header2, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+          writeBlob(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
         }
       } else if (util.isStream(body)) {
-        writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeStream(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isIterable(body)) {
-        writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeIterable(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else {
         assert2(false);
       }
       return true;
     }
-    function writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    function writeStream(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert2(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 });
       const onData = function(chunk) {
         if (finished) {
           return;
@@ -6664,22 +6664,22 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    function writeBuffer(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       try {
         if (!body) {
           if (contentLength === 0) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
             assert2(contentLength === null, "no body must not have content length");
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (util.isBuffer(body)) {
           assert2(contentLength === body.byteLength, "buffer body must have content length");
           socket.cork();
-          socket.write(`${header}content-length: ${contentLength}\r
+          socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
           socket.write(body);
@@ -6695,7 +6695,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    async function writeBlob(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert2(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -6703,7 +6703,7 @@ upgrade: ${upgrade}\r
         }
         const buffer = Buffer.from(await body.arrayBuffer());
         socket.cork();
-        socket.write(`${header}content-length: ${contentLength}\r
+        socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
         socket.write(buffer);
@@ -6718,7 +6718,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    async function writeIterable(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert2(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -6737,7 +6737,7 @@ upgrade: ${upgrade}\r
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 });
       try {
         for await (const chunk of body) {
           if (socket[kError]) {
@@ -6755,19 +6755,19 @@ upgrade: ${upgrade}\r
       }
     }
     var AsyncWriter = class {
-      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header }) {
+      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 }) {
         this.socket = socket;
         this.request = request2;
         this.contentLength = contentLength;
         this.client = client;
         this.bytesWritten = 0;
         this.expectsPayload = expectsPayload;
-        this.header = header;
+        this.header = header2;
         this.abort = abort;
         socket[kWriting] = true;
       }
       write(chunk) {
-        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header } = this;
+        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header: header2 } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -6790,10 +6790,10 @@ upgrade: ${upgrade}\r
             socket[kReset] = true;
           }
           if (contentLength === null) {
-            socket.write(`${header}transfer-encoding: chunked\r
+            socket.write(`${header2}transfer-encoding: chunked\r
 `, "latin1");
           } else {
-            socket.write(`${header}content-length: ${contentLength}\r
+            socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
           }
@@ -6817,7 +6817,7 @@ ${len.toString(16)}\r
         return ret;
       }
       end() {
-        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request: request2 } = this;
+        const { socket, contentLength, client, bytesWritten, expectsPayload, header: header2, request: request2 } = this;
         request2.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
@@ -6828,11 +6828,11 @@ ${len.toString(16)}\r
         }
         if (bytesWritten === 0) {
           if (expectsPayload) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (contentLength === null) {
@@ -7562,15 +7562,15 @@ var require_redirect_handler = __commonJS({
         }
       }
     }
-    function shouldRemoveHeader(header, removeContent, unknownOrigin) {
-      if (header.length === 4) {
-        return util.headerNameToString(header) === "host";
+    function shouldRemoveHeader(header2, removeContent, unknownOrigin) {
+      if (header2.length === 4) {
+        return util.headerNameToString(header2) === "host";
       }
-      if (removeContent && util.headerNameToString(header).startsWith("content-")) {
+      if (removeContent && util.headerNameToString(header2).startsWith("content-")) {
         return true;
       }
-      if (unknownOrigin && (header.length === 13 || header.length === 6 || header.length === 19)) {
-        const name = util.headerNameToString(header);
+      if (unknownOrigin && (header2.length === 13 || header2.length === 6 || header2.length === 19)) {
+        const name = util.headerNameToString(header2);
         return name === "authorization" || name === "cookie" || name === "proxy-authorization";
       }
       return false;
@@ -11958,14 +11958,14 @@ var require_headers = __commonJS({
     function fill(headers, object2) {
       if (Array.isArray(object2)) {
         for (let i = 0; i < object2.length; ++i) {
-          const header = object2[i];
-          if (header.length !== 2) {
+          const header2 = object2[i];
+          if (header2.length !== 2) {
             throw webidl.errors.exception({
               header: "Headers constructor",
-              message: `expected name/value pair to be length 2, found ${header.length}.`
+              message: `expected name/value pair to be length 2, found ${header2.length}.`
             });
           }
-          appendHeader(headers, header[0], header[1]);
+          appendHeader(headers, header2[0], header2[1]);
         }
       } else if (typeof object2 === "object" && object2 !== null) {
         const keys = Object.keys(object2);
@@ -15409,10 +15409,10 @@ var require_util5 = __commonJS({
       const serializedB = URLSerializer(B, excludeFragment);
       return serializedA === serializedB;
     }
-    function getFieldValues(header) {
-      assert2(header !== null);
+    function getFieldValues(header2) {
+      assert2(header2 !== null);
       const values = [];
-      for (let value of header.split(",")) {
+      for (let value of header2.split(",")) {
         value = value.trim();
         if (isValidHeaderName(value)) {
           values.push(value);
@@ -16311,20 +16311,20 @@ var require_parse = __commonJS({
     var { isCTLExcludingHtab } = require_util6();
     var { collectASequenceOfCodePointsFast } = require_data_url();
     var assert2 = __require("node:assert");
-    function parseSetCookie(header) {
-      if (isCTLExcludingHtab(header)) {
+    function parseSetCookie(header2) {
+      if (isCTLExcludingHtab(header2)) {
         return null;
       }
       let nameValuePair = "";
       let unparsedAttributes = "";
       let name = "";
       let value = "";
-      if (header.includes(";")) {
+      if (header2.includes(";")) {
         const position = { position: 0 };
-        nameValuePair = collectASequenceOfCodePointsFast(";", header, position);
-        unparsedAttributes = header.slice(position.position);
+        nameValuePair = collectASequenceOfCodePointsFast(";", header2, position);
+        unparsedAttributes = header2.slice(position.position);
       } else {
-        nameValuePair = header;
+        nameValuePair = header2;
       }
       if (!nameValuePair.includes("=")) {
         value = nameValuePair;
@@ -20816,8 +20816,8 @@ var Summary = class {
         if (typeof cell === "string") {
           return this.wrap("td", cell);
         }
-        const { header, data, colspan, rowspan } = cell;
-        const tag = header ? "th" : "td";
+        const { header: header2, data, colspan, rowspan } = cell;
+        const tag = header2 ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
       }).join("");
@@ -20959,6 +20959,12 @@ function setFailed(message) {
 }
 function error(message, properties = {}) {
   issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+function warning(message, properties = {}) {
+  issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+function info(message) {
+  process.stdout.write(message + os4.EOL);
 }
 
 // node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/classic/external.js
@@ -24096,10 +24102,10 @@ function isValidJWT(token, algorithm = null) {
     const tokensParts = token.split(".");
     if (tokensParts.length !== 3)
       return false;
-    const [header] = tokensParts;
-    if (!header)
+    const [header2] = tokensParts;
+    if (!header2)
       return false;
-    const parsedHeader = JSON.parse(atob(header));
+    const parsedHeader = JSON.parse(atob(header2));
     if ("typ" in parsedHeader && parsedHeader?.typ !== "JWT")
       return false;
     if (!parsedHeader.alg)
@@ -37523,8 +37529,8 @@ var tupleProcessor = (schema, ctx, _json, params) => {
   let minItems = def.items.length;
   while (minItems > 0) {
     const item = def.items[minItems - 1];
-    const optional2 = ctx.io === "input" ? inputOptin(item) !== void 0 : item._zod.optout === "optional";
-    if (!optional2)
+    const optional3 = ctx.io === "input" ? inputOptin(item) !== void 0 : item._zod.optout === "optional";
+    if (!optional3)
       break;
     minItems--;
   }
@@ -40723,534 +40729,6 @@ function readInputs(schema) {
   return parsed.data;
 }
 
-// packages/actions-kit/src/run-action.ts
-async function runAction(main) {
-  try {
-    await main();
-  } catch (error63) {
-    if (isUserError(error63)) {
-      const where = error63.location;
-      error(error63.message, where ? { file: where.file, startLine: where.line, startColumn: where.column } : {});
-      process.exitCode = 1;
-      return;
-    }
-    const err = error63 instanceof Error ? error63 : new Error(String(error63));
-    setFailed(`mlship internal error (please report it): ${err.stack ?? err.message}`);
-  }
-}
-
-// packages/actions-kit/src/outputs.ts
-function setOutputs(outputs) {
-  for (const [key, value] of Object.entries(outputs)) {
-    if (value !== void 0) setOutput(inputName(key), String(value));
-  }
-}
-
-// packages/report/src/escape.ts
-var ZERO_WIDTH_SPACE = "​";
-var INVISIBLE_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
-function visible(text) {
-  return text.replace(INVISIBLE_CONTROLS, "�");
-}
-function defuse(text) {
-  return text.replace(/@/g, `@${ZERO_WIDTH_SPACE}`).replace(/:\/\//g, `${ZERO_WIDTH_SPACE}://`).replace(/(^|[^\p{L}\p{N}])(www)\./giu, `$1$2${ZERO_WIDTH_SPACE}.`);
-}
-function oneLine(text) {
-  return text.replace(/\s*(?:\r\n|\r|\n)\s*/g, " ");
-}
-var INLINE_SPECIALS = /[\\`*_[\]<>!&|~#$]/g;
-function escapeText(text) {
-  const escaped = defuse(oneLine(visible(text)).trim()).replace(INLINE_SPECIALS, "\\$&");
-  return escaped.replace(/^([-+=])(?=[-+=\s]|$)/, "\\$1").replace(/^(\d{1,9})([.)])(?=\s|$)/, "$1\\$2");
-}
-function markdownLink(label, url2) {
-  let href;
-  try {
-    const parsed = new URL(url2);
-    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return escapeText(label);
-    href = parsed.href.replace(/\(/g, "%28").replace(/\)/g, "%29");
-  } catch {
-    return escapeText(label);
-  }
-  return `[${escapeText(label)}](${href})`;
-}
-
-// packages/report/src/truncate.ts
-var COMMENT_LIMIT_CHARS = 65536;
-var CLEAN = { fence: void 0, detailsDepth: 0, inTag: false };
-function isClean(state) {
-  return state.fence === void 0 && state.detailsDepth === 0 && !state.inTag;
-}
-function nextBlockState(state, line) {
-  if (state.fence !== void 0) {
-    const close = /^ {0,3}(`{3,}|~{3,})[ \t]*\r?\n?$/.exec(line);
-    const closes = close && close[1][0] === state.fence[0] && close[1].length >= state.fence.length;
-    return closes ? { ...state, fence: void 0 } : state;
-  }
-  if (!state.inTag) {
-    const open3 = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line.replace(/\r?\n$/, ""));
-    if (open3 && !(open3[1][0] === "`" && open3[2].includes("`"))) return { ...state, fence: open3[1] };
-  }
-  let { detailsDepth, inTag } = state;
-  let i = 0;
-  while (i < line.length) {
-    const ch = line[i];
-    if (inTag) {
-      if (ch === ">") inTag = false;
-      i += 1;
-    } else if (ch === "\\") {
-      i += 2;
-    } else if (ch === "`") {
-      const run = /^`+/.exec(line.slice(i))[0];
-      const close = new RegExp(`(?<!\`)${run}(?!\`)`, "g");
-      close.lastIndex = i + run.length;
-      const end = close.exec(line);
-      i = end ? end.index + run.length : i + run.length;
-    } else if (ch === "<") {
-      const rest = line.slice(i, i + 11).toLowerCase();
-      if (rest.startsWith("</details>")) detailsDepth = Math.max(0, detailsDepth - 1);
-      else if (/^<details[\s>]/.test(rest)) detailsDepth += 1;
-      if (/^<[a-z/!]/i.test(rest)) inTag = true;
-      i += 1;
-    } else {
-      i += 1;
-    }
-  }
-  return { fence: void 0, detailsDepth, inTag };
-}
-function closers(state) {
-  return (state.fence !== void 0 ? `${state.fence}
-` : "") + "\n</details>\n".repeat(state.detailsDepth);
-}
-function truncationNote(runUrl) {
-  const where = runUrl ? markdownLink("job summary", runUrl) : "job summary";
-  return `> [!NOTE]
-> This report was cut to fit GitHub's comment limit; the full report is in the ${where}.
-`;
-}
-function truncateMarkdown(markdown, options) {
-  const limit = options.limitChars ?? COMMENT_LIMIT_CHARS;
-  if (markdown.length <= limit) return { markdown, truncated: false };
-  const tail = `
-${options.note}`;
-  const budget = limit - tail.length;
-  if (budget < 0) throw new RangeError(`truncation note (${tail.length} chars) does not fit in ${limit}`);
-  const boundaries = [{ end: 0, state: CLEAN }];
-  let state = CLEAN;
-  let start = 0;
-  while (start < markdown.length) {
-    const newline = markdown.indexOf("\n", start);
-    const end = newline === -1 ? markdown.length : newline + 1;
-    if (end > budget) break;
-    const line = markdown.slice(start, end);
-    state = nextBlockState(state, line);
-    boundaries.push({ end, state });
-    start = end;
-  }
-  const fits = (b) => b.end + closers(b.state).length <= budget;
-  const clean = boundaries.findLast((b) => isClean(b.state) && fits(b));
-  const closable = boundaries.findLast((b) => !b.state.inTag && fits(b)) ?? clean;
-  const chosen = clean.end * 2 >= closable.end ? clean : closable;
-  let body = markdown.slice(0, chosen.end);
-  let open3 = chosen.state;
-  const next = markdown.slice(chosen.end, markdown.indexOf("\n", chosen.end) + 1 || markdown.length);
-  if (chosen === boundaries.at(-1) && open3.fence === void 0 && !/^\s*\|/.test(next)) {
-    const partial2 = `${cutLine(next, budget - body.length - closers(open3).length - 1)}
-`;
-    const after = nextBlockState(open3, partial2);
-    if (partial2 !== "\n" && !after.inTag && body.length + partial2.length + closers(after).length <= budget) {
-      body += partial2;
-      open3 = after;
-    }
-  }
-  return { markdown: `${body}${closers(open3)}${tail}`, truncated: true };
-}
-function cutLine(line, room) {
-  if (room <= 0) return "";
-  let cut = line.slice(0, room);
-  const space = cut.lastIndexOf(" ");
-  cut = space > 0 ? cut.slice(0, space) : "";
-  const lastOpen = cut.lastIndexOf("<");
-  if (lastOpen !== -1 && cut.indexOf(">", lastOpen) === -1) cut = cut.slice(0, lastOpen);
-  if ((cut.match(/`/g)?.length ?? 0) % 2 === 1) cut = cut.slice(0, cut.lastIndexOf("`"));
-  return cut.trimEnd();
-}
-
-// packages/pr-comment/src/access-errors.ts
-function statusOf(error63) {
-  const status = error63.status;
-  return typeof status === "number" ? status : void 0;
-}
-function writePermission(context) {
-  if (context.target.kind === "commit") return "contents: write";
-  return context.plainIssue ? "issues: write" : "pull-requests: write";
-}
-function accessError(error63, operation, context) {
-  const status = statusOf(error63);
-  const message = error63 instanceof Error ? error63.message : String(error63);
-  if (status === 401)
-    return new GitHubAccessError(
-      `report: GitHub refused the token (401: ${message}); pass a valid token in the 'token' input`,
-      { status, cause: error63 }
-    );
-  if ((status === 403 || status === 429) && /rate limit/i.test(message)) {
-    return new GitHubAccessError(
-      `report: GitHub's rate limit stopped the request to ${context.where} after retries; re-run the job later`,
-      { status, cause: error63 }
-    );
-  }
-  if (status === 403 && operation === "write") {
-    return new GitHubAccessError(
-      `report: the token cannot write comments on ${context.where}; add \`permissions: ${writePermission(context)}\` to the job${context.plainIssue ? "" : " (fork PRs: use the workflow_run pattern, see docs/report.md)"}`,
-      { status, cause: error63 }
-    );
-  }
-  if (status === 403)
-    return new GitHubAccessError(
-      `report: the token cannot read ${context.where} (403: ${message}); give the job read access to it`,
-      { status, cause: error63 }
-    );
-  if (status === 422 && operation === "write") {
-    return new GitHubAccessError(`report: GitHub refused the write to ${context.where} (422: ${message})`, {
-      status,
-      cause: error63
-    });
-  }
-  if (status === 404 || status === 422) {
-    const what = context.target.kind === "issue" ? "no pull request or issue" : "no commit";
-    return new GitHubAccessError(
-      `report: ${context.where}: GitHub has ${what} there that this token can see (target '${context.targetInput}'); check the number or SHA, or use target: auto`,
-      { status, cause: error63 }
-    );
-  }
-  if (status !== void 0 && status >= 500 && error63.name === "HttpError") {
-    return new GitHubAccessError(
-      `report: GitHub kept failing on ${context.where} (${status}: ${message}) after retries; re-run the job`,
-      { status, cause: error63 }
-    );
-  }
-  return error63;
-}
-function withAccessErrors(store, context) {
-  const guard = (operation, call) => async (...args) => {
-    try {
-      return await call(...args);
-    } catch (error63) {
-      throw accessError(error63, operation, context);
-    }
-  };
-  return {
-    readIssueBody: guard("read", store.readIssueBody.bind(store)),
-    writeIssueBody: guard("write", store.writeIssueBody.bind(store)),
-    listComments: guard("read", store.listComments.bind(store)),
-    commentNodes: guard("read", store.commentNodes.bind(store)),
-    createComment: guard("write", store.createComment.bind(store)),
-    updateComment: guard("write", store.updateComment.bind(store)),
-    deleteIssueComment: guard("write", store.deleteIssueComment.bind(store))
-  };
-}
-
-// packages/pr-comment/src/sticky-marker.ts
-var ReportKeySchema = external_exports.string().transform((key) => key.normalize("NFC").trim().replace(/\s+/g, " ")).pipe(external_exports.string().min(1, "the key is empty; give each report a name, e.g. key: model-a")).brand();
-function defaultReportKey(workflow, job) {
-  return ReportKeySchema.parse(`${workflow ?? "workflow"}/${job ?? "job"}`);
-}
-function escapeKey(key) {
-  return Array.from(key).map(
-    (ch) => /^[A-Za-z0-9._~/@:+=,()!*' -]$/.test(ch) ? ch : encodeURIComponent(ch).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-  ).join("");
-}
-function stickyMarker(key) {
-  return `<!-- mlship:report key="${escapeKey(key)}" -->`;
-}
-function stickyBody(key, markdown) {
-  return `${stickyMarker(key)}
-${markdown}`;
-}
-function isStickyBody(body, key) {
-  return body.startsWith(`${stickyMarker(key)}
-`);
-}
-var POINTER_PATTERN = /<!-- mlship:comments (\{[^\n]*?\}) -->/;
-var PointerIndexSchema = external_exports.record(external_exports.string(), external_exports.string());
-function readCommentPointers(body) {
-  const match = POINTER_PATTERN.exec(body ?? "");
-  if (!match) return {};
-  try {
-    const parsed = PointerIndexSchema.safeParse(JSON.parse(match[1]));
-    return parsed.success ? parsed.data : {};
-  } catch {
-    return {};
-  }
-}
-function commentPointer(body, key) {
-  return readCommentPointers(body)[escapeKey(key)];
-}
-function withCommentPointer(body, key, nodeId) {
-  const text = body ?? "";
-  const pointers = { ...readCommentPointers(text), [escapeKey(key)]: nodeId };
-  const comment = `<!-- mlship:comments ${JSON.stringify(pointers)} -->`;
-  if (POINTER_PATTERN.test(text)) return text.replace(POINTER_PATTERN, () => comment);
-  return text === "" ? comment : `${text.replace(/\s+$/, "")}
-
-${comment}`;
-}
-
-// packages/pr-comment/src/sticky-comment.ts
-var MAX_CREATE_ATTEMPTS = 3;
-function isOurs(node2, target, key) {
-  if (!node2?.viewerDidAuthor || !isStickyBody(node2.body, key)) return false;
-  return target.kind === "issue" ? node2.issueNumber === target.number : node2.commitSha?.startsWith(target.sha) === true;
-}
-async function followPointer(store, target, key, nodeId) {
-  const node2 = (await store.commentNodes(target, [nodeId])).get(nodeId);
-  if (!isOurs(node2, target, key) || node2.id === void 0) return void 0;
-  return { id: node2.id, nodeId: node2.nodeId, body: node2.body, htmlUrl: node2.htmlUrl };
-}
-function byId(a, b) {
-  const [x, y] = [BigInt(a.id), BigInt(b.id)];
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-async function scanAll(store, target, key) {
-  const candidates = (await store.listComments(target)).filter((c) => isStickyBody(c.body, key));
-  if (candidates.length === 0) return [];
-  const nodes = await store.commentNodes(
-    target,
-    candidates.map((c) => c.nodeId)
-  );
-  return candidates.filter((c) => isOurs(nodes.get(c.nodeId), target, key)).sort(byId);
-}
-function isAmbiguous(error63) {
-  const status = error63.status;
-  return typeof status !== "number" || status >= 500;
-}
-async function createExactlyOnce(store, target, key, body) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const created = await store.createComment(target, body);
-      return { action: "created", commentId: created.id, commentUrl: created.htmlUrl, nodeId: created.nodeId };
-    } catch (error63) {
-      if (!isAmbiguous(error63) || attempt >= MAX_CREATE_ATTEMPTS) throw error63;
-      const [landed] = await scanAll(store, target, key);
-      if (landed) return { ...await updateIfChanged(store, target, landed, body), action: "created" };
-    }
-  }
-}
-async function updateIfChanged(store, target, existing, body) {
-  const same = { commentId: existing.id, commentUrl: existing.htmlUrl, nodeId: existing.nodeId };
-  if (existing.body === body) return { action: "unchanged", ...same };
-  const updated = await store.updateComment(target, existing.id, body);
-  return { action: "updated", ...same, commentUrl: updated.htmlUrl || existing.htmlUrl };
-}
-async function removeDuplicates(store, duplicates, warn) {
-  for (const duplicate of duplicates) {
-    try {
-      await store.deleteIssueComment(duplicate.id);
-    } catch (error63) {
-      if (error63.status === 404) continue;
-      warn(`report: could not delete duplicate report comment ${duplicate.id} (${error63.message})`);
-      return;
-    }
-  }
-}
-async function convergeOnOldest(store, target, key, posted, body, warn) {
-  const [oldest, ...newer] = await scanAll(store, target, key);
-  if (!oldest) return posted;
-  await removeDuplicates(store, newer, warn);
-  if (oldest.nodeId === posted.nodeId) return posted;
-  return { ...await updateIfChanged(store, target, oldest, body), action: "updated" };
-}
-async function savePointer(store, target, key, nodeId, warn) {
-  try {
-    const description = await store.readIssueBody(target.number);
-    if (commentPointer(description, key) === nodeId) return;
-    await store.writeIssueBody(target.number, withCommentPointer(description, key, nodeId));
-  } catch (error63) {
-    warn(
-      `report: the comment was posted, but its pointer could not be saved in #${target.number}'s description (${error63.message}); the next update will scan the comments instead`
-    );
-  }
-}
-async function findExisting(store, target, key, bodyHint) {
-  const hinted = commentPointer(bodyHint, key);
-  if (hinted) {
-    const comment = await followPointer(store, target, key, hinted);
-    if (comment) return { found: comment, duplicates: [], pointer: hinted };
-  }
-  const pointer = commentPointer(await store.readIssueBody(target.number), key);
-  if (pointer && pointer !== hinted) {
-    const comment = await followPointer(store, target, key, pointer);
-    if (comment) return { found: comment, duplicates: [], pointer };
-  }
-  const [found, ...duplicates] = await scanAll(store, target, key);
-  return { found, duplicates, pointer };
-}
-function result({ action, commentId: commentId2, commentUrl }) {
-  return { action, commentId: commentId2, commentUrl };
-}
-async function upsertStickyComment(store, target, body, options) {
-  const { key } = options;
-  const warn = options.warn ?? (() => {
-  });
-  if (target.kind === "commit") {
-    const [existing] = await scanAll(store, target, key);
-    return result(
-      existing ? await updateIfChanged(store, target, existing, body) : await createExactlyOnce(store, target, key, body)
-    );
-  }
-  const { found, duplicates, pointer } = await findExisting(store, target, key, options.bodyHint);
-  const posted = found ? await updateIfChanged(store, target, found, body) : await convergeOnOldest(store, target, key, await createExactlyOnce(store, target, key, body), body, warn);
-  if (!found || posted.nodeId !== pointer) await savePointer(store, target, key, posted.nodeId, warn);
-  await removeDuplicates(store, duplicates, warn);
-  return result(posted);
-}
-
-// packages/pr-comment/src/target.ts
-var TargetInputSchema = external_exports.string().regex(
-  /^(auto|pr|commit|pr\/[1-9]\d*|issue\/[1-9]\d*|commit\/[0-9a-fA-F]{7,40})$/,
-  "expected auto, pr, pr/N, commit, commit/SHA or issue/N"
-);
-var PullRequestEvent = external_exports.object({
-  pull_request: external_exports.object({ number: external_exports.number(), body: external_exports.string().nullish(), head: external_exports.object({ sha: external_exports.string() }) })
-});
-var IssueEvent = external_exports.object({
-  issue: external_exports.object({ number: external_exports.number(), body: external_exports.string().nullish(), pull_request: external_exports.unknown().optional() })
-});
-var PushEvent = external_exports.object({ ref: external_exports.string(), after: external_exports.string().optional() });
-var WorkflowRunEvent = external_exports.object({
-  workflow_run: external_exports.object({
-    head_sha: external_exports.string(),
-    head_branch: external_exports.string().nullish(),
-    head_repository: external_exports.object({ owner: external_exports.object({ login: external_exports.string() }) }).nullish(),
-    pull_requests: external_exports.array(external_exports.object({ number: external_exports.number() })).default([])
-  })
-});
-function describeTarget(repo, target) {
-  return target.kind === "issue" ? `${repo.owner}/${repo.repo}#${target.number}` : `commit ${target.sha.slice(0, 12)} of ${repo.owner}/${repo.repo}`;
-}
-function eventCommit(context) {
-  const pr = PullRequestEvent.safeParse(context.payload);
-  if (pr.success) return pr.data.pull_request.head.sha;
-  const run = WorkflowRunEvent.safeParse(context.payload);
-  if (context.eventName === "workflow_run" && run.success) return run.data.workflow_run.head_sha;
-  const push = PushEvent.safeParse(context.payload);
-  if (context.eventName === "push" && push.success && push.data.after && !/^0+$/.test(push.data.after))
-    return push.data.after;
-  return context.sha;
-}
-function branchOf(ref) {
-  return ref.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : void 0;
-}
-async function eventPullRequest(context, lookups) {
-  const { eventName, payload } = context;
-  if (eventName === "pull_request" || eventName === "pull_request_target" || eventName === "pull_request_review") {
-    const pr = PullRequestEvent.safeParse(payload);
-    if (pr.success)
-      return { target: { kind: "issue", number: pr.data.pull_request.number }, bodyHint: pr.data.pull_request.body };
-  }
-  if (eventName === "issue_comment" || eventName === "issues") {
-    const issue3 = IssueEvent.safeParse(payload);
-    if (issue3.success) {
-      return {
-        target: { kind: "issue", number: issue3.data.issue.number },
-        bodyHint: issue3.data.issue.body,
-        plainIssue: issue3.data.issue.pull_request == null
-      };
-    }
-  }
-  if (eventName === "workflow_run") {
-    const run = WorkflowRunEvent.safeParse(payload);
-    if (!run.success) return void 0;
-    const first = run.data.workflow_run.pull_requests[0];
-    if (first) return { target: { kind: "issue", number: first.number }, bodyHint: void 0 };
-    const { head_branch: branch2, head_repository: headRepo, head_sha: headSha } = run.data.workflow_run;
-    if (!branch2 || !headRepo) return void 0;
-    const pulls = await lookups.openPullRequestsForHead(headRepo.owner.login, branch2);
-    const pull2 = pulls.find((p) => p.headSha === headSha) ?? pulls[0];
-    return pull2 ? { target: { kind: "issue", number: pull2.number }, bodyHint: void 0 } : void 0;
-  }
-  const push = PushEvent.safeParse(payload);
-  const branch = branchOf(eventName === "push" && push.success ? push.data.ref : context.ref);
-  if (!branch) return void 0;
-  const pull = (await lookups.openPullRequestsForHead(context.repo.owner, branch))[0];
-  return pull ? { target: { kind: "issue", number: pull.number }, bodyHint: void 0 } : void 0;
-}
-async function resolveTarget(input2, context, lookups) {
-  const [kind, value] = input2.split("/", 2);
-  if (value !== void 0) {
-    return kind === "commit" ? { target: { kind: "commit", sha: value.toLowerCase() }, bodyHint: void 0 } : { target: { kind: "issue", number: Number(value) }, bodyHint: void 0, plainIssue: kind === "issue" };
-  }
-  if (kind === "commit") return { target: { kind: "commit", sha: eventCommit(context) }, bodyHint: void 0 };
-  const pull = await eventPullRequest(context, lookups);
-  if (pull) return pull;
-  if (kind === "pr") {
-    const branch = branchOf(context.ref);
-    const where = branch ? `no open pull request has head '${branch}' in ${context.repo.owner}/${context.repo.repo}` : `the '${context.eventName}' event names no pull request`;
-    throw new GitHubAccessError(
-      `report: target 'pr' found no pull request: ${where}; open one, set target: pr/NUMBER, or use target: auto to fall back to a commit comment`
-    );
-  }
-  return { target: { kind: "commit", sha: eventCommit(context) }, bodyHint: void 0 };
-}
-
-// packages/pr-comment/src/post-report.ts
-var ReportInputsSchema = external_exports.object({
-  /** Path of the markdown report. */
-  report: external_exports.string().min(1),
-  target: TargetInputSchema.default("auto"),
-  /** Sticky key; default "<workflow>/<job>". */
-  key: ReportKeySchema.optional(),
-  token: external_exports.string().min(1)
-});
-var SUMMARY_LIMIT_BYTES = 1024 * 1024;
-function summaryMarkdown(report) {
-  const note = "> [!NOTE]\n> This report was cut to fit the 1 MiB job summary limit.\n";
-  let limitChars = Math.min(report.length, SUMMARY_LIMIT_BYTES);
-  for (let step = 0; step < 20; step++) {
-    const { markdown } = truncateMarkdown(report, { note, limitChars });
-    const bytes = Buffer.byteLength(markdown);
-    if (bytes <= SUMMARY_LIMIT_BYTES) return markdown;
-    limitChars = Math.floor(limitChars * (SUMMARY_LIMIT_BYTES / bytes) * 0.98);
-  }
-  return note;
-}
-async function readReportFile(deps, path) {
-  try {
-    return await deps.readReport(path);
-  } catch (error63) {
-    const code = error63.code;
-    if (code === "ENOENT")
-      throw new InputError(
-        `report: the report file '${path}' does not exist; write it before this step or fix the path (input 'report')`,
-        { cause: error63 }
-      );
-    if (code === "EISDIR")
-      throw new InputError(`input 'report': '${path}' is a directory; give the markdown file's path`, { cause: error63 });
-    throw error63;
-  }
-}
-async function postReport(options, deps) {
-  const report = await readReportFile(deps, options.reportPath);
-  const key = options.key ?? defaultReportKey(deps.context.workflow, deps.context.job);
-  const { markdown, truncated } = truncateMarkdown(report, {
-    // Outside Actions there is no job summary to point at.
-    note: deps.writeSummary ? truncationNote(deps.runUrl) : "> [!NOTE]\n> This report was cut to fit GitHub's comment limit.\n",
-    limitChars: COMMENT_LIMIT_CHARS - stickyBody(key, "").length
-  });
-  const body = stickyBody(key, markdown);
-  if (!options.dryRun) await deps.writeSummary?.(summaryMarkdown(report));
-  const { target, bodyHint, plainIssue } = await resolveTarget(options.target, deps.context, deps.lookups);
-  const where = describeTarget(deps.context.repo, target);
-  const common = { target, where, key, truncated, body };
-  if (options.dryRun) return { ...common, action: "dry-run", commentId: void 0, commentUrl: void 0 };
-  const store = withAccessErrors(deps.store, { where, target, targetInput: options.target, plainIssue });
-  const posted = await upsertStickyComment(store, target, body, { key, bodyHint, warn: deps.warn });
-  return { ...common, action: posted.action, commentId: posted.commentId, commentUrl: posted.commentUrl };
-}
-
-// packages/pr-comment/src/runtime.ts
-import { appendFile as appendFile2, readFile } from "node:fs/promises";
-
 // node_modules/.pnpm/universal-user-agent@7.0.3/node_modules/universal-user-agent/index.js
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {
@@ -41722,11 +41200,11 @@ var NullObject = /* @__PURE__ */ (() => {
   C.prototype = /* @__PURE__ */ Object.create(null);
   return C;
 })();
-function parse4(header, options) {
+function parse4(header2, options) {
   const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
-  const len = header.length;
+  const len = header2.length;
   let valueStart = options?.start ?? 0;
-  while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
+  while ((CHAR_MAP[header2.charCodeAt(valueStart)] & OWS) !== 0) {
     valueStart++;
   }
   let index = valueStart;
@@ -41734,7 +41212,7 @@ function parse4(header, options) {
   let whitespace = -1;
   let stop = options?.parameters === false ? COMMA_FLAG : 0;
   while (index < len) {
-    const code = header.charCodeAt(index);
+    const code = header2.charCodeAt(index);
     const flags = CHAR_MAP[code];
     if ((flags & stopFlags) !== 0) {
       stop |= flags & COMMA_FLAG;
@@ -41750,25 +41228,25 @@ function parse4(header, options) {
     index++;
   }
   const valueEnd = whitespace === -1 ? index : whitespace;
-  const value = header.slice(valueStart, valueEnd);
+  const value = header2.slice(valueStart, valueEnd);
   const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
   if (index === len || stop !== 0) {
     return { type, index, parameters: new NullObject() };
   }
-  return parseParameters(header, type, index, len, stopFlags);
+  return parseParameters(header2, type, index, len, stopFlags);
 }
-function parseParameters(header, type, index, len, stopFlags) {
+function parseParameters(header2, type, index, len, stopFlags) {
   const parameters = new NullObject();
   parameter: while (index < len) {
     index++;
-    while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+    while ((CHAR_MAP[header2.charCodeAt(index)] & OWS) !== 0) {
       index++;
     }
     const keyStart = index;
     let keyFlags = 0;
     let keyWhitespace = -1;
     while (index < len) {
-      const code = header.charCodeAt(index);
+      const code = header2.charCodeAt(index);
       const flags = CHAR_MAP[code];
       if ((flags & stopFlags) !== 0) {
         if ((flags & COMMA_FLAG) !== 0)
@@ -41777,25 +41255,25 @@ function parseParameters(header, type, index, len, stopFlags) {
       }
       if (code === EQ) {
         const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
-        const value = header.slice(keyStart, keyEnd);
+        const value = header2.slice(keyStart, keyEnd);
         const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
         index++;
-        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+        while ((CHAR_MAP[header2.charCodeAt(index)] & OWS) !== 0) {
           index++;
         }
-        if (index < len && header.charCodeAt(index) === DQUOTE) {
+        if (index < len && header2.charCodeAt(index) === DQUOTE) {
           const quotedStart = ++index;
           let escaped = false;
           while (index < len) {
-            const code2 = header.charCodeAt(index);
+            const code2 = header2.charCodeAt(index);
             if (code2 === DQUOTE) {
               if (parameters[key] === void 0) {
-                parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
+                parameters[key] = escaped ? unescapeQuotedPairs(header2, quotedStart, index) : header2.slice(quotedStart, index);
               }
               index++;
               let stop2 = 0;
               while (index < len) {
-                const code3 = header.charCodeAt(index);
+                const code3 = header2.charCodeAt(index);
                 const flags2 = CHAR_MAP[code3];
                 if ((flags2 & stopFlags) !== 0) {
                   stop2 = flags2 & COMMA_FLAG;
@@ -41820,7 +41298,7 @@ function parseParameters(header, type, index, len, stopFlags) {
         let stop = 0;
         let valueWhitespace = -1;
         while (index < len) {
-          const code2 = header.charCodeAt(index);
+          const code2 = header2.charCodeAt(index);
           const flags2 = CHAR_MAP[code2];
           if ((flags2 & stopFlags) !== 0) {
             stop = flags2 & COMMA_FLAG;
@@ -41836,7 +41314,7 @@ function parseParameters(header, type, index, len, stopFlags) {
         }
         if (parameters[key] === void 0) {
           const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
-          parameters[key] = header.slice(valueStart, valueEnd);
+          parameters[key] = header2.slice(valueStart, valueEnd);
         }
         if (stop !== 0)
           break parameter;
@@ -42299,11 +41777,11 @@ async function fetchWrapper(requestOptions) {
         }
       }
     }
-    const requestError = new RequestError(message, 500, {
+    const requestError2 = new RequestError(message, 500, {
       request: requestOptions
     });
-    requestError.cause = error63;
-    throw requestError;
+    requestError2.cause = error63;
+    throw requestError2;
   }
   const status = fetchResponse.status;
   const url2 = fetchResponse.url;
@@ -45283,11 +44761,11 @@ async function errorRequest(state, octokit, error63, options) {
 }
 async function wrapRequest(state, octokit, request2, options) {
   const limiter = new import_light.default();
-  limiter.on("failed", function(error63, info) {
+  limiter.on("failed", function(error63, info2) {
     const maxRetries = ~~error63.request.request?.retries;
     const after = ~~error63.request.request?.retryAfter;
-    options.request.retryCount = info.retryCount + 1;
-    if (maxRetries > info.retryCount) {
+    options.request.retryCount = info2.retryCount + 1;
+    if (maxRetries > info2.retryCount) {
       return after * state.retryAfterBaseValue;
     }
   });
@@ -45508,8 +44986,8 @@ function throttling(octokit, octokitOptions) {
       "error",
       (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
     );
-    state.retryLimiter.on("failed", async function(error63, info) {
-      const [state2, request2, options] = info.args;
+    state.retryLimiter.on("failed", async function(error63, info2) {
+      const [state2, request2, options] = info2.args;
       const { pathname } = new URL(options.url, "http://github.test");
       const shouldRetryGraphQL = pathname.startsWith("/graphql") && error63.status !== 401;
       if (!(shouldRetryGraphQL || error63.status === 403 || error63.status === 429)) {
@@ -45568,16 +45046,276 @@ function throttling(octokit, octokitOptions) {
 throttling.VERSION = VERSION8;
 throttling.triggersNotification = triggersNotification;
 
+// packages/github/src/github-errors.ts
+var GitHubRequestError = class extends GitHubAccessError {
+  name = "GitHubRequestError";
+  failure;
+  /** An adapter has said what the step was doing; outer adapters keep its message. */
+  described;
+  /** GitHub's answer, as octokit's RequestError carries it, when one came. */
+  response;
+  constructor(failure2, message, options) {
+    super(message, { ...failure2.status === void 0 ? {} : { status: failure2.status }, cause: options.cause });
+    this.failure = failure2;
+    this.described = options.described;
+    this.response = options.cause?.response;
+  }
+  get kind() {
+    return this.failure.kind;
+  }
+  /** GitHub or the network failed, not the request: trying again later may succeed. */
+  get transient() {
+    return TRANSIENT.has(this.failure.kind);
+  }
+};
+var TRANSIENT = /* @__PURE__ */ new Set([
+  "unreachable",
+  "connection-closed",
+  "timeout",
+  "network",
+  "server-error"
+]);
+var UNREACHABLE_CODES = /* @__PURE__ */ new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EHOSTDOWN",
+  "ENETDOWN",
+  "CERT_HAS_EXPIRED",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "ERR_TLS_CERT_ALTNAME_INVALID"
+]);
+var CLOSED_CODES = /* @__PURE__ */ new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "UND_ERR_SOCKET", "UND_ERR_CLOSED"]);
+var TIMEOUT_CODES = /* @__PURE__ */ new Set([
+  "ETIMEDOUT",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+  "TimeoutError",
+  "AbortError"
+]);
+function networkCode(error63) {
+  let current = error63;
+  for (let depth = 0; current && depth < 5; depth++) {
+    for (const code of [current.code, current.name]) {
+      if (typeof code === "string" && (UNREACHABLE_CODES.has(code) || CLOSED_CODES.has(code) || TIMEOUT_CODES.has(code)))
+        return code;
+    }
+    current = current.cause;
+  }
+  return void 0;
+}
+var BAD_PORT = /^bad port$/;
+function networkKind(code, message) {
+  if (code && UNREACHABLE_CODES.has(code)) return "unreachable";
+  if (code && CLOSED_CODES.has(code)) return "connection-closed";
+  if (code && TIMEOUT_CODES.has(code)) return "timeout";
+  if (/other side closed|socket hang up|terminated/i.test(message)) return "connection-closed";
+  return "network";
+}
+function oneLine(text) {
+  const line = text.replace(/\s+-\s+https:\/\/docs\.github\.com\S*/g, "").replace(/\s+/g, " ").trim();
+  return line.length > 300 ? `${line.slice(0, 297)}...` : line;
+}
+function header(error63, name) {
+  const value = error63.response?.headers?.[name];
+  return value === void 0 || value === null ? void 0 : String(value);
+}
+function rateLimitOf(status, message, error63) {
+  if (status !== 403 && status !== 429) return void 0;
+  const retryAfter = Number(header(error63, "retry-after"));
+  const retryAfterSeconds = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : void 0;
+  if (/secondary rate limit/i.test(message) || retryAfterSeconds !== void 0 && !/rate limit exceeded/i.test(message))
+    return { limit: "secondary", retryAfterSeconds };
+  if (header(error63, "x-ratelimit-remaining") === "0" || /rate limit/i.test(message)) {
+    const reset = Number(header(error63, "x-ratelimit-reset"));
+    return {
+      limit: "primary",
+      ...Number.isFinite(reset) && reset > 0 ? { resetAt: new Date(reset * 1e3).toISOString() } : {},
+      retryAfterSeconds
+    };
+  }
+  return status === 429 ? { limit: "secondary", retryAfterSeconds } : void 0;
+}
+function httpKind(status) {
+  if (status === 401) return "bad-credentials";
+  if (status === 403) return "forbidden";
+  if (status === 404 || status === 410) return "not-found";
+  if (status >= 500) return "server-error";
+  return "rejected";
+}
+function attemptsOf(request2) {
+  const retries = request2?.request?.retryCount;
+  return typeof retries === "number" ? retries + 1 : void 0;
+}
+function classifyGitHubFailure(error63, info2) {
+  if (error63 instanceof GitHubRequestError) return error63.failure;
+  if (typeof error63 !== "object" || error63 === null) return void 0;
+  const e = error63;
+  const fromRequest = info2 !== void 0 || e.request !== void 0 || e.name === "HttpError" || e.name === "GraphqlResponseError";
+  if (!fromRequest) return void 0;
+  const message = typeof e.message === "string" ? e.message : "";
+  const method = String(e.request?.method ?? info2?.method ?? "GET");
+  const url2 = String(e.request?.url ?? info2?.url ?? "");
+  const base = { method, url: url2, attempts: attemptsOf(e.request) ?? info2?.attempts, tokenSource: info2?.tokenSource };
+  const graphqlErrors = e.name === "GraphqlResponseError" ? e.errors : e.data?.errors;
+  if (Array.isArray(graphqlErrors) && graphqlErrors.length > 0) {
+    const types = graphqlErrors.map((x) => String(x.type ?? "")).filter(Boolean);
+    const detail = oneLine(
+      graphqlErrors.map((x) => String(x.message ?? x.type ?? "")).join("; ") || message
+    );
+    const graphql3 = { ...base, method: "POST", url: url2 || (info2?.url ?? ""), status: void 0, detail };
+    if (types.includes("RATE_LIMITED"))
+      return { ...graphql3, kind: "rate-limited", rateLimit: { limit: "graphql" }, graphqlTypes: types };
+    if (types.length > 0 && types.every((t) => t === "FORBIDDEN"))
+      return { ...graphql3, kind: "forbidden", graphqlTypes: types };
+    if (types.length > 0 && types.every((t) => t === "NOT_FOUND"))
+      return { ...graphql3, kind: "not-found", graphqlTypes: types };
+    return { ...graphql3, kind: "graphql", graphqlTypes: types };
+  }
+  const status = typeof e.status === "number" ? e.status : void 0;
+  const answered = e.response !== void 0 && status !== void 0;
+  const code = networkCode(error63);
+  if (!answered && (code !== void 0 || e.name === "HttpError" && status === 500)) {
+    const cause = e.cause ?? void 0;
+    const causeMessage = String(cause?.cause?.message ?? cause?.message ?? message);
+    if (!code && BAD_PORT.test(causeMessage))
+      return { ...base, kind: "unreachable", status: void 0, detail: "fetch never connects to this port" };
+    const kind = networkKind(code, `${message} ${causeMessage}`);
+    return { ...base, kind, status: void 0, detail: oneLine(code ? `${code}: ${causeMessage}` : causeMessage) };
+  }
+  if (!answered || e.name !== "HttpError") return void 0;
+  const rateLimit = rateLimitOf(status, message, e);
+  return {
+    ...base,
+    kind: rateLimit ? "rate-limited" : httpKind(status),
+    status,
+    detail: oneLine(message),
+    ...rateLimit ? { rateLimit } : {}
+  };
+}
+function hostOf(url2) {
+  try {
+    return new URL(url2).host;
+  } catch {
+    return url2;
+  }
+}
+function requestLabel(failure2) {
+  try {
+    const u = new URL(failure2.url);
+    return `${failure2.method} ${u.pathname.replace(/^\/api\/v3(?=\/)/, "")}${u.search}`;
+  } catch {
+    return `${failure2.method} ${failure2.url}`;
+  }
+}
+function utcTime(iso) {
+  return `${iso.slice(11, 19)} UTC`;
+}
+function describeGitHubFailure(failure2, hints) {
+  const doing = `could not ${hints.doing}`;
+  const rerun = `re-run the job${hints.rerun ?? ""}`;
+  const tries = failure2.attempts && failure2.attempts > 1 ? `, ${failure2.attempts} tries` : "";
+  const request2 = requestLabel(failure2);
+  const host = hostOf(failure2.url);
+  switch (failure2.kind) {
+    case "unreachable":
+      return `${doing}: the GitHub API host ${host} is unreachable (${failure2.detail}) at ${failure2.url}; check the API URL (GITHUB_API_URL) and the network, then ${rerun}`;
+    case "connection-closed":
+      return `${doing}: the connection to ${host} closed before GitHub answered ${request2} (${failure2.detail}${tries}); ${rerun}`;
+    case "timeout":
+      return `${doing}: ${host} did not answer ${request2} in time (${failure2.detail}${tries}); ${rerun}`;
+    case "network":
+      return `${doing}: ${request2} to ${host} failed before GitHub answered (${failure2.detail}${tries}); ${rerun}`;
+    case "bad-credentials":
+      return `${doing}: GitHub refused the token (401: ${failure2.detail}); pass a valid token in ${failure2.tokenSource ?? "the token input"}`;
+    case "rate-limited": {
+      const limit = failure2.rateLimit;
+      if (limit?.limit === "secondary") {
+        const after = limit.retryAfterSeconds ? ` (retry after ${limit.retryAfterSeconds} s)` : "";
+        return `${doing}: GitHub's secondary rate limit refused ${request2}${after}; re-run the job in a few minutes, with fewer jobs calling GitHub at once`;
+      }
+      const which2 = limit?.limit === "graphql" ? "GraphQL rate limit" : "rate limit";
+      const until = limit?.resetAt ? ` until ${utcTime(limit.resetAt)}` : "";
+      return `${doing}: the token's ${which2} is used up${until} (${request2}); re-run the job after it resets`;
+    }
+    case "forbidden": {
+      const fix = hints.forbidden ?? (hints.permission ? `add \`permissions: ${hints.permission}\` to the job` : "give the token access to it");
+      const status = failure2.status === void 0 ? "GraphQL FORBIDDEN" : String(failure2.status);
+      return `${doing}: GitHub refused it (${status}: ${failure2.detail}); ${fix}`;
+    }
+    case "not-found": {
+      const status = failure2.status === void 0 ? "GraphQL NOT_FOUND" : String(failure2.status);
+      return `${doing}: GitHub answered ${status} (${failure2.detail}); ${hints.notFound ?? "check the repository name and that the token can see it"}`;
+    }
+    case "rejected":
+      return `${doing}: GitHub refused ${request2} (${failure2.status}: ${failure2.detail})`;
+    case "server-error":
+      return `${doing}: GitHub kept failing on ${request2} (${failure2.status}: ${failure2.detail}${tries}); ${rerun}`;
+    case "graphql":
+      return `${doing}: GitHub's GraphQL API answered with an error (${failure2.detail})`;
+  }
+}
+function gitHubError(error63, hints) {
+  if (error63 instanceof GitHubRequestError && error63.described) return error63;
+  const failure2 = classifyGitHubFailure(error63);
+  if (!failure2) return error63;
+  const cause = error63 instanceof GitHubRequestError ? error63.cause : error63;
+  return new GitHubRequestError(failure2, describeGitHubFailure(failure2, hints), { cause, described: true });
+}
+function requestError(error63, info2) {
+  if (error63 instanceof GitHubRequestError) return error63;
+  const failure2 = classifyGitHubFailure(error63, info2);
+  if (!failure2) return error63;
+  return new GitHubRequestError(failure2, describeGitHubFailure(failure2, { doing: requestLabel(failure2) }), {
+    cause: error63,
+    described: false
+  });
+}
+
 // packages/github/src/client.ts
-var MlshipOctokit = Octokit.plugin(restEndpointMethods, paginateRest, retry, throttling);
+function unreachableIsFinal(octokit) {
+  octokit.hook.error("request", (error63) => {
+    if (classifyGitHubFailure(error63)?.kind === "unreachable") throw requestError(error63);
+    throw error63;
+  });
+  return {};
+}
+var MlshipOctokit = Octokit.plugin(unreachableIsFinal, restEndpointMethods, paginateRest, retry, throttling);
 var USER_AGENT = "mlship";
 function createGitHubClient(options) {
   const rateLimitRetries = options.rateLimitRetries ?? 2;
   const maxWaitSeconds = options.maxRateLimitWaitSeconds ?? 300;
-  const retryWhenRateLimited = (afterSeconds, request2) => afterSeconds <= maxWaitSeconds && (request2.request.retryCount ?? 0) < rateLimitRetries;
-  return new MlshipOctokit({
+  const log = options.log ?? ((line) => process.stderr.write(`${line}
+`));
+  const baseUrl = (options.baseUrl ?? "https://api.github.com").replace(/\/+$/, "");
+  const label = (request2) => {
+    const { method, url: url2 } = safeParse3(client, request2);
+    return `${method} ${url2.startsWith(baseUrl) ? url2.slice(baseUrl.length) : url2}`;
+  };
+  const onLimit = (limit) => (afterSeconds, request2, _octokit, retryCount) => {
+    const what = `GitHub's ${limit} rate limit stopped ${label(request2)}`;
+    if (afterSeconds > maxWaitSeconds) {
+      log(
+        `${what}; it lifts in ${afterSeconds} s, later than the ${maxWaitSeconds} s a step waits, so the step fails now`
+      );
+      return false;
+    }
+    if (retryCount >= rateLimitRetries) {
+      log(`${what} again after ${rateLimitRetries} wait${rateLimitRetries === 1 ? "" : "s"}; giving up`);
+      return false;
+    }
+    log(`${what}; waiting ${afterSeconds} s before trying again (wait ${retryCount + 1} of ${rateLimitRetries})`);
+    return true;
+  };
+  const client = new MlshipOctokit({
     auth: options.token,
-    baseUrl: (options.baseUrl ?? "https://api.github.com").replace(/\/+$/, ""),
+    baseUrl,
     userAgent: USER_AGENT,
     request: options.fetch ? { fetch: options.fetch } : {},
     log: {
@@ -45585,15 +45323,40 @@ function createGitHubClient(options) {
       },
       info: () => {
       },
-      warn: (m) => console.warn(m),
-      error: (m) => console.error(m)
+      warn: (m) => log(m),
+      error: (m) => log(m)
     },
     throttle: {
       enabled: options.throttle ?? true,
-      onRateLimit: retryWhenRateLimited,
-      onSecondaryRateLimit: retryWhenRateLimited
+      onRateLimit: onLimit("primary (hourly)"),
+      onSecondaryRateLimit: onLimit("secondary")
     }
   });
+  if (options.graphqlUrl) {
+    const graphqlUrl = options.graphqlUrl;
+    client.hook.before("request", (request2) => {
+      if (request2.url === "/graphql" || request2.url === `${baseUrl.replace(/\/api\/v3$/, "")}/api/graphql`)
+        request2.url = graphqlUrl;
+    });
+  }
+  client.hook.error("request", (error63, request2) => {
+    const parsed = safeParse3(client, request2);
+    throw requestError(error63, {
+      method: parsed.method,
+      url: parsed.url,
+      ...options.tokenSource ? { tokenSource: options.tokenSource } : {}
+    });
+  });
+  return client;
+}
+function safeParse3(client, request2) {
+  try {
+    const parsed = client.request.endpoint.parse(request2);
+    return { method: parsed.method, url: parsed.url };
+  } catch {
+    const r = request2;
+    return { method: r.method ?? "GET", url: r.url ?? "" };
+  }
 }
 
 // packages/github/src/repo-ref.ts
@@ -45726,6 +45489,645 @@ async function fetchCommentNodes(client, nodeIds, kind) {
   return found;
 }
 
+// packages/actions-kit/src/run-action.ts
+async function runAction(main) {
+  try {
+    await main();
+  } catch (caught) {
+    const error63 = requestError(caught);
+    if (isUserError(error63)) {
+      const where = error63.location;
+      error(error63.message, where ? { file: where.file, startLine: where.line, startColumn: where.column } : {});
+      process.exitCode = 1;
+      return;
+    }
+    const err = error63 instanceof Error ? error63 : new Error(String(error63));
+    setFailed(`mlship internal error (please report it): ${err.stack ?? err.message}`);
+  }
+}
+
+// packages/actions-kit/src/outputs.ts
+function setOutputs(outputs) {
+  for (const [key, value] of Object.entries(outputs)) {
+    if (value !== void 0) setOutput(inputName(key), String(value));
+  }
+}
+function warning2(message) {
+  warning(message);
+}
+
+// packages/runner-context/src/runner-context.ts
+var REPOSITORY_PATTERN = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+var PullRequestPayloadSchema = external_exports.object({
+  pull_request: external_exports.object({
+    number: external_exports.number().int().positive(),
+    head: external_exports.object({ sha: external_exports.string(), ref: external_exports.string(), repo: external_exports.object({ full_name: external_exports.string() }).nullish() }),
+    base: external_exports.object({ ref: external_exports.string(), repo: external_exports.object({ full_name: external_exports.string() }) })
+  })
+});
+function pullRequestOfPayload(payload) {
+  const parsed = PullRequestPayloadSchema.safeParse(payload);
+  if (!parsed.success) return void 0;
+  const { number: number4, head, base } = parsed.data.pull_request;
+  const headRepo = head.repo?.full_name ?? null;
+  return {
+    number: number4,
+    headSha: head.sha,
+    headRef: head.ref,
+    headRepo,
+    baseRef: base.ref,
+    fromFork: headRepo?.toLowerCase() !== base.repo.full_name.toLowerCase()
+  };
+}
+var WorkflowRunPayloadSchema = external_exports.object({ workflow_run: external_exports.object({ head_sha: external_exports.string() }) });
+function triggeringHeadOfPayload(payload) {
+  const parsed = WorkflowRunPayloadSchema.safeParse(payload);
+  return parsed.success ? parsed.data.workflow_run.head_sha : void 0;
+}
+function graphqlUrlFor(apiUrl) {
+  const base = apiUrl.replace(/\/+$/, "");
+  return /\/api\/v3$/.test(base) ? base.replace(/\/api\/v3$/, "/api/graphql") : `${base}/graphql`;
+}
+
+// packages/runner-context/src/read-runner-context.ts
+import { readFile } from "node:fs/promises";
+var optional2 = (schema) => external_exports.preprocess((value) => value === "" ? void 0 : value, schema.optional());
+var httpUrl2 = external_exports.url({ protocol: /^https?$/, error: "expected an http(s) URL" });
+var RunnerEnvSchema = external_exports.object({
+  GITHUB_ACTIONS: optional2(external_exports.string()),
+  GITHUB_REPOSITORY: optional2(external_exports.string().regex(REPOSITORY_PATTERN, "expected 'owner/name'")),
+  GITHUB_SHA: optional2(external_exports.string().regex(/^([0-9a-f]{40}|[0-9a-f]{64})$/i, "expected a full commit SHA")),
+  GITHUB_REF: optional2(external_exports.string()),
+  GITHUB_EVENT_NAME: optional2(external_exports.string()),
+  GITHUB_EVENT_PATH: optional2(external_exports.string()),
+  GITHUB_RUN_ID: optional2(external_exports.string().regex(/^\d+$/, "expected a number")),
+  GITHUB_RUN_ATTEMPT: optional2(external_exports.string().regex(/^[1-9]\d*$/, "expected a positive number")),
+  GITHUB_ACTOR: optional2(external_exports.string()),
+  GITHUB_WORKSPACE: optional2(external_exports.string()),
+  GITHUB_WORKFLOW: optional2(external_exports.string()),
+  GITHUB_JOB: optional2(external_exports.string()),
+  GITHUB_ACTION: optional2(external_exports.string()),
+  GITHUB_API_URL: optional2(httpUrl2),
+  GITHUB_SERVER_URL: optional2(httpUrl2),
+  GITHUB_GRAPHQL_URL: optional2(httpUrl2),
+  GITHUB_STEP_SUMMARY: optional2(external_exports.string())
+});
+function parseRunnerEnv(env, sources = {}) {
+  const raw = Object.fromEntries(Object.keys(RunnerEnvSchema.shape).map((name2) => [name2, env[name2]]));
+  const parsed = RunnerEnvSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue3 = parsed.error.issues[0];
+  const name = String(issue3.path[0]);
+  throw new InputError(`${sources[name] ?? name} '${raw[name]}' is invalid: ${issue3.message}`);
+}
+function repoOf(text) {
+  if (!text) return void 0;
+  const [owner, repo] = text.split("/");
+  return { owner, repo };
+}
+async function readEventPayload(path, inActions) {
+  const fix = "it must name the webhook payload file the runner writes for the job";
+  if (!path) {
+    if (!inActions) return {};
+    throw new InputError(`GITHUB_EVENT_PATH is not set although GITHUB_ACTIONS is true; ${fix}`);
+  }
+  let text;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error63) {
+    const code = error63.code ?? error63.message;
+    throw new InputError(`GITHUB_EVENT_PATH '${path}' cannot be read (${code}); ${fix}`, { cause: error63 });
+  }
+  let payload;
+  try {
+    payload = JSON.parse(text);
+  } catch (error63) {
+    throw new InputError(`GITHUB_EVENT_PATH '${path}' is not JSON (${error63.message}); ${fix}`, {
+      cause: error63
+    });
+  }
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload))
+    throw new InputError(`GITHUB_EVENT_PATH '${path}' holds JSON that is not an object; ${fix}`);
+  return payload;
+}
+async function runnerContextFromEnv(env, options) {
+  const vars = parseRunnerEnv(env, options.sources);
+  const inActions = vars.GITHUB_ACTIONS === "true";
+  const payload = await readEventPayload(vars.GITHUB_EVENT_PATH, inActions);
+  const apiUrl = (vars.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, "");
+  const serverUrl = (vars.GITHUB_SERVER_URL ?? "https://github.com").replace(/\/+$/, "");
+  const repo = repoOf(vars.GITHUB_REPOSITORY);
+  const attempt = Number(vars.GITHUB_RUN_ATTEMPT ?? "1");
+  return {
+    inActions,
+    repo,
+    sha: vars.GITHUB_SHA?.toLowerCase(),
+    ref: vars.GITHUB_REF,
+    eventName: vars.GITHUB_EVENT_NAME,
+    payload,
+    pullRequest: pullRequestOfPayload(payload),
+    triggeringHeadSha: triggeringHeadOfPayload(payload),
+    run: vars.GITHUB_RUN_ID && repo ? {
+      id: vars.GITHUB_RUN_ID,
+      attempt,
+      url: `${serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${vars.GITHUB_RUN_ID}`
+    } : void 0,
+    actor: vars.GITHUB_ACTOR,
+    workspace: vars.GITHUB_WORKSPACE ?? options.cwd,
+    workflow: vars.GITHUB_WORKFLOW,
+    job: vars.GITHUB_JOB,
+    step: vars.GITHUB_ACTION,
+    apiUrl,
+    serverUrl,
+    // Derived from the API URL when unset, as octokit derives it, so --api-url alone moves both.
+    graphqlUrl: vars.GITHUB_GRAPHQL_URL ?? graphqlUrlFor(apiUrl),
+    stepSummaryPath: vars.GITHUB_STEP_SUMMARY
+  };
+}
+
+// packages/actions-kit/src/runner.ts
+function readRunnerContext() {
+  return runnerContextFromEnv(process.env, { cwd: process.cwd() });
+}
+function actionGitHubClient(context, token) {
+  return createGitHubClient({
+    token,
+    baseUrl: context.apiUrl,
+    graphqlUrl: context.graphqlUrl,
+    tokenSource: "the 'token' input",
+    log: (line) => info(line)
+  });
+}
+
+// packages/report/src/escape.ts
+var ZERO_WIDTH_SPACE = "​";
+var INVISIBLE_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+function visible(text) {
+  return text.replace(INVISIBLE_CONTROLS, "�");
+}
+function defuse(text) {
+  return text.replace(/@/g, `@${ZERO_WIDTH_SPACE}`).replace(/:\/\//g, `${ZERO_WIDTH_SPACE}://`).replace(/(^|[^\p{L}\p{N}])(www)\./giu, `$1$2${ZERO_WIDTH_SPACE}.`);
+}
+function oneLine2(text) {
+  return text.replace(/\s*(?:\r\n|\r|\n)\s*/g, " ");
+}
+var INLINE_SPECIALS = /[\\`*_[\]<>!&|~#$]/g;
+function escapeText(text) {
+  const escaped = defuse(oneLine2(visible(text)).trim()).replace(INLINE_SPECIALS, "\\$&");
+  return escaped.replace(/^([-+=])(?=[-+=\s]|$)/, "\\$1").replace(/^(\d{1,9})([.)])(?=\s|$)/, "$1\\$2");
+}
+function markdownLink(label, url2) {
+  let href;
+  try {
+    const parsed = new URL(url2);
+    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return escapeText(label);
+    href = parsed.href.replace(/\(/g, "%28").replace(/\)/g, "%29");
+  } catch {
+    return escapeText(label);
+  }
+  return `[${escapeText(label)}](${href})`;
+}
+
+// packages/report/src/truncate.ts
+var COMMENT_LIMIT_CHARS = 65536;
+var CLEAN = { fence: void 0, detailsDepth: 0, inTag: false };
+function isClean(state) {
+  return state.fence === void 0 && state.detailsDepth === 0 && !state.inTag;
+}
+function nextBlockState(state, line) {
+  if (state.fence !== void 0) {
+    const close = /^ {0,3}(`{3,}|~{3,})[ \t]*\r?\n?$/.exec(line);
+    const closes = close && close[1][0] === state.fence[0] && close[1].length >= state.fence.length;
+    return closes ? { ...state, fence: void 0 } : state;
+  }
+  if (!state.inTag) {
+    const open3 = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line.replace(/\r?\n$/, ""));
+    if (open3 && !(open3[1][0] === "`" && open3[2].includes("`"))) return { ...state, fence: open3[1] };
+  }
+  let { detailsDepth, inTag } = state;
+  let i = 0;
+  while (i < line.length) {
+    const ch = line[i];
+    if (inTag) {
+      if (ch === ">") inTag = false;
+      i += 1;
+    } else if (ch === "\\") {
+      i += 2;
+    } else if (ch === "`") {
+      const run = /^`+/.exec(line.slice(i))[0];
+      const close = new RegExp(`(?<!\`)${run}(?!\`)`, "g");
+      close.lastIndex = i + run.length;
+      const end = close.exec(line);
+      i = end ? end.index + run.length : i + run.length;
+    } else if (ch === "<") {
+      const rest = line.slice(i, i + 11).toLowerCase();
+      if (rest.startsWith("</details>")) detailsDepth = Math.max(0, detailsDepth - 1);
+      else if (/^<details[\s>]/.test(rest)) detailsDepth += 1;
+      if (/^<[a-z/!]/i.test(rest)) inTag = true;
+      i += 1;
+    } else {
+      i += 1;
+    }
+  }
+  return { fence: void 0, detailsDepth, inTag };
+}
+function closers(state) {
+  return (state.fence !== void 0 ? `${state.fence}
+` : "") + "\n</details>\n".repeat(state.detailsDepth);
+}
+function truncationNote(runUrl) {
+  const where = runUrl ? markdownLink("job summary", runUrl) : "job summary";
+  return `> [!NOTE]
+> This report was cut to fit GitHub's comment limit; the full report is in the ${where}.
+`;
+}
+function truncateMarkdown(markdown, options) {
+  const limit = options.limitChars ?? COMMENT_LIMIT_CHARS;
+  if (markdown.length <= limit) return { markdown, truncated: false };
+  const tail = `
+${options.note}`;
+  const budget = limit - tail.length;
+  if (budget < 0) throw new RangeError(`truncation note (${tail.length} chars) does not fit in ${limit}`);
+  const boundaries = [{ end: 0, state: CLEAN }];
+  let state = CLEAN;
+  let start = 0;
+  while (start < markdown.length) {
+    const newline = markdown.indexOf("\n", start);
+    const end = newline === -1 ? markdown.length : newline + 1;
+    if (end > budget) break;
+    const line = markdown.slice(start, end);
+    state = nextBlockState(state, line);
+    boundaries.push({ end, state });
+    start = end;
+  }
+  const fits = (b) => b.end + closers(b.state).length <= budget;
+  const clean = boundaries.findLast((b) => isClean(b.state) && fits(b));
+  const closable = boundaries.findLast((b) => !b.state.inTag && fits(b)) ?? clean;
+  const chosen = clean.end * 2 >= closable.end ? clean : closable;
+  let body = markdown.slice(0, chosen.end);
+  let open3 = chosen.state;
+  const next = markdown.slice(chosen.end, markdown.indexOf("\n", chosen.end) + 1 || markdown.length);
+  if (chosen === boundaries.at(-1) && open3.fence === void 0 && !/^\s*\|/.test(next)) {
+    const partial2 = `${cutLine(next, budget - body.length - closers(open3).length - 1)}
+`;
+    const after = nextBlockState(open3, partial2);
+    if (partial2 !== "\n" && !after.inTag && body.length + partial2.length + closers(after).length <= budget) {
+      body += partial2;
+      open3 = after;
+    }
+  }
+  return { markdown: `${body}${closers(open3)}${tail}`, truncated: true };
+}
+function cutLine(line, room) {
+  if (room <= 0) return "";
+  let cut = line.slice(0, room);
+  const space = cut.lastIndexOf(" ");
+  cut = space > 0 ? cut.slice(0, space) : "";
+  const lastOpen = cut.lastIndexOf("<");
+  if (lastOpen !== -1 && cut.indexOf(">", lastOpen) === -1) cut = cut.slice(0, lastOpen);
+  if ((cut.match(/`/g)?.length ?? 0) % 2 === 1) cut = cut.slice(0, cut.lastIndexOf("`"));
+  return cut.trimEnd();
+}
+
+// packages/pr-comment/src/access-errors.ts
+function permission(context, operation) {
+  if (context.target.kind === "commit") return `contents: ${operation}`;
+  return context.plainIssue ? `issues: ${operation}` : `pull-requests: ${operation}`;
+}
+function accessHints(doing, operation, context) {
+  const what = context.target.kind === "issue" ? "no pull request or issue" : "no commit";
+  return {
+    doing: `${doing} ${context.where}`,
+    permission: permission(context, operation),
+    ...operation === "write" && context.fromFork ? {
+      forbidden: "this pull request comes from a fork, whose token is read-only whatever the workflow asks; post the report from a workflow_run workflow (see docs/report.md, 'Fork pull requests')"
+    } : {},
+    notFound: `GitHub has ${what} there that this token can see (target '${context.targetInput}'); check the number or SHA, or use target: auto`
+  };
+}
+function withAccessErrors(store, context) {
+  const guard = (doing, operation, call) => async (...args) => {
+    try {
+      return await call(...args);
+    } catch (error63) {
+      throw gitHubError(error63, accessHints(doing, operation, context));
+    }
+  };
+  return {
+    readIssueBody: guard("read the description of", "read", store.readIssueBody.bind(store)),
+    writeIssueBody: guard("update the description of", "write", store.writeIssueBody.bind(store)),
+    listComments: guard("list the comments on", "read", store.listComments.bind(store)),
+    commentNodes: guard("look up the comments on", "read", store.commentNodes.bind(store)),
+    createComment: guard("post the report comment on", "write", store.createComment.bind(store)),
+    updateComment: guard("update the report comment on", "write", store.updateComment.bind(store)),
+    deleteIssueComment: guard("delete a duplicate report comment on", "write", store.deleteIssueComment.bind(store))
+  };
+}
+
+// packages/pr-comment/src/sticky-marker.ts
+var ReportKeySchema = external_exports.string().transform((key) => key.normalize("NFC").trim().replace(/\s+/g, " ")).pipe(external_exports.string().min(1, "the key is empty; give each report a name, e.g. key: model-a")).brand();
+function defaultReportKey(workflow, job) {
+  return ReportKeySchema.parse(`${workflow ?? "workflow"}/${job ?? "job"}`);
+}
+function escapeKey(key) {
+  return key.replace(/[^A-Za-z0-9._~/@:+=,()!*' -]/gu, (ch) => encodeURIComponent(ch));
+}
+function stickyMarker(key) {
+  return `<!-- mlship:report key="${escapeKey(key)}" -->`;
+}
+function stickyBody(key, markdown) {
+  return `${stickyMarker(key)}
+${markdown}`;
+}
+function isStickyBody(body, key) {
+  return body.startsWith(`${stickyMarker(key)}
+`);
+}
+var POINTER_PATTERN = /<!-- mlship:comments (\{[^\n]*?\}) -->/;
+var PointerIndexSchema = external_exports.record(external_exports.string(), external_exports.string());
+function readCommentPointers(body) {
+  const match = POINTER_PATTERN.exec(body ?? "");
+  if (!match) return {};
+  try {
+    const parsed = PointerIndexSchema.safeParse(JSON.parse(match[1]));
+    return parsed.success ? parsed.data : {};
+  } catch {
+    return {};
+  }
+}
+function commentPointer(body, key) {
+  return readCommentPointers(body)[escapeKey(key)];
+}
+function withCommentPointer(body, key, nodeId) {
+  const text = body ?? "";
+  const pointers = { ...readCommentPointers(text), [escapeKey(key)]: nodeId };
+  const comment = `<!-- mlship:comments ${JSON.stringify(pointers)} -->`;
+  if (POINTER_PATTERN.test(text)) return text.replace(POINTER_PATTERN, () => comment);
+  return text === "" ? comment : `${text.replace(/\s+$/, "")}
+
+${comment}`;
+}
+
+// packages/pr-comment/src/sticky-comment.ts
+var MAX_CREATE_ATTEMPTS = 3;
+function isOurs(node2, target, key) {
+  if (!node2?.viewerDidAuthor || !isStickyBody(node2.body, key)) return false;
+  return target.kind === "issue" ? node2.issueNumber === target.number : node2.commitSha?.startsWith(target.sha) === true;
+}
+async function followPointer(store, target, key, nodeId) {
+  const node2 = (await store.commentNodes(target, [nodeId])).get(nodeId);
+  if (!isOurs(node2, target, key) || node2.id === void 0) return void 0;
+  return { id: node2.id, nodeId: node2.nodeId, body: node2.body, htmlUrl: node2.htmlUrl };
+}
+function byId(a, b) {
+  return Number(BigInt(a.id) - BigInt(b.id));
+}
+async function scanAll(store, target, key) {
+  const candidates = (await store.listComments(target)).filter((c) => isStickyBody(c.body, key));
+  if (candidates.length === 0) return [];
+  const nodes = await store.commentNodes(
+    target,
+    candidates.map((c) => c.nodeId)
+  );
+  return candidates.filter((c) => isOurs(nodes.get(c.nodeId), target, key)).sort(byId);
+}
+function isAmbiguous(error63) {
+  const status = error63.status;
+  return typeof status !== "number" || status >= 500;
+}
+async function createExactlyOnce(store, target, key, body) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const created = await store.createComment(target, body);
+      return { action: "created", commentId: created.id, commentUrl: created.htmlUrl, nodeId: created.nodeId };
+    } catch (error63) {
+      if (!isAmbiguous(error63) || attempt >= MAX_CREATE_ATTEMPTS) throw error63;
+      const [landed] = await scanAll(store, target, key);
+      if (landed) return { ...await updateIfChanged(store, target, landed, body), action: "created" };
+    }
+  }
+}
+async function updateIfChanged(store, target, existing, body) {
+  const same = { commentId: existing.id, commentUrl: existing.htmlUrl, nodeId: existing.nodeId };
+  if (existing.body === body) return { action: "unchanged", ...same };
+  const updated = await store.updateComment(target, existing.id, body);
+  return { action: "updated", ...same, commentUrl: updated.htmlUrl || existing.htmlUrl };
+}
+async function removeDuplicates(store, duplicates, warn) {
+  for (const duplicate of duplicates) {
+    try {
+      await store.deleteIssueComment(duplicate.id);
+    } catch (error63) {
+      if (error63.status === 404) continue;
+      warn(`report: could not delete duplicate report comment ${duplicate.id} (${error63.message})`);
+      return;
+    }
+  }
+}
+async function convergeOnOldest(store, target, key, posted, body, warn) {
+  const [oldest, ...newer] = await scanAll(store, target, key);
+  if (!oldest) return posted;
+  await removeDuplicates(store, newer, warn);
+  if (oldest.nodeId === posted.nodeId) return posted;
+  return { ...await updateIfChanged(store, target, oldest, body), action: "updated" };
+}
+async function savePointer(store, target, key, nodeId, warn) {
+  try {
+    const description = await store.readIssueBody(target.number);
+    if (commentPointer(description, key) === nodeId) return;
+    await store.writeIssueBody(target.number, withCommentPointer(description, key, nodeId));
+  } catch (error63) {
+    warn(
+      `report: the comment was posted, but its pointer could not be saved in #${target.number}'s description (${error63.message}); the next update will scan the comments instead`
+    );
+  }
+}
+async function findExisting(store, target, key, bodyHint) {
+  const hinted = commentPointer(bodyHint, key);
+  if (hinted) {
+    const comment = await followPointer(store, target, key, hinted);
+    if (comment) return { found: comment, duplicates: [], pointer: hinted };
+  }
+  const pointer = commentPointer(await store.readIssueBody(target.number), key);
+  if (pointer && pointer !== hinted) {
+    const comment = await followPointer(store, target, key, pointer);
+    if (comment) return { found: comment, duplicates: [], pointer };
+  }
+  const [found, ...duplicates] = await scanAll(store, target, key);
+  return { found, duplicates, pointer };
+}
+function result({ action, commentId: commentId2, commentUrl }) {
+  return { action, commentId: commentId2, commentUrl };
+}
+async function upsertStickyComment(store, target, body, options) {
+  const { key } = options;
+  const warn = options.warn ?? (() => {
+  });
+  if (target.kind === "commit") {
+    const [existing] = await scanAll(store, target, key);
+    return result(
+      existing ? await updateIfChanged(store, target, existing, body) : await createExactlyOnce(store, target, key, body)
+    );
+  }
+  const { found, duplicates, pointer } = await findExisting(store, target, key, options.bodyHint);
+  const posted = found ? await updateIfChanged(store, target, found, body) : await convergeOnOldest(store, target, key, await createExactlyOnce(store, target, key, body), body, warn);
+  if (!found || posted.nodeId !== pointer) await savePointer(store, target, key, posted.nodeId, warn);
+  await removeDuplicates(store, duplicates, warn);
+  return result(posted);
+}
+
+// packages/pr-comment/src/target.ts
+var TargetInputSchema = external_exports.string().regex(
+  /^(auto|pr|commit|pr\/[1-9]\d*|issue\/[1-9]\d*|commit\/[0-9a-fA-F]{7,40})$/,
+  "expected auto, pr, pr/N, commit, commit/SHA or issue/N"
+);
+var PullRequestEvent = external_exports.object({
+  pull_request: external_exports.object({ number: external_exports.number(), body: external_exports.string().nullish(), head: external_exports.object({ sha: external_exports.string() }) })
+});
+var IssueEvent = external_exports.object({
+  issue: external_exports.object({ number: external_exports.number(), body: external_exports.string().nullish(), pull_request: external_exports.unknown().optional() })
+});
+var PushEvent = external_exports.object({ ref: external_exports.string(), after: external_exports.string().optional() });
+var WorkflowRunEvent = external_exports.object({
+  workflow_run: external_exports.object({
+    head_sha: external_exports.string(),
+    head_branch: external_exports.string().nullish(),
+    head_repository: external_exports.object({ owner: external_exports.object({ login: external_exports.string() }) }).nullish(),
+    pull_requests: external_exports.array(external_exports.object({ number: external_exports.number() })).default([])
+  })
+});
+function describeTarget(repo, target) {
+  return target.kind === "issue" ? `${repo.owner}/${repo.repo}#${target.number}` : `commit ${target.sha.slice(0, 12)} of ${repo.owner}/${repo.repo}`;
+}
+function eventCommit(context) {
+  const pr = PullRequestEvent.safeParse(context.payload);
+  if (pr.success) return pr.data.pull_request.head.sha;
+  const run = WorkflowRunEvent.safeParse(context.payload);
+  if (context.eventName === "workflow_run" && run.success) return run.data.workflow_run.head_sha;
+  const push = PushEvent.safeParse(context.payload);
+  if (context.eventName === "push" && push.success && push.data.after && !/^0+$/.test(push.data.after))
+    return push.data.after;
+  return context.sha;
+}
+function branchOf(ref) {
+  return ref.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : void 0;
+}
+async function eventPullRequest(context, lookups) {
+  const { eventName, payload } = context;
+  if (eventName === "pull_request" || eventName === "pull_request_target" || eventName === "pull_request_review") {
+    const pr = PullRequestEvent.safeParse(payload);
+    if (pr.success)
+      return { target: { kind: "issue", number: pr.data.pull_request.number }, bodyHint: pr.data.pull_request.body };
+  }
+  if (eventName === "issue_comment" || eventName === "issues") {
+    const issue3 = IssueEvent.safeParse(payload);
+    if (issue3.success) {
+      return {
+        target: { kind: "issue", number: issue3.data.issue.number },
+        bodyHint: issue3.data.issue.body,
+        plainIssue: issue3.data.issue.pull_request == null
+      };
+    }
+  }
+  if (eventName === "workflow_run") {
+    const run = WorkflowRunEvent.safeParse(payload);
+    if (!run.success) return void 0;
+    const first = run.data.workflow_run.pull_requests[0];
+    if (first) return { target: { kind: "issue", number: first.number }, bodyHint: void 0 };
+    const { head_branch: branch2, head_repository: headRepo, head_sha: headSha } = run.data.workflow_run;
+    if (!branch2 || !headRepo) return void 0;
+    const pulls = await lookups.openPullRequestsForHead(headRepo.owner.login, branch2);
+    const pull2 = pulls.find((p) => p.headSha === headSha) ?? pulls[0];
+    return pull2 ? { target: { kind: "issue", number: pull2.number }, bodyHint: void 0 } : void 0;
+  }
+  const push = PushEvent.safeParse(payload);
+  const branch = branchOf(eventName === "push" && push.success ? push.data.ref : context.ref);
+  if (!branch) return void 0;
+  const pull = (await lookups.openPullRequestsForHead(context.repo.owner, branch))[0];
+  return pull ? { target: { kind: "issue", number: pull.number }, bodyHint: void 0 } : void 0;
+}
+async function resolveTarget(input2, context, lookups) {
+  const [kind, value] = input2.split("/", 2);
+  if (value !== void 0) {
+    return kind === "commit" ? { target: { kind: "commit", sha: value.toLowerCase() }, bodyHint: void 0 } : { target: { kind: "issue", number: Number(value) }, bodyHint: void 0, plainIssue: kind === "issue" };
+  }
+  if (kind === "commit") return { target: { kind: "commit", sha: eventCommit(context) }, bodyHint: void 0 };
+  const pull = await eventPullRequest(context, lookups);
+  if (pull) return pull;
+  if (kind === "pr") {
+    const branch = branchOf(context.ref);
+    const where = branch ? `no open pull request has head '${branch}' in ${context.repo.owner}/${context.repo.repo}` : `the '${context.eventName}' event names no pull request`;
+    throw new GitHubAccessError(
+      `report: target 'pr' found no pull request: ${where}; open one, set target: pr/NUMBER, or use target: auto to fall back to a commit comment`
+    );
+  }
+  return { target: { kind: "commit", sha: eventCommit(context) }, bodyHint: void 0 };
+}
+
+// packages/pr-comment/src/post-report.ts
+var ReportInputsSchema = external_exports.object({
+  /** Path of the markdown report. */
+  report: external_exports.string().min(1),
+  target: TargetInputSchema.default("auto"),
+  /** Sticky key; default "<workflow>/<job>". */
+  key: ReportKeySchema.optional(),
+  token: external_exports.string().min(1)
+});
+var SUMMARY_LIMIT_BYTES = 1024 * 1024;
+function summaryMarkdown(report) {
+  const note = "> [!NOTE]\n> This report was cut to fit the 1 MiB job summary limit.\n";
+  let limitChars = Math.min(report.length, SUMMARY_LIMIT_BYTES);
+  for (let step = 0; step < 20; step++) {
+    const { markdown } = truncateMarkdown(report, { note, limitChars });
+    const bytes = Buffer.byteLength(markdown);
+    if (bytes <= SUMMARY_LIMIT_BYTES) return markdown;
+    limitChars = Math.floor(limitChars * (SUMMARY_LIMIT_BYTES / bytes) * 0.98);
+  }
+  return note;
+}
+async function readReportFile(deps, path) {
+  try {
+    return await deps.readReport(path);
+  } catch (error63) {
+    const code = error63.code;
+    if (code === "ENOENT")
+      throw new InputError(
+        `report: the report file '${path}' does not exist; write it before this step or fix the path (input 'report')`,
+        { cause: error63 }
+      );
+    if (code === "EISDIR")
+      throw new InputError(`input 'report': '${path}' is a directory; give the markdown file's path`, { cause: error63 });
+    throw error63;
+  }
+}
+async function postReport(options, deps) {
+  const report = await readReportFile(deps, options.reportPath);
+  const key = options.key ?? defaultReportKey(deps.context.workflow, deps.context.job);
+  const { markdown, truncated } = truncateMarkdown(report, {
+    // Outside Actions there is no job summary to point at.
+    note: deps.writeSummary ? truncationNote(deps.runUrl) : "> [!NOTE]\n> This report was cut to fit GitHub's comment limit.\n",
+    limitChars: COMMENT_LIMIT_CHARS - stickyBody(key, "").length
+  });
+  const body = stickyBody(key, markdown);
+  if (!options.dryRun) await deps.writeSummary?.(summaryMarkdown(report));
+  const { target, bodyHint, plainIssue } = await resolveTarget(options.target, deps.context, deps.lookups);
+  const where = describeTarget(deps.context.repo, target);
+  const common = { target, where, key, truncated, body };
+  if (options.dryRun) return { ...common, action: "dry-run", commentId: void 0, commentUrl: void 0 };
+  const store = withAccessErrors(deps.store, {
+    where,
+    target,
+    targetInput: options.target,
+    plainIssue,
+    fromFork: deps.fromFork
+  });
+  const posted = await upsertStickyComment(store, target, body, { key, bodyHint, warn: deps.warn });
+  return { ...common, action: posted.action, commentId: posted.commentId, commentUrl: posted.commentUrl };
+}
+
+// packages/pr-comment/src/runtime.ts
+import { appendFile as appendFile2, readFile as readFile2 } from "node:fs/promises";
+
 // packages/pr-comment/src/comment-store.ts
 function gitHubCommentStore(client, repo) {
   return {
@@ -45746,28 +46148,13 @@ function gitHubCommentStore(client, repo) {
 }
 
 // packages/pr-comment/src/runtime.ts
-function parseRepo(text, source) {
-  const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(text ?? "");
-  if (!match) throw new InputError(`${source}: expected 'owner/name', got '${text ?? ""}'`);
-  return { owner: match[1], repo: match[2] };
-}
-async function readEventPayload(path) {
-  if (!path) return {};
-  try {
-    return JSON.parse(await readFile(path, "utf8"));
-  } catch {
-    return {};
-  }
-}
-function workflowCommandText(text) {
-  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-async function createReportDeps(options) {
-  const { env } = options;
-  const repo = parseRepo(options.repo ?? env.GITHUB_REPOSITORY, options.repo ? "--repo" : "GITHUB_REPOSITORY");
-  const client = createGitHubClient({ token: options.token, baseUrl: options.apiUrl ?? env.GITHUB_API_URL });
-  const summaryPath = env.GITHUB_STEP_SUMMARY;
-  const runUrl = env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${repo.owner}/${repo.repo}/actions/runs/${env.GITHUB_RUN_ID}` : void 0;
+function createReportDeps({ client, context, warn }) {
+  const repo = context.repo;
+  if (!repo)
+    throw new InputError(
+      "report: the repository is unknown; GITHUB_REPOSITORY (owner/name) is not set (the CLI takes --repo owner/name)"
+    );
+  const summaryPath = context.stepSummaryPath;
   return {
     store: gitHubCommentStore(client, repo),
     lookups: {
@@ -45775,37 +46162,37 @@ async function createReportDeps(options) {
         try {
           return await openPullRequestsForHead(client, repo, headOwner, branch);
         } catch (error63) {
-          const where = `${repo.owner}/${repo.repo} (pull requests of ${headOwner}:${branch})`;
-          throw accessError(error63, "read", { where, target: { kind: "issue", number: 0 }, targetInput: "auto" });
+          throw gitHubError(error63, {
+            doing: `find the open pull request of ${headOwner}:${branch} in ${repo.owner}/${repo.repo}`,
+            permission: "pull-requests: read"
+          });
         }
       }
     },
     context: {
-      eventName: env.GITHUB_EVENT_NAME ?? "",
-      payload: await readEventPayload(env.GITHUB_EVENT_PATH),
-      sha: env.GITHUB_SHA ?? "",
-      ref: env.GITHUB_REF ?? "",
+      eventName: context.eventName ?? "",
+      payload: context.payload,
+      sha: context.sha ?? "",
+      ref: context.ref ?? "",
       repo,
-      workflow: env.GITHUB_WORKFLOW,
-      job: env.GITHUB_JOB
+      workflow: context.workflow,
+      job: context.job
     },
-    readReport: (path) => readFile(path, "utf8"),
+    fromFork: context.pullRequest?.fromFork === true,
+    readReport: (path) => readFile2(path, "utf8"),
     writeSummary: summaryPath ? (markdown) => appendFile2(summaryPath, `${markdown}
 `) : void 0,
-    runUrl,
-    warn: (message) => {
-      if (env.GITHUB_ACTIONS === "true") process.stdout.write(`::warning::${workflowCommandText(message)}
-`);
-      else process.stderr.write(`warning: ${message}
-`);
-    }
+    runUrl: context.run?.url,
+    warn
   };
 }
 
 // actions/report/src/index.ts
 await runAction(async () => {
   const inputs = readInputs(ReportInputsSchema);
-  const deps = await createReportDeps({ token: inputs.token, env: process.env });
+  const context = await readRunnerContext();
+  const client = actionGitHubClient(context, inputs.token);
+  const deps = createReportDeps({ client, context, warn: warning2 });
   const result2 = await postReport({ reportPath: inputs.report, target: inputs.target, key: inputs.key }, deps);
   setOutputs({ commentId: result2.commentId, commentUrl: result2.commentUrl, truncated: result2.truncated });
 });

@@ -1,18 +1,23 @@
-import { runAction, readInputs, setOutputs, warning } from '@mlship/actions-kit';
-import { publishValidation, registryBaseline, validate, ValidateActionInputsSchema } from '@mlship/validate';
+import { actionGitHubClient, readInputs, readRunnerContext, runAction, setOutputs, warning } from '@mlship/actions-kit';
+import { actionRegistryLocation, fetchRegistryAsset, openRegistry } from '@mlship/registry';
+import { publishValidation, validate, ValidateActionInputsSchema } from '@mlship/validate';
+
+const tokenHint = "set the 'token' input";
 
 await runAction(async () => {
   const inputs = readInputs(ValidateActionInputsSchema);
-  const env = process.env;
-  const resolveModel = registryBaseline({
-    location: inputs.registry ?? `github:${env.GITHUB_REPOSITORY}`,
-    cwd: env.GITHUB_WORKSPACE ?? process.cwd(),
-    env,
-    token: inputs.token,
-    actor: env.GITHUB_ACTOR ?? 'github-actions',
+  const context = await readRunnerContext();
+  const client = inputs.token ? actionGitHubClient(context, inputs.token) : undefined;
+  const outcome = await validate(inputs, {
+    // A baseline named by reference (penguins@prod): the registry's answer to what serves users today.
+    resolveModel: async (reference) => {
+      const location = actionRegistryLocation(inputs.registry, context);
+      const registry = await openRegistry({ location, cwd: context.workspace, client, tokenHint, actor: '' });
+      const { path, tag } = await fetchRegistryAsset(registry, reference, 'model');
+      return { path, version: tag };
+    },
   });
-  const outcome = await validate(inputs, { resolveModel });
-  const published = await publishValidation(outcome, { checkName: inputs.checkName, token: inputs.token, env });
+  const published = await publishValidation(outcome, { checkName: inputs.checkName, client, context });
   if (published.warning) warning(published.warning);
   setOutputs({
     verdict: outcome.result.verdict,

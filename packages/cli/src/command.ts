@@ -10,6 +10,8 @@ export interface CliCommand {
 export interface CliIO {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** All of stdin (for --token-stdin). */
+  readStdin?(): Promise<string>;
   cwd: string;
   env: Record<string, string | undefined>;
 }

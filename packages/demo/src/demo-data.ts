@@ -4,7 +4,7 @@
 // a pull request changing the data would bring.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DataProfiler, readColumns } from '@mlship/data';
+import { profileData } from '@mlship/data';
 import { penguinsPath } from './penguins.ts';
 
 export interface DemoDataFiles {
@@ -86,9 +86,7 @@ export async function writeDemoData(outDir: string, source = penguinsPath()): Pr
   await writeFile(files.train, csv(train));
   await writeFile(files.incoming, csv(incoming));
   await writeFile(files.incomingBroken, csv(broken));
-  const profiler = new DataProfiler();
-  for await (const batch of readColumns(files.train)) profiler.update(batch);
-  const reference = profiler.finish();
+  const { profile: reference } = await profileData(files.train);
   await writeFile(files.referenceProfile, `${JSON.stringify(reference)}\n`);
   await writeFile(files.expectations, EXPECTATIONS);
   return files;

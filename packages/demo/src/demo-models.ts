@@ -28,7 +28,7 @@ interface Penguin {
   features: number[];
 }
 
-export async function writeDemoModels(outDir: string, source = penguinsPath()): Promise<DemoFiles> {
+async function readPenguins(source: string): Promise<{ train: Penguin[]; holdout: Penguin[] }> {
   const raw = JSON.parse(await readFile(source, 'utf8')) as Record<string, string | number | null>[];
   const rows: Penguin[] = raw
     .filter((r) => SOURCE_FIELDS.every((f) => typeof r[f] === 'number') && typeof r.Species === 'string')
@@ -39,10 +39,21 @@ export async function writeDemoModels(outDir: string, source = penguinsPath()): 
       features: SOURCE_FIELDS.map((f) => r[f] as number),
     }));
   // Every third row is held out: deterministic, and stratified by the file's species order.
-  const train = rows.filter((_, i) => i % 3 !== 0);
-  const holdout = rows.filter((_, i) => i % 3 === 0);
-  const columns = DEMO_FEATURES.map((_, j) => train.map((r) => r.features[j]!));
-  const labels = train.map((r) => DEMO_CLASSES.indexOf(r.species));
+  return { train: rows.filter((_, i) => i % 3 !== 0), holdout: rows.filter((_, i) => i % 3 === 0) };
+}
+
+/** The candidate's training rows: one column per DEMO_FEATURES entry, and class indexes into DEMO_CLASSES. */
+export async function demoTrainingSet(source = penguinsPath()): Promise<{ columns: number[][]; labels: number[] }> {
+  const { train } = await readPenguins(source);
+  return {
+    columns: DEMO_FEATURES.map((_, j) => train.map((r) => r.features[j]!)),
+    labels: train.map((r) => DEMO_CLASSES.indexOf(r.species)),
+  };
+}
+
+export async function writeDemoModels(outDir: string, source = penguinsPath()): Promise<DemoFiles> {
+  const { train, holdout } = await readPenguins(source);
+  const { columns, labels } = await demoTrainingSet(source);
   const spec = { featureNames: [...DEMO_FEATURES], classes: DEMO_CLASSES };
   const candidateFit = trainSoftmaxRegression({ features: columns, labels, classCount: 3, epochs: 400 });
   // Production today: an older model trained without the bill measurements.

@@ -4,7 +4,8 @@
 // use them; no domain package depends on this one.
 export { writeDemoData } from './demo-data.ts';
 export type { DemoDataFiles } from './demo-data.ts';
-export { writeDemoModels, DEMO_FEATURES, DEMO_CLASSES } from './demo-models.ts';
+export { writeDemoModels, demoTrainingSet, DEMO_FEATURES, DEMO_CLASSES } from './demo-models.ts';
+export { DEMO_TRAINER } from './demo-trainer-path.ts';
 export type { DemoFiles } from './demo-models.ts';
 export { trainSoftmaxRegression, trainLinearRegression } from './train.ts';
 export type { LinearFit, SoftmaxTrainingOptions, LinearRegressionOptions } from './train.ts';

@@ -20,6 +20,10 @@ export interface SoftmaxTrainingOptions {
   learningRate?: number;
   /** L2 penalty on the standardised weights. */
   l2?: number;
+  /** Weights to start from (a checkpoint), in raw feature units; zeros by default. */
+  from?: LinearFit;
+  /** Called after each epoch with the mean cross-entropy over the rows before its step. */
+  onEpoch?: (epoch: number, loss: number) => void;
 }
 
 /** Multinomial logistic regression (softmax), the model behind sklearn's LogisticRegression. */
@@ -33,12 +37,21 @@ export function trainSoftmaxRegression(options: SoftmaxTrainingOptions): LinearF
   const { columns, mean, scale } = standardise(features, n);
   const w = Array.from({ length: classCount }, () => new Float64Array(f));
   const b = new Float64Array(classCount);
+  // Raw units to standardised ones: w·x + b = (w∘σ)·(x − μ)/σ + (b + w·μ).
+  if (options.from) {
+    for (let c = 0; c < classCount; c++) {
+      const raw = options.from.weights[c]!;
+      b[c] = options.from.bias[c]! + raw.reduce((s, v, j) => s + v * mean[j]!, 0);
+      for (let j = 0; j < f; j++) w[c]![j] = raw[j]! * scale[j]!;
+    }
+  }
   const logits = new Float64Array(classCount);
   const gradW = Array.from({ length: classCount }, () => new Float64Array(f));
   const gradB = new Float64Array(classCount);
   for (let epoch = 0; epoch < epochs; epoch++) {
     for (const g of gradW) g.fill(0);
     gradB.fill(0);
+    let loss = 0;
     for (let i = 0; i < n; i++) {
       let max = -Infinity;
       for (let c = 0; c < classCount; c++) {
@@ -51,6 +64,7 @@ export function trainSoftmaxRegression(options: SoftmaxTrainingOptions): LinearF
       let sum = 0;
       for (let c = 0; c < classCount; c++) sum += logits[c] = Math.exp(logits[c]! - max);
       const y = labels[i]!;
+      loss -= Math.log(logits[y]! / sum);
       for (let c = 0; c < classCount; c++) {
         const err = logits[c]! / sum - (c === y ? 1 : 0);
         gradB[c]! += err;
@@ -64,6 +78,7 @@ export function trainSoftmaxRegression(options: SoftmaxTrainingOptions): LinearF
       const gc = gradW[c]!;
       for (let j = 0; j < f; j++) wc[j]! -= rate * (gc[j]! / n + l2 * wc[j]!);
     }
+    options.onEpoch?.(epoch + 1, loss / n);
   }
   return unstandardise(w, b, mean, scale);
 }

@@ -88,7 +88,8 @@ export function buildModelCard(result: ValidationResult, card: Policy['model_car
       baseline: {
         source: result.baseline.source,
         ...(result.baseline.version ? { version: result.baseline.version } : {}),
-        metrics: Object.fromEntries(finite.map((m) => [m.metric, m.baseline])),
+        // A first version had no baseline: its "baseline" numbers would be its own.
+        metrics: result.firstVersion ? {} : Object.fromEntries(finite.map((m) => [m.metric, m.baseline])),
       },
     },
     verdict: result.verdict,
@@ -125,7 +126,7 @@ export function buildModelCard(result: ValidationResult, card: Policy['model_car
     METRIC_LABELS[m.metric],
     f(m.candidate),
     `[${f(m.candidateCi[0])}, ${f(m.candidateCi[1])}]`,
-    f(m.baseline),
+    ...(result.firstVersion ? [] : [f(m.baseline)]),
   ]);
   const headline = result.task === 'classification' ? 'accuracy' : 'mae';
   const sliceRows = result.slices.map((s) => {
@@ -140,13 +141,13 @@ export function buildModelCard(result: ValidationResult, card: Policy['model_car
   const markdown = [
     `---\n${stringify(frontMatter).trimEnd()}\n---`,
     `# Model card: ${escapeHeading(name)}`,
-    `## Model Details\n\n${card.overview?.trim() ? escapeProse(card.overview) : `An ONNX ${result.task} model predicting ${codeSpan(result.label)}.`}\n\n- File: ${codeSpan(result.candidate.source)}${result.candidate.version ? ` (version ${escapeText(result.candidate.version)})` : ''}\n- sha256: ${codeSpan(result.candidate.sha256)}\n- Size: ${(result.candidate.sizeBytes / 1024).toFixed(1)} KiB\n- Validation verdict against ${codeSpan(result.baseline.source)}: **${result.verdict}**${card.license ? `\n- License: ${escapeText(card.license)}` : ''}`,
+    `## Model Details\n\n${card.overview?.trim() ? escapeProse(card.overview) : `An ONNX ${result.task} model predicting ${codeSpan(result.label)}.`}\n\n- File: ${codeSpan(result.candidate.source)}${result.candidate.version ? ` (version ${escapeText(result.candidate.version)})` : ''}\n- sha256: ${codeSpan(result.candidate.sha256)}\n- Size: ${(result.candidate.sizeBytes / 1024).toFixed(1)} KiB\n- Validation verdict ${result.firstVersion ? `as the first version (no ${codeSpan(result.baseline.source)} yet)` : `against ${codeSpan(result.baseline.source)}`}: **${result.verdict}**${card.license ? `\n- License: ${escapeText(card.license)}` : ''}`,
     `## Intended Use\n\n${text(card.intended_use)}`,
     `## Factors\n\n${text(card.factors)}${result.slices.length ? `\n\nEvaluated slices: ${[...new Set(result.slices.map((s) => s.column))].map((c) => codeSpan(c)).join(', ')}.` : ''}`,
     `## Metrics\n\n${finite.map((m) => METRIC_LABELS[m.metric]).join(', ')}; ${Math.round(result.bootstrap.confidence * 100)}% intervals from a seeded paired bootstrap (${result.bootstrap.replicates} replicates, seed ${result.bootstrap.seed}).`,
     `## Evaluation Data\n\n${codeSpan(result.data.source)}: ${result.data.rows.toLocaleString('en-US')} rows, label ${codeSpan(result.label)}, features ${result.data.features.map((x) => codeSpan(x)).join(', ')}.`,
     `## Training Data\n\n${text(card.training_data)}`,
-    `## Quantitative Analyses\n\n${renderTable(['Metric', 'Candidate', 'CI', 'Baseline'], metricRows)}${sliceRows.length ? `\n\nBy slice (${METRIC_LABELS[headline]}):\n\n${renderTable(['Slice', 'Rows', METRIC_LABELS[headline], 'CI'], sliceRows)}` : ''}`,
+    `## Quantitative Analyses\n\n${renderTable(['Metric', 'Candidate', 'CI', ...(result.firstVersion ? [] : ['Baseline'])], metricRows)}${sliceRows.length ? `\n\nBy slice (${METRIC_LABELS[headline]}):\n\n${renderTable(['Slice', 'Rows', METRIC_LABELS[headline], 'CI'], sliceRows)}` : ''}`,
     `## Ethical Considerations\n\n${text(card.ethical_considerations)}${fairnessNote(result)}`,
     `## Caveats and Recommendations\n\n${text(card.caveats)}`,
   ].join('\n\n');

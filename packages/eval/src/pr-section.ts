@@ -48,8 +48,18 @@ export function metricTable(rows: readonly MetricRow[], confidence: number): str
   );
 }
 
+/** A first version's metrics: its own values and intervals, with nothing to compare them to. */
+export function firstVersionMetricTable(rows: readonly MetricRow[], confidence: number): string {
+  return renderTable(
+    ['Metric', 'Candidate', `${Math.round(confidence * 100)}% CI`],
+    rows.map((r) => [METRIC_LABELS[r.metric], f(r.candidate), `[${f(r.candidateCi[0])}, ${f(r.candidateCi[1])}]`]),
+    { align: ['left', 'right', 'right'] },
+  );
+}
+
 /** The section; with a model card, it is appended collapsed (front matter shown as a YAML block). */
 export function validationSection(result: ValidationResult, modelCardMarkdown?: string): ReportSection {
+  if (result.firstVersion) return firstVersionSection(result, result.firstVersion, modelCardMarkdown);
   const parts: string[] = [];
   const failed = result.gates.filter((g) => g.verdict === 'fail');
   const inconclusive = result.gates.filter((g) => g.verdict === 'inconclusive');
@@ -113,6 +123,61 @@ export function validationSection(result: ValidationResult, modelCardMarkdown?: 
   };
 }
 
+/**
+ * Day one: nothing is in the stage the baseline names. The verdict is the
+ * gates that judge the candidate alone; the metrics are its own, with their
+ * intervals; the comparisons the policy asks for start with the next version.
+ */
+function firstVersionSection(
+  result: ValidationResult,
+  first: NonNullable<ValidationResult['firstVersion']>,
+  modelCardMarkdown: string | undefined,
+): ReportSection {
+  const floors = result.gates.filter((g) => g.kind === 'floor');
+  const parts = [
+    `**${statusBadge(result.verdict)}** — **first version**: there is no ${codeSpan(result.baseline.source)} to compare with yet, so candidate ${codeSpan(result.candidate.source)} is judged on the policy's absolute floors, budgets and sanity checks on ${result.data.rows.toLocaleString('en-US')} holdout rows (${codeSpan(result.data.source)}, label ${codeSpan(result.label)}).`,
+    `The registry: ${escapeText(first.reason)}.`,
+  ];
+  const failed = result.gates.filter((g) => g.verdict === 'fail');
+  const inconclusive = result.gates.filter((g) => g.verdict === 'inconclusive');
+  const passed = result.gates.filter((g) => g.verdict === 'pass');
+  if (failed.length) parts.push(`**Failed gates**\n\n${failed.map(gateLine).join('\n')}`);
+  if (inconclusive.length) parts.push(`**Inconclusive gates**\n\n${inconclusive.map(gateLine).join('\n')}`);
+  if (passed.length) parts.push(`**Passed gates**\n\n${passed.map(gateLine).join('\n')}`);
+  if (!floors.length)
+    parts.push(
+      '_The policy sets no absolute floor (`metric >= value`), so nothing here says this model is good enough: add one._',
+    );
+  if (first.notApplicable.length)
+    parts.push(
+      `Not applicable until a version is in production: ${first.notApplicable.map((g) => `**${escapeText(g)}**`).join(', ')}.`,
+    );
+  parts.push(
+    `**Metrics** (bootstrap, ${result.bootstrap.replicates} replicates, seed ${result.bootstrap.seed})\n\n${firstVersionMetricTable(result.metrics, result.bootstrap.confidence)}${notComputedNote(result)}`,
+  );
+  const headline = result.task === 'classification' ? 'accuracy' : 'mae';
+  const sliceRows = result.slices.flatMap((s) => {
+    const m = s.metrics.find((x) => x.metric === headline);
+    return m
+      ? [[s.name, s.rows.toLocaleString('en-US'), f(m.candidate), `[${f(m.candidateCi[0])}, ${f(m.candidateCi[1])}]`]]
+      : [];
+  });
+  if (sliceRows.length)
+    parts.push(
+      `**Slices** (${METRIC_LABELS[headline]})\n\n${renderTable(['Slice', 'Rows', 'Candidate', 'CI'], sliceRows, { align: ['left', 'right', 'right', 'right'] })}`,
+    );
+  if (result.confusion)
+    parts.push(
+      collapsible(
+        'Confusion matrix (rows: true class, columns: predicted)',
+        confusionTable(result.confusion.classes, result.confusion.candidate),
+      ),
+    );
+  if (result.latency.length) parts.push(collapsible('Latency on this runner', latencyTable(result)));
+  if (modelCardMarkdown) parts.push(collapsible('Model card', cardForComment(modelCardMarkdown)));
+  return { id: 'validation', title: 'Model validation', severity: result.verdict, markdown: parts.join('\n\n') };
+}
+
 /** Metrics that could not be computed are named with the reason, never left out silently. */
 function notComputedNote(result: ValidationResult): string {
   const missing = result.notComputed ?? [];
@@ -145,14 +210,16 @@ function sliceTable(result: ValidationResult): string {
   return `**Slices** (${METRIC_LABELS[metric]})\n\n${renderTable(['Slice', 'Rows', 'Baseline', 'Candidate', 'Δ', 'CI of Δ', 'Gates'], rows, { align: ['left', 'right', 'right', 'right', 'right', 'right', 'center'] })}`;
 }
 
+function confusionTable(classes: string[], matrix: number[][]): string {
+  return renderTable(
+    ['true \\ predicted', ...classes],
+    matrix.map((row, i) => [classes[i]!, ...row.map((v) => v.toLocaleString('en-US'))]),
+  );
+}
+
 function confusionTables(result: ValidationResult): string {
   const { classes, baseline, candidate } = result.confusion!;
-  const table = (m: number[][]) =>
-    renderTable(
-      ['true \\ predicted', ...classes],
-      m.map((row, i) => [classes[i]!, ...row.map((v) => v.toLocaleString('en-US'))]),
-    );
-  return `Baseline\n\n${table(baseline)}\n\nCandidate\n\n${table(candidate)}`;
+  return `Baseline\n\n${confusionTable(classes, baseline)}\n\nCandidate\n\n${confusionTable(classes, candidate)}`;
 }
 
 function perClassTable(result: ValidationResult): string {

@@ -34,7 +34,19 @@ export interface ValidationResult {
   label: string;
   data: { source: string; rows: number; features: string[] };
   candidate: ModelInfo;
+  /** With `firstVersion`, only the reference that named no model yet (`source`). */
   baseline: ModelInfo;
+  /**
+   * Set when the baseline is a stage that holds no version yet: the candidate
+   * is judged on the gates that need no baseline (absolute floors, budgets,
+   * sanity), and the metric differences are not comparisons.
+   */
+  firstVersion?: {
+    /** Why there is no baseline, as the registry said it. */
+    reason: string;
+    /** The policy's gates against a baseline, which do not apply to a first version. */
+    notApplicable: string[];
+  };
   classes?: string[];
   metrics: MetricRow[];
   /** The task's metrics missing from `metrics`, and why (a one-class holdout has no ROC AUC). */

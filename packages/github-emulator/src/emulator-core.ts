@@ -126,6 +126,8 @@ export class EmulatorCore {
       checkRuns: [],
       statuses: [],
       deployments: [],
+      workflowRuns: new Map(),
+      environments: new Map(),
     };
     this.state.repos.set(fullName.toLowerCase(), repo);
     this.createCommit(repo, { branch: repo.defaultBranch, message: 'Initial commit' });

@@ -36,6 +36,24 @@ export interface CreateTokenOptions {
   rateLimitPerHour?: number;
 }
 
+/** A workflow run as a test seeds it (see recordWorkflowRun). */
+export interface WorkflowRunSeed {
+  /** GITHUB_RUN_ID of the run. */
+  id: number | string;
+  workflowName?: string;
+  /** Deployment reviews of the run's environments; state defaults to approved. */
+  approvals?: { environment: string; user: string; state?: 'approved' | 'rejected' | 'pending'; comment?: string }[];
+  /** Jobs of the run's attempts (attempt 1 by default), with the runner that took each. */
+  jobs?: {
+    name: string;
+    runnerName: string;
+    labels: string[];
+    attempt?: number;
+    headSha?: string;
+    headBranch?: string;
+  }[];
+}
+
 export interface PullRequestHandle {
   number: number;
   id: number;
@@ -151,6 +169,45 @@ export class GitHubEmulator {
       options.userType ?? (options.user.endsWith('[bot]') ? 'Bot' : 'User'),
     );
     return this.#server.core.addIssueComment(repo, issueNumber, { body: options.body, user }).id;
+  }
+
+  /**
+   * Seeds a workflow run (the emulator runs no workflows): the deployment
+   * reviews of its environments and the jobs of its attempts. Seeding the same
+   * run again adds to it.
+   */
+  recordWorkflowRun(handle: RepoHandle, run: WorkflowRunSeed): void {
+    const repo = this.repo(handle);
+    const core = this.#server.core;
+    const id = Number(run.id);
+    const record = repo.workflowRuns.get(id) ?? { id, workflowName: run.workflowName ?? 'CI', approvals: [], jobs: [] };
+    for (const approval of run.approvals ?? []) {
+      let environment = repo.environments.get(approval.environment);
+      if (environment === undefined) {
+        environment = core.nextId('environment');
+        repo.environments.set(approval.environment, environment);
+      }
+      record.approvals.push({
+        state: approval.state ?? 'approved',
+        environment: { id: environment, name: approval.environment },
+        user: core.user(approval.user),
+        comment: approval.comment ?? '',
+        at: core.now(),
+      });
+    }
+    for (const job of run.jobs ?? []) {
+      record.jobs.push({
+        id: core.nextId('checkRun'),
+        attempt: job.attempt ?? 1,
+        name: job.name,
+        runnerName: job.runnerName,
+        labels: job.labels,
+        headSha: job.headSha ?? repo.refs.get(`refs/heads/${repo.defaultBranch}`)?.sha ?? '',
+        headBranch: job.headBranch ?? repo.defaultBranch,
+        startedAt: core.now(),
+      });
+    }
+    repo.workflowRuns.set(id, record);
   }
 
   inject(rule: FaultRule): void {

@@ -30,7 +30,8 @@ export type IdKind =
   | 'checkSuite'
   | 'status'
   | 'deployment'
-  | 'deploymentStatus';
+  | 'deploymentStatus'
+  | 'environment';
 
 /**
  * The first id of each kind: github.com's magnitudes in 2025-26 (rounded;
@@ -50,6 +51,7 @@ export const FIRST_IDS: Readonly<Record<IdKind, number>> = {
   status: 39_402_618_375,
   deployment: 3_204_815_736,
   deploymentStatus: 38_716_204_593,
+  environment: 1_480_275_391,
 };
 
 /** Ids grow by 2 to this many between two objects of a kind. */
@@ -79,7 +81,24 @@ export class IdSequences {
 
 /** GitHub's type prefixes for the objects the emulator serves. */
 export type NodePrefix =
-  'U' | 'BOT' | 'O' | 'R' | 'I' | 'PR' | 'IC' | 'CC' | 'C' | 'TA' | 'REF' | 'RE' | 'RA' | 'CR' | 'SC' | 'DE' | 'DES';
+  | 'U'
+  | 'BOT'
+  | 'O'
+  | 'R'
+  | 'I'
+  | 'PR'
+  | 'IC'
+  | 'CC'
+  | 'C'
+  | 'TA'
+  | 'REF'
+  | 'RE'
+  | 'RA'
+  | 'CR'
+  | 'SC'
+  | 'DE'
+  | 'DES'
+  | 'EN';
 
 export type NodeKey = number | string;
 

@@ -5,6 +5,7 @@ export type {
   CreateRepoOptions,
   CreateTokenOptions,
   PullRequestHandle,
+  WorkflowRunSeed,
 } from './emulator.ts';
 export type { Fault, FaultRule } from './faults.ts';
 export type { RequestLogEntry, Violation } from './request-log.ts';

@@ -21,6 +21,7 @@ const BY_OPERATION: Record<string, PermissionName[]> = {
 };
 
 const BY_PREFIX: Array<[string, PermissionName]> = [
+  ['actions/', 'actions'],
   ['pulls/', 'pull-requests'],
   ['checks/', 'checks'],
   ['git/', 'contents'],

@@ -170,6 +170,35 @@ export interface DeploymentRecord {
   statuses: DeploymentStatusRecord[];
 }
 
+/** A deployment review of a workflow run's environment (GET .../actions/runs/{id}/approvals). */
+export interface RunApprovalRecord {
+  state: 'approved' | 'rejected' | 'pending';
+  environment: { id: number; name: string };
+  user: UserRecord;
+  comment: string;
+  at: string;
+}
+
+/** A job of a workflow run, as the runner that took it reports it. */
+export interface WorkflowJobRecord {
+  id: number;
+  attempt: number;
+  name: string;
+  runnerName: string;
+  labels: string[];
+  headSha: string;
+  headBranch: string;
+  startedAt: string;
+}
+
+/** What the emulator knows of a workflow run: only what tests seed (runs are not executed). */
+export interface WorkflowRunRecord {
+  id: number;
+  workflowName: string;
+  approvals: RunApprovalRecord[];
+  jobs: WorkflowJobRecord[];
+}
+
 export interface RepoRecord {
   id: number;
   owner: UserRecord;
@@ -189,6 +218,10 @@ export interface RepoRecord {
   checkRuns: CheckRunRecord[];
   statuses: CommitStatusRecord[];
   deployments: DeploymentRecord[];
+  /** Workflow runs tests seeded, by run id. */
+  workflowRuns: Map<number, WorkflowRunRecord>;
+  /** Environment ids by name, made on first use. */
+  environments: Map<string, number>;
 }
 
 export interface EmulatorState {

@@ -1,5 +1,21 @@
 export { createGitHubClient } from './client.ts';
 export type { GitHubClient, GitHubClientOptions } from './client.ts';
+export {
+  GitHubRequestError,
+  classifyGitHubFailure,
+  describeGitHubFailure,
+  gitHubError,
+  requestError,
+  withGitHubErrors,
+} from './github-errors.ts';
+export type {
+  GitHubAnswer,
+  GitHubFailure,
+  GitHubFailureKind,
+  GitHubErrorHints,
+  RateLimitFailure,
+  RequestInfo,
+} from './github-errors.ts';
 export type { RepoRef } from './repo-ref.ts';
 export { formatRepo } from './repo-ref.ts';
 export {

@@ -63,6 +63,13 @@ test('corrupt bytes fail with a FileFormatError naming the file', () => {
   );
 });
 
+test('an empty file is called empty, not a model without outputs', () => {
+  assert.throws(
+    () => readOnnxSignature(new Uint8Array(0), 'baseline.onnx'),
+    /: baseline\.onnx: not a valid ONNX model: the file is empty \(was the export or the download cut short\?\); export the model again as ONNX/,
+  );
+});
+
 test('a truncated model is rejected', () => {
   const bytes = buildLinearClassifierOnnx({ featureCount: 3, weights: [[1, 2, 3]], bias: [0], classes: ['a', 'b'] });
   assert.throws(() => readOnnxSignature(bytes.subarray(0, bytes.length / 2), 'm.onnx'), FileFormatError);

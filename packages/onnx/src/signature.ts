@@ -68,6 +68,8 @@ export type ModelSignature = z.infer<typeof ModelSignatureSchema>;
  * the model in the error when the bytes are not an ONNX model.
  */
 export function readOnnxSignature(bytes: Uint8Array, file = '<model bytes>'): ModelSignature {
+  // Zero bytes decode as an empty protobuf message: say what is wrong instead of 'no graph outputs'.
+  if (bytes.length === 0) throw notOnnx(file, 'the file is empty (was the export or the download cut short?)');
   let model: OnnxTypes.ModelProto;
   try {
     model = onnx.ModelProto.decode(bytes);

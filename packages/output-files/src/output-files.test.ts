@@ -61,6 +61,8 @@ test('a file path that is a directory, or under a file, is refused', async () =>
       /^--output '.*\/file\/p\.json' cannot be written: '.*\/file' is a file; give a path in a directory$/,
     );
     assert.deepEqual(readdirSync(dir).sort(), ['file', 'profiles']);
+    // An existing file is replaced, not refused.
+    await checkOutputFile(join(dir, 'file'), { what: '--output' });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -86,6 +88,12 @@ test('a failed write leaves no partial file and removes the directories it creat
 test('a name too long for the file system is one line, and nothing is left', async () => {
   const dir = scratch();
   try {
+    // Refused by the check before the work, not only when the write fails.
+    await refused(
+      checkOutputDirectory(join(dir, 'runs', 'm'.repeat(300)), OPTIONS),
+      /^output directory '.*\/runs\/m{300}': a name in the path is too long for the file system; use a shorter path \(action input 'output-dir'\)$/,
+    );
+    await refused(checkOutputFile(join(dir, `${'p'.repeat(300)}.json`), { what: '--output' }), /too long/);
     await refused(
       writeOutputFiles(join(dir, 'runs', 'm'.repeat(300)), { 'a.json': '{}' }, OPTIONS),
       /a name in the path is too long for the file system; use a shorter path/,

@@ -4,7 +4,7 @@
 // path, and a failed run leaves no directory it created and no partial file.
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { InputError } from '@mlship/errors';
 
 /** How the user names the location, for messages: "output directory", "--output". */
@@ -20,7 +20,8 @@ export interface OutputOptions {
  * a second instead of after the data was read.
  */
 export async function checkOutputDirectory(dir: string, options: OutputOptions): Promise<void> {
-  const { existing, isDirectory } = await nearestExisting(resolve(dir));
+  const { existing, isDirectory, tooLong } = await nearestExisting(resolve(dir));
+  if (tooLong) throw outputError(`${options.what} '${dir}': ${REASONS.ENAMETOOLONG}`, options);
   if (isDirectory) return;
   throw outputError(
     existing === resolve(dir)
@@ -34,8 +35,9 @@ export async function checkOutputDirectory(dir: string, options: OutputOptions):
 export async function checkOutputFile(path: string, options: OutputOptions): Promise<void> {
   const info = await stat(path).catch(() => undefined);
   if (info?.isDirectory()) throw outputError(`${options.what} '${path}' is a directory; give a file path`, options);
-  const { existing, isDirectory } = await nearestExisting(dirname(resolve(path)));
-  if (!isDirectory)
+  const { existing, isDirectory, tooLong } = await nearestExisting(resolve(path));
+  if (tooLong) throw outputError(`${options.what} '${path}': ${REASONS.ENAMETOOLONG}`, options);
+  if (!isDirectory && existing !== resolve(path))
     throw outputError(
       `${options.what} '${path}' cannot be written: '${existing}' is a file; give a path in a directory`,
       options,
@@ -88,13 +90,26 @@ export async function writeOutputFile(
   }
 }
 
-async function nearestExisting(path: string): Promise<{ existing: string; isDirectory: boolean }> {
+/** The longest file name Linux, macOS and Windows file systems take, in bytes. */
+const NAME_MAX_BYTES = 255;
+
+/**
+ * The deepest existing path at or above `path`, and whether it is a
+ * directory; `tooLong` when a name in it is longer than file systems take
+ * (the kernel says so only once the names before it exist, after the work).
+ */
+async function nearestExisting(path: string): Promise<{ existing: string; isDirectory: boolean; tooLong?: true }> {
+  if (path.split(sep).some((name) => Buffer.byteLength(name) > NAME_MAX_BYTES))
+    return { existing: path, isDirectory: false, tooLong: true };
   for (let at = path; ; at = dirname(at)) {
+    let tooLong = false;
     const info = await stat(at).catch((error: NodeJS.ErrnoException) => {
+      tooLong = error.code === 'ENAMETOOLONG';
       // ENOTDIR: a parent is a file; keep walking up to name it.
-      if (error.code === 'ENOENT' || error.code === 'ENOTDIR' || error.code === 'ENAMETOOLONG') return undefined;
+      if (error.code === 'ENOENT' || error.code === 'ENOTDIR' || tooLong) return undefined;
       throw error;
     });
+    if (tooLong) return { existing: at, isDirectory: false, tooLong: true };
     if (info) return { existing: at, isDirectory: info.isDirectory() };
     if (dirname(at) === at) return { existing: at, isDirectory: true };
   }
@@ -116,20 +131,21 @@ async function missingDirectories(dir: string): Promise<string[]> {
   return missing;
 }
 
+const REASONS: Record<string, string> = {
+  ENAMETOOLONG: 'a name in the path is too long for the file system; use a shorter path',
+  EACCES: 'permission denied; choose a writable location',
+  EPERM: 'permission denied; choose a writable location',
+  EROFS: 'the file system is read-only; choose a writable location',
+  ENOSPC: 'the disk is full; free space or choose another location',
+  EDQUOT: 'the disk quota is exceeded; free space or choose another location',
+  ENOTDIR: 'a parent of it is a file; give a directory path',
+  EEXIST: 'a file is in the way; give a directory path',
+  EISDIR: 'it is a directory; give a file path',
+};
+
 function writeError(error: unknown, path: string, options: OutputOptions): InputError {
   const code = (error as NodeJS.ErrnoException).code;
-  const reasons: Record<string, string> = {
-    ENAMETOOLONG: 'a name in the path is too long for the file system; use a shorter path',
-    EACCES: 'permission denied; choose a writable location',
-    EPERM: 'permission denied; choose a writable location',
-    EROFS: 'the file system is read-only; choose a writable location',
-    ENOSPC: 'the disk is full; free space or choose another location',
-    EDQUOT: 'the disk quota is exceeded; free space or choose another location',
-    ENOTDIR: 'a parent of it is a file; give a directory path',
-    EEXIST: 'a file is in the way; give a directory path',
-    EISDIR: 'it is a directory; give a file path',
-  };
-  const reason = (code && reasons[code]) ?? `it cannot be written (${code ?? (error as Error).message})`;
+  const reason = (code && REASONS[code]) ?? `it cannot be written (${code ?? (error as Error).message})`;
   return outputError(`${options.what} '${path}': ${reason}`, options, error);
 }
 

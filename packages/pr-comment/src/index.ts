@@ -2,8 +2,8 @@
 // action and `mlship report` both call postReport.
 export { postReport, ReportInputsSchema, summaryMarkdown, SUMMARY_LIMIT_BYTES } from './post-report.ts';
 export type { PostReportOptions, PostReportDeps, PostReportResult, ReportInputs } from './post-report.ts';
-export { createReportDeps, parseRepo } from './runtime.ts';
-export type { RuntimeOptions } from './runtime.ts';
+export { createReportDeps } from './runtime.ts';
+export type { ReportRuntime } from './runtime.ts';
 export { resolveTarget, describeTarget, TargetInputSchema } from './target.ts';
 export type { ReportTarget, TargetInput, EventContext, TargetLookups, ResolvedTarget } from './target.ts';
 export { upsertStickyComment } from './sticky-comment.ts';
@@ -12,4 +12,5 @@ export { ReportKeySchema, defaultReportKey, stickyBody, stickyMarker, withCommen
 export type { ReportKey } from './sticky-marker.ts';
 export { gitHubCommentStore } from './comment-store.ts';
 export type { CommentStore } from './comment-store.ts';
-export { accessError, withAccessErrors } from './access-errors.ts';
+export { accessHints, withAccessErrors } from './access-errors.ts';
+export type { AccessContext } from './access-errors.ts';

@@ -214,17 +214,27 @@ test('missing permission: one actionable error, nothing written', async () => {
   await assert.rejects(
     post(`pr/${pr.number}`, deps('# no', { permissions: { 'pull-requests': 'read', metadata: 'read' } })),
     {
-      name: 'GitHubAccessError',
-      message: `report: the token cannot write comments on ${repo.fullName}#${pr.number}; add \`permissions: pull-requests: write\` to the job (fork PRs: use the workflow_run pattern, see docs/report.md)`,
+      name: 'GitHubRequestError',
+      message: `could not post the report comment on ${repo.fullName}#${pr.number}: GitHub refused it (403: Resource not accessible by integration); add \`permissions: pull-requests: write\` to the job`,
     },
   );
   assert.equal(comments().length, 0);
 });
 
+test("a fork pull request's read-only token: the error says no permission helps and how to post from workflow_run", async () => {
+  const d = { ...deps('# no', { permissions: { 'pull-requests': 'read', metadata: 'read' } }), fromFork: true };
+  await assert.rejects(post(`pr/${pr.number}`, d), {
+    name: 'GitHubRequestError',
+    message: `could not post the report comment on ${repo.fullName}#${pr.number}: GitHub refused it (403: Resource not accessible by integration); this pull request comes from a fork, whose token is read-only whatever the workflow asks; post the report from a workflow_run workflow (see docs/report.md, 'Fork pull requests')`,
+  });
+  assert.equal(comments().length, 0);
+});
+
 test('an absent PR is one actionable error', async () => {
   await assert.rejects(post('pr/999', deps('# none')), {
-    name: 'GitHubAccessError',
-    message: /octo\/x\d+#999: GitHub has no pull request or issue there/,
+    name: 'GitHubRequestError',
+    message:
+      /^could not read the description of octo\/x\d+#999: GitHub answered 404 \(Not Found\); GitHub has no pull request or issue there that this token can see \(target 'pr\/999'\); check the number or SHA, or use target: auto$/,
   });
 });
 
@@ -273,9 +283,9 @@ test('missing permission on an issue event: the error asks for issues: write', a
   await assert.rejects(
     post('auto', deps('# drift', { eventName: 'issues', payload, permissions: { issues: 'read', metadata: 'read' } })),
     {
-      name: 'GitHubAccessError',
+      name: 'GitHubRequestError',
       message:
-        /^report: the token cannot write comments on octo\/x\d+#\d+; add `permissions: issues: write` to the job/,
+        /^could not post the report comment on octo\/x\d+#\d+: GitHub refused it \(403: [^)]+\); add `permissions: issues: write` to the job$/,
     },
   );
 });

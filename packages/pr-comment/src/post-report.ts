@@ -40,6 +40,8 @@ export interface PostReportDeps {
   store: CommentStore;
   lookups: TargetLookups;
   context: EventContext & { workflow?: string | undefined; job?: string | undefined };
+  /** The run is a fork's pull_request run: its token cannot write, whatever the workflow asks. */
+  fromFork?: boolean | undefined;
   /** Reads the report; rejects with an ENOENT-coded error when it is missing. */
   readReport(path: string): Promise<string>;
   /** Writes the full report to the job summary (absent outside Actions). */
@@ -120,7 +122,13 @@ export async function postReport(options: PostReportOptions, deps: PostReportDep
   const common = { target, where, key, truncated, body };
   if (options.dryRun) return { ...common, action: 'dry-run', commentId: undefined, commentUrl: undefined };
 
-  const store = withAccessErrors(deps.store, { where, target, targetInput: options.target, plainIssue });
+  const store = withAccessErrors(deps.store, {
+    where,
+    target,
+    targetInput: options.target,
+    plainIssue,
+    fromFork: deps.fromFork,
+  });
   const posted = await upsertStickyComment(store, target, body, { key, bodyHint, warn: deps.warn });
   return { ...common, action: posted.action, commentId: posted.commentId, commentUrl: posted.commentUrl };
 }

@@ -7,7 +7,7 @@
 // reads a fixed number of objects however many versions exist.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import type { GitHubClient } from '@mlship/github';
+import { gitHubError, GitHubRequestError, type GitHubClient } from '@mlship/github';
 import { GitHubAccessError } from '@mlship/errors';
 import { formatEventMessage, parseEventMessage, type RegistryEvent } from './registry-event.ts';
 import type {
@@ -270,19 +270,21 @@ export class GitHubStore implements RegistryStore {
   }
 
   private async findDraft(match: (marker: PublishMarker) => boolean): Promise<ReleaseJson | null> {
-    let pages = 0;
-    const iterator = this.client.paginate.iterator(this.client.rest.repos.listReleases, {
-      ...this.base,
-      per_page: DRAFT_SEARCH_PAGE_SIZE,
-    });
-    for await (const page of iterator) {
-      for (const release of page.data as ReleaseJson[]) {
-        const marker = release.draft ? parseMarker(release.body ?? '') : null;
-        if (marker && match(marker)) return release;
+    return this.call('search the draft releases', async () => {
+      let pages = 0;
+      const iterator = this.client.paginate.iterator(this.client.rest.repos.listReleases, {
+        ...this.base,
+        per_page: DRAFT_SEARCH_PAGE_SIZE,
+      });
+      for await (const page of iterator) {
+        for (const release of page.data as ReleaseJson[]) {
+          const marker = release.draft ? parseMarker(release.body ?? '') : null;
+          if (marker && match(marker)) return release;
+        }
+        if (++pages >= DRAFT_SEARCH_PAGES) break;
       }
-      if (++pages >= DRAFT_SEARCH_PAGES) break;
-    }
-    return null;
+      return null;
+    });
   }
 
   async stageVersion(req: StageRequest): Promise<Uint8Array> {
@@ -361,9 +363,8 @@ export class GitHubStore implements RegistryStore {
         await this.uploadOnce(release, name, source, sizeBytes, sha256);
         return;
       } catch (error) {
-        if (error instanceof GitHubAccessError) throw error;
-        const status = statusOf(error);
-        const transient = status === undefined || status >= 500;
+        const transient =
+          error instanceof PartialUploadError || (error instanceof GitHubRequestError && error.transient);
         if (!transient || attempt === UPLOAD_ATTEMPTS)
           throw this.accessError(`upload ${name} to ${release.tag_name}`, error);
         await new Promise((r) => setTimeout(r, 250 * attempt));
@@ -410,7 +411,7 @@ export class GitHubStore implements RegistryStore {
       await this.call('replace a partial asset', () =>
         this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: there.id }),
       );
-      throw new Error(`a failed try left a partial ${name} in ${release.tag_name}`); // no status: upload() tries again
+      throw new PartialUploadError(`a failed try left a partial ${name} in ${release.tag_name}; re-run the publish`);
     }
   }
 
@@ -499,8 +500,10 @@ export class GitHubStore implements RegistryStore {
   }
 
   async passedChecks(commit: string): Promise<string[]> {
-    const runs = await this.call(`list check runs of ${commit}`, () =>
-      this.client.paginate(this.client.rest.checks.listForRef, { ...this.base, ref: commit, per_page: 100 }),
+    const runs = await this.call(
+      `list check runs of ${commit}`,
+      () => this.client.paginate(this.client.rest.checks.listForRef, { ...this.base, ref: commit, per_page: 100 }),
+      'checks: read',
     );
     // A check re-run after a failure counts by its newest run (the highest id).
     const newest = new Map<string, (typeof runs)[number]>();
@@ -562,32 +565,28 @@ export class GitHubStore implements RegistryStore {
     return (await this.refObject(ref))?.sha ?? null;
   }
 
-  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  private async call<T>(what: string, fn: () => Promise<T>, permission?: string): Promise<T> {
     try {
       return await fn();
     } catch (error) {
-      throw this.accessError(what, error);
+      throw this.accessError(what, error, permission);
     }
   }
 
-  private accessError(what: string, error: unknown): GitHubAccessError {
-    const status = statusOf(error);
-    const repo = `${this.owner}/${this.repo}`;
-    const why =
-      status === 401
-        ? 'the token is invalid or expired; pass a valid token'
-        : status === 403 || status === 429
-          ? 'GitHub refused or rate-limited it; give the job `permissions: contents: write` (and `checks: read`), or re-run later if rate-limited'
-          : status === 404
-            ? `${repo} or the object was not found; check the repository name and that the token can see it`
-            : status !== undefined && status >= 500
-              ? 'GitHub failed to answer; re-run the job (the registry is left consistent)'
-              : `GitHub answered ${status ?? 'nothing'}; re-run the job`;
-    return new GitHubAccessError(`could not ${what} in ${repo}: ${why}`, {
-      ...(status === undefined ? {} : { status }),
-      cause: error,
+  /** The one GitHub error mapper, with what the registry was doing and the permission it needs. */
+  private accessError(what: string, error: unknown, permission = 'contents: write'): unknown {
+    return gitHubError(error, {
+      doing: `${what} in ${this.owner}/${this.repo}`,
+      permission,
+      notFound: `check the repository name ${this.owner}/${this.repo} and that the token can see it`,
+      rerun: ' (the registry is left consistent)',
     });
   }
+}
+
+/** An upload that a failed earlier try left half-written: deleted, so the next try starts clean. */
+class PartialUploadError extends GitHubAccessError {
+  override readonly name: string = 'PartialUploadError';
 }
 
 const CONTENT_TRAILER = 'mlship-content: ';

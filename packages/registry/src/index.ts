@@ -40,9 +40,18 @@ export {
   contentDigest,
 } from './manifest.ts';
 export type { Manifest, ManifestAsset, AssetRole, DatasetRef, ModelSignature } from './manifest.ts';
+export { LineageSchema, LineageDataSchema, LineageOutputSchema, LINEAGE_FILE } from './lineage.ts';
+export type { Lineage, LineageData } from './lineage.ts';
+export { digestFile } from './file-digest.ts';
 export { StagePolicySchema, DEFAULT_POLICY, parseStagePolicy, checkPromotion } from './stage-policy.ts';
 export type { StagePolicy } from './stage-policy.ts';
-export { RegistryConflictError, RegistryRuleError, IntegrityError, NotFoundError } from './registry-errors.ts';
+export {
+  RegistryConflictError,
+  RegistryRuleError,
+  IntegrityError,
+  NotFoundError,
+  NoVersionYetError,
+} from './registry-errors.ts';
 export { RegistryService } from './registry-service.ts';
 export type {
   RegistryContext,
@@ -70,9 +79,11 @@ export {
 export type { RegistryInputs, CommandContext, CommandResult } from './registry-command.ts';
 export {
   openRegistry,
-  commandContextFromEnv,
+  actionRegistryLocation,
+  commandContext,
   fetchRegistryAsset,
   isModelReference,
-  runOperationId,
 } from './registry-entry.ts';
+export { parseRegistryLocation, formatRegistryLocation, DEFAULT_LOCAL_REGISTRY } from './registry-location.ts';
+export type { RegistryLocation } from './registry-location.ts';
 export type { OpenRegistryOptions } from './registry-entry.ts';

@@ -6,6 +6,7 @@ import { isAbsolute, join } from 'node:path';
 import { readConfigFile } from '@mlship/config-file';
 import { z } from 'zod';
 import { InputError } from '@mlship/errors';
+import { REPOSITORY_PATTERN } from '@mlship/runner-context';
 import { codeBlock, codeSpan, escapeText, renderTable } from '@mlship/report';
 import type { DatasetRef } from './manifest.ts';
 import type { PublishFile, RegistryService } from './registry-service.ts';
@@ -53,7 +54,7 @@ export type RegistryInputs = z.infer<typeof RegistryInputsSchema>;
 /** The action's inputs: the command's, plus the repository holding the registry. */
 export const RegistryActionInputsSchema = RegistryInputsSchema.extend({
   /** owner/name; the workflow's repository when empty. */
-  repository: z.string().optional(),
+  repository: z.string().regex(REPOSITORY_PATTERN, 'expected owner/name, e.g. octo-org/models').optional(),
 });
 
 export interface CommandContext {

@@ -1,24 +1,29 @@
 // Wiring for entry points (the action and the CLI): builds the store and the
-// registry from a token, the environment and the stage policy file.
-import { existsSync, readFileSync } from 'node:fs';
+// registry from a location, the entry's GitHub client and the stage policy file.
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createGitHubClient } from '@mlship/github';
+import { isAbsolute, join } from 'node:path';
+import type { GitHubClient } from '@mlship/github';
 import { InputError } from '@mlship/errors';
+import { sourceCommit, type RunnerContext } from '@mlship/runner-context';
 import { GitHubStore } from './github-store.ts';
 import { LocalStore } from './local-store.ts';
 import type { AssetRole } from './manifest.ts';
 import { RegistryService, type RegistryContext } from './registry-service.ts';
 import { loadStagePolicy, type CommandContext } from './registry-command.ts';
 import { safeParseModelReference } from './model-reference.ts';
+import { formatRegistryLocation, parseRegistryLocation, type RegistryLocation } from './registry-location.ts';
 
 export interface OpenRegistryOptions {
-  /** `local:<dir>` or `github:<owner>/<repo>`. */
-  location: string;
+  /** `local:<dir>`, a directory, or `github:<owner>/<repo>` (see parseRegistryLocation). */
+  location: string | RegistryLocation;
+  /** Relative directories and the policy file resolve here. */
   cwd: string;
-  env: Record<string, string | undefined>;
-  token?: string | undefined;
+  /** The entry's one GitHub client; a github: location needs it. */
+  client?: GitHubClient | undefined;
+  /** How to give a token, said when a github: location has no client. */
+  tokenHint?: string | undefined;
   actor: string;
   policy?: string | undefined;
   readSignature?: RegistryContext['readSignature'];
@@ -27,49 +32,57 @@ export interface OpenRegistryOptions {
 }
 
 export async function openRegistry(options: OpenRegistryOptions): Promise<RegistryService> {
+  const location = typeof options.location === 'string' ? parseRegistryLocation(options.location) : options.location;
   const stagePolicy = await loadStagePolicy(options.policy, options.cwd);
   const ctx: RegistryContext = {
     actor: options.actor,
     ...(stagePolicy ? { stagePolicy } : {}),
     ...(options.readSignature ? { readSignature: options.readSignature } : {}),
   };
-  if (options.location.startsWith('local:')) {
-    const dir = options.location.slice('local:'.length);
+  if (location.kind === 'local') {
     return new RegistryService(
       new LocalStore(
-        dir.startsWith('/') ? dir : `${options.cwd}/${dir}`,
+        isAbsolute(location.dir) ? location.dir : join(options.cwd, location.dir),
         options.localCommit ? { defaultCommit: options.localCommit } : {},
       ),
       ctx,
     );
   }
-  const match = /^github:([^/\s]+)\/([^/\s]+)$/.exec(options.location);
-  if (!match) throw new InputError(`registry '${options.location}' must be local:<dir> or github:<owner>/<repo>`);
-  if (!options.token)
-    throw new InputError(`a token is required for the GitHub registry: pass token (GITHUB_TOKEN with contents: write)`);
-  const client = createGitHubClient({
-    token: options.token,
-    ...(options.env.GITHUB_API_URL ? { baseUrl: options.env.GITHUB_API_URL } : {}),
-  });
-  return new RegistryService(new GitHubStore({ client, owner: match[1]!, repo: match[2]! }), ctx);
+  if (!options.client)
+    throw new InputError(
+      `registry '${formatRegistryLocation(location)}' is on GitHub and needs a token; ${options.tokenHint ?? 'pass one'}`,
+    );
+  return new RegistryService(
+    new GitHubStore({ client: options.client, owner: location.owner, repo: location.repo }),
+    ctx,
+  );
 }
 
-/** Provenance of a run on GitHub Actions, for the manifest. */
-export function commandContextFromEnv(env: Record<string, string | undefined>, cwd: string): CommandContext {
-  const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
-  const pullRequest = pullRequestOfEvent(env.GITHUB_EVENT_PATH);
+/**
+ * The registry an action uses: the location given (the `registry` input), or
+ * else the run's own repository's releases.
+ */
+export function actionRegistryLocation(
+  given: string | undefined,
+  context: RunnerContext,
+  source = "input 'registry'",
+): RegistryLocation {
+  if (given) return parseRegistryLocation(given, source);
+  if (!context.repo) throw new InputError(`${source} is required: GITHUB_REPOSITORY is not set to default to`);
+  return { kind: 'github', owner: context.repo.owner, repo: context.repo.repo };
+}
+
+/** Provenance of the run for the manifest, from the runner context. */
+export function commandContext(context: RunnerContext): CommandContext {
   return {
-    cwd,
+    cwd: context.workspace,
     // On pull_request events GITHUB_SHA is GitHub's temporary merge commit, which
     // no branch keeps; the version must point at the PR's head commit.
-    commit: pullRequest?.headSha ?? env.GITHUB_SHA,
-    repository: env.GITHUB_REPOSITORY,
-    pullRequest: pullRequest?.number,
-    workflowRunUrl:
-      env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY
-        ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
-        : undefined,
-    operationId: runOperationId(env),
+    commit: sourceCommit(context),
+    repository: context.repo ? `${context.repo.owner}/${context.repo.repo}` : undefined,
+    pullRequest: context.pullRequest?.number,
+    workflowRunUrl: context.run?.url,
+    operationId: runOperationId(context),
   };
 }
 
@@ -79,25 +92,9 @@ export function commandContextFromEnv(env: Record<string, string | undefined>, c
  * made twice. GITHUB_ACTION names the step, numbered when one action or script
  * runs twice in a job, so two rollback steps stay two rollbacks.
  */
-export function runOperationId(env: Record<string, string | undefined>): string | undefined {
-  if (!env.GITHUB_RUN_ID) return undefined;
-  return `run ${env.GITHUB_RUN_ID} job ${env.GITHUB_JOB || '-'} step ${env.GITHUB_ACTION || '-'}`;
-}
-
-function pullRequestOfEvent(
-  eventPath: string | undefined,
-): { number: number; headSha: string | undefined } | undefined {
-  if (!eventPath) return undefined;
-  try {
-    const event = JSON.parse(readFileSync(eventPath, 'utf8')) as {
-      pull_request?: { number?: unknown; head?: { sha?: unknown } };
-    };
-    const pr = event.pull_request;
-    if (typeof pr?.number !== 'number') return undefined;
-    return { number: pr.number, headSha: typeof pr.head?.sha === 'string' ? pr.head.sha : undefined };
-  } catch {
-    return undefined;
-  }
+export function runOperationId(context: Pick<RunnerContext, 'run' | 'job' | 'step'>): string | undefined {
+  if (!context.run) return undefined;
+  return `run ${context.run.id} job ${context.job || '-'} step ${context.step || '-'}`;
 }
 
 /** Whether an action input or flag names a registry version (churn@prod) rather than a file. */
@@ -111,13 +108,10 @@ export function isModelReference(text: string): boolean {
  * the validate and data-test steps use to compare against production.
  */
 export async function fetchRegistryAsset(
-  options: OpenRegistryOptions,
+  registry: RegistryService,
   reference: string,
   role: AssetRole,
 ): Promise<{ path: string; tag: string }> {
-  // A bare directory is the local registry, as in the CLI's --registry DIR.
-  const location = /^(local|github):/.test(options.location) ? options.location : `local:${options.location}`;
-  const registry = await openRegistry({ ...options, location });
   const dir = await mkdtemp(join(tmpdir(), `mlship-${role}-`));
   try {
     const { resolved, files } = await registry.download(reference, dir, { role });

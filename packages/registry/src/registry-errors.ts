@@ -19,3 +19,12 @@ export class IntegrityError extends UserError {
 export class NotFoundError extends UserError {
   override readonly name: string = 'NotFoundError';
 }
+
+/**
+ * The model, or the stage a reference names, has no version yet: day one of a
+ * model. Validation treats a candidate for an empty `NAME@prod` as its first
+ * version instead of failing.
+ */
+export class NoVersionYetError extends NotFoundError {
+  override readonly name: string = 'NoVersionYetError';
+}

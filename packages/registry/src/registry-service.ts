@@ -3,6 +3,7 @@
 // events whose counter is taken atomically, and verified downloads.
 import { readFile } from 'node:fs/promises';
 import { FileFormatError, InputError } from '@mlship/errors';
+import { checkOutputDirectory } from '@mlship/output-files';
 import {
   contentDigest,
   ManifestSchema,
@@ -12,7 +13,7 @@ import {
   type Manifest,
   type ModelSignature,
 } from './manifest.ts';
-import { RegistryConflictError, RegistryRuleError, NotFoundError } from './registry-errors.ts';
+import { RegistryConflictError, RegistryRuleError, NotFoundError, NoVersionYetError } from './registry-errors.ts';
 import { wholeSeconds, type RegistryEvent } from './registry-event.ts';
 import { currentVersion, EMPTY_STATE, latestVersion, stageMap, type RegistryState } from './registry-state.ts';
 import type { RegistryStore, StagedFile, StoredVersion } from './registry-store.ts';
@@ -161,6 +162,8 @@ export class RegistryService {
     const explicit = req.version === undefined ? undefined : normalizeVersion(req.version);
     if (explicit) assertVersionTagFits(name, explicit);
     const files = await digestPublishFiles(req.files);
+    // Read before anything is written: a model that is not ONNX leaves no registration commit behind.
+    const signature = await this.readSignature(files);
     const commit = req.commit ?? (await this.store.defaultCommit());
     const digest = contentDigest(name, commit, files);
     const head = await this.log.latest(name, true);
@@ -194,7 +197,17 @@ export class RegistryService {
         sourceCommit: commit,
         contentDigest: digest,
       });
-      const manifest = await this.buildManifest(req, name, version, commit, registrationCommit, digest, files, state);
+      const manifest = this.buildManifest(
+        req,
+        name,
+        version,
+        commit,
+        registrationCommit,
+        digest,
+        files,
+        state,
+        signature,
+      );
       let staged: Manifest;
       try {
         const bytes = await this.store.stageVersion({
@@ -268,7 +281,7 @@ export class RegistryService {
     };
   }
 
-  private async buildManifest(
+  private buildManifest(
     req: PublishRequest,
     name: string,
     version: string,
@@ -277,10 +290,8 @@ export class RegistryService {
     digest: string,
     files: (StagedFile & { role: AssetRole })[],
     state: RegistryState,
-  ): Promise<Manifest> {
-    const onnx = files.find((f) => f.role === 'model' && f.name.toLowerCase().endsWith('.onnx'));
-    const signature =
-      onnx && this.ctx.readSignature ? this.ctx.readSignature(await readFile(onnx.path!), onnx.path!) : undefined;
+    signature: ModelSignature | undefined,
+  ): Manifest {
     const parent =
       req.parentVersion === undefined
         ? highestVersion(state.versions)
@@ -308,6 +319,11 @@ export class RegistryService {
     });
   }
 
+  private async readSignature(files: (StagedFile & { role: AssetRole })[]): Promise<ModelSignature | undefined> {
+    const onnx = files.find((f) => f.role === 'model' && f.name.toLowerCase().endsWith('.onnx'));
+    return onnx && this.ctx.readSignature ? this.ctx.readSignature(await readFile(onnx.path!), onnx.path!) : undefined;
+  }
+
   private async appendRegistration(name: string, version: string, commit: string): Promise<void> {
     await this.log.append(name, (state) => {
       if (state.versions.includes(version) || state.deregistered.includes(version)) return null;
@@ -326,13 +342,13 @@ export class RegistryService {
     const ref = parseModelReference(reference);
     const head = await this.log.latest(ref.name);
     if (!head)
-      throw new NotFoundError(`no model '${ref.name}' in the registry at ${this.store.location}; publish it first`);
+      throw new NoVersionYetError(`no model '${ref.name}' in the registry at ${this.store.location}; publish it first`);
     const state = head.state;
     let version: string | undefined;
     if (ref.kind === 'stage') {
       version = currentVersion(state, ref.stage);
       if (!version)
-        throw new NotFoundError(
+        throw new NoVersionYetError(
           `${ref.name} has no version in stage '${ref.stage}'; promote one with 'mlship registry promote ${ref.name} VERSION ${ref.stage}'`,
         );
     } else if (ref.kind === 'latest') {
@@ -381,6 +397,8 @@ export class RegistryService {
     destDir: string,
     select?: string[] | { role: AssetRole },
   ): Promise<{ resolved: ResolvedVersion; files: string[] }> {
+    // Before any request: a download path that cannot be a directory fails without reading the registry.
+    await checkOutputDirectory(destDir, { what: 'download path' });
     const { resolved, stored } = await this.resolveStored(reference);
     const all = resolved.manifest.assets;
     const wanted =

@@ -126,4 +126,10 @@ test('a set of assets moves into place only when every one passed; a failure lea
     verifiedDownloadAll(join(root, 'file'), [asset('a.bin', 'aaaa')]),
     /is a file; give a directory/,
   );
+  // Under a file: one line naming the file, not mkdir's EEXIST.
+  await assert.rejects(
+    verifiedDownloadAll(join(root, 'file', 'v1'), [asset('a.bin', 'aaaa')]),
+    /download path '.*\/file\/v1' cannot be created: '.*\/file' is a file; give a directory path/,
+  );
+  assert.deepEqual((await readdir(root)).sort(), ['deep', 'file']);
 });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { InputError } from '@mlship/errors';
+import { checkOutputDirectory } from '@mlship/output-files';
 import { once } from 'node:events';
 import { IntegrityError } from './registry-errors.ts';
 import type { ManifestAsset } from './manifest.ts';
@@ -81,10 +81,9 @@ export async function verifiedDownloadAll(
   downloads: readonly Omit<VerifiedDownload, 'destDir'>[],
 ): Promise<string[]> {
   const target = resolve(destDir);
+  // A file at the path or above it, or a name too long, is refused before any asset is fetched.
+  await checkOutputDirectory(destDir, { what: 'download path' });
   const existing = await stat(target).catch(() => null);
-  if (existing && !existing.isDirectory()) {
-    throw new InputError(`download path '${destDir}' is a file; give a directory to download the version into`);
-  }
   const createdParent = await mkdir(dirname(target), { recursive: true });
   const staging = await mkdtemp(join(dirname(target), `.${basename(target)}.partial-`));
   let moved = false;

@@ -69,7 +69,8 @@ test('a regression label that is NaN or infinite fails naming the file and row',
 
 test('a text label in a column whose first batch was numbers is named, not called missing', async () => {
   const path = join(mkdtempSync(join(tmpdir(), 'mlship-holdout-')), 'mixed.csv');
-  writeFileSync(path, 'y,a\n0,1\n1,2\nyes,3\n');
+  // Past the first 65,536 rows, which decide that the column holds numbers.
+  writeFileSync(path, `y,a\n${Array.from({ length: 70_000 }, (_, i) => `${i % 2},${i}`).join('\n')}\nyes,3\n`);
   await assert.rejects(
     readHoldout({
       path,
@@ -78,11 +79,10 @@ test('a text label in a column whose first batch was numbers is named, not calle
       features: ['a'],
       groupColumns: [],
       feeds: [],
-      batchRows: 2,
     }),
     (e: unknown) =>
       e instanceof FileFormatError &&
-      /mixed\.csv: row 4: label 'y' is missing, or is text such as 'yes' in a column whose first rows are numbers/.test(
+      /mixed\.csv: row 70002: label 'y' is missing, or is text such as 'yes' in a column whose first rows are numbers/.test(
         e.message,
       ),
   );

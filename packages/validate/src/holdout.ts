@@ -1,8 +1,8 @@
 // The holdout in memory, columnar: feature columns per batch (as the data
 // package decodes them), the label as class codes or numbers, and the
 // slice/fairness columns concatenated for slicing.
-import { columnOf, readColumns } from '@mlship/data';
-import type { Column, ColumnBatch } from '@mlship/data';
+import { columnOf, scanColumns } from '@mlship/data';
+import type { BatchHandler, Column, ColumnBatch } from '@mlship/data';
 import { FileFormatError, InputError } from '@mlship/errors';
 import type { SliceColumn, Task } from '@mlship/eval';
 import { buildFeeds } from './feature-tensors.ts';
@@ -24,10 +24,12 @@ export interface Holdout {
   groups: Map<string, SliceColumn>;
 }
 
+/** Reads a data file's columns, handing each batch over (the engine's scanColumns). */
 export type ReadBatches = (
   path: string,
+  onBatch: BatchHandler,
   options: { columns: string[]; batchRows?: number },
-) => AsyncIterable<ColumnBatch>;
+) => Promise<unknown>;
 
 export interface HoldoutRequest {
   path: string;
@@ -40,7 +42,7 @@ export interface HoldoutRequest {
   batchRows?: number;
 }
 
-export async function readHoldout(req: HoldoutRequest, read: ReadBatches = readColumns): Promise<Holdout> {
+export async function readHoldout(req: HoldoutRequest, read: ReadBatches = scanColumns): Promise<Holdout> {
   const columns = [...new Set([req.label, ...req.features, ...req.groupColumns])];
   const batches: HoldoutBatch[] = [];
   const labelCodes: Int32Array[] = [];
@@ -48,8 +50,8 @@ export async function readHoldout(req: HoldoutRequest, read: ReadBatches = readC
   const classIndex = new Map<string, number>();
   const groupParts = new Map<string, Column[]>(req.groupColumns.map((c) => [c, []]));
   let rows = 0;
-  for await (const batch of read(req.path, { columns, ...(req.batchRows ? { batchRows: req.batchRows } : {}) })) {
-    if (batch.rowCount === 0) continue;
+  const onBatch = (batch: ColumnBatch): void => {
+    if (batch.rowCount === 0) return;
     const features = new Map<string, Float64Array>();
     for (const name of req.features) features.set(name, numericFeature(batch, name));
     const tensors: TensorCache = new Map();
@@ -62,7 +64,8 @@ export async function readHoldout(req: HoldoutRequest, read: ReadBatches = readC
     else labelNumbers.push(numericLabel(batch, label, req.label));
     for (const [name, parts] of groupParts) parts.push(columnOf(batch, name));
     rows += batch.rowCount;
-  }
+  };
+  await read(req.path, onBatch, { columns, ...(req.batchRows ? { batchRows: req.batchRows } : {}) });
   if (rows === 0) throw new InputError(`${req.path}: the holdout has no rows; give a data file with labelled rows`);
   const groups = new Map<string, SliceColumn>();
   for (const [name, parts] of groupParts) groups.set(name, concatColumn(parts, rows));
@@ -107,9 +110,8 @@ function numericFeature(batch: ColumnBatch, name: string): Float64Array {
       { location: { file: batch.source.file, ...(row >= 0 ? { line: batch.source.firstRow + row } : {}) } },
     );
   }
-  const out = Float64Array.from(col.values);
-  for (let i = 0; i < out.length; i++) if (col.nulls[i]) out[i] = Number.NaN;
-  return out;
+  // The engine reads a null as NaN: the column is the feature as it is.
+  return col.values;
 }
 
 function allNull(col: Column): boolean {

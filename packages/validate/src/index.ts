@@ -6,5 +6,3 @@ export { mapInputs } from './input-mapping.ts';
 export type { InputFeed } from './input-mapping.ts';
 export { publishValidation, ValidateActionInputsSchema } from './publish.ts';
 export type { PublishOptions } from './publish.ts';
-export { registryBaseline } from './registry-baseline.ts';
-export type { RegistryBaselineOptions } from './registry-baseline.ts';

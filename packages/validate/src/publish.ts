@@ -1,13 +1,13 @@
 // Where a validation is shown on GitHub besides the PR comment: the job
 // summary (the full section, never truncated) and a check run whose
 // conclusion is the verdict, so branch protection can require it.
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { GitHubAccessError, InputError } from '@mlship/errors';
-import { createGitHubClient } from '@mlship/github';
-import type { GitHubClient } from '@mlship/github';
+import { InputError } from '@mlship/errors';
+import { GitHubRequestError, gitHubError, type GitHubClient } from '@mlship/github';
 import type { Verdict } from '@mlship/eval';
 import { checkRunOutput, renderSection } from '@mlship/report';
+import { sourceCommit, type RunnerContext } from '@mlship/runner-context';
 import { ValidateOptionsSchema } from './validate.ts';
 import type { ValidateOutcome } from './validate.ts';
 
@@ -21,10 +21,9 @@ export const ValidateActionInputsSchema = ValidateOptionsSchema.extend({
 
 export interface PublishOptions {
   checkName: string | undefined;
-  token: string | undefined;
-  env: Record<string, string | undefined>;
-  /** Injected client (tests); otherwise built from the token and GITHUB_API_URL. */
-  client?: GitHubClient;
+  /** The entry's GitHub client; without one no check run is created. */
+  client: GitHubClient | undefined;
+  context: RunnerContext;
 }
 
 const CONCLUSION: Record<Verdict, 'success' | 'failure' | 'neutral'> = {
@@ -40,19 +39,16 @@ export interface PublishResult {
 }
 
 export async function publishValidation(outcome: ValidateOutcome, options: PublishOptions): Promise<PublishResult> {
-  const { env } = options;
-  const summaryFile = env.GITHUB_STEP_SUMMARY;
-  if (summaryFile) await appendFile(summaryFile, renderSection(outcome.section));
-  if (!options.checkName || !(options.token || options.client)) return {};
-  const repository = env.GITHUB_REPOSITORY;
-  if (!repository?.includes('/'))
-    throw new InputError(`GITHUB_REPOSITORY is not set; the check run needs the repository (owner/name)`);
-  const [owner, repo] = repository.split('/') as [string, string];
-  const headSha = (await pullRequestHead(env)) ?? env.GITHUB_SHA;
+  const { context, client, checkName } = options;
+  if (context.stepSummaryPath) await appendFile(context.stepSummaryPath, renderSection(outcome.section));
+  if (!checkName || !client) return {};
+  const repo = context.repo;
+  if (!repo) throw new InputError(`GITHUB_REPOSITORY is not set; the check run needs the repository (owner/name)`);
+  // On pull_request events GITHUB_SHA is a merge commit, and on workflow_run
+  // (the trusted half of a pull request, mlship-train.yml) the default branch's
+  // head: the check belongs on the commit that was validated.
+  const headSha = sourceCommit(context);
   if (!headSha) throw new InputError('GITHUB_SHA is not set; the check run needs the commit it reports on');
-  const client =
-    options.client ??
-    createGitHubClient({ token: options.token!, ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}) });
   const { verdict } = outcome.result;
   const failed = outcome.result.gates.filter((g) => g.verdict === 'fail');
   const title =
@@ -63,68 +59,26 @@ export async function publishValidation(outcome: ValidateOutcome, options: Publi
         : 'Inconclusive: more holdout rows are needed';
   try {
     const response = await client.rest.checks.create({
-      owner,
-      repo,
-      name: options.checkName,
+      ...repo,
+      name: checkName,
       head_sha: headSha,
       status: 'completed',
       conclusion: CONCLUSION[verdict],
-      output: checkRunOutput(title, outcome.section.markdown, runUrl(env)),
+      output: checkRunOutput(title, outcome.section.markdown, context.run?.url),
     });
     return { checkRunUrl: response.data.html_url ?? undefined };
   } catch (error) {
-    const status = (error as { status?: number }).status;
-    if (status === 403 && (await isForkPullRequest(env))) {
+    if (error instanceof GitHubRequestError && error.kind === 'forbidden' && context.pullRequest?.fromFork) {
       // A fork's pull_request run gets a read-only token whatever the workflow asks for: no permission fixes it.
       return {
-        warning: `no '${options.checkName}' check run: this pull request comes from a fork, whose token cannot write checks; the verdict is in the job summary and the outputs (to get a check run, publish it from a workflow_run workflow, or set check-name to '')`,
+        warning: `no '${checkName}' check run: this pull request comes from a fork, whose token cannot write checks; the verdict is in the job summary and the outputs (to get a check run, publish it from a workflow_run workflow, or set check-name to '')`,
       };
     }
-    if (status === 403 || status === 404) {
-      throw new GitHubAccessError(
-        `cannot create the '${options.checkName}' check run on ${repository} (HTTP ${status}); give the job 'permissions: checks: write', or set check-name to '' to skip it`,
-        { status, cause: error },
-      );
-    }
-    throw error;
+    const fix = "add `permissions: checks: write` to the job, or set check-name to '' to skip the check run";
+    throw gitHubError(error, {
+      doing: `create the '${checkName}' check run on ${repo.owner}/${repo.repo}`,
+      forbidden: fix,
+      notFound: fix,
+    });
   }
-}
-
-function runUrl(env: Record<string, string | undefined>): string | undefined {
-  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = env;
-  return server && repo && run ? `${server}/${repo}/actions/runs/${run}` : undefined;
-}
-
-interface PullRequestEvent {
-  pull_request?: {
-    head?: { sha?: string; repo?: { full_name?: string } | null };
-    base?: { repo?: { full_name?: string } };
-  };
-  workflow_run?: { head_sha?: string };
-}
-
-async function readEvent(env: Record<string, string | undefined>): Promise<PullRequestEvent | undefined> {
-  if (!env.GITHUB_EVENT_PATH) return undefined;
-  try {
-    return JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) as PullRequestEvent;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * On pull_request events GITHUB_SHA is a merge commit, and on workflow_run
- * (the trusted half of a pull request, mlship-train.yml) the default branch's
- * head: the check belongs on the commit that was validated, the PR's head.
- */
-async function pullRequestHead(env: Record<string, string | undefined>): Promise<string | undefined> {
-  const event = await readEvent(env);
-  return event?.pull_request?.head?.sha ?? event?.workflow_run?.head_sha;
-}
-
-/** The head repository differs from the base (a deleted fork's head repo is null). */
-async function isForkPullRequest(env: Record<string, string | undefined>): Promise<boolean> {
-  const pr = (await readEvent(env))?.pull_request;
-  if (!pr) return false;
-  return pr.head?.repo?.full_name !== pr.base?.repo?.full_name;
 }

@@ -29,7 +29,7 @@ import {
 import type { GateOutcome, ModelCard, PairedData, Policy, SignatureChange, ValidationResult } from '@mlship/eval';
 import { checkOutputDirectory, writeOutputFiles } from '@mlship/output-files';
 import { renderSection, type ReportSection } from '@mlship/report';
-import { safeParseModelReference } from '@mlship/registry';
+import { NoVersionYetError, safeParseModelReference } from '@mlship/registry';
 import { readHoldout } from './holdout.ts';
 import type { Holdout, ReadBatches } from './holdout.ts';
 import { mapInputs, mappedColumns } from './input-mapping.ts';
@@ -86,7 +86,17 @@ export async function validate(input: ValidateOptions, adapters: ValidateAdapter
     );
 
   const baselineRef = await resolveBaseline(options.baseline, adapters);
-  const [candidate, baseline] = await Promise.all([loadModel(options.candidate), loadModel(baselineRef.path)]);
+  const firstVersion = baselineRef.firstVersion;
+  // A first version has nothing to be compared with: it is paired with itself,
+  // so the shared machinery scores it once and every difference is exactly 0,
+  // and only the gates that judge the candidate alone are kept.
+  const candidate = await loadModel(options.candidate);
+  const baseline = firstVersion
+    ? candidate
+    : await loadModel(baselineRef.path).catch(async (error: unknown) => {
+        await candidate.release();
+        throw error;
+      });
   try {
     const signatureChanges: SignatureChange[] = [
       ...diffSignatures(baseline.signature, candidate.signature, 'baseline'),
@@ -173,8 +183,8 @@ export async function validate(input: ValidateOptions, adapters: ValidateAdapter
     const latency = policy.latency.batch_sizes.length
       ? await measureLatency(
           [
-            { role: 'baseline', model: baseline, feeds: feeds.baseline },
-            { role: 'candidate', model: candidate, feeds: feeds.candidate },
+            ...(firstVersion ? [] : [{ role: 'baseline' as const, model: baseline, feeds: feeds.baseline }]),
+            { role: 'candidate' as const, model: candidate, feeds: feeds.candidate },
           ],
           holdout,
           policy.latency.batch_sizes,
@@ -199,7 +209,9 @@ export async function validate(input: ValidateOptions, adapters: ValidateAdapter
         verdict: 'fail',
         reason: c.message,
       }));
-    const gates = orderGates([...signatureGates, ...evaluation.gates, ...sanity, ...budgets]);
+    const relative = (g: GateOutcome) => g.kind === 'non-inferiority';
+    const metricGates = firstVersion ? evaluation.gates.filter((g) => !relative(g)) : evaluation.gates;
+    const gates = orderGates([...signatureGates, ...metricGates, ...sanity, ...budgets]);
 
     const result: ValidationResult = {
       schemaVersion: 1,
@@ -208,20 +220,30 @@ export async function validate(input: ValidateOptions, adapters: ValidateAdapter
       label,
       data: { source: options.data, rows: holdout.rows, features },
       candidate: modelInfo(options.candidate, candidate),
-      baseline: {
-        ...modelInfo(options.baseline, baseline),
-        ...(baselineRef.version ? { version: baselineRef.version } : {}),
-      },
+      baseline: firstVersion
+        ? { source: options.baseline, sizeBytes: 0, sha256: '' }
+        : {
+            ...modelInfo(options.baseline, baseline),
+            ...(baselineRef.version ? { version: baselineRef.version } : {}),
+          },
+      ...(firstVersion
+        ? {
+            firstVersion: {
+              reason: firstVersion,
+              notApplicable: [...new Set(evaluation.gates.filter(relative).map((g) => g.gate))],
+            },
+          }
+        : {}),
       ...(classes ? { classes } : {}),
       metrics: evaluation.overall.comparisons.map(summariseComparison),
       ...(evaluation.overall.notComputed?.length ? { notComputed: [...evaluation.overall.notComputed] } : {}),
-      ...(evaluation.mcnemar ? { mcnemar: evaluation.mcnemar } : {}),
+      ...(evaluation.mcnemar && !firstVersion ? { mcnemar: evaluation.mcnemar } : {}),
       slices: evaluation.slices.map((s) => ({
         name: s.scope,
         column: s.column,
         rows: s.rows,
         metrics: s.comparisons.map(summariseComparison),
-        ...(s.mcnemar ? { mcnemar: s.mcnemar } : {}),
+        ...(s.mcnemar && !firstVersion ? { mcnemar: s.mcnemar } : {}),
       })),
       latency,
       signatureChanges,
@@ -257,21 +279,33 @@ export async function validate(input: ValidateOptions, adapters: ValidateAdapter
     timings.totalMs = now() - started;
     return await writeOutputs(result, policy, options.outputDir);
   } finally {
-    await Promise.all([candidate.release(), baseline.release()]);
+    await Promise.all(firstVersion ? [candidate.release()] : [candidate.release(), baseline.release()]);
   }
 }
 
+/**
+ * The baseline's model file. A stage reference whose stage holds no version
+ * yet (`churn@prod` before the first release) is not an error: the candidate
+ * is the first version, and `firstVersion` says why.
+ */
 async function resolveBaseline(
   baseline: string,
   adapters: ValidateAdapters,
-): Promise<{ path: string; version?: string }> {
-  if (existsSync(baseline) || !safeParseModelReference(baseline).success) return { path: baseline };
+): Promise<{ path: string; version?: string; firstVersion?: string }> {
+  const reference = existsSync(baseline) ? undefined : safeParseModelReference(baseline);
+  if (!reference?.success) return { path: baseline };
   if (!adapters.resolveModel) {
     throw new InputError(
       `baseline '${baseline}' is not a file and no registry is configured; give a model path or a registry (--registry DIR)`,
     );
   }
-  return adapters.resolveModel(baseline);
+  try {
+    return await adapters.resolveModel(baseline);
+  } catch (error) {
+    if (reference.data.kind === 'stage' && error instanceof NoVersionYetError)
+      return { path: '', firstVersion: error.message };
+    throw error;
+  }
 }
 
 function modelInfo(source: string, model: LoadedModel) {

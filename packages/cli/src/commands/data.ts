@@ -5,23 +5,24 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '@mlship/errors';
 import {
-  DataProfiler,
   FailOnSchema,
   compareProfiles,
+  exactKsStatistics,
   inferExpectations,
+  loadReference,
   mergeProfiles,
   readDriftOptions,
   parseExpectations,
-  readColumns,
+  profileData,
   readProfileFile,
   runDataTest,
   type DriftReport,
-  type Profile,
 } from '@mlship/data';
 import { checkOutputFile, writeOutputFile } from '@mlship/output-files';
 import { fetchRegistryAsset, isModelReference } from '@mlship/registry';
 import type { CliCommand, CliIO } from '../command.ts';
 import { parseCommandLine, usageError } from '../flags.ts';
+import { cliRunnerContext, GITHUB_OPTIONS, openCliRegistry } from '../runner.ts';
 
 const USAGE = `usage: mlship data test DATA [--expectations FILE] [--reference PROFILE|NAME@STAGE] [--drift-config FILE]
                         [--fail-on error|warn|never] [--output-dir DIR] [--json]
@@ -29,9 +30,10 @@ const USAGE = `usage: mlship data test DATA [--expectations FILE] [--reference P
        mlship data infer DATA [--output FILE] [--max-domain N] [--json]
        mlship data drift DATA|--profile PROFILE --reference PROFILE [--drift-config FILE] [--json]
        mlship data merge PROFILE... --output FILE [--json]
-DATA is a .csv, .jsonl, .json or .parquet file, or a glob of them. A reference NAME@STAGE (e.g. churn@prod)
-is the data profile published with that model version, from --registry DIR|local:DIR|github:OWNER/REPO
-(default .mlship/registry; github: reads $GITHUB_TOKEN).`;
+DATA is a .csv, .jsonl, .json or .parquet file, or a glob of them. --reference is a profile, the reference
+data itself (numeric drift tests are then exact), or NAME@STAGE (e.g. churn@prod): the data profile published with
+that model version, from --registry DIR|local:DIR|github:OWNER/REPO (default $MLSHIP_REGISTRY, else
+local:.mlship/registry); a github: registry's token comes from GITHUB_TOKEN or GH_TOKEN, or from stdin with --token-stdin.`;
 
 const OUTPUT = { what: '--output' };
 
@@ -39,6 +41,7 @@ const OPTIONS = {
   expectations: { type: 'string' },
   reference: { type: 'string' },
   registry: { type: 'string' },
+  ...GITHUB_OPTIONS,
   'drift-config': { type: 'string' },
   'fail-on': { type: 'string' },
   'output-dir': { type: 'string' },
@@ -51,7 +54,11 @@ const OPTIONS = {
 const FlagsSchema = z.object({
   expectations: z.string().optional(),
   reference: z.string().optional(),
-  registry: z.string().default('.mlship/registry'),
+  registry: z.string().optional(),
+  'api-url': z.url().optional(),
+  'token-stdin': z.boolean().optional(),
+  token: z.string().optional(),
+  'token-env': z.string().optional(),
   'drift-config': z.string().optional(),
   'fail-on': FailOnSchema.default('error'),
   'output-dir': z.string().default('mlship-data'),
@@ -76,12 +83,6 @@ function one(sub: string, positionals: string[]): string {
   return positionals[0]!;
 }
 
-async function profileOf(data: string, reference: Profile | undefined): Promise<Profile> {
-  const profiler = new DataProfiler(reference ? { reference } : {});
-  for await (const batch of readColumns(data)) profiler.update(batch);
-  return profiler.finish();
-}
-
 async function writeOrPrint(io: CliIO, path: string | undefined, text: string): Promise<void> {
   if (path) await writeOutputFile(resolve(io.cwd, path), text, OUTPUT);
   else io.stdout(text);
@@ -99,23 +100,18 @@ function driftLines(drift: DriftReport): string {
         `  ${c.column.padEnd(24)} ${c.drifted ? 'DRIFTED' : 'stable '} ${c.method} ${c.effect.toPrecision(3)} (threshold ${c.threshold}), q ${c.qValue.toPrecision(2)}`,
       );
   }
-  for (const f of drift.findings) lines.push(`  finding: ${f}`);
+  for (const f of drift.warnings) lines.push(`  finding: ${f}`);
+  for (const f of drift.findings.filter((x) => !drift.warnings.includes(x))) lines.push(`  note: ${f}`);
   return `${lines.join('\n')}\n`;
 }
 
 /** A profile file, or the data-profile asset of a registry version (churn@prod). */
-async function referenceProfile(
-  reference: string,
-  registry: string,
-  io: CliIO,
-): Promise<{ path: string; label: string }> {
+async function referenceProfile(reference: string, flags: Flags, io: CliIO): Promise<{ path: string; label: string }> {
   const path = resolve(io.cwd, reference);
   if (existsSync(path) || !isModelReference(reference)) return { path, label: reference };
-  const fetched = await fetchRegistryAsset(
-    { location: registry, cwd: io.cwd, env: io.env, token: io.env.GITHUB_TOKEN, actor: io.env.USER ?? 'mlship' },
-    reference,
-    'data-profile',
-  );
+  const context = await cliRunnerContext('data', io, flags);
+  const registry = await openCliRegistry('data', io, flags, context);
+  const fetched = await fetchRegistryAsset(registry, reference, 'data-profile');
   return { path: fetched.path, label: `${fetched.tag} (${reference})` };
 }
 
@@ -130,9 +126,9 @@ const command: CliCommand = {
     const at = (p: string) => resolve(io.cwd, p);
     // A wrong --output fails before the data is read, not after.
     if (flags.output) await checkOutputFile(at(flags.output), OUTPUT);
-    const referenced =
-      flags.reference === undefined ? undefined : await referenceProfile(flags.reference, flags.registry, io);
-    const reference = referenced ? await readProfileFile(referenced.path) : undefined;
+    const referenced = flags.reference === undefined ? undefined : await referenceProfile(flags.reference, flags, io);
+    // `data test` reads its reference itself.
+    const reference = referenced && sub !== 'test' ? await loadReference(referenced.path) : undefined;
     switch (sub) {
       case 'test': {
         const result = await runDataTest({
@@ -160,7 +156,7 @@ const command: CliCommand = {
         return result.failed ? 1 : 0;
       }
       case 'profile': {
-        const profile = await profileOf(at(one(sub, positionals)), reference);
+        const { profile } = await profileData(at(one(sub, positionals)), { reference: reference?.profile });
         const text = `${JSON.stringify(profile, null, flags.json || !flags.output ? 2 : undefined)}\n`;
         await writeOrPrint(io, flags.output, text);
         if (flags.output && !flags.json)
@@ -171,7 +167,7 @@ const command: CliCommand = {
       }
       case 'infer': {
         const data = one(sub, positionals);
-        const profile = await profileOf(at(data), undefined);
+        const { profile } = await profileData(at(data));
         const yaml = inferExpectations(profile, {
           source: data,
           ...(flags['max-domain'] ? { maxDomainSize: flags['max-domain'] } : {}),
@@ -189,13 +185,21 @@ const command: CliCommand = {
       }
       case 'drift': {
         if (!reference) throw usageError('data drift', '--reference PROFILE is required');
-        const current = flags.profile
-          ? await readProfileFile(at(flags.profile))
-          : await profileOf(at(one(sub, positionals)), reference);
         const options = flags['drift-config']
           ? await readDriftOptions(at(flags['drift-config']), flags['drift-config'])
           : {};
-        const drift = compareProfiles(reference, current, options);
+        let drift: DriftReport;
+        if (flags.profile) {
+          drift = compareProfiles(reference.profile, await readProfileFile(at(flags.profile)), options);
+        } else {
+          const current = await profileData(at(one(sub, positionals)), { reference: reference.profile });
+          drift = compareProfiles(
+            reference.profile,
+            current.profile,
+            options,
+            await exactKsStatistics(reference, current),
+          );
+        }
         io.stdout(flags.json ? `${JSON.stringify(drift, null, 2)}\n` : driftLines(drift));
         return drift.datasetDrift ? 1 : 0;
       }

@@ -38,6 +38,11 @@ test(
     const created = /PR comment (\d+) created/.exec(stdout)![1];
     assert.match(stdout, new RegExp(`→ data PASS, model PASS; PR comment ${created} updated`));
     assert.match(stdout, /The pull request has 1 mlship comment/);
+    assert.match(
+      stdout,
+      /attempt 1: preempted at epoch 200 \(the training command was killed by SIGKILL\); checkpoint mlship-checkpoint-penguins-bill-features-[0-9a-f]{16}-4242-1-\d+\n/,
+    );
+    assert.match(stdout, /attempt 2: restored the checkpoint, resumed from epoch 200, succeeded \(loss 0\.0\d+\)/);
 
     const failing = readFileSync(join(dir, 'push-1', 'report.md'), 'utf8');
     assert.match(failing.split('\n')[0]!, /^## ❌ mlship · penguins/);
@@ -52,6 +57,9 @@ test(
     const comment = readFileSync(join(dir, 'pr-comment.md'), 'utf8');
     assert.match(comment, /^<!-- mlship:report key="penguins" -->\n## ✅ mlship · penguins/);
     assert.match(comment, /<summary>Model card<\/summary>/);
+    assert.match(comment, /### ✅ Training · penguins\n\n\*\*Trained\*\* `penguins` in /);
+    assert.match(comment, /\| `loss` \| 0\.0\d+ \| 400 \|/);
+    assert.match(comment, /Resumed from `mlship-checkpoint-penguins-bill-features-[0-9a-f]{16}-4242-1-\d+`/);
     assert.ok(!comment.includes('`/'), 'the report shows workspace-relative paths, not absolute ones');
 
     // The release rolls out through the reference server: prod v1.0.0 and v1.1.0 as the canary, judged step by step.

@@ -9,11 +9,14 @@ import { join, relative, resolve } from 'node:path';
 import { InputError } from '@mlship/errors';
 import { startEmulator, type GitHubEmulator, type RepoHandle } from '@mlship/github-emulator';
 import { runDataTest } from '@mlship/data';
-import { DEMO_FEATURES, writeDemoData, writeDemoModels } from '@mlship/demo';
+import { DEMO_FEATURES, DEMO_TRAINER, writeDemoData, writeDemoModels } from '@mlship/demo';
+import { LocalCheckpointStore, runTraining, toolRunner, TrainInputsSchema, type TrainResult } from '@mlship/train';
 import { LocalStore, RegistryService } from '@mlship/registry';
 import { readOnnxSignature } from '@mlship/onnx';
 import { validate } from '@mlship/validate';
+import { createGitHubClient } from '@mlship/github';
 import { postReport, createReportDeps, ReportKeySchema } from '@mlship/pr-comment';
+import { runnerContextFromEnv } from '@mlship/runner-context';
 import { composeReport, type ReportSection } from '@mlship/report';
 import type { CliCommand, CliIO } from '../command.ts';
 import { rollOut, startDemoServer, type RolloutSetting } from './demo-rollout.ts';
@@ -28,6 +31,7 @@ interface Story {
   gh: GitHubEmulator;
   repo: RepoHandle;
   pr: number;
+  headSha: string;
   token: string;
   registry: RegistryService;
 }
@@ -92,7 +96,7 @@ async function tell(io: CliIO, dir: string, gh: GitHubEmulator): Promise<number>
     actor: 'alice',
     readSignature: readOnnxSignature,
   });
-  const story: Story = { io, dir, gh, repo, pr: pr.number, token, registry };
+  const story: Story = { io, dir, gh, repo, pr: pr.number, headSha: pr.headSha, token, registry };
 
   say();
   say('1. Production today');
@@ -120,8 +124,9 @@ async function tell(io: CliIO, dir: string, gh: GitHubEmulator): Promise<number>
   say(`   → ${broken}`);
 
   say();
-  say('3. Second push: the pipeline fixed');
-  const fixed = await checkPullRequest(story, 'push-2', data.incoming, models.candidate, data);
+  say("3. Second push: the pipeline fixed; the candidate trained by the team's command through mlship train");
+  const trained = await trainCandidate(story);
+  const fixed = await checkPullRequest(story, 'push-2', data.incoming, trained.paths.model!, data, trained);
   say(`   → ${fixed}`);
 
   say();
@@ -133,7 +138,7 @@ async function tell(io: CliIO, dir: string, gh: GitHubEmulator): Promise<number>
     pullRequest: pr.number,
     parentVersion: v1.version,
     files: [
-      { path: models.candidate, role: 'model' },
+      { path: trained.paths.model!, role: 'model' },
       { path: join(dir, 'push-2', 'validate', 'model-card.md'), role: 'card' },
       { path: join(dir, 'push-2', 'data', 'profile.json'), role: 'data-profile' },
     ],
@@ -220,6 +225,7 @@ async function checkPullRequest(
   incoming: string,
   candidate: string,
   data: { expectations: string; referenceProfile: string },
+  training?: TrainResult,
 ): Promise<string> {
   const out = join(story.dir, run);
   // Paths as a workflow would write them, relative to the workspace, so the report shows them so.
@@ -241,12 +247,19 @@ async function checkPullRequest(
     },
     { resolveModel: (reference) => downloadModel(story.registry, reference, join(out, 'baseline')) },
   );
-  const sections: ReportSection[] = [dataTest.section, outcome.section];
+  const sections: ReportSection[] = [dataTest.section, ...(training ? [training.section] : []), outcome.section];
   const reportPath = join(out, 'report.md');
   await writeFile(reportPath, composeReport(sections, { title: `mlship · ${MODEL}` }));
   const posted = await postReport(
     { reportPath, target: `pr/${story.pr}`, key: ReportKeySchema.parse(MODEL) },
-    await createReportDeps({ token: story.token, env: {}, repo: story.repo.fullName, apiUrl: story.gh.apiUrl }),
+    createReportDeps({
+      client: createGitHubClient({ token: story.token, baseUrl: story.gh.apiUrl }),
+      context: await runnerContextFromEnv(
+        { GITHUB_REPOSITORY: story.repo.fullName, GITHUB_API_URL: story.gh.apiUrl },
+        { cwd: story.dir },
+      ),
+      warn: (message) => story.io.stderr(`mlship: warning: ${message}\n`),
+    }),
   );
   const firstFailure = outcome.result.gates.find((g) => g.verdict === 'fail');
   const verdicts = `data ${dataTest.outcome.toUpperCase()}, model ${outcome.result.verdict.toUpperCase()}`;
@@ -254,6 +267,72 @@ async function checkPullRequest(
     ? ` (first failed gate: ${firstFailure.gate}${firstFailure.scope === 'all rows' ? '' : ` [${firstFailure.scope}]`})`
     : '';
   return `${verdicts}${reason}; PR comment ${posted.commentId} ${posted.action}`;
+}
+
+/**
+ * The candidate trained as actions/train trains it on a runner: the team's
+ * command (the demo's CPU trainer behind a train.sh) with checkpoints in a
+ * store. The first attempt's machine is preempted halfway (the command is
+ * SIGKILLed); the second attempt, on a fresh machine, restores the newest
+ * checkpoint and finishes.
+ */
+async function trainCandidate(story: Story): Promise<TrainResult> {
+  const say = (line: string) => story.io.stdout(`${line}\n`);
+  const workspace = join(story.dir, 'train');
+  await mkdir(workspace, { recursive: true });
+  await writeFile(join(workspace, 'train.sh'), `exec "${process.execPath}" "${DEMO_TRAINER}" "$@"\n`);
+  const inputs = TrainInputsSchema.parse({
+    run: 'bash train.sh --epochs 400 --out candidate.onnx',
+    name: MODEL,
+    checkpointDir: 'checkpoints',
+    modelPath: 'candidate.onnx',
+    seed: '7',
+    telemetryIntervalSeconds: '1',
+    progressIntervalSeconds: '600',
+  });
+  const store = new LocalCheckpointStore(join(story.dir, 'checkpoint-store'), 'checkpoint-store');
+  const attempt = async (n: number, env: Record<string, string>) => {
+    let log = '';
+    const result = await runTraining(
+      inputs,
+      {
+        workspace,
+        env: { ...story.io.env, PATH: story.io.env.PATH ?? process.env.PATH, ...env },
+        runnerName: 'demo-runner',
+        run: { id: '4242', attempt: n },
+        repository: story.repo.fullName,
+        commit: story.headSha,
+        branch: 'bill-features',
+        defaultBranch: 'main',
+        pullRequest: story.pr,
+        defaultName: MODEL,
+      },
+      {
+        runTool: toolRunner(story.io.env),
+        store,
+        log: 'plain',
+        write: (text) => void (log += text),
+        warn: (message) => say(`   warning: ${message}`),
+      },
+    );
+    return { result, log };
+  };
+  const first = await attempt(1, { DEMO_PREEMPT_AT_EPOCH: '200' });
+  const saved = /checkpoint saved \(\w+\) as ([^:\s]+)/.exec(first.log)?.[1];
+  say(
+    `   attempt 1: preempted at epoch 200 (${first.result.failure?.split(' after ')[0] ?? first.result.outcome}); checkpoint ${saved ?? 'none'}`,
+  );
+  // A preempted machine is gone: the next attempt starts on a fresh one, with no checkpoint on disk.
+  await rm(join(workspace, 'checkpoints'), { recursive: true, force: true });
+  const second = await attempt(2, {});
+  const resumed = /resumed from epoch (\d+)/.exec(second.log)?.[1];
+  const loss = second.result.report.metrics.final['loss']?.value;
+  say(
+    `   attempt 2: restored the checkpoint, resumed from epoch ${resumed ?? '?'}, ${second.result.outcome} (loss ${loss?.toFixed(4) ?? '?'}); lineage ${relative(story.io.cwd, second.result.paths.lineage)}`,
+  );
+  if (second.result.outcome !== 'succeeded' || !second.result.paths.model)
+    throw new Error(`the demo's training failed: ${second.result.failure ?? second.result.outcome}\n${second.log}`);
+  return second.result;
 }
 
 async function downloadModel(

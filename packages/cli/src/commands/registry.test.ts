@@ -112,3 +112,26 @@ test('eight processes promoting different versions to prod at once: one winner p
   const prod = JSON.parse((await run('resolve', 'churn@prod', '--json')).stdout);
   assert.equal(prod.version, assigned.at(-1)!.version);
 });
+
+test('--token is refused, and a github: registry without a token says where one comes from', async () => {
+  const { run } = workspace();
+  const flag = await run('list', '--registry', 'github:octo/models', '--token', 'ghp_secret');
+  assert.equal(flag.code, 1);
+  assert.match(flag.stderr, /^mlship: error: mlship registry: --token is not accepted \(a token on the command line/);
+  const none = await run('list', '--registry', 'github:octo/models');
+  assert.equal(
+    none.stderr,
+    "mlship: error: registry 'github:octo/models' is on GitHub and needs a token; set GITHUB_TOKEN or GH_TOKEN, or pipe it to --token-stdin\n",
+  );
+});
+
+test('an unknown registry scheme is refused before anything is written', async () => {
+  const { dir, run } = workspace();
+  const r = await run('publish', 'churn', 'model.onnx', '--version', 'v1.0.0', '--registry', 'ftp:x');
+  assert.equal(r.code, 1);
+  assert.equal(
+    r.stderr,
+    "mlship: error: --registry 'ftp:x' is not a registry location; use local:DIR, a directory path, or github:OWNER/REPO\n",
+  );
+  assert.ok(!existsSync(join(dir, 'ftp:x')));
+});

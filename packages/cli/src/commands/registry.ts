@@ -1,18 +1,10 @@
 // mlship registry: the registry action's commands from a terminal, against a
 // local directory (default .mlship/registry) or a GitHub repository.
 import { parseArgs } from 'node:util';
-import { execFile } from 'node:child_process';
-import { userInfo } from 'node:os';
-import { InputError } from '@mlship/errors';
 import { readOnnxSignature } from '@mlship/onnx';
-import {
-  openRegistry,
-  parseModelReference,
-  runOperationId,
-  runRegistryCommand,
-  type RegistryInputs,
-} from '@mlship/registry';
+import { commandContext, parseModelReference, runRegistryCommand, type RegistryInputs } from '@mlship/registry';
 import { usageError } from '../flags.ts';
+import { cliRunnerContext, GITHUB_OPTIONS, openCliRegistry } from '../runner.ts';
 import type { CliCommand } from '../command.ts';
 
 const USAGE = `usage: mlship registry <command> [options]
@@ -25,8 +17,9 @@ const USAGE = `usage: mlship registry <command> [options]
   deprecate NAME [VERSION] [--message M] [--operation-id ID]
   history NAME
   list [NAME]
-options: --registry local:DIR|github:OWNER/REPO (default local:.mlship/registry, or $MLSHIP_REGISTRY)
-         --token T (default $GITHUB_TOKEN)  --policy FILE  --actor LOGIN  --json`;
+options: --registry DIR|local:DIR|github:OWNER/REPO (default $MLSHIP_REGISTRY, else local:.mlship/registry)
+         --api-url URL  --token-stdin  --policy FILE  --actor LOGIN  --json
+A github: registry's token comes from GITHUB_TOKEN or GH_TOKEN, or from stdin with --token-stdin.`;
 
 const OPTIONS = {
   version: { type: 'string' },
@@ -43,7 +36,7 @@ const OPTIONS = {
   message: { type: 'string' },
   'operation-id': { type: 'string' },
   registry: { type: 'string' },
-  token: { type: 'string' },
+  ...GITHUB_OPTIONS,
   policy: { type: 'string' },
   actor: { type: 'string' },
   json: { type: 'boolean' },
@@ -105,12 +98,6 @@ function toInputs(sub: string, args: string[], flags: Flags): RegistryInputs {
   }
 }
 
-function gitHead(cwd: string): Promise<string> {
-  return new Promise((resolve) => {
-    execFile('git', ['rev-parse', 'HEAD'], { cwd }, (error, stdout) => resolve(error ? 'unknown' : stdout.trim()));
-  });
-}
-
 const JSON_OUTPUTS = new Set(['manifest', 'history', 'models']);
 
 const command: CliCommand = {
@@ -131,23 +118,16 @@ const command: CliCommand = {
     const inputs = toInputs(sub, parsed.positionals, flags);
     if (inputs.bump && !['patch', 'minor', 'major'].includes(inputs.bump))
       throw usageError('registry', `--bump must be patch, minor or major, not '${inputs.bump}'`);
-    const registry = await openRegistry({
-      location: flags.registry ?? io.env.MLSHIP_REGISTRY ?? 'local:.mlship/registry',
-      cwd: io.cwd,
-      env: io.env,
-      token: flags.token ?? io.env.GITHUB_TOKEN,
-      actor: flags.actor ?? io.env.GITHUB_ACTOR ?? userInfo().username,
+    const context = await cliRunnerContext('registry', io, flags);
+    const registry = await openCliRegistry('registry', io, flags, context, {
+      actor: flags.actor,
       policy: flags.policy,
       readSignature: readOnnxSignature,
-      localCommit: () => gitHead(io.cwd),
     });
-    const commit =
-      flags.commit ?? (registry.store.location.startsWith('github:') ? io.env.GITHUB_SHA : await gitHead(io.cwd));
-    const operationId = runOperationId(io.env);
+    const provenance = commandContext(context);
     const result = await runRegistryCommand(inputs, registry, {
-      cwd: io.cwd,
-      ...(commit && commit !== 'unknown' ? { commit } : {}),
-      ...(operationId ? { operationId } : {}),
+      ...provenance,
+      commit: flags.commit ?? provenance.commit,
     });
     if (flags.json) {
       const json: Record<string, unknown> = {};

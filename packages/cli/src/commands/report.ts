@@ -5,20 +5,21 @@ import { z } from 'zod';
 import { InputError } from '@mlship/errors';
 import { createReportDeps, postReport, ReportKeySchema, TargetInputSchema } from '@mlship/pr-comment';
 import { parseCommandLine, usageError } from '../flags.ts';
+import { cliGitHubClient, cliRunnerContext, cliWarning, GITHUB_OPTIONS, readToken, TOKEN_HINT } from '../runner.ts';
 import type { CliCommand } from '../command.ts';
 
 const USAGE = `usage: mlship report <file.md> [--repo owner/name] [--target auto|pr|pr/N|commit|commit/SHA|issue/N]
-                     [--key KEY] [--api-url URL] [--token-env NAME] [--dry-run] [--json]`;
+                     [--key KEY] [--api-url URL] [--token-stdin] [--dry-run] [--json]
+The token comes from GITHUB_TOKEN or GH_TOKEN, or from stdin with --token-stdin.`;
 
 const FlagsSchema = z.object({
   repo: z.string().optional(),
   target: TargetInputSchema.optional(),
   key: ReportKeySchema.optional(),
   'api-url': z.url().optional(),
-  'token-env': z
-    .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name')
-    .default('GITHUB_TOKEN'),
+  'token-stdin': z.boolean().optional(),
+  token: z.string().optional(),
+  'token-env': z.string().optional(),
   'dry-run': z.boolean().default(false),
   json: z.boolean().default(false),
 });
@@ -27,8 +28,7 @@ const OPTIONS = {
   repo: { type: 'string' },
   target: { type: 'string' },
   key: { type: 'string' },
-  'api-url': { type: 'string' },
-  'token-env': { type: 'string' },
+  ...GITHUB_OPTIONS,
   'dry-run': { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
@@ -47,19 +47,18 @@ const command: CliCommand = {
       return 0;
     }
     const flags = parseFlags(argv);
-    const inActions = Boolean(io.env.GITHUB_EVENT_NAME);
-    const target = flags.target ?? (inActions ? 'auto' : undefined);
+    const token = await readToken('report', io, flags);
+    const context = await cliRunnerContext('report', io, flags);
+    const target = flags.target ?? (context.eventName ? 'auto' : undefined);
     if (!target)
       throw new InputError('mlship report: --target is required outside GitHub Actions (pr/N, issue/N or commit/SHA)');
-    const token = io.env[flags['token-env']] ?? '';
     if (!token && !flags['dry-run'])
-      throw new InputError(
-        `mlship report: set ${flags['token-env']} to a token that can write comments (or pass --token-env NAME)`,
-      );
-
-    const deps = await createReportDeps({ token, env: io.env, repo: flags.repo, apiUrl: flags['api-url'] });
+      throw new InputError(`mlship report: no token to write the comment with; ${TOKEN_HINT}`);
+    // A dry run writes nothing, so any token (or none) will do.
+    const client = cliGitHubClient(context, token ?? { token: '', source: 'no token' }, io);
+    const deps = createReportDeps({ client, context, warn: cliWarning(io, context) });
     // Outside Actions there is no workflow/job to name the default key after.
-    const key = flags.key ?? (io.env.GITHUB_WORKFLOW ? undefined : ReportKeySchema.parse('mlship'));
+    const key = flags.key ?? (context.workflow ? undefined : ReportKeySchema.parse('mlship'));
     const result = await postReport(
       { reportPath: resolve(io.cwd, flags.file), target, key, dryRun: flags['dry-run'] },
       deps,

@@ -16,16 +16,31 @@ before(async () => {
   writeFileSync(demo.policy, readFileSync(demo.policy, 'utf8').replace('replicates: 1000', 'replicates: 200'));
 });
 
-async function run(argv: string[]) {
+async function run(argv: string[], cwd = dir) {
   let stdout = '';
   let stderr = '';
   const code = await main(['validate', ...argv], {
     stdout: (t) => void (stdout += t),
     stderr: (t) => void (stderr += t),
-    cwd: dir,
+    cwd,
     env: {},
   });
   return { code, stdout, stderr };
+}
+
+/** penguins v1.0.0 (the demo baseline) published and promoted to prod in the registry at `path`. */
+async function publishBaseline(path: string) {
+  const service = new RegistryService(
+    new LocalStore(path, { defaultCommit: async () => 'a'.repeat(40), passedChecks: async () => ['validate'] }),
+    { actor: 'alice', readSignature: readOnnxSignature },
+  );
+  const published = await service.publish({
+    name: 'penguins',
+    version: '1.0.0',
+    files: [{ path: demo.baseline, role: 'model' }],
+  });
+  await service.promote({ name: 'penguins', version: published.version, stage: 'prod' });
+  return published;
 }
 
 const common = ['--data', 'models/holdout.csv', '--policy', 'models/policy.yml'];
@@ -61,17 +76,7 @@ test('a failing candidate exits 1 and lists what failed first', async () => {
 });
 
 test('the baseline can be NAME@prod in a local registry, downloaded with its checksum verified', async () => {
-  const registry = join(dir, 'registry');
-  const service = new RegistryService(
-    new LocalStore(registry, { defaultCommit: async () => 'a'.repeat(40), passedChecks: async () => ['validate'] }),
-    { actor: 'alice', readSignature: readOnnxSignature },
-  );
-  const published = await service.publish({
-    name: 'penguins',
-    version: '1.0.0',
-    files: [{ path: demo.baseline, role: 'model' }],
-  });
-  await service.promote({ name: 'penguins', version: published.version, stage: 'prod' });
+  const published = await publishBaseline(join(dir, 'registry'));
   const { code, stdout, stderr } = await run([
     '--candidate',
     'models/candidate.onnx',
@@ -94,4 +99,43 @@ test('a missing flag is a usage error', async () => {
   const { code, stderr } = await run(['--candidate', 'models/candidate.onnx']);
   assert.equal(code, 1);
   assert.match(stderr, /mlship validate: --baseline is required/);
+});
+
+test('without --registry, NAME@prod resolves in .mlship/registry, the default data test uses too', async () => {
+  const project = mkdtempSync(join(tmpdir(), 'mlship-validate-default-'));
+  const published = await publishBaseline(join(project, '.mlship', 'registry'));
+  const at = (p: string) => join(dir, p);
+  const { code, stdout, stderr } = await run(
+    [
+      '--candidate',
+      at('models/candidate.onnx'),
+      '--baseline',
+      'penguins@prod',
+      '--data',
+      at('models/holdout.csv'),
+      '--policy',
+      at('models/policy.yml'),
+      '--json',
+    ],
+    project,
+  );
+  assert.equal(code, 0, stderr);
+  assert.equal(JSON.parse(stdout).baseline.sha256, published.manifest.assets[0]!.sha256);
+});
+
+test('an unknown registry scheme is refused in one line listing the accepted forms', async () => {
+  const { code, stderr } = await run([
+    '--candidate',
+    'models/candidate.onnx',
+    '--baseline',
+    'penguins@prod',
+    ...common,
+    '--registry',
+    'ftp:x',
+  ]);
+  assert.equal(code, 1);
+  assert.equal(
+    stderr,
+    "mlship: error: --registry 'ftp:x' is not a registry location; use local:DIR, a directory path, or github:OWNER/REPO\n",
+  );
 });

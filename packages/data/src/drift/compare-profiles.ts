@@ -2,15 +2,16 @@
 // effect size passes the method's threshold AND the difference is
 // statistically detectable at these sample sizes (KS or chi-square test,
 // Benjamini-Hochberg across columns): at millions of rows tiny differences are
-// significant but small, at tens of rows large-looking ones are noise.
-import { KllSketch } from '../sketch/kll.ts';
-import { binCountsFromSketch } from '../profile/column-profilers.ts';
-import { DATE_TEXT } from '../expect/row-checks.ts';
+// significant but small, at tens of rows large-looking ones are noise. The
+// tests are sound at any n: exact when both data sets were at hand, otherwise
+// computed from the smallest difference the profiles' counts allow, so an
+// approximation is never read as significance.
+import { histogramOf } from '../profile/column-profilers.ts';
+import { compareSummaries } from '../sketch/rank-summary.ts';
 import type { CategoricalProfile, NumericProfile, Profile } from '../profile/profile-schema.ts';
 import {
   benjaminiHochberg,
   chiSquareHomogeneity,
-  compareDistributions,
   jensenShannonDistance,
   ksPValue,
   populationStabilityIndex,
@@ -22,6 +23,23 @@ export interface CategoryShare {
   count: number;
   share: number;
 }
+
+/** Categories that appeared or vanished in one column, with their row counts. */
+export interface CategoryChange {
+  column: string;
+  newCategories: CategoryShare[];
+  newRows: number;
+  vanishedCategories: CategoryShare[];
+  vanishedRows: number;
+}
+
+/** How a column's p-value was reached. */
+export type SignificanceTest =
+  | 'ks-exact' // exact KS statistic over both data sets
+  | 'ks-bounded' // KS on the smallest difference the profiles' counts allow
+  | 'chi-square' // exact category counts
+  | 'chi-square-bounded' // category counts beyond the top values' capacity, deviations shrunk by their error
+  | 'none';
 
 export interface ColumnDrift {
   column: string;
@@ -35,6 +53,7 @@ export interface ColumnDrift {
   /** Every measure computed for the column. */
   measures: Record<string, number>;
   pValue: number;
+  test: SignificanceTest;
   /** Benjamini-Hochberg adjusted p-value across compared columns. */
   qValue: number;
   drifted: boolean;
@@ -56,32 +75,46 @@ export interface DriftReport {
   /** Columns of the reference absent now, and new columns. */
   missingColumns: string[];
   newColumns: string[];
-  /** Findings besides drifted columns: new categories, vanished categories, type changes. */
+  /** Everything worth reading besides drifted columns: missing columns, type changes, new and vanished categories. */
   findings: string[];
+  /** The findings that make the outcome a warning (new and vanished categories are information only). */
+  warnings: string[];
+  /** New and vanished categories per column, with counts. */
+  categoryChanges: CategoryChange[];
   options: DriftOptions;
 }
 
-const MAX_CATEGORY_BINS = 20;
+/** Exact KS statistics per numeric column, when both data sets were at hand (engine/exact-counts.ts). */
+export type ExactKsStatistics = ReadonlyMap<string, number>;
 
-export function compareProfiles(reference: Profile, current: Profile, input: DriftOptionsInput = {}): DriftReport {
+const MAX_CATEGORY_BINS = 20;
+/** Categories listed by name per column in a finding; the rest are summarised. */
+export const MAX_LISTED_CATEGORIES = 10;
+
+export function compareProfiles(
+  reference: Profile,
+  current: Profile,
+  input: DriftOptionsInput = {},
+  exactKs: ExactKsStatistics = new Map(),
+): DriftReport {
   const options = DriftOptionsSchema.parse(input);
   const currentByName = new Map(current.columns.map((c) => [c.name, c]));
   const referenceNames = new Set(reference.columns.map((c) => c.name));
   const columns: ColumnDrift[] = [];
-  const findings: string[] = [];
+  const warnings: string[] = [];
   for (const ref of reference.columns) {
     const cur = currentByName.get(ref.name);
     if (!cur) continue;
     if (options.ignore.includes(ref.name)) {
       columns.push(skipped(ref.name, ref.kind, 'ignored by configuration'));
     } else if (cur.count > 0 && cur.count === cur.nullCount && ref.count > ref.nullCount) {
-      findings.push(`column '${ref.name}' is entirely null now`);
+      warnings.push(`column '${ref.name}' is entirely null now`);
       columns.push({ ...skipped(ref.name, ref.kind, 'entirely null now'), drifted: true });
     } else if (ref.kind !== cur.kind) {
-      findings.push(`column '${ref.name}' changed type: ${ref.kind} in the reference, ${cur.kind} now`);
+      warnings.push(`column '${ref.name}' changed type: ${ref.kind} in the reference, ${cur.kind} now`);
       columns.push({ ...skipped(ref.name, ref.kind, `type changed to ${cur.kind}`), drifted: true });
     } else if (ref.kind === 'numeric' && cur.kind === 'numeric') {
-      columns.push(numericDrift(ref, cur, options));
+      columns.push(numericDrift(ref, cur, options, exactKs.get(ref.name)));
     } else if (ref.kind === 'categorical' && cur.kind === 'categorical') {
       columns.push(categoricalDrift(ref, cur, options));
     }
@@ -92,26 +125,24 @@ export function compareProfiles(reference: Profile, current: Profile, input: Dri
     c.qValue = q[i]!;
     c.drifted = c.effect >= c.threshold && c.qValue <= options.alpha;
   });
-  for (const c of compared) {
-    if (c.newCategoryShare >= options.newCategoryShare && c.newCategories.length > 0) {
-      findings.push(
-        `'${c.column}': ${c.newCategories.length} new ${c.newCategories.length === 1 ? 'category' : 'categories'} in ${(c.newCategoryShare * 100).toFixed(1)}% of rows (${c.newCategories
-          .slice(0, 3)
-          .map((n) => n.value)
-          .join(', ')}${c.newCategories.length > 3 ? ', ...' : ''})`,
-      );
-    }
-    if (c.vanishedCategories.length > 0) {
-      findings.push(
-        `'${c.column}': ${c.vanishedCategories.map((v) => `${v.value} (${(v.share * 100).toFixed(1)}% of reference rows)`).join(', ')} no longer ${c.vanishedCategories.length === 1 ? 'occurs' : 'occur'}`,
-      );
-    }
-  }
+  const categoryChanges = compared.flatMap((c): CategoryChange[] =>
+    c.newCategories.length + c.vanishedCategories.length > 0
+      ? [
+          {
+            column: c.column,
+            newCategories: c.newCategories,
+            newRows: sum(c.newCategories.map((n) => n.count)),
+            vanishedCategories: c.vanishedCategories,
+            vanishedRows: sum(c.vanishedCategories.map((n) => n.count)),
+          },
+        ]
+      : [],
+  );
   const driftedCount = columns.filter((c) => c.drifted).length;
   const comparedCount = compared.length + columns.filter((c) => c.skipped !== null && c.drifted).length;
   const driftedShare = comparedCount > 0 ? driftedCount / comparedCount : 0;
   const missingColumns = reference.columns.filter((c) => !currentByName.has(c.name)).map((c) => c.name);
-  for (const m of missingColumns) findings.push(`column '${m}' of the reference is missing`);
+  for (const m of missingColumns) warnings.push(`column '${m}' of the reference is missing`);
   return {
     columns,
     comparedCount,
@@ -120,7 +151,9 @@ export function compareProfiles(reference: Profile, current: Profile, input: Dri
     datasetDrift: comparedCount > 0 && driftedShare >= options.datasetDriftShare,
     missingColumns,
     newColumns: current.columns.filter((c) => !referenceNames.has(c.name)).map((c) => c.name),
-    findings,
+    findings: [...warnings, ...categoryChanges.flatMap(categoryFindings)],
+    warnings,
+    categoryChanges,
     options,
   };
 }
@@ -135,6 +168,7 @@ function skipped(column: string, kind: 'numeric' | 'categorical', reason: string
     threshold: 0,
     measures: {},
     pValue: 1,
+    test: 'none',
     qValue: 1,
     drifted: false,
     referenceCount: 0,
@@ -146,27 +180,31 @@ function skipped(column: string, kind: 'numeric' | 'categorical', reason: string
   };
 }
 
-function numericDrift(ref: NumericProfile, cur: NumericProfile, options: DriftOptions): ColumnDrift {
+function numericDrift(
+  ref: NumericProfile,
+  cur: NumericProfile,
+  options: DriftOptions,
+  exactKs: number | undefined,
+): ColumnDrift {
   // Either side: a reference profiled before its reader knew the column for a timestamp (Parquet INT96) still says number.
   if (ref.timestamp || cur.timestamp) return skipped(ref.name, 'numeric', 'timestamp column (time moves on)');
   if (ref.finiteCount === 0 || cur.finiteCount === 0)
     return skipped(ref.name, 'numeric', 'no finite values to compare');
-  const refSketch = KllSketch.fromState(ref.quantileSketch);
-  const curSketch = KllSketch.fromState(cur.quantileSketch);
   const cuts = ref.histogram?.cuts ?? [];
   const refCounts = ref.histogram?.counts ?? [ref.finiteCount];
   const sameCuts =
     cur.histogram !== null &&
     cur.histogram.cuts.length === cuts.length &&
     cur.histogram.cuts.every((c, i) => c === cuts[i]);
-  // Without shared cuts the current bins are estimated from its sketch.
-  const curCounts = sameCuts ? cur.histogram!.counts : binCountsFromSketch(curSketch, cuts);
-  const { ks, wasserstein } = compareDistributions(refSketch, curSketch);
+  // Without shared cuts the current bins come from its summary (exact where it counted at the cuts).
+  const curCounts = sameCuts ? cur.histogram!.counts : histogramOf(cur.quantileSummary, cuts)!.counts;
+  const distance = compareSummaries(ref.quantileSummary, cur.quantileSummary);
   const sigma = ref.stdev ?? 0;
+  const ks = exactKs ?? distance.ks;
   const measures = {
     psi: populationStabilityIndex(refCounts, curCounts),
     ks,
-    wasserstein: sigma > 0 ? wasserstein / sigma : wasserstein > 0 ? Number.POSITIVE_INFINITY : 0,
+    wasserstein: sigma > 0 ? distance.wasserstein / sigma : distance.wasserstein > 0 ? Number.POSITIVE_INFINITY : 0,
     jensenShannon: jensenShannonDistance(refCounts, curCounts),
   };
   const method = options.numericMethod;
@@ -188,7 +226,8 @@ function numericDrift(ref: NumericProfile, cur: NumericProfile, options: DriftOp
     effect: measures[key],
     threshold: options.thresholds[key],
     measures,
-    pValue: ksPValue(ks, ref.finiteCount, cur.finiteCount),
+    pValue: ksPValue(exactKs ?? distance.ksLowerBound, ref.finiteCount, cur.finiteCount),
+    test: exactKs !== undefined ? 'ks-exact' : 'ks-bounded',
     qValue: 1,
     drifted: false,
     referenceCount: ref.finiteCount,
@@ -208,19 +247,21 @@ function categoricalDrift(ref: CategoricalProfile, cur: CategoricalProfile, opti
   const refNonNull = ref.count - ref.nullCount;
   const curNonNull = cur.count - cur.nullCount;
   if (refNonNull === 0 || curNonNull === 0) return skipped(ref.name, 'categorical', 'no values to compare');
+  // Dates as text (CSV) are timestamps too: every new day would be a new category.
+  if (ref.dateTextCount === refNonNull) return skipped(ref.name, 'categorical', 'timestamp column (time moves on)');
   // Identifier-like columns (nearly every value distinct) have no distribution to compare.
   if (ref.distinctEstimate > 100 && ref.distinctEstimate > 0.5 * refNonNull)
     return skipped(ref.name, 'categorical', 'identifier-like (most values distinct)');
-  // Dates as text (CSV) are timestamps too: every new day would be a new category.
-  if (ref.topValues.items.length > 0 && ref.topValues.items.every(([v]) => DATE_TEXT.test(v)))
-    return skipped(ref.name, 'categorical', 'timestamp column (time moves on)');
   const refMap = new Map(ref.topValues.items);
   const curMap = new Map(cur.topValues.items);
   const values = [...new Set([...refMap.keys(), ...curMap.keys()])];
   // Counts beyond the frequent-items capacity are pooled as "other".
   const refCounts = [...values.map((v) => refMap.get(v) ?? 0), Math.max(0, refNonNull - sum(refMap.values()))];
   const curCounts = [...values.map((v) => curMap.get(v) ?? 0), Math.max(0, curNonNull - sum(curMap.values()))];
-  const test = chiSquareHomogeneity(refCounts, curCounts);
+  // Beyond the top values' capacity each count may be low by the sketch's error bound: deviations
+  // within it are not evidence.
+  const slack = ref.topValues.errorBound + cur.topValues.errorBound;
+  const test = chiSquareHomogeneity(refCounts, curCounts, slack);
   const measures = {
     jensenShannon: jensenShannonDistance(refCounts, curCounts),
     psi: populationStabilityIndex(refCounts, curCounts),
@@ -237,7 +278,7 @@ function categoricalDrift(ref: CategoricalProfile, cur: CategoricalProfile, opti
     : [];
   const vanishedCategories = cur.topValues.exact
     ? ref.topValues.items
-        .filter(([v, n]) => !curMap.has(v) && n / refNonNull >= options.vanishedCategoryShare)
+        .filter(([v]) => !curMap.has(v))
         .map(([value, count]) => ({ value, count, share: count / refNonNull }))
     : [];
   const top = [...values]
@@ -252,6 +293,7 @@ function categoricalDrift(ref: CategoricalProfile, cur: CategoricalProfile, opti
     threshold: options.thresholds[key],
     measures,
     pValue: test.pValue,
+    test: slack > 0 ? 'chi-square-bounded' : 'chi-square',
     qValue: 1,
     drifted: false,
     referenceCount: refNonNull,
@@ -265,6 +307,32 @@ function categoricalDrift(ref: CategoricalProfile, cur: CategoricalProfile, opti
       current: top.map((v) => (curMap.get(v) ?? 0) / curNonNull),
     },
   };
+}
+
+/** One line per kind of change: every category up to MAX_LISTED_CATEGORIES by count, then a summary. */
+function categoryFindings(change: CategoryChange): string[] {
+  const list = (items: CategoryShare[]) => {
+    const shown = items.slice(0, MAX_LISTED_CATEGORIES).map((c) => `${c.value} (${rows(c.count)})`);
+    const rest = items.slice(MAX_LISTED_CATEGORIES);
+    if (rest.length > 0) shown.push(`and ${rest.length} more (${rows(sum(rest.map((c) => c.count)))})`);
+    return shown.join(', ');
+  };
+  const out: string[] = [];
+  const n = change.newCategories.length;
+  if (n > 0)
+    out.push(
+      `'${change.column}': ${n} new ${n === 1 ? 'category' : 'categories'}, ${rows(change.newRows)} now: ${list(change.newCategories)}`,
+    );
+  const v = change.vanishedCategories.length;
+  if (v > 0)
+    out.push(
+      `'${change.column}': ${v} ${v === 1 ? 'category' : 'categories'} of the reference no longer ${v === 1 ? 'occurs' : 'occur'} (${rows(change.vanishedRows)} there): ${list(change.vanishedCategories)}`,
+    );
+  return out;
+}
+
+function rows(n: number): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? 'row' : 'rows'}`;
 }
 
 function sum(xs: Iterable<number>): number {

@@ -25,10 +25,6 @@ export const DriftOptionsSchema = z.strictObject({
   alpha: z.number().positive().max(1).default(0.05),
   /** The data set drifts when at least this share of compared columns drift. */
   datasetDriftShare: z.number().positive().max(1).default(0.5),
-  /** New categories are a finding of their own when their rows are at least this share of the current rows. */
-  newCategoryShare: z.number().min(0).max(1).default(0.01),
-  /** Categories holding at least this share of reference rows are reported when they vanish. */
-  vanishedCategoryShare: z.number().min(0).max(1).default(0.01),
   /** Columns not compared (identifiers, timestamps are skipped anyway). */
   ignore: z.array(z.string()).default([]),
 });

@@ -1,6 +1,4 @@
-// The distances and tests drift is judged by. Pure functions of counts and
-// sketches.
-import { KllSketch } from '../sketch/kll.ts';
+// The distances and tests drift is judged by. Pure functions of counts.
 
 /** Proportions with empty bins lifted to a small floor, so logarithms stay finite. */
 function smoothed(counts: readonly number[], floor = 1e-4): number[] {
@@ -37,32 +35,6 @@ export function jensenShannonDistance(reference: readonly number[], current: rea
   return Math.sqrt(Math.max(0, divergence));
 }
 
-/**
- * KS D = sup |F_ref - F_cur| and the 1-Wasserstein distance (area between the
- * CDFs), both from the quantile sketches, so within their rank error.
- */
-export function compareDistributions(reference: KllSketch, current: KllSketch): { ks: number; wasserstein: number } {
-  const r = reference.sortedView();
-  const c = current.sortedView();
-  let i = 0;
-  let j = 0;
-  let fr = 0;
-  let fc = 0;
-  let ks = 0;
-  let wasserstein = 0;
-  let previous = Number.NaN;
-  while (i < r.values.length || j < c.values.length) {
-    const x =
-      j >= c.values.length || (i < r.values.length && r.values[i]! <= c.values[j]!) ? r.values[i]! : c.values[j]!;
-    if (!Number.isNaN(previous)) wasserstein += Math.abs(fr - fc) * (x - previous);
-    while (i < r.values.length && r.values[i] === x) fr = r.cumulative[i++]! / r.total;
-    while (j < c.values.length && c.values[j] === x) fc = c.cumulative[j++]! / c.total;
-    ks = Math.max(ks, Math.abs(fr - fc));
-    previous = x;
-  }
-  return { ks, wasserstein };
-}
-
 /** Asymptotic two-sample KS p-value (Kolmogorov distribution, Stephens' small-sample correction). */
 export function ksPValue(d: number, n1: number, n2: number): number {
   const ne = (n1 * n2) / (n1 + n2);
@@ -79,10 +51,15 @@ export function ksPValue(d: number, n1: number, n2: number): number {
   return Math.min(1, Math.max(0, sum));
 }
 
-/** Chi-square test of homogeneity for two count vectors over the same categories. */
+/**
+ * Chi-square test of homogeneity for two count vectors over the same
+ * categories. `slack`: how far each count may be from the truth (a sketch's
+ * error bound); each deviation shrinks by it, so the test stays conservative.
+ */
 export function chiSquareHomogeneity(
   reference: readonly number[],
   current: readonly number[],
+  slack = 0,
 ): { chiSquare: number; df: number; pValue: number; cramersV: number } {
   const n1 = reference.reduce((a, b) => a + b, 0);
   const n2 = current.reduce((a, b) => a + b, 0);
@@ -95,7 +72,9 @@ export function chiSquareHomogeneity(
     categories++;
     const e1 = (column * n1) / n;
     const e2 = (column * n2) / n;
-    chiSquare += (reference[i]! - e1) ** 2 / e1 + (current[i]! - e2) ** 2 / e2;
+    const d1 = Math.max(0, Math.abs(reference[i]! - e1) - slack);
+    const d2 = Math.max(0, Math.abs(current[i]! - e2) - slack);
+    chiSquare += d1 ** 2 / e1 + d2 ** 2 / e2;
   }
   const df = Math.max(1, categories - 1);
   // For a 2 x k table, Cramer's V = sqrt(chi2 / (n * (min(2, k) - 1))) = sqrt(chi2 / n).

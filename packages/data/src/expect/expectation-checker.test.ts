@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readColumns } from '../read/read-columns.ts';
-import { DataProfiler } from '../profile/data-profiler.ts';
+import { profileData } from '../run/profile-data.ts';
 import type { Profile } from '../profile/profile-schema.ts';
 import { parseExpectations } from './load-expectations.ts';
 import { ExpectationChecker } from './expectation-checker.ts';
@@ -21,12 +20,8 @@ async function check(path: string, yaml: string, reference?: Profile, batchRows 
     now: NOW,
     ...(reference ? { reference } : {}),
   });
-  const profiler = new DataProfiler();
-  for await (const batch of readColumns(path, { batchRows })) {
-    checker.update(batch);
-    profiler.update(batch);
-  }
-  return checker.finish(profiler.finish());
+  const { profile } = await profileData(path, { batchRows, onBatch: (batch) => checker.update(batch) });
+  return checker.finish(profile);
 }
 
 function result(report: ExpectationReport, id: string): CheckResult {
@@ -163,11 +158,7 @@ test('text in a numeric CSV column fails the type check with samples; new catego
     path,
     `x,c\n${Array.from({ length: 150 }, (_, i) => `${i},${i % 2 ? 'a' : 'b'}`).join('\n')}\nseven,c\n`,
   );
-  const reference = await (async () => {
-    const p = new DataProfiler();
-    for await (const b of readColumns(join(DATA, 'seattle-weather.csv'))) p.update(b);
-    return p.finish();
-  })();
+  const { profile: reference } = await profileData(join(DATA, 'seattle-weather.csv'));
   const report = await check(
     path,
     `schemaVersion: 1
@@ -197,9 +188,7 @@ test('newCategoryShare is not judged against a reference whose value counts are 
     ...Array.from({ length: 500 }, (_, i) => `v${1000 + i}`),
   ];
   writeFileSync(join(dir, 'ref.csv'), `c\n${values.join('\n')}\n`);
-  const profiler = new DataProfiler();
-  for await (const b of readColumns(join(dir, 'ref.csv'))) profiler.update(b);
-  const reference = profiler.finish();
+  const { profile: reference } = await profileData(join(dir, 'ref.csv'));
   // Every current value occurs in the reference, only rarely.
   writeFileSync(join(dir, 'cur.csv'), `c\n${Array.from({ length: 100 }, (_, i) => `v${1000 + i}`).join('\n')}\n`);
   const r = result(

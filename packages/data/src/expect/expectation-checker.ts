@@ -4,7 +4,7 @@
 import { InputError } from '@mlship/errors';
 import { columnOf } from '../read/columns.ts';
 import type { ColumnBatch } from '../read/columns.ts';
-import { KllSketch } from '../sketch/kll.ts';
+import { quantile } from '../sketch/rank-summary.ts';
 import type { ColumnProfile, Profile } from '../profile/profile-schema.ts';
 import type { ColumnExpectations, Expectations, Severity } from './expectations-schema.ts';
 import { outcomeOf, type CheckResult, type ExpectationReport } from './check-result.ts';
@@ -340,7 +340,7 @@ export class ExpectationChecker {
     c.quantiles?.forEach((q, i) => {
       const expected = bounds(`q${q.q}`, q);
       if (p.kind !== 'numeric') return out.push(numericOnly('quantiles', q.severity, expected));
-      const value = p.finiteCount > 0 ? KllSketch.fromState(p.quantileSketch).quantile(q.q) : null;
+      const value = p.finiteCount > 0 ? quantile(p.quantileSummary, q.q) : null;
       out.push(
         aggregate(
           `columns.${column}.quantiles[${i}]`,

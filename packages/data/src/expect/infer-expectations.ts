@@ -12,7 +12,6 @@ export interface InferOptions {
   source?: string;
 }
 
-const DATE_TEXT = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 const BOOLEAN_TEXT = new Set(['true', 'false', 'True', 'False', 'TRUE', 'FALSE']);
 
 /** Throws InputError for data without rows: what it would infer, its own data fails (rowCount min 1, no types). */
@@ -68,6 +67,8 @@ function numericChecks(c: NumericProfile): string[] {
       : `type: ${type}`,
     ...presence(c.count, c.nullCount - c.invalidCount),
   ];
+  if (c.distinctCount !== null && c.distinctCount === c.finiteCount && c.finiteCount > 1 && nonFinite === 0)
+    lines.push(`unique: true  # every value distinct in ${c.finiteCount} rows`);
   if (c.min !== null && c.max !== null && !c.timestamp) {
     const mostly = nonFinite > 0 ? `, mostly: ${mostlyOf(c.finiteCount / (c.finiteCount + nonFinite))}` : '';
     const note = nonFinite > 0 ? `; ${nonFinite} NaN or infinite values` : '';
@@ -84,13 +85,13 @@ function categoricalChecks(c: CategoricalProfile, maxDomain: number): string[] {
   const type =
     values.length > 0 && c.topValues.exact && values.every((v) => BOOLEAN_TEXT.has(v))
       ? 'boolean'
-      : values.length > 0 && c.topValues.exact && values.every((v) => DATE_TEXT.test(v) && !Number.isNaN(Date.parse(v)))
+      : nonNull > 0 && c.dateTextCount === nonNull
         ? 'timestamp'
         : 'string';
   const lines = [`type: ${type}`, ...presence(c.count, c.nullCount)];
   if (c.topValues.exact && values.length > 0 && values.length <= maxDomain && type !== 'timestamp') {
     lines.push(`inSet: ${flow([...values].sort())}  # ${values.length} values observed`);
-  } else if (c.topValues.exact && values.length === nonNull && nonNull > 0) {
+  } else if (c.distinctCount === nonNull && nonNull > 1) {
     lines.push(`unique: true  # every value distinct in ${nonNull} rows`);
   }
   if (c.minLength !== null && c.maxLength !== null && type === 'string')

@@ -56,7 +56,12 @@ export abstract class RowCheck {
 export type ColumnType = 'number' | 'integer' | 'string' | 'boolean' | 'timestamp';
 const BOOLEAN_TEXT = new Set(['true', 'false', 'True', 'False', 'TRUE', 'FALSE']);
 /** ISO 8601 dates and date-times as text (CSV has no timestamp type). */
-export const DATE_TEXT = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const DATE_TEXT = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** An ISO 8601 date or date-time that parses. */
+export function isDateText(text: string): boolean {
+  return DATE_TEXT.test(text) && !Number.isNaN(Date.parse(text));
+}
 
 export class TypeCheck extends RowCheck {
   private readonly type: ColumnType;
@@ -84,7 +89,7 @@ export class TypeCheck extends RowCheck {
     if (type === 'number') return this.scanCategorical(column, rowCount, (t) => parseNumber(t) === undefined);
     if (type === 'integer') return this.scanCategorical(column, rowCount, (t) => !Number.isInteger(parseNumber(t)));
     if (type === 'boolean') return this.scanCategorical(column, rowCount, (t) => !BOOLEAN_TEXT.has(t));
-    this.scanCategorical(column, rowCount, (t) => !DATE_TEXT.test(t) || Number.isNaN(Date.parse(t)));
+    this.scanCategorical(column, rowCount, (t) => !isDateText(t));
   }
 }
 

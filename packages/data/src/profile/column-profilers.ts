@@ -3,25 +3,30 @@
 // shard profiles are the same arithmetic.
 import type { CategoricalColumn, NumericColumn } from '../read/columns.ts';
 import { KllSketch } from '../sketch/kll.ts';
+import { atOrBelow, emptySummary, exactSummary, quantile, type RankSummary } from '../sketch/rank-summary.ts';
 import { HyperLogLog, hashNumber, hashString } from '../sketch/hyperloglog.ts';
 import { FrequentItems } from '../sketch/frequent-items.ts';
 import { PERCENTILES, type CategoricalProfile, type Histogram, type NumericProfile } from './profile-schema.ts';
+import { isDateText } from '../expect/row-checks.ts';
 
 const MAX_INVALID_SAMPLES = 5;
 export const DEFAULT_HISTOGRAM_BINS = 10;
 
-/** The bin of v: the number of cuts below v (cuts sorted ascending). */
-export function binOf(cuts: ArrayLike<number>, v: number): number {
-  let lo = 0;
-  let hi = cuts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (cuts[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+/** What the engine counted exactly after the pass (see engine/exact-counts.ts). */
+export interface ExactColumnStats {
+  /** Sorted distinct points with the finite values below and at each. */
+  points?: { points: ArrayLike<number>; below: ArrayLike<number>; atOrBelow: ArrayLike<number> };
+  distinctCount?: number;
 }
 
+/** Evenly spaced ranks at which a profile keeps its points. */
+export const SUMMARY_POINTS = 512;
+
+/**
+ * One pass over a numeric column: counts, moments, HyperLogLog, and a KLL
+ * sketch that only chooses where the profile's points go; the counts at the
+ * points are then exact (ExactColumnStats).
+ */
 export class NumericProfiler {
   readonly name: string;
   timestamp: boolean;
@@ -34,29 +39,26 @@ export class NumericProfiler {
   invalidSamples: string[] = [];
   mean = 0;
   m2 = 0;
+  min = Number.POSITIVE_INFINITY;
+  max = Number.NEGATIVE_INFINITY;
+  finiteCount = 0;
   allIntegers = true;
   sketch = new KllSketch();
   distinct = new HyperLogLog();
-  /** Fixed cuts (from a reference profile) make the histogram exact and mergeable. */
-  cuts: Float64Array | undefined;
-  binCounts: Float64Array | undefined;
-  histogramExact = true;
 
-  constructor(name: string, timestamp: boolean, cuts?: readonly number[]) {
+  constructor(name: string, timestamp: boolean) {
     this.name = name;
     this.timestamp = timestamp;
-    if (cuts) {
-      this.cuts = Float64Array.from(cuts);
-      this.binCounts = new Float64Array(cuts.length + 1);
-    }
   }
 
   update(column: NumericColumn, rowCount: number): void {
     const { values, nulls } = column;
-    const { sketch, distinct, cuts, binCounts } = this;
+    const { sketch, distinct } = this;
     let finite = 0;
     let sum = 0;
     let integers = this.allIntegers;
+    let min = this.min;
+    let max = this.max;
     for (let i = 0; i < rowCount; i++) {
       if (nulls[i] === 1) {
         this.nullCount++;
@@ -71,11 +73,14 @@ export class NumericProfiler {
       }
       finite++;
       sum += v;
+      if (v < min) min = v;
+      if (v > max) max = v;
       if (integers && !Number.isInteger(v)) integers = false;
       sketch.update(v);
       distinct.add(hashNumber(v));
-      if (cuts !== undefined) binCounts![binOf(cuts, v)]!++;
     }
+    this.min = min;
+    this.max = max;
     this.allIntegers = integers;
     this.count += rowCount;
     this.invalidCount += column.invalid.count;
@@ -88,16 +93,11 @@ export class NumericProfiler {
       const v = values[i]!;
       if (nulls[i] === 0 && v - v === 0) batchM2 += (v - batchMean) * (v - batchMean);
     }
-    this.combineMoments(finite, batchMean, batchM2);
-  }
-
-  /** Chan et al.'s parallel update of mean and M2; `this.sketch.n` already counts the new values. */
-  private combineMoments(n: number, mean: number, m2: number): void {
-    const total = this.sketch.n;
-    const before = total - n;
-    const delta = mean - this.mean;
-    this.mean += (delta * n) / total;
-    this.m2 += m2 + (delta * delta * before * n) / total;
+    const total = this.finiteCount + finite;
+    const delta = batchMean - this.mean;
+    this.mean += (delta * finite) / total;
+    this.m2 += batchM2 + (delta * delta * this.finiteCount * finite) / total;
+    this.finiteCount = total;
   }
 
   /** Rows that are null in a batch where the column had no kind yet. */
@@ -106,113 +106,93 @@ export class NumericProfiler {
     this.nullCount += rows;
   }
 
-  merge(other: NumericProfiler): void {
-    this.count += other.count;
-    this.nullCount += other.nullCount;
-    this.nanCount += other.nanCount;
-    this.posInfCount += other.posInfCount;
-    this.negInfCount += other.negInfCount;
-    this.invalidCount += other.invalidCount;
-    this.invalidSamples = [...this.invalidSamples, ...other.invalidSamples].slice(0, MAX_INVALID_SAMPLES);
-    this.allIntegers &&= other.allIntegers;
-    this.timestamp ||= other.timestamp;
-    this.distinct.merge(other.distinct);
-    this.sketch.merge(other.sketch);
-    if (other.sketch.n > 0) this.combineMoments(other.sketch.n, other.mean, other.m2);
-    const sameCuts =
-      this.cuts &&
-      other.cuts &&
-      this.cuts.length === other.cuts.length &&
-      this.cuts.every((c, i) => c === other.cuts![i]);
-    if (sameCuts) {
-      other.binCounts!.forEach((c, i) => (this.binCounts![i]! += c));
-      this.histogramExact &&= other.histogramExact;
-    } else {
-      // Different cuts cannot be added; finish() estimates bins from the merged sketch.
-      this.cuts = undefined;
-      this.binCounts = undefined;
+  /** Where the profile counts: evenly spaced ranks of the sketch, plus the reference's points. */
+  points(reference?: NumericProfile): Float64Array {
+    const chosen = new Set<number>();
+    if (this.finiteCount > 0) {
+      const ranks = Array.from({ length: SUMMARY_POINTS }, (_, k) => (k + 1) / SUMMARY_POINTS);
+      for (const v of this.sketch.quantiles(ranks)) chosen.add(v);
+      chosen.add(this.min);
     }
+    for (const v of reference?.quantileSummary.values ?? []) chosen.add(v);
+    return Float64Array.from(chosen).sort();
   }
 
-  static fromProfile(p: NumericProfile): NumericProfiler {
-    const profiler = new NumericProfiler(p.name, p.timestamp, p.histogram?.cuts);
-    Object.assign(profiler, {
-      count: p.count,
-      nullCount: p.nullCount,
-      nanCount: p.nanCount,
-      posInfCount: p.posInfCount,
-      negInfCount: p.negInfCount,
-      invalidCount: p.invalidCount,
-      invalidSamples: [...p.invalidSamples],
-      mean: p.mean ?? 0,
-      m2: p.m2,
-      allIntegers: p.allIntegers,
-      sketch: KllSketch.fromState(p.quantileSketch),
-      distinct: HyperLogLog.fromState(p.distinctSketch),
-    });
-    if (p.histogram) {
-      profiler.binCounts = Float64Array.from(p.histogram.counts);
-      profiler.histogramExact = p.histogram.exact;
-    }
-    return profiler;
-  }
-
-  finish(): NumericProfile {
-    const n = this.sketch.n;
-    const percentiles: Record<string, number> = {};
-    if (n > 0) for (const q of PERCENTILES) percentiles[`p${Math.round(q * 100)}`] = this.sketch.quantile(q);
-    return {
-      name: this.name,
-      kind: 'numeric',
-      timestamp: this.timestamp,
-      count: this.count,
-      nullCount: this.nullCount,
-      nanCount: this.nanCount,
-      posInfCount: this.posInfCount,
-      negInfCount: this.negInfCount,
-      invalidCount: this.invalidCount,
-      invalidSamples: this.invalidSamples,
-      finiteCount: n,
-      mean: n > 0 ? this.mean : null,
-      m2: this.m2,
-      stdev: n > 1 ? Math.sqrt(this.m2 / (n - 1)) : null,
-      min: n > 0 ? this.sketch.min : null,
-      max: n > 0 ? this.sketch.max : null,
-      allIntegers: this.allIntegers,
-      percentiles,
-      distinctEstimate: Math.min(this.distinct.estimate(), n),
-      quantileSketch: this.sketch.toState(),
-      distinctSketch: this.distinct.toState(),
-      histogram: this.histogram(),
-    };
-  }
-
-  private histogram(): Histogram | null {
-    if (this.cuts && this.binCounts)
-      return { cuts: [...this.cuts], counts: [...this.binCounts], exact: this.histogramExact };
-    return sketchHistogram(this.sketch, DEFAULT_HISTOGRAM_BINS);
+  finish(exact: ExactColumnStats, reference?: NumericProfile): NumericProfile {
+    const n = this.finiteCount;
+    const summary = exact.points
+      ? exactSummary(n, exact.points.points, exact.points.below, exact.points.atOrBelow)
+      : emptySummary();
+    return numericProfileOf(
+      {
+        name: this.name,
+        kind: 'numeric',
+        timestamp: this.timestamp,
+        count: this.count,
+        nullCount: this.nullCount,
+        nanCount: this.nanCount,
+        posInfCount: this.posInfCount,
+        negInfCount: this.negInfCount,
+        invalidCount: this.invalidCount,
+        invalidSamples: this.invalidSamples,
+        finiteCount: n,
+        mean: n > 0 ? this.mean : null,
+        m2: this.m2,
+        min: n > 0 ? this.min : null,
+        max: n > 0 ? this.max : null,
+        allIntegers: this.allIntegers,
+        distinctCount: exact.distinctCount ?? null,
+        quantileSummary: summary,
+        distinctSketch: this.distinct.toState(),
+      },
+      reference?.histogram?.cuts,
+    );
   }
 }
 
-/** Decile cuts from the sketch, with bin counts estimated from its ranks. */
-export function sketchHistogram(sketch: KllSketch, bins: number): Histogram | null {
-  if (sketch.n === 0) return null;
-  const cuts = [...new Set(Array.from({ length: bins - 1 }, (_, i) => sketch.quantile((i + 1) / bins)))].sort(
-    (a, b) => a - b,
-  );
-  return { cuts, counts: binCountsFromSketch(sketch, cuts), exact: false };
+/** The fields derived from the rest: stdev, percentiles, the distinct estimate and the histogram. */
+export type NumericCore = Omit<NumericProfile, 'stdev' | 'percentiles' | 'distinctEstimate' | 'histogram'>;
+
+export function numericProfileOf(core: NumericCore, cuts?: readonly number[]): NumericProfile {
+  const n = core.finiteCount;
+  const summary = core.quantileSummary;
+  const percentiles: Record<string, number> = {};
+  if (n > 0) for (const q of PERCENTILES) percentiles[`p${Math.round(q * 100)}`] = quantile(summary, q);
+  const estimate = Math.min(HyperLogLog.fromState(core.distinctSketch).estimate(), n);
+  return {
+    ...core,
+    stdev: n > 1 ? Math.sqrt(core.m2 / (n - 1)) : null,
+    percentiles,
+    distinctEstimate: core.distinctCount ?? estimate,
+    histogram: histogramOf(summary, cuts ?? decileCuts(summary)),
+  };
 }
 
-export function binCountsFromSketch(sketch: KllSketch, cuts: readonly number[]): number[] {
+/** Decile cuts of a summary (its points nearest the deciles), so the counts on them are the summary's own. */
+export function decileCuts(summary: RankSummary): number[] {
+  if (summary.n === 0) return [];
+  return [
+    ...new Set(
+      Array.from({ length: DEFAULT_HISTOGRAM_BINS - 1 }, (_, i) => quantile(summary, (i + 1) / DEFAULT_HISTOGRAM_BINS)),
+    ),
+  ].sort((a, b) => a - b);
+}
+
+/** Counts per bin (cuts[i-1] < v <= cuts[i]) from a summary: exact where its counts at the cuts are. */
+export function histogramOf(summary: RankSummary, cuts: readonly number[]): Histogram | null {
+  if (summary.n === 0) return null;
+  let exact = true;
   const counts: number[] = [];
-  let below = 0;
+  let previous = 0;
   for (const c of cuts) {
-    const atOrBelow = Math.round(sketch.cdf(c) * sketch.n);
-    counts.push(atOrBelow - below);
-    below = atOrBelow;
+    const [lo, hi] = atOrBelow(summary, c);
+    if (lo !== hi) exact = false;
+    const at = (lo + hi) / 2;
+    counts.push(Math.max(0, at - previous));
+    previous = at;
   }
-  counts.push(sketch.n - below);
-  return counts;
+  counts.push(Math.max(0, summary.n - previous));
+  return { cuts: [...cuts], counts, exact };
 }
 
 export class CategoricalProfiler {
@@ -221,6 +201,9 @@ export class CategoricalProfiler {
   nullCount = 0;
   minLength = Number.POSITIVE_INFINITY;
   maxLength = -1;
+  dateTextCount = 0;
+  /** Exact, when a merge knows it (every part's top values complete). */
+  distinctCount: number | null = null;
   top = new FrequentItems();
   distinct = new HyperLogLog();
 
@@ -242,6 +225,7 @@ export class CategoricalProfiler {
       const value = dictionary[c]!;
       this.top.add(value, counts[c]!);
       this.distinct.add(hashString(value));
+      if (isDateText(value)) this.dateTextCount += counts[c]!;
       if (value.length < this.minLength) this.minLength = value.length;
       if (value.length > this.maxLength) this.maxLength = value.length;
     }
@@ -259,6 +243,7 @@ export class CategoricalProfiler {
     this.nullCount += other.nullCount;
     this.minLength = Math.min(this.minLength, other.minLength);
     this.maxLength = Math.max(this.maxLength, other.maxLength);
+    this.dateTextCount += other.dateTextCount;
     this.top.merge(other.top);
     this.distinct.merge(other.distinct);
   }
@@ -269,14 +254,17 @@ export class CategoricalProfiler {
     profiler.nullCount = p.nullCount;
     profiler.minLength = p.minLength ?? Number.POSITIVE_INFINITY;
     profiler.maxLength = p.maxLength ?? -1;
+    profiler.dateTextCount = p.dateTextCount;
     profiler.top = FrequentItems.fromState(p.topValues);
     profiler.distinct = HyperLogLog.fromState(p.distinctSketch);
     return profiler;
   }
 
-  finish(): CategoricalProfile {
+  finish(exact: ExactColumnStats = {}): CategoricalProfile {
     const topValues = this.top.toState();
     const nonNull = this.count - this.nullCount;
+    // Frequent-item counts are exact and complete under capacity: the exact distinct count.
+    const distinctCount = topValues.exact ? topValues.items.length : (exact.distinctCount ?? null);
     return {
       name: this.name,
       kind: 'categorical',
@@ -284,8 +272,9 @@ export class CategoricalProfiler {
       nullCount: this.nullCount,
       minLength: nonNull > 0 ? this.minLength : null,
       maxLength: nonNull > 0 ? this.maxLength : null,
-      // Frequent-item counts are exact and complete under capacity: the exact distinct count.
-      distinctEstimate: topValues.exact ? topValues.items.length : Math.min(this.distinct.estimate(), nonNull),
+      distinctEstimate: distinctCount ?? Math.min(this.distinct.estimate(), nonNull),
+      distinctCount,
+      dateTextCount: this.dateTextCount,
       topValues,
       distinctSketch: this.distinct.toState(),
     };

@@ -2,8 +2,16 @@
 // the profile of the whole.
 import { FileFormatError } from '@mlship/errors';
 import type { ColumnBatch } from '../read/columns.ts';
-import { CategoricalProfiler, NumericProfiler } from './column-profilers.ts';
-import { ProfileSchema, type Profile } from './profile-schema.ts';
+import { CategoricalProfiler, NumericProfiler, numericProfileOf, type ExactColumnStats } from './column-profilers.ts';
+import { HyperLogLog } from '../sketch/hyperloglog.ts';
+import { mergeSummaries } from '../sketch/rank-summary.ts';
+import {
+  PROFILE_SCHEMA_VERSION,
+  ProfileSchema,
+  type CategoricalProfile,
+  type NumericProfile,
+  type Profile,
+} from './profile-schema.ts';
 
 export interface ProfileOptions {
   /**
@@ -13,15 +21,21 @@ export interface ProfileOptions {
   reference?: Profile;
 }
 
+/** What to count exactly once the pass is over: points of numeric columns, distinct values. */
+export interface ExactCountRequest {
+  points: Map<string, Float64Array>;
+  distinct: string[];
+}
+
 export class DataProfiler {
   rowCount = 0;
   readonly columns = new Map<string, NumericProfiler | CategoricalProfiler>();
-  private readonly referenceCuts = new Map<string, number[]>();
+  private readonly reference: Map<string, NumericProfile>;
 
   constructor(options: ProfileOptions = {}) {
-    for (const c of options.reference?.columns ?? []) {
-      if (c.kind === 'numeric' && c.histogram) this.referenceCuts.set(c.name, c.histogram.cuts);
-    }
+    this.reference = new Map(
+      (options.reference?.columns ?? []).flatMap((c) => (c.kind === 'numeric' ? [[c.name, c] as const] : [])),
+    );
   }
 
   update(batch: ColumnBatch): void {
@@ -33,9 +47,7 @@ export class DataProfiler {
       ) {
         // A column seen only as nulls so far takes the kind of its first values.
         const fresh =
-          column.kind === 'numeric'
-            ? new NumericProfiler(name, column.timestamp, this.referenceCuts.get(name))
-            : new CategoricalProfiler(name);
+          column.kind === 'numeric' ? new NumericProfiler(name, column.timestamp) : new CategoricalProfiler(name);
         // Rows before a column's first batch (a JSON key first seen later) are nulls.
         fresh.addNulls(profiler ? profiler.count : this.rowCount);
         profiler = fresh;
@@ -62,8 +74,33 @@ export class DataProfiler {
     this.rowCount += batch.rowCount;
   }
 
-  finish(): Profile {
-    return { schemaVersion: 1, rowCount: this.rowCount, columns: [...this.columns.values()].map((c) => c.finish()) };
+  /** Numeric columns' points (own and the reference's) and the columns whose distinct values the sketches cannot count. */
+  exactCountRequest(): ExactCountRequest {
+    const points = new Map<string, Float64Array>();
+    const distinct: string[] = [];
+    for (const [name, c] of this.columns) {
+      if (c instanceof NumericProfiler) {
+        points.set(name, c.points(this.reference.get(name)));
+        if (c.finiteCount > 0) distinct.push(name);
+      } else if (!c.top.toState().exact) distinct.push(name);
+    }
+    return { points, distinct };
+  }
+
+  /** The profile, given the exact counts of `exactCountRequest()` (engine/exact-counts.ts). */
+  finish(exact: { points: Map<string, ExactColumnStats['points']>; distinct: Map<string, number> }): Profile {
+    const stats = (name: string): ExactColumnStats => {
+      const points = exact.points.get(name);
+      const distinctCount = exact.distinct.get(name);
+      return { ...(points ? { points } : {}), ...(distinctCount !== undefined ? { distinctCount } : {}) };
+    };
+    return {
+      schemaVersion: PROFILE_SCHEMA_VERSION,
+      rowCount: this.rowCount,
+      columns: [...this.columns.values()].map((c) =>
+        c instanceof NumericProfiler ? c.finish(stats(c.name), this.reference.get(c.name)) : c.finish(stats(c.name)),
+      ),
+    };
   }
 }
 
@@ -76,60 +113,99 @@ function allNull(codes: Int32Array, rowCount: number): boolean {
   return true;
 }
 
-export async function profileBatches(
-  batches: AsyncIterable<ColumnBatch>,
-  options: ProfileOptions = {},
-): Promise<Profile> {
-  const profiler = new DataProfiler(options);
-  for await (const batch of batches) profiler.update(batch);
-  return profiler.finish();
-}
-
 /**
- * The profile of the union of the shards' data. Counts, moments, min/max and
- * histograms on shared cuts merge exactly; quantiles and distinct counts within
- * their sketches' error. Columns must agree in name, order and kind.
+ * The profile of the union of the shards' data. Counts, moments and min/max
+ * merge exactly; the quantile summary keeps every shard's points with the
+ * bounds the others allow (exact at shared points, such as a reference's,
+ * when every shard was profiled against it); distinct counts within the
+ * sketch's error. Columns must agree in name, order and kind.
  */
 export function mergeProfiles(profiles: readonly Profile[], files?: readonly string[]): Profile {
   const [first, ...rest] = profiles;
   if (first === undefined) throw new Error('mergeProfiles needs at least one profile');
   // Errors name the shard's file when the caller knows it.
   const name = (i: number) => files?.[i] ?? `profile ${i + 1}`;
-  const merged = new DataProfiler();
-  merged.rowCount = first.rowCount;
-  for (const c of first.columns)
-    merged.columns.set(
-      c.name,
-      c.kind === 'numeric' ? NumericProfiler.fromProfile(c) : CategoricalProfiler.fromProfile(c),
-    );
+  const expected = first.columns.map((c) => c.name).join(', ');
   rest.forEach((profile, i) => {
     const names = profile.columns.map((c) => c.name).join(', ');
-    const expected = first.columns.map((c) => c.name).join(', ');
     if (names !== expected)
       throw new FileFormatError(
         `${name(i + 1)} has columns (${names}) but ${name(0)} has (${expected}); profile every shard with the same columns`,
         files ? { location: { file: files[i + 1]! } } : {},
       );
-    merged.rowCount += profile.rowCount;
-    for (const c of profile.columns) {
-      const into = merged.columns.get(c.name)!;
-      const incoming = c.kind === 'numeric' ? NumericProfiler.fromProfile(c) : CategoricalProfiler.fromProfile(c);
-      // A shard that saw only nulls in a column has no kind of its own.
-      if (isEmpty(into) && into.constructor !== incoming.constructor) {
-        incoming.addNulls(into.count);
-        merged.columns.set(c.name, incoming);
-        continue;
-      }
-      if (into instanceof NumericProfiler && incoming instanceof NumericProfiler) into.merge(incoming);
-      else if (into instanceof CategoricalProfiler && incoming instanceof CategoricalProfiler) into.merge(incoming);
-      else if (isEmpty(incoming)) into.addNulls(incoming.count);
-      else
-        throw new FileFormatError(
-          `${name(i + 1)}: column '${c.name}' is ${c.kind} but ${into instanceof NumericProfiler ? 'numeric' : 'categorical'} in the shards before it; make its type consistent`,
-          files ? { location: { file: files[i + 1]! } } : {},
-        );
-    }
   });
+  const columns = first.columns.map((c, j) => {
+    const parts = profiles.map((p) => p.columns[j]!);
+    // A shard that saw only nulls in a column has no kind of its own.
+    const typed = parts.filter((p) => p.count > p.nullCount);
+    const kind = typed[0]?.kind ?? c.kind;
+    const clash = typed.findIndex((p) => p.kind !== kind);
+    if (clash >= 0) {
+      const shard = parts.indexOf(typed[clash]!);
+      throw new FileFormatError(
+        `${name(shard)}: column '${c.name}' is ${typed[clash]!.kind} but ${kind} in the shards before it; make its type consistent`,
+        files ? { location: { file: files[shard]! } } : {},
+      );
+    }
+    const nullsOnly = parts.filter((p) => p.kind !== kind).reduce((t, p) => t + p.count, 0);
+    const same = parts.filter((p) => p.kind === kind);
+    return kind === 'numeric'
+      ? mergeNumeric(same as NumericProfile[], nullsOnly)
+      : mergeCategorical(same as CategoricalProfile[], nullsOnly);
+  });
+  return { schemaVersion: PROFILE_SCHEMA_VERSION, rowCount: profiles.reduce((t, p) => t + p.rowCount, 0), columns };
+}
+
+function mergeNumeric(parts: NumericProfile[], extraNulls: number): NumericProfile {
+  const sum = (f: (p: NumericProfile) => number) => parts.reduce((t, p) => t + f(p), 0);
+  let n = 0;
+  let mean = 0;
+  let m2 = 0;
+  // Chan et al.'s parallel update of mean and M2.
+  for (const p of parts) {
+    if (p.finiteCount === 0) continue;
+    const total = n + p.finiteCount;
+    const delta = p.mean! - mean;
+    mean += (delta * p.finiteCount) / total;
+    m2 += p.m2 + (delta * delta * n * p.finiteCount) / total;
+    n = total;
+  }
+  const finite = parts.filter((p) => p.finiteCount > 0);
+  const distinct = HyperLogLog.fromState(parts[0]!.distinctSketch);
+  for (const p of parts.slice(1)) distinct.merge(HyperLogLog.fromState(p.distinctSketch));
+  const cuts = parts[0]!.histogram?.cuts;
+  const sharedCuts = parts.every((p) => !p.histogram || JSON.stringify(p.histogram.cuts) === JSON.stringify(cuts));
+  return numericProfileOf(
+    {
+      name: parts[0]!.name,
+      kind: 'numeric',
+      timestamp: parts.some((p) => p.timestamp),
+      count: sum((p) => p.count) + extraNulls,
+      nullCount: sum((p) => p.nullCount) + extraNulls,
+      nanCount: sum((p) => p.nanCount),
+      posInfCount: sum((p) => p.posInfCount),
+      negInfCount: sum((p) => p.negInfCount),
+      invalidCount: sum((p) => p.invalidCount),
+      invalidSamples: parts.flatMap((p) => p.invalidSamples).slice(0, 5),
+      finiteCount: n,
+      mean: n > 0 ? mean : null,
+      m2,
+      min: finite.length > 0 ? Math.min(...finite.map((p) => p.min!)) : null,
+      max: finite.length > 0 ? Math.max(...finite.map((p) => p.max!)) : null,
+      allIntegers: parts.every((p) => p.allIntegers),
+      // Distinct values of shards overlap: only a single part's count is exact.
+      distinctCount: parts.length === 1 ? parts[0]!.distinctCount : null,
+      quantileSummary: mergeSummaries(parts.map((p) => p.quantileSummary)),
+      distinctSketch: distinct.toState(),
+    },
+    sharedCuts ? cuts : undefined,
+  );
+}
+
+function mergeCategorical(parts: CategoricalProfile[], extraNulls: number): CategoricalProfile {
+  const merged = CategoricalProfiler.fromProfile(parts[0]!);
+  for (const p of parts.slice(1)) merged.merge(CategoricalProfiler.fromProfile(p));
+  merged.addNulls(extraNulls);
   return merged.finish();
 }
 
@@ -154,9 +230,16 @@ export function parseProfile(text: string, file: string): Profile {
       { location: { file } },
     );
   }
-  if (version !== 1) {
+  if (version === 1) {
+    // Version 1 held a quantile sketch whose counts were estimates; its drift tests would not be sound.
     throw new FileFormatError(
-      `${file}: profile schemaVersion ${JSON.stringify(version)} is not supported (expected 1); re-create it with 'mlship data profile'`,
+      `${file}: profile schemaVersion 1 was written by an earlier mlship and holds estimated counts; re-create it from its data with 'mlship data profile DATA --output ${file}' (or re-publish the model version's data profile)`,
+      { location: { file } },
+    );
+  }
+  if (version !== PROFILE_SCHEMA_VERSION) {
+    throw new FileFormatError(
+      `${file}: profile schemaVersion ${JSON.stringify(version)} is not supported (expected ${PROFILE_SCHEMA_VERSION}); re-create it with 'mlship data profile'`,
       { location: { file } },
     );
   }

@@ -1,10 +1,15 @@
 // The profile file: versioned, JSON, mergeable. Raw sketch states are kept so
 // profiles of shards merge into the profile of the whole; the derived fields
 // (stdev, percentiles, distinctEstimate) are recomputed on every merge.
+// Version 2 replaced the quantile sketch of version 1 by a rank summary with
+// exact counts (or known bounds after a merge); version 1 files are refused
+// with the command that re-creates them.
 import { z } from 'zod';
-import { KllStateSchema } from '../sketch/kll.ts';
+import { RankSummarySchema } from '../sketch/rank-summary.ts';
 import { HllStateSchema } from '../sketch/hyperloglog.ts';
 import { FrequentItemsStateSchema } from '../sketch/frequent-items.ts';
+
+export const PROFILE_SCHEMA_VERSION = 2;
 
 export const PERCENTILES = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99] as const;
 
@@ -12,7 +17,7 @@ export const HistogramSchema = z.object({
   /** Bin i holds cuts[i-1] < v <= cuts[i]; the first and last bins are open-ended. */
   cuts: z.array(z.number()),
   counts: z.array(z.number().min(0)),
-  /** False when the counts were estimated from the quantile sketch (no fixed reference cuts). */
+  /** True when every count is exact; false when read from a merged summary's bounds (the middle). */
   exact: z.boolean(),
 });
 export type Histogram = z.infer<typeof HistogramSchema>;
@@ -39,7 +44,10 @@ export const NumericProfileSchema = z.object({
   allIntegers: z.boolean(),
   percentiles: z.record(z.string(), z.number()),
   distinctEstimate: z.number().int().min(0),
-  quantileSketch: KllStateSchema,
+  /** Exact number of distinct finite values; null when not known exactly (a merged profile). */
+  distinctCount: z.number().int().min(0).nullable(),
+  /** Counts below and at a few hundred points: exact when built from data, bounded after a merge. */
+  quantileSummary: RankSummarySchema,
   distinctSketch: HllStateSchema,
   histogram: HistogramSchema.nullable(),
 });
@@ -53,6 +61,10 @@ export const CategoricalProfileSchema = z.object({
   minLength: z.number().int().min(0).nullable(),
   maxLength: z.number().int().min(0).nullable(),
   distinctEstimate: z.number().int().min(0),
+  /** Exact number of distinct values; null when not known exactly (a merged profile beyond the top values' capacity). */
+  distinctCount: z.number().int().min(0).nullable(),
+  /** Non-null values that are ISO 8601 dates or date-times (text timestamps). */
+  dateTextCount: z.number().int().min(0),
   topValues: FrequentItemsStateSchema,
   distinctSketch: HllStateSchema,
 });
@@ -62,7 +74,7 @@ export const ColumnProfileSchema = z.discriminatedUnion('kind', [NumericProfileS
 export type ColumnProfile = z.infer<typeof ColumnProfileSchema>;
 
 export const ProfileSchema = z.object({
-  schemaVersion: z.literal(1),
+  schemaVersion: z.literal(PROFILE_SCHEMA_VERSION),
   rowCount: z.number().int().min(0),
   /** Columns in file order. */
   columns: z.array(ColumnProfileSchema),

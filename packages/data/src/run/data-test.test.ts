@@ -77,3 +77,44 @@ test('missing files are one-line errors naming the path', async () => {
     (e: unknown) => e instanceof InputError && /nope\.yml: expectations file not found; check the path/.test(e.message),
   );
 });
+
+test('shard profiles given as the data are merged and compared with the reference; expectations need the rows', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mlship-dt-shards-'));
+  const lines = readFileSync(join(DATA, 'seattle-weather.csv'), 'utf8').trim().split('\n');
+  const reference = await runDataTest(
+    { data: join(DATA, 'seattle-weather.csv'), failOn: 'error', outputDir: join(dir, 'ref') },
+    clock,
+  );
+  for (const k of [0, 1, 2]) {
+    const shard = join(dir, `shard-${k}.csv`);
+    writeFileSync(shard, `${[lines[0], ...lines.slice(1).filter((_, i) => i % 3 === k)].join('\n')}\n`);
+    await runDataTest(
+      { data: shard, referenceProfile: reference.profilePath, failOn: 'error', outputDir: join(dir, `out-${k}`) },
+      clock,
+    );
+  }
+  const merged = await runDataTest(
+    {
+      data: join(dir, 'out-*', 'profile.json'),
+      referenceProfile: reference.profilePath,
+      failOn: 'error',
+      outputDir: join(dir, 'merged'),
+    },
+    clock,
+  );
+  assert.equal(merged.rowCount, 1461);
+  assert.equal(merged.drift?.driftedCount, 0);
+  // Profiled against one reference, the shards merge to exact counts on its cuts: PSI 0 against the whole.
+  for (const c of merged.drift!.columns.filter((x) => x.kind === 'numeric' && x.skipped === null))
+    assert.equal(c.measures.psi, 0, c.column);
+  writeFileSync(join(dir, 'e.yml'), 'schemaVersion: 1\ncolumns:\n  wind: { notNull: true }\n');
+  await assert.rejects(
+    runDataTest({
+      data: join(dir, 'out-*', 'profile.json'),
+      expectations: join(dir, 'e.yml'),
+      failOn: 'error',
+      outputDir: join(dir, 'x'),
+    }),
+    /shard profiles hold no rows, so expectations cannot run on them/,
+  );
+});

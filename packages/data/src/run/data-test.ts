@@ -1,13 +1,12 @@
 // One data test: a single streaming pass over the data feeds the profiler and
 // the expectation checks; drift then compares profiles. This is what the
 // action and `mlship data test` call.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { FileFormatError } from '@mlship/errors';
-import { readColumns } from '../read/read-columns.ts';
-import { DataProfiler, parseProfile } from '../profile/data-profiler.ts';
-import type { Profile } from '../profile/profile-schema.ts';
+import { profileData } from './profile-data.ts';
+import { exactKsStatistics, loadReference, shardProfiles } from './reference.ts';
+import { mergeProfiles } from '../profile/data-profiler.ts';
+import { InputError } from '@mlship/errors';
 import { readExpectations } from '../expect/load-expectations.ts';
 import { ExpectationChecker } from '../expect/expectation-checker.ts';
 import type { ExpectationReport, TestOutcome } from '../expect/check-result.ts';
@@ -23,11 +22,11 @@ export const FailOnSchema = z.enum(['error', 'warn', 'never']);
 export type FailOn = z.infer<typeof FailOnSchema>;
 
 export interface DataTestInput {
-  /** Data file path or glob. */
+  /** Data file path or glob; or shard profiles (profile JSON files), which are merged. */
   data: string;
   /** Expectations YAML path. */
   expectations?: string | undefined;
-  /** Reference profile JSON path (the production model's training data). */
+  /** Reference profile JSON path (the production model's training data), or the reference data itself (exact tests). */
   referenceProfile?: string | undefined;
   /** How the report names the reference, e.g. "churn@v1.4.0 (churn@prod)" when it came from the registry; default its path. */
   referenceLabel?: string | undefined;
@@ -64,7 +63,8 @@ export async function runDataTest(
   // A wrong output path fails before the data is read, not after.
   await checkOutputDirectory(input.outputDir, OUTPUT_DIR);
   const driftOptions = input.driftConfig ? await readDriftOptions(input.driftConfig) : (input.drift ?? {});
-  const reference = input.referenceProfile ? await readProfileFile(input.referenceProfile) : undefined;
+  const referenced = input.referenceProfile ? await loadReference(input.referenceProfile) : undefined;
+  const reference = referenced?.profile;
   const loaded = input.expectations ? await readExpectations(input.expectations) : undefined;
   const checker = loaded
     ? new ExpectationChecker(loaded.expectations, {
@@ -74,14 +74,28 @@ export async function runDataTest(
         ...(reference ? { reference } : {}),
       })
     : undefined;
-  const profiler = new DataProfiler(reference ? { reference } : {});
-  for await (const batch of readColumns(input.data)) {
-    profiler.update(batch);
-    checker?.update(batch);
-  }
-  const profile = profiler.finish();
+  // Shard profiles (a matrix's) are merged: the profile of their data, with no rows to check.
+  const shards = await shardProfiles(input.data);
+  if (shards && loaded)
+    throw new InputError(
+      `${input.data}: shard profiles hold no rows, so expectations cannot run on them; check expectations in the shard jobs and drift in the job that merges`,
+    );
+  const current = shards
+    ? { profile: mergeProfiles(shards.profiles, shards.files), files: undefined }
+    : await profileData(input.data, {
+        reference,
+        onBatch: checker ? (batch) => checker.update(batch) : undefined,
+      });
+  const profile = current.profile;
   const expectations = checker?.finish(profile) ?? null;
-  const drift = reference ? compareProfiles(reference, profile, driftOptions) : null;
+  const drift = referenced
+    ? compareProfiles(
+        referenced.profile,
+        profile,
+        driftOptions,
+        current.files ? await exactKsStatistics(referenced, { profile, files: current.files }) : undefined,
+      )
+    : null;
   const outcome = combinedOutcome(expectations, drift);
   const section = dataTestSection({
     data: input.data,
@@ -120,7 +134,8 @@ export async function runDataTest(
 
 export function combinedOutcome(expectations: ExpectationReport | null, drift: DriftReport | null): TestOutcome {
   if (expectations?.outcome === 'fail' || drift?.datasetDrift) return 'fail';
-  if (expectations?.outcome === 'warn' || (drift && (drift.driftedCount > 0 || drift.findings.length > 0)))
+  // New and vanished categories are information: they warn only through an expectation (newCategoryShare, inSet).
+  if (expectations?.outcome === 'warn' || (drift && (drift.driftedCount > 0 || drift.warnings.length > 0)))
     return 'warn';
   return 'pass';
 }
@@ -128,19 +143,4 @@ export function combinedOutcome(expectations: ExpectationReport | null, drift: D
 export function reaches(outcome: TestOutcome, failOn: FailOn): boolean {
   if (failOn === 'never') return false;
   return outcome === 'fail' || (failOn === 'warn' && outcome === 'warn');
-}
-
-export async function readProfileFile(path: string): Promise<Profile> {
-  return parseProfile(await readText(path), path);
-}
-
-export async function readText(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (cause) {
-    throw new FileFormatError(
-      `${path}: cannot read (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}); check the path`,
-      { location: { file: path }, cause },
-    );
-  }
 }

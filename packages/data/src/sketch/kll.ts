@@ -1,21 +1,9 @@
 // KLL quantile sketch (Karnin, Lang, Liberty 2016), written here because no
-// maintained npm package offers a mergeable, JSON-serialisable sketch with a
-// rank-error guarantee (tdigest is unmaintained and not mergeable across
-// processes; DDSketch bounds relative value error, not rank error, which the
-// KS statistic needs). Compaction alternates the kept half deterministically,
-// so the same input and merge order always give the same sketch.
-import { z } from 'zod';
-
-export const KllStateSchema = z.object({
-  k: z.number().int().min(8),
-  n: z.number().int().min(0),
-  min: z.number().nullable(),
-  max: z.number().nullable(),
-  /** levels[h] holds items of weight 2^h. */
-  levels: z.array(z.array(z.number())),
-  coin: z.number().int().min(0).max(1),
-});
-export type KllState = z.infer<typeof KllStateSchema>;
+// maintained npm package offers one over typed arrays in one pass. It only
+// chooses where a profile's points go (evenly spaced ranks): the counts at
+// those points are then exact (see rank-summary.ts), so its error moves a
+// point, never a count. Compaction alternates the kept half deterministically,
+// so the same input always gives the same sketch.
 
 const DECAY = 2 / 3;
 const MIN_WIDTH = 8;
@@ -41,31 +29,6 @@ export class KllSketch {
     this.updateCapacities();
   }
 
-  static fromState(state: KllState): KllSketch {
-    const s = new KllSketch(state.k);
-    s.n = state.n;
-    s.min = state.min ?? Number.POSITIVE_INFINITY;
-    s.max = state.max ?? Number.NEGATIVE_INFINITY;
-    s.levels = state.levels.map((l) => [...l]);
-    if (s.levels.length === 0) s.levels = [[]];
-    s.coin = state.coin;
-    s.size = s.levels.reduce((sum, l) => sum + l.length, 0);
-    s.updateCapacities();
-    return s;
-  }
-
-  toState(): KllState {
-    this.flush();
-    return {
-      k: this.k,
-      n: this.n,
-      min: this.n > 0 ? this.min : null,
-      max: this.n > 0 ? this.max : null,
-      levels: this.levels.map((l) => [...l]),
-      coin: this.coin,
-    };
-  }
-
   /** Adds one finite value. */
   update(value: number): void {
     this.n++;
@@ -82,36 +45,6 @@ export class KllSketch {
     this.size += this.buffered;
     this.buffered = 0;
     while (this.size >= this.totalCapacity) this.compress();
-  }
-
-  /** Merges another sketch into this one (same k). */
-  merge(other: KllSketch): void {
-    if (other.k !== this.k) throw new Error(`cannot merge KLL sketches with k=${this.k} and k=${other.k}`);
-    if (other.n === 0) return;
-    this.flush();
-    other.flush();
-    this.n += other.n;
-    this.min = Math.min(this.min, other.min);
-    this.max = Math.max(this.max, other.max);
-    other.levels.forEach((items, h) => {
-      while (this.levels.length <= h) this.levels.push([]);
-      for (const v of items) this.levels[h]!.push(v);
-    });
-    this.size += other.size;
-    this.updateCapacities();
-    while (this.size >= this.totalCapacity) this.compress();
-  }
-
-  /** Share of values <= x (the empirical CDF, within the sketch's rank error). */
-  cdf(x: number): number {
-    if (this.n === 0) return Number.NaN;
-    this.flush();
-    let rank = 0;
-    this.levels.forEach((items, h) => {
-      const w = 2 ** h;
-      for (const v of items) if (v <= x) rank += w;
-    });
-    return rank / this.weight();
   }
 
   /** Sorted items with cumulative weights, for quantiles and CDF comparisons. */
@@ -133,22 +66,17 @@ export class KllSketch {
     return { values, cumulative, total };
   }
 
-  /** The q-quantile (0..1); the exact min and max at the ends. */
-  quantile(q: number): number {
-    if (this.n === 0) return Number.NaN;
-    if (q <= 0) return this.min;
-    if (q >= 1) return this.max;
+  /** The q-quantiles (each 0..1, ascending); the exact min and max at the ends. */
+  quantiles(qs: readonly number[]): number[] {
+    if (this.n === 0) return qs.map(() => Number.NaN);
     const { values, cumulative, total } = this.sortedView();
-    const target = q * total;
-    for (let i = 0; i < values.length; i++) if (cumulative[i]! >= target) return values[i]!;
-    return this.max;
-  }
-
-  private weight(): number {
-    this.flush();
-    let w = 0;
-    this.levels.forEach((items, h) => (w += items.length * 2 ** h));
-    return w;
+    let i = 0;
+    return qs.map((q) => {
+      if (q <= 0) return this.min;
+      if (q >= 1) return this.max;
+      while (i < values.length - 1 && cumulative[i]! < q * total) i++;
+      return values[i]!;
+    });
   }
 
   private updateCapacities(): void {

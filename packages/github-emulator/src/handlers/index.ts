@@ -1,4 +1,5 @@
 import type { GlobalHandler, RepoHandler } from '../handler.ts';
+import { actionsHandlers } from './actions.ts';
 import { checkHandlers } from './checks.ts';
 import { gitHandlers } from './git.ts';
 import { issueHandlers } from './issues.ts';
@@ -12,6 +13,7 @@ export const repoHandlers: Record<string, RepoHandler> = {
   ...releaseHandlers,
   ...gitHandlers,
   ...checkHandlers,
+  ...actionsHandlers,
 };
 
 export const globalHandlers: Record<string, GlobalHandler> = {

@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import * as core from '@actions/core';
+import { runAction, readInputs, setOutputs } from '@mlship/actions-kit';
+import { UserError } from '@mlship/errors';
+import { createGitHubClient } from '@mlship/github';
+import {
+  CacheCheckpointStore,
+  checkForkGuard,
+  guardFactsFromRunner,
+  guardLookups,
+  runTraining,
+  saveCheckpointInPost,
+  toolRunner,
+  trainContextFromRunner,
+  TrainInputsSchema,
+  uploadTrainingArtifact,
+  type CheckpointState,
+} from '@mlship/train';
+
+const env = process.env;
+const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
+
+await runAction(async () => {
+  // The runner runs this file again as the post step, with the main step's saved state.
+  if (core.getState('main-started') === 'true') return post();
+  core.saveState('main-started', 'true');
+  const inputs = readInputs(TrainInputsSchema);
+  const payload = env.GITHUB_EVENT_PATH ? JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) : {};
+  const facts = { env, payload, workspace };
+  const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
+  await checkForkGuard(
+    guardFactsFromRunner(facts, inputs.forkApprovalEnvironment),
+    guardLookups({
+      client: createGitHubClient({ token: inputs.token ?? '', baseUrl: env.GITHUB_API_URL }),
+      owner,
+      repo,
+      runId: env.GITHUB_RUN_ID ?? '',
+      workspace,
+    }),
+  );
+  // The runner sends SIGINT when the job is cancelled, then SIGTERM.
+  const cancelled = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => cancelled.abort());
+  const result = await runTraining(inputs, trainContextFromRunner(facts), {
+    runTool: toolRunner(env),
+    store: inputs.checkpointDir ? new CacheCheckpointStore() : undefined,
+    log: 'actions',
+    write: (text) => void process.stdout.write(text),
+    warn: (message) => core.warning(message),
+    mask: (value) => core.setSecret(value),
+    writeSummary: async (markdown) =>
+      void (await core.summary.emptyBuffer().addRaw(markdown).write({ overwrite: true })),
+    saveState: (state) => core.saveState('checkpoint', JSON.stringify(state)),
+    upload: uploadTrainingArtifact,
+    signal: cancelled.signal,
+  });
+  setOutputs({
+    outcome: result.outcome,
+    reportPath: result.paths.report,
+    metricsPath: result.paths.metrics,
+    lineagePath: result.paths.lineage,
+    modelPath: result.paths.model,
+    artifactName: result.artifact?.name,
+    artifactId: result.artifact?.id,
+    reproducible: result.reproducibility ? result.reproducibility.verdict === 'identical' : undefined,
+  });
+  if (result.failure) throw new UserError(result.failure);
+});
+
+async function post(): Promise<void> {
+  const saved = core.getState('checkpoint');
+  const state = saved ? (JSON.parse(saved) as CheckpointState) : undefined;
+  const { save, reason } = await saveCheckpointInPost(state, new CacheCheckpointStore(), workspace);
+  if (!save) return core.info(`mlship train: no checkpoint to save in the post step (${reason})`);
+  if (!save.stored) return core.warning(`checkpoints: the post step could not save ${save.key}: ${save.message}`);
+  core.info(`mlship train: checkpoint saved (post) as ${save.key}: ${save.files} files, ${save.sizeBytes} bytes`);
+}

@@ -1,0 +1,122 @@
+// The data engine: one in-process DuckDB per process, loaded on first use so
+// commands that read no data never load the native library. Scans hand their
+// rows to JavaScript through a sink function that DuckDB calls with each
+// vector chunk: a query run this way reports its errors, where a streamed
+// result ends silently on a mid-file error (the C API's fetch returns the
+// same empty chunk for "done" and "failed").
+import type { DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
+import { UserError } from '@mlship/errors';
+
+export type ChunkHandler = (chunk: DuckDBDataChunk) => void;
+
+interface Engine {
+  connection: DuckDBConnection;
+  /** The handler the sink function calls; one scan runs at a time. */
+  handler: ChunkHandler | undefined;
+}
+
+let engine: Promise<Engine> | undefined;
+let queue: Promise<unknown> = Promise.resolve();
+
+async function start(): Promise<Engine> {
+  let api: typeof import('@duckdb/node-api');
+  try {
+    api = await import('@duckdb/node-api');
+  } catch (cause) {
+    throw new UserError(
+      `the data engine (DuckDB) cannot be loaded on ${process.platform}-${process.arch} (${(cause as Error).message.split('\n')[0]}); the bundled actions ship it for Linux x64 runners: run the step on ubuntu-latest or a Linux x64 self-hosted runner, or use the mlship CLI after npm install`,
+      { cause },
+    );
+  }
+  // CSV, JSON and Parquet are built in; https://, s3:// and gs:// need the httpfs extension, which
+  // the engine installs on first use (from the network), or finds in MLSHIP_DUCKDB_EXTENSIONS on a
+  // runner without one (see docs/data.md).
+  const extensions = process.env.MLSHIP_DUCKDB_EXTENSIONS;
+  const instance = await api.DuckDBInstance.create(':memory:', {
+    autoload_known_extensions: 'true',
+    autoinstall_known_extensions: 'true',
+    ...(extensions ? { extension_directory: extensions } : {}),
+  });
+  const connection = await instance.connect();
+  await connection.run(s3Secret(process.env));
+  const state: Engine = { connection, handler: undefined };
+  connection.registerScalarFunction(
+    api.DuckDBScalarFunction.create({
+      name: 'mlship_sink',
+      returnType: api.BOOLEAN,
+      varArgsType: api.ANY,
+      // Nulls reach the handler (they are data), and the call is never folded away.
+      specialHandling: true,
+      volatile: true,
+      mainFunction: (_info, input) => state.handler?.(input),
+    }),
+  );
+  return state;
+}
+
+function engineReady(): Promise<Engine> {
+  engine ??= start();
+  return engine;
+}
+
+/** Runs one engine task at a time: a scan's sink handler and settings are process-wide. */
+function exclusive<T>(task: (e: Engine) => Promise<T>): Promise<T> {
+  const run = queue.then(async () => task(await engineReady()));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+/** Rows of a query as plain values (for small results: descriptions, aggregates). */
+export function queryRows(sql: string): Promise<Record<string, unknown>[]> {
+  return exclusive(async ({ connection }) => {
+    const reader = await connection.runAndReadAll(sql);
+    return reader.getRowObjectsJS() as Record<string, unknown>[];
+  });
+}
+
+/**
+ * Runs `SELECT count(mlship_sink(<columns>)) FROM <from>`: DuckDB calls
+ * `onChunk` with every chunk of the columns, in order when the scan is
+ * single-threaded. Resolves when every row was handed over; rejects with
+ * DuckDB's error otherwise.
+ */
+export function sinkQuery(columns: readonly string[], from: string, onChunk: ChunkHandler): Promise<void> {
+  return exclusive(async (state) => {
+    state.handler = onChunk;
+    try {
+      await state.connection.run(`SELECT count(mlship_sink(${columns.join(', ')})) FROM ${from}`);
+    } finally {
+      state.handler = undefined;
+    }
+  });
+}
+
+/**
+ * S3 (and S3-compatible: MinIO, R2, Ceph) credentials from the standard AWS
+ * variables, for s3:// paths; a statement that does nothing without them.
+ */
+function s3Secret(env: NodeJS.ProcessEnv): string {
+  const key = env.AWS_ACCESS_KEY_ID;
+  const secret = env.AWS_SECRET_ACCESS_KEY;
+  if (!key || !secret) return 'SELECT 1';
+  const options = [`TYPE s3`, `KEY_ID ${sqlString(key)}`, `SECRET ${sqlString(secret)}`];
+  if (env.AWS_SESSION_TOKEN) options.push(`SESSION_TOKEN ${sqlString(env.AWS_SESSION_TOKEN)}`);
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  if (region) options.push(`REGION ${sqlString(region)}`);
+  const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+  if (endpoint) {
+    const url = new URL(endpoint);
+    options.push(`ENDPOINT ${sqlString(url.host)}`, `URL_STYLE 'path'`, `USE_SSL ${url.protocol === 'https:'}`);
+  }
+  return `CREATE OR REPLACE SECRET mlship_s3 (${options.join(', ')})`;
+}
+
+/** A SQL string literal. */
+export function sqlString(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/** A SQL identifier. */
+export function sqlName(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
