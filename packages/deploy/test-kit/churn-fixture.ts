@@ -5,11 +5,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataProfiler } from '@mlship/data';
 import { seededRandom } from '@mlship/eval';
 import type { PublishFile, RegistryService } from '@mlship/registry';
 import type { Prediction } from '../src/index.ts';
-import { recordsBatch, type LabelledRow, type Row, type SimulatedModel } from './simulated-runtime.ts';
+import { profileRecords } from './profile-records.ts';
+import type { LabelledRow, Row, SimulatedModel } from './simulated-runtime.ts';
 
 export const MODEL = 'churn';
 
@@ -81,9 +81,7 @@ export async function publishChurnVersion(
   ];
   await writeFile(files[0]!.path, model);
   if (training) {
-    const profiler = new DataProfiler();
-    profiler.update(recordsBatch(training.map((r) => r.features)));
-    await writeFile(join(dir, 'profile.json'), JSON.stringify(profiler.finish()));
+    await writeFile(join(dir, 'profile.json'), JSON.stringify(await profileRecords(training.map((r) => r.features))));
     files.push({ path: join(dir, 'profile.json'), role: 'data-profile' });
   }
   try {

@@ -6,7 +6,6 @@
 // drive it from another process.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DataProfiler, type ColumnBatch } from '@mlship/data';
 import {
   emptyLabelledSums,
   foldLabelledRequest,
@@ -18,8 +17,9 @@ import {
   type TrafficState,
 } from '../src/index.ts';
 import { PER_REQUEST_METRICS } from '@mlship/eval';
+import { profileRecords, type Row } from './profile-records.ts';
 
-export type Row = Record<string, number | string>;
+export type { Row };
 
 export interface SimulatedModel {
   version: string;
@@ -42,8 +42,9 @@ class Arm {
   served = 0;
   errors = 0;
   counts = new Array<number>(LATENCY_BOUNDS_MS.length + 1).fill(0);
-  inputs = new DataProfiler();
-  outputs = new DataProfiler();
+  /** What the arm scored and answered, profiled when the evidence is read. */
+  inputs: Row[] = [];
+  outputs: Row[] = [];
   readonly version: string;
   constructor(version: string) {
     this.version = version;
@@ -62,36 +63,6 @@ interface Window {
   compared: number;
   disagreed: number;
   labels: LabelledSums;
-}
-
-/** Rows of records as one column batch, for the data profiler. */
-export function recordsBatch(records: readonly Row[]): ColumnBatch {
-  const names = [...new Set(records.flatMap((r) => Object.keys(r)))];
-  const batch: ColumnBatch = {
-    rowCount: records.length,
-    columns: new Map(),
-    source: { file: 'requests', firstRow: 1 },
-  };
-  for (const name of names) {
-    const values = records.map((r) => r[name]);
-    if (values.every((v) => v === undefined || typeof v === 'number')) {
-      batch.columns.set(name, {
-        kind: 'numeric',
-        values: Float64Array.from(values, (v) => (v === undefined ? Number.NaN : (v as number))),
-        nulls: Uint8Array.from(values, (v) => (v === undefined ? 1 : 0)),
-        timestamp: false,
-        invalid: { count: 0, samples: [] },
-      });
-    } else {
-      const dictionary = [...new Set(values.filter((v) => v !== undefined).map(String))];
-      batch.columns.set(name, {
-        kind: 'categorical',
-        codes: Int32Array.from(values, (v) => (v === undefined ? -1 : dictionary.indexOf(String(v)))),
-        dictionary,
-      });
-    }
-  }
-  return batch;
 }
 
 function outputRow(p: Prediction): Row {
@@ -208,21 +179,25 @@ export class SimulatedRuntime {
         w.labels = foldLabelledRequest(w.labels, PER_REQUEST_METRICS, row.label, scored);
     }
     for (const side of ['prod', 'canary'] as const) {
-      if (scoredRows[side].length) w[side].inputs.update(recordsBatch(scoredRows[side]));
-      if (outputs[side].length) w[side].outputs.update(recordsBatch(outputs[side]));
+      w[side].inputs.push(...scoredRows[side]);
+      w[side].outputs.push(...outputs[side]);
     }
   }
 
-  evidence(query: { prod: string; canary: string; since: string }): Evidence {
+  async evidence(query: { prod: string; canary: string; since: string }): Promise<Evidence> {
     const w = this.window(query.prod, query.canary);
-    const arm = (a: Arm) => ({
+    const profiles = async (a: Arm) => ({
+      ...(a.inputs.length > 0 ? { inputs: await profileRecords(a.inputs) } : {}),
+      ...(a.outputs.length > 0 ? { outputs: await profileRecords(a.outputs) } : {}),
+    });
+    const [prodProfiles, canaryProfiles] = [await profiles(w.prod), await profiles(w.canary)];
+    const arm = (a: Arm, profiled: Awaited<ReturnType<typeof profiles>>) => ({
       version: a.version,
       scored: a.scored,
       served: a.served,
       errors: a.errors,
       latency: { boundsMs: LATENCY_BOUNDS_MS, counts: [...a.counts] },
-      ...(a.inputs.rowCount > 0 ? { inputs: a.inputs.finish() } : {}),
-      ...(a.outputs.rowCount > 0 ? { outputs: a.outputs.finish() } : {}),
+      ...profiled,
     });
     const routedHere = this.routing.prod === query.prod && this.routing.canary === query.canary;
     return {
@@ -233,8 +208,8 @@ export class SimulatedRuntime {
       routing: routedHere
         ? { canaryWeight: this.routing.canaryWeight, shadow: this.routing.shadow }
         : { canaryWeight: 0, shadow: false },
-      prod: arm(w.prod),
-      canary: arm(w.canary),
+      prod: arm(w.prod, prodProfiles),
+      canary: arm(w.canary, canaryProfiles),
       ...(w.compared > 0 || this.routing.shadow
         ? { comparisons: { compared: w.compared, disagreed: w.disagreed } }
         : {}),
@@ -274,7 +249,7 @@ export async function startEvidenceServer(runtime: SimulatedRuntime, port = 0): 
     if (m[2] === 'evidence' && req.method === 'GET') {
       const [prod, canary, since] = ['prod', 'canary', 'since'].map((k) => url.searchParams.get(k));
       if (!prod || !canary || !since) return send(400, { error: 'prod, canary and since are required' });
-      return send(200, runtime.evidence({ prod, canary, since }));
+      return send(200, await runtime.evidence({ prod, canary, since }));
     }
     return send(405, { error: `${req.method} is not allowed on ${url.pathname}` });
   };

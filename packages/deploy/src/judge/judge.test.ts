@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DataProfiler, type ColumnBatch, type Profile } from '@mlship/data';
+import type { Profile } from '@mlship/data';
+import { profileRecords } from '../../test-kit/profile-records.ts';
 import { parsePolicy } from '@mlship/eval';
 import { judge, type JudgeInput } from './judge.ts';
 import { planRollout, type RolloutPlan } from '../plan.ts';
@@ -202,46 +203,32 @@ test("split traffic is judged unpaired, from each model's own labelled requests"
   assert.equal(r.gates[0]?.mode, 'unpaired');
 });
 
-function profileOf(rows: Record<string, (number | string)[]>): Profile {
-  const profiler = new DataProfiler();
-  const names = Object.keys(rows);
-  const rowCount = rows[names[0]!]!.length;
-  const batch: ColumnBatch = { rowCount, columns: new Map(), source: { file: 'test', firstRow: 1 } };
-  for (const name of names) {
-    const values = rows[name]!;
-    if (typeof values[0] === 'number')
-      batch.columns.set(name, {
-        kind: 'numeric',
-        values: Float64Array.from(values as number[]),
-        nulls: new Uint8Array(rowCount),
-        timestamp: false,
-        invalid: { count: 0, samples: [] },
-      });
-    else {
-      const dictionary = [...new Set(values as string[])];
-      batch.columns.set(name, {
-        kind: 'categorical',
-        codes: Int32Array.from(values as string[], (v) => dictionary.indexOf(v)),
-        dictionary,
-      });
-    }
-  }
-  profiler.update(batch);
-  return profiler.finish();
+/** The profile of columns given as arrays of equal length. */
+function profileOf(columns: Record<string, (number | string)[]>): Promise<Profile> {
+  const names = Object.keys(columns);
+  return profileRecords(
+    columns[names[0]!]!.map((_, i) => Object.fromEntries(names.map((name) => [name, columns[name]![i]!]))),
+  );
 }
 
-test("prediction drift and input drift are judged with the data tests' drift comparison", () => {
+test("prediction drift and input drift are judged with the data tests' drift comparison", async () => {
   const p = plan('gates:\n  - metric: accuracy\n    max_drop: 0.02\n');
   const labels = Array.from({ length: 600 }, (_, i) => (i % 3 === 0 ? 'yes' : 'no'));
   const shifted = Array.from({ length: 600 }, (_, i) => (i % 10 === 0 ? 'no' : 'yes'));
   const tenure = Array.from({ length: 600 }, (_, i) => (i % 50) + 1);
-  const reference = profileOf({ tenure });
+  const [reference, labelled, drifted, inputs, older] = await Promise.all([
+    profileOf({ tenure }),
+    profileOf({ label: labels }),
+    profileOf({ label: shifted }),
+    profileOf({ tenure }),
+    profileOf({ tenure: tenure.map((t) => t + 100) }),
+  ]);
   const r = judge(
     input(
       p,
       evidence({
-        prod: { ...arm('v1.0.0', 600), outputs: profileOf({ label: labels }) },
-        canary: { ...arm('v1.1.0', 600), outputs: profileOf({ label: shifted }), inputs: profileOf({ tenure }) },
+        prod: { ...arm('v1.0.0', 600), outputs: labelled },
+        canary: { ...arm('v1.1.0', 600), outputs: drifted, inputs },
       }),
       { reference },
     ),
@@ -252,23 +239,19 @@ test("prediction drift and input drift are judged with the data tests' drift com
     /^prediction drift: the canary's label \(jensen-shannon [0-9.]+ ≥ 0\.1\) drifted from prod's/,
   );
   assert.equal(r.guardrails.find((g) => g.name === 'input drift')?.status, 'ok');
-  const older = judge(
+  const moved = judge(
     input(
       p,
       evidence({
-        prod: { ...arm('v1.0.0', 600), outputs: profileOf({ label: labels }) },
-        canary: {
-          ...arm('v1.1.0', 600),
-          outputs: profileOf({ label: labels }),
-          inputs: profileOf({ tenure: tenure.map((t) => t + 100) }),
-        },
+        prod: { ...arm('v1.0.0', 600), outputs: labelled },
+        canary: { ...arm('v1.1.0', 600), outputs: labelled, inputs: older },
       }),
       { reference },
     ),
   );
-  assert.equal(older.outcome, 'rollback');
+  assert.equal(moved.outcome, 'rollback');
   assert.match(
-    older.reasons[0]!,
+    moved.reasons[0]!,
     /^input drift: 1 of 1 input columns drifted from the version's training profile \(tenure\)/,
   );
 });

@@ -5,7 +5,7 @@
 // A window's profile is the merge of its hours.
 import { appendFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { mergeProfiles, parseProfile, profileBatches, readColumns, type Profile } from '@mlship/data';
+import { mergeProfiles, parseProfile, profileData, type Profile } from '@mlship/data';
 
 export type ProfileKind = 'inputs' | 'outputs';
 
@@ -14,9 +14,9 @@ const HOUR_MS = 3_600_000;
 const FLUSH_MS = 1_000;
 const MAX_BUFFERED_CHARS = 4 * 1024 * 1024;
 
-/** The profile of one file through the data package's readers. */
-function profileFile(file: string): Promise<Profile> {
-  return profileBatches(readColumns(file));
+/** The profile of one file through the data package's engine, as `mlship data profile` makes it. */
+async function profileFile(file: string): Promise<Profile> {
+  return (await profileData(file)).profile;
 }
 
 const hourKey = (ms: number) => new Date(Math.floor(ms / HOUR_MS) * HOUR_MS).toISOString().slice(0, 13);
