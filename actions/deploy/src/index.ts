@@ -1,12 +1,32 @@
-import { appendFileSync } from 'node:fs';
-import { runAction, readInputs, setOutputs, warning } from '@mlship/actions-kit';
-import { DeployInputsSchema, runDeploy } from '@mlship/deploy';
+import {
+  actionGitHubClient,
+  appendSummary,
+  readInputs,
+  readRunnerContext,
+  runAction,
+  setOutputs,
+  warning,
+} from '@mlship/actions-kit';
+import { DeployActionInputsSchema, runDeploy } from '@mlship/deploy';
+import { actionRegistryLocation, openRegistry } from '@mlship/registry';
 
 await runAction(async () => {
-  const inputs = readInputs(DeployInputsSchema);
-  const result = await runDeploy(inputs, process.env, process.env.GITHUB_WORKSPACE ?? process.cwd());
+  const { token, ...inputs } = readInputs(DeployActionInputsSchema);
+  const context = await readRunnerContext();
+  const client = actionGitHubClient(context, token);
+  const registry = await openRegistry({
+    // The stages live beside the rollout's state unless another registry is named.
+    location: inputs.registry
+      ? actionRegistryLocation(inputs.registry, context)
+      : actionRegistryLocation(inputs.repository && `github:${inputs.repository}`, context, "input 'repository'"),
+    cwd: context.workspace,
+    client,
+    tokenHint: "set the 'token' input",
+    actor: context.actor ?? 'github-actions',
+  });
+  const result = await runDeploy(inputs, { context, client, registry, env: process.env, warn: warning });
   console.log(result.text);
-  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, result.report);
+  await appendSummary(context, result.report);
   if (result.action === 'rolled-back' || result.action === 'inconclusive') warning(result.text);
   setOutputs({
     action: result.action,

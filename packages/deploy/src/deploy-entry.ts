@@ -1,7 +1,7 @@
-// Wiring for entry points (the deploy action and `mlship deploy`): reads the
-// inputs and the run's context once, builds the GitHub client, the registry,
-// the rollout log, the Deployments and the serving adapter once, and runs the
-// controller on the same code path in both.
+// Wiring for entry points (the deploy action and `mlship deploy`): from the
+// run's context, the one GitHub client and the registry the entry read and
+// built once, builds the rollout log, the Deployments and the serving adapter,
+// and runs the controller on the same code path in both.
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,9 +9,10 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { defaultPolicy, parsePolicy, type Policy } from '@mlship/eval';
 import { InputError } from '@mlship/errors';
-import { createGitHubClient } from '@mlship/github';
-import { createReportDeps, parseRepo, postReport, ReportKeySchema } from '@mlship/pr-comment';
-import { openRegistry, parseGtoTag, parseModelReference, assertModelName } from '@mlship/registry';
+import type { GitHubClient } from '@mlship/github';
+import { createReportDeps, postReport, ReportKeySchema } from '@mlship/pr-comment';
+import { parseGtoTag, parseModelReference, assertModelName, type RegistryService } from '@mlship/registry';
+import { REPOSITORY_PATTERN, type RunnerContext, type RunnerRepo } from '@mlship/runner-context';
 import { parseStepWeights } from './plan.ts';
 import { runController, type ControllerCommand, type ControllerResult } from './rollout/controller.ts';
 import { gitHubDeployments } from './github/github-deployments.ts';
@@ -29,7 +30,7 @@ export const DeployInputsSchema = z.object({
   environment: z.string().min(1).default('production'),
   policy: z.string().optional(),
   steps: z.string().optional(),
-  serverUrl: z.url({ protocol: /^https?$/ }).optional(),
+  serverUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:8080' }).optional(),
   serverToken: z.string().optional(),
   trafficUrl: z.string().optional(),
   evidenceUrl: z.string().optional(),
@@ -39,9 +40,13 @@ export const DeployInputsSchema = z.object({
   registry: z.string().optional(),
   repository: z.string().optional(),
   reason: z.string().optional(),
-  token: z.string().min(1),
 });
 export type DeployInputs = z.infer<typeof DeployInputsSchema>;
+
+/** The deploy action's inputs: the controller's, and the token its one client is built with. */
+export const DeployActionInputsSchema = DeployInputsSchema.extend({
+  token: z.string({ error: "input 'token' is required: a token with deployments: write and contents: write" }).min(1),
+});
 
 /** The default policy file, the one the validate step reads in the templates. */
 export const DEFAULT_POLICY_FILE = 'mlship/policy.yml';
@@ -49,16 +54,14 @@ export const DEFAULT_POLICY_FILE = 'mlship/policy.yml';
 const ReleaseEvent = z.object({ release: z.object({ tag_name: z.string() }) });
 
 /** A model version named by the event: a published release, or a pushed tag, `NAME@vX.Y.Z`. */
-function versionOfEvent(env: Record<string, string | undefined>): string | undefined {
+function versionOfEvent(context: Pick<RunnerContext, 'eventName' | 'payload' | 'ref'>): string | undefined {
   let tag: string | undefined;
-  if (env.GITHUB_EVENT_NAME === 'release' && env.GITHUB_EVENT_PATH) {
-    try {
-      tag = ReleaseEvent.parse(JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8'))).release.tag_name;
-    } catch {
-      return undefined;
-    }
-  } else if (env.GITHUB_EVENT_NAME === 'push' && env.GITHUB_REF?.startsWith('refs/tags/')) {
-    tag = env.GITHUB_REF.slice('refs/tags/'.length);
+  if (context.eventName === 'release') {
+    const parsed = ReleaseEvent.safeParse(context.payload);
+    if (!parsed.success) return undefined;
+    tag = parsed.data.release.tag_name;
+  } else if (context.eventName === 'push' && context.ref?.startsWith('refs/tags/')) {
+    tag = context.ref.slice('refs/tags/'.length);
   }
   const parsed = tag ? parseGtoTag(tag) : null;
   return parsed?.action === 'register' ? `${parsed.name}@${parsed.version}` : undefined;
@@ -67,10 +70,10 @@ function versionOfEvent(env: Record<string, string | undefined>): string | undef
 /** What to do, for which model and version: from the inputs, else from the event. */
 export function resolveCommand(
   inputs: DeployInputs,
-  env: Record<string, string | undefined>,
+  context: Pick<RunnerContext, 'eventName' | 'payload' | 'ref'>,
   policy: () => Policy,
 ): ControllerCommand | { idle: string } {
-  const fromEvent = inputs.version === undefined ? versionOfEvent(env) : undefined;
+  const fromEvent = inputs.version === undefined ? versionOfEvent(context) : undefined;
   const versionText = inputs.version ?? fromEvent;
   let model = inputs.model === undefined ? undefined : assertModelName(inputs.model, 'model');
   let version: string | undefined;
@@ -87,7 +90,7 @@ export function resolveCommand(
   }
   const command = inputs.command === 'auto' ? (version === undefined ? 'step' : 'start') : inputs.command;
   if (model === undefined) {
-    if (inputs.command === 'auto' && (env.GITHUB_EVENT_NAME === 'release' || env.GITHUB_REF?.startsWith('refs/tags/')))
+    if (inputs.command === 'auto' && (context.eventName === 'release' || context.ref?.startsWith('refs/tags/')))
       return { idle: 'the release or tag does not name a model version (NAME@vX.Y.Z); nothing to deploy' };
     throw new InputError(
       `input 'model' is required to ${command === 'start' ? 'start a rollout' : `${command} a rollout`}; set it in the step's 'with:' block`,
@@ -151,14 +154,39 @@ export interface DeployRun extends ControllerResult {
   command: ControllerCommand['command'] | 'none';
 }
 
-/** Runs one controller step from an entry point's inputs and environment. */
-export async function runDeploy(
-  inputs: DeployInputs,
-  env: Record<string, string | undefined>,
-  cwd: string,
-  options: { clock?: () => Date; throttle?: boolean } = {},
-): Promise<DeployRun> {
-  const resolved = resolveCommand(inputs, env, () => loadPolicy(inputs.policy, cwd));
+/** What the entry read and built once, handed to the controller. */
+export interface DeployRuntime {
+  /** The run: repository, event, actor, run URL, workspace (relative paths resolve there). */
+  context: RunnerContext;
+  /** The entry's one GitHub client: Deployments, the rollout log, the evidence comment. */
+  client: GitHubClient;
+  /** The registry whose canary and prod stages the rollout moves. */
+  registry: RegistryService;
+  /** The environment a traffic or evidence command runs with. */
+  env: Record<string, string | undefined>;
+  /** Says a failure the run goes on after (an annotation in Actions, stderr in a terminal). */
+  warn: (message: string) => void;
+  clock?: () => Date;
+}
+
+/** The repository the rollout's state lives in: the `repository` input, else the run's own. */
+function rolloutRepo(given: string | undefined, context: RunnerContext): RunnerRepo {
+  if (given !== undefined) {
+    if (!REPOSITORY_PATTERN.test(given))
+      throw new InputError(`input 'repository': '${given}' is not owner/name (e.g. octo/churn)`);
+    const [owner, repo] = given.split('/') as [string, string];
+    return { owner, repo };
+  }
+  if (!context.repo)
+    throw new InputError('the repository is unknown: GITHUB_REPOSITORY is not set (the CLI takes --repo owner/name)');
+  return context.repo;
+}
+
+/** Runs one controller step from an entry point's inputs and what it built. */
+export async function runDeploy(inputs: DeployInputs, runtime: DeployRuntime): Promise<DeployRun> {
+  const { context, client, registry } = runtime;
+  const cwd = context.workspace;
+  const resolved = resolveCommand(inputs, context, () => loadPolicy(inputs.policy, cwd));
   if ('idle' in resolved)
     return {
       command: 'none',
@@ -167,38 +195,18 @@ export async function runDeploy(
       text: resolved.idle,
       report: `${resolved.idle}\n`,
     };
-  const repo = parseRepo(
-    inputs.repository ?? env.GITHUB_REPOSITORY,
-    inputs.repository ? "input 'repository'" : 'GITHUB_REPOSITORY',
-  );
-  const client = createGitHubClient({
-    token: inputs.token,
-    ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}),
-    ...(options.throttle === false ? { throttle: false } : {}),
-  });
-  const actor = env.GITHUB_ACTOR ?? 'mlship';
-  const registry = await openRegistry({
-    location: inputs.registry ?? `github:${repo.owner}/${repo.repo}`,
-    cwd,
-    env,
-    token: inputs.token,
-    actor,
-  });
-  const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
-  const runUrl = env.GITHUB_RUN_ID
-    ? `${server}/${repo.owner}/${repo.repo}/actions/runs/${env.GITHUB_RUN_ID}`
-    : undefined;
+  const repo = rolloutRepo(inputs.repository, context);
   const result = await runController(resolved, {
     registry,
     rollouts: gitHubRolloutLog(client, repo),
     deployments: gitHubDeployments(client, repo),
-    traffic: trafficAdapter(inputs, cwd, env),
+    traffic: trafficAdapter(inputs, cwd, runtime.env),
     postEvidence: async (commit, markdown) => {
       const dir = await mkdtemp(join(tmpdir(), 'mlship-deploy-report-'));
       try {
         const reportPath = join(dir, 'rollback.md');
         await writeFile(reportPath, markdown);
-        const deps = await createReportDeps({ token: inputs.token, env, repo: `${repo.owner}/${repo.repo}` });
+        const deps = createReportDeps({ client, context: { ...context, repo }, warn: runtime.warn });
         // The summary gets the controller's own report; the comment is the evidence.
         const posted = await postReport(
           { reportPath, target: `commit/${commit}`, key: ReportKeySchema.parse(`mlship-deploy/${resolved.model}`) },
@@ -209,9 +217,9 @@ export async function runDeploy(
         await rm(dir, { recursive: true, force: true });
       }
     },
-    clock: options.clock ?? (() => new Date()),
-    actor,
-    runUrl,
+    clock: runtime.clock ?? (() => new Date()),
+    actor: context.actor ?? 'mlship',
+    runUrl: context.run?.url,
     environmentUrl: inputs.environmentUrl ?? inputs.serverUrl,
   });
   return { command: resolved.command, ...result };

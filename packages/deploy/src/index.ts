@@ -53,5 +53,11 @@ export { httpTraffic, referenceServerTraffic, templatedUrl } from './traffic/htt
 export type { HttpTrafficOptions } from './traffic/http-traffic.ts';
 export { commandTraffic } from './traffic/command-traffic.ts';
 export type { CommandTrafficOptions } from './traffic/command-traffic.ts';
-export { DeployInputsSchema, runDeploy, resolveCommand, DEFAULT_POLICY_FILE } from './deploy-entry.ts';
-export type { DeployInputs, DeployRun } from './deploy-entry.ts';
+export {
+  DeployInputsSchema,
+  DeployActionInputsSchema,
+  runDeploy,
+  resolveCommand,
+  DEFAULT_POLICY_FILE,
+} from './deploy-entry.ts';
+export type { DeployInputs, DeployRun, DeployRuntime } from './deploy-entry.ts';

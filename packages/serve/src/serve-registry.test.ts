@@ -115,10 +115,10 @@ test('a reference that does not resolve fails in one line before the server list
   try {
     await assert.rejects(
       startServe({ model: 'penguins@staging', registry, cwd: dir, port: 0, dataDir: join(dir, 'data') }),
-      { name: 'NotFoundError', message: /^penguins has no version in stage 'staging'/ },
+      { name: 'NoVersionYetError', message: /^penguins has no version in stage 'staging'/ },
     );
     await assert.rejects(startServe({ model: 'churn@prod', registry, cwd: dir, port: 0, dataDir: join(dir, 'data') }), {
-      name: 'NotFoundError',
+      name: 'NoVersionYetError',
       message: /^no model 'churn' in the registry/,
     });
     await assert.rejects(

@@ -3,6 +3,7 @@
 // a replaced version's session is released when its last request finishes.
 import type { TrafficRequest, TrafficState } from '@mlship/deploy';
 import { isUserError } from '@mlship/errors';
+import { NotFoundError } from '@mlship/registry';
 import { ProtocolError } from './oip/protocol.ts';
 import { inputMismatch, type ServedModel } from './model/served-model.ts';
 
@@ -156,7 +157,7 @@ export class Traffic {
       return new ModelHandle(await this.loadVersion(version));
     } catch (error) {
       if (!isUserError(error)) throw error;
-      throw new ProtocolError(error.name === 'NotFoundError' ? 404 : 409, error.message);
+      throw new ProtocolError(error instanceof NotFoundError ? 404 : 409, error.message);
     }
   }
 

@@ -6,6 +6,9 @@
 // promotes or rolls back. Same code path as the deploy action (runDeploy).
 import { readFile } from 'node:fs/promises';
 import { runDeploy, type DeployRun } from '@mlship/deploy';
+import { createGitHubClient } from '@mlship/github';
+import { openRegistry } from '@mlship/registry';
+import { runnerContextFromEnv } from '@mlship/runner-context';
 import { startServe, ROUTING_KEY_HEADER, type RunningServer } from '@mlship/serve';
 
 /** Controller runs per rollout before the demo gives up (each advances at most one step). */
@@ -114,18 +117,20 @@ export async function rollOut(
   const rows = await readTraffic(setting.traffic, setting.features);
   const metadata = (await (await fetch(`${server.url}/v2/models/${model}`)).json()) as { inputs: { name: string }[] };
   const input = metadata.inputs[0]!.name;
+  // What the scheduled job's entry reads and builds once.
   const env = { GITHUB_API_URL: setting.apiUrl, GITHUB_REPOSITORY: setting.repository, GITHUB_ACTOR: 'mlship-deploy' };
+  const context = await runnerContextFromEnv(env, { cwd: setting.cwd });
+  const client = createGitHubClient({ token: setting.token, baseUrl: setting.apiUrl, throttle: false });
+  const registry = await openRegistry({ location: setting.registry, cwd: setting.cwd, actor: 'mlship-deploy' });
+  const runtime = { context, client, registry, env, warn: (message: string) => say(`   warning: ${message}`) };
   const inputs = {
     command: 'auto' as const,
     model,
     environment: 'production',
     policy: setting.policy,
     serverUrl: server.url,
-    registry: setting.registry,
-    token: setting.token,
   };
-  const run = (version?: string) =>
-    runDeploy({ ...inputs, ...(version ? { version } : {}) }, env, setting.cwd, { throttle: false });
+  const run = (version?: string) => runDeploy({ ...inputs, ...(version ? { version } : {}) }, runtime);
 
   const started = await run(version);
   if (started.action !== 'started') throw new Error(`mlship demo: the rollout did not start: ${started.text}`);

@@ -36,7 +36,10 @@ test('start and step a rollout from a terminal, with the state in GitHub', async
   try {
     writeFileSync(join(dir, 'policy.yml'), CHURN_POLICY);
     const env = { GITHUB_TOKEN: w.token, GITHUB_API_URL: gh.apiUrl, GITHUB_ACTOR: 'alice' };
-    const common = ['--repo', w.repo.fullName, '--server-url', w.server.url, '--policy', 'policy.yml'];
+    const common = [
+      ...['--repo', w.repo.fullName, '--registry', `github:${w.repo.fullName}`],
+      ...['--server-url', w.server.url, '--policy', 'policy.yml'],
+    ];
     const started = await run(['start', 'churn@v1.1.0', ...common], env, dir);
     assert.equal(started.code, 0, started.stderr);
     assert.match(
@@ -65,7 +68,10 @@ test('usage mistakes are one-line errors pointing at the usage', async () => {
     /^mlship: error: mlship deploy: give a command: start, step, promote, rollback; see 'mlship deploy --help'\n$/,
   );
   const noToken = await run(['step', 'churn', '--server-url', 'http://127.0.0.1:9'], {}, dir);
-  assert.match(noToken.stderr, /set GITHUB_TOKEN to a token with deployments: write and contents: write/);
+  assert.match(
+    noToken.stderr,
+    /no token for GitHub, where the rollout's state lives \(deployments: write, contents: write\); set GITHUB_TOKEN or GH_TOKEN, or pipe it to --token-stdin/,
+  );
   const twoAdapters = await run(
     ['step', 'churn', '--repo', 'o/r', '--server-url', 'http://127.0.0.1:9', '--traffic-command', 'true'],
     { GITHUB_TOKEN: 't' },

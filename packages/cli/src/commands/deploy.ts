@@ -1,11 +1,20 @@
 // mlship deploy: the deploy action's controller from a terminal, on the same
 // code path (runDeploy): the rollout's state lives in GitHub (a Deployment,
 // its statuses and the rollout log), so any machine may take the next step.
-import { userInfo } from 'node:os';
 import { z } from 'zod';
 import { InputError } from '@mlship/errors';
 import { DeployInputsSchema, runDeploy, type DeployInputs } from '@mlship/deploy';
+import { openRegistry } from '@mlship/registry';
 import { parseCommandLine, usageError } from '../flags.ts';
+import {
+  cliGitHubClient,
+  cliRunnerContext,
+  cliWarning,
+  cliRegistryLocation,
+  GITHUB_OPTIONS,
+  readToken,
+  TOKEN_HINT,
+} from '../runner.ts';
 import type { CliCommand } from '../command.ts';
 
 const USAGE = `usage: mlship deploy <command> NAME[@vX.Y.Z] [options]
@@ -13,12 +22,15 @@ const USAGE = `usage: mlship deploy <command> NAME[@vX.Y.Z] [options]
   step NAME           judge the live evidence and take at most one step (what a scheduled run does)
   promote NAME        approve a rollout the judge found inconclusive
   rollback NAME       abort the rollout: canary weight 0, prod unchanged
-serving (one of): --server-url URL (mlship serve)
+serving (one of): --server-url URL (mlship serve; its token, if any, from MLSHIP_SERVE_TOKEN)
                   --traffic-url URL [--evidence-url URL]   ({model} is replaced by the name)
                   --traffic-command CMD [--evidence-command CMD]
-options: --repo OWNER/NAME (default $GITHUB_REPOSITORY)  --registry github:OWNER/REPO|local:DIR
+options: --repo OWNER/NAME (default $GITHUB_REPOSITORY)
+         --registry DIR|local:DIR|github:OWNER/REPO (default $MLSHIP_REGISTRY, else local:.mlship/registry)
          --environment NAME (production)  --policy FILE (mlship/policy.yml)  --steps 5,25,50,100
-         --environment-url URL  --reason TEXT  --api-url URL  --token-env NAME (GITHUB_TOKEN)  --json`;
+         --environment-url URL  --reason TEXT  --api-url URL  --token-stdin  --json
+The rollout's state lives in GitHub: the token (deployments: write, contents: write) comes from
+GITHUB_TOKEN or GH_TOKEN, or from stdin with --token-stdin.`;
 
 const FlagsSchema = z.object({
   repo: z.string().optional(),
@@ -27,7 +39,6 @@ const FlagsSchema = z.object({
   policy: z.string().optional(),
   steps: z.string().optional(),
   'server-url': z.string().optional(),
-  'server-token-env': z.string().optional(),
   'traffic-url': z.string().optional(),
   'evidence-url': z.string().optional(),
   'traffic-command': z.string().optional(),
@@ -35,17 +46,30 @@ const FlagsSchema = z.object({
   'environment-url': z.string().optional(),
   reason: z.string().optional(),
   'api-url': z.string().optional(),
-  'token-env': z
-    .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
-    .default('GITHUB_TOKEN'),
+  'token-stdin': z.boolean().optional(),
+  token: z.string().optional(),
+  'token-env': z.string().optional(),
   json: z.boolean().optional(),
   help: z.boolean().optional(),
 });
 
-const OPTIONS = Object.fromEntries(
-  Object.keys(FlagsSchema.shape).map((k) => [k, { type: k === 'json' || k === 'help' ? 'boolean' : 'string' }]),
-) as Record<keyof typeof FlagsSchema.shape, { type: 'string' | 'boolean' }>;
+const OPTIONS = {
+  repo: { type: 'string' },
+  registry: { type: 'string' },
+  environment: { type: 'string' },
+  policy: { type: 'string' },
+  steps: { type: 'string' },
+  'server-url': { type: 'string' },
+  'traffic-url': { type: 'string' },
+  'evidence-url': { type: 'string' },
+  'traffic-command': { type: 'string' },
+  'evidence-command': { type: 'string' },
+  'environment-url': { type: 'string' },
+  reason: { type: 'string' },
+  ...GITHUB_OPTIONS,
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 const COMMANDS = ['start', 'step', 'promote', 'rollback'] as const;
 
@@ -63,12 +87,12 @@ const command: CliCommand = {
     if (!target)
       throw usageError('deploy', sub === 'start' ? 'start needs NAME@vX.Y.Z' : `${sub} needs the model NAME`);
     if (extra.length > 0) throw usageError('deploy', `unexpected '${extra[0]}'`);
-    const token = io.env[flags['token-env']];
+    const token = await readToken('deploy', io, flags);
     if (!token)
       throw new InputError(
-        `mlship deploy: set ${flags['token-env']} to a token with deployments: write and contents: write (or pass --token-env NAME)`,
+        `mlship deploy: no token for GitHub, where the rollout's state lives (deployments: write, contents: write); ${TOKEN_HINT}`,
       );
-    const serverToken = flags['server-token-env'] ? io.env[flags['server-token-env']] : undefined;
+    const serverToken = io.env.MLSHIP_SERVE_TOKEN || undefined;
     const raw: Record<string, string | undefined> = {
       command: sub,
       ...(target.includes('@') ? { version: target } : { model: target }),
@@ -82,10 +106,7 @@ const command: CliCommand = {
       trafficCommand: flags['traffic-command'],
       evidenceCommand: flags['evidence-command'],
       environmentUrl: flags['environment-url'],
-      registry: flags.registry,
-      repository: flags.repo,
       reason: flags.reason,
-      token,
     };
     const parsed = DeployInputsSchema.safeParse(
       Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)),
@@ -95,12 +116,17 @@ const command: CliCommand = {
       throw usageError('deploy', `${String(issue.path[0])}: ${issue.message}`);
     }
     const inputs: DeployInputs = parsed.data;
-    const env = {
-      ...io.env,
-      ...(flags['api-url'] ? { GITHUB_API_URL: flags['api-url'] } : {}),
-      GITHUB_ACTOR: io.env.GITHUB_ACTOR ?? userInfo().username,
-    };
-    const result = await runDeploy(inputs, env, io.cwd);
+    const context = await cliRunnerContext('deploy', io, flags);
+    const client = cliGitHubClient(context, token, io);
+    // The registry gets the same client (stdin holds the token once).
+    const registry = await openRegistry({
+      location: cliRegistryLocation(flags.registry, io),
+      cwd: io.cwd,
+      client,
+      tokenHint: TOKEN_HINT,
+      actor: context.actor ?? 'mlship',
+    });
+    const result = await runDeploy(inputs, { context, client, registry, env: io.env, warn: cliWarning(io, context) });
     if (flags.json) {
       io.stdout(
         `${JSON.stringify(

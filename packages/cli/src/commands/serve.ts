@@ -3,20 +3,22 @@
 // the registry's stages at once.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { userInfo } from 'node:os';
 import { z } from 'zod';
-import { openRegistry, safeParseModelReference, type RegistryService } from '@mlship/registry';
+import { safeParseModelReference, type RegistryService } from '@mlship/registry';
 import { startServe, DEFAULT_PORT } from '@mlship/serve';
 import { parseCommandLine } from '../flags.ts';
+import { cliRunnerContext, GITHUB_OPTIONS, openCliRegistry, type GitHubFlags } from '../runner.ts';
 import type { CliCommand, CliIO } from '../command.ts';
 
 const USAGE = `usage: mlship serve --model NAME@prod|FILE [--canary NAME@canary|FILE] [--port N] [--host H]
                     [--canary-weight PERCENT] [--no-shadow] [--name NAME] [--task classification|regression]
                     [--registry local:DIR|github:OWNER/REPO] [--data-dir DIR] [--watch-seconds S]
                     [--log-inputs full|digest] [--log-max-mb MB] [--log-files N] [--label-window-hours H]
+                    [--api-url URL] [--token-stdin]
 Serves the Open Inference Protocol (KServe v2 / Triton REST) on http://HOST:PORT/v2 (default 127.0.0.1:${DEFAULT_PORT}),
 with the rollout routes under /v2/mlship and Prometheus metrics on /metrics. A registry reference resolves in
---registry (default $MLSHIP_REGISTRY, else local:.mlship/registry; a github: registry's token comes from GITHUB_TOKEN),
+--registry (default $MLSHIP_REGISTRY, else local:.mlship/registry; a github: registry's token comes from GITHUB_TOKEN
+or GH_TOKEN, or from stdin with --token-stdin),
 and a stage reference is followed: every --watch-seconds (default 30) and on SIGHUP. With MLSHIP_SERVE_TOKEN set,
 the rollout routes (traffic, evidence, feedback) need Authorization: Bearer <that token>.`;
 
@@ -42,6 +44,10 @@ const FlagsSchema = z.object({
   'log-max-mb': count('megabytes').pipe(z.number().positive()).default(64),
   'log-files': count('a file count').pipe(z.number().int().min(1)).default(10),
   'label-window-hours': count('hours').pipe(z.number().positive()).default(24),
+  'api-url': z.string().optional(),
+  'token-stdin': z.boolean().optional(),
+  token: z.string().optional(),
+  'token-env': z.string().optional(),
 });
 
 const OPTIONS = {
@@ -60,20 +66,19 @@ const OPTIONS = {
   'log-max-mb': { type: 'string' },
   'log-files': { type: 'string' },
   'label-window-hours': { type: 'string' },
+  ...GITHUB_OPTIONS,
 } as const;
 
 /** The registry, opened only when a model is named by reference. */
-async function registryFor(io: CliIO, location: string | undefined, values: (string | undefined)[]) {
+async function registryFor(
+  io: CliIO,
+  flags: GitHubFlags & { registry?: string | undefined },
+  values: (string | undefined)[],
+): Promise<RegistryService | undefined> {
   const isReference = (v: string | undefined) =>
     v !== undefined && safeParseModelReference(v).success && !existsSync(resolve(io.cwd, v));
   if (!values.some(isReference)) return undefined;
-  return openRegistry({
-    location: location ?? io.env.MLSHIP_REGISTRY ?? 'local:.mlship/registry',
-    cwd: io.cwd,
-    env: io.env,
-    token: io.env.GITHUB_TOKEN,
-    actor: io.env.GITHUB_ACTOR ?? userInfo().username,
-  });
+  return openCliRegistry('serve', io, flags, await cliRunnerContext('serve', io, flags));
 }
 
 /** Resolves when the process is asked to stop. */
@@ -99,7 +104,7 @@ const command: CliCommand = {
       return 0;
     }
     const { flags } = parseCommandLine('serve', argv, OPTIONS, FlagsSchema);
-    const registry: RegistryService | undefined = await registryFor(io, flags.registry, [flags.model, flags.canary]);
+    const registry = await registryFor(io, flags, [flags.model, flags.canary]);
     const say = (line: string) => io.stderr(`mlship serve: ${line}\n`);
     const dataDir = resolve(io.cwd, flags['data-dir']);
     const server = await startServe({

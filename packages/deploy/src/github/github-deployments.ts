@@ -1,7 +1,9 @@
 // DeploymentsPort over GitHub's REST API.
-import type { GitHubClient, RepoRef } from '@mlship/github';
-import { gitHubFailure } from './github-failure.ts';
+import { gitHubError, type GitHubClient, type RepoRef } from '@mlship/github';
 import type { Deployment, DeploymentsPort, DeploymentStatusInput } from '../rollout/deployments-port.ts';
+
+/** Every write is one compare-and-swap or an idempotent status, so a re-run finishes what a failed one began. */
+const RERUN = ' (the rollout is left consistent)';
 
 /** The task mlship's Deployments carry, so other tools' deployments are told apart. */
 export const DEPLOYMENT_TASK = 'deploy:mlship';
@@ -30,18 +32,22 @@ export function gitHubDeployments(client: GitHubClient, repo: RepoRef): Deployme
         });
         return toDeployment(created.data as Parameters<typeof toDeployment>[0]);
       } catch (error) {
-        throw gitHubFailure(
-          error,
-          `create a deployment of ${request.ref} to ${request.environment} in ${where}`,
-          'deployments: write',
-        );
+        throw gitHubError(error, {
+          doing: `create a deployment of ${request.ref} to ${request.environment} in ${where}`,
+          permission: 'deployments: write',
+          rerun: RERUN,
+        });
       }
     },
     async get(id) {
       try {
         return toDeployment((await client.rest.repos.getDeployment({ ...repo, deployment_id: id })).data);
       } catch (error) {
-        throw gitHubFailure(error, `read deployment ${id} of ${where}`, 'deployments: read');
+        throw gitHubError(error, {
+          doing: `read deployment ${id} of ${where}`,
+          permission: 'deployments: read',
+          rerun: RERUN,
+        });
       }
     },
     async latestStatus(id) {
@@ -50,7 +56,11 @@ export function gitHubDeployments(client: GitHubClient, repo: RepoRef): Deployme
         const newest = statuses.data[0];
         return newest ? { state: newest.state, description: newest.description ?? '' } : null;
       } catch (error) {
-        throw gitHubFailure(error, `read the statuses of deployment ${id} of ${where}`, 'deployments: read');
+        throw gitHubError(error, {
+          doing: `read the statuses of deployment ${id} of ${where}`,
+          permission: 'deployments: read',
+          rerun: RERUN,
+        });
       }
     },
     async setStatus(id: number, status: DeploymentStatusInput) {
@@ -67,7 +77,11 @@ export function gitHubDeployments(client: GitHubClient, repo: RepoRef): Deployme
           auto_inactive: false,
         });
       } catch (error) {
-        throw gitHubFailure(error, `set deployment ${id} of ${where} to ${status.state}`, 'deployments: write');
+        throw gitHubError(error, {
+          doing: `set deployment ${id} of ${where} to ${status.state}`,
+          permission: 'deployments: write',
+          rerun: RERUN,
+        });
       }
     },
   };

@@ -1,9 +1,11 @@
 // The rollout log on GitHub: entry N of model M is refs/mlship/rollouts/M/N
 // (created by compare-and-swap), refs/mlship/rollout-head/M names the newest.
-import { RefLog, type GitHubClient, type RepoRef } from '@mlship/github';
+import { gitHubError, RefLog, type GitHubClient, type RepoRef } from '@mlship/github';
 import { formatEventMessage, parseEventMessage, type RolloutEvent } from '../rollout/rollout-event.ts';
 import type { RolloutLog } from '../rollout/rollout-log.ts';
-import { gitHubFailure } from './github-failure.ts';
+
+/** Every write is one compare-and-swap or an idempotent status, so a re-run finishes what a failed one began. */
+const RERUN = ' (the rollout is left consistent)';
 
 /** A model name as one ref segment: names may hold '/', which would nest refs. */
 function segment(model: string): string {
@@ -19,7 +21,11 @@ export function gitHubRolloutLog(client: GitHubClient, repo: RepoRef): RolloutLo
       try {
         entry = await log.latest(segment(model));
       } catch (error) {
-        throw gitHubFailure(error, `read the rollout log of ${model} in ${where}`, 'contents: read');
+        throw gitHubError(error, {
+          doing: `read the rollout log of ${model} in ${where}`,
+          permission: 'contents: read',
+          rerun: RERUN,
+        });
       }
       return entry ? parseEventMessage(entry.message, `refs/mlship/rollouts/${segment(model)}/${entry.seq}`) : null;
     },
@@ -27,7 +33,11 @@ export function gitHubRolloutLog(client: GitHubClient, repo: RepoRef): RolloutLo
       try {
         return await log.append(segment(event.model), event.seq, { message: formatEventMessage(event), commit });
       } catch (error) {
-        throw gitHubFailure(error, `write the rollout log of ${event.model} in ${where}`, 'contents: write');
+        throw gitHubError(error, {
+          doing: `write the rollout log of ${event.model} in ${where}`,
+          permission: 'contents: write',
+          rerun: RERUN,
+        });
       }
     },
   };

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseProfile, type Profile } from '@mlship/data';
 import { diffSignatures, type Policy } from '@mlship/eval';
 import { InputError } from '@mlship/errors';
-import { normalizeVersion, type RegistryService, type ResolvedVersion } from '@mlship/registry';
+import { NoVersionYetError, normalizeVersion, type RegistryService, type ResolvedVersion } from '@mlship/registry';
 import { judge, type Judgement } from '../judge/judge.ts';
 import { planRollout, RolloutPlanSchema, type RolloutPlan } from '../plan.ts';
 import type { TrafficAdapter } from '../traffic/traffic-adapter.ts';
@@ -172,7 +172,7 @@ async function resolveProd(registry: RegistryService, model: string, version: st
   try {
     return await registry.resolve(`${model}@prod`);
   } catch (error) {
-    if ((error as Error).name !== 'NotFoundError') throw error;
+    if (!(error instanceof NoVersionYetError)) throw error;
     throw new InputError(
       `no version of ${model} holds prod, so there is nothing to compare the canary with; promote the first version directly ('mlship registry promote ${model} ${version} prod'), then roll out the next ones`,
       { cause: error },

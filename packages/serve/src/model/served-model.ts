@@ -181,5 +181,5 @@ export function inputMismatch(prod: ServedModel, canary: ServedModel): string | 
   const a = prod.inputs.map(describe).join('; ');
   const b = canary.inputs.map(describe).join('; ');
   if (a === b) return undefined;
-  return `the canary ${canary.source} takes inputs (${b}) but prod ${prod.source} takes (${a}); requests valid for prod would fail on it`;
+  return `the canary ${canary.source} takes inputs (${b}) but prod ${prod.source} takes (${a}); requests valid for prod would fail on it; a canary must accept the same inputs as prod (release it under a new model name, or change the callers first)`;
 }
