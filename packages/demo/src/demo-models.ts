@@ -130,10 +130,6 @@ canary:
   min_minutes: 0
   min_requests: 20
   min_labels: 100
-  guardrails:
-    # The change is meant to move predictions (the Chinstraps the old model
-    # called Adelie), so it is judged on labels and disagreement, not on drift.
-    prediction_drift: false
 budgets:
   latency_p95_ms: 50
   latency_batch_size: 1

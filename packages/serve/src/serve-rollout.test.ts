@@ -170,6 +170,7 @@ test("the evidence carries input and output profiles the judge's drift guardrail
       },
       0.05,
       evidence.prod.inputs,
+      { gates: 0, labels: 0, minLabels: 100 },
     );
     const status = Object.fromEntries(guardrails.map((g) => [g.name, g.status]));
     assert.equal(status['input drift'], 'ok');

@@ -13,8 +13,12 @@ export type GuardrailName = 'error rate' | 'latency p99' | 'disagreement' | 'pre
 
 export interface GuardrailResult {
   name: GuardrailName;
-  /** 'unmeasured': the evidence cannot tell yet; it never passes. */
-  status: 'ok' | 'breach' | 'unmeasured';
+  /**
+   * 'unmeasured': the evidence cannot tell yet; it never passes. 'held': a
+   * breach that labels on their way will settle, so the step holds (no next
+   * step, no promotion) instead of rolling back.
+   */
+  status: 'ok' | 'breach' | 'unmeasured' | 'held';
   observed?: number;
   limit?: number;
   detail: string;
@@ -141,7 +145,25 @@ function disagreement(e: Evidence, g: GuardrailSettings, alpha: number): Guardra
   };
 }
 
-function predictionDrift(e: Evidence): GuardrailResult {
+/** How far the labelled gates are from deciding: what the prediction drift guardrail defers to. */
+export interface LabelledProgress {
+  /** Labelled gates configured for the canary. */
+  gates: number;
+  /** Labelled requests the least-labelled gate has. */
+  labels: number;
+  /** Labelled requests a gate needs before it may decide (canary.min_labels). */
+  minLabels: number;
+}
+
+/**
+ * A shift in the canary's predictions is the only label-free sign of a model
+ * that answers wrongly everywhere, but a better model's predictions are
+ * expected to differ from prod's too. So the shift rolls back only while no
+ * labels speak to quality: with no labelled gate, or none labelled yet. Once
+ * labels arrive it holds the step until the gates can decide, and once they
+ * can (min_labels), quality decides alone.
+ */
+function predictionDrift(e: Evidence, quality: LabelledProgress): GuardrailResult {
   const prod = e.prod.outputs;
   const canary = e.canary.outputs;
   if (!prod || !canary)
@@ -159,14 +181,26 @@ function predictionDrift(e: Evidence): GuardrailResult {
     };
   const report = compareProfiles(prod, canary);
   const drifted = report.columns.filter((c) => c.drifted);
+  if (drifted.length === 0)
+    return {
+      name: 'prediction drift',
+      status: 'ok',
+      observed: 0,
+      detail: `${report.comparedCount} output column(s) compared with prod's: no drift`,
+    };
+  const shift = `the canary's ${drifted.map((c) => `${c.column} (${c.method} ${c.effect.toFixed(3)} ≥ ${c.threshold})`).join(', ')} drifted from prod's`;
+  const base = { name: 'prediction drift' as const, observed: drifted.length };
+  if (quality.gates === 0 || quality.labels === 0) return { ...base, status: 'breach', detail: shift };
+  if (quality.labels < quality.minLabels)
+    return {
+      ...base,
+      status: 'held',
+      detail: `${shift}; held at this step until the labelled gates can decide (${quality.labels} of ${quality.minLabels} labels)`,
+    };
   return {
-    name: 'prediction drift',
-    status: drifted.length > 0 ? 'breach' : 'ok',
-    observed: drifted.length,
-    detail:
-      drifted.length > 0
-        ? `the canary's ${drifted.map((c) => `${c.column} (${c.method} ${c.effect.toFixed(3)} ≥ ${c.threshold})`).join(', ')} drifted from prod's`
-        : `${report.comparedCount} output column(s) compared with prod's: no drift`,
+    ...base,
+    status: 'ok',
+    detail: `${shift}; the labelled gates decide (${quality.labels} labels): a better model's predictions differ too`,
   };
 }
 
@@ -206,12 +240,13 @@ export function judgeGuardrails(
   settings: GuardrailSettings,
   alpha: number,
   reference: Profile | undefined,
+  quality: LabelledProgress,
 ): GuardrailResult[] {
   return [
     errorRate(evidence, settings, alpha),
     latency(evidence, settings, alpha),
     ...(evidence.routing.shadow || evidence.comparisons ? [disagreement(evidence, settings, alpha)] : []),
-    ...(settings.predictionDrift ? [predictionDrift(evidence)] : []),
+    ...(settings.predictionDrift ? [predictionDrift(evidence, quality)] : []),
     ...(settings.inputDrift ? [inputDrift(evidence, reference)] : []),
   ];
 }

@@ -256,6 +256,69 @@ test("prediction drift and input drift are judged with the data tests' drift com
   );
 });
 
+test('a better model whose predictions shift is held while labels arrive, then promoted once the gates decide', async () => {
+  const p = plan('canary:\n  guardrails: { input_drift: false }\ngates:\n  - metric: accuracy\n    max_drop: 0.02\n');
+  // The better model says 'yes' far more often than prod: its prediction distribution moves.
+  const [prodOutputs, canaryOutputs] = await Promise.all([
+    profileOf({ label: Array.from({ length: 600 }, (_, i) => (i % 3 === 0 ? 'yes' : 'no')) }),
+    profileOf({ label: Array.from({ length: 600 }, (_, i) => (i % 10 === 0 ? 'no' : 'yes')) }),
+  ]);
+  const shifted = (labels: Evidence['labels']) =>
+    evidence({
+      prod: { ...arm('v1.0.0', 4000), outputs: prodOutputs },
+      canary: { ...arm('v1.1.0', 4000), served: 400, outputs: canaryOutputs },
+      labels,
+    });
+  const lastStep = { step: { index: 3, startedAt: START, canaryServedAtStart: 0 } };
+
+  // 40 of the 100 labels a gate needs: the shift holds the step rather than rolling a possibly better model back.
+  const early = { received: 40, paired: { accuracy: pairedAccuracy(40, 34, 4, 1) }, canary: {}, prod: {} };
+  const held = judge(input(p, shifted(early)));
+  assert.equal(held.outcome, 'continue');
+  assert.equal(held.advance, false, 'a held guardrail keeps the canary at its weight');
+  assert.equal(held.guardrails.find((g) => g.name === 'prediction drift')?.status, 'held');
+  assert.match(
+    held.reasons.join('\n'),
+    /prediction drift: the canary's label \(jensen-shannon [0-9.]+ ≥ 0\.1\) drifted from prod's; held at this step until the labelled gates can decide \(40 of 100 labels\)/,
+  );
+  assert.equal(judge(input(p, shifted(early), lastStep)).outcome, 'continue', 'never promoted while held');
+
+  // 3,000 pairs show it better than prod: quality decides, and the shift no longer counts against it.
+  const better = { received: 3000, paired: { accuracy: pairedAccuracy(3000, 2700, 210, 90) }, canary: {}, prod: {} };
+  const promoted = judge(input(p, shifted(better), lastStep));
+  assert.equal(promoted.outcome, 'promote');
+  const drift = promoted.guardrails.find((g) => g.name === 'prediction drift')!;
+  assert.equal(drift.status, 'ok');
+  assert.match(drift.detail, /drifted from prod's; the labelled gates decide \(3000 labels\)/);
+
+  // The same shift with quality worse than prod is rolled back by the gate, not waved through.
+  const worse = { received: 3000, paired: { accuracy: pairedAccuracy(3000, 2700, 90, 210) }, canary: {}, prod: {} };
+  assert.equal(judge(input(p, shifted(worse), lastStep)).outcome, 'rollback');
+});
+
+test('a broken model whose predictions shift is rolled back at once while no label has arrived', async () => {
+  const p = plan('canary:\n  guardrails: { input_drift: false }\ngates:\n  - metric: accuracy\n    max_drop: 0.02\n');
+  const [prodOutputs, constant] = await Promise.all([
+    profileOf({ label: Array.from({ length: 600 }, (_, i) => (i % 3 === 0 ? 'yes' : 'no')) }),
+    profileOf({ label: Array.from({ length: 60 }, () => 'yes') }),
+  ]);
+  const r = judge(
+    input(
+      p,
+      evidence({
+        prod: { ...arm('v1.0.0', 600), outputs: prodOutputs },
+        canary: { ...arm('v1.1.0', 60), served: 60, outputs: constant },
+      }),
+    ),
+  );
+  assert.equal(r.outcome, 'rollback');
+  assert.equal(r.counts.labels, 0);
+  assert.match(
+    r.reasons[0]!,
+    /^prediction drift: the canary's label \(jensen-shannon [0-9.]+ ≥ 0\.1\) drifted from prod's$/,
+  );
+});
+
 test('without output profiles the prediction drift guardrail is unmeasured, and an unmeasured guardrail never promotes', () => {
   const p = plan('canary:\n  guardrails: { input_drift: false }\ngates:\n  - metric: accuracy\n    max_drop: 0.02\n');
   const good = { received: 3000, paired: { accuracy: pairedAccuracy(3000, 2700, 150, 150) }, canary: {}, prod: {} };

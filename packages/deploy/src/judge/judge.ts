@@ -102,14 +102,18 @@ export function judge(input: JudgeInput): Judgement {
     };
   }
   const { evidence } = usable;
-  const guardrails = judgeGuardrails(evidence, plan.judge.guardrails, plan.judge.alpha, input.reference);
   const gates = judgeLabelledGates(evidence, plan.judge.gates, plan.judge);
+  const labels = gates.length > 0 ? Math.min(...gates.map((g) => g.labels)) : evidence.labels.received;
+  const guardrails = judgeGuardrails(evidence, plan.judge.guardrails, plan.judge.alpha, input.reference, {
+    gates: gates.length,
+    labels: gates.length > 0 ? labels : 0,
+    minLabels: plan.judge.minLabels,
+  });
   // A runtime that restarted counts from zero again: its whole count then belongs to this step.
   const stepServed =
     evidence.canary.served >= step.canaryServedAtStart
       ? evidence.canary.served - step.canaryServedAtStart
       : evidence.canary.served;
-  const labels = gates.length > 0 ? Math.min(...gates.map((g) => g.labels)) : evidence.labels.received;
   const base = {
     gates,
     guardrails,
@@ -138,10 +142,12 @@ export function judge(input: JudgeInput): Judgement {
   const lastStep = step.index === plan.steps.length - 1;
   const stepDone = stepServed >= current.minRequests && stepSeconds >= current.minSeconds;
   const undecided = gates.filter((g) => g.verdict !== 'pass');
+  // Both keep the step where it is: an unmeasured guardrail until it is measured, a held one until labels decide.
   const unmeasured = guardrails.filter((g) => g.status === 'unmeasured');
+  const held = guardrails.filter((g) => g.status === 'held');
   const stepText = `step ${step.index + 1}/${plan.steps.length} (${current.weight}%): ${stepServed}/${current.minRequests} canary requests, ${Math.floor(stepSeconds / 60)}/${Math.ceil(current.minSeconds / 60)} min`;
 
-  if (lastStep && stepDone && undecided.length === 0 && unmeasured.length === 0)
+  if (lastStep && stepDone && undecided.length === 0 && unmeasured.length === 0 && held.length === 0)
     return {
       ...base,
       outcome: 'promote',
@@ -165,7 +171,7 @@ export function judge(input: JudgeInput): Judgement {
           ? `no decision within ${Math.round(plan.judge.maxSeconds / 3600)} h of the start`
           : `no decision after ${labels} labelled requests (limit ${plan.judge.maxLabels})`,
         ...undecided.map((g) => g.reason),
-        ...unmeasured.map((g) => `${g.name}: ${g.detail}`),
+        ...[...held, ...unmeasured].map((g) => `${g.name}: ${g.detail}`),
       ],
     };
   }
@@ -173,9 +179,10 @@ export function judge(input: JudgeInput): Judgement {
   return {
     ...base,
     outcome: 'continue',
-    advance: stepDone && !lastStep,
+    advance: stepDone && !lastStep && held.length === 0,
     reasons: [
-      stepDone && !lastStep ? `${stepText}: met, next step` : stepText,
+      stepDone && !lastStep && held.length === 0 ? `${stepText}: met, next step` : stepText,
+      ...held.map((g) => `${g.name}: ${g.detail}`),
       ...undecided.map((g) => g.reason),
       ...unmeasured.map((g) => `${g.name}: ${g.detail}`),
     ],
