@@ -47,9 +47,21 @@ export class ProfileStore {
     return join(this.dir, hour, safe(version), `${kind}.${ext}`);
   }
 
+  /** The row files of the hour last appended to, by version and kind: every request would otherwise build its path. */
+  private appendHour = { index: Number.NaN, files: new Map<string, string>() };
+
+  private rowsFile(atMs: number, version: string, kind: ProfileKind): string {
+    const index = Math.floor(atMs / HOUR_MS);
+    if (index !== this.appendHour.index) this.appendHour = { index, files: new Map() };
+    const key = `${kind}\u0000${version}`;
+    let file = this.appendHour.files.get(key);
+    if (file === undefined) this.appendHour.files.set(key, (file = this.file(hourKey(atMs), version, kind, 'jsonl')));
+    return file;
+  }
+
   /** Rows a version scored at `atMs`; written in the background. */
   append(version: string, kind: ProfileKind, atMs: number, rows: readonly Record<string, unknown>[]): void {
-    const file = this.file(hourKey(atMs), version, kind, 'jsonl');
+    const file = this.rowsFile(atMs, version, kind);
     let lines = this.buffers.get(file);
     if (!lines) this.buffers.set(file, (lines = []));
     for (const row of rows) {
