@@ -12,7 +12,8 @@
 // each as its own Node process (time from start to exit, peak RSS), with the
 // ratios to the DuckDB pass (targets: job <= 1.5x the time, peak memory <=
 // DuckDB's). Rounds alternate the phases (the machine is shared); medians are
-// reported. MLSHIP_BENCH_ROUNDS (default 5).
+// reported. MLSHIP_BENCH_ROUNDS (default 5); MLSHIP_BENCH_FORMATS (default
+// parquet,csv).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -135,7 +136,7 @@ if (phase) {
     if (child.status !== 0) throw new Error(`phase ${name} ${f} failed: ${child.stderr}`);
     return { ms, ...(JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Omit<PhaseResult, 'ms'>) };
   };
-  for (const f of ['parquet', 'csv']) {
+  for (const f of (process.env.MLSHIP_BENCH_FORMATS ?? 'parquet,csv').split(',')) {
     const results: Record<string, PhaseResult[]> = { duckdb: [], profile: [], job: [] };
     for (let round = 0; round < ROUNDS; round++)
       for (const name of ['duckdb', 'profile', 'job'] as const) results[name]!.push(run(name, f));

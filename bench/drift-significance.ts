@@ -11,7 +11,10 @@
 // significant (family-wise false alarms) and the power to see a shift of
 // x by 0.05 and 0.2 standard deviations.
 // MLSHIP_SIM_SIZES (default 500,5000,200000,3000000), MLSHIP_SIM_RUNS (40),
-// MLSHIP_SIM_POWER_RUNS (20).
+// MLSHIP_SIM_POWER_RUNS (20), MLSHIP_SIM_BUDGET_S (seconds per size, default
+// none): past it a size stops after the run under way and prints the rates of
+// the runs it did, with their counts (power runs come after the no-change
+// runs, so they are the first to go). Each run prints a progress line on stderr.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareProfiles, exactKsStatistics, loadReference, profileData, type DriftReport } from '@mlship/data';
@@ -19,6 +22,7 @@ import { compareProfiles, exactKsStatistics, loadReference, profileData, type Dr
 const SIZES = (process.env.MLSHIP_SIM_SIZES ?? '500,5000,200000,3000000').split(',').map(Number);
 const RUNS = Number(process.env.MLSHIP_SIM_RUNS ?? 40);
 const POWER_RUNS = Number(process.env.MLSHIP_SIM_POWER_RUNS ?? 20);
+const BUDGET_MS = Number(process.env.MLSHIP_SIM_BUDGET_S ?? Infinity) * 1000;
 const ALPHA = 0.05;
 const dir = join(import.meta.dirname, 'out', 'drift-significance');
 mkdirSync(dir, { recursive: true });
@@ -81,13 +85,22 @@ console.log(
 );
 for (const n of SIZES) {
   const started = performance.now();
+  const inBudget = () => performance.now() - started < BUDGET_MS;
+  const progress = (what: string, o: { bounded: Outcome; exact: Outcome }) =>
+    console.error(
+      `  n=${n} ${what}: profile ${o.bounded.any ? 'alarm' : 'quiet'}, data ${o.exact.any ? 'alarm' : 'quiet'} (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+    );
   const same: { bounded: Outcome; exact: Outcome }[] = [];
-  for (let r = 0; r < RUNS; r++) same.push(await pair(n, r, 0));
+  for (let r = 0; r < RUNS && inBudget(); r++) {
+    same.push(await pair(n, r, 0));
+    progress(`no change ${r + 1}/${RUNS}`, same.at(-1)!);
+  }
   const small: { bounded: Outcome; exact: Outcome }[] = [];
   const large: { bounded: Outcome; exact: Outcome }[] = [];
-  for (let r = 0; r < POWER_RUNS; r++) {
+  for (let r = 0; r < POWER_RUNS && inBudget(); r++) {
     small.push(await pair(n, 1000 + r, 0.05));
     large.push(await pair(n, 2000 + r, 0.2));
+    progress(`shift 0.2 sd ${r + 1}/${POWER_RUNS}`, large.at(-1)!);
   }
   console.log(
     `${n.toLocaleString('en-US').padEnd(15)} ${share(same.map((o) => o.bounded.any)).padEnd(25)} ${share(same.map((o) => o.exact.any)).padEnd(20)} ${`${share(small.map((o) => o.bounded.x))} / ${share(small.map((o) => o.exact.x))}`.padEnd(33)} ${share(large.map((o) => o.bounded.x))} / ${share(large.map((o) => o.exact.x))}   (${((performance.now() - started) / 1000).toFixed(0)} s)`,

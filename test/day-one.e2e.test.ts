@@ -4,11 +4,12 @@
 // promotes it, and the next pull request is compared with it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type GitHubEmulator } from '@mlship/github-emulator';
-import { writeDemoModels, type DemoFiles } from '@mlship/demo';
+import type { DemoFiles } from '@mlship/demo';
+import { writeTestDemoModels } from '@mlship/demo/test-kit';
 import { runBundledAction, webhookEvent } from './harness/index.ts';
 
 const BOT = 'github-actions[bot]';
@@ -19,8 +20,7 @@ let demo: DemoFiles;
 before(async () => {
   gh = await startEmulator();
   workspace = mkdtempSync(join(tmpdir(), 'mlship-day-one-'));
-  demo = await writeDemoModels(join(workspace, 'models'));
-  writeFileSync(demo.policy, readFileSync(demo.policy, 'utf8').replace('replicates: 1000', 'replicates: 200'));
+  demo = await writeTestDemoModels(join(workspace, 'models'));
 });
 after(async () => {
   await gh.stop();

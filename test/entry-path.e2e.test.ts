@@ -3,47 +3,26 @@
 // GITHUB_EVENT_PATH), the one GitHub client (rate-limit waits said in the log)
 // and the one error mapper (every failed request, REST or GraphQL, listing or
 // upload, ends in one actionable line and never in an internal error).
-import { test, before, after, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator, type GitHubEmulator, type RepoHandle } from '@mlship/github-emulator';
-import { buildLinearClassifierOnnx } from '@mlship/onnx/test-kit';
-import { runBundledAction, webhookEvent, type ActionRunResult } from './harness/index.ts';
+import type { RepoHandle } from '@mlship/github-emulator';
+import { ModelRepos, runBundledAction, webhookEvent, type ActionRunResult } from './harness/index.ts';
 
-const BOT = 'github-actions[bot]';
-let gh: GitHubEmulator;
-let serial = 0;
-
-before(async () => {
-  gh = await startEmulator();
-});
-after(async () => {
-  await gh.stop();
-});
-afterEach(() => {
-  assert.deepEqual(gh.violations, [], 'every request and response matched the OpenAPI description');
-});
+const repos = await ModelRepos.start('entry');
+const gh = repos.gh;
 
 function setUp() {
-  const repo = gh.createRepo({ owner: 'octo-org', name: `entry-${serial++}`, defaultBranch: 'main' });
-  const sha = gh.createCommit(repo, { branch: 'main', message: 'init' });
-  gh.createCommit(repo, { branch: 'feature', message: 'train' });
-  const pr = gh.createPullRequest(repo, { head: 'feature', base: 'main', title: 'Train', user: 'alice' });
-  const workspace = mkdtempSync(join(tmpdir(), 'mlship-entry-'));
-  writeFileSync(join(workspace, 'report.md'), '# Accuracy\n\n0.91\n');
-  writeFileSync(
-    join(workspace, 'model.onnx'),
-    buildLinearClassifierOnnx({ weights: [[1, 2]], bias: [0], classes: ['no', 'yes'] }),
-  );
-  const token = gh.createToken({
-    login: BOT,
-    type: 'Bot',
+  const r = repos.create({
+    message: 'init',
     permissions: { contents: 'write', 'pull-requests': 'write', issues: 'write', metadata: 'read' },
   });
-  return { repo, sha, pr, workspace, token };
+  gh.createCommit(r.repo, { branch: 'feature', message: 'train' });
+  const pr = gh.createPullRequest(r.repo, { head: 'feature', base: 'main', title: 'Train', user: 'alice' });
+  writeFileSync(join(r.workspace, 'report.md'), '# Accuracy\n\n0.91\n');
+  return { ...r, pr };
 }
 
 function report(s: ReturnType<typeof setUp>, env: Record<string, string> = {}) {
@@ -59,14 +38,7 @@ function report(s: ReturnType<typeof setUp>, env: Record<string, string> = {}) {
 }
 
 function registry(s: ReturnType<typeof setUp>, inputs: Record<string, string>) {
-  return runBundledAction('registry', {
-    inputs,
-    event: webhookEvent('push', '', { repo: s.repo, sha: s.sha }),
-    emulator: gh,
-    token: s.token,
-    cwd: s.workspace,
-    timeoutMs: 90_000,
-  });
+  return repos.registry(s, inputs, { timeoutMs: 90_000 });
 }
 
 /** Failed with exactly one error annotation, and no stack or internal error anywhere. */

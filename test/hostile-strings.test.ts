@@ -26,6 +26,7 @@ import { buildModelCard, parsePolicy, validationSection, type ValidationResult }
 import { commandSummary } from '@mlship/registry';
 import { planRollout, rolloutReport, type Judgement, type RolloutEvent } from '@mlship/deploy';
 import { trainingSection, type TrainingReport } from '@mlship/train';
+import { monitorSection, trackingMarker, type MonitorSummary } from '@mlship/monitor';
 import { assertRendersSafely, assertSafeMarkdown, HOSTILE_STRINGS, parseMarkdown } from './kit/hostile-strings.ts';
 
 const RUN_URL = 'https://github.com/octo/churn/actions/runs/42';
@@ -261,6 +262,59 @@ test('the check run: a plain one-line title and a safe summary', () => {
     const { title } = checkRunOutput(`1 gate failed: ${value}`, 'x', RUN_URL);
     assert.ok(!/[\n\r\u0000\u202E]/.test(title) && Array.from(title).length <= 255, JSON.stringify(title));
     assert.ok(!/(^|\W)@[a-z0-9]/i.test(title), JSON.stringify(title));
+  }
+});
+
+function monitorSummary(value: string): MonitorSummary {
+  return {
+    model: value,
+    version: value,
+    data: value,
+    rows: 1000,
+    labelledRows: 10,
+    fileCount: 2,
+    modelAgeDays: 40,
+    verdict: {
+      status: 'degraded',
+      triggers: [
+        { kind: 'feature-drift', message: `feature '${value}' drifted` },
+        { kind: 'quality', message: value },
+      ],
+      estimateReliable: false,
+      quality: [
+        {
+          metric: 'accuracy',
+          estimated: 0.9,
+          estimatedOnLabelled: 0.91,
+          realised: 0.8,
+          floor: 0.85,
+          judgedOn: 'realised',
+          passed: false,
+        },
+      ],
+      notes: [value, `the label-free estimate is unreliable: ${value}`],
+    },
+    calibration: {
+      status: 'uncertain',
+      rows: 50,
+      ece: 0.2,
+      interval: [0.1, 0.3],
+      confidence: 0.95,
+      maxEce: 0.05,
+      reason: value,
+    },
+    featureDrift: driftReport(value),
+    predictionDrift: driftReport(value),
+  };
+}
+
+test('the monitoring section (job summary, tracking issue, retraining pull request)', () =>
+  assertRendersSafely((v) => renderSection(monitorSection(monitorSummary(v)))));
+
+test('the tracking issue marker cannot be closed or forged by a model name', () => {
+  for (const value of HOSTILE_STRINGS) {
+    const marker = trackingMarker(value);
+    assert.match(marker, /^<!-- mlship:monitor model="[^"<>\n]*" -->$/, JSON.stringify(value));
   }
 });
 

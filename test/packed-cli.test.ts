@@ -19,7 +19,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { writeDemoData, writeDemoModels } from '@mlship/demo';
+import { writeDemoData } from '@mlship/demo';
+import { writeTestDemoModels } from '@mlship/demo/test-kit';
 import { NODE_ENGINES, nativeDependencies, nativeOptionalDependencies, packCli } from '../scripts/pack-cli.ts';
 import { repoRoot } from '../scripts/build-actions.ts';
 
@@ -97,7 +98,7 @@ for (const [major, node] of nodes()) {
       const work = mkdtempSync(join(root, `node${major}-`));
       execFileSync('git', ['init', '-q', '-b', 'main', work]);
       const data = await writeDemoData(join(work, 'data'));
-      const models = await writeDemoModels(join(work, 'models'));
+      const models = await writeTestDemoModels(join(work, 'models'));
 
       const help = mlship(node, ['--help'], work);
       assert.equal(help.status, 0, help.stderr);

@@ -1,63 +1,36 @@
 // The bundled registry action run as the runner runs it, against the GitHub
 // emulator: publish, promote, resolve, download, rollback, deprecate and
 // history through inputs and outputs, and its one-line errors.
-import { test, before, after, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startEmulator, type GitHubEmulator, type RepoHandle } from '@mlship/github-emulator';
 import { buildLinearClassifierOnnx } from '@mlship/onnx/test-kit';
 import { createGitHubClient } from '@mlship/github';
 import { GitHubStore, RegistryService } from '@mlship/registry';
-import { runBundledAction, webhookEvent } from './harness/index.ts';
+import { BOT_LOGIN, ModelRepos, runBundledAction, webhookEvent, type ModelRepo } from './harness/index.ts';
 
-let gh: GitHubEmulator;
-let serial = 0;
+const repos = await ModelRepos.start('models');
+const gh = repos.gh;
 
-before(async () => {
-  gh = await startEmulator();
-});
-after(async () => {
-  await gh.stop();
-});
-afterEach(() => {
-  assert.deepEqual(gh.violations, [], 'every request and response matched the OpenAPI description');
-});
-
-function newRepo(): { repo: RepoHandle; sha: string; workspace: string; token: string } {
-  const repo = gh.createRepo({
-    owner: 'octo-org',
-    name: `models-${serial++}`,
-    defaultBranch: 'main',
-    immutableReleases: true,
-  });
-  const sha = gh.createCommit(repo, { branch: 'main', message: 'Train churn model' });
-  const workspace = mkdtempSync(join(tmpdir(), 'mlship-registry-e2e-'));
-  writeFileSync(
-    join(workspace, 'model.onnx'),
-    buildLinearClassifierOnnx({ weights: [[1, 2]], bias: [0], classes: ['no', 'yes'] }),
-  );
-  writeFileSync(join(workspace, 'card.md'), '# churn\n');
-  writeFileSync(join(workspace, 'metrics.json'), JSON.stringify({ metrics: { accuracy: 0.91, f1: 0.8 } }));
-  writeFileSync(join(workspace, 'params.yml'), 'learning_rate: 0.1\nepochs: 20\n');
-  writeFileSync(join(workspace, 'train.csv'), 'a,b\n1,2\n');
-  const token = gh.createToken({
-    login: 'github-actions[bot]',
-    type: 'Bot',
-    permissions: { contents: 'write', metadata: 'read' },
-  });
-  return { repo, sha, workspace, token };
+/** A repository with immutable releases, and a model's card, metrics, params and data set beside it. */
+function newRepo(): ModelRepo {
+  const r = repos.create({ immutableReleases: true, permissions: { contents: 'write', metadata: 'read' } });
+  writeFileSync(join(r.workspace, 'card.md'), '# churn\n');
+  writeFileSync(join(r.workspace, 'metrics.json'), JSON.stringify({ metrics: { accuracy: 0.91, f1: 0.8 } }));
+  writeFileSync(join(r.workspace, 'params.yml'), 'learning_rate: 0.1\nepochs: 20\n');
+  writeFileSync(join(r.workspace, 'train.csv'), 'a,b\n1,2\n');
+  return r;
 }
 
 /** The same registry in-process, without the action client's write throttle, for fast set-up. */
-function seedRegistry(r: ReturnType<typeof newRepo>): RegistryService {
+function seedRegistry(r: ModelRepo): RegistryService {
   const client = createGitHubClient({ token: r.token, baseUrl: gh.apiUrl, throttle: false });
   return new RegistryService(new GitHubStore({ client, owner: r.repo.owner, repo: r.repo.name }), { actor: 'alice' });
 }
 
 /** Publishes one small model per version, each different, in-process. */
-async function seedVersions(r: ReturnType<typeof newRepo>, versions: string[]): Promise<RegistryService> {
+async function seedVersions(r: ModelRepo, versions: string[]): Promise<RegistryService> {
   const seed = seedRegistry(r);
   for (const [i, version] of versions.entries()) {
     writeFileSync(
@@ -74,17 +47,8 @@ async function seedVersions(r: ReturnType<typeof newRepo>, versions: string[]): 
   return seed;
 }
 
-function runner(r: ReturnType<typeof newRepo>) {
-  return (inputs: Record<string, string>, actor = 'alice') =>
-    runBundledAction('registry', {
-      inputs,
-      emulator: gh,
-      token: r.token,
-      cwd: r.workspace,
-      actor,
-      timeoutMs: 60_000,
-      event: webhookEvent('push', '', { repo: r.repo, sha: r.sha }),
-    });
+function runner(r: ModelRepo) {
+  return (inputs: Record<string, string>, actor = 'alice') => repos.registry(r, inputs, { actor, timeoutMs: 60_000 });
 }
 
 test('publish, promote, resolve, download, rollback and history through the action', async () => {
@@ -278,14 +242,11 @@ test('a re-run of the rollback job (the next attempt of the same run) does not r
   const seed = await seedVersions(r, ['v1.0.0', 'v1.1.0', 'v1.2.0']);
   for (const version of ['v1.0.0', 'v1.1.0', 'v1.2.0']) await seed.promote({ name: 'churn', version, stage: 'prod' });
   const rollback = (attempt: string, runId = '4242') =>
-    runBundledAction('registry', {
-      inputs: { command: 'rollback', name: 'churn', stage: 'prod' },
-      emulator: gh,
-      token: r.token,
-      cwd: r.workspace,
-      event: webhookEvent('push', '', { repo: r.repo, sha: r.sha }),
-      env: { GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: attempt, GITHUB_JOB: 'rollback', GITHUB_ACTION: 'rollback' },
-    });
+    repos.registry(
+      r,
+      { command: 'rollback', name: 'churn', stage: 'prod' },
+      { env: { GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: attempt, GITHUB_JOB: 'rollback', GITHUB_ACTION: 'rollback' } },
+    );
   for (const attempt of ['1', '2']) {
     const result = await rollback(attempt);
     assert.equal(result.exitCode, 0, result.stderr);
@@ -323,17 +284,15 @@ test('published from a pull request, a version records the PR head commit, not t
 test('a read-only token cannot publish: the error says which permission to grant', async () => {
   const r = newRepo();
   const readOnly = gh.createToken({
-    login: 'github-actions[bot]',
+    login: BOT_LOGIN,
     type: 'Bot',
     permissions: { contents: 'read', metadata: 'read' },
   });
-  const result = await runBundledAction('registry', {
-    inputs: { command: 'publish', name: 'churn', version: 'v1.0.0', files: 'model.onnx' },
-    emulator: gh,
-    token: readOnly,
-    cwd: r.workspace,
-    event: webhookEvent('push', '', { repo: r.repo, sha: r.sha }),
-  });
+  const result = await repos.registry(
+    r,
+    { command: 'publish', name: 'churn', version: 'v1.0.0', files: 'model.onnx' },
+    { token: readOnly },
+  );
   assert.equal(result.exitCode, 1);
   assert.match(result.annotations[0]!.message, /contents: write/);
   assert.equal(gh.repo(r.repo).releases.length, 0);

@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type GitHubEmulator, type TokenPermissions } from '@mlship/github-emulator';
-import { writeDemoModels, type DemoFiles } from '@mlship/demo';
+import type { DemoFiles } from '@mlship/demo';
+import { writeTestDemoModels } from '@mlship/demo/test-kit';
 import { createGitHubClient } from '@mlship/github';
 import { GitHubStore, RegistryService } from '@mlship/registry';
 import { readOnnxSignature } from '@mlship/onnx';
@@ -24,8 +25,7 @@ let serial = 0;
 before(async () => {
   gh = await startEmulator();
   workspace = mkdtempSync(join(tmpdir(), 'mlship-validate-e2e-'));
-  demo = await writeDemoModels(join(workspace, 'models'));
-  writeFileSync(demo.policy, readFileSync(demo.policy, 'utf8').replace('replicates: 1000', 'replicates: 200'));
+  demo = await writeTestDemoModels(join(workspace, 'models'));
 });
 after(async () => {
   await gh.stop();

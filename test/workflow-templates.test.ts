@@ -14,6 +14,7 @@ const templates = readdirSync(dir).filter((f) => f.endsWith('.yml'));
 const actions = readActions();
 
 interface Step {
+  id?: string;
   uses?: string;
   with?: Record<string, unknown>;
 }
@@ -95,3 +96,30 @@ for (const file of templates) {
     }
   });
 }
+
+test('the retraining pull request is opened with a GitHub App token or a PAT, never GITHUB_TOKEN', () => {
+  const text = readFileSync(join(dir, 'mlship-retrain.yml'), 'utf8');
+  const workflow = parse(text) as { jobs: Record<string, Job & { steps: Step[] }> };
+  const steps = workflow.jobs['pull-request']!.steps;
+  const app = steps.find((s) => s.uses?.startsWith('actions/create-github-app-token@'));
+  assert.ok(app, 'mints a GitHub App installation token');
+  assert.match(text, /uses: actions\/create-github-app-token@[0-9a-f]{40} # v\d/, 'pinned by SHA');
+  const tokenStep = steps.find((s) => s.id === 'token')!;
+  assert.match(JSON.stringify(tokenStep), /secrets\.MLSHIP_RETRAIN_TOKEN/, 'falls back to a PAT');
+  const tokenOf = (uses: string, input = 'token') => steps.find((s) => s.uses?.startsWith(uses))?.with?.[input];
+  const minted = '${{ steps.token.outputs.token }}';
+  assert.equal(tokenOf('actions/checkout@'), minted, 'pushes the branch with the App token');
+  assert.equal(tokenOf('mlship/mlship/actions/retrain-pr@', 'app-token'), minted, 'opens the pull request with it');
+  assert.equal(tokenOf('mlship/mlship/actions/report@'), minted, 'posts the sticky comment with it');
+  assert.ok(!text.includes('github.token') && !text.includes('secrets.GITHUB_TOKEN'));
+});
+
+test('the monitor calls the retraining workflow only when a trigger fired, one run at a time', () => {
+  const workflow = parse(readFileSync(join(dir, 'mlship-monitor.yml'), 'utf8')) as {
+    concurrency: { group: string; 'cancel-in-progress': boolean };
+    jobs: Record<string, { uses?: string; if?: string; needs?: string }>;
+  };
+  assert.equal(workflow.concurrency['cancel-in-progress'], false);
+  assert.equal(workflow.jobs['retrain']!.uses, './.github/workflows/mlship-retrain.yml');
+  assert.equal(workflow.jobs['retrain']!.if, "needs.monitor.outputs.retrain == 'true'");
+});

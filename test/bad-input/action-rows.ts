@@ -12,6 +12,18 @@ const MODELS = {
 } as const;
 const VALIDATE = { candidate: 'candidate.onnx', baseline: 'baseline.onnx', data: 'holdout.csv', policy: 'policy.yml' };
 const REPORT = { 'report.md': '## Model validation\n\nall good\n' };
+const MONITOR = {
+  data: 'served.csv',
+  policy: 'monitor.yml',
+  model: 'churn',
+  'reference-profile': 'reference-profile.json',
+  'tracking-issue': 'false',
+};
+const MONITOR_FILES = {
+  'monitor.yml': 'classes: [a, b]\n',
+  'served.csv': 'x,probability_a,probability_b,label\n1,0.9,0.1,a\n',
+  'reference-profile.json': { fixture: 'reference-profile.json' },
+} as const;
 
 export const ACTION_ROWS: ActionRow[] = [
   // data-test
@@ -587,5 +599,62 @@ export const ACTION_ROWS: ActionRow[] = [
     inputs: { command: 'step', model: 'churn', 'server-url': 'models.example.com' },
     names: "'models.example.com'",
     says: /must be an http\(s\) URL such as http:\/\/127\.0\.0\.1:8080/,
+  },
+
+  // monitor
+  {
+    case: 'a window without traffic fails the scheduled run, never passes',
+    kind: 'path',
+    action: 'monitor',
+    inputs: { ...MONITOR, data: 'logs/*.csv' },
+    files: { ...MONITOR_FILES, logs: { dir: true } },
+    names: 'logs/*.csv',
+    says: /check that the model is serving/,
+  },
+  {
+    case: 'a monitoring policy with an unknown key is annotated at its line',
+    kind: 'config',
+    action: 'monitor',
+    inputs: MONITOR,
+    files: { ...MONITOR_FILES, 'monitor.yml': 'classes: [a, b]\nmax_age: 30\n' },
+    names: 'monitor.yml:2',
+    says: /unknown key 'max_age'/,
+  },
+  {
+    case: 'the prod version has no reference profile',
+    kind: 'registry',
+    action: 'monitor',
+    inputs: { ...MONITOR, model: 'churn@prod', 'reference-profile': '', registry: 'local:registry' },
+    files: { ...MONITOR_FILES, registry: { fixture: 'registry' } },
+    names: 'churn@v1.0.0',
+    says: /publish the training data's profile with the version/,
+  },
+  {
+    case: 'no model input',
+    kind: 'argument',
+    action: 'monitor',
+    inputs: { ...MONITOR, model: '' },
+    files: MONITOR_FILES,
+    names: "input 'model'",
+    says: /set it in the step's 'with:' block/,
+  },
+
+  // retrain-pr
+  {
+    case: 'no App token: a pull request opened with GITHUB_TOKEN would start no checks',
+    kind: 'argument',
+    action: 'retrain-pr',
+    inputs: { model: 'churn', report: 'monitor.md', 'app-token': '' },
+    files: { 'monitor.md': '### Monitoring\n' },
+    names: "input 'app-token'",
+    says: /set it in the step's 'with:' block/,
+  },
+  {
+    case: 'the monitoring report does not exist',
+    kind: 'path',
+    action: 'retrain-pr',
+    inputs: { model: 'churn', report: 'mlship-monitor/monitor.md', 'app-token': 'ghs_x' },
+    names: 'mlship-monitor/monitor.md',
+    says: /give the monitor action's report-path/,
   },
 ];

@@ -14,6 +14,13 @@ const { 'holdout.csv': _holdout, ...WITHOUT_HOLDOUT } = MODELS;
 const VALIDATE = ['validate', '--candidate', 'candidate.onnx', '--baseline', 'baseline.onnx', '--data', 'holdout.csv'];
 const VALIDATE_WITH_POLICY = [...VALIDATE, '--policy', 'policy.yml'];
 const REGISTRY = { '.mlship/registry': { fixture: 'registry' } } as const;
+const MONITOR_POLICY = 'classes: [a, b]\n';
+const MONITOR_FILES = {
+  'monitor.yml': MONITOR_POLICY,
+  'served.csv': 'x,probability_a,probability_b,label\n1,0.9,0.1,a\n',
+  'reference-profile.json': { fixture: 'reference-profile.json' },
+} as const;
+const MONITOR = ['monitor', '--policy', 'monitor.yml'];
 
 export const CLI_ROWS: CliRow[] = [
   // mlship
@@ -65,8 +72,7 @@ export const CLI_ROWS: CliRow[] = [
     args: ['data', 'test', 'zeros.jsonl'],
     files: { 'zeros.jsonl': { sparseBytes: 64 * 1024 ** 2 } },
     names: 'zeros.jsonl',
-    says: /binary/,
-    pending: 'engine',
+    says: /binary data.*not JSON text; check that the file is the data you meant/,
   },
   {
     case: 'a ragged CSV row',
@@ -131,6 +137,22 @@ export const CLI_ROWS: CliRow[] = [
     files: { 'rows.jsonl': '{"a": 1}\n{"a": \n' },
     names: 'rows.jsonl',
     says: /not valid JSON: a record is still open at the end of the file/,
+  },
+  {
+    case: 'a JSON Lines file with a broken record after a blank line names its line and column',
+    kind: 'content',
+    args: ['data', 'test', 'rows.jsonl'],
+    files: { 'rows.jsonl': '{"a": 1}\n\n{"a": 2,, "b": 3}\n{"a": 4}\n' },
+    names: 'rows.jsonl:3:9',
+    says: /not valid JSON \(unexpected character\); fix the record at that line or re-export the file/,
+  },
+  {
+    case: 'a JSON array with a record broken across lines names the line and column',
+    kind: 'content',
+    args: ['data', 'profile', 'rows.json'],
+    files: { 'rows.json': '[\n  {"a": 1},\n  {"a": 2,\n   "b": x}\n]\n' },
+    names: 'rows.json:4:9',
+    says: /not valid JSON \(unexpected character\); fix the record at that line or re-export the file/,
   },
   {
     case: 'a data file of an unknown format',
@@ -971,5 +993,98 @@ export const CLI_ROWS: CliRow[] = [
     files: { 'candidate.onnx': CANDIDATE },
     names: '--port',
     says: /0 to 65535/,
+  },
+
+  // mlship monitor
+  {
+    case: 'a window without traffic (a glob matching no served file) is not a pass',
+    kind: 'path',
+    args: [...MONITOR, 'logs/*.csv', '--model', 'churn', '--reference-profile', 'reference-profile.json'],
+    files: { ...MONITOR_FILES, logs: { dir: true } },
+    names: 'logs/*.csv',
+    says: /check that the model is serving/,
+  },
+  {
+    case: 'a monitoring policy with an unknown key',
+    kind: 'config',
+    args: [...MONITOR, 'served.csv', '--model', 'churn', '--reference-profile', 'reference-profile.json'],
+    files: { ...MONITOR_FILES, 'monitor.yml': `${MONITOR_POLICY}max_age: 30\n` },
+    names: 'monitor.yml:2',
+    says: /unknown key 'max_age'/,
+  },
+  {
+    case: 'a monitoring policy whose quality floor is not a share',
+    kind: 'config',
+    args: [...MONITOR, 'served.csv', '--model', 'churn', '--reference-profile', 'reference-profile.json'],
+    files: {
+      ...MONITOR_FILES,
+      'monitor.yml': `${MONITOR_POLICY}triggers:\n  quality: [{ metric: accuracy, min: 90 }]\n`,
+    },
+    names: 'monitor.yml:3',
+    says: /triggers\.quality\[0\]\.min/,
+  },
+  {
+    case: 'the prod version has no reference profile to compare with',
+    kind: 'registry',
+    args: [...MONITOR, 'served.csv', '--model', 'churn@prod'],
+    files: { ...MONITOR_FILES, ...REGISTRY },
+    names: 'churn@v1.0.0',
+    says: /publish the training data's profile with the version/,
+  },
+  {
+    case: 'the reference profile file does not exist',
+    kind: 'path',
+    args: [...MONITOR, 'served.csv', '--model', 'churn', '--reference-profile', 'missing.json'],
+    files: MONITOR_FILES,
+    names: 'missing.json',
+    says: /check the path/,
+  },
+  {
+    case: 'served rows without the probability columns the policy names',
+    kind: 'content',
+    args: [...MONITOR, 'served.csv', '--model', 'churn', '--reference-profile', 'reference-profile.json'],
+    files: { ...MONITOR_FILES, 'served.csv': 'x,label\n1,a\n' },
+    names: 'probability_a',
+    says: /set 'probabilities' to the columns the data has/,
+  },
+  {
+    case: 'a label that is not one of the classes',
+    kind: 'content',
+    args: [...MONITOR, 'served.csv', '--model', 'churn', '--reference-profile', 'reference-profile.json'],
+    files: { ...MONITOR_FILES, 'served.csv': 'x,probability_a,probability_b,label\n1,0.9,0.1,z\n' },
+    names: "label 'z'",
+    says: /add it to the policy's classes or correct the label/,
+  },
+  {
+    case: 'a calibration summary that is not JSON',
+    kind: 'content',
+    args: [
+      ...MONITOR,
+      'served.csv',
+      '--model',
+      'churn',
+      '--reference-profile',
+      'reference-profile.json',
+      '--calibration',
+      'calibration.json',
+    ],
+    files: { ...MONITOR_FILES, 'calibration.json': 'ece: 0.1\n' },
+    names: 'calibration.json',
+    says: /give the calibration summary 'mlship monitor calibrate' writes/,
+  },
+  {
+    case: 'no monitoring policy',
+    kind: 'argument',
+    args: ['monitor', 'served.csv', '--model', 'churn@prod'],
+    names: '--policy',
+    says: /mlship monitor --help/,
+  },
+  {
+    case: 'calibrate a holdout without labels',
+    kind: 'content',
+    args: ['monitor', 'calibrate', 'served.csv', '--policy', 'monitor.yml', '--output', 'calibration.json'],
+    files: { ...MONITOR_FILES, 'served.csv': 'x,probability_a,probability_b,label\n1,0.9,0.1,\n' },
+    names: 'served.csv',
+    says: /calibration is measured on a labelled holdout/,
   },
 ];

@@ -7,6 +7,8 @@ import {
   setOutputs,
 } from '@mlship/actions-kit';
 import { DataTestActionInputsSchema, runDataTest } from '@mlship/data';
+import { InputError } from '@mlship/errors';
+import { dataTestState, syncTrackingIssue } from '@mlship/monitor/tracking';
 import { actionRegistryLocation, fetchRegistryAsset, isModelReference, openRegistry } from '@mlship/registry';
 import { renderSection } from '@mlship/report';
 
@@ -26,12 +28,27 @@ await runAction(async () => {
     referenceProfile = fetched.path;
   }
   const result = await runDataTest({ ...inputs, referenceProfile, referenceLabel });
-  await appendSummary(context, renderSection(result.section));
+  const section = renderSection(result.section);
+  await appendSummary(context, section);
+  let tracking;
+  if (inputs.trackingIssue) {
+    if (!client || !context.repo)
+      throw new InputError("input 'tracking-issue' needs the job's repository and a token with issues: write");
+    tracking = await syncTrackingIssue(client, context.repo, {
+      model: inputs.trackingIssue,
+      condition: 'drift',
+      state: dataTestState(inputs.trackingIssue, result),
+      markdown: section,
+      runUrl: context.run?.url,
+    });
+  }
   setOutputs({
     result: result.outcome,
     reportPath: result.markdownPath,
     resultPath: result.reportPath,
     profilePath: result.profilePath,
+    issueNumber: tracking?.issueNumber ?? undefined,
+    issueUrl: tracking?.issueUrl ?? undefined,
   });
   if (result.failed) process.exitCode = 1;
 });

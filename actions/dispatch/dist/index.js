@@ -45324,6 +45324,8 @@ var ROUTES = {
   "data-test": { action: "data-test", env: {} },
   validate: { action: "validate", env: {} },
   train: { action: "train", env: {}, post: true },
+  monitor: { action: "monitor", env: {} },
+  "retrain-pr": { action: "retrain-pr", env: {} },
   ...Object.fromEntries(
     REGISTRY_COMMANDS.map((c) => [`registry-${c}`, { action: "registry", env: { INPUT_COMMAND: c } }])
   )

@@ -45438,7 +45438,14 @@ async function openPullRequestsForHead(client, ref, headOwner, branch) {
     state: "open",
     per_page: 100
   });
-  return data.map((p) => ({ number: p.number, headSha: p.head.sha }));
+  return data.map((p) => ({
+    number: p.number,
+    headSha: p.head.sha,
+    base: p.base.ref,
+    title: p.title,
+    body: p.body ?? null,
+    htmlUrl: p.html_url
+  }));
 }
 
 // packages/github/src/authorship.ts

@@ -18330,7 +18330,7 @@ var require_eventsource_stream = __commonJS({
     var LF = 10;
     var CR = 13;
     var COLON = 58;
-    var SPACE = 32;
+    var SPACE2 = 32;
     var defaultMaxEventSize = buffer.kStringMaxLength;
     var DATA = Buffer.from("data");
     var EVENT = Buffer.from("event");
@@ -18522,7 +18522,7 @@ var require_eventsource_stream = __commonJS({
         if (colonPosition !== -1) {
           fieldLength = colonPosition;
           valueStart = colonPosition + 1;
-          if (line[valueStart] === SPACE) {
+          if (line[valueStart] === SPACE2) {
             ++valueStart;
           }
         }
@@ -76281,8 +76281,8 @@ function statusBadge(status, label) {
 
 // packages/report/src/details.ts
 function collapsible(summary2, body, options = {}) {
-  const open5 = options.open ? " open" : "";
-  return `<details${open5}>
+  const open6 = options.open ? " open" : "";
+  return `<details${open6}>
 <summary>${escapeHtmlText(summary2)}</summary>
 
 ${body.trimEnd()}
@@ -76332,8 +76332,8 @@ function nextBlockState(state, line) {
     return closes ? { ...state, fence: void 0 } : state;
   }
   if (!state.inTag) {
-    const open5 = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line.replace(/\r?\n$/, ""));
-    if (open5 && !(open5[1][0] === "`" && open5[2].includes("`"))) return { ...state, fence: open5[1] };
+    const open6 = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line.replace(/\r?\n$/, ""));
+    if (open6 && !(open6[1][0] === "`" && open6[2].includes("`"))) return { ...state, fence: open6[1] };
   }
   let { detailsDepth, inTag } = state;
   let i = 0;
@@ -76396,18 +76396,18 @@ ${options.note}`;
   const closable = boundaries.findLast((b) => !b.state.inTag && fits(b)) ?? clean;
   const chosen = clean.end * 2 >= closable.end ? clean : closable;
   let body = markdown.slice(0, chosen.end);
-  let open5 = chosen.state;
+  let open6 = chosen.state;
   const next = markdown.slice(chosen.end, markdown.indexOf("\n", chosen.end) + 1 || markdown.length);
-  if (chosen === boundaries.at(-1) && open5.fence === void 0 && !/^\s*\|/.test(next)) {
-    const partial2 = `${cutLine(next, budget - body.length - closers(open5).length - 1)}
+  if (chosen === boundaries.at(-1) && open6.fence === void 0 && !/^\s*\|/.test(next)) {
+    const partial2 = `${cutLine(next, budget - body.length - closers(open6).length - 1)}
 `;
-    const after = nextBlockState(open5, partial2);
+    const after = nextBlockState(open6, partial2);
     if (partial2 !== "\n" && !after.inTag && body.length + partial2.length + closers(after).length <= budget) {
       body += partial2;
-      open5 = after;
+      open6 = after;
     }
   }
-  return { markdown: `${body}${closers(open5)}${tail}`, truncated: true };
+  return { markdown: `${body}${closers(open6)}${tail}`, truncated: true };
 }
 function cutLine(line, room) {
   if (room <= 0) return "";
@@ -76922,6 +76922,29 @@ function preparedMetrics(prepared, weights) {
     }
   }
   const confusion = Array.from({ length: c }, (_, t) => Array.from(cells.subarray(t * c, t * c + c)));
+  const { values: counted, perClass } = confusionMetrics(confusion, total);
+  const values = { ...counted };
+  const support = perClass.support;
+  if (prob) {
+    let ece = 0;
+    for (let b = 0; b < CALIBRATION_BINS; b++) ece += Math.abs(binConfidence[b] - binCorrect[b]);
+    const aucs = [];
+    const aps = [];
+    for (const rank of prob.ranks) {
+      const { rocAuc, averagePrecision } = rankingMetrics(rank.order, rank.positives, weights);
+      if (!Number.isNaN(rocAuc)) aucs.push(rocAuc);
+      if (!Number.isNaN(averagePrecision)) aps.push(averagePrecision);
+    }
+    values.log_loss = logLoss / total;
+    values.ece = ece / total;
+    const ranked = support.filter((s) => s > 0).length >= 2;
+    values.roc_auc = ranked ? mean(aucs) : Number.NaN;
+    values.pr_auc = ranked ? mean(aps) : Number.NaN;
+  }
+  return { values, confusion, perClass };
+}
+function confusionMetrics(confusion, total) {
+  const c = confusion.length;
   const precision = [];
   const recall = [];
   const f1 = [];
@@ -76946,30 +76969,16 @@ function preparedMetrics(prepared, weights) {
     present.push(actualK > 0 || predictedK > 0);
   }
   const macro = (xs) => mean(xs.filter((_, k) => present[k]));
-  const values = {
-    // No rows: 0/0 is NaN, here and below.
-    accuracy: correct / total,
-    macro_precision: macro(precision),
-    macro_recall: macro(recall),
-    macro_f1: macro(f1)
+  return {
+    values: {
+      // No rows: 0/0 is NaN.
+      accuracy: correct / total,
+      macro_precision: macro(precision),
+      macro_recall: macro(recall),
+      macro_f1: macro(f1)
+    },
+    perClass: { precision, recall, f1, support }
   };
-  if (prob) {
-    let ece = 0;
-    for (let b = 0; b < CALIBRATION_BINS; b++) ece += Math.abs(binConfidence[b] - binCorrect[b]);
-    const aucs = [];
-    const aps = [];
-    for (const rank of prob.ranks) {
-      const { rocAuc, averagePrecision } = rankingMetrics(rank.order, rank.positives, weights);
-      if (!Number.isNaN(rocAuc)) aucs.push(rocAuc);
-      if (!Number.isNaN(averagePrecision)) aps.push(averagePrecision);
-    }
-    values.log_loss = logLoss / total;
-    values.ece = ece / total;
-    const ranked = support.filter((s) => s > 0).length >= 2;
-    values.roc_auc = ranked ? mean(aucs) : Number.NaN;
-    values.pr_auc = ranked ? mean(aps) : Number.NaN;
-  }
-  return { values, confusion, perClass: { precision, recall, f1, support } };
 }
 function mean(xs) {
   return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN;
@@ -78503,11 +78512,18 @@ function rowSpan(chunk, column, rows) {
   const first = at(0);
   return { first, consecutive: at(rows - 1) - first === rows - 1 };
 }
-function textChunk(chunk, column, rows) {
+function textChunk(chunk, column, rows, hashColumn) {
   const api = native();
   const vector = vectorOf(chunk, column);
   const data = api.vector_get_data(vector, rows * 16);
   const words = new Uint32Array(data.buffer, data.byteOffset, rows * 4);
+  let hashes;
+  if (hashColumn !== void 0) {
+    const bytes = api.vector_get_data(vectorOf(chunk, hashColumn), rows * 8);
+    hashes = new Uint32Array(bytes.buffer, bytes.byteOffset, rows * 2);
+  }
+  const longByKey = /* @__PURE__ */ new Map();
+  const longWords = [];
   const nulls = nullMask(chunk, column, rows);
   const codes = new Int32Array(rows);
   const dictionary = [];
@@ -78531,8 +78547,31 @@ function textChunk(chunk, column, rows) {
     const w = 4 * i;
     const length = words[w];
     if (length > 12) {
+      let key = 0;
+      let prefix = 0;
+      let h0 = 0;
+      let h1 = 0;
+      if (hashes) {
+        prefix = words[w + 1];
+        h0 = hashes[2 * i];
+        h1 = hashes[2 * i + 1];
+        key = Math.imul(Math.imul(h0 ^ length, 2246822507) ^ h1, 3266489909) ^ prefix;
+        const seen2 = longByKey.get(key);
+        if (seen2 !== void 0) {
+          const s = 5 * seen2;
+          if (longWords[s] === length && longWords[s + 1] === prefix && longWords[s + 2] === h0 && longWords[s + 3] === h1) {
+            codes[i] = longWords[s + 4];
+            continue;
+          }
+        }
+      }
       const bytes = api.get_data_from_pointer(data.buffer, data.byteOffset + w * 4 + 8, length);
-      codes[i] = intern(decoder.decode(bytes));
+      const code2 = intern(decoder.decode(bytes));
+      codes[i] = code2;
+      if (hashes && !longByKey.has(key)) {
+        longByKey.set(key, longWords.length / 5);
+        longWords.push(length, prefix, h0, h1, code2);
+      }
       continue;
     }
     const w1 = words[w + 1];
@@ -78683,17 +78722,247 @@ function sqlName(name) {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
+// packages/data/src/engine/json-error-location.ts
+import { open as open4 } from "node:fs/promises";
+var CHUNK = 1 << 20;
+var WINDOW = 1 << 20;
+var SPACE = new Uint8Array(256);
+for (const b of [32, 9, 10, 13]) SPACE[b] = 1;
+async function scanBytes(file2, visit3) {
+  const handle = await open4(file2, "r");
+  try {
+    const buffer = Buffer.alloc(CHUNK);
+    for (let base = 0; ; ) {
+      const { bytesRead } = await handle.read(buffer, 0, CHUNK, base);
+      if (bytesRead === 0 || visit3(buffer.subarray(0, bytesRead), base)) return;
+      base += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+async function lineRecord(file2, index) {
+  let line = 1;
+  let lineStart = 0;
+  let blank = true;
+  let count = 0;
+  let found;
+  await scanBytes(file2, (chunk, base) => {
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i];
+      if (b === 10) {
+        line++;
+        lineStart = base + i + 1;
+        blank = true;
+      } else if (blank && SPACE[b] === 0) {
+        blank = false;
+        if (++count === index) {
+          found = { offset: lineStart, line, lineStart };
+          return true;
+        }
+        const end = chunk.indexOf(10, i);
+        if (end < 0) break;
+        i = end - 1;
+      }
+    }
+    return false;
+  });
+  return found;
+}
+async function arrayRecord(file2, index) {
+  let line = 1;
+  let lineStart = 0;
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  let scalar = false;
+  let count = 0;
+  let found;
+  await scanBytes(file2, (chunk, base) => {
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i];
+      if (b === 10) {
+        line++;
+        lineStart = base + i + 1;
+      }
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (b === 92) escaped = true;
+        else if (b === 34) inString = false;
+        continue;
+      }
+      const starts = depth === 1 && !scalar && SPACE[b] === 0 && b !== 44 && b !== 93;
+      if (scalar && (SPACE[b] === 1 || b === 44 || b === 93)) scalar = false;
+      if (starts) {
+        if (++count === index) {
+          found = { offset: base + i, line, lineStart };
+          return true;
+        }
+        if (b !== 34 && b !== 123 && b !== 91) scalar = true;
+      }
+      if (b === 34) inString = true;
+      else if (b === 123 || b === 91) depth++;
+      else if (b === 125 || b === 93) depth--;
+    }
+    return false;
+  });
+  return found;
+}
+async function checkJsonText(file2) {
+  const { text } = await readWindow(file2, 0, 1 << 16);
+  if (text.includes(0))
+    throw new FileFormatError(
+      `${file2}: holds NUL bytes (binary data, or UTF-16 text): not JSON text; check that the file is the data you meant, or save it as UTF-8`,
+      { location: { file: file2 } }
+    );
+}
+async function readWindow(file2, from, size = WINDOW) {
+  const handle = await open4(file2, "r");
+  try {
+    const buffer = Buffer.alloc(size);
+    const { bytesRead } = await handle.read(buffer, 0, size, from);
+    return { text: buffer.subarray(0, bytesRead), end: bytesRead < size };
+  } finally {
+    await handle.close();
+  }
+}
+function jsonFault(text, at, mode, complete = true) {
+  let i = at;
+  const length = mode === "line" ? (text.indexOf("\n", at) + 1 || text.length + 1) - 1 : text.length;
+  const fail2 = (offset) => {
+    throw new Fault(offset >= length && !complete && mode === "array" ? void 0 : Math.min(offset, length));
+  };
+  const space = () => {
+    while (i < length && SPACE[text.charCodeAt(i)] === 1) i++;
+  };
+  const string4 = () => {
+    i++;
+    while (i < length) {
+      const c = text.charCodeAt(i);
+      if (c === 34) {
+        i++;
+        return;
+      }
+      if (c < 32) fail2(i);
+      if (c === 92) {
+        const e = text[i + 1];
+        if (e === "u") {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) fail2(i);
+          i += 6;
+        } else if (e !== void 0 && '"\\/bfnrt'.includes(e)) i += 2;
+        else fail2(i);
+      } else i++;
+    }
+    fail2(i);
+  };
+  const value = () => {
+    space();
+    if (i >= length) fail2(i);
+    const c = text[i];
+    if (c === '"') return string4();
+    if (c !== "{" && c !== "[") {
+      const literal2 = LITERAL.exec(text.slice(i, i + 400));
+      if (!literal2) fail2(i);
+      i += literal2[0].length;
+      if (i < length && /[\w.+-]/.test(text[i])) fail2(i);
+      return;
+    }
+    const close = c === "{" ? "}" : "]";
+    i++;
+    space();
+    if (text[i] === close) {
+      i++;
+      return;
+    }
+    for (; ; ) {
+      if (c === "{") {
+        space();
+        if (text[i] !== '"') fail2(i);
+        string4();
+        space();
+        if (text[i] !== ":") fail2(i);
+        i++;
+      }
+      value();
+      space();
+      if (text[i] === close) {
+        i++;
+        return;
+      }
+      if (text[i] !== ",") fail2(i);
+      i++;
+      space();
+      if (text[i] === close) {
+        i++;
+        return;
+      }
+    }
+  };
+  try {
+    if (mode === "line") {
+      value();
+      space();
+      return i < length ? i : void 0;
+    }
+    for (; ; ) {
+      value();
+      space();
+      if (text[i] === "]") return void 0;
+      if (text[i] !== ",") fail2(i);
+      i++;
+      space();
+      if (text[i] === "]") return void 0;
+    }
+  } catch (e) {
+    if (e instanceof Fault) return e.at;
+    throw e;
+  }
+}
+var LITERAL = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null|[-+]?(?:[nN][aA][nN]|[iI][nN][fF](?:[iI][nN][iI][tT][yY])?)\b)/;
+var Fault = class {
+  at;
+  constructor(at) {
+    this.at = at;
+  }
+};
+async function locateJsonFault(file2, format, record2) {
+  if (!(record2 >= 1)) return void 0;
+  const start2 = format === "jsonl" ? await lineRecord(file2, record2) : await arrayRecord(file2, Math.max(1, record2 - 1));
+  if (!start2) return void 0;
+  const { text: bytes, end } = await readWindow(file2, start2.lineStart);
+  const text = bytes.toString("utf8");
+  const from = bytes.subarray(0, start2.offset - start2.lineStart).toString("utf8").length;
+  const fault = jsonFault(text, from, format === "jsonl" ? "line" : "array", end);
+  if (fault === void 0) return { line: start2.line };
+  const before = text.slice(0, fault);
+  const lineBreaks = before.split("\n").length - 1;
+  return { line: start2.line + lineBreaks, column: fault - (before.lastIndexOf("\n") + 1) + 1 };
+}
+
 // packages/data/src/engine/engine-errors.ts
 function firstLine2(text) {
   return text.split("\n")[0].trim();
 }
-function engineError(file2, cause) {
+async function engineError(file2, cause) {
   const message = cause instanceof Error ? cause.message : String(cause);
-  const malformedJson = /Malformed JSON in file .*? in line \d+: (.+?)[.\s]*$/m.exec(message)?.[1];
+  const json2 = /Malformed JSON in file "(.*?)", at byte \d+ in (line|record\/value) (\d+): (.+?)[.\s]*$/m.exec(message);
+  const malformedJson = json2?.[4];
   const cutShort = malformedJson !== void 0 && /unexpected end of data/i.test(malformedJson);
-  const line = /CSV Error on Line: (\d+)/.exec(message)?.[1];
-  const at = line ? `${file2}:${line}` : file2;
-  const location = { file: file2, ...line ? { line: Number(line) } : {} };
+  let jsonAt;
+  if (json2 && !/byte order mark/i.test(json2[4])) {
+    file2 = json2[1];
+    if (!isRemote(file2))
+      jsonAt = await locateJsonFault(file2, json2[2] === "line" ? "jsonl" : "json", Number(json2[3]) - 1).catch(
+        () => void 0
+      );
+  }
+  const line = /CSV Error on Line: (\d+)/.exec(message)?.[1] ?? jsonAt?.line;
+  const at = `${file2}${line ? `:${line}` : ""}${jsonAt?.column ? `:${jsonAt.column}` : ""}`;
+  const location = {
+    file: file2,
+    ...line ? { line: Number(line) } : {},
+    ...jsonAt?.column ? { column: jsonAt.column } : {}
+  };
   const fields = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(message);
   let what;
   if (fields) {
@@ -78713,7 +78982,7 @@ function engineError(file2, cause) {
   } else if (cutShort) {
     what = "not valid JSON: a record is still open at the end of the file (cut short?); fix the file or re-export it";
   } else if (malformedJson !== void 0 && !/byte order mark/i.test(message)) {
-    what = `not valid JSON (${malformedJson}); fix the broken record (a JSON linter names its line) or re-export the file`;
+    what = `not valid JSON (${malformedJson}); fix the record ${line ? "at that line" : "(a JSON linter names its line)"} or re-export the file`;
   } else if (/magic bytes|parquet|thrift|footer|metadata/i.test(message) && /\.(parquet|pq)$/i.test(file2)) {
     what = `not a readable Parquet file (${firstLine2(message).replace(/^[\w ]+Error: /, "")}); re-export it or check that it was copied whole`;
   } else if (/json/i.test(message) && /\.(json|jsonl|ndjson)$/i.test(file2)) {
@@ -78727,7 +78996,7 @@ function engineError(file2, cause) {
 }
 
 // packages/data/src/engine/csv-header.ts
-import { open as open4 } from "node:fs/promises";
+import { open as open5 } from "node:fs/promises";
 var HEAD_BYTES = 1 << 20;
 var QUOTE = 34;
 function fail(file2, what, line) {
@@ -78736,7 +79005,7 @@ function fail(file2, what, line) {
   });
 }
 async function readCsvHeader(file2) {
-  const handle = await open4(file2, "r");
+  const handle = await open5(file2, "r");
   let head;
   let size;
   try {
@@ -78796,7 +79065,7 @@ async function readCsvHeader(file2) {
   return { names: names2, skip };
 }
 async function checkQuotesClosed(file2) {
-  const handle = await open4(file2, "r");
+  const handle = await open5(file2, "r");
   let quotes = 0;
   try {
     const buffer = Buffer.alloc(HEAD_BYTES);
@@ -78846,12 +79115,13 @@ async function describe4(file2, from) {
     const rows = await queryRows(`DESCRIBE SELECT * FROM ${from}`);
     return rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
   } catch (cause) {
-    throw engineError(file2, cause);
+    throw await engineError(file2, cause);
   }
 }
 async function planSource(file2, tolerant = /* @__PURE__ */ new Set()) {
   const format = formatOf(file2);
   if (format === "csv" && !isRemote(file2)) return planCsv(file2, tolerant);
+  if ((format === "json" || format === "jsonl") && !isRemote(file2)) await checkJsonText(file2);
   const described = (await describe4(file2, tableFunction(file2, format))).filter(
     (c) => !(format === "parquet" && c.name === "file_row_number")
   );
@@ -78889,7 +79159,7 @@ async function planCsv(file2, tolerant) {
       `SELECT ${refs.map((r, i) => `count(${r}) AS n${i}, count(TRY_CAST(${r} AS DOUBLE)) AS x${i}`).join(", ")} FROM (SELECT * FROM ${text} LIMIT ${KIND_ROWS})`
     );
   } catch (cause) {
-    throw engineError(file2, cause);
+    throw await engineError(file2, cause);
   }
   const parsed = header2.names.map((_, i) => {
     const n = Number(probe?.[`n${i}`] ?? 0);
@@ -78933,7 +79203,7 @@ async function unsafeIntegers(file2, from, expressions) {
     const [row] = await queryRows(`SELECT ${checks.join(", ")} FROM (SELECT * FROM ${from} LIMIT ${KIND_ROWS})`);
     return expressions.map((_, i) => row?.[`c${i}`] === true);
   } catch (cause) {
-    throw engineError(file2, cause);
+    throw await engineError(file2, cause);
   }
 }
 
@@ -78998,7 +79268,11 @@ async function scanFile(file2, options, onBatch, checkColumns) {
     );
     const sql = [
       ...plan.rowNumberSql ? [plan.rowNumberSql] : [],
-      ...columns.flatMap((c) => c.invalidSql ? [c.sql, c.invalidSql] : [c.sql])
+      ...columns.flatMap((c) => [
+        c.sql,
+        ...c.invalidSql ? [c.invalidSql] : [],
+        ...hashed(plan, c) ? [`hash(${c.sql})`] : []
+      ])
     ];
     try {
       if (sql.length > 0) await sinkQuery(sql, plan.from, (chunk) => assembler.add(chunk));
@@ -79011,9 +79285,12 @@ async function scanFile(file2, options, onBatch, checkColumns) {
         tolerant.add(column);
         continue;
       }
-      throw engineError(file2, cause);
+      throw await engineError(file2, cause);
     }
   }
+}
+function hashed(plan, column) {
+  return plan.format === "csv" && column.kind === "categorical";
 }
 var BatchAssembler = class {
   rows = 0;
@@ -79051,8 +79328,11 @@ var BatchAssembler = class {
     }
     const decoded = { rows, first, columns: [], invalid: [] };
     for (const c of this.columns) {
-      decoded.columns.push(c.kind === "numeric" ? numericChunk(chunk, index++, rows) : textChunk(chunk, index++, rows));
-      decoded.invalid.push(c.invalidSql ? textChunk(chunk, index++, rows) : void 0);
+      const at = index++;
+      const invalid = c.invalidSql ? index++ : -1;
+      const hash2 = hashed(this.plan, c) ? index++ : void 0;
+      decoded.columns.push(c.kind === "numeric" ? numericChunk(chunk, at, rows) : textChunk(chunk, at, rows, hash2));
+      decoded.invalid.push(invalid >= 0 ? textChunk(chunk, invalid, rows) : void 0);
     }
     if (!this.plan.rowNumberSql) {
       this.next += rows;
@@ -79178,6 +79458,8 @@ var BatchBuilder = class {
 // packages/data/src/engine/exact-counts.ts
 var f64 = new Float64Array(1);
 var i64 = new BigInt64Array(f64.buffer);
+var EXACT_HOLD_BYTES = Number(process.env.MLSHIP_EXACT_HOLD_MIB ?? 192) * 1024 ** 2;
+var COUNTED_VALUES = 1 << 16;
 
 // packages/data/src/sketch/kll.ts
 var DECAY = 2 / 3;
@@ -79391,7 +79673,9 @@ var DataTestActionInputsSchema = external_exports.object({
   token: external_exports.string().optional(),
   driftConfig: external_exports.string().optional(),
   failOn: FailOnSchema.default("error"),
-  outputDir: external_exports.string().default("mlship-data")
+  outputDir: external_exports.string().default("mlship-data"),
+  /** A model name: keep one issue for it open while the step fails, closed when a run passes. */
+  trackingIssue: external_exports.string().optional()
 });
 
 // packages/validate/src/feature-tensors.ts

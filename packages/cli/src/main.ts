@@ -9,6 +9,7 @@ const commands: Record<string, () => Promise<{ default: CliCommand }>> = {
   demo: () => import('./commands/demo.ts'),
   deploy: () => import('./commands/deploy.ts'),
   init: () => import('./commands/init.ts'),
+  monitor: () => import('./commands/monitor.ts'),
   report: () => import('./commands/report.ts'),
   registry: () => import('./commands/registry.ts'),
   serve: () => import('./commands/serve.ts'),

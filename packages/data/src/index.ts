@@ -16,6 +16,7 @@ export type {
   Histogram,
 } from './profile/profile-schema.ts';
 export { mergeProfiles, parseProfile } from './profile/data-profiler.ts';
+export { profileCategories } from './profile/category-profile.ts';
 export { PROFILE_SCHEMA_VERSION } from './profile/profile-schema.ts';
 export type { ProfileOptions } from './profile/data-profiler.ts';
 export { ExpectationsSchema } from './expect/expectations-schema.ts';

@@ -119,39 +119,9 @@ export function preparedMetrics(prepared: PreparedClassifier, weights?: ArrayLik
     }
   }
   const confusion = Array.from({ length: c }, (_, t) => Array.from(cells.subarray(t * c, t * c + c)));
-  const precision: number[] = [];
-  const recall: number[] = [];
-  const f1: number[] = [];
-  const support: number[] = [];
-  let correct = 0;
-  const present: boolean[] = [];
-  for (let k = 0; k < c; k++) {
-    const tp = confusion[k]![k]!;
-    correct += tp;
-    let predictedK = 0;
-    let actualK = 0;
-    for (let j = 0; j < c; j++) {
-      predictedK += confusion[j]![k]!;
-      actualK += confusion[k]![j]!;
-    }
-    // sklearn's zero_division=0: an undefined ratio counts as 0.
-    const p = predictedK > 0 ? tp / predictedK : 0;
-    const r = actualK > 0 ? tp / actualK : 0;
-    precision.push(p);
-    recall.push(r);
-    f1.push(p + r > 0 ? (2 * p * r) / (p + r) : 0);
-    support.push(actualK);
-    // Macro averages run over the classes present in the truth or the predictions (sklearn's label set).
-    present.push(actualK > 0 || predictedK > 0);
-  }
-  const macro = (xs: number[]) => mean(xs.filter((_, k) => present[k]));
-  const values: ClassificationMetrics['values'] = {
-    // No rows: 0/0 is NaN, here and below.
-    accuracy: correct / total,
-    macro_precision: macro(precision),
-    macro_recall: macro(recall),
-    macro_f1: macro(f1),
-  };
+  const { values: counted, perClass } = confusionMetrics(confusion, total);
+  const values: ClassificationMetrics['values'] = { ...counted };
+  const support = perClass.support;
   if (prob) {
     let ece = 0;
     for (let b = 0; b < CALIBRATION_BINS; b++) ece += Math.abs(binConfidence[b]! - binCorrect[b]!);
@@ -171,7 +141,56 @@ export function preparedMetrics(prepared: PreparedClassifier, weights?: ArrayLik
     values.roc_auc = ranked ? mean(aucs) : Number.NaN;
     values.pr_auc = ranked ? mean(aps) : Number.NaN;
   }
-  return { values, confusion, perClass: { precision, recall, f1, support } };
+  return { values, confusion, perClass };
+}
+
+/**
+ * The metrics read from a confusion matrix alone (confusion[true][predicted],
+ * counts or expected counts): accuracy and per-class precision, recall and F1
+ * with their macro averages, over the classes present in the truth or the
+ * predictions (sklearn's label set) and zero_division=0.
+ */
+export function confusionMetrics(
+  confusion: readonly (readonly number[])[],
+  total: number,
+): Pick<ClassificationMetrics, 'perClass'> & {
+  values: Required<Pick<ClassificationMetrics['values'], 'accuracy' | 'macro_precision' | 'macro_recall' | 'macro_f1'>>;
+} {
+  const c = confusion.length;
+  const precision: number[] = [];
+  const recall: number[] = [];
+  const f1: number[] = [];
+  const support: number[] = [];
+  let correct = 0;
+  const present: boolean[] = [];
+  for (let k = 0; k < c; k++) {
+    const tp = confusion[k]![k]!;
+    correct += tp;
+    let predictedK = 0;
+    let actualK = 0;
+    for (let j = 0; j < c; j++) {
+      predictedK += confusion[j]![k]!;
+      actualK += confusion[k]![j]!;
+    }
+    const p = predictedK > 0 ? tp / predictedK : 0;
+    const r = actualK > 0 ? tp / actualK : 0;
+    precision.push(p);
+    recall.push(r);
+    f1.push(p + r > 0 ? (2 * p * r) / (p + r) : 0);
+    support.push(actualK);
+    present.push(actualK > 0 || predictedK > 0);
+  }
+  const macro = (xs: number[]) => mean(xs.filter((_, k) => present[k]));
+  return {
+    values: {
+      // No rows: 0/0 is NaN.
+      accuracy: correct / total,
+      macro_precision: macro(precision),
+      macro_recall: macro(recall),
+      macro_f1: macro(f1),
+    },
+    perClass: { precision, recall, f1, support },
+  };
 }
 
 function mean(xs: number[]): number {

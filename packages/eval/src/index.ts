@@ -13,6 +13,7 @@ export {
   classificationMetrics,
   prepareClassifier,
   preparedMetrics,
+  confusionMetrics,
   LOG_LOSS_EPSILON,
   CALIBRATION_BINS,
 } from './classification-metrics.ts';

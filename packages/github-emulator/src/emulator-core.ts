@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { IdSequences, type IdKind } from './ids.ts';
 import type {
   CommitRecord,
+  GitRefRecord,
   EmulatorState,
   IssueCommentRecord,
   IssueRecord,
@@ -151,8 +152,25 @@ export class EmulatorCore {
       author: { name: 'Mona Lisa', email: 'mona@example.com', date: this.nextCommitDate() },
     };
     repo.commits.set(commit.sha, commit);
-    repo.refs.set(branchRef, { ref: branchRef, sha: commit.sha, objectType: 'commit' });
+    this.setRef(repo, { ref: branchRef, sha: commit.sha, objectType: 'commit' });
     return commit.sha;
+  }
+
+  /**
+   * Points a ref at an object. A push to an open pull request's head branch
+   * moves the pull request's head, as on GitHub (its recorded base stays: it is
+   * where the branch started).
+   */
+  setRef(repo: RepoRecord, record: GitRefRecord): void {
+    repo.refs.set(record.ref, record);
+    if (!record.ref.startsWith('refs/heads/') || record.objectType !== 'commit') return;
+    const branch = record.ref.slice('refs/heads/'.length);
+    for (const issue of repo.issues.values()) {
+      if (issue.state !== 'open' || issue.pullRequest?.head !== branch || issue.pullRequest.headSha === record.sha)
+        continue;
+      issue.pullRequest.headSha = record.sha;
+      issue.updatedAt = this.now();
+    }
   }
 
   /** Resolves a branch, tag, full ref or (abbreviated) sha to a commit. */

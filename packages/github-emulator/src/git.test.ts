@@ -146,6 +146,45 @@ test('update needs a fast-forward unless forced; delete removes the ref', async 
   assert.equal(await statusOf(f.octokit.rest.git.getRef({ owner: f.owner, repo: f.name, ref: 'heads/topic' })), 404);
 });
 
+test("a push to an open pull request's head branch moves its head; a closed one keeps the head it had", async () => {
+  const first = f.gh.createCommit(f.repo, { branch: 'retrain/churn', message: 'Retrain on April' });
+  const { data: opened } = await f.octokit.rest.pulls.create({
+    owner: f.owner,
+    repo: f.name,
+    head: 'retrain/churn',
+    base: 'main',
+    title: 'Retrain churn',
+  });
+  assert.equal(opened.head.sha, first);
+  const headOf = async () =>
+    (await f.octokit.rest.pulls.get({ owner: f.owner, repo: f.name, pull_number: opened.number })).data.head.sha;
+
+  const pushed = f.gh.createCommit(f.repo, { branch: 'retrain/churn', message: 'Retrain on May' });
+  assert.equal(await headOf(), pushed);
+  const listed = await f.octokit.rest.pulls.list({ owner: f.owner, repo: f.name, head: `${f.owner}:retrain/churn` });
+  assert.deepEqual(
+    listed.data.map((p) => p.head.sha),
+    [pushed],
+  );
+
+  // Through the API: a fast-forward (a commit made on another branch on top of the head), then a force-push.
+  const ahead = f.gh.createCommit(f.repo, { branch: 'scratch', message: 'Retrain on June', parents: [pushed] });
+  await f.octokit.rest.git.updateRef({ owner: f.owner, repo: f.name, ref: 'heads/retrain/churn', sha: ahead });
+  assert.equal(await headOf(), ahead);
+  await f.octokit.rest.git.updateRef({
+    owner: f.owner,
+    repo: f.name,
+    ref: 'heads/retrain/churn',
+    sha: first,
+    force: true,
+  });
+  assert.equal(await headOf(), first);
+
+  await f.octokit.rest.pulls.update({ owner: f.owner, repo: f.name, pull_number: opened.number, state: 'closed' });
+  f.gh.createCommit(f.repo, { branch: 'retrain/churn', message: 'Retrain on July' });
+  assert.equal(await headOf(), first, 'a closed pull request keeps the head it was closed at');
+});
+
 test('git commits and REST commits resolve by sha and branch', async () => {
   const sha = f.gh.createCommit(f.repo, { branch: 'feature/y', message: 'Tune threshold' });
   const git = await f.octokit.rest.git.getCommit({ owner: f.owner, repo: f.name, commit_sha: sha });

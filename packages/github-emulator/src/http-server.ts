@@ -1,10 +1,10 @@
 // The HTTP side of the emulator: routes each request through faults,
 // authentication, rate limit, OpenAPI validation, permissions, the handler,
 // and response validation, and records what happened.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHash, randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readBody, startLoopbackServer, type LoopbackServer } from '@mlship/loopback-server';
 import { GitHubHttpError, notFound, type HandlerResult, type RequestContext } from './handler.ts';
 import { EmulatorCore } from './emulator-core.ts';
 import { FaultQueue, describeFault, faultAnswer } from './faults.ts';
@@ -42,9 +42,9 @@ export class EmulatorServer {
   readonly faults = new FaultQueue();
   readonly #spec: LoadedSpec;
   readonly #routes: RouteTable;
-  readonly #server: Server;
+  readonly #server: LoopbackServer;
 
-  private constructor(server: Server, core: EmulatorCore, spec: LoadedSpec, routes: RouteTable) {
+  private constructor(server: LoopbackServer, core: EmulatorCore, spec: LoadedSpec, routes: RouteTable) {
     this.#server = server;
     this.core = core;
     this.#spec = spec;
@@ -53,28 +53,19 @@ export class EmulatorServer {
 
   static async start(spec: LoadedSpec, routes: RouteTable, rateLimitPerHour: number): Promise<EmulatorServer> {
     let instance: EmulatorServer | undefined;
-    const server = createServer((req, res) => {
+    const server = await startLoopbackServer({
+      name: 'github-emulator',
       // The instance exists before the server listens, so before any request.
-      instance?.handle(req, res).catch((error: unknown) => {
-        // An emulator bug must not crash the test process; answer 500 and say why.
-        console.error('github-emulator:', error);
-        if (!res.headersSent && !res.destroyed)
-          res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Emulator error' }));
-      });
+      handle: (req, res) => instance!.handle(req, res),
+      // An emulator bug must not crash the test process; answer 500 and say why.
+      errorAnswer: { contentType: 'application/json', body: JSON.stringify({ message: 'Emulator error' }) },
     });
-    server.keepAliveTimeout = 1000;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const port = (server.address() as AddressInfo).port;
-    const serverUrl = `http://127.0.0.1:${port}`;
     const core = new EmulatorCore(
       {
-        serverUrl,
-        apiUrl: `${serverUrl}${API_PREFIX}`,
-        graphqlUrl: `${serverUrl}${GRAPHQL_PATH}`,
-        uploadsUrl: `${serverUrl}${UPLOADS_PREFIX}`,
+        serverUrl: server.url,
+        apiUrl: `${server.url}${API_PREFIX}`,
+        graphqlUrl: `${server.url}${GRAPHQL_PATH}`,
+        uploadsUrl: `${server.url}${UPLOADS_PREFIX}`,
       },
       rateLimitPerHour,
     );
@@ -82,9 +73,8 @@ export class EmulatorServer {
     return instance;
   }
 
-  async stop(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  stop(): Promise<void> {
+    return this.#server.close();
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -107,7 +97,7 @@ export class EmulatorServer {
     };
     let rawBody: Buffer;
     try {
-      rawBody = await readBody(req);
+      rawBody = await readBody(req, MAX_BODY_BYTES);
     } catch {
       res.destroy();
       return;
@@ -371,15 +361,4 @@ function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false } {
 
 function isBinaryUpload(operationId: string): boolean {
   return operationId === 'repos/upload-release-asset';
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new Error('request body too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }

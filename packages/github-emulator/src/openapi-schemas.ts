@@ -49,6 +49,8 @@ export function loadSpec(name: SpecName): LoadedSpec {
   (addFormatsModule as unknown as (a: Ajv) => Ajv)(ajv);
   // Formats the GitHub description uses that ajv-formats does not define.
   ajv.addFormat('timestamp', true);
+  // pulls/create's head_repo: "owner/name".
+  ajv.addFormat('repo.nwo', /^[^/\s]+\/[^/\s]+$/);
   // GitHub sends "" for unset URL fields (a deployment status's target_url,
   // log_url, environment_url) although the description says format uri.
   const uri = ajv.formats['uri'];

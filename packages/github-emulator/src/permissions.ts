@@ -9,6 +9,7 @@ const BY_OPERATION: Record<string, PermissionName[]> = {
   'issues/get': ['issues', 'pull-requests'],
   'issues/update': ['issues', 'pull-requests'],
   'issues/create': ['issues'],
+  'issues/list-for-repo': ['issues'],
   'issues/list-comments': ['issues', 'pull-requests'],
   'issues/create-comment': ['issues', 'pull-requests'],
   'issues/get-comment': ['issues', 'pull-requests'],

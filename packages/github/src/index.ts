@@ -28,10 +28,10 @@ export {
   updateCommitComment,
 } from './comments.ts';
 export type { CommentId, StoredComment } from './comments.ts';
-export { getIssue, setIssueBody } from './issues.ts';
-export type { IssueSummary } from './issues.ts';
-export { openPullRequestsForHead } from './pulls.ts';
-export type { PullRequestHead } from './pulls.ts';
+export { getIssue, setIssueBody, listOpenIssuesWithLabel, createIssue, updateIssue } from './issues.ts';
+export type { IssueSummary, LabelledIssue } from './issues.ts';
+export { openPullRequestsForHead, createPullRequest, updatePullRequest } from './pulls.ts';
+export type { PullRequestHead, PullRequestSummary } from './pulls.ts';
 export { fetchCommentNodes } from './authorship.ts';
 export type { CommentNode, CommentKind } from './authorship.ts';
 export { RefLog } from './ref-log.ts';

@@ -3,10 +3,10 @@
 // HTTP proxy (absolute-form requests and CONNECT tunnels) so the clients reach
 // "Azure" on loopback through HTTP_PROXY. Each request goes through faults,
 // then the protocol, and is recorded.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readBody, startLoopbackServer, type LoopbackServer } from '@mlship/loopback-server';
 import type { Answer } from './answers.ts';
 import { BlobError, blobErrorAnswer } from './blob-errors.ts';
 import { blobOperation, handleBlobRequest } from './blob-protocol.ts';
@@ -46,12 +46,17 @@ export interface RequestProcessors {
 export class ResultsHttpServer {
   readonly requests: ResultsRequestLogEntry[] = [];
   readonly violations: ResultsViolation[] = [];
-  readonly #server: Server;
+  readonly #server: LoopbackServer;
   readonly #processors: RequestProcessors;
   readonly #faults: ResultsFaultQueue;
   readonly baseUrl: string;
 
-  private constructor(server: Server, processors: RequestProcessors, faults: ResultsFaultQueue, baseUrl: string) {
+  private constructor(
+    server: LoopbackServer,
+    processors: RequestProcessors,
+    faults: ResultsFaultQueue,
+    baseUrl: string,
+  ) {
     this.#server = server;
     this.#processors = processors;
     this.#faults = faults;
@@ -60,16 +65,15 @@ export class ResultsHttpServer {
 
   static async start(processors: RequestProcessors, faults: ResultsFaultQueue): Promise<ResultsHttpServer> {
     let instance: ResultsHttpServer | undefined;
-    const server = createServer((req, res) => {
-      instance?.handle(req, res).catch((error: unknown) => {
-        console.error('results-emulator:', error);
-        if (!res.headersSent && !res.destroyed)
-          res.writeHead(500, { 'content-type': 'text/plain' }).end('Emulator error');
-      });
+    const server = await startLoopbackServer({
+      name: 'results-emulator',
+      // The instance exists before the server listens, so before any request.
+      handle: (req, res) => instance!.handle(req, res),
+      errorAnswer: { contentType: 'text/plain', body: 'Emulator error' },
     });
     // A proxy client asks for a tunnel to the blob host, then speaks HTTP inside it: the
     // tunnel's socket is handed back to this server, which reads the requests it carries.
-    server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    server.server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
       const host = (req.url ?? '').replace(/:\d+$/, '');
       if (!AZURE_BLOB_HOST.test(host)) {
         socket.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n');
@@ -77,21 +81,14 @@ export class ResultsHttpServer {
       }
       socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       if (head.length > 0) socket.unshift(head);
-      server.emit('connection', socket);
+      server.server.emit('connection', socket);
     });
-    server.keepAliveTimeout = 1000;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    instance = new ResultsHttpServer(server, processors, faults, baseUrl);
+    instance = new ResultsHttpServer(server, processors, faults, server.url);
     return instance;
   }
 
-  async stop(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  stop(): Promise<void> {
+    return this.#server.close();
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -103,7 +100,7 @@ export class ResultsHttpServer {
       : new URL(rawUrl, `http://${req.headers.host ?? '127.0.0.1'}`);
     let body: Buffer;
     try {
-      body = await readBody(req);
+      body = await readBody(req, MAX_BODY_BYTES);
     } catch {
       res.destroy();
       return;
@@ -258,15 +255,4 @@ async function trickle(res: ServerResponse, chunks: readonly Buffer[], bytesPerS
     }
   }
   res.end();
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new Error('request body too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }

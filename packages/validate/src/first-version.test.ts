@@ -2,11 +2,12 @@
 // judges the candidate on what needs no baseline, instead of failing.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NotFoundError, NoVersionYetError } from '@mlship/registry';
-import { writeDemoModels, type DemoFiles } from '@mlship/demo';
+import type { DemoFiles } from '@mlship/demo';
+import { writeTestDemoModels } from '@mlship/demo/test-kit';
 import { validate } from './validate.ts';
 
 let dir: string;
@@ -15,8 +16,7 @@ const empty = () => Promise.reject(new NoVersionYetError("penguins has no versio
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mlship-first-version-'));
-  demo = await writeDemoModels(join(dir, 'demo'));
-  writeFileSync(demo.policy, readFileSync(demo.policy, 'utf8').replace('replicates: 1000', 'replicates: 200'));
+  demo = await writeTestDemoModels(join(dir, 'demo'));
 });
 
 test('with nothing in prod, the candidate is a first version judged on its floors, budgets and sanity', async () => {

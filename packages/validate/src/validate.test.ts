@@ -9,17 +9,16 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { FileFormatError, InputError, UserError } from '@mlship/errors';
 import { buildLinearClassifierOnnx, buildLinearRegressorOnnx } from '@mlship/onnx/test-kit';
-import { writeDemoModels, type DemoFiles } from '@mlship/demo';
+import type { DemoFiles } from '@mlship/demo';
+import { writeTestDemoModels } from '@mlship/demo/test-kit';
 import { validate } from './validate.ts';
 
 let dir: string;
 let demo: DemoFiles;
-const fast = (policy: string) => `${readFileSync(policy, 'utf8')}`.replace('replicates: 1000', 'replicates: 200');
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mlship-validate-'));
-  demo = await writeDemoModels(join(dir, 'demo'));
-  writeFileSync(demo.policy, fast(demo.policy));
+  demo = await writeTestDemoModels(join(dir, 'demo'));
 });
 
 test('the better candidate passes every gate; files and model card are written', async () => {
@@ -149,7 +148,7 @@ test('a regression model on a holdout by named [N, 1] inputs', async () => {
 test('a fairness gate on a probability metric compares the groups (it passed as "fewer than two groups")', async () => {
   writeFileSync(
     join(dir, 'fair.yml'),
-    fast(demo.policy).replace(
+    readFileSync(demo.policy, 'utf8').replace(
       /fairness:\n    column: sex\n    metric: accuracy\n    max_gap: 0\.15/,
       'fairness:\n    column: sex\n    metric: log_loss\n    max_gap: 0',
     ),
@@ -187,7 +186,7 @@ test('bad inputs fail with one line naming the file and the fix', async () => {
 
   writeFileSync(
     join(dir, 'narrow.yml'),
-    fast(demo.policy).replace(
+    readFileSync(demo.policy, 'utf8').replace(
       'features: [bill_length_mm, bill_depth_mm, flipper_length_mm, body_mass_g]',
       'features: [bill_length_mm, bill_depth_mm]',
     ),
@@ -198,7 +197,10 @@ test('bad inputs fail with one line naming the file and the fix', async () => {
     /input 'input' has shape \[N, 4\] \(4 features\) but 2 columns are mapped to it .* fix 'features' or 'inputs' in .*narrow\.yml/,
   );
 
-  writeFileSync(join(dir, 'wrong-input.yml'), `${fast(demo.policy)}inputs:\n  features: [bill_length_mm]\n`);
+  writeFileSync(
+    join(dir, 'wrong-input.yml'),
+    `${readFileSync(demo.policy, 'utf8')}inputs:\n  features: [bill_length_mm]\n`,
+  );
   await rejects(
     { ...base, policy: join(dir, 'wrong-input.yml') },
     InputError,
@@ -225,7 +227,10 @@ test('bad inputs fail with one line naming the file and the fix', async () => {
     /unlabelled\.csv: row \d+: label 'species' is missing/,
   );
 
-  writeFileSync(join(dir, 'typo.yml'), fast(demo.policy).replace('metric: macro_f1', 'metric: macro_f2'));
+  writeFileSync(
+    join(dir, 'typo.yml'),
+    readFileSync(demo.policy, 'utf8').replace('metric: macro_f1', 'metric: macro_f2'),
+  );
   await rejects(
     { ...base, policy: join(dir, 'typo.yml') },
     FileFormatError,
@@ -271,7 +276,7 @@ test('a candidate whose signature changed fails the signature gate with what cha
       classes: ['Adelie', 'Chinstrap', 'Gentoo'],
     }),
   );
-  writeFileSync(join(dir, 'no-features.yml'), fast(demo.policy).replace(/^features: .*\n/m, ''));
+  writeFileSync(join(dir, 'no-features.yml'), readFileSync(demo.policy, 'utf8').replace(/^features: .*\n/m, ''));
   const out = await validate({
     candidate: join(dir, 'wide.onnx'),
     baseline: demo.baseline,

@@ -43,6 +43,20 @@ test(
       /attempt 1: preempted at epoch 200 \(the training command was killed by SIGKILL\); checkpoint mlship-checkpoint-penguins-bill-features-[0-9a-f]{16}-4242-1-\d+\n/,
     );
     assert.match(stdout, /attempt 2: restored the checkpoint, resumed from epoch 200, succeeded \(loss 0\.0\d+\)/);
+    // It ends with production monitoring: a calm window passes, a drifted one opens the issue and the retraining PR.
+    assert.match(
+      stdout,
+      /7\. Production monitoring\n\s+window 1 \(calm\): \d+ rows served by penguins@v1\.1\.0, \d+ labels arrived → HEALTHY/,
+    );
+    assert.match(
+      stdout,
+      /window 2 \(drifted[^\n]*→ DEGRADED\n\s+accuracy estimated from probabilities 0\.\d{3}, realised on the labelled rows 0\.\d{3}\n\s+trigger feature-drift: feature 'bill_length_mm' drifted/,
+    );
+    assert.match(
+      stdout,
+      /tracking issue #\d+ opened\n\s+retraining pull request #\d+ opened from mlship\/retrain\/penguins/,
+    );
+    assert.ok(!/unknown format/.test(stdout + stderr), 'the emulator knows every format of the description');
 
     const failing = readFileSync(join(dir, 'push-1', 'report.md'), 'utf8');
     assert.match(failing.split('\n')[0]!, /^## ❌ mlship · penguins/);

@@ -2,7 +2,8 @@
 // embedded GitHub emulator and a local-directory registry, through the same
 // library calls the actions make. It tells the story of one pull request:
 // a broken feature pipeline is caught, the fix passes, the model ships
-// through a judged canary, and a bad hotfix is rolled back on its own.
+// through a judged canary, a bad hotfix is rolled back on its own, and
+// production is monitored.
 import { parseArgs } from 'node:util';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
@@ -19,6 +20,7 @@ import { postReport, createReportDeps, ReportKeySchema } from '@mlship/pr-commen
 import { runnerContextFromEnv } from '@mlship/runner-context';
 import { composeReport, type ReportSection } from '@mlship/report';
 import type { CliCommand, CliIO } from '../command.ts';
+import { monitorProduction } from './demo-monitor.ts';
 import { rollOut, startDemoServer, type RolloutSetting } from './demo-rollout.ts';
 
 const MODEL = 'penguins';
@@ -200,6 +202,19 @@ async function tell(io: CliIO, dir: string, gh: GitHubEmulator): Promise<number>
     say(
       `     #${e.counter} ${e.action.padEnd(10)} ${(e.version ?? '').padEnd(6)} ${(e.stage ?? '').padEnd(8)} ${e.tag}`,
     );
+
+  say();
+  say('7. Production monitoring');
+  await monitorProduction({
+    dir,
+    gh,
+    repo,
+    token,
+    registry,
+    model: MODEL,
+    holdout: models.holdout,
+    say,
+  });
 
   const comments = gh.repo(repo).issueComments.filter((c) => c.issueNumber === pr.number);
   const finalComment = join(dir, 'pr-comment.md');

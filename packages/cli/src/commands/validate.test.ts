@@ -1,19 +1,19 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalStore, RegistryService } from '@mlship/registry';
 import { readOnnxSignature } from '@mlship/onnx';
-import { writeDemoModels, type DemoFiles } from '@mlship/demo';
+import type { DemoFiles } from '@mlship/demo';
+import { writeTestDemoModels } from '@mlship/demo/test-kit';
 import { main } from '../main.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlship-validate-cli-'));
 let demo: DemoFiles;
 
 before(async () => {
-  demo = await writeDemoModels(join(dir, 'models'));
-  writeFileSync(demo.policy, readFileSync(demo.policy, 'utf8').replace('replicates: 1000', 'replicates: 200'));
+  demo = await writeTestDemoModels(join(dir, 'models'));
 });
 
 async function run(argv: string[], cwd = dir) {

@@ -113,10 +113,11 @@ export function compareProfiles(
     } else if (ref.kind !== cur.kind) {
       warnings.push(`column '${ref.name}' changed type: ${ref.kind} in the reference, ${cur.kind} now`);
       columns.push({ ...skipped(ref.name, ref.kind, `type changed to ${cur.kind}`), drifted: true });
-    } else if (ref.kind === 'numeric' && cur.kind === 'numeric') {
-      columns.push(numericDrift(ref, cur, options, exactKs.get(ref.name)));
-    } else if (ref.kind === 'categorical' && cur.kind === 'categorical') {
-      columns.push(categoricalDrift(ref, cur, options));
+    } else if (ref.kind === 'numeric') {
+      // The kinds are equal here (the branch above): one side's kind decides.
+      columns.push(numericDrift(ref, cur as NumericProfile, options, exactKs.get(ref.name)));
+    } else {
+      columns.push(categoricalDrift(ref, cur as CategoricalProfile, options));
     }
   }
   const compared = columns.filter((c) => c.skipped === null);
@@ -148,7 +149,8 @@ export function compareProfiles(
     comparedCount,
     driftedCount,
     driftedShare,
-    datasetDrift: comparedCount > 0 && driftedShare >= options.datasetDriftShare,
+    // With nothing compared the share is 0, below any datasetDriftShare (the schema keeps it positive).
+    datasetDrift: driftedShare >= options.datasetDriftShare,
     missingColumns,
     newColumns: current.columns.filter((c) => !referenceNames.has(c.name)).map((c) => c.name),
     findings: [...warnings, ...categoryChanges.flatMap(categoryFindings)],
@@ -192,12 +194,9 @@ function numericDrift(
     return skipped(ref.name, 'numeric', 'no finite values to compare');
   const cuts = ref.histogram?.cuts ?? [];
   const refCounts = ref.histogram?.counts ?? [ref.finiteCount];
-  const sameCuts =
-    cur.histogram !== null &&
-    cur.histogram.cuts.length === cuts.length &&
-    cur.histogram.cuts.every((c, i) => c === cuts[i]);
-  // Without shared cuts the current bins come from its summary (exact where it counted at the cuts).
-  const curCounts = sameCuts ? cur.histogram!.counts : histogramOf(cur.quantileSummary, cuts)!.counts;
+  // The current bins at the reference's cuts, from the current summary: exact where it counted at the cuts,
+  // as a profile made against the reference did (its own histogram is this same function of the same summary).
+  const curCounts = histogramOf(cur.quantileSummary, cuts)!.counts;
   const distance = compareSummaries(ref.quantileSummary, cur.quantileSummary);
   const sigma = ref.stdev ?? 0;
   const ks = exactKs ?? distance.ks;
@@ -229,6 +228,7 @@ function numericDrift(
     pValue: ksPValue(exactKs ?? distance.ksLowerBound, ref.finiteCount, cur.finiteCount),
     test: exactKs !== undefined ? 'ks-exact' : 'ks-bounded',
     qValue: 1,
+    // Stryker disable next-line BooleanLiteral: compareProfiles sets the verdict of every compared column
     drifted: false,
     referenceCount: ref.finiteCount,
     currentCount: cur.finiteCount,
@@ -295,6 +295,7 @@ function categoricalDrift(ref: CategoricalProfile, cur: CategoricalProfile, opti
     pValue: test.pValue,
     test: slack > 0 ? 'chi-square-bounded' : 'chi-square',
     qValue: 1,
+    // Stryker disable next-line BooleanLiteral: compareProfiles sets the verdict of every compared column
     drifted: false,
     referenceCount: refNonNull,
     currentCount: curNonNull,

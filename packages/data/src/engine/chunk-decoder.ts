@@ -74,11 +74,27 @@ export function rowSpan(chunk: DuckDBDataChunk, column: number, rows: number): {
   return { first, consecutive: at(rows - 1) - first === rows - 1 };
 }
 
-export function textChunk(chunk: DuckDBDataChunk, column: number, rows: number): TextChunk {
+/**
+ * A VARCHAR vector as codes into the chunk's distinct strings. With
+ * `hashColumn` (a UBIGINT vector of each value's hash), a string longer than
+ * its slot is known again within the chunk by its length, its first four
+ * bytes (kept in the slot) and its 64-bit hash, and is then neither copied out
+ * of the engine nor decoded; two different strings of one chunk would have to
+ * agree on all three to be taken for each other.
+ */
+export function textChunk(chunk: DuckDBDataChunk, column: number, rows: number, hashColumn?: number): TextChunk {
   const api = native();
   const vector = vectorOf(chunk, column);
   const data = api.vector_get_data(vector, rows * 16);
   const words = new Uint32Array(data.buffer, data.byteOffset, rows * 4);
+  let hashes: Uint32Array | undefined;
+  if (hashColumn !== undefined) {
+    const bytes = api.vector_get_data(vectorOf(chunk, hashColumn), rows * 8);
+    hashes = new Uint32Array(bytes.buffer, bytes.byteOffset, rows * 2);
+  }
+  // Long strings by length, prefix and hash.
+  const longByKey = new Map<number, number>();
+  const longWords: number[] = [];
   const nulls = nullMask(chunk, column, rows);
   const codes = new Int32Array(rows);
   const dictionary: string[] = [];
@@ -103,8 +119,36 @@ export function textChunk(chunk: DuckDBDataChunk, column: number, rows: number):
     const w = 4 * i;
     const length = words[w]!;
     if (length > 12) {
+      let key = 0;
+      let prefix = 0;
+      let h0 = 0;
+      let h1 = 0;
+      if (hashes) {
+        prefix = words[w + 1]!;
+        h0 = hashes[2 * i]!;
+        h1 = hashes[2 * i + 1]!;
+        key = Math.imul(Math.imul(h0 ^ length, 0x85ebca6b) ^ h1, 0xc2b2ae35) ^ prefix;
+        const seen = longByKey.get(key);
+        if (seen !== undefined) {
+          const s = 5 * seen;
+          if (
+            longWords[s] === length &&
+            longWords[s + 1] === prefix &&
+            longWords[s + 2] === h0 &&
+            longWords[s + 3] === h1
+          ) {
+            codes[i] = longWords[s + 4]!;
+            continue;
+          }
+        }
+      }
       const bytes = api.get_data_from_pointer(data.buffer as ArrayBuffer, data.byteOffset + w * 4 + 8, length);
-      codes[i] = intern(decoder.decode(bytes));
+      const code = intern(decoder.decode(bytes));
+      codes[i] = code;
+      if (hashes && !longByKey.has(key)) {
+        longByKey.set(key, longWords.length / 5);
+        longWords.push(length, prefix, h0, h1, code);
+      }
       continue;
     }
     const w1 = words[w + 1]!;

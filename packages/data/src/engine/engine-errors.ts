@@ -1,20 +1,40 @@
 // DuckDB's errors, which span many lines and name its own options, turned
-// into one line that names the file (and line) and says what to do.
+// into one line that names the file (and line, and for JSON the column) and
+// says what to do.
 import { FileFormatError } from '@mlship/errors';
+import { isRemote } from './data-format.ts';
+import { locateJsonFault, type JsonLocation } from './json-error-location.ts';
 
 function firstLine(text: string): string {
   return text.split('\n')[0]!.trim();
 }
 
-export function engineError(file: string, cause: unknown): FileFormatError {
+/**
+ * The one-line error for a failed engine query on `file` (a query over
+ * several files names the file the engine names).
+ */
+export async function engineError(file: string, cause: unknown): Promise<FileFormatError> {
   const message = cause instanceof Error ? cause.message : String(cause);
-  // DuckDB's "in line N" for JSON counts records, plus one, and not file lines (blank lines are skipped), so no line
-  // is named for JSON; its reason ("unexpected character") is kept.
-  const malformedJson = /Malformed JSON in file .*? in line \d+: (.+?)[.\s]*$/m.exec(message)?.[1];
+  // DuckDB's "in line N" (JSON Lines) and "in record/value N" (JSON arrays) count records, plus one, not file lines:
+  // the record is found in the file, and the line and column of its fault named. Its reason is kept.
+  const json = /Malformed JSON in file "(.*?)", at byte \d+ in (line|record\/value) (\d+): (.+?)[.\s]*$/m.exec(message);
+  const malformedJson = json?.[4];
   const cutShort = malformedJson !== undefined && /unexpected end of data/i.test(malformedJson);
-  const line = /CSV Error on Line: (\d+)/.exec(message)?.[1];
-  const at = line ? `${file}:${line}` : file;
-  const location = { file, ...(line ? { line: Number(line) } : {}) };
+  let jsonAt: JsonLocation | undefined;
+  if (json && !/byte order mark/i.test(json[4]!)) {
+    file = json[1]!;
+    if (!isRemote(file))
+      jsonAt = await locateJsonFault(file, json[2] === 'line' ? 'jsonl' : 'json', Number(json[3]) - 1).catch(
+        () => undefined,
+      );
+  }
+  const line = /CSV Error on Line: (\d+)/.exec(message)?.[1] ?? jsonAt?.line;
+  const at = `${file}${line ? `:${line}` : ''}${jsonAt?.column ? `:${jsonAt.column}` : ''}`;
+  const location = {
+    file,
+    ...(line ? { line: Number(line) } : {}),
+    ...(jsonAt?.column ? { column: jsonAt.column } : {}),
+  };
   const fields = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(message);
   let what: string;
   if (fields) {
@@ -35,7 +55,7 @@ export function engineError(file: string, cause: unknown): FileFormatError {
   } else if (cutShort) {
     what = 'not valid JSON: a record is still open at the end of the file (cut short?); fix the file or re-export it';
   } else if (malformedJson !== undefined && !/byte order mark/i.test(message)) {
-    what = `not valid JSON (${malformedJson}); fix the broken record (a JSON linter names its line) or re-export the file`;
+    what = `not valid JSON (${malformedJson}); fix the record ${line ? 'at that line' : '(a JSON linter names its line)'} or re-export the file`;
   } else if (/magic bytes|parquet|thrift|footer|metadata/i.test(message) && /\.(parquet|pq)$/i.test(file)) {
     what = `not a readable Parquet file (${firstLine(message).replace(/^[\w ]+Error: /, '')}); re-export it or check that it was copied whole`;
   } else if (/json/i.test(message) && /\.(json|jsonl|ndjson)$/i.test(file)) {

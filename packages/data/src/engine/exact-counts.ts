@@ -4,6 +4,7 @@
 // distinct counts. One query over every file of the data set.
 import { queryRows, sqlName } from './duckdb-engine.ts';
 import { engineError } from './engine-errors.ts';
+import type { ColumnBatch } from '../read/columns.ts';
 import type { ScannedFile } from './scan-columns.ts';
 
 export interface PointCounts {
@@ -90,7 +91,7 @@ export async function exactCounts(files: readonly ScannedFile[], request: ExactR
     const numericNames = new Set(request.points.keys());
     [row] = await queryRows(`SELECT ${aggregates.join(', ')} FROM (${unionOf(files, names, numericNames)})`);
   } catch (cause) {
-    throw engineError(files[0]!.file, cause);
+    throw await engineError(files[0]!.file, cause);
   }
   numeric.forEach(([name, points], i) => {
     const bins = new Map<number, number>();
@@ -136,8 +137,180 @@ export async function exactKolmogorovSmirnov(
   try {
     rows = await queryRows(sql);
   } catch (cause) {
-    throw engineError(a[0]?.file ?? column, cause);
+    throw await engineError(a[0]?.file ?? column, cause);
   }
   const r = rows[0] ?? {};
   return { d: Number(r.d ?? 0), na: Number(r.na ?? 0), nb: Number(r.nb ?? 0) };
+}
+
+/** What the pass may hold for counting it exactly without reading the data again (MLSHIP_EXACT_HOLD_MIB). */
+export const EXACT_HOLD_BYTES = Number(process.env.MLSHIP_EXACT_HOLD_MIB ?? 192) * 1024 ** 2;
+
+/** Distinct values a numeric column is held as (value, count) pairs up to; past it, its values one by one. */
+const COUNTED_VALUES = 1 << 16;
+/** Bytes a held Map entry or Set entry costs, beyond a string's characters. */
+const ENTRY_BYTES = 48;
+
+/** A numeric column's non-null values: counts per distinct value while they are few, then every value. */
+class HeldNumbers {
+  counts: Map<number, number> | undefined = new Map();
+  values = new Float64Array(0);
+  size = 0;
+
+  /** Adds the batch's non-null values; returns the bytes it now holds more. */
+  add(values: Float64Array, nulls: Uint8Array): number {
+    let grew = 0;
+    const counts = this.counts;
+    if (counts) {
+      const before = counts.size;
+      for (let i = 0; i < values.length; i++) {
+        if (nulls[i] === 1) continue;
+        const v = values[i]!;
+        counts.set(v, (counts.get(v) ?? 0) + 1);
+      }
+      grew += (counts.size - before) * ENTRY_BYTES;
+      if (counts.size <= COUNTED_VALUES) return grew;
+      // Too many distinct values to count apart: every value, one by one, from here on.
+      let total = 0;
+      for (const n of counts.values()) total += n;
+      grew += this.reserve(total) - counts.size * ENTRY_BYTES;
+      for (const [v, n] of counts) this.values.fill(v, this.size, (this.size += n));
+      this.counts = undefined;
+      return grew;
+    }
+    grew += this.reserve(this.size + values.length);
+    const out = this.values;
+    let size = this.size;
+    for (let i = 0; i < values.length; i++) if (nulls[i] === 0) out[size++] = values[i]!;
+    this.size = size;
+    return grew;
+  }
+
+  private reserve(capacity: number): number {
+    if (capacity <= this.values.length) return 0;
+    const grown = new Float64Array(Math.max(capacity, Math.floor(1.5 * this.values.length)));
+    grown.set(this.values.subarray(0, this.size));
+    const more = grown.byteLength - this.values.byteLength;
+    this.values = grown;
+    return more;
+  }
+
+  /** The sorted distinct values (NaN last, once) with their counts. */
+  sorted(): { values: Float64Array; weights: Float64Array | undefined } {
+    if (this.counts) {
+      const values = Float64Array.from(this.counts.keys()).sort();
+      return { values, weights: values.map((v) => this.counts!.get(v)!) };
+    }
+    return { values: this.values.subarray(0, this.size).sort(), weights: undefined };
+  }
+}
+
+/**
+ * Holds, during the streaming pass, what the exact counts need (each numeric
+ * column's non-null values, as counts per value while they are few; each text
+ * column's distinct values), so that a data set parsed row by row (CSV, JSON)
+ * is not parsed a second time for them. Past `budget` bytes it lets go of
+ * everything and `counts` gives undefined: the counts then come from one more
+ * query (`exactCounts`), so memory stays bounded whatever the size of the
+ * data. Parquet is not held: the engine reads its numeric columns again for
+ * less than holding them costs.
+ */
+export class ExactCountCollector {
+  private numbers = new Map<string, HeldNumbers>();
+  private texts = new Map<string, Set<string>>();
+  private bytes = 0;
+  private given: boolean;
+  private readonly budget: number;
+
+  constructor(budget = EXACT_HOLD_BYTES) {
+    this.budget = budget;
+    this.given = !(budget > 0);
+  }
+
+  private letGo(): void {
+    this.given = true;
+    this.numbers = new Map();
+    this.texts = new Map();
+  }
+
+  add(batch: ColumnBatch): void {
+    if (this.given) return;
+    if (/\.(parquet|pq)$/i.test(batch.source.file)) return this.letGo();
+    for (const [name, column] of batch.columns) {
+      if (column.kind === 'numeric') {
+        let held = this.numbers.get(name);
+        if (!held) {
+          // A column of only nulls so far has no kind yet (a JSON key, a shard's empty column).
+          if (column.nulls.indexOf(0) < 0) continue;
+          if (this.texts.has(name)) return this.letGo();
+          this.numbers.set(name, (held = new HeldNumbers()));
+        }
+        this.bytes += held.add(column.values, column.nulls);
+      } else {
+        let held = this.texts.get(name);
+        if (!held) {
+          if (column.dictionary.length === 0) continue;
+          if (this.numbers.has(name)) return this.letGo();
+          this.texts.set(name, (held = new Set()));
+        }
+        // A batch's dictionary holds exactly the values its rows use.
+        for (const text of column.dictionary) {
+          if (held.has(text)) continue;
+          held.add(text);
+          this.bytes += ENTRY_BYTES + 2 * text.length;
+        }
+      }
+      if (this.bytes > this.budget) return this.letGo();
+    }
+  }
+
+  /** The exact counts for `request` from what was held, or undefined when it let go. */
+  counts(request: ExactRequest): ExactCounts | undefined {
+    if (this.given) return undefined;
+    const result: ExactCounts = { points: new Map(), distinct: new Map() };
+    const distinct = new Set(request.distinct);
+    for (const [name, points] of request.points) {
+      if (this.texts.has(name)) return undefined;
+      const { values, weights } = this.numbers.get(name)?.sorted() ?? {
+        values: new Float64Array(0),
+        weights: undefined,
+      };
+      if (points.length > 0) result.points.set(name, countAtPoints(values, weights, points));
+      if (distinct.has(name)) result.distinct.set(name, distinctSorted(values));
+    }
+    for (const name of request.distinct) {
+      if (result.distinct.has(name)) continue;
+      if (this.numbers.has(name)) return undefined;
+      result.distinct.set(name, this.texts.get(name)?.size ?? 0);
+    }
+    return result;
+  }
+}
+
+/** Finite values below and at or below each sorted point, over sorted values (each `weights[i]` times). */
+function countAtPoints(sorted: Float64Array, weights: Float64Array | undefined, points: Float64Array): PointCounts {
+  const below = new Float64Array(points.length);
+  const atOrBelow = new Float64Array(points.length);
+  let i = 0;
+  while (i < sorted.length && sorted[i] === Number.NEGATIVE_INFINITY) i++;
+  let count = 0;
+  for (let k = 0; k < points.length; k++) {
+    const p = points[k]!;
+    for (; i < sorted.length && sorted[i]! < p; i++) count += weights ? weights[i]! : 1;
+    below[k] = count;
+    for (; i < sorted.length && sorted[i]! === p; i++) count += weights ? weights[i]! : 1;
+    atOrBelow[k] = count;
+  }
+  return { points, below, atOrBelow };
+}
+
+/** Distinct values of sorted numbers, NaN (sorted last) counted once; -0 and 0 are one value. */
+function distinctSorted(sorted: Float64Array): number {
+  let count = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const v = sorted[i]!;
+    if (Number.isNaN(v)) return count + 1;
+    if (i === 0 || v !== sorted[i - 1]) count++;
+  }
+  return count;
 }

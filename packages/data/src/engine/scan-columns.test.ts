@@ -143,6 +143,22 @@ test('column selection decodes only the named columns; an absent one is an error
   );
 });
 
+test('CSV: long text values that repeat, or share their length and first bytes, come back as written', async () => {
+  // Values past 12 bytes are known again within a chunk by length, first four bytes and hash: these share the
+  // first two, repeat in runs (sorted data) and out of order, and include multi-byte characters.
+  const values = Array.from({ length: 5000 }, (_, i) => {
+    const k = i % 7 === 0 ? Math.floor(i / 7) : (i * 7919) % 97;
+    return i % 11 === 0 ? `customer-\u00e9${String(k).padStart(6, '0')}` : `customer-x${String(k).padStart(6, '0')}`;
+  });
+  const rows = values.map((v, i) => `${i},${v},${v.slice(0, 12)}`);
+  const batches = await collect(write('long-text.csv', `i,s,short\n${rows.join('\n')}\n`), { batchRows: 1000 });
+  assert.deepEqual(texts(batches, 's'), values);
+  assert.deepEqual(
+    texts(batches, 'short'),
+    values.map((v) => v.slice(0, 12)),
+  );
+});
+
 test('JSON array: penguins keeps real missing values as nulls', async () => {
   const path = join(DATA, 'penguins.json');
   const records = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>[];
@@ -153,25 +169,88 @@ test('JSON array: penguins keeps real missing values as nulls', async () => {
   assert.ok(mass.filter((v) => v === null).length > 0);
 });
 
-test('JSON Lines: reads records; a broken record is an error with the reason, a record left open says so', async () => {
+/** Asserts that reading `path` fails with a FileFormatError whose message matches and whose location is `at`. */
+async function rejectsAt(path: string, message: RegExp, at: { line?: number; column?: number }): Promise<void> {
+  await assert.rejects(collect(path), (e: unknown) => {
+    assert.ok(e instanceof FileFormatError, String(e));
+    assert.match(e.message, message);
+    assert.deepEqual({ line: e.location?.line, column: e.location?.column }, { line: at.line, column: at.column });
+    return true;
+  });
+}
+
+test('JSON Lines: reads records; a broken record is named by its line and column, with the reason', async () => {
   const good = write('ok.jsonl', '{"a":1,"b":"x"}\n\n{"a":2.5,"b":null}\n');
   const batches = await collect(good);
   assert.deepEqual(texts(batches, 'a'), ['1', '2.5']);
   assert.deepEqual(texts(batches, 'b'), ['x', null]);
-  const bad = write('bad.jsonl', '{"a":1}\n{"a":2]\n{"a":3}\n');
-  await assert.rejects(
-    collect(bad),
-    (e: unknown) =>
-      e instanceof FileFormatError &&
-      /^\S*bad\.jsonl: not valid JSON \(unexpected character\); fix the broken record/.test(e.message),
+  await rejectsAt(
+    write('bad.jsonl', '{"a":1}\n{"a":2]\n{"a":3}\n'),
+    /^\S*bad\.jsonl:2:7: not valid JSON \(unexpected character\); fix the record at that line/,
+    { line: 2, column: 7 },
   );
-  // The engine reports a value left open on the line after the last line break; no line is named then.
-  const open = write('open.jsonl', '{"a":1}\n{"a":\n');
-  await assert.rejects(
-    collect(open),
-    (e: unknown) =>
-      e instanceof FileFormatError &&
-      /^\S*open\.jsonl: not valid JSON: a record is still open at the end of the file/.test(e.message),
+  // Blank and space-only lines are not records (the engine's record count skips them), CRLF line ends, and
+  // columns count characters, not bytes.
+  await rejectsAt(
+    write('blanks.jsonl', '\r\n{"a":1}\r\n   \r\n\t\r\n{"a":"\u00e9\u00e9","b": tru}\r\n{"a":3}\r\n'),
+    /^\S*blanks\.jsonl:5:16: not valid JSON/,
+    { line: 5, column: 16 },
+  );
+  // Two records on one line: the second one is the fault.
+  await rejectsAt(write('two.jsonl', '{"a":1}\n{"a":2} {"a":5}\n'), /^\S*two\.jsonl:2:9: not valid JSON/, {
+    line: 2,
+    column: 9,
+  });
+  // A record left open at the end of the file: its line, and the column after its last character.
+  await rejectsAt(
+    write('open.jsonl', '{"a":1}\n{"a":\n'),
+    /^\S*open\.jsonl:2:6: not valid JSON: a record is still open at the end of the file/,
+    { line: 2, column: 6 },
+  );
+});
+
+test('JSON Lines: the line of a broken record past the first megabytes of a file', async () => {
+  const good = Array.from({ length: 60_000 }, (_, i) => `{"a": ${i}, "b": "row ${i}"}\n`).join('');
+  await rejectsAt(
+    write('long.jsonl', `${good}\n{"a": 60000, "b": }\n${good}`),
+    /^\S*long\.jsonl:60002:19: not valid JSON/,
+    { line: 60_002, column: 19 },
+  );
+});
+
+test('JSON array: a broken record is named by its line and column, also a missing comma and a nested fault', async () => {
+  await rejectsAt(
+    write('bad.json', '[{"a": 1},\n {"a": 2},\n {"a": 3,,},\n {"a": 4}]\n'),
+    /^\S*bad\.json:3:10: not valid JSON/,
+    { line: 3, column: 10 },
+  );
+  await rejectsAt(
+    write('multiline.json', '[\n{"a": 1,\n "b": "x"},\n{"a": 2,\n "b": x}\n]\n'),
+    /^\S*multiline\.json:5:7: not valid JSON/,
+    { line: 5, column: 7 },
+  );
+  await rejectsAt(write('comma.json', '[{"a": 1} {"a": 2}]'), /^\S*comma\.json:1:11: not valid JSON/, {
+    line: 1,
+    column: 11,
+  });
+  await rejectsAt(
+    write('nested.json', '[{"a": [1, 2]}, {"a": [3, "x\\q"]}]'),
+    /^\S*nested\.json:1:29: not valid JSON/,
+    {
+      line: 1,
+      column: 29,
+    },
+  );
+});
+
+test('JSON and JSON Lines: NUL bytes (binary data) fail on the first bytes, naming the file', async () => {
+  const path = write('zeros.jsonl', '');
+  truncateSync(path, 64 * 1024 ** 2);
+  await rejectsAt(path, /^\S*zeros\.jsonl: holds NUL bytes \(binary data, or UTF-16 text\): not JSON text/, {});
+  await rejectsAt(
+    write('utf16.json', Buffer.from('[{"a": 1}]', 'utf16le')),
+    /^\S*utf16\.json: holds NUL bytes .*save it as UTF-8$/,
+    {},
   );
 });
 

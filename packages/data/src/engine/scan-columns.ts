@@ -113,7 +113,11 @@ async function scanFile(
     );
     const sql = [
       ...(plan.rowNumberSql ? [plan.rowNumberSql] : []),
-      ...columns.flatMap((c) => (c.invalidSql ? [c.sql, c.invalidSql] : [c.sql])),
+      ...columns.flatMap((c) => [
+        c.sql,
+        ...(c.invalidSql ? [c.invalidSql] : []),
+        ...(hashed(plan, c) ? [`hash(${c.sql})`] : []),
+      ]),
     ];
     try {
       if (sql.length > 0) await sinkQuery(sql, plan.from, (chunk) => assembler.add(chunk));
@@ -126,9 +130,19 @@ async function scanFile(
         tolerant.add(column);
         continue;
       }
-      throw engineError(file, cause);
+      throw await engineError(file, cause);
     }
   }
+}
+
+/**
+ * A CSV text column comes with the engine's 64-bit hash of each value, so a
+ * value longer than a string slot holds (12 bytes: dates, ids, names) that
+ * repeats within a chunk is read out of the engine's memory and decoded once
+ * per chunk, not once per row (see textChunk).
+ */
+function hashed(plan: SourcePlan, column: ColumnPlan): boolean {
+  return plan.format === 'csv' && column.kind === 'categorical';
 }
 
 type DecodedChunk = {
@@ -186,8 +200,11 @@ class BatchAssembler {
     }
     const decoded: DecodedChunk = { rows, first, columns: [], invalid: [] };
     for (const c of this.columns) {
-      decoded.columns.push(c.kind === 'numeric' ? numericChunk(chunk, index++, rows) : textChunk(chunk, index++, rows));
-      decoded.invalid.push(c.invalidSql ? textChunk(chunk, index++, rows) : undefined);
+      const at = index++;
+      const invalid = c.invalidSql ? index++ : -1;
+      const hash = hashed(this.plan, c) ? index++ : undefined;
+      decoded.columns.push(c.kind === 'numeric' ? numericChunk(chunk, at, rows) : textChunk(chunk, at, rows, hash));
+      decoded.invalid.push(invalid >= 0 ? textChunk(chunk, invalid, rows) : undefined);
     }
     if (!this.plan.rowNumberSql) {
       this.next += rows;

@@ -7,6 +7,7 @@ import { formatOf, isRemote, type DataFormat } from './data-format.ts';
 import { queryRows, sqlName, sqlString } from './duckdb-engine.ts';
 import { engineError } from './engine-errors.ts';
 import { checkQuotesClosed, readCsvHeader, type CsvHeader } from './csv-header.ts';
+import { checkJsonText } from './json-error-location.ts';
 
 /** Tokens read as a missing value in CSV. */
 export const CSV_NULL_TOKENS = ['', 'NA', 'N/A', 'null', 'NULL', 'None'] as const;
@@ -75,7 +76,7 @@ async function describe(file: string, from: string): Promise<{ name: string; typ
     const rows = await queryRows(`DESCRIBE SELECT * FROM ${from}`);
     return rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
   } catch (cause) {
-    throw engineError(file, cause);
+    throw await engineError(file, cause);
   }
 }
 
@@ -83,6 +84,7 @@ async function describe(file: string, from: string): Promise<{ name: string; typ
 export async function planSource(file: string, tolerant: ReadonlySet<string> = new Set()): Promise<SourcePlan> {
   const format = formatOf(file);
   if (format === 'csv' && !isRemote(file)) return planCsv(file, tolerant);
+  if ((format === 'json' || format === 'jsonl') && !isRemote(file)) await checkJsonText(file);
   const described = (await describe(file, tableFunction(file, format))).filter(
     (c) => !(format === 'parquet' && c.name === 'file_row_number'),
   );
@@ -127,7 +129,7 @@ async function planCsv(file: string, tolerant: ReadonlySet<string>): Promise<Sou
         .join(', ')} FROM (SELECT * FROM ${text} LIMIT ${KIND_ROWS})`,
     );
   } catch (cause) {
-    throw engineError(file, cause);
+    throw await engineError(file, cause);
   }
   const parsed = header.names.map((_, i) => {
     const n = Number(probe?.[`n${i}`] ?? 0);
@@ -173,6 +175,6 @@ async function unsafeIntegers(file: string, from: string, expressions: string[])
     const [row] = await queryRows(`SELECT ${checks.join(', ')} FROM (SELECT * FROM ${from} LIMIT ${KIND_ROWS})`);
     return expressions.map((_, i) => row?.[`c${i}`] === true);
   } catch (cause) {
-    throw engineError(file, cause);
+    throw await engineError(file, cause);
   }
 }

@@ -13,5 +13,7 @@ export const DataTestActionInputsSchema = z.object({
   driftConfig: z.string().optional(),
   failOn: FailOnSchema.default('error'),
   outputDir: z.string().default('mlship-data'),
+  /** A model name: keep one issue for it open while the step fails, closed when a run passes. */
+  trackingIssue: z.string().optional(),
 });
 export type DataTestActionInputs = z.infer<typeof DataTestActionInputsSchema>;

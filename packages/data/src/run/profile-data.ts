@@ -1,7 +1,8 @@
 // One profile of a data set through the engine: a streaming pass feeds the
 // profiler (and any other batch consumer, such as expectation checks), then
-// one SQL query counts exactly what the pass decided to count.
-import { exactCounts } from '../engine/exact-counts.ts';
+// the exact counts of what the pass decided to count: from the values the
+// pass held (CSV and JSON, within a memory budget), else one SQL query.
+import { ExactCountCollector, exactCounts } from '../engine/exact-counts.ts';
 import { scanColumns, type ScannedFile, type BatchHandler } from '../engine/scan-columns.ts';
 import { DataProfiler } from '../profile/data-profiler.ts';
 import type { Profile } from '../profile/profile-schema.ts';
@@ -13,6 +14,8 @@ export interface ProfileDataOptions {
   onBatch?: BatchHandler | undefined;
   /** Rows per batch handed to the profiler and `onBatch`. */
   batchRows?: number | undefined;
+  /** Bytes the pass may hold to count exactly without a second read (default EXACT_HOLD_BYTES); 0 never holds. */
+  exactHoldBytes?: number | undefined;
 }
 
 export async function profileData(
@@ -21,14 +24,17 @@ export async function profileData(
 ): Promise<{ profile: Profile; files: ScannedFile[] }> {
   const profiler = new DataProfiler(options.reference ? { reference: options.reference } : {});
   const onBatch = options.onBatch;
+  const held = new ExactCountCollector(options.exactHoldBytes);
   const files = await scanColumns(
     pattern,
     (batch) => {
       profiler.update(batch);
+      held.add(batch);
       onBatch?.(batch);
     },
     options.batchRows ? { batchRows: options.batchRows } : {},
   );
-  const exact = await exactCounts(files, profiler.exactCountRequest());
+  const request = profiler.exactCountRequest();
+  const exact = held.counts(request) ?? (await exactCounts(files, request));
   return { profile: profiler.finish(exact), files };
 }

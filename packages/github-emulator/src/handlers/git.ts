@@ -101,7 +101,7 @@ export const gitHandlers: Record<string, RepoHandler> = {
     const type = objectType(ctx, sha);
     if (!type) throw unprocessable(ctx, 'Object does not exist');
     const record: GitRefRecord = { ref, sha, objectType: type };
-    ctx.repo.refs.set(ref, record);
+    ctx.core.setRef(ctx.repo, record);
     const json = refJson(ctx.core, ctx.repo, record);
     return { status: 201, body: json, headers: { location: String(json['url']) } };
   },
@@ -138,9 +138,9 @@ export const gitHandlers: Record<string, RepoHandler> = {
     ) {
       throw unprocessable(ctx, 'Update is not a fast forward');
     }
-    record.sha = sha;
-    record.objectType = type;
-    return { status: 200, body: refJson(ctx.core, ctx.repo, record) };
+    const moved: GitRefRecord = { ...record, sha, objectType: type };
+    ctx.core.setRef(ctx.repo, moved);
+    return { status: 200, body: refJson(ctx.core, ctx.repo, moved) };
   },
 
   'git/delete-ref': (ctx) => {

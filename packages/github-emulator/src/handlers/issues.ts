@@ -41,7 +41,27 @@ export const issueHandlers: Record<string, RepoHandler> = {
       body: typeof body['body'] === 'string' ? body['body'] : null,
       user: ctx.token.user.login,
     });
+    // Labels a token may not set are dropped silently on GitHub; every emulated token may set them.
+    if (Array.isArray(body['labels']))
+      issue.labels = body['labels'].map((l) => (typeof l === 'string' ? l : String((l as { name?: unknown }).name)));
     return { status: 201, body: issueJson(ctx.core, ctx.repo, issue) };
+  },
+
+  'issues/list-for-repo': (ctx) => {
+    const state = ctx.query.get('state') ?? 'open';
+    const labels = (ctx.query.get('labels') ?? '').split(',').filter((l) => l !== '');
+    const creator = ctx.query.get('creator');
+    // Pull requests are issues too: GitHub lists both here.
+    const issues = [...ctx.repo.issues.values()].filter(
+      (i) =>
+        (state === 'all' || i.state === state) &&
+        labels.every((l) => i.labels.some((own) => own.toLowerCase() === l.toLowerCase())) &&
+        (!creator || i.user.login.toLowerCase() === creator.toLowerCase()),
+    );
+    const ascending = ctx.query.get('direction') === 'asc';
+    if (!ascending) issues.reverse();
+    const page = paginate(ctx, issues);
+    return { status: 200, body: page.items.map((i) => issueJson(ctx.core, ctx.repo, i)), headers: page.headers };
   },
 
   'issues/update': (ctx) => {
@@ -61,6 +81,56 @@ export const issueHandlers: Record<string, RepoHandler> = {
   },
 
   'pulls/get': (ctx) => ({ status: 200, body: pullJson(ctx.core, ctx.repo, findPull(ctx), true) }),
+
+  'pulls/create': (ctx) => {
+    const body = bodyOf(ctx);
+    assertMaxChars(ctx, 'PullRequest', 'body', body['body'], COMMENT_BODY_MAX_CHARS);
+    const base = String(body['base']);
+    const headFilter = String(body['head']);
+    // "owner:branch" names a fork's branch; only this repository's own branches are emulated.
+    const [owner, head = ''] = headFilter.includes(':') ? headFilter.split(':', 2) : [ctx.repo.owner.login, headFilter];
+    const headSha = ctx.repo.refs.get(`refs/heads/${head}`)?.sha;
+    const baseSha = ctx.repo.refs.get(`refs/heads/${base}`)?.sha;
+    if (owner?.toLowerCase() !== ctx.repo.owner.login.toLowerCase() || !headSha)
+      throw validationFailed(ctx, [{ resource: 'PullRequest', field: 'head', code: 'invalid' }]);
+    if (!baseSha) throw validationFailed(ctx, [{ resource: 'PullRequest', field: 'base', code: 'invalid' }]);
+    if (headSha === baseSha || isAncestorOrSelf(ctx, headSha, baseSha))
+      throw validationFailed(ctx, [
+        { resource: 'PullRequest', code: 'custom', message: `No commits between ${base} and ${head}` },
+      ]);
+    const open = [...ctx.repo.issues.values()].find(
+      (i) => i.pullRequest && i.state === 'open' && i.pullRequest.head === head && i.pullRequest.base === base,
+    );
+    if (open)
+      throw validationFailed(ctx, [
+        {
+          resource: 'PullRequest',
+          code: 'custom',
+          message: `A pull request already exists for ${ctx.repo.owner.login}:${head}.`,
+        },
+      ]);
+    const pull = ctx.core.createIssue(ctx.repo, {
+      title: String(body['title']),
+      body: typeof body['body'] === 'string' ? body['body'] : null,
+      user: ctx.token.user.login,
+      pullRequest: { head, base, headSha, baseSha, merged: false, draft: body['draft'] === true },
+    });
+    return { status: 201, body: pullJson(ctx.core, ctx.repo, pull, true) };
+  },
+
+  'pulls/update': (ctx) => {
+    const pull = findPull(ctx);
+    const body = bodyOf(ctx);
+    assertMaxChars(ctx, 'PullRequest', 'body', body['body'], COMMENT_BODY_MAX_CHARS);
+    if (typeof body['title'] === 'string') pull.title = body['title'];
+    if (typeof body['body'] === 'string') pull.body = body['body'];
+    if (body['state'] === 'open' || body['state'] === 'closed') {
+      pull.state = body['state'];
+      pull.closedAt = body['state'] === 'closed' ? ctx.core.now() : null;
+    }
+    pull.updatedAt = ctx.core.now();
+    return { status: 200, body: pullJson(ctx.core, ctx.repo, pull, true) };
+  },
 
   'pulls/list': (ctx) => {
     const state = ctx.query.get('state') ?? 'open';

@@ -50,7 +50,7 @@ function ensureTag(ctx: RepoContext, release: ReleaseRecord): void {
   if (!commit) {
     throw validationFailed(ctx, [{ resource: 'Release', code: 'invalid', field: 'target_commitish' }]);
   }
-  ctx.repo.refs.set(refName, { ref: refName, sha: commit.sha, objectType: 'commit' });
+  ctx.core.setRef(ctx.repo, { ref: refName, sha: commit.sha, objectType: 'commit' });
 }
 
 function publish(ctx: RepoContext, release: ReleaseRecord): void {

@@ -1,0 +1,225 @@
+// mlship monitor from a terminal: the prod version's reference profile and
+// calibration summary come from the registry, the window from served rows.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalStore, RegistryService } from '@mlship/registry';
+import { DEMO_CLASSES } from '@mlship/demo';
+import { readOnnxSignature } from '@mlship/onnx';
+import { servedPenguins, softmax, type ServedPenguins } from '@mlship/monitor/test-kit';
+import { main } from '../main.ts';
+
+let dir: string;
+let served: ServedPenguins;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mlship-monitor-cli-'));
+  served = await servedPenguins(dir);
+});
+after(() => rm(dir, { recursive: true, force: true }));
+
+async function runMonitorCli(argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(['monitor', ...argv], {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    cwd: dir,
+    env: {},
+  });
+  return { code, stdout, stderr };
+}
+
+test('calibrate a holdout, publish it with the version, then monitor a drifted window against penguins@prod', async () => {
+  await served.writeWindow('holdout.csv', { rows: 600, seed: 1, labelShare: 1 });
+  const calibrated = await runMonitorCli([
+    'calibrate',
+    'holdout.csv',
+    '--policy',
+    'monitor.yml',
+    '--output',
+    'calibration.json',
+  ]);
+  assert.equal(calibrated.code, 0, calibrated.stderr);
+  assert.match(calibrated.stdout, /calibration: calibrated: ECE 0\.0\d\d/);
+
+  await writeFile(join(dir, 'model.onnx'), 'not read by the monitor');
+  const registry = new RegistryService(new LocalStore(join(dir, 'registry')), { actor: 'tester' });
+  await registry.publish({
+    name: 'penguins',
+    version: '1.0.0',
+    commit: 'main',
+    files: [
+      { path: join(dir, 'model.onnx'), role: 'model' },
+      { path: served.referenceProfile, role: 'data-profile' },
+      { path: join(dir, 'calibration.json'), role: 'other' },
+    ],
+  });
+  await registry.promote({ name: 'penguins', version: 'v1.0.0', stage: 'staging' });
+  await registry.promote({ name: 'penguins', version: 'v1.0.0', stage: 'prod' });
+
+  await served.writeWindow('served.csv', {
+    rows: 600,
+    seed: 4,
+    labelShare: 0.5,
+    shift: { bill_length_mm: 4, flipper_length_mm: 8 },
+  });
+  const monitored = await runMonitorCli([
+    'served.csv',
+    '--policy',
+    'monitor.yml',
+    '--model',
+    'penguins@prod',
+    '--registry',
+    'registry',
+    '--json',
+  ]);
+  assert.equal(monitored.code, 0, monitored.stderr);
+  const result = JSON.parse(monitored.stdout);
+  assert.equal(result.version, 'v1.0.0');
+  assert.equal(result.status, 'degraded');
+  assert.equal(result.retrain, true);
+  assert.equal(result.estimateReliable, true);
+  assert.ok(result.triggers.some((t: { kind: string }) => t.kind === 'feature-drift'));
+  const report = await readFile(join(dir, 'mlship-monitor', 'monitor.md'), 'utf8');
+  assert.match(report, /### ❌ Monitoring: penguins/);
+  assert.match(report, /`penguins@v1\.0\.0`/);
+  const verdict = JSON.parse(await readFile(join(dir, 'mlship-monitor', 'monitor.json'), 'utf8'));
+  assert.equal(verdict.status, 'degraded');
+});
+
+test('a window without traffic fails with one line that says what to check', async () => {
+  const quiet = await runMonitorCli([
+    'logs/*.jsonl',
+    '--policy',
+    'monitor.yml',
+    '--model',
+    'penguins',
+    '--reference-profile',
+    'reference-profile.json',
+  ]);
+  assert.equal(quiet.code, 1);
+  assert.match(quiet.stdout, /no-traffic \(0 rows, 0 labelled\)/);
+  assert.match(
+    quiet.stderr,
+    /^mlship: error: no traffic: 'logs\/\*\.jsonl' holds no served rows for penguins; .*on_no_traffic: warn/,
+  );
+});
+
+test('a bare model name without a reference profile is refused with the fix', async () => {
+  const bare = await runMonitorCli(['served.csv', '--policy', 'monitor.yml', '--model', 'penguins']);
+  assert.equal(bare.code, 1);
+  assert.match(
+    bare.stderr,
+    /model 'penguins' is not a registry reference such as penguins@prod; give one, or give reference-profile/,
+  );
+});
+
+test('labels that never arrive: a pass on the estimate alone, and the output says the metrics are estimated only', async () => {
+  await served.writeWindow('unlabelled.csv', { rows: 300, seed: 2, labelShare: 0 });
+  const run = await runMonitorCli([
+    'unlabelled.csv',
+    '--policy',
+    'monitor.yml',
+    '--model',
+    'penguins',
+    '--reference-profile',
+    'reference-profile.json',
+    '--calibration',
+    'calibration.json',
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /\(300 rows, 0 labelled\)/);
+  assert.match(run.stdout, /accuracy: estimated 0\.9\d\d, floor 0\.9 judged on estimated/);
+  assert.match(
+    run.stdout,
+    /note: no labels arrived for this window: quality is estimated from the model’s probabilities only/,
+  );
+});
+
+test("mlship serve's data directory as the window: prod's answers since --since, columns named by the model's features", async () => {
+  const v1 = await served.retrain('serve-v1', {});
+  const bytes = await readFile(v1.model);
+  const input = readOnnxSignature(bytes).inputs[0]!.name;
+  const registry = new RegistryService(new LocalStore(join(dir, 'serve-registry')), { actor: 'tester' });
+  await registry.publish({
+    name: 'penguins',
+    version: '2.0.0',
+    commit: 'main',
+    files: [
+      { path: v1.model, role: 'model' },
+      { path: v1.profile, role: 'data-profile' },
+    ],
+  });
+  await registry.promote({ name: 'penguins', version: 'v2.0.0', stage: 'prod' });
+  // The server's log as it writes it: one prediction line per request, labels by request id later.
+  const lines: object[] = [];
+  // Minutes into the hour before the run (the CLI's window ends now).
+  const hourAgo = Date.now() - 3_600_000;
+  const at = (minute: number) => new Date(hourAgo + minute * 60_000).toISOString();
+  const shifted = served.holdout.map((p) => ({
+    species: p.species,
+    features: p.features.map((v, j) => v + (j === 0 ? 4 : j === 2 ? 8 : 0)),
+  }));
+  shifted.forEach((p, i) => {
+    const probabilities = softmax(v1.fit, p.features);
+    const top = probabilities.indexOf(Math.max(...probabilities));
+    lines.push({
+      kind: 'prediction',
+      ts: at(10),
+      id: `r${i}`,
+      model: 'penguins',
+      version: 'v2.0.0',
+      arm: 'prod',
+      served: true,
+      rows: 1,
+      inputs: [{ name: input, shape: [1, 4], datatype: 'FP32', data: p.features }],
+      outputs: [
+        {
+          kind: 'class',
+          label: DEMO_CLASSES[top],
+          probabilities: Object.fromEntries(DEMO_CLASSES.map((c, k) => [c, probabilities[k]])),
+        },
+      ],
+      latencyMs: 0.3,
+    });
+  });
+  // Before the window, and another version's answers: neither is in it.
+  lines.push({ ...(lines[0] as object), id: 'early', ts: at(1) });
+  lines.push({ ...(lines[1] as object), id: 'other', version: 'v1.0.0' });
+  shifted.forEach((p, i) => {
+    if (i % 2 === 0) lines.push({ kind: 'label', ts: at(20), id: `r${i}`, label: p.species });
+  });
+  await mkdir(join(dir, 'serve', 'predictions'), { recursive: true });
+  await writeFile(
+    join(dir, 'serve', 'predictions', 'predictions.jsonl'),
+    lines.map((l) => `${JSON.stringify(l)}\n`).join(''),
+  );
+  const run = await runMonitorCli([
+    'serve',
+    '--policy',
+    'monitor.yml',
+    '--model',
+    'penguins@prod',
+    '--registry',
+    'serve-registry',
+    '--since',
+    at(5),
+    '--json',
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  const result = JSON.parse(run.stdout);
+  assert.equal(result.version, 'v2.0.0');
+  assert.equal(result.rows, shifted.length);
+  assert.equal(result.labelledRows, Math.ceil(shifted.length / 2));
+  assert.equal(result.status, 'degraded');
+  assert.ok(
+    result.triggers.some((t: { kind: string; message: string }) => /bill_length_mm/.test(t.message)),
+    'the inputs are compared by the names the model was exported with',
+  );
+  const bad = await runMonitorCli(['serve', '--policy', 'monitor.yml', '--model', 'penguins', '--since', 'yesterday']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /--since: give a time such as 2026-11-30T04:00:00Z/);
+});

@@ -1,0 +1,2 @@
+export { readBody, startLoopbackServer } from './loopback-server.ts';
+export type { LoopbackServer, LoopbackServerOptions } from './loopback-server.ts';

@@ -1,0 +1,300 @@
+// `actions/monitor` and `mlship monitor`, one code path: read the inputs'
+// files once, resolve the prod version through the registry (its reference
+// profile, calibration summary and age), judge the window, write the report
+// and the verdict, and keep the model's tracking issue in step.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { FileFormatError, InputError } from '@mlship/errors';
+import { parseProfile, type Profile } from '@mlship/data';
+import { safeParseModelReference, type RegistryService, type ResolvedVersion } from '@mlship/registry';
+import { FEATURE_NAMES_METADATA_KEY, readOnnxMetadata, readOnnxSignature } from '@mlship/onnx/signature';
+import { checkOutputDirectory, writeOutputFiles } from '@mlship/output-files';
+import { renderSection } from '@mlship/report';
+import type { GitHubClient, RepoRef } from '@mlship/github';
+import { CalibrationSummarySchema, type CalibrationSummary } from './calibration.ts';
+import { readMonitorPolicy } from './monitor-policy.ts';
+import { monitorWindow, type MonitorOutcome } from './monitor-window.ts';
+import { monitorState, syncTrackingIssue, type TrackingResult } from './tracking-issue.ts';
+import { servedLogDir, writeServedWindow } from './served-log.ts';
+
+const OUTPUT_DIR = { what: 'output directory', setBy: "--output-dir, action input 'output-dir'" };
+
+/** The calibration summary a version may carry among its release assets. */
+export const CALIBRATION_ASSET = 'calibration.json';
+
+const BooleanText = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+/** The action's inputs (kebab-case in action.yml) and the CLI's flags. */
+export const MonitorInputsSchema = z.object({
+  /** Served rows of the window: a Parquet, CSV or JSON Lines file, or a glob; or mlship serve's data directory. */
+  data: z.string({ error: 'is required' }),
+  policy: z.string({ error: 'is required' }),
+  /** The model in production, as a registry reference (churn@prod), or a bare name with reference-profile. */
+  model: z.string({ error: 'is required' }),
+  referenceProfile: z.string().optional(),
+  calibration: z.string().optional(),
+  registry: z.string().optional(),
+  trackingIssue: BooleanText.default(true),
+  /** When data is mlship serve's data directory, the window is the last this many hours of its log, */
+  windowHours: z.coerce.number().positive().default(24),
+  /** or the time since this moment (ISO 8601) when given. */
+  since: z.iso.datetime({ offset: true }).optional(),
+  outputDir: z.string().default('mlship-monitor'),
+  token: z.string().optional(),
+});
+export type MonitorInputs = z.infer<typeof MonitorInputsSchema>;
+
+export interface MonitorDeps {
+  cwd: string;
+  now: Date;
+  /** Opens the registry a model reference resolves in; built by the entry, called only when needed. */
+  registry?: () => Promise<RegistryService>;
+  /** The repository of the tracking issue, and the client that writes it. */
+  github?: { client: GitHubClient; repo: RepoRef; runUrl?: string | undefined };
+}
+
+export interface MonitorResult {
+  outcome: MonitorOutcome;
+  model: string;
+  version: string | null;
+  /** The report section, for the job summary (written to reportPath too unless the run failed). */
+  markdown: string;
+  reportPath: string | null;
+  resultPath: string | null;
+  tracking: TrackingResult | null;
+  /** Whether the run should fail: a window without traffic under `on_no_traffic: fail`. */
+  failed: string | null;
+}
+
+interface ProdVersion {
+  name: string;
+  version: string | null;
+  createdAt: string | null;
+  reference: Profile;
+  calibration: CalibrationSummary | null;
+  /** Each input tensor's feature columns, read from the model when the window is mlship serve's log. */
+  inputColumns: ReadonlyMap<string, readonly string[]>;
+}
+
+const HOUR_MS = 3_600_000;
+
+export async function runMonitor(inputs: MonitorInputs, deps: MonitorDeps): Promise<MonitorResult> {
+  const at = (p: string) => (isAbsolute(p) ? p : resolve(deps.cwd, p));
+  const outputDir = at(inputs.outputDir);
+  await checkOutputDirectory(outputDir, OUTPUT_DIR);
+  const policy = await readMonitorPolicy(at(inputs.policy), inputs.policy);
+  const logDir = await servedLogDir(at(inputs.data));
+  const prod = await resolveProd(inputs, deps, at, logDir !== null);
+  const work = logDir ? await mkdtemp(join(tmpdir(), 'mlship-monitor-window-')) : undefined;
+  let outcome: MonitorOutcome;
+  try {
+    let data: string | null = at(inputs.data);
+    if (logDir && work) {
+      data = join(work, 'served.jsonl');
+      const until = deps.now;
+      const since = inputs.since ? new Date(inputs.since) : new Date(until.getTime() - inputs.windowHours * HOUR_MS);
+      const { rows } = await writeServedWindow({
+        dir: logDir,
+        model: prod.name,
+        version: prod.version!,
+        since,
+        until,
+        inputColumns: prod.inputColumns,
+        policy,
+        out: data,
+      });
+      if (rows === 0) data = null;
+    }
+    outcome = await monitorWindow({
+      model: prod.name,
+      version: prod.version,
+      data,
+      dataLabel: inputs.data,
+      policy,
+      reference: prod.reference,
+      calibration: prod.calibration,
+      modelCreatedAt: prod.createdAt,
+      now: deps.now,
+    });
+  } finally {
+    if (work) await rm(work, { recursive: true, force: true });
+  }
+  const markdown = renderSection(outcome.section);
+  const failed =
+    outcome.verdict.status === 'no-traffic' && policy.on_no_traffic === 'fail'
+      ? `no traffic: '${inputs.data}' holds no served rows for ${prod.name}; check that the model is serving and the window's path, or set on_no_traffic: warn in ${inputs.policy}`
+      : null;
+  const result = {
+    schemaVersion: 1,
+    model: prod.name,
+    version: prod.version,
+    data: inputs.data,
+    status: outcome.verdict.status,
+    retrain: outcome.verdict.triggers.length > 0,
+    triggers: outcome.verdict.triggers,
+    estimateReliable: outcome.verdict.estimateReliable,
+    quality: outcome.verdict.quality,
+    calibration: outcome.evidence.calibration,
+    rows: outcome.evidence.rows,
+    labelledRows: outcome.evidence.labelledRows,
+    modelAgeDays: outcome.evidence.modelAgeDays,
+    notes: outcome.verdict.notes,
+  };
+  // A failed run leaves no files (its report is in the job summary): nothing half-done to pick up.
+  if (!failed)
+    await writeOutputFiles(
+      outputDir,
+      { 'monitor.md': markdown, 'monitor.json': `${JSON.stringify(result, null, 2)}\n` },
+      OUTPUT_DIR,
+    );
+  const tracking =
+    deps.github && inputs.trackingIssue
+      ? await syncTrackingIssue(deps.github.client, deps.github.repo, {
+          model: prod.name,
+          state: monitorState(prod.name, outcome.verdict),
+          markdown,
+          runUrl: deps.github.runUrl,
+        })
+      : null;
+  return {
+    outcome,
+    model: prod.name,
+    version: prod.version,
+    markdown,
+    reportPath: failed ? null : join(outputDir, 'monitor.md'),
+    resultPath: failed ? null : join(outputDir, 'monitor.json'),
+    tracking,
+    failed,
+  };
+}
+
+async function resolveProd(
+  inputs: MonitorInputs,
+  deps: MonitorDeps,
+  at: (p: string) => string,
+  servedLog: boolean,
+): Promise<ProdVersion> {
+  if (/[@#]/.test(inputs.model)) {
+    const reference = safeParseModelReference(inputs.model);
+    if (!reference.success) throw new InputError(`model ${reference.error}`);
+  } else {
+    if (servedLog)
+      throw new InputError(
+        `model '${inputs.model}' is not a registry reference; reading mlship serve's log needs one (such as ${inputs.model || 'churn'}@prod): its version picks the rows and its model names the feature columns`,
+      );
+    if (!inputs.referenceProfile)
+      throw new InputError(
+        `model '${inputs.model}' is not a registry reference such as ${inputs.model.split('@')[0] || 'churn'}@prod; give one, or give reference-profile with the training data's profile`,
+      );
+    return {
+      name: inputs.model,
+      version: null,
+      createdAt: null,
+      reference: await readProfile(at(inputs.referenceProfile), inputs.referenceProfile),
+      calibration: inputs.calibration ? await readCalibration(at(inputs.calibration), inputs.calibration) : null,
+      inputColumns: new Map(),
+    };
+  }
+  if (!deps.registry) throw new InputError(`model '${inputs.model}' needs a registry to resolve; give registry`);
+  const registry = await deps.registry();
+  const resolved = await registry.resolve(inputs.model);
+  const dir = await mkdtemp(join(tmpdir(), 'mlship-monitor-'));
+  try {
+    return await downloadProd(inputs, registry, resolved, dir, at, servedLog);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function downloadProd(
+  inputs: MonitorInputs,
+  registry: RegistryService,
+  resolved: ResolvedVersion,
+  dir: string,
+  at: (p: string) => string,
+  servedLog: boolean,
+): Promise<ProdVersion> {
+  const assets = resolved.manifest.assets.map((a) => a.name);
+  let profile: Profile;
+  if (inputs.referenceProfile) profile = await readProfile(at(inputs.referenceProfile), inputs.referenceProfile);
+  else {
+    if (!resolved.manifest.assets.some((a) => a.role === 'data-profile'))
+      throw new InputError(
+        `${resolved.tag} has no data-profile asset to compare the served rows with; publish the training data's profile with the version (mlship data profile), or give reference-profile`,
+      );
+    const { files } = await registry.download(inputs.model, dir, { role: 'data-profile' });
+    profile = await readProfile(files[0]!, `${resolved.tag}'s data profile`);
+  }
+  let calibration: CalibrationSummary | null = null;
+  if (inputs.calibration) calibration = await readCalibration(at(inputs.calibration), inputs.calibration);
+  else if (assets.includes(CALIBRATION_ASSET)) {
+    const { files } = await registry.download(inputs.model, dir, [CALIBRATION_ASSET]);
+    calibration = await readCalibration(files[0]!, `${resolved.tag}'s ${CALIBRATION_ASSET}`);
+  }
+  let inputColumns: ReadonlyMap<string, readonly string[]> = new Map();
+  if (servedLog) {
+    const { files } = await registry.download(inputs.model, dir, { role: 'model' });
+    inputColumns = inputColumnsOf(await readFile(files[0]!), `${resolved.tag}'s model`);
+  }
+  return {
+    name: resolved.name,
+    version: resolved.version,
+    createdAt: resolved.manifest.createdAt,
+    reference: profile,
+    calibration,
+    inputColumns,
+  };
+}
+
+/** The feature names an [N, F] input was exported with, as mlship serve names its columns. */
+function inputColumnsOf(bytes: Uint8Array, file: string): Map<string, string[]> {
+  const signature = readOnnxSignature(bytes, file);
+  let names: unknown;
+  try {
+    names = JSON.parse(readOnnxMetadata(bytes)[FEATURE_NAMES_METADATA_KEY] ?? 'null');
+  } catch {
+    names = null;
+  }
+  const [input, ...others] = signature.inputs;
+  if (!input || others.length > 0 || !Array.isArray(names) || !names.every((n) => typeof n === 'string'))
+    return new Map();
+  return new Map([[input.name, names as string[]]]);
+}
+
+async function readProfile(path: string, file: string): Promise<Profile> {
+  return parseProfile(await readText(path, file, 'reference profile'), file);
+}
+
+async function readCalibration(path: string, file: string): Promise<CalibrationSummary> {
+  const text = await readText(path, file, 'calibration summary');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new FileFormatError(`${file}: is not JSON; give the calibration summary 'mlship monitor calibrate' writes`, {
+      location: { file },
+    });
+  }
+  const parsed = CalibrationSummarySchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new FileFormatError(
+      `${file}: ${issue.path.join('.') || 'the file'}: ${issue.message}; give the calibration summary 'mlship monitor calibrate' writes`,
+      { location: { file } },
+    );
+  }
+  return parsed.data;
+}
+
+async function readText(path: string, file: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(
+      code === 'ENOENT' ? `${what} '${file}' does not exist; check the path` : `cannot read ${what} '${file}': ${code}`,
+    );
+  }
+}

@@ -1,0 +1,146 @@
+// The bundled monitor action as the runner runs it, on a schedule: the prod
+// version's reference and calibration from the GitHub registry, a drifted
+// window opens the model's tracking issue, the next run updates it (never a
+// second one), a healthy window closes it, and a window without traffic fails
+// the step with one annotation.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmulator, type GitHubEmulator, type RepoHandle } from '@mlship/github-emulator';
+import { createGitHubClient } from '@mlship/github';
+import { GitHubStore, RegistryService } from '@mlship/registry';
+import { calibrateHoldout, readMonitorPolicy, MONITOR_LABEL } from '@mlship/monitor';
+import { servedPenguins, type ServedPenguins } from '@mlship/monitor/test-kit';
+import { runBundledAction, webhookEvent } from './harness/index.ts';
+
+let gh: GitHubEmulator;
+let repo: RepoHandle;
+let token: string;
+let workspace: string;
+let served: ServedPenguins;
+let mainSha: string;
+
+before(async () => {
+  gh = await startEmulator();
+  repo = gh.createRepo({ owner: 'octo-org', name: 'penguin-model' });
+  const sha = gh.createCommit(repo, { branch: 'main', message: 'model code' });
+  mainSha = sha;
+  token = gh.createToken({
+    login: 'github-actions[bot]',
+    type: 'Bot',
+    permissions: { metadata: 'read', contents: 'read', issues: 'write' },
+  });
+  workspace = await mkdtemp(join(tmpdir(), 'mlship-monitor-action-'));
+  served = await servedPenguins(workspace);
+  const policy = await readMonitorPolicy(served.policy);
+  const calibration = join(workspace, 'calibration.json');
+  await writeFile(
+    calibration,
+    JSON.stringify(
+      await calibrateHoldout(await served.writeWindow('holdout.csv', { rows: 600, seed: 1, labelShare: 1 }), policy),
+    ),
+  );
+  await writeFile(join(workspace, 'model.onnx'), 'model bytes');
+  const writer = gh.createToken({
+    login: 'release-bot',
+    type: 'Bot',
+    permissions: { metadata: 'read', contents: 'write' },
+  });
+  const registry = new RegistryService(
+    new GitHubStore({
+      client: createGitHubClient({ token: writer, baseUrl: gh.apiUrl, throttle: false }),
+      owner: repo.owner,
+      repo: repo.name,
+    }),
+    { actor: 'alice' },
+  );
+  await registry.publish({
+    name: 'penguins',
+    version: 'v1.0.0',
+    commit: sha,
+    files: [
+      { path: join(workspace, 'model.onnx'), role: 'model' },
+      { path: served.referenceProfile, role: 'data-profile' },
+      { path: calibration, role: 'other' },
+    ],
+  });
+  await registry.promote({ name: 'penguins', version: 'v1.0.0', stage: 'prod' });
+});
+after(async () => {
+  await gh.stop();
+  await rm(workspace, { recursive: true, force: true });
+});
+
+function monitor(data: string) {
+  return runBundledAction('monitor', {
+    inputs: { data, policy: 'monitor.yml', model: 'penguins@prod' },
+    event: webhookEvent('workflow_dispatch', '', { repo, sha: mainSha }),
+    emulator: gh,
+    token,
+    cwd: workspace,
+    timeoutMs: 60_000,
+  });
+}
+
+const trackingIssues = () =>
+  [...gh.state.repos.get(repo.fullName.toLowerCase())!.issues.values()].filter((i) => i.labels.includes(MONITOR_LABEL));
+
+test(
+  'drift opens the tracking issue, a second run updates it, a healthy window closes it',
+  { timeout: 300_000 },
+  async () => {
+    await served.writeWindow('drifted.csv', {
+      rows: 600,
+      seed: 4,
+      labelShare: 0.5,
+      shift: { bill_length_mm: 4, flipper_length_mm: 8 },
+    });
+    const first = await monitor('drifted.csv');
+    assert.equal(first.exitCode, 0, first.stderr);
+    assert.equal(first.outputs.status, 'degraded');
+    assert.equal(first.outputs.retrain, 'true');
+    assert.match(first.summary, /^### ❌ Monitoring: penguins/);
+    assert.match(first.summary, /`penguins@v1\.0\.0`/);
+    assert.match(first.summary, /feature-drift: feature 'bill\\_length\\_mm' drifted/);
+    const issueNumber = first.outputs['issue-number'];
+    assert.ok(issueNumber);
+
+    await served.writeWindow('drifted-2.csv', {
+      rows: 600,
+      seed: 5,
+      labelShare: 0.5,
+      shift: { bill_length_mm: 4, flipper_length_mm: 8 },
+    });
+    const second = await monitor('drifted-2.csv');
+    assert.equal(second.exitCode, 0, second.stderr);
+    assert.equal(second.outputs['issue-number'], issueNumber);
+    assert.equal(trackingIssues().length, 1);
+    assert.match(trackingIssues()[0]!.body!, /drifted-2\.csv/);
+
+    await served.writeWindow('healthy.csv', { rows: 600, seed: 2, labelShare: 0.5 });
+    const healthy = await monitor('healthy.csv');
+    assert.equal(healthy.exitCode, 0, healthy.stderr);
+    assert.equal(healthy.outputs.status, 'healthy');
+    assert.equal(healthy.outputs.retrain, 'false');
+    assert.deepEqual(
+      trackingIssues().map((i) => i.state),
+      ['closed'],
+    );
+    assert.deepEqual(gh.violations, []);
+  },
+);
+
+test('a window without traffic fails the step with one annotation, its report in the job summary', async () => {
+  const run = await monitor('logs/2026-11-29T*/predictions.jsonl');
+  assert.equal(run.exitCode, 1);
+  assert.equal(run.outputs.status, 'no-traffic');
+  const errors = run.annotations.filter((a) => a.level === 'error');
+  assert.equal(errors.length, 1);
+  assert.match(
+    errors[0]!.message,
+    /^no traffic: 'logs\/2026-11-29T\*\/predictions\.jsonl' holds no served rows for penguins/,
+  );
+  assert.match(run.summary, /No traffic/);
+});
