@@ -11,16 +11,23 @@
 // a fixed amount of CPU work (calibrated once to about MLSHIP_BENCH_SECONDS of
 // CPU, default 60) and reports a metric and a log line every 100 ms, so the
 // wrapper's own CPU use shows up as a slower job. Rounds alternate bare and
-// wrapped; the best of each is taken, so a busy machine hurts both alike.
+// wrapped under the same load (the load average is printed beside each
+// round); medians of each are taken. The wrapper's own CPU is split into its
+// phases: before the command starts (inputs, preflight, lineage digests,
+// checkpoint restore), while it runs (streaming, metrics, telemetry,
+// checkpoint saves, progress) and after it ends (outputs, lineage, report).
+// The recorded nvidia-smi is a shell script: each of its readings starts a
+// few processes (cat, awk, sleep), which a real nvidia-smi loop does not, so
+// the CPU beside the wrapper overstates what telemetry costs on a GPU runner.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalCheckpointStore, runTraining, toolRunner, TrainInputsSchema } from '@mlship/train';
 import { installRecordedGpu } from '@mlship/train/test-kit';
 
 const SECONDS = Number(process.env.MLSHIP_BENCH_SECONDS ?? 60);
-const ROUNDS = Number(process.env.MLSHIP_BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.MLSHIP_BENCH_ROUNDS ?? 3);
 const dir = mkdtempSync(join(tmpdir(), 'mlship-bench-train-'));
 const job = join(dir, 'job.mjs');
 // Fixed work in chunks of ITERATIONS; a metric and a line every chunk, a checkpoint every 10.
@@ -63,10 +70,16 @@ const command = `"${process.execPath}" "${job}" ${chunks} ${iterations} "${jobCp
 const jobCpuMs = () => Number(readFileSync(jobCpuFile, 'utf8'));
 
 /** CPU time of this process and of its reaped children (the job, bash, nvidia-smi), from /proc. */
-function cpuMs(which: 'all' | 'self' = 'all'): number {
+function cpuMs(): number {
   const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
   // utime, stime, cutime, cstime: fields 14-17 of stat, in clock ticks (100 per second on Linux).
-  return (which === 'self' ? [11, 12] : [11, 12, 13, 14]).reduce((sum, i) => sum + Number(fields[i]), 0) * 10;
+  return [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0) * 10;
+}
+
+/** CPU time of this process alone: getrusage, cheap enough to read at every phase change. */
+function selfCpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
 }
 
 interface Measure {
@@ -85,7 +98,15 @@ function bare(): Measure {
   return { ms, extraCpuMs: Math.round(cpuMs() - cpu - jobCpuMs()), jobCpuMs: jobCpuMs() };
 }
 
-async function wrapped(round: number): Promise<Measure & { samples: number; sampleMs: number; selfCpuMs: number }> {
+interface Wrapped extends Measure {
+  samples: number;
+  sampleMs: number;
+  selfCpuMs: number;
+  /** The wrapper's own CPU before the command starts, while it runs, and after. */
+  phases: { beforeMs: number; duringMs: number; afterMs: number };
+}
+
+async function wrapped(round: number): Promise<Wrapped> {
   const ws = join(dir, `ws-${round}`);
   mkdirSync(ws, { recursive: true });
   // A fresh recorded machine per round: its samples start idle again.
@@ -93,7 +114,9 @@ async function wrapped(round: number): Promise<Measure & { samples: number; samp
   let samples = 0;
   let sampleMs = 0;
   const cpu = cpuMs();
-  const self = cpuMs('self');
+  const self = selfCpuMs();
+  let commandStart: number | undefined;
+  let commandEnd: number | undefined;
   const start = performance.now();
   const result = await runTraining(
     TrainInputsSchema.parse({ run: command, gpus: '2', checkpointDir: 'ckpt', checkpointIntervalMinutes: '0.25' }),
@@ -110,6 +133,9 @@ async function wrapped(round: number): Promise<Measure & { samples: number; samp
       store: new LocalCheckpointStore(join(dir, 'store')),
       log: 'actions',
       write: (text) => {
+        // The first group opens as the command starts; the last one closes as it ends.
+        if (commandStart === undefined && text.startsWith('::group::')) commandStart = selfCpuMs();
+        if (text.includes('::endgroup::')) commandEnd = selfCpuMs();
         const cost = /telemetry took (\d+) samples, (\d+) ms each/.exec(text);
         if (cost) [samples, sampleMs] = [Number(cost[1]), Number(cost[2])];
       },
@@ -119,40 +145,71 @@ async function wrapped(round: number): Promise<Measure & { samples: number; samp
   const ms = performance.now() - start;
   gpu.remove();
   if (result.outcome !== 'succeeded') throw new Error(`the wrapped job ${result.outcome}: ${result.failure}`);
-  const selfCpuMs = cpuMs('self') - self;
-  return { ms, extraCpuMs: Math.round(cpuMs() - cpu - jobCpuMs()), selfCpuMs, jobCpuMs: jobCpuMs(), samples, sampleMs };
+  const end = selfCpuMs();
+  const wrapperCpuMs = Math.round(end - self);
+  const phases = {
+    beforeMs: Math.round(commandStart! - self),
+    duringMs: Math.round(commandEnd! - commandStart!),
+    afterMs: Math.round(end - commandEnd!),
+  };
+  return {
+    ms,
+    extraCpuMs: Math.round(cpuMs() - cpu - jobCpuMs()),
+    selfCpuMs: wrapperCpuMs,
+    jobCpuMs: jobCpuMs(),
+    samples,
+    sampleMs,
+    phases,
+  };
 }
 
+const median = (values: number[]) => {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
 try {
-  console.log(`job: ${chunks} chunks of ${iterations} iterations (about ${SECONDS} s of CPU), ${ROUNDS} rounds`);
+  console.log(
+    `job: ${chunks} chunks of ${iterations} iterations (about ${SECONDS} s of CPU), ${ROUNDS} rounds; load average ${load()}`,
+  );
   const bares: Measure[] = [];
-  const wraps: Awaited<ReturnType<typeof wrapped>>[] = [];
+  const wraps: Wrapped[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const b = bare();
+    const loadBetween = load();
     const w = await wrapped(round);
     bares.push(b);
     wraps.push(w);
     console.log(
-      `round ${round + 1}: bare ${(b.ms / 1000).toFixed(2)} s (job CPU ${(b.jobCpuMs / 1000).toFixed(2)} s, other CPU ${b.extraCpuMs} ms), wrapped ${(w.ms / 1000).toFixed(2)} s (job CPU ${(w.jobCpuMs / 1000).toFixed(2)} s, other CPU ${w.extraCpuMs} ms: ${w.selfCpuMs} ms in the wrapper, the rest in nvidia-smi, bash and git)`,
+      `round ${round + 1}: bare ${(b.ms / 1000).toFixed(2)} s (job CPU ${(b.jobCpuMs / 1000).toFixed(2)} s, other CPU ${b.extraCpuMs} ms), load ${loadBetween}; wrapped ${(w.ms / 1000).toFixed(2)} s (job CPU ${(w.jobCpuMs / 1000).toFixed(2)} s, other CPU ${w.extraCpuMs} ms: ${w.selfCpuMs} ms in the wrapper — ${w.phases.beforeMs} before the command, ${w.phases.duringMs} while it ran, ${w.phases.afterMs} after — the rest in the recorded nvidia-smi, bash and the job's start), load ${load()}`,
     );
   }
-  const best = <T extends Measure>(list: T[]) => list.reduce((a, b) => (b.ms < a.ms ? b : a));
+  // On a shared machine the wall clock swings by more than the target; CPU time much less.
   const cpuShare = (m: Measure) => (m.extraCpuMs / m.jobCpuMs) * 100;
-  const b = best(bares);
-  const w = best(wraps);
-  // On a shared machine the wall clock swings by more than the target; CPU time does not.
-  const medianShare = (list: Measure[]) => list.map(cpuShare).sort((x, y) => x - y)[Math.floor(list.length / 2)]!;
+  const overheads = wraps.map((w, i) => cpuShare(w) - cpuShare(bares[i]!));
   console.log(
-    `bare (bash alone)      ${(b.ms / 1000).toFixed(2)} s wall; CPU beside the job ${medianShare(bares).toFixed(2)}% of the job's`,
+    `bare (bash alone)      median ${(median(bares.map((m) => m.ms)) / 1000).toFixed(2)} s wall; CPU beside the job ${median(bares.map(cpuShare)).toFixed(2)}% of the job's`,
   );
   console.log(
-    `wrapped (train step)   ${(w.ms / 1000).toFixed(2)} s wall; CPU beside the job ${medianShare(wraps).toFixed(2)}% of the job's`,
+    `wrapped (train step)   median ${(median(wraps.map((m) => m.ms)) / 1000).toFixed(2)} s wall; CPU beside the job ${median(wraps.map(cpuShare)).toFixed(2)}% of the job's`,
   );
   console.log(
-    `wall ratio ${(w.ms / b.ms).toFixed(4)}; CPU overhead ${(medianShare(wraps) - medianShare(bares)).toFixed(2)}% of the job's CPU (target ≤ 2%)`,
+    `the wrapper process alone: median ${median(wraps.map((w) => (w.selfCpuMs / w.jobCpuMs) * 100)).toFixed(2)}% of the job's CPU (the rest beside the job is the recorded nvidia-smi's shell processes, bash and the job's start)`,
   );
   console.log(
-    `telemetry sampler: ${w.samples} samples, ${w.sampleMs} ms each on average (wall time of one nvidia-smi query and the /proc reads, beside the command)`,
+    `wrapper CPU by phase (median ms): before ${median(wraps.map((w) => w.phases.beforeMs))}, during ${median(wraps.map((w) => w.phases.duringMs))}, after ${median(wraps.map((w) => w.phases.afterMs))}`,
+  );
+  console.log(
+    `wall ratio (medians) ${(median(wraps.map((m) => m.ms)) / median(bares.map((m) => m.ms))).toFixed(4)}; CPU overhead (median of the rounds' wrapped − bare) ${median(overheads).toFixed(2)}% of the job's CPU (target ≤ 2%)`,
+  );
+  const last = wraps.at(-1)!;
+  console.log(
+    `telemetry sampler: ${last.samples} samples, ${last.sampleMs} ms each on average (wall time of one GPU reading and the /proc reads, beside the command)`,
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });

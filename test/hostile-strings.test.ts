@@ -23,7 +23,7 @@ import {
 } from '@mlship/report';
 import { dataTestSection, type CheckResult, type ColumnDrift, type DriftReport } from '@mlship/data';
 import { buildModelCard, parsePolicy, validationSection, type ValidationResult } from '@mlship/eval';
-import { commandSummary } from '@mlship/registry';
+import { commandSummary, lineageCardSection, type Lineage } from '@mlship/registry';
 import { planRollout, rolloutReport, type Judgement, type RolloutEvent } from '@mlship/deploy';
 import { trainingSection, type TrainingReport } from '@mlship/train';
 import { monitorSection, trackingMarker, type MonitorSummary } from '@mlship/monitor';
@@ -487,4 +487,46 @@ function trainingReport(value: string, outcome: TrainingReport['outcome']): Trai
 test('the training section, finished and failed', () => {
   assertRendersSafely((value) => renderSection(trainingSection(trainingReport(value, 'succeeded'))));
   assertRendersSafely((value) => renderSection(trainingSection(trainingReport(value, 'failed'))));
+});
+
+/** A lineage.json whose every string a training command or its repository could have chosen is `value`. */
+function hostileLineage(value: string): Lineage {
+  return {
+    schemaVersion: 1,
+    model: value,
+    createdAt: '2026-11-30T00:00:00.000Z',
+    source: { repository: value, commit: value, ref: value, pullRequest: 7, runUrl: value, runAttempt: 2 },
+    command: value,
+    configDigest: 'a'.repeat(64),
+    seed: 7,
+    deterministic: true,
+    data: [
+      { path: value, kind: 'file', sha256: 'b'.repeat(64), sizeBytes: 10 },
+      { path: value, kind: 'dvc', md5: value, files: 3 },
+    ],
+    environment: {
+      runner: {
+        name: value,
+        environment: value,
+        labels: [value, 'gpu'],
+        os: value,
+        arch: value,
+        cpu: value,
+        cpuCount: 8,
+        memoryBytes: 2 ** 34,
+      },
+      gpus: [{ index: 0, name: value, uuid: value, memoryTotalMiB: 81559 }],
+      gpuDriver: value,
+      cudaVersion: value,
+      lockfiles: [{ path: value, sha256: 'c'.repeat(64) }],
+      containerImage: value,
+    },
+    outputs: [],
+    metrics: {},
+    params: {},
+  };
+}
+
+test("the lineage section of a published version's model card", () => {
+  assertRendersSafely((value) => lineageCardSection(hostileLineage(value)));
 });

@@ -405,6 +405,15 @@ export const ACTION_ROWS: ActionRow[] = [
     says: /at most 200/,
   },
   {
+    case: "publish: a lineage file that is not the train step's lineage.json",
+    kind: 'content',
+    action: 'registry',
+    inputs: { command: 'publish', name: 'churn', version: 'v1.0.0', files: 'model.onnx', lineage: 'lineage.json' },
+    files: { 'model.onnx': { fixture: 'candidate.onnx' }, 'lineage.json': '{"schemaVersion": 1, "seed": "seven"}\n' },
+    names: 'lineage.json',
+    says: /model: required; add it/,
+  },
+  {
     case: 'publish: a model file that is not ONNX',
     kind: 'content',
     action: 'registry',

@@ -75432,7 +75432,7 @@ function ksPValue(d, n1, n2) {
   if (ne <= 0) return 1;
   const sqrtNe = Math.sqrt(ne);
   const lambda = (sqrtNe + 0.12 + 0.11 / sqrtNe) * d;
-  if (lambda < 1e-3) return 1;
+  if (lambda < 0.2) return 1;
   let sum2 = 0;
   for (let k = 1; k <= 100; k++) {
     const term = (k % 2 === 1 ? 2 : -2) * Math.exp(-2 * k * k * lambda * lambda);
@@ -75461,7 +75461,8 @@ function chiSquareHomogeneity(reference, current, slack = 0) {
   return {
     chiSquare,
     df,
-    pValue: n > 0 ? chiSquareSurvival(chiSquare, df) : 1,
+    // No rows: χ² is 0, whose survival is 1.
+    pValue: chiSquareSurvival(chiSquare, df),
     cramersV: n > 0 ? Math.sqrt(chiSquare / n) : 0
   };
 }
@@ -76684,77 +76685,15 @@ function describeEvent(e) {
 
 // packages/registry/src/manifest.ts
 import { createHash } from "node:crypto";
-var Sha256 = external_exports.string().regex(/^[0-9a-f]{64}$/, "expected a lowercase hex sha256");
-var AssetRoleSchema = external_exports.enum(["model", "card", "metrics", "data-profile", "other"]);
-var ManifestAssetSchema = external_exports.object({
-  name: external_exports.string().min(1),
-  role: AssetRoleSchema,
-  sha256: Sha256,
-  sizeBytes: external_exports.number().int().nonnegative()
-});
-var DatasetRefSchema = external_exports.object({
-  id: external_exports.string().min(1),
-  sha256: Sha256.optional(),
-  uri: external_exports.string().optional()
-});
-var TensorSignatureSchema = external_exports.object({
-  name: external_exports.string().min(1),
-  elementType: external_exports.string(),
-  shape: external_exports.array(external_exports.union([external_exports.number().int().nonnegative(), external_exports.string(), external_exports.null()]))
-});
-var ModelSignatureSchema = external_exports.object({
-  inputs: external_exports.array(TensorSignatureSchema),
-  outputs: external_exports.array(TensorSignatureSchema)
-});
-var JsonScalar = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]);
-var ManifestSchema = external_exports.object({
-  schemaVersion: external_exports.literal(1),
-  name: external_exports.string(),
-  version: external_exports.string(),
-  /** sha256 of name, commit and every asset's name and sha256: equal means the same version content. */
-  contentDigest: Sha256,
-  createdAt: external_exports.string(),
-  actor: external_exports.string(),
-  assets: external_exports.array(ManifestAssetSchema).min(1),
-  /** Inputs and outputs of the first ONNX model asset, read from the file. */
-  signature: ModelSignatureSchema.optional(),
-  source: external_exports.object({
-    /** The commit the version was built from. */
-    commit: external_exports.string(),
-    repository: external_exports.string().optional(),
-    pullRequest: external_exports.number().int().positive().optional(),
-    workflowRunUrl: external_exports.string().optional()
-  }),
-  datasets: external_exports.array(DatasetRefSchema),
-  params: external_exports.record(external_exports.string(), JsonScalar),
-  metrics: external_exports.record(external_exports.string(), external_exports.number()),
-  parentVersion: external_exports.string().optional(),
-  /**
-   * The version's own commit, which its tags point at: a child of
-   * `source.commit` with the same tree, so no two versions share a commit
-   * (GTO maps a stage tag to a version by its commit). Absent in manifests
-   * written before versions had one.
-   */
-  registrationCommit: external_exports.string().optional()
-});
-var MANIFEST_ASSET = "manifest.json";
-function contentDigest(name, commit, assets) {
-  const sorted = [...assets].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0).map((a) => [a.name, a.sha256]);
-  return createHash("sha256").update(JSON.stringify([name, commit, sorted])).digest("hex");
-}
-function serializeManifest(manifest) {
-  return new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}
-`);
-}
 
 // packages/registry/src/lineage.ts
-var Sha2562 = external_exports.string().regex(/^[0-9a-f]{64}$/, "expected a lowercase hex sha256");
-var JsonScalar2 = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]);
+var Sha256 = external_exports.string().regex(/^[0-9a-f]{64}$/, "expected a lowercase hex sha256");
+var JsonScalar = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]);
 var LineageDataSchema = external_exports.object({
   path: external_exports.string().min(1),
   kind: external_exports.enum(["file", "directory", "dvc", "lfs"]),
   /** file: its content; directory: its files' paths and digests; lfs: the object id. */
-  sha256: Sha2562.optional(),
+  sha256: Sha256.optional(),
   /** dvc: the md5 DVC records for the output. */
   md5: external_exports.string().optional(),
   sizeBytes: external_exports.number().int().nonnegative().optional(),
@@ -76763,7 +76702,7 @@ var LineageDataSchema = external_exports.object({
 var LineageOutputSchema = external_exports.object({
   path: external_exports.string().min(1),
   role: external_exports.enum(["model", "metrics", "params", "other"]),
-  sha256: Sha2562,
+  sha256: Sha256,
   sizeBytes: external_exports.number().int().nonnegative()
 });
 var LineageSchema = external_exports.object({
@@ -76780,7 +76719,7 @@ var LineageSchema = external_exports.object({
   }),
   command: external_exports.string(),
   /** sha256 of the command and its config files: the key of its checkpoints. */
-  configDigest: Sha2562,
+  configDigest: Sha256,
   seed: external_exports.number().int().optional(),
   deterministic: external_exports.boolean(),
   data: external_exports.array(LineageDataSchema),
@@ -76808,7 +76747,7 @@ var LineageSchema = external_exports.object({
     gpuDriver: external_exports.string().optional(),
     /** The newest CUDA the driver supports (nvidia-smi's header). */
     cudaVersion: external_exports.string().optional(),
-    lockfiles: external_exports.array(external_exports.object({ path: external_exports.string(), sha256: Sha2562 })),
+    lockfiles: external_exports.array(external_exports.object({ path: external_exports.string(), sha256: Sha256 })),
     /** The container image the job ran in, as given (with its digest when pinned). */
     containerImage: external_exports.string().optional()
   }),
@@ -76818,13 +76757,79 @@ var LineageSchema = external_exports.object({
   }).optional(),
   outputs: external_exports.array(LineageOutputSchema),
   metrics: external_exports.record(external_exports.string(), external_exports.number()),
-  params: external_exports.record(external_exports.string(), JsonScalar2),
+  params: external_exports.record(external_exports.string(), JsonScalar),
   telemetry: external_exports.object({
     gpuHours: external_exports.number().nonnegative(),
     energyKWh: external_exports.number().nonnegative().nullable(),
     peakGpuMemoryMiB: external_exports.number().nonnegative().nullable()
   }).optional()
 });
+
+// packages/registry/src/manifest.ts
+var Sha2562 = external_exports.string().regex(/^[0-9a-f]{64}$/, "expected a lowercase hex sha256");
+var AssetRoleSchema = external_exports.enum(["model", "card", "metrics", "data-profile", "other"]);
+var ManifestAssetSchema = external_exports.object({
+  name: external_exports.string().min(1),
+  role: AssetRoleSchema,
+  sha256: Sha2562,
+  sizeBytes: external_exports.number().int().nonnegative()
+});
+var DatasetRefSchema = external_exports.object({
+  id: external_exports.string().min(1),
+  sha256: Sha2562.optional(),
+  uri: external_exports.string().optional()
+});
+var TensorSignatureSchema = external_exports.object({
+  name: external_exports.string().min(1),
+  elementType: external_exports.string(),
+  shape: external_exports.array(external_exports.union([external_exports.number().int().nonnegative(), external_exports.string(), external_exports.null()]))
+});
+var ModelSignatureSchema = external_exports.object({
+  inputs: external_exports.array(TensorSignatureSchema),
+  outputs: external_exports.array(TensorSignatureSchema)
+});
+var JsonScalar2 = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]);
+var ManifestSchema = external_exports.object({
+  schemaVersion: external_exports.literal(1),
+  name: external_exports.string(),
+  version: external_exports.string(),
+  /** sha256 of name, commit and every asset's name and sha256: equal means the same version content. */
+  contentDigest: Sha2562,
+  createdAt: external_exports.string(),
+  actor: external_exports.string(),
+  assets: external_exports.array(ManifestAssetSchema).min(1),
+  /** Inputs and outputs of the first ONNX model asset, read from the file. */
+  signature: ModelSignatureSchema.optional(),
+  source: external_exports.object({
+    /** The commit the version was built from. */
+    commit: external_exports.string(),
+    repository: external_exports.string().optional(),
+    pullRequest: external_exports.number().int().positive().optional(),
+    workflowRunUrl: external_exports.string().optional()
+  }),
+  datasets: external_exports.array(DatasetRefSchema),
+  params: external_exports.record(external_exports.string(), JsonScalar2),
+  metrics: external_exports.record(external_exports.string(), external_exports.number()),
+  parentVersion: external_exports.string().optional(),
+  /** How the model was trained: the train step's lineage.json, as it wrote it (one schema for both). */
+  lineage: LineageSchema.optional(),
+  /**
+   * The version's own commit, which its tags point at: a child of
+   * `source.commit` with the same tree, so no two versions share a commit
+   * (GTO maps a stage tag to a version by its commit). Absent in manifests
+   * written before versions had one.
+   */
+  registrationCommit: external_exports.string().optional()
+});
+var MANIFEST_ASSET = "manifest.json";
+function contentDigest(name, commit, assets) {
+  const sorted = [...assets].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0).map((a) => [a.name, a.sha256]);
+  return createHash("sha256").update(JSON.stringify([name, commit, sorted])).digest("hex");
+}
+function serializeManifest(manifest) {
+  return new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}
+`);
+}
 
 // packages/registry/src/file-digest.ts
 import { createHash as createHash2 } from "node:crypto";
@@ -76865,7 +76870,7 @@ async function digestPublishFiles(files) {
         `files: '${f.path}' has a name GitHub would silently change on upload (release assets keep only letters, digits, '.', '-' and '_', with no leading or trailing '.'), so it could not be downloaded by name; rename the file${suggestName(name)}`
       );
     }
-    const staged = await digestFile(f.path);
+    const staged = f.bytes ? digestBytes(name, f.bytes) : await digestFile(f.path);
     if (staged.name === MANIFEST_ASSET)
       throw new InputError(`files: '${f.path}' is named ${MANIFEST_ASSET}, which mlship writes; rename it`);
     if (out.some((o) => o.name === staged.name))
@@ -77380,6 +77385,7 @@ var RegistryService = class {
       params: req.params ?? {},
       metrics: req.metrics ?? {},
       ...parent && parent !== version2 ? { parentVersion: parent } : {},
+      ...req.lineage ? { lineage: req.lineage } : {},
       registrationCommit
     });
   }
@@ -78352,6 +78358,8 @@ var RegistryInputsSchema = external_exports.object({
   params: external_exports.string().optional(),
   /** One per line: `id=path` (hashed) or `id=sha256:<hex>`. */
   datasets: external_exports.string().optional(),
+  /** The train step's lineage.json: recorded in the manifest and the model card. */
+  lineage: external_exports.string().optional(),
   parentVersion: external_exports.string().optional(),
   message: external_exports.string().optional(),
   /**

@@ -61295,77 +61295,15 @@ function describeEvent(e) {
 
 // packages/registry/src/manifest.ts
 import { createHash } from "node:crypto";
-var Sha256 = external_exports.string().regex(/^[0-9a-f]{64}$/, "expected a lowercase hex sha256");
-var AssetRoleSchema = external_exports.enum(["model", "card", "metrics", "data-profile", "other"]);
-var ManifestAssetSchema = external_exports.object({
-  name: external_exports.string().min(1),
-  role: AssetRoleSchema,
-  sha256: Sha256,
-  sizeBytes: external_exports.number().int().nonnegative()
-});
-var DatasetRefSchema = external_exports.object({
-  id: external_exports.string().min(1),
-  sha256: Sha256.optional(),
-  uri: external_exports.string().optional()
-});
-var TensorSignatureSchema2 = external_exports.object({
-  name: external_exports.string().min(1),
-  elementType: external_exports.string(),
-  shape: external_exports.array(external_exports.union([external_exports.number().int().nonnegative(), external_exports.string(), external_exports.null()]))
-});
-var ModelSignatureSchema2 = external_exports.object({
-  inputs: external_exports.array(TensorSignatureSchema2),
-  outputs: external_exports.array(TensorSignatureSchema2)
-});
-var JsonScalar = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]);
-var ManifestSchema = external_exports.object({
-  schemaVersion: external_exports.literal(1),
-  name: external_exports.string(),
-  version: external_exports.string(),
-  /** sha256 of name, commit and every asset's name and sha256: equal means the same version content. */
-  contentDigest: Sha256,
-  createdAt: external_exports.string(),
-  actor: external_exports.string(),
-  assets: external_exports.array(ManifestAssetSchema).min(1),
-  /** Inputs and outputs of the first ONNX model asset, read from the file. */
-  signature: ModelSignatureSchema2.optional(),
-  source: external_exports.object({
-    /** The commit the version was built from. */
-    commit: external_exports.string(),
-    repository: external_exports.string().optional(),
-    pullRequest: external_exports.number().int().positive().optional(),
-    workflowRunUrl: external_exports.string().optional()
-  }),
-  datasets: external_exports.array(DatasetRefSchema),
-  params: external_exports.record(external_exports.string(), JsonScalar),
-  metrics: external_exports.record(external_exports.string(), external_exports.number()),
-  parentVersion: external_exports.string().optional(),
-  /**
-   * The version's own commit, which its tags point at: a child of
-   * `source.commit` with the same tree, so no two versions share a commit
-   * (GTO maps a stage tag to a version by its commit). Absent in manifests
-   * written before versions had one.
-   */
-  registrationCommit: external_exports.string().optional()
-});
-var MANIFEST_ASSET = "manifest.json";
-function contentDigest(name, commit, assets) {
-  const sorted = [...assets].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0).map((a) => [a.name, a.sha256]);
-  return createHash("sha256").update(JSON.stringify([name, commit, sorted])).digest("hex");
-}
-function serializeManifest(manifest) {
-  return new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}
-`);
-}
 
 // packages/registry/src/lineage.ts
-var Sha2562 = external_exports.string().regex(/^[0-9a-f]{64}$/, "expected a lowercase hex sha256");
-var JsonScalar2 = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]);
+var Sha256 = external_exports.string().regex(/^[0-9a-f]{64}$/, "expected a lowercase hex sha256");
+var JsonScalar = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]);
 var LineageDataSchema = external_exports.object({
   path: external_exports.string().min(1),
   kind: external_exports.enum(["file", "directory", "dvc", "lfs"]),
   /** file: its content; directory: its files' paths and digests; lfs: the object id. */
-  sha256: Sha2562.optional(),
+  sha256: Sha256.optional(),
   /** dvc: the md5 DVC records for the output. */
   md5: external_exports.string().optional(),
   sizeBytes: external_exports.number().int().nonnegative().optional(),
@@ -61374,7 +61312,7 @@ var LineageDataSchema = external_exports.object({
 var LineageOutputSchema = external_exports.object({
   path: external_exports.string().min(1),
   role: external_exports.enum(["model", "metrics", "params", "other"]),
-  sha256: Sha2562,
+  sha256: Sha256,
   sizeBytes: external_exports.number().int().nonnegative()
 });
 var LineageSchema = external_exports.object({
@@ -61391,7 +61329,7 @@ var LineageSchema = external_exports.object({
   }),
   command: external_exports.string(),
   /** sha256 of the command and its config files: the key of its checkpoints. */
-  configDigest: Sha2562,
+  configDigest: Sha256,
   seed: external_exports.number().int().optional(),
   deterministic: external_exports.boolean(),
   data: external_exports.array(LineageDataSchema),
@@ -61419,7 +61357,7 @@ var LineageSchema = external_exports.object({
     gpuDriver: external_exports.string().optional(),
     /** The newest CUDA the driver supports (nvidia-smi's header). */
     cudaVersion: external_exports.string().optional(),
-    lockfiles: external_exports.array(external_exports.object({ path: external_exports.string(), sha256: Sha2562 })),
+    lockfiles: external_exports.array(external_exports.object({ path: external_exports.string(), sha256: Sha256 })),
     /** The container image the job ran in, as given (with its digest when pinned). */
     containerImage: external_exports.string().optional()
   }),
@@ -61429,13 +61367,350 @@ var LineageSchema = external_exports.object({
   }).optional(),
   outputs: external_exports.array(LineageOutputSchema),
   metrics: external_exports.record(external_exports.string(), external_exports.number()),
-  params: external_exports.record(external_exports.string(), JsonScalar2),
+  params: external_exports.record(external_exports.string(), JsonScalar),
   telemetry: external_exports.object({
     gpuHours: external_exports.number().nonnegative(),
     energyKWh: external_exports.number().nonnegative().nullable(),
     peakGpuMemoryMiB: external_exports.number().nonnegative().nullable()
   }).optional()
 });
+
+// packages/registry/src/manifest.ts
+var Sha2562 = external_exports.string().regex(/^[0-9a-f]{64}$/, "expected a lowercase hex sha256");
+var AssetRoleSchema = external_exports.enum(["model", "card", "metrics", "data-profile", "other"]);
+var ManifestAssetSchema = external_exports.object({
+  name: external_exports.string().min(1),
+  role: AssetRoleSchema,
+  sha256: Sha2562,
+  sizeBytes: external_exports.number().int().nonnegative()
+});
+var DatasetRefSchema = external_exports.object({
+  id: external_exports.string().min(1),
+  sha256: Sha2562.optional(),
+  uri: external_exports.string().optional()
+});
+var TensorSignatureSchema2 = external_exports.object({
+  name: external_exports.string().min(1),
+  elementType: external_exports.string(),
+  shape: external_exports.array(external_exports.union([external_exports.number().int().nonnegative(), external_exports.string(), external_exports.null()]))
+});
+var ModelSignatureSchema2 = external_exports.object({
+  inputs: external_exports.array(TensorSignatureSchema2),
+  outputs: external_exports.array(TensorSignatureSchema2)
+});
+var JsonScalar2 = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]);
+var ManifestSchema = external_exports.object({
+  schemaVersion: external_exports.literal(1),
+  name: external_exports.string(),
+  version: external_exports.string(),
+  /** sha256 of name, commit and every asset's name and sha256: equal means the same version content. */
+  contentDigest: Sha2562,
+  createdAt: external_exports.string(),
+  actor: external_exports.string(),
+  assets: external_exports.array(ManifestAssetSchema).min(1),
+  /** Inputs and outputs of the first ONNX model asset, read from the file. */
+  signature: ModelSignatureSchema2.optional(),
+  source: external_exports.object({
+    /** The commit the version was built from. */
+    commit: external_exports.string(),
+    repository: external_exports.string().optional(),
+    pullRequest: external_exports.number().int().positive().optional(),
+    workflowRunUrl: external_exports.string().optional()
+  }),
+  datasets: external_exports.array(DatasetRefSchema),
+  params: external_exports.record(external_exports.string(), JsonScalar2),
+  metrics: external_exports.record(external_exports.string(), external_exports.number()),
+  parentVersion: external_exports.string().optional(),
+  /** How the model was trained: the train step's lineage.json, as it wrote it (one schema for both). */
+  lineage: LineageSchema.optional(),
+  /**
+   * The version's own commit, which its tags point at: a child of
+   * `source.commit` with the same tree, so no two versions share a commit
+   * (GTO maps a stage tag to a version by its commit). Absent in manifests
+   * written before versions had one.
+   */
+  registrationCommit: external_exports.string().optional()
+});
+var MANIFEST_ASSET = "manifest.json";
+function contentDigest(name, commit, assets) {
+  const sorted = [...assets].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0).map((a) => [a.name, a.sha256]);
+  return createHash("sha256").update(JSON.stringify([name, commit, sorted])).digest("hex");
+}
+function serializeManifest(manifest) {
+  return new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}
+`);
+}
+
+// packages/report/src/escape.ts
+var ZERO_WIDTH_SPACE = "​";
+var INVISIBLE_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+function visible(text) {
+  return text.replace(INVISIBLE_CONTROLS, "�");
+}
+function defuse(text) {
+  return text.replace(/@/g, `@${ZERO_WIDTH_SPACE}`).replace(/:\/\//g, `${ZERO_WIDTH_SPACE}://`).replace(/(^|[^\p{L}\p{N}])(www)\./giu, `$1$2${ZERO_WIDTH_SPACE}.`);
+}
+function oneLine2(text) {
+  return text.replace(/\s*(?:\r\n|\r|\n)\s*/g, " ");
+}
+var INLINE_SPECIALS = /[\\`*_[\]<>!&|~#$]/g;
+function escapeText(text) {
+  const escaped = defuse(oneLine2(visible(text)).trim()).replace(INLINE_SPECIALS, "\\$&");
+  return escaped.replace(/^([-+=])(?=[-+=\s]|$)/, "\\$1").replace(/^(\d{1,9})([.)])(?=\s|$)/, "$1\\$2");
+}
+function escapeHeading(text) {
+  return escapeText(text).trim();
+}
+function codeSpan(text, options = {}) {
+  let content = oneLine2(visible(text));
+  if (options.table) {
+    content = content.replace(/\\(?=\|)/g, `\\${ZERO_WIDTH_SPACE}`).replace(/\|/g, "\\|");
+  }
+  if (content === "") return "` `";
+  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = /^[` ]|[` ]$/.test(content) && content.trim() !== "" ? " " : "";
+  return `${fence}${pad}${content}${pad}${fence}`;
+}
+function codeBlock(text, info2 = "") {
+  const content = visible(text).replace(/\r\n?/g, "\n").replace(/\n+$/, "");
+  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(Math.max(3, longest + 1));
+  return `${fence}${info2.replace(/[^\w+-]/g, "")}
+${content}
+${fence}`;
+}
+
+// node_modules/.pnpm/markdown-table@3.1.0/node_modules/markdown-table/index.js
+function defaultStringLength(value) {
+  return value.length;
+}
+function markdownTable(table, options) {
+  const settings = options || {};
+  const align = (settings.align || []).concat();
+  const stringLength = settings.stringLength || defaultStringLength;
+  const alignments = [];
+  const cellMatrix = [];
+  const sizeMatrix = [];
+  const longestCellByColumn = [];
+  let mostCellsPerRow = 0;
+  let rowIndex = -1;
+  while (++rowIndex < table.length) {
+    const row2 = [];
+    const sizes2 = [];
+    let columnIndex2 = -1;
+    if (table[rowIndex].length > mostCellsPerRow) {
+      mostCellsPerRow = table[rowIndex].length;
+    }
+    while (++columnIndex2 < table[rowIndex].length) {
+      const cell = serialize(table[rowIndex][columnIndex2]);
+      if (settings.alignDelimiters !== false) {
+        const size = stringLength(cell);
+        sizes2[columnIndex2] = size;
+        if (longestCellByColumn[columnIndex2] === void 0 || size > longestCellByColumn[columnIndex2]) {
+          longestCellByColumn[columnIndex2] = size;
+        }
+      }
+      row2.push(cell);
+    }
+    cellMatrix[rowIndex] = row2;
+    sizeMatrix[rowIndex] = sizes2;
+  }
+  let columnIndex = -1;
+  if (typeof align === "object" && "length" in align) {
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = toAlignment(align[columnIndex]);
+    }
+  } else {
+    const code = toAlignment(align);
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = code;
+    }
+  }
+  columnIndex = -1;
+  const row = [];
+  const sizes = [];
+  while (++columnIndex < mostCellsPerRow) {
+    const code = alignments[columnIndex];
+    let before = "";
+    let after = "";
+    if (code === 99) {
+      before = ":";
+      after = ":";
+    } else if (code === 108) {
+      before = ":";
+    } else if (code === 114) {
+      after = ":";
+    }
+    let size = settings.alignDelimiters === false ? 1 : Math.max(
+      1,
+      longestCellByColumn[columnIndex] - before.length - after.length
+    );
+    const cell = before + "-".repeat(size) + after;
+    if (settings.alignDelimiters !== false) {
+      size = before.length + size + after.length;
+      if (size > longestCellByColumn[columnIndex]) {
+        longestCellByColumn[columnIndex] = size;
+      }
+      sizes[columnIndex] = size;
+    }
+    row[columnIndex] = cell;
+  }
+  cellMatrix.splice(1, 0, row);
+  sizeMatrix.splice(1, 0, sizes);
+  rowIndex = -1;
+  const lines2 = [];
+  while (++rowIndex < cellMatrix.length) {
+    const row2 = cellMatrix[rowIndex];
+    const sizes2 = sizeMatrix[rowIndex];
+    const cellsInRow = settings.fillRows === false ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length) : mostCellsPerRow;
+    columnIndex = -1;
+    const line = [];
+    while (++columnIndex < cellsInRow) {
+      const cell = row2[columnIndex] || "";
+      let before = "";
+      let after = "";
+      if (settings.alignDelimiters !== false) {
+        const size = longestCellByColumn[columnIndex] - (sizes2[columnIndex] || 0);
+        const code = alignments[columnIndex];
+        if (code === 114) {
+          before = " ".repeat(size);
+        } else if (code === 99) {
+          const half = size / 2;
+          if (size % 2) {
+            before = " ".repeat(half + 0.5);
+            after = " ".repeat(half - 0.5);
+          } else {
+            before = " ".repeat(half);
+            after = before;
+          }
+        } else {
+          after = " ".repeat(size);
+        }
+      }
+      if (settings.delimiterStart !== false && !columnIndex) {
+        line.push("|");
+      }
+      if (settings.padding !== false && // Don’t add the opening space if we’re not aligning and the cell is
+      // empty: there will be a closing space.
+      !(settings.alignDelimiters === false && cell === "") && (settings.delimiterStart !== false || columnIndex)) {
+        line.push(" ");
+      }
+      if (settings.alignDelimiters !== false) {
+        line.push(before);
+      }
+      line.push(cell);
+      if (settings.alignDelimiters !== false) {
+        line.push(after);
+      }
+      if (settings.padding !== false) {
+        line.push(" ");
+      }
+      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
+        line.push("|");
+      }
+    }
+    lines2.push(
+      settings.delimiterEnd === false ? line.join("").replace(/ +$/, "") : line.join("")
+    );
+  }
+  return lines2.join("\n");
+}
+function serialize(value) {
+  return value === null || value === void 0 ? "" : String(value);
+}
+function toAlignment(value) {
+  const code = typeof value === "string" ? value.codePointAt(0) : 0;
+  return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
+}
+
+// packages/report/src/table.ts
+function escapeTableCell(cell) {
+  if (cell === null || cell === void 0) return "";
+  if (typeof cell === "object") return cell.markdown.replace(/\r\n|\r|\n/g, "<br>");
+  return String(cell).split(/\r\n|\r|\n/).map(escapeText).join("<br>");
+}
+function renderTable(header2, rows, options = {}) {
+  const cells = [header2, ...rows].map((row) => row.map(escapeTableCell));
+  const align = options.align?.map((a) => a[0]);
+  return markdownTable(cells, { align, alignDelimiters: false });
+}
+
+// packages/registry/src/lineage-card.ts
+var LINEAGE_CARD_HEADING = "## Training lineage";
+function dataDigest(d) {
+  if (d.sha256) return codeSpan(`sha256:${d.sha256}`, { table: true });
+  if (d.md5) return codeSpan(`md5:${d.md5}`, { table: true });
+  return "";
+}
+function gib(bytes) {
+  return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+}
+function lineageCardSection(lineage) {
+  const { source, environment: env } = lineage;
+  const run = env.runner;
+  const gpus = env.gpus.length ? `${env.gpus.length} × ${escapeText(env.gpus[0].name)}${env.gpus[0].memoryTotalMiB === null ? "" : ` (${env.gpus[0].memoryTotalMiB} MiB)`}` : "none";
+  const facts = [
+    ["command", codeSpan(lineage.command, { table: true })],
+    ...source.commit ? [["commit", codeSpan(source.commit, { table: true })]] : [],
+    ...source.repository ? [["repository", escapeText(source.repository)]] : [],
+    ...source.pullRequest ? [["pull request", `#${source.pullRequest}`]] : [],
+    // A URL read from a file, not one we were configured with: shown, not linked.
+    ...source.runUrl ? [
+      ["workflow run", `${codeSpan(source.runUrl, { table: true })}, attempt ${source.runAttempt ?? 1}`]
+    ] : [],
+    ["seed", lineage.seed === void 0 ? "not set" : String(lineage.seed)],
+    ["deterministic", lineage.deterministic ? "yes" : "no"],
+    [
+      "runner",
+      escapeText(
+        `${run.name ?? "unnamed"}${run.environment ? ` (${run.environment})` : ""}${run.labels?.length ? `, labels ${run.labels.join(", ")}` : ""}`
+      )
+    ],
+    ["machine", escapeText(`${run.os} ${run.arch}, ${run.cpuCount} × ${run.cpu}, ${gib(run.memoryBytes)} RAM`)],
+    ["GPUs", gpus],
+    ...env.gpuDriver ? [["GPU driver", escapeText(env.gpuDriver)]] : [],
+    ...env.cudaVersion ? [["CUDA", escapeText(env.cudaVersion)]] : [],
+    ...env.containerImage ? [["container image", codeSpan(env.containerImage, { table: true })]] : [],
+    ["config digest", codeSpan(`sha256:${lineage.configDigest}`, { table: true })]
+  ];
+  const parts = [
+    LINEAGE_CARD_HEADING,
+    renderTable(
+      ["fact", "value"],
+      facts.map(([k, v]) => [k, { markdown: v }])
+    )
+  ];
+  if (lineage.data.length)
+    parts.push(
+      "### Training data",
+      renderTable(
+        ["path", "kind", "digest", "files"],
+        lineage.data.map((d) => [d.path, d.kind, { markdown: dataDigest(d) }, d.files ?? ""]),
+        { align: ["left", "left", "left", "right"] }
+      )
+    );
+  else parts.push("### Training data", "_No training data was named (the train step’s `data` input)._");
+  if (env.lockfiles.length)
+    parts.push(
+      "### Dependencies",
+      renderTable(
+        ["lockfile", "sha256"],
+        env.lockfiles.map((f) => [f.path, { markdown: codeSpan(f.sha256, { table: true }) }])
+      )
+    );
+  return `${parts.join("\n\n")}
+`;
+}
+function cardWithLineage(card, lineage) {
+  const at = card.indexOf(`
+${LINEAGE_CARD_HEADING}
+`);
+  const body = (at >= 0 ? card.slice(0, at) : card).trimEnd();
+  return `${body ? `${body}
+
+` : ""}${lineageCardSection(lineage)}`;
+}
 
 // packages/registry/src/file-digest.ts
 import { createHash as createHash2 } from "node:crypto";
@@ -61476,7 +61751,7 @@ async function digestPublishFiles(files) {
         `files: '${f.path}' has a name GitHub would silently change on upload (release assets keep only letters, digits, '.', '-' and '_', with no leading or trailing '.'), so it could not be downloaded by name; rename the file${suggestName(name)}`
       );
     }
-    const staged = await digestFile(f.path);
+    const staged = f.bytes ? digestBytes(name, f.bytes) : await digestFile(f.path);
     if (staged.name === MANIFEST_ASSET)
       throw new InputError(`files: '${f.path}' is named ${MANIFEST_ASSET}, which mlship writes; rename it`);
     if (out.some((o) => o.name === staged.name))
@@ -62355,6 +62630,7 @@ var RegistryService = class {
       params: req.params ?? {},
       metrics: req.metrics ?? {},
       ...parent && parent !== version2 ? { parentVersion: parent } : {},
+      ...req.lineage ? { lineage: req.lineage } : {},
       registrationCommit
     });
   }
@@ -63311,201 +63587,9 @@ function statusOf(error63) {
 
 // packages/registry/src/registry-command.ts
 import { existsSync as existsSync2 } from "node:fs";
+import { readFile as readFile4 } from "node:fs/promises";
 import { isAbsolute, join as join4 } from "node:path";
-
-// packages/report/src/escape.ts
-var ZERO_WIDTH_SPACE = "​";
-var INVISIBLE_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
-function visible(text) {
-  return text.replace(INVISIBLE_CONTROLS, "�");
-}
-function defuse(text) {
-  return text.replace(/@/g, `@${ZERO_WIDTH_SPACE}`).replace(/:\/\//g, `${ZERO_WIDTH_SPACE}://`).replace(/(^|[^\p{L}\p{N}])(www)\./giu, `$1$2${ZERO_WIDTH_SPACE}.`);
-}
-function oneLine2(text) {
-  return text.replace(/\s*(?:\r\n|\r|\n)\s*/g, " ");
-}
-var INLINE_SPECIALS = /[\\`*_[\]<>!&|~#$]/g;
-function escapeText(text) {
-  const escaped = defuse(oneLine2(visible(text)).trim()).replace(INLINE_SPECIALS, "\\$&");
-  return escaped.replace(/^([-+=])(?=[-+=\s]|$)/, "\\$1").replace(/^(\d{1,9})([.)])(?=\s|$)/, "$1\\$2");
-}
-function codeSpan(text, options = {}) {
-  let content = oneLine2(visible(text));
-  if (options.table) {
-    content = content.replace(/\\(?=\|)/g, `\\${ZERO_WIDTH_SPACE}`).replace(/\|/g, "\\|");
-  }
-  if (content === "") return "` `";
-  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = "`".repeat(longest + 1);
-  const pad = /^[` ]|[` ]$/.test(content) && content.trim() !== "" ? " " : "";
-  return `${fence}${pad}${content}${pad}${fence}`;
-}
-function codeBlock(text, info2 = "") {
-  const content = visible(text).replace(/\r\n?/g, "\n").replace(/\n+$/, "");
-  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = "`".repeat(Math.max(3, longest + 1));
-  return `${fence}${info2.replace(/[^\w+-]/g, "")}
-${content}
-${fence}`;
-}
-
-// node_modules/.pnpm/markdown-table@3.1.0/node_modules/markdown-table/index.js
-function defaultStringLength(value) {
-  return value.length;
-}
-function markdownTable(table, options) {
-  const settings = options || {};
-  const align = (settings.align || []).concat();
-  const stringLength = settings.stringLength || defaultStringLength;
-  const alignments = [];
-  const cellMatrix = [];
-  const sizeMatrix = [];
-  const longestCellByColumn = [];
-  let mostCellsPerRow = 0;
-  let rowIndex = -1;
-  while (++rowIndex < table.length) {
-    const row2 = [];
-    const sizes2 = [];
-    let columnIndex2 = -1;
-    if (table[rowIndex].length > mostCellsPerRow) {
-      mostCellsPerRow = table[rowIndex].length;
-    }
-    while (++columnIndex2 < table[rowIndex].length) {
-      const cell = serialize(table[rowIndex][columnIndex2]);
-      if (settings.alignDelimiters !== false) {
-        const size = stringLength(cell);
-        sizes2[columnIndex2] = size;
-        if (longestCellByColumn[columnIndex2] === void 0 || size > longestCellByColumn[columnIndex2]) {
-          longestCellByColumn[columnIndex2] = size;
-        }
-      }
-      row2.push(cell);
-    }
-    cellMatrix[rowIndex] = row2;
-    sizeMatrix[rowIndex] = sizes2;
-  }
-  let columnIndex = -1;
-  if (typeof align === "object" && "length" in align) {
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = toAlignment(align[columnIndex]);
-    }
-  } else {
-    const code = toAlignment(align);
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = code;
-    }
-  }
-  columnIndex = -1;
-  const row = [];
-  const sizes = [];
-  while (++columnIndex < mostCellsPerRow) {
-    const code = alignments[columnIndex];
-    let before = "";
-    let after = "";
-    if (code === 99) {
-      before = ":";
-      after = ":";
-    } else if (code === 108) {
-      before = ":";
-    } else if (code === 114) {
-      after = ":";
-    }
-    let size = settings.alignDelimiters === false ? 1 : Math.max(
-      1,
-      longestCellByColumn[columnIndex] - before.length - after.length
-    );
-    const cell = before + "-".repeat(size) + after;
-    if (settings.alignDelimiters !== false) {
-      size = before.length + size + after.length;
-      if (size > longestCellByColumn[columnIndex]) {
-        longestCellByColumn[columnIndex] = size;
-      }
-      sizes[columnIndex] = size;
-    }
-    row[columnIndex] = cell;
-  }
-  cellMatrix.splice(1, 0, row);
-  sizeMatrix.splice(1, 0, sizes);
-  rowIndex = -1;
-  const lines2 = [];
-  while (++rowIndex < cellMatrix.length) {
-    const row2 = cellMatrix[rowIndex];
-    const sizes2 = sizeMatrix[rowIndex];
-    const cellsInRow = settings.fillRows === false ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length) : mostCellsPerRow;
-    columnIndex = -1;
-    const line = [];
-    while (++columnIndex < cellsInRow) {
-      const cell = row2[columnIndex] || "";
-      let before = "";
-      let after = "";
-      if (settings.alignDelimiters !== false) {
-        const size = longestCellByColumn[columnIndex] - (sizes2[columnIndex] || 0);
-        const code = alignments[columnIndex];
-        if (code === 114) {
-          before = " ".repeat(size);
-        } else if (code === 99) {
-          const half = size / 2;
-          if (size % 2) {
-            before = " ".repeat(half + 0.5);
-            after = " ".repeat(half - 0.5);
-          } else {
-            before = " ".repeat(half);
-            after = before;
-          }
-        } else {
-          after = " ".repeat(size);
-        }
-      }
-      if (settings.delimiterStart !== false && !columnIndex) {
-        line.push("|");
-      }
-      if (settings.padding !== false && // Don’t add the opening space if we’re not aligning and the cell is
-      // empty: there will be a closing space.
-      !(settings.alignDelimiters === false && cell === "") && (settings.delimiterStart !== false || columnIndex)) {
-        line.push(" ");
-      }
-      if (settings.alignDelimiters !== false) {
-        line.push(before);
-      }
-      line.push(cell);
-      if (settings.alignDelimiters !== false) {
-        line.push(after);
-      }
-      if (settings.padding !== false) {
-        line.push(" ");
-      }
-      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
-        line.push("|");
-      }
-    }
-    lines2.push(
-      settings.delimiterEnd === false ? line.join("").replace(/ +$/, "") : line.join("")
-    );
-  }
-  return lines2.join("\n");
-}
-function serialize(value) {
-  return value === null || value === void 0 ? "" : String(value);
-}
-function toAlignment(value) {
-  const code = typeof value === "string" ? value.codePointAt(0) : 0;
-  return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
-}
-
-// packages/report/src/table.ts
-function escapeTableCell(cell) {
-  if (cell === null || cell === void 0) return "";
-  if (typeof cell === "object") return cell.markdown.replace(/\r\n|\r|\n/g, "<br>");
-  return String(cell).split(/\r\n|\r|\n/).map(escapeText).join("<br>");
-}
-function renderTable(header2, rows, options = {}) {
-  const cells = [header2, ...rows].map((row) => row.map(escapeTableCell));
-  const align = options.align?.map((a) => a[0]);
-  return markdownTable(cells, { align, alignDelimiters: false });
-}
-
-// packages/registry/src/registry-command.ts
+var LINEAGE_CARD_FILE = "model-card.md";
 var lines = (value) => (value ?? "").split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
 var RegistryInputsSchema = external_exports.object({
   command: external_exports.enum(["publish", "resolve", "download", "promote", "rollback", "deprecate", "history", "list"]),
@@ -63522,6 +63606,8 @@ var RegistryInputsSchema = external_exports.object({
   params: external_exports.string().optional(),
   /** One per line: `id=path` (hashed) or `id=sha256:<hex>`. */
   datasets: external_exports.string().optional(),
+  /** The train step's lineage.json: recorded in the manifest and the model card. */
+  lineage: external_exports.string().optional(),
   parentVersion: external_exports.string().optional(),
   message: external_exports.string().optional(),
   /**
@@ -63552,19 +63638,22 @@ async function runRegistryCommand(inputs, registry2, ctx) {
   const idempotent = operationId ? { operationId } : {};
   switch (inputs.command) {
     case "publish": {
+      const lineage = inputs.lineage ? await readLineage(inputs.lineage, ctx.cwd) : void 0;
       const published = await registry2.publish({
         name: name(),
         ...inputs.version ? { version: inputs.version } : {},
         ...inputs.bump ? { bump: inputs.bump } : {},
-        files: publishFiles(inputs, ctx.cwd),
+        files: await publishFiles(inputs, ctx.cwd, lineage),
         ...ctx.commit ? { commit: ctx.commit } : {},
         ...ctx.repository ? { repository: ctx.repository } : {},
         ...ctx.pullRequest ? { pullRequest: ctx.pullRequest } : {},
         ...ctx.workflowRunUrl ? { workflowRunUrl: ctx.workflowRunUrl } : {},
-        datasets: await datasetRefs(inputs.datasets, ctx.cwd),
-        ...inputs.params ? { params: await readParams(inputs.params, ctx.cwd) } : {},
-        ...inputs.metrics ? { metrics: await readMetrics(inputs.metrics, ctx.cwd) } : {},
-        ...inputs.parentVersion ? { parentVersion: inputs.parentVersion } : {}
+        // What the inputs do not name comes from the lineage: the data, params and metrics of the training.
+        datasets: inputs.datasets || !lineage ? await datasetRefs(inputs.datasets, ctx.cwd) : lineageDatasets(lineage),
+        ...inputs.params ? { params: await readParams(inputs.params, ctx.cwd) } : lineage ? { params: lineage.params } : {},
+        ...inputs.metrics ? { metrics: await readMetrics(inputs.metrics, ctx.cwd) } : lineage ? { metrics: lineage.metrics } : {},
+        ...inputs.parentVersion ? { parentVersion: inputs.parentVersion } : {},
+        ...lineage ? { lineage } : {}
       });
       return {
         outputs: {
@@ -63692,14 +63781,36 @@ function referenceOf(inputs, name) {
 function resolvePath(cwd, path) {
   return isAbsolute(path) ? path : join4(cwd, path);
 }
-function publishFiles(inputs, cwd) {
+async function publishFiles(inputs, cwd, lineage) {
   const files = lines(inputs.files).map((p) => ({ path: resolvePath(cwd, p), role: "model" }));
   if (files.length === 0)
     throw new InputError(`input 'files' is required to publish: list the model file(s), e.g. model.onnx`);
-  if (inputs.card) files.push({ path: resolvePath(cwd, inputs.card), role: "card" });
+  if (lineage) files.push(await lineageCard(inputs, cwd, lineage));
+  else if (inputs.card) files.push({ path: resolvePath(cwd, inputs.card), role: "card" });
   if (inputs.metrics) files.push({ path: resolvePath(cwd, inputs.metrics), role: "metrics" });
   if (inputs.dataProfile) files.push({ path: resolvePath(cwd, inputs.dataProfile), role: "data-profile" });
   return files;
+}
+async function readLineage(path, cwd) {
+  return (await readConfigFile(LineageSchema, resolvePath(cwd, path), { what: "lineage", file: path })).value;
+}
+async function lineageCard(inputs, cwd, lineage) {
+  const path = resolvePath(cwd, inputs.card ?? LINEAGE_CARD_FILE);
+  let card = `# ${escapeHeading(inputs.name ?? lineage.model)}
+`;
+  if (inputs.card) {
+    try {
+      card = await readFile4(path, "utf8");
+    } catch (error63) {
+      throw new InputError(
+        `input 'card': ${inputs.card} cannot be read (${error63.code ?? "error"}); give the path of the model card (markdown)`
+      );
+    }
+  }
+  return { path, role: "card", bytes: new TextEncoder().encode(cardWithLineage(card, lineage)) };
+}
+function lineageDatasets(lineage) {
+  return lineage.data.map((d) => ({ id: d.path, uri: d.path, ...d.sha256 ? { sha256: d.sha256 } : {} }));
 }
 var ParamsSchema = external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]));
 async function readParams(path, cwd) {

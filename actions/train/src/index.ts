@@ -72,6 +72,10 @@ async function post(): Promise<void> {
   const state = saved ? (JSON.parse(saved) as CheckpointState) : undefined;
   const { save, reason } = await saveCheckpointInPost(state, new CacheCheckpointStore(), workspace);
   if (!save) return core.info(`mlship train: no checkpoint to save in the post step (${reason})`);
-  if (!save.stored) return core.warning(`checkpoints: the post step could not save ${save.key}: ${save.message}`);
+  if (!save.stored) {
+    const line = `checkpoints: the post step could not save ${save.key}: ${save.message}`;
+    // The main step warned already that the store failed: one warning per job.
+    return state?.storeFailed ? core.info(`mlship train: ${line}`) : core.warning(line);
+  }
   core.info(`mlship train: checkpoint saved (post) as ${save.key}: ${save.files} files, ${save.sizeBytes} bytes`);
 }

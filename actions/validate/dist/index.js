@@ -73974,77 +73974,15 @@ function describeEvent(e) {
 
 // packages/registry/src/manifest.ts
 import { createHash } from "node:crypto";
-var Sha256 = external_exports.string().regex(/^[0-9a-f]{64}$/, "expected a lowercase hex sha256");
-var AssetRoleSchema = external_exports.enum(["model", "card", "metrics", "data-profile", "other"]);
-var ManifestAssetSchema = external_exports.object({
-  name: external_exports.string().min(1),
-  role: AssetRoleSchema,
-  sha256: Sha256,
-  sizeBytes: external_exports.number().int().nonnegative()
-});
-var DatasetRefSchema = external_exports.object({
-  id: external_exports.string().min(1),
-  sha256: Sha256.optional(),
-  uri: external_exports.string().optional()
-});
-var TensorSignatureSchema = external_exports.object({
-  name: external_exports.string().min(1),
-  elementType: external_exports.string(),
-  shape: external_exports.array(external_exports.union([external_exports.number().int().nonnegative(), external_exports.string(), external_exports.null()]))
-});
-var ModelSignatureSchema = external_exports.object({
-  inputs: external_exports.array(TensorSignatureSchema),
-  outputs: external_exports.array(TensorSignatureSchema)
-});
-var JsonScalar = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]);
-var ManifestSchema = external_exports.object({
-  schemaVersion: external_exports.literal(1),
-  name: external_exports.string(),
-  version: external_exports.string(),
-  /** sha256 of name, commit and every asset's name and sha256: equal means the same version content. */
-  contentDigest: Sha256,
-  createdAt: external_exports.string(),
-  actor: external_exports.string(),
-  assets: external_exports.array(ManifestAssetSchema).min(1),
-  /** Inputs and outputs of the first ONNX model asset, read from the file. */
-  signature: ModelSignatureSchema.optional(),
-  source: external_exports.object({
-    /** The commit the version was built from. */
-    commit: external_exports.string(),
-    repository: external_exports.string().optional(),
-    pullRequest: external_exports.number().int().positive().optional(),
-    workflowRunUrl: external_exports.string().optional()
-  }),
-  datasets: external_exports.array(DatasetRefSchema),
-  params: external_exports.record(external_exports.string(), JsonScalar),
-  metrics: external_exports.record(external_exports.string(), external_exports.number()),
-  parentVersion: external_exports.string().optional(),
-  /**
-   * The version's own commit, which its tags point at: a child of
-   * `source.commit` with the same tree, so no two versions share a commit
-   * (GTO maps a stage tag to a version by its commit). Absent in manifests
-   * written before versions had one.
-   */
-  registrationCommit: external_exports.string().optional()
-});
-var MANIFEST_ASSET = "manifest.json";
-function contentDigest(name, commit, assets) {
-  const sorted = [...assets].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0).map((a) => [a.name, a.sha256]);
-  return createHash("sha256").update(JSON.stringify([name, commit, sorted])).digest("hex");
-}
-function serializeManifest(manifest) {
-  return new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}
-`);
-}
 
 // packages/registry/src/lineage.ts
-var Sha2562 = external_exports.string().regex(/^[0-9a-f]{64}$/, "expected a lowercase hex sha256");
-var JsonScalar2 = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]);
+var Sha256 = external_exports.string().regex(/^[0-9a-f]{64}$/, "expected a lowercase hex sha256");
+var JsonScalar = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]);
 var LineageDataSchema = external_exports.object({
   path: external_exports.string().min(1),
   kind: external_exports.enum(["file", "directory", "dvc", "lfs"]),
   /** file: its content; directory: its files' paths and digests; lfs: the object id. */
-  sha256: Sha2562.optional(),
+  sha256: Sha256.optional(),
   /** dvc: the md5 DVC records for the output. */
   md5: external_exports.string().optional(),
   sizeBytes: external_exports.number().int().nonnegative().optional(),
@@ -74053,7 +73991,7 @@ var LineageDataSchema = external_exports.object({
 var LineageOutputSchema = external_exports.object({
   path: external_exports.string().min(1),
   role: external_exports.enum(["model", "metrics", "params", "other"]),
-  sha256: Sha2562,
+  sha256: Sha256,
   sizeBytes: external_exports.number().int().nonnegative()
 });
 var LineageSchema = external_exports.object({
@@ -74070,7 +74008,7 @@ var LineageSchema = external_exports.object({
   }),
   command: external_exports.string(),
   /** sha256 of the command and its config files: the key of its checkpoints. */
-  configDigest: Sha2562,
+  configDigest: Sha256,
   seed: external_exports.number().int().optional(),
   deterministic: external_exports.boolean(),
   data: external_exports.array(LineageDataSchema),
@@ -74098,7 +74036,7 @@ var LineageSchema = external_exports.object({
     gpuDriver: external_exports.string().optional(),
     /** The newest CUDA the driver supports (nvidia-smi's header). */
     cudaVersion: external_exports.string().optional(),
-    lockfiles: external_exports.array(external_exports.object({ path: external_exports.string(), sha256: Sha2562 })),
+    lockfiles: external_exports.array(external_exports.object({ path: external_exports.string(), sha256: Sha256 })),
     /** The container image the job ran in, as given (with its digest when pinned). */
     containerImage: external_exports.string().optional()
   }),
@@ -74108,13 +74046,488 @@ var LineageSchema = external_exports.object({
   }).optional(),
   outputs: external_exports.array(LineageOutputSchema),
   metrics: external_exports.record(external_exports.string(), external_exports.number()),
-  params: external_exports.record(external_exports.string(), JsonScalar2),
+  params: external_exports.record(external_exports.string(), JsonScalar),
   telemetry: external_exports.object({
     gpuHours: external_exports.number().nonnegative(),
     energyKWh: external_exports.number().nonnegative().nullable(),
     peakGpuMemoryMiB: external_exports.number().nonnegative().nullable()
   }).optional()
 });
+
+// packages/registry/src/manifest.ts
+var Sha2562 = external_exports.string().regex(/^[0-9a-f]{64}$/, "expected a lowercase hex sha256");
+var AssetRoleSchema = external_exports.enum(["model", "card", "metrics", "data-profile", "other"]);
+var ManifestAssetSchema = external_exports.object({
+  name: external_exports.string().min(1),
+  role: AssetRoleSchema,
+  sha256: Sha2562,
+  sizeBytes: external_exports.number().int().nonnegative()
+});
+var DatasetRefSchema = external_exports.object({
+  id: external_exports.string().min(1),
+  sha256: Sha2562.optional(),
+  uri: external_exports.string().optional()
+});
+var TensorSignatureSchema = external_exports.object({
+  name: external_exports.string().min(1),
+  elementType: external_exports.string(),
+  shape: external_exports.array(external_exports.union([external_exports.number().int().nonnegative(), external_exports.string(), external_exports.null()]))
+});
+var ModelSignatureSchema = external_exports.object({
+  inputs: external_exports.array(TensorSignatureSchema),
+  outputs: external_exports.array(TensorSignatureSchema)
+});
+var JsonScalar2 = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]);
+var ManifestSchema = external_exports.object({
+  schemaVersion: external_exports.literal(1),
+  name: external_exports.string(),
+  version: external_exports.string(),
+  /** sha256 of name, commit and every asset's name and sha256: equal means the same version content. */
+  contentDigest: Sha2562,
+  createdAt: external_exports.string(),
+  actor: external_exports.string(),
+  assets: external_exports.array(ManifestAssetSchema).min(1),
+  /** Inputs and outputs of the first ONNX model asset, read from the file. */
+  signature: ModelSignatureSchema.optional(),
+  source: external_exports.object({
+    /** The commit the version was built from. */
+    commit: external_exports.string(),
+    repository: external_exports.string().optional(),
+    pullRequest: external_exports.number().int().positive().optional(),
+    workflowRunUrl: external_exports.string().optional()
+  }),
+  datasets: external_exports.array(DatasetRefSchema),
+  params: external_exports.record(external_exports.string(), JsonScalar2),
+  metrics: external_exports.record(external_exports.string(), external_exports.number()),
+  parentVersion: external_exports.string().optional(),
+  /** How the model was trained: the train step's lineage.json, as it wrote it (one schema for both). */
+  lineage: LineageSchema.optional(),
+  /**
+   * The version's own commit, which its tags point at: a child of
+   * `source.commit` with the same tree, so no two versions share a commit
+   * (GTO maps a stage tag to a version by its commit). Absent in manifests
+   * written before versions had one.
+   */
+  registrationCommit: external_exports.string().optional()
+});
+var MANIFEST_ASSET = "manifest.json";
+function contentDigest(name, commit, assets) {
+  const sorted = [...assets].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0).map((a) => [a.name, a.sha256]);
+  return createHash("sha256").update(JSON.stringify([name, commit, sorted])).digest("hex");
+}
+function serializeManifest(manifest) {
+  return new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}
+`);
+}
+
+// packages/report/src/escape.ts
+var ZERO_WIDTH_SPACE = "​";
+var INVISIBLE_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+function visible(text) {
+  return text.replace(INVISIBLE_CONTROLS, "�");
+}
+function defuse(text) {
+  return text.replace(/@/g, `@${ZERO_WIDTH_SPACE}`).replace(/:\/\//g, `${ZERO_WIDTH_SPACE}://`).replace(/(^|[^\p{L}\p{N}])(www)\./giu, `$1$2${ZERO_WIDTH_SPACE}.`);
+}
+function oneLine2(text) {
+  return text.replace(/\s*(?:\r\n|\r|\n)\s*/g, " ");
+}
+var INLINE_SPECIALS = /[\\`*_[\]<>!&|~#$]/g;
+function escapeText(text) {
+  const escaped = defuse(oneLine2(visible(text)).trim()).replace(INLINE_SPECIALS, "\\$&");
+  return escaped.replace(/^([-+=])(?=[-+=\s]|$)/, "\\$1").replace(/^(\d{1,9})([.)])(?=\s|$)/, "$1\\$2");
+}
+function escapeHeading(text) {
+  return escapeText(text).trim();
+}
+function escapeProse(text) {
+  return text.trim().split(/(?:\r\n|\r|\n)\s*(?:\r\n|\r|\n)\s*/).map(
+    (paragraph) => paragraph.split(/\r\n|\r|\n/).map((line) => escapeText(line.trim())).join("\n")
+  ).join("\n\n");
+}
+function codeSpan(text, options = {}) {
+  let content = oneLine2(visible(text));
+  if (options.table) {
+    content = content.replace(/\\(?=\|)/g, `\\${ZERO_WIDTH_SPACE}`).replace(/\|/g, "\\|");
+  }
+  if (content === "") return "` `";
+  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = /^[` ]|[` ]$/.test(content) && content.trim() !== "" ? " " : "";
+  return `${fence}${pad}${content}${pad}${fence}`;
+}
+function codeBlock(text, info2 = "") {
+  const content = visible(text).replace(/\r\n?/g, "\n").replace(/\n+$/, "");
+  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(Math.max(3, longest + 1));
+  return `${fence}${info2.replace(/[^\w+-]/g, "")}
+${content}
+${fence}`;
+}
+function escapeHtmlText(text) {
+  return defuse(oneLine2(visible(text))).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+function mermaidLabel(text) {
+  const label = oneLine2(visible(text)).replace(/["`]/g, "'").replace(/</g, "‹").replace(/>/g, "›").replace(/#(?=\w+;)/g, "＃");
+  return `"${label}"`;
+}
+var CHECK_RUN_TITLE_MAX_CHARS = 255;
+function checkRunTitle(text) {
+  const chars = Array.from(defuse(oneLine2(visible(text))).trim());
+  return chars.length <= CHECK_RUN_TITLE_MAX_CHARS ? chars.join("") : `${chars.slice(0, CHECK_RUN_TITLE_MAX_CHARS - 1).join("")}…`;
+}
+function markdownLink(label, url2) {
+  let href;
+  try {
+    const parsed = new URL(url2);
+    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return escapeText(label);
+    href = parsed.href.replace(/\(/g, "%28").replace(/\)/g, "%29");
+  } catch {
+    return escapeText(label);
+  }
+  return `[${escapeText(label)}](${href})`;
+}
+
+// node_modules/.pnpm/markdown-table@3.1.0/node_modules/markdown-table/index.js
+function defaultStringLength(value) {
+  return value.length;
+}
+function markdownTable(table, options) {
+  const settings = options || {};
+  const align = (settings.align || []).concat();
+  const stringLength = settings.stringLength || defaultStringLength;
+  const alignments = [];
+  const cellMatrix = [];
+  const sizeMatrix = [];
+  const longestCellByColumn = [];
+  let mostCellsPerRow = 0;
+  let rowIndex = -1;
+  while (++rowIndex < table.length) {
+    const row2 = [];
+    const sizes2 = [];
+    let columnIndex2 = -1;
+    if (table[rowIndex].length > mostCellsPerRow) {
+      mostCellsPerRow = table[rowIndex].length;
+    }
+    while (++columnIndex2 < table[rowIndex].length) {
+      const cell = serialize(table[rowIndex][columnIndex2]);
+      if (settings.alignDelimiters !== false) {
+        const size = stringLength(cell);
+        sizes2[columnIndex2] = size;
+        if (longestCellByColumn[columnIndex2] === void 0 || size > longestCellByColumn[columnIndex2]) {
+          longestCellByColumn[columnIndex2] = size;
+        }
+      }
+      row2.push(cell);
+    }
+    cellMatrix[rowIndex] = row2;
+    sizeMatrix[rowIndex] = sizes2;
+  }
+  let columnIndex = -1;
+  if (typeof align === "object" && "length" in align) {
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = toAlignment(align[columnIndex]);
+    }
+  } else {
+    const code = toAlignment(align);
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = code;
+    }
+  }
+  columnIndex = -1;
+  const row = [];
+  const sizes = [];
+  while (++columnIndex < mostCellsPerRow) {
+    const code = alignments[columnIndex];
+    let before = "";
+    let after = "";
+    if (code === 99) {
+      before = ":";
+      after = ":";
+    } else if (code === 108) {
+      before = ":";
+    } else if (code === 114) {
+      after = ":";
+    }
+    let size = settings.alignDelimiters === false ? 1 : Math.max(
+      1,
+      longestCellByColumn[columnIndex] - before.length - after.length
+    );
+    const cell = before + "-".repeat(size) + after;
+    if (settings.alignDelimiters !== false) {
+      size = before.length + size + after.length;
+      if (size > longestCellByColumn[columnIndex]) {
+        longestCellByColumn[columnIndex] = size;
+      }
+      sizes[columnIndex] = size;
+    }
+    row[columnIndex] = cell;
+  }
+  cellMatrix.splice(1, 0, row);
+  sizeMatrix.splice(1, 0, sizes);
+  rowIndex = -1;
+  const lines = [];
+  while (++rowIndex < cellMatrix.length) {
+    const row2 = cellMatrix[rowIndex];
+    const sizes2 = sizeMatrix[rowIndex];
+    const cellsInRow = settings.fillRows === false ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length) : mostCellsPerRow;
+    columnIndex = -1;
+    const line = [];
+    while (++columnIndex < cellsInRow) {
+      const cell = row2[columnIndex] || "";
+      let before = "";
+      let after = "";
+      if (settings.alignDelimiters !== false) {
+        const size = longestCellByColumn[columnIndex] - (sizes2[columnIndex] || 0);
+        const code = alignments[columnIndex];
+        if (code === 114) {
+          before = " ".repeat(size);
+        } else if (code === 99) {
+          const half = size / 2;
+          if (size % 2) {
+            before = " ".repeat(half + 0.5);
+            after = " ".repeat(half - 0.5);
+          } else {
+            before = " ".repeat(half);
+            after = before;
+          }
+        } else {
+          after = " ".repeat(size);
+        }
+      }
+      if (settings.delimiterStart !== false && !columnIndex) {
+        line.push("|");
+      }
+      if (settings.padding !== false && // Don’t add the opening space if we’re not aligning and the cell is
+      // empty: there will be a closing space.
+      !(settings.alignDelimiters === false && cell === "") && (settings.delimiterStart !== false || columnIndex)) {
+        line.push(" ");
+      }
+      if (settings.alignDelimiters !== false) {
+        line.push(before);
+      }
+      line.push(cell);
+      if (settings.alignDelimiters !== false) {
+        line.push(after);
+      }
+      if (settings.padding !== false) {
+        line.push(" ");
+      }
+      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
+        line.push("|");
+      }
+    }
+    lines.push(
+      settings.delimiterEnd === false ? line.join("").replace(/ +$/, "") : line.join("")
+    );
+  }
+  return lines.join("\n");
+}
+function serialize(value) {
+  return value === null || value === void 0 ? "" : String(value);
+}
+function toAlignment(value) {
+  const code = typeof value === "string" ? value.codePointAt(0) : 0;
+  return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
+}
+
+// packages/report/src/table.ts
+function escapeTableCell(cell) {
+  if (cell === null || cell === void 0) return "";
+  if (typeof cell === "object") return cell.markdown.replace(/\r\n|\r|\n/g, "<br>");
+  return String(cell).split(/\r\n|\r|\n/).map(escapeText).join("<br>");
+}
+function renderTable(header2, rows, options = {}) {
+  const cells = [header2, ...rows].map((row) => row.map(escapeTableCell));
+  const align = options.align?.map((a) => a[0]);
+  return markdownTable(cells, { align, alignDelimiters: false });
+}
+
+// packages/report/src/format.ts
+function formatNumber(value, options = {}) {
+  if (Number.isNaN(value)) return "n/a";
+  if (value === Infinity) return "∞";
+  if (value === -Infinity) return "-∞";
+  const digits = options.significantDigits ?? 3;
+  if (value === 0) return "0";
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e15 || magnitude < 1e-6) return value.toExponential(digits - 1).replace(/\.?0+e/, "e");
+  return new Intl.NumberFormat("en-US", {
+    maximumSignificantDigits: digits,
+    // Whole-number parts keep every digit: 123456 is never shown as 123000.
+    ...magnitude >= 10 ** digits ? { maximumFractionDigits: 0, maximumSignificantDigits: void 0 } : {}
+  }).format(value);
+}
+
+// packages/report/src/badge.ts
+var BADGES = {
+  pass: "✅ pass",
+  fail: "❌ fail",
+  warn: "⚠️ warn",
+  inconclusive: "❔ inconclusive"
+};
+function statusBadge(status, label) {
+  return label === void 0 ? BADGES[status] : `${BADGES[status].split(" ")[0]} ${label}`;
+}
+
+// packages/report/src/details.ts
+function collapsible(summary2, body, options = {}) {
+  const open6 = options.open ? " open" : "";
+  return `<details${open6}>
+<summary>${escapeHtmlText(summary2)}</summary>
+
+${body.trimEnd()}
+
+</details>`;
+}
+
+// packages/report/src/chart.ts
+function number4(value) {
+  return Number.isFinite(value) ? String(Number(value.toPrecision(6))) : "0";
+}
+function xyChart(chart) {
+  for (const s of chart.series) {
+    if (s.values.length !== chart.categories.length) {
+      throw new RangeError(
+        `chart '${chart.title}': series has ${s.values.length} values for ${chart.categories.length} categories`
+      );
+    }
+  }
+  const lines = ["```mermaid", "xychart-beta", `    title ${mermaidLabel(chart.title)}`];
+  lines.push(`    x-axis [${chart.categories.map(mermaidLabel).join(", ")}]`);
+  const range = chart.yRange ? ` ${number4(chart.yRange[0])} --> ${number4(chart.yRange[1])}` : "";
+  if (chart.yLabel !== void 0 || range) lines.push(`    y-axis ${mermaidLabel(chart.yLabel ?? "")}${range}`);
+  for (const s of chart.series) lines.push(`    ${s.kind} [${s.values.map(number4).join(", ")}]`);
+  lines.push("```");
+  return lines.join("\n");
+}
+function barChart(title, values, yLabel) {
+  return xyChart({
+    title,
+    categories: values.map((v) => v.label),
+    ...yLabel === void 0 ? {} : { yLabel },
+    series: [{ kind: "bar", values: values.map((v) => v.value) }]
+  });
+}
+
+// packages/report/src/truncate.ts
+var COMMENT_LIMIT_CHARS = 65536;
+var CLEAN = { fence: void 0, detailsDepth: 0, inTag: false };
+function isClean(state) {
+  return state.fence === void 0 && state.detailsDepth === 0 && !state.inTag;
+}
+function nextBlockState(state, line) {
+  if (state.fence !== void 0) {
+    const close = /^ {0,3}(`{3,}|~{3,})[ \t]*\r?\n?$/.exec(line);
+    const closes = close && close[1][0] === state.fence[0] && close[1].length >= state.fence.length;
+    return closes ? { ...state, fence: void 0 } : state;
+  }
+  if (!state.inTag) {
+    const open6 = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line.replace(/\r?\n$/, ""));
+    if (open6 && !(open6[1][0] === "`" && open6[2].includes("`"))) return { ...state, fence: open6[1] };
+  }
+  let { detailsDepth, inTag } = state;
+  let i = 0;
+  while (i < line.length) {
+    const ch = line[i];
+    if (inTag) {
+      if (ch === ">") inTag = false;
+      i += 1;
+    } else if (ch === "\\") {
+      i += 2;
+    } else if (ch === "`") {
+      const run = /^`+/.exec(line.slice(i))[0];
+      const close = new RegExp(`(?<!\`)${run}(?!\`)`, "g");
+      close.lastIndex = i + run.length;
+      const end = close.exec(line);
+      i = end ? end.index + run.length : i + run.length;
+    } else if (ch === "<") {
+      const rest = line.slice(i, i + 11).toLowerCase();
+      if (rest.startsWith("</details>")) detailsDepth = Math.max(0, detailsDepth - 1);
+      else if (/^<details[\s>]/.test(rest)) detailsDepth += 1;
+      if (/^<[a-z/!]/i.test(rest)) inTag = true;
+      i += 1;
+    } else {
+      i += 1;
+    }
+  }
+  return { fence: void 0, detailsDepth, inTag };
+}
+function closers(state) {
+  return (state.fence !== void 0 ? `${state.fence}
+` : "") + "\n</details>\n".repeat(state.detailsDepth);
+}
+function truncationNote(runUrl) {
+  const where2 = runUrl ? markdownLink("job summary", runUrl) : "job summary";
+  return `> [!NOTE]
+> This report was cut to fit GitHub's comment limit; the full report is in the ${where2}.
+`;
+}
+function truncateMarkdown(markdown, options) {
+  const limit = options.limitChars ?? COMMENT_LIMIT_CHARS;
+  if (markdown.length <= limit) return { markdown, truncated: false };
+  const tail = `
+${options.note}`;
+  const budget = limit - tail.length;
+  if (budget < 0) throw new RangeError(`truncation note (${tail.length} chars) does not fit in ${limit}`);
+  const boundaries = [{ end: 0, state: CLEAN }];
+  let state = CLEAN;
+  let start2 = 0;
+  while (start2 < markdown.length) {
+    const newline = markdown.indexOf("\n", start2);
+    const end = newline === -1 ? markdown.length : newline + 1;
+    if (end > budget) break;
+    const line = markdown.slice(start2, end);
+    state = nextBlockState(state, line);
+    boundaries.push({ end, state });
+    start2 = end;
+  }
+  const fits = (b) => b.end + closers(b.state).length <= budget;
+  const clean = boundaries.findLast((b) => isClean(b.state) && fits(b));
+  const closable = boundaries.findLast((b) => !b.state.inTag && fits(b)) ?? clean;
+  const chosen = clean.end * 2 >= closable.end ? clean : closable;
+  let body = markdown.slice(0, chosen.end);
+  let open6 = chosen.state;
+  const next = markdown.slice(chosen.end, markdown.indexOf("\n", chosen.end) + 1 || markdown.length);
+  if (chosen === boundaries.at(-1) && open6.fence === void 0 && !/^\s*\|/.test(next)) {
+    const partial2 = `${cutLine(next, budget - body.length - closers(open6).length - 1)}
+`;
+    const after = nextBlockState(open6, partial2);
+    if (partial2 !== "\n" && !after.inTag && body.length + partial2.length + closers(after).length <= budget) {
+      body += partial2;
+      open6 = after;
+    }
+  }
+  return { markdown: `${body}${closers(open6)}${tail}`, truncated: true };
+}
+function cutLine(line, room) {
+  if (room <= 0) return "";
+  let cut = line.slice(0, room);
+  const space = cut.lastIndexOf(" ");
+  cut = space > 0 ? cut.slice(0, space) : "";
+  const lastOpen = cut.lastIndexOf("<");
+  if (lastOpen !== -1 && cut.indexOf(">", lastOpen) === -1) cut = cut.slice(0, lastOpen);
+  if ((cut.match(/`/g)?.length ?? 0) % 2 === 1) cut = cut.slice(0, cut.lastIndexOf("`"));
+  return cut.trimEnd();
+}
+
+// packages/report/src/check-run.ts
+var CHECK_RUN_SUMMARY_LIMIT_CHARS = 65535;
+function checkRunOutput(title, summary2, runUrl) {
+  return {
+    title: checkRunTitle(title),
+    summary: truncateMarkdown(summary2, { limitChars: CHECK_RUN_SUMMARY_LIMIT_CHARS, note: truncationNote(runUrl) }).markdown
+  };
+}
+
+// packages/report/src/compose.ts
+function renderSection(section) {
+  const badge = section.severity === "info" ? "" : `${statusBadge(section.severity).split(" ")[0]} `;
+  return `### ${badge}${escapeHeading(section.title)}
+
+${section.markdown.trim()}
+`;
+}
 
 // packages/registry/src/file-digest.ts
 import { createHash as createHash2 } from "node:crypto";
@@ -74155,7 +74568,7 @@ async function digestPublishFiles(files) {
         `files: '${f2.path}' has a name GitHub would silently change on upload (release assets keep only letters, digits, '.', '-' and '_', with no leading or trailing '.'), so it could not be downloaded by name; rename the file${suggestName(name)}`
       );
     }
-    const staged = await digestFile(f2.path);
+    const staged = f2.bytes ? digestBytes(name, f2.bytes) : await digestFile(f2.path);
     if (staged.name === MANIFEST_ASSET)
       throw new InputError(`files: '${f2.path}' is named ${MANIFEST_ASSET}, which mlship writes; rename it`);
     if (out.some((o) => o.name === staged.name))
@@ -75071,6 +75484,7 @@ var RegistryService = class {
       params: req.params ?? {},
       metrics: req.metrics ?? {},
       ...parent && parent !== version2 ? { parentVersion: parent } : {},
+      ...req.lineage ? { lineage: req.lineage } : {},
       registrationCommit
     });
   }
@@ -76028,417 +76442,6 @@ function statusOf(error63) {
 // packages/registry/src/registry-command.ts
 import { existsSync as existsSync2 } from "node:fs";
 import { isAbsolute, join as join4 } from "node:path";
-
-// packages/report/src/escape.ts
-var ZERO_WIDTH_SPACE = "​";
-var INVISIBLE_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
-function visible(text) {
-  return text.replace(INVISIBLE_CONTROLS, "�");
-}
-function defuse(text) {
-  return text.replace(/@/g, `@${ZERO_WIDTH_SPACE}`).replace(/:\/\//g, `${ZERO_WIDTH_SPACE}://`).replace(/(^|[^\p{L}\p{N}])(www)\./giu, `$1$2${ZERO_WIDTH_SPACE}.`);
-}
-function oneLine2(text) {
-  return text.replace(/\s*(?:\r\n|\r|\n)\s*/g, " ");
-}
-var INLINE_SPECIALS = /[\\`*_[\]<>!&|~#$]/g;
-function escapeText(text) {
-  const escaped = defuse(oneLine2(visible(text)).trim()).replace(INLINE_SPECIALS, "\\$&");
-  return escaped.replace(/^([-+=])(?=[-+=\s]|$)/, "\\$1").replace(/^(\d{1,9})([.)])(?=\s|$)/, "$1\\$2");
-}
-function escapeHeading(text) {
-  return escapeText(text).trim();
-}
-function escapeProse(text) {
-  return text.trim().split(/(?:\r\n|\r|\n)\s*(?:\r\n|\r|\n)\s*/).map(
-    (paragraph) => paragraph.split(/\r\n|\r|\n/).map((line) => escapeText(line.trim())).join("\n")
-  ).join("\n\n");
-}
-function codeSpan(text, options = {}) {
-  let content = oneLine2(visible(text));
-  if (options.table) {
-    content = content.replace(/\\(?=\|)/g, `\\${ZERO_WIDTH_SPACE}`).replace(/\|/g, "\\|");
-  }
-  if (content === "") return "` `";
-  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = "`".repeat(longest + 1);
-  const pad = /^[` ]|[` ]$/.test(content) && content.trim() !== "" ? " " : "";
-  return `${fence}${pad}${content}${pad}${fence}`;
-}
-function codeBlock(text, info2 = "") {
-  const content = visible(text).replace(/\r\n?/g, "\n").replace(/\n+$/, "");
-  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = "`".repeat(Math.max(3, longest + 1));
-  return `${fence}${info2.replace(/[^\w+-]/g, "")}
-${content}
-${fence}`;
-}
-function escapeHtmlText(text) {
-  return defuse(oneLine2(visible(text))).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
-function mermaidLabel(text) {
-  const label = oneLine2(visible(text)).replace(/["`]/g, "'").replace(/</g, "‹").replace(/>/g, "›").replace(/#(?=\w+;)/g, "＃");
-  return `"${label}"`;
-}
-var CHECK_RUN_TITLE_MAX_CHARS = 255;
-function checkRunTitle(text) {
-  const chars = Array.from(defuse(oneLine2(visible(text))).trim());
-  return chars.length <= CHECK_RUN_TITLE_MAX_CHARS ? chars.join("") : `${chars.slice(0, CHECK_RUN_TITLE_MAX_CHARS - 1).join("")}…`;
-}
-function markdownLink(label, url2) {
-  let href;
-  try {
-    const parsed = new URL(url2);
-    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return escapeText(label);
-    href = parsed.href.replace(/\(/g, "%28").replace(/\)/g, "%29");
-  } catch {
-    return escapeText(label);
-  }
-  return `[${escapeText(label)}](${href})`;
-}
-
-// node_modules/.pnpm/markdown-table@3.1.0/node_modules/markdown-table/index.js
-function defaultStringLength(value) {
-  return value.length;
-}
-function markdownTable(table, options) {
-  const settings = options || {};
-  const align = (settings.align || []).concat();
-  const stringLength = settings.stringLength || defaultStringLength;
-  const alignments = [];
-  const cellMatrix = [];
-  const sizeMatrix = [];
-  const longestCellByColumn = [];
-  let mostCellsPerRow = 0;
-  let rowIndex = -1;
-  while (++rowIndex < table.length) {
-    const row2 = [];
-    const sizes2 = [];
-    let columnIndex2 = -1;
-    if (table[rowIndex].length > mostCellsPerRow) {
-      mostCellsPerRow = table[rowIndex].length;
-    }
-    while (++columnIndex2 < table[rowIndex].length) {
-      const cell = serialize(table[rowIndex][columnIndex2]);
-      if (settings.alignDelimiters !== false) {
-        const size = stringLength(cell);
-        sizes2[columnIndex2] = size;
-        if (longestCellByColumn[columnIndex2] === void 0 || size > longestCellByColumn[columnIndex2]) {
-          longestCellByColumn[columnIndex2] = size;
-        }
-      }
-      row2.push(cell);
-    }
-    cellMatrix[rowIndex] = row2;
-    sizeMatrix[rowIndex] = sizes2;
-  }
-  let columnIndex = -1;
-  if (typeof align === "object" && "length" in align) {
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = toAlignment(align[columnIndex]);
-    }
-  } else {
-    const code = toAlignment(align);
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = code;
-    }
-  }
-  columnIndex = -1;
-  const row = [];
-  const sizes = [];
-  while (++columnIndex < mostCellsPerRow) {
-    const code = alignments[columnIndex];
-    let before = "";
-    let after = "";
-    if (code === 99) {
-      before = ":";
-      after = ":";
-    } else if (code === 108) {
-      before = ":";
-    } else if (code === 114) {
-      after = ":";
-    }
-    let size = settings.alignDelimiters === false ? 1 : Math.max(
-      1,
-      longestCellByColumn[columnIndex] - before.length - after.length
-    );
-    const cell = before + "-".repeat(size) + after;
-    if (settings.alignDelimiters !== false) {
-      size = before.length + size + after.length;
-      if (size > longestCellByColumn[columnIndex]) {
-        longestCellByColumn[columnIndex] = size;
-      }
-      sizes[columnIndex] = size;
-    }
-    row[columnIndex] = cell;
-  }
-  cellMatrix.splice(1, 0, row);
-  sizeMatrix.splice(1, 0, sizes);
-  rowIndex = -1;
-  const lines = [];
-  while (++rowIndex < cellMatrix.length) {
-    const row2 = cellMatrix[rowIndex];
-    const sizes2 = sizeMatrix[rowIndex];
-    const cellsInRow = settings.fillRows === false ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length) : mostCellsPerRow;
-    columnIndex = -1;
-    const line = [];
-    while (++columnIndex < cellsInRow) {
-      const cell = row2[columnIndex] || "";
-      let before = "";
-      let after = "";
-      if (settings.alignDelimiters !== false) {
-        const size = longestCellByColumn[columnIndex] - (sizes2[columnIndex] || 0);
-        const code = alignments[columnIndex];
-        if (code === 114) {
-          before = " ".repeat(size);
-        } else if (code === 99) {
-          const half = size / 2;
-          if (size % 2) {
-            before = " ".repeat(half + 0.5);
-            after = " ".repeat(half - 0.5);
-          } else {
-            before = " ".repeat(half);
-            after = before;
-          }
-        } else {
-          after = " ".repeat(size);
-        }
-      }
-      if (settings.delimiterStart !== false && !columnIndex) {
-        line.push("|");
-      }
-      if (settings.padding !== false && // Don’t add the opening space if we’re not aligning and the cell is
-      // empty: there will be a closing space.
-      !(settings.alignDelimiters === false && cell === "") && (settings.delimiterStart !== false || columnIndex)) {
-        line.push(" ");
-      }
-      if (settings.alignDelimiters !== false) {
-        line.push(before);
-      }
-      line.push(cell);
-      if (settings.alignDelimiters !== false) {
-        line.push(after);
-      }
-      if (settings.padding !== false) {
-        line.push(" ");
-      }
-      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
-        line.push("|");
-      }
-    }
-    lines.push(
-      settings.delimiterEnd === false ? line.join("").replace(/ +$/, "") : line.join("")
-    );
-  }
-  return lines.join("\n");
-}
-function serialize(value) {
-  return value === null || value === void 0 ? "" : String(value);
-}
-function toAlignment(value) {
-  const code = typeof value === "string" ? value.codePointAt(0) : 0;
-  return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
-}
-
-// packages/report/src/table.ts
-function escapeTableCell(cell) {
-  if (cell === null || cell === void 0) return "";
-  if (typeof cell === "object") return cell.markdown.replace(/\r\n|\r|\n/g, "<br>");
-  return String(cell).split(/\r\n|\r|\n/).map(escapeText).join("<br>");
-}
-function renderTable(header2, rows, options = {}) {
-  const cells = [header2, ...rows].map((row) => row.map(escapeTableCell));
-  const align = options.align?.map((a) => a[0]);
-  return markdownTable(cells, { align, alignDelimiters: false });
-}
-
-// packages/report/src/format.ts
-function formatNumber(value, options = {}) {
-  if (Number.isNaN(value)) return "n/a";
-  if (value === Infinity) return "∞";
-  if (value === -Infinity) return "-∞";
-  const digits = options.significantDigits ?? 3;
-  if (value === 0) return "0";
-  const magnitude = Math.abs(value);
-  if (magnitude >= 1e15 || magnitude < 1e-6) return value.toExponential(digits - 1).replace(/\.?0+e/, "e");
-  return new Intl.NumberFormat("en-US", {
-    maximumSignificantDigits: digits,
-    // Whole-number parts keep every digit: 123456 is never shown as 123000.
-    ...magnitude >= 10 ** digits ? { maximumFractionDigits: 0, maximumSignificantDigits: void 0 } : {}
-  }).format(value);
-}
-
-// packages/report/src/badge.ts
-var BADGES = {
-  pass: "✅ pass",
-  fail: "❌ fail",
-  warn: "⚠️ warn",
-  inconclusive: "❔ inconclusive"
-};
-function statusBadge(status, label) {
-  return label === void 0 ? BADGES[status] : `${BADGES[status].split(" ")[0]} ${label}`;
-}
-
-// packages/report/src/details.ts
-function collapsible(summary2, body, options = {}) {
-  const open6 = options.open ? " open" : "";
-  return `<details${open6}>
-<summary>${escapeHtmlText(summary2)}</summary>
-
-${body.trimEnd()}
-
-</details>`;
-}
-
-// packages/report/src/chart.ts
-function number4(value) {
-  return Number.isFinite(value) ? String(Number(value.toPrecision(6))) : "0";
-}
-function xyChart(chart) {
-  for (const s of chart.series) {
-    if (s.values.length !== chart.categories.length) {
-      throw new RangeError(
-        `chart '${chart.title}': series has ${s.values.length} values for ${chart.categories.length} categories`
-      );
-    }
-  }
-  const lines = ["```mermaid", "xychart-beta", `    title ${mermaidLabel(chart.title)}`];
-  lines.push(`    x-axis [${chart.categories.map(mermaidLabel).join(", ")}]`);
-  const range = chart.yRange ? ` ${number4(chart.yRange[0])} --> ${number4(chart.yRange[1])}` : "";
-  if (chart.yLabel !== void 0 || range) lines.push(`    y-axis ${mermaidLabel(chart.yLabel ?? "")}${range}`);
-  for (const s of chart.series) lines.push(`    ${s.kind} [${s.values.map(number4).join(", ")}]`);
-  lines.push("```");
-  return lines.join("\n");
-}
-function barChart(title, values, yLabel) {
-  return xyChart({
-    title,
-    categories: values.map((v) => v.label),
-    ...yLabel === void 0 ? {} : { yLabel },
-    series: [{ kind: "bar", values: values.map((v) => v.value) }]
-  });
-}
-
-// packages/report/src/truncate.ts
-var COMMENT_LIMIT_CHARS = 65536;
-var CLEAN = { fence: void 0, detailsDepth: 0, inTag: false };
-function isClean(state) {
-  return state.fence === void 0 && state.detailsDepth === 0 && !state.inTag;
-}
-function nextBlockState(state, line) {
-  if (state.fence !== void 0) {
-    const close = /^ {0,3}(`{3,}|~{3,})[ \t]*\r?\n?$/.exec(line);
-    const closes = close && close[1][0] === state.fence[0] && close[1].length >= state.fence.length;
-    return closes ? { ...state, fence: void 0 } : state;
-  }
-  if (!state.inTag) {
-    const open6 = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line.replace(/\r?\n$/, ""));
-    if (open6 && !(open6[1][0] === "`" && open6[2].includes("`"))) return { ...state, fence: open6[1] };
-  }
-  let { detailsDepth, inTag } = state;
-  let i = 0;
-  while (i < line.length) {
-    const ch = line[i];
-    if (inTag) {
-      if (ch === ">") inTag = false;
-      i += 1;
-    } else if (ch === "\\") {
-      i += 2;
-    } else if (ch === "`") {
-      const run = /^`+/.exec(line.slice(i))[0];
-      const close = new RegExp(`(?<!\`)${run}(?!\`)`, "g");
-      close.lastIndex = i + run.length;
-      const end = close.exec(line);
-      i = end ? end.index + run.length : i + run.length;
-    } else if (ch === "<") {
-      const rest = line.slice(i, i + 11).toLowerCase();
-      if (rest.startsWith("</details>")) detailsDepth = Math.max(0, detailsDepth - 1);
-      else if (/^<details[\s>]/.test(rest)) detailsDepth += 1;
-      if (/^<[a-z/!]/i.test(rest)) inTag = true;
-      i += 1;
-    } else {
-      i += 1;
-    }
-  }
-  return { fence: void 0, detailsDepth, inTag };
-}
-function closers(state) {
-  return (state.fence !== void 0 ? `${state.fence}
-` : "") + "\n</details>\n".repeat(state.detailsDepth);
-}
-function truncationNote(runUrl) {
-  const where2 = runUrl ? markdownLink("job summary", runUrl) : "job summary";
-  return `> [!NOTE]
-> This report was cut to fit GitHub's comment limit; the full report is in the ${where2}.
-`;
-}
-function truncateMarkdown(markdown, options) {
-  const limit = options.limitChars ?? COMMENT_LIMIT_CHARS;
-  if (markdown.length <= limit) return { markdown, truncated: false };
-  const tail = `
-${options.note}`;
-  const budget = limit - tail.length;
-  if (budget < 0) throw new RangeError(`truncation note (${tail.length} chars) does not fit in ${limit}`);
-  const boundaries = [{ end: 0, state: CLEAN }];
-  let state = CLEAN;
-  let start2 = 0;
-  while (start2 < markdown.length) {
-    const newline = markdown.indexOf("\n", start2);
-    const end = newline === -1 ? markdown.length : newline + 1;
-    if (end > budget) break;
-    const line = markdown.slice(start2, end);
-    state = nextBlockState(state, line);
-    boundaries.push({ end, state });
-    start2 = end;
-  }
-  const fits = (b) => b.end + closers(b.state).length <= budget;
-  const clean = boundaries.findLast((b) => isClean(b.state) && fits(b));
-  const closable = boundaries.findLast((b) => !b.state.inTag && fits(b)) ?? clean;
-  const chosen = clean.end * 2 >= closable.end ? clean : closable;
-  let body = markdown.slice(0, chosen.end);
-  let open6 = chosen.state;
-  const next = markdown.slice(chosen.end, markdown.indexOf("\n", chosen.end) + 1 || markdown.length);
-  if (chosen === boundaries.at(-1) && open6.fence === void 0 && !/^\s*\|/.test(next)) {
-    const partial2 = `${cutLine(next, budget - body.length - closers(open6).length - 1)}
-`;
-    const after = nextBlockState(open6, partial2);
-    if (partial2 !== "\n" && !after.inTag && body.length + partial2.length + closers(after).length <= budget) {
-      body += partial2;
-      open6 = after;
-    }
-  }
-  return { markdown: `${body}${closers(open6)}${tail}`, truncated: true };
-}
-function cutLine(line, room) {
-  if (room <= 0) return "";
-  let cut = line.slice(0, room);
-  const space = cut.lastIndexOf(" ");
-  cut = space > 0 ? cut.slice(0, space) : "";
-  const lastOpen = cut.lastIndexOf("<");
-  if (lastOpen !== -1 && cut.indexOf(">", lastOpen) === -1) cut = cut.slice(0, lastOpen);
-  if ((cut.match(/`/g)?.length ?? 0) % 2 === 1) cut = cut.slice(0, cut.lastIndexOf("`"));
-  return cut.trimEnd();
-}
-
-// packages/report/src/check-run.ts
-var CHECK_RUN_SUMMARY_LIMIT_CHARS = 65535;
-function checkRunOutput(title, summary2, runUrl) {
-  return {
-    title: checkRunTitle(title),
-    summary: truncateMarkdown(summary2, { limitChars: CHECK_RUN_SUMMARY_LIMIT_CHARS, note: truncationNote(runUrl) }).markdown
-  };
-}
-
-// packages/report/src/compose.ts
-function renderSection(section) {
-  const badge = section.severity === "info" ? "" : `${statusBadge(section.severity).split(" ")[0]} `;
-  return `### ${badge}${escapeHeading(section.title)}
-
-${section.markdown.trim()}
-`;
-}
-
-// packages/registry/src/registry-command.ts
 var RegistryInputsSchema = external_exports.object({
   command: external_exports.enum(["publish", "resolve", "download", "promote", "rollback", "deprecate", "history", "list"]),
   name: external_exports.string().optional(),
@@ -76454,6 +76457,8 @@ var RegistryInputsSchema = external_exports.object({
   params: external_exports.string().optional(),
   /** One per line: `id=path` (hashed) or `id=sha256:<hex>`. */
   datasets: external_exports.string().optional(),
+  /** The train step's lineage.json: recorded in the manifest and the model card. */
+  lineage: external_exports.string().optional(),
   parentVersion: external_exports.string().optional(),
   message: external_exports.string().optional(),
   /**

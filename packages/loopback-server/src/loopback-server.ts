@@ -78,7 +78,8 @@ async function close(server: Server, sockets: Set<Socket>, name: string, timeout
         ),
       timeoutMs,
     );
-    timer.unref();
+    // Not unref'd: were the close to hang with nothing else pending, the process would otherwise
+    // exit with the promise unsettled instead of failing with this error.
   });
   try {
     await Promise.race([closed, bound]);

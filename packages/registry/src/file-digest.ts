@@ -39,6 +39,8 @@ function suggestName(name: string): string {
 export interface RoledFile {
   path: string;
   role: AssetRole;
+  /** The file's content when it is built in memory (a card with the lineage added); `path` then names it. */
+  bytes?: Uint8Array;
 }
 
 /** Hashes the files to publish, ONNX models first (the manifest's signature and default download come from it). */
@@ -54,7 +56,7 @@ export async function digestPublishFiles(files: readonly RoledFile[]): Promise<(
         `files: '${f.path}' has a name GitHub would silently change on upload (release assets keep only letters, digits, '.', '-' and '_', with no leading or trailing '.'), so it could not be downloaded by name; rename the file${suggestName(name)}`,
       );
     }
-    const staged = await digestFile(f.path);
+    const staged = f.bytes ? digestBytes(name, f.bytes) : await digestFile(f.path);
     if (staged.name === MANIFEST_ASSET)
       throw new InputError(`files: '${f.path}' is named ${MANIFEST_ASSET}, which mlship writes; rename it`);
     if (out.some((o) => o.name === staged.name))

@@ -42,6 +42,7 @@ export {
 export type { Manifest, ManifestAsset, AssetRole, DatasetRef, ModelSignature } from './manifest.ts';
 export { LineageSchema, LineageDataSchema, LineageOutputSchema, LINEAGE_FILE } from './lineage.ts';
 export type { Lineage, LineageData } from './lineage.ts';
+export { lineageCardSection, cardWithLineage, LINEAGE_CARD_HEADING } from './lineage-card.ts';
 export { digestFile } from './file-digest.ts';
 export { StagePolicySchema, DEFAULT_POLICY, parseStagePolicy, checkPromotion } from './stage-policy.ts';
 export type { StagePolicy } from './stage-policy.ts';

@@ -2,6 +2,7 @@
 // came from, and the sha256 of every asset so downloads can be verified.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { LineageSchema } from './lineage.ts';
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a lowercase hex sha256');
 
@@ -61,6 +62,8 @@ export const ManifestSchema = z.object({
   params: z.record(z.string(), JsonScalar),
   metrics: z.record(z.string(), z.number()),
   parentVersion: z.string().optional(),
+  /** How the model was trained: the train step's lineage.json, as it wrote it (one schema for both). */
+  lineage: LineageSchema.optional(),
   /**
    * The version's own commit, which its tags point at: a child of
    * `source.commit` with the same tree, so no two versions share a commit

@@ -2,17 +2,23 @@
 // deprecate, history, list) from the action's inputs or the CLI's flags, so
 // both entry points do exactly the same thing.
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { readConfigFile } from '@mlship/config-file';
 import { z } from 'zod';
 import { InputError } from '@mlship/errors';
 import { REPOSITORY_PATTERN } from '@mlship/runner-context';
-import { codeBlock, codeSpan, escapeText, renderTable } from '@mlship/report';
+import { codeBlock, codeSpan, escapeHeading, escapeText, renderTable } from '@mlship/report';
 import type { DatasetRef } from './manifest.ts';
 import type { PublishFile, RegistryService } from './registry-service.ts';
 import { readStagePolicy, type StagePolicy } from './stage-policy.ts';
 import { formatModelReference, parseModelReference } from './model-reference.ts';
 import { digestFile } from './file-digest.ts';
+import { LineageSchema, type Lineage } from './lineage.ts';
+import { cardWithLineage } from './lineage-card.ts';
+
+/** The card `publish` attaches when it is given a lineage and no card. */
+const LINEAGE_CARD_FILE = 'model-card.md';
 
 const lines = (value: string | undefined) =>
   (value ?? '')
@@ -35,6 +41,8 @@ export const RegistryInputsSchema = z.object({
   params: z.string().optional(),
   /** One per line: `id=path` (hashed) or `id=sha256:<hex>`. */
   datasets: z.string().optional(),
+  /** The train step's lineage.json: recorded in the manifest and the model card. */
+  lineage: z.string().optional(),
   parentVersion: z.string().optional(),
   message: z.string().optional(),
   /**
@@ -94,19 +102,30 @@ export async function runRegistryCommand(
   const idempotent = operationId ? { operationId } : {};
   switch (inputs.command) {
     case 'publish': {
+      const lineage = inputs.lineage ? await readLineage(inputs.lineage, ctx.cwd) : undefined;
       const published = await registry.publish({
         name: name(),
         ...(inputs.version ? { version: inputs.version } : {}),
         ...(inputs.bump ? { bump: inputs.bump } : {}),
-        files: publishFiles(inputs, ctx.cwd),
+        files: await publishFiles(inputs, ctx.cwd, lineage),
         ...(ctx.commit ? { commit: ctx.commit } : {}),
         ...(ctx.repository ? { repository: ctx.repository } : {}),
         ...(ctx.pullRequest ? { pullRequest: ctx.pullRequest } : {}),
         ...(ctx.workflowRunUrl ? { workflowRunUrl: ctx.workflowRunUrl } : {}),
-        datasets: await datasetRefs(inputs.datasets, ctx.cwd),
-        ...(inputs.params ? { params: await readParams(inputs.params, ctx.cwd) } : {}),
-        ...(inputs.metrics ? { metrics: await readMetrics(inputs.metrics, ctx.cwd) } : {}),
+        // What the inputs do not name comes from the lineage: the data, params and metrics of the training.
+        datasets: inputs.datasets || !lineage ? await datasetRefs(inputs.datasets, ctx.cwd) : lineageDatasets(lineage),
+        ...(inputs.params
+          ? { params: await readParams(inputs.params, ctx.cwd) }
+          : lineage
+            ? { params: lineage.params }
+            : {}),
+        ...(inputs.metrics
+          ? { metrics: await readMetrics(inputs.metrics, ctx.cwd) }
+          : lineage
+            ? { metrics: lineage.metrics }
+            : {}),
         ...(inputs.parentVersion ? { parentVersion: inputs.parentVersion } : {}),
+        ...(lineage ? { lineage } : {}),
       });
       return {
         outputs: {
@@ -245,14 +264,40 @@ function resolvePath(cwd: string, path: string): string {
   return isAbsolute(path) ? path : join(cwd, path);
 }
 
-function publishFiles(inputs: RegistryInputs, cwd: string): PublishFile[] {
+async function publishFiles(inputs: RegistryInputs, cwd: string, lineage: Lineage | undefined): Promise<PublishFile[]> {
   const files: PublishFile[] = lines(inputs.files).map((p) => ({ path: resolvePath(cwd, p), role: 'model' }));
   if (files.length === 0)
     throw new InputError(`input 'files' is required to publish: list the model file(s), e.g. model.onnx`);
-  if (inputs.card) files.push({ path: resolvePath(cwd, inputs.card), role: 'card' });
+  if (lineage) files.push(await lineageCard(inputs, cwd, lineage));
+  else if (inputs.card) files.push({ path: resolvePath(cwd, inputs.card), role: 'card' });
   if (inputs.metrics) files.push({ path: resolvePath(cwd, inputs.metrics), role: 'metrics' });
   if (inputs.dataProfile) files.push({ path: resolvePath(cwd, inputs.dataProfile), role: 'data-profile' });
   return files;
+}
+
+async function readLineage(path: string, cwd: string): Promise<Lineage> {
+  return (await readConfigFile(LineageSchema, resolvePath(cwd, path), { what: 'lineage', file: path })).value;
+}
+
+/** The card with the lineage section added; without a card, one made of the section alone. */
+async function lineageCard(inputs: RegistryInputs, cwd: string, lineage: Lineage): Promise<PublishFile> {
+  const path = resolvePath(cwd, inputs.card ?? LINEAGE_CARD_FILE);
+  let card = `# ${escapeHeading(inputs.name ?? lineage.model)}\n`;
+  if (inputs.card) {
+    try {
+      card = await readFile(path, 'utf8');
+    } catch (error) {
+      throw new InputError(
+        `input 'card': ${inputs.card} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); give the path of the model card (markdown)`,
+      );
+    }
+  }
+  return { path, role: 'card', bytes: new TextEncoder().encode(cardWithLineage(card, lineage)) };
+}
+
+/** The training data as the manifest's datasets: named by path, with their digest when the lineage has one. */
+function lineageDatasets(lineage: Lineage): DatasetRef[] {
+  return lineage.data.map((d) => ({ id: d.path, uri: d.path, ...(d.sha256 ? { sha256: d.sha256 } : {}) }));
 }
 
 /** Training parameters: a flat map of names to scalars. */

@@ -25,6 +25,7 @@ import { digestPublishFiles, type RoledFile } from './file-digest.ts';
 import { verifiedDownloadAll } from './verified-download.ts';
 import { readVerifiedManifest } from './verified-manifest.ts';
 import { EventLog } from './event-log.ts';
+import type { Lineage } from './lineage.ts';
 
 export interface RegistryContext {
   /** Who acts: GITHUB_ACTOR in Actions, the OS user in the CLI. */
@@ -57,6 +58,8 @@ export interface PublishRequest {
   params?: Record<string, string | number | boolean | null>;
   metrics?: Record<string, number>;
   parentVersion?: string;
+  /** The train step's lineage, recorded whole in the manifest. */
+  lineage?: Lineage;
 }
 
 export interface PublishResult {
@@ -315,6 +318,7 @@ export class RegistryService {
       params: req.params ?? {},
       metrics: req.metrics ?? {},
       ...(parent && parent !== version ? { parentVersion: parent } : {}),
+      ...(req.lineage ? { lineage: req.lineage } : {}),
       registrationCommit,
     });
   }

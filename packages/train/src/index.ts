@@ -12,6 +12,7 @@ export type { GpuProbe, GpuReading } from './gpu/gpu-types.ts';
 export { checkGpus, PreflightError } from './preflight.ts';
 export { LocalCheckpointStore } from './checkpoint/local-checkpoint-store.ts';
 export { CacheCheckpointStore } from './checkpoint/cache-checkpoint-store.ts';
+export { CheckpointSaver } from './checkpoint/checkpoint-saver.ts';
 export type { CheckpointStore } from './checkpoint/checkpoint-store.ts';
 export { checkForkGuard, ForkRefusedError } from './fork-guard.ts';
 export type { GuardFacts, GuardLookups, RunApproval } from './fork-guard.ts';

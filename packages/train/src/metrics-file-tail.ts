@@ -39,6 +39,12 @@ export class MetricsFileTail {
   }
 
   async #read(): Promise<void> {
+    // Most looks find nothing new: one stat, and the file is opened only when it grew (or was replaced).
+    const size = await stat(this.#path).then(
+      (info) => info.size,
+      () => undefined,
+    );
+    if (size === undefined || size === this.#offset) return;
     let handle;
     try {
       handle = await open(this.#path, 'r');

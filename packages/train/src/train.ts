@@ -86,6 +86,8 @@ export interface CheckpointState {
   lastStored?: string | undefined;
   /** The main step saved the final checkpoint (or had nothing to save). */
   done: boolean;
+  /** The main step warned that the store failed: the post step does not warn again. */
+  storeFailed?: boolean;
 }
 
 export interface TrainResult {
@@ -186,6 +188,7 @@ export async function runTraining(inputs: TrainInputs, context: TrainContext, de
     run: deps.runTool,
     tool: probe.kind === 'gpus' ? probe.tool : undefined,
     gpuIndexes: preflight.gpus.map((g) => g.index),
+    ...(probe.kind === 'gpus' ? { gpuCount: probe.gpus.length } : {}),
     intervalMs: inputs.telemetryIntervalSeconds * 1000,
   };
   const started = performance.now();
@@ -289,6 +292,7 @@ export async function runTraining(inputs: TrainInputs, context: TrainContext, de
       nextSequence: saver.state.nextSequence,
       lastStored: saver.state.lastStored,
       done,
+      ...(storeFailed ? { storeFailed } : {}),
     });
   };
   const onSave = (save: CheckpointSave) => {

@@ -21,7 +21,13 @@ export interface TrainingRunOptions {
   log: LogGroups;
   /** The output group's title. */
   title: string;
-  telemetry: { run: RunTool; tool: GpuVendorTool | undefined; gpuIndexes: readonly number[]; intervalMs: number };
+  telemetry: {
+    run: RunTool;
+    tool: GpuVendorTool | undefined;
+    gpuIndexes: readonly number[];
+    gpuCount?: number;
+    intervalMs: number;
+  };
   checkpoints?: { saver: CheckpointSaver; intervalMs: number; onSave(save: CheckpointSave): void };
   timeoutMs?: number;
   graceMs: number;

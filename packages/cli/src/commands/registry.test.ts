@@ -135,3 +135,45 @@ test('an unknown registry scheme is refused before anything is written', async (
   );
   assert.ok(!existsSync(join(dir, 'ftp:x')));
 });
+
+test('a model trained by mlship train is published with its lineage (--lineage)', async () => {
+  const { dir, run } = workspace();
+  writeFileSync(join(dir, 'train.csv'), 'a,label\n1,yes\n');
+  const trained = await main(
+    [
+      'train',
+      '--name',
+      'churn',
+      '--seed',
+      '3',
+      '--data',
+      'train.csv',
+      '--model-path',
+      'out.onnx',
+      '--',
+      'cp',
+      'model.onnx',
+      'out.onnx',
+    ],
+    { stdout: () => {}, stderr: () => {}, cwd: dir, env: { PATH: process.env['PATH'] ?? '', GITHUB_ACTOR: 'alice' } },
+  );
+  assert.equal(trained, 0);
+  const published = await run(
+    'publish',
+    'churn',
+    'mlship-train/out.onnx',
+    '--bump',
+    'patch',
+    '--lineage',
+    'mlship-train/lineage.json',
+    '--json',
+  );
+  assert.equal(published.code, 0, published.stderr);
+  const { manifest } = JSON.parse(published.stdout);
+  assert.equal(manifest.lineage.seed, 3);
+  assert.equal(manifest.lineage.command, 'cp model.onnx out.onnx');
+  assert.equal(manifest.datasets[0].id, 'train.csv');
+  const card = readFileSync(join(dir, '.mlship/registry/models/churn/versions/v0.0.1/model-card.md'), 'utf8');
+  assert.match(card, /^# churn\n\n## Training lineage\n/);
+  assert.match(card, /\| seed \| 3 \|/);
+});

@@ -9,7 +9,7 @@ import type { CliCommand } from '../command.ts';
 
 const USAGE = `usage: mlship registry <command> [options]
   publish NAME FILE... (--version vX.Y.Z | --bump patch|minor|major) [--card F] [--metrics F]
-          [--data-profile F] [--params F] [--dataset ID=PATH]... [--parent-version V] [--commit SHA]
+          [--data-profile F] [--params F] [--dataset ID=PATH]... [--lineage F] [--parent-version V] [--commit SHA]
   resolve NAME@STAGE|NAME@vX.Y.Z|NAME@latest
   download NAME@REF [--output DIR] [--asset NAME]...
   promote NAME VERSION STAGE [--message M] [--operation-id ID]
@@ -29,6 +29,7 @@ const OPTIONS = {
   'data-profile': { type: 'string' },
   params: { type: 'string' },
   dataset: { type: 'string', multiple: true },
+  lineage: { type: 'string' },
   'parent-version': { type: 'string' },
   commit: { type: 'string' },
   output: { type: 'string' },
@@ -69,6 +70,7 @@ function toInputs(sub: string, args: string[], flags: Flags): RegistryInputs {
         ...(flags['data-profile'] ? { dataProfile: flags['data-profile'] } : {}),
         ...(flags.params ? { params: flags.params } : {}),
         ...(flags.dataset?.length ? { datasets: flags.dataset.join('\n') } : {}),
+        ...(flags.lineage ? { lineage: flags.lineage } : {}),
         ...(flags['parent-version'] ? { parentVersion: flags['parent-version'] } : {}),
       };
     }

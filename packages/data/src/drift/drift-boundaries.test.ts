@@ -92,6 +92,11 @@ test('KS p-value: Stephens-corrected Kolmogorov series on hand-checked inputs', 
   close(ksPValue(0.5, 8, 8), 0.18768427419801334, 1e-12);
   // n1 = n2 = 100: nₑ = 50, λ = 0.720662416105158, Q = 0.6766201497002459.
   close(ksPValue(0.1, 100, 100), 0.6766201497002459, 1e-12);
+  // scipy.special.kolmogorov(0.3) = 0.9999906941986655.
+  const lambdaOf = (l: number) => l / (Math.sqrt(50) + 0.12 + 0.11 / Math.sqrt(50));
+  close(ksPValue(lambdaOf(0.3), 100, 100), 0.9999906941986655, 1e-12);
+  // Below λ = 0.2 the p-value is 1 (the series, cut at 100 terms, gave 0.078 at λ = 0.002).
+  for (const l of [0.002, 0.02, 0.19]) assert.equal(ksPValue(lambdaOf(l), 100, 100), 1, `λ = ${l}`);
   // No difference, or no rows on a side, is no evidence.
   assert.equal(ksPValue(0, 100, 100), 1);
   assert.equal(ksPValue(0.5, 0, 100), 1);
@@ -112,8 +117,12 @@ test('chi-square survival: both branches of the incomplete gamma, odd and even d
     [3, 3, 0.3916251762710877],
     [0.5, 5, 0.9921232932326296],
     [30, 7, 9.495972508134177e-5],
+    // Far in the tail, where 1 − (series) would cancel to nothing: the continued fraction keeps the digits.
+    [100, 10, 5.4497019829205215e-17],
+    [200, 2, 3.7200759760208177e-44], // e^(−100)
   ];
-  for (const [x, df, p] of cases) close(chiSquareSurvival(x, df), p, 1e-12 + 1e-9 * p);
+  // Relative to p in the tail, where an absolute 1e-12 would accept 0.
+  for (const [x, df, p] of cases) close(chiSquareSurvival(x, df), p, p < 1e-9 ? 1e-9 * p : 1e-12 + 1e-9 * p);
 });
 
 test('chi-square homogeneity: a 2 × 2 and a 2 × 3 table by hand, empty categories left out', () => {

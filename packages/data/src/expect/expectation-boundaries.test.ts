@@ -189,6 +189,35 @@ test('type: each type against a text column', () => {
   assert.deepEqual(types('timestamp'), [false, 6, 7, ['1', '2.5', 'x', 'true', 'FALSE']]);
 });
 
+test('boolean text is exactly the six spellings; timestamp text is a whole ISO 8601 date or date-time', () => {
+  const types = (is: string, values: string[]) =>
+    verdict(result(check(`columns:\n  x:\n    type: ${is}\n`, [batch({ x: text(values) })]), 'columns.x.type'));
+  assert.deepEqual(types('boolean', ['true', 'false', 'True', 'False', 'TRUE', 'FALSE', 'yes', 'tRUE']), [
+    false,
+    2,
+    8,
+    ['yes', 'tRUE'],
+  ]);
+  // Each of the failing ones is a date to Date.parse, but not ISO 8601 from end to end.
+  assert.deepEqual(
+    types('timestamp', [
+      '2024-01-02T10:00Z',
+      '2024-01-02 10:00:00.5+02:00',
+      '2024-01-02T10:00:00+0200',
+      '2024-01-02T10:00:00.123Z',
+      '2024-01-02 10:00',
+      '2024-01-02T10:00:00-05:00',
+      '2024-01-02T10:00:00.5',
+      ' 2024-01-02',
+      '12024-01-02',
+      '2024-01-02 10:00 GMT',
+      '2024-01-02Z',
+      '2024-01-02T10:00:00.',
+    ]),
+    [false, 5, 12, [' 2024-01-02', '12024-01-02', '2024-01-02 10:00 GMT', '2024-01-02Z', '2024-01-02T10:00:00.']],
+  );
+});
+
 test('notNull counts missing rows, not text that failed to parse as a number', () => {
   const numbers = result(
     check('columns:\n  x:\n    notNull: true\n', [batch({ x: num([1, null, 'seven', null]) })]),
@@ -332,6 +361,14 @@ test('duplicate rows: equal in every column, across batches; a null is not any v
   // (1, null) and (null, 1): one value each, in different columns.
   const crossed = batch({ a: num([1, null]), b: num([null, 1]) });
   assert.equal(result(check('table:\n  duplicateRows: true\n', [crossed]), 'table.duplicateRows').failingCount, 0);
+  // A null is no value: a row where b is null repeats one that lacked b (a JSON record without the key),
+  // and not one where b is 0.
+  for (const b of [num([null]), text([null])]) {
+    const lacking = check('table:\n  duplicateRows: true\n', [batch({ a: num([1]), b }), batch({ a: num([1]) })]);
+    assert.equal(result(lacking, 'table.duplicateRows').failingCount, 1);
+  }
+  const zero = batch({ a: num([0, null]), b: text(['x', 'x']) });
+  assert.equal(result(check('table:\n  duplicateRows: true\n', [zero]), 'table.duplicateRows').failingCount, 0);
   const nullVsZero = batch({ a: num([0, null]), b: text(['', null]) });
   assert.equal(result(check('table:\n  duplicateRows: true\n', [nullVsZero]), 'table.duplicateRows').failingCount, 0);
 });

@@ -1,10 +1,11 @@
 // Runs the vendor tools (nvidia-smi, else rocm-smi) and reads the machine's
 // GPUs. The tools are found on PATH, as a shell would find them, so a test
 // puts a recorded nvidia-smi first on PATH.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import type { GpuProbe, GpuReading, GpuVendorTool } from './gpu-types.ts';
 import { classifyNvidiaFailure, NVIDIA_QUERY_ARGS, parseNvidiaHeader, parseNvidiaQuery } from './nvidia-smi.ts';
 import { parseRocmSmiJson, ROCM_QUERY_ARGS } from './rocm-smi.ts';
+import { LineSplitter } from '../metrics-log.ts';
 
 export interface ToolRun {
   /** The tool is not installed (ENOENT). */
@@ -14,14 +15,25 @@ export interface ToolRun {
   stderr: string;
 }
 
-export type RunTool = (tool: GpuVendorTool, args: readonly string[]) => Promise<ToolRun>;
+/** A vendor tool left running (nvidia-smi's loop mode), its output handed over line by line. */
+export interface FollowedTool {
+  /** Settles when the tool exits, by itself or stopped. */
+  readonly exited: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface RunTool {
+  (tool: GpuVendorTool, args: readonly string[]): Promise<ToolRun>;
+  /** Starts a tool that keeps printing; absent where it cannot (then each reading is a run of its own). */
+  follow?(tool: GpuVendorTool, args: readonly string[], onLine: (line: string) => void): FollowedTool;
+}
 
 /** A hung driver can block nvidia-smi for minutes; a probe gives up long before. */
 const TOOL_TIMEOUT_MS = 15_000;
 
 /** Runs a vendor tool in the step's environment (its PATH, LD_LIBRARY_PATH), killed after 15 s. */
 export function toolRunner(env: Record<string, string | undefined>, timeoutMs = TOOL_TIMEOUT_MS): RunTool {
-  return (tool, args) =>
+  const run: RunTool = (tool, args) =>
     new Promise((resolve) => {
       execFile(
         tool,
@@ -38,6 +50,39 @@ export function toolRunner(env: Record<string, string | undefined>, timeoutMs = 
         },
       );
     });
+  run.follow = (tool, args, onLine) => {
+    // Its own process group, so a stop also ends whatever it runs (a wrapper script's sleep).
+    const child = spawn(tool, [...args], {
+      env: { ...env, LC_ALL: 'C' },
+      stdio: ['ignore', 'pipe', 'ignore'],
+      detached: true,
+    });
+    const lines = new LineSplitter();
+    child.stdout.on('data', (chunk: Buffer) => {
+      for (const line of lines.feed(chunk)) onLine(line);
+    });
+    const exited = new Promise<void>((resolve) => {
+      child.on('error', () => resolve());
+      child.on('close', () => resolve());
+    });
+    const signal = (name: NodeJS.Signals) => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, name);
+      } catch {
+        // ESRCH: already gone.
+      }
+    };
+    return {
+      exited,
+      stop: async () => {
+        if (child.exitCode === null && child.signalCode === null) signal('SIGTERM');
+        const killer = setTimeout(() => signal('SIGKILL'), 2_000);
+        await exited;
+        clearTimeout(killer);
+      },
+    };
+  };
+  return run;
 }
 
 /** Every GPU with its versions, or why there is none. */

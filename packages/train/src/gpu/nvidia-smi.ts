@@ -24,6 +24,17 @@ export const NVIDIA_QUERY_ARGS = [
   '--format=csv,noheader,nounits',
 ] as const;
 
+/**
+ * The same query repeated by nvidia-smi itself every `intervalMs` (its loop
+ * mode): one process for the whole run instead of one per reading, so the
+ * driver library is loaded and the GPUs enumerated once (a one-shot query
+ * costs seconds of CPU on some multi-GPU machines). Between readings it may
+ * print ECC or XID events, which are not CSV rows.
+ */
+export function nvidiaLoopArgs(intervalMs: number): string[] {
+  return [...NVIDIA_QUERY_ARGS, `--loop-ms=${Math.max(1, Math.round(intervalMs))}`];
+}
+
 /** A value nvidia-smi could not read: `N/A`, `[N/A]`, `[Not Supported]`, `[Unknown Error]`, `[GPU requires reset]`. */
 function reading(text: string | undefined): number | null {
   const value = (text ?? '').trim();
