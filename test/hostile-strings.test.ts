@@ -22,8 +22,9 @@ import {
   type ReportSection,
 } from '@mlship/report';
 import { dataTestSection, type CheckResult, type ColumnDrift, type DriftReport } from '@mlship/data';
-import { buildModelCard, validationSection, type ValidationResult } from '@mlship/eval';
+import { buildModelCard, parsePolicy, validationSection, type ValidationResult } from '@mlship/eval';
 import { commandSummary, lineageCardSection, type Lineage } from '@mlship/registry';
+import { planRollout, rolloutReport, type Judgement, type RolloutEvent } from '@mlship/deploy';
 import { trainingSection, type TrainingReport } from '@mlship/train';
 import { monitorSection, trackingMarker, type MonitorSummary } from '@mlship/monitor';
 import { assertRendersSafely, assertSafeMarkdown, HOSTILE_STRINGS, parseMarkdown } from './kit/hostile-strings.ts';
@@ -353,6 +354,46 @@ test('the checks catch what they exist for', () => {
     /structure differs|an image|a link|a mention|raw HTML/,
   );
   assert.throws(() => assertRendersSafely((v) => escapeText(v.slice(0, 3))), /not shown as written/);
+});
+
+test("the rollout report: every run's job summary and the rollback evidence on the commit", () => {
+  const plan = planRollout(parsePolicy('gates:\n  - metric: accuracy\n    max_drop: 0.02\n', 'policy.yml'), {
+    model: 'churn',
+    version: 'v1.1.0',
+    prodVersion: 'v1.0.0',
+  });
+  const event = (v: string): RolloutEvent => ({
+    schemaVersion: 1,
+    seq: 3,
+    model: 'churn',
+    deploymentId: 3204815736,
+    version: 'v1.1.0',
+    prodVersion: 'v1.0.0',
+    prodDeploymentId: null,
+    phase: 'rolled-back',
+    step: 1,
+    weight: 0,
+    startedAt: '2026-03-01T10:00:00.000Z',
+    at: '2026-03-01T11:00:00.000Z',
+    canaryServedAtStart: 0,
+    actor: 'github-actions[bot]',
+    runUrl: RUN_URL,
+    reasons: [`input drift: 1 of 3 input columns drifted (${v})`, v],
+  });
+  const judgement = (v: string): Judgement => ({
+    outcome: 'rollback',
+    advance: false,
+    reasons: [v, `prediction drift: the canary's ${v} (jensen-shannon 0.4 ≥ 0.1) drifted from prod's`],
+    gates: [],
+    guardrails: [{ name: 'input drift', status: 'breach', detail: `2 of 3 input columns drifted (${v})` }],
+    counts: { canaryServed: 40, canaryScored: 400, prodScored: 400, labels: 0, stepServed: 20, stepSeconds: 600 },
+    evidenceAsOf: '2026-03-01T11:00:00Z',
+  });
+  assertRendersSafely((v) => rolloutReport({ event: event(v), plan, headline: `rolled back: ${v}` }), CONFIGURED);
+  assertRendersSafely(
+    (v) => rolloutReport({ event: event(v), plan, judgement: judgement(v), headline: v }),
+    CONFIGURED,
+  );
 });
 
 function trainingReport(value: string, outcome: TrainingReport['outcome']): TrainingReport {

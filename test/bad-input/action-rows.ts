@@ -574,6 +574,42 @@ export const ACTION_ROWS: ActionRow[] = [
     names: "'command'",
     says: /data-test|validate|report|registry/,
   },
+
+  // actions/deploy
+  {
+    case: 'step weights that do not increase',
+    kind: 'argument',
+    action: 'deploy',
+    inputs: { command: 'start', version: 'churn@v1.1.0', steps: '50,25,100', 'server-url': 'http://127.0.0.1:9' },
+    names: "'50,25,100'",
+    says: /must increase from step to step; give percentages such as 5,25,50,100/,
+  },
+  {
+    case: 'a version the registry does not hold',
+    kind: 'registry',
+    action: 'deploy',
+    inputs: { command: 'start', version: 'churn@v9.9.9', 'server-url': 'http://127.0.0.1:9' },
+    seedRegistry: true,
+    names: 'churn@v9.9.9',
+    says: /mlship registry list churn/,
+  },
+  {
+    case: 'two serving systems at once',
+    kind: 'argument',
+    action: 'deploy',
+    inputs: { command: 'step', model: 'churn', 'server-url': 'http://127.0.0.1:9', 'traffic-command': 'true' },
+    names: 'server-url, traffic-command',
+    says: /set only one of server-url, traffic-url and traffic-command/,
+  },
+  {
+    case: 'a server URL that is not http(s)',
+    kind: 'argument',
+    action: 'deploy',
+    inputs: { command: 'step', model: 'churn', 'server-url': 'models.example.com' },
+    names: "'models.example.com'",
+    says: /must be an http\(s\) URL such as http:\/\/127\.0\.0\.1:8080/,
+  },
+
   // monitor
   {
     case: 'a window without traffic fails the scheduled run, never passes',

@@ -930,6 +930,72 @@ export const CLI_ROWS: CliRow[] = [
     names: '--currency',
     says: /such as USD/,
   },
+
+  // mlship deploy
+  {
+    case: 'step weights that do not increase',
+    kind: 'argument',
+    args: ['deploy', 'start', 'churn@v1.1.0', '--steps', '50,25,100', '--server-url', 'http://127.0.0.1:9'],
+    env: { GITHUB_TOKEN: 'token', GITHUB_REPOSITORY: 'octo/churn' },
+    names: "'50,25,100'",
+    says: /must increase from step to step; give percentages such as 5,25,50,100/,
+  },
+  {
+    case: 'no token for the rollout state in GitHub',
+    kind: 'github',
+    args: ['deploy', 'step', 'churn', '--server-url', 'http://127.0.0.1:9', '--repo', 'octo/churn'],
+    names: 'deployments: write',
+    says: /set GITHUB_TOKEN or GH_TOKEN, or pipe it to --token-stdin/,
+  },
+  {
+    case: 'a token on the command line',
+    kind: 'argument',
+    args: ['deploy', 'step', 'churn', '--token', 'ghp_secret', '--server-url', 'http://127.0.0.1:9'],
+    names: '--token',
+    says: /set GITHUB_TOKEN or GH_TOKEN, or pipe it to --token-stdin/,
+  },
+
+  // mlship serve
+  {
+    case: "a canary whose inputs differ from prod's",
+    kind: 'content',
+    args: ['serve', '--model', 'candidate.onnx', '--canary', 'other.onnx', '--port', '0'],
+    files: { 'candidate.onnx': CANDIDATE, 'other.onnx': { fixture: 'other-inputs.onnx' } },
+    names: 'other.onnx',
+    says: /a canary must accept the same inputs as prod/,
+  },
+  {
+    case: 'a stage that no version holds',
+    kind: 'registry',
+    args: ['serve', '--model', 'churn@canary', '--port', '0'],
+    files: REGISTRY,
+    names: "stage 'canary'",
+    says: /promote one with 'mlship registry promote churn VERSION canary'/,
+  },
+  {
+    case: 'a version the registry does not hold',
+    kind: 'registry',
+    args: ['serve', '--model', 'churn@v9.9.9', '--port', '0'],
+    files: REGISTRY,
+    names: 'churn@v9.9.9',
+    says: /mlship registry list churn/,
+  },
+  {
+    case: 'a model file that does not exist',
+    kind: 'path',
+    args: ['serve', '--model', 'missing.onnx', '--port', '0'],
+    names: 'missing.onnx',
+    says: /give an \.onnx file or a registry reference such as churn@prod/,
+  },
+  {
+    case: 'a port out of range',
+    kind: 'argument',
+    args: ['serve', '--model', 'candidate.onnx', '--port', '70000'],
+    files: { 'candidate.onnx': CANDIDATE },
+    names: '--port',
+    says: /0 to 65535/,
+  },
+
   // mlship monitor
   {
     case: 'a window without traffic (a glob matching no served file) is not a pass',

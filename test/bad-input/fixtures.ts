@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { profileData } from '@mlship/data';
 import { writeDemoData, writeDemoModels } from '@mlship/demo';
 import { readOnnxSignature } from '@mlship/onnx';
+import { buildLinearClassifierOnnx } from '@mlship/onnx/test-kit';
 import { LocalStore, RegistryService } from '@mlship/registry';
 
 export interface Fixtures {
@@ -70,6 +71,16 @@ export async function buildFixtures(): Promise<Fixtures> {
       readFileSync(models.policy, 'utf8').replace('features: [bill_length_mm,', 'features: [beak_length_mm,'),
     ),
     'truncated.onnx': write('truncated.onnx', readFileSync(models.candidate).subarray(0, 200)),
+    // A model of another signature: three named inputs where the demo's models take one features tensor.
+    'other-inputs.onnx': write(
+      'other-inputs.onnx',
+      buildLinearClassifierOnnx({
+        weights: [[1, 1, 1]],
+        bias: [0],
+        classes: ['stay', 'churn'],
+        featureNames: ['tenure', 'plan_pro', 'calls'],
+      }),
+    ),
     // The file's start with its magic, cut short: the footer is gone.
     'truncated.parquet': write('truncated.parquet', parquet.subarray(0, 64 * 1024)),
     registry: registryDir,

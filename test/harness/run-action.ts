@@ -28,6 +28,8 @@ export interface RunActionOptions {
   /** GITHUB_WORKSPACE and the working directory (default: a fresh temp dir) */
   cwd?: string;
   timeoutMs?: number;
+  /** Kills the step (SIGKILL, as a cancelled or lost runner would) when aborted; its exitCode is then null. */
+  signal?: AbortSignal;
   workflow?: string;
   job?: string;
   actor?: string;
@@ -166,7 +168,7 @@ export async function runActionDir(actionDir: string, options: RunActionOptions)
       if (!script || (phase === 'main' && exitCode !== 0)) continue;
       const state = parseKeyValueFile(readFileSync(files.state, 'utf8'));
       const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]));
-      const run = await runNode(join(actionDir, script), { ...env, ...stateEnv }, workspace, timeoutMs);
+      const run = await runNode(join(actionDir, script), { ...env, ...stateEnv }, workspace, timeoutMs, options.signal);
       stdout += run.stdout;
       stderr += run.stderr;
       if (exitCode === 0) exitCode = run.exitCode;
@@ -244,9 +246,19 @@ interface NodeRun {
   stderr: string;
 }
 
-function runNode(script: string, env: Record<string, string>, cwd: string, timeoutMs: number): Promise<NodeRun> {
+function runNode(
+  script: string,
+  env: Record<string, string>,
+  cwd: string,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<NodeRun> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [script], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const kill = () => child.kill('SIGKILL');
+    if (signal?.aborted) kill();
+    signal?.addEventListener('abort', kill, { once: true });
+    child.on('close', () => signal?.removeEventListener('abort', kill));
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -7,10 +7,12 @@ import type { CliCommand, CliIO } from './command.ts';
 const commands: Record<string, () => Promise<{ default: CliCommand }>> = {
   data: () => import('./commands/data.ts'),
   demo: () => import('./commands/demo.ts'),
+  deploy: () => import('./commands/deploy.ts'),
   init: () => import('./commands/init.ts'),
   monitor: () => import('./commands/monitor.ts'),
   report: () => import('./commands/report.ts'),
   registry: () => import('./commands/registry.ts'),
+  serve: () => import('./commands/serve.ts'),
   train: () => import('./commands/train.ts'),
   validate: () => import('./commands/validate.ts'),
 };

@@ -124,6 +124,12 @@ sanity:
     column: sex
     metric: accuracy
     max_gap: 0.15
+canary:
+  steps: [10, 50, 100]
+  # The demo's traffic arrives in seconds; a real rollout keeps each step for minutes.
+  min_minutes: 0
+  min_requests: 20
+  min_labels: 100
 budgets:
   latency_p95_ms: 50
   latency_batch_size: 1

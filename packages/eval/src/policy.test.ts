@@ -95,6 +95,23 @@ test('the default policy: report everything, gate nothing', () => {
     latency: { batch_sizes: [1, 64, 1024], repeats: 30 },
     sanity: { probability_tolerance: 0.001 },
     model_card: {},
+    canary: {
+      steps: [5, 25, 50, 100],
+      min_requests: 200,
+      min_minutes: 10,
+      shadow: true,
+      min_labels: 100,
+      max_labels: 20_000,
+      max_hours: 72,
+      evidence_max_age_minutes: 15,
+      guardrails: {
+        error_rate_max_increase: 0.01,
+        latency_p99_max_ratio: 1.5,
+        disagreement_max: 0.3,
+        prediction_drift: true,
+        input_drift: true,
+      },
+    },
   });
   const checks = parsePolicy('sanity:\n  robustness: {}\n  fairness: { column: sex, max_gap: 0.1 }\n', 'p.yml');
   assert.deepEqual(checks.sanity, {
@@ -268,4 +285,34 @@ test('the model card text, the serving contract and the multiple-testing method 
     inputs: [{ name: 'x', elementType: 'float32', shape: [null, 4] }],
     outputs: [{ name: 'probabilities', elementType: 'float32', shape: ['batch', 3] }],
   });
+});
+
+test('the canary section has defaults and its gates must be means over requests', () => {
+  const policy = parsePolicy('gates:\n  - accuracy >= 0.9\n', 'p.yml', 'classification');
+  assert.deepEqual(policy.canary.steps, [5, 25, 50, 100]);
+  assert.equal(policy.canary.shadow, true);
+  assert.equal(policy.canary.guardrails.latency_p99_max_ratio, 1.5);
+  assert.equal(policy.canary.gates, undefined);
+  const custom = parsePolicy(
+    'canary:\n  steps: [10, 100]\n  gates:\n    - metric: accuracy\n      max_drop: 0.02\n',
+    'p.yml',
+  );
+  assert.deepEqual(custom.canary.gates, [{ metric: 'accuracy', max_drop: 0.02, per_slice: false }]);
+  assert.throws(
+    () => parsePolicy('canary:\n  gates:\n    - roc_auc >= 0.8\n', 'p.yml'),
+    /p\.yml:3:7: canary\.gates\[0\]\.metric: roc_auc needs the whole sample.*accuracy, log_loss, mae, mape/,
+  );
+  assert.throws(
+    () => parsePolicy('canary:\n  gates:\n    - metric: log_loss\n      max_drop: 0.1\n', 'p.yml'),
+    /p\.yml:3:7: canary\.gates\[0\]: log_loss is lower-is-better: use max_increase/,
+  );
+  assert.throws(
+    () => parsePolicy('canary:\n  steps: [5, 50, 25]\n', 'p.yml'),
+    /p\.yml:2:10: canary\.steps: weights must increase from step to step/,
+  );
+  assert.throws(() => parsePolicy('canary:\n  steps: [0, 50]\n', 'p.yml'), /canary\.steps\[0\]: must be > 0, got 0/);
+  assert.throws(
+    () => parsePolicy('canary:\n  stepz: [5]\n', 'p.yml'),
+    /canary\.stepz: unknown key 'stepz'; did you mean 'steps'\?/,
+  );
 });

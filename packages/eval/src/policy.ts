@@ -3,55 +3,10 @@
 // point at the line and column of the offending value.
 import { z } from 'zod';
 import { parseConfigFile, readConfigFile, type ConfigFile } from '@mlship/config-file';
-import { isMetricName, metricsOf, higherIsBetter } from './metric-names.ts';
+import { metricsOf, higherIsBetter } from './metric-names.ts';
 import type { Task } from './metric-names.ts';
-
-const GATE_SHORTHAND = /^\s*([a-z0-9_]+)\s*(>=|<=)\s*(-?[0-9]*\.?[0-9]+(?:e-?[0-9]+)?)\s*$/i;
-
-const unknownMetric = (name: string) =>
-  `unknown metric '${name}'; valid metrics: ${[...new Set([...metricsOf('classification'), ...metricsOf('regression')])].join(', ')}`;
-
-const MetricSchema = z.string().refine(isMetricName, {
-  error: (issue) => unknownMetric(String(issue.input)),
-});
-
-const ThresholdGateSchema = z
-  .strictObject({
-    metric: MetricSchema,
-    /** Absolute floor on the candidate (judged on its confidence bound). */
-    min: z.number().optional(),
-    /** Absolute ceiling, for lower-is-better metrics. */
-    max: z.number().optional(),
-    /** Non-inferiority margin against the baseline, judged on the confidence bound of the difference. */
-    max_drop: z.number().nonnegative().optional(),
-    max_increase: z.number().nonnegative().optional(),
-    /** Apply the gate to every slice as well, with multiple-testing control. */
-    per_slice: z.boolean().default(false),
-  })
-  .refine((g) => [g.min, g.max, g.max_drop, g.max_increase].filter((v) => v !== undefined).length === 1, {
-    error: 'a gate sets exactly one of min, max, max_drop, max_increase',
-  });
-
-/**
- * A gate: "accuracy >= 0.9" is the same as { metric: accuracy, min: 0.9 }. The
- * shorthand is rewritten to the object form before the one gate schema checks
- * it, so both forms get the same messages (z.union would hide which part is
- * wrong behind "Invalid input").
- */
-const GateSchema = z.preprocess((value, ctx) => {
-  if (typeof value !== 'string') return value;
-  const m = GATE_SHORTHAND.exec(value);
-  if (!m) {
-    ctx.addIssue({
-      // Stryker disable next-line StringLiteral: zod reports the message whatever the code says
-      code: 'custom',
-      input: value,
-      message: `cannot read gate '${value}'; write it as 'metric >= number' or 'metric <= number'`,
-    });
-    return z.NEVER;
-  }
-  return { metric: m[1], [m[2] === '>=' ? 'min' : 'max']: Number(m[3]) };
-}, ThresholdGateSchema);
+import { GateSchema, MetricSchema } from './gate-schema.ts';
+import { CanaryPolicySchema, isPerRequestMetric, PER_REQUEST_METRICS } from './canary-policy.ts';
 
 export const PolicySchema = z.strictObject({
   schemaVersion: z.literal(1).default(1),
@@ -151,6 +106,7 @@ export const PolicySchema = z.strictObject({
       ),
     })
     .optional(),
+  canary: CanaryPolicySchema,
 });
 
 export type Policy = z.infer<typeof PolicySchema>;
@@ -180,24 +136,40 @@ export async function readPolicy(path: string, task?: Task, file = path): Promis
 function checkedForTask(loaded: ConfigFile<Policy>, task: Task | undefined): Policy {
   const policy = loaded.value;
   const effectiveTask = task ?? policy.task;
-  if (!effectiveTask) return policy;
-  const valid = metricsOf(effectiveTask);
-  policy.gates.forEach((gate, i) => {
-    if (!valid.includes(gate.metric))
+  // A margin's direction is the metric's own, so it is checked with or without a task.
+  const checkGates = (gates: readonly Gate[], at: readonly string[]) =>
+    gates.forEach((gate, i) => {
+      if (effectiveTask && !metricsOf(effectiveTask).includes(gate.metric))
+        throw loaded.errorAt(
+          [...at, i],
+          `metric '${gate.metric}' does not apply to ${effectiveTask}; use one of ${metricsOf(effectiveTask).join(', ')}`,
+        );
+      if (gate.max_drop !== undefined && !higherIsBetter(gate.metric))
+        throw loaded.errorAt([...at, i], `${gate.metric} is lower-is-better: use max_increase, not max_drop`);
+      if (gate.max_increase !== undefined && higherIsBetter(gate.metric))
+        throw loaded.errorAt([...at, i], `${gate.metric} is higher-is-better: use max_drop, not max_increase`);
+    });
+  checkGates(policy.gates, ['gates']);
+  // Canary gates are judged as labels arrive: only means over requests qualify, on the whole traffic.
+  const canaryGates = policy.canary.gates ?? [];
+  canaryGates.forEach((gate, i) => {
+    if (!isPerRequestMetric(gate.metric))
       throw loaded.errorAt(
-        ['gates', i],
-        `metric '${gate.metric}' does not apply to ${effectiveTask}; use one of ${valid.join(', ')}`,
+        ['canary', 'gates', i, 'metric'],
+        `${gate.metric} needs the whole sample, so it cannot be judged as labels arrive; gate the canary on ${PER_REQUEST_METRICS.join(', ')} and keep ${gate.metric} a validation gate`,
       );
-    if (gate.max_drop !== undefined && !higherIsBetter(gate.metric))
-      throw loaded.errorAt(['gates', i], `${gate.metric} is lower-is-better: use max_increase, not max_drop`);
-    if (gate.max_increase !== undefined && higherIsBetter(gate.metric))
-      throw loaded.errorAt(['gates', i], `${gate.metric} is higher-is-better: use max_drop, not max_increase`);
+    if (gate.per_slice)
+      throw loaded.errorAt(
+        ['canary', 'gates', i, 'per_slice'],
+        'canary gates judge the whole traffic; remove per_slice',
+      );
   });
+  checkGates(canaryGates, ['canary', 'gates']);
   const fairness = policy.sanity.fairness;
-  if (fairness && !valid.includes(fairness.metric))
+  if (effectiveTask && fairness && !metricsOf(effectiveTask).includes(fairness.metric))
     throw loaded.errorAt(
       ['sanity', 'fairness', 'metric'],
-      `metric '${fairness.metric}' does not apply to ${effectiveTask}; use one of ${valid.join(', ')}`,
+      `metric '${fairness.metric}' does not apply to ${effectiveTask}; use one of ${metricsOf(effectiveTask).join(', ')}`,
     );
   return policy;
 }

@@ -34,3 +34,5 @@ export { openPullRequestsForHead, createPullRequest, updatePullRequest } from '.
 export type { PullRequestHead, PullRequestSummary } from './pulls.ts';
 export { fetchCommentNodes } from './authorship.ts';
 export type { CommentNode, CommentKind } from './authorship.ts';
+export { RefLog } from './ref-log.ts';
+export type { RefLogEntry, RefLogOptions } from './ref-log.ts';

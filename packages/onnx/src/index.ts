@@ -9,4 +9,4 @@ export {
 } from './signature.ts';
 export type { ModelSignature, TensorSignature, ElementType } from './signature.ts';
 export { loadModel } from './session.ts';
-export type { LoadedModel, FeedTensor, FeedData, OutputTensor } from './session.ts';
+export type { LoadedModel, FeedTensor, FeedData, OutputTensor, SessionOptions } from './session.ts';

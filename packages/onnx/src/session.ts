@@ -46,15 +46,31 @@ const TENSOR_TYPE = (data: FeedData) =>
           ? 'int32'
           : 'string';
 
+export interface SessionOptions {
+  /**
+   * Threads one run may use (ONNX Runtime's default: one per core). A server
+   * runs many requests at once, so one thread per run avoids the thread pools
+   * of several sessions spinning against each other.
+   */
+  intraOpThreads?: number;
+}
+
 /** Loads an ONNX model from a path or bytes; corrupt or unsupported models fail naming the file. */
-export async function loadModel(source: string | Uint8Array, name?: string): Promise<LoadedModel> {
+export async function loadModel(
+  source: string | Uint8Array,
+  name?: string,
+  options: SessionOptions = {},
+): Promise<LoadedModel> {
   const file = typeof source === 'string' ? source : (name ?? '<model bytes>');
   const bytes = typeof source === 'string' ? await readModelFile(source) : source;
   const signature = readOnnxSignature(bytes, file);
   const metadata = readOnnxMetadata(bytes);
   let session: InferenceSession;
   try {
-    session = await InferenceSession.create(bytes, { graphOptimizationLevel: 'all' });
+    session = await InferenceSession.create(bytes, {
+      graphOptimizationLevel: 'all',
+      ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads, interOpNumThreads: 1 } : {}),
+    });
   } catch (error) {
     const why = String((error as Error).message ?? error).split('\n')[0];
     throw new FileFormatError(

@@ -100,90 +100,100 @@ async function assertPublishAllOrNothing(w: World, files: PublishFile[]): Promis
   return 'complete';
 }
 
-test('publish under a fault at each write: all or nothing, and a re-run completes it once', async () => {
-  const files = await modelFiles(1);
-  const clean = await world();
-  await clean
-    .registry(clean.faultyClient(0, { status: 500 }))
-    .publish({ name: 'churn', version: 'v1.0.0', files, commit: clean.commit });
-  const writes = clean.writes();
-  await clean.gh.stop();
-  assert.ok(writes >= 8, `a publish makes ${writes} writes`);
+// A fresh emulator world per (write, fault) pair: tens of publishes, 30 s on an
+// idle machine and past the suite's 2-minute default when the machine is shared.
+test(
+  'publish under a fault at each write: all or nothing, and a re-run completes it once',
+  { timeout: 600_000 },
+  async () => {
+    const files = await modelFiles(1);
+    const clean = await world();
+    await clean
+      .registry(clean.faultyClient(0, { status: 500 }))
+      .publish({ name: 'churn', version: 'v1.0.0', files, commit: clean.commit });
+    const writes = clean.writes();
+    await clean.gh.stop();
+    assert.ok(writes >= 8, `a publish makes ${writes} writes`);
 
-  for (let k = 1; k <= writes; k++) {
-    for (const [label, fault] of faultsFor(k)) {
-      const w = await world();
-      try {
-        const failed = await w
-          .registry(w.faultyClient(k, fault))
-          .publish({ name: 'churn', version: 'v1.0.0', files, commit: w.commit })
-          .then(
-            () => false,
-            () => true,
+    for (let k = 1; k <= writes; k++) {
+      for (const [label, fault] of faultsFor(k)) {
+        const w = await world();
+        try {
+          const failed = await w
+            .registry(w.faultyClient(k, fault))
+            .publish({ name: 'churn', version: 'v1.0.0', files, commit: w.commit })
+            .then(
+              () => false,
+              () => true,
+            );
+          const after = await assertPublishAllOrNothing(w, files);
+          if (!failed) assert.equal(after, 'complete', `write ${k}, ${label}: success means complete`);
+          const rerun = await w.registry().publish({ name: 'churn', version: 'v1.0.0', files, commit: w.commit });
+          assert.equal(rerun.version, 'v1.0.0');
+          assert.equal(await assertPublishAllOrNothing(w, files), 'complete');
+          const history = await w.registry().history('churn');
+          assert.deepEqual(
+            history.map((e) => e.tag),
+            ['churn@v1.0.0'],
+            `write ${k}, ${label}: one registration`,
           );
-        const after = await assertPublishAllOrNothing(w, files);
-        if (!failed) assert.equal(after, 'complete', `write ${k}, ${label}: success means complete`);
-        const rerun = await w.registry().publish({ name: 'churn', version: 'v1.0.0', files, commit: w.commit });
-        assert.equal(rerun.version, 'v1.0.0');
-        assert.equal(await assertPublishAllOrNothing(w, files), 'complete');
-        const history = await w.registry().history('churn');
-        assert.deepEqual(
-          history.map((e) => e.tag),
-          ['churn@v1.0.0'],
-          `write ${k}, ${label}: one registration`,
-        );
-        const published = w.gh.state.repos.get('octo-org/models')!.releases.filter((r) => !r.draft);
-        assert.equal(published.length, 1, `write ${k}, ${label}: one published release`);
-        const drafts = w.gh.state.repos.get('octo-org/models')!.releases.filter((r) => r.draft);
-        assert.equal(drafts.length, 0, `write ${k}, ${label}: no draft left behind`);
-        assert.deepEqual(w.gh.violations, []);
-      } finally {
-        await w.gh.stop();
+          const published = w.gh.state.repos.get('octo-org/models')!.releases.filter((r) => !r.draft);
+          assert.equal(published.length, 1, `write ${k}, ${label}: one published release`);
+          const drafts = w.gh.state.repos.get('octo-org/models')!.releases.filter((r) => r.draft);
+          assert.equal(drafts.length, 0, `write ${k}, ${label}: no draft left behind`);
+          assert.deepEqual(w.gh.violations, []);
+        } finally {
+          await w.gh.stop();
+        }
       }
     }
-  }
-});
+  },
+);
 
-test('promotion under a fault at each write: all or nothing, a re-run completes it once, GTO tag repaired', async () => {
-  for (let k = 1; k <= 4; k++) {
-    for (const [label, fault] of [APPLIED_FAULT, ...REFUSED_FAULTS.filter((_, i) => i % 4 === k - 1)]) {
-      const w = await world();
-      try {
-        const setup = w.registry();
-        await setup.publish({ name: 'churn', version: 'v1.0.0', files: await modelFiles(1), commit: w.commit });
-        await setup.publish({ name: 'churn', version: 'v1.1.0', files: await modelFiles(2), commit: w.commit });
-        await setup.promote({ name: 'churn', version: 'v1.0.0', stage: 'prod' });
+test(
+  'promotion under a fault at each write: all or nothing, a re-run completes it once, GTO tag repaired',
+  { timeout: 600_000 },
+  async () => {
+    for (let k = 1; k <= 4; k++) {
+      for (const [label, fault] of [APPLIED_FAULT, ...REFUSED_FAULTS.filter((_, i) => i % 4 === k - 1)]) {
+        const w = await world();
+        try {
+          const setup = w.registry();
+          await setup.publish({ name: 'churn', version: 'v1.0.0', files: await modelFiles(1), commit: w.commit });
+          await setup.publish({ name: 'churn', version: 'v1.1.0', files: await modelFiles(2), commit: w.commit });
+          await setup.promote({ name: 'churn', version: 'v1.0.0', stage: 'prod' });
 
-        await w
-          .registry(w.faultyClient(k, fault))
-          .promote({ name: 'churn', version: 'v1.1.0', stage: 'prod' })
-          .catch(() => undefined);
-        const reg = w.registry();
-        const assigned = (await reg.history('churn')).filter((e) => e.action === 'assign' && e.version === 'v1.1.0');
-        assert.ok(assigned.length <= 1, `write ${k}, ${label}: at most one assignment`);
-        assert.equal(
-          (await reg.resolve('churn@prod')).version,
-          assigned.length ? 'v1.1.0' : 'v1.0.0',
-          `write ${k}, ${label}: prod agrees with history`,
-        );
+          await w
+            .registry(w.faultyClient(k, fault))
+            .promote({ name: 'churn', version: 'v1.1.0', stage: 'prod' })
+            .catch(() => undefined);
+          const reg = w.registry();
+          const assigned = (await reg.history('churn')).filter((e) => e.action === 'assign' && e.version === 'v1.1.0');
+          assert.ok(assigned.length <= 1, `write ${k}, ${label}: at most one assignment`);
+          assert.equal(
+            (await reg.resolve('churn@prod')).version,
+            assigned.length ? 'v1.1.0' : 'v1.0.0',
+            `write ${k}, ${label}: prod agrees with history`,
+          );
 
-        await reg.promote({ name: 'churn', version: 'v1.1.0', stage: 'prod' });
-        const history = await reg.history('churn');
-        assert.deepEqual(
-          history.map((e) => e.tag),
-          ['churn@v1.0.0', 'churn@v1.1.0', 'churn#prod#3', 'churn#prod#4'],
-          `write ${k}, ${label}`,
-        );
-        const refs = w.gh.state.repos.get('octo-org/models')!.refs;
-        assert.ok(refs.has('refs/tags/churn#prod#4'), `write ${k}, ${label}: the GTO tag exists after the re-run`);
-        assert.equal((await reg.resolve('churn@prod')).version, 'v1.1.0');
-        assert.deepEqual(w.gh.violations, []);
-      } finally {
-        await w.gh.stop();
+          await reg.promote({ name: 'churn', version: 'v1.1.0', stage: 'prod' });
+          const history = await reg.history('churn');
+          assert.deepEqual(
+            history.map((e) => e.tag),
+            ['churn@v1.0.0', 'churn@v1.1.0', 'churn#prod#3', 'churn#prod#4'],
+            `write ${k}, ${label}`,
+          );
+          const refs = w.gh.state.repos.get('octo-org/models')!.refs;
+          assert.ok(refs.has('refs/tags/churn#prod#4'), `write ${k}, ${label}: the GTO tag exists after the re-run`);
+          assert.equal((await reg.resolve('churn@prod')).version, 'v1.1.0');
+          assert.deepEqual(w.gh.violations, []);
+        } finally {
+          await w.gh.stop();
+        }
       }
     }
-  }
-});
+  },
+);
 
 test('a rollback that fails at any write after its event is written is finished by the re-run, never made twice', async () => {
   // Writes of a rollback: 1 tag object, 2 event ref, 3 GTO tag, 4 head move.

@@ -519,6 +519,40 @@ export class RegistryService {
     };
   }
 
+  /**
+   * Takes a stage away from one version (GTO's `NAME#STAGE!#N`), wherever it
+   * sits in the stage's stack: a rolled-back canary leaves `canary` to the
+   * version that held it before, or to nobody. Nothing is written when the
+   * version does not hold the stage.
+   */
+  async unassign(req: { name: string; version: string; stage: string; message?: string }): Promise<StageChangeResult> {
+    const name = assertModelName(req.name);
+    const stage = assertStageName(req.stage);
+    const version = normalizeVersion(req.version);
+    stageRule(this.ctx.stagePolicy, stage);
+    checkActor(this.ctx.stagePolicy, stage, this.ctx.actor);
+    let holder: string | undefined;
+    const appended = await this.log.append(name, async (state) => {
+      const stack = state.stages[stage] ?? [];
+      holder = stack.filter((v) => v !== version).at(-1);
+      if (!stack.includes(version)) return null;
+      return {
+        change: { action: 'unassign', version, stage },
+        tag: { action: 'unassign', name, stage },
+        commit: await this.versionCommit(name, version),
+        message: req.message,
+      };
+    });
+    return {
+      name,
+      stage,
+      version: holder,
+      previousVersion: version,
+      tag: appended?.event.tag,
+      counter: appended?.event.counter,
+    };
+  }
+
   /** Deregisters one version (`NAME@vX.Y.Z!`), or deprecates the whole model (`NAME@deprecated`). */
   async deprecate(
     req: {

@@ -260,6 +260,25 @@ export function registryBehaviour(label: string, open: () => Promise<RegistryHar
     assert.deepEqual((await reg.list('churn'))[0]!.stages, { prod: 'v1.1.0', canary: 'v1.0.0' });
   });
 
+  withHarness('unassigns one version from a stage, leaving it to the one before or to nobody', async (h) => {
+    const reg = makeRegistry(h);
+    for (const [i, v] of ['v1.0.0', 'v1.1.0'].entries())
+      await reg.publish({ name: 'churn', version: v, files: await modelFiles(i + 1), commit: h.commit });
+    await reg.promote({ name: 'churn', version: 'v1.0.0', stage: 'canary' });
+    await reg.promote({ name: 'churn', version: 'v1.1.0', stage: 'canary' });
+    const first = await reg.unassign({ name: 'churn', version: 'v1.1.0', stage: 'canary', message: 'rolled back' });
+    assert.equal(first.tag, 'churn#canary!#5');
+    assert.equal(first.version, 'v1.0.0');
+    assert.equal((await reg.resolve('churn@canary')).version, 'v1.0.0');
+    const again = await reg.unassign({ name: 'churn', version: 'v1.1.0', stage: 'canary' });
+    assert.equal(again.tag, undefined, 'a version not holding the stage writes nothing');
+    const last = await reg.unassign({ name: 'churn', version: 'v1.0.0', stage: 'canary' });
+    assert.equal(last.version, undefined);
+    await assert.rejects(reg.resolve('churn@canary'), /has no version in stage 'canary'/);
+    assert.equal((await reg.history('churn')).at(-1)?.message, undefined);
+    assert.equal((await reg.history('churn')).at(-2)?.message, 'rolled back');
+  });
+
   withHarness('promoting the version that already holds the stage writes nothing', async (h) => {
     const reg = makeRegistry(h);
     await reg.publish({ name: 'churn', version: 'v1.0.0', files: await modelFiles(1), commit: h.commit });

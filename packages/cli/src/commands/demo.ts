@@ -1,14 +1,16 @@
 // mlship demo: the whole lifecycle of a model change on one machine, with the
 // embedded GitHub emulator and a local-directory registry, through the same
 // library calls the actions make. It tells the story of one pull request:
-// a broken feature pipeline is caught, the fix passes, the model ships.
+// a broken feature pipeline is caught, the fix passes, the model ships
+// through a judged canary, a bad hotfix is rolled back on its own, and
+// production is monitored.
 import { parseArgs } from 'node:util';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { InputError } from '@mlship/errors';
 import { startEmulator, type GitHubEmulator, type RepoHandle } from '@mlship/github-emulator';
 import { runDataTest } from '@mlship/data';
-import { DEMO_TRAINER, writeDemoData, writeDemoModels } from '@mlship/demo';
+import { DEMO_FEATURES, DEMO_TRAINER, writeDemoData, writeDemoModels } from '@mlship/demo';
 import { LocalCheckpointStore, runTraining, toolRunner, TrainInputsSchema, type TrainResult } from '@mlship/train';
 import { LocalStore, RegistryService } from '@mlship/registry';
 import { readOnnxSignature } from '@mlship/onnx';
@@ -19,6 +21,7 @@ import { runnerContextFromEnv } from '@mlship/runner-context';
 import { composeReport, type ReportSection } from '@mlship/report';
 import type { CliCommand, CliIO } from '../command.ts';
 import { monitorProduction } from './demo-monitor.ts';
+import { rollOut, startDemoServer, type RolloutSetting } from './demo-rollout.ts';
 
 const MODEL = 'penguins';
 const BOT = 'github-actions[bot]';
@@ -36,7 +39,7 @@ interface Story {
 }
 
 const command: CliCommand = {
-  summary: 'run the whole lifecycle locally: data tests, training, registry, validation, PR report',
+  summary: 'run the whole lifecycle locally: data tests, training, registry, validation, PR report, canary rollout',
   async run(argv, io) {
     let flags;
     try {
@@ -82,7 +85,14 @@ async function tell(io: CliIO, dir: string, gh: GitHubEmulator): Promise<number>
   const token = gh.createToken({
     login: BOT,
     type: 'Bot',
-    permissions: { contents: 'write', 'pull-requests': 'write', issues: 'write', checks: 'write', metadata: 'read' },
+    permissions: {
+      contents: 'write',
+      'pull-requests': 'write',
+      issues: 'write',
+      checks: 'write',
+      deployments: 'write',
+      metadata: 'read',
+    },
   });
   const registry = new RegistryService(new LocalStore(join(dir, 'registry')), {
     actor: 'alice',
@@ -136,12 +146,57 @@ async function tell(io: CliIO, dir: string, gh: GitHubEmulator): Promise<number>
     ],
   });
   await registry.promote({ name: MODEL, version: v2.version, stage: 'staging' });
-  await registry.promote({ name: MODEL, version: v2.version, stage: 'prod' });
+  say(`   published ${v2.tag} with its model card and data profile; releasing it starts the rollout`);
+
+  const setting: RolloutSetting = {
+    model: MODEL,
+    apiUrl: gh.apiUrl,
+    repository: repo.fullName,
+    token,
+    registry: `local:${join(dir, 'registry')}`,
+    policy: rel(models.policy),
+    traffic: models.holdout,
+    features: DEMO_FEATURES,
+    cwd: io.cwd,
+    say,
+  };
+  const server = await startDemoServer(setting, registry, join(dir, 'serve'));
+  try {
+    const traffic = { next: 0 };
+    say();
+    say(
+      `5. Canary: mlship serve on ${server.url} serves ${MODEL}@prod (${v1.version}) and, from the first run, the canary`,
+    );
+    say(`   the deploy controller runs as its scheduled job would; labelled penguins traffic runs between runs`);
+    const good = await rollOut(setting, server, v2.version, traffic);
+    say(`   → ${good.action} after ${good.requests} requests and ${good.labels} labels; ${statuses(gh, repo)}`);
+
+    say();
+    say('6. A hotfix released by hand, built from the broken feature pipeline (no pull request, no checks)');
+    const hotfixCommit = gh.createCommit(repo, {
+      branch: 'main',
+      message: 'Hotfix: retrain after the feature store move',
+    });
+    const v3 = await registry.publish({
+      name: MODEL,
+      bump: 'minor',
+      commit: hotfixCommit,
+      parentVersion: v2.version,
+      files: [
+        { path: models.degraded, role: 'model' },
+        { path: join(dir, 'push-2', 'data', 'profile.json'), role: 'data-profile' },
+      ],
+    });
+    say(`   published ${v3.tag}`);
+    const bad = await rollOut(setting, server, v3.version, traffic);
+    const evidence = gh.repo(repo).commitComments.filter((c) => c.commitId === hotfixCommit).length;
+    say(`   → ${bad.action} after ${bad.requests} requests and ${bad.labels} labels; ${statuses(gh, repo)}`);
+    say(`   the evidence is ${evidence === 1 ? 'a comment' : `${evidence} comments`} on the release's commit`);
+  } finally {
+    await server.close();
+  }
   const prod = await registry.resolve(`${MODEL}@prod`);
-  say(`   published ${v2.tag} with its model card and data profile; ${MODEL}@prod is now ${prod.version}`);
-  const back = await registry.rollback({ name: MODEL, stage: 'prod', message: 'demo: the rollback path' });
-  say(`   rollback drill: prod → ${back.version}; then forward again`);
-  await registry.promote({ name: MODEL, version: v2.version, stage: 'prod' });
+  say(`   ${MODEL}@prod is ${prod.version}; the registry's history:`);
   const history = await registry.history(MODEL);
   for (const e of history)
     say(
@@ -149,7 +204,7 @@ async function tell(io: CliIO, dir: string, gh: GitHubEmulator): Promise<number>
     );
 
   say();
-  say('5. Production monitoring');
+  say('7. Production monitoring');
   await monitorProduction({
     dir,
     gh,
@@ -170,6 +225,12 @@ async function tell(io: CliIO, dir: string, gh: GitHubEmulator): Promise<number>
   );
   say(`Per-push reports, data profiles, model cards and results are under ${rel(dir)}/push-1 and push-2.`);
   return 0;
+}
+
+/** The last deployment's statuses, oldest first. */
+function statuses(gh: GitHubEmulator, repo: RepoHandle): string {
+  const deployment = gh.repo(repo).deployments.at(-1);
+  return `deployment ${deployment?.id}: ${deployment?.statuses.map((s) => s.state).join(' → ')}`;
 }
 
 /** One CI run on the pull request: data tests, validation, the sticky report. */
