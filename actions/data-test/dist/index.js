@@ -71790,6 +71790,39 @@ var RegistryService = class {
       counter: appended?.event.counter
     };
   }
+  /**
+   * Takes a stage away from one version (GTO's `NAME#STAGE!#N`), wherever it
+   * sits in the stage's stack: a rolled-back canary leaves `canary` to the
+   * version that held it before, or to nobody. Nothing is written when the
+   * version does not hold the stage.
+   */
+  async unassign(req) {
+    const name = assertModelName(req.name);
+    const stage = assertStageName(req.stage);
+    const version2 = normalizeVersion(req.version);
+    stageRule(this.ctx.stagePolicy, stage);
+    checkActor(this.ctx.stagePolicy, stage, this.ctx.actor);
+    let holder;
+    const appended = await this.log.append(name, async (state) => {
+      const stack = state.stages[stage] ?? [];
+      holder = stack.filter((v) => v !== version2).at(-1);
+      if (!stack.includes(version2)) return null;
+      return {
+        change: { action: "unassign", version: version2, stage },
+        tag: { action: "unassign", name, stage },
+        commit: await this.versionCommit(name, version2),
+        message: req.message
+      };
+    });
+    return {
+      name,
+      stage,
+      version: holder,
+      previousVersion: version2,
+      tag: appended?.event.tag,
+      counter: appended?.event.counter
+    };
+  }
   /** Deregisters one version (`NAME@vX.Y.Z!`), or deprecates the whole model (`NAME@deprecated`). */
   async deprecate(req) {
     const name = assertModelName(req.name);

@@ -115,7 +115,7 @@ var require_tunnel = __commonJS({
         function onFree() {
           self2.emit("free", socket, options);
         }
-        function onCloseOrRemove(err2) {
+        function onCloseOrRemove(err) {
           self2.removeSocket(socket);
           socket.removeListener("free", onFree);
           socket.removeListener("close", onCloseOrRemove);
@@ -1145,7 +1145,7 @@ var require_util = __commonJS({
     function isDestroyed(body) {
       return body && !!(body.destroyed || body[kDestroyed] || stream.isDestroyed?.(body));
     }
-    function destroy(stream2, err2) {
+    function destroy(stream2, err) {
       if (stream2 == null || !isStream(stream2) || isDestroyed(stream2)) {
         return;
       }
@@ -1153,10 +1153,10 @@ var require_util = __commonJS({
         if (Object.getPrototypeOf(stream2).constructor === IncomingMessage) {
           stream2.socket = null;
         }
-        stream2.destroy(err2);
-      } else if (err2) {
+        stream2.destroy(err);
+      } else if (err) {
         queueMicrotask(() => {
-          stream2.emit("error", err2);
+          stream2.emit("error", err);
         });
       }
       if (stream2.destroyed !== true) {
@@ -1387,12 +1387,12 @@ var require_util = __commonJS({
       }
       obj[kListeners] = null;
     }
-    function errorRequest2(client, request2, err2) {
+    function errorRequest2(client, request2, err) {
       try {
-        request2.onError(err2);
+        request2.onError(err);
         assert2(request2.aborted);
-      } catch (err3) {
-        client.emit("error", err3);
+      } catch (err2) {
+        client.emit("error", err2);
       }
     }
     var kEnumerableProperty = /* @__PURE__ */ Object.create(null);
@@ -1637,8 +1637,8 @@ var require_diagnostics = __commonJS({
           reason
         );
       });
-      diagnosticsChannel.channel("undici:websocket:socket_error").subscribe((err2) => {
-        websocketDebuglog("connection errored - %s", err2.message);
+      diagnosticsChannel.channel("undici:websocket:socket_error").subscribe((err) => {
+        websocketDebuglog("connection errored - %s", err.message);
       });
       diagnosticsChannel.channel("undici:websocket:ping").subscribe((evt) => {
         websocketDebuglog("ping received");
@@ -1743,11 +1743,11 @@ var require_request = __commonJS({
             };
             this.body.on("end", this.endHandler);
           }
-          this.errorHandler = (err2) => {
+          this.errorHandler = (err) => {
             if (this.abort) {
-              this.abort(err2);
+              this.abort(err);
             } else {
-              this.error = err2;
+              this.error = err;
             }
           };
           this.body.on("error", this.errorHandler);
@@ -1786,11 +1786,11 @@ var require_request = __commonJS({
           }
         } else if (headers && typeof headers === "object") {
           if (headers[Symbol.iterator]) {
-            for (const header of headers) {
-              if (!Array.isArray(header) || header.length !== 2) {
+            for (const header2 of headers) {
+              if (!Array.isArray(header2) || header2.length !== 2) {
                 throw new InvalidArgumentError("headers must be in key-value pair format");
               }
-              processHeader(this, header[0], header[1]);
+              processHeader(this, header2[0], header2[1]);
             }
           } else {
             const keys = Object.keys(headers);
@@ -1812,8 +1812,8 @@ var require_request = __commonJS({
         if (this[kHandler].onBodySent) {
           try {
             return this[kHandler].onBodySent(chunk);
-          } catch (err2) {
-            this.abort(err2);
+          } catch (err) {
+            this.abort(err);
           }
         }
       }
@@ -1824,8 +1824,8 @@ var require_request = __commonJS({
         if (this[kHandler].onRequestSent) {
           try {
             return this[kHandler].onRequestSent();
-          } catch (err2) {
-            this.abort(err2);
+          } catch (err) {
+            this.abort(err);
           }
         }
       }
@@ -1850,8 +1850,8 @@ var require_request = __commonJS({
         }
         try {
           return this[kHandler].onHeaders(statusCode, headers, resume, statusText);
-        } catch (err2) {
-          this.abort(err2);
+        } catch (err) {
+          this.abort(err);
         }
       }
       onData(chunk) {
@@ -1859,8 +1859,8 @@ var require_request = __commonJS({
         assert2(!this.completed);
         try {
           return this[kHandler].onData(chunk);
-        } catch (err2) {
-          this.abort(err2);
+        } catch (err) {
+          this.abort(err);
           return false;
         }
       }
@@ -1934,8 +1934,8 @@ var require_request = __commonJS({
         }
         try {
           return this[kHandler].onComplete(trailers);
-        } catch (err2) {
-          this.onError(err2);
+        } catch (err) {
+          this.onError(err);
         }
       }
       onError(error63) {
@@ -2164,9 +2164,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
-            this.close((err2, data) => {
-              return err2 ? reject(err2) : resolve2(data);
+          return new Promise((resolve4, reject) => {
+            this.close((err, data) => {
+              return err ? reject(err) : resolve4(data);
             });
           });
         }
@@ -2198,18 +2198,18 @@ var require_dispatcher_base = __commonJS({
           queueMicrotask(onClosed);
         });
       }
-      destroy(err2, callback) {
-        if (typeof err2 === "function") {
-          callback = err2;
-          err2 = null;
+      destroy(err, callback) {
+        if (typeof err === "function") {
+          callback = err;
+          err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
-            this.destroy(err2, (err3, data) => {
-              return err3 ? (
+          return new Promise((resolve4, reject) => {
+            this.destroy(err, (err2, data) => {
+              return err2 ? (
                 /* istanbul ignore next: should never error */
-                reject(err3)
-              ) : resolve2(data);
+                reject(err2)
+              ) : resolve4(data);
             });
           });
         }
@@ -2224,8 +2224,8 @@ var require_dispatcher_base = __commonJS({
           }
           return;
         }
-        if (!err2) {
-          err2 = new ClientDestroyedError();
+        if (!err) {
+          err = new ClientDestroyedError();
         }
         this[kDestroyed] = true;
         this[kOnDestroyed] = this[kOnDestroyed] || [];
@@ -2237,7 +2237,7 @@ var require_dispatcher_base = __commonJS({
             callbacks[i](null, null);
           }
         };
-        this[kDestroy](err2).then(() => {
+        this[kDestroy](err).then(() => {
           queueMicrotask(onDestroyed);
         });
       }
@@ -2268,11 +2268,11 @@ var require_dispatcher_base = __commonJS({
             throw new ClientClosedError();
           }
           return this[kInterceptedDispatch](opts, handler2);
-        } catch (err2) {
+        } catch (err) {
           if (typeof handler2.onError !== "function") {
             throw new InvalidArgumentError("invalid onError method");
           }
-          handler2.onError(err2);
+          handler2.onError(err);
           return false;
         }
       }
@@ -2633,12 +2633,12 @@ var require_connect = __commonJS({
             callback = null;
             cb(null, this);
           }
-        }).on("error", function(err2) {
+        }).on("error", function(err) {
           queueMicrotask(clearConnectTimeout);
           if (callback) {
             const cb = callback;
             callback = null;
-            cb(err2);
+            cb(err);
           }
         });
         return socket;
@@ -3688,15 +3688,15 @@ var require_webidl = __commonJS({
     webidl.brandCheck = function(V, I, opts) {
       if (opts?.strict !== false) {
         if (!(V instanceof I)) {
-          const err2 = new TypeError("Illegal invocation");
-          err2.code = "ERR_INVALID_THIS";
-          throw err2;
+          const err = new TypeError("Illegal invocation");
+          err.code = "ERR_INVALID_THIS";
+          throw err;
         }
       } else {
         if (V?.[Symbol.toStringTag] !== I.prototype[Symbol.toStringTag]) {
-          const err2 = new TypeError("Illegal invocation");
-          err2.code = "ERR_INVALID_THIS";
-          throw err2;
+          const err = new TypeError("Illegal invocation");
+          err.code = "ERR_INVALID_THIS";
+          throw err;
         }
       }
     };
@@ -3816,10 +3816,10 @@ var require_webidl = __commonJS({
       }
     };
     webidl.sequenceConverter = function(converter) {
-      return (V, prefix2, argument, Iterable) => {
+      return (V, prefix, argument, Iterable) => {
         if (webidl.util.Type(V) !== "Object") {
           throw webidl.errors.exception({
-            header: prefix2,
+            header: prefix,
             message: `${argument} (${webidl.util.Stringify(V)}) is not iterable.`
           });
         }
@@ -3828,7 +3828,7 @@ var require_webidl = __commonJS({
         let index = 0;
         if (method === void 0 || typeof method.next !== "function") {
           throw webidl.errors.exception({
-            header: prefix2,
+            header: prefix,
             message: `${argument} is not iterable.`
           });
         }
@@ -3837,16 +3837,16 @@ var require_webidl = __commonJS({
           if (done) {
             break;
           }
-          seq.push(converter(value, prefix2, `${argument}[${index++}]`));
+          seq.push(converter(value, prefix, `${argument}[${index++}]`));
         }
         return seq;
       };
     };
     webidl.recordConverter = function(keyConverter, valueConverter) {
-      return (O, prefix2, argument) => {
+      return (O, prefix, argument) => {
         if (webidl.util.Type(O) !== "Object") {
           throw webidl.errors.exception({
-            header: prefix2,
+            header: prefix,
             message: `${argument} ("${webidl.util.Type(O)}") is not an Object.`
           });
         }
@@ -3854,8 +3854,8 @@ var require_webidl = __commonJS({
         if (!types.isProxy(O)) {
           const keys2 = [...Object.getOwnPropertyNames(O), ...Object.getOwnPropertySymbols(O)];
           for (const key of keys2) {
-            const typedKey = keyConverter(key, prefix2, argument);
-            const typedValue = valueConverter(O[key], prefix2, argument);
+            const typedKey = keyConverter(key, prefix, argument);
+            const typedValue = valueConverter(O[key], prefix, argument);
             result2[typedKey] = typedValue;
           }
           return result2;
@@ -3864,8 +3864,8 @@ var require_webidl = __commonJS({
         for (const key of keys) {
           const desc = Reflect.getOwnPropertyDescriptor(O, key);
           if (desc?.enumerable) {
-            const typedKey = keyConverter(key, prefix2, argument);
-            const typedValue = valueConverter(O[key], prefix2, argument);
+            const typedKey = keyConverter(key, prefix, argument);
+            const typedValue = valueConverter(O[key], prefix, argument);
             result2[typedKey] = typedValue;
           }
         }
@@ -3873,10 +3873,10 @@ var require_webidl = __commonJS({
       };
     };
     webidl.interfaceConverter = function(i) {
-      return (V, prefix2, argument, opts) => {
+      return (V, prefix, argument, opts) => {
         if (opts?.strict !== false && !(V instanceof i)) {
           throw webidl.errors.exception({
-            header: prefix2,
+            header: prefix,
             message: `Expected ${argument} ("${webidl.util.Stringify(V)}") to be an instance of ${i.name}.`
           });
         }
@@ -3884,37 +3884,37 @@ var require_webidl = __commonJS({
       };
     };
     webidl.dictionaryConverter = function(converters) {
-      return (dictionary2, prefix2, argument) => {
-        const type = webidl.util.Type(dictionary2);
+      return (dictionary, prefix, argument) => {
+        const type = webidl.util.Type(dictionary);
         const dict = {};
         if (type === "Null" || type === "Undefined") {
           return dict;
         } else if (type !== "Object") {
           throw webidl.errors.exception({
-            header: prefix2,
-            message: `Expected ${dictionary2} to be one of: Null, Undefined, Object.`
+            header: prefix,
+            message: `Expected ${dictionary} to be one of: Null, Undefined, Object.`
           });
         }
         for (const options of converters) {
           const { key, defaultValue, required: required2, converter } = options;
           if (required2 === true) {
-            if (!Object.hasOwn(dictionary2, key)) {
+            if (!Object.hasOwn(dictionary, key)) {
               throw webidl.errors.exception({
-                header: prefix2,
+                header: prefix,
                 message: `Missing required key "${key}".`
               });
             }
           }
-          let value = dictionary2[key];
+          let value = dictionary[key];
           const hasDefault = Object.hasOwn(options, "defaultValue");
           if (hasDefault && value !== null) {
             value ??= defaultValue();
           }
           if (required2 || hasDefault || value !== void 0) {
-            value = converter(value, prefix2, `${argument}.${key}`);
+            value = converter(value, prefix, `${argument}.${key}`);
             if (options.allowedValues && !options.allowedValues.includes(value)) {
               throw webidl.errors.exception({
-                header: prefix2,
+                header: prefix,
                 message: `${value} is not an accepted type. Expected one of ${options.allowedValues.join(", ")}.`
               });
             }
@@ -3925,27 +3925,27 @@ var require_webidl = __commonJS({
       };
     };
     webidl.nullableConverter = function(converter) {
-      return (V, prefix2, argument) => {
+      return (V, prefix, argument) => {
         if (V === null) {
           return V;
         }
-        return converter(V, prefix2, argument);
+        return converter(V, prefix, argument);
       };
     };
-    webidl.converters.DOMString = function(V, prefix2, argument, opts) {
+    webidl.converters.DOMString = function(V, prefix, argument, opts) {
       if (V === null && opts?.legacyNullToEmptyString) {
         return "";
       }
       if (typeof V === "symbol") {
         throw webidl.errors.exception({
-          header: prefix2,
+          header: prefix,
           message: `${argument} is a symbol, which cannot be converted to a DOMString.`
         });
       }
       return String(V);
     };
-    webidl.converters.ByteString = function(V, prefix2, argument) {
-      const x = webidl.converters.DOMString(V, prefix2, argument);
+    webidl.converters.ByteString = function(V, prefix, argument) {
+      const x = webidl.converters.DOMString(V, prefix, argument);
       for (let index = 0; index < x.length; index++) {
         if (x.charCodeAt(index) > 255) {
           throw new TypeError(
@@ -3963,26 +3963,26 @@ var require_webidl = __commonJS({
     webidl.converters.any = function(V) {
       return V;
     };
-    webidl.converters["long long"] = function(V, prefix2, argument) {
-      const x = webidl.util.ConvertToInt(V, 64, "signed", void 0, prefix2, argument);
+    webidl.converters["long long"] = function(V, prefix, argument) {
+      const x = webidl.util.ConvertToInt(V, 64, "signed", void 0, prefix, argument);
       return x;
     };
-    webidl.converters["unsigned long long"] = function(V, prefix2, argument) {
-      const x = webidl.util.ConvertToInt(V, 64, "unsigned", void 0, prefix2, argument);
+    webidl.converters["unsigned long long"] = function(V, prefix, argument) {
+      const x = webidl.util.ConvertToInt(V, 64, "unsigned", void 0, prefix, argument);
       return x;
     };
-    webidl.converters["unsigned long"] = function(V, prefix2, argument) {
-      const x = webidl.util.ConvertToInt(V, 32, "unsigned", void 0, prefix2, argument);
+    webidl.converters["unsigned long"] = function(V, prefix, argument) {
+      const x = webidl.util.ConvertToInt(V, 32, "unsigned", void 0, prefix, argument);
       return x;
     };
-    webidl.converters["unsigned short"] = function(V, prefix2, argument, opts) {
-      const x = webidl.util.ConvertToInt(V, 16, "unsigned", opts, prefix2, argument);
+    webidl.converters["unsigned short"] = function(V, prefix, argument, opts) {
+      const x = webidl.util.ConvertToInt(V, 16, "unsigned", opts, prefix, argument);
       return x;
     };
-    webidl.converters.ArrayBuffer = function(V, prefix2, argument, opts) {
+    webidl.converters.ArrayBuffer = function(V, prefix, argument, opts) {
       if (webidl.util.Type(V) !== "Object" || !types.isAnyArrayBuffer(V)) {
         throw webidl.errors.conversionFailed({
-          prefix: prefix2,
+          prefix,
           argument: `${argument} ("${webidl.util.Stringify(V)}")`,
           types: ["ArrayBuffer"]
         });
@@ -4001,10 +4001,10 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.TypedArray = function(V, T, prefix2, name, opts) {
+    webidl.converters.TypedArray = function(V, T, prefix, name, opts) {
       if (webidl.util.Type(V) !== "Object" || !types.isTypedArray(V) || V.constructor.name !== T.name) {
         throw webidl.errors.conversionFailed({
-          prefix: prefix2,
+          prefix,
           argument: `${name} ("${webidl.util.Stringify(V)}")`,
           types: [T.name]
         });
@@ -4023,10 +4023,10 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.DataView = function(V, prefix2, name, opts) {
+    webidl.converters.DataView = function(V, prefix, name, opts) {
       if (webidl.util.Type(V) !== "Object" || !types.isDataView(V)) {
         throw webidl.errors.exception({
-          header: prefix2,
+          header: prefix,
           message: `${name} is not a DataView.`
         });
       }
@@ -4044,18 +4044,18 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.BufferSource = function(V, prefix2, name, opts) {
+    webidl.converters.BufferSource = function(V, prefix, name, opts) {
       if (types.isAnyArrayBuffer(V)) {
-        return webidl.converters.ArrayBuffer(V, prefix2, name, { ...opts, allowShared: false });
+        return webidl.converters.ArrayBuffer(V, prefix, name, { ...opts, allowShared: false });
       }
       if (types.isTypedArray(V)) {
-        return webidl.converters.TypedArray(V, V.constructor, prefix2, name, { ...opts, allowShared: false });
+        return webidl.converters.TypedArray(V, V.constructor, prefix, name, { ...opts, allowShared: false });
       }
       if (types.isDataView(V)) {
-        return webidl.converters.DataView(V, prefix2, name, { ...opts, allowShared: false });
+        return webidl.converters.DataView(V, prefix, name, { ...opts, allowShared: false });
       }
       throw webidl.errors.conversionFailed({
-        prefix: prefix2,
+        prefix,
         argument: `${name} ("${webidl.util.Stringify(V)}")`,
         types: ["BufferSource"]
       });
@@ -4080,7 +4080,7 @@ var require_webidl = __commonJS({
 var require_util2 = __commonJS({
   "node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/web/fetch/util.js"(exports, module) {
     "use strict";
-    var { Transform: Transform2 } = __require("node:stream");
+    var { Transform } = __require("node:stream");
     var zlib = __require("node:zlib");
     var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3();
     var { getGlobalOrigin } = require_global();
@@ -4187,9 +4187,9 @@ var require_util2 = __commonJS({
       return "success";
     }
     function appendFetchMetadata(httpRequest) {
-      let header = null;
-      header = httpRequest.mode;
-      httpRequest.headersList.set("sec-fetch-mode", header, true);
+      let header2 = null;
+      header2 = httpRequest.mode;
+      httpRequest.headersList.set("sec-fetch-mode", header2, true);
     }
     function appendRequestOriginHeader(request2) {
       let serializedOrigin = request2.origin;
@@ -4476,8 +4476,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve2, reject) => {
-        res = resolve2;
+      const promise2 = new Promise((resolve4, reject) => {
+        res = resolve4;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -4649,9 +4649,9 @@ var require_util2 = __commonJS({
       try {
         controller.close();
         controller.byobRequest?.respond(0);
-      } catch (err2) {
-        if (!err2.message.includes("Controller is already closed") && !err2.message.includes("ReadableStream is already closed")) {
-          throw err2;
+      } catch (err) {
+        if (!err.message.includes("Controller is already closed") && !err.message.includes("ReadableStream is already closed")) {
+          throw err;
         }
       }
     }
@@ -4768,7 +4768,7 @@ var require_util2 = __commonJS({
       contentRange += isomorphicEncode(`${fullLength}`);
       return contentRange;
     }
-    var InflateStream = class extends Transform2 {
+    var InflateStream = class extends Transform {
       #zlibOptions;
       /** @param {zlib.ZlibOptions} [zlibOptions] */
       constructor(zlibOptions) {
@@ -4784,7 +4784,7 @@ var require_util2 = __commonJS({
           this._inflateStream = (chunk[0] & 15) === 8 ? zlib.createInflate(this.#zlibOptions) : zlib.createInflateRaw(this.#zlibOptions);
           this._inflateStream.on("data", this.push.bind(this));
           this._inflateStream.on("end", () => this.push(null));
-          this._inflateStream.on("error", (err2) => this.destroy(err2));
+          this._inflateStream.on("error", (err) => this.destroy(err));
         }
         this._inflateStream.write(chunk, encoding, callback);
       }
@@ -5049,31 +5049,31 @@ var require_formdata = __commonJS({
       }
       append(name, value, filename = void 0) {
         webidl.brandCheck(this, _FormData);
-        const prefix2 = "FormData.append";
-        webidl.argumentLengthCheck(arguments, 2, prefix2);
+        const prefix = "FormData.append";
+        webidl.argumentLengthCheck(arguments, 2, prefix);
         if (arguments.length === 3 && !isBlobLike(value)) {
           throw new TypeError(
             "Failed to execute 'append' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
-        name = webidl.converters.USVString(name, prefix2, "name");
-        value = isBlobLike(value) ? webidl.converters.Blob(value, prefix2, "value", { strict: false }) : webidl.converters.USVString(value, prefix2, "value");
-        filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix2, "filename") : void 0;
+        name = webidl.converters.USVString(name, prefix, "name");
+        value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "value", { strict: false }) : webidl.converters.USVString(value, prefix, "value");
+        filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "filename") : void 0;
         const entry = makeEntry(name, value, filename);
         this[kState].push(entry);
       }
       delete(name) {
         webidl.brandCheck(this, _FormData);
-        const prefix2 = "FormData.delete";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        name = webidl.converters.USVString(name, prefix2, "name");
+        const prefix = "FormData.delete";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        name = webidl.converters.USVString(name, prefix, "name");
         this[kState] = this[kState].filter((entry) => entry.name !== name);
       }
       get(name) {
         webidl.brandCheck(this, _FormData);
-        const prefix2 = "FormData.get";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        name = webidl.converters.USVString(name, prefix2, "name");
+        const prefix = "FormData.get";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        name = webidl.converters.USVString(name, prefix, "name");
         const idx = this[kState].findIndex((entry) => entry.name === name);
         if (idx === -1) {
           return null;
@@ -5082,30 +5082,30 @@ var require_formdata = __commonJS({
       }
       getAll(name) {
         webidl.brandCheck(this, _FormData);
-        const prefix2 = "FormData.getAll";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        name = webidl.converters.USVString(name, prefix2, "name");
+        const prefix = "FormData.getAll";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        name = webidl.converters.USVString(name, prefix, "name");
         return this[kState].filter((entry) => entry.name === name).map((entry) => entry.value);
       }
       has(name) {
         webidl.brandCheck(this, _FormData);
-        const prefix2 = "FormData.has";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        name = webidl.converters.USVString(name, prefix2, "name");
+        const prefix = "FormData.has";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        name = webidl.converters.USVString(name, prefix, "name");
         return this[kState].findIndex((entry) => entry.name === name) !== -1;
       }
       set(name, value, filename = void 0) {
         webidl.brandCheck(this, _FormData);
-        const prefix2 = "FormData.set";
-        webidl.argumentLengthCheck(arguments, 2, prefix2);
+        const prefix = "FormData.set";
+        webidl.argumentLengthCheck(arguments, 2, prefix);
         if (arguments.length === 3 && !isBlobLike(value)) {
           throw new TypeError(
             "Failed to execute 'set' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
-        name = webidl.converters.USVString(name, prefix2, "name");
-        value = isBlobLike(value) ? webidl.converters.Blob(value, prefix2, "name", { strict: false }) : webidl.converters.USVString(value, prefix2, "name");
-        filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix2, "name") : void 0;
+        name = webidl.converters.USVString(name, prefix, "name");
+        value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "name", { strict: false }) : webidl.converters.USVString(value, prefix, "name");
+        filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "name") : void 0;
         const entry = makeEntry(name, value, filename);
         const idx = this[kState].findIndex((entry2) => entry2.name === name);
         if (idx !== -1) {
@@ -5502,7 +5502,7 @@ var require_body = __commonJS({
         source = new Uint8Array(object2.buffer.slice(object2.byteOffset, object2.byteOffset + object2.byteLength));
       } else if (util.isFormDataLike(object2)) {
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
-        const prefix2 = `--${boundary}\r
+        const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
         const escape = (str) => str.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
@@ -5512,14 +5512,14 @@ Content-Disposition: form-data`;
         let hasUnknownSizeValue = false;
         for (const [name, value] of object2) {
           if (typeof value === "string") {
-            const chunk2 = textEncoder.encode(prefix2 + `; name="${escape(normalizeLinefeeds(name))}"\r
+            const chunk2 = textEncoder.encode(prefix + `; name="${escape(normalizeLinefeeds(name))}"\r
 \r
 ${normalizeLinefeeds(value)}\r
 `);
             blobParts.push(chunk2);
             length += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder.encode(`${prefix2}; name="${escape(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape(value.name)}"` : "") + `\r
+            const chunk2 = textEncoder.encode(`${prefix}; name="${escape(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape(value.name)}"` : "") + `\r
 Content-Type: ${value.type || "application/octet-stream"}\r
 \r
 `);
@@ -5952,8 +5952,8 @@ var require_client_h1 = __commonJS({
             currentBufferRef = data;
             currentParser = this;
             ret = llhttp.llhttp_execute(this.ptr, currentBufferPtr, data.length);
-          } catch (err2) {
-            throw err2;
+          } catch (err) {
+            throw err;
           } finally {
             currentParser = null;
             currentBufferRef = null;
@@ -5970,8 +5970,8 @@ var require_client_h1 = __commonJS({
               throw this.createError(ret, body);
             }
           }
-        } catch (err2) {
-          util.destroy(socket, err2);
+        } catch (err) {
+          util.destroy(socket, err);
         }
       }
       finish() {
@@ -6288,9 +6288,9 @@ var require_client_h1 = __commonJS({
       socket[kIdleSocketValidationTimeout] = null;
       socket[kSocketUsed] = false;
       socket[kParser] = new Parser(client, socket, llhttpInstance);
-      addListener(socket, "error", function(err2) {
+      addListener(socket, "error", function(err) {
         const parser = this[kParser];
-        if (err2.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
+        if (err.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
           const parserErr = parser.finish();
           if (parserErr) {
             this[kError] = parserErr;
@@ -6298,8 +6298,8 @@ var require_client_h1 = __commonJS({
           }
           return;
         }
-        this[kError] = err2;
-        this[kClient][kOnError](err2);
+        this[kError] = err;
+        this[kClient][kOnError](err);
       });
       addListener(socket, "readable", function() {
         const parser = this[kParser];
@@ -6329,7 +6329,7 @@ var require_client_h1 = __commonJS({
           this[kParser].destroy();
           this[kParser] = null;
         }
-        const err2 = this[kError] || new SocketError("closed", util.getSocketInfo(this));
+        const err = this[kError] || new SocketError("closed", util.getSocketInfo(this));
         client2[kSocket] = null;
         client2[kHTTPContext] = null;
         if (client2.destroyed) {
@@ -6337,16 +6337,16 @@ var require_client_h1 = __commonJS({
           const requests = client2[kQueue].splice(client2[kRunningIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
-            util.errorRequest(client2, request2, err2);
+            util.errorRequest(client2, request2, err);
           }
-        } else if (client2[kRunning] > 0 && err2.code !== "UND_ERR_INFO") {
+        } else if (client2[kRunning] > 0 && err.code !== "UND_ERR_INFO") {
           const request2 = client2[kQueue][client2[kRunningIdx]];
           client2[kQueue][client2[kRunningIdx]++] = null;
-          util.errorRequest(client2, request2, err2);
+          util.errorRequest(client2, request2, err);
         }
         client2[kPendingIdx] = client2[kRunningIdx];
         assert2(client2[kRunning] === 0);
-        client2.emit("disconnect", client2[kUrl], [client2], err2);
+        client2.emit("disconnect", client2[kUrl], [client2], err);
         client2[kResume]();
       });
       let closed = false;
@@ -6362,11 +6362,11 @@ var require_client_h1 = __commonJS({
         resume() {
           resumeH1(client);
         },
-        destroy(err2, callback) {
+        destroy(err, callback) {
           if (closed) {
             queueMicrotask(callback);
           } else {
-            socket.destroy(err2).on("close", callback);
+            socket.destroy(err).on("close", callback);
           }
         },
         get destroyed() {
@@ -6520,8 +6520,8 @@ var require_client_h1 = __commonJS({
       };
       try {
         request2.onConnect(abort);
-      } catch (err2) {
-        util.errorRequest(client, request2, err2);
+      } catch (err) {
+        util.errorRequest(client, request2, err);
       }
       if (request2.aborted) {
         return false;
@@ -6541,22 +6541,22 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path} HTTP/1.1\r
+      let header2 = `${method} ${path} HTTP/1.1\r
 `;
       if (typeof host === "string") {
-        header += `host: ${host}\r
+        header2 += `host: ${host}\r
 `;
       } else {
-        header += client[kHostHeader];
+        header2 += client[kHostHeader];
       }
       if (upgrade) {
-        header += `connection: upgrade\r
+        header2 += `connection: upgrade\r
 upgrade: ${upgrade}\r
 `;
       } else if (client[kPipelining] && !socket[kReset]) {
-        header += "connection: keep-alive\r\n";
+        header2 += "connection: keep-alive\r\n";
       } else {
-        header += "connection: close\r\n";
+        header2 += "connection: close\r\n";
       }
       if (Array.isArray(headers)) {
         for (let n = 0; n < headers.length; n += 2) {
@@ -6564,41 +6564,41 @@ upgrade: ${upgrade}\r
           const val = headers[n + 1];
           if (Array.isArray(val)) {
             for (let i = 0; i < val.length; i++) {
-              header += `${key}: ${val[i]}\r
+              header2 += `${key}: ${val[i]}\r
 `;
             }
           } else {
-            header += `${key}: ${val}\r
+            header2 += `${key}: ${val}\r
 `;
           }
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request: request2, headers: header, socket });
+        channels.sendHeaders.publish({ request: request2, headers: header2, socket });
       }
       if (!body || bodyLength === 0) {
-        writeBuffer(abort, null, client, request2, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, null, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isBuffer(body)) {
-        writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isBlobLike(body)) {
         if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header, expectsPayload);
+          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header2, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+          writeBlob(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
         }
       } else if (util.isStream(body)) {
-        writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeStream(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isIterable(body)) {
-        writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeIterable(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else {
         assert2(false);
       }
       return true;
     }
-    function writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    function writeStream(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert2(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 });
       const onData = function(chunk) {
         if (finished) {
           return;
@@ -6607,8 +6607,8 @@ upgrade: ${upgrade}\r
           if (!writer.write(chunk) && this.pause) {
             this.pause();
           }
-        } catch (err2) {
-          util.destroy(this, err2);
+        } catch (err) {
+          util.destroy(this, err);
         }
       };
       const onDrain = function() {
@@ -6624,11 +6624,11 @@ upgrade: ${upgrade}\r
           body.removeListener("error", onFinished);
         });
         if (!finished) {
-          const err2 = new RequestAbortedError();
-          queueMicrotask(() => onFinished(err2));
+          const err = new RequestAbortedError();
+          queueMicrotask(() => onFinished(err));
         }
       };
-      const onFinished = function(err2) {
+      const onFinished = function(err) {
         if (finished) {
           return;
         }
@@ -6636,16 +6636,16 @@ upgrade: ${upgrade}\r
         assert2(socket.destroyed || socket[kWriting] && client[kRunning] <= 1);
         socket.off("drain", onDrain).off("error", onFinished);
         body.removeListener("data", onData).removeListener("end", onFinished).removeListener("close", onClose);
-        if (!err2) {
+        if (!err) {
           try {
             writer.end();
           } catch (er) {
-            err2 = er;
+            err = er;
           }
         }
-        writer.destroy(err2);
-        if (err2 && (err2.code !== "UND_ERR_INFO" || err2.message !== "reset")) {
-          util.destroy(body, err2);
+        writer.destroy(err);
+        if (err && (err.code !== "UND_ERR_INFO" || err.message !== "reset")) {
+          util.destroy(body, err);
         } else {
           util.destroy(body);
         }
@@ -6664,22 +6664,22 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    function writeBuffer(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       try {
         if (!body) {
           if (contentLength === 0) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
             assert2(contentLength === null, "no body must not have content length");
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (util.isBuffer(body)) {
           assert2(contentLength === body.byteLength, "buffer body must have content length");
           socket.cork();
-          socket.write(`${header}content-length: ${contentLength}\r
+          socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
           socket.write(body);
@@ -6691,11 +6691,11 @@ upgrade: ${upgrade}\r
         }
         request2.onRequestSent();
         client[kResume]();
-      } catch (err2) {
-        abort(err2);
+      } catch (err) {
+        abort(err);
       }
     }
-    async function writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    async function writeBlob(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert2(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -6703,7 +6703,7 @@ upgrade: ${upgrade}\r
         }
         const buffer = Buffer.from(await body.arrayBuffer());
         socket.cork();
-        socket.write(`${header}content-length: ${contentLength}\r
+        socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
         socket.write(buffer);
@@ -6714,11 +6714,11 @@ upgrade: ${upgrade}\r
           socket[kReset] = true;
         }
         client[kResume]();
-      } catch (err2) {
-        abort(err2);
+      } catch (err) {
+        abort(err);
       }
     }
-    async function writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    async function writeIterable(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert2(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -6728,16 +6728,16 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve4, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve4;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 });
       try {
         for await (const chunk of body) {
           if (socket[kError]) {
@@ -6748,26 +6748,26 @@ upgrade: ${upgrade}\r
           }
         }
         writer.end();
-      } catch (err2) {
-        writer.destroy(err2);
+      } catch (err) {
+        writer.destroy(err);
       } finally {
         socket.off("close", onDrain).off("drain", onDrain);
       }
     }
     var AsyncWriter = class {
-      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header }) {
+      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 }) {
         this.socket = socket;
         this.request = request2;
         this.contentLength = contentLength;
         this.client = client;
         this.bytesWritten = 0;
         this.expectsPayload = expectsPayload;
-        this.header = header;
+        this.header = header2;
         this.abort = abort;
         socket[kWriting] = true;
       }
       write(chunk) {
-        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header } = this;
+        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header: header2 } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -6790,10 +6790,10 @@ upgrade: ${upgrade}\r
             socket[kReset] = true;
           }
           if (contentLength === null) {
-            socket.write(`${header}transfer-encoding: chunked\r
+            socket.write(`${header2}transfer-encoding: chunked\r
 `, "latin1");
           } else {
-            socket.write(`${header}content-length: ${contentLength}\r
+            socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
           }
@@ -6817,7 +6817,7 @@ ${len.toString(16)}\r
         return ret;
       }
       end() {
-        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request: request2 } = this;
+        const { socket, contentLength, client, bytesWritten, expectsPayload, header: header2, request: request2 } = this;
         request2.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
@@ -6828,11 +6828,11 @@ ${len.toString(16)}\r
         }
         if (bytesWritten === 0) {
           if (expectsPayload) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (contentLength === null) {
@@ -6852,12 +6852,12 @@ ${len.toString(16)}\r
         }
         client[kResume]();
       }
-      destroy(err2) {
+      destroy(err) {
         const { socket, client, abort } = this;
         socket[kWriting] = false;
-        if (err2) {
+        if (err) {
           assert2(client[kRunning] <= 1, "pipeline should only contain this request");
-          abort(err2);
+          abort(err);
         }
       }
     };
@@ -6957,36 +6957,36 @@ var require_client_h2 = __commonJS({
       util.addListener(session, "close", function() {
         const { [kClient]: client2 } = this;
         const { [kSocket]: socket2 } = client2;
-        const err2 = this[kSocket][kError] || this[kError] || new SocketError("closed", util.getSocketInfo(socket2));
+        const err = this[kSocket][kError] || this[kError] || new SocketError("closed", util.getSocketInfo(socket2));
         client2[kHTTP2Session] = null;
         if (client2.destroyed) {
           assert2(client2[kPending] === 0);
           const requests = client2[kQueue].splice(client2[kRunningIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
-            util.errorRequest(client2, request2, err2);
+            util.errorRequest(client2, request2, err);
           }
         }
       });
       session.unref();
       client[kHTTP2Session] = session;
       socket[kHTTP2Session] = session;
-      util.addListener(socket, "error", function(err2) {
-        this[kError] = err2;
-        this[kClient][kOnError](err2);
+      util.addListener(socket, "error", function(err) {
+        this[kError] = err;
+        this[kClient][kOnError](err);
       });
       util.addListener(socket, "end", function() {
         util.destroy(this, new SocketError("other side closed", util.getSocketInfo(this)));
       });
       util.addListener(socket, "close", function() {
-        const err2 = this[kError] || new SocketError("closed", util.getSocketInfo(this));
+        const err = this[kError] || new SocketError("closed", util.getSocketInfo(this));
         client[kSocket] = null;
         if (this[kHTTP2Session] != null) {
-          this[kHTTP2Session].destroy(err2);
+          this[kHTTP2Session].destroy(err);
         }
         client[kPendingIdx] = client[kRunningIdx];
         assert2(client[kRunning] === 0);
-        client.emit("disconnect", client[kUrl], [client], err2);
+        client.emit("disconnect", client[kUrl], [client], err);
         client[kResume]();
       });
       let closed = false;
@@ -7002,11 +7002,11 @@ var require_client_h2 = __commonJS({
         resume() {
           resumeH2(client);
         },
-        destroy(err2, callback) {
+        destroy(err, callback) {
           if (closed) {
             queueMicrotask(callback);
           } else {
-            socket.destroy(err2).on("close", callback);
+            socket.destroy(err).on("close", callback);
           }
         },
         get destroyed() {
@@ -7029,40 +7029,40 @@ var require_client_h2 = __commonJS({
         }
       }
     }
-    function onHttp2SessionError(err2) {
-      this[kSocket][kError] = err2;
-      this[kClient][kOnError](err2);
+    function onHttp2SessionError(err) {
+      this[kSocket][kError] = err;
+      this[kClient][kOnError](err);
     }
     function onHttp2FrameError(type, code, id) {
       if (id === 0) {
-        const err2 = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
-        this[kSocket][kError] = err2;
-        this[kClient][kOnError](err2);
+        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
+        this[kSocket][kError] = err;
+        this[kClient][kOnError](err);
       }
     }
     function onHttp2SessionEnd() {
-      const err2 = new SocketError("other side closed", util.getSocketInfo(this[kSocket]));
-      this.destroy(err2);
-      util.destroy(this[kSocket], err2);
+      const err = new SocketError("other side closed", util.getSocketInfo(this[kSocket]));
+      this.destroy(err);
+      util.destroy(this[kSocket], err);
     }
     function onHTTP2GoAway(code) {
-      const err2 = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code}`, util.getSocketInfo(this));
+      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code}`, util.getSocketInfo(this));
       const client = this[kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
       if (this[kHTTP2Session] != null) {
-        this[kHTTP2Session].destroy(err2);
+        this[kHTTP2Session].destroy(err);
         this[kHTTP2Session] = null;
       }
-      util.destroy(this[kSocket], err2);
+      util.destroy(this[kSocket], err);
       if (client[kRunningIdx] < client[kQueue].length) {
         const request2 = client[kQueue][client[kRunningIdx]];
         client[kQueue][client[kRunningIdx]++] = null;
-        util.errorRequest(client, request2, err2);
+        util.errorRequest(client, request2, err);
         client[kPendingIdx] = client[kRunningIdx];
       }
       assert2(client[kRunning] === 0);
-      client.emit("disconnect", client[kUrl], [client], err2);
+      client.emit("disconnect", client[kUrl], [client], err);
       client[kResume]();
     }
     function shouldSendContentLength(method) {
@@ -7117,8 +7117,8 @@ var require_client_h2 = __commonJS({
       };
       try {
         request2.onConnect(abort);
-      } catch (err2) {
-        util.errorRequest(client, request2, err2);
+      } catch (err) {
+        util.errorRequest(client, request2, err);
       }
       if (request2.aborted) {
         return false;
@@ -7216,9 +7216,9 @@ var require_client_h2 = __commonJS({
         const { [HTTP2_HEADER_STATUS]: statusCode, ...realHeaders } = headers2;
         request2.onResponseStarted();
         if (request2.aborted) {
-          const err2 = new RequestAbortedError();
-          util.errorRequest(client, request2, err2);
-          util.destroy(stream, err2);
+          const err = new RequestAbortedError();
+          util.errorRequest(client, request2, err);
+          util.destroy(stream, err);
           return;
         }
         if (request2.onHeaders(Number(statusCode), parseH2Headers(realHeaders), stream.resume.bind(stream), "") === false) {
@@ -7248,8 +7248,8 @@ var require_client_h2 = __commonJS({
           session.unref();
         }
       });
-      stream.once("error", function(err2) {
-        abort(err2);
+      stream.once("error", function(err) {
+        abort(err);
       });
       stream.once("frameError", (type, code) => {
         abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`));
@@ -7353,10 +7353,10 @@ var require_client_h2 = __commonJS({
       const pipe2 = pipeline(
         body,
         h2stream,
-        (err2) => {
-          if (err2) {
-            util.destroy(pipe2, err2);
-            abort(err2);
+        (err) => {
+          if (err) {
+            util.destroy(pipe2, err);
+            abort(err);
           } else {
             util.removeAllListeners(pipe2);
             request2.onRequestSent();
@@ -7389,8 +7389,8 @@ var require_client_h2 = __commonJS({
           socket[kReset] = true;
         }
         client[kResume]();
-      } catch (err2) {
-        abort(err2);
+      } catch (err) {
+        abort(err);
       }
     }
     async function writeIterable(abort, h2stream, body, client, request2, socket, contentLength, expectsPayload) {
@@ -7403,12 +7403,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve4, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve4;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7429,8 +7429,8 @@ var require_client_h2 = __commonJS({
           socket[kReset] = true;
         }
         client[kResume]();
-      } catch (err2) {
-        abort(err2);
+      } catch (err) {
+        abort(err);
       } finally {
         h2stream.off("close", onDrain).off("drain", onDrain);
       }
@@ -7562,15 +7562,15 @@ var require_redirect_handler = __commonJS({
         }
       }
     }
-    function shouldRemoveHeader(header, removeContent, unknownOrigin) {
-      if (header.length === 4) {
-        return util.headerNameToString(header) === "host";
+    function shouldRemoveHeader(header2, removeContent, unknownOrigin) {
+      if (header2.length === 4) {
+        return util.headerNameToString(header2) === "host";
       }
-      if (removeContent && util.headerNameToString(header).startsWith("content-")) {
+      if (removeContent && util.headerNameToString(header2).startsWith("content-")) {
         return true;
       }
-      if (unknownOrigin && (header.length === 13 || header.length === 6 || header.length === 19)) {
-        const name = util.headerNameToString(header);
+      if (unknownOrigin && (header2.length === 13 || header2.length === 6 || header2.length === 19)) {
+        const name = util.headerNameToString(header2);
         return name === "authorization" || name === "cookie" || name === "proxy-authorization";
       }
       return false;
@@ -7839,7 +7839,7 @@ var require_client = __commonJS({
         this[kRunningIdx] = 0;
         this[kPendingIdx] = 0;
         this[kResume] = (sync) => resume(this, sync);
-        this[kOnError] = (err2) => onError(this, err2);
+        this[kOnError] = (err) => onError(this, err);
       }
       get pipelining() {
         return this[kPipelining];
@@ -7887,30 +7887,30 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve2) => {
+        return new Promise((resolve4) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve2;
+            this[kClosedResolve] = resolve4;
           } else {
-            resolve2(null);
+            resolve4(null);
           }
         });
       }
-      async [kDestroy](err2) {
-        return new Promise((resolve2) => {
+      async [kDestroy](err) {
+        return new Promise((resolve4) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
-            util.errorRequest(this, request2, err2);
+            util.errorRequest(this, request2, err);
           }
           const callback = () => {
             if (this[kClosedResolve]) {
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve2(null);
+            resolve4(null);
           };
           if (this[kHTTPContext]) {
-            this[kHTTPContext].destroy(err2, callback);
+            this[kHTTPContext].destroy(err, callback);
             this[kHTTPContext] = null;
           } else {
             queueMicrotask(callback);
@@ -7920,13 +7920,13 @@ var require_client = __commonJS({
       }
     };
     var createRedirectInterceptor = require_redirect_interceptor();
-    function onError(client, err2) {
-      if (client[kRunning] === 0 && err2.code !== "UND_ERR_INFO" && err2.code !== "UND_ERR_SOCKET") {
+    function onError(client, err) {
+      if (client[kRunning] === 0 && err.code !== "UND_ERR_INFO" && err.code !== "UND_ERR_SOCKET") {
         assert2(client[kPendingIdx] === client[kRunningIdx]);
         const requests = client[kQueue].splice(client[kRunningIdx]);
         for (let i = 0; i < requests.length; i++) {
           const request2 = requests[i];
-          util.errorRequest(client, request2, err2);
+          util.errorRequest(client, request2, err);
         }
         assert2(client[kSize] === 0);
       }
@@ -7958,7 +7958,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve2, reject) => {
+        const socket = await new Promise((resolve4, reject) => {
           client[kConnector]({
             host,
             hostname: hostname3,
@@ -7966,11 +7966,11 @@ var require_client = __commonJS({
             port,
             servername: client[kServerName],
             localAddress: client[kLocalAddress]
-          }, (err2, socket2) => {
-            if (err2) {
-              reject(err2);
+          }, (err, socket2) => {
+            if (err) {
+              reject(err);
             } else {
-              resolve2(socket2);
+              resolve4(socket2);
             }
           });
         });
@@ -7981,9 +7981,9 @@ var require_client = __commonJS({
         assert2(socket);
         try {
           client[kHTTPContext] = socket.alpnProtocol === "h2" ? await connectH2(client, socket) : await connectH1(client, socket);
-        } catch (err2) {
+        } catch (err) {
           socket.destroy().on("error", noop4);
-          throw err2;
+          throw err;
         }
         client[kConnecting] = false;
         socket[kCounter] = 0;
@@ -8006,7 +8006,7 @@ var require_client = __commonJS({
           });
         }
         client.emit("connect", client[kUrl], [client]);
-      } catch (err2) {
+      } catch (err) {
         if (client.destroyed) {
           return;
         }
@@ -8023,19 +8023,19 @@ var require_client = __commonJS({
               localAddress: client[kLocalAddress]
             },
             connector: client[kConnector],
-            error: err2
+            error: err
           });
         }
-        if (err2.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+        if (err.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
           assert2(client[kRunning] === 0);
           while (client[kPending] > 0 && client[kQueue][client[kPendingIdx]].servername === client[kServerName]) {
             const request2 = client[kQueue][client[kPendingIdx]++];
-            util.errorRequest(client, request2, err2);
+            util.errorRequest(client, request2, err);
           }
         } else {
-          onError(client, err2);
+          onError(client, err);
         }
-        client.emit("connectionError", client[kUrl], [client], err2);
+        client.emit("connectionError", client[kUrl], [client], err);
       }
       client[kResume]();
     }
@@ -8239,10 +8239,10 @@ var require_pool_base = __commonJS({
         this[kQueued] = 0;
         const pool = this;
         this[kOnDrain] = function onDrain(origin, targets) {
-          const queue = pool[kQueue];
+          const queue2 = pool[kQueue];
           let needDrain = false;
           while (!needDrain) {
-            const item = queue.shift();
+            const item = queue2.shift();
             if (!item) {
               break;
             }
@@ -8254,18 +8254,18 @@ var require_pool_base = __commonJS({
             pool[kNeedDrain] = false;
             pool.emit("drain", origin, [pool, ...targets]);
           }
-          if (pool[kClosedResolve] && queue.isEmpty()) {
+          if (pool[kClosedResolve] && queue2.isEmpty()) {
             Promise.all(pool[kClients].map((c) => c.close())).then(pool[kClosedResolve]);
           }
         };
         this[kOnConnect] = (origin, targets) => {
           pool.emit("connect", origin, [pool, ...targets]);
         };
-        this[kOnDisconnect] = (origin, targets, err2) => {
-          pool.emit("disconnect", origin, [pool, ...targets], err2);
+        this[kOnDisconnect] = (origin, targets, err) => {
+          pool.emit("disconnect", origin, [pool, ...targets], err);
         };
-        this[kOnConnectionError] = (origin, targets, err2) => {
-          pool.emit("connectionError", origin, [pool, ...targets], err2);
+        this[kOnConnectionError] = (origin, targets, err) => {
+          pool.emit("connectionError", origin, [pool, ...targets], err);
         };
         this[kStats] = new PoolStats(this);
       }
@@ -8306,20 +8306,20 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve2) => {
-            this[kClosedResolve] = resolve2;
+          await new Promise((resolve4) => {
+            this[kClosedResolve] = resolve4;
           });
         }
       }
-      async [kDestroy](err2) {
+      async [kDestroy](err) {
         while (true) {
           const item = this[kQueue].shift();
           if (!item) {
             break;
           }
-          item.handler.onError(err2);
+          item.handler.onError(err);
         }
-        await Promise.all(this[kClients].map((c) => c.destroy(err2)));
+        await Promise.all(this[kClients].map((c) => c.destroy(err)));
       }
       [kDispatch](opts, handler2) {
         const dispatcher = this[kGetDispatcher]();
@@ -8532,8 +8532,8 @@ var require_balanced_pool = __commonJS({
           this._updateBalancedPoolStats();
         });
         pool.on("disconnect", (...args) => {
-          const err2 = args[2];
-          if (err2 && err2.code === "UND_ERR_SOCKET") {
+          const err = args[2];
+          if (err && err.code === "UND_ERR_SOCKET") {
             pool[kWeight] = Math.max(1, pool[kWeight] - this[kErrorPenalty]);
             this._updateBalancedPoolStats();
           }
@@ -8652,11 +8652,11 @@ var require_agent = __commonJS({
         this[kOnConnect] = (origin, targets) => {
           this.emit("connect", origin, [this, ...targets]);
         };
-        this[kOnDisconnect] = (origin, targets, err2) => {
-          this.emit("disconnect", origin, [this, ...targets], err2);
+        this[kOnDisconnect] = (origin, targets, err) => {
+          this.emit("disconnect", origin, [this, ...targets], err);
         };
-        this[kOnConnectionError] = (origin, targets, err2) => {
-          this.emit("connectionError", origin, [this, ...targets], err2);
+        this[kOnConnectionError] = (origin, targets, err) => {
+          this.emit("connectionError", origin, [this, ...targets], err);
         };
       }
       get [kRunning]() {
@@ -8688,10 +8688,10 @@ var require_agent = __commonJS({
         this[kClients].clear();
         await Promise.all(closePromises);
       }
-      async [kDestroy](err2) {
+      async [kDestroy](err) {
         const destroyPromises = [];
         for (const client of this[kClients].values()) {
-          destroyPromises.push(client.destroy(err2));
+          destroyPromises.push(client.destroy(err));
         }
         this[kClients].clear();
         await Promise.all(destroyPromises);
@@ -8775,8 +8775,8 @@ var require_proxy_agent = __commonJS({
       async [kClose]() {
         return this.#client.close();
       }
-      async [kDestroy](err2) {
-        return this.#client.destroy(err2);
+      async [kDestroy](err) {
+        return this.#client.destroy(err);
       }
     };
     var ProxyAgent2 = class extends DispatcherBase {
@@ -8857,11 +8857,11 @@ var require_proxy_agent = __commonJS({
                 servername = opts2.servername;
               }
               this[kConnectEndpoint]({ ...opts2, servername, httpSocket: socket }, callback);
-            } catch (err2) {
-              if (err2.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
-                callback(new SecureProxyConnectionError(err2));
+            } catch (err) {
+              if (err.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+                callback(new SecureProxyConnectionError(err));
               } else {
-                callback(err2);
+                callback(err);
               }
             }
           }
@@ -8980,13 +8980,13 @@ var require_env_http_proxy_agent = __commonJS({
           await this[kHttpsProxyAgent].close();
         }
       }
-      async [kDestroy](err2) {
-        await this[kNoProxyAgent].destroy(err2);
+      async [kDestroy](err) {
+        await this[kNoProxyAgent].destroy(err);
         if (!this[kHttpProxyAgent][kDestroyed]) {
-          await this[kHttpProxyAgent].destroy(err2);
+          await this[kHttpProxyAgent].destroy(err);
         }
         if (!this[kHttpsProxyAgent][kDestroyed]) {
-          await this[kHttpsProxyAgent].destroy(err2);
+          await this[kHttpsProxyAgent].destroy(err);
         }
       }
       #getProxyAgentForUrl(url2) {
@@ -9189,8 +9189,8 @@ var require_retry_handler = __commonJS({
       onBodySent(chunk) {
         if (this.handler.onBodySent) return this.handler.onBodySent(chunk);
       }
-      static [kRetryHandlerDefaultRetry](err2, { state, opts }, cb) {
-        const { statusCode, code, headers } = err2;
+      static [kRetryHandlerDefaultRetry](err, { state, opts }, cb) {
+        const { statusCode, code, headers } = err;
         const { method, retryOptions } = opts;
         const {
           maxRetries,
@@ -9203,19 +9203,19 @@ var require_retry_handler = __commonJS({
         } = retryOptions;
         const { counter } = state;
         if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code)) {
-          cb(err2);
+          cb(err);
           return;
         }
         if (Array.isArray(methods) && !methods.includes(method)) {
-          cb(err2);
+          cb(err);
           return;
         }
         if (statusCode != null && Array.isArray(statusCodes) && !statusCodes.includes(statusCode)) {
-          cb(err2);
+          cb(err);
           return;
         }
         if (counter > maxRetries) {
-          cb(err2);
+          cb(err);
           return;
         }
         let retryAfterHeader = headers?.["retry-after"];
@@ -9347,11 +9347,11 @@ var require_retry_handler = __commonJS({
             statusMessage
           );
         }
-        const err2 = new RequestRetryError("Request failed", statusCode, {
+        const err = new RequestRetryError("Request failed", statusCode, {
           headers,
           data: { count: this.retryCount }
         });
-        this.abort(err2);
+        this.abort(err);
         return false;
       }
       onData(chunk) {
@@ -9362,9 +9362,9 @@ var require_retry_handler = __commonJS({
         this.retryCount = 0;
         return this.handler.onComplete(rawTrailers);
       }
-      onError(err2) {
+      onError(err) {
         if (this.aborted || isDisturbed(this.opts.body) || this.headersSent && this.resume == null) {
-          return this.handler.onError(err2);
+          return this.handler.onError(err);
         }
         if (this.retryCount - this.retryCountCheckpoint > 0) {
           this.retryCount = this.retryCountCheckpoint + (this.retryCount - this.retryCountCheckpoint);
@@ -9372,16 +9372,16 @@ var require_retry_handler = __commonJS({
           this.retryCount += 1;
         }
         this.retryOpts.retry(
-          err2,
+          err,
           {
             state: { counter: this.retryCount },
             opts: { retryOptions: this.retryOpts, ...this.opts }
           },
           onRetry.bind(this)
         );
-        function onRetry(err3) {
-          if (err3 != null || this.aborted || isDisturbed(this.opts.body)) {
-            return this.handler.onError(err3);
+        function onRetry(err2) {
+          if (err2 != null || this.aborted || isDisturbed(this.opts.body)) {
+            return this.handler.onError(err2);
           }
           if (this.start !== 0) {
             const headers = { range: `bytes=${this.start}-${this.end ?? ""}` };
@@ -9399,8 +9399,8 @@ var require_retry_handler = __commonJS({
           try {
             this.retryCountCheckpoint = this.retryCount;
             this.dispatch(this.opts, this);
-          } catch (err4) {
-            this.handler.onError(err4);
+          } catch (err3) {
+            this.handler.onError(err3);
           }
         }
       }
@@ -9483,22 +9483,22 @@ var require_readable = __commonJS({
         this[kContentLength] = contentLength;
         this[kReading] = false;
       }
-      destroy(err2) {
-        if (!err2 && !this._readableState.endEmitted) {
-          err2 = new RequestAbortedError();
+      destroy(err) {
+        if (!err && !this._readableState.endEmitted) {
+          err = new RequestAbortedError();
         }
-        if (err2) {
+        if (err) {
           this[kAbort]();
         }
-        return super.destroy(err2);
+        return super.destroy(err);
       }
-      _destroy(err2, callback) {
+      _destroy(err, callback) {
         if (!this[kReading]) {
           setImmediate(() => {
-            callback(err2);
+            callback(err);
           });
         } else {
-          callback(err2);
+          callback(err);
         }
       }
       on(ev, ...args) {
@@ -9576,7 +9576,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve2, reject) => {
+        return await new Promise((resolve4, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9589,7 +9589,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve2(null);
+              resolve4(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9608,12 +9608,12 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve4, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
-            stream.on("error", (err2) => {
-              reject(err2);
+            stream.on("error", (err) => {
+              reject(err);
             }).on("close", () => {
               reject(new TypeError("unusable"));
             });
@@ -9625,13 +9625,13 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve2,
+              resolve: resolve4,
               reject,
               length: 0,
               body: []
             };
-            stream.on("error", function(err2) {
-              consumeFinish(this[kConsume], err2);
+            stream.on("error", function(err) {
+              consumeFinish(this[kConsume], err);
             }).on("close", function() {
               if (this[kConsume].body !== null) {
                 consumeFinish(this[kConsume], new RequestAbortedError());
@@ -9695,34 +9695,34 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve2, stream, length } = consume2;
+      const { type, body, resolve: resolve4, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve2(chunksDecode(body, length));
+          resolve4(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve2(JSON.parse(chunksDecode(body, length)));
+          resolve4(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve2(chunksConcat(body, length).buffer);
+          resolve4(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve2(new Blob(body, { type: stream[kContentType] }));
+          resolve4(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve2(chunksConcat(body, length));
+          resolve4(chunksConcat(body, length));
         }
         consumeFinish(consume2);
-      } catch (err2) {
-        stream.destroy(err2);
+      } catch (err) {
+        stream.destroy(err);
       }
     }
     function consumePush(consume2, chunk) {
       consume2.length += chunk.length;
       consume2.body.push(chunk);
     }
-    function consumeFinish(consume2, err2) {
+    function consumeFinish(consume2, err) {
       if (consume2.body === null) {
         return;
       }
-      if (err2) {
-        consume2.reject(err2);
+      if (err) {
+        consume2.reject(err);
       } else {
         consume2.resolve();
       }
@@ -9831,11 +9831,11 @@ var require_api_request = __commonJS({
             throw new InvalidArgumentError("invalid onInfo callback");
           }
           super("UNDICI_REQUEST");
-        } catch (err2) {
+        } catch (err) {
           if (util.isStream(body)) {
-            util.destroy(body.on("error", util.nop), err2);
+            util.destroy(body.on("error", util.nop), err);
           }
-          throw err2;
+          throw err;
         }
         this.method = method;
         this.responseHeaders = responseHeaders || null;
@@ -9853,8 +9853,8 @@ var require_api_request = __commonJS({
         this.reason = null;
         this.removeAbortListener = null;
         if (util.isStream(body)) {
-          body.on("error", (err2) => {
-            this.onError(err2);
+          body.on("error", (err) => {
+            this.onError(err);
           });
         }
         if (this.signal) {
@@ -9936,23 +9936,23 @@ var require_api_request = __commonJS({
         util.parseHeaders(trailers, this.trailers);
         this.res.push(null);
       }
-      onError(err2) {
+      onError(err) {
         const { res, callback, body, opaque } = this;
         if (callback) {
           this.callback = null;
           queueMicrotask(() => {
-            this.runInAsyncScope(callback, null, err2, { opaque });
+            this.runInAsyncScope(callback, null, err, { opaque });
           });
         }
         if (res) {
           this.res = null;
           queueMicrotask(() => {
-            util.destroy(res, err2);
+            util.destroy(res, err);
           });
         }
         if (body) {
           this.body = null;
-          util.destroy(body, err2);
+          util.destroy(body, err);
         }
         if (this.removeAbortListener) {
           res?.off("close", this.removeAbortListener);
@@ -9963,20 +9963,20 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
-          request2.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve2(data);
+        return new Promise((resolve4, reject) => {
+          request2.call(this, opts, (err, data) => {
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
       try {
         this.dispatch(opts, new RequestHandler(opts, callback));
-      } catch (err2) {
+      } catch (err) {
         if (typeof callback !== "function") {
-          throw err2;
+          throw err;
         }
         const opaque = opts?.opaque;
-        queueMicrotask(() => callback(err2, { opaque }));
+        queueMicrotask(() => callback(err, { opaque }));
       }
     }
     module.exports = request2;
@@ -10069,11 +10069,11 @@ var require_api_stream = __commonJS({
             throw new InvalidArgumentError("invalid onInfo callback");
           }
           super("UNDICI_STREAM");
-        } catch (err2) {
+        } catch (err) {
           if (util.isStream(body)) {
-            util.destroy(body.on("error", util.nop), err2);
+            util.destroy(body.on("error", util.nop), err);
           }
-          throw err2;
+          throw err;
         }
         this.responseHeaders = responseHeaders || null;
         this.opaque = opaque || null;
@@ -10087,8 +10087,8 @@ var require_api_stream = __commonJS({
         this.onInfo = onInfo || null;
         this.throwOnError = throwOnError || false;
         if (util.isStream(body)) {
-          body.on("error", (err2) => {
-            this.onError(err2);
+          body.on("error", (err) => {
+            this.onError(err);
           });
         }
         addSignal(this, signal);
@@ -10136,15 +10136,15 @@ var require_api_stream = __commonJS({
           if (!res || typeof res.write !== "function" || typeof res.end !== "function" || typeof res.on !== "function") {
             throw new InvalidReturnValueError("expected Writable");
           }
-          finished(res, { readable: false }, (err2) => {
+          finished(res, { readable: false }, (err) => {
             const { callback: callback2, res: res2, opaque: opaque2, trailers, abort } = this;
             this.res = null;
-            if (err2 || !res2.readable) {
-              util.destroy(res2, err2);
+            if (err || !res2.readable) {
+              util.destroy(res2, err);
             }
             this.callback = null;
-            this.runInAsyncScope(callback2, null, err2 || null, { opaque: opaque2, trailers });
-            if (err2) {
+            this.runInAsyncScope(callback2, null, err || null, { opaque: opaque2, trailers });
+            if (err) {
               abort();
             }
           });
@@ -10167,41 +10167,41 @@ var require_api_stream = __commonJS({
         this.trailers = util.parseHeaders(trailers);
         res.end();
       }
-      onError(err2) {
+      onError(err) {
         const { res, callback, opaque, body } = this;
         removeSignal(this);
         this.factory = null;
         if (res) {
           this.res = null;
-          util.destroy(res, err2);
+          util.destroy(res, err);
         } else if (callback) {
           this.callback = null;
           queueMicrotask(() => {
-            this.runInAsyncScope(callback, null, err2, { opaque });
+            this.runInAsyncScope(callback, null, err, { opaque });
           });
         }
         if (body) {
           this.body = null;
-          util.destroy(body, err2);
+          util.destroy(body, err);
         }
       }
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
-          stream.call(this, opts, factory, (err2, data) => {
-            return err2 ? reject(err2) : resolve2(data);
+        return new Promise((resolve4, reject) => {
+          stream.call(this, opts, factory, (err, data) => {
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
       try {
         this.dispatch(opts, new StreamHandler(opts, factory, callback));
-      } catch (err2) {
+      } catch (err) {
         if (typeof callback !== "function") {
-          throw err2;
+          throw err;
         }
         const opaque = opts?.opaque;
-        queueMicrotask(() => callback(err2, { opaque }));
+        queueMicrotask(() => callback(err, { opaque }));
       }
     }
     module.exports = stream;
@@ -10239,9 +10239,9 @@ var require_api_pipeline = __commonJS({
           resume();
         }
       }
-      _destroy(err2, callback) {
+      _destroy(err, callback) {
         this._read();
-        callback(err2);
+        callback(err);
       }
     };
     var PipelineResponse = class extends Readable {
@@ -10252,11 +10252,11 @@ var require_api_pipeline = __commonJS({
       _read() {
         this[kResume]();
       }
-      _destroy(err2, callback) {
-        if (!err2 && !this._readableState.endEmitted) {
-          err2 = new RequestAbortedError();
+      _destroy(err, callback) {
+        if (!err && !this._readableState.endEmitted) {
+          err = new RequestAbortedError();
         }
-        callback(err2);
+        callback(err);
       }
     };
     var PipelineHandler = class extends AsyncResource {
@@ -10302,19 +10302,19 @@ var require_api_pipeline = __commonJS({
               req[kResume] = callback;
             }
           },
-          destroy: (err2, callback) => {
+          destroy: (err, callback) => {
             const { body, req, res, ret, abort } = this;
-            if (!err2 && !ret._readableState.endEmitted) {
-              err2 = new RequestAbortedError();
+            if (!err && !ret._readableState.endEmitted) {
+              err = new RequestAbortedError();
             }
-            if (abort && err2) {
+            if (abort && err) {
               abort();
             }
-            util.destroy(body, err2);
-            util.destroy(req, err2);
-            util.destroy(res, err2);
+            util.destroy(body, err);
+            util.destroy(req, err);
+            util.destroy(res, err);
             removeSignal(this);
-            callback(err2);
+            callback(err);
           }
         }).on("prefinish", () => {
           const { req } = this;
@@ -10355,9 +10355,9 @@ var require_api_pipeline = __commonJS({
             body: this.res,
             context
           });
-        } catch (err2) {
+        } catch (err) {
           this.res.on("error", util.nop);
-          throw err2;
+          throw err;
         }
         if (!body || typeof body.on !== "function") {
           throw new InvalidReturnValueError("expected Readable");
@@ -10367,9 +10367,9 @@ var require_api_pipeline = __commonJS({
           if (!ret.push(chunk) && body2.pause) {
             body2.pause();
           }
-        }).on("error", (err2) => {
+        }).on("error", (err) => {
           const { ret } = this;
-          util.destroy(ret, err2);
+          util.destroy(ret, err);
         }).on("end", () => {
           const { ret } = this;
           ret.push(null);
@@ -10389,10 +10389,10 @@ var require_api_pipeline = __commonJS({
         const { res } = this;
         res.push(null);
       }
-      onError(err2) {
+      onError(err) {
         const { ret } = this;
         this.handler = null;
-        util.destroy(ret, err2);
+        util.destroy(ret, err);
       }
     };
     function pipeline(opts, handler2) {
@@ -10400,8 +10400,8 @@ var require_api_pipeline = __commonJS({
         const pipelineHandler = new PipelineHandler(opts, handler2);
         this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler);
         return pipelineHandler.ret;
-      } catch (err2) {
-        return new PassThrough().destroy(err2);
+      } catch (err) {
+        return new PassThrough().destroy(err);
       }
     }
     module.exports = pipeline;
@@ -10462,22 +10462,22 @@ var require_api_upgrade = __commonJS({
           context
         });
       }
-      onError(err2) {
+      onError(err) {
         const { callback, opaque } = this;
         removeSignal(this);
         if (callback) {
           this.callback = null;
           queueMicrotask(() => {
-            this.runInAsyncScope(callback, null, err2, { opaque });
+            this.runInAsyncScope(callback, null, err, { opaque });
           });
         }
       }
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
-          upgrade.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve2(data);
+        return new Promise((resolve4, reject) => {
+          upgrade.call(this, opts, (err, data) => {
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
@@ -10488,12 +10488,12 @@ var require_api_upgrade = __commonJS({
           method: opts.method || "GET",
           upgrade: opts.protocol || "Websocket"
         }, upgradeHandler);
-      } catch (err2) {
+      } catch (err) {
         if (typeof callback !== "function") {
-          throw err2;
+          throw err;
         }
         const opaque = opts?.opaque;
-        queueMicrotask(() => callback(err2, { opaque }));
+        queueMicrotask(() => callback(err, { opaque }));
       }
     }
     module.exports = upgrade;
@@ -10556,34 +10556,34 @@ var require_api_connect = __commonJS({
           context
         });
       }
-      onError(err2) {
+      onError(err) {
         const { callback, opaque } = this;
         removeSignal(this);
         if (callback) {
           this.callback = null;
           queueMicrotask(() => {
-            this.runInAsyncScope(callback, null, err2, { opaque });
+            this.runInAsyncScope(callback, null, err, { opaque });
           });
         }
       }
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
-          connect.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve2(data);
+        return new Promise((resolve4, reject) => {
+          connect.call(this, opts, (err, data) => {
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
       try {
         const connectHandler = new ConnectHandler(opts, callback);
         this.dispatch({ ...opts, method: "CONNECT" }, connectHandler);
-      } catch (err2) {
+      } catch (err) {
         if (typeof callback !== "function") {
-          throw err2;
+          throw err;
         }
         const opaque = opts?.opaque;
-        queueMicrotask(() => callback(err2, { opaque }));
+        queueMicrotask(() => callback(err, { opaque }));
       }
     }
     module.exports = connect;
@@ -10878,7 +10878,7 @@ var require_mock_utils = __commonJS({
         const responseData = getResponseData2(body);
         const responseHeaders = generateKeyValues(headers);
         const responseTrailers = generateKeyValues(trailers);
-        handler2.onConnect?.((err2) => handler2.onError(err2), null);
+        handler2.onConnect?.((err) => handler2.onError(err), null);
         handler2.onHeaders?.(statusCode, responseHeaders, resume, getStatusText(statusCode));
         handler2.onData?.(Buffer.from(responseData));
         handler2.onComplete?.(responseTrailers);
@@ -11254,13 +11254,13 @@ var require_pluralizer = __commonJS({
 var require_pending_interceptors_formatter = __commonJS({
   "node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/mock/pending-interceptors-formatter.js"(exports, module) {
     "use strict";
-    var { Transform: Transform2 } = __require("node:stream");
+    var { Transform } = __require("node:stream");
     var { Console } = __require("node:console");
     var PERSISTENT = process.versions.icu ? "✅" : "Y ";
     var NOT_PERSISTENT = process.versions.icu ? "❌" : "N ";
     module.exports = class PendingInterceptorsFormatter {
       constructor({ disableColors } = {}) {
-        this.transform = new Transform2({
+        this.transform = new Transform({
           transform(chunk, _enc, cb) {
             cb(null, chunk);
           }
@@ -11592,12 +11592,12 @@ var require_dump = __commonJS({
           statusMessage
         );
       }
-      onError(err2) {
+      onError(err) {
         if (this.#dumped) {
           return;
         }
-        err2 = this.#reason ?? err2;
-        this.#handler.onError(err2);
+        err = this.#reason ?? err;
+        this.#handler.onError(err);
       }
       onData(chunk) {
         this.#size = this.#size + chunk.length;
@@ -11645,7 +11645,7 @@ var require_dns = __commonJS({
   "node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/interceptor/dns.js"(exports, module) {
     "use strict";
     var { isIP } = __require("node:net");
-    var { lookup: lookup2 } = __require("node:dns");
+    var { lookup } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors();
     var maxInt = Math.pow(2, 31) - 1;
@@ -11684,9 +11684,9 @@ var require_dns = __commonJS({
           maxItems: this.#maxItems
         };
         if (ips == null) {
-          this.lookup(origin, newOpts, (err2, addresses) => {
-            if (err2 || addresses == null || addresses.length === 0) {
-              cb(err2 ?? new InformationalError("No DNS entries found"));
+          this.lookup(origin, newOpts, (err, addresses) => {
+            if (err || addresses == null || addresses.length === 0) {
+              cb(err ?? new InformationalError("No DNS entries found"));
               return;
             }
             this.setRecords(origin, addresses);
@@ -11735,16 +11735,16 @@ var require_dns = __commonJS({
         }
       }
       #defaultLookup(origin, opts, cb) {
-        lookup2(
+        lookup(
           origin.hostname,
           {
             all: true,
             family: this.dualStack === false ? this.affinity : 0,
             order: "ipv4first"
           },
-          (err2, addresses) => {
-            if (err2) {
-              return cb(err2);
+          (err, addresses) => {
+            if (err) {
+              return cb(err);
             }
             const results = /* @__PURE__ */ new Map();
             for (const addr of addresses) {
@@ -11829,14 +11829,14 @@ var require_dns = __commonJS({
         this.#state = state;
         this.#dispatch = dispatch;
       }
-      onError(err2) {
-        switch (err2.code) {
+      onError(err) {
+        switch (err.code) {
           case "ETIMEDOUT":
           case "ECONNREFUSED": {
             if (this.#state.dualStack) {
-              this.#state.runLookup(this.#origin, this.#opts, (err3, newOrigin) => {
-                if (err3) {
-                  return this.#handler.onError(err3);
+              this.#state.runLookup(this.#origin, this.#opts, (err2, newOrigin) => {
+                if (err2) {
+                  return this.#handler.onError(err2);
                 }
                 const dispatchOpts = {
                   ...this.#opts,
@@ -11846,14 +11846,14 @@ var require_dns = __commonJS({
               });
               return;
             }
-            this.#handler.onError(err2);
+            this.#handler.onError(err);
             return;
           }
           case "ENOTFOUND":
             this.#state.deleteRecord(this.#origin);
           // eslint-disable-next-line no-fallthrough
           default:
-            this.#handler.onError(err2);
+            this.#handler.onError(err);
             break;
         }
       }
@@ -11902,9 +11902,9 @@ var require_dns = __commonJS({
           if (isIP(origin.hostname) !== 0) {
             return dispatch(origDispatchOpts, handler2);
           }
-          instance.runLookup(origin, origDispatchOpts, (err2, newOrigin) => {
-            if (err2) {
-              return handler2.onError(err2);
+          instance.runLookup(origin, origDispatchOpts, (err, newOrigin) => {
+            if (err) {
+              return handler2.onError(err);
             }
             let dispatchOpts = null;
             dispatchOpts = {
@@ -11955,17 +11955,17 @@ var require_headers = __commonJS({
       while (j > i && isHTTPWhiteSpaceCharCode(potentialValue.charCodeAt(i))) ++i;
       return i === 0 && j === potentialValue.length ? potentialValue : potentialValue.substring(i, j);
     }
-    function fill2(headers, object2) {
+    function fill(headers, object2) {
       if (Array.isArray(object2)) {
         for (let i = 0; i < object2.length; ++i) {
-          const header = object2[i];
-          if (header.length !== 2) {
+          const header2 = object2[i];
+          if (header2.length !== 2) {
             throw webidl.errors.exception({
               header: "Headers constructor",
-              message: `expected name/value pair to be length 2, found ${header.length}.`
+              message: `expected name/value pair to be length 2, found ${header2.length}.`
             });
           }
-          appendHeader(headers, header[0], header[1]);
+          appendHeader(headers, header2[0], header2[1]);
         }
       } else if (typeof object2 === "object" && object2 !== null) {
         const keys = Object.keys(object2);
@@ -12180,24 +12180,24 @@ var require_headers = __commonJS({
         this.#guard = "none";
         if (init !== void 0) {
           init = webidl.converters.HeadersInit(init, "Headers contructor", "init");
-          fill2(this, init);
+          fill(this, init);
         }
       }
       // https://fetch.spec.whatwg.org/#dom-headers-append
       append(name, value) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.append");
-        const prefix2 = "Headers.append";
-        name = webidl.converters.ByteString(name, prefix2, "name");
-        value = webidl.converters.ByteString(value, prefix2, "value");
+        const prefix = "Headers.append";
+        name = webidl.converters.ByteString(name, prefix, "name");
+        value = webidl.converters.ByteString(value, prefix, "value");
         return appendHeader(this, name, value);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-delete
       delete(name) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.delete");
-        const prefix2 = "Headers.delete";
-        name = webidl.converters.ByteString(name, prefix2, "name");
+        const prefix = "Headers.delete";
+        name = webidl.converters.ByteString(name, prefix, "name");
         if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
             prefix: "Headers.delete",
@@ -12217,11 +12217,11 @@ var require_headers = __commonJS({
       get(name) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.get");
-        const prefix2 = "Headers.get";
-        name = webidl.converters.ByteString(name, prefix2, "name");
+        const prefix = "Headers.get";
+        name = webidl.converters.ByteString(name, prefix, "name");
         if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
-            prefix: prefix2,
+            prefix,
             value: name,
             type: "header name"
           });
@@ -12232,11 +12232,11 @@ var require_headers = __commonJS({
       has(name) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.has");
-        const prefix2 = "Headers.has";
-        name = webidl.converters.ByteString(name, prefix2, "name");
+        const prefix = "Headers.has";
+        name = webidl.converters.ByteString(name, prefix, "name");
         if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
-            prefix: prefix2,
+            prefix,
             value: name,
             type: "header name"
           });
@@ -12247,19 +12247,19 @@ var require_headers = __commonJS({
       set(name, value) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.set");
-        const prefix2 = "Headers.set";
-        name = webidl.converters.ByteString(name, prefix2, "name");
-        value = webidl.converters.ByteString(value, prefix2, "value");
+        const prefix = "Headers.set";
+        name = webidl.converters.ByteString(name, prefix, "name");
+        value = webidl.converters.ByteString(value, prefix, "value");
         value = headerValueNormalize(value);
         if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
-            prefix: prefix2,
+            prefix,
             value: name,
             type: "header name"
           });
         } else if (!isValidHeaderValue(value)) {
           throw webidl.errors.invalidArgument({
-            prefix: prefix2,
+            prefix,
             value,
             type: "header value"
           });
@@ -12339,7 +12339,7 @@ var require_headers = __commonJS({
         enumerable: false
       }
     });
-    webidl.converters.HeadersInit = function(V, prefix2, argument) {
+    webidl.converters.HeadersInit = function(V, prefix, argument) {
       if (webidl.util.Type(V) === "Object") {
         const iterator2 = Reflect.get(V, Symbol.iterator);
         if (!util.types.isProxy(V) && iterator2 === Headers2.prototype.entries) {
@@ -12349,9 +12349,9 @@ var require_headers = __commonJS({
           }
         }
         if (typeof iterator2 === "function") {
-          return webidl.converters["sequence<sequence<ByteString>>"](V, prefix2, argument, iterator2.bind(V));
+          return webidl.converters["sequence<sequence<ByteString>>"](V, prefix, argument, iterator2.bind(V));
         }
-        return webidl.converters["record<ByteString, ByteString>"](V, prefix2, argument);
+        return webidl.converters["record<ByteString, ByteString>"](V, prefix, argument);
       }
       throw webidl.errors.conversionFailed({
         prefix: "Headers constructor",
@@ -12360,7 +12360,7 @@ var require_headers = __commonJS({
       });
     };
     module.exports = {
-      fill: fill2,
+      fill,
       // for test.
       compareHeaderName,
       Headers: Headers2,
@@ -12377,7 +12377,7 @@ var require_headers = __commonJS({
 var require_response = __commonJS({
   "node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/web/fetch/response.js"(exports, module) {
     "use strict";
-    var { Headers: Headers2, HeadersList, fill: fill2, getHeadersGuard, setHeadersGuard, setHeadersList } = require_headers();
+    var { Headers: Headers2, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = require_headers();
     var { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = require_body();
     var util = require_util();
     var nodeUtil = __require("node:util");
@@ -12432,8 +12432,8 @@ var require_response = __commonJS({
         let parsedURL;
         try {
           parsedURL = new URL(url2, relevantRealm.settingsObject.baseUrl);
-        } catch (err2) {
-          throw new TypeError(`Failed to parse URL from ${url2}`, { cause: err2 });
+        } catch (err) {
+          throw new TypeError(`Failed to parse URL from ${url2}`, { cause: err });
         }
         if (!redirectStatusSet.has(status)) {
           throw new RangeError(`Invalid status code ${status}`);
@@ -12661,9 +12661,9 @@ var require_response = __commonJS({
         assert2(false);
       }
     }
-    function makeAppropriateNetworkError(fetchParams, err2 = null) {
+    function makeAppropriateNetworkError(fetchParams, err = null) {
       assert2(isCancelled(fetchParams));
-      return isAborted(fetchParams) ? makeNetworkError(Object.assign(new DOMException("The operation was aborted.", "AbortError"), { cause: err2 })) : makeNetworkError(Object.assign(new DOMException("Request was cancelled."), { cause: err2 }));
+      return isAborted(fetchParams) ? makeNetworkError(Object.assign(new DOMException("The operation was aborted.", "AbortError"), { cause: err })) : makeNetworkError(Object.assign(new DOMException("Request was cancelled."), { cause: err }));
     }
     function initializeResponse(response, init, body) {
       if (init.status !== null && (init.status < 200 || init.status > 599)) {
@@ -12681,7 +12681,7 @@ var require_response = __commonJS({
         response[kState].statusText = init.statusText;
       }
       if ("headers" in init && init.headers != null) {
-        fill2(response[kHeaders], init.headers);
+        fill(response[kHeaders], init.headers);
       }
       if (body) {
         if (nullBodyStatus.includes(response.status)) {
@@ -12716,32 +12716,32 @@ var require_response = __commonJS({
     webidl.converters.URLSearchParams = webidl.interfaceConverter(
       URLSearchParams
     );
-    webidl.converters.XMLHttpRequestBodyInit = function(V, prefix2, name) {
+    webidl.converters.XMLHttpRequestBodyInit = function(V, prefix, name) {
       if (typeof V === "string") {
-        return webidl.converters.USVString(V, prefix2, name);
+        return webidl.converters.USVString(V, prefix, name);
       }
       if (isBlobLike(V)) {
-        return webidl.converters.Blob(V, prefix2, name, { strict: false });
+        return webidl.converters.Blob(V, prefix, name, { strict: false });
       }
       if (ArrayBuffer.isView(V) || types.isArrayBuffer(V)) {
-        return webidl.converters.BufferSource(V, prefix2, name);
+        return webidl.converters.BufferSource(V, prefix, name);
       }
       if (util.isFormDataLike(V)) {
-        return webidl.converters.FormData(V, prefix2, name, { strict: false });
+        return webidl.converters.FormData(V, prefix, name, { strict: false });
       }
       if (V instanceof URLSearchParams) {
-        return webidl.converters.URLSearchParams(V, prefix2, name);
+        return webidl.converters.URLSearchParams(V, prefix, name);
       }
-      return webidl.converters.DOMString(V, prefix2, name);
+      return webidl.converters.DOMString(V, prefix, name);
     };
-    webidl.converters.BodyInit = function(V, prefix2, argument) {
+    webidl.converters.BodyInit = function(V, prefix, argument) {
       if (V instanceof ReadableStream) {
-        return webidl.converters.ReadableStream(V, prefix2, argument);
+        return webidl.converters.ReadableStream(V, prefix, argument);
       }
       if (V?.[Symbol.asyncIterator]) {
         return V;
       }
-      return webidl.converters.XMLHttpRequestBodyInit(V, prefix2, argument);
+      return webidl.converters.XMLHttpRequestBodyInit(V, prefix, argument);
     };
     webidl.converters.ResponseInit = webidl.dictionaryConverter([
       {
@@ -12882,10 +12882,10 @@ var require_request2 = __commonJS({
         if (input2 === kConstruct) {
           return;
         }
-        const prefix2 = "Request constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        input2 = webidl.converters.RequestInfo(input2, prefix2, "input");
-        init = webidl.converters.RequestInit(init, prefix2, "init");
+        const prefix = "Request constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        input2 = webidl.converters.RequestInfo(input2, prefix, "input");
+        init = webidl.converters.RequestInit(init, prefix, "init");
         let request2 = null;
         let fallbackMode = null;
         const baseUrl = environmentSettingsObject.settingsObject.baseUrl;
@@ -12895,8 +12895,8 @@ var require_request2 = __commonJS({
           let parsedURL;
           try {
             parsedURL = new URL(input2, baseUrl);
-          } catch (err2) {
-            throw new TypeError("Failed to parse URL from " + input2, { cause: err2 });
+          } catch (err) {
+            throw new TypeError("Failed to parse URL from " + input2, { cause: err });
           }
           if (parsedURL.username || parsedURL.password) {
             throw new TypeError(
@@ -12986,8 +12986,8 @@ var require_request2 = __commonJS({
             let parsedReferrer;
             try {
               parsedReferrer = new URL(referrer, baseUrl);
-            } catch (err2) {
-              throw new TypeError(`Referrer "${referrer}" is not a valid URL.`, { cause: err2 });
+            } catch (err) {
+              throw new TypeError(`Referrer "${referrer}" is not a valid URL.`, { cause: err });
             }
             if (parsedReferrer.protocol === "about:" && parsedReferrer.hostname === "client" || origin && !sameOrigin(parsedReferrer, environmentSettingsObject.settingsObject.baseUrl)) {
               request2.referrer = "client";
@@ -13410,14 +13410,14 @@ var require_request2 = __commonJS({
     webidl.converters.Request = webidl.interfaceConverter(
       Request
     );
-    webidl.converters.RequestInfo = function(V, prefix2, argument) {
+    webidl.converters.RequestInfo = function(V, prefix, argument) {
       if (typeof V === "string") {
-        return webidl.converters.USVString(V, prefix2, argument);
+        return webidl.converters.USVString(V, prefix, argument);
       }
       if (V instanceof Request) {
-        return webidl.converters.Request(V, prefix2, argument);
+        return webidl.converters.Request(V, prefix, argument);
       }
-      return webidl.converters.USVString(V, prefix2, argument);
+      return webidl.converters.USVString(V, prefix, argument);
     };
     webidl.converters.AbortSignal = webidl.interfaceConverter(
       AbortSignal
@@ -13706,11 +13706,11 @@ var require_fetch = __commonJS({
         p.reject(error63);
       }
       if (request2.body != null && isReadable(request2.body?.stream)) {
-        request2.body.stream.cancel(error63).catch((err2) => {
-          if (err2.code === "ERR_INVALID_STATE") {
+        request2.body.stream.cancel(error63).catch((err) => {
+          if (err.code === "ERR_INVALID_STATE") {
             return;
           }
-          throw err2;
+          throw err;
         });
       }
       if (responseObject == null) {
@@ -13718,11 +13718,11 @@ var require_fetch = __commonJS({
       }
       const response = responseObject[kState];
       if (response.body != null && isReadable(response.body?.stream)) {
-        response.body.stream.cancel(error63).catch((err2) => {
-          if (err2.code === "ERR_INVALID_STATE") {
+        response.body.stream.cancel(error63).catch((err) => {
+          if (err.code === "ERR_INVALID_STATE") {
             return;
           }
-          throw err2;
+          throw err;
         });
       }
     }
@@ -13787,8 +13787,8 @@ var require_fetch = __commonJS({
       }
       if (subresourceSet.has(request2.destination)) {
       }
-      mainFetch(fetchParams).catch((err2) => {
-        fetchParams.controller.terminate(err2);
+      mainFetch(fetchParams).catch((err) => {
+        fetchParams.controller.terminate(err);
       });
       return fetchParams.controller;
     }
@@ -13973,7 +13973,7 @@ var require_fetch = __commonJS({
         }
         case "http:":
         case "https:": {
-          return httpFetch(fetchParams).catch((err2) => makeNetworkError(err2));
+          return httpFetch(fetchParams).catch((err) => makeNetworkError(err));
         }
         default: {
           return Promise.resolve(makeNetworkError("unknown scheme"));
@@ -14098,8 +14098,8 @@ var require_fetch = __commonJS({
         if (locationURL == null) {
           return response;
         }
-      } catch (err2) {
-        return Promise.resolve(makeNetworkError(err2));
+      } catch (err) {
+        return Promise.resolve(makeNetworkError(err));
       }
       if (!urlIsHttpHttpsScheme(locationURL)) {
         return Promise.resolve(makeNetworkError("URL scheme must be a HTTP(S) scheme"));
@@ -14270,11 +14270,11 @@ var require_fetch = __commonJS({
       fetchParams.controller.connection = {
         abort: null,
         destroyed: false,
-        destroy(err2, abort = true) {
+        destroy(err, abort = true) {
           if (!this.destroyed) {
             this.destroyed = true;
             if (abort) {
-              this.abort?.(err2 ?? new DOMException("The operation was aborted.", "AbortError"));
+              this.abort?.(err ?? new DOMException("The operation was aborted.", "AbortError"));
             }
           }
         }
@@ -14325,8 +14325,8 @@ var require_fetch = __commonJS({
               yield* processBodyChunk(bytes);
             }
             processEndOfBody();
-          } catch (err2) {
-            processBodyError(err2);
+          } catch (err) {
+            processBodyError(err);
           }
         })();
       }
@@ -14339,12 +14339,12 @@ var require_fetch = __commonJS({
           fetchParams.controller.next = () => iterator2.next();
           response = makeResponse({ status, statusText, headersList });
         }
-      } catch (err2) {
-        if (err2.name === "AbortError") {
+      } catch (err) {
+        if (err.name === "AbortError") {
           fetchParams.controller.connection.destroy();
-          return makeAppropriateNetworkError(fetchParams, err2);
+          return makeAppropriateNetworkError(fetchParams, err);
         }
-        return makeNetworkError(err2);
+        return makeNetworkError(err);
       }
       const pullAlgorithm = async () => {
         await fetchParams.controller.resume();
@@ -14382,11 +14382,11 @@ var require_fetch = __commonJS({
               break;
             }
             bytes = done ? void 0 : value;
-          } catch (err2) {
+          } catch (err) {
             if (fetchParams.controller.ended && !timingInfo.encodedBodySize) {
               bytes = void 0;
             } else {
-              bytes = err2;
+              bytes = err;
               isFailure = true;
             }
           }
@@ -14434,7 +14434,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url2 = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve2, reject) => agent.dispatch(
+        return new Promise((resolve4, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14510,13 +14510,13 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve2({
+              resolve4({
                 status,
                 statusText,
                 headersList,
-                body: decoders.length ? pipeline(this.body, ...decoders, (err2) => {
-                  if (err2) {
-                    this.onError(err2);
+                body: decoders.length ? pipeline(this.body, ...decoders, (err) => {
+                  if (err) {
+                    this.onError(err);
                   }
                 }).on("error", onError) : this.body.on("error", onError)
               });
@@ -14553,7 +14553,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve2({
+              resolve4({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -15049,11 +15049,11 @@ var require_util4 = __commonJS({
             dataURL += serializeAMimeType(parsed);
           }
           dataURL += ";base64,";
-          const decoder = new StringDecoder("latin1");
+          const decoder2 = new StringDecoder("latin1");
           for (const chunk of bytes) {
-            dataURL += btoa2(decoder.write(chunk));
+            dataURL += btoa2(decoder2.write(chunk));
           }
-          dataURL += btoa2(decoder.end());
+          dataURL += btoa2(decoder2.end());
           return dataURL;
         }
         case "Text": {
@@ -15078,11 +15078,11 @@ var require_util4 = __commonJS({
         }
         case "BinaryString": {
           let binaryString = "";
-          const decoder = new StringDecoder("latin1");
+          const decoder2 = new StringDecoder("latin1");
           for (const chunk of bytes) {
-            binaryString += decoder.write(chunk);
+            binaryString += decoder2.write(chunk);
           }
-          binaryString += decoder.end();
+          binaryString += decoder2.end();
           return binaryString;
         }
       }
@@ -15409,10 +15409,10 @@ var require_util5 = __commonJS({
       const serializedB = URLSerializer(B, excludeFragment);
       return serializedA === serializedB;
     }
-    function getFieldValues(header) {
-      assert2(header !== null);
+    function getFieldValues(header2) {
+      assert2(header2 !== null);
       const values = [];
-      for (let value of header.split(",")) {
+      for (let value of header2.split(",")) {
         value = value.trim();
         if (isValidHeaderName(value)) {
           values.push(value);
@@ -15456,10 +15456,10 @@ var require_cache = __commonJS({
       }
       async match(request2, options = {}) {
         webidl.brandCheck(this, _Cache);
-        const prefix2 = "Cache.match";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        request2 = webidl.converters.RequestInfo(request2, prefix2, "request");
-        options = webidl.converters.CacheQueryOptions(options, prefix2, "options");
+        const prefix = "Cache.match";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        options = webidl.converters.CacheQueryOptions(options, prefix, "options");
         const p = this.#internalMatchAll(request2, options, 1);
         if (p.length === 0) {
           return;
@@ -15468,30 +15468,30 @@ var require_cache = __commonJS({
       }
       async matchAll(request2 = void 0, options = {}) {
         webidl.brandCheck(this, _Cache);
-        const prefix2 = "Cache.matchAll";
-        if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix2, "request");
-        options = webidl.converters.CacheQueryOptions(options, prefix2, "options");
+        const prefix = "Cache.matchAll";
+        if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        options = webidl.converters.CacheQueryOptions(options, prefix, "options");
         return this.#internalMatchAll(request2, options);
       }
       async add(request2) {
         webidl.brandCheck(this, _Cache);
-        const prefix2 = "Cache.add";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        request2 = webidl.converters.RequestInfo(request2, prefix2, "request");
+        const prefix = "Cache.add";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
         const requests = [request2];
         const responseArrayPromise = this.addAll(requests);
         return await responseArrayPromise;
       }
       async addAll(requests) {
         webidl.brandCheck(this, _Cache);
-        const prefix2 = "Cache.addAll";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        const prefix = "Cache.addAll";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
         const responsePromises = [];
         const requestList = [];
         for (let request2 of requests) {
           if (request2 === void 0) {
             throw webidl.errors.conversionFailed({
-              prefix: prefix2,
+              prefix,
               argument: "Argument 1",
               types: ["undefined is not allowed"]
             });
@@ -15503,7 +15503,7 @@ var require_cache = __commonJS({
           const r = request2[kState];
           if (!urlIsHttpHttpsScheme(r.url) || r.method !== "GET") {
             throw webidl.errors.exception({
-              header: prefix2,
+              header: prefix,
               message: "Expected http/s scheme when method is not GET."
             });
           }
@@ -15513,7 +15513,7 @@ var require_cache = __commonJS({
           const r = new Request(request2)[kState];
           if (!urlIsHttpHttpsScheme(r.url)) {
             throw webidl.errors.exception({
-              header: prefix2,
+              header: prefix,
               message: "Expected http/s scheme."
             });
           }
@@ -15560,7 +15560,7 @@ var require_cache = __commonJS({
         const operations = [];
         let index = 0;
         for (const response of responses) {
-          const operation = {
+          const operation2 = {
             type: "put",
             // 7.3.2
             request: requestList[index],
@@ -15568,7 +15568,7 @@ var require_cache = __commonJS({
             response
             // 7.3.4
           };
-          operations.push(operation);
+          operations.push(operation2);
           index++;
         }
         const cacheJobPromise = createDeferredPromise();
@@ -15589,10 +15589,10 @@ var require_cache = __commonJS({
       }
       async put(request2, response) {
         webidl.brandCheck(this, _Cache);
-        const prefix2 = "Cache.put";
-        webidl.argumentLengthCheck(arguments, 2, prefix2);
-        request2 = webidl.converters.RequestInfo(request2, prefix2, "request");
-        response = webidl.converters.Response(response, prefix2, "response");
+        const prefix = "Cache.put";
+        webidl.argumentLengthCheck(arguments, 2, prefix);
+        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        response = webidl.converters.Response(response, prefix, "response");
         let innerRequest = null;
         if (request2 instanceof Request) {
           innerRequest = request2[kState];
@@ -15601,14 +15601,14 @@ var require_cache = __commonJS({
         }
         if (!urlIsHttpHttpsScheme(innerRequest.url) || innerRequest.method !== "GET") {
           throw webidl.errors.exception({
-            header: prefix2,
+            header: prefix,
             message: "Expected an http/s scheme when method is not GET"
           });
         }
         const innerResponse = response[kState];
         if (innerResponse.status === 206) {
           throw webidl.errors.exception({
-            header: prefix2,
+            header: prefix,
             message: "Got 206 status"
           });
         }
@@ -15617,7 +15617,7 @@ var require_cache = __commonJS({
           for (const fieldValue of fieldValues) {
             if (fieldValue === "*") {
               throw webidl.errors.exception({
-                header: prefix2,
+                header: prefix,
                 message: "Got * vary field value"
               });
             }
@@ -15625,7 +15625,7 @@ var require_cache = __commonJS({
         }
         if (innerResponse.body && (isDisturbed(innerResponse.body.stream) || innerResponse.body.stream.locked)) {
           throw webidl.errors.exception({
-            header: prefix2,
+            header: prefix,
             message: "Response body is locked or disturbed"
           });
         }
@@ -15639,7 +15639,7 @@ var require_cache = __commonJS({
           bodyReadPromise.resolve(void 0);
         }
         const operations = [];
-        const operation = {
+        const operation2 = {
           type: "put",
           // 14.
           request: innerRequest,
@@ -15647,7 +15647,7 @@ var require_cache = __commonJS({
           response: clonedResponse
           // 16.
         };
-        operations.push(operation);
+        operations.push(operation2);
         const bytes = await bodyReadPromise.promise;
         if (clonedResponse.body != null) {
           clonedResponse.body.source = bytes;
@@ -15670,10 +15670,10 @@ var require_cache = __commonJS({
       }
       async delete(request2, options = {}) {
         webidl.brandCheck(this, _Cache);
-        const prefix2 = "Cache.delete";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        request2 = webidl.converters.RequestInfo(request2, prefix2, "request");
-        options = webidl.converters.CacheQueryOptions(options, prefix2, "options");
+        const prefix = "Cache.delete";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        options = webidl.converters.CacheQueryOptions(options, prefix, "options");
         let r = null;
         if (request2 instanceof Request) {
           r = request2[kState];
@@ -15685,12 +15685,12 @@ var require_cache = __commonJS({
           r = new Request(request2)[kState];
         }
         const operations = [];
-        const operation = {
+        const operation2 = {
           type: "delete",
           request: r,
           options
         };
-        operations.push(operation);
+        operations.push(operation2);
         const cacheJobPromise = createDeferredPromise();
         let errorData = null;
         let requestResponses;
@@ -15716,9 +15716,9 @@ var require_cache = __commonJS({
        */
       async keys(request2 = void 0, options = {}) {
         webidl.brandCheck(this, _Cache);
-        const prefix2 = "Cache.keys";
-        if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix2, "request");
-        options = webidl.converters.CacheQueryOptions(options, prefix2, "options");
+        const prefix = "Cache.keys";
+        if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        options = webidl.converters.CacheQueryOptions(options, prefix, "options");
         let r = null;
         if (request2 !== void 0) {
           if (request2 instanceof Request) {
@@ -15767,25 +15767,25 @@ var require_cache = __commonJS({
         const addedItems = [];
         const resultList = [];
         try {
-          for (const operation of operations) {
-            if (operation.type !== "delete" && operation.type !== "put") {
+          for (const operation2 of operations) {
+            if (operation2.type !== "delete" && operation2.type !== "put") {
               throw webidl.errors.exception({
                 header: "Cache.#batchCacheOperations",
                 message: 'operation type does not match "delete" or "put"'
               });
             }
-            if (operation.type === "delete" && operation.response != null) {
+            if (operation2.type === "delete" && operation2.response != null) {
               throw webidl.errors.exception({
                 header: "Cache.#batchCacheOperations",
                 message: "delete operation should not have an associated response"
               });
             }
-            if (this.#queryCache(operation.request, operation.options, addedItems).length) {
+            if (this.#queryCache(operation2.request, operation2.options, addedItems).length) {
               throw new DOMException("???", "InvalidStateError");
             }
             let requestResponses;
-            if (operation.type === "delete") {
-              requestResponses = this.#queryCache(operation.request, operation.options);
+            if (operation2.type === "delete") {
+              requestResponses = this.#queryCache(operation2.request, operation2.options);
               if (requestResponses.length === 0) {
                 return [];
               }
@@ -15794,14 +15794,14 @@ var require_cache = __commonJS({
                 assert2(idx !== -1);
                 cache.splice(idx, 1);
               }
-            } else if (operation.type === "put") {
-              if (operation.response == null) {
+            } else if (operation2.type === "put") {
+              if (operation2.response == null) {
                 throw webidl.errors.exception({
                   header: "Cache.#batchCacheOperations",
                   message: "put operation should have an associated response"
                 });
               }
-              const r = operation.request;
+              const r = operation2.request;
               if (!urlIsHttpHttpsScheme(r.url)) {
                 throw webidl.errors.exception({
                   header: "Cache.#batchCacheOperations",
@@ -15814,22 +15814,22 @@ var require_cache = __commonJS({
                   message: "not get method"
                 });
               }
-              if (operation.options != null) {
+              if (operation2.options != null) {
                 throw webidl.errors.exception({
                   header: "Cache.#batchCacheOperations",
                   message: "options must not be defined"
                 });
               }
-              requestResponses = this.#queryCache(operation.request);
+              requestResponses = this.#queryCache(operation2.request);
               for (const requestResponse of requestResponses) {
                 const idx = cache.indexOf(requestResponse);
                 assert2(idx !== -1);
                 cache.splice(idx, 1);
               }
-              cache.push([operation.request, operation.response]);
-              addedItems.push([operation.request, operation.response]);
+              cache.push([operation2.request, operation2.response]);
+              addedItems.push([operation2.request, operation2.response]);
             }
-            resultList.push([operation.request, operation.response]);
+            resultList.push([operation2.request, operation2.response]);
           }
           return resultList;
         } catch (e) {
@@ -16020,9 +16020,9 @@ var require_cachestorage = __commonJS({
        */
       async has(cacheName) {
         webidl.brandCheck(this, _CacheStorage);
-        const prefix2 = "CacheStorage.has";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        cacheName = webidl.converters.DOMString(cacheName, prefix2, "cacheName");
+        const prefix = "CacheStorage.has";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
         return this.#caches.has(cacheName);
       }
       /**
@@ -16032,9 +16032,9 @@ var require_cachestorage = __commonJS({
        */
       async open(cacheName) {
         webidl.brandCheck(this, _CacheStorage);
-        const prefix2 = "CacheStorage.open";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        cacheName = webidl.converters.DOMString(cacheName, prefix2, "cacheName");
+        const prefix = "CacheStorage.open";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
         if (this.#caches.has(cacheName)) {
           const cache2 = this.#caches.get(cacheName);
           return new Cache(kConstruct, cache2);
@@ -16050,9 +16050,9 @@ var require_cachestorage = __commonJS({
        */
       async delete(cacheName) {
         webidl.brandCheck(this, _CacheStorage);
-        const prefix2 = "CacheStorage.delete";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        cacheName = webidl.converters.DOMString(cacheName, prefix2, "cacheName");
+        const prefix = "CacheStorage.delete";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
         return this.#caches.delete(cacheName);
       }
       /**
@@ -16311,20 +16311,20 @@ var require_parse = __commonJS({
     var { isCTLExcludingHtab } = require_util6();
     var { collectASequenceOfCodePointsFast } = require_data_url();
     var assert2 = __require("node:assert");
-    function parseSetCookie(header) {
-      if (isCTLExcludingHtab(header)) {
+    function parseSetCookie(header2) {
+      if (isCTLExcludingHtab(header2)) {
         return null;
       }
       let nameValuePair = "";
       let unparsedAttributes = "";
       let name = "";
       let value = "";
-      if (header.includes(";")) {
+      if (header2.includes(";")) {
         const position = { position: 0 };
-        nameValuePair = collectASequenceOfCodePointsFast(";", header, position);
-        unparsedAttributes = header.slice(position.position);
+        nameValuePair = collectASequenceOfCodePointsFast(";", header2, position);
+        unparsedAttributes = header2.slice(position.position);
       } else {
-        nameValuePair = header;
+        nameValuePair = header2;
       }
       if (!nameValuePair.includes("=")) {
         value = nameValuePair;
@@ -16463,9 +16463,9 @@ var require_cookies = __commonJS({
     }
     function deleteCookie(headers, name, attributes) {
       webidl.brandCheck(headers, Headers2, { strict: false });
-      const prefix2 = "deleteCookie";
-      webidl.argumentLengthCheck(arguments, 2, prefix2);
-      name = webidl.converters.DOMString(name, prefix2, "name");
+      const prefix = "deleteCookie";
+      webidl.argumentLengthCheck(arguments, 2, prefix);
+      name = webidl.converters.DOMString(name, prefix, "name");
       attributes = webidl.converters.DeleteCookieAttributes(attributes);
       setCookie(headers, {
         name,
@@ -16584,10 +16584,10 @@ var require_events = __commonJS({
           webidl.util.markAsUncloneable(this);
           return;
         }
-        const prefix2 = "MessageEvent constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        type = webidl.converters.DOMString(type, prefix2, "type");
-        eventInitDict = webidl.converters.MessageEventInit(eventInitDict, prefix2, "eventInitDict");
+        const prefix = "MessageEvent constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        type = webidl.converters.DOMString(type, prefix, "type");
+        eventInitDict = webidl.converters.MessageEventInit(eventInitDict, prefix, "eventInitDict");
         super(type, eventInitDict);
         this.#eventInit = eventInitDict;
         webidl.util.markAsUncloneable(this);
@@ -16644,9 +16644,9 @@ var require_events = __commonJS({
     var CloseEvent = class _CloseEvent extends Event {
       #eventInit;
       constructor(type, eventInitDict = {}) {
-        const prefix2 = "CloseEvent constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        type = webidl.converters.DOMString(type, prefix2, "type");
+        const prefix = "CloseEvent constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        type = webidl.converters.DOMString(type, prefix, "type");
         eventInitDict = webidl.converters.CloseEventInit(eventInitDict);
         super(type, eventInitDict);
         this.#eventInit = eventInitDict;
@@ -16668,11 +16668,11 @@ var require_events = __commonJS({
     var ErrorEvent = class _ErrorEvent extends Event {
       #eventInit;
       constructor(type, eventInitDict) {
-        const prefix2 = "ErrorEvent constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        const prefix = "ErrorEvent constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
         super(type, eventInitDict);
         webidl.util.markAsUncloneable(this);
-        type = webidl.converters.DOMString(type, prefix2, "type");
+        type = webidl.converters.DOMString(type, prefix, "type");
         eventInitDict = webidl.converters.ErrorEventInit(eventInitDict ?? {});
         this.#eventInit = eventInitDict;
       }
@@ -17384,8 +17384,8 @@ var require_permessage_deflate = __commonJS({
           }
           try {
             this.#inflate = createInflateRaw({ windowBits });
-          } catch (err2) {
-            callback(err2);
+          } catch (err) {
+            callback(err);
             return;
           }
           this.#inflate[kBuffer] = [];
@@ -17401,9 +17401,9 @@ var require_permessage_deflate = __commonJS({
             }
             this.#inflate[kBuffer].push(data);
           });
-          this.#inflate.on("error", (err2) => {
+          this.#inflate.on("error", (err) => {
             this.#inflate = null;
-            callback(err2);
+            callback(err);
           });
         }
         this.#inflate.write(chunk);
@@ -17768,8 +17768,8 @@ var require_receiver = __commonJS({
             const closeFrame = new WebsocketFrameSend(body2);
             this.ws[kResponse].socket.write(
               closeFrame.createFrame(opcodes.CLOSE),
-              (err2) => {
-                if (!err2) {
+              (err) => {
+                if (!err) {
                   this.ws[kSentClose] = sentCloseFrameState.SENT;
                 }
               }
@@ -17845,9 +17845,9 @@ var require_sender = __commonJS({
           return;
         }
         const node2 = {
-          promise: item.arrayBuffer().then((ab2) => {
+          promise: item.arrayBuffer().then((ab) => {
             node2.promise = null;
-            node2.frame = createFrame(ab2, hint);
+            node2.frame = createFrame(ab, hint);
           }),
           callback: cb,
           frame: null
@@ -17859,9 +17859,9 @@ var require_sender = __commonJS({
       }
       async #run() {
         this.#running = true;
-        const queue = this.#queue;
-        while (!queue.isEmpty()) {
-          const node2 = queue.shift();
+        const queue2 = this.#queue;
+        while (!queue2.isEmpty()) {
+          const node2 = queue2.shift();
           if (node2.promise !== null) {
             await node2.promise;
           }
@@ -17939,10 +17939,10 @@ var require_websocket = __commonJS({
       constructor(url2, protocols = []) {
         super();
         webidl.util.markAsUncloneable(this);
-        const prefix2 = "WebSocket constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        const options = webidl.converters["DOMString or sequence<DOMString> or WebSocketInit"](protocols, prefix2, "options");
-        url2 = webidl.converters.USVString(url2, prefix2, "url");
+        const prefix = "WebSocket constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        const options = webidl.converters["DOMString or sequence<DOMString> or WebSocketInit"](protocols, prefix, "options");
+        url2 = webidl.converters.USVString(url2, prefix, "url");
         protocols = options.protocols;
         const baseURL = environmentSettingsObject.settingsObject.baseUrl;
         let urlRecord;
@@ -17995,12 +17995,12 @@ var require_websocket = __commonJS({
        */
       close(code = void 0, reason = void 0) {
         webidl.brandCheck(this, _WebSocket);
-        const prefix2 = "WebSocket.close";
+        const prefix = "WebSocket.close";
         if (code !== void 0) {
-          code = webidl.converters["unsigned short"](code, prefix2, "code", { clamp: true });
+          code = webidl.converters["unsigned short"](code, prefix, "code", { clamp: true });
         }
         if (reason !== void 0) {
-          reason = webidl.converters.USVString(reason, prefix2, "reason");
+          reason = webidl.converters.USVString(reason, prefix, "reason");
         }
         if (code !== void 0) {
           if (code !== 1e3 && (code < 3e3 || code > 4999)) {
@@ -18025,9 +18025,9 @@ var require_websocket = __commonJS({
        */
       send(data) {
         webidl.brandCheck(this, _WebSocket);
-        const prefix2 = "WebSocket.send";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        data = webidl.converters.WebSocketSendData(data, prefix2, "data");
+        const prefix = "WebSocket.send";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        data = webidl.converters.WebSocketSendData(data, prefix, "data");
         if (isConnecting(this)) {
           throw new DOMException("Sent before connected.", "InvalidStateError");
         }
@@ -18219,11 +18219,11 @@ var require_websocket = __commonJS({
     webidl.converters["sequence<DOMString>"] = webidl.sequenceConverter(
       webidl.converters.DOMString
     );
-    webidl.converters["DOMString or sequence<DOMString>"] = function(V, prefix2, argument) {
+    webidl.converters["DOMString or sequence<DOMString>"] = function(V, prefix, argument) {
       if (webidl.util.Type(V) === "Object" && Symbol.iterator in V) {
         return webidl.converters["sequence<DOMString>"](V);
       }
-      return webidl.converters.DOMString(V, prefix2, argument);
+      return webidl.converters.DOMString(V, prefix, argument);
     };
     webidl.converters.WebSocketInit = webidl.dictionaryConverter([
       {
@@ -18261,16 +18261,16 @@ var require_websocket = __commonJS({
     function onParserDrain() {
       this.ws[kResponse].socket.resume();
     }
-    function onParserError(err2) {
+    function onParserError(err) {
       let message;
       let code;
-      if (err2 instanceof CloseEvent) {
-        message = err2.reason;
-        code = err2.code;
+      if (err instanceof CloseEvent) {
+        message = err.reason;
+        code = err.code;
       } else {
-        message = err2.message;
+        message = err.message;
       }
-      fireEvent("error", this, () => new ErrorEvent("error", { error: err2, message }));
+      fireEvent("error", this, () => new ErrorEvent("error", { error: err, message }));
       closeWebSocketConnection(this, code);
     }
     module.exports = {
@@ -18294,8 +18294,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve2) => {
-        setTimeout(resolve2, ms).unref();
+      return new Promise((resolve4) => {
+        setTimeout(resolve4, ms).unref();
       });
     }
     module.exports = {
@@ -18311,13 +18311,13 @@ var require_eventsource_stream = __commonJS({
   "node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/web/eventsource/eventsource-stream.js"(exports, module) {
     "use strict";
     var buffer = __require("node:buffer");
-    var { Transform: Transform2 } = __require("node:stream");
+    var { Transform } = __require("node:stream");
     var { isASCIINumber, isValidLastEventId } = require_util8();
     var BOM = [239, 187, 191];
     var LF = 10;
     var CR = 13;
     var COLON = 58;
-    var SPACE = 32;
+    var SPACE2 = 32;
     var defaultMaxEventSize = buffer.kStringMaxLength;
     var DATA = Buffer.from("data");
     var EVENT = Buffer.from("event");
@@ -18361,7 +18361,7 @@ var require_eventsource_stream = __commonJS({
       error63.aborted = false;
       return error63;
     }
-    var EventSourceStream = class extends Transform2 {
+    var EventSourceStream = class extends Transform {
       /**
        * @type {eventSourceSettings}
        */
@@ -18509,7 +18509,7 @@ var require_eventsource_stream = __commonJS({
         if (colonPosition !== -1) {
           fieldLength = colonPosition;
           valueStart = colonPosition + 1;
-          if (line[valueStart] === SPACE) {
+          if (line[valueStart] === SPACE2) {
             ++valueStart;
           }
         }
@@ -18759,16 +18759,16 @@ var require_eventsource = __commonJS({
       constructor(url2, eventSourceInitDict = {}) {
         super();
         webidl.util.markAsUncloneable(this);
-        const prefix2 = "EventSource constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        const prefix = "EventSource constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
         if (!experimentalWarned) {
           experimentalWarned = true;
           process.emitWarning("EventSource is experimental, expect them to change at any time.", {
             code: "UNDICI-ES"
           });
         }
-        url2 = webidl.converters.USVString(url2, prefix2, "url");
-        eventSourceInitDict = webidl.converters.EventSourceInitDict(eventSourceInitDict, prefix2, "eventSourceInitDict");
+        url2 = webidl.converters.USVString(url2, prefix, "url");
+        eventSourceInitDict = webidl.converters.EventSourceInitDict(eventSourceInitDict, prefix, "eventSourceInitDict");
         this.#dispatcher = eventSourceInitDict.dispatcher;
         this.#state = {
           lastEventId: "",
@@ -19107,11 +19107,11 @@ var require_undici = __commonJS({
     module.exports.fetch = async function fetch2(init, options = void 0) {
       try {
         return await fetchImpl(init, options);
-      } catch (err2) {
-        if (err2 && typeof err2 === "object") {
-          Error.captureStackTrace(err2);
+      } catch (err) {
+        if (err && typeof err === "object") {
+          Error.captureStackTrace(err);
         }
-        throw err2;
+        throw err;
       }
     };
     module.exports.Headers = require_headers().Headers;
@@ -19150,6 +19150,1325 @@ var require_undici = __commonJS({
     module.exports.mockErrors = mockErrors;
     var { EventSource } = require_eventsource();
     module.exports.EventSource = EventSource;
+  }
+});
+
+// node_modules/.pnpm/bottleneck@2.19.5/node_modules/bottleneck/light.js
+var require_light = __commonJS({
+  "node_modules/.pnpm/bottleneck@2.19.5/node_modules/bottleneck/light.js"(exports, module) {
+    (function(global2, factory) {
+      typeof exports === "object" && typeof module !== "undefined" ? module.exports = factory() : typeof define === "function" && define.amd ? define(factory) : global2.Bottleneck = factory();
+    })(exports, (function() {
+      "use strict";
+      var commonjsGlobal = typeof globalThis !== "undefined" ? globalThis : typeof window !== "undefined" ? window : typeof global !== "undefined" ? global : typeof self !== "undefined" ? self : {};
+      function getCjsExportFromNamespace(n) {
+        return n && n["default"] || n;
+      }
+      var load = function(received, defaults, onto = {}) {
+        var k, ref, v;
+        for (k in defaults) {
+          v = defaults[k];
+          onto[k] = (ref = received[k]) != null ? ref : v;
+        }
+        return onto;
+      };
+      var overwrite = function(received, defaults, onto = {}) {
+        var k, v;
+        for (k in received) {
+          v = received[k];
+          if (defaults[k] !== void 0) {
+            onto[k] = v;
+          }
+        }
+        return onto;
+      };
+      var parser = {
+        load,
+        overwrite
+      };
+      var DLList;
+      DLList = class DLList {
+        constructor(incr, decr) {
+          this.incr = incr;
+          this.decr = decr;
+          this._first = null;
+          this._last = null;
+          this.length = 0;
+        }
+        push(value) {
+          var node2;
+          this.length++;
+          if (typeof this.incr === "function") {
+            this.incr();
+          }
+          node2 = {
+            value,
+            prev: this._last,
+            next: null
+          };
+          if (this._last != null) {
+            this._last.next = node2;
+            this._last = node2;
+          } else {
+            this._first = this._last = node2;
+          }
+          return void 0;
+        }
+        shift() {
+          var value;
+          if (this._first == null) {
+            return;
+          } else {
+            this.length--;
+            if (typeof this.decr === "function") {
+              this.decr();
+            }
+          }
+          value = this._first.value;
+          if ((this._first = this._first.next) != null) {
+            this._first.prev = null;
+          } else {
+            this._last = null;
+          }
+          return value;
+        }
+        first() {
+          if (this._first != null) {
+            return this._first.value;
+          }
+        }
+        getArray() {
+          var node2, ref, results;
+          node2 = this._first;
+          results = [];
+          while (node2 != null) {
+            results.push((ref = node2, node2 = node2.next, ref.value));
+          }
+          return results;
+        }
+        forEachShift(cb) {
+          var node2;
+          node2 = this.shift();
+          while (node2 != null) {
+            cb(node2), node2 = this.shift();
+          }
+          return void 0;
+        }
+        debug() {
+          var node2, ref, ref1, ref2, results;
+          node2 = this._first;
+          results = [];
+          while (node2 != null) {
+            results.push((ref = node2, node2 = node2.next, {
+              value: ref.value,
+              prev: (ref1 = ref.prev) != null ? ref1.value : void 0,
+              next: (ref2 = ref.next) != null ? ref2.value : void 0
+            }));
+          }
+          return results;
+        }
+      };
+      var DLList_1 = DLList;
+      var Events;
+      Events = class Events {
+        constructor(instance) {
+          this.instance = instance;
+          this._events = {};
+          if (this.instance.on != null || this.instance.once != null || this.instance.removeAllListeners != null) {
+            throw new Error("An Emitter already exists for this object");
+          }
+          this.instance.on = (name, cb) => {
+            return this._addListener(name, "many", cb);
+          };
+          this.instance.once = (name, cb) => {
+            return this._addListener(name, "once", cb);
+          };
+          this.instance.removeAllListeners = (name = null) => {
+            if (name != null) {
+              return delete this._events[name];
+            } else {
+              return this._events = {};
+            }
+          };
+        }
+        _addListener(name, status, cb) {
+          var base;
+          if ((base = this._events)[name] == null) {
+            base[name] = [];
+          }
+          this._events[name].push({ cb, status });
+          return this.instance;
+        }
+        listenerCount(name) {
+          if (this._events[name] != null) {
+            return this._events[name].length;
+          } else {
+            return 0;
+          }
+        }
+        async trigger(name, ...args) {
+          var e, promises3;
+          try {
+            if (name !== "debug") {
+              this.trigger("debug", `Event triggered: ${name}`, args);
+            }
+            if (this._events[name] == null) {
+              return;
+            }
+            this._events[name] = this._events[name].filter(function(listener) {
+              return listener.status !== "none";
+            });
+            promises3 = this._events[name].map(async (listener) => {
+              var e2, returned;
+              if (listener.status === "none") {
+                return;
+              }
+              if (listener.status === "once") {
+                listener.status = "none";
+              }
+              try {
+                returned = typeof listener.cb === "function" ? listener.cb(...args) : void 0;
+                if (typeof (returned != null ? returned.then : void 0) === "function") {
+                  return await returned;
+                } else {
+                  return returned;
+                }
+              } catch (error63) {
+                e2 = error63;
+                {
+                  this.trigger("error", e2);
+                }
+                return null;
+              }
+            });
+            return (await Promise.all(promises3)).find(function(x) {
+              return x != null;
+            });
+          } catch (error63) {
+            e = error63;
+            {
+              this.trigger("error", e);
+            }
+            return null;
+          }
+        }
+      };
+      var Events_1 = Events;
+      var DLList$1, Events$1, Queues;
+      DLList$1 = DLList_1;
+      Events$1 = Events_1;
+      Queues = class Queues {
+        constructor(num_priorities) {
+          var i;
+          this.Events = new Events$1(this);
+          this._length = 0;
+          this._lists = (function() {
+            var j, ref, results;
+            results = [];
+            for (i = j = 1, ref = num_priorities; 1 <= ref ? j <= ref : j >= ref; i = 1 <= ref ? ++j : --j) {
+              results.push(new DLList$1((() => {
+                return this.incr();
+              }), (() => {
+                return this.decr();
+              })));
+            }
+            return results;
+          }).call(this);
+        }
+        incr() {
+          if (this._length++ === 0) {
+            return this.Events.trigger("leftzero");
+          }
+        }
+        decr() {
+          if (--this._length === 0) {
+            return this.Events.trigger("zero");
+          }
+        }
+        push(job) {
+          return this._lists[job.options.priority].push(job);
+        }
+        queued(priority) {
+          if (priority != null) {
+            return this._lists[priority].length;
+          } else {
+            return this._length;
+          }
+        }
+        shiftAll(fn) {
+          return this._lists.forEach(function(list) {
+            return list.forEachShift(fn);
+          });
+        }
+        getFirst(arr = this._lists) {
+          var j, len, list;
+          for (j = 0, len = arr.length; j < len; j++) {
+            list = arr[j];
+            if (list.length > 0) {
+              return list;
+            }
+          }
+          return [];
+        }
+        shiftLastFrom(priority) {
+          return this.getFirst(this._lists.slice(priority).reverse()).shift();
+        }
+      };
+      var Queues_1 = Queues;
+      var BottleneckError;
+      BottleneckError = class BottleneckError extends Error {
+      };
+      var BottleneckError_1 = BottleneckError;
+      var BottleneckError$1, DEFAULT_PRIORITY, Job, NUM_PRIORITIES, parser$1;
+      NUM_PRIORITIES = 10;
+      DEFAULT_PRIORITY = 5;
+      parser$1 = parser;
+      BottleneckError$1 = BottleneckError_1;
+      Job = class Job {
+        constructor(task, args, options, jobDefaults, rejectOnDrop, Events2, _states, Promise2) {
+          this.task = task;
+          this.args = args;
+          this.rejectOnDrop = rejectOnDrop;
+          this.Events = Events2;
+          this._states = _states;
+          this.Promise = Promise2;
+          this.options = parser$1.load(options, jobDefaults);
+          this.options.priority = this._sanitizePriority(this.options.priority);
+          if (this.options.id === jobDefaults.id) {
+            this.options.id = `${this.options.id}-${this._randomIndex()}`;
+          }
+          this.promise = new this.Promise((_resolve, _reject) => {
+            this._resolve = _resolve;
+            this._reject = _reject;
+          });
+          this.retryCount = 0;
+        }
+        _sanitizePriority(priority) {
+          var sProperty;
+          sProperty = ~~priority !== priority ? DEFAULT_PRIORITY : priority;
+          if (sProperty < 0) {
+            return 0;
+          } else if (sProperty > NUM_PRIORITIES - 1) {
+            return NUM_PRIORITIES - 1;
+          } else {
+            return sProperty;
+          }
+        }
+        _randomIndex() {
+          return Math.random().toString(36).slice(2);
+        }
+        doDrop({ error: error63, message = "This job has been dropped by Bottleneck" } = {}) {
+          if (this._states.remove(this.options.id)) {
+            if (this.rejectOnDrop) {
+              this._reject(error63 != null ? error63 : new BottleneckError$1(message));
+            }
+            this.Events.trigger("dropped", { args: this.args, options: this.options, task: this.task, promise: this.promise });
+            return true;
+          } else {
+            return false;
+          }
+        }
+        _assertStatus(expected) {
+          var status;
+          status = this._states.jobStatus(this.options.id);
+          if (!(status === expected || expected === "DONE" && status === null)) {
+            throw new BottleneckError$1(`Invalid job status ${status}, expected ${expected}. Please open an issue at https://github.com/SGrondin/bottleneck/issues`);
+          }
+        }
+        doReceive() {
+          this._states.start(this.options.id);
+          return this.Events.trigger("received", { args: this.args, options: this.options });
+        }
+        doQueue(reachedHWM, blocked) {
+          this._assertStatus("RECEIVED");
+          this._states.next(this.options.id);
+          return this.Events.trigger("queued", { args: this.args, options: this.options, reachedHWM, blocked });
+        }
+        doRun() {
+          if (this.retryCount === 0) {
+            this._assertStatus("QUEUED");
+            this._states.next(this.options.id);
+          } else {
+            this._assertStatus("EXECUTING");
+          }
+          return this.Events.trigger("scheduled", { args: this.args, options: this.options });
+        }
+        async doExecute(chained, clearGlobalState, run2, free) {
+          var error63, eventInfo, passed;
+          if (this.retryCount === 0) {
+            this._assertStatus("RUNNING");
+            this._states.next(this.options.id);
+          } else {
+            this._assertStatus("EXECUTING");
+          }
+          eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
+          this.Events.trigger("executing", eventInfo);
+          try {
+            passed = await (chained != null ? chained.schedule(this.options, this.task, ...this.args) : this.task(...this.args));
+            if (clearGlobalState()) {
+              this.doDone(eventInfo);
+              await free(this.options, eventInfo);
+              this._assertStatus("DONE");
+              return this._resolve(passed);
+            }
+          } catch (error1) {
+            error63 = error1;
+            return this._onFailure(error63, eventInfo, clearGlobalState, run2, free);
+          }
+        }
+        doExpire(clearGlobalState, run2, free) {
+          var error63, eventInfo;
+          if (this._states.jobStatus(this.options.id === "RUNNING")) {
+            this._states.next(this.options.id);
+          }
+          this._assertStatus("EXECUTING");
+          eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
+          error63 = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
+          return this._onFailure(error63, eventInfo, clearGlobalState, run2, free);
+        }
+        async _onFailure(error63, eventInfo, clearGlobalState, run2, free) {
+          var retry2, retryAfter;
+          if (clearGlobalState()) {
+            retry2 = await this.Events.trigger("failed", error63, eventInfo);
+            if (retry2 != null) {
+              retryAfter = ~~retry2;
+              this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
+              this.retryCount++;
+              return run2(retryAfter);
+            } else {
+              this.doDone(eventInfo);
+              await free(this.options, eventInfo);
+              this._assertStatus("DONE");
+              return this._reject(error63);
+            }
+          }
+        }
+        doDone(eventInfo) {
+          this._assertStatus("EXECUTING");
+          this._states.next(this.options.id);
+          return this.Events.trigger("done", eventInfo);
+        }
+      };
+      var Job_1 = Job;
+      var BottleneckError$2, LocalDatastore, parser$2;
+      parser$2 = parser;
+      BottleneckError$2 = BottleneckError_1;
+      LocalDatastore = class LocalDatastore {
+        constructor(instance, storeOptions, storeInstanceOptions) {
+          this.instance = instance;
+          this.storeOptions = storeOptions;
+          this.clientId = this.instance._randomIndex();
+          parser$2.load(storeInstanceOptions, storeInstanceOptions, this);
+          this._nextRequest = this._lastReservoirRefresh = this._lastReservoirIncrease = Date.now();
+          this._running = 0;
+          this._done = 0;
+          this._unblockTime = 0;
+          this.ready = this.Promise.resolve();
+          this.clients = {};
+          this._startHeartbeat();
+        }
+        _startHeartbeat() {
+          var base;
+          if (this.heartbeat == null && (this.storeOptions.reservoirRefreshInterval != null && this.storeOptions.reservoirRefreshAmount != null || this.storeOptions.reservoirIncreaseInterval != null && this.storeOptions.reservoirIncreaseAmount != null)) {
+            return typeof (base = this.heartbeat = setInterval(() => {
+              var amount, incr, maximum, now, reservoir;
+              now = Date.now();
+              if (this.storeOptions.reservoirRefreshInterval != null && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
+                this._lastReservoirRefresh = now;
+                this.storeOptions.reservoir = this.storeOptions.reservoirRefreshAmount;
+                this.instance._drainAll(this.computeCapacity());
+              }
+              if (this.storeOptions.reservoirIncreaseInterval != null && now >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
+                ({
+                  reservoirIncreaseAmount: amount,
+                  reservoirIncreaseMaximum: maximum,
+                  reservoir
+                } = this.storeOptions);
+                this._lastReservoirIncrease = now;
+                incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
+                if (incr > 0) {
+                  this.storeOptions.reservoir += incr;
+                  return this.instance._drainAll(this.computeCapacity());
+                }
+              }
+            }, this.heartbeatInterval)).unref === "function" ? base.unref() : void 0;
+          } else {
+            return clearInterval(this.heartbeat);
+          }
+        }
+        async __publish__(message) {
+          await this.yieldLoop();
+          return this.instance.Events.trigger("message", message.toString());
+        }
+        async __disconnect__(flush) {
+          await this.yieldLoop();
+          clearInterval(this.heartbeat);
+          return this.Promise.resolve();
+        }
+        yieldLoop(t = 0) {
+          return new this.Promise(function(resolve4, reject) {
+            return setTimeout(resolve4, t);
+          });
+        }
+        computePenalty() {
+          var ref;
+          return (ref = this.storeOptions.penalty) != null ? ref : 15 * this.storeOptions.minTime || 5e3;
+        }
+        async __updateSettings__(options) {
+          await this.yieldLoop();
+          parser$2.overwrite(options, options, this.storeOptions);
+          this._startHeartbeat();
+          this.instance._drainAll(this.computeCapacity());
+          return true;
+        }
+        async __running__() {
+          await this.yieldLoop();
+          return this._running;
+        }
+        async __queued__() {
+          await this.yieldLoop();
+          return this.instance.queued();
+        }
+        async __done__() {
+          await this.yieldLoop();
+          return this._done;
+        }
+        async __groupCheck__(time3) {
+          await this.yieldLoop();
+          return this._nextRequest + this.timeout < time3;
+        }
+        computeCapacity() {
+          var maxConcurrent, reservoir;
+          ({ maxConcurrent, reservoir } = this.storeOptions);
+          if (maxConcurrent != null && reservoir != null) {
+            return Math.min(maxConcurrent - this._running, reservoir);
+          } else if (maxConcurrent != null) {
+            return maxConcurrent - this._running;
+          } else if (reservoir != null) {
+            return reservoir;
+          } else {
+            return null;
+          }
+        }
+        conditionsCheck(weight) {
+          var capacity;
+          capacity = this.computeCapacity();
+          return capacity == null || weight <= capacity;
+        }
+        async __incrementReservoir__(incr) {
+          var reservoir;
+          await this.yieldLoop();
+          reservoir = this.storeOptions.reservoir += incr;
+          this.instance._drainAll(this.computeCapacity());
+          return reservoir;
+        }
+        async __currentReservoir__() {
+          await this.yieldLoop();
+          return this.storeOptions.reservoir;
+        }
+        isBlocked(now) {
+          return this._unblockTime >= now;
+        }
+        check(weight, now) {
+          return this.conditionsCheck(weight) && this._nextRequest - now <= 0;
+        }
+        async __check__(weight) {
+          var now;
+          await this.yieldLoop();
+          now = Date.now();
+          return this.check(weight, now);
+        }
+        async __register__(index, weight, expiration) {
+          var now, wait;
+          await this.yieldLoop();
+          now = Date.now();
+          if (this.conditionsCheck(weight)) {
+            this._running += weight;
+            if (this.storeOptions.reservoir != null) {
+              this.storeOptions.reservoir -= weight;
+            }
+            wait = Math.max(this._nextRequest - now, 0);
+            this._nextRequest = now + wait + this.storeOptions.minTime;
+            return {
+              success: true,
+              wait,
+              reservoir: this.storeOptions.reservoir
+            };
+          } else {
+            return {
+              success: false
+            };
+          }
+        }
+        strategyIsBlock() {
+          return this.storeOptions.strategy === 3;
+        }
+        async __submit__(queueLength, weight) {
+          var blocked, now, reachedHWM;
+          await this.yieldLoop();
+          if (this.storeOptions.maxConcurrent != null && weight > this.storeOptions.maxConcurrent) {
+            throw new BottleneckError$2(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${this.storeOptions.maxConcurrent}`);
+          }
+          now = Date.now();
+          reachedHWM = this.storeOptions.highWater != null && queueLength === this.storeOptions.highWater && !this.check(weight, now);
+          blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now));
+          if (blocked) {
+            this._unblockTime = now + this.computePenalty();
+            this._nextRequest = this._unblockTime + this.storeOptions.minTime;
+            this.instance._dropAllQueued();
+          }
+          return {
+            reachedHWM,
+            blocked,
+            strategy: this.storeOptions.strategy
+          };
+        }
+        async __free__(index, weight) {
+          await this.yieldLoop();
+          this._running -= weight;
+          this._done += weight;
+          this.instance._drainAll(this.computeCapacity());
+          return {
+            running: this._running
+          };
+        }
+      };
+      var LocalDatastore_1 = LocalDatastore;
+      var BottleneckError$3, States;
+      BottleneckError$3 = BottleneckError_1;
+      States = class States {
+        constructor(status1) {
+          this.status = status1;
+          this._jobs = {};
+          this.counts = this.status.map(function() {
+            return 0;
+          });
+        }
+        next(id) {
+          var current2, next2;
+          current2 = this._jobs[id];
+          next2 = current2 + 1;
+          if (current2 != null && next2 < this.status.length) {
+            this.counts[current2]--;
+            this.counts[next2]++;
+            return this._jobs[id]++;
+          } else if (current2 != null) {
+            this.counts[current2]--;
+            return delete this._jobs[id];
+          }
+        }
+        start(id) {
+          var initial;
+          initial = 0;
+          this._jobs[id] = initial;
+          return this.counts[initial]++;
+        }
+        remove(id) {
+          var current2;
+          current2 = this._jobs[id];
+          if (current2 != null) {
+            this.counts[current2]--;
+            delete this._jobs[id];
+          }
+          return current2 != null;
+        }
+        jobStatus(id) {
+          var ref;
+          return (ref = this.status[this._jobs[id]]) != null ? ref : null;
+        }
+        statusJobs(status) {
+          var k, pos, ref, results, v;
+          if (status != null) {
+            pos = this.status.indexOf(status);
+            if (pos < 0) {
+              throw new BottleneckError$3(`status must be one of ${this.status.join(", ")}`);
+            }
+            ref = this._jobs;
+            results = [];
+            for (k in ref) {
+              v = ref[k];
+              if (v === pos) {
+                results.push(k);
+              }
+            }
+            return results;
+          } else {
+            return Object.keys(this._jobs);
+          }
+        }
+        statusCounts() {
+          return this.counts.reduce(((acc, v, i) => {
+            acc[this.status[i]] = v;
+            return acc;
+          }), {});
+        }
+      };
+      var States_1 = States;
+      var DLList$2, Sync;
+      DLList$2 = DLList_1;
+      Sync = class Sync {
+        constructor(name, Promise2) {
+          this.schedule = this.schedule.bind(this);
+          this.name = name;
+          this.Promise = Promise2;
+          this._running = 0;
+          this._queue = new DLList$2();
+        }
+        isEmpty() {
+          return this._queue.length === 0;
+        }
+        async _tryToRun() {
+          var args, cb, error63, reject, resolve4, returned, task;
+          if (this._running < 1 && this._queue.length > 0) {
+            this._running++;
+            ({ task, args, resolve: resolve4, reject } = this._queue.shift());
+            cb = await (async function() {
+              try {
+                returned = await task(...args);
+                return function() {
+                  return resolve4(returned);
+                };
+              } catch (error1) {
+                error63 = error1;
+                return function() {
+                  return reject(error63);
+                };
+              }
+            })();
+            this._running--;
+            this._tryToRun();
+            return cb();
+          }
+        }
+        schedule(task, ...args) {
+          var promise2, reject, resolve4;
+          resolve4 = reject = null;
+          promise2 = new this.Promise(function(_resolve, _reject) {
+            resolve4 = _resolve;
+            return reject = _reject;
+          });
+          this._queue.push({ task, args, resolve: resolve4, reject });
+          this._tryToRun();
+          return promise2;
+        }
+      };
+      var Sync_1 = Sync;
+      var version2 = "2.19.5";
+      var version$1 = {
+        version: version2
+      };
+      var version$2 = /* @__PURE__ */ Object.freeze({
+        version: version2,
+        default: version$1
+      });
+      var require$$2 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var require$$3 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var require$$4 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var Events$2, Group, IORedisConnection$1, RedisConnection$1, Scripts$1, parser$3;
+      parser$3 = parser;
+      Events$2 = Events_1;
+      RedisConnection$1 = require$$2;
+      IORedisConnection$1 = require$$3;
+      Scripts$1 = require$$4;
+      Group = (function() {
+        class Group2 {
+          constructor(limiterOptions = {}) {
+            this.deleteKey = this.deleteKey.bind(this);
+            this.limiterOptions = limiterOptions;
+            parser$3.load(this.limiterOptions, this.defaults, this);
+            this.Events = new Events$2(this);
+            this.instances = {};
+            this.Bottleneck = Bottleneck_1;
+            this._startAutoCleanup();
+            this.sharedConnection = this.connection != null;
+            if (this.connection == null) {
+              if (this.limiterOptions.datastore === "redis") {
+                this.connection = new RedisConnection$1(Object.assign({}, this.limiterOptions, { Events: this.Events }));
+              } else if (this.limiterOptions.datastore === "ioredis") {
+                this.connection = new IORedisConnection$1(Object.assign({}, this.limiterOptions, { Events: this.Events }));
+              }
+            }
+          }
+          key(key = "") {
+            var ref;
+            return (ref = this.instances[key]) != null ? ref : (() => {
+              var limiter;
+              limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
+                id: `${this.id}-${key}`,
+                timeout: this.timeout,
+                connection: this.connection
+              }));
+              this.Events.trigger("created", limiter, key);
+              return limiter;
+            })();
+          }
+          async deleteKey(key = "") {
+            var deleted, instance;
+            instance = this.instances[key];
+            if (this.connection) {
+              deleted = await this.connection.__runCommand__(["del", ...Scripts$1.allKeys(`${this.id}-${key}`)]);
+            }
+            if (instance != null) {
+              delete this.instances[key];
+              await instance.disconnect();
+            }
+            return instance != null || deleted > 0;
+          }
+          limiters() {
+            var k, ref, results, v;
+            ref = this.instances;
+            results = [];
+            for (k in ref) {
+              v = ref[k];
+              results.push({
+                key: k,
+                limiter: v
+              });
+            }
+            return results;
+          }
+          keys() {
+            return Object.keys(this.instances);
+          }
+          async clusterKeys() {
+            var cursor, end, found, i, k, keys, len, next2, start2;
+            if (this.connection == null) {
+              return this.Promise.resolve(this.keys());
+            }
+            keys = [];
+            cursor = null;
+            start2 = `b_${this.id}-`.length;
+            end = "_settings".length;
+            while (cursor !== 0) {
+              [next2, found] = await this.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${this.id}-*_settings`, "count", 1e4]);
+              cursor = ~~next2;
+              for (i = 0, len = found.length; i < len; i++) {
+                k = found[i];
+                keys.push(k.slice(start2, -end));
+              }
+            }
+            return keys;
+          }
+          _startAutoCleanup() {
+            var base;
+            clearInterval(this.interval);
+            return typeof (base = this.interval = setInterval(async () => {
+              var e, k, ref, results, time3, v;
+              time3 = Date.now();
+              ref = this.instances;
+              results = [];
+              for (k in ref) {
+                v = ref[k];
+                try {
+                  if (await v._store.__groupCheck__(time3)) {
+                    results.push(this.deleteKey(k));
+                  } else {
+                    results.push(void 0);
+                  }
+                } catch (error63) {
+                  e = error63;
+                  results.push(v.Events.trigger("error", e));
+                }
+              }
+              return results;
+            }, this.timeout / 2)).unref === "function" ? base.unref() : void 0;
+          }
+          updateSettings(options = {}) {
+            parser$3.overwrite(options, this.defaults, this);
+            parser$3.overwrite(options, options, this.limiterOptions);
+            if (options.timeout != null) {
+              return this._startAutoCleanup();
+            }
+          }
+          disconnect(flush = true) {
+            var ref;
+            if (!this.sharedConnection) {
+              return (ref = this.connection) != null ? ref.disconnect(flush) : void 0;
+            }
+          }
+        }
+        Group2.prototype.defaults = {
+          timeout: 1e3 * 60 * 5,
+          connection: null,
+          Promise,
+          id: "group-key"
+        };
+        return Group2;
+      }).call(commonjsGlobal);
+      var Group_1 = Group;
+      var Batcher, Events$3, parser$4;
+      parser$4 = parser;
+      Events$3 = Events_1;
+      Batcher = (function() {
+        class Batcher2 {
+          constructor(options = {}) {
+            this.options = options;
+            parser$4.load(this.options, this.defaults, this);
+            this.Events = new Events$3(this);
+            this._arr = [];
+            this._resetPromise();
+            this._lastFlush = Date.now();
+          }
+          _resetPromise() {
+            return this._promise = new this.Promise((res, rej) => {
+              return this._resolve = res;
+            });
+          }
+          _flush() {
+            clearTimeout(this._timeout);
+            this._lastFlush = Date.now();
+            this._resolve();
+            this.Events.trigger("batch", this._arr);
+            this._arr = [];
+            return this._resetPromise();
+          }
+          add(data) {
+            var ret;
+            this._arr.push(data);
+            ret = this._promise;
+            if (this._arr.length === this.maxSize) {
+              this._flush();
+            } else if (this.maxTime != null && this._arr.length === 1) {
+              this._timeout = setTimeout(() => {
+                return this._flush();
+              }, this.maxTime);
+            }
+            return ret;
+          }
+        }
+        Batcher2.prototype.defaults = {
+          maxTime: null,
+          maxSize: null,
+          Promise
+        };
+        return Batcher2;
+      }).call(commonjsGlobal);
+      var Batcher_1 = Batcher;
+      var require$$4$1 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var require$$8 = getCjsExportFromNamespace(version$2);
+      var Bottleneck2, DEFAULT_PRIORITY$1, Events$4, Job$1, LocalDatastore$1, NUM_PRIORITIES$1, Queues$1, RedisDatastore$1, States$1, Sync$1, parser$5, splice = [].splice;
+      NUM_PRIORITIES$1 = 10;
+      DEFAULT_PRIORITY$1 = 5;
+      parser$5 = parser;
+      Queues$1 = Queues_1;
+      Job$1 = Job_1;
+      LocalDatastore$1 = LocalDatastore_1;
+      RedisDatastore$1 = require$$4$1;
+      Events$4 = Events_1;
+      States$1 = States_1;
+      Sync$1 = Sync_1;
+      Bottleneck2 = (function() {
+        class Bottleneck3 {
+          constructor(options = {}, ...invalid) {
+            var storeInstanceOptions, storeOptions;
+            this._addToQueue = this._addToQueue.bind(this);
+            this._validateOptions(options, invalid);
+            parser$5.load(options, this.instanceDefaults, this);
+            this._queues = new Queues$1(NUM_PRIORITIES$1);
+            this._scheduled = {};
+            this._states = new States$1(["RECEIVED", "QUEUED", "RUNNING", "EXECUTING"].concat(this.trackDoneStatus ? ["DONE"] : []));
+            this._limiter = null;
+            this.Events = new Events$4(this);
+            this._submitLock = new Sync$1("submit", this.Promise);
+            this._registerLock = new Sync$1("register", this.Promise);
+            storeOptions = parser$5.load(options, this.storeDefaults, {});
+            this._store = (function() {
+              if (this.datastore === "redis" || this.datastore === "ioredis" || this.connection != null) {
+                storeInstanceOptions = parser$5.load(options, this.redisStoreDefaults, {});
+                return new RedisDatastore$1(this, storeOptions, storeInstanceOptions);
+              } else if (this.datastore === "local") {
+                storeInstanceOptions = parser$5.load(options, this.localStoreDefaults, {});
+                return new LocalDatastore$1(this, storeOptions, storeInstanceOptions);
+              } else {
+                throw new Bottleneck3.prototype.BottleneckError(`Invalid datastore type: ${this.datastore}`);
+              }
+            }).call(this);
+            this._queues.on("leftzero", () => {
+              var ref;
+              return (ref = this._store.heartbeat) != null ? typeof ref.ref === "function" ? ref.ref() : void 0 : void 0;
+            });
+            this._queues.on("zero", () => {
+              var ref;
+              return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
+            });
+          }
+          _validateOptions(options, invalid) {
+            if (!(options != null && typeof options === "object" && invalid.length === 0)) {
+              throw new Bottleneck3.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
+            }
+          }
+          ready() {
+            return this._store.ready;
+          }
+          clients() {
+            return this._store.clients;
+          }
+          channel() {
+            return `b_${this.id}`;
+          }
+          channel_client() {
+            return `b_${this.id}_${this._store.clientId}`;
+          }
+          publish(message) {
+            return this._store.__publish__(message);
+          }
+          disconnect(flush = true) {
+            return this._store.__disconnect__(flush);
+          }
+          chain(_limiter) {
+            this._limiter = _limiter;
+            return this;
+          }
+          queued(priority) {
+            return this._queues.queued(priority);
+          }
+          clusterQueued() {
+            return this._store.__queued__();
+          }
+          empty() {
+            return this.queued() === 0 && this._submitLock.isEmpty();
+          }
+          running() {
+            return this._store.__running__();
+          }
+          done() {
+            return this._store.__done__();
+          }
+          jobStatus(id) {
+            return this._states.jobStatus(id);
+          }
+          jobs(status) {
+            return this._states.statusJobs(status);
+          }
+          counts() {
+            return this._states.statusCounts();
+          }
+          _randomIndex() {
+            return Math.random().toString(36).slice(2);
+          }
+          check(weight = 1) {
+            return this._store.__check__(weight);
+          }
+          _clearGlobalState(index) {
+            if (this._scheduled[index] != null) {
+              clearTimeout(this._scheduled[index].expiration);
+              delete this._scheduled[index];
+              return true;
+            } else {
+              return false;
+            }
+          }
+          async _free(index, job, options, eventInfo) {
+            var e, running;
+            try {
+              ({ running } = await this._store.__free__(index, options.weight));
+              this.Events.trigger("debug", `Freed ${options.id}`, eventInfo);
+              if (running === 0 && this.empty()) {
+                return this.Events.trigger("idle");
+              }
+            } catch (error1) {
+              e = error1;
+              return this.Events.trigger("error", e);
+            }
+          }
+          _run(index, job, wait) {
+            var clearGlobalState, free, run2;
+            job.doRun();
+            clearGlobalState = this._clearGlobalState.bind(this, index);
+            run2 = this._run.bind(this, index, job);
+            free = this._free.bind(this, index, job);
+            return this._scheduled[index] = {
+              timeout: setTimeout(() => {
+                return job.doExecute(this._limiter, clearGlobalState, run2, free);
+              }, wait),
+              expiration: job.options.expiration != null ? setTimeout(function() {
+                return job.doExpire(clearGlobalState, run2, free);
+              }, wait + job.options.expiration) : void 0,
+              job
+            };
+          }
+          _drainOne(capacity) {
+            return this._registerLock.schedule(() => {
+              var args, index, next2, options, queue2;
+              if (this.queued() === 0) {
+                return this.Promise.resolve(null);
+              }
+              queue2 = this._queues.getFirst();
+              ({ options, args } = next2 = queue2.first());
+              if (capacity != null && options.weight > capacity) {
+                return this.Promise.resolve(null);
+              }
+              this.Events.trigger("debug", `Draining ${options.id}`, { args, options });
+              index = this._randomIndex();
+              return this._store.__register__(index, options.weight, options.expiration).then(({ success: success2, wait, reservoir }) => {
+                var empty;
+                this.Events.trigger("debug", `Drained ${options.id}`, { success: success2, args, options });
+                if (success2) {
+                  queue2.shift();
+                  empty = this.empty();
+                  if (empty) {
+                    this.Events.trigger("empty");
+                  }
+                  if (reservoir === 0) {
+                    this.Events.trigger("depleted", empty);
+                  }
+                  this._run(index, next2, wait);
+                  return this.Promise.resolve(options.weight);
+                } else {
+                  return this.Promise.resolve(null);
+                }
+              });
+            });
+          }
+          _drainAll(capacity, total = 0) {
+            return this._drainOne(capacity).then((drained) => {
+              var newCapacity;
+              if (drained != null) {
+                newCapacity = capacity != null ? capacity - drained : capacity;
+                return this._drainAll(newCapacity, total + drained);
+              } else {
+                return this.Promise.resolve(total);
+              }
+            }).catch((e) => {
+              return this.Events.trigger("error", e);
+            });
+          }
+          _dropAllQueued(message) {
+            return this._queues.shiftAll(function(job) {
+              return job.doDrop({ message });
+            });
+          }
+          stop(options = {}) {
+            var done, waitForExecuting;
+            options = parser$5.load(options, this.stopDefaults);
+            waitForExecuting = (at) => {
+              var finished;
+              finished = () => {
+                var counts;
+                counts = this._states.counts;
+                return counts[0] + counts[1] + counts[2] + counts[3] === at;
+              };
+              return new this.Promise((resolve4, reject) => {
+                if (finished()) {
+                  return resolve4();
+                } else {
+                  return this.on("done", () => {
+                    if (finished()) {
+                      this.removeAllListeners("done");
+                      return resolve4();
+                    }
+                  });
+                }
+              });
+            };
+            done = options.dropWaitingJobs ? (this._run = function(index, next2) {
+              return next2.doDrop({
+                message: options.dropErrorMessage
+              });
+            }, this._drainOne = () => {
+              return this.Promise.resolve(null);
+            }, this._registerLock.schedule(() => {
+              return this._submitLock.schedule(() => {
+                var k, ref, v;
+                ref = this._scheduled;
+                for (k in ref) {
+                  v = ref[k];
+                  if (this.jobStatus(v.job.options.id) === "RUNNING") {
+                    clearTimeout(v.timeout);
+                    clearTimeout(v.expiration);
+                    v.job.doDrop({
+                      message: options.dropErrorMessage
+                    });
+                  }
+                }
+                this._dropAllQueued(options.dropErrorMessage);
+                return waitForExecuting(0);
+              });
+            })) : this.schedule({
+              priority: NUM_PRIORITIES$1 - 1,
+              weight: 0
+            }, () => {
+              return waitForExecuting(1);
+            });
+            this._receive = function(job) {
+              return job._reject(new Bottleneck3.prototype.BottleneckError(options.enqueueErrorMessage));
+            };
+            this.stop = () => {
+              return this.Promise.reject(new Bottleneck3.prototype.BottleneckError("stop() has already been called"));
+            };
+            return done;
+          }
+          async _addToQueue(job) {
+            var args, blocked, error63, options, reachedHWM, shifted, strategy;
+            ({ args, options } = job);
+            try {
+              ({ reachedHWM, blocked, strategy } = await this._store.__submit__(this.queued(), options.weight));
+            } catch (error1) {
+              error63 = error1;
+              this.Events.trigger("debug", `Could not queue ${options.id}`, { args, options, error: error63 });
+              job.doDrop({ error: error63 });
+              return false;
+            }
+            if (blocked) {
+              job.doDrop();
+              return true;
+            } else if (reachedHWM) {
+              shifted = strategy === Bottleneck3.prototype.strategy.LEAK ? this._queues.shiftLastFrom(options.priority) : strategy === Bottleneck3.prototype.strategy.OVERFLOW_PRIORITY ? this._queues.shiftLastFrom(options.priority + 1) : strategy === Bottleneck3.prototype.strategy.OVERFLOW ? job : void 0;
+              if (shifted != null) {
+                shifted.doDrop();
+              }
+              if (shifted == null || strategy === Bottleneck3.prototype.strategy.OVERFLOW) {
+                if (shifted == null) {
+                  job.doDrop();
+                }
+                return reachedHWM;
+              }
+            }
+            job.doQueue(reachedHWM, blocked);
+            this._queues.push(job);
+            await this._drainAll();
+            return reachedHWM;
+          }
+          _receive(job) {
+            if (this._states.jobStatus(job.options.id) != null) {
+              job._reject(new Bottleneck3.prototype.BottleneckError(`A job with the same id already exists (id=${job.options.id})`));
+              return false;
+            } else {
+              job.doReceive();
+              return this._submitLock.schedule(this._addToQueue, job);
+            }
+          }
+          submit(...args) {
+            var cb, fn, job, options, ref, ref1, task;
+            if (typeof args[0] === "function") {
+              ref = args, [fn, ...args] = ref, [cb] = splice.call(args, -1);
+              options = parser$5.load({}, this.jobDefaults);
+            } else {
+              ref1 = args, [options, fn, ...args] = ref1, [cb] = splice.call(args, -1);
+              options = parser$5.load(options, this.jobDefaults);
+            }
+            task = (...args2) => {
+              return new this.Promise(function(resolve4, reject) {
+                return fn(...args2, function(...args3) {
+                  return (args3[0] != null ? reject : resolve4)(args3);
+                });
+              });
+            };
+            job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+            job.promise.then(function(args2) {
+              return typeof cb === "function" ? cb(...args2) : void 0;
+            }).catch(function(args2) {
+              if (Array.isArray(args2)) {
+                return typeof cb === "function" ? cb(...args2) : void 0;
+              } else {
+                return typeof cb === "function" ? cb(args2) : void 0;
+              }
+            });
+            return this._receive(job);
+          }
+          schedule(...args) {
+            var job, options, task;
+            if (typeof args[0] === "function") {
+              [task, ...args] = args;
+              options = {};
+            } else {
+              [options, task, ...args] = args;
+            }
+            job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+            this._receive(job);
+            return job.promise;
+          }
+          wrap(fn) {
+            var schedule, wrapped;
+            schedule = this.schedule.bind(this);
+            wrapped = function(...args) {
+              return schedule(fn.bind(this), ...args);
+            };
+            wrapped.withOptions = function(options, ...args) {
+              return schedule(options, fn, ...args);
+            };
+            return wrapped;
+          }
+          async updateSettings(options = {}) {
+            await this._store.__updateSettings__(parser$5.overwrite(options, this.storeDefaults));
+            parser$5.overwrite(options, this.instanceDefaults, this);
+            return this;
+          }
+          currentReservoir() {
+            return this._store.__currentReservoir__();
+          }
+          incrementReservoir(incr = 0) {
+            return this._store.__incrementReservoir__(incr);
+          }
+        }
+        Bottleneck3.default = Bottleneck3;
+        Bottleneck3.Events = Events$4;
+        Bottleneck3.version = Bottleneck3.prototype.version = require$$8.version;
+        Bottleneck3.strategy = Bottleneck3.prototype.strategy = {
+          LEAK: 1,
+          OVERFLOW: 2,
+          OVERFLOW_PRIORITY: 4,
+          BLOCK: 3
+        };
+        Bottleneck3.BottleneckError = Bottleneck3.prototype.BottleneckError = BottleneckError_1;
+        Bottleneck3.Group = Bottleneck3.prototype.Group = Group_1;
+        Bottleneck3.RedisConnection = Bottleneck3.prototype.RedisConnection = require$$2;
+        Bottleneck3.IORedisConnection = Bottleneck3.prototype.IORedisConnection = require$$3;
+        Bottleneck3.Batcher = Bottleneck3.prototype.Batcher = Batcher_1;
+        Bottleneck3.prototype.jobDefaults = {
+          priority: DEFAULT_PRIORITY$1,
+          weight: 1,
+          expiration: null,
+          id: "<no-id>"
+        };
+        Bottleneck3.prototype.storeDefaults = {
+          maxConcurrent: null,
+          minTime: 0,
+          highWater: null,
+          strategy: Bottleneck3.prototype.strategy.LEAK,
+          penalty: null,
+          reservoir: null,
+          reservoirRefreshInterval: null,
+          reservoirRefreshAmount: null,
+          reservoirIncreaseInterval: null,
+          reservoirIncreaseAmount: null,
+          reservoirIncreaseMaximum: null
+        };
+        Bottleneck3.prototype.localStoreDefaults = {
+          Promise,
+          timeout: null,
+          heartbeatInterval: 250
+        };
+        Bottleneck3.prototype.redisStoreDefaults = {
+          Promise,
+          timeout: null,
+          heartbeatInterval: 5e3,
+          clientTimeout: 1e4,
+          Redis: null,
+          clientOptions: {},
+          clusterNodes: null,
+          clearDatastore: false,
+          connection: null
+        };
+        Bottleneck3.prototype.instanceDefaults = {
+          datastore: "local",
+          connection: null,
+          id: "<no-id>",
+          rejectOnDrop: true,
+          trackDoneStatus: false,
+          Promise
+        };
+        Bottleneck3.prototype.stopDefaults = {
+          enqueueErrorMessage: "This limiter has been stopped and cannot accept new jobs.",
+          dropWaitingJobs: true,
+          dropErrorMessage: "This limiter has been stopped."
+        };
+        return Bottleneck3;
+      }).call(commonjsGlobal);
+      var Bottleneck_1 = Bottleneck2;
+      var lib = Bottleneck_1;
+      return lib;
+    }));
   }
 });
 
@@ -19435,8 +20754,8 @@ var require_directives = __commonJS({
               if (parts.length < 2)
                 return false;
             }
-            const [handle, prefix2] = parts;
-            this.tags[handle] = prefix2;
+            const [handle, prefix] = parts;
+            this.tags[handle] = prefix;
             return true;
           }
           case "%YAML": {
@@ -19486,10 +20805,10 @@ var require_directives = __commonJS({
         const [, handle, suffix] = source.match(/^(.*!)([^!]*)$/s);
         if (!suffix)
           onError(`The ${source} tag has no suffix`);
-        const prefix2 = this.tags[handle];
-        if (prefix2) {
+        const prefix = this.tags[handle];
+        if (prefix) {
           try {
-            return prefix2 + decodeURIComponent(suffix);
+            return prefix + decodeURIComponent(suffix);
           } catch (error63) {
             onError(String(error63));
             return null;
@@ -19505,9 +20824,9 @@ var require_directives = __commonJS({
        * taking into account current tag prefixes and defaults.
        */
       tagString(tag) {
-        for (const [handle, prefix2] of Object.entries(this.tags)) {
-          if (tag.startsWith(prefix2))
-            return handle + escapeTagName(tag.substring(prefix2.length));
+        for (const [handle, prefix] of Object.entries(this.tags)) {
+          if (tag.startsWith(prefix))
+            return handle + escapeTagName(tag.substring(prefix.length));
         }
         return tag[0] === "!" ? tag : `!<${tag}>`;
       }
@@ -19524,11 +20843,11 @@ var require_directives = __commonJS({
           tagNames = Object.keys(tags);
         } else
           tagNames = [];
-        for (const [handle, prefix2] of tagEntries) {
-          if (handle === "!!" && prefix2 === "tag:yaml.org,2002:")
+        for (const [handle, prefix] of tagEntries) {
+          if (handle === "!!" && prefix === "tag:yaml.org,2002:")
             continue;
-          if (!doc || tagNames.some((tn) => tn.startsWith(prefix2)))
-            lines.push(`%TAG ${handle} ${prefix2}`);
+          if (!doc || tagNames.some((tn) => tn.startsWith(prefix)))
+            lines.push(`%TAG ${handle} ${prefix}`);
         }
         return lines.join("\n");
       }
@@ -19563,14 +20882,14 @@ var require_anchors = __commonJS({
       });
       return anchors;
     }
-    function findNewAnchor(prefix2, exclude) {
+    function findNewAnchor(prefix, exclude) {
       for (let i = 1; true; ++i) {
-        const name = `${prefix2}${i}`;
+        const name = `${prefix}${i}`;
         if (!exclude.has(name))
           return name;
       }
     }
-    function createNodeAnchors(doc, prefix2) {
+    function createNodeAnchors(doc, prefix) {
       const aliasObjects = [];
       const sourceObjects = /* @__PURE__ */ new Map();
       let prevAnchors = null;
@@ -19578,7 +20897,7 @@ var require_anchors = __commonJS({
         onAnchor: (source) => {
           aliasObjects.push(source);
           prevAnchors ?? (prevAnchors = anchorNames(doc));
-          const anchor2 = findNewAnchor(prefix2, prevAnchors);
+          const anchor2 = findNewAnchor(prefix, prevAnchors);
           prevAnchors.add(anchor2);
           return anchor2;
         },
@@ -20120,14 +21439,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text2;
+        return text;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text2.length <= endStep)
-        return text2;
+      if (text.length <= endStep)
+        return text;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -20144,14 +21463,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text2, i, indent.length);
+        i = consumeMoreIndentedLines(text, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text2[i += 1]; ) {
+      for (let ch; ch = text[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text2[i + 1]) {
+          switch (text[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -20168,12 +21487,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text2, i, indent.length);
+            i = consumeMoreIndentedLines(text, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next2 = text2[i + 1];
+            const next2 = text[i + 1];
             if (next2 && next2 !== " " && next2 !== "\n" && next2 !== "	")
               split = i;
           }
@@ -20185,12 +21504,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text2[i += 1];
+                ch = text[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text2;
+                return text;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -20205,39 +21524,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text2;
+        return text;
       if (onFold)
         onFold();
-      let res = text2.slice(0, folds[0]);
+      let res = text.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text2.length;
+        const end2 = folds[i2 + 1] || text.length;
         if (fold === 0)
           res = `
-${indent}${text2.slice(0, end2)}`;
+${indent}${text.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text2[fold]}\\`;
+            res += `${text[fold]}\\`;
           res += `
-${indent}${text2.slice(fold + 1, end2)}`;
+${indent}${text.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text2, i, indent) {
+    function consumeMoreIndentedLines(text, i, indent) {
       let end = i;
       let start2 = i + 1;
-      let ch = text2[start2];
+      let ch = text[start2];
       while (ch === " " || ch === "	") {
         if (i < start2 + indent) {
-          ch = text2[++i];
+          ch = text[++i];
         } else {
           do {
-            ch = text2[++i];
+            ch = text[++i];
           } while (ch && ch !== "\n");
           end = i;
           start2 = i + 1;
-          ch = text2[start2];
+          ch = text[start2];
         }
       }
       return end;
@@ -20441,9 +21760,9 @@ ${indent}`) + "'";
         start2 = start2.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
-      let header = (startWithSpace ? indentSize : "") + chomp;
+      let header2 = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
-        header += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
+        header2 += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
         if (onComment)
           onComment();
       }
@@ -20458,11 +21777,11 @@ ${indent}`) + "'";
         }
         const body = foldFlowLines.foldFlowLines(`${start2}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
-          return `>${header}
+          return `>${header2}
 ${indent}${body}`;
       }
       value = value.replace(/\n+/g, `$&${indent}`);
-      return `|${header}
+      return `|${header2}
 ${indent}${start2}${value}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
@@ -21571,10 +22890,10 @@ var require_int = __commonJS({
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
     var intResolve = (str, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix);
-    function intStringify(node2, radix, prefix2) {
+    function intStringify(node2, radix, prefix) {
       const { value } = node2;
       if (intIdentify(value) && value >= 0)
-        return prefix2 + value.toString(radix);
+        return prefix + value.toString(radix);
       return stringifyNumber.stringifyNumber(node2);
     }
     var intOct = {
@@ -22036,11 +23355,11 @@ var require_int2 = __commonJS({
       const n = parseInt(str, radix);
       return sign === "-" ? -1 * n : n;
     }
-    function intStringify(node2, radix, prefix2) {
+    function intStringify(node2, radix, prefix) {
       const { value } = node2;
       if (intIdentify(value)) {
         const str = value.toString(radix);
-        return value < 0 ? "-" + prefix2 + str.substr(1) : prefix2 + str;
+        return value < 0 ? "-" + prefix + str.substr(1) : prefix + str;
       }
       return stringifyNumber.stringifyNumber(node2);
     }
@@ -23116,10 +24435,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start: start2, key, sep: sep2, value } = collItem;
+        const { start: start2, key, sep: sep3, value } = collItem;
         const keyProps = resolveProps.resolveProps(start2, {
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -23133,7 +24452,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep2) {
+          if (!keyProps.anchor && !keyProps.tag && !sep3) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -23157,7 +24476,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -23173,7 +24492,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -23264,7 +24583,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep2 = "";
+        let sep3 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -23278,13 +24597,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep2 + cb;
-              sep2 = "";
+                comment += sep3 + cb;
+              sep3 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep2 += source;
+                sep3 += source;
               hasSpace = true;
               break;
             default:
@@ -23327,18 +24646,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start: start2, key, sep: sep2, value } = collItem;
+        const { start: start2, key, sep: sep3, value } = collItem;
         const props = resolveProps.resolveProps(start2, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep2 && !value) {
+          if (!props.anchor && !props.tag && !sep3 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -23392,8 +24711,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep2 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
+        if (!isMap2 && !sep3 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -23405,7 +24724,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -23416,8 +24735,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep2)
-                for (const st of sep2) {
+              if (sep3)
+                for (const st of sep3) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -23434,7 +24753,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -23565,10 +24884,10 @@ var require_resolve_block_scalar = __commonJS({
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start2 = scalar.offset;
-      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
-      if (!header)
+      const header2 = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+      if (!header2)
         return { value: "", type: null, comment: "", range: [start2, start2, start2] };
-      const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
+      const type = header2.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
@@ -23579,26 +24898,26 @@ var require_resolve_block_scalar = __commonJS({
           break;
       }
       if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
-        let end2 = start2 + header.length;
+        const value2 = header2.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        let end2 = start2 + header2.length;
         if (scalar.source)
           end2 += scalar.source.length;
-        return { value: value2, type, comment: header.comment, range: [start2, end2, end2] };
+        return { value: value2, type, comment: header2.comment, range: [start2, end2, end2] };
       }
-      let trimIndent = scalar.indent + header.indent;
-      let offset = scalar.offset + header.length;
+      let trimIndent = scalar.indent + header2.indent;
+      let offset = scalar.offset + header2.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines[i];
         if (content === "" || content === "\r") {
-          if (header.indent === 0 && indent.length > trimIndent)
+          if (header2.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
         } else {
           if (indent.length < trimIndent) {
             const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
             onError(offset + indent.length, "MISSING_CHAR", message);
           }
-          if (header.indent === 0)
+          if (header2.indent === 0)
             trimIndent = indent.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx.atRoot) {
@@ -23614,7 +24933,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep2 = "";
+      let sep3 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -23625,34 +24944,34 @@ var require_resolve_block_scalar = __commonJS({
         if (crlf)
           content = content.slice(0, -1);
         if (content && indent.length < trimIndent) {
-          const src = header.indent ? "explicit indentation indicator" : "first line";
+          const src = header2.indent ? "explicit indentation indicator" : "first line";
           const message = `Block scalar lines must not be less indented than their ${src}`;
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          value += sep3 + indent.slice(trimIndent) + content;
+          sep3 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep2 === " ")
-            sep2 = "\n";
-          else if (!prevMoreIndented && sep2 === "\n")
-            sep2 = "\n\n";
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          if (sep3 === " ")
+            sep3 = "\n";
+          else if (!prevMoreIndented && sep3 === "\n")
+            sep3 = "\n\n";
+          value += sep3 + indent.slice(trimIndent) + content;
+          sep3 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep2 === "\n")
+          if (sep3 === "\n")
             value += "\n";
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          value += sep2 + content;
-          sep2 = " ";
+          value += sep3 + content;
+          sep3 = " ";
           prevMoreIndented = false;
         }
       }
-      switch (header.chomp) {
+      switch (header2.chomp) {
         case "-":
           break;
         case "+":
@@ -23664,8 +24983,8 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start2 + header.length + scalar.source.length;
-      return { value, type, comment: header.comment, range: [start2, end, end] };
+      const end = start2 + header2.length + scalar.source.length;
+      return { value, type, comment: header2.comment, range: [start2, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -23831,25 +25150,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep2 = " ";
+      let sep3 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep2 === "\n")
-            res += sep2;
+          if (sep3 === "\n")
+            res += sep3;
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          res += sep2 + lm;
-          sep2 = " ";
+          res += sep3 + lm;
+          sep3 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep2 + (match?.[1] ?? "");
+      return res + sep3 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -24504,10 +25823,10 @@ var require_cst_scalar = __commonJS({
             type = "QUOTE_DOUBLE";
             break;
           case "block-scalar": {
-            const header = token.props[0];
-            if (header.type !== "block-scalar-header")
+            const header2 = token.props[0];
+            if (header2.type !== "block-scalar-header")
               throw new Error("Invalid block scalar header");
-            type = header.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
+            type = header2.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
             break;
           }
           default:
@@ -24539,10 +25858,10 @@ var require_cst_scalar = __commonJS({
       const head = source.substring(0, he);
       const body = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
-        const header = token.props[0];
-        if (header.type !== "block-scalar-header")
+        const header2 = token.props[0];
+        if (header2.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
-        header.source = head;
+        header2.source = head;
         token.source = body;
       } else {
         const { offset } = token;
@@ -24659,14 +25978,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start: start2, key, sep: sep2, value }) {
+    function stringifyItem({ start: start2, key, sep: sep3, value }) {
       let res = "";
       for (const st of start2)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep2)
-        for (const st of sep2)
+      if (sep3)
+        for (const st of sep3)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -25833,18 +27152,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start2 = getFirstKeyStartProps(prev);
-          let sep2;
+          let sep3;
           if (scalar.end) {
-            sep2 = scalar.end;
-            sep2.push(this.sourceToken);
+            sep3 = scalar.end;
+            sep3.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep2 = [this.sourceToken];
+            sep3 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start: start2, key: scalar, sep: sep2 }]
+            items: [{ start: start2, key: scalar, sep: sep3 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -25997,15 +27316,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start3 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep2 = it.sep;
-                  sep2.push(this.sourceToken);
+                  const sep3 = it.sep;
+                  sep3.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start3, key, sep: sep2 }]
+                    items: [{ start: start3, key, sep: sep3 }]
                   });
                 } else if (start2.length > 0) {
                   it.sep = it.sep.concat(start2, this.sourceToken);
@@ -26199,13 +27518,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start2 = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep2 = fc.end.splice(1, fc.end.length);
-            sep2.push(this.sourceToken);
+            const sep3 = fc.end.splice(1, fc.end.length);
+            sep3.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start: start2, key: fc, sep: sep2 }]
+              items: [{ start: start2, key: fc, sep: sep3 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -26488,11 +27807,11 @@ var require_constants6 = __commonJS({
   "node_modules/.pnpm/semver@7.8.6/node_modules/semver/internal/constants.js"(exports, module) {
     "use strict";
     var SEMVER_SPEC_VERSION = "2.0.0";
-    var MAX_LENGTH2 = 256;
+    var MAX_LENGTH = 256;
     var MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER || /* istanbul ignore next */
     9007199254740991;
     var MAX_SAFE_COMPONENT_LENGTH = 16;
-    var MAX_SAFE_BUILD_LENGTH = MAX_LENGTH2 - 6;
+    var MAX_SAFE_BUILD_LENGTH = MAX_LENGTH - 6;
     var WHITESPACE_CHARACTERS = [
       "	",
       "\n",
@@ -26530,7 +27849,7 @@ var require_constants6 = __commonJS({
       "prerelease"
     ];
     module.exports = {
-      MAX_LENGTH: MAX_LENGTH2,
+      MAX_LENGTH,
       MAX_SAFE_COMPONENT_LENGTH,
       MAX_SAFE_BUILD_LENGTH,
       MAX_SAFE_INTEGER,
@@ -26560,7 +27879,7 @@ var require_re = __commonJS({
     var {
       MAX_SAFE_COMPONENT_LENGTH,
       MAX_SAFE_BUILD_LENGTH,
-      MAX_LENGTH: MAX_LENGTH2
+      MAX_LENGTH
     } = require_constants6();
     var debug2 = require_debug();
     exports = module.exports = {};
@@ -26573,7 +27892,7 @@ var require_re = __commonJS({
     var LETTERDASHNUMBER = "[a-zA-Z0-9-]";
     var safeRegexReplacements = [
       ["\\s", 1],
-      ["\\d", MAX_LENGTH2],
+      ["\\d", MAX_LENGTH],
       [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH]
     ];
     var makeSafeRegex = (value) => {
@@ -26690,7 +28009,7 @@ var require_semver = __commonJS({
   "node_modules/.pnpm/semver@7.8.6/node_modules/semver/classes/semver.js"(exports, module) {
     "use strict";
     var debug2 = require_debug();
-    var { MAX_LENGTH: MAX_LENGTH2, MAX_SAFE_INTEGER } = require_constants6();
+    var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants6();
     var { safeRe: re, t } = require_re();
     var parseOptions = require_parse_options();
     var { compareIdentifiers } = require_identifiers();
@@ -26718,9 +28037,9 @@ var require_semver = __commonJS({
         } else if (typeof version2 !== "string") {
           throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version2}".`);
         }
-        if (version2.length > MAX_LENGTH2) {
+        if (version2.length > MAX_LENGTH) {
           throw new TypeError(
-            `version is longer than ${MAX_LENGTH2} characters`
+            `version is longer than ${MAX_LENGTH} characters`
           );
         }
         debug2("SemVer", version2, options);
@@ -27077,15 +28396,15 @@ var require_diff = __commonJS({
           return "patch";
         }
       }
-      const prefix2 = highHasPre ? "pre" : "";
+      const prefix = highHasPre ? "pre" : "";
       if (v1.major !== v2.major) {
-        return prefix2 + "major";
+        return prefix + "major";
       }
       if (v1.minor !== v2.minor) {
-        return prefix2 + "minor";
+        return prefix + "minor";
       }
       if (v1.patch !== v2.patch) {
-        return prefix2 + "patch";
+        return prefix + "patch";
       }
       return "prerelease";
     };
@@ -27440,7 +28759,7 @@ var require_trim_comparator_whitespace = __commonJS({
   "node_modules/.pnpm/semver@7.8.6/node_modules/semver/internal/trim-comparator-whitespace.js"(exports, module) {
     "use strict";
     var {
-      MAX_LENGTH: MAX_LENGTH2,
+      MAX_LENGTH,
       MAX_SAFE_BUILD_LENGTH,
       WHITESPACE_CHARACTERS
     } = require_constants6();
@@ -27478,10 +28797,10 @@ var require_trim_comparator_whitespace = __commonJS({
       if (!loose && range[start2] === "0") {
         return start2 + 1;
       }
-      return findDigitsEndIndex(range, start2, loose ? MAX_LENGTH2 : MAX_LENGTH2 + 1, digitRuns);
+      return findDigitsEndIndex(range, start2, loose ? MAX_LENGTH : MAX_LENGTH + 1, digitRuns);
     };
     var findPrereleaseIdentifierEndIndex = (range, start2, loose, digitRuns) => {
-      const digitsEnd = findDigitsEndIndex(range, start2, MAX_LENGTH2, digitRuns);
+      const digitsEnd = findDigitsEndIndex(range, start2, MAX_LENGTH, digitRuns);
       if (isLetter(range[digitsEnd]) || range[digitsEnd] === "-") {
         let end = digitsEnd + 1;
         const limit = end + MAX_SAFE_BUILD_LENGTH;
@@ -28696,1328 +30015,6 @@ var require_semver2 = __commonJS({
   }
 });
 
-// node_modules/.pnpm/bottleneck@2.19.5/node_modules/bottleneck/light.js
-var require_light = __commonJS({
-  "node_modules/.pnpm/bottleneck@2.19.5/node_modules/bottleneck/light.js"(exports, module) {
-    (function(global2, factory) {
-      typeof exports === "object" && typeof module !== "undefined" ? module.exports = factory() : typeof define === "function" && define.amd ? define(factory) : global2.Bottleneck = factory();
-    })(exports, (function() {
-      "use strict";
-      var commonjsGlobal = typeof globalThis !== "undefined" ? globalThis : typeof window !== "undefined" ? window : typeof global !== "undefined" ? global : typeof self !== "undefined" ? self : {};
-      function getCjsExportFromNamespace(n) {
-        return n && n["default"] || n;
-      }
-      var load = function(received, defaults, onto = {}) {
-        var k, ref, v;
-        for (k in defaults) {
-          v = defaults[k];
-          onto[k] = (ref = received[k]) != null ? ref : v;
-        }
-        return onto;
-      };
-      var overwrite = function(received, defaults, onto = {}) {
-        var k, v;
-        for (k in received) {
-          v = received[k];
-          if (defaults[k] !== void 0) {
-            onto[k] = v;
-          }
-        }
-        return onto;
-      };
-      var parser = {
-        load,
-        overwrite
-      };
-      var DLList;
-      DLList = class DLList {
-        constructor(incr, decr) {
-          this.incr = incr;
-          this.decr = decr;
-          this._first = null;
-          this._last = null;
-          this.length = 0;
-        }
-        push(value) {
-          var node2;
-          this.length++;
-          if (typeof this.incr === "function") {
-            this.incr();
-          }
-          node2 = {
-            value,
-            prev: this._last,
-            next: null
-          };
-          if (this._last != null) {
-            this._last.next = node2;
-            this._last = node2;
-          } else {
-            this._first = this._last = node2;
-          }
-          return void 0;
-        }
-        shift() {
-          var value;
-          if (this._first == null) {
-            return;
-          } else {
-            this.length--;
-            if (typeof this.decr === "function") {
-              this.decr();
-            }
-          }
-          value = this._first.value;
-          if ((this._first = this._first.next) != null) {
-            this._first.prev = null;
-          } else {
-            this._last = null;
-          }
-          return value;
-        }
-        first() {
-          if (this._first != null) {
-            return this._first.value;
-          }
-        }
-        getArray() {
-          var node2, ref, results;
-          node2 = this._first;
-          results = [];
-          while (node2 != null) {
-            results.push((ref = node2, node2 = node2.next, ref.value));
-          }
-          return results;
-        }
-        forEachShift(cb) {
-          var node2;
-          node2 = this.shift();
-          while (node2 != null) {
-            cb(node2), node2 = this.shift();
-          }
-          return void 0;
-        }
-        debug() {
-          var node2, ref, ref1, ref2, results;
-          node2 = this._first;
-          results = [];
-          while (node2 != null) {
-            results.push((ref = node2, node2 = node2.next, {
-              value: ref.value,
-              prev: (ref1 = ref.prev) != null ? ref1.value : void 0,
-              next: (ref2 = ref.next) != null ? ref2.value : void 0
-            }));
-          }
-          return results;
-        }
-      };
-      var DLList_1 = DLList;
-      var Events;
-      Events = class Events {
-        constructor(instance) {
-          this.instance = instance;
-          this._events = {};
-          if (this.instance.on != null || this.instance.once != null || this.instance.removeAllListeners != null) {
-            throw new Error("An Emitter already exists for this object");
-          }
-          this.instance.on = (name, cb) => {
-            return this._addListener(name, "many", cb);
-          };
-          this.instance.once = (name, cb) => {
-            return this._addListener(name, "once", cb);
-          };
-          this.instance.removeAllListeners = (name = null) => {
-            if (name != null) {
-              return delete this._events[name];
-            } else {
-              return this._events = {};
-            }
-          };
-        }
-        _addListener(name, status, cb) {
-          var base;
-          if ((base = this._events)[name] == null) {
-            base[name] = [];
-          }
-          this._events[name].push({ cb, status });
-          return this.instance;
-        }
-        listenerCount(name) {
-          if (this._events[name] != null) {
-            return this._events[name].length;
-          } else {
-            return 0;
-          }
-        }
-        async trigger(name, ...args) {
-          var e, promises3;
-          try {
-            if (name !== "debug") {
-              this.trigger("debug", `Event triggered: ${name}`, args);
-            }
-            if (this._events[name] == null) {
-              return;
-            }
-            this._events[name] = this._events[name].filter(function(listener) {
-              return listener.status !== "none";
-            });
-            promises3 = this._events[name].map(async (listener) => {
-              var e2, returned;
-              if (listener.status === "none") {
-                return;
-              }
-              if (listener.status === "once") {
-                listener.status = "none";
-              }
-              try {
-                returned = typeof listener.cb === "function" ? listener.cb(...args) : void 0;
-                if (typeof (returned != null ? returned.then : void 0) === "function") {
-                  return await returned;
-                } else {
-                  return returned;
-                }
-              } catch (error63) {
-                e2 = error63;
-                {
-                  this.trigger("error", e2);
-                }
-                return null;
-              }
-            });
-            return (await Promise.all(promises3)).find(function(x) {
-              return x != null;
-            });
-          } catch (error63) {
-            e = error63;
-            {
-              this.trigger("error", e);
-            }
-            return null;
-          }
-        }
-      };
-      var Events_1 = Events;
-      var DLList$1, Events$1, Queues;
-      DLList$1 = DLList_1;
-      Events$1 = Events_1;
-      Queues = class Queues {
-        constructor(num_priorities) {
-          var i;
-          this.Events = new Events$1(this);
-          this._length = 0;
-          this._lists = (function() {
-            var j, ref, results;
-            results = [];
-            for (i = j = 1, ref = num_priorities; 1 <= ref ? j <= ref : j >= ref; i = 1 <= ref ? ++j : --j) {
-              results.push(new DLList$1((() => {
-                return this.incr();
-              }), (() => {
-                return this.decr();
-              })));
-            }
-            return results;
-          }).call(this);
-        }
-        incr() {
-          if (this._length++ === 0) {
-            return this.Events.trigger("leftzero");
-          }
-        }
-        decr() {
-          if (--this._length === 0) {
-            return this.Events.trigger("zero");
-          }
-        }
-        push(job) {
-          return this._lists[job.options.priority].push(job);
-        }
-        queued(priority) {
-          if (priority != null) {
-            return this._lists[priority].length;
-          } else {
-            return this._length;
-          }
-        }
-        shiftAll(fn) {
-          return this._lists.forEach(function(list) {
-            return list.forEachShift(fn);
-          });
-        }
-        getFirst(arr = this._lists) {
-          var j, len, list;
-          for (j = 0, len = arr.length; j < len; j++) {
-            list = arr[j];
-            if (list.length > 0) {
-              return list;
-            }
-          }
-          return [];
-        }
-        shiftLastFrom(priority) {
-          return this.getFirst(this._lists.slice(priority).reverse()).shift();
-        }
-      };
-      var Queues_1 = Queues;
-      var BottleneckError;
-      BottleneckError = class BottleneckError extends Error {
-      };
-      var BottleneckError_1 = BottleneckError;
-      var BottleneckError$1, DEFAULT_PRIORITY, Job, NUM_PRIORITIES, parser$1;
-      NUM_PRIORITIES = 10;
-      DEFAULT_PRIORITY = 5;
-      parser$1 = parser;
-      BottleneckError$1 = BottleneckError_1;
-      Job = class Job {
-        constructor(task, args, options, jobDefaults, rejectOnDrop, Events2, _states, Promise2) {
-          this.task = task;
-          this.args = args;
-          this.rejectOnDrop = rejectOnDrop;
-          this.Events = Events2;
-          this._states = _states;
-          this.Promise = Promise2;
-          this.options = parser$1.load(options, jobDefaults);
-          this.options.priority = this._sanitizePriority(this.options.priority);
-          if (this.options.id === jobDefaults.id) {
-            this.options.id = `${this.options.id}-${this._randomIndex()}`;
-          }
-          this.promise = new this.Promise((_resolve, _reject) => {
-            this._resolve = _resolve;
-            this._reject = _reject;
-          });
-          this.retryCount = 0;
-        }
-        _sanitizePriority(priority) {
-          var sProperty;
-          sProperty = ~~priority !== priority ? DEFAULT_PRIORITY : priority;
-          if (sProperty < 0) {
-            return 0;
-          } else if (sProperty > NUM_PRIORITIES - 1) {
-            return NUM_PRIORITIES - 1;
-          } else {
-            return sProperty;
-          }
-        }
-        _randomIndex() {
-          return Math.random().toString(36).slice(2);
-        }
-        doDrop({ error: error63, message = "This job has been dropped by Bottleneck" } = {}) {
-          if (this._states.remove(this.options.id)) {
-            if (this.rejectOnDrop) {
-              this._reject(error63 != null ? error63 : new BottleneckError$1(message));
-            }
-            this.Events.trigger("dropped", { args: this.args, options: this.options, task: this.task, promise: this.promise });
-            return true;
-          } else {
-            return false;
-          }
-        }
-        _assertStatus(expected) {
-          var status;
-          status = this._states.jobStatus(this.options.id);
-          if (!(status === expected || expected === "DONE" && status === null)) {
-            throw new BottleneckError$1(`Invalid job status ${status}, expected ${expected}. Please open an issue at https://github.com/SGrondin/bottleneck/issues`);
-          }
-        }
-        doReceive() {
-          this._states.start(this.options.id);
-          return this.Events.trigger("received", { args: this.args, options: this.options });
-        }
-        doQueue(reachedHWM, blocked) {
-          this._assertStatus("RECEIVED");
-          this._states.next(this.options.id);
-          return this.Events.trigger("queued", { args: this.args, options: this.options, reachedHWM, blocked });
-        }
-        doRun() {
-          if (this.retryCount === 0) {
-            this._assertStatus("QUEUED");
-            this._states.next(this.options.id);
-          } else {
-            this._assertStatus("EXECUTING");
-          }
-          return this.Events.trigger("scheduled", { args: this.args, options: this.options });
-        }
-        async doExecute(chained, clearGlobalState, run2, free) {
-          var error63, eventInfo, passed;
-          if (this.retryCount === 0) {
-            this._assertStatus("RUNNING");
-            this._states.next(this.options.id);
-          } else {
-            this._assertStatus("EXECUTING");
-          }
-          eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
-          this.Events.trigger("executing", eventInfo);
-          try {
-            passed = await (chained != null ? chained.schedule(this.options, this.task, ...this.args) : this.task(...this.args));
-            if (clearGlobalState()) {
-              this.doDone(eventInfo);
-              await free(this.options, eventInfo);
-              this._assertStatus("DONE");
-              return this._resolve(passed);
-            }
-          } catch (error1) {
-            error63 = error1;
-            return this._onFailure(error63, eventInfo, clearGlobalState, run2, free);
-          }
-        }
-        doExpire(clearGlobalState, run2, free) {
-          var error63, eventInfo;
-          if (this._states.jobStatus(this.options.id === "RUNNING")) {
-            this._states.next(this.options.id);
-          }
-          this._assertStatus("EXECUTING");
-          eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
-          error63 = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
-          return this._onFailure(error63, eventInfo, clearGlobalState, run2, free);
-        }
-        async _onFailure(error63, eventInfo, clearGlobalState, run2, free) {
-          var retry2, retryAfter;
-          if (clearGlobalState()) {
-            retry2 = await this.Events.trigger("failed", error63, eventInfo);
-            if (retry2 != null) {
-              retryAfter = ~~retry2;
-              this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
-              this.retryCount++;
-              return run2(retryAfter);
-            } else {
-              this.doDone(eventInfo);
-              await free(this.options, eventInfo);
-              this._assertStatus("DONE");
-              return this._reject(error63);
-            }
-          }
-        }
-        doDone(eventInfo) {
-          this._assertStatus("EXECUTING");
-          this._states.next(this.options.id);
-          return this.Events.trigger("done", eventInfo);
-        }
-      };
-      var Job_1 = Job;
-      var BottleneckError$2, LocalDatastore, parser$2;
-      parser$2 = parser;
-      BottleneckError$2 = BottleneckError_1;
-      LocalDatastore = class LocalDatastore {
-        constructor(instance, storeOptions, storeInstanceOptions) {
-          this.instance = instance;
-          this.storeOptions = storeOptions;
-          this.clientId = this.instance._randomIndex();
-          parser$2.load(storeInstanceOptions, storeInstanceOptions, this);
-          this._nextRequest = this._lastReservoirRefresh = this._lastReservoirIncrease = Date.now();
-          this._running = 0;
-          this._done = 0;
-          this._unblockTime = 0;
-          this.ready = this.Promise.resolve();
-          this.clients = {};
-          this._startHeartbeat();
-        }
-        _startHeartbeat() {
-          var base;
-          if (this.heartbeat == null && (this.storeOptions.reservoirRefreshInterval != null && this.storeOptions.reservoirRefreshAmount != null || this.storeOptions.reservoirIncreaseInterval != null && this.storeOptions.reservoirIncreaseAmount != null)) {
-            return typeof (base = this.heartbeat = setInterval(() => {
-              var amount, incr, maximum, now, reservoir;
-              now = Date.now();
-              if (this.storeOptions.reservoirRefreshInterval != null && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
-                this._lastReservoirRefresh = now;
-                this.storeOptions.reservoir = this.storeOptions.reservoirRefreshAmount;
-                this.instance._drainAll(this.computeCapacity());
-              }
-              if (this.storeOptions.reservoirIncreaseInterval != null && now >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
-                ({
-                  reservoirIncreaseAmount: amount,
-                  reservoirIncreaseMaximum: maximum,
-                  reservoir
-                } = this.storeOptions);
-                this._lastReservoirIncrease = now;
-                incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
-                if (incr > 0) {
-                  this.storeOptions.reservoir += incr;
-                  return this.instance._drainAll(this.computeCapacity());
-                }
-              }
-            }, this.heartbeatInterval)).unref === "function" ? base.unref() : void 0;
-          } else {
-            return clearInterval(this.heartbeat);
-          }
-        }
-        async __publish__(message) {
-          await this.yieldLoop();
-          return this.instance.Events.trigger("message", message.toString());
-        }
-        async __disconnect__(flush) {
-          await this.yieldLoop();
-          clearInterval(this.heartbeat);
-          return this.Promise.resolve();
-        }
-        yieldLoop(t = 0) {
-          return new this.Promise(function(resolve2, reject) {
-            return setTimeout(resolve2, t);
-          });
-        }
-        computePenalty() {
-          var ref;
-          return (ref = this.storeOptions.penalty) != null ? ref : 15 * this.storeOptions.minTime || 5e3;
-        }
-        async __updateSettings__(options) {
-          await this.yieldLoop();
-          parser$2.overwrite(options, options, this.storeOptions);
-          this._startHeartbeat();
-          this.instance._drainAll(this.computeCapacity());
-          return true;
-        }
-        async __running__() {
-          await this.yieldLoop();
-          return this._running;
-        }
-        async __queued__() {
-          await this.yieldLoop();
-          return this.instance.queued();
-        }
-        async __done__() {
-          await this.yieldLoop();
-          return this._done;
-        }
-        async __groupCheck__(time3) {
-          await this.yieldLoop();
-          return this._nextRequest + this.timeout < time3;
-        }
-        computeCapacity() {
-          var maxConcurrent, reservoir;
-          ({ maxConcurrent, reservoir } = this.storeOptions);
-          if (maxConcurrent != null && reservoir != null) {
-            return Math.min(maxConcurrent - this._running, reservoir);
-          } else if (maxConcurrent != null) {
-            return maxConcurrent - this._running;
-          } else if (reservoir != null) {
-            return reservoir;
-          } else {
-            return null;
-          }
-        }
-        conditionsCheck(weight) {
-          var capacity;
-          capacity = this.computeCapacity();
-          return capacity == null || weight <= capacity;
-        }
-        async __incrementReservoir__(incr) {
-          var reservoir;
-          await this.yieldLoop();
-          reservoir = this.storeOptions.reservoir += incr;
-          this.instance._drainAll(this.computeCapacity());
-          return reservoir;
-        }
-        async __currentReservoir__() {
-          await this.yieldLoop();
-          return this.storeOptions.reservoir;
-        }
-        isBlocked(now) {
-          return this._unblockTime >= now;
-        }
-        check(weight, now) {
-          return this.conditionsCheck(weight) && this._nextRequest - now <= 0;
-        }
-        async __check__(weight) {
-          var now;
-          await this.yieldLoop();
-          now = Date.now();
-          return this.check(weight, now);
-        }
-        async __register__(index, weight, expiration) {
-          var now, wait;
-          await this.yieldLoop();
-          now = Date.now();
-          if (this.conditionsCheck(weight)) {
-            this._running += weight;
-            if (this.storeOptions.reservoir != null) {
-              this.storeOptions.reservoir -= weight;
-            }
-            wait = Math.max(this._nextRequest - now, 0);
-            this._nextRequest = now + wait + this.storeOptions.minTime;
-            return {
-              success: true,
-              wait,
-              reservoir: this.storeOptions.reservoir
-            };
-          } else {
-            return {
-              success: false
-            };
-          }
-        }
-        strategyIsBlock() {
-          return this.storeOptions.strategy === 3;
-        }
-        async __submit__(queueLength, weight) {
-          var blocked, now, reachedHWM;
-          await this.yieldLoop();
-          if (this.storeOptions.maxConcurrent != null && weight > this.storeOptions.maxConcurrent) {
-            throw new BottleneckError$2(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${this.storeOptions.maxConcurrent}`);
-          }
-          now = Date.now();
-          reachedHWM = this.storeOptions.highWater != null && queueLength === this.storeOptions.highWater && !this.check(weight, now);
-          blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now));
-          if (blocked) {
-            this._unblockTime = now + this.computePenalty();
-            this._nextRequest = this._unblockTime + this.storeOptions.minTime;
-            this.instance._dropAllQueued();
-          }
-          return {
-            reachedHWM,
-            blocked,
-            strategy: this.storeOptions.strategy
-          };
-        }
-        async __free__(index, weight) {
-          await this.yieldLoop();
-          this._running -= weight;
-          this._done += weight;
-          this.instance._drainAll(this.computeCapacity());
-          return {
-            running: this._running
-          };
-        }
-      };
-      var LocalDatastore_1 = LocalDatastore;
-      var BottleneckError$3, States;
-      BottleneckError$3 = BottleneckError_1;
-      States = class States {
-        constructor(status1) {
-          this.status = status1;
-          this._jobs = {};
-          this.counts = this.status.map(function() {
-            return 0;
-          });
-        }
-        next(id) {
-          var current2, next2;
-          current2 = this._jobs[id];
-          next2 = current2 + 1;
-          if (current2 != null && next2 < this.status.length) {
-            this.counts[current2]--;
-            this.counts[next2]++;
-            return this._jobs[id]++;
-          } else if (current2 != null) {
-            this.counts[current2]--;
-            return delete this._jobs[id];
-          }
-        }
-        start(id) {
-          var initial;
-          initial = 0;
-          this._jobs[id] = initial;
-          return this.counts[initial]++;
-        }
-        remove(id) {
-          var current2;
-          current2 = this._jobs[id];
-          if (current2 != null) {
-            this.counts[current2]--;
-            delete this._jobs[id];
-          }
-          return current2 != null;
-        }
-        jobStatus(id) {
-          var ref;
-          return (ref = this.status[this._jobs[id]]) != null ? ref : null;
-        }
-        statusJobs(status) {
-          var k, pos, ref, results, v;
-          if (status != null) {
-            pos = this.status.indexOf(status);
-            if (pos < 0) {
-              throw new BottleneckError$3(`status must be one of ${this.status.join(", ")}`);
-            }
-            ref = this._jobs;
-            results = [];
-            for (k in ref) {
-              v = ref[k];
-              if (v === pos) {
-                results.push(k);
-              }
-            }
-            return results;
-          } else {
-            return Object.keys(this._jobs);
-          }
-        }
-        statusCounts() {
-          return this.counts.reduce(((acc, v, i) => {
-            acc[this.status[i]] = v;
-            return acc;
-          }), {});
-        }
-      };
-      var States_1 = States;
-      var DLList$2, Sync;
-      DLList$2 = DLList_1;
-      Sync = class Sync {
-        constructor(name, Promise2) {
-          this.schedule = this.schedule.bind(this);
-          this.name = name;
-          this.Promise = Promise2;
-          this._running = 0;
-          this._queue = new DLList$2();
-        }
-        isEmpty() {
-          return this._queue.length === 0;
-        }
-        async _tryToRun() {
-          var args, cb, error63, reject, resolve2, returned, task;
-          if (this._running < 1 && this._queue.length > 0) {
-            this._running++;
-            ({ task, args, resolve: resolve2, reject } = this._queue.shift());
-            cb = await (async function() {
-              try {
-                returned = await task(...args);
-                return function() {
-                  return resolve2(returned);
-                };
-              } catch (error1) {
-                error63 = error1;
-                return function() {
-                  return reject(error63);
-                };
-              }
-            })();
-            this._running--;
-            this._tryToRun();
-            return cb();
-          }
-        }
-        schedule(task, ...args) {
-          var promise2, reject, resolve2;
-          resolve2 = reject = null;
-          promise2 = new this.Promise(function(_resolve, _reject) {
-            resolve2 = _resolve;
-            return reject = _reject;
-          });
-          this._queue.push({ task, args, resolve: resolve2, reject });
-          this._tryToRun();
-          return promise2;
-        }
-      };
-      var Sync_1 = Sync;
-      var version2 = "2.19.5";
-      var version$1 = {
-        version: version2
-      };
-      var version$2 = /* @__PURE__ */ Object.freeze({
-        version: version2,
-        default: version$1
-      });
-      var require$$2 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
-      var require$$3 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
-      var require$$4 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
-      var Events$2, Group, IORedisConnection$1, RedisConnection$1, Scripts$1, parser$3;
-      parser$3 = parser;
-      Events$2 = Events_1;
-      RedisConnection$1 = require$$2;
-      IORedisConnection$1 = require$$3;
-      Scripts$1 = require$$4;
-      Group = (function() {
-        class Group2 {
-          constructor(limiterOptions = {}) {
-            this.deleteKey = this.deleteKey.bind(this);
-            this.limiterOptions = limiterOptions;
-            parser$3.load(this.limiterOptions, this.defaults, this);
-            this.Events = new Events$2(this);
-            this.instances = {};
-            this.Bottleneck = Bottleneck_1;
-            this._startAutoCleanup();
-            this.sharedConnection = this.connection != null;
-            if (this.connection == null) {
-              if (this.limiterOptions.datastore === "redis") {
-                this.connection = new RedisConnection$1(Object.assign({}, this.limiterOptions, { Events: this.Events }));
-              } else if (this.limiterOptions.datastore === "ioredis") {
-                this.connection = new IORedisConnection$1(Object.assign({}, this.limiterOptions, { Events: this.Events }));
-              }
-            }
-          }
-          key(key = "") {
-            var ref;
-            return (ref = this.instances[key]) != null ? ref : (() => {
-              var limiter;
-              limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
-                id: `${this.id}-${key}`,
-                timeout: this.timeout,
-                connection: this.connection
-              }));
-              this.Events.trigger("created", limiter, key);
-              return limiter;
-            })();
-          }
-          async deleteKey(key = "") {
-            var deleted, instance;
-            instance = this.instances[key];
-            if (this.connection) {
-              deleted = await this.connection.__runCommand__(["del", ...Scripts$1.allKeys(`${this.id}-${key}`)]);
-            }
-            if (instance != null) {
-              delete this.instances[key];
-              await instance.disconnect();
-            }
-            return instance != null || deleted > 0;
-          }
-          limiters() {
-            var k, ref, results, v;
-            ref = this.instances;
-            results = [];
-            for (k in ref) {
-              v = ref[k];
-              results.push({
-                key: k,
-                limiter: v
-              });
-            }
-            return results;
-          }
-          keys() {
-            return Object.keys(this.instances);
-          }
-          async clusterKeys() {
-            var cursor, end, found, i, k, keys, len, next2, start2;
-            if (this.connection == null) {
-              return this.Promise.resolve(this.keys());
-            }
-            keys = [];
-            cursor = null;
-            start2 = `b_${this.id}-`.length;
-            end = "_settings".length;
-            while (cursor !== 0) {
-              [next2, found] = await this.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${this.id}-*_settings`, "count", 1e4]);
-              cursor = ~~next2;
-              for (i = 0, len = found.length; i < len; i++) {
-                k = found[i];
-                keys.push(k.slice(start2, -end));
-              }
-            }
-            return keys;
-          }
-          _startAutoCleanup() {
-            var base;
-            clearInterval(this.interval);
-            return typeof (base = this.interval = setInterval(async () => {
-              var e, k, ref, results, time3, v;
-              time3 = Date.now();
-              ref = this.instances;
-              results = [];
-              for (k in ref) {
-                v = ref[k];
-                try {
-                  if (await v._store.__groupCheck__(time3)) {
-                    results.push(this.deleteKey(k));
-                  } else {
-                    results.push(void 0);
-                  }
-                } catch (error63) {
-                  e = error63;
-                  results.push(v.Events.trigger("error", e));
-                }
-              }
-              return results;
-            }, this.timeout / 2)).unref === "function" ? base.unref() : void 0;
-          }
-          updateSettings(options = {}) {
-            parser$3.overwrite(options, this.defaults, this);
-            parser$3.overwrite(options, options, this.limiterOptions);
-            if (options.timeout != null) {
-              return this._startAutoCleanup();
-            }
-          }
-          disconnect(flush = true) {
-            var ref;
-            if (!this.sharedConnection) {
-              return (ref = this.connection) != null ? ref.disconnect(flush) : void 0;
-            }
-          }
-        }
-        Group2.prototype.defaults = {
-          timeout: 1e3 * 60 * 5,
-          connection: null,
-          Promise,
-          id: "group-key"
-        };
-        return Group2;
-      }).call(commonjsGlobal);
-      var Group_1 = Group;
-      var Batcher, Events$3, parser$4;
-      parser$4 = parser;
-      Events$3 = Events_1;
-      Batcher = (function() {
-        class Batcher2 {
-          constructor(options = {}) {
-            this.options = options;
-            parser$4.load(this.options, this.defaults, this);
-            this.Events = new Events$3(this);
-            this._arr = [];
-            this._resetPromise();
-            this._lastFlush = Date.now();
-          }
-          _resetPromise() {
-            return this._promise = new this.Promise((res, rej) => {
-              return this._resolve = res;
-            });
-          }
-          _flush() {
-            clearTimeout(this._timeout);
-            this._lastFlush = Date.now();
-            this._resolve();
-            this.Events.trigger("batch", this._arr);
-            this._arr = [];
-            return this._resetPromise();
-          }
-          add(data) {
-            var ret;
-            this._arr.push(data);
-            ret = this._promise;
-            if (this._arr.length === this.maxSize) {
-              this._flush();
-            } else if (this.maxTime != null && this._arr.length === 1) {
-              this._timeout = setTimeout(() => {
-                return this._flush();
-              }, this.maxTime);
-            }
-            return ret;
-          }
-        }
-        Batcher2.prototype.defaults = {
-          maxTime: null,
-          maxSize: null,
-          Promise
-        };
-        return Batcher2;
-      }).call(commonjsGlobal);
-      var Batcher_1 = Batcher;
-      var require$$4$1 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
-      var require$$8 = getCjsExportFromNamespace(version$2);
-      var Bottleneck2, DEFAULT_PRIORITY$1, Events$4, Job$1, LocalDatastore$1, NUM_PRIORITIES$1, Queues$1, RedisDatastore$1, States$1, Sync$1, parser$5, splice = [].splice;
-      NUM_PRIORITIES$1 = 10;
-      DEFAULT_PRIORITY$1 = 5;
-      parser$5 = parser;
-      Queues$1 = Queues_1;
-      Job$1 = Job_1;
-      LocalDatastore$1 = LocalDatastore_1;
-      RedisDatastore$1 = require$$4$1;
-      Events$4 = Events_1;
-      States$1 = States_1;
-      Sync$1 = Sync_1;
-      Bottleneck2 = (function() {
-        class Bottleneck3 {
-          constructor(options = {}, ...invalid) {
-            var storeInstanceOptions, storeOptions;
-            this._addToQueue = this._addToQueue.bind(this);
-            this._validateOptions(options, invalid);
-            parser$5.load(options, this.instanceDefaults, this);
-            this._queues = new Queues$1(NUM_PRIORITIES$1);
-            this._scheduled = {};
-            this._states = new States$1(["RECEIVED", "QUEUED", "RUNNING", "EXECUTING"].concat(this.trackDoneStatus ? ["DONE"] : []));
-            this._limiter = null;
-            this.Events = new Events$4(this);
-            this._submitLock = new Sync$1("submit", this.Promise);
-            this._registerLock = new Sync$1("register", this.Promise);
-            storeOptions = parser$5.load(options, this.storeDefaults, {});
-            this._store = (function() {
-              if (this.datastore === "redis" || this.datastore === "ioredis" || this.connection != null) {
-                storeInstanceOptions = parser$5.load(options, this.redisStoreDefaults, {});
-                return new RedisDatastore$1(this, storeOptions, storeInstanceOptions);
-              } else if (this.datastore === "local") {
-                storeInstanceOptions = parser$5.load(options, this.localStoreDefaults, {});
-                return new LocalDatastore$1(this, storeOptions, storeInstanceOptions);
-              } else {
-                throw new Bottleneck3.prototype.BottleneckError(`Invalid datastore type: ${this.datastore}`);
-              }
-            }).call(this);
-            this._queues.on("leftzero", () => {
-              var ref;
-              return (ref = this._store.heartbeat) != null ? typeof ref.ref === "function" ? ref.ref() : void 0 : void 0;
-            });
-            this._queues.on("zero", () => {
-              var ref;
-              return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
-            });
-          }
-          _validateOptions(options, invalid) {
-            if (!(options != null && typeof options === "object" && invalid.length === 0)) {
-              throw new Bottleneck3.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
-            }
-          }
-          ready() {
-            return this._store.ready;
-          }
-          clients() {
-            return this._store.clients;
-          }
-          channel() {
-            return `b_${this.id}`;
-          }
-          channel_client() {
-            return `b_${this.id}_${this._store.clientId}`;
-          }
-          publish(message) {
-            return this._store.__publish__(message);
-          }
-          disconnect(flush = true) {
-            return this._store.__disconnect__(flush);
-          }
-          chain(_limiter) {
-            this._limiter = _limiter;
-            return this;
-          }
-          queued(priority) {
-            return this._queues.queued(priority);
-          }
-          clusterQueued() {
-            return this._store.__queued__();
-          }
-          empty() {
-            return this.queued() === 0 && this._submitLock.isEmpty();
-          }
-          running() {
-            return this._store.__running__();
-          }
-          done() {
-            return this._store.__done__();
-          }
-          jobStatus(id) {
-            return this._states.jobStatus(id);
-          }
-          jobs(status) {
-            return this._states.statusJobs(status);
-          }
-          counts() {
-            return this._states.statusCounts();
-          }
-          _randomIndex() {
-            return Math.random().toString(36).slice(2);
-          }
-          check(weight = 1) {
-            return this._store.__check__(weight);
-          }
-          _clearGlobalState(index) {
-            if (this._scheduled[index] != null) {
-              clearTimeout(this._scheduled[index].expiration);
-              delete this._scheduled[index];
-              return true;
-            } else {
-              return false;
-            }
-          }
-          async _free(index, job, options, eventInfo) {
-            var e, running;
-            try {
-              ({ running } = await this._store.__free__(index, options.weight));
-              this.Events.trigger("debug", `Freed ${options.id}`, eventInfo);
-              if (running === 0 && this.empty()) {
-                return this.Events.trigger("idle");
-              }
-            } catch (error1) {
-              e = error1;
-              return this.Events.trigger("error", e);
-            }
-          }
-          _run(index, job, wait) {
-            var clearGlobalState, free, run2;
-            job.doRun();
-            clearGlobalState = this._clearGlobalState.bind(this, index);
-            run2 = this._run.bind(this, index, job);
-            free = this._free.bind(this, index, job);
-            return this._scheduled[index] = {
-              timeout: setTimeout(() => {
-                return job.doExecute(this._limiter, clearGlobalState, run2, free);
-              }, wait),
-              expiration: job.options.expiration != null ? setTimeout(function() {
-                return job.doExpire(clearGlobalState, run2, free);
-              }, wait + job.options.expiration) : void 0,
-              job
-            };
-          }
-          _drainOne(capacity) {
-            return this._registerLock.schedule(() => {
-              var args, index, next2, options, queue;
-              if (this.queued() === 0) {
-                return this.Promise.resolve(null);
-              }
-              queue = this._queues.getFirst();
-              ({ options, args } = next2 = queue.first());
-              if (capacity != null && options.weight > capacity) {
-                return this.Promise.resolve(null);
-              }
-              this.Events.trigger("debug", `Draining ${options.id}`, { args, options });
-              index = this._randomIndex();
-              return this._store.__register__(index, options.weight, options.expiration).then(({ success: success2, wait, reservoir }) => {
-                var empty;
-                this.Events.trigger("debug", `Drained ${options.id}`, { success: success2, args, options });
-                if (success2) {
-                  queue.shift();
-                  empty = this.empty();
-                  if (empty) {
-                    this.Events.trigger("empty");
-                  }
-                  if (reservoir === 0) {
-                    this.Events.trigger("depleted", empty);
-                  }
-                  this._run(index, next2, wait);
-                  return this.Promise.resolve(options.weight);
-                } else {
-                  return this.Promise.resolve(null);
-                }
-              });
-            });
-          }
-          _drainAll(capacity, total = 0) {
-            return this._drainOne(capacity).then((drained) => {
-              var newCapacity;
-              if (drained != null) {
-                newCapacity = capacity != null ? capacity - drained : capacity;
-                return this._drainAll(newCapacity, total + drained);
-              } else {
-                return this.Promise.resolve(total);
-              }
-            }).catch((e) => {
-              return this.Events.trigger("error", e);
-            });
-          }
-          _dropAllQueued(message) {
-            return this._queues.shiftAll(function(job) {
-              return job.doDrop({ message });
-            });
-          }
-          stop(options = {}) {
-            var done, waitForExecuting;
-            options = parser$5.load(options, this.stopDefaults);
-            waitForExecuting = (at) => {
-              var finished;
-              finished = () => {
-                var counts;
-                counts = this._states.counts;
-                return counts[0] + counts[1] + counts[2] + counts[3] === at;
-              };
-              return new this.Promise((resolve2, reject) => {
-                if (finished()) {
-                  return resolve2();
-                } else {
-                  return this.on("done", () => {
-                    if (finished()) {
-                      this.removeAllListeners("done");
-                      return resolve2();
-                    }
-                  });
-                }
-              });
-            };
-            done = options.dropWaitingJobs ? (this._run = function(index, next2) {
-              return next2.doDrop({
-                message: options.dropErrorMessage
-              });
-            }, this._drainOne = () => {
-              return this.Promise.resolve(null);
-            }, this._registerLock.schedule(() => {
-              return this._submitLock.schedule(() => {
-                var k, ref, v;
-                ref = this._scheduled;
-                for (k in ref) {
-                  v = ref[k];
-                  if (this.jobStatus(v.job.options.id) === "RUNNING") {
-                    clearTimeout(v.timeout);
-                    clearTimeout(v.expiration);
-                    v.job.doDrop({
-                      message: options.dropErrorMessage
-                    });
-                  }
-                }
-                this._dropAllQueued(options.dropErrorMessage);
-                return waitForExecuting(0);
-              });
-            })) : this.schedule({
-              priority: NUM_PRIORITIES$1 - 1,
-              weight: 0
-            }, () => {
-              return waitForExecuting(1);
-            });
-            this._receive = function(job) {
-              return job._reject(new Bottleneck3.prototype.BottleneckError(options.enqueueErrorMessage));
-            };
-            this.stop = () => {
-              return this.Promise.reject(new Bottleneck3.prototype.BottleneckError("stop() has already been called"));
-            };
-            return done;
-          }
-          async _addToQueue(job) {
-            var args, blocked, error63, options, reachedHWM, shifted, strategy;
-            ({ args, options } = job);
-            try {
-              ({ reachedHWM, blocked, strategy } = await this._store.__submit__(this.queued(), options.weight));
-            } catch (error1) {
-              error63 = error1;
-              this.Events.trigger("debug", `Could not queue ${options.id}`, { args, options, error: error63 });
-              job.doDrop({ error: error63 });
-              return false;
-            }
-            if (blocked) {
-              job.doDrop();
-              return true;
-            } else if (reachedHWM) {
-              shifted = strategy === Bottleneck3.prototype.strategy.LEAK ? this._queues.shiftLastFrom(options.priority) : strategy === Bottleneck3.prototype.strategy.OVERFLOW_PRIORITY ? this._queues.shiftLastFrom(options.priority + 1) : strategy === Bottleneck3.prototype.strategy.OVERFLOW ? job : void 0;
-              if (shifted != null) {
-                shifted.doDrop();
-              }
-              if (shifted == null || strategy === Bottleneck3.prototype.strategy.OVERFLOW) {
-                if (shifted == null) {
-                  job.doDrop();
-                }
-                return reachedHWM;
-              }
-            }
-            job.doQueue(reachedHWM, blocked);
-            this._queues.push(job);
-            await this._drainAll();
-            return reachedHWM;
-          }
-          _receive(job) {
-            if (this._states.jobStatus(job.options.id) != null) {
-              job._reject(new Bottleneck3.prototype.BottleneckError(`A job with the same id already exists (id=${job.options.id})`));
-              return false;
-            } else {
-              job.doReceive();
-              return this._submitLock.schedule(this._addToQueue, job);
-            }
-          }
-          submit(...args) {
-            var cb, fn, job, options, ref, ref1, task;
-            if (typeof args[0] === "function") {
-              ref = args, [fn, ...args] = ref, [cb] = splice.call(args, -1);
-              options = parser$5.load({}, this.jobDefaults);
-            } else {
-              ref1 = args, [options, fn, ...args] = ref1, [cb] = splice.call(args, -1);
-              options = parser$5.load(options, this.jobDefaults);
-            }
-            task = (...args2) => {
-              return new this.Promise(function(resolve2, reject) {
-                return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve2)(args3);
-                });
-              });
-            };
-            job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
-            job.promise.then(function(args2) {
-              return typeof cb === "function" ? cb(...args2) : void 0;
-            }).catch(function(args2) {
-              if (Array.isArray(args2)) {
-                return typeof cb === "function" ? cb(...args2) : void 0;
-              } else {
-                return typeof cb === "function" ? cb(args2) : void 0;
-              }
-            });
-            return this._receive(job);
-          }
-          schedule(...args) {
-            var job, options, task;
-            if (typeof args[0] === "function") {
-              [task, ...args] = args;
-              options = {};
-            } else {
-              [options, task, ...args] = args;
-            }
-            job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
-            this._receive(job);
-            return job.promise;
-          }
-          wrap(fn) {
-            var schedule, wrapped;
-            schedule = this.schedule.bind(this);
-            wrapped = function(...args) {
-              return schedule(fn.bind(this), ...args);
-            };
-            wrapped.withOptions = function(options, ...args) {
-              return schedule(options, fn, ...args);
-            };
-            return wrapped;
-          }
-          async updateSettings(options = {}) {
-            await this._store.__updateSettings__(parser$5.overwrite(options, this.storeDefaults));
-            parser$5.overwrite(options, this.instanceDefaults, this);
-            return this;
-          }
-          currentReservoir() {
-            return this._store.__currentReservoir__();
-          }
-          incrementReservoir(incr = 0) {
-            return this._store.__incrementReservoir__(incr);
-          }
-        }
-        Bottleneck3.default = Bottleneck3;
-        Bottleneck3.Events = Events$4;
-        Bottleneck3.version = Bottleneck3.prototype.version = require$$8.version;
-        Bottleneck3.strategy = Bottleneck3.prototype.strategy = {
-          LEAK: 1,
-          OVERFLOW: 2,
-          OVERFLOW_PRIORITY: 4,
-          BLOCK: 3
-        };
-        Bottleneck3.BottleneckError = Bottleneck3.prototype.BottleneckError = BottleneckError_1;
-        Bottleneck3.Group = Bottleneck3.prototype.Group = Group_1;
-        Bottleneck3.RedisConnection = Bottleneck3.prototype.RedisConnection = require$$2;
-        Bottleneck3.IORedisConnection = Bottleneck3.prototype.IORedisConnection = require$$3;
-        Bottleneck3.Batcher = Bottleneck3.prototype.Batcher = Batcher_1;
-        Bottleneck3.prototype.jobDefaults = {
-          priority: DEFAULT_PRIORITY$1,
-          weight: 1,
-          expiration: null,
-          id: "<no-id>"
-        };
-        Bottleneck3.prototype.storeDefaults = {
-          maxConcurrent: null,
-          minTime: 0,
-          highWater: null,
-          strategy: Bottleneck3.prototype.strategy.LEAK,
-          penalty: null,
-          reservoir: null,
-          reservoirRefreshInterval: null,
-          reservoirRefreshAmount: null,
-          reservoirIncreaseInterval: null,
-          reservoirIncreaseAmount: null,
-          reservoirIncreaseMaximum: null
-        };
-        Bottleneck3.prototype.localStoreDefaults = {
-          Promise,
-          timeout: null,
-          heartbeatInterval: 250
-        };
-        Bottleneck3.prototype.redisStoreDefaults = {
-          Promise,
-          timeout: null,
-          heartbeatInterval: 5e3,
-          clientTimeout: 1e4,
-          Redis: null,
-          clientOptions: {},
-          clusterNodes: null,
-          clearDatastore: false,
-          connection: null
-        };
-        Bottleneck3.prototype.instanceDefaults = {
-          datastore: "local",
-          connection: null,
-          id: "<no-id>",
-          rejectOnDrop: true,
-          trackDoneStatus: false,
-          Promise
-        };
-        Bottleneck3.prototype.stopDefaults = {
-          enqueueErrorMessage: "This limiter has been stopped and cannot accept new jobs.",
-          dropWaitingJobs: true,
-          dropErrorMessage: "This limiter has been stopped."
-        };
-        return Bottleneck3;
-      }).call(commonjsGlobal);
-      var Bottleneck_1 = Bottleneck2;
-      var lib = Bottleneck_1;
-      return lib;
-    }));
-  }
-});
-
-// actions/deploy/src/index.ts
-import { appendFileSync as appendFileSync2 } from "node:fs";
-
 // node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/command.js
 import * as os from "os";
 
@@ -30180,11 +30177,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P2, generator) {
   function adopt(value) {
-    return value instanceof P2 ? value : new P2(function(resolve2) {
-      resolve2(value);
+    return value instanceof P2 ? value : new P2(function(resolve4) {
+      resolve4(value);
     });
   }
-  return new (P2 || (P2 = Promise))(function(resolve2, reject) {
+  return new (P2 || (P2 = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step2(generator.next(value));
@@ -30200,7 +30197,7 @@ var __awaiter = function(thisArg, _arguments, P2, generator) {
       }
     }
     function step2(result2) {
-      result2.done ? resolve2(result2.value) : adopt(result2.value).then(fulfilled, rejected);
+      result2.done ? resolve4(result2.value) : adopt(result2.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30310,8 +30307,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text2, addEOL = false) {
-    this._buffer += text2;
+  addRaw(text, addEOL = false) {
+    this._buffer += text;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -30356,14 +30353,14 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addTable(rows) {
-    const tableBody = rows.map((row) => {
+  addTable(rows2) {
+    const tableBody = rows2.map((row) => {
       const cells = row.map((cell) => {
         if (typeof cell === "string") {
           return this.wrap("td", cell);
         }
-        const { header, data, colspan, rowspan } = cell;
-        const tag = header ? "th" : "td";
+        const { header: header2, data, colspan, rowspan } = cell;
+        const tag = header2 ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
       }).join("");
@@ -30407,10 +30404,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text2, level) {
+  addHeading(text, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text2);
+    const element = this.wrap(allowedTag, text);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -30439,9 +30436,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text2, cite) {
+  addQuote(text, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text2, attrs);
+    const element = this.wrap("blockquote", text, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -30452,8 +30449,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text2, href) {
-    const element = this.wrap("a", text2, { href });
+  addLink(text, href) {
+    const element = this.wrap("a", text, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -30508,6 +30505,9 @@ function error(message, properties = {}) {
 }
 function warning(message, properties = {}) {
   issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+function info(message) {
+  process.stdout.write(message + os4.EOL);
 }
 
 // node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/classic/external.js
@@ -31910,10 +31910,10 @@ function defineLazyInternal(inst, key, compute) {
           Object.defineProperty(this, key, { configurable: true, writable: true, value });
         broke = broke || outer;
         return value;
-      } catch (err2) {
+      } catch (err) {
         delete this[key];
         broke = broke || outer;
-        throw err2;
+        throw err;
       }
     },
     set(value) {
@@ -33493,11 +33493,11 @@ function isValidCIDRv6(value) {
   const parts = value.split("/");
   if (parts.length !== 2)
     return false;
-  const [address, prefix2] = parts;
-  if (!prefix2)
+  const [address, prefix] = parts;
+  if (!prefix)
     return false;
-  const prefixNum = Number(prefix2);
-  if (`${prefixNum}` !== prefix2)
+  const prefixNum = Number(prefix);
+  if (`${prefixNum}` !== prefix)
     return false;
   if (prefixNum < 0 || prefixNum > 128)
     return false;
@@ -33645,10 +33645,10 @@ function isValidJWT(token, algorithm = null) {
     const tokensParts = token.split(".");
     if (tokensParts.length !== 3)
       return false;
-    const [header] = tokensParts;
-    if (!header)
+    const [header2] = tokensParts;
+    if (!header2)
       return false;
-    const parsedHeader = JSON.parse(atob(header));
+    const parsedHeader = JSON.parse(atob(header2));
     if ("typ" in parsedHeader && parsedHeader?.typ !== "JWT")
       return false;
     if (!parsedHeader.alg)
@@ -35577,7 +35577,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve2) {
+function isRecursive(inst, stack, resolve4) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -35587,7 +35587,7 @@ function isRecursive(inst, stack, resolve2) {
   let result2 = NONE;
   const check2 = (child) => {
     if (result2 !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve2);
+      const answer = isRecursive(child, stack, resolve4);
       if (answer > result2)
         result2 = answer;
     }
@@ -35598,7 +35598,7 @@ function isRecursive(inst, stack, resolve2) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve2) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve4) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -35662,7 +35662,7 @@ function isRecursive(inst, stack, resolve2) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve2 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve4 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -39860,8 +39860,8 @@ function ko_default() {
 }
 
 // node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/locales/lt.js
-var capitalizeFirstCharacter = (text2) => {
-  return text2.charAt(0).toUpperCase() + text2.slice(1);
+var capitalizeFirstCharacter = (text) => {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 };
 function getUnitTypeFromNumber(number4) {
   const abs = Math.abs(number4);
@@ -43481,9 +43481,9 @@ function compile(schema, options) {
     const clone2 = withParser(schema, parser);
     clone2._zod.bag.validator = compileValidator(schema, parser);
     return clone2;
-  } catch (err2) {
+  } catch (err) {
     if (options?.strict)
-      throw err2;
+      throw err;
     return schema;
   }
 }
@@ -43573,8 +43573,8 @@ ${code}
   try {
     const factory = new F(...constantNames, factoryCode);
     fn = factory(...constantValues);
-  } catch (err2) {
-    throw new ZodCompileUnsupportedError(`this schema (generated code failed to evaluate: ${err2.message})`);
+  } catch (err) {
+    throw new ZodCompileUnsupportedError(`this schema (generated code failed to evaluate: ${err.message})`);
   }
   if (options?.debug) {
     fn.code = fullCode;
@@ -43612,9 +43612,9 @@ function compileChild(doc, ctx, schema, accessor, needsValue = true) {
   const varCounter = ctx.varCounter;
   try {
     return generateCheck(doc, ctx, schema, accessor, needsValue);
-  } catch (err2) {
-    if (!(err2 instanceof ZodCompileUnsupportedError) || !err2.islandable)
-      throw err2;
+  } catch (err) {
+    if (!(err instanceof ZodCompileUnsupportedError) || !err.islandable)
+      throw err;
     doc.content.length = contentLen;
     if (ctx.constants.size > constantCount) {
       const trailing = Array.from(ctx.constants.keys()).slice(constantCount);
@@ -44003,8 +44003,8 @@ function generateStringFormatCheck(doc, ctx, def, accessor, needsValue = true) {
       doc.write(`if (!${accessor}.includes(${esc(def.includes)})) return INVALID;`);
       break;
     case "starts_with": {
-      const prefix2 = def.prefix;
-      doc.write(`if (${accessor}.slice(0, ${prefix2.length}) !== ${esc(prefix2)}) return INVALID;`);
+      const prefix = def.prefix;
+      doc.write(`if (${accessor}.slice(0, ${prefix.length}) !== ${esc(prefix)}) return INVALID;`);
       break;
     }
     case "ends_with": {
@@ -44748,8 +44748,8 @@ function generateDiscriminatedUnionCheck(doc, ctx, def, accessor) {
       claimed.add(value);
     }
     const conditions = Array.from(values, (value) => literalEquality(ctx, discVar, value));
-    const prefix2 = firstBranch ? "if" : "else if";
-    doc.write(`${prefix2} (${conditions.join(" || ")}) {`);
+    const prefix = firstBranch ? "if" : "else if";
+    doc.write(`${prefix} (${conditions.join(" || ")}) {`);
     doc.indented((d) => {
       const branchOutput = generateCheck(d, ctx, option, accessor);
       d.write(`${outputVar} = ${branchOutput};`);
@@ -45697,12 +45697,12 @@ function _includes(includes, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _startsWith(prefix2, params) {
+function _startsWith(prefix, params) {
   return new $ZodCheckStartsWith({
     check: "string_format",
     format: "starts_with",
     ...normalizeParams(params),
-    prefix: prefix2
+    prefix
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -47072,8 +47072,8 @@ var tupleProcessor = (schema, ctx, _json, params) => {
   let minItems = def.items.length;
   while (minItems > 0) {
     const item = def.items[minItems - 1];
-    const optional2 = ctx.io === "input" ? inputOptin(item) !== void 0 : item._zod.optout === "optional";
-    if (!optional2)
+    const optional3 = ctx.io === "input" ? inputOptin(item) !== void 0 : item._zod.optout === "optional";
+    if (!optional3)
       break;
     minItems--;
   }
@@ -50275,9474 +50275,6 @@ function readInputs(schema) {
   return parsed.data;
 }
 
-// packages/actions-kit/src/run-action.ts
-async function runAction(main) {
-  try {
-    await main();
-  } catch (error63) {
-    if (isUserError(error63)) {
-      const where = error63.location;
-      error(error63.message, where ? { file: where.file, startLine: where.line, startColumn: where.column } : {});
-      process.exitCode = 1;
-      return;
-    }
-    const err2 = error63 instanceof Error ? error63 : new Error(String(error63));
-    setFailed(`mlship internal error (please report it): ${err2.stack ?? err2.message}`);
-  }
-}
-
-// packages/actions-kit/src/outputs.ts
-function setOutputs(outputs) {
-  for (const [key, value] of Object.entries(outputs)) {
-    if (value !== void 0) setOutput(inputName(key), String(value));
-  }
-}
-function warning2(message) {
-  warning(message);
-}
-
-// node_modules/.pnpm/simple-statistics@7.12.1/node_modules/simple-statistics/dist/simple-statistics.mjs
-var BayesianClassifier = function BayesianClassifier2() {
-  this.totalCount = 0;
-  this.data = {};
-};
-BayesianClassifier.prototype.train = function train(item, category) {
-  if (!this.data[category]) {
-    this.data[category] = {};
-  }
-  for (var k in item) {
-    var v = item[k];
-    if (this.data[category][k] === void 0) {
-      this.data[category][k] = {};
-    }
-    if (this.data[category][k][v] === void 0) {
-      this.data[category][k][v] = 0;
-    }
-    this.data[category][k][v]++;
-  }
-  this.totalCount++;
-};
-BayesianClassifier.prototype.score = function score(item) {
-  var odds = {};
-  var category;
-  for (var k in item) {
-    var v = item[k];
-    for (category in this.data) {
-      if (odds[category] === void 0) {
-        odds[category] = {};
-      }
-      if (this.data[category][k]) {
-        odds[category][k + "_" + v] = (this.data[category][k][v] || 0) / this.totalCount;
-      } else {
-        odds[category][k + "_" + v] = 0;
-      }
-    }
-  }
-  var oddsSums = {};
-  for (category in odds) {
-    oddsSums[category] = 0;
-    for (var combination in odds[category]) {
-      oddsSums[category] += odds[category][combination];
-    }
-  }
-  return oddsSums;
-};
-var g = 607 / 128;
-var LOGSQRT2PI = Math.log(Math.sqrt(2 * Math.PI));
-var SQRT_2PI$1 = Math.sqrt(2 * Math.PI);
-function cumulativeDistribution(z3) {
-  var sum2 = z3;
-  var tmp = z3;
-  for (var i = 1; i < 30; i++) {
-    tmp *= z3 * z3 / (2 * i + 1);
-    sum2 += tmp;
-  }
-  return Math.round((0.5 + sum2 / SQRT_2PI$1 * Math.exp(-z3 * z3 / 2)) * 1e4) / 1e4;
-}
-var standardNormalTable = [];
-for (z2 = 0; z2 <= 3.09; z2 += 0.01) {
-  standardNormalTable.push(cumulativeDistribution(z2));
-}
-var z2;
-function errorFunction(x) {
-  var t = 1 / (1 + 0.5 * Math.abs(x));
-  var tau = t * Math.exp(
-    -x * x + ((((((((0.17087277 * t - 0.82215223) * t + 1.48851587) * t - 1.13520398) * t + 0.27886807) * t - 0.18628806) * t + 0.09678418) * t + 0.37409196) * t + 1.00002368) * t - 1.26551223
-  );
-  if (x >= 0) {
-    return 1 - tau;
-  } else {
-    return tau - 1;
-  }
-}
-var SQRT_2PI = Math.sqrt(2 * Math.PI);
-var PerceptronModel = function PerceptronModel2() {
-  this.weights = [];
-  this.bias = 0;
-};
-PerceptronModel.prototype.predict = function predict(features) {
-  if (features.length !== this.weights.length) {
-    return null;
-  }
-  var score2 = 0;
-  for (var i = 0; i < this.weights.length; i++) {
-    score2 += this.weights[i] * features[i];
-  }
-  score2 += this.bias;
-  if (score2 > 0) {
-    return 1;
-  } else {
-    return 0;
-  }
-};
-PerceptronModel.prototype.train = function train2(features, label) {
-  if (label !== 0 && label !== 1) {
-    return null;
-  }
-  if (features.length !== this.weights.length) {
-    this.weights = features.slice();
-    this.bias = 1;
-  }
-  var prediction = this.predict(features);
-  if (typeof prediction === "number" && prediction !== label) {
-    var gradient = label - prediction;
-    for (var i = 0; i < this.weights.length; i++) {
-      this.weights[i] += gradient * features[i];
-    }
-    this.bias += gradient;
-  }
-  return this;
-};
-
-// packages/deploy/src/judge/always-valid.ts
-var MAX_STEPS = 60;
-function mixtureCrossing(information, alpha, mixtureScale) {
-  const it2 = information * mixtureScale * mixtureScale;
-  const target = Math.log(1 / alpha) - Math.LN2 + 0.5 * Math.log1p(it2);
-  let low = 0;
-  let high = Math.sqrt(2 * Math.max(target + Math.LN2, 0)) + 1;
-  let u = Math.sqrt(2 * Math.max(target, 0));
-  for (let i = 0; i < MAX_STEPS; i++) {
-    const cdf = 0.5 * (1 + errorFunction(u / Math.SQRT2));
-    const f = Math.log(cdf) + u * u / 2 - target;
-    if (Math.abs(f) < 1e-12) break;
-    if (f < 0) low = u;
-    else high = u;
-    const slope = Math.exp(-u * u / 2) / Math.sqrt(2 * Math.PI) / cdf + u;
-    const next2 = u - f / slope;
-    u = next2 > low && next2 < high ? next2 : (low + high) / 2;
-  }
-  return u;
-}
-function alwaysValidBounds(estimate, alpha, mixtureScale) {
-  if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be in (0, 1), got ${alpha}`);
-  if (!(mixtureScale > 0)) throw new RangeError(`the mixture scale must be positive, got ${mixtureScale}`);
-  if (!Number.isFinite(estimate.value) || !(estimate.variance < Infinity) || Number.isNaN(estimate.variance))
-    return { lower: -Infinity, upper: Infinity, halfWidth: Infinity };
-  if (estimate.variance <= 0) return { lower: estimate.value, upper: estimate.value, halfWidth: 0 };
-  const information = 1 / estimate.variance;
-  const u = mixtureCrossing(information, alpha, mixtureScale);
-  const halfWidth = u * Math.sqrt(information + 1 / (mixtureScale * mixtureScale)) / information;
-  return { lower: estimate.value - halfWidth, upper: estimate.value + halfWidth, halfWidth };
-}
-
-// packages/deploy/src/judge/moments.ts
-var MomentsSchema = external_exports.strictObject({
-  n: external_exports.number().int().min(0),
-  sum: external_exports.number(),
-  sumSquares: external_exports.number().min(0)
-});
-var EMPTY_MOMENTS = Object.freeze({ n: 0, sum: 0, sumSquares: 0 });
-function mean(m) {
-  return m.n > 0 ? m.sum / m.n : Number.NaN;
-}
-function sampleVariance(m) {
-  if (m.n < 2) return Number.NaN;
-  const centred = m.sumSquares - m.sum * m.sum / m.n;
-  return Math.max(0, centred / (m.n - 1));
-}
-
-// packages/eval/src/metric-names.ts
-var CLASSIFICATION_METRICS = [
-  "accuracy",
-  "macro_precision",
-  "macro_recall",
-  "macro_f1",
-  "roc_auc",
-  "pr_auc",
-  "log_loss",
-  "ece"
-];
-var REGRESSION_METRICS = ["mae", "rmse", "r2", "mape"];
-var LOWER_IS_BETTER = /* @__PURE__ */ new Set(["log_loss", "ece", "mae", "rmse", "mape"]);
-function higherIsBetter(metric) {
-  return !LOWER_IS_BETTER.has(metric);
-}
-function metricsOf(task) {
-  return task === "classification" ? CLASSIFICATION_METRICS : REGRESSION_METRICS;
-}
-function isMetricName(name) {
-  return CLASSIFICATION_METRICS.includes(name) || REGRESSION_METRICS.includes(name);
-}
-
-// packages/eval/src/ranking-metrics.ts
-var RADIX_BITS = 11;
-var RADIX = 1 << RADIX_BITS;
-var RADIX_MASK = RADIX - 1;
-
-// packages/eval/src/signature-diff.ts
-function diffSignatures(reference, candidate, referenceName) {
-  return [
-    ...diffSide("input", reference.inputs, candidate.inputs, referenceName),
-    ...diffSide("output", reference.outputs, candidate.outputs, referenceName)
-  ];
-}
-function diffSide(side, reference, candidate, refName) {
-  const changes = [];
-  const byName = new Map(candidate.map((t) => [t.name, t]));
-  for (const ref of reference) {
-    const cand = byName.get(ref.name);
-    if (!cand) {
-      const names = candidate.map((t) => t.name).join(", ");
-      changes.push({
-        side,
-        name: ref.name,
-        change: "missing",
-        breaking: true,
-        message: `${side} '${ref.name}' of the ${refName} is missing from the candidate (it has ${names || "none"})`
-      });
-      continue;
-    }
-    if (cand.elementType !== ref.elementType) {
-      changes.push({
-        side,
-        name: ref.name,
-        change: "type",
-        breaking: true,
-        message: `${side} '${ref.name}' changed type: ${ref.elementType} → ${cand.elementType}`
-      });
-    }
-    if (cand.shape.length !== ref.shape.length) {
-      changes.push({
-        side,
-        name: ref.name,
-        change: "rank",
-        breaking: true,
-        message: `${side} '${ref.name}' changed shape: ${shape(ref.shape)} → ${shape(cand.shape)}`
-      });
-      continue;
-    }
-    ref.shape.forEach((d, k) => {
-      const c = cand.shape[k];
-      if (typeof d === "number" && typeof c === "number" && d !== c) {
-        changes.push({
-          side,
-          name: ref.name,
-          change: "dimension",
-          breaking: true,
-          message: `${side} '${ref.name}' dimension ${k} changed: ${d} → ${c} (shape ${shape(ref.shape)} → ${shape(cand.shape)})`
-        });
-      }
-    });
-  }
-  const refNames = new Set(reference.map((t) => t.name));
-  for (const cand of candidate) {
-    if (refNames.has(cand.name)) continue;
-    const breaking = side === "input";
-    changes.push({
-      side,
-      name: cand.name,
-      change: "added",
-      breaking,
-      message: `${side} '${cand.name}' is new in the candidate${breaking ? ": callers do not send it" : ""}`
-    });
-  }
-  return changes;
-}
-function shape(dims) {
-  return `[${dims.map((d) => d === null ? "?" : String(d)).join(", ")}]`;
-}
-
-// packages/config-file/src/parse-config-file.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-
-// packages/config-file/src/schema-keys.ts
-var defOf = (schema) => schema.def;
-function allowedKeys(schema, path) {
-  const found = objectsAt(schema, path, 0);
-  if (found.length === 0) return void 0;
-  return [...new Set(found.flatMap((o) => Object.keys(defOf(o).shape ?? {})))];
-}
-function objectsAt(schema, path, index) {
-  const def = defOf(schema);
-  switch (def.type) {
-    case "optional":
-    case "nullable":
-    case "default":
-    case "prefault":
-    case "catch":
-    case "readonly":
-    case "nonoptional":
-      return objectsAt(def.innerType, path, index);
-    case "pipe": {
-      const out = objectsAt(def.out, path, index);
-      return out.length > 0 ? out : objectsAt(def.in, path, index);
-    }
-    case "union":
-      return (def.options ?? []).flatMap((option) => objectsAt(option, path, index));
-    case "object":
-      if (index === path.length) return [schema];
-      return def.shape && String(path[index]) in def.shape ? objectsAt(def.shape[String(path[index])], path, index + 1) : [];
-    case "array":
-      return index < path.length && typeof path[index] === "number" ? objectsAt(def.element, path, index + 1) : [];
-    case "record":
-      return index < path.length ? objectsAt(def.valueType, path, index + 1) : [];
-    default:
-      return [];
-  }
-}
-function closestKey(key, allowed) {
-  let best;
-  let bestDistance = Infinity;
-  for (const candidate of allowed) {
-    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  return best !== void 0 && bestDistance <= Math.max(1, Math.floor(key.length / 3)) ? best : void 0;
-}
-function editDistance(a, b) {
-  if (Math.abs(a.length - b.length) > 3) return Infinity;
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++)
-      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = row;
-  }
-  return previous[b.length];
-}
-
-// packages/config-file/src/issue-message.ts
-function showValue(value) {
-  if (value === void 0) return "nothing";
-  if (value === null) return "null (an empty value)";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "a mapping";
-  const text2 = typeof value === "string" ? `'${value}'` : String(value);
-  const oneLine = JSON.stringify(text2).slice(1, -1);
-  return oneLine.length > 60 ? `${oneLine.slice(0, 57)}...` : oneLine;
-}
-var NOUNS = {
-  object: "a mapping (key: value)",
-  record: "a mapping (key: value)",
-  array: "a list",
-  string: "text",
-  number: "a number",
-  int: "a whole number",
-  boolean: "true or false",
-  null: "null"
-};
-function issueMessage(issue3, missing) {
-  switch (issue3.code) {
-    case "invalid_type": {
-      const expected = NOUNS[issue3.expected] ?? issue3.expected;
-      if (missing) return `required; add it (${expected})`;
-      return `expected ${expected}, got ${showValue(issue3.input)}`;
-    }
-    case "invalid_value": {
-      const allowed = issue3.values.map((v) => typeof v === "string" ? v : String(v));
-      return allowed.length === 1 ? `must be ${allowed[0]}, got ${showValue(issue3.input)}` : `${showValue(issue3.input)} is not one of: ${allowed.join(", ")}`;
-    }
-    case "too_small":
-    case "too_big":
-      return bound(issue3);
-    case "invalid_union": {
-      const expected = [
-        ...new Set(issue3.errors.flatMap((e) => e.filter((i) => i.code === "invalid_type").map((i) => i.expected)))
-      ];
-      return expected.length > 0 && !missing ? `expected ${alternatives(expected.map((e) => NOUNS[e] ?? e))}, got ${showValue(issue3.input)}` : firstLine(issue3.message);
-    }
-    default:
-      return firstLine(issue3.message);
-  }
-}
-function unknownKeyMessage(schema, objectPath, key) {
-  const allowed = allowedKeys(schema, objectPath) ?? [];
-  const meant = closestKey(key, allowed);
-  if (meant) return `unknown key '${key}'; did you mean '${meant}'?`;
-  if (allowed.length === 0) return `unknown key '${key}'; remove it`;
-  const listed = allowed.length > 15 ? `${allowed.slice(0, 15).join(", ")}, ...` : allowed.join(", ");
-  return `unknown key '${key}'; the keys here are: ${listed}`;
-}
-function bound(issue3) {
-  const small = issue3.code === "too_small";
-  const limit = small ? issue3.minimum : issue3.maximum;
-  const op = small ? issue3.inclusive ? ">=" : ">" : issue3.inclusive ? "<=" : "<";
-  switch (issue3.origin) {
-    case "number":
-    case "int":
-    case "bigint":
-      return `must be ${op} ${limit}, got ${showValue(issue3.input)}`;
-    case "array":
-    case "set":
-      return small ? `needs at least ${limit} item(s)` : `has more than ${limit} item(s)`;
-    case "string":
-      return small ? Number(limit) <= 1 ? "must not be empty" : `needs at least ${limit} characters` : `is longer than ${limit} characters`;
-    default:
-      return firstLine(issue3.message);
-  }
-}
-var alternatives = (nouns) => nouns.length <= 2 ? nouns.join(" or ") : `${nouns.slice(0, -1).join(", ")} or ${nouns.at(-1)}`;
-var firstLine = (message) => message.split("\n")[0];
-
-// packages/config-file/src/yaml-positions.ts
-var import_yaml = __toESM(require_dist(), 1);
-var YamlPositions = class {
-  #doc;
-  #lines;
-  constructor(doc, lines) {
-    this.#doc = doc;
-    this.#lines = lines;
-  }
-  /** Whether every segment of the path is written in the file. */
-  has(path) {
-    return this.#locate(path).depth === path.length;
-  }
-  /**
-   * Where the value at the path is written; where its key is, when the value
-   * is empty; or the deepest ancestor that exists (where a missing key goes).
-   */
-  valueAt(path) {
-    const at = this.#locate(path);
-    return this.#position(at.value ?? at.key);
-  }
-  /** Where the key of the entry at the path is written (the value's position for list items). */
-  keyAt(path) {
-    const at = this.#locate(path);
-    return this.#position(at.key ?? at.value);
-  }
-  #position(node2) {
-    const offset = node2?.range?.[0] ?? 0;
-    const { line, col } = this.#lines.linePos(offset);
-    return { line, column: col };
-  }
-  #locate(path) {
-    let value = this.#resolve(this.#doc.contents);
-    let key;
-    let depth = 0;
-    for (const segment2 of path) {
-      if ((0, import_yaml.isMap)(value)) {
-        const pair = value.items.find((p) => (0, import_yaml.isPair)(p) && keyText(p.key) === String(segment2));
-        if (!pair) break;
-        key = (0, import_yaml.isNode)(pair.key) ? pair.key : void 0;
-        value = this.#resolve(pair.value);
-      } else if ((0, import_yaml.isSeq)(value) && typeof segment2 === "number") {
-        const item = value.items[segment2];
-        if (item === void 0) break;
-        key = void 0;
-        value = this.#resolve(item);
-      } else break;
-      depth++;
-    }
-    const written = value && value.range && !((0, import_yaml.isScalar)(value) && value.range[0] === value.range[1]);
-    return { key, value: written ? value : void 0, depth };
-  }
-  #resolve(node2) {
-    if ((0, import_yaml.isAlias)(node2)) return this.#resolve(node2.resolve(this.#doc));
-    return (0, import_yaml.isNode)(node2) ? node2 : void 0;
-  }
-};
-function keyText(key) {
-  if ((0, import_yaml.isScalar)(key)) return String(key.value);
-  return typeof key === "string" || typeof key === "number" ? String(key) : void 0;
-}
-function formatPath(path) {
-  let out = "";
-  for (const segment2 of path) {
-    if (typeof segment2 === "number") out += `[${segment2}]`;
-    else {
-      const name = String(segment2);
-      out += /^[A-Za-z_][\w-]*$/.test(name) ? `${out ? "." : ""}${name}` : `[${JSON.stringify(name)}]`;
-    }
-  }
-  return out;
-}
-
-// packages/config-file/src/parse-config-file.ts
-var MAX_LISTED = 10;
-function parseConfigFile(schema, text2, file2, options = {}) {
-  const lines = new import_yaml2.LineCounter();
-  const doc = (0, import_yaml2.parseDocument)(text2, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const fail = (issues) => {
-    throw configError(file2, issues, options);
-  };
-  if (doc.errors.length > 0) {
-    fail(
-      doc.errors.map((e) => {
-        const { line, col } = lines.linePos(e.pos[0]);
-        const message = e.code === "DUPLICATE_KEY" ? `duplicate key ${showValue(keyAt(doc, e.pos[0]))}; keep one of them` : `invalid YAML: ${e.message.split("\n")[0]}`;
-        return { line, column: col, message };
-      })
-    );
-  }
-  if (doc.contents === null) fail([{ line: 1, column: 1, message: `the file is empty; write the settings in it` }]);
-  let raw;
-  try {
-    raw = doc.toJS({ maxAliasCount: 100 });
-  } catch (error63) {
-    fail([{ line: 1, column: 1, message: `invalid YAML: ${error63.message.split("\n")[0]}` }]);
-  }
-  const positions = new YamlPositions(doc, lines);
-  const located = (path, message, at) => ({
-    ...at,
-    message: path.length > 0 ? `${formatPath(path)}: ${message}` : message
-  });
-  const parsed = schema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) {
-    const issues = parsed.error.issues.flatMap((issue3) => {
-      const path = issue3.path;
-      if (issue3.code === "unrecognized_keys")
-        return issue3.keys.map(
-          (key) => located([...path, key], unknownKeyMessage(schema, path, key), positions.keyAt([...path, key]))
-        );
-      return [located(path, issueMessage(issue3, !positions.has(path)), positions.valueAt(path))];
-    });
-    fail(issues.sort((a, b) => a.line - b.line || a.column - b.column));
-  }
-  return {
-    value: parsed.data,
-    file: file2,
-    positionOf: (path) => positions.keyAt(path),
-    errorAt: (path, message) => configError(file2, [located(path, message, positions.valueAt(path))], options)
-  };
-}
-function configError(file2, issues, options) {
-  const first = issues[0];
-  const listed = issues.slice(0, MAX_LISTED).map((i) => `${file2}:${i.line}:${i.column}: ${i.message}`);
-  if (issues.length > MAX_LISTED) listed.push(`and ${issues.length - MAX_LISTED} more`);
-  const help = options.help ? `; ${options.help}` : "";
-  return new FileFormatError(`${listed.join("; ")}${help}`, {
-    location: { file: file2, line: first.line, column: first.column }
-  });
-}
-function keyAt(doc, offset) {
-  let found;
-  (0, import_yaml2.visit)(doc, {
-    Pair(_, pair) {
-      if ((0, import_yaml2.isScalar)(pair.key) && pair.key.range?.[0] === offset) {
-        found = pair.key.value;
-        return import_yaml2.visit.BREAK;
-      }
-      return void 0;
-    }
-  });
-  return found;
-}
-
-// packages/config-file/src/read-config-file.ts
-import { open as open3 } from "node:fs/promises";
-var MAX_CONFIG_BYTES = 8 * 1024 * 1024;
-async function readConfigFile(schema, path, options) {
-  const file2 = options.file ?? path;
-  const text2 = await readSettingsText(path, file2, options.what);
-  return parseConfigFile(schema, text2, file2, options);
-}
-async function readSettingsText(path, file2, what) {
-  let handle;
-  try {
-    handle = await open3(path, "r");
-  } catch (error63) {
-    throw openError(error63, file2, what);
-  }
-  try {
-    const info = await handle.stat();
-    if (info.isDirectory()) throw new InputError(`${file2}: is a directory; give the path of the ${what} file`);
-    if (info.size > MAX_CONFIG_BYTES)
-      throw new FileFormatError(
-        `${file2}: ${info.size} bytes is too large for a ${what} file (at most ${MAX_CONFIG_BYTES}); check the path`,
-        { location: { file: file2 } }
-      );
-    const bytes = await handle.readFile().catch((error63) => {
-      throw openError(error63, file2, what);
-    });
-    if (bytes.includes(0))
-      throw new FileFormatError(`${file2}: is binary, not a YAML or JSON ${what} file; check the path`, {
-        location: { file: file2 }
-      });
-    return new TextDecoder("utf-8").decode(bytes);
-  } finally {
-    await handle.close();
-  }
-}
-function openError(error63, file2, what) {
-  const code = error63.code;
-  const reason = code === "ENOENT" ? "not found" : code === "EISDIR" ? "is a directory" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ENOTDIR" ? "a folder on its path is a file" : `cannot be read (${code ?? error63.message})`;
-  return new InputError(`${file2}: ${what} file ${reason}; check the path (relative to the workspace)`, {
-    cause: error63
-  });
-}
-
-// packages/eval/src/gate-schema.ts
-var GATE_SHORTHAND = /^\s*([a-z0-9_]+)\s*(>=|<=)\s*(-?[0-9]*\.?[0-9]+(?:e-?[0-9]+)?)\s*$/i;
-var unknownMetric = (name) => `unknown metric '${name}'; valid metrics: ${[.../* @__PURE__ */ new Set([...metricsOf("classification"), ...metricsOf("regression")])].join(", ")}`;
-var MetricSchema = external_exports.string().refine(isMetricName, {
-  error: (issue3) => unknownMetric(String(issue3.input))
-});
-var ThresholdGateSchema = external_exports.strictObject({
-  metric: MetricSchema,
-  /** Absolute floor on the candidate (judged on its confidence bound). */
-  min: external_exports.number().optional(),
-  /** Absolute ceiling, for lower-is-better metrics. */
-  max: external_exports.number().optional(),
-  /** Non-inferiority margin against the baseline, judged on the confidence bound of the difference. */
-  max_drop: external_exports.number().nonnegative().optional(),
-  max_increase: external_exports.number().nonnegative().optional(),
-  /** Apply the gate to every slice as well, with multiple-testing control. */
-  per_slice: external_exports.boolean().default(false)
-}).refine((g2) => [g2.min, g2.max, g2.max_drop, g2.max_increase].filter((v) => v !== void 0).length === 1, {
-  error: "a gate sets exactly one of min, max, max_drop, max_increase"
-});
-var GateSchema = external_exports.preprocess((value, ctx) => {
-  if (typeof value !== "string") return value;
-  const m = GATE_SHORTHAND.exec(value);
-  if (!m) {
-    ctx.addIssue({
-      code: "custom",
-      input: value,
-      message: `cannot read gate '${value}'; write it as 'metric >= number' or 'metric <= number'`
-    });
-    return external_exports.NEVER;
-  }
-  return { metric: m[1], [m[2] === ">=" ? "min" : "max"]: Number(m[3]) };
-}, ThresholdGateSchema);
-
-// packages/eval/src/canary-policy.ts
-var PER_REQUEST_METRICS = ["accuracy", "log_loss", "mae", "mape"];
-function isPerRequestMetric(metric) {
-  return PER_REQUEST_METRICS.includes(metric);
-}
-var strictlyIncreasing = (weights) => weights.every((w, i) => i === 0 || w > weights[i - 1]);
-var CanaryPolicySchema = external_exports.strictObject({
-  /** Canary traffic weights in percent, one per step. */
-  steps: external_exports.array(external_exports.number().gt(0).max(100)).min(1).max(20).default([5, 25, 50, 100]).refine(strictlyIncreasing, { error: "weights must increase from step to step, e.g. [5, 25, 50, 100]" }),
-  /** Requests the canary must serve at a step before the next step. */
-  min_requests: external_exports.number().int().min(0).default(200),
-  /** Minutes a step lasts at least. */
-  min_minutes: external_exports.number().min(0).default(10),
-  /** Both models score every request (the canary's answer is served for its weight's share): paired evidence. */
-  shadow: external_exports.boolean().default(true),
-  /** Labelled requests before the labelled gates may decide. */
-  min_labels: external_exports.number().int().min(10).default(100),
-  /** With this many labelled requests and no decision, the rollout is inconclusive and waits for a reviewer. */
-  max_labels: external_exports.number().int().positive().default(2e4),
-  /** Hours after the start with no decision: inconclusive. */
-  max_hours: external_exports.number().positive().default(72),
-  /** Evidence older than this never passes a step. */
-  evidence_max_age_minutes: external_exports.number().positive().default(15),
-  /** Gates judged on labelled traffic; default: the policy's gates on per-request metrics. */
-  gates: external_exports.array(GateSchema).optional(),
-  /** Label-free checks: any breach rolls back at once. */
-  guardrails: external_exports.strictObject({
-    /** Canary error rate above prod's by more than this (absolute share of requests). */
-    error_rate_max_increase: external_exports.number().min(0).max(1).default(0.01),
-    /** Canary p99 latency above this multiple of prod's. */
-    latency_p99_max_ratio: external_exports.number().gt(1).default(1.5),
-    /** Canary p99 latency above this many milliseconds. */
-    latency_p99_ms: external_exports.number().positive().optional(),
-    /** Share of requests where canary and prod predict differently (shadow mode). */
-    disagreement_max: external_exports.number().gt(0).max(1).default(0.3),
-    /** The canary's predictions drift from prod's. */
-    prediction_drift: external_exports.boolean().default(true),
-    /** The inputs the canary saw drift from the version's published data profile. */
-    input_drift: external_exports.boolean().default(true)
-  }).prefault({})
-}).prefault({});
-
-// packages/eval/src/policy.ts
-var PolicySchema = external_exports.strictObject({
-  schemaVersion: external_exports.literal(1).default(1),
-  task: external_exports.enum(["classification", "regression"]).optional(),
-  label: external_exports.string().min(1).optional(),
-  /** Ordered columns feeding a model whose single input is a float [N, F] tensor. */
-  features: external_exports.array(external_exports.string().min(1)).min(1).optional(),
-  /** Model input name → the column (or ordered columns) that feed it. */
-  inputs: external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.array(external_exports.string()).min(1)])).optional(),
-  /** Probability column order, when the model records no class labels. */
-  classes: external_exports.array(external_exports.string()).min(2).optional(),
-  confidence: external_exports.number().gt(0.5).lt(1).default(0.95),
-  bootstrap: external_exports.strictObject({
-    replicates: external_exports.number().int().min(100).max(1e5).default(1e3),
-    seed: external_exports.number().int().default(20240601),
-    max_rows: external_exports.number().int().min(100).default(1e4)
-  }).prefault({}),
-  multiple_testing: external_exports.enum(["holm", "benjamini-hochberg"]).default("holm"),
-  slices: external_exports.array(
-    external_exports.strictObject({
-      column: external_exports.string().min(1),
-      bins: external_exports.array(external_exports.number()).min(1).optional(),
-      max_values: external_exports.number().int().positive().optional()
-    })
-  ).default([]),
-  gates: external_exports.array(GateSchema).default([]),
-  budgets: external_exports.strictObject({
-    latency_p95_ms: external_exports.number().positive().optional(),
-    /** The batch size the latency budget applies to. */
-    latency_batch_size: external_exports.number().int().positive().default(1),
-    model_size_mb: external_exports.number().positive().optional()
-  }).prefault({}),
-  latency: external_exports.strictObject({
-    batch_sizes: external_exports.array(external_exports.number().int().positive()).min(1).default([1, 64, 1024]),
-    repeats: external_exports.number().int().min(3).max(1e4).default(30)
-  }).prefault({}),
-  sanity: external_exports.strictObject({
-    probability_tolerance: external_exports.number().positive().default(1e-3),
-    robustness: external_exports.strictObject({
-      /** Gaussian noise as a fraction of each feature's standard deviation. */
-      noise: external_exports.number().positive().default(0.01),
-      /** Share of rows allowed to change: class for classifiers, prediction beyond the tolerance for regressors. */
-      max_flip_rate: external_exports.number().min(0).max(1).default(0.05),
-      /** A regressor's row changes when its prediction moves by more than this many standard deviations of the predictions. */
-      regression_tolerance: external_exports.number().positive().default(0.1),
-      rows: external_exports.number().int().positive().default(2e3)
-    }).optional(),
-    fairness: external_exports.strictObject({
-      column: external_exports.string().min(1),
-      metric: MetricSchema.default("accuracy"),
-      max_gap: external_exports.number().nonnegative()
-    }).optional()
-  }).prefault({}),
-  /** Text for the model card's prose sections (Mitchell et al.); the numbers come from the validation. */
-  model_card: external_exports.strictObject({
-    name: external_exports.string().optional(),
-    overview: external_exports.string().optional(),
-    intended_use: external_exports.string().optional(),
-    factors: external_exports.string().optional(),
-    training_data: external_exports.string().optional(),
-    ethical_considerations: external_exports.string().optional(),
-    caveats: external_exports.string().optional(),
-    license: external_exports.string().optional()
-  }).prefault({}),
-  /** The serving contract's signature (as `readOnnxSignature` writes it); the candidate must satisfy it. */
-  serving_contract: external_exports.strictObject({
-    inputs: external_exports.array(
-      external_exports.object({
-        name: external_exports.string(),
-        elementType: external_exports.string(),
-        shape: external_exports.array(external_exports.union([external_exports.number(), external_exports.string(), external_exports.null()]))
-      })
-    ),
-    outputs: external_exports.array(
-      external_exports.object({
-        name: external_exports.string(),
-        elementType: external_exports.string(),
-        shape: external_exports.array(external_exports.union([external_exports.number(), external_exports.string(), external_exports.null()]))
-      })
-    )
-  }).optional(),
-  canary: CanaryPolicySchema
-});
-function defaultPolicy() {
-  return PolicySchema.parse({});
-}
-var HELP = "see docs/validate.md#policy-file";
-function parsePolicy(text2, file2, task) {
-  return checkedForTask(parseConfigFile(PolicySchema, text2, file2, { help: HELP }), task);
-}
-function checkedForTask(loaded, task) {
-  const policy = loaded.value;
-  const effectiveTask = task ?? policy.task;
-  const checkGates = (gates, at) => gates.forEach((gate, i) => {
-    if (effectiveTask && !metricsOf(effectiveTask).includes(gate.metric))
-      throw loaded.errorAt(
-        [...at, i],
-        `metric '${gate.metric}' does not apply to ${effectiveTask}; use one of ${metricsOf(effectiveTask).join(", ")}`
-      );
-    if (gate.max_drop !== void 0 && !higherIsBetter(gate.metric))
-      throw loaded.errorAt([...at, i], `${gate.metric} is lower-is-better: use max_increase, not max_drop`);
-    if (gate.max_increase !== void 0 && higherIsBetter(gate.metric))
-      throw loaded.errorAt([...at, i], `${gate.metric} is higher-is-better: use max_drop, not max_increase`);
-  });
-  checkGates(policy.gates, ["gates"]);
-  const canaryGates2 = policy.canary.gates ?? [];
-  canaryGates2.forEach((gate, i) => {
-    if (!isPerRequestMetric(gate.metric))
-      throw loaded.errorAt(
-        ["canary", "gates", i, "metric"],
-        `${gate.metric} needs the whole sample, so it cannot be judged as labels arrive; gate the canary on ${PER_REQUEST_METRICS.join(", ")} and keep ${gate.metric} a validation gate`
-      );
-    if (gate.per_slice)
-      throw loaded.errorAt(
-        ["canary", "gates", i, "per_slice"],
-        "canary gates judge the whole traffic; remove per_slice"
-      );
-  });
-  checkGates(canaryGates2, ["canary", "gates"]);
-  const fairness = policy.sanity.fairness;
-  if (effectiveTask && fairness && !metricsOf(effectiveTask).includes(fairness.metric))
-    throw loaded.errorAt(
-      ["sanity", "fairness", "metric"],
-      `metric '${fairness.metric}' does not apply to ${effectiveTask}; use one of ${metricsOf(effectiveTask).join(", ")}`
-    );
-  return policy;
-}
-
-// node_modules/.pnpm/markdown-table@3.1.0/node_modules/markdown-table/index.js
-function defaultStringLength(value) {
-  return value.length;
-}
-function markdownTable(table, options) {
-  const settings = options || {};
-  const align = (settings.align || []).concat();
-  const stringLength = settings.stringLength || defaultStringLength;
-  const alignments = [];
-  const cellMatrix = [];
-  const sizeMatrix = [];
-  const longestCellByColumn = [];
-  let mostCellsPerRow = 0;
-  let rowIndex = -1;
-  while (++rowIndex < table.length) {
-    const row2 = [];
-    const sizes2 = [];
-    let columnIndex2 = -1;
-    if (table[rowIndex].length > mostCellsPerRow) {
-      mostCellsPerRow = table[rowIndex].length;
-    }
-    while (++columnIndex2 < table[rowIndex].length) {
-      const cell = serialize(table[rowIndex][columnIndex2]);
-      if (settings.alignDelimiters !== false) {
-        const size = stringLength(cell);
-        sizes2[columnIndex2] = size;
-        if (longestCellByColumn[columnIndex2] === void 0 || size > longestCellByColumn[columnIndex2]) {
-          longestCellByColumn[columnIndex2] = size;
-        }
-      }
-      row2.push(cell);
-    }
-    cellMatrix[rowIndex] = row2;
-    sizeMatrix[rowIndex] = sizes2;
-  }
-  let columnIndex = -1;
-  if (typeof align === "object" && "length" in align) {
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = toAlignment(align[columnIndex]);
-    }
-  } else {
-    const code = toAlignment(align);
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = code;
-    }
-  }
-  columnIndex = -1;
-  const row = [];
-  const sizes = [];
-  while (++columnIndex < mostCellsPerRow) {
-    const code = alignments[columnIndex];
-    let before = "";
-    let after = "";
-    if (code === 99) {
-      before = ":";
-      after = ":";
-    } else if (code === 108) {
-      before = ":";
-    } else if (code === 114) {
-      after = ":";
-    }
-    let size = settings.alignDelimiters === false ? 1 : Math.max(
-      1,
-      longestCellByColumn[columnIndex] - before.length - after.length
-    );
-    const cell = before + "-".repeat(size) + after;
-    if (settings.alignDelimiters !== false) {
-      size = before.length + size + after.length;
-      if (size > longestCellByColumn[columnIndex]) {
-        longestCellByColumn[columnIndex] = size;
-      }
-      sizes[columnIndex] = size;
-    }
-    row[columnIndex] = cell;
-  }
-  cellMatrix.splice(1, 0, row);
-  sizeMatrix.splice(1, 0, sizes);
-  rowIndex = -1;
-  const lines = [];
-  while (++rowIndex < cellMatrix.length) {
-    const row2 = cellMatrix[rowIndex];
-    const sizes2 = sizeMatrix[rowIndex];
-    const cellsInRow = settings.fillRows === false ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length) : mostCellsPerRow;
-    columnIndex = -1;
-    const line = [];
-    while (++columnIndex < cellsInRow) {
-      const cell = row2[columnIndex] || "";
-      let before = "";
-      let after = "";
-      if (settings.alignDelimiters !== false) {
-        const size = longestCellByColumn[columnIndex] - (sizes2[columnIndex] || 0);
-        const code = alignments[columnIndex];
-        if (code === 114) {
-          before = " ".repeat(size);
-        } else if (code === 99) {
-          const half = size / 2;
-          if (size % 2) {
-            before = " ".repeat(half + 0.5);
-            after = " ".repeat(half - 0.5);
-          } else {
-            before = " ".repeat(half);
-            after = before;
-          }
-        } else {
-          after = " ".repeat(size);
-        }
-      }
-      if (settings.delimiterStart !== false && !columnIndex) {
-        line.push("|");
-      }
-      if (settings.padding !== false && // Don’t add the opening space if we’re not aligning and the cell is
-      // empty: there will be a closing space.
-      !(settings.alignDelimiters === false && cell === "") && (settings.delimiterStart !== false || columnIndex)) {
-        line.push(" ");
-      }
-      if (settings.alignDelimiters !== false) {
-        line.push(before);
-      }
-      line.push(cell);
-      if (settings.alignDelimiters !== false) {
-        line.push(after);
-      }
-      if (settings.padding !== false) {
-        line.push(" ");
-      }
-      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
-        line.push("|");
-      }
-    }
-    lines.push(
-      settings.delimiterEnd === false ? line.join("").replace(/ +$/, "") : line.join("")
-    );
-  }
-  return lines.join("\n");
-}
-function serialize(value) {
-  return value === null || value === void 0 ? "" : String(value);
-}
-function toAlignment(value) {
-  const code = typeof value === "string" ? value.codePointAt(0) : 0;
-  return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
-}
-
-// packages/report/src/table.ts
-function escapeTableCell(value) {
-  if (value === null || value === void 0) return "";
-  return String(value).replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r\n|\r|\n/g, "<br>");
-}
-function renderTable(header, rows, options = {}) {
-  const cells = [header, ...rows].map((row) => row.map(escapeTableCell));
-  const align = options.align?.map((a) => a[0]);
-  return markdownTable(cells, { align, alignDelimiters: false });
-}
-
-// packages/report/src/badge.ts
-var BADGES = {
-  pass: "✅ pass",
-  fail: "❌ fail",
-  warn: "⚠️ warn",
-  inconclusive: "❔ inconclusive"
-};
-function statusBadge(status, label) {
-  return label === void 0 ? BADGES[status] : `${BADGES[status].split(" ")[0]} ${label}`;
-}
-
-// packages/report/src/details.ts
-function escapeHtml(text2) {
-  return text2.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
-
-// packages/report/src/truncate.ts
-var COMMENT_LIMIT_CHARS = 65536;
-var CLEAN = { fence: void 0, detailsDepth: 0, inTag: false };
-function isClean(state) {
-  return state.fence === void 0 && state.detailsDepth === 0 && !state.inTag;
-}
-function nextBlockState(state, line) {
-  if (state.fence !== void 0) {
-    const close = /^ {0,3}(`{3,}|~{3,})[ \t]*\r?\n?$/.exec(line);
-    const closes = close && close[1][0] === state.fence[0] && close[1].length >= state.fence.length;
-    return closes ? { ...state, fence: void 0 } : state;
-  }
-  if (!state.inTag) {
-    const open4 = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line.replace(/\r?\n$/, ""));
-    if (open4 && !(open4[1][0] === "`" && open4[2].includes("`"))) return { ...state, fence: open4[1] };
-  }
-  const text2 = line.replace(/(`+)[^`]*?\1/g, "");
-  let { detailsDepth, inTag } = state;
-  for (let i = 0; i < text2.length; i++) {
-    const ch = text2[i];
-    if (inTag) {
-      if (ch === ">") inTag = false;
-      continue;
-    }
-    if (ch !== "<") continue;
-    const rest = text2.slice(i, i + 11).toLowerCase();
-    if (rest.startsWith("</details>")) detailsDepth = Math.max(0, detailsDepth - 1);
-    else if (/^<details[\s>]/.test(rest)) detailsDepth += 1;
-    if (/^<[a-z/!]/i.test(rest)) inTag = true;
-  }
-  return { fence: void 0, detailsDepth, inTag };
-}
-function closers(state) {
-  return (state.fence !== void 0 ? `${state.fence}
-` : "") + "\n</details>\n".repeat(state.detailsDepth);
-}
-function truncationNote(runUrl) {
-  const where = runUrl ? `[job summary](${runUrl})` : "job summary";
-  return `> [!NOTE]
-> This report was cut to fit GitHub's comment limit; the full report is in the ${where}.
-`;
-}
-function truncateMarkdown(markdown, options) {
-  const limit = options.limitChars ?? COMMENT_LIMIT_CHARS;
-  if (markdown.length <= limit) return { markdown, truncated: false };
-  const tail = `
-${options.note}`;
-  const budget = limit - tail.length;
-  if (budget < 0) throw new RangeError(`truncation note (${tail.length} chars) does not fit in ${limit}`);
-  const boundaries = [{ end: 0, state: CLEAN }];
-  let state = CLEAN;
-  let start2 = 0;
-  while (start2 < markdown.length) {
-    const newline = markdown.indexOf("\n", start2);
-    const end = newline === -1 ? markdown.length : newline + 1;
-    if (end > budget) break;
-    const line = markdown.slice(start2, end);
-    state = nextBlockState(state, line);
-    boundaries.push({ end, state });
-    start2 = end;
-  }
-  const fits = (b) => b.end + closers(b.state).length <= budget;
-  const clean = boundaries.findLast((b) => isClean(b.state) && fits(b));
-  const closable = boundaries.findLast((b) => !b.state.inTag && fits(b)) ?? clean;
-  const chosen = clean.end * 2 >= closable.end ? clean : closable;
-  let body = markdown.slice(0, chosen.end);
-  let open4 = chosen.state;
-  const next2 = markdown.slice(chosen.end, markdown.indexOf("\n", chosen.end) + 1 || markdown.length);
-  if (chosen === boundaries.at(-1) && open4.fence === void 0 && !/^\s*\|/.test(next2)) {
-    const partial2 = `${cutLine(next2, budget - body.length - closers(open4).length - 1)}
-`;
-    const after = nextBlockState(open4, partial2);
-    if (partial2 !== "\n" && !after.inTag && body.length + partial2.length + closers(after).length <= budget) {
-      body += partial2;
-      open4 = after;
-    }
-  }
-  return { markdown: `${body}${closers(open4)}${tail}`, truncated: true };
-}
-function cutLine(line, room) {
-  if (room <= 0) return "";
-  let cut = line.slice(0, room);
-  const space = cut.lastIndexOf(" ");
-  cut = space > 0 ? cut.slice(0, space) : "";
-  const lastOpen = cut.lastIndexOf("<");
-  if (lastOpen !== -1 && cut.indexOf(">", lastOpen) === -1) cut = cut.slice(0, lastOpen);
-  if ((cut.match(/`/g)?.length ?? 0) % 2 === 1) cut = cut.slice(0, cut.lastIndexOf("`"));
-  return cut.trimEnd();
-}
-
-// packages/eval/src/model-card.ts
-var import_yaml3 = __toESM(require_dist(), 1);
-
-// packages/deploy/src/judge/labelled-gates.ts
-var BINARY_METRICS = /* @__PURE__ */ new Set(["accuracy"]);
-var SMALL_EFFECT_SDS = 0.1;
-function varianceOfMean(m, metric) {
-  const v = sampleVariance(m);
-  const floored = BINARY_METRICS.has(metric) ? Math.max(v, 1 / m.n) : v;
-  return floored / m.n;
-}
-function advantage(evidence, gate, minLabels) {
-  const sign = gate.higherIsBetter ? 1 : -1;
-  const paired = evidence.labels.paired[gate.metric];
-  if (paired && paired.difference.n >= minLabels) {
-    const d = paired.difference;
-    const variance = varianceOfMean(d, gate.metric);
-    return {
-      mode: "paired",
-      labels: d.n,
-      estimate: { value: sign * mean(d), variance },
-      sd: Math.sqrt(variance * d.n)
-    };
-  }
-  const canary = evidence.labels.canary[gate.metric];
-  const prod = evidence.labels.prod[gate.metric];
-  if (canary && prod && canary.n >= minLabels && prod.n >= minLabels) {
-    const variance = varianceOfMean(canary, gate.metric) + varianceOfMean(prod, gate.metric);
-    return {
-      mode: "unpaired",
-      labels: canary.n,
-      estimate: { value: sign * (mean(canary) - mean(prod)), variance },
-      sd: Math.sqrt((sampleVariance(canary) + sampleVariance(prod)) / 2)
-    };
-  }
-  return void 0;
-}
-function canaryValue(evidence, gate, minLabels) {
-  const paired = evidence.labels.paired[gate.metric]?.canary;
-  const own2 = evidence.labels.canary[gate.metric];
-  const m = paired && paired.n >= (own2?.n ?? 0) ? paired : own2;
-  if (!m || m.n < minLabels) return void 0;
-  const variance = varianceOfMean(m, gate.metric);
-  return {
-    mode: m === paired ? "paired" : "unpaired",
-    labels: m.n,
-    estimate: { value: mean(m), variance },
-    sd: Math.sqrt(variance * m.n)
-  };
-}
-function labelsSoFar(evidence, metric) {
-  return Math.max(evidence.labels.paired[metric]?.difference.n ?? 0, evidence.labels.canary[metric]?.n ?? 0);
-}
-var fmt = (x) => Number.isFinite(x) ? Number(x.toPrecision(3)).toString() : x > 0 ? "∞" : "-∞";
-function describeGate(gate) {
-  if (gate.kind === "non-inferiority")
-    return `${gate.metric}: ${gate.higherIsBetter ? "drop" : "increase"} ≤ ${fmt(gate.threshold)} vs prod`;
-  return `${gate.metric} ${gate.higherIsBetter ? "≥" : "≤"} ${fmt(gate.threshold)}`;
-}
-function judgeLabelledGates(evidence, gates, settings) {
-  const rollbackAlpha = settings.alpha / Math.max(1, gates.length);
-  return gates.map((gate) => {
-    const sample = gate.kind === "non-inferiority" ? advantage(evidence, gate, settings.minLabels) : canaryValue(evidence, gate, settings.minLabels);
-    const label = describeGate(gate);
-    if (!sample) {
-      const n = labelsSoFar(evidence, gate.metric);
-      return {
-        gate,
-        verdict: "undecided",
-        mode: "none",
-        labels: n,
-        estimate: Number.NaN,
-        bounds: { lower: -Infinity, upper: Infinity, halfWidth: Infinity },
-        reason: `${label}: ${n} of the ${settings.minLabels} labelled requests needed before judging`
-      };
-    }
-    const margin = gate.kind === "non-inferiority" ? gate.threshold : 0;
-    const scale = margin > 0 ? margin : Math.max(SMALL_EFFECT_SDS * sample.sd, Number.MIN_VALUE);
-    const promote = alwaysValidBounds(sample.estimate, settings.alpha, scale).halfWidth;
-    const rollback = alwaysValidBounds(sample.estimate, rollbackAlpha, scale).halfWidth;
-    const sign = gate.higherIsBetter ? 1 : -1;
-    const goodness = gate.kind === "non-inferiority" ? sample.estimate.value : sign * (sample.estimate.value - gate.threshold);
-    const passLine = gate.kind === "non-inferiority" ? -margin : 0;
-    const verdict = goodness - promote > passLine ? "pass" : goodness + rollback < 0 ? "fail" : "undecided";
-    const shown = gate.kind === "non-inferiority" ? sign * sample.estimate.value : sample.estimate.value;
-    const bounds = { lower: shown - promote, upper: shown + promote, halfWidth: promote };
-    const what = gate.kind === "non-inferiority" ? "canary − prod" : "canary";
-    const interval = `${what} ${fmt(shown)} [${fmt(bounds.lower)}, ${fmt(bounds.upper)}] on ${sample.labels} ${sample.mode} labels`;
-    const reason = verdict === "pass" ? `${label}: passes, ${interval}` : verdict === "fail" ? `${label}: fails, ${interval}: ${gate.kind === "non-inferiority" ? "the canary is worse than prod" : "the canary is past the bound"}` : `${label}: undecided, ${interval}`;
-    return { gate, verdict, mode: sample.mode, labels: sample.labels, estimate: shown, bounds, reason };
-  });
-}
-
-// packages/data/src/read/csv-reader.ts
-var CHUNK_BYTES = 1 << 20;
-
-// node_modules/.pnpm/fzstd@0.1.1/node_modules/fzstd/esm/index.mjs
-var ab = ArrayBuffer;
-var u8 = Uint8Array;
-var u16 = Uint16Array;
-var i16 = Int16Array;
-var i32 = Int32Array;
-var slc = function(v, s, e) {
-  if (u8.prototype.slice)
-    return u8.prototype.slice.call(v, s, e);
-  if (s == null || s < 0)
-    s = 0;
-  if (e == null || e > v.length)
-    e = v.length;
-  var n = new u8(e - s);
-  n.set(v.subarray(s, e));
-  return n;
-};
-var fill = function(v, n, s, e) {
-  if (u8.prototype.fill)
-    return u8.prototype.fill.call(v, n, s, e);
-  if (s == null || s < 0)
-    s = 0;
-  if (e == null || e > v.length)
-    e = v.length;
-  for (; s < e; ++s)
-    v[s] = n;
-  return v;
-};
-var cpw = function(v, t, s, e) {
-  if (u8.prototype.copyWithin)
-    return u8.prototype.copyWithin.call(v, t, s, e);
-  if (s == null || s < 0)
-    s = 0;
-  if (e == null || e > v.length)
-    e = v.length;
-  while (s < e) {
-    v[t++] = v[s++];
-  }
-};
-var ec = [
-  "invalid zstd data",
-  "window size too large (>2046MB)",
-  "invalid block type",
-  "FSE accuracy too high",
-  "match distance too far back",
-  "unexpected EOF"
-];
-var err = function(ind, msg, nt) {
-  var e = new Error(msg || ec[ind]);
-  e.code = ind;
-  if (Error.captureStackTrace)
-    Error.captureStackTrace(e, err);
-  if (!nt)
-    throw e;
-  return e;
-};
-var rb = function(d, b, n) {
-  var i = 0, o = 0;
-  for (; i < n; ++i)
-    o |= d[b++] << (i << 3);
-  return o;
-};
-var b4 = function(d, b) {
-  return (d[b] | d[b + 1] << 8 | d[b + 2] << 16 | d[b + 3] << 24) >>> 0;
-};
-var rzfh = function(dat, w) {
-  var n3 = dat[0] | dat[1] << 8 | dat[2] << 16;
-  if (n3 == 3126568 && dat[3] == 253) {
-    var flg = dat[4];
-    var ss = flg >> 5 & 1, cc = flg >> 2 & 1, df = flg & 3, fcf = flg >> 6;
-    if (flg & 8)
-      err(0);
-    var bt = 6 - ss;
-    var db = df == 3 ? 4 : df;
-    var di = rb(dat, bt, db);
-    bt += db;
-    var fsb = fcf ? 1 << fcf : ss;
-    var fss = rb(dat, bt, fsb) + (fcf == 1 && 256);
-    var ws = fss;
-    if (!ss) {
-      var wb = 1 << 10 + (dat[5] >> 3);
-      ws = wb + (wb >> 3) * (dat[5] & 7);
-    }
-    if (ws > 2145386496)
-      err(1);
-    var buf = new u8((w == 1 ? fss || ws : w ? 0 : ws) + 12);
-    buf[0] = 1, buf[4] = 4, buf[8] = 8;
-    return {
-      b: bt + fsb,
-      y: 0,
-      l: 0,
-      d: di,
-      w: w && w != 1 ? w : buf.subarray(12),
-      e: ws,
-      o: new i32(buf.buffer, 0, 3),
-      u: fss,
-      c: cc,
-      m: Math.min(131072, ws)
-    };
-  } else if ((n3 >> 4 | dat[3] << 20) == 25481893) {
-    return b4(dat, 4) + 8;
-  }
-  err(0);
-};
-var msb = function(val) {
-  var bits2 = 0;
-  for (; 1 << bits2 <= val; ++bits2)
-    ;
-  return bits2 - 1;
-};
-var rfse = function(dat, bt, mal) {
-  var tpos = (bt << 3) + 4;
-  var al = (dat[bt] & 15) + 5;
-  if (al > mal)
-    err(3);
-  var sz = 1 << al;
-  var probs = sz, sym = -1, re = -1, i = -1, ht = sz;
-  var buf = new ab(512 + (sz << 2));
-  var freq = new i16(buf, 0, 256);
-  var dstate = new u16(buf, 0, 256);
-  var nstate = new u16(buf, 512, sz);
-  var bb1 = 512 + (sz << 1);
-  var syms = new u8(buf, bb1, sz);
-  var nbits = new u8(buf, bb1 + sz);
-  while (sym < 255 && probs > 0) {
-    var bits2 = msb(probs + 1);
-    var cbt = tpos >> 3;
-    var msk = (1 << bits2 + 1) - 1;
-    var val = (dat[cbt] | dat[cbt + 1] << 8 | dat[cbt + 2] << 16) >> (tpos & 7) & msk;
-    var msk1fb = (1 << bits2) - 1;
-    var msv = msk - probs - 1;
-    var sval = val & msk1fb;
-    if (sval < msv)
-      tpos += bits2, val = sval;
-    else {
-      tpos += bits2 + 1;
-      if (val > msk1fb)
-        val -= msv;
-    }
-    freq[++sym] = --val;
-    if (val == -1) {
-      probs += val;
-      syms[--ht] = sym;
-    } else
-      probs -= val;
-    if (!val) {
-      do {
-        var rbt = tpos >> 3;
-        re = (dat[rbt] | dat[rbt + 1] << 8) >> (tpos & 7) & 3;
-        tpos += 2;
-        sym += re;
-      } while (re == 3);
-    }
-  }
-  if (sym > 255 || probs)
-    err(0);
-  var sympos = 0;
-  var sstep = (sz >> 1) + (sz >> 3) + 3;
-  var smask = sz - 1;
-  for (var s = 0; s <= sym; ++s) {
-    var sf = freq[s];
-    if (sf < 1) {
-      dstate[s] = -sf;
-      continue;
-    }
-    for (i = 0; i < sf; ++i) {
-      syms[sympos] = s;
-      do {
-        sympos = sympos + sstep & smask;
-      } while (sympos >= ht);
-    }
-  }
-  if (sympos)
-    err(0);
-  for (i = 0; i < sz; ++i) {
-    var ns = dstate[syms[i]]++;
-    var nb = nbits[i] = al - msb(ns);
-    nstate[i] = (ns << nb) - sz;
-  }
-  return [tpos + 7 >> 3, {
-    b: al,
-    s: syms,
-    n: nbits,
-    t: nstate
-  }];
-};
-var rhu = function(dat, bt) {
-  var i = 0, wc = -1;
-  var buf = new u8(292), hb = dat[bt];
-  var hw = buf.subarray(0, 256);
-  var rc = buf.subarray(256, 268);
-  var ri = new u16(buf.buffer, 268);
-  if (hb < 128) {
-    var _a3 = rfse(dat, bt + 1, 6), ebt = _a3[0], fdt = _a3[1];
-    bt += hb;
-    var epos = ebt << 3;
-    var lb = dat[bt];
-    if (!lb)
-      err(0);
-    var st1 = 0, st2 = 0, btr1 = fdt.b, btr2 = btr1;
-    var fpos = (++bt << 3) - 8 + msb(lb);
-    for (; ; ) {
-      fpos -= btr1;
-      if (fpos < epos)
-        break;
-      var cbt = fpos >> 3;
-      st1 += (dat[cbt] | dat[cbt + 1] << 8) >> (fpos & 7) & (1 << btr1) - 1;
-      hw[++wc] = fdt.s[st1];
-      fpos -= btr2;
-      if (fpos < epos)
-        break;
-      cbt = fpos >> 3;
-      st2 += (dat[cbt] | dat[cbt + 1] << 8) >> (fpos & 7) & (1 << btr2) - 1;
-      hw[++wc] = fdt.s[st2];
-      btr1 = fdt.n[st1];
-      st1 = fdt.t[st1];
-      btr2 = fdt.n[st2];
-      st2 = fdt.t[st2];
-    }
-    if (++wc > 255)
-      err(0);
-  } else {
-    wc = hb - 127;
-    for (; i < wc; i += 2) {
-      var byte = dat[++bt];
-      hw[i] = byte >> 4;
-      hw[i + 1] = byte & 15;
-    }
-    ++bt;
-  }
-  var wes = 0;
-  for (i = 0; i < wc; ++i) {
-    var wt = hw[i];
-    if (wt > 11)
-      err(0);
-    wes += wt && 1 << wt - 1;
-  }
-  var mb = msb(wes) + 1;
-  var ts = 1 << mb;
-  var rem = ts - wes;
-  if (rem & rem - 1)
-    err(0);
-  hw[wc++] = msb(rem) + 1;
-  for (i = 0; i < wc; ++i) {
-    var wt = hw[i];
-    ++rc[hw[i] = wt && mb + 1 - wt];
-  }
-  var hbuf = new u8(ts << 1);
-  var syms = hbuf.subarray(0, ts), nb = hbuf.subarray(ts);
-  ri[mb] = 0;
-  for (i = mb; i > 0; --i) {
-    var pv = ri[i];
-    fill(nb, i, pv, ri[i - 1] = pv + rc[i] * (1 << mb - i));
-  }
-  if (ri[0] != ts)
-    err(0);
-  for (i = 0; i < wc; ++i) {
-    var bits2 = hw[i];
-    if (bits2) {
-      var code = ri[bits2];
-      fill(syms, i, code, ri[bits2] = code + (1 << mb - bits2));
-    }
-  }
-  return [bt, {
-    n: nb,
-    b: mb,
-    s: syms
-  }];
-};
-var dllt = rfse(/* @__PURE__ */ new u8([
-  81,
-  16,
-  99,
-  140,
-  49,
-  198,
-  24,
-  99,
-  12,
-  33,
-  196,
-  24,
-  99,
-  102,
-  102,
-  134,
-  70,
-  146,
-  4
-]), 0, 6)[1];
-var dmlt = rfse(/* @__PURE__ */ new u8([
-  33,
-  20,
-  196,
-  24,
-  99,
-  140,
-  33,
-  132,
-  16,
-  66,
-  8,
-  33,
-  132,
-  16,
-  66,
-  8,
-  33,
-  68,
-  68,
-  68,
-  68,
-  68,
-  68,
-  68,
-  68,
-  36,
-  9
-]), 0, 6)[1];
-var doct = rfse(/* @__PURE__ */ new u8([
-  32,
-  132,
-  16,
-  66,
-  102,
-  70,
-  68,
-  68,
-  68,
-  68,
-  36,
-  73,
-  2
-]), 0, 5)[1];
-var b2bl = function(b, s) {
-  var len = b.length, bl = new i32(len);
-  for (var i = 0; i < len; ++i) {
-    bl[i] = s;
-    s += 1 << b[i];
-  }
-  return bl;
-};
-var llb = /* @__PURE__ */ new u8((/* @__PURE__ */ new i32([
-  0,
-  0,
-  0,
-  0,
-  16843009,
-  50528770,
-  134678020,
-  202050057,
-  269422093
-])).buffer, 0, 36);
-var llbl = /* @__PURE__ */ b2bl(llb, 0);
-var mlb = /* @__PURE__ */ new u8((/* @__PURE__ */ new i32([
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  16843009,
-  50528770,
-  117769220,
-  185207048,
-  252579084,
-  16
-])).buffer, 0, 53);
-var mlbl = /* @__PURE__ */ b2bl(mlb, 3);
-var dhu = function(dat, out, hu) {
-  var len = dat.length, ss = out.length, lb = dat[len - 1], msk = (1 << hu.b) - 1, eb = -hu.b;
-  if (!lb)
-    err(0);
-  var st = 0, btr = hu.b, pos = (len << 3) - 8 + msb(lb) - btr, i = -1;
-  for (; pos > eb && i < ss; ) {
-    var cbt = pos >> 3;
-    var val = (dat[cbt] | dat[cbt + 1] << 8 | dat[cbt + 2] << 16) >> (pos & 7);
-    st = (st << btr | val) & msk;
-    out[++i] = hu.s[st];
-    pos -= btr = hu.n[st];
-  }
-  if (pos != eb || i + 1 != ss)
-    err(0);
-};
-var dhu4 = function(dat, out, hu) {
-  var bt = 6;
-  var ss = out.length, sz1 = ss + 3 >> 2, sz2 = sz1 << 1, sz3 = sz1 + sz2;
-  dhu(dat.subarray(bt, bt += dat[0] | dat[1] << 8), out.subarray(0, sz1), hu);
-  dhu(dat.subarray(bt, bt += dat[2] | dat[3] << 8), out.subarray(sz1, sz2), hu);
-  dhu(dat.subarray(bt, bt += dat[4] | dat[5] << 8), out.subarray(sz2, sz3), hu);
-  dhu(dat.subarray(bt), out.subarray(sz3), hu);
-};
-var rzb = function(dat, st, out) {
-  var _a3;
-  var bt = st.b;
-  var b0 = dat[bt], btype = b0 >> 1 & 3;
-  st.l = b0 & 1;
-  var sz = b0 >> 3 | dat[bt + 1] << 5 | dat[bt + 2] << 13;
-  var ebt = (bt += 3) + sz;
-  if (btype == 1) {
-    if (bt >= dat.length)
-      return;
-    st.b = bt + 1;
-    if (out) {
-      fill(out, dat[bt], st.y, st.y += sz);
-      return out;
-    }
-    return fill(new u8(sz), dat[bt]);
-  }
-  if (ebt > dat.length)
-    return;
-  if (btype == 0) {
-    st.b = ebt;
-    if (out) {
-      out.set(dat.subarray(bt, ebt), st.y);
-      st.y += sz;
-      return out;
-    }
-    return slc(dat, bt, ebt);
-  }
-  if (btype == 2) {
-    var b3 = dat[bt], lbt = b3 & 3, sf = b3 >> 2 & 3;
-    var lss = b3 >> 4, lcs = 0, s4 = 0;
-    if (lbt < 2) {
-      if (sf & 1)
-        lss |= dat[++bt] << 4 | (sf & 2 && dat[++bt] << 12);
-      else
-        lss = b3 >> 3;
-    } else {
-      s4 = sf;
-      if (sf < 2)
-        lss |= (dat[++bt] & 63) << 4, lcs = dat[bt] >> 6 | dat[++bt] << 2;
-      else if (sf == 2)
-        lss |= dat[++bt] << 4 | (dat[++bt] & 3) << 12, lcs = dat[bt] >> 2 | dat[++bt] << 6;
-      else
-        lss |= dat[++bt] << 4 | (dat[++bt] & 63) << 12, lcs = dat[bt] >> 6 | dat[++bt] << 2 | dat[++bt] << 10;
-    }
-    ++bt;
-    var buf = out ? out.subarray(st.y, st.y + st.m) : new u8(st.m);
-    var spl = buf.length - lss;
-    if (lbt == 0)
-      buf.set(dat.subarray(bt, bt += lss), spl);
-    else if (lbt == 1)
-      fill(buf, dat[bt++], spl);
-    else {
-      var hu = st.h;
-      if (lbt == 2) {
-        var hud = rhu(dat, bt);
-        lcs += bt - (bt = hud[0]);
-        st.h = hu = hud[1];
-      } else if (!hu)
-        err(0);
-      (s4 ? dhu4 : dhu)(dat.subarray(bt, bt += lcs), buf.subarray(spl), hu);
-    }
-    var ns = dat[bt++];
-    if (ns) {
-      if (ns == 255)
-        ns = (dat[bt++] | dat[bt++] << 8) + 32512;
-      else if (ns > 127)
-        ns = ns - 128 << 8 | dat[bt++];
-      var scm = dat[bt++];
-      if (scm & 3)
-        err(0);
-      var dts = [dmlt, doct, dllt];
-      for (var i = 2; i > -1; --i) {
-        var md = scm >> (i << 1) + 2 & 3;
-        if (md == 1) {
-          var rbuf = new u8([0, 0, dat[bt++]]);
-          dts[i] = {
-            s: rbuf.subarray(2, 3),
-            n: rbuf.subarray(0, 1),
-            t: new u16(rbuf.buffer, 0, 1),
-            b: 0
-          };
-        } else if (md == 2) {
-          _a3 = rfse(dat, bt, 9 - (i & 1)), bt = _a3[0], dts[i] = _a3[1];
-        } else if (md == 3) {
-          if (!st.t)
-            err(0);
-          dts[i] = st.t[i];
-        }
-      }
-      var _b = st.t = dts, mlt = _b[0], oct = _b[1], llt = _b[2];
-      var lb = dat[ebt - 1];
-      if (!lb)
-        err(0);
-      var spos = (ebt << 3) - 8 + msb(lb) - llt.b, cbt = spos >> 3, oubt = 0;
-      var lst = (dat[cbt] | dat[cbt + 1] << 8) >> (spos & 7) & (1 << llt.b) - 1;
-      cbt = (spos -= oct.b) >> 3;
-      var ost = (dat[cbt] | dat[cbt + 1] << 8) >> (spos & 7) & (1 << oct.b) - 1;
-      cbt = (spos -= mlt.b) >> 3;
-      var mst = (dat[cbt] | dat[cbt + 1] << 8) >> (spos & 7) & (1 << mlt.b) - 1;
-      for (++ns; --ns; ) {
-        var llc = llt.s[lst];
-        var lbtr = llt.n[lst];
-        var mlc = mlt.s[mst];
-        var mbtr = mlt.n[mst];
-        var ofc = oct.s[ost];
-        var obtr = oct.n[ost];
-        cbt = (spos -= ofc) >> 3;
-        var ofp = 1 << ofc;
-        var off = ofp + ((dat[cbt] | dat[cbt + 1] << 8 | dat[cbt + 2] << 16 | dat[cbt + 3] << 24) >>> (spos & 7) & ofp - 1);
-        cbt = (spos -= mlb[mlc]) >> 3;
-        var ml = mlbl[mlc] + ((dat[cbt] | dat[cbt + 1] << 8 | dat[cbt + 2] << 16) >> (spos & 7) & (1 << mlb[mlc]) - 1);
-        cbt = (spos -= llb[llc]) >> 3;
-        var ll = llbl[llc] + ((dat[cbt] | dat[cbt + 1] << 8 | dat[cbt + 2] << 16) >> (spos & 7) & (1 << llb[llc]) - 1);
-        cbt = (spos -= lbtr) >> 3;
-        lst = llt.t[lst] + ((dat[cbt] | dat[cbt + 1] << 8) >> (spos & 7) & (1 << lbtr) - 1);
-        cbt = (spos -= mbtr) >> 3;
-        mst = mlt.t[mst] + ((dat[cbt] | dat[cbt + 1] << 8) >> (spos & 7) & (1 << mbtr) - 1);
-        cbt = (spos -= obtr) >> 3;
-        ost = oct.t[ost] + ((dat[cbt] | dat[cbt + 1] << 8) >> (spos & 7) & (1 << obtr) - 1);
-        if (off > 3) {
-          st.o[2] = st.o[1];
-          st.o[1] = st.o[0];
-          st.o[0] = off -= 3;
-        } else {
-          var idx = off - (ll != 0);
-          if (idx) {
-            off = idx == 3 ? st.o[0] - 1 : st.o[idx];
-            if (idx > 1)
-              st.o[2] = st.o[1];
-            st.o[1] = st.o[0];
-            st.o[0] = off;
-          } else
-            off = st.o[0];
-        }
-        for (var i = 0; i < ll; ++i) {
-          buf[oubt + i] = buf[spl + i];
-        }
-        oubt += ll, spl += ll;
-        var stin = oubt - off;
-        if (stin < 0) {
-          var len = -stin;
-          var bs = st.e + stin;
-          if (len > ml)
-            len = ml;
-          for (var i = 0; i < len; ++i) {
-            buf[oubt + i] = st.w[bs + i];
-          }
-          oubt += len, ml -= len, stin = 0;
-        }
-        for (var i = 0; i < ml; ++i) {
-          buf[oubt + i] = buf[stin + i];
-        }
-        oubt += ml;
-      }
-      if (oubt != spl) {
-        while (spl < buf.length) {
-          buf[oubt++] = buf[spl++];
-        }
-      } else
-        oubt = buf.length;
-      if (out)
-        st.y += oubt;
-      else
-        buf = slc(buf, 0, oubt);
-    } else if (out) {
-      st.y += lss;
-      if (spl) {
-        for (var i = 0; i < lss; ++i) {
-          buf[i] = buf[spl + i];
-        }
-      }
-    } else if (spl)
-      buf = slc(buf, spl);
-    st.b = ebt;
-    return buf;
-  }
-  err(2);
-};
-var cct = function(bufs, ol) {
-  if (bufs.length == 1)
-    return bufs[0];
-  var buf = new u8(ol);
-  for (var i = 0, b = 0; i < bufs.length; ++i) {
-    var chk = bufs[i];
-    buf.set(chk, b);
-    b += chk.length;
-  }
-  return buf;
-};
-function decompress(dat, buf) {
-  var bufs = [], nb = +!buf;
-  var bt = 0, ol = 0;
-  for (; dat.length; ) {
-    var st = rzfh(dat, nb || buf);
-    if (typeof st == "object") {
-      if (nb) {
-        buf = null;
-        if (st.w.length == st.u) {
-          bufs.push(buf = st.w);
-          ol += st.u;
-        }
-      } else {
-        bufs.push(buf);
-        st.e = 0;
-      }
-      for (; !st.l; ) {
-        var blk = rzb(dat, st, buf);
-        if (!blk)
-          err(5);
-        if (buf)
-          st.e = st.y;
-        else {
-          bufs.push(blk);
-          ol += blk.length;
-          cpw(st.w, 0, blk.length);
-          st.w.set(blk, st.w.length - blk.length);
-        }
-      }
-      bt = st.b + st.c * 4;
-    } else
-      bt = st;
-    dat = dat.subarray(bt);
-  }
-  return cct(bufs, ol);
-}
-
-// node_modules/.pnpm/hysnappy@1.1.1/node_modules/hysnappy/js/uncompress.js
-function snappyUncompressor() {
-  const wasm = instantiateWasm();
-  return (input2, outputLength) => {
-    const { memory, uncompress } = wasm.exports;
-    const inputStart = 68e3;
-    const outputStart = inputStart + input2.byteLength;
-    const totalSize = inputStart + input2.byteLength + outputLength;
-    if (memory.buffer.byteLength < totalSize) {
-      const pageSize = 64 * 1024;
-      const currentPages = memory.buffer.byteLength / pageSize;
-      const requiredPages = Math.ceil(totalSize / pageSize);
-      const pagesToGrow = requiredPages - currentPages;
-      memory.grow(pagesToGrow);
-    }
-    const byteArray = new Uint8Array(memory.buffer);
-    byteArray.set(input2, inputStart);
-    const result2 = uncompress(inputStart, input2.byteLength, outputStart);
-    if (result2 === -1) throw new Error("invalid snappy length header");
-    if (result2 === -2) throw new Error("missing eof marker");
-    if (result2 === -3) throw new Error("premature end of input");
-    if (result2) throw new Error(`failed to uncompress data ${result2}`);
-    return byteArray.slice(outputStart, outputStart + outputLength);
-  };
-}
-function instantiateWasm() {
-  const binaryString = atob(wasm64);
-  const byteArray = new Uint8Array(binaryString.length);
-  for (let i = 0; i < binaryString.length; i += 1) {
-    byteArray[i] = binaryString.charCodeAt(i);
-  }
-  const mod = new WebAssembly.Module(byteArray);
-  return new WebAssembly.Instance(mod);
-}
-var wasm64 = "AGFzbQEAAAABEANgAABgA39/fwF/YAF/AX8DBgUAAQEBAgUDAQACBj8KfwFBoIwEC38AQYAIC38AQaAMC38AQaAMC38AQaCMBAt/AEGACAt/AEGgjAQLfwBBgIAIC38AQQALfwBBAQsHwQEOBm1lbW9yeQIAEV9fd2FzbV9jYWxsX2N0b3JzAAAGbWVtY3B5AAEHbWVtbW92ZQACCnVuY29tcHJlc3MAAwxfX2Rzb19oYW5kbGUDAQpfX2RhdGFfZW5kAwILX19zdGFja19sb3cDAwxfX3N0YWNrX2hpZ2gDBA1fX2dsb2JhbF9iYXNlAwULX19oZWFwX2Jhc2UDBgpfX2hlYXBfZW5kAwcNX19tZW1vcnlfYmFzZQMIDF9fdGFibGVfYmFzZQMJCuASBQIAC8sBAQN/AkAgAkUNAAJAAkAgAkEHcSIDDQAgACEEIAIhBQwBCyAAIQQgAiEFA0AgBCABLQAAOgAAIARBAWohBCABQQFqIQEgBUF/aiEFIANBf2oiAw0ACwsgAkEISQ0AA0AgBCABLQAAOgAAIAQgAS0AAToAASAEIAEtAAI6AAIgBCABLQADOgADIAQgAS0ABDoABCAEIAEtAAU6AAUgBCABLQAGOgAGIAQgAS0ABzoAByAEQQhqIQQgAUEIaiEBIAVBeGoiBQ0ACwsgAAugAwEEfwJAIAAgAUYNAAJAAkAgACABSQ0AIAEgAmoiAyAASw0BCyACRQ0BAkACQCACQQdxIgMNACAAIQQgAiEFDAELIAAhBCACIQUDQCAEIAEtAAA6AAAgBEEBaiEEIAFBAWohASAFQX9qIQUgA0F/aiIDDQALCyACQQhJDQEDQCAEIAEtAAA6AAAgBCABLQABOgABIAQgAS0AAjoAAiAEIAEtAAM6AAMgBCABLQAEOgAEIAQgAS0ABToABSAEIAEtAAY6AAYgBCABLQAHOgAHIARBCGohBCABQQhqIQEgBUF4aiIFDQAMAgsLIAJFDQACQAJAIAJBA3EiBA0AIAAgAmohBiACIQUMAQsgAiEFA0AgBUF/aiIFIABqIgYgBSABaiIDLQAAOgAAIARBf2oiBA0ACwsgAkEESQ0AIAZBfGohASADQXxqIQQDQCABQQNqIARBA2otAAA6AAAgAUECaiAEQQJqLQAAOgAAIAFBAWogBEEBai0AADoAACABIAQtAAA6AAAgAUF8aiEBIARBfGohBCAFQXxqIgUNAAsLIAALswoBCX8jgICAgABBIGsiAySAgICAACADQQlqQgA3AAAgA0IANwIEIAMgA0EYajYCAEF/IQQCQCABRQ0AIAMgAUF/aiIFNgIcIAMgAEEBajYCGCAALAAAIgZB/wBxIQcCQCAGQX9KDQAgBUUNASADIAFBfmoiBTYCHCADIABBAmo2AhggACwAASIGQf8AcUEHdCAHciEHQX8hBCAGQX9KDQAgBUUNASADIAFBfWoiBTYCHCADIABBA2o2AhggACwAAiIGQf8AcUEOdCAHciEHQX8hBCAGQX9KDQAgBUUNASADIAFBfGoiBTYCHCADIABBBGo2AhggACwAAyIGQf8AcUEVdCAHciEHQX8hBCAGQX9KDQAgBUUNASADIAFBe2o2AhwgAyAAQQVqNgIYIAAsAAQiAUEASA0BIAFBHHQgB3IhBwsgAiAHaiEIAkACQCADEISAgIAADQAgAiEADAELIAMoAgQhASACIQADQAJAIAMoAgggAWtBBEoNACADIAE2AgQgAxCEgICAAEUNAiADKAIEIQELIAFBAWohBQJAAkAgAS0AACIGQQNxDQAgCCAAayEJIAMoAggiCiAFayEEIAZBAnYiC0EBaiEHAkAgBkE/Sw0AIARBEEkNACAJQRBIDQAgACABKAIBNgIAIAAgASgCBTYCBCAAIAEoAgk2AgggACABKAINNgIMIAAgB2ohACADKAIIIAUgB2oiAWtBBEoNAyADIAE2AgQgAxCEgICAAEUNBAwCCwJAAkAgBkHwAU8NACAFIQYMAQsgCiAFIAtBRWoiAWoiBmshBCABQQJ0QYCIgIAAaigCACAFKAIAcUEBaiEHCwJAIAcgBE0NAANAIAggAGsgBEkNBSAAIAYgBBCBgICAACEAIAMoAgAiASABKAIAIgkgAygCDCIFaiIGNgIAIAFBBGoiASABKAIAIgogBWsiATYCACADIAE2AgwgACAEaiEAIAFFDQUgAyAJIApqNgIIIAcgBGshByABIQQgByABSw0ACyAIIABrIQkLIAkgB0kNAyAAIAYgBxCBgICAACAHaiEAIAMoAgggBiAHaiIBa0EESg0CIAMgATYCBCADEISAgIAADQEMAwsgACACayAGQQF0QaCIgIAAai8BACIBQQt2IgpBAnRBgIiAgABqKAIAIAUoAgBxIAFBgA5xaiIHQX9qTQ0CIAggAGshBAJAAkAgAUH/AXEiCUEQSw0AIAdBCEkNACAEQRBJDQAgACAAIAdrIgEoAgA2AgAgACABKAIENgIEIAAgASgCCDYCCCAAIAFBDGooAgA2AgwMAQsCQAJAAkAgBCAJQQpqSQ0AIAAgB2shBCAAIQEgCSEGIAdBB0wNAQwCCyAEIAlJDQUgCUEBaiEEQQAgB2shByAAIQEDQCABIAEgB2otAAA6AAAgAUEBaiEBIARBf2oiBEEBSw0ADAMLCwNAIAEgBCgCADYCACABIAQoAgQ2AgQgBiAHayEGIAEgB2oiASAEayIHQQhIDQALCyAGQQFIDQAgBkEIaiEHA0AgASAEKAIANgIAIAEgBCgCBDYCBCABQQhqIQEgBEEIaiEEIAdBeGoiB0EISw0ACwsgACAJaiEAIAMoAgggBSAKaiIBa0EESg0BIAMgATYCBCADEISAgIAARQ0CCyADKAIEIQEMAAsLIAMoAgAiASABKAIEIAMoAgwiBGs2AgQgASAEIAEoAgBqNgIAAkAgAy0AEA0AQX4hBAwBC0EAQX0gCCAARhshBAsgA0EgaiSAgICAACAEC7YDAQd/AkAgACgCBCIBIAAoAggiAkcNACAAKAIAIgIgAigCACIDIAAoAgwiBGoiATYCACACQQRqIgIgAigCACICIARrIgU2AgAgACAFNgIMAkAgAiAERw0AIABBAToAEEEADwsgACADIAJqIgI2AggLAkACQAJAIAIgAWsiAiABLQAAQQF0QaCIgIAAai8BAEELdkEBaiIFTw0AIABBEWogASACEIKAgIAAIQYgACgCDCEEQQAhByAAQQA2AgwgACgCACIBIAEoAgQgBGs2AgQgASAEIAEoAgBqIgM2AgADQCABQQRqKAIAIgFFDQMgBiACaiADIAUgAmsiBCABIAQgAUkbIgQQgYCAgAAaIAAoAgAiASABKAIEIARrNgIEIAEgASgCACAEaiIDNgIAIAQgAmoiAiAFSQ0ACyAAIAY2AgQgACAGIAVqNgIIDAELAkAgAkEESw0AIAAgAEERaiABIAIQgoCAgAAiASACajYCCCAAIAE2AgQgACgCDCECIABBADYCDCAAKAIAIgEgASgCBCACazYCBCABIAIgASgCAGo2AgAMAQsgACABNgIEC0EBIQcLIAcLC6gEAQBBgAgLoAQAAAAA/wAAAP//AAD///8A/////wAAAAAAAAAAAAAAAAEABAgBEAEgAgAFCAIQAiADAAYIAxADIAQABwgEEAQgBQAICAUQBSAGAAkIBhAGIAcACggHEAcgCAALCAgQCCAJAAQJCRAJIAoABQkKEAogCwAGCQsQCyAMAAcJDBAMIA0ACAkNEA0gDgAJCQ4QDiAPAAoJDxAPIBAACwkQEBAgEQAEChEQESASAAUKEhASIBMABgoTEBMgFAAHChQQFCAVAAgKFRAVIBYACQoWEBYgFwAKChcQFyAYAAsKGBAYIBkABAsZEBkgGgAFCxoQGiAbAAYLGxAbIBwABwscEBwgHQAICx0QHSAeAAkLHhAeIB8ACgsfEB8gIAALCyAQICAhAAQMIRAhICIABQwiECIgIwAGDCMQIyAkAAcMJBAkICUACAwlECUgJgAJDCYQJiAnAAoMJxAnICgACwwoECggKQAEDSkQKSAqAAUNKhAqICsABg0rECsgLAAHDSwQLCAtAAgNLRAtIC4ACQ0uEC4gLwAKDS8QLyAwAAsNMBAwIDEABA4xEDEgMgAFDjIQMiAzAAYOMxAzIDQABw40EDQgNQAIDjUQNSA2AAkONhA2IDcACg43EDcgOAALDjgQOCA5AAQPORA5IDoABQ86EDogOwAGDzsQOyA8AAcPPBA8IAEICA89ED0gARAJDz4QPiABGAoPPxA/IAEgCw9AEEAgAGQEbmFtZQE9BQARX193YXNtX2NhbGxfY3RvcnMBBm1lbWNweQIHbWVtbW92ZQMKdW5jb21wcmVzcwQKcmVmaWxsX3RhZwcSAQAPX19zdGFja19wb2ludGVyCQoBAAcucm9kYXRhADIJcHJvZHVjZXJzAQxwcm9jZXNzZWQtYnkBDFVidW50dSBjbGFuZwsxNi4wLjYgKDE1KQAsD3RhcmdldF9mZWF0dXJlcwIrD211dGFibGUtZ2xvYmFscysIc2lnbi1leHQ=";
-
-// node_modules/.pnpm/hyparquet-compressors@1.1.2/node_modules/hyparquet-compressors/src/brotli.bitreader.js
-var BROTLI_READ_SIZE = 4096;
-var BROTLI_IBUF_SIZE = 2 * BROTLI_READ_SIZE + 32;
-var BROTLI_IBUF_MASK = 2 * BROTLI_READ_SIZE - 1;
-var kBitMask = new Uint32Array([
-  0,
-  1,
-  3,
-  7,
-  15,
-  31,
-  63,
-  127,
-  255,
-  511,
-  1023,
-  2047,
-  4095,
-  8191,
-  16383,
-  32767,
-  65535,
-  131071,
-  262143,
-  524287,
-  1048575,
-  2097151,
-  4194303,
-  8388607,
-  16777215
-]);
-var BrotliBitReader = class {
-  /**
-   * Input byte buffer, consist of a ringbuffer and a "slack" region where
-   * bytes from the start of the ringbuffer are copied.
-   *
-   * @typedef {import('./brotli.streams.js').BrotliInput} BrotliInput
-   * @param {BrotliInput} input
-   */
-  constructor(input2) {
-    this.buf_ = new Uint8Array(BROTLI_IBUF_SIZE);
-    this.input_ = input2;
-    this.buf_ptr_ = 0;
-    this.val_ = 0;
-    this.pos_ = 0;
-    this.bit_pos_ = 0;
-    this.bit_end_pos_ = 0;
-    this.eos_ = 0;
-    this.reset();
-  }
-  static READ_SIZE = BROTLI_READ_SIZE;
-  static IBUF_MASK = BROTLI_IBUF_MASK;
-  reset() {
-    this.buf_ptr_ = 0;
-    this.val_ = 0;
-    this.pos_ = 0;
-    this.bit_pos_ = 0;
-    this.bit_end_pos_ = 0;
-    this.eos_ = 0;
-    this.readMoreInput();
-    for (let i = 0; i < 4; i++) {
-      this.val_ |= this.buf_[this.pos_] << 8 * i;
-      this.pos_++;
-    }
-    return this.bit_end_pos_ > 0;
-  }
-  /**
-   * Fills up the input ringbuffer by calling the input callback.
-   *
-   * Does nothing if there are at least 32 bytes present after current position.
-   *
-   * Returns 0 if either:
-   *  - the input callback returned an error, or
-   *  - there is no more input and the position is past the end of the stream.
-   *
-   * After encountering the end of the input stream, 32 additional zero bytes are
-   * copied to the ringbuffer, therefore it is safe to call this function after
-   * every 32 bytes of input is read.
-   */
-  readMoreInput() {
-    if (this.bit_end_pos_ > 256) {
-    } else if (this.eos_) {
-      if (this.bit_pos_ > this.bit_end_pos_)
-        throw new Error("Unexpected end of input " + this.bit_pos_ + " " + this.bit_end_pos_);
-    } else {
-      const dst = this.buf_ptr_;
-      const bytes_read = this.input_.read(this.buf_, dst, BROTLI_READ_SIZE);
-      if (bytes_read < 0) {
-        throw new Error("Unexpected end of input");
-      }
-      if (bytes_read < BROTLI_READ_SIZE) {
-        this.eos_ = 1;
-        for (let p = 0; p < 32; p++)
-          this.buf_[dst + bytes_read + p] = 0;
-      }
-      if (dst === 0) {
-        for (let p = 0; p < 32; p++)
-          this.buf_[(BROTLI_READ_SIZE << 1) + p] = this.buf_[p];
-        this.buf_ptr_ = BROTLI_READ_SIZE;
-      } else {
-        this.buf_ptr_ = 0;
-      }
-      this.bit_end_pos_ += bytes_read << 3;
-    }
-  }
-  /* Guarantees that there are at least 24 bits in the buffer. */
-  fillBitWindow() {
-    while (this.bit_pos_ >= 8) {
-      this.val_ >>>= 8;
-      this.val_ |= this.buf_[this.pos_ & BROTLI_IBUF_MASK] << 24;
-      this.pos_++;
-      this.bit_pos_ = this.bit_pos_ - 8 >>> 0;
-      this.bit_end_pos_ = this.bit_end_pos_ - 8 >>> 0;
-    }
-  }
-  /**
-   * Reads the specified number of bits from Read Buffer.
-   *
-   * @param {number} n_bits
-   * @returns {number}
-   */
-  readBits(n_bits) {
-    if (32 - this.bit_pos_ < n_bits) this.fillBitWindow();
-    const val = this.val_ >>> this.bit_pos_ & kBitMask[n_bits];
-    this.bit_pos_ += n_bits;
-    return val;
-  }
-};
-
-// node_modules/.pnpm/hyparquet-compressors@1.1.2/node_modules/hyparquet-compressors/src/brotli.huffman.js
-var kDefaultCodeLength = 8;
-var HUFFMAN_TABLE_BITS = 8;
-var HUFFMAN_TABLE_MASK = 255;
-var CODE_LENGTH_CODES = 18;
-var kCodeLengthCodeOrder = new Uint8Array([
-  1,
-  2,
-  3,
-  4,
-  0,
-  5,
-  17,
-  6,
-  16,
-  7,
-  8,
-  9,
-  10,
-  11,
-  12,
-  13,
-  14,
-  15
-]);
-var kMaxHuffmanTableSize = new Uint16Array([
-  256,
-  402,
-  436,
-  468,
-  500,
-  534,
-  566,
-  598,
-  630,
-  662,
-  694,
-  726,
-  758,
-  790,
-  822,
-  854,
-  886,
-  920,
-  952,
-  984,
-  1016,
-  1048,
-  1080
-]);
-var HuffmanCode = class {
-  /**
-   * @param {number} bits
-   * @param {number} value
-   */
-  constructor(bits2, value) {
-    this.bits = bits2;
-    this.value = value;
-  }
-};
-var kCodeLengthRepeatCode = 16;
-var MAX_LENGTH = 15;
-function getNextKey(key, len) {
-  let step2 = 1 << len - 1;
-  while (key & step2) {
-    step2 >>= 1;
-  }
-  return (key & step2 - 1) + step2;
-}
-function replicateValue(table, i, step2, end, code) {
-  do {
-    end -= step2;
-    table[i + end] = new HuffmanCode(code.bits, code.value);
-  } while (end > 0);
-}
-function nextTableBitSize(count, len, root_bits) {
-  let left = 1 << len - root_bits;
-  while (len < MAX_LENGTH) {
-    left -= count[len];
-    if (left <= 0) break;
-    ++len;
-    left <<= 1;
-  }
-  return len - root_bits;
-}
-function buildHuffmanTable(root_table, table, root_bits, code_lengths, code_lengths_size) {
-  const start_table = table;
-  const count = new Int32Array(MAX_LENGTH + 1);
-  const offset = new Int32Array(MAX_LENGTH + 1);
-  const sorted = new Int32Array(code_lengths_size);
-  for (let i = 0; i < code_lengths_size; i++) {
-    count[code_lengths[i]]++;
-  }
-  offset[1] = 0;
-  for (let i = 1; i < MAX_LENGTH; i++) {
-    offset[i + 1] = offset[i] + count[i];
-  }
-  for (let i = 0; i < code_lengths_size; i++) {
-    if (code_lengths[i] !== 0) {
-      sorted[offset[code_lengths[i]]++] = i;
-    }
-  }
-  let table_bits = root_bits;
-  let table_size = 1 << table_bits;
-  let total_size = table_size;
-  if (offset[MAX_LENGTH] === 1) {
-    for (let key2 = 0; key2 < total_size; ++key2) {
-      root_table[table + key2] = new HuffmanCode(0, sorted[0] & 65535);
-    }
-    return total_size;
-  }
-  let key = 0;
-  let symbol2 = 0;
-  for (let len = 1, step2 = 2; len <= root_bits; ++len, step2 <<= 1) {
-    for (; count[len] > 0; --count[len]) {
-      const code = new HuffmanCode(len & 255, sorted[symbol2++] & 65535);
-      replicateValue(root_table, table + key, step2, table_size, code);
-      key = getNextKey(key, len);
-    }
-  }
-  const mask = total_size - 1;
-  let low = -1;
-  for (let len = root_bits + 1, step2 = 2; len <= MAX_LENGTH; ++len, step2 <<= 1) {
-    for (; count[len] > 0; --count[len]) {
-      if ((key & mask) !== low) {
-        table += table_size;
-        table_bits = nextTableBitSize(count, len, root_bits);
-        table_size = 1 << table_bits;
-        total_size += table_size;
-        low = key & mask;
-        root_table[start_table + low] = new HuffmanCode(table_bits + root_bits & 255, table - start_table - low & 65535);
-      }
-      const code = new HuffmanCode(len - root_bits & 255, sorted[symbol2++] & 65535);
-      replicateValue(root_table, table + (key >> root_bits), step2, table_size, code);
-      key = getNextKey(key, len);
-    }
-  }
-  return total_size;
-}
-function readHuffmanCode(alphabet_size, tables, table, br) {
-  const code_lengths = new Uint8Array(alphabet_size);
-  br.readMoreInput();
-  const simple_code_or_skip = br.readBits(2);
-  if (simple_code_or_skip === 1) {
-    let max_bits_counter = alphabet_size - 1;
-    let max_bits = 0;
-    const symbols = new Int32Array(4);
-    const num_symbols = br.readBits(2) + 1;
-    while (max_bits_counter) {
-      max_bits_counter >>= 1;
-      max_bits++;
-    }
-    for (let i = 0; i < num_symbols; i++) {
-      symbols[i] = br.readBits(max_bits) % alphabet_size;
-      code_lengths[symbols[i]] = 2;
-    }
-    code_lengths[symbols[0]] = 1;
-    switch (num_symbols) {
-      case 1:
-        break;
-      case 3:
-        if (symbols[0] === symbols[1] || symbols[0] === symbols[2] || symbols[1] === symbols[2]) {
-          throw new Error("[ReadHuffmanCode] invalid symbols");
-        }
-        break;
-      case 2:
-        if (symbols[0] === symbols[1]) {
-          throw new Error("[ReadHuffmanCode] invalid symbols");
-        }
-        code_lengths[symbols[1]] = 1;
-        break;
-      case 4:
-        if (symbols[0] === symbols[1] || symbols[0] === symbols[2] || symbols[0] === symbols[3] || symbols[1] === symbols[2] || symbols[1] === symbols[3] || symbols[2] === symbols[3]) {
-          throw new Error("[ReadHuffmanCode] invalid symbols");
-        }
-        if (br.readBits(1)) {
-          code_lengths[symbols[2]] = 3;
-          code_lengths[symbols[3]] = 3;
-        } else {
-          code_lengths[symbols[0]] = 2;
-        }
-        break;
-    }
-  } else {
-    const code_length_code_lengths = new Uint8Array(CODE_LENGTH_CODES);
-    let space = 32;
-    let num_codes = 0;
-    const huff = [
-      new HuffmanCode(2, 0),
-      new HuffmanCode(2, 4),
-      new HuffmanCode(2, 3),
-      new HuffmanCode(3, 2),
-      new HuffmanCode(2, 0),
-      new HuffmanCode(2, 4),
-      new HuffmanCode(2, 3),
-      new HuffmanCode(4, 1),
-      new HuffmanCode(2, 0),
-      new HuffmanCode(2, 4),
-      new HuffmanCode(2, 3),
-      new HuffmanCode(3, 2),
-      new HuffmanCode(2, 0),
-      new HuffmanCode(2, 4),
-      new HuffmanCode(2, 3),
-      new HuffmanCode(4, 5)
-    ];
-    for (let i = simple_code_or_skip; i < CODE_LENGTH_CODES && space > 0; i++) {
-      const code_len_idx = kCodeLengthCodeOrder[i];
-      let p = 0;
-      br.fillBitWindow();
-      p += br.val_ >>> br.bit_pos_ & 15;
-      br.bit_pos_ += huff[p].bits;
-      const v = huff[p].value;
-      code_length_code_lengths[code_len_idx] = v;
-      if (v !== 0) {
-        space -= 32 >> v;
-        num_codes++;
-      }
-    }
-    if (!(num_codes === 1 || space === 0))
-      throw new Error("[ReadHuffmanCode] invalid num_codes or space");
-    readHuffmanCodeLengths(code_length_code_lengths, alphabet_size, code_lengths, br);
-  }
-  const table_size = buildHuffmanTable(tables, table, HUFFMAN_TABLE_BITS, code_lengths, alphabet_size);
-  if (!table_size) throw new Error("brotli BuildHuffmanTable failed");
-  return table_size;
-}
-function readSymbol(table, index, br) {
-  br.fillBitWindow();
-  index += br.val_ >>> br.bit_pos_ & HUFFMAN_TABLE_MASK;
-  const nbits = table[index].bits - HUFFMAN_TABLE_BITS;
-  if (nbits > 0) {
-    br.bit_pos_ += HUFFMAN_TABLE_BITS;
-    index += table[index].value;
-    index += br.val_ >>> br.bit_pos_ & (1 << nbits) - 1;
-  }
-  br.bit_pos_ += table[index].bits;
-  return table[index].value;
-}
-function readHuffmanCodeLengths(code_length_code_lengths, num_symbols, code_lengths, br) {
-  let symbol2 = 0;
-  let prev_code_len = kDefaultCodeLength;
-  let repeat = 0;
-  let repeat_code_len = 0;
-  let space = 32768;
-  const table = [];
-  for (let i = 0; i < 32; i++)
-    table.push(new HuffmanCode(0, 0));
-  buildHuffmanTable(table, 0, 5, code_length_code_lengths, CODE_LENGTH_CODES);
-  while (symbol2 < num_symbols && space > 0) {
-    let p = 0;
-    br.readMoreInput();
-    br.fillBitWindow();
-    p += br.val_ >>> br.bit_pos_ & 31;
-    br.bit_pos_ += table[p].bits;
-    const code_len = table[p].value & 255;
-    if (code_len < kCodeLengthRepeatCode) {
-      repeat = 0;
-      code_lengths[symbol2++] = code_len;
-      if (code_len !== 0) {
-        prev_code_len = code_len;
-        space -= 32768 >> code_len;
-      }
-    } else {
-      const extra_bits = code_len - 14;
-      let new_len = 0;
-      if (code_len === kCodeLengthRepeatCode) {
-        new_len = prev_code_len;
-      }
-      if (repeat_code_len !== new_len) {
-        repeat = 0;
-        repeat_code_len = new_len;
-      }
-      const old_repeat = repeat;
-      if (repeat > 0) {
-        repeat -= 2;
-        repeat <<= extra_bits;
-      }
-      repeat += br.readBits(extra_bits) + 3;
-      const repeat_delta = repeat - old_repeat;
-      if (symbol2 + repeat_delta > num_symbols) {
-        throw new Error("[ReadHuffmanCodeLengths] symbol + repeat_delta > num_symbols");
-      }
-      for (let x = 0; x < repeat_delta; x++)
-        code_lengths[symbol2 + x] = repeat_code_len;
-      symbol2 += repeat_delta;
-      if (repeat_code_len !== 0) {
-        space -= repeat_delta << 15 - repeat_code_len;
-      }
-    }
-  }
-  if (space !== 0) {
-    throw new Error("[ReadHuffmanCodeLengths] space = " + space);
-  }
-  for (; symbol2 < num_symbols; symbol2++)
-    code_lengths[symbol2] = 0;
-}
-var HuffmanTreeGroup = class {
-  /**
-   * Contains a collection of huffman trees with the same alphabet size.
-   *
-   * @param {number} alphabet_size
-   * @param {number} num_htrees
-   */
-  constructor(alphabet_size, num_htrees) {
-    this.alphabet_size = alphabet_size;
-    this.num_htrees = num_htrees;
-    this.codes = new Array(num_htrees + num_htrees * kMaxHuffmanTableSize[alphabet_size + 31 >>> 5]);
-    this.htrees = new Uint32Array(num_htrees);
-  }
-  /**
-   * @param {BrotliBitReader} br
-   */
-  decode(br) {
-    let next2 = 0;
-    for (let i = 0; i < this.num_htrees; i++) {
-      this.htrees[i] = next2;
-      next2 += readHuffmanCode(this.alphabet_size, this.codes, next2, br);
-    }
-  }
-};
-
-// node_modules/.pnpm/hyparquet-compressors@1.1.2/node_modules/hyparquet-compressors/src/brotli.prefix.js
-function prefix([offset, nbits]) {
-  return { offset, nbits };
-}
-var kBlockLengthPrefixCode = [
-  [1, 2],
-  [5, 2],
-  [9, 2],
-  [13, 2],
-  [17, 3],
-  [25, 3],
-  [33, 3],
-  [41, 3],
-  [49, 4],
-  [65, 4],
-  [81, 4],
-  [97, 4],
-  [113, 5],
-  [145, 5],
-  [177, 5],
-  [209, 5],
-  [241, 6],
-  [305, 6],
-  [369, 7],
-  [497, 8],
-  [753, 9],
-  [1265, 10],
-  [2289, 11],
-  [4337, 12],
-  [8433, 13],
-  [16625, 24]
-].map(prefix);
-var kInsertLengthPrefixCode = [
-  [0, 0],
-  [1, 0],
-  [2, 0],
-  [3, 0],
-  [4, 0],
-  [5, 0],
-  [6, 1],
-  [8, 1],
-  [10, 2],
-  [14, 2],
-  [18, 3],
-  [26, 3],
-  [34, 4],
-  [50, 4],
-  [66, 5],
-  [98, 5],
-  [130, 6],
-  [194, 7],
-  [322, 8],
-  [578, 9],
-  [1090, 10],
-  [2114, 12],
-  [6210, 14],
-  [22594, 24]
-].map(prefix);
-var kCopyLengthPrefixCode = [
-  [2, 0],
-  [3, 0],
-  [4, 0],
-  [5, 0],
-  [6, 0],
-  [7, 0],
-  [8, 0],
-  [9, 0],
-  [10, 1],
-  [12, 1],
-  [14, 2],
-  [18, 2],
-  [22, 3],
-  [30, 3],
-  [38, 4],
-  [54, 4],
-  [70, 5],
-  [102, 5],
-  [134, 6],
-  [198, 7],
-  [326, 8],
-  [582, 9],
-  [1094, 10],
-  [2118, 24]
-].map(prefix);
-var kInsertRangeLut = [
-  0,
-  0,
-  8,
-  8,
-  0,
-  16,
-  8,
-  16,
-  16
-];
-var kCopyRangeLut = [
-  0,
-  8,
-  0,
-  8,
-  16,
-  0,
-  16,
-  8,
-  16
-];
-
-// node_modules/.pnpm/hyparquet-compressors@1.1.2/node_modules/hyparquet-compressors/src/gzip.huffman.js
-var HUFFMAN_MAX_TABLE_SIZE = 1080;
-var fixedLengthExtraBits = new Uint8Array([
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  1,
-  1,
-  1,
-  1,
-  2,
-  2,
-  2,
-  2,
-  3,
-  3,
-  3,
-  3,
-  4,
-  4,
-  4,
-  4,
-  5,
-  5,
-  5,
-  5,
-  0,
-  /* unused */
-  0,
-  0,
-  /* impossible */
-  0
-]);
-var fixedDistanceExtraBits = new Uint8Array([
-  0,
-  0,
-  0,
-  0,
-  1,
-  1,
-  2,
-  2,
-  3,
-  3,
-  4,
-  4,
-  5,
-  5,
-  6,
-  6,
-  7,
-  7,
-  8,
-  8,
-  9,
-  9,
-  10,
-  10,
-  11,
-  11,
-  12,
-  12,
-  13,
-  13,
-  /* unused */
-  0,
-  0
-]);
-function freb(eb, start2) {
-  const base = new Uint16Array(31);
-  for (let i = 0; i < 31; i++) {
-    base[i] = start2 += 1 << eb[i - 1];
-  }
-  const rev2 = new Int32Array(base[30]);
-  for (let i = 1; i < 30; i++) {
-    for (let j = base[i]; j < base[i + 1]; ++j) {
-      rev2[j] = j - base[i] << 5 | i;
-    }
-  }
-  return { base, rev: rev2 };
-}
-var { base: fixedLength, rev: revfl } = freb(fixedLengthExtraBits, 2);
-fixedLength[28] = 258;
-revfl[258] = 28;
-var { base: fixedDistance } = freb(fixedDistanceExtraBits, 0);
-var rev = new Uint16Array(32768);
-for (let i = 0; i < 32768; i++) {
-  let x = (i & 43690) >> 1 | (i & 21845) << 1;
-  x = (x & 52428) >> 2 | (x & 13107) << 2;
-  x = (x & 61680) >> 4 | (x & 3855) << 4;
-  rev[i] = ((x & 65280) >> 8 | (x & 255) << 8) >> 1;
-}
-function huffMap(cd, maxBits, r) {
-  const l = new Uint16Array(maxBits);
-  for (let i = 0; i < cd.length; i++) {
-    if (cd[i]) ++l[cd[i] - 1];
-  }
-  const le = new Uint16Array(maxBits);
-  for (let i = 1; i < maxBits; i++) {
-    le[i] = le[i - 1] + l[i - 1] << 1;
-  }
-  let co;
-  if (r) {
-    co = new Uint16Array(1 << maxBits);
-    const rvb = 15 - maxBits;
-    for (let i = 0; i < cd.length; i++) {
-      if (cd[i]) {
-        const sv = i << 4 | cd[i];
-        const freeBits = maxBits - cd[i];
-        let startValue = le[cd[i] - 1]++ << freeBits;
-        for (const endValue = startValue | (1 << freeBits) - 1; startValue <= endValue; startValue++) {
-          co[rev[startValue] >> rvb] = sv;
-        }
-      }
-    }
-  } else {
-    co = new Uint16Array(cd.length);
-    for (let i = 0; i < cd.length; i++) {
-      if (cd[i]) {
-        co[i] = rev[le[cd[i] - 1]++] >> 15 - cd[i];
-      }
-    }
-  }
-  return co;
-}
-var fixedLengthTree = new Uint8Array(288);
-for (let i = 0; i < 144; i++) fixedLengthTree[i] = 8;
-for (let i = 144; i < 256; i++) fixedLengthTree[i] = 9;
-for (let i = 256; i < 280; i++) fixedLengthTree[i] = 7;
-for (let i = 280; i < 288; i++) fixedLengthTree[i] = 8;
-var fixedDistanceTree = new Uint8Array(32);
-for (let i = 0; i < 32; i++) fixedDistanceTree[i] = 5;
-var fixedLengthMap = /* @__PURE__ */ huffMap(fixedLengthTree, 9, 1);
-var fixedDistanceMap = /* @__PURE__ */ huffMap(fixedDistanceTree, 5, 1);
-
-// node_modules/.pnpm/hyparquet-compressors@1.1.2/node_modules/hyparquet-compressors/src/brotli.blocks.js
-function decodeBlockType(max_block_type, trees, tree_type, block_types, ringbuffers, indexes, br) {
-  const ringbuffer = tree_type * 2;
-  const index = tree_type;
-  const type_code = readSymbol(trees, tree_type * HUFFMAN_MAX_TABLE_SIZE, br);
-  let block_type;
-  if (type_code === 0) {
-    block_type = ringbuffers[ringbuffer + (indexes[index] & 1)];
-  } else if (type_code === 1) {
-    block_type = ringbuffers[ringbuffer + (indexes[index] - 1 & 1)] + 1;
-  } else {
-    block_type = type_code - 2;
-  }
-  if (block_type >= max_block_type) {
-    block_type -= max_block_type;
-  }
-  block_types[tree_type] = block_type;
-  ringbuffers[ringbuffer + (indexes[index] & 1)] = block_type;
-  indexes[index]++;
-}
-function decodeMetaBlockLength(br) {
-  const out = {
-    meta_block_length: 0,
-    input_end: 0,
-    is_uncompressed: 0,
-    is_metadata: false
-  };
-  out.input_end = br.readBits(1);
-  if (out.input_end && br.readBits(1)) {
-    return out;
-  }
-  const size_nibbles = br.readBits(2) + 4;
-  if (size_nibbles === 7) {
-    out.is_metadata = true;
-    if (br.readBits(1) !== 0)
-      throw new Error("Invalid reserved bit");
-    const size_bytes = br.readBits(2);
-    if (size_bytes === 0)
-      return out;
-    for (let i = 0; i < size_bytes; i++) {
-      const next_byte = br.readBits(8);
-      if (i + 1 === size_bytes && size_bytes > 1 && next_byte === 0)
-        throw new Error("Invalid size byte");
-      out.meta_block_length |= next_byte << i * 8;
-    }
-  } else {
-    for (let i = 0; i < size_nibbles; i++) {
-      const next_nibble = br.readBits(4);
-      if (i + 1 === size_nibbles && size_nibbles > 4 && next_nibble === 0)
-        throw new Error("Invalid size nibble");
-      out.meta_block_length |= next_nibble << i * 4;
-    }
-  }
-  out.meta_block_length++;
-  if (!out.input_end && !out.is_metadata) {
-    out.is_uncompressed = br.readBits(1);
-  }
-  return out;
-}
-function copyUncompressedBlockToOutput(output2, len, pos, ringbuffer, ringbuffer_mask, br) {
-  const rb_size = ringbuffer_mask + 1;
-  let rb_pos = pos & ringbuffer_mask;
-  let br_pos = br.pos_ & BrotliBitReader.IBUF_MASK;
-  if (len < 8 || br.bit_pos_ + (len << 3) < br.bit_end_pos_) {
-    while (len-- > 0) {
-      br.readMoreInput();
-      ringbuffer[rb_pos++] = br.readBits(8);
-      if (rb_pos === rb_size) {
-        output2.write(ringbuffer, rb_size);
-        rb_pos = 0;
-      }
-    }
-    return;
-  }
-  if (br.bit_end_pos_ < 32) {
-    throw new Error("copyUncompressedBlockToOutput: br.bit_end_pos_ < 32");
-  }
-  while (br.bit_pos_ < 32) {
-    ringbuffer[rb_pos] = br.val_ >>> br.bit_pos_;
-    br.bit_pos_ += 8;
-    rb_pos++;
-    len--;
-  }
-  let nbytes = br.bit_end_pos_ - br.bit_pos_ >> 3;
-  if (br_pos + nbytes > BrotliBitReader.IBUF_MASK) {
-    const tail = BrotliBitReader.IBUF_MASK + 1 - br_pos;
-    for (let x = 0; x < tail; x++)
-      ringbuffer[rb_pos + x] = br.buf_[br_pos + x];
-    nbytes -= tail;
-    rb_pos += tail;
-    len -= tail;
-    br_pos = 0;
-  }
-  for (let x = 0; x < nbytes; x++)
-    ringbuffer[rb_pos + x] = br.buf_[br_pos + x];
-  rb_pos += nbytes;
-  len -= nbytes;
-  if (rb_pos >= rb_size) {
-    output2.write(ringbuffer, rb_size);
-    rb_pos -= rb_size;
-    for (let x = 0; x < rb_pos; x++)
-      ringbuffer[x] = ringbuffer[rb_size + x];
-  }
-  while (rb_pos + len >= rb_size) {
-    nbytes = rb_size - rb_pos;
-    if (br.input_.read(ringbuffer, rb_pos, nbytes) < nbytes) {
-      throw new Error("copyUncompressedBlockToOutput: not enough bytes");
-    }
-    output2.write(ringbuffer, rb_size);
-    len -= nbytes;
-    rb_pos = 0;
-  }
-  if (br.input_.read(ringbuffer, rb_pos, len) < len) {
-    throw new Error("copyUncompressedBlockToOutput: not enough bytes");
-  }
-  br.reset();
-}
-function decodeVarLenUint8(br) {
-  if (br.readBits(1)) {
-    const nbits = br.readBits(3);
-    if (nbits === 0) {
-      return 1;
-    } else {
-      return br.readBits(nbits) + (1 << nbits);
-    }
-  }
-  return 0;
-}
-function decodeWindowBits(br) {
-  if (br.readBits(1) === 0) return 16;
-  let n = br.readBits(3);
-  if (n > 0) return 17 + n;
-  n = br.readBits(3);
-  if (n > 0) return 8 + n;
-  return 17;
-}
-function jumpToByteBoundary(br) {
-  const new_bit_pos = br.bit_pos_ + 7 & ~7;
-  return !br.readBits(new_bit_pos - br.bit_pos_);
-}
-function readBlockLength(table, index, br) {
-  const code = readSymbol(table, index, br);
-  const { offset, nbits } = kBlockLengthPrefixCode[code];
-  return offset + br.readBits(nbits);
-}
-
-// node_modules/.pnpm/hyparquet-compressors@1.1.2/node_modules/hyparquet-compressors/src/brotli.context.js
-var lookup = new Uint8Array([
-  /* CONTEXT_UTF8, last byte. */
-  /* ASCII range. */
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  4,
-  4,
-  0,
-  0,
-  4,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  8,
-  12,
-  16,
-  12,
-  12,
-  20,
-  12,
-  16,
-  24,
-  28,
-  12,
-  12,
-  32,
-  12,
-  36,
-  12,
-  44,
-  44,
-  44,
-  44,
-  44,
-  44,
-  44,
-  44,
-  44,
-  44,
-  32,
-  32,
-  24,
-  40,
-  28,
-  12,
-  12,
-  48,
-  52,
-  52,
-  52,
-  48,
-  52,
-  52,
-  52,
-  48,
-  52,
-  52,
-  52,
-  52,
-  52,
-  48,
-  52,
-  52,
-  52,
-  52,
-  52,
-  48,
-  52,
-  52,
-  52,
-  52,
-  52,
-  24,
-  12,
-  28,
-  12,
-  12,
-  12,
-  56,
-  60,
-  60,
-  60,
-  56,
-  60,
-  60,
-  60,
-  56,
-  60,
-  60,
-  60,
-  60,
-  60,
-  56,
-  60,
-  60,
-  60,
-  60,
-  60,
-  56,
-  60,
-  60,
-  60,
-  60,
-  60,
-  24,
-  12,
-  28,
-  12,
-  0,
-  /* UTF8 continuation byte range. */
-  0,
-  1,
-  0,
-  1,
-  0,
-  1,
-  0,
-  1,
-  0,
-  1,
-  0,
-  1,
-  0,
-  1,
-  0,
-  1,
-  0,
-  1,
-  0,
-  1,
-  0,
-  1,
-  0,
-  1,
-  0,
-  1,
-  0,
-  1,
-  0,
-  1,
-  0,
-  1,
-  0,
-  1,
-  0,
-  1,
-  0,
-  1,
-  0,
-  1,
-  0,
-  1,
-  0,
-  1,
-  0,
-  1,
-  0,
-  1,
-  0,
-  1,
-  0,
-  1,
-  0,
-  1,
-  0,
-  1,
-  0,
-  1,
-  0,
-  1,
-  0,
-  1,
-  0,
-  1,
-  /* UTF8 lead byte range. */
-  2,
-  3,
-  2,
-  3,
-  2,
-  3,
-  2,
-  3,
-  2,
-  3,
-  2,
-  3,
-  2,
-  3,
-  2,
-  3,
-  2,
-  3,
-  2,
-  3,
-  2,
-  3,
-  2,
-  3,
-  2,
-  3,
-  2,
-  3,
-  2,
-  3,
-  2,
-  3,
-  2,
-  3,
-  2,
-  3,
-  2,
-  3,
-  2,
-  3,
-  2,
-  3,
-  2,
-  3,
-  2,
-  3,
-  2,
-  3,
-  2,
-  3,
-  2,
-  3,
-  2,
-  3,
-  2,
-  3,
-  2,
-  3,
-  2,
-  3,
-  2,
-  3,
-  2,
-  3,
-  /* CONTEXT_UTF8 second last byte. */
-  /* ASCII range. */
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  1,
-  1,
-  1,
-  1,
-  0,
-  /* UTF8 continuation byte range. */
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  /* UTF8 lead byte range. */
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  /* CONTEXT_SIGNED, second last byte. */
-  0,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  4,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  5,
-  6,
-  6,
-  6,
-  6,
-  6,
-  6,
-  6,
-  6,
-  6,
-  6,
-  6,
-  6,
-  6,
-  6,
-  6,
-  7,
-  /* CONTEXT_SIGNED, last byte, same as the above values shifted by 3 bits. */
-  0,
-  8,
-  8,
-  8,
-  8,
-  8,
-  8,
-  8,
-  8,
-  8,
-  8,
-  8,
-  8,
-  8,
-  8,
-  8,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  16,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  24,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  32,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  40,
-  48,
-  48,
-  48,
-  48,
-  48,
-  48,
-  48,
-  48,
-  48,
-  48,
-  48,
-  48,
-  48,
-  48,
-  48,
-  56,
-  /* CONTEXT_LSB6, last byte. */
-  0,
-  1,
-  2,
-  3,
-  4,
-  5,
-  6,
-  7,
-  8,
-  9,
-  10,
-  11,
-  12,
-  13,
-  14,
-  15,
-  16,
-  17,
-  18,
-  19,
-  20,
-  21,
-  22,
-  23,
-  24,
-  25,
-  26,
-  27,
-  28,
-  29,
-  30,
-  31,
-  32,
-  33,
-  34,
-  35,
-  36,
-  37,
-  38,
-  39,
-  40,
-  41,
-  42,
-  43,
-  44,
-  45,
-  46,
-  47,
-  48,
-  49,
-  50,
-  51,
-  52,
-  53,
-  54,
-  55,
-  56,
-  57,
-  58,
-  59,
-  60,
-  61,
-  62,
-  63,
-  0,
-  1,
-  2,
-  3,
-  4,
-  5,
-  6,
-  7,
-  8,
-  9,
-  10,
-  11,
-  12,
-  13,
-  14,
-  15,
-  16,
-  17,
-  18,
-  19,
-  20,
-  21,
-  22,
-  23,
-  24,
-  25,
-  26,
-  27,
-  28,
-  29,
-  30,
-  31,
-  32,
-  33,
-  34,
-  35,
-  36,
-  37,
-  38,
-  39,
-  40,
-  41,
-  42,
-  43,
-  44,
-  45,
-  46,
-  47,
-  48,
-  49,
-  50,
-  51,
-  52,
-  53,
-  54,
-  55,
-  56,
-  57,
-  58,
-  59,
-  60,
-  61,
-  62,
-  63,
-  0,
-  1,
-  2,
-  3,
-  4,
-  5,
-  6,
-  7,
-  8,
-  9,
-  10,
-  11,
-  12,
-  13,
-  14,
-  15,
-  16,
-  17,
-  18,
-  19,
-  20,
-  21,
-  22,
-  23,
-  24,
-  25,
-  26,
-  27,
-  28,
-  29,
-  30,
-  31,
-  32,
-  33,
-  34,
-  35,
-  36,
-  37,
-  38,
-  39,
-  40,
-  41,
-  42,
-  43,
-  44,
-  45,
-  46,
-  47,
-  48,
-  49,
-  50,
-  51,
-  52,
-  53,
-  54,
-  55,
-  56,
-  57,
-  58,
-  59,
-  60,
-  61,
-  62,
-  63,
-  0,
-  1,
-  2,
-  3,
-  4,
-  5,
-  6,
-  7,
-  8,
-  9,
-  10,
-  11,
-  12,
-  13,
-  14,
-  15,
-  16,
-  17,
-  18,
-  19,
-  20,
-  21,
-  22,
-  23,
-  24,
-  25,
-  26,
-  27,
-  28,
-  29,
-  30,
-  31,
-  32,
-  33,
-  34,
-  35,
-  36,
-  37,
-  38,
-  39,
-  40,
-  41,
-  42,
-  43,
-  44,
-  45,
-  46,
-  47,
-  48,
-  49,
-  50,
-  51,
-  52,
-  53,
-  54,
-  55,
-  56,
-  57,
-  58,
-  59,
-  60,
-  61,
-  62,
-  63,
-  /* CONTEXT_MSB6, last byte. */
-  0,
-  0,
-  0,
-  0,
-  1,
-  1,
-  1,
-  1,
-  2,
-  2,
-  2,
-  2,
-  3,
-  3,
-  3,
-  3,
-  4,
-  4,
-  4,
-  4,
-  5,
-  5,
-  5,
-  5,
-  6,
-  6,
-  6,
-  6,
-  7,
-  7,
-  7,
-  7,
-  8,
-  8,
-  8,
-  8,
-  9,
-  9,
-  9,
-  9,
-  10,
-  10,
-  10,
-  10,
-  11,
-  11,
-  11,
-  11,
-  12,
-  12,
-  12,
-  12,
-  13,
-  13,
-  13,
-  13,
-  14,
-  14,
-  14,
-  14,
-  15,
-  15,
-  15,
-  15,
-  16,
-  16,
-  16,
-  16,
-  17,
-  17,
-  17,
-  17,
-  18,
-  18,
-  18,
-  18,
-  19,
-  19,
-  19,
-  19,
-  20,
-  20,
-  20,
-  20,
-  21,
-  21,
-  21,
-  21,
-  22,
-  22,
-  22,
-  22,
-  23,
-  23,
-  23,
-  23,
-  24,
-  24,
-  24,
-  24,
-  25,
-  25,
-  25,
-  25,
-  26,
-  26,
-  26,
-  26,
-  27,
-  27,
-  27,
-  27,
-  28,
-  28,
-  28,
-  28,
-  29,
-  29,
-  29,
-  29,
-  30,
-  30,
-  30,
-  30,
-  31,
-  31,
-  31,
-  31,
-  32,
-  32,
-  32,
-  32,
-  33,
-  33,
-  33,
-  33,
-  34,
-  34,
-  34,
-  34,
-  35,
-  35,
-  35,
-  35,
-  36,
-  36,
-  36,
-  36,
-  37,
-  37,
-  37,
-  37,
-  38,
-  38,
-  38,
-  38,
-  39,
-  39,
-  39,
-  39,
-  40,
-  40,
-  40,
-  40,
-  41,
-  41,
-  41,
-  41,
-  42,
-  42,
-  42,
-  42,
-  43,
-  43,
-  43,
-  43,
-  44,
-  44,
-  44,
-  44,
-  45,
-  45,
-  45,
-  45,
-  46,
-  46,
-  46,
-  46,
-  47,
-  47,
-  47,
-  47,
-  48,
-  48,
-  48,
-  48,
-  49,
-  49,
-  49,
-  49,
-  50,
-  50,
-  50,
-  50,
-  51,
-  51,
-  51,
-  51,
-  52,
-  52,
-  52,
-  52,
-  53,
-  53,
-  53,
-  53,
-  54,
-  54,
-  54,
-  54,
-  55,
-  55,
-  55,
-  55,
-  56,
-  56,
-  56,
-  56,
-  57,
-  57,
-  57,
-  57,
-  58,
-  58,
-  58,
-  58,
-  59,
-  59,
-  59,
-  59,
-  60,
-  60,
-  60,
-  60,
-  61,
-  61,
-  61,
-  61,
-  62,
-  62,
-  62,
-  62,
-  63,
-  63,
-  63,
-  63,
-  /* CONTEXT_{M,L}SB6, second last byte, */
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0
-]);
-var lookupOffsets = new Uint16Array([
-  /* CONTEXT_LSB6 */
-  1024,
-  1536,
-  /* CONTEXT_MSB6 */
-  1280,
-  1536,
-  /* CONTEXT_UTF8 */
-  0,
-  256,
-  /* CONTEXT_SIGNED */
-  768,
-  512
-]);
-
-// node_modules/.pnpm/hyparquet-compressors@1.1.2/node_modules/hyparquet-compressors/src/brotli.contextmap.js
-function decodeContextMap(context_map_size, br) {
-  let max_run_length_prefix = 0;
-  br.readMoreInput();
-  const num_htrees = decodeVarLenUint8(br) + 1;
-  const context_map = new Uint8Array(context_map_size);
-  if (num_htrees <= 1) {
-    return [num_htrees, context_map];
-  }
-  const use_rle_for_zeros = br.readBits(1);
-  if (use_rle_for_zeros) {
-    max_run_length_prefix = br.readBits(4) + 1;
-  }
-  const table = [];
-  for (let i = 0; i < HUFFMAN_MAX_TABLE_SIZE; i++) {
-    table[i] = new HuffmanCode(0, 0);
-  }
-  readHuffmanCode(num_htrees + max_run_length_prefix, table, 0, br);
-  for (let i = 0; i < context_map_size; ) {
-    br.readMoreInput();
-    const code = readSymbol(table, 0, br);
-    if (code === 0) {
-      context_map[i] = 0;
-      i++;
-    } else if (code <= max_run_length_prefix) {
-      let reps = 1 + (1 << code) + br.readBits(code);
-      while (--reps) {
-        if (i >= context_map_size) {
-          throw new Error("[DecodeContextMap] i >= context_map_size");
-        }
-        context_map[i] = 0;
-        i++;
-      }
-    } else {
-      context_map[i] = code - max_run_length_prefix;
-      i++;
-    }
-  }
-  if (br.readBits(1)) {
-    inverseMoveToFrontTransform(context_map, context_map_size);
-  }
-  return [num_htrees, context_map];
-}
-function moveToFront(v, index) {
-  const value = v[index];
-  for (let i = index; i; i--) v[i] = v[i - 1];
-  v[0] = value;
-}
-function inverseMoveToFrontTransform(v, v_len) {
-  const mtf = new Uint8Array(256);
-  for (let i = 0; i < 256; i++) {
-    mtf[i] = i;
-  }
-  for (let i = 0; i < v_len; i++) {
-    const index = v[i];
-    v[i] = mtf[index];
-    if (index) moveToFront(mtf, index);
-  }
-}
-
-// node_modules/.pnpm/hyparquet-compressors@1.1.2/node_modules/hyparquet-compressors/src/brotli.streams.js
-var BrotliInput = class {
-  /**
-   * @param {Uint8Array} buffer
-   */
-  constructor(buffer) {
-    this.buffer = buffer;
-    this.pos = 0;
-  }
-  /**
-   * @param {Uint8Array} buf
-   * @param {number} i
-   * @param {number} count
-   * @returns {number}
-   */
-  read(buf, i, count) {
-    if (this.pos + count > this.buffer.length) {
-      count = this.buffer.length - this.pos;
-    }
-    for (let p = 0; p < count; p++)
-      buf[i + p] = this.buffer[this.pos + p];
-    this.pos += count;
-    return count;
-  }
-};
-var BrotliOutput = class {
-  /**
-   * @param {Uint8Array} buf
-   */
-  constructor(buf) {
-    this.buffer = buf;
-    this.pos = 0;
-  }
-  /**
-   * @param {Uint8Array} buf
-   * @param {number} count
-   * @returns {number}
-   */
-  write(buf, count) {
-    if (this.pos + count > this.buffer.length) throw new Error("brotli output buffer is not large enough");
-    this.buffer.set(buf.subarray(0, count), this.pos);
-    this.pos += count;
-    return count;
-  }
-};
-
-// node_modules/.pnpm/hyparquet-compressors@1.1.2/node_modules/hyparquet-compressors/src/gzip.js
-var codeLengthIndexMap = new Uint8Array([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
-function bits(input2, pos, mask) {
-  const o = pos / 8 | 0;
-  return (input2[o] | input2[o + 1] << 8) >> (pos & 7) & mask;
-}
-function bits16(d, p) {
-  const o = p / 8 | 0;
-  return (d[o] | d[o + 1] << 8 | d[o + 2] << 16) >> (p & 7);
-}
-function shft(p) {
-  return (p + 7) / 8 | 0;
-}
-function gzipStart(input2, i) {
-  if (input2[i++] !== 31 || input2[i++] !== 139 || input2[i++] !== 8) return 0;
-  const flag2 = input2[i++];
-  i += 6;
-  if (flag2 & 4) i += (input2[i + 10] | input2[i + 11] << 8) + 2;
-  for (let zs = (flag2 >> 3 & 1) + (flag2 >> 4 & 1); zs > 0; zs -= Number(!input2[i++])) ;
-  return i + (flag2 & 2);
-}
-function gunzip(input2, output2, inputIndex = 0, outputIndex = 0) {
-  let out = output2 ?? new Uint8Array(1024);
-  if (!(input2.length - inputIndex)) return out;
-  const payloadStart = gzipStart(input2, inputIndex);
-  if (payloadStart === input2.length - 8) return out;
-  if (payloadStart > input2.length - 8) throw new Error("unexpected EOF");
-  let pos = payloadStart * 8;
-  let final = 0;
-  let lengthBits = 0;
-  let distBits = 0;
-  let lengthMap;
-  let distMap;
-  const totalBits = input2.length * 8;
-  function ensureSize(length) {
-    if (!output2 && length > out.length) {
-      const old = out;
-      out = new Uint8Array(Math.max(old.length * 2, length));
-      out.set(old);
-    }
-  }
-  do {
-    if (!lengthMap) {
-      final = bits(input2, pos, 1);
-      const type = bits(input2, pos + 1, 3);
-      pos += 3;
-      if (!type) {
-        const s = shft(pos) + 4;
-        const l = input2[s - 4] | input2[s - 3] << 8;
-        const t = s + l;
-        if (t > input2.length) throw new Error("unexpected EOF");
-        ensureSize(outputIndex + l);
-        out.set(input2.subarray(s, t), outputIndex);
-        outputIndex += l;
-        pos = t * 8;
-        continue;
-      } else if (type === 1) {
-        lengthMap = fixedLengthMap;
-        distMap = fixedDistanceMap;
-        lengthBits = 9;
-        distBits = 5;
-      } else if (type === 2) {
-        const hLiteral = bits(input2, pos, 31) + 257;
-        const hcLengths = bits(input2, pos + 10, 15) + 4;
-        const tl = hLiteral + bits(input2, pos + 5, 31) + 1;
-        pos += 14;
-        const lengthDistanceTree = new Uint8Array(tl);
-        const codeLengthTree = new Uint8Array(19);
-        for (let i = 0; i < hcLengths; ++i) {
-          codeLengthTree[codeLengthIndexMap[i]] = bits(input2, pos + i * 3, 7);
-        }
-        pos += hcLengths * 3;
-        const codeLengthBits = Math.max(...codeLengthTree);
-        const clbMask = (1 << codeLengthBits) - 1;
-        const codeLengthMap = huffMap(codeLengthTree, codeLengthBits, 1);
-        for (let i = 0; i < tl; ) {
-          const r = codeLengthMap[bits(input2, pos, clbMask)];
-          pos += r & 15;
-          const symbol2 = r >> 4;
-          if (symbol2 < 16) {
-            lengthDistanceTree[i++] = symbol2;
-          } else {
-            let copy = 0;
-            let n = 0;
-            if (symbol2 === 16) {
-              n = 3 + bits(input2, pos, 3);
-              pos += 2;
-              copy = lengthDistanceTree[i - 1];
-            } else if (symbol2 === 17) {
-              n = 3 + bits(input2, pos, 7);
-              pos += 3;
-            } else if (symbol2 === 18) {
-              n = 11 + bits(input2, pos, 127);
-              pos += 7;
-            }
-            while (n--) lengthDistanceTree[i++] = copy;
-          }
-        }
-        const lengthTree = lengthDistanceTree.subarray(0, hLiteral);
-        const distanceTree = lengthDistanceTree.subarray(hLiteral);
-        lengthBits = Math.max(...lengthTree);
-        distBits = Math.max(...distanceTree);
-        lengthMap = huffMap(lengthTree, lengthBits, 1);
-        distMap = huffMap(distanceTree, distBits, 1);
-      } else throw new Error("invalid block type");
-      if (pos > totalBits) throw new Error("unexpected EOF");
-    }
-    ensureSize(outputIndex + 131072);
-    const lms = (1 << lengthBits) - 1;
-    const dms = (1 << distBits) - 1;
-    for (; ; ) {
-      const code = lengthMap[bits16(input2, pos) & lms];
-      const sym = code >> 4;
-      pos += code & 15;
-      if (pos > totalBits) throw new Error("unexpected EOF");
-      if (!code) throw new Error("invalid length/literal");
-      if (sym < 256) out[outputIndex++] = sym;
-      else if (sym === 256) {
-        lengthMap = void 0;
-        break;
-      } else {
-        let add = sym - 254;
-        if (sym > 264) {
-          const index = sym - 257;
-          const b = fixedLengthExtraBits[index];
-          add = bits(input2, pos, (1 << b) - 1) + fixedLength[index];
-          pos += b;
-        }
-        if (!distMap) throw new Error("invalid distance map");
-        const d = distMap[bits16(input2, pos) & dms];
-        const dsym = d >> 4;
-        if (!d) throw new Error("invalid distance");
-        pos += d & 15;
-        let dt = fixedDistance[dsym];
-        if (dsym > 3) {
-          const b = fixedDistanceExtraBits[dsym];
-          dt += bits16(input2, pos) & (1 << b) - 1;
-          pos += b;
-        }
-        if (pos > totalBits) throw new Error("unexpected EOF");
-        const end = outputIndex + add;
-        if (outputIndex < dt) throw new Error("unexpected dictionary case");
-        ensureSize(end);
-        for (; outputIndex < end; outputIndex++) out[outputIndex] = out[outputIndex - dt];
-      }
-    }
-    if (lengthMap) final = 1;
-  } while (!final);
-  if (outputIndex < out.length) {
-    const nextBlock = Math.ceil(pos / 8) + 8;
-    gunzip(input2, out, nextBlock, outputIndex);
-  }
-  if (!output2) return out.subarray(0, outputIndex);
-  return out;
-}
-
-// node_modules/.pnpm/hyparquet-compressors@1.1.2/node_modules/hyparquet-compressors/src/brotli.dictionary.js
-var dictionaryGz64 = `
-H4sIAAAAAAAAAzy96XIcx7Uu+tuI4DuU2meLxDbRAElNJgYHR0neGrgFyr7bPg5FdlV2dwHVVa3KKoBN
-SRHggIHgAFKcBc4zJQIgOGIggYjDF6D+kf8U56K6GxH3Ie73rYRsGRLQnZWVwxq+tXKtlYlf0V40GAZ+
-UQe6mBSU2+9GnvZUokw5GozCoGb8RLt+UouqOuxLTRL4/boYaz0Yxf2J3pfUtIqjAR0XIq8W4JdiFFcK
-UdRfDVQt8Ad04Ie6rINqOapo43u6EsV81guisJSUdWXA14NFP/SqqoT31kwxDYKyVl6i44pWblnFWhXj
-qJLEqa6ouF8VAp1Wo7Dsl8oYpw5U6IV60OgBHYYYj6uMLkRJuRqZJDXaqyhPl9GmrPHeskpCVdGf+WF/
-IYhKxt+vC2iP8aFdP/r3QzwTr291/lSOAk+Hnhn0k/IX6B/D8AbRh/FLYYK2ZTWgS+jLaB26KgiqKikP
-avw3SE1Fh2nRDypVFSd9kR8mZd8EvklKUYSxam8Q8xzUBt8VTAVzV4GJMJwo9t0y3m8CZZJEK0y3Uivi
-mX4/LA36QaDx+aCKvQKeLfqx3oM16w+jQYUO89WwVMH6J5hsECmvhLU3OiiGUaIrqVsuaq5FWIsjt993
-ozAKXR1gn8rYE8/X3ifYnzgNdBnrpvrUPj8sRm6QFgI1aAJtTFkFRcM9RF/7o1Bv6uj4D/zHuNigvaCj
-WLm6EKTY/zQe1Lq/iL/LIJoS1gmbiP3G2Ms6xJr09+tqUlUGnfrVOIoqn+z9/DPQS7i3VgU9olM80691
-tRioEuinH6vjFTGfBOONsecJaLYvrVQTrJaH/jAGfA8KBi1i9LV+rBXWISliX1SaRKCNOO+ChlTQD7qu
-DmBNPPRfAa1jR5MkjcNChB/QCTghiCOj0zjYYLDwcRRoPApSTAyWG3ursY+Bl++rlsAalQEV1/BMAloO
-DQjGi6Pq30DTblStbcp35LraVY9JsBABdsPHy7A+VfBZvuQXsQaJa8xfSrGq4Q3hu6WkM8Z+YIxJgHka
-5aM75eEdDvYv6IvKIWikvxrFmJtJ1n+9rc0DXXa1F3qqURQXOG+s4df53vwg6KYCft1c3df5KfYyVmH/
-IPoeVCFoKCAxef/s+FdnVaXBINbbpLH+XxvW/3FQ+UkFewPaM6VImxJ4AltTqmIs77S1OQHoJw39BPvG
-fvpBh5VByI99lSBnyNOY4uaO6j4sHcY+iPlGQTEK0acfGFXEt+hZVY0LORCj72IQDRZUoWaqKjTgi/cw
-3g/wA9YxoP0EfBcM+v0+ZEJiEhBO7GP6pfYAPDioVX+CvdgNmQO+x5qEBnvYj+2uxWlo+tKgBknWvwn9
-lSIVlCACDN6nvZL2ve6c0Yl5H9/l+8xf3sOY/aKzwUQR9hFyAnSYpAW9X5MaQoxDe6DpBNwcYetAXnFl
-00fVfS5kQBnrXsA49oOWByIssjK1GDwLmgyqGKOP9XJB/1vwrj7sfaJKpuAnBrQVgPmSfgiwELTbhQUu
-YdH+2vvlF16a1L6gfFGBrkUp1j3BEvlhn9q/36VsqmlT9E15cHAwH/sGfRZMNdYDmzAP/K03Y2LbwY8e
-xrGlo2NjAXsOKsDY4hCyxCtE+/JF5ccBxoP1Yt9xX4o5a7fsFze8UwWd6QE/+F8bcqCJuBLgWQ/0UIV8
-3tjR0cFZerEaLKdgimqUFNPQK4CPyrEuQrIE/bpmEvRRBr2D9yHXdbAJxGhSP8GjwVe9vTmKfOxJ7eNd
-e3NYM6180ByH5HsGS9sZqoFaCQyR+FXzxz//+c8YB2SjVwO/m9ZO54dqufoXyO4AfB0MQsHsL2/N/rN9
-XYsD4QR5FeRbWrZ9iH6qqSlDkyRYmk4XNPCf7V3tZWi4D7FGkDFJDBnmvPuuA20SYD+hXUBVGETFh4zq
-96sJ9h86Cvoh0CXQTBWb8R7WdF3LuhaX9A2ZkMdgugpxjwaDVrDXpdSHnA6wUQavBpMoSqSo0u5XSu/+
-8aPNQQpdi36xlJ0gqloJ9FZOKpQSgRenpd1f7doVQj6FWMO/gFgDUiHWfoA6ALyF9XNA/3Gsg1oBOsiA
-Vry0X4fKKFdV9SBoo5QGxb2bt2wtg9ZA90kJMgXCH7ovjSGvapsw//XrWztbO3M9FQOh5YN//NgzkC8F
-Dc6BHN+76aOt2HpDBsD8gw+wiEXQw/8dumgKUc1AhuTRRW7Pl717CxhPP/autfOHH6C8alg3b8PX/9X6
-bao87E29DQq3Df+D0K/imXXAHcneTX/eOuC7kH5ezdOFpAcTgywLQs1xRoN7N32w1YNs0wMq2Lvpw60B
-1h90C3JUQRX8E0YDCvxgSjrUzv8dOmOiImRTRSe+yHHTVd4C2ZjGReCAKnRJVxL3QOf6rd+/swH/1RhX
-swB6gnyJOzpaOyt+0O+0tfX4cRQC53geeGsQ+2QiP6imiWnvM+3ABrW9mzdv/bR3+xd7N3dsVZ6qYK3w
-rs09fRCC6zc666Fik72bN211MB/oWYh6X1UgW7raqz0mSoPPPv1iF/gReCXGGry3tau8qecjrC1EQNef
-Qad7O97bWgHW2vreB/8ADWg/dMv/A8wF8uKYV9a3toKuY+xJSUOngrRC4J7Q27rlw398ExW/Wf+v1k7Q
-1ka0bSSQiTXihmgwKIAXtr7/wT/+qgbUFryv5fsfWv5jx5b/2LrlvX/06WJx1/+z51PI0vKAD3UH0jbA
-F+hj9duUOhT8APqBrkqwdvkC6NADvZaBRSAvgJHCZOuWD/7xyd69e9o2d2wqRtDU6GPXFzudfRA4W99/
-7x/bv9z5Px766Gz5oUXv89H+/X9AvxnQTrL+h9ZOYJEErN6pgOZ++KGr/Z/+v/KfQf/0V/7Po0G8JwHN
-Kc8zkBYB2HFfZ8sffoDIikLsZR6KoaPj/VasRa0Pot6AqMCxkLNREWvR6mzu6ACNg4exGIB/wKngibjm
-Yl+TGihLA1P4UZiHMnOh50p4L3Ri/n2s055yfifkAaCe4KsQfN0PWoGmUSH04T7QiQu6b/Ggc93Ar7ZC
-+HyI57AOHTv/ttN8+K+ergR8SQTs/+lPrYPYN4CMqArlEVUTqPxA79723wZ0ErZt/mBvQHkOWv/6q8+c
-QhoAl0f9nT+sa/lk17ad4LlWVShAXqtww6Y/fwR8VqZQ6Gr3QVuQJSlxNHCCX9Xft7W809GxuTUE0P/n
-pn91/vNfnS2fRSUHeiVZ1/KHP0BflqBTKwXIp9bv1rV0kCawD/3R1v8Pcg1r3bPObG1vd/AgpCLxbWlD
-63ctaOpAb67H9KpeqqD/VJL/656PW7Gx36ZRgv+2gMchIX9YB1J4Dz/v4+cD/HyIn4/w8+fNHfLPJvxs
-xs8W/KDdZrTbjHab0W4z2m1Guy1otwXttqDdFrTbgnZb0G4L2m1hf/hsE77bhDab0LYDz3Tg2Q5814E2
-HWjbgWfQARYDP2iHf4HQ8PMRfj7Ezwf4eR8/7+FnC34242cTftDuI7T7CO0+QruP0O4jtPsI7T5Cu4/Q
-7iO0+wjtPkS7D9HuQ7T7EO0+RLsP0e5DtPsQ7T5Euw/R7gO0+wDtPkC7D9DuA7T7AO0+QLsP0O4DtPsA
-7d5Hu/fR7n20ex/t3ke799HufbR7H+3eR7v3MeMOzvq9TVv+DLWEyeN/wKxR5dV1WBOJJuiqAsckkReV
-gctdCCz1ajYq+BDQr6aUMq+mBnwPesMQcUWQSxEtEvyuXOyt5/dFsN0i4NQQupgWBaQpODYoRd+mr+4T
-1YboEzoCUACcAx1UUH18H8k5UqVUVVNAzDACSwJ7Q4YFqU9VByOnFsGeUBCOcdXH+wt4Z8AGQeT5Efgi
-5rj8189fP3z9Ej9Lr1/8OvT64a9Dvx769aB89vT1Mj5dwl9zaPUSvz+Rv5ZeP8N3S/hk7tfh15fR9in+
-mf31KHo4+vrHX4/+egDfPsLvj/Dfy+zj9ezrq/j3InrCU6+vvb6Fz5++voS2B9Huinz6Av0/fH0eP2fw
-c/nXQ/h8Fu97+voC3v/09fzrl/jsBf65gecOvX729sDb8Tc33468HX5zFz/zbw+9PYy/x97MvpnBN3fx
-/ZG3o2/H3h5+O4yfQ/iEv4++uffmMX4//OY2nh2VPsbfHsQzo/jsF/R0j79J23H8fhht+d9Db55Ir8No
-P/x25M3P+GwcbUbeTMkTw/jmCd7+BNjdJNh4HQWwphOY5bCDsTtAdbT6CTkKxIcxvzXU/rTsAX9AQ7At
-fLfow3ImqIyrNHOhooHyYG0BkcFMh0iIPeA/owFq0yo9BobuAgNypBEHc38Qv9Bki60ABjCk5Q47uwqJ
-DuyD9+o4hmEcQveqQpQm9AsAWCYBrcFAzP4ENgmkGYxQoMO4JO4FI7Y5qYew2YVZ6qbGhdET0+gLCjRj
-CNFggwiVKXolYLcr2jsVvLvmU7PSW2AAv0PaoewerwfagJ4BHAI+gJJ/F4CxE/OAiR3Frq5SQdOQhkYr
-+aEq4gnoUj8Blkw1vRn4ArgGqlPvSyJAVyJk9IxP8WyYAMQbU0j9IBHTF0pAA32lXg3M6NG8Dj1DUxP/
-xdKVYQrT5WLAmlBrUMdoDOhDV4BHP0WIVRvQQLmmXPT3wbzGgMII6C+m5wXYFDgLOlIFMQzsmBat+TaF
-fsaSVHU5ragQWpquC1/8C9DO0PZeARzpwrRxKVqw4sDo5QB2USjGzyBEjaZDx9CbYjx2DRER6wKmD2s+
-Tcowk/AsXmew2El5kO4ZTtoD6bnEYgmXM60ksCcoVOKEzpTaDkiGflpwMX1L2FBYqoGqaSKPuMZ31FIx
-07lMLhY2webFDkAt6aqaVmkeG1WtBrVPub8F4KpSWoVwpJ+E1IResKaG5rjBBsUQUNhaCsJ+ulpophFw
-AxqYFI9VlTyL7klbIb0uIYmGviPt7SWxcuDmY3IARFsIfEBvToSFLSrQL/1KNZWCCLlbBtMPNH0V7Zyg
-R2+W8QB3a7DKAhpLKulLYb4mZfooYFeakIMu0E3gRvQn0BnHCWp6RIxbc/lvgGM6WAwla/8gtxl4TodV
-X7uE9X5QxEQ1zUpyHvS8X4HJqkgdPoxAwh40BynTZadJPWC/1C0XuM5xVAMqMv0amwcUg/mRLMBgDlcC
-YD0py44SXdWiYhEk4UZVzcWEiQUWB3rgTluvHMRCTH8I9EecxERTCrY4phqF2FARMjAxCHd7KTI+I9WB
-Vqu1yHVhaupishW43ZRBxQnXACYlGYd+N5PGgDtFvpIEjI3mWqVJ1IndSXSe9leFTAJjTwX/Q8oxeBmm
-CnSLJR7Ep3gvzd4QUtCnc8Itf8X+6IqEhIzdMsGPpqfP0M1ovCgtwJKqhW4CbqIVHg1iL3WxRjaA9QKz
-mHYpKGEAGwrepbfS7CBf9lJyEXjX+sTTCDsqAM5zdQct8F6KzSr4M6DfBSCXEkEkNQx4CnPrBDX09Bi6
-5IyicwKbZzSRK+V4KIPGBlSxhPgzoYvV0MfGb2tkMNjk2HxDXy8Fd0zuDkswoLf0cMtKBN3tlRTyl5vs
-7SFzol3oJRGkD2CE722gA7RAjwg9fuylCCPNJ3kHgXh8a8U1/xqMJrR12tthgimPBlqpVk12UcrTWu3c
-RWKlLzjn0rqDdAwTceXCvMj1kImB+NUAnRiwhP392pQAPBIM972eOKJjGN/W2MFG0R2ENJ4bU3f4JRjR
-g5DQngIBY0GM7qFHRofffN377h+3/LmTWHffNyRqKAIMLewD5fepfXlFq8GAZcp0vTn0HRO8Q56G0Kah
-Gsj10AkQiteL3kSQBVYD8j6Ke6l7iDKxgxAK9BObPlUV8RDA7PZBc+CUWFHlYB6bexRsOGAvMCO4KFa5
-tvb2v9MFauiHMnQcmz1kYswyKVPnhXRO/MVgAAmYlyQI8EUJl9D9WsTOaKiywVwP1h+MHaeUsVD0f6M+
-303JkA91wi1pgflcc75roUeSHnNDtxZJBavtgQa+5WInsfgMC1FMxz9kB4YLYUu/SEKq1H68mSaV+LPp
-0zM7yNjgbkg4SnSeExg6lOgIxVrT510hu1CrUZ76RtzbXkrRrPcpU4zB7XSPbPz+ezFUqjmMFZtHt0Qu
-onuhqxC39xQxr9jQJ+fpalJ27AkA2NSllOdpgzgvOyFjSiHdVGaQo+JoOyFcunN0X0NlYUafY+ZOPp/v
-agd0DUsFTpqHIA49h508VgB5x3EN0gLErovUFSX9Dc9B8hXSBmCIwrfYripPUOSgoKs9iXvo/jEcvKNA
-IRRANHUDiLB94BI6Dco8pTFUuC59zY6BEDeAaqG4ho2zAZRKJ7r3DTEEXZ9GsDtJqF9OYoQZyecenQCd
-g1QnmJvRG1o7c852wiM8mu7rozu+CpkY0MnT09rpFze0Uch6CsAR8Mro3YRWmD3PXfZps5eqEkqCk9GV
-noKKcz15E7vdCSUDBFh3ziU6LIPWapvfE9GXpFUfdFkjDquC6TEJkIb4qg1lRx4CXfP4QAf0D5p215h2
-nkB08ogCAiUtFgs+OqVn39D919EPTlOwY9e10KsPTKNT3e1890PnR+IF5JHKd7R/FQ+bXM7XB1mVebzl
-xORnglRDz3KupspR1Epn+TYiUJ5WGTDiph7YQGmJDmax0rtps5gfWrGCdHR2VilV6FI0PF8wHfs+6Ojg
-qUFO/LgFqo5EYcEqPkQZ0VsAButqp3MZM4JwauPmkaTymEfLHypkEgf2/p93b/vvrvY4Kum4SLf+DvLM
-ZjpMechj6EnqAmMmCX3xZjPHAggW9rc633/vBPQM8jQn+GMHRJoDcnJ4bucNcsUp4Dr71Nb/96DxQdVd
-9NzHgA41HnvAfiP8xYJVE+qZ7ZSdrc473Y5HzEqvB10tFaijfl2rwLwMeKKWpxvbqRI7g6fDGj2Jhggn
-t4nLMUhATg9WpXfvtq/2krYcHzg23OjAlqc7oYUANz/gAwyIKxXyJQRfQsvwAIzQOgqr5F/yTEvUBtzC
-Uwk5ajHUlA6dbyG9Lt8pLyro9dxM3+ve1EGF0MnjOie/OV/xeYiWo9sbUAPbs4OYqwBxqDdzpNjk1j/x
-l+/pxAb/QROXyeKbNnfkHKpYiL6edS1UEN2eDxBAjscXWHDKzpY/FotFMBEgCxFejvAByhqPtdL7vEl4
-ATirGlqHM+whbsUhHlW4XMQcJy2nQ6YNvNbm0dBqeTdIOul5NVvf++gfXTy7bYtTMBpPnhwqSKD1fjEV
-qqbbyeU6oQygj7hqm3giAfGvQrrRI0rD7qj7PzbvdiiNYJoXdJdfKTn4yfVsdIp9hr85Oa7f53uj6nae
-2OVCPRjUdmJP+t39WrCyHxArk0ne7ymqb3M9+8ttbripA7vZtinX2kkU3s3TQui3NKhRlhg6kzqxel3v
-0GMRODz0gLJbJ7vv9NGWIMc73K08OHddyyBxCc8+TEpx4/GoowCm6U/IW+CjnMMzWuBnDI1OEPD3t6DR
-NKr4JoItAhnqaTnboWfEVFMaoK9mIzpNXl1PfEhcoIBE0SciMJ6nk6DMFHKGfpSYQ1PorAKRCrhagcqK
-1Lfpqyl6VYx59TiIVC31VFHz+IHeEACjhHZmhFElkaGHxQgF84w2UvR2BGmJR2S1iEeT1gGCFSECAF0Y
-+lQ5PoUBvZoyHIsCQEs9cdrQeo+AfHVIvAi7ySPDEuzp+NV1wCLO2PXjvsiI20bFRFaAFmk1KtONKmSA
-t0FnAJpHUO/KhDzGJzTTnKoCB2oerfniB4IocX1VBLTk8ZEPuIeFrUJSRIUU0yS6jhVILOCfiigSKCfe
-j34LNOIwBJABXvTqcSXiJKM+/glc82qhzCZcgxrgv6sqaR8wMtBQXEypSPCiqAT7QPkl4OIBrgsdWAB8
-WHzuJZa3gveAtqCvsXd0WYVhBAEGAOVizOAeumANFsenU6oMTRabCKAXK4VVBTO+ehxCcu2P6FgQ35QZ
-4JhVNaphpCFBFhiOn0Uu2DmW4yPYSBgLhYjLx+jWMvSShCSa8NV12ny+2ECwnUBGrgxX0ZYMSBuYO+wA
-DAOrAXStCZN1FZoYapHd4GnGQtAtBnRLLxpoqBTQ88ZXYyEqCiKZ1rFdwNAHVX9r32EUjSA3KtOpN+Cr
-PghfIOhX96lzSPIxbGLQTZ8CeYOeYX6pgBpZB5pmMNCckj0EWI1MkPK4HpuMrgKuG56ghR3TTyiExDAG
-lwedA3g5RgUi8aIBYCZDt59RlULEQ1uP7XxFbCu8oEwKqx0AuQ+rC9lPIw7T812FxXg11RfxVdgypYWn
-KArABn5sUh1wBJEpiseGHkZut0yQ6wjLnf4o7qqCRRYRlinSbkLdEGif4ReFKKALE6sGIgT44oBeHZB9
-cxkHgydga4AY2CMHdJ07jQ54LkXXJyXIfVInmZ18gplQKSkCZvzmir2VgOHRFSULaK2GdcMmBRWgy4gA
-UpypNCuAUHxMi9OH7AJlYxIQ+JQlwPNVccaKwaZEqBmfx7jcMtobAOYQPPhY033TR+SoFV2y5l3aqp1e
-RC2NjqHwCXpS61QDDRk652qGwxd1UeChTBxrgeEuT6/TKg1fkB4MW8qetAK1hadCmLqUPIQ1oEBYBtW0
-AH2JpxgvAzxlSOcVsGCsGCRE55gBn8YuJhTLIWssHidYFVqghGYojlsW9wT2h07HWJcwKj9hnAvYFpYS
-xwnejYK0EtLSiiEWaXGLw7BH+/RcAEiXknIR8g1mZ0wXOBYOuA5UDFlLLsYEtHjH0koFK0DLPObqaq9q
-nU37YJ55Vcg6tyYqIKGVTxYFhLfSBHoXkgTWHLBEyRPjUhxdRpyEQFI+dnpQzPWqBjFqMl6pBgmZEuvS
-kVAEc8eMM0IPrlBSVCwCBoMNMUA6EKFi00KFbgj6AsXJatIqo3+A0QKYS3QTeeLgBTwr86Q6lf7LoNRB
-EA1mKj5b82WhT7uJuAWN9faCrCFb3HIscVsVjBAET59dWWgspLLFODFHiHuQGucKfvs2VXTkJZQ5dLAZ
-OiC5g5yFxLTwoArjh1lJKxtrFfFwGRYU+sHSf0aZg+kkdEphbSm2K0TwGrJZM2pIe0lUKgVa3NCga54e
-k25914UiBRURV1Vq1GSDKklgjcjhdVIUJ3dZsCWjm3I9jGnTHui9mAbCyTWxVcVjwn0HLYC2XAyH0qlk
-/ZBG73MZhkIPQIn7ivGUZTGKUPOJuMSth9tgvzA2KAfoJ8Z5RPEAKVN/JStGNgeBkSkJLqiHXczEMHoA
-gFs2I+cQ/NEpo5OSeHjIUyQg0CTQWZEgoQYRGlRE0NBb7MJMJrf6ocTbKVLLDnHeRbLL4s+FVPG8QO/i
-CSTF4SAdmCXl1irC49jstFRmbJcWsK3pgy/5IcetoJl8vgsKwSUWhwCRswJP/GSE9ox9URx/JOepQj81
-MREZDgE159LehBwAv5c9TUkdCy2BY4kBUoiLpMJYwZovnknhNS2ue/OFyBYvpXyw3kQ5OzCM+tIeIYV1
-LMEU8gNwLlavRG87z3cLwjt05TEaC6xjPhbZRZ8sLSN6Vl1Zq4J4WYFiY1UFHWD3rC8MwoN0DkiX1DAL
-0l4VlmPSZgdRpbytMOSnRI8jFHwKcQxZz/gWgB/03evGfjXBGOicJ5HSqoHI83xyKh1hJHvOsU28CFhH
-rAOoEAJBCQ3wJEV7dK5ob4esIRaYDrQynRUqYHwh4wlzDuwbyA2uCWz37+i1wQCL/r5Ijgs+ETrPMzxm
-gwvhQQogvgBcw+QDBdRV/kokYSIz4jkG+TyBDPKE/rcLp8P6SJOauIYp30pR0isSTFHSA6kJRUMqcbRW
-I4hFnHAHY81vPhcJL1oItE33fK/oAhHzhiPQ3rthwVQ76dQ3Wgxxh6o69LrotnV4Pu7LeU13DswKbCHR
-fcBKAxI9QWtoq7O3rB2PHrWSnEuZ7bs+/vQL53OwBPUyHfWu2ANlkcxKTIpP5S0UPInZVcFm616RpeB3
-cIOHv93EHguAd8DpvcIX+ZaWL0Nx6miPJkuuZw9wuF8VZ5YpS2QCdg09fClSIpa1FyI2ofgTe0XaeJpO
-G7pvg5qzQedL+YIuM+4iIp1gIiAcngNoiQLED0+dxLWbGMJCmZVv7PGTt4UG/veEdJ6it9Wt8QQISk5i
-X2HQ72eUHqW90E9PQdcg/drE/0/pVE1EG3rEM6HeHUV0CChGf4pDpOUbiuyceGBFDhuTc9phw+XFGosk
-MlUoIf5yH6PROD5sMKSZPyCcGxYlymqndcfSHs2papXaDMyT65HDRcMY137DCGAxwVx6bKFtMGeMVm+D
-UgdK5LIRBGM/94iG7SrEGMsglUssp3Til9He99/TLcT553p8q8XAY6pGzs/1MNYI8kSHsD8h11LKEIC4
-UNz8ZhM9g9+L+uEa4iM5TcnRc4O3k4g6ORMlukwFm+SMgZ+AyGMelBSxHMlWcTw4cuKV3yZaQA6WjLHH
-fZQb3ifWuU9/YPz13t1tH+Xk6NHZLlog7/wd6IYHhX4k/mLgt5CxQTHQZtL336lEqpA+xdcCBAUBnwAF
-gQ9g2ZS442RNekmc73wTKyy0qgl6cfFKeg1zPWWRGFwMHuaRv+UIych5aqcsgyfO1y5YCsLd3MO2Nka2
-QkL5SQ2TYbQInlepeMOcTXKaERUS+qeJ04wSV9dG59PQpaNEezXhIAc6BPpFDo7zlOjakxOh2jck1vxu
-QXR0XGvvc9GYgdGOX9wjmA173a9rrZ0SSyumdUmwmRwvm52CgX9gkO53YB80344+u9qLQuFyspkvCh6W
-MwrTJZ5eHtw4HVV8VlEgOgxLTOAYZgBsN8EnnpzHGUbN+OH74oyiUwicRTsgzBMQbVADKhEbAKv3jUxJ
-KMEIbyo5Kd5YFO0m6Eti0WkBY5gbhDviXsGBpF327NVyPS3/SWG3t8xthubBTPsIaWqMZe9q51FvsQYc
-iy582DNxTY5wu3eIFBVHnKPkhOUbgXE8hlUe5dIAdLGLtZXzlpZesQ6cnXQGuwQmsZz8G/Foe9vovnYY
-wRvUvH+fL+d6mAPAcVLgyWm6odmcGolHoJPyn//qlDiEfCmF8RMDHzDSlSPcytNZ7X1JcOHwWCPnQMql
-PJHBJsNE4GGYnDVjlQBTisAu0Gg7rCUGgxlSVI6Ee0X7tLT8HVI5USCbWKIDtuJBRlfHRCeJrF6u1fmT
-k5Md7ymk5Ag5xzWfi46mxiGSrAoEpEzmMVWuZ0DCDsQGjuUsExoKYIWWYELXWiLYHpsHzRSqgZ5+hj8b
-yo1cjxxNm245H5YDYacsvXVYhm9p+TR0HAmT2AM7td9vk0XEOyAHt4vGl7NBp01oabPIHOZI5Ho6xOX6
-pUi5NhFPFdIVCIN0y3hGp0PY0ZHgCCPWQasW64/o248ZG5dzHGskSM9twvzQX7v2VbfKkSpzJvyQRjsQ
-IwM5jJxrrJOjb6flD+TBHgaH/QGfez0t8m1LQZUZNxRzk0qMtAVPlmDRVmWOJq7i3xIxM7YyN1U/N9qY
-Hlp5eboxf2D1lzMry9frB2bweTb5sj52amXxwcrc0Mrcz9nwg2xirjF9vXFypDm9kF2ezCZmVhZv1y8d
-z8av188/Wz3/BM1WFhZWFu5mpw80R3/Ons+uvDiwMvdT/ertxqWj2fPbKy8vNQ+caTxerD+6Xr90pPHy
-VOOXi/UjQ/i9OXMY3fK9y4c4pF+uNc7cq489X71zbvX6Uz44NFwfR8uZ1fPTqzcuNCbnsuHHK3NHmy9f
-1k9eajy5sfJyGY80X2JUz7JL9xoLyytzi2jZfHq4fu5i8+7I6o1T2eSV7Nbx+uN72cgxvn3xUv3Ms+b5
-iWxkOJuer5+41zx+Mps7mF1aqD8bwzo07i9gXtnEqWzu0Mri0Mr8WHb7ZTZxtHHmav3JYja51Dgyym9n
-z2Z3DtavXKofOVrHs+cerp5frF8awi/1c/PZi4ns2PmVhQf1iZMrS5Mc9sKJ+uST7NZPzeWLWDQsSGPx
-auPq7dUDp+tzc/WxiWx+OTs1ng0/W1k8h/6b1+9l00ey4XuNB7IdL37KTl1oLk82rx9rHJzPRhcbR8bq
-lw81zjzNpk6uzJ1rnD3WnF5qTl/Pho83n8zXz15sHnyUjV/Lhm9z2OP30C12Njs7gp3Kjv+UTd9onHiI
-RVuZG68/fY65rLw8mz1/1FicaODZe0PNmTuNxZHGraXs2ELj4mL28mz90gPs3eqloeadAyuLz+vXXtTP
-zNSPHQDZrF4cXj29VD9xG79n08+yxQUMpg4CmDi6emG4ObNYf3w2Wzq68vJ44+U0XlF/emJ16Ej96H2s
-Rv3a8+zl6ezI8WxspDG7WD/xI+aYTV5bmQNd3apfOI1VzU6eWL36eGUeMz3ePPRydQjLOIpmoLTG3VMg
-ElAmPsdLs1uj2ckxEE926y5GgvFj6RrXzjTuP1uZO432WNLVQ/dWr883Jqfx9tXRY83lC/ULM9mLoezu
-0fqh4WzkKVa1efgUaJJ0dfpA48ixbG46G7+PT7Jj50hdCyfZ/9Qd/H9l/lp26WF2eaj+dKJ5d6w+fhYN
-QPmNe0exUPXZg/WhE6Ai8Es2dDEbv4pxgkrxFQaAWaNxc3omu3oCRAjKwUJxT1/O1o9ONg9cyG4+rF84
-sbK4yN05cDtbeF4/+7B+fLqxdILcOvuy+fLOyuLRxuLxlZcjmAVX7OkB0CpYElwGbuVcZi7XLyw1bi2Q
-kBYms+NnsRFgW1AU1rx+5STHP7lUPz8MUsTIs+HnmBc6AZVmY+fBNdjHbO4cKC2bGWlcOwC2It2euJuN
-PeOzxxayqwsgD6wtRoX2IKrV0eOcI6h34Vh27lL9wQ1QL6gRXWGRyQULk82hQ82Zs6B2kuLV+eb0FAZM
-gjyznC1cqo9huxcaJ2ayG4dW71ysz81kJ49xGe/NghLw1OoQRM1QNv0T927iFDf99IH6tdFsdERed6J5
-92Y28hgjxMKKTDuK/rOJ8eaTm1jS+tg5SBgwAmTOyuJNcFzj7gwWJLsNbl3AOnOmZ4ayM9PZKIbxsHFn
-ERImWzgDmYNlQXtQI4bUeHGuuQTBchXcB7nXnLlBKsXWXwL/PqZwuHI4WxoD79d/nKqfWWosHm4sjmKO
-jalzjckn4BqQRDY+Wb98G3RVv3hw9dxpCs+xh41DU6vn76GT1TPToF6s8+rlK9ncXPPobHNmqnFxKVu4
-k80dq1+aJD3cflyfOdNcOtTgGEaadw9zZciJ0yT48/fqh0GfBxqPlrKX9+vnIcYpnVZ/uUBpcw+Ca371
-8g3s4+roqezWYch8iJfViydBipB4q6efgd3IKZjU2MjKwi+NI/fJGosTzZO3688hYa5xhNPPsLONu8dB
-ciKHn2NSZLrx69Qmp8ab0w8hSah9Fo82n9xbHZ1onHlOUnw5m50+nr04SxUwfhstMWbuxfIvq0NXsx/v
-YVW59Q9/giTHRBpnHjdnSKX1a9exI82Z29mJkWziUTbxM7iguXwGYr/5ZGpl/mF28njj7kMRJiOgKDLg
-zBPyFMTywpls6r7Iz9PUL/eOZgsToJPm2IP6pUPZ6evsjZv4LJs+tLJ8uT5+qzkEmXNmZXE8u3W/8fP5
-bOImRGt96EBj/Bn/fWQ+G/ulOX0Lr8uWh1evL0LmQyNkDyf40rFT2RCplN/+/CP0b3ZsuH70werBm5AP
-eC8lIeTnyDDF0UlMbZ6cDv69O4KZrl68Acak3lwexVAbZ2ahU0iokJyjC7LOx/FVfeompDomWL9wtX52
-eGXhKOiH+vfaKOZI+T9+vbl0GpyIN4L8sOON60PQFxRlCyNkmcWFxhTo+TS0GxXQyUOQtyQqKJexH7OZ
-eby3eQT8PkONPHKM/AtZcelq46fDfPaXo42pI42FuxDm2RWIponVn49l01fI42PPMH0MFVAB42lMLQm/
-H81OXM3GJuvnr1FNQAMCEgwdJa4Ad4+N1o+NZsfPkwvOT61OjmSTN0QnCnNBrU9eq0/dagzfBZXWn89m
-lx5jjiQ56NPnV4TOr4LIMR7okeYy5vUCCoLMTnl4GpwreoS6hmpl5jBUW/PukWzpPDnl+Amqs4WpbPoY
-iKd++Cq/mj7SvDmMBuDQ1YPT1BEQgwt3Vm9eJQq6+LJx+Fnz5QOilPHb7G36IZEMZPt1vPcYGJ+79vAU
-xchpSLBLzdvL4ERs4urwj9nCeTwOfbeyeKH+YAkSAOqeUgu7PH2MApbI5Bw0HTTp6o2RbOYFURbme2wR
-FAK5wf8vTmTDc1zVyWvZ/ONsAlxwGFyZ3bgCPq1fPgl0RLK8cWVl/ije1TxATVo/O4YdJ23PPwEwg7Ij
-xYIgwbYzR4A3oLZWlqfrZ+aziYMrcyfqR05nxx+CQyGNKeVuPGzePUhwMnWBYOzRUuP2leaJ57JQ9zHZ
-xuLdxuLUystrwCGU/9CJ964DKUGUEW9ABt66ujo53Lx4on4a6uzS6s0TwBjkx6fPoeVJny9PA9U0rk4R
-sl6+jpWvP1psnDvfXD5JhLNwF7OAuofEw7I0x4Bgx0CZxJ+TV4EQyFZnJ1aBoEjbh/EKoseHhyi0H48S
-MQLBjt9rPrkKBZGNgE/R1TLAJ6i3fu4l4c3E+eb0PSwOeRYIeeL46p0xoqwXCxS/Q3ebxw5lYHkg5KMX
-V16cWj3/COsJIqSWuXS8eXeIgn3iIB4Bs0BIkgexv8uXmzPAUUsr83fA4NyIp0ehGRt3idzA4FwcKLLp
-n5oHrzduU+/Uz00BiQFdUAdhhcevgHewm8Cuq6OjnNfJ21BeRCPYu8lpstvYLDRv/dRhootLR6h/b402
-b74kqoEgvbSApYPWy6bOg7yx0ZCfFPIjYNhTRE2Xb5AjgB4pD69AsLC3h09AYKBe4aZxYJjmwxv4f/3i
-NLiJUmUOZDO+8uIapcHYL/WpY/XJR/Wjt0WPTBI2Dx8nB038TI15/hkV8ePR5r3x5tIS+Aucwh2cvkEY
-OXQAvQF4410wGWiVPHkC6d149gi4lMgfGmr0Z7APmB3vgpYB1AG5rl6+z/1aoIalHAbdvoACugn9no1d
-W714i4s/NtccP4iFAm7BjtQfXK+fnYPKzh6eoiYd+xE4DZqxfkRGBX48eYIIcPievPcpZMvKy8dQOo2p
-M1ANRBrLl1d/ugShhxfVbw6BxrAX2DvoAkyz/uhHbjRk9dxc48xPzdHHHM/JEWJCID3oSkCaW4DEz/DS
-5pXj2fxc484EMT9Q1ssbVGSjI8C6lCeArLBxxh7Why7XD4EIT1CPHJ8AF0ATYWrEz7dfgjtowhw7AlFJ
-UoQEm4e5dIkE9uIX0Ay2m8bLEUiPwyBFbHf98jJoFSANIguMRnPpwmnMjpBvHJwySRENm+L4KBacanrh
-DvfryH3y1NknAKIY3urQNUpO0tj51av3IU+aT+bYDyaIrZycWz1/idIY2uHlLDUdrCrIc+CZ6XmuMJZr
-XKyky9chD2kqAj1Oc2tA8AJynmWzw2AcSM7m8hUwKRRQdhx24hIepGnw/G52+zZEBK0YaD0YsJdvW5MW
-NAzaI81AmULpQNqPX+Hig6nvjEGjYYPAX6tnLmKjOYWTY8B7EOnZ0AsQGCc7eapx+Sb0MkQTrbCFn6Ge
-Vi9QnVGiHlmuHx2GmF09uywct0AUAYsJWhi2yeITcBmEc31+KXt+J5t4DO5eWXwJEoKmAIvBqoL2h6yj
-UQbaOHM1OwXz6ia4CfCVNjjo5wWoYr555BFIDvPCvtNUBDdBYsDAPwz6OU5RP3yX2wdNCsG4fJJkA6G0
-fL75+CYx2zMA8tHs0lVC5acX67NXYdlRAZ24R+gLow/jvzxFfXrkLq0zkOXQNUgbgha0mV8WW3KhPjHR
-XH6YTVyAlUSWX7xKfj8ivHDxfnNmiRDrGCU2cSMsOLz0xCJ10JHjsMppHcw/ARXVLx/E2EADK3MvQb1U
-3xeh3Ubql37mHCFvaaTAzr0JCUMsdGQsu3y+ufALdgHzzRZGMGzgdhKe8Avt8UtXm7Py+SHYApcIdw9O
-N6ZnAS1op88ehBLMJs5BllIbwlCdnMPKg7WJisdGVn+8CrsGfzauTxNXQ1YvHaVldHkIVkP9CiyFi80Z
-IKJpoqDpy80nlyFRCVpunsDc6yfEWoeFNfNjNn0NPAKxQ7h1/2zzl3ONc0v4CoYJJQNGAsH7y0Vq0sPL
-jV9u12cmRKRMZbcsR4/gE2qfW/frT26DrYgkJx42DtwERQGjYsr0n8z9DH2UTV+gOwImA5D/5BzV9NiF
-xtnbhL54aglm3RiNo6VlAunJKVAg7dCx5Wz2aP3aBMURjESsNshm9Enj5wOkqAOnBYg+EHfKaTBF/fpN
-Uuz4YwiTbOJOdusc+Xf4EPA8TQAChgvAbNnkpGjn682fgdJPrP50snH3ANaKy3X3MFRn/dlY88l8NjwL
-LsuWLwA40UkFI3TuDvf95HFMtnHxBX0jL4ZgSVGNUrOfF01BSoPEgE1By1EsOPyO3mCtiIl6FTqagJ9o
-kz4oohQggctXoaqw1+ACyrFh+iiwOFRGLy407g5hGQH8sCYQoasHxutjj0hFEzfp21m4lT2cJepYvgzz
-XCwIMPJBvJqyhZiKLrJsdpYkB3V5+Cq4tT49Toq6fqV+8lL28Gg2C2V6ggba2PPmkxu0lW4+XL0K2EZ3
-ED4hnLv8E+XG/COYRZgdRRww1eQ4LeiLp/DJKvj92DCkuvjQntESfDpJCAdD4OikCJxjGAxl2oWZxqUX
-jcvYC0CUJ9k9KIhJIkmsz/Ff6Dp4caF+6BrIMrs5SmE4PNs8MkMn2PAwXTQP7mDHVy8CJz/DXIhegEAm
-ZmCT4nXQkvQ8wHKBdUkbZIkegxsv0M/Ki/MAvfXzE/SDwVrEpmDjsNFT6HAGlLM6dJAC9sRV7DVAF8Ug
-Ojk3CloCtG4sLkPKNe4RBTUWx7BiNDqO3IcdRx/LyUuNowCBk9jxlbnbFHoP55rLl7KRi5zypSOwZBu/
-YJ2PwH5pzl4HmWGhOPLbLxuLl/FhdvwADdvlQ83lSUwKhgD0EZ1OLy5k48tsicE/uNl8OpHNw0I5Q2cm
-cAKY6+Qp0Q4PKaiBu6aXgBUhc/iWp4eBYMk1156s/jTRuDxE6XTrLp2BF2bqM2dJIRcXKKuPnSOXTR8j
-42Czrp6A8KT5A/ELpX/kNORt48wN+jfuHBQP1T1af8uXG4BYk9caT65RPgBbAnsfvEdcNLlEb+ThSVE9
-4JGbUFsCmWjjU4NPH6mf+LEO4Dd7ZHX0mEi5SZhvNGzvL6zeOQfwTIvj3OHV+7NE13NH0YbrMALrnvwC
-M3xl/sjqhcfZ8BHsPv1RLw6uLExnIwAGRxsn7lPHLd3CvhNDPjwFpQw6oT1+b5Zae/g5um2cWQRoIXp5
-TKMV6p5YFED60EvQNh131x9QR8OyuHS0Pjdcv/1T/eSVxoNT9BJfO7C6SFQGyiHZz15tHp3AdhOdzi02
-pq+vXnhWn37avLeYjYw3lhebM6cghME42YGfiIhevFiZP0Gjb3qGW/b8duPoUH346Mo8AOdc48QMmfoq
-xNEi13z5KdHIFTp7geK4krCUjy1jOm7KMA4dDviM6/Ni35MQydgPfdePEl9XqlE1ir9NtZsyUIUnnl4k
-AbOhBGwa1juIlQTOhmFUKcRa4mfDqo6ZhKUYvyohpcb1U095cs4eqTREn9KP8eQTiZqPq7HGe40uvVoI
-JY7UDESM5ZDAUsN0klCVVYG5yyU5SGNIrpHQQg6b0Sjfpn7VBj4aia01KiiloXKjONaRTe5kSK8fqzj2
-C4w+RG9lGbnmATgPMjhOVSn4axGJjDtlqLlhoN+rqVArxu242gbhSuyohOYWFENwY4mFxXhSxulJbE9U
-YcBmMMBoQH6O+coqGQnANRKkG0pVACWRvIbnUIxm5im7p5nPHRV5xiaRnkbiYSJmTvhKgjM5R6yYG1Wq
-NnNbG4n24a7FeIEv4Zk8v7WRkLHEfxqP8TeYY+z6qhp5GASztZPI8zlQ/F4IJKiYUQKYa8D6HX7kxr7x
-sZvMQ8JOpewBv+siKQSrEmNlJb1KawZGRRJALRHKnpIeVFTk6mEF0FS38eCcK6OMnJUbiVWLGLNk+2c0
-KFYqkrhBI1HXBpP1GWXLnBEJozax2v/qMd5Z8DnTlDFuUaC9KNEh9heTfbVgJDqP0bJ+qBjXhPFyZZTL
-sKbIfXXd8/dL3Cdj//CUZHsp7v5+UrgfRNhFjpkkH7+6v8/HO149rur9pCpPDbya8nSkB3h2WVXMAq5o
-hpAzlJVpQEyXKL667vqBqwp4SCKCJXzVQ594OupTVcxCgmFNQShEIqeNhNHGEi0cFmW1sdfccYb6GknX
-5Uwx94IfFFREjgDhkCsNY5iUxDd60esnrxd/nfh1VLLkF14/xM8cs95/PS6fPPr1gOTKP8bvy78O4fOD
-0ubpr0fwc0jy6n+ST2bx23PJqV+0mfavf5RnlyULf4q9SY8vfh3Fpy+YrY+/F/lvZvHj2SXJ6n+M1mvf
-vz7Dsb2+yvfyO/QnGfySYf/i9YL091j6f8TeZWwvXl9/fe/1Sfz3IZ69a2chzz6Sb/Ekxn1DxvxEPuNb
-X8h8Zdb49kf5BG/5dVhmzb5ZY4Atn+Cfl+j5R/vGtbEx1//H30eIZw+s9cA2Q+hx9t8VA+bwxEtZ0yvy
-D9d6RN7+UNrYOgasLLAklQOW0DPHaesXLP16AL09+e3W2d9uj/52a/6322Py+9Bvt+bkk7O/3VqST47+
-duvMb7ce/nbrZ/n3Pfl2Qhrg/8u/3ZqSp0b5ID9Bm1vy1Lz8e0QenJc2M/yF/15iGza+jd/7FHlaWl7i
-//nU8G+3Hvx26478fv63W2Py1ZL8PiGdTMsb7/126+lanxzV7d//jXddkJFc+r2fIXmd9MPfn0rLe/LJ
-vd/7RPsjMovp31dgWlpiDI/kkznpbVqeuiOfnJanRuTDB9JgSj55IN3+xAf51T1pc17Wdkh6G3oz//bw
-2yNvbvPfb0ffPHxz982NN9NvZt/Mv5nBP3d//xw/T6Wuw8Lb8TezUslhhPUZ0J41GEbQfvbNM7Q7/PbQ
-21H8fRefjr0dfntQ6jzMSyWHu/I5W7Biw8/o+SCrO6DfqTf30RPe+/YAPnuO3u7h7bPS8jZHhd+G0eIu
-Ws5wtFJbYlwqScy/eYZvx98ewO9Tb36Rt3Jso+j3Jt/45sHaTEbx+2PWosB4Rt7MyJgey7tmMTvOlFUl
-HrKWBFrelNoUw+jRjvhnmQlGgKdYo+IpnnqCnyl8MibVKlgN466Mlk/wPbOc1+/PYoQ30fcY5nkXT99c
-+3yEb5OxcCZj+Ocgx4uWI2+mudry28/S5zDeePfNdZnduLRh66fcG1mf2bcHWR2Dq8Q1ln2ZkXHclPZY
-Z+zdz1xdPDGCzx6gj2EZw8/ckzcP8Nt9rNIIWo7jrcNoz1ksvHmET0Ywh8fccRnPYanSwRW2ozuI9bkn
-877LFUZPN4VGWLXjOvdExjG8tneHWNED35LmfsY3HNW9f6/6Y1mZQ/KueaGKGYwP45K3ch3mpbdR6X+U
-MwfdzL55zjFIbJjkBjFGkrGnaZCUGeQaFG0EtsA6BjylVYlGlDAlj5U1pLqDRKoVlSn7UdhlY+wl5CSu
-Ae5ITq9E0zNdn7rbZgKYOA1DyX6O+DirETCSV2KTmV3DPM5BHUjRReAzN9BpKKUXQs2s9n6iGxXWvBrU
-qk3LNxLQN6DcGvpktHmvnRHL0aBTz5fciFhLdnIs88UbCiw/UfalaITNAzBr4cp8C8Nddcx4V0bIsPhA
-mZHRgY27zytPch6lsof2BrVEOwu2dJlU7aUuy9zwL4AZhnwync1VoU2e8Ewq0xXQzNwit8y0hTSWOhbM
-MmHBkQLARU2ilKV0p2K+pxRui5mYgO8qimnu2oYlGlkCAoKQWAGDKDHODyBHJzWbjyFrzVQyicn3EkCf
-EtMUGGlrGJbJeLhAcncJ1kJCd4Yo1wjiMVymjDPMSYK+mFJXldSEgLFMNpdkYx86wyN4u2wn666hb/ul
-3sfgWbOWW1FgvKard3GmprzD0llSjhlytUfCpR1gRFv2gaHxiRqQ6DsaCJi7pBuVdC9IgZXuiGfjmqdd
-RjYxWZXJI77h/rHuB5aYxRP8hHU2GbxYkoS6gPTBlAEtLY0NdJL6GKxRIfmuLN4IeG2zHIxNyjA2PptF
-u7hmJDDsAGOAfckOIWl4fonIvOq7XJ5ttuZKhcYGV14x6DewO23TZKxFpAIQLinSZk+027B4I3GdAI1a
-4sYYKcv5pSZxCtpmdpi/WWpNmWwQ1DSTzjzmSDBgjQH+wmMDfgRIiYXE5xylJB0IzXe1p0HPuhYGvbKo
-QCB1SSSezw8ZwcfQTabylbSyU2EBNIB6icDXXlXSDMLUvn+nnburJK3775bVGEmbMikHbOSCysEj2tvG
-8iFMyaB9A9IocascG+dmg3oZx0dq2JYy6ywp6UTmLqkthkPBX3vsFrtK+NcmyDDPQJJdiOpdzfwBbrCs
-tSHVwTLp3iRv+sQKAafbCfWgs8Pug01t8npJISr4wsoeyhBfSjiQScDX5IcdzG4rST2iAgsyMmTTFLTk
-kkgsuPZ26jQxTOkJSfMSvx/bOjssJpMM6rXk/qBm7PxAUpx0r2VfyJcqyXNf2S/4CRN+32lr22GFh9TA
-YUL1APchSiUKdC3vZS05ZoMVWtWUNqAWOd2dsyH3DgPOpTCHUMinYktyT0AFzCICm9VsYotp28Sagi2S
-iBBXdlhhxeK0oc0KIoFVmVpTYoEUhklawSkx/Nr7mNQfQgozC8hjaG1c6fFhuaSeHixrS1LMBPF67Y65
-KmGg/jarA2xOkS3wBG4IfT4v0kbXmOeCld/B7MBSVGbJEVX72HI4M4ZAtButCBKSAilq1qUukRkHSLuG
-gYmSewXCpwAKavmWFiYL4LUOiMwD7YADtkMyYHN3UOpCSWKJHZab9NFKfxpLLeqcIxnYNo3D0L71pSgz
-sxU+syK9nErCox86bAVJoPzY7MAKMp2ZGYYqKMQ2PNuXPKtAWpe2sg5vd85mTzhrSUqM9MeagZkrfsos
-kH7MdluFZUjVLk9y4/9l5/651dpMS3GSSCI7u3NUpoHex6hpUkEimQcFRs4OaKn4peM2m35n0+kMazLg
-cZb3xdx3gxmK0T4qNwYmQ1fRaBZhBZW1z6+klbIVcpArvhfUIJ8rUoUUVAIFj3Gy7LfEexupbYWpYATa
-5lanrPYaKpPUQJ54q9NrcUjMDMVUU5ZEldpXFlZgzUQ3UiZTwKFnvE8JeeftEmyzqGSXR43sGF0iF38V
-QZQnjk3nMHuU61vRzNyAtOoMSvkihrtuHdQOy35vEy25lqVhvrHZeiy5hEkrVwQEKyhj36Xohva2OhLK
-m1gwVKDWNUkBO1H0E8ZFY4C9VsCzMinWDBIYHZpKJPKFdfLwH984LGjOucdGi6cEW8H61N05UXUgaFYW
-GmDMP1MRuA9SubSiuaL78P6KzQeOtU0M2qrFreZhkRzWBWJ4tgIPi0oeVDUuubMtZR6rzTIzOyz4slll
-RorAQY+zaJqR1BAMQipgrGupsqY1NHosqZEu641XE8FuDCSOJVnNBm3bNE4WAmOKnLN+PRkPAoRzhzIN
-JIcVwhwyxKp5C7C0AlmCKZlWLeKCyWqmNS9JPpJx7K7lIUGTiGvH+sI8G9Tv2BycWIquMU6ftYr0Lgny
-hzAWbb+WZLnDQj9ffGZBCFlO6JDKNn5jUyKY0kE6Y0B0rodCPCAslM6oCPBdGyBn/1oamfb+mrI8MvVR
-VSrEQQtXzN4yVJxxKtF+ohtuoy9lWZjWqC0zQ8BT3G0VitpYZvkt7X0Z1CoAGt9YIWkTWY0Up8LEAKlC
-313LorTpjIzPB1IUH24iwkN2xObHSpGxoFayibBSIgv0Z4vUUPGxG6sULeXnWZWi7FdZsMdnaq2ILsnO
-IUxhQSIvTWSrmB3KbEQLGRP5viS8FjAZgTmE2y2eB/rle39wpDDPHgsnoSIprViyHiS2G4QBQW/TE41k
-0mlvF3mHGqdIbc9UXAAe3lcAadOrZS5tdpV2WyjNPLKoyCImLB8kpYuorkPmXLJc1oaO1naWku6T6toU
-F9aM6E10taxDJhDo0IkKYlRIeaZ1LZ9L5pnDFcNQc44UvbEpywZ6ZTeIvKXlc7CRY3OzjMTyYx+s1Cv6
-AslYJANDo8NUyhsy6wIWiqwSCya5PowRgHRj+iwtfaxZLMDZziI5acWWJupJBn1BZhETM2qs7s7ycwq4
-PNaOTaNgDRnaY+WYTkQyLdlRcrIEXEKUsmrxuhZnhzXuQOvgSZb0Nxgg3+4oI2/3wT6SWthFtujpYuV7
-AAlBDutabL6esWPRdkG2EsyiF9ci4002/UDKi7U4xu5YwdbMsgmnzqCWtLyODluvDfQOIgQMpQSTyh8Q
-nj5VuFPwea1CjddbOCxq6nADWRwdf70bK6iETl7XwMrbrLwWljZY4t2JfwFVMXmP9OkzNYSlgPiGbVaU
-/A2wDPbnAIiRX6YUMsZlCUIViGp1uv9uhYdUCYOIdUSd2mQVr0tJYi8TkbCYzjbI39gXHVfWO383VxMo
-Eo/pLgOcEdOWOwuKgsWwMDdHBglIoxgiA2tKHe4o2pS0PoFH2dlfmZIIyCGZJpLwRjVh0zRsGoizW3Jd
-HKIZsm+tSnKT0ocubcWKL3URQ8cvWqMpsQlhHgkIr223UqBgs23axG7ZyoqcYvczLTsv+VO5HowMb01g
-gwRarD3SvOT84Dsscuonu+WyAY95T+QL6gFlpD5ergez5DrbNFkASN4Y0MNrMZyC3DKCTVWOSK0KDdS4
-1i6ZU/mihQAe9gTqjMVpoNlci9ml5IHYMrS+/ES0fZiKSPqr1FB3RFSahNAPfxal+CRlAbiSZb1Ye9MK
-FGewHHG4JNKURTSkMIUByMd4ZelYMlPy3W1Ct+mVmgUOy/hzN6MKt5NICURF/YcX2aTFrkKNm+l8YSHq
-HuvssCmvLKdJ9mDiEnR5L9gD/UlNt6C2h5oJEjJyeIJFyyallUyj1NgqCcwZpnYykpVseIUKlon1hGhl
-KclrosUOoWOTCDe02UQsMSNyPbR6Er/aa01nW+nA7E3jfgxCCqfqOC8lNDcILmhpKVgalNJ1vIaDeZpr
-lR+6v2JdjNiTbPKgVuU9KL6Yxf7vKUQtkuq09Y9pIAwkh2ZGLlIQCQZTwJXy8AIdtJuu+UOMFFPFxHZa
-J5dd1patjlQClLpvPMZKIRwqYlBhq+iewvj2SXU7SW9d12KrHOT/sq8SOANyr43YaqwAxzoC3CTeqYA2
-Gvi4ra2nNQ+OjTfYjD3Dy1XwAOtA4X9iVu/Xf2MaKAhF0kRB47HbnWvfY31IHrPL6UkSzJdYILhHSmk4
-vLXG8cO/snJbWd5MgGlttS7JRu9RjsBg3tsQrpcrReKNzi7r4SnCtiMqI8NE8ScpzaHaNj+2NQ5kKiAb
-Wi6fS5mVwOb6mT1rjqWNQFWe49i8wTX3D0vUSiZ9ESzdYktgmI/lJh1nm7Vz+GxFiZ6zlTEAEGsscSc6
-QEQz2xtKLyBe37B2HCxz1smPmIQGHJzEO2y1ks9TA2Ri/m7NKxhUFcGm4r2jtsZ6fip5ohuldmZQa6ed
-+40Cy8idAlKLYMO2VMoskkVBbta7tfHTUDgOkJg79ol2eEmPTQU32+Qwttbyhz+w4thOGJUaQsjaapIM
-l+thajdYRnDPfr0Ndl9ZVTbY0hHfWQaqptJ1q6ixDTbrsWXntr3b/un8J3EicIXYRTQqEoxeEtfphWN1
-xZrzjdT7Wy9iBrJMUjmNX9xA2PBpIsN9l5fQdDq5HqlDyxtuQC9fWh+ntkCXV+KI7GHuZlgS9ONEoZT7
-FVhRrLmUfOQq65dKoPMHQ1rVrPkZDpA8hVHDEjcM3/EKEJBwzoFF3J3zmLIdVe0bEsyBFGAzZA2Mf46C
-1SnBzSpwaby3doqksMmCChiCcn5A1L/4DqFet1nvK2vz6jRW1ockR9pglSAgJhpcm5ioGSPOv2JNBJFU
-Xyn6ZG0M2k12WqxIkxXL0yJ76tiCK5KPiV4+k5IHznZq2KhIbSjuxZAXx1ANglL66aTsTyQ5eb1NjMw5
-tpRN96CVptTyX/mlzhaZH8thcIbbsFEbHTdOpX4N6xrkeujHRL9ScNOwmB2NbBoG6e+GprFZwQ7YkC4K
-wYrdTss6KXqZRFJk4Ctrse+xfuHdFmvsoaOApXmkdMXf/JiktVaQYYd1a+2xaNTmwndWCRVY60LR5fmZ
-WKuOrWNitoUATGHN6nfnK+va2WWtcmt+GNdSOTYdlGKhGB0oYvW02UI0X1g8KLmgAJm/V4dQLCdkS3IY
-3rJEcCLFgoxIvkKN+lbqdsf96BP0CYKsAXzSFcjv0Lmy8owXRmHjWlp6oSid9VIFeb2tumH6dY0Fw0X3
-BwFT1NFSKta2dtI7qQcdW63HkVrZEKaxwwRmKaXQuTbaTvG9Qh9JnrexCbAOvRE6KPZar8puLUnbA6KE
-tdRDMmV6YKGWEvqXgGRdqZlAde6wShS1p9mZ9lMq2jJBG8Ug9pNBK/J4CxE2QDmSYpzbmisnSZVvBifa
-qhMtUnYoqNlaNLFrDQcyOnsXXBf22uME+jvxooDlnJNa0doWFPIANdraVSalo0n3ihXplC1dfyUlTkKp
-H2CSbQHdKUqUjXg9aF4J9s315AWGel4kOKtoF4T1V9GG/hCVlHdajbfDuo5tzRvTapUNhrAG03gjHFGC
-FV30yX1qDc2iX0w0L8FxeBlbXkp35uVagtAr2nLysNVYSgg8FUi+dgny2+12PsfL82JkQ/pZZFy1BUCU
-I3WtWX8NS8AK9hQC4v9yCmK2xLzZzKH1TDXvsFaCw+AWwfqxVCVZK3LECgqJaKdE6gEHUeoVY7pa0Nnn
-4qzYxMMu+ntgQULpbbfuYaL+SB5giNGA5VupEA/wLDXsPF6zApFhazo4UmhEe59Zv/cnUhDKkRufarw4
-CH/VxNsEaSoFMyRqiBCDlehzPUZGUOJVP6DB7ZKV3cqqddjs2NZe+hjKmGdn2AAHmiZl7TXP1iMwLA7s
-gFisS49lNrnF1I1YCSV2jqVIKQCAR6G5vMhNZSHLrK0vxfRZmaaYWg+UY4te9OxmuTdTo7YXONWHzfS+
-tsceHK64FCIe8tgzRUecAa5OBVw4n1t72ubzt2gaE2FS0OJbgyzYwfpo/j4SEbV9xXf/2CH/I+HF9Et5
-gKaOLTTmiLYFYgGxyAoCmzrdUl+Y50Cs2mH2WFDKewyIIxN5bzEV5/SA3LlUsrWYoAPExmdsFCxZqeKt
-1+q8GPKYppdONIq40VzyB6tw2NJnbbwlhv4CFZJZbGY9ltIhGmvNQ2tuaBWnUWunFA62jEetbaUNT1Op
-jmKfdflsySPD8qv4sZ5Z8LpDYbdD0Lax1aec7akYmms1jPZaqwDsK/Rd1axaUYo8VqXbq0qkz23CVFup
-tiBYvpIKLaB0hmDJDZQQSLb0wbufsSBQEA5qhyyxw57H/TWFVDcVa6/QtUJdJScTDiS+4Vgg4mjASdXw
-9RuF+GBNRWwdtIiGZDla1iehtUGrcA0mQFUQhtryVrZqmNnOGg+x1P/hATj5HqLZ0iAvz3RYfj6G3o53
-WzdTH0+vYX2KLs/nrXlMaBKy3I3Dq1NsaSLWwwHfh/KfxMYk5hw5vokd1gimBMXrwkhuKBOqgwypVUCB
-YhDwdgsdd9iyEIQHQL8Wj+fa/9PpeuefO8RIc7ojcY44tF3BR3K1m+dY9EuzxfxbvRjHGhcQhnhgUA4H
-XWOrn/HaSpZO4Y2QFICYP5duzUcq0s1xbKm4H8Rrt8EWEiyz2Foh2jdoVZ2dmMdabfvBY44XwTSJrXM8
-74iCHhzM57CfBTGIS1LxPdrKdcNa5x1xnFl3kfn+++9+6Bz0BQJERVML7fLwnNRITVJNDyeJnVVX9sYq
-FUHqGFvAzhoqXWCnXkClbdYLbs3cvLUGkx3WGhSCzDl/9wOAj4pJYcUWeOdYit0q+FJbNy9XAmywxRAd
-W3fQSJ2YqBiyJpoKdtiTbNayC5TcVYAFkdsAglqbdfG02SKLXe2B39PSknfEvQjGIxVD/NLRv2vNJy51
-vpwBX4mtVmW1ygCkR89enAaCnmNxxrmWGwkKWK8vDSgIy2T6qN9WT9zYbYlow1rhNPGzAgFLkXfWasby
-fS6VS5z/4j2rXm2tGhSL97Mz8aV72+WKVyPV+7vaCeqIbWw9RwJ4SOGyXyHV0IwoYBvFjsuzzj9Lg8Pe
-5LWOnFYSmby959ET50OVxdKSmqWvrb4QdO0ze9KrHGGFT3RcEB6N/X5Qsq2HmF8r9yjF/9aOvqu8BBLs
-JJ602LHy06GPEyYd0AXveKRTFEwSW0wkZ+OOw1OPCu8u9WORtNBxfvJfFvkDC0ehH9l6jc5aecA1PWFL
-EtI1Sm9orpUXqW0QZ0DAw21KFFtVbW3QG/fYqAEsI+8YdOgT7845Vp/5oTgDuuwxhq1s87eerv/dDpFI
-FxBPpC1YNyzIGgPeihKWO1aUeafbWY+/6Q6Va2vjBCtha8Fs3RarApAcpTDm7lp3EauLcbZyCthmKwZu
-BClRb7D6Mr6jygSr7Qi4ciFLqdEZVxJ9a523UhWfYmbtLNJqPEydtbh3WAvTFq8yPdZslZWg1w/YsxDY
-knqORFZgKmIV5Ktma875i2NvjklATjzqYsl2bKqtt2ikyD5GxjtE6MbwSDeEFYIS0Hl3jorInkkxzmO7
-KsCeCe352JqYEXcDz2ATOYLbZgS+2kp0htznx2Rd+glpdoN+PmHF4SjcvOa5dF2iC1sk1GE5fh6dWpjW
-KrfobahSmqF765MFm/01DWpYxj85OSJcHnDS7Qq0RqcT6FEsYbr6HLntdP2f1kMdWkTs2BpqVDYcjq2z
-Z3i5MneFZ95qrRCo02VJimBLDiHZcgNLtoERSC4wMcC0vBI678i5mlxgIiU68Xut3fJvoSTIB4qBG/6p
-vfNCLhsB9LPwYHN1n7Oluq9PbjPJy61IjrIVVPMwVIhYLD23dYtPrpP0SdUkBWPztk9HVKTTbWu3bqSt
-w5vpbGFAW2CKTjIGIPE6TEcZW7PUkwKCsa3N3+JQCUdSZZWIumjphfoxpMfXoduDS051Zc8PBy2sGCyL
-F5ZnXeDiQtzD+z6tL8exJ8TdoqSAIFLa9to34j9TskXONq/ix+Lu3ae9Tlv91vncxijtIV1vdChJYj8i
-luIRYiwKFvzO0ondObn2hIWg7GEw0a+SmYiQFfQrwlhuPXCwWBUif96L5bCmGXgyTQzkkinW0G1RiggC
-v0D2RGKk2UJpRogvpMMM7F8hbOLBii8g0fPFqb2bh7MwXsUzt8EWz6Q/sopubJyHQ2KgUqA1wSNXnjsb
-dy3MgMWsfi8m10ZDDVsFKxm6uWZrT5p2q0Z3xBEGrBxb75FXMHBiiZiDIiCwD1o0Xet3jB2DjBOAFVhT
-j5dVQaPtlv/lLE/n5IoH5TDJI6oZIimHd8XwEo3QHgbHFSvB0oJcwRBriWUjFANFWpjWI8GPmJiWG3a/
-sEcGfmjLAUeyGH9nSdb15gt7rCpFJlUoxwm0A0Q7QmYRtNlyvTUiK7keVzSercv5HWE/KwFKDVXwoESG
-5K3v35FKYRvk3qZcT8oa+rkep5cOZTotBkQFQPtCW0F/Yv8IfVnwGMIGk7anco5jjyPoMgFZbcjt/PLz
-HZENOBQ+Z1yEmDnOf9mwDVtTkIfIEk8UUf0OWgjdaWFa4q0JapEhYQUGFX0ezOohHhbPl6We9aJFocGl
-vq+3nSFcsG+jxJYKk1ph1i7eXBJfTHWHDSHJr9WhtmVfJVihzANYnjsy6JCyzpVeRLfxpMKxIVyMHTA0
-FcpSzJDxWZwAZIONhesuWD8fDSlozO5uh26VLkuuLVJulGdZclQrzLhWfDQvGD0KqdihPvPWh8gzLFo2
-oN9iFNsCsY6tVYhpyz1jkZWRtuhfnnJQSEwitHZYb72xlYA5aMyGRAqOJsrCjlpxz70jCZNOfMzInv9h
-YVmUkbQL+CclDBl6IjDNHlt9U7DwADiYVz18asG6LQG+UTlyhsPHsRRfSP0/R24A0TFvfWfZbHatfq+L
-OxiJ33yDLWJsUYWIGsy1zTLgHql7KUsrsCLmVlkr6Rtb/3qjxFlI2KkfeRvpc7fnt9avJoGDcri+FuPJ
-2pUErrVtNhAlkXPDWr/FGqKC17WQm7AriqFXURimLFoa7LABjuLsZ0KRUGsUC5Cg1waLiuYb8aEby31l
-tkRem41rNl+6PCrjZQ000iwHOPR84YGd1uug6dQjYjFlnqvxnraAJ3eBdTPhz24/kZgVBlgNUE7Y0FJR
-KGvFDY0luhZrpOV9mo7Qg9b0snrzG+Xw0jGAoX6WvLehUBuJqDGxbyyBymVhvH+EK7DRRttBwcrCFITx
-KnKHHNSn1IF37BmfQz4TNWGIjW0NZcfSmRE0EddskXTj2EOiPTZ+CUKGW2djyL2i3HrIg3VyhxzD+yGj
-9ABUqKDpMbMucV5nxMViiV9YPvZgWmKCgkBu2HOULd7p2IrfeXZNDfaZElzBI+E0+QQLCCoQ67pQ4/Ga
-tXp4Gub5Uji6IGFMNTF9AmX1mJFal4khj5VIHvS+hrEupub3utJO99e9fKbXHpPZsphGzmhBjrICeUoL
-vM+etG/kdZA8h02lXqSwUxBY8NRu5co339i6rJ+oGCLPa5c7l6yME0xJ7ypjvRhwwTLzQIf9NWye+poZ
-cJ6WA811LdsSVv5VcoSd2nu1aht5T3RAYwt/5XrWqmDKbYuOAlynNxzUw4WVCvbYvLWAbRECDquiOt+1
-2Pgj3gfNSW8UZqT2oneUltrfef+05o67SmjiE9ZapiSSoIW1upLfWaJlHB19HkWJTeWC8I5yzA8jq9i3
-MyBpkLE4ScwcR16yhZUVXcoBVOi45tpH8deGkS5d1E4E1qxL65s2GyVWtp49lsPEW2h9yh2MmgcIvI6N
-/t1EbBlqbdpLcophfBtcVrQqYXtaBLiKbHnOLnG+Q17H3P9ohz0yECvHD20N0LXgcVGfAN6wbgcA9m11
-fOcHXqLFEzaHHcmNOirg0VnI8F/KwfYk5bWPLGbLg/BesF5F4n95DNjmdCmnHNvrFqCsnS++3OvYcvob
-ZU8UhF/s2Jr5dNMnVsOKKbmuxSr7fNlyh4yQp2A+j2dyZM5cT1QAfmL5Yp5oRzmqh6Ivih1rtIvBWjDE
-pJq7H4olT9kM0lcsIp/ov/I2Lx3/D33v7ziEU1hthiBI+C/ltGNslB5GSqDxFxuMavMl1tS1U/Dl7kpR
-sN05LIbMKBG7+itJt9hoK0A7toC2Y+NRBuUeWFAn/SbKqVqfVWQFfJvdwE4bemSLqTu2KrKNr9CDVauL
-5YImR8qeY9LKkXiKDb4otzXHQqc9+9bh/hqDk8QxQXlF8vnOHgtxlKpawzDIV/TsiFedPvsWuWiNOlB8
-6f877ejYskOJz9BREunwhz/YaFXhTEjSrt4dX326Z+9XNoDFVltvl6DzaN/22qfehtw+SQA1GwftMSfG
-YoQoiw64zJbldyxANc7XdOjK2WFZSTly7JFscaHG8to8ULMHHdaw9dptIX57PVc4EAXEKHgDT/mUZdiC
-Pb7/1B7Di8e4FPHAHgO1bOTYOLIu67NQnSwL3dVuy6Abia9SiUUONgUg1o6tAS783V5WjtjsVRtd+wn1
-UTc9ZFxn5kUDCfxNSchf9z//1bmhmNra5Ka9R9zhdL1Bo35q10X4oesdewBkHBsSsl37fRJZBSX46ppn
-w/YlI1unEKj9kNElpf0AJgqEI/62jjdFU0v1aWY/4P2JvQSmwtRgN6q+ul6S2yhhcjBIWi5Uidwk5RVU
-qYQIswuSvzRQ9i4HJrWbf2fEK559vrrP+AnXV8Z+p2wOVWTT8Vmlnem+Nu5Cha8W8FykmPvtMUuYsboV
-DKLASx+p2WxKfGRvkoI93Cc2kWDicrSWby5ZRV7EcuolxojKpRtMJecVfrydkTh/wIarcpzRqwVexRyJ
-7oiMTW2KbJKQvcJJsk5iFqDntU5+hAHxlqSK5LhHNmPcaOsMkmu1mPeCpYppfepXs1EiYTq8MsrzS5Fc
-SeHJPqAzcQ34SllnHFaC2VOllA782BYAMGu1BfiXr8XM54VETOSC8Hs1laS8SCnkvUzMOucNSBS9fVFR
-9IqSbCuet/E7JRFyENKS4W6wYAyGxuj9V49DCZtKJF8WA7RJ+fbKA8Nbf1xWL3BdtoTtg6nHcnGX3J/L
-qERe6hO/uk5bJ/bXKhOYytq+M0t/CjgPdBMqu+RSlAFj4e1CPu+2qjBznBLn1UIoV4RFciFYhdeEYVmV
-VASQeH/GWsht2RV7bTNtMZ7W8zCdfxPkMy4LPKmAo9bSkHhpppwA8qSLThe5ozjmHaL2loDfb7LR+2za
-jXjksR90olJKcqsSOdn3GIJTW0tENGtTDtYS6cz+Nol22LqWdgOcUGTujbbJCwnvx2LaPSuuJyLfbMqI
-WcvW8Yhf+aAE7sp8fcnbov+JjkdGkZGemVnFUHQbR6YCGvdEnzboSMdruVxAj0YS6GjLgzoCXt9MrL+W
-uyPCjup0LZfOSDIBgUZYk3QlVTASXSk5ejzXHbC3ccOYV/sZOyYRFIwvtMf04vXEiwesbHO61s6SaYAz
-NoPHDwxES6KSiMK1pByvILcHsR79oFgaa/smnjY68sxadtJna/tsvTvMm7T5bXLrNd8PecsYiQo4kIEz
-vycWWIUd1ORgnRk0crtrTLZQVAZFLvcAs1m0uG8lKlRuppEY+4RpRv8/W2/aJNd5XgnKu1Hd6H1fr1Pt
-ZmFcqALk6Qk3qlAOECRFyNxCgKye8fQoblXeqrpEVmZ13kwASUkRAEhwEynKtkjJMm2KIkhCEAGCAAEC
-IAl+gP2d/GQw5os7goSoiZnfMPOcc57nvW+yRwuqKpd73/uuz3LOedA2iFUgTqdk7CrKRPK4IFuuZAUp
-0p+c3dn0bSuiEr1D0VChzEYsmGJdpVA6y1sojWIvMM5I/ilG1+YpDHz7vm07rBwIfx9mEau0DlnichPj
-D6gponOw+jEPiMW3uRnsRgQB7MojZBExH/lc9syen5sQvmVDqNoGVXeveCCIbc4irqEcCrwK1UbAfB5j
-6neJcpiU9XAV1WMVquJ8I6oMzBkgI5091TjQvLsxaIiaAGAH7QfIFW5YubWFc2DDSZ2qDbO8ZJvSmGEy
-EQY6he/SPW2iZl04CdFj8BPC1NfsQxWJp+vS5QccGzHm1ZGQYnbf9XrnSt1fcMJZrENNN/KLZIx4u229
-4LCxCXDM+h4BIuLdUHS0i4fEclCRt9VVds39vk4AGOACY42T/roH+JYdjd/dUwTxdMRy7EDwYwEdjP1D
-VQGGiKyT/4lKWuujDXGfbZ4zjEggKvdR8GoRthBRd3XCcvGQt8dCtU+yMOla5fsq5ydjFRsofICeRORY
-63/Qw0CLHdbFvLUVO1JAplMIIY2ixRMmbZwq1KgiT1Q16U0AAMF6Va7R9jkg8rbAlTMvdYStg/Ojy8ro
-RHRpn/4PgjfNOwppdXnJDM6lETgw3I9E9apQ0JmhNrYWFG9H3bJ4oT37vdZ5sMycS904QbtBMBNRSkEm
-MI6bA+znwRtHQMBO0UrJsc4yrDG4QqK+1uXXxZspCqcq3uf7hjSGVkc8rFm1Q/savB7YzR7om3GOb0P7
-3CxEcqVQ2q8vupMqE1jXMQbfc3Q8cJY0uBued2IEcr/4auz/4sl0nbbdIK+D/WCltn0P+RVUBavWhbWq
-gV4ilBtQBaZ//ZyZMKFj8+4hGWo9AkbsfixtX2p12dzqqj7KwrLzvBvSS2aKwiFrjVevmwTzzRHkXdXq
-wvoXChXgUOzztsrMA7X9y+6GZ9S8sflmxoEQeAzXL9MFtpFhyXb+DzumWTwYdOs0R7kt3CfqRqE6Up3l
-TqH6S8Ws1h1qNuJ+HpWd4fk9XEW40jqrLnV+YBBq7pOLzrODyY26f7QasK6BCgFKw9w+bOVONlbtkD3F
-F0VVaqhSwJiU7b96nnEPmawlZ4445gAgKp7D9JPs51Kv5rwmrcmGjnW7SbxD4Gq1WlJkb1nzD/FFwUKF
-cqh2IICLc8+B0sWmSh+OVuFh2r0dR7aH68/OY0cKdHr1I5xhHkYsdrjb6GSrrurmzMxwsdnCYfXjTZRz
-73NeuIpA47B5hhOwJ+GcBNvHI4oTnMU47x8ed8l4dAr2PNLQuE7hC1gcd1TcI0i+A7epNDdJhd5Y2m1E
-egbPT9RAKnlOzRcKi3ZrglUKUR9Wq50y/3Z2CjFXHRhFEiG2P4fuuZMg9iOBUpXcRe4ztiCdlQzFKRqG
-Mn96kz3FHcwB3iEw0B182tqrwmGfJRYNnDJyNwqdq2uTe8yHwZnPILCNULB4HAXdOH22T1QDAf5HOD++
-DkJzuRnEruE3XB1D+8DqxPUDEKjgyl7rVcdgV+53O7lXHh1yPqm9y6o7yQpXHO8io8xiPZnTimm87HIW
-5qZvAgrTd6GIgnW8cAKIn9gseFBgwQ1gyVlg3xmOxutOTNrb6XAe2h9HsTsTl8GNtsuKYLZ+lPXsFL6P
-drG7NqL9cV/8j6gWXW8tgi1/lz1bx710+A6oUy08W6fA3MIMErIFtEizwFX1kfsehguhW9d5aEhFH9SN
-wxpntrmmiAtx2OFhq8P2WYSUsL+BrkobmLkHVmxkiFIsFK6DLTh6ezuC79ztIBm3ExtVz+wU1dDZ4V2P
-cU42t4D+hmgJonhw2MBP8fNlidX8cMAI2Nu4iMg86p4hxlIovrQ3xFO0fXSW5x2ArH0PKiC1mHDj3jqO
-qHlPQ3n7u05hL5w829wt/iOqHGEeNg/6Pt9xkLyWG+taDhEXdcWTpnQ7iBxJa+BdbjfRQbUHmC9Edp8Q
-0dBbc5hSYSbZRm1ei2t0FGQMrdTw9OHHTZgtxfoYaj9ENgxBU+1iYCny+QvHHjcOFC6cR1bt/L3f+0//
-eefuDpgT8CXdeR8WodXByo17dnkGYQQfCXPZBUGanc5BYgjA+tGxPgXduPa8t2mDoDjYLsy3dHx/m/fz
-outU5WYdjEbzR2dm9hGggBpI2McYPFqCCMDqoJvwmp1lRJdwLrnADIDbI2w0D9vkRhCNoGx7Dgexz0Oc
-hFxO28exjzpbsRFZcmabyDuYF1Lb8Wj84mggZMbSAnHUy4PDPcQDSie/IR5HVvcup5q6AkLzVZ+3rn3R
-LWaP2ka3UcwXej7YIdjHaE/ViWw9dImVwudT4QSLjgtWFK6vgiAN7cNFlyRYdHJWoCG0r5W9OZ9/gaCf
-F3WiY94FKTfLHt4DSmDVdneg3qBNMdqw+WgP0qVD01T/Eaa33c58OsLyWLzW7s/VxvZLGMXBpIGmKdis
-sjtw6ksHcQyzc3pLng53LuHSkidRvgHJmK3mWy4d0rh4REzLwpmdBctu92HfK8+5tKL4ZM/pUIVvuIWz
-5p2/3CwpllqEzoIrsYAWaHu8QFmwq+Tf9yY7XIxiVB4jtQI0ELzv7Z5xzYkGu/z45tlGtZkPDQp3VDW/
-ts+Y2YT6qhPbNa0L64ZetdnRazbJJ0BoDoa97h1AN/W6YGr4cO0NeRz3tze3ji0C9L2zcF62i/40/jzd
-I6XsdTs3NrdYBVnxAaR5SKoSfTy2yV28D+e30NFLTqjcH/EdBFDW6mMzvlD8eCuWfMN3mYyG+THA5iUH
-UxRuWLl5U5Bibvs20z+QNnA1mOAiMhOGeSTdn/VguwvWYd9xGaXCet5sgmXZQcjjqv4eFg3tI5FLFZdA
-UzUtG9+35lW18wBrk1r/T+AUxPt2747rJe1glqRuClf1aNhPNk4uPYB5Yz5KH06vbfY2I4UN2oudDjbi
-wyUyvsgCQR+lcQ2VzvJ6uakbirZcIFuC9ebzqUBSnehX7EKMK23t2b11rJj3DzhbpXGs8Zd65SMT7Kx9
-xNmsg9i/5L9wG+jQ2rHzXECtpQV3N/39PV9a8ECfa4cV7rcWymx3Che88XS07RQOI3MRmZlZlYLbMati
-cDs2zLgZNYfr2u3G4WDz5k/6f/Xo6OZ7w8M3X6+gAAdlN4ZIb/60T5SYmZUexPfa3aiZzkh400dkGROc
-dlg98HEceLQ/1kW5Plip4SB5GL/xADeq6MGwKrEP4fxEyGZ886d2fdrb+P6ECqnqhsHWzetwy22tNwPo
-hsq+wLnLfQJx0x7CDqyR2Ec8CsHoEaLe9C8Q2YAWrcfL0JBRba3zhEJDe+vmJfoZ5pmaMcWIfFNu3vwp
-DN8jjJbYxgD1oS7lSrfoqJGwWg6dhDnYAmENzBDc156HSQuEQX2Be7Kh4fegpXvz0rBrrskjyKIMHikj
-MSIALquI2sBK4QftK3t24gD8pJSJtmMbJ4/7srImPud/l540aLz/SmrH1kcGJf6wNlLT2J4Lf1AXVXkI
-+PHQnIlkhdmFRJ4A1zFAmL1EJ/brEnFJ3M9THLZXr1JRt7RW91gBu+b7a4iy4HVG4GHXhL/BUFEjggHH
-HdmbZqVkeKsKRS75YeXQ4zEDRWnwNzxLzT8YeA/fvHQECQPF30aD0c2frsLAsPcfhlAya8pb+5WOKuG6
-juE+IQGCBoidCvKC9d7Nc0gSHGH/SMfOv4d5xMwO4q4DzGeKc6A6ckXqKfYE/GLz8+Ylc2AGiPSw30gv
-QlF4rDL4V1LntR2J/cTxsH4abKn/mUeocX/auwOQKY/YdVANEtcDWKVeqYceFyxp13BdESBblpqm9qmb
-5xCI7N68BBql62Ng3TGjAk3qm+cGSH2vQvPGVi72XbN7YC+bg4D+WUEkBspOgJ2TvG/nYanxh9+FfmQx
-8+F6KXr2gMYZZhfjnUAfajw8k3POnIMj1BmmDNgjkJGGZNSI8W6y/5RoAjrl5jmoA1Mpu+LyXR/b54/g
-a9YuW6ZQPA5138aeyc6GR5ifuflWifwI4M6egFK8reJJwMqonl9sRJm0dWmLF3BpPQcgR9J/FuW38lyX
-zQP1T+nquxc+vPzRCSjZ4udHJz96JukA20/87WrC7334vD6XlHuhxws1XeoMf3TKP3eN14S2sK5zVfeB
-8i0/79ez/+v9C1Qafsuug9ZctU/wb3yWir03qMd7zVrymKsQvy9NY6oC37D26Oc13Omj42iz/YX7S//4
-Pb3/0XfZ9if9/lehDuyqyW+7BrBUey+4zu8Ftv0t3pO6w/YNKAI/B0Vf/MWnPgnFZbs2Wo7ne5fXwPcv
-83v2XN4+a48+Qw1ltJ/tQPvwChWQcZ/vfPQ4++k7GA22AvrBb1u7pZx8mVd7m8+pfrpovz/p/fUex+eq
-PdsFV2x+lCrIF+xbVCu2327wiS/4uHznw3eoz/xd6hVfwjhR9fiS9981b/VJqku/b5/R92/4817wn5g9
-x9mjV+1anBd87RnMG84jKUVTs9nae5U6sI9JD/bWWaizfnyKurBSjP0pX79ARdTHqH77hp32T0vd9tZP
-pK4LCwBarlSLvfzxCdd8bVVo8c2n7d0n7ZW3ocFq70tLV5qzr/PbT0Jn9tYr9u7P7Irnqbir/5+jeiyu
-8hg1ep+EVuutK7eu33rH2szrugLwo3wH98dV36QC8GP2qTPe/kdvvU11WWgFn4LGrivRvg5dXbTL3nsN
-Gr1oqf18h8qy0Iulmq7aj1Zbi6Xi+5a1/JQ/7wko2H58ktq8p3i9i67K+1Mo5NrPN12x9mn2KNRwpXH8
-UyjJ4rtU28U330B/2GdfoUbxU64g/Drvfc566Br74Yr99bbf45J95zH1J3R8+e03qb37unRv7W4/DR1e
-qvNekWYyx/SE7u9avWft/RO3rvC66L3z7FuMyxlv3+t6n+rE0DGmTi/1d9Hnp2QV2mi94v37JjWbX/cx
-fRzPQ/3msxyZU9QfPo/fNC5f8P/8kv/3l/2/v+r//cIv/fKv/Oqv/fpv/Mav/9qv/sov/9IXfnPbzN/5
-u9v/3t//+39v+9/9OzPbfvMf/MN/9I//yT/9Z//8n/+zf/pP/vE/+of/4F/8y3/1r//Nv/13//7f/7t/
-+2/+9b/6l//i/7X/xD3w+y/Zz1/2//+S//9X+F786b/9pv/3C2zUr1hTfu0Lv/6F34i4lqKsYKBEhlzl
-ExQr3twEA2hih0/dQ5SF4kow3O86dNfCMWowEVJmjgJomuB7otJBNdpo2dnVUDEvCkut8Bg3T87degSv
-AZIddsJhNj+DMedlSnPAiO8Uztax83qstAyTloDoDTyspbBF3ZvIn5Nmbw8xocpFKCCbD4YgNME8x1zE
-L410haEGOxqOmegH6IUZ/E5korbA1AdNCCByNcNzyK6sZh4g2EuMFCb4RHUMgA4o/CKmzUyaPJftM0Rn
-4/tIaVB46856wLzR5NsBvIz0W0NMGxzofe5YNoGkaLpwZBHLbkqqxIza5KgrDZgFQ5yVGRPELQDSb45t
-jxFZV8NaWpDWJ6QLFXu02zCpaa21EbNmIP2LV3ApQaceqbpxiy4l6/rgjdmzEFM32jCfuW9T5wFPphXz
-a9ayZnbHIux3Ps5mva7xKvswalZDos9cRimmUNS1IZsG0nxwP49UQrLB/UcwBYlHpA6QGJwonlinSDl0
-J232IDatHHXdbFKrBp+pWGXdzLV9veoYQ/flliJv3QCiNMRtIzTl6mg2kdbWEKtEckth9mUyWPG+wMX2
-y0IEGkHvYfLB0bZ7OysxyszcHYXMH3kz9hlAOW++XtbNvTaxJ0cHA+TvSnncDsRpbIFQ4GeGbAbc/i6z
-ZeF7gyJHFEN3v7kfJNNAMw4Xbu50nA8Cf2tjXHB5xkPs4VqG3hFABhVlxQpGhUB7p5u3pqr2jgWuEHPY
-Al1VmYqZgDw0ZNlgcD2/UPYkfkvZQMcBON2is+Cg/Kp7dyyrLTCgDvRHsyinwqDyuO98UrsXmzyjNKU1
-4wGbLMQOVky8Qr5aSnpVd3R0UECxoREpZiSsIJnrLnXcWSaHvF+ClqM8Z/dOIpbJih4qRT9iQhA0efgM
-CBJThxTcwnia5m44Uyt2gyUHSy5Hoty+24yJ0A0+6qII4XadL1c+E+AKMf1rbpJdnHn3TRKvmgBGzdd9
-YgkofyYM0P7Ynx28NG4CZUM5F4j/VYF3akiMwHD2BSgHYXZdQpucNZLdJVV+BfBmpmsmLgnXm4DdyTGN
-BPGikAIOUVJ6TXLZtm/Yvk7dFHyBs7xmxsquLB1OSDJgtSFES60nPCoAhVsbA0hRVpvWeVtVgIMaopoA
-o9gR8WZI8vHKSshRT2pzsIpUHEn/nH7HRtoumrFnBT26jjS+0pBNOgP8XqAP1l3OKGsz2B0roVNuG7dt
-cYpiepa6G/CqJvLnM824UcbdMxjFrmarHuLk6kUufGazhmyHeWrKkluPuboG4slgzdoEkoSZNd4DXg9T
-ra2C7LjLMGPvFcipi02fO7aLalG9VgNGAAQeUOLUSOlDPSZIK2Mc/V/xYGFBpD0lHTz82i176zhpNzYD
-4NQAk0JxZ2HD+xVzI+OhwFpYBpF9URpdeBinpBHYp8zTbEBFBE2TwSDx/B2MSq5uFIEW6e6MvOg91coQ
-qoZFJHCLyCTuIeQBm50tQOa6cfiCQQdLpodIxd6OZuYqlFxLHUD7HDBXyB6CusExpxrfi874A/wTWeNA
-2RSbBCjYUUL4DsVZ19Y02SIyuc1D7NTx4HE8b3PWxdJIsC1BUhxYtx/dGARO0QNDjXgqNZx0pSqZixQK
-EhPgCPa0rtR+a0ACPCA77wItsy5lByQIMhfWQqwzSi4mzBM+wfBTZOG6EAWmwbEztsiqjzECEL7nc8Mh
-bsAoLEt0KpLmhWvLVt0HPBxcxGm1tAZwAyyrA44ALIpBf6U3HppdN2Z2mQ9Yb0kLpKEWWXG/9R9ZNOXK
-QGaGq/s6vxCw9QpdAPNCktK2a/UhfkCUX/cI1SibrWMO/F/1jbFrRunejtkzHUfYsUSFRG2LAEd6lYvB
-MNBijaf7qu5BoPfwhGW3y4TUbMyRwkP0Fakt1EJyoxTa0fYc2N4PxvYO7SLrFhbNGlHdLVTdug7tGjZf
-QVgdjwfdAxJVtH1BW8vTqc6Js9YC8IzAkj3KSg3xEEJB1mGrHaUiNXQ4ji26kONGBfF7KDARLjoeRvat
-igRf146Jsi/dBt+akLurgQNlFQK0R0xkWxF3Oaxn4nsvCytA8MgMMwlYmolOSBoxT8JmNSJ2gZ3vKN75
-2E6X1ojGg1QGVjcEoSA/3lBYigL5NYj34AfZEVQEaoaoHAie8MSCQQ6LrxSwVF1YjPuuAWjr9DCFNjqF
-y9dFsquSPAs1pTcrKk8Fbmmygp0TqY6ycO1zjg5mJXaA/mh5aeGBwfCoHbIwmYku4jDZFue4Wngnw9lA
-UsCeBzJ74hrAEGcayUomdIvoBj9u5r1aAjZ8eTdDm1hHOHBAUGiUzWUgl1FcSsjVS7ATDOYVwXRKVVaw
-xctTyz6zrz0CiBRCeT6HAu6rhzh3bZKR5wZeplQpjlQgnKODKxdrqEfUevHMFk4wicZC9qLHLa6LShzD
-wVGqQ3F3By1LEhM23wJ/22wOepBMqRpi8G0Poy1KSxzymmRYEny+YdYy6XLUW6h8Q6M0+hZ2YaqNAo9A
-AhFZW4LwikEGBRAm9THK3FtwnX6Yl8Jr2sXujnOZAmqY+Czv12iKbtKJeEjg8rJHkXSMP/bMVVho5qhC
-dHgIk0b4CElbAS7zW3+0nxqQnWVHYRx0cFnhKgu2VVY4r+1b88UBaigh16ZOE+FhhBSsoITzwkAJFEVQ
-YuOi2L3JznBQZbPR+B+5MI6N/07BbNbcyEauEJ2wXo32k01Krx/jtbSgxOIyKVCbTnauJckpi7qR0gBN
-R2CBaapxv++PqHKI9J5gSXV19Ou1G29m/+lJpcdgZwSelmoff2ib3iNj20tnJeDQm9Amgzut9B38OuEx
-od5zxLa1Aop6RzRtvl4frrcwW2VdEFwiSbWJrI6jIIpY83HSRx7aAWSwD6XVXI6YQOMpQ3WkISidPcn7
-ONuddh2lebviXMEeq1wvcDlSogdoj+ERDkn2lGRXblJOUNpsSObCgXEPdh07bClMwdOcNjb2KYTs2TD0
-iiRyMWsxpofC7BG9ATlFbMKYPX3b99eBGPKEum0OW+CAARNJNXdKAvfE/JQyuF3w23Guo8VdiPdpKmLf
-KJ1i6aoqkHdXEryQrifkNOzT3PTLwjXAe9jHGsolMTQzWHvQJ23h0ke2lunf1arjtImDw8zcHtc54SsN
-zRKvhkI9DGras3CAzaVvBhZTVGqq9K3rXl7SCYlbJiTNH9xcF6CGWnOQ7IL9De3JSvVn+PVIkuMkH5Wb
-Wyiwwb0Xg/LlIWV510t6SSA2q/oGBEm6RQnWIEZs0KcELgYO3/o6fDRngNMWFR750Abt82FUigICCcRk
-QOUdQttIh82+tT9sv3iurotWV1iLFSX7lwLZ6Mi27TPuxq0CIaejJEAJyyWJ+vZ7UUSJB8eZAgeyRhtp
-Z0DYXXIRUlITqaBQe2dgXUfTFIemNIexM4ptDhWAIamOzdfCU3APyPb5dTLQRhV1ALBEwVDUIYlNHRd3
-rfS5AIB0lv1ehI4rrFdJ9NGWMAtacE8A2oAuML1Ks3KRB4YNu38DEmA1VDvEHLCZSoQfNNqaGosZSXs9
-+0zAFBRDo4CEh+koIFOagcE4E6MQlJg4Agccuul2QagwHkY1A6xpkEOi4IBZuZA3A8i9DOjMktkRPWg8
-qIWb0NFDANc2mZkZly52Lb3RQLQcBK+cN9EsB4MoLGGHdtcsFTXe4lgg9YdhYkVb2N2lA/d6pPz6tgMl
-rKNeY4vmrqtU7beRXVmp0AW+bwRLpDmKqIjZhf2IVASVdg+19FYQ35A0un3DBeyL3TCoEBRcdkurN5GG
-LeYkdn4c2wHgLoLRRpYxmxpxl0JaVdCyqWxfQa82ERqyPWu4b10AaYV9pCC/tWGWWnBJbM6uA2UUJIy5
-NbPdGGKiwQDrI3BKSxCh4jaItcMadhIsgMVIg+FwBTKAGdGIKMJuwYYf0Z456RzZAx5kiS+dgwiam01C
-Jhcs4DjEAzxtloxGYHnkCk6gQWtBBAC3CZ+oeyjsVYjqcauMQdkrNQtAinH0w8hxyVSorTSE+iemgd3C
-o0QRo54kUO4qt0yIGHqIyDqq2ye/HQNH9awiqH4x3F8ixx7XKYu2CpnibO4dD4aSkQI6BuKGNsGLSDdA
-zYQQrRnZdaPusuyNgtLXRMnOmG2x6tYFlE/BK48g2AgidyizIGMAB1uc2QGSWlpy5YZl8bOtDYHT6QfQ
-ejlOm10UuOD27hy9OQa+wWDmIU6vxgxyyuWqehd2LSdUzjEeLZlGQaeLiMHucdnr3mQ/j087KXBBye+C
-3Y4+wvTjUYu3aH4LIkgzzJUxoMPTpOFGuD08etQskRviYtMb1f22VMabFAuG1JWt8tmIi22icEEzGJVb
-QcMsCx+xu5AcwBUlH83T00tSqGCLNRGqyt/CcUQyugwquxm2p05Bc8NsElh56A3Hs9aJUdS4+MPqIGKe
-RZCDSmojiGoEJSCblCXZ8Kwb4ZBL1zStR1yswMYVAb6PdVFIjcZmiODxjmukuctYOPZdTgC0cHsE2Pe6
-UOZ8t5JdXQXqvFAwAbuEXYe1cJYWnHHinaoZDmGSihw8tMGWvr7PQhH3Hrr/PspCwHed7HHt7v0bCA76
-DsnDhEpkyOCFO1DsDPSqH/Tm+gZ/D5QbUmvKOJuIjQO5ei2SFD3Qtqq/fnlsx9hofKT+60t/9Yz9iYLZ
-f/Ws//K31x7726s/+NurP7n9g1dvv/jGZ2f/UoC9T8/9QIg9++X/ef7F/+vyuf/7hbc/uXr9k3ePf3Lt
-yc/Ov/zz8z9Arfo3vv/Z+Qv44pnvfvazFz599vjtF5/99OmXP/2zM59c/5PPTnz/5+//8e0nP/j0xQuf
-XH/9kw/e+uTa937x6JlPn7j+86ee/PnpG7e/+yefvfzM7ddetBc/+977t3/83mcf/PknV4/fPvfq7e+/
-+cm7P/z0/F/84uwzn7154uc/PvHp69//9I9/+Ml7P7r9/IXbz57/9Pqf3r7y5GdvX/vs+KlPn/7LT0+9
-8en505+dP/PZ+eufPnP99jtvffripU+vnrz9J+duf/+GtefTZ37wyfU37JVPT7/+6bnXfv79lz678vTt
-v3jV/v25Pc73HsfFP3j59ok3rc0BJ2xs7t08Zz7DAKYbJnK5UgK2jQzJmCC4augYsG4CCZp91RPMCbYW
-8rY2w92psSU9JsJr5eZ15HTJPhdaiJXaqRIg7wbBWKEHHX5adwdhvA2PhJOVkIQAXgHUR5kUgqH6MGbJ
-Tde53MIZEy6yqT3ANRAzmtC71THhd+I63zxX1ps3X4Z9ESjZchjwqiFzLkBagm7Pm5oZd/Ona2Dpo0SW
-Y7IEIhOZVrcgTg4z9eUeatU7/9w2XQdQNR4xq0vb/pGqKBvnbA8aB2VF1VrreWvMzZdXR+KVEBjpfVg7
-ksxeQS+zV7Fw2NR4Ckd5E65GGF/Zc94LlRfsBWghULUSXnoJFac+6hn2H7HmV49EANm8/B5nSxkwvsbN
-MkyBIZCVfSDxXmYmA5BcYsTQZk6SrdK/FWjBJmCS0fODJopqn2RJ7A+85DaKjp9kYWwVBb/Kf1/lu5f5
-1gV+7ImoRK4i5Sf+9vSf+1v4/Bv89zVW7L4W11FV8mv88HNxneNshm76GptxJr5+ultDqWKw2ngJcDTp
-wt++epL1y8/wM+f5+2n+/jN+/QKLo1/li6ejSRejbLnu/njc4kJUDb8Sb1lLXuArF3k7Nen5uJeKlL/B
-eurHvan45Ud8imd4R/XYxahQ/gILnD8Vdcpf4/9Oq846r6BOuBL1zk/xuz/gTc/FXX4Q5d7Vkxeyeu0a
-uKeiSDwHzvvZOuqElznHWy95b+MBv8NC7M9HJ5yKe/0gCrefZm+kausvRUed5IfVnu/FTc9Hj6nlN2LQ
-7c+no0r9j+Je34su0gVVEv4Dvqjevsi+0nx4IwZaj6O5eiN69Tg74Q027wxbq68/EQ17HK97XXnNZ81V
-jc5TbO25KGN/IZ7iRZ8q3s/n/bnw7ln++2I84Ktxr+Ns/7Woaq9G/jj+1IdP8JG1gk7zxTRbTkfzXmOb
-9ftZbzDa/Awf4Uq057WYWm/GTdXUNzm4vJG3+bjrd6DAF8rHkOwS2fXtM/sDx1I8XB4pRVlMABZWZpOa
-xdJWYHOYWGPJNdhAqt2wVMa7UpTEFuZ1ab60azeufFBXDhBQA7WI7upwvLkCa9I2ZLOugfR5BLtTT44q
-rrIfJV1QIbN0vY2aSGgP/TygkFbNI6AvW9mj2fZbP72r+GiZPfnSZvAsOkVKYkfFRH2jFKjEq0yYmTiG
-0Hxxx9f27RwmtnxCITUIOiiSzbbQUf56SQ3i0aANvs0XyUisySDANxBUWBkio6H8LnU05W3XSXl3b+eL
-gbmnzpsbcm4q4Hmro43KIrtmCPoKidta2BpVp6q3DqURfAjFrEtHgG2VjFiPezGW83SMH1yb7cBV7hFL
-4ulr9rMnYRtV4INf+NWUVfxGwoQx/W8u06DbHzgldokRbF4F5Di5pBSF2qI3C9lNu8vezlIW4KRzgc40
-Q3meprenxOwq+wd99+noXsH/HWHQdtLCT4lx1LQYi84ZKRM9kZ0z1lQoZoh1PRvn8Bx1M0tfPcOoIA7g
-CN6+M60ArzCJFE6fA1A31SwLtUC+OmWgOqGy0ikcxWDndzLpFxJaZSZqj7NlZucB2751bNFdzS1zGcHw
-2JhEYnc18u6SswOYhhx5Twh2txL0A0JhUnqNcGLFOMEKjI3JxmQLo9GgJBez0bM7FqnSxRA2USNePRga
-nXjee9hD7NPAoHUoaLnlKjCujwG+wVjcvIjuok+RLRkpFyoxxW696flEmwf7BaQKDiPSPXDiaCKtro63
-NKwDOGxrpHOBI8nS9sOBo8ycD15LIQEkB2iLxC617sCcerWTmEysIseyVinHvtCtYvRX01zbGkMZBVep
-etR+EIvYx4PVbAUY2Ao/nhsJ5yRZqWxBchW7G7tj5UFRXKgShx+sSq2T06BB3HaFueAvp31yZuYueqnF
-KOUJ4XHU8v+QjiE/aeSxnBF4u5u+BhmJ4HMspYyAwkqIGT2AAj6siLZSTQYa89BKqrrOCrS/HEkkxRJf
-C1IEqPqdhA7YPhO6KIuFY3TI6WTZYrBOqe0KIf0Efoq4FrSWmMFnSx2Ltn2mSJCPwGMUhSJofLYV192l
-Kp3CRRT9ZP+FZkHVf4js+TFoTciYMlEPrIT5MeCDboZ6FHEhzICWPQZ2wOQ8VjQg4xZfZDiE8QxXbYD6
-Zb9wWJGjEh/BTATgEYEJsI9Z2LKJKBsUHZB1w+Mx5klA6caXYm7YbuE41dkU1KaqKOYRTjCWj4cOUce1
-07ueZh5OiHTbEkYoduq1dv0eS9ocgkOsjXuBoxo24KNBaWy8SXgJc6ton+IT/YEdinbIjhZd/wOBXSl+
-1STGCTfkVcAxPcb9iE4EoG91kkJzEBFHMgWDZPszqykPsX5lmPgcpzpHb1VBaWozcp33bHZ6IhtjSbn7
-XQlbHIAn23N6vbGyh2tQPGZ4l7OPW/9D2s3sy7vTd7caxKNxchKZxRyK6KJ4IpvZeAGZ5wFrAdgGBhnX
-imsmAY6byDP0JssJRDigWjKUjRF8G7J3601iZlHce61QIYK5UsUj7B73JUvha/3AYSIOqmTjTII+1wo+
-2rv7B5EYJRiApR4eUuFTYu4oC4QsZ6ARioMRhZ+TygP5sILl2FW2p5vA7hGAcyQpVmsf5hfQKbYPKXvv
-QDJdWfq70OP5n1I2PKDLq5CcdHdXQV/YNLG6lxaSXXJHbcbUrsWiLpYCjrtKZJPALwn82ygajPUWake9
-yWggnV6issEBGyHcvNPFf789EzuW889hq4hR/Qg1hCrtBwCx89GWfc0QzzHwkOT9Vdkn63Yu1kIlDAI5
-6Ag4q3CGMBkIJR5KViSgjMK5rpTN4YpabgQ8UtbbY6GMSxYeg11KqUxBDjDXWCOO9hUCDRuVFI485d0o
-eovN1VX3bI9QYquhKChLAEMdNuWS0hnffEU7P09sx6+F5UF1I2w0xPygFylCs62dkwgosU+XkwOSMP8N
-w7ZMkkSGp2ruSntYAtM3ylOOWTdG9FH0SeHZBUoxUmo6YYm3MaBAFIybp9g7q6hT2iKZXOubo0OWIpZ3
-gnUrjY9MTkI7F46GsY6+b3zMbDfrnPVQGikRxSk0sZRZQsatI2O4s2PRgRRHS6HRWMmdFAozv/Z2BJu4
-G1FjV+ix+eU7Z2/iEDR4HYMtP3XHaT9IzIr+g9npEnvsjMNUkRCmnUitXyJ7bZLDpNE6csi8beQqV43O
-35dm2BpAF9w7Z1Jy1BEhDPmDD0pQ4u/GLqqTriGqqOcemmBO9N+Y0sY+PhvzZTahghsVgsCukPIwzRI1
-aWFC6whCnoTqKcRyy7OhlCOzIHhflZp4+vktcFoRWEbr5oiDzr3+H3Zvyh/jvk5JeQS23pqLDFB8mZYi
-dla7uu3unH8IXFZbARIqqCZDMVhA1nXlhHP9UihPDNaaow64mnfvybq/z6QB7I2jQ2Rz+8XKJIFpmgQL
-3Y19pzssj5a9td6gHO2BmG+NkjbEvST8eQvrb1RJGyfSXcm6XkENMVqqW8lHhC0gkAHtqz4J5a4iCZil
-EyIKgcawyrDDCdQHj7REDqV0XbUe5poTUxqqUdq0J2hYp333oeSL9+qYOQflOUC9Sy+Y2YFdngZTk7CJ
-rN+nIgz3gcWsCAGS8YIKqBAj0+VEyAuiIbxWd19atSnDu3mfwJyD4STBXb+USCuoPux2DjzNiiOovkdZ
-vrDLcTdobKAnCUtcMVcRiJqeKg0dTPa9K/lZx0DazE9dV8foIOFbKE8AAWZPSgvNVAlCS/jQnNdJ40x0
-cMfMFqtVAs0hGw6Z55QPt7kWGnLJsCxaclVZIJg+JEnD4eAdwIVQAEsroE/L13ZgV+RI2ctCSHvgQhKB
-oVClVB4HUrUwC57oprJYq45CP18YJ80f9J9QyECzJGTE8j5UpWdptiJNCe0RFIR3TcyKCsc19TpSFGJG
-MX/k6YX+xz3uZsXkolpfT8BvKBsgHWs7yEMpJrM/WUEBIe4spytvX2ghBarEZDNi58NN0z18x44di151
-hb5Bq26L9Qmf3V/BPQKY0iQMclESog89nYStNMsc8TvMqYdSLMjOEy/S+VCKFUhJkDGFiiW8rQVeYoFg
-laOsk7hRJWBxwrMTjA3Rn127dkEUbVCsg2WVPEjHDMAep9iKz3YBrLqNPcFOABLXBv3D1YR7yGLUXd1z
-bxX2qYgiLAEcZJRCNWHpBw1Xvah5WFpHqgTqKBJmq3B9SlhGUnpE/ERVQeGRMrOKTQLoPoGWQmFn2zb2
-PaIiYV/ZRHX9O6CPaQMhr4MCE5LB644rr3Snks0YVVhk0vIzWwoSTw4TUzkuLy9nrx0KktIc0lmyn7/q
-ap1lX4gBkD/uTlbBYRtK+XlpXQbzj5GxSt8YwnNdB56/aRmZ8IVq81uHVKbcqkGgkQYqK4b1u47qK9Hm
-Li23wA77CsDFV5MPAe4O4khmbbpHD2tki1qU8mHp+ZRh/R+pVNiZmjSusdubyFNCqMdzctY+9uQqWkDf
-lGNEK9Lszmpkq2esdcZjUQdzcj9nE51qf+aHFo5y4AzjVoUiDSO6bTZaLtkUsAtMQV++v59grzNel9hG
-FWejIouhDVSUnSJoBvfVlfUFFHtmEvJOgHGiETTMhGJ0UTxXQMhKT8ldXuXEhuvjyrEktgRowQdQ5I7G
-NXfpaQ435f+KSTHegiITELjr9CEUhRisJRQ6dbDlp8wnFNmdQkRw9K1XWFg8sSpZkJS8zKppz99gpM2v
-qogzoJv9QnXBZNDvPOpzUvbAQYL48eRuD9UwRXx27mHdUBRwGHg1FKzXB6qjxf8KWFwZZklTJ9ZnN52r
-4+CNBjbHtg4AEXnAlhEBP1IR/QcRb/Fwqfq2XwAoe/xgtcIWKbuTg4SfOLaYZZRifTSBIyHcUJQOmCw6
-rZKlQLtzBB8RzAbhuOaKUGMS1wLnfoLKYh9x0UnX8Mb4AhvC430hRSHWq4i3M0EjH6zqydKpEgG4AINM
-OxzkHJNYmdnAe80gI3CVw4WKcTVL2kH7RSBx2AcAHUBvkWsVKx5I4VQrT/6M9pzxEP58KIZysnKPdXAj
-Ip/BNikSqXouMjXcqcfaDwivI/Yb91DZr8TQbhJIrbhL+y4QxgIV7t61i9Bp3txLmAUmhgrFXjEbG/Kg
-8FsnVgOhN/fA5tpwzDBqFbqSemcZVbdkwkQUp+y5H9Udb3ohOSz6InY2wN21+osEb04c23kkJHaS90Jr
-rlfaoeX4InvsbqLI91RKryhHUofGZUqWryIIC5vwQMUGRHYUPl4oZj8Ei4HAmTyZEjI1eeBHKmHnYGM2
-2G0pB69RRpFNL4VcwKZC1RTMAWhx8soofk60J9AHgy1HQQqJrLXPiVr2BaTGOcNcDAOAybpR4USWsFNc
-iqrEE+JjmRiCQYF1wOLjLFMqwhTeXRkGdN3jrHAxyP/gLrrqcTgW7ml0FZ+TUnwV2AyzHdVtoIaPmdaF
-doAKPWudrwo3u6vYXW3i/4t3ppjMQgpw4CSBs0QH0jMSC0lVAMVmZBeOUqzAds6RbS3D9Y1ko28P3djZ
-NelroqCj15tlhI+2yvaZwryEUtGmFSHxYYRAI90pQapuwBgjMZKFw7wwRvtjb59rCSegYKN1VP6mqTNu
-kgRB4bhV+2U5nWqJn77kQTOUvkMchdC1eZX+6ywsQOncc6QUugPMMdTe7ayFD7ZaOutRCPpuEUDDfso+
-SN8Wyod/85O/+eO/OfM3f/Y3Zz8+QZW3S//nMxBQGsKthL9fqcImdxrCcxp4ao5ooqqZTVeePXx3vFL7
-52R71a6GRiRNiwxq0s5aqfYFXkuoLrA46f5i7jswC/lGVyljdIv3CAhvPWDVFd4tuGb1gHoHastgxcFX
-iXZdJfBWwwgkvtAoH48dOuyXVLODalrKGDNrbrYBziMp7+spFQuqUcurZ89jr65ApxCudyn0l+BWqr1h
-bQ48WhM6dKD9OGipceZf9UgZogpV9AvgV9b8m5dQdCGJS6DeizXTbJ1HFIusmXZ32Jhnm1k8JW28a0hX
-SIENHAlprIWsQsUiqXRZqFd0hUpEb0ld6qOT/hp+uwgNpg/f++g5qihd56tPUBMJulNv2c937f3LH96g
-HlPSpaIq0nX+hI7VB9SZejepSV1q9aik5MS7vBPaSR+dTO9CA+sqtZWuUrXpCjWw2FJ87sOXXLvqun3m
-bVdKcoUoaVt99Jy9Az2sR/WUSUfqmitO4Te07zj74D3+K00vaU9dSwpZp5IG1AXvDehlvSfFL3yCLcS3
-vM3WllB5wt0etZ6DwtQH/rxv25Nf4Hevxm+u7yS9LHwPqlTtfdH6G+x1tVmKYlQQ452fYF+8y7/5XXvt
-UbxCJSqNyLvU/pKG1NvpOS77qMVoPUH9q5di3PxzV7MrX4unpuYW34Wal/Sp7H4vU6PquiuOQQvrvQ9/
-lO5xnSN6ydt7A33qilYYj/d99EOV7Kr0xzCW1qcYN/ZB6r8bvO9l6of9iPpZ6JPTcV/omaEtPlLSJPsg
-Zo61ECphz9nVNJbPffS4q4edtG+e5DXepsLaBSqLnUrXu/DhX6TeYFv4JDEjLtiTQ9fsGY7RBVzLR/k4
-nzY+p3l2nb+7qpeN+XuatVI3Y79f1W8ffdfnxnucR5c4d6FBxvZRrezZpFqGsX0fT5Pm/Xtst+bu96xN
-p+yqF6GidevsrTc/furWqzgpXBVMP6Uhdg2qUFKXku4XVbhO3XqDylpPf/wklLbsc9LDCpWx+O4Ve/VV
-6lWd0Gsfn7x1yb9xzfW4zkG5jApSj/HEOovf7N+T1iqodb1J/TB8421qT0FZi2pW9u47dv+n7TdXCbMr
-23PgKnafd6CqRY0yapndum4tOItv2TfO8DXoWulZoRl2PvXG096+t/xzJ29dtv/aM7Adp5KmGvXP+Pmf
-hR5bPBufxvuN6mJSLXtUuma4EpTU+GzooTf5PD+l5tdbaIv6FIpo9hoUwrwP7HlPUnvrcfvuKbZGCl34
-3GX25CnrobfwROwHqsDZ+3waKYlRse0MtM3SKOBzl6gldgpKZlAdY9/jjk9JzwzqaP453O0N9YSPtLXU
-78bWuLKZ971r0r2exvgVzAyoxoXKmV/lPMeS8+/Wa/68JzWKVFR709p+yp7/9VvvoIcxE601j3Hc3rHX
-NcPU55rJb1Dp7G2Mu/rePvWmK+W9gxnT3Dk5VK5DFWlWpUaYIdzdghbm1+s1f1XnMoFvUeVaWLieO92d
-NguWGGMw/iXyZaab8FO8WNU/Ug8HRKd4jo2wGIRktwDIqogr2uyWzcZiYpWDFuGpxqUFpcHpSSJm5ulu
-T/4Haq0aMcjMyP4Gi2S32eg9Saars7yrBfhUEiGA5+AAHwFxwF316K7EeWqVw3G/e59HNAlrCmgIdYS3
-3IusRl4veXY87M06/GITT8F0SCNMz05ILdMJYUoGZDWa/HbdHW0kq82zN/NfeejL36LG1reSlTSqlLxb
-gph2m+lZXGqzJRtmKVl3we2ambk3aJOqFyOoJMJNe5BUXlwdJCSj6i8Xyrybiwqzfm9HohpsOsIy/1tV
-wipPQiVVd2tjMHKRo1CQQdihN1psxluANirxA1zO5AGyo2jWhy6Tdd9meUz8vb2dxhrxiD5xVzvcSWWq
-B/V+F5UplhaiZNPyaIMRvpV62B1WSe1K+DXOM4xU5Bk9glVXDQAjjWf8Uqy1mdmWPJ0WKdINxhv8W1ci
-Q2jYderq0OkFnKD7v7RTro2BLzLYS1YyCM9RvoR9pjhpeP1ruKLChuZ/71tbZz5ipNCwO3P32+RCZeTB
-cLYxpw4ePFExfXlsK5XKZLkgBgUVShasVu1au/FSCy1iZEWUx5olQxlCq/tH6Ghag3fMr2uKz+6gGU5P
-q3dXhYpkjCt0Wu+wVpCZnXqsjHyrqiv5qwh8aJG1wQWFI+jkRkUQ0ncDltOspFhlgcryvsjuatdQ6FbZ
-yppvAUACmgqhmXCAjacgmfJ2VBg7qj8pFAfqpjhTocJLij0OCA9AyuV+lokokDdaagGu7b5j12GZbFwi
-GDLcQIoQcwOdoy80IiNJClSFM4eKcR5XAxMPSXn50klvsDdhbUGbaP3RZGeb7IP4ug+syrRydqD3bWPp
-gRs7AJygj5lIMGXN2IDQiAQ5fdUmS424hm3bRcI5OSQM01O1JDyBTwiBj3G3EnmTkJRmuLq3s7DUwhs9
-xREiLT5T3VNFZn1pISX4onwi9oeaalTiLZMcSDk4HFSrnjvwfEFVqEg1g4HzOtAeABd4fVir/l21r913
-UgVLwJQZ+yb7UVE9BtoSb7aYbSHY6F9PurvIzu5du34bMRTXvFhqIQ+keWKU93Z2zCchobTmB/0H+5Gh
-KqJgH3ITrkqEAPRQ+B3RDbPEgiJn1HrqlTEWAaZoDrTHeMDSOX/lsbMsZ8GdnSiflPFuN67dbfS/UKkc
-XmHHoi1STfYkCIIah1B+Q2n3vgNIETEC0rmv7TOhwjvLLU6fwVcv34QvOL7ht1K8ZXHr2GLhZ2eUwUOk
-0XMpjOduuj5Et80LFA6gUza/GXjIemnjf45h6VKuYlV95jICK5OWfdDyQbEFFZH8PyqBQcXjtgBJQ4St
-XP1v49oPVsXDGNxlxaKxUIvCn9iv32RpDWDJ9sQBUACNhEg0EDFVy9XoclMAogeoli62NereJCB+cM44
-gRJyfT5p4vUmB7LNfFSE5qMT5yaMnZKRD6ihlyXj0wPrWBKErmJ2juhWKIbQ0WHkzrDe7C+cIBgsT+5y
-21SsEaFxV7QpKblD2yeKeSAWmlCRBQq9KDjdRLVQKWR4l6gmHKT5qMaRsmeVAM/U6yxT3DMS9GYQ2ZSG
-ot8A1aFUbVQAoTWvLcQotoabPFyhK7T5s2qFNTXwOs2AN2XTlTIA5TiqdEIxh6hcUuij5g8hOyyWzn6Q
-Aim6+sDBB6NOEsVvBkOA5Np0ViF1EaqJeMEuipTaR0NAjYxlTss9SepwFhOOXWK2sqPGYyeQhNDCw00U
-2rCLBSEakXtgvXDnNi4MaUc3RtqjbsZj05hc22eiCM2Sw4IP6dzcqrXvALblibkomwn5mEAosFicK3jQ
-IOoLfiixQuVAieYS6GpQNOWEg3B3a5SVRQIihUYqjroED21ci4O6PslkbaJqnF3hXhX6wmqKbDxTY5IE
-rXsTKaII7hpyO71J1AVDmhT+QElc5Zrv75i/Dt+zr22I6iCwWUDCmqjcaustivfYwHL5yyhrNrB0RHEv
-JVUKESAmyfhy1BTDkiZIkVmpTgszJqYAG2izhxJ6+prNdUn/bVQtertweVzkHwY88ZnvpcZBNJ0VX6WG
-K9AqsrsuqWbN25A1CY0NO8oPeEG6Tth31qp+yvG2YElOGCdbzMxk9mSSTG3PniVxF+4+QsiaSnXZXTsF
-EuiVHV/fQJnHWk/BsmwO51PRJywaZl5rvrO/PZ2CG2NPoUQVp+f942RE4pBCqsL+bA/LL2FH9w+49Yq/
-NutjIeSxUo2OVhLPiEJvmBpJaLqXXNojMGICBBoJAqJt/cw6Ui3cdeiu4r9AFcDFWgnp4bLpr06EuqNW
-oH3NIWJYv93WXm8T+kU4QdbQ+aQ2UFB4QqbEvtZ4wh7l9X8CYsVThKrUwJJx35Q+xVzr+gTVxdr50FRE
-wMl5TaiB1i6WoRuXKys4G5SWXo+IQJNyREXrjRdRDTXsVOEzmZ+XuRhgbx5fcQbvjiLe9rV7200X2Sov
-u6qNnhMFZYKpWzR0S4GbGAdAULUWY54BnRstSOpywEwi1G2lavl5dtcv339INeD2tdY2DGi3Vu5OIYM5
-eoA0KFPdX9wL03CFGWHNEhDHNijWskFbLNhY7rxWQi3eT/NWgEjATryjEmqmL2E/msMtspJwQ8/Q22ok
-1sKOoAOtPRloQsrwoD5iF7sctjBP+CW/+0jG5WuKllfKvU+nq2YUc6qjkLyhfU+hiyrnH1FRppCPxgdy
-CNGGsuAUdENqt2ZZrY2EpliZpDEOwhlWuDn2o50QQk0l5My4cEsXi0Dp6xqcwEFrxeOcA0ig7CocYreU
-GjHFA8A5EboAU641OOeWFtLJWsk/p1uddpjfPdD6Fy1DtKEPsJN5uvkiRUaiRNdog9qObrWJysTjK2pq
-Q0EKgGQZcBnT0faf4OHwFlp6XgoT452E0UEldpE9a4Tz4ezSVLgTlj5EnmVM2+olDoBF24I6CcMmUE+K
-cBQlMYb2v62tOinz91BTNSo4r5DzypZRUIgz46j4BOyAzcrMT1UtPhScEHMIEnS+OdS6RgGio0KPM1KR
-Ek6zpOV3NkE+Qs67TN6inYiYWBTyUQ1llExtIaG/n7BxdT/p7lddx0HCUdFPzp3E+iOMjdoWdt37mUOm
-jRJywhkWDEZ64xqMNmlbOmOoDpIOl0inQa97BDaXamdjX3ddTOIZu4UjjQha0zqBzF0jaIicE47bQ1So
-YN1takc5L3OU7D4uaSwDILILmmjQHSRJj62jCqSEN0Mo1WyuA4kRNNdCEJsR5YzouNlMDSMkxeXKXgpq
-lr2UIzY3itpJNp05jUBFP6w5SYfNRjJVmyjK4thmr9/sGazvNbsl0dwTF/7YaH/iGrqIOLsNKEXINALw
-SToVQcktinsminBgT7XmuI/C7qQEbRmoDurfbla+DSqqxhOnJelBmAsWDHZ6xvDUvzSbGx5cOHAchtSG
-KhZbKv+cHHVieKwNh6tqS2McTOcGG2DBGuiNZjJqgnT2uxNv4xV1Mm00GXAlCHPRMbhYUkKeMSrm4TSU
-y7QGQTwQUyMqytKU4EQkx9r7ARBlwkeocRtVyP9bh3UORLIblIXQGgQaSZ2rWAB6S5CH3uTuNiexvaW/
-+BDadJhbbg3OXS2nArd1GUSH7mOMgsngjq7L50T98SmgIxC0UJJ3AKFTOZo9fTsxFikRuEQHtICMOWVd
-BRKV3Ye1NYAngJllHppgXDQoeLgLNuaUcUyYKJqALiFUc8CK84mXVhyI+P6IHFMnqCbtWrAMtFXYzq1n
-Yyy9XtPZimC7bQprYhSVNvFHClhtn9kmt3v7DPrXT7I1gerzarnYXrkuaPA5R4drflAk21uhCPbZUXm/
-OCSGCQhJn0aJiSFr43puRohw+N3ALzXyg6hiSJXAlpFRrLZnVsjmYaGE+7wji9MUFGgc9B2F5d7vEmsr
-iMHRKmjsCWgodAhC+c3OYFQ6rFeG9XiTDHkddbUrpNqShqqo76ktAZbxB+DmUJ97WAX6lAaknjVKYmMT
-gxCgb69w4hVxCcWMutU9RQC+u578IXOWWVUZk1YxLLu2j/rObjlJqv4gTuqABPpurDrw0PJoU2byybSO
-G28MEOHAkAuunbTxvVYE1d25Ban6h7wAjB+Bt461H/Tvxwp4ECcRYGRiYEZdV+s+6EQhb2J+gSYtKxyH
-Z6kTMk4ynbyMD5RF0s1G/3obks5oPXJyAfXPqZtHUwhT3adBoB8ZxqL0Rrt42bJUcUeHj6MWA9Btn32o
-9ZpVs8NXS8K6H4Va6DrZ8SsTdY3D9h1+6spcjiLeAhHJHj74/l69YyTyDW9FMfBeG1Wb59ITcdAlp2GM
-hC9WiKwC35QwP66fr80fDI2EKTQmxIF7kWlbawUB8B0/x1MZDsDtiw0ImBJRyqrtXWpvelSGmUYdgoM1
-YVrd0PLYymiw27rgbttUgdaUiwrjNKmfIavsHNBCO5jmHdVTld7xy8PniwrCFImtQvTdjULuRt3uPVIZ
-q2K336i3uC49lukBQWVSw+4V7pgShkp92292QrJ+NmcJu5RbVJEwuxvaaUU+jI0Jo9mLCFDSosGkdTfB
-zi50KvxXFLNIxLjSoz8cIYeDKvaqCHLdD63qUXe575ZTLelpihdDRjGp+NADZPYlZZpWRn0UJfeOCgQ1
-NokNGVRMgyk9zIi3rDds0JDlbWeJh8jus13QX000ShzCDZYlRGnvbkMnUYkci6EN9bQKM3Ne+2DoC8ct
-LApoKlWUYvHKZ/HIqfvAYR7WlgULzwsXj6LMzh2ob1ogeEz2whrOYJA2vPA1xqJ18KD90/d+kK0iF63F
-x7eaQVQPdQoHooY+uZbjhN22zXlX7DNPgpjR7IEwirmatyM9Prvbw7EbJbXM/qTVcpiLQixj1J3ZiogA
-yE1eMwQKsz4EbtaFartYEBC2OewhRfD1EYLv1ctaVAVqjdMYYf21rsrjfh0GliOycbf72ohACuPixJGc
-KpWDm9jBsSZ83GCHx5TTUcuRl63DuevxKkxWhU1IHFESgpOLs5CGFf8RI225dZNo/evXUVKsmovKNgUm
-bRmlj0atk8kERyKbhn1Kjku1H9t/CtnasFTJhzzYWvytvtOcszSEiw6tp8ZF2OnlU4Cf+5kI+HyHpruT
-V0Q+wwQN1gf6zItAmXmQYCI4/b02BhQcML+5YrnIjjG+lR6+ppHjdgmWk1srkqfhesMguEyBG/kQrW77
-dAEfkEzkxD1UnGvSzmXWSziIJHnraXX44f7ELnQPi1g6E25ahpjZPFcsFRBkG03C/IpcBA0SGadaklAF
-hqPb9+7jBwhN7iXpWTC5FD+zWQ7D2EfInwKmz+bnU8lpl/u6mnOojWipOgONp4Ot7x8aN18qvsV4VMEA
-TJhATIZsRYBCMjPcBoMXQtcoES6iKpDsM5Qc6SlWDPeFIhRi//Qpgc8FYwYkNdn9SfqDIhJzrsjSKMGh
-IKqdItwtUdm+Iu1hE9z9BTfr4LS7wwQHVuEQ9larfjZHQ1YuDT+rIAWnUV/V36K9qD6SdntxpzjtAYyK
-pVck/e7NNoTvOzh8/1Zmbo7y9MizmbmVtu1514Fo8ohL3d+WQYRGLWvHxbqxGJrkMKWEF2I3KXXolfjY
-dNvUPWfpq5BdonMFv27LhMJQVoEk3a7bGioWROuC9S24TyIm22C1eHQaT+w7EmzEgXYOj1iC1tgelvP7
-naFh7pHfQlVxyp7LgzB8o4gL7mZbNQI+ZVteS6F5VYorx326BNxWjvi+48AarMnETJJn6TZXypYcHbji
-BhMn8lZh4bWre4496jIafRp7Xp7B9+p5J/JiTiSY4+okXEVkPQcF5HqUBmO6V/mhFDTjuuj5cko6JMqj
-I84ygDz5AYnTRE5tA5q0RezyjC9X0LRrtO8wWeyyg9zX19O5eahNnrORipM6KZflSZPpPufm+NdVCGni
-dOimZ1O1/1fPQog+sWKaEIrrluo+UTxa0d5WJxIpl1UGiG6eKzV/nSbTDzZLSdiFCqarH1A7vOWfNEG4
-AY+QRRR4LAIMUm7WFCSr7OpCh0QFKd7NTfcQZeQtWgZOIuNYI+GxIp7dLbtuWuITq1DO1S2ScK/tNmMv
-L9/AHYVOL+V7EzemkdzPqnNOxt26FJGHcAG4htJ+5AdslXfNFnq4hPZ68IqagedK2b+eTIVMClPNa/Zs
-YLkN1RxEjs0awhOHfiR7En4WB4DerUZIgFto8pCK5JgbRbb4a9+2gPU0FhS1sZtAXCzkvxnNkOzDnk6x
-JymEZQjfBuHiqI8VpRawoywsJKGmmQdVE1ZYosA72u/QrfNUxZ5UuNNco24FdfWdDKdxxwwtswxgGj1I
-PGCbBZlZyMKNLpwJAuJskeGDsvYvtACs1Wph4ejRo/Prg8F6zyvsqM0YgbCWsyy2Ys9D50XS4VOUUZnN
-Sl0tHBLAtnt2/57ZlyquOIFwXjQoA/q12UviHNtsnlf8ERYV4hTett3/Obtm1CixEzHLf3e/tKv9zM4M
-U8XjGVmvFRuv5RYEg1I7a95BdyT5jjt23DNmMg2ewhxxEUc8JJXyv3sRRRkM/QTqQujbfTChK2qvlyre
-MIfbDixn1zcsa1Wg6Am4923A+qGq328mvSPWAeW+1iyeW8IouyYfkMMLDh2GSkrI/AMtYkunZz/LFiDT
-m2SItBmHHwlondCeZc/ciH0h9pXhmJoUCK+liRVJvL1ZJNBLWqtO8Xx31EUlHWtwqyBZ9vYP2oG/Yy6D
-4UQ1UqDWUhodZl3biAwU2WRRx91l0arKLLWU1c7ddnitstx1XQrdIaBlhrbryt8SSD/pg9oz3mWf8UY3
-Wb8tpWJqNqapzDcOHRiia4q2tJphiKq0RkucyrNfO7gDfnS/S/9m1sFGyifOF5mDEWiB1aqToYyEZWea
-YHE/Y4dH6WkAJBvRvWSd06Vx3wTF1jJvqcr6ZzFL9T88NjM4JBFHbojZ/MjTOwegGyDDYi5D5/+O60o6
-fpw66gryNEUqpT3stNq8CYTuSHhQATCf/VWx5ROP1/oT+4MnHVr1YmAlN1EPW/fdKDe3fF8laWJvx75q
-xmewbGn3O9qJEQkVPBqOq8WDZGsvLNz9gPU4xsWLrUhHSkk1hIljr8jQo0VSebP5sz9rQ9Iugbbdb/0R
-Ssut/dedO5e/3cb/Z5LrwUruCTQ45yWl5Ck7l1xpZ6ZmOTiyLRUVnA35BBqK9KEJpB33W2VQrNtU1CQ0
-F61PsnOkSKXMC2Zn+zHumZO/EFgJNEg6R64nJnkqto3nhVfbWcqyzF8e08KVW3qEgNEeQrsewI3Ug1xJ
-W25zM/N95EPpm7SAfWoFOrp0Jsd2KrRkm8PWsSJLUexO1cnteTO+y+5NAODSmLbnI2Ez7ouvMxyouLN5
-ATgLVFo3eD7W/q8kJe9O0ccypoPSNC3McLW6M6qo2+eXs2hidkzNZMNYJBWwIkq0aHfBZhbo/mwtmKPT
-W4v9OTOGi7gVobihF5flPiZK7ARpwXzLEVygHmGvcNSl0mt70bHN3h6dQa2qBlRtkb5UyZYknkpHqkoD
-loNnU9Fte8Kv2PHWuAP+ULbPg/8R4haIYe3kTfYMs6Njh7tCXF9waW27xRxGVjNJtKDcH4qSEybQFEkD
-R/o89L4XsshDwSrKG3XXJsGiDaldf4U4XO11UsJK9bsxLgjgu0OK70dl320ZO8qr2fLBAojESp0ANyhK
-3LCQfZ2qjqqaj62TBwaoDs6pNJcxvZqZba3Pa3t5CvVULXSOUowh8jtrLm/BGoY75jtFq1eyle0z+Hw8
-Msfd8+Lb2nTOzEzm2COQ1gsNuRYoWdzrWY174PW2Z0STwey1r6atGINxB4Z5QXDOUJwtUiiZ09RDHd9s
-YVB7soBikYW2Q8aE5zW5GE4OifrIVR6ftdf3FS24NYMGFxlaoSvUltq/nFNalKljfHWlzckTWS58TxXj
-zvxqBJkZsul2qzaK0TLUWlpP2TuIEjOj4msolmJPHtZH18PSvHufZVuVC6GGTyS527BmkdEDmwN91sqc
-Y862vW1Zb7b+DiRFOP0Jn0nBIchKD8Jf2MpyUdzkeneOV/Cd7IDMgnyFPH4upe6wjepKusaa36NASpFk
-3Q5kthCNON/3MneqnbQFCvmm8RpujO0vlT6m7xbnl3+eOC8Ge4aaQFnctwhFMyom8TqEqTTsZ29zOaxS
-AhC/B+C82WS5TZ0XhehKgMCzkKUjX4G+C5iyDWjClzv8gDAIrhFnfxL4X0n94yClKrHzl/3Wk9k+E9A8
-h7Wk6tW44AOeCUqLdwvbK1wL7cOtYh2KGJYQ/B83nuYLvBQ0F+PMZa7WnzcyRggV6azRv23cr1NIF2mL
-66g/KFLebVgFRbQ3iX0Pc3U5Q8wzmeY5OX4x6jBmNljkMJRFS0BAduYBbJu1AMSsy6AQHd5ibUhPW/GF
-/ZnfkSUVnGuo1YzbcE+nHrMbhwx/CmBk+++x4KjiubLtqsjOMuXpXH0WdkbhuSOBeRQCpgab01VS3l1n
-DWOnKizo+SumLomraZCQdb4Pt4lUq3TkYCFPOcxmftyBUSsWiIxonL/WLC5x2OHKPQlhvC/zwR1pyGmc
-0faazIbpS1tM7UylhKEcRV/YU5klGVU8TMzaSBpBR7XWVwa97mLSlmNomMXoCRdKRCXsaS29rlatCUU8
-WFq2+Ho5LA4cGHGFUFy1iXUs+1nznblKV9ljDr9FqHM+R+iS665h5LeINYi+bm3pFQZTI/q9P8VSVJgV
-1kQ3fBM/C7L8ewGF6MIdmofagHO27w36niknQCaDb5IzE3uLvGXhXgKY6Kg6ojYTNHw48vPLq8wr7LsV
-XAo/W9k3bm8TrZVx2YOLyk2TmSnfITLwg6tUixGWimNiHdnsi71xOTucEuPJ+ZVOkW0yOn3TyWI7Oh+J
-F7B9tfVZog4EYw7MoRWcsANs8m5EuxpcZzTY6iRVcCJf2TXUkc1icdtDxxXJBrdbCFdQ9pp5g8YriIxU
-hDoxexrVNIx+9sIjyAeoP50c1XL6uB86FZA+msc9RBWWn4UGBJAy8YXsatortF/xrK9CB0+1dsOOJYK4
-HLKYZuwdPEN9EaSyv8wIJrJmwxyyr03zpyBi9uBq1fqRyAOE/hrmUvgxWJsCsmvmMKFwNPzZ4Pk6xtiv
-n9G9fJ9UqQweOgm+1QatMrd7Bp+nBKm0ZlmlPUu8cEtqUCsOzs6uznKrOS8lOdWbJwFAFWnp/9oDuMyB
-A7Mi+dQEAj+0svvY1UNVHRnCVVkbWFQpe4xzfFilJCzWW+Tt60wFPzBy/ryjWDuwV5EEgr+QAfRndHXF
-EAZRLNl2ISAsPT64l55RQhN5lVL2VTpz50LRj+uoAX5OZSmaLM4T9P8Jc6N22HqaOcrTwhzpJAuG9Uko
-Kqa90ZU0PWOWUDfZOZVUH7B1+JpFABqfl9+OYjq9NOdtfyO5GTHG1kogLHxTBznLpidEzlHWdNfaCIwG
-0EWOtyURvd2HocY6TrlV71su/lTI2967l/bkV2mXBuNRMIgEQGyCeY35wOhwJepkyuKOHP7kTB8vTEub
-AP1WMs/vdHC/vtYXynGs+xpXWzNXtRHaQzuYMo867LJteI3P48aH9ljt7SG/jSPPmRIeQWljkpmdOWR4
-xg/2QKajPW21gc7yV2HRF3dvAtod+XjtLUVkF+eSXcRsfJEkktE/3EbqtWo2ozkvZw+cwQ+LKkH8zSYx
-0yf288S80t7o5O3+gHsOFo1so9hxquTg2HgdaEFucytZ/Ed16rWeU11pWJUCNXE/2WTFCM+1al8S83A1
-PJPeBMIqJPQhhoZRcTj3kXpVvWkdM5sFslv1ZuQp3M7Bhhtxm5L5mtQtXLP+ZMFBI27XOSqc50PN8aNg
-fgw2E0sExIbwf53F5GdZ2kPmWe9sNArNb9jhjdAKyVedC7oPxmUkyDX50GE7Mc4TFcbF0S2oksB9QzMC
-a0D7pHpSh/io53GAUeAswq6XtEbrI7RqFzXLSbe2XwL3qsy924ot36mp6BdECfK0lut+kotQ3D7BukTA
-Gvl6dxCUdZk9nTiwjiVykMskzmpVXhB7+5AtIu1dOvuDber7zDjitCUBXW57ExVcEzydDoW2H8zOaqoE
-b4MUNuLSA6/dHLkGO91lG0NzAf3T+k0HPYlNiDvxhLI/M+2f3Qv/x//e/M637P//YWG92vFNeAJHi+rb
-i26T8CwHISvpZAeiBIW/NwaJTJPoLfCDbMfcSGeZbSGiEDbbMgJQYqcn+0d7UaajBJVoz+P8wY4qy+l8
-+CL19S5Rae/lj45/+AHVCa9Soe5//P1G6ItBkev2uVd+8bPvf3L13O0XnlBVaP/92on0++0Xn/rFn30P
-xZefu/rJ9eu3L/zx7e9/8On1F3/xww9+8cQzn77ztv3v56dvfPLejz65+u4n1566/afPfvL+iz+/9O7P
-333JPvnzcy/cvvT8Z68/5uuOaXDriaFgBlFbBSCC1YHH65Qqty2ScbAua+MOAjTg+Th+JpQwyy44lLj+
-zZdVlDleHzSqTMfoMioPrZQPlyyyLBR4qWT9BDWYdX0gA+wT99UrQ9rDrDpspraUGFx3cwzjNXASQRR3
-Lc+mjlR/Qx1MKGy2z1gGMgPXUcEgNKM7UJw2ngt6K/rd9sX0Oy4WubMK5e42K4crRLxukKNEovSzwCEp
-gg+0xUqUHy2p3AfNQCj0/ZjKhieg/NfqQobu5kfPSE0S6n+uxdjqdkJd8jhVH6nKKPVJu8Jl6m+GWmGo
-cUKRMd3ro+cwhzk7L+bXcd1Oag1KjTLuzb/f//B9alW+zZl/BX8l5UKoFaZr2qdwxbeoU3ktu1emjUh9
-xavUFNU9QxPzcrr+ZaojhrblVb5HZU3ru7+k6qZUDpNOpn267cNHoXNJzch37XnxLFA0fQqqoa7YeSnT
-Cr3kPXwBCp1QF/U+gQZlq2552Z6e/WPjEn0D9caL6Fd7onddefECVUy/Y89+0V5zBdAPL/EqH9j3vpNp
-SF7Onv0C+0nKne+6iii1J6li+q637m3psHLE9JmrfKa3XEcVMwBPRh1P6kFKLfN9u8N1tuCqX8fHEcqV
-VJa0e9sT4u8n2ALMz9S2D3/SzlvpYHJuvWc/T/qsuZZ9F8/yAfU3b0D5kqN4BZqynIF8cvvuB9Q0vcD+
-UXulzfqB5rqN19WkFIt3P3Ad2vf4HP6ZqWe5kY3FVd2Pc+5GO4d5Z82Aq7G+qM958sOXs7XznjRioSWa
-VFQvcR69j+fj07br5TL62kaY6yvTAL3caoRaWx7lpy9aK56TjqqvKSncanzf5xrAvP2uzdz3uW6O22/v
-uf7uk3n7uR4v+Aq8xvG/QJXYk7wO7vuO3audwxjHdh0lPVTNOvY39p8/dy1b65+sNvdJVmG+ELWkT3n9
-cdVAR8npKC3tJaRVI9s+8Czfej5+uRHVse0zL7clyNvrqJD0a9k1z0b5cpaZxusn+cq5qKZ9OmvPcZZo
-v9F+Hv9ebtuGot6pWrfue43Vvc/E9Z+Pz7wR9dBTiWoWEPfP6yle9ArmuqaXbn+pvVd7X5Xwfoq/PM/P
-v5kVxb7K26m1eq53+O/jfK7noyr3B1Ga/AobpkLw0Wy8/kN2zkvTz3i8fS7Vzvaa46mXno8C6K9HqfdT
-WX151Z3Xw57nff8ivqX+fyX6JD2vjex7vG96xpPxmZf4IFdYNf7ZKNKdxvrFGMEz0bdxzVefzAqan427
-p7E+HgXBz0SN8pPx7GdjjI57jXjvqxhHvP4Gr/9jXjb1uVpyge18J0b8JF9Mn/lOlG6/ODUfvN+usetO
-+y++LtIcOB5PrcLur8W9XuSTnkS9eG//1agFf7V95DRv/Qrsf3z+xayvLscKusrLnon+POMF7ts2q69+
-GCXUL7bP5b16nO15Ij7P5uHKp9nmC+zJk+yli+3Y+Tq6EaXkH8/2jcvx+pl2DqvfMMfeiK9ci8/rM1dj
-nV5j807zk5pvmv8vRZ+cjkG5EnNAbb7iDda4t3M19eETsd6f5NWuRJ+8lu0Px7NnzPYcf6LoUtw3tecC
-q9WnfYb3xdXOZ/Mnzc/jMUsv8y0WsvfxeiGbY6dizrzKm6a1prXwwvT+eZzf0lo7z2f/IK6j+a9N/vnp
-Pf9afOa1bM5oYl/M9oGfRZ+8ETv5ad+j8JXz0bAf8InS9S/ECnqv7Qe89Xi8dTZG/EyMAluibmnX+wtT
-e0U7uLHWfJ5f9odN+4P/qbHQ3HuG1+e08V36QnvG+fOmfj7FP6/yM29EI5/zZ/TPXI0Bupg94xPx7wu8
-wmW+/k52Vl7w72Lf0Hn3ahp3qkVDF/tpKiS/TT3pR5Pq86Vb74Ri88cnoC798Sm+foWKyK1Ws5SUT926
-SDXvpAOeFJZfzzSW37QrvAldcOhphzI4Xp3SEH9Myti438cn/V7hAVNVmrrXev0NtMnVpi+46jh+P4fP
-+jXPfXySV1J73qLudVzzdXvvFBSp7TpX/fNQ6H6cn4K+9ROhUU4V6VeSNvlbt37Cp4DW+Jnsvk9Sn5tt
-c4VzKVJfomq3FL+hzX0Kz88+DWXst6hv/rj0xqVdTR3xS9Sf1uuPUsX8rPfb43zKM1KsvnUWz4/r8NUr
-1Et/mq9Dxfws+iB9lxrdrtd9ht94068v3XK1B9d+x5/xvM2Dp29d4hXfSnrdP8v+vUwFbe/zVuvcZkbb
-J+ehh+7j/oara7fa8U/E62lMoe99DXMvxiKe8dZraI36wa7qiuPWX49TuTzUvWNcMPPe8vnzpv32JK+M
-+X/d/oJO+mW2IObGGSq+n/W2XcXrjCsi8ge3vS0nisj/3gxmJm1wx55SUmN9PPToZb99h3LTEVam+DDY
-eIPN2R1MhkivZQIUDyJ7KqK1Wg9Xx5secZzPscE5Jr9Z+hwSs81tZ2JWwHlAB8Fztq2eUu1y1p1U5D20
-NMlAP4KSuvP2TyeERIdKtYd8IsJh9yO/s7oxhuyJyBae+d3L5F9kZhhkjzDs1hBlrT2hkWEgvrgWIHQy
-Be7JUK/FprJQZb+yRyHOPQGDo8C4C/5kwRTkSToCkXUYelZRpb0dRDaT0tnB8RbSg8V+1OTKocVFW9e0
-N5l7gAFvh8luHVtsG95K/dVVc3c+d+ZHg/uQld1vXTbbIpCoLNDC61wm2YP+92QgkjmPZIs0iXFIct+O
-UV6DCgd0whuqkKDy8/3gFyKK169KZBOHpWQxhlkurqZOXko+FqrY513F2HaIqY0kYkssissMbgh10vK2
-AavIMUAph81UhOvBziOdwaxxpIIO2ty9Byp2gJvmeJNWUIY0R1yInE7AfJIyvDUnxGi4whzcoEh7Uut1
-KIXDhuuQuhYOm0WrU2HZ2RxmfSiDwiDrxfSFTQ2RHSIwXrRadPbKl5FWpCov6Il50hT5lCPMUYM12sru
-7+0sFhlx4eFx05JOnFziQmxjpgCU1nPonlAdIDu2IAHhjLUFZD1afJMpoEhHzuQB7iJHDYfOQCXtisAw
-WV97hQIVtS9brJWUBVyP2rWqPKVh02WotAMF1oecly6fSVyCY0Qy/fKlBZVWiK0zZ2m42k/AIEnSWrHZ
-dZiKSUOvzlok5jvuk1Gve5O2LLOtBeZepAUynAILLWbIUQiXJtm73kTotW/lUDZvN0c7YAFLOd5ikJMb
-Wj1/1W2m7Il9Zn3PwrGdzYY9y1GbjTtbPgrXqTTqmU15IEOQzzkKQniSDF9UtXJ2jsr0Eouc9lnepcU4
-ItmbI0Ziq1Z+B/RpiC9BfSjHuM21CU376IILYfO4SzJ5EvSI2uY9F+woV4UyaCWZAe+RLrznvPuZRmUi
-UlCqBalOfAq6qhuDTcTVVQZcBP5SIN40o7Al5ejPRttZwtVIa4dAwcSQJAq+amueNzlU74u9EP5RQlIK
-nTrpigwj3ClaPYvlqURqAg65/lAMXtVVisxhSAfsbNkZgJIj417fh1e1wYlYDHHohF8n5jvAYqka6H6A
-JTQhBR8ITU/hU+zkS+V+2x22LvsusKKi7g5x0h/5wxUtGcy25fmcZiIN9tAVCZwWhj7jvWyfORCCGISn
-E/JYcL5UOQ503gsbqwSwr586OtEVMjE7He/NrPShEArAHhVIUkH4kooqPpyVvEhI5MaRV1pZToPcGMR2
-m+FJexPs8VtboSrsguE8Xbi/JUy+mVbEpOJjS1PoYwd+iwWvNKgyrIeQLA4RFclas3wrspBewpmX1OKV
-kEDUOeWkSKQqIkLAiJhxSkSC/GD7btUxC4paueZlzWpxXsm3CIn9EM2wbSKVZ26pZPYxaWS7VDZSsymP
-LW5QEBOCLLNJ/WmcjgHhbCkCnSKWmbTNErDGJsK+fPdvQXvWgm05cTZT+etNciZpE+ck9xDikZ3n2i2y
-ejtFW0emluZlEvUpW+4bJXUIp2GPpo0uoNcyL6a5BNYcCdXhZLBTsWUKQPBu0kdNSHLRkn4D5k4Sk8QU
-G1E32nX8ihwPT+pyXeo4bAsZF61kWwH7YDQYHC4C4xPaUZw7GWGoN1nyPZU/QixbWye0bGMqEGBVgIJq
-n8gEBKEgGoRW23Ltda/nY//kBN253DxuQkd8Iq6CzwNXL2PBYAIg25qettrvcraiC362XK7mENVKHckF
-AzDQtXv2Z3C8uQPT7oufp+wVDGeUmHE5Iz+DMdPsTjwPVwZmUof81WxOAc3QaJ0iE/cEILypm6RcleSc
-HYoSlPEm5EcJgBO9KvQ5IDABTCD+yGmbTWsJ8YI+4cZmlOCQOIRVKGWGXouJy7CBFB7HLJObulb3NotQ
-2N4pFqIIvlE1gZMiiJTaKVqjpG686H2I8XlNZuztDlgTkGwMHslqxUqegHC1im1tURG7iGPFCqLA6yi0
-7Me72WKBD3RVJq7IthCvXW1bTkXEeZqwYtive7WTVu/NgPbFvnw5J5F9fMxlM3QyZRW5ipLMoipRvmJe
-E38bujMw90NEgEyaUJCCuTpleybOaiPZDqlyAM335VY9a7DWCkUTe3WkSuCr6HgCAInAExXSOiTnqR2p
-ofr0/0O2nxOEjehIFH2whRGUCOwh6bRlrZxUFaQpnE1vq4SOWZgePP42KX46WFvOmduZAwV6op8j4L+E
-fh4JbbnQQMHKyEG9j3MOIMcmV7WvZvJDQpa7/5FoA85XbqFbSXyeyMJgMkjTPKab3WdmalYlVdF6kFCu
-/EFtxNCCai0hgJCJON7p0zmnwpIOxJneVFKi3fLiA4lsi/Mnm7C2J1ZRE979eskIQVCDqD6P6eRblfbw
-wBbP5ENS9rh1SYwWSyZRK1sxbJgREQsgmdTlsrkacgWHxsNJUDLrd6P8CHVhQGPzo63uZ8ShhWXBsYKu
-nIs3ZPLsjU6FkPtyv127WB4923SyHop5c6tp1emdwqThx/6cZNN79RGxpHz2RgWQ3uSeQYYV/mpu+2fC
-dpQ1ag804Th9sQeX2gGBAel2Yfgwi5ZbaasaqNooFFZIRwn4WjrD8ufou40awf8kMjQJ15eeNKzktKsJ
-UemaMjmVpfTCVY9wBS/kDNsy5xcTpBW1SaJ+B3HHIHXIhbQ2eqWtsgvt8UMJQmwWo714pI7N28GV8jeJ
-XgwfvZWfwobvhfwYFnGCshiPGZPZHjtBKR0vnQDZ9m7NlmHWS4mWao2EkyVXZE44yzRYRWA2bcaLiaNJ
-kVs1dF9S9Ks3KLv7zYI0a5ja7W2cWRJe6qmcw1L2JHTpTBQJLuGQIcozUa5Q3TzzKJOVivFivDeqigQE
-n9ot91Td9pCgFFYAUpPTRQ3jIiPwo88eCoIOQ0Duo3RRCb4Aj+coMG2y+QJzGRwbB9EnsGhpG0mCrS9m
-nIylnPcwyapZ4bAggvZoNTSLMheHLL8W2h3YCNI2CEa3I4XV6vQOLDsiucMfss6te+Hwcoft9+1F0C3g
-T4ZuTf7YzbKHfhhHHbnynYyzux4sHnjwULHvvkN3f9VF4mV5jliSaeH3G7veXh2hDlVtobY2BTfywEAA
-b8esPNMqQfcmbUQGe1/SDBg0mYtguxL0uTZDC8+lBzX9c/2ZPo2FMCxa6LeouMEybqrFnL3Y7sg2cRaz
-yhR75LmGAmvSdxlR+K/NEPj5orNcPevfWSmtF8riftuZJ+P+YNgcNovv8ObNV3v6oz/hT2l4/fXLVPHy
-NAQhpz0s1bVWfEt5kAQJRcP5h5dkbCuelZsr9fqYq+OuAc5M1Ia9Y664o+yqNr0H1+pNUFSYozCTIyq2
-u4ZE5k9EQkU+wh7HZrsfkyuC2CpYzo2IJGLlst1r4Dl4fycnX+FjFR/1OyzlwbnlvfANf/t39/32l+6x
-/y1NpUbip00O804WptJA396RL8v5JpMGmt031RN7i755FfuGw3ICksFUrGfqxFn8GrDBozHLZUzmOsu5
-JsXU3Zf33sGZYXtnNbqj8OpTbiPPFXnwfqlXZ6okLOyZKhdmkqLYq0csreRPpPSHCgh1ipmpAHoq26rs
-GLpMzDYIcUZJCs8w5BpF82z0vD90MRWskJxE6PJnWvMIfrTCJd3J/FQcu9ifp/AajVQ0JjiSigLt3Jn3
-/UMQdSpUCYMilX4wILkC46lIcj5Y8xttUa+p+ATea40YdXJi0pYtc1mKiq0dE97xqvdSO1uPkM3WHllT
-K2BGMbbGrdOpfR07faYlWEylVnyTxAYVXMS0/nKFB9t58nTEzqwWnI37nW1NCbvalKs7szSVksiUesF7
-8CoO+t6SpphnZkgzSwxynkfJZqjbWBIY0DsWi4eb+bpb7LUZ31ZX2LXrtztT22khPtR+czYHALEzeh7B
-ybXcGC2mMiy7R3k4BNV1raEpmo05kqq4bHH2bPrsmX+4yZZOVugVj6XtLTLjZNvdrX1r9uh8Vn9sVib7
-qIt/hsspboWpVB7Ic7lzxVTUZP8jlZ09UWvOU+d/gCJOg8026wQbBck/miR0rKWJF9zx2akQGJQH2wpZ
-mT5eSo4EF65NzTHpxee6Qz1xh+sP2Q40swQVYVtAyV9dnrqM1010h2Z2KkW+bWoLW57KKLXsSrQ1q9iH
-oz6nJy9L2DliQx6b871ntRyuUKLKtpVuNTPlBcdzMlOwc2EqYJzVtVMhyGwnWppKyIajqOoph+r/fv0D
-u/Uf1v/93SdGCv80biT7wmOJyj1f3DWVWphK4yzRYHR1oqobuX1YH51i6nCamXJ2i2rVLN+mLiUNLGs2
-IlWt2gX6c2nKn6FSC3VlwyCTCY7IaE2/NEpiTkUbCvfvPZGtmHLsbh5L91HpTDmuU+G3wkuA+Ug37Ruj
-EKveiU0c2AtMxCJyC+5A+P4SoAqhNzKtndgVUWdLL3C6Jea1l2y1g7U/GLWOGSZq8gdoUZvXB2UTBw2o
-omakyVszE7Muad4Tb9BmbNDQTOjOfbK24Pu+PPVUZHV+zJ1NJwn9v6Wpo7mYMmdUTy7aQ98hyR1wx3S6
-dy3DNyW12x2FyifhB4gnp/WmytXLVIxKjhnDHXiF8TVIt9RQtuEiz6LVNj2m7JDtU6u4yCrNMoQSezUu
-un1q3Xq1Zz9NppLN0k4bho4+a7ylxEQWkoArWeRaeFnRjxR7WImjxFe4Fm7upUH3I54UplnYVNrBYCXX
-aXttSy0gwpIVxS5QXhJAoWDQVqkqCe9e5JbxFO6mmPIli8Up/FKm1MAVkIGemlYdiugBwANSIetMu92m
-UatVRottamfPSvd9/uyoi6kJM2WXAxrlQtFoIXX7WYoSczDSwFJ7GlY8h30fYQ+mHPkfol5ccstV3TH6
-DSoqnLiMmvJ7yZPNRPF2bx3LdDQ8Wuh63ggPSGLC1+226QfM46TYIG0v6nmkx4N8cgebKJ4gju2Uo5cC
-xAraZTqfhVRAMj6tazN5tC9FYbgXTIVzp5o5mp1C4gm2QroteLZthI1zMFS9saqosZGCOPnqa6pI/alf
-dmdqgp7nSX3tzHEPG7hsvrv9Wd1B7/k2LzszldLMyhIWKuDBjB1TLy2PFnuZh2BS3joJ5hMFotSw52J8
-SSNQtGclq0gFvaW2LhMLkSCMhNq2WAHfgHnaAl3KrXpUxrrdPpPhjRpXpgxusdAcY6VJj91/3712+ny1
-okQJ85AJptZgR+tG7XZaVqk/pxImTTMerqlCSrLkkpYakAO2ABm7W518w87O1qNPqeiQnM8MvQNTdnl4
-WaluQVa5T9WEQp2ckWTv4qp7V1txPtZtFaHd/VP+kU5RHGYYNS6lVOptaiavZuo69skpp3V7vaYi1yx8
-tQa9aNUdQMuAHKtTGj7h4jiablE/4P2pOeGyaoM2n4V43FaVjfu+VqnC7jIztb3Faa9dgP2SzpXZqeU/
-Bdgja7+FAqmw9WhDxS6UVYsdemE5n2jFFESS62g8BOjTV1Wrm7Polufa2tq3Z+ZnpjeKjVRQhtHLVHsW
-Kaqpic3ES9qXaEGkgJ17iuERtXXF7SpTqQKmuFvs7lRTVrLajdYjsu1H1D+xQ28QyUO8tDzlQk9F1HZ6
-9bF2L4g8g2fgXGCMZ2PgthiRaAuC292TiBzvmWVj7ZOy1QPDyVqNyZLzowcLHgGGjarIrsvseqjU5FAD
-+5HjJYrMWJrZPjMVI1c1r1QeJ8E7uStm7bQ104bcfUYiheJIh6NeXEEGv1cm8b2nvSaKsHWm8BZZ5doC
-hy33rIjYe+nDvZ3+oFOo0FuUXj5wYM7sX2sXHXm0pS0FHGHYeojyTW3ylCOWoxUFZk3+ZskgQyA0rF+y
-arFJxC2Uu7x0t6zDKkty5Wp6drR7yrt2BaZWKbAoUx0GooGTLMxg4AVo2t6X3yYvIPPx+GPqbMTmkVl5
-rRfFfaItVG6WQiuTLfuMSTvPqtJXSwUeA5+aVahJ5xUjWK5varPAT+Ym+X+tGmgWVIRlHJ2uWnqDIhNM
-c2iyr5UomurLrMhPdEVjAveR+TkbrPK6qtLZKkBfFUmffNKi2dMTYUtmiaepPWRLvnJUAt227fN3b8ub
-Z8eW9e4ULDAStG6fedbCF8VU8Hw1dgEl5Kbw+XOtRhYgf1P++9IUhtxW2FZzeLABbbzmsE33PJbw4Y/B
-/ZeaxofXwF1u/0rWfaazUG/pL7LTyUcnz/sGVQiCgZ+/d4088nedI389Z6Xbu38hLvr/+D0oALTX/OiZ
-Dy9SY0AqCNkn7f3nXHuBegP867rY8c7yzu/wirUAfPCr5Kdnygv2V3tNqBGcmNICyDjwH32XqiPQc8A1
-L1LvQBxzaCOcSNd4nzz0J1KvUE2CvfE++fB/Snb7RTLJn/NeuUGVgatT3H2oBlwmG/19akq8PPV8YOo/
-m3QZTlAL4u2PHsXdWpUDfNKZ/RecGX+d/Hq0533eNd0Bo5T1xGX+vETuu38vvffehz/mp9+lqsEFZ6M9
-fuvsrTc/fir99nQwhMjiukIml/OpWnabWHOJx/YWeUevkU0WjLvgGb1in7lif708xeISn+rsrcsZO+n1
-/JNsjV3TWVWviE3lvCdw/N6w7z3m750kZ0pXuXLrOthd/gwnwAGzTz7p33uL7LEzU0y2aAsYbNGWV26d
-J//tLedsncgYZK9M/XWWz/s0eIP46+OTLVcrOGB+v/NkjL2ja7Inz9q/15zJ9TRYcH4/8dHO2VWu2XfF
-YXvMOWJnQzXH+/PJjM/2CniI7d3zZ7A7nQV/Lb13XXxAFEUze1CAmuFiKoSpkygqvfiB35mO6mYlhbGd
-evmVIMFgu8OG5rlS5Fy+1RbMW/qt7mCVmlQMPrqyp22JFbJES9MB46nMnFm+01v5dHKnaQNh6xXSelMh
-3RmCSFZRmHaVUNtIPcHPB3RR8cOUrMwTN01EdrxVHt1Q3rtTZNZeOlyg0ylQ4sz04ReXivh4G0ag8zwV
-2qYvmvlrOxanXNUp07+zvGM6C7cyldNpn3d1MDhcfy6CuPBt9NU3ZTvv2bWY1xCxC0Qdc7/U/HSyA8ds
-5h1Nob5mZvLksZ2dS9OjkqXfcOXOFLag0/I2+G5bS5B/ehI15pU8thSW7CxPRQ2nra8lc3T1+aODYbeZ
-i2xtoXStF/COG+UVH+y1hWlrzVp1tOr12rIFRa7ivn06mOG94sWwZ7Kq7WHSePRX1o2Av14x1o29xFqZ
-cnj2TKeqlorpVHwkA9x6+TJr3idJ3ukQ5xc982qz8SHr7kkrNKdmtGkL8IE8DRZBIE7ktpZ3p5haKy3c
-TDMeTm1rUz44xOodHCv2b4yHqxtZ4WJ8eNrvJb4rWzwCsmwQamZG3Ld3zOaWlsY6HrdJOFZd2qdZbGe4
-3APMChCml5am8MsZ1GM87M0yxty6pM3nvJ9Iy8kcnmJX9pNXmwWs2jQF75v5PZkkID7fei4KhBVTSRXG
-jdr+C3aVez4toLcAYnJ6N1s+mmpac6pQCvUbEC/HpfdmNbwzoz+82dD+9ZLIZpiGpqT7nrmQexZNwru5
-RrFwaKnsC6IpU3m2KA8+bt2BIlRyGXLKw5BF7tvZiOYIKsZher1yK22U5ES20ddUu1LvquiMI2ZXJlkd
-eY0glrNuRLTzuqrTa2tgq1pqQFrHAjGU07zTe6c3RonAJ78wC5OFK5vFmb7WV6lFe0IM3vL0FpSDHBkK
-HWw9NBxsleuOtkk1mHnlrFhAEYSdRMiQrJy58ut9QEKrPuI/BxEvtWds88660QHmpdKotFsVt8KMGHvE
-5qz82COhOjmNZ5Fn2cb7pzjU1u5pdI/iuQlOl5NdfLFnWfCpTXT7jDn4eSmrNFe1yTAn4nhJrDLNULck
-9tRNkYOM44gRp3OxmIbhYGlkNXekfFjMShNxR6oyqGKG7ZGq4oc5+AubW+KjYkVT7uMsZTok0JRUgJ4N
-RY7zmd7UxdD/+Y4rw0Cu5EzICiVtE2mkXA0ZkNB1wYcvumLV6RdcxsQVfn4UGikfUAzknMvm+LtXXIXJ
-VV/yViVVmR+EsFISFQmtLdw3Pu8aStbUp/iV86FC80EIy1zLtGWszY9CYwRf+TGv/BPKnpzOVKdeDKmc
-5/3KfqmXQjNHSiwvZJf9GZVhngk1lTPRjKQPIwWk1+LdN6ZEh1z5JJR/klBYGhTvydMu6+SSXCf41hsh
-+fJmfP1kaLy8lmnghCQUbvTn0SrdVxov70TjXwyZsqdC1+g035Ls1Une8UleWYph3wlBp7MhovUKf/9J
-6BHl8i9SK/pZKMA8y57RlV+I+57iPHyW7byBf1+lnJerDF11CR38fjr68LlQptITnYv580M0BpeSGthr
-vNTVGMTXfGL7I1yL542e9Mn2LL+SlK9eD7GjD0JG6XJ03el43tcoJfRSfPdMXOdKjJHmRtKRey0m7emQ
-JHoxVIDOZipn78Rk1i2OxwpK8lNJRed0rKYTsRs8kY3CjVAEkr7Qyy49hA8/HyP+ZqgSnYm18KhfytfR
-d+KCL7Gf035yst0ivDPVpB/FbA9dL7+ytH0uxodjxnpPJtGw6Dp87Hn/Ct6SZFNoeeHPN+NGL8bWBBWp
-YdP8Tl5jY+doOsvDl3Mtd/fuYLAhAzltcM8sfQ6GUUzxynr18ue84pFzRudtL+el5lftEDrcZraK6fNk
-5+dM2pm4fvKry2mXfcfi53JDQC93zdyRgbKn+Jyt2uKTaA7tCT12D8UWdwqXDLp2HyijqOsYVvUSI7Go
-kQaJgGqvEHitt/A5z28GcIy83liSdYnas90u4XP30feohgk/LEJs0XxuABY+FytwDWSzTJuJXWGzM21C
-7h5ROHxv5xvI3B/uLFOTpmiRlxnaG3C8xZnPRQzmiulsfkkTW9Ya+JKfc9aX0v09w7j4uQ4QTqE1VYnV
-yemZxTTiKXN+xMvM6nDBCgpXM3zN5ONS/6Gz3PmcRzVTFFNpVVx493/KiB2eb7qrWivNDpsVoStJqBR3
-Th5RVXDXq4dw0LdGG/b+t9B/3zoC+GrmGma/CujyOT8kw8AC59HkuuD4wkFlnVJJm7zesDg4Wj5uJ+5x
-pEYyIKcoI7gme6E/kK3YWZar0mIlc4ojx7uYxoNOz65du3x97DTzsETBD5E0QXlRfCjzoyk6Quc/q62H
-WqyrmMGrcsM70w7/zntIoGWGuWwG/bnPLYdtzZ2TQ+U6Mv6zzY4/2vVfP2faLs1/7oV2JihAdgeb9f/V
-dXW/TZ5X/LqW+B/euqqSaHEMo5pW4rgKga5MbUFdUDvtYnJsJxicOPPrkETVpIUApe0orVRGhaaWrrSk
-GdAUmuFQQqTtHpE7LuFm0v6LPefrec7zgZBCYr+fz+c5v/M7vzMwwH7DgIqPYQMyKGRBQMfvY177PPoe
-WVahXwIfpMdwhh2/U8H6YjXGqaj10KPLj342/+492n609ej+o5u750ANGDFzioPcR6R7BxHwPiLwd1Dr
-GBF28//nGKkAJB/1fv14B2v+3qNv8ewvUCEY9IS3MSbwJUYRNvFbiliQojJqPuP//vEagWc9ZdbA7e+e
-xzgGRAc2OTqxyVGBh/gEl3bPsQ4vqUZDDGYH9YZXSc3WPD+/3+4n/H7bGC9BpWxzxqbfHnj0Nj4rtc9m
-EB2RqICvice6ZArXPg9IN+PKCvGHnxa//lFFElZBqe3JGp9/98kWaObR9Z7cApUyvIPTJqOzPrJafRdQ
-702+x/uj3t66xBE8nbNvzROcpU+CZ3Sad3y/bmeq09PFWmwsn2K5RUy99ATLKuEehWscktx4pQsnVcUK
-QwFbpmM2V9T6UXM/p3VYAYrhRKroSiGY/E2IAZJe6FciwSNXZ46RNUZyxRstBsub485Zhv4ihESbbsHH
-qvOdOZzCOJmlumd2GEpKds2KOOIpN+wpeEgL5CpX/Mgo7DqCOXMTemYLUOLtKdwxRSmPY//XIBItPdIv
-wur1tZLMEYXQ+uC11NEBOXdBrJmx4jgUzRvO3mi2T2O+6zD2i46COAiDT3ZJ7Oj5m82GOf/mB0Aj1Ypn
-oUHVp4CbDGXQAN20OUBRoGKgwmzoseJCb7r062K14FialpB4ullrK1gSYCzqzSxvIjoe7nZZaA4h0Udw
-PeSY6HQqeHRgcExTySXaBvzMGyQkqKRxxNqEet+sdadbS8Vq0LV7CpBq0yw1oC47CWMQFgxvBhsqMBmn
-M8JRJ4zFZTatWg5V5ZvZqVYbmDVdkBIMTEfiGtV7dsRYPSQB4Y6d6CCElY1zxVyp4GFfn2MCbfsuB5tz
-J2tQuQTU3U6ZBzHfNktgYkGrzdRmm7x+uEwec/C7VACKK2hJDaVMjINj3Q6SsH5j/pibgoxhLYRDVB+W
-nkB1JGS8KCkwokUhO0VXU2VlN4mNiMvh8HHB1ISCKeQQZ93bpQ8xxbwsqWm2PbisFNhYiD7mfioUMIPI
-QnUwJkpILEBaHqRKtOq5p/yFmCmTval4U22mw/N4j0zkPaFZUAD+WKYLPZsxM5zpFcGThYK7vNUyrhAk
-8mbvYiQzt0aJrIWOhsbjQBkztLR5+mHYHh2iw0GRJATPoawTdSILVYowhaIy+S7EiDHt6kgVk2JIrbzT
-tlkxcKCX/C2A5lFjEVuxE85ydbXPW1B/UfgoCAFzro29qC6BjfnQs8jJa/VsWoEuxEtMq64ZJlxhk0iL
-NmmlDBUcoe5a0w9KjYeLtHcC7Ip1KIoEvGcZ2r3FTsnYvF1bmPHQApfDA6YWVCVsyAdwuW6r0/ATGTJq
-IN+xYn08jtu1lz1RQp77TnkStl0sTNhV64enXwen0OghvByb2tPchLiFdUxqUzkIJxifLFyELch9QPDw
-UeWVkqM0erK2ZOb7VM54QnnfiAtRSbYRdYbCucs8rbX5gyYIrPIlFCIZK5r1/HStbtwvZBHD9tccLL68
-f0Kl+Q1Ez1w9quq+YRHNYeUJkq30y4ojT8peqkQ3jFNc6x0wG5rZt4CPJpMwmvuFyCDL4wbS1hNp52TR
-yHPsTKnwWMxCQ60YeZRK14xvD4/1SrndMesyZ0821AClAekyAcUqQDW79rIS45A6iS4PazQyAnWgnPhu
-nrghHg85FLXGMoosUDaaHwqCfdjaF9ZUzbyACvm6KDlGJVTRY6+8eOjoxOTvjx3OpCu0aA/9LFZDTMrr
-YERVfL4f3GwsMjSATydimwttyCoNFhezVvhZT9Cvb9S65nkbGtFxRhVnTZOpDPm1AgYcXYLSXnrbZqv8
-VHMZuQJmxvBbqJGmPAXOz5xGpYm2yiHWI5zM8ywy2/2cDPioEm00I9Hu7edS4IrehnHSVsF1YK7iqLeq
-H2AT+pmNohzl8k5kU0P6AO5sniIVPrPN2bHmhc5wowQ6b4qCwVj32aJwpM8whn6vZSHGNBk9c+TX9By/
-GICoZrfTZREfsxG3F3IUkPCSLxF90dXZyNszQ41ShK32zcSRcYabXjdjZarTOWW5AU4pY45GTs3GbiXv
-2i3KmPbanFXZ+3Cd8V4b8LM6VYyl4Ld5E4GPhqUvuLZwz3HVaRXImfF/tNdTVSOr0RI5PpcFoXYldpKJ
-3Cc4MAtdZxJMdOZoSBszgZxhGC0zxspZyDkVLz8GZF/Q7ZhxAXHNqmbzBFV8FMGASAKzLjtHR0IzdAhq
-jZM15NTYMYa4lwcIGyM/ZwGiTFRPlSYsKd2Y6+JCawPzJ0iYVBTKMZ+RmRIWbj0EyCPaUJKLbWWBM8pQ
-FVkjnakkWaROkZiMSK2bAHhkp6tRNbgOX50SsOooG0ID2AyPLkr8gsCh0M48p8BOK4s2gnUDzdkhzo8Z
-X5YGk0Vuss/v1isATv5F02p5oIVg5inznRRD5WAHVl4QhGH1vDzIITMunaIE8sgMcuHBMKccSujfTg+S
-P3KptikSTKDPo3Tf0U/ws39xFY38THtvUBBYGpk/MR9w7czoixbaglPHFOmjGohzdXCJYF/XR2mhrKPP
-MYezRAjK2fGTOsMB313odUW6eXFo1Mn4tEhftulR7bCJcVPNtEQcp2khJEPaantHsyAY5euT4DjEHRZ9
-vfJSCRBhdRPuxyxy5/W3hKLZ8IP9hdZMfJ75Fmq6PP5s96PHPwN3GeuFUZ2y8JPrVAUMmeTnAd/lym73
-gypsUtWOMU7/k91LjKre5QpvgKsCrruDfzMy/PhHPHOHWOXIp36AvxHKu2HuR2jsPWSVM8aMDG/mdfPd
-CVH+Gev6UV0zujvwvu/zWwTPA5gyIrjbjBj/dfcTZJ6fQ958n7FeqGz3I6PJ28j+3sYabZt4f3pTOIZ4
-+PLJfXoLrtIGd/8Uj7+PNeW2ocofxlsvCmFgQwKyFzCiuoKx6TsY7aX4siUwqLpjXMLpnJzynYRrtyS8
-flGi1RTS/VrVuvpOMQEo3q0rcAk7Aj6XsyDufBV//4pZHFxLiBgXV1Xw94wKu6/hM6yo6j8P1XtZtox9
-i75c5zM85Y7UPlsTcsiG8Ar+gtff4Lg5cwmIV0NlcW4JReSBvOYFPEWfRS2j2pnbcF1OUVV4HMfgosTT
-NbliRzE31qWRP5SO2FL8HNWGjkBiuQSaCvJQul7YCI6N83dHIfBq3q0oFoqtNvUB8jGoxXakd+4JKUKR
-izymx0WpgbWOv+wgw+Qh129yT3tGqukRe+SqT025IwffwBPPuDd191qXHrmMZ91mggoX46MBdkPa5LZU
-4KKmuy5ltqSmG9/9tjd64ZjzyJ9Zx88vCY3hYyEFUZE7ep6/qfY/L4/3gYxn2843mZfiaEUPZPSuyfRZ
-kxJUdowJ68Z9Qt20ptp5012HyCE8L9ZkxtnCW2v4hD+oYnBYMRD+vG2vE8eRvNwUl5Gyao5aw2yOdZvV
-INWM4Jgt8/8PXnUe94nUaQrjQ99znsgFjFD9hFEqujLktKxhxSJ+HqlxpD65i9GuszYydROfawWyObiO
-z43wXnjspvymHEqBYBb3j3S6M+V9r776ankJRXzARwhBIXR74dvRzIYCIhRGVJtUfY4iqLeI6vdYsTM9
-XdSSdizjNwrlNiBUL6R/Y7FEgFL2UpAfAmagDllxDMdaWS9ZY6EYeyS6oAd/VKhE8Zhy+fDbxUzfcBFE
-SxrN4+8cmYAU0zm0lviGJ43VTZc4EAaeQfsgjKnkdYvqZBaP03JWfNsstu5if9wzyPjGcddmYIUGiJYE
-KrDdCYgqJ/o2Bp6wJbCTKSj0WrWwGIVBXgtCb4itYKzfu1YWeawHYrylgGihV92jV4khqSyNlQRkdgXM
-yMn++MaX8kpIkKqDl3COemGZL2HgIHsP8Nfp2NLQ4TMBXO1TluFkJb4kQzSLYon7bJ4JInJmIsxMQT1v
-BgWMLz0DjJZoIrRmhVSlXJjxeq3RnCVcgpgjuUKShNWjvUp+/BEzaNiJOLh8pDHYagyRktxJIWaDSyxu
-hkh7DY2y4ozXt7GJXvD6mTCyaowYC1e56bJcmCaOhS9YA0PXdODQtRcBp5/xytHyqkEQrBhohWFouwNp
-z17hBwjFgfc/N9MDYcVDIxMj8bgvkQ6DaEEAsDGsS5OJuofzChsq3TpIG1IBM4E6OUMM4n+CP2YxADnb
-yv3ybJ3pSQHWhrMT7BTmMbo5YZax2alWTV2suWQGJIuicHLKQk7VCVS7MRDoRX8BrvFBu9r0NBRd6KkX
-Qu45tzFPKwfeKYW4CAIXYAWOOwKXmGtoqiPPNBeFs962LhnAk/uoxC4Xm1PmnZuoLFKDYGO355IWabcD
-DMgG3YBnJLiijbaKCIJVuXidkV31yExl0hWAWBVeD5O3jT/s+gub0EtxquG6U6/N16QgiWi7+MCtN+Qg
-NYWG3PRCF8epWsdce1EVA8jvkHIWbikFCGzZtMEMCMCRsFncQRU/NPRe6fh4af7Eck5sB1ukBniAZkuF
-JUxGn8Wm6vBFHdh2g/IaLjiKywA2PPJG6B1zVuWwOBfnnFmLBqryaPiHgEgoddVFjSmYJhjOwH6sQ23B
-LghFQLu8vP/wy/sneIyZP4pDQ6MhIgU7pCdSKBi2GVZ/DPIeQ34t0CyDRRqpl3Gc7b0S6MgeMjNpcAgW
-7cnWrPktiyGYoretsGXhLCRn8wQJuViVzr6DMo1QqlZmF6/nctyAagM/dZb5xpaOo6J4CZOJEXq9PvXE
-QNJ3ZmlW3xSBynqLk6gxXIPtepmH3oRNjcQe0PXuZOHxyLd8I1+7g5N6Ap5zj2QrZrq1WeS/WAaELnAk
-5CV7Pce28BJr5bjEjh1vn38qVhIGjdqOrI3qxS/4aGrloKd+Va3Ai+ohLIpyegSiURdkYod8a2gXsc90
-JLmY2DcT1luR+rLn9WWesPz2FOLnq6YGPi8GUpAO6o+NJjYNpxjmCqbYylVSnaQFxQy4bIPmYBPn3yNY
-BZHPCvz0qklwXIzex1c/VlPvdKfVGNw7NFr0FMdtqnPsqrmYg1u6qwmT2+cf0m9BhjqSS4gDhTVHSfMO
-3lcpW8lkqMQgc52j2rBztFvT2LzDXh1EIaPES1jmNCjhODIPGq35NgmLWgWb3On6uPfFgRHw37JEG3Dw
-OhcbB+OLCfPRq3alTDevXBdpfEUeHZVSw2i3/U2XbpKqFGYE98LIirFxT9FIdGOrIcUieP2ypDMpiMRt
-amv1qOM4ruW5R0GCNFIJsE9PA48IZJCboI6Uk2U3D/FOq3Q1aB1k50OotrIRUaeC7eyjRBdVs4QDiRwc
-IiUgcQiejcqX+XQIHJFYFsjxK1V1KrRXFls5cOkwmo7TUNKTYX0Jbu4nXtK8pPphTYwpthr0fvxC8IeN
-OtqomtogoEM6s2bkKsPLK5fIPTCdWF+Qj8lloZgfhGL6CzML/1nPs0GKrS8MiR7O7pXH27srGO3YwBhC
-8Nnjaxg1WEGNIIqNbIWxC2KYm3POYhTggcRTzPUkCuJiCNukGSTRB9DWic9lrnz42TWKopjrAoe9bzn6
-FA/ZtKo88fU+oeeFJ3ZaO+b+pA60gZ+hHo7omyDmdxMrr59nfO0nRgpXFXf8DH325BZ85u9Rxydfh7Uk
-J+vLLJQqF8ZP3eVyrN6qI6MJZU3GsgEca7LYR8sOWFQBkkXoULh7435dTG0GiiPuliRrjRSUOYLTLZx+
-lZSRIl96Fo7LChElMGNxRTYjXDgDDfJW/ZS3yw2KZasM2z8rwVCxdIrZMTTdB3LtV2WRQQiNFRraaM1H
-23QPU1K8rYv+C9d2dWTw8yXQ/YTp+L6ZyiVO2yqkbFwSran64jW0eQVwhBxa0McGJkWh8mKp9AdfwGO8
-1YUnqRYSLZKyTBef9q897d952v8efm6dfdq/8rT/j2er3z5b/fTZ6rVnq1eerX7zbPXqs9Uv/nvrm//9
-83Obcr61Yv4akrjYhgQvKMrwNeL2H3IIjAM9ErXhjMuLEm6zWaVBBMeGJ2xQwGahrksSaJ+jkHCWDfz1
-Ve6wzSy2ybNXVPgmCAh+LEnQOxLD+lIe75zkk26oIKPNGrbxyjVJ+NWBm5UoNfsyZ5hyUEzHs4I07euS
-zHuRk9a5TdYwf3ZHvlqXANllOXJHQn5fqdOpfc7gM+sP1yV718+C56fdUFHI6ypCZPudzvpGTrwtrWru
-/rVXuNR6wTGbEPgHyoxQaWnRsIf/2DsJLQgQW1G3kfwbXLBC/zK16xer4RpI0yWByy/NttWxbjEL5KVk
-9VSaNMqbMbtAwoZK2cPlaghpkFczkl65lcfpJr1eSN3qGvMvYfkM3FDOBlWru3LxSuXyu/snyuVDk4ey
-996YfOvNbN/I3sx3ugSRCRwelsoyj8s6Tei6QY6EaaiCt3vKKQ7J+K1p9N9xo6faMT84k/L/sqCx2KPF
-uwwEvTkQY1BIIPKvwP2aJbessYFfJCJQleSWWYBAz3DWA+VOePVhDL2prC+Vjubnkcs4Sy796Qngb2fW
-QEghRabnu61aibrAvHl3wThK/75XobYP50F7bO8o5aEr8+h95fjj0D6QgTJScqCeeOGFFJ5W60EF+fBJ
-YjwI3jj5Ful9tZlshrFu8nbNsZSxoq3xRic72DVGentIaS32UbeRuDx3kBMENvK/HH/H0528I9mYmHt5
-l9QjFacpcQXzKVzhEulDAsOHck/91TM7dvzgm0cmsuJcrzQZCBlA98WYygR8D2gM0850fJVWYrMQzuW6
-7dPLwaT5k9bOfaWed0Fl2k6+w4eUExaymY2jOgNSbS0IFfXeNpNshPJWDiL9Nbl+zNVO5vGYNVey7uzQ
-CPLhefDGNiyegGM43mti1BG/TiFdxrtVu4I26ivp3SJGrfCh1B6iJfcSnACcJemVMkZHsJFrI0lnJdms
-s6lwLLwmV4gKR4seJzhMXhnZuy+b9Hd/G3B8zj0TLgY+ZDEEUnkHS7w8hj3Hkm3YGxzI0vvCc9qr2Egb
-MTkwg9sJOkT8/jQ3KmnzBOLJyS9wLo3ELR3NZZ75gRlhN8fndGHhOc1ZSa3T8F7PabYqsjMvqRWKVy/i
-YEruPHv9jvnYZxalzUMH9iWulTvIaLTXEa5ZX8xVa61fFraX9QCIAKg5bh8rVRiy7m8o4pJl5O0ogZ8d
-vmbCnCfH5TJKTBFva0O4Wl+l/Ix13xO6KCJPD5H51fete+aO/R8EyzZRoN8BAA==`;
-var dictionary;
-function getDictionary() {
-  if (!dictionary) {
-    dictionary = new Uint8Array(122784);
-    const gzipString = atob(dictionaryGz64);
-    const gzipBytes = new Uint8Array(gzipString.length);
-    for (let i = 0; i < gzipString.length; i++) {
-      gzipBytes[i] = gzipString.charCodeAt(i);
-    }
-    gunzip(gzipBytes, dictionary);
-  }
-  return dictionary;
-}
-
-// node_modules/.pnpm/hyparquet-compressors@1.1.2/node_modules/hyparquet-compressors/src/brotli.transform.js
-var kIdentity = 0;
-var kOmitLast1 = 1;
-var kOmitLast2 = 2;
-var kOmitLast3 = 3;
-var kOmitLast4 = 4;
-var kOmitLast5 = 5;
-var kOmitLast6 = 6;
-var kOmitLast7 = 7;
-var kOmitLast8 = 8;
-var kOmitLast9 = 9;
-var kUppercaseFirst = 10;
-var kUppercaseAll = 11;
-var kOmitFirst1 = 12;
-var kOmitFirst2 = 13;
-var kOmitFirst3 = 14;
-var kOmitFirst4 = 15;
-var kOmitFirst5 = 16;
-var kOmitFirst6 = 17;
-var kOmitFirst7 = 18;
-var kOmitFirst9 = 20;
-var Transform = class {
-  /**
-   * @param {string} prefix
-   * @param {number} transform
-   * @param {string} suffix
-   */
-  constructor(prefix2, transform2, suffix) {
-    this.prefix = new Uint8Array(prefix2.length);
-    this.transform = transform2;
-    this.suffix = new Uint8Array(suffix.length);
-    for (let i = 0; i < prefix2.length; i++) this.prefix[i] = prefix2.charCodeAt(i);
-    for (let i = 0; i < suffix.length; i++) this.suffix[i] = suffix.charCodeAt(i);
-  }
-};
-var kTransforms = [
-  new Transform("", kIdentity, ""),
-  new Transform("", kIdentity, " "),
-  new Transform(" ", kIdentity, " "),
-  new Transform("", kOmitFirst1, ""),
-  new Transform("", kUppercaseFirst, " "),
-  new Transform("", kIdentity, " the "),
-  new Transform(" ", kIdentity, ""),
-  new Transform("s ", kIdentity, " "),
-  new Transform("", kIdentity, " of "),
-  new Transform("", kUppercaseFirst, ""),
-  new Transform("", kIdentity, " and "),
-  new Transform("", kOmitFirst2, ""),
-  new Transform("", kOmitLast1, ""),
-  new Transform(", ", kIdentity, " "),
-  new Transform("", kIdentity, ", "),
-  new Transform(" ", kUppercaseFirst, " "),
-  new Transform("", kIdentity, " in "),
-  new Transform("", kIdentity, " to "),
-  new Transform("e ", kIdentity, " "),
-  new Transform("", kIdentity, '"'),
-  new Transform("", kIdentity, "."),
-  new Transform("", kIdentity, '">'),
-  new Transform("", kIdentity, "\n"),
-  new Transform("", kOmitLast3, ""),
-  new Transform("", kIdentity, "]"),
-  new Transform("", kIdentity, " for "),
-  new Transform("", kOmitFirst3, ""),
-  new Transform("", kOmitLast2, ""),
-  new Transform("", kIdentity, " a "),
-  new Transform("", kIdentity, " that "),
-  new Transform(" ", kUppercaseFirst, ""),
-  new Transform("", kIdentity, ". "),
-  new Transform(".", kIdentity, ""),
-  new Transform(" ", kIdentity, ", "),
-  new Transform("", kOmitFirst4, ""),
-  new Transform("", kIdentity, " with "),
-  new Transform("", kIdentity, "'"),
-  new Transform("", kIdentity, " from "),
-  new Transform("", kIdentity, " by "),
-  new Transform("", kOmitFirst5, ""),
-  new Transform("", kOmitFirst6, ""),
-  new Transform(" the ", kIdentity, ""),
-  new Transform("", kOmitLast4, ""),
-  new Transform("", kIdentity, ". The "),
-  new Transform("", kUppercaseAll, ""),
-  new Transform("", kIdentity, " on "),
-  new Transform("", kIdentity, " as "),
-  new Transform("", kIdentity, " is "),
-  new Transform("", kOmitLast7, ""),
-  new Transform("", kOmitLast1, "ing "),
-  new Transform("", kIdentity, "\n	"),
-  new Transform("", kIdentity, ":"),
-  new Transform(" ", kIdentity, ". "),
-  new Transform("", kIdentity, "ed "),
-  new Transform("", kOmitFirst9, ""),
-  new Transform("", kOmitFirst7, ""),
-  new Transform("", kOmitLast6, ""),
-  new Transform("", kIdentity, "("),
-  new Transform("", kUppercaseFirst, ", "),
-  new Transform("", kOmitLast8, ""),
-  new Transform("", kIdentity, " at "),
-  new Transform("", kIdentity, "ly "),
-  new Transform(" the ", kIdentity, " of "),
-  new Transform("", kOmitLast5, ""),
-  new Transform("", kOmitLast9, ""),
-  new Transform(" ", kUppercaseFirst, ", "),
-  new Transform("", kUppercaseFirst, '"'),
-  new Transform(".", kIdentity, "("),
-  new Transform("", kUppercaseAll, " "),
-  new Transform("", kUppercaseFirst, '">'),
-  new Transform("", kIdentity, '="'),
-  new Transform(" ", kIdentity, "."),
-  new Transform(".com/", kIdentity, ""),
-  new Transform(" the ", kIdentity, " of the "),
-  new Transform("", kUppercaseFirst, "'"),
-  new Transform("", kIdentity, ". This "),
-  new Transform("", kIdentity, ","),
-  new Transform(".", kIdentity, " "),
-  new Transform("", kUppercaseFirst, "("),
-  new Transform("", kUppercaseFirst, "."),
-  new Transform("", kIdentity, " not "),
-  new Transform(" ", kIdentity, '="'),
-  new Transform("", kIdentity, "er "),
-  new Transform(" ", kUppercaseAll, " "),
-  new Transform("", kIdentity, "al "),
-  new Transform(" ", kUppercaseAll, ""),
-  new Transform("", kIdentity, "='"),
-  new Transform("", kUppercaseAll, '"'),
-  new Transform("", kUppercaseFirst, ". "),
-  new Transform(" ", kIdentity, "("),
-  new Transform("", kIdentity, "ful "),
-  new Transform(" ", kUppercaseFirst, ". "),
-  new Transform("", kIdentity, "ive "),
-  new Transform("", kIdentity, "less "),
-  new Transform("", kUppercaseAll, "'"),
-  new Transform("", kIdentity, "est "),
-  new Transform(" ", kUppercaseFirst, "."),
-  new Transform("", kUppercaseAll, '">'),
-  new Transform(" ", kIdentity, "='"),
-  new Transform("", kUppercaseFirst, ","),
-  new Transform("", kIdentity, "ize "),
-  new Transform("", kUppercaseAll, "."),
-  new Transform("Â ", kIdentity, ""),
-  new Transform(" ", kIdentity, ","),
-  new Transform("", kUppercaseFirst, '="'),
-  new Transform("", kUppercaseAll, '="'),
-  new Transform("", kIdentity, "ous "),
-  new Transform("", kUppercaseAll, ", "),
-  new Transform("", kUppercaseFirst, "='"),
-  new Transform(" ", kUppercaseFirst, ","),
-  new Transform(" ", kUppercaseAll, '="'),
-  new Transform(" ", kUppercaseAll, ", "),
-  new Transform("", kUppercaseAll, ","),
-  new Transform("", kUppercaseAll, "("),
-  new Transform("", kUppercaseAll, ". "),
-  new Transform(" ", kUppercaseAll, "."),
-  new Transform("", kUppercaseAll, "='"),
-  new Transform(" ", kUppercaseAll, ". "),
-  new Transform(" ", kUppercaseFirst, '="'),
-  new Transform(" ", kUppercaseAll, "='"),
-  new Transform(" ", kUppercaseFirst, "='")
-];
-var kNumTransforms = kTransforms.length;
-function ToUpperCase(p, i) {
-  if (p[i] < 192) {
-    if (p[i] >= 97 && p[i] <= 122) {
-      p[i] ^= 32;
-    }
-    return 1;
-  }
-  if (p[i] < 224) {
-    p[i + 1] ^= 32;
-    return 2;
-  }
-  p[i + 2] ^= 5;
-  return 3;
-}
-function transformDictionaryWord(dst, idx, word, len, transform2) {
-  const dictionary2 = getDictionary();
-  const { prefix: prefix2 } = kTransforms[transform2];
-  const { suffix } = kTransforms[transform2];
-  const t = kTransforms[transform2].transform;
-  let skip = t < kOmitFirst1 ? 0 : t - (kOmitFirst1 - 1);
-  const start_idx = idx;
-  if (skip > len) skip = len;
-  let prefix_pos = 0;
-  while (prefix_pos < prefix2.length) {
-    dst[idx++] = prefix2[prefix_pos++];
-  }
-  word += skip;
-  len -= skip;
-  if (t <= kOmitLast9) len -= t;
-  for (let i = 0; i < len; i++) {
-    dst[idx++] = dictionary2[word + i];
-  }
-  let uppercase2 = idx - len;
-  if (t === kUppercaseFirst) {
-    ToUpperCase(dst, uppercase2);
-  } else if (t === kUppercaseAll) {
-    while (len > 0) {
-      const step2 = ToUpperCase(dst, uppercase2);
-      uppercase2 += step2;
-      len -= step2;
-    }
-  }
-  let suffix_pos = 0;
-  while (suffix_pos < suffix.length) {
-    dst[idx++] = suffix[suffix_pos++];
-  }
-  return idx - start_idx;
-}
-
-// node_modules/.pnpm/hyparquet-compressors@1.1.2/node_modules/hyparquet-compressors/src/brotli.js
-var kNumLiteralCodes = 256;
-var kNumInsertAndCopyCodes = 704;
-var kNumBlockLengthCodes = 26;
-var kLiteralContextBits = 6;
-var kDistanceContextBits = 2;
-var NUM_DISTANCE_SHORT_CODES = 16;
-var kDistanceShortCodeIndexOffset = new Uint8Array([
-  3,
-  2,
-  1,
-  0,
-  3,
-  3,
-  3,
-  3,
-  3,
-  3,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2
-]);
-var kDistanceShortCodeValueOffset = new Int8Array([
-  0,
-  0,
-  0,
-  0,
-  -1,
-  1,
-  -2,
-  2,
-  -3,
-  3,
-  -1,
-  1,
-  -2,
-  2,
-  -3,
-  3
-]);
-var offsetsByLength = new Uint32Array([
-  0,
-  0,
-  0,
-  0,
-  0,
-  4096,
-  9216,
-  21504,
-  35840,
-  44032,
-  53248,
-  63488,
-  74752,
-  87040,
-  93696,
-  100864,
-  104704,
-  106752,
-  108928,
-  113536,
-  115968,
-  118528,
-  119872,
-  121280,
-  122016
-]);
-var sizeBitsByLength = new Uint8Array([
-  0,
-  0,
-  0,
-  0,
-  10,
-  10,
-  11,
-  11,
-  10,
-  10,
-  10,
-  10,
-  10,
-  9,
-  9,
-  8,
-  7,
-  7,
-  8,
-  7,
-  7,
-  6,
-  6,
-  5,
-  5
-]);
-var minDictionaryWordLength = 4;
-var maxDictionaryWordLength = 24;
-function decompressBrotli(input2, outputLength) {
-  const output2 = new Uint8Array(outputLength);
-  const brotliInput = new BrotliInput(input2);
-  const brotliOutput = new BrotliOutput(output2);
-  brotli(brotliInput, brotliOutput);
-  return output2;
-}
-function brotli(input2, output2) {
-  let pos = 0;
-  let input_end = 0;
-  let max_distance = 0;
-  const dist_rb = [16, 15, 11, 4];
-  let dist_rb_idx = 0;
-  const hgroup = [new HuffmanTreeGroup(0, 0), new HuffmanTreeGroup(0, 0), new HuffmanTreeGroup(0, 0)];
-  const kRingBufferWriteAheadSlack = 128 + BrotliBitReader.READ_SIZE;
-  const br = new BrotliBitReader(input2);
-  const window_bits = decodeWindowBits(br);
-  const max_backward_distance = (1 << window_bits) - 16;
-  const ringbuffer_size = 1 << window_bits;
-  const ringbuffer_mask = ringbuffer_size - 1;
-  const ringbuffer = new Uint8Array(ringbuffer_size + kRingBufferWriteAheadSlack + maxDictionaryWordLength);
-  const ringbuffer_end = ringbuffer_size;
-  const block_type_trees = [];
-  const block_len_trees = [];
-  for (let x = 0; x < 3 * HUFFMAN_MAX_TABLE_SIZE; x++) {
-    block_type_trees[x] = new HuffmanCode(0, 0);
-    block_len_trees[x] = new HuffmanCode(0, 0);
-  }
-  while (!input_end) {
-    const block_length = [1 << 28, 1 << 28, 1 << 28];
-    const block_type = [0];
-    const num_block_types = [1, 1, 1];
-    const block_type_rb = [0, 1, 0, 1, 0, 1];
-    const block_type_rb_index = [0];
-    for (let i = 0; i < 3; i++) {
-      hgroup[i].codes = [];
-      hgroup[i].htrees = new Uint32Array();
-    }
-    br.readMoreInput();
-    const _out = decodeMetaBlockLength(br);
-    let meta_block_remaining_len = _out.meta_block_length;
-    if (pos + meta_block_remaining_len > output2.buffer.length) {
-      const tmp = new Uint8Array(pos + meta_block_remaining_len);
-      tmp.set(output2.buffer);
-      output2.buffer = tmp;
-    }
-    input_end = _out.input_end;
-    if (_out.is_metadata) {
-      jumpToByteBoundary(br);
-      for (; meta_block_remaining_len > 0; --meta_block_remaining_len) {
-        br.readMoreInput();
-        br.readBits(8);
-      }
-      continue;
-    }
-    if (meta_block_remaining_len === 0) continue;
-    if (_out.is_uncompressed) {
-      br.bit_pos_ = br.bit_pos_ + 7 & ~7;
-      copyUncompressedBlockToOutput(output2, meta_block_remaining_len, pos, ringbuffer, ringbuffer_mask, br);
-      pos += meta_block_remaining_len;
-      continue;
-    }
-    for (let i = 0; i < 3; i++) {
-      num_block_types[i] = decodeVarLenUint8(br) + 1;
-      if (num_block_types[i] >= 2) {
-        readHuffmanCode(num_block_types[i] + 2, block_type_trees, i * HUFFMAN_MAX_TABLE_SIZE, br);
-        readHuffmanCode(kNumBlockLengthCodes, block_len_trees, i * HUFFMAN_MAX_TABLE_SIZE, br);
-        block_length[i] = readBlockLength(block_len_trees, i * HUFFMAN_MAX_TABLE_SIZE, br);
-        block_type_rb_index[i] = 1;
-      }
-    }
-    br.readMoreInput();
-    const distance_postfix_bits = br.readBits(2);
-    const num_direct_distance_codes = NUM_DISTANCE_SHORT_CODES + (br.readBits(4) << distance_postfix_bits);
-    const distance_postfix_mask = (1 << distance_postfix_bits) - 1;
-    const num_distance_codes = num_direct_distance_codes + (48 << distance_postfix_bits);
-    const context_modes = new Uint8Array(num_block_types[0]);
-    for (let i = 0; i < num_block_types[0]; i++) {
-      br.readMoreInput();
-      context_modes[i] = br.readBits(2) << 1;
-    }
-    const [num_literal_htrees, context_map] = decodeContextMap(num_block_types[0] << kLiteralContextBits, br);
-    const [num_dist_htrees, dist_context_map] = decodeContextMap(num_block_types[2] << kDistanceContextBits, br);
-    hgroup[0] = new HuffmanTreeGroup(kNumLiteralCodes, num_literal_htrees);
-    hgroup[1] = new HuffmanTreeGroup(kNumInsertAndCopyCodes, num_block_types[1]);
-    hgroup[2] = new HuffmanTreeGroup(num_distance_codes, num_dist_htrees);
-    for (let i = 0; i < 3; ++i) {
-      hgroup[i].decode(br);
-    }
-    let context_map_slice = 0;
-    let dist_context_map_slice = 0;
-    let context_mode = context_modes[block_type[0]];
-    let context_lookup_offset1 = lookupOffsets[context_mode];
-    let context_lookup_offset2 = lookupOffsets[context_mode + 1];
-    let htree_command = hgroup[1].htrees[0];
-    while (meta_block_remaining_len > 0) {
-      let distance_code;
-      br.readMoreInput();
-      if (block_length[1] === 0) {
-        decodeBlockType(
-          num_block_types[1],
-          block_type_trees,
-          1,
-          block_type,
-          block_type_rb,
-          block_type_rb_index,
-          br
-        );
-        block_length[1] = readBlockLength(block_len_trees, HUFFMAN_MAX_TABLE_SIZE, br);
-        htree_command = hgroup[1].htrees[block_type[1]];
-      }
-      block_length[1]--;
-      const cmd_code = readSymbol(hgroup[1].codes, htree_command, br);
-      let range_idx = cmd_code >> 6;
-      if (range_idx >= 2) {
-        range_idx -= 2;
-        distance_code = -1;
-      } else {
-        distance_code = 0;
-      }
-      const insertIndex = kInsertRangeLut[range_idx] + (cmd_code >> 3 & 7);
-      const insertPrefix = kInsertLengthPrefixCode[insertIndex];
-      const insertLength = insertPrefix.offset + br.readBits(insertPrefix.nbits);
-      const copyIndex = kCopyRangeLut[range_idx] + (cmd_code & 7);
-      const copyCode = kCopyLengthPrefixCode[copyIndex];
-      const copyLength = copyCode.offset + br.readBits(copyCode.nbits);
-      let prev_byte1 = ringbuffer[pos - 1 & ringbuffer_mask];
-      let prev_byte2 = ringbuffer[pos - 2 & ringbuffer_mask];
-      for (let j = 0; j < insertLength; j++) {
-        br.readMoreInput();
-        if (block_length[0] === 0) {
-          decodeBlockType(
-            num_block_types[0],
-            block_type_trees,
-            0,
-            block_type,
-            block_type_rb,
-            block_type_rb_index,
-            br
-          );
-          block_length[0] = readBlockLength(block_len_trees, 0, br);
-          const context_offset = block_type[0] << kLiteralContextBits;
-          context_map_slice = context_offset;
-          context_mode = context_modes[block_type[0]];
-          context_lookup_offset1 = lookupOffsets[context_mode];
-          context_lookup_offset2 = lookupOffsets[context_mode + 1];
-        }
-        const context = lookup[context_lookup_offset1 + prev_byte1] | lookup[context_lookup_offset2 + prev_byte2];
-        const literal_htree_index = context_map[context_map_slice + context];
-        block_length[0]--;
-        prev_byte2 = prev_byte1;
-        prev_byte1 = readSymbol(hgroup[0].codes, hgroup[0].htrees[literal_htree_index], br);
-        ringbuffer[pos & ringbuffer_mask] = prev_byte1;
-        if ((pos & ringbuffer_mask) === ringbuffer_mask) {
-          output2.write(ringbuffer, ringbuffer_size);
-        }
-        pos++;
-      }
-      meta_block_remaining_len -= insertLength;
-      if (meta_block_remaining_len <= 0) break;
-      if (distance_code < 0) {
-        br.readMoreInput();
-        if (block_length[2] === 0) {
-          decodeBlockType(
-            num_block_types[2],
-            block_type_trees,
-            2,
-            block_type,
-            block_type_rb,
-            block_type_rb_index,
-            br
-          );
-          block_length[2] = readBlockLength(block_len_trees, 2 * HUFFMAN_MAX_TABLE_SIZE, br);
-          dist_context_map_slice = block_type[2] << kDistanceContextBits;
-        }
-        block_length[2]--;
-        const context = (copyLength > 4 ? 3 : copyLength - 2) & 255;
-        const dist_htree_index = dist_context_map[dist_context_map_slice + context];
-        distance_code = readSymbol(hgroup[2].codes, hgroup[2].htrees[dist_htree_index], br);
-        if (distance_code >= num_direct_distance_codes) {
-          distance_code -= num_direct_distance_codes;
-          const postfix = distance_code & distance_postfix_mask;
-          distance_code >>= distance_postfix_bits;
-          const nbits = (distance_code >> 1) + 1;
-          const offset = (2 + (distance_code & 1) << nbits) - 4;
-          distance_code = num_direct_distance_codes + (offset + br.readBits(nbits) << distance_postfix_bits) + postfix;
-        }
-      }
-      const distance = translateShortCodes(distance_code, dist_rb, dist_rb_idx);
-      if (distance < 0) throw new Error("[BrotliDecompress] invalid distance");
-      if (pos < max_backward_distance && max_distance !== max_backward_distance) {
-        max_distance = pos;
-      } else {
-        max_distance = max_backward_distance;
-      }
-      let copy_dst = pos & ringbuffer_mask;
-      if (distance > max_distance) {
-        if (copyLength >= minDictionaryWordLength && copyLength <= maxDictionaryWordLength) {
-          let offset = offsetsByLength[copyLength];
-          const word_id = distance - max_distance - 1;
-          const shift = sizeBitsByLength[copyLength];
-          const mask = (1 << shift) - 1;
-          const word_idx = word_id & mask;
-          const transform_idx = word_id >> shift;
-          offset += word_idx * copyLength;
-          if (transform_idx < kNumTransforms) {
-            const len = transformDictionaryWord(ringbuffer, copy_dst, offset, copyLength, transform_idx);
-            copy_dst += len;
-            pos += len;
-            meta_block_remaining_len -= len;
-            if (copy_dst >= ringbuffer_end) {
-              output2.write(ringbuffer, ringbuffer_size);
-              for (let _x = 0; _x < copy_dst - ringbuffer_end; _x++)
-                ringbuffer[_x] = ringbuffer[ringbuffer_end + _x];
-            }
-          } else {
-            throw new Error("Invalid backward reference");
-          }
-        } else {
-          throw new Error("Invalid backward reference");
-        }
-      } else {
-        if (distance_code > 0) {
-          dist_rb[dist_rb_idx & 3] = distance;
-          dist_rb_idx++;
-        }
-        if (copyLength > meta_block_remaining_len) {
-          throw new Error("Invalid backward reference");
-        }
-        for (let j = 0; j < copyLength; j++) {
-          ringbuffer[pos & ringbuffer_mask] = ringbuffer[pos - distance & ringbuffer_mask];
-          if ((pos & ringbuffer_mask) === ringbuffer_mask) {
-            output2.write(ringbuffer, ringbuffer_size);
-          }
-          pos++;
-          meta_block_remaining_len--;
-        }
-      }
-    }
-    pos &= 1073741823;
-  }
-  output2.write(ringbuffer, pos & ringbuffer_mask);
-}
-function translateShortCodes(code, ringbuffer, index) {
-  if (code < NUM_DISTANCE_SHORT_CODES) {
-    index += kDistanceShortCodeIndexOffset[code];
-    index &= 3;
-    return ringbuffer[index] + kDistanceShortCodeValueOffset[code];
-  } else {
-    return code - NUM_DISTANCE_SHORT_CODES + 1;
-  }
-}
-
-// node_modules/.pnpm/hyparquet-compressors@1.1.2/node_modules/hyparquet-compressors/src/lz4.js
-function decompressLz4(input2, outputLength) {
-  const output2 = new Uint8Array(outputLength);
-  try {
-    let i = 0;
-    let o = 0;
-    while (i < input2.length - 8) {
-      const expectedOutputLength = input2[i++] << 24 | input2[i++] << 16 | input2[i++] << 8 | input2[i++];
-      const expectedInputLength = input2[i++] << 24 | input2[i++] << 16 | input2[i++] << 8 | input2[i++];
-      if (input2.length - i < expectedInputLength) throw new Error("lz4 not hadoop");
-      if (output2.length < expectedOutputLength) throw new Error("lz4 not hadoop");
-      const chunk = lz4basic(input2.subarray(i, i + expectedInputLength), output2, o);
-      if (chunk !== expectedOutputLength) throw new Error("lz4 not hadoop");
-      i += expectedInputLength;
-      o += expectedOutputLength;
-      if (i === input2.length) return output2;
-    }
-    if (i < input2.length) throw new Error("lz4 not hadoop");
-  } catch (error63) {
-    if (error63 instanceof Error && error63.message !== "lz4 not hadoop") throw error63;
-    lz4basic(input2, output2, 0);
-  }
-  return output2;
-}
-function decompressLz4Raw(input2, outputLength) {
-  const output2 = new Uint8Array(outputLength);
-  lz4basic(input2, output2, 0);
-  return output2;
-}
-function lz4basic(input2, output2, outputIndex) {
-  let len = outputIndex;
-  for (let i = 0; i < input2.length; ) {
-    const token = input2[i++];
-    let literals = token >> 4;
-    if (literals) {
-      let byte2 = literals + 240;
-      while (byte2 === 255) literals += byte2 = input2[i++];
-      output2.set(input2.subarray(i, i + literals), len);
-      len += literals;
-      i += literals;
-      if (i >= input2.length) return len - outputIndex;
-    }
-    const offset = input2[i++] | input2[i++] << 8;
-    if (!offset || offset > len) {
-      throw new Error(`lz4 offset out of range ${offset}`);
-    }
-    let matchLength = token & 15;
-    let byte = matchLength + 240;
-    while (byte === 255) matchLength += byte = input2[i++];
-    matchLength += 4;
-    let pos = len - offset;
-    const end = len + matchLength;
-    while (len < end) output2[len++] = output2[pos++];
-  }
-  return len - outputIndex;
-}
-
-// node_modules/.pnpm/hyparquet-compressors@1.1.2/node_modules/hyparquet-compressors/src/compressors.js
-var compressors = {
-  SNAPPY: snappyUncompressor(),
-  // loads wasm
-  GZIP: (input2, length) => gunzip(input2, new Uint8Array(length)),
-  BROTLI: decompressBrotli,
-  ZSTD: (input2) => decompress(input2),
-  LZ4: decompressLz4,
-  LZ4_RAW: decompressLz4Raw
-};
-
-// packages/data/src/sketch/kll.ts
-var KllStateSchema = external_exports.object({
-  k: external_exports.number().int().min(8),
-  n: external_exports.number().int().min(0),
-  min: external_exports.number().nullable(),
-  max: external_exports.number().nullable(),
-  /** levels[h] holds items of weight 2^h. */
-  levels: external_exports.array(external_exports.array(external_exports.number())),
-  coin: external_exports.number().int().min(0).max(1)
-});
-var DECAY = 2 / 3;
-var MIN_WIDTH = 8;
-var BUFFER = 4096;
-var KllSketch = class _KllSketch {
-  k;
-  n = 0;
-  min = Number.POSITIVE_INFINITY;
-  max = Number.NEGATIVE_INFINITY;
-  levels = [[]];
-  coin = 0;
-  /** Items held, and the most held before a compaction (the sum of level capacities). */
-  size = 0;
-  capacities = [];
-  totalCapacity = 0;
-  /** New values wait here and enter level 0 sorted in bulk, so compactions are few and large. */
-  buffer = new Float64Array(BUFFER);
-  buffered = 0;
-  constructor(k = 256) {
-    this.k = k;
-    this.updateCapacities();
-  }
-  static fromState(state) {
-    const s = new _KllSketch(state.k);
-    s.n = state.n;
-    s.min = state.min ?? Number.POSITIVE_INFINITY;
-    s.max = state.max ?? Number.NEGATIVE_INFINITY;
-    s.levels = state.levels.map((l) => [...l]);
-    if (s.levels.length === 0) s.levels = [[]];
-    s.coin = state.coin;
-    s.size = s.levels.reduce((sum2, l) => sum2 + l.length, 0);
-    s.updateCapacities();
-    return s;
-  }
-  toState() {
-    this.flush();
-    return {
-      k: this.k,
-      n: this.n,
-      min: this.n > 0 ? this.min : null,
-      max: this.n > 0 ? this.max : null,
-      levels: this.levels.map((l) => [...l]),
-      coin: this.coin
-    };
-  }
-  /** Adds one finite value. */
-  update(value) {
-    this.n++;
-    if (value < this.min) this.min = value;
-    if (value > this.max) this.max = value;
-    this.buffer[this.buffered++] = value;
-    if (this.buffered === BUFFER) this.flush();
-  }
-  flush() {
-    if (this.buffered === 0) return;
-    const level0 = this.levels[0];
-    for (let i = 0; i < this.buffered; i++) level0.push(this.buffer[i]);
-    this.size += this.buffered;
-    this.buffered = 0;
-    while (this.size >= this.totalCapacity) this.compress();
-  }
-  /** Merges another sketch into this one (same k). */
-  merge(other) {
-    if (other.k !== this.k) throw new Error(`cannot merge KLL sketches with k=${this.k} and k=${other.k}`);
-    if (other.n === 0) return;
-    this.flush();
-    other.flush();
-    this.n += other.n;
-    this.min = Math.min(this.min, other.min);
-    this.max = Math.max(this.max, other.max);
-    other.levels.forEach((items, h) => {
-      while (this.levels.length <= h) this.levels.push([]);
-      for (const v of items) this.levels[h].push(v);
-    });
-    this.size += other.size;
-    this.updateCapacities();
-    while (this.size >= this.totalCapacity) this.compress();
-  }
-  /** Share of values <= x (the empirical CDF, within the sketch's rank error). */
-  cdf(x) {
-    if (this.n === 0) return Number.NaN;
-    this.flush();
-    let rank = 0;
-    this.levels.forEach((items, h) => {
-      const w = 2 ** h;
-      for (const v of items) if (v <= x) rank += w;
-    });
-    return rank / this.weight();
-  }
-  /** Sorted items with cumulative weights, for quantiles and CDF comparisons. */
-  sortedView() {
-    this.flush();
-    const pairs = [];
-    this.levels.forEach((items, h) => {
-      for (const v of items) pairs.push([v, 2 ** h]);
-    });
-    pairs.sort((a, b) => a[0] - b[0]);
-    const values = new Float64Array(pairs.length);
-    const cumulative = new Float64Array(pairs.length);
-    let total = 0;
-    pairs.forEach(([v, w], i) => {
-      total += w;
-      values[i] = v;
-      cumulative[i] = total;
-    });
-    return { values, cumulative, total };
-  }
-  /** The q-quantile (0..1); the exact min and max at the ends. */
-  quantile(q) {
-    if (this.n === 0) return Number.NaN;
-    if (q <= 0) return this.min;
-    if (q >= 1) return this.max;
-    const { values, cumulative, total } = this.sortedView();
-    const target = q * total;
-    for (let i = 0; i < values.length; i++) if (cumulative[i] >= target) return values[i];
-    return this.max;
-  }
-  weight() {
-    this.flush();
-    let w = 0;
-    this.levels.forEach((items, h) => w += items.length * 2 ** h);
-    return w;
-  }
-  updateCapacities() {
-    const depth = this.levels.length;
-    this.capacities = this.levels.map((_, h) => Math.max(MIN_WIDTH, Math.ceil(this.k * DECAY ** (depth - 1 - h))));
-    this.totalCapacity = this.capacities.reduce((a, b) => a + b, 0);
-  }
-  /**
-   * Lazy compaction (Ivkin et al. 2019): only when the sketch is full, halve
-   * the lowest level over its capacity. Level 0 then holds many items per
-   * compaction, so each is sorted by the native typed-array sort in bulk.
-   */
-  compress() {
-    for (let h = 0; h < this.levels.length; h++) {
-      const items = this.levels[h];
-      if (items.length < this.capacities[h]) continue;
-      if (h + 1 === this.levels.length) this.levels.push([]);
-      const sorted = Float64Array.from(items).sort();
-      const odd = sorted.length % 2 === 1;
-      const pairs = odd ? sorted.length - 1 : sorted.length;
-      const up = this.levels[h + 1];
-      for (let i = this.coin; i < pairs; i += 2) up.push(sorted[i]);
-      this.coin ^= 1;
-      this.levels[h] = odd ? [sorted[pairs]] : [];
-      this.size -= pairs / 2;
-      this.updateCapacities();
-      return;
-    }
-  }
-};
-
-// packages/data/src/sketch/hyperloglog.ts
-var P = 12;
-var M = 1 << P;
-var HllStateSchema = external_exports.object({
-  precision: external_exports.literal(P),
-  /** Registers, base64. */
-  registers: external_exports.string()
-});
-var f64 = new Float64Array(1);
-var u32 = new Uint32Array(f64.buffer);
-
-// packages/data/src/sketch/frequent-items.ts
-var FrequentItemsStateSchema = external_exports.object({
-  capacity: external_exports.number().int().min(1),
-  /** True while no count was ever reduced: the counts are exact and complete. */
-  exact: external_exports.boolean(),
-  errorBound: external_exports.number().min(0),
-  /** [value, count], most frequent first. */
-  items: external_exports.array(external_exports.tuple([external_exports.string(), external_exports.number().min(0)]))
-});
-
-// packages/data/src/profile/profile-schema.ts
-var HistogramSchema = external_exports.object({
-  /** Bin i holds cuts[i-1] < v <= cuts[i]; the first and last bins are open-ended. */
-  cuts: external_exports.array(external_exports.number()),
-  counts: external_exports.array(external_exports.number().min(0)),
-  /** False when the counts were estimated from the quantile sketch (no fixed reference cuts). */
-  exact: external_exports.boolean()
-});
-var NumericProfileSchema = external_exports.object({
-  name: external_exports.string(),
-  kind: external_exports.literal("numeric"),
-  timestamp: external_exports.boolean(),
-  count: external_exports.number().int().min(0),
-  nullCount: external_exports.number().int().min(0),
-  nanCount: external_exports.number().int().min(0),
-  posInfCount: external_exports.number().int().min(0),
-  negInfCount: external_exports.number().int().min(0),
-  /** Text that did not parse as a number (CSV/JSON); counted in nullCount too. */
-  invalidCount: external_exports.number().int().min(0),
-  invalidSamples: external_exports.array(external_exports.string()),
-  finiteCount: external_exports.number().int().min(0),
-  mean: external_exports.number().nullable(),
-  /** Sum of squared deviations from the mean (Chan et al.), so variance merges exactly. */
-  m2: external_exports.number().min(0),
-  stdev: external_exports.number().nullable(),
-  min: external_exports.number().nullable(),
-  max: external_exports.number().nullable(),
-  allIntegers: external_exports.boolean(),
-  percentiles: external_exports.record(external_exports.string(), external_exports.number()),
-  distinctEstimate: external_exports.number().int().min(0),
-  quantileSketch: KllStateSchema,
-  distinctSketch: HllStateSchema,
-  histogram: HistogramSchema.nullable()
-});
-var CategoricalProfileSchema = external_exports.object({
-  name: external_exports.string(),
-  kind: external_exports.literal("categorical"),
-  count: external_exports.number().int().min(0),
-  nullCount: external_exports.number().int().min(0),
-  minLength: external_exports.number().int().min(0).nullable(),
-  maxLength: external_exports.number().int().min(0).nullable(),
-  distinctEstimate: external_exports.number().int().min(0),
-  topValues: FrequentItemsStateSchema,
-  distinctSketch: HllStateSchema
-});
-var ColumnProfileSchema = external_exports.discriminatedUnion("kind", [NumericProfileSchema, CategoricalProfileSchema]);
-var ProfileSchema = external_exports.object({
-  schemaVersion: external_exports.literal(1),
-  rowCount: external_exports.number().int().min(0),
-  /** Columns in file order. */
-  columns: external_exports.array(ColumnProfileSchema)
-});
-
-// packages/data/src/profile/column-profilers.ts
-function binCountsFromSketch(sketch, cuts) {
-  const counts = [];
-  let below = 0;
-  for (const c of cuts) {
-    const atOrBelow = Math.round(sketch.cdf(c) * sketch.n);
-    counts.push(atOrBelow - below);
-    below = atOrBelow;
-  }
-  counts.push(sketch.n - below);
-  return counts;
-}
-
-// packages/data/src/profile/data-profiler.ts
-function parseProfile(text2, file2) {
-  let json2;
-  try {
-    json2 = JSON.parse(text2);
-  } catch (cause) {
-    throw new FileFormatError(`${file2}: not valid JSON (${cause.message})`, { location: { file: file2 }, cause });
-  }
-  const version2 = json2?.schemaVersion;
-  if (version2 !== 1) {
-    throw new FileFormatError(
-      `${file2}: profile schemaVersion ${JSON.stringify(version2)} is not supported (expected 1); re-create it with 'mlship data profile'`,
-      { location: { file: file2 } }
-    );
-  }
-  const parsed = ProfileSchema.safeParse(json2);
-  if (!parsed.success) {
-    const issue3 = parsed.error.issues[0];
-    throw new FileFormatError(`${file2}: invalid profile at ${issue3.path.join(".")}: ${issue3.message}`, {
-      location: { file: file2 }
-    });
-  }
-  return parsed.data;
-}
-
-// packages/data/src/expect/expectations-schema.ts
-var Severity = external_exports.enum(["error", "warn"]);
-var Common = { severity: Severity.default("error") };
-var Mostly = { mostly: external_exports.number().min(0).max(1).default(1) };
-var Range = {
-  min: external_exports.number().optional(),
-  max: external_exports.number().optional()
-};
-var hasBound = (r) => r.min !== void 0 || r.max !== void 0;
-var BOUND_MESSAGE = "give min, max or both";
-function flag(shape2) {
-  return external_exports.union([external_exports.literal(true).transform(() => ({})), external_exports.strictObject(shape2)]).pipe(external_exports.strictObject(shape2));
-}
-var ColumnTypeSchema = external_exports.enum(["number", "integer", "string", "boolean", "timestamp"]);
-var ColumnExpectationsSchema = external_exports.strictObject({
-  type: external_exports.union([
-    ColumnTypeSchema.transform((is) => ({ is })),
-    external_exports.strictObject({ is: ColumnTypeSchema, ...Mostly, ...Common })
-  ]).pipe(external_exports.strictObject({ is: ColumnTypeSchema, ...Mostly, ...Common })).optional(),
-  notNull: flag({ ...Mostly, ...Common }).optional(),
-  between: external_exports.strictObject({ ...Range, ...Mostly, ...Common }).refine(hasBound, BOUND_MESSAGE).optional(),
-  inSet: external_exports.union([
-    external_exports.array(external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])).transform((values) => ({ values })),
-    external_exports.strictObject({ values: external_exports.array(external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])), ...Mostly, ...Common })
-  ]).pipe(
-    external_exports.strictObject({ values: external_exports.array(external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])).min(1), ...Mostly, ...Common })
-  ).optional(),
-  regex: external_exports.union([
-    external_exports.string().transform((pattern) => ({ pattern })),
-    external_exports.strictObject({ pattern: external_exports.string(), ...Mostly, ...Common })
-  ]).pipe(
-    external_exports.strictObject({
-      pattern: external_exports.string().refine((p) => {
-        try {
-          new RegExp(p, "u");
-          return true;
-        } catch {
-          return false;
-        }
-      }, "not a valid regular expression"),
-      ...Mostly,
-      ...Common
-    })
-  ).optional(),
-  unique: flag({ ...Mostly, ...Common }).optional(),
-  length: external_exports.strictObject({ ...Range, ...Mostly, ...Common }).refine(hasBound, BOUND_MESSAGE).optional(),
-  mean: external_exports.strictObject({ ...Range, ...Common }).refine(hasBound, BOUND_MESSAGE).optional(),
-  stdev: external_exports.strictObject({ ...Range, ...Common }).refine(hasBound, BOUND_MESSAGE).optional(),
-  quantiles: external_exports.array(external_exports.strictObject({ q: external_exports.number().min(0).max(1), ...Range, ...Common }).refine(hasBound, BOUND_MESSAGE)).optional(),
-  /** Share of non-null rows whose category the reference profile never saw. */
-  newCategoryShare: external_exports.strictObject({ max: external_exports.number().min(0).max(1), ...Common }).optional()
-});
-var TableExpectationsSchema = external_exports.strictObject({
-  columns: external_exports.strictObject({
-    present: external_exports.array(external_exports.string()).default([]),
-    absent: external_exports.array(external_exports.string()).default([]),
-    /** The data's columns must be exactly `present`, in that order. */
-    ordered: external_exports.boolean().default(false),
-    ...Common
-  }).optional(),
-  rowCount: external_exports.strictObject({ min: external_exports.number().int().min(0).optional(), max: external_exports.number().int().min(0).optional(), ...Common }).refine(hasBound, BOUND_MESSAGE).optional(),
-  /** `mostly`: the share of rows that must not repeat an earlier row (1 = no duplicates). */
-  duplicateRows: flag({ ...Mostly, ...Common }).optional(),
-  /** The newest value of a timestamp column must be at most this old. */
-  freshness: external_exports.strictObject({ column: external_exports.string(), maxAgeHours: external_exports.number().positive(), ...Common }).optional()
-});
-var ExpectationsSchema = external_exports.strictObject({
-  schemaVersion: external_exports.literal(1),
-  table: TableExpectationsSchema.default({}),
-  columns: external_exports.record(external_exports.string(), ColumnExpectationsSchema).default({})
-});
-
-// packages/data/src/expect/row-checks.ts
-var DATE_TEXT = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-
-// packages/data/src/drift/drift-statistics.ts
-function smoothed(counts, floor = 1e-4) {
-  const total = counts.reduce((a, b) => a + b, 0);
-  if (total === 0) return counts.map(() => 1 / counts.length);
-  const p = counts.map((c) => Math.max(c / total, floor));
-  const sum2 = p.reduce((a, b) => a + b, 0);
-  return p.map((x) => x / sum2);
-}
-function populationStabilityIndex(reference, current2) {
-  const e = smoothed(reference);
-  const a = smoothed(current2);
-  let psi = 0;
-  for (let i = 0; i < e.length; i++) psi += (a[i] - e[i]) * Math.log(a[i] / e[i]);
-  return psi;
-}
-function jensenShannonDistance(reference, current2) {
-  const sum2 = (xs) => xs.reduce((a, b) => a + b, 0);
-  const tp = sum2(reference);
-  const tq = sum2(current2);
-  if (tp === 0 || tq === 0) return tp === tq ? 0 : 1;
-  let divergence = 0;
-  for (let i = 0; i < reference.length; i++) {
-    const p = reference[i] / tp;
-    const q = current2[i] / tq;
-    const m = (p + q) / 2;
-    if (p > 0) divergence += 0.5 * p * Math.log2(p / m);
-    if (q > 0) divergence += 0.5 * q * Math.log2(q / m);
-  }
-  return Math.sqrt(Math.max(0, divergence));
-}
-function compareDistributions(reference, current2) {
-  const r = reference.sortedView();
-  const c = current2.sortedView();
-  let i = 0;
-  let j = 0;
-  let fr = 0;
-  let fc = 0;
-  let ks = 0;
-  let wasserstein = 0;
-  let previous = Number.NaN;
-  while (i < r.values.length || j < c.values.length) {
-    const x = j >= c.values.length || i < r.values.length && r.values[i] <= c.values[j] ? r.values[i] : c.values[j];
-    if (!Number.isNaN(previous)) wasserstein += Math.abs(fr - fc) * (x - previous);
-    while (i < r.values.length && r.values[i] === x) fr = r.cumulative[i++] / r.total;
-    while (j < c.values.length && c.values[j] === x) fc = c.cumulative[j++] / c.total;
-    ks = Math.max(ks, Math.abs(fr - fc));
-    previous = x;
-  }
-  return { ks, wasserstein };
-}
-function ksPValue(d, n1, n2) {
-  const ne = n1 * n2 / (n1 + n2);
-  if (ne <= 0) return 1;
-  const sqrtNe = Math.sqrt(ne);
-  const lambda = (sqrtNe + 0.12 + 0.11 / sqrtNe) * d;
-  if (lambda < 1e-3) return 1;
-  let sum2 = 0;
-  for (let k = 1; k <= 100; k++) {
-    const term = (k % 2 === 1 ? 2 : -2) * Math.exp(-2 * k * k * lambda * lambda);
-    sum2 += term;
-    if (Math.abs(term) < 1e-12) break;
-  }
-  return Math.min(1, Math.max(0, sum2));
-}
-function chiSquareHomogeneity(reference, current2) {
-  const n1 = reference.reduce((a, b) => a + b, 0);
-  const n2 = current2.reduce((a, b) => a + b, 0);
-  const n = n1 + n2;
-  let chiSquare = 0;
-  let categories = 0;
-  for (let i = 0; i < reference.length; i++) {
-    const column = reference[i] + current2[i];
-    if (column === 0) continue;
-    categories++;
-    const e1 = column * n1 / n;
-    const e2 = column * n2 / n;
-    chiSquare += (reference[i] - e1) ** 2 / e1 + (current2[i] - e2) ** 2 / e2;
-  }
-  const df = Math.max(1, categories - 1);
-  return {
-    chiSquare,
-    df,
-    pValue: n > 0 ? chiSquareSurvival(chiSquare, df) : 1,
-    cramersV: n > 0 ? Math.sqrt(chiSquare / n) : 0
-  };
-}
-function chiSquareSurvival(x, df) {
-  if (x <= 0) return 1;
-  return upperGammaRegularised(df / 2, x / 2);
-}
-function upperGammaRegularised(a, x) {
-  const lnGammaA = logGamma(a);
-  if (x < a + 1) {
-    let term = 1 / a;
-    let sum2 = term;
-    for (let n = 1; n < 1e3; n++) {
-      term *= x / (a + n);
-      sum2 += term;
-      if (Math.abs(term) < Math.abs(sum2) * 1e-15) break;
-    }
-    return Math.max(0, 1 - sum2 * Math.exp(-x + a * Math.log(x) - lnGammaA));
-  }
-  let b = x + 1 - a;
-  let c = 1 / 1e-300;
-  let d = 1 / b;
-  let h = d;
-  for (let i = 1; i < 1e3; i++) {
-    const an = -i * (i - a);
-    b += 2;
-    d = an * d + b;
-    if (Math.abs(d) < 1e-300) d = 1e-300;
-    c = b + an / c;
-    if (Math.abs(c) < 1e-300) c = 1e-300;
-    d = 1 / d;
-    const delta = d * c;
-    h *= delta;
-    if (Math.abs(delta - 1) < 1e-15) break;
-  }
-  return Math.min(1, Math.exp(-x + a * Math.log(x) - lnGammaA) * h);
-}
-function logGamma(x) {
-  const g2 = [
-    76.18009172947146,
-    -86.50532032941678,
-    24.01409824083091,
-    -1.231739572450155,
-    0.001208650973866179,
-    -5395239384953e-18
-  ];
-  let y = x;
-  const tmp = x + 5.5 - (x + 0.5) * Math.log(x + 5.5);
-  let series = 1.000000000190015;
-  for (const c of g2) series += c / ++y;
-  return -tmp + Math.log(2.5066282746310007 * series / x);
-}
-function benjaminiHochberg(pValues) {
-  const m = pValues.length;
-  const order = pValues.map((p, i) => [p, i]).sort((a, b) => a[0] - b[0]);
-  const adjusted = new Array(m);
-  let running = 1;
-  for (let rank = m; rank >= 1; rank--) {
-    const [p, index] = order[rank - 1];
-    running = Math.min(running, p * m / rank);
-    adjusted[index] = running;
-  }
-  return adjusted;
-}
-
-// packages/data/src/drift/drift-options.ts
-var NumericMethodSchema = external_exports.enum(["psi", "ks", "wasserstein", "jensen-shannon"]);
-var CategoricalMethodSchema = external_exports.enum(["jensen-shannon", "psi", "cramers-v"]);
-var DriftOptionsSchema = external_exports.strictObject({
-  /** The effect size that decides numeric drift. */
-  numericMethod: NumericMethodSchema.default("psi"),
-  /** The effect size that decides categorical drift. */
-  categoricalMethod: CategoricalMethodSchema.default("jensen-shannon"),
-  thresholds: external_exports.strictObject({
-    psi: external_exports.number().positive().default(0.1),
-    ks: external_exports.number().positive().max(1).default(0.1),
-    /** Wasserstein distance divided by the reference standard deviation. */
-    wasserstein: external_exports.number().positive().default(0.1),
-    jensenShannon: external_exports.number().positive().max(1).default(0.1),
-    cramersV: external_exports.number().positive().max(1).default(0.1)
-  }).default({ psi: 0.1, ks: 0.1, wasserstein: 0.1, jensenShannon: 0.1, cramersV: 0.1 }),
-  /** False discovery rate across columns (Benjamini-Hochberg) for the significance gate. */
-  alpha: external_exports.number().positive().max(1).default(0.05),
-  /** The data set drifts when at least this share of compared columns drift. */
-  datasetDriftShare: external_exports.number().positive().max(1).default(0.5),
-  /** New categories are a finding of their own when their rows are at least this share of the current rows. */
-  newCategoryShare: external_exports.number().min(0).max(1).default(0.01),
-  /** Categories holding at least this share of reference rows are reported when they vanish. */
-  vanishedCategoryShare: external_exports.number().min(0).max(1).default(0.01),
-  /** Columns not compared (identifiers, timestamps are skipped anyway). */
-  ignore: external_exports.array(external_exports.string()).default([])
-});
-
-// packages/data/src/drift/compare-profiles.ts
-var MAX_CATEGORY_BINS = 20;
-function compareProfiles(reference, current2, input2 = {}) {
-  const options = DriftOptionsSchema.parse(input2);
-  const currentByName = new Map(current2.columns.map((c) => [c.name, c]));
-  const referenceNames = new Set(reference.columns.map((c) => c.name));
-  const columns = [];
-  const findings = [];
-  for (const ref of reference.columns) {
-    const cur = currentByName.get(ref.name);
-    if (!cur) continue;
-    if (options.ignore.includes(ref.name)) {
-      columns.push(skipped(ref.name, ref.kind, "ignored by configuration"));
-    } else if (cur.count > 0 && cur.count === cur.nullCount && ref.count > ref.nullCount) {
-      findings.push(`column '${ref.name}' is entirely null now`);
-      columns.push({ ...skipped(ref.name, ref.kind, "entirely null now"), drifted: true });
-    } else if (ref.kind !== cur.kind) {
-      findings.push(`column '${ref.name}' changed type: ${ref.kind} in the reference, ${cur.kind} now`);
-      columns.push({ ...skipped(ref.name, ref.kind, `type changed to ${cur.kind}`), drifted: true });
-    } else if (ref.kind === "numeric" && cur.kind === "numeric") {
-      columns.push(numericDrift(ref, cur, options));
-    } else if (ref.kind === "categorical" && cur.kind === "categorical") {
-      columns.push(categoricalDrift(ref, cur, options));
-    }
-  }
-  const compared = columns.filter((c) => c.skipped === null);
-  const q = benjaminiHochberg(compared.map((c) => c.pValue));
-  compared.forEach((c, i) => {
-    c.qValue = q[i];
-    c.drifted = c.effect >= c.threshold && c.qValue <= options.alpha;
-  });
-  for (const c of compared) {
-    if (c.newCategoryShare >= options.newCategoryShare && c.newCategories.length > 0) {
-      findings.push(
-        `'${c.column}': ${c.newCategories.length} new ${c.newCategories.length === 1 ? "category" : "categories"} in ${(c.newCategoryShare * 100).toFixed(1)}% of rows (${c.newCategories.slice(0, 3).map((n) => n.value).join(", ")}${c.newCategories.length > 3 ? ", ..." : ""})`
-      );
-    }
-    if (c.vanishedCategories.length > 0) {
-      findings.push(
-        `'${c.column}': ${c.vanishedCategories.map((v) => `${v.value} (${(v.share * 100).toFixed(1)}% of reference rows)`).join(", ")} no longer ${c.vanishedCategories.length === 1 ? "occurs" : "occur"}`
-      );
-    }
-  }
-  const driftedCount = columns.filter((c) => c.drifted).length;
-  const comparedCount = compared.length + columns.filter((c) => c.skipped !== null && c.drifted).length;
-  const driftedShare = comparedCount > 0 ? driftedCount / comparedCount : 0;
-  const missingColumns = reference.columns.filter((c) => !currentByName.has(c.name)).map((c) => c.name);
-  for (const m of missingColumns) findings.push(`column '${m}' of the reference is missing`);
-  return {
-    columns,
-    comparedCount,
-    driftedCount,
-    driftedShare,
-    datasetDrift: comparedCount > 0 && driftedShare >= options.datasetDriftShare,
-    missingColumns,
-    newColumns: current2.columns.filter((c) => !referenceNames.has(c.name)).map((c) => c.name),
-    findings,
-    options
-  };
-}
-function skipped(column, kind, reason) {
-  return {
-    column,
-    kind,
-    skipped: reason,
-    method: "",
-    effect: 0,
-    threshold: 0,
-    measures: {},
-    pValue: 1,
-    qValue: 1,
-    drifted: false,
-    referenceCount: 0,
-    currentCount: 0,
-    newCategories: [],
-    newCategoryShare: 0,
-    vanishedCategories: [],
-    bins: { labels: [], reference: [], current: [] }
-  };
-}
-function numericDrift(ref, cur, options) {
-  if (ref.timestamp || cur.timestamp) return skipped(ref.name, "numeric", "timestamp column (time moves on)");
-  if (ref.finiteCount === 0 || cur.finiteCount === 0)
-    return skipped(ref.name, "numeric", "no finite values to compare");
-  const refSketch = KllSketch.fromState(ref.quantileSketch);
-  const curSketch = KllSketch.fromState(cur.quantileSketch);
-  const cuts = ref.histogram?.cuts ?? [];
-  const refCounts = ref.histogram?.counts ?? [ref.finiteCount];
-  const sameCuts = cur.histogram !== null && cur.histogram.cuts.length === cuts.length && cur.histogram.cuts.every((c, i) => c === cuts[i]);
-  const curCounts = sameCuts ? cur.histogram.counts : binCountsFromSketch(curSketch, cuts);
-  const { ks, wasserstein } = compareDistributions(refSketch, curSketch);
-  const sigma = ref.stdev ?? 0;
-  const measures = {
-    psi: populationStabilityIndex(refCounts, curCounts),
-    ks,
-    wasserstein: sigma > 0 ? wasserstein / sigma : wasserstein > 0 ? Number.POSITIVE_INFINITY : 0,
-    jensenShannon: jensenShannonDistance(refCounts, curCounts)
-  };
-  const method = options.numericMethod;
-  const key = method === "jensen-shannon" ? "jensenShannon" : method;
-  const total = (xs) => xs.reduce((a, b) => a + b, 0);
-  const labels = cuts.length === 0 ? ["all"] : [
-    `<= ${fmt2(cuts[0])}`,
-    ...cuts.slice(1).map((c, i) => `(${fmt2(cuts[i])}, ${fmt2(c)}]`),
-    `> ${fmt2(cuts.at(-1))}`
-  ];
-  return {
-    column: ref.name,
-    kind: "numeric",
-    skipped: null,
-    method,
-    effect: measures[key],
-    threshold: options.thresholds[key],
-    measures,
-    pValue: ksPValue(ks, ref.finiteCount, cur.finiteCount),
-    qValue: 1,
-    drifted: false,
-    referenceCount: ref.finiteCount,
-    currentCount: cur.finiteCount,
-    newCategories: [],
-    newCategoryShare: 0,
-    vanishedCategories: [],
-    bins: {
-      labels,
-      reference: refCounts.map((c) => c / total(refCounts)),
-      current: curCounts.map((c) => c / total(curCounts))
-    }
-  };
-}
-function categoricalDrift(ref, cur, options) {
-  const refNonNull = ref.count - ref.nullCount;
-  const curNonNull = cur.count - cur.nullCount;
-  if (refNonNull === 0 || curNonNull === 0) return skipped(ref.name, "categorical", "no values to compare");
-  if (ref.distinctEstimate > 100 && ref.distinctEstimate > 0.5 * refNonNull)
-    return skipped(ref.name, "categorical", "identifier-like (most values distinct)");
-  if (ref.topValues.items.length > 0 && ref.topValues.items.every(([v]) => DATE_TEXT.test(v)))
-    return skipped(ref.name, "categorical", "timestamp column (time moves on)");
-  const refMap = new Map(ref.topValues.items);
-  const curMap = new Map(cur.topValues.items);
-  const values = [.../* @__PURE__ */ new Set([...refMap.keys(), ...curMap.keys()])];
-  const refCounts = [...values.map((v) => refMap.get(v) ?? 0), Math.max(0, refNonNull - sum(refMap.values()))];
-  const curCounts = [...values.map((v) => curMap.get(v) ?? 0), Math.max(0, curNonNull - sum(curMap.values()))];
-  const test = chiSquareHomogeneity(refCounts, curCounts);
-  const measures = {
-    jensenShannon: jensenShannonDistance(refCounts, curCounts),
-    psi: populationStabilityIndex(refCounts, curCounts),
-    cramersV: test.cramersV,
-    chiSquare: test.chiSquare
-  };
-  const method = options.categoricalMethod;
-  const key = method === "jensen-shannon" ? "jensenShannon" : method === "cramers-v" ? "cramersV" : "psi";
-  const newCategories = ref.topValues.exact ? cur.topValues.items.filter(([v]) => !refMap.has(v)).map(([value, count]) => ({ value, count, share: count / curNonNull })) : [];
-  const vanishedCategories = cur.topValues.exact ? ref.topValues.items.filter(([v, n]) => !curMap.has(v) && n / refNonNull >= options.vanishedCategoryShare).map(([value, count]) => ({ value, count, share: count / refNonNull })) : [];
-  const top = [...values].sort((a, b) => (refMap.get(b) ?? 0) + (curMap.get(b) ?? 0) - (refMap.get(a) ?? 0) - (curMap.get(a) ?? 0)).slice(0, MAX_CATEGORY_BINS);
-  return {
-    column: ref.name,
-    kind: "categorical",
-    skipped: null,
-    method,
-    effect: measures[key],
-    threshold: options.thresholds[key],
-    measures,
-    pValue: test.pValue,
-    qValue: 1,
-    drifted: false,
-    referenceCount: refNonNull,
-    currentCount: curNonNull,
-    newCategories,
-    newCategoryShare: sum(newCategories.map((n) => n.count)) / curNonNull,
-    vanishedCategories,
-    bins: {
-      labels: top,
-      reference: top.map((v) => (refMap.get(v) ?? 0) / refNonNull),
-      current: top.map((v) => (curMap.get(v) ?? 0) / curNonNull)
-    }
-  };
-}
-function sum(xs) {
-  let s = 0;
-  for (const x of xs) s += x;
-  return s;
-}
-function fmt2(v) {
-  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));
-}
-
-// packages/data/src/run/data-test.ts
-var FailOnSchema = external_exports.enum(["error", "warn", "never"]);
-
-// packages/data/src/run/action-inputs.ts
-var DataTestActionInputsSchema = external_exports.object({
-  data: external_exports.string({ error: "is required" }),
-  expectations: external_exports.string().optional(),
-  /** A profile file, or a registry reference (churn@prod) whose data-profile asset is used. */
-  referenceProfile: external_exports.string().optional(),
-  /** Where registry references resolve: github:owner/repo (default: this repository) or local:DIR. */
-  registry: external_exports.string().optional(),
-  token: external_exports.string().optional(),
-  driftConfig: external_exports.string().optional(),
-  failOn: FailOnSchema.default("error"),
-  outputDir: external_exports.string().default("mlship-data")
-});
-
-// packages/deploy/src/judge/guardrails.ts
-var RATE_SCALE = 0.1;
-var MIN_REFERENCE_REQUESTS = 100;
-var MIN_PROFILE_ROWS = 50;
-function shrunkRateVariance(x, n) {
-  const p = (x + 1) / (n + 2);
-  return p * (1 - p) / n;
-}
-function rateLowerBound(alpha, rate, minus) {
-  const value = rate.x / rate.n - (minus && minus.n > 0 ? minus.x / minus.n : 0);
-  const variance = shrunkRateVariance(rate.x, rate.n) + (minus && minus.n > 0 ? shrunkRateVariance(minus.x, minus.n) : 0);
-  return { value, lower: value - alwaysValidBounds({ value, variance }, alpha, RATE_SCALE).halfWidth };
-}
-var pct = (x) => `${(x * 100).toFixed(x < 0.1 ? 2 : 1)}%`;
-function histogramQuantile(h, q) {
-  const total = h.counts.reduce((a, b) => a + b, 0);
-  if (total === 0) return void 0;
-  const rank = q * total;
-  let seen = 0;
-  for (let i = 0; i < h.counts.length; i++) {
-    const count = h.counts[i];
-    if (seen + count >= rank && count > 0) {
-      if (i === h.boundsMs.length) return h.boundsMs.at(-1);
-      const low = i === 0 ? 0 : h.boundsMs[i - 1];
-      return low + (h.boundsMs[i] - low) * ((rank - seen) / count);
-    }
-    seen += count;
-  }
-  return h.boundsMs.at(-1);
-}
-function slowerThan(h, limitMs) {
-  let slow = 0;
-  for (let i = 0; i < h.counts.length; i++) {
-    const low = i === 0 ? 0 : h.boundsMs[i - 1];
-    if (low >= limitMs) slow += h.counts[i];
-  }
-  return slow;
-}
-function errorRate(e, g2, alpha) {
-  const { canary, prod } = e;
-  if (canary.scored === 0)
-    return { name: "error rate", status: "unmeasured", detail: "the canary has scored no request yet" };
-  const { value, lower } = rateLowerBound(
-    alpha,
-    { x: canary.errors, n: canary.scored },
-    { x: prod.errors, n: prod.scored }
-  );
-  const breach = lower > g2.errorRateMaxIncrease;
-  return {
-    name: "error rate",
-    status: breach ? "breach" : "ok",
-    observed: value,
-    limit: g2.errorRateMaxIncrease,
-    detail: `canary ${canary.errors}/${canary.scored} failed vs prod ${prod.errors}/${prod.scored}: ${breach ? `at least ${pct(lower)} more, past` : "within"} the allowed +${pct(g2.errorRateMaxIncrease)}`
-  };
-}
-function latency(e, g2, alpha) {
-  const prodP99 = e.prod.scored >= MIN_REFERENCE_REQUESTS ? histogramQuantile(e.prod.latency, 0.99) : void 0;
-  const limits = [
-    ...prodP99 === void 0 ? [] : [g2.latencyP99MaxRatio * prodP99],
-    ...g2.latencyP99Ms === void 0 ? [] : [g2.latencyP99Ms]
-  ];
-  const canaryTotal = e.canary.latency.counts.reduce((a, b) => a + b, 0);
-  if (limits.length === 0 || canaryTotal === 0)
-    return {
-      name: "latency p99",
-      status: "unmeasured",
-      detail: canaryTotal === 0 ? "the canary has no timed request yet" : `prod has scored ${e.prod.scored} of the ${MIN_REFERENCE_REQUESTS} requests its p99 needs`
-    };
-  const limitMs = Math.min(...limits);
-  const canaryP99 = histogramQuantile(e.canary.latency, 0.99);
-  const { lower } = rateLowerBound(alpha, { x: slowerThan(e.canary.latency, limitMs), n: canaryTotal });
-  const breach = lower > 0.01;
-  const prodText = prodP99 === void 0 ? "" : ` (prod ${prodP99.toFixed(1)} ms)`;
-  return {
-    name: "latency p99",
-    status: breach ? "breach" : "ok",
-    observed: canaryP99,
-    limit: limitMs,
-    detail: `canary p99 ${canaryP99.toFixed(1)} ms${prodText}; limit ${limitMs.toFixed(1)} ms${breach ? `: at least ${pct(lower)} of canary requests are slower` : ""}`
-  };
-}
-function disagreement(e, g2, alpha) {
-  const c = e.comparisons;
-  if (!c || c.compared === 0)
-    return { name: "disagreement", status: "unmeasured", detail: "no request scored by both models yet" };
-  const { value, lower } = rateLowerBound(alpha, { x: c.disagreed, n: c.compared });
-  const breach = lower > g2.disagreementMax;
-  return {
-    name: "disagreement",
-    status: breach ? "breach" : "ok",
-    observed: value,
-    limit: g2.disagreementMax,
-    detail: `canary and prod answered ${c.disagreed} of ${c.compared} requests differently (${pct(value)}; limit ${pct(g2.disagreementMax)})`
-  };
-}
-function predictionDrift(e) {
-  const prod = e.prod.outputs;
-  const canary = e.canary.outputs;
-  if (!prod || !canary)
-    return {
-      name: "prediction drift",
-      status: "unmeasured",
-      detail: "the evidence has no output profiles; the runtime must send them, or turn canary.guardrails.prediction_drift off"
-    };
-  if (canary.rowCount < MIN_PROFILE_ROWS)
-    return {
-      name: "prediction drift",
-      status: "unmeasured",
-      detail: `the canary has ${canary.rowCount} of the ${MIN_PROFILE_ROWS} predictions needed`
-    };
-  const report = compareProfiles(prod, canary);
-  const drifted = report.columns.filter((c) => c.drifted);
-  return {
-    name: "prediction drift",
-    status: drifted.length > 0 ? "breach" : "ok",
-    observed: drifted.length,
-    detail: drifted.length > 0 ? `the canary's ${drifted.map((c) => `${c.column} (${c.method} ${c.effect.toFixed(3)} ≥ ${c.threshold})`).join(", ")} drifted from prod's` : `${report.comparedCount} output column(s) compared with prod's: no drift`
-  };
-}
-function inputDrift(e, reference) {
-  const inputs = e.canary.inputs;
-  if (!reference)
-    return {
-      name: "input drift",
-      status: "unmeasured",
-      detail: "the version has no published data profile; publish one, or turn canary.guardrails.input_drift off"
-    };
-  if (!inputs)
-    return {
-      name: "input drift",
-      status: "unmeasured",
-      detail: "the evidence has no input profile; the runtime must send one, or turn canary.guardrails.input_drift off"
-    };
-  if (inputs.rowCount < MIN_PROFILE_ROWS)
-    return {
-      name: "input drift",
-      status: "unmeasured",
-      detail: `the canary has seen ${inputs.rowCount} of the ${MIN_PROFILE_ROWS} requests needed`
-    };
-  const report = compareProfiles(reference, inputs);
-  const drifted = report.columns.filter((c) => c.drifted).map((c) => c.column);
-  return {
-    name: "input drift",
-    status: report.datasetDrift ? "breach" : "ok",
-    observed: report.driftedShare,
-    limit: report.options.datasetDriftShare,
-    detail: `${report.driftedCount} of ${report.comparedCount} input columns drifted from the version's training profile${drifted.length ? ` (${drifted.slice(0, 5).join(", ")})` : ""}`
-  };
-}
-function judgeGuardrails(evidence, settings, alpha, reference) {
-  return [
-    errorRate(evidence, settings, alpha),
-    latency(evidence, settings, alpha),
-    ...evidence.routing.shadow || evidence.comparisons ? [disagreement(evidence, settings, alpha)] : [],
-    ...settings.predictionDrift ? [predictionDrift(evidence)] : [],
-    ...settings.inputDrift ? [inputDrift(evidence, reference)] : []
-  ];
-}
-
-// packages/deploy/src/judge/judge.ts
-function usableEvidence(input2) {
-  const { evidence, plan, now } = input2;
-  if (!evidence)
-    return {
-      problem: "no evidence: the serving adapter reports none, so nothing can pass (give it an evidence source)"
-    };
-  if (evidence.model !== plan.model || evidence.prod.version !== plan.prodVersion || evidence.canary.version !== plan.version)
-    return {
-      problem: `the evidence is for ${evidence.model} prod ${evidence.prod.version} / canary ${evidence.canary.version}, not ${plan.model} prod ${plan.prodVersion} / canary ${plan.version}: the runtime serves other versions`
-    };
-  const ageSeconds = (now.getTime() - Date.parse(evidence.asOf)) / 1e3;
-  if (Math.abs(ageSeconds) > plan.judge.evidenceMaxAgeSeconds)
-    return {
-      problem: `the evidence is ${Math.round(ageSeconds / 60)} min old (computed ${evidence.asOf}; limit ${Math.round(plan.judge.evidenceMaxAgeSeconds / 60)} min): stale evidence never passes`
-    };
-  return { evidence };
-}
-function judge(input2) {
-  const { plan, step: step2, now } = input2;
-  const rolloutSeconds = (now.getTime() - Date.parse(input2.rolloutStartedAt)) / 1e3;
-  const stepSeconds = Math.max(0, (now.getTime() - Date.parse(step2.startedAt)) / 1e3);
-  const timeUp = rolloutSeconds >= plan.judge.maxSeconds;
-  const usable = usableEvidence(input2);
-  if ("problem" in usable) {
-    return {
-      outcome: timeUp ? "inconclusive" : "continue",
-      advance: false,
-      reasons: [
-        ...timeUp ? [`no decision within ${Math.round(plan.judge.maxSeconds / 3600)} h of the start`] : [],
-        usable.problem
-      ],
-      gates: [],
-      guardrails: [],
-      counts: { canaryServed: 0, canaryScored: 0, prodScored: 0, labels: 0, stepServed: 0, stepSeconds }
-    };
-  }
-  const { evidence } = usable;
-  const guardrails = judgeGuardrails(evidence, plan.judge.guardrails, plan.judge.alpha, input2.reference);
-  const gates = judgeLabelledGates(evidence, plan.judge.gates, plan.judge);
-  const stepServed = evidence.canary.served >= step2.canaryServedAtStart ? evidence.canary.served - step2.canaryServedAtStart : evidence.canary.served;
-  const labels = gates.length > 0 ? Math.min(...gates.map((g2) => g2.labels)) : evidence.labels.received;
-  const base = {
-    gates,
-    guardrails,
-    counts: {
-      canaryServed: evidence.canary.served,
-      canaryScored: evidence.canary.scored,
-      prodScored: evidence.prod.scored,
-      labels,
-      stepServed,
-      stepSeconds
-    },
-    evidenceAsOf: evidence.asOf
-  };
-  const breaches = guardrails.filter((g2) => g2.status === "breach");
-  const failed = gates.filter((g2) => g2.verdict === "fail");
-  if (breaches.length > 0 || failed.length > 0)
-    return {
-      ...base,
-      outcome: "rollback",
-      advance: false,
-      reasons: [...breaches.map((g2) => `${g2.name}: ${g2.detail}`), ...failed.map((g2) => g2.reason)]
-    };
-  const current2 = plan.steps[step2.index];
-  const lastStep = step2.index === plan.steps.length - 1;
-  const stepDone = stepServed >= current2.minRequests && stepSeconds >= current2.minSeconds;
-  const undecided = gates.filter((g2) => g2.verdict !== "pass");
-  const unmeasured = guardrails.filter((g2) => g2.status === "unmeasured");
-  const stepText = `step ${step2.index + 1}/${plan.steps.length} (${current2.weight}%): ${stepServed}/${current2.minRequests} canary requests, ${Math.floor(stepSeconds / 60)}/${Math.ceil(current2.minSeconds / 60)} min`;
-  if (lastStep && stepDone && undecided.length === 0 && unmeasured.length === 0)
-    return {
-      ...base,
-      outcome: "promote",
-      advance: false,
-      reasons: [
-        gates.length > 0 ? `every gate passed on ${labels} labelled requests and every guardrail held` : "every guardrail held (no labelled gate is configured)",
-        ...gates.map((g2) => g2.reason)
-      ]
-    };
-  const labelsOut = undecided.length > 0 && labels >= plan.judge.maxLabels;
-  if (timeUp || labelsOut) {
-    return {
-      ...base,
-      outcome: "inconclusive",
-      advance: false,
-      reasons: [
-        timeUp ? `no decision within ${Math.round(plan.judge.maxSeconds / 3600)} h of the start` : `no decision after ${labels} labelled requests (limit ${plan.judge.maxLabels})`,
-        ...undecided.map((g2) => g2.reason),
-        ...unmeasured.map((g2) => `${g2.name}: ${g2.detail}`)
-      ]
-    };
-  }
-  return {
-    ...base,
-    outcome: "continue",
-    advance: stepDone && !lastStep,
-    reasons: [
-      stepDone && !lastStep ? `${stepText}: met, next step` : stepText,
-      ...undecided.map((g2) => g2.reason),
-      ...unmeasured.map((g2) => `${g2.name}: ${g2.detail}`)
-    ]
-  };
-}
-
-// packages/deploy/src/plan.ts
-var PLAN_SCHEMA_VERSION = 1;
-var Metric = external_exports.enum(PER_REQUEST_METRICS);
-var CanaryGateSchema = external_exports.strictObject({
-  metric: Metric,
-  /** Non-inferiority against prod, or an absolute bound on the canary. */
-  kind: external_exports.enum(["non-inferiority", "floor"]),
-  /** non-inferiority: the margin (≥ 0) by which the canary may be worse; floor: the bound. */
-  threshold: external_exports.number(),
-  higherIsBetter: external_exports.boolean()
-});
-var GuardrailSettingsSchema = external_exports.strictObject({
-  errorRateMaxIncrease: external_exports.number().min(0).max(1),
-  latencyP99MaxRatio: external_exports.number().gt(1),
-  latencyP99Ms: external_exports.number().positive().optional(),
-  disagreementMax: external_exports.number().gt(0).max(1),
-  predictionDrift: external_exports.boolean(),
-  inputDrift: external_exports.boolean()
-});
-var JudgeSettingsSchema = external_exports.strictObject({
-  /** Each decision (promote, rollback) errs with probability at most alpha. */
-  alpha: external_exports.number().gt(0).lt(0.5),
-  gates: external_exports.array(CanaryGateSchema),
-  minLabels: external_exports.number().int().min(1),
-  maxLabels: external_exports.number().int().positive(),
-  maxSeconds: external_exports.number().positive(),
-  evidenceMaxAgeSeconds: external_exports.number().positive(),
-  guardrails: GuardrailSettingsSchema
-});
-var StepSchema = external_exports.strictObject({
-  /** Percent of requests the canary answers during the step. */
-  weight: external_exports.number().gt(0).max(100),
-  /** Requests the canary must answer before the step may end. */
-  minRequests: external_exports.number().int().min(0),
-  minSeconds: external_exports.number().min(0)
-});
-var RolloutPlanSchema = external_exports.strictObject({
-  schemaVersion: external_exports.literal(PLAN_SCHEMA_VERSION),
-  model: external_exports.string().min(1),
-  /** The canary. */
-  version: external_exports.string().min(1),
-  /** Prod when the rollout started: what a rollback restores. */
-  prodVersion: external_exports.string().min(1),
-  shadow: external_exports.boolean(),
-  steps: external_exports.array(StepSchema).min(1).refine((steps) => steps.every((s, i) => i === 0 || s.weight > steps[i - 1].weight), {
-    error: "step weights must increase, e.g. 5, 25, 50, 100"
-  }),
-  judge: JudgeSettingsSchema
-});
-function canaryGates(policy) {
-  const gates = policy.canary.gates ?? policy.gates.filter((g2) => isPerRequestMetric(g2.metric));
-  return gates.map((g2) => {
-    if (!isPerRequestMetric(g2.metric))
-      throw new InputError(`canary gate on ${g2.metric}: only ${PER_REQUEST_METRICS.join(", ")} can be judged live`);
-    const metric = g2.metric;
-    const higher = higherIsBetter(metric);
-    if (g2.max_drop !== void 0)
-      return { metric, kind: "non-inferiority", threshold: g2.max_drop, higherIsBetter: higher };
-    if (g2.max_increase !== void 0)
-      return { metric, kind: "non-inferiority", threshold: g2.max_increase, higherIsBetter: higher };
-    return { metric, kind: "floor", threshold: g2.min ?? g2.max, higherIsBetter: g2.min !== void 0 };
-  });
-}
-function parseStepWeights(text2, input2) {
-  const weights = text2.split(/[\s,>→-]+/).filter(Boolean).map(Number);
-  const problem = weights.length === 0 ? "is empty" : weights.some((w) => !(w > 0 && w <= 100)) ? "has a weight outside (0, 100]" : weights.some((w, i) => i > 0 && w <= weights[i - 1]) ? "must increase from step to step" : void 0;
-  if (problem) throw new InputError(`${input2} '${text2}' ${problem}; give percentages such as 5,25,50,100`);
-  return weights;
-}
-function planRollout(policy, versions, weights = policy.canary.steps) {
-  const c = policy.canary;
-  return RolloutPlanSchema.parse({
-    schemaVersion: PLAN_SCHEMA_VERSION,
-    ...versions,
-    shadow: c.shadow,
-    steps: weights.map((weight) => ({ weight, minRequests: c.min_requests, minSeconds: c.min_minutes * 60 })),
-    judge: {
-      alpha: 1 - policy.confidence,
-      gates: canaryGates(policy),
-      minLabels: c.min_labels,
-      maxLabels: c.max_labels,
-      maxSeconds: c.max_hours * 3600,
-      evidenceMaxAgeSeconds: c.evidence_max_age_minutes * 60,
-      guardrails: {
-        errorRateMaxIncrease: c.guardrails.error_rate_max_increase,
-        latencyP99MaxRatio: c.guardrails.latency_p99_max_ratio,
-        ...c.guardrails.latency_p99_ms === void 0 ? {} : { latencyP99Ms: c.guardrails.latency_p99_ms },
-        disagreementMax: c.guardrails.disagreement_max,
-        predictionDrift: c.guardrails.prediction_drift,
-        inputDrift: c.guardrails.input_drift
-      }
-    }
-  });
-}
-
-// packages/deploy/src/evidence.ts
-var EVIDENCE_SCHEMA_VERSION = 1;
-var Weight = external_exports.number().min(0).max(100);
-var Count = external_exports.number().int().min(0);
-var Timestamp = external_exports.iso.datetime({ offset: true });
-var TrafficRequestSchema = external_exports.strictObject({
-  /** The version answering the share of requests the canary does not. */
-  prod: external_exports.string().min(1),
-  /** The canary version, or null for prod alone. */
-  canary: external_exports.string().min(1).nullable(),
-  /** Percent of requests answered by the canary (0 with a canary: shadow only). */
-  canaryWeight: Weight,
-  /** Both models score every request; the canary's answer is served for its share. */
-  shadow: external_exports.boolean()
-});
-var TrafficStateSchema = TrafficRequestSchema.extend({
-  model: external_exports.string().min(1),
-  /** When this routing took effect. */
-  since: Timestamp
-});
-var LatencyHistogramSchema = external_exports.strictObject({
-  boundsMs: external_exports.array(external_exports.number().positive()).min(1),
-  counts: external_exports.array(Count)
-}).refine((h) => h.counts.length === h.boundsMs.length + 1, {
-  error: "counts holds one entry per bound plus the open last bucket"
-}).refine((h) => h.boundsMs.every((b, i) => i === 0 || b > h.boundsMs[i - 1]), {
-  error: "boundsMs must increase"
-});
-var ArmEvidenceSchema = external_exports.strictObject({
-  version: external_exports.string().min(1),
-  /** Requests this model scored, served or in shadow. */
-  scored: Count,
-  /** Requests whose answer came from this model. */
-  served: Count,
-  /** Scored requests that failed (inference error, timeout, malformed output). */
-  errors: Count,
-  latency: LatencyHistogramSchema,
-  /** Profile of the inputs this model scored (the data tests' profile format). */
-  inputs: ProfileSchema.optional(),
-  /** Profile of this model's outputs: one column per output (label, probabilities, value). */
-  outputs: ProfileSchema.optional()
-});
-var Metric2 = external_exports.enum(PER_REQUEST_METRICS);
-var PairedMomentsSchema = external_exports.strictObject({
-  prod: MomentsSchema,
-  canary: MomentsSchema,
-  difference: MomentsSchema
-});
-var EvidenceSchema = external_exports.strictObject({
-  schemaVersion: external_exports.literal(EVIDENCE_SCHEMA_VERSION),
-  model: external_exports.string().min(1),
-  /** The window starts here: nothing scored earlier is counted. */
-  since: Timestamp,
-  /** When the runtime computed this evidence (its clock). */
-  asOf: Timestamp,
-  routing: external_exports.strictObject({ canaryWeight: Weight, shadow: external_exports.boolean() }),
-  prod: ArmEvidenceSchema,
-  canary: ArmEvidenceSchema,
-  /** Requests both models scored (shadow mode), and how many of them they answered differently. */
-  comparisons: external_exports.strictObject({ compared: Count, disagreed: Count }).optional(),
-  labels: external_exports.strictObject({
-    /** Labels matched to a scored request. */
-    received: Count,
-    /** Per metric, over labelled requests both models scored: their sums and canary − prod per request. */
-    paired: external_exports.partialRecord(Metric2, PairedMomentsSchema),
-    /** Per metric, over labelled requests only the canary scored. */
-    canary: external_exports.partialRecord(Metric2, MomentsSchema),
-    /** Per metric, over labelled requests only prod scored. */
-    prod: external_exports.partialRecord(Metric2, MomentsSchema)
-  })
-});
-
-// packages/deploy/src/rollout/rollout-event.ts
-var ROLLOUT_EVENT_SCHEMA_VERSION = 1;
-var PhaseSchema = external_exports.enum(["step", "inconclusive", "promoted", "rolled-back"]);
-var RolloutEventSchema = external_exports.strictObject({
-  schemaVersion: external_exports.literal(ROLLOUT_EVENT_SCHEMA_VERSION),
-  /** 1, 2, 3... per model, across its rollouts. */
-  seq: external_exports.number().int().positive(),
-  model: external_exports.string().min(1),
-  /** The GitHub Deployment of this rollout (its payload holds the plan). */
-  deploymentId: external_exports.number().int().positive(),
-  version: external_exports.string().min(1),
-  prodVersion: external_exports.string().min(1),
-  /** The Deployment that made prodVersion prod, when a rollout did: marked inactive when this one is promoted. */
-  prodDeploymentId: external_exports.number().int().positive().nullable(),
-  phase: PhaseSchema,
-  /** 0-based step index (of the plan's steps) in force. */
-  step: external_exports.number().int().min(0),
-  /** The canary's traffic share in force, percent. */
-  weight: external_exports.number().min(0).max(100),
-  /** When the rollout started. */
-  startedAt: external_exports.iso.datetime(),
-  /** When this entry was written: the step's start, for a step. */
-  at: external_exports.iso.datetime(),
-  /** The canary's served count when the step began. */
-  canaryServedAtStart: external_exports.number().int().min(0),
-  actor: external_exports.string(),
-  runUrl: external_exports.string().optional(),
-  /** Why, the decisive reason first (shown in statuses, summaries and the rollback comment). */
-  reasons: external_exports.array(external_exports.string()).max(20)
-});
-function isTerminal(event) {
-  return event.phase === "promoted" || event.phase === "rolled-back";
-}
-function formatEventMessage(event) {
-  return `${event.model} ${event.version}: ${event.phase} (step ${event.step + 1}, canary ${event.weight}%)
-
-${JSON.stringify(event)}
-`;
-}
-function parseEventMessage(message, where) {
-  const json2 = message.slice(message.indexOf("\n\n") + 2);
-  let raw;
-  try {
-    raw = JSON.parse(json2);
-  } catch {
-    throw new FileFormatError(`${where}: the rollout log entry is not JSON; it was not written by mlship`);
-  }
-  const parsed = RolloutEventSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue3 = parsed.error.issues[0];
-    throw new FileFormatError(
-      `${where}: the rollout log entry is invalid at ${issue3.path.join(".") || "(top)"}: ${issue3.message}; it was written by another mlship version or by hand`
-    );
-  }
-  return parsed.data;
-}
-
-// packages/deploy/src/rollout/transition.ts
-var MAX_REASONS = 20;
-function next(latest, ctx, change) {
-  return {
-    ...latest,
-    seq: latest.seq + 1,
-    at: ctx.now.toISOString(),
-    actor: ctx.actor,
-    ...ctx.runUrl ? { runUrl: ctx.runUrl } : {},
-    ...change
-  };
-}
-function evidenceReasons(judgement) {
-  const lines = [
-    ...judgement.reasons,
-    ...judgement.gates.map((g2) => g2.reason),
-    ...judgement.guardrails.map((g2) => `${g2.name}: ${g2.status}, ${g2.detail}`)
-  ];
-  return [...new Set(lines)].slice(0, MAX_REASONS);
-}
-function transition(latest, plan, judgement, ctx) {
-  const reasons = evidenceReasons(judgement);
-  switch (judgement.outcome) {
-    case "rollback":
-      return next(latest, ctx, { phase: "rolled-back", weight: 0, reasons });
-    case "promote":
-      return next(latest, ctx, { phase: "promoted", weight: 100, reasons });
-    case "inconclusive":
-      return latest.phase === "inconclusive" ? null : next(latest, ctx, { phase: "inconclusive", reasons });
-    case "continue": {
-      if (!judgement.advance || latest.phase !== "step") return null;
-      const step2 = latest.step + 1;
-      return next(latest, ctx, {
-        phase: "step",
-        step: step2,
-        weight: plan.steps[step2].weight,
-        canaryServedAtStart: judgement.counts.canaryServed,
-        reasons
-      });
-    }
-  }
-}
-function decidedByPerson(latest, decision, reason, ctx) {
-  return decision === "promote" ? next(latest, ctx, { phase: "promoted", weight: 100, reasons: [reason] }) : next(latest, ctx, { phase: "rolled-back", weight: 0, reasons: [reason] });
-}
-
-// packages/deploy/src/rollout/status-text.ts
-var STATUS_DESCRIPTION_MAX = 140;
-function fit(text2) {
-  const line = text2.replace(/\s+/g, " ").trim();
-  return line.length <= STATUS_DESCRIPTION_MAX ? line : `${line.slice(0, STATUS_DESCRIPTION_MAX - 1)}…`;
-}
-function statusFor(event, plan) {
-  const step2 = `step ${event.step + 1}/${plan.steps.length}`;
-  switch (event.phase) {
-    case "step":
-      return {
-        state: "in_progress",
-        description: fit(`${step2}: canary ${event.version} serves ${event.weight}% (prod ${event.prodVersion})`)
-      };
-    case "inconclusive":
-      return {
-        state: "in_progress",
-        description: fit(`inconclusive at ${step2} (${event.weight}%): waiting for a reviewer`)
-      };
-    case "promoted":
-      return {
-        state: "success",
-        description: fit(`${event.version} promoted to prod (was ${event.prodVersion}): ${event.reasons[0] ?? ""}`)
-      };
-    case "rolled-back":
-      return {
-        state: "failure",
-        description: fit(`rolled back; prod stays ${event.prodVersion}: ${event.reasons[0] ?? ""}`)
-      };
-  }
-}
-
-// packages/deploy/src/rollout/rollout-report.ts
-var PHASE_STATUS = {
-  step: "inconclusive",
-  inconclusive: "warn",
-  promoted: "pass",
-  "rolled-back": "fail"
-};
-var fmt3 = (x) => Number.isFinite(x) ? Number(x.toPrecision(3)).toString() : "n/a";
-var text = (s) => escapeHtml(s);
-function rolloutReport(input2) {
-  const { event, plan, judgement } = input2;
-  const parts = [];
-  const badge = statusBadge(PHASE_STATUS[event.phase]).split(" ")[0];
-  parts.push(`## ${badge} mlship deploy · ${text(event.model)} ${text(event.version)}`);
-  parts.push(text(input2.headline));
-  parts.push(
-    renderTable(
-      ["", "value"],
-      [
-        ["phase", event.phase],
-        ["step", `${event.step + 1} of ${plan.steps.length} (canary ${event.weight}%)`],
-        ["prod", plan.prodVersion],
-        ["deployment", String(event.deploymentId)],
-        ["started", event.startedAt],
-        [
-          "plan",
-          plan.steps.map((s) => `${s.weight}%`).join(" → ") + ` (each ≥ ${plan.steps[0].minRequests} canary requests and ${Math.round(plan.steps[0].minSeconds / 60)} min)`
-        ],
-        ["evidence", plan.shadow ? "shadow: both models score every request (paired)" : "split traffic (unpaired)"]
-      ].map(([k, v]) => [k, text(v)])
-    )
-  );
-  if (judgement) {
-    const c = judgement.counts;
-    parts.push(
-      `**Outcome: ${judgement.outcome}**${judgement.advance ? " (next step)" : ""} — canary served ${c.canaryServed} requests (${c.stepServed} in this step), scored ${c.canaryScored}; prod scored ${c.prodScored}; ${c.labels} labelled requests${judgement.evidenceAsOf ? `; evidence as of ${text(judgement.evidenceAsOf)}` : ""}.`
-    );
-    if (judgement.gates.length > 0)
-      parts.push(
-        "### Labelled gates\n\n" + renderTable(
-          ["gate", "verdict", "estimate", "always-valid bounds", "labels"],
-          judgement.gates.map((g2) => [
-            text(describeGate(g2.gate)),
-            g2.verdict,
-            fmt3(g2.estimate),
-            Number.isFinite(g2.bounds.halfWidth) ? `[${fmt3(g2.bounds.lower)}, ${fmt3(g2.bounds.upper)}]` : "n/a",
-            `${g2.labels} ${g2.mode === "none" ? "" : g2.mode}`.trim()
-          ]),
-          { align: ["left", "left", "right", "right", "right"] }
-        )
-      );
-    if (judgement.guardrails.length > 0)
-      parts.push(
-        "### Guardrails\n\n" + renderTable(
-          ["guardrail", "status", "detail"],
-          judgement.guardrails.map((g2) => [g2.name, g2.status, text(g2.detail)])
-        )
-      );
-  }
-  const reasons = judgement ? judgement.reasons : event.reasons;
-  if (reasons.length > 0)
-    parts.push(
-      "### Why\n\n" + renderTable(
-        ["#", "reason"],
-        reasons.map((r, i) => [String(i + 1), text(r)])
-      )
-    );
-  if (event.runUrl) parts.push(`Run: ${text(event.runUrl)}`);
-  return `${parts.join("\n\n")}
-`;
-}
-
-// packages/deploy/src/rollout/controller.ts
-import { mkdtemp, readFile as readFile3, rm as rm4 } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join as join4 } from "node:path";
-
-// packages/registry/src/quote-input.ts
-function quoteInput(text2, maxChars = 80) {
-  const cut = text2.length > maxChars ? `${text2.slice(0, maxChars)}…` : text2;
-  const escaped = cut.replace(
-    /[\u0000-\u001f\u007f\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
-  );
-  return `'${escaped}'`;
-}
-
-// packages/registry/src/git-ref.ts
-var MAX_REF_BYTES = 255;
-var FORBIDDEN_CHAR = /[\u0000-\u001f\u007f ~^:?*[\\]/;
-function refFormatProblem(ref) {
-  const bytes = Buffer.byteLength(ref, "utf8");
-  if (bytes > MAX_REF_BYTES)
-    return `the git ref ${quoteInput(ref, 40)} would be ${bytes} bytes long (GitHub keeps at most ${MAX_REF_BYTES})`;
-  const bad = FORBIDDEN_CHAR.exec(ref);
-  if (bad) return `git refs cannot contain ${describeChar(bad[0])}`;
-  if (ref === "@" || ref.includes("@{")) return "git refs cannot contain '@{'";
-  if (ref.includes("..")) return "git refs cannot contain '..'";
-  if (ref.endsWith(".")) return "git refs cannot end with '.'";
-  for (const component of ref.split("/")) {
-    if (component === "") return "git refs cannot have an empty path segment ('//', or a leading or trailing '/')";
-    if (component.startsWith(".")) return `git refs cannot have a path segment starting with '.' ('${component}')`;
-    if (component.endsWith(".lock")) return `git refs cannot have a path segment ending in '.lock' ('${component}')`;
-  }
-  return null;
-}
-function describeChar(char) {
-  const code = char.charCodeAt(0);
-  if (code < 32 || code === 127) return `control characters (U+${code.toString(16).toUpperCase().padStart(4, "0")})`;
-  return char === " " ? "spaces" : `'${char}'`;
-}
-
-// packages/registry/src/tag-grammar.ts
-var NAME_SOURCE = "[a-zA-Z0-9](?:[a-zA-Z0-9\\-/_]*[a-zA-Z0-9])?";
-var DIRNAME_SOURCE = "[a-zA-Z0-9\\-_./]+";
-var FULLNAME_SOURCE = `(?:${DIRNAME_SOURCE}:)?${NAME_SOURCE}`;
-var FULLNAME_IN_TAG_SOURCE = `(?:${DIRNAME_SOURCE}=)?${NAME_SOURCE}`;
-var STAGE_SOURCE = "[a-z0-9](?:[a-z0-9\\-_]*[a-z0-9])?";
-var IDENT = "(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)";
-var SEMVER_SOURCE = `v(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)(?:-${IDENT}(?:\\.${IDENT})*)?(?:\\+[0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*)?`;
-var NAME_RE = new RegExp(`^${FULLNAME_SOURCE}$`);
-var STAGE_RE = new RegExp(`^${STAGE_SOURCE}$`);
-var VERSION_RE = new RegExp(`^${SEMVER_SOURCE}$`);
-var TAG_RE = new RegExp(
-  `^(?<name>${FULLNAME_IN_TAG_SOURCE})(?:(?:#(?<stage>${STAGE_SOURCE})|@(?<version>${SEMVER_SOURCE}))(?<cancel>!?)|@(?<deprecated>deprecated))(?:#(?<counter>[0-9]+))?$`
-);
-var MAX_MODEL_NAME_BYTES = 200;
-var MAX_STAGE_BYTES = 32;
-var MAX_COUNTER = "9".repeat(10);
-var isStageName = (value) => stageNameProblem(value) === null;
-var isStrictVersion = (value) => VERSION_RE.test(value);
-var nameInTag = (name) => name.replace(":", "=");
-function modelSegment(name) {
-  return nameInTag(name).replaceAll("/", "+");
-}
-function modelOfSegment(segment2) {
-  return segment2.replaceAll("+", "/").replace("=", ":");
-}
-function modelNameProblem(name) {
-  const q = quoteInput(name);
-  if (!NAME_RE.test(name)) {
-    return `${q} is not a valid model name: use letters, digits, '-', '_' and '/', starting and ending with a letter or digit (GTO's artifact names; a monorepo folder may come first, as in models/nlp:churn)`;
-  }
-  const bytes = Buffer.byteLength(name, "utf8");
-  if (bytes > MAX_MODEL_NAME_BYTES) {
-    return `${q} is not a valid model name: it is ${bytes} bytes long, at most ${MAX_MODEL_NAME_BYTES} (its git tags must fit GitHub's ${MAX_REF_BYTES}-byte ref limit)`;
-  }
-  const refProblem = refFormatProblem(`refs/tags/${nameInTag(name)}@v0.0.0`) ?? refFormatProblem(`refs/mlship/head/${modelSegment(name)}`);
-  return refProblem ? `${q} is not a valid model name: ${refProblem}` : null;
-}
-function stageNameProblem(stage) {
-  const q = quoteInput(stage);
-  if (!STAGE_RE.test(stage))
-    return `${q} is not a valid stage: use lowercase letters, digits, '-' and '_' (e.g. staging, prod)`;
-  if (stage.length > MAX_STAGE_BYTES)
-    return `${q} is not a valid stage: it is ${stage.length} characters long, at most ${MAX_STAGE_BYTES}`;
-  return null;
-}
-function parseGtoTag(tag) {
-  const m = TAG_RE.exec(tag);
-  if (!m?.groups) return null;
-  const g2 = m.groups;
-  const name = g2.name.replace("=", ":");
-  const counter = g2.counter === void 0 ? {} : { counter: Number(g2.counter) };
-  if (g2.deprecated) return { action: "deprecate", name, ...counter };
-  if (g2.version) return { action: g2.cancel ? "deregister" : "register", name, version: g2.version, ...counter };
-  return { action: g2.cancel ? "unassign" : "assign", name, stage: g2.stage, ...counter };
-}
-function formatGtoTag(tag) {
-  const counter = tag.counter === void 0 ? "" : `#${tag.counter}`;
-  const name = nameInTag(tag.name);
-  switch (tag.action) {
-    case "register":
-      return `${name}@${tag.version}${counter}`;
-    case "deregister":
-      return `${name}@${tag.version}!${counter}`;
-    case "assign":
-      return `${name}#${tag.stage}${counter}`;
-    case "unassign":
-      return `${name}#${tag.stage}!${counter}`;
-    case "deprecate":
-      return `${name}@deprecated${counter}`;
-  }
-}
-function versionTag(name, version2) {
-  return formatGtoTag({ action: "register", name, version: version2 });
-}
-function assertModelName(name, input2 = "name") {
-  const problem = modelNameProblem(name);
-  if (problem) throw new InputError(`${input2} ${problem}`);
-  return name;
-}
-function assertStageName(stage, input2 = "stage") {
-  const problem = stageNameProblem(stage);
-  if (problem) throw new InputError(`${input2} ${problem}`);
-  return stage;
-}
-function assertVersionTagFits(name, version2, input2 = "version") {
-  const problem = refFormatProblem(`refs/tags/${formatGtoTag({ action: "deregister", name, version: version2 })}#${MAX_COUNTER}`);
-  if (problem) throw new InputError(`${input2} ${quoteInput(version2)} is too long for ${quoteInput(name)}: ${problem}`);
-}
-function versionProblem(version2) {
-  const withV = version2.startsWith("v") ? version2 : `v${version2}`;
-  return isStrictVersion(withV) ? null : `${quoteInput(version2)} is not strict SemVer: write it as vMAJOR.MINOR.PATCH, e.g. v1.2.3`;
-}
-function normalizeVersion(version2, input2 = "version") {
-  const problem = versionProblem(version2);
-  if (problem) throw new InputError(`${input2} ${problem}`);
-  return version2.startsWith("v") ? version2 : `v${version2}`;
-}
-
-// packages/registry/src/model-reference.ts
-var FORMS = "NAME@STAGE, NAME#STAGE, NAME@vX.Y.Z or NAME@latest, e.g. churn@prod";
-function safeParseModelReference(text2) {
-  const fail = (error63) => ({ success: false, error: error63 });
-  const separators = [...text2].filter((c) => c === "@" || c === "#").length;
-  const split = Math.max(text2.indexOf("@"), text2.indexOf("#"));
-  if (separators !== 1 || split <= 0 || split === text2.length - 1) return fail(`${quoteInput(text2)} must be ${FORMS}`);
-  const name = text2.slice(0, split);
-  const target = text2.slice(split + 1);
-  const nameProblem = modelNameProblem(name);
-  if (nameProblem) return fail(nameProblem);
-  if (text2[split] === "@") {
-    if (target === "latest" || target === "greatest") return { success: true, data: { name, kind: "latest" } };
-    if (/^v?\d/.test(target)) {
-      const problem = versionProblem(target);
-      if (problem) return fail(problem);
-      return {
-        success: true,
-        data: { name, kind: "version", version: target.startsWith("v") ? target : `v${target}` }
-      };
-    }
-  } else if (/^v?\d+\.\d/.test(target)) {
-    return fail(`${quoteInput(text2)}: '#' names a stage; write a version as ${quoteInput(`${name}@${target}`)}`);
-  }
-  const stageProblem = stageNameProblem(target);
-  if (stageProblem) return fail(stageProblem);
-  return { success: true, data: { name, kind: "stage", stage: target } };
-}
-function parseModelReference(text2, input2 = "reference") {
-  const parsed = safeParseModelReference(text2);
-  if (!parsed.success) throw new InputError(`${input2} ${parsed.error}`);
-  return parsed.data;
-}
-var ModelReferenceSchema = external_exports.string().transform((text2, ctx) => {
-  const parsed = safeParseModelReference(text2);
-  if (parsed.success) return parsed.data;
-  ctx.addIssue({ code: "custom", message: parsed.error });
-  return external_exports.NEVER;
-});
-
-// packages/registry/src/version-bump.ts
-var import_semver = __toESM(require_semver2(), 1);
-function compareVersions(a, b) {
-  return import_semver.default.compare(a.slice(1), b.slice(1));
-}
-function highestVersion(versions) {
-  let best;
-  for (const v of versions) if (best === void 0 || compareVersions(v, best) > 0) best = v;
-  return best;
-}
-function bumpVersion(versions, kind) {
-  const highest = highestVersion(versions) ?? "v0.0.0";
-  const base = import_semver.default.parse(highest.slice(1));
-  const core = `${base.major}.${base.minor}.${base.patch}`;
-  return `v${import_semver.default.inc(core, kind)}`;
-}
-
-// packages/registry/src/registry-state.ts
-var RegistryStateSchema = external_exports.object({
-  /** Registered, not deregistered; ascending SemVer. */
-  versions: external_exports.array(external_exports.string()),
-  /** Per stage, still-assigned versions in assignment order; the last holds the stage. */
-  stages: external_exports.record(external_exports.string(), external_exports.array(external_exports.string())),
-  /** Deregistered versions: a re-run of their publish must not bring them back. */
-  deregistered: external_exports.array(external_exports.string()).default([]),
-  deprecated: external_exports.boolean()
-});
-var EMPTY_STATE = { versions: [], stages: {}, deregistered: [], deprecated: false };
-function applyChange(state, change) {
-  const stages = { ...state.stages };
-  const without = (list, v) => (list ?? []).filter((x) => x !== v);
-  switch (change.action) {
-    case "register": {
-      const v = change.version;
-      if (state.versions.includes(v)) return state;
-      return { ...state, versions: [...state.versions, v].sort(compareVersions) };
-    }
-    case "deregister": {
-      const v = change.version;
-      for (const stage of Object.keys(stages)) stages[stage] = without(stages[stage], v);
-      const deregistered = state.deregistered.includes(v) ? state.deregistered : [...state.deregistered, v];
-      return { ...state, versions: state.versions.filter((x) => x !== v), stages: prune(stages), deregistered };
-    }
-    case "assign": {
-      const v = change.version;
-      if (!state.versions.includes(v)) return state;
-      stages[change.stage] = [...without(stages[change.stage], v), v];
-      return { ...state, stages };
-    }
-    case "unassign": {
-      stages[change.stage] = without(stages[change.stage], change.version);
-      return { ...state, stages: prune(stages) };
-    }
-    case "deprecate":
-      return { ...state, deprecated: true };
-  }
-}
-function prune(stages) {
-  return Object.fromEntries(Object.entries(stages).filter(([, list]) => list.length > 0));
-}
-function currentVersion(state, stage) {
-  return state.stages[stage]?.at(-1);
-}
-function latestVersion(state) {
-  return highestVersion(state.versions);
-}
-function stageMap(state) {
-  const out = {};
-  for (const [stage, list] of Object.entries(state.stages)) {
-    const top = list.at(-1);
-    if (top) out[stage] = top;
-  }
-  return out;
-}
-
-// packages/registry/src/registry-event.ts
-var RegistryEventSchema = external_exports.object({
-  schemaVersion: external_exports.literal(1),
-  counter: external_exports.number().int().positive(),
-  action: external_exports.enum(["register", "deregister", "assign", "unassign", "deprecate"]),
-  name: external_exports.string(),
-  version: external_exports.string().optional(),
-  stage: external_exports.string().optional(),
-  /** The GTO tag that records this event for GTO and git users. */
-  tag: external_exports.string(),
-  /** The git commit the event's tag points at (the version's commit). */
-  commit: external_exports.string(),
-  actor: external_exports.string(),
-  createdAt: external_exports.string(),
-  /** Why, in the user's words (`--message`), or what mlship did (rollback). */
-  message: external_exports.string().optional(),
-  state: RegistryStateSchema
-});
-var TRAILER = "mlship-event: ";
-function formatEventMessage2(event) {
-  return `${describeEvent(event)}
-
-${TRAILER}${JSON.stringify(event)}
-`;
-}
-function parseEventMessage2(message) {
-  const line = message.split("\n").find((l) => l.startsWith(TRAILER));
-  if (!line) return null;
-  const parsed = RegistryEventSchema.safeParse(JSON.parse(line.slice(TRAILER.length)));
-  return parsed.success ? parsed.data : null;
-}
-function describeEvent(e) {
-  switch (e.action) {
-    case "register":
-      return `Registering artifact ${e.name} version ${e.version}`;
-    case "deregister":
-      return `Deregistering artifact ${e.name} version ${e.version}`;
-    case "assign":
-      return `Assigning stage ${e.stage} to artifact ${e.name} version ${e.version}`;
-    case "unassign":
-      return `Unassigning stage ${e.stage} from artifact ${e.name} version ${e.version}`;
-    case "deprecate":
-      return `Deprecating artifact ${e.name}`;
-  }
-}
-
-// packages/registry/src/manifest.ts
-import { createHash } from "node:crypto";
-var Sha256 = external_exports.string().regex(/^[0-9a-f]{64}$/, "expected a lowercase hex sha256");
-var AssetRoleSchema = external_exports.enum(["model", "card", "metrics", "data-profile", "other"]);
-var ManifestAssetSchema = external_exports.object({
-  name: external_exports.string().min(1),
-  role: AssetRoleSchema,
-  sha256: Sha256,
-  sizeBytes: external_exports.number().int().nonnegative()
-});
-var DatasetRefSchema = external_exports.object({
-  id: external_exports.string().min(1),
-  sha256: Sha256.optional(),
-  uri: external_exports.string().optional()
-});
-var TensorSignatureSchema = external_exports.object({
-  name: external_exports.string().min(1),
-  elementType: external_exports.string(),
-  shape: external_exports.array(external_exports.union([external_exports.number().int().nonnegative(), external_exports.string(), external_exports.null()]))
-});
-var ModelSignatureSchema = external_exports.object({
-  inputs: external_exports.array(TensorSignatureSchema),
-  outputs: external_exports.array(TensorSignatureSchema)
-});
-var JsonScalar = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]);
-var ManifestSchema = external_exports.object({
-  schemaVersion: external_exports.literal(1),
-  name: external_exports.string(),
-  version: external_exports.string(),
-  /** sha256 of name, commit and every asset's name and sha256: equal means the same version content. */
-  contentDigest: Sha256,
-  createdAt: external_exports.string(),
-  actor: external_exports.string(),
-  assets: external_exports.array(ManifestAssetSchema).min(1),
-  /** Inputs and outputs of the first ONNX model asset, read from the file. */
-  signature: ModelSignatureSchema.optional(),
-  source: external_exports.object({
-    commit: external_exports.string(),
-    repository: external_exports.string().optional(),
-    pullRequest: external_exports.number().int().positive().optional(),
-    workflowRunUrl: external_exports.string().optional()
-  }),
-  datasets: external_exports.array(DatasetRefSchema),
-  params: external_exports.record(external_exports.string(), JsonScalar),
-  metrics: external_exports.record(external_exports.string(), external_exports.number()),
-  parentVersion: external_exports.string().optional()
-});
-var MANIFEST_ASSET = "manifest.json";
-function contentDigest(name, commit, assets) {
-  const sorted = [...assets].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0).map((a) => [a.name, a.sha256]);
-  return createHash("sha256").update(JSON.stringify([name, commit, sorted])).digest("hex");
-}
-function serializeManifest(manifest) {
-  return new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}
-`);
-}
-
-// packages/registry/src/registry-errors.ts
-var RegistryConflictError = class extends UserError {
-  name = "RegistryConflictError";
-};
-var RegistryRuleError = class extends UserError {
-  name = "RegistryRuleError";
-};
-var IntegrityError = class extends UserError {
-  name = "IntegrityError";
-};
-var NotFoundError = class extends UserError {
-  name = "NotFoundError";
-};
-
-// packages/registry/src/stage-policy.ts
-var StageName = external_exports.string().refine(isStageName, "stage names use lowercase letters, digits, - and _");
-var StagePolicySchema = external_exports.strictObject({
-  schemaVersion: external_exports.literal(1).default(1),
-  /** When true, a stage may only be assigned to a version that holds the stage listed before it (or its `requires`). */
-  enforceOrder: external_exports.boolean().default(false),
-  stages: external_exports.array(
-    external_exports.strictObject({
-      name: StageName,
-      /** The stage a version must hold first; defaults to the previous stage when enforceOrder is on. */
-      requires: StageName.optional(),
-      /** GitHub logins allowed to assign or roll back this stage; everyone when absent. */
-      actors: external_exports.array(external_exports.string().min(1)).optional(),
-      /** Check runs that must have succeeded on the version's commit. */
-      requiredChecks: external_exports.array(external_exports.string().min(1)).default([])
-    })
-  ).min(1)
-}).superRefine((policy, ctx) => {
-  const names = policy.stages.map((s) => s.name);
-  policy.stages.forEach((stage, i) => {
-    if (stage.requires && !names.includes(stage.requires)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["stages", i, "requires"],
-        input: stage.requires,
-        message: `stage '${stage.name}' requires unknown stage '${stage.requires}'; use one of ${names.join(", ")}`
-      });
-    }
-    if (names.indexOf(stage.name) !== i)
-      ctx.addIssue({
-        code: "custom",
-        path: ["stages", i, "name"],
-        input: stage.name,
-        message: `stage '${stage.name}' is listed twice; keep one`
-      });
-  });
-});
-var DEFAULT_POLICY = StagePolicySchema.parse({
-  stages: [{ name: "dev" }, { name: "staging" }, { name: "canary" }, { name: "prod" }]
-});
-var HELP2 = "see docs/registry.md#stage-policy";
-async function readStagePolicy(path, file2 = path) {
-  return (await readConfigFile(StagePolicySchema, path, { what: "stage policy", file: file2, help: HELP2 })).value;
-}
-function stageRule(policy, stage) {
-  const rule = policy.stages.find((s) => s.name === stage);
-  if (!rule) {
-    const allowed = policy.stages.map((s) => s.name).join(", ");
-    throw new RegistryRuleError(
-      `stage '${stage}' is not allowed; use one of: ${allowed} (or add it to the stage policy)`
-    );
-  }
-  return rule;
-}
-function requiredPriorStage(policy, stage) {
-  const rule = stageRule(policy, stage);
-  if (rule.requires) return rule.requires;
-  if (!policy.enforceOrder) return void 0;
-  const index = policy.stages.indexOf(rule);
-  return index > 0 ? policy.stages[index - 1].name : void 0;
-}
-function checkActor(policy, stage, actor) {
-  const rule = stageRule(policy, stage);
-  if (rule.actors && !rule.actors.includes(actor)) {
-    throw new RegistryRuleError(
-      `${actor} may not change stage '${stage}'; ask one of ${rule.actors.join(", ")} or add ${actor} to the stage's actors in the policy`
-    );
-  }
-}
-function checkPromotion(policy, state, p) {
-  if (state.deprecated)
-    throw new RegistryRuleError(`model ${p.name} is deprecated; publish under a new name to keep promoting`);
-  if (!state.versions.includes(p.version)) {
-    throw new RegistryRuleError(
-      `${p.name}@${p.version} is not a registered version; publish it first or pick one from 'mlship registry list ${p.name}'`
-    );
-  }
-  const rule = stageRule(policy, p.stage);
-  checkActor(policy, p.stage, p.actor);
-  const prior = requiredPriorStage(policy, p.stage);
-  if (prior && !(state.stages[prior] ?? []).includes(p.version)) {
-    throw new RegistryRuleError(
-      `${p.name}@${p.version} must be in stage '${prior}' before '${p.stage}'; promote it to ${prior} first`
-    );
-  }
-  const missing = rule.requiredChecks.filter((c) => !p.passedChecks.includes(c));
-  if (missing.length > 0) {
-    throw new RegistryRuleError(
-      `${p.name}@${p.version} cannot enter '${p.stage}': required check(s) ${missing.join(", ")} have not succeeded on its commit; run them first`
-    );
-  }
-}
-
-// packages/registry/src/registry-service.ts
-import { readFile } from "node:fs/promises";
-
-// packages/registry/src/file-digest.ts
-import { createHash as createHash2 } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { stat as stat2 } from "node:fs/promises";
-import { basename } from "node:path";
-async function digestFile(path) {
-  let sizeBytes;
-  try {
-    sizeBytes = (await stat2(path)).size;
-  } catch (error63) {
-    throw new FileFormatError(
-      `${path}: cannot read it (${error63.code ?? "error"}); check the path`,
-      { location: { file: path }, cause: error63 }
-    );
-  }
-  const hash2 = createHash2("sha256");
-  for await (const chunk of createReadStream(path)) hash2.update(chunk);
-  return { name: basename(path), sizeBytes, sha256: hash2.digest("hex"), path };
-}
-function digestBytes(name, bytes) {
-  return { name, sizeBytes: bytes.byteLength, sha256: createHash2("sha256").update(bytes).digest("hex"), bytes };
-}
-var ASSET_NAME_RE = /^[A-Za-z0-9_-](?:[A-Za-z0-9._-]*[A-Za-z0-9_-])?$/;
-function suggestName(name) {
-  const safe = name.replace(/[^A-Za-z0-9._-]+/g, ".").replace(/^\.+|\.+$/g, "");
-  return safe ? `, e.g. to '${safe}'` : "";
-}
-async function digestPublishFiles(files) {
-  if (!files.some((f) => f.role === "model"))
-    throw new InputError("files: give at least one model file (e.g. model.onnx) to publish");
-  const rank = (f) => f.role !== "model" ? 2 : f.path.toLowerCase().endsWith(".onnx") ? 0 : 1;
-  const out = [];
-  for (const f of [...files].sort((a, b) => rank(a) - rank(b))) {
-    const name = basename(f.path);
-    if (!ASSET_NAME_RE.test(name)) {
-      throw new InputError(
-        `files: '${f.path}' has a name GitHub would silently change on upload (release assets keep only letters, digits, '.', '-' and '_', with no leading or trailing '.'), so it could not be downloaded by name; rename the file${suggestName(name)}`
-      );
-    }
-    const staged = await digestFile(f.path);
-    if (staged.name === MANIFEST_ASSET)
-      throw new InputError(`files: '${f.path}' is named ${MANIFEST_ASSET}, which mlship writes; rename it`);
-    if (out.some((o) => o.name === staged.name))
-      throw new InputError(`files: two files are named '${staged.name}'; asset names must be unique, rename one`);
-    out.push({ ...staged, role: f.role });
-  }
-  return out;
-}
-
-// packages/registry/src/verified-download.ts
-import { createHash as createHash3 } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { mkdir as mkdir2, rename as rename2, rm as rm2 } from "node:fs/promises";
-import { basename as basename2, join } from "node:path";
-import { once } from "node:events";
-async function verifiedDownload(d) {
-  if (d.expected.name !== basename2(d.expected.name) || d.expected.name === ".." || d.expected.name === ".") {
-    throw new IntegrityError(
-      `${d.label}: '${d.expected.name}' in the manifest is not a plain file name; the manifest was altered: do not use this version`
-    );
-  }
-  await mkdir2(d.destDir, { recursive: true });
-  const target = join(d.destDir, d.expected.name);
-  const partial2 = `${target}.partial`;
-  const hash2 = createHash3("sha256");
-  let size = 0;
-  let out;
-  try {
-    const source = await d.open();
-    out = createWriteStream(partial2);
-    for await (const chunk of source) {
-      hash2.update(chunk);
-      size += chunk.byteLength;
-      if (!out.write(chunk)) await once(out, "drain");
-    }
-    out.end();
-    await once(out, "close");
-    const actual = hash2.digest("hex");
-    if (actual !== d.expected.sha256 || size !== d.expected.sizeBytes) {
-      throw new IntegrityError(
-        `${d.label}: sha256 ${actual} (${size} bytes) does not match the manifest's ${d.expected.sha256} (${d.expected.sizeBytes} bytes); the asset was altered or truncated, so it was not saved: do not use this version`
-      );
-    }
-    if (d.storedDigest && d.storedDigest !== `sha256:${actual}`) {
-      throw new IntegrityError(
-        `${d.label}: sha256 ${actual} does not match the release's digest ${d.storedDigest}; it was not saved: do not use this version`
-      );
-    }
-    await rename2(partial2, target);
-    return target;
-  } catch (error63) {
-    if (out && !out.closed) {
-      const closed = once(out, "close").catch(() => void 0);
-      out.destroy();
-      await closed;
-    }
-    await rm2(partial2, { force: true });
-    throw error63;
-  }
-}
-
-// packages/registry/src/verified-manifest.ts
-async function readVerifiedManifest(store, stored) {
-  const where = `${stored.name}@${stored.version}/${MANIFEST_ASSET}`;
-  const asset = stored.assets.find((a) => a.name === MANIFEST_ASSET);
-  if (!asset)
-    throw new FileFormatError(`${where} is missing from the release; the version is damaged: publish a new version`);
-  const parts = [];
-  for await (const chunk of await store.readAsset(stored.name, stored.version, MANIFEST_ASSET)) parts.push(chunk);
-  const bytes = Buffer.concat(parts);
-  const own2 = digestBytes(MANIFEST_ASSET, bytes).sha256;
-  if (asset.digest && asset.digest !== `sha256:${own2}`) {
-    throw new FileFormatError(
-      `${where} does not match its recorded digest ${asset.digest}; the release was altered: do not use it`
-    );
-  }
-  let parsed;
-  try {
-    parsed = JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    throw new FileFormatError(`${where} is not valid JSON; the version is damaged: publish a new version`);
-  }
-  const manifest = ManifestSchema.safeParse(parsed);
-  if (!manifest.success) {
-    const issue3 = manifest.error.issues[0];
-    throw new FileFormatError(
-      `${where}: ${issue3.path.join(".")}: ${issue3.message}; the manifest is not mlship schemaVersion 1`
-    );
-  }
-  const { name, source, assets } = manifest.data;
-  if (contentDigest(name, source.commit, assets) !== manifest.data.contentDigest) {
-    throw new FileFormatError(
-      `${where}: its asset checksums do not add up to its content digest; the release was altered: do not use this version`
-    );
-  }
-  const claimed = await store.readClaimedDigest(stored.name, stored.version);
-  if (!claimed) {
-    throw new IntegrityError(
-      `${stored.name}@${stored.version}: its tag records no content digest, so ${MANIFEST_ASSET} cannot be verified; the tag was altered or not written by mlship: do not use this version`
-    );
-  }
-  if (manifest.data.contentDigest !== claimed) {
-    throw new IntegrityError(
-      `${stored.name}@${stored.version}: ${MANIFEST_ASSET} describes content ${manifest.data.contentDigest}, but the version's tag records ${claimed}; the release was altered after the version was claimed: do not use this version`
-    );
-  }
-  return manifest.data;
-}
-
-// packages/registry/src/event-log.ts
-var MAX_EVENTS_BEHIND_HEAD = 1e3;
-var EventLog = class {
-  store;
-  options;
-  constructor(store, options) {
-    this.store = store;
-    this.options = options;
-  }
-  /** The newest event; with `repair`, events found past the head get their GTO tags and the head moves to them. */
-  async latest(name, repair = false) {
-    let event = await this.store.readHead(name);
-    const walked = [];
-    for (let i = 0; i < MAX_EVENTS_BEHIND_HEAD; i++) {
-      const next2 = await this.store.readEvent(name, (event?.counter ?? 0) + 1);
-      if (!next2) {
-        if (repair && event && walked.length > 0) {
-          for (const e of walked) await this.store.ensureGtoTag(e);
-          await this.store.writeHead(event);
-        }
-        return event;
-      }
-      walked.push(next2);
-      event = next2;
-    }
-    throw new RegistryConflictError(
-      `the event log of ${name} runs more than ${MAX_EVENTS_BEHIND_HEAD} events past its head; run 'mlship registry history ${name}' to inspect it`
-    );
-  }
-  /**
-   * Appends one event: reads the newest state, lets `plan` decide (null: nothing
-   * to do), and takes the next counter atomically. When another job took it,
-   * re-reads and plans again, so rules are always checked against the state
-   * the event lands on.
-   */
-  async append(name, plan) {
-    for (let attempt = 1; attempt <= this.options.maxAttempts; attempt++) {
-      const head = await this.latest(name, true);
-      const state = head?.state ?? EMPTY_STATE;
-      const planned = await plan(state);
-      if (!planned) return null;
-      const counter = (head?.counter ?? 0) + 1;
-      const event = {
-        schemaVersion: 1,
-        counter,
-        action: planned.change.action,
-        name,
-        ...planned.change.version ? { version: planned.change.version } : {},
-        ...planned.change.stage ? { stage: planned.change.stage } : {},
-        // Registrations keep GTO's plain `name@vX.Y.Z`; every other event carries the counter.
-        tag: formatGtoTag(planned.tag.action === "register" ? planned.tag : { ...planned.tag, counter }),
-        commit: planned.commit,
-        actor: this.options.actor,
-        createdAt: this.options.clock().toISOString(),
-        ...planned.message ? { message: planned.message } : {},
-        state: applyChange(state, planned.change)
-      };
-      if (await this.store.appendEvent(event)) {
-        await this.store.writeHead(event);
-        return event;
-      }
-      await this.options.sleep(Math.floor(Math.random() * 40 * attempt));
-    }
-    throw new RegistryConflictError(
-      `other jobs changed ${name} ${this.options.maxAttempts} times while this change was retried; re-run the job (nothing was written)`
-    );
-  }
-};
-
-// packages/registry/src/registry-service.ts
-var DEFAULT_ATTEMPTS = 12;
-var RegistryService = class {
-  store;
-  log;
-  ctx;
-  constructor(store, ctx) {
-    this.store = store;
-    this.ctx = {
-      actor: ctx.actor,
-      stagePolicy: ctx.stagePolicy ?? DEFAULT_POLICY,
-      clock: ctx.clock ?? (() => /* @__PURE__ */ new Date()),
-      readSignature: ctx.readSignature,
-      maxAttempts: ctx.maxAttempts ?? DEFAULT_ATTEMPTS,
-      sleep: ctx.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)))
-    };
-    this.log = new EventLog(store, this.ctx);
-  }
-  /** The newest event of a model (its state), or null when it has none. */
-  latestEvent(name) {
-    return this.log.latest(name);
-  }
-  // ---- publish ----
-  async publish(req) {
-    const name = assertModelName(req.name);
-    if (req.version === void 0 === (req.bump === void 0)) {
-      throw new InputError(
-        `give exactly one of version (e.g. v1.2.0) and bump (patch, minor or major) to publish ${name}`
-      );
-    }
-    const explicit = req.version === void 0 ? void 0 : normalizeVersion(req.version);
-    if (explicit) assertVersionTagFits(name, explicit);
-    const files = await digestPublishFiles(req.files);
-    const commit = req.commit ?? await this.store.defaultCommit();
-    const digest = contentDigest(name, commit, files);
-    const head = await this.log.latest(name, true);
-    const state = head?.state ?? EMPTY_STATE;
-    if (state.deprecated) throw new RegistryRuleError(`model ${name} is deprecated; publish under a new name`);
-    let version2 = explicit ?? await this.store.findStagedVersion(name, digest);
-    if (!version2) {
-      const highest = highestVersion(state.versions);
-      const top = highest ? await this.store.readVersion(name, highest) : null;
-      if (top?.published && top.contentDigest === digest) return this.existing(top, name);
-      version2 = bumpVersion(state.versions, req.bump);
-    }
-    for (let attempt = 1; attempt <= this.ctx.maxAttempts; attempt++) {
-      const stored = await this.store.readVersion(name, version2);
-      if (stored?.published) {
-        if (stored.contentDigest === digest) {
-          await this.appendRegistration(name, version2, commit);
-          return this.existing(stored, name);
-        }
-        if (explicit) {
-          throw new RegistryRuleError(
-            `${name}@${version2} already exists with different content; publish a new version (bump: patch) instead`
-          );
-        }
-        version2 = bumpVersion([...state.versions, version2], req.bump);
-        continue;
-      }
-      const manifest = await this.buildManifest(req, name, version2, commit, digest, files, state);
-      let manifestBytes;
-      try {
-        manifestBytes = await this.store.stageVersion({
-          name,
-          version: version2,
-          commit,
-          contentDigest: digest,
-          files,
-          manifest: serializeManifest(manifest)
-        });
-      } catch (error63) {
-        const now = await this.store.readVersion(name, version2);
-        if (!now?.published || now.contentDigest !== digest) throw error63;
-        await this.appendRegistration(name, version2, commit);
-        return this.existing(now, name);
-      }
-      const claim2 = await this.store.claimVersion(name, version2, commit, digest);
-      if (claim2 === "other") {
-        await this.store.discardStaged(name, version2, digest);
-        if (explicit) {
-          throw new RegistryRuleError(
-            `${name}@${version2} was just taken by another publish with different content; publish a new version instead`
-          );
-        }
-        version2 = bumpVersion([...state.versions, version2], req.bump);
-        continue;
-      }
-      const url2 = await this.store.publishVersion(name, version2);
-      await this.appendRegistration(name, version2, commit);
-      return {
-        name,
-        version: version2,
-        tag: versionTag(name, version2),
-        url: url2,
-        created: true,
-        manifest: ManifestSchema.parse(JSON.parse(new TextDecoder().decode(manifestBytes)))
-      };
-    }
-    throw new RegistryConflictError(
-      `could not find a free version for ${name} after ${this.ctx.maxAttempts} attempts; re-run the publish`
-    );
-  }
-  async existing(stored, name) {
-    const manifest = await readVerifiedManifest(this.store, stored);
-    return {
-      name,
-      version: stored.version,
-      tag: versionTag(name, stored.version),
-      url: stored.url,
-      manifest,
-      created: false
-    };
-  }
-  async buildManifest(req, name, version2, commit, digest, files, state) {
-    const onnx = files.find((f) => f.role === "model" && f.name.toLowerCase().endsWith(".onnx"));
-    const signature = onnx && this.ctx.readSignature ? this.ctx.readSignature(await readFile(onnx.path), onnx.path) : void 0;
-    const parent = req.parentVersion === void 0 ? highestVersion(state.versions) : normalizeVersion(req.parentVersion, "parent-version");
-    return ManifestSchema.parse({
-      schemaVersion: 1,
-      name,
-      version: version2,
-      contentDigest: digest,
-      createdAt: this.ctx.clock().toISOString(),
-      actor: this.ctx.actor,
-      assets: files.map((f) => ({ name: f.name, role: f.role, sha256: f.sha256, sizeBytes: f.sizeBytes })),
-      ...signature ? { signature } : {},
-      source: {
-        commit,
-        ...req.repository ? { repository: req.repository } : {},
-        ...req.pullRequest ? { pullRequest: req.pullRequest } : {},
-        ...req.workflowRunUrl ? { workflowRunUrl: req.workflowRunUrl } : {}
-      },
-      datasets: req.datasets ?? [],
-      params: req.params ?? {},
-      metrics: req.metrics ?? {},
-      ...parent && parent !== version2 ? { parentVersion: parent } : {}
-    });
-  }
-  async appendRegistration(name, version2, commit) {
-    await this.log.append(name, (state) => {
-      if (state.versions.includes(version2) || state.deregistered.includes(version2)) return null;
-      return { change: { action: "register", version: version2 }, tag: { action: "register", name, version: version2 }, commit };
-    });
-  }
-  // ---- reading ----
-  async resolve(reference) {
-    return (await this.resolveStored(reference)).resolved;
-  }
-  /** The resolved version and its release, read once for both resolve and download. */
-  async resolveStored(reference) {
-    const ref = parseModelReference(reference);
-    const head = await this.log.latest(ref.name);
-    if (!head)
-      throw new NotFoundError(`no model '${ref.name}' in the registry at ${this.store.location}; publish it first`);
-    const state = head.state;
-    let version2;
-    if (ref.kind === "stage") {
-      version2 = currentVersion(state, ref.stage);
-      if (!version2)
-        throw new NotFoundError(
-          `${ref.name} has no version in stage '${ref.stage}'; promote one with 'mlship registry promote ${ref.name} VERSION ${ref.stage}'`
-        );
-    } else if (ref.kind === "latest") {
-      version2 = latestVersion(state);
-      if (!version2) throw new NotFoundError(`${ref.name} has no registered versions; publish one first`);
-    } else {
-      version2 = ref.version;
-      if (state.deregistered.includes(version2)) {
-        throw new NotFoundError(
-          `${ref.name}@${version2} is deprecated; use another version from 'mlship registry list ${ref.name}'`
-        );
-      }
-      if (!state.versions.includes(version2)) {
-        throw new NotFoundError(
-          `${ref.name}@${version2} is not a registered version; see 'mlship registry list ${ref.name}'`
-        );
-      }
-    }
-    const stored = await this.store.readVersion(ref.name, version2);
-    if (!stored?.published) {
-      throw new NotFoundError(
-        `${ref.name}@${version2} is registered but its release is missing or unpublished; re-run its publish job`
-      );
-    }
-    const manifest = await readVerifiedManifest(this.store, stored);
-    const stages = Object.entries(stageMap(state)).filter(([, v]) => v === version2).map(([s]) => s);
-    return {
-      resolved: {
-        name: ref.name,
-        version: version2,
-        tag: versionTag(ref.name, version2),
-        url: stored.url,
-        manifest,
-        stages,
-        deprecated: state.deprecated
-      },
-      stored
-    };
-  }
-  /** Downloads every asset, the named ones, or those of one role (e.g. the data profile), each checksum-verified. */
-  async download(reference, destDir, select) {
-    const { resolved, stored } = await this.resolveStored(reference);
-    const all = resolved.manifest.assets;
-    const wanted = Array.isArray(select) && select.length ? select : select && !Array.isArray(select) ? all.filter((a) => a.role === select.role).map((a) => a.name) : all.map((a) => a.name);
-    if (select && !Array.isArray(select) && wanted.length === 0) {
-      throw new NotFoundError(`${resolved.tag} has no ${select.role} asset; publish the version with one`);
-    }
-    const files = [];
-    for (const assetName of wanted) {
-      const expected = resolved.manifest.assets.find((a) => a.name === assetName);
-      if (!expected) {
-        const names = resolved.manifest.assets.map((a) => a.name).join(", ");
-        throw new InputError(`asset '${assetName}' is not part of ${resolved.tag}; choose from: ${names}`);
-      }
-      const storedAsset = stored.assets.find((a) => a.name === assetName);
-      if (!storedAsset)
-        throw new FileFormatError(
-          `${resolved.tag}: asset '${assetName}' listed in its manifest is missing from the release; publish a new version`
-        );
-      files.push(
-        await verifiedDownload({
-          label: `${resolved.tag}/${assetName}`,
-          destDir,
-          expected,
-          storedDigest: storedAsset.digest,
-          open: () => this.store.readAsset(resolved.name, resolved.version, assetName)
-        })
-      );
-    }
-    return { resolved, files };
-  }
-  // ---- stages ----
-  async promote(req) {
-    const name = assertModelName(req.name);
-    const stage = assertStageName(req.stage);
-    const version2 = normalizeVersion(req.version);
-    const rule = stageRule(this.ctx.stagePolicy, stage);
-    const stored = await this.store.readVersion(name, version2);
-    if (!stored?.published || !stored.commit) {
-      throw new RegistryRuleError(
-        `${name}@${version2} is not a published version; publish it first or pick one from 'mlship registry list ${name}'`
-      );
-    }
-    const commit = stored.commit;
-    const passedChecks = rule.requiredChecks.length > 0 ? await this.store.passedChecks(commit) : [];
-    let previousVersion;
-    const appended = await this.log.append(name, (state) => {
-      previousVersion = currentVersion(state, stage);
-      if (previousVersion === version2) return null;
-      checkPromotion(this.ctx.stagePolicy, state, { name, version: version2, stage, actor: this.ctx.actor, passedChecks });
-      return {
-        change: { action: "assign", version: version2, stage },
-        tag: { action: "assign", name, stage },
-        commit,
-        message: req.message
-      };
-    });
-    return { name, stage, version: version2, previousVersion, tag: appended?.tag, counter: appended?.counter };
-  }
-  async rollback(req) {
-    const name = assertModelName(req.name);
-    const stage = assertStageName(req.stage);
-    stageRule(this.ctx.stagePolicy, stage);
-    checkActor(this.ctx.stagePolicy, stage, this.ctx.actor);
-    let from;
-    let to;
-    let commit = "";
-    const appended = await this.log.append(name, async (state) => {
-      const stack = state.stages[stage] ?? [];
-      from = stack.at(-1);
-      to = stack.at(-2);
-      if (!from || !to) {
-        throw new RegistryRuleError(
-          `${name} has no previous version in stage '${stage}' to roll back to; promote a version instead`
-        );
-      }
-      commit = (await this.store.readVersion(name, from))?.commit ?? commit;
-      return {
-        change: { action: "unassign", version: from, stage },
-        tag: { action: "unassign", name, stage },
-        commit,
-        message: req.message ?? `rollback to ${to}`
-      };
-    });
-    return { name, stage, version: to, previousVersion: from, tag: appended?.tag, counter: appended?.counter };
-  }
-  /**
-   * Takes a stage away from one version (GTO's `NAME#STAGE!#N`), wherever it
-   * sits in the stage's stack: a rolled-back canary leaves `canary` to the
-   * version that held it before, or to nobody. Nothing is written when the
-   * version does not hold the stage.
-   */
-  async unassign(req) {
-    const name = assertModelName(req.name);
-    const stage = assertStageName(req.stage);
-    const version2 = normalizeVersion(req.version);
-    stageRule(this.ctx.stagePolicy, stage);
-    checkActor(this.ctx.stagePolicy, stage, this.ctx.actor);
-    let holder;
-    const appended = await this.log.append(name, async (state) => {
-      const stack = state.stages[stage] ?? [];
-      holder = stack.filter((v) => v !== version2).at(-1);
-      if (!stack.includes(version2)) return null;
-      return {
-        change: { action: "unassign", version: version2, stage },
-        tag: { action: "unassign", name, stage },
-        commit: (await this.store.readVersion(name, version2))?.commit ?? await this.store.defaultCommit(),
-        message: req.message
-      };
-    });
-    return { name, stage, version: holder, previousVersion: version2, tag: appended?.tag, counter: appended?.counter };
-  }
-  /** Deregisters one version (`NAME@vX.Y.Z!`), or deprecates the whole model (`NAME@deprecated`). */
-  async deprecate(req) {
-    const name = assertModelName(req.name);
-    const version2 = req.version === void 0 ? void 0 : normalizeVersion(req.version);
-    let stagesLeft = [];
-    const appended = await this.log.append(name, async (state) => {
-      if (version2 === void 0) {
-        if (state.deprecated) return null;
-        const latest = latestVersion(state);
-        const commit2 = latest ? (await this.store.readVersion(name, latest))?.commit : void 0;
-        return {
-          change: { action: "deprecate" },
-          tag: { action: "deprecate", name },
-          commit: commit2 ?? await this.store.defaultCommit(),
-          message: req.message
-        };
-      }
-      if (state.deregistered.includes(version2)) return null;
-      if (!state.versions.includes(version2)) {
-        throw new NotFoundError(`${name}@${version2} is not a registered version; see 'mlship registry list ${name}'`);
-      }
-      stagesLeft = Object.entries(stageMap(state)).filter(([, v]) => v === version2).map(([s]) => s);
-      const commit = (await this.store.readVersion(name, version2))?.commit ?? await this.store.defaultCommit();
-      return {
-        change: { action: "deregister", version: version2 },
-        tag: { action: "deregister", name, version: version2 },
-        commit,
-        message: req.message
-      };
-    });
-    return { name, version: version2, tag: appended?.tag, stagesLeft };
-  }
-  // ---- audit ----
-  async history(nameInput) {
-    const name = assertModelName(nameInput);
-    const events = await this.store.listEvents(name);
-    return events.map((e) => ({
-      counter: e.counter,
-      action: e.action,
-      version: e.version,
-      stage: e.stage,
-      actor: e.actor,
-      createdAt: e.createdAt,
-      commit: e.commit,
-      tag: e.tag,
-      message: e.message
-    }));
-  }
-  async list(nameInput) {
-    const names = nameInput === void 0 ? await this.store.listNames() : [assertModelName(nameInput)];
-    const out = [];
-    for (const name of names) {
-      const head = await this.log.latest(name);
-      if (!head) {
-        if (nameInput !== void 0)
-          throw new NotFoundError(`no model '${name}' in the registry at ${this.store.location}; publish it first`);
-        continue;
-      }
-      out.push({
-        name,
-        versions: head.state.versions,
-        latest: latestVersion(head.state),
-        stages: stageMap(head.state),
-        deprecated: head.state.deprecated
-      });
-    }
-    return out;
-  }
-};
-
-// packages/registry/src/local-store.ts
-import { createReadStream as createReadStream2 } from "node:fs";
-import { copyFile as copyFile2, link, mkdir as mkdir3, readdir as readdir2, readFile as readFile2, rename as rename3, rm as rm3, stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
-import { join as join2 } from "node:path";
-import { randomBytes } from "node:crypto";
-var VersionRecordSchema = external_exports.object({
-  contentDigest: external_exports.string(),
-  commit: external_exports.string(),
-  /** Asset name -> sha256 recorded when staged: the local counterpart of GitHub's asset digest. */
-  assets: external_exports.record(external_exports.string(), external_exports.object({ sha256: external_exports.string(), sizeBytes: external_exports.number() }))
-});
-var LocalStore = class {
-  location;
-  root;
-  options;
-  constructor(root, options = {}) {
-    this.root = root;
-    this.location = `local:${root}`;
-    this.options = options;
-  }
-  modelDir(name) {
-    return join2(this.root, "models", modelSegment(name));
-  }
-  eventPath(name, counter) {
-    return join2(this.modelDir(name), "events", `${String(counter).padStart(10, "0")}.json`);
-  }
-  async readHead(name) {
-    return readEventFile(join2(this.modelDir(name), "head.json"));
-  }
-  async readEvent(name, counter) {
-    return readEventFile(this.eventPath(name, counter));
-  }
-  async appendEvent(event) {
-    const target = this.eventPath(event.name, event.counter);
-    const temp = await this.writeAside(join2(this.modelDir(event.name), "events"), JSON.stringify(event));
-    try {
-      await link(temp, target);
-      return true;
-    } catch (error63) {
-      if (error63.code === "EEXIST") return false;
-      throw error63;
-    } finally {
-      await rm3(temp, { force: true });
-    }
-  }
-  async ensureGtoTag() {
-  }
-  async writeHead(event) {
-    const dir = this.modelDir(event.name);
-    const temp = await this.writeAside(dir, JSON.stringify(event));
-    await rename3(temp, join2(dir, "head.json"));
-  }
-  async listEvents(name) {
-    const dir = join2(this.modelDir(name), "events");
-    const files = (await readdirOrEmpty(dir)).filter((f) => /^\d{10}\.json$/.test(f)).sort();
-    const events = [];
-    for (const f of files) {
-      const event = await readEventFile(join2(dir, f));
-      if (event) events.push(event);
-    }
-    return events;
-  }
-  async listNames() {
-    return (await readdirOrEmpty(join2(this.root, "models"))).map(modelOfSegment).sort();
-  }
-  async readVersion(name, version2) {
-    const dir = join2(this.modelDir(name), "versions", version2);
-    const record2 = await readVersionRecord(dir);
-    return record2 ? toStoredVersion(name, version2, dir, record2, true) : null;
-  }
-  async readClaimedDigest(name, version2) {
-    return (await readVersionRecord(join2(this.modelDir(name), "versions", version2)))?.contentDigest ?? null;
-  }
-  async findStagedVersion(name, contentDigest2) {
-    const suffix = `-${contentDigest2.slice(0, 16)}`;
-    const staged = (await readdirOrEmpty(join2(this.modelDir(name), "staging"))).find((d) => d.endsWith(suffix));
-    return staged ? staged.slice(0, -suffix.length) : null;
-  }
-  stagingDir(name, version2, contentDigest2) {
-    return join2(this.modelDir(name), "staging", `${version2}-${contentDigest2.slice(0, 16)}`);
-  }
-  async stageVersion(req) {
-    const dir = this.stagingDir(req.name, req.version, req.contentDigest);
-    await mkdir3(dir, { recursive: true });
-    const assets = {};
-    for (const file2 of req.files) {
-      const target = join2(dir, file2.name);
-      assets[file2.name] = { sha256: file2.sha256, sizeBytes: file2.sizeBytes };
-      if ((await stat3(target).catch(() => null))?.size === file2.sizeBytes) continue;
-      const temp = join2(dir, `.${file2.name}.${randomBytes(6).toString("hex")}`);
-      if (file2.path) await copyFile2(file2.path, temp);
-      else await writeFile2(temp, file2.bytes);
-      await rename3(temp, target);
-    }
-    const manifestPath = join2(dir, MANIFEST_ASSET);
-    const manifest = await readFile2(manifestPath).catch(() => null) ?? req.manifest;
-    if (manifest === req.manifest) await rename3(await this.writeAside(dir, manifest), manifestPath);
-    const m = digestBytes(MANIFEST_ASSET, manifest);
-    assets[MANIFEST_ASSET] = { sha256: m.sha256, sizeBytes: m.sizeBytes };
-    const record2 = { contentDigest: req.contentDigest, commit: req.commit, assets };
-    await rename3(await this.writeAside(dir, JSON.stringify(record2, null, 2)), join2(dir, "version.json"));
-    return manifest;
-  }
-  async claimVersion(name, version2, _commit, contentDigest2) {
-    const target = join2(this.modelDir(name), "versions", version2);
-    await mkdir3(join2(this.modelDir(name), "versions"), { recursive: true });
-    try {
-      await rename3(this.stagingDir(name, version2, contentDigest2), target);
-      return "claimed";
-    } catch (error63) {
-      const code = error63.code;
-      if (code !== "ENOTEMPTY" && code !== "EEXIST" && code !== "ENOENT") throw error63;
-      const existing = await readVersionRecord(target);
-      if (!existing) throw error63;
-      if (existing.contentDigest !== contentDigest2) return "other";
-      await rm3(this.stagingDir(name, version2, contentDigest2), { recursive: true, force: true });
-      return "ours";
-    }
-  }
-  async discardStaged(name, version2, contentDigest2) {
-    await rm3(this.stagingDir(name, version2, contentDigest2), { recursive: true, force: true });
-  }
-  async publishVersion(name, version2) {
-    return join2(this.modelDir(name), "versions", version2);
-  }
-  async readAsset(name, version2, asset) {
-    return createReadStream2(join2(this.modelDir(name), "versions", version2, asset));
-  }
-  async passedChecks(commit) {
-    return this.options.passedChecks ? this.options.passedChecks(commit) : [];
-  }
-  async defaultCommit() {
-    return this.options.defaultCommit ? this.options.defaultCommit() : "unknown";
-  }
-  async writeAside(dir, content) {
-    await mkdir3(dir, { recursive: true });
-    const temp = join2(dir, `.tmp-${process.pid}-${randomBytes(6).toString("hex")}`);
-    await writeFile2(temp, content);
-    return temp;
-  }
-};
-async function readdirOrEmpty(dir) {
-  try {
-    return (await readdir2(dir)).filter((f) => !f.startsWith("."));
-  } catch (error63) {
-    if (error63.code === "ENOENT") return [];
-    throw error63;
-  }
-}
-async function readEventFile(path) {
-  const text2 = await readFile2(path, "utf8").catch((error63) => {
-    if (error63.code === "ENOENT") return null;
-    throw error63;
-  });
-  return text2 === null ? null : RegistryEventSchema.parse(JSON.parse(text2));
-}
-async function readVersionRecord(dir) {
-  const text2 = await readFile2(join2(dir, "version.json"), "utf8").catch(() => null);
-  return text2 === null ? null : VersionRecordSchema.parse(JSON.parse(text2));
-}
-function toStoredVersion(name, version2, dir, record2, published) {
-  return {
-    name,
-    version: version2,
-    published,
-    url: dir,
-    contentDigest: record2.contentDigest,
-    commit: record2.commit,
-    assets: Object.entries(record2.assets).map(([asset, a]) => ({
-      name: asset,
-      sizeBytes: a.sizeBytes,
-      digest: `sha256:${a.sha256}`
-    }))
-  };
-}
-
-// packages/registry/src/github-store.ts
-import { createHash as createHash4 } from "node:crypto";
-import { createReadStream as createReadStream3 } from "node:fs";
-var EVENTS_PREFIX = "mlship/events/";
-var HEAD_PREFIX = "mlship/head/";
-var DRAFT_SEARCH_PAGES = 2;
-var DRAFT_SEARCH_PAGE_SIZE = 30;
-var UPLOAD_ATTEMPTS = 3;
-var GitHubStore = class {
-  location;
-  client;
-  owner;
-  repo;
-  /** Tag object sha of each event this store read or wrote, to point the head at it. */
-  eventShas = /* @__PURE__ */ new Map();
-  assetIds = /* @__PURE__ */ new Map();
-  /** Draft release id of each version this store staged, so publishing does not search again. */
-  draftIds = /* @__PURE__ */ new Map();
-  constructor(options) {
-    this.client = options.client;
-    this.owner = options.owner;
-    this.repo = options.repo;
-    this.location = `github:${options.owner}/${options.repo}`;
-  }
-  get base() {
-    return { owner: this.owner, repo: this.repo };
-  }
-  // ---- event log ----
-  async readHead(name) {
-    return this.readEventAt(`${HEAD_PREFIX}${modelSegment(name)}`);
-  }
-  async readEvent(name, counter) {
-    return this.readEventAt(`${EVENTS_PREFIX}${modelSegment(name)}/${counter}`);
-  }
-  async readEventAt(ref) {
-    const sha = await this.refSha(ref);
-    if (!sha) return null;
-    const event = await this.readEventObject(sha);
-    if (event) this.eventShas.set(eventKey(event), sha);
-    return event;
-  }
-  async readEventObject(sha) {
-    const tag = await this.call(
-      "read a registry event tag",
-      () => this.client.rest.git.getTag({ ...this.base, tag_sha: sha })
-    );
-    return parseEventMessage2(tag.data.message);
-  }
-  async appendEvent(event) {
-    const sha = await this.createTagObject(
-      event.tag,
-      formatEventMessage2(event),
-      event.commit,
-      event.actor,
-      event.createdAt
-    );
-    const created = await this.createRefOnce(`refs/${EVENTS_PREFIX}${modelSegment(event.name)}/${event.counter}`, sha);
-    if (!created) return false;
-    this.eventShas.set(eventKey(event), sha);
-    await this.ensureGtoTag(event);
-    return true;
-  }
-  async ensureGtoTag(event) {
-    if (event.action === "register") return;
-    const sha = this.eventShas.get(eventKey(event)) ?? await this.refSha(`${EVENTS_PREFIX}${modelSegment(event.name)}/${event.counter}`);
-    if (!sha) return;
-    await this.createRefOnce(`refs/tags/${event.tag}`, sha);
-  }
-  async writeHead(event) {
-    const sha = this.eventShas.get(eventKey(event));
-    if (!sha) return;
-    const ref = `${HEAD_PREFIX}${modelSegment(event.name)}`;
-    try {
-      await this.client.rest.git.updateRef({ ...this.base, ref, sha, force: true });
-    } catch (error63) {
-      if (statusOf(error63) !== 422 && statusOf(error63) !== 404) throw this.accessError("move the registry head", error63);
-      if (!await this.createRefOnce(`refs/${ref}`, sha)) {
-        await this.call(
-          "move the registry head",
-          () => this.client.rest.git.updateRef({ ...this.base, ref, sha, force: true })
-        );
-      }
-    }
-  }
-  async listEvents(name) {
-    const prefix2 = `refs/${EVENTS_PREFIX}${modelSegment(name)}/`;
-    const refs = await this.call(
-      "list registry events",
-      () => this.client.paginate(this.client.rest.git.listMatchingRefs, {
-        ...this.base,
-        ref: prefix2.slice("refs/".length),
-        per_page: 100
-      })
-    );
-    const ours = refs.map((r) => ({ counter: Number(r.ref.slice(prefix2.length)), sha: r.object.sha })).filter((r) => /^\d+$/.test(String(r.counter)) && r.counter > 0).sort((a, b) => a.counter - b.counter);
-    const events = [];
-    for (const r of ours) {
-      const event = await this.readEventObject(r.sha);
-      if (event) events.push(event);
-    }
-    return events;
-  }
-  async listNames() {
-    const refs = await this.call(
-      "list registry models",
-      () => this.client.paginate(this.client.rest.git.listMatchingRefs, { ...this.base, ref: HEAD_PREFIX, per_page: 100 })
-    );
-    return [...new Set(refs.map((r) => modelOfSegment(r.ref.slice(`refs/${HEAD_PREFIX}`.length))))].sort();
-  }
-  // ---- versions ----
-  async readVersion(name, version2) {
-    let release;
-    try {
-      release = (await this.client.rest.repos.getReleaseByTag({ ...this.base, tag: versionTag(name, version2) })).data;
-    } catch (error63) {
-      if (statusOf(error63) === 404) return null;
-      throw this.accessError(`read release ${name}@${version2}`, error63);
-    }
-    return this.toStoredVersion(name, version2, release);
-  }
-  async readClaimedDigest(name, version2) {
-    const tag = versionTag(name, version2);
-    const res = await this.call(
-      `read tag ${tag}`,
-      () => this.client.graphql(
-        "query($owner: String!, $repo: String!, $ref: String!) { repository(owner: $owner, name: $repo) { ref(qualifiedName: $ref) { target { ... on Tag { message } } } } }",
-        { ...this.base, ref: `refs/tags/${tag}` }
-      )
-    );
-    return parseClaimedDigest(res.repository?.ref?.target?.message ?? "");
-  }
-  toStoredVersion(name, version2, release) {
-    const marker = parseMarker(release.body ?? "");
-    const assets = release.assets.map((a) => {
-      this.assetIds.set(`${name}@${version2}/${a.name}`, a.id);
-      return { name: a.name, sizeBytes: a.size, ...a.digest ? { digest: a.digest } : {} };
-    });
-    return {
-      name,
-      version: version2,
-      published: !release.draft,
-      url: release.html_url,
-      contentDigest: marker?.name === name && marker.version === version2 ? marker.content : void 0,
-      commit: marker?.commit,
-      assets
-    };
-  }
-  async findStagedVersion(name, contentDigest2) {
-    const draft = await this.findDraft((m) => m.name === name && m.content === contentDigest2);
-    return draft ? parseMarker(draft.body ?? "").version : null;
-  }
-  async findDraft(match) {
-    let pages = 0;
-    const iterator2 = this.client.paginate.iterator(this.client.rest.repos.listReleases, {
-      ...this.base,
-      per_page: DRAFT_SEARCH_PAGE_SIZE
-    });
-    for await (const page of iterator2) {
-      for (const release of page.data) {
-        const marker = release.draft ? parseMarker(release.body ?? "") : null;
-        if (marker && match(marker)) return release;
-      }
-      if (++pages >= DRAFT_SEARCH_PAGES) break;
-    }
-    return null;
-  }
-  async stageVersion(req) {
-    const isOurs2 = (m) => m.name === req.name && m.version === req.version && m.content === req.contentDigest;
-    let draft = await this.findDraft(isOurs2);
-    if (!draft) {
-      const body = formatMarker({
-        name: req.name,
-        version: req.version,
-        content: req.contentDigest,
-        commit: req.commit
-      });
-      draft = (await this.call(
-        `create a draft release for ${req.name}@${req.version}`,
-        () => this.client.rest.repos.createRelease({
-          ...this.base,
-          tag_name: versionTag(req.name, req.version),
-          target_commitish: req.commit,
-          name: `${req.name} ${req.version}`,
-          body,
-          draft: true
-        })
-      )).data;
-    }
-    this.draftIds.set(`${req.name}@${req.version}`, draft.id);
-    const existing = new Map(draft.assets.map((a) => [a.name, a]));
-    for (const file2 of req.files) {
-      const have = existing.get(file2.name);
-      if (have?.digest === `sha256:${file2.sha256}`) continue;
-      if (have)
-        await this.call(
-          "replace a partial asset",
-          () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: have.id })
-        );
-      await this.upload(draft, file2.name, file2, file2.sizeBytes, file2.sha256);
-    }
-    const staged = existing.get(MANIFEST_ASSET);
-    if (staged) {
-      const bytes = staged.state === void 0 || staged.state === "uploaded" ? await this.downloadAsset(staged.id) : void 0;
-      if (bytes && isStagedManifest(bytes, staged, req)) {
-        this.assetIds.set(`${req.name}@${req.version}/${MANIFEST_ASSET}`, staged.id);
-        return bytes;
-      }
-      await this.call(
-        "replace a partial asset",
-        () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: staged.id })
-      );
-    }
-    await this.upload(
-      draft,
-      MANIFEST_ASSET,
-      { bytes: req.manifest },
-      req.manifest.byteLength,
-      createHash4("sha256").update(req.manifest).digest("hex")
-    );
-    return req.manifest;
-  }
-  /**
-   * Streams one asset from disk (models reach 2 GiB, too much to hold in a
-   * runner's memory). A stream cannot be replayed by octokit's retry plugin,
-   * so uploads retry here, opening the file again each time.
-   */
-  async upload(release, name, source, sizeBytes, sha256) {
-    for (let attempt = 1; attempt <= UPLOAD_ATTEMPTS; attempt++) {
-      try {
-        await this.uploadOnce(release, name, source, sizeBytes, sha256);
-        return;
-      } catch (error63) {
-        if (error63 instanceof GitHubAccessError) throw error63;
-        const status = statusOf(error63);
-        const transient = status === void 0 || status >= 500;
-        if (!transient || attempt === UPLOAD_ATTEMPTS)
-          throw this.accessError(`upload ${name} to ${release.tag_name}`, error63);
-        await new Promise((r) => setTimeout(r, 250 * attempt));
-      }
-    }
-  }
-  async uploadOnce(release, name, source, sizeBytes, sha256) {
-    try {
-      const res = await this.client.request({
-        method: "POST",
-        url: release.upload_url,
-        name,
-        headers: { "content-type": "application/octet-stream", "content-length": sizeBytes },
-        data: source.bytes ?? createReadStream3(source.path),
-        request: { retries: 0 }
-      });
-      const asset = res.data;
-      if (asset.digest && asset.digest !== `sha256:${sha256}`) {
-        await this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: asset.id });
-        throw new GitHubAccessError(
-          `upload of ${name} to ${release.tag_name} arrived corrupted (digest ${asset.digest}); re-run the publish`
-        );
-      }
-    } catch (error63) {
-      if (statusOf(error63) !== 422) throw error63;
-      const assets = (await this.call(
-        "list release assets",
-        () => this.client.rest.repos.listReleaseAssets({ ...this.base, release_id: release.id, per_page: 100 })
-      )).data;
-      const there = assets.find((a) => a.name === name);
-      if (!there) throw this.accessError(`upload ${name} to ${release.tag_name}`, error63);
-      if (there.digest === `sha256:${sha256}`) return;
-      await this.call(
-        "replace a partial asset",
-        () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: there.id })
-      );
-      throw new Error(`a failed try left a partial ${name} in ${release.tag_name}`);
-    }
-  }
-  async claimVersion(name, version2, commit, contentDigest2) {
-    const tag = versionTag(name, version2);
-    const message = `Registering artifact ${name} version ${version2}
-
-${CONTENT_TRAILER}${contentDigest2}
-`;
-    const sha = await this.createTagObject(tag, message, commit, void 0, void 0);
-    if (await this.createRefOnce(`refs/tags/${tag}`, sha)) return "claimed";
-    const existing = await this.refObject(`tags/${tag}`);
-    if (existing?.type !== "tag") return "other";
-    const object2 = await this.call(
-      `read tag ${tag}`,
-      () => this.client.rest.git.getTag({ ...this.base, tag_sha: existing.sha })
-    );
-    return parseClaimedDigest(object2.data.message) === contentDigest2 ? "ours" : "other";
-  }
-  async publishVersion(name, version2) {
-    const published = await this.readVersion(name, version2);
-    if (published) return published.url;
-    const draftId = this.draftIds.get(`${name}@${version2}`) ?? (await this.findDraft((m) => m.name === name && m.version === version2))?.id;
-    if (draftId === void 0)
-      throw new GitHubAccessError(
-        `the draft release of ${name}@${version2} disappeared before it was published; re-run the publish`
-      );
-    const res = await this.call(
-      `publish release ${name}@${version2}`,
-      () => this.client.rest.repos.updateRelease({ ...this.base, release_id: draftId, draft: false, make_latest: "false" })
-    );
-    const content = parseMarker(res.data.body ?? "")?.content;
-    if (content) await this.deleteDrafts(name, version2, content);
-    return res.data.html_url;
-  }
-  async discardStaged(name, version2, contentDigest2) {
-    await this.deleteDrafts(name, version2, contentDigest2);
-  }
-  /** Drafts of this version left by lost answers or by a publish that lost the race (all, or one content's). */
-  async deleteDrafts(name, version2, contentDigest2) {
-    for (let pass = 0; pass < 10; pass++) {
-      const draft = await this.findDraft(
-        (m) => m.name === name && m.version === version2 && (contentDigest2 === void 0 || m.content === contentDigest2)
-      );
-      if (!draft) return;
-      try {
-        await this.client.rest.repos.deleteRelease({ ...this.base, release_id: draft.id });
-      } catch (error63) {
-        if (statusOf(error63) !== 404) throw this.accessError("delete a leftover draft release", error63);
-      }
-    }
-  }
-  async readAsset(name, version2, asset) {
-    const key = `${name}@${version2}/${asset}`;
-    if (!this.assetIds.has(key)) await this.readVersion(name, version2);
-    const id = this.assetIds.get(key);
-    if (id === void 0) throw new GitHubAccessError(`${key} is not an asset of its release`);
-    const res = await this.call(
-      `download ${key}`,
-      () => this.client.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
-        ...this.base,
-        asset_id: id,
-        headers: { accept: "application/octet-stream" },
-        request: { parseSuccessResponseBody: false }
-      })
-    );
-    return res.data;
-  }
-  async downloadAsset(id) {
-    const res = await this.call(
-      "download a release asset",
-      () => this.client.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
-        ...this.base,
-        asset_id: id,
-        headers: { accept: "application/octet-stream" }
-      })
-    );
-    return new Uint8Array(res.data);
-  }
-  async passedChecks(commit) {
-    const runs = await this.call(
-      `list check runs of ${commit}`,
-      () => this.client.paginate(this.client.rest.checks.listForRef, { ...this.base, ref: commit, per_page: 100 })
-    );
-    const newest = /* @__PURE__ */ new Map();
-    for (const run2 of runs) if ((newest.get(run2.name)?.id ?? -1) < run2.id) newest.set(run2.name, run2);
-    return [...newest.values()].filter((r) => r.conclusion === "success").map((r) => r.name);
-  }
-  async defaultCommit() {
-    const repo = await this.call(`read ${this.owner}/${this.repo}`, () => this.client.rest.repos.get(this.base));
-    const sha = await this.refSha(`heads/${repo.data.default_branch}`);
-    if (!sha)
-      throw new GitHubAccessError(
-        `${this.owner}/${this.repo} has no commit on ${repo.data.default_branch}; pass the commit to publish`
-      );
-    return sha;
-  }
-  // ---- git helpers ----
-  async createTagObject(tag, message, commit, actor, date5) {
-    const tagger = actor ? { tagger: { name: actor, email: `${actor}@users.noreply.github.com`, ...date5 ? { date: date5 } : {} } } : {};
-    const res = await this.call(
-      `create tag ${tag}`,
-      () => this.client.rest.git.createTag({ ...this.base, tag, message, object: commit, type: "commit", ...tagger })
-    );
-    return res.data.sha;
-  }
-  /** true when this call created the ref (or an earlier try of it did); false when someone else holds it. */
-  async createRefOnce(ref, sha) {
-    try {
-      await this.client.rest.git.createRef({ ...this.base, ref, sha });
-      return true;
-    } catch (error63) {
-      if (statusOf(error63) !== 422) throw this.accessError(`create ${ref}`, error63);
-      const existing = await this.refSha(ref.slice("refs/".length));
-      if (!existing) throw this.accessError(`create ${ref}`, error63);
-      return existing === sha;
-    }
-  }
-  async refObject(ref) {
-    try {
-      return (await this.client.rest.git.getRef({ ...this.base, ref })).data.object;
-    } catch (error63) {
-      if (statusOf(error63) === 404) return null;
-      throw this.accessError(`read ${ref}`, error63);
-    }
-  }
-  async refSha(ref) {
-    return (await this.refObject(ref))?.sha ?? null;
-  }
-  async call(what, fn) {
-    try {
-      return await fn();
-    } catch (error63) {
-      throw this.accessError(what, error63);
-    }
-  }
-  accessError(what, error63) {
-    const status = statusOf(error63);
-    const repo = `${this.owner}/${this.repo}`;
-    const why = status === 401 ? "the token is invalid or expired; pass a valid token" : status === 403 || status === 429 ? "GitHub refused or rate-limited it; give the job `permissions: contents: write` (and `checks: read`), or re-run later if rate-limited" : status === 404 ? `${repo} or the object was not found; check the repository name and that the token can see it` : status !== void 0 && status >= 500 ? "GitHub failed to answer; re-run the job (the registry is left consistent)" : `GitHub answered ${status ?? "nothing"}; re-run the job`;
-    return new GitHubAccessError(`could not ${what} in ${repo}: ${why}`, {
-      ...status === void 0 ? {} : { status },
-      cause: error63
-    });
-  }
-};
-var CONTENT_TRAILER = "mlship-content: ";
-var CONTENT_TRAILER_RE = /^mlship-content: ([0-9a-f]{64})$/m;
-function parseClaimedDigest(message) {
-  return CONTENT_TRAILER_RE.exec(message)?.[1] ?? null;
-}
-var MARKER_RE = /<!-- mlship:publish name=(\S+) version=(\S+) content=([0-9a-f]{64}) commit=(\S+) -->/;
-function formatMarker(m) {
-  return `<!-- mlship:publish name=${m.name} version=${m.version} content=${m.content} commit=${m.commit} -->
-Model **${m.name}** ${m.version}, published by mlship. Every asset's sha256 is in \`manifest.json\`; fetch it with \`mlship registry download ${m.name}@${m.version}\`, which verifies them.
-`;
-}
-function parseMarker(body) {
-  const m = MARKER_RE.exec(body);
-  return m ? { name: m[1], version: m[2], content: m[3], commit: m[4] } : null;
-}
-function isStagedManifest(bytes, asset, req) {
-  if (asset.digest && asset.digest !== `sha256:${createHash4("sha256").update(bytes).digest("hex")}`) return false;
-  let parsed;
-  try {
-    parsed = JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    return false;
-  }
-  const manifest = ManifestSchema.safeParse(parsed);
-  return manifest.success && manifest.data.name === req.name && manifest.data.version === req.version && manifest.data.contentDigest === req.contentDigest;
-}
-function eventKey(event) {
-  return `${event.name}#${event.counter}`;
-}
-function statusOf(error63) {
-  const status = error63?.status;
-  return typeof status === "number" ? status : void 0;
-}
-
-// packages/registry/src/registry-command.ts
-import { existsSync as existsSync2 } from "node:fs";
-import { isAbsolute, join as join3 } from "node:path";
-var RegistryInputsSchema = external_exports.object({
-  command: external_exports.enum(["publish", "resolve", "download", "promote", "rollback", "deprecate", "history", "list"]),
-  name: external_exports.string().optional(),
-  version: external_exports.string().optional(),
-  bump: external_exports.enum(["patch", "minor", "major"]).optional(),
-  stage: external_exports.string().optional(),
-  /** Model files, one per line (ONNX first in the manifest). */
-  files: external_exports.string().optional(),
-  card: external_exports.string().optional(),
-  metrics: external_exports.string().optional(),
-  dataProfile: external_exports.string().optional(),
-  /** A JSON or YAML file of training parameters. */
-  params: external_exports.string().optional(),
-  /** One per line: `id=path` (hashed) or `id=sha256:<hex>`. */
-  datasets: external_exports.string().optional(),
-  parentVersion: external_exports.string().optional(),
-  message: external_exports.string().optional(),
-  /** Stage policy file; `.github/mlship-registry.yml` when it exists. */
-  policy: external_exports.string().optional(),
-  /** Where `download` writes the assets. */
-  path: external_exports.string().optional(),
-  token: external_exports.string().optional()
-});
-var RegistryActionInputsSchema = RegistryInputsSchema.extend({
-  /** owner/name; the workflow's repository when empty. */
-  repository: external_exports.string().optional()
-});
-var DEFAULT_POLICY_FILE = ".github/mlship-registry.yml";
-async function loadStagePolicy(policyPath, cwd) {
-  const file2 = policyPath ?? (existsSync2(join3(cwd, DEFAULT_POLICY_FILE)) ? DEFAULT_POLICY_FILE : void 0);
-  if (!file2) return void 0;
-  return readStagePolicy(resolvePath(cwd, file2), file2);
-}
-function resolvePath(cwd, path) {
-  return isAbsolute(path) ? path : join3(cwd, path);
-}
-var ParamsSchema = external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]));
-
 // node_modules/.pnpm/universal-user-agent@7.0.3/node_modules/universal-user-agent/index.js
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {
@@ -60214,11 +50746,11 @@ var NullObject = /* @__PURE__ */ (() => {
   C.prototype = /* @__PURE__ */ Object.create(null);
   return C;
 })();
-function parse4(header, options) {
+function parse4(header2, options) {
   const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
-  const len = header.length;
+  const len = header2.length;
   let valueStart = options?.start ?? 0;
-  while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
+  while ((CHAR_MAP[header2.charCodeAt(valueStart)] & OWS) !== 0) {
     valueStart++;
   }
   let index = valueStart;
@@ -60226,7 +50758,7 @@ function parse4(header, options) {
   let whitespace = -1;
   let stop = options?.parameters === false ? COMMA_FLAG : 0;
   while (index < len) {
-    const code = header.charCodeAt(index);
+    const code = header2.charCodeAt(index);
     const flags = CHAR_MAP[code];
     if ((flags & stopFlags) !== 0) {
       stop |= flags & COMMA_FLAG;
@@ -60242,25 +50774,25 @@ function parse4(header, options) {
     index++;
   }
   const valueEnd = whitespace === -1 ? index : whitespace;
-  const value = header.slice(valueStart, valueEnd);
+  const value = header2.slice(valueStart, valueEnd);
   const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
   if (index === len || stop !== 0) {
     return { type, index, parameters: new NullObject() };
   }
-  return parseParameters(header, type, index, len, stopFlags);
+  return parseParameters(header2, type, index, len, stopFlags);
 }
-function parseParameters(header, type, index, len, stopFlags) {
+function parseParameters(header2, type, index, len, stopFlags) {
   const parameters = new NullObject();
   parameter: while (index < len) {
     index++;
-    while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+    while ((CHAR_MAP[header2.charCodeAt(index)] & OWS) !== 0) {
       index++;
     }
     const keyStart = index;
     let keyFlags = 0;
     let keyWhitespace = -1;
     while (index < len) {
-      const code = header.charCodeAt(index);
+      const code = header2.charCodeAt(index);
       const flags = CHAR_MAP[code];
       if ((flags & stopFlags) !== 0) {
         if ((flags & COMMA_FLAG) !== 0)
@@ -60269,25 +50801,25 @@ function parseParameters(header, type, index, len, stopFlags) {
       }
       if (code === EQ) {
         const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
-        const value = header.slice(keyStart, keyEnd);
+        const value = header2.slice(keyStart, keyEnd);
         const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
         index++;
-        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+        while ((CHAR_MAP[header2.charCodeAt(index)] & OWS) !== 0) {
           index++;
         }
-        if (index < len && header.charCodeAt(index) === DQUOTE) {
+        if (index < len && header2.charCodeAt(index) === DQUOTE) {
           const quotedStart = ++index;
           let escaped = false;
           while (index < len) {
-            const code2 = header.charCodeAt(index);
+            const code2 = header2.charCodeAt(index);
             if (code2 === DQUOTE) {
               if (parameters[key] === void 0) {
-                parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
+                parameters[key] = escaped ? unescapeQuotedPairs(header2, quotedStart, index) : header2.slice(quotedStart, index);
               }
               index++;
               let stop2 = 0;
               while (index < len) {
-                const code3 = header.charCodeAt(index);
+                const code3 = header2.charCodeAt(index);
                 const flags2 = CHAR_MAP[code3];
                 if ((flags2 & stopFlags) !== 0) {
                   stop2 = flags2 & COMMA_FLAG;
@@ -60312,7 +50844,7 @@ function parseParameters(header, type, index, len, stopFlags) {
         let stop = 0;
         let valueWhitespace = -1;
         while (index < len) {
-          const code2 = header.charCodeAt(index);
+          const code2 = header2.charCodeAt(index);
           const flags2 = CHAR_MAP[code2];
           if ((flags2 & stopFlags) !== 0) {
             stop = flags2 & COMMA_FLAG;
@@ -60328,7 +50860,7 @@ function parseParameters(header, type, index, len, stopFlags) {
         }
         if (parameters[key] === void 0) {
           const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
-          parameters[key] = header.slice(valueStart, valueEnd);
+          parameters[key] = header2.slice(valueStart, valueEnd);
         }
         if (stop !== 0)
           break parameter;
@@ -60599,8 +51131,8 @@ var convertMarkedBigIntsReviver = (key, value, context, userReviver) => {
   if (!hasUserReviver) return value;
   return userReviver(key, value, context);
 };
-var JSONParseV2 = (text2, reviver) => {
-  return JSON.parse(text2, (key, value, context) => {
+var JSONParseV2 = (text, reviver) => {
+  return JSON.parse(text, (key, value, context) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -60658,8 +51190,8 @@ var applyReviverIteratively = (parsed, userReviver) => {
   }
   return rootHolder[""];
 };
-var serializeBigInts = (text2) => {
-  return text2.replace(
+var serializeBigInts = (text) => {
+  return text.replace(
     stringsOrLargeNumbers,
     (match, digits, fractional, exponential) => {
       const isString = match[0] === '"';
@@ -60673,18 +51205,18 @@ var serializeBigInts = (text2) => {
     }
   );
 };
-var JSONParse = (text2, reviver) => {
-  if (!text2) return originalParse(text2, reviver);
+var JSONParse = (text, reviver) => {
+  if (!text) return originalParse(text, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text2, reviver);
-    const serializedData = serializeBigInts(text2);
+    if (isContextSourceSupported()) return JSONParseV2(text, reviver);
+    const serializedData = serializeBigInts(text);
     return originalParse(
       serializedData,
       (key, value, context) => convertMarkedBigIntsReviver(key, value, context, reviver)
     );
   } catch (error63) {
     if (error63 instanceof RangeError) {
-      const serializedData = serializeBigInts(text2);
+      const serializedData = serializeBigInts(text);
       const parsed = originalParse(serializedData);
       return applyReviverIteratively(parsed, reviver);
     }
@@ -60791,11 +51323,11 @@ async function fetchWrapper(requestOptions) {
         }
       }
     }
-    const requestError = new RequestError(message, 500, {
+    const requestError2 = new RequestError(message, 500, {
       request: requestOptions
     });
-    requestError.cause = error63;
-    throw requestError;
+    requestError2.cause = error63;
+    throw requestError2;
   }
   const status = fetchResponse.status;
   const url2 = fetchResponse.url;
@@ -60852,12 +51384,12 @@ async function getResponseData(response) {
   }
   const mimetype = parse4(contentType);
   if (isJSONResponse(mimetype)) {
-    let text2 = "";
+    let text = "";
     try {
-      text2 = await response.text();
-      return JSONParse(text2);
-    } catch (err2) {
-      return text2;
+      text = await response.text();
+      return JSONParse(text);
+    } catch (err) {
+      return text;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
@@ -63775,11 +54307,11 @@ async function errorRequest(state, octokit, error63, options) {
 }
 async function wrapRequest(state, octokit, request2, options) {
   const limiter = new import_light.default();
-  limiter.on("failed", function(error63, info) {
+  limiter.on("failed", function(error63, info2) {
     const maxRetries = ~~error63.request.request?.retries;
     const after = ~~error63.request.request?.retryAfter;
-    options.request.retryCount = info.retryCount + 1;
-    if (maxRetries > info.retryCount) {
+    options.request.retryCount = info2.retryCount + 1;
+    if (maxRetries > info2.retryCount) {
       return after * state.retryAfterBaseValue;
     }
   });
@@ -64000,8 +54532,8 @@ function throttling(octokit, octokitOptions) {
       "error",
       (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
     );
-    state.retryLimiter.on("failed", async function(error63, info) {
-      const [state2, request2, options] = info.args;
+    state.retryLimiter.on("failed", async function(error63, info2) {
+      const [state2, request2, options] = info2.args;
       const { pathname } = new URL(options.url, "http://github.test");
       const shouldRetryGraphQL = pathname.startsWith("/graphql") && error63.status !== 401;
       if (!(shouldRetryGraphQL || error63.status === 403 || error63.status === 429)) {
@@ -64060,16 +54592,276 @@ function throttling(octokit, octokitOptions) {
 throttling.VERSION = VERSION8;
 throttling.triggersNotification = triggersNotification;
 
+// packages/github/src/github-errors.ts
+var GitHubRequestError = class extends GitHubAccessError {
+  name = "GitHubRequestError";
+  failure;
+  /** An adapter has said what the step was doing; outer adapters keep its message. */
+  described;
+  /** GitHub's answer, as octokit's RequestError carries it, when one came. */
+  response;
+  constructor(failure2, message, options) {
+    super(message, { ...failure2.status === void 0 ? {} : { status: failure2.status }, cause: options.cause });
+    this.failure = failure2;
+    this.described = options.described;
+    this.response = options.cause?.response;
+  }
+  get kind() {
+    return this.failure.kind;
+  }
+  /** GitHub or the network failed, not the request: trying again later may succeed. */
+  get transient() {
+    return TRANSIENT.has(this.failure.kind);
+  }
+};
+var TRANSIENT = /* @__PURE__ */ new Set([
+  "unreachable",
+  "connection-closed",
+  "timeout",
+  "network",
+  "server-error"
+]);
+var UNREACHABLE_CODES = /* @__PURE__ */ new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EHOSTDOWN",
+  "ENETDOWN",
+  "CERT_HAS_EXPIRED",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "ERR_TLS_CERT_ALTNAME_INVALID"
+]);
+var CLOSED_CODES = /* @__PURE__ */ new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "UND_ERR_SOCKET", "UND_ERR_CLOSED"]);
+var TIMEOUT_CODES = /* @__PURE__ */ new Set([
+  "ETIMEDOUT",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+  "TimeoutError",
+  "AbortError"
+]);
+function networkCode(error63) {
+  let current2 = error63;
+  for (let depth = 0; current2 && depth < 5; depth++) {
+    for (const code of [current2.code, current2.name]) {
+      if (typeof code === "string" && (UNREACHABLE_CODES.has(code) || CLOSED_CODES.has(code) || TIMEOUT_CODES.has(code)))
+        return code;
+    }
+    current2 = current2.cause;
+  }
+  return void 0;
+}
+var BAD_PORT = /^bad port$/;
+function networkKind(code, message) {
+  if (code && UNREACHABLE_CODES.has(code)) return "unreachable";
+  if (code && CLOSED_CODES.has(code)) return "connection-closed";
+  if (code && TIMEOUT_CODES.has(code)) return "timeout";
+  if (/other side closed|socket hang up|terminated/i.test(message)) return "connection-closed";
+  return "network";
+}
+function oneLine(text) {
+  const line = text.replace(/\s+-\s+https:\/\/docs\.github\.com\S*/g, "").replace(/\s+/g, " ").trim();
+  return line.length > 300 ? `${line.slice(0, 297)}...` : line;
+}
+function header(error63, name) {
+  const value = error63.response?.headers?.[name];
+  return value === void 0 || value === null ? void 0 : String(value);
+}
+function rateLimitOf(status, message, error63) {
+  if (status !== 403 && status !== 429) return void 0;
+  const retryAfter = Number(header(error63, "retry-after"));
+  const retryAfterSeconds = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : void 0;
+  if (/secondary rate limit/i.test(message) || retryAfterSeconds !== void 0 && !/rate limit exceeded/i.test(message))
+    return { limit: "secondary", retryAfterSeconds };
+  if (header(error63, "x-ratelimit-remaining") === "0" || /rate limit/i.test(message)) {
+    const reset = Number(header(error63, "x-ratelimit-reset"));
+    return {
+      limit: "primary",
+      ...Number.isFinite(reset) && reset > 0 ? { resetAt: new Date(reset * 1e3).toISOString() } : {},
+      retryAfterSeconds
+    };
+  }
+  return status === 429 ? { limit: "secondary", retryAfterSeconds } : void 0;
+}
+function httpKind(status) {
+  if (status === 401) return "bad-credentials";
+  if (status === 403) return "forbidden";
+  if (status === 404 || status === 410) return "not-found";
+  if (status >= 500) return "server-error";
+  return "rejected";
+}
+function attemptsOf(request2) {
+  const retries = request2?.request?.retryCount;
+  return typeof retries === "number" ? retries + 1 : void 0;
+}
+function classifyGitHubFailure(error63, info2) {
+  if (error63 instanceof GitHubRequestError) return error63.failure;
+  if (typeof error63 !== "object" || error63 === null) return void 0;
+  const e = error63;
+  const fromRequest = info2 !== void 0 || e.request !== void 0 || e.name === "HttpError" || e.name === "GraphqlResponseError";
+  if (!fromRequest) return void 0;
+  const message = typeof e.message === "string" ? e.message : "";
+  const method = String(e.request?.method ?? info2?.method ?? "GET");
+  const url2 = String(e.request?.url ?? info2?.url ?? "");
+  const base = { method, url: url2, attempts: attemptsOf(e.request) ?? info2?.attempts, tokenSource: info2?.tokenSource };
+  const graphqlErrors = e.name === "GraphqlResponseError" ? e.errors : e.data?.errors;
+  if (Array.isArray(graphqlErrors) && graphqlErrors.length > 0) {
+    const types = graphqlErrors.map((x) => String(x.type ?? "")).filter(Boolean);
+    const detail = oneLine(
+      graphqlErrors.map((x) => String(x.message ?? x.type ?? "")).join("; ") || message
+    );
+    const graphql3 = { ...base, method: "POST", url: url2 || (info2?.url ?? ""), status: void 0, detail };
+    if (types.includes("RATE_LIMITED"))
+      return { ...graphql3, kind: "rate-limited", rateLimit: { limit: "graphql" }, graphqlTypes: types };
+    if (types.length > 0 && types.every((t) => t === "FORBIDDEN"))
+      return { ...graphql3, kind: "forbidden", graphqlTypes: types };
+    if (types.length > 0 && types.every((t) => t === "NOT_FOUND"))
+      return { ...graphql3, kind: "not-found", graphqlTypes: types };
+    return { ...graphql3, kind: "graphql", graphqlTypes: types };
+  }
+  const status = typeof e.status === "number" ? e.status : void 0;
+  const answered = e.response !== void 0 && status !== void 0;
+  const code = networkCode(error63);
+  if (!answered && (code !== void 0 || e.name === "HttpError" && status === 500)) {
+    const cause = e.cause ?? void 0;
+    const causeMessage = String(cause?.cause?.message ?? cause?.message ?? message);
+    if (!code && BAD_PORT.test(causeMessage))
+      return { ...base, kind: "unreachable", status: void 0, detail: "fetch never connects to this port" };
+    const kind = networkKind(code, `${message} ${causeMessage}`);
+    return { ...base, kind, status: void 0, detail: oneLine(code ? `${code}: ${causeMessage}` : causeMessage) };
+  }
+  if (!answered || e.name !== "HttpError") return void 0;
+  const rateLimit = rateLimitOf(status, message, e);
+  return {
+    ...base,
+    kind: rateLimit ? "rate-limited" : httpKind(status),
+    status,
+    detail: oneLine(message),
+    ...rateLimit ? { rateLimit } : {}
+  };
+}
+function hostOf(url2) {
+  try {
+    return new URL(url2).host;
+  } catch {
+    return url2;
+  }
+}
+function requestLabel(failure2) {
+  try {
+    const u = new URL(failure2.url);
+    return `${failure2.method} ${u.pathname.replace(/^\/api\/v3(?=\/)/, "")}${u.search}`;
+  } catch {
+    return `${failure2.method} ${failure2.url}`;
+  }
+}
+function utcTime(iso) {
+  return `${iso.slice(11, 19)} UTC`;
+}
+function describeGitHubFailure(failure2, hints) {
+  const doing = `could not ${hints.doing}`;
+  const rerun = `re-run the job${hints.rerun ?? ""}`;
+  const tries = failure2.attempts && failure2.attempts > 1 ? `, ${failure2.attempts} tries` : "";
+  const request2 = requestLabel(failure2);
+  const host = hostOf(failure2.url);
+  switch (failure2.kind) {
+    case "unreachable":
+      return `${doing}: the GitHub API host ${host} is unreachable (${failure2.detail}) at ${failure2.url}; check the API URL (GITHUB_API_URL) and the network, then ${rerun}`;
+    case "connection-closed":
+      return `${doing}: the connection to ${host} closed before GitHub answered ${request2} (${failure2.detail}${tries}); ${rerun}`;
+    case "timeout":
+      return `${doing}: ${host} did not answer ${request2} in time (${failure2.detail}${tries}); ${rerun}`;
+    case "network":
+      return `${doing}: ${request2} to ${host} failed before GitHub answered (${failure2.detail}${tries}); ${rerun}`;
+    case "bad-credentials":
+      return `${doing}: GitHub refused the token (401: ${failure2.detail}); pass a valid token in ${failure2.tokenSource ?? "the token input"}`;
+    case "rate-limited": {
+      const limit = failure2.rateLimit;
+      if (limit?.limit === "secondary") {
+        const after = limit.retryAfterSeconds ? ` (retry after ${limit.retryAfterSeconds} s)` : "";
+        return `${doing}: GitHub's secondary rate limit refused ${request2}${after}; re-run the job in a few minutes, with fewer jobs calling GitHub at once`;
+      }
+      const which2 = limit?.limit === "graphql" ? "GraphQL rate limit" : "rate limit";
+      const until = limit?.resetAt ? ` until ${utcTime(limit.resetAt)}` : "";
+      return `${doing}: the token's ${which2} is used up${until} (${request2}); re-run the job after it resets`;
+    }
+    case "forbidden": {
+      const fix = hints.forbidden ?? (hints.permission ? `add \`permissions: ${hints.permission}\` to the job` : "give the token access to it");
+      const status = failure2.status === void 0 ? "GraphQL FORBIDDEN" : String(failure2.status);
+      return `${doing}: GitHub refused it (${status}: ${failure2.detail}); ${fix}`;
+    }
+    case "not-found": {
+      const status = failure2.status === void 0 ? "GraphQL NOT_FOUND" : String(failure2.status);
+      return `${doing}: GitHub answered ${status} (${failure2.detail}); ${hints.notFound ?? "check the repository name and that the token can see it"}`;
+    }
+    case "rejected":
+      return `${doing}: GitHub refused ${request2} (${failure2.status}: ${failure2.detail})`;
+    case "server-error":
+      return `${doing}: GitHub kept failing on ${request2} (${failure2.status}: ${failure2.detail}${tries}); ${rerun}`;
+    case "graphql":
+      return `${doing}: GitHub's GraphQL API answered with an error (${failure2.detail})`;
+  }
+}
+function gitHubError(error63, hints) {
+  if (error63 instanceof GitHubRequestError && error63.described) return error63;
+  const failure2 = classifyGitHubFailure(error63);
+  if (!failure2) return error63;
+  const cause = error63 instanceof GitHubRequestError ? error63.cause : error63;
+  return new GitHubRequestError(failure2, describeGitHubFailure(failure2, hints), { cause, described: true });
+}
+function requestError(error63, info2) {
+  if (error63 instanceof GitHubRequestError) return error63;
+  const failure2 = classifyGitHubFailure(error63, info2);
+  if (!failure2) return error63;
+  return new GitHubRequestError(failure2, describeGitHubFailure(failure2, { doing: requestLabel(failure2) }), {
+    cause: error63,
+    described: false
+  });
+}
+
 // packages/github/src/client.ts
-var MlshipOctokit = Octokit.plugin(restEndpointMethods, paginateRest, retry, throttling);
+function unreachableIsFinal(octokit) {
+  octokit.hook.error("request", (error63) => {
+    if (classifyGitHubFailure(error63)?.kind === "unreachable") throw requestError(error63);
+    throw error63;
+  });
+  return {};
+}
+var MlshipOctokit = Octokit.plugin(unreachableIsFinal, restEndpointMethods, paginateRest, retry, throttling);
 var USER_AGENT = "mlship";
 function createGitHubClient(options) {
   const rateLimitRetries = options.rateLimitRetries ?? 2;
   const maxWaitSeconds = options.maxRateLimitWaitSeconds ?? 300;
-  const retryWhenRateLimited = (afterSeconds, request2) => afterSeconds <= maxWaitSeconds && (request2.request.retryCount ?? 0) < rateLimitRetries;
-  return new MlshipOctokit({
+  const log = options.log ?? ((line) => process.stderr.write(`${line}
+`));
+  const baseUrl = (options.baseUrl ?? "https://api.github.com").replace(/\/+$/, "");
+  const label = (request2) => {
+    const { method, url: url2 } = safeParse3(client, request2);
+    return `${method} ${url2.startsWith(baseUrl) ? url2.slice(baseUrl.length) : url2}`;
+  };
+  const onLimit = (limit) => (afterSeconds, request2, _octokit, retryCount) => {
+    const what = `GitHub's ${limit} rate limit stopped ${label(request2)}`;
+    if (afterSeconds > maxWaitSeconds) {
+      log(
+        `${what}; it lifts in ${afterSeconds} s, later than the ${maxWaitSeconds} s a step waits, so the step fails now`
+      );
+      return false;
+    }
+    if (retryCount >= rateLimitRetries) {
+      log(`${what} again after ${rateLimitRetries} wait${rateLimitRetries === 1 ? "" : "s"}; giving up`);
+      return false;
+    }
+    log(`${what}; waiting ${afterSeconds} s before trying again (wait ${retryCount + 1} of ${rateLimitRetries})`);
+    return true;
+  };
+  const client = new MlshipOctokit({
     auth: options.token,
-    baseUrl: (options.baseUrl ?? "https://api.github.com").replace(/\/+$/, ""),
+    baseUrl,
     userAgent: USER_AGENT,
     request: options.fetch ? { fetch: options.fetch } : {},
     log: {
@@ -64077,15 +54869,40 @@ function createGitHubClient(options) {
       },
       info: () => {
       },
-      warn: (m) => console.warn(m),
-      error: (m) => console.error(m)
+      warn: (m) => log(m),
+      error: (m) => log(m)
     },
     throttle: {
       enabled: options.throttle ?? true,
-      onRateLimit: retryWhenRateLimited,
-      onSecondaryRateLimit: retryWhenRateLimited
+      onRateLimit: onLimit("primary (hourly)"),
+      onSecondaryRateLimit: onLimit("secondary")
     }
   });
+  if (options.graphqlUrl) {
+    const graphqlUrl = options.graphqlUrl;
+    client.hook.before("request", (request2) => {
+      if (request2.url === "/graphql" || request2.url === `${baseUrl.replace(/\/api\/v3$/, "")}/api/graphql`)
+        request2.url = graphqlUrl;
+    });
+  }
+  client.hook.error("request", (error63, request2) => {
+    const parsed = safeParse3(client, request2);
+    throw requestError(error63, {
+      method: parsed.method,
+      url: parsed.url,
+      ...options.tokenSource ? { tokenSource: options.tokenSource } : {}
+    });
+  });
+  return client;
+}
+function safeParse3(client, request2) {
+  try {
+    const parsed = client.request.endpoint.parse(request2);
+    return { method: parsed.method, url: parsed.url };
+  } catch {
+    const r = request2;
+    return { method: r.method ?? "GET", url: r.url ?? "" };
+  }
 }
 
 // packages/github/src/repo-ref.ts
@@ -64167,7 +54984,14 @@ async function openPullRequestsForHead(client, ref, headOwner, branch) {
     state: "open",
     per_page: 100
   });
-  return data.map((p) => ({ number: p.number, headSha: p.head.sha }));
+  return data.map((p) => ({
+    number: p.number,
+    headSha: p.head.sha,
+    base: p.base.ref,
+    title: p.title,
+    body: p.body ?? null,
+    htmlUrl: p.html_url
+  }));
 }
 
 // packages/github/src/authorship.ts
@@ -64270,7 +55094,7 @@ ${WRITE_TRAILER}${write}
     try {
       await this.client.rest.git.createRef({ ...this.repo, ref, sha: tag.data.sha });
     } catch (error63) {
-      if (statusOf2(error63) !== 422) throw error63;
+      if (statusOf(error63) !== 422) throw error63;
       const holder = await this.readAt(ref.slice("refs/".length));
       if (!holder || holder.write !== write) return false;
       await this.moveHead(key, holder.sha);
@@ -64284,11 +55108,11 @@ ${WRITE_TRAILER}${write}
     try {
       await this.client.rest.git.updateRef({ ...this.repo, ref, sha, force: true });
     } catch (error63) {
-      if (statusOf2(error63) !== 422 && statusOf2(error63) !== 404) throw error63;
+      if (statusOf(error63) !== 422 && statusOf(error63) !== 404) throw error63;
       try {
         await this.client.rest.git.createRef({ ...this.repo, ref: `refs/${ref}`, sha });
       } catch (again) {
-        if (statusOf2(again) !== 422) throw again;
+        if (statusOf(again) !== 422) throw again;
         await this.client.rest.git.updateRef({ ...this.repo, ref, sha, force: true });
       }
     }
@@ -64298,7 +55122,7 @@ ${WRITE_TRAILER}${write}
     try {
       sha = (await this.client.rest.git.getRef({ ...this.repo, ref })).data.object.sha;
     } catch (error63) {
-      if (statusOf2(error63) === 404) return null;
+      if (statusOf(error63) === 404) return null;
       throw error63;
     }
     const tag = await this.client.rest.git.getTag({ ...this.repo, tag_sha: sha });
@@ -64315,38 +55139,4899 @@ ${WRITE_TRAILER}`);
     };
   }
 };
+function statusOf(error63) {
+  const status = error63?.status;
+  return typeof status === "number" ? status : void 0;
+}
+
+// packages/actions-kit/src/run-action.ts
+async function runAction(main) {
+  try {
+    await main();
+  } catch (caught) {
+    const error63 = requestError(caught);
+    if (isUserError(error63)) {
+      const where = error63.location;
+      error(error63.message, where ? { file: where.file, startLine: where.line, startColumn: where.column } : {});
+      process.exitCode = 1;
+      return;
+    }
+    const err = error63 instanceof Error ? error63 : new Error(String(error63));
+    setFailed(`mlship internal error (please report it): ${err.stack ?? err.message}`);
+  }
+}
+
+// packages/actions-kit/src/outputs.ts
+function setOutputs(outputs) {
+  for (const [key, value] of Object.entries(outputs)) {
+    if (value !== void 0) setOutput(inputName(key), String(value));
+  }
+}
+function warning2(message) {
+  warning(message);
+}
+
+// packages/actions-kit/src/runner.ts
+import { appendFile as appendFile2 } from "node:fs/promises";
+
+// packages/runner-context/src/runner-context.ts
+var REPOSITORY_PATTERN = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+var PullRequestPayloadSchema = external_exports.object({
+  pull_request: external_exports.object({
+    number: external_exports.number().int().positive(),
+    head: external_exports.object({ sha: external_exports.string(), ref: external_exports.string(), repo: external_exports.object({ full_name: external_exports.string() }).nullish() }),
+    base: external_exports.object({ ref: external_exports.string(), repo: external_exports.object({ full_name: external_exports.string() }) })
+  })
+});
+function pullRequestOfPayload(payload) {
+  const parsed = PullRequestPayloadSchema.safeParse(payload);
+  if (!parsed.success) return void 0;
+  const { number: number4, head, base } = parsed.data.pull_request;
+  const headRepo = head.repo?.full_name ?? null;
+  return {
+    number: number4,
+    headSha: head.sha,
+    headRef: head.ref,
+    headRepo,
+    baseRef: base.ref,
+    fromFork: headRepo?.toLowerCase() !== base.repo.full_name.toLowerCase()
+  };
+}
+var WorkflowRunPayloadSchema = external_exports.object({ workflow_run: external_exports.object({ head_sha: external_exports.string() }) });
+function triggeringHeadOfPayload(payload) {
+  const parsed = WorkflowRunPayloadSchema.safeParse(payload);
+  return parsed.success ? parsed.data.workflow_run.head_sha : void 0;
+}
+function graphqlUrlFor(apiUrl) {
+  const base = apiUrl.replace(/\/+$/, "");
+  return /\/api\/v3$/.test(base) ? base.replace(/\/api\/v3$/, "/api/graphql") : `${base}/graphql`;
+}
+
+// packages/runner-context/src/read-runner-context.ts
+import { readFile } from "node:fs/promises";
+var optional2 = (schema) => external_exports.preprocess((value) => value === "" ? void 0 : value, schema.optional());
+var httpUrl2 = external_exports.url({ protocol: /^https?$/, error: "expected an http(s) URL" });
+var RunnerEnvSchema = external_exports.object({
+  GITHUB_ACTIONS: optional2(external_exports.string()),
+  GITHUB_REPOSITORY: optional2(external_exports.string().regex(REPOSITORY_PATTERN, "expected 'owner/name'")),
+  GITHUB_SHA: optional2(external_exports.string().regex(/^([0-9a-f]{40}|[0-9a-f]{64})$/i, "expected a full commit SHA")),
+  GITHUB_REF: optional2(external_exports.string()),
+  GITHUB_EVENT_NAME: optional2(external_exports.string()),
+  GITHUB_EVENT_PATH: optional2(external_exports.string()),
+  GITHUB_RUN_ID: optional2(external_exports.string().regex(/^\d+$/, "expected a number")),
+  GITHUB_RUN_ATTEMPT: optional2(external_exports.string().regex(/^[1-9]\d*$/, "expected a positive number")),
+  GITHUB_ACTOR: optional2(external_exports.string()),
+  GITHUB_WORKSPACE: optional2(external_exports.string()),
+  GITHUB_WORKFLOW: optional2(external_exports.string()),
+  GITHUB_JOB: optional2(external_exports.string()),
+  GITHUB_ACTION: optional2(external_exports.string()),
+  GITHUB_API_URL: optional2(httpUrl2),
+  GITHUB_SERVER_URL: optional2(httpUrl2),
+  GITHUB_GRAPHQL_URL: optional2(httpUrl2),
+  GITHUB_STEP_SUMMARY: optional2(external_exports.string())
+});
+function parseRunnerEnv(env, sources = {}) {
+  const raw = Object.fromEntries(Object.keys(RunnerEnvSchema.shape).map((name2) => [name2, env[name2]]));
+  const parsed = RunnerEnvSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue3 = parsed.error.issues[0];
+  const name = String(issue3.path[0]);
+  throw new InputError(`${sources[name] ?? name} '${raw[name]}' is invalid: ${issue3.message}`);
+}
+function repoOf(text) {
+  if (!text) return void 0;
+  const [owner, repo] = text.split("/");
+  return { owner, repo };
+}
+async function readEventPayload(path, inActions) {
+  const fix = "it must name the webhook payload file the runner writes for the job";
+  if (!path) {
+    if (!inActions) return {};
+    throw new InputError(`GITHUB_EVENT_PATH is not set although GITHUB_ACTIONS is true; ${fix}`);
+  }
+  let text;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error63) {
+    const code = error63.code ?? error63.message;
+    throw new InputError(`GITHUB_EVENT_PATH '${path}' cannot be read (${code}); ${fix}`, { cause: error63 });
+  }
+  let payload;
+  try {
+    payload = JSON.parse(text);
+  } catch (error63) {
+    throw new InputError(`GITHUB_EVENT_PATH '${path}' is not JSON (${error63.message}); ${fix}`, {
+      cause: error63
+    });
+  }
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload))
+    throw new InputError(`GITHUB_EVENT_PATH '${path}' holds JSON that is not an object; ${fix}`);
+  return payload;
+}
+async function runnerContextFromEnv(env, options) {
+  const vars = parseRunnerEnv(env, options.sources);
+  const inActions = vars.GITHUB_ACTIONS === "true";
+  const payload = await readEventPayload(vars.GITHUB_EVENT_PATH, inActions);
+  const apiUrl = (vars.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, "");
+  const serverUrl = (vars.GITHUB_SERVER_URL ?? "https://github.com").replace(/\/+$/, "");
+  const repo = repoOf(vars.GITHUB_REPOSITORY);
+  const attempt = Number(vars.GITHUB_RUN_ATTEMPT ?? "1");
+  return {
+    inActions,
+    repo,
+    sha: vars.GITHUB_SHA?.toLowerCase(),
+    ref: vars.GITHUB_REF,
+    eventName: vars.GITHUB_EVENT_NAME,
+    payload,
+    pullRequest: pullRequestOfPayload(payload),
+    triggeringHeadSha: triggeringHeadOfPayload(payload),
+    run: vars.GITHUB_RUN_ID && repo ? {
+      id: vars.GITHUB_RUN_ID,
+      attempt,
+      url: `${serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${vars.GITHUB_RUN_ID}`
+    } : void 0,
+    actor: vars.GITHUB_ACTOR,
+    workspace: vars.GITHUB_WORKSPACE ?? options.cwd,
+    workflow: vars.GITHUB_WORKFLOW,
+    job: vars.GITHUB_JOB,
+    step: vars.GITHUB_ACTION,
+    apiUrl,
+    serverUrl,
+    // Derived from the API URL when unset, as octokit derives it, so --api-url alone moves both.
+    graphqlUrl: vars.GITHUB_GRAPHQL_URL ?? graphqlUrlFor(apiUrl),
+    stepSummaryPath: vars.GITHUB_STEP_SUMMARY
+  };
+}
+
+// packages/actions-kit/src/runner.ts
+function readRunnerContext() {
+  return runnerContextFromEnv(process.env, { cwd: process.cwd() });
+}
+function actionGitHubClient(context, token) {
+  return createGitHubClient({
+    token,
+    baseUrl: context.apiUrl,
+    graphqlUrl: context.graphqlUrl,
+    tokenSource: "the 'token' input",
+    log: (line) => info(line)
+  });
+}
+async function appendSummary(context, markdown) {
+  if (context.stepSummaryPath) await appendFile2(context.stepSummaryPath, markdown);
+}
+
+// node_modules/.pnpm/simple-statistics@7.12.1/node_modules/simple-statistics/dist/simple-statistics.mjs
+var BayesianClassifier = function BayesianClassifier2() {
+  this.totalCount = 0;
+  this.data = {};
+};
+BayesianClassifier.prototype.train = function train(item, category) {
+  if (!this.data[category]) {
+    this.data[category] = {};
+  }
+  for (var k in item) {
+    var v = item[k];
+    if (this.data[category][k] === void 0) {
+      this.data[category][k] = {};
+    }
+    if (this.data[category][k][v] === void 0) {
+      this.data[category][k][v] = 0;
+    }
+    this.data[category][k][v]++;
+  }
+  this.totalCount++;
+};
+BayesianClassifier.prototype.score = function score(item) {
+  var odds = {};
+  var category;
+  for (var k in item) {
+    var v = item[k];
+    for (category in this.data) {
+      if (odds[category] === void 0) {
+        odds[category] = {};
+      }
+      if (this.data[category][k]) {
+        odds[category][k + "_" + v] = (this.data[category][k][v] || 0) / this.totalCount;
+      } else {
+        odds[category][k + "_" + v] = 0;
+      }
+    }
+  }
+  var oddsSums = {};
+  for (category in odds) {
+    oddsSums[category] = 0;
+    for (var combination in odds[category]) {
+      oddsSums[category] += odds[category][combination];
+    }
+  }
+  return oddsSums;
+};
+var g = 607 / 128;
+var LOGSQRT2PI = Math.log(Math.sqrt(2 * Math.PI));
+var SQRT_2PI$1 = Math.sqrt(2 * Math.PI);
+function cumulativeDistribution(z3) {
+  var sum2 = z3;
+  var tmp = z3;
+  for (var i = 1; i < 30; i++) {
+    tmp *= z3 * z3 / (2 * i + 1);
+    sum2 += tmp;
+  }
+  return Math.round((0.5 + sum2 / SQRT_2PI$1 * Math.exp(-z3 * z3 / 2)) * 1e4) / 1e4;
+}
+var standardNormalTable = [];
+for (z2 = 0; z2 <= 3.09; z2 += 0.01) {
+  standardNormalTable.push(cumulativeDistribution(z2));
+}
+var z2;
+function errorFunction(x) {
+  var t = 1 / (1 + 0.5 * Math.abs(x));
+  var tau = t * Math.exp(
+    -x * x + ((((((((0.17087277 * t - 0.82215223) * t + 1.48851587) * t - 1.13520398) * t + 0.27886807) * t - 0.18628806) * t + 0.09678418) * t + 0.37409196) * t + 1.00002368) * t - 1.26551223
+  );
+  if (x >= 0) {
+    return 1 - tau;
+  } else {
+    return tau - 1;
+  }
+}
+var SQRT_2PI = Math.sqrt(2 * Math.PI);
+var PerceptronModel = function PerceptronModel2() {
+  this.weights = [];
+  this.bias = 0;
+};
+PerceptronModel.prototype.predict = function predict(features) {
+  if (features.length !== this.weights.length) {
+    return null;
+  }
+  var score2 = 0;
+  for (var i = 0; i < this.weights.length; i++) {
+    score2 += this.weights[i] * features[i];
+  }
+  score2 += this.bias;
+  if (score2 > 0) {
+    return 1;
+  } else {
+    return 0;
+  }
+};
+PerceptronModel.prototype.train = function train2(features, label) {
+  if (label !== 0 && label !== 1) {
+    return null;
+  }
+  if (features.length !== this.weights.length) {
+    this.weights = features.slice();
+    this.bias = 1;
+  }
+  var prediction = this.predict(features);
+  if (typeof prediction === "number" && prediction !== label) {
+    var gradient = label - prediction;
+    for (var i = 0; i < this.weights.length; i++) {
+      this.weights[i] += gradient * features[i];
+    }
+    this.bias += gradient;
+  }
+  return this;
+};
+
+// packages/deploy/src/judge/always-valid.ts
+var MAX_STEPS = 60;
+function mixtureCrossing(information, alpha, mixtureScale) {
+  const it2 = information * mixtureScale * mixtureScale;
+  const target = Math.log(1 / alpha) - Math.LN2 + 0.5 * Math.log1p(it2);
+  let low = 0;
+  let high = Math.sqrt(2 * Math.max(target + Math.LN2, 0)) + 1;
+  let u = Math.sqrt(2 * Math.max(target, 0));
+  for (let i = 0; i < MAX_STEPS; i++) {
+    const cdf = 0.5 * (1 + errorFunction(u / Math.SQRT2));
+    const f = Math.log(cdf) + u * u / 2 - target;
+    if (Math.abs(f) < 1e-12) break;
+    if (f < 0) low = u;
+    else high = u;
+    const slope = Math.exp(-u * u / 2) / Math.sqrt(2 * Math.PI) / cdf + u;
+    const next2 = u - f / slope;
+    u = next2 > low && next2 < high ? next2 : (low + high) / 2;
+  }
+  return u;
+}
+function alwaysValidBounds(estimate, alpha, mixtureScale) {
+  if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be in (0, 1), got ${alpha}`);
+  if (!(mixtureScale > 0)) throw new RangeError(`the mixture scale must be positive, got ${mixtureScale}`);
+  if (!Number.isFinite(estimate.value) || !(estimate.variance < Infinity) || Number.isNaN(estimate.variance))
+    return { lower: -Infinity, upper: Infinity, halfWidth: Infinity };
+  if (estimate.variance <= 0) return { lower: estimate.value, upper: estimate.value, halfWidth: 0 };
+  const information = 1 / estimate.variance;
+  const u = mixtureCrossing(information, alpha, mixtureScale);
+  const halfWidth = u * Math.sqrt(information + 1 / (mixtureScale * mixtureScale)) / information;
+  return { lower: estimate.value - halfWidth, upper: estimate.value + halfWidth, halfWidth };
+}
+
+// packages/deploy/src/judge/moments.ts
+var MomentsSchema = external_exports.strictObject({
+  n: external_exports.number().int().min(0),
+  sum: external_exports.number(),
+  sumSquares: external_exports.number().min(0)
+});
+var EMPTY_MOMENTS = Object.freeze({ n: 0, sum: 0, sumSquares: 0 });
+function mean(m) {
+  return m.n > 0 ? m.sum / m.n : Number.NaN;
+}
+function sampleVariance(m) {
+  if (m.n < 2) return Number.NaN;
+  const centred = m.sumSquares - m.sum * m.sum / m.n;
+  return Math.max(0, centred / (m.n - 1));
+}
+
+// packages/eval/src/metric-names.ts
+var CLASSIFICATION_METRICS = [
+  "accuracy",
+  "macro_precision",
+  "macro_recall",
+  "macro_f1",
+  "roc_auc",
+  "pr_auc",
+  "log_loss",
+  "ece"
+];
+var REGRESSION_METRICS = ["mae", "rmse", "r2", "mape"];
+var LOWER_IS_BETTER = /* @__PURE__ */ new Set(["log_loss", "ece", "mae", "rmse", "mape"]);
+function higherIsBetter(metric) {
+  return !LOWER_IS_BETTER.has(metric);
+}
+function metricsOf(task) {
+  return task === "classification" ? CLASSIFICATION_METRICS : REGRESSION_METRICS;
+}
+function isMetricName(name) {
+  return CLASSIFICATION_METRICS.includes(name) || REGRESSION_METRICS.includes(name);
+}
+
+// packages/eval/src/ranking-metrics.ts
+var RADIX_BITS = 11;
+var RADIX = 1 << RADIX_BITS;
+var RADIX_MASK = RADIX - 1;
+
+// packages/eval/src/signature-diff.ts
+function diffSignatures(reference, candidate, referenceName) {
+  return [
+    ...diffSide("input", reference.inputs, candidate.inputs, referenceName),
+    ...diffSide("output", reference.outputs, candidate.outputs, referenceName)
+  ];
+}
+function diffSide(side, reference, candidate, refName) {
+  const changes = [];
+  const byName = new Map(candidate.map((t) => [t.name, t]));
+  for (const ref of reference) {
+    const cand = byName.get(ref.name);
+    if (!cand) {
+      const names = candidate.map((t) => t.name).join(", ");
+      changes.push({
+        side,
+        name: ref.name,
+        change: "missing",
+        breaking: true,
+        message: `${side} '${ref.name}' of the ${refName} is missing from the candidate (it has ${names || "none"})`
+      });
+      continue;
+    }
+    if (cand.elementType !== ref.elementType) {
+      changes.push({
+        side,
+        name: ref.name,
+        change: "type",
+        breaking: true,
+        message: `${side} '${ref.name}' changed type: ${ref.elementType} → ${cand.elementType}`
+      });
+    }
+    if (cand.shape.length !== ref.shape.length) {
+      changes.push({
+        side,
+        name: ref.name,
+        change: "rank",
+        breaking: true,
+        message: `${side} '${ref.name}' changed shape: ${shape(ref.shape)} → ${shape(cand.shape)}`
+      });
+      continue;
+    }
+    ref.shape.forEach((d, k) => {
+      const c = cand.shape[k];
+      if (typeof d === "number" && typeof c === "number" && d !== c) {
+        changes.push({
+          side,
+          name: ref.name,
+          change: "dimension",
+          breaking: true,
+          message: `${side} '${ref.name}' dimension ${k} changed: ${d} → ${c} (shape ${shape(ref.shape)} → ${shape(cand.shape)})`
+        });
+      }
+    });
+  }
+  const refNames = new Set(reference.map((t) => t.name));
+  for (const cand of candidate) {
+    if (refNames.has(cand.name)) continue;
+    const breaking = side === "input";
+    changes.push({
+      side,
+      name: cand.name,
+      change: "added",
+      breaking,
+      message: `${side} '${cand.name}' is new in the candidate${breaking ? ": callers do not send it" : ""}`
+    });
+  }
+  return changes;
+}
+function shape(dims) {
+  return `[${dims.map((d) => d === null ? "?" : String(d)).join(", ")}]`;
+}
+
+// packages/config-file/src/parse-config-file.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+
+// packages/config-file/src/schema-keys.ts
+var defOf = (schema) => schema.def;
+function allowedKeys(schema, path) {
+  const found = objectsAt(schema, path, 0);
+  if (found.length === 0) return void 0;
+  return [...new Set(found.flatMap((o) => Object.keys(defOf(o).shape ?? {})))];
+}
+function objectsAt(schema, path, index) {
+  const def = defOf(schema);
+  switch (def.type) {
+    case "optional":
+    case "nullable":
+    case "default":
+    case "prefault":
+    case "catch":
+    case "readonly":
+    case "nonoptional":
+      return objectsAt(def.innerType, path, index);
+    case "pipe": {
+      const out = objectsAt(def.out, path, index);
+      return out.length > 0 ? out : objectsAt(def.in, path, index);
+    }
+    case "union":
+      return (def.options ?? []).flatMap((option) => objectsAt(option, path, index));
+    case "object":
+      if (index === path.length) return [schema];
+      return def.shape && String(path[index]) in def.shape ? objectsAt(def.shape[String(path[index])], path, index + 1) : [];
+    case "array":
+      return index < path.length && typeof path[index] === "number" ? objectsAt(def.element, path, index + 1) : [];
+    case "record":
+      return index < path.length ? objectsAt(def.valueType, path, index + 1) : [];
+    default:
+      return [];
+  }
+}
+function closestKey(key, allowed) {
+  const extended2 = allowed.filter((a) => key.length >= 3 && a.toLowerCase().startsWith(key.toLowerCase()));
+  if (extended2.length === 1) return extended2[0];
+  let best;
+  let bestDistance = Infinity;
+  for (const candidate of allowed) {
+    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best !== void 0 && bestDistance <= Math.max(1, Math.floor(key.length / 3)) ? best : void 0;
+}
+function editDistance(a, b) {
+  if (Math.abs(a.length - b.length) > 3) return Infinity;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = row;
+  }
+  return previous[b.length];
+}
+
+// packages/config-file/src/issue-message.ts
+function showValue(value) {
+  if (value === void 0) return "nothing";
+  if (value === null) return "null (an empty value)";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  const text = typeof value === "string" ? `'${value}'` : String(value);
+  const oneLine3 = JSON.stringify(text).slice(1, -1);
+  return oneLine3.length > 60 ? `${oneLine3.slice(0, 57)}...` : oneLine3;
+}
+var NOUNS = {
+  object: "a mapping (key: value)",
+  record: "a mapping (key: value)",
+  array: "a list",
+  string: "text",
+  number: "a number",
+  int: "a whole number",
+  boolean: "true or false",
+  null: "null"
+};
+function issueMessage(issue3, missing) {
+  switch (issue3.code) {
+    case "invalid_type": {
+      const expected = NOUNS[issue3.expected] ?? issue3.expected;
+      if (missing) return `required; add it (${expected})`;
+      return `expected ${expected}, got ${showValue(issue3.input)}`;
+    }
+    case "invalid_value": {
+      const allowed = issue3.values.map((v) => typeof v === "string" ? v : String(v));
+      return allowed.length === 1 ? `must be ${allowed[0]}, got ${showValue(issue3.input)}` : `${showValue(issue3.input)} is not one of: ${allowed.join(", ")}`;
+    }
+    case "too_small":
+    case "too_big":
+      return bound(issue3);
+    case "invalid_union": {
+      const expected = [
+        ...new Set(issue3.errors.flatMap((e) => e.filter((i) => i.code === "invalid_type").map((i) => i.expected)))
+      ];
+      return expected.length > 0 && !missing ? `expected ${alternatives(expected.map((e) => NOUNS[e] ?? e))}, got ${showValue(issue3.input)}` : firstLine(issue3.message);
+    }
+    default:
+      return firstLine(issue3.message);
+  }
+}
+function unknownKeyMessage(schema, objectPath, key) {
+  const allowed = allowedKeys(schema, objectPath) ?? [];
+  const meant = closestKey(key, allowed);
+  if (meant) return `unknown key '${key}'; did you mean '${meant}'?`;
+  if (allowed.length === 0) return `unknown key '${key}'; remove it`;
+  const listed = allowed.length > 15 ? `${allowed.slice(0, 15).join(", ")}, ...` : allowed.join(", ");
+  return `unknown key '${key}'; the keys here are: ${listed}`;
+}
+function bound(issue3) {
+  const small = issue3.code === "too_small";
+  const limit = small ? issue3.minimum : issue3.maximum;
+  const op = small ? issue3.inclusive ? ">=" : ">" : issue3.inclusive ? "<=" : "<";
+  switch (issue3.origin) {
+    case "number":
+    case "int":
+    case "bigint":
+      return `must be ${op} ${limit}, got ${showValue(issue3.input)}`;
+    case "array":
+    case "set":
+      return small ? `needs at least ${limit} item(s)` : `has more than ${limit} item(s)`;
+    case "string":
+      return small ? Number(limit) <= 1 ? "must not be empty" : `needs at least ${limit} characters` : `is longer than ${limit} characters`;
+    default:
+      return firstLine(issue3.message);
+  }
+}
+var alternatives = (nouns) => nouns.length <= 2 ? nouns.join(" or ") : `${nouns.slice(0, -1).join(", ")} or ${nouns.at(-1)}`;
+var firstLine = (message) => message.split("\n")[0];
+
+// packages/config-file/src/yaml-positions.ts
+var import_yaml = __toESM(require_dist(), 1);
+var YamlPositions = class {
+  #doc;
+  #lines;
+  constructor(doc, lines) {
+    this.#doc = doc;
+    this.#lines = lines;
+  }
+  /** Whether every segment of the path is written in the file. */
+  has(path) {
+    return this.#locate(path).depth === path.length;
+  }
+  /**
+   * Where the value at the path is written; where its key is, when the value
+   * is empty; or the deepest ancestor that exists (where a missing key goes).
+   */
+  valueAt(path) {
+    const at = this.#locate(path);
+    return this.#position(at.value ?? at.key);
+  }
+  /** Where the key of the entry at the path is written (the value's position for list items). */
+  keyAt(path) {
+    const at = this.#locate(path);
+    return this.#position(at.key ?? at.value);
+  }
+  #position(node2) {
+    const offset = node2?.range?.[0] ?? 0;
+    const { line, col } = this.#lines.linePos(offset);
+    return { line, column: col };
+  }
+  #locate(path) {
+    let value = this.#resolve(this.#doc.contents);
+    let key;
+    let depth = 0;
+    for (const segment2 of path) {
+      if ((0, import_yaml.isMap)(value)) {
+        const pair = value.items.find((p) => (0, import_yaml.isPair)(p) && keyText(p.key) === String(segment2));
+        if (!pair) break;
+        key = (0, import_yaml.isNode)(pair.key) ? pair.key : void 0;
+        value = this.#resolve(pair.value);
+      } else if ((0, import_yaml.isSeq)(value) && typeof segment2 === "number") {
+        const item = value.items[segment2];
+        if (item === void 0) break;
+        key = void 0;
+        value = this.#resolve(item);
+      } else break;
+      depth++;
+    }
+    const written = value && value.range && !((0, import_yaml.isScalar)(value) && value.range[0] === value.range[1]);
+    return { key, value: written ? value : void 0, depth };
+  }
+  #resolve(node2) {
+    if ((0, import_yaml.isAlias)(node2)) return this.#resolve(node2.resolve(this.#doc));
+    return (0, import_yaml.isNode)(node2) ? node2 : void 0;
+  }
+};
+function keyText(key) {
+  if ((0, import_yaml.isScalar)(key)) return String(key.value);
+  return typeof key === "string" || typeof key === "number" ? String(key) : void 0;
+}
+function formatPath(path) {
+  let out = "";
+  for (const segment2 of path) {
+    if (typeof segment2 === "number") out += `[${segment2}]`;
+    else {
+      const name = String(segment2);
+      out += /^[A-Za-z_][\w-]*$/.test(name) ? `${out ? "." : ""}${name}` : `[${JSON.stringify(name)}]`;
+    }
+  }
+  return out;
+}
+
+// packages/config-file/src/parse-config-file.ts
+var MAX_LISTED = 10;
+function parseConfigFile(schema, text, file2, options = {}) {
+  const lines = new import_yaml2.LineCounter();
+  const doc = (0, import_yaml2.parseDocument)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const fail = (issues) => {
+    throw configError(file2, issues, options);
+  };
+  if (doc.errors.length > 0) {
+    fail(
+      doc.errors.map((e) => {
+        const { line, col } = lines.linePos(e.pos[0]);
+        const message = e.code === "DUPLICATE_KEY" ? `duplicate key ${showValue(keyAt(doc, e.pos[0]))}; keep one of them` : `invalid YAML: ${e.message.split("\n")[0]}`;
+        return { line, column: col, message };
+      })
+    );
+  }
+  if (doc.contents === null) fail([{ line: 1, column: 1, message: `the file is empty; write the settings in it` }]);
+  let raw;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (error63) {
+    fail([{ line: 1, column: 1, message: `invalid YAML: ${error63.message.split("\n")[0]}` }]);
+  }
+  const positions = new YamlPositions(doc, lines);
+  const located = (path, message, at) => ({
+    ...at,
+    message: path.length > 0 ? `${formatPath(path)}: ${message}` : message
+  });
+  const parsed = schema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) {
+    const issues = parsed.error.issues.flatMap((issue3) => {
+      const path = issue3.path;
+      if (issue3.code === "unrecognized_keys")
+        return issue3.keys.map(
+          (key) => located([...path, key], unknownKeyMessage(schema, path, key), positions.keyAt([...path, key]))
+        );
+      return [located(path, issueMessage(issue3, !positions.has(path)), positions.valueAt(path))];
+    });
+    fail(issues.sort((a, b) => a.line - b.line || a.column - b.column));
+  }
+  return {
+    value: parsed.data,
+    file: file2,
+    positionOf: (path) => positions.keyAt(path),
+    errorAt: (path, message) => configError(file2, [located(path, message, positions.valueAt(path))], options)
+  };
+}
+function configError(file2, issues, options) {
+  const first = issues[0];
+  const listed = issues.slice(0, MAX_LISTED).map((i) => `${file2}:${i.line}:${i.column}: ${i.message}`);
+  if (issues.length > MAX_LISTED) listed.push(`and ${issues.length - MAX_LISTED} more`);
+  const help = options.help ? `; ${options.help}` : "";
+  return new FileFormatError(`${listed.join("; ")}${help}`, {
+    location: { file: file2, line: first.line, column: first.column }
+  });
+}
+function keyAt(doc, offset) {
+  let found;
+  (0, import_yaml2.visit)(doc, {
+    Pair(_, pair) {
+      if ((0, import_yaml2.isScalar)(pair.key) && pair.key.range?.[0] === offset) {
+        found = pair.key.value;
+        return import_yaml2.visit.BREAK;
+      }
+      return void 0;
+    }
+  });
+  return found;
+}
+
+// packages/config-file/src/read-config-file.ts
+import { open as open3 } from "node:fs/promises";
+var MAX_CONFIG_BYTES = 8 * 1024 * 1024;
+async function readConfigFile(schema, path, options) {
+  const file2 = options.file ?? path;
+  const text = await readSettingsText(path, file2, options.what);
+  return parseConfigFile(schema, text, file2, options);
+}
+async function readSettingsText(path, file2, what) {
+  let handle;
+  try {
+    handle = await open3(path, "r");
+  } catch (error63) {
+    throw openError(error63, file2, what);
+  }
+  try {
+    const info2 = await handle.stat();
+    if (info2.isDirectory()) throw new InputError(`${file2}: is a directory; give the path of the ${what} file`);
+    if (info2.size > MAX_CONFIG_BYTES)
+      throw new FileFormatError(
+        `${file2}: ${info2.size} bytes is too large for a ${what} file (at most ${MAX_CONFIG_BYTES}); check the path`,
+        { location: { file: file2 } }
+      );
+    const bytes = await handle.readFile().catch((error63) => {
+      throw openError(error63, file2, what);
+    });
+    if (bytes.includes(0))
+      throw new FileFormatError(`${file2}: is binary, not a YAML or JSON ${what} file; check the path`, {
+        location: { file: file2 }
+      });
+    return new TextDecoder("utf-8").decode(bytes);
+  } finally {
+    await handle.close();
+  }
+}
+function openError(error63, file2, what) {
+  const code = error63.code;
+  const reason = code === "ENOENT" ? "not found" : code === "EISDIR" ? "is a directory" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ENOTDIR" ? "a folder on its path is a file" : `cannot be read (${code ?? error63.message})`;
+  return new InputError(`${file2}: ${what} file ${reason}; check the path (relative to the workspace)`, {
+    cause: error63
+  });
+}
+
+// packages/eval/src/gate-schema.ts
+var GATE_SHORTHAND = /^\s*([a-z0-9_]+)\s*(>=|<=)\s*(-?[0-9]*\.?[0-9]+(?:e-?[0-9]+)?)\s*$/i;
+var unknownMetric = (name) => `unknown metric '${name}'; valid metrics: ${[.../* @__PURE__ */ new Set([...metricsOf("classification"), ...metricsOf("regression")])].join(", ")}`;
+var MetricSchema = external_exports.string().refine(isMetricName, {
+  error: (issue3) => unknownMetric(String(issue3.input))
+});
+var ThresholdGateSchema = external_exports.strictObject({
+  metric: MetricSchema,
+  /** Absolute floor on the candidate (judged on its confidence bound). */
+  min: external_exports.number().optional(),
+  /** Absolute ceiling, for lower-is-better metrics. */
+  max: external_exports.number().optional(),
+  /** Non-inferiority margin against the baseline, judged on the confidence bound of the difference. */
+  max_drop: external_exports.number().nonnegative().optional(),
+  max_increase: external_exports.number().nonnegative().optional(),
+  /** Apply the gate to every slice as well, with multiple-testing control. */
+  per_slice: external_exports.boolean().default(false)
+}).refine((g2) => [g2.min, g2.max, g2.max_drop, g2.max_increase].filter((v) => v !== void 0).length === 1, {
+  error: "a gate sets exactly one of min, max, max_drop, max_increase"
+});
+var GateSchema = external_exports.preprocess((value, ctx) => {
+  if (typeof value !== "string") return value;
+  const m = GATE_SHORTHAND.exec(value);
+  if (!m) {
+    ctx.addIssue({
+      // Stryker disable next-line StringLiteral: zod reports the message whatever the code says
+      code: "custom",
+      input: value,
+      message: `cannot read gate '${value}'; write it as 'metric >= number' or 'metric <= number'`
+    });
+    return external_exports.NEVER;
+  }
+  return { metric: m[1], [m[2] === ">=" ? "min" : "max"]: Number(m[3]) };
+}, ThresholdGateSchema);
+
+// packages/eval/src/canary-policy.ts
+var PER_REQUEST_METRICS = ["accuracy", "log_loss", "mae", "mape"];
+function isPerRequestMetric(metric) {
+  return PER_REQUEST_METRICS.includes(metric);
+}
+var strictlyIncreasing = (weights) => weights.every((w, i) => i === 0 || w > weights[i - 1]);
+var CanaryPolicySchema = external_exports.strictObject({
+  /** Canary traffic weights in percent, one per step. */
+  steps: external_exports.array(external_exports.number().gt(0).max(100)).min(1).max(20).default([5, 25, 50, 100]).refine(strictlyIncreasing, { error: "weights must increase from step to step, e.g. [5, 25, 50, 100]" }),
+  /** Requests the canary must serve at a step before the next step. */
+  min_requests: external_exports.number().int().min(0).default(200),
+  /** Minutes a step lasts at least. */
+  min_minutes: external_exports.number().min(0).default(10),
+  /** Both models score every request (the canary's answer is served for its weight's share): paired evidence. */
+  shadow: external_exports.boolean().default(true),
+  /** Labelled requests before the labelled gates may decide. */
+  min_labels: external_exports.number().int().min(10).default(100),
+  /** With this many labelled requests and no decision, the rollout is inconclusive and waits for a reviewer. */
+  max_labels: external_exports.number().int().positive().default(2e4),
+  /** Hours after the start with no decision: inconclusive. */
+  max_hours: external_exports.number().positive().default(72),
+  /** Evidence older than this never passes a step. */
+  evidence_max_age_minutes: external_exports.number().positive().default(15),
+  /** Gates judged on labelled traffic; default: the policy's gates on per-request metrics. */
+  gates: external_exports.array(GateSchema).optional(),
+  /** Label-free checks: any breach rolls back at once. */
+  guardrails: external_exports.strictObject({
+    /** Canary error rate above prod's by more than this (absolute share of requests). */
+    error_rate_max_increase: external_exports.number().min(0).max(1).default(0.01),
+    /** Canary p99 latency above this multiple of prod's. */
+    latency_p99_max_ratio: external_exports.number().gt(1).default(1.5),
+    /** Canary p99 latency above this many milliseconds. */
+    latency_p99_ms: external_exports.number().positive().optional(),
+    /** Share of requests where canary and prod predict differently (shadow mode). */
+    disagreement_max: external_exports.number().gt(0).max(1).default(0.3),
+    /** The canary's predictions drift from prod's. */
+    prediction_drift: external_exports.boolean().default(true),
+    /** The inputs the canary saw drift from the version's published data profile. */
+    input_drift: external_exports.boolean().default(true)
+  }).prefault({})
+}).prefault({});
+
+// packages/eval/src/policy.ts
+var PolicySchema = external_exports.strictObject({
+  schemaVersion: external_exports.literal(1).default(1),
+  task: external_exports.enum(["classification", "regression"]).optional(),
+  label: external_exports.string().min(1).optional(),
+  /** Ordered columns feeding a model whose single input is a float [N, F] tensor. */
+  features: external_exports.array(external_exports.string().min(1)).min(1).optional(),
+  /** Model input name → the column (or ordered columns) that feed it. */
+  inputs: external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.array(external_exports.string()).min(1)])).optional(),
+  /** Probability column order, when the model records no class labels. */
+  classes: external_exports.array(external_exports.string()).min(2).optional(),
+  confidence: external_exports.number().gt(0.5).lt(1).default(0.95),
+  bootstrap: external_exports.strictObject({
+    replicates: external_exports.number().int().min(100).max(1e5).default(1e3),
+    seed: external_exports.number().int().default(20240601),
+    max_rows: external_exports.number().int().min(100).default(1e4)
+  }).prefault({}),
+  multiple_testing: external_exports.enum(["holm", "benjamini-hochberg"]).default("holm"),
+  slices: external_exports.array(
+    external_exports.strictObject({
+      column: external_exports.string().min(1),
+      bins: external_exports.array(external_exports.number()).min(1).optional(),
+      max_values: external_exports.number().int().positive().optional()
+    })
+  ).default([]),
+  gates: external_exports.array(GateSchema).default([]),
+  budgets: external_exports.strictObject({
+    latency_p95_ms: external_exports.number().positive().optional(),
+    /** The batch size the latency budget applies to. */
+    latency_batch_size: external_exports.number().int().positive().default(1),
+    model_size_mb: external_exports.number().positive().optional()
+  }).prefault({}),
+  latency: external_exports.strictObject({
+    batch_sizes: external_exports.array(external_exports.number().int().positive()).min(1).default([1, 64, 1024]),
+    repeats: external_exports.number().int().min(3).max(1e4).default(30)
+  }).prefault({}),
+  sanity: external_exports.strictObject({
+    probability_tolerance: external_exports.number().positive().default(1e-3),
+    robustness: external_exports.strictObject({
+      /** Gaussian noise as a fraction of each feature's standard deviation. */
+      noise: external_exports.number().positive().default(0.01),
+      /** Share of rows allowed to change: class for classifiers, prediction beyond the tolerance for regressors. */
+      max_flip_rate: external_exports.number().min(0).max(1).default(0.05),
+      /** A regressor's row changes when its prediction moves by more than this many standard deviations of the predictions. */
+      regression_tolerance: external_exports.number().positive().default(0.1),
+      rows: external_exports.number().int().positive().default(2e3)
+    }).optional(),
+    fairness: external_exports.strictObject({
+      column: external_exports.string().min(1),
+      metric: MetricSchema.default("accuracy"),
+      max_gap: external_exports.number().nonnegative()
+    }).optional()
+  }).prefault({}),
+  /** Text for the model card's prose sections (Mitchell et al.); the numbers come from the validation. */
+  model_card: external_exports.strictObject({
+    name: external_exports.string().optional(),
+    overview: external_exports.string().optional(),
+    intended_use: external_exports.string().optional(),
+    factors: external_exports.string().optional(),
+    training_data: external_exports.string().optional(),
+    ethical_considerations: external_exports.string().optional(),
+    caveats: external_exports.string().optional(),
+    license: external_exports.string().optional()
+  }).prefault({}),
+  /** The serving contract's signature (as `readOnnxSignature` writes it); the candidate must satisfy it. */
+  serving_contract: external_exports.strictObject({
+    inputs: external_exports.array(
+      external_exports.object({
+        name: external_exports.string(),
+        elementType: external_exports.string(),
+        shape: external_exports.array(external_exports.union([external_exports.number(), external_exports.string(), external_exports.null()]))
+      })
+    ),
+    outputs: external_exports.array(
+      external_exports.object({
+        name: external_exports.string(),
+        elementType: external_exports.string(),
+        shape: external_exports.array(external_exports.union([external_exports.number(), external_exports.string(), external_exports.null()]))
+      })
+    )
+  }).optional(),
+  canary: CanaryPolicySchema
+});
+function defaultPolicy() {
+  return PolicySchema.parse({});
+}
+var HELP = "see docs/validate.md#policy-file";
+function parsePolicy(text, file2, task) {
+  return checkedForTask(parseConfigFile(PolicySchema, text, file2, { help: HELP }), task);
+}
+function checkedForTask(loaded, task) {
+  const policy = loaded.value;
+  const effectiveTask = task ?? policy.task;
+  const checkGates = (gates, at) => gates.forEach((gate, i) => {
+    if (effectiveTask && !metricsOf(effectiveTask).includes(gate.metric))
+      throw loaded.errorAt(
+        [...at, i],
+        `metric '${gate.metric}' does not apply to ${effectiveTask}; use one of ${metricsOf(effectiveTask).join(", ")}`
+      );
+    if (gate.max_drop !== void 0 && !higherIsBetter(gate.metric))
+      throw loaded.errorAt([...at, i], `${gate.metric} is lower-is-better: use max_increase, not max_drop`);
+    if (gate.max_increase !== void 0 && higherIsBetter(gate.metric))
+      throw loaded.errorAt([...at, i], `${gate.metric} is higher-is-better: use max_drop, not max_increase`);
+  });
+  checkGates(policy.gates, ["gates"]);
+  const canaryGates2 = policy.canary.gates ?? [];
+  canaryGates2.forEach((gate, i) => {
+    if (!isPerRequestMetric(gate.metric))
+      throw loaded.errorAt(
+        ["canary", "gates", i, "metric"],
+        `${gate.metric} needs the whole sample, so it cannot be judged as labels arrive; gate the canary on ${PER_REQUEST_METRICS.join(", ")} and keep ${gate.metric} a validation gate`
+      );
+    if (gate.per_slice)
+      throw loaded.errorAt(
+        ["canary", "gates", i, "per_slice"],
+        "canary gates judge the whole traffic; remove per_slice"
+      );
+  });
+  checkGates(canaryGates2, ["canary", "gates"]);
+  const fairness = policy.sanity.fairness;
+  if (effectiveTask && fairness && !metricsOf(effectiveTask).includes(fairness.metric))
+    throw loaded.errorAt(
+      ["sanity", "fairness", "metric"],
+      `metric '${fairness.metric}' does not apply to ${effectiveTask}; use one of ${metricsOf(effectiveTask).join(", ")}`
+    );
+  return policy;
+}
+
+// packages/report/src/escape.ts
+var ZERO_WIDTH_SPACE = "​";
+var INVISIBLE_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+function visible(text) {
+  return text.replace(INVISIBLE_CONTROLS, "�");
+}
+function defuse(text) {
+  return text.replace(/@/g, `@${ZERO_WIDTH_SPACE}`).replace(/:\/\//g, `${ZERO_WIDTH_SPACE}://`).replace(/(^|[^\p{L}\p{N}])(www)\./giu, `$1$2${ZERO_WIDTH_SPACE}.`);
+}
+function oneLine2(text) {
+  return text.replace(/\s*(?:\r\n|\r|\n)\s*/g, " ");
+}
+var INLINE_SPECIALS = /[\\`*_[\]<>!&|~#$]/g;
+function escapeText(text) {
+  const escaped = defuse(oneLine2(visible(text)).trim()).replace(INLINE_SPECIALS, "\\$&");
+  return escaped.replace(/^([-+=])(?=[-+=\s]|$)/, "\\$1").replace(/^(\d{1,9})([.)])(?=\s|$)/, "$1\\$2");
+}
+function escapeHeading(text) {
+  return escapeText(text).trim();
+}
+function markdownLink(label, url2) {
+  let href;
+  try {
+    const parsed = new URL(url2);
+    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return escapeText(label);
+    href = parsed.href.replace(/\(/g, "%28").replace(/\)/g, "%29");
+  } catch {
+    return escapeText(label);
+  }
+  return `[${escapeText(label)}](${href})`;
+}
+
+// node_modules/.pnpm/markdown-table@3.1.0/node_modules/markdown-table/index.js
+function defaultStringLength(value) {
+  return value.length;
+}
+function markdownTable(table, options) {
+  const settings = options || {};
+  const align = (settings.align || []).concat();
+  const stringLength = settings.stringLength || defaultStringLength;
+  const alignments = [];
+  const cellMatrix = [];
+  const sizeMatrix = [];
+  const longestCellByColumn = [];
+  let mostCellsPerRow = 0;
+  let rowIndex = -1;
+  while (++rowIndex < table.length) {
+    const row2 = [];
+    const sizes2 = [];
+    let columnIndex2 = -1;
+    if (table[rowIndex].length > mostCellsPerRow) {
+      mostCellsPerRow = table[rowIndex].length;
+    }
+    while (++columnIndex2 < table[rowIndex].length) {
+      const cell = serialize(table[rowIndex][columnIndex2]);
+      if (settings.alignDelimiters !== false) {
+        const size = stringLength(cell);
+        sizes2[columnIndex2] = size;
+        if (longestCellByColumn[columnIndex2] === void 0 || size > longestCellByColumn[columnIndex2]) {
+          longestCellByColumn[columnIndex2] = size;
+        }
+      }
+      row2.push(cell);
+    }
+    cellMatrix[rowIndex] = row2;
+    sizeMatrix[rowIndex] = sizes2;
+  }
+  let columnIndex = -1;
+  if (typeof align === "object" && "length" in align) {
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = toAlignment(align[columnIndex]);
+    }
+  } else {
+    const code = toAlignment(align);
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = code;
+    }
+  }
+  columnIndex = -1;
+  const row = [];
+  const sizes = [];
+  while (++columnIndex < mostCellsPerRow) {
+    const code = alignments[columnIndex];
+    let before = "";
+    let after = "";
+    if (code === 99) {
+      before = ":";
+      after = ":";
+    } else if (code === 108) {
+      before = ":";
+    } else if (code === 114) {
+      after = ":";
+    }
+    let size = settings.alignDelimiters === false ? 1 : Math.max(
+      1,
+      longestCellByColumn[columnIndex] - before.length - after.length
+    );
+    const cell = before + "-".repeat(size) + after;
+    if (settings.alignDelimiters !== false) {
+      size = before.length + size + after.length;
+      if (size > longestCellByColumn[columnIndex]) {
+        longestCellByColumn[columnIndex] = size;
+      }
+      sizes[columnIndex] = size;
+    }
+    row[columnIndex] = cell;
+  }
+  cellMatrix.splice(1, 0, row);
+  sizeMatrix.splice(1, 0, sizes);
+  rowIndex = -1;
+  const lines = [];
+  while (++rowIndex < cellMatrix.length) {
+    const row2 = cellMatrix[rowIndex];
+    const sizes2 = sizeMatrix[rowIndex];
+    const cellsInRow = settings.fillRows === false ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length) : mostCellsPerRow;
+    columnIndex = -1;
+    const line = [];
+    while (++columnIndex < cellsInRow) {
+      const cell = row2[columnIndex] || "";
+      let before = "";
+      let after = "";
+      if (settings.alignDelimiters !== false) {
+        const size = longestCellByColumn[columnIndex] - (sizes2[columnIndex] || 0);
+        const code = alignments[columnIndex];
+        if (code === 114) {
+          before = " ".repeat(size);
+        } else if (code === 99) {
+          const half = size / 2;
+          if (size % 2) {
+            before = " ".repeat(half + 0.5);
+            after = " ".repeat(half - 0.5);
+          } else {
+            before = " ".repeat(half);
+            after = before;
+          }
+        } else {
+          after = " ".repeat(size);
+        }
+      }
+      if (settings.delimiterStart !== false && !columnIndex) {
+        line.push("|");
+      }
+      if (settings.padding !== false && // Don’t add the opening space if we’re not aligning and the cell is
+      // empty: there will be a closing space.
+      !(settings.alignDelimiters === false && cell === "") && (settings.delimiterStart !== false || columnIndex)) {
+        line.push(" ");
+      }
+      if (settings.alignDelimiters !== false) {
+        line.push(before);
+      }
+      line.push(cell);
+      if (settings.alignDelimiters !== false) {
+        line.push(after);
+      }
+      if (settings.padding !== false) {
+        line.push(" ");
+      }
+      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
+        line.push("|");
+      }
+    }
+    lines.push(
+      settings.delimiterEnd === false ? line.join("").replace(/ +$/, "") : line.join("")
+    );
+  }
+  return lines.join("\n");
+}
+function serialize(value) {
+  return value === null || value === void 0 ? "" : String(value);
+}
+function toAlignment(value) {
+  const code = typeof value === "string" ? value.codePointAt(0) : 0;
+  return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
+}
+
+// packages/report/src/table.ts
+function escapeTableCell(cell) {
+  if (cell === null || cell === void 0) return "";
+  if (typeof cell === "object") return cell.markdown.replace(/\r\n|\r|\n/g, "<br>");
+  return String(cell).split(/\r\n|\r|\n/).map(escapeText).join("<br>");
+}
+function renderTable(header2, rows2, options = {}) {
+  const cells = [header2, ...rows2].map((row) => row.map(escapeTableCell));
+  const align = options.align?.map((a) => a[0]);
+  return markdownTable(cells, { align, alignDelimiters: false });
+}
+
+// packages/report/src/badge.ts
+var BADGES = {
+  pass: "✅ pass",
+  fail: "❌ fail",
+  warn: "⚠️ warn",
+  inconclusive: "❔ inconclusive"
+};
+function statusBadge(status, label) {
+  return label === void 0 ? BADGES[status] : `${BADGES[status].split(" ")[0]} ${label}`;
+}
+
+// packages/report/src/truncate.ts
+var COMMENT_LIMIT_CHARS = 65536;
+var CLEAN = { fence: void 0, detailsDepth: 0, inTag: false };
+function isClean(state) {
+  return state.fence === void 0 && state.detailsDepth === 0 && !state.inTag;
+}
+function nextBlockState(state, line) {
+  if (state.fence !== void 0) {
+    const close = /^ {0,3}(`{3,}|~{3,})[ \t]*\r?\n?$/.exec(line);
+    const closes = close && close[1][0] === state.fence[0] && close[1].length >= state.fence.length;
+    return closes ? { ...state, fence: void 0 } : state;
+  }
+  if (!state.inTag) {
+    const open4 = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line.replace(/\r?\n$/, ""));
+    if (open4 && !(open4[1][0] === "`" && open4[2].includes("`"))) return { ...state, fence: open4[1] };
+  }
+  let { detailsDepth, inTag } = state;
+  let i = 0;
+  while (i < line.length) {
+    const ch = line[i];
+    if (inTag) {
+      if (ch === ">") inTag = false;
+      i += 1;
+    } else if (ch === "\\") {
+      i += 2;
+    } else if (ch === "`") {
+      const run2 = /^`+/.exec(line.slice(i))[0];
+      const close = new RegExp(`(?<!\`)${run2}(?!\`)`, "g");
+      close.lastIndex = i + run2.length;
+      const end = close.exec(line);
+      i = end ? end.index + run2.length : i + run2.length;
+    } else if (ch === "<") {
+      const rest = line.slice(i, i + 11).toLowerCase();
+      if (rest.startsWith("</details>")) detailsDepth = Math.max(0, detailsDepth - 1);
+      else if (/^<details[\s>]/.test(rest)) detailsDepth += 1;
+      if (/^<[a-z/!]/i.test(rest)) inTag = true;
+      i += 1;
+    } else {
+      i += 1;
+    }
+  }
+  return { fence: void 0, detailsDepth, inTag };
+}
+function closers(state) {
+  return (state.fence !== void 0 ? `${state.fence}
+` : "") + "\n</details>\n".repeat(state.detailsDepth);
+}
+function truncationNote(runUrl) {
+  const where = runUrl ? markdownLink("job summary", runUrl) : "job summary";
+  return `> [!NOTE]
+> This report was cut to fit GitHub's comment limit; the full report is in the ${where}.
+`;
+}
+function truncateMarkdown(markdown, options) {
+  const limit = options.limitChars ?? COMMENT_LIMIT_CHARS;
+  if (markdown.length <= limit) return { markdown, truncated: false };
+  const tail = `
+${options.note}`;
+  const budget = limit - tail.length;
+  if (budget < 0) throw new RangeError(`truncation note (${tail.length} chars) does not fit in ${limit}`);
+  const boundaries = [{ end: 0, state: CLEAN }];
+  let state = CLEAN;
+  let start2 = 0;
+  while (start2 < markdown.length) {
+    const newline = markdown.indexOf("\n", start2);
+    const end = newline === -1 ? markdown.length : newline + 1;
+    if (end > budget) break;
+    const line = markdown.slice(start2, end);
+    state = nextBlockState(state, line);
+    boundaries.push({ end, state });
+    start2 = end;
+  }
+  const fits = (b) => b.end + closers(b.state).length <= budget;
+  const clean = boundaries.findLast((b) => isClean(b.state) && fits(b));
+  const closable = boundaries.findLast((b) => !b.state.inTag && fits(b)) ?? clean;
+  const chosen = clean.end * 2 >= closable.end ? clean : closable;
+  let body = markdown.slice(0, chosen.end);
+  let open4 = chosen.state;
+  const next2 = markdown.slice(chosen.end, markdown.indexOf("\n", chosen.end) + 1 || markdown.length);
+  if (chosen === boundaries.at(-1) && open4.fence === void 0 && !/^\s*\|/.test(next2)) {
+    const partial2 = `${cutLine(next2, budget - body.length - closers(open4).length - 1)}
+`;
+    const after = nextBlockState(open4, partial2);
+    if (partial2 !== "\n" && !after.inTag && body.length + partial2.length + closers(after).length <= budget) {
+      body += partial2;
+      open4 = after;
+    }
+  }
+  return { markdown: `${body}${closers(open4)}${tail}`, truncated: true };
+}
+function cutLine(line, room) {
+  if (room <= 0) return "";
+  let cut = line.slice(0, room);
+  const space = cut.lastIndexOf(" ");
+  cut = space > 0 ? cut.slice(0, space) : "";
+  const lastOpen = cut.lastIndexOf("<");
+  if (lastOpen !== -1 && cut.indexOf(">", lastOpen) === -1) cut = cut.slice(0, lastOpen);
+  if ((cut.match(/`/g)?.length ?? 0) % 2 === 1) cut = cut.slice(0, cut.lastIndexOf("`"));
+  return cut.trimEnd();
+}
+
+// packages/eval/src/model-card.ts
+var import_yaml3 = __toESM(require_dist(), 1);
+
+// packages/deploy/src/judge/labelled-gates.ts
+var BINARY_METRICS = /* @__PURE__ */ new Set(["accuracy"]);
+var SMALL_EFFECT_SDS = 0.1;
+function varianceOfMean(m, metric) {
+  const v = sampleVariance(m);
+  const floored = BINARY_METRICS.has(metric) ? Math.max(v, 1 / m.n) : v;
+  return floored / m.n;
+}
+function advantage(evidence, gate, minLabels) {
+  const sign = gate.higherIsBetter ? 1 : -1;
+  const paired = evidence.labels.paired[gate.metric];
+  if (paired && paired.difference.n >= minLabels) {
+    const d = paired.difference;
+    const variance = varianceOfMean(d, gate.metric);
+    return {
+      mode: "paired",
+      labels: d.n,
+      estimate: { value: sign * mean(d), variance },
+      sd: Math.sqrt(variance * d.n)
+    };
+  }
+  const canary = evidence.labels.canary[gate.metric];
+  const prod = evidence.labels.prod[gate.metric];
+  if (canary && prod && canary.n >= minLabels && prod.n >= minLabels) {
+    const variance = varianceOfMean(canary, gate.metric) + varianceOfMean(prod, gate.metric);
+    return {
+      mode: "unpaired",
+      labels: canary.n,
+      estimate: { value: sign * (mean(canary) - mean(prod)), variance },
+      sd: Math.sqrt((sampleVariance(canary) + sampleVariance(prod)) / 2)
+    };
+  }
+  return void 0;
+}
+function canaryValue(evidence, gate, minLabels) {
+  const paired = evidence.labels.paired[gate.metric]?.canary;
+  const own2 = evidence.labels.canary[gate.metric];
+  const m = paired && paired.n >= (own2?.n ?? 0) ? paired : own2;
+  if (!m || m.n < minLabels) return void 0;
+  const variance = varianceOfMean(m, gate.metric);
+  return {
+    mode: m === paired ? "paired" : "unpaired",
+    labels: m.n,
+    estimate: { value: mean(m), variance },
+    sd: Math.sqrt(variance * m.n)
+  };
+}
+function labelsSoFar(evidence, metric) {
+  return Math.max(evidence.labels.paired[metric]?.difference.n ?? 0, evidence.labels.canary[metric]?.n ?? 0);
+}
+var fmt = (x) => Number.isFinite(x) ? Number(x.toPrecision(3)).toString() : x > 0 ? "∞" : "-∞";
+function describeGate(gate) {
+  if (gate.kind === "non-inferiority")
+    return `${gate.metric}: ${gate.higherIsBetter ? "drop" : "increase"} ≤ ${fmt(gate.threshold)} vs prod`;
+  return `${gate.metric} ${gate.higherIsBetter ? "≥" : "≤"} ${fmt(gate.threshold)}`;
+}
+function judgeLabelledGates(evidence, gates, settings) {
+  const rollbackAlpha = settings.alpha / Math.max(1, gates.length);
+  return gates.map((gate) => {
+    const sample = gate.kind === "non-inferiority" ? advantage(evidence, gate, settings.minLabels) : canaryValue(evidence, gate, settings.minLabels);
+    const label = describeGate(gate);
+    if (!sample) {
+      const n = labelsSoFar(evidence, gate.metric);
+      return {
+        gate,
+        verdict: "undecided",
+        mode: "none",
+        labels: n,
+        estimate: Number.NaN,
+        bounds: { lower: -Infinity, upper: Infinity, halfWidth: Infinity },
+        reason: `${label}: ${n} of the ${settings.minLabels} labelled requests needed before judging`
+      };
+    }
+    const margin = gate.kind === "non-inferiority" ? gate.threshold : 0;
+    const scale = margin > 0 ? margin : Math.max(SMALL_EFFECT_SDS * sample.sd, Number.MIN_VALUE);
+    const promote = alwaysValidBounds(sample.estimate, settings.alpha, scale).halfWidth;
+    const rollback = alwaysValidBounds(sample.estimate, rollbackAlpha, scale).halfWidth;
+    const sign = gate.higherIsBetter ? 1 : -1;
+    const goodness = gate.kind === "non-inferiority" ? sample.estimate.value : sign * (sample.estimate.value - gate.threshold);
+    const passLine = gate.kind === "non-inferiority" ? -margin : 0;
+    const verdict = goodness - promote > passLine ? "pass" : goodness + rollback < 0 ? "fail" : "undecided";
+    const shown = gate.kind === "non-inferiority" ? sign * sample.estimate.value : sample.estimate.value;
+    const bounds = { lower: shown - promote, upper: shown + promote, halfWidth: promote };
+    const what = gate.kind === "non-inferiority" ? "canary − prod" : "canary";
+    const interval = `${what} ${fmt(shown)} [${fmt(bounds.lower)}, ${fmt(bounds.upper)}] on ${sample.labels} ${sample.mode} labels`;
+    const reason = verdict === "pass" ? `${label}: passes, ${interval}` : verdict === "fail" ? `${label}: fails, ${interval}: ${gate.kind === "non-inferiority" ? "the canary is worse than prod" : "the canary is past the bound"}` : `${label}: undecided, ${interval}`;
+    return { gate, verdict, mode: sample.mode, labels: sample.labels, estimate: shown, bounds, reason };
+  });
+}
+
+// packages/data/src/engine/chunk-decoder.ts
+var decoder = new TextDecoder("utf-8");
+
+// packages/data/src/engine/duckdb-engine.ts
+var queue = Promise.resolve();
+
+// packages/data/src/engine/json-error-location.ts
+var CHUNK = 1 << 20;
+var WINDOW = 1 << 20;
+var SPACE = new Uint8Array(256);
+for (const b of [32, 9, 10, 13]) SPACE[b] = 1;
+
+// packages/data/src/engine/csv-header.ts
+var HEAD_BYTES = 1 << 20;
+
+// packages/data/src/engine/source-plan.ts
+var SAFE_INTEGER = 2 ** 53;
+
+// packages/data/src/engine/exact-counts.ts
+var f64 = new Float64Array(1);
+var i64 = new BigInt64Array(f64.buffer);
+var EXACT_HOLD_BYTES = Number(process.env.MLSHIP_EXACT_HOLD_MIB ?? 192) * 1024 ** 2;
+var COUNTED_VALUES = 1 << 16;
+
+// packages/data/src/sketch/kll.ts
+var DECAY = 2 / 3;
+
+// packages/data/src/sketch/rank-summary.ts
+var RankSummarySchema = external_exports.object({
+  /** Finite values summarised. */
+  n: external_exports.number().int().min(0),
+  /** Sorted distinct points. */
+  values: external_exports.array(external_exports.number()),
+  /** Values < point: [min, max] per point. */
+  belowMin: external_exports.array(external_exports.number().min(0)),
+  belowMax: external_exports.array(external_exports.number().min(0)),
+  /** Values <= point: [min, max] per point. */
+  atOrBelowMin: external_exports.array(external_exports.number().min(0)),
+  atOrBelowMax: external_exports.array(external_exports.number().min(0))
+}).refine(
+  (s) => [s.belowMin, s.belowMax, s.atOrBelowMin, s.atOrBelowMax].every((a) => a.length === s.values.length) && s.values.every((v, i) => i === 0 || v > s.values[i - 1]),
+  "points must be sorted and distinct, with four counts per point"
+);
+function lastIndex(values, x, strict) {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = lo + hi >> 1;
+    if (strict ? values[mid] < x : values[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+function atOrBelow(s, x) {
+  const j = lastIndex(s.values, x, false);
+  if (j >= 0 && s.values[j] === x) return [s.atOrBelowMin[j], s.atOrBelowMax[j]];
+  const lower = j >= 0 ? s.atOrBelowMin[j] : 0;
+  const upper = j + 1 < s.values.length ? s.belowMax[j + 1] : s.n;
+  return [lower, upper];
+}
+function below(s, x) {
+  const j = lastIndex(s.values, x, true);
+  const next2 = j + 1 < s.values.length ? j + 1 : -1;
+  const lower = Math.max(j >= 0 ? s.atOrBelowMin[j] : 0, next2 >= 0 && s.values[next2] === x ? s.belowMin[next2] : 0);
+  const upper = next2 >= 0 ? s.belowMax[next2] : s.n;
+  return [lower, upper];
+}
+function compareSummaries(a, b) {
+  const points = [.../* @__PURE__ */ new Set([...a.values, ...b.values])].sort((x, y) => x - y);
+  let ks = 0;
+  let ksLowerBound = 0;
+  let wasserstein = 0;
+  let previous = Number.NaN;
+  let previousGap = 0;
+  const share = (bounds, n) => [bounds[0] / n, bounds[1] / n];
+  for (const x of points) {
+    for (const [fa2, fb2] of [
+      [share(below(a, x), a.n), share(below(b, x), b.n)],
+      [share(atOrBelow(a, x), a.n), share(atOrBelow(b, x), b.n)]
+    ]) {
+      const gap = Math.abs((fa2[0] + fa2[1]) / 2 - (fb2[0] + fb2[1]) / 2);
+      ks = Math.max(ks, gap);
+      ksLowerBound = Math.max(ksLowerBound, fa2[0] - fb2[1], fb2[0] - fa2[1]);
+    }
+    const fa = share(atOrBelow(a, x), a.n);
+    const fb = share(atOrBelow(b, x), b.n);
+    if (!Number.isNaN(previous)) wasserstein += previousGap * (x - previous);
+    previousGap = Math.abs((fa[0] + fa[1]) / 2 - (fb[0] + fb[1]) / 2);
+    previous = x;
+  }
+  return { ks, ksLowerBound: Math.max(0, ksLowerBound), wasserstein };
+}
+
+// packages/data/src/sketch/hyperloglog.ts
+var P = 12;
+var M = 1 << P;
+var HllStateSchema = external_exports.object({
+  precision: external_exports.literal(P),
+  /** Registers, base64. */
+  registers: external_exports.string()
+});
+var f642 = new Float64Array(1);
+var u32 = new Uint32Array(f642.buffer);
+
+// packages/data/src/sketch/frequent-items.ts
+var FrequentItemsStateSchema = external_exports.object({
+  capacity: external_exports.number().int().min(1),
+  /** True while no count was ever reduced: the counts are exact and complete. */
+  exact: external_exports.boolean(),
+  errorBound: external_exports.number().min(0),
+  /** [value, count], most frequent first. */
+  items: external_exports.array(external_exports.tuple([external_exports.string(), external_exports.number().min(0)]))
+});
+
+// packages/data/src/profile/profile-schema.ts
+var PROFILE_SCHEMA_VERSION = 2;
+var HistogramSchema = external_exports.object({
+  /** Bin i holds cuts[i-1] < v <= cuts[i]; the first and last bins are open-ended. */
+  cuts: external_exports.array(external_exports.number()),
+  counts: external_exports.array(external_exports.number().min(0)),
+  /** True when every count is exact; false when read from a merged summary's bounds (the middle). */
+  exact: external_exports.boolean()
+});
+var NumericProfileSchema = external_exports.object({
+  name: external_exports.string(),
+  kind: external_exports.literal("numeric"),
+  timestamp: external_exports.boolean(),
+  count: external_exports.number().int().min(0),
+  nullCount: external_exports.number().int().min(0),
+  nanCount: external_exports.number().int().min(0),
+  posInfCount: external_exports.number().int().min(0),
+  negInfCount: external_exports.number().int().min(0),
+  /** Text that did not parse as a number (CSV/JSON); counted in nullCount too. */
+  invalidCount: external_exports.number().int().min(0),
+  invalidSamples: external_exports.array(external_exports.string()),
+  finiteCount: external_exports.number().int().min(0),
+  mean: external_exports.number().nullable(),
+  /** Sum of squared deviations from the mean (Chan et al.), so variance merges exactly. */
+  m2: external_exports.number().min(0),
+  stdev: external_exports.number().nullable(),
+  min: external_exports.number().nullable(),
+  max: external_exports.number().nullable(),
+  allIntegers: external_exports.boolean(),
+  percentiles: external_exports.record(external_exports.string(), external_exports.number()),
+  distinctEstimate: external_exports.number().int().min(0),
+  /** Exact number of distinct finite values; null when not known exactly (a merged profile). */
+  distinctCount: external_exports.number().int().min(0).nullable(),
+  /** Counts below and at a few hundred points: exact when built from data, bounded after a merge. */
+  quantileSummary: RankSummarySchema,
+  distinctSketch: HllStateSchema,
+  histogram: HistogramSchema.nullable()
+});
+var CategoricalProfileSchema = external_exports.object({
+  name: external_exports.string(),
+  kind: external_exports.literal("categorical"),
+  count: external_exports.number().int().min(0),
+  nullCount: external_exports.number().int().min(0),
+  minLength: external_exports.number().int().min(0).nullable(),
+  maxLength: external_exports.number().int().min(0).nullable(),
+  distinctEstimate: external_exports.number().int().min(0),
+  /** Exact number of distinct values; null when not known exactly (a merged profile beyond the top values' capacity). */
+  distinctCount: external_exports.number().int().min(0).nullable(),
+  /** Non-null values that are ISO 8601 dates or date-times (text timestamps). */
+  dateTextCount: external_exports.number().int().min(0),
+  topValues: FrequentItemsStateSchema,
+  distinctSketch: HllStateSchema
+});
+var ColumnProfileSchema = external_exports.discriminatedUnion("kind", [NumericProfileSchema, CategoricalProfileSchema]);
+var ProfileSchema = external_exports.object({
+  schemaVersion: external_exports.literal(PROFILE_SCHEMA_VERSION),
+  rowCount: external_exports.number().int().min(0),
+  /** Columns in file order. */
+  columns: external_exports.array(ColumnProfileSchema)
+});
+
+// packages/data/src/profile/column-profilers.ts
+function histogramOf(summary2, cuts) {
+  if (summary2.n === 0) return null;
+  let exact = true;
+  const counts = [];
+  let previous = 0;
+  for (const c of cuts) {
+    const [lo, hi] = atOrBelow(summary2, c);
+    if (lo !== hi) exact = false;
+    const at = (lo + hi) / 2;
+    counts.push(Math.max(0, at - previous));
+    previous = at;
+  }
+  counts.push(Math.max(0, summary2.n - previous));
+  return { cuts: [...cuts], counts, exact };
+}
+
+// packages/data/src/profile/data-profiler.ts
+function parseProfile(text, file2) {
+  let json2;
+  try {
+    json2 = JSON.parse(text);
+  } catch (cause) {
+    throw new FileFormatError(
+      `${file2}: not valid JSON (${cause.message}); give a profile written by 'mlship data profile'`,
+      { location: { file: file2 }, cause }
+    );
+  }
+  const version2 = json2 !== null && typeof json2 === "object" && !Array.isArray(json2) ? json2.schemaVersion : void 0;
+  if (version2 === void 0) {
+    throw new FileFormatError(
+      `${file2}: not a data profile (no schemaVersion); create one with 'mlship data profile DATA --output FILE'`,
+      { location: { file: file2 } }
+    );
+  }
+  if (version2 === 1) {
+    throw new FileFormatError(
+      `${file2}: profile schemaVersion 1 was written by an earlier mlship and holds estimated counts; re-create it from its data with 'mlship data profile DATA --output ${file2}' (or re-publish the model version's data profile)`,
+      { location: { file: file2 } }
+    );
+  }
+  if (version2 !== PROFILE_SCHEMA_VERSION) {
+    throw new FileFormatError(
+      `${file2}: profile schemaVersion ${JSON.stringify(version2)} is not supported (expected ${PROFILE_SCHEMA_VERSION}); re-create it with 'mlship data profile'`,
+      { location: { file: file2 } }
+    );
+  }
+  const parsed = ProfileSchema.safeParse(json2);
+  if (!parsed.success) {
+    const issue3 = parsed.error.issues[0];
+    throw new FileFormatError(
+      `${file2}: not a valid data profile at ${issue3.path.join(".") || "the top level"} (${issue3.message}); re-create it with 'mlship data profile'`,
+      { location: { file: file2 } }
+    );
+  }
+  return parsed.data;
+}
+
+// packages/data/src/expect/expectations-schema.ts
+var Severity = external_exports.enum(["error", "warn"]);
+var Common = { severity: Severity.default("error") };
+var Mostly = { mostly: external_exports.number().min(0).max(1).default(1) };
+var Range = {
+  min: external_exports.number().optional(),
+  max: external_exports.number().optional()
+};
+var hasBound = (r) => r.min !== void 0 || r.max !== void 0;
+var BOUND_MESSAGE = "give min, max or both";
+function flag(shape2) {
+  return external_exports.union([external_exports.literal(true).transform(() => ({})), external_exports.strictObject(shape2)]).pipe(external_exports.strictObject(shape2));
+}
+var ColumnTypeSchema = external_exports.enum(["number", "integer", "string", "boolean", "timestamp"]);
+var ColumnExpectationsSchema = external_exports.strictObject({
+  type: external_exports.union([
+    ColumnTypeSchema.transform((is) => ({ is })),
+    external_exports.strictObject({ is: ColumnTypeSchema, ...Mostly, ...Common })
+  ]).pipe(external_exports.strictObject({ is: ColumnTypeSchema, ...Mostly, ...Common })).optional(),
+  notNull: flag({ ...Mostly, ...Common }).optional(),
+  between: external_exports.strictObject({ ...Range, ...Mostly, ...Common }).refine(hasBound, BOUND_MESSAGE).optional(),
+  inSet: external_exports.union([
+    external_exports.array(external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])).transform((values) => ({ values })),
+    external_exports.strictObject({ values: external_exports.array(external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])), ...Mostly, ...Common })
+  ]).pipe(
+    external_exports.strictObject({ values: external_exports.array(external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])).min(1), ...Mostly, ...Common })
+  ).optional(),
+  regex: external_exports.union([
+    external_exports.string().transform((pattern) => ({ pattern })),
+    external_exports.strictObject({ pattern: external_exports.string(), ...Mostly, ...Common })
+  ]).pipe(
+    external_exports.strictObject({
+      pattern: external_exports.string().refine((p) => {
+        try {
+          new RegExp(p, "u");
+          return true;
+        } catch {
+          return false;
+        }
+      }, "not a valid regular expression"),
+      ...Mostly,
+      ...Common
+    })
+  ).optional(),
+  unique: flag({ ...Mostly, ...Common }).optional(),
+  length: external_exports.strictObject({ ...Range, ...Mostly, ...Common }).refine(hasBound, BOUND_MESSAGE).optional(),
+  mean: external_exports.strictObject({ ...Range, ...Common }).refine(hasBound, BOUND_MESSAGE).optional(),
+  stdev: external_exports.strictObject({ ...Range, ...Common }).refine(hasBound, BOUND_MESSAGE).optional(),
+  quantiles: external_exports.array(external_exports.strictObject({ q: external_exports.number().min(0).max(1), ...Range, ...Common }).refine(hasBound, BOUND_MESSAGE)).optional(),
+  /** Share of non-null rows whose category the reference profile never saw. */
+  newCategoryShare: external_exports.strictObject({ max: external_exports.number().min(0).max(1), ...Common }).optional()
+});
+var TableExpectationsSchema = external_exports.strictObject({
+  columns: external_exports.strictObject({
+    present: external_exports.array(external_exports.string()).default([]),
+    absent: external_exports.array(external_exports.string()).default([]),
+    /** The data's columns must be exactly `present`, in that order. */
+    ordered: external_exports.boolean().default(false),
+    ...Common
+  }).optional(),
+  rowCount: external_exports.strictObject({ min: external_exports.number().int().min(0).optional(), max: external_exports.number().int().min(0).optional(), ...Common }).refine(hasBound, BOUND_MESSAGE).optional(),
+  /** `mostly`: the share of rows that must not repeat an earlier row (1 = no duplicates). */
+  duplicateRows: flag({ ...Mostly, ...Common }).optional(),
+  /** The newest value of a timestamp column must be at most this old. */
+  freshness: external_exports.strictObject({ column: external_exports.string(), maxAgeHours: external_exports.number().positive(), ...Common }).optional()
+});
+var ExpectationsSchema = external_exports.strictObject({
+  schemaVersion: external_exports.literal(1),
+  table: TableExpectationsSchema.default({}),
+  columns: external_exports.record(external_exports.string(), ColumnExpectationsSchema).default({})
+});
+
+// packages/data/src/drift/drift-statistics.ts
+function smoothed(counts, floor = 1e-4) {
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (total === 0) return counts.map(() => 1 / counts.length);
+  const p = counts.map((c) => Math.max(c / total, floor));
+  const sum2 = p.reduce((a, b) => a + b, 0);
+  return p.map((x) => x / sum2);
+}
+function populationStabilityIndex(reference, current2) {
+  const e = smoothed(reference);
+  const a = smoothed(current2);
+  let psi = 0;
+  for (let i = 0; i < e.length; i++) psi += (a[i] - e[i]) * Math.log(a[i] / e[i]);
+  return psi;
+}
+function jensenShannonDistance(reference, current2) {
+  const sum2 = (xs) => xs.reduce((a, b) => a + b, 0);
+  const tp = sum2(reference);
+  const tq = sum2(current2);
+  if (tp === 0 || tq === 0) return tp === tq ? 0 : 1;
+  let divergence = 0;
+  for (let i = 0; i < reference.length; i++) {
+    const p = reference[i] / tp;
+    const q = current2[i] / tq;
+    const m = (p + q) / 2;
+    if (p > 0) divergence += 0.5 * p * Math.log2(p / m);
+    if (q > 0) divergence += 0.5 * q * Math.log2(q / m);
+  }
+  return Math.sqrt(Math.max(0, divergence));
+}
+function ksPValue(d, n1, n2) {
+  const ne = n1 * n2 / (n1 + n2);
+  if (ne <= 0) return 1;
+  const sqrtNe = Math.sqrt(ne);
+  const lambda = (sqrtNe + 0.12 + 0.11 / sqrtNe) * d;
+  if (lambda < 0.2) return 1;
+  let sum2 = 0;
+  for (let k = 1; k <= 100; k++) {
+    const term = (k % 2 === 1 ? 2 : -2) * Math.exp(-2 * k * k * lambda * lambda);
+    sum2 += term;
+    if (Math.abs(term) < 1e-12) break;
+  }
+  return Math.min(1, Math.max(0, sum2));
+}
+function chiSquareHomogeneity(reference, current2, slack = 0) {
+  const n1 = reference.reduce((a, b) => a + b, 0);
+  const n2 = current2.reduce((a, b) => a + b, 0);
+  const n = n1 + n2;
+  let chiSquare = 0;
+  let categories = 0;
+  for (let i = 0; i < reference.length; i++) {
+    const column = reference[i] + current2[i];
+    if (column === 0) continue;
+    categories++;
+    const e1 = column * n1 / n;
+    const e2 = column * n2 / n;
+    const d1 = Math.max(0, Math.abs(reference[i] - e1) - slack);
+    const d2 = Math.max(0, Math.abs(current2[i] - e2) - slack);
+    chiSquare += d1 ** 2 / e1 + d2 ** 2 / e2;
+  }
+  const df = Math.max(1, categories - 1);
+  return {
+    chiSquare,
+    df,
+    // No rows: χ² is 0, whose survival is 1.
+    pValue: chiSquareSurvival(chiSquare, df),
+    cramersV: n > 0 ? Math.sqrt(chiSquare / n) : 0
+  };
+}
+function chiSquareSurvival(x, df) {
+  if (x <= 0) return 1;
+  return upperGammaRegularised(df / 2, x / 2);
+}
+function upperGammaRegularised(a, x) {
+  const lnGammaA = logGamma(a);
+  if (x < a + 1) {
+    let term = 1 / a;
+    let sum2 = term;
+    for (let n = 1; n < 1e3; n++) {
+      term *= x / (a + n);
+      sum2 += term;
+      if (Math.abs(term) < Math.abs(sum2) * 1e-15) break;
+    }
+    return Math.max(0, 1 - sum2 * Math.exp(-x + a * Math.log(x) - lnGammaA));
+  }
+  let b = x + 1 - a;
+  let c = 1 / 1e-300;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i < 1e3; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (Math.abs(d) < 1e-300) d = 1e-300;
+    c = b + an / c;
+    if (Math.abs(c) < 1e-300) c = 1e-300;
+    d = 1 / d;
+    const delta = d * c;
+    h *= delta;
+    if (Math.abs(delta - 1) < 1e-15) break;
+  }
+  return Math.min(1, Math.exp(-x + a * Math.log(x) - lnGammaA) * h);
+}
+function logGamma(x) {
+  const g2 = [
+    76.18009172947146,
+    -86.50532032941678,
+    24.01409824083091,
+    -1.231739572450155,
+    0.001208650973866179,
+    -5395239384953e-18
+  ];
+  let y = x;
+  const tmp = x + 5.5 - (x + 0.5) * Math.log(x + 5.5);
+  let series = 1.000000000190015;
+  for (const c of g2) series += c / ++y;
+  return -tmp + Math.log(2.5066282746310007 * series / x);
+}
+function benjaminiHochberg(pValues) {
+  const m = pValues.length;
+  const order = pValues.map((p, i) => [p, i]).sort((a, b) => a[0] - b[0]);
+  const adjusted = new Array(m);
+  let running = 1;
+  for (let rank = m; rank >= 1; rank--) {
+    const [p, index] = order[rank - 1];
+    running = Math.min(running, p * m / rank);
+    adjusted[index] = running;
+  }
+  return adjusted;
+}
+
+// packages/data/src/drift/drift-options.ts
+var NumericMethodSchema = external_exports.enum(["psi", "ks", "wasserstein", "jensen-shannon"]);
+var CategoricalMethodSchema = external_exports.enum(["jensen-shannon", "psi", "cramers-v"]);
+var DriftOptionsSchema = external_exports.strictObject({
+  /** The effect size that decides numeric drift. */
+  numericMethod: NumericMethodSchema.default("psi"),
+  /** The effect size that decides categorical drift. */
+  categoricalMethod: CategoricalMethodSchema.default("jensen-shannon"),
+  thresholds: external_exports.strictObject({
+    psi: external_exports.number().positive().default(0.1),
+    ks: external_exports.number().positive().max(1).default(0.1),
+    /** Wasserstein distance divided by the reference standard deviation. */
+    wasserstein: external_exports.number().positive().default(0.1),
+    jensenShannon: external_exports.number().positive().max(1).default(0.1),
+    cramersV: external_exports.number().positive().max(1).default(0.1)
+  }).default({ psi: 0.1, ks: 0.1, wasserstein: 0.1, jensenShannon: 0.1, cramersV: 0.1 }),
+  /** False discovery rate across columns (Benjamini-Hochberg) for the significance gate. */
+  alpha: external_exports.number().positive().max(1).default(0.05),
+  /** The data set drifts when at least this share of compared columns drift. */
+  datasetDriftShare: external_exports.number().positive().max(1).default(0.5),
+  /** Columns not compared (identifiers, timestamps are skipped anyway). */
+  ignore: external_exports.array(external_exports.string()).default([])
+});
+
+// packages/data/src/drift/compare-profiles.ts
+var MAX_CATEGORY_BINS = 20;
+var MAX_LISTED_CATEGORIES = 10;
+function compareProfiles(reference, current2, input2 = {}, exactKs = /* @__PURE__ */ new Map()) {
+  const options = DriftOptionsSchema.parse(input2);
+  const currentByName = new Map(current2.columns.map((c) => [c.name, c]));
+  const referenceNames = new Set(reference.columns.map((c) => c.name));
+  const columns = [];
+  const warnings = [];
+  for (const ref of reference.columns) {
+    const cur = currentByName.get(ref.name);
+    if (!cur) continue;
+    if (options.ignore.includes(ref.name)) {
+      columns.push(skipped(ref.name, ref.kind, "ignored by configuration"));
+    } else if (cur.count > 0 && cur.count === cur.nullCount && ref.count > ref.nullCount) {
+      warnings.push(`column '${ref.name}' is entirely null now`);
+      columns.push({ ...skipped(ref.name, ref.kind, "entirely null now"), drifted: true });
+    } else if (ref.kind !== cur.kind) {
+      warnings.push(`column '${ref.name}' changed type: ${ref.kind} in the reference, ${cur.kind} now`);
+      columns.push({ ...skipped(ref.name, ref.kind, `type changed to ${cur.kind}`), drifted: true });
+    } else if (ref.kind === "numeric") {
+      columns.push(numericDrift(ref, cur, options, exactKs.get(ref.name)));
+    } else {
+      columns.push(categoricalDrift(ref, cur, options));
+    }
+  }
+  const compared = columns.filter((c) => c.skipped === null);
+  const q = benjaminiHochberg(compared.map((c) => c.pValue));
+  compared.forEach((c, i) => {
+    c.qValue = q[i];
+    c.drifted = c.effect >= c.threshold && c.qValue <= options.alpha;
+  });
+  const categoryChanges = compared.flatMap(
+    (c) => c.newCategories.length + c.vanishedCategories.length > 0 ? [
+      {
+        column: c.column,
+        newCategories: c.newCategories,
+        newRows: sum(c.newCategories.map((n) => n.count)),
+        vanishedCategories: c.vanishedCategories,
+        vanishedRows: sum(c.vanishedCategories.map((n) => n.count))
+      }
+    ] : []
+  );
+  const driftedCount = columns.filter((c) => c.drifted).length;
+  const comparedCount = compared.length + columns.filter((c) => c.skipped !== null && c.drifted).length;
+  const driftedShare = comparedCount > 0 ? driftedCount / comparedCount : 0;
+  const missingColumns = reference.columns.filter((c) => !currentByName.has(c.name)).map((c) => c.name);
+  for (const m of missingColumns) warnings.push(`column '${m}' of the reference is missing`);
+  return {
+    columns,
+    comparedCount,
+    driftedCount,
+    driftedShare,
+    // With nothing compared the share is 0, below any datasetDriftShare (the schema keeps it positive).
+    datasetDrift: driftedShare >= options.datasetDriftShare,
+    missingColumns,
+    newColumns: current2.columns.filter((c) => !referenceNames.has(c.name)).map((c) => c.name),
+    findings: [...warnings, ...categoryChanges.flatMap(categoryFindings)],
+    warnings,
+    categoryChanges,
+    options
+  };
+}
+function skipped(column, kind, reason) {
+  return {
+    column,
+    kind,
+    skipped: reason,
+    method: "",
+    effect: 0,
+    threshold: 0,
+    measures: {},
+    pValue: 1,
+    test: "none",
+    qValue: 1,
+    drifted: false,
+    referenceCount: 0,
+    currentCount: 0,
+    newCategories: [],
+    newCategoryShare: 0,
+    vanishedCategories: [],
+    bins: { labels: [], reference: [], current: [] }
+  };
+}
+function numericDrift(ref, cur, options, exactKs) {
+  if (ref.timestamp || cur.timestamp) return skipped(ref.name, "numeric", "timestamp column (time moves on)");
+  if (ref.finiteCount === 0 || cur.finiteCount === 0)
+    return skipped(ref.name, "numeric", "no finite values to compare");
+  const cuts = ref.histogram?.cuts ?? [];
+  const refCounts = ref.histogram?.counts ?? [ref.finiteCount];
+  const curCounts = histogramOf(cur.quantileSummary, cuts).counts;
+  const distance = compareSummaries(ref.quantileSummary, cur.quantileSummary);
+  const sigma = ref.stdev ?? 0;
+  const ks = exactKs ?? distance.ks;
+  const measures = {
+    psi: populationStabilityIndex(refCounts, curCounts),
+    ks,
+    wasserstein: sigma > 0 ? distance.wasserstein / sigma : distance.wasserstein > 0 ? Number.POSITIVE_INFINITY : 0,
+    jensenShannon: jensenShannonDistance(refCounts, curCounts)
+  };
+  const method = options.numericMethod;
+  const key = method === "jensen-shannon" ? "jensenShannon" : method;
+  const total = (xs) => xs.reduce((a, b) => a + b, 0);
+  const labels = cuts.length === 0 ? ["all"] : [
+    `<= ${fmt2(cuts[0])}`,
+    ...cuts.slice(1).map((c, i) => `(${fmt2(cuts[i])}, ${fmt2(c)}]`),
+    `> ${fmt2(cuts.at(-1))}`
+  ];
+  return {
+    column: ref.name,
+    kind: "numeric",
+    skipped: null,
+    method,
+    effect: measures[key],
+    threshold: options.thresholds[key],
+    measures,
+    pValue: ksPValue(exactKs ?? distance.ksLowerBound, ref.finiteCount, cur.finiteCount),
+    test: exactKs !== void 0 ? "ks-exact" : "ks-bounded",
+    qValue: 1,
+    // Stryker disable next-line BooleanLiteral: compareProfiles sets the verdict of every compared column
+    drifted: false,
+    referenceCount: ref.finiteCount,
+    currentCount: cur.finiteCount,
+    newCategories: [],
+    newCategoryShare: 0,
+    vanishedCategories: [],
+    bins: {
+      labels,
+      reference: refCounts.map((c) => c / total(refCounts)),
+      current: curCounts.map((c) => c / total(curCounts))
+    }
+  };
+}
+function categoricalDrift(ref, cur, options) {
+  const refNonNull = ref.count - ref.nullCount;
+  const curNonNull = cur.count - cur.nullCount;
+  if (refNonNull === 0 || curNonNull === 0) return skipped(ref.name, "categorical", "no values to compare");
+  if (ref.dateTextCount === refNonNull) return skipped(ref.name, "categorical", "timestamp column (time moves on)");
+  if (ref.distinctEstimate > 100 && ref.distinctEstimate > 0.5 * refNonNull)
+    return skipped(ref.name, "categorical", "identifier-like (most values distinct)");
+  const refMap = new Map(ref.topValues.items);
+  const curMap = new Map(cur.topValues.items);
+  const values = [.../* @__PURE__ */ new Set([...refMap.keys(), ...curMap.keys()])];
+  const refCounts = [...values.map((v) => refMap.get(v) ?? 0), Math.max(0, refNonNull - sum(refMap.values()))];
+  const curCounts = [...values.map((v) => curMap.get(v) ?? 0), Math.max(0, curNonNull - sum(curMap.values()))];
+  const slack = ref.topValues.errorBound + cur.topValues.errorBound;
+  const test = chiSquareHomogeneity(refCounts, curCounts, slack);
+  const measures = {
+    jensenShannon: jensenShannonDistance(refCounts, curCounts),
+    psi: populationStabilityIndex(refCounts, curCounts),
+    cramersV: test.cramersV,
+    chiSquare: test.chiSquare
+  };
+  const method = options.categoricalMethod;
+  const key = method === "jensen-shannon" ? "jensenShannon" : method === "cramers-v" ? "cramersV" : "psi";
+  const newCategories = ref.topValues.exact ? cur.topValues.items.filter(([v]) => !refMap.has(v)).map(([value, count]) => ({ value, count, share: count / curNonNull })) : [];
+  const vanishedCategories = cur.topValues.exact ? ref.topValues.items.filter(([v]) => !curMap.has(v)).map(([value, count]) => ({ value, count, share: count / refNonNull })) : [];
+  const top = [...values].sort((a, b) => (refMap.get(b) ?? 0) + (curMap.get(b) ?? 0) - (refMap.get(a) ?? 0) - (curMap.get(a) ?? 0)).slice(0, MAX_CATEGORY_BINS);
+  return {
+    column: ref.name,
+    kind: "categorical",
+    skipped: null,
+    method,
+    effect: measures[key],
+    threshold: options.thresholds[key],
+    measures,
+    pValue: test.pValue,
+    test: slack > 0 ? "chi-square-bounded" : "chi-square",
+    qValue: 1,
+    // Stryker disable next-line BooleanLiteral: compareProfiles sets the verdict of every compared column
+    drifted: false,
+    referenceCount: refNonNull,
+    currentCount: curNonNull,
+    newCategories,
+    newCategoryShare: sum(newCategories.map((n) => n.count)) / curNonNull,
+    vanishedCategories,
+    bins: {
+      labels: top,
+      reference: top.map((v) => (refMap.get(v) ?? 0) / refNonNull),
+      current: top.map((v) => (curMap.get(v) ?? 0) / curNonNull)
+    }
+  };
+}
+function categoryFindings(change) {
+  const list = (items) => {
+    const shown = items.slice(0, MAX_LISTED_CATEGORIES).map((c) => `${c.value} (${rows(c.count)})`);
+    const rest = items.slice(MAX_LISTED_CATEGORIES);
+    if (rest.length > 0) shown.push(`and ${rest.length} more (${rows(sum(rest.map((c) => c.count)))})`);
+    return shown.join(", ");
+  };
+  const out = [];
+  const n = change.newCategories.length;
+  if (n > 0)
+    out.push(
+      `'${change.column}': ${n} new ${n === 1 ? "category" : "categories"}, ${rows(change.newRows)} now: ${list(change.newCategories)}`
+    );
+  const v = change.vanishedCategories.length;
+  if (v > 0)
+    out.push(
+      `'${change.column}': ${v} ${v === 1 ? "category" : "categories"} of the reference no longer ${v === 1 ? "occurs" : "occur"} (${rows(change.vanishedRows)} there): ${list(change.vanishedCategories)}`
+    );
+  return out;
+}
+function rows(n) {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? "row" : "rows"}`;
+}
+function sum(xs) {
+  let s = 0;
+  for (const x of xs) s += x;
+  return s;
+}
+function fmt2(v) {
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));
+}
+
+// packages/output-files/src/output-files.ts
+import { mkdir as mkdir2, rename as rename2, rm as rm2, rmdir as rmdir2, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
+import { dirname, join, resolve, sep as sep2 } from "node:path";
+async function checkOutputDirectory(dir, options) {
+  const { existing, isDirectory: isDirectory2, tooLong } = await nearestExisting(resolve(dir));
+  if (tooLong) throw outputError(`${options.what} '${dir}': ${REASONS.ENAMETOOLONG}`, options);
+  if (isDirectory2) return;
+  throw outputError(
+    existing === resolve(dir) ? `${options.what} '${dir}' is a file; give a directory path (it is created when missing)` : `${options.what} '${dir}' cannot be created: '${existing}' is a file; give a directory path`,
+    options
+  );
+}
+var NAME_MAX_BYTES = 255;
+async function nearestExisting(path) {
+  if (path.split(sep2).some((name) => Buffer.byteLength(name) > NAME_MAX_BYTES))
+    return { existing: path, isDirectory: false, tooLong: true };
+  for (let at = path; ; at = dirname(at)) {
+    let tooLong = false;
+    const info2 = await stat2(at).catch((error63) => {
+      tooLong = error63.code === "ENAMETOOLONG";
+      if (error63.code === "ENOENT" || error63.code === "ENOTDIR" || tooLong) return void 0;
+      throw error63;
+    });
+    if (tooLong) return { existing: at, isDirectory: false, tooLong: true };
+    if (info2) return { existing: at, isDirectory: info2.isDirectory() };
+    if (dirname(at) === at) return { existing: at, isDirectory: true };
+  }
+}
+var REASONS = {
+  ENAMETOOLONG: "a name in the path is too long for the file system; use a shorter path",
+  EACCES: "permission denied; choose a writable location",
+  EPERM: "permission denied; choose a writable location",
+  EROFS: "the file system is read-only; choose a writable location",
+  ENOSPC: "the disk is full; free space or choose another location",
+  EDQUOT: "the disk quota is exceeded; free space or choose another location",
+  ENOTDIR: "a parent of it is a file; give a directory path",
+  EEXIST: "a file is in the way; give a directory path",
+  EISDIR: "it is a directory; give a file path"
+};
+function outputError(message, options, cause) {
+  return new InputError(`${message}${options.setBy ? ` (${options.setBy})` : ""}`, cause ? { cause } : {});
+}
+
+// packages/data/src/run/data-test.ts
+var FailOnSchema = external_exports.enum(["error", "warn", "never"]);
+
+// packages/data/src/run/action-inputs.ts
+var DataTestActionInputsSchema = external_exports.object({
+  data: external_exports.string({ error: "is required" }),
+  expectations: external_exports.string().optional(),
+  /** A profile file, or a registry reference (churn@prod) whose data-profile asset is used. */
+  referenceProfile: external_exports.string().optional(),
+  /** Where registry references resolve: github:owner/repo (default: this repository) or local:DIR. */
+  registry: external_exports.string().optional(),
+  token: external_exports.string().optional(),
+  driftConfig: external_exports.string().optional(),
+  failOn: FailOnSchema.default("error"),
+  outputDir: external_exports.string().default("mlship-data"),
+  /** A model name: keep one issue for it open while the step fails, closed when a run passes. */
+  trackingIssue: external_exports.string().optional()
+});
+
+// packages/deploy/src/judge/guardrails.ts
+var RATE_SCALE = 0.1;
+var MIN_REFERENCE_REQUESTS = 100;
+var MIN_PROFILE_ROWS = 50;
+function shrunkRateVariance(x, n) {
+  const p = (x + 1) / (n + 2);
+  return p * (1 - p) / n;
+}
+function rateLowerBound(alpha, rate, minus) {
+  const value = rate.x / rate.n - (minus && minus.n > 0 ? minus.x / minus.n : 0);
+  const variance = shrunkRateVariance(rate.x, rate.n) + (minus && minus.n > 0 ? shrunkRateVariance(minus.x, minus.n) : 0);
+  return { value, lower: value - alwaysValidBounds({ value, variance }, alpha, RATE_SCALE).halfWidth };
+}
+var pct = (x) => `${(x * 100).toFixed(x < 0.1 ? 2 : 1)}%`;
+function histogramQuantile(h, q) {
+  const total = h.counts.reduce((a, b) => a + b, 0);
+  if (total === 0) return void 0;
+  const rank = q * total;
+  let seen = 0;
+  for (let i = 0; i < h.counts.length; i++) {
+    const count = h.counts[i];
+    if (seen + count >= rank && count > 0) {
+      if (i === h.boundsMs.length) return h.boundsMs.at(-1);
+      const low = i === 0 ? 0 : h.boundsMs[i - 1];
+      return low + (h.boundsMs[i] - low) * ((rank - seen) / count);
+    }
+    seen += count;
+  }
+  return h.boundsMs.at(-1);
+}
+function slowerThan(h, limitMs) {
+  let slow = 0;
+  for (let i = 0; i < h.counts.length; i++) {
+    const low = i === 0 ? 0 : h.boundsMs[i - 1];
+    if (low >= limitMs) slow += h.counts[i];
+  }
+  return slow;
+}
+function errorRate(e, g2, alpha) {
+  const { canary, prod } = e;
+  if (canary.scored === 0)
+    return { name: "error rate", status: "unmeasured", detail: "the canary has scored no request yet" };
+  const { value, lower } = rateLowerBound(
+    alpha,
+    { x: canary.errors, n: canary.scored },
+    { x: prod.errors, n: prod.scored }
+  );
+  const breach = lower > g2.errorRateMaxIncrease;
+  return {
+    name: "error rate",
+    status: breach ? "breach" : "ok",
+    observed: value,
+    limit: g2.errorRateMaxIncrease,
+    detail: `canary ${canary.errors}/${canary.scored} failed vs prod ${prod.errors}/${prod.scored}: ${breach ? `at least ${pct(lower)} more, past` : "within"} the allowed +${pct(g2.errorRateMaxIncrease)}`
+  };
+}
+function latency(e, g2, alpha) {
+  const prodP99 = e.prod.scored >= MIN_REFERENCE_REQUESTS ? histogramQuantile(e.prod.latency, 0.99) : void 0;
+  const limits = [
+    ...prodP99 === void 0 ? [] : [g2.latencyP99MaxRatio * prodP99],
+    ...g2.latencyP99Ms === void 0 ? [] : [g2.latencyP99Ms]
+  ];
+  const canaryTotal = e.canary.latency.counts.reduce((a, b) => a + b, 0);
+  if (limits.length === 0 || canaryTotal === 0)
+    return {
+      name: "latency p99",
+      status: "unmeasured",
+      detail: canaryTotal === 0 ? "the canary has no timed request yet" : `prod has scored ${e.prod.scored} of the ${MIN_REFERENCE_REQUESTS} requests its p99 needs`
+    };
+  const limitMs = Math.min(...limits);
+  const canaryP99 = histogramQuantile(e.canary.latency, 0.99);
+  const { lower } = rateLowerBound(alpha, { x: slowerThan(e.canary.latency, limitMs), n: canaryTotal });
+  const breach = lower > 0.01;
+  const prodText = prodP99 === void 0 ? "" : ` (prod ${prodP99.toFixed(1)} ms)`;
+  return {
+    name: "latency p99",
+    status: breach ? "breach" : "ok",
+    observed: canaryP99,
+    limit: limitMs,
+    detail: `canary p99 ${canaryP99.toFixed(1)} ms${prodText}; limit ${limitMs.toFixed(1)} ms${breach ? `: at least ${pct(lower)} of canary requests are slower` : ""}`
+  };
+}
+function disagreement(e, g2, alpha) {
+  const c = e.comparisons;
+  if (!c || c.compared === 0)
+    return { name: "disagreement", status: "unmeasured", detail: "no request scored by both models yet" };
+  const { value, lower } = rateLowerBound(alpha, { x: c.disagreed, n: c.compared });
+  const breach = lower > g2.disagreementMax;
+  return {
+    name: "disagreement",
+    status: breach ? "breach" : "ok",
+    observed: value,
+    limit: g2.disagreementMax,
+    detail: `canary and prod answered ${c.disagreed} of ${c.compared} requests differently (${pct(value)}; limit ${pct(g2.disagreementMax)})`
+  };
+}
+function predictionDrift(e, quality) {
+  const prod = e.prod.outputs;
+  const canary = e.canary.outputs;
+  if (!prod || !canary)
+    return {
+      name: "prediction drift",
+      status: "unmeasured",
+      detail: "the evidence has no output profiles; the runtime must send them, or turn canary.guardrails.prediction_drift off"
+    };
+  if (canary.rowCount < MIN_PROFILE_ROWS)
+    return {
+      name: "prediction drift",
+      status: "unmeasured",
+      detail: `the canary has ${canary.rowCount} of the ${MIN_PROFILE_ROWS} predictions needed`
+    };
+  const report = compareProfiles(prod, canary);
+  const drifted = report.columns.filter((c) => c.drifted);
+  if (drifted.length === 0)
+    return {
+      name: "prediction drift",
+      status: "ok",
+      observed: 0,
+      detail: `${report.comparedCount} output column(s) compared with prod's: no drift`
+    };
+  const shift = `the canary's ${drifted.map((c) => `${c.column} (${c.method} ${c.effect.toFixed(3)} ≥ ${c.threshold})`).join(", ")} drifted from prod's`;
+  const base = { name: "prediction drift", observed: drifted.length };
+  if (quality.gates === 0 || quality.labels === 0) return { ...base, status: "breach", detail: shift };
+  if (quality.labels < quality.minLabels)
+    return {
+      ...base,
+      status: "held",
+      detail: `${shift}; held at this step until the labelled gates can decide (${quality.labels} of ${quality.minLabels} labels)`
+    };
+  return {
+    ...base,
+    status: "ok",
+    detail: `${shift}; the labelled gates decide (${quality.labels} labels): a better model's predictions differ too`
+  };
+}
+function inputDrift(e, reference) {
+  const inputs = e.canary.inputs;
+  if (!reference)
+    return {
+      name: "input drift",
+      status: "unmeasured",
+      detail: "the version has no published data profile; publish one, or turn canary.guardrails.input_drift off"
+    };
+  if (!inputs)
+    return {
+      name: "input drift",
+      status: "unmeasured",
+      detail: "the evidence has no input profile; the runtime must send one, or turn canary.guardrails.input_drift off"
+    };
+  if (inputs.rowCount < MIN_PROFILE_ROWS)
+    return {
+      name: "input drift",
+      status: "unmeasured",
+      detail: `the canary has seen ${inputs.rowCount} of the ${MIN_PROFILE_ROWS} requests needed`
+    };
+  const report = compareProfiles(reference, inputs);
+  const drifted = report.columns.filter((c) => c.drifted).map((c) => c.column);
+  return {
+    name: "input drift",
+    status: report.datasetDrift ? "breach" : "ok",
+    observed: report.driftedShare,
+    limit: report.options.datasetDriftShare,
+    detail: `${report.driftedCount} of ${report.comparedCount} input columns drifted from the version's training profile${drifted.length ? ` (${drifted.slice(0, 5).join(", ")})` : ""}`
+  };
+}
+function judgeGuardrails(evidence, settings, alpha, reference, quality) {
+  return [
+    errorRate(evidence, settings, alpha),
+    latency(evidence, settings, alpha),
+    ...evidence.routing.shadow || evidence.comparisons ? [disagreement(evidence, settings, alpha)] : [],
+    ...settings.predictionDrift ? [predictionDrift(evidence, quality)] : [],
+    ...settings.inputDrift ? [inputDrift(evidence, reference)] : []
+  ];
+}
+
+// packages/deploy/src/judge/judge.ts
+function usableEvidence(input2) {
+  const { evidence, plan, now } = input2;
+  if (!evidence)
+    return {
+      problem: "no evidence: the serving adapter reports none, so nothing can pass (give it an evidence source)"
+    };
+  if (evidence.model !== plan.model || evidence.prod.version !== plan.prodVersion || evidence.canary.version !== plan.version)
+    return {
+      problem: `the evidence is for ${evidence.model} prod ${evidence.prod.version} / canary ${evidence.canary.version}, not ${plan.model} prod ${plan.prodVersion} / canary ${plan.version}: the runtime serves other versions`
+    };
+  const ageSeconds = (now.getTime() - Date.parse(evidence.asOf)) / 1e3;
+  if (Math.abs(ageSeconds) > plan.judge.evidenceMaxAgeSeconds)
+    return {
+      problem: `the evidence is ${Math.round(ageSeconds / 60)} min old (computed ${evidence.asOf}; limit ${Math.round(plan.judge.evidenceMaxAgeSeconds / 60)} min): stale evidence never passes`
+    };
+  return { evidence };
+}
+function judge(input2) {
+  const { plan, step: step2, now } = input2;
+  const rolloutSeconds = (now.getTime() - Date.parse(input2.rolloutStartedAt)) / 1e3;
+  const stepSeconds = Math.max(0, (now.getTime() - Date.parse(step2.startedAt)) / 1e3);
+  const timeUp = rolloutSeconds >= plan.judge.maxSeconds;
+  const usable = usableEvidence(input2);
+  if ("problem" in usable) {
+    return {
+      outcome: timeUp ? "inconclusive" : "continue",
+      advance: false,
+      reasons: [
+        ...timeUp ? [`no decision within ${Math.round(plan.judge.maxSeconds / 3600)} h of the start`] : [],
+        usable.problem
+      ],
+      gates: [],
+      guardrails: [],
+      counts: { canaryServed: 0, canaryScored: 0, prodScored: 0, labels: 0, stepServed: 0, stepSeconds }
+    };
+  }
+  const { evidence } = usable;
+  const gates = judgeLabelledGates(evidence, plan.judge.gates, plan.judge);
+  const labels = gates.length > 0 ? Math.min(...gates.map((g2) => g2.labels)) : evidence.labels.received;
+  const guardrails = judgeGuardrails(evidence, plan.judge.guardrails, plan.judge.alpha, input2.reference, {
+    gates: gates.length,
+    labels: gates.length > 0 ? labels : 0,
+    minLabels: plan.judge.minLabels
+  });
+  const stepServed = evidence.canary.served >= step2.canaryServedAtStart ? evidence.canary.served - step2.canaryServedAtStart : evidence.canary.served;
+  const base = {
+    gates,
+    guardrails,
+    counts: {
+      canaryServed: evidence.canary.served,
+      canaryScored: evidence.canary.scored,
+      prodScored: evidence.prod.scored,
+      labels,
+      stepServed,
+      stepSeconds
+    },
+    evidenceAsOf: evidence.asOf
+  };
+  const breaches = guardrails.filter((g2) => g2.status === "breach");
+  const failed = gates.filter((g2) => g2.verdict === "fail");
+  if (breaches.length > 0 || failed.length > 0)
+    return {
+      ...base,
+      outcome: "rollback",
+      advance: false,
+      reasons: [...breaches.map((g2) => `${g2.name}: ${g2.detail}`), ...failed.map((g2) => g2.reason)]
+    };
+  const current2 = plan.steps[step2.index];
+  const lastStep = step2.index === plan.steps.length - 1;
+  const stepDone = stepServed >= current2.minRequests && stepSeconds >= current2.minSeconds;
+  const undecided = gates.filter((g2) => g2.verdict !== "pass");
+  const unmeasured = guardrails.filter((g2) => g2.status === "unmeasured");
+  const held = guardrails.filter((g2) => g2.status === "held");
+  const stepText = `step ${step2.index + 1}/${plan.steps.length} (${current2.weight}%): ${stepServed}/${current2.minRequests} canary requests, ${Math.floor(stepSeconds / 60)}/${Math.ceil(current2.minSeconds / 60)} min`;
+  if (lastStep && stepDone && undecided.length === 0 && unmeasured.length === 0 && held.length === 0)
+    return {
+      ...base,
+      outcome: "promote",
+      advance: false,
+      reasons: [
+        gates.length > 0 ? `every gate passed on ${labels} labelled requests and every guardrail held` : "every guardrail held (no labelled gate is configured)",
+        ...gates.map((g2) => g2.reason)
+      ]
+    };
+  const labelsOut = undecided.length > 0 && labels >= plan.judge.maxLabels;
+  if (timeUp || labelsOut) {
+    return {
+      ...base,
+      outcome: "inconclusive",
+      advance: false,
+      reasons: [
+        timeUp ? `no decision within ${Math.round(plan.judge.maxSeconds / 3600)} h of the start` : `no decision after ${labels} labelled requests (limit ${plan.judge.maxLabels})`,
+        ...undecided.map((g2) => g2.reason),
+        ...[...held, ...unmeasured].map((g2) => `${g2.name}: ${g2.detail}`)
+      ]
+    };
+  }
+  return {
+    ...base,
+    outcome: "continue",
+    advance: stepDone && !lastStep && held.length === 0,
+    reasons: [
+      stepDone && !lastStep && held.length === 0 ? `${stepText}: met, next step` : stepText,
+      ...held.map((g2) => `${g2.name}: ${g2.detail}`),
+      ...undecided.map((g2) => g2.reason),
+      ...unmeasured.map((g2) => `${g2.name}: ${g2.detail}`)
+    ]
+  };
+}
+
+// packages/deploy/src/plan.ts
+var PLAN_SCHEMA_VERSION = 1;
+var Metric = external_exports.enum(PER_REQUEST_METRICS);
+var CanaryGateSchema = external_exports.strictObject({
+  metric: Metric,
+  /** Non-inferiority against prod, or an absolute bound on the canary. */
+  kind: external_exports.enum(["non-inferiority", "floor"]),
+  /** non-inferiority: the margin (≥ 0) by which the canary may be worse; floor: the bound. */
+  threshold: external_exports.number(),
+  higherIsBetter: external_exports.boolean()
+});
+var GuardrailSettingsSchema = external_exports.strictObject({
+  errorRateMaxIncrease: external_exports.number().min(0).max(1),
+  latencyP99MaxRatio: external_exports.number().gt(1),
+  latencyP99Ms: external_exports.number().positive().optional(),
+  disagreementMax: external_exports.number().gt(0).max(1),
+  predictionDrift: external_exports.boolean(),
+  inputDrift: external_exports.boolean()
+});
+var JudgeSettingsSchema = external_exports.strictObject({
+  /** Each decision (promote, rollback) errs with probability at most alpha. */
+  alpha: external_exports.number().gt(0).lt(0.5),
+  gates: external_exports.array(CanaryGateSchema),
+  minLabels: external_exports.number().int().min(1),
+  maxLabels: external_exports.number().int().positive(),
+  maxSeconds: external_exports.number().positive(),
+  evidenceMaxAgeSeconds: external_exports.number().positive(),
+  guardrails: GuardrailSettingsSchema
+});
+var StepSchema = external_exports.strictObject({
+  /** Percent of requests the canary answers during the step. */
+  weight: external_exports.number().gt(0).max(100),
+  /** Requests the canary must answer before the step may end. */
+  minRequests: external_exports.number().int().min(0),
+  minSeconds: external_exports.number().min(0)
+});
+var RolloutPlanSchema = external_exports.strictObject({
+  schemaVersion: external_exports.literal(PLAN_SCHEMA_VERSION),
+  model: external_exports.string().min(1),
+  /** The canary. */
+  version: external_exports.string().min(1),
+  /** Prod when the rollout started: what a rollback restores. */
+  prodVersion: external_exports.string().min(1),
+  shadow: external_exports.boolean(),
+  steps: external_exports.array(StepSchema).min(1).refine((steps) => steps.every((s, i) => i === 0 || s.weight > steps[i - 1].weight), {
+    error: "step weights must increase, e.g. 5, 25, 50, 100"
+  }),
+  judge: JudgeSettingsSchema
+});
+function canaryGates(policy) {
+  const gates = policy.canary.gates ?? policy.gates.filter((g2) => isPerRequestMetric(g2.metric));
+  return gates.map((g2) => {
+    if (!isPerRequestMetric(g2.metric))
+      throw new InputError(`canary gate on ${g2.metric}: only ${PER_REQUEST_METRICS.join(", ")} can be judged live`);
+    const metric = g2.metric;
+    const higher = higherIsBetter(metric);
+    if (g2.max_drop !== void 0)
+      return { metric, kind: "non-inferiority", threshold: g2.max_drop, higherIsBetter: higher };
+    if (g2.max_increase !== void 0)
+      return { metric, kind: "non-inferiority", threshold: g2.max_increase, higherIsBetter: higher };
+    return { metric, kind: "floor", threshold: g2.min ?? g2.max, higherIsBetter: g2.min !== void 0 };
+  });
+}
+function parseStepWeights(text, input2) {
+  const weights = text.split(/[\s,>→-]+/).filter(Boolean).map(Number);
+  const problem = weights.length === 0 ? "is empty" : weights.some((w) => !(w > 0 && w <= 100)) ? "has a weight outside (0, 100]" : weights.some((w, i) => i > 0 && w <= weights[i - 1]) ? "must increase from step to step" : void 0;
+  if (problem) throw new InputError(`${input2} '${text}' ${problem}; give percentages such as 5,25,50,100`);
+  return weights;
+}
+function planRollout(policy, versions, weights = policy.canary.steps) {
+  const c = policy.canary;
+  return RolloutPlanSchema.parse({
+    schemaVersion: PLAN_SCHEMA_VERSION,
+    ...versions,
+    shadow: c.shadow,
+    steps: weights.map((weight) => ({ weight, minRequests: c.min_requests, minSeconds: c.min_minutes * 60 })),
+    judge: {
+      alpha: 1 - policy.confidence,
+      gates: canaryGates(policy),
+      minLabels: c.min_labels,
+      maxLabels: c.max_labels,
+      maxSeconds: c.max_hours * 3600,
+      evidenceMaxAgeSeconds: c.evidence_max_age_minutes * 60,
+      guardrails: {
+        errorRateMaxIncrease: c.guardrails.error_rate_max_increase,
+        latencyP99MaxRatio: c.guardrails.latency_p99_max_ratio,
+        ...c.guardrails.latency_p99_ms === void 0 ? {} : { latencyP99Ms: c.guardrails.latency_p99_ms },
+        disagreementMax: c.guardrails.disagreement_max,
+        predictionDrift: c.guardrails.prediction_drift,
+        inputDrift: c.guardrails.input_drift
+      }
+    }
+  });
+}
+
+// packages/deploy/src/evidence.ts
+var EVIDENCE_SCHEMA_VERSION = 1;
+var Weight = external_exports.number().min(0).max(100);
+var Count = external_exports.number().int().min(0);
+var Timestamp = external_exports.iso.datetime({ offset: true });
+var TrafficRequestSchema = external_exports.strictObject({
+  /** The version answering the share of requests the canary does not. */
+  prod: external_exports.string().min(1),
+  /** The canary version, or null for prod alone. */
+  canary: external_exports.string().min(1).nullable(),
+  /** Percent of requests answered by the canary (0 with a canary: shadow only). */
+  canaryWeight: Weight,
+  /** Both models score every request; the canary's answer is served for its share. */
+  shadow: external_exports.boolean()
+});
+var TrafficStateSchema = TrafficRequestSchema.extend({
+  model: external_exports.string().min(1),
+  /** When this routing took effect. */
+  since: Timestamp
+});
+var LatencyHistogramSchema = external_exports.strictObject({
+  boundsMs: external_exports.array(external_exports.number().positive()).min(1),
+  counts: external_exports.array(Count)
+}).refine((h) => h.counts.length === h.boundsMs.length + 1, {
+  error: "counts holds one entry per bound plus the open last bucket"
+}).refine((h) => h.boundsMs.every((b, i) => i === 0 || b > h.boundsMs[i - 1]), {
+  error: "boundsMs must increase"
+});
+var ArmEvidenceSchema = external_exports.strictObject({
+  version: external_exports.string().min(1),
+  /** Requests this model scored, served or in shadow. */
+  scored: Count,
+  /** Requests whose answer came from this model. */
+  served: Count,
+  /** Scored requests that failed (inference error, timeout, malformed output). */
+  errors: Count,
+  latency: LatencyHistogramSchema,
+  /** Profile of the inputs this model scored (the data tests' profile format). */
+  inputs: ProfileSchema.optional(),
+  /** Profile of this model's outputs: one column per output (label, probabilities, value). */
+  outputs: ProfileSchema.optional()
+});
+var Metric2 = external_exports.enum(PER_REQUEST_METRICS);
+var PairedMomentsSchema = external_exports.strictObject({
+  prod: MomentsSchema,
+  canary: MomentsSchema,
+  difference: MomentsSchema
+});
+var EvidenceSchema = external_exports.strictObject({
+  schemaVersion: external_exports.literal(EVIDENCE_SCHEMA_VERSION),
+  model: external_exports.string().min(1),
+  /** The window starts here: nothing scored earlier is counted. */
+  since: Timestamp,
+  /** When the runtime computed this evidence (its clock). */
+  asOf: Timestamp,
+  routing: external_exports.strictObject({ canaryWeight: Weight, shadow: external_exports.boolean() }),
+  prod: ArmEvidenceSchema,
+  canary: ArmEvidenceSchema,
+  /** Requests both models scored (shadow mode), and how many of them they answered differently. */
+  comparisons: external_exports.strictObject({ compared: Count, disagreed: Count }).optional(),
+  labels: external_exports.strictObject({
+    /** Labels matched to a scored request. */
+    received: Count,
+    /** Per metric, over labelled requests both models scored: their sums and canary − prod per request. */
+    paired: external_exports.partialRecord(Metric2, PairedMomentsSchema),
+    /** Per metric, over labelled requests only the canary scored. */
+    canary: external_exports.partialRecord(Metric2, MomentsSchema),
+    /** Per metric, over labelled requests only prod scored. */
+    prod: external_exports.partialRecord(Metric2, MomentsSchema)
+  })
+});
+
+// packages/deploy/src/rollout/rollout-event.ts
+var ROLLOUT_EVENT_SCHEMA_VERSION = 1;
+var PhaseSchema = external_exports.enum(["step", "inconclusive", "promoted", "rolled-back"]);
+var RolloutEventSchema = external_exports.strictObject({
+  schemaVersion: external_exports.literal(ROLLOUT_EVENT_SCHEMA_VERSION),
+  /** 1, 2, 3... per model, across its rollouts. */
+  seq: external_exports.number().int().positive(),
+  model: external_exports.string().min(1),
+  /** The GitHub Deployment of this rollout (its payload holds the plan). */
+  deploymentId: external_exports.number().int().positive(),
+  version: external_exports.string().min(1),
+  prodVersion: external_exports.string().min(1),
+  /** The Deployment that made prodVersion prod, when a rollout did: marked inactive when this one is promoted. */
+  prodDeploymentId: external_exports.number().int().positive().nullable(),
+  phase: PhaseSchema,
+  /** 0-based step index (of the plan's steps) in force. */
+  step: external_exports.number().int().min(0),
+  /** The canary's traffic share in force, percent. */
+  weight: external_exports.number().min(0).max(100),
+  /** When the rollout started. */
+  startedAt: external_exports.iso.datetime(),
+  /** When this entry was written: the step's start, for a step. */
+  at: external_exports.iso.datetime(),
+  /** The canary's served count when the step began. */
+  canaryServedAtStart: external_exports.number().int().min(0),
+  actor: external_exports.string(),
+  runUrl: external_exports.string().optional(),
+  /** Why, the decisive reason first (shown in statuses, summaries and the rollback comment). */
+  reasons: external_exports.array(external_exports.string()).max(20)
+});
+function isTerminal(event) {
+  return event.phase === "promoted" || event.phase === "rolled-back";
+}
+function formatEventMessage(event) {
+  return `${event.model} ${event.version}: ${event.phase} (step ${event.step + 1}, canary ${event.weight}%)
+
+${JSON.stringify(event)}
+`;
+}
+function parseEventMessage(message, where) {
+  const json2 = message.slice(message.indexOf("\n\n") + 2);
+  let raw;
+  try {
+    raw = JSON.parse(json2);
+  } catch {
+    throw new FileFormatError(`${where}: the rollout log entry is not JSON; it was not written by mlship`);
+  }
+  const parsed = RolloutEventSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue3 = parsed.error.issues[0];
+    throw new FileFormatError(
+      `${where}: the rollout log entry is invalid at ${issue3.path.join(".") || "(top)"}: ${issue3.message}; it was written by another mlship version or by hand`
+    );
+  }
+  return parsed.data;
+}
+
+// packages/deploy/src/rollout/transition.ts
+var MAX_REASONS = 20;
+function next(latest, ctx, change) {
+  return {
+    ...latest,
+    seq: latest.seq + 1,
+    at: ctx.now.toISOString(),
+    actor: ctx.actor,
+    ...ctx.runUrl ? { runUrl: ctx.runUrl } : {},
+    ...change
+  };
+}
+function evidenceReasons(judgement) {
+  const lines = [
+    ...judgement.reasons,
+    ...judgement.gates.map((g2) => g2.reason),
+    ...judgement.guardrails.map((g2) => `${g2.name}: ${g2.status}, ${g2.detail}`)
+  ];
+  return [...new Set(lines)].slice(0, MAX_REASONS);
+}
+function transition(latest, plan, judgement, ctx) {
+  const reasons = evidenceReasons(judgement);
+  switch (judgement.outcome) {
+    case "rollback":
+      return next(latest, ctx, { phase: "rolled-back", weight: 0, reasons });
+    case "promote":
+      return next(latest, ctx, { phase: "promoted", weight: 100, reasons });
+    case "inconclusive":
+      return latest.phase === "inconclusive" ? null : next(latest, ctx, { phase: "inconclusive", reasons });
+    case "continue": {
+      if (!judgement.advance || latest.phase !== "step") return null;
+      const step2 = latest.step + 1;
+      return next(latest, ctx, {
+        phase: "step",
+        step: step2,
+        weight: plan.steps[step2].weight,
+        canaryServedAtStart: judgement.counts.canaryServed,
+        reasons
+      });
+    }
+  }
+}
+function decidedByPerson(latest, decision, reason, ctx) {
+  return decision === "promote" ? next(latest, ctx, { phase: "promoted", weight: 100, reasons: [reason] }) : next(latest, ctx, { phase: "rolled-back", weight: 0, reasons: [reason] });
+}
+
+// packages/deploy/src/rollout/status-text.ts
+var STATUS_DESCRIPTION_MAX = 140;
+function fit(text) {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length <= STATUS_DESCRIPTION_MAX ? line : `${line.slice(0, STATUS_DESCRIPTION_MAX - 1)}…`;
+}
+function statusFor(event, plan) {
+  const step2 = `step ${event.step + 1}/${plan.steps.length}`;
+  switch (event.phase) {
+    case "step":
+      return {
+        state: "in_progress",
+        description: fit(`${step2}: canary ${event.version} serves ${event.weight}% (prod ${event.prodVersion})`)
+      };
+    case "inconclusive":
+      return {
+        state: "in_progress",
+        description: fit(`inconclusive at ${step2} (${event.weight}%): waiting for a reviewer`)
+      };
+    case "promoted":
+      return {
+        state: "success",
+        description: fit(`${event.version} promoted to prod (was ${event.prodVersion}): ${event.reasons[0] ?? ""}`)
+      };
+    case "rolled-back":
+      return {
+        state: "failure",
+        description: fit(`rolled back; prod stays ${event.prodVersion}: ${event.reasons[0] ?? ""}`)
+      };
+  }
+}
+
+// packages/deploy/src/rollout/rollout-report.ts
+var PHASE_STATUS = {
+  step: "inconclusive",
+  inconclusive: "warn",
+  promoted: "pass",
+  "rolled-back": "fail"
+};
+var fmt3 = (x) => Number.isFinite(x) ? Number(x.toPrecision(3)).toString() : "n/a";
+function planText(plan) {
+  const first = plan.steps[0];
+  return `${plan.steps.map((s) => `${s.weight}%`).join(" → ")} (each ≥ ${first.minRequests} canary requests and ${Math.round(first.minSeconds / 60)} min)`;
+}
+function rolloutReport(input2) {
+  const { event, plan, judgement } = input2;
+  const badge = statusBadge(PHASE_STATUS[event.phase]).split(" ")[0];
+  const parts = [
+    `## ${badge} mlship deploy · ${escapeHeading(`${event.model} ${event.version}`)}`,
+    escapeText(input2.headline),
+    renderTable(
+      ["", "value"],
+      [
+        ["phase", event.phase],
+        ["step", `${event.step + 1} of ${plan.steps.length} (canary ${event.weight}%)`],
+        ["prod", plan.prodVersion],
+        ["deployment", String(event.deploymentId)],
+        ["started", event.startedAt],
+        ["plan", planText(plan)],
+        ["evidence", plan.shadow ? "shadow: both models score every request (paired)" : "split traffic (unpaired)"]
+      ]
+    )
+  ];
+  if (judgement) {
+    const c = judgement.counts;
+    const asOf = judgement.evidenceAsOf ? `; evidence as of ${judgement.evidenceAsOf}` : "";
+    parts.push(
+      `**Outcome: ${judgement.outcome}**${judgement.advance ? " (next step)" : ""} — ${escapeText(
+        `canary served ${c.canaryServed} requests (${c.stepServed} in this step), scored ${c.canaryScored}; prod scored ${c.prodScored}; ${c.labels} labelled requests${asOf}.`
+      )}`
+    );
+    if (judgement.gates.length > 0)
+      parts.push(
+        `### Labelled gates
+
+${renderTable(
+          ["gate", "verdict", "estimate", "always-valid bounds", "labels"],
+          judgement.gates.map((g2) => [
+            describeGate(g2.gate),
+            g2.verdict,
+            fmt3(g2.estimate),
+            Number.isFinite(g2.bounds.halfWidth) ? `[${fmt3(g2.bounds.lower)}, ${fmt3(g2.bounds.upper)}]` : "n/a",
+            `${g2.labels} ${g2.mode === "none" ? "" : g2.mode}`.trim()
+          ]),
+          { align: ["left", "left", "right", "right", "right"] }
+        )}`
+      );
+    if (judgement.guardrails.length > 0)
+      parts.push(
+        `### Guardrails
+
+${renderTable(
+          ["guardrail", "status", "detail"],
+          judgement.guardrails.map((g2) => [g2.name, g2.status, g2.detail])
+        )}`
+      );
+  }
+  const reasons = judgement ? judgement.reasons : event.reasons;
+  if (reasons.length > 0)
+    parts.push(
+      `### Why
+
+${renderTable(
+        ["#", "reason"],
+        reasons.map((r, i) => [String(i + 1), r])
+      )}`
+    );
+  if (event.runUrl) parts.push(markdownLink("The run that took this step", event.runUrl));
+  return `${parts.join("\n\n")}
+`;
+}
+
+// packages/deploy/src/rollout/controller.ts
+import { mkdtemp as mkdtemp2, readFile as readFile4, rm as rm5 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join as join6 } from "node:path";
+
+// packages/registry/src/quote-input.ts
+function quoteInput(text, maxChars = 80) {
+  const cut = text.length > maxChars ? `${text.slice(0, maxChars)}…` : text;
+  const escaped = cut.replace(
+    /[\u0000-\u001f\u007f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+  return `'${escaped}'`;
+}
+
+// packages/registry/src/git-ref.ts
+var MAX_REF_BYTES = 255;
+var FORBIDDEN_CHAR = /[\u0000-\u001f\u007f ~^:?*[\\]/;
+function refFormatProblem(ref) {
+  const bytes = Buffer.byteLength(ref);
+  if (bytes > MAX_REF_BYTES)
+    return `the git ref ${quoteInput(ref, 40)} would be ${bytes} bytes long (GitHub keeps at most ${MAX_REF_BYTES})`;
+  const bad = FORBIDDEN_CHAR.exec(ref);
+  if (bad) return `git refs cannot contain ${describeChar(bad[0])}`;
+  if (ref === "@" || ref.includes("@{")) return "git refs cannot contain '@{'";
+  if (ref.includes("..")) return "git refs cannot contain '..'";
+  if (ref.endsWith(".")) return "git refs cannot end with '.'";
+  for (const component of ref.split("/")) {
+    if (component === "") return "git refs cannot have an empty path segment ('//', or a leading or trailing '/')";
+    if (component.startsWith(".")) return `git refs cannot have a path segment starting with '.' ('${component}')`;
+    if (component.endsWith(".lock")) return `git refs cannot have a path segment ending in '.lock' ('${component}')`;
+  }
+  return null;
+}
+function describeChar(char) {
+  const code = char.charCodeAt(0);
+  if (code < 32 || code === 127) return `control characters (U+${code.toString(16).toUpperCase().padStart(4, "0")})`;
+  return char === " " ? "spaces" : `'${char}'`;
+}
+
+// packages/registry/src/tag-grammar.ts
+var NAME_SOURCE = "[a-zA-Z0-9](?:[a-zA-Z0-9\\-/_]*[a-zA-Z0-9])?";
+var DIRNAME_SOURCE = "[a-zA-Z0-9\\-_./]+";
+var FULLNAME_SOURCE = `(?:${DIRNAME_SOURCE}:)?${NAME_SOURCE}`;
+var FULLNAME_IN_TAG_SOURCE = `(?:${DIRNAME_SOURCE}=)?${NAME_SOURCE}`;
+var STAGE_SOURCE = "[a-z0-9](?:[a-z0-9\\-_]*[a-z0-9])?";
+var IDENT = "(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)";
+var SEMVER_SOURCE = `v(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)(?:-${IDENT}(?:\\.${IDENT})*)?(?:\\+[0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*)?`;
+var NAME_RE = new RegExp(`^${FULLNAME_SOURCE}$`);
+var STAGE_RE = new RegExp(`^${STAGE_SOURCE}$`);
+var VERSION_RE = new RegExp(`^${SEMVER_SOURCE}$`);
+var TAG_RE = new RegExp(
+  `^(?<name>${FULLNAME_IN_TAG_SOURCE})(?:(?:#(?<stage>${STAGE_SOURCE})|@(?<version>${SEMVER_SOURCE}))(?<cancel>!?)|@(?<deprecated>deprecated))(?:#(?<counter>[0-9]+))?$`
+);
+var MAX_MODEL_NAME_BYTES = 200;
+var MAX_STAGE_BYTES = 32;
+var MAX_COUNTER = "9".repeat(10);
+var isStageName = (value) => stageNameProblem(value) === null;
+var isStrictVersion = (value) => VERSION_RE.test(value);
+var nameInTag = (name) => name.replace(":", "=");
+function modelSegment(name) {
+  return nameInTag(name).replaceAll("/", "+");
+}
+function modelOfSegment(segment2) {
+  return segment2.replaceAll("+", "/").replace("=", ":");
+}
+function modelNameProblem(name) {
+  const q = quoteInput(name);
+  if (!NAME_RE.test(name)) {
+    return `${q} is not a valid model name: use letters, digits, '-', '_' and '/', starting and ending with a letter or digit (GTO's artifact names; a monorepo folder may come first, as in models/nlp:churn)`;
+  }
+  const bytes = Buffer.byteLength(name);
+  if (bytes > MAX_MODEL_NAME_BYTES) {
+    return `${q} is not a valid model name: it is ${bytes} bytes long, at most ${MAX_MODEL_NAME_BYTES} (its git tags must fit GitHub's ${MAX_REF_BYTES}-byte ref limit)`;
+  }
+  const refProblem = refFormatProblem(`refs/tags/${nameInTag(name)}@v0.0.0`) ?? refFormatProblem(`refs/mlship/head/${modelSegment(name)}`);
+  return refProblem ? `${q} is not a valid model name: ${refProblem}` : null;
+}
+function stageNameProblem(stage) {
+  const q = quoteInput(stage);
+  if (!STAGE_RE.test(stage))
+    return `${q} is not a valid stage: use lowercase letters, digits, '-' and '_' (e.g. staging, prod)`;
+  if (stage.length > MAX_STAGE_BYTES)
+    return `${q} is not a valid stage: it is ${stage.length} characters long, at most ${MAX_STAGE_BYTES}`;
+  return null;
+}
+function parseGtoTag(tag) {
+  const m = TAG_RE.exec(tag);
+  if (!m?.groups) return null;
+  const g2 = m.groups;
+  const name = g2.name.replace("=", ":");
+  const counter = g2.counter === void 0 ? {} : { counter: Number(g2.counter) };
+  if (g2.deprecated) return { action: "deprecate", name, ...counter };
+  if (g2.version) return { action: g2.cancel ? "deregister" : "register", name, version: g2.version, ...counter };
+  return { action: g2.cancel ? "unassign" : "assign", name, stage: g2.stage, ...counter };
+}
+function formatGtoTag(tag) {
+  const counter = tag.counter === void 0 ? "" : `#${tag.counter}`;
+  const name = nameInTag(tag.name);
+  switch (tag.action) {
+    case "register":
+      return `${name}@${tag.version}${counter}`;
+    case "deregister":
+      return `${name}@${tag.version}!${counter}`;
+    case "assign":
+      return `${name}#${tag.stage}${counter}`;
+    case "unassign":
+      return `${name}#${tag.stage}!${counter}`;
+    case "deprecate":
+      return `${name}@deprecated${counter}`;
+  }
+}
+function versionTag(name, version2) {
+  return formatGtoTag({ action: "register", name, version: version2 });
+}
+function assertModelName(name, input2 = "name") {
+  const problem = modelNameProblem(name);
+  if (problem) throw new InputError(`${input2} ${problem}`);
+  return name;
+}
+function assertStageName(stage, input2 = "stage") {
+  const problem = stageNameProblem(stage);
+  if (problem) throw new InputError(`${input2} ${problem}`);
+  return stage;
+}
+function assertVersionTagFits(name, version2, input2 = "version") {
+  const problem = refFormatProblem(`refs/tags/${formatGtoTag({ action: "deregister", name, version: version2 })}#${MAX_COUNTER}`);
+  if (problem) throw new InputError(`${input2} ${quoteInput(version2)} is too long for ${quoteInput(name)}: ${problem}`);
+}
+function versionProblem(version2) {
+  const withV = version2.startsWith("v") ? version2 : `v${version2}`;
+  return isStrictVersion(withV) ? null : `${quoteInput(version2)} is not strict SemVer: write it as vMAJOR.MINOR.PATCH, e.g. v1.2.3`;
+}
+function normalizeVersion(version2, input2 = "version") {
+  const problem = versionProblem(version2);
+  if (problem) throw new InputError(`${input2} ${problem}`);
+  return version2.startsWith("v") ? version2 : `v${version2}`;
+}
+
+// packages/registry/src/model-reference.ts
+var FORMS = "NAME@STAGE, NAME#STAGE, NAME@vX.Y.Z or NAME@latest, e.g. churn@prod";
+function safeParseModelReference(text) {
+  const fail = (error63) => ({ success: false, error: error63 });
+  const separators = [...text].filter((c) => c === "@" || c === "#").length;
+  const split = Math.max(text.indexOf("@"), text.indexOf("#"));
+  if (separators !== 1 || split <= 0 || split === text.length - 1) return fail(`${quoteInput(text)} must be ${FORMS}`);
+  const name = text.slice(0, split);
+  const target = text.slice(split + 1);
+  const nameProblem = modelNameProblem(name);
+  if (nameProblem) return fail(nameProblem);
+  if (text[split] === "@") {
+    if (target === "latest" || target === "greatest") return { success: true, data: { name, kind: "latest" } };
+    if (/^v?\d/.test(target)) {
+      const problem = versionProblem(target);
+      if (problem) return fail(problem);
+      return {
+        success: true,
+        data: { name, kind: "version", version: target.startsWith("v") ? target : `v${target}` }
+      };
+    }
+  } else if (/^v?\d+\.\d/.test(target)) {
+    return fail(`${quoteInput(text)}: '#' names a stage; write a version as ${quoteInput(`${name}@${target}`)}`);
+  }
+  const stageProblem = stageNameProblem(target);
+  if (stageProblem) return fail(stageProblem);
+  return { success: true, data: { name, kind: "stage", stage: target } };
+}
+function parseModelReference(text, input2 = "reference") {
+  const parsed = safeParseModelReference(text);
+  if (!parsed.success) throw new InputError(`${input2} ${parsed.error}`);
+  return parsed.data;
+}
+var ModelReferenceSchema = external_exports.string().transform((text, ctx) => {
+  const parsed = safeParseModelReference(text);
+  if (parsed.success) return parsed.data;
+  ctx.addIssue({ code: "custom", message: parsed.error });
+  return external_exports.NEVER;
+});
+
+// packages/registry/src/version-bump.ts
+var import_semver = __toESM(require_semver2(), 1);
+function compareVersions(a, b) {
+  return import_semver.default.compare(a.slice(1), b.slice(1));
+}
+function highestVersion(versions) {
+  let best;
+  for (const v of versions) if (best === void 0 || compareVersions(v, best) > 0) best = v;
+  return best;
+}
+function bumpVersion(versions, kind) {
+  const highest = highestVersion(versions) ?? "v0.0.0";
+  const base = import_semver.default.parse(highest.slice(1));
+  const core = `${base.major}.${base.minor}.${base.patch}`;
+  return `v${import_semver.default.inc(core, kind)}`;
+}
+
+// packages/registry/src/registry-state.ts
+var RegistryStateSchema = external_exports.object({
+  /** Registered, not deregistered; ascending SemVer. */
+  versions: external_exports.array(external_exports.string()),
+  /** Per stage, still-assigned versions in assignment order; the last holds the stage. */
+  stages: external_exports.record(external_exports.string(), external_exports.array(external_exports.string())),
+  /** Deregistered versions: a re-run of their publish must not bring them back. */
+  deregistered: external_exports.array(external_exports.string()).default([]),
+  deprecated: external_exports.boolean(),
+  /**
+   * The newest stage changes made under an operation id (a workflow run), by
+   * key, with the counter of the event that made each: a re-run of the run
+   * finds its change here and finishes it instead of making a second one.
+   */
+  operations: external_exports.array(external_exports.object({ key: external_exports.string(), counter: external_exports.number().int().positive() })).default([])
+});
+var EMPTY_STATE = {
+  versions: [],
+  stages: {},
+  deregistered: [],
+  deprecated: false,
+  operations: []
+};
+var REMEMBERED_OPERATIONS = 64;
+function rememberOperation(state, key, counter) {
+  const kept = state.operations.filter((o) => o.key !== key).slice(-(REMEMBERED_OPERATIONS - 1));
+  return { ...state, operations: [...kept, { key, counter }] };
+}
+function operationEvent(state, key) {
+  return state.operations.find((o) => o.key === key)?.counter;
+}
+function applyChange(state, change) {
+  const stages = { ...state.stages };
+  const without = (list, v) => (list ?? []).filter((x) => x !== v);
+  switch (change.action) {
+    case "register": {
+      const v = change.version;
+      if (state.versions.includes(v)) return state;
+      return { ...state, versions: [...state.versions, v].sort(compareVersions) };
+    }
+    case "deregister": {
+      const v = change.version;
+      for (const stage of Object.keys(stages)) stages[stage] = without(stages[stage], v);
+      const deregistered = state.deregistered.includes(v) ? state.deregistered : [...state.deregistered, v];
+      return { ...state, versions: state.versions.filter((x) => x !== v), stages: prune(stages), deregistered };
+    }
+    case "assign": {
+      const v = change.version;
+      if (!state.versions.includes(v)) return state;
+      stages[change.stage] = [...without(stages[change.stage], v), v];
+      return { ...state, stages };
+    }
+    case "unassign": {
+      stages[change.stage] = without(stages[change.stage], change.version);
+      return { ...state, stages: prune(stages) };
+    }
+    case "deprecate":
+      return { ...state, deprecated: true };
+  }
+}
+function prune(stages) {
+  return Object.fromEntries(Object.entries(stages).filter(([, list]) => list.length > 0));
+}
+function currentVersion(state, stage) {
+  return state.stages[stage]?.at(-1);
+}
+function latestVersion(state) {
+  return highestVersion(state.versions);
+}
+function stageMap(state) {
+  const out = {};
+  for (const [stage, list] of Object.entries(state.stages)) {
+    const top = list.at(-1);
+    if (top) out[stage] = top;
+  }
+  return out;
+}
+
+// packages/registry/src/registry-event.ts
+var RegistryEventSchema = external_exports.object({
+  schemaVersion: external_exports.literal(1),
+  counter: external_exports.number().int().positive(),
+  action: external_exports.enum(["register", "deregister", "assign", "unassign", "deprecate"]),
+  name: external_exports.string(),
+  version: external_exports.string().optional(),
+  stage: external_exports.string().optional(),
+  /** The GTO tag that records this event for GTO and git users. */
+  tag: external_exports.string(),
+  /** The git commit the event's tag points at (the version's commit). */
+  commit: external_exports.string(),
+  actor: external_exports.string(),
+  createdAt: external_exports.string(),
+  /** Why, in the user's words (`--message`), or what mlship did (rollback). */
+  message: external_exports.string().optional(),
+  /** The operation (workflow run, or `--operation-id`) that made the change, when one was given. */
+  operation: external_exports.string().optional(),
+  state: RegistryStateSchema
+});
+function wholeSeconds(date5) {
+  return `${date5.toISOString().slice(0, 19)}Z`;
+}
+function nextEventTime(now, previous) {
+  const floor = Math.floor(now.getTime() / 1e3) * 1e3;
+  const previousMs = previous === void 0 ? NaN : Date.parse(previous);
+  const after = Number.isFinite(previousMs) ? Math.floor(previousMs / 1e3) * 1e3 + 1e3 : -Infinity;
+  return wholeSeconds(new Date(Math.max(floor, after)));
+}
+var TRAILER = "mlship-event: ";
+function formatEventMessage2(event) {
+  return `${describeEvent(event)}
+
+${TRAILER}${JSON.stringify(event)}
+`;
+}
+function parseEventMessage2(message) {
+  const line = message.split("\n").find((l) => l.startsWith(TRAILER));
+  if (!line) return null;
+  const parsed = RegistryEventSchema.safeParse(JSON.parse(line.slice(TRAILER.length)));
+  return parsed.success ? parsed.data : null;
+}
+function describeEvent(e) {
+  switch (e.action) {
+    case "register":
+      return `Registering artifact ${e.name} version ${e.version}`;
+    case "deregister":
+      return `Deregistering artifact ${e.name} version ${e.version}`;
+    case "assign":
+      return `Assigning stage ${e.stage} to artifact ${e.name} version ${e.version}`;
+    case "unassign":
+      return `Unassigning stage ${e.stage} from artifact ${e.name} version ${e.version}`;
+    case "deprecate":
+      return `Deprecating artifact ${e.name}`;
+  }
+}
+
+// packages/registry/src/manifest.ts
+import { createHash } from "node:crypto";
+
+// packages/registry/src/lineage.ts
+var Sha256 = external_exports.string().regex(/^[0-9a-f]{64}$/, "expected a lowercase hex sha256");
+var JsonScalar = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]);
+var LineageDataSchema = external_exports.object({
+  path: external_exports.string().min(1),
+  kind: external_exports.enum(["file", "directory", "dvc", "lfs"]),
+  /** file: its content; directory: its files' paths and digests; lfs: the object id. */
+  sha256: Sha256.optional(),
+  /** dvc: the md5 DVC records for the output. */
+  md5: external_exports.string().optional(),
+  sizeBytes: external_exports.number().int().nonnegative().optional(),
+  files: external_exports.number().int().nonnegative().optional()
+});
+var LineageOutputSchema = external_exports.object({
+  path: external_exports.string().min(1),
+  role: external_exports.enum(["model", "metrics", "params", "other"]),
+  sha256: Sha256,
+  sizeBytes: external_exports.number().int().nonnegative()
+});
+var LineageSchema = external_exports.object({
+  schemaVersion: external_exports.literal(1),
+  model: external_exports.string().min(1),
+  createdAt: external_exports.string(),
+  source: external_exports.object({
+    repository: external_exports.string().optional(),
+    commit: external_exports.string().optional(),
+    ref: external_exports.string().optional(),
+    pullRequest: external_exports.number().int().positive().optional(),
+    runUrl: external_exports.string().optional(),
+    runAttempt: external_exports.number().int().positive().optional()
+  }),
+  command: external_exports.string(),
+  /** sha256 of the command and its config files: the key of its checkpoints. */
+  configDigest: Sha256,
+  seed: external_exports.number().int().optional(),
+  deterministic: external_exports.boolean(),
+  data: external_exports.array(LineageDataSchema),
+  environment: external_exports.object({
+    runner: external_exports.object({
+      name: external_exports.string().optional(),
+      /** RUNNER_ENVIRONMENT: github-hosted or self-hosted. */
+      environment: external_exports.string().optional(),
+      labels: external_exports.array(external_exports.string()).optional(),
+      os: external_exports.string(),
+      arch: external_exports.string(),
+      cpu: external_exports.string(),
+      cpuCount: external_exports.number().int().nonnegative(),
+      memoryBytes: external_exports.number().nonnegative(),
+      diskFreeBytes: external_exports.number().nonnegative().optional()
+    }),
+    gpus: external_exports.array(
+      external_exports.object({
+        index: external_exports.number().int().nonnegative(),
+        name: external_exports.string(),
+        uuid: external_exports.string(),
+        memoryTotalMiB: external_exports.number().nullable()
+      })
+    ),
+    gpuDriver: external_exports.string().optional(),
+    /** The newest CUDA the driver supports (nvidia-smi's header). */
+    cudaVersion: external_exports.string().optional(),
+    lockfiles: external_exports.array(external_exports.object({ path: external_exports.string(), sha256: Sha256 })),
+    /** The container image the job ran in, as given (with its digest when pinned). */
+    containerImage: external_exports.string().optional()
+  }),
+  checkpoint: external_exports.object({
+    restoredFrom: external_exports.string().optional(),
+    saves: external_exports.number().int().nonnegative()
+  }).optional(),
+  outputs: external_exports.array(LineageOutputSchema),
+  metrics: external_exports.record(external_exports.string(), external_exports.number()),
+  params: external_exports.record(external_exports.string(), JsonScalar),
+  telemetry: external_exports.object({
+    gpuHours: external_exports.number().nonnegative(),
+    energyKWh: external_exports.number().nonnegative().nullable(),
+    peakGpuMemoryMiB: external_exports.number().nonnegative().nullable()
+  }).optional()
+});
+
+// packages/registry/src/manifest.ts
+var Sha2562 = external_exports.string().regex(/^[0-9a-f]{64}$/, "expected a lowercase hex sha256");
+var AssetRoleSchema = external_exports.enum(["model", "card", "metrics", "data-profile", "other"]);
+var ManifestAssetSchema = external_exports.object({
+  name: external_exports.string().min(1),
+  role: AssetRoleSchema,
+  sha256: Sha2562,
+  sizeBytes: external_exports.number().int().nonnegative()
+});
+var DatasetRefSchema = external_exports.object({
+  id: external_exports.string().min(1),
+  sha256: Sha2562.optional(),
+  uri: external_exports.string().optional()
+});
+var TensorSignatureSchema = external_exports.object({
+  name: external_exports.string().min(1),
+  elementType: external_exports.string(),
+  shape: external_exports.array(external_exports.union([external_exports.number().int().nonnegative(), external_exports.string(), external_exports.null()]))
+});
+var ModelSignatureSchema = external_exports.object({
+  inputs: external_exports.array(TensorSignatureSchema),
+  outputs: external_exports.array(TensorSignatureSchema)
+});
+var JsonScalar2 = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]);
+var ManifestSchema = external_exports.object({
+  schemaVersion: external_exports.literal(1),
+  name: external_exports.string(),
+  version: external_exports.string(),
+  /** sha256 of name, commit and every asset's name and sha256: equal means the same version content. */
+  contentDigest: Sha2562,
+  createdAt: external_exports.string(),
+  actor: external_exports.string(),
+  assets: external_exports.array(ManifestAssetSchema).min(1),
+  /** Inputs and outputs of the first ONNX model asset, read from the file. */
+  signature: ModelSignatureSchema.optional(),
+  source: external_exports.object({
+    /** The commit the version was built from. */
+    commit: external_exports.string(),
+    repository: external_exports.string().optional(),
+    pullRequest: external_exports.number().int().positive().optional(),
+    workflowRunUrl: external_exports.string().optional()
+  }),
+  datasets: external_exports.array(DatasetRefSchema),
+  params: external_exports.record(external_exports.string(), JsonScalar2),
+  metrics: external_exports.record(external_exports.string(), external_exports.number()),
+  parentVersion: external_exports.string().optional(),
+  /** How the model was trained: the train step's lineage.json, as it wrote it (one schema for both). */
+  lineage: LineageSchema.optional(),
+  /**
+   * The version's own commit, which its tags point at: a child of
+   * `source.commit` with the same tree, so no two versions share a commit
+   * (GTO maps a stage tag to a version by its commit). Absent in manifests
+   * written before versions had one.
+   */
+  registrationCommit: external_exports.string().optional()
+});
+var MANIFEST_ASSET = "manifest.json";
+function contentDigest(name, commit, assets) {
+  const sorted = [...assets].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0).map((a) => [a.name, a.sha256]);
+  return createHash("sha256").update(JSON.stringify([name, commit, sorted])).digest("hex");
+}
+function serializeManifest(manifest) {
+  return new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}
+`);
+}
+
+// packages/registry/src/file-digest.ts
+import { createHash as createHash2 } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { stat as stat3 } from "node:fs/promises";
+import { basename } from "node:path";
+async function digestFile(path) {
+  let sizeBytes;
+  try {
+    sizeBytes = (await stat3(path)).size;
+  } catch (error63) {
+    throw new FileFormatError(
+      `${path}: cannot read it (${error63.code ?? "error"}); check the path`,
+      { location: { file: path }, cause: error63 }
+    );
+  }
+  const hash2 = createHash2("sha256");
+  for await (const chunk of createReadStream(path)) hash2.update(chunk);
+  return { name: basename(path), sizeBytes, sha256: hash2.digest("hex"), path };
+}
+function digestBytes(name, bytes) {
+  return { name, sizeBytes: bytes.byteLength, sha256: createHash2("sha256").update(bytes).digest("hex"), bytes };
+}
+var ASSET_NAME_RE = /^[A-Za-z0-9_-](?:[A-Za-z0-9._-]*[A-Za-z0-9_-])?$/;
+function suggestName(name) {
+  const safe = name.replace(/[^A-Za-z0-9._-]+/g, ".").replace(/^\.+|\.+$/g, "");
+  return safe ? `, e.g. to '${safe}'` : "";
+}
+async function digestPublishFiles(files) {
+  if (!files.some((f) => f.role === "model"))
+    throw new InputError("files: give at least one model file (e.g. model.onnx) to publish");
+  const rank = (f) => f.role !== "model" ? 2 : f.path.toLowerCase().endsWith(".onnx") ? 0 : 1;
+  const out = [];
+  for (const f of [...files].sort((a, b) => rank(a) - rank(b))) {
+    const name = basename(f.path);
+    if (!ASSET_NAME_RE.test(name)) {
+      throw new InputError(
+        `files: '${f.path}' has a name GitHub would silently change on upload (release assets keep only letters, digits, '.', '-' and '_', with no leading or trailing '.'), so it could not be downloaded by name; rename the file${suggestName(name)}`
+      );
+    }
+    const staged = f.bytes ? digestBytes(name, f.bytes) : await digestFile(f.path);
+    if (staged.name === MANIFEST_ASSET)
+      throw new InputError(`files: '${f.path}' is named ${MANIFEST_ASSET}, which mlship writes; rename it`);
+    if (out.some((o) => o.name === staged.name))
+      throw new InputError(`files: two files are named '${staged.name}'; asset names must be unique, rename one`);
+    out.push({ ...staged, role: f.role });
+  }
+  return out;
+}
+
+// packages/registry/src/registry-errors.ts
+var RegistryConflictError = class extends UserError {
+  name = "RegistryConflictError";
+};
+var RegistryRuleError = class extends UserError {
+  name = "RegistryRuleError";
+};
+var IntegrityError = class extends UserError {
+  name = "IntegrityError";
+};
+var NotFoundError = class extends UserError {
+  name = "NotFoundError";
+};
+var NoVersionYetError = class extends NotFoundError {
+  name = "NoVersionYetError";
+};
+
+// packages/registry/src/stage-policy.ts
+var StageName = external_exports.string().refine(isStageName, "stage names use lowercase letters, digits, - and _");
+var StagePolicySchema = external_exports.strictObject({
+  schemaVersion: external_exports.literal(1).default(1),
+  /** When true, a stage may only be assigned to a version that holds the stage listed before it (or its `requires`). */
+  enforceOrder: external_exports.boolean().default(false),
+  stages: external_exports.array(
+    external_exports.strictObject({
+      name: StageName,
+      /** The stage a version must hold first; defaults to the previous stage when enforceOrder is on. */
+      requires: StageName.optional(),
+      /** GitHub logins allowed to assign or roll back this stage; everyone when absent. */
+      actors: external_exports.array(external_exports.string().min(1)).optional(),
+      /** Check runs that must have succeeded on the version's commit. */
+      requiredChecks: external_exports.array(external_exports.string().min(1)).default([])
+    })
+  ).min(1)
+}).superRefine((policy, ctx) => {
+  const names = policy.stages.map((s) => s.name);
+  policy.stages.forEach((stage, i) => {
+    if (stage.requires && !names.includes(stage.requires)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["stages", i, "requires"],
+        input: stage.requires,
+        message: `stage '${stage.name}' requires unknown stage '${stage.requires}'; use one of ${names.join(", ")}`
+      });
+    }
+    if (names.indexOf(stage.name) !== i)
+      ctx.addIssue({
+        code: "custom",
+        path: ["stages", i, "name"],
+        input: stage.name,
+        message: `stage '${stage.name}' is listed twice; keep one`
+      });
+  });
+});
+var DEFAULT_POLICY = StagePolicySchema.parse({
+  stages: [{ name: "dev" }, { name: "staging" }, { name: "canary" }, { name: "prod" }]
+});
+var HELP2 = "see docs/registry.md#stage-policy";
+async function readStagePolicy(path, file2 = path) {
+  return (await readConfigFile(StagePolicySchema, path, { what: "stage policy", file: file2, help: HELP2 })).value;
+}
+function stageRule(policy, stage) {
+  const rule = policy.stages.find((s) => s.name === stage);
+  if (!rule) {
+    const allowed = policy.stages.map((s) => s.name).join(", ");
+    throw new RegistryRuleError(
+      `stage '${stage}' is not allowed; use one of: ${allowed} (or add it to the stage policy)`
+    );
+  }
+  return rule;
+}
+function requiredPriorStage(policy, stage) {
+  const rule = stageRule(policy, stage);
+  if (rule.requires) return rule.requires;
+  if (!policy.enforceOrder) return void 0;
+  const index = policy.stages.indexOf(rule);
+  return index > 0 ? policy.stages[index - 1].name : void 0;
+}
+function checkActor(policy, stage, actor) {
+  const rule = stageRule(policy, stage);
+  if (rule.actors && !rule.actors.includes(actor)) {
+    throw new RegistryRuleError(
+      `${actor} may not change stage '${stage}'; ask one of ${rule.actors.join(", ")} or add ${actor} to the stage's actors in the policy`
+    );
+  }
+}
+function checkPromotion(policy, state, p) {
+  if (state.deprecated)
+    throw new RegistryRuleError(`model ${p.name} is deprecated; publish under a new name to keep promoting`);
+  if (!state.versions.includes(p.version)) {
+    throw new RegistryRuleError(
+      `${p.name}@${p.version} is not a registered version; publish it first or pick one from 'mlship registry list ${p.name}'`
+    );
+  }
+  const rule = stageRule(policy, p.stage);
+  checkActor(policy, p.stage, p.actor);
+  const prior = requiredPriorStage(policy, p.stage);
+  if (prior && !(state.stages[prior] ?? []).includes(p.version)) {
+    throw new RegistryRuleError(
+      `${p.name}@${p.version} must be in stage '${prior}' before '${p.stage}'; promote it to ${prior} first`
+    );
+  }
+  const missing = rule.requiredChecks.filter((c) => !p.passedChecks.includes(c));
+  if (missing.length > 0) {
+    throw new RegistryRuleError(
+      `${p.name}@${p.version} cannot enter '${p.stage}': required check(s) ${missing.join(", ")} have not succeeded on its commit; run them first`
+    );
+  }
+}
+
+// packages/registry/src/registry-service.ts
+import { readFile as readFile2 } from "node:fs/promises";
+
+// packages/registry/src/verified-download.ts
+import { createHash as createHash3 } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdir as mkdir3, mkdtemp, rename as rename3, rm as rm3, stat as stat4 } from "node:fs/promises";
+import { basename as basename2, dirname as dirname2, join as join2, resolve as resolve2 } from "node:path";
+import { once } from "node:events";
+async function verifiedDownload(d) {
+  if (d.expected.name !== basename2(d.expected.name) || d.expected.name === ".." || d.expected.name === ".") {
+    throw new IntegrityError(
+      `${d.label}: '${d.expected.name}' in the manifest is not a plain file name; the manifest was altered: do not use this version`
+    );
+  }
+  await mkdir3(d.destDir, { recursive: true });
+  const target = join2(d.destDir, d.expected.name);
+  const partial2 = `${target}.partial`;
+  const hash2 = createHash3("sha256");
+  let size = 0;
+  let out;
+  try {
+    const source = await d.open();
+    out = createWriteStream(partial2);
+    for await (const chunk of source) {
+      hash2.update(chunk);
+      size += chunk.byteLength;
+      if (!out.write(chunk)) await once(out, "drain");
+    }
+    out.end();
+    await once(out, "close");
+    const actual = hash2.digest("hex");
+    if (actual !== d.expected.sha256 || size !== d.expected.sizeBytes) {
+      throw new IntegrityError(
+        `${d.label}: sha256 ${actual} (${size} bytes) does not match the manifest's ${d.expected.sha256} (${d.expected.sizeBytes} bytes); the asset was altered or truncated, so it was not saved: do not use this version`
+      );
+    }
+    if (d.storedDigest && d.storedDigest !== `sha256:${actual}`) {
+      throw new IntegrityError(
+        `${d.label}: sha256 ${actual} does not match the release's digest ${d.storedDigest}; it was not saved: do not use this version`
+      );
+    }
+    await rename3(partial2, target);
+    return target;
+  } catch (error63) {
+    if (out && !out.closed) {
+      const closed = once(out, "close").catch(() => void 0);
+      out.destroy();
+      await closed;
+    }
+    await rm3(partial2, { force: true });
+    throw error63;
+  }
+}
+async function verifiedDownloadAll(destDir, downloads) {
+  const target = resolve2(destDir);
+  await checkOutputDirectory(destDir, { what: "download path" });
+  const existing = await stat4(target).catch(() => null);
+  const createdParent = await mkdir3(dirname2(target), { recursive: true });
+  const staging = await mkdtemp(join2(dirname2(target), `.${basename2(target)}.partial-`));
+  let moved = false;
+  try {
+    for (const d of downloads) await verifiedDownload({ ...d, destDir: staging });
+    moved = existing === null && await renameIfAbsent(staging, target);
+    if (!moved) {
+      await mkdir3(target, { recursive: true });
+      for (const d of downloads) await rename3(join2(staging, d.expected.name), join2(target, d.expected.name));
+      moved = true;
+    }
+    return downloads.map((d) => join2(target, d.expected.name));
+  } finally {
+    await rm3(staging, { recursive: true, force: true });
+    if (!moved && createdParent) await rm3(createdParent, { recursive: true, force: true });
+  }
+}
+async function renameIfAbsent(from, to) {
+  try {
+    await rename3(from, to);
+    return true;
+  } catch (error63) {
+    const code = error63.code;
+    if (code === "ENOTEMPTY" || code === "EEXIST") return false;
+    throw error63;
+  }
+}
+
+// packages/registry/src/verified-manifest.ts
+async function readVerifiedManifest(store, stored) {
+  const where = `${stored.name}@${stored.version}/${MANIFEST_ASSET}`;
+  const asset = stored.assets.find((a) => a.name === MANIFEST_ASSET);
+  if (!asset)
+    throw new FileFormatError(`${where} is missing from the release; the version is damaged: publish a new version`);
+  const parts = [];
+  for await (const chunk of await store.readAsset(stored.name, stored.version, MANIFEST_ASSET)) parts.push(chunk);
+  const bytes = Buffer.concat(parts);
+  const own2 = digestBytes(MANIFEST_ASSET, bytes).sha256;
+  if (asset.digest && asset.digest !== `sha256:${own2}`) {
+    throw new FileFormatError(
+      `${where} does not match its recorded digest ${asset.digest}; the release was altered: do not use it`
+    );
+  }
+  let parsed;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new FileFormatError(`${where} is not valid JSON; the version is damaged: publish a new version`);
+  }
+  const manifest = ManifestSchema.safeParse(parsed);
+  if (!manifest.success) {
+    const issue3 = manifest.error.issues[0];
+    throw new FileFormatError(
+      `${where}: ${issue3.path.join(".")}: ${issue3.message}; the manifest is not mlship schemaVersion 1`
+    );
+  }
+  const { name, source, assets } = manifest.data;
+  if (contentDigest(name, source.commit, assets) !== manifest.data.contentDigest) {
+    throw new FileFormatError(
+      `${where}: its asset checksums do not add up to its content digest; the release was altered: do not use this version`
+    );
+  }
+  const claim2 = await store.readClaim(stored.name, stored.version);
+  const claimed = claim2?.contentDigest;
+  if (!claim2 || !claimed) {
+    throw new IntegrityError(
+      `${stored.name}@${stored.version}: its tag records no content digest, so ${MANIFEST_ASSET} cannot be verified; the tag was altered or not written by mlship: do not use this version`
+    );
+  }
+  if (manifest.data.contentDigest !== claimed) {
+    throw new IntegrityError(
+      `${stored.name}@${stored.version}: ${MANIFEST_ASSET} describes content ${manifest.data.contentDigest}, but the version's tag records ${claimed}; the release was altered after the version was claimed: do not use this version`
+    );
+  }
+  const recorded = manifest.data.registrationCommit;
+  if (recorded !== void 0 && recorded !== claim2.commit) {
+    throw new IntegrityError(
+      `${stored.name}@${stored.version}: ${MANIFEST_ASSET} names commit ${recorded}, but the version's tag points at ${claim2.commit}; the release was altered after the version was claimed: do not use this version`
+    );
+  }
+  return { manifest: manifest.data, claim: claim2 };
+}
+
+// packages/registry/src/event-log.ts
+import { createHash as createHash4 } from "node:crypto";
+var MAX_EVENTS_BEHIND_HEAD = 1e3;
+function conflictBackoffMs(attempt, random = Math.random) {
+  return Math.floor(random() * Math.min(2e3, 25 * 2 ** Math.min(attempt, 10)));
+}
+var EventLog = class {
+  store;
+  options;
+  constructor(store, options) {
+    this.store = store;
+    this.options = options;
+  }
+  /** The newest event; with `repair`, events found past the head get their GTO tags and the head moves to them. */
+  async latest(name, repair = false) {
+    let event = await this.store.readHead(name);
+    const walked = [];
+    for (let i = 0; i < MAX_EVENTS_BEHIND_HEAD; i++) {
+      const next2 = await this.store.readEvent(name, (event?.counter ?? 0) + 1);
+      if (!next2) {
+        if (repair && event && walked.length > 0) {
+          for (const e of walked) await this.store.ensureGtoTag(e);
+          await this.store.writeHead(event);
+        }
+        return event;
+      }
+      walked.push(next2);
+      event = next2;
+    }
+    throw new RegistryConflictError(
+      `the event log of ${name} runs more than ${MAX_EVENTS_BEHIND_HEAD} events past its head; run 'mlship registry history ${name}' to inspect it`
+    );
+  }
+  /**
+   * Appends one event: reads the newest state, lets `plan` decide (null: nothing
+   * to do), and takes the next counter atomically. When another job took it,
+   * re-reads and plans again, so rules are always checked against the state
+   * the event lands on. `operation` names the run (`id`) and the change
+   * within it (e.g. `unassign prod`): when that run already made the change,
+   * its event is returned (its GTO tag and the head repaired by the read) and
+   * nothing is written, so a re-run of a failed job finishes its change
+   * instead of making a second one.
+   */
+  async append(name, plan, operation2) {
+    const key = operation2 ? operationKey(operation2.id, operation2.change) : void 0;
+    const started = performance.now();
+    let attempt = 1;
+    for (; attempt <= this.options.maxAttempts; attempt++) {
+      const head = await this.latest(name, true);
+      const state = head?.state ?? EMPTY_STATE;
+      const done = key === void 0 ? void 0 : operationEvent(state, key);
+      const earlier = done === void 0 ? null : await this.store.readEvent(name, done);
+      if (earlier) return { event: earlier, replayed: true };
+      const planned = await plan(state);
+      if (!planned) return null;
+      const counter = (head?.counter ?? 0) + 1;
+      const event = {
+        schemaVersion: 1,
+        counter,
+        action: planned.change.action,
+        name,
+        ...planned.change.version ? { version: planned.change.version } : {},
+        ...planned.change.stage ? { stage: planned.change.stage } : {},
+        // Registrations keep GTO's plain `name@vX.Y.Z`; every other event carries the counter.
+        tag: formatGtoTag(planned.tag.action === "register" ? planned.tag : { ...planned.tag, counter }),
+        commit: planned.commit,
+        actor: this.options.actor,
+        createdAt: nextEventTime(this.options.clock(), head?.createdAt),
+        ...planned.message ? { message: planned.message } : {},
+        ...operation2 ? { operation: operation2.id } : {},
+        state: key ? rememberOperation(applyChange(state, planned.change), key, counter) : applyChange(state, planned.change)
+      };
+      if (await this.store.appendEvent(event)) {
+        await this.store.writeHead(event);
+        return { event, replayed: false };
+      }
+      if (performance.now() - started >= this.options.retryForMs) break;
+      await this.options.sleep(conflictBackoffMs(attempt));
+    }
+    const seconds = Math.round((performance.now() - started) / 1e3);
+    throw new RegistryConflictError(
+      `other jobs changed ${name} ${Math.min(attempt, this.options.maxAttempts)} times in ${seconds} s while this change was retried; re-run the job (nothing was written)`
+    );
+  }
+};
+function operationKey(operationId, operation2) {
+  return createHash4("sha256").update(`${operationId}\0${operation2}`).digest("hex").slice(0, 24);
+}
+
+// packages/registry/src/registry-service.ts
+var DEFAULT_ATTEMPTS = 500;
+var DEFAULT_RETRY_FOR_MS = 12e4;
+var RegistryService = class {
+  store;
+  log;
+  ctx;
+  constructor(store, ctx) {
+    this.store = store;
+    this.ctx = {
+      actor: ctx.actor,
+      stagePolicy: ctx.stagePolicy ?? DEFAULT_POLICY,
+      clock: ctx.clock ?? (() => /* @__PURE__ */ new Date()),
+      readSignature: ctx.readSignature,
+      maxAttempts: ctx.maxAttempts ?? DEFAULT_ATTEMPTS,
+      retryForMs: ctx.retryForMs ?? DEFAULT_RETRY_FOR_MS,
+      sleep: ctx.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)))
+    };
+    this.log = new EventLog(store, this.ctx);
+  }
+  /** The newest event of a model (its state), or null when it has none. */
+  latestEvent(name) {
+    return this.log.latest(name);
+  }
+  // ---- publish ----
+  async publish(req) {
+    const name = assertModelName(req.name);
+    if (req.version === void 0 === (req.bump === void 0)) {
+      throw new InputError(
+        `give exactly one of version (e.g. v1.2.0) and bump (patch, minor or major) to publish ${name}`
+      );
+    }
+    const explicit = req.version === void 0 ? void 0 : normalizeVersion(req.version);
+    if (explicit) assertVersionTagFits(name, explicit);
+    const files = await digestPublishFiles(req.files);
+    const signature = await this.readSignature(files);
+    const commit = req.commit ?? await this.store.defaultCommit();
+    const digest = contentDigest(name, commit, files);
+    const head = await this.log.latest(name, true);
+    const state = head?.state ?? EMPTY_STATE;
+    if (state.deprecated) throw new RegistryRuleError(`model ${name} is deprecated; publish under a new name`);
+    let version2 = explicit ?? await this.store.findStagedVersion(name, digest);
+    if (!version2) {
+      const highest = highestVersion(state.versions);
+      const top = highest ? await this.store.readVersion(name, highest) : null;
+      if (top?.published && top.contentDigest === digest) return this.finishPublished(top, name, digest);
+      version2 = bumpVersion(state.versions, req.bump);
+    }
+    for (let attempt = 1; attempt <= this.ctx.maxAttempts; attempt++) {
+      const stored = await this.store.readVersion(name, version2);
+      if (stored?.published) {
+        if (stored.contentDigest === digest) return this.finishPublished(stored, name, digest);
+        if (explicit) {
+          throw new RegistryRuleError(
+            `${name}@${version2} already exists with different content; publish a new version (bump: patch) instead`
+          );
+        }
+        version2 = bumpVersion([...state.versions, version2], req.bump);
+        continue;
+      }
+      const registrationCommit = await this.store.registrationCommit({
+        name,
+        version: version2,
+        sourceCommit: commit,
+        contentDigest: digest
+      });
+      const manifest = this.buildManifest(
+        req,
+        name,
+        version2,
+        commit,
+        registrationCommit,
+        digest,
+        files,
+        state,
+        signature
+      );
+      let staged;
+      try {
+        const bytes = await this.store.stageVersion({
+          name,
+          version: version2,
+          commit,
+          registrationCommit,
+          contentDigest: digest,
+          files,
+          manifest: serializeManifest(manifest)
+        });
+        staged = ManifestSchema.parse(JSON.parse(new TextDecoder().decode(bytes)));
+      } catch (error63) {
+        const now = await this.store.readVersion(name, version2);
+        if (!now?.published || now.contentDigest !== digest) throw error63;
+        return this.finishPublished(now, name, digest);
+      }
+      const claimCommit = staged.registrationCommit ?? registrationCommit;
+      const claim2 = await this.store.claimVersion({
+        name,
+        version: version2,
+        commit: claimCommit,
+        contentDigest: digest,
+        actor: this.ctx.actor,
+        claimedAt: wholeSeconds(this.ctx.clock())
+      });
+      if (claim2.result === "other") {
+        await this.store.discardStaged(name, version2, digest);
+        if (explicit) {
+          throw new RegistryRuleError(
+            `${name}@${version2} was just taken by another publish with different content; publish a new version instead`
+          );
+        }
+        version2 = bumpVersion([...state.versions, version2], req.bump);
+        continue;
+      }
+      if (claim2.commit !== claimCommit) {
+        throw new RegistryConflictError(
+          `another job is publishing the same files as ${versionTag(name, version2)}; re-run this one after it finishes (nothing of this run is visible)`
+        );
+      }
+      const url2 = await this.store.publishVersion(name, version2);
+      await this.appendRegistration(name, version2, claimCommit);
+      return { name, version: version2, tag: versionTag(name, version2), url: url2, created: true, manifest: staged };
+    }
+    throw new RegistryConflictError(
+      `could not find a free version for ${name} after ${this.ctx.maxAttempts} attempts; re-run the publish`
+    );
+  }
+  /**
+   * A re-run of a publish that got through: drops drafts of this content that lost
+   * answers left behind (a retried create, a publish whose answer was lost), logs
+   * the registration if the first run did not, and answers with the version.
+   */
+  async finishPublished(stored, name, digest) {
+    const { manifest, claim: claim2 } = await readVerifiedManifest(this.store, stored);
+    await this.store.discardStaged(name, stored.version, digest);
+    await this.appendRegistration(name, stored.version, claim2.commit);
+    return {
+      name,
+      version: stored.version,
+      tag: versionTag(name, stored.version),
+      url: stored.url,
+      manifest,
+      created: false
+    };
+  }
+  buildManifest(req, name, version2, commit, registrationCommit, digest, files, state, signature) {
+    const parent = req.parentVersion === void 0 ? highestVersion(state.versions) : normalizeVersion(req.parentVersion, "parent-version");
+    return ManifestSchema.parse({
+      schemaVersion: 1,
+      name,
+      version: version2,
+      contentDigest: digest,
+      createdAt: this.ctx.clock().toISOString(),
+      actor: this.ctx.actor,
+      assets: files.map((f) => ({ name: f.name, role: f.role, sha256: f.sha256, sizeBytes: f.sizeBytes })),
+      ...signature ? { signature } : {},
+      source: {
+        commit,
+        ...req.repository ? { repository: req.repository } : {},
+        ...req.pullRequest ? { pullRequest: req.pullRequest } : {},
+        ...req.workflowRunUrl ? { workflowRunUrl: req.workflowRunUrl } : {}
+      },
+      datasets: req.datasets ?? [],
+      params: req.params ?? {},
+      metrics: req.metrics ?? {},
+      ...parent && parent !== version2 ? { parentVersion: parent } : {},
+      ...req.lineage ? { lineage: req.lineage } : {},
+      registrationCommit
+    });
+  }
+  async readSignature(files) {
+    const onnx = files.find((f) => f.role === "model" && f.name.toLowerCase().endsWith(".onnx"));
+    return onnx && this.ctx.readSignature ? this.ctx.readSignature(await readFile2(onnx.path), onnx.path) : void 0;
+  }
+  async appendRegistration(name, version2, commit) {
+    await this.log.append(name, (state) => {
+      if (state.versions.includes(version2) || state.deregistered.includes(version2)) return null;
+      return { change: { action: "register", version: version2 }, tag: { action: "register", name, version: version2 }, commit };
+    });
+  }
+  // ---- reading ----
+  async resolve(reference) {
+    return (await this.resolveStored(reference)).resolved;
+  }
+  /** The resolved version and its release, read once for both resolve and download. */
+  async resolveStored(reference) {
+    const ref = parseModelReference(reference);
+    const head = await this.log.latest(ref.name);
+    if (!head)
+      throw new NoVersionYetError(`no model '${ref.name}' in the registry at ${this.store.location}; publish it first`);
+    const state = head.state;
+    let version2;
+    if (ref.kind === "stage") {
+      version2 = currentVersion(state, ref.stage);
+      if (!version2)
+        throw new NoVersionYetError(
+          `${ref.name} has no version in stage '${ref.stage}'; promote one with 'mlship registry promote ${ref.name} VERSION ${ref.stage}'`
+        );
+    } else if (ref.kind === "latest") {
+      version2 = latestVersion(state);
+      if (!version2) throw new NotFoundError(`${ref.name} has no registered versions; publish one first`);
+    } else {
+      version2 = ref.version;
+      if (state.deregistered.includes(version2)) {
+        throw new NotFoundError(
+          `${ref.name}@${version2} is deprecated; use another version from 'mlship registry list ${ref.name}'`
+        );
+      }
+      if (!state.versions.includes(version2)) {
+        throw new NotFoundError(
+          `${ref.name}@${version2} is not a registered version; see 'mlship registry list ${ref.name}'`
+        );
+      }
+    }
+    const stored = await this.store.readVersion(ref.name, version2);
+    if (!stored?.published) {
+      throw new NotFoundError(
+        `${ref.name}@${version2} is registered but its release is missing or unpublished; re-run its publish job`
+      );
+    }
+    const { manifest } = await readVerifiedManifest(this.store, stored);
+    const stages = Object.entries(stageMap(state)).filter(([, v]) => v === version2).map(([s]) => s);
+    return {
+      resolved: {
+        name: ref.name,
+        version: version2,
+        tag: versionTag(ref.name, version2),
+        url: stored.url,
+        manifest,
+        stages,
+        deprecated: state.deprecated
+      },
+      stored
+    };
+  }
+  /** Downloads every asset, the named ones, or those of one role (e.g. the data profile), each checksum-verified. */
+  async download(reference, destDir, select) {
+    await checkOutputDirectory(destDir, { what: "download path" });
+    const { resolved, stored } = await this.resolveStored(reference);
+    const all = resolved.manifest.assets;
+    const wanted = Array.isArray(select) && select.length ? select : select && !Array.isArray(select) ? all.filter((a) => a.role === select.role).map((a) => a.name) : all.map((a) => a.name);
+    if (select && !Array.isArray(select) && wanted.length === 0) {
+      throw new NotFoundError(`${resolved.tag} has no ${select.role} asset; publish the version with one`);
+    }
+    const downloads = [...new Set(wanted)].map((assetName) => {
+      const expected = resolved.manifest.assets.find((a) => a.name === assetName);
+      if (!expected) {
+        const names = resolved.manifest.assets.map((a) => a.name).join(", ");
+        throw new InputError(`asset '${assetName}' is not part of ${resolved.tag}; choose from: ${names}`);
+      }
+      const storedAsset = stored.assets.find((a) => a.name === assetName);
+      if (!storedAsset)
+        throw new FileFormatError(
+          `${resolved.tag}: asset '${assetName}' listed in its manifest is missing from the release; publish a new version`
+        );
+      return {
+        label: `${resolved.tag}/${assetName}`,
+        expected,
+        storedDigest: storedAsset.digest,
+        open: () => this.store.readAsset(resolved.name, resolved.version, assetName)
+      };
+    });
+    return { resolved, files: await verifiedDownloadAll(destDir, downloads) };
+  }
+  // ---- stages ----
+  async promote(req) {
+    const name = assertModelName(req.name);
+    const stage = assertStageName(req.stage);
+    const version2 = normalizeVersion(req.version);
+    const rule = stageRule(this.ctx.stagePolicy, stage);
+    const claim2 = await this.store.readClaim(name, version2);
+    if (!claim2) {
+      throw new RegistryRuleError(
+        `${name}@${version2} is not a published version; publish it first or pick one from 'mlship registry list ${name}'`
+      );
+    }
+    const commit = claim2.commit;
+    const passedChecks = rule.requiredChecks.length > 0 ? await this.store.passedChecks((await this.store.readVersion(name, version2))?.commit ?? commit) : [];
+    let previousVersion;
+    const appended = await this.log.append(
+      name,
+      (state) => {
+        previousVersion = currentVersion(state, stage);
+        if (previousVersion === version2) return null;
+        checkPromotion(this.ctx.stagePolicy, state, { name, version: version2, stage, actor: this.ctx.actor, passedChecks });
+        return {
+          change: { action: "assign", version: version2, stage },
+          tag: { action: "assign", name, stage },
+          commit,
+          message: req.message
+        };
+      },
+      operation(req, `assign ${stage} ${version2}`)
+    );
+    if (appended?.replayed) previousVersion = await this.holderBefore(appended.event, stage);
+    return { name, stage, version: version2, previousVersion, tag: appended?.event.tag, counter: appended?.event.counter };
+  }
+  async rollback(req) {
+    const name = assertModelName(req.name);
+    const stage = assertStageName(req.stage);
+    stageRule(this.ctx.stagePolicy, stage);
+    checkActor(this.ctx.stagePolicy, stage, this.ctx.actor);
+    let from;
+    let to;
+    const appended = await this.log.append(
+      name,
+      async (state) => {
+        const stack = state.stages[stage] ?? [];
+        from = stack.at(-1);
+        to = stack.at(-2);
+        if (!from || !to) {
+          throw new RegistryRuleError(
+            `${name} has no previous version in stage '${stage}' to roll back to; promote a version instead`
+          );
+        }
+        return {
+          change: { action: "unassign", version: from, stage },
+          tag: { action: "unassign", name, stage },
+          commit: await this.versionCommit(name, from),
+          message: req.message ?? `rollback to ${to}`
+        };
+      },
+      operation(req, `unassign ${stage}`)
+    );
+    if (appended?.replayed) {
+      from = appended.event.version;
+      to = currentVersion(appended.event.state, stage);
+    }
+    return {
+      name,
+      stage,
+      version: to,
+      previousVersion: from,
+      tag: appended?.event.tag,
+      counter: appended?.event.counter
+    };
+  }
+  /**
+   * Takes a stage away from one version (GTO's `NAME#STAGE!#N`), wherever it
+   * sits in the stage's stack: a rolled-back canary leaves `canary` to the
+   * version that held it before, or to nobody. Nothing is written when the
+   * version does not hold the stage.
+   */
+  async unassign(req) {
+    const name = assertModelName(req.name);
+    const stage = assertStageName(req.stage);
+    const version2 = normalizeVersion(req.version);
+    stageRule(this.ctx.stagePolicy, stage);
+    checkActor(this.ctx.stagePolicy, stage, this.ctx.actor);
+    let holder;
+    const appended = await this.log.append(name, async (state) => {
+      const stack = state.stages[stage] ?? [];
+      holder = stack.filter((v) => v !== version2).at(-1);
+      if (!stack.includes(version2)) return null;
+      return {
+        change: { action: "unassign", version: version2, stage },
+        tag: { action: "unassign", name, stage },
+        commit: await this.versionCommit(name, version2),
+        message: req.message
+      };
+    });
+    return {
+      name,
+      stage,
+      version: holder,
+      previousVersion: version2,
+      tag: appended?.event.tag,
+      counter: appended?.event.counter
+    };
+  }
+  /** Deregisters one version (`NAME@vX.Y.Z!`), or deprecates the whole model (`NAME@deprecated`). */
+  async deprecate(req) {
+    const name = assertModelName(req.name);
+    const version2 = req.version === void 0 ? void 0 : normalizeVersion(req.version);
+    let stagesLeft = [];
+    const appended = await this.log.append(
+      name,
+      async (state) => {
+        if (version2 === void 0) {
+          if (state.deprecated) return null;
+          const latest = latestVersion(state);
+          return {
+            change: { action: "deprecate" },
+            tag: { action: "deprecate", name },
+            commit: latest ? await this.versionCommit(name, latest) : await this.store.defaultCommit(),
+            message: req.message
+          };
+        }
+        if (state.deregistered.includes(version2)) return null;
+        if (!state.versions.includes(version2)) {
+          throw new NotFoundError(`${name}@${version2} is not a registered version; see 'mlship registry list ${name}'`);
+        }
+        stagesLeft = Object.entries(stageMap(state)).filter(([, v]) => v === version2).map(([s]) => s);
+        const commit = await this.versionCommit(name, version2);
+        return {
+          change: { action: "deregister", version: version2 },
+          tag: { action: "deregister", name, version: version2 },
+          commit,
+          message: req.message
+        };
+      },
+      operation(req, version2 === void 0 ? "deprecate" : `deregister ${version2}`)
+    );
+    return { name, version: version2, tag: appended?.event.tag, stagesLeft };
+  }
+  /** Who held the stage before an event (the event before it has the state). */
+  async holderBefore(event, stage) {
+    const before = event.counter > 1 ? await this.store.readEvent(event.name, event.counter - 1) : null;
+    return before ? currentVersion(before.state, stage) : void 0;
+  }
+  /** The commit a registered version's tags point at (its tag's target). */
+  async versionCommit(name, version2) {
+    const claim2 = await this.store.readClaim(name, version2);
+    if (!claim2) {
+      throw new NotFoundError(
+        `${versionTag(name, version2)} has no tag; the registry was altered: re-publish the version or pick another`
+      );
+    }
+    return claim2.commit;
+  }
+  // ---- audit ----
+  async history(nameInput) {
+    const name = assertModelName(nameInput);
+    const events = await this.store.listEvents(name);
+    return events.map((e) => ({
+      counter: e.counter,
+      action: e.action,
+      version: e.version,
+      stage: e.stage,
+      actor: e.actor,
+      createdAt: e.createdAt,
+      commit: e.commit,
+      tag: e.tag,
+      message: e.message,
+      operation: e.operation
+    }));
+  }
+  async list(nameInput) {
+    const names = nameInput === void 0 ? await this.store.listNames() : [assertModelName(nameInput)];
+    const out = [];
+    for (const name of names) {
+      const head = await this.log.latest(name);
+      if (!head) {
+        if (nameInput !== void 0)
+          throw new NotFoundError(`no model '${name}' in the registry at ${this.store.location}; publish it first`);
+        continue;
+      }
+      out.push({
+        name,
+        versions: head.state.versions,
+        latest: latestVersion(head.state),
+        stages: stageMap(head.state),
+        deprecated: head.state.deprecated
+      });
+    }
+    return out;
+  }
+};
+function operation(req, change) {
+  return req.operationId ? { id: req.operationId, change } : void 0;
+}
+
+// packages/registry/src/local-store.ts
+import { createReadStream as createReadStream2 } from "node:fs";
+import { copyFile as copyFile2, link, mkdir as mkdir4, readdir as readdir2, readFile as readFile3, rename as rename4, rm as rm4, stat as stat5, writeFile as writeFile3 } from "node:fs/promises";
+import { join as join3 } from "node:path";
+import { createHash as createHash5, randomBytes } from "node:crypto";
+var VersionRecordSchema = external_exports.object({
+  contentDigest: external_exports.string(),
+  commit: external_exports.string(),
+  /** Absent in versions published before versions had their own commit. */
+  registrationCommit: external_exports.string().optional(),
+  /** Asset name -> sha256 recorded when staged: the local counterpart of GitHub's asset digest. */
+  assets: external_exports.record(external_exports.string(), external_exports.object({ sha256: external_exports.string(), sizeBytes: external_exports.number() }))
+});
+var LocalStore = class {
+  location;
+  root;
+  options;
+  constructor(root, options = {}) {
+    this.root = root;
+    this.location = `local:${root}`;
+    this.options = options;
+  }
+  modelDir(name) {
+    return join3(this.root, "models", modelSegment(name));
+  }
+  eventPath(name, counter) {
+    return join3(this.modelDir(name), "events", `${String(counter).padStart(10, "0")}.json`);
+  }
+  async readHead(name) {
+    return readEventFile(join3(this.modelDir(name), "head.json"));
+  }
+  async readEvent(name, counter) {
+    return readEventFile(this.eventPath(name, counter));
+  }
+  async appendEvent(event) {
+    const target = this.eventPath(event.name, event.counter);
+    const temp = await this.writeAside(join3(this.modelDir(event.name), "events"), JSON.stringify(event));
+    try {
+      await link(temp, target);
+      return true;
+    } catch (error63) {
+      if (error63.code === "EEXIST") return false;
+      throw error63;
+    } finally {
+      await rm4(temp, { force: true });
+    }
+  }
+  async ensureGtoTag() {
+  }
+  async writeHead(event) {
+    const dir = this.modelDir(event.name);
+    const temp = await this.writeAside(dir, JSON.stringify(event));
+    await rename4(temp, join3(dir, "head.json"));
+  }
+  async listEvents(name) {
+    const dir = join3(this.modelDir(name), "events");
+    const files = (await readdirOrEmpty(dir)).filter((f) => /^\d{10}\.json$/.test(f)).sort();
+    const events = [];
+    for (const f of files) {
+      const event = await readEventFile(join3(dir, f));
+      if (event) events.push(event);
+    }
+    return events;
+  }
+  async listNames() {
+    return (await readdirOrEmpty(join3(this.root, "models"))).map(modelOfSegment).sort();
+  }
+  async readVersion(name, version2) {
+    const dir = join3(this.modelDir(name), "versions", version2);
+    const record2 = await readVersionRecord(dir);
+    return record2 ? toStoredVersion(name, version2, dir, record2, true) : null;
+  }
+  async readClaim(name, version2) {
+    const record2 = await readVersionRecord(join3(this.modelDir(name), "versions", version2));
+    return record2 ? { commit: record2.registrationCommit ?? record2.commit, contentDigest: record2.contentDigest } : null;
+  }
+  async registrationCommit(req) {
+    return createHash5("sha1").update(["mlship registration", req.name, req.version, req.sourceCommit, req.contentDigest].join("\0")).digest("hex");
+  }
+  async findStagedVersion(name, contentDigest2) {
+    const suffix = `-${contentDigest2.slice(0, 16)}`;
+    const staged = (await readdirOrEmpty(join3(this.modelDir(name), "staging"))).find((d) => d.endsWith(suffix));
+    return staged ? staged.slice(0, -suffix.length) : null;
+  }
+  stagingDir(name, version2, contentDigest2) {
+    return join3(this.modelDir(name), "staging", `${version2}-${contentDigest2.slice(0, 16)}`);
+  }
+  async stageVersion(req) {
+    const dir = this.stagingDir(req.name, req.version, req.contentDigest);
+    await mkdir4(dir, { recursive: true });
+    const assets = {};
+    for (const file2 of req.files) {
+      const target = join3(dir, file2.name);
+      assets[file2.name] = { sha256: file2.sha256, sizeBytes: file2.sizeBytes };
+      if ((await stat5(target).catch(() => null))?.size === file2.sizeBytes) continue;
+      const temp = join3(dir, `.${file2.name}.${randomBytes(6).toString("hex")}`);
+      if (file2.path) await copyFile2(file2.path, temp);
+      else await writeFile3(temp, file2.bytes);
+      await rename4(temp, target);
+    }
+    const manifestPath = join3(dir, MANIFEST_ASSET);
+    const manifest = await readFile3(manifestPath).catch(() => null) ?? req.manifest;
+    if (manifest === req.manifest) await rename4(await this.writeAside(dir, manifest), manifestPath);
+    const m = digestBytes(MANIFEST_ASSET, manifest);
+    assets[MANIFEST_ASSET] = { sha256: m.sha256, sizeBytes: m.sizeBytes };
+    const record2 = {
+      contentDigest: req.contentDigest,
+      commit: req.commit,
+      registrationCommit: req.registrationCommit,
+      assets
+    };
+    await rename4(await this.writeAside(dir, JSON.stringify(record2, null, 2)), join3(dir, "version.json"));
+    return manifest;
+  }
+  async claimVersion({ name, version: version2, commit, contentDigest: contentDigest2 }) {
+    const target = join3(this.modelDir(name), "versions", version2);
+    await mkdir4(join3(this.modelDir(name), "versions"), { recursive: true });
+    try {
+      await rename4(this.stagingDir(name, version2, contentDigest2), target);
+      return { result: "claimed", commit };
+    } catch (error63) {
+      const code = error63.code;
+      if (code !== "ENOTEMPTY" && code !== "EEXIST" && code !== "ENOENT") throw error63;
+      const existing = await readVersionRecord(target);
+      if (!existing) throw error63;
+      if (existing.contentDigest !== contentDigest2) return { result: "other" };
+      await rm4(this.stagingDir(name, version2, contentDigest2), { recursive: true, force: true });
+      return { result: "ours", commit: existing.registrationCommit ?? existing.commit };
+    }
+  }
+  async discardStaged(name, version2, contentDigest2) {
+    await rm4(this.stagingDir(name, version2, contentDigest2), { recursive: true, force: true });
+  }
+  async publishVersion(name, version2) {
+    return join3(this.modelDir(name), "versions", version2);
+  }
+  async readAsset(name, version2, asset) {
+    return createReadStream2(join3(this.modelDir(name), "versions", version2, asset));
+  }
+  async passedChecks(commit) {
+    return this.options.passedChecks ? this.options.passedChecks(commit) : [];
+  }
+  async defaultCommit() {
+    return this.options.defaultCommit ? this.options.defaultCommit() : "unknown";
+  }
+  async writeAside(dir, content) {
+    await mkdir4(dir, { recursive: true });
+    const temp = join3(dir, `.tmp-${process.pid}-${randomBytes(6).toString("hex")}`);
+    await writeFile3(temp, content);
+    return temp;
+  }
+};
+async function readdirOrEmpty(dir) {
+  try {
+    return (await readdir2(dir)).filter((f) => !f.startsWith("."));
+  } catch (error63) {
+    if (error63.code === "ENOENT") return [];
+    throw error63;
+  }
+}
+async function readEventFile(path) {
+  const text = await readFile3(path, "utf8").catch((error63) => {
+    if (error63.code === "ENOENT") return null;
+    throw error63;
+  });
+  return text === null ? null : RegistryEventSchema.parse(JSON.parse(text));
+}
+async function readVersionRecord(dir) {
+  const text = await readFile3(join3(dir, "version.json"), "utf8").catch(() => null);
+  return text === null ? null : VersionRecordSchema.parse(JSON.parse(text));
+}
+function toStoredVersion(name, version2, dir, record2, published) {
+  return {
+    name,
+    version: version2,
+    published,
+    url: dir,
+    contentDigest: record2.contentDigest,
+    commit: record2.commit,
+    assets: Object.entries(record2.assets).map(([asset, a]) => ({
+      name: asset,
+      sizeBytes: a.sizeBytes,
+      digest: `sha256:${a.sha256}`
+    }))
+  };
+}
+
+// packages/registry/src/github-store.ts
+import { createHash as createHash6 } from "node:crypto";
+import { createReadStream as createReadStream3 } from "node:fs";
+var EVENTS_PREFIX = "mlship/events/";
+var HEAD_PREFIX = "mlship/head/";
+var DRAFT_SEARCH_PAGES = 2;
+var DRAFT_SEARCH_PAGE_SIZE = 30;
+var UPLOAD_ATTEMPTS = 3;
+var GitHubStore = class {
+  location;
+  client;
+  owner;
+  repo;
+  /** Tag object sha of each event this store read or wrote, to point the head at it. */
+  eventShas = /* @__PURE__ */ new Map();
+  assetIds = /* @__PURE__ */ new Map();
+  /** Draft release id of each version this store staged, so publishing does not search again. */
+  draftIds = /* @__PURE__ */ new Map();
+  /** Drafts of a version's content this store found, so staging does not search again. */
+  ownDrafts = /* @__PURE__ */ new Map();
+  constructor(options) {
+    this.client = options.client;
+    this.owner = options.owner;
+    this.repo = options.repo;
+    this.location = `github:${options.owner}/${options.repo}`;
+  }
+  get base() {
+    return { owner: this.owner, repo: this.repo };
+  }
+  // ---- event log ----
+  async readHead(name) {
+    return this.readEventAt(`${HEAD_PREFIX}${modelSegment(name)}`);
+  }
+  async readEvent(name, counter) {
+    return this.readEventAt(`${EVENTS_PREFIX}${modelSegment(name)}/${counter}`);
+  }
+  async readEventAt(ref) {
+    const sha = await this.refSha(ref);
+    if (!sha) return null;
+    const event = await this.readEventObject(sha);
+    if (event) this.eventShas.set(eventKey(event), sha);
+    return event;
+  }
+  async readEventObject(sha) {
+    const tag = await this.call(
+      "read a registry event tag",
+      () => this.client.rest.git.getTag({ ...this.base, tag_sha: sha })
+    );
+    return parseEventMessage2(tag.data.message);
+  }
+  async appendEvent(event) {
+    const sha = await this.createTagObject(
+      event.tag,
+      formatEventMessage2(event),
+      event.commit,
+      event.actor,
+      event.createdAt
+    );
+    const created = await this.createRefOnce(`refs/${EVENTS_PREFIX}${modelSegment(event.name)}/${event.counter}`, sha);
+    if (!created) return false;
+    this.eventShas.set(eventKey(event), sha);
+    await this.ensureGtoTag(event);
+    return true;
+  }
+  async ensureGtoTag(event) {
+    if (event.action === "register") return;
+    const sha = this.eventShas.get(eventKey(event)) ?? await this.refSha(`${EVENTS_PREFIX}${modelSegment(event.name)}/${event.counter}`);
+    if (!sha) return;
+    await this.createRefOnce(`refs/tags/${event.tag}`, sha);
+  }
+  async writeHead(event) {
+    const sha = this.eventShas.get(eventKey(event));
+    if (!sha) return;
+    const ref = `${HEAD_PREFIX}${modelSegment(event.name)}`;
+    try {
+      await this.client.rest.git.updateRef({ ...this.base, ref, sha, force: true });
+    } catch (error63) {
+      if (statusOf2(error63) !== 422 && statusOf2(error63) !== 404) throw this.accessError("move the registry head", error63);
+      if (!await this.createRefOnce(`refs/${ref}`, sha)) {
+        await this.call(
+          "move the registry head",
+          () => this.client.rest.git.updateRef({ ...this.base, ref, sha, force: true })
+        );
+      }
+    }
+  }
+  async listEvents(name) {
+    const prefix = `refs/${EVENTS_PREFIX}${modelSegment(name)}/`;
+    const refs = await this.call(
+      "list registry events",
+      () => this.client.paginate(this.client.rest.git.listMatchingRefs, {
+        ...this.base,
+        ref: prefix.slice("refs/".length),
+        per_page: 100
+      })
+    );
+    const ours = refs.map((r) => ({ counter: Number(r.ref.slice(prefix.length)), sha: r.object.sha })).filter((r) => /^\d+$/.test(String(r.counter)) && r.counter > 0).sort((a, b) => a.counter - b.counter);
+    const events = [];
+    for (const r of ours) {
+      const event = await this.readEventObject(r.sha);
+      if (event) events.push(event);
+    }
+    return events;
+  }
+  async listNames() {
+    const refs = await this.call(
+      "list registry models",
+      () => this.client.paginate(this.client.rest.git.listMatchingRefs, { ...this.base, ref: HEAD_PREFIX, per_page: 100 })
+    );
+    return [...new Set(refs.map((r) => modelOfSegment(r.ref.slice(`refs/${HEAD_PREFIX}`.length))))].sort();
+  }
+  // ---- versions ----
+  async readVersion(name, version2) {
+    let release;
+    try {
+      release = (await this.client.rest.repos.getReleaseByTag({ ...this.base, tag: versionTag(name, version2) })).data;
+    } catch (error63) {
+      if (statusOf2(error63) === 404) return null;
+      throw this.accessError(`read release ${name}@${version2}`, error63);
+    }
+    return this.toStoredVersion(name, version2, release);
+  }
+  async readClaim(name, version2) {
+    const tag = versionTag(name, version2);
+    const res = await this.call(
+      `read tag ${tag}`,
+      () => this.client.graphql(
+        "query($owner: String!, $repo: String!, $ref: String!) { repository(owner: $owner, name: $repo) { ref(qualifiedName: $ref) { target { oid ... on Tag { message target { oid } } } } } }",
+        { ...this.base, ref: `refs/tags/${tag}` }
+      )
+    );
+    const target = res.repository?.ref?.target;
+    if (!target) return null;
+    if (target.message === void 0) return { commit: target.oid, contentDigest: null };
+    return { commit: target.target?.oid ?? target.oid, contentDigest: parseClaimedDigest(target.message ?? "") };
+  }
+  async registrationCommit(req) {
+    const recorded = parseMarker((await this.ownDraft(req.name, req.version, req.contentDigest))?.body ?? "");
+    if (recorded?.registration) return recorded.registration;
+    let source;
+    try {
+      source = (await this.client.rest.git.getCommit({ ...this.base, commit_sha: req.sourceCommit })).data;
+    } catch (error63) {
+      if (statusOf2(error63) !== 404 && statusOf2(error63) !== 422)
+        throw this.accessError(`read commit ${req.sourceCommit}`, error63);
+      throw new GitHubAccessError(
+        `commit ${req.sourceCommit} is not in ${this.owner}/${this.repo}; push it first, or publish from a commit of that repository`,
+        { status: statusOf2(error63), cause: error63 }
+      );
+    }
+    const identity = { ...REGISTRATION_IDENTITY, ...source.committer.date ? { date: source.committer.date } : {} };
+    const res = await this.call(
+      `create the commit of ${versionTag(req.name, req.version)}`,
+      () => this.client.rest.git.createCommit({
+        ...this.base,
+        message: `Register ${req.name} ${req.version}
+
+${CONTENT_TRAILER}${req.contentDigest}
+`,
+        tree: source.tree.sha,
+        parents: [req.sourceCommit],
+        author: identity,
+        committer: identity
+      })
+    );
+    return res.data.sha;
+  }
+  /** The draft a previous run staged this content in, found once per store. */
+  async ownDraft(name, version2, contentDigest2) {
+    const key = draftKey(name, version2, contentDigest2);
+    const known = this.ownDrafts.get(key);
+    if (known !== void 0) return known;
+    const draft = await this.findDraft((m) => m.name === name && m.version === version2 && m.content === contentDigest2);
+    this.ownDrafts.set(key, draft);
+    return draft;
+  }
+  toStoredVersion(name, version2, release) {
+    const marker = parseMarker(release.body ?? "");
+    const assets = release.assets.map((a) => {
+      this.assetIds.set(`${name}@${version2}/${a.name}`, a.id);
+      return { name: a.name, sizeBytes: a.size, ...a.digest ? { digest: a.digest } : {} };
+    });
+    return {
+      name,
+      version: version2,
+      published: !release.draft,
+      url: release.html_url,
+      contentDigest: marker?.name === name && marker.version === version2 ? marker.content : void 0,
+      commit: marker?.commit,
+      assets
+    };
+  }
+  async findStagedVersion(name, contentDigest2) {
+    const draft = await this.findDraft((m) => m.name === name && m.content === contentDigest2);
+    return draft ? parseMarker(draft.body ?? "").version : null;
+  }
+  async findDraft(match) {
+    return this.call("search the draft releases", async () => {
+      let pages = 0;
+      const iterator2 = this.client.paginate.iterator(this.client.rest.repos.listReleases, {
+        ...this.base,
+        per_page: DRAFT_SEARCH_PAGE_SIZE
+      });
+      for await (const page of iterator2) {
+        for (const release of page.data) {
+          const marker = release.draft ? parseMarker(release.body ?? "") : null;
+          if (marker && match(marker)) return release;
+        }
+        if (++pages >= DRAFT_SEARCH_PAGES) break;
+      }
+      return null;
+    });
+  }
+  async stageVersion(req) {
+    let draft = await this.ownDraft(req.name, req.version, req.contentDigest);
+    if (!draft) {
+      const body = formatMarker({
+        name: req.name,
+        version: req.version,
+        content: req.contentDigest,
+        commit: req.commit,
+        registration: req.registrationCommit
+      });
+      draft = (await this.call(
+        `create a draft release for ${req.name}@${req.version}`,
+        () => this.client.rest.repos.createRelease({
+          ...this.base,
+          tag_name: versionTag(req.name, req.version),
+          target_commitish: req.registrationCommit,
+          name: `${req.name} ${req.version}`,
+          body,
+          draft: true
+        })
+      )).data;
+    }
+    this.ownDrafts.set(draftKey(req.name, req.version, req.contentDigest), draft);
+    this.draftIds.set(`${req.name}@${req.version}`, draft.id);
+    const existing = new Map(draft.assets.map((a) => [a.name, a]));
+    for (const file2 of req.files) {
+      const have = existing.get(file2.name);
+      if (have?.digest === `sha256:${file2.sha256}`) continue;
+      if (have)
+        await this.call(
+          "replace a partial asset",
+          () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: have.id })
+        );
+      await this.upload(draft, file2.name, file2, file2.sizeBytes, file2.sha256);
+    }
+    const staged = existing.get(MANIFEST_ASSET);
+    if (staged) {
+      const bytes = staged.state === void 0 || staged.state === "uploaded" ? await this.downloadAsset(staged.id) : void 0;
+      if (bytes && isStagedManifest(bytes, staged, req)) {
+        this.assetIds.set(`${req.name}@${req.version}/${MANIFEST_ASSET}`, staged.id);
+        return bytes;
+      }
+      await this.call(
+        "replace a partial asset",
+        () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: staged.id })
+      );
+    }
+    await this.upload(
+      draft,
+      MANIFEST_ASSET,
+      { bytes: req.manifest },
+      req.manifest.byteLength,
+      createHash6("sha256").update(req.manifest).digest("hex")
+    );
+    return req.manifest;
+  }
+  /**
+   * Streams one asset from disk (models reach 2 GiB, too much to hold in a
+   * runner's memory). A stream cannot be replayed by octokit's retry plugin,
+   * so uploads retry here, opening the file again each time.
+   */
+  async upload(release, name, source, sizeBytes, sha256) {
+    for (let attempt = 1; attempt <= UPLOAD_ATTEMPTS; attempt++) {
+      try {
+        await this.uploadOnce(release, name, source, sizeBytes, sha256);
+        return;
+      } catch (error63) {
+        const transient = error63 instanceof PartialUploadError || error63 instanceof GitHubRequestError && error63.transient;
+        if (!transient || attempt === UPLOAD_ATTEMPTS)
+          throw this.accessError(`upload ${name} to ${release.tag_name}`, error63);
+        await new Promise((r) => setTimeout(r, 250 * attempt));
+      }
+    }
+  }
+  async uploadOnce(release, name, source, sizeBytes, sha256) {
+    try {
+      const res = await this.client.request({
+        method: "POST",
+        url: release.upload_url,
+        name,
+        headers: { "content-type": "application/octet-stream", "content-length": sizeBytes },
+        data: source.bytes ?? createReadStream3(source.path),
+        request: { retries: 0 }
+      });
+      const asset = res.data;
+      if (asset.digest && asset.digest !== `sha256:${sha256}`) {
+        await this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: asset.id });
+        throw new GitHubAccessError(
+          `upload of ${name} to ${release.tag_name} arrived corrupted (digest ${asset.digest}); re-run the publish`
+        );
+      }
+    } catch (error63) {
+      if (statusOf2(error63) !== 422) throw error63;
+      const assets = (await this.call(
+        "list release assets",
+        () => this.client.rest.repos.listReleaseAssets({ ...this.base, release_id: release.id, per_page: 100 })
+      )).data;
+      const there = assets.find((a) => a.name === name);
+      if (!there) throw this.accessError(`upload ${name} to ${release.tag_name}`, error63);
+      if (there.digest === `sha256:${sha256}`) return;
+      await this.call(
+        "replace a partial asset",
+        () => this.client.rest.repos.deleteReleaseAsset({ ...this.base, asset_id: there.id })
+      );
+      throw new PartialUploadError(`a failed try left a partial ${name} in ${release.tag_name}; re-run the publish`);
+    }
+  }
+  async claimVersion(req) {
+    const tag = versionTag(req.name, req.version);
+    const message = `Registering artifact ${req.name} version ${req.version}
+
+${CONTENT_TRAILER}${req.contentDigest}
+`;
+    const sha = await this.createTagObject(tag, message, req.commit, req.actor, req.claimedAt);
+    if (await this.createRefOnce(`refs/tags/${tag}`, sha)) return { result: "claimed", commit: req.commit };
+    const existing = await this.refObject(`tags/${tag}`);
+    if (existing?.type !== "tag") return { result: "other" };
+    const object2 = await this.call(
+      `read tag ${tag}`,
+      () => this.client.rest.git.getTag({ ...this.base, tag_sha: existing.sha })
+    );
+    return parseClaimedDigest(object2.data.message) === req.contentDigest ? { result: "ours", commit: object2.data.object.sha } : { result: "other" };
+  }
+  async publishVersion(name, version2) {
+    const published = await this.readVersion(name, version2);
+    if (published) return published.url;
+    const draftId = this.draftIds.get(`${name}@${version2}`) ?? (await this.findDraft((m) => m.name === name && m.version === version2))?.id;
+    if (draftId === void 0)
+      throw new GitHubAccessError(
+        `the draft release of ${name}@${version2} disappeared before it was published; re-run the publish`
+      );
+    const res = await this.call(
+      `publish release ${name}@${version2}`,
+      () => this.client.rest.repos.updateRelease({ ...this.base, release_id: draftId, draft: false, make_latest: "false" })
+    );
+    const content = parseMarker(res.data.body ?? "")?.content;
+    if (content) await this.deleteDrafts(name, version2, content);
+    return res.data.html_url;
+  }
+  async discardStaged(name, version2, contentDigest2) {
+    await this.deleteDrafts(name, version2, contentDigest2);
+  }
+  /** Drafts of this version left by lost answers or by a publish that lost the race (all, or one content's). */
+  async deleteDrafts(name, version2, contentDigest2) {
+    for (let pass = 0; pass < 10; pass++) {
+      const draft = await this.findDraft(
+        (m) => m.name === name && m.version === version2 && (contentDigest2 === void 0 || m.content === contentDigest2)
+      );
+      if (!draft) return;
+      try {
+        await this.client.rest.repos.deleteRelease({ ...this.base, release_id: draft.id });
+      } catch (error63) {
+        if (statusOf2(error63) !== 404) throw this.accessError("delete a leftover draft release", error63);
+      }
+    }
+  }
+  async readAsset(name, version2, asset) {
+    const key = `${name}@${version2}/${asset}`;
+    if (!this.assetIds.has(key)) await this.readVersion(name, version2);
+    const id = this.assetIds.get(key);
+    if (id === void 0) throw new GitHubAccessError(`${key} is not an asset of its release`);
+    const res = await this.call(
+      `download ${key}`,
+      () => this.client.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
+        ...this.base,
+        asset_id: id,
+        headers: { accept: "application/octet-stream" },
+        request: { parseSuccessResponseBody: false }
+      })
+    );
+    return res.data;
+  }
+  async downloadAsset(id) {
+    const res = await this.call(
+      "download a release asset",
+      () => this.client.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
+        ...this.base,
+        asset_id: id,
+        headers: { accept: "application/octet-stream" }
+      })
+    );
+    return new Uint8Array(res.data);
+  }
+  async passedChecks(commit) {
+    const runs = await this.call(
+      `list check runs of ${commit}`,
+      () => this.client.paginate(this.client.rest.checks.listForRef, { ...this.base, ref: commit, per_page: 100 }),
+      "checks: read"
+    );
+    const newest = /* @__PURE__ */ new Map();
+    for (const run2 of runs) if ((newest.get(run2.name)?.id ?? -1) < run2.id) newest.set(run2.name, run2);
+    return [...newest.values()].filter((r) => r.conclusion === "success").map((r) => r.name);
+  }
+  async defaultCommit() {
+    const repo = await this.call(`read ${this.owner}/${this.repo}`, () => this.client.rest.repos.get(this.base));
+    const sha = await this.refSha(`heads/${repo.data.default_branch}`);
+    if (!sha)
+      throw new GitHubAccessError(
+        `${this.owner}/${this.repo} has no commit on ${repo.data.default_branch}; pass the commit to publish`
+      );
+    return sha;
+  }
+  // ---- git helpers ----
+  async createTagObject(tag, message, commit, actor, date5) {
+    const tagger = { tagger: { name: actor, email: `${actor}@users.noreply.github.com`, date: date5 } };
+    const res = await this.call(
+      `create tag ${tag}`,
+      () => this.client.rest.git.createTag({ ...this.base, tag, message, object: commit, type: "commit", ...tagger })
+    );
+    return res.data.sha;
+  }
+  /** true when this call created the ref (or an earlier try of it did); false when someone else holds it. */
+  async createRefOnce(ref, sha) {
+    try {
+      await this.client.rest.git.createRef({ ...this.base, ref, sha });
+      return true;
+    } catch (error63) {
+      const existing = await this.refSha(ref.slice("refs/".length));
+      if (!existing) throw this.accessError(`create ${ref}`, error63);
+      return existing === sha;
+    }
+  }
+  async refObject(ref) {
+    try {
+      return (await this.client.rest.git.getRef({ ...this.base, ref })).data.object;
+    } catch (error63) {
+      if (statusOf2(error63) === 404) return null;
+      throw this.accessError(`read ${ref}`, error63);
+    }
+  }
+  async refSha(ref) {
+    return (await this.refObject(ref))?.sha ?? null;
+  }
+  async call(what, fn, permission2) {
+    try {
+      return await fn();
+    } catch (error63) {
+      throw this.accessError(what, error63, permission2);
+    }
+  }
+  /** The one GitHub error mapper, with what the registry was doing and the permission it needs. */
+  accessError(what, error63, permission2 = "contents: write") {
+    return gitHubError(error63, {
+      doing: `${what} in ${this.owner}/${this.repo}`,
+      permission: permission2,
+      notFound: `check the repository name ${this.owner}/${this.repo} and that the token can see it`,
+      rerun: " (the registry is left consistent)"
+    });
+  }
+};
+var PartialUploadError = class extends GitHubAccessError {
+  name = "PartialUploadError";
+};
+var CONTENT_TRAILER = "mlship-content: ";
+var CONTENT_TRAILER_RE = /^mlship-content: ([0-9a-f]{64})$/m;
+function parseClaimedDigest(message) {
+  return CONTENT_TRAILER_RE.exec(message)?.[1] ?? null;
+}
+var MARKER_RE = /<!-- mlship:publish name=(\S+) version=(\S+) content=([0-9a-f]{64}) commit=(\S+?)(?: registration=([0-9a-f]{40}))? -->/;
+var REGISTRATION_IDENTITY = { name: "mlship", email: "registry@mlship.invalid" };
+function formatMarker(m) {
+  const registration = m.registration ? ` registration=${m.registration}` : "";
+  return `<!-- mlship:publish name=${m.name} version=${m.version} content=${m.content} commit=${m.commit}${registration} -->
+Model **${m.name}** ${m.version}, published by mlship. Every asset's sha256 is in \`manifest.json\`; fetch it with \`mlship registry download ${m.name}@${m.version}\`, which verifies them.
+`;
+}
+function parseMarker(body) {
+  const m = MARKER_RE.exec(body);
+  return m ? { name: m[1], version: m[2], content: m[3], commit: m[4], ...m[5] ? { registration: m[5] } : {} } : null;
+}
+function isStagedManifest(bytes, asset, req) {
+  if (asset.digest && asset.digest !== `sha256:${createHash6("sha256").update(bytes).digest("hex")}`) return false;
+  let parsed;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return false;
+  }
+  const manifest = ManifestSchema.safeParse(parsed);
+  return manifest.success && manifest.data.name === req.name && manifest.data.version === req.version && manifest.data.contentDigest === req.contentDigest;
+}
+function draftKey(name, version2, contentDigest2) {
+  return `${name}@${version2}#${contentDigest2}`;
+}
+function eventKey(event) {
+  return `${event.name}#${event.counter}`;
+}
 function statusOf2(error63) {
   const status = error63?.status;
   return typeof status === "number" ? status : void 0;
 }
 
+// packages/registry/src/registry-command.ts
+import { existsSync as existsSync2 } from "node:fs";
+import { isAbsolute, join as join4 } from "node:path";
+var RegistryInputsSchema = external_exports.object({
+  command: external_exports.enum(["publish", "resolve", "download", "promote", "rollback", "deprecate", "history", "list"]),
+  name: external_exports.string().optional(),
+  version: external_exports.string().optional(),
+  bump: external_exports.enum(["patch", "minor", "major"]).optional(),
+  stage: external_exports.string().optional(),
+  /** Model files, one per line (ONNX first in the manifest). */
+  files: external_exports.string().optional(),
+  card: external_exports.string().optional(),
+  metrics: external_exports.string().optional(),
+  dataProfile: external_exports.string().optional(),
+  /** A JSON or YAML file of training parameters. */
+  params: external_exports.string().optional(),
+  /** One per line: `id=path` (hashed) or `id=sha256:<hex>`. */
+  datasets: external_exports.string().optional(),
+  /** The train step's lineage.json: recorded in the manifest and the model card. */
+  lineage: external_exports.string().optional(),
+  parentVersion: external_exports.string().optional(),
+  message: external_exports.string().optional(),
+  /**
+   * Names the run for idempotent stage changes: a promotion, rollback or
+   * deprecation already made under this id is finished, not made again
+   * (default in Actions: the workflow run and job).
+   */
+  operationId: external_exports.string().optional(),
+  /** Stage policy file; `.github/mlship-registry.yml` when it exists. */
+  policy: external_exports.string().optional(),
+  /** Where `download` writes the assets. */
+  path: external_exports.string().optional(),
+  token: external_exports.string().optional()
+});
+var RegistryActionInputsSchema = RegistryInputsSchema.extend({
+  /** owner/name; the workflow's repository when empty. */
+  repository: external_exports.string().regex(REPOSITORY_PATTERN, "expected owner/name, e.g. octo-org/models").optional()
+});
+var DEFAULT_POLICY_FILE = ".github/mlship-registry.yml";
+async function loadStagePolicy(policyPath, cwd) {
+  const file2 = policyPath ?? (existsSync2(join4(cwd, DEFAULT_POLICY_FILE)) ? DEFAULT_POLICY_FILE : void 0);
+  if (!file2) return void 0;
+  return readStagePolicy(resolvePath(cwd, file2), file2);
+}
+function resolvePath(cwd, path) {
+  return isAbsolute(path) ? path : join4(cwd, path);
+}
+var ParamsSchema = external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]));
+
+// packages/registry/src/registry-entry.ts
+import { isAbsolute as isAbsolute2, join as join5 } from "node:path";
+
+// packages/registry/src/registry-location.ts
+var FORMS2 = "local:DIR, a directory path, or github:OWNER/REPO";
+function parseRegistryLocation(text, source = "registry") {
+  const value = text.trim();
+  if (value === "") throw new InputError(`${source} is empty; use ${FORMS2}`);
+  if (value.startsWith("local:")) {
+    const dir = value.slice("local:".length);
+    if (dir === "") throw new InputError(`${source} '${text}' names no directory; use ${FORMS2}`);
+    return { kind: "local", dir };
+  }
+  if (value.startsWith("github:")) {
+    const match = /^github:([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(value);
+    if (!match) throw new InputError(`${source} '${text}' is not github:OWNER/REPO; use ${FORMS2}`);
+    return { kind: "github", owner: match[1], repo: match[2] };
+  }
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(value) && !/^[A-Za-z]:[\\/]/.test(value))
+    throw new InputError(`${source} '${text}' is not a registry location; use ${FORMS2}`);
+  return { kind: "local", dir: value };
+}
+function formatRegistryLocation(location) {
+  return location.kind === "local" ? `local:${location.dir}` : `github:${location.owner}/${location.repo}`;
+}
+
 // packages/registry/src/registry-entry.ts
 async function openRegistry(options) {
+  const location = typeof options.location === "string" ? parseRegistryLocation(options.location) : options.location;
   const stagePolicy = await loadStagePolicy(options.policy, options.cwd);
   const ctx = {
     actor: options.actor,
     ...stagePolicy ? { stagePolicy } : {},
     ...options.readSignature ? { readSignature: options.readSignature } : {}
   };
-  if (options.location.startsWith("local:")) {
-    const dir = options.location.slice("local:".length);
+  if (location.kind === "local") {
     return new RegistryService(
       new LocalStore(
-        dir.startsWith("/") ? dir : `${options.cwd}/${dir}`,
+        isAbsolute2(location.dir) ? location.dir : join5(options.cwd, location.dir),
         options.localCommit ? { defaultCommit: options.localCommit } : {}
       ),
       ctx
     );
   }
-  const match = /^github:([^/\s]+)\/([^/\s]+)$/.exec(options.location);
-  if (!match) throw new InputError(`registry '${options.location}' must be local:<dir> or github:<owner>/<repo>`);
-  if (!options.token)
-    throw new InputError(`a token is required for the GitHub registry: pass token (GITHUB_TOKEN with contents: write)`);
-  const client = createGitHubClient({
-    token: options.token,
-    ...options.env.GITHUB_API_URL ? { baseUrl: options.env.GITHUB_API_URL } : {}
-  });
-  return new RegistryService(new GitHubStore({ client, owner: match[1], repo: match[2] }), ctx);
+  if (!options.client)
+    throw new InputError(
+      `registry '${formatRegistryLocation(location)}' is on GitHub and needs a token; ${options.tokenHint ?? "pass one"}`
+    );
+  return new RegistryService(
+    new GitHubStore({ client: options.client, owner: location.owner, repo: location.repo }),
+    ctx
+  );
+}
+function actionRegistryLocation(given, context, source = "input 'registry'") {
+  if (given) return parseRegistryLocation(given, source);
+  if (!context.repo) throw new InputError(`${source} is required: GITHUB_REPOSITORY is not set to default to`);
+  return { kind: "github", owner: context.repo.owner, repo: context.repo.repo };
 }
 
 // packages/deploy/src/rollout/controller.ts
@@ -64374,8 +60059,8 @@ async function start(c, deps) {
   const canary = await deps.registry.resolve(`${c.model}@${version2}`);
   const prod = await resolveProd(deps.registry, c.model, version2);
   if (prod.version === version2) {
-    const text3 = `${c.model} ${version2} already holds prod; nothing to roll out`;
-    return { action: "idle", model: c.model, text: text3, report: `${text3}
+    const text2 = `${c.model} ${version2} already holds prod; nothing to roll out`;
+    return { action: "idle", model: c.model, text: text2, report: `${text2}
 ` };
   }
   checkSignatures(prod, canary);
@@ -64421,12 +60106,12 @@ async function start(c, deps) {
     });
     const winner = await deps.rollouts.latest(c.model);
     if (winner && !isTerminal(winner) && winner.version === version2) {
-      const text3 = `another run started this rollout of ${c.model} ${version2} at the same moment (deployment ${winner.deploymentId}); nothing done`;
+      const text2 = `another run started this rollout of ${c.model} ${version2} at the same moment (deployment ${winner.deploymentId}); nothing done`;
       return {
         action: "raced",
         model: c.model,
-        text: text3,
-        report: `${text3}
+        text: text2,
+        report: `${text2}
 `,
         event: winner,
         deploymentId: winner.deploymentId
@@ -64437,12 +60122,12 @@ async function start(c, deps) {
     );
   }
   await applyEffects(event, plan, deployment, deps);
-  const text2 = `started ${c.model} ${version2}: canary at ${event.weight}% against prod ${prod.version} (deployment ${deployment.id}, step 1/${plan.steps.length})`;
+  const text = `started ${c.model} ${version2}: canary at ${event.weight}% against prod ${prod.version} (deployment ${deployment.id}, step 1/${plan.steps.length})`;
   return {
     action: "started",
     model: c.model,
-    text: text2,
-    report: rolloutReport({ event, plan, headline: text2 }),
+    text,
+    report: rolloutReport({ event, plan, headline: text }),
     event,
     plan,
     deploymentId: deployment.id
@@ -64452,7 +60137,7 @@ async function resolveProd(registry2, model, version2) {
   try {
     return await registry2.resolve(`${model}@prod`);
   } catch (error63) {
-    if (error63.name !== "NotFoundError") throw error63;
+    if (!(error63 instanceof NoVersionYetError)) throw error63;
     throw new InputError(
       `no version of ${model} holds prod, so there is nothing to compare the canary with; promote the first version directly ('mlship registry promote ${model} ${version2} prod'), then roll out the next ones`,
       { cause: error63 }
@@ -64489,15 +60174,15 @@ async function current(model, deps) {
 async function step(model, deps) {
   const state = await current(model, deps);
   if (!state) {
-    const text2 = `no rollout of ${model} has started; nothing to do`;
-    return { action: "idle", model, text: text2, report: `${text2}
+    const text = `no rollout of ${model} has started; nothing to do`;
+    return { action: "idle", model, text, report: `${text}
 ` };
   }
   const { latest, deployment, plan } = state;
   await applyEffects(latest, plan, deployment, deps);
   if (isTerminal(latest)) {
-    const text2 = `the last rollout of ${model} (${latest.version}, deployment ${latest.deploymentId}) ended ${latest.phase}; nothing to do`;
-    return { action: "idle", model, text: text2, report: `${text2}
+    const text = `the last rollout of ${model} (${latest.version}, deployment ${latest.deploymentId}) ended ${latest.phase}; nothing to do`;
+    return { action: "idle", model, text, report: `${text}
 `, event: latest, plan, deploymentId: latest.deploymentId };
   }
   const evidence = await deps.traffic.evidence({
@@ -64518,8 +60203,8 @@ async function step(model, deps) {
   });
   const next2 = transition(latest, plan, judgement, { now, actor: deps.actor, runUrl: deps.runUrl });
   if (!next2) {
-    const text2 = `${model} ${plan.version} ${latest.phase === "inconclusive" ? "is inconclusive, waiting for a reviewer" : `holds at step ${latest.step + 1}/${plan.steps.length} (${latest.weight}%)`}: ${judgement.reasons[0] ?? ""}`;
-    return finish("held", { latest, plan, judgement, text: text2, deployment });
+    const text = `${model} ${plan.version} ${latest.phase === "inconclusive" ? "is inconclusive, waiting for a reviewer" : `holds at step ${latest.step + 1}/${plan.steps.length} (${latest.weight}%)`}: ${judgement.reasons[0] ?? ""}`;
+    return finish("held", { latest, plan, judgement, text, deployment });
   }
   return take(next2, { latest, plan, judgement, deployment }, deps);
 }
@@ -64539,12 +60224,12 @@ async function decide(model, decision, reason, deps) {
 }
 async function take(next2, s, deps) {
   if (!await deps.rollouts.append(next2, s.deployment.sha)) {
-    const text3 = `another run moved the rollout of ${next2.model} ${next2.version} first (entry ${next2.seq}); nothing done`;
+    const text2 = `another run moved the rollout of ${next2.model} ${next2.version} first (entry ${next2.seq}); nothing done`;
     return {
       action: "raced",
       model: next2.model,
-      text: text3,
-      report: `${text3}
+      text: text2,
+      report: `${text2}
 `,
       plan: s.plan,
       judgement: s.judgement,
@@ -64553,12 +60238,12 @@ async function take(next2, s, deps) {
   }
   const commentUrl = await applyEffects(next2, s.plan, s.deployment, deps);
   const action = next2.phase === "promoted" ? "promoted" : next2.phase === "rolled-back" ? "rolled-back" : next2.phase === "inconclusive" ? "inconclusive" : "advanced";
-  const text2 = action === "promoted" ? `promoted ${next2.model} ${next2.version} to prod (was ${next2.prodVersion}): ${next2.reasons[0]}` : action === "rolled-back" ? `rolled back ${next2.model} ${next2.version}; prod stays ${next2.prodVersion}: ${next2.reasons[0]}` : action === "inconclusive" ? `${next2.model} ${next2.version} is inconclusive at step ${next2.step + 1}/${s.plan.steps.length}: ${next2.reasons[0]}; waiting for a reviewer` : `${next2.model} ${next2.version}: step ${next2.step + 1}/${s.plan.steps.length}, canary at ${next2.weight}%`;
+  const text = action === "promoted" ? `promoted ${next2.model} ${next2.version} to prod (was ${next2.prodVersion}): ${next2.reasons[0]}` : action === "rolled-back" ? `rolled back ${next2.model} ${next2.version}; prod stays ${next2.prodVersion}: ${next2.reasons[0]}` : action === "inconclusive" ? `${next2.model} ${next2.version} is inconclusive at step ${next2.step + 1}/${s.plan.steps.length}: ${next2.reasons[0]}; waiting for a reviewer` : `${next2.model} ${next2.version}: step ${next2.step + 1}/${s.plan.steps.length}, canary at ${next2.weight}%`;
   return finish(action, {
     latest: next2,
     plan: s.plan,
     judgement: s.judgement,
-    text: text2,
+    text,
     deployment: s.deployment,
     commentUrl
   });
@@ -64577,12 +60262,12 @@ function finish(action, s) {
   };
 }
 async function referenceProfile(registry2, plan) {
-  const dir = await mkdtemp(join4(tmpdir(), "mlship-deploy-profile-"));
+  const dir = await mkdtemp2(join6(tmpdir(), "mlship-deploy-profile-"));
   try {
     const { files } = await registry2.download(`${plan.model}@${plan.version}`, dir, { role: "data-profile" });
-    return parseProfile(await readFile3(files[0], "utf8"), files[0]);
+    return parseProfile(await readFile4(files[0], "utf8"), files[0]);
   } finally {
-    await rm4(dir, { recursive: true, force: true });
+    await rm5(dir, { recursive: true, force: true });
   }
 }
 function links(deps) {
@@ -64619,6 +60304,12 @@ async function applyEffects(event, plan, deployment, deps) {
         stage: "prod",
         message: `rollout ${deployment.id}: ${event.reasons[0] ?? "promoted"}`.slice(0, 500)
       });
+      await deps.registry.unassign({
+        name: model,
+        version: version2,
+        stage: "canary",
+        message: `rollout ${deployment.id}: done`
+      });
       if (event.prodDeploymentId !== null) {
         const previous = await deps.deployments.latestStatus(event.prodDeploymentId);
         if (previous?.state === "success")
@@ -64645,19 +60336,8 @@ async function applyEffects(event, plan, deployment, deps) {
   return commentUrl;
 }
 
-// packages/deploy/src/github/github-failure.ts
-function gitHubFailure(error63, what, permission) {
-  const status = error63?.status;
-  const code = typeof status === "number" ? status : void 0;
-  const detail = error63.response?.data?.message;
-  const why = code === 401 ? "the token is invalid or expired; pass a valid token" : code === 403 || code === 429 ? `GitHub refused or rate-limited it; give the job \`permissions: ${permission}\`, or re-run later if rate-limited` : code === 404 ? "GitHub found no such repository or object; check the repository and that the token can see it" : code === 422 || code === 409 ? `GitHub refused it (${typeof detail === "string" ? detail : code})` : code !== void 0 && code >= 500 ? "GitHub failed to answer; re-run the job (the rollout is left consistent)" : `no answer from GitHub (${error63.message}); re-run the job`;
-  return new GitHubAccessError(`could not ${what}: ${why}`, {
-    ...code === void 0 ? {} : { status: code },
-    cause: error63
-  });
-}
-
 // packages/deploy/src/github/github-deployments.ts
+var RERUN = " (the rollout is left consistent)";
 var DEPLOYMENT_TASK = "deploy:mlship";
 function toDeployment(d) {
   return { id: d.id, sha: d.sha, environment: d.environment, payload: d.payload };
@@ -64682,18 +60362,22 @@ function gitHubDeployments(client, repo) {
         });
         return toDeployment(created.data);
       } catch (error63) {
-        throw gitHubFailure(
-          error63,
-          `create a deployment of ${request2.ref} to ${request2.environment} in ${where}`,
-          "deployments: write"
-        );
+        throw gitHubError(error63, {
+          doing: `create a deployment of ${request2.ref} to ${request2.environment} in ${where}`,
+          permission: "deployments: write",
+          rerun: RERUN
+        });
       }
     },
     async get(id) {
       try {
         return toDeployment((await client.rest.repos.getDeployment({ ...repo, deployment_id: id })).data);
       } catch (error63) {
-        throw gitHubFailure(error63, `read deployment ${id} of ${where}`, "deployments: read");
+        throw gitHubError(error63, {
+          doing: `read deployment ${id} of ${where}`,
+          permission: "deployments: read",
+          rerun: RERUN
+        });
       }
     },
     async latestStatus(id) {
@@ -64702,7 +60386,11 @@ function gitHubDeployments(client, repo) {
         const newest = statuses.data[0];
         return newest ? { state: newest.state, description: newest.description ?? "" } : null;
       } catch (error63) {
-        throw gitHubFailure(error63, `read the statuses of deployment ${id} of ${where}`, "deployments: read");
+        throw gitHubError(error63, {
+          doing: `read the statuses of deployment ${id} of ${where}`,
+          permission: "deployments: read",
+          rerun: RERUN
+        });
       }
     },
     async setStatus(id, status) {
@@ -64719,13 +60407,18 @@ function gitHubDeployments(client, repo) {
           auto_inactive: false
         });
       } catch (error63) {
-        throw gitHubFailure(error63, `set deployment ${id} of ${where} to ${status.state}`, "deployments: write");
+        throw gitHubError(error63, {
+          doing: `set deployment ${id} of ${where} to ${status.state}`,
+          permission: "deployments: write",
+          rerun: RERUN
+        });
       }
     }
   };
 }
 
 // packages/deploy/src/github/github-rollout-log.ts
+var RERUN2 = " (the rollout is left consistent)";
 function segment(model) {
   return model.replaceAll("/", "+");
 }
@@ -64738,7 +60431,11 @@ function gitHubRolloutLog(client, repo) {
       try {
         entry = await log.latest(segment(model));
       } catch (error63) {
-        throw gitHubFailure(error63, `read the rollout log of ${model} in ${where}`, "contents: read");
+        throw gitHubError(error63, {
+          doing: `read the rollout log of ${model} in ${where}`,
+          permission: "contents: read",
+          rerun: RERUN2
+        });
       }
       return entry ? parseEventMessage(entry.message, `refs/mlship/rollouts/${segment(model)}/${entry.seq}`) : null;
     },
@@ -64746,7 +60443,11 @@ function gitHubRolloutLog(client, repo) {
       try {
         return await log.append(segment(event.model), event.seq, { message: formatEventMessage(event), commit });
       } catch (error63) {
-        throw gitHubFailure(error63, `write the rollout log of ${event.model} in ${where}`, "contents: write");
+        throw gitHubError(error63, {
+          doing: `write the rollout log of ${event.model} in ${where}`,
+          permission: "contents: write",
+          rerun: RERUN2
+        });
       }
     }
   };
@@ -64798,17 +60499,17 @@ function httpTraffic(options) {
         lastProblem = networkProblem(error63);
         continue;
       }
-      const text2 = await response.text();
+      const text = await response.text();
       if (response.status >= 500) {
-        lastProblem = `answered ${response.status}${serverMessage(text2)}`;
+        lastProblem = `answered ${response.status}${serverMessage(text)}`;
         continue;
       }
       if (!response.ok)
         throw new ServingError(
-          `${options.description} refused ${method} ${url2}: ${response.status}${serverMessage(text2)}; the rollout is unchanged`
+          `${options.description} refused ${method} ${url2}: ${response.status}${serverMessage(text)}; the rollout is unchanged`
         );
       try {
-        return JSON.parse(text2);
+        return JSON.parse(text);
       } catch {
         throw new ServingError(
           `${options.description} answered ${method} ${url2} with something that is not JSON; the rollout is unchanged`
@@ -64854,9 +60555,9 @@ function describeIssue(error63) {
   const issue3 = error63.issues[0];
   return `invalid JSON at ${issue3.path.join(".") || "(top)"}: ${issue3.message}`;
 }
-function serverMessage(text2) {
+function serverMessage(text) {
   try {
-    const body = ErrorBody.safeParse(JSON.parse(text2));
+    const body = ErrorBody.safeParse(JSON.parse(text));
     if (body.success) return `: ${body.data.error.replace(/\s+/g, " ").slice(0, 200)}`;
   } catch {
   }
@@ -64872,7 +60573,7 @@ function networkProblem(error63) {
 import { spawn } from "node:child_process";
 var MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
 function run(what, command, options, vars) {
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve4, reject) => {
     const child = spawn("bash", ["-c", command], {
       cwd: options.cwd,
       env: { ...options.env, ...vars },
@@ -64880,17 +60581,17 @@ function run(what, command, options, vars) {
       timeout: options.timeoutMs ?? 3e5
     });
     const out = [];
-    const err2 = [];
+    const err = [];
     let size = 0;
     child.stdout.on("data", (chunk) => {
       size += chunk.length;
       if (size <= MAX_OUTPUT_BYTES) out.push(chunk);
     });
-    child.stderr.on("data", (chunk) => err2.push(chunk));
+    child.stderr.on("data", (chunk) => err.push(chunk));
     child.on("error", (error63) => reject(new ServingError(`${what} could not start: ${error63.message}`)));
     child.on("close", (code, signal) => {
-      if (code === 0) return resolve2(Buffer.concat(out).toString("utf8"));
-      const last = Buffer.concat(err2).toString("utf8").trim().split("\n").at(-1)?.slice(0, 300) ?? "";
+      if (code === 0) return resolve4(Buffer.concat(out).toString("utf8"));
+      const last = Buffer.concat(err).toString("utf8").trim().split("\n").at(-1)?.slice(0, 300) ?? "";
       const how = signal ? `was stopped (${signal})` : `exited with ${code}`;
       reject(new ServingError(`${what} ${how}${last ? `: ${last}` : ""}; the rollout is unchanged`));
     });
@@ -64938,81 +60639,42 @@ function commandTraffic(options) {
 
 // packages/deploy/src/deploy-entry.ts
 import { existsSync as existsSync3, readFileSync } from "node:fs";
-import { mkdtemp as mkdtemp2, rm as rm5, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdtemp as mkdtemp3, rm as rm6, writeFile as writeFile4 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import { join as join5, resolve } from "node:path";
+import { join as join7, resolve as resolve3 } from "node:path";
 
 // packages/pr-comment/src/access-errors.ts
-function statusOf3(error63) {
-  const status = error63.status;
-  return typeof status === "number" ? status : void 0;
+function permission(context, operation2) {
+  if (context.target.kind === "commit") return `contents: ${operation2}`;
+  return context.plainIssue ? `issues: ${operation2}` : `pull-requests: ${operation2}`;
 }
-function writePermission(context) {
-  if (context.target.kind === "commit") return "contents: write";
-  return context.plainIssue ? "issues: write" : "pull-requests: write";
-}
-function accessError(error63, operation, context) {
-  const status = statusOf3(error63);
-  const message = error63 instanceof Error ? error63.message : String(error63);
-  if (status === 401)
-    return new GitHubAccessError(
-      `report: GitHub refused the token (401: ${message}); pass a valid token in the 'token' input`,
-      { status, cause: error63 }
-    );
-  if ((status === 403 || status === 429) && /rate limit/i.test(message)) {
-    return new GitHubAccessError(
-      `report: GitHub's rate limit stopped the request to ${context.where} after retries; re-run the job later`,
-      { status, cause: error63 }
-    );
-  }
-  if (status === 403 && operation === "write") {
-    return new GitHubAccessError(
-      `report: the token cannot write comments on ${context.where}; add \`permissions: ${writePermission(context)}\` to the job${context.plainIssue ? "" : " (fork PRs: use the workflow_run pattern, see docs/report.md)"}`,
-      { status, cause: error63 }
-    );
-  }
-  if (status === 403)
-    return new GitHubAccessError(
-      `report: the token cannot read ${context.where} (403: ${message}); give the job read access to it`,
-      { status, cause: error63 }
-    );
-  if (status === 422 && operation === "write") {
-    return new GitHubAccessError(`report: GitHub refused the write to ${context.where} (422: ${message})`, {
-      status,
-      cause: error63
-    });
-  }
-  if (status === 404 || status === 422) {
-    const what = context.target.kind === "issue" ? "no pull request or issue" : "no commit";
-    return new GitHubAccessError(
-      `report: ${context.where}: GitHub has ${what} there that this token can see (target '${context.targetInput}'); check the number or SHA, or use target: auto`,
-      { status, cause: error63 }
-    );
-  }
-  if (status !== void 0 && status >= 500 && error63.name === "HttpError") {
-    return new GitHubAccessError(
-      `report: GitHub kept failing on ${context.where} (${status}: ${message}) after retries; re-run the job`,
-      { status, cause: error63 }
-    );
-  }
-  return error63;
+function accessHints(doing, operation2, context) {
+  const what = context.target.kind === "issue" ? "no pull request or issue" : "no commit";
+  return {
+    doing: `${doing} ${context.where}`,
+    permission: permission(context, operation2),
+    ...operation2 === "write" && context.fromFork ? {
+      forbidden: "this pull request comes from a fork, whose token is read-only whatever the workflow asks; post the report from a workflow_run workflow (see docs/report.md, 'Fork pull requests')"
+    } : {},
+    notFound: `GitHub has ${what} there that this token can see (target '${context.targetInput}'); check the number or SHA, or use target: auto`
+  };
 }
 function withAccessErrors(store, context) {
-  const guard = (operation, call) => async (...args) => {
+  const guard = (doing, operation2, call) => async (...args) => {
     try {
       return await call(...args);
     } catch (error63) {
-      throw accessError(error63, operation, context);
+      throw gitHubError(error63, accessHints(doing, operation2, context));
     }
   };
   return {
-    readIssueBody: guard("read", store.readIssueBody.bind(store)),
-    writeIssueBody: guard("write", store.writeIssueBody.bind(store)),
-    listComments: guard("read", store.listComments.bind(store)),
-    commentNodes: guard("read", store.commentNodes.bind(store)),
-    createComment: guard("write", store.createComment.bind(store)),
-    updateComment: guard("write", store.updateComment.bind(store)),
-    deleteIssueComment: guard("write", store.deleteIssueComment.bind(store))
+    readIssueBody: guard("read the description of", "read", store.readIssueBody.bind(store)),
+    writeIssueBody: guard("update the description of", "write", store.writeIssueBody.bind(store)),
+    listComments: guard("list the comments on", "read", store.listComments.bind(store)),
+    commentNodes: guard("look up the comments on", "read", store.commentNodes.bind(store)),
+    createComment: guard("post the report comment on", "write", store.createComment.bind(store)),
+    updateComment: guard("update the report comment on", "write", store.updateComment.bind(store)),
+    deleteIssueComment: guard("delete a duplicate report comment on", "write", store.deleteIssueComment.bind(store))
   };
 }
 
@@ -65022,9 +60684,7 @@ function defaultReportKey(workflow, job) {
   return ReportKeySchema.parse(`${workflow ?? "workflow"}/${job ?? "job"}`);
 }
 function escapeKey(key) {
-  return Array.from(key).map(
-    (ch) => /^[A-Za-z0-9._~/@:+=,()!*' -]$/.test(ch) ? ch : encodeURIComponent(ch).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-  ).join("");
+  return key.replace(/[^A-Za-z0-9._~/@:+=,()!*' -]/gu, (ch) => encodeURIComponent(ch));
 }
 function stickyMarker(key) {
   return `<!-- mlship:report key="${escapeKey(key)}" -->`;
@@ -65053,11 +60713,11 @@ function commentPointer(body, key) {
   return readCommentPointers(body)[escapeKey(key)];
 }
 function withCommentPointer(body, key, nodeId) {
-  const text2 = body ?? "";
-  const pointers = { ...readCommentPointers(text2), [escapeKey(key)]: nodeId };
+  const text = body ?? "";
+  const pointers = { ...readCommentPointers(text), [escapeKey(key)]: nodeId };
   const comment = `<!-- mlship:comments ${JSON.stringify(pointers)} -->`;
-  if (POINTER_PATTERN.test(text2)) return text2.replace(POINTER_PATTERN, () => comment);
-  return text2 === "" ? comment : `${text2.replace(/\s+$/, "")}
+  if (POINTER_PATTERN.test(text)) return text.replace(POINTER_PATTERN, () => comment);
+  return text === "" ? comment : `${text.replace(/\s+$/, "")}
 
 ${comment}`;
 }
@@ -65074,8 +60734,7 @@ async function followPointer(store, target, key, nodeId) {
   return { id: node2.id, nodeId: node2.nodeId, body: node2.body, htmlUrl: node2.htmlUrl };
 }
 function byId(a, b) {
-  const [x, y] = [BigInt(a.id), BigInt(b.id)];
-  return x < y ? -1 : x > y ? 1 : 0;
+  return Number(BigInt(a.id) - BigInt(b.id));
 }
 async function scanAll(store, target, key) {
   const candidates = (await store.listComments(target)).filter((c) => isStickyBody(c.body, key));
@@ -65309,13 +60968,19 @@ async function postReport(options, deps) {
   const where = describeTarget(deps.context.repo, target);
   const common = { target, where, key, truncated, body };
   if (options.dryRun) return { ...common, action: "dry-run", commentId: void 0, commentUrl: void 0 };
-  const store = withAccessErrors(deps.store, { where, target, targetInput: options.target, plainIssue });
+  const store = withAccessErrors(deps.store, {
+    where,
+    target,
+    targetInput: options.target,
+    plainIssue,
+    fromFork: deps.fromFork
+  });
   const posted = await upsertStickyComment(store, target, body, { key, bodyHint, warn: deps.warn });
   return { ...common, action: posted.action, commentId: posted.commentId, commentUrl: posted.commentUrl };
 }
 
 // packages/pr-comment/src/runtime.ts
-import { appendFile as appendFile2, readFile as readFile4 } from "node:fs/promises";
+import { appendFile as appendFile3, readFile as readFile5 } from "node:fs/promises";
 
 // packages/pr-comment/src/comment-store.ts
 function gitHubCommentStore(client, repo) {
@@ -65337,28 +61002,13 @@ function gitHubCommentStore(client, repo) {
 }
 
 // packages/pr-comment/src/runtime.ts
-function parseRepo(text2, source) {
-  const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(text2 ?? "");
-  if (!match) throw new InputError(`${source}: expected 'owner/name', got '${text2 ?? ""}'`);
-  return { owner: match[1], repo: match[2] };
-}
-async function readEventPayload(path) {
-  if (!path) return {};
-  try {
-    return JSON.parse(await readFile4(path, "utf8"));
-  } catch {
-    return {};
-  }
-}
-function workflowCommandText(text2) {
-  return text2.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-async function createReportDeps(options) {
-  const { env } = options;
-  const repo = parseRepo(options.repo ?? env.GITHUB_REPOSITORY, options.repo ? "--repo" : "GITHUB_REPOSITORY");
-  const client = createGitHubClient({ token: options.token, baseUrl: options.apiUrl ?? env.GITHUB_API_URL });
-  const summaryPath = env.GITHUB_STEP_SUMMARY;
-  const runUrl = env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${repo.owner}/${repo.repo}/actions/runs/${env.GITHUB_RUN_ID}` : void 0;
+function createReportDeps({ client, context, warn }) {
+  const repo = context.repo;
+  if (!repo)
+    throw new InputError(
+      "report: the repository is unknown; GITHUB_REPOSITORY (owner/name) is not set (the CLI takes --repo owner/name)"
+    );
+  const summaryPath = context.stepSummaryPath;
   return {
     store: gitHubCommentStore(client, repo),
     lookups: {
@@ -65366,30 +61016,28 @@ async function createReportDeps(options) {
         try {
           return await openPullRequestsForHead(client, repo, headOwner, branch);
         } catch (error63) {
-          const where = `${repo.owner}/${repo.repo} (pull requests of ${headOwner}:${branch})`;
-          throw accessError(error63, "read", { where, target: { kind: "issue", number: 0 }, targetInput: "auto" });
+          throw gitHubError(error63, {
+            doing: `find the open pull request of ${headOwner}:${branch} in ${repo.owner}/${repo.repo}`,
+            permission: "pull-requests: read"
+          });
         }
       }
     },
     context: {
-      eventName: env.GITHUB_EVENT_NAME ?? "",
-      payload: await readEventPayload(env.GITHUB_EVENT_PATH),
-      sha: env.GITHUB_SHA ?? "",
-      ref: env.GITHUB_REF ?? "",
+      eventName: context.eventName ?? "",
+      payload: context.payload,
+      sha: context.sha ?? "",
+      ref: context.ref ?? "",
       repo,
-      workflow: env.GITHUB_WORKFLOW,
-      job: env.GITHUB_JOB
+      workflow: context.workflow,
+      job: context.job
     },
-    readReport: (path) => readFile4(path, "utf8"),
-    writeSummary: summaryPath ? (markdown) => appendFile2(summaryPath, `${markdown}
+    fromFork: context.pullRequest?.fromFork === true,
+    readReport: (path) => readFile5(path, "utf8"),
+    writeSummary: summaryPath ? (markdown) => appendFile3(summaryPath, `${markdown}
 `) : void 0,
-    runUrl,
-    warn: (message) => {
-      if (env.GITHUB_ACTIONS === "true") process.stdout.write(`::warning::${workflowCommandText(message)}
-`);
-      else process.stderr.write(`warning: ${message}
-`);
-    }
+    runUrl: context.run?.url,
+    warn
   };
 }
 
@@ -65402,7 +61050,7 @@ var DeployInputsSchema = external_exports.object({
   environment: external_exports.string().min(1).default("production"),
   policy: external_exports.string().optional(),
   steps: external_exports.string().optional(),
-  serverUrl: external_exports.url({ protocol: /^https?$/ }).optional(),
+  serverUrl: external_exports.url({ protocol: /^https?$/, error: "must be an http(s) URL such as http://127.0.0.1:8080" }).optional(),
   serverToken: external_exports.string().optional(),
   trafficUrl: external_exports.string().optional(),
   evidenceUrl: external_exports.string().optional(),
@@ -65411,27 +61059,27 @@ var DeployInputsSchema = external_exports.object({
   environmentUrl: external_exports.string().optional(),
   registry: external_exports.string().optional(),
   repository: external_exports.string().optional(),
-  reason: external_exports.string().optional(),
-  token: external_exports.string().min(1)
+  reason: external_exports.string().optional()
+});
+var DeployActionInputsSchema = DeployInputsSchema.extend({
+  token: external_exports.string({ error: "input 'token' is required: a token with deployments: write and contents: write" }).min(1)
 });
 var DEFAULT_POLICY_FILE2 = "mlship/policy.yml";
 var ReleaseEvent = external_exports.object({ release: external_exports.object({ tag_name: external_exports.string() }) });
-function versionOfEvent(env) {
+function versionOfEvent(context) {
   let tag;
-  if (env.GITHUB_EVENT_NAME === "release" && env.GITHUB_EVENT_PATH) {
-    try {
-      tag = ReleaseEvent.parse(JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, "utf8"))).release.tag_name;
-    } catch {
-      return void 0;
-    }
-  } else if (env.GITHUB_EVENT_NAME === "push" && env.GITHUB_REF?.startsWith("refs/tags/")) {
-    tag = env.GITHUB_REF.slice("refs/tags/".length);
+  if (context.eventName === "release") {
+    const parsed2 = ReleaseEvent.safeParse(context.payload);
+    if (!parsed2.success) return void 0;
+    tag = parsed2.data.release.tag_name;
+  } else if (context.eventName === "push" && context.ref?.startsWith("refs/tags/")) {
+    tag = context.ref.slice("refs/tags/".length);
   }
   const parsed = tag ? parseGtoTag(tag) : null;
   return parsed?.action === "register" ? `${parsed.name}@${parsed.version}` : void 0;
 }
-function resolveCommand(inputs, env, policy) {
-  const fromEvent = inputs.version === void 0 ? versionOfEvent(env) : void 0;
+function resolveCommand(inputs, context, policy) {
+  const fromEvent = inputs.version === void 0 ? versionOfEvent(context) : void 0;
   const versionText = inputs.version ?? fromEvent;
   let model = inputs.model === void 0 ? void 0 : assertModelName(inputs.model, "model");
   let version2;
@@ -65448,7 +61096,7 @@ function resolveCommand(inputs, env, policy) {
   }
   const command = inputs.command === "auto" ? version2 === void 0 ? "step" : "start" : inputs.command;
   if (model === void 0) {
-    if (inputs.command === "auto" && (env.GITHUB_EVENT_NAME === "release" || env.GITHUB_REF?.startsWith("refs/tags/")))
+    if (inputs.command === "auto" && (context.eventName === "release" || context.ref?.startsWith("refs/tags/")))
       return { idle: "the release or tag does not name a model version (NAME@vX.Y.Z); nothing to deploy" };
     throw new InputError(
       `input 'model' is required to ${command === "start" ? "start a rollout" : `${command} a rollout`}; set it in the step's 'with:' block`
@@ -65470,17 +61118,17 @@ function resolveCommand(inputs, env, policy) {
   return { command, model, reason: inputs.reason };
 }
 function loadPolicy(file2, cwd) {
-  const path = resolve(cwd, file2 ?? DEFAULT_POLICY_FILE2);
+  const path = resolve3(cwd, file2 ?? DEFAULT_POLICY_FILE2);
   if (file2 === void 0 && !existsSync3(path)) return defaultPolicy();
-  let text2;
+  let text;
   try {
-    text2 = readFileSync(path, "utf8");
+    text = readFileSync(path, "utf8");
   } catch {
     throw new InputError(
       `input 'policy': '${file2}' cannot be read; give the path of the policy YAML (e.g. ${DEFAULT_POLICY_FILE2})`
     );
   }
-  return parsePolicy(text2, file2 ?? DEFAULT_POLICY_FILE2);
+  return parsePolicy(text, file2 ?? DEFAULT_POLICY_FILE2);
 }
 function trafficAdapter(inputs, cwd, env) {
   const given = [
@@ -65502,8 +61150,21 @@ function trafficAdapter(inputs, cwd, env) {
     });
   return commandTraffic({ trafficCommand: inputs.trafficCommand, evidenceCommand: inputs.evidenceCommand, cwd, env });
 }
-async function runDeploy(inputs, env, cwd, options = {}) {
-  const resolved = resolveCommand(inputs, env, () => loadPolicy(inputs.policy, cwd));
+function rolloutRepo(given, context) {
+  if (given !== void 0) {
+    if (!REPOSITORY_PATTERN.test(given))
+      throw new InputError(`input 'repository': '${given}' is not owner/name (e.g. octo/churn)`);
+    const [owner, repo] = given.split("/");
+    return { owner, repo };
+  }
+  if (!context.repo)
+    throw new InputError("the repository is unknown: GITHUB_REPOSITORY is not set (the CLI takes --repo owner/name)");
+  return context.repo;
+}
+async function runDeploy(inputs, runtime) {
+  const { context, client, registry: registry2 } = runtime;
+  const cwd = context.workspace;
+  const resolved = resolveCommand(inputs, context, () => loadPolicy(inputs.policy, cwd));
   if ("idle" in resolved)
     return {
       command: "none",
@@ -65513,48 +61174,30 @@ async function runDeploy(inputs, env, cwd, options = {}) {
       report: `${resolved.idle}
 `
     };
-  const repo = parseRepo(
-    inputs.repository ?? env.GITHUB_REPOSITORY,
-    inputs.repository ? "input 'repository'" : "GITHUB_REPOSITORY"
-  );
-  const client = createGitHubClient({
-    token: inputs.token,
-    ...env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {},
-    ...options.throttle === false ? { throttle: false } : {}
-  });
-  const actor = env.GITHUB_ACTOR ?? "mlship";
-  const registry2 = await openRegistry({
-    location: inputs.registry ?? `github:${repo.owner}/${repo.repo}`,
-    cwd,
-    env,
-    token: inputs.token,
-    actor
-  });
-  const server = env.GITHUB_SERVER_URL ?? "https://github.com";
-  const runUrl = env.GITHUB_RUN_ID ? `${server}/${repo.owner}/${repo.repo}/actions/runs/${env.GITHUB_RUN_ID}` : void 0;
+  const repo = rolloutRepo(inputs.repository, context);
   const result2 = await runController(resolved, {
     registry: registry2,
     rollouts: gitHubRolloutLog(client, repo),
     deployments: gitHubDeployments(client, repo),
-    traffic: trafficAdapter(inputs, cwd, env),
+    traffic: trafficAdapter(inputs, cwd, runtime.env),
     postEvidence: async (commit, markdown) => {
-      const dir = await mkdtemp2(join5(tmpdir2(), "mlship-deploy-report-"));
+      const dir = await mkdtemp3(join7(tmpdir2(), "mlship-deploy-report-"));
       try {
-        const reportPath = join5(dir, "rollback.md");
-        await writeFile3(reportPath, markdown);
-        const deps = await createReportDeps({ token: inputs.token, env, repo: `${repo.owner}/${repo.repo}` });
+        const reportPath = join7(dir, "rollback.md");
+        await writeFile4(reportPath, markdown);
+        const deps = createReportDeps({ client, context: { ...context, repo }, warn: runtime.warn });
         const posted = await postReport(
           { reportPath, target: `commit/${commit}`, key: ReportKeySchema.parse(`mlship-deploy/${resolved.model}`) },
           { ...deps, writeSummary: void 0 }
         );
         return posted.commentUrl;
       } finally {
-        await rm5(dir, { recursive: true, force: true });
+        await rm6(dir, { recursive: true, force: true });
       }
     },
-    clock: options.clock ?? (() => /* @__PURE__ */ new Date()),
-    actor,
-    runUrl,
+    clock: runtime.clock ?? (() => /* @__PURE__ */ new Date()),
+    actor: context.actor ?? "mlship",
+    runUrl: context.run?.url,
     environmentUrl: inputs.environmentUrl ?? inputs.serverUrl
   });
   return { command: resolved.command, ...result2 };
@@ -65562,10 +61205,20 @@ async function runDeploy(inputs, env, cwd, options = {}) {
 
 // actions/deploy/src/index.ts
 await runAction(async () => {
-  const inputs = readInputs(DeployInputsSchema);
-  const result2 = await runDeploy(inputs, process.env, process.env.GITHUB_WORKSPACE ?? process.cwd());
+  const { token, ...inputs } = readInputs(DeployActionInputsSchema);
+  const context = await readRunnerContext();
+  const client = actionGitHubClient(context, token);
+  const registry2 = await openRegistry({
+    // The stages live beside the rollout's state unless another registry is named.
+    location: inputs.registry ? actionRegistryLocation(inputs.registry, context) : actionRegistryLocation(inputs.repository && `github:${inputs.repository}`, context, "input 'repository'"),
+    cwd: context.workspace,
+    client,
+    tokenHint: "set the 'token' input",
+    actor: context.actor ?? "github-actions"
+  });
+  const result2 = await runDeploy(inputs, { context, client, registry: registry2, env: process.env, warn: warning2 });
   console.log(result2.text);
-  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync2(process.env.GITHUB_STEP_SUMMARY, result2.report);
+  await appendSummary(context, result2.report);
   if (result2.action === "rolled-back" || result2.action === "inconclusive") warning2(result2.text);
   setOutputs({
     action: result2.action,

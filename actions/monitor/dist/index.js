@@ -72812,7 +72812,7 @@ function openError(error63, file2, what) {
   });
 }
 
-// packages/eval/src/policy.ts
+// packages/eval/src/gate-schema.ts
 var GATE_SHORTHAND = /^\s*([a-z0-9_]+)\s*(>=|<=)\s*(-?[0-9]*\.?[0-9]+(?:e-?[0-9]+)?)\s*$/i;
 var unknownMetric = (name) => `unknown metric '${name}'; valid metrics: ${[.../* @__PURE__ */ new Set([...metricsOf("classification"), ...metricsOf("regression")])].join(", ")}`;
 var MetricSchema = external_exports.string().refine(isMetricName, {
@@ -72846,6 +72846,46 @@ var GateSchema = external_exports.preprocess((value2, ctx) => {
   }
   return { metric: m[1], [m[2] === ">=" ? "min" : "max"]: Number(m[3]) };
 }, ThresholdGateSchema);
+
+// packages/eval/src/canary-policy.ts
+var strictlyIncreasing = (weights) => weights.every((w, i) => i === 0 || w > weights[i - 1]);
+var CanaryPolicySchema = external_exports.strictObject({
+  /** Canary traffic weights in percent, one per step. */
+  steps: external_exports.array(external_exports.number().gt(0).max(100)).min(1).max(20).default([5, 25, 50, 100]).refine(strictlyIncreasing, { error: "weights must increase from step to step, e.g. [5, 25, 50, 100]" }),
+  /** Requests the canary must serve at a step before the next step. */
+  min_requests: external_exports.number().int().min(0).default(200),
+  /** Minutes a step lasts at least. */
+  min_minutes: external_exports.number().min(0).default(10),
+  /** Both models score every request (the canary's answer is served for its weight's share): paired evidence. */
+  shadow: external_exports.boolean().default(true),
+  /** Labelled requests before the labelled gates may decide. */
+  min_labels: external_exports.number().int().min(10).default(100),
+  /** With this many labelled requests and no decision, the rollout is inconclusive and waits for a reviewer. */
+  max_labels: external_exports.number().int().positive().default(2e4),
+  /** Hours after the start with no decision: inconclusive. */
+  max_hours: external_exports.number().positive().default(72),
+  /** Evidence older than this never passes a step. */
+  evidence_max_age_minutes: external_exports.number().positive().default(15),
+  /** Gates judged on labelled traffic; default: the policy's gates on per-request metrics. */
+  gates: external_exports.array(GateSchema).optional(),
+  /** Label-free checks: any breach rolls back at once. */
+  guardrails: external_exports.strictObject({
+    /** Canary error rate above prod's by more than this (absolute share of requests). */
+    error_rate_max_increase: external_exports.number().min(0).max(1).default(0.01),
+    /** Canary p99 latency above this multiple of prod's. */
+    latency_p99_max_ratio: external_exports.number().gt(1).default(1.5),
+    /** Canary p99 latency above this many milliseconds. */
+    latency_p99_ms: external_exports.number().positive().optional(),
+    /** Share of requests where canary and prod predict differently (shadow mode). */
+    disagreement_max: external_exports.number().gt(0).max(1).default(0.3),
+    /** The canary's predictions drift from prod's. */
+    prediction_drift: external_exports.boolean().default(true),
+    /** The inputs the canary saw drift from the version's published data profile. */
+    input_drift: external_exports.boolean().default(true)
+  }).prefault({})
+}).prefault({});
+
+// packages/eval/src/policy.ts
 var PolicySchema = external_exports.strictObject({
   schemaVersion: external_exports.literal(1).default(1),
   task: external_exports.enum(["classification", "regression"]).optional(),
@@ -72925,7 +72965,8 @@ var PolicySchema = external_exports.strictObject({
         shape: external_exports.array(external_exports.union([external_exports.number(), external_exports.string(), external_exports.null()]))
       })
     )
-  }).optional()
+  }).optional(),
+  canary: CanaryPolicySchema
 });
 
 // packages/report/src/escape.ts
@@ -77552,6 +77593,39 @@ var RegistryService = class {
       stage,
       version: to,
       previousVersion: from,
+      tag: appended?.event.tag,
+      counter: appended?.event.counter
+    };
+  }
+  /**
+   * Takes a stage away from one version (GTO's `NAME#STAGE!#N`), wherever it
+   * sits in the stage's stack: a rolled-back canary leaves `canary` to the
+   * version that held it before, or to nobody. Nothing is written when the
+   * version does not hold the stage.
+   */
+  async unassign(req) {
+    const name = assertModelName(req.name);
+    const stage = assertStageName(req.stage);
+    const version2 = normalizeVersion(req.version);
+    stageRule(this.ctx.stagePolicy, stage);
+    checkActor(this.ctx.stagePolicy, stage, this.ctx.actor);
+    let holder;
+    const appended = await this.log.append(name, async (state) => {
+      const stack = state.stages[stage] ?? [];
+      holder = stack.filter((v) => v !== version2).at(-1);
+      if (!stack.includes(version2)) return null;
+      return {
+        change: { action: "unassign", version: version2, stage },
+        tag: { action: "unassign", name, stage },
+        commit: await this.versionCommit(name, version2),
+        message: req.message
+      };
+    });
+    return {
+      name,
+      stage,
+      version: holder,
+      previousVersion: version2,
       tag: appended?.event.tag,
       counter: appended?.event.counter
     };

@@ -75655,6 +75655,39 @@ var RegistryService = class {
       counter: appended?.event.counter
     };
   }
+  /**
+   * Takes a stage away from one version (GTO's `NAME#STAGE!#N`), wherever it
+   * sits in the stage's stack: a rolled-back canary leaves `canary` to the
+   * version that held it before, or to nobody. Nothing is written when the
+   * version does not hold the stage.
+   */
+  async unassign(req) {
+    const name = assertModelName(req.name);
+    const stage = assertStageName(req.stage);
+    const version2 = normalizeVersion(req.version);
+    stageRule(this.ctx.stagePolicy, stage);
+    checkActor(this.ctx.stagePolicy, stage, this.ctx.actor);
+    let holder;
+    const appended = await this.log.append(name, async (state) => {
+      const stack = state.stages[stage] ?? [];
+      holder = stack.filter((v) => v !== version2).at(-1);
+      if (!stack.includes(version2)) return null;
+      return {
+        change: { action: "unassign", version: version2, stage },
+        tag: { action: "unassign", name, stage },
+        commit: await this.versionCommit(name, version2),
+        message: req.message
+      };
+    });
+    return {
+      name,
+      stage,
+      version: holder,
+      previousVersion: version2,
+      tag: appended?.event.tag,
+      counter: appended?.event.counter
+    };
+  }
   /** Deregisters one version (`NAME@vX.Y.Z!`), or deprecates the whole model (`NAME@deprecated`). */
   async deprecate(req) {
     const name = assertModelName(req.name);
@@ -76689,14 +76722,17 @@ process.env.ORT_DISABLE_TELEMETRY ??= "1";
 // packages/onnx/src/session.ts
 var import_onnxruntime_node = __toESM(require_dist2(), 1);
 var TENSOR_TYPE = (data) => data instanceof Float32Array ? "float32" : data instanceof Float64Array ? "float64" : data instanceof BigInt64Array ? "int64" : data instanceof Int32Array ? "int32" : "string";
-async function loadModel(source, name) {
+async function loadModel(source, name, options = {}) {
   const file2 = typeof source === "string" ? source : name ?? "<model bytes>";
   const bytes = typeof source === "string" ? await readModelFile(source) : source;
   const signature = readOnnxSignature(bytes, file2);
   const metadata = readOnnxMetadata(bytes);
   let session;
   try {
-    session = await import_onnxruntime_node.InferenceSession.create(bytes, { graphOptimizationLevel: "all" });
+    session = await import_onnxruntime_node.InferenceSession.create(bytes, {
+      graphOptimizationLevel: "all",
+      ...options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads, interOpNumThreads: 1 } : {}
+    });
   } catch (error63) {
     const why = String(error63.message ?? error63).split("\n")[0];
     throw new FileFormatError(
@@ -77857,7 +77893,7 @@ function shape(dims) {
   return `[${dims.map((d) => d === null ? "?" : String(d)).join(", ")}]`;
 }
 
-// packages/eval/src/policy.ts
+// packages/eval/src/gate-schema.ts
 var GATE_SHORTHAND = /^\s*([a-z0-9_]+)\s*(>=|<=)\s*(-?[0-9]*\.?[0-9]+(?:e-?[0-9]+)?)\s*$/i;
 var unknownMetric = (name) => `unknown metric '${name}'; valid metrics: ${[.../* @__PURE__ */ new Set([...metricsOf("classification"), ...metricsOf("regression")])].join(", ")}`;
 var MetricSchema = external_exports.string().refine(isMetricName, {
@@ -77891,6 +77927,50 @@ var GateSchema = external_exports.preprocess((value, ctx) => {
   }
   return { metric: m[1], [m[2] === ">=" ? "min" : "max"]: Number(m[3]) };
 }, ThresholdGateSchema);
+
+// packages/eval/src/canary-policy.ts
+var PER_REQUEST_METRICS = ["accuracy", "log_loss", "mae", "mape"];
+function isPerRequestMetric(metric) {
+  return PER_REQUEST_METRICS.includes(metric);
+}
+var strictlyIncreasing = (weights) => weights.every((w, i) => i === 0 || w > weights[i - 1]);
+var CanaryPolicySchema = external_exports.strictObject({
+  /** Canary traffic weights in percent, one per step. */
+  steps: external_exports.array(external_exports.number().gt(0).max(100)).min(1).max(20).default([5, 25, 50, 100]).refine(strictlyIncreasing, { error: "weights must increase from step to step, e.g. [5, 25, 50, 100]" }),
+  /** Requests the canary must serve at a step before the next step. */
+  min_requests: external_exports.number().int().min(0).default(200),
+  /** Minutes a step lasts at least. */
+  min_minutes: external_exports.number().min(0).default(10),
+  /** Both models score every request (the canary's answer is served for its weight's share): paired evidence. */
+  shadow: external_exports.boolean().default(true),
+  /** Labelled requests before the labelled gates may decide. */
+  min_labels: external_exports.number().int().min(10).default(100),
+  /** With this many labelled requests and no decision, the rollout is inconclusive and waits for a reviewer. */
+  max_labels: external_exports.number().int().positive().default(2e4),
+  /** Hours after the start with no decision: inconclusive. */
+  max_hours: external_exports.number().positive().default(72),
+  /** Evidence older than this never passes a step. */
+  evidence_max_age_minutes: external_exports.number().positive().default(15),
+  /** Gates judged on labelled traffic; default: the policy's gates on per-request metrics. */
+  gates: external_exports.array(GateSchema).optional(),
+  /** Label-free checks: any breach rolls back at once. */
+  guardrails: external_exports.strictObject({
+    /** Canary error rate above prod's by more than this (absolute share of requests). */
+    error_rate_max_increase: external_exports.number().min(0).max(1).default(0.01),
+    /** Canary p99 latency above this multiple of prod's. */
+    latency_p99_max_ratio: external_exports.number().gt(1).default(1.5),
+    /** Canary p99 latency above this many milliseconds. */
+    latency_p99_ms: external_exports.number().positive().optional(),
+    /** Share of requests where canary and prod predict differently (shadow mode). */
+    disagreement_max: external_exports.number().gt(0).max(1).default(0.3),
+    /** The canary's predictions drift from prod's. */
+    prediction_drift: external_exports.boolean().default(true),
+    /** The inputs the canary saw drift from the version's published data profile. */
+    input_drift: external_exports.boolean().default(true)
+  }).prefault({})
+}).prefault({});
+
+// packages/eval/src/policy.ts
 var PolicySchema = external_exports.strictObject({
   schemaVersion: external_exports.literal(1).default(1),
   task: external_exports.enum(["classification", "regression"]).optional(),
@@ -77970,7 +78050,8 @@ var PolicySchema = external_exports.strictObject({
         shape: external_exports.array(external_exports.union([external_exports.number(), external_exports.string(), external_exports.null()]))
       })
     )
-  }).optional()
+  }).optional(),
+  canary: CanaryPolicySchema
 });
 function defaultPolicy() {
   return PolicySchema.parse({});
@@ -77982,24 +78063,37 @@ async function readPolicy(path, task, file2 = path) {
 function checkedForTask(loaded, task) {
   const policy = loaded.value;
   const effectiveTask = task ?? policy.task;
-  if (!effectiveTask) return policy;
-  const valid = metricsOf(effectiveTask);
-  policy.gates.forEach((gate, i) => {
-    if (!valid.includes(gate.metric))
+  const checkGates = (gates, at) => gates.forEach((gate, i) => {
+    if (effectiveTask && !metricsOf(effectiveTask).includes(gate.metric))
       throw loaded.errorAt(
-        ["gates", i],
-        `metric '${gate.metric}' does not apply to ${effectiveTask}; use one of ${valid.join(", ")}`
+        [...at, i],
+        `metric '${gate.metric}' does not apply to ${effectiveTask}; use one of ${metricsOf(effectiveTask).join(", ")}`
       );
     if (gate.max_drop !== void 0 && !higherIsBetter(gate.metric))
-      throw loaded.errorAt(["gates", i], `${gate.metric} is lower-is-better: use max_increase, not max_drop`);
+      throw loaded.errorAt([...at, i], `${gate.metric} is lower-is-better: use max_increase, not max_drop`);
     if (gate.max_increase !== void 0 && higherIsBetter(gate.metric))
-      throw loaded.errorAt(["gates", i], `${gate.metric} is higher-is-better: use max_drop, not max_increase`);
+      throw loaded.errorAt([...at, i], `${gate.metric} is higher-is-better: use max_drop, not max_increase`);
   });
+  checkGates(policy.gates, ["gates"]);
+  const canaryGates = policy.canary.gates ?? [];
+  canaryGates.forEach((gate, i) => {
+    if (!isPerRequestMetric(gate.metric))
+      throw loaded.errorAt(
+        ["canary", "gates", i, "metric"],
+        `${gate.metric} needs the whole sample, so it cannot be judged as labels arrive; gate the canary on ${PER_REQUEST_METRICS.join(", ")} and keep ${gate.metric} a validation gate`
+      );
+    if (gate.per_slice)
+      throw loaded.errorAt(
+        ["canary", "gates", i, "per_slice"],
+        "canary gates judge the whole traffic; remove per_slice"
+      );
+  });
+  checkGates(canaryGates, ["canary", "gates"]);
   const fairness = policy.sanity.fairness;
-  if (fairness && !valid.includes(fairness.metric))
+  if (effectiveTask && fairness && !metricsOf(effectiveTask).includes(fairness.metric))
     throw loaded.errorAt(
       ["sanity", "fairness", "metric"],
-      `metric '${fairness.metric}' does not apply to ${effectiveTask}; use one of ${valid.join(", ")}`
+      `metric '${fairness.metric}' does not apply to ${effectiveTask}; use one of ${metricsOf(effectiveTask).join(", ")}`
     );
   return policy;
 }
