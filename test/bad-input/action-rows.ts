@@ -647,6 +647,16 @@ export const ACTION_ROWS: ActionRow[] = [
     names: "input 'model'",
     says: /set it in the step's 'with:' block/,
   },
+  {
+    case: 'no repository (GITHUB_REPOSITORY unset)',
+    kind: 'github',
+    action: 'monitor',
+    inputs: MONITOR,
+    files: MONITOR_FILES,
+    env: { GITHUB_REPOSITORY: '' },
+    names: 'GITHUB_REPOSITORY',
+    says: /run the step in a GitHub Actions job, or set it to owner\/name/,
+  },
 
   // retrain-pr
   {

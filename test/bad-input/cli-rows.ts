@@ -821,6 +821,15 @@ export const CLI_ROWS: CliRow[] = [
     says: /set GITHUB_TOKEN/,
   },
   {
+    case: 'no repository (no --repo, GITHUB_REPOSITORY unset)',
+    kind: 'github',
+    args: ['report', 'report.md', '--target', 'pr/1'],
+    files: { 'report.md': '# ok\n' },
+    env: { GITHUB_TOKEN: 'ghs_x' },
+    names: 'GITHUB_REPOSITORY',
+    says: /pass --repo owner\/name/,
+  },
+  {
     case: 'a repository that is not owner/name',
     kind: 'github',
     args: ['report', 'report.md', '--target', 'pr/1', '--repo', 'churn'],

@@ -12,6 +12,7 @@ import { InputError } from '@mlship/errors';
 import { dataTestState, syncTrackingIssue } from '@mlship/monitor/tracking';
 import { actionRegistryLocation, fetchReferenceProfile, isModelReference, openRegistry } from '@mlship/registry';
 import { renderSection } from '@mlship/report';
+import { requireRepo } from '@mlship/runner-context';
 
 const tokenHint = "set the 'token' input";
 
@@ -35,9 +36,9 @@ await runAction(async () => {
   await appendSummary(context, section);
   let tracking;
   if (inputs.trackingIssue) {
-    if (!client || !context.repo)
-      throw new InputError("input 'tracking-issue' needs the job's repository and a token with issues: write");
-    tracking = await syncTrackingIssue(client, context.repo, {
+    const repo = requireRepo(context, "input 'tracking-issue'");
+    if (!client) throw new InputError("input 'tracking-issue' needs the 'token' input, with issues: write");
+    tracking = await syncTrackingIssue(client, repo, {
       model: inputs.trackingIssue,
       condition: 'drift',
       state: dataTestState(inputs.trackingIssue, result),

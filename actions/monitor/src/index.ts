@@ -9,12 +9,12 @@ import {
 import { InputError } from '@mlship/errors';
 import { MonitorInputsSchema, runMonitor } from '@mlship/monitor';
 import { actionRegistryLocation, openRegistry } from '@mlship/registry';
+import { requireRepo } from '@mlship/runner-context';
 
 await runAction(async () => {
   const inputs = readInputs(MonitorInputsSchema);
   const context = await readRunnerContext();
-  const repo = context.repo;
-  if (!repo) throw new InputError('GITHUB_REPOSITORY is not set; run this action in a GitHub Actions job');
+  const repo = requireRepo(context, 'the monitor action');
   const client = inputs.token ? actionGitHubClient(context, inputs.token) : undefined;
   const result = await runMonitor(inputs, {
     cwd: context.workspace,

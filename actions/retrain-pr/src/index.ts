@@ -3,12 +3,12 @@ import { resolve } from 'node:path';
 import { actionGitHubClient, readInputs, readRunnerContext, runAction, setOutputs } from '@mlship/actions-kit';
 import { InputError } from '@mlship/errors';
 import { openRetrainPullRequest, retrainBranch, RetrainInputsSchema } from '@mlship/monitor/retrain';
+import { requireRepo } from '@mlship/runner-context';
 
 await runAction(async () => {
   const inputs = readInputs(RetrainInputsSchema);
   const context = await readRunnerContext();
-  const repo = context.repo;
-  if (!repo) throw new InputError('GITHUB_REPOSITORY is not set; run this action in a GitHub Actions job');
+  const repo = requireRepo(context, 'the retraining pull request');
   const report = await readFile(resolve(context.workspace, inputs.report), 'utf8').catch(() => {
     throw new InputError(`report '${inputs.report}' does not exist; give the monitor action's report-path`);
   });

@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import * as core from '@actions/core';
-import { runAction, readInputs, setOutputs } from '@mlship/actions-kit';
+import { actionGitHubClient, readInputs, readRunnerContext, runAction, setOutputs } from '@mlship/actions-kit';
 import { UserError } from '@mlship/errors';
-import { createGitHubClient } from '@mlship/github';
 import {
   CacheCheckpointStore,
   checkForkGuard,
@@ -17,32 +15,27 @@ import {
   type CheckpointState,
 } from '@mlship/train';
 
-const env = process.env;
-const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
-
 await runAction(async () => {
+  const context = await readRunnerContext();
   // The runner runs this file again as the post step, with the main step's saved state.
-  if (core.getState('main-started') === 'true') return post();
+  if (core.getState('main-started') === 'true') return post(context.workspace);
   core.saveState('main-started', 'true');
   const inputs = readInputs(TrainInputsSchema);
-  const payload = env.GITHUB_EVENT_PATH ? JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) : {};
-  const facts = { env, payload, workspace };
-  const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
   await checkForkGuard(
-    guardFactsFromRunner(facts, inputs.forkApprovalEnvironment),
+    guardFactsFromRunner(context, inputs.forkApprovalEnvironment),
     guardLookups({
-      client: createGitHubClient({ token: inputs.token ?? '', baseUrl: env.GITHUB_API_URL }),
-      owner,
-      repo,
-      runId: env.GITHUB_RUN_ID ?? '',
-      workspace,
+      client: actionGitHubClient(context, inputs.token ?? ''),
+      owner: context.repo?.owner ?? '',
+      repo: context.repo?.repo ?? '',
+      runId: context.run?.id ?? '',
+      workspace: context.workspace,
     }),
   );
   // The runner sends SIGINT when the job is cancelled, then SIGTERM.
   const cancelled = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => cancelled.abort());
-  const result = await runTraining(inputs, trainContextFromRunner(facts), {
-    runTool: toolRunner(env),
+  const result = await runTraining(inputs, trainContextFromRunner(context, process.env), {
+    runTool: toolRunner(process.env),
     store: inputs.checkpointDir ? new CacheCheckpointStore() : undefined,
     log: 'actions',
     write: (text) => void process.stdout.write(text),
@@ -67,7 +60,7 @@ await runAction(async () => {
   if (result.failure) throw new UserError(result.failure);
 });
 
-async function post(): Promise<void> {
+async function post(workspace: string): Promise<void> {
   const saved = core.getState('checkpoint');
   const state = saved ? (JSON.parse(saved) as CheckpointState) : undefined;
   const { save, reason } = await saveCheckpointInPost(state, new CacheCheckpointStore(), workspace);

@@ -12,7 +12,7 @@ import { InputError } from '@mlship/errors';
 import type { GitHubClient } from '@mlship/github';
 import { createReportDeps, postReport, ReportKeySchema } from '@mlship/pr-comment';
 import { parseGtoTag, parseModelReference, assertModelName, type RegistryService } from '@mlship/registry';
-import { REPOSITORY_PATTERN, type RunnerContext, type RunnerRepo } from '@mlship/runner-context';
+import { REPOSITORY_PATTERN, requireRepo, type RunnerContext, type RunnerRepo } from '@mlship/runner-context';
 import { parseStepWeights } from './plan.ts';
 import { runController, type ControllerCommand, type ControllerResult } from './rollout/controller.ts';
 import { gitHubDeployments } from './github/github-deployments.ts';
@@ -177,9 +177,7 @@ function rolloutRepo(given: string | undefined, context: RunnerContext): RunnerR
     const [owner, repo] = given.split('/') as [string, string];
     return { owner, repo };
   }
-  if (!context.repo)
-    throw new InputError('the repository is unknown: GITHUB_REPOSITORY is not set (the CLI takes --repo owner/name)');
-  return context.repo;
+  return requireRepo(context, "the rollout's state");
 }
 
 /** Runs one controller step from an entry point's inputs and what it built. */

@@ -2,9 +2,8 @@
 // the runner context and the GitHub client (the action from the runner's
 // environment, the CLI from flags, git and the environment).
 import { appendFile, readFile } from 'node:fs/promises';
-import { InputError } from '@mlship/errors';
 import { gitHubError, openPullRequestsForHead, type GitHubClient } from '@mlship/github';
-import type { RunnerContext } from '@mlship/runner-context';
+import { requireRepo, type RunnerContext } from '@mlship/runner-context';
 import { gitHubCommentStore } from './comment-store.ts';
 import type { PostReportDeps } from './post-report.ts';
 
@@ -16,11 +15,7 @@ export interface ReportRuntime {
 }
 
 export function createReportDeps({ client, context, warn }: ReportRuntime): PostReportDeps {
-  const repo = context.repo;
-  if (!repo)
-    throw new InputError(
-      'report: the repository is unknown; GITHUB_REPOSITORY (owner/name) is not set (the CLI takes --repo owner/name)',
-    );
+  const repo = requireRepo(context, 'the report');
   const summaryPath = context.stepSummaryPath;
   return {
     store: gitHubCommentStore(client, repo),

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import type { GitHubClient } from '@mlship/github';
 import { InputError } from '@mlship/errors';
-import { sourceCommit, type RunnerContext } from '@mlship/runner-context';
+import { requireRepo, sourceCommit, type RunnerContext } from '@mlship/runner-context';
 import { GitHubStore } from './github-store.ts';
 import { LocalStore } from './local-store.ts';
 import type { AssetRole } from './manifest.ts';
@@ -69,8 +69,8 @@ export function actionRegistryLocation(
   source = "input 'registry'",
 ): RegistryLocation {
   if (given) return parseRegistryLocation(given, source);
-  if (!context.repo) throw new InputError(`${source} is required: GITHUB_REPOSITORY is not set to default to`);
-  return { kind: 'github', owner: context.repo.owner, repo: context.repo.repo };
+  const { owner, repo } = requireRepo(context, `the registry when ${source} is not given`);
+  return { kind: 'github', owner, repo };
 }
 
 /** Provenance of the run for the manifest, from the runner context. */

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '@mlship/errors';
 import { runnerContextFromEnv } from './read-runner-context.ts';
-import { graphqlUrlFor, sourceCommit } from './runner-context.ts';
+import { graphqlUrlFor, requireRepo, sourceCommit } from './runner-context.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlship-runner-context-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -175,4 +175,25 @@ test('the GraphQL URL of a REST base: github.com, GHE.com, GHES', () => {
   assert.equal(graphqlUrlFor('https://api.github.com'), 'https://api.github.com/graphql');
   assert.equal(graphqlUrlFor('https://api.octo.ghe.com/'), 'https://api.octo.ghe.com/graphql');
   assert.equal(graphqlUrlFor('https://ghe.example/api/v3'), 'https://ghe.example/api/graphql');
+});
+
+test('a step that needs the repository gets it, or one line naming GITHUB_REPOSITORY and the flag that sets it', async () => {
+  const known = await runnerContextFromEnv({ GITHUB_REPOSITORY: 'octo/churn' }, { cwd: dir });
+  assert.deepEqual(requireRepo(known, 'the check run'), { owner: 'octo', repo: 'churn' });
+  const step = await runnerContextFromEnv({}, { cwd: dir });
+  assert.throws(
+    () => requireRepo(step, 'the check run'),
+    (error) =>
+      error instanceof InputError &&
+      error.message ===
+        'the repository is unknown (the check run needs it): GITHUB_REPOSITORY is not set; run the step in a GitHub Actions job, or set it to owner/name',
+  );
+  const cli = await runnerContextFromEnv({}, { cwd: dir, sources: { GITHUB_REPOSITORY: '--repo' } });
+  assert.throws(
+    () => requireRepo(cli, 'the report'),
+    (error) =>
+      error instanceof InputError &&
+      error.message ===
+        'the repository is unknown (the report needs it): GITHUB_REPOSITORY is not set; pass --repo owner/name or set GITHUB_REPOSITORY',
+  );
 });

@@ -40,6 +40,9 @@ export const RunnerEnvSchema = z.object({
   GITHUB_SERVER_URL: optional(httpUrl),
   GITHUB_GRAPHQL_URL: optional(httpUrl),
   GITHUB_STEP_SUMMARY: optional(z.string()),
+  GITHUB_WORKFLOW_REF: optional(z.string()),
+  RUNNER_NAME: optional(z.string()),
+  RUNNER_ENVIRONMENT: optional(z.string()),
 });
 
 export type RunnerEnv = z.infer<typeof RunnerEnvSchema>;
@@ -117,6 +120,7 @@ export async function runnerContextFromEnv(
   return {
     inActions,
     repo,
+    repoFlag: options.sources?.GITHUB_REPOSITORY,
     sha: vars.GITHUB_SHA?.toLowerCase(),
     ref: vars.GITHUB_REF,
     eventName: vars.GITHUB_EVENT_NAME,
@@ -134,6 +138,7 @@ export async function runnerContextFromEnv(
     actor: vars.GITHUB_ACTOR,
     workspace: vars.GITHUB_WORKSPACE ?? options.cwd,
     workflow: vars.GITHUB_WORKFLOW,
+    workflowRef: vars.GITHUB_WORKFLOW_REF,
     job: vars.GITHUB_JOB,
     step: vars.GITHUB_ACTION,
     apiUrl,
@@ -141,5 +146,6 @@ export async function runnerContextFromEnv(
     // Derived from the API URL when unset, as octokit derives it, so --api-url alone moves both.
     graphqlUrl: vars.GITHUB_GRAPHQL_URL ?? graphqlUrlFor(apiUrl),
     stepSummaryPath: vars.GITHUB_STEP_SUMMARY,
+    runner: { name: vars.RUNNER_NAME, environment: vars.RUNNER_ENVIRONMENT },
   };
 }

@@ -3,6 +3,7 @@
 // runner's environment in an action; from flags, git and the environment in the
 // CLI) and handed down, so nothing below the entries reads process.env.
 import { z } from 'zod';
+import { InputError } from '@mlship/errors';
 
 /** `owner/name`, as GITHUB_REPOSITORY and `--repo` spell a repository. */
 export const REPOSITORY_PATTERN = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
@@ -29,8 +30,10 @@ export interface PullRequestHead {
 export interface RunnerContext {
   /** GITHUB_ACTIONS=true: inside a workflow job. */
   inActions: boolean;
-  /** GITHUB_REPOSITORY (or the CLI's --repo). */
+  /** GITHUB_REPOSITORY (or the CLI's --repo); `requireRepo` when a step cannot go on without it. */
   repo: RunnerRepo | undefined;
+  /** What sets the repository besides GITHUB_REPOSITORY (the CLI's --repo), for the message when it is unknown. */
+  repoFlag: string | undefined;
   /** GITHUB_SHA (or the CLI's git HEAD). */
   sha: string | undefined;
   /** GITHUB_REF, e.g. refs/heads/main, refs/pull/12/merge (or the CLI's git branch). */
@@ -49,6 +52,8 @@ export interface RunnerContext {
   /** GITHUB_WORKSPACE (or the CLI's working directory): relative paths resolve here. */
   workspace: string;
   workflow: string | undefined;
+  /** GITHUB_WORKFLOW_REF: owner/repo/.github/workflows/file.yml@refs/heads/main. */
+  workflowRef: string | undefined;
   job: string | undefined;
   /** GITHUB_ACTION: the step's id (numbered when one action runs twice in a job). */
   step: string | undefined;
@@ -60,6 +65,20 @@ export interface RunnerContext {
   graphqlUrl: string;
   /** GITHUB_STEP_SUMMARY: the job summary file of this step, when there is one. */
   stepSummaryPath: string | undefined;
+  /** RUNNER_NAME, and RUNNER_ENVIRONMENT (github-hosted or self-hosted; unset on runners before 2.300). */
+  runner: { name: string | undefined; environment: string | undefined };
+}
+
+/**
+ * The run's repository, for a step that cannot go on without it; the one
+ * message when it is unknown names GITHUB_REPOSITORY and, in the CLI, --repo.
+ */
+export function requireRepo(context: Pick<RunnerContext, 'repo' | 'repoFlag'>, purpose: string): RunnerRepo {
+  if (context.repo) return context.repo;
+  const fix = context.repoFlag
+    ? `pass ${context.repoFlag} owner/name or set GITHUB_REPOSITORY`
+    : 'run the step in a GitHub Actions job, or set it to owner/name';
+  throw new InputError(`the repository is unknown (${purpose} needs it): GITHUB_REPOSITORY is not set; ${fix}`);
 }
 
 /**

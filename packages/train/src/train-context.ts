@@ -1,8 +1,9 @@
-// The train step's view of the run, from the runner's variables and the
-// event payload: which branch its checkpoints belong to, which run and
-// attempt it is. A fork's branch is named with its repository, so a fork
-// whose branch is called `main` can never write checkpoints the default
-// branch's runs would restore.
+// The train step's view of the run, from the runner context the entry read
+// once: which branch its checkpoints belong to, which run and attempt it is.
+// A fork's branch is named with its repository, so a fork whose branch is
+// called `main` can never write checkpoints the default branch's runs would
+// restore.
+import { sourceCommit, type RunnerContext } from '@mlship/runner-context';
 import type { GuardFacts } from './fork-guard.ts';
 import type { TrainContext } from './train.ts';
 
@@ -12,76 +13,61 @@ function at(value: unknown, ...keys: string[]): unknown {
   return v;
 }
 const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
-
-export interface RunnerFacts {
-  env: Record<string, string | undefined>;
-  payload: Record<string, unknown>;
-  workspace: string;
-}
+const fullName = (context: Pick<RunnerContext, 'repo'>) =>
+  context.repo ? `${context.repo.owner}/${context.repo.repo}` : undefined;
 
 /** The branch whose checkpoints a run reads and writes. */
-export function checkpointBranch(env: Record<string, string | undefined>, payload: Record<string, unknown>): string {
-  const repository = env['GITHUB_REPOSITORY'] ?? '';
+export function checkpointBranch(context: Pick<RunnerContext, 'repo' | 'eventName' | 'payload' | 'ref'>): string {
+  const { payload } = context;
+  const repository = fullName(context) ?? '';
   const qualify = (branch: string, headRepo: string | undefined) =>
     headRepo && headRepo.toLowerCase() !== repository.toLowerCase() ? `${headRepo}:${branch}` : branch;
-  const event = env['GITHUB_EVENT_NAME'];
-  if (event === 'workflow_run') {
+  if (context.eventName === 'workflow_run') {
     const branch = text(at(payload, 'workflow_run', 'head_branch'));
     if (branch) return qualify(branch, text(at(payload, 'workflow_run', 'head_repository', 'full_name')));
   }
   const pullBranch = text(at(payload, 'pull_request', 'head', 'ref'));
   if (pullBranch)
     return qualify(pullBranch, text(at(payload, 'pull_request', 'head', 'repo', 'full_name')) ?? 'a deleted fork');
-  return (
-    text(env['GITHUB_HEAD_REF']) ??
-    text(env['GITHUB_REF_NAME']) ??
-    text(env['GITHUB_REF']?.replace(/^refs\/heads\//, '')) ??
-    'local'
-  );
+  // GITHUB_REF_NAME's spelling: the branch or tag name, `N/merge` for a pull request's ref.
+  return text(context.ref?.replace(/^refs\/(heads|tags|pull)\//, '')) ?? 'local';
 }
 
-export function trainContextFromRunner(facts: RunnerFacts): TrainContext {
-  const { env, payload } = facts;
-  const repository = text(env['GITHUB_REPOSITORY']);
-  const runId = text(env['GITHUB_RUN_ID']);
-  const server = (env['GITHUB_SERVER_URL'] ?? 'https://github.com').replace(/\/+$/, '');
-  const pullRequest = at(payload, 'pull_request', 'number');
-  const workflowRunPr = at(payload, 'workflow_run', 'pull_requests', '0', 'number');
-  const headSha =
-    text(at(payload, 'pull_request', 'head', 'sha')) ??
-    (env['GITHUB_EVENT_NAME'] === 'workflow_run' ? text(at(payload, 'workflow_run', 'head_sha')) : undefined);
+/**
+ * The train step's context. `env` is the step's environment, which the
+ * training command's own environment is built from; the run is read from the
+ * runner context only.
+ */
+export function trainContextFromRunner(context: RunnerContext, env: Record<string, string | undefined>): TrainContext {
+  const repository = fullName(context);
+  const pullRequest = at(context.payload, 'pull_request', 'number');
+  const workflowRunPr = at(context.payload, 'workflow_run', 'pull_requests', '0', 'number');
   return {
-    workspace: facts.workspace,
+    workspace: context.workspace,
     env,
-    runnerName: text(env['RUNNER_NAME']) ?? 'this machine',
-    run: {
-      id: runId ?? `local-${Date.now()}`,
-      attempt: Number(env['GITHUB_RUN_ATTEMPT'] ?? '1') || 1,
-      url: repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined,
-    },
+    runnerName: context.runner.name ?? 'this machine',
+    run: context.run ?? { id: `local-${Date.now()}`, attempt: 1 },
     repository,
-    commit: headSha ?? text(env['GITHUB_SHA']),
-    ref: text(env['GITHUB_REF']),
-    branch: checkpointBranch(env, payload),
-    defaultBranch: text(at(payload, 'repository', 'default_branch')),
+    commit: sourceCommit(context),
+    ref: context.ref,
+    branch: checkpointBranch(context),
+    defaultBranch: text(at(context.payload, 'repository', 'default_branch')),
     pullRequest:
       typeof pullRequest === 'number' ? pullRequest : typeof workflowRunPr === 'number' ? workflowRunPr : undefined,
-    defaultName: repository?.split('/')[1] ?? 'model',
+    defaultName: context.repo?.repo ?? 'model',
   };
 }
 
-/** The fork guard's facts from the runner's variables and the event payload. */
-export function guardFactsFromRunner(facts: RunnerFacts, approvalEnvironment: string): GuardFacts {
-  const { env } = facts;
+/** The fork guard's facts from the runner context. */
+export function guardFactsFromRunner(context: RunnerContext, approvalEnvironment: string): GuardFacts {
   return {
     // Runners before 2.300 do not set it; those are treated as self-hosted.
-    runnerEnvironment:
-      text(env['RUNNER_ENVIRONMENT']) ?? (env['GITHUB_ACTIONS'] === 'true' ? undefined : 'github-hosted'),
-    eventName: text(env['GITHUB_EVENT_NAME']),
-    repository: env['GITHUB_REPOSITORY'] ?? '',
-    payload: facts.payload,
-    workflowRef: text(env['GITHUB_WORKFLOW_REF']),
-    sha: text(env['GITHUB_SHA']),
+    runnerEnvironment: context.runner.environment ?? (context.inActions ? undefined : 'github-hosted'),
+    eventName: context.eventName,
+    repository: fullName(context) ?? '',
+    payload: context.payload,
+    workflowRef: context.workflowRef,
+    sha: context.sha,
     approvalEnvironment,
   };
 }

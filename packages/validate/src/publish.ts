@@ -7,7 +7,7 @@ import { InputError } from '@mlship/errors';
 import { GitHubRequestError, gitHubError, type GitHubClient } from '@mlship/github';
 import type { Verdict } from '@mlship/eval';
 import { checkRunOutput, renderSection } from '@mlship/report';
-import { sourceCommit, type RunnerContext } from '@mlship/runner-context';
+import { requireRepo, sourceCommit, type RunnerContext } from '@mlship/runner-context';
 import { ValidateOptionsSchema } from './validate.ts';
 import type { ValidateOutcome } from './validate.ts';
 
@@ -42,8 +42,7 @@ export async function publishValidation(outcome: ValidateOutcome, options: Publi
   const { context, client, checkName } = options;
   if (context.stepSummaryPath) await appendFile(context.stepSummaryPath, renderSection(outcome.section));
   if (!checkName || !client) return {};
-  const repo = context.repo;
-  if (!repo) throw new InputError(`GITHUB_REPOSITORY is not set; the check run needs the repository (owner/name)`);
+  const repo = requireRepo(context, 'the check run');
   // On pull_request events GITHUB_SHA is a merge commit, and on workflow_run
   // (the trusted half of a pull request, mlship-train.yml) the default branch's
   // head: the check belongs on the commit that was validated.

@@ -16,7 +16,8 @@ import {
   type TrainContext,
 } from '@mlship/train';
 import { parseCommandLine, usageError } from '../flags.ts';
-import type { CliCommand } from '../command.ts';
+import type { CliCommand, CliIO } from '../command.ts';
+import { cliRunnerContext } from '../runner.ts';
 
 const USAGE = `usage: mlship train [options] -- COMMAND...     (or --run 'COMMAND')
   --gpus N                      GPUs the job needs (fails in seconds when fewer are free)
@@ -54,18 +55,16 @@ function git(cwd: string, args: string[]): string | undefined {
   }
 }
 
-/** The terminal's context: the runner's when run inside a workflow step, else this checkout's. */
-function localContext(cwd: string, env: Record<string, string | undefined>): TrainContext {
-  const context = trainContextFromRunner({ env, payload: {}, workspace: cwd });
-  if (env.GITHUB_ACTIONS === 'true') return context;
-  const branch = git(cwd, ['rev-parse', '--abbrev-ref', 'HEAD']);
-  const top = git(cwd, ['rev-parse', '--show-toplevel']);
-  return {
-    ...context,
-    commit: git(cwd, ['rev-parse', 'HEAD']),
-    branch: branch && branch !== 'HEAD' ? branch : 'local',
-    defaultName: top?.split('/').at(-1) ?? 'model',
-  };
+/**
+ * The run's context: the runner's when run inside a workflow step, else this
+ * checkout's (commit and branch from git), named after the checkout.
+ */
+async function trainContext(io: CliIO): Promise<TrainContext> {
+  const runner = await cliRunnerContext('train', io, {});
+  const context = trainContextFromRunner(runner, io.env);
+  if (runner.inActions) return context;
+  const top = git(io.cwd, ['rev-parse', '--show-toplevel']);
+  return { ...context, defaultName: top?.split('/').at(-1) ?? 'model' };
 }
 
 const command: CliCommand = {
@@ -94,7 +93,7 @@ const command: CliCommand = {
       );
     }
     const store = String(raw['checkpoint-store'] ?? '.mlship/checkpoints');
-    const result = await runTraining(inputs.data, localContext(io.cwd, io.env), {
+    const result = await runTraining(inputs.data, await trainContext(io), {
       runTool: toolRunner(io.env),
       store: inputs.data.checkpointDir ? new LocalCheckpointStore(resolve(io.cwd, store), store) : undefined,
       log: io.env.GITHUB_ACTIONS === 'true' ? 'actions' : 'plain',
