@@ -55176,6 +55176,11 @@ import { appendFile as appendFile2 } from "node:fs/promises";
 
 // packages/runner-context/src/runner-context.ts
 var REPOSITORY_PATTERN = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+function requireRepo(context, purpose) {
+  if (context.repo) return context.repo;
+  const fix = context.repoFlag ? `pass ${context.repoFlag} owner/name or set GITHUB_REPOSITORY` : "run the step in a GitHub Actions job, or set it to owner/name";
+  throw new InputError(`the repository is unknown (${purpose} needs it): GITHUB_REPOSITORY is not set; ${fix}`);
+}
 var PullRequestPayloadSchema = external_exports.object({
   pull_request: external_exports.object({
     number: external_exports.number().int().positive(),
@@ -55228,7 +55233,10 @@ var RunnerEnvSchema = external_exports.object({
   GITHUB_API_URL: optional2(httpUrl2),
   GITHUB_SERVER_URL: optional2(httpUrl2),
   GITHUB_GRAPHQL_URL: optional2(httpUrl2),
-  GITHUB_STEP_SUMMARY: optional2(external_exports.string())
+  GITHUB_STEP_SUMMARY: optional2(external_exports.string()),
+  GITHUB_WORKFLOW_REF: optional2(external_exports.string()),
+  RUNNER_NAME: optional2(external_exports.string()),
+  RUNNER_ENVIRONMENT: optional2(external_exports.string())
 });
 function parseRunnerEnv(env, sources = {}) {
   const raw = Object.fromEntries(Object.keys(RunnerEnvSchema.shape).map((name2) => [name2, env[name2]]));
@@ -55279,6 +55287,7 @@ async function runnerContextFromEnv(env, options) {
   return {
     inActions,
     repo,
+    repoFlag: options.sources?.GITHUB_REPOSITORY,
     sha: vars.GITHUB_SHA?.toLowerCase(),
     ref: vars.GITHUB_REF,
     eventName: vars.GITHUB_EVENT_NAME,
@@ -55293,13 +55302,15 @@ async function runnerContextFromEnv(env, options) {
     actor: vars.GITHUB_ACTOR,
     workspace: vars.GITHUB_WORKSPACE ?? options.cwd,
     workflow: vars.GITHUB_WORKFLOW,
+    workflowRef: vars.GITHUB_WORKFLOW_REF,
     job: vars.GITHUB_JOB,
     step: vars.GITHUB_ACTION,
     apiUrl,
     serverUrl,
     // Derived from the API URL when unset, as octokit derives it, so --api-url alone moves both.
     graphqlUrl: vars.GITHUB_GRAPHQL_URL ?? graphqlUrlFor(apiUrl),
-    stepSummaryPath: vars.GITHUB_STEP_SUMMARY
+    stepSummaryPath: vars.GITHUB_STEP_SUMMARY,
+    runner: { name: vars.RUNNER_NAME, environment: vars.RUNNER_ENVIRONMENT }
   };
 }
 
@@ -60030,8 +60041,8 @@ async function openRegistry(options) {
 }
 function actionRegistryLocation(given, context, source = "input 'registry'") {
   if (given) return parseRegistryLocation(given, source);
-  if (!context.repo) throw new InputError(`${source} is required: GITHUB_REPOSITORY is not set to default to`);
-  return { kind: "github", owner: context.repo.owner, repo: context.repo.repo };
+  const { owner, repo } = requireRepo(context, `the registry when ${source} is not given`);
+  return { kind: "github", owner, repo };
 }
 
 // packages/deploy/src/rollout/controller.ts
@@ -61003,11 +61014,7 @@ function gitHubCommentStore(client, repo) {
 
 // packages/pr-comment/src/runtime.ts
 function createReportDeps({ client, context, warn }) {
-  const repo = context.repo;
-  if (!repo)
-    throw new InputError(
-      "report: the repository is unknown; GITHUB_REPOSITORY (owner/name) is not set (the CLI takes --repo owner/name)"
-    );
+  const repo = requireRepo(context, "the report");
   const summaryPath = context.stepSummaryPath;
   return {
     store: gitHubCommentStore(client, repo),
@@ -61157,9 +61164,7 @@ function rolloutRepo(given, context) {
     const [owner, repo] = given.split("/");
     return { owner, repo };
   }
-  if (!context.repo)
-    throw new InputError("the repository is unknown: GITHUB_REPOSITORY is not set (the CLI takes --repo owner/name)");
-  return context.repo;
+  return requireRepo(context, "the rollout's state");
 }
 async function runDeploy(inputs, runtime) {
   const { context, client, registry: registry2 } = runtime;

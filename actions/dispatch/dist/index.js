@@ -45305,7 +45305,10 @@ var RunnerEnvSchema = external_exports.object({
   GITHUB_API_URL: optional2(httpUrl2),
   GITHUB_SERVER_URL: optional2(httpUrl2),
   GITHUB_GRAPHQL_URL: optional2(httpUrl2),
-  GITHUB_STEP_SUMMARY: optional2(external_exports.string())
+  GITHUB_STEP_SUMMARY: optional2(external_exports.string()),
+  GITHUB_WORKFLOW_REF: optional2(external_exports.string()),
+  RUNNER_NAME: optional2(external_exports.string()),
+  RUNNER_ENVIRONMENT: optional2(external_exports.string())
 });
 
 // actions/dispatch/src/route.ts

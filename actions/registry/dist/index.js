@@ -60726,6 +60726,11 @@ import { appendFile as appendFile2 } from "node:fs/promises";
 
 // packages/runner-context/src/runner-context.ts
 var REPOSITORY_PATTERN = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+function requireRepo(context, purpose) {
+  if (context.repo) return context.repo;
+  const fix = context.repoFlag ? `pass ${context.repoFlag} owner/name or set GITHUB_REPOSITORY` : "run the step in a GitHub Actions job, or set it to owner/name";
+  throw new InputError(`the repository is unknown (${purpose} needs it): GITHUB_REPOSITORY is not set; ${fix}`);
+}
 function sourceCommit(context) {
   return context.pullRequest?.headSha ?? context.triggeringHeadSha ?? context.sha;
 }
@@ -60781,7 +60786,10 @@ var RunnerEnvSchema = external_exports.object({
   GITHUB_API_URL: optional2(httpUrl2),
   GITHUB_SERVER_URL: optional2(httpUrl2),
   GITHUB_GRAPHQL_URL: optional2(httpUrl2),
-  GITHUB_STEP_SUMMARY: optional2(external_exports.string())
+  GITHUB_STEP_SUMMARY: optional2(external_exports.string()),
+  GITHUB_WORKFLOW_REF: optional2(external_exports.string()),
+  RUNNER_NAME: optional2(external_exports.string()),
+  RUNNER_ENVIRONMENT: optional2(external_exports.string())
 });
 function parseRunnerEnv(env, sources = {}) {
   const raw = Object.fromEntries(Object.keys(RunnerEnvSchema.shape).map((name2) => [name2, env[name2]]));
@@ -60832,6 +60840,7 @@ async function runnerContextFromEnv(env, options) {
   return {
     inActions,
     repo,
+    repoFlag: options.sources?.GITHUB_REPOSITORY,
     sha: vars.GITHUB_SHA?.toLowerCase(),
     ref: vars.GITHUB_REF,
     eventName: vars.GITHUB_EVENT_NAME,
@@ -60846,13 +60855,15 @@ async function runnerContextFromEnv(env, options) {
     actor: vars.GITHUB_ACTOR,
     workspace: vars.GITHUB_WORKSPACE ?? options.cwd,
     workflow: vars.GITHUB_WORKFLOW,
+    workflowRef: vars.GITHUB_WORKFLOW_REF,
     job: vars.GITHUB_JOB,
     step: vars.GITHUB_ACTION,
     apiUrl,
     serverUrl,
     // Derived from the API URL when unset, as octokit derives it, so --api-url alone moves both.
     graphqlUrl: vars.GITHUB_GRAPHQL_URL ?? graphqlUrlFor(apiUrl),
-    stepSummaryPath: vars.GITHUB_STEP_SUMMARY
+    stepSummaryPath: vars.GITHUB_STEP_SUMMARY,
+    runner: { name: vars.RUNNER_NAME, environment: vars.RUNNER_ENVIRONMENT }
   };
 }
 
@@ -63940,8 +63951,8 @@ async function openRegistry(options) {
 }
 function actionRegistryLocation(given, context, source = "input 'registry'") {
   if (given) return parseRegistryLocation(given, source);
-  if (!context.repo) throw new InputError(`${source} is required: GITHUB_REPOSITORY is not set to default to`);
-  return { kind: "github", owner: context.repo.owner, repo: context.repo.repo };
+  const { owner, repo } = requireRepo(context, `the registry when ${source} is not given`);
+  return { kind: "github", owner, repo };
 }
 function commandContext(context) {
   return {

@@ -45411,6 +45411,11 @@ function setOutputs(outputs) {
 
 // packages/runner-context/src/runner-context.ts
 var REPOSITORY_PATTERN = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+function requireRepo(context, purpose) {
+  if (context.repo) return context.repo;
+  const fix = context.repoFlag ? `pass ${context.repoFlag} owner/name or set GITHUB_REPOSITORY` : "run the step in a GitHub Actions job, or set it to owner/name";
+  throw new InputError(`the repository is unknown (${purpose} needs it): GITHUB_REPOSITORY is not set; ${fix}`);
+}
 var PullRequestPayloadSchema = external_exports.object({
   pull_request: external_exports.object({
     number: external_exports.number().int().positive(),
@@ -45463,7 +45468,10 @@ var RunnerEnvSchema = external_exports.object({
   GITHUB_API_URL: optional2(httpUrl2),
   GITHUB_SERVER_URL: optional2(httpUrl2),
   GITHUB_GRAPHQL_URL: optional2(httpUrl2),
-  GITHUB_STEP_SUMMARY: optional2(external_exports.string())
+  GITHUB_STEP_SUMMARY: optional2(external_exports.string()),
+  GITHUB_WORKFLOW_REF: optional2(external_exports.string()),
+  RUNNER_NAME: optional2(external_exports.string()),
+  RUNNER_ENVIRONMENT: optional2(external_exports.string())
 });
 function parseRunnerEnv(env, sources = {}) {
   const raw = Object.fromEntries(Object.keys(RunnerEnvSchema.shape).map((name2) => [name2, env[name2]]));
@@ -45514,6 +45522,7 @@ async function runnerContextFromEnv(env, options) {
   return {
     inActions,
     repo,
+    repoFlag: options.sources?.GITHUB_REPOSITORY,
     sha: vars.GITHUB_SHA?.toLowerCase(),
     ref: vars.GITHUB_REF,
     eventName: vars.GITHUB_EVENT_NAME,
@@ -45528,13 +45537,15 @@ async function runnerContextFromEnv(env, options) {
     actor: vars.GITHUB_ACTOR,
     workspace: vars.GITHUB_WORKSPACE ?? options.cwd,
     workflow: vars.GITHUB_WORKFLOW,
+    workflowRef: vars.GITHUB_WORKFLOW_REF,
     job: vars.GITHUB_JOB,
     step: vars.GITHUB_ACTION,
     apiUrl,
     serverUrl,
     // Derived from the API URL when unset, as octokit derives it, so --api-url alone moves both.
     graphqlUrl: vars.GITHUB_GRAPHQL_URL ?? graphqlUrlFor(apiUrl),
-    stepSummaryPath: vars.GITHUB_STEP_SUMMARY
+    stepSummaryPath: vars.GITHUB_STEP_SUMMARY,
+    runner: { name: vars.RUNNER_NAME, environment: vars.RUNNER_ENVIRONMENT }
   };
 }
 
@@ -45742,8 +45753,7 @@ var RetrainInputsSchema = external_exports.object({
 await runAction(async () => {
   const inputs = readInputs(RetrainInputsSchema);
   const context = await readRunnerContext();
-  const repo = context.repo;
-  if (!repo) throw new InputError("GITHUB_REPOSITORY is not set; run this action in a GitHub Actions job");
+  const repo = requireRepo(context, "the retraining pull request");
   const report = await readFile2(resolve(context.workspace, inputs.report), "utf8").catch(() => {
     throw new InputError(`report '${inputs.report}' does not exist; give the monitor action's report-path`);
   });

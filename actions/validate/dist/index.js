@@ -73512,6 +73512,11 @@ function warning2(message) {
 
 // packages/runner-context/src/runner-context.ts
 var REPOSITORY_PATTERN = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+function requireRepo(context, purpose) {
+  if (context.repo) return context.repo;
+  const fix = context.repoFlag ? `pass ${context.repoFlag} owner/name or set GITHUB_REPOSITORY` : "run the step in a GitHub Actions job, or set it to owner/name";
+  throw new InputError(`the repository is unknown (${purpose} needs it): GITHUB_REPOSITORY is not set; ${fix}`);
+}
 function sourceCommit(context) {
   return context.pullRequest?.headSha ?? context.triggeringHeadSha ?? context.sha;
 }
@@ -73567,7 +73572,10 @@ var RunnerEnvSchema = external_exports.object({
   GITHUB_API_URL: optional2(httpUrl2),
   GITHUB_SERVER_URL: optional2(httpUrl2),
   GITHUB_GRAPHQL_URL: optional2(httpUrl2),
-  GITHUB_STEP_SUMMARY: optional2(external_exports.string())
+  GITHUB_STEP_SUMMARY: optional2(external_exports.string()),
+  GITHUB_WORKFLOW_REF: optional2(external_exports.string()),
+  RUNNER_NAME: optional2(external_exports.string()),
+  RUNNER_ENVIRONMENT: optional2(external_exports.string())
 });
 function parseRunnerEnv(env, sources = {}) {
   const raw = Object.fromEntries(Object.keys(RunnerEnvSchema.shape).map((name2) => [name2, env[name2]]));
@@ -73618,6 +73626,7 @@ async function runnerContextFromEnv(env, options) {
   return {
     inActions,
     repo,
+    repoFlag: options.sources?.GITHUB_REPOSITORY,
     sha: vars.GITHUB_SHA?.toLowerCase(),
     ref: vars.GITHUB_REF,
     eventName: vars.GITHUB_EVENT_NAME,
@@ -73632,13 +73641,15 @@ async function runnerContextFromEnv(env, options) {
     actor: vars.GITHUB_ACTOR,
     workspace: vars.GITHUB_WORKSPACE ?? options.cwd,
     workflow: vars.GITHUB_WORKFLOW,
+    workflowRef: vars.GITHUB_WORKFLOW_REF,
     job: vars.GITHUB_JOB,
     step: vars.GITHUB_ACTION,
     apiUrl,
     serverUrl,
     // Derived from the API URL when unset, as octokit derives it, so --api-url alone moves both.
     graphqlUrl: vars.GITHUB_GRAPHQL_URL ?? graphqlUrlFor(apiUrl),
-    stepSummaryPath: vars.GITHUB_STEP_SUMMARY
+    stepSummaryPath: vars.GITHUB_STEP_SUMMARY,
+    runner: { name: vars.RUNNER_NAME, environment: vars.RUNNER_ENVIRONMENT }
   };
 }
 
@@ -76578,8 +76589,8 @@ async function openRegistry(options) {
 }
 function actionRegistryLocation(given, context, source = "input 'registry'") {
   if (given) return parseRegistryLocation(given, source);
-  if (!context.repo) throw new InputError(`${source} is required: GITHUB_REPOSITORY is not set to default to`);
-  return { kind: "github", owner: context.repo.owner, repo: context.repo.repo };
+  const { owner, repo } = requireRepo(context, `the registry when ${source} is not given`);
+  return { kind: "github", owner, repo };
 }
 async function fetchRegistryAsset(registry2, reference, role) {
   const dir = await mkdtemp2(join5(tmpdir(), `mlship-${role}-`));
@@ -80661,8 +80672,7 @@ async function publishValidation(outcome, options) {
   const { context, client, checkName } = options;
   if (context.stepSummaryPath) await appendFile2(context.stepSummaryPath, renderSection(outcome.section));
   if (!checkName || !client) return {};
-  const repo = context.repo;
-  if (!repo) throw new InputError(`GITHUB_REPOSITORY is not set; the check run needs the repository (owner/name)`);
+  const repo = requireRepo(context, "the check run");
   const headSha = sourceCommit(context);
   if (!headSha) throw new InputError("GITHUB_SHA is not set; the check run needs the commit it reports on");
   const { verdict } = outcome.result;
