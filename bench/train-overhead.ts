@@ -16,9 +16,9 @@
 // phases: before the command starts (inputs, preflight, lineage digests,
 // checkpoint restore), while it runs (streaming, metrics, telemetry,
 // checkpoint saves, progress) and after it ends (outputs, lineage, report).
-// The recorded nvidia-smi is a shell script: each of its readings starts a
-// few processes (cat, awk, sleep), which a real nvidia-smi loop does not, so
-// the CPU beside the wrapper overstates what telemetry costs on a GPU runner.
+// The recorded nvidia-smi is a bash script that, like the real loop, starts
+// no process per reading (builtins only), so the CPU beside the job counts
+// what telemetry costs on a GPU runner, the tool's own reading aside.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -199,7 +199,7 @@ try {
     `wrapped (train step)   median ${(median(wraps.map((m) => m.ms)) / 1000).toFixed(2)} s wall; CPU beside the job ${median(wraps.map(cpuShare)).toFixed(2)}% of the job's`,
   );
   console.log(
-    `the wrapper process alone: median ${median(wraps.map((w) => (w.selfCpuMs / w.jobCpuMs) * 100)).toFixed(2)}% of the job's CPU (the rest beside the job is the recorded nvidia-smi's shell processes, bash and the job's start)`,
+    `the wrapper process alone: median ${median(wraps.map((w) => (w.selfCpuMs / w.jobCpuMs) * 100)).toFixed(2)}% of the job's CPU (the rest beside the job is the recorded nvidia-smi, bash and the job's start)`,
   );
   console.log(
     `wrapper CPU by phase (median ms): before ${median(wraps.map((w) => w.phases.beforeMs))}, during ${median(wraps.map((w) => w.phases.duringMs))}, after ${median(wraps.map((w) => w.phases.afterMs))}`,

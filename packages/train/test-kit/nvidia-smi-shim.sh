@@ -1,52 +1,79 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # A recorded nvidia-smi (or rocm-smi): answers from the machine folder in
 # $MLSHIP_RECORDED_GPU (see recorded-gpus/README.md). $MLSHIP_RECORDED_GPU_STATE
 # counts the queries so telemetry reads the recorded samples in order; with
 # --loop-ms=N after the query (nvidia-smi's loop mode) it prints the next
 # sample every N milliseconds until it is stopped, as nvidia-smi does.
-set -eu
+# Bash builtins only: the files are read once and the loop waits in `read -t`,
+# so a reading starts no process, as a real nvidia-smi loop starts none, and
+# what the shim costs beside a training job is close to what the real tool does.
+set -u
 machine="$MLSHIP_RECORDED_GPU"
-if [ -f "$machine/failure.txt" ]; then
-  cat "$machine/failure.txt"
-  exit "$(cat "$machine/exit-code")"
+
+# Prints a file as it is (cat without the process).
+print_file() {
+  local text
+  IFS= read -r -d '' text <"$1"
+  printf '%s' "$text"
+}
+
+if [[ -f "$machine/failure.txt" ]]; then
+  print_file "$machine/failure.txt"
+  read -r code <"$machine/exit-code"
+  exit "$code"
 fi
-case "${MLSHIP_RECORDED_TOOL:-nvidia-smi}" in
-rocm-smi)
-  cat "$machine/rocm-smi.json"
-  exit 0
-  ;;
-esac
-if [ "$#" -eq 0 ]; then
-  cat "$machine/header.txt"
+if [[ "${MLSHIP_RECORDED_TOOL:-nvidia-smi}" == rocm-smi ]]; then
+  print_file "$machine/rocm-smi.json"
   exit 0
 fi
-fields="$(cat "$(dirname "$machine")/query-fields.txt")"
+if [[ $# -eq 0 ]]; then
+  print_file "$machine/header.txt"
+  exit 0
+fi
+read -r fields <"${machine%/*}/query-fields.txt"
 loop_ms=
-if [ "$#" -eq 3 ]; then
-  case "$3" in
-  --loop-ms=*)
-    loop_ms="${3#--loop-ms=}"
-    set -- "$1" "$2"
-    ;;
-  esac
+if [[ $# -eq 3 && "$3" == --loop-ms=* ]]; then
+  loop_ms="${3#--loop-ms=}"
+  set -- "$1" "$2"
 fi
-if [ "$#" -ne 2 ] || [ "$1" != "--query-gpu=$fields" ] || [ "$2" != "--format=csv,noheader,nounits" ]; then
+if [[ $# -ne 2 || "$1" != "--query-gpu=$fields" || "$2" != "--format=csv,noheader,nounits" ]] ||
+  [[ -n "$loop_ms" && ! "$loop_ms" =~ ^[1-9][0-9]*$ ]]; then
   echo "Invalid combination of input arguments. Please run 'nvidia-smi -h' for help." >&2
   echo "(recorded nvidia-smi: only '--query-gpu=$fields --format=csv,noheader,nounits' was recorded)" >&2
   exit 2
 fi
-count="$(awk 'BEGIN { RS = "" } END { print NR }' "$machine/samples.csv")"
+
+# The samples: blocks of lines separated by blank lines (awk's paragraph mode).
+samples=()
+block=
+while IFS= read -r line || [[ -n "$line" ]]; do
+  if [[ -z "$line" ]]; then
+    [[ -z "$block" ]] || samples+=("$block")
+    block=
+  else
+    block+="$line"$'\n'
+  fi
+done <"$machine/samples.csv"
+[[ -z "$block" ]] || samples+=("$block")
+
+# The next recorded sample (the last one again once they are used up), counted in the state file.
 next_sample() {
-  n="$(cat "$MLSHIP_RECORDED_GPU_STATE" 2>/dev/null || echo 0)"
-  echo $((n + 1)) >"$MLSHIP_RECORDED_GPU_STATE"
-  [ "$n" -lt "$count" ] || n=$((count - 1))
-  awk -v k="$n" 'BEGIN { RS = "" } NR == k + 1 { print; exit }' "$machine/samples.csv"
+  local n=0
+  [[ -f "$MLSHIP_RECORDED_GPU_STATE" ]] && read -r n <"$MLSHIP_RECORDED_GPU_STATE"
+  printf '%d\n' $((n + 1)) >"$MLSHIP_RECORDED_GPU_STATE"
+  ((n < ${#samples[@]})) || n=$((${#samples[@]} - 1))
+  printf '%s' "${samples[n]}"
 }
-if [ -n "$loop_ms" ]; then
-  seconds="$(awk -v ms="$loop_ms" 'BEGIN { printf "%.3f", ms / 1000 }')"
+
+if [[ -n "$loop_ms" ]]; then
+  # A pipe nobody writes to: `read -t` on it is a sleep without a process.
+  exec {never}<> <(:)
+  printf -v seconds '%d.%03d' $((loop_ms / 1000)) $((loop_ms % 1000))
   while :; do
     next_sample
-    sleep "$seconds"
+    read -r -t "$seconds" -u "$never" _
+    # Anything but the timeout (status above 128) would make this loop spin: stop instead.
+    (($? > 128)) || exit 1
   done
 fi
 next_sample

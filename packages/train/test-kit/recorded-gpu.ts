@@ -26,6 +26,14 @@ export interface RecordedGpu {
   remove(): void;
 }
 
+/** bash, looked up before the vendor tools' folders leave the PATH (on a GPU machine /usr/bin holds nvidia-smi). */
+function findBash(basePath: string): string {
+  for (const dir of [...basePath.split(delimiter), '/bin', '/usr/bin']) {
+    if (dir !== '' && existsSync(join(dir, 'bash'))) return join(dir, 'bash');
+  }
+  throw new Error('the recorded nvidia-smi is a bash script, and no bash was found on the PATH');
+}
+
 function quote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
@@ -47,9 +55,10 @@ export function installRecordedGpu(machine: string, basePath = process.env['PATH
     writeFileSync(
       wrapper,
       [
-        '#!/bin/sh',
-        `MLSHIP_RECORDED_GPU=${quote(folder)} MLSHIP_RECORDED_GPU_STATE=${quote(state)} MLSHIP_RECORDED_TOOL=${tool} \\`,
-        `  exec /bin/sh ${quote(SHIM)} "$@"`,
+        `#!${findBash(basePath)}`,
+        `export MLSHIP_RECORDED_GPU=${quote(folder)} MLSHIP_RECORDED_GPU_STATE=${quote(state)} MLSHIP_RECORDED_TOOL=${tool}`,
+        // Sourced, not started: one process per query.
+        `. ${quote(SHIM)}`,
         '',
       ].join('\n'),
     );
