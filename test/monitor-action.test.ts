@@ -75,7 +75,7 @@ after(async () => {
 
 function monitor(data: string) {
   return runBundledAction('monitor', {
-    inputs: { data, policy: 'monitor.yml', model: 'penguins@prod' },
+    inputs: { data, policy: 'monitor.yml', model: 'penguins' },
     event: webhookEvent('workflow_dispatch', '', { repo, sha: mainSha }),
     emulator: gh,
     token,
