@@ -64,8 +64,9 @@ before(async () => {
   step = templateStep(
     parse(await readFile(join(repoRoot, 'workflows-templates', 'mlship-drift.yml'), 'utf8')) as Workflow,
   );
-  model = step['tracking-issue']!;
-  assert.ok(model, "the template's data-test step keeps a tracking issue for its model");
+  model = step['model']!;
+  assert.equal(step['tracking-issue'], 'true', "the template's data-test step keeps a tracking issue for its model");
+  assert.ok(model);
   gh = await startEmulator();
   repo = gh.createRepo({ owner: 'octo-org', name: 'weather-model' });
   mainSha = gh.createCommit(repo, { branch: 'main', message: 'model code' });

@@ -3,36 +3,24 @@
 // window opens the model's tracking issue, the next run updates it (never a
 // second one), a healthy window closes it, and a window without traffic fails
 // the step with one annotation.
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startEmulator, type GitHubEmulator, type RepoHandle } from '@mlship/github-emulator';
-import { createGitHubClient } from '@mlship/github';
-import { GitHubStore, RegistryService } from '@mlship/registry';
 import { calibrateHoldout, readMonitorPolicy, MONITOR_LABEL } from '@mlship/monitor';
 import { servedPenguins, type ServedPenguins } from '@mlship/monitor/test-kit';
-import { runBundledAction, webhookEvent } from './harness/index.ts';
+import { ModelRepos, runBundledAction, webhookEvent } from './harness/index.ts';
 
-let gh: GitHubEmulator;
-let repo: RepoHandle;
-let token: string;
-let workspace: string;
+const repos = await ModelRepos.start('penguin-model');
+const { gh } = repos;
+const penguins = repos.create({
+  message: 'model code',
+  permissions: { metadata: 'read', contents: 'read', issues: 'write' },
+});
+const { repo, sha: mainSha, token, workspace } = penguins;
 let served: ServedPenguins;
-let mainSha: string;
 
 before(async () => {
-  gh = await startEmulator();
-  repo = gh.createRepo({ owner: 'octo-org', name: 'penguin-model' });
-  const sha = gh.createCommit(repo, { branch: 'main', message: 'model code' });
-  mainSha = sha;
-  token = gh.createToken({
-    login: 'github-actions[bot]',
-    type: 'Bot',
-    permissions: { metadata: 'read', contents: 'read', issues: 'write' },
-  });
-  workspace = await mkdtemp(join(tmpdir(), 'mlship-monitor-action-'));
   served = await servedPenguins(workspace);
   const policy = await readMonitorPolicy(served.policy);
   const calibration = join(workspace, 'calibration.json');
@@ -42,24 +30,11 @@ before(async () => {
       await calibrateHoldout(await served.writeWindow('holdout.csv', { rows: 600, seed: 1, labelShare: 1 }), policy),
     ),
   );
-  await writeFile(join(workspace, 'model.onnx'), 'model bytes');
-  const writer = gh.createToken({
-    login: 'release-bot',
-    type: 'Bot',
-    permissions: { metadata: 'read', contents: 'write' },
-  });
-  const registry = new RegistryService(
-    new GitHubStore({
-      client: createGitHubClient({ token: writer, baseUrl: gh.apiUrl, throttle: false }),
-      owner: repo.owner,
-      repo: repo.name,
-    }),
-    { actor: 'alice' },
-  );
+  const registry = repos.releaseRegistry(penguins, { actor: 'alice' });
   await registry.publish({
     name: 'penguins',
     version: 'v1.0.0',
-    commit: sha,
+    commit: mainSha,
     files: [
       { path: join(workspace, 'model.onnx'), role: 'model' },
       { path: served.referenceProfile, role: 'data-profile' },
@@ -68,14 +43,10 @@ before(async () => {
   });
   await registry.promote({ name: 'penguins', version: 'v1.0.0', stage: 'prod' });
 });
-after(async () => {
-  await gh.stop();
-  await rm(workspace, { recursive: true, force: true });
-});
 
 function monitor(data: string) {
   return runBundledAction('monitor', {
-    inputs: { data, policy: 'monitor.yml', model: 'penguins@prod' },
+    inputs: { data, policy: 'monitor.yml', model: 'penguins' },
     event: webhookEvent('workflow_dispatch', '', { repo, sha: mainSha }),
     emulator: gh,
     token,
@@ -128,7 +99,6 @@ test(
       trackingIssues().map((i) => i.state),
       ['closed'],
     );
-    assert.deepEqual(gh.violations, []);
   },
 );
 

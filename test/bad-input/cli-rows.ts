@@ -1036,7 +1036,7 @@ export const CLI_ROWS: CliRow[] = [
   {
     case: 'the prod version has no reference profile to compare with',
     kind: 'registry',
-    args: [...MONITOR, 'served.csv', '--model', 'churn@prod'],
+    args: [...MONITOR, 'served.csv', '--model', 'churn'],
     files: { ...MONITOR_FILES, ...REGISTRY },
     names: 'churn@v1.0.0',
     says: /publish the training data's profile with the version/,

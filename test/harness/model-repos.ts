@@ -1,7 +1,8 @@
 // The GitHub emulator of one test file, and repositories on it that hold a
 // trained model: a commit on the default branch, a workspace with the demo
 // classifier, and the job's bot token. The registry action runs against one
-// as the runner runs it, on a push of that commit.
+// as the runner runs it, on a push of that commit; a release job's registry
+// seeds versions in-process.
 import { after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,9 @@ import {
   type StartEmulatorOptions,
   type TokenPermissions,
 } from '@mlship/github-emulator';
+import { createGitHubClient } from '@mlship/github';
 import { buildLinearClassifierOnnx } from '@mlship/onnx/test-kit';
+import { GitHubStore, RegistryService, type RegistryContext } from '@mlship/registry';
 import { runBundledAction, type ActionRunResult, type RunActionOptions } from './run-action.ts';
 import { webhookEvent } from './webhook-event.ts';
 
@@ -84,6 +87,20 @@ export class ModelRepos {
     );
     const token = this.gh.createToken({ login: BOT_LOGIN, type: 'Bot', permissions: options.permissions });
     return { repo, sha, workspace, token };
+  }
+
+  /**
+   * The repository's registry in-process, as a release job writes it (its own
+   * bot token with contents: write, no write throttle): seeds versions fast.
+   */
+  releaseRegistry(r: ModelRepo, context: RegistryContext): RegistryService {
+    const token = this.gh.createToken({
+      login: 'release-bot',
+      type: 'Bot',
+      permissions: { metadata: 'read', contents: 'write' },
+    });
+    const client = createGitHubClient({ token, baseUrl: this.gh.apiUrl, throttle: false });
+    return new RegistryService(new GitHubStore({ client, owner: r.repo.owner, repo: r.repo.name }), context);
   }
 
   /** Runs the bundled registry action in the repository's workspace, on a push of its commit, with its token. */

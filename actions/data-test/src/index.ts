@@ -9,17 +9,27 @@ import {
 } from '@mlship/actions-kit';
 import { DataTestActionInputsSchema, runDataTest } from '@mlship/data';
 import { InputError } from '@mlship/errors';
+import type { GitHubClient } from '@mlship/github';
 import { dataTestState, syncTrackingIssue } from '@mlship/monitor/tracking';
 import { actionRegistryLocation, fetchReferenceProfile, isModelReference, openRegistry } from '@mlship/registry';
 import { renderSection } from '@mlship/report';
-import { requireRepo } from '@mlship/runner-context';
+import { requireRepo, type RunnerContext } from '@mlship/runner-context';
 
 const tokenHint = "set the 'token' input";
+
+/** Where the tracking issue goes, checked before the data is read so a bad setting leaves nothing behind. */
+function trackingTarget(model: string | undefined, context: RunnerContext, client: GitHubClient | undefined) {
+  if (!model) throw new InputError("input 'tracking-issue' needs input 'model', the model's name the issue is for");
+  const repo = requireRepo(context, "input 'tracking-issue'");
+  if (!client) throw new InputError("input 'tracking-issue' needs the 'token' input, with issues: write");
+  return { model, repo, client };
+}
 
 await runAction(async () => {
   const inputs = readInputs(DataTestActionInputsSchema);
   const context = await readRunnerContext();
   const client = inputs.token ? actionGitHubClient(context, inputs.token) : undefined;
+  const track = inputs.trackingIssue ? trackingTarget(inputs.model, context, client) : undefined;
   let { referenceProfile } = inputs;
   let referenceLabel: string | undefined;
   if (referenceProfile && isModelReference(referenceProfile)) {
@@ -34,18 +44,15 @@ await runAction(async () => {
   const result = await runDataTest({ ...inputs, referenceProfile, referenceLabel });
   const section = renderSection(result.section);
   await appendSummary(context, section);
-  let tracking;
-  if (inputs.trackingIssue) {
-    const repo = requireRepo(context, "input 'tracking-issue'");
-    if (!client) throw new InputError("input 'tracking-issue' needs the 'token' input, with issues: write");
-    tracking = await syncTrackingIssue(client, repo, {
-      model: inputs.trackingIssue,
-      condition: 'drift',
-      state: dataTestState(inputs.trackingIssue, result),
-      markdown: section,
-      runUrl: context.run?.url,
-    });
-  }
+  const tracking = track
+    ? await syncTrackingIssue(track.client, track.repo, {
+        model: track.model,
+        condition: 'drift',
+        state: dataTestState(track.model, result),
+        markdown: section,
+        runUrl: context.run?.url,
+      })
+    : undefined;
   setOutputs({
     result: result.outcome,
     reportPath: result.markdownPath,

@@ -5,6 +5,7 @@ import {
   readRunnerContext,
   runAction,
   setOutputs,
+  warning,
 } from '@mlship/actions-kit';
 import { InputError } from '@mlship/errors';
 import { MonitorInputsSchema, runMonitor } from '@mlship/monitor';
@@ -28,6 +29,7 @@ await runAction(async () => {
         actor: context.actor ?? '',
       }),
     ...(client && { github: { client, repo, runUrl: context.run?.url } }),
+    warn: warning,
   });
   await appendSummary(context, result.markdown);
   const { verdict } = result.outcome;

@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { BooleanInput } from '@mlship/actions-kit/boolean-input';
 import { FileFormatError, InputError } from '@mlship/errors';
 import { parseProfile, type Profile } from '@mlship/data';
 import { safeParseModelReference, type RegistryService, type ResolvedVersion } from '@mlship/registry';
@@ -24,19 +25,19 @@ const OUTPUT_DIR = { what: 'output directory', setBy: "--output-dir, action inpu
 /** The calibration summary a version may carry among its release assets. */
 export const CALIBRATION_ASSET = 'calibration.json';
 
-const BooleanText = z.enum(['true', 'false']).transform((v) => v === 'true');
-
 /** The action's inputs (kebab-case in action.yml) and the CLI's flags. */
 export const MonitorInputsSchema = z.object({
   /** Served rows of the window: a Parquet, CSV or JSON Lines file, or a glob; or mlship serve's data directory. */
   data: z.string({ error: 'is required' }),
   policy: z.string({ error: 'is required' }),
-  /** The model in production, as a registry reference (churn@prod), or a bare name with reference-profile. */
+  /** The model's name in the registry (churn), as every action's `model` input. */
   model: z.string({ error: 'is required' }),
+  /** The stage whose version is in production: the registry resolves model@stage (default prod). */
+  stage: z.string().optional(),
   referenceProfile: z.string().optional(),
   calibration: z.string().optional(),
   registry: z.string().optional(),
-  trackingIssue: BooleanText.default(true),
+  trackingIssue: BooleanInput.default(true),
   /** When data is mlship serve's data directory, the window is the last this many hours of its log, */
   windowHours: z.coerce.number().positive().default(24),
   /** or the time since this moment (ISO 8601) when given. */
@@ -53,6 +54,8 @@ export interface MonitorDeps {
   registry?: () => Promise<RegistryService>;
   /** The repository of the tracking issue, and the client that writes it. */
   github?: { client: GitHubClient; repo: RepoRef; runUrl?: string | undefined };
+  /** Says something the run goes on after (an annotation in Actions, stderr in a terminal). */
+  warn?: (message: string) => void;
 }
 
 export interface MonitorResult {
@@ -170,24 +173,37 @@ export async function runMonitor(inputs: MonitorInputs, deps: MonitorDeps): Prom
   };
 }
 
+const isReference = (model: string) => /[@#]/.test(model);
+
+/** The registry reference of the production version: model at stage, prod by default. */
+function prodReference(inputs: MonitorInputs, warn: MonitorDeps['warn']): string {
+  if (isReference(inputs.model)) {
+    // The earlier spelling, NAME@STAGE in model: still read, with the way to move to model and stage.
+    const parsed = safeParseModelReference(inputs.model);
+    if (!parsed.success) throw new InputError(`model ${parsed.error}`);
+    const { name } = parsed.data;
+    if (inputs.stage !== undefined)
+      throw new InputError(`model '${inputs.model}' names a stage and so does stage; give model: ${name}`);
+    const stage = parsed.data.kind === 'stage' ? parsed.data.stage : 'the stage that holds it';
+    warn?.(`model '${inputs.model}': model takes the model's name now; give model: ${name} and stage: ${stage}`);
+    return inputs.model;
+  }
+  const reference = `${inputs.model}@${inputs.stage ?? 'prod'}`;
+  const parsed = safeParseModelReference(reference);
+  if (!parsed.success)
+    throw new InputError(`model '${inputs.model}' and stage '${inputs.stage ?? 'prod'}': ${parsed.error}`);
+  return reference;
+}
+
 async function resolveProd(
   inputs: MonitorInputs,
   deps: MonitorDeps,
   at: (p: string) => string,
   servedLog: boolean,
 ): Promise<ProdVersion> {
-  if (/[@#]/.test(inputs.model)) {
-    const reference = safeParseModelReference(inputs.model);
-    if (!reference.success) throw new InputError(`model ${reference.error}`);
-  } else {
-    if (servedLog)
-      throw new InputError(
-        `model '${inputs.model}' is not a registry reference; reading mlship serve's log needs one (such as ${inputs.model || 'churn'}@prod): its version picks the rows and its model names the feature columns`,
-      );
-    if (!inputs.referenceProfile)
-      throw new InputError(
-        `model '${inputs.model}' is not a registry reference such as ${inputs.model.split('@')[0] || 'churn'}@prod; give one, or give reference-profile with the training data's profile`,
-      );
+  // A reference profile stands in for the registry unless a stage is asked for or the
+  // served log is read (its version picks the rows, its model names the feature columns).
+  if (!isReference(inputs.model) && inputs.stage === undefined && inputs.referenceProfile && !servedLog)
     return {
       name: inputs.model,
       version: null,
@@ -196,13 +212,13 @@ async function resolveProd(
       calibration: inputs.calibration ? await readCalibration(at(inputs.calibration), inputs.calibration) : null,
       inputColumns: new Map(),
     };
-  }
-  if (!deps.registry) throw new InputError(`model '${inputs.model}' needs a registry to resolve; give registry`);
+  const reference = prodReference(inputs, deps.warn);
+  if (!deps.registry) throw new InputError(`model '${reference}' needs a registry to resolve; give registry`);
   const registry = await deps.registry();
-  const resolved = await registry.resolve(inputs.model);
+  const resolved = await registry.resolve(reference);
   const dir = await mkdtemp(join(tmpdir(), 'mlship-monitor-'));
   try {
-    return await downloadProd(inputs, registry, resolved, dir, at, servedLog);
+    return await downloadProd(inputs, reference, registry, resolved, dir, at, servedLog);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -210,6 +226,7 @@ async function resolveProd(
 
 async function downloadProd(
   inputs: MonitorInputs,
+  reference: string,
   registry: RegistryService,
   resolved: ResolvedVersion,
   dir: string,
@@ -224,18 +241,18 @@ async function downloadProd(
       throw new InputError(
         `${resolved.tag} has no data-profile asset to compare the served rows with; publish the training data's profile with the version (mlship data profile), or give reference-profile`,
       );
-    const { files } = await registry.download(inputs.model, dir, { role: 'data-profile' });
+    const { files } = await registry.download(reference, dir, { role: 'data-profile' });
     profile = await readProfile(files[0]!, `${resolved.tag}'s data profile`);
   }
   let calibration: CalibrationSummary | null = null;
   if (inputs.calibration) calibration = await readCalibration(at(inputs.calibration), inputs.calibration);
   else if (assets.includes(CALIBRATION_ASSET)) {
-    const { files } = await registry.download(inputs.model, dir, [CALIBRATION_ASSET]);
+    const { files } = await registry.download(reference, dir, [CALIBRATION_ASSET]);
     calibration = await readCalibration(files[0]!, `${resolved.tag}'s ${CALIBRATION_ASSET}`);
   }
   let inputColumns: ReadonlyMap<string, readonly string[]> = new Map();
   if (servedLog) {
-    const { files } = await registry.download(inputs.model, dir, { role: 'model' });
+    const { files } = await registry.download(reference, dir, { role: 'model' });
     inputColumns = inputColumnsOf(await readFile(files[0]!), `${resolved.tag}'s model`);
   }
   return {

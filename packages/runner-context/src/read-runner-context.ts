@@ -43,6 +43,7 @@ export const RunnerEnvSchema = z.object({
   GITHUB_WORKFLOW_REF: optional(z.string()),
   RUNNER_NAME: optional(z.string()),
   RUNNER_ENVIRONMENT: optional(z.string()),
+  RUNNER_TEMP: optional(z.string()),
 });
 
 export type RunnerEnv = z.infer<typeof RunnerEnvSchema>;
@@ -146,6 +147,6 @@ export async function runnerContextFromEnv(
     // Derived from the API URL when unset, as octokit derives it, so --api-url alone moves both.
     graphqlUrl: vars.GITHUB_GRAPHQL_URL ?? graphqlUrlFor(apiUrl),
     stepSummaryPath: vars.GITHUB_STEP_SUMMARY,
-    runner: { name: vars.RUNNER_NAME, environment: vars.RUNNER_ENVIRONMENT },
+    runner: { name: vars.RUNNER_NAME, environment: vars.RUNNER_ENVIRONMENT, temp: vars.RUNNER_TEMP },
   };
 }

@@ -65,8 +65,11 @@ export interface RunnerContext {
   graphqlUrl: string;
   /** GITHUB_STEP_SUMMARY: the job summary file of this step, when there is one. */
   stepSummaryPath: string | undefined;
-  /** RUNNER_NAME, and RUNNER_ENVIRONMENT (github-hosted or self-hosted; unset on runners before 2.300). */
-  runner: { name: string | undefined; environment: string | undefined };
+  /**
+   * RUNNER_NAME, RUNNER_ENVIRONMENT (github-hosted or self-hosted; unset on
+   * runners before 2.300) and RUNNER_TEMP (emptied after every job).
+   */
+  runner: { name: string | undefined; environment: string | undefined; temp: string | undefined };
 }
 
 /**

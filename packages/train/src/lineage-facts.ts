@@ -161,15 +161,15 @@ function osName(): string {
   return `${osType()} ${release()}`;
 }
 
-/** What the runner is: its name and kind from the runner's variables, the rest from the OS. */
+/** What the runner is: its name and kind from the runner context, the rest from the OS. */
 export async function runnerLineage(
-  env: Record<string, string | undefined>,
+  runner: { name?: string | undefined; environment?: string | undefined },
   workspace: string,
 ): Promise<Lineage['environment']['runner']> {
   const disk = await statfs(workspace).catch(() => undefined);
   return {
-    ...(env['RUNNER_NAME'] ? { name: env['RUNNER_NAME'] } : {}),
-    ...(env['RUNNER_ENVIRONMENT'] ? { environment: env['RUNNER_ENVIRONMENT'] } : {}),
+    ...(runner.name ? { name: runner.name } : {}),
+    ...(runner.environment ? { environment: runner.environment } : {}),
     os: osName(),
     arch: arch(),
     cpu: cpus()[0]?.model.trim() ?? 'unknown',

@@ -46,6 +46,7 @@ export function trainContextFromRunner(context: RunnerContext, env: Record<strin
     workspace: context.workspace,
     env,
     runnerName: context.runner.name ?? 'this machine',
+    runner: context.runner,
     run: context.run ?? { id: `local-${Date.now()}`, attempt: 1 },
     repository,
     commit: sourceCommit(context),

@@ -3,6 +3,7 @@
 // way. Lists are one item per line or comma-separated, as in a workflow's
 // `with:` block.
 import { z } from 'zod';
+import { BooleanInput } from '@mlship/actions-kit/boolean-input';
 
 const list = z
   .string()
@@ -13,7 +14,6 @@ const list = z
       .map((item) => item.trim())
       .filter(Boolean),
   );
-const flag = z.enum(['true', 'false'], { error: "expected 'true' or 'false'" }).transform((v) => v === 'true');
 const wholeNumber = z.coerce.number({ error: 'expected a number' }).int('expected a whole number');
 const positive = z.coerce.number({ error: 'expected a number' }).positive('expected a number above 0');
 const fileName = z.string().regex(/^[^\0]+$/, 'expected a path');
@@ -32,7 +32,7 @@ export const TrainInputsSchema = z.object({
   maxGpuUtilization: z.coerce.number().min(0).max(100).default(20),
   checkpointDir: fileName.optional(),
   checkpointIntervalMinutes: positive.default(10),
-  restoreFromDefaultBranch: flag.default(true),
+  restoreFromDefaultBranch: BooleanInput.default(true),
   /** Files whose content defines the run (its config): a change starts over instead of resuming. */
   config: list,
   metricsFile: fileName.optional(),
@@ -43,7 +43,7 @@ export const TrainInputsSchema = z.object({
   lockfiles: list,
   containerImage: z.string().optional(),
   seed: wholeNumber.min(0).optional(),
-  deterministic: flag.default(false),
+  deterministic: BooleanInput.default(false),
   timeoutMinutes: positive.optional(),
   graceSeconds: positive.default(30),
   telemetryIntervalSeconds: positive.default(5),
@@ -56,9 +56,9 @@ export const TrainInputsSchema = z.object({
     .default('USD'),
   passEnv: list,
   artifactName: z.string().default('mlship-model'),
-  uploadArtifact: flag.default(true),
+  uploadArtifact: BooleanInput.default(true),
   retentionDays: wholeNumber.min(1).max(90).optional(),
-  reproduce: flag.default(false),
+  reproduce: BooleanInput.default(false),
   outputDir: fileName.default('mlship-train'),
   forkApprovalEnvironment: z.string().default('fork-training'),
   token: z.string().optional(),

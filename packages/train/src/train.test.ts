@@ -41,8 +41,9 @@ function workspace(files: Record<string, string> = {}): string {
 function context(ws: string, env: Record<string, string> = {}, attempt = 1): TrainContext {
   return {
     workspace: ws,
-    env: { PATH: gpu.path, HOME: process.env['HOME'] ?? ws, RUNNER_NAME: 'gpu-runner-7', ...env },
+    env: { PATH: gpu.path, HOME: process.env['HOME'] ?? ws, ...env },
     runnerName: 'gpu-runner-7',
+    runner: { name: 'gpu-runner-7' },
     run: { id: '1658821493', attempt },
     repository: 'octo-org/churn',
     commit: 'a'.repeat(40),

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { InputError, UserError } from '@mlship/errors';
 import { renderSection, type ReportSection } from '@mlship/report';
 import { digestFile, LINEAGE_FILE, LineageSchema, type Lineage } from '@mlship/registry';
+import type { RunnerContext } from '@mlship/runner-context';
 import { checkpointKeys, configDigest } from './checkpoint/checkpoint-keys.ts';
 import { CheckpointSaver, listCheckpoint, type CheckpointSave } from './checkpoint/checkpoint-saver.ts';
 import type { CheckpointStore, RestoreOutcome } from './checkpoint/checkpoint-store.ts';
@@ -40,6 +41,8 @@ export interface TrainContext {
   /** The step's environment (what the command's environment is built from). */
   env: Record<string, string | undefined>;
   runnerName: string;
+  /** The runner's own variables (name, kind, temp directory), as the runner context read them. */
+  runner?: Partial<RunnerContext['runner']> | undefined;
   run: { id: string; attempt: number; url?: string | undefined };
   repository?: string | undefined;
   commit?: string | undefined;
@@ -167,7 +170,7 @@ export async function runTraining(inputs: TrainInputs, context: TrainContext, de
         : { visibleDevices: visibleDevices(context.env, probe)! }),
     },
   );
-  const runner = await runnerLineage(context.env, workspace);
+  const runner = await runnerLineage(context.runner ?? {}, workspace);
   log.line(preflightLine(preflight, probe.kind === 'gpus' ? probe : undefined, runner));
 
   const outputDir = resolveIn(workspace, inputs.outputDir);
@@ -516,7 +519,7 @@ export async function runTraining(inputs: TrainInputs, context: TrainContext, de
 
   /** Two short runs from scratch, compared. */
   async function reproduce(): Promise<TrainResult> {
-    const scratch = await mkdtemp(join(context.env['RUNNER_TEMP'] ?? tmpdir(), 'mlship-reproduce-'));
+    const scratch = await mkdtemp(join(context.runner?.temp ?? tmpdir(), 'mlship-reproduce-'));
     try {
       const fingerprints: RunFingerprint[] = [];
       let first: TrainingRun | undefined;

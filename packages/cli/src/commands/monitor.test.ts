@@ -71,12 +71,13 @@ test('calibrate a holdout, publish it with the version, then monitor a drifted w
     '--policy',
     'monitor.yml',
     '--model',
-    'penguins@prod',
+    'penguins',
     '--registry',
     'registry',
     '--json',
   ]);
   assert.equal(monitored.code, 0, monitored.stderr);
+  assert.equal(monitored.stderr, '', 'the version holding prod, the default stage, without a warning');
   const result = JSON.parse(monitored.stdout);
   assert.equal(result.version, 'v1.0.0');
   assert.equal(result.status, 'degraded');
@@ -108,13 +109,35 @@ test('a window without traffic fails with one line that says what to check', asy
   );
 });
 
-test('a bare model name without a reference profile is refused with the fix', async () => {
-  const bare = await runMonitorCli(['served.csv', '--policy', 'monitor.yml', '--model', 'penguins']);
-  assert.equal(bare.code, 1);
-  assert.match(
-    bare.stderr,
-    /model 'penguins' is not a registry reference such as penguins@prod; give one, or give reference-profile/,
+test('--stage picks the version of another stage; the earlier --model NAME@STAGE still works, with the way to move on', async () => {
+  const monitor = (model: string, ...more: string[]) =>
+    runMonitorCli([
+      'served.csv',
+      '--policy',
+      'monitor.yml',
+      '--model',
+      model,
+      '--registry',
+      'registry',
+      '--json',
+      ...more,
+    ]);
+  const staged = await monitor('penguins', '--stage', 'staging', '--output-dir', 'out-staging');
+  assert.equal(staged.code, 0, staged.stderr);
+  assert.equal(JSON.parse(staged.stdout).version, 'v1.0.0');
+  const canary = await monitor('penguins', '--stage', 'canary', '--output-dir', 'out-canary');
+  assert.equal(canary.code, 1);
+  assert.match(canary.stderr, /canary/);
+  const earlier = await monitor('penguins@prod', '--output-dir', 'out-earlier');
+  assert.equal(earlier.code, 0, earlier.stderr);
+  assert.equal(JSON.parse(earlier.stdout).version, 'v1.0.0');
+  assert.equal(
+    earlier.stderr,
+    "mlship: warning: model 'penguins@prod': model takes the model's name now; give model: penguins and stage: prod\n",
   );
+  const both = await monitor('penguins@prod', '--stage', 'prod', '--output-dir', 'out-both');
+  assert.equal(both.code, 1);
+  assert.match(both.stderr, /model 'penguins@prod' names a stage and so does stage; give model: penguins/);
 });
 
 test('labels that never arrive: a pass on the estimate alone, and the output says the metrics are estimated only', async () => {

@@ -20,22 +20,25 @@ import {
   TOKEN_HINT,
   cliGitHubClient,
   cliRunnerContext,
+  cliWarning,
   openCliRegistry,
   readToken,
 } from '../runner.ts';
 
-const USAGE = `usage: mlship monitor DATA --policy FILE --model NAME@prod [--reference-profile FILE] [--calibration FILE]
+const USAGE = `usage: mlship monitor DATA --policy FILE --model NAME [--stage STAGE] [--reference-profile FILE] [--calibration FILE]
                       [--registry DIR|local:DIR|github:OWNER/REPO] [--repo OWNER/REPO] [--api-url URL]
                       [--window-hours H | --since ISO-TIME] [--output-dir DIR] [--json]
        mlship monitor calibrate HOLDOUT --policy FILE --output FILE [--json]
 DATA is the window's served rows: a .parquet, .csv or .jsonl file, or a quoted glob (one matching no file is a
 window without traffic); or mlship serve's --data-dir, whose prediction log gives the rows the prod version
 served in the last --window-hours (24) or since --since, with their labels. --repo keeps the model's tracking issue in that repository (a token from GITHUB_TOKEN,
-GH_TOKEN or --token-stdin).`;
+GH_TOKEN or --token-stdin). The production version is the one holding --stage (prod) in the registry; with
+--reference-profile and no --stage, the profile stands in for the registry.`;
 
 const OPTIONS = {
   policy: { type: 'string' },
   model: { type: 'string' },
+  stage: { type: 'string' },
   'reference-profile': { type: 'string' },
   calibration: { type: 'string' },
   registry: { type: 'string' },
@@ -51,6 +54,7 @@ const OPTIONS = {
 const FlagsSchema = z.object({
   policy: z.string({ error: 'is required' }),
   model: z.string().optional(),
+  stage: z.string().optional(),
   'reference-profile': z.string().optional(),
   calibration: z.string().optional(),
   registry: z.string().optional(),
@@ -78,7 +82,7 @@ const command: CliCommand = {
     if (positionals[0] === 'calibrate') return calibrate(positionals.slice(1), flags, io);
     if (positionals.length !== 1)
       throw usageError('monitor', `give exactly one DATA path or quoted glob (got ${positionals.length})`);
-    if (!flags.model) throw usageError('monitor', '--model is required (the model in production, e.g. churn@prod)');
+    if (!flags.model) throw usageError('monitor', '--model is required (the model in production, e.g. churn)');
     return monitor(positionals[0]!, flags, flags.model, io);
   },
 };
@@ -105,6 +109,7 @@ async function monitor(data: string, flags: Flags, model: string, io: CliIO): Pr
       data,
       policy: flags.policy,
       model,
+      stage: flags.stage,
       referenceProfile: flags['reference-profile'],
       calibration: flags.calibration,
       trackingIssue: token !== undefined,
@@ -115,6 +120,7 @@ async function monitor(data: string, flags: Flags, model: string, io: CliIO): Pr
       cwd: io.cwd,
       now: new Date(),
       registry: () => openCliRegistry('monitor', io, flags, context),
+      warn: cliWarning(io, context),
       ...(token && context.repo && { github: { client: cliGitHubClient(context, token, io), repo: context.repo } }),
     },
   );

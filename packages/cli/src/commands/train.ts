@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { z } from 'zod';
 import { inputName } from '@mlship/actions-kit';
+import type { RunnerContext } from '@mlship/runner-context';
 import {
   LocalCheckpointStore,
   runTraining,
@@ -59,8 +60,7 @@ function git(cwd: string, args: string[]): string | undefined {
  * The run's context: the runner's when run inside a workflow step, else this
  * checkout's (commit and branch from git), named after the checkout.
  */
-async function trainContext(io: CliIO): Promise<TrainContext> {
-  const runner = await cliRunnerContext('train', io, {});
+function trainContext(runner: RunnerContext, io: CliIO): TrainContext {
   const context = trainContextFromRunner(runner, io.env);
   if (runner.inActions) return context;
   const top = git(io.cwd, ['rev-parse', '--show-toplevel']);
@@ -93,10 +93,11 @@ const command: CliCommand = {
       );
     }
     const store = String(raw['checkpoint-store'] ?? '.mlship/checkpoints');
-    const result = await runTraining(inputs.data, await trainContext(io), {
+    const runner = await cliRunnerContext('train', io, {});
+    const result = await runTraining(inputs.data, trainContext(runner, io), {
       runTool: toolRunner(io.env),
       store: inputs.data.checkpointDir ? new LocalCheckpointStore(resolve(io.cwd, store), store) : undefined,
-      log: io.env.GITHUB_ACTIONS === 'true' ? 'actions' : 'plain',
+      log: runner.inActions ? 'actions' : 'plain',
       write: raw['json'] ? io.stderr : io.stdout,
       warn: (message) => io.stderr(`mlship train: warning: ${message}\n`),
     });

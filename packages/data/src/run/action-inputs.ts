@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BooleanInput } from '@mlship/actions-kit/boolean-input';
 import { FailOnSchema } from './data-test.ts';
 
 /** The data-test action's inputs (camelCase here, kebab-case in action.yml). */
@@ -13,7 +14,9 @@ export const DataTestActionInputsSchema = z.object({
   driftConfig: z.string().optional(),
   failOn: FailOnSchema.default('error'),
   outputDir: z.string().default('mlship-data'),
-  /** A model name: keep one issue for it open while the step fails, closed when a run passes. */
-  trackingIssue: z.string().optional(),
+  /** The model's name in the registry: the tracking issue is the model's. */
+  model: z.string().optional(),
+  /** Keep one issue for the model open while the step fails, closed when a run passes. */
+  trackingIssue: BooleanInput.default(false),
 });
 export type DataTestActionInputs = z.infer<typeof DataTestActionInputsSchema>;
