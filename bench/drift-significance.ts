@@ -100,7 +100,11 @@ for (const n of SIZES) {
   for (let r = 0; r < POWER_RUNS && inBudget(); r++) {
     small.push(await pair(n, 1000 + r, 0.05));
     large.push(await pair(n, 2000 + r, 0.2));
-    progress(`shift 0.2 sd ${r + 1}/${POWER_RUNS}`, large.at(-1)!);
+    const seen = (o: { bounded: Outcome; exact: Outcome }) =>
+      `profile ${o.bounded.x ? 'sees' : 'misses'} x, data ${o.exact.x ? 'sees' : 'misses'} x`;
+    console.error(
+      `  n=${n} power ${r + 1}/${POWER_RUNS}: shift 0.05 sd ${seen(small.at(-1)!)}; shift 0.2 sd ${seen(large.at(-1)!)} (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+    );
   }
   console.log(
     `${n.toLocaleString('en-US').padEnd(15)} ${share(same.map((o) => o.bounded.any)).padEnd(25)} ${share(same.map((o) => o.exact.any)).padEnd(20)} ${`${share(small.map((o) => o.bounded.x))} / ${share(small.map((o) => o.exact.x))}`.padEnd(33)} ${share(large.map((o) => o.bounded.x))} / ${share(large.map((o) => o.exact.x))}   (${((performance.now() - started) / 1000).toFixed(0)} s)`,

@@ -108,10 +108,14 @@ export interface ScoredClassifier {
 }
 
 /**
- * Scores a classifier: every batch runs back to back (ONNX Runtime's threads
- * stay hot; converting between runs measured up to 1.5× slower on a busy
- * 2-core runner), then the outputs become class indices and probabilities in
- * the holdout's class order.
+ * Scores a classifier. When the probability columns' classes are known up
+ * front (the graph's class labels or the policy's `classes`), each batch's
+ * outputs go straight into the compact arrays the statistics read (a class
+ * index per row, probabilities in the shared class order) right after its
+ * run, and are dropped: the runtime's next outputs reuse their memory, where
+ * keeping every batch's outputs until the end touched twice the fresh memory.
+ * Otherwise the columns' classes are learnt from the labels over the whole
+ * holdout first (classifierOutputs).
  */
 export async function scoreClassifier(
   model: LoadedModel,
@@ -121,8 +125,22 @@ export async function scoreClassifier(
   policyClasses: string[] | undefined,
   now: () => number,
 ): Promise<ScoredClassifier> {
-  const raw = await runModel(model, feeds, holdout, 'classification', now);
-  return { outputs: classifierOutputs(raw, holdout.rows, mapping, policyClasses), inferenceMs: raw.inferenceMs };
+  const roles = outputRoles(model, 'classification');
+  const columnClasses = model.classLabels ?? policyClasses;
+  if (roles.probabilities && !columnClasses) {
+    const raw = await runModel(model, feeds, holdout, 'classification', now);
+    return { outputs: classifierOutputs(raw, holdout.rows, mapping, policyClasses), inferenceMs: raw.inferenceMs };
+  }
+  const writer = new ClassifierWriter(model, roles, holdout.rows, mapping, columnClasses);
+  let inferenceMs = 0;
+  for (const batch of holdout.batches) {
+    const tensors = buildFeeds(batch, feeds, batch.tensors);
+    const start = now();
+    const out = await model.run(tensors);
+    inferenceMs += now() - start;
+    writer.write(out);
+  }
+  return { outputs: writer.finish(), inferenceMs };
 }
 
 /** Label values → class indices; integer labels in a small range go through a dense table, no string per row. */
@@ -163,6 +181,95 @@ class LabelCodes {
 }
 
 /**
+ * Writes batches of a classifier's outputs, in holdout order, into a class
+ * index per row and row-major probabilities whose columns follow the shared
+ * class order (classes only a model gives are appended to the mapping; the
+ * probabilities are as wide as the classes known when they were laid out).
+ */
+class ClassifierWriter {
+  private readonly roles: OutputRoles;
+  private readonly model: LoadedModel;
+  private readonly mapping: ClassMapping;
+  private readonly columnClasses: string[] | undefined;
+  private readonly labels: LabelCodes;
+  private readonly predicted: Int32Array;
+  private probabilities: Float32Array | undefined;
+  /** Probability columns the model gives, and the class index of each. */
+  private width = -1;
+  /** Columns of the written probabilities: the classes known when they were laid out. */
+  private columns = 0;
+  private targets = new Int32Array(0);
+  private inOrder = false;
+  private offset = 0;
+
+  constructor(
+    model: LoadedModel,
+    roles: OutputRoles,
+    rows: number,
+    mapping: ClassMapping,
+    columnClasses: string[] | undefined,
+  ) {
+    this.model = model;
+    this.roles = roles;
+    this.mapping = mapping;
+    this.columnClasses = columnClasses;
+    this.labels = new LabelCodes(mapping);
+    this.predicted = new Int32Array(rows);
+  }
+
+  /** The probability columns' classes, checked against the width the model gives. */
+  private layOut(width: number, rows: number): void {
+    const classes = this.columnClasses!;
+    if (classes.length !== width) {
+      throw new InputError(
+        `${this.model.file}: ${width} probability columns but ${classes.length} class labels (${classes.join(', ')}); fix 'classes' in the policy`,
+      );
+    }
+    this.width = width;
+    this.targets = Int32Array.from(classes, (c) => classIndexOf(this.mapping, c));
+    const c = (this.columns = this.mapping.classes.length);
+    this.inOrder = width === c && this.targets.every((g, j) => g === j);
+    this.probabilities = new Float32Array(rows * c);
+  }
+
+  write(out: Record<string, OutputTensor>): void {
+    const { label, probabilities } = this.roles;
+    const n = batchRows(out, this.roles);
+    const offset = this.offset;
+    const p = probabilities ? (out[probabilities.name]!.data as Float32Array) : undefined;
+    if (p && this.width < 0) {
+      const dims = out[probabilities!.name]!.dims;
+      this.layOut(dims[dims.length - 1] ?? 0, this.predicted.length);
+    }
+    const width = this.width;
+    const targets = this.targets;
+    if (label) this.labels.write(out[label.name]!.data, n, this.predicted, offset);
+    else
+      for (let i = 0; i < n; i++) {
+        let top = 0;
+        for (let j = 1; j < width; j++) if (p![i * width + j]! > p![i * width + top]!) top = j;
+        this.predicted[offset + i] = targets[top]!;
+      }
+    if (p) {
+      const probs = this.probabilities!;
+      const c = this.columns;
+      // Columns already in the shared class order are copied as one block per batch.
+      if (this.inOrder) probs.set(p.subarray(0, n * c), offset * c);
+      else
+        for (let i = 0; i < n; i++)
+          for (let j = 0; j < width; j++) probs[(offset + i) * c + targets[j]!] = p[i * width + j]!;
+    }
+    this.offset += n;
+  }
+
+  finish(): ClassifierOutputs {
+    return this.probabilities
+      ? { predicted: this.predicted, probabilities: this.probabilities }
+      : { predicted: this.predicted };
+  }
+}
+
+/**
  * Class index per row and probabilities re-ordered into the shared class
  * order, from every batch's raw outputs, learning the probability columns'
  * classes from the labels the model gives where each column is the largest.
@@ -173,46 +280,16 @@ export function classifierOutputs(
   mapping: ClassMapping,
   policyClasses: string[] | undefined,
 ): ClassifierOutputs {
-  const { label, probabilities } = raw.roles;
-  const predicted = new Int32Array(rows);
-  let width = 0;
+  const { probabilities } = raw.roles;
+  let columnClasses: string[] | undefined;
   if (probabilities) {
     const first = raw.batches[0]?.[probabilities.name];
-    width = first ? (first.dims[first.dims.length - 1] ?? 0) : 0;
+    const width = first ? (first.dims[first.dims.length - 1] ?? 0) : 0;
+    columnClasses = probabilityClasses(raw, width, policyClasses, mapping.classes);
   }
-  const columnClasses = probabilities ? probabilityClasses(raw, width, policyClasses, mapping.classes) : undefined;
-  const targets = Int32Array.from(columnClasses ?? [], (c) => classIndexOf(mapping, c));
-  const labels = new LabelCodes(mapping);
-  let offset = 0;
-  for (const out of raw.batches) {
-    const n = batchRows(out, raw.roles);
-    if (label) labels.write(out[label.name]!.data, n, predicted, offset);
-    else {
-      const p = out[probabilities!.name]!.data as Float32Array;
-      for (let i = 0; i < n; i++) {
-        let top = 0;
-        for (let j = 1; j < width; j++) if (p[i * width + j]! > p[i * width + top]!) top = j;
-        predicted[offset + i] = targets[top]!;
-      }
-    }
-    offset += n;
-  }
-  if (!probabilities) return { predicted };
-  const c = mapping.classes.length;
-  const probs = new Float32Array(rows * c);
-  // Columns already in the holdout's class order are copied as one block per batch.
-  const inOrder = width === c && targets.every((g, j) => g === j);
-  offset = 0;
-  for (const out of raw.batches) {
-    const p = out[probabilities.name]!.data as Float32Array;
-    const n = batchRows(out, raw.roles);
-    if (inOrder) probs.set(p.subarray(0, n * c), offset * c);
-    else
-      for (let i = 0; i < n; i++)
-        for (let j = 0; j < width; j++) probs[(offset + i) * c + targets[j]!] = p[i * width + j]!;
-    offset += n;
-  }
-  return { predicted, probabilities: probs };
+  const writer = new ClassifierWriter(raw.model, raw.roles, rows, mapping, columnClasses);
+  for (const out of raw.batches) writer.write(out);
+  return writer.finish();
 }
 
 function batchRows(out: Record<string, OutputTensor>, roles: OutputRoles): number {
@@ -227,14 +304,8 @@ function probabilityClasses(
   holdoutClasses: readonly string[],
 ): string[] {
   const fromModel = raw.model.classLabels ?? policyClasses;
-  if (fromModel) {
-    if (fromModel.length !== width) {
-      throw new InputError(
-        `${raw.model.file}: ${width} probability columns but ${fromModel.length} class labels (${fromModel.join(', ')}); fix 'classes' in the policy`,
-      );
-    }
-    return fromModel;
-  }
+  // Checked against the width where the probabilities are laid out (ClassifierWriter).
+  if (fromModel) return fromModel;
   if (!raw.roles.label) {
     throw new InputError(
       `${raw.model.file}: the model outputs probabilities without class labels; list the classes in column order under 'classes:' in the policy`,

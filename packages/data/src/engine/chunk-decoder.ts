@@ -48,21 +48,17 @@ export function nullMask(chunk: DuckDBDataChunk, column: number, rows: number): 
 }
 
 /**
- * A DOUBLE vector's values in place (valid only until the sink call returns:
- * DuckDB reuses the memory) and its null mask.
+ * A DOUBLE vector's values, copied out of the engine's memory (DuckDB reuses
+ * it once the sink call returns), and its null mask. A null's slot holds
+ * whatever the engine left there: it reads as NaN (a missing feature is NaN
+ * in a tensor).
  */
 export function numericChunk(chunk: DuckDBDataChunk, column: number, rows: number): NumericChunk {
   const bytes = native().vector_get_data(vectorOf(chunk, column), rows * 8);
-  return {
-    kind: 'numeric',
-    values: new Float64Array(bytes.buffer, bytes.byteOffset, rows),
-    nulls: nullMask(chunk, column, rows),
-  };
-}
-
-/** A chunk's numbers copied out of the engine's memory, to keep past the sink call. */
-export function ownNumbers(chunk: NumericChunk): NumericChunk {
-  return { kind: 'numeric', values: chunk.values.slice(), nulls: chunk.nulls };
+  const values = new Float64Array(bytes.buffer, bytes.byteOffset, rows).slice();
+  const nulls = nullMask(chunk, column, rows);
+  for (let i = nulls.indexOf(1); i >= 0; i = nulls.indexOf(1, i + 1)) values[i] = Number.NaN;
+  return { kind: 'numeric', values, nulls };
 }
 
 /** The first row's position and whether the chunk's rows are consecutive (BIGINT row numbers). */

@@ -7,7 +7,13 @@
 import type { DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
 import { UserError } from '@mlship/errors';
 
-export type ChunkHandler = (chunk: DuckDBDataChunk) => void;
+/**
+ * Called with each chunk while the engine's thread waits; reads what it needs
+ * of the chunk's memory, which the engine reuses once it returns, and may
+ * return the rest of its work: that runs after the engine is released, while
+ * it reads the next chunk (see sinkQuery).
+ */
+export type ChunkHandler = (chunk: DuckDBDataChunk) => (() => void) | void;
 
 interface Engine {
   connection: DuckDBConnection;
@@ -77,18 +83,89 @@ export function queryRows(sql: string): Promise<Record<string, unknown>[]> {
 /**
  * Runs `SELECT count(mlship_sink(<columns>)) FROM <from>`: DuckDB calls
  * `onChunk` with every chunk of the columns, in order when the scan is
- * single-threaded. Resolves when every row was handed over; rejects with
- * DuckDB's error otherwise.
+ * `serial` (then on one thread). The work a handler returns runs in the order of the
+ * chunks, after DuckDB's thread is released: the engine parses the next
+ * chunk while JavaScript consumes this one, instead of one waiting for the
+ * other. Resolves when every row was handed over and consumed; rejects with
+ * the first error of a handler or its work (the scan stops at the next
+ * chunk), or with DuckDB's.
  */
-export function sinkQuery(columns: readonly string[], from: string, onChunk: ChunkHandler): Promise<void> {
+export function sinkQuery(
+  columns: readonly string[],
+  from: string,
+  onChunk: ChunkHandler,
+  options: { serial?: boolean } = {},
+): Promise<void> {
   return exclusive(async (state) => {
-    state.handler = onChunk;
+    // A serial scan is one task: on one thread the query's own thread runs it, where with more it
+    // may wait for a worker that does, spinning (seconds of CPU on a 3M-row CSV).
+    if (options.serial) await state.connection.run('SET threads = 1');
+    const work = new ChunkWork();
+    state.handler = (chunk) => {
+      work.rethrow();
+      try {
+        const rest = onChunk(chunk);
+        if (rest) work.push(rest);
+      } catch (error) {
+        work.fail(error);
+        throw error;
+      }
+    };
     try {
       await state.connection.run(`SELECT count(mlship_sink(${columns.join(', ')})) FROM ${from}`);
+    } catch (cause) {
+      // A handler's own error, not the engine's message that wraps its text.
+      work.rethrow();
+      throw cause;
     } finally {
       state.handler = undefined;
+      if (options.serial) await state.connection.run('RESET threads');
     }
+    work.finish();
   });
+}
+
+/** The chunks' deferred work, run in order on the next turn of the event loop. */
+class ChunkWork {
+  private readonly queue: (() => void)[] = [];
+  private scheduled = false;
+  private failed: { error: unknown } | undefined;
+
+  push(task: () => void): void {
+    this.queue.push(task);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.run();
+    });
+  }
+
+  fail(error: unknown): void {
+    this.failed ??= { error };
+    this.queue.length = 0;
+  }
+
+  rethrow(): void {
+    if (this.failed) throw this.failed.error;
+  }
+
+  /** Runs what is left (the query is over) and throws the first error. */
+  finish(): void {
+    this.run();
+    this.rethrow();
+  }
+
+  private run(): void {
+    while (this.queue.length > 0 && !this.failed) {
+      const task = this.queue.shift()!;
+      try {
+        task();
+      } catch (error) {
+        this.fail(error);
+      }
+    }
+  }
 }
 
 /**

@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileFormatError, InputError } from '@mlship/errors';
-import { scanColumns, type ScanOptions } from './scan-columns.ts';
+import { ENGINE_CHUNK_ROWS, scanColumns, type ScanOptions } from './scan-columns.ts';
+import { queryRows } from './duckdb-engine.ts';
 import { valueText, type Column, type ColumnBatch } from '../read/columns.ts';
 
 const DATA = join(import.meta.dirname, '../../../../node_modules/vega-datasets/data');
@@ -316,4 +317,30 @@ test('CSV: a binary file (1 GiB of NUL bytes) fails on its first chunk, naming t
     (e: unknown) =>
       e instanceof FileFormatError && /zeros\.csv: no line break in the first megabyte: not CSV text/.test(e.message),
   );
+});
+
+test('a batch handler that throws stops the scan, and the caller gets its error as thrown', async () => {
+  const path = write('stop.csv', `x,t\n${Array.from({ length: 20_000 }, (_, i) => `${i},v${i % 7}`).join('\n')}\n`);
+  const stop = new Error('stop at the second batch');
+  let seen = 0;
+  await assert.rejects(
+    scanColumns(
+      path,
+      () => {
+        if (++seen === 2) throw stop;
+      },
+      { batchRows: ENGINE_CHUNK_ROWS },
+    ),
+    (e) => e === stop,
+  );
+  assert.equal(seen, 2, 'no batch after the one that threw');
+});
+
+test('a serial scan leaves the engine its threads, also when the file is bad', async () => {
+  const threads = async () => (await queryRows(`SELECT current_setting('threads') AS t`))[0]!.t;
+  const before = await threads();
+  await collect(join(DATA, 'seattle-weather.csv'));
+  assert.equal(await threads(), before);
+  await assert.rejects(collect(write('ragged-threads.csv', 'a,b\n1,2\n3,4,5\n')));
+  assert.equal(await threads(), before);
 });

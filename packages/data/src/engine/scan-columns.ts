@@ -4,15 +4,7 @@
 // dictionary), with no per-row objects.
 import { FileFormatError } from '@mlship/errors';
 import { DEFAULT_BATCH_ROWS, type Column, type ColumnBatch } from '../read/columns.ts';
-import {
-  loadBindings,
-  numericChunk,
-  ownNumbers,
-  rowSpan,
-  textChunk,
-  type NumericChunk,
-  type TextChunk,
-} from './chunk-decoder.ts';
+import { loadBindings, numericChunk, rowSpan, textChunk, type NumericChunk, type TextChunk } from './chunk-decoder.ts';
 import { resolveDataFiles } from './data-format.ts';
 import { sinkQuery } from './duckdb-engine.ts';
 import { engineError } from './engine-errors.ts';
@@ -26,6 +18,14 @@ export interface ScanOptions {
 }
 
 export type BatchHandler = (batch: ColumnBatch) => void;
+
+/**
+ * Rows per chunk the engine hands over (DuckDB's vector size). Batches of
+ * this size are the engine's chunks as they are, and each is consumed while
+ * the engine parses the next (see sinkQuery); a larger batch keeps the
+ * engine waiting while it is consumed.
+ */
+export const ENGINE_CHUNK_ROWS = 2048;
 
 export interface ScannedFile {
   file: string;
@@ -94,6 +94,8 @@ async function scanFile(
 ): Promise<{ plan: SourcePlan; rows: number }> {
   const tolerant = new Set<string>();
   let delivered = 0;
+  // The consumer's own error reaches the caller as it was thrown, not as a file that cannot be read.
+  let consumerFailed: { error: unknown } | undefined;
   // A CSV column whose first rows are numbers may hold text further down: the scan restarts with
   // that column parsed leniently (text counted invalid), skipping the rows already handed over.
   for (let attempt = 0; ; attempt++) {
@@ -108,7 +110,12 @@ async function scanFile(
       delivered,
       (b) => {
         delivered += b.rowCount;
-        onBatch(b);
+        try {
+          onBatch(b);
+        } catch (error) {
+          consumerFailed = { error };
+          throw error;
+        }
       },
     );
     const sql = [
@@ -120,10 +127,11 @@ async function scanFile(
       ]),
     ];
     try {
-      if (sql.length > 0) await sinkQuery(sql, plan.from, (chunk) => assembler.add(chunk));
+      if (sql.length > 0) await sinkQuery(sql, plan.from, (chunk) => assembler.add(chunk), { serial: plan.ordered });
       assembler.finish();
       return { plan, rows: delivered };
     } catch (cause) {
+      if (consumerFailed) throw consumerFailed.error;
       if (cause instanceof FileFormatError) throw cause;
       const column = /Error when converting column "(.+?)"\. Could not convert/.exec((cause as Error).message)?.[1];
       if (plan.format === 'csv' && column !== undefined && !tolerant.has(column) && attempt < plan.columns.length) {
@@ -147,6 +155,7 @@ function hashed(plan: SourcePlan, column: ColumnPlan): boolean {
 
 type DecodedChunk = {
   rows: number;
+  /** The first row's position in the file, where the format gives one (Parquet); else -1. */
   first: number;
   columns: (NumericChunk | TextChunk)[];
   invalid: (TextChunk | undefined)[];
@@ -188,11 +197,16 @@ class BatchAssembler {
     return position + (this.plan.format === 'csv' ? 2 : 1);
   }
 
-  add(chunk: import('@duckdb/node-api').DuckDBDataChunk): void {
+  /**
+   * Copies the chunk out of the engine's memory (the numbers; the text as
+   * codes and a dictionary) and returns the rest of the work, which the
+   * engine runs after it is released (see sinkQuery).
+   */
+  add(chunk: import('@duckdb/node-api').DuckDBDataChunk): (() => void) | undefined {
     const rows = chunk.rowCount;
-    if (rows === 0) return;
+    if (rows === 0) return undefined;
     let index = 0;
-    let first = this.next;
+    let first = -1;
     if (this.plan.rowNumberSql) {
       const span = rowSpan(chunk, index++, rows);
       if (!span.consecutive) throw new Error(`${this.file}: the engine returned rows out of order within a chunk`);
@@ -206,20 +220,21 @@ class BatchAssembler {
       decoded.columns.push(c.kind === 'numeric' ? numericChunk(chunk, at, rows) : textChunk(chunk, at, rows, hash));
       decoded.invalid.push(invalid >= 0 ? textChunk(chunk, invalid, rows) : undefined);
     }
+    return () => this.accept(decoded);
+  }
+
+  private accept(decoded: DecodedChunk): void {
     if (!this.plan.rowNumberSql) {
-      this.next += rows;
+      this.next += decoded.rows;
       this.take(decoded);
       return;
     }
     // A parallel Parquet scan hands over row groups' chunks in any order: the next one is taken as it
-    // is, the others are copied out of the engine's memory to wait for their turn.
-    if (first === this.next) {
-      this.next += rows;
+    // is, the others wait for their turn.
+    if (decoded.first === this.next) {
+      this.next += decoded.rows;
       this.take(decoded);
-    } else {
-      decoded.columns = decoded.columns.map((c) => (c.kind === 'numeric' ? ownNumbers(c) : c));
-      this.pending.set(first, decoded);
-    }
+    } else this.pending.set(decoded.first, decoded);
     for (let ready = this.pending.get(this.next); ready; ready = this.pending.get(this.next)) {
       this.pending.delete(this.next);
       this.next += ready.rows;
@@ -232,6 +247,14 @@ class BatchAssembler {
     if (this.skip > 0) {
       from = Math.min(this.skip, chunk.rows);
       this.skip -= from;
+    }
+    // A chunk that is a whole batch is handed over as it is, with no copy.
+    if (from === 0 && this.batch.size === 0 && chunk.rows === this.batchRows) {
+      const b = chunkBatch(chunk, this.columns, this.file, this.batch.firstRow);
+      this.rows += chunk.rows;
+      this.batch = new BatchBuilder(this.columns, this.batchRows, b.source.firstRow + b.rowCount);
+      this.emit(b);
+      return;
     }
     while (from < chunk.rows) {
       const n = Math.min(chunk.rows - from, this.batchRows - this.batch.size);
@@ -255,48 +278,78 @@ class BatchAssembler {
   }
 }
 
+/** A decoded chunk as a batch of its own (its text dictionaries hold exactly the values its rows use). */
+function chunkBatch(chunk: DecodedChunk, plans: ColumnPlan[], file: string, firstRow: number): ColumnBatch {
+  const columns = new Map<string, Column>();
+  chunk.columns.forEach((col, j) => {
+    const plan = plans[j]!;
+    if (col.kind === 'numeric') {
+      const invalid = { count: 0, samples: [] };
+      countInvalid(chunk.invalid[j], 0, chunk.rows, invalid);
+      columns.set(plan.name, {
+        kind: 'numeric',
+        values: col.values,
+        nulls: col.nulls,
+        timestamp: plan.timestamp,
+        invalid,
+      });
+    } else columns.set(plan.name, { kind: 'categorical', codes: col.codes, dictionary: col.dictionary });
+  });
+  return { rowCount: chunk.rows, columns, source: { file, firstRow } };
+}
+
+/** Rows `from` to `to` of a tolerant column whose text did not parse as a number. */
+function countInvalid(
+  invalid: TextChunk | undefined,
+  from: number,
+  to: number,
+  into: { count: number; samples: string[] },
+): void {
+  if (!invalid) return;
+  for (let i = from; i < to; i++) {
+    const code = invalid.codes[i]!;
+    if (code < 0) continue;
+    into.count++;
+    if (into.samples.length < MAX_INVALID_SAMPLES) into.samples.push(invalid.dictionary[code]!);
+  }
+}
+
+/** Rows of several chunks gathered into one batch (its arrays allocated on the first append). */
 class BatchBuilder {
   size = 0;
-  private readonly values: (Float64Array | undefined)[];
-  private readonly nulls: (Uint8Array | undefined)[];
-  private readonly codes: (Int32Array | undefined)[];
+  readonly firstRow: number;
+  private values: (Float64Array | undefined)[] = [];
+  private nulls: (Uint8Array | undefined)[] = [];
+  private codes: (Int32Array | undefined)[] = [];
   private readonly dictionaries: string[][];
   private readonly indexes: Map<string, number>[];
   private readonly invalid: { count: number; samples: string[] }[];
   private readonly columns: ColumnPlan[];
-  private readonly firstRow: number;
+  private readonly capacity: number;
 
   constructor(columns: ColumnPlan[], capacity: number, firstRow: number) {
     this.columns = columns;
+    this.capacity = capacity;
     this.firstRow = firstRow;
-    const numeric = columns.map((c) => c.kind === 'numeric');
-    this.values = numeric.map((n) => (n ? new Float64Array(capacity) : undefined));
-    this.nulls = numeric.map((n) => (n ? new Uint8Array(capacity) : undefined));
-    this.codes = numeric.map((n) => (n ? undefined : new Int32Array(capacity)));
     this.dictionaries = columns.map(() => []);
     this.indexes = columns.map(() => new Map());
     this.invalid = columns.map(() => ({ count: 0, samples: [] }));
   }
 
+  private allocate(): void {
+    const numeric = this.columns.map((c) => c.kind === 'numeric');
+    this.values = numeric.map((n) => (n ? new Float64Array(this.capacity) : undefined));
+    this.nulls = numeric.map((n) => (n ? new Uint8Array(this.capacity) : undefined));
+    this.codes = numeric.map((n) => (n ? undefined : new Int32Array(this.capacity)));
+  }
+
   append(chunk: DecodedChunk, from: number, n: number): void {
+    if (this.size === 0) this.allocate();
     chunk.columns.forEach((col, j) => {
       if (col.kind === 'numeric') {
-        const values = this.values[j]!;
-        const nulls = col.nulls;
-        values.set(col.values.subarray(from, from + n), this.size);
-        this.nulls[j]!.set(nulls.subarray(from, from + n), this.size);
-        // A null's slot holds whatever the engine left there: it reads as NaN (a missing feature is NaN in a tensor).
-        for (let i = 0; i < n; i++) if (nulls[from + i] === 1) values[this.size + i] = Number.NaN;
-        const invalid = chunk.invalid[j];
-        if (invalid) {
-          const bad = this.invalid[j]!;
-          for (let i = from; i < from + n; i++) {
-            const code = invalid.codes[i]!;
-            if (code < 0) continue;
-            bad.count++;
-            if (bad.samples.length < MAX_INVALID_SAMPLES) bad.samples.push(invalid.dictionary[code]!);
-          }
-        }
+        this.values[j]!.set(col.values.subarray(from, from + n), this.size);
+        this.nulls[j]!.set(col.nulls.subarray(from, from + n), this.size);
+        countInvalid(chunk.invalid[j], from, from + n, this.invalid[j]!);
         return;
       }
       const dictionary = this.dictionaries[j]!;
@@ -321,6 +374,8 @@ class BatchBuilder {
 
   build(file: string): ColumnBatch {
     const n = this.size;
+    // A header-only file still yields its columns, with no rows.
+    if (n === 0) this.allocate();
     const columns = new Map<string, Column>();
     this.columns.forEach((c, j) => {
       columns.set(

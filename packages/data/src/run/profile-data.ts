@@ -3,7 +3,7 @@
 // the exact counts of what the pass decided to count: from the values the
 // pass held (CSV and JSON, within a memory budget), else one SQL query.
 import { ExactCountCollector, exactCounts } from '../engine/exact-counts.ts';
-import { scanColumns, type ScannedFile, type BatchHandler } from '../engine/scan-columns.ts';
+import { ENGINE_CHUNK_ROWS, scanColumns, type ScannedFile, type BatchHandler } from '../engine/scan-columns.ts';
 import { DataProfiler } from '../profile/data-profiler.ts';
 import type { Profile } from '../profile/profile-schema.ts';
 
@@ -12,7 +12,7 @@ export interface ProfileDataOptions {
   reference?: Profile | undefined;
   /** Also called with every batch of the same pass. */
   onBatch?: BatchHandler | undefined;
-  /** Rows per batch handed to the profiler and `onBatch`. */
+  /** Rows per batch handed to the profiler and `onBatch` (default: the engine's chunks, each consumed while it reads the next). */
   batchRows?: number | undefined;
   /** Bytes the pass may hold to count exactly without a second read (default EXACT_HOLD_BYTES); 0 never holds. */
   exactHoldBytes?: number | undefined;
@@ -32,7 +32,7 @@ export async function profileData(
       held.add(batch);
       onBatch?.(batch);
     },
-    options.batchRows ? { batchRows: options.batchRows } : {},
+    { batchRows: options.batchRows ?? ENGINE_CHUNK_ROWS },
   );
   const request = profiler.exactCountRequest();
   const exact = held.counts(request) ?? (await exactCounts(files, request));

@@ -14,7 +14,8 @@ export class KllSketch {
   n = 0;
   min = Number.POSITIVE_INFINITY;
   max = Number.NEGATIVE_INFINITY;
-  private levels: number[][] = [[]];
+  /** Each level's items, sorted: a compaction's half of a sorted level is sorted, so levels merge in linear time. */
+  private levels: Float64Array[] = [new Float64Array(0)];
   private coin = 0;
   /** Items held, and the most held before a compaction (the sum of level capacities). */
   private size = 0;
@@ -40,8 +41,7 @@ export class KllSketch {
 
   private flush(): void {
     if (this.buffered === 0) return;
-    const level0 = this.levels[0]!;
-    for (let i = 0; i < this.buffered; i++) level0.push(this.buffer[i]!);
+    this.levels[0] = merge(this.levels[0]!, this.buffer.slice(0, this.buffered).sort());
     this.size += this.buffered;
     this.buffered = 0;
     while (this.size >= this.totalCapacity) this.compress();
@@ -88,24 +88,38 @@ export class KllSketch {
   /**
    * Lazy compaction (Ivkin et al. 2019): only when the sketch is full, halve
    * the lowest level over its capacity. Level 0 then holds many items per
-   * compaction, so each is sorted by the native typed-array sort in bulk.
+   * compaction, sorted in bulk by the native typed-array sort.
    */
   private compress(): void {
     for (let h = 0; h < this.levels.length; h++) {
-      const items = this.levels[h]!;
-      if (items.length < this.capacities[h]!) continue;
-      if (h + 1 === this.levels.length) this.levels.push([]);
-      const sorted = Float64Array.from(items).sort();
+      const sorted = this.levels[h]!;
+      if (sorted.length < this.capacities[h]!) continue;
+      if (h + 1 === this.levels.length) this.levels.push(new Float64Array(0));
       // An odd item out stays at this level so weights are preserved exactly.
       const odd = sorted.length % 2 === 1;
       const pairs = odd ? sorted.length - 1 : sorted.length;
-      const up = this.levels[h + 1]!;
-      for (let i = this.coin; i < pairs; i += 2) up.push(sorted[i]!);
+      const half = new Float64Array(pairs / 2);
+      for (let i = this.coin, j = 0; i < pairs; i += 2) half[j++] = sorted[i]!;
       this.coin ^= 1;
-      this.levels[h] = odd ? [sorted[pairs]!] : [];
+      this.levels[h + 1] = merge(this.levels[h + 1]!, half);
+      this.levels[h] = sorted.slice(pairs);
       this.size -= pairs / 2;
       this.updateCapacities();
       return;
     }
   }
+}
+
+/** Two sorted arrays as one sorted array. */
+function merge(a: Float64Array, b: Float64Array): Float64Array {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  const out = new Float64Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = a[i]! <= b[j]! ? a[i++]! : b[j++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
 }
