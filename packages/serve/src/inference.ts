@@ -128,7 +128,7 @@ export async function infer(
 async function score(handle: ModelHandle, arm: Arm, feeds: Record<string, FeedTensor>, rows: number): Promise<Scored> {
   const start = performance.now();
   try {
-    const outputs = await handle.model.session.run(feeds);
+    const outputs = await handle.run(feeds, rows);
     const predictions = predictionsOf(outputs, handle.model, rows);
     return { arm, handle, latencyMs: performance.now() - start, outputs, predictions };
   } catch (error) {
