@@ -2,7 +2,9 @@
 // answered for the same input (paired) when both scored it, and goes to the
 // answering model's own sums otherwise.
 import { z } from 'zod';
+import type { Answer } from './evidence/pending-predictions.ts';
 import type { ServeRecorders } from './inference.ts';
+import { predictionsOf } from './model/tensor-codec.ts';
 import { parseBody, ProtocolError } from './oip/protocol.ts';
 
 const Truth = z.union([z.string(), z.number().refine(Number.isFinite, 'must be a finite number')]);
@@ -37,10 +39,12 @@ export async function recordFeedback(r: ServeRecorders, body: unknown): Promise<
     await Promise.race([pending.shadowDone, new Promise((resolve) => (timer = setTimeout(resolve, SHADOW_WAIT_MS)))]);
     clearTimeout(timer);
   }
+  const read = (a: Answer | undefined) => a && predictionsOf(a.outputs, a.model, pending.rows);
+  const [prod, canary] = [read(pending.prod), read(pending.canary)];
   labels.forEach((truth, i) =>
     r.book.recordLabel(pending.atMs, pending.prodVersion, pending.canaryVersion, truth, {
-      prod: pending.prod?.[i],
-      canary: pending.canary?.[i],
+      prod: prod?.[i],
+      canary: canary?.[i],
     }),
   );
   r.metrics.labels.inc({ model: r.traffic.modelName });

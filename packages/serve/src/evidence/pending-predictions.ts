@@ -1,6 +1,17 @@
 // What each recent request was answered, kept until its label arrives (the
 // feedback call), bounded in count and age so memory stays flat under load.
-import type { Prediction } from '@mlship/deploy';
+import type { OutputTensor } from '@mlship/onnx';
+import type { ServedModel } from '../model/served-model.ts';
+
+/**
+ * What a version answered a request: its output tensors (typed arrays, or
+ * views into its run's), read as predictions only when a label arrives, so
+ * the answers waiting for labels are a few arrays each, not an object per row.
+ */
+export interface Answer {
+  model: ServedModel;
+  outputs: Record<string, OutputTensor>;
+}
 
 export interface PendingPrediction {
   atMs: number;
@@ -8,9 +19,9 @@ export interface PendingPrediction {
   /** The routing in force when the request was scored. */
   prodVersion: string;
   canaryVersion: string | null;
-  /** Per row, what each version answered (absent when it did not score the request). */
-  prod?: Prediction[] | undefined;
-  canary?: Prediction[] | undefined;
+  /** What each version answered (absent when it did not score the request). */
+  prod?: Answer | undefined;
+  canary?: Answer | undefined;
   /** Settles when the shadow model has scored too (its answer is not waited for). */
   shadowDone?: Promise<void> | undefined;
   labelled: boolean;

@@ -52,13 +52,17 @@ export class PredictionLog {
   }
 
   write(record: Record<string, unknown>): void {
+    this.writeLine(JSON.stringify(record));
+  }
+
+  /** One line already encoded as JSON (without its newline). */
+  writeLine(json: string): void {
     if (this.failure || this.stream.writableLength + this.pendingChars > MAX_BUFFERED_BYTES) {
       this.dropped++;
       return;
     }
-    const line = `${JSON.stringify(record)}\n`;
-    this.pending.push(line);
-    this.pendingChars += line.length;
+    this.pending.push(json);
+    this.pendingChars += json.length + 1;
     if (this.pendingChars >= this.flushChars) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
   }
@@ -67,7 +71,7 @@ export class PredictionLog {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.pending.length === 0 || this.failure) return;
-    this.stream.write(this.pending.join(''));
+    this.stream.write(`${this.pending.join('\n')}\n`);
     this.pending = [];
     this.pendingChars = 0;
   }

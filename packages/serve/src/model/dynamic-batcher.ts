@@ -35,6 +35,8 @@ interface Waiting {
 export class DynamicBatcher {
   private readonly runFeeds: RunFeeds;
   private readonly options: BatchingOptions;
+  /** The model's input names: every request's feeds have exactly these (the codec checks). */
+  private readonly inputNames: string[];
   /**
    * Whether requests can share a run: every input and output has a free first
    * (batch) dimension, and no run has shown an output that does not keep one
@@ -52,6 +54,7 @@ export class DynamicBatcher {
   constructor(model: Pick<ServedModel, 'inputs' | 'outputs'>, runFeeds: RunFeeds, options: BatchingOptions) {
     this.runFeeds = runFeeds;
     this.options = options;
+    this.inputNames = model.inputs.map((i) => i.name);
     this.batchable =
       options.maxBatchRows > 1 &&
       model.inputs.every((i) => i.shape.length >= 1 && i.shape[0] === null) &&
@@ -101,7 +104,8 @@ export class DynamicBatcher {
     let n = 1;
     while (n < this.queue.length) {
       const next = this.queue[n]!;
-      if (rows + next.rows > this.options.maxBatchRows || !sameRowShape(first.feeds, next.feeds)) break;
+      if (rows + next.rows > this.options.maxBatchRows || !sameRowShape(this.inputNames, first.feeds, next.feeds))
+        break;
       rows += next.rows;
       n++;
     }
@@ -116,7 +120,7 @@ export class DynamicBatcher {
     let outputs: Outputs;
     try {
       this.runs++;
-      outputs = await this.runFeeds(concatFeeds(batch, totalRows));
+      outputs = await this.runFeeds(concatFeeds(this.inputNames, batch, totalRows));
     } catch {
       // One request's rows may be what the model refuses: each runs alone, so only it fails.
       for (const w of batch) await this.runAlone(w);
@@ -140,7 +144,7 @@ export class DynamicBatcher {
       // against its GEMM), which rounds differently in the last bits; a lone row runs twice
       // over, so a request's answer is the same whether or not it shared a run.
       const pair = [w, w];
-      const split = splitOutputs(await this.runFeeds(concatFeeds(pair, 2)), pair, 2);
+      const split = splitOutputs(await this.runFeeds(concatFeeds(this.inputNames, pair, 2)), pair, 2);
       if (split) return w.resolve(split[0]!);
       this.batchable = false;
       w.resolve(await this.runFeeds(w.feeds));
@@ -150,19 +154,19 @@ export class DynamicBatcher {
   }
 }
 
-function sameRowShape(a: Record<string, FeedTensor>, b: Record<string, FeedTensor>): boolean {
-  for (const name in a) {
-    const da = a[name]!.dims;
-    const db = b[name]?.dims;
-    if (!db || da.length !== db.length) return false;
+function sameRowShape(names: string[], a: Record<string, FeedTensor>, b: Record<string, FeedTensor>): boolean {
+  for (let n = 0; n < names.length; n++) {
+    const da = a[names[n]!]!.dims;
+    const db = b[names[n]!]!.dims;
+    if (da.length !== db.length) return false;
     for (let k = 1; k < da.length; k++) if (da[k] !== db[k]) return false;
   }
   return true;
 }
 
-function concatFeeds(batch: Waiting[], totalRows: number): Record<string, FeedTensor> {
+function concatFeeds(names: string[], batch: Waiting[], totalRows: number): Record<string, FeedTensor> {
   const feeds: Record<string, FeedTensor> = {};
-  for (const name in batch[0]!.feeds) {
+  for (const name of names) {
     const parts = batch.map((w) => w.feeds[name]!.data);
     feeds[name] = { data: concatData(parts), dims: [totalRows, ...batch[0]!.feeds[name]!.dims.slice(1)] };
   }
@@ -185,21 +189,23 @@ function concatData(parts: FeedData[]): FeedData {
 
 /** Each request's rows of every output, or undefined when an output's first dimension is not the batch's rows. */
 function splitOutputs(outputs: Outputs, batch: Waiting[], totalRows: number): Outputs[] | undefined {
-  const split: Outputs[] = batch.map(() => ({}));
+  const split: Outputs[] = new Array(batch.length);
+  for (let k = 0; k < batch.length; k++) split[k] = {};
   for (const name in outputs) {
     const tensor = outputs[name]!;
     if (tensor.dims[0] !== totalRows || tensor.data.length % totalRows !== 0) return undefined;
     const width = tensor.data.length / totalRows;
     const rest = tensor.dims.slice(1);
     let row = 0;
-    batch.forEach((w, k) => {
-      const [from, to] = [row * width, (row + w.rows) * width];
+    for (let k = 0; k < batch.length; k++) {
+      const rows = batch[k]!.rows;
+      const [from, to] = [row * width, (row + rows) * width];
       split[k]![name] = {
         data: Array.isArray(tensor.data) ? tensor.data.slice(from, to) : tensor.data.subarray(from, to),
-        dims: [w.rows, ...rest],
+        dims: [rows, ...rest],
       };
-      row += w.rows;
-    });
+      row += rows;
+    }
   }
   return split;
 }
