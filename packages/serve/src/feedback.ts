@@ -2,9 +2,7 @@
 // answered for the same input (paired) when both scored it, and goes to the
 // answering model's own sums otherwise.
 import { z } from 'zod';
-import type { Answer } from './evidence/pending-predictions.ts';
 import type { ServeRecorders } from './inference.ts';
-import { predictionsOf } from './model/tensor-codec.ts';
 import { parseBody, ProtocolError } from './oip/protocol.ts';
 
 const Truth = z.union([z.string(), z.number().refine(Number.isFinite, 'must be a finite number')]);
@@ -33,14 +31,13 @@ export async function recordFeedback(r: ServeRecorders, body: unknown): Promise<
       400,
       `feedback: request '${id}' scored ${pending.rows} row${pending.rows === 1 ? '' : 's'}; send ${pending.rows === 1 ? 'one label' : `an array of ${pending.rows} labels`}, not ${labels.length}`,
     );
-  pending.labelled = true;
+  r.pending.markLabelled(pending.ref);
   if (pending.shadowDone) {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([pending.shadowDone, new Promise((resolve) => (timer = setTimeout(resolve, SHADOW_WAIT_MS)))]);
     clearTimeout(timer);
   }
-  const read = (a: Answer | undefined) => a && predictionsOf(a.outputs, a.model, pending.rows);
-  const [prod, canary] = [read(pending.prod), read(pending.canary)];
+  const [prod, canary] = [r.pending.predictions(pending.ref, 'prod'), r.pending.predictions(pending.ref, 'canary')];
   labels.forEach((truth, i) =>
     r.book.recordLabel(pending.atMs, pending.prodVersion, pending.canaryVersion, truth, {
       prod: prod?.[i],

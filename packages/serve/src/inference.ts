@@ -6,7 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { FeedTensor, OutputTensor } from '@mlship/onnx';
 import type { EvidenceBook } from './evidence/evidence-book.ts';
-import type { PendingPrediction, PendingPredictions } from './evidence/pending-predictions.ts';
+import type { PendingPredictions } from './evidence/pending-predictions.ts';
 import type { PredictionLog } from './log/prediction-log.ts';
 import { ProtocolError, type InferRequest } from './oip/protocol.ts';
 import type { ProfileStore } from './profile/profile-store.ts';
@@ -93,13 +93,13 @@ export async function infer(
   const line = { id, atMs, rows, feeds };
   record(r, main, line, true, r.logInputs === 'full' ? `"inputs":${inputs()}` : `"inputsSha256":"${digest()}"`);
 
-  const pending: PendingPrediction = { atMs, rows, prodVersion, canaryVersion, labelled: false };
-  if (main.outputs) pending[servedArm] = { model: served.model, outputs: main.outputs };
+  const pending = r.pending.add(id, { atMs, rows, prodVersion, canaryVersion });
+  if (main.outputs) r.pending.answer(pending, servedArm, served.model, main.outputs);
   if (shadowRun) {
-    pending.shadowDone = shadowRun.then((other) => {
+    const done = shadowRun.then((other) => {
       shadow!.release();
       record(r, other, line, false, `"inputsSha256":"${digest()}"`);
-      if (other.outputs) pending[otherArm] = { model: shadow!.model, outputs: other.outputs };
+      if (other.outputs) r.pending.answer(pending, otherArm, shadow!.model, other.outputs);
       if (main.outputs && other.outputs && canaryVersion) {
         const disagreed = disagreements(
           { model: served.model, outputs: main.outputs },
@@ -109,8 +109,8 @@ export async function infer(
         r.book.recordComparison(atMs, prodVersion, canaryVersion, rows, disagreed);
       }
     });
+    r.pending.waitFor(pending, done);
   }
-  r.pending.add(id, pending);
 
   if (main.error)
     throw new ProtocolError(500, `${served.model.name} ${served.model.version} failed on this request: ${main.error}`);
