@@ -3,6 +3,7 @@
 // rotated by size and bounded in count (logrotate's scheme: the live file,
 // then .1 the newest rotated ... .N the oldest, deleted past N).
 import { createStream, type RotatingFileStream } from 'rotating-file-stream';
+import { LineBuffer } from './line-buffer.ts';
 
 export interface PredictionLogOptions {
   dir: string;
@@ -16,7 +17,7 @@ export interface PredictionLogOptions {
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 /** Lines are written together at this interval (or at 64 KiB), not one write per prediction. */
 const FLUSH_MS = 50;
-const FLUSH_CHARS = 64 * 1024;
+const FLUSH_BYTES = 64 * 1024;
 
 export const PREDICTION_LOG_FILE = 'predictions.jsonl';
 
@@ -24,14 +25,13 @@ export class PredictionLog {
   private readonly stream: RotatingFileStream;
   dropped = 0;
   private failure: Error | undefined;
-  private pending: string[] = [];
-  private pendingChars = 0;
+  private readonly pending = new LineBuffer();
   private timer: NodeJS.Timeout | undefined;
   /** A batch stays well under a file, so rotation keeps files near their size. */
-  private readonly flushChars: number;
+  private readonly flushBytes: number;
 
   constructor(options: PredictionLogOptions) {
-    this.flushChars = Math.min(FLUSH_CHARS, Math.floor(options.maxFileBytes / 4));
+    this.flushBytes = Math.min(FLUSH_BYTES, Math.floor(options.maxFileBytes / 4));
     this.stream = createStream(
       (index: number | Date | null) => (index ? `predictions.${String(index)}.jsonl` : PREDICTION_LOG_FILE),
       {
@@ -57,23 +57,20 @@ export class PredictionLog {
 
   /** One line already encoded as JSON (without its newline). */
   writeLine(json: string): void {
-    if (this.failure || this.stream.writableLength + this.pendingChars > MAX_BUFFERED_BYTES) {
+    if (this.failure || this.stream.writableLength + this.pending.size > MAX_BUFFERED_BYTES) {
       this.dropped++;
       return;
     }
     this.pending.push(json);
-    this.pendingChars += json.length + 1;
-    if (this.pendingChars >= this.flushChars) this.flush();
+    if (this.pending.size >= this.flushBytes) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
   }
 
   private flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.pending.length === 0 || this.failure) return;
-    this.stream.write(`${this.pending.join('\n')}\n`);
-    this.pending = [];
-    this.pendingChars = 0;
+    if (this.pending.size === 0 || this.failure) return;
+    this.stream.write(this.pending.take());
   }
 
   close(): Promise<void> {

@@ -6,6 +6,7 @@
 import { appendFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mergeProfiles, parseProfile, profileData, type Profile } from '@mlship/data';
+import { LineBuffer } from '../log/line-buffer.ts';
 
 export type ProfileKind = 'inputs' | 'outputs';
 
@@ -16,7 +17,7 @@ const HOUR_MS = 3_600_000;
  * cost a copy each, so they go to the file within a tenth of a second.
  */
 const FLUSH_MS = 100;
-const MAX_BUFFERED_CHARS = 4 * 1024 * 1024;
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 /** The profile of one file through the data package's engine, as `mlship data profile` makes it. */
 async function profileFile(file: string): Promise<Profile> {
@@ -30,8 +31,8 @@ export class ProfileStore {
   private readonly dir: string;
   private readonly retentionHours: number;
   private readonly now: () => number;
-  private buffers = new Map<string, string[]>();
-  private bufferedChars = 0;
+  private buffers = new Map<string, LineBuffer>();
+  private bufferedBytes = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly timer: NodeJS.Timeout;
   /** The current hour's profiles, kept while their file has not grown. */
@@ -70,10 +71,11 @@ export class ProfileStore {
     if (jsonl === '') return;
     const file = this.rowsFile(atMs, version, kind);
     let lines = this.buffers.get(file);
-    if (!lines) this.buffers.set(file, (lines = []));
+    if (!lines) this.buffers.set(file, (lines = new LineBuffer()));
+    const before = lines.size;
     lines.push(jsonl);
-    this.bufferedChars += jsonl.length + 1;
-    if (this.bufferedChars > MAX_BUFFERED_CHARS) void this.flush();
+    this.bufferedBytes += lines.size - before;
+    if (this.bufferedBytes > MAX_BUFFERED_BYTES) void this.flush();
   }
 
   private enqueue<T>(job: () => Promise<T>): Promise<T> {
@@ -87,14 +89,14 @@ export class ProfileStore {
     return this.enqueue(async () => {
       const buffers = this.buffers;
       this.buffers = new Map();
-      this.bufferedChars = 0;
+      this.bufferedBytes = 0;
       for (const [file, lines] of buffers) {
         const dir = join(file, '..');
         if (!this.madeDirs.has(dir)) {
           await mkdir(dir, { recursive: true });
           this.madeDirs.add(dir);
         }
-        await appendFile(file, `${lines.join('\n')}\n`);
+        await appendFile(file, lines.take());
       }
       const hour = hourKey(this.now());
       if (hour !== this.currentHour) {
