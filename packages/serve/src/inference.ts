@@ -6,7 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { FeedTensor, OutputTensor } from '@mlship/onnx';
 import type { EvidenceBook } from './evidence/evidence-book.ts';
-import type { PendingPredictions } from './evidence/pending-predictions.ts';
+import type { Arm, PendingPredictions } from './evidence/pending-predictions.ts';
 import type { PredictionLog } from './log/prediction-log.ts';
 import { ProtocolError, type InferRequest } from './oip/protocol.ts';
 import type { ProfileStore } from './profile/profile-store.ts';
@@ -27,8 +27,6 @@ export interface ServeRecorders {
   logInputs: 'full' | 'digest';
   now: () => number;
 }
-
-type Arm = 'prod' | 'canary';
 
 interface Scored {
   arm: Arm;
@@ -88,8 +86,9 @@ export async function infer(
   }
   // The inputs are encoded once: the served line carries them, the shadow line their digest.
   let inputsText: string | undefined;
+  let inputsDigest: string | undefined;
   const inputs = () => (inputsText ??= JSON.stringify(request.inputs));
-  const digest = () => createHash('sha256').update(inputs()).digest('hex');
+  const digest = () => (inputsDigest ??= createHash('sha256').update(inputs()).digest('hex'));
   const line = { id, atMs, rows, feeds };
   record(r, main, line, true, r.logInputs === 'full' ? `"inputs":${inputs()}` : `"inputsSha256":"${digest()}"`);
 

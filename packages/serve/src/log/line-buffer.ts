@@ -1,8 +1,8 @@
 // Lines waiting for the disk, kept as UTF-8 bytes rather than strings. A
 // line built from pieces is a tree of string objects until it is flattened;
-// held for the tens of milliseconds before a write, every request's lines
-// outlive the garbage collector's young generation and are copied there.
-// Encoded at once into a chunk of bytes, the strings die young.
+// held until the next write (a fraction of a second, or a second), every
+// request's lines would outlive the garbage collector's young generation and
+// be copied there. Encoded at once into a chunk of bytes, the strings die young.
 
 /** Bytes a chunk holds before a new one is started (a line longer than this gets a chunk of its own size). */
 const CHUNK_BYTES = 64 * 1024;

@@ -15,8 +15,12 @@ export interface PredictionLogOptions {
 
 /** Lines waiting for the disk beyond this are dropped (and counted), so a slow disk cannot grow memory. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
-/** Lines are written together at this interval (or at 64 KiB), not one write per prediction. */
-const FLUSH_MS = 50;
+/**
+ * Lines are written together at this interval (or at 64 KiB), not one write
+ * per prediction: each write is a fixed cost, which a low request rate would
+ * otherwise feel per request.
+ */
+const FLUSH_MS = 200;
 const FLUSH_BYTES = 64 * 1024;
 
 export const PREDICTION_LOG_FILE = 'predictions.jsonl';

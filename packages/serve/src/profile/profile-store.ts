@@ -13,10 +13,10 @@ export type ProfileKind = 'inputs' | 'outputs';
 const HOUR_MS = 3_600_000;
 /**
  * Buffered rows are written at least this often, and whenever a profile is
- * read: rows held longer outlive the garbage collector's young generation and
- * cost a copy each, so they go to the file within a tenth of a second.
+ * read. Each write opens, appends to and closes a file per version and kind:
+ * a fixed cost per second that a low request rate would feel per request.
  */
-const FLUSH_MS = 100;
+const FLUSH_MS = 1_000;
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 /** The profile of one file through the data package's engine, as `mlship data profile` makes it. */
