@@ -2,9 +2,10 @@
 // load generator does not share its event loop: `floor`, a bare node:http
 // server that parses the request and calls the same ONNX Runtime
 // InferenceSession, and `mlship` (startServe, with its log, profiles, evidence
-// and metrics on; `mlship-shadow` scores every request on a canary too).
+// and metrics on; `mlship-shadow` scores every request on a canary too;
+// `mlship-unbatched` runs the model once per request, as the floor does).
 // Prints the port on its first line, then serves until killed.
-// Usage: node serve-targets.ts floor|mlship|mlship-shadow [DIR]
+// Usage: node serve-targets.ts floor|mlship|mlship-shadow|mlship-unbatched [DIR]
 import { createServer } from 'node:http';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -58,7 +59,7 @@ async function floor(): Promise<number> {
   return (server.address() as { port: number }).port;
 }
 
-async function mlship(shadow: boolean, dir: string): Promise<number> {
+async function mlship(dir: string, shadow: boolean, batched: boolean): Promise<number> {
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'penguins.onnx'), benchModel());
   await writeFile(join(dir, 'canary.onnx'), benchModel(0.001));
@@ -70,6 +71,7 @@ async function mlship(shadow: boolean, dir: string): Promise<number> {
     cwd: dir,
     port: 0,
     dataDir: join(dir, 'data'),
+    maxBatchRows: batched ? undefined : 1,
   });
   return server.port;
 }
@@ -77,7 +79,10 @@ async function mlship(shadow: boolean, dir: string): Promise<number> {
 const target = process.argv[2];
 if (target) {
   // The caller owns (and removes) the directory for the models, logs and profiles.
-  const port = target === 'floor' ? await floor() : await mlship(target === 'mlship-shadow', process.argv[3]!);
+  const port =
+    target === 'floor'
+      ? await floor()
+      : await mlship(process.argv[3]!, target === 'mlship-shadow', target !== 'mlship-unbatched');
   process.stdout.write(`${port}\n`);
   // A normal exit on SIGTERM, so `node --cpu-prof` can write its profile.
   process.on('SIGTERM', () => process.exit(0));

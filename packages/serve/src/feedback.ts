@@ -31,16 +31,17 @@ export async function recordFeedback(r: ServeRecorders, body: unknown): Promise<
       400,
       `feedback: request '${id}' scored ${pending.rows} row${pending.rows === 1 ? '' : 's'}; send ${pending.rows === 1 ? 'one label' : `an array of ${pending.rows} labels`}, not ${labels.length}`,
     );
-  pending.labelled = true;
+  r.pending.markLabelled(pending.ref);
   if (pending.shadowDone) {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([pending.shadowDone, new Promise((resolve) => (timer = setTimeout(resolve, SHADOW_WAIT_MS)))]);
     clearTimeout(timer);
   }
+  const [prod, canary] = [r.pending.predictions(pending.ref, 'prod'), r.pending.predictions(pending.ref, 'canary')];
   labels.forEach((truth, i) =>
     r.book.recordLabel(pending.atMs, pending.prodVersion, pending.canaryVersion, truth, {
-      prod: pending.prod?.[i],
-      canary: pending.canary?.[i],
+      prod: prod?.[i],
+      canary: canary?.[i],
     }),
   );
   r.metrics.labels.inc({ model: r.traffic.modelName });

@@ -12,3 +12,5 @@ export type { InferRequest, InferResponse, ModelMetadata, OipDatatype } from './
 export { LATENCY_BOUNDS_MS } from './evidence/latency-histogram.ts';
 export { PREDICTION_LOG_FILE } from './log/prediction-log.ts';
 export { SERVING_SESSION_OPTIONS } from './model/served-model.ts';
+export { DEFAULT_BATCHING } from './model/dynamic-batcher.ts';
+export type { BatchingOptions } from './model/dynamic-batcher.ts';

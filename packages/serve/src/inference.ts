@@ -4,16 +4,16 @@
 // hourly profiles, and the answer kept for its label.
 import { createHash, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { Prediction } from '@mlship/deploy';
 import type { FeedTensor, OutputTensor } from '@mlship/onnx';
 import type { EvidenceBook } from './evidence/evidence-book.ts';
-import type { PendingPrediction, PendingPredictions } from './evidence/pending-predictions.ts';
+import type { Arm, PendingPredictions } from './evidence/pending-predictions.ts';
 import type { PredictionLog } from './log/prediction-log.ts';
-import { ProtocolError, type InferRequest, type InferResponse } from './oip/protocol.ts';
+import { ProtocolError, type InferRequest } from './oip/protocol.ts';
 import type { ProfileStore } from './profile/profile-store.ts';
 import { routeArm } from './routing.ts';
 import type { ServeMetrics } from './serve-metrics.ts';
-import { decodeInputs, disagree, encodeOutputs, inputRows, outputRow, predictionsOf } from './model/tensor-codec.ts';
+import { disagreements, inputRowsJsonl, outputRowsJsonl, predictionsJson, responseJson } from './model/answer-text.ts';
+import { checkWantedOutputs, decodeInputs } from './model/tensor-codec.ts';
 import type { ModelHandle, Traffic } from './traffic.ts';
 
 export interface ServeRecorders {
@@ -28,25 +28,23 @@ export interface ServeRecorders {
   now: () => number;
 }
 
-type Arm = 'prod' | 'canary';
-
 interface Scored {
   arm: Arm;
   handle: ModelHandle;
   latencyMs: number;
   outputs?: Record<string, OutputTensor>;
-  predictions?: Prediction[];
   error?: string;
 }
 
 /** The header (or request parameter `routing_key`) whose value keeps a user on one model. */
 export const ROUTING_KEY_HEADER = 'mlship-routing-key';
 
+/** Scores one request and answers the JSON text of its protocol response. */
 export async function infer(
   r: ServeRecorders,
   request: InferRequest,
   options: { version?: string | undefined; routingKey?: string | undefined },
-): Promise<InferResponse> {
+): Promise<string> {
   const id = request.id ?? randomUUID();
   const routing = r.traffic.current;
   let served: ModelHandle;
@@ -70,6 +68,8 @@ export async function infer(
   }
   // Both models take the same inputs (checked when the canary loads), so one decode feeds both.
   const { rows, feeds } = decodeInputs(request.inputs, served.model);
+  // An unknown output name is the client's mistake: refused before any model runs.
+  if (request.outputs?.length) checkWantedOutputs(served.model, request.outputs);
   const atMs = r.now();
   const prodVersion = routing.prod.model.version;
   const canaryVersion = routing.canary?.model.version ?? null;
@@ -84,95 +84,80 @@ export async function infer(
   } finally {
     served.release();
   }
+  // The inputs are encoded once: the served line carries them, the shadow line their digest.
   let inputsText: string | undefined;
-  const inputsDigest = () =>
-    createHash('sha256')
-      .update((inputsText ??= JSON.stringify(request.inputs)))
-      .digest('hex');
-  record(r, main, {
-    id,
-    atMs,
-    rows,
-    served: true,
-    feeds,
-    inputs: r.logInputs === 'full' ? request.inputs : undefined,
-    inputsDigest,
-  });
+  let inputsDigest: string | undefined;
+  const inputs = () => (inputsText ??= JSON.stringify(request.inputs));
+  const digest = () => (inputsDigest ??= createHash('sha256').update(inputs()).digest('hex'));
+  const line = { id, atMs, rows, feeds };
+  record(r, main, line, true, r.logInputs === 'full' ? `"inputs":${inputs()}` : `"inputsSha256":"${digest()}"`);
 
-  const pending: PendingPrediction = { atMs, rows, prodVersion, canaryVersion, labelled: false };
-  pending[servedArm] = main.predictions;
+  const pending = r.pending.add(id, { atMs, rows, prodVersion, canaryVersion });
+  if (main.outputs) r.pending.answer(pending, servedArm, served.model, main.outputs);
   if (shadowRun) {
-    pending.shadowDone = shadowRun.then((other) => {
+    const done = shadowRun.then((other) => {
       shadow!.release();
-      record(r, other, { id, atMs, rows, served: false, feeds, inputs: undefined, inputsDigest });
-      pending[otherArm] = other.predictions;
-      if (main.predictions && other.predictions && canaryVersion) {
-        let disagreed = 0;
-        for (let i = 0; i < rows; i++) if (disagree(main.predictions[i]!, other.predictions[i]!)) disagreed++;
+      record(r, other, line, false, `"inputsSha256":"${digest()}"`);
+      if (other.outputs) r.pending.answer(pending, otherArm, shadow!.model, other.outputs);
+      if (main.outputs && other.outputs && canaryVersion) {
+        const disagreed = disagreements(
+          { model: served.model, outputs: main.outputs },
+          { model: shadow!.model, outputs: other.outputs },
+          rows,
+        );
         r.book.recordComparison(atMs, prodVersion, canaryVersion, rows, disagreed);
       }
     });
+    r.pending.waitFor(pending, done);
   }
-  r.pending.add(id, pending);
 
   if (main.error)
     throw new ProtocolError(500, `${served.model.name} ${served.model.version} failed on this request: ${main.error}`);
-  return {
-    model_name: served.model.name,
-    model_version: served.model.version,
-    id,
-    outputs: encodeOutputs(main.outputs!, served.model, request.outputs),
-  };
+  return responseJson(served.model, id, main.outputs!, request.outputs);
 }
 
 async function score(handle: ModelHandle, arm: Arm, feeds: Record<string, FeedTensor>, rows: number): Promise<Scored> {
   const start = performance.now();
   try {
-    const outputs = await handle.model.session.run(feeds);
-    const predictions = predictionsOf(outputs, handle.model, rows);
-    return { arm, handle, latencyMs: performance.now() - start, outputs, predictions };
+    const outputs = await handle.run(feeds, rows);
+    return { arm, handle, latencyMs: performance.now() - start, outputs };
   } catch (error) {
     return { arm, handle, latencyMs: performance.now() - start, error: (error as Error).message.split('\n')[0] };
   }
 }
 
+/** The log's timestamp of the last millisecond asked for: requests of one millisecond share it. */
+let lastTs = { ms: Number.NaN, text: '' };
+function isoTime(ms: number): string {
+  if (ms !== lastTs.ms) lastTs = { ms, text: new Date(ms).toISOString() };
+  return lastTs.text;
+}
+
+/**
+ * Evidence, metrics, the log line and the profile rows of one scored request.
+ * The log line is written as text, in the key order of its documented format.
+ */
 function record(
   r: ServeRecorders,
   s: Scored,
-  request: {
-    id: string;
-    atMs: number;
-    rows: number;
-    served: boolean;
-    feeds: Record<string, FeedTensor>;
-    inputs: unknown;
-    inputsDigest: () => string;
-  },
+  request: { id: string; atMs: number; rows: number; feeds: Record<string, FeedTensor> },
+  served: boolean,
+  inputsField: string,
 ): void {
   const model = s.handle.model;
   const failed = s.error !== undefined;
   r.book.recordScore(request.atMs, model.version, {
     rows: request.rows,
-    served: request.served,
+    served,
     error: failed,
     latencyMs: s.latencyMs,
   });
-  r.metrics.scored(model.name, model.version, request.served ? s.arm : 'shadow', s.latencyMs, failed);
-  r.log?.write({
-    kind: 'prediction',
-    ts: new Date(request.atMs).toISOString(),
-    id: request.id,
-    model: model.name,
-    version: model.version,
-    arm: s.arm,
-    served: request.served,
-    rows: request.rows,
-    ...(request.inputs === undefined ? { inputsSha256: request.inputsDigest() } : { inputs: request.inputs }),
-    ...(s.predictions ? { outputs: s.predictions } : { error: s.error }),
-    latencyMs: Math.round(s.latencyMs * 1000) / 1000,
-  });
-  if (r.profiles && s.predictions) {
-    r.profiles.append(model.version, 'inputs', request.atMs, inputRows(request.feeds, model, request.rows));
-    r.profiles.append(model.version, 'outputs', request.atMs, s.predictions.map(outputRow));
+  r.metrics.scored(model.name, model.version, served ? s.arm : 'shadow', s.latencyMs, failed);
+  r.log?.writeLine(
+    `{"kind":"prediction","ts":"${isoTime(request.atMs)}","id":${JSON.stringify(request.id)},"model":${JSON.stringify(model.name)},"version":${JSON.stringify(model.version)},"arm":"${s.arm}","served":${served},"rows":${request.rows},${inputsField},${s.outputs ? `"outputs":${predictionsJson(s.outputs, model, request.rows)}` : `"error":${JSON.stringify(s.error)}`},"latencyMs":${Math.round(s.latencyMs * 1000) / 1000}}`,
+  );
+  if (r.profiles && s.outputs && request.rows > 0) {
+    r.profiles.append(model.version, 'inputs', request.atMs, inputRowsJsonl(request.feeds, model, request.rows));
+    r.profiles.append(model.version, 'outputs', request.atMs, outputRowsJsonl(s.outputs, model, request.rows));
   }
 }

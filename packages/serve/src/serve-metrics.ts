@@ -10,6 +10,7 @@ export class ServeMetrics {
   private readonly errors: Counter<'model' | 'version' | 'arm'>;
   private readonly latency: Histogram<'model' | 'version' | 'arm'>;
   private readonly refused: Counter<'status'>;
+  private readonly runs: Counter<'model' | 'version'>;
   readonly labels: Counter<'model'>;
 
   constructor() {
@@ -41,6 +42,12 @@ export class ServeMetrics {
       labelNames: ['status'],
       registers,
     });
+    this.runs = new Counter({
+      name: 'mlship_model_runs_total',
+      help: 'Runs of a model version (one run may answer several requests: micro-batching), with shadow runs',
+      labelNames: ['model', 'version'],
+      registers,
+    });
     this.labels = new Counter({
       name: 'mlship_feedback_labels_total',
       help: 'Labels received through the feedback endpoint and matched to a prediction',
@@ -70,6 +77,16 @@ export class ServeMetrics {
     child.requests.inc();
     if (failed) child.errors.inc();
     child.latency.observe(latencyMs / 1000);
+  }
+
+  /** Each version's counter, looked up once. */
+  private readonly runCounters = new Map<string, { inc(): void }>();
+
+  ran(model: string, version: string): void {
+    const key = `${model}\u0000${version}`;
+    let counter = this.runCounters.get(key);
+    if (!counter) this.runCounters.set(key, (counter = this.runs.labels({ model, version })));
+    counter.inc();
   }
 
   refusedRequest(status: number): void {

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { InputError } from '@mlship/errors';
 import type { RegistryService } from '@mlship/registry';
+import { DEFAULT_BATCHING } from './model/dynamic-batcher.ts';
 import { EvidenceBook } from './evidence/evidence-book.ts';
 import { PendingPredictions } from './evidence/pending-predictions.ts';
 import { serveHandler } from './http/serve-handler.ts';
@@ -46,6 +47,13 @@ export interface StartServeOptions {
   logMaxFileBytes?: number | undefined;
   logMaxFiles?: number | undefined;
   logInputs?: 'full' | 'digest' | undefined;
+  /**
+   * Micro-batching: the most rows one model run takes from the requests
+   * waiting for it (1: one run per request), and how long a lone request
+   * waits for others (0: not at all).
+   */
+  maxBatchRows?: number | undefined;
+  maxQueueDelayMs?: number | undefined;
   /** How long a prediction waits for its label. */
   labelWindowHours?: number | undefined;
   maxPendingPredictions?: number | undefined;
@@ -101,12 +109,18 @@ export async function startServe(options: StartServeOptions): Promise<RunningSer
   }
 
   const registry = options.registry;
+  const metrics = new ServeMetrics();
   const traffic = new Traffic({
     prod,
     canary,
     canaryWeight: options.canaryWeight ?? 0,
     shadow: options.shadow ?? true,
     loadVersion: registry ? (version) => loadRegistryModel(registry, `${prod.name}@${version}`, task) : undefined,
+    batching: {
+      maxBatchRows: options.maxBatchRows ?? DEFAULT_BATCHING.maxBatchRows,
+      maxQueueDelayMs: options.maxQueueDelayMs ?? DEFAULT_BATCHING.maxQueueDelayMs,
+    },
+    onRun: (model) => metrics.ran(model.name, model.version),
     now,
   });
   const recorders: ServeRecorders = {
@@ -122,7 +136,7 @@ export async function startServe(options: StartServeOptions): Promise<RunningSer
       maxFiles: options.logMaxFiles ?? 10,
     }),
     profiles: new ProfileStore({ dir: join(options.dataDir, 'profiles'), retentionHours: 24 * 30, now }),
-    metrics: new ServeMetrics(),
+    metrics,
     logInputs: options.logInputs ?? 'full',
     now,
   };

@@ -4,16 +4,33 @@
 import type { TrafficRequest, TrafficState } from '@mlship/deploy';
 import { isUserError } from '@mlship/errors';
 import { NotFoundError } from '@mlship/registry';
+import type { FeedTensor, OutputTensor } from '@mlship/onnx';
 import { ProtocolError } from './oip/protocol.ts';
+import { DynamicBatcher, type BatchingOptions } from './model/dynamic-batcher.ts';
 import { inputMismatch, type ServedModel } from './model/served-model.ts';
 
 export class ModelHandle {
   readonly model: ServedModel;
+  /** The version's runs: requests that arrive while one is in progress share the next. */
+  readonly batcher: DynamicBatcher;
   private inflight = 0;
   private retired = false;
 
-  constructor(model: ServedModel) {
+  constructor(model: ServedModel, batching: BatchingOptions, onRun?: (model: ServedModel) => void) {
     this.model = model;
+    this.batcher = new DynamicBatcher(
+      model,
+      (feeds) => {
+        onRun?.(model);
+        return model.session.run(feeds);
+      },
+      batching,
+    );
+  }
+
+  /** The model's outputs for one request's feeds (`rows` rows). */
+  run(feeds: Record<string, FeedTensor>, rows: number): Promise<Record<string, OutputTensor>> {
+    return this.batcher.run(feeds, rows);
   }
 
   acquire(): ModelHandle {
@@ -49,6 +66,8 @@ export class Traffic {
   readonly modelName: string;
   private routing: Routing;
   private readonly loadVersion: VersionLoader | undefined;
+  private readonly batching: BatchingOptions;
+  private readonly onRun: ((model: ServedModel) => void) | undefined;
   private readonly now: () => number;
   private changes: Promise<unknown> = Promise.resolve();
 
@@ -58,6 +77,9 @@ export class Traffic {
     canaryWeight: number;
     shadow: boolean;
     loadVersion?: VersionLoader | undefined;
+    batching: BatchingOptions;
+    /** Called at every run of a model's session (one run may answer several requests). */
+    onRun?: ((model: ServedModel) => void) | undefined;
     now: () => number;
   }) {
     const { prod, canary } = options;
@@ -67,10 +89,12 @@ export class Traffic {
     }
     this.modelName = prod.name;
     this.loadVersion = options.loadVersion;
+    this.batching = options.batching;
+    this.onRun = options.onRun;
     this.now = options.now;
     this.routing = {
-      prod: new ModelHandle(prod),
-      canary: canary ? new ModelHandle(canary) : null,
+      prod: new ModelHandle(prod, this.batching, this.onRun),
+      canary: canary ? new ModelHandle(canary, this.batching, this.onRun) : null,
       canaryWeight: canary ? options.canaryWeight : 0,
       shadow: canary ? options.shadow : false,
       since: new Date(options.now()),
@@ -154,7 +178,7 @@ export class Traffic {
         `version ${version} is not loaded, and this server serves model files (${this.state().prod}${this.routing.canary ? `, ${this.routing.canary.model.version}` : ''}); start it with a registry reference to switch versions`,
       );
     try {
-      return new ModelHandle(await this.loadVersion(version));
+      return new ModelHandle(await this.loadVersion(version), this.batching, this.onRun);
     } catch (error) {
       if (!isUserError(error)) throw error;
       throw new ProtocolError(error instanceof NotFoundError ? 404 : 409, error.message);

@@ -89,6 +89,9 @@ test('mlship serve refuses bad command lines and models in one line, before list
       ],
       [['--model', model, '--port', 'eighty'], /--port must be a port number/],
       [['--model', model, '--canary-weight', '150'], /--canary-weight must be 0 to 100/],
+      [['--model', model, '--max-batch-rows', '0'], /--max-batch-rows must be at least 1/],
+      [['--model', model, '--max-batch-rows', '2.5'], /--max-batch-rows must be a whole number of rows/],
+      [['--model', model, '--max-queue-delay-ms', 'soon'], /--max-queue-delay-ms must be milliseconds/],
       [
         ['--model', model, '--port', port],
         new RegExp(`^mlship: error: port ${port} on 127\\.0\\.0\\.1 is in use; pick another with --port`),

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { safeParseModelReference, type RegistryService } from '@mlship/registry';
-import { startServe, DEFAULT_PORT } from '@mlship/serve';
+import { startServe, DEFAULT_BATCHING, DEFAULT_PORT } from '@mlship/serve';
 import { parseCommandLine } from '../flags.ts';
 import { cliRunnerContext, GITHUB_OPTIONS, openCliRegistry, type GitHubFlags } from '../runner.ts';
 import type { CliCommand, CliIO } from '../command.ts';
@@ -14,13 +14,15 @@ const USAGE = `usage: mlship serve --model NAME@prod|FILE [--canary NAME@canary|
                     [--canary-weight PERCENT] [--no-shadow] [--name NAME] [--task classification|regression]
                     [--registry local:DIR|github:OWNER/REPO] [--data-dir DIR] [--watch-seconds S]
                     [--log-inputs full|digest] [--log-max-mb MB] [--log-files N] [--label-window-hours H]
-                    [--api-url URL] [--token-stdin]
+                    [--max-batch-rows N] [--max-queue-delay-ms MS] [--api-url URL] [--token-stdin]
 Serves the Open Inference Protocol (KServe v2 / Triton REST) on http://HOST:PORT/v2 (default 127.0.0.1:${DEFAULT_PORT}),
 with the rollout routes under /v2/mlship and Prometheus metrics on /metrics. A registry reference resolves in
 --registry (default $MLSHIP_REGISTRY, else local:.mlship/registry; a github: registry's token comes from GITHUB_TOKEN
 or GH_TOKEN, or from stdin with --token-stdin),
 and a stage reference is followed: every --watch-seconds (default 30) and on SIGHUP. With MLSHIP_SERVE_TOKEN set,
-the rollout routes (traffic, evidence, feedback) need Authorization: Bearer <that token>.`;
+the rollout routes (traffic, evidence, feedback) need Authorization: Bearer <that token>. Requests that arrive
+while a model runs share its next run, up to --max-batch-rows rows (default 64; 1: one run per request); a lone
+request waits --max-queue-delay-ms for others (default 0).`;
 
 const count = (what: string) => z.coerce.number({ error: `must be ${what}` });
 
@@ -44,6 +46,10 @@ const FlagsSchema = z.object({
   'log-max-mb': count('megabytes').pipe(z.number().positive()).default(64),
   'log-files': count('a file count').pipe(z.number().int().min(1)).default(10),
   'label-window-hours': count('hours').pipe(z.number().positive()).default(24),
+  'max-batch-rows': count('a row count')
+    .pipe(z.number().int({ error: 'must be a whole number of rows' }).min(1, { error: 'must be at least 1' }))
+    .default(DEFAULT_BATCHING.maxBatchRows),
+  'max-queue-delay-ms': count('milliseconds').pipe(z.number().min(0)).default(DEFAULT_BATCHING.maxQueueDelayMs),
   'api-url': z.string().optional(),
   'token-stdin': z.boolean().optional(),
   token: z.string().optional(),
@@ -66,6 +72,8 @@ const OPTIONS = {
   'log-max-mb': { type: 'string' },
   'log-files': { type: 'string' },
   'label-window-hours': { type: 'string' },
+  'max-batch-rows': { type: 'string' },
+  'max-queue-delay-ms': { type: 'string' },
   ...GITHUB_OPTIONS,
 } as const;
 
@@ -123,6 +131,8 @@ const command: CliCommand = {
       logMaxFileBytes: flags['log-max-mb'] * 1024 * 1024,
       logMaxFiles: flags['log-files'],
       labelWindowHours: flags['label-window-hours'],
+      maxBatchRows: flags['max-batch-rows'],
+      maxQueueDelayMs: flags['max-queue-delay-ms'],
       watchIntervalMs: flags['watch-seconds'] * 1000,
       // From the environment, never argv: a token on the command line shows in ps.
       adminToken: io.env.MLSHIP_SERVE_TOKEN || undefined,

@@ -9,7 +9,7 @@ import { recordFeedback } from '../feedback.ts';
 import { infer, ROUTING_KEY_HEADER, type ServeRecorders } from '../inference.ts';
 import { metadataTensors } from '../model/served-model.ts';
 import { InferRequestSchema, parseBody, ProtocolError, type ModelMetadata } from '../oip/protocol.ts';
-import { readJson, sendError, sendJson } from './http-io.ts';
+import { readJson, sendError, sendJson, sendJsonText } from './http-io.ts';
 
 export const SERVER_NAME = 'mlship';
 export const SERVER_VERSION = '0.1.0';
@@ -143,7 +143,7 @@ async function modelRoute(
     const request = parseBody(InferRequestSchema, await readJson(req), 'inference request');
     const key = req.headers[ROUTING_KEY_HEADER];
     const response = await infer(r, request, { version, routingKey: typeof key === 'string' ? key : undefined });
-    return sendJson(res, 200, response);
+    return sendJsonText(res, 200, response);
   }
   throw new ProtocolError(404, `no route /v2/models/${name}/${rest.join('/')}`);
 }

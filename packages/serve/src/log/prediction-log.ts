@@ -3,6 +3,7 @@
 // rotated by size and bounded in count (logrotate's scheme: the live file,
 // then .1 the newest rotated ... .N the oldest, deleted past N).
 import { createStream, type RotatingFileStream } from 'rotating-file-stream';
+import { LineBuffer } from './line-buffer.ts';
 
 export interface PredictionLogOptions {
   dir: string;
@@ -14,9 +15,13 @@ export interface PredictionLogOptions {
 
 /** Lines waiting for the disk beyond this are dropped (and counted), so a slow disk cannot grow memory. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
-/** Lines are written together at this interval (or at 64 KiB), not one write per prediction. */
-const FLUSH_MS = 50;
-const FLUSH_CHARS = 64 * 1024;
+/**
+ * Lines are written together at this interval (or at 64 KiB), not one write
+ * per prediction: each write is a fixed cost, which a low request rate would
+ * otherwise feel per request.
+ */
+const FLUSH_MS = 200;
+const FLUSH_BYTES = 64 * 1024;
 
 export const PREDICTION_LOG_FILE = 'predictions.jsonl';
 
@@ -24,14 +29,13 @@ export class PredictionLog {
   private readonly stream: RotatingFileStream;
   dropped = 0;
   private failure: Error | undefined;
-  private pending: string[] = [];
-  private pendingChars = 0;
+  private readonly pending = new LineBuffer();
   private timer: NodeJS.Timeout | undefined;
   /** A batch stays well under a file, so rotation keeps files near their size. */
-  private readonly flushChars: number;
+  private readonly flushBytes: number;
 
   constructor(options: PredictionLogOptions) {
-    this.flushChars = Math.min(FLUSH_CHARS, Math.floor(options.maxFileBytes / 4));
+    this.flushBytes = Math.min(FLUSH_BYTES, Math.floor(options.maxFileBytes / 4));
     this.stream = createStream(
       (index: number | Date | null) => (index ? `predictions.${String(index)}.jsonl` : PREDICTION_LOG_FILE),
       {
@@ -52,24 +56,25 @@ export class PredictionLog {
   }
 
   write(record: Record<string, unknown>): void {
-    if (this.failure || this.stream.writableLength + this.pendingChars > MAX_BUFFERED_BYTES) {
+    this.writeLine(JSON.stringify(record));
+  }
+
+  /** One line already encoded as JSON (without its newline). */
+  writeLine(json: string): void {
+    if (this.failure || this.stream.writableLength + this.pending.size > MAX_BUFFERED_BYTES) {
       this.dropped++;
       return;
     }
-    const line = `${JSON.stringify(record)}\n`;
-    this.pending.push(line);
-    this.pendingChars += line.length;
-    if (this.pendingChars >= this.flushChars) this.flush();
+    this.pending.push(json);
+    if (this.pending.size >= this.flushBytes) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
   }
 
   private flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.pending.length === 0 || this.failure) return;
-    this.stream.write(this.pending.join(''));
-    this.pending = [];
-    this.pendingChars = 0;
+    if (this.pending.size === 0 || this.failure) return;
+    this.stream.write(this.pending.take());
   }
 
   close(): Promise<void> {

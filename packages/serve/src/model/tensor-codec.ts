@@ -5,7 +5,7 @@
 import type { FeedData, FeedTensor, OutputTensor } from '@mlship/onnx';
 import type { Prediction } from '@mlship/deploy';
 import { ProtocolError, type RequestInput, type ResponseOutput } from '../oip/protocol.ts';
-import type { ModelInput, ServedModel } from './served-model.ts';
+import type { ModelInput, ModelOutput, ServedModel } from './served-model.ts';
 
 /** Elements one request may carry (a 64 MiB body cannot hold more numbers). */
 const MAX_ELEMENTS = 16_000_000;
@@ -124,22 +124,25 @@ function flatten(data: readonly unknown[], name: string): unknown[] {
   return out;
 }
 
+/** The outputs a request names, or a 400 naming one the model does not have. */
+export function checkWantedOutputs(model: ServedModel, wanted: readonly { name: string }[]): ModelOutput[] {
+  return wanted.map((w) => {
+    const spec = model.outputs.find((o) => o.name === w.name);
+    if (!spec)
+      throw bad(
+        `output '${w.name}' is not an output of ${model.name} (its outputs: ${model.outputs.map((o) => o.name).join(', ')})`,
+      );
+    return spec;
+  });
+}
+
 /** The model's outputs as protocol tensors, all or the ones the request names. */
 export function encodeOutputs(
   outputs: Record<string, OutputTensor>,
   model: ServedModel,
   wanted: readonly { name: string }[] | undefined,
 ): ResponseOutput[] {
-  const specs = wanted?.length
-    ? wanted.map((w) => {
-        const spec = model.outputs.find((o) => o.name === w.name);
-        if (!spec)
-          throw bad(
-            `output '${w.name}' is not an output of ${model.name} (its outputs: ${model.outputs.map((o) => o.name).join(', ')})`,
-          );
-        return spec;
-      })
-    : model.outputs;
+  const specs = wanted?.length ? checkWantedOutputs(model, wanted) : model.outputs;
   return specs.map((spec) => {
     const tensor = outputs[spec.name]!;
     const data = tensor.data;
@@ -188,14 +191,6 @@ export function predictionsOf(outputs: Record<string, OutputTensor>, model: Serv
     predictions[i] = probabilities ? { kind: 'class', label, probabilities } : { kind: 'class', label };
   }
   return predictions;
-}
-
-/** Whether two answers differ: another class, or values more than 1% apart (relative). */
-export function disagree(a: Prediction, b: Prediction): boolean {
-  if (a.kind === 'class' && b.kind === 'class') return a.label !== b.label;
-  if (a.kind === 'value' && b.kind === 'value')
-    return Math.abs(a.value - b.value) > 0.01 * Math.max(Math.abs(a.value), Math.abs(b.value));
-  return true;
 }
 
 /** One profile row per request row: the inputs by feature column. */

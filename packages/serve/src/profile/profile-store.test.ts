@@ -13,10 +13,7 @@ test('rows fold into an hourly profile; a finished hour keeps its profile and dr
   let now = H0 + 60_000;
   const store = new ProfileStore({ dir, retentionHours: 24, now: () => now });
   try {
-    store.append('v1', 'inputs', now, [
-      { x: 1, species: 'Adelie' },
-      { x: 2, species: 'Gentoo' },
-    ]);
+    store.append('v1', 'inputs', now, '{"x":1,"species":"Adelie"}\n{"x":2,"species":"Gentoo"}');
     const first = await store.profile('v1', 'inputs', H0, now);
     assert.equal(first?.rowCount, 2);
     assert.deepEqual(
@@ -24,7 +21,7 @@ test('rows fold into an hourly profile; a finished hour keeps its profile and dr
       ['x', 'species'],
     );
     now = H0 + HOUR + 60_000;
-    store.append('v1', 'inputs', now, [{ x: 10, species: 'Adelie' }]);
+    store.append('v1', 'inputs', now, '{"x":10,"species":"Adelie"}');
     await store.flush();
     assert.deepEqual((await readdir(join(dir, '2026-03-01T10', 'v1'))).sort(), ['inputs.profile.json']);
     const both = await store.profile('v1', 'inputs', H0, now);

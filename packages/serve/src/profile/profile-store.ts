@@ -6,13 +6,18 @@
 import { appendFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mergeProfiles, parseProfile, profileData, type Profile } from '@mlship/data';
+import { LineBuffer } from '../log/line-buffer.ts';
 
 export type ProfileKind = 'inputs' | 'outputs';
 
 const HOUR_MS = 3_600_000;
-/** Buffered rows are written at least this often, and whenever a profile is read. */
+/**
+ * Buffered rows are written at least this often, and whenever a profile is
+ * read. Each write opens, appends to and closes a file per version and kind:
+ * a fixed cost per second that a low request rate would feel per request.
+ */
 const FLUSH_MS = 1_000;
-const MAX_BUFFERED_CHARS = 4 * 1024 * 1024;
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 /** The profile of one file through the data package's engine, as `mlship data profile` makes it. */
 async function profileFile(file: string): Promise<Profile> {
@@ -26,13 +31,15 @@ export class ProfileStore {
   private readonly dir: string;
   private readonly retentionHours: number;
   private readonly now: () => number;
-  private buffers = new Map<string, string[]>();
-  private bufferedChars = 0;
+  private buffers = new Map<string, LineBuffer>();
+  private bufferedBytes = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly timer: NodeJS.Timeout;
   /** The current hour's profiles, kept while their file has not grown. */
   private readonly live = new Map<string, { size: number; profile: Profile }>();
   private currentHour: string;
+  /** Directories made this hour (a finished hour's are removed with its rows). */
+  private madeDirs = new Set<string>();
 
   constructor(options: { dir: string; retentionHours: number; now: () => number }) {
     this.dir = options.dir;
@@ -59,17 +66,16 @@ export class ProfileStore {
     return file;
   }
 
-  /** Rows a version scored at `atMs`; written in the background. */
-  append(version: string, kind: ProfileKind, atMs: number, rows: readonly Record<string, unknown>[]): void {
+  /** Rows a version scored at `atMs`, as JSON Lines (one object a row, no final newline); written in the background. */
+  append(version: string, kind: ProfileKind, atMs: number, jsonl: string): void {
+    if (jsonl === '') return;
     const file = this.rowsFile(atMs, version, kind);
     let lines = this.buffers.get(file);
-    if (!lines) this.buffers.set(file, (lines = []));
-    for (const row of rows) {
-      const line = JSON.stringify(row);
-      lines.push(line);
-      this.bufferedChars += line.length + 1;
-    }
-    if (this.bufferedChars > MAX_BUFFERED_CHARS) void this.flush();
+    if (!lines) this.buffers.set(file, (lines = new LineBuffer()));
+    const before = lines.size;
+    lines.push(jsonl);
+    this.bufferedBytes += lines.size - before;
+    if (this.bufferedBytes > MAX_BUFFERED_BYTES) void this.flush();
   }
 
   private enqueue<T>(job: () => Promise<T>): Promise<T> {
@@ -83,15 +89,20 @@ export class ProfileStore {
     return this.enqueue(async () => {
       const buffers = this.buffers;
       this.buffers = new Map();
-      this.bufferedChars = 0;
+      this.bufferedBytes = 0;
       for (const [file, lines] of buffers) {
-        await mkdir(join(file, '..'), { recursive: true });
-        await appendFile(file, `${lines.join('\n')}\n`);
+        const dir = join(file, '..');
+        if (!this.madeDirs.has(dir)) {
+          await mkdir(dir, { recursive: true });
+          this.madeDirs.add(dir);
+        }
+        await appendFile(file, lines.take());
       }
       const hour = hourKey(this.now());
       if (hour !== this.currentHour) {
         this.currentHour = hour;
         this.live.clear();
+        this.madeDirs.clear();
         await this.compact(hour);
       }
     });
