@@ -55236,7 +55236,8 @@ var RunnerEnvSchema = external_exports.object({
   GITHUB_STEP_SUMMARY: optional2(external_exports.string()),
   GITHUB_WORKFLOW_REF: optional2(external_exports.string()),
   RUNNER_NAME: optional2(external_exports.string()),
-  RUNNER_ENVIRONMENT: optional2(external_exports.string())
+  RUNNER_ENVIRONMENT: optional2(external_exports.string()),
+  RUNNER_TEMP: optional2(external_exports.string())
 });
 function parseRunnerEnv(env, sources = {}) {
   const raw = Object.fromEntries(Object.keys(RunnerEnvSchema.shape).map((name2) => [name2, env[name2]]));
@@ -55310,7 +55311,7 @@ async function runnerContextFromEnv(env, options) {
     // Derived from the API URL when unset, as octokit derives it, so --api-url alone moves both.
     graphqlUrl: vars.GITHUB_GRAPHQL_URL ?? graphqlUrlFor(apiUrl),
     stepSummaryPath: vars.GITHUB_STEP_SUMMARY,
-    runner: { name: vars.RUNNER_NAME, environment: vars.RUNNER_ENVIRONMENT }
+    runner: { name: vars.RUNNER_NAME, environment: vars.RUNNER_ENVIRONMENT, temp: vars.RUNNER_TEMP }
   };
 }
 
@@ -57232,6 +57233,10 @@ function outputError(message, options, cause) {
 // packages/data/src/run/data-test.ts
 var FailOnSchema = external_exports.enum(["error", "warn", "never"]);
 
+// packages/actions-kit/src/boolean-input.ts
+var SPELLINGS = ["true", "True", "TRUE", "false", "False", "FALSE"];
+var BooleanInput = external_exports.enum(SPELLINGS, { error: "expected true or false (true, True, TRUE, false, False or FALSE)" }).transform((value) => value.toLowerCase() === "true");
+
 // packages/data/src/run/action-inputs.ts
 var DataTestActionInputsSchema = external_exports.object({
   data: external_exports.string({ error: "is required" }),
@@ -57244,8 +57249,10 @@ var DataTestActionInputsSchema = external_exports.object({
   driftConfig: external_exports.string().optional(),
   failOn: FailOnSchema.default("error"),
   outputDir: external_exports.string().default("mlship-data"),
-  /** A model name: keep one issue for it open while the step fails, closed when a run passes. */
-  trackingIssue: external_exports.string().optional()
+  /** The model's name in the registry: the tracking issue is the model's. */
+  model: external_exports.string().optional(),
+  /** Keep one issue for the model open while the step fails, closed when a run passes. */
+  trackingIssue: BooleanInput.default(false)
 });
 
 // packages/deploy/src/judge/guardrails.ts

@@ -45308,7 +45308,8 @@ var RunnerEnvSchema = external_exports.object({
   GITHUB_STEP_SUMMARY: optional2(external_exports.string()),
   GITHUB_WORKFLOW_REF: optional2(external_exports.string()),
   RUNNER_NAME: optional2(external_exports.string()),
-  RUNNER_ENVIRONMENT: optional2(external_exports.string())
+  RUNNER_ENVIRONMENT: optional2(external_exports.string()),
+  RUNNER_TEMP: optional2(external_exports.string())
 });
 
 // actions/dispatch/src/route.ts

@@ -22137,7 +22137,7 @@ var require_merge = __commonJS({
     var identity = require_identity();
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
-    var merge3 = {
+    var merge4 = {
       identify: (value2) => value2 === MERGE_KEY || typeof value2 === "symbol" && value2.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
@@ -22147,7 +22147,7 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge3.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge3.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge3.tag && tag.default);
+    var isMergeKey = (ctx, key) => (merge4.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge4.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge4.tag && tag.default);
     function addMergeToJSMap(ctx, map2, value2) {
       const source = resolveAliasValue(ctx, value2);
       if (identity.isSeq(source))
@@ -22186,7 +22186,7 @@ var require_merge = __commonJS({
     }
     exports.addMergeToJSMap = addMergeToJSMap;
     exports.isMergeKey = isMergeKey;
-    exports.merge = merge3;
+    exports.merge = merge4;
   }
 });
 
@@ -22195,15 +22195,15 @@ var require_addPairToJSMap = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
     "use strict";
     var log = require_log();
-    var merge3 = require_merge();
+    var merge4 = require_merge();
     var stringify2 = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map2, { key, value: value2 }) {
       if (identity.isNode(key) && key.addToJSMap)
         key.addToJSMap(ctx, map2, value2);
-      else if (merge3.isMergeKey(ctx, key))
-        merge3.addMergeToJSMap(ctx, map2, value2);
+      else if (merge4.isMergeKey(ctx, key))
+        merge4.addMergeToJSMap(ctx, map2, value2);
       else {
         const jsKey = toJS.toJS(key, "", ctx);
         if (map2 instanceof Map) {
@@ -23594,7 +23594,7 @@ var require_schema3 = __commonJS({
     var bool = require_bool2();
     var float = require_float2();
     var int2 = require_int2();
-    var merge3 = require_merge();
+    var merge4 = require_merge();
     var omap = require_omap();
     var pairs = require_pairs();
     var set2 = require_set();
@@ -23614,7 +23614,7 @@ var require_schema3 = __commonJS({
       float.floatExp,
       float.float,
       binary.binary,
-      merge3.merge,
+      merge4.merge,
       omap.omap,
       pairs.pairs,
       set2.set,
@@ -23640,7 +23640,7 @@ var require_tags = __commonJS({
     var schema = require_schema();
     var schema$1 = require_schema2();
     var binary = require_binary();
-    var merge3 = require_merge();
+    var merge4 = require_merge();
     var omap = require_omap();
     var pairs = require_pairs();
     var schema$2 = require_schema3();
@@ -23665,7 +23665,7 @@ var require_tags = __commonJS({
       intOct: int2.intOct,
       intTime: timestamp.intTime,
       map: map2.map,
-      merge: merge3.merge,
+      merge: merge4.merge,
       null: _null4.nullTag,
       omap: omap.omap,
       pairs: pairs.pairs,
@@ -23675,7 +23675,7 @@ var require_tags = __commonJS({
     };
     var coreKnownTags = {
       "tag:yaml.org,2002:binary": binary.binary,
-      "tag:yaml.org,2002:merge": merge3.merge,
+      "tag:yaml.org,2002:merge": merge4.merge,
       "tag:yaml.org,2002:omap": omap.omap,
       "tag:yaml.org,2002:pairs": pairs.pairs,
       "tag:yaml.org,2002:set": set2.set,
@@ -23684,7 +23684,7 @@ var require_tags = __commonJS({
     function getTags(customTags, schemaName, addMergeTag) {
       const schemaTags = schemas.get(schemaName);
       if (schemaTags && !customTags) {
-        return addMergeTag && !schemaTags.includes(merge3.merge) ? schemaTags.concat(merge3.merge) : schemaTags.slice();
+        return addMergeTag && !schemaTags.includes(merge4.merge) ? schemaTags.concat(merge4.merge) : schemaTags.slice();
       }
       let tags = schemaTags;
       if (!tags) {
@@ -23702,7 +23702,7 @@ var require_tags = __commonJS({
         tags = customTags(tags.slice());
       }
       if (addMergeTag)
-        tags = tags.concat(merge3.merge);
+        tags = tags.concat(merge4.merge);
       return tags.reduce((tags2, tag) => {
         const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
@@ -23731,11 +23731,11 @@ var require_Schema = __commonJS({
     var tags = require_tags();
     var sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
     var Schema = class _Schema {
-      constructor({ compat, customTags, merge: merge3, resolveKnownTags, schema, sortMapEntries, toStringDefaults }) {
+      constructor({ compat, customTags, merge: merge4, resolveKnownTags, schema, sortMapEntries, toStringDefaults }) {
         this.compat = Array.isArray(compat) ? tags.getTags(compat, "compat") : compat ? tags.getTags(null, compat) : null;
         this.name = typeof schema === "string" && schema || "core";
         this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
-        this.tags = tags.getTags(customTags, this.name, merge3);
+        this.tags = tags.getTags(customTags, this.name, merge4);
         this.toStringOptions = toStringDefaults ?? null;
         Object.defineProperty(this, identity.MAP, { value: map2.map });
         Object.defineProperty(this, identity.SCALAR, { value: string4.string });
@@ -41922,13 +41922,13 @@ var require_minimal = __commonJS({
         return util.Long.fromBits(bits.lo, bits.hi, unsigned);
       return bits.toNumber(Boolean(unsigned));
     };
-    function merge3(dst, src, ifNotSet) {
+    function merge4(dst, src, ifNotSet) {
       for (var keys = Object.keys(src), i = 0; i < keys.length; ++i)
         if (dst[keys[i]] === void 0 || !ifNotSet)
           dst[keys[i]] = src[keys[i]];
       return dst;
     }
-    util.merge = merge3;
+    util.merge = merge4;
     util.lcFirst = function lcFirst(str) {
       return str.charAt(0).toLowerCase() + str.substring(1);
     };
@@ -41944,7 +41944,7 @@ var require_minimal = __commonJS({
         else
           Object.defineProperty(this, "stack", { value: new Error().stack || "" });
         if (properties)
-          merge3(this, properties);
+          merge4(this, properties);
       }
       (CustomError.prototype = Object.create(Error.prototype)).constructor = CustomError;
       Object.defineProperty(CustomError.prototype, "name", { get: function() {
@@ -47516,6 +47516,9 @@ function setFailed(message) {
 function error(message, properties = {}) {
   issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
+function warning(message, properties = {}) {
+  issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
 function info(message) {
   process.stdout.write(message + os4.EOL);
 }
@@ -52614,7 +52617,7 @@ function isRecursive(inst, stack, resolve4) {
     }
     return answer;
   };
-  const merge3 = (answer) => {
+  const merge4 = (answer) => {
     if (answer > result)
       result = answer;
   };
@@ -52623,7 +52626,7 @@ function isRecursive(inst, stack, resolve4) {
   switch (kind) {
     case "object": {
       const raw = rawShape(def);
-      merge3(raw ? shape(raw, true) : ASSUMED);
+      merge4(raw ? shape(raw, true) : ASSUMED);
       check2(def.catchall);
       break;
     }
@@ -52673,7 +52676,7 @@ function isRecursive(inst, stack, resolve4) {
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
       const inner = def._cachedInner ?? (resolve4 ? inst._zod.innerType : void 0);
-      merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
+      merge4(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
     // a leaf by choice: `parts` are regex fragments, not data positions
@@ -71961,6 +71964,9 @@ function setOutputs(outputs) {
     if (value2 !== void 0) setOutput(inputName(key), String(value2));
   }
 }
+function warning2(message) {
+  warning(message);
+}
 
 // packages/actions-kit/src/runner.ts
 import { appendFile as appendFile2 } from "node:fs/promises";
@@ -72027,7 +72033,8 @@ var RunnerEnvSchema = external_exports.object({
   GITHUB_STEP_SUMMARY: optional2(external_exports.string()),
   GITHUB_WORKFLOW_REF: optional2(external_exports.string()),
   RUNNER_NAME: optional2(external_exports.string()),
-  RUNNER_ENVIRONMENT: optional2(external_exports.string())
+  RUNNER_ENVIRONMENT: optional2(external_exports.string()),
+  RUNNER_TEMP: optional2(external_exports.string())
 });
 function parseRunnerEnv(env, sources = {}) {
   const raw = Object.fromEntries(Object.keys(RunnerEnvSchema.shape).map((name2) => [name2, env[name2]]));
@@ -72101,7 +72108,7 @@ async function runnerContextFromEnv(env, options) {
     // Derived from the API URL when unset, as octokit derives it, so --api-url alone moves both.
     graphqlUrl: vars.GITHUB_GRAPHQL_URL ?? graphqlUrlFor(apiUrl),
     stepSummaryPath: vars.GITHUB_STEP_SUMMARY,
-    runner: { name: vars.RUNNER_NAME, environment: vars.RUNNER_ENVIRONMENT }
+    runner: { name: vars.RUNNER_NAME, environment: vars.RUNNER_ENVIRONMENT, temp: vars.RUNNER_TEMP }
   };
 }
 
@@ -73472,14 +73479,10 @@ function nullMask(chunk, column, rows2) {
 }
 function numericChunk(chunk, column, rows2) {
   const bytes = native().vector_get_data(vectorOf(chunk, column), rows2 * 8);
-  return {
-    kind: "numeric",
-    values: new Float64Array(bytes.buffer, bytes.byteOffset, rows2),
-    nulls: nullMask(chunk, column, rows2)
-  };
-}
-function ownNumbers(chunk) {
-  return { kind: "numeric", values: chunk.values.slice(), nulls: chunk.nulls };
+  const values = new Float64Array(bytes.buffer, bytes.byteOffset, rows2).slice();
+  const nulls = nullMask(chunk, column, rows2);
+  for (let i = nulls.indexOf(1); i >= 0; i = nulls.indexOf(1, i + 1)) values[i] = Number.NaN;
+  return { kind: "numeric", values, nulls };
 }
 function rowSpan(chunk, column, rows2) {
   const bytes = native().vector_get_data(vectorOf(chunk, column), rows2 * 8);
@@ -73666,16 +73669,68 @@ function queryRows(sql) {
     return reader.getRowObjectsJS();
   });
 }
-function sinkQuery(columns, from, onChunk) {
+function sinkQuery(columns, from, onChunk, options = {}) {
   return exclusive(async (state) => {
-    state.handler = onChunk;
+    if (options.serial) await state.connection.run("SET threads = 1");
+    const work = new ChunkWork();
+    state.handler = (chunk) => {
+      work.rethrow();
+      try {
+        const rest = onChunk(chunk);
+        if (rest) work.push(rest);
+      } catch (error63) {
+        work.fail(error63);
+        throw error63;
+      }
+    };
     try {
       await state.connection.run(`SELECT count(mlship_sink(${columns.join(", ")})) FROM ${from}`);
+    } catch (cause) {
+      work.rethrow();
+      throw cause;
     } finally {
       state.handler = void 0;
+      if (options.serial) await state.connection.run("RESET threads");
     }
+    work.finish();
   });
 }
+var ChunkWork = class {
+  queue = [];
+  scheduled = false;
+  failed;
+  push(task) {
+    this.queue.push(task);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.run();
+    });
+  }
+  fail(error63) {
+    this.failed ??= { error: error63 };
+    this.queue.length = 0;
+  }
+  rethrow() {
+    if (this.failed) throw this.failed.error;
+  }
+  /** Runs what is left (the query is over) and throws the first error. */
+  finish() {
+    this.run();
+    this.rethrow();
+  }
+  run() {
+    while (this.queue.length > 0 && !this.failed) {
+      const task = this.queue.shift();
+      try {
+        task();
+      } catch (error63) {
+        this.fail(error63);
+      }
+    }
+  }
+};
 function s3Secret(env) {
   const key = env.AWS_ACCESS_KEY_ID;
   const secret = env.AWS_SECRET_ACCESS_KEY;
@@ -74184,6 +74239,7 @@ async function unsafeIntegers(file2, from, expressions) {
 }
 
 // packages/data/src/engine/scan-columns.ts
+var ENGINE_CHUNK_ROWS = 2048;
 var MAX_INVALID_SAMPLES = 5;
 async function scanColumns(pattern, onBatch, options = {}) {
   const files = await resolveDataFiles(pattern);
@@ -74227,6 +74283,7 @@ function selectColumns(plan, wanted) {
 async function scanFile(file2, options, onBatch, checkColumns) {
   const tolerant = /* @__PURE__ */ new Set();
   let delivered = 0;
+  let consumerFailed;
   for (let attempt = 0; ; attempt++) {
     const plan = await planSource(file2, tolerant);
     checkColumns(plan);
@@ -74239,7 +74296,12 @@ async function scanFile(file2, options, onBatch, checkColumns) {
       delivered,
       (b) => {
         delivered += b.rowCount;
-        onBatch(b);
+        try {
+          onBatch(b);
+        } catch (error63) {
+          consumerFailed = { error: error63 };
+          throw error63;
+        }
       }
     );
     const sql = [
@@ -74251,10 +74313,11 @@ async function scanFile(file2, options, onBatch, checkColumns) {
       ])
     ];
     try {
-      if (sql.length > 0) await sinkQuery(sql, plan.from, (chunk) => assembler.add(chunk));
+      if (sql.length > 0) await sinkQuery(sql, plan.from, (chunk) => assembler.add(chunk), { serial: plan.ordered });
       assembler.finish();
       return { plan, rows: delivered };
     } catch (cause) {
+      if (consumerFailed) throw consumerFailed.error;
       if (cause instanceof FileFormatError) throw cause;
       const column = /Error when converting column "(.+?)"\. Could not convert/.exec(cause.message)?.[1];
       if (plan.format === "csv" && column !== void 0 && !tolerant.has(column) && attempt < plan.columns.length) {
@@ -74292,11 +74355,16 @@ var BatchAssembler = class {
   firstRowOf(position) {
     return position + (this.plan.format === "csv" ? 2 : 1);
   }
+  /**
+   * Copies the chunk out of the engine's memory (the numbers; the text as
+   * codes and a dictionary) and returns the rest of the work, which the
+   * engine runs after it is released (see sinkQuery).
+   */
   add(chunk) {
     const rows2 = chunk.rowCount;
-    if (rows2 === 0) return;
+    if (rows2 === 0) return void 0;
     let index = 0;
-    let first = this.next;
+    let first = -1;
     if (this.plan.rowNumberSql) {
       const span = rowSpan(chunk, index++, rows2);
       if (!span.consecutive) throw new Error(`${this.file}: the engine returned rows out of order within a chunk`);
@@ -74310,18 +74378,18 @@ var BatchAssembler = class {
       decoded.columns.push(c.kind === "numeric" ? numericChunk(chunk, at, rows2) : textChunk(chunk, at, rows2, hash2));
       decoded.invalid.push(invalid >= 0 ? textChunk(chunk, invalid, rows2) : void 0);
     }
+    return () => this.accept(decoded);
+  }
+  accept(decoded) {
     if (!this.plan.rowNumberSql) {
-      this.next += rows2;
+      this.next += decoded.rows;
       this.take(decoded);
       return;
     }
-    if (first === this.next) {
-      this.next += rows2;
+    if (decoded.first === this.next) {
+      this.next += decoded.rows;
       this.take(decoded);
-    } else {
-      decoded.columns = decoded.columns.map((c) => c.kind === "numeric" ? ownNumbers(c) : c);
-      this.pending.set(first, decoded);
-    }
+    } else this.pending.set(decoded.first, decoded);
     for (let ready = this.pending.get(this.next); ready; ready = this.pending.get(this.next)) {
       this.pending.delete(this.next);
       this.next += ready.rows;
@@ -74333,6 +74401,13 @@ var BatchAssembler = class {
     if (this.skip > 0) {
       from = Math.min(this.skip, chunk.rows);
       this.skip -= from;
+    }
+    if (from === 0 && this.batch.size === 0 && chunk.rows === this.batchRows) {
+      const b = chunkBatch(chunk, this.columns, this.file, this.batch.firstRow);
+      this.rows += chunk.rows;
+      this.batch = new BatchBuilder(this.columns, this.batchRows, b.source.firstRow + b.rowCount);
+      this.emit(b);
+      return;
     }
     while (from < chunk.rows) {
       const n = Math.min(chunk.rows - from, this.batchRows - this.batch.size);
@@ -74352,45 +74427,65 @@ var BatchAssembler = class {
     if (this.batch.size > 0 || this.rows === 0) this.flush();
   }
 };
+function chunkBatch(chunk, plans, file2, firstRow) {
+  const columns = /* @__PURE__ */ new Map();
+  chunk.columns.forEach((col, j) => {
+    const plan = plans[j];
+    if (col.kind === "numeric") {
+      const invalid = { count: 0, samples: [] };
+      countInvalid(chunk.invalid[j], 0, chunk.rows, invalid);
+      columns.set(plan.name, {
+        kind: "numeric",
+        values: col.values,
+        nulls: col.nulls,
+        timestamp: plan.timestamp,
+        invalid
+      });
+    } else columns.set(plan.name, { kind: "categorical", codes: col.codes, dictionary: col.dictionary });
+  });
+  return { rowCount: chunk.rows, columns, source: { file: file2, firstRow } };
+}
+function countInvalid(invalid, from, to, into) {
+  if (!invalid) return;
+  for (let i = from; i < to; i++) {
+    const code = invalid.codes[i];
+    if (code < 0) continue;
+    into.count++;
+    if (into.samples.length < MAX_INVALID_SAMPLES) into.samples.push(invalid.dictionary[code]);
+  }
+}
 var BatchBuilder = class {
   size = 0;
-  values;
-  nulls;
-  codes;
+  firstRow;
+  values = [];
+  nulls = [];
+  codes = [];
   dictionaries;
   indexes;
   invalid;
   columns;
-  firstRow;
+  capacity;
   constructor(columns, capacity, firstRow) {
     this.columns = columns;
+    this.capacity = capacity;
     this.firstRow = firstRow;
-    const numeric = columns.map((c) => c.kind === "numeric");
-    this.values = numeric.map((n) => n ? new Float64Array(capacity) : void 0);
-    this.nulls = numeric.map((n) => n ? new Uint8Array(capacity) : void 0);
-    this.codes = numeric.map((n) => n ? void 0 : new Int32Array(capacity));
     this.dictionaries = columns.map(() => []);
     this.indexes = columns.map(() => /* @__PURE__ */ new Map());
     this.invalid = columns.map(() => ({ count: 0, samples: [] }));
   }
+  allocate() {
+    const numeric = this.columns.map((c) => c.kind === "numeric");
+    this.values = numeric.map((n) => n ? new Float64Array(this.capacity) : void 0);
+    this.nulls = numeric.map((n) => n ? new Uint8Array(this.capacity) : void 0);
+    this.codes = numeric.map((n) => n ? void 0 : new Int32Array(this.capacity));
+  }
   append(chunk, from, n) {
+    if (this.size === 0) this.allocate();
     chunk.columns.forEach((col, j) => {
       if (col.kind === "numeric") {
-        const values = this.values[j];
-        const nulls = col.nulls;
-        values.set(col.values.subarray(from, from + n), this.size);
-        this.nulls[j].set(nulls.subarray(from, from + n), this.size);
-        for (let i = 0; i < n; i++) if (nulls[from + i] === 1) values[this.size + i] = Number.NaN;
-        const invalid = chunk.invalid[j];
-        if (invalid) {
-          const bad = this.invalid[j];
-          for (let i = from; i < from + n; i++) {
-            const code = invalid.codes[i];
-            if (code < 0) continue;
-            bad.count++;
-            if (bad.samples.length < MAX_INVALID_SAMPLES) bad.samples.push(invalid.dictionary[code]);
-          }
-        }
+        this.values[j].set(col.values.subarray(from, from + n), this.size);
+        this.nulls[j].set(col.nulls.subarray(from, from + n), this.size);
+        countInvalid(chunk.invalid[j], from, from + n, this.invalid[j]);
         return;
       }
       const dictionary = this.dictionaries[j];
@@ -74414,6 +74509,7 @@ var BatchBuilder = class {
   }
   build(file2) {
     const n = this.size;
+    if (n === 0) this.allocate();
     const columns = /* @__PURE__ */ new Map();
     this.columns.forEach((c, j) => {
       columns.set(
@@ -74646,7 +74742,8 @@ var KllSketch = class {
   n = 0;
   min = Number.POSITIVE_INFINITY;
   max = Number.NEGATIVE_INFINITY;
-  levels = [[]];
+  /** Each level's items, sorted: a compaction's half of a sorted level is sorted, so levels merge in linear time. */
+  levels = [new Float64Array(0)];
   coin = 0;
   /** Items held, and the most held before a compaction (the sum of level capacities). */
   size = 0;
@@ -74669,8 +74766,7 @@ var KllSketch = class {
   }
   flush() {
     if (this.buffered === 0) return;
-    const level0 = this.levels[0];
-    for (let i = 0; i < this.buffered; i++) level0.push(this.buffer[i]);
+    this.levels[0] = merge3(this.levels[0], this.buffer.slice(0, this.buffered).sort());
     this.size += this.buffered;
     this.buffered = 0;
     while (this.size >= this.totalCapacity) this.compress();
@@ -74713,26 +74809,38 @@ var KllSketch = class {
   /**
    * Lazy compaction (Ivkin et al. 2019): only when the sketch is full, halve
    * the lowest level over its capacity. Level 0 then holds many items per
-   * compaction, so each is sorted by the native typed-array sort in bulk.
+   * compaction, sorted in bulk by the native typed-array sort.
    */
   compress() {
     for (let h = 0; h < this.levels.length; h++) {
-      const items = this.levels[h];
-      if (items.length < this.capacities[h]) continue;
-      if (h + 1 === this.levels.length) this.levels.push([]);
-      const sorted = Float64Array.from(items).sort();
+      const sorted = this.levels[h];
+      if (sorted.length < this.capacities[h]) continue;
+      if (h + 1 === this.levels.length) this.levels.push(new Float64Array(0));
       const odd = sorted.length % 2 === 1;
       const pairs = odd ? sorted.length - 1 : sorted.length;
-      const up = this.levels[h + 1];
-      for (let i = this.coin; i < pairs; i += 2) up.push(sorted[i]);
+      const half = new Float64Array(pairs / 2);
+      for (let i = this.coin, j = 0; i < pairs; i += 2) half[j++] = sorted[i];
       this.coin ^= 1;
-      this.levels[h] = odd ? [sorted[pairs]] : [];
+      this.levels[h + 1] = merge3(this.levels[h + 1], half);
+      this.levels[h] = sorted.slice(pairs);
       this.size -= pairs / 2;
       this.updateCapacities();
       return;
     }
   }
 };
+function merge3(a, b) {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  const out = new Float64Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = a[i] <= b[j] ? a[i++] : b[j++];
+  while (i < a.length) out[k++] = a[i++];
+  while (j < b.length) out[k++] = b[j++];
+  return out;
+}
 
 // packages/data/src/sketch/rank-summary.ts
 var RankSummarySchema = external_exports.object({
@@ -75363,7 +75471,7 @@ async function profileData(pattern, options = {}) {
       held.add(batch);
       onBatch?.(batch);
     },
-    options.batchRows ? { batchRows: options.batchRows } : {}
+    { batchRows: options.batchRows ?? ENGINE_CHUNK_ROWS }
   );
   const request2 = profiler.exactCountRequest();
   const exact = held.counts(request2) ?? await exactCounts(files, request2);
@@ -75902,6 +76010,10 @@ function outputError(message, options, cause) {
 // packages/data/src/run/data-test.ts
 var FailOnSchema = external_exports.enum(["error", "warn", "never"]);
 
+// packages/actions-kit/src/boolean-input.ts
+var SPELLINGS = ["true", "True", "TRUE", "false", "False", "FALSE"];
+var BooleanInput = external_exports.enum(SPELLINGS, { error: "expected true or false (true, True, TRUE, false, False or FALSE)" }).transform((value2) => value2.toLowerCase() === "true");
+
 // packages/data/src/run/action-inputs.ts
 var DataTestActionInputsSchema = external_exports.object({
   data: external_exports.string({ error: "is required" }),
@@ -75914,8 +76026,10 @@ var DataTestActionInputsSchema = external_exports.object({
   driftConfig: external_exports.string().optional(),
   failOn: FailOnSchema.default("error"),
   outputDir: external_exports.string().default("mlship-data"),
-  /** A model name: keep one issue for it open while the step fails, closed when a run passes. */
-  trackingIssue: external_exports.string().optional()
+  /** The model's name in the registry: the tracking issue is the model's. */
+  model: external_exports.string().optional(),
+  /** Keep one issue for the model open while the step fails, closed when a run passes. */
+  trackingIssue: BooleanInput.default(false)
 });
 
 // packages/monitor/src/monitor-policy.ts
@@ -78753,17 +78867,18 @@ function featureRows(p, inputColumns, where) {
 // packages/monitor/src/monitor-command.ts
 var OUTPUT_DIR = { what: "output directory", setBy: "--output-dir, action input 'output-dir'" };
 var CALIBRATION_ASSET = "calibration.json";
-var BooleanText = external_exports.enum(["true", "false"]).transform((v) => v === "true");
 var MonitorInputsSchema = external_exports.object({
   /** Served rows of the window: a Parquet, CSV or JSON Lines file, or a glob; or mlship serve's data directory. */
   data: external_exports.string({ error: "is required" }),
   policy: external_exports.string({ error: "is required" }),
-  /** The model in production, as a registry reference (churn@prod), or a bare name with reference-profile. */
+  /** The model's name in the registry (churn), as every action's `model` input. */
   model: external_exports.string({ error: "is required" }),
+  /** The stage whose version is in production: the registry resolves model@stage (default prod). */
+  stage: external_exports.string().optional(),
   referenceProfile: external_exports.string().optional(),
   calibration: external_exports.string().optional(),
   registry: external_exports.string().optional(),
-  trackingIssue: BooleanText.default(true),
+  trackingIssue: BooleanInput.default(true),
   /** When data is mlship serve's data directory, the window is the last this many hours of its log, */
   windowHours: external_exports.coerce.number().positive().default(24),
   /** or the time since this moment (ISO 8601) when given. */
@@ -78855,19 +78970,26 @@ async function runMonitor(inputs, deps) {
     failed
   };
 }
+var isReference = (model) => /[@#]/.test(model);
+function prodReference(inputs, warn) {
+  if (isReference(inputs.model)) {
+    const parsed2 = safeParseModelReference(inputs.model);
+    if (!parsed2.success) throw new InputError(`model ${parsed2.error}`);
+    const { name } = parsed2.data;
+    if (inputs.stage !== void 0)
+      throw new InputError(`model '${inputs.model}' names a stage and so does stage; give model: ${name}`);
+    const stage = parsed2.data.kind === "stage" ? parsed2.data.stage : "the stage that holds it";
+    warn?.(`model '${inputs.model}': model takes the model's name now; give model: ${name} and stage: ${stage}`);
+    return inputs.model;
+  }
+  const reference = `${inputs.model}@${inputs.stage ?? "prod"}`;
+  const parsed = safeParseModelReference(reference);
+  if (!parsed.success)
+    throw new InputError(`model '${inputs.model}' and stage '${inputs.stage ?? "prod"}': ${parsed.error}`);
+  return reference;
+}
 async function resolveProd(inputs, deps, at, servedLog) {
-  if (/[@#]/.test(inputs.model)) {
-    const reference = safeParseModelReference(inputs.model);
-    if (!reference.success) throw new InputError(`model ${reference.error}`);
-  } else {
-    if (servedLog)
-      throw new InputError(
-        `model '${inputs.model}' is not a registry reference; reading mlship serve's log needs one (such as ${inputs.model || "churn"}@prod): its version picks the rows and its model names the feature columns`
-      );
-    if (!inputs.referenceProfile)
-      throw new InputError(
-        `model '${inputs.model}' is not a registry reference such as ${inputs.model.split("@")[0] || "churn"}@prod; give one, or give reference-profile with the training data's profile`
-      );
+  if (!isReference(inputs.model) && inputs.stage === void 0 && inputs.referenceProfile && !servedLog)
     return {
       name: inputs.model,
       version: null,
@@ -78876,18 +78998,18 @@ async function resolveProd(inputs, deps, at, servedLog) {
       calibration: inputs.calibration ? await readCalibration(at(inputs.calibration), inputs.calibration) : null,
       inputColumns: /* @__PURE__ */ new Map()
     };
-  }
-  if (!deps.registry) throw new InputError(`model '${inputs.model}' needs a registry to resolve; give registry`);
+  const reference = prodReference(inputs, deps.warn);
+  if (!deps.registry) throw new InputError(`model '${reference}' needs a registry to resolve; give registry`);
   const registry2 = await deps.registry();
-  const resolved = await registry2.resolve(inputs.model);
+  const resolved = await registry2.resolve(reference);
   const dir = await mkdtemp2(join8(tmpdir(), "mlship-monitor-"));
   try {
-    return await downloadProd(inputs, registry2, resolved, dir, at, servedLog);
+    return await downloadProd(inputs, reference, registry2, resolved, dir, at, servedLog);
   } finally {
     await rm5(dir, { recursive: true, force: true });
   }
 }
-async function downloadProd(inputs, registry2, resolved, dir, at, servedLog) {
+async function downloadProd(inputs, reference, registry2, resolved, dir, at, servedLog) {
   const assets = resolved.manifest.assets.map((a) => a.name);
   let profile;
   if (inputs.referenceProfile) profile = await readProfile(at(inputs.referenceProfile), inputs.referenceProfile);
@@ -78896,18 +79018,18 @@ async function downloadProd(inputs, registry2, resolved, dir, at, servedLog) {
       throw new InputError(
         `${resolved.tag} has no data-profile asset to compare the served rows with; publish the training data's profile with the version (mlship data profile), or give reference-profile`
       );
-    const { files } = await registry2.download(inputs.model, dir, { role: "data-profile" });
+    const { files } = await registry2.download(reference, dir, { role: "data-profile" });
     profile = await readProfile(files[0], `${resolved.tag}'s data profile`);
   }
   let calibration = null;
   if (inputs.calibration) calibration = await readCalibration(at(inputs.calibration), inputs.calibration);
   else if (assets.includes(CALIBRATION_ASSET)) {
-    const { files } = await registry2.download(inputs.model, dir, [CALIBRATION_ASSET]);
+    const { files } = await registry2.download(reference, dir, [CALIBRATION_ASSET]);
     calibration = await readCalibration(files[0], `${resolved.tag}'s ${CALIBRATION_ASSET}`);
   }
   let inputColumns = /* @__PURE__ */ new Map();
   if (servedLog) {
-    const { files } = await registry2.download(inputs.model, dir, { role: "model" });
+    const { files } = await registry2.download(reference, dir, { role: "model" });
     inputColumns = inputColumnsOf(await readFile4(files[0]), `${resolved.tag}'s model`);
   }
   return {
@@ -78996,7 +79118,8 @@ await runAction(async () => {
       tokenHint: "set the 'token' input",
       actor: context.actor ?? ""
     }),
-    ...client && { github: { client, repo, runUrl: context.run?.url } }
+    ...client && { github: { client, repo, runUrl: context.run?.url } },
+    warn: warning2
   });
   await appendSummary(context, result.markdown);
   const { verdict } = result.outcome;

@@ -45471,7 +45471,8 @@ var RunnerEnvSchema = external_exports.object({
   GITHUB_STEP_SUMMARY: optional2(external_exports.string()),
   GITHUB_WORKFLOW_REF: optional2(external_exports.string()),
   RUNNER_NAME: optional2(external_exports.string()),
-  RUNNER_ENVIRONMENT: optional2(external_exports.string())
+  RUNNER_ENVIRONMENT: optional2(external_exports.string()),
+  RUNNER_TEMP: optional2(external_exports.string())
 });
 function parseRunnerEnv(env, sources = {}) {
   const raw = Object.fromEntries(Object.keys(RunnerEnvSchema.shape).map((name2) => [name2, env[name2]]));
@@ -45545,7 +45546,7 @@ async function runnerContextFromEnv(env, options) {
     // Derived from the API URL when unset, as octokit derives it, so --api-url alone moves both.
     graphqlUrl: vars.GITHUB_GRAPHQL_URL ?? graphqlUrlFor(apiUrl),
     stepSummaryPath: vars.GITHUB_STEP_SUMMARY,
-    runner: { name: vars.RUNNER_NAME, environment: vars.RUNNER_ENVIRONMENT }
+    runner: { name: vars.RUNNER_NAME, environment: vars.RUNNER_ENVIRONMENT, temp: vars.RUNNER_TEMP }
   };
 }
 

@@ -73575,7 +73575,8 @@ var RunnerEnvSchema = external_exports.object({
   GITHUB_STEP_SUMMARY: optional2(external_exports.string()),
   GITHUB_WORKFLOW_REF: optional2(external_exports.string()),
   RUNNER_NAME: optional2(external_exports.string()),
-  RUNNER_ENVIRONMENT: optional2(external_exports.string())
+  RUNNER_ENVIRONMENT: optional2(external_exports.string()),
+  RUNNER_TEMP: optional2(external_exports.string())
 });
 function parseRunnerEnv(env, sources = {}) {
   const raw = Object.fromEntries(Object.keys(RunnerEnvSchema.shape).map((name2) => [name2, env[name2]]));
@@ -73649,7 +73650,7 @@ async function runnerContextFromEnv(env, options) {
     // Derived from the API URL when unset, as octokit derives it, so --api-url alone moves both.
     graphqlUrl: vars.GITHUB_GRAPHQL_URL ?? graphqlUrlFor(apiUrl),
     stepSummaryPath: vars.GITHUB_STEP_SUMMARY,
-    runner: { name: vars.RUNNER_NAME, environment: vars.RUNNER_ENVIRONMENT }
+    runner: { name: vars.RUNNER_NAME, environment: vars.RUNNER_ENVIRONMENT, temp: vars.RUNNER_TEMP }
   };
 }
 
@@ -78606,14 +78607,10 @@ function nullMask(chunk, column, rows) {
 }
 function numericChunk(chunk, column, rows) {
   const bytes = native().vector_get_data(vectorOf(chunk, column), rows * 8);
-  return {
-    kind: "numeric",
-    values: new Float64Array(bytes.buffer, bytes.byteOffset, rows),
-    nulls: nullMask(chunk, column, rows)
-  };
-}
-function ownNumbers(chunk) {
-  return { kind: "numeric", values: chunk.values.slice(), nulls: chunk.nulls };
+  const values = new Float64Array(bytes.buffer, bytes.byteOffset, rows).slice();
+  const nulls = nullMask(chunk, column, rows);
+  for (let i = nulls.indexOf(1); i >= 0; i = nulls.indexOf(1, i + 1)) values[i] = Number.NaN;
+  return { kind: "numeric", values, nulls };
 }
 function rowSpan(chunk, column, rows) {
   const bytes = native().vector_get_data(vectorOf(chunk, column), rows * 8);
@@ -78800,16 +78797,68 @@ function queryRows(sql) {
     return reader.getRowObjectsJS();
   });
 }
-function sinkQuery(columns, from, onChunk) {
+function sinkQuery(columns, from, onChunk, options = {}) {
   return exclusive(async (state) => {
-    state.handler = onChunk;
+    if (options.serial) await state.connection.run("SET threads = 1");
+    const work = new ChunkWork();
+    state.handler = (chunk) => {
+      work.rethrow();
+      try {
+        const rest = onChunk(chunk);
+        if (rest) work.push(rest);
+      } catch (error63) {
+        work.fail(error63);
+        throw error63;
+      }
+    };
     try {
       await state.connection.run(`SELECT count(mlship_sink(${columns.join(", ")})) FROM ${from}`);
+    } catch (cause) {
+      work.rethrow();
+      throw cause;
     } finally {
       state.handler = void 0;
+      if (options.serial) await state.connection.run("RESET threads");
     }
+    work.finish();
   });
 }
+var ChunkWork = class {
+  queue = [];
+  scheduled = false;
+  failed;
+  push(task) {
+    this.queue.push(task);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.run();
+    });
+  }
+  fail(error63) {
+    this.failed ??= { error: error63 };
+    this.queue.length = 0;
+  }
+  rethrow() {
+    if (this.failed) throw this.failed.error;
+  }
+  /** Runs what is left (the query is over) and throws the first error. */
+  finish() {
+    this.run();
+    this.rethrow();
+  }
+  run() {
+    while (this.queue.length > 0 && !this.failed) {
+      const task = this.queue.shift();
+      try {
+        task();
+      } catch (error63) {
+        this.fail(error63);
+      }
+    }
+  }
+};
 function s3Secret(env) {
   const key = env.AWS_ACCESS_KEY_ID;
   const secret = env.AWS_SECRET_ACCESS_KEY;
@@ -79361,6 +79410,7 @@ function selectColumns(plan, wanted) {
 async function scanFile(file2, options, onBatch, checkColumns) {
   const tolerant = /* @__PURE__ */ new Set();
   let delivered = 0;
+  let consumerFailed;
   for (let attempt = 0; ; attempt++) {
     const plan = await planSource(file2, tolerant);
     checkColumns(plan);
@@ -79373,7 +79423,12 @@ async function scanFile(file2, options, onBatch, checkColumns) {
       delivered,
       (b) => {
         delivered += b.rowCount;
-        onBatch(b);
+        try {
+          onBatch(b);
+        } catch (error63) {
+          consumerFailed = { error: error63 };
+          throw error63;
+        }
       }
     );
     const sql = [
@@ -79385,10 +79440,11 @@ async function scanFile(file2, options, onBatch, checkColumns) {
       ])
     ];
     try {
-      if (sql.length > 0) await sinkQuery(sql, plan.from, (chunk) => assembler.add(chunk));
+      if (sql.length > 0) await sinkQuery(sql, plan.from, (chunk) => assembler.add(chunk), { serial: plan.ordered });
       assembler.finish();
       return { plan, rows: delivered };
     } catch (cause) {
+      if (consumerFailed) throw consumerFailed.error;
       if (cause instanceof FileFormatError) throw cause;
       const column = /Error when converting column "(.+?)"\. Could not convert/.exec(cause.message)?.[1];
       if (plan.format === "csv" && column !== void 0 && !tolerant.has(column) && attempt < plan.columns.length) {
@@ -79426,11 +79482,16 @@ var BatchAssembler = class {
   firstRowOf(position) {
     return position + (this.plan.format === "csv" ? 2 : 1);
   }
+  /**
+   * Copies the chunk out of the engine's memory (the numbers; the text as
+   * codes and a dictionary) and returns the rest of the work, which the
+   * engine runs after it is released (see sinkQuery).
+   */
   add(chunk) {
     const rows = chunk.rowCount;
-    if (rows === 0) return;
+    if (rows === 0) return void 0;
     let index = 0;
-    let first = this.next;
+    let first = -1;
     if (this.plan.rowNumberSql) {
       const span = rowSpan(chunk, index++, rows);
       if (!span.consecutive) throw new Error(`${this.file}: the engine returned rows out of order within a chunk`);
@@ -79444,18 +79505,18 @@ var BatchAssembler = class {
       decoded.columns.push(c.kind === "numeric" ? numericChunk(chunk, at, rows) : textChunk(chunk, at, rows, hash2));
       decoded.invalid.push(invalid >= 0 ? textChunk(chunk, invalid, rows) : void 0);
     }
+    return () => this.accept(decoded);
+  }
+  accept(decoded) {
     if (!this.plan.rowNumberSql) {
-      this.next += rows;
+      this.next += decoded.rows;
       this.take(decoded);
       return;
     }
-    if (first === this.next) {
-      this.next += rows;
+    if (decoded.first === this.next) {
+      this.next += decoded.rows;
       this.take(decoded);
-    } else {
-      decoded.columns = decoded.columns.map((c) => c.kind === "numeric" ? ownNumbers(c) : c);
-      this.pending.set(first, decoded);
-    }
+    } else this.pending.set(decoded.first, decoded);
     for (let ready = this.pending.get(this.next); ready; ready = this.pending.get(this.next)) {
       this.pending.delete(this.next);
       this.next += ready.rows;
@@ -79467,6 +79528,13 @@ var BatchAssembler = class {
     if (this.skip > 0) {
       from = Math.min(this.skip, chunk.rows);
       this.skip -= from;
+    }
+    if (from === 0 && this.batch.size === 0 && chunk.rows === this.batchRows) {
+      const b = chunkBatch(chunk, this.columns, this.file, this.batch.firstRow);
+      this.rows += chunk.rows;
+      this.batch = new BatchBuilder(this.columns, this.batchRows, b.source.firstRow + b.rowCount);
+      this.emit(b);
+      return;
     }
     while (from < chunk.rows) {
       const n = Math.min(chunk.rows - from, this.batchRows - this.batch.size);
@@ -79486,45 +79554,65 @@ var BatchAssembler = class {
     if (this.batch.size > 0 || this.rows === 0) this.flush();
   }
 };
+function chunkBatch(chunk, plans, file2, firstRow) {
+  const columns = /* @__PURE__ */ new Map();
+  chunk.columns.forEach((col, j) => {
+    const plan = plans[j];
+    if (col.kind === "numeric") {
+      const invalid = { count: 0, samples: [] };
+      countInvalid(chunk.invalid[j], 0, chunk.rows, invalid);
+      columns.set(plan.name, {
+        kind: "numeric",
+        values: col.values,
+        nulls: col.nulls,
+        timestamp: plan.timestamp,
+        invalid
+      });
+    } else columns.set(plan.name, { kind: "categorical", codes: col.codes, dictionary: col.dictionary });
+  });
+  return { rowCount: chunk.rows, columns, source: { file: file2, firstRow } };
+}
+function countInvalid(invalid, from, to, into) {
+  if (!invalid) return;
+  for (let i = from; i < to; i++) {
+    const code = invalid.codes[i];
+    if (code < 0) continue;
+    into.count++;
+    if (into.samples.length < MAX_INVALID_SAMPLES) into.samples.push(invalid.dictionary[code]);
+  }
+}
 var BatchBuilder = class {
   size = 0;
-  values;
-  nulls;
-  codes;
+  firstRow;
+  values = [];
+  nulls = [];
+  codes = [];
   dictionaries;
   indexes;
   invalid;
   columns;
-  firstRow;
+  capacity;
   constructor(columns, capacity, firstRow) {
     this.columns = columns;
+    this.capacity = capacity;
     this.firstRow = firstRow;
-    const numeric = columns.map((c) => c.kind === "numeric");
-    this.values = numeric.map((n) => n ? new Float64Array(capacity) : void 0);
-    this.nulls = numeric.map((n) => n ? new Uint8Array(capacity) : void 0);
-    this.codes = numeric.map((n) => n ? void 0 : new Int32Array(capacity));
     this.dictionaries = columns.map(() => []);
     this.indexes = columns.map(() => /* @__PURE__ */ new Map());
     this.invalid = columns.map(() => ({ count: 0, samples: [] }));
   }
+  allocate() {
+    const numeric = this.columns.map((c) => c.kind === "numeric");
+    this.values = numeric.map((n) => n ? new Float64Array(this.capacity) : void 0);
+    this.nulls = numeric.map((n) => n ? new Uint8Array(this.capacity) : void 0);
+    this.codes = numeric.map((n) => n ? void 0 : new Int32Array(this.capacity));
+  }
   append(chunk, from, n) {
+    if (this.size === 0) this.allocate();
     chunk.columns.forEach((col, j) => {
       if (col.kind === "numeric") {
-        const values = this.values[j];
-        const nulls = col.nulls;
-        values.set(col.values.subarray(from, from + n), this.size);
-        this.nulls[j].set(nulls.subarray(from, from + n), this.size);
-        for (let i = 0; i < n; i++) if (nulls[from + i] === 1) values[this.size + i] = Number.NaN;
-        const invalid = chunk.invalid[j];
-        if (invalid) {
-          const bad = this.invalid[j];
-          for (let i = from; i < from + n; i++) {
-            const code = invalid.codes[i];
-            if (code < 0) continue;
-            bad.count++;
-            if (bad.samples.length < MAX_INVALID_SAMPLES) bad.samples.push(invalid.dictionary[code]);
-          }
-        }
+        this.values[j].set(col.values.subarray(from, from + n), this.size);
+        this.nulls[j].set(col.nulls.subarray(from, from + n), this.size);
+        countInvalid(chunk.invalid[j], from, from + n, this.invalid[j]);
         return;
       }
       const dictionary = this.dictionaries[j];
@@ -79548,6 +79636,7 @@ var BatchBuilder = class {
   }
   build(file2) {
     const n = this.size;
+    if (n === 0) this.allocate();
     const columns = /* @__PURE__ */ new Map();
     this.columns.forEach((c, j) => {
       columns.set(
@@ -79772,6 +79861,10 @@ var DriftOptionsSchema = external_exports.strictObject({
 // packages/data/src/run/data-test.ts
 var FailOnSchema = external_exports.enum(["error", "warn", "never"]);
 
+// packages/actions-kit/src/boolean-input.ts
+var SPELLINGS = ["true", "True", "TRUE", "false", "False", "FALSE"];
+var BooleanInput = external_exports.enum(SPELLINGS, { error: "expected true or false (true, True, TRUE, false, False or FALSE)" }).transform((value) => value.toLowerCase() === "true");
+
 // packages/data/src/run/action-inputs.ts
 var DataTestActionInputsSchema = external_exports.object({
   data: external_exports.string({ error: "is required" }),
@@ -79784,8 +79877,10 @@ var DataTestActionInputsSchema = external_exports.object({
   driftConfig: external_exports.string().optional(),
   failOn: FailOnSchema.default("error"),
   outputDir: external_exports.string().default("mlship-data"),
-  /** A model name: keep one issue for it open while the step fails, closed when a run passes. */
-  trackingIssue: external_exports.string().optional()
+  /** The model's name in the registry: the tracking issue is the model's. */
+  model: external_exports.string().optional(),
+  /** Keep one issue for the model open while the step fails, closed when a run passes. */
+  trackingIssue: BooleanInput.default(false)
 });
 
 // packages/validate/src/feature-tensors.ts
@@ -80116,8 +80211,22 @@ async function runModel(model, feeds, holdout, task, now) {
   return { model, roles, batches, inferenceMs };
 }
 async function scoreClassifier(model, feeds, holdout, mapping, policyClasses, now) {
-  const raw = await runModel(model, feeds, holdout, "classification", now);
-  return { outputs: classifierOutputs(raw, holdout.rows, mapping, policyClasses), inferenceMs: raw.inferenceMs };
+  const roles = outputRoles(model, "classification");
+  const columnClasses = model.classLabels ?? policyClasses;
+  if (roles.probabilities && !columnClasses) {
+    const raw = await runModel(model, feeds, holdout, "classification", now);
+    return { outputs: classifierOutputs(raw, holdout.rows, mapping, policyClasses), inferenceMs: raw.inferenceMs };
+  }
+  const writer = new ClassifierWriter(model, roles, holdout.rows, mapping, columnClasses);
+  let inferenceMs = 0;
+  for (const batch of holdout.batches) {
+    const tensors = buildFeeds(batch, feeds, batch.tensors);
+    const start2 = now();
+    const out = await model.run(tensors);
+    inferenceMs += now() - start2;
+    writer.write(out);
+  }
+  return { outputs: writer.finish(), inferenceMs };
 }
 var LabelCodes = class {
   mapping;
@@ -80150,46 +80259,86 @@ var LabelCodes = class {
     }
   }
 };
-function classifierOutputs(raw, rows, mapping, policyClasses) {
-  const { label, probabilities } = raw.roles;
-  const predicted = new Int32Array(rows);
-  let width = 0;
-  if (probabilities) {
-    const first = raw.batches[0]?.[probabilities.name];
-    width = first ? first.dims[first.dims.length - 1] ?? 0 : 0;
+var ClassifierWriter = class {
+  roles;
+  model;
+  mapping;
+  columnClasses;
+  labels;
+  predicted;
+  probabilities;
+  /** Probability columns the model gives, and the class index of each. */
+  width = -1;
+  /** Columns of the written probabilities: the classes known when they were laid out. */
+  columns = 0;
+  targets = new Int32Array(0);
+  inOrder = false;
+  offset = 0;
+  constructor(model, roles, rows, mapping, columnClasses) {
+    this.model = model;
+    this.roles = roles;
+    this.mapping = mapping;
+    this.columnClasses = columnClasses;
+    this.labels = new LabelCodes(mapping);
+    this.predicted = new Int32Array(rows);
   }
-  const columnClasses = probabilities ? probabilityClasses(raw, width, policyClasses, mapping.classes) : void 0;
-  const targets = Int32Array.from(columnClasses ?? [], (c2) => classIndexOf(mapping, c2));
-  const labels = new LabelCodes(mapping);
-  let offset = 0;
-  for (const out of raw.batches) {
-    const n = batchRows(out, raw.roles);
-    if (label) labels.write(out[label.name].data, n, predicted, offset);
-    else {
-      const p = out[probabilities.name].data;
+  /** The probability columns' classes, checked against the width the model gives. */
+  layOut(width, rows) {
+    const classes = this.columnClasses;
+    if (classes.length !== width) {
+      throw new InputError(
+        `${this.model.file}: ${width} probability columns but ${classes.length} class labels (${classes.join(", ")}); fix 'classes' in the policy`
+      );
+    }
+    this.width = width;
+    this.targets = Int32Array.from(classes, (c2) => classIndexOf(this.mapping, c2));
+    const c = this.columns = this.mapping.classes.length;
+    this.inOrder = width === c && this.targets.every((g2, j) => g2 === j);
+    this.probabilities = new Float32Array(rows * c);
+  }
+  write(out) {
+    const { label, probabilities } = this.roles;
+    const n = batchRows(out, this.roles);
+    const offset = this.offset;
+    const p = probabilities ? out[probabilities.name].data : void 0;
+    if (p && this.width < 0) {
+      const dims = out[probabilities.name].dims;
+      this.layOut(dims[dims.length - 1] ?? 0, this.predicted.length);
+    }
+    const width = this.width;
+    const targets = this.targets;
+    if (label) this.labels.write(out[label.name].data, n, this.predicted, offset);
+    else
       for (let i = 0; i < n; i++) {
         let top = 0;
         for (let j = 1; j < width; j++) if (p[i * width + j] > p[i * width + top]) top = j;
-        predicted[offset + i] = targets[top];
+        this.predicted[offset + i] = targets[top];
       }
+    if (p) {
+      const probs = this.probabilities;
+      const c = this.columns;
+      if (this.inOrder) probs.set(p.subarray(0, n * c), offset * c);
+      else
+        for (let i = 0; i < n; i++)
+          for (let j = 0; j < width; j++) probs[(offset + i) * c + targets[j]] = p[i * width + j];
     }
-    offset += n;
+    this.offset += n;
   }
-  if (!probabilities) return { predicted };
-  const c = mapping.classes.length;
-  const probs = new Float32Array(rows * c);
-  const inOrder = width === c && targets.every((g2, j) => g2 === j);
-  offset = 0;
-  for (const out of raw.batches) {
-    const p = out[probabilities.name].data;
-    const n = batchRows(out, raw.roles);
-    if (inOrder) probs.set(p.subarray(0, n * c), offset * c);
-    else
-      for (let i = 0; i < n; i++)
-        for (let j = 0; j < width; j++) probs[(offset + i) * c + targets[j]] = p[i * width + j];
-    offset += n;
+  finish() {
+    return this.probabilities ? { predicted: this.predicted, probabilities: this.probabilities } : { predicted: this.predicted };
   }
-  return { predicted, probabilities: probs };
+};
+function classifierOutputs(raw, rows, mapping, policyClasses) {
+  const { probabilities } = raw.roles;
+  let columnClasses;
+  if (probabilities) {
+    const first = raw.batches[0]?.[probabilities.name];
+    const width = first ? first.dims[first.dims.length - 1] ?? 0 : 0;
+    columnClasses = probabilityClasses(raw, width, policyClasses, mapping.classes);
+  }
+  const writer = new ClassifierWriter(raw.model, raw.roles, rows, mapping, columnClasses);
+  for (const out of raw.batches) writer.write(out);
+  return writer.finish();
 }
 function batchRows(out, roles) {
   const t = out[(roles.label ?? roles.probabilities ?? roles.value).name];
@@ -80197,14 +80346,7 @@ function batchRows(out, roles) {
 }
 function probabilityClasses(raw, width, policyClasses, holdoutClasses) {
   const fromModel = raw.model.classLabels ?? policyClasses;
-  if (fromModel) {
-    if (fromModel.length !== width) {
-      throw new InputError(
-        `${raw.model.file}: ${width} probability columns but ${fromModel.length} class labels (${fromModel.join(", ")}); fix 'classes' in the policy`
-      );
-    }
-    return fromModel;
-  }
+  if (fromModel) return fromModel;
   if (!raw.roles.label) {
     throw new InputError(
       `${raw.model.file}: the model outputs probabilities without class labels; list the classes in column order under 'classes:' in the policy`
