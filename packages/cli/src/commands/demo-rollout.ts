@@ -9,7 +9,8 @@ import { runDeploy, type DeployRun } from '@mlship/deploy';
 import { createGitHubClient } from '@mlship/github';
 import { openRegistry } from '@mlship/registry';
 import { runnerContextFromEnv } from '@mlship/runner-context';
-import { startServe, ROUTING_KEY_HEADER, type RunningServer } from '@mlship/serve';
+import { startServe, type RunningServer } from '@mlship/serve';
+import { sendRequests, servedInput } from './demo-traffic.ts';
 
 /** Controller runs per rollout before the demo gives up (each advances at most one step). */
 const MAX_RUNS = 12;
@@ -73,36 +74,6 @@ export function startDemoServer(
   });
 }
 
-/** Replays labelled traffic: one inference request per penguin, then its label by request id. */
-async function serveTraffic(
-  server: RunningServer,
-  model: string,
-  rows: readonly LabelledRow[],
-  first: number,
-  count: number,
-  input: string,
-): Promise<void> {
-  const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${server.url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify(body),
-    });
-    if (!res.ok) throw new Error(`mlship demo: ${path} answered ${res.status}: ${await res.text()}`);
-    await res.arrayBuffer();
-  };
-  for (let i = first; i < first + count; i++) {
-    const row = rows[i % rows.length]!;
-    const id = `demo-${i}`;
-    await post(
-      `/v2/models/${model}/infer`,
-      { id, inputs: [{ name: input, shape: [1, row.features.length], datatype: 'FP32', data: row.features }] },
-      { [ROUTING_KEY_HEADER]: `visitor-${i}` },
-    );
-    await post(`/v2/mlship/models/${model}/feedback`, { id, label: row.label });
-  }
-}
-
 /**
  * Starts the rollout of `version` and runs the controller until it decides
  * (bounded by MAX_RUNS), serving labelled traffic between runs.
@@ -115,8 +86,7 @@ export async function rollOut(
 ): Promise<RolloutOutcome> {
   const { say, model } = setting;
   const rows = await readTraffic(setting.traffic, setting.features);
-  const metadata = (await (await fetch(`${server.url}/v2/models/${model}`)).json()) as { inputs: { name: string }[] };
-  const input = metadata.inputs[0]!.name;
+  const input = await servedInput(server, model);
   // What the scheduled job's entry reads and builds once.
   const env = { GITHUB_API_URL: setting.apiUrl, GITHUB_REPOSITORY: setting.repository, GITHUB_ACTOR: 'mlship-deploy' };
   const context = await runnerContextFromEnv(env, { cwd: setting.cwd });
@@ -138,7 +108,21 @@ export async function rollOut(
   const runs = [started];
   const firstRequest = traffic.next;
   for (let i = 1; i <= MAX_RUNS; i++) {
-    await serveTraffic(server, model, rows, traffic.next, REQUESTS_PER_RUN, input);
+    const first = traffic.next;
+    await sendRequests(
+      server,
+      model,
+      input,
+      Array.from({ length: REQUESTS_PER_RUN }, (_, k) => {
+        const row = rows[(first + k) % rows.length]!;
+        return {
+          id: `demo-${first + k}`,
+          features: row.features,
+          label: row.label,
+          routingKey: `visitor-${first + k}`,
+        };
+      }),
+    );
     traffic.next += REQUESTS_PER_RUN;
     const result = await run();
     runs.push(result);

@@ -12,7 +12,7 @@ import { main } from '../main.ts';
 // labelled requests through the server, the emulator behind every call. About
 // 15 s of CPU, minutes of wall time when the machine is shared.
 test(
-  'mlship demo: a failing push, a passing push, one sticky comment, v1.1.0 promoted by its canary, a bad hotfix rolled back',
+  "mlship demo: a failing push, a passing push, one sticky comment, v1.1.0 promoted by its canary, a bad hotfix rolled back, the server's log of prod monitored",
   { timeout: 480_000 },
   async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'mlship-demo-'));
@@ -43,10 +43,11 @@ test(
       /attempt 1: preempted at epoch 200 \(the training command was killed by SIGKILL\); checkpoint mlship-checkpoint-penguins-bill-features-[0-9a-f]{16}-4242-1-\d+\n/,
     );
     assert.match(stdout, /attempt 2: restored the checkpoint, resumed from epoch 200, succeeded \(loss 0\.0\d+\)/);
-    // It ends with production monitoring: a calm window passes, a drifted one opens the issue and the retraining PR.
+    // It ends with production monitoring of the version the canary promoted, from what the server logged:
+    // a calm window passes, a drifted one opens the issue and the retraining PR.
     assert.match(
       stdout,
-      /7\. Production monitoring\n\s+window 1 \(calm\): \d+ rows served by penguins@v1\.1\.0, \d+ labels arrived → HEALTHY/,
+      /7\. Production monitoring[^\n]*\n\s+window 1 \(calm\): 456 requests to penguins@v1\.1\.0 in the server's log, \d+ labels arrived → HEALTHY/,
     );
     assert.match(
       stdout,
@@ -57,6 +58,12 @@ test(
       /tracking issue #\d+ opened\n\s+retraining pull request #\d+ opened from mlship\/retrain\/penguins/,
     );
     assert.ok(!/unknown format/.test(stdout + stderr), 'the emulator knows every format of the description');
+    const drifted = JSON.parse(readFileSync(join(dir, 'monitor', 'window-2', 'monitor.json'), 'utf8'));
+    assert.deepEqual(
+      [drifted.data, drifted.version, drifted.rows, drifted.status],
+      [join(dir, 'serve'), 'v1.1.0', 456, 'degraded'],
+      "the drifted window is the server's log of the promoted version",
+    );
 
     const failing = readFileSync(join(dir, 'push-1', 'report.md'), 'utf8');
     assert.match(failing.split('\n')[0]!, /^## ❌ mlship · penguins/);

@@ -192,29 +192,31 @@ async function tell(io: CliIO, dir: string, gh: GitHubEmulator): Promise<number>
     const evidence = gh.repo(repo).commitComments.filter((c) => c.commitId === hotfixCommit).length;
     say(`   → ${bad.action} after ${bad.requests} requests and ${bad.labels} labels; ${statuses(gh, repo)}`);
     say(`   the evidence is ${evidence === 1 ? 'a comment' : `${evidence} comments`} on the release's commit`);
+    const prod = await registry.resolve(`${MODEL}@prod`);
+    say(`   ${MODEL}@prod is ${prod.version}; the registry's history:`);
+    const history = await registry.history(MODEL);
+    for (const e of history)
+      say(
+        `     #${e.counter} ${e.action.padEnd(10)} ${(e.version ?? '').padEnd(6)} ${(e.stage ?? '').padEnd(8)} ${e.tag}`,
+      );
+
+    say();
+    say('7. Production monitoring: what the server logged for prod, judged by the scheduled monitor');
+    await monitorProduction({
+      dir,
+      gh,
+      repo,
+      token,
+      registry,
+      model: MODEL,
+      holdout: models.holdout,
+      server,
+      dataDir: join(dir, 'serve'),
+      say,
+    });
   } finally {
     await server.close();
   }
-  const prod = await registry.resolve(`${MODEL}@prod`);
-  say(`   ${MODEL}@prod is ${prod.version}; the registry's history:`);
-  const history = await registry.history(MODEL);
-  for (const e of history)
-    say(
-      `     #${e.counter} ${e.action.padEnd(10)} ${(e.version ?? '').padEnd(6)} ${(e.stage ?? '').padEnd(8)} ${e.tag}`,
-    );
-
-  say();
-  say('7. Production monitoring');
-  await monitorProduction({
-    dir,
-    gh,
-    repo,
-    token,
-    registry,
-    model: MODEL,
-    holdout: models.holdout,
-    say,
-  });
 
   const comments = gh.repo(repo).issueComments.filter((c) => c.issueNumber === pr.number);
   const finalComment = join(dir, 'pr-comment.md');
