@@ -57,10 +57,13 @@ done <"$machine/samples.csv"
 [[ -z "$block" ]] || samples+=("$block")
 
 # The next recorded sample (the last one again once they are used up), counted in the state file.
+# One byte is appended per query, so the count is the file's size: a reader never
+# sees the file truncated between two readings, as it could if the count were rewritten.
 next_sample() {
-  local n=0
-  [[ -f "$MLSHIP_RECORDED_GPU_STATE" ]] && read -r n <"$MLSHIP_RECORDED_GPU_STATE"
-  printf '%d\n' $((n + 1)) >"$MLSHIP_RECORDED_GPU_STATE"
+  local counted=
+  [[ -f "$MLSHIP_RECORDED_GPU_STATE" ]] && IFS= read -r -d '' counted <"$MLSHIP_RECORDED_GPU_STATE"
+  local n=${#counted}
+  printf '.' >>"$MLSHIP_RECORDED_GPU_STATE"
   ((n < ${#samples[@]})) || n=$((${#samples[@]} - 1))
   printf '%s' "${samples[n]}"
 }

@@ -7,18 +7,22 @@ import { installRecordedGpu } from './recorded-gpu.ts';
 
 test('the recorded nvidia-smi loop runs no program per reading, as the real loop runs none', async (t) => {
   const gpu = installRecordedGpu('l4');
-  t.after(() => gpu.remove());
   // Only the shim's own folder on the PATH: a reading that ran cat, awk or sleep would fail.
   const shimOnly = gpu.path.split(delimiter)[0]!;
   const child = spawn('nvidia-smi', nvidiaLoopArgs(10), {
     env: { PATH: shimOnly },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  t.after(() => child.kill('SIGKILL'));
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  // The loop rewrites its count file at each reading: remove its folder only once it has stopped.
+  t.after(async () => {
+    child.kill('SIGKILL');
+    await exited;
+    gpu.remove();
+  });
   const sixReadings = new Promise<void>((resolve) =>
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();

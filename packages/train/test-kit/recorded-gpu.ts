@@ -2,7 +2,7 @@
 // answers what the real tool printed on that machine (recorded-gpus/), first
 // on the PATH, with every directory holding a real vendor tool dropped, so a
 // test on a GPU machine still sees the recorded one.
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,7 +68,7 @@ export function installRecordedGpu(machine: string, basePath = process.env['PATH
     path: [bin, ...dirs].join(delimiter),
     queries: () => {
       try {
-        return Number(readFileSync(state, 'utf8')) || 0;
+        return statSync(state).size;
       } catch {
         return 0;
       }
