@@ -114,6 +114,8 @@ export function sinkQuery(
     try {
       await state.connection.run(`SELECT count(mlship_sink(${columns.join(', ')})) FROM ${from}`);
     } catch (cause) {
+      // Work still queued belongs to a scan that failed: it must not run later, beside a retry.
+      work.abandon();
       // A handler's own error, not the engine's message that wraps its text.
       work.rethrow();
       throw cause;
@@ -130,8 +132,10 @@ class ChunkWork {
   private readonly queue: (() => void)[] = [];
   private scheduled = false;
   private failed: { error: unknown } | undefined;
+  private abandoned = false;
 
   push(task: () => void): void {
+    if (this.abandoned) return;
     this.queue.push(task);
     if (this.scheduled) return;
     this.scheduled = true;
@@ -143,6 +147,12 @@ class ChunkWork {
 
   fail(error: unknown): void {
     this.failed ??= { error };
+    this.queue.length = 0;
+  }
+
+  /** Drops what is queued; nothing queued later runs. */
+  abandon(): void {
+    this.abandoned = true;
     this.queue.length = 0;
   }
 
