@@ -1,7 +1,9 @@
 // Follows a JSON Lines metrics file the command appends to
-// (MLSHIP_METRICS_FILE): reads what was added since the last look, every
-// second, and once more at the end. Polling a size is cheaper and more
-// dependable than file watches across file systems (NFS, overlay).
+// (MLSHIP_METRICS_FILE): reads what was added since the last look, whenever
+// the metrics are about to be shown (a progress tick) and once more at the
+// end. Nothing watches the file in between: reading on demand costs nothing
+// while the run goes, and works on every file system (NFS, overlay), where
+// file watches do not fire dependably.
 import { open, stat } from 'node:fs/promises';
 import { LineSplitter } from './metrics-log.ts';
 
@@ -12,7 +14,6 @@ export class MetricsFileTail {
   readonly #onLine: (line: string) => void;
   readonly #lines = new LineSplitter();
   #offset = 0;
-  #timer: NodeJS.Timeout | undefined;
   #reading: Promise<void> = Promise.resolve();
 
   constructor(path: string, onLine: (line: string) => void) {
@@ -28,10 +29,6 @@ export class MetricsFileTail {
     );
   }
 
-  start(intervalMs = 1_000): void {
-    this.#timer = setInterval(() => void this.poll(), intervalMs);
-  }
-
   /** Reads whatever was appended since the last read. */
   poll(): Promise<void> {
     this.#reading = this.#reading.then(() => this.#read());
@@ -39,7 +36,7 @@ export class MetricsFileTail {
   }
 
   async #read(): Promise<void> {
-    // Most looks find nothing new: one stat, and the file is opened only when it grew (or was replaced).
+    // A look that finds nothing new is one stat; the file is opened only when it grew (or was replaced).
     const size = await stat(this.#path).then(
       (info) => info.size,
       () => undefined,
@@ -68,7 +65,6 @@ export class MetricsFileTail {
 
   /** A last read, then the unterminated last line. */
   async stop(): Promise<void> {
-    clearInterval(this.#timer);
     await this.poll();
     for (const line of this.#lines.end()) this.#onLine(line);
   }

@@ -108,3 +108,24 @@ test('nothing the command started is left running', async () => {
   }
   assert.ok(state === 'gone' || state === 'Z', `the background sleep is ${state}`);
 });
+
+test('characters split across two reads of the output come out whole', async () => {
+  // 200,000 three-byte characters: the pipe's reads end inside some of them.
+  const { result, output } = await run({ shell: `printf '€%.0s' $(seq 200000); echo; echo done` });
+  assert.equal(result.exitCode, 0);
+  assert.equal(output.includes('\uFFFD'), false, 'no replacement character');
+  assert.equal(output, `${'€'.repeat(200_000)}\ndone\n`);
+});
+
+test('the last 20 lines are kept: carriage returns dropped, the unterminated last line included', async () => {
+  const { result } = await run({
+    shell: `for i in $(seq 30); do echo "line $i"; done; printf 'last\\r\\nunterminated'`,
+  });
+  assert.deepEqual(result.lastLines, [
+    ...Array.from({ length: 18 }, (_, i) => `line ${i + 13}`),
+    'last',
+    'unterminated',
+  ]);
+  const long = await run({ shell: `printf 'x%.0s' $(seq 100000); echo; echo end` });
+  assert.deepEqual(long.result.lastLines, ['end'], 'the cut end of a 100,000-character line is not a line');
+});

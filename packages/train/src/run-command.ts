@@ -44,6 +44,8 @@ export interface CommandResult {
 }
 
 const TAIL_LINES = 20;
+/** Enough of the output's end for 20 lines of any usual length. */
+const TAIL_CHARS = 16 * 1024;
 /** After the command exits, how long its pipes may stay open (a background child holding them). */
 const DRAIN_MS = 2_000;
 
@@ -65,13 +67,23 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 export function runCommand(options: RunCommandOptions): Promise<CommandResult> {
   const started = performance.now();
   const { file, args } = shellOf(options.command);
-  const tail: string[] = [];
-  const outputLines = new LineSplitter();
-  const keep = (lines: string[]) => {
-    for (const line of lines) {
-      tail.push(line);
-      if (tail.length > TAIL_LINES) tail.shift();
+  // Only the last lines are kept, and they are needed once, at the end: the output's last
+  // characters are kept as they come and split into lines then, not every chunk as it passes.
+  let recent = '';
+  let cut = false;
+  const keep = (text: string) => {
+    recent += text;
+    if (recent.length > 2 * TAIL_CHARS) {
+      recent = recent.slice(-TAIL_CHARS);
+      cut = true;
     }
+  };
+  const lastLines = () => {
+    const lines = recent.split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    // The first line of a cut tail is the end of a longer one.
+    if (cut && lines.length > 1) lines.shift();
+    return lines.slice(-TAIL_LINES).map((line) => line.replace(/\r$/, ''));
   };
   return new Promise((resolve) => {
     let stoppedBy: StopReason | undefined;
@@ -98,15 +110,17 @@ export function runCommand(options: RunCommandOptions): Promise<CommandResult> {
     const streams = [child.stdout, child.stderr, child.stdio[3] as Readable | null].filter((s): s is Readable => !!s);
     const metricsLines = new LineSplitter();
     for (const stream of [child.stdout, child.stderr]) {
-      stream?.on('data', (chunk: Buffer) => {
-        const text = chunk.toString('utf8');
+      // Decoded by the stream, which holds back a character cut by the end of a read until its rest comes.
+      stream?.setEncoding('utf8');
+      stream?.on('data', (text: string) => {
         options.onOutput(text);
-        keep(outputLines.feed(text));
+        keep(text);
       });
     }
     const metrics = child.stdio[3] as Readable | null;
-    metrics?.on('data', (chunk: Buffer) => {
-      for (const line of metricsLines.feed(chunk)) options.onMetricsLine(line);
+    metrics?.setEncoding('utf8');
+    metrics?.on('data', (text: string) => {
+      for (const line of metricsLines.feed(text)) options.onMetricsLine(line);
     });
     for (const stream of streams) stream.on('error', () => {});
 
@@ -116,7 +130,6 @@ export function runCommand(options: RunCommandOptions): Promise<CommandResult> {
       for (const timer of timers) clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       for (const line of metricsLines.end()) options.onMetricsLine(line);
-      keep(outputLines.end());
       const notFound =
         startError !== undefined ? /ENOENT/.test(startError) : 'shell' in options.command && exitCode === 127;
       resolve({
@@ -125,7 +138,7 @@ export function runCommand(options: RunCommandOptions): Promise<CommandResult> {
         stoppedBy,
         notFound,
         startError,
-        lastLines: [...tail],
+        lastLines: lastLines(),
         durationMs: performance.now() - started,
       });
     };

@@ -18,12 +18,19 @@ test('nvidia-smi is left running in its loop mode: one process for the run, its 
   t.after(() => gpu.remove());
   const run = toolRunner({ PATH: gpu.path });
   const started: string[][] = [];
-  const counting: RunTool = Object.assign((tool: Parameters<RunTool>[0], args: readonly string[]) => run(tool, args), {
-    follow: (tool: Parameters<RunTool>[0], args: readonly string[], onLine: (line: string) => void) => {
-      started.push([...args]);
-      return run.follow!(tool, args, onLine);
+  let oneShots = 0;
+  const counting: RunTool = Object.assign(
+    (tool: Parameters<RunTool>[0], args: readonly string[]) => {
+      oneShots++;
+      return run(tool, args);
     },
-  });
+    {
+      follow: (tool: Parameters<RunTool>[0], args: readonly string[], onLine: (line: string) => void) => {
+        started.push([...args]);
+        return run.follow!(tool, args, onLine);
+      },
+    },
+  );
   const recorder = new TelemetryRecorder();
   const sampler = new TelemetrySampler({
     recorder,
@@ -36,9 +43,10 @@ test('nvidia-smi is left running in its loop mode: one process for the run, its 
   await sampleUntil(sampler, recorder, 3);
 
   assert.equal(started.length, 1, 'one nvidia-smi for the whole run');
+  assert.equal(oneShots, 0, 'the stop queries nothing more: the last reading is at most one interval old');
   assert.match(started[0]!.at(-1)!, /^--loop-ms=50$/);
   const series = recorder.record().series;
-  // The recorded samples, in order: idle first, then busy (the last sample is the stop's own query).
+  // The recorded samples, in order: idle first, then busy.
   assert.deepEqual(series[0]!.gpuUtilizationPercent, [11, 7]);
   assert.deepEqual(series[1]!.gpuUtilizationPercent, [97, 96]);
   assert.ok(series.every((point) => point.gpuUtilizationPercent.length === 2));
@@ -98,4 +106,29 @@ test('a loop that dies falls back to one query per sample', async (t) => {
   assert.ok(recorder.record().samples >= 3);
   assert.equal(sampler.cost.gpuReadFailures, 1, 'the loop failed once');
   assert.deepEqual(recorder.record().series[0]!.gpuUtilizationPercent, [11, 7]);
+});
+
+test('a run stopped before its second reading gets a last sample at the stop, so it still has its end', async (t) => {
+  const gpu = installRecordedGpu('a100-sxm4-40gb-x2');
+  t.after(() => gpu.remove());
+  const recorder = new TelemetryRecorder();
+  const sampler = new TelemetrySampler({
+    recorder,
+    run: toolRunner({ PATH: gpu.path }),
+    tool: 'nvidia-smi',
+    gpuIndexes: [0, 1],
+    gpuCount: 2,
+    // No second reading comes within the test.
+    intervalMs: 600_000,
+  });
+  await sampleUntil(sampler, recorder, 1);
+  const series = recorder.record().series;
+  assert.equal(series.length, 2, 'the loop reading at the start and the one at the stop');
+  assert.deepEqual(
+    series.map((point) => point.gpuUtilizationPercent),
+    [
+      [11, 7],
+      [97, 96],
+    ],
+  );
 });

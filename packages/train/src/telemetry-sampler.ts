@@ -165,14 +165,20 @@ export class TelemetrySampler {
     this.#options.onSample?.(sample);
   }
 
-  /** Stops sampling after a last sample, so a short run still has its end. */
+  /**
+   * Stops sampling. A run that got fewer than two samples gets a last one
+   * now, so a short run still has its end; a longer one already has a sample
+   * at most one interval old, and a one-shot nvidia-smi (a process, and the
+   * driver's start: seconds of CPU on some multi-GPU machines) would add
+   * nothing but its cost.
+   */
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
     clearTimeout(this.#timer);
     await this.#running;
     await this.#followed?.stop();
-    await this.sample();
+    if (this.#samples < 2) await this.sample();
   }
 
   /** Samples taken, their mean wall time, and how many GPU reads failed. */

@@ -228,6 +228,60 @@ test('preempted at step 12, resumed on the next attempt from the newest checkpoi
   assert.equal(second.report.metrics.series['loss']?.[0]?.step, 11, 'the second attempt starts after the checkpoint');
 });
 
+test("metrics appended to the metrics file: read at the progress ticks and at the end, an earlier run's lines left out", async () => {
+  const ws = workspace({ 'm.jsonl': '{"step":99,"name":"loss","value":9}\n' });
+  const d = deps();
+  const point = (step: number, value: number) => JSON.stringify({ step, name: 'loss', value });
+  // The second point has no newline: the unterminated last line is read at the end.
+  const run = `echo '${point(1, 0.5)}' >> "$MLSHIP_METRICS_FILE"; sleep 2; printf '%s' '${point(2, 0.25)}' >> "$MLSHIP_METRICS_FILE"`;
+  const result = await runTraining(
+    inputs({ run, metricsFile: 'm.jsonl', progressIntervalSeconds: '0.2' }),
+    context(ws),
+    d.deps,
+  );
+  assert.equal(result.outcome, 'succeeded', result.failure);
+  assert.match(
+    d.log(),
+    /^mlship train: \d+m \d+s · step 1 · loss 0\.5\b/m,
+    'a progress tick read the file while it ran',
+  );
+  assert.deepEqual(result.report.metrics.series['loss'], [
+    { step: 1, value: 0.5 },
+    { step: 2, value: 0.25 },
+  ]);
+});
+
+test('the output after an interval checkpoint line goes on in a log group', async () => {
+  const ws = workspace();
+  const storeDir = join(root, `store-${serial++}`);
+  const d = deps(new LocalCheckpointStore(storeDir));
+  // The command writes a checkpoint, waits (at most 10 s) until the interval save has stored it, then prints on.
+  const run = [
+    'echo before the save',
+    'echo 1 > "$MLSHIP_CHECKPOINT_DIR/state"',
+    `for i in $(seq 200); do [ -n "$(ls '${storeDir}' 2>/dev/null)" ] && break; sleep 0.05; done`,
+    'echo after the save',
+  ].join('; ');
+  const result = await runTraining(
+    inputs({ run, checkpointDir: 'ckpt', checkpointIntervalMinutes: '0.005' }),
+    context(ws),
+    d.deps,
+  );
+  assert.equal(result.outcome, 'succeeded', result.failure);
+  const lines = d.log().split('\n');
+  const saved = lines.findIndex((line) => line.startsWith('mlship train: checkpoint saved (interval)'));
+  assert.ok(saved >= 0 && saved < lines.indexOf('after the save'), 'the interval save came while the command ran');
+  let open = false;
+  const outside: string[] = [];
+  for (const line of lines) {
+    if (line.startsWith('::group::')) open = true;
+    else if (line === '::endgroup::') open = false;
+    else if (/^(before|after) the save$/.test(line) && !open) outside.push(line);
+  }
+  assert.deepEqual(outside, [], "the command's lines outside any group");
+  assert.equal(open, false, 'the last group is closed');
+});
+
 test('a new branch starts from the default branch newest checkpoint of the same config', async () => {
   const store = new LocalCheckpointStore(join(root, `store-${serial++}`));
   const main = await runTraining(

@@ -1,7 +1,9 @@
 // One run of the training command with everything that watches it: metrics
 // from file descriptor 3 and from the metrics file, telemetry samples, a
 // checkpoint save on an interval, and a progress tick that closes the log
-// group with one line of progress (and refreshes the job summary).
+// group with one line of progress (and refreshes the job summary). Its own
+// cost follows the wall clock, so nothing here wakes up more often than what
+// it feeds is shown: the metrics file is read at the progress ticks.
 import type { RunTool } from './gpu/gpu-probe.ts';
 import type { GpuVendorTool } from './gpu/gpu-types.ts';
 import type { CheckpointSave, CheckpointSaver } from './checkpoint/checkpoint-saver.ts';
@@ -88,26 +90,38 @@ export async function runTrainingCommand(options: TrainingRunOptions): Promise<T
   const timers: NodeJS.Timeout[] = [];
   const started = performance.now();
   const { log } = options;
+  let running = true;
+  let groupNumber = 1;
+  /** After a line of mlship's own, the command's output goes on in a group of its own. */
+  const nextPart = () => {
+    if (running) log.open(`${options.title} (${formatElapsed(performance.now() - started)} on, part ${++groupNumber})`);
+  };
 
   await tail.skipExisting();
   log.open(options.title);
   sampler.start();
-  tail.start();
   const checkpoints = options.checkpoints;
   if (checkpoints) {
     timers.push(
       setInterval(() => {
-        void checkpoints.saver.save('interval').then((save) => save && checkpoints.onSave(save));
+        void checkpoints.saver.save('interval').then((save) => {
+          if (!save) return;
+          checkpoints.onSave(save);
+          nextPart();
+        });
       }, checkpoints.intervalMs),
     );
   }
-  let groupNumber = 1;
   timers.push(
     setInterval(() => {
-      const progress = { elapsedMs: performance.now() - started, metrics, telemetry: recorder.record() };
-      log.line(progressLine(progress));
-      log.open(`${options.title} (${formatElapsed(progress.elapsedMs)} on, part ${++groupNumber})`);
-      void options.onProgress?.(progress);
+      // The metrics file is read when its metrics are shown: nothing polls it in between.
+      void tail.poll().then(() => {
+        if (!running) return;
+        const progress = { elapsedMs: performance.now() - started, metrics, telemetry: recorder.record() };
+        log.line(progressLine(progress));
+        nextPart();
+        void options.onProgress?.(progress);
+      });
     }, options.progressMs),
   );
   let result: CommandResult;
@@ -124,6 +138,7 @@ export async function runTrainingCommand(options: TrainingRunOptions): Promise<T
       ...(options.cancelGraceMs === undefined ? {} : { cancelGraceMs: options.cancelGraceMs }),
     });
   } finally {
+    running = false;
     for (const timer of timers) clearInterval(timer);
     await Promise.all([tail.stop(), sampler.stop()]);
     log.close();
