@@ -66577,6 +66577,7 @@ function sinkQuery(columns, from, onChunk, options = {}) {
     try {
       await state.connection.run(`SELECT count(mlship_sink(${columns.join(", ")})) FROM ${from}`);
     } catch (cause) {
+      work.abandon();
       work.rethrow();
       throw cause;
     } finally {
@@ -66590,7 +66591,9 @@ var ChunkWork = class {
   queue = [];
   scheduled = false;
   failed;
+  abandoned = false;
   push(task) {
+    if (this.abandoned) return;
     this.queue.push(task);
     if (this.scheduled) return;
     this.scheduled = true;
@@ -66601,6 +66604,11 @@ var ChunkWork = class {
   }
   fail(error63) {
     this.failed ??= { error: error63 };
+    this.queue.length = 0;
+  }
+  /** Drops what is queued; nothing queued later runs. */
+  abandon() {
+    this.abandoned = true;
     this.queue.length = 0;
   }
   rethrow() {

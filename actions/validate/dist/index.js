@@ -78814,6 +78814,7 @@ function sinkQuery(columns, from, onChunk, options = {}) {
     try {
       await state.connection.run(`SELECT count(mlship_sink(${columns.join(", ")})) FROM ${from}`);
     } catch (cause) {
+      work.abandon();
       work.rethrow();
       throw cause;
     } finally {
@@ -78827,7 +78828,9 @@ var ChunkWork = class {
   queue = [];
   scheduled = false;
   failed;
+  abandoned = false;
   push(task) {
+    if (this.abandoned) return;
     this.queue.push(task);
     if (this.scheduled) return;
     this.scheduled = true;
@@ -78838,6 +78841,11 @@ var ChunkWork = class {
   }
   fail(error63) {
     this.failed ??= { error: error63 };
+    this.queue.length = 0;
+  }
+  /** Drops what is queued; nothing queued later runs. */
+  abandon() {
+    this.abandoned = true;
     this.queue.length = 0;
   }
   rethrow() {
