@@ -92,6 +92,7 @@ const KINDS = {
 } satisfies Record<string, (use: Use) => void>;
 
 const SHARED: Record<string, keyof typeof KINDS> = {
+  calibration: 'file',
   command: 'operation',
   data: 'file',
   model: 'modelName',

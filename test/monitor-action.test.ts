@@ -38,7 +38,7 @@ before(async () => {
     files: [
       { path: join(workspace, 'model.onnx'), role: 'model' },
       { path: served.referenceProfile, role: 'data-profile' },
-      { path: calibration, role: 'other' },
+      { path: calibration, role: 'calibration' },
     ],
   });
   await registry.promote({ name: 'penguins', version: 'v1.0.0', stage: 'prod' });

@@ -122,17 +122,23 @@ after(async () => {
   await rm(workspace, { recursive: true, force: true });
 });
 
-async function publish(version: string, model: Awaited<ReturnType<ServedPenguins['retrain']>>, commit: string) {
-  // What `mlship monitor calibrate` writes from the version's labelled holdout rows.
+/** What `mlship monitor calibrate` writes from a version's labelled holdout rows (drawn from the world it was trained on). */
+async function calibrationFor(version: string, fit: ServedPenguins['fit'], shift: Shift): Promise<string> {
   const holdout = await served.writeWindow(`${version}-calibration-rows.csv`, {
     rows: 600,
     seed: 11,
     labelShare: 1,
-    fit: model.fit,
+    fit,
+    shift,
   });
   await mkdir(join(workspace, version));
   const calibrationAsset = join(workspace, version, 'calibration.json');
   await writeFile(calibrationAsset, JSON.stringify(await calibrateHoldout(holdout, policy)));
+  return calibrationAsset;
+}
+
+async function publish(version: string, model: Awaited<ReturnType<ServedPenguins['retrain']>>, commit: string) {
+  const calibrationAsset = await calibrationFor(version, model.fit, {});
   await registry.publish({
     name: 'penguins',
     version,
@@ -140,7 +146,7 @@ async function publish(version: string, model: Awaited<ReturnType<ServedPenguins
     files: [
       { path: model.model, role: 'model' },
       { path: model.profile, role: 'data-profile' },
-      { path: calibrationAsset, role: 'other' },
+      { path: calibrationAsset, role: 'calibration' },
     ],
   });
 }
@@ -208,7 +214,7 @@ const retrainPulls = () =>
 /** The scheduled monitor over the server's log since `since`. */
 function monitor(since: Date) {
   return runBundledAction('monitor', {
-    inputs: { data: 'serve', since: since.toISOString(), policy: 'monitor.yml', model: 'penguins@prod' },
+    inputs: { data: 'serve', since: since.toISOString(), policy: 'monitor.yml', model: 'penguins' },
     event: event(),
     emulator: gh,
     token: jobToken,
@@ -330,6 +336,7 @@ test(
     assert.equal(validated.outputs.verdict, 'pass');
 
     // Merged by a person; the release workflow publishes (as its publish job does), and re-run, publishes nothing new.
+    const freshCalibration = await calibrationFor('v1.1.0', fresh.fit, SHIFT);
     const merged = gh.createCommit(repo, { branch: 'main', message: `Merge pull request #${pull.number}` });
     const release = () =>
       runBundledAction('registry', {
@@ -340,6 +347,7 @@ test(
           files: fresh.model,
           card: validated.outputs['model-card-path']!,
           'data-profile': fresh.profile,
+          calibration: freshCalibration,
         },
         event: webhookEvent('push', '', { repo, sha: merged }),
         emulator: gh,

@@ -36,6 +36,6 @@ export { monitorWindow } from './monitor-window.ts';
 export type { MonitorRequest, MonitorOutcome } from './monitor-window.ts';
 export { calibrateHoldout } from './calibrate-holdout.ts';
 export * from './tracking.ts';
-export { runMonitor, MonitorInputsSchema, CALIBRATION_ASSET } from './monitor-command.ts';
+export { runMonitor, MonitorInputsSchema } from './monitor-command.ts';
 export type { MonitorInputs, MonitorDeps, MonitorResult } from './monitor-command.ts';
 export * from './retrain.ts';

@@ -22,9 +22,6 @@ import { servedLogDir, writeServedWindow } from './served-log.ts';
 
 const OUTPUT_DIR = { what: 'output directory', setBy: "--output-dir, action input 'output-dir'" };
 
-/** The calibration summary a version may carry among its release assets. */
-export const CALIBRATION_ASSET = 'calibration.json';
-
 /** The action's inputs (kebab-case in action.yml) and the CLI's flags. */
 export const MonitorInputsSchema = z.object({
   /** Served rows of the window: a Parquet, CSV or JSON Lines file, or a glob; or mlship serve's data directory. */
@@ -233,7 +230,6 @@ async function downloadProd(
   at: (p: string) => string,
   servedLog: boolean,
 ): Promise<ProdVersion> {
-  const assets = resolved.manifest.assets.map((a) => a.name);
   let profile: Profile;
   if (inputs.referenceProfile) profile = await readProfile(at(inputs.referenceProfile), inputs.referenceProfile);
   else {
@@ -246,9 +242,9 @@ async function downloadProd(
   }
   let calibration: CalibrationSummary | null = null;
   if (inputs.calibration) calibration = await readCalibration(at(inputs.calibration), inputs.calibration);
-  else if (assets.includes(CALIBRATION_ASSET)) {
-    const { files } = await registry.download(reference, dir, [CALIBRATION_ASSET]);
-    calibration = await readCalibration(files[0]!, `${resolved.tag}'s ${CALIBRATION_ASSET}`);
+  else if (resolved.manifest.assets.some((a) => a.role === 'calibration')) {
+    const { files } = await registry.download(reference, dir, { role: 'calibration' });
+    calibration = await readCalibration(files[0]!, `${resolved.tag}'s calibration`);
   }
   let inputColumns: ReadonlyMap<string, readonly string[]> = new Map();
   if (servedLog) {

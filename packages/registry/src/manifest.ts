@@ -6,7 +6,7 @@ import { LineageSchema } from './lineage.ts';
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a lowercase hex sha256');
 
-export const AssetRoleSchema = z.enum(['model', 'card', 'metrics', 'data-profile', 'other']);
+export const AssetRoleSchema = z.enum(['model', 'card', 'metrics', 'data-profile', 'calibration', 'other']);
 export type AssetRole = z.infer<typeof AssetRoleSchema>;
 
 export const ManifestAssetSchema = z.object({

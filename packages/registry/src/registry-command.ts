@@ -37,6 +37,8 @@ export const RegistryInputsSchema = z.object({
   card: z.string().optional(),
   metrics: z.string().optional(),
   dataProfile: z.string().optional(),
+  /** The calibration summary `mlship monitor calibrate` wrote, for the monitor's label-free estimate. */
+  calibration: z.string().optional(),
   /** A JSON or YAML file of training parameters. */
   params: z.string().optional(),
   /** One per line: `id=path` (hashed) or `id=sha256:<hex>`. */
@@ -272,6 +274,7 @@ async function publishFiles(inputs: RegistryInputs, cwd: string, lineage: Lineag
   else if (inputs.card) files.push({ path: resolvePath(cwd, inputs.card), role: 'card' });
   if (inputs.metrics) files.push({ path: resolvePath(cwd, inputs.metrics), role: 'metrics' });
   if (inputs.dataProfile) files.push({ path: resolvePath(cwd, inputs.dataProfile), role: 'data-profile' });
+  if (inputs.calibration) files.push({ path: resolvePath(cwd, inputs.calibration), role: 'calibration' });
   return files;
 }
 

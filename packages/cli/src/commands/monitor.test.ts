@@ -2,7 +2,7 @@
 // calibration summary come from the registry, the window from served rows.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalStore, RegistryService } from '@mlship/registry';
@@ -20,10 +20,14 @@ before(async () => {
 });
 after(() => rm(dir, { recursive: true, force: true }));
 
-async function runMonitorCli(argv: string[]) {
+function runMonitorCli(argv: string[]) {
+  return runCli(['monitor', ...argv]);
+}
+
+async function runCli(argv: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await main(['monitor', ...argv], {
+  const code = await main(argv, {
     stdout: (t) => void (stdout += t),
     stderr: (t) => void (stderr += t),
     cwd: dir,
@@ -45,18 +49,35 @@ test('calibrate a holdout, publish it with the version, then monitor a drifted w
   assert.equal(calibrated.code, 0, calibrated.stderr);
   assert.match(calibrated.stdout, /calibration: calibrated: ECE 0\.0\d\d/);
 
-  await writeFile(join(dir, 'model.onnx'), 'not read by the monitor');
+  // The registry reads the model's signature when it publishes: a real model, fitted as the served one was.
+  await copyFile((await served.retrain('v1', {})).model, join(dir, 'model.onnx'));
+  // Published as a release job does, the calibration beside the model and its training data's profile.
+  const published = await runCli([
+    'registry',
+    'publish',
+    'penguins',
+    'model.onnx',
+    '--version',
+    '1.0.0',
+    '--commit',
+    'main',
+    '--data-profile',
+    served.referenceProfile,
+    '--calibration',
+    'calibration.json',
+    '--registry',
+    'registry',
+  ]);
+  assert.equal(published.code, 0, published.stderr);
   const registry = new RegistryService(new LocalStore(join(dir, 'registry')), { actor: 'tester' });
-  await registry.publish({
-    name: 'penguins',
-    version: '1.0.0',
-    commit: 'main',
-    files: [
-      { path: join(dir, 'model.onnx'), role: 'model' },
-      { path: served.referenceProfile, role: 'data-profile' },
-      { path: join(dir, 'calibration.json'), role: 'other' },
+  assert.deepEqual(
+    (await registry.resolve('penguins@v1.0.0')).manifest.assets.map((a) => [a.name, a.role]),
+    [
+      ['model.onnx', 'model'],
+      ['reference-profile.json', 'data-profile'],
+      ['calibration.json', 'calibration'],
     ],
-  });
+  );
   await registry.promote({ name: 'penguins', version: 'v1.0.0', stage: 'staging' });
   await registry.promote({ name: 'penguins', version: 'v1.0.0', stage: 'prod' });
 

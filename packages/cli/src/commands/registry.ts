@@ -9,7 +9,7 @@ import type { CliCommand } from '../command.ts';
 
 const USAGE = `usage: mlship registry <command> [options]
   publish NAME FILE... (--version vX.Y.Z | --bump patch|minor|major) [--card F] [--metrics F]
-          [--data-profile F] [--params F] [--dataset ID=PATH]... [--lineage F] [--parent-version V] [--commit SHA]
+          [--data-profile F] [--calibration F] [--params F] [--dataset ID=PATH]... [--lineage F] [--parent-version V] [--commit SHA]
   resolve NAME@STAGE|NAME@vX.Y.Z|NAME@latest
   download NAME@REF [--output DIR] [--asset NAME]...
   promote NAME VERSION STAGE [--message M] [--operation-id ID]
@@ -27,6 +27,7 @@ const OPTIONS = {
   card: { type: 'string' },
   metrics: { type: 'string' },
   'data-profile': { type: 'string' },
+  calibration: { type: 'string' },
   params: { type: 'string' },
   dataset: { type: 'string', multiple: true },
   lineage: { type: 'string' },
@@ -68,6 +69,7 @@ function toInputs(sub: string, args: string[], flags: Flags): RegistryInputs {
         ...(flags.card ? { card: flags.card } : {}),
         ...(flags.metrics ? { metrics: flags.metrics } : {}),
         ...(flags['data-profile'] ? { dataProfile: flags['data-profile'] } : {}),
+        ...(flags.calibration ? { calibration: flags.calibration } : {}),
         ...(flags.params ? { params: flags.params } : {}),
         ...(flags.dataset?.length ? { datasets: flags.dataset.join('\n') } : {}),
         ...(flags.lineage ? { lineage: flags.lineage } : {}),
