@@ -76941,7 +76941,7 @@ var LineageSchema = external_exports.object({
 
 // packages/registry/src/manifest.ts
 var Sha2562 = external_exports.string().regex(/^[0-9a-f]{64}$/, "expected a lowercase hex sha256");
-var AssetRoleSchema = external_exports.enum(["model", "card", "metrics", "data-profile", "other"]);
+var AssetRoleSchema = external_exports.enum(["model", "card", "metrics", "data-profile", "calibration", "other"]);
 var ManifestAssetSchema = external_exports.object({
   name: external_exports.string().min(1),
   role: AssetRoleSchema,
@@ -78561,6 +78561,8 @@ var RegistryInputsSchema = external_exports.object({
   card: external_exports.string().optional(),
   metrics: external_exports.string().optional(),
   dataProfile: external_exports.string().optional(),
+  /** The calibration summary `mlship monitor calibrate` wrote, for the monitor's label-free estimate. */
+  calibration: external_exports.string().optional(),
   /** A JSON or YAML file of training parameters. */
   params: external_exports.string().optional(),
   /** One per line: `id=path` (hashed) or `id=sha256:<hex>`. */
@@ -78874,7 +78876,6 @@ function featureRows(p, inputColumns, where) {
 
 // packages/monitor/src/monitor-command.ts
 var OUTPUT_DIR = { what: "output directory", setBy: "--output-dir, action input 'output-dir'" };
-var CALIBRATION_ASSET = "calibration.json";
 var MonitorInputsSchema = external_exports.object({
   /** Served rows of the window: a Parquet, CSV or JSON Lines file, or a glob; or mlship serve's data directory. */
   data: external_exports.string({ error: "is required" }),
@@ -79018,7 +79019,6 @@ async function resolveProd(inputs, deps, at, servedLog) {
   }
 }
 async function downloadProd(inputs, reference, registry2, resolved, dir, at, servedLog) {
-  const assets = resolved.manifest.assets.map((a) => a.name);
   let profile;
   if (inputs.referenceProfile) profile = await readProfile(at(inputs.referenceProfile), inputs.referenceProfile);
   else {
@@ -79031,9 +79031,9 @@ async function downloadProd(inputs, reference, registry2, resolved, dir, at, ser
   }
   let calibration = null;
   if (inputs.calibration) calibration = await readCalibration(at(inputs.calibration), inputs.calibration);
-  else if (assets.includes(CALIBRATION_ASSET)) {
-    const { files } = await registry2.download(reference, dir, [CALIBRATION_ASSET]);
-    calibration = await readCalibration(files[0], `${resolved.tag}'s ${CALIBRATION_ASSET}`);
+  else if (resolved.manifest.assets.some((a) => a.role === "calibration")) {
+    const { files } = await registry2.download(reference, dir, { role: "calibration" });
+    calibration = await readCalibration(files[0], `${resolved.tag}'s calibration`);
   }
   let inputColumns = /* @__PURE__ */ new Map();
   if (servedLog) {

@@ -61389,7 +61389,7 @@ var LineageSchema = external_exports.object({
 
 // packages/registry/src/manifest.ts
 var Sha2562 = external_exports.string().regex(/^[0-9a-f]{64}$/, "expected a lowercase hex sha256");
-var AssetRoleSchema = external_exports.enum(["model", "card", "metrics", "data-profile", "other"]);
+var AssetRoleSchema = external_exports.enum(["model", "card", "metrics", "data-profile", "calibration", "other"]);
 var ManifestAssetSchema = external_exports.object({
   name: external_exports.string().min(1),
   role: AssetRoleSchema,
@@ -63647,6 +63647,8 @@ var RegistryInputsSchema = external_exports.object({
   card: external_exports.string().optional(),
   metrics: external_exports.string().optional(),
   dataProfile: external_exports.string().optional(),
+  /** The calibration summary `mlship monitor calibrate` wrote, for the monitor's label-free estimate. */
+  calibration: external_exports.string().optional(),
   /** A JSON or YAML file of training parameters. */
   params: external_exports.string().optional(),
   /** One per line: `id=path` (hashed) or `id=sha256:<hex>`. */
@@ -63834,6 +63836,7 @@ async function publishFiles(inputs, cwd, lineage) {
   else if (inputs.card) files.push({ path: resolvePath(cwd, inputs.card), role: "card" });
   if (inputs.metrics) files.push({ path: resolvePath(cwd, inputs.metrics), role: "metrics" });
   if (inputs.dataProfile) files.push({ path: resolvePath(cwd, inputs.dataProfile), role: "data-profile" });
+  if (inputs.calibration) files.push({ path: resolvePath(cwd, inputs.calibration), role: "calibration" });
   return files;
 }
 async function readLineage(path, cwd) {

@@ -74068,7 +74068,7 @@ var LineageSchema = external_exports.object({
 
 // packages/registry/src/manifest.ts
 var Sha2562 = external_exports.string().regex(/^[0-9a-f]{64}$/, "expected a lowercase hex sha256");
-var AssetRoleSchema = external_exports.enum(["model", "card", "metrics", "data-profile", "other"]);
+var AssetRoleSchema = external_exports.enum(["model", "card", "metrics", "data-profile", "calibration", "other"]);
 var ManifestAssetSchema = external_exports.object({
   name: external_exports.string().min(1),
   role: AssetRoleSchema,
@@ -76498,6 +76498,8 @@ var RegistryInputsSchema = external_exports.object({
   card: external_exports.string().optional(),
   metrics: external_exports.string().optional(),
   dataProfile: external_exports.string().optional(),
+  /** The calibration summary `mlship monitor calibrate` wrote, for the monitor's label-free estimate. */
+  calibration: external_exports.string().optional(),
   /** A JSON or YAML file of training parameters. */
   params: external_exports.string().optional(),
   /** One per line: `id=path` (hashed) or `id=sha256:<hex>`. */
