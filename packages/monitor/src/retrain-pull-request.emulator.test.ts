@@ -4,8 +4,9 @@
 // was not pushed.
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createGitHubClient, type GitHubClient, type RepoRef } from '@mlship/github';
+import type { GitHubClient, RepoRef } from '@mlship/github';
 import { startEmulator, type GitHubEmulator, type RepoHandle } from '@mlship/github-emulator';
+import { freshRepo } from '@mlship/github-emulator/test-kit/fresh-repo';
 import { openRetrainPullRequest, retrainBranch, retrainMarker } from './retrain-pull-request.ts';
 
 let gh: GitHubEmulator;
@@ -21,16 +22,12 @@ after(async () => {
   await gh.stop();
 });
 beforeEach(() => {
-  repo = gh.createRepo({ owner: 'octo-org', name: `retrain-${n++}` });
-  gh.createCommit(repo, { branch: 'main', message: 'init' });
-  ref = { owner: repo.owner, repo: repo.name };
   // What a GitHub App installation token for the retraining workflow holds.
-  const token = gh.createToken({
+  ({ repo, ref, client } = freshRepo(gh, {
+    name: `retrain-${n++}`,
     login: 'mlship-retrain[bot]',
-    type: 'Bot',
     permissions: { contents: 'write', 'pull-requests': 'write', metadata: 'read' },
-  });
-  client = createGitHubClient({ token, baseUrl: gh.apiUrl, throttle: false });
+  }));
 });
 
 const pulls = () =>

@@ -3,8 +3,9 @@
 // and never duplicated (a race's duplicate is closed in favour of the oldest).
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createGitHubClient, type GitHubClient, type RepoRef } from '@mlship/github';
+import type { GitHubClient, RepoRef } from '@mlship/github';
 import { startEmulator, type GitHubEmulator, type RepoHandle } from '@mlship/github-emulator';
+import { freshRepo } from '@mlship/github-emulator/test-kit/fresh-repo';
 import type { MonitorVerdict } from './monitor-verdict.ts';
 import { MONITOR_LABEL, monitorState, syncTrackingIssue, trackingMarker } from './tracking-issue.ts';
 
@@ -22,15 +23,11 @@ after(async () => {
   await gh.stop();
 });
 beforeEach(() => {
-  repo = gh.createRepo({ owner: 'octo-org', name: `model-${n++}` });
-  gh.createCommit(repo, { branch: 'main', message: 'init' });
-  ref = { owner: repo.owner, repo: repo.name };
-  const token = gh.createToken({
+  ({ repo, ref, client } = freshRepo(gh, {
+    name: `model-${n++}`,
     login: 'github-actions[bot]',
-    type: 'Bot',
     permissions: { issues: 'write', contents: 'read', metadata: 'read' },
-  });
-  client = createGitHubClient({ token, baseUrl: gh.apiUrl, throttle: false });
+  }));
 });
 
 const degraded: MonitorVerdict = {
